@@ -1,0 +1,68 @@
+/**
+ * What a command receives from the frame: parsed global options, the environment, streams,
+ * the lazily loaded config, and the seams for clock and randomness so tests can drive them.
+ */
+import type { Command } from 'commander';
+import { randomBytes as nodeRandomBytes } from 'node:crypto';
+import type { Config } from '../io/config.js';
+import type { InputStream } from '../io/stdin.js';
+import type { Output } from './output.js';
+import { KrishivError, type ExitCode } from '../errors.js';
+
+export interface GlobalOptions {
+  json: boolean;
+  /** false when --no-color was given */
+  color: boolean;
+  quiet: boolean;
+  debug: boolean;
+  config?: string;
+}
+
+export interface CliContext {
+  readonly argv: readonly string[];
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  readonly stdin: InputStream;
+  readonly out: Output;
+  readonly globals: GlobalOptions;
+  /** Current time (seam). */
+  now(): Date;
+  /** CSPRNG bytes (seam). */
+  randomBytes(size: number): Uint8Array;
+  /** The config file, loaded and validated on first use (honours --config). */
+  config(): Promise<Config>;
+  /** Exit code the process will end with; set by command actions. */
+  exitCode: ExitCode;
+}
+
+/** A command module: defines its subcommand on the program. Loaded only when that command runs. */
+export interface CommandModule {
+  define(program: Command, ctx: CliContext): void;
+}
+
+export function defaultRandomBytes(size: number): Uint8Array {
+  return new Uint8Array(nodeRandomBytes(size));
+}
+
+/**
+ * Wraps a command's run function as a commander action: the returned exit code becomes the
+ * process exit code; thrown errors go to the frame's single error handler.
+ */
+export function action<A extends unknown[]>(
+  ctx: CliContext,
+  run: (...args: A) => Promise<ExitCode>,
+): (...args: A) => Promise<void> {
+  return async (...args: A) => {
+    ctx.exitCode = await run(...args);
+  };
+}
+
+/** Throws the contract's "not implemented yet" usage error (exit 2) for a command whose domain is not built. */
+export function notImplemented(command: string): never {
+  throw new KrishivError('ERR_NOT_IMPLEMENTED', 'not implemented yet', { details: { command } });
+}
+
+/** Warn when a secret was passed on argv (it lands in shell history and `ps`). */
+export function warnSecretOnArgv(ctx: CliContext, flag: string, alternative: string): void {
+  ctx.out.warn(`${flag} puts a secret on the command line (shell history, ps); prefer ${alternative}`);
+}

@@ -1,0 +1,171 @@
+/**
+ * The CLI frame: global options, lazy command loading, the single error handler and the
+ * exit-code table. The only place that sets process.exitCode.
+ */
+import { EXIT, KrishivError, type ExitCode } from '../errors.js';
+import { ENGINE_COMMIT, VERSION } from '../version.js';
+import type { InputStream } from '../io/stdin.js';
+import type { Config } from '../io/config.js';
+import { Output, type WritableLike } from './output.js';
+import { defaultRandomBytes, type CliContext, type GlobalOptions } from './context.js';
+import { COMMANDS } from './commands/index.js';
+
+export const VERSION_LINE = `krishiv-auth ${VERSION} (engine ${ENGINE_COMMIT})`;
+
+export interface ProcessIo {
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+  stdin: InputStream;
+  stdout: WritableLike;
+  stderr: WritableLike;
+  now?: () => Date;
+  randomBytes?: (size: number) => Uint8Array;
+}
+
+function processIo(): ProcessIo {
+  return { env: process.env, cwd: process.cwd(), stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
+}
+
+const ROOT_HELP_AFTER = `
+Exit codes:
+  0   success: key made, token valid, every check passed (warnings allowed unless --strict)
+  1   the answer is "no": token rejected, check failed, probe expectation failed, refusal
+  2   could not answer: usage error, unreadable or malformed input, network failure
+  70  internal error (a bug): please report it; --debug shows the stack
+
+Environment:
+  NO_COLOR        disable colour        FORCE_COLOR   force colour
+  KRISHIV_AUTH_STORE   default key store for generate-key and keys
+
+Examples:
+  $ krishiv-auth check-production --env-file examples/production.env
+  $ krishiv-auth verify token.jwt --jwks https://idp.example.com/jwks.json
+  $ krishiv-auth generate-key --type bearer --for coordinator --out coord.token
+`;
+
+/** Global options as seen in raw argv, before commander runs (needed for usage errors). */
+export function prescanGlobals(argv: readonly string[]): GlobalOptions & { command: string | undefined } {
+  const g: GlobalOptions & { command: string | undefined } = {
+    json: false,
+    color: true,
+    quiet: false,
+    debug: false,
+    command: undefined,
+  };
+  const positionals: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') break;
+    if (a === '--json') g.json = true;
+    else if (a === '--no-color') g.color = false;
+    else if (a === '-q' || a === '--quiet') g.quiet = true;
+    else if (a === '--debug') g.debug = true;
+    else if (a === '--config') {
+      const v = argv[i + 1];
+      if (v !== undefined) g.config = v;
+      i++;
+    } else if (a.startsWith('--config=')) g.config = a.slice('--config='.length);
+    else if (!a.startsWith('-') && positionals.length < 2) positionals.push(a);
+  }
+  // `help <command>` loads that command's module.
+  g.command = positionals[0] === 'help' ? positionals[1] : positionals[0];
+  return g;
+}
+
+export async function main(argv: readonly string[], io: ProcessIo = processIo()): Promise<ExitCode> {
+  // Fast path: nothing but the version constant is needed.
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    io.stdout.write(`${VERSION_LINE}\n`);
+    return finish(EXIT.OK);
+  }
+  const pre = prescanGlobals(argv);
+  const entry = COMMANDS.find((c) => c.name === pre.command);
+  const out = await Output.create({
+    command: entry?.name ?? '',
+    json: pre.json,
+    quiet: pre.quiet,
+    debug: pre.debug,
+    noColor: !pre.color,
+    env: io.env,
+    stdout: io.stdout,
+    stderr: io.stderr,
+  });
+
+  let configPromise: Promise<Config> | undefined;
+  const ctx: CliContext = {
+    argv,
+    env: io.env,
+    cwd: io.cwd,
+    stdin: io.stdin,
+    out,
+    globals: pre,
+    now: io.now ?? (() => new Date()),
+    randomBytes: io.randomBytes ?? defaultRandomBytes,
+    config: () => {
+      configPromise ??= import('../io/config.js').then((m) => m.loadConfig(io.cwd, pre.config));
+      return configPromise;
+    },
+    exitCode: EXIT.OK,
+  };
+
+  try {
+    const { Command, CommanderError } = await import('commander');
+    const program = new Command('krishiv-auth');
+    program
+      .description("Credentials, token checks, rotation, probes and the production checklist for Krishiv's auth")
+      .version(VERSION_LINE, '-V, --version', 'print the version and the engine commit its rules follow')
+      .option('--json', 'print one JSON document on stdout (also for errors)')
+      .option('--no-color', 'disable colour (also NO_COLOR)')
+      .option('-q, --quiet', 'print only the answer and errors')
+      .option('--config <file>', 'read configuration from this JSON or YAML file')
+      .option('--debug', 'show stacks and causes on errors')
+      .helpOption('-h, --help', 'show help')
+      .addHelpText('after', ROOT_HELP_AFTER)
+      .showSuggestionAfterError(true)
+      .exitOverride()
+      .configureOutput({
+        writeOut: (s) => io.stdout.write(s),
+        writeErr: (s) => io.stderr.write(s),
+        // Usage errors are reported by the frame's own error line (and JSON document).
+        outputError: () => undefined,
+        getOutHelpWidth: () => io.stdout.columns ?? 80,
+        getErrHelpWidth: () => io.stderr.columns ?? 80,
+      });
+
+    for (const c of COMMANDS) {
+      if (c === entry) (await c.load()).define(program, ctx);
+      else program.command(c.name).description(c.summary);
+    }
+
+    try {
+      await program.parseAsync([...argv], { from: 'user' });
+    } catch (error) {
+      if (!(error instanceof CommanderError)) throw error;
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return finish(EXIT.OK);
+      if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') {
+        // bare `krishiv-auth` (or `krishiv-auth keys`): help went to stderr; that is a usage error
+        return finish(EXIT.INPUT);
+      }
+      const message = error.message.replace(/^error:\s*/i, '');
+      if (error.code === 'commander.unknownCommand') {
+        const name = /'([^']*)'/.exec(message)?.[1];
+        throw new KrishivError('ERR_UNKNOWN_COMMAND', message.replace(/^unknown command '[^']*'\s*/, 'unknown command ').trim(), {
+          ...(name === undefined ? {} : { input: name }),
+          cause: error,
+        });
+      }
+      throw new KrishivError('ERR_USAGE', message, {
+        cause: error,
+        details: { commander: error.code },
+      });
+    }
+    return finish(ctx.exitCode);
+  } catch (error) {
+    return finish(out.fail(error));
+  }
+}
+
+function finish(code: ExitCode): ExitCode {
+  process.exitCode = code;
+  return code;
+}

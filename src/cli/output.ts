@@ -1,0 +1,251 @@
+/**
+ * The only module that writes to the terminal. stdout carries the answer (one JSON document
+ * with --json); stderr carries progress, warnings, hints and errors. Colour is decided per
+ * stream: off with --no-color or NO_COLOR, on with FORCE_COLOR, else on for a TTY. chalk is
+ * loaded only when some stream is coloured, so piped and CI runs never pay for it.
+ */
+import { EXIT, KrishivError, isKrishivError, type ExitCode } from '../errors.js';
+import { TOOL_INFO } from '../version.js';
+
+export interface WritableLike {
+  write(chunk: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+/** Styling functions; identity when colour is off. */
+export interface Style {
+  readonly enabled: boolean;
+  bold(s: string): string;
+  dim(s: string): string;
+  red(s: string): string;
+  green(s: string): string;
+  yellow(s: string): string;
+  blue(s: string): string;
+  cyan(s: string): string;
+  magenta(s: string): string;
+  gray(s: string): string;
+}
+
+const identity = (s: string): string => s;
+export const PLAIN: Style = Object.freeze({
+  enabled: false,
+  bold: identity,
+  dim: identity,
+  red: identity,
+  green: identity,
+  yellow: identity,
+  blue: identity,
+  cyan: identity,
+  magenta: identity,
+  gray: identity,
+});
+
+export interface OutputOptions {
+  command: string;
+  json: boolean;
+  quiet: boolean;
+  debug: boolean;
+  /** --no-color given */
+  noColor: boolean;
+  env: Readonly<Record<string, string | undefined>>;
+  stdout: WritableLike;
+  stderr: WritableLike;
+}
+
+/** Colour level for one stream under the contract's rules (0 = off). */
+export function colorLevel(stream: WritableLike, env: Readonly<Record<string, string | undefined>>, noColor: boolean): number {
+  if (noColor) return 0;
+  if (env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '') return 0;
+  const force = env['FORCE_COLOR'];
+  if (force !== undefined) {
+    if (force === '0' || force.toLowerCase() === 'false') return 0;
+    const n = Number(force);
+    return n >= 1 && n <= 3 ? n : 1;
+  }
+  if (!stream.isTTY) return 0;
+  if (env['TERM'] === 'dumb') return 0;
+  return 1;
+}
+
+async function makeStyle(level: number): Promise<Style> {
+  if (level === 0) return PLAIN;
+  const { Chalk } = await import('chalk');
+  const c = new Chalk({ level: level as 1 | 2 | 3 });
+  return Object.freeze({
+    enabled: true,
+    bold: (s: string) => c.bold(s),
+    dim: (s: string) => c.dim(s),
+    red: (s: string) => c.red(s),
+    green: (s: string) => c.green(s),
+    yellow: (s: string) => c.yellow(s),
+    blue: (s: string) => c.blue(s),
+    cyan: (s: string) => c.cyan(s),
+    magenta: (s: string) => c.magenta(s),
+    gray: (s: string) => c.gray(s),
+  });
+}
+
+export interface Progress {
+  update(text: string): void;
+  stop(finalText?: string): void;
+}
+
+const NO_PROGRESS: Progress = { update: () => undefined, stop: () => undefined };
+
+export class Output {
+  readonly json: boolean;
+  readonly quiet: boolean;
+  readonly debug: boolean;
+  readonly out: Style;
+  readonly err: Style;
+  #command: string;
+  readonly #opts: OutputOptions;
+  #wroteJson = false;
+
+  private constructor(opts: OutputOptions, out: Style, err: Style) {
+    this.#opts = opts;
+    this.#command = opts.command;
+    this.json = opts.json;
+    this.quiet = opts.quiet;
+    this.debug = opts.debug;
+    this.out = out;
+    this.err = err;
+  }
+
+  static async create(opts: OutputOptions): Promise<Output> {
+    const outLevel = opts.json ? 0 : colorLevel(opts.stdout, opts.env, opts.noColor);
+    const errLevel = colorLevel(opts.stderr, opts.env, opts.noColor);
+    const [out, err] = await Promise.all([makeStyle(outLevel), makeStyle(errLevel)]);
+    return new Output(opts, out, err);
+  }
+
+  /** Name of the running command, for error lines (`krishiv-auth verify: …`). */
+  get command(): string {
+    return this.#command;
+  }
+  set command(name: string) {
+    this.#command = name;
+  }
+
+  get stdoutIsTTY(): boolean {
+    return Boolean(this.#opts.stdout.isTTY);
+  }
+  get stderrIsTTY(): boolean {
+    return Boolean(this.#opts.stderr.isTTY);
+  }
+  get columns(): number {
+    return this.#opts.stdout.columns ?? 100;
+  }
+
+  /** Prints the answer: one JSON document with --json, else the human rendering. */
+  result<T>(data: T, render: (data: T, style: Style) => string, toJson?: (data: T) => unknown): void {
+    if (this.json) {
+      this.writeJson(toJson ? toJson(data) : data);
+      return;
+    }
+    const text = render(data, this.out);
+    if (text !== '') this.#opts.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  /** Writes one JSON document to stdout, adding the `tool` block. */
+  writeJson(doc: unknown): void {
+    if (this.#wroteJson) throw new KrishivError('ERR_INTERNAL', 'a second JSON document was about to be written');
+    this.#wroteJson = true;
+    this.#opts.stdout.write(`${JSON.stringify(withTool(doc), null, 2)}\n`);
+  }
+
+  /** One line of JSON Lines output (batch modes: the only exception to one document). */
+  writeJsonLine(doc: unknown): void {
+    this.#opts.stdout.write(`${JSON.stringify(withTool(doc))}\n`);
+  }
+
+  /** Raw text to stdout (already rendered). */
+  print(text: string): void {
+    this.#opts.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  warn(message: string): void {
+    if (this.quiet) return;
+    this.#opts.stderr.write(`${this.err.yellow('warning:')} ${message}\n`);
+  }
+
+  hint(message: string): void {
+    if (this.quiet || this.json) return;
+    this.#opts.stderr.write(`${this.err.dim('hint:')} ${message}\n`);
+  }
+
+  info(message: string): void {
+    if (this.quiet || this.json) return;
+    this.#opts.stderr.write(`${message}\n`);
+  }
+
+  debugLog(message: string): void {
+    if (this.debug) this.#opts.stderr.write(`${this.err.gray(`debug: ${message}`)}\n`);
+  }
+
+  /** A spinner on stderr, shown only on a TTY and never with --json or --quiet. */
+  async progress(text: string): Promise<Progress> {
+    if (!this.stderrIsTTY || this.json || this.quiet) return NO_PROGRESS;
+    const { default: yoctoSpinner } = await import('yocto-spinner');
+    const spinner = yoctoSpinner({ text, stream: this.#opts.stderr as NodeJS.WriteStream }).start();
+    return {
+      update: (t: string) => {
+        spinner.text = t;
+      },
+      stop: (finalText?: string) => {
+        spinner.stop(finalText);
+      },
+    };
+  }
+
+  /**
+   * Reports an error: one line on stderr and, with --json, the error document on stdout.
+   * Returns the exit code for it.
+   */
+  fail(error: unknown): ExitCode {
+    const known = isKrishivError(error);
+    const code: ExitCode = known ? error.exitCode : EXIT.INTERNAL;
+    const prefix = `krishiv-auth${this.#command ? ` ${this.#command}` : ''}:`;
+    let line: string;
+    if (known) {
+      line = `${prefix} ${error.input !== undefined ? `${error.input}: ` : ''}${oneLine(error.message)} (${error.code})`;
+    } else {
+      const message = error instanceof Error ? error.message : String(error);
+      line = `${prefix} internal error: ${oneLine(message)} (ERR_INTERNAL). This is a bug in krishiv-auth; please report it${this.debug ? '' : ' (run with --debug for the stack)'}`;
+    }
+    this.#opts.stderr.write(`${this.err.red(line)}\n`);
+    if (this.debug) {
+      let cause: unknown = error;
+      let depth = 0;
+      while (cause && depth < 5) {
+        if (cause instanceof Error && cause.stack) this.#opts.stderr.write(`${this.err.gray(cause.stack)}\n`);
+        cause = cause instanceof Error ? cause.cause : undefined;
+        depth++;
+      }
+    }
+    if (this.json && !this.#wroteJson) {
+      const body = known
+        ? error.toJSON()
+        : { code: 'ERR_INTERNAL', message: `internal error: ${error instanceof Error ? error.message : String(error)}` };
+      this.writeJson({ ok: false, error: body });
+    }
+    return code;
+  }
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}
+
+function withTool(doc: unknown): unknown {
+  if (doc && typeof doc === 'object' && !Array.isArray(doc)) {
+    const record = doc as Record<string, unknown>;
+    if ('ok' in record) {
+      const { ok, ...rest } = record;
+      return { ok, ...rest, tool: TOOL_INFO };
+    }
+    return { ...record, tool: TOOL_INFO };
+  }
+  return doc;
+}

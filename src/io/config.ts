@@ -1,0 +1,234 @@
+/**
+ * Configuration: cosmiconfig, name `krishiv-auth`, JSON and YAML only (no config file runs
+ * code), searched in the working directory only (cosmiconfig 9's default strategy). Loaded
+ * lazily by the commands that read it, validated into a frozen `Config` whose errors name
+ * the file and the key path.
+ */
+import { KrishivError } from '../errors.js';
+import { parseDuration } from '../util/duration.js';
+import { parseTime } from '../util/time.js';
+
+export const CONFIG_SEARCH_PLACES = [
+  'package.json',
+  '.krishiv-authrc',
+  '.krishiv-authrc.json',
+  '.krishiv-authrc.yaml',
+  '.krishiv-authrc.yml',
+  'krishiv-auth.config.json',
+  'krishiv-auth.config.yaml',
+  'krishiv-auth.config.yml',
+] as const;
+
+export interface Argon2Params {
+  /** KiB */
+  memoryCost: number;
+  timeCost: number;
+  parallelism: number;
+}
+
+export interface Waiver {
+  id: string;
+  reason: string;
+  owner: string;
+  expires: Date;
+  /** Optional: limit the waiver to one role. */
+  role?: string;
+}
+
+export interface Config {
+  /** The file it came from, or undefined when no config file was found. */
+  file: string | undefined;
+  store?: string;
+  argon2?: Partial<Argon2Params>;
+  waivers: readonly Waiver[];
+  verify?: { jwks?: string; oidcIssuer?: string; audience?: string; leewayMs?: number; timeoutMs?: number };
+  probe?: { timeoutMs?: number; concurrency?: number; retries?: number; ca?: string };
+  rotate?: { reloadIntervalSecs?: number };
+  checkProduction?: { role?: string; envFiles?: string[]; strict?: boolean; format?: string; store?: string };
+}
+
+export const EMPTY_CONFIG: Config = Object.freeze({ file: undefined, waivers: Object.freeze([]) });
+
+/** Loads the config: exactly `explicitFile` when given, else the first search place in `cwd`. */
+export async function loadConfig(cwd: string, explicitFile?: string): Promise<Config> {
+  const { cosmiconfig } = await import('cosmiconfig');
+  const explorer = cosmiconfig('krishiv-auth', {
+    searchPlaces: [...CONFIG_SEARCH_PLACES],
+    searchStrategy: 'none',
+    cache: false,
+  });
+  let result: { config: unknown; filepath: string; isEmpty?: boolean } | null;
+  try {
+    if (explicitFile !== undefined) {
+      if (!/(\.json|\.ya?ml|rc)$/i.test(explicitFile)) {
+        throw new KrishivError('ERR_CONFIG_READ', 'config files must be JSON or YAML (.json, .yaml, .yml)', {
+          input: explicitFile,
+        });
+      }
+      result = await explorer.load(explicitFile);
+    } else {
+      result = await explorer.search(cwd);
+    }
+  } catch (error) {
+    if (error instanceof KrishivError) throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    const file = explicitFile ?? findFileInMessage(error) ?? cwd;
+    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {
+      throw new KrishivError('ERR_CONFIG_READ', `cannot read config: ${code === 'ENOENT' ? 'no such file' : code}`, {
+        input: file,
+        cause: error,
+      });
+    }
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    throw new KrishivError('ERR_CONFIG_PARSE', `cannot parse config: ${message}`, { input: file, cause: error });
+  }
+  if (!result || result.isEmpty || result.config == null) {
+    return result ? Object.freeze({ ...EMPTY_CONFIG, file: result.filepath }) : EMPTY_CONFIG;
+  }
+  return validateConfig(result.config, result.filepath);
+}
+
+function findFileInMessage(error: unknown): string | undefined {
+  const m = error instanceof Error ? /(\/[^\s:]+)/.exec(error.message) : null;
+  return m?.[1];
+}
+
+const TOP_LEVEL_KEYS = new Set(['store', 'argon2', 'waivers', 'verify', 'probe', 'rotate', 'checkProduction', '$schema']);
+
+/** Validates raw config data; every error names `file` and the key path (`waivers[1].expires`). */
+export function validateConfig(raw: unknown, file: string): Config {
+  const fail = (key: string, what: string): never => {
+    throw new KrishivError('ERR_CONFIG_INVALID', `${key}: ${what}`, { input: file });
+  };
+  if (!isRecord(raw)) fail('(root)', 'must be an object');
+  const data = raw as Record<string, unknown>;
+  for (const key of Object.keys(data)) {
+    if (!TOP_LEVEL_KEYS.has(key)) fail(key, `unknown key (known: ${[...TOP_LEVEL_KEYS].filter((k) => k !== '$schema').join(', ')})`);
+  }
+  const config: Config = { file, waivers: [] };
+
+  if (data['store'] !== undefined) config.store = str(data['store'], 'store', fail);
+
+  if (data['argon2'] !== undefined) {
+    const a = obj(data['argon2'], 'argon2', fail, ['memoryCost', 'timeCost', 'parallelism']);
+    const argon2: Partial<Argon2Params> = {};
+    if (a['memoryCost'] !== undefined) argon2.memoryCost = int(a['memoryCost'], 'argon2.memoryCost', fail, 8, 4 * 1024 * 1024);
+    if (a['timeCost'] !== undefined) argon2.timeCost = int(a['timeCost'], 'argon2.timeCost', fail, 1, 100);
+    if (a['parallelism'] !== undefined) argon2.parallelism = int(a['parallelism'], 'argon2.parallelism', fail, 1, 64);
+    config.argon2 = argon2;
+  }
+
+  if (data['waivers'] !== undefined) {
+    if (!Array.isArray(data['waivers'])) fail('waivers', 'must be a list');
+    config.waivers = (data['waivers'] as unknown[]).map((item, i) => {
+      const key = `waivers[${i}]`;
+      const w = obj(item, key, fail, ['id', 'reason', 'owner', 'expires', 'role']);
+      for (const required of ['id', 'reason', 'owner', 'expires']) {
+        if (w[required] === undefined) fail(`${key}.${required}`, 'is required');
+      }
+      const expiresText = w['expires'] instanceof Date ? w['expires'].toISOString() : str(w['expires'], `${key}.expires`, fail);
+      let expires: Date;
+      try {
+        expires = parseTime(expiresText, `${key}.expires`);
+      } catch {
+        return fail(`${key}.expires`, `"${expiresText}" is not a date (ISO 8601, e.g. 2027-01-31)`);
+      }
+      const waiver: Waiver = {
+        id: str(w['id'], `${key}.id`, fail),
+        reason: str(w['reason'], `${key}.reason`, fail),
+        owner: str(w['owner'], `${key}.owner`, fail),
+        expires,
+      };
+      if (w['role'] !== undefined) waiver.role = str(w['role'], `${key}.role`, fail);
+      return Object.freeze(waiver);
+    });
+  }
+
+  if (data['verify'] !== undefined) {
+    const v = obj(data['verify'], 'verify', fail, ['jwks', 'oidcIssuer', 'audience', 'leeway', 'timeout']);
+    config.verify = {};
+    if (v['jwks'] !== undefined) config.verify.jwks = str(v['jwks'], 'verify.jwks', fail);
+    if (v['oidcIssuer'] !== undefined) config.verify.oidcIssuer = str(v['oidcIssuer'], 'verify.oidcIssuer', fail);
+    if (v['audience'] !== undefined) config.verify.audience = str(v['audience'], 'verify.audience', fail);
+    if (v['leeway'] !== undefined) config.verify.leewayMs = dur(v['leeway'], 'verify.leeway', fail, file);
+    if (v['timeout'] !== undefined) config.verify.timeoutMs = dur(v['timeout'], 'verify.timeout', fail, file);
+  }
+
+  if (data['probe'] !== undefined) {
+    const p = obj(data['probe'], 'probe', fail, ['timeout', 'concurrency', 'retries', 'ca']);
+    config.probe = {};
+    if (p['timeout'] !== undefined) config.probe.timeoutMs = dur(p['timeout'], 'probe.timeout', fail, file);
+    if (p['concurrency'] !== undefined) config.probe.concurrency = int(p['concurrency'], 'probe.concurrency', fail, 1, 1024);
+    if (p['retries'] !== undefined) config.probe.retries = int(p['retries'], 'probe.retries', fail, 0, 10);
+    if (p['ca'] !== undefined) config.probe.ca = str(p['ca'], 'probe.ca', fail);
+  }
+
+  if (data['rotate'] !== undefined) {
+    const r = obj(data['rotate'], 'rotate', fail, ['reloadInterval']);
+    config.rotate = {};
+    if (r['reloadInterval'] !== undefined) {
+      config.rotate.reloadIntervalSecs = Math.round(dur(r['reloadInterval'], 'rotate.reloadInterval', fail, file) / 1000);
+    }
+  }
+
+  if (data['checkProduction'] !== undefined) {
+    const c = obj(data['checkProduction'], 'checkProduction', fail, ['role', 'envFiles', 'strict', 'format', 'store']);
+    config.checkProduction = {};
+    if (c['role'] !== undefined) config.checkProduction.role = str(c['role'], 'checkProduction.role', fail);
+    if (c['envFiles'] !== undefined) {
+      if (!Array.isArray(c['envFiles'])) fail('checkProduction.envFiles', 'must be a list of paths');
+      config.checkProduction.envFiles = (c['envFiles'] as unknown[]).map((f, i) => str(f, `checkProduction.envFiles[${i}]`, fail));
+    }
+    if (c['strict'] !== undefined) {
+      if (typeof c['strict'] !== 'boolean') fail('checkProduction.strict', 'must be true or false');
+      config.checkProduction.strict = c['strict'] as boolean;
+    }
+    if (c['format'] !== undefined) config.checkProduction.format = str(c['format'], 'checkProduction.format', fail);
+    if (c['store'] !== undefined) config.checkProduction.store = str(c['store'], 'checkProduction.store', fail);
+  }
+  return deepFreeze(config);
+}
+
+type Fail = (key: string, what: string) => never;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function obj(value: unknown, key: string, fail: Fail, known: string[]): Record<string, unknown> {
+  if (!isRecord(value)) return fail(key, 'must be an object');
+  for (const k of Object.keys(value)) if (!known.includes(k)) fail(`${key}.${k}`, `unknown key (known: ${known.join(', ')})`);
+  return value;
+}
+
+function str(value: unknown, key: string, fail: Fail): string {
+  if (typeof value !== 'string' || value.trim() === '') return fail(key, 'must be a non-empty string');
+  return value;
+}
+
+function int(value: unknown, key: string, fail: Fail, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    return fail(key, `must be a whole number from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function dur(value: unknown, key: string, fail: Fail, file: string): number {
+  if (typeof value === 'number' && value >= 0 && Number.isFinite(value)) return Math.round(value * 1000);
+  if (typeof value === 'string') {
+    try {
+      return parseDuration(value, `${file}: ${key}`);
+    } catch {
+      return fail(key, `"${value}" is not a duration (seconds or 500ms, 30s, 15m, 2h, 7d)`);
+    }
+  }
+  return fail(key, 'must be a duration (seconds or 500ms, 30s, 15m, 2h, 7d)');
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

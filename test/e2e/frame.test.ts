@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ANSI, ROOT, runCli } from '../helpers/run-cli.js';
+
+const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+
+describe('the CLI frame (built bin/)', () => {
+  it('--version prints the package version and the engine commit', async () => {
+    const r = await runCli(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`krishiv-auth ${pkg.version} (engine e8be785f)\n`);
+    expect(r.stderr).toBe('');
+  });
+
+  it('--help lists every command of the contract and the exit codes', async () => {
+    const r = await runCli(['--help']);
+    expect(r.code).toBe(0);
+    for (const c of ['generate-key', 'keys', 'decode', 'verify', 'sign', 'probe', 'rotate', 'check-production', 'explain', 'fingerprint']) {
+      expect(r.stdout).toContain(`  ${c} `);
+    }
+    expect(r.stdout).toMatch(/Exit codes:[\s\S]*70/);
+  });
+
+  it('every command has its own help with an example', async () => {
+    for (const c of ['generate-key', 'keys', 'decode', 'verify', 'sign', 'probe', 'rotate', 'check-production', 'explain', 'fingerprint']) {
+      const r = await runCli([c, '--help']);
+      expect(r.code, c).toBe(0);
+      expect(r.stdout, c).toContain(`Usage: krishiv-auth ${c}`);
+      expect(r.stdout, c).toMatch(/Examples?:\n\s+\$ krishiv-auth /);
+    }
+  });
+
+  it('an unknown command exits 2 with one stderr line', async () => {
+    const r = await runCli(['nosuch']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^krishiv-auth: nosuch: unknown command/);
+    expect(r.stderr).toContain('ERR_UNKNOWN_COMMAND');
+  });
+
+  it('an unknown command with --json prints one JSON error document', async () => {
+    const r = await runCli(['nosuch', '--json']);
+    expect(r.code).toBe(2);
+    const doc = JSON.parse(r.stdout) as { ok: boolean; error: { code: string; message: string; input: string } };
+    expect(doc.ok).toBe(false);
+    expect(doc.error.code).toBe('ERR_UNKNOWN_COMMAND');
+    expect(doc.error.input).toBe('nosuch');
+  });
+
+  it('an unknown option exits 2 with one stderr line, and a JSON document with --json', async () => {
+    const r = await runCli(['verify', '--nosuchflag']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain("krishiv-auth verify: unknown option '--nosuchflag'");
+
+    const j = await runCli(['verify', '--nosuchflag', '--json']);
+    expect(j.code).toBe(2);
+    const doc = JSON.parse(j.stdout) as { ok: boolean; error: { code: string }; tool: { engine: string } };
+    expect(doc).toMatchObject({ ok: false, error: { code: 'ERR_USAGE' }, tool: { engine: 'e8be785f' } });
+  });
+
+  it('a bare invocation shows help on stderr and exits 2 (usage)', async () => {
+    const r = await runCli([]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('Usage: krishiv-auth');
+  });
+
+  it('fingerprint prints the engine fingerprint of a token from stdin', async () => {
+    const r = await runCli(['fingerprint', '-'], { input: 'coord-secret\n' });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('bearer:0a984251ab8665e8\n');
+    expect(r.stderr).toBe('');
+  });
+
+  it('never writes ANSI escapes with NO_COLOR or when piped, even for errors', async () => {
+    for (const env of [{ NO_COLOR: '1' }, { NO_COLOR: undefined }]) {
+      for (const args of [['--help'], ['nosuch'], ['fingerprint', 'abc'], ['verify', '--bad']]) {
+        const r = await runCli(args, { env });
+        expect(r.stdout + r.stderr, args.join(' ')).not.toMatch(ANSI);
+      }
+    }
+  });
+
+  it('FORCE_COLOR colours the error line on a pipe, and NO_COLOR still wins', async () => {
+    const forced = await runCli(['nosuch'], { env: { NO_COLOR: undefined, FORCE_COLOR: '1' } });
+    expect(forced.stderr).toMatch(ANSI);
+    const both = await runCli(['nosuch'], { env: { NO_COLOR: '1', FORCE_COLOR: '1' } });
+    expect(both.stderr).not.toMatch(ANSI);
+    const flag = await runCli(['nosuch', '--no-color'], { env: { NO_COLOR: undefined, FORCE_COLOR: '1' } });
+    expect(flag.stderr).not.toMatch(ANSI);
+  });
+});

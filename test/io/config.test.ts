@@ -1,0 +1,80 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { KrishivError } from '../../src/errors.js';
+import { EMPTY_CONFIG, loadConfig, validateConfig } from '../../src/io/config.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'krishiv-config-'));
+});
+
+describe('loadConfig', () => {
+  it('returns the empty config when nothing is found', async () => {
+    expect(await loadConfig(dir)).toBe(EMPTY_CONFIG);
+  });
+
+  it('finds .krishiv-authrc.yaml in the working directory', async () => {
+    writeFileSync(
+      path.join(dir, '.krishiv-authrc.yaml'),
+      'store: keys.json\nargon2:\n  memoryCost: 65536\nwaivers:\n  - id: PROD-OTLP-ENDPOINT\n    reason: tracing rolls out in Q1\n    owner: sre\n    expires: 2027-03-31\n',
+    );
+    const config = await loadConfig(dir);
+    expect(config.file).toBe(path.join(dir, '.krishiv-authrc.yaml'));
+    expect(config.store).toBe('keys.json');
+    expect(config.argon2).toEqual({ memoryCost: 65536 });
+    expect(config.waivers[0]?.expires.toISOString()).toBe('2027-03-31T00:00:00.000Z');
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads package.json#krishiv-auth', async () => {
+    writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'x', 'krishiv-auth': { store: 's.json' } }));
+    expect((await loadConfig(dir)).store).toBe('s.json');
+  });
+
+  it('never loads JavaScript config files', async () => {
+    writeFileSync(path.join(dir, 'krishiv-auth.config.js'), 'throw new Error("ran code")');
+    expect(await loadConfig(dir)).toBe(EMPTY_CONFIG);
+    await expect(loadConfig(dir, path.join(dir, 'krishiv-auth.config.js'))).rejects.toMatchObject({ code: 'ERR_CONFIG_READ' });
+  });
+
+  it('names the file for a parse error', async () => {
+    const file = path.join(dir, 'krishiv-auth.config.json');
+    writeFileSync(file, '{ "store": ');
+    await expect(loadConfig(dir)).rejects.toMatchObject({ code: 'ERR_CONFIG_PARSE', input: file });
+  });
+
+  it('names the file for a missing --config', async () => {
+    const file = path.join(dir, 'nope.json');
+    await expect(loadConfig(dir, file)).rejects.toMatchObject({ code: 'ERR_CONFIG_READ', input: file });
+  });
+});
+
+describe('validateConfig', () => {
+  it.each([
+    [{ nope: 1 }, 'nope: unknown key'],
+    [{ store: 5 }, 'store: must be a non-empty string'],
+    [{ argon2: { memoryCost: 1 } }, 'argon2.memoryCost: must be a whole number'],
+    [{ waivers: [{ id: 'X', reason: 'r', owner: 'o' }] }, 'waivers[0].expires: is required'],
+    [{ waivers: [{ id: 'X', reason: 'r', owner: 'o', expires: 'soon' }] }, 'waivers[0].expires: "soon" is not a date'],
+    [{ probe: { timeout: 'fast' } }, 'probe.timeout: "fast" is not a duration'],
+    [[], '(root): must be an object'],
+  ])('%j → %s', (raw, message) => {
+    try {
+      validateConfig(raw, 'cfg.json');
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(KrishivError);
+      expect((error as KrishivError).code).toBe('ERR_CONFIG_INVALID');
+      expect((error as KrishivError).input).toBe('cfg.json');
+      expect((error as KrishivError).message).toContain(message);
+    }
+  });
+
+  it('accepts durations as seconds or with units', () => {
+    const c = validateConfig({ probe: { timeout: '2s', concurrency: 4 }, rotate: { reloadInterval: 30 } }, 'c');
+    expect(c.probe).toEqual({ timeoutMs: 2000, concurrency: 4 });
+    expect(c.rotate).toEqual({ reloadIntervalSecs: 30 });
+  });
+});
