@@ -1,0 +1,117 @@
+/**
+ * Shared data types of check-production: the env reader produces an `EnvSet`; the engine
+ * model and checks turn it into `Finding`s; reporters render a `ProductionReport`.
+ * Pure data: no I/O, no secrets in anything a reporter prints (use `variables` names and
+ * fingerprints only).
+ */
+
+/** How a value was written in the env file; matters for HYG-QUOTED-BOOLEAN. */
+export type Quoting = 'none' | 'single' | 'double';
+
+/** Where a value came from. `file`/`line` are undefined for --process-env and --cli values. */
+export interface Origin {
+  source: 'file' | 'process-env' | 'cli';
+  /** the env file path as the user gave it */
+  file?: string;
+  /** 1-based line of the declaration (the first line for a multi-line value) */
+  line?: number;
+}
+
+export interface EnvVar {
+  name: string;
+  /** the value after unquoting, escapes and $VAR substitution: what the engine sees */
+  value: string;
+  /** the value text as written, before unquoting (for hygiene checks; may contain secrets) */
+  raw: string;
+  quoting: Quoting;
+  origin: Origin;
+  /** names referenced by $VAR / ${VAR} in this value */
+  references: string[];
+  /** referenced names that were defined nowhere (substituted with "") */
+  unresolved: string[];
+}
+
+/** The merged environment: later files win, --process-env wins over all (contract). */
+export interface EnvSet {
+  /** files in the order given */
+  files: string[];
+  /** the winning declaration of each name, in first-declaration order */
+  vars: Map<string, EnvVar>;
+  /** declarations that lost (shadowed by a later file, or a later duplicate inside one file) */
+  shadowed: EnvVar[];
+}
+
+export type Role =
+  | 'cluster'
+  | 'coordinator'
+  | 'executor'
+  | 'flight-server'
+  | 'operator'
+  | 'shuffle-svc'
+  | 'client'
+  | 'client-http'
+  | 'client-flight';
+
+export const ROLES: readonly Role[] = [
+  'cluster',
+  'coordinator',
+  'executor',
+  'flight-server',
+  'operator',
+  'shuffle-svc',
+  'client',
+  'client-http',
+  'client-flight',
+];
+
+/** Engine classes (surface §7.1) plus the tool's own. */
+export type FindingClass = 'MODE' | 'REFUSE' | 'DENY' | 'OPEN' | 'WARN' | 'CHECKLIST' | 'HYGIENE';
+export type FindingStatus = 'pass' | 'fail' | 'warn' | 'skip' | 'waived';
+
+export interface Finding {
+  /** stable check id, e.g. COORD-HTTP-TOKENS-MISSING */
+  id: string;
+  /** the engine predicate it derives from (`requires_http_auth`), or null */
+  predicate: string | null;
+  status: FindingStatus;
+  class: FindingClass;
+  /** what is wrong (or right), with the engine's own refusal text where there is one; never a secret */
+  message: string;
+  remediation: string;
+  /** the primary location; null for --process-env/--cli values; no line for an absent variable */
+  location: { file: string; line?: number } | null;
+  /** the variable names involved */
+  variables: string[];
+  /** every location involved (for SARIF relatedLocations); optional */
+  locations?: Array<{ file: string; line?: number; variable: string }>;
+  /** the engine's refusal/log message, when the engine prints one */
+  engineMessage?: string;
+  /** for waived findings: the waiver */
+  waiver?: { reason: string; owner: string; expires: string };
+}
+
+export interface ProductionReport {
+  ok: boolean;
+  role: Role;
+  files: string[];
+  strict: boolean;
+  summary: { fail: number; warn: number; pass: number; skip: number; waived: number };
+  findings: Finding[];
+}
+
+/** One entry of the check catalog (for --list-checks, explain, SARIF rules). */
+export interface CheckInfo {
+  id: string;
+  class: FindingClass;
+  /** class per role when it differs (e.g. MODE-PROFILE-INVALID: REFUSE on coord, WARN elsewhere) */
+  roles: Role[];
+  predicate: string | null;
+  /** one-line rule */
+  rule: string;
+  /** where in the engine (surface § and source path:line) */
+  source: string;
+  /** the engine's refusal or log message, when there is one */
+  engineMessage?: string;
+  /** how to fix */
+  fix: string;
+}
