@@ -1,0 +1,274 @@
+/**
+ * Outbound HTTP(S) on node:http/node:https (never the global fetch: undici costs ~250 ms of
+ * start-up and exit delay, toolchain notes). One request, no redirects followed, a hard
+ * deadline, a response-size cap, and TLS details for the caller. Every failure is a
+ * KrishivError that tells unreachable, timeout, TLS failure and oversize apart; URLs in
+ * errors are shown without credentials.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import { KrishivError, describeSystemError } from '../errors.js';
+
+export const DEFAULT_MAX_BYTES = 1024 * 1024;
+
+export interface HttpRequestOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string | Uint8Array;
+  /** whole-request deadline: connect, send, headers and body */
+  timeoutMs: number;
+  /** response bodies larger than this are refused (default 1 MiB) */
+  maxBytes?: number;
+  /** extra CA certificates (PEM) for https */
+  ca?: string | Buffer;
+  /** accept any certificate but still report whether it was valid (probe's TLS check) */
+  insecureTls?: boolean;
+}
+
+export interface TlsInfo {
+  authorized: boolean;
+  authorizationError?: string;
+  protocol?: string;
+  subject?: string;
+  issuer?: string;
+  subjectAltName?: string;
+  validFrom?: string;
+  validTo?: string;
+  fingerprint256?: string;
+}
+
+export interface HttpResponse {
+  url: string;
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+  latencyMs: number;
+  tls?: TlsInfo;
+  /** the Location header of a 3xx answer (never followed here) */
+  location?: string;
+}
+
+/** The URL as safe to show: without user:password. */
+export function redactUrl(url: string | URL): string {
+  try {
+    const u = new URL(String(url));
+    u.username = '';
+    u.password = '';
+    return u.toString();
+  } catch {
+    return '<invalid URL>';
+  }
+}
+
+export function parseUrl(text: string, what: string): URL {
+  let u: URL;
+  try {
+    u = new URL(text);
+  } catch {
+    throw new KrishivError('ERR_URL_INVALID', `"${text.slice(0, 80)}" is not a URL`, { input: what });
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') {
+    throw new KrishivError('ERR_URL_INVALID', `unsupported scheme ${u.protocol} (use http or https)`, {
+      input: redactUrl(u),
+    });
+  }
+  return u;
+}
+
+/** True for localhost, 127.0.0.0/8 and ::1. */
+export function isLoopbackUrl(url: URL): boolean {
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::1';
+}
+
+/** https is required except for loopback, unless the user allowed plain http. */
+export function requireSecureUrl(url: URL, allowHttp: boolean): void {
+  if (url.protocol === 'http:' && !allowHttp && !isLoopbackUrl(url)) {
+    throw new KrishivError(
+      'ERR_INSECURE_URL',
+      'plain http is refused for a non-loopback host (keys fetched over http can be swapped in transit); use https or --allow-http',
+      { input: redactUrl(url) },
+    );
+  }
+}
+
+export function sameOrigin(a: URL, b: URL): boolean {
+  return a.origin === b.origin;
+}
+
+/** One HTTP request; does not follow redirects. */
+export async function httpRequest(target: string | URL, options: HttpRequestOptions): Promise<HttpResponse> {
+  const url = typeof target === 'string' ? parseUrl(target, target) : target;
+  const shown = redactUrl(url);
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const isHttps = url.protocol === 'https:';
+  const lib = isHttps ? await import('node:https') : await import('node:http');
+  const started = performance.now();
+
+  return new Promise<HttpResponse>((resolve, reject) => {
+    let settled = false;
+    const done = (fn: () => void): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      fn();
+    };
+    const headers: Record<string, string> = { 'user-agent': 'krishiv-auth', ...(options.headers ?? {}) };
+    if (options.body !== undefined && headers['content-length'] === undefined) {
+      headers['content-length'] = String(Buffer.byteLength(options.body));
+    }
+    const req = lib.request(url, {
+      method: options.method ?? 'GET',
+      headers,
+      agent: false,
+      ...(isHttps ? { ca: options.ca, rejectUnauthorized: !options.insecureTls, servername: url.hostname } : {}),
+    });
+    const timer = setTimeout(() => {
+      done(() =>
+        reject(
+          new KrishivError('ERR_TIMEOUT', `timed out after ${formatSeconds(options.timeoutMs)}`, {
+            input: shown,
+            details: { timeoutMs: options.timeoutMs },
+          }),
+        ),
+      );
+      req.destroy();
+    }, options.timeoutMs);
+
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      done(() => reject(networkError(error, shown)));
+    });
+    req.on('response', (res) => {
+      let tls: TlsInfo | undefined;
+      if (isHttps) tls = describeTls(res.socket as TLSSocket);
+      const chunks: Buffer[] = [];
+      let total = 0;
+      const declared = Number(res.headers['content-length']);
+      if (Number.isFinite(declared) && declared > maxBytes) {
+        done(() => reject(tooLarge(shown, maxBytes)));
+        req.destroy();
+        return;
+      }
+      res.on('data', (chunk: Buffer) => {
+        total += chunk.length;
+        if (total > maxBytes) {
+          done(() => reject(tooLarge(shown, maxBytes)));
+          req.destroy();
+          return;
+        }
+        chunks.push(chunk);
+      });
+      res.on('error', (error: NodeJS.ErrnoException) => done(() => reject(networkError(error, shown))));
+      res.on('end', () => {
+        done(() => {
+          const response: HttpResponse = {
+            url: shown,
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks),
+            latencyMs: Math.round((performance.now() - started) * 10) / 10,
+          };
+          if (tls) response.tls = tls;
+          const location = res.headers.location;
+          if (location && response.status >= 300 && response.status < 400) response.location = location;
+          resolve(response);
+        });
+      });
+    });
+    if (options.body !== undefined) req.end(options.body);
+    else req.end();
+  });
+}
+
+export interface GetDocumentOptions extends HttpRequestOptions {
+  /** follow redirects that stay on the same origin (default 3); a cross-origin redirect is an error */
+  maxRedirects?: number;
+}
+
+/**
+ * GET a document (JWKS, discovery): follows same-origin redirects only, refuses cross-origin
+ * ones (a redirect must not move where keys come from), returns the final response.
+ */
+export async function getDocument(target: URL, options: GetDocumentOptions): Promise<HttpResponse> {
+  let url = target;
+  const max = options.maxRedirects ?? 3;
+  for (let hop = 0; ; hop++) {
+    const res = await httpRequest(url, { ...options, headers: { accept: 'application/json', ...(options.headers ?? {}) } });
+    if (res.location === undefined) return res;
+    const next = new URL(res.location, url);
+    if (!sameOrigin(url, next)) {
+      throw new KrishivError('ERR_NETWORK', `redirected to another origin (${redactUrl(next)}); not followed`, {
+        input: redactUrl(target),
+      });
+    }
+    if (hop >= max) throw new KrishivError('ERR_NETWORK', `more than ${max} redirects`, { input: redactUrl(target) });
+    url = next;
+  }
+}
+
+function describeTls(socket: TLSSocket): TlsInfo {
+  const info: TlsInfo = { authorized: socket.authorized };
+  if (!socket.authorized && socket.authorizationError) info.authorizationError = String(socket.authorizationError);
+  const protocol = socket.getProtocol?.();
+  if (protocol) info.protocol = protocol;
+  const cert = socket.getPeerCertificate?.();
+  if (cert && Object.keys(cert).length > 0) {
+    if (cert.subject) info.subject = formatDn(cert.subject);
+    if (cert.issuer) info.issuer = formatDn(cert.issuer);
+    if (cert.subjectaltname) info.subjectAltName = cert.subjectaltname;
+    if (cert.valid_from) info.validFrom = new Date(cert.valid_from).toISOString();
+    if (cert.valid_to) info.validTo = new Date(cert.valid_to).toISOString();
+    if (cert.fingerprint256) info.fingerprint256 = cert.fingerprint256;
+  }
+  return info;
+}
+
+function formatDn(dn: unknown): string {
+  if (!dn || typeof dn !== 'object') return String(dn);
+  return Object.entries(dn as Record<string, string | string[]>)
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('+') : v}`)
+    .join(', ');
+}
+
+const TLS_CODES = new Set([
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_NOT_YET_VALID',
+  'EPROTO',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+]);
+
+function networkError(error: NodeJS.ErrnoException, shown: string): KrishivError {
+  const code = error.code ?? '';
+  if (TLS_CODES.has(code) || /certificate|SSL|TLS/i.test(error.message)) {
+    return new KrishivError('ERR_TLS', `TLS failure: ${error.message}${code ? ` (${code})` : ''}`, {
+      input: shown,
+      cause: error,
+      details: { errno: code },
+    });
+  }
+  if (code === 'ETIMEDOUT') {
+    return new KrishivError('ERR_TIMEOUT', 'connection timed out', { input: shown, cause: error });
+  }
+  return new KrishivError('ERR_NETWORK', `unreachable: ${describeSystemError(error)}`, {
+    input: shown,
+    cause: error,
+    details: { errno: code },
+  });
+}
+
+function tooLarge(shown: string, maxBytes: number): KrishivError {
+  return new KrishivError('ERR_NETWORK', `response larger than ${formatBytes(maxBytes)}; refused`, { input: shown });
+}
+
+function formatBytes(n: number): string {
+  return n >= 1024 * 1024 && n % (1024 * 1024) === 0 ? `${n / (1024 * 1024)} MiB` : `${n} bytes`;
+}
+
+function formatSeconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}
