@@ -9,6 +9,7 @@ import type { Config } from '../io/config.js';
 import { Output, type WritableLike } from './output.js';
 import { defaultRandomBytes, type CliContext, type GlobalOptions } from './context.js';
 import { COMMANDS } from './commands/index.js';
+import { fdWriter, lazyStdin } from '../io/terminal.js';
 
 export const VERSION_LINE = `krishiv-auth ${VERSION} (engine ${ENGINE_COMMIT})`;
 
@@ -23,7 +24,7 @@ export interface ProcessIo {
 }
 
 function processIo(): ProcessIo {
-  return { env: process.env, cwd: process.cwd(), stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
+  return { env: process.env, cwd: process.cwd(), stdin: lazyStdin(), stdout: fdWriter(1), stderr: fdWriter(2) };
 }
 
 const ROOT_HELP_AFTER = `
