@@ -139,7 +139,7 @@ export function describeSystemError(error: unknown): string {
       EAI_AGAIN: 'host name lookup failed (temporary)',
       EHOSTUNREACH: 'host unreachable',
     };
-    return known[code] ? `${known[code]} (${code})` : code;
+    return known[code] ?? code;
   }
   return error instanceof Error ? error.message : String(error);
 }
