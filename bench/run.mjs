@@ -102,7 +102,7 @@ const ctx = {
   median,
   round,
   /** argv for the CLI */
-  cli: (...args) => [process.execPath, bin, ...args],
+  cli: (...args) => [process.execPath, '--', bin, ...args],
   baseline: [process.execPath, '-e', '0'],
 };
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ANSI, ROOT, runCli } from '../helpers/run-cli.js';
+import { ANSI, BIN, ROOT, runCli } from '../helpers/run-cli.js';
 
 const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
 
@@ -73,6 +73,17 @@ describe('the CLI frame (built bin/)', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('Usage: krishiv-auth');
+  });
+
+  it('run through its shebang, node does not intercept a missing --env-file (nodejs/node#54232)', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync(BIN, ['fingerprint', 'abc', '--env-file', '/nonexistent/x.env'], {
+      encoding: 'utf8',
+      env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1' },
+    });
+    expect(r.stderr).not.toMatch(/^node:/m);
+    expect(r.status).toBe(2); // our own usage error: fingerprint has no --env-file
+    expect(r.stderr).toContain("unknown option '--env-file'");
   });
 
   it('fingerprint prints the engine fingerprint of a token from stdin', async () => {

@@ -39,7 +39,8 @@ export function runCli(args: string[], options: RunOptions = {}): Promise<RunRes
     else env[k] = v;
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    // `--` keeps node from reading a user's `--env-file` as its own option (nodejs/node#54232).
+    const child = spawn(process.execPath, ['--', BIN, ...args], {
       cwd: options.cwd ?? ROOT,
       env,
       stdio: ['pipe', 'pipe', 'pipe'],
