@@ -22,7 +22,7 @@ export function resolveTokenSource(arg: string | undefined, stdinIsTTY: boolean)
   return stdinIsTTY ? { kind: 'missing' } : { kind: 'stdin' };
 }
 
-const PREFIX = /^(?:authorization\s*:\s*)?(?:bearer\s+)?/i;
+const PREFIX = /^(?:authorization\s*:\s*)?(?:bearer(?:\s+|$))?/i;
 
 /** `bearer:<hex>, 123 characters` — how a token is named in messages. */
 export function describeToken(token: string): string {
