@@ -79,6 +79,7 @@ export async function startOidcProvider(options: OidcTestOptions): Promise<OidcT
         grant_types: ['client_credentials'],
         redirect_uris: [],
         response_types: [],
+        ...(alg === 'RS256' ? {} : { id_token_signed_response_alg: alg }),
       },
     ],
     features: {
