@@ -43,7 +43,8 @@ function privateJwk(kind: 'rsa' | 'ec' | 'ed'): Record<string, unknown> {
 }
 
 export async function startOidcProvider(options: OidcTestOptions): Promise<OidcTestProvider> {
-  const { default: Provider } = (await import('oidc-provider')) as unknown as {
+  const moduleName = 'oidc-provider'; // untyped package: keep it out of type resolution
+  const { default: Provider } = (await import(moduleName)) as {
     default: new (issuer: string, config: Record<string, unknown>) => {
       callback(): (req: unknown, res: unknown) => void;
       proxy: boolean;
