@@ -13,7 +13,13 @@ import type { ParsedJws } from './input.js';
 import { jwkDeserializeProblem, type JwksAnalysis, type KeyAnalysis, type KeyFamily } from './jwks.js';
 import { engineFingerprint } from '../util/fingerprint.js';
 import { formatDuration } from '../util/duration.js';
-import { isoSeconds } from './decode.js';
+import { isoSeconds as isoDate } from './decode.js';
+
+/** ISO 8601 of NumericDate seconds; out-of-range values are shown as the number. */
+function isoSeconds(sec: number): string {
+  const d = new Date(sec * 1000);
+  return Number.isNaN(d.getTime()) ? `${sec} (out of range)` : isoDate(d);
+}
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -303,7 +309,7 @@ export async function verifyToken(token: string, jws: ParsedJws, keys: KeySet, o
     } else {
       // ENGINE ≠ jose: floats are rounded; rejected only when exp < now − leeway.
       expSec = Math.round(exp);
-      const iso = isoSeconds(new Date(expSec * 1000));
+      const iso = isoSeconds(expSec);
       const pastMs = (nowSec - expSec) * 1000;
       if (expSec < nowSec - leeway) {
         add('expired', 'error', `exp ${iso} is ${formatDuration(pastMs)} in the past, beyond ${leewayText}`);
@@ -322,7 +328,7 @@ export async function verifyToken(token: string, jws: ParsedJws, keys: KeySet, o
     const nbf = claims['nbf'];
     if (typeof nbf === 'number' && Number.isFinite(nbf) && Math.round(nbf) > nowSec + leeway) {
       // ENGINE ≠ jose: nbf is not validated (validate_nbf = false).
-      add('not_yet_valid', 'warning', `nbf ${isoSeconds(new Date(Math.round(nbf) * 1000))} is ${formatDuration((Math.round(nbf) - nowSec) * 1000)} in the future; the engine ignores nbf and accepts the token now`);
+      add('not_yet_valid', 'warning', `nbf ${isoSeconds(Math.round(nbf))} is ${formatDuration((Math.round(nbf) - nowSec) * 1000)} in the future; the engine ignores nbf and accepts the token now`);
     }
     if (opts.issuer !== undefined && claims['iss'] !== opts.issuer) {
       // ENGINE ≠ jose: iss is never checked (no issuer configured, no env var).

@@ -323,3 +323,25 @@ describe('engine rules', () => {
     expect([v.accepted, codes(v)]).toEqual([true, ['warning:long_lifetime']]);
   });
 });
+
+describe('property: findings never contain the token', () => {
+  it('arbitrary claims and headers', async () => {
+    const fc = (await import('fast-check')).default;
+    const claim = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.constant(null), fc.boolean(), fc.array(fc.string(), { maxLength: 3 }));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({ sub: claim, exp: claim, nbf: claim, aud: claim, krishiv_role: claim, iss: claim }, { requiredKeys: [] }),
+        fc.record({ kid: claim, crit: fc.array(fc.string(), { maxLength: 2 }), jku: fc.string() }, { requiredKeys: [] }),
+        fc.option(fc.string({ maxLength: 10 }), { nil: undefined }),
+        async (payload, header, audience) => {
+          const t = await signToken(rsa, payload, header);
+          const v = await verify(t, { keys: [rsa.jwk] }, { audience, requireRole: 'writer' });
+          for (const f of v.findings) expect(f.message).not.toContain(t);
+          expect(JSON.stringify(v)).not.toContain(t);
+          expect(v.accepted).toBe(!v.findings.some((f) => f.severity === 'error' && f.code !== 'insufficient_role'));
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
