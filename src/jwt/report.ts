@@ -73,7 +73,7 @@ export function renderVerdict(v: Verdict, jwks: JwksSummary, s: Style, strict: b
     lines.push(`${s.red('REJECTED')}: the coordinator would not accept this token (gRPC: UNAUTHENTICATED "invalid API key")`);
   }
   lines.push(`  token  ${v.token.fingerprint}`);
-  if (v.key) lines.push(`  key    #${v.key.index}${v.key.kid !== null ? ` kid ${v.key.kid}` : ''} (${v.key.kty}, ${v.key.alg})`);
+  if (v.key) lines.push(`  key    #${v.key.index}${v.key.kid !== null ? ` kid ${v.key.kid}` : ''} (${v.key.kty}, ${v.key.alg}): signature valid`);
   lines.push(`  jwks   ${jwks.source}: ${jwks.usable}/${jwks.keys} usable key(s)${jwks.families.length ? `, ${jwks.families.join('+')}` : ''}`);
   if (v.accepted && v.claims) {
     lines.push(s.bold('Claims'));

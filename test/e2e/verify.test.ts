@@ -140,6 +140,10 @@ describe('verify (built bin)', () => {
     expect(json(p.stdout).findings).toEqual([
       expect.objectContaining({ code: 'audience_not_configured', severity: 'error' }),
     ]);
+    const relative = file('relative.env', 'KRISHIV_OIDC_JWKS_URI=jwks.json\n');
+    const x = await runCli(['verify', '--env-file', relative, '--now', NOW], { input: good });
+    expect(x.code).toBe(2);
+    expect(x.stderr).toContain('KRISHIV_OIDC_JWKS_URI is not an http(s) URL ("jwks.json"): the engine cannot fetch it and would not install JWT auth');
   });
   it('--require-role admin with a writer token: exit 1 insufficient_role', async () => {
     const r = await runCli(['verify', '--json', '--jwks', rsaJwks, '--require-role', 'admin', '--now', NOW], { input: good });

@@ -88,6 +88,13 @@ async function runVerify(ctx: CliContext, arg: string | undefined, flags: Verify
           input: flags.envFile,
         });
       }
+      if (!/^https?:\/\//i.test(env.jwksUri)) {
+        throw new KrishivError(
+          'ERR_USAGE',
+          `KRISHIV_OIDC_JWKS_URI is not an http(s) URL (${env.jwksUri === '' ? 'empty' : `"${env.jwksUri.slice(0, 80)}"`}): the engine cannot fetch it and would not install JWT auth`,
+          { input: flags.envFile },
+        );
+      }
       jwksSource = env.jwksUri;
     }
   }
