@@ -362,6 +362,9 @@ export async function discoverOidc(issuer: string, options: LoadOptions): Promis
   if (typeof d['jwks_uri'] !== 'string' || d['jwks_uri'] === '') {
     throw new KrishivError('ERR_OIDC_DISCOVERY', 'the discovery document has no jwks_uri', { input: shown });
   }
+  if (!looksLikeUrl(d['jwks_uri'])) {
+    throw new KrishivError('ERR_OIDC_DISCOVERY', `jwks_uri "${d['jwks_uri'].slice(0, 80)}" is not an absolute http(s) URL`, { input: shown });
+  }
   // The jwks_uri may be on another origin (common with IdPs); the https rule still applies (loadJwks).
   return { issuer, discoveryUrl: shown, jwksUri: d['jwks_uri'], document: d };
 }
