@@ -221,17 +221,17 @@ export async function verifyToken(token: string, jws: ParsedJws, keys: KeySet, o
     // ENGINE ≠ jose: HMAC is never accepted, whatever the key set (surface §5.2, SEC-6).
     add('alg_not_allowed', 'error', `alg ${alg} (HMAC) is never accepted: the engine verifies only with asymmetric keys; expected ${set.algorithms.join(', ') || 'RS*/PS*/ES256/ES384/EdDSA'}`);
   } else if (set.installable && !set.algorithms.includes(alg)) {
-    // ENGINE ≠ jose: allowed algorithms = union over the usable keys' families (auth.rs:704-724).
+    // ENGINE ≠ jose: allowed algorithms = union over the usable keys' families (surface §5.2, auth.rs:704-724).
     add('alg_not_allowed', 'error', `alg ${alg} is not allowed by this key set: its usable keys allow ${set.algorithms.join(', ')}`);
   }
   for (const name of ['jku', 'x5u', 'jwk', 'x5c']) {
     if (header[name] !== undefined) {
-      // ENGINE ≠ jose-with-embedded-keys: keys come only from the configured JWKS.
+      // ENGINE ≠ jose-with-embedded-keys: keys come only from the configured JWKS (surface §5.2: keys are the JWKS's, tried in turn).
       add('key_in_header', 'warning', `header "${name}" names its own key; it is never used (the engine verifies only against the configured JWKS) — a token carrying it is suspicious`);
     }
   }
   if (header['crit'] !== undefined) {
-    // ENGINE ≠ jose: jsonwebtoken's Header has no `crit`; the engine ignores it (jose rejects unknown ones).
+    // ENGINE ≠ jose: jsonwebtoken's Header has no `crit`; the engine ignores it (contract: crit_unsupported; jose rejects unknown ones).
     const names = Array.isArray(header['crit']) ? header['crit'].map(String).join(', ') : describeValue(header['crit']);
     add('crit_unsupported', 'warning', `header "crit" (${names}) is ignored by the engine, which understands no JWS extensions; a careful verifier would reject the token`);
   }
@@ -251,7 +251,7 @@ export async function verifyToken(token: string, jws: ParsedJws, keys: KeySet, o
     add('no_usable_keys', 'error', `JWKS contained no usable asymmetric verification keys (${set.totals.keys} key(s): ${set.problems.slice(0, 3).join('; ')}); the engine installs no JWT provider`);
   }
   if (set.mixedFamilies) {
-    // ENGINE ≠ jose: jsonwebtoken 10.4 requires every allowed alg to share the token alg's family.
+    // ENGINE ≠ jose: jsonwebtoken 10.4 requires every allowed alg to share the token alg's family (surface §5.2).
     add('mixed_key_families', 'error', `the set mixes key families (${set.families.join(' + ')}): expected one family; the engine rejects every token with InvalidAlgorithm ("invalid API key")`);
   }
   if (opts.production && opts.audience === undefined) {
@@ -302,12 +302,12 @@ export async function verifyToken(token: string, jws: ParsedJws, keys: KeySet, o
     const exp = claims['exp'];
     let expSec: number | undefined;
     if (exp === undefined || exp === null) {
-      // ENGINE ≠ jose: exp is required (jsonwebtoken Validation::new, required_spec_claims).
+      // ENGINE ≠ jose: exp is required (surface §5.3: jsonwebtoken Validation::new, required_spec_claims).
       add('missing_exp', 'error', `exp is required by the engine; the token has ${exp === null ? 'exp: null' : 'no exp'}`);
     } else if (typeof exp !== 'number' || !Number.isFinite(exp) || exp < 0) {
       add('missing_exp', 'error', `exp must be a NumericDate (a non-negative number); found ${describeValue(exp)}`);
     } else {
-      // ENGINE ≠ jose: floats are rounded; rejected only when exp < now − leeway.
+      // ENGINE ≠ jose: floats are rounded; rejected only when exp < now − leeway (surface §5.3).
       expSec = Math.round(exp);
       const iso = isoSeconds(expSec);
       const pastMs = (nowSec - expSec) * 1000;
@@ -327,17 +327,17 @@ export async function verifyToken(token: string, jws: ParsedJws, keys: KeySet, o
     }
     const nbf = claims['nbf'];
     if (typeof nbf === 'number' && Number.isFinite(nbf) && Math.round(nbf) > nowSec + leeway) {
-      // ENGINE ≠ jose: nbf is not validated (validate_nbf = false).
+      // ENGINE ≠ jose: nbf is not validated (surface §5.3: validate_nbf = false).
       add('not_yet_valid', 'warning', `nbf ${isoSeconds(Math.round(nbf))} is ${formatDuration((Math.round(nbf) - nowSec) * 1000)} in the future; the engine ignores nbf and accepts the token now`);
     }
     if (opts.issuer !== undefined && claims['iss'] !== opts.issuer) {
-      // ENGINE ≠ jose: iss is never checked (no issuer configured, no env var).
+      // ENGINE ≠ jose: iss is never checked (surface §5.3, §5.6.3: no issuer configured, no env var).
       add('issuer_mismatch', 'warning', `iss is ${describeValue(claims['iss'])}, expected "${opts.issuer}" (--issuer); the engine never checks iss`);
     }
     const aud = claims['aud'];
     if (opts.audience !== undefined) {
       if (aud === undefined || aud === null) {
-        // ENGINE ≠ jose: aud is not a required claim; a token without aud is accepted.
+        // ENGINE ≠ jose: aud is not a required claim; a token without aud is accepted (surface §5.3).
         add('audience_missing', 'warning', `the token has no aud; the engine accepts it although the audience "${opts.audience}" is configured`);
       } else if (typeof aud === 'string' || (Array.isArray(aud) && aud.every((a) => typeof a === 'string'))) {
         const list = typeof aud === 'string' ? [aud] : (aud as string[]);
@@ -348,7 +348,7 @@ export async function verifyToken(token: string, jws: ParsedJws, keys: KeySet, o
         add('audience_mismatch', 'error', `aud is ${describeValue(aud)}, expected a string or an array of strings containing "${opts.audience}"`);
       }
     } else if (aud !== undefined && aud !== null && !opts.production) {
-      // ENGINE ≠ jose: no audience configured → validate_aud = false, any aud accepted.
+      // ENGINE ≠ jose: no audience configured → validate_aud = false, any aud accepted (surface §5.3).
       add('audience_not_configured', 'warning', `the token has aud ${JSON.stringify(aud)} but no audience is configured: the engine accepts any audience (set KRISHIV_OIDC_AUDIENCE)`);
     }
     const sub = claims['sub'];
