@@ -264,6 +264,7 @@ export async function verifyToken(token: string, jws: ParsedJws, keys: KeySet, o
   let key: Verdict['key'] = null;
   if (typeof alg === 'string' && FAMILY_OF[alg] !== undefined) {
     const candidates = keys.entries.filter((e) => e.analysis.algorithms.includes(alg));
+    let uncheckable: string | undefined;
     for (const e of candidates) {
       const cryptoKey = await importFor(e, alg);
       if (!cryptoKey) continue;
@@ -274,12 +275,15 @@ export async function verifyToken(token: string, jws: ParsedJws, keys: KeySet, o
         await compactVerify(token, cryptoKey, { algorithms: [alg], ...(crit ? { crit } : {}) });
         key = { index: e.analysis.index, kid: e.analysis.kid, kty: e.analysis.kty, alg };
         break;
-      } catch {
-        // try the next key, as the engine does
+      } catch (error) {
+        // try the next key, as the engine does; remember why jose could not even check it
+        const code = (error as { code?: unknown }).code;
+        if (code !== 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED') uncheckable ??= error instanceof Error ? error.message : String(error);
       }
     }
     if (key === null && candidates.length > 0) {
-      add('signature_invalid', 'error', `the signature does not verify with any of the ${candidates.length} key(s) that admit ${alg} (${candidates.map((c) => keyName(c.analysis)).join(', ')})`);
+      const why = uncheckable === undefined ? '' : ` (the check itself failed: ${uncheckable})`;
+      add('signature_invalid', 'error', `the signature does not verify with any of the ${candidates.length} key(s) that admit ${alg} (${candidates.map((c) => keyName(c.analysis)).join(', ')})${why}`);
     }
   }
 

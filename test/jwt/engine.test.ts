@@ -318,6 +318,15 @@ describe('engine rules', () => {
     const v = await verify(t, { keys: [rsa.jwk] }, { audience: 'krishiv' });
     expect(codes(v)).toEqual(['error:audience_mismatch', 'error:missing_exp', 'error:missing_sub', 'error:role_claim_invalid', 'error:signature_invalid']);
   });
+  it('a key jose will not use (RSA 1024) says why the check failed', async () => {
+    const pair = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const small: TestKey = { ...pair, jwk: pair.publicKey.export({ format: 'jwk' }) as Record<string, unknown>, alg: 'RS256' };
+    const v = await verify(await signToken(small, good()), { keys: [small.jwk] });
+    expect(codes(v)).toEqual(['error:signature_invalid']);
+    expect(v.findings[0]!.message).toBe(
+      'the signature does not verify with any of the 1 key(s) that admit RS256 (#0) (the check itself failed: RS256 requires key modulusLength to be 2048 bits or larger)',
+    );
+  });
   it('long lifetimes are a warning', async () => {
     const v = await verify(await signToken(rsa, good({ exp: NOW_S + 30 * 86400 })), { keys: [rsa.jwk] });
     expect([v.accepted, codes(v)]).toEqual([true, ['warning:long_lifetime']]);
