@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { engineFingerprint, isEngineFingerprint, sipHash13 } from '../../src/util/fingerprint.js';
+import { engineFingerprint, isEngineFingerprint, sipHash13, sipHash13ZeroHex } from '../../src/util/fingerprint.js';
 
 describe('engineFingerprint (surface §4.7 vectors)', () => {
   it.each([
@@ -36,5 +36,14 @@ describe('sipHash13', () => {
     const seen = new Set<bigint>();
     for (let n = 0; n <= 16; n++) seen.add(sipHash13(new Uint8Array(n).fill(0x61)));
     expect(seen.size).toBe(17);
+  });
+
+  it('the 32-bit implementation equals the BigInt one (zero key), every length', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (data) => {
+        expect(sipHash13ZeroHex(data)).toBe(sipHash13(data).toString(16).padStart(16, '0'));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
