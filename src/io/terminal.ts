@@ -5,7 +5,7 @@
  * terminal with one fstat (only a character device can be one; `node:tty` is loaded just
  * for those). stdin is created only when a command actually reads it.
  */
-import { fstatSync, writeSync } from 'node:fs';
+import { fstatSync, readSync, readlinkSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { WritableLike } from '../cli/output.js';
 import type { InputStream } from './stdin.js';
@@ -24,8 +24,51 @@ export function isTerminal(fd: number): boolean {
   } catch {
     return false;
   }
+  // Most character devices a CLI meets are /dev/null (CI runners' stdin) or a tty; on Linux
+  // the descriptor's target says which without loading node:tty (and net, and streams).
+  try {
+    const target = readlinkSync(`/proc/self/fd/${fd}`);
+    if (target === '/dev/null' || target === '/dev/zero' || target === '/dev/full') return false;
+  } catch {
+    // not Linux, or no /proc: ask node:tty
+  }
   const tty = requireBuiltin('node:tty') as typeof import('node:tty');
   return tty.isatty(fd);
+}
+
+/**
+ * Reads all of stdin synchronously when it is a file or a pipe (no stream machinery);
+ * returns undefined when that is not possible (a terminal, a non-blocking descriptor), and
+ * the caller falls back to the stream.
+ */
+export function readStdinSync(limit: number): Buffer | undefined {
+  let st;
+  try {
+    st = fstatSync(0);
+  } catch {
+    return undefined;
+  }
+  if (!st.isFIFO() && !st.isFile() && !st.isSocket() && !(st.isCharacterDevice() && !isTerminal(0))) return undefined;
+  const chunks: Buffer[] = [];
+  let total = 0;
+  const buf = Buffer.alloc(65536);
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(0, buf, 0, buf.length, null);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EAGAIN' && total === 0) return undefined; // non-blocking: use the stream
+      if (code === 'EAGAIN') continue;
+      if (code === 'EOF') break;
+      throw error;
+    }
+    if (n === 0) break;
+    total += n;
+    chunks.push(Buffer.from(buf.subarray(0, n)));
+    if (total > limit) break; // the caller reports the overflow
+  }
+  return Buffer.concat(chunks);
 }
 
 /** A synchronous writer on a file descriptor; an EPIPE (reader went away) ends output quietly. */
@@ -61,7 +104,7 @@ export function fdWriter(fd: 1 | 2): WritableLike {
   };
 }
 
-/** stdin, created on first use. */
+/** stdin, created on first use; read without streams when it is a file or a pipe. */
 export function lazyStdin(): InputStream {
   let tty: boolean | undefined;
   return {
@@ -69,6 +112,7 @@ export function lazyStdin(): InputStream {
       tty ??= isTerminal(0);
       return tty;
     },
+    readAllSync: (limit: number) => readStdinSync(limit),
     [Symbol.asyncIterator]() {
       return (process.stdin as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
     },

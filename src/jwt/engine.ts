@@ -8,7 +8,14 @@
  *
  * Findings list every rule the token violates, not only the first one the engine would hit.
  */
-import { compactVerify, importJWK } from 'jose';
+import type { importJWK } from 'jose';
+
+/** jose, loaded on first use: `decode` and input errors never pay for it. */
+let josePromise: Promise<typeof import('jose')> | undefined;
+function loadJose(): Promise<typeof import('jose')> {
+  josePromise ??= import('jose');
+  return josePromise;
+}
 import type { ParsedJws } from './input.js';
 import { jwkDeserializeProblem, type JwksAnalysis, type KeyAnalysis, type KeyFamily } from './jwks.js';
 import { engineFingerprint } from '../util/fingerprint.js';
@@ -142,10 +149,12 @@ export function prepareKeySet(document: Record<string, unknown>, analysis: JwksA
 function importFor(entry: KeyEntry, alg: string): Promise<ImportedKey | undefined> {
   let p = entry.imported.get(alg);
   if (!p) {
-    p = importJWK(entry.material as Parameters<typeof importJWK>[0], alg).then(
-      (k) => k as ImportedKey,
-      () => undefined,
-    );
+    p = loadJose()
+      .then((jose) => jose.importJWK(entry.material as Parameters<typeof importJWK>[0], alg))
+      .then(
+        (k) => k as ImportedKey,
+        () => undefined,
+      );
     entry.imported.set(alg, p);
   }
   return p;
@@ -272,7 +281,7 @@ export async function verifyToken(token: string, jws: ParsedJws, keys: KeySet, o
         ? Object.fromEntries(header['crit'].filter((c): c is string => typeof c === 'string').map((c) => [c, false]))
         : undefined;
       try {
-        await compactVerify(token, cryptoKey, { algorithms: [alg], ...(crit ? { crit } : {}) });
+        await (await loadJose()).compactVerify(token, cryptoKey, { algorithms: [alg], ...(crit ? { crit } : {}) });
         key = { index: e.analysis.index, kid: e.analysis.kid, kty: e.analysis.kty, alg };
         break;
       } catch (error) {

@@ -5,7 +5,7 @@
  * A token is a secret: no error message here ever contains it (only its length or its
  * engine fingerprint).
  */
-import { KrishivError } from '../errors.js';
+import { KrishivError, isKrishivError } from '../errors.js';
 import { engineFingerprint } from '../util/fingerprint.js';
 
 /** Larger tokens are refused (real JWTs are a few KiB; the engine's gRPC metadata is smaller still). */
@@ -76,7 +76,7 @@ export function splitTokenLines(text: string, input: string): { line: number; to
     try {
       out.push({ line: i + 1, token: cleanToken(line, `${input}:${i + 1}`) });
     } catch (error) {
-      if (!(error instanceof KrishivError)) throw error;
+      if (!isKrishivError(error)) throw error;
       out.push({ line: i + 1, error });
     }
   }
@@ -129,7 +129,7 @@ export function parseCompactJws(token: string, input: string): ParsedJws {
   try {
     header = JSON.parse(strictUtf8(headerBytes, 'header', input));
   } catch (error) {
-    if (error instanceof KrishivError) throw error;
+    if (isKrishivError(error)) throw error;
     throw new KrishivError('ERR_TOKEN_MALFORMED', 'malformed token: the header is not JSON', { input });
   }
   if (header === null || typeof header !== 'object' || Array.isArray(header)) {

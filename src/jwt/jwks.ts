@@ -14,7 +14,7 @@
  * 3. `DecodingKey::from_jwk` only base64url-decodes the components; a key that fails that
  *    is skipped ("undecodable JWK").
  */
-import { KrishivError } from '../errors.js';
+import { KrishivError, isKrishivError } from '../errors.js';
 import { getDocument, parseUrl, redactUrl, requireSecureUrl } from '../io/http.js';
 import { readTextFile } from '../io/fs.js';
 
@@ -267,7 +267,7 @@ async function fetchDocument(url: URL, what: string, options: LoadOptions): Prom
   try {
     return await fetcher(url, { timeoutMs: options.timeoutMs });
   } catch (error) {
-    if (error instanceof KrishivError) {
+    if (isKrishivError(error)) {
       const message = error.code === 'ERR_TIMEOUT' ? `timed out after ${formatTimeout(options.timeoutMs)}` : error.message;
       throw new KrishivError(
         what === 'JWKS' ? 'ERR_JWKS_FETCH' : 'ERR_OIDC_DISCOVERY',
@@ -305,7 +305,7 @@ export async function loadJwks(source: string, options: LoadOptions): Promise<Lo
   try {
     doc = parseJwksText(text, location);
   } catch (error) {
-    if (error instanceof KrishivError && status !== undefined && (status < 200 || status >= 300)) {
+    if (isKrishivError(error) && status !== undefined && (status < 200 || status >= 300)) {
       throw new KrishivError('ERR_JWKS_MALFORMED', `malformed JWKS: not JSON (HTTP ${status})`, { input: location });
     }
     throw error;

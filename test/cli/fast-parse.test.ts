@@ -75,7 +75,7 @@ describe('fast path agrees with commander', () => {
           const real = commanderParse(mod.define, entry.name, argv);
           expect(real, argv.join(' ')).toEqual({ args: fast.args, opts: fast.opts });
         }),
-        { numRuns: 400 },
+        { numRuns: 1000 },
       );
       expect(accepted, 'the generator must exercise the fast path').toBeGreaterThan(20);
     });

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { action, warnSecretOnArgv, type CliContext } from '../context.js';
-import { EXIT, KrishivError, type ExitCode } from '../../errors.js';
+import { EXIT, KrishivError, isKrishivError, type ExitCode } from '../../errors.js';
 // Static imports: this module is itself loaded only when `verify` runs, and one bundled
 // chunk starts faster than a chain of dynamic imports (bench/cases/verify.mjs).
 import { parseDuration } from '../../util/duration.js';
@@ -111,7 +111,7 @@ async function runVerify(ctx: CliContext, arg: string | undefined, flags: Verify
     try {
       return { item, jws: parseCompactJws(item.token!, item.input) };
     } catch (error) {
-      if (!input.batch || !(error instanceof KrishivError)) throw error;
+      if (!input.batch || !isKrishivError(error)) throw error;
       return { item, error };
     }
   });
