@@ -105,10 +105,10 @@ function renderTable(
 
 async function verifyKeys(ctx: CliContext, arg: string | undefined, opts: StoreOption): Promise<ExitCode> {
   ctx.out.command = 'keys verify';
-  let inputs: string[];
+  let inputs: { line: number; text: string }[];
   if (arg !== undefined && arg !== '-') {
     warnSecretOnArgv(ctx, 'a key argument', 'stdin (keys verify - < key.txt)');
-    inputs = [arg];
+    inputs = [{ line: 1, text: arg }];
   } else {
     if (arg === undefined && ctx.stdin.isTTY) {
       throw new KrishivError('ERR_USAGE', 'no key: give it on stdin (keys verify - < key.txt) or as an argument');
@@ -116,8 +116,8 @@ async function verifyKeys(ctx: CliContext, arg: string | undefined, opts: StoreO
     inputs = (await readStdin(ctx.stdin, 16 * 1024 * 1024))
       .replace(/^\uFEFF/, '')
       .split('\n')
-      .map((l) => l.trim())
-      .filter((l) => l !== '');
+      .map((l, i) => ({ line: i + 1, text: l.trim() }))
+      .filter((l) => l.text !== '');
     if (inputs.length === 0) throw new KrishivError('ERR_USAGE', 'no key found on standard input', { input: '<stdin>' });
   }
   const [{ readExistingStore }, { verifyApiKey }, { createArgon2Hasher, resolveArgon2Params }] = await Promise.all([
@@ -130,7 +130,7 @@ async function verifyKeys(ctx: CliContext, arg: string | undefined, opts: StoreO
   const seams = { now: ctx.now(), hasher: createArgon2Hasher(), dummyParams: resolveArgon2Params((await ctx.config()).argon2) };
 
   if (inputs.length === 1) {
-    const verdict = await verifyApiKey(store, inputs[0]!, seams);
+    const verdict = await verifyApiKey(store, inputs[0]!.text, seams);
     if (verdict.reason === 'malformed') throw new KrishivError('ERR_KEY_MALFORMED', verdict.message, { input: arg === undefined || arg === '-' ? '<stdin>' : '<argument>' });
     ctx.out.result(verdict, (v, s) => renderVerdict(v, s));
     return verdict.ok ? EXIT.OK : EXIT.FAILED;
@@ -138,11 +138,12 @@ async function verifyKeys(ctx: CliContext, arg: string | undefined, opts: StoreO
 
   // Batch: one result per key, in input order; one Argon2id verification each.
   let failed = 0;
-  for (let i = 0; i < inputs.length; i++) {
-    const verdict = await verifyApiKey(store, inputs[i]!, seams);
+  const width = String(inputs[inputs.length - 1]!.line).length;
+  for (const input of inputs) {
+    const verdict = await verifyApiKey(store, input.text, seams);
     if (!verdict.ok) failed++;
-    if (ctx.out.json) ctx.out.writeJsonLine({ line: i + 1, ...verdict });
-    else ctx.out.print(`${String(i + 1).padStart(String(inputs.length).length)}  ${renderVerdict(verdict, ctx.out.out)}`);
+    if (ctx.out.json) ctx.out.writeJsonLine({ line: input.line, ...verdict });
+    else ctx.out.print(`${String(input.line).padStart(width)}  ${renderVerdict(verdict, ctx.out.out)}`);
   }
   ctx.out.info(`${inputs.length - failed} of ${inputs.length} key(s) active`);
   return failed === 0 ? EXIT.OK : EXIT.FAILED;
