@@ -6,7 +6,7 @@ import type { Argon2Params } from '../io/config.js';
 import { KrishivError } from '../errors.js';
 import { displayKey, formatApiKey, generateKeyId, generateKeySecret, parseApiKey, type RandomBytes } from './format.js';
 import { dummyPhc, type Hasher } from './hasher.js';
-import { ROLES, addRecord, findById, keyState, publicRecord, type KeyRecord, type KeyStore, type PublicRecord, type Role } from './store.js';
+import { ROLES, addRecord, findById, keyState, publicRecord, type KeyLookup, type KeyRecord, type KeyStore, type PublicRecord, type Role } from './store.js';
 
 /** How many fresh ids to draw before an id collision counts as unresolvable (40-bit ids: never in practice). */
 export const MAX_ID_ATTEMPTS = 8;
@@ -148,7 +148,7 @@ export interface VerifySeams {
  * does not tell which ids exist. The record's state is reported only to a caller whose secret
  * matched it.
  */
-export async function verifyApiKey(store: KeyStore, text: string, seams: VerifySeams): Promise<KeyVerdict> {
+export async function verifyApiKey(store: KeyLookup, text: string, seams: VerifySeams): Promise<KeyVerdict> {
   let parsed: { id: string; secret: string };
   try {
     parsed = parseApiKey(text);
@@ -157,7 +157,7 @@ export async function verifyApiKey(store: KeyStore, text: string, seams: VerifyS
     return { ok: false, key: null, state: null, reason: 'malformed', message: error.message, record: null };
   }
   const shown = displayKey(parsed.id);
-  const record = findById(store, parsed.id);
+  const record = store.find(parsed.id);
   if (!record) {
     await seams.hasher.verify(dummyPhc(seams.dummyParams), parsed.secret);
     return { ok: false, key: shown, state: null, reason: 'unknown', message: 'no key with this id in the key store', record: null };

@@ -10,7 +10,7 @@
 import path from 'node:path';
 import { KrishivError, describeSystemError } from '../errors.js';
 import { readTextFile, statPath, writeFileAtomic } from '../io/fs.js';
-import { emptyStore, parseStore, serializeStore, type KeyStore } from './store.js';
+import { emptyStore, lookupFromText, parseStore, serializeStore, type KeyLookup, type KeyStore } from './store.js';
 
 export const DEFAULT_STORE = './krishiv-keys.json';
 /** Generous: a 10,000-record store is about 2.5 MB. */
@@ -57,6 +57,22 @@ export async function readExistingStore(file: string, label = file): Promise<Key
     });
   }
   return store;
+}
+
+/**
+ * Opens the store for lookups by id (`keys verify`): a canonical store is indexed by its record
+ * lines and only the record asked for is parsed, so a 10,000-record store costs about what a
+ * 10-record one does; any other layout is parsed whole.
+ */
+export async function openStoreLookup(file: string, label = file): Promise<KeyLookup> {
+  let text: string;
+  try {
+    text = await readTextFile(file, { limit: STORE_READ_LIMIT, label });
+  } catch (error) {
+    if (error instanceof KrishivError && error.code === 'ERR_FILE_NOT_FOUND') return readExistingStore(file, label).then(() => undefined as never);
+    throw error;
+  }
+  return lookupFromText(text, label);
 }
 
 export interface LockOptions {

@@ -152,6 +152,79 @@ function orderRecord(r: KeyRecord): Record<string, unknown> {
   return out;
 }
 
+/** Lookup by id: what `keys verify` needs from a store. */
+export interface KeyLookup {
+  find(id: string): KeyRecord | undefined;
+  /** How the lookup was built: the whole store parsed, or the line index of a canonical file. */
+  readonly mode: 'parsed' | 'line-index';
+}
+
+export function storeLookup(store: KeyStore): KeyLookup {
+  return { find: (id) => findById(store, id), mode: 'parsed' };
+}
+
+const CANONICAL_HEAD = `{\n  "format": "${STORE_FORMAT}",\n  "version": ${STORE_VERSION},\n  "records": [\n`;
+const CANONICAL_TAIL = '\n  ]\n}\n';
+const LINE_HEAD = '    {"id":"';
+
+/**
+ * The prefix index of a store in the layout `serializeStore` writes (one record per line):
+ * id → the record's JSON text span, found by one pass over line starts without parsing the
+ * records. Returns undefined for any other layout (hand-edited, empty, other version, a
+ * duplicate id, a line that is not `{…}` or `{…},`): the caller then parses the whole store,
+ * which reports what is wrong.
+ */
+export function indexStoreText(text: string): Map<string, [number, number]> | undefined {
+  if (!text.startsWith(CANONICAL_HEAD) || !text.endsWith(CANONICAL_TAIL)) return undefined;
+  const end = text.length - CANONICAL_TAIL.length; // the newline after the last record
+  const index = new Map<string, [number, number]>();
+  let pos = CANONICAL_HEAD.length;
+  for (;;) {
+    if (!text.startsWith(LINE_HEAD, pos)) return undefined;
+    const idStart = pos + LINE_HEAD.length;
+    if (text.charCodeAt(idStart + 8) !== 34 /* " */) return undefined;
+    const nl = text.indexOf('\n', idStart);
+    if (nl === -1 || nl > end) return undefined;
+    const last = nl === end;
+    const close = last ? nl - 1 : nl - 2;
+    if (text.charCodeAt(close) !== 125 /* } */ || (!last && text.charCodeAt(nl - 1) !== 44) /* , */) return undefined;
+    const id = text.slice(idStart, idStart + 8);
+    if (index.has(id)) return undefined;
+    index.set(id, [pos + 4, close + 1]);
+    if (last) return index;
+    pos = nl + 1;
+  }
+}
+
+/**
+ * A lookup over store text: the line index when the file is canonical (only the found record
+ * is parsed and validated), else the whole store parsed. Either way a record that is found is
+ * fully validated, and a store that does not parse is an error.
+ */
+export function lookupFromText(text: string, label: string): KeyLookup {
+  const index = indexStoreText(text);
+  if (!index) return storeLookup(parseStore(text, label));
+  const corrupt = (what: string): never => {
+    throw new KrishivError('ERR_STORE_CORRUPT', `key store is corrupt: ${what}; it was left unchanged`, { input: label });
+  };
+  return {
+    mode: 'line-index',
+    find(id) {
+      const span = index.get(id);
+      if (!span) return undefined;
+      let raw: unknown;
+      try {
+        raw = JSON.parse(text.slice(span[0], span[1]));
+      } catch {
+        return corrupt(`the record of id ${id} is not valid JSON`);
+      }
+      const record = validateRecord(raw, `record ${id}`, corrupt);
+      if (record.id !== id) corrupt(`the record of id ${id} is not valid`);
+      return record;
+    },
+  };
+}
+
 export function findById(store: KeyStore, id: string): KeyRecord | undefined {
   const i = store.index.get(id);
   return i === undefined ? undefined : store.records[i];

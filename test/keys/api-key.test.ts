@@ -11,7 +11,7 @@ import {
   type NewKeyMeta,
 } from '../../src/keys/api-key.js';
 import { dummyPhc, type Hasher } from '../../src/keys/hasher.js';
-import { emptyStore, parseStore, serializeStore } from '../../src/keys/store.js';
+import { emptyStore, lookupFromText, parseStore, serializeStore, storeLookup } from '../../src/keys/store.js';
 import { KrishivError } from '../../src/errors.js';
 
 const PARAMS = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
@@ -61,7 +61,7 @@ describe('generate + verify (fake hasher)', () => {
     expect(made.key).toMatch(/^krishiv_[a-z2-7]{8}_[A-Za-z0-9_-]{43}$/);
     expect(made.entry).toBe(`${made.key}=ci-bot`);
     hasher.verifies.length = 0;
-    const v = await verifyApiKey(store, made.key, { now: NOW, hasher, dummyParams: PARAMS });
+    const v = await verifyApiKey(storeLookup(store), made.key, { now: NOW, hasher, dummyParams: PARAMS });
     expect(v).toMatchObject({ ok: true, state: 'active', reason: null, key: `krishiv_${made.record.id}_…`, message: 'active: belongs to "ci-bot"' });
     expect(v.record).toMatchObject({ id: made.record.id, name: 'ci-bot', roles: ['reader'] });
     expect(v.record).not.toHaveProperty('hash');
@@ -86,7 +86,7 @@ describe('generate + verify (fake hasher)', () => {
     const { store, made, hasher } = await makeKey();
     hasher.verifies.length = 0;
     const wrong = `${made.key.slice(0, 17)}${'A'.repeat(43)}`;
-    const v = await verifyApiKey(store, wrong, { now: NOW, hasher, dummyParams: PARAMS });
+    const v = await verifyApiKey(storeLookup(store), wrong, { now: NOW, hasher, dummyParams: PARAMS });
     expect(v).toMatchObject({ ok: false, reason: 'mismatch', record: null });
     expect(v.message).toBe('the id belongs to "ci-bot" but the secret does not match');
     expect(hasher.verifies).toEqual([{ phc: made.record.hash, secret: 'A'.repeat(43) }]);
@@ -96,7 +96,7 @@ describe('generate + verify (fake hasher)', () => {
     const { store, hasher } = await makeKey();
     hasher.verifies.length = 0;
     const dummyParams = { memoryCost: 19456, timeCost: 2, parallelism: 1 };
-    const v = await verifyApiKey(store, `krishiv_zzzzzzzz_${'B'.repeat(43)}`, { now: NOW, hasher, dummyParams });
+    const v = await verifyApiKey(storeLookup(store), `krishiv_zzzzzzzz_${'B'.repeat(43)}`, { now: NOW, hasher, dummyParams });
     expect(v).toMatchObject({ ok: false, reason: 'unknown', key: 'krishiv_zzzzzzzz_…', message: 'no key with this id in the key store' });
     expect(hasher.verifies).toEqual([{ phc: dummyPhc(dummyParams), secret: 'B'.repeat(43) }]);
     expect(dummyPhc(dummyParams)).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
@@ -109,20 +109,22 @@ describe('generate + verify (fake hasher)', () => {
     let last = '';
     for (let i = 0; i < 200; i++) last = (await makeKey(store, { ...META, name: `k${i}` }, random, hasher)).made.key;
     hasher.verifies.length = 0;
-    await verifyApiKey(store, last, { now: NOW, hasher, dummyParams: PARAMS });
-    await verifyApiKey(store, `krishiv_zzzzzzzz_${'B'.repeat(43)}`, { now: NOW, hasher, dummyParams: PARAMS });
+    const lookup = lookupFromText(serializeStore(store), 'k.json');
+    expect(lookup.mode).toBe('line-index');
+    expect((await verifyApiKey(lookup, last, { now: NOW, hasher, dummyParams: PARAMS })).ok).toBe(true);
+    await verifyApiKey(lookup, `krishiv_zzzzzzzz_${'B'.repeat(43)}`, { now: NOW, hasher, dummyParams: PARAMS });
     expect(hasher.verifies).toHaveLength(2);
   });
 
   it('revoked → revoked with the reason; expired → expired', async () => {
     const { store, made, hasher } = await makeKey(emptyStore(), { ...META, expiresAt: new Date('2026-07-01T00:00:00Z') });
     const seams = { now: NOW, hasher, dummyParams: PARAMS };
-    expect((await verifyApiKey(store, made.key, { ...seams, now: new Date('2026-07-01T00:00:00Z') })).reason).toBe('expired');
-    const exp = await verifyApiKey(store, made.key, { ...seams, now: new Date('2026-08-01T00:00:00Z') });
+    expect((await verifyApiKey(storeLookup(store), made.key, { ...seams, now: new Date('2026-07-01T00:00:00Z') })).reason).toBe('expired');
+    const exp = await verifyApiKey(storeLookup(store), made.key, { ...seams, now: new Date('2026-08-01T00:00:00Z') });
     expect(exp).toMatchObject({ ok: false, state: 'expired', reason: 'expired', message: 'expired at 2026-07-01T00:00:00.000Z' });
     made.record.revokedAt = '2026-06-02T00:00:00.000Z';
     made.record.revokeReason = 'laptop lost';
-    const rev = await verifyApiKey(store, made.key, seams);
+    const rev = await verifyApiKey(storeLookup(store), made.key, seams);
     expect(rev).toMatchObject({ ok: false, state: 'revoked', reason: 'revoked', message: 'revoked at 2026-06-02T00:00:00.000Z (laptop lost)' });
     expect(rev.record?.name).toBe('ci-bot');
   });
@@ -130,14 +132,14 @@ describe('generate + verify (fake hasher)', () => {
   it('a revoked key with a wrong secret says mismatch, not revoked', async () => {
     const { store, made, hasher } = await makeKey();
     made.record.revokedAt = '2026-06-02T00:00:00.000Z';
-    const v = await verifyApiKey(store, `${made.key.slice(0, 17)}${'A'.repeat(43)}`, { now: NOW, hasher, dummyParams: PARAMS });
+    const v = await verifyApiKey(storeLookup(store), `${made.key.slice(0, 17)}${'A'.repeat(43)}`, { now: NOW, hasher, dummyParams: PARAMS });
     expect(v.reason).toBe('mismatch');
   });
 
   it('malformed input is a verdict (batch lines), with no verification', async () => {
     const { store, hasher } = await makeKey();
     hasher.verifies.length = 0;
-    const v = await verifyApiKey(store, 'hello', { now: NOW, hasher, dummyParams: PARAMS });
+    const v = await verifyApiKey(storeLookup(store), 'hello', { now: NOW, hasher, dummyParams: PARAMS });
     expect(v).toMatchObject({ ok: false, reason: 'malformed', key: null });
     expect(hasher.verifies).toHaveLength(0);
   });

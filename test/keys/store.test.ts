@@ -3,6 +3,8 @@ import fc from 'fast-check';
 import {
   emptyStore,
   findById,
+  indexStoreText,
+  lookupFromText,
   keyState,
   listedRecord,
   parseStore,
@@ -167,5 +169,59 @@ describe('resolveRevokeTarget', () => {
   it('a whole key given as the target is never echoed', () => {
     const e = expectError(() => resolveRevokeTarget(s, `krishiv_zzzzzzzz_${'S'.repeat(43)}`), 'ERR_KEY_UNKNOWN', 'no key', 1);
     expect(JSON.stringify(e.toJSON())).not.toContain('SSSS');
+  });
+});
+
+describe('the line index of a canonical store (keys verify)', () => {
+  const big = storeOf(...Array.from({ length: 50 }, (_, i) => record(`aaaa${'abcdefghijklmnopqrstuvwxyz234567'[i % 32]}${'abcdefghijklmnopqrstuvwxyz234567'[Math.floor(i / 32)]}aa`, { name: `n${i}` })));
+  const text = serializeStore(big);
+
+  it('finds every record exactly as the full parse does, and nothing else', () => {
+    const lookup = lookupFromText(text, 'k.json');
+    expect(lookup.mode).toBe('line-index');
+    for (const r of big.records) expect(lookup.find(r.id)).toEqual(r);
+    expect(lookup.find('zzzzzzzz')).toBeUndefined();
+    expect(indexStoreText(text)?.size).toBe(50);
+  });
+
+  it('agrees with the full parse on any store (fast-check)', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.stringMatching(/^[a-z2-7]{8}$/), { minLength: 0, maxLength: 20 }),
+        fc.array(fc.string(), { minLength: 20, maxLength: 20 }),
+        fc.stringMatching(/^[a-z2-7]{8}$/),
+        (ids, names, probe) => {
+          const s = storeOf(...ids.map((id, i) => record(id, { name: names[i]!, revokeReason: names[i]! })));
+          const t = serializeStore(s);
+          const lookup = lookupFromText(t, 'x');
+          for (const id of [...ids, probe]) expect(lookup.find(id)).toEqual(findById(s, id));
+        },
+      ),
+    );
+  });
+
+  it.each([
+    ['pretty-printed by hand', () => JSON.stringify(JSON.parse(text), null, 2), 'parsed'],
+    ['empty', () => serializeStore(emptyStore()), 'parsed'],
+  ])('%s → parsed whole', (_what, make, mode) => {
+    expect(lookupFromText(make(), 'k').mode).toBe(mode);
+  });
+
+  it.each([
+    ['truncated', () => text.slice(0, text.length - 10), 'ERR_STORE_CORRUPT'],
+    ['another version', () => text.replace('"version": 1', '"version": 2'), 'ERR_STORE_VERSION'],
+    ['a duplicate id', () => text.replace('"id":"aaaabaaa"', '"id":"aaaaaaaa"'), 'ERR_STORE_CORRUPT'],
+    ['a line that is not a record', () => text.replace('{"id":"aaaabaaa"', '{"xx":"aaaabaaa"'), 'ERR_STORE_CORRUPT'],
+  ])('%s → the full parse reports it', (_what, make, code) => {
+    expect(indexStoreText(make())).toBeUndefined();
+    expect(() => lookupFromText(make(), 'k')).toThrow(expect.objectContaining({ code }));
+  });
+
+  it('a broken found record is ERR_STORE_CORRUPT', () => {
+    const broken = text.replace(/("id":"aaaacaaa".*?)"hash":"[^"]*"/, '$1"hash":"plain"');
+    const lookup = lookupFromText(broken, 'k');
+    expect(lookup.mode).toBe('line-index');
+    expect(() => lookup.find('aaaacaaa')).toThrow('key store is corrupt: record aaaacaaa.hash is not an Argon2id PHC string');
+    expect(lookup.find('aaaaaaaa')?.name).toBe('n0');
   });
 });

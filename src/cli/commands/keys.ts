@@ -120,13 +120,13 @@ async function verifyKeys(ctx: CliContext, arg: string | undefined, opts: StoreO
       .filter((l) => l.text !== '');
     if (inputs.length === 0) throw new KrishivError('ERR_USAGE', 'no key found on standard input', { input: '<stdin>' });
   }
-  const [{ readExistingStore }, { verifyApiKey }, { createArgon2Hasher, resolveArgon2Params }] = await Promise.all([
+  const [{ openStoreLookup }, { verifyApiKey }, { createArgon2Hasher, resolveArgon2Params }] = await Promise.all([
     import('../../keys/store-file.js'),
     import('../../keys/api-key.js'),
     import('../../keys/hasher.js'),
   ]);
   const loc = await storeLocation(ctx, opts.store);
-  const store = await readExistingStore(loc.path, loc.label);
+  const store = await openStoreLookup(loc.path, loc.label);
   const seams = { now: ctx.now(), hasher: createArgon2Hasher(), dummyParams: resolveArgon2Params((await ctx.config()).argon2) };
 
   if (inputs.length === 1) {
