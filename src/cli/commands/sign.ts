@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import path from 'node:path';
 import { EXIT, KrishivError, type ExitCode } from '../../errors.js';
 import { readTextFile } from '../../io/fs.js';
 import { parseDuration } from '../../util/duration.js';
@@ -50,7 +51,7 @@ async function signCommand(ctx: CliContext, opts: SignOptions): Promise<ExitCode
     claims: opts.claim,
     now: ctx.now(),
   });
-  const jwk = sign.parsePrivateJwk(await readTextFile(opts.key, { limit: 1024 * 1024 }), opts.key);
+  const jwk = sign.parsePrivateJwk(await readTextFile(path.resolve(ctx.cwd, opts.key), { limit: 1024 * 1024, label: opts.key }), opts.key);
   const signed = await sign.signToken(jwk, claims, opts.key);
   ctx.out.result({ ok: true, token: signed.token, header: signed.header, claims: signed.claims }, (r) => r.token);
   ctx.out.info(`expires ${new Date((claims['exp'] as number) * 1000).toISOString()}`);
