@@ -4,6 +4,7 @@
  * only the commands that hash pay for loading the native addon.
  */
 import type { Argon2Params } from '../io/config.js';
+import { KrishivError } from '../errors.js';
 
 export const DEFAULT_ARGON2: Readonly<Argon2Params> = Object.freeze({ memoryCost: 19456, timeCost: 2, parallelism: 1 });
 
@@ -14,7 +15,12 @@ export interface Hasher {
 }
 
 export function resolveArgon2Params(config: Partial<Argon2Params> | undefined): Argon2Params {
-  return { ...DEFAULT_ARGON2, ...(config ?? {}) };
+  const params = { ...DEFAULT_ARGON2, ...(config ?? {}) };
+  // libargon2 needs at least 8 KiB per lane.
+  if (params.memoryCost < 8 * params.parallelism) {
+    throw new KrishivError('ERR_CONFIG_INVALID', `argon2.memoryCost must be at least 8 × parallelism (${8 * params.parallelism} KiB)`);
+  }
+  return params;
 }
 
 type Argon2Module = typeof import('argon2');
@@ -29,16 +35,30 @@ export function createArgon2Hasher(): Hasher {
   return {
     async hash(secret, params) {
       const argon2 = await loadArgon2();
-      return argon2.hash(secret, {
-        type: argon2.argon2id,
-        memoryCost: params.memoryCost,
-        timeCost: params.timeCost,
-        parallelism: params.parallelism,
-      });
+      try {
+        return await argon2.hash(secret, {
+          type: argon2.argon2id,
+          memoryCost: params.memoryCost,
+          timeCost: params.timeCost,
+          parallelism: params.parallelism,
+        });
+      } catch (error) {
+        throw new KrishivError('ERR_CONFIG_INVALID', `libargon2 refused the parameters m=${params.memoryCost},t=${params.timeCost},p=${params.parallelism}`, { cause: error });
+      }
     },
     async verify(phc, secret) {
       const argon2 = await loadArgon2();
-      return argon2.verify(phc, secret);
+      try {
+        return await argon2.verify(phc, secret);
+      } catch (error) {
+        // Never include the PHC string's digest or the secret; the parameters are enough.
+        const params = parsePhcParams(phc);
+        throw new KrishivError(
+          'ERR_STORE_CORRUPT',
+          `a stored hash cannot be checked by libargon2${params ? ` (m=${params.memoryCost},t=${params.timeCost},p=${params.parallelism})` : ''}`,
+          { cause: error },
+        );
+      }
     },
   };
 }

@@ -36,6 +36,14 @@ describe('Argon2id hasher (argon2 0.44)', () => {
     expect(() => parseStore(JSON.stringify({ version: 1, records: [] }), 'x')).not.toThrow();
   });
 
+  it('libargon2 refusals are typed errors, not crashes', async () => {
+    expect(() => resolveArgon2Params({ memoryCost: 8, parallelism: 2 })).toThrow('argon2.memoryCost must be at least 8 × parallelism (16 KiB)');
+    await expect(hasher.verify('$argon2id$v=19$m=0,t=1,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA', 'x')).rejects.toMatchObject({
+      code: 'ERR_STORE_CORRUPT',
+      message: 'a stored hash cannot be checked by libargon2 (m=0,t=1,p=1)',
+    });
+  });
+
   it.each([
     ['$argon2i$v=19$m=1024,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo', undefined],
     ['$argon2id$v=19$m=1024,p=1,t=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo', undefined], // argon2 0.45 order: refused
