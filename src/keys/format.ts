@@ -99,3 +99,12 @@ export function parseApiKey(text: string): ParsedApiKey {
   }
   return { id, secret };
 }
+
+/**
+ * The key part of one `KRISHIV_API_KEYS` entry as the engine reads it (surface §8.1): trimmed,
+ * cut at the first `=`. A bare key (no `=`) is returned trimmed, so `keys verify` accepts both.
+ */
+export function keyFromEntry(entry: string): string {
+  const eq = entry.indexOf('=');
+  return (eq === -1 ? entry : entry.slice(0, eq)).trim();
+}

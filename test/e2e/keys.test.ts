@@ -128,6 +128,18 @@ describe('keys verify', () => {
     expect(r.stdout).not.toContain(keys['live']!);
   });
 
+  it('a KRISHIV_API_KEYS value on stdin: every key=subject entry is checked', async () => {
+    const value = `${keys['live']}=live-bot, ${keys['dup1']}=twin,${keys['gone']}=gone-bot\n`;
+    const r = await runCli(['keys', 'verify', '--json'], { cwd, input: value });
+    expect(r.code).toBe(1);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { line: number; ok: boolean; reason: string | null });
+    expect(lines.map((l) => [l.line, l.ok, l.reason])).toEqual([
+      [1, true, null],
+      [1, true, null],
+      [1, false, 'revoked'],
+    ]);
+  });
+
   it('batch where every key is active → exit 0, one human line each', async () => {
     const r = await runCli(['keys', 'verify'], { cwd, input: `${keys['live']}\n${keys['dup2']}\n` });
     expect(r.code).toBe(0);

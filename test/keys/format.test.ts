@@ -9,6 +9,7 @@ import {
   formatApiKey,
   generateKeyId,
   generateKeySecret,
+  keyFromEntry,
   parseApiKey,
 } from '../../src/keys/format.js';
 import { KrishivError } from '../../src/errors.js';
@@ -142,5 +143,17 @@ describe('parseApiKey', () => {
         }
       }),
     );
+  });
+});
+
+describe('keyFromEntry (KRISHIV_API_KEYS entry → key, surface §8.1)', () => {
+  it.each([
+    ['krishiv_abcdefgh_x', 'krishiv_abcdefgh_x'],
+    [' krishiv_abcdefgh_x = ci-bot ', 'krishiv_abcdefgh_x'],
+    ['k=svc=etl', 'k'],
+    ['=bob', ''],
+    ['', ''],
+  ])('%j → %j', (entry, key) => {
+    expect(keyFromEntry(entry)).toBe(key);
   });
 });

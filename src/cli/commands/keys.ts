@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import path from 'node:path';
 import { EXIT, KrishivError, type ExitCode } from '../../errors.js';
 import { readStdin } from '../../io/stdin.js';
+import { keyFromEntry } from '../../keys/format.js';
 import type { Style } from '../output.js';
 import { action, warnSecretOnArgv, type CliContext } from '../context.js';
 import type { KeyVerdict } from '../../keys/api-key.js';
@@ -41,12 +42,12 @@ Examples:
     .addHelpText(
       'after',
       `
-Batch: several keys on stdin, one per line, give one result per key (JSON Lines with --json);
-exit 1 if any key fails.
+Batch: several keys on stdin, one per line (or KRISHIV_API_KEYS entries, key=subject separated
+by commas), give one result per key (JSON Lines with --json); exit 1 if any key fails.
 
 Examples:
   $ krishiv-auth keys verify - < key.txt
-  $ cut -d= -f1 <(tr , '\\n' <<<"$KRISHIV_API_KEYS") | krishiv-auth keys verify --json`,
+  $ printenv KRISHIV_API_KEYS | krishiv-auth keys verify --json     # every key=subject entry`,
     )
     .action(action(ctx, async (key: string | undefined, opts: StoreOption) => verifyKeys(ctx, key, opts)));
 
@@ -108,7 +109,7 @@ async function verifyKeys(ctx: CliContext, arg: string | undefined, opts: StoreO
   let inputs: { line: number; text: string }[];
   if (arg !== undefined && arg !== '-') {
     warnSecretOnArgv(ctx, 'a key argument', 'stdin (keys verify - < key.txt)');
-    inputs = [{ line: 1, text: arg }];
+    inputs = [{ line: 1, text: keyFromEntry(arg) }];
   } else {
     if (arg === undefined && ctx.stdin.isTTY) {
       throw new KrishivError('ERR_USAGE', 'no key: give it on stdin (keys verify - < key.txt) or as an argument');
@@ -116,7 +117,8 @@ async function verifyKeys(ctx: CliContext, arg: string | undefined, opts: StoreO
     inputs = (await readStdin(ctx.stdin, 16 * 1024 * 1024))
       .replace(/^\uFEFF/, '')
       .split('\n')
-      .map((l, i) => ({ line: i + 1, text: l.trim() }))
+      // `KRISHIV_API_KEYS` entries work too: split on commas, key cut at the first `=` (surface §8.1).
+      .flatMap((l, i) => l.split(',').map((part) => ({ line: i + 1, text: keyFromEntry(part) })))
       .filter((l) => l.text !== '');
     if (inputs.length === 0) throw new KrishivError('ERR_USAGE', 'no key found on standard input', { input: '<stdin>' });
   }
