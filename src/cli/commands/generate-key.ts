@@ -184,7 +184,8 @@ async function generateJwkPair(ctx: CliContext, opts: GenerateKeyOptions): Promi
   const before = await readJwks();
   if (before && kid !== undefined) jwksMod.assertKidFree(before, kid, opts.jwks!);
 
-  const made = await gen.generateJwk(alg, kid);
+  const spinner = await ctx.out.progress(`generating an ${alg} key pair${alg.startsWith('RS') || alg.startsWith('PS') ? ` (RSA ${gen.RSA_MODULUS_BITS} bits)` : ''}`);
+  const made = await gen.generateJwk(alg, kid).finally(() => spinner.stop());
   let warnings: { code: string; message: string }[] = [];
   let jwksInfo: { file: string; keys: number; created: boolean } | null = null;
   const writePrivate = async (): Promise<number> => {
