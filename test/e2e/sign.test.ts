@@ -63,6 +63,14 @@ describe('sign', () => {
     expect(r.stderr).toContain(message);
   });
 
+  it('--now mints as of another time (an expired test token)', async () => {
+    const r = await runCli(['sign', '--key', 'es.jwk', '--sub', 'old', '--now', '2026-01-01T00:00:00Z', '--ttl', '60', '--json'], { cwd });
+    expect(r.code).toBe(0);
+    const claims = (JSON.parse(r.stdout) as { claims: { iat: number; exp: number } }).claims;
+    expect(claims).toMatchObject({ iat: 1767225600, exp: 1767225660 });
+    await expect(jwtVerify((JSON.parse(r.stdout) as { token: string }).token, jwks('es'))).rejects.toMatchObject({ code: 'ERR_JWT_EXPIRED' });
+  });
+
   it('a public key cannot sign', async () => {
     const pub = (JSON.parse(readFileSync(path.join(cwd, 'es.jwks.json'), 'utf8')) as { keys: unknown[] }).keys[0];
     writeFileSync(path.join(cwd, 'pub.jwk'), JSON.stringify(pub));

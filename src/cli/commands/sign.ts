@@ -3,6 +3,7 @@ import path from 'node:path';
 import { EXIT, KrishivError, type ExitCode } from '../../errors.js';
 import { readTextFile } from '../../io/fs.js';
 import { parseDuration } from '../../util/duration.js';
+import { parseTime } from '../../util/time.js';
 import { action, type CliContext } from '../context.js';
 
 interface SignOptions {
@@ -13,6 +14,7 @@ interface SignOptions {
   role?: string;
   ttl?: string;
   claim: string[];
+  now?: string;
 }
 
 export function define(program: Command, ctx: CliContext): void {
@@ -25,6 +27,7 @@ export function define(program: Command, ctx: CliContext): void {
     .option('--iss <iss>', 'issuer (the coordinator never checks it)')
     .option('--role <role>', 'admin|writer|reader → krishiv_role')
     .option('--ttl <duration>', 'lifetime (default 15m)')
+    .option('--now <time>', 'mint as of this time (ISO 8601 or Unix seconds), e.g. for an already expired test token')
     .option('--claim <k=v>', 'extra claim, value parsed as JSON when it is JSON (repeatable)', (v: string, p: string[]) => [...p, v], [] as string[])
     .addHelpText(
       'after',
@@ -34,7 +37,8 @@ that --aud, --iss or --role already sets.
 
 Examples:
   $ krishiv-auth sign --key signing.jwk --sub alice --role writer --aud krishiv-prod
-  $ krishiv-auth sign --key signing.jwk --sub ci --claim 'aud=["a","b"]' --ttl 1h --json`,
+  $ krishiv-auth sign --key signing.jwk --sub ci --claim 'aud=["a","b"]' --ttl 1h --json
+  $ krishiv-auth sign --key signing.jwk --sub old --now 2026-01-01T00:00:00Z   # expired test token`,
     )
     .action(action(ctx, async (opts: SignOptions) => signCommand(ctx, opts)));
 }
@@ -49,7 +53,7 @@ async function signCommand(ctx: CliContext, opts: SignOptions): Promise<ExitCode
     role: sign.parseRole(opts.role),
     ttlMs: parseDuration(opts.ttl ?? '15m', '--ttl'),
     claims: opts.claim,
-    now: ctx.now(),
+    now: opts.now === undefined ? ctx.now() : parseTime(opts.now, '--now'),
   });
   const jwk = sign.parsePrivateJwk(await readTextFile(path.resolve(ctx.cwd, opts.key), { limit: 1024 * 1024, label: opts.key }), opts.key);
   const signed = await sign.signToken(jwk, claims, opts.key);
