@@ -14,11 +14,13 @@ export interface Hasher {
   verify(phc: string, secret: string): Promise<boolean>;
 }
 
-export function resolveArgon2Params(config: Partial<Argon2Params> | undefined): Argon2Params {
+export function resolveArgon2Params(config: Partial<Argon2Params> | undefined, configFile?: string): Argon2Params {
   const params = { ...DEFAULT_ARGON2, ...(config ?? {}) };
   // libargon2 needs at least 8 KiB per lane.
   if (params.memoryCost < 8 * params.parallelism) {
-    throw new KrishivError('ERR_CONFIG_INVALID', `argon2.memoryCost must be at least 8 × parallelism (${8 * params.parallelism} KiB)`);
+    throw new KrishivError('ERR_CONFIG_INVALID', `argon2.memoryCost must be at least 8 × parallelism (${8 * params.parallelism} KiB)`, {
+      ...(configFile === undefined ? {} : { input: configFile }),
+    });
   }
   return params;
 }

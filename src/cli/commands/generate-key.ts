@@ -92,7 +92,7 @@ async function generateApiKey(ctx: CliContext, opts: GenerateKeyOptions): Promis
   const config = await ctx.config();
   const location = storeFile.resolveStorePath(opts.store, ctx.env, config.store, ctx.cwd);
   const label = displayPath(ctx, location.path);
-  const params = resolveArgon2Params(config.argon2);
+  const params = resolveArgon2Params(config.argon2, config.file);
   // Fail early on a store that would be refused anyway, before spending a hash on it.
   await storeFile.readStore(location.path, label);
   const prepared = await prepareApiKey(meta, now, ctx.randomBytes, createArgon2Hasher(), params);

@@ -129,7 +129,7 @@ async function verifyKeys(ctx: CliContext, arg: string | undefined, opts: StoreO
   ]);
   const loc = await storeLocation(ctx, opts.store);
   const store = await openStoreLookup(loc.path, loc.label);
-  const seams = { now: ctx.now(), hasher: createArgon2Hasher(), dummyParams: resolveArgon2Params((await ctx.config()).argon2) };
+  const seams = { now: ctx.now(), hasher: createArgon2Hasher(), dummyParams: resolveArgon2Params((await ctx.config()).argon2, (await ctx.config()).file) };
 
   if (inputs.length === 1) {
     const verdict = await verifyApiKey(store, inputs[0]!.text, seams);
