@@ -1,19 +1,190 @@
 import type { Command } from 'commander';
-import { action, notImplemented, type CliContext } from '../context.js';
+import path from 'node:path';
+import { EXIT, KrishivError, type ExitCode } from '../../errors.js';
+import { readStdin } from '../../io/stdin.js';
+import { keyFromEntry } from '../../keys/format.js';
+import type { Style } from '../output.js';
+import { action, warnSecretOnArgv, type CliContext } from '../context.js';
+import type { KeyVerdict } from '../../keys/api-key.js';
+
+interface StoreOption {
+  store?: string;
+}
 
 export function define(program: Command, ctx: CliContext): void {
-  program
+  const keys = program
     .command('keys')
     .description('List, verify and revoke stored API keys')
-    .argument('[action]', 'list|verify|revoke')
-    .argument('[arg]', 'key (verify) or id|name (revoke)')
-    .option('--store <file>', 'key store (default ./krishiv-keys.json)')
-    .option('--all', 'list: include revoked and expired keys')
-    .option('--reason <text>', 'revoke: why')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
+The key store is ./krishiv-keys.json unless --store, env KRISHIV_AUTH_STORE or config "store" says otherwise.
+
 Examples:
-  $ krishiv-auth keys list
+  $ krishiv-auth keys list --all
   $ krishiv-auth keys verify - < key.txt
-  $ krishiv-auth keys revoke ci-bot --reason 'laptop lost'`)
-    .action(action(ctx, async () => notImplemented('keys')));
+  $ krishiv-auth keys revoke ci-bot --reason 'laptop lost'`,
+    );
+
+  keys
+    .command('list')
+    .description('List stored keys (never their hashes): id, name, tenant, roles, created, expires, state')
+    .option('--store <file>', 'key store (default ./krishiv-keys.json)')
+    .option('--all', 'include revoked and expired keys')
+    .addHelpText('after', `\nExamples:\n  $ krishiv-auth keys list --all --json`)
+    .action(action(ctx, async (opts: StoreOption & { all?: boolean }) => listKeys(ctx, opts)));
+
+  keys
+    .command('verify')
+    .description('Which record does a key belong to? exit 0 active, 1 unknown/revoked/expired/mismatch')
+    .argument('[key]', 'the key, or - for stdin (default when stdin is not a terminal); several lines = batch')
+    .option('--store <file>', 'key store (default ./krishiv-keys.json)')
+    .addHelpText(
+      'after',
+      `
+Batch: several keys on stdin, one per line (or KRISHIV_API_KEYS entries, key=subject separated
+by commas), give one result per key (JSON Lines with --json); exit 1 if any key fails.
+
+Examples:
+  $ krishiv-auth keys verify - < key.txt
+  $ printenv KRISHIV_API_KEYS | krishiv-auth keys verify --json     # every key=subject entry`,
+    )
+    .action(action(ctx, async (key: string | undefined, opts: StoreOption) => verifyKeys(ctx, key, opts)));
+
+  keys
+    .command('revoke')
+    .description('Mark a key revoked (history is kept); by id, or by name when exactly one live key has it')
+    .argument('<id|name>', 'the key id (8 characters) or its name')
+    .option('--store <file>', 'key store (default ./krishiv-keys.json)')
+    .option('--reason <text>', 'why (kept in the store)')
+    .addHelpText('after', `\nExamples:\n  $ krishiv-auth keys revoke 3xk7qpzm --reason 'laptop lost'`)
+    .action(action(ctx, async (target: string, opts: StoreOption & { reason?: string }) => revokeKey(ctx, target, opts)));
+}
+
+async function storeLocation(ctx: CliContext, flag: string | undefined): Promise<{ path: string; label: string }> {
+  const { resolveStorePath } = await import('../../keys/store-file.js');
+  const config = await ctx.config();
+  const loc = resolveStorePath(flag, ctx.env, config.store, ctx.cwd);
+  const rel = path.relative(ctx.cwd, loc.path);
+  return { path: loc.path, label: rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? loc.path : rel };
+}
+
+async function listKeys(ctx: CliContext, opts: StoreOption & { all?: boolean }): Promise<ExitCode> {
+  ctx.out.command = 'keys list';
+  const [{ readExistingStore }, { listedRecord }] = await Promise.all([import('../../keys/store-file.js'), import('../../keys/store.js')]);
+  const loc = await storeLocation(ctx, opts.store);
+  const store = await readExistingStore(loc.path, loc.label);
+  const now = ctx.now();
+  const all = store.records.map((r) => listedRecord(r, now));
+  const shown = opts.all ? all : all.filter((r) => r.state === 'active');
+  ctx.out.result({ ok: true, store: loc.path, total: all.length, keys: shown }, (r, s) => renderTable(r.keys, s));
+  if (shown.length === 0) ctx.out.info(`no ${opts.all ? '' : 'active '}keys in ${loc.label}${opts.all ? '' : ' (--all shows revoked and expired ones)'}`);
+  else if (!opts.all && shown.length < all.length) ctx.out.info(`${all.length - shown.length} revoked or expired key(s) hidden; --all shows them`);
+  return EXIT.OK;
+}
+
+function renderTable(
+  rows: { id: string; name: string; tenant: string | null; roles: string[]; createdAt: string; expiresAt: string | null; state: string }[],
+  s: Style,
+): string {
+  if (rows.length === 0) return '';
+  const day = (iso: string | null): string => (iso === null ? '-' : iso.replace(/T.*$/, ''));
+  const table = [
+    ['ID', 'NAME', 'TENANT', 'ROLES', 'CREATED', 'EXPIRES', 'STATE'],
+    ...rows.map((r) => [r.id, r.name, r.tenant ?? '-', r.roles.join(',') || '-', day(r.createdAt), day(r.expiresAt), r.state]),
+  ];
+  const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
+  return table
+    .map((row, i) => {
+      const line = row.map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ');
+      if (i === 0) return s.bold(line);
+      const state = row[row.length - 1];
+      return state === 'active' ? line : s.dim(line);
+    })
+    .join('\n');
+}
+
+async function verifyKeys(ctx: CliContext, arg: string | undefined, opts: StoreOption): Promise<ExitCode> {
+  ctx.out.command = 'keys verify';
+  let inputs: { line: number; text: string }[];
+  if (arg !== undefined && arg !== '-') {
+    warnSecretOnArgv(ctx, 'a key argument', 'stdin (keys verify - < key.txt)');
+    inputs = [{ line: 1, text: keyFromEntry(arg) }];
+  } else {
+    if (arg === undefined && ctx.stdin.isTTY) {
+      throw new KrishivError('ERR_USAGE', 'no key: give it on stdin (keys verify - < key.txt) or as an argument');
+    }
+    inputs = (await readStdin(ctx.stdin, 16 * 1024 * 1024))
+      .replace(/^\uFEFF/, '')
+      .split('\n')
+      // `KRISHIV_API_KEYS` entries work too: split on commas, key cut at the first `=` (surface §8.1).
+      .flatMap((l, i) => l.split(',').map((part) => ({ line: i + 1, text: keyFromEntry(part) })))
+      .filter((l) => l.text !== '');
+    if (inputs.length === 0) throw new KrishivError('ERR_USAGE', 'no key found on standard input', { input: '<stdin>' });
+  }
+  const [{ openStoreLookup }, { verifyApiKey }, { createArgon2Hasher, resolveArgon2Params }] = await Promise.all([
+    import('../../keys/store-file.js'),
+    import('../../keys/api-key.js'),
+    import('../../keys/hasher.js'),
+  ]);
+  const loc = await storeLocation(ctx, opts.store);
+  const store = await openStoreLookup(loc.path, loc.label);
+  const seams = { now: ctx.now(), hasher: createArgon2Hasher(), dummyParams: resolveArgon2Params((await ctx.config()).argon2, (await ctx.config()).file) };
+
+  if (inputs.length === 1) {
+    const verdict = await verifyApiKey(store, inputs[0]!.text, seams);
+    if (verdict.reason === 'malformed') throw new KrishivError('ERR_KEY_MALFORMED', verdict.message, { input: arg === undefined || arg === '-' ? '<stdin>' : '<argument>' });
+    ctx.out.result(verdict, (v, s) => renderVerdict(v, s));
+    return verdict.ok ? EXIT.OK : EXIT.FAILED;
+  }
+
+  // Batch: one result per key, in input order; one Argon2id verification each.
+  let failed = 0;
+  const width = String(inputs[inputs.length - 1]!.line).length;
+  for (const input of inputs) {
+    const verdict = await verifyApiKey(store, input.text, seams);
+    if (!verdict.ok) failed++;
+    if (ctx.out.json) ctx.out.writeJsonLine({ line: input.line, ...verdict });
+    else ctx.out.print(`${String(input.line).padStart(width)}  ${renderVerdict(verdict, ctx.out.out)}`);
+  }
+  ctx.out.info(`${inputs.length - failed} of ${inputs.length} key(s) active`);
+  return failed === 0 ? EXIT.OK : EXIT.FAILED;
+}
+
+function renderVerdict(v: KeyVerdict, s: Style): string {
+  const key = v.key ?? '(not a key)';
+  if (v.ok && v.record) {
+    const r = v.record;
+    const extra = [
+      r.tenant ? `tenant ${r.tenant}` : '',
+      r.roles.length ? `roles ${r.roles.join(',')}` : '',
+      r.expiresAt ? `expires ${r.expiresAt}` : '',
+    ].filter(Boolean);
+    return `${s.green('active')}    ${key}  ${r.name} (id ${r.id}${extra.length ? `, ${extra.join(', ')}` : ''})`;
+  }
+  return `${s.red('rejected')}  ${key}  ${v.reason}: ${v.message}`;
+}
+
+async function revokeKey(ctx: CliContext, target: string, opts: StoreOption & { reason?: string }): Promise<ExitCode> {
+  ctx.out.command = 'keys revoke';
+  const reason = opts.reason;
+  if (reason !== undefined && (reason.trim() === '' || /[\u0000-\u001f\u007f]/.test(reason) || reason.length > 500)) {
+    throw new KrishivError('ERR_USAGE', 'must be 1-500 characters without control characters', { input: '--reason' });
+  }
+  const [{ updateStore }, { resolveRevokeTarget, publicRecord }] = await Promise.all([import('../../keys/store-file.js'), import('../../keys/store.js')]);
+  const loc = await storeLocation(ctx, opts.store);
+  const now = ctx.now();
+  const { value: record } = await updateStore(
+    loc.path,
+    (store) => {
+      const r = resolveRevokeTarget(store, target);
+      r.revokedAt = now.toISOString();
+      r.revokeReason = reason ?? null;
+      return publicRecord(r);
+    },
+    { create: false, label: loc.label },
+  );
+  ctx.out.result({ ok: true, store: loc.path, record }, (r) => `revoked ${r.record.id} (${r.record.name})${r.record.revokeReason ? `: ${r.record.revokeReason}` : ''}`);
+  ctx.out.hint(`remove the key's entry from KRISHIV_API_KEYS and restart the Flight SQL server: the engine reads the variable only at start`);
+  return EXIT.OK;
 }

@@ -1,0 +1,164 @@
+/**
+ * The key store on disk: read (bounded), and read-modify-write under a lock so concurrent
+ * `generate-key` / `keys revoke` runs all land. The store is re-read inside the lock; a store
+ * that does not parse is never written (the parse throws before any write).
+ *
+ * Locking is a `<file>.lock` directory (mkdir is atomic on every local file system), with its
+ * mtime refreshed while held, and considered stale after 10 s, so a crashed run does not block
+ * the store for ever.
+ */
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import { KrishivError, describeSystemError } from '../errors.js';
+import { readTextFile, statPath, writeFileAtomic } from '../io/fs.js';
+import { emptyStore, lookupFromText, parseStore, serializeStore, type KeyLookup, type KeyStore } from './store.js';
+
+export const DEFAULT_STORE = './krishiv-keys.json';
+/** Generous: a 10,000-record store is about 2.5 MB. */
+export const STORE_READ_LIMIT = 256 * 1024 * 1024;
+
+export interface StoreLocation {
+  path: string;
+  /** Where the path came from, for messages: --store, KRISHIV_AUTH_STORE, config, default. */
+  source: 'flag' | 'env' | 'config' | 'default';
+}
+
+/** `--store` > env `KRISHIV_AUTH_STORE` > config `store` > `./krishiv-keys.json`. */
+export function resolveStorePath(
+  flag: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+  configStore: string | undefined,
+  cwd: string,
+): StoreLocation {
+  const envValue = env['KRISHIV_AUTH_STORE']?.trim();
+  if (flag !== undefined && flag.trim() !== '') return { path: path.resolve(cwd, flag), source: 'flag' };
+  if (envValue) return { path: path.resolve(cwd, envValue), source: 'env' };
+  if (configStore !== undefined) return { path: path.resolve(cwd, configStore), source: 'config' };
+  return { path: path.resolve(cwd, DEFAULT_STORE), source: 'default' };
+}
+
+/** Reads and parses the store; `undefined` when the file does not exist. */
+export async function readStore(file: string, label = file): Promise<KeyStore | undefined> {
+  let text: string;
+  try {
+    text = await readTextFile(file, { limit: STORE_READ_LIMIT, label });
+  } catch (error) {
+    if (error instanceof KrishivError && error.code === 'ERR_FILE_NOT_FOUND') return undefined;
+    throw error;
+  }
+  return parseStore(text, label);
+}
+
+/** Reads the store for a command that needs one to exist (`keys …`). */
+export async function readExistingStore(file: string, label = file): Promise<KeyStore> {
+  const store = await readStore(file, label);
+  if (!store) {
+    throw new KrishivError('ERR_FILE_NOT_FOUND', 'no key store here (create one with `krishiv-auth generate-key`, or pass --store)', {
+      input: label,
+    });
+  }
+  return store;
+}
+
+/**
+ * Opens the store for lookups by id (`keys verify`): a canonical store is indexed by its record
+ * lines and only the record asked for is parsed, so a 10,000-record store costs about what a
+ * 10-record one does; any other layout is parsed whole.
+ */
+export async function openStoreLookup(file: string, label = file): Promise<KeyLookup> {
+  let text: string;
+  try {
+    text = await readTextFile(file, { limit: STORE_READ_LIMIT, label });
+  } catch (error) {
+    if (error instanceof KrishivError && error.code === 'ERR_FILE_NOT_FOUND') return readExistingStore(file, label).then(() => undefined as never);
+    throw error;
+  }
+  return lookupFromText(text, label);
+}
+
+export interface LockOptions {
+  /** How long to keep retrying for the lock, in ms (default 15 s). */
+  waitMs?: number;
+  staleMs?: number;
+}
+
+/**
+ * Runs `fn` holding the lock `<file>.lock`: a directory, because `mkdir` either creates it or
+ * fails with EEXIST atomically on every local file system. While held, its mtime is refreshed;
+ * a lock whose mtime is older than `staleMs` belongs to a crashed run and is taken over (after
+ * checking it is still the same directory, so two runs that both saw it stale do not remove a
+ * fresh one). Written here rather than with proper-lockfile, whose graceful-fs loading costs
+ * ~14 ms per process and patches the global fs module.
+ */
+export async function withFileLock<T>(file: string, fn: () => Promise<T>, options: LockOptions = {}): Promise<T> {
+  const lockPath = `${path.resolve(file)}.lock`;
+  const waitMs = options.waitMs ?? 15_000;
+  const staleMs = options.staleMs ?? 10_000;
+  const deadline = Date.now() + waitMs;
+  let delay = 5;
+  for (;;) {
+    try {
+      await fsp.mkdir(lockPath);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new KrishivError('ERR_FILE_WRITE', `cannot lock: ${describeSystemError(error)}`, { input: file, cause: error });
+      }
+    }
+    const seen = await fsp.stat(lockPath).catch(() => undefined);
+    if (seen && Date.now() - seen.mtimeMs > staleMs) {
+      const again = await fsp.stat(lockPath).catch(() => undefined);
+      if (again && again.ino === seen.ino && again.mtimeMs === seen.mtimeMs) {
+        await fsp.rmdir(lockPath).catch(() => undefined);
+        continue;
+      }
+    }
+    if (Date.now() >= deadline) {
+      throw new KrishivError('ERR_STORE_LOCKED', `is locked by another krishiv-auth run (${lockPath}); try again, or remove the lock if no run is active`, {
+        input: file,
+      });
+    }
+    await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
+    delay = Math.min(delay * 1.5, 100);
+  }
+  const refresh = setInterval(() => {
+    const now = new Date();
+    fsp.utimes(lockPath, now, now).catch(() => undefined);
+  }, Math.max(100, Math.floor(staleMs / 3)));
+  refresh.unref();
+  try {
+    return await fn();
+  } finally {
+    clearInterval(refresh);
+    await fsp.rmdir(lockPath).catch(() => undefined);
+  }
+}
+
+export interface UpdateResult<T> {
+  value: T;
+  created: boolean;
+  mode: number;
+}
+
+/**
+ * Read-modify-write of the store under its lock. `mutate` gets the store as it is on disk
+ * now (or an empty one when `create` and the file does not exist) and changes it in place;
+ * returning normally writes it atomically (0644 for a new store, an existing mode is kept).
+ * Throwing leaves the file untouched.
+ */
+export async function updateStore<T>(
+  file: string,
+  mutate: (store: KeyStore, existed: boolean) => T,
+  options: { create: boolean; label?: string },
+): Promise<UpdateResult<T>> {
+  const label = options.label ?? file;
+  return withFileLock(file, async () => {
+    const current = await readStore(file, label);
+    if (!current && !options.create) return readExistingStore(file, label).then(() => undefined as never);
+    const store = current ?? emptyStore();
+    const value = mutate(store, current !== undefined);
+    const previous = await statPath(file);
+    const written = await writeFileAtomic(file, serializeStore(store), previous ? {} : { mode: 0o644 });
+    return { value, created: written.created, mode: written.mode };
+  });
+}

@@ -1,0 +1,121 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { readExistingStore, readStore, resolveStorePath, updateStore, withFileLock } from '../../src/keys/store-file.js';
+import { addRecord, serializeStore, emptyStore } from '../../src/keys/store.js';
+import { record } from './fixtures.js';
+import { KrishivError } from '../../src/errors.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'krishiv-store-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('resolveStorePath: --store > KRISHIV_AUTH_STORE > config > default', () => {
+  it.each([
+    ['flag.json', 'env.json', 'cfg.json', '/w/flag.json', 'flag'],
+    [undefined, 'env.json', 'cfg.json', '/w/env.json', 'env'],
+    [undefined, '  ', 'cfg.json', '/w/cfg.json', 'config'],
+    [undefined, undefined, 'cfg.json', '/w/cfg.json', 'config'],
+    [undefined, undefined, undefined, '/w/krishiv-keys.json', 'default'],
+    ['/abs/s.json', undefined, undefined, '/abs/s.json', 'flag'],
+  ])('flag %j env %j config %j → %s', (flag, env, cfg, out, source) => {
+    expect(resolveStorePath(flag, { KRISHIV_AUTH_STORE: env }, cfg, '/w')).toEqual({ path: out, source });
+  });
+});
+
+describe('store files', () => {
+  it('a missing store reads as undefined, or ERR_FILE_NOT_FOUND when one is needed', async () => {
+    const file = path.join(dir, 'k.json');
+    expect(await readStore(file)).toBeUndefined();
+    await expect(readExistingStore(file, 'k.json')).rejects.toMatchObject({ code: 'ERR_FILE_NOT_FOUND', input: 'k.json', exitCode: 2 });
+  });
+
+  it('updateStore creates a new store 0644 and keeps an existing mode', async () => {
+    const file = path.join(dir, 'k.json');
+    const r = await updateStore(file, (s) => addRecord(s, record('aaaaaaaa')), { create: true });
+    expect(r.created).toBe(true);
+    expect(statSync(file).mode & 0o777).toBe(0o644);
+    chmodSync(file, 0o640);
+    await updateStore(file, (s) => addRecord(s, record('bbbbbbbb')), { create: true });
+    expect(statSync(file).mode & 0o777).toBe(0o640);
+    expect((await readExistingStore(file)).records.map((x) => x.id)).toEqual(['aaaaaaaa', 'bbbbbbbb']);
+    expect(existsSync(`${file}.lock`)).toBe(false);
+  });
+
+  it('updateStore with create: false refuses a missing store and creates nothing', async () => {
+    const file = path.join(dir, 'k.json');
+    await expect(updateStore(file, () => undefined, { create: false })).rejects.toMatchObject({ code: 'ERR_FILE_NOT_FOUND' });
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it.each([
+    ['not JSON', '{"version":1,"records":[', 'ERR_STORE_CORRUPT'],
+    ['empty', '', 'ERR_STORE_CORRUPT'],
+    ['unknown version', '{"version":9,"records":[]}\n', 'ERR_STORE_VERSION'],
+  ])('a %s store is exit 2 and its bytes are unchanged', async (_what, text, code) => {
+    const file = path.join(dir, 'k.json');
+    writeFileSync(file, text);
+    let called = false;
+    await expect(
+      updateStore(
+        file,
+        (s) => {
+          called = true;
+          addRecord(s, record('aaaaaaaa'));
+        },
+        { create: true },
+      ),
+    ).rejects.toMatchObject({ code, exitCode: 2 });
+    expect(called).toBe(false);
+    expect(readFileSync(file, 'utf8')).toBe(text);
+  });
+
+  it('a mutation that throws leaves the file byte for byte as it was', async () => {
+    const file = path.join(dir, 'k.json');
+    const s = emptyStore();
+    addRecord(s, record('aaaaaaaa'));
+    writeFileSync(file, serializeStore(s));
+    const before = readFileSync(file);
+    await expect(
+      updateStore(
+        file,
+        (st) => {
+          st.records[0]!.revokedAt = '2026-01-01T00:00:00.000Z';
+          throw new KrishivError('ERR_KEY_UNKNOWN', 'no', { exitCode: 1 });
+        },
+        { create: false },
+      ),
+    ).rejects.toMatchObject({ code: 'ERR_KEY_UNKNOWN' });
+    expect(readFileSync(file).equals(before)).toBe(true);
+  });
+
+  it('the lock serialises concurrent updates in one process (none lost)', async () => {
+    const file = path.join(dir, 'k.json');
+    const ids = ['aaaaaaaa', 'bbbbbbbb', 'cccccccc', 'dddddddd', 'eeeeeeee', 'ffffffff', 'gggggggg', 'hhhhhhhh'];
+    await Promise.all(ids.map((id) => updateStore(file, (s) => addRecord(s, record(id)), { create: true })));
+    expect((await readExistingStore(file)).records.map((r) => r.id).sort()).toEqual(ids);
+  });
+
+  it('a held lock makes another writer wait, then give up with ERR_STORE_LOCKED', async () => {
+    const file = path.join(dir, 'k.json');
+    let release!: () => void;
+    const held = withFileLock(file, () => new Promise<void>((r) => (release = r)));
+    await new Promise((r) => setTimeout(r, 50));
+    await expect(withFileLock(file, async () => 1, { waitMs: 300 })).rejects.toMatchObject({ code: 'ERR_STORE_LOCKED', exitCode: 2 });
+    release();
+    await held;
+    expect(await withFileLock(file, async () => 2)).toBe(2);
+  });
+
+  it('a stale lock left by a crashed run is taken over', async () => {
+    const file = path.join(dir, 'k.json');
+    mkdirSync(`${file}.lock`);
+    const old = new Date(Date.now() - 60_000);
+    const { utimesSync } = await import('node:fs');
+    utimesSync(`${file}.lock`, old, old);
+    expect(await withFileLock(file, async () => 'ok', { staleMs: 5_000 })).toBe('ok');
+  });
+});
