@@ -40,7 +40,8 @@ export interface RecordedCommand {
   args: RecordedArgument[];
   action?: (...args: unknown[]) => unknown;
   unsupported: boolean;
-  subcommands: number;
+  /** nested subcommands (`keys list`); one level deep */
+  children: RecordedCommand[];
 }
 
 /** Options of the root program (src/cli/main.ts): `[flag, takesValue]`. */
@@ -72,9 +73,9 @@ function makeRecorder(): { program: Command; commands: RecordedCommand[] } {
   const commands: RecordedCommand[] = [];
   const methods = new Set(['description', 'summary', 'addHelpText', 'alias', 'showHelpAfterError', 'usage', 'helpOption', 'allowExcessArguments', 'showSuggestionAfterError']);
 
-  const makeCommand = (name: string): unknown => {
-    const rec: RecordedCommand = { name, options: [], args: [], unsupported: false, subcommands: 0 };
-    commands.push(rec);
+  const makeCommand = (name: string, into: RecordedCommand[], depth: number): unknown => {
+    const rec: RecordedCommand = { name, options: [], args: [], unsupported: false, children: [] };
+    into.push(rec);
     const cmd: Record<string, unknown> = {};
     const proxy: unknown = new Proxy(cmd, {
       get(target, prop) {
@@ -123,19 +124,22 @@ function makeRecorder(): { program: Command; commands: RecordedCommand[] } {
       return proxy;
     };
     cmd['command'] = (sub: string) => {
-      rec.subcommands++;
-      rec.unsupported = true; // nested subcommands: leave them to commander
-      return makeCommand(sub.split(' ')[0]!);
+      if (depth >= 1 || /[<[]/.test(sub)) rec.unsupported = true; // deeper nesting or inline args: commander
+      return makeCommand(sub.split(' ')[0]!, rec.children, depth + 1);
     };
     return proxy;
   };
   const root = {
-    command: (spec: string) => {
-      const c = makeCommand(spec.split(' ')[0]!);
-      return c;
-    },
+    command: (spec: string) => makeCommand(spec.split(' ')[0]!, commands, 0),
   };
   return { program: root as unknown as Command, commands };
+}
+
+function usable(rec: RecordedCommand): boolean {
+  if (rec.unsupported) return false;
+  if (rec.children.length === 0) return rec.action !== undefined;
+  // a group (`keys`): no options, arguments or action of its own; every child usable
+  return rec.options.length === 0 && rec.args.length === 0 && rec.action === undefined && rec.children.every(usable);
 }
 
 /** The recorded definition of one command, or undefined when the recorder cannot follow it. */
@@ -144,7 +148,7 @@ export function recordCommand(mod: CommandModule, ctx: CliContext, commandName: 
     const r = makeRecorder();
     mod.define(r.program, ctx);
     const rec = r.commands.find((c) => c.name === commandName);
-    if (!rec || rec.unsupported || !rec.action || r.commands.length !== 1) return undefined;
+    if (!rec || r.commands.length !== 1 || !usable(rec)) return undefined;
     return rec;
   } catch {
     return undefined;
@@ -160,11 +164,14 @@ export interface FastInvocation {
  * or undefined when the real commander program must handle this argv.
  */
 export function tryFastPath(mod: CommandModule, ctx: CliContext, commandName: string, argv: readonly string[]): FastInvocation | undefined {
-  const rec = recordCommand(mod, ctx, commandName);
-  if (!rec?.action) return undefined;
-  const parsed = parseArgv(rec, commandName, argv);
+  const top = recordCommand(mod, ctx, commandName);
+  if (!top) return undefined;
+  const target = selectLeaf(top, commandName, argv);
+  if (!target?.rec.action) return undefined;
+  const rec = target.rec;
+  const parsed = parseArgv(rec, rec.name, target.argv);
   if (!parsed) return undefined;
-  const action = rec.action;
+  const action = rec.action!;
   return {
     run: async () => {
       const opts = parsed.opts;
@@ -172,6 +179,45 @@ export function tryFastPath(mod: CommandModule, ctx: CliContext, commandName: st
       await action(...parsed.args, opts, fakeCommand);
     },
   };
+}
+
+/**
+ * For a group command (`keys`), the child named right after it (only global options may sit
+ * between) and the argv without the group's name; for a plain command, itself.
+ */
+export function selectLeaf(
+  top: RecordedCommand,
+  commandName: string,
+  argv: readonly string[],
+): { rec: RecordedCommand; argv: string[] } | undefined {
+  if (top.children.length === 0) return { rec: top, argv: [...argv] };
+  let at = -1;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === commandName) {
+      at = i;
+      break;
+    }
+    if (GLOBAL_OPTIONS.has(a)) {
+      if (GLOBAL_OPTIONS.get(a)) i++;
+      continue;
+    }
+    if (a.startsWith('--config=')) continue;
+    return undefined;
+  }
+  if (at < 0) return undefined;
+  for (let i = at + 1; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (GLOBAL_OPTIONS.has(a)) {
+      if (GLOBAL_OPTIONS.get(a)) i++;
+      continue;
+    }
+    if (a.startsWith('--config=')) continue;
+    const child = top.children.find((c) => c.name === a);
+    if (!child) return undefined;
+    return { rec: child, argv: [...argv.slice(0, at), ...argv.slice(at + 1)] };
+  }
+  return undefined;
 }
 
 interface Parsed {

@@ -3,7 +3,7 @@
  * randomness and hashing passed in.
  */
 import type { Argon2Params } from '../io/config.js';
-import { KrishivError } from '../errors.js';
+import { KrishivError, isKrishivError } from '../errors.js';
 import { displayKey, formatApiKey, generateKeyId, generateKeySecret, parseApiKey, type RandomBytes } from './format.js';
 import { dummyPhc, type Hasher } from './hasher.js';
 import { ROLES, addRecord, findById, keyState, publicRecord, type KeyLookup, type KeyRecord, type KeyStore, type PublicRecord, type Role } from './store.js';
@@ -153,7 +153,7 @@ export async function verifyApiKey(store: KeyLookup, text: string, seams: Verify
   try {
     parsed = parseApiKey(text);
   } catch (error) {
-    if (!(error instanceof KrishivError)) throw error;
+    if (!isKrishivError(error)) throw error;
     return { ok: false, key: null, state: null, reason: 'malformed', message: error.message, record: null };
   }
   const shown = displayKey(parsed.id);

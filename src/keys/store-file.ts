@@ -9,7 +9,7 @@
  */
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { KrishivError, describeSystemError } from '../errors.js';
+import { KrishivError, describeSystemError, isKrishivError } from '../errors.js';
 import { readTextFile, statPath, writeFileAtomic } from '../io/fs.js';
 import { emptyStore, lookupFromText, parseStore, serializeStore, type KeyLookup, type KeyStore } from './store.js';
 
@@ -43,7 +43,7 @@ export async function readStore(file: string, label = file): Promise<KeyStore | 
   try {
     text = await readTextFile(file, { limit: STORE_READ_LIMIT, label });
   } catch (error) {
-    if (error instanceof KrishivError && error.code === 'ERR_FILE_NOT_FOUND') return undefined;
+    if (isKrishivError(error) && error.code === 'ERR_FILE_NOT_FOUND') return undefined;
     throw error;
   }
   return parseStore(text, label);
@@ -70,7 +70,7 @@ export async function openStoreLookup(file: string, label = file): Promise<KeyLo
   try {
     text = await readTextFile(file, { limit: STORE_READ_LIMIT, label });
   } catch (error) {
-    if (error instanceof KrishivError && error.code === 'ERR_FILE_NOT_FOUND') return readExistingStore(file, label).then(() => undefined as never);
+    if (isKrishivError(error) && error.code === 'ERR_FILE_NOT_FOUND') return readExistingStore(file, label).then(() => undefined as never);
     throw error;
   }
   return lookupFromText(text, label);

@@ -8,16 +8,17 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/commands/index.js';
 import type { CliContext } from '../../src/cli/context.js';
-import { parseArgv, recordCommand, type RecordedCommand } from '../../src/cli/fast-parse.js';
+import { parseArgv, recordCommand, selectLeaf, type RecordedCommand } from '../../src/cli/fast-parse.js';
 import { configureRoot } from '../../src/cli/main.js';
 
 const sink = { write: () => true };
 const ctx = { globals: { json: false, color: false, quiet: false, debug: false } } as unknown as CliContext;
 
-function commanderParse(define: (p: Command, c: CliContext) => void, name: string, argv: string[]) {
+function commanderParse(define: (p: Command, c: CliContext) => void, path: string[], argv: string[]) {
   const program = configureRoot(new Command('krishiv-auth'), { stdout: sink, stderr: sink });
   define(program, ctx);
-  const sub = program.commands.find((c) => c.name() === name)!;
+  let sub: Command = program;
+  for (const name of path) sub = sub.commands.find((c) => c.name() === name)!;
   let captured: { args: unknown[]; opts: Record<string, unknown> } | undefined;
   sub.action((...all: unknown[]) => {
     const cmd = all[all.length - 1] as Command;
@@ -62,22 +63,28 @@ describe('fast path agrees with commander', () => {
   for (const entry of COMMANDS) {
     it(`${entry.name}`, async () => {
       const mod = await entry.load();
-      const rec = recordCommand(mod, ctx, entry.name);
+      const top = recordCommand(mod, ctx, entry.name);
       // Every command of the contract must be readable by the recorder, or it loses the fast path.
-      expect(rec, `${entry.name} uses a commander API the fast path does not record`).toBeDefined();
-      let accepted = 0;
-      fc.assert(
-        fc.property(tokensFor(rec!), fc.nat(3), (tokens, at) => {
-          const argv = [...tokens.slice(0, at), entry.name, ...tokens.slice(at)];
-          const fast = parseArgv(rec!, entry.name, argv);
-          if (!fast) return;
-          accepted++;
-          const real = commanderParse(mod.define, entry.name, argv);
-          expect(real, argv.join(' ')).toEqual({ args: fast.args, opts: fast.opts });
-        }),
-        { numRuns: 1000 },
-      );
-      expect(accepted, 'the generator must exercise the fast path').toBeGreaterThan(20);
+      expect(top, `${entry.name} uses a commander API the fast path does not record`).toBeDefined();
+      const leaves = top!.children.length ? top!.children.map((c) => ({ rec: c, path: [entry.name, c.name] })) : [{ rec: top!, path: [entry.name] }];
+      for (const leaf of leaves) {
+        let accepted = 0;
+        fc.assert(
+          fc.property(tokensFor(leaf.rec), fc.nat(3), fc.boolean(), (tokens, at, globalBetween) => {
+            const argv = [...tokens.slice(0, at), ...leaf.path.flatMap((p, i) => (i > 0 && globalBetween ? ['--json', p] : [p])), ...tokens.slice(at)];
+            const selected = selectLeaf(top!, entry.name, argv);
+            if (!selected) return;
+            const fast = parseArgv(selected.rec, selected.rec.name, selected.argv);
+            if (!fast) return;
+            expect(selected.rec).toBe(leaf.rec);
+            accepted++;
+            const real = commanderParse(mod.define, leaf.path, argv);
+            expect(real, argv.join(' ')).toEqual({ args: fast.args, opts: fast.opts });
+          }),
+          { numRuns: 1000 },
+        );
+        expect(accepted, `the generator must exercise the fast path of ${leaf.path.join(' ')}`).toBeGreaterThan(20);
+      }
     });
   }
 
