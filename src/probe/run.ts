@@ -27,7 +27,7 @@ import {
   type HttpExchange,
   type Judged,
 } from './checks.js';
-import type { JwksProbe } from './jwks-check.js';
+import { notConfiguredJwksResults, type JwksProbe } from './jwks-check.js';
 import type { CheckResult, ProbeOptions, ProbeReport, ProbeTarget, TargetResult } from './types.js';
 
 /** The coordinator method for the gRPC check (surface §6.3). */
@@ -155,7 +155,7 @@ export async function probeTarget(target: ProbeTarget, options: ProbeOptions, io
     judgeGrpc(target.grpc, grpcAnon, grpcToken),
   ];
   const checks: CheckResult[] = attributeRootCauses(judged).map(publicCheck);
-  if (io.jwks) checks.push(...(await io.jwks.results()));
+  checks.push(...(io.jwks ? await io.jwks.results() : notConfiguredJwksResults()));
   return { url: displayUrl(base), ok: checks.every((c) => c.status !== 'fail'), checks };
 }
 
