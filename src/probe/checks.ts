@@ -400,7 +400,7 @@ export function judgeTls(
     ...(ev ?? { method: 'GET', path: '/healthz', status: null, latencyMs: null, outcome: 'answered' as const }),
   };
   if (until && until.getTime() < now.getTime()) {
-    return result(id, 'fail', `the certificate expired ${-(days ?? 0)} day(s) ago (${detail})`, evidence);
+    return result(id, 'fail', `the certificate expired ${Math.floor((now.getTime() - until.getTime()) / DAY_MS)} day(s) ago (${detail})`, evidence);
   }
   if (from && from.getTime() > now.getTime()) {
     return result(id, 'fail', `the certificate is not valid yet (from ${from.toISOString()}; ${detail})`, evidence);

@@ -12,7 +12,8 @@
  * - optionally the anonymous liveness listener (`/healthz` only).
  * - faults: answer every request after N ms, or never answer.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createH2Server, type Http2Server, type ServerHttp2Stream } from 'node:http2';
 import type { AddressInfo, Socket } from 'node:net';
 
@@ -70,6 +71,8 @@ export interface CoordinatorDoubleOptions {
   hang?: boolean;
   /** listen on this port (default 0) */
   port?: number;
+  /** serve HTTPS with this key and certificate (PEM), as a TLS-terminating proxy in front would */
+  tls?: { key: string; cert: string };
 }
 
 export interface CoordinatorDouble {
@@ -249,7 +252,7 @@ export async function startCoordinatorDouble(options: CoordinatorDoubleOptions =
     text(res, 404, '');
   };
 
-  const server: Server = createServer((req, res) => {
+  const listener: RequestListener = (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -261,7 +264,8 @@ export async function startCoordinatorDouble(options: CoordinatorDoubleOptions =
       if (options.delayMs) setTimeout(() => handle(req, res, body), options.delayMs);
       else handle(req, res, body);
     });
-  });
+  };
+  const server: Server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, listener) : createServer(listener);
   server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -327,7 +331,7 @@ export async function startCoordinatorDouble(options: CoordinatorDoubleOptions =
   }
 
   const result: CoordinatorDouble = {
-    url: `http://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     requests,
     close: async () => {

@@ -258,6 +258,48 @@ describe('rejections, unreachable targets and timeouts are different outcomes', 
   });
 });
 
+describe('tls for https targets', () => {
+  const fixtures = new URL('./fixtures/', import.meta.url);
+  let d: CoordinatorDouble;
+  let cert: string;
+  beforeAll(async () => {
+    const { readFileSync } = await import('node:fs');
+    cert = readFileSync(new URL('localhost-cert.pem', fixtures), 'utf8');
+    d = await double({ tls: { key: readFileSync(new URL('localhost-key.pem', fixtures), 'utf8'), cert } });
+  });
+
+  it('an untrusted certificate is a TLS failure, distinct from unreachable and timeout, and nothing is sent', async () => {
+    const r = await runProbe(options(d.url, d.grpcTarget), realIo);
+    const c = byId(r.targets[0]!);
+    expect(c['health']!.evidence).toMatchObject({ outcome: 'tls', status: null, error: { code: 'ERR_TLS' } });
+    expect(c['health']!.message).toMatch(/^GET \/healthz: TLS failure: .*self-signed certificate/);
+    expect(c['tls']!.status).toBe('fail');
+    expect(c['tls']!.message).toMatch(/not trusted: DEPTH_ZERO_SELF_SIGNED_CERT .*subject CN=krishiv-probe-test.*--ca/);
+    expect(failing(r)).toEqual(['health', 'tls']);
+    expect(c['api_accepts_token']!.status).toBe('skip');
+    // the certificate was inspected without credentials; no request carried a token
+    expect(d.requests.filter((q) => q.authorization !== undefined)).toEqual([]);
+  });
+
+  it('with --ca the certificate is trusted and the days to expiry are reported', async () => {
+    const r = await runProbe(options(d.url, d.grpcTarget, { ca: cert }), realIo);
+    const c = byId(r.targets[0]!);
+    expect(r.ok).toBe(true);
+    expect(c['tls']!.status).toBe('pass');
+    expect(c['tls']!.message).toMatch(/^valid TLSv1\.3, \d+ day\(s\) to expiry \(subject CN=krishiv-probe-test/);
+  });
+
+  it.each([
+    ['2126-10-20T00:00:00Z', 'warn', /expires in 11 day\(s\), under 30/],
+    ['2127-01-01T00:00:00Z', 'fail', /expired 61 day\(s\) ago/],
+  ])('at %s the tls check is %s', async (now, status, message) => {
+    const r = await runProbe(options(d.url, d.grpcTarget, { ca: cert }), { ...realIo, now: () => new Date(now) });
+    const c = byId(r.targets[0]!);
+    expect(c['tls']!.status).toBe(status);
+    expect(c['tls']!.message).toMatch(message);
+  });
+});
+
 describe('retries and concurrency (injected network)', () => {
   const answer = (status: number, body = ''): HttpResponse => ({
     url: 'x',
