@@ -24,7 +24,9 @@ export function formatEvidence(ev: Evidence | null): string {
   const one = (e: Evidence): string => {
     const status = e.status === null ? e.outcome : String(e.status);
     const ms = e.latencyMs === null ? '' : ` ${Math.round(e.latencyMs)}ms`;
-    return `${e.method} ${e.path} ${status}${ms}`;
+    // gRPC method paths are long: show the method name only.
+    const grpc = /^\/[\w.]+\.(\w+)\/(\w+)$/.exec(e.path);
+    return grpc ? `gRPC ${grpc[2]} ${status}${ms}` : `${e.method} ${e.path} ${status}${ms}`;
   };
   return [ev, ...(ev.more ?? [])].map(one).join(', ');
 }
