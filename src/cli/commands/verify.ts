@@ -1,26 +1,176 @@
 import type { Command } from 'commander';
-import { action, notImplemented, type CliContext } from '../context.js';
+import { action, warnSecretOnArgv, type CliContext } from '../context.js';
+import { EXIT, KrishivError, type ExitCode } from '../../errors.js';
+
+interface VerifyFlags {
+  jwks?: string;
+  oidcIssuer?: string;
+  envFile?: string;
+  audience?: string;
+  issuer?: string;
+  leeway?: string;
+  now?: string;
+  requireRole?: string;
+  production?: boolean;
+  strict?: boolean;
+  timeout?: string;
+  allowHttp?: boolean;
+  batch?: string;
+}
 
 export function define(program: Command, ctx: CliContext): void {
   program
     .command('verify')
     .description('Would the Krishiv coordinator accept this JWT, and as whom?')
-    .argument('[token]', 'the token, or - for stdin')
-    .option('--jwks <file|url>', 'JWKS file or URL')
-    .option('--oidc-issuer <url>', 'OIDC issuer (discovery)')
+    .argument('[token]', 'the token, or - for stdin (also read from stdin when piped; several lines = batch)')
+    .option('--jwks <file|url>', 'JWKS file or URL (KRISHIV_OIDC_JWKS_URI)')
+    .option('--oidc-issuer <url>', 'OIDC issuer: discovery at <issuer>/.well-known/openid-configuration')
     .option('--env-file <file>', 'take KRISHIV_OIDC_JWKS_URI, KRISHIV_OIDC_AUDIENCE, KRISHIV_PRODUCTION from it')
     .option('--audience <aud>', 'configured audience (KRISHIV_OIDC_AUDIENCE)')
+    .option('--issuer <iss>', 'expected iss (best practice only: the engine never checks iss)')
     .option('--leeway <duration>', 'exp leeway (engine: 60s)')
-    .option('--now <time>', 'evaluate at this time')
-    .option('--require-role <role>', 'reader|writer|admin')
-    .option('--production', 'as under KRISHIV_PRODUCTION: audience required')
+    .option('--now <time>', 'evaluate at this time (ISO 8601 or Unix seconds)')
+    .option('--require-role <role>', 'reader|writer|admin: the role the call needs')
+    .option('--production', 'as under KRISHIV_PRODUCTION: without an audience the engine disables JWT')
     .option('--strict', 'warnings fail too')
     .option('--timeout <duration>', 'network timeout (default 10s)')
     .option('--allow-http', 'allow plain http for non-loopback URLs')
     .option('--batch <file>', 'verify one token per line')
     .addHelpText('after', `
+Exit codes: 0 accepted (and no warning with --strict), 1 rejected (any token in a batch),
+2 could not answer (no/malformed token, malformed JWKS, network failure).
+
 Examples:
-  $ krishiv-auth verify token.jwt --jwks jwks.json --audience krishiv-prod
-  $ krishiv-auth verify - --oidc-issuer https://idp.example.com < token.jwt`)
-    .action(action(ctx, async () => notImplemented('verify')));
+  $ krishiv-auth verify - --jwks jwks.json --audience krishiv-prod < token.jwt
+  $ krishiv-auth verify - --oidc-issuer https://idp.example.com < token.jwt
+  $ krishiv-auth verify --batch tokens.txt --env-file production.env --json`)
+    .action(action(ctx, async (arg: string | undefined, flags: VerifyFlags) => runVerify(ctx, arg, flags)));
+}
+
+async function runVerify(ctx: CliContext, arg: string | undefined, flags: VerifyFlags): Promise<ExitCode> {
+  const [{ parseDuration }, { parseTime }, { readTokenInput }, { parseCompactJws }] = await Promise.all([
+    import('../../util/duration.js'),
+    import('../../util/time.js'),
+    import('../../jwt/token-io.js'),
+    import('../../jwt/input.js'),
+  ]);
+  // ---- options: flags beat the env file, which beats defaults
+  if (flags.jwks !== undefined && flags.oidcIssuer !== undefined) {
+    throw new KrishivError('ERR_USAGE', 'give either --jwks or --oidc-issuer, not both');
+  }
+  const now = flags.now !== undefined ? parseTime(flags.now, '--now') : ctx.now();
+  const leewaySec = flags.leeway !== undefined ? parseDuration(flags.leeway, '--leeway') / 1000 : 60;
+  const timeoutMs = flags.timeout !== undefined ? parseDuration(flags.timeout, '--timeout') : 10_000;
+  if (timeoutMs <= 0) throw new KrishivError('ERR_INVALID_DURATION', 'must be more than 0', { input: '--timeout' });
+  const { parseRole, ENGINE_LEEWAY_SEC } = await import('../../jwt/engine.js');
+  let requireRole;
+  if (flags.requireRole !== undefined) {
+    requireRole = parseRole(flags.requireRole);
+    if (!requireRole) throw new KrishivError('ERR_USAGE', `"${flags.requireRole}" is not a role (reader, writer, admin)`, { input: '--require-role' });
+  }
+  let audience = flags.audience;
+  let production = Boolean(flags.production);
+  let jwksSource = flags.jwks;
+  if (flags.envFile !== undefined) {
+    const [{ readTextFile }, { readEnvAssignments, jwtSettingsFromEnv }] = await Promise.all([
+      import('../../io/fs.js'),
+      import('../../jwt/env-file.js'),
+    ]);
+    const env = jwtSettingsFromEnv(readEnvAssignments(await readTextFile(flags.envFile, { limit: 1024 * 1024 }), flags.envFile));
+    audience ??= env.audience;
+    production ||= env.production;
+    if (jwksSource === undefined && flags.oidcIssuer === undefined) {
+      if (env.jwksUri === undefined) {
+        throw new KrishivError('ERR_USAGE', 'does not set KRISHIV_OIDC_JWKS_URI, so the engine does not enable JWT; give --jwks or --oidc-issuer', {
+          input: flags.envFile,
+        });
+      }
+      jwksSource = env.jwksUri;
+    }
+  }
+  if (jwksSource === undefined && flags.oidcIssuer === undefined) {
+    throw new KrishivError('ERR_USAGE', 'no key set: give --jwks <file|url>, --oidc-issuer <url> or --env-file <file>');
+  }
+
+  // ---- tokens first: a malformed token is exit 2 before any network
+  const input = await readTokenInput(arg, ctx.stdin, { allowBatch: true, batchFile: flags.batch });
+  if (input.fromArgv) warnSecretOnArgv(ctx, 'a token argument', '`-` with the token on stdin, or --batch <file>');
+  if (input.items.length === 0) throw new KrishivError('ERR_TOKEN_MISSING', 'no tokens in the batch input', { input: flags.batch ?? '<stdin>' });
+  const parsed = input.items.map((item) => {
+    if (item.error) return { item, error: item.error };
+    try {
+      return { item, jws: parseCompactJws(item.token!, item.input) };
+    } catch (error) {
+      if (!input.batch || !(error instanceof KrishivError)) throw error;
+      return { item, error };
+    }
+  });
+
+  // ---- key set
+  const { loadJwks, discoverOidc } = await import('../../jwt/jwks.js');
+  const loadOptions = { timeoutMs, allowHttp: Boolean(flags.allowHttp) };
+  const progress = await ctx.out.progress(flags.oidcIssuer !== undefined ? 'discovering the OIDC provider…' : 'loading the JWKS…');
+  let loaded;
+  try {
+    if (flags.oidcIssuer !== undefined) {
+      const discovery = await discoverOidc(flags.oidcIssuer, loadOptions);
+      progress.update('fetching the JWKS…');
+      loaded = await loadJwks(discovery.jwksUri, loadOptions);
+    } else {
+      loaded = await loadJwks(jwksSource!, loadOptions);
+    }
+  } finally {
+    progress.stop();
+  }
+  for (const note of loaded.notes) ctx.out.warn(note);
+
+  const [{ prepareKeySet, importAll, verifyToken }, report] = await Promise.all([
+    import('../../jwt/engine.js'),
+    import('../../jwt/report.js'),
+  ]);
+  const keys = prepareKeySet(loaded.document, loaded.analysis);
+  if (input.batch) await importAll(keys);
+  const jwks = report.summarizeJwks(loaded.source.location, loaded.analysis);
+  if (leewaySec !== ENGINE_LEEWAY_SEC) ctx.out.warn(`leeway ${leewaySec} s differs from the engine's fixed 60 s: the verdict may not match the coordinator`);
+  const options = { now, leewaySec, audience, production, issuer: flags.issuer, requireRole, strict: Boolean(flags.strict) };
+
+  if (!input.batch) {
+    const { item, jws } = parsed[0]!;
+    const verdict = await verifyToken(item.token!, jws!, keys, options);
+    ctx.out.result(
+      verdict,
+      (v, s) => report.renderVerdict(v, jwks, s, options.strict),
+      (v) => report.verdictJson(v, jwks),
+    );
+    return verdict.ok ? EXIT.OK : EXIT.FAILED;
+  }
+
+  const { engineFingerprint } = await import('../../util/fingerprint.js');
+  const rows: import('../../jwt/report.js').BatchRow[] = [];
+  let anyFailed = false;
+  let anyMalformed = false;
+  for (const p of parsed) {
+    const line = p.item.line;
+    if (!p.jws) {
+      anyMalformed = true;
+      const fp = p.item.token === undefined ? undefined : engineFingerprint(p.item.token);
+      if (ctx.out.json) ctx.out.writeJsonLine(report.malformedJson(line, p.error!.message, jwks, fp));
+      rows.push({ line, fingerprint: fp ?? '-', ok: false, accepted: false, subject: null, codes: ['malformed'] });
+      continue;
+    }
+    const v = await verifyToken(p.item.token!, p.jws, keys, options);
+    if (!v.ok) anyFailed = true;
+    if (ctx.out.json) ctx.out.writeJsonLine(report.verdictJson(v, jwks, line));
+    rows.push({
+      line,
+      fingerprint: v.token.fingerprint,
+      ok: v.ok,
+      accepted: v.accepted,
+      subject: v.subject,
+      codes: v.findings.filter((f) => f.severity !== 'info').map((f) => f.code),
+    });
+  }
+  if (!ctx.out.json) ctx.out.print(report.renderBatchTable(rows, ctx.out.out));
+  if (anyMalformed) return EXIT.INPUT;
+  return anyFailed ? EXIT.FAILED : EXIT.OK;
 }

@@ -1,0 +1,390 @@
+/**
+ * The Krishiv coordinator's JWT rules (surface §5), applied by us. This is the ONE module
+ * where our verification differs from jose's defaults; every difference is marked
+ * "ENGINE ≠ jose" with its surface reference. jose is used only to import a JWK
+ * (`importJWK`) and to check a signature with one given key (`compactVerify`); no jose key
+ * selection, no jose claim checks (`jwtVerify` would enforce nbf, reject a missing aud,
+ * draw the exp boundary differently and pick keys by kid/alg/use).
+ *
+ * Findings list every rule the token violates, not only the first one the engine would hit.
+ */
+import { compactVerify, importJWK } from 'jose';
+import type { ParsedJws } from './input.js';
+import { jwkDeserializeProblem, type JwksAnalysis, type KeyAnalysis, type KeyFamily } from './jwks.js';
+import { engineFingerprint } from '../util/fingerprint.js';
+import { formatDuration } from '../util/duration.js';
+import { isoSeconds } from './decode.js';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** Stable finding codes (cli-contract.md "verify"), plus the documented additions at the end. */
+export type FindingCode =
+  | 'malformed'
+  | 'payload_not_json'
+  | 'alg_none'
+  | 'alg_not_allowed'
+  | 'symmetric_key_refused'
+  | 'no_usable_keys'
+  | 'mixed_key_families'
+  | 'signature_invalid'
+  | 'expired'
+  | 'missing_exp'
+  | 'missing_sub'
+  | 'audience_mismatch'
+  | 'audience_missing'
+  | 'audience_not_configured'
+  | 'role_claim_invalid'
+  | 'insufficient_role'
+  | 'not_yet_valid'
+  | 'issuer_mismatch'
+  | 'kid_not_found'
+  // additions (docs/commands/verify.md): the contract names the rule but no code
+  | 'crit_unsupported'
+  | 'key_in_header'
+  | 'admin_subject_prefix'
+  | 'role_unrecognized'
+  | 'long_lifetime';
+
+export interface Finding {
+  code: FindingCode;
+  severity: Severity;
+  message: string;
+}
+
+export type Role = 'reader' | 'writer' | 'admin';
+const RANK: Record<Role, number> = { reader: 0, writer: 1, admin: 2 };
+const ROLE_NAME: Record<Role, string> = { reader: 'Reader', writer: 'Writer', admin: 'Admin' };
+
+export function parseRole(text: string): Role | undefined {
+  const t = text.trim().toLowerCase();
+  return t === 'reader' || t === 'writer' || t === 'admin' ? t : undefined;
+}
+
+export interface EngineOptions {
+  now: Date;
+  /** seconds; the engine's is 60 (surface §5.3) */
+  leewaySec: number;
+  /** the configured audience (KRISHIV_OIDC_AUDIENCE, raw, untrimmed), or undefined */
+  audience: string | undefined;
+  /** truthy KRISHIV_PRODUCTION */
+  production: boolean;
+  /** --issuer: best practice only, the engine never checks iss */
+  issuer?: string | undefined;
+  requireRole?: Role | undefined;
+  strict: boolean;
+  /** lifetimes longer than this are flagged (seconds); default 24 h */
+  maxLifetimeSec?: number;
+}
+
+export const ENGINE_LEEWAY_SEC = 60;
+const DEFAULT_MAX_LIFETIME_SEC = 24 * 3600;
+
+export interface Verdict {
+  ok: boolean;
+  /** the coordinator would authenticate this token */
+  accepted: boolean;
+  /** the engine's principal (`admin:<sub>`, `<sub>`…) when accepted */
+  subject: string | null;
+  role: Role | null;
+  /** the key whose signature check passed */
+  key: { index: number; kid: string | null; kty: string | null; alg: string } | null;
+  claims: Record<string, unknown> | null;
+  findings: Finding[];
+  token: { fingerprint: string };
+}
+
+// ---------------------------------------------------------------------------------------
+// Key set: imported once, reused for every token of a batch.
+
+type ImportedKey = Awaited<ReturnType<typeof importJWK>>;
+
+interface KeyEntry {
+  analysis: KeyAnalysis;
+  /** only the key material: the JWK's alg/use/key_ops/kid are ignored (surface §5.2) */
+  material: Record<string, unknown>;
+  imported: Map<string, Promise<ImportedKey | undefined>>;
+}
+
+export interface KeySet {
+  analysis: JwksAnalysis;
+  entries: KeyEntry[];
+  kids: Set<string>;
+}
+
+const MATERIAL = ['kty', 'crv', 'n', 'e', 'x', 'y'];
+
+export function prepareKeySet(document: Record<string, unknown>, analysis: JwksAnalysis): KeySet {
+  const raw = Array.isArray(document['keys']) ? (document['keys'] as unknown[]) : [];
+  const entries: KeyEntry[] = [];
+  const kids = new Set<string>();
+  for (const a of analysis.keys) {
+    if (a.kid !== null) kids.add(a.kid);
+    const jwk = raw[a.index];
+    if (a.family === null || jwk === null || typeof jwk !== 'object') continue;
+    // ENGINE ≠ jose: the key type alone decides the algorithms; a JWK `alg`, `use` or
+    // `key_ops` would make jose refuse or narrow the key (surface §5.2).
+    const material: Record<string, unknown> = {};
+    for (const name of MATERIAL) {
+      const v = (jwk as Record<string, unknown>)[name];
+      if (v !== undefined) material[name] = v;
+    }
+    entries.push({ analysis: a, material, imported: new Map() });
+  }
+  return { analysis, entries, kids };
+}
+
+function importFor(entry: KeyEntry, alg: string): Promise<ImportedKey | undefined> {
+  let p = entry.imported.get(alg);
+  if (!p) {
+    p = importJWK(entry.material as Parameters<typeof importJWK>[0], alg).then(
+      (k) => k as ImportedKey,
+      () => undefined,
+    );
+    entry.imported.set(alg, p);
+  }
+  return p;
+}
+
+/** Imports every usable key for every algorithm it admits (batch mode: once, up front). */
+export async function importAll(keys: KeySet): Promise<void> {
+  await Promise.all(keys.entries.flatMap((e) => e.analysis.algorithms.map((alg) => importFor(e, alg))));
+}
+
+// ---------------------------------------------------------------------------------------
+
+/** jsonwebtoken 10.4's `Algorithm` enum: any other `alg` fails `decode_header`. */
+const ENGINE_ALGS = new Set(['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'EdDSA']);
+
+const FAMILY_OF: Record<string, KeyFamily> = {
+  RS256: 'RSA', RS384: 'RSA', RS512: 'RSA', PS256: 'RSA', PS384: 'RSA', PS512: 'RSA',
+  ES256: 'EC', ES384: 'EC', EdDSA: 'OKP',
+};
+
+/** Why jsonwebtoken's `Header` struct would not deserialize this header (typed fields). */
+function headerProblem(h: Record<string, unknown>): string | undefined {
+  for (const name of ['typ', 'cty', 'jku', 'kid', 'x5u', 'x5t', 'x5t#S256']) {
+    const v = h[name];
+    if (v !== undefined && v !== null && typeof v !== 'string') return `header "${name}" is not a string`;
+  }
+  const x5c = h['x5c'];
+  if (x5c !== undefined && x5c !== null && !(Array.isArray(x5c) && x5c.every((c) => typeof c === 'string'))) {
+    return 'header "x5c" is not an array of strings';
+  }
+  if (h['jwk'] !== undefined && h['jwk'] !== null) {
+    const p = jwkDeserializeProblem(h['jwk']);
+    if (p) return `header "jwk" is not a JWK the engine can read (${p})`;
+  }
+  return undefined;
+}
+
+function describeValue(v: unknown): string {
+  if (v === undefined) return 'absent';
+  if (v === null) return 'null';
+  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v)}`;
+  if (Array.isArray(v)) return 'an array';
+  return `a ${typeof v}`;
+}
+
+function keyName(a: KeyAnalysis): string {
+  return `#${a.index}${a.kid !== null ? ` (kid ${a.kid})` : ''}`;
+}
+
+/**
+ * Would the coordinator accept this token, and as whom? `token` is only fingerprinted and
+ * handed to jose for the signature check; it never appears in a finding.
+ */
+export async function verifyToken(token: string, jws: ParsedJws, keys: KeySet, opts: EngineOptions): Promise<Verdict> {
+  const findings: Finding[] = [];
+  const add = (code: FindingCode, severity: Severity, message: string): void => {
+    findings.push({ code, severity, message });
+  };
+  const header = jws.header;
+  const set = keys.analysis;
+  const alg = header['alg'];
+
+  // --- header (surface §5.2; jsonwebtoken decode_header) -------------------------------
+  const hp = headerProblem(header);
+  if (hp) add('malformed', 'error', `${hp}: the engine cannot decode the header and rejects the token`);
+  if (typeof alg !== 'string') {
+    add('malformed', 'error', `the header has no "alg" string (found ${describeValue(alg)}): the engine rejects the token`);
+  } else if (alg.toLowerCase() === 'none') {
+    add('alg_none', 'error', `alg "${alg}" (unsigned) is never accepted: expected one of ${set.algorithms.join(', ') || 'an asymmetric algorithm'}`);
+  } else if (!ENGINE_ALGS.has(alg)) {
+    add('alg_not_allowed', 'error', `alg "${alg}" is not an algorithm the engine knows (HS*, RS*, PS*, ES256, ES384, EdDSA): it rejects the token`);
+  } else if (alg.startsWith('HS')) {
+    // ENGINE ≠ jose: HMAC is never accepted, whatever the key set (surface §5.2, SEC-6).
+    add('alg_not_allowed', 'error', `alg ${alg} (HMAC) is never accepted: the engine verifies only with asymmetric keys; expected ${set.algorithms.join(', ') || 'RS*/PS*/ES256/ES384/EdDSA'}`);
+  } else if (set.installable && !set.algorithms.includes(alg)) {
+    // ENGINE ≠ jose: allowed algorithms = union over the usable keys' families (auth.rs:704-724).
+    add('alg_not_allowed', 'error', `alg ${alg} is not allowed by this key set: its usable keys allow ${set.algorithms.join(', ')}`);
+  }
+  for (const name of ['jku', 'x5u', 'jwk', 'x5c']) {
+    if (header[name] !== undefined) {
+      // ENGINE ≠ jose-with-embedded-keys: keys come only from the configured JWKS.
+      add('key_in_header', 'warning', `header "${name}" names its own key; it is never used (the engine verifies only against the configured JWKS) — a token carrying it is suspicious`);
+    }
+  }
+  if (header['crit'] !== undefined) {
+    // ENGINE ≠ jose: jsonwebtoken's Header has no `crit`; the engine ignores it (jose rejects unknown ones).
+    const names = Array.isArray(header['crit']) ? header['crit'].map(String).join(', ') : describeValue(header['crit']);
+    add('crit_unsupported', 'warning', `header "crit" (${names}) is ignored by the engine, which understands no JWS extensions; a careful verifier would reject the token`);
+  }
+  const kid = header['kid'];
+  if (typeof kid === 'string' && !keys.kids.has(kid) && set.totals.keys > 0) {
+    // ENGINE ≠ jose: no kid matching, every key is tried (surface §5.2).
+    add('kid_not_found', 'warning', `kid "${kid}" matches no key in the set; the engine tries every key anyway (no kid matching)`);
+  }
+
+  // --- key set (surface §5.2) ----------------------------------------------------------
+  if (set.totals.symmetric > 0) {
+    add('symmetric_key_refused', 'warning', `${set.totals.symmetric} symmetric (oct) key(s) in the set are refused (algorithm-confusion protection); never used to verify`);
+  }
+  if (set.wholeSetUnparseable) {
+    add('no_usable_keys', 'error', `the engine cannot parse this JWKS at all, so it installs no JWT provider: ${set.problems[0] ?? ''}`);
+  } else if (!set.installable) {
+    add('no_usable_keys', 'error', `JWKS contained no usable asymmetric verification keys (${set.totals.keys} key(s): ${set.problems.slice(0, 3).join('; ')}); the engine installs no JWT provider`);
+  }
+  if (set.mixedFamilies) {
+    // ENGINE ≠ jose: jsonwebtoken 10.4 requires every allowed alg to share the token alg's family.
+    add('mixed_key_families', 'error', `the set mixes key families (${set.families.join(' + ')}): expected one family; the engine rejects every token with InvalidAlgorithm ("invalid API key")`);
+  }
+  if (opts.production && opts.audience === undefined) {
+    // Decision (docs/commands/verify.md): under KRISHIV_PRODUCTION without an audience the
+    // engine does not install the JWT provider at all (surface §5.3), so no token is accepted.
+    add('audience_not_configured', 'error', 'KRISHIV_PRODUCTION is set and no audience is configured (KRISHIV_OIDC_AUDIENCE / --audience): the engine disables JWT auth entirely, so this token is not accepted by JWT');
+  }
+
+  // --- signature: every key tried in turn, first success wins (auth.rs:777-798) ---------
+  let key: Verdict['key'] = null;
+  if (typeof alg === 'string' && FAMILY_OF[alg] !== undefined) {
+    const candidates = keys.entries.filter((e) => e.analysis.algorithms.includes(alg));
+    for (const e of candidates) {
+      const cryptoKey = await importFor(e, alg);
+      if (!cryptoKey) continue;
+      const crit = Array.isArray(header['crit'])
+        ? Object.fromEntries(header['crit'].filter((c): c is string => typeof c === 'string').map((c) => [c, false]))
+        : undefined;
+      try {
+        await compactVerify(token, cryptoKey, { algorithms: [alg], ...(crit ? { crit } : {}) });
+        key = { index: e.analysis.index, kid: e.analysis.kid, kty: e.analysis.kty, alg };
+        break;
+      } catch {
+        // try the next key, as the engine does
+      }
+    }
+    if (key === null && candidates.length > 0) {
+      add('signature_invalid', 'error', `the signature does not verify with any of the ${candidates.length} key(s) that admit ${alg} (${candidates.map((c) => keyName(c.analysis)).join(', ')})`);
+    }
+  }
+
+  // --- claims (surface §5.3) ------------------------------------------------------------
+  let claims: Record<string, unknown> | null = null;
+  if (!jws.payloadIsJson) {
+    add('payload_not_json', 'error', 'the payload is not JSON: the engine cannot read a claims set and rejects the token');
+  } else if (jws.payloadJson === null || typeof jws.payloadJson !== 'object' || Array.isArray(jws.payloadJson)) {
+    add('payload_not_json', 'error', `the payload is JSON but ${describeValue(jws.payloadJson)}, not an object: the engine rejects the token`);
+  } else {
+    claims = jws.payloadJson as Record<string, unknown>;
+  }
+
+  let subject: string | null = null;
+  let role: Role | null = null;
+  if (claims) {
+    const nowSec = Math.floor(opts.now.getTime() / 1000);
+    const leeway = opts.leewaySec;
+    const leewayText = leeway === ENGINE_LEEWAY_SEC ? "the engine's 60 s leeway" : `a ${leeway} s leeway (the engine's is 60 s)`;
+    const exp = claims['exp'];
+    let expSec: number | undefined;
+    if (exp === undefined || exp === null) {
+      // ENGINE ≠ jose: exp is required (jsonwebtoken Validation::new, required_spec_claims).
+      add('missing_exp', 'error', `exp is required by the engine; the token has ${exp === null ? 'exp: null' : 'no exp'}`);
+    } else if (typeof exp !== 'number' || !Number.isFinite(exp) || exp < 0) {
+      add('missing_exp', 'error', `exp must be a NumericDate (a non-negative number); found ${describeValue(exp)}`);
+    } else {
+      // ENGINE ≠ jose: floats are rounded; rejected only when exp < now − leeway.
+      expSec = Math.round(exp);
+      const iso = isoSeconds(new Date(expSec * 1000));
+      const pastMs = (nowSec - expSec) * 1000;
+      if (expSec < nowSec - leeway) {
+        add('expired', 'error', `exp ${iso} is ${formatDuration(pastMs)} in the past, beyond ${leewayText}`);
+      } else if (expSec < nowSec) {
+        add('expired', 'warning', `exp ${iso} is ${formatDuration(pastMs)} in the past, within ${leewayText}: accepted for ${formatDuration((expSec + leeway - nowSec) * 1000)} more`);
+      }
+    }
+    const iat = claims['iat'];
+    const maxLife = opts.maxLifetimeSec ?? DEFAULT_MAX_LIFETIME_SEC;
+    if (expSec !== undefined) {
+      const from = typeof iat === 'number' && Number.isFinite(iat) ? Math.round(iat) : nowSec;
+      if (expSec - from > maxLife) {
+        add('long_lifetime', 'warning', `the token is valid for ${formatDuration((expSec - from) * 1000)}${from === nowSec ? ' from now' : ' from iat'}; expected at most ${formatDuration(maxLife * 1000)} (the engine has no revocation before exp)`);
+      }
+    }
+    const nbf = claims['nbf'];
+    if (typeof nbf === 'number' && Number.isFinite(nbf) && Math.round(nbf) > nowSec + leeway) {
+      // ENGINE ≠ jose: nbf is not validated (validate_nbf = false).
+      add('not_yet_valid', 'warning', `nbf ${isoSeconds(new Date(Math.round(nbf) * 1000))} is ${formatDuration((Math.round(nbf) - nowSec) * 1000)} in the future; the engine ignores nbf and accepts the token now`);
+    }
+    if (opts.issuer !== undefined && claims['iss'] !== opts.issuer) {
+      // ENGINE ≠ jose: iss is never checked (no issuer configured, no env var).
+      add('issuer_mismatch', 'warning', `iss is ${describeValue(claims['iss'])}, expected "${opts.issuer}" (--issuer); the engine never checks iss`);
+    }
+    const aud = claims['aud'];
+    if (opts.audience !== undefined) {
+      if (aud === undefined || aud === null) {
+        // ENGINE ≠ jose: aud is not a required claim; a token without aud is accepted.
+        add('audience_missing', 'warning', `the token has no aud; the engine accepts it although the audience "${opts.audience}" is configured`);
+      } else if (typeof aud === 'string' || (Array.isArray(aud) && aud.every((a) => typeof a === 'string'))) {
+        const list = typeof aud === 'string' ? [aud] : (aud as string[]);
+        if (!list.includes(opts.audience)) {
+          add('audience_mismatch', 'error', `aud ${JSON.stringify(aud)} does not contain the configured audience "${opts.audience}"`);
+        }
+      } else {
+        add('audience_mismatch', 'error', `aud is ${describeValue(aud)}, expected a string or an array of strings containing "${opts.audience}"`);
+      }
+    } else if (aud !== undefined && aud !== null && !opts.production) {
+      // ENGINE ≠ jose: no audience configured → validate_aud = false, any aud accepted.
+      add('audience_not_configured', 'warning', `the token has aud ${JSON.stringify(aud)} but no audience is configured: the engine accepts any audience (set KRISHIV_OIDC_AUDIENCE)`);
+    }
+    const sub = claims['sub'];
+    if (typeof sub !== 'string') {
+      add('missing_sub', 'error', `sub must be a JSON string (Krishiv's claims struct); found ${describeValue(sub)}`);
+    }
+    const roleClaim = claims['krishiv_role'];
+    const roleOk = roleClaim === undefined || roleClaim === null || typeof roleClaim === 'string';
+    if (!roleOk) {
+      add('role_claim_invalid', 'error', `krishiv_role must be a string or null; found ${describeValue(roleClaim)}`);
+    }
+    if (typeof sub === 'string' && roleOk) {
+      // surface §5.4: role claim → subject (auth.rs:788-793), subject prefix → role (:76-89)
+      if (roleClaim === 'admin') subject = `admin:${sub}`;
+      else if (roleClaim === 'writer') subject = `writer:${sub}`;
+      else if (typeof roleClaim === 'string') subject = `reader:${sub}`;
+      else subject = sub;
+      role = subject.startsWith('admin:') ? 'admin' : subject.startsWith('writer:') ? 'writer' : 'reader';
+      if (typeof roleClaim === 'string' && roleClaim !== 'admin' && roleClaim !== 'writer' && roleClaim !== 'reader') {
+        add('role_unrecognized', 'info', `krishiv_role "${roleClaim}" is not admin or writer (exact, lowercase): the engine maps it to reader`);
+      }
+      if ((roleClaim === undefined || roleClaim === null) && sub.startsWith('admin:')) {
+        add('admin_subject_prefix', 'warning', `no krishiv_role, and sub starts with "admin:": the engine makes this principal an Admin by its subject alone (surface §5.4)`);
+      }
+    }
+  }
+
+  const accepted = !findings.some((f) => f.severity === 'error');
+  if (opts.requireRole !== undefined && role !== null && RANK[role] < RANK[opts.requireRole]) {
+    add('insufficient_role', 'error', `principal ${subject} has role ${ROLE_NAME[role]}; required role ${ROLE_NAME[opts.requireRole]}`);
+  }
+  const hasError = findings.some((f) => f.severity === 'error');
+  const hasWarning = findings.some((f) => f.severity === 'warning');
+  const ok = accepted && !hasError && !(opts.strict && hasWarning);
+  return {
+    ok,
+    accepted,
+    subject: accepted ? subject : null,
+    role: accepted ? role : null,
+    key,
+    claims,
+    findings,
+    token: { fingerprint: engineFingerprint(token) },
+  };
+}
