@@ -20,12 +20,10 @@ export function parseTargetUrl(text: string, what: string): URL {
   return url;
 }
 
-/** A JWKS or issuer URL: as given (query kept), without user:password. */
-export function parseDocumentUrl(text: string, what: string): URL {
-  const url = parseUrl(text.trim(), what);
-  url.username = '';
-  url.password = '';
-  return url;
+/** A JWKS or issuer URL, validated (http or https) and kept as given. */
+export function parseDocumentUrl(text: string, what: string): string {
+  parseUrl(text.trim(), what);
+  return text.trim();
 }
 
 export function parseGrpcAddress(text: string, what: string): string {

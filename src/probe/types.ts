@@ -97,10 +97,12 @@ export interface ProbeCredentials {
 }
 
 export interface JwksConfig {
-  /** KRISHIV_OIDC_JWKS_URI or --jwks */
-  jwksUrl?: URL;
-  /** --oidc-issuer */
-  issuer?: URL;
+  /** KRISHIV_OIDC_JWKS_URI or --jwks (an http(s) URL, validated) */
+  jwksUrl?: string;
+  /** where jwksUrl came from, for messages: `--jwks` or `KRISHIV_OIDC_JWKS_URI` */
+  jwksFrom?: string;
+  /** --oidc-issuer, exactly as given (discovery compares it byte for byte) */
+  issuer?: string;
 }
 
 export interface ProbeOptions {

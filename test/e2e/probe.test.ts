@@ -126,6 +126,32 @@ describe('probe (built bin) against the coordinator double', () => {
     expect(s['ui_accepts_token']).toBe('pass');
   });
 
+  it('checks the JWKS named by KRISHIV_OIDC_JWKS_URI in the env file: a mixed-family set fails', async () => {
+    const { generateKeyPairSync } = await import('node:crypto');
+    const { createServer } = await import('node:http');
+    const keys = [
+      generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' }),
+      generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' }),
+    ];
+    const idp = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys })));
+    await new Promise<void>((r) => idp.listen(0, '127.0.0.1', r));
+    try {
+      const jwksUri = `http://127.0.0.1:${(idp.address() as import('node:net').AddressInfo).port}/jwks.json`;
+      const env = path.join(dir, 'oidc.env');
+      writeFileSync(env, `KRISHIV_COORDINATOR_BEARER_TOKEN=${DOUBLE_TOKEN}\nKRISHIV_OIDC_JWKS_URI=${jwksUri}\n`);
+      const r = await probe([good.url, '--env-file', env, '--json']);
+      expect(r.code).toBe(1);
+      const doc = JSON.parse(r.stdout) as Doc;
+      const jwks = doc.targets[0]!.checks.find((c) => c.id === 'jwks')!;
+      expect(jwks.status).toBe('fail');
+      expect(jwks.message).toMatch(/mixed key families \(EC, RSA\)/);
+      expect(jwks.evidence).toMatchObject({ method: 'GET', path: jwksUri, status: 200 });
+      expect(doc.targets[0]!.checks.filter((c) => c.status === 'fail').map((c) => c.id)).toEqual(['jwks']);
+    } finally {
+      await new Promise<void>((r) => idp.close(() => r()));
+    }
+  });
+
   it('uses the first token of a tokens file', async () => {
     const file = path.join(dir, 'coord.tokens');
     writeFileSync(file, `${DOUBLE_TOKEN}\nold-token-value-1234\n`);

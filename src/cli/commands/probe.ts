@@ -109,8 +109,14 @@ Examples:
         const ca = flags.ca === undefined ? undefined : await fsMod.readTextFile(flags.ca, { limit: 4 * 1024 * 1024 });
         const jwksConfig: import('../../probe/types.js').JwksConfig = {};
         const jwksText = flags.jwks ?? creds.jwksUri;
-        if (jwksText !== undefined) jwksConfig.jwksUrl = parseDocumentUrl(jwksText, flags.jwks !== undefined ? '--jwks' : 'KRISHIV_OIDC_JWKS_URI');
-        if (flags.oidcIssuer !== undefined) jwksConfig.issuer = parseDocumentUrl(flags.oidcIssuer, '--oidc-issuer');
+        if (jwksText !== undefined) {
+          jwksConfig.jwksFrom = flags.jwks !== undefined ? '--jwks' : 'KRISHIV_OIDC_JWKS_URI';
+          jwksConfig.jwksUrl = parseDocumentUrl(jwksText, jwksConfig.jwksFrom);
+        }
+        if (flags.oidcIssuer !== undefined) {
+          parseDocumentUrl(flags.oidcIssuer, '--oidc-issuer');
+          jwksConfig.issuer = flags.oidcIssuer.trim();
+        }
 
         const options: import('../../probe/types.js').ProbeOptions = {
           targets,
