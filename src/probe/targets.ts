@@ -44,7 +44,13 @@ export function parseTargetsFile(text: string, file: string): ProbeTarget[] {
     if (line === '') return;
     const where = `${file}:${i + 1}`;
     const [url, ...rest] = line.split(/\s+/);
-    const target: ProbeTarget = { url: parseTargetUrl(url!, where) };
+    let target: ProbeTarget;
+    try {
+      target = { url: parseTargetUrl(url!, where) };
+    } catch (error) {
+      if (error instanceof KrishivError) throw new KrishivError(error.code, error.message, { input: where });
+      throw error;
+    }
     for (const option of rest) {
       const m = /^grpc=(.+)$/.exec(option);
       if (!m) throw new KrishivError('ERR_USAGE', `unknown "${option.slice(0, 40)}" after the URL (only grpc=host:port)`, { input: where });
