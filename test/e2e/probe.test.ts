@@ -54,12 +54,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await Promise.all(doubles.map((d) => d.close()));
-  for (const r of outputs) {
-    for (const secret of [DOUBLE_TOKEN, DOUBLE_UI_TOKEN]) {
-      expect(r.stdout).not.toContain(secret);
-      expect(r.stderr).not.toContain(secret);
-    }
-  }
 });
 
 describe('probe (built bin) against the coordinator double', () => {
@@ -243,9 +237,37 @@ describe('probe (built bin) against the coordinator double', () => {
     expect(r.stderr).toBe(`krishiv-auth probe: ${empty}: the token file is empty (ERR_TOKEN_MISSING)\n`);
   });
 
+  it('takes timeout from the config file; the flag wins over it', async () => {
+    const hang = await double({ hang: true });
+    const cfg = path.join(dir, 'krishiv-auth.config.json');
+    writeFileSync(cfg, JSON.stringify({ probe: { timeout: '250ms', concurrency: 2 } }));
+    const r = await probe([hang.url, '--config', cfg, '--json']);
+    expect(r.code).toBe(1);
+    const health = (JSON.parse(r.stdout) as Doc).targets[0]!.checks.find((c) => c.id === 'health')!;
+    expect(health.message).toBe('GET /healthz: no answer, timed out after 250 ms');
+    const r2 = await probe([hang.url, '--config', cfg, '--timeout', '400ms', '--json']);
+    expect((JSON.parse(r2.stdout) as Doc).targets[0]!.checks[0]!.message).toBe('GET /healthz: no answer, timed out after 400 ms');
+  });
+
+  it('--debug on an error shows no credential either', async () => {
+    const r = await probe([good.url, '--token', DOUBLE_TOKEN, '--ui-token-file', '/nonexistent/ui', '--debug']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/ERR_FILE_NOT_FOUND/);
+  });
+
   it('the default target is the engine default http://127.0.0.1:2002', async () => {
     const r = await probe(['--json', '--timeout', '500ms']);
     expect([0, 1]).toContain(r.code);
     expect((JSON.parse(r.stdout) as Doc).targets[0]!.url).toBe('http://127.0.0.1:2002');
+  });
+
+  it('no run printed a credential: neither token appears in any stdout or stderr above', () => {
+    expect(outputs.length).toBeGreaterThan(20);
+    for (const r of outputs) {
+      for (const secret of [DOUBLE_TOKEN, DOUBLE_UI_TOKEN]) {
+        expect(r.stdout).not.toContain(secret);
+        expect(r.stderr).not.toContain(secret);
+      }
+    }
   });
 });

@@ -66,10 +66,14 @@ Examples:
         ]);
         const { parseTargetUrl, parseTargetsFile, parseGrpcAddress, parseCount, parseDocumentUrl, DEFAULT_TARGET } = targetsMod;
 
-        const timeoutMs = flags.timeout === undefined ? 5000 : parseDuration(flags.timeout, '--timeout');
+        // flags beat the config file (`probe: {timeoutMs, concurrency, retries, ca}`) beat defaults
+        const config = (await ctx.config()).probe ?? {};
+        const timeoutMs = flags.timeout === undefined ? (config.timeoutMs ?? 5000) : parseDuration(flags.timeout, '--timeout');
         if (timeoutMs <= 0) throw new KrishivError('ERR_USAGE', 'must be more than 0', { input: '--timeout' });
-        const concurrency = flags.concurrency === undefined ? 8 : parseCount(flags.concurrency, '--concurrency', 1, 1024);
-        const retries = flags.retries === undefined ? 0 : parseCount(flags.retries, '--retries', 0, 10);
+        const concurrency =
+          flags.concurrency === undefined ? (config.concurrency ?? 8) : parseCount(flags.concurrency, '--concurrency', 1, 1024);
+        const retries = flags.retries === undefined ? (config.retries ?? 0) : parseCount(flags.retries, '--retries', 0, 10);
+        const caFile = flags.ca ?? config.ca;
         const tlsWarnDays = flags.tlsWarnDays === undefined ? 30 : parseCount(flags.tlsWarnDays, '--tls-warn-days', 0, 3650);
 
         const targets = urls.map((u, i) => ({ url: parseTargetUrl(u, `url ${i + 1}`) })) as import('../../probe/types.js').ProbeTarget[];
@@ -106,7 +110,7 @@ Examples:
         );
         for (const note of creds.notes) ctx.out.info(`note: ${note}`);
 
-        const ca = flags.ca === undefined ? undefined : await fsMod.readTextFile(flags.ca, { limit: 4 * 1024 * 1024 });
+        const ca = caFile === undefined ? undefined : await fsMod.readTextFile(caFile, { limit: 4 * 1024 * 1024 });
         const jwksConfig: import('../../probe/types.js').JwksConfig = {};
         const jwksText = flags.jwks ?? creds.jwksUri;
         if (jwksText !== undefined) {
