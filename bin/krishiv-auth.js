@@ -1,2 +1,2 @@
 #!/usr/bin/env node
-require('../dist/cli/entry.cjs');
+require('../dist/entry.cjs');

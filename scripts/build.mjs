@@ -1,51 +1,113 @@
-// Builds dist/ from src/ with esbuild:
-// - dist/cli/entry.cjs: a tiny CommonJS entry (CJS starts ~4 ms faster than ESM on Node 20)
-//   that answers --version itself and otherwise imports main.mjs;
-// - dist/cli/main.mjs + dist/chunks/*.mjs: one ESM bundle with code splitting, so each
-//   command's code (and jose, commander, chalk…) is a chunk loaded only when it runs.
-// Native addons (argon2) stay external. Type-checking is `npm run typecheck` (tsc).
+// Builds dist/ from src/ with esbuild, as CommonJS files (on Node 20 an ES module costs ~7 ms
+// more to load than a CommonJS file: bench/README.md). Layout, all flat in dist/:
+//   entry.cjs          answers --version and the root --help itself (help rendered by the real
+//                      commander program at build time and inlined), else requires main.cjs
+//   main.cjs           the frame (src/cli/main.ts)
+//   cmd-<name>.cjs     one bundle per command module, required only when that command runs
+//   vendor-<pkg>.cjs   each heavy dependency (commander, jose, chalk, cosmiconfig, …) on its own,
+//                      required only by the code path that needs it
+// Native addons (argon2) stay external and load from node_modules.
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+const dist = path.join(root, 'dist');
 
-rmSync(path.join(root, 'dist'), { recursive: true, force: true });
+// Dependencies that get a bundle of their own. Anything else is inlined where it is used.
+const VENDORED = ['commander', 'chalk', 'cosmiconfig', 'jose', 'yocto-spinner', 'proper-lockfile', 'fastest-levenshtein'];
+const EXTERNAL = ['argon2', 'typescript', 'ts-node', '@swc/core'];
+
+const commandFiles = readdirSync(path.join(root, 'src/cli/commands'))
+  .filter((f) => f.endsWith('.ts') && f !== 'index.ts')
+  .map((f) => f.slice(0, -3));
+
+rmSync(dist, { recursive: true, force: true });
+mkdirSync(dist, { recursive: true });
+
+/** Rewrites imports of vendored packages and of command modules to the flat sibling bundles. */
+const flatLinks = {
+  name: 'flat-links',
+  setup(b) {
+    const vendorFilter = new RegExp(`^(${VENDORED.map((v) => v.replace(/[/.]/g, '\\$&')).join('|')})$`);
+    b.onResolve({ filter: vendorFilter }, (args) => {
+      if (args.importer.includes(`${path.sep}.vendor-entry${path.sep}`)) return undefined;
+      return { path: `./vendor-${args.path.replace(/[^a-z0-9]+/gi, '-')}.cjs`, external: true };
+    });
+    // commander requires child_process only to run executable subcommands, which this CLI
+    // never has; loading it (and net, dgram, streams behind it) costs ~2 ms per run.
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+      args.importer.includes(`${path.sep}commander${path.sep}`) ? { path: 'child_process', namespace: 'no-child-process' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'no-child-process' }, () => ({
+      contents:
+        "const no = () => { throw new Error('krishiv-auth has no executable subcommands'); };\nmodule.exports = { spawn: no, execFile: no, fork: no };\n",
+      loader: 'js',
+    }));
+    b.onResolve({ filter: /^\.\/[a-z-]+\.js$/ }, (args) => {
+      if (!args.importer.endsWith(path.join('src', 'cli', 'commands', 'index.ts'))) return undefined;
+      return { path: `./cmd-${args.path.slice(2, -3)}.cjs`, external: true };
+    });
+  },
+};
 
 const common = {
   absWorkingDir: root,
   bundle: true,
   platform: 'node',
   target: 'node20.12',
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
   legalComments: 'none',
+  minify: true,
+  keepNames: false,
   logLevel: 'warning',
+  sourcemap: 'linked',
+  // Dynamic import() of a sibling bundle becomes a lazy require(): no ESM loader at run time.
+  supported: { 'dynamic-import': false },
   define: { __KRISHIV_AUTH_VERSION__: JSON.stringify(pkg.version) },
 };
 
-await build({
-  ...common,
-  entryPoints: { 'cli/entry': 'src/cli/entry.ts' },
-  outdir: 'dist',
-  format: 'cjs',
-  outExtension: { '.js': '.cjs' },
-  external: ['./main.mjs'],
+// Vendor bundles: a tiny re-export entry per package.
+const vendorDir = path.join(root, 'node_modules', '.vendor-entry');
+mkdirSync(vendorDir, { recursive: true });
+const vendorEntries = {};
+for (const v of VENDORED) {
+  const file = path.join(vendorDir, `${v.replace(/[^a-z0-9]+/gi, '-')}.mjs`);
+  let hasDefault = false;
+  try {
+    const m = await import(v);
+    hasDefault = 'default' in m;
+  } catch {
+    hasDefault = false;
+  }
+  writeFileSync(file, `export * from '${v}';\n${hasDefault ? `export { default } from '${v}';\n` : ''}`);
+  vendorEntries[`vendor-${v.replace(/[^a-z0-9]+/gi, '-')}`] = file;
+}
+await build({ ...common, entryPoints: vendorEntries, outdir: 'dist', external: EXTERNAL, plugins: [flatLinks] });
+
+const entries = { main: 'src/cli/main.ts' };
+for (const c of commandFiles) entries[`cmd-${c}`] = `src/cli/commands/${c}.ts`;
+await build({ ...common, entryPoints: entries, outdir: 'dist', external: EXTERNAL, plugins: [flatLinks] });
+
+// Render the root help with the real program (piped, so 80 columns and no colour).
+const help = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(path.join(dist, 'main.cjs'))}).main(['--help'])`], {
+  encoding: 'utf8',
+  env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
 });
+if (help.status !== 0 || !help.stdout.startsWith('Usage: krishiv-auth')) {
+  console.error(`build: rendering the root help failed (exit ${help.status}):\n${help.stderr}`);
+  process.exit(1);
+}
 
 await build({
   ...common,
-  entryPoints: { 'cli/main': 'src/cli/main.ts' },
+  sourcemap: false,
+  define: { ...common.define, __KRISHIV_AUTH_ROOT_HELP__: JSON.stringify(help.stdout) },
+  entryPoints: { entry: 'src/cli/entry.ts' },
   outdir: 'dist',
-  splitting: true,
-  format: 'esm',
-  outExtension: { '.js': '.mjs' },
-  chunkNames: 'chunks/[name]-[hash]',
-  sourcemap: 'linked',
-  // Native addon, and optional peers of cosmiconfig we never use (no config file runs code).
-  external: ['argon2', 'typescript', 'ts-node', '@swc/core'],
-  // Bundled CommonJS dependencies call require() for Node built-ins.
-  banner: {
-    js: "import { createRequire as __krishivCreateRequire } from 'node:module'; const require = __krishivCreateRequire(import.meta.url);",
-  },
+  external: ['./main.cjs'],
 });

@@ -79,8 +79,15 @@ export interface KrishivErrorOptions {
   exitCode?: ExitCode;
 }
 
+/**
+ * Brand that identifies a KrishivError across bundles: each command is bundled separately
+ * (scripts/build.mjs), so `instanceof` against another bundle's class would fail.
+ */
+const BRAND = Symbol.for('krishiv-auth.KrishivError');
+
 export class KrishivError extends Error {
   override readonly name = 'KrishivError';
+  readonly [BRAND] = true;
   readonly code: ErrorCode;
   readonly input: string | undefined;
   readonly details: Record<string, unknown> | undefined;
@@ -104,7 +111,7 @@ export class KrishivError extends Error {
 }
 
 export function isKrishivError(value: unknown): value is KrishivError {
-  return value instanceof KrishivError;
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
 }
 
 /** The exit code for anything thrown out of a command. */
@@ -132,7 +139,7 @@ export function describeSystemError(error: unknown): string {
       EAI_AGAIN: 'host name lookup failed (temporary)',
       EHOSTUNREACH: 'host unreachable',
     };
-    return known[code] ? `${known[code]} (${code})` : code;
+    return known[code] ?? code;
   }
   return error instanceof Error ? error.message : String(error);
 }

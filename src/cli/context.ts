@@ -3,7 +3,6 @@
  * the lazily loaded config, and the seams for clock and randomness so tests can drive them.
  */
 import type { Command } from 'commander';
-import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import type { Config } from '../io/config.js';
 import type { InputStream } from '../io/stdin.js';
 import type { Output } from './output.js';
@@ -40,8 +39,16 @@ export interface CommandModule {
   define(program: Command, ctx: CliContext): void;
 }
 
+/**
+ * The OS CSPRNG through WebCrypto's getRandomValues (the global `crypto`), which loads the
+ * crypto machinery on first use instead of at start-up as an `import 'node:crypto'` would.
+ */
 export function defaultRandomBytes(size: number): Uint8Array {
-  return new Uint8Array(nodeRandomBytes(size));
+  const out = new Uint8Array(size);
+  for (let off = 0; off < size; off += 65536) {
+    globalThis.crypto.getRandomValues(out.subarray(off, Math.min(size, off + 65536)));
+  }
+  return out;
 }
 
 /**

@@ -6,9 +6,12 @@ import { EXIT, KrishivError, type ExitCode } from '../errors.js';
 import { ENGINE_COMMIT, VERSION } from '../version.js';
 import type { InputStream } from '../io/stdin.js';
 import type { Config } from '../io/config.js';
+import type { Command } from 'commander';
 import { Output, type WritableLike } from './output.js';
 import { defaultRandomBytes, type CliContext, type GlobalOptions } from './context.js';
 import { COMMANDS } from './commands/index.js';
+import { fdWriter, lazyStdin } from '../io/terminal.js';
+import { tryFastPath } from './fast-parse.js';
 
 export const VERSION_LINE = `krishiv-auth ${VERSION} (engine ${ENGINE_COMMIT})`;
 
@@ -23,7 +26,7 @@ export interface ProcessIo {
 }
 
 function processIo(): ProcessIo {
-  return { env: process.env, cwd: process.cwd(), stdin: process.stdin, stdout: process.stdout, stderr: process.stderr };
+  return { env: process.env, cwd: process.cwd(), stdin: lazyStdin(), stdout: fdWriter(1), stderr: fdWriter(2) };
 }
 
 const ROOT_HELP_AFTER = `
@@ -109,31 +112,19 @@ export async function main(argv: readonly string[], io: ProcessIo = processIo())
   };
 
   try {
+    const mod = entry ? await entry.load() : undefined;
+    if (mod && entry) {
+      const fast = tryFastPath(mod, ctx, entry.name, argv);
+      if (fast) {
+        await fast.run();
+        return finish(ctx.exitCode);
+      }
+    }
     const { Command, CommanderError } = await import('commander');
-    const program = new Command('krishiv-auth');
-    program
-      .description("Credentials, token checks, rotation, probes and the production checklist for Krishiv's auth")
-      .version(VERSION_LINE, '-V, --version', 'print the version and the engine commit its rules follow')
-      .option('--json', 'print one JSON document on stdout (also for errors)')
-      .option('--no-color', 'disable colour (also NO_COLOR)')
-      .option('-q, --quiet', 'print only the answer and errors')
-      .option('--config <file>', 'read configuration from this JSON or YAML file')
-      .option('--debug', 'show stacks and causes on errors')
-      .helpOption('-h, --help', 'show help')
-      .addHelpText('after', ROOT_HELP_AFTER)
-      .showSuggestionAfterError(true)
-      .exitOverride()
-      .configureOutput({
-        writeOut: (s) => io.stdout.write(s),
-        writeErr: (s) => io.stderr.write(s),
-        // Usage errors are reported by the frame's own error line (and JSON document).
-        outputError: () => undefined,
-        getOutHelpWidth: () => io.stdout.columns ?? 80,
-        getErrHelpWidth: () => io.stderr.columns ?? 80,
-      });
+    const program = configureRoot(new Command('krishiv-auth'), io);
 
     for (const c of COMMANDS) {
-      if (c === entry) (await c.load()).define(program, ctx);
+      if (c === entry && mod) mod.define(program, ctx);
       else program.command(c.name).description(c.summary);
     }
 
@@ -168,4 +159,28 @@ export async function main(argv: readonly string[], io: ProcessIo = processIo())
 function finish(code: ExitCode): ExitCode {
   process.exitCode = code;
   return code;
+}
+
+/** The root program: global options, help, and commander's output routed through the frame. */
+export function configureRoot(program: Command, io: Pick<ProcessIo, 'stdout' | 'stderr'>): Command {
+  return program
+    .description("Credentials, token checks, rotation, probes and the production checklist for Krishiv's auth")
+    .version(VERSION_LINE, '-V, --version', 'print the version and the engine commit its rules follow')
+    .option('--json', 'print one JSON document on stdout (also for errors)')
+    .option('--no-color', 'disable colour (also NO_COLOR)')
+    .option('-q, --quiet', 'print only the answer and errors')
+    .option('--config <file>', 'read configuration from this JSON or YAML file')
+    .option('--debug', 'show stacks and causes on errors')
+    .helpOption('-h, --help', 'show help')
+    .addHelpText('after', ROOT_HELP_AFTER)
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      // Usage errors are reported by the frame's own error line (and JSON document).
+      outputError: () => undefined,
+      getOutHelpWidth: () => io.stdout.columns ?? 80,
+      getErrHelpWidth: () => io.stderr.columns ?? 80,
+    });
 }

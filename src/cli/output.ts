@@ -9,8 +9,10 @@ import { TOOL_INFO } from '../version.js';
 
 export interface WritableLike {
   write(chunk: string): unknown;
-  isTTY?: boolean;
-  columns?: number;
+  isTTY?: boolean | undefined;
+  columns?: number | undefined;
+  /** the Node stream behind it, for libraries that need one (the TTY spinner) */
+  stream?: () => NodeJS.WriteStream;
 }
 
 /** Styling functions; identity when colour is off. */
@@ -188,7 +190,8 @@ export class Output {
   async progress(text: string): Promise<Progress> {
     if (!this.stderrIsTTY || this.json || this.quiet) return NO_PROGRESS;
     const { default: yoctoSpinner } = await import('yocto-spinner');
-    const spinner = yoctoSpinner({ text, stream: this.#opts.stderr as NodeJS.WriteStream }).start();
+    const stream = this.#opts.stderr.stream?.() ?? (this.#opts.stderr as NodeJS.WriteStream);
+    const spinner = yoctoSpinner({ text, stream }).start();
     return {
       update: (t: string) => {
         spinner.text = t;

@@ -4,7 +4,7 @@
  * lazily by the commands that read it, validated into a frozen `Config` whose errors name
  * the file and the key path.
  */
-import { KrishivError } from '../errors.js';
+import { KrishivError, isKrishivError } from '../errors.js';
 import { parseDuration } from '../util/duration.js';
 import { parseTime } from '../util/time.js';
 
@@ -70,7 +70,7 @@ export async function loadConfig(cwd: string, explicitFile?: string): Promise<Co
       result = await explorer.search(cwd);
     }
   } catch (error) {
-    if (error instanceof KrishivError) throw error;
+    if (isKrishivError(error)) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const file = explicitFile ?? findFileInMessage(error) ?? cwd;
     if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {

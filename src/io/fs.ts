@@ -5,9 +5,8 @@
  * the old bytes or the new bytes, never a mix, and a crash leaves at most a stray temp file.
  */
 import { constants, promises as fsp } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { KrishivError, describeSystemError } from '../errors.js';
+import { KrishivError, describeSystemError, isKrishivError } from '../errors.js';
 
 export const SECRET_MODE = 0o600;
 /** Default size cap for user-supplied files (env files, JWKS, key stores, tokens). */
@@ -50,7 +49,7 @@ export async function readTextFile(file: string, options: ReadOptions = {}): Pro
     }
     return buffer.subarray(0, total).toString('utf8');
   } catch (error) {
-    if (error instanceof KrishivError) throw error;
+    if (isKrishivError(error)) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw new KrishivError(code === 'ENOENT' ? 'ERR_FILE_NOT_FOUND' : 'ERR_FILE_READ', `cannot read: ${describeSystemError(error)}`, {
       input: label,
@@ -134,7 +133,7 @@ export async function writeFileAtomic(
     }
   }
 
-  const temp = path.join(dir, `.${base}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = path.join(dir, `.${base}.${process.pid}.${randomHex(6)}.tmp`);
   let handle: fsp.FileHandle | undefined;
   try {
     handle = await fsp.open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
@@ -151,13 +150,17 @@ export async function writeFileAtomic(
   } catch (error) {
     await handle?.close().catch(() => undefined);
     await fsp.unlink(temp).catch(() => undefined);
-    if (error instanceof KrishivError) throw error;
+    if (isKrishivError(error)) throw error;
     throw new KrishivError('ERR_FILE_WRITE', `cannot write: ${describeSystemError(error)}`, { input: file, cause: error });
   }
   await syncDirectory(dir);
   const result: AtomicWriteResult = { path: file, mode, created: previous === undefined };
   if (tightenedFrom !== undefined) result.tightenedFrom = tightenedFrom;
   return result;
+}
+
+function randomHex(bytes: number): string {
+  return Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(bytes))).toString('hex');
 }
 
 /** fsync a directory so a rename in it survives a crash. Best effort on platforms that refuse. */

@@ -22,6 +22,13 @@ describe('the CLI frame (built bin/)', () => {
     expect(r.stdout).toMatch(/Exit codes:[\s\S]*70/);
   });
 
+  it('the fast-path root help (inlined at build time) is exactly what commander renders', async () => {
+    const fast = await runCli(['--help']);
+    const slow = await runCli(['--no-color', '--help']);
+    expect(slow.code).toBe(0);
+    expect(fast.stdout).toBe(slow.stdout);
+  });
+
   it('every command has its own help with an example', async () => {
     for (const c of ['generate-key', 'keys', 'decode', 'verify', 'sign', 'probe', 'rotate', 'check-production', 'explain', 'fingerprint']) {
       const r = await runCli([c, '--help']);

@@ -1,0 +1,329 @@
+/**
+ * The start-up fast path. Loading commander costs ~5 ms of CPU on every run (bench/README.md),
+ * a fifth of a whole `node -e 0`, and most invocations are plain and correct. So a command
+ * module's `define(program, ctx)` is first run against a tiny recorder that mimics the subset
+ * of commander's API the commands use; when the argv is plain (known options, right arity, no
+ * help), it is parsed here with commander's own rules and the recorded action runs directly.
+ * Anything else — `--help`, an unknown option, a missing value, an API call the recorder does
+ * not know — returns `undefined`, and the frame runs the real commander program, which then
+ * produces exactly commander's help and error messages. test/cli/fast-parse.test.ts checks,
+ * for every command, that both paths give the action the same arguments.
+ */
+import type { Command } from 'commander';
+import type { CliContext, CommandModule } from './context.js';
+
+export interface RecordedOption {
+  flags: string;
+  short?: string;
+  long?: string;
+  /** commander's attributeName(): camelCase of the long flag without --no- */
+  attribute: string;
+  negate: boolean;
+  required: boolean;
+  optional: boolean;
+  variadic: boolean;
+  defaultValue: unknown;
+  parseArg?: (value: string, previous: unknown) => unknown;
+  mandatory: boolean;
+}
+
+export interface RecordedArgument {
+  required: boolean;
+  variadic: boolean;
+  defaultValue: unknown;
+  parseArg?: (value: string, previous: unknown) => unknown;
+}
+
+export interface RecordedCommand {
+  name: string;
+  options: RecordedOption[];
+  args: RecordedArgument[];
+  action?: (...args: unknown[]) => unknown;
+  unsupported: boolean;
+  subcommands: number;
+}
+
+/** Options of the root program (src/cli/main.ts): `[flag, takesValue]`. */
+const GLOBAL_OPTIONS = new Map<string, boolean>([
+  ['--json', false],
+  ['--no-color', false],
+  ['-q', false],
+  ['--quiet', false],
+  ['--debug', false],
+  ['--config', true],
+]);
+
+function camelcase(str: string): string {
+  return str.split('-').reduce((acc, word) => acc + word[0]!.toUpperCase() + word.slice(1));
+}
+
+function parseFlags(flags: string): { short?: string; long?: string } {
+  const parts = flags.split(/[ |,]+/).filter((p) => p.startsWith('-'));
+  const out: { short?: string; long?: string } = {};
+  for (const p of parts) {
+    if (p.startsWith('--')) out.long = p;
+    else out.short = p;
+  }
+  return out;
+}
+
+/** Records one subcommand's definition through a commander-shaped object. */
+function makeRecorder(): { program: Command; commands: RecordedCommand[] } {
+  const commands: RecordedCommand[] = [];
+  const methods = new Set(['description', 'summary', 'addHelpText', 'alias', 'showHelpAfterError', 'usage', 'helpOption', 'allowExcessArguments', 'showSuggestionAfterError']);
+
+  const makeCommand = (name: string): unknown => {
+    const rec: RecordedCommand = { name, options: [], args: [], unsupported: false, subcommands: 0 };
+    commands.push(rec);
+    const cmd: Record<string, unknown> = {};
+    const proxy: unknown = new Proxy(cmd, {
+      get(target, prop) {
+        if (typeof prop === 'string' && prop in target) return target[prop];
+        if (typeof prop === 'string' && methods.has(prop)) return () => proxy;
+        rec.unsupported = true;
+        return () => proxy;
+      },
+    });
+    const addOption = (mandatory: boolean) => (flags: string, _desc?: string, fnOrDefault?: unknown, maybeDefault?: unknown) => {
+      const { short, long } = parseFlags(flags);
+      const negate = Boolean(long?.startsWith('--no-'));
+      const parseArg = typeof fnOrDefault === 'function' ? (fnOrDefault as RecordedOption['parseArg']) : undefined;
+      const defaultValue = typeof fnOrDefault === 'function' ? maybeDefault : fnOrDefault;
+      const base = (long ?? short ?? '').replace(/^--?/, '').replace(/^no-/, '');
+      const option: RecordedOption = {
+        flags,
+        attribute: camelcase(negate ? base : (long ?? short ?? '').replace(/^--?/, '')),
+        negate,
+        required: flags.includes('<'),
+        optional: flags.includes('['),
+        variadic: /\w\.\.\.[>\]]$/.test(flags),
+        defaultValue,
+        mandatory,
+      };
+      if (short !== undefined) option.short = short;
+      if (long !== undefined) option.long = long;
+      if (parseArg) option.parseArg = parseArg;
+      rec.options.push(option);
+      return proxy;
+    };
+    cmd['option'] = addOption(false);
+    cmd['requiredOption'] = addOption(true);
+    cmd['argument'] = (spec: string, _desc?: string, fnOrDefault?: unknown, maybeDefault?: unknown) => {
+      const arg: RecordedArgument = {
+        required: spec.startsWith('<'),
+        variadic: spec.slice(1, -1).endsWith('...'),
+        defaultValue: typeof fnOrDefault === 'function' ? maybeDefault : fnOrDefault,
+      };
+      if (typeof fnOrDefault === 'function') arg.parseArg = fnOrDefault as RecordedArgument['parseArg'];
+      rec.args.push(arg);
+      return proxy;
+    };
+    cmd['action'] = (fn: (...args: unknown[]) => unknown) => {
+      rec.action = fn;
+      return proxy;
+    };
+    cmd['command'] = (sub: string) => {
+      rec.subcommands++;
+      rec.unsupported = true; // nested subcommands: leave them to commander
+      return makeCommand(sub.split(' ')[0]!);
+    };
+    return proxy;
+  };
+  const root = {
+    command: (spec: string) => {
+      const c = makeCommand(spec.split(' ')[0]!);
+      return c;
+    },
+  };
+  return { program: root as unknown as Command, commands };
+}
+
+/** The recorded definition of one command, or undefined when the recorder cannot follow it. */
+export function recordCommand(mod: CommandModule, ctx: CliContext, commandName: string): RecordedCommand | undefined {
+  try {
+    const r = makeRecorder();
+    mod.define(r.program, ctx);
+    const rec = r.commands.find((c) => c.name === commandName);
+    if (!rec || rec.unsupported || !rec.action || r.commands.length !== 1) return undefined;
+    return rec;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface FastInvocation {
+  run(): Promise<void>;
+}
+
+/**
+ * Tries the fast path for `argv` with the command module `mod`. Returns an invocation to run,
+ * or undefined when the real commander program must handle this argv.
+ */
+export function tryFastPath(mod: CommandModule, ctx: CliContext, commandName: string, argv: readonly string[]): FastInvocation | undefined {
+  const rec = recordCommand(mod, ctx, commandName);
+  if (!rec?.action) return undefined;
+  const parsed = parseArgv(rec, commandName, argv);
+  if (!parsed) return undefined;
+  const action = rec.action;
+  return {
+    run: async () => {
+      const opts = parsed.opts;
+      const fakeCommand = { opts: () => opts, optsWithGlobals: () => ({ ...opts }), name: () => commandName, args: parsed.operands };
+      await action(...parsed.args, opts, fakeCommand);
+    },
+  };
+}
+
+interface Parsed {
+  args: unknown[];
+  opts: Record<string, unknown>;
+  operands: string[];
+}
+
+/** commander's parse of `argv` for one subcommand, or undefined when anything is unusual. */
+export function parseArgv(rec: Pick<RecordedCommand, 'options' | 'args'>, commandName: string, argv: readonly string[]): Parsed | undefined {
+  const opts: Record<string, unknown> = {};
+  const sources: Record<string, 'default' | 'cli'> = {};
+  for (const o of rec.options) {
+    if (o.negate) {
+      const positive = o.long!.replace(/^--no-/, '--');
+      if (!rec.options.some((p) => p.long === positive)) {
+        opts[o.attribute] = o.defaultValue === undefined ? true : o.defaultValue;
+        sources[o.attribute] = 'default';
+      }
+    } else if (o.defaultValue !== undefined) {
+      opts[o.attribute] = o.defaultValue;
+      sources[o.attribute] = 'default';
+    }
+  }
+  const find = (flag: string): RecordedOption | undefined => rec.options.find((o) => o.long === flag || o.short === flag);
+  const isOptionLike = (arg: string): boolean => arg.length > 1 && arg[0] === '-';
+
+  const assign = (o: RecordedOption, value: string | null | undefined): boolean => {
+    let val: unknown = value;
+    const old = opts[o.attribute];
+    if (val !== null && val !== undefined && o.parseArg) {
+      try {
+        val = o.parseArg(val as string, old);
+      } catch {
+        return false; // commander reports invalid values; let it
+      }
+    } else if (val !== null && val !== undefined && o.variadic) {
+      val = sources[o.attribute] === 'default' || !Array.isArray(old) ? [val] : [...old, val];
+    }
+    if (val === null || val === undefined) {
+      if (o.negate) val = false;
+      else if (!o.required && !o.optional) val = true;
+      else if (o.optional) val = true;
+      else val = '';
+    }
+    opts[o.attribute] = val;
+    sources[o.attribute] = 'cli';
+    return true;
+  };
+
+  const operands: string[] = [];
+  let seenCommand = false;
+  let active: RecordedOption | null = null;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      // after `--` everything is an operand; the command name must already be seen
+      if (!seenCommand) return undefined;
+      operands.push(...argv.slice(i + 1));
+      break;
+    }
+    if (active && !isOptionLike(arg)) {
+      if (!assign(active, arg)) return undefined;
+      continue;
+    }
+    active = null;
+    if (!seenCommand) {
+      if (arg === commandName) {
+        seenCommand = true;
+        continue;
+      }
+      if (GLOBAL_OPTIONS.has(arg)) {
+        if (GLOBAL_OPTIONS.get(arg)) i++;
+        continue;
+      }
+      if (arg.startsWith('--config=')) continue;
+      return undefined;
+    }
+    if (isOptionLike(arg)) {
+      if (arg === '-h' || arg === '--help' || arg === '-V' || arg === '--version') return undefined;
+      const o = find(arg);
+      if (o) {
+        if (o.required) {
+          const value = argv[i + 1];
+          if (value === undefined || isOptionLike(value)) return undefined;
+          i++;
+          if (!assign(o, value)) return undefined;
+        } else if (o.optional) {
+          const value = argv[i + 1];
+          if (value !== undefined && !isOptionLike(value)) {
+            i++;
+            if (!assign(o, value)) return undefined;
+          } else if (!assign(o, null)) return undefined;
+        } else if (!assign(o, undefined)) return undefined;
+        active = o.variadic ? o : null;
+        continue;
+      }
+      if (GLOBAL_OPTIONS.has(arg)) {
+        if (GLOBAL_OPTIONS.get(arg)) {
+          if (argv[i + 1] === undefined) return undefined;
+          i++;
+        }
+        continue;
+      }
+      if (arg.startsWith('--config=')) continue;
+      const eq = /^(--[^=]+)=([\s\S]*)$/.exec(arg);
+      if (eq) {
+        const o2 = find(eq[1]!);
+        if (o2 && (o2.required || o2.optional)) {
+          if (!assign(o2, eq[2]!)) return undefined;
+          continue;
+        }
+      }
+      return undefined; // short-flag groups, unknown options, negative numbers…: commander decides
+    }
+    operands.push(arg);
+  }
+  if (!seenCommand) return undefined;
+  for (const o of rec.options) if (o.mandatory && opts[o.attribute] === undefined) return undefined;
+
+  // positional arguments, as commander's _processArguments
+  const args: unknown[] = [];
+  for (let k = 0; k < rec.args.length; k++) {
+    const a = rec.args[k]!;
+    let value: unknown = a.defaultValue;
+    if (a.variadic) {
+      if (k < operands.length) {
+        value = operands.slice(k);
+        if (a.parseArg) {
+          let acc: unknown = a.defaultValue;
+          try {
+            for (const v of operands.slice(k)) acc = a.parseArg(v, acc);
+          } catch {
+            return undefined;
+          }
+          value = acc;
+        }
+      } else if (value === undefined) value = [];
+    } else if (k < operands.length) {
+      value = operands[k];
+      if (a.parseArg) {
+        try {
+          value = a.parseArg(operands[k]!, a.defaultValue);
+        } catch {
+          return undefined;
+        }
+      }
+    }
+    if (a.required && k >= operands.length) return undefined;
+    args.push(value);
+  }
+  const lastVariadic = rec.args.length > 0 && rec.args[rec.args.length - 1]!.variadic;
+  if (!lastVariadic && operands.length > rec.args.length) return undefined;
+  return { args, opts, operands };
+}

@@ -1,0 +1,97 @@
+/**
+ * Differential test of the start-up fast path against commander itself: for every command,
+ * whenever the fast path accepts an argv, the real commander program must accept it too and
+ * hand the action exactly the same arguments and options.
+ */
+import { Command, CommanderError } from 'commander';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { COMMANDS } from '../../src/cli/commands/index.js';
+import type { CliContext } from '../../src/cli/context.js';
+import { parseArgv, recordCommand, type RecordedCommand } from '../../src/cli/fast-parse.js';
+import { configureRoot } from '../../src/cli/main.js';
+
+const sink = { write: () => true };
+const ctx = { globals: { json: false, color: false, quiet: false, debug: false } } as unknown as CliContext;
+
+function commanderParse(define: (p: Command, c: CliContext) => void, name: string, argv: string[]) {
+  const program = configureRoot(new Command('krishiv-auth'), { stdout: sink, stderr: sink });
+  define(program, ctx);
+  const sub = program.commands.find((c) => c.name() === name)!;
+  let captured: { args: unknown[]; opts: Record<string, unknown> } | undefined;
+  sub.action((...all: unknown[]) => {
+    const cmd = all[all.length - 1] as Command;
+    captured = { args: all.slice(0, -2), opts: { ...cmd.opts() } };
+  });
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) return { error: error.code };
+    throw error;
+  }
+  return captured ? { ...captured } : { error: 'no action' };
+}
+
+const valueArb = fc.oneof(
+  fc.constantFrom('x', 'a,b', 'key=value', '30s', '', ' ', '-', '--', '-x', '--y', '=', 'path/to/file.env'),
+  fc.string({ maxLength: 6 }),
+);
+
+function tokensFor(rec: RecordedCommand): fc.Arbitrary<string[]> {
+  const flagTokens = rec.options.flatMap((o) => {
+    const names = [o.long, o.short].filter((n): n is string => n !== undefined);
+    return names.map((n) =>
+      o.required || o.optional
+        ? fc.oneof(
+            valueArb.map((v) => [n, v]),
+            valueArb.map((v) => (n.startsWith('--') ? [`${n}=${v}`] : [n, v])),
+            fc.constant([n]),
+          )
+        : fc.constant([n]),
+    );
+  });
+  const token = fc.oneof(
+    ...(flagTokens.length ? flagTokens : [fc.constant<string[]>([])]),
+    valueArb.map((v) => [v]),
+    fc.constantFrom(['--json'], ['--quiet'], ['-q'], ['--debug'], ['--no-color'], ['--config', 'c.json'], ['--config=c.yaml'], ['--nope'], ['-h'], ['--']),
+  );
+  return fc.array(token, { maxLength: 7 }).map((groups) => groups.flat());
+}
+
+describe('fast path agrees with commander', () => {
+  for (const entry of COMMANDS) {
+    it(`${entry.name}`, async () => {
+      const mod = await entry.load();
+      const rec = recordCommand(mod, ctx, entry.name);
+      // Every command of the contract must be readable by the recorder, or it loses the fast path.
+      expect(rec, `${entry.name} uses a commander API the fast path does not record`).toBeDefined();
+      let accepted = 0;
+      fc.assert(
+        fc.property(tokensFor(rec!), fc.nat(3), (tokens, at) => {
+          const argv = [...tokens.slice(0, at), entry.name, ...tokens.slice(at)];
+          const fast = parseArgv(rec!, entry.name, argv);
+          if (!fast) return;
+          accepted++;
+          const real = commanderParse(mod.define, entry.name, argv);
+          expect(real, argv.join(' ')).toEqual({ args: fast.args, opts: fast.opts });
+        }),
+        { numRuns: 400 },
+      );
+      expect(accepted, 'the generator must exercise the fast path').toBeGreaterThan(20);
+    });
+  }
+
+  it('declines help, unknown options and excess arguments', async () => {
+    const mod = await COMMANDS.find((c) => c.name === 'fingerprint')!.load();
+    const rec = recordCommand(mod, ctx, 'fingerprint')!;
+    expect(parseArgv(rec, 'fingerprint', ['fingerprint', '--help'])).toBeUndefined();
+    expect(parseArgv(rec, 'fingerprint', ['fingerprint', '--nope'])).toBeUndefined();
+    expect(parseArgv(rec, 'fingerprint', ['fingerprint', 'a', 'b'])).toBeUndefined();
+    expect(parseArgv(rec, 'fingerprint', ['fingerprint', '--file'])).toBeUndefined();
+    expect(parseArgv(rec, 'fingerprint', ['--json', 'fingerprint', '--file', 'f'])).toEqual({
+      args: [undefined],
+      opts: { file: 'f' },
+      operands: [],
+    });
+  });
+});

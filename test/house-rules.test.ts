@@ -1,0 +1,56 @@
+/**
+ * The house rules that a linter would check, as a test over src/ (typescript-eslint's typed
+ * rules need the TypeScript 5 JS API, which TypeScript 7 no longer ships).
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from './helpers/run-cli.js';
+
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? sources(path.join(dir, d.name)) : d.name.endsWith('.ts') ? [path.join(dir, d.name)] : [],
+  );
+}
+const files = sources(path.join(ROOT, 'src')).map((f) => ({ rel: path.relative(ROOT, f), text: readFileSync(f, 'utf8') }));
+const code = (text: string): string => text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
+
+describe('house rules', () => {
+  it('only src/cli/output.ts prints (no console.*)', () => {
+    const offenders = files.filter((f) => /\bconsole\.(log|error|warn|info|debug)\(/.test(code(f.text))).map((f) => f.rel);
+    expect(offenders).toEqual([]);
+  });
+
+  it('chalk is never used through its default export (it ignores NO_COLOR decisions made per stream)', () => {
+    const offenders = files.filter((f) => /import\s+chalk\s+from\s+'chalk'|import\('chalk'\)\)\.default/.test(f.text)).map((f) => f.rel);
+    expect(offenders).toEqual([]);
+  });
+
+  it('no global fetch (undici costs ~250 ms of start-up and exit): node:http/https only', () => {
+    const offenders = files.filter((f) => /(^|[^.\w])fetch\(/.test(code(f.text))).map((f) => f.rel);
+    expect(offenders).toEqual([]);
+  });
+
+  it('KrishivError is recognised by isKrishivError, never instanceof (commands are separate bundles)', () => {
+    const offenders = files
+      .filter((f) => f.rel !== path.join('src', 'errors.ts') && /instanceof KrishivError/.test(code(f.text)))
+      .map((f) => f.rel);
+    expect(offenders).toEqual([]);
+  });
+
+  it('heavy modules are imported lazily (await import) and never statically', () => {
+    const heavy = ['jose', 'argon2', 'commander', 'chalk', 'cosmiconfig', 'node:https', 'node:http', 'node:http2', 'oidc-provider', 'yocto-spinner'];
+    const offenders = files.flatMap((f) =>
+      heavy
+        .filter((m) => new RegExp(`^import (?!type )[^;]*from '${m}';`, 'm').test(f.text))
+        .map((m) => `${f.rel}: ${m}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('command modules use only the commander API the start-up fast path records (no runtime commander import)', () => {
+    const commands = files.filter((f) => f.rel.startsWith(path.join('src', 'cli', 'commands')));
+    const offenders = commands.filter((f) => /import\s+\{[^}]*\}\s+from\s+'commander'/.test(f.text.replace(/import type[^;]*;/g, ''))).map((f) => f.rel);
+    expect(offenders).toEqual([]);
+  });
+});
