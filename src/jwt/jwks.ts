@@ -15,6 +15,8 @@
  *    is skipped ("undecodable JWK").
  */
 import { KrishivError } from '../errors.js';
+import { getDocument, parseUrl, redactUrl, requireSecureUrl } from '../io/http.js';
+import { readTextFile } from '../io/fs.js';
 
 export type KeyFamily = 'RSA' | 'EC' | 'OKP';
 
@@ -243,13 +245,11 @@ export interface LoadedJwks {
 export const JWKS_MAX_BYTES = 1024 * 1024;
 
 async function defaultFetcher(url: URL, options: { timeoutMs: number }): Promise<FetchedDocument> {
-  const { getDocument } = await import('../io/http.js');
   const res = await getDocument(url, { timeoutMs: options.timeoutMs, maxBytes: JWKS_MAX_BYTES });
   return { url: res.url, status: res.status, body: res.body };
 }
 
 async function defaultReadFile(file: string, options: { limit: number; label: string }): Promise<string> {
-  const { readTextFile } = await import('../io/fs.js');
   return readTextFile(file, options);
 }
 
@@ -262,7 +262,6 @@ function formatTimeout(ms: number): string {
 }
 
 async function fetchDocument(url: URL, what: string, options: LoadOptions): Promise<FetchedDocument> {
-  const { redactUrl, requireSecureUrl } = await import('../io/http.js');
   requireSecureUrl(url, options.allowHttp);
   const fetcher = options.fetcher ?? defaultFetcher;
   try {
@@ -288,7 +287,6 @@ export async function loadJwks(source: string, options: LoadOptions): Promise<Lo
   let location: string;
   let status: number | undefined;
   if (looksLikeUrl(source)) {
-    const { parseUrl, redactUrl } = await import('../io/http.js');
     const url = parseUrl(source, '--jwks');
     const res = await fetchDocument(url, 'JWKS', options);
     kind = 'url';
@@ -335,7 +333,6 @@ export function discoveryUrlFor(issuer: string): string {
  * for (exactly, as OpenID Connect Discovery §4.3 says), returns its `jwks_uri`. Exit-2 errors.
  */
 export async function discoverOidc(issuer: string, options: LoadOptions): Promise<OidcDiscovery> {
-  const { parseUrl, redactUrl } = await import('../io/http.js');
   parseUrl(issuer, '--oidc-issuer');
   const discovery = parseUrl(discoveryUrlFor(issuer), '--oidc-issuer');
   const shown = redactUrl(discovery);
