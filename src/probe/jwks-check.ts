@@ -7,7 +7,7 @@
  * src/jwt/jwks.ts (`loadJwks`, `discoverOidc`, `analyzeJwks`); this module only turns their
  * answers and errors into check results.
  */
-import { KrishivError } from '../errors.js';
+import { KrishivError, isKrishivError } from '../errors.js';
 import type { DocumentFetcher, LoadedJwks, OidcDiscovery } from '../jwt/jwks.js';
 import type { CheckResult, Evidence, JwksConfig, RequestOutcome } from './types.js';
 
@@ -52,7 +52,7 @@ export function loggingFetcher(inner: DocumentFetcher, log: FetchLog, now: () =>
       return res;
     } catch (error) {
       const entry: { status: number | null; latencyMs: number | null; error?: KrishivError } = { status: null, latencyMs: null };
-      if (error instanceof KrishivError) entry.error = error;
+      if (isKrishivError(error)) entry.error = error;
       log.set(url.toString(), entry);
       throw error;
     }
@@ -120,7 +120,7 @@ export async function evaluateJwksChecks(config: JwksConfig, loader: JwksLoader,
         };
       }
     } catch (error) {
-      if (!(error instanceof KrishivError)) throw error;
+      if (!isKrishivError(error)) throw error;
       oidc = { id: 'oidc_discovery', status: 'fail', message: describe(error), evidence: evidenceFor(discoveryUrl, log, error) };
     }
   }
@@ -137,7 +137,7 @@ export async function evaluateJwksChecks(config: JwksConfig, loader: JwksLoader,
       const loaded = await loader.loadJwks(source);
       jwks = judgeJwks(loaded, evidenceFor(source, log));
     } catch (error) {
-      if (!(error instanceof KrishivError)) throw error;
+      if (!isKrishivError(error)) throw error;
       jwks = { id: 'jwks', status: 'fail', message: describe(error), evidence: evidenceFor(source, log, error) };
     }
   }

@@ -6,7 +6,7 @@
  * Credentials only ever go to URLs built from the target's own origin and a fixed path;
  * redirects are never followed.
  */
-import { KrishivError } from '../errors.js';
+import { KrishivError, isKrishivError } from '../errors.js';
 import type { HttpRequestOptions, HttpResponse } from '../io/http.js';
 import type { GrpcCallOptions, GrpcCallResult } from '../io/grpc.js';
 import { Secret } from '../util/secret.js';
@@ -65,7 +65,7 @@ async function withRetries<T>(retries: number, fn: () => Promise<T>): Promise<{ 
     try {
       return { value: await fn() };
     } catch (error) {
-      if (!(error instanceof KrishivError)) throw error;
+      if (!isKrishivError(error)) throw error;
       if (attempt >= retries || !isRetryable(error)) return { error };
     }
   }

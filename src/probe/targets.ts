@@ -2,7 +2,7 @@
  * The probe's targets: URLs from argv and from a `--targets` file (one per line, `#`
  * comments, blank lines skipped, optionally followed by `grpc=host:port`).
  */
-import { KrishivError } from '../errors.js';
+import { KrishivError, isKrishivError } from '../errors.js';
 import { parseUrl } from '../io/http.js';
 import { parseGrpcTarget } from '../io/grpc.js';
 import type { ProbeTarget } from './types.js';
@@ -31,7 +31,7 @@ export function parseGrpcAddress(text: string, what: string): string {
     const u = parseGrpcTarget(text.trim());
     return u.protocol === 'https:' ? `https://${u.host}` : u.host;
   } catch (error) {
-    if (error instanceof KrishivError) throw new KrishivError(error.code, error.message, { input: what });
+    if (isKrishivError(error)) throw new KrishivError(error.code, error.message, { input: what });
     throw error;
   }
 }
@@ -48,7 +48,7 @@ export function parseTargetsFile(text: string, file: string): ProbeTarget[] {
     try {
       target = { url: parseTargetUrl(url!, where) };
     } catch (error) {
-      if (error instanceof KrishivError) throw new KrishivError(error.code, error.message, { input: where });
+      if (isKrishivError(error)) throw new KrishivError(error.code, error.message, { input: where });
       throw error;
     }
     for (const option of rest) {
