@@ -192,7 +192,7 @@ describe('probe (built bin) against the coordinator double', () => {
     const [h, u] = doc.targets.map((t) => t.checks.find((c) => c.id === 'health')!);
     expect(h!.message).toBe('GET /healthz: no answer, timed out after 300 ms');
     expect(h!.evidence).toMatchObject({ outcome: 'timeout', status: null });
-    expect(u!.message).toBe('GET /healthz: unreachable: connection refused (ECONNREFUSED)');
+    expect(u!.message).toBe('GET /healthz: unreachable: connection refused');
     expect(u!.evidence).toMatchObject({ outcome: 'unreachable', status: null });
   });
 
