@@ -271,3 +271,40 @@ describe('probe (built bin) against the coordinator double', () => {
     }
   });
 });
+
+describe('probe --oidc-issuer against a real OpenID Provider (oidc-provider)', () => {
+  it.each([
+    ['ec', 'pass', /^1 usable key\(s\) of 1 \(EC: ES256\)$/],
+    ['mixed', 'fail', /mixed key families/],
+  ] as const)('keys %s: discovery passes, jwks %s', async (keys, status, message) => {
+    const { startOidcProvider } = await import('../helpers/oidc-provider.js');
+    const idp = await startOidcProvider({ keys });
+    const d = await startCoordinatorDouble();
+    try {
+      const r = await runCli(['probe', d.url, '--oidc-issuer', idp.issuer, '--json']);
+      const doc = JSON.parse(r.stdout) as Doc;
+      const c = Object.fromEntries(doc.targets[0]!.checks.map((x) => [x.id, x]));
+      expect(c['oidc_discovery']!.status).toBe('pass');
+      expect(c['jwks']!.status).toBe(status);
+      expect(c['jwks']!.message).toMatch(message);
+      expect(r.code).toBe(status === 'pass' ? 0 : 1);
+    } finally {
+      await Promise.all([idp.close(), d.close()]);
+    }
+  });
+
+  it('an issuer mismatch fails oidc_discovery', async () => {
+    const { startOidcProvider } = await import('../helpers/oidc-provider.js');
+    const idp = await startOidcProvider({ keys: 'ec', issuerHost: 'localhost' });
+    const d = await startCoordinatorDouble();
+    try {
+      const r = await runCli(['probe', d.url, '--oidc-issuer', idp.url, '--json']);
+      expect(r.code).toBe(1);
+      const c = (JSON.parse(r.stdout) as Doc).targets[0]!.checks.find((x) => x.id === 'oidc_discovery')!;
+      expect(c.status).toBe('fail');
+      expect(c.message).toMatch(/issuer mismatch/);
+    } finally {
+      await Promise.all([idp.close(), d.close()]);
+    }
+  });
+});
