@@ -57,7 +57,9 @@ export function endpoint(base: URL, path: string): URL {
 
 function isRetryable(error: KrishivError): boolean {
   if (error.code === 'ERR_TIMEOUT') return true;
-  return error.code === 'ERR_NETWORK' && (error.message.startsWith('unreachable') || error.message.startsWith('gRPC stream failed'));
+  // A refused or reset connection may be a restart in progress; a protocol error or a TLS
+  // failure will not change on a second try, and an answer (any status) is never retried.
+  return error.code === 'ERR_NETWORK' && error.message.startsWith('unreachable');
 }
 
 async function withRetries<T>(retries: number, fn: () => Promise<T>): Promise<{ value?: T; error?: KrishivError }> {
@@ -184,6 +186,8 @@ export async function runProbe(options: ProbeOptions, io: ProbeIo, hooks: ProbeH
       hooks.onTarget?.(done, options.targets.length, r);
     }
   };
+  // The JWKS checks do not depend on a target: start their fetch now, alongside the first targets.
+  io.jwks?.results().catch(() => undefined);
   const n = Math.max(1, Math.min(options.concurrency, options.targets.length));
   await Promise.all(Array.from({ length: n }, worker));
   return { ok: results.every((t) => t.ok), targets: results };
