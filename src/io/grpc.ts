@@ -102,11 +102,7 @@ export async function grpcUnaryCall(options: GrpcCallOptions): Promise<GrpcCallR
       );
     }, options.timeoutMs);
     session.on('error', (error: NodeJS.ErrnoException) => {
-      finish(() =>
-        reject(
-          new KrishivError('ERR_NETWORK', `unreachable: ${describeSystemError(error)}`, { input: shown, cause: error }),
-        ),
-      );
+      finish(() => reject(grpcNetworkError(error, shown)));
     });
     const stream = session.request({
       ':method': 'POST',
@@ -135,14 +131,7 @@ export async function grpcUnaryCall(options: GrpcCallOptions): Promise<GrpcCallR
     });
     stream.on('data', () => undefined);
     stream.on('error', (error: NodeJS.ErrnoException) => {
-      finish(() =>
-        reject(
-          new KrishivError('ERR_NETWORK', `gRPC stream failed: ${describeSystemError(error)}`, {
-            input: shown,
-            cause: error,
-          }),
-        ),
-      );
+      finish(() => reject(grpcNetworkError(error, shown)));
     });
     stream.on('close', () => {
       finish(() => {
@@ -159,6 +148,39 @@ export async function grpcUnaryCall(options: GrpcCallOptions): Promise<GrpcCallR
     });
     stream.end(frameGrpcMessage(options.message ?? new Uint8Array(0)));
   });
+}
+
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
+const TLS_CODES = new Set([
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'CERT_NOT_YET_VALID',
+  'EPROTO',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+]);
+
+/**
+ * Node reports a failed connection on the stream as ERR_HTTP2_STREAM_CANCEL whose cause is
+ * the session's error: unwrap it so a refused connection reads "unreachable", a bad
+ * certificate reads as a TLS failure, and only the rest as a failed gRPC exchange.
+ */
+function grpcNetworkError(error: NodeJS.ErrnoException, shown: string): KrishivError {
+  let root: NodeJS.ErrnoException = error;
+  for (let i = 0; i < 3 && root.code === 'ERR_HTTP2_STREAM_CANCEL' && root.cause instanceof Error; i++) {
+    root = root.cause as NodeJS.ErrnoException;
+  }
+  const code = root.code ?? '';
+  if (UNREACHABLE_CODES.has(code)) {
+    return new KrishivError('ERR_NETWORK', `unreachable: ${describeSystemError(root)}`, { input: shown, cause: error });
+  }
+  if (TLS_CODES.has(code) || /certificate|SSL|TLS/i.test(root.message)) {
+    return new KrishivError('ERR_TLS', `TLS failure: ${root.message}${code ? ` (${code})` : ''}`, { input: shown, cause: error });
+  }
+  return new KrishivError('ERR_NETWORK', `gRPC stream failed: ${describeSystemError(root)}`, { input: shown, cause: error });
 }
 
 function decodeGrpcMessage(text: string): string {

@@ -1,0 +1,152 @@
+/**
+ * Where the probe's credentials come from: token files, an env file (the variables the
+ * coordinator itself reads, in its order, surface §4.1), or --token. Returns Secrets, so a
+ * token can only ever be shown by its engine fingerprint.
+ */
+import { KrishivError } from '../errors.js';
+import { Secret } from '../util/secret.js';
+import type { EnvVars } from './env-source.js';
+
+/** Splits the way the engine splits `_TOKENS` / `_TOKENS_FILE`: on `,` and newlines, trimmed, empties dropped. */
+export function splitTokens(text: string): string[] {
+  return text
+    .replace(/^\uFEFF/, '')
+    .split(/[,\n]/)
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
+}
+
+/**
+ * A token file: its trimmed content; for a tokens file (several tokens) the first one,
+ * which is the newest after `rotate begin`.
+ */
+export function tokenFromFile(text: string, file: string): { token: string; count: number } {
+  const tokens = splitTokens(text);
+  if (tokens.length === 0) throw new KrishivError('ERR_TOKEN_MISSING', 'the token file is empty', { input: file });
+  return { token: tokens[0]!, count: tokens.length };
+}
+
+export interface CredentialFlags {
+  token?: string;
+  tokenFile?: string;
+  uiTokenFile?: string;
+}
+
+export interface CredentialSources {
+  readFile(file: string): Promise<string>;
+  /** true when the path exists here (token files named in an env file may live on the server only) */
+  exists(file: string): Promise<boolean>;
+}
+
+export interface ResolvedCredentials {
+  token?: Secret;
+  tokenSource?: string;
+  uiToken?: Secret;
+  uiTokenSource?: string;
+  jwksUri?: string;
+  /** things the user should know (never a secret) */
+  notes: string[];
+}
+
+export async function resolveCredentials(
+  flags: CredentialFlags,
+  env: EnvVars | undefined,
+  envFile: string | undefined,
+  io: CredentialSources,
+): Promise<ResolvedCredentials> {
+  const out: ResolvedCredentials = { notes: [] };
+  if (flags.token !== undefined && flags.tokenFile !== undefined) {
+    throw new KrishivError('ERR_USAGE', 'give --token or --token-file, not both');
+  }
+  if (flags.token !== undefined) {
+    const t = flags.token.trim();
+    if (t === '') throw new KrishivError('ERR_TOKEN_MISSING', 'the token is empty', { input: '--token' });
+    out.token = new Secret(t);
+    out.tokenSource = '--token';
+  } else if (flags.tokenFile !== undefined) {
+    const { token, count } = tokenFromFile(await io.readFile(flags.tokenFile), flags.tokenFile);
+    out.token = new Secret(token);
+    out.tokenSource = flags.tokenFile;
+    if (count > 1) out.notes.push(`${flags.tokenFile} holds ${count} tokens; probing with the first (${out.token.fingerprint})`);
+  }
+  if (flags.uiTokenFile !== undefined) {
+    const { token, count } = tokenFromFile(await io.readFile(flags.uiTokenFile), flags.uiTokenFile);
+    out.uiToken = new Secret(token);
+    out.uiTokenSource = flags.uiTokenFile;
+    if (count > 1) out.notes.push(`${flags.uiTokenFile} holds ${count} tokens; probing with the first`);
+  }
+  if (env) {
+    const where = envFile ?? '--env-file';
+    if (!out.token) {
+      const found = await coordinatorTokenFromEnv(env, io, out.notes);
+      if (found) {
+        out.token = new Secret(found.token);
+        out.tokenSource = `${where}: ${found.variable}`;
+      }
+    }
+    if (!out.uiToken) {
+      const found = await uiTokenFromEnv(env, io, out.notes);
+      if (found) {
+        out.uiToken = new Secret(found.token);
+        out.uiTokenSource = `${where}: ${found.variable}`;
+      }
+    }
+    const jwks = env.get('KRISHIV_OIDC_JWKS_URI');
+    if (jwks !== undefined && jwks.trim() !== '') out.jwksUri = jwks.trim();
+  }
+  return out;
+}
+
+async function readIfHere(file: string, variable: string, io: CredentialSources, notes: string[]): Promise<string | undefined> {
+  if (!(await io.exists(file))) {
+    notes.push(`${variable}=${file} does not exist here; not used`);
+    return undefined;
+  }
+  try {
+    return await io.readFile(file);
+  } catch (error) {
+    notes.push(`${variable}=${file} cannot be read here (${error instanceof Error ? error.message : String(error)}); not used`);
+    return undefined;
+  }
+}
+
+/** The coordinator's own order (surface §4.1): the first token of the first source that yields one. */
+async function coordinatorTokenFromEnv(
+  env: EnvVars,
+  io: CredentialSources,
+  notes: string[],
+): Promise<{ token: string; variable: string } | undefined> {
+  const inline = env.get('KRISHIV_COORDINATOR_BEARER_TOKEN')?.trim();
+  if (inline) return { token: inline, variable: 'KRISHIV_COORDINATOR_BEARER_TOKEN' };
+  const file = env.get('KRISHIV_COORDINATOR_BEARER_TOKEN_FILE')?.trim();
+  if (file) {
+    const text = await readIfHere(file, 'KRISHIV_COORDINATOR_BEARER_TOKEN_FILE', io, notes);
+    const t = text?.trim();
+    if (t) return { token: t, variable: 'KRISHIV_COORDINATOR_BEARER_TOKEN_FILE' };
+  }
+  const list = splitTokens(env.get('KRISHIV_COORDINATOR_BEARER_TOKENS') ?? '');
+  if (list.length) return { token: list[0]!, variable: 'KRISHIV_COORDINATOR_BEARER_TOKENS' };
+  const listFile = env.get('KRISHIV_COORDINATOR_BEARER_TOKENS_FILE')?.trim();
+  if (listFile) {
+    const text = await readIfHere(listFile, 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE', io, notes);
+    const first = splitTokens(text ?? '')[0];
+    if (first) return { token: first, variable: 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE' };
+  }
+  return undefined;
+}
+
+/** The UI's order (surface §1): KRISHIV_UI_TOKEN trimmed, else the file's trimmed content. */
+async function uiTokenFromEnv(
+  env: EnvVars,
+  io: CredentialSources,
+  notes: string[],
+): Promise<{ token: string; variable: string } | undefined> {
+  const inline = env.get('KRISHIV_UI_TOKEN')?.trim();
+  if (inline) return { token: inline, variable: 'KRISHIV_UI_TOKEN' };
+  const file = env.get('KRISHIV_UI_TOKEN_FILE')?.trim();
+  if (file) {
+    const t = (await readIfHere(file, 'KRISHIV_UI_TOKEN_FILE', io, notes))?.trim();
+    if (t) return { token: t, variable: 'KRISHIV_UI_TOKEN_FILE' };
+  }
+  return undefined;
+}

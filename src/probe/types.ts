@@ -1,0 +1,122 @@
+/**
+ * Data of the probe: what it was asked (targets, credentials, limits) and what it found
+ * (one result per check, with the evidence of the requests behind it). Pure types.
+ */
+import type { Secret } from '../util/secret.js';
+
+export type CheckId =
+  | 'health'
+  | 'readiness'
+  | 'tls'
+  | 'api_requires_auth'
+  | 'api_rejects_invalid'
+  | 'api_accepts_token'
+  | 'ui_requires_token'
+  | 'ui_accepts_token'
+  | 'grpc_requires_auth'
+  | 'jwks'
+  | 'oidc_discovery';
+
+/** The order checks are reported in. */
+export const CHECK_IDS: readonly CheckId[] = [
+  'health',
+  'readiness',
+  'tls',
+  'api_requires_auth',
+  'api_rejects_invalid',
+  'api_accepts_token',
+  'ui_requires_token',
+  'ui_accepts_token',
+  'grpc_requires_auth',
+  'jwks',
+  'oidc_discovery',
+];
+
+export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip';
+
+/**
+ * How a request ended: an HTTP answer (whatever its status), or one of the ways it could
+ * not get one. "unreachable", "timeout" and "tls" are never confused with a rejection (a 401).
+ */
+export type RequestOutcome = 'answered' | 'unreachable' | 'timeout' | 'tls' | 'error';
+
+/** One request the probe made. Never holds a credential: the Authorization header is shown by fingerprint. */
+export interface Evidence {
+  method: string;
+  /** HTTP path, or the gRPC method path */
+  path: string;
+  /** HTTP status (for gRPC: the grpc-status), null when there was no answer */
+  status: number | null;
+  latencyMs: number | null;
+  outcome: RequestOutcome;
+  /** the response header that matters for the verdict (`WWW-Authenticate: Bearer`, `Location: …`) */
+  header?: string;
+  /** what was sent as credentials: `Bearer bearer:<hex>` (engine fingerprint), never the token */
+  authorization?: string;
+  /** the start of a non-2xx text body (the engine's reason), at most 200 characters */
+  body?: string;
+  /** gRPC only: the grpc-message and HTTP/2 :status */
+  grpcMessage?: string;
+  httpStatus?: number;
+  /** the error when there was no answer */
+  error?: { code: string; message: string };
+  /** the other requests of a check that made several */
+  more?: Evidence[];
+}
+
+export interface CheckResult {
+  id: CheckId;
+  status: CheckStatus;
+  message: string;
+  evidence: Evidence | null;
+}
+
+export interface TargetResult {
+  url: string;
+  ok: boolean;
+  checks: CheckResult[];
+}
+
+export interface ProbeReport {
+  ok: boolean;
+  targets: TargetResult[];
+}
+
+export interface ProbeTarget {
+  /** the coordinator HTTP base URL (no credentials in it) */
+  url: URL;
+  /** coordinator gRPC `host:port` for grpc_requires_auth */
+  grpc?: string;
+}
+
+export interface ProbeCredentials {
+  /** coordinator bearer token (HTTP API and gRPC) */
+  token?: Secret;
+  /** embedded UI token */
+  uiToken?: Secret;
+}
+
+export interface JwksConfig {
+  /** KRISHIV_OIDC_JWKS_URI or --jwks (an http(s) URL, validated) */
+  jwksUrl?: string;
+  /** where jwksUrl came from, for messages: `--jwks` or `KRISHIV_OIDC_JWKS_URI` */
+  jwksFrom?: string;
+  /** --oidc-issuer, exactly as given (discovery compares it byte for byte) */
+  issuer?: string;
+}
+
+export interface ProbeOptions {
+  targets: ProbeTarget[];
+  credentials: ProbeCredentials;
+  jwks: JwksConfig;
+  /** per request */
+  timeoutMs: number;
+  /** targets at once */
+  concurrency: number;
+  /** extra attempts after a network error or timeout (never after an HTTP answer) */
+  retries: number;
+  /** PEM CA bundle for https targets */
+  ca?: string;
+  /** days before expiry under which the tls check warns */
+  tlsWarnDays: number;
+}
