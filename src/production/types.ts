@@ -114,4 +114,12 @@ export interface CheckInfo {
   engineMessage?: string;
   /** how to fix */
   fix: string;
+  /**
+   * The status the check reports when unmet, when it is always the same (`fail` or `warn`);
+   * reporters use it for SARIF `defaultConfiguration.level`. Absent: `warn` for class WARN,
+   * else `fail` (HYGIENE holds both, so hygiene warnings should set it).
+   */
+  severity?: 'fail' | 'warn';
+  /** extra tags for SARIF rule properties (e.g. `secrets`, `tls`); optional */
+  tags?: string[];
 }
