@@ -34,12 +34,12 @@ function plural(n: number, one: string, many: string): string {
  */
 export function summaryLine(report: ProductionReport): string {
   const s = report.summary;
-  const parts = [`${s.fail} failed`, plural(s.warn, 'warning', 'warnings'), `${s.pass} passed`];
+  const strictNote = report.strict && s.warn > 0 ? ' (--strict: warnings fail)' : '';
+  const parts = [`${s.fail} failed`, `${plural(s.warn, 'warning', 'warnings')}${strictNote}`, `${s.pass} passed`];
   if (s.skip > 0) parts.push(`${s.skip} skipped`);
   if (s.waived > 0) parts.push(`${s.waived} waived`);
-  const strictNote = report.strict && s.warn > 0 ? ' (--strict: warnings fail)' : '';
   const files = plural(report.files.length, 'file', 'files');
-  return `${report.ok ? '✔' : '✖'} ${parts.join(', ')}${strictNote} — role ${report.role}, ${files}`;
+  return `${report.ok ? '✔' : '✖'} ${parts.join(', ')} — role ${report.role}, ${files}`;
 }
 
 /**
@@ -51,13 +51,14 @@ export function defaultSeverity(check: Pick<CheckInfo, 'class' | 'severity'>): '
 }
 
 /**
- * Replaces C0/C1 control characters (except tab and newline) and lone surrogates with a
- * visible `\xNN`/`\uNNNN` form, so an env file name or message cannot move the cursor,
- * clear the screen or forge an ANSI colour in a terminal or log viewer.
+ * Turns CRLF and lone CR into LF, then replaces the other C0/C1 control characters (except
+ * tab and newline) and lone surrogates with a visible `\xNN`/`\uNNNN` form, so an env file
+ * name or message cannot move the cursor, clear the screen or forge an ANSI colour in a
+ * terminal or log viewer.
  */
 export function neutraliseControls(text: string): string {
   // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, (c) => {
+  return text.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, (c) => {
     const code = c.charCodeAt(0);
     return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
   });

@@ -10,7 +10,7 @@
  *   (github/codeql-action#1230);
  * - every result names an env file (GitHub rejects results without a location): the
  *   finding's file, with `region.startLine` when the variable exists; for a value from
- *   --process-env or --cli, the first env file without a line, and the message says so;
+ *   --process-env or --cli, the last (winning) env file without a line, and the message says so;
  * - `partialFingerprints` from check id, file and variable names (never lines, which move,
  *   nor messages, which may change wording), so alerts stay matched across runs;
  * - `invocations[0]` with `executionSuccessful` (the check could answer) and the contract's
@@ -187,7 +187,8 @@ export function toSarifLog(report: ProductionReport, catalog: readonly CheckInfo
     const check = byId.get(f.id);
     const severity: 'fail' | 'warn' = f.status === 'fail' ? 'fail' : f.status === 'warn' ? 'warn' : check ? defaultSeverity(check) : 'fail';
 
-    const file = f.location?.file ?? report.files[0];
+    // GitHub needs a file: a value from --process-env/--cli points at the last (winning) env file
+    const file = f.location?.file ?? report.files[report.files.length - 1];
     const fileFallback = !f.location && file !== undefined;
     const locations: Sarif.Location[] = [];
     if (file !== undefined) {
@@ -199,7 +200,7 @@ export function toSarifLog(report: ProductionReport, catalog: readonly CheckInfo
       locations.push({ logicalLocations: [{ name: 'environment', fullyQualifiedName: 'process environment or --cli', kind: 'module' }] });
     }
 
-    let fp = fingerprint(f, file);
+    let fp = fingerprint(f, f.location?.file);
     const count = (seen.get(fp) ?? 0) + 1;
     seen.set(fp, count);
     if (count > 1) fp = `${fp}:${count}`;
