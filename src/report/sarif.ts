@@ -162,12 +162,15 @@ export function toSarifLog(report: ProductionReport, catalog: readonly CheckInfo
 
   const artifacts: Sarif.Artifact[] = [];
   const artifactIndex = new Map<string, number>();
+  // keyed by the location, not the spelling: `./prod.env` and `prod.env` are one artifact
   const addArtifact = (file: string): number => {
-    let index = artifactIndex.get(file);
+    const location = artifactLocationFor(file);
+    const key = `${location.uriBaseId ?? ''} ${location.uri ?? ''}`;
+    let index = artifactIndex.get(key);
     if (index === undefined) {
       index = artifacts.length;
-      artifactIndex.set(file, index);
-      artifacts.push({ location: artifactLocationFor(file), roles: ['analysisTarget'] });
+      artifactIndex.set(key, index);
+      artifacts.push({ location, roles: ['analysisTarget'] });
     }
     return index;
   };

@@ -20,7 +20,7 @@ const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"'
 export class XmlError extends Error {}
 
 function decode(raw: string, where: number): string {
-  return raw.replace(/&([^;]*);|&/g, (m, body: string | undefined) => {
+  return raw.replace(/&([^;]*);|&/g, (_m, body: string | undefined) => {
     if (body === undefined) throw new XmlError(`bare & at ${where}`);
     if (body in ENTITIES) return ENTITIES[body]!;
     const num = /^#(?:x([0-9A-Fa-f]+)|([0-9]+))$/.exec(body);
