@@ -34,7 +34,7 @@ function findingLine(f: Finding): string {
   let message = parts.join(' ');
   if (f.remediation.trim()) message += `\nFix: ${f.remediation.trim()}`;
   const line = f.location?.line;
-  return annotation(level, { file: f.location?.file, line: line !== undefined && line >= 1 ? line : undefined, title: `${f.id} (${f.class})` }, message);
+  return annotation(level, { file: f.location?.file || undefined, line: line !== undefined && line >= 1 ? line : undefined, title: `${f.id} (${f.class})` }, message);
 }
 
 export function renderGithub(report: ProductionReport): string {

@@ -41,7 +41,9 @@ function isAbsolutePath(path: string): boolean {
 }
 
 function encodeSegments(path: string): string {
-  return path
+  // encodeURIComponent throws on a lone surrogate: make the text well-formed first
+  const wellFormed = path.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+  return wellFormed
     .split('/')
     .map((segment) => encodeURIComponent(segment))
     .join('/');
