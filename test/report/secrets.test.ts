@@ -14,7 +14,8 @@ const SECRETS_FILE = 'test/fixtures/report/secrets.env';
 const secrets = readFileSync(new URL('../fixtures/report/secrets.env', import.meta.url), 'utf8')
   .split('\n')
   .filter((l) => /^[A-Z_]+=/.test(l))
-  .map((l) => ({ name: l.slice(0, l.indexOf('=')), value: l.slice(l.indexOf('=') + 1) }));
+  // single quotes are dotenv's strong quotes: the value is what is between them
+  .map((l) => ({ name: l.slice(0, l.indexOf('=')), value: l.slice(l.indexOf('=') + 1).replace(/^'(.*)'$/, '$1') }));
 // the parts of list values are secrets on their own
 const values = [...new Set(secrets.flatMap((s) => [s.value, ...s.value.split(/[,:]/).filter((p) => p.length >= 8)]))];
 
