@@ -51,7 +51,9 @@ export const EMPTY_CONFIG: Config = Object.freeze({ file: undefined, waivers: Ob
 
 /** Loads the config: exactly `explicitFile` when given, else the first search place in `cwd`. */
 export async function loadConfig(cwd: string, explicitFile?: string): Promise<Config> {
-  const { cosmiconfig } = await import('cosmiconfig');
+  // ESM bundles see the CommonJS module under `default`; CommonJS builds see it directly.
+  const mod = (await import('cosmiconfig')) as typeof import('cosmiconfig') & { default?: typeof import('cosmiconfig') };
+  const cosmiconfig = mod.cosmiconfig ?? mod.default!.cosmiconfig;
   const explorer = cosmiconfig('krishiv-auth', {
     searchPlaces: [...CONFIG_SEARCH_PLACES],
     searchStrategy: 'none',

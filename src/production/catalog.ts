@@ -31,7 +31,7 @@ function c(
   return info;
 }
 
-export const CATALOG: readonly CheckInfo[] = Object.freeze([
+export const CATALOG: readonly CheckInfo[] = [
   // ---- mode
   c('MODE-NOT-FAIL-CLOSED', 'MODE', ENGINE, 'requires_http_auth',
     'KRISHIV_PRODUCTION is not truthy and the env profile is dev-local: no fail-closed rule applies',
@@ -388,7 +388,20 @@ export const CATALOG: readonly CheckInfo[] = Object.freeze([
     'a waiver in the config matches no failing or warning finding of this run (stale, or a typo in its id)',
     'contract: check-production waivers',
     'Remove the waiver, or correct its id/role.'),
+];
+
+/** Checks whose unmet status is `warn` (reporters use it for SARIF levels); every other check fails. */
+const WARN_SEVERITY = new Set([
+  'HYG-QUOTED-BOOLEAN', 'ENV-UNKNOWN-FLAG', 'ENV-DEPRECATED-ALIAS', 'ENV-INVALID-VALUE', 'ENV-TOKEN-REUSE',
+  'ENV-CLI-ONLY-PROFILE', 'ENV-SECRET-IN-MANIFEST', 'KEYS-UNKNOWN', 'ENG-UI-OFF-SPELLING', 'ENG-DEAD-FLAG',
+  'ENG-MCP-HTTP', 'ENG-DOTENV-IN-CWD', 'WAIVER-UNMATCHED',
 ]);
+for (const info of CATALOG) {
+  const tags = info.id.startsWith('HYG-') || info.id.startsWith('KEYS-') ? ['security', 'secrets'] : ['security'];
+  Object.assign(info, { severity: info.class === 'WARN' || WARN_SEVERITY.has(info.id) ? 'warn' : 'fail', tags });
+  Object.freeze(info);
+}
+Object.freeze(CATALOG);
 
 const BY_ID = new Map(CATALOG.map((i) => [i.id, i]));
 

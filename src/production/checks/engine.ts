@@ -378,7 +378,8 @@ const coordOidcOverriddenByReload: Check = (ctx) => {
   const vars = ['KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS', 'KRISHIV_OIDC_JWKS_URI', ...ctx.tokens.sources];
   const reload = parseReloadInterval(ctx.env.get('KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS'));
   if (jwksConfigured(ctx.env) && reload.seconds !== undefined && ctx.tokens.configured) {
-    return [finding(ctx, 'COORD-OIDC-OVERRIDDEN-BY-RELOAD', 'warn', `JWKS, a ${reload.seconds}s reload interval and static tokens: the first reload tick (immediate) replaces the JWT provider with static tokens, so JWT is effectively off on gRPC`, vars)];
+    const today = jwtMayBeActive(ctx.env) ? '' : ' (today the missing KRISHIV_OIDC_AUDIENCE already disables JWT under KRISHIV_PRODUCTION; this bites once it is set)';
+    return [finding(ctx, 'COORD-OIDC-OVERRIDDEN-BY-RELOAD', 'warn', `JWKS, a ${reload.seconds}s reload interval and static tokens: the first reload tick (immediate) replaces the JWT provider with static tokens, so JWT is effectively off on gRPC${today}`, vars)];
   }
   return [finding(ctx, 'COORD-OIDC-OVERRIDDEN-BY-RELOAD', 'pass', jwksConfigured(ctx.env) ? 'no reload interval with static tokens: the JWT provider stays installed' : 'OIDC is not configured', vars.slice(0, 2))];
 };
