@@ -90,3 +90,21 @@ export function escapeMarkdown(text: string): string {
 export function markdownCode(text: string): string {
   return /^[A-Za-z0-9_.:/=-]+$/.test(text) ? `\`${text}\`` : escapeMarkdown(text);
 }
+
+/**
+ * Inline Markdown for prose that may quote commands in backticks (catalog fixes, messages):
+ * each balanced single-line `code` pair stays a code span (its `|` escaped for tables, which
+ * GFM unescapes inside code), everything else goes through `escapeMarkdown`. An unbalanced
+ * backtick is escaped, so user text can never open a span that swallows the rest of a row.
+ */
+export function markdownProse(text: string): string {
+  const clean = neutraliseControls(text);
+  let out = '';
+  let last = 0;
+  for (const m of clean.matchAll(/`([^`\r\n]+)`/g)) {
+    out += escapeMarkdown(clean.slice(last, m.index));
+    out += `\`${m[1]!.replace(/\|/g, '\\|')}\``;
+    last = m.index + m[0].length;
+  }
+  return out + escapeMarkdown(clean.slice(last));
+}

@@ -2,11 +2,12 @@
  * Markdown for pull-request comments (GitHub-flavoured): a heading, the summary line, a table
  * of failures and warnings (status, check, message and fix, location), then collapsed
  * `<details>` for waived, skipped and passed checks. Every piece of finding text goes through
- * `escapeMarkdown` (cells stay cells, no raw HTML, no code span broken open).
+ * `escapeMarkdown`, or `markdownProse` where balanced `code` spans are kept (cells stay cells,
+ * no raw HTML, no code span left open).
  */
 import type { Finding, ProductionReport } from '../production/types.js';
 import { TOOL_INFO } from '../version.js';
-import { NO_FILE_LOCATION, escapeMarkdown, findingsWithStatus, formatLocation, markdownCode, summaryLine } from './common.js';
+import { NO_FILE_LOCATION, escapeMarkdown, findingsWithStatus, formatLocation, markdownCode, markdownProse, summaryLine } from './common.js';
 
 function locationCell(f: Finding): string {
   const where = formatLocation(f);
@@ -16,8 +17,8 @@ function locationCell(f: Finding): string {
 }
 
 function messageCell(f: Finding): string {
-  const message = escapeMarkdown(f.message);
-  return f.remediation ? `${message}<br>**Fix:** ${escapeMarkdown(f.remediation)}` : message;
+  const message = markdownProse(f.message);
+  return f.remediation ? `${message}<br>**Fix:** ${markdownProse(f.remediation)}` : message;
 }
 
 function table(findings: Finding[]): string[] {
@@ -47,13 +48,13 @@ export function renderMarkdown(report: ProductionReport): string {
     const body = waived.map((f) => {
       const w = f.waiver;
       const why = w ? `${escapeMarkdown(w.reason)} (owner ${escapeMarkdown(w.owner)}, expires ${escapeMarkdown(w.expires)})` : 'waived';
-      return `- ${markdownCode(f.id)}: ${escapeMarkdown(f.message)} — ${why}`;
+      return `- ${markdownCode(f.id)}: ${markdownProse(f.message)} — ${why}`;
     });
     out.push(...details(`${waived.length} waived`, body), '');
   }
   const skipped = findingsWithStatus(report, 'skip');
   if (skipped.length > 0) {
-    out.push(...details(`${skipped.length} not checked here`, skipped.map((f) => `- ${markdownCode(f.id)}: ${escapeMarkdown(f.message)}`)), '');
+    out.push(...details(`${skipped.length} not checked here`, skipped.map((f) => `- ${markdownCode(f.id)}: ${markdownProse(f.message)}`)), '');
   }
   const passed = findingsWithStatus(report, 'pass');
   if (passed.length > 0) {

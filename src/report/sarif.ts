@@ -21,7 +21,7 @@ import { createHash } from 'node:crypto';
 import type * as Sarif from 'sarif';
 import type { CheckInfo, Finding, ProductionReport } from '../production/types.js';
 import { ENGINE_COMMIT, TOOL_INFO } from '../version.js';
-import { defaultSeverity, escapeMarkdown, indexCatalog, markdownCode, neutraliseControls } from './common.js';
+import { defaultSeverity, indexCatalog, markdownCode, markdownProse, neutraliseControls } from './common.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 /** Where the rules come from; replace with the tool's own home page once it has one. */
@@ -98,10 +98,10 @@ function ruleHelpText(check: CheckInfo): string {
 }
 
 function ruleHelpMarkdown(check: CheckInfo): string {
-  const parts = [`**Rule.** ${escapeMarkdown(check.rule)}`, `**Engine source.** ${escapeMarkdown(check.source)}`];
+  const parts = [`**Rule.** ${markdownProse(check.rule)}`, `**Engine source.** ${markdownProse(check.source)}`];
   if (check.predicate) parts.push(`**Engine predicate.** ${markdownCode(check.predicate)}`);
-  if (check.engineMessage) parts.push(`**Engine message.**\n\n> ${escapeMarkdown(check.engineMessage)}`);
-  parts.push(`**Fix.** ${escapeMarkdown(check.fix)}`);
+  if (check.engineMessage) parts.push(`**Engine message.**\n\n> ${markdownProse(check.engineMessage)}`);
+  parts.push(`**Fix.** ${markdownProse(check.fix)}`);
   parts.push(`Class ${markdownCode(check.class)} · roles ${check.roles.map(markdownCode).join(', ')} · engine ${markdownCode(ENGINE_COMMIT)}`);
   return parts.join('\n\n');
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeMarkdown, markdownCode } from '../../src/report/common.js';
+import { escapeMarkdown, markdownCode, markdownProse } from '../../src/report/common.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { ENGINE_COMMIT } from '../../src/version.js';
 import { REPORT, finding, makeReport } from './sample.js';
@@ -76,5 +76,19 @@ describe('escapeMarkdown', () => {
     ['x|y', 'x\\|y'],
   ])('markdownCode %j → %j', (input, expected) => {
     expect(markdownCode(input)).toBe(expected);
+  });
+});
+
+describe('markdownProse', () => {
+  it.each([
+    ['run `krishiv-auth generate-key --type bearer` now', 'run `krishiv-auth generate-key --type bearer` now'],
+    ['a `b|c` d', 'a `b\\|c` d'],
+    ['one ` unbalanced', 'one \\` unbalanced'],
+    ['`<img src=x>`', '`<img src=x>`'],
+    ['x_y `a_b` *z*', 'x\\_y `a_b` \\*z\\*'],
+    ['`a\nb`', '\\`a<br>b\\`'],
+    ['``', '\\`\\`'],
+  ])('%j → %j', (input, expected) => {
+    expect(markdownProse(input)).toBe(expected);
   });
 });

@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { markdownProse } from '../../src/report/common.js';
 import { REPORT_FORMATS, renderReport } from '../../src/report/index.js';
 import type { Finding } from '../../src/production/types.js';
 import { CATALOG, finding, makeReport } from './sample.js';
@@ -30,6 +31,7 @@ function spellings(value: string): string[] {
     value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/:/g, '%3A').replace(/,/g, '%2C'),
     value.replace(/[\\`*_[\]|~#!]/g, (c) => `\\${c}`),
     value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/[\\`*_[\]|~#!]/g, (c) => `\\${c}`),
+    markdownProse(value),
   ];
 }
 
