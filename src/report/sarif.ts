@@ -51,8 +51,8 @@ function encodeSegments(path: string): string {
 
 /**
  * The artifact location of an env file path as the user gave it: a relative path becomes a
- * percent-encoded relative reference under %SRCROOT% (without a leading `./`), an absolute
- * one a `file://` URI. Encoding every segment keeps the result a valid URI reference for any
+ * percent-encoded relative reference under %SRCROOT% (`/` separators, without a leading
+ * `./`), an absolute one a `file://` URI. Encoding every segment keeps the result a valid URI reference for any
  * file name (spaces, `%`, `#`, `?`, a `:` that would otherwise read as a scheme).
  */
 export function artifactLocationFor(path: string): Sarif.ArtifactLocation {
@@ -63,7 +63,8 @@ export function artifactLocationFor(path: string): Sarif.ArtifactLocation {
     const encoded = encodeSegments(withRoot).replace(/^\/([A-Za-z])%3A(?=\/|$)/, '/$1:');
     return { uri: `file://${encoded}` };
   }
-  let relative = path;
+  // a backslash is a Windows separator here (SARIF URIs use `/`), not part of a file name
+  let relative = path.replace(/\\/g, '/');
   while (relative.startsWith('./')) relative = relative.slice(2);
   if (relative === '') relative = '.';
   return { uri: encodeSegments(relative), uriBaseId: SRCROOT };

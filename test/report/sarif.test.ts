@@ -230,6 +230,7 @@ describe('artifactLocationFor', () => {
     ['/etc/krishiv/prod.env', { uri: 'file:///etc/krishiv/prod.env' }],
     ['C:\\deploy\\prod.env', { uri: 'file:///C:/deploy/prod.env' }],
     ['./', { uri: '.', uriBaseId: '%SRCROOT%' }],
+    ['.\\deploy\\prod.env', { uri: 'deploy/prod.env', uriBaseId: '%SRCROOT%' }],
   ])('%s → %o', (path, expected) => {
     expect(artifactLocationFor(path)).toEqual(expected);
   });
