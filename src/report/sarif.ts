@@ -10,7 +10,9 @@
  *   (github/codeql-action#1230);
  * - every result names an env file (GitHub rejects results without a location): the
  *   finding's file, with `region.startLine` when the variable exists; for a value from
- *   --process-env or --cli, the last (winning) env file without a line, and the message says so;
+ *   --process-env or --cli, the last (winning) env file without a line, and the message says so.
+ *   With no env file at all (only --process-env) there is no file to name: such results get a
+ *   logical location, valid SARIF that GitHub's upload refuses ("expected artifact location");
  * - `partialFingerprints` from check id, file and variable names (never lines, which move,
  *   nor messages, which may change wording), so alerts stay matched across runs;
  * - `invocations[0]` with `executionSuccessful` (the check could answer) and the contract's

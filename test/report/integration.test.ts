@@ -44,7 +44,7 @@ describe('reporters over real check-production reports', () => {
     expect(renderReport('text', report, CATALOG).split('\n').at(-1)).toMatch(new RegExp(`— role ${role}, 2 files$`));
   });
 
-  it('every SARIF result of a finding from a file names that file, with a line when the variable exists', async () => {
+  it('SARIF has one rule per catalog check, and every result names its env file, with a line when the variable exists', async () => {
     const { reports: all } = await reports();
     const report = all.find((r) => r.role === 'cluster')!;
     const results = toSarifLog(report, CATALOG).runs[0]!.results ?? [];
@@ -53,6 +53,10 @@ describe('reporters over real check-production reports', () => {
       const uri = r.locations?.[0]?.physicalLocation?.artifactLocation?.uri;
       expect(FILES).toContain(uri);
     }
+    const rules = toSarifLog(report, CATALOG).runs[0]!.tool.driver.rules ?? [];
+    expect(rules.map((r) => r.id)).toEqual(CATALOG.map((c) => c.id));
+    expect(rules.find((r) => r.id === 'ENV-UNKNOWN-FLAG')?.defaultConfiguration?.level).toBe('warning');
+    expect(rules.find((r) => r.id === 'COORD-HTTP-TOKENS-MISSING')?.defaultConfiguration?.level).toBe('error');
     const typo = results.find((r) => r.ruleId === 'ENV-UNKNOWN-FLAG');
     expect(typo?.locations?.[0]?.physicalLocation).toMatchObject({ artifactLocation: { uri: FILES[0] }, region: { startLine: 4 } });
   });
