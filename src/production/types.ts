@@ -29,6 +29,12 @@ export interface EnvVar {
   references: string[];
   /** referenced names that were defined nowhere (substituted with "") */
   unresolved: string[];
+  /** file values: the last physical line of a multi-line value */
+  endLine?: number;
+  /** file values: written with an `export` prefix */
+  exported?: boolean;
+  /** file values: a `$` substituted nothing and vanished (`pa$$word`, `a$`, `${}`) */
+  strayDollar?: boolean;
 }
 
 /** The merged environment: later files win, --process-env wins over all (contract). */

@@ -28,6 +28,9 @@ function toEnvVar(decl: Declaration, file: string): EnvVar {
     origin: { source: 'file', file, line: decl.line },
     references: decl.references,
     unresolved: decl.unresolved,
+    endLine: decl.endLine,
+    exported: decl.exported,
+    strayDollar: decl.strayDollar,
   };
 }
 

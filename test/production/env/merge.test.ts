@@ -99,6 +99,40 @@ describe('merge properties', () => {
     );
   });
 
+  it('$VAR resolves from process env, then earlier files (later wins), then own earlier lines (first wins)', () => {
+    // each line is NAME=plain or NAME=${REF}
+    const line = fc.oneof(
+      fc.tuple(name, value).map(([n, v]) => ({ n, text: v, ref: undefined as string | undefined })),
+      fc.tuple(name, name).map(([n, r]) => ({ n, text: `\${${r}}`, ref: r as string | undefined })),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.array(line, { maxLength: 6 }), { maxLength: 4 }), proc, (fileLines, processEnv) => {
+        const inputs = fileLines.map((lines, i) => ({ file: `f${i}.env`, text: lines.map((l) => `${l.n}=${l.text}\n`).join('') }));
+        const set = mergeEnv(inputs, processEnv);
+        // model
+        const merged = new Map<string, string>();
+        fileLines.forEach((lines, i) => {
+          const own = new Map<string, string>();
+          const values: string[] = [];
+          for (const l of lines) {
+            const v = l.ref === undefined ? l.text : (processEnv?.[l.ref] ?? merged.get(l.ref) ?? own.get(l.ref) ?? '');
+            values.push(v);
+            if (!own.has(l.n)) own.set(l.n, v);
+          }
+          for (const [n, v] of own) merged.set(n, v);
+          // the parser agrees line by line
+          const file = `f${i}.env`;
+          const all = [...set.vars.values(), ...set.shadowed].filter((d) => d.origin.file === file);
+          all.sort((a, b) => (a.origin.line ?? 0) - (b.origin.line ?? 0));
+          expect(all.map((d) => d.value)).toEqual(values);
+        });
+        for (const [n, v] of Object.entries(processEnv ?? {})) merged.set(n, v);
+        expect(values(set)).toEqual(Object.fromEntries(merged));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('never throws anything but KrishivError on arbitrary files', () => {
     fc.assert(
       fc.property(fc.array(fc.string({ maxLength: 40 }), { maxLength: 3 }), proc, (texts, processEnv) => {
