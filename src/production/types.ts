@@ -35,6 +35,8 @@ export interface EnvVar {
   exported?: boolean;
   /** file values: a `$` substituted nothing and vanished (`pa$$word`, `a$`, `${}`) */
   strayDollar?: boolean;
+  /** file values: `$A_B` read as `$A` + `_B` by dotenvy; the names probably meant (`A_B`) */
+  splitReferences?: string[];
 }
 
 /** The merged environment: later files win, --process-env wins over all (contract). */

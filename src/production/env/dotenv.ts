@@ -57,6 +57,11 @@ export interface Declaration {
   unresolved: string[];
   /** a `$` that substituted nothing (`a$`, `$$`, `${}`): the engine drops it */
   strayDollar: boolean;
+  /**
+   * names written `$A_B` that dotenvy read as `$A` followed by `_B` (a `$NAME` ends at `_`):
+   * the name the author probably meant, e.g. `A_B` (write `${A_B}`)
+   */
+  splitReferences: string[];
 }
 
 export interface ParseOptions {
@@ -288,6 +293,7 @@ interface ValueResult {
   references: string[];
   unresolved: string[];
   strayDollar: boolean;
+  splitReferences: string[];
 }
 
 const enum SubstMode {
@@ -310,6 +316,7 @@ function parseValue(input: string, subst: Substitutions): ValueResult {
   const references: string[] = [];
   const unresolved: string[] = [];
   let strayDollar = false;
+  const splitReferences: string[] = [];
 
   const apply = (n: string): void => {
     if (n === '') {
@@ -353,6 +360,10 @@ function parseValue(input: string, subst: Substitutions): ValueResult {
         if (c === '{' && name === '') {
           mode = SubstMode.EscapedBlock;
         } else {
+          if (c === '_' && name !== '') {
+            const intended = name + (/^[\p{Alphabetic}\p{N}_]*/u.exec(input.slice(at))?.[0] ?? '');
+            if (!splitReferences.includes(intended)) splitReferences.push(intended);
+          }
           apply(name);
           name = '';
           if (c === '$') {
@@ -402,7 +413,7 @@ function parseValue(input: string, subst: Substitutions): ValueResult {
   // dotenvy applies the (possibly empty) pending name at the end; an empty one adds nothing
   // and is not a stray dollar unless a `$` opened it.
   else if (mode === SubstMode.Block) strayDollar = true;
-  return { value: out, raw: trimEndRust(input.slice(0, rawEnd)), quoting, references, unresolved, strayDollar };
+  return { value: out, raw: trimEndRust(input.slice(0, rawEnd)), quoting, references, unresolved, strayDollar, splitReferences };
 }
 
 function printableChar(c: string): string {
@@ -447,7 +458,17 @@ function parseLine(text: string, subst: Substitutions): Omit<Declaration, 'line'
   skip();
   if (line === '' || line.startsWith('#')) {
     subst.record(key, '');
-    return { name: key, value: '', raw: '', quoting: 'none', exported, references: [], unresolved: [], strayDollar: false };
+    return {
+      name: key,
+      value: '',
+      raw: '',
+      quoting: 'none',
+      exported,
+      references: [],
+      unresolved: [],
+      strayDollar: false,
+      splitReferences: [],
+    };
   }
   const parsed = parseValue(line, subst);
   subst.record(key, parsed.value);
@@ -461,6 +482,7 @@ function parseLine(text: string, subst: Substitutions): Omit<Declaration, 'line'
     references: parsed.references,
     unresolved: parsed.unresolved,
     strayDollar: parsed.strayDollar,
+    splitReferences: parsed.splitReferences,
   };
 }
 
@@ -502,6 +524,7 @@ export function parseDotenv(text: string, options: ParseOptions): Declaration[] 
       references: decl.references,
       unresolved: decl.unresolved,
       strayDollar: decl.strayDollar,
+      splitReferences: decl.splitReferences,
     });
   }
   return out;

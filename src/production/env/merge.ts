@@ -31,6 +31,7 @@ function toEnvVar(decl: Declaration, file: string): EnvVar {
     endLine: decl.endLine,
     exported: decl.exported,
     strayDollar: decl.strayDollar,
+    splitReferences: decl.splitReferences,
   };
 }
 

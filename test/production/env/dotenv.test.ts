@@ -280,6 +280,7 @@ describe('parser rules (traced from parse.rs / iter.rs, checked against a build 
       ['E', 7, 7, '$A$$', 'none', false, ['A'], [], true],
     ]);
     expect(decls[1]?.value).toBe('x 1  ');
+    expect(decls.map((d) => d.splitReferences)).toEqual([[], [], [], ['A_X'], []]);
     expect(decls[3]?.value).toBe('multi\nline 1_X');
   });
 
