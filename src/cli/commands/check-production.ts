@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { closest } from 'fastest-levenshtein';
 import { EXIT, KrishivError, type ExitCode } from '../../errors.js';
 import { action, type CliContext } from '../context.js';
 import type { Role } from '../../production/types.js';
@@ -62,7 +63,6 @@ async function run(ctx: CliContext, flags: Flags): Promise<ExitCode> {
 
   const roleName = flags.role ?? cp.role ?? 'cluster';
   if (!(ROLES as readonly string[]).includes(roleName)) {
-    const { closest } = await import('fastest-levenshtein');
     throw usage(`unknown role "${roleName}"; did you mean ${closest(roleName, [...ROLES])}? (roles: ${ROLES.join(', ')})`, '--role');
   }
   const role = roleName as Role;
@@ -87,7 +87,14 @@ async function run(ctx: CliContext, flags: Flags): Promise<ExitCode> {
   }
 
   const envModule = await import('../../production/env/index.js');
-  const processEnv = flags.processEnv ? { ...ctx.env } : undefined;
+  let processEnv = flags.processEnv ? { ...ctx.env } : undefined;
+  if (processEnv && files.length > 0 && ctx.argv.includes('--env-file')) {
+    // Node 20 reads `--env-file <f>` even after the script name and loads the file into
+    // process.env before we run: a process-env value equal to the files' own value is the
+    // file's, not the environment's, so it must not take the file's place (or location).
+    const filesOnly = await envModule.loadEnv(files);
+    for (const [name, v] of filesOnly.vars) if (processEnv[name] === v.value) delete processEnv[name];
+  }
   const envSet = await envModule.loadEnv(files, processEnv);
 
   if (flags.printEnv) {

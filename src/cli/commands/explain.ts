@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { distance } from 'fastest-levenshtein';
 import { EXIT, KrishivError } from '../../errors.js';
 import { action, type CliContext } from '../context.js';
 
@@ -18,7 +19,6 @@ Examples:
         const { CATALOG, findCheck } = await import('../../production/catalog.js');
         const info = findCheck(id.trim());
         if (!info) {
-          const { distance } = await import('fastest-levenshtein');
           const wanted = id.trim().toUpperCase();
           const ranked = CATALOG.map((c) => ({ id: c.id, d: c.id.includes(wanted) || (wanted.length >= 3 && c.id.startsWith(wanted)) ? 0 : distance(wanted, c.id) }))
             .sort((a, b) => a.d - b.d || a.id.localeCompare(b.id))
