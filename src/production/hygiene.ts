@@ -17,9 +17,21 @@ import {
   type FileState,
 } from './model.js';
 import { envIssues, flagInfo, isSecretName, suggestFlag, KIND_EXCEPTIONS } from './registry.js';
-import type { EnvVar, Finding } from './types.js';
+import type { Finding } from './types.js';
 
 // ---- secret values --------------------------------------------------------------------
+
+const secretNamesCache = new WeakMap<object, string[]>();
+/** Names of the secret-kind variables, computed once per run (big env files have thousands of names). */
+function secretNames(ctx: CheckContext): string[] {
+  let names = secretNamesCache.get(ctx.vars);
+  if (!names) {
+    names = [];
+    for (const name of ctx.vars.keys()) if (isSecretName(name)) names.push(name);
+    secretNamesCache.set(ctx.vars, names);
+  }
+  return names;
+}
 
 /** One secret value to judge: where it lives (variable, optional entry number) and the value. */
 interface SecretItem {
@@ -57,8 +69,8 @@ function probeVar(ctx: CheckContext, name: string): { path: string; state: FileS
 /** Every secret value in the env (and in token files read here), split into the items the engine uses. */
 export function secretItems(ctx: CheckContext): SecretItem[] {
   const items: SecretItem[] = [];
-  for (const [name, v] of ctx.vars) {
-    if (!isSecretName(name)) continue;
+  for (const name of secretNames(ctx)) {
+    const v = ctx.vars.get(name)!;
     const group = GROUPS[name];
     if (name === 'KRISHIV_API_KEYS') {
       const parsed = parseApiKeys(v.value);
@@ -181,8 +193,9 @@ function secretChecks(ctx: CheckContext): Finding[] {
 
   // ENV-SECRET-IN-MANIFEST: a literal secret written in an env file.
   const literal: Finding[] = [];
-  for (const [name, v] of ctx.vars) {
-    if (!isSecretName(name) || v.origin.source !== 'file' || v.value.trim() === '') continue;
+  for (const name of secretNames(ctx)) {
+    const v = ctx.vars.get(name)!;
+    if (v.origin.source !== 'file' || v.value.trim() === '') continue;
     const fromRefs = v.references.length > 0 && v.references.every((r) => ctx.vars.get(r)?.origin.source === 'process-env');
     if (fromRefs) continue;
     literal.push(finding(ctx, 'ENV-SECRET-IN-MANIFEST', 'warn', `${name} is written literally in ${v.origin.file}: anyone who can read the file (or the repository) has it`, [name]));
@@ -195,11 +208,9 @@ function secretChecks(ctx: CheckContext): Finding[] {
 
 function unexpanded(ctx: CheckContext): Finding[] {
   const out: Finding[] = [];
-  const seen = new Set<EnvVar>();
-  for (const v of [...ctx.vars.values(), ...ctx.envSet.shadowed]) {
-    if (v.unresolved.length === 0 || seen.has(v)) continue;
-    seen.add(v);
-    if (!ctx.vars.has(v.name) || ctx.vars.get(v.name) !== v) continue; // report what the engine sees
+  // Only the winning declarations: what the engine sees.
+  for (const v of ctx.vars.values()) {
+    if (v.unresolved.length === 0) continue;
     out.push(finding(ctx, 'HYG-UNEXPANDED-VAR', 'fail', `${v.name} refers to ${v.unresolved.map((r) => `$${r}`).join(', ')}, defined nowhere${ctx.processEnv ? '' : ' (without --process-env the files are the whole environment)'}: the engine substitutes an empty string`, [v.name]));
   }
   return out.length ? out : [finding(ctx, 'HYG-UNEXPANDED-VAR', 'pass', 'every $VAR reference is defined', [])];
@@ -208,7 +219,7 @@ function unexpanded(ctx: CheckContext): Finding[] {
 function quotedBooleans(ctx: CheckContext): Finding[] {
   const out: Finding[] = [];
   for (const [name, v] of ctx.vars) {
-    if (v.origin.source !== 'file' || v.quoting === 'none') continue;
+    if (v.quoting === 'none' || v.origin.source !== 'file' || !name.startsWith('KRISHIV_')) continue;
     const kind = flagInfo(name)?.kind;
     if (kind !== 'bool' && name !== 'KRISHIV_MCP_ALLOW_WRITE_SQL') continue;
     out.push(finding(ctx, 'HYG-QUOTED-BOOLEAN', 'warn', `${name} is ${v.quoting}-quoted: dotenv and Compose strip the quotes, \`docker run --env-file\` keeps them and the engine then reads ${name === 'KRISHIV_UI' ? 'a value that is not "off"' : 'false'}`, [name]));

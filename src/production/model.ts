@@ -7,8 +7,11 @@
  * which count an empty string as "set"); the comments cite the surface section.
  */
 
-/** Name → value as the engine process would see it (after merging files and --process-env). */
-export type EnvMap = ReadonlyMap<string, string>;
+/** Name → value as the engine process would see it (after merging files and --process-env). A Map works. */
+export interface EnvMap {
+  get(name: string): string | undefined;
+  has(name: string): boolean;
+}
 
 export type Profile = 'dev-local' | 'single-node-durable' | 'distributed-durable';
 export const DL: Profile = 'dev-local';

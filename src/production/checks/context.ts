@@ -46,8 +46,8 @@ export interface CheckContext extends CheckInput {
 
 export function makeContext(input: CheckInput): CheckContext {
   const vars = input.envSet.vars;
-  const env = new Map<string, string>();
-  for (const [name, v] of vars) env.set(name, v.value);
+  // A view, not a copy: a 5,000-line env must not cost a second map.
+  const env: EnvMap = { get: (name) => vars.get(name)?.value, has: (name) => vars.has(name) };
   return {
     ...input,
     env,
