@@ -4,8 +4,6 @@
  * lazily by the commands that read it, validated into a frozen `Config` whose errors name
  * the file and the key path.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { KrishivError } from '../errors.js';
 import { parseDuration } from '../util/duration.js';
 import { parseTime } from '../util/time.js';
@@ -51,29 +49,8 @@ export interface Config {
 
 export const EMPTY_CONFIG: Config = Object.freeze({ file: undefined, waivers: Object.freeze([]) });
 
-/**
- * True when no search place in `cwd` can hold a config (none exists, or package.json has no
- * `krishiv-auth` key): then cosmiconfig, the costliest import at start-up, is never loaded.
- * Anything unexpected (unparsable package.json) returns false so cosmiconfig reports it.
- */
-export function noConfigIn(cwd: string): boolean {
-  for (const place of CONFIG_SEARCH_PLACES) {
-    const file = path.join(cwd, place);
-    if (!existsSync(file)) continue;
-    if (place !== 'package.json') return false;
-    try {
-      const pkg = JSON.parse(readFileSync(file, 'utf8')) as unknown;
-      if (typeof pkg !== 'object' || pkg === null || Object.hasOwn(pkg, 'krishiv-auth')) return false;
-    } catch {
-      return false;
-    }
-  }
-  return true;
-}
-
 /** Loads the config: exactly `explicitFile` when given, else the first search place in `cwd`. */
 export async function loadConfig(cwd: string, explicitFile?: string): Promise<Config> {
-  if (explicitFile === undefined && noConfigIn(cwd)) return EMPTY_CONFIG;
   // ESM bundles see the CommonJS module under `default`; CommonJS builds see it directly.
   const mod = (await import('cosmiconfig')) as typeof import('cosmiconfig') & { default?: typeof import('cosmiconfig') };
   const cosmiconfig = mod.cosmiconfig ?? mod.default!.cosmiconfig;

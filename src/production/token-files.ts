@@ -5,6 +5,7 @@
  * is the target host, in which case it is `missing` as the engine would see it. Contents are
  * kept in memory for the checks only (secrets: never printed).
  */
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isKrishivError } from '../errors.js';
 import { readTextFile, statPath } from '../io/fs.js';
@@ -67,4 +68,25 @@ export async function findDotenv(cwd: string): Promise<string | undefined> {
     if (parent === dir) return undefined;
     dir = parent;
   }
+}
+
+/**
+ * True when no config search place in `cwd` can hold a krishiv-auth config (none exists, or
+ * package.json has no `krishiv-auth` key). The command then skips loading the config, and
+ * with it cosmiconfig, the costliest module of a check-production start-up. Anything odd
+ * (an unparsable package.json) answers false so the config loader reports it.
+ */
+export function noConfigIn(cwd: string, places: readonly string[]): boolean {
+  for (const place of places) {
+    const file = path.join(cwd, place);
+    if (!existsSync(file)) continue;
+    if (place !== 'package.json') return false;
+    try {
+      const pkg = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+      if (typeof pkg !== 'object' || pkg === null || Object.hasOwn(pkg, 'krishiv-auth')) return false;
+    } catch {
+      return false;
+    }
+  }
+  return true;
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { closest } from 'fastest-levenshtein';
 import { EXIT, KrishivError, type ExitCode } from '../../errors.js';
 import { action, type CliContext } from '../context.js';
+import type { Config } from '../../io/config.js';
 import type { Role } from '../../production/types.js';
 
 interface Flags {
@@ -47,12 +48,24 @@ Examples:
     .action(action(ctx, async (flags: Flags) => run(ctx, flags)));
 }
 
+/** The config, without loading cosmiconfig when no config file can exist in the cwd (start-up budget). */
+async function loadConfigFast(ctx: CliContext): Promise<Config> {
+  if (ctx.globals.config === undefined) {
+    const [{ noConfigIn }, { CONFIG_SEARCH_PLACES, EMPTY_CONFIG }] = await Promise.all([
+      import('../../production/token-files.js'),
+      import('../../io/config.js'),
+    ]);
+    if (noConfigIn(ctx.cwd, CONFIG_SEARCH_PLACES)) return EMPTY_CONFIG;
+  }
+  return ctx.config();
+}
+
 function usage(message: string, input?: string): KrishivError {
   return new KrishivError('ERR_USAGE', message, input === undefined ? {} : { input });
 }
 
 async function run(ctx: CliContext, flags: Flags): Promise<ExitCode> {
-  const config = await ctx.config();
+  const config = await loadConfigFast(ctx);
   const cp = config.checkProduction ?? {};
 
   const format = flags.format ?? (ctx.globals.json ? 'json' : (cp.format ?? 'text'));
