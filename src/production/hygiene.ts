@@ -17,20 +17,35 @@ import {
   type FileState,
 } from './model.js';
 import { envIssues, flagInfo, isSecretName, suggestFlag, KIND_EXCEPTIONS } from './registry.js';
-import type { Finding } from './types.js';
+import type { EnvVar, Finding } from './types.js';
 
 // ---- secret values --------------------------------------------------------------------
 
-const secretNamesCache = new WeakMap<object, string[]>();
-/** Names of the secret-kind variables, computed once per run (big env files have thousands of names). */
-function secretNames(ctx: CheckContext): string[] {
-  let names = secretNamesCache.get(ctx.vars);
-  if (!names) {
-    names = [];
-    for (const name of ctx.vars.keys()) if (isSecretName(name)) names.push(name);
-    secretNamesCache.set(ctx.vars, names);
+interface VarScan {
+  secret: string[];
+  krishiv: EnvVar[];
+  unresolved: EnvVar[];
+}
+const scanCache = new WeakMap<object, VarScan>();
+/**
+ * One pass over the variables, shared by every hygiene check: env files can have thousands
+ * of lines, and each extra pass over a Map costs real time in a one-shot process.
+ */
+function scan(ctx: CheckContext): VarScan {
+  let s = scanCache.get(ctx.vars);
+  if (!s) {
+    s = { secret: [], krishiv: [], unresolved: [] };
+    for (const v of ctx.vars.values()) {
+      if (v.name.startsWith('KRISHIV_')) s.krishiv.push(v);
+      if (v.unresolved.length > 0) s.unresolved.push(v);
+      if (isSecretName(v.name)) s.secret.push(v.name);
+    }
+    scanCache.set(ctx.vars, s);
   }
-  return names;
+  return s;
+}
+function secretNames(ctx: CheckContext): string[] {
+  return scan(ctx).secret;
 }
 
 /** One secret value to judge: where it lives (variable, optional entry number) and the value. */
@@ -209,8 +224,7 @@ function secretChecks(ctx: CheckContext): Finding[] {
 function unexpanded(ctx: CheckContext): Finding[] {
   const out: Finding[] = [];
   // Only the winning declarations: what the engine sees.
-  for (const v of ctx.vars.values()) {
-    if (v.unresolved.length === 0) continue;
+  for (const v of scan(ctx).unresolved) {
     out.push(finding(ctx, 'HYG-UNEXPANDED-VAR', 'fail', `${v.name} refers to ${v.unresolved.map((r) => `$${r}`).join(', ')}, defined nowhere${ctx.processEnv ? '' : ' (without --process-env the files are the whole environment)'}: the engine substitutes an empty string`, [v.name]));
   }
   return out.length ? out : [finding(ctx, 'HYG-UNEXPANDED-VAR', 'pass', 'every $VAR reference is defined', [])];
@@ -218,8 +232,9 @@ function unexpanded(ctx: CheckContext): Finding[] {
 
 function quotedBooleans(ctx: CheckContext): Finding[] {
   const out: Finding[] = [];
-  for (const [name, v] of ctx.vars) {
-    if (v.quoting === 'none' || v.origin.source !== 'file' || !name.startsWith('KRISHIV_')) continue;
+  for (const v of scan(ctx).krishiv) {
+    const name = v.name;
+    if (v.quoting === 'none' || v.origin.source !== 'file') continue;
     const kind = flagInfo(name)?.kind;
     if (kind !== 'bool' && name !== 'KRISHIV_MCP_ALLOW_WRITE_SQL') continue;
     out.push(finding(ctx, 'HYG-QUOTED-BOOLEAN', 'warn', `${name} is ${v.quoting}-quoted: dotenv and Compose strip the quotes, \`docker run --env-file\` keeps them and the engine then reads ${name === 'KRISHIV_UI' ? 'a value that is not "off"' : 'false'}`, [name]));
@@ -266,8 +281,8 @@ function envValidation(ctx: CheckContext): Finding[] {
   const unknown: Finding[] = [];
   const deprecated: Finding[] = [];
   const invalid: Finding[] = [];
-  for (const [name, v] of ctx.vars) {
-    if (!name.startsWith('KRISHIV_')) continue;
+  for (const v of scan(ctx).krishiv) {
+    const name = v.name;
     for (const issue of envIssues(name, v.value)) {
       if (issue.kind === 'unknown') {
         if (Object.hasOwn(DEAD_FLAGS, name)) continue; // ENG-DEAD-FLAG explains these
