@@ -613,3 +613,8 @@ export function etcdEndpoints(env: EnvMap, cli: CliFlags): string[] {
     .map((s) => s.trim())
     .filter((s) => s !== '');
 }
+
+/** A URI for messages: any `user:password@` part is masked (an s3:// URI may carry credentials). */
+export function redactUri(uri: string): string {
+  return uri.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1***@');
+}

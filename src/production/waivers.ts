@@ -6,7 +6,7 @@
  */
 import type { Waiver } from '../io/config.js';
 import { checkInfo } from './catalog.js';
-import type { Finding, Role } from './types.js';
+import { ROLES, type Finding, type Role } from './types.js';
 
 function waiverFinding(id: 'WAIVER-EXPIRED' | 'WAIVER-UNMATCHED', message: string, configFile: string | undefined): Finding {
   const info = checkInfo(id);
@@ -26,9 +26,13 @@ export function applyWaivers(findings: Finding[], waivers: readonly Waiver[], ro
   const out = findings.map((f) => ({ ...f }));
   const extra: Finding[] = [];
   waivers.forEach((w, i) => {
-    if (w.role !== undefined && w.role !== role) return;
     const id = w.id.trim().toUpperCase();
     const what = `waiver ${i + 1} (${id}, owner ${w.owner})`;
+    if (w.role !== undefined && !(ROLES as readonly string[]).includes(w.role)) {
+      extra.push(waiverFinding('WAIVER-UNMATCHED', `${what} names role "${w.role}", which is not a role (${ROLES.join(', ')})`, configFile));
+      return;
+    }
+    if (w.role !== undefined && w.role !== role) return;
     const day = w.expires.toISOString().slice(0, 10);
     if (w.expires.getTime() <= now.getTime()) {
       extra.push(waiverFinding('WAIVER-EXPIRED', `${what} expired on ${day}: "${w.reason}"`, configFile));

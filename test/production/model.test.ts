@@ -25,6 +25,7 @@ import {
   tableProbe,
   tokenSetState,
   uiEnabled,
+  redactUri,
   type Profile,
 } from '../../src/production/model.js';
 
@@ -197,6 +198,7 @@ describe('shuffle tokens (surface §4.8)', () => {
 });
 
 describe('small parsers', () => {
+  it.each([['s3://AKIA:secret@bucket/ck', 's3://***@bucket/ck'], ['s3://bucket/ck', 's3://bucket/ck'], ['memory://', 'memory://']])('redactUri(%j)', (u, want) => expect(redactUri(u)).toBe(want));
   it.each([['0.0.0.0:2003', true], ['127.0.0.1:2003', true], ['[::1]:2003', true], ['localhost:2003', false], ['1.2.3.4', false], ['1.2.3.256:1', false], ['1.2.3.4:65536', false]])('socket addr %j → %s', (v, ok) => expect(parseSocketAddr(v)).toBe(ok));
   it('looksLikeJwt', () => {
     expect(looksLikeJwt('eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln')).toBe(true);

@@ -40,6 +40,10 @@ describe('waivers', () => {
     const s = report([w('coord-http-anonymous', '2027-01-31', 'cluster')]);
     expect(s.findings.find((x) => x.id === 'COORD-HTTP-ANONYMOUS')!.status).toBe('waived');
   });
+  it('a waiver naming a role that does not exist warns', () => {
+    const r = report([w('COORD-HTTP-ANONYMOUS', '2027-01-31', 'coordinater')]);
+    expect(r.findings.find((x) => x.id === 'WAIVER-UNMATCHED')!.message).toContain('names role "coordinater", which is not a role');
+  });
   it('waives warnings too (so --strict can pass)', () => {
     const r = report([w('ENV-SECRET-IN-MANIFEST', '2027-01-31')], GOOD, true);
     expect(r.summary.warn).toBe(0);

@@ -26,6 +26,7 @@ import {
   parseApiKeys,
   parseReloadInterval,
   parseU64,
+  redactUri,
   requiresAuthenticatedFlight,
   requiresAuthenticatedShuffle,
   requiresFileBackedState,
@@ -523,7 +524,7 @@ const execChecks: Check = (ctx) => {
   const cliCk = ctx.cli.checkpointUri !== undefined;
   if (explicitMemory && !allowsMemoryCheckpointUri(pExec, ctx.prod)) {
     out.push(finding(ctx, 'EXEC-MEMORY-CHECKPOINT', 'fail', `explicit memory:// checkpoint URI under ${execProfileText(ctx)}${ctx.prod ? ' + KRISHIV_PRODUCTION' : ''}: the executor refuses to start`, ckVars, {
-      engineMessage: `checkpoint URI '${st.checkpointUri}' is forbidden for durability profile '${pExec}'; use a file:// or s3:// URI`,
+      engineMessage: `checkpoint URI '${redactUri(st.checkpointUri!)}' is forbidden for durability profile '${pExec}'; use a file:// or s3:// URI`,
       fromCli: cliCk,
     }));
   } else {
@@ -543,7 +544,7 @@ const execChecks: Check = (ctx) => {
   if (pExec === DD && st.shuffleDir === undefined && (st.shuffleUri === undefined || isS3)) {
     out.push(finding(ctx, 'EXEC-DD-SHUFFLE-MISSING', 'fail', `${execProfileText(ctx)}: ${isS3 ? 's3:// shuffle URI without a shuffle dir' : 'neither shuffle dir nor URI'}: the executor refuses to start`, ddShuffle, {
       engineMessage: isS3
-        ? `durability-profile=distributed-durable with shuffle URI '${st.shuffleUri}' also requires --shuffle-dir (or KRISHIV_SHUFFLE_DIR) so the tiered local + object-store shuffle backend can be built`
+        ? `durability-profile=distributed-durable with shuffle URI '${redactUri(st.shuffleUri!)}' also requires --shuffle-dir (or KRISHIV_SHUFFLE_DIR) so the tiered local + object-store shuffle backend can be built`
         : 'durability-profile=distributed-durable requires --shuffle-uri or --shuffle-dir (set KRISHIV_SHUFFLE_URI, KRISHIV_SHUFFLE_DIR, or pass explicit flags)',
     }));
   } else {
