@@ -377,9 +377,13 @@ function engTraps(ctx: CheckContext): Finding[] {
     if (ca === undefined || ca === '') out.push(finding(ctx, 'ENG-CA-CERT-SERVER', 'pass', 'KRISHIV_CA_CERT is not set on the coordinator', ['KRISHIV_CA_CERT']));
     else {
       const tls = ctx.env.has('KRISHIV_TLS_CERT') && ctx.env.has('KRISHIV_TLS_KEY');
-      out.push(finding(ctx, 'ENG-CA-CERT-SERVER', 'fail', tls
-        ? 'KRISHIV_CA_CERT with server TLS on the coordinator: client certificates become mandatory, and executors present none, so they fail at the TLS handshake'
-        : 'KRISHIV_CA_CERT on a coordinator env: the coordinator would demand client certificates once TLS is on, and clients of this env try TLS toward a plaintext server', ['KRISHIV_CA_CERT', 'KRISHIV_TLS_CERT']));
+      if (tls) {
+        out.push(finding(ctx, 'ENG-CA-CERT-SERVER', 'fail', 'KRISHIV_CA_CERT with server TLS on the coordinator: client certificates become mandatory, and executors present none, so they fail at the TLS handshake', ['KRISHIV_CA_CERT', 'KRISHIV_TLS_CERT', 'KRISHIV_TLS_KEY']));
+      } else if (ctx.role === 'cluster') {
+        out.push(finding(ctx, 'ENG-CA-CERT-SERVER', 'fail', 'KRISHIV_CA_CERT in a cluster env without server TLS: executors of this env switch to TLS toward a coordinator that serves plaintext (and with TLS on, the coordinator would demand client certificates they do not have)', ['KRISHIV_CA_CERT', 'KRISHIV_TLS_CERT']));
+      } else {
+        out.push(finding(ctx, 'ENG-CA-CERT-SERVER', 'pass', 'KRISHIV_CA_CERT is ignored by a coordinator without server TLS (it would make client certificates mandatory once TLS is on)', ['KRISHIV_CA_CERT']));
+      }
     }
   }
   // ENG-TOKEN-FILE-MULTILINE

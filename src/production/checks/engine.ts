@@ -675,7 +675,7 @@ const operatorChecks: Check = (ctx) => {
       engineMessage: '--executor-grpc-addr requires KRISHIV_COORDINATOR_BEARER_TOKEN or KRISHIV_COORDINATOR_BEARER_TOKENS unless KRISHIV_ALLOW_ANONYMOUS=true',
     }));
   } else {
-    out.push(finding(ctx, 'OP-GRPC-TOKENS-MISSING', 'pass', ctx.cli.executorGrpcAddr === undefined ? 'operator gRPC is off (no --executor-grpc-addr in --cli)' : has ? `static tokens configured${assumedNote(ctx)}` : 'KRISHIV_ALLOW_ANONYMOUS is set', tokenVarsOf(ctx)));
+    out.push(finding(ctx, 'OP-GRPC-TOKENS-MISSING', 'pass', ctx.cli.executorGrpcAddr === undefined ? `operator gRPC is off (no --executor-grpc-addr in --cli)${has ? '' : '; note: without a static token its HTTP sidecar answers 401 on every protected route'}` : has ? `static tokens configured${assumedNote(ctx)}` : 'KRISHIV_ALLOW_ANONYMOUS is set', tokenVarsOf(ctx)));
   }
   return out;
 };
