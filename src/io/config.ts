@@ -56,7 +56,7 @@ export async function loadConfig(cwd: string, explicitFile?: string): Promise<Co
   // Most runs have no config file: say so with a few stats instead of loading cosmiconfig
   // and its YAML parser (~5 ms of start-up).
   if (explicitFile === undefined && !mayHaveConfig(cwd)) return EMPTY_CONFIG;
-  // In the esbuild bundle a dynamically imported CommonJS package arrives as its default export only.
+  // ESM bundles see the CommonJS module under `default`; CommonJS builds see it directly.
   const mod = (await import('cosmiconfig')) as typeof import('cosmiconfig') & { default?: typeof import('cosmiconfig') };
   const cosmiconfig = mod.cosmiconfig ?? mod.default!.cosmiconfig;
   const explorer = cosmiconfig('krishiv-auth', {

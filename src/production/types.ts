@@ -29,6 +29,14 @@ export interface EnvVar {
   references: string[];
   /** referenced names that were defined nowhere (substituted with "") */
   unresolved: string[];
+  /** file values: the last physical line of a multi-line value */
+  endLine?: number;
+  /** file values: written with an `export` prefix */
+  exported?: boolean;
+  /** file values: a `$` substituted nothing and vanished (`pa$$word`, `a$`, `${}`) */
+  strayDollar?: boolean;
+  /** file values: `$A_B` read as `$A` + `_B` by dotenvy; the names probably meant (`A_B`) */
+  splitReferences?: string[];
 }
 
 /** The merged environment: later files win, --process-env wins over all (contract). */
@@ -114,4 +122,12 @@ export interface CheckInfo {
   engineMessage?: string;
   /** how to fix */
   fix: string;
+  /**
+   * The status the check reports when unmet, when it is always the same (`fail` or `warn`);
+   * reporters use it for SARIF `defaultConfiguration.level`. Absent: `warn` for class WARN,
+   * else `fail` (HYGIENE holds both, so hygiene warnings should set it).
+   */
+  severity?: 'fail' | 'warn';
+  /** extra tags for SARIF rule properties (e.g. `secrets`, `tls`); optional */
+  tags?: string[];
 }

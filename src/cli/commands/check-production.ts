@@ -1,24 +1,157 @@
 import type { Command } from 'commander';
-import { action, notImplemented, type CliContext } from '../context.js';
+import { closest } from 'fastest-levenshtein';
+import { EXIT, KrishivError, type ExitCode } from '../../errors.js';
+import { action, type CliContext } from '../context.js';
+import type { Role } from '../../production/types.js';
+
+interface Flags {
+  envFile: string[];
+  role?: string;
+  processEnv?: boolean;
+  cli?: string;
+  format?: string;
+  output?: string;
+  strict?: boolean;
+  store?: string;
+  requireFiles?: boolean;
+  listChecks?: boolean;
+  printEnv?: boolean;
+}
+
+const ROLES: readonly Role[] = ['cluster', 'coordinator', 'executor', 'flight-server', 'operator', 'shuffle-svc', 'client', 'client-http', 'client-flight'];
+const FORMATS = ['text', 'json', 'sarif', 'junit', 'github', 'markdown'];
 
 export function define(program: Command, ctx: CliContext): void {
   program
     .command('check-production')
     .description("Check env files against the engine's production fail-closed rules, as a CI gate")
     .option('--env-file <file>', 'env file to read (repeatable; later files win)', (v: string, p: string[]) => [...p, v], [] as string[])
-    .option('--role <role>', 'cluster|coordinator|executor|flight-server|operator|shuffle-svc|client|client-http|client-flight', 'cluster')
+    .option('--role <role>', 'cluster|coordinator|executor|flight-server|operator|shuffle-svc|client|client-http|client-flight (default cluster)')
     .option('--process-env', 'add the current environment (wins over every file)')
     .option('--cli <flags>', "the process's command-line flags, e.g. '--durability-profile distributed-durable'")
-    .option('--format <format>', 'text|json|sarif|junit|github|markdown')
-    .option('--output <file>', 'write the report to a file')
+    .option('--format <format>', 'text|json|sarif|junit|github|markdown (default text; --json = json)')
+    .option('--output <file>', 'write the report to a file (atomic); the summary line still goes to stderr')
     .option('--strict', 'warnings fail too')
     .option('--store <file>', 'key store to check KRISHIV_API_KEYS against')
     .option('--require-files', 'a token file missing here fails (run on the target host)')
-    .option('--list-checks', 'list every check id with its class and roles')
+    .option('--list-checks', 'list every check id with its class, roles and rule')
     .option('--print-env', 'print the merged environment the engine would see (secrets as fingerprints)')
     .addHelpText('after', `
+Exit codes: 0 nothing fails (warnings allowed unless --strict), 1 something fails, 2 unreadable or malformed input.
+
 Examples:
   $ krishiv-auth check-production --env-file examples/production.env
-  $ krishiv-auth check-production --env-file base.env --env-file prod.env --format sarif --output krishiv.sarif`)
-    .action(action(ctx, async () => notImplemented('check-production')));
+  $ krishiv-auth check-production --env-file base.env --env-file prod.env --format sarif --output krishiv.sarif
+  $ krishiv-auth check-production --env-file coord.env --role coordinator --cli '--durability-profile distributed-durable'
+  $ krishiv-auth explain COORD-HTTP-TOKENS-MISSING`)
+    .action(action(ctx, async (flags: Flags) => run(ctx, flags)));
+}
+
+function usage(message: string, input?: string): KrishivError {
+  return new KrishivError('ERR_USAGE', message, input === undefined ? {} : { input });
+}
+
+async function run(ctx: CliContext, flags: Flags): Promise<ExitCode> {
+  const config = await ctx.config(); // skips cosmiconfig when no config file can exist
+  const cp = config.checkProduction ?? {};
+
+  const format = flags.format ?? (ctx.globals.json ? 'json' : (cp.format ?? 'text'));
+  if (!FORMATS.includes(format)) throw usage(`unknown format "${format}"; use one of ${FORMATS.join(', ')}`, '--format');
+  if (ctx.globals.json && format !== 'json' && flags.output === undefined) {
+    throw usage(`--json prints the JSON report on stdout; it cannot be combined with --format ${format} unless --output takes the ${format} report`, '--format');
+  }
+
+  const roleName = flags.role ?? cp.role ?? 'cluster';
+  if (!(ROLES as readonly string[]).includes(roleName)) {
+    throw usage(`unknown role "${roleName}"; did you mean ${closest(roleName, [...ROLES])}? (roles: ${ROLES.join(', ')})`, '--role');
+  }
+  const role = roleName as Role;
+
+  const { CATALOG } = await import('../../production/catalog.js');
+  if (flags.listChecks) {
+    const checks = CATALOG.filter((c) => flags.role === undefined || c.roles.includes(role));
+    ctx.out.result(
+      { checks },
+      (data, style) =>
+        data.checks
+          .map((c) => `${style.bold(c.id.padEnd(32))} ${c.class.padEnd(9)} ${c.severity === 'warn' ? 'warn' : 'fail'}  ${c.roles.length >= 9 ? 'all roles' : c.roles.join(',')}\n${' '.repeat(33)}${c.rule}`)
+          .join('\n'),
+      (data) => ({ ok: true, checks: data.checks }),
+    );
+    return EXIT.OK;
+  }
+
+  const files = flags.envFile.length > 0 ? flags.envFile : [...(cp.envFiles ?? [])];
+  if (files.length === 0 && !flags.processEnv) {
+    throw usage('nothing to check: give --env-file <file> (repeatable), set checkProduction.envFiles in the config, or use --process-env', '--env-file');
+  }
+
+  const envModule = await import('../../production/env/index.js');
+  let processEnv = flags.processEnv ? { ...ctx.env } : undefined;
+  if (processEnv && files.length > 0 && ctx.argv.includes('--env-file')) {
+    // Node 20 reads `--env-file <f>` even after the script name and loads the file into
+    // process.env before we run: a process-env value equal to the files' own value is the
+    // file's, not the environment's, so it must not take the file's place (or location).
+    const filesOnly = await envModule.loadEnv(files);
+    for (const [name, v] of filesOnly.vars) if (processEnv[name] === v.value) delete processEnv[name];
+  }
+  const envSet = await envModule.loadEnv(files, processEnv);
+
+  if (flags.printEnv) {
+    if (ctx.globals.json) ctx.out.writeJson({ ok: true, ...envModule.printEnvJson(envSet) });
+    else {
+      const text = envModule.printEnvText(envSet);
+      if (text !== '') ctx.out.print(text);
+    }
+    return EXIT.OK;
+  }
+
+  const cli = flags.cli === undefined ? undefined : envModule.parseCliFlags(flags.cli);
+  if (cli) {
+    for (const u of cli.unknown) ctx.out.warn(`--cli: ${u} is not a flag that changes the verdict; ignored`);
+    for (const r of cli.repeated) ctx.out.warn(`--cli: ${r} is given more than once; the last one is used`);
+  }
+
+  if (flags.store !== undefined) {
+    // The key store reader lands with the keys capability; until then say so plainly.
+    throw new KrishivError('ERR_NOT_IMPLEMENTED', 'key store support is not available in this build', { input: '--store' });
+  }
+
+  const { probeEnvFiles, findDotenv } = await import('../../production/token-files.js');
+  const probe = await probeEnvFiles(envSet, { cwd: ctx.cwd, requireFiles: flags.requireFiles === true });
+  const dotenvInCwd = flags.processEnv ? await findDotenv(ctx.cwd) : undefined;
+
+  const { evaluate } = await import('../../production/evaluate.js');
+  const report = evaluate({
+    envSet,
+    role,
+    cli: cli ?? {},
+    files: probe,
+    requireFiles: flags.requireFiles === true,
+    processEnv: flags.processEnv === true,
+    ...(dotenvInCwd !== undefined ? { dotenvInCwd } : {}),
+    strict: flags.strict ?? cp.strict ?? false,
+    waivers: config.waivers,
+    ...(config.file !== undefined ? { configFile: config.file } : {}),
+    now: ctx.now(),
+  });
+
+  const reporters = await import('../../report/index.js');
+  const exit: ExitCode = report.ok ? EXIT.OK : EXIT.FAILED;
+  if (flags.output !== undefined) {
+    const text = reporters.renderReport(format as never, report, CATALOG, { srcRoot: ctx.cwd });
+    const { writeFileAtomic } = await import('../../io/fs.js');
+    await writeFileAtomic(flags.output, `${text}\n`);
+    if (ctx.globals.json) ctx.out.writeJson(reporters.toJsonDocument(report));
+    else if (!ctx.out.quiet) ctx.out.info(`${reporters.summaryLine(report)} (${format} report written to ${flags.output})`);
+    return exit;
+  }
+  if (format === 'json') {
+    ctx.out.writeJson(reporters.toJsonDocument(report));
+    return exit;
+  }
+  const text = reporters.renderReport(format as never, report, CATALOG, { style: ctx.out.out, srcRoot: ctx.cwd });
+  ctx.out.print(text);
+  if (format !== 'text') ctx.out.info(reporters.summaryLine(report));
+  return exit;
 }

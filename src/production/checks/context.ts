@@ -1,0 +1,130 @@
+/**
+ * What every check sees: the merged env, the role, the --cli flags, the file seam, and the
+ * engine readings derived once (profiles, token set). Plus the finding builder that fills
+ * class, predicate, remediation and locations from the catalog.
+ */
+import { checkInfo } from '../catalog.js';
+import {
+  coordinatorProfile,
+  executorProfile,
+  isTruthy,
+  resolveEnvProfile,
+  resolveStaticTokens,
+  type CliFlags,
+  type EnvMap,
+  type FileProbe,
+  type ProfileReading,
+  type StaticTokens,
+} from '../model.js';
+import type { EnvSet, EnvVar, Finding, FindingClass, FindingStatus, Role } from '../types.js';
+
+export interface CheckInput {
+  envSet: EnvSet;
+  role: Role;
+  cli: CliFlags;
+  files: FileProbe;
+  /** --require-files: a missing file fails as the engine would see it (the probe already reports `missing`) */
+  requireFiles?: boolean;
+  /** --process-env given */
+  processEnv?: boolean;
+  /** path of a .env the krishiv binary would load from the working directory or a parent (ENG-DOTENV-IN-CWD) */
+  dotenvInCwd?: string;
+}
+
+export interface CheckContext extends CheckInput {
+  env: EnvMap;
+  vars: ReadonlyMap<string, EnvVar>;
+  prod: boolean;
+  pEnv: ProfileReading;
+  pCoord: ProfileReading;
+  pExec: ProfileReading;
+  tokens: StaticTokens;
+  /** the role runs a coordinator / executors (cluster does both) */
+  hasCoordinator: boolean;
+  hasExecutor: boolean;
+}
+
+export function makeContext(input: CheckInput): CheckContext {
+  const vars = input.envSet.vars;
+  // A view, not a copy: a 5,000-line env must not cost a second map.
+  const env: EnvMap = { get: (name) => vars.get(name)?.value, has: (name) => vars.has(name) };
+  return {
+    ...input,
+    env,
+    vars,
+    prod: isTruthy(env.get('KRISHIV_PRODUCTION')),
+    pEnv: resolveEnvProfile(env),
+    pCoord: coordinatorProfile(env, input.cli),
+    pExec: executorProfile(env, input.cli),
+    tokens: resolveStaticTokens(env, input.files),
+    hasCoordinator: input.role === 'cluster' || input.role === 'coordinator',
+    hasExecutor: input.role === 'cluster' || input.role === 'executor',
+  };
+}
+
+/** `{file, line}` of a variable; null for --process-env values; no line (last env file) for an absent one. */
+export function locationOf(ctx: Pick<CheckContext, 'vars' | 'envSet'>, name: string): Finding['location'] {
+  const v = ctx.vars.get(name);
+  if (v) {
+    if (v.origin.source !== 'file' || v.origin.file === undefined) return null;
+    return v.origin.line === undefined ? { file: v.origin.file } : { file: v.origin.file, line: v.origin.line };
+  }
+  const last = ctx.envSet.files[ctx.envSet.files.length - 1];
+  return last === undefined ? null : { file: last };
+}
+
+export interface FindingExtra {
+  class?: FindingClass;
+  remediation?: string;
+  engineMessage?: string;
+  /** the primary location comes from --cli (location null) */
+  fromCli?: boolean;
+  predicate?: string | null;
+}
+
+/** Builds a finding for check `id`: class/predicate/remediation default to the catalog entry. */
+export function finding(
+  ctx: Pick<CheckContext, 'vars' | 'envSet'>,
+  id: string,
+  status: FindingStatus,
+  message: string,
+  variables: string[],
+  extra: FindingExtra = {},
+): Finding {
+  const info = checkInfo(id);
+  const locations: NonNullable<Finding['locations']> = [];
+  for (const name of variables) {
+    const loc = locationOf(ctx, name);
+    if (loc) locations.push({ ...loc, variable: name });
+  }
+  const primary = extra.fromCli || variables.length === 0 ? null : locationOf(ctx, variables[0]!);
+  const f: Finding = {
+    id,
+    predicate: extra.predicate !== undefined ? extra.predicate : info.predicate,
+    status,
+    class: extra.class ?? info.class,
+    message,
+    remediation: extra.remediation ?? info.fix,
+    location: primary,
+    variables,
+  };
+  if (locations.length > 0) f.locations = locations;
+  const engineMessage = extra.engineMessage;
+  if (engineMessage !== undefined && status !== 'pass') f.engineMessage = engineMessage;
+  return f;
+}
+
+/** A failure whose status follows its class: WARN → warn, else fail. */
+export function failing(cls: FindingClass): FindingStatus {
+  return cls === 'WARN' ? 'warn' : 'fail';
+}
+
+export const ENGINE_ROLES: readonly Role[] = ['cluster', 'coordinator', 'executor', 'flight-server', 'operator', 'shuffle-svc'];
+export function isEngineRole(role: Role): boolean {
+  return ENGINE_ROLES.includes(role);
+}
+
+/** Names of the variables that were set (for a finding's variables list). */
+export function present(ctx: Pick<CheckContext, 'vars'>, ...names: string[]): string[] {
+  return names.filter((n) => ctx.vars.has(n));
+}

@@ -1,0 +1,51 @@
+/**
+ * KEYS-* checks: `KRISHIV_API_KEYS` keys against the key store, through a pure `KeyLookup`
+ * so the checks need no store code (the store reader is wired by the command). Keys are
+ * identified only by their public prefix `krishiv_<id>_…`; a key not in that format cannot
+ * be in the store and counts as unknown.
+ */
+import { parseApiKeys } from '../model.js';
+import type { Finding } from '../types.js';
+import { finding, type CheckContext } from './context.js';
+
+export type KeyState = 'active' | 'revoked' | 'expired' | 'unknown';
+
+export interface KeyLookup {
+  /** State of the stored key whose lookup id (the 8 base32 characters) is `keyPrefixId`. */
+  lookup(keyPrefixId: string): KeyState;
+}
+
+const KEY_FORMAT = /^krishiv_([a-z2-7]{8})_[A-Za-z0-9_-]+$/;
+
+/** The lookup id of a `krishiv_<id>_<secret>` key, or undefined. */
+export function keyPrefixId(key: string): string | undefined {
+  return KEY_FORMAT.exec(key)?.[1];
+}
+
+/** The public form of a key: `krishiv_<id>_…`, or `entry N` for keys in another format. */
+export function publicKeyLabel(key: string, entry: number): string {
+  const id = keyPrefixId(key);
+  return id ? `krishiv_${id}_…` : `entry ${entry} (not a krishiv_<id>_… key)`;
+}
+
+export function runKeyChecks(ctx: CheckContext, lookup: KeyLookup | undefined): Finding[] {
+  if (!lookup) return [];
+  const K = 'KRISHIV_API_KEYS';
+  const parsed = parseApiKeys(ctx.env.get(K));
+  const entries = parsed.state === 'unset' ? [] : parsed.entries.filter((e) => e.key !== '');
+  const out: Finding[] = [];
+  let active = 0;
+  for (const e of entries) {
+    const id = keyPrefixId(e.key);
+    const state: KeyState = id === undefined ? 'unknown' : lookup.lookup(id);
+    const who = `${publicKeyLabel(e.key, e.index + 1)} (subject ${JSON.stringify(e.subject)})`;
+    if (state === 'revoked') out.push(finding(ctx, 'KEYS-REVOKED', 'fail', `${K}: ${who} is revoked in the key store, but the Flight server still accepts it`, [K]));
+    else if (state === 'expired') out.push(finding(ctx, 'KEYS-EXPIRED', 'fail', `${K}: ${who} is expired in the key store; the engine has no expiry and still accepts it`, [K]));
+    else if (state === 'unknown') out.push(finding(ctx, 'KEYS-UNKNOWN', 'warn', `${K}: ${who} is not in the key store`, [K]));
+    else active++;
+  }
+  const ids = new Set(out.map((f) => f.id));
+  const summary = entries.length === 0 ? `${K} lists no key` : `${active} of ${entries.length} key(s) active in the key store`;
+  for (const id of ['KEYS-REVOKED', 'KEYS-EXPIRED', 'KEYS-UNKNOWN']) if (!ids.has(id)) out.push(finding(ctx, id, 'pass', summary, [K]));
+  return out;
+}

@@ -1,0 +1,129 @@
+/**
+ * The product's own "Production checklist" (contract table PROD-*), mapped onto the engine
+ * model where they overlap. Class CHECKLIST; items fail when unmet, except
+ * PROD-PRODUCTION-FLAG, which warns when the process is fail-closed only through a profile.
+ */
+import {
+  DD,
+  DL,
+  SN,
+  effectiveCheckpointUri,
+  executorStorage,
+  isBlank,
+  isFailClosed,
+  isTruthy,
+  requiresManualKafkaCommit,
+  trimmed,
+  uiEnabled,
+} from '../model.js';
+import type { Finding } from '../types.js';
+import { finding, isEngineRole, type CheckContext } from './context.js';
+
+const PROFILE = 'KRISHIV_DURABILITY_PROFILE';
+
+export function runProductChecks(ctx: CheckContext): Finding[] {
+  if (!isEngineRole(ctx.role)) return [];
+  const out: Finding[] = [];
+  const coordRole = ctx.hasCoordinator;
+  const execRole = ctx.hasExecutor;
+
+  // PROD-PRODUCTION-FLAG
+  const fc = isFailClosed(ctx.pEnv.profile, ctx.prod);
+  out.push(
+    ctx.prod
+      ? finding(ctx, 'PROD-PRODUCTION-FLAG', 'pass', 'KRISHIV_PRODUCTION is truthy', ['KRISHIV_PRODUCTION'])
+      : fc
+        ? finding(ctx, 'PROD-PRODUCTION-FLAG', 'warn', `fail-closed only through the env profile ${ctx.pEnv.profile}: set KRISHIV_PRODUCTION=1 as well (the OIDC audience rule follows only that flag)`, ['KRISHIV_PRODUCTION'])
+        : finding(ctx, 'PROD-PRODUCTION-FLAG', 'fail', 'KRISHIV_PRODUCTION is not truthy and the env profile is dev-local: not fail-closed at all', ['KRISHIV_PRODUCTION', PROFILE]),
+  );
+
+  // PROD-COORDINATOR-AUTH
+  if (coordRole) {
+    out.push(
+      ctx.tokens.configured
+        ? finding(ctx, 'PROD-COORDINATOR-AUTH', 'pass', `static coordinator token source: ${ctx.tokens.sources.join(', ')}`, ctx.tokens.sources)
+        : finding(ctx, 'PROD-COORDINATOR-AUTH', 'fail', `no static coordinator bearer token source${ctx.env.has('KRISHIV_OIDC_JWKS_URI') ? ' (OIDC does not replace it: HTTP and durable start-up need static tokens)' : ''}`, ['KRISHIV_COORDINATOR_BEARER_TOKEN_FILE', 'KRISHIV_COORDINATOR_BEARER_TOKEN']),
+    );
+    // PROD-OIDC-AUDIENCE
+    const jwks = ctx.env.has('KRISHIV_OIDC_JWKS_URI');
+    out.push(
+      !jwks
+        ? finding(ctx, 'PROD-OIDC-AUDIENCE', 'pass', 'OIDC is not configured', ['KRISHIV_OIDC_JWKS_URI'])
+        : isBlank(ctx.env.get('KRISHIV_OIDC_AUDIENCE'))
+          ? finding(ctx, 'PROD-OIDC-AUDIENCE', 'fail', `KRISHIV_OIDC_JWKS_URI is set and KRISHIV_OIDC_AUDIENCE is blank: ${ctx.prod ? 'in production the engine silently disables OIDC' : 'any audience passes'}`, ['KRISHIV_OIDC_AUDIENCE', 'KRISHIV_OIDC_JWKS_URI'])
+          : finding(ctx, 'PROD-OIDC-AUDIENCE', 'pass', 'KRISHIV_OIDC_AUDIENCE is set', ['KRISHIV_OIDC_AUDIENCE']),
+    );
+    // PROD-UI-TOKEN
+    const uiSource = trimmed(ctx.env.get('KRISHIV_UI_TOKEN')) !== undefined ? 'KRISHIV_UI_TOKEN' : trimmed(ctx.env.get('KRISHIV_UI_TOKEN_FILE')) !== undefined ? 'KRISHIV_UI_TOKEN_FILE' : undefined;
+    out.push(
+      !uiEnabled(ctx.env)
+        ? finding(ctx, 'PROD-UI-TOKEN', 'pass', 'the UI is off (KRISHIV_UI=off)', ['KRISHIV_UI'])
+        : uiSource
+          ? finding(ctx, 'PROD-UI-TOKEN', 'pass', `UI token source: ${uiSource}`, [uiSource])
+          : finding(ctx, 'PROD-UI-TOKEN', 'fail', 'the UI is on and has no token source (KRISHIV_UI_TOKEN / KRISHIV_UI_TOKEN_FILE)', ['KRISHIV_UI_TOKEN', 'KRISHIV_UI_TOKEN_FILE']),
+    );
+  }
+
+  // PROD-EXECUTOR-TASK-TOKEN
+  const T = 'KRISHIV_EXECUTOR_TASK_BEARER_TOKEN';
+  if (execRole || (ctx.role === 'coordinator' && ctx.pCoord.profile === DD)) {
+    out.push(isBlank(ctx.env.get(T)) ? finding(ctx, 'PROD-EXECUTOR-TASK-TOKEN', 'fail', `${T} is blank`, [T]) : finding(ctx, 'PROD-EXECUTOR-TASK-TOKEN', 'pass', `${T} is set`, [T]));
+  } else if (ctx.role === 'coordinator') {
+    out.push(finding(ctx, 'PROD-EXECUTOR-TASK-TOKEN', 'pass', 'not distributed-durable: the coordinator does not send a task token at start-up', [T]));
+  }
+
+  // PROD-CHECKPOINT-STORAGE
+  if (execRole) {
+    const p = ctx.pExec.profile;
+    const st = executorStorage(ctx.env, ctx.cli, p);
+    const uri = effectiveCheckpointUri(st, p);
+    const C = 'KRISHIV_CHECKPOINT_STORAGE';
+    const fromCli = ctx.cli.checkpointUri !== undefined;
+    let verdict: { ok: boolean; msg: string };
+    if (uri === undefined) verdict = { ok: false, msg: `no checkpoint storage under ${p}` };
+    else if (/^(memory|ephemeral):\/\//i.test(uri)) verdict = { ok: false, msg: `checkpoint storage is ${uri.split('//')[0]}//${st.checkpointUri === undefined ? ' (the dev-local default)' : ''}` };
+    else if (uri.startsWith('s3://')) verdict = { ok: p !== DL, msg: p === DL ? 's3:// checkpoints, but the profile is dev-local' : 'checkpoints go to s3://' };
+    else if (p === SN) verdict = { ok: true, msg: `single-node-durable with local checkpoint storage${st.checkpointUri === undefined ? ' (default file:///var/lib/krishiv/checkpoints)' : ''}` };
+    else verdict = { ok: false, msg: p === DD ? `distributed-durable needs s3:// checkpoints reachable by every executor; ${/^[a-z][a-z0-9+.-]*:\/\//i.test(uri) && !uri.startsWith('file://') ? 'the engine implements no other object store and takes this as a local path' : 'a local path is per-executor'}` : 'local checkpoint storage under dev-local' };
+    out.push(finding(ctx, 'PROD-CHECKPOINT-STORAGE', verdict.ok ? 'pass' : 'fail', verdict.msg, [C], { fromCli }));
+  }
+
+  // PROD-DURABLE-PROFILE
+  const reading = coordRole ? ctx.pCoord : execRole ? ctx.pExec : ctx.pEnv;
+  const durable = reading.refusal === undefined && (reading.profile === SN || reading.profile === DD);
+  out.push(
+    durable
+      ? finding(ctx, 'PROD-DURABLE-PROFILE', 'pass', `profile ${reading.profile}${reading.source === 'cli' ? ' (from --durability-profile)' : ''}`, [PROFILE], { fromCli: reading.source === 'cli' })
+      : finding(ctx, 'PROD-DURABLE-PROFILE', 'fail', `the profile is ${reading.refusal ? 'invalid' : reading.profile}, not single-node-durable or distributed-durable`, [PROFILE], { fromCli: reading.source === 'cli' }),
+  );
+
+  // PROD-NO-ANONYMOUS-OVERRIDE
+  if (coordRole || ctx.role === 'operator') {
+    const on = ['KRISHIV_ALLOW_ANONYMOUS', 'KRISHIV_ALLOW_ANONYMOUS_HTTP'].filter((n) => isTruthy(ctx.env.get(n)));
+    const cliInsecure = ctx.cli.insecure === true && coordRole;
+    out.push(
+      on.length === 0 && !cliInsecure
+        ? finding(ctx, 'PROD-NO-ANONYMOUS-OVERRIDE', 'pass', 'no anonymous override is set', ['KRISHIV_ALLOW_ANONYMOUS', 'KRISHIV_ALLOW_ANONYMOUS_HTTP'])
+        : finding(ctx, 'PROD-NO-ANONYMOUS-OVERRIDE', 'fail', `anonymous override set: ${[...on, ...(cliInsecure ? ['--insecure'] : [])].join(', ')}`, on, { fromCli: on.length === 0 }),
+    );
+  }
+
+  // PROD-KAFKA-COMMIT
+  if (execRole) {
+    const manual = requiresManualKafkaCommit(ctx.pEnv.profile, ctx.prod);
+    out.push(
+      manual
+        ? finding(ctx, 'PROD-KAFKA-COMMIT', 'pass', 'requires_manual_kafka_commit holds: Kafka commits are bound to checkpoints', ['KRISHIV_PRODUCTION', PROFILE])
+        : finding(ctx, 'PROD-KAFKA-COMMIT', 'fail', `requires_manual_kafka_commit is false (env profile ${ctx.pEnv.profile === DL ? 'dev-local' : ctx.pEnv.profile} without KRISHIV_PRODUCTION): Kafka sources auto-commit, not bound to checkpoints`, ['KRISHIV_PRODUCTION', PROFILE]),
+    );
+  }
+
+  // PROD-OTLP-ENDPOINT
+  const O = 'OTEL_EXPORTER_OTLP_ENDPOINT';
+  if (!isBlank(ctx.env.get(O))) out.push(finding(ctx, 'PROD-OTLP-ENDPOINT', 'pass', `${O} is set`, [O]));
+  else {
+    const legacy = ctx.env.has('KRISHIV_OTLP_ENDPOINT') ? ' (KRISHIV_OTLP_ENDPOINT is set, but the engine never reads it)' : '';
+    out.push(finding(ctx, 'PROD-OTLP-ENDPOINT', 'fail', `${O} is blank: no traces are exported${legacy}`, ctx.env.has('KRISHIV_OTLP_ENDPOINT') ? [O, 'KRISHIV_OTLP_ENDPOINT'] : [O]));
+  }
+  return out;
+}

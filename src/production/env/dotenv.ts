@@ -1,0 +1,531 @@
+/**
+ * An env-file parser with the semantics of dotenvy 0.15.7, the crate the `krishiv` binary
+ * loads `.env` files with (surface §8.2). It is a port of two state machines, kept apart
+ * as in the crate because they disagree in places and the disagreements are observable:
+ *
+ * 1. `readLogicalLine` (dotenvy `iter.rs`, `QuotedLines`): splits the text into logical
+ *    lines. A physical line ends at `\n` only. A line whose text (after leading whitespace)
+ *    starts with `#` is a comment. A `#` right after ONE whitespace character outside
+ *    quotes starts a trailing comment (after two whitespace characters it does not: the
+ *    scanner's whitespace state falls back to "complete"). An open quote or a trailing
+ *    backslash continues the logical line onto the next physical line; at end of file in
+ *    any state but "complete" the file is refused — including a last line that ends in
+ *    whitespace with no final newline. Inside single quotes the scanner treats `\` as an
+ *    escape although the value parser does not.
+ * 2. `parseLine` / `parseValue` (dotenvy `parse.rs`, `LineParser`): `[export] KEY = value`.
+ *    Keys are `[A-Za-z_][A-Za-z0-9_.]*`; whitespace (Unicode) around `=` is allowed;
+ *    `export` is a prefix only when no `=` follows it. Values: single quotes are literal;
+ *    double quotes allow the escapes `\\ \' \" \$ \ ` (space) and `\n`, and span lines;
+ *    unquoted values allow the same escapes and end at a space or tab, after which only
+ *    more blanks or a `#` comment may follow (anything else refuses the line). `$NAME`
+ *    (NAME = Unicode letters and digits only: `_` ENDS the name, so `$A_B` is `$A` + `_B`)
+ *    and `${NAME}` substitute in double quotes and unquoted text, never in single quotes.
+ *    A `$NAME` directly before the closing `"` swallows that quote, so `"…$A"` is refused.
+ *    A lone `$` vanishes. An unterminated `${` is refused.
+ *
+ * Substitution lookup (dotenvy `apply_substitution`): the process environment first, then
+ * the values parsed so far. Because `load()` sets each variable in the process environment
+ * as soon as its line is parsed (unless already set), an earlier declaration of the same
+ * file is found through the process environment, so `$VAR` sees the FIRST declaration of a
+ * duplicated name, although the crate's own substitution map is updated by later
+ * duplicates (`mode: 'iter'` reproduces the map for `dotenv_iter` users). Undefined names
+ * become "".
+ *
+ * The BOM is dropped (dotenvy's `load` does). A NUL character is refused: the engine's
+ * `env::set_var` would panic on it. Errors never quote the value (it may be a secret).
+ */
+import { KrishivError } from '../../errors.js';
+import type { Quoting } from '../types.js';
+
+/** One declaration as parsed, before merging. */
+export interface Declaration {
+  name: string;
+  /** the value after unquoting, escapes and substitution */
+  value: string;
+  /** the value text as written (after `=` and leading blanks, without a trailing comment) */
+  raw: string;
+  quoting: Quoting;
+  /** 1-based first line of the declaration */
+  line: number;
+  /** 1-based last physical line (differs from `line` for a multi-line value) */
+  endLine: number;
+  /** `export` prefix present */
+  exported: boolean;
+  /** names referenced by $NAME / ${NAME}, in order of first use, without duplicates */
+  references: string[];
+  /** referenced names that no lookup resolved (substituted with "") */
+  unresolved: string[];
+  /** a `$` that substituted nothing (`a$`, `$$`, `${}`): the engine drops it */
+  strayDollar: boolean;
+  /**
+   * names written `$A_B` that dotenvy read as `$A` followed by `_B` (a `$NAME` ends at `_`):
+   * the name the author probably meant, e.g. `A_B` (write `${A_B}`)
+   */
+  splitReferences: string[];
+}
+
+export interface ParseOptions {
+  /** how to name the file in errors (`file:line`) */
+  file: string;
+  /**
+   * The outer environment `$NAME` sees before the file's own earlier lines (the process
+   * environment, then earlier files). Return undefined for "not defined".
+   */
+  lookup?: (name: string) => string | undefined;
+  /**
+   * 'load' (default, what the engine does): own earlier lines resolve to the first
+   * declaration. 'iter': to the latest, as dotenvy's substitution map holds them.
+   */
+  mode?: 'load' | 'iter';
+}
+
+const enum ScanState {
+  Complete,
+  Escape,
+  StrongOpen,
+  StrongOpenEscape,
+  WeakOpen,
+  WeakOpenEscape,
+  Comment,
+  WhiteSpace,
+}
+
+// Rust's char::is_whitespace is the Unicode White_Space property (JS `\s` differs: it
+// includes U+FEFF and lacks U+0085).
+const WHITE = /^\p{White_Space}$/u;
+const TRAILING_WHITE = /\p{White_Space}+$/u;
+// Rust's char::is_alphanumeric: Alphabetic or Numeric (Nd, Nl, No).
+const ALNUM = /^[\p{Alphabetic}\p{Nd}\p{Nl}\p{No}]$/u;
+const KEY_START = /^[A-Za-z_]/;
+const KEY_BODY = /^[A-Za-z0-9_.]*/;
+
+function isWhite(c: string): boolean {
+  const code = c.charCodeAt(0);
+  if (code < 0x80) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+  return WHITE.test(c);
+}
+
+function isAlnum(c: string): boolean {
+  const code = c.charCodeAt(0);
+  if (code < 0x80) return (code >= 0x30 && code <= 0x39) || (code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a);
+  return ALNUM.test(c);
+}
+
+/** Index of the first character that is not Rust whitespace (s.length when none). */
+function firstNonWhite(s: string): number {
+  let i = 0;
+  while (i < s.length) {
+    const code = s.charCodeAt(i);
+    if (code < 0x80) {
+      if (!(code === 0x20 || (code >= 0x09 && code <= 0x0d))) return i;
+      i += 1;
+    } else {
+      const c = String.fromCodePoint(s.codePointAt(i) ?? 0);
+      if (!WHITE.test(c)) return i;
+      i += c.length;
+    }
+  }
+  return i;
+}
+
+export function trimStartRust(s: string): string {
+  const i = firstNonWhite(s);
+  return i === 0 ? s : i >= s.length ? '' : s.slice(i);
+}
+
+export function trimEndRust(s: string): string {
+  const last = s.charCodeAt(s.length - 1);
+  // fast path: the common line does not end in whitespace
+  if (s.length === 0 || (last < 0x80 && !(last === 0x20 || (last >= 0x09 && last <= 0x0d)))) return s;
+  return s.replace(TRAILING_WHITE, '');
+}
+
+/** dotenvy `eval_end_state`: the scanner state after `text`, and where a comment starts. */
+function evalEndState(prev: ScanState, text: string): { pos: number; state: ScanState } {
+  let state = prev;
+  let pos = 0;
+  let i = 0;
+  for (const c of text) {
+    pos = i;
+    i += c.length;
+    switch (state) {
+      case ScanState.WhiteSpace:
+        if (c === '#') return { pos, state: ScanState.Comment };
+        state = c === '\\' ? ScanState.Escape : c === '"' ? ScanState.WeakOpen : c === "'" ? ScanState.StrongOpen : ScanState.Complete;
+        break;
+      case ScanState.Escape:
+        state = ScanState.Complete;
+        break;
+      case ScanState.Complete:
+        if (c !== '\n' && c !== '\r' && isWhite(c)) state = ScanState.WhiteSpace;
+        else state = c === '\\' ? ScanState.Escape : c === '"' ? ScanState.WeakOpen : c === "'" ? ScanState.StrongOpen : ScanState.Complete;
+        break;
+      case ScanState.WeakOpen:
+        state = c === '\\' ? ScanState.WeakOpenEscape : c === '"' ? ScanState.Complete : ScanState.WeakOpen;
+        break;
+      case ScanState.WeakOpenEscape:
+        state = ScanState.WeakOpen;
+        break;
+      case ScanState.StrongOpen:
+        state = c === '\\' ? ScanState.StrongOpenEscape : c === "'" ? ScanState.Complete : ScanState.StrongOpen;
+        break;
+      case ScanState.StrongOpenEscape:
+        state = ScanState.StrongOpen;
+        break;
+      case ScanState.Comment:
+        // unreachable: a comment returns early
+        break;
+    }
+  }
+  return { pos, state };
+}
+
+function describeOpenState(state: ScanState): string {
+  switch (state) {
+    case ScanState.WeakOpen:
+    case ScanState.WeakOpenEscape:
+      return 'a double-quoted value is never closed before the end of the file';
+    case ScanState.StrongOpen:
+    case ScanState.StrongOpenEscape:
+      return "a single-quoted value is never closed before the end of the file (inside single quotes dotenv's line reader still treats \\ as an escape)";
+    case ScanState.Escape:
+      return 'the file ends in a backslash with no newline after it';
+    case ScanState.WhiteSpace:
+      return 'the last line ends in a space or tab with no newline after it, which dotenvy 0.15.7 refuses (remove the trailing blank or end the file with a newline)';
+    default:
+      return 'unexpected end of the file';
+  }
+}
+
+interface LogicalLine {
+  text: string;
+  firstLine: number;
+  lastLine: number;
+}
+
+/** Iterates dotenvy's logical lines over the text (`QuotedLines::next`). */
+class LineReader {
+  #text: string;
+  #offset = 0;
+  #line = 0;
+  readonly #file: string;
+
+  constructor(text: string, file: string) {
+    this.#text = text;
+    this.#file = file;
+  }
+
+  /** Reads one physical line including its `\n` (BufRead::read_line); '' at end of file. */
+  #readPhysical(): string {
+    if (this.#offset >= this.#text.length) return '';
+    const nl = this.#text.indexOf('\n', this.#offset);
+    const end = nl === -1 ? this.#text.length : nl + 1;
+    const piece = this.#text.slice(this.#offset, end);
+    this.#offset = end;
+    this.#line += 1;
+    return piece;
+  }
+
+  next(): LogicalLine | undefined {
+    let buf = '';
+    let state = ScanState.Complete;
+    const firstLine = this.#line + 1;
+    for (;;) {
+      const bufPos = buf.length;
+      const piece = this.#readPhysical();
+      if (piece === '') {
+        if (state === ScanState.Complete) return undefined;
+        throw new KrishivError('ERR_ENV_PARSE', describeOpenState(state), { input: `${this.#file}:${firstLine}` });
+      }
+      buf += piece;
+      // dotenvy skips a line whose buffered text starts with '#' (checked on the whole buffer).
+      if (buf.charCodeAt(firstNonWhite(buf)) === 0x23) return { text: '', firstLine, lastLine: this.#line };
+      const result = evalEndState(state, buf.slice(bufPos));
+      state = result.state;
+      if (state === ScanState.Complete) {
+        if (buf.endsWith('\n')) {
+          buf = buf.slice(0, -1);
+          if (buf.endsWith('\r')) buf = buf.slice(0, -1);
+        }
+        return { text: buf, firstLine, lastLine: this.#line };
+      }
+      if (state === ScanState.Comment) {
+        return { text: buf.slice(0, bufPos + result.pos), firstLine, lastLine: this.#line };
+      }
+    }
+  }
+}
+
+/** Substitution context of one file. */
+class Substitutions {
+  readonly #outer: ((name: string) => string | undefined) | undefined;
+  readonly #own = new Map<string, string>();
+  readonly #mode: 'load' | 'iter';
+
+  constructor(outer: ((name: string) => string | undefined) | undefined, mode: 'load' | 'iter') {
+    this.#outer = outer;
+    this.#mode = mode;
+  }
+
+  lookup(name: string): string | undefined {
+    // env::var("") is never set; an empty name substitutes "".
+    if (name === '') return undefined;
+    const outer = this.#outer?.(name);
+    if (outer !== undefined) return outer;
+    return this.#own.get(name);
+  }
+
+  record(name: string, value: string): void {
+    if (this.#mode === 'iter' || !this.#own.has(name)) this.#own.set(name, value);
+  }
+}
+
+class LineError extends Error {
+  constructor(readonly what: string) {
+    super(what);
+  }
+}
+
+interface ValueResult {
+  value: string;
+  raw: string;
+  quoting: Quoting;
+  references: string[];
+  unresolved: string[];
+  strayDollar: boolean;
+  splitReferences: string[];
+}
+
+const enum SubstMode {
+  None,
+  Block,
+  EscapedBlock,
+}
+
+/** dotenvy `parse_value`. */
+function parseValue(input: string, subst: Substitutions): ValueResult {
+  let strong = false;
+  let weak = false;
+  let escaped = false;
+  let expectingEnd = false;
+  let out = '';
+  let mode = SubstMode.None;
+  let name = '';
+  let quoting: Quoting = 'none';
+  let rawEnd = input.length;
+  const references: string[] = [];
+  const unresolved: string[] = [];
+  let strayDollar = false;
+  const splitReferences: string[] = [];
+
+  const apply = (n: string): void => {
+    if (n === '') {
+      strayDollar = true;
+      return;
+    }
+    if (!references.includes(n)) references.push(n);
+    const v = subst.lookup(n);
+    if (v === undefined) {
+      if (!unresolved.includes(n)) unresolved.push(n);
+    } else {
+      out += v;
+    }
+  };
+
+  let index = 0;
+  for (const c of input) {
+    const at = index;
+    index += c.length;
+    if (expectingEnd) {
+      if (c === ' ' || c === '\t') continue;
+      if (c === '#') {
+        rawEnd = at;
+        break;
+      }
+      throw new LineError(
+        'an unquoted value contains a space or tab followed by more text (quote the value, or put a # before a comment)',
+      );
+    } else if (escaped) {
+      if (c === '\\' || c === "'" || c === '"' || c === '$' || c === ' ') out += c;
+      else if (c === 'n') out += '\n';
+      else throw new LineError(`unsupported escape sequence \\${printableChar(c)} (dotenvy accepts \\\\ \\' \\" \\$ \\n and backslash-space)`);
+      escaped = false;
+    } else if (strong) {
+      if (c === "'") strong = false;
+      else out += c;
+    } else if (mode !== SubstMode.None) {
+      if (isAlnum(c)) {
+        name += c;
+      } else if (mode === SubstMode.Block) {
+        if (c === '{' && name === '') {
+          mode = SubstMode.EscapedBlock;
+        } else {
+          if (c === '_' && name !== '') {
+            const intended = name + (/^[\p{Alphabetic}\p{N}_]*/u.exec(input.slice(at))?.[0] ?? '');
+            if (!splitReferences.includes(intended)) splitReferences.push(intended);
+          }
+          apply(name);
+          name = '';
+          if (c === '$') {
+            mode = SubstMode.Block;
+          } else {
+            mode = SubstMode.None;
+            out += c;
+          }
+        }
+      } else if (c === '}') {
+        mode = SubstMode.None;
+        apply(name);
+        name = '';
+      } else {
+        name += c;
+      }
+    } else if (c === '$') {
+      mode = SubstMode.Block;
+    } else if (weak) {
+      if (c === '"') weak = false;
+      else if (c === '\\') escaped = true;
+      else out += c;
+    } else if (c === "'") {
+      strong = true;
+      if (quoting === 'none') quoting = 'single';
+    } else if (c === '"') {
+      weak = true;
+      if (quoting === 'none') quoting = 'double';
+    } else if (c === '\\') {
+      escaped = true;
+    } else if (c === ' ' || c === '\t') {
+      expectingEnd = true;
+      rawEnd = at;
+    } else {
+      out += c;
+    }
+  }
+
+  if (mode === SubstMode.EscapedBlock) throw new LineError('a ${ is never closed with }');
+  if (strong) throw new LineError('a single quote is never closed');
+  if (weak) {
+    throw new LineError(
+      'a double quote is never closed (note: in dotenvy 0.15.7 a $NAME right before the closing quote swallows the quote; write ${NAME})',
+    );
+  }
+  if (name !== '') apply(name);
+  // dotenvy applies the (possibly empty) pending name at the end; an empty one adds nothing
+  // and is not a stray dollar unless a `$` opened it.
+  else if (mode === SubstMode.Block) strayDollar = true;
+  return { value: out, raw: trimEndRust(input.slice(0, rawEnd)), quoting, references, unresolved, strayDollar, splitReferences };
+}
+
+function printableChar(c: string): string {
+  const code = c.codePointAt(0) ?? 0;
+  return code < 0x20 || code === 0x7f ? `u{${code.toString(16)}}` : c;
+}
+
+/** dotenvy `LineParser::parse_line`: a declaration, or undefined for a blank/comment line. */
+function parseLine(text: string, subst: Substitutions): Omit<Declaration, 'line' | 'endLine'> | undefined {
+  let line = trimEndRust(text);
+  const skip = (): void => {
+    line = trimStartRust(line);
+  };
+  const parseKey = (): string => {
+    if (!KEY_START.test(line)) {
+      throw new LineError(
+        line === '' ? 'a variable name is missing' : 'not a KEY=VALUE line (a name starts with a letter or _, then letters, digits, _ or .)',
+      );
+    }
+    const key = KEY_BODY.exec(line)?.[0] ?? '';
+    line = line.slice(key.length);
+    return key;
+  };
+  const expectEqual = (key: string): void => {
+    if (!line.startsWith('=')) throw new LineError(`no = after the name ${key}`);
+    line = line.slice(1);
+  };
+
+  skip();
+  if (line === '' || line.startsWith('#')) return undefined;
+  let key = parseKey();
+  let exported = false;
+  skip();
+  if (key === 'export' && !line.startsWith('=')) {
+    key = parseKey();
+    exported = true;
+    skip();
+    expectEqual(key);
+  } else {
+    expectEqual(key);
+  }
+  skip();
+  if (line === '' || line.startsWith('#')) {
+    subst.record(key, '');
+    return {
+      name: key,
+      value: '',
+      raw: '',
+      quoting: 'none',
+      exported,
+      references: [],
+      unresolved: [],
+      strayDollar: false,
+      splitReferences: [],
+    };
+  }
+  const parsed = parseValue(line, subst);
+  subst.record(key, parsed.value);
+  // explicit fields: object spread here made parsing several times slower (V8 dictionary mode)
+  return {
+    name: key,
+    value: parsed.value,
+    raw: parsed.raw,
+    quoting: parsed.quoting,
+    exported,
+    references: parsed.references,
+    unresolved: parsed.unresolved,
+    strayDollar: parsed.strayDollar,
+    splitReferences: parsed.splitReferences,
+  };
+}
+
+/**
+ * Parses one env file's text into its declarations in file order (duplicates included;
+ * merging decides who wins). Throws KrishivError ERR_ENV_PARSE (`input: file:line`) for
+ * everything dotenvy refuses.
+ */
+export function parseDotenv(text: string, options: ParseOptions): Declaration[] {
+  const file = options.file;
+  const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  const subst = new Substitutions(options.lookup, options.mode ?? 'load');
+  const reader = new LineReader(body, file);
+  const out: Declaration[] = [];
+  for (let logical = reader.next(); logical !== undefined; logical = reader.next()) {
+    let decl: Omit<Declaration, 'line' | 'endLine'> | undefined;
+    try {
+      decl = parseLine(logical.text, subst);
+    } catch (error) {
+      if (error instanceof LineError) {
+        throw new KrishivError('ERR_ENV_PARSE', error.what, { input: `${file}:${logical.firstLine}` });
+      }
+      throw error;
+    }
+    if (decl === undefined) continue;
+    if (decl.value.includes('\0')) {
+      throw new KrishivError('ERR_ENV_PARSE', `the value of ${decl.name} contains a NUL character (the engine's env::set_var panics on it)`, {
+        input: `${file}:${logical.firstLine}`,
+      });
+    }
+    out.push({
+      name: decl.name,
+      value: decl.value,
+      raw: decl.raw,
+      quoting: decl.quoting,
+      line: logical.firstLine,
+      endLine: logical.lastLine,
+      exported: decl.exported,
+      references: decl.references,
+      unresolved: decl.unresolved,
+      strayDollar: decl.strayDollar,
+      splitReferences: decl.splitReferences,
+    });
+  }
+  return out;
+}

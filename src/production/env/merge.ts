@@ -1,0 +1,88 @@
+/**
+ * Merging env files into the environment the engine would see (contract, check-production):
+ * - files are merged in order and a later file wins over an earlier one;
+ * - inside one file the first declaration wins (dotenvy never overrides a variable that
+ *   is already set, and it sets each one as soon as it is parsed);
+ * - a file's `$VAR` looks at `--process-env` first, then the variables of the files
+ *   before it (as merged so far), then its own earlier lines;
+ * - `--process-env` wins over every file; without it an undefined `$VAR` is "" and is
+ *   recorded in `unresolved`.
+ * Every losing declaration is kept in `shadowed` (in the order it lost).
+ * Pure: text in, EnvSet out.
+ */
+import type { EnvSet, EnvVar } from '../types.js';
+import { parseDotenv, type Declaration } from './dotenv.js';
+
+export interface EnvInput {
+  /** the path as the user gave it (used in locations and errors) */
+  file: string;
+  text: string;
+}
+
+function toEnvVar(decl: Declaration, file: string): EnvVar {
+  return {
+    name: decl.name,
+    value: decl.value,
+    raw: decl.raw,
+    quoting: decl.quoting,
+    origin: { source: 'file', file, line: decl.line },
+    references: decl.references,
+    unresolved: decl.unresolved,
+    endLine: decl.endLine,
+    exported: decl.exported,
+    strayDollar: decl.strayDollar,
+    splitReferences: decl.splitReferences,
+  };
+}
+
+/** Turns a process environment into a Map, ignoring undefined entries and inherited keys. */
+function processEntries(processEnv: Record<string, string | undefined> | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!processEnv) return out;
+  for (const name of Object.keys(processEnv)) {
+    const value = processEnv[name];
+    if (typeof value === 'string') out.set(name, value);
+  }
+  return out;
+}
+
+export function mergeEnv(inputs: readonly EnvInput[], processEnv?: Record<string, string | undefined>): EnvSet {
+  const proc = processEntries(processEnv);
+  const vars = new Map<string, EnvVar>();
+  const shadowed: EnvVar[] = [];
+
+  for (const input of inputs) {
+    // parseDotenv finishes before `vars` changes, so this sees only the files before this one.
+    const lookup = (name: string): string | undefined => proc.get(name) ?? vars.get(name)?.value;
+    const decls = parseDotenv(input.text, { file: input.file, lookup });
+    const seen = new Set<string>();
+    for (const decl of decls) {
+      const v = toEnvVar(decl, input.file);
+      if (seen.has(decl.name)) {
+        shadowed.push(v);
+        continue;
+      }
+      seen.add(decl.name);
+      const previous = vars.get(decl.name);
+      if (previous) shadowed.push(previous);
+      // Map.set on an existing key keeps its first-declaration position.
+      vars.set(decl.name, v);
+    }
+  }
+
+  for (const [name, value] of proc) {
+    const previous = vars.get(name);
+    if (previous) shadowed.push(previous);
+    vars.set(name, {
+      name,
+      value,
+      raw: value,
+      quoting: 'none',
+      origin: { source: 'process-env' },
+      references: [],
+      unresolved: [],
+    });
+  }
+
+  return { files: inputs.map((i) => i.file), vars, shadowed };
+}

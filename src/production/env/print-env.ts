@@ -1,0 +1,70 @@
+/**
+ * `--print-env`: the environment the engine would see after reading and merging the files
+ * (and --process-env), like `docker compose config`. Pure rendering.
+ * - Order: `EnvSet.vars` order (first declaration across the files, then --process-env names).
+ * - Secret-kind values (`isPrintEnvSecret`) are shown as their engine fingerprint; an empty
+ *   secret stays empty (nothing to hide, and an empty secret is worth seeing).
+ * - Text form: `NAME="value"` with dotenvy's double-quote escapes (`\\`, `\"`, `\$`, `\n`),
+ *   so the output reads back through the same parser to the same values. Names that a
+ *   dotenv file cannot declare (possible only from --process-env) become a comment.
+ */
+import { engineFingerprint } from '../../util/fingerprint.js';
+import { isPrintEnvSecret } from '../registry.js';
+import type { EnvSet, EnvVar } from '../types.js';
+
+export interface PrintedVar {
+  name: string;
+  /** the value the engine sees, or its fingerprint for a secret */
+  value: string;
+  /** true when `value` is a fingerprint */
+  secret: boolean;
+  /** null for --process-env values */
+  file: string | null;
+  line: number | null;
+}
+
+export interface PrintEnvJson {
+  vars: PrintedVar[];
+}
+
+const DOTENV_NAME = /^[A-Za-z_][A-Za-z0-9_.]*$/;
+
+function shown(v: EnvVar): PrintedVar {
+  const secret = isPrintEnvSecret(v.name) && v.value !== '';
+  return {
+    name: v.name,
+    value: secret ? engineFingerprint(v.value) : v.value,
+    secret,
+    file: v.origin.file ?? null,
+    line: v.origin.line ?? null,
+  };
+}
+
+/** The JSON form: `{vars: [{name, value, secret, file, line}]}`. */
+export function printEnvJson(env: EnvSet): PrintEnvJson {
+  return { vars: [...env.vars.values()].map(shown) };
+}
+
+/** Quotes a value so dotenvy 0.15.7 reads it back unchanged. */
+export function quoteDotenvValue(value: string): string {
+  let out = '"';
+  for (const c of value) {
+    if (c === '\\' || c === '"' || c === '$') out += `\\${c}`;
+    else if (c === '\n') out += '\\n';
+    else out += c;
+  }
+  return `${out}"`;
+}
+
+/** The text form: one `NAME="value"` line per variable, ending in a newline. */
+export function printEnvText(env: EnvSet): string {
+  const lines: string[] = [];
+  for (const v of printEnvJson(env).vars) {
+    if (!DOTENV_NAME.test(v.name)) {
+      lines.push(`# ${JSON.stringify(v.name)} cannot be written as a dotenv name (from the process environment)`);
+      continue;
+    }
+    lines.push(`${v.name}=${quoteDotenvValue(v.value)}`);
+  }
+  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+}

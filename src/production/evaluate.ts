@@ -1,0 +1,45 @@
+/**
+ * The whole check run as one pure function: env set + role + --cli flags + file seam (+ key
+ * lookup, waivers, clock) → ProductionReport. Order: engine checks (surface §7.1), the
+ * product checklist, hygiene, key store, then waivers.
+ */
+import type { Waiver } from '../io/config.js';
+import { makeContext, type CheckInput } from './checks/context.js';
+import { runEngineChecks } from './checks/engine.js';
+import { runKeyChecks, type KeyLookup } from './checks/keys.js';
+import { runProductChecks } from './checks/product.js';
+import { runHygieneChecks } from './hygiene.js';
+import type { Finding, ProductionReport } from './types.js';
+import { applyWaivers } from './waivers.js';
+
+export interface EvaluateOptions extends CheckInput {
+  strict?: boolean;
+  keyLookup?: KeyLookup;
+  waivers?: readonly Waiver[];
+  configFile?: string;
+  now?: Date;
+}
+
+export function summarize(findings: readonly Finding[]): ProductionReport['summary'] {
+  const s = { fail: 0, warn: 0, pass: 0, skip: 0, waived: 0 };
+  for (const f of findings) s[f.status]++;
+  return s;
+}
+
+export function evaluate(options: EvaluateOptions): ProductionReport {
+  const ctx = makeContext(options);
+  let findings = [...runEngineChecks(ctx), ...runProductChecks(ctx), ...runHygieneChecks(ctx), ...runKeyChecks(ctx, options.keyLookup)];
+  if (options.waivers && options.waivers.length > 0) {
+    findings = applyWaivers(findings, options.waivers, options.role, options.now ?? new Date(), options.configFile);
+  }
+  const summary = summarize(findings);
+  const strict = options.strict ?? false;
+  return {
+    ok: summary.fail === 0 && (!strict || summary.warn === 0),
+    role: options.role,
+    files: [...options.envSet.files],
+    strict,
+    summary,
+    findings,
+  };
+}

@@ -1,0 +1,439 @@
+/**
+ * Hygiene checks (contract "Hygiene checks and their classes"): secrets that are
+ * placeholders, weak, reused or committed; templates never rendered; token-file modes;
+ * quoting that changes a boolean; the engine's own env validation (ENV-*); and the engine
+ * traps of the ENG-* family. Class HYGIENE; status per the contract table. Secret values are
+ * looked at here and never leave: messages name variables and entry numbers only.
+ */
+import { finding, type CheckContext } from './checks/context.js';
+import {
+  asciiLower,
+  filePathOf,
+  isFalsy,
+  parseApiKeys,
+  parseU64,
+  splitTokenList,
+  trimmed,
+  type FileState,
+} from './model.js';
+import {
+  deprecatedAliasOf,
+  envIssues,
+  flagInfo,
+  isFalsy as registryFalsy,
+  isSecretName,
+  isTruthy as registryTruthy,
+  KIND_EXCEPTIONS,
+  rustTrim,
+  suggestFlag,
+} from './registry.js';
+import type { EnvVar, Finding } from './types.js';
+
+// ---- secret values --------------------------------------------------------------------
+
+interface VarScan {
+  secret: string[];
+  krishiv: EnvVar[];
+  unresolved: EnvVar[];
+}
+const scanCache = new WeakMap<object, VarScan>();
+/**
+ * One pass over the variables, shared by every hygiene check: env files can have thousands
+ * of lines, and each extra pass over a Map costs real time in a one-shot process.
+ */
+function scan(ctx: CheckContext): VarScan {
+  let s = scanCache.get(ctx.vars);
+  if (!s) {
+    s = { secret: [], krishiv: [], unresolved: [] };
+    for (const v of ctx.vars.values()) {
+      if (v.name.startsWith('KRISHIV_')) s.krishiv.push(v);
+      if (v.unresolved.length > 0) s.unresolved.push(v);
+      if (isSecretName(v.name)) s.secret.push(v.name);
+    }
+    scanCache.set(ctx.vars, s);
+  }
+  return s;
+}
+function secretNames(ctx: CheckContext): string[] {
+  return scan(ctx).secret;
+}
+
+/** One secret value to judge: where it lives (variable, optional entry number) and the value. */
+interface SecretItem {
+  variable: string;
+  /** "entry 2" of a list, "file content" of a token file */
+  part?: string;
+  value: string;
+  /** role group for ENV-TOKEN-REUSE */
+  group?: string;
+}
+
+const GROUPS: Record<string, string> = {
+  KRISHIV_COORDINATOR_BEARER_TOKEN: 'coordinator',
+  KRISHIV_COORDINATOR_BEARER_TOKENS: 'coordinator',
+  KRISHIV_COORDINATOR_BEARER_TOKEN_FILE: 'coordinator',
+  KRISHIV_COORDINATOR_BEARER_TOKENS_FILE: 'coordinator',
+  KRISHIV_EXECUTOR_TASK_BEARER_TOKEN: 'executor-task',
+  KRISHIV_UI_TOKEN: 'UI',
+  KRISHIV_UI_TOKEN_FILE: 'UI',
+  KRISHIV_SHUFFLE_TOKEN: 'shuffle',
+  KRISHIV_SHUFFLE_TOKEN_FILE: 'shuffle',
+  KRISHIV_API_KEYS: 'API key',
+  KRISHIV_FLIGHT_API_KEY: 'API key',
+  KRISHIV_API_KEY: 'API key',
+};
+
+const TOKEN_FILE_VARS = ['KRISHIV_COORDINATOR_BEARER_TOKEN_FILE', 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE', 'KRISHIV_UI_TOKEN_FILE', 'KRISHIV_SHUFFLE_TOKEN_FILE'];
+
+function probeVar(ctx: CheckContext, name: string): { path: string; state: FileState } | undefined {
+  const path = filePathOf(name, ctx.env.get(name));
+  if (path === undefined) return undefined;
+  return { path, state: ctx.files.probe(path) };
+}
+
+/** Every secret value in the env (and in token files read here), split into the items the engine uses. */
+export function secretItems(ctx: CheckContext): SecretItem[] {
+  const items: SecretItem[] = [];
+  for (const name of secretNames(ctx)) {
+    const v = ctx.vars.get(name)!;
+    const group = GROUPS[name];
+    if (name === 'KRISHIV_API_KEYS') {
+      const parsed = parseApiKeys(v.value);
+      if (parsed.state !== 'unset') {
+        for (const e of parsed.entries) if (e.key !== '') items.push({ variable: name, part: `entry ${e.index + 1}`, value: e.key, group: 'API key' });
+      }
+      continue;
+    }
+    if (name === 'KRISHIV_COORDINATOR_BEARER_TOKENS') {
+      splitTokenList(v.value).forEach((t, i) => items.push({ variable: name, part: `entry ${i + 1}`, value: t, group: 'coordinator' }));
+      continue;
+    }
+    const t = v.value.trim();
+    if (t === '') continue;
+    const item: SecretItem = { variable: name, value: t };
+    if (group !== undefined) item.group = group;
+    items.push(item);
+  }
+  for (const name of TOKEN_FILE_VARS) {
+    const p = probeVar(ctx, name);
+    if (!p || p.state.state !== 'ok') continue;
+    const group = GROUPS[name]!;
+    const values = name === 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE' ? splitTokenList(p.state.content) : [p.state.content.trim()].filter((s) => s !== '');
+    values.forEach((value, i) => items.push({ variable: name, part: values.length > 1 ? `file line ${i + 1}` : 'file content', value, group }));
+  }
+  return items;
+}
+
+const PLACEHOLDER_WORDS = new Set([
+  'changeme', 'change-me', 'change_me', 'secret', 'password', 'passwd', 'token', 'todo', 'tbd', 'fixme', 'example',
+  'placeholder', 'replaceme', 'replace-me', 'replace_me', 'dummy', 'test', 'testing', 'default', 'admin', 'none', 'null',
+  'undefined', 'key', 'apikey', 'api-key', 'mysecret', 'my-secret', 'secret123', 'password123',
+  // values from the product docs and the engine's own dev manifests
+  'key1', 'key2', 'key3', 'krishiv-dev-token', 'krishiv-prod', 'super-secret-token-value', 'coord-secret',
+]);
+const PLACEHOLDER_PARTS = ['changeme', 'change-me', 'change_me', 'replace-me', 'replace_me', 'replaceme', 'placeholder', 'example', 'todo', 'fixme', 'your-', 'your_', 'insert-', 'dummy'];
+
+/** Why a secret value looks like a placeholder, or undefined. */
+export function placeholderReason(value: string): string | undefined {
+  const v = value.trim();
+  const lower = asciiLower(v);
+  if (/^<.*>$/.test(v) || /^\{\{.*\}\}$/.test(v)) return 'a <…> / {{…}} template marker';
+  if (v.includes('...') || v.includes('…')) return 'an ellipsis (…)';
+  if (/^x{3,}$/i.test(v) || /^(.)\1+$/.test(v)) return 'one repeated character';
+  if (PLACEHOLDER_WORDS.has(lower)) return `the placeholder word "${lower.length <= 12 ? lower : 'from the docs'}"`;
+  const part = PLACEHOLDER_PARTS.find((p) => lower.includes(p));
+  if (part !== undefined) return `it contains "${part}"`;
+  return undefined;
+}
+
+/**
+ * Estimated entropy in bits: the smaller of length × log2(alphabet of the character classes
+ * used) and length × the empirical Shannon entropy per character. The second term catches
+ * repetition (`abababab…`); the first caps short strings drawn from a small alphabet.
+ */
+export function estimateEntropyBits(value: string): number {
+  const chars = [...value];
+  const n = chars.length;
+  if (n === 0) return 0;
+  let alphabet = 0;
+  if (/^[0-9a-f]+$/.test(value) || /^[0-9A-F]+$/.test(value)) alphabet = 16;
+  else {
+    if (/[a-z]/.test(value)) alphabet += 26;
+    if (/[A-Z]/.test(value)) alphabet += 26;
+    if (/[0-9]/.test(value)) alphabet += 10;
+    if (/[^A-Za-z0-9]/.test(value)) alphabet += 33;
+  }
+  const counts = new Map<string, number>();
+  for (const c of chars) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let shannon = 0;
+  for (const k of counts.values()) {
+    const p = k / n;
+    shannon -= p * Math.log2(p);
+  }
+  return Math.min(n * Math.log2(Math.max(alphabet, 2)), n * shannon);
+}
+
+function label(item: SecretItem): string {
+  return item.part ? `${item.variable} (${item.part})` : item.variable;
+}
+
+function secretChecks(ctx: CheckContext): Finding[] {
+  const out: Finding[] = [];
+  const items = secretItems(ctx);
+  const placeholders: Finding[] = [];
+  const weak: Finding[] = [];
+  for (const item of items) {
+    const reason = placeholderReason(item.value);
+    if (reason !== undefined) {
+      placeholders.push(finding(ctx, 'HYG-PLACEHOLDER-SECRET', 'fail', `${label(item)} is a placeholder: ${reason}`, [item.variable]));
+      continue;
+    }
+    const len = [...item.value].length;
+    const bits = Math.round(estimateEntropyBits(item.value));
+    if (len < 16 || bits < 64) {
+      weak.push(finding(ctx, 'HYG-WEAK-SECRET', 'fail', `${label(item)} is weak: ${len} characters, about ${bits} bits of estimated entropy (need ≥ 16 characters and ≥ 64 bits)`, [item.variable]));
+    } else if (len < 32) {
+      weak.push(finding(ctx, 'HYG-WEAK-SECRET', 'warn', `${label(item)} is short: ${len} characters (about ${bits} bits); 32 or more is recommended`, [item.variable]));
+    }
+  }
+  out.push(...(placeholders.length ? placeholders : [finding(ctx, 'HYG-PLACEHOLDER-SECRET', 'pass', items.length ? `${items.length} secret value(s) checked: none is a placeholder` : 'no secret values set', [])]));
+  out.push(...(weak.length ? weak : [finding(ctx, 'HYG-WEAK-SECRET', 'pass', items.length ? `${items.length} secret value(s) checked: all ≥ 32 characters and ≥ 64 bits` : 'no secret values set', [])]));
+
+  // ENV-TOKEN-REUSE: the same value in two role groups.
+  const byValue = new Map<string, SecretItem[]>();
+  for (const item of items) {
+    if (item.group === undefined) continue;
+    const list = byValue.get(item.value) ?? [];
+    list.push(item);
+    byValue.set(item.value, list);
+  }
+  const reuse: Finding[] = [];
+  for (const list of byValue.values()) {
+    const groups = [...new Set(list.map((i) => i.group!))];
+    if (groups.length < 2) continue;
+    const vars = [...new Set(list.map((i) => i.variable))];
+    reuse.push(finding(ctx, 'ENV-TOKEN-REUSE', 'warn', `one secret value is used for ${groups.join(' and ')} (${list.map(label).join(', ')})`, vars));
+  }
+  out.push(...(reuse.length ? reuse : [finding(ctx, 'ENV-TOKEN-REUSE', 'pass', 'no secret value is shared between roles', [])]));
+
+  // ENV-SECRET-IN-MANIFEST: a literal secret written in an env file.
+  const literal: Finding[] = [];
+  for (const name of secretNames(ctx)) {
+    const v = ctx.vars.get(name)!;
+    if (v.origin.source !== 'file' || v.value.trim() === '') continue;
+    const fromRefs = v.references.length > 0 && v.references.every((r) => ctx.vars.get(r)?.origin.source === 'process-env');
+    if (fromRefs) continue;
+    literal.push(finding(ctx, 'ENV-SECRET-IN-MANIFEST', 'warn', `${name} is written literally in ${v.origin.file}: anyone who can read the file (or the repository) has it`, [name]));
+  }
+  out.push(...(literal.length ? literal : [finding(ctx, 'ENV-SECRET-IN-MANIFEST', 'pass', 'no secret is written literally in an env file', [])]));
+  return out;
+}
+
+// ---- templates, quoting, files --------------------------------------------------------
+
+function unexpanded(ctx: CheckContext): Finding[] {
+  const out: Finding[] = [];
+  // Only the winning declarations: what the engine sees.
+  for (const v of scan(ctx).unresolved) {
+    out.push(finding(ctx, 'HYG-UNEXPANDED-VAR', 'fail', `${v.name} refers to ${v.unresolved.map((r) => `$${r}`).join(', ')}, defined nowhere${ctx.processEnv ? '' : ' (without --process-env the files are the whole environment)'}: the engine substitutes an empty string`, [v.name]));
+  }
+  return out.length ? out : [finding(ctx, 'HYG-UNEXPANDED-VAR', 'pass', 'every $VAR reference is defined', [])];
+}
+
+function quotedBooleans(ctx: CheckContext): Finding[] {
+  const out: Finding[] = [];
+  for (const v of scan(ctx).krishiv) {
+    const name = v.name;
+    if (v.quoting === 'none' || v.origin.source !== 'file') continue;
+    const kind = flagInfo(name)?.kind;
+    if (kind !== 'bool' && name !== 'KRISHIV_MCP_ALLOW_WRITE_SQL') continue;
+    out.push(finding(ctx, 'HYG-QUOTED-BOOLEAN', 'warn', `${name} is ${v.quoting}-quoted: dotenv and Compose strip the quotes, \`docker run --env-file\` keeps them and the engine then reads ${name === 'KRISHIV_UI' ? 'a value that is not "off"' : 'false'}`, [name]));
+  }
+  return out.length ? out : [finding(ctx, 'HYG-QUOTED-BOOLEAN', 'pass', 'no boolean flag is quoted', [])];
+}
+
+const SECRET_FILE_VARS = [...TOKEN_FILE_VARS, 'KRISHIV_TLS_KEY'];
+
+function fileModes(ctx: CheckContext): Finding[] {
+  const out: Finding[] = [];
+  let any = false;
+  for (const name of SECRET_FILE_VARS) {
+    const p = probeVar(ctx, name);
+    if (!p) continue;
+    any = true;
+    const s = p.state;
+    if (s.state === 'unchecked' || s.state === 'missing') {
+      out.push(finding(ctx, 'HYG-TOKEN-FILE-MODE', 'skip', `not checked here: the file of ${name} does not exist on this machine`, [name]));
+      continue;
+    }
+    const mode = s.state === 'ok' ? s.mode : s.mode;
+    if (mode === undefined) continue;
+    const m = `0${(mode & 0o777).toString(8).padStart(3, '0')}`;
+    if (mode & 0o004) out.push(finding(ctx, 'HYG-TOKEN-FILE-MODE', 'fail', `the file of ${name} is world-readable (mode ${m})`, [name]));
+    else if (mode & 0o040) out.push(finding(ctx, 'HYG-TOKEN-FILE-MODE', 'warn', `the file of ${name} is group-readable (mode ${m})`, [name]));
+    else out.push(finding(ctx, 'HYG-TOKEN-FILE-MODE', 'pass', `the file of ${name} is private (mode ${m})`, [name]));
+  }
+  return any ? out : [finding(ctx, 'HYG-TOKEN-FILE-MODE', 'pass', 'no token or key file is configured', [])];
+}
+
+// ---- engine env validation (ENV-UNKNOWN-FLAG, ENV-DEPRECATED-ALIAS, ENV-INVALID-VALUE) --
+
+/** Names whose value problems other checks report with the code's own rule. */
+const REPORTED_ELSEWHERE = new Set(['KRISHIV_UI', 'KRISHIV_DURABILITY_PROFILE']);
+const DEAD_FLAGS: Record<string, string> = {
+  KRISHIV_OIDC_JWKS_REFRESH_SECS: 'the JWKS is fetched once at start; IdP key rotation needs a coordinator restart',
+  KRISHIV_OIDC_ISSUER: 'the engine never checks the issuer',
+  KRISHIV_OTLP_ENDPOINT: 'the engine exports traces only to OTEL_EXPORTER_OTLP_ENDPOINT',
+  KRISHIV_SERVICE_NAME: 'the engine never reads it',
+};
+
+/**
+ * True when the engine's start-up validation certainly has nothing to say about this variable
+ * (a known, non-deprecated name whose value its validator accepts), decided with the
+ * registry's own predicates. Only a shortcut: `envIssues` formats a Rust `{:?}` hint for every
+ * value it validates, which costs milliseconds in a one-shot process; undecided cases go to it.
+ */
+export function registryAccepts(name: string, value: string): boolean {
+  const info = flagInfo(name);
+  if (!info || deprecatedAliasOf(name) !== undefined) return false;
+  switch (info.kind) {
+    case 'text':
+    case 'path':
+    case 'url':
+    case 'list':
+    case 'secret':
+      return true; // validate_value never inspects these kinds
+    case 'bool':
+      return registryTruthy(value) || registryFalsy(value);
+    case 'uint': {
+      const t = rustTrim(value);
+      return t === '' || /^[0-9]{1,19}$/.test(t);
+    }
+    default:
+      return false;
+  }
+}
+
+function envValidation(ctx: CheckContext): Finding[] {
+  const unknown: Finding[] = [];
+  const deprecated: Finding[] = [];
+  const invalid: Finding[] = [];
+  for (const v of scan(ctx).krishiv) {
+    const name = v.name;
+    if (registryAccepts(name, v.value)) continue;
+    for (const issue of envIssues(name, v.value)) {
+      if (issue.kind === 'unknown') {
+        if (Object.hasOwn(DEAD_FLAGS, name)) continue; // ENG-DEAD-FLAG explains these
+        const s = suggestFlag(name);
+        unknown.push(finding(ctx, 'ENV-UNKNOWN-FLAG', 'warn', `${name} is not a Krishiv flag${s ? `; did you mean ${s}?` : ''} (the engine ignores it)`, [name], {
+          engineMessage: issue.message,
+          ...(s ? { remediation: `Rename it to ${s}.` } : {}),
+        }));
+      } else if (issue.kind === 'deprecated') {
+        deprecated.push(finding(ctx, 'ENV-DEPRECATED-ALIAS', 'warn', `${name} is a deprecated alias of ${issue.canonical}${ctx.vars.has(issue.canonical ?? '') ? ' (the canonical name is also set and wins when non-blank)' : ''}`, [name], { engineMessage: issue.message }));
+      } else if (issue.kind === 'invalid' && !REPORTED_ELSEWHERE.has(name) && !Object.hasOwn(KIND_EXCEPTIONS, name)) {
+        invalid.push(finding(ctx, 'ENV-INVALID-VALUE', 'warn', issue.message, [name], { engineMessage: issue.message }));
+      }
+    }
+    // Where the registry's kind is wrong, the code's real rule decides (contract).
+    if (Object.hasOwn(KIND_EXCEPTIONS, name) && !REPORTED_ELSEWHERE.has(name)) {
+      const problem = KIND_EXCEPTIONS[name]!.check(v.value);
+      if (problem !== undefined) invalid.push(finding(ctx, 'ENV-INVALID-VALUE', 'warn', problem, [name]));
+    }
+  }
+  return [
+    ...(unknown.length ? unknown : [finding(ctx, 'ENV-UNKNOWN-FLAG', 'pass', 'every KRISHIV_* name is in the engine registry', [])]),
+    ...(deprecated.length ? deprecated : [finding(ctx, 'ENV-DEPRECATED-ALIAS', 'pass', 'no deprecated alias is set', [])]),
+    ...(invalid.length ? invalid : [finding(ctx, 'ENV-INVALID-VALUE', 'pass', 'every value parses as its kind', [])]),
+  ];
+}
+
+// ---- ENG-* ------------------------------------------------------------------------------
+
+function apiKeyEntries(ctx: CheckContext): Finding[] {
+  const K = 'KRISHIV_API_KEYS';
+  const parsed = parseApiKeys(ctx.env.get(K));
+  if (parsed.state === 'unset') return [finding(ctx, 'ENG-API-KEY-ENTRY', 'pass', `${K} is unset`, [K])];
+  const out: Finding[] = [];
+  const seen = new Map<string, number>();
+  for (const e of parsed.entries) {
+    const n = e.index + 1;
+    if (e.key === '') out.push(finding(ctx, 'ENG-API-KEY-ENTRY', 'fail', `${K} entry ${n} has an empty key: it can never match (an empty bearer counts as missing)`, [K]));
+    else if (e.subject.startsWith('=')) out.push(finding(ctx, 'ENG-API-KEY-ENTRY', 'fail', `${K} entry ${n}: the key contains "=" (base64 padding?): the engine splits at the first "=", so the key it stores is cut short and the subject starts with "="`, [K]));
+    else if (e.subject === '') out.push(finding(ctx, 'ENG-API-KEY-ENTRY', 'fail', `${K} entry ${n} has an empty subject (like the product docs' "key3="; a key ending in "=" padding reads the same way): the Flight principal is ""`, [K]));
+    const prev = seen.get(e.key);
+    if (prev !== undefined && e.key !== '') out.push(finding(ctx, 'ENG-API-KEY-ENTRY', 'fail', `${K} entries ${prev} and ${n} have the same key: the last one wins silently`, [K]));
+    seen.set(e.key, n);
+  }
+  return out.length ? out : [finding(ctx, 'ENG-API-KEY-ENTRY', 'pass', `${K}: every entry has a key and a subject, no duplicates`, [K])];
+}
+
+function engTraps(ctx: CheckContext): Finding[] {
+  const out: Finding[] = [];
+  const coord = ctx.hasCoordinator;
+  // ENG-CA-CERT-SERVER
+  if (coord) {
+    const ca = ctx.env.get('KRISHIV_CA_CERT');
+    if (ca === undefined || ca === '') out.push(finding(ctx, 'ENG-CA-CERT-SERVER', 'pass', 'KRISHIV_CA_CERT is not set on the coordinator', ['KRISHIV_CA_CERT']));
+    else {
+      const tls = ctx.env.has('KRISHIV_TLS_CERT') && ctx.env.has('KRISHIV_TLS_KEY');
+      if (tls) {
+        out.push(finding(ctx, 'ENG-CA-CERT-SERVER', 'fail', 'KRISHIV_CA_CERT with server TLS on the coordinator: client certificates become mandatory, and executors present none, so they fail at the TLS handshake', ['KRISHIV_CA_CERT', 'KRISHIV_TLS_CERT', 'KRISHIV_TLS_KEY']));
+      } else if (ctx.role === 'cluster') {
+        out.push(finding(ctx, 'ENG-CA-CERT-SERVER', 'fail', 'KRISHIV_CA_CERT in a cluster env without server TLS: executors of this env switch to TLS toward a coordinator that serves plaintext (and with TLS on, the coordinator would demand client certificates they do not have)', ['KRISHIV_CA_CERT', 'KRISHIV_TLS_CERT']));
+      } else {
+        out.push(finding(ctx, 'ENG-CA-CERT-SERVER', 'pass', 'KRISHIV_CA_CERT is ignored by a coordinator without server TLS (it would make client certificates mandatory once TLS is on)', ['KRISHIV_CA_CERT']));
+      }
+    }
+  }
+  // ENG-TOKEN-FILE-MULTILINE
+  if (coord || ctx.role === 'operator') {
+    const F = 'KRISHIV_COORDINATOR_BEARER_TOKEN_FILE';
+    const p = probeVar(ctx, F);
+    if (!p) out.push(finding(ctx, 'ENG-TOKEN-FILE-MULTILINE', 'pass', `${F} is not set`, [F]));
+    else if (p.state.state === 'ok') {
+      const lines = p.state.content.trim().split('\n').length;
+      out.push(lines > 1
+        ? finding(ctx, 'ENG-TOKEN-FILE-MULTILINE', 'fail', `the file of ${F} holds ${lines} lines: the engine reads them as one token containing newlines, which never matches`, [F])
+        : finding(ctx, 'ENG-TOKEN-FILE-MULTILINE', 'pass', `the file of ${F} holds one line`, [F]));
+    } else out.push(finding(ctx, 'ENG-TOKEN-FILE-MULTILINE', 'skip', `not checked here: the file of ${F} ${p.state.state === 'unchecked' ? 'does not exist on this machine' : 'cannot be read'}`, [F]));
+  }
+  // ENG-SHUFFLE-RELOAD-ZERO
+  if (ctx.role === 'shuffle-svc') {
+    const R = 'KRISHIV_SHUFFLE_TOKEN_RELOAD_SECS';
+    const raw = ctx.env.get(R);
+    const zero = raw !== undefined && parseU64(raw) === 0n;
+    const fileSet = (ctx.env.get('KRISHIV_SHUFFLE_TOKEN_FILE') ?? '') !== '';
+    if (!zero) out.push(finding(ctx, 'ENG-SHUFFLE-RELOAD-ZERO', 'pass', raw === undefined ? `${R} unset (the code default is 60, not the documented 30)` : `${R} is not 0`, [R]));
+    else out.push(finding(ctx, 'ENG-SHUFFLE-RELOAD-ZERO', fileSet ? 'fail' : 'warn', fileSet ? `${R}=0 with KRISHIV_SHUFFLE_TOKEN_FILE set: the token reload task panics (zero tokio interval), so the file is never re-read` : `${R}=0: the reload task would panic as soon as KRISHIV_SHUFFLE_TOKEN_FILE is set`, [R, 'KRISHIV_SHUFFLE_TOKEN_FILE']));
+  }
+  // ENG-UI-OFF-SPELLING
+  if (coord) {
+    const ui = ctx.env.get('KRISHIV_UI');
+    if (ui !== undefined && asciiLower(ui) !== 'off' && isFalsy(ui)) {
+      out.push(finding(ctx, 'ENG-UI-OFF-SPELLING', 'warn', `KRISHIV_UI=${JSON.stringify(ui)} does not disable the UI: only the exact value "off" (any case, no spaces) does`, ['KRISHIV_UI']));
+    } else out.push(finding(ctx, 'ENG-UI-OFF-SPELLING', 'pass', ui === undefined ? 'KRISHIV_UI unset (UI on)' : `KRISHIV_UI means ${asciiLower(ui) === 'off' ? 'off' : 'on'}`, ['KRISHIV_UI']));
+  }
+  // ENG-DEAD-FLAG
+  const dead = Object.keys(DEAD_FLAGS).filter((n) => ctx.vars.has(n));
+  if (dead.length === 0) out.push(finding(ctx, 'ENG-DEAD-FLAG', 'pass', 'no dead documented flag is set', []));
+  for (const n of dead) out.push(finding(ctx, 'ENG-DEAD-FLAG', 'warn', `${n} is documented but never read: ${DEAD_FLAGS[n]}`, [n], { engineMessage: `unrecognized environment flag ${n} (not in the KRISHIV_* registry; typo?)` }));
+  // ENG-MCP-HTTP
+  const mcp = trimmed(ctx.env.get('KRISHIV_MCP_TRANSPORT'));
+  if (mcp !== undefined && /http|sse/.test(asciiLower(mcp))) {
+    out.push(finding(ctx, 'ENG-MCP-HTTP', 'warn', `KRISHIV_MCP_TRANSPORT=${mcp}: the MCP HTTP transport has no authentication${ctx.env.get('KRISHIV_MCP_ALLOW_WRITE_SQL') !== undefined && /^(1|true|yes|on)$/i.test(ctx.env.get('KRISHIV_MCP_ALLOW_WRITE_SQL')!.trim()) ? ', and KRISHIV_MCP_ALLOW_WRITE_SQL lets it write' : ''}`, ['KRISHIV_MCP_TRANSPORT', 'KRISHIV_MCP_ADDR']));
+  } else out.push(finding(ctx, 'ENG-MCP-HTTP', 'pass', 'MCP does not use the HTTP transport', ['KRISHIV_MCP_TRANSPORT']));
+  // ENG-DOTENV-IN-CWD
+  if (ctx.processEnv) {
+    if (ctx.dotenvInCwd !== undefined) {
+      const f = finding(ctx, 'ENG-DOTENV-IN-CWD', 'warn', `${ctx.dotenvInCwd} would also be loaded by the krishiv binary started here (it fills in every variable the environment does not set)`, []);
+      f.location = { file: ctx.dotenvInCwd };
+      out.push(f);
+    } else out.push(finding(ctx, 'ENG-DOTENV-IN-CWD', 'pass', 'no .env in the working directory or its parents', []));
+  }
+  return out;
+}
+
+export function runHygieneChecks(ctx: CheckContext): Finding[] {
+  return [...secretChecks(ctx), ...unexpanded(ctx), ...fileModes(ctx), ...quotedBooleans(ctx), ...envValidation(ctx), ...apiKeyEntries(ctx), ...engTraps(ctx)];
+}

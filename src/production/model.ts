@@ -1,0 +1,620 @@
+/**
+ * The engine model: Krishiv's production/auth rules as pure functions over an env map
+ * (surface §2–§4, §8.1). No I/O: token-file contents come in through a `FileProbe` so the
+ * checks stay pure and the command decides what may be read on this machine.
+ *
+ * Every function mirrors one engine reader, including its quirks (which values are trimmed,
+ * which count an empty string as "set"); the comments cite the surface section.
+ */
+
+/** Name → value as the engine process would see it (after merging files and --process-env). A Map works. */
+export interface EnvMap {
+  get(name: string): string | undefined;
+  has(name: string): boolean;
+}
+
+export type Profile = 'dev-local' | 'single-node-durable' | 'distributed-durable';
+export const DL: Profile = 'dev-local';
+export const SN: Profile = 'single-node-durable';
+export const DD: Profile = 'distributed-durable';
+
+/** The process flags from `--cli` that change the verdict (surface §3.2, §3.4). */
+export interface CliFlags {
+  durabilityProfile?: string;
+  insecure?: boolean;
+  flightAddr?: string;
+  shuffleDir?: string;
+  shuffleUri?: string;
+  stateDir?: string;
+  checkpointUri?: string;
+  metadataBackend?: string;
+  metadataPath?: string;
+  leaderBackend?: string;
+  etcdEndpoints?: string;
+  leaderLeaseSecs?: string;
+  taskGrpcAddr?: string;
+  barrierGrpcAddr?: string;
+  executorGrpcAddr?: string;
+  coordinatorId?: string;
+}
+
+// ---------------------------------------------------------------------------------------
+// §2.1 truthy / falsy
+
+/** `is_truthy`: trim, ASCII-lowercase, ∈ {1,true,yes,on}. Unset is false. */
+export function isTruthy(raw: string | undefined): boolean {
+  if (raw === undefined) return false;
+  const v = asciiLower(raw.trim());
+  return v === '1' || v === 'true' || v === 'yes' || v === 'on';
+}
+
+/** The falsy set, used by the engine only for validation warnings: {"",0,false,no,off}. */
+export function isFalsy(raw: string): boolean {
+  const v = asciiLower(raw.trim());
+  return v === '' || v === '0' || v === 'false' || v === 'no' || v === 'off';
+}
+
+/** Rust's `trim()` trims Unicode White_Space; JS `trim()` is close enough (adds \uFEFF). */
+export function asciiLower(s: string): string {
+  return s.replace(/[A-Z]/g, (c) => c.toLowerCase());
+}
+
+export function isBlank(raw: string | undefined): boolean {
+  return raw === undefined || raw.trim() === '';
+}
+
+/** Trimmed value, or undefined when unset or blank. */
+export function trimmed(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  const t = raw.trim();
+  return t === '' ? undefined : t;
+}
+
+// ---------------------------------------------------------------------------------------
+// §2.2 durability profile
+
+export type ProfileParse = { ok: true; profile: Profile } | { ok: false; value: string; error: string };
+
+/** `DurabilityProfile::from_str` (durability.rs:78-91). */
+export function parseProfile(raw: string): ProfileParse {
+  const v = asciiLower(raw.trim());
+  switch (v) {
+    case 'dev-local':
+    case 'dev':
+    case 'local':
+      return { ok: true, profile: DL };
+    case 'single-node-durable':
+    case 'single-node':
+    case 'single':
+      return { ok: true, profile: SN };
+    case 'distributed-durable':
+    case 'distributed':
+      return { ok: true, profile: DD };
+    default:
+      return { ok: false, value: v, error: `unknown durability profile '${v}'` };
+  }
+}
+
+export interface ProfileReading {
+  profile: Profile;
+  /** where the profile came from */
+  source: 'cli' | 'env' | 'default';
+  /** the reader refuses to start (coordinator with an invalid value; executor with an invalid CLI value) */
+  refusal?: string;
+  /** the reader logs a warning and falls back (common resolver) */
+  warning?: string;
+  /** the reader silently fell back to dev-local (executor with an invalid env value) */
+  silentFallback?: boolean;
+}
+
+/** P_env: `resolve_durability_profile()` — unset → DL; invalid → WARN and DL (production.rs:23-48). */
+export function resolveEnvProfile(env: EnvMap): ProfileReading {
+  const raw = env.get('KRISHIV_DURABILITY_PROFILE');
+  if (raw === undefined) return { profile: DL, source: 'default' };
+  const p = parseProfile(raw);
+  if (p.ok) return { profile: p.profile, source: 'env' };
+  return { profile: DL, source: 'env', warning: 'invalid durability profile; falling back to DevLocal' };
+}
+
+/** P_cfg of the coordinator daemon: `--durability-profile`, else env; both parsed strictly (coordinator_daemon.rs:1132-1136,1178-1181). */
+export function coordinatorProfile(env: EnvMap, cli: CliFlags): ProfileReading {
+  if (cli.durabilityProfile !== undefined) {
+    const p = parseProfile(cli.durabilityProfile);
+    if (p.ok) return { profile: p.profile, source: 'cli' };
+    return { profile: DL, source: 'cli', refusal: p.error };
+  }
+  const raw = env.get('KRISHIV_DURABILITY_PROFILE');
+  if (raw === undefined) return { profile: DL, source: 'default' };
+  const p = parseProfile(raw);
+  if (p.ok) return { profile: p.profile, source: 'env' };
+  return { profile: DL, source: 'env', refusal: p.error };
+}
+
+/** P_exec: `--durability-profile` strict, env lenient and silent (krishiv-executor/src/cli.rs:1222-1225,1320-1331). */
+export function executorProfile(env: EnvMap, cli: CliFlags): ProfileReading {
+  if (cli.durabilityProfile !== undefined) {
+    const p = parseProfile(cli.durabilityProfile);
+    if (p.ok) return { profile: p.profile, source: 'cli' };
+    return {
+      profile: DL,
+      source: 'cli',
+      refusal: `unknown --durability-profile '${cli.durabilityProfile}'; supported: dev-local, single-node-durable, distributed-durable`,
+    };
+  }
+  const raw = env.get('KRISHIV_DURABILITY_PROFILE');
+  if (raw === undefined) return { profile: DL, source: 'default' };
+  const p = parseProfile(raw);
+  if (p.ok) return { profile: p.profile, source: 'env' };
+  return { profile: DL, source: 'env', silentFallback: true };
+}
+
+// ---------------------------------------------------------------------------------------
+// §3.1 predicates (production.rs). `prod` = truthy(KRISHIV_PRODUCTION).
+
+export function isDurable(p: Profile): boolean {
+  return p !== DL;
+}
+/** FC: prod, or a durable profile. */
+export function isFailClosed(p: Profile, prod: boolean): boolean {
+  return prod || p !== DL;
+}
+export const requiresHttpAuth = (p: Profile, prod: boolean): boolean => p !== DL || prod;
+export const requiresAuthenticatedFlight = requiresHttpAuth;
+export const requiresAuthenticatedUi = requiresHttpAuth;
+export const requiresAuthenticatedShuffle = requiresHttpAuth;
+export const requiresFailClosedMetadata = (p: Profile, prod: boolean): boolean => p !== DL || prod;
+/** Ignores prod (production.rs:75-80). */
+export const requiresDurableWindowState = (p: Profile): boolean => p === SN || p === DD;
+export const requiresFileBackedState = (p: Profile, prod: boolean): boolean => requiresDurableWindowState(p) || prod;
+export const forbidsSimulationConnectors = (p: Profile, prod: boolean): boolean => p === SN || p === DD || prod;
+export const requiresManualKafkaCommit = (p: Profile, prod: boolean): boolean => requiresDurableWindowState(p) || prod;
+export const forbidsNativeScalarUdfs = (p: Profile, prod: boolean, allowFullPrivilege: boolean): boolean =>
+  !allowFullPrivilege && (requiresDurableWindowState(p) || prod);
+export const allowsMemoryCheckpointUri = (p: Profile, prod: boolean): boolean => p === DL && !prod;
+export const allowsUnboundedShuffleStore = (p: Profile, prod: boolean): boolean => p === DL && !prod;
+export const allowsAlphaApi = (p: Profile, prod: boolean): boolean => p === DL && !prod;
+export const allowLegacyTaskFragments = (p: Profile, prod: boolean, allowLegacy: boolean): boolean =>
+  allowLegacy || (p === DL && !prod);
+export const allowsRemoteSqlCommentFallback = allowLegacyTaskFragments;
+/** `anonymous_allowed_for` (auth.rs:423-470). */
+export const anonymousAllowedFor = (p: Profile, prod: boolean): boolean => !prod && p === DL;
+
+/** Every predicate of §3.1 evaluated for one (profile, env) pair: handy for reports and tests. */
+export function evaluatePredicates(p: Profile, env: EnvMap): Record<string, boolean> {
+  const prod = isTruthy(env.get('KRISHIV_PRODUCTION'));
+  return {
+    requires_http_auth: requiresHttpAuth(p, prod),
+    profile_requires_authenticated_flight: requiresAuthenticatedFlight(p, prod),
+    profile_requires_authenticated_ui: requiresAuthenticatedUi(p, prod),
+    profile_requires_authenticated_shuffle: requiresAuthenticatedShuffle(p, prod),
+    profile_requires_fail_closed_metadata: requiresFailClosedMetadata(p, prod),
+    profile_requires_durable_window_state: requiresDurableWindowState(p),
+    requires_file_backed_state: requiresFileBackedState(p, prod),
+    forbids_simulation_connectors: forbidsSimulationConnectors(p, prod),
+    requires_manual_kafka_commit: requiresManualKafkaCommit(p, prod),
+    profile_forbids_native_scalar_udfs: forbidsNativeScalarUdfs(p, prod, isTruthy(env.get('KRISHIV_ALLOW_FULL_PRIVILEGE_UDFS'))),
+    allows_memory_checkpoint_uri: allowsMemoryCheckpointUri(p, prod),
+    allows_unbounded_shuffle_store: allowsUnboundedShuffleStore(p, prod),
+    allows_alpha_api: allowsAlphaApi(p, prod),
+    allow_legacy_task_fragments: allowLegacyTaskFragments(p, prod, isTruthy(env.get('KRISHIV_ALLOW_LEGACY_FRAGMENTS'))),
+    allows_remote_sql_comment_fallback: allowsRemoteSqlCommentFallback(p, prod, isTruthy(env.get('KRISHIV_ALLOW_LEGACY_FRAGMENTS'))),
+    allow_anonymous_http_override: isTruthy(env.get('KRISHIV_ALLOW_ANONYMOUS_HTTP')),
+    anonymous_allowed_for: anonymousAllowedFor(p, prod),
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// File seam
+
+/**
+ * What the checks know about a file named by a `…_FILE` variable:
+ * - `unchecked`: the path does not exist on this machine (and --require-files is off): not checked here;
+ * - `missing`: NotFound as the engine would see it (only with --require-files);
+ * - `unreadable`: exists but cannot be read (`error` says why, never the content);
+ * - `ok`: read; `content` is the raw bytes as text (a secret: never print it).
+ */
+export type FileState =
+  | { state: 'unchecked' }
+  | { state: 'missing' }
+  | { state: 'unreadable'; error: string; mode?: number }
+  | { state: 'ok'; content: string; mode: number };
+
+export interface FileProbe {
+  probe(path: string): FileState;
+}
+
+/** A probe over a fixed table (tests, and the command after it pre-read the files). */
+export function tableProbe(table: Record<string, FileState> | Map<string, FileState>, fallback: FileState = { state: 'unchecked' }): FileProbe {
+  const map = table instanceof Map ? table : new Map(Object.entries(table));
+  return { probe: (p) => map.get(p) ?? fallback };
+}
+
+/** Every env var whose value is a path the checks may want to read. */
+export const FILE_VARIABLES = [
+  'KRISHIV_COORDINATOR_BEARER_TOKEN_FILE',
+  'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE',
+  'KRISHIV_UI_TOKEN_FILE',
+  'KRISHIV_SHUFFLE_TOKEN_FILE',
+  'KRISHIV_TLS_CERT',
+  'KRISHIV_TLS_KEY',
+  'KRISHIV_CA_CERT',
+] as const;
+
+/** The path the engine would open for a file variable (coordinator token paths are trimmed; the others raw). */
+export function filePathOf(name: string, raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  if (name === 'KRISHIV_COORDINATOR_BEARER_TOKEN_FILE' || name === 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE') return trimmed(raw);
+  if (name === 'KRISHIV_SHUFFLE_TOKEN_FILE') return raw === '' ? undefined : raw;
+  return raw === '' ? undefined : raw;
+}
+
+// ---------------------------------------------------------------------------------------
+// §4.1–4.3 static coordinator tokens
+
+/** Split on `,` and `\n`, trim each, drop empties (auth.rs:200-234). */
+export function splitTokenList(raw: string): string[] {
+  return raw
+    .split(/[,\n]/)
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
+}
+
+export interface StaticTokens {
+  /** any of the four variables is non-blank (auth.rs:271-274) */
+  configured: boolean;
+  /** resolved, de-duplicated tokens (secrets); may under-count when `assumed` lists unchecked files */
+  tokens: string[];
+  /** a read error makes the whole read fail: the engine ignores every source then */
+  error?: { variable: string; message: string };
+  /** file variables whose files were not checked here; they are assumed to hold tokens on the target */
+  assumed: string[];
+  /** the variables that are non-blank */
+  sources: string[];
+}
+
+/** The server token set of §4.1, with §4.2's file rules. */
+export function resolveStaticTokens(env: EnvMap, files: FileProbe): StaticTokens {
+  const sources: string[] = [];
+  const assumed: string[] = [];
+  const collected: string[] = [];
+  let error: StaticTokens['error'];
+  const token = trimmed(env.get('KRISHIV_COORDINATOR_BEARER_TOKEN'));
+  if (token !== undefined) {
+    sources.push('KRISHIV_COORDINATOR_BEARER_TOKEN');
+    collected.push(token);
+  }
+  const tokenFile = trimmed(env.get('KRISHIV_COORDINATOR_BEARER_TOKEN_FILE'));
+  if (tokenFile !== undefined) {
+    sources.push('KRISHIV_COORDINATOR_BEARER_TOKEN_FILE');
+    const f = files.probe(tokenFile);
+    if (f.state === 'ok') {
+      const t = f.content.trim();
+      if (t !== '') collected.push(t);
+    } else if (f.state === 'unchecked') assumed.push('KRISHIV_COORDINATOR_BEARER_TOKEN_FILE');
+    else {
+      error ??= {
+        variable: 'KRISHIV_COORDINATOR_BEARER_TOKEN_FILE',
+        message: f.state === 'missing' ? 'No such file or directory (os error 2)' : f.error,
+      };
+    }
+  }
+  const list = trimmed(env.get('KRISHIV_COORDINATOR_BEARER_TOKENS'));
+  if (list !== undefined) {
+    sources.push('KRISHIV_COORDINATOR_BEARER_TOKENS');
+    collected.push(...splitTokenList(list));
+  }
+  const listFile = trimmed(env.get('KRISHIV_COORDINATOR_BEARER_TOKENS_FILE'));
+  if (listFile !== undefined) {
+    sources.push('KRISHIV_COORDINATOR_BEARER_TOKENS_FILE');
+    const f = files.probe(listFile);
+    if (f.state === 'ok') collected.push(...splitTokenList(f.content));
+    else if (f.state === 'unchecked') assumed.push('KRISHIV_COORDINATOR_BEARER_TOKENS_FILE');
+    else if (f.state === 'unreadable') error ??= { variable: 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE', message: f.error };
+    // missing: NotFound counts as no extra tokens (auth.rs:247-253)
+  }
+  const result: StaticTokens = { configured: sources.length > 0, tokens: [...new Set(collected)], assumed, sources };
+  if (error) {
+    result.error = error;
+    result.tokens = [];
+  }
+  return result;
+}
+
+/** The set the engine ends up with: non-empty, empty (reject-all when configured), or unreadable. */
+export type TokenSetState = 'non-empty' | 'empty' | 'error';
+export function tokenSetState(t: StaticTokens): TokenSetState {
+  if (t.error) return 'error';
+  if (t.tokens.length > 0 || t.assumed.length > 0) return 'non-empty';
+  return 'empty';
+}
+
+/** `coordinator_bearer_auth_configured()` / "has static tokens" for HTTP and durable start-up. */
+export function hasStaticTokens(t: StaticTokens): boolean {
+  return tokenSetState(t) === 'non-empty';
+}
+
+// ---------------------------------------------------------------------------------------
+// §4.5 reload interval
+
+export interface ReloadInterval {
+  /** seconds, or undefined = no reload */
+  seconds?: number;
+  /** the engine's WARN for a value that is not a u64 */
+  warning?: string;
+  raw?: string;
+}
+
+/** Rust `u64::from_str`: optional `+`, ASCII digits only, ≤ 2^64−1. */
+export function parseU64(s: string): bigint | undefined {
+  if (!/^\+?[0-9]+$/.test(s)) return undefined;
+  const n = BigInt(s.startsWith('+') ? s.slice(1) : s);
+  return n <= 0xffffffffffffffffn ? n : undefined;
+}
+
+/** `KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS` (auth.rs:359-405): unset/empty/0/invalid → no reload. */
+export function parseReloadInterval(raw: string | undefined): ReloadInterval {
+  if (raw === undefined) return {};
+  const t = raw.trim();
+  if (t === '') return { raw };
+  const n = parseU64(t);
+  if (n === undefined) return { raw, warning: 'invalid coordinator auth reload interval' };
+  if (n === 0n) return { raw };
+  return { raw, seconds: Number(n) };
+}
+
+// ---------------------------------------------------------------------------------------
+// §5 JWT activation (what an env-only check can know)
+
+/** `KRISHIV_OIDC_JWKS_URI` presence (untrimmed; "" counts as set). */
+export function jwksConfigured(env: EnvMap): boolean {
+  return env.has('KRISHIV_OIDC_JWKS_URI');
+}
+
+/**
+ * Whether the coordinator may install the JWT provider: the JWKS URI is set and non-empty,
+ * and the production audience rule does not disable it (auth.rs:725-734). Whether the JWKS
+ * loads cannot be known from env files; the checks assume it does.
+ */
+export function jwtMayBeActive(env: EnvMap): boolean {
+  const uri = env.get('KRISHIV_OIDC_JWKS_URI');
+  if (uri === undefined || uri.trim() === '') return false;
+  if (isTruthy(env.get('KRISHIV_PRODUCTION')) && !env.has('KRISHIV_OIDC_AUDIENCE')) return false;
+  return true;
+}
+
+/** Would JWT be replaced by static tokens at the first reload tick (§5.5)? */
+export function reloadOverridesJwt(env: EnvMap, tokens: StaticTokens): boolean {
+  return parseReloadInterval(env.get('KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS')).seconds !== undefined && tokens.configured;
+}
+
+/** A compact JWS whose header is base64url JSON with an `alg`: what the JWT provider can even decode. */
+export function looksLikeJwt(token: string): boolean {
+  const parts = token.split('.');
+  if (parts.length !== 3 || !parts.every((p) => /^[A-Za-z0-9_-]*$/.test(p)) || parts[0] === '' || parts[1] === '') return false;
+  try {
+    const header = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8')) as unknown;
+    return typeof header === 'object' && header !== null && typeof (header as { alg?: unknown }).alg === 'string';
+  } catch {
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// §8.1 Flight API keys
+
+export interface ApiKeyEntry {
+  /** the raw part (trimmed): a secret, never print */
+  part: string;
+  key: string;
+  subject: string;
+  /** 0-based index among non-empty parts */
+  index: number;
+}
+
+export type ApiKeysParse =
+  | { state: 'unset' }
+  | { state: 'error'; error: 'entry-without-equals' | 'no-entries'; message: string; entries: ApiKeyEntry[]; badIndex?: number }
+  | { state: 'ok'; entries: ApiKeyEntry[]; map: Map<string, string>; duplicates: string[] };
+
+/** `KRISHIV_API_KEYS` as the Flight server parses it (service.rs:1363-1391). Messages never carry a key. */
+export function parseApiKeys(raw: string | undefined): ApiKeysParse {
+  if (raw === undefined || raw.trim() === '') return { state: 'unset' };
+  const entries: ApiKeyEntry[] = [];
+  const parts = raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    const eq = part.indexOf('=');
+    if (eq < 0) {
+      return {
+        state: 'error',
+        error: 'entry-without-equals',
+        // The engine prints the raw entry (key included); we never do.
+        message: `invalid KRISHIV_API_KEYS entry: <entry ${i + 1}, redacted>`,
+        entries,
+        badIndex: i,
+      };
+    }
+    entries.push({ part, key: part.slice(0, eq).trim(), subject: part.slice(eq + 1).trim(), index: i });
+  }
+  if (entries.length === 0) {
+    return { state: 'error', error: 'no-entries', message: 'KRISHIV_API_KEYS must list at least one key', entries };
+  }
+  const map = new Map<string, string>();
+  const duplicates: string[] = [];
+  for (const e of entries) {
+    if (map.has(e.key)) duplicates.push(e.key);
+    map.set(e.key, e.subject);
+  }
+  return { state: 'ok', entries, map, duplicates };
+}
+
+/** The key a Flight client sends: FLIGHT_API_KEY, then API_KEY, then the first key of API_KEYS (flight_client.rs:103-118). */
+export function clientFlightKey(env: EnvMap): { variable: string; key: string } | undefined {
+  for (const name of ['KRISHIV_FLIGHT_API_KEY', 'KRISHIV_API_KEY']) {
+    const v = trimmed(env.get(name));
+    if (v !== undefined) return { variable: name, key: v };
+  }
+  const parsed = parseApiKeys(env.get('KRISHIV_API_KEYS'));
+  const first = parsed.state === 'unset' ? undefined : parsed.entries[0];
+  if (first && first.key !== '') return { variable: 'KRISHIV_API_KEYS', key: first.key };
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------
+// §1 / §6.2 UI
+
+/** `KRISHIV_UI`: only a value equal to `off` (ASCII case-insensitive, untrimmed) disables it. */
+export function uiEnabled(env: EnvMap): boolean {
+  const v = env.get('KRISHIV_UI');
+  return v === undefined || asciiLower(v) !== 'off';
+}
+
+export type UiAuth =
+  | { mode: 'token'; source: 'KRISHIV_UI_TOKEN' | 'KRISHIV_UI_TOKEN_FILE'; assumed?: boolean }
+  | { mode: 'anonymous'; reason: 'empty-file-var' | 'not-required' }
+  | { mode: 'deny'; reason: 'no-token' | 'unreadable-file'; error?: string };
+
+/** UI token resolution (router.rs:24-62) against P_env. */
+export function resolveUiAuth(env: EnvMap, files: FileProbe, pEnv: Profile): UiAuth {
+  const prod = isTruthy(env.get('KRISHIV_PRODUCTION'));
+  const required = requiresAuthenticatedUi(pEnv, prod);
+  const fc = isFailClosed(pEnv, prod);
+  if (trimmed(env.get('KRISHIV_UI_TOKEN')) !== undefined) return { mode: 'token', source: 'KRISHIV_UI_TOKEN' };
+  const file = env.get('KRISHIV_UI_TOKEN_FILE');
+  if (file !== undefined) {
+    // `""` returns "no token" before the profile check: anonymous even under FC (router.rs:31-34).
+    if (file === '') return { mode: 'anonymous', reason: 'empty-file-var' };
+    const f = files.probe(file);
+    if (f.state === 'unchecked') return { mode: 'token', source: 'KRISHIV_UI_TOKEN_FILE', assumed: true };
+    if (f.state === 'ok') {
+      if (f.content.trim() !== '') return { mode: 'token', source: 'KRISHIV_UI_TOKEN_FILE' };
+      // empty content falls through
+    } else if (fc) {
+      return { mode: 'deny', reason: 'unreadable-file', error: f.state === 'missing' ? 'No such file or directory (os error 2)' : f.error };
+    }
+  }
+  return required ? { mode: 'deny', reason: 'no-token' } : { mode: 'anonymous', reason: 'not-required' };
+}
+
+// ---------------------------------------------------------------------------------------
+// §4.8 shuffle tokens
+
+/** The executor's shuffle token: env trimmed non-empty, else the file (IO errors ignored). */
+export function executorShuffleToken(env: EnvMap, files: FileProbe): { present: boolean; source?: string; assumed?: boolean } {
+  if (trimmed(env.get('KRISHIV_SHUFFLE_TOKEN')) !== undefined) return { present: true, source: 'KRISHIV_SHUFFLE_TOKEN' };
+  const path = env.get('KRISHIV_SHUFFLE_TOKEN_FILE');
+  if (path !== undefined && path !== '') {
+    const f = files.probe(path);
+    if (f.state === 'unchecked') return { present: true, source: 'KRISHIV_SHUFFLE_TOKEN_FILE', assumed: true };
+    if (f.state === 'ok' && f.content.trim() !== '') return { present: true, source: 'KRISHIV_SHUFFLE_TOKEN_FILE' };
+  }
+  return { present: false };
+}
+
+/** shuffle-svc: `KRISHIV_SHUFFLE_TOKEN` raw (an empty string counts as configured), else the file once (shuffle_svc.rs:110-124). */
+export function shuffleSvcToken(
+  env: EnvMap,
+  files: FileProbe,
+): { state: 'token' | 'empty-open' | 'none'; source?: string; assumed?: boolean; fileError?: string } {
+  const raw = env.get('KRISHIV_SHUFFLE_TOKEN');
+  if (raw !== undefined) return raw === '' ? { state: 'empty-open', source: 'KRISHIV_SHUFFLE_TOKEN' } : { state: 'token', source: 'KRISHIV_SHUFFLE_TOKEN' };
+  const path = env.get('KRISHIV_SHUFFLE_TOKEN_FILE');
+  if (path !== undefined && path !== '') {
+    const f = files.probe(path);
+    if (f.state === 'unchecked') return { state: 'token', source: 'KRISHIV_SHUFFLE_TOKEN_FILE', assumed: true };
+    if (f.state === 'ok' && f.content.trim() !== '') return { state: 'token', source: 'KRISHIV_SHUFFLE_TOKEN_FILE' };
+    if (f.state === 'missing') return { state: 'none', fileError: 'No such file or directory (os error 2)' };
+    if (f.state === 'unreadable') return { state: 'none', fileError: f.error };
+  }
+  return { state: 'none' };
+}
+
+/** `KRISHIV_SHUFFLE_TOKEN_RELOAD_SECS`: untrimmed u64; invalid or unset → 60 (shuffle_svc.rs:165-170). */
+export function shuffleReloadSecs(raw: string | undefined): number {
+  if (raw === undefined) return 60;
+  const n = parseU64(raw);
+  return n === undefined ? 60 : Number(n);
+}
+
+// ---------------------------------------------------------------------------------------
+// Executor storage (surface §3.2 executor steps 2, 4, 6)
+
+/** Rust `SocketAddr::from_str`: `a.b.c.d:port` or `[v6]:port`. Host names do not parse. */
+export function parseSocketAddr(raw: string): boolean {
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3}):(\d{1,5})$/.exec(raw);
+  if (v4) return v4.slice(1, 5).every((o) => Number(o) <= 255 && !/^0\d/.test(o)) && Number(v4[5]) <= 65535 && !/^0\d/.test(v4[5]!);
+  const v6 = /^\[([0-9A-Fa-f:.]+)\]:(\d{1,5})$/.exec(raw);
+  return v6 !== null && v6[1]!.includes(':') && Number(v6[2]) <= 65535;
+}
+
+export interface ExecutorStorage {
+  checkpointUri?: string;
+  shuffleDir?: string;
+  shuffleUri?: string;
+  stateDir?: string;
+  stateBackend: 'rocksdb' | 'disaggregated';
+  dfsRoot?: string;
+  /** the local Flight shuffle server starts (dir without s3 URI, a file:// URI, or the SN auto-dir) */
+  localShuffleServer: boolean;
+  taskGrpcEnabled: boolean;
+  barrierGrpcEnabled: boolean;
+}
+
+/** The executor's storage settings: CLI flag, else env; blank counts as unset (cli.rs:1212-1221). */
+export function executorStorage(env: EnvMap, cli: CliFlags, pExec: Profile): ExecutorStorage {
+  const checkpointUri = trimmed(cli.checkpointUri ?? env.get('KRISHIV_CHECKPOINT_STORAGE'));
+  const shuffleDir = trimmed(cli.shuffleDir ?? env.get('KRISHIV_SHUFFLE_DIR'));
+  const shuffleUri = trimmed(cli.shuffleUri ?? env.get('KRISHIV_SHUFFLE_URI'));
+  const stateDir = trimmed(cli.stateDir ?? env.get('KRISHIV_STATE_DIR'));
+  const backendRaw = env.get('KRISHIV_STATE_BACKEND');
+  const stateBackend = backendRaw !== undefined && asciiLower(backendRaw.trim()) === 'disaggregated' ? 'disaggregated' : 'rocksdb';
+  const dfsRoot = trimmed(env.get('KRISHIV_STATE_DFS_ROOT'));
+  const isS3 = shuffleUri?.startsWith('s3://') ?? false;
+  const localShuffleServer =
+    (shuffleDir !== undefined && !isS3) ||
+    (shuffleUri?.startsWith('file://') ?? false) ||
+    (pExec === SN && shuffleDir === undefined && shuffleUri === undefined);
+  const storage: ExecutorStorage = {
+    stateBackend,
+    localShuffleServer,
+    taskGrpcEnabled: cli.taskGrpcAddr?.trim() !== 'off',
+    barrierGrpcEnabled: cli.barrierGrpcAddr?.trim() !== 'off',
+  };
+  if (checkpointUri !== undefined) storage.checkpointUri = checkpointUri;
+  if (shuffleDir !== undefined) storage.shuffleDir = shuffleDir;
+  if (shuffleUri !== undefined) storage.shuffleUri = shuffleUri;
+  if (stateDir !== undefined) storage.stateDir = stateDir;
+  if (dfsRoot !== undefined) storage.dfsRoot = dfsRoot;
+  return storage;
+}
+
+/** The checkpoint URI after the executor's profile defaults (SN → file:///var/lib/krishiv/checkpoints, DL → memory://). */
+export function effectiveCheckpointUri(storage: ExecutorStorage, pExec: Profile): string | undefined {
+  if (storage.checkpointUri !== undefined) return storage.checkpointUri;
+  if (pExec === SN) return 'file:///var/lib/krishiv/checkpoints';
+  if (pExec === DL) return 'memory://';
+  return undefined;
+}
+
+/** Flight co-located on the coordinator: `--flight-addr`, else `KRISHIV_FLIGHT_ADDR` when it parses. */
+export function colocatedFlight(env: EnvMap, cli: CliFlags): boolean {
+  const raw = cli.flightAddr ?? env.get('KRISHIV_FLIGHT_ADDR');
+  return raw !== undefined && parseSocketAddr(raw.trim());
+}
+
+/** Etcd endpoints: split on `,`, trimmed, empties dropped. */
+export function etcdEndpoints(env: EnvMap, cli: CliFlags): string[] {
+  const raw = cli.etcdEndpoints ?? env.get('KRISHIV_ETCD_ENDPOINTS') ?? '';
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+/** A URI for messages: any `user:password@` part is masked (an s3:// URI may carry credentials). */
+export function redactUri(uri: string): string {
+  return uri.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1***@');
+}

@@ -1,0 +1,401 @@
+/**
+ * The engine's `KRISHIV_*` flag registry (`env_registry.rs` at e8be785f, shipped as
+ * `data/krishiv-env-flags.json`) and the engine's start-up validation over it
+ * (`validate_value` / `validate_env` / `log_env_issues`, surface §1, §2.1, §2.2):
+ * - `flagInfo`, `deprecatedAliasOf`, pass-through prefixes: the registry's `lookup`;
+ * - `envIssues(name, value)`: exactly the warnings the engine logs for one variable;
+ * - `validateValue(name, value)`: the `does not parse as KIND: HINT` warning, with the
+ *   registry validator's quirks (enum prefixes/underscores, trimmed values, Rust number
+ *   and socket-address grammars, Rust `{:?}` quoting in the hint);
+ * - `KIND_EXCEPTIONS` / `codeRuleIssue`: where the declared kind is known to be wrong
+ *   (surface §8.6), the rule the code really applies, for checks that want the truth;
+ * - `isSecretName` (contract "Secrets and fingerprints"), `isPrintEnvSecret` (--print-env);
+ * - `suggestFlag`: "did you mean" for close misspellings only.
+ * Secrets are never inspected.
+ */
+import { distance } from 'fastest-levenshtein';
+import registryData from './data/krishiv-env-flags.json';
+
+export type FlagKind = 'bool' | 'uint' | 'int' | 'float' | 'text' | 'path' | 'socketaddr' | 'url' | 'list' | 'secret' | 'enum';
+
+export interface FlagInfo {
+  name: string;
+  kind: FlagKind;
+  /** allowed values of an enum flag */
+  values?: readonly string[];
+  /** the registry's declared default (often not what the code does: surface §1, §8.6) */
+  default: string;
+  scope: 'runtime' | 'test' | 'bench';
+  /** true when the name is known only through a pass-through prefix */
+  passThrough?: boolean;
+}
+
+interface RegistryFile {
+  source: string;
+  passThroughPrefixes: string[];
+  deprecatedAliases: Record<string, string>;
+  flags: Array<{ name: string; kind: string; default: string; scope: string; values?: string[] }>;
+}
+
+const data = registryData as RegistryFile;
+
+/** Every declared flag, in registry order. */
+export const FLAGS: readonly FlagInfo[] = Object.freeze(
+  data.flags.map((f) =>
+    Object.freeze({
+      name: f.name,
+      kind: f.kind as FlagKind,
+      ...(f.values ? { values: Object.freeze([...f.values]) } : {}),
+      default: f.default,
+      scope: f.scope as FlagInfo['scope'],
+    }),
+  ),
+);
+const BY_NAME = new Map(FLAGS.map((f) => [f.name, f]));
+
+/** Prefixes whose every longer name is a valid (text) flag: `KRISHIV_ICEBERG_REST_<PROP>`. */
+export const PASS_THROUGH_PREFIXES: readonly string[] = Object.freeze([...data.passThroughPrefixes]);
+/** Deprecated alias → canonical name. */
+export const DEPRECATED_ALIASES: Readonly<Record<string, string>> = Object.freeze({ ...data.deprecatedAliases });
+/** Where the registry comes from (for reports). */
+export const REGISTRY_SOURCE = data.source;
+
+/** The registry's `lookup`: an exact name, else a pass-through prefix (name longer than it). */
+export function flagInfo(name: string): FlagInfo | undefined {
+  const exact = BY_NAME.get(name);
+  if (exact) return exact;
+  const prefix = PASS_THROUGH_PREFIXES.find((p) => name.startsWith(p) && name.length > p.length);
+  if (prefix === undefined) return undefined;
+  return { name, kind: 'text', default: 'unset', scope: 'runtime', passThrough: true };
+}
+
+/** The canonical name when `name` is a deprecated alias. */
+export function deprecatedAliasOf(name: string): string | undefined {
+  return Object.hasOwn(DEPRECATED_ALIASES, name) ? DEPRECATED_ALIASES[name] : undefined;
+}
+
+// ── Truthy / falsy (surface §2.1, env_registry.rs is_truthy / is_falsy) ──────────────
+
+const RUST_TRIM = /^\p{White_Space}+|\p{White_Space}+$/gu;
+
+/** Rust `str::trim` (Unicode White_Space). */
+export function rustTrim(s: string): string {
+  return s.replace(RUST_TRIM, '');
+}
+
+/** Rust `to_ascii_lowercase`: only A-Z change. */
+export function asciiLower(s: string): string {
+  return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+}
+
+export function isTruthy(raw: string): boolean {
+  const v = asciiLower(rustTrim(raw));
+  return v === '1' || v === 'true' || v === 'yes' || v === 'on';
+}
+
+export function isFalsy(raw: string): boolean {
+  const v = asciiLower(rustTrim(raw));
+  return v === '' || v === '0' || v === 'false' || v === 'no' || v === 'off';
+}
+
+// ── Rust parsers used by validate_value ──────────────────────────────────────────────
+
+const U64_MAX = (1n << 64n) - 1n;
+const I64_MIN = -(1n << 63n);
+const I64_MAX = (1n << 63n) - 1n;
+
+/** `str::parse::<u64>()` succeeds. */
+export function parsesAsU64(s: string): boolean {
+  if (!/^\+?[0-9]+$/.test(s)) return false;
+  return BigInt(s.replace(/^\+/, '')) <= U64_MAX;
+}
+
+/** `str::parse::<i64>()` succeeds. */
+export function parsesAsI64(s: string): boolean {
+  if (!/^[+-]?[0-9]+$/.test(s)) return false;
+  const n = BigInt(s.replace(/^\+/, ''));
+  return n >= I64_MIN && n <= I64_MAX;
+}
+
+/** `str::parse::<f64>()` succeeds (decimal, exponent, inf/infinity/nan, no hex, no `_`). */
+export function parsesAsF64(s: string): boolean {
+  return /^[+-]?(?:inf|infinity|nan|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)$/i.test(s);
+}
+
+function isRustIpv4(s: string): boolean {
+  const parts = s.split('.');
+  if (parts.length !== 4) return false;
+  return parts.every((p) => /^(?:0|[1-9][0-9]{0,2})$/.test(p) && Number(p) <= 255);
+}
+
+function isRustPort(s: string): boolean {
+  return /^[0-9]+$/.test(s) && BigInt(s) <= 65535n;
+}
+
+function isIpv6Literal(s: string): boolean {
+  if (!/^[0-9A-Fa-f:.]+$/.test(s) || !s.includes(':')) return false;
+  try {
+    // The WHATWG IPv6 grammar matches Rust's Ipv6Addr (compression, embedded IPv4, no zones).
+    new URL(`http://[${s}]/`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `str::parse::<std::net::SocketAddr>()` succeeds: `a.b.c.d:port` or `[v6(%scope)]:port`; no host names. */
+export function parsesAsSocketAddr(s: string): boolean {
+  if (s.startsWith('[')) {
+    const m = /^\[([^\]]*)\]:([^:]*)$/.exec(s);
+    if (!m) return false;
+    const [addr = '', scope] = (m[1] ?? '').split('%', 2) as [string, string | undefined];
+    if (scope !== undefined && !(/^[0-9]+$/.test(scope) && BigInt(scope) <= 0xffffffffn)) return false;
+    return isIpv6Literal(addr) && isRustPort(m[2] ?? '');
+  }
+  const colon = s.lastIndexOf(':');
+  if (colon < 0) return false;
+  return isRustIpv4(s.slice(0, colon)) && isRustPort(s.slice(colon + 1));
+}
+
+/** Rust's `{:?}` for a `str` (quotes and escapes), as the engine prints it in hints. */
+export function rustDebugString(s: string): string {
+  let out = '"';
+  for (const c of s) {
+    switch (c) {
+      case '\0':
+        out += '\\0';
+        break;
+      case '\t':
+        out += '\\t';
+        break;
+      case '\r':
+        out += '\\r';
+        break;
+      case '\n':
+        out += '\\n';
+        break;
+      case '\\':
+        out += '\\\\';
+        break;
+      case '"':
+        out += '\\"';
+        break;
+      default:
+        if (/^[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}\p{Cs}\p{Mn}\p{Me}]$/u.test(c)) {
+          out += `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`;
+        } else {
+          out += c;
+        }
+    }
+  }
+  return `${out}"`;
+}
+
+// ── validate_value / validate_env ────────────────────────────────────────────────────
+
+export interface ValueIssue {
+  name: string;
+  /** the engine's kind text, e.g. `unsigned integer` */
+  kind: string;
+  /** the engine's hint, e.g. `"abc"` */
+  hint: string;
+  /** the engine's warning: `NAME does not parse as KIND: HINT` */
+  message: string;
+}
+
+function issue(name: string, kind: string, hint: string): ValueIssue {
+  return { name, kind, hint, message: `${name} does not parse as ${kind}: ${hint}` };
+}
+
+/**
+ * The engine's `validate_value` for a registry flag: the warning it logs at start-up, or
+ * undefined. Unknown names and secrets return undefined (secrets are never inspected).
+ */
+export function validateValue(name: string, value: string): ValueIssue | undefined {
+  const spec = flagInfo(name);
+  if (!spec) return undefined;
+  const trimmed = rustTrim(value);
+  const dbg = rustDebugString(trimmed);
+  switch (spec.kind) {
+    case 'bool':
+      if (!isTruthy(trimmed) && !isFalsy(trimmed)) {
+        return issue(name, 'bool (1/true/yes/on or 0/false/no/off)', `${dbg} will be treated as false`);
+      }
+      return undefined;
+    case 'uint':
+      return trimmed !== '' && !parsesAsU64(trimmed) ? issue(name, 'unsigned integer', dbg) : undefined;
+    case 'int':
+      return trimmed !== '' && !parsesAsI64(trimmed) ? issue(name, 'integer', dbg) : undefined;
+    case 'float':
+      return trimmed !== '' && !parsesAsF64(trimmed) ? issue(name, 'number', dbg) : undefined;
+    case 'socketaddr':
+      return trimmed !== '' && !parsesAsSocketAddr(trimmed) ? issue(name, 'host:port socket address', dbg) : undefined;
+    case 'enum': {
+      const allowed = spec.values ?? [];
+      const norm = asciiLower(trimmed);
+      // The registry validator accepts equal, `_`→`-` equal, or any PREFIX of an allowed value.
+      const recognized = allowed.some((a) => norm === a || norm.replaceAll('_', '-') === a || a.startsWith(norm));
+      if (trimmed !== '' && !recognized) {
+        return issue(name, 'one of the documented values', `${dbg} (expected one of [${allowed.map((a) => rustDebugString(a)).join(', ')}])`);
+      }
+      return undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+export type EnvIssueKind = 'unknown' | 'deprecated' | 'invalid';
+
+export interface EnvIssue {
+  kind: EnvIssueKind;
+  name: string;
+  /** the engine's log text */
+  message: string;
+  /** for deprecated aliases */
+  canonical?: string;
+  /** for invalid values */
+  value?: ValueIssue;
+}
+
+/**
+ * What `log_env_issues` logs for one variable (`validate_env`): nothing for names outside
+ * `KRISHIV_*`; `unrecognized environment flag …` for unknown names; `… is deprecated; use …`
+ * for an alias (and its value is still validated); `… does not parse as …` for bad values.
+ */
+export function envIssues(name: string, value: string): EnvIssue[] {
+  if (!name.startsWith('KRISHIV_')) return [];
+  const spec = flagInfo(name);
+  if (!spec) {
+    return [{ kind: 'unknown', name, message: `unrecognized environment flag ${name} (not in the KRISHIV_* registry; typo?)` }];
+  }
+  const out: EnvIssue[] = [];
+  const canonical = deprecatedAliasOf(name);
+  if (canonical !== undefined) {
+    out.push({ kind: 'deprecated', name, canonical, message: `${name} is deprecated; use ${canonical}` });
+  }
+  const invalid = validateValue(name, value);
+  if (invalid) out.push({ kind: 'invalid', name, message: invalid.message, value: invalid });
+  return out;
+}
+
+// ── Where the declared kind is wrong (surface §8.6) ──────────────────────────────────
+
+export type DurabilityProfile = 'dev-local' | 'single-node-durable' | 'distributed-durable';
+
+/** The engine's strict `DurabilityProfile::from_str` (surface §2.2); undefined = `unknown durability profile`. */
+export function parseDurabilityProfile(value: string): DurabilityProfile | undefined {
+  switch (asciiLower(rustTrim(value))) {
+    case 'dev-local':
+    case 'dev':
+    case 'local':
+      return 'dev-local';
+    case 'single-node-durable':
+    case 'single-node':
+    case 'single':
+      return 'single-node-durable';
+    case 'distributed-durable':
+    case 'distributed':
+      return 'distributed-durable';
+    default:
+      return undefined;
+  }
+}
+
+export interface KindException {
+  /** why the registry's declared kind misleads */
+  reason: string;
+  /** surface reference */
+  source: string;
+  /** the code's real rule: a problem text, or undefined when the code accepts the value */
+  check(value: string): string | undefined;
+}
+
+const METADATA_BACKENDS = ['memory', 'rocksdb', 'redb', 'etcd'];
+
+/** Flags whose registry kind disagrees with the code; checks use `codeRuleIssue` for them. */
+export const KIND_EXCEPTIONS: Readonly<Record<string, KindException>> = Object.freeze({
+  KRISHIV_METADATA_BACKEND: {
+    reason: 'declared as memory|rocksdb|redb, but the coordinator also needs etcd (the registry validator warns about it)',
+    source: 'surface §1, §8.6 item 8; coordinator_daemon.rs:187-291',
+    check: (value: string) =>
+      METADATA_BACKENDS.includes(value)
+        ? undefined
+        : `KRISHIV_METADATA_BACKEND is ${rustDebugString(value)}: the coordinator matches exactly one of memory, rocksdb, redb, etcd`,
+  },
+  KRISHIV_UI: {
+    reason: 'declared bool, but only the value off (ASCII case-insensitive, untrimmed) disables the UI',
+    source: 'surface §1, §8.6 item 10; daemon_cmd.rs:204-215',
+    check: (value: string) =>
+      value.toLowerCase() !== 'off' && isFalsy(value) && rustTrim(value) !== ''
+        ? `KRISHIV_UI=${rustDebugString(value)} does not turn the UI off: only "off" does`
+        : undefined,
+  },
+  KRISHIV_DURABILITY_PROFILE: {
+    reason: 'the registry validator accepts prefixes and underscores (d, single_node_durable) that the profile parser refuses, and warns about local, which it accepts',
+    source: 'surface §2.2, §8.6 item 9; durability.rs:78-91',
+    check: (value: string) =>
+      parseDurabilityProfile(value) === undefined ? `unknown durability profile '${asciiLower(rustTrim(value))}'` : undefined,
+  },
+});
+
+/**
+ * The code's real rule for a value: for `KIND_EXCEPTIONS` names, their check; otherwise the
+ * registry validator's warning text. Undefined when the value is fine.
+ */
+export function codeRuleIssue(name: string, value: string): string | undefined {
+  const exception = Object.hasOwn(KIND_EXCEPTIONS, name) ? KIND_EXCEPTIONS[name] : undefined;
+  if (exception) return exception.check(value);
+  return validateValue(name, value)?.message;
+}
+
+// ── Secrets ──────────────────────────────────────────────────────────────────────────
+
+const SECRET_SUFFIX = /_(?:TOKEN|TOKENS|SECRET|PASSWORD|API_KEY|API_KEYS)$/i;
+const PRINT_ENV_SUFFIX = /_(?:TOKEN|TOKENS|KEY|KEYS|SECRET|PASSWORD)$/i;
+
+/**
+ * Whether a variable holds a secret (contract "Secrets and fingerprints"): the registry's
+ * kind `secret` decides for names it declares (so `KRISHIV_TLS_KEY`, a path, is not one);
+ * other names (and pass-through names) are secrets when they end in `_TOKEN`, `_TOKENS`,
+ * `_SECRET`, `_PASSWORD`, `_API_KEY` or `_API_KEYS`.
+ */
+export function isSecretName(name: string): boolean {
+  const spec = BY_NAME.get(name);
+  if (spec) return spec.kind === 'secret';
+  return SECRET_SUFFIX.test(name);
+}
+
+/**
+ * The --print-env rule (contract): a secret-kind flag, or any name ending in `_TOKEN`,
+ * `_TOKENS`, `_KEY`, `_KEYS`, `_SECRET`, `_PASSWORD` (this errs on the side of hiding:
+ * `KRISHIV_TLS_KEY`, a path, is shown as a fingerprint too).
+ */
+export function isPrintEnvSecret(name: string): boolean {
+  return isSecretName(name) || PRINT_ENV_SUFFIX.test(name);
+}
+
+// ── Did you mean ─────────────────────────────────────────────────────────────────────
+
+const CANDIDATES: readonly string[] = [...BY_NAME.keys()].filter((n) => deprecatedAliasOf(n) === undefined);
+
+/**
+ * The registry name closest to `name` when it is a likely misspelling (edit distance 1-2,
+ * or 3 for names of 24+ characters), else undefined. Known names get no suggestion.
+ */
+export function suggestFlag(name: string): string | undefined {
+  if (BY_NAME.has(name)) return undefined;
+  const upper = name.toUpperCase();
+  const limit = name.length >= 24 ? 3 : name.length >= 8 ? 2 : 1;
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of CANDIDATES) {
+    if (Math.abs(candidate.length - name.length) > limit) continue;
+    const d = distance(upper, candidate);
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = candidate;
+    }
+  }
+  return bestDistance <= limit ? best : undefined;
+}

@@ -1,0 +1,70 @@
+/**
+ * The file seam's real side: before the pure checks run, look at every file an env var names
+ * (token files, TLS/CA files) and record what the engine would find. A path that does not
+ * exist on this machine is `unchecked` ("not checked here"), unless --require-files says this
+ * is the target host, in which case it is `missing` as the engine would see it. Contents are
+ * kept in memory for the checks only (secrets: never printed).
+ */
+import path from 'node:path';
+import { isKrishivError } from '../errors.js';
+import { readTextFile, statPath } from '../io/fs.js';
+import { FILE_VARIABLES, filePathOf, tableProbe, type FileProbe, type FileState } from './model.js';
+import type { EnvSet } from './types.js';
+
+const TOKEN_FILE_LIMIT = 1024 * 1024;
+
+export interface ProbeOptions {
+  cwd: string;
+  requireFiles?: boolean;
+}
+
+async function probeOne(file: string, options: ProbeOptions): Promise<FileState> {
+  const abs = path.resolve(options.cwd, file);
+  let info;
+  try {
+    info = await statPath(abs);
+  } catch (error) {
+    return { state: 'unreadable', error: isKrishivError(error) ? error.message : String(error) };
+  }
+  if (!info) return options.requireFiles ? { state: 'missing' } : { state: 'unchecked' };
+  try {
+    const content = await readTextFile(abs, { limit: TOKEN_FILE_LIMIT, label: file });
+    return { state: 'ok', content, mode: info.mode };
+  } catch (error) {
+    const message = isKrishivError(error) ? error.message.replace(/^cannot read: /, '') : String(error);
+    // A dangling symlink (a Kubernetes secret mount seen from elsewhere) is "not here".
+    if (isKrishivError(error) && error.code === 'ERR_FILE_NOT_FOUND') {
+      return options.requireFiles ? { state: 'missing' } : { state: 'unchecked' };
+    }
+    return { state: 'unreadable', error: message, mode: info.mode };
+  }
+}
+
+/** Probes every file named by the env's file variables and returns a FileProbe over the results. */
+export async function probeEnvFiles(env: EnvSet, options: ProbeOptions): Promise<FileProbe> {
+  const table = new Map<string, FileState>();
+  for (const name of FILE_VARIABLES) {
+    const p = filePathOf(name, env.vars.get(name)?.value);
+    if (p === undefined || table.has(p)) continue;
+    table.set(p, await probeOne(p, options));
+  }
+  return tableProbe(table);
+}
+
+/** The `.env` the krishiv binary would load when started in `cwd`: the first one in cwd or a parent. */
+export async function findDotenv(cwd: string): Promise<string | undefined> {
+  let dir = path.resolve(cwd);
+  for (;;) {
+    const candidate = path.join(dir, '.env');
+    try {
+      const info = await statPath(candidate);
+      if (info && (info.isFile || info.isSymlink)) return candidate;
+    } catch {
+      // unreadable directory: dotenvy would stop too
+      return undefined;
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}

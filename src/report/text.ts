@@ -1,0 +1,78 @@
+/**
+ * The human report: findings grouped by what needs action (failures, warnings, waived,
+ * skipped), passes collapsed to a count unless `verbose`, and the summary line last.
+ * Colour comes through `Style` and only decorates: every status is also a mark and a word.
+ */
+import { PLAIN, type Style } from '../cli/output.js';
+import type { Finding, FindingStatus, ProductionReport } from '../production/types.js';
+import { NO_FILE_LOCATION, findingsWithStatus, formatLocation, neutraliseControls, summaryLine } from './common.js';
+
+export interface TextOptions {
+  style?: Style;
+  /** list passing checks one by one instead of a count */
+  verbose?: boolean;
+}
+
+interface Group {
+  status: FindingStatus;
+  title: string;
+  mark: string;
+  colour: (style: Style, s: string) => string;
+}
+
+const GROUPS: readonly Group[] = [
+  { status: 'fail', title: 'Failures', mark: '✖', colour: (st, s) => st.red(s) },
+  { status: 'warn', title: 'Warnings', mark: '!', colour: (st, s) => st.yellow(s) },
+  { status: 'waived', title: 'Waived', mark: '~', colour: (st, s) => st.magenta(s) },
+  { status: 'skip', title: 'Skipped, not checked here', mark: '-', colour: (st, s) => st.gray(s) },
+];
+
+const INDENT = '    ';
+
+function indentBlock(text: string, prefix: string): string {
+  return neutraliseControls(text)
+    .split(/\r\n|\r|\n/)
+    .map((line) => `${prefix}${line}`)
+    .join('\n');
+}
+
+function renderFinding(f: Finding, group: Group, style: Style): string {
+  const lines: string[] = [];
+  lines.push(`  ${group.colour(style, group.mark)} ${style.bold(neutraliseControls(f.id))}  ${style.dim(f.class)}`);
+  if (f.message) lines.push(indentBlock(f.message, INDENT));
+  const where = formatLocation(f) ?? NO_FILE_LOCATION;
+  const vars = f.variables.length > 0 ? `  (${f.variables.join(', ')})` : '';
+  lines.push(`${INDENT}${style.dim('at')} ${style.cyan(neutraliseControls(where))}${neutraliseControls(vars)}`);
+  if (f.status === 'waived' && f.waiver) {
+    const w = f.waiver;
+    lines.push(indentBlock(`waived: ${w.reason} — ${w.owner}, until ${w.expires}`, INDENT));
+  }
+  if (f.remediation && f.status !== 'skip') {
+    lines.push(indentBlock(`fix: ${f.remediation}`, INDENT));
+  }
+  return lines.join('\n');
+}
+
+/** Renders the report for people. Ends without a trailing newline (the frame adds one). */
+export function renderText(report: ProductionReport, options: TextOptions = {}): string {
+  const style = options.style ?? PLAIN;
+  const blocks: string[] = [];
+  for (const group of GROUPS) {
+    const found = findingsWithStatus(report, group.status);
+    if (found.length === 0) continue;
+    const header = style.bold(`${group.title} (${found.length})`);
+    blocks.push([header, ...found.map((f) => renderFinding(f, group, style))].join('\n'));
+  }
+  const passes = findingsWithStatus(report, 'pass');
+  if (passes.length > 0) {
+    if (options.verbose) {
+      const lines = passes.map((f) => `  ${style.green('✔')} ${neutraliseControls(f.id)}  ${style.dim(f.class)}`);
+      blocks.push([style.bold(`Passed (${passes.length})`), ...lines].join('\n'));
+    } else {
+      blocks.push(style.dim(`${passes.length} ${passes.length === 1 ? 'check' : 'checks'} passed`));
+    }
+  }
+  const line = summaryLine(report);
+  blocks.push(report.ok ? style.green(line) : style.red(style.bold(line)));
+  return blocks.join('\n\n');
+}

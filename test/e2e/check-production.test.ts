@@ -1,0 +1,262 @@
+/**
+ * check-production and explain through the built bin: the examples (exit 0/1), malformed and
+ * missing input (exit 2), the contract's JSON fields, every output format, --output, waivers
+ * from a config file, real token files and modes, and a grep of every output for the secrets.
+ */
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, runCli } from '../helpers/run-cli.js';
+
+const EX = (name: string) => path.join(ROOT, 'examples', name);
+const FORMATS = ['text', 'json', 'sarif', 'junit', 'github', 'markdown'] as const;
+
+interface JsonReport {
+  ok: boolean;
+  role: string;
+  files: string[];
+  summary: { fail: number; warn: number; pass: number; skip: number; waived: number };
+  findings: Array<{ id: string; predicate: string | null; status: string; class: string; message: string; remediation: string; location: { file: string; line?: number } | null; variables: string[] }>;
+  tool: { engine: string };
+}
+
+const parse = (s: string) => JSON.parse(s) as JsonReport;
+const secret = () => randomBytes(32).toString('base64url');
+
+describe('check-production on the examples', () => {
+  it('production.env passes for the default role cluster (README quick start)', async () => {
+    const r = await runCli(['check-production', '--env-file', 'examples/production.env']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/✔ 0 failed, 2 warnings, \d+ passed, \d+ skipped — role cluster, 1 file/);
+    expect(r.stderr).toBe('');
+  });
+
+  it.each([
+    ['dev.env', ['MODE-NOT-FAIL-CLOSED', 'COORD-GRPC-ANONYMOUS', 'COORD-HTTP-ANONYMOUS', 'UI-ANONYMOUS', 'HYG-PLACEHOLDER-SECRET', 'ENG-API-KEY-ENTRY']],
+    ['durable-no-tokens.env', ['COORD-GRPC-TOKENS-MISSING', 'COORD-HTTP-TOKENS-MISSING', 'COORD-EXEC-TOKEN-MISSING', 'EXEC-TASK-TOKEN-MISSING', 'UI-TOKEN-MISSING', 'PROD-COORDINATOR-AUTH']],
+    ['oidc-no-audience.env', ['PROD-OIDC-AUDIENCE']],
+  ])('%s fails for the reasons its name says', async (file, ids) => {
+    const r = await runCli(['check-production', '--env-file', `examples/${file}`, '--json']);
+    expect(r.code).toBe(1);
+    const doc = parse(r.stdout);
+    expect(doc.ok).toBe(false);
+    const failing = new Set(doc.findings.filter((f) => f.status === 'fail').map((f) => f.id));
+    for (const id of ids) expect(failing, id).toContain(id);
+    if (file === 'oidc-no-audience.env') {
+      expect([...failing]).toEqual(['PROD-OIDC-AUDIENCE']);
+      expect(doc.findings.find((f) => f.id === 'COORD-OIDC-NO-AUDIENCE')).toMatchObject({ status: 'warn', class: 'WARN' });
+    }
+  });
+
+  it('the JSON document has the contract fields', async () => {
+    const r = await runCli(['check-production', '--env-file', 'examples/durable-no-tokens.env', '--json']);
+    const doc = parse(r.stdout);
+    expect(Object.keys(doc)).toEqual(['ok', 'role', 'files', 'strict', 'summary', 'findings', 'tool']);
+    expect(doc.role).toBe('cluster');
+    expect(doc.files).toEqual(['examples/durable-no-tokens.env']);
+    expect(Object.keys(doc.summary).sort()).toEqual(['fail', 'pass', 'skip', 'waived', 'warn']);
+    expect(doc.summary.fail).toBe(doc.findings.filter((f) => f.status === 'fail').length);
+    expect(doc.tool.engine).toBe('e8be785f');
+    for (const f of doc.findings) {
+      expect(Object.keys(f).slice(0, 8)).toEqual(['id', 'predicate', 'status', 'class', 'message', 'remediation', 'location', 'variables']);
+      expect(['pass', 'fail', 'warn', 'skip', 'waived']).toContain(f.status);
+      expect(['MODE', 'REFUSE', 'DENY', 'OPEN', 'WARN', 'CHECKLIST', 'HYGIENE']).toContain(f.class);
+    }
+    const http = doc.findings.find((f) => f.id === 'COORD-HTTP-TOKENS-MISSING')!;
+    expect(http).toMatchObject({ predicate: 'requires_http_auth', class: 'REFUSE', status: 'fail', location: { file: 'examples/durable-no-tokens.env' } });
+    expect(http.location).not.toHaveProperty('line'); // the token variable is absent
+    const meta = doc.findings.find((f) => f.id === 'COORD-METADATA-PROFILE')!;
+    expect(meta.location).toEqual({ file: 'examples/durable-no-tokens.env', line: 7 });
+  });
+
+  it('--strict makes the warnings of production.env fail; --require-files makes its missing token files fail', async () => {
+    expect((await runCli(['check-production', '--env-file', 'examples/production.env', '--strict'])).code).toBe(1);
+    const r = await runCli(['check-production', '--env-file', 'examples/production.env', '--require-files', '--json']);
+    expect(r.code).toBe(1);
+    expect(parse(r.stdout).findings.find((f) => f.id === 'COORD-TOKEN-FILE-UNREADABLE')).toMatchObject({ status: 'fail', class: 'REFUSE' });
+  });
+
+  it('--role and --cli change the verdict (CLI-only profile)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kcp-'));
+    const env = path.join(dir, 'coord.env');
+    writeFileSync(env, 'KRISHIV_COORDINATOR_BEARER_TOKEN_FILE=/run/secrets/t\n');
+    const r = await runCli(['check-production', '--env-file', env, '--role', 'coordinator', '--cli', '--durability-profile distributed-durable', '--json']);
+    const doc = parse(r.stdout);
+    const st = (id: string) => doc.findings.filter((f) => f.id === id).map((f) => f.status);
+    expect(st('ENV-CLI-ONLY-PROFILE')).toEqual(['warn']);
+    expect(st('UI-ANONYMOUS')).toEqual(['fail']);
+    expect(doc.findings.find((f) => f.id === 'ENV-CLI-ONLY-PROFILE')!.location).toBeNull();
+  });
+});
+
+describe('input errors exit 2', () => {
+  it('a malformed env file names file:line', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kcp-'));
+    const env = path.join(dir, 'bad.env');
+    writeFileSync(env, 'KRISHIV_PRODUCTION=1\nKRISHIV_UI_TOKEN="never closed\n');
+    const r = await runCli(['check-production', '--env-file', env]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${env}:2`);
+    expect(r.stderr).toContain('ERR_ENV_PARSE');
+    expect(r.stderr).not.toMatch(/\n\s+at /); // no stack
+    const j = await runCli(['check-production', '--env-file', env, '--json']);
+    expect(JSON.parse(j.stdout)).toMatchObject({ ok: false, error: { code: 'ERR_ENV_PARSE', input: `${env}:2` } });
+  });
+
+  it('a missing env file from the config, an unknown role, an unknown format, --store, nothing to check', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kcp-'));
+    writeFileSync(path.join(dir, '.krishiv-authrc.json'), JSON.stringify({ checkProduction: { envFiles: ['missing.env'] } }));
+    const missing = await runCli(['check-production'], { cwd: dir });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('missing.env');
+    const role = await runCli(['check-production', '--env-file', EX('production.env'), '--role', 'coordinater']);
+    expect([role.code, role.stderr]).toEqual([2, expect.stringContaining('did you mean coordinator?')]);
+    const fmt = await runCli(['check-production', '--env-file', EX('production.env'), '--format', 'xml']);
+    expect(fmt.code).toBe(2);
+    const store = await runCli(['check-production', '--env-file', EX('production.env'), '--store', 'keys.json']);
+    expect([store.code, store.stderr]).toEqual([2, expect.stringContaining('key store support is not available in this build')]);
+    const none = await runCli(['check-production'], { cwd: mkdtempSync(path.join(tmpdir(), 'kcp-')) });
+    expect(none.code).toBe(2);
+  });
+});
+
+describe('catalog: --list-checks and explain', () => {
+  it('--list-checks lists every id, with --json too', async () => {
+    const r = await runCli(['check-production', '--list-checks']);
+    expect(r.code).toBe(0);
+    for (const id of ['MODE-NOT-FAIL-CLOSED', 'COORD-HTTP-TOKENS-MISSING', 'PROD-OTLP-ENDPOINT', 'HYG-WEAK-SECRET', 'KEYS-REVOKED', 'ENG-DOTENV-IN-CWD']) expect(r.stdout).toContain(id);
+    const j = await runCli(['check-production', '--list-checks', '--json']);
+    const doc = JSON.parse(j.stdout) as { ok: boolean; checks: Array<{ id: string; class: string; roles: string[]; rule: string; source: string; fix: string }> };
+    expect(doc.ok).toBe(true);
+    expect(doc.checks.length).toBeGreaterThan(70);
+    const onlyOp = await runCli(['check-production', '--list-checks', '--role', 'operator', '--json']);
+    expect((JSON.parse(onlyOp.stdout) as typeof doc).checks.every((c) => c.roles.includes('operator'))).toBe(true);
+  });
+
+  it('explain prints the rule, source, engine message and fix; unknown ids exit 2 with suggestions', async () => {
+    const r = await runCli(['explain', 'coord-http-tokens-missing']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('COORD-HTTP-TOKENS-MISSING');
+    expect(r.stdout).toContain('coordinator_daemon.rs:1297-1350');
+    expect(r.stdout).toContain('coordinator HTTP is enabled but no bearer tokens are configured');
+    expect(r.stdout).toMatch(/Fix:/);
+    const bad = await runCli(['explain', 'COORD-HTTP-TOKEN-MISSING', '--json']);
+    expect(bad.code).toBe(2);
+    expect(JSON.parse(bad.stdout)).toMatchObject({ ok: false, error: { code: 'ERR_CHECK_UNKNOWN', details: { suggestions: expect.arrayContaining(['COORD-HTTP-TOKENS-MISSING']) } } });
+  });
+});
+
+describe('files, waivers and secrets', () => {
+  let dir: string;
+  let envFile: string;
+  const secrets = { coord: secret(), task: secret(), ui: secret(), file: secret(), key: `krishiv_abcdefgh_${secret()}`, key2: secret() };
+
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'kcp-'));
+    const tokenFile = path.join(dir, 'coord.token');
+    writeFileSync(tokenFile, `${secrets.file}\n${secrets.coord}\n`);
+    chmodSync(tokenFile, 0o644);
+    envFile = path.join(dir, 'leaky.env');
+    writeFileSync(
+      envFile,
+      [
+        'KRISHIV_PRODUCTION="1"',
+        'KRISHIV_DURABILITY_PROFILE=single-node-durable',
+        `KRISHIV_COORDINATOR_BEARER_TOKEN=${secrets.coord}`,
+        `KRISHIV_COORDINATOR_BEARER_TOKEN_FILE=${tokenFile}`,
+        `KRISHIV_EXECUTOR_TASK_BEARER_TOKEN=${secrets.coord}`,
+        `KRISHIV_UI_TOKEN=${secrets.ui}`,
+        `KRISHIV_API_KEYS=${secrets.key}=alice,${secrets.key2},${secrets.key}==bob`,
+        'KRISHIV_FLIGHT_ADDR=0.0.0.0:2003',
+        'KRISHIV_SHUFFLE_TOKEN=${SHUFFLE_FROM_VAULT}',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('reads real token files: multi-line and world-readable fail', async () => {
+    const r = await runCli(['check-production', '--env-file', envFile, '--json']);
+    expect(r.code).toBe(1);
+    const doc = parse(r.stdout);
+    const st = (id: string) => doc.findings.filter((f) => f.id === id).map((f) => f.status);
+    expect(st('ENG-TOKEN-FILE-MULTILINE')).toEqual(['fail']);
+    expect(st('HYG-TOKEN-FILE-MODE')).toEqual(['fail']);
+    expect(st('HYG-UNEXPANDED-VAR')).toEqual(['fail']);
+    expect(st('HYG-QUOTED-BOOLEAN')).toEqual(['warn']);
+    expect(st('ENV-TOKEN-REUSE')).toContain('warn');
+    expect(st('FLIGHT-API-KEYS-MALFORMED')).toEqual(['fail']);
+  });
+
+  it.each(FORMATS)('no secret value in --format %s (stdout, stderr, --output file)', async (format) => {
+    const r = await runCli(['check-production', '--env-file', envFile, '--format', format]);
+    expect(r.code).toBe(1);
+    const out = path.join(dir, `report.${format}`);
+    const w = await runCli(['check-production', '--env-file', envFile, '--format', format, '--output', out]);
+    expect(w.code).toBe(1);
+    expect(w.stdout).toBe('');
+    expect(w.stderr).toMatch(/✖ \d+ failed/);
+    const written = readFileSync(out, 'utf8');
+    expect(written.length).toBeGreaterThan(0);
+    for (const s of Object.values(secrets)) {
+      for (const text of [r.stdout, r.stderr, w.stderr, written]) expect(text).not.toContain(s);
+    }
+  });
+
+  it('no secret value in --print-env, --json, --debug or --process-env runs', async () => {
+    const runs = [
+      await runCli(['check-production', '--env-file', envFile, '--print-env']),
+      await runCli(['check-production', '--env-file', envFile, '--print-env', '--json']),
+      await runCli(['check-production', '--env-file', envFile, '--json', '--debug']),
+      await runCli(['check-production', '--env-file', envFile, '--process-env', '--json'], { env: { SHUFFLE_FROM_VAULT: secrets.key2 } }),
+    ];
+    for (const r of runs) for (const s of Object.values(secrets)) expect(r.stdout + r.stderr).not.toContain(s);
+    expect(runs[0]!.stdout).toMatch(/KRISHIV_COORDINATOR_BEARER_TOKEN="?bearer:[0-9a-f]{16}/);
+  });
+
+  it('--output writes the file atomically and --json still prints the JSON document', async () => {
+    const out = path.join(dir, 'out.sarif');
+    const r = await runCli(['check-production', '--env-file', EX('production.env'), '--format', 'sarif', '--output', out, '--json']);
+    expect(r.code).toBe(0);
+    expect(parse(r.stdout).ok).toBe(true);
+    const sarif = JSON.parse(readFileSync(out, 'utf8')) as { version: string; runs: Array<{ results: unknown[] }> };
+    expect(sarif.version).toBe('2.1.0');
+    expect(statSync(out).isFile()).toBe(true);
+  });
+
+  it('waivers from the config: waived, expired fails, unmatched warns', async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'kcp-'));
+    writeFileSync(
+      path.join(cwd, '.krishiv-authrc.json'),
+      JSON.stringify({
+        waivers: [
+          { id: 'PROD-OIDC-AUDIENCE', reason: 'IdP migration, OPS-42', owner: 'platform', expires: '2999-01-01' },
+          { id: 'COORD-TLS-PAIR', reason: 'stale', owner: 'platform', expires: '2999-01-01' },
+        ],
+      }),
+    );
+    const r = await runCli(['check-production', '--env-file', EX('oidc-no-audience.env'), '--json'], { cwd });
+    const doc = parse(r.stdout);
+    expect(r.code).toBe(0);
+    expect(doc.findings.find((f) => f.id === 'PROD-OIDC-AUDIENCE')).toMatchObject({ status: 'waived', waiver: { owner: 'platform' } });
+    expect(doc.findings.find((f) => f.id === 'WAIVER-UNMATCHED')!.status).toBe('warn');
+    writeFileSync(path.join(cwd, '.krishiv-authrc.json'), JSON.stringify({ waivers: [{ id: 'PROD-OIDC-AUDIENCE', reason: 'x', owner: 'y', expires: '2020-01-01' }] }));
+    const e = await runCli(['check-production', '--env-file', EX('oidc-no-audience.env'), '--json'], { cwd });
+    expect(e.code).toBe(1);
+    expect(parse(e.stdout).findings.find((f) => f.id === 'WAIVER-EXPIRED')!.status).toBe('fail');
+  });
+
+  it('--process-env: the environment wins, locations are null, and a stray .env warns', async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), 'kcp-'));
+    writeFileSync(path.join(cwd, '.env'), 'KRISHIV_UI=on\n');
+    const r = await runCli(['check-production', '--env-file', EX('durable-no-tokens.env'), '--process-env', '--json'], {
+      cwd,
+      env: { KRISHIV_EXECUTOR_TASK_BEARER_TOKEN: secret() },
+    });
+    const doc = parse(r.stdout);
+    expect(doc.findings.find((f) => f.id === 'COORD-EXEC-TOKEN-MISSING')!.status).toBe('pass');
+    expect(doc.findings.find((f) => f.id === 'PROD-EXECUTOR-TASK-TOKEN')!.location).toBeNull();
+    expect(doc.findings.find((f) => f.id === 'ENG-DOTENV-IN-CWD')).toMatchObject({ status: 'warn', location: { file: path.join(cwd, '.env') } });
+  });
+});

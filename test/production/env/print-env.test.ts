@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { mergeEnv } from '../../../src/production/env/merge.js';
+import { parseDotenv } from '../../../src/production/env/dotenv.js';
+import { printEnvJson, printEnvText, quoteDotenvValue } from '../../../src/production/env/print-env.js';
+import { engineFingerprint } from '../../../src/util/fingerprint.js';
+
+const TOKEN = 'q7Zr4mXv9LpT2sWc8HnB5kYd3FgJ6aE1';
+
+describe('print-env', () => {
+  const env = mergeEnv(
+    [
+      { file: 'base.env', text: `KRISHIV_PRODUCTION=1\nKRISHIV_COORDINATOR_BEARER_TOKEN=${TOKEN}\nMSG="a \\"b\\" $$ c"\n` },
+      { file: 'prod.env', text: 'KRISHIV_TLS_KEY=/etc/tls/key.pem\nEMPTY_TOKEN=\nKRISHIV_PRODUCTION=true\n' },
+    ],
+    { HOME: '/home/op', 'ProgramFiles(x86)': 'C:\\x' },
+  );
+
+  it('text form: file order, secrets as fingerprints, values quoted for dotenv', () => {
+    expect(printEnvText(env)).toBe(
+      [
+        'KRISHIV_PRODUCTION="true"',
+        `KRISHIV_COORDINATOR_BEARER_TOKEN="${engineFingerprint(TOKEN)}"`,
+        'MSG="a \\"b\\"  c"',
+        `KRISHIV_TLS_KEY="${engineFingerprint('/etc/tls/key.pem')}"`,
+        'EMPTY_TOKEN=""',
+        'HOME="/home/op"',
+        '# "ProgramFiles(x86)" cannot be written as a dotenv name (from the process environment)',
+        '',
+      ].join('\n'),
+    );
+    expect(printEnvText(env)).not.toContain(TOKEN);
+  });
+
+  it('JSON form: {vars: [{name, value, secret, file, line}]}', () => {
+    const json = printEnvJson(env);
+    expect(json.vars.slice(0, 2)).toEqual([
+      { name: 'KRISHIV_PRODUCTION', value: 'true', secret: false, file: 'prod.env', line: 3 },
+      { name: 'KRISHIV_COORDINATOR_BEARER_TOKEN', value: engineFingerprint(TOKEN), secret: true, file: 'base.env', line: 2 },
+    ]);
+    expect(json.vars.find((v) => v.name === 'HOME')).toEqual({ name: 'HOME', value: '/home/op', secret: false, file: null, line: null });
+    expect(JSON.stringify(json)).not.toContain(TOKEN);
+  });
+
+  it('an empty environment prints nothing', () => {
+    expect(printEnvText(mergeEnv([]))).toBe('');
+  });
+
+  it.each(['', 'plain', 'a b', "it's", 'a"b', 'back\\slash', '$HOME', '${X}', 'multi\nline', 'cr\rlf', '#hash', ' lead', 'trail ', 'é\u00a0'])(
+    'quoteDotenvValue(%j) reads back unchanged',
+    (value) => {
+      expect(parseDotenv(`A=${quoteDotenvValue(value)}\n`, { file: 'f' })[0]?.value).toBe(value);
+    },
+  );
+
+  it('property: print-env output re-parses to the same non-secret values', () => {
+    const name = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_.]{0,10}$/);
+    const value = fc.string({ maxLength: 30 }).filter((v) => !v.includes('\0'));
+    fc.assert(
+      fc.property(fc.dictionary(name, value, { maxKeys: 8 }), (vars) => {
+        const set = mergeEnv([], vars);
+        const reread = new Map(parseDotenv(printEnvText(set), { file: 'printed' }).map((d) => [d.name, d.value]));
+        for (const v of printEnvJson(set).vars) {
+          expect(reread.get(v.name)).toBe(v.secret ? engineFingerprint(vars[v.name] ?? '') : vars[v.name]);
+        }
+        expect(reread.size).toBe(set.vars.size);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});

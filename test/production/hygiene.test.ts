@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { estimateEntropyBits, placeholderReason } from '../../src/production/hygiene.js';
+
+describe('placeholders', () => {
+  it.each(['changeme', 'CHANGE-ME', 'secret', 'password', 'token', 'xxxxxxxx', '...', '<secret>', 'TODO', 'example-token-123', 'key1', 'krishiv-dev-token', 'your-token-here', '{{ .Values.token }}', 'aaaaaaaaaaaaaaaaaaaa'])('%j is a placeholder', (v) => {
+    expect(placeholderReason(v)).toBeDefined();
+  });
+  it.each(['pQ7vT2mX9kLw3sR8yB4nF6hJ1cD5gZ0aE2uV8iO3tYq', 'krishiv_abcdefgh_Qw3Er5Ty7Ui9Op1As3Df5Gh7Jk9Lz2Xc4Vb6Nm8Pq0Ws2', '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08'])('%j is not', (v) => {
+    expect(placeholderReason(v)).toBeUndefined();
+  });
+});
+
+describe('entropy estimate', () => {
+  it.each([
+    ['', 0, 0],
+    ['aaaaaaaaaaaaaaaa', 0, 1],
+    ['abababababababababababab', 20, 30],
+    ['9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08', 200, 256],
+    ['pQ7vT2mX9kLw3sR8yB4nF6hJ1cD5gZ0aE2uV8iO3tYq', 180, 256],
+    ['Summer2024!', 30, 72],
+  ])('%j: between %d and %d bits', (v, lo, hi) => {
+    const bits = estimateEntropyBits(v);
+    expect(bits).toBeGreaterThanOrEqual(lo);
+    expect(bits).toBeLessThanOrEqual(hi);
+  });
+});
+
+describe('registryAccepts is only a shortcut of envIssues', () => {
+  it('whenever it accepts, the engine validation has nothing to say', async () => {
+    const fc = (await import('fast-check')).default;
+    const { FLAGS, envIssues } = await import('../../src/production/registry.js');
+    const { registryAccepts } = await import('../../src/production/hygiene.js');
+    const names = [...FLAGS.map((f) => f.name), 'KRISHIV_COORDINATOR', 'KRISHIV_NOPE'];
+    const values = fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('1', ' TRUE ', 'off', '\u00a0yes', '\ufeff1', '18446744073709551616', '9999999999999999999', '+5', ' 42 ', ''));
+    fc.assert(
+      fc.property(fc.constantFrom(...names), values, (name, value) => {
+        if (registryAccepts(name, value)) expect(envIssues(name, value)).toEqual([]);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { keyPrefixId, publicKeyLabel, type KeyLookup, type KeyState } from '../../src/production/checks/keys.js';
+import { evaluate } from '../../src/production/evaluate.js';
+import { tableProbe } from '../../src/production/model.js';
+import { envSetOf } from './helpers.js';
+
+const SECRET = 'Qw3Er5Ty7Ui9Op1As3Df5Gh7Jk9Lz2Xc4Vb6Nm8Pq0W';
+const key = (id: string) => `krishiv_${id}_${SECRET}`;
+const fake = (table: Record<string, KeyState>): KeyLookup & { calls: string[] } => {
+  const calls: string[] = [];
+  return { calls, lookup: (id) => (calls.push(id), table[id] ?? 'unknown') };
+};
+
+function run(keys: string, lookup?: KeyLookup) {
+  return evaluate({ envSet: envSetOf({ KRISHIV_API_KEYS: keys }), role: 'flight-server', cli: {}, files: tableProbe({}), ...(lookup ? { keyLookup: lookup } : {}) }).findings;
+}
+
+describe('KEYS-* over a KeyLookup', () => {
+  it('parses the lookup id', () => {
+    expect(keyPrefixId(key('abcdefgh'))).toBe('abcdefgh');
+    expect(keyPrefixId('krishiv_ABCDEFGH_x')).toBeUndefined();
+    expect(publicKeyLabel(key('abcdefgh'), 1)).toBe('krishiv_abcdefgh_…');
+    expect(publicKeyLabel('plain', 2)).toBe('entry 2 (not a krishiv_<id>_… key)');
+  });
+  it('revoked and expired fail, unknown warns, active passes; secrets never appear', () => {
+    const lookup = fake({ aaaaaaaa: 'active', bbbbbbbb: 'revoked', cccccccc: 'expired' });
+    const f = run(`${key('aaaaaaaa')}=alice,${key('bbbbbbbb')}=bob,${key('cccccccc')}=carol,${key('dddddddd')}=dave,legacykey123=eve`, lookup);
+    const by = (id: string) => f.filter((x) => x.id === id).map((x) => [x.status, x.message]);
+    expect(by('KEYS-REVOKED')).toEqual([['fail', 'KRISHIV_API_KEYS: krishiv_bbbbbbbb_… (subject "bob") is revoked in the key store, but the Flight server still accepts it']]);
+    expect(by('KEYS-EXPIRED')).toEqual([['fail', 'KRISHIV_API_KEYS: krishiv_cccccccc_… (subject "carol") is expired in the key store; the engine has no expiry and still accepts it']]);
+    expect(by('KEYS-UNKNOWN').map((x) => x[0])).toEqual(['warn', 'warn']);
+    expect(lookup.calls).toEqual(['aaaaaaaa', 'bbbbbbbb', 'cccccccc', 'dddddddd']);
+    expect(JSON.stringify(f)).not.toContain(SECRET);
+    expect(JSON.stringify(f)).not.toContain('legacykey123');
+  });
+  it('all active: three passes', () => {
+    const f = run(`${key('aaaaaaaa')}=alice`, fake({ aaaaaaaa: 'active' })).filter((x) => x.id.startsWith('KEYS-'));
+    expect(f.map((x) => [x.id, x.status])).toEqual([['KEYS-REVOKED', 'pass'], ['KEYS-EXPIRED', 'pass'], ['KEYS-UNKNOWN', 'pass']]);
+  });
+  it('no lookup (no --store): no KEYS-* findings at all', () => {
+    expect(run(`${key('aaaaaaaa')}=alice`).some((x) => x.id.startsWith('KEYS-'))).toBe(false);
+  });
+});
