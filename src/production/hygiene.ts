@@ -16,17 +16,7 @@ import {
   trimmed,
   type FileState,
 } from './model.js';
-import {
-  deprecatedAliasOf,
-  envIssues,
-  flagInfo,
-  isFalsy as registryFalsy,
-  isSecretName,
-  isTruthy as registryTruthy,
-  KIND_EXCEPTIONS,
-  rustTrim,
-  suggestFlag,
-} from './registry.js';
+import { envIssues, flagInfo, isSecretName, KIND_EXCEPTIONS, suggestFlag } from './registry.js';
 import type { EnvVar, Finding } from './types.js';
 
 // ---- secret values --------------------------------------------------------------------
@@ -287,40 +277,12 @@ const DEAD_FLAGS: Record<string, string> = {
   KRISHIV_SERVICE_NAME: 'the engine never reads it',
 };
 
-/**
- * True when the engine's start-up validation certainly has nothing to say about this variable
- * (a known, non-deprecated name whose value its validator accepts), decided with the
- * registry's own predicates. Only a shortcut: `envIssues` formats a Rust `{:?}` hint for every
- * value it validates, which costs milliseconds in a one-shot process; undecided cases go to it.
- */
-export function registryAccepts(name: string, value: string): boolean {
-  const info = flagInfo(name);
-  if (!info || deprecatedAliasOf(name) !== undefined) return false;
-  switch (info.kind) {
-    case 'text':
-    case 'path':
-    case 'url':
-    case 'list':
-    case 'secret':
-      return true; // validate_value never inspects these kinds
-    case 'bool':
-      return registryTruthy(value) || registryFalsy(value);
-    case 'uint': {
-      const t = rustTrim(value);
-      return t === '' || /^[0-9]{1,19}$/.test(t);
-    }
-    default:
-      return false;
-  }
-}
-
 function envValidation(ctx: CheckContext): Finding[] {
   const unknown: Finding[] = [];
   const deprecated: Finding[] = [];
   const invalid: Finding[] = [];
   for (const v of scan(ctx).krishiv) {
     const name = v.name;
-    if (registryAccepts(name, v.value)) continue;
     for (const issue of envIssues(name, v.value)) {
       if (issue.kind === 'unknown') {
         if (Object.hasOwn(DEAD_FLAGS, name)) continue; // ENG-DEAD-FLAG explains these

@@ -215,28 +215,29 @@ export function validateValue(name: string, value: string): ValueIssue | undefin
   const spec = flagInfo(name);
   if (!spec) return undefined;
   const trimmed = rustTrim(value);
-  const dbg = rustDebugString(trimmed);
+  // formatted only for values that fail: the Rust-style quoting is costly per character
+  const dbg = (): string => rustDebugString(trimmed);
   switch (spec.kind) {
     case 'bool':
       if (!isTruthy(trimmed) && !isFalsy(trimmed)) {
-        return issue(name, 'bool (1/true/yes/on or 0/false/no/off)', `${dbg} will be treated as false`);
+        return issue(name, 'bool (1/true/yes/on or 0/false/no/off)', `${dbg()} will be treated as false`);
       }
       return undefined;
     case 'uint':
-      return trimmed !== '' && !parsesAsU64(trimmed) ? issue(name, 'unsigned integer', dbg) : undefined;
+      return trimmed !== '' && !parsesAsU64(trimmed) ? issue(name, 'unsigned integer', dbg()) : undefined;
     case 'int':
-      return trimmed !== '' && !parsesAsI64(trimmed) ? issue(name, 'integer', dbg) : undefined;
+      return trimmed !== '' && !parsesAsI64(trimmed) ? issue(name, 'integer', dbg()) : undefined;
     case 'float':
-      return trimmed !== '' && !parsesAsF64(trimmed) ? issue(name, 'number', dbg) : undefined;
+      return trimmed !== '' && !parsesAsF64(trimmed) ? issue(name, 'number', dbg()) : undefined;
     case 'socketaddr':
-      return trimmed !== '' && !parsesAsSocketAddr(trimmed) ? issue(name, 'host:port socket address', dbg) : undefined;
+      return trimmed !== '' && !parsesAsSocketAddr(trimmed) ? issue(name, 'host:port socket address', dbg()) : undefined;
     case 'enum': {
       const allowed = spec.values ?? [];
       const norm = asciiLower(trimmed);
       // The registry validator accepts equal, `_`→`-` equal, or any PREFIX of an allowed value.
       const recognized = allowed.some((a) => norm === a || norm.replaceAll('_', '-') === a || a.startsWith(norm));
       if (trimmed !== '' && !recognized) {
-        return issue(name, 'one of the documented values', `${dbg} (expected one of [${allowed.map((a) => rustDebugString(a)).join(', ')}])`);
+        return issue(name, 'one of the documented values', `${dbg()} (expected one of [${allowed.map((a) => rustDebugString(a)).join(', ')}])`);
       }
       return undefined;
     }

@@ -19,7 +19,7 @@
  *   exit code (0 when `ok`, else 1). No command line: argv may hold a secret.
  * Pure: the fingerprint hash is the only computation beyond shaping data.
  */
-import { createHash } from 'node:crypto';
+import { sipHash13 } from '../util/fingerprint.js';
 import type * as Sarif from 'sarif';
 import type { CheckInfo, Finding, ProductionReport } from '../production/types.js';
 import { ENGINE_COMMIT, TOOL_INFO } from '../version.js';
@@ -145,7 +145,10 @@ function ruleFromFinding(f: Finding): Sarif.ReportingDescriptor {
 
 function fingerprint(f: Finding, file: string | undefined): string {
   const key = [f.id, file ?? '', [...f.variables].sort().join(',')].join('\u0000');
-  return createHash('sha256').update(key, 'utf8').digest('hex').slice(0, 32);
+  // Two keyed SipHash-1-3 halves: stable across runs and machines, no node:crypto at start-up.
+  const bytes = new TextEncoder().encode(key);
+  const hex = (k0: bigint, k1: bigint): string => sipHash13(bytes, k0, k1).toString(16).padStart(16, '0');
+  return hex(0x6b72697368697621n, 0x7361726966n) + hex(0x7061727469616cn, 0x66696e6765727072n);
 }
 
 function resultMessage(f: Finding, fileFallback: boolean): string {

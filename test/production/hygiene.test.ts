@@ -24,19 +24,3 @@ describe('entropy estimate', () => {
     expect(bits).toBeLessThanOrEqual(hi);
   });
 });
-
-describe('registryAccepts is only a shortcut of envIssues', () => {
-  it('whenever it accepts, the engine validation has nothing to say', async () => {
-    const fc = (await import('fast-check')).default;
-    const { FLAGS, envIssues } = await import('../../src/production/registry.js');
-    const { registryAccepts } = await import('../../src/production/hygiene.js');
-    const names = [...FLAGS.map((f) => f.name), 'KRISHIV_COORDINATOR', 'KRISHIV_NOPE'];
-    const values = fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('1', ' TRUE ', 'off', '\u00a0yes', '\ufeff1', '18446744073709551616', '9999999999999999999', '+5', ' 42 ', ''));
-    fc.assert(
-      fc.property(fc.constantFrom(...names), values, (name, value) => {
-        if (registryAccepts(name, value)) expect(envIssues(name, value)).toEqual([]);
-      }),
-      { numRuns: 3000 },
-    );
-  });
-});
