@@ -6,6 +6,7 @@
  */
 import { writeSync } from 'node:fs';
 import { ENGINE_COMMIT, VERSION } from '../version.js';
+import { installCodeCache } from './code-cache.js';
 
 declare const __KRISHIV_AUTH_ROOT_HELP__: string | undefined;
 
@@ -21,6 +22,9 @@ if (only === '--version' || only === '-V') {
 ) {
   writeAll(__KRISHIV_AUTH_ROOT_HELP__);
 } else {
+  if (!process.env['KRISHIV_AUTH_NO_CODE_CACHE']) {
+    installCodeCache(__dirname, process.env['KRISHIV_AUTH_TRAIN_CODE_CACHE'] || undefined);
+  }
   // The frame bundle beside this file (see scripts/build.mjs).
   // eslint-disable-next-line @typescript-eslint/ban-ts-comment
   // @ts-ignore -- a build output, not a source module

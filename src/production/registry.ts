@@ -80,6 +80,10 @@ const RUST_TRIM = /^\p{White_Space}+|\p{White_Space}+$/gu;
 
 /** Rust `str::trim` (Unicode White_Space). */
 export function rustTrim(s: string): string {
+  if (s === '') return s;
+  const first = s.charCodeAt(0);
+  const last = s.charCodeAt(s.length - 1);
+  if (first > 32 && first < 127 && last > 32 && last < 127) return s; // nothing to trim: skip the Unicode regex
   return s.replace(RUST_TRIM, '');
 }
 
@@ -158,6 +162,8 @@ export function parsesAsSocketAddr(s: string): boolean {
 }
 
 /** Rust's `{:?}` for a `str` (quotes and escapes), as the engine prints it in hints. */
+let RUST_ESCAPED: RegExp | undefined;
+
 export function rustDebugString(s: string): string {
   let out = '"';
   for (const c of s) {
@@ -181,7 +187,10 @@ export function rustDebugString(s: string): string {
         out += '\\"';
         break;
       default:
-        if (/^[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}\p{Cs}\p{Mn}\p{Me}]$/u.test(c)) {
+        // Printable ASCII needs no escape; the Unicode-category regex (slow to build) only
+        // sees the rest.
+        if (c >= ' ' && c <= '~') out += c;
+        else if ((RUST_ESCAPED ??= /^[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}\p{Cs}\p{Mn}\p{Me}]$/u).test(c)) {
           out += `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`;
         } else {
           out += c;

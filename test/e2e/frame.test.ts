@@ -86,6 +86,16 @@ describe('the CLI frame (built bin/)', () => {
     expect(r.stderr).toContain("unknown option '--env-file'");
   });
 
+  it('the trained V8 code cache changes nothing but speed', async () => {
+    const args = ['check-production', '--env-file', 'examples/dev.env', '--json'];
+    const cached = await runCli(args);
+    const plain = await runCli(args, { env: { KRISHIV_AUTH_NO_CODE_CACHE: '1' } });
+    expect(cached.code).toBe(1);
+    expect(plain.code).toBe(cached.code);
+    expect(plain.stdout).toBe(cached.stdout);
+    expect(plain.stderr).toBe(cached.stderr);
+  });
+
   it('fingerprint prints the engine fingerprint of a token from stdin', async () => {
     const r = await runCli(['fingerprint', '-'], { input: 'coord-secret\n' });
     expect(r.code).toBe(0);
