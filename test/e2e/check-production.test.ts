@@ -115,8 +115,8 @@ describe('input errors exit 2', () => {
     expect([role.code, role.stderr]).toEqual([2, expect.stringContaining('did you mean coordinator?')]);
     const fmt = await runCli(['check-production', '--env-file', EX('production.env'), '--format', 'xml']);
     expect(fmt.code).toBe(2);
-    const store = await runCli(['check-production', '--env-file', EX('production.env'), '--store', 'keys.json']);
-    expect([store.code, store.stderr]).toEqual([2, expect.stringContaining('key store support is not available in this build')]);
+    const store = await runCli(['check-production', '--env-file', EX('production.env'), '--store', 'no-such-keys.json'], { cwd: dir });
+    expect([store.code, store.stderr]).toEqual([2, expect.stringContaining('no-such-keys.json: no key store here')]);
     const none = await runCli(['check-production'], { cwd: mkdtempSync(path.join(tmpdir(), 'kcp-')) });
     expect(none.code).toBe(2);
   });

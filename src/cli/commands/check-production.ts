@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { closest } from 'fastest-levenshtein';
 import { EXIT, KrishivError, type ExitCode } from '../../errors.js';
 import { action, type CliContext } from '../context.js';
+import path from 'node:path';
+import type { KeyLookup } from '../../production/checks/keys.js';
 import type { Role } from '../../production/types.js';
 
 interface Flags {
@@ -112,9 +114,20 @@ async function run(ctx: CliContext, flags: Flags): Promise<ExitCode> {
     for (const r of cli.repeated) ctx.out.warn(`--cli: ${r} is given more than once; the last one is used`);
   }
 
-  if (flags.store !== undefined) {
-    // The key store reader lands with the keys capability; until then say so plainly.
-    throw new KrishivError('ERR_NOT_IMPLEMENTED', 'key store support is not available in this build', { input: '--store' });
+  // KEYS-* only with a store named on purpose (--store, or checkProduction.store in the config):
+  // the default ./krishiv-keys.json may belong to another deployment.
+  const storeFile = flags.store ?? cp.store;
+  let keyLookup: KeyLookup | undefined;
+  if (storeFile !== undefined) {
+    const [{ openStoreLookup }, { keyState }] = await Promise.all([import('../../keys/store-file.js'), import('../../keys/store.js')]);
+    const stored = await openStoreLookup(path.resolve(ctx.cwd, storeFile), storeFile);
+    const now = ctx.now();
+    keyLookup = {
+      lookup: (id) => {
+        const record = stored.find(id);
+        return record ? keyState(record, now) : 'unknown';
+      },
+    };
   }
 
   const { probeEnvFiles, findDotenv } = await import('../../production/token-files.js');
@@ -134,6 +147,7 @@ async function run(ctx: CliContext, flags: Flags): Promise<ExitCode> {
     waivers: config.waivers,
     ...(config.file !== undefined ? { configFile: config.file } : {}),
     now: ctx.now(),
+    ...(keyLookup !== undefined ? { keyLookup } : {}),
   });
 
   const reporters = await import('../../report/index.js');

@@ -4,6 +4,7 @@
  * identified only by their public prefix `krishiv_<id>_…`; a key not in that format cannot
  * be in the store and counts as unknown.
  */
+import { displayKey, parseApiKey } from '../../keys/format.js';
 import { parseApiKeys } from '../model.js';
 import type { Finding } from '../types.js';
 import { finding, type CheckContext } from './context.js';
@@ -15,17 +16,19 @@ export interface KeyLookup {
   lookup(keyPrefixId: string): KeyState;
 }
 
-const KEY_FORMAT = /^krishiv_([a-z2-7]{8})_[A-Za-z0-9_-]+$/;
-
-/** The lookup id of a `krishiv_<id>_<secret>` key, or undefined. */
+/** The lookup id of a `krishiv_<id>_<secret>` key (the format generate-key makes), or undefined. */
 export function keyPrefixId(key: string): string | undefined {
-  return KEY_FORMAT.exec(key)?.[1];
+  try {
+    return parseApiKey(key).id;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The public form of a key: `krishiv_<id>_…`, or `entry N` for keys in another format. */
 export function publicKeyLabel(key: string, entry: number): string {
   const id = keyPrefixId(key);
-  return id ? `krishiv_${id}_…` : `entry ${entry} (not a krishiv_<id>_… key)`;
+  return id ? displayKey(id) : `entry ${entry} (not a krishiv_<id>_… key)`;
 }
 
 export function runKeyChecks(ctx: CheckContext, lookup: KeyLookup | undefined): Finding[] {
