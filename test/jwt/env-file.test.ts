@@ -1,43 +1,34 @@
-import fc from 'fast-check';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { KrishivError } from '../../src/errors.js';
-import { isTruthy, jwtSettingsFromEnv, readEnvAssignments } from '../../src/jwt/env-file.js';
+import { jwtSettingsFromEnv } from '../../src/jwt/env-file.js';
+import { readEnvVars } from '../../src/production/env/load.js';
 
-describe('readEnvAssignments (minimal seam)', () => {
-  it('reads KEY=VALUE, export, quotes, comments; later wins', () => {
-    const env = readEnvAssignments(
-      '# c\nexport KRISHIV_OIDC_JWKS_URI="https://idp/jwks"\nKRISHIV_OIDC_AUDIENCE= krishiv # note\nKRISHIV_PRODUCTION=0\nKRISHIV_PRODUCTION=yes\nEMPTY=\n',
-      'f.env',
+describe('verify --env-file settings', () => {
+  const write = (text: string): string => {
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'kv-env-')), 'coord.env');
+    writeFileSync(file, text);
+    return file;
+  };
+
+  it('reads the file as the engine does: export, quotes, $VAR, first declaration wins', async () => {
+    const file = write(
+      '# c\nexport IDP=https://idp\nKRISHIV_OIDC_JWKS_URI="${IDP}/jwks"\nKRISHIV_OIDC_AUDIENCE=krishiv # note\nKRISHIV_PRODUCTION=yes\nKRISHIV_PRODUCTION=0\n',
     );
-    expect(jwtSettingsFromEnv(env)).toEqual({ jwksUri: 'https://idp/jwks', audience: 'krishiv', production: true });
-    expect(env.get('EMPTY')).toBe('');
+    expect(jwtSettingsFromEnv(await readEnvVars(file))).toEqual({ jwksUri: 'https://idp/jwks', audience: 'krishiv', production: true });
   });
-  it('a line that is not KEY=VALUE is ERR_ENV_PARSE naming the line', () => {
-    expect(() => readEnvAssignments('A=1\nnot an assignment\n', 'f.env')).toThrow(
-      expect.objectContaining({ code: 'ERR_ENV_PARSE', message: 'line 2 is not KEY=VALUE', input: 'f.env:2' }),
-    );
+
+  it('keeps an empty audience as set (the engine counts an empty string as set)', async () => {
+    expect(jwtSettingsFromEnv(await readEnvVars(write('KRISHIV_OIDC_AUDIENCE=\n')))).toEqual({
+      jwksUri: undefined,
+      audience: '',
+      production: false,
+    });
   });
-  it.each([
-    ['1', true],
-    [' TRUE ', true],
-    ['on', true],
-    ['Yes', true],
-    ['enabled', false],
-    ['0', false],
-    ['', false],
-    [undefined, false],
-  ])('truthy(%j) = %j (surface §2.1)', (raw, expected) => {
-    expect(isTruthy(raw)).toBe(expected);
-  });
-  it('never throws anything but KrishivError', () => {
-    fc.assert(
-      fc.property(fc.string({ unit: 'binary' }), (text) => {
-        try {
-          readEnvAssignments(text, 'f');
-        } catch (e) {
-          if (!(e instanceof KrishivError)) throw e;
-        }
-      }),
-    );
+
+  it('a file the engine refuses is ERR_ENV_PARSE naming file:line', async () => {
+    const file = write('A=1\nB=two words\n');
+    await expect(readEnvVars(file)).rejects.toMatchObject({ code: 'ERR_ENV_PARSE', input: `${file}:2` });
   });
 });

@@ -2,7 +2,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KrishivError } from '../../src/errors.js';
 import { resolveCredentials, splitTokens, tokenFromFile } from '../../src/probe/credentials.js';
-import { parseMinimalEnv } from '../../src/probe/env-source.js';
 import { parseCount, parseGrpcAddress, parseTargetsFile, parseTargetUrl } from '../../src/probe/targets.js';
 
 const neverThrowsButKrishiv = (fn: () => unknown): void => {
@@ -27,20 +26,6 @@ describe('token files', () => {
   });
   it('splitTokens follows the engine: , and newlines, trimmed, empties dropped', () => {
     expect(splitTokens(' a ,, b\n\nc ')).toEqual(['a', 'b', 'c']);
-  });
-});
-
-describe('minimal env reader (seam)', () => {
-  it('reads KEY=VALUE, export, quotes, comments; first declaration wins', () => {
-    const env = parseMinimalEnv('# c\nexport A="x y"\nB=\'q\'\nC=plain # note\nA=second\nnot a line\n');
-    expect([...env]).toEqual([
-      ['A', 'x y'],
-      ['B', 'q'],
-      ['C', 'plain'],
-    ]);
-  });
-  it('never throws', () => {
-    fc.assert(fc.property(fc.string(), (s) => void parseMinimalEnv(s)));
   });
 });
 

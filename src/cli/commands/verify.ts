@@ -75,11 +75,11 @@ async function runVerify(ctx: CliContext, arg: string | undefined, flags: Verify
   let production = Boolean(flags.production);
   let jwksSource = flags.jwks;
   if (flags.envFile !== undefined) {
-    const [{ readTextFile }, { readEnvAssignments, jwtSettingsFromEnv }] = await Promise.all([
-      import('../../io/fs.js'),
+    const [{ readEnvVars }, { jwtSettingsFromEnv }] = await Promise.all([
+      import('../../production/env/load.js'),
       import('../../jwt/env-file.js'),
     ]);
-    const env = jwtSettingsFromEnv(readEnvAssignments(await readTextFile(flags.envFile, { limit: 1024 * 1024 }), flags.envFile));
+    const env = jwtSettingsFromEnv(await readEnvVars(flags.envFile));
     audience ??= env.audience;
     production ||= env.production;
     if (jwksSource === undefined && flags.oidcIssuer === undefined) {

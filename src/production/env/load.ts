@@ -38,3 +38,13 @@ export async function loadEnv(files: readonly string[], processEnv?: Record<stri
   for (const file of files) inputs.push(await readEnvFile(file));
   return mergeEnv(inputs, processEnv);
 }
+
+/**
+ * The variables one env file gives, read exactly as the engine's .env loader reads them
+ * (dotenvy semantics, first declaration wins, `$VAR` from earlier lines only). For commands
+ * that take a few settings from an env file: verify, probe, rotate.
+ */
+export async function readEnvVars(file: string): Promise<Map<string, string>> {
+  const set = await loadEnv([file]);
+  return new Map([...set.vars].map(([name, v]) => [name, v.value]));
+}
