@@ -142,6 +142,8 @@ export function trimEndRust(s: string): string {
 
 /** dotenvy `eval_end_state`: the scanner state after `text`, and where a comment starts. */
 function evalEndState(prev: ScanState, text: string): { pos: number; state: ScanState } {
+  // Fast path for the common line: ASCII with no blank, backslash or quote keeps Complete.
+  if (prev === ScanState.Complete && PLAIN_LINE.test(text)) return { pos: Math.max(0, text.length - 1), state: ScanState.Complete };
   let state = prev;
   let pos = 0;
   let i = 0;
@@ -302,8 +304,16 @@ const enum SubstMode {
   EscapedBlock,
 }
 
+/** ASCII without \t \v \f space " ' \ : nothing in it changes the line scanner's state. */
+const PLAIN_LINE = /^[\x00-\x08\x0a\x0d-\x1f\x21\x23-\x26\x28-\x5b\x5d-\x7f]*$/;
+/** No quote, backslash, $, space or tab: an unquoted value that is taken as written. */
+const PLAIN_VALUE = /^[^ \t\\'"$]*$/;
+
 /** dotenvy `parse_value`. */
 function parseValue(input: string, subst: Substitutions): ValueResult {
+  if (PLAIN_VALUE.test(input)) {
+    return { value: input, raw: trimEndRust(input), quoting: 'none', references: [], unresolved: [], strayDollar: false, splitReferences: [] };
+  }
   let strong = false;
   let weak = false;
   let escaped = false;
