@@ -19,7 +19,8 @@ interface ModuleInternals {
   wrap(source: string): string;
 }
 
-export function installCodeCache(distDir: string, trainTo?: string): void {
+/** Installs the loader; returns the function that writes the trained caches (training only). */
+export function installCodeCache(distDir: string, trainTo?: string): () => void {
   const M = Module as unknown as ModuleInternals;
   const original = M._extensions['.cjs'] ?? M._extensions['.js']!;
   const cacheDir = path.join(distDir, 'cache');
@@ -45,11 +46,10 @@ export function installCodeCache(distDir: string, trainTo?: string): void {
     fn.call(module.exports, module.exports, req, module, filename, path.dirname(filename));
   };
 
-  if (trainTo) {
-    process.on('exit', () => {
-      mkdirSync(trainTo, { recursive: true });
-      // Written after the run, so the cache holds the functions this command compiled too.
-      for (const { name, script } of trained) writeFileSync(path.join(trainTo, `${name}.bin`), script.createCachedData());
-    });
-  }
+  return () => {
+    if (!trainTo) return;
+    mkdirSync(trainTo, { recursive: true });
+    // Written after the run, so the cache holds the functions this command compiled too.
+    for (const { name, script } of trained) writeFileSync(path.join(trainTo, `${name}.bin`), script.createCachedData());
+  };
 }

@@ -23,7 +23,9 @@ if (only === '--version' || only === '-V') {
   writeAll(__KRISHIV_AUTH_ROOT_HELP__);
 } else {
   if (!process.env['KRISHIV_AUTH_NO_CODE_CACHE']) {
-    installCodeCache(__dirname, process.env['KRISHIV_AUTH_TRAIN_CODE_CACHE'] || undefined);
+    const trainTo = process.env['KRISHIV_AUTH_TRAIN_CODE_CACHE'] || undefined;
+    const writeTrained = installCodeCache(__dirname, trainTo);
+    if (trainTo) process.on('exit', writeTrained);
   }
   // The frame bundle beside this file (see scripts/build.mjs).
   // eslint-disable-next-line @typescript-eslint/ban-ts-comment
