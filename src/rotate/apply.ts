@@ -11,7 +11,7 @@
  */
 import { constants, promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { EXIT, KrishivError, describeSystemError } from '../errors.js';
+import { EXIT, KrishivError, describeSystemError, isKrishivError } from '../errors.js';
 import { statPath, writeFileAtomic, type AtomicWriteResult } from '../io/fs.js';
 import type { FileSnapshot, PlanContext, RotationPlan } from './plan.js';
 import { parseRotationState, serializeRotationState, type RotationState } from './state.js';
@@ -92,7 +92,7 @@ export async function readSnapshot(file: string): Promise<FileSnapshot> {
     const bytes = await handle.readFile();
     return { exists: true, text: decodeTokenFile(bytes, file), mode: st.mode & 0o7777, uid: st.uid, gid: st.gid };
   } catch (error) {
-    if (error instanceof KrishivError) throw error;
+    if (isKrishivError(error)) throw error;
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { exists: false, text: '' };
     throw new KrishivError('ERR_FILE_READ', `cannot read: ${describeSystemError(error)}`, { input: file, cause: error });
   } finally {
@@ -182,7 +182,8 @@ export interface ExecuteResult {
 }
 
 async function withLock<T>(file: string, options: LockOptions, run: (compromised: () => Error | null) => Promise<T>): Promise<T> {
-  const lockfile = await import('proper-lockfile');
+  const mod = (await import('proper-lockfile')) as typeof import('proper-lockfile') & { default?: typeof import('proper-lockfile') };
+  const lockfile = typeof mod.lock === 'function' ? mod : mod.default!;
   let compromised: Error | null = null;
   const attempts = Math.max(1, Math.ceil(options.waitMs / 150));
   let release: () => Promise<void>;

@@ -47,7 +47,7 @@ export function renderBegin(v: BeginView, s: Style): string {
   if (v.token !== undefined) lines.push(`${s.bold('new token:')}   ${v.token}`);
   else if (v.out !== undefined) lines.push(`${s.bold('new token:')}   written to ${v.out} (0600)`);
   lines.push(`${s.bold('fingerprint:')} ${v.fingerprint}`);
-  lines.push(`${s.bold('file:')}        ${v.file} (${v.tokens.length} tokens, mode ${v.mode}, newest first)`);
+  lines.push(`${s.bold('file:')}        ${v.file} (${v.tokens.length} token${v.tokens.length === 1 ? '' : 's'}, mode ${v.mode}, newest first)`);
   for (const [i, f] of v.tokens.entries()) lines.push(`  ${i + 1}. ${f}${i === 0 ? s.green('  new') : ''}`);
   if (v.finishAfter) lines.push(`${s.bold('finish after:')} ${v.finishAfter}`);
   return lines.join('\n');

@@ -107,11 +107,11 @@ export function tokenIssues(token: string, line?: number): TokenIssue[] {
       ...at,
     });
   }
-  if (/[ \t]/.test(token)) {
+  if (token.includes(' ')) {
     issues.push({
       code: 'whitespace_inside',
       severity: 'warning',
-      message: `${fingerprint} contains whitespace: it works on coordinator gRPC and HTTP but is fragile (shuffle Flight compares the whole header)`,
+      message: `${fingerprint} contains a space: it works on coordinator gRPC and HTTP but is fragile (shuffle Flight compares the whole header)`,
       fingerprint,
       ...at,
     });
@@ -225,6 +225,7 @@ export function validateNewToken(text: string, label: string): string {
   if (token.startsWith('\uFEFF') || hasNonVisibleAscii(token)) {
     fail('holds characters outside visible ASCII: clients cannot send it (surface §4.9)');
   }
+  if (token.startsWith('#')) fail('starts with "#": it would read like a comment in the file (the engine has no comment syntax)');
   if (/[ \t]/.test(token)) fail('contains whitespace: clients and shuffle Flight handle it differently; use 32 random bytes (base64url)');
   return token;
 }

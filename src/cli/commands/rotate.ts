@@ -177,14 +177,14 @@ async function resolveCommon(ctx: CliContext, file: string, opts: CommonOptions)
   if (opts.reloadInterval !== undefined) {
     const ms = parseDuration(opts.reloadInterval, '--reload-interval');
     const seconds = Math.ceil(ms / 1000);
-    reload = seconds === 0 ? { seconds: null, source: '--reload-interval', note: '--reload-interval 0: the coordinator never reloads' } : { seconds, source: '--reload-interval' };
+    reload = seconds === 0 ? { seconds: null, source: '--reload-interval 0', note: 'the coordinator never reloads' } : { seconds, source: '--reload-interval' };
   } else if (envText !== undefined) {
     reload = tf.engineReloadInterval(tf.readEnvValue(envText, tf.RELOAD_INTERVAL_VAR), opts.envFile!);
   } else {
     const config = await ctx.config();
     const secs = config.rotate?.reloadIntervalSecs;
     if (secs !== undefined) {
-      reload = secs === 0 ? { seconds: null, source: 'config rotate.reloadInterval', note: 'rotate.reloadInterval is 0: the coordinator never reloads' } : { seconds: secs, source: 'config rotate.reloadInterval' };
+      reload = secs === 0 ? { seconds: null, source: 'config rotate.reloadInterval 0', note: 'the coordinator never reloads' } : { seconds: secs, source: 'config rotate.reloadInterval' };
     }
   }
   return { kind, kindKnown, nameLooksSingle: tf.nameLooksSingle(path.basename(file)), reload };
@@ -309,7 +309,7 @@ async function runBegin(ctx: CliContext, file: string, opts: BeginOptions): Prom
       tokens: plan.after,
       mode,
       created: result.written?.created ?? false,
-      sidecar: target.statePath,
+      sidecar: opts.state ?? `${file}.rotation.json`,
       pending: plan.sidecar.op === 'write' ? plan.sidecar.state.pending.map((p) => p.fingerprint) : [],
       finishAfter: plan.finishAfter,
       restartNeeded: plan.restartNeeded,
