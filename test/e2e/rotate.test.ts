@@ -15,11 +15,8 @@ const mode = (p: string): number => statSync(p).mode & 0o777;
 const read = (name: string): string => readFileSync(path.join(dir, name), 'utf8');
 const rot = (args: string[], input?: string) => runCli(['rotate', ...args], { cwd: dir, ...(input === undefined ? {} : { input }) });
 
-interface Doc {
-  ok: boolean;
-  [k: string]: unknown;
-}
-const json = (stdout: string): Doc => JSON.parse(stdout) as Doc;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- narrowed by each assertion
+const json = (stdout: string): any => JSON.parse(stdout);
 
 /** Moves the sidecar's begin time into the past, as if the reload interval had passed. */
 function ageSidecar(name: string, seconds: number): void {
@@ -149,12 +146,13 @@ describe('rotate begin', () => {
   });
 
   it('--dry-run prints the plan as data and changes nothing', async () => {
-    writeFileSync(path.join(dir, 'tokens'), 'old\n');
+    writeFileSync(path.join(dir, 'tokens'), 'old\n', { mode: 0o644 });
+    chmodSync(path.join(dir, 'tokens'), 0o644);
     const r = await rot(['begin', 'tokens', '--dry-run', '--json']);
     expect(r.code).toBe(0);
     const doc = json(r.stdout) as { ok: boolean; dryRun: boolean; plan: Record<string, unknown> };
     expect(doc.dryRun).toBe(true);
-    expect(doc.plan).toMatchObject({ action: 'begin', before: [fp('old')], write: { mode: '0600', previousMode: '0644' === '' ? '' : expect.any(String) } });
+    expect(doc.plan).toMatchObject({ action: 'begin', before: [fp('old')], write: { mode: '0600', previousMode: '0644' } });
     expect((doc.plan['after'] as string[]).length).toBe(2);
     expect(read('tokens')).toBe('old\n');
     expect(existsSync(path.join(dir, 'tokens.rotation.json'))).toBe(false);
@@ -423,11 +421,26 @@ describe('Kubernetes secret mounts and --emit k8s-secret', () => {
   });
 });
 
-describe('help', () => {
-  it('rotate --help lists the subcommands and an example', async () => {
+describe('usage', () => {
+  it('rotate --help lists the steps and an example', async () => {
     const r = await runCli(['rotate', '--help']);
     expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: krishiv-auth rotate \[options\] \[step\] \[file\]/);
     for (const s of ['begin', 'finish', 'revoke', 'status']) expect(r.stdout).toContain(`  ${s} `);
     expect(r.stdout).toContain('$ krishiv-auth rotate begin');
+  });
+
+  it.each([
+    [['rotate', 'nosuch', 'tokens'], 'unknown step "nosuch": use begin, finish, revoke or status'],
+    [['rotate'], 'missing step: rotate begin|finish|revoke|status <file> (see rotate --help)'],
+    [['rotate', 'begin'], 'missing file: rotate begin <file>'],
+    [['rotate', 'begin', 'tokens', '--fingerprint', 'bearer:0000000000000000'], '--fingerprint does not apply to rotate begin'],
+    [['rotate', 'status', 'tokens', '--dry-run'], '--dry-run does not apply to rotate status'],
+    [['rotate', 'finish', 'tokens', '--out', 'x'], '--out does not apply to rotate finish'],
+  ])('%j is a usage error (exit 2)', async (args, message) => {
+    const r = await runCli([...args, '--json'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect((JSON.parse(r.stdout) as { error: { code: string; message: string } }).error).toEqual(expect.objectContaining({ code: 'ERR_USAGE', message }));
+    expect(existsSync(path.join(dir, 'tokens'))).toBe(false);
   });
 });

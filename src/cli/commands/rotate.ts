@@ -56,6 +56,12 @@ Reload: coordinator gRPC re-reads the file every KRISHIV_COORDINATOR_AUTH_RELOAD
 (unset, empty, invalid or 0 = never). Coordinator HTTP and the UI never reload: restart
 coordinators after finish or revoke.
 
+Steps:
+  begin   add a new token in front (generated: 32 random bytes, base64url) and start a rotation
+  finish  keep only the newest token, once one reload interval has passed since begin
+  revoke  remove one token by its engine fingerprint (--fingerprint)
+  status  fingerprints, count, mode, owner, pending rotation and warnings
+
 Exit codes: 0 done · 1 refused (nothing changed) or a --confirm check failed · 2 bad input
 
 Examples:
@@ -65,79 +71,71 @@ Examples:
   $ krishiv-auth rotate revoke /etc/krishiv/tokens --fingerprint bearer:0a984251ab8665e8
   $ krishiv-auth rotate begin tokens --emit k8s-secret --name krishiv-coordinator-tokens --state tokens.rotation.json | kubectl apply -f -`;
 
-function common(cmd: Command): Command {
-  return cmd
+type Step = 'begin' | 'finish' | 'revoke' | 'status';
+type AllOptions = BeginOptions & FinishOptions & RevokeOptions;
+
+const COMMON_KEYS = ['single', 'multi', 'envFile', 'reloadInterval', 'state'];
+const EMIT_KEYS = ['emit', 'name', 'namespace', 'key'];
+/** Which options each step takes (one commander command, so the start-up fast path applies). */
+const STEP_OPTIONS: Record<Step, readonly string[]> = {
+  begin: [...COMMON_KEYS, 'dryRun', ...EMIT_KEYS, 'newTokenFile', 'out', 'replace'],
+  finish: [...COMMON_KEYS, 'dryRun', ...EMIT_KEYS, 'confirm', 'grpc', 'timeout'],
+  revoke: [...COMMON_KEYS, 'dryRun', ...EMIT_KEYS, 'fingerprint', 'allowEmpty'],
+  status: COMMON_KEYS,
+};
+
+const FLAG_NAMES: Record<string, string> = {
+  single: '--single', multi: '--multi', envFile: '--env-file', reloadInterval: '--reload-interval', state: '--state', dryRun: '--dry-run',
+  emit: '--emit', name: '--name', namespace: '--namespace', key: '--key', newTokenFile: '--new-token-file', out: '--out',
+  replace: '--replace', confirm: '--confirm', grpc: '--grpc', timeout: '--timeout', fingerprint: '--fingerprint', allowEmpty: '--allow-empty',
+};
+
+export function define(program: Command, ctx: CliContext): void {
+  program
+    .command('rotate')
+    .description('Rotate bearer-token files without an outage: begin, finish, revoke, status')
+    .argument('[step]', 'begin | finish | revoke | status')
+    .argument('[file]', 'the tokens file (KRISHIV_COORDINATOR_BEARER_TOKENS_FILE)')
     .option('--single', 'the file is a KRISHIV_COORDINATOR_BEARER_TOKEN_FILE (one token, never split)')
     .option('--multi', 'the file is a KRISHIV_COORDINATOR_BEARER_TOKENS_FILE even if its name looks singular')
-    .option('--env-file <file>', "the coordinator's env file: reload interval and which variable names this file")
+    .option('--env-file <file>', "the coordinator's env file: reload interval, and which variable names this file")
     .option('--reload-interval <secs>', 'the coordinator reload interval (0 = it never reloads)')
     .option('--state <file>', 'rotation sidecar (default <file>.rotation.json)')
-    .option('--dry-run', 'print the plan as data, change nothing');
-}
-
-function emitOptions(cmd: Command): Command {
-  return cmd
+    .option('--dry-run', 'begin/finish/revoke: print the plan as data, change nothing')
+    .option('--new-token-file <file>', 'begin: take the new token from this file (- for stdin) instead of generating one')
+    .option('--out <file>', 'begin: write the new token to this file (0600) instead of printing it')
+    .option('--replace', 'begin --single: replace the token (clients on the old one lose access)')
+    .option('--confirm <url>', 'finish: check the coordinator: grpc://host:port, or its HTTP URL with --grpc')
+    .option('--grpc <host:port>', 'finish --confirm: coordinator gRPC address (the only surface that reloads)')
+    .option('--timeout <duration>', 'finish --confirm: per-call timeout (default 5s)')
+    .option('--fingerprint <fp>', 'revoke: bearer:<16 hex> of the token to remove (see rotate status)')
+    .option('--allow-empty', 'revoke: allow removing the last token (the engine then rejects every token)')
     .option('--emit <format>', 'k8s-secret: print a Secret manifest instead of writing the file')
     .option('--name <name>', '--emit: the Secret name')
     .option('--namespace <ns>', '--emit: the Secret namespace')
-    .option('--key <key>', '--emit: the data key (default: the file name, as in a secret mount)');
+    .option('--key <key>', '--emit: the data key (default: the file name, as in a secret mount)')
+    .addHelpText('after', HELP_AFTER)
+    .action(action(ctx, (step: string | undefined, file: string | undefined, opts: AllOptions) => runStep(ctx, step, file, opts)));
 }
 
-export function define(program: Command, ctx: CliContext): void {
-  const rotate = program
-    .command('rotate')
-    .description('Rotate bearer-token files without an outage: begin, finish, revoke, status')
-    .addHelpText('after', HELP_AFTER);
-
-  emitOptions(
-    common(
-      rotate
-        .command('begin')
-        .description('add a new token in front (generated: 32 random bytes, base64url) and start a rotation')
-        .argument('<file>', 'tokens file (created 0600 when missing)'),
-    ),
-  )
-    .option('--new-token-file <file>', 'take the new token from this file (- for stdin) instead of generating one')
-    .option('--out <file>', 'write the new token to this file (0600) instead of printing it')
-    .option('--replace', 'single-token file: replace its token (clients on the old one lose access)')
-    .addHelpText('after', HELP_AFTER)
-    .action(action(ctx, (file: string, opts: BeginOptions) => runBegin(ctx, file, opts)));
-
-  emitOptions(
-    common(
-      rotate
-        .command('finish')
-        .description('keep only the newest token, once one reload interval has passed since begin')
-        .argument('<file>', 'tokens file'),
-    ),
-  )
-    .option('--confirm <url>', 'check on the running coordinator: grpc://host:port, or its HTTP URL together with --grpc')
-    .option('--grpc <host:port>', 'coordinator gRPC address for --confirm (the only surface that reloads)')
-    .option('--timeout <duration>', '--confirm: per-call timeout (default 5s)')
-    .addHelpText('after', HELP_AFTER)
-    .action(action(ctx, (file: string, opts: FinishOptions) => runFinish(ctx, file, opts)));
-
-  emitOptions(
-    common(
-      rotate
-        .command('revoke')
-        .description('remove one token by its engine fingerprint')
-        .argument('<file>', 'tokens file'),
-    ),
-  )
-    .option('--fingerprint <fp>', 'bearer:<16 hex> of the token to remove (see rotate status)')
-    .option('--allow-empty', 'allow removing the last token (the engine then rejects every token)')
-    .addHelpText('after', HELP_AFTER)
-    .action(action(ctx, (file: string, opts: RevokeOptions) => runRevoke(ctx, file, opts)));
-
-  common(
-    rotate
-      .command('status')
-      .description('fingerprints, count, mode, owner, pending rotation and warnings')
-      .argument('<file>', 'tokens file'),
-  )
-    .addHelpText('after', HELP_AFTER)
-    .action(action(ctx, (file: string, opts: CommonOptions) => runStatus(ctx, file, opts)));
+async function runStep(ctx: CliContext, step: string | undefined, file: string | undefined, opts: AllOptions): Promise<ExitCode> {
+  if (step === undefined) throw new KrishivError('ERR_USAGE', 'missing step: rotate begin|finish|revoke|status <file> (see rotate --help)');
+  if (!Object.hasOwn(STEP_OPTIONS, step)) {
+    throw new KrishivError('ERR_USAGE', `unknown step "${step.slice(0, 40)}": use begin, finish, revoke or status`, { input: step.slice(0, 40) });
+  }
+  const s = step as Step;
+  ctx.out.command = `rotate ${s}`;
+  if (file === undefined || file === '') throw new KrishivError('ERR_USAGE', `missing file: rotate ${s} <file>`);
+  const allowed = STEP_OPTIONS[s];
+  for (const [key, value] of Object.entries(opts)) {
+    if (value !== undefined && !allowed.includes(key)) {
+      throw new KrishivError('ERR_USAGE', `${FLAG_NAMES[key] ?? key} does not apply to rotate ${s}`, { input: FLAG_NAMES[key] ?? key });
+    }
+  }
+  if (s === 'begin') return runBegin(ctx, file, opts);
+  if (s === 'finish') return runFinish(ctx, file, opts);
+  if (s === 'revoke') return runRevoke(ctx, file, opts);
+  return runStatus(ctx, file, opts);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -191,7 +189,7 @@ async function resolveCommon(ctx: CliContext, file: string, opts: CommonOptions)
 }
 
 async function prepare(ctx: CliContext, file: string, opts: CommonOptions & EmitOptions, sub: string) {
-  ctx.out.command = `rotate ${sub}`;
+  void sub;
   const apply = await import('../../rotate/apply.js');
   const resolved = await resolveCommon(ctx, file, opts);
   const target = await apply.resolveTarget(path.resolve(ctx.cwd, file), opts.state === undefined ? undefined : path.resolve(ctx.cwd, opts.state));
@@ -482,7 +480,6 @@ async function runRevoke(ctx: CliContext, file: string, opts: RevokeOptions): Pr
 }
 
 async function runStatus(ctx: CliContext, file: string, opts: CommonOptions): Promise<ExitCode> {
-  ctx.out.command = 'rotate status';
   const { apply, resolved, target } = await prepare(ctx, file, opts, 'status');
   const planner = await import('../../rotate/plan.js');
   const render = await import('../../rotate/render.js');
