@@ -55,6 +55,8 @@ export interface Target {
   /** The path actually written (a symlink's target; the file itself otherwise). */
   real: string;
   statePath: string;
+  /** The sidecar path as shown to the user. */
+  stateLabel: string;
   k8sMount: boolean;
   symlink: boolean;
 }
@@ -77,38 +79,39 @@ export async function resolveTarget(file: string, statePath: string | undefined)
       throw new KrishivError('ERR_FILE_READ', `is a symlink that cannot be resolved: ${describeSystemError(error)}`, { input: file, cause: error });
     }
   }
-  return { file, real, statePath: statePath ?? `${file}.rotation.json`, k8sMount, symlink: Boolean(info?.isSymlink) };
+  const state = statePath ?? `${file}.rotation.json`;
+  return { file, real, statePath: state, stateLabel: state, k8sMount, symlink: Boolean(info?.isSymlink) };
 }
 
-export async function readSnapshot(file: string): Promise<FileSnapshot> {
+export async function readSnapshot(file: string, label = file): Promise<FileSnapshot> {
   let handle: fsp.FileHandle | undefined;
   try {
     handle = await fsp.open(file, constants.O_RDONLY);
     const st = await handle.stat();
-    if (!st.isFile()) throw new KrishivError('ERR_FILE_READ', 'is not a regular file', { input: file });
+    if (!st.isFile()) throw new KrishivError('ERR_FILE_READ', 'is not a regular file', { input: label });
     if (st.size > TOKEN_FILE_LIMIT) {
-      throw new KrishivError('ERR_FILE_TOO_LARGE', `is ${st.size} bytes, more than the ${TOKEN_FILE_LIMIT}-byte limit for a token file`, { input: file });
+      throw new KrishivError('ERR_FILE_TOO_LARGE', `is ${st.size} bytes, more than the ${TOKEN_FILE_LIMIT}-byte limit for a token file`, { input: label });
     }
     const bytes = await handle.readFile();
-    return { exists: true, text: decodeTokenFile(bytes, file), mode: st.mode & 0o7777, uid: st.uid, gid: st.gid };
+    return { exists: true, text: decodeTokenFile(bytes, label), mode: st.mode & 0o7777, uid: st.uid, gid: st.gid };
   } catch (error) {
     if (isKrishivError(error)) throw error;
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { exists: false, text: '' };
-    throw new KrishivError('ERR_FILE_READ', `cannot read: ${describeSystemError(error)}`, { input: file, cause: error });
+    throw new KrishivError('ERR_FILE_READ', `cannot read: ${describeSystemError(error)}`, { input: label, cause: error });
   } finally {
     await handle?.close().catch(() => undefined);
   }
 }
 
-export async function readState(statePath: string): Promise<RotationState | null> {
+export async function readState(statePath: string, label = statePath): Promise<RotationState | null> {
   let text: string;
   try {
     text = await fsp.readFile(statePath, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new KrishivError('ERR_FILE_READ', `cannot read the rotation sidecar: ${describeSystemError(error)}`, { input: statePath, cause: error });
+    throw new KrishivError('ERR_FILE_READ', `cannot read the rotation sidecar: ${describeSystemError(error)}`, { input: label, cause: error });
   }
-  return parseRotationState(text, statePath);
+  return parseRotationState(text, label);
 }
 
 function pidAlive(pid: number): boolean {
@@ -181,7 +184,7 @@ export interface ExecuteResult {
   ownerChanged: { from: number; to: number } | null;
 }
 
-async function withLock<T>(file: string, options: LockOptions, run: (compromised: () => Error | null) => Promise<T>): Promise<T> {
+async function withLock<T>(file: string, label: string, options: LockOptions, run: (compromised: () => Error | null) => Promise<T>): Promise<T> {
   const mod = (await import('proper-lockfile')) as typeof import('proper-lockfile') & { default?: typeof import('proper-lockfile') };
   const lockfile = typeof mod.lock === 'function' ? mod : mod.default!;
   let compromised: Error | null = null;
@@ -201,11 +204,11 @@ async function withLock<T>(file: string, options: LockOptions, run: (compromised
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ELOCKED') {
       throw new KrishivError('ERR_ROTATE_LOCKED', `another rotation holds the lock (${path.basename(file)}.lock) and kept it for more than ${Math.round(options.waitMs / 1000)} s; nothing changed`, {
-        input: file,
+        input: label,
         cause: error,
       });
     }
-    throw new KrishivError('ERR_FILE_WRITE', `cannot take the lock: ${describeSystemError(error)}`, { input: file, cause: error });
+    throw new KrishivError('ERR_FILE_WRITE', `cannot take the lock: ${describeSystemError(error)}`, { input: label, cause: error });
   }
   try {
     return await run(() => compromised);
@@ -218,8 +221,8 @@ async function withLock<T>(file: string, options: LockOptions, run: (compromised
 export async function executeRotation(options: ExecuteOptions): Promise<ExecuteResult> {
   const { target } = options;
   const build = async (): Promise<{ plan: RotationPlan; current: FileSnapshot }> => {
-    const current = await readSnapshot(target.real);
-    const sidecar = await readState(target.statePath);
+    const current = await readSnapshot(target.real, target.file);
+    const sidecar = await readState(target.statePath, target.stateLabel);
     const plan = options.plan({ file: target.file, kind: options.kind, now: options.now(), current, sidecar, uid: options.uid });
     return { plan, current };
   };
@@ -244,7 +247,7 @@ export async function executeRotation(options: ExecuteOptions): Promise<ExecuteR
   const dir = await statPath(path.dirname(path.resolve(target.real)));
   if (!dir) throw new KrishivError('ERR_FILE_NOT_FOUND', 'its directory does not exist', { input: target.file });
 
-  return withLock(target.real, options.lock ?? DEFAULT_LOCK, async (compromised) => {
+  return withLock(target.real, target.file, options.lock ?? DEFAULT_LOCK, async (compromised) => {
     const cleaned = [...(await cleanLeftoverTemps(target.real)), ...(await cleanLeftoverTemps(target.statePath))];
     if (options.pauses?.afterLock) await sleep(options.pauses.afterLock);
     const { plan, current } = await build();
@@ -300,7 +303,7 @@ export async function writeSecretFile(file: string, secret: string): Promise<Ato
 }
 
 /** Reads a small file given by the user (new token, env file). */
-export async function readSmallFile(file: string, limit = 64 * 1024): Promise<string> {
+export async function readSmallFile(file: string, limit = 64 * 1024, label = file): Promise<string> {
   const { readTextFile } = await import('../io/fs.js');
-  return readTextFile(file, { limit });
+  return readTextFile(file, { limit, label });
 }

@@ -157,7 +157,7 @@ async function resolveCommon(ctx: CliContext, file: string, opts: CommonOptions)
   let envText: string | undefined;
   if (opts.envFile !== undefined) {
     const { readSmallFile } = await import('../../rotate/apply.js');
-    envText = await readSmallFile(path.resolve(ctx.cwd, opts.envFile), 1024 * 1024);
+    envText = await readSmallFile(path.resolve(ctx.cwd, opts.envFile), 1024 * 1024, opts.envFile);
     const resolved = path.resolve(ctx.cwd, file);
     const single = tf.readEnvValue(envText, tf.TOKEN_FILE_VAR);
     const multi = tf.readEnvValue(envText, tf.TOKENS_FILE_VAR);
@@ -194,6 +194,7 @@ async function prepare(ctx: CliContext, file: string, opts: CommonOptions & Emit
   const resolved = await resolveCommon(ctx, file, opts);
   const target = await apply.resolveTarget(path.resolve(ctx.cwd, file), opts.state === undefined ? undefined : path.resolve(ctx.cwd, opts.state));
   target.file = file;
+  target.stateLabel = opts.state ?? `${file}.rotation.json`;
   let emit: { name: string; namespace?: string; key: string } | undefined;
   if (opts.emit !== undefined) {
     if (opts.emit !== 'k8s-secret') throw new KrishivError('ERR_USAGE', `--emit "${opts.emit}" is not supported (k8s-secret)`, { input: '--emit' });
@@ -263,7 +264,7 @@ async function runBegin(ctx: CliContext, file: string, opts: BeginOptions): Prom
       const { readStdin } = await import('../../io/stdin.js');
       text = await readStdin(ctx.stdin, 64 * 1024);
     } else {
-      text = await apply.readSmallFile(path.resolve(ctx.cwd, opts.newTokenFile));
+      text = await apply.readSmallFile(path.resolve(ctx.cwd, opts.newTokenFile), 64 * 1024, opts.newTokenFile);
     }
     newToken = tf.validateNewToken(text, opts.newTokenFile === '-' ? '<stdin>' : opts.newTokenFile);
   } else {
@@ -483,8 +484,8 @@ async function runStatus(ctx: CliContext, file: string, opts: CommonOptions): Pr
   const { apply, resolved, target } = await prepare(ctx, file, opts, 'status');
   const planner = await import('../../rotate/plan.js');
   const render = await import('../../rotate/render.js');
-  const current = await apply.readSnapshot(target.real);
-  const sidecar = await apply.readState(target.statePath);
+  const current = await apply.readSnapshot(target.real, file);
+  const sidecar = await apply.readState(target.statePath, target.stateLabel);
   const report = planner.describeStatus(
     { file, kind: resolved.kind, now: ctx.now(), current, sidecar, uid: uid() },
     { reload: resolved.reload, k8sMount: target.k8sMount, nameLooksSingle: !resolved.kindKnown && resolved.nameLooksSingle },
