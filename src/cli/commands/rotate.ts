@@ -289,7 +289,6 @@ async function runBegin(ctx: CliContext, file: string, opts: BeginOptions): Prom
 
   if (opts.out !== undefined) await apply.writeSecretFile(path.resolve(ctx.cwd, opts.out), newToken);
   printWarnings(ctx, plan, result.cleaned);
-  if (result.ownerChanged) ctx.out.warn(`the file's owner changed from uid ${result.ownerChanged.from} to uid ${result.ownerChanged.to}: make sure the coordinator can still read it`);
   const fingerprint = engineFingerprint(newToken);
   const tokenPart = opts.out === undefined ? { token: newToken } : { out: opts.out };
 
@@ -308,6 +307,7 @@ async function runBegin(ctx: CliContext, file: string, opts: BeginOptions): Prom
       tokens: plan.after,
       mode,
       created: result.written?.created ?? false,
+      ownerChanged: result.ownerChanged,
       sidecar: opts.state ?? `${file}.rotation.json`,
       pending: plan.sidecar.op === 'write' ? plan.sidecar.state.pending.map((p) => p.fingerprint) : [],
       finishAfter: plan.finishAfter,
