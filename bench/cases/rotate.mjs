@@ -25,6 +25,6 @@ export async function cases(ctx, filter) {
   });
   return [
     one('rotate.status', '`krishiv-auth rotate status <file>`', m.status, 2.0),
-    one('rotate.begin', '`krishiv-auth rotate begin <file> --out f` (lock + 2 fsynced atomic writes)', m.begin, 2.5),
+    one('rotate.begin', '`krishiv-auth rotate begin <file> --out f` (config lookup, lock, 3 fsynced atomic writes)', m.begin, 3.0),
   ];
 }
