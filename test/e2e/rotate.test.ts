@@ -145,6 +145,17 @@ describe('rotate begin', () => {
     expect(read('coord.token').trim().split('\n')).toHaveLength(2);
   });
 
+  it('an env file that names the file as KRISHIV_COORDINATOR_BEARER_TOKENS_FILE settles a singular-looking name', async () => {
+    writeFileSync(path.join(dir, 'coord.token'), 'old\n', { mode: 0o600 });
+    writeFileSync(path.join(dir, 'env'), `KRISHIV_COORDINATOR_BEARER_TOKENS_FILE=${path.join(dir, 'coord.token')}\n`);
+    const r = await rot(['begin', 'coord.token', '--env-file', 'env']);
+    expect(r.code).toBe(0);
+    expect(read('coord.token').trim().split('\n')).toHaveLength(2);
+    const contradiction = await rot(['begin', 'coord.token', '--env-file', 'env', '--single']);
+    expect(contradiction.code).toBe(2);
+    expect(contradiction.stderr).toContain('--single contradicts env, where this file is KRISHIV_COORDINATOR_BEARER_TOKENS_FILE');
+  });
+
   it('--dry-run prints the plan as data and changes nothing', async () => {
     writeFileSync(path.join(dir, 'tokens'), 'old\n', { mode: 0o644 });
     chmodSync(path.join(dir, 'tokens'), 0o644);
@@ -210,6 +221,31 @@ describe('rotate finish', () => {
     const r = await rot(['finish', 'tokens', '--env-file', 'coord.env']);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('is unset: the coordinator never reloads');
+  });
+
+  it('takes the interval from the config file when no flag or env file gives one', async () => {
+    await rot(['begin', 'tokens']);
+    await rot(['begin', 'tokens']);
+    writeFileSync(path.join(dir, '.krishiv-authrc.json'), JSON.stringify({ rotate: { reloadInterval: '45s' } }));
+    const r = await rot(['finish', 'tokens']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/of the 45s reload interval \(config rotate\.reloadInterval\) have passed/);
+  });
+
+  it('--dry-run shows what finish would remove, without waiting rules being bypassed', async () => {
+    await rot(['begin', 'tokens']);
+    await rot(['begin', 'tokens']);
+    ageSidecar('tokens', 60);
+    const before = read('tokens');
+    const r = await rot(['finish', 'tokens', '--reload-interval', '30', '--dry-run', '--json']);
+    expect(r.code).toBe(0);
+    const doc = json(r.stdout);
+    expect(doc.plan.action).toBe('finish');
+    expect(doc.plan.removed).toHaveLength(1);
+    expect(doc.plan.sidecar).toEqual({ op: 'delete' });
+    expect(read('tokens')).toBe(before);
+    const early = await rot(['finish', 'tokens', '--reload-interval', '3600', '--dry-run']);
+    expect(early.code).toBe(1);
   });
 
   describe('--confirm over gRPC', () => {
