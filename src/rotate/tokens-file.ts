@@ -272,27 +272,6 @@ export function engineReloadInterval(raw: string | undefined, source: string): R
   return { seconds: Number(n), source };
 }
 
-/**
- * A minimal `KEY=VALUE` reader for the one variable rotation needs. SEAM: the engine-exact dotenv
- * reader lives on the check-production branch (`src/production/env/`); swap `readEnvValue` for it
- * when merged. Handles `export `, `#` comment lines, and one level of matching quotes.
- * Returns undefined when the name is absent. First declaration wins (as dotenvy).
- */
-export function readEnvValue(text: string, name: string): string | undefined {
-  for (const rawLine of text.replace(/^\uFEFF/, '').split(/\r?\n/)) {
-    const line = rawLine.trimStart();
-    if (line === '' || line.startsWith('#')) continue;
-    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=(.*)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    let value = m[2]!.trim();
-    const q = value.charAt(0);
-    if ((q === '"' || q === "'") && value.length >= 2 && value.endsWith(q)) value = value.slice(1, -1);
-    else value = value.replace(/\s+#.*$/, '');
-    return value;
-  }
-  return undefined;
-}
-
 export const RELOAD_INTERVAL_VAR = 'KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS';
 export const TOKEN_FILE_VAR = 'KRISHIV_COORDINATOR_BEARER_TOKEN_FILE';
 export const TOKENS_FILE_VAR = 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE';

@@ -8,7 +8,6 @@ import {
   generateToken,
   nameLooksSingle,
   parseTokenFile,
-  readEnvValue,
   rustTrim,
   serializeTokenFile,
   validateNewToken,
@@ -114,21 +113,6 @@ describe('engineReloadInterval (KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS)',
     expect(r.seconds).toBe(seconds);
     if (note) expect(r.note).toMatch(note);
     else expect(r.note).toBeUndefined();
-  });
-});
-
-describe('readEnvValue (minimal KEY=VALUE reader, seam for the dotenv reader)', () => {
-  it.each([
-    ['A=1\nB=2', 'B', '2'],
-    ['export B=3', 'B', '3'],
-    ['B="4"', 'B', '4'],
-    ["B='5'", 'B', '5'],
-    ['# B=1\nB=6 # comment', 'B', '6'],
-    ['B=7\nB=8', 'B', '7'],
-    ['A=1', 'B', undefined],
-    ['B=', 'B', ''],
-  ])('%j[%s] → %j', (text, name, value) => {
-    expect(readEnvValue(text, name)).toBe(value);
   });
 });
 

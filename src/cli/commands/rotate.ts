@@ -154,13 +154,16 @@ async function resolveCommon(ctx: CliContext, file: string, opts: CommonOptions)
   let kind: TokenFileKind = opts.single ? 'token' : 'tokens';
   let kindKnown = Boolean(opts.single || opts.multi);
   let reload: ReloadInterval | null = null;
-  let envText: string | undefined;
+  let envValue: ((name: string) => string | undefined) | undefined;
   if (opts.envFile !== undefined) {
-    const { readSmallFile } = await import('../../rotate/apply.js');
-    envText = await readSmallFile(path.resolve(ctx.cwd, opts.envFile), 1024 * 1024, opts.envFile);
+    // The engine-exact dotenv reader (dotenvy 0.15.7 rules: export, quotes, $VAR, first declaration wins).
+    const { readEnvFile, mergeEnv } = await import('../../production/env/index.js');
+    const shown = path.resolve(ctx.cwd, opts.envFile) === path.resolve(opts.envFile) ? opts.envFile : path.resolve(ctx.cwd, opts.envFile);
+    const env = mergeEnv([await readEnvFile(shown)]);
+    envValue = (name) => env.vars.get(name)?.value;
     const resolved = path.resolve(ctx.cwd, file);
-    const single = tf.readEnvValue(envText, tf.TOKEN_FILE_VAR);
-    const multi = tf.readEnvValue(envText, tf.TOKENS_FILE_VAR);
+    const single = envValue(tf.TOKEN_FILE_VAR);
+    const multi = envValue(tf.TOKENS_FILE_VAR);
     const same = (p: string | undefined): boolean => p !== undefined && tf.rustTrim(p) !== '' && path.resolve(ctx.cwd, tf.rustTrim(p)) === resolved;
     if (same(single) && !same(multi)) {
       if (opts.multi) throw new KrishivError('ERR_USAGE', `--multi contradicts ${opts.envFile}, where this file is ${tf.TOKEN_FILE_VAR}`);
@@ -176,8 +179,8 @@ async function resolveCommon(ctx: CliContext, file: string, opts: CommonOptions)
     const ms = parseDuration(opts.reloadInterval, '--reload-interval');
     const seconds = Math.ceil(ms / 1000);
     reload = seconds === 0 ? { seconds: null, source: '--reload-interval 0', note: 'the coordinator never reloads' } : { seconds, source: '--reload-interval' };
-  } else if (envText !== undefined) {
-    reload = tf.engineReloadInterval(tf.readEnvValue(envText, tf.RELOAD_INTERVAL_VAR), opts.envFile!);
+  } else if (envValue !== undefined) {
+    reload = tf.engineReloadInterval(envValue(tf.RELOAD_INTERVAL_VAR), opts.envFile!);
   } else {
     const config = await ctx.config();
     const secs = config.rotate?.reloadIntervalSecs;
