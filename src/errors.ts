@@ -52,6 +52,7 @@ export type ErrorCode =
   | 'ERR_ROTATE_STATE'
   | 'ERR_ROTATE_LOCKED'
   | 'ERR_K8S_SECRET_MOUNT'
+  | 'ERR_TOKENS_FILE_INVALID'
   // probe / network
   | 'ERR_NETWORK'
   | 'ERR_TIMEOUT'

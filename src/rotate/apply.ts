@@ -1,0 +1,309 @@
+/**
+ * Rotation's file-system edge: takes the advisory lock, re-reads the token file and the sidecar
+ * inside it, asks the pure planner what to do, and writes with `writeFileAtomic` (same-directory
+ * temp file, fsync, rename, directory fsync). A run killed at any point leaves the old or the new
+ * file, never a mix; the next run takes over the stale lock and removes the dead run's temp files.
+ *
+ * Lock: proper-lockfile (a `<file>.lock` directory whose mtime is refreshed while held; a lock
+ * not refreshed for `stale` ms is taken over). Ordering: when the sidecar gains fingerprints
+ * (begin) it is written before the token file, otherwise after it, so a crash between the two
+ * leaves a state that `finish` refuses rather than one that removes a live token.
+ */
+import { constants, promises as fsp } from 'node:fs';
+import path from 'node:path';
+import { EXIT, KrishivError, describeSystemError, isKrishivError } from '../errors.js';
+import { statPath, writeFileAtomic, type AtomicWriteResult } from '../io/fs.js';
+import type { FileSnapshot, PlanContext, RotationPlan } from './plan.js';
+import { parseRotationState, serializeRotationState, type RotationState } from './state.js';
+import { decodeTokenFile, type TokenFileKind } from './tokens-file.js';
+
+const TOKEN_FILE_LIMIT = 1024 * 1024;
+
+export interface LockOptions {
+  /** ms without a refresh after which a lock is stale (proper-lockfile minimum 2000). */
+  staleMs: number;
+  /** How long to keep trying to get the lock, ms. */
+  waitMs: number;
+}
+
+export const DEFAULT_LOCK: LockOptions = { staleMs: 4000, waitMs: 30_000 };
+
+/** Test seam (env `KRISHIV_AUTH_TEST_PAUSE`): sleeps at named points so fault tests can kill there. */
+export interface Pauses {
+  afterLock?: number;
+  beforeRename?: number;
+}
+
+export function parsePauses(raw: string | undefined): Pauses {
+  const out: Pauses = {};
+  if (!raw) return out;
+  for (const part of raw.split(',')) {
+    const [k, v] = part.split('=');
+    const ms = Number(v);
+    if (!Number.isFinite(ms) || ms < 0) continue;
+    if (k === 'after-lock') out.afterLock = ms;
+    if (k === 'before-rename') out.beforeRename = ms;
+  }
+  return out;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export interface Target {
+  /** As given by the user. */
+  file: string;
+  /** The path actually written (a symlink's target; the file itself otherwise). */
+  real: string;
+  statePath: string;
+  /** The sidecar path as shown to the user. */
+  stateLabel: string;
+  k8sMount: boolean;
+  symlink: boolean;
+}
+
+/** A Kubernetes secret volume: `..data` is a symlink in the directory and the file a symlink into it. */
+export async function isK8sSecretMount(file: string): Promise<boolean> {
+  const dir = path.dirname(path.resolve(file));
+  const data = await statPath(path.join(dir, '..data'));
+  return Boolean(data?.isSymlink);
+}
+
+export async function resolveTarget(file: string, statePath: string | undefined): Promise<Target> {
+  const info = await statPath(file);
+  const k8sMount = await isK8sSecretMount(file);
+  let real = file;
+  if (info?.isSymlink) {
+    try {
+      real = await fsp.realpath(file);
+    } catch (error) {
+      throw new KrishivError('ERR_FILE_READ', `is a symlink that cannot be resolved: ${describeSystemError(error)}`, { input: file, cause: error });
+    }
+  }
+  const state = statePath ?? `${file}.rotation.json`;
+  return { file, real, statePath: state, stateLabel: state, k8sMount, symlink: Boolean(info?.isSymlink) };
+}
+
+export async function readSnapshot(file: string, label = file): Promise<FileSnapshot> {
+  let handle: fsp.FileHandle | undefined;
+  try {
+    handle = await fsp.open(file, constants.O_RDONLY);
+    const st = await handle.stat();
+    if (!st.isFile()) throw new KrishivError('ERR_FILE_READ', 'is not a regular file', { input: label });
+    if (st.size > TOKEN_FILE_LIMIT) {
+      throw new KrishivError('ERR_FILE_TOO_LARGE', `is ${st.size} bytes, more than the ${TOKEN_FILE_LIMIT}-byte limit for a token file`, { input: label });
+    }
+    const bytes = await handle.readFile();
+    return { exists: true, text: decodeTokenFile(bytes, label), mode: st.mode & 0o7777, uid: st.uid, gid: st.gid };
+  } catch (error) {
+    if (isKrishivError(error)) throw error;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { exists: false, text: '' };
+    throw new KrishivError('ERR_FILE_READ', `cannot read: ${describeSystemError(error)}`, { input: label, cause: error });
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}
+
+export async function readState(statePath: string, label = statePath): Promise<RotationState | null> {
+  let text: string;
+  try {
+    text = await fsp.readFile(statePath, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new KrishivError('ERR_FILE_READ', `cannot read the rotation sidecar: ${describeSystemError(error)}`, { input: label, cause: error });
+  }
+  return parseRotationState(text, label);
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Removes temp files a killed run left beside `file` (writeFileAtomic's `.<base>.<pid>.<hex>.tmp`):
+ * those whose process is gone, or older than an hour. Runs inside the lock.
+ */
+export async function cleanLeftoverTemps(file: string): Promise<string[]> {
+  const dir = path.dirname(path.resolve(file));
+  const re = new RegExp(`^\\.${escapeRe(path.basename(file))}\\.(\\d+)\\.[0-9a-f]{12}\\.tmp$`);
+  let names: string[];
+  try {
+    names = await fsp.readdir(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = re.exec(name);
+    if (!m) continue;
+    const full = path.join(dir, name);
+    const pid = Number(m[1]);
+    let old = false;
+    try {
+      old = (await fsp.lstat(full)).mtimeMs < Date.now() - 3_600_000;
+    } catch {
+      continue;
+    }
+    if (pid === process.pid || (pidAlive(pid) && !old)) continue;
+    await fsp.unlink(full).then(
+      () => removed.push(name),
+      () => undefined,
+    );
+  }
+  return removed;
+}
+
+export interface ExecuteOptions {
+  target: Target;
+  kind: TokenFileKind;
+  now: () => Date;
+  uid: number | null;
+  /** Builds the plan from what is on disk inside the lock. Throws refusals. */
+  plan: (ctx: PlanContext) => RotationPlan;
+  /** Called with the plan inside the lock, before anything is written (e.g. --confirm checks). Throws to abort. */
+  beforeWrite?: (plan: RotationPlan) => Promise<void>;
+  dryRun: boolean;
+  /** --emit: compute and return, write the sidecar only; never the token file. */
+  emit: boolean;
+  lock?: LockOptions;
+  pauses?: Pauses;
+}
+
+export interface ExecuteResult {
+  plan: RotationPlan;
+  written: AtomicWriteResult | null;
+  sidecar: 'written' | 'deleted' | 'unchanged';
+  cleaned: string[];
+  /** The owner of the rewritten file when it differs from before (non-root runs). */
+  ownerChanged: { from: number; to: number } | null;
+}
+
+async function withLock<T>(file: string, label: string, options: LockOptions, run: (compromised: () => Error | null) => Promise<T>): Promise<T> {
+  const mod = (await import('proper-lockfile')) as typeof import('proper-lockfile') & { default?: typeof import('proper-lockfile') };
+  const lockfile = typeof mod.lock === 'function' ? mod : mod.default!;
+  let compromised: Error | null = null;
+  const attempts = Math.max(1, Math.ceil(options.waitMs / 150));
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(file, {
+      realpath: false,
+      lockfilePath: `${file}.lock`,
+      stale: options.staleMs,
+      update: Math.max(1000, Math.floor(options.staleMs / 4)),
+      retries: { retries: attempts, factor: 1, minTimeout: 50, maxTimeout: 250, randomize: true },
+      onCompromised: (error: Error) => {
+        compromised = error;
+      },
+    });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOCKED') {
+      throw new KrishivError('ERR_ROTATE_LOCKED', `another rotation holds the lock (${path.basename(file)}.lock) and kept it for more than ${Math.round(options.waitMs / 1000)} s; nothing changed`, {
+        input: label,
+        cause: error,
+      });
+    }
+    throw new KrishivError('ERR_FILE_WRITE', `cannot take the lock: ${describeSystemError(error)}`, { input: label, cause: error });
+  }
+  try {
+    return await run(() => compromised);
+  } finally {
+    await release().catch(() => undefined);
+  }
+}
+
+/** Performs a plan under the lock (or only plans it, for --dry-run and --emit). */
+export async function executeRotation(options: ExecuteOptions): Promise<ExecuteResult> {
+  const { target } = options;
+  const build = async (): Promise<{ plan: RotationPlan; current: FileSnapshot }> => {
+    const current = await readSnapshot(target.real, target.file);
+    const sidecar = await readState(target.statePath, target.stateLabel);
+    const plan = options.plan({ file: target.file, kind: options.kind, now: options.now(), current, sidecar, uid: options.uid });
+    return { plan, current };
+  };
+
+  if (options.dryRun || options.emit) {
+    const { plan } = await build();
+    let sidecar: ExecuteResult['sidecar'] = 'unchanged';
+    if (options.emit && !options.dryRun) {
+      await options.beforeWrite?.(plan);
+      sidecar = await applySidecar(target.statePath, plan);
+    }
+    return { plan, written: null, sidecar, cleaned: [], ownerChanged: null };
+  }
+
+  if (target.k8sMount) {
+    throw new KrishivError(
+      'ERR_K8S_SECRET_MOUNT',
+      'is in a Kubernetes secret mount (..data symlink layout): the kubelet owns it and replaces it atomically from the Secret, so a write here is lost or refused. Change the Secret instead: rotate begin --emit k8s-secret --name <secret> … | kubectl apply -f -',
+      { input: target.file, exitCode: EXIT.FAILED },
+    );
+  }
+  const dir = await statPath(path.dirname(path.resolve(target.real)));
+  if (!dir) throw new KrishivError('ERR_FILE_NOT_FOUND', 'its directory does not exist', { input: target.file });
+
+  return withLock(target.real, target.file, options.lock ?? DEFAULT_LOCK, async (compromised) => {
+    const cleaned = [...(await cleanLeftoverTemps(target.real)), ...(await cleanLeftoverTemps(target.statePath))];
+    if (options.pauses?.afterLock) await sleep(options.pauses.afterLock);
+    const { plan, current } = await build();
+    await options.beforeWrite?.(plan);
+    const gainsPending = plan.sidecar.op === 'write' && plan.added !== null;
+    let sidecar: ExecuteResult['sidecar'] = 'unchanged';
+    if (gainsPending) sidecar = await applySidecar(target.statePath, plan);
+    let written: AtomicWriteResult | null = null;
+    if (plan.write) {
+      written = await writeFileAtomic(target.real, plan.write.content, {
+        mode: plan.write.mode,
+        keepOwner: true,
+        beforeRename: async () => {
+          if (options.pauses?.beforeRename) await sleep(options.pauses.beforeRename);
+          const lost = compromised();
+          if (lost) {
+            throw new KrishivError('ERR_ROTATE_LOCKED', `lost the lock while writing (${lost.message}); nothing changed`, { input: target.file });
+          }
+        },
+      });
+    }
+    if (!gainsPending) sidecar = await applySidecar(target.statePath, plan);
+    let ownerChanged: ExecuteResult['ownerChanged'] = null;
+    if (written && current.exists && current.uid !== undefined) {
+      const after = await statPath(target.real);
+      if (after && after.uid !== current.uid) ownerChanged = { from: current.uid, to: after.uid };
+    }
+    return { plan, written, sidecar, cleaned, ownerChanged };
+  });
+}
+
+async function applySidecar(statePath: string, plan: RotationPlan): Promise<ExecuteResult['sidecar']> {
+  if (plan.sidecar.op === 'write') {
+    await writeFileAtomic(statePath, serializeRotationState(plan.sidecar.state), { secret: true });
+    return 'written';
+  }
+  if (plan.sidecar.op === 'delete') {
+    try {
+      await fsp.unlink(statePath);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+        throw new KrishivError('ERR_FILE_WRITE', `cannot remove the rotation sidecar: ${describeSystemError(error)}`, { input: statePath, cause: error });
+      }
+    }
+    return 'deleted';
+  }
+  return 'unchanged';
+}
+
+/** Writes a secret to a file the user named (`--out`): 0600, atomic. */
+export async function writeSecretFile(file: string, secret: string): Promise<AtomicWriteResult> {
+  return writeFileAtomic(file, `${secret}\n`, { secret: true });
+}
+
+/** Reads a small file given by the user (new token, env file). */
+export async function readSmallFile(file: string, limit = 64 * 1024, label = file): Promise<string> {
+  const { readTextFile } = await import('../io/fs.js');
+  return readTextFile(file, { limit, label });
+}
