@@ -54,6 +54,16 @@ const GLOBAL_OPTIONS = new Map<string, boolean>([
   ['--config', true],
 ]);
 
+/** How many argv entries a root global option at `i` spans: 0 when it is not one, -1 when its value is missing. */
+function globalOptionSpan(argv: readonly string[], i: number): number {
+  const a = argv[i]!;
+  if (a.startsWith('--config=')) return 1;
+  const takesValue = GLOBAL_OPTIONS.get(a);
+  if (takesValue === undefined) return 0;
+  if (!takesValue) return 1;
+  return argv[i + 1] === undefined ? -1 : 2;
+}
+
 function camelcase(str: string): string {
   return str.split('-').reduce((acc, word) => acc + word[0]!.toUpperCase() + word.slice(1));
 }
@@ -198,21 +208,19 @@ export function selectLeaf(
       at = i;
       break;
     }
-    if (GLOBAL_OPTIONS.has(a)) {
-      if (GLOBAL_OPTIONS.get(a)) i++;
-      continue;
-    }
-    if (a.startsWith('--config=')) continue;
-    return undefined;
+    const span = globalOptionSpan(argv, i);
+    if (span <= 0) return undefined;
+    i += span - 1;
   }
   if (at < 0) return undefined;
   for (let i = at + 1; i < argv.length; i++) {
     const a = argv[i]!;
-    if (GLOBAL_OPTIONS.has(a)) {
-      if (GLOBAL_OPTIONS.get(a)) i++;
+    const span = globalOptionSpan(argv, i);
+    if (span < 0) return undefined;
+    if (span > 0) {
+      i += span - 1;
       continue;
     }
-    if (a.startsWith('--config=')) continue;
     const child = top.children.find((c) => c.name === a);
     if (!child) return undefined;
     return { rec: child, argv: [...argv.slice(0, at), ...argv.slice(at + 1)] };
@@ -289,12 +297,10 @@ export function parseArgv(rec: Pick<RecordedCommand, 'options' | 'args'>, comman
         seenCommand = true;
         continue;
       }
-      if (GLOBAL_OPTIONS.has(arg)) {
-        if (GLOBAL_OPTIONS.get(arg)) i++;
-        continue;
-      }
-      if (arg.startsWith('--config=')) continue;
-      return undefined;
+      const span = globalOptionSpan(argv, i);
+      if (span <= 0) return undefined;
+      i += span - 1;
+      continue;
     }
     if (isOptionLike(arg)) {
       if (arg === '-h' || arg === '--help' || arg === '-V' || arg === '--version') return undefined;
@@ -315,14 +321,12 @@ export function parseArgv(rec: Pick<RecordedCommand, 'options' | 'args'>, comman
         active = o.variadic ? o : null;
         continue;
       }
-      if (GLOBAL_OPTIONS.has(arg)) {
-        if (GLOBAL_OPTIONS.get(arg)) {
-          if (argv[i + 1] === undefined) return undefined;
-          i++;
-        }
+      const span = globalOptionSpan(argv, i);
+      if (span < 0) return undefined;
+      if (span > 0) {
+        i += span - 1;
         continue;
       }
-      if (arg.startsWith('--config=')) continue;
       const eq = /^(--[^=]+)=([\s\S]*)$/.exec(arg);
       if (eq) {
         const o2 = find(eq[1]!);

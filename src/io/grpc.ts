@@ -6,6 +6,7 @@
  * proto3 encoding of every request type.
  */
 import { KrishivError, describeSystemError } from '../errors.js';
+import { isTlsError } from './http.js';
 
 export const GRPC_STATUS_NAMES: Record<number, string> = {
   0: 'OK',
@@ -151,17 +152,6 @@ export async function grpcUnaryCall(options: GrpcCallOptions): Promise<GrpcCallR
 }
 
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE']);
-const TLS_CODES = new Set([
-  'CERT_HAS_EXPIRED',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-  'CERT_NOT_YET_VALID',
-  'EPROTO',
-  'ERR_SSL_WRONG_VERSION_NUMBER',
-]);
 
 /**
  * Node reports a failed connection on the stream as ERR_HTTP2_STREAM_CANCEL whose cause is
@@ -177,7 +167,7 @@ function grpcNetworkError(error: NodeJS.ErrnoException, shown: string): KrishivE
   if (UNREACHABLE_CODES.has(code)) {
     return new KrishivError('ERR_NETWORK', `unreachable: ${describeSystemError(root)}`, { input: shown, cause: error });
   }
-  if (TLS_CODES.has(code) || /certificate|SSL|TLS/i.test(root.message)) {
+  if (isTlsError(root)) {
     return new KrishivError('ERR_TLS', `TLS failure: ${root.message}${code ? ` (${code})` : ''}`, { input: shown, cause: error });
   }
   return new KrishivError('ERR_NETWORK', `gRPC stream failed: ${describeSystemError(root)}`, { input: shown, cause: error });

@@ -242,9 +242,14 @@ const TLS_CODES = new Set([
   'ERR_SSL_WRONG_VERSION_NUMBER',
 ]);
 
+/** True when a socket error is a TLS failure (certificate, handshake, protocol). */
+export function isTlsError(error: NodeJS.ErrnoException): boolean {
+  return TLS_CODES.has(error.code ?? '') || /certificate|SSL|TLS/i.test(error.message);
+}
+
 function networkError(error: NodeJS.ErrnoException, shown: string): KrishivError {
   const code = error.code ?? '';
-  if (TLS_CODES.has(code) || /certificate|SSL|TLS/i.test(error.message)) {
+  if (isTlsError(error)) {
     return new KrishivError('ERR_TLS', `TLS failure: ${error.message}${code ? ` (${code})` : ''}`, {
       input: shown,
       cause: error,
