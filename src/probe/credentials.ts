@@ -3,17 +3,17 @@
  * coordinator itself reads, in its order, surface §4.1), or --token. Returns Secrets, so a
  * token can only ever be shown by its engine fingerprint.
  */
+import { splitTokenList } from '../engine/text.js';
 import { KrishivError } from '../errors.js';
 import { Secret } from '../util/secret.js';
 import type { EnvVars } from './env-source.js';
 
-/** Splits the way the engine splits `_TOKENS` / `_TOKENS_FILE`: on `,` and newlines, trimmed, empties dropped. */
+/**
+ * Splits the way the engine splits `_TOKENS` / `_TOKENS_FILE`. A leading BOM is dropped first:
+ * the engine would keep it in the first token, but no HTTP client can send it in a header.
+ */
 export function splitTokens(text: string): string[] {
-  return text
-    .replace(/^\uFEFF/, '')
-    .split(/[,\n]/)
-    .map((t) => t.trim())
-    .filter((t) => t !== '');
+  return splitTokenList(text.replace(/^\uFEFF/, ''));
 }
 
 /**

@@ -5,6 +5,7 @@
  * traps of the ENG-* family. Class HYGIENE; status per the contract table. Secret values are
  * looked at here and never leave: messages name variables and entry numbers only.
  */
+import { rustTrim } from '../engine/text.js';
 import { finding, type CheckContext } from './checks/context.js';
 import {
   asciiLower,
@@ -98,7 +99,7 @@ export function secretItems(ctx: CheckContext): SecretItem[] {
       splitTokenList(v.value).forEach((t, i) => items.push({ variable: name, part: `entry ${i + 1}`, value: t, group: 'coordinator' }));
       continue;
     }
-    const t = v.value.trim();
+    const t = rustTrim(v.value);
     if (t === '') continue;
     const item: SecretItem = { variable: name, value: t };
     if (group !== undefined) item.group = group;
@@ -108,7 +109,7 @@ export function secretItems(ctx: CheckContext): SecretItem[] {
     const p = probeVar(ctx, name);
     if (!p || p.state.state !== 'ok') continue;
     const group = GROUPS[name]!;
-    const values = name === 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE' ? splitTokenList(p.state.content) : [p.state.content.trim()].filter((s) => s !== '');
+    const values = name === 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE' ? splitTokenList(p.state.content) : [rustTrim(p.state.content)].filter((s) => s !== '');
     values.forEach((value, i) => items.push({ variable: name, part: values.length > 1 ? `file line ${i + 1}` : 'file content', value, group }));
   }
   return items;
@@ -125,7 +126,7 @@ const PLACEHOLDER_PARTS = ['changeme', 'change-me', 'change_me', 'replace-me', '
 
 /** Why a secret value looks like a placeholder, or undefined. */
 export function placeholderReason(value: string): string | undefined {
-  const v = value.trim();
+  const v = rustTrim(value);
   const lower = asciiLower(v);
   if (/^<.*>$/.test(v) || /^\{\{.*\}\}$/.test(v)) return 'a <…> / {{…}} template marker';
   if (v.includes('...') || v.includes('…')) return 'an ellipsis (…)';
@@ -210,7 +211,7 @@ function secretChecks(ctx: CheckContext): Finding[] {
   const literal: Finding[] = [];
   for (const name of secretNames(ctx)) {
     const v = ctx.vars.get(name)!;
-    if (v.origin.source !== 'file' || v.value.trim() === '') continue;
+    if (v.origin.source !== 'file' || rustTrim(v.value) === '') continue;
     const fromRefs = v.references.length > 0 && v.references.every((r) => ctx.vars.get(r)?.origin.source === 'process-env');
     if (fromRefs) continue;
     literal.push(finding(ctx, 'ENV-SECRET-IN-MANIFEST', 'warn', `${name} is written literally in ${v.origin.file}: anyone who can read the file (or the repository) has it`, [name]));
@@ -354,7 +355,7 @@ function engTraps(ctx: CheckContext): Finding[] {
     const p = probeVar(ctx, F);
     if (!p) out.push(finding(ctx, 'ENG-TOKEN-FILE-MULTILINE', 'pass', `${F} is not set`, [F]));
     else if (p.state.state === 'ok') {
-      const lines = p.state.content.trim().split('\n').length;
+      const lines = rustTrim(p.state.content).split('\n').length;
       out.push(lines > 1
         ? finding(ctx, 'ENG-TOKEN-FILE-MULTILINE', 'fail', `the file of ${F} holds ${lines} lines: the engine reads them as one token containing newlines, which never matches`, [F])
         : finding(ctx, 'ENG-TOKEN-FILE-MULTILINE', 'pass', `the file of ${F} holds one line`, [F]));
@@ -383,7 +384,7 @@ function engTraps(ctx: CheckContext): Finding[] {
   // ENG-MCP-HTTP
   const mcp = trimmed(ctx.env.get('KRISHIV_MCP_TRANSPORT'));
   if (mcp !== undefined && /http|sse/.test(asciiLower(mcp))) {
-    out.push(finding(ctx, 'ENG-MCP-HTTP', 'warn', `KRISHIV_MCP_TRANSPORT=${mcp}: the MCP HTTP transport has no authentication${ctx.env.get('KRISHIV_MCP_ALLOW_WRITE_SQL') !== undefined && /^(1|true|yes|on)$/i.test(ctx.env.get('KRISHIV_MCP_ALLOW_WRITE_SQL')!.trim()) ? ', and KRISHIV_MCP_ALLOW_WRITE_SQL lets it write' : ''}`, ['KRISHIV_MCP_TRANSPORT', 'KRISHIV_MCP_ADDR']));
+    out.push(finding(ctx, 'ENG-MCP-HTTP', 'warn', `KRISHIV_MCP_TRANSPORT=${mcp}: the MCP HTTP transport has no authentication${ctx.env.get('KRISHIV_MCP_ALLOW_WRITE_SQL') !== undefined && /^(1|true|yes|on)$/i.test(rustTrim(ctx.env.get('KRISHIV_MCP_ALLOW_WRITE_SQL')!)) ? ', and KRISHIV_MCP_ALLOW_WRITE_SQL lets it write' : ''}`, ['KRISHIV_MCP_TRANSPORT', 'KRISHIV_MCP_ADDR']));
   } else out.push(finding(ctx, 'ENG-MCP-HTTP', 'pass', 'MCP does not use the HTTP transport', ['KRISHIV_MCP_TRANSPORT']));
   // ENG-DOTENV-IN-CWD
   if (ctx.processEnv) {

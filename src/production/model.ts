@@ -41,32 +41,17 @@ export interface CliFlags {
 // ---------------------------------------------------------------------------------------
 // §2.1 truthy / falsy
 
-/** `is_truthy`: trim, ASCII-lowercase, ∈ {1,true,yes,on}. Unset is false. */
-export function isTruthy(raw: string | undefined): boolean {
-  if (raw === undefined) return false;
-  const v = asciiLower(raw.trim());
-  return v === '1' || v === 'true' || v === 'yes' || v === 'on';
-}
-
-/** The falsy set, used by the engine only for validation warnings: {"",0,false,no,off}. */
-export function isFalsy(raw: string): boolean {
-  const v = asciiLower(raw.trim());
-  return v === '' || v === '0' || v === 'false' || v === 'no' || v === 'off';
-}
-
-/** Rust's `trim()` trims Unicode White_Space; JS `trim()` is close enough (adds \uFEFF). */
-export function asciiLower(s: string): string {
-  return s.replace(/[A-Z]/g, (c) => c.toLowerCase());
-}
+export { asciiLower, isFalsy, isTruthy, rustTrim, splitTokenList } from '../engine/text.js';
+import { asciiLower, isTruthy, rustTrim, splitTokenList } from '../engine/text.js';
 
 export function isBlank(raw: string | undefined): boolean {
-  return raw === undefined || raw.trim() === '';
+  return raw === undefined || rustTrim(raw) === '';
 }
 
 /** Trimmed value, or undefined when unset or blank. */
 export function trimmed(raw: string | undefined): string | undefined {
   if (raw === undefined) return undefined;
-  const t = raw.trim();
+  const t = rustTrim(raw);
   return t === '' ? undefined : t;
 }
 
@@ -77,7 +62,7 @@ export type ProfileParse = { ok: true; profile: Profile } | { ok: false; value: 
 
 /** `DurabilityProfile::from_str` (durability.rs:78-91). */
 export function parseProfile(raw: string): ProfileParse {
-  const v = asciiLower(raw.trim());
+  const v = asciiLower(rustTrim(raw));
   switch (v) {
     case 'dev-local':
     case 'dev':
@@ -251,13 +236,6 @@ export function filePathOf(name: string, raw: string | undefined): string | unde
 // ---------------------------------------------------------------------------------------
 // §4.1–4.3 static coordinator tokens
 
-/** Split on `,` and `\n`, trim each, drop empties (auth.rs:200-234). */
-export function splitTokenList(raw: string): string[] {
-  return raw
-    .split(/[,\n]/)
-    .map((t) => t.trim())
-    .filter((t) => t !== '');
-}
 
 export interface StaticTokens {
   /** any of the four variables is non-blank (auth.rs:271-274) */
@@ -288,7 +266,7 @@ export function resolveStaticTokens(env: EnvMap, files: FileProbe): StaticTokens
     sources.push('KRISHIV_COORDINATOR_BEARER_TOKEN_FILE');
     const f = files.probe(tokenFile);
     if (f.state === 'ok') {
-      const t = f.content.trim();
+      const t = rustTrim(f.content);
       if (t !== '') collected.push(t);
     } else if (f.state === 'unchecked') assumed.push('KRISHIV_COORDINATOR_BEARER_TOKEN_FILE');
     else {
@@ -354,7 +332,7 @@ export function parseU64(s: string): bigint | undefined {
 /** `KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS` (auth.rs:359-405): unset/empty/0/invalid → no reload. */
 export function parseReloadInterval(raw: string | undefined): ReloadInterval {
   if (raw === undefined) return {};
-  const t = raw.trim();
+  const t = rustTrim(raw);
   if (t === '') return { raw };
   const n = parseU64(t);
   if (n === undefined) return { raw, warning: 'invalid coordinator auth reload interval' };
@@ -377,7 +355,7 @@ export function jwksConfigured(env: EnvMap): boolean {
  */
 export function jwtMayBeActive(env: EnvMap): boolean {
   const uri = env.get('KRISHIV_OIDC_JWKS_URI');
-  if (uri === undefined || uri.trim() === '') return false;
+  if (uri === undefined || rustTrim(uri) === '') return false;
   if (isTruthy(env.get('KRISHIV_PRODUCTION')) && !env.has('KRISHIV_OIDC_AUDIENCE')) return false;
   return true;
 }
@@ -418,11 +396,11 @@ export type ApiKeysParse =
 
 /** `KRISHIV_API_KEYS` as the Flight server parses it (service.rs:1363-1391). Messages never carry a key. */
 export function parseApiKeys(raw: string | undefined): ApiKeysParse {
-  if (raw === undefined || raw.trim() === '') return { state: 'unset' };
+  if (raw === undefined || rustTrim(raw) === '') return { state: 'unset' };
   const entries: ApiKeyEntry[] = [];
   const parts = raw
     .split(',')
-    .map((p) => p.trim())
+    .map((p) => rustTrim(p))
     .filter((p) => p !== '');
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i]!;
@@ -437,7 +415,7 @@ export function parseApiKeys(raw: string | undefined): ApiKeysParse {
         badIndex: i,
       };
     }
-    entries.push({ part, key: part.slice(0, eq).trim(), subject: part.slice(eq + 1).trim(), index: i });
+    entries.push({ part, key: rustTrim(part.slice(0, eq)), subject: rustTrim(part.slice(eq + 1)), index: i });
   }
   if (entries.length === 0) {
     return { state: 'error', error: 'no-entries', message: 'KRISHIV_API_KEYS must list at least one key', entries };
@@ -490,7 +468,7 @@ export function resolveUiAuth(env: EnvMap, files: FileProbe, pEnv: Profile): UiA
     const f = files.probe(file);
     if (f.state === 'unchecked') return { mode: 'token', source: 'KRISHIV_UI_TOKEN_FILE', assumed: true };
     if (f.state === 'ok') {
-      if (f.content.trim() !== '') return { mode: 'token', source: 'KRISHIV_UI_TOKEN_FILE' };
+      if (rustTrim(f.content) !== '') return { mode: 'token', source: 'KRISHIV_UI_TOKEN_FILE' };
       // empty content falls through
     } else if (fc) {
       return { mode: 'deny', reason: 'unreadable-file', error: f.state === 'missing' ? 'No such file or directory (os error 2)' : f.error };
@@ -509,7 +487,7 @@ export function executorShuffleToken(env: EnvMap, files: FileProbe): { present: 
   if (path !== undefined && path !== '') {
     const f = files.probe(path);
     if (f.state === 'unchecked') return { present: true, source: 'KRISHIV_SHUFFLE_TOKEN_FILE', assumed: true };
-    if (f.state === 'ok' && f.content.trim() !== '') return { present: true, source: 'KRISHIV_SHUFFLE_TOKEN_FILE' };
+    if (f.state === 'ok' && rustTrim(f.content) !== '') return { present: true, source: 'KRISHIV_SHUFFLE_TOKEN_FILE' };
   }
   return { present: false };
 }
@@ -525,7 +503,7 @@ export function shuffleSvcToken(
   if (path !== undefined && path !== '') {
     const f = files.probe(path);
     if (f.state === 'unchecked') return { state: 'token', source: 'KRISHIV_SHUFFLE_TOKEN_FILE', assumed: true };
-    if (f.state === 'ok' && f.content.trim() !== '') return { state: 'token', source: 'KRISHIV_SHUFFLE_TOKEN_FILE' };
+    if (f.state === 'ok' && rustTrim(f.content) !== '') return { state: 'token', source: 'KRISHIV_SHUFFLE_TOKEN_FILE' };
     if (f.state === 'missing') return { state: 'none', fileError: 'No such file or directory (os error 2)' };
     if (f.state === 'unreadable') return { state: 'none', fileError: f.error };
   }
@@ -570,7 +548,7 @@ export function executorStorage(env: EnvMap, cli: CliFlags, pExec: Profile): Exe
   const shuffleUri = trimmed(cli.shuffleUri ?? env.get('KRISHIV_SHUFFLE_URI'));
   const stateDir = trimmed(cli.stateDir ?? env.get('KRISHIV_STATE_DIR'));
   const backendRaw = env.get('KRISHIV_STATE_BACKEND');
-  const stateBackend = backendRaw !== undefined && asciiLower(backendRaw.trim()) === 'disaggregated' ? 'disaggregated' : 'rocksdb';
+  const stateBackend = backendRaw !== undefined && asciiLower(rustTrim(backendRaw)) === 'disaggregated' ? 'disaggregated' : 'rocksdb';
   const dfsRoot = trimmed(env.get('KRISHIV_STATE_DFS_ROOT'));
   const isS3 = shuffleUri?.startsWith('s3://') ?? false;
   const localShuffleServer =
@@ -580,8 +558,8 @@ export function executorStorage(env: EnvMap, cli: CliFlags, pExec: Profile): Exe
   const storage: ExecutorStorage = {
     stateBackend,
     localShuffleServer,
-    taskGrpcEnabled: cli.taskGrpcAddr?.trim() !== 'off',
-    barrierGrpcEnabled: cli.barrierGrpcAddr?.trim() !== 'off',
+    taskGrpcEnabled: (cli.taskGrpcAddr === undefined || rustTrim(cli.taskGrpcAddr) !== 'off'),
+    barrierGrpcEnabled: (cli.barrierGrpcAddr === undefined || rustTrim(cli.barrierGrpcAddr) !== 'off'),
   };
   if (checkpointUri !== undefined) storage.checkpointUri = checkpointUri;
   if (shuffleDir !== undefined) storage.shuffleDir = shuffleDir;
@@ -602,7 +580,7 @@ export function effectiveCheckpointUri(storage: ExecutorStorage, pExec: Profile)
 /** Flight co-located on the coordinator: `--flight-addr`, else `KRISHIV_FLIGHT_ADDR` when it parses. */
 export function colocatedFlight(env: EnvMap, cli: CliFlags): boolean {
   const raw = cli.flightAddr ?? env.get('KRISHIV_FLIGHT_ADDR');
-  return raw !== undefined && parseSocketAddr(raw.trim());
+  return raw !== undefined && parseSocketAddr(rustTrim(raw));
 }
 
 /** Etcd endpoints: split on `,`, trimmed, empties dropped. */
@@ -610,7 +588,7 @@ export function etcdEndpoints(env: EnvMap, cli: CliFlags): string[] {
   const raw = cli.etcdEndpoints ?? env.get('KRISHIV_ETCD_ENDPOINTS') ?? '';
   return raw
     .split(',')
-    .map((s) => s.trim())
+    .map((s) => rustTrim(s))
     .filter((s) => s !== '');
 }
 

@@ -76,31 +76,8 @@ export function deprecatedAliasOf(name: string): string | undefined {
 
 // ── Truthy / falsy (surface §2.1, env_registry.rs is_truthy / is_falsy) ──────────────
 
-const RUST_TRIM = /^\p{White_Space}+|\p{White_Space}+$/gu;
-
-/** Rust `str::trim` (Unicode White_Space). */
-export function rustTrim(s: string): string {
-  if (s === '') return s;
-  const first = s.charCodeAt(0);
-  const last = s.charCodeAt(s.length - 1);
-  if (first > 32 && first < 127 && last > 32 && last < 127) return s; // nothing to trim: skip the Unicode regex
-  return s.replace(RUST_TRIM, '');
-}
-
-/** Rust `to_ascii_lowercase`: only A-Z change. */
-export function asciiLower(s: string): string {
-  return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
-}
-
-export function isTruthy(raw: string): boolean {
-  const v = asciiLower(rustTrim(raw));
-  return v === '1' || v === 'true' || v === 'yes' || v === 'on';
-}
-
-export function isFalsy(raw: string): boolean {
-  const v = asciiLower(rustTrim(raw));
-  return v === '' || v === '0' || v === 'false' || v === 'no' || v === 'off';
-}
+export { asciiLower, isFalsy, isTruthy, rustTrim } from '../engine/text.js';
+import { asciiLower, isFalsy, isTruthy, rustTrim } from '../engine/text.js';
 
 // ── Rust parsers used by validate_value ──────────────────────────────────────────────
 

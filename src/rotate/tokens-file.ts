@@ -7,28 +7,11 @@
  * - a `_TOKEN_FILE` is the whole content trimmed: one token, never split.
  * - the reload interval is trimmed; empty, not a u64, or 0 means "never reload".
  */
+import { isRustWhitespace, rustTrim } from '../engine/text.js';
 import { KrishivError } from '../errors.js';
+
+export { isRustWhitespace, rustTrim };
 import { engineFingerprint } from '../util/fingerprint.js';
-
-/** Rust's `char::is_whitespace` (Unicode White_Space), which `str::trim` uses. */
-const RUST_WHITESPACE = new Set([
-  0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0x85, 0xa0, 0x1680, 0x2000, 0x2001, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006,
-  0x2007, 0x2008, 0x2009, 0x200a, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000,
-]);
-
-export function isRustWhitespace(ch: string): boolean {
-  return RUST_WHITESPACE.has(ch.codePointAt(0)!);
-}
-
-/** Rust's `str::trim`. */
-export function rustTrim(text: string): string {
-  const chars = Array.from(text);
-  let start = 0;
-  let end = chars.length;
-  while (start < end && isRustWhitespace(chars[start]!)) start++;
-  while (end > start && isRustWhitespace(chars[end - 1]!)) end--;
-  return chars.slice(start, end).join('');
-}
 
 export type TokenFileKind = 'tokens' | 'token';
 

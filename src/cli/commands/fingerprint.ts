@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { EXIT, KrishivError } from '../../errors.js';
 import { readTextFile } from '../../io/fs.js';
 import { readStdin } from '../../io/stdin.js';
+import { splitTokenList } from '../../engine/text.js';
 import { engineFingerprint } from '../../util/fingerprint.js';
 import { action, warnSecretOnArgv, type CliContext } from '../context.js';
 
@@ -9,14 +10,6 @@ interface FingerprintOptions {
   file?: string;
 }
 
-/** Tokens of a file or stdin: one per line, trimmed, blank lines skipped (as the engine splits `_TOKENS`). */
-export function splitTokenLines(text: string): string[] {
-  return text
-    .replace(/^\uFEFF/, '')
-    .split(/[\n,]/)
-    .map((t) => t.trim())
-    .filter((t) => t !== '');
-}
 
 export function define(program: Command, ctx: CliContext): void {
   program
@@ -41,13 +34,13 @@ Examples:
         if (opts.file !== undefined) {
           if (token !== undefined) throw new KrishivError('ERR_USAGE', 'give a token or --file, not both');
           source = opts.file;
-          tokens = splitTokenLines(await readTextFile(opts.file, { limit: 1024 * 1024 }));
+          tokens = splitTokenList(await readTextFile(opts.file, { limit: 1024 * 1024 }));
         } else if (token === undefined || token === '-') {
           if (token === undefined && ctx.stdin.isTTY) {
             throw new KrishivError('ERR_TOKEN_MISSING', 'no token: give one as an argument, with --file, or on stdin');
           }
           source = '<stdin>';
-          tokens = splitTokenLines(await readStdin(ctx.stdin, 1024 * 1024));
+          tokens = splitTokenList(await readStdin(ctx.stdin, 1024 * 1024));
         } else {
           warnSecretOnArgv(ctx, 'a token argument', '--file or stdin');
           source = '<argument>';

@@ -3,6 +3,7 @@
  * finding when the engine would be fine and a failing one (class per the surface) when it
  * would refuse, deny, run open or warn. Pure: everything comes through the CheckContext.
  */
+import { asciiLower, rustTrim } from '../../engine/text.js';
 import {
   DD,
   DL,
@@ -99,7 +100,7 @@ const modeProfileInvalid: Check = (ctx) => {
     out.push(finding(ctx, 'MODE-PROFILE-INVALID', 'pass', `${PROFILE} parses as ${ctx.pEnv.profile}`, [PROFILE]));
     return out;
   }
-  const engineMessage = `unknown durability profile '${raw.trim().replace(/[A-Z]/g, (c) => c.toLowerCase())}'`;
+  const engineMessage = `unknown durability profile '${asciiLower(rustTrim(raw))}'`;
   if (ctx.hasCoordinator && ctx.pCoord.source === 'env') {
     out.push(finding(ctx, 'MODE-PROFILE-INVALID', 'fail', `${PROFILE} does not parse: the coordinator refuses to start (exit 2)`, [PROFILE], { class: 'REFUSE', engineMessage }));
   } else {
@@ -249,11 +250,11 @@ const coordMetadataConfig: Check = (ctx) => {
   const lease = ctx.cli.leaderLeaseSecs ?? ctx.env.get('KRISHIV_LEADER_LEASE_SECS');
   const id = ctx.cli.coordinatorId ?? ctx.env.get('KRISHIV_COORDINATOR_ID');
   const problems: Array<{ msg: string; vars: string[] }> = [];
-  if (id !== undefined && id.trim() === '') problems.push({ msg: 'coordinator id cannot be empty', vars: ['KRISHIV_COORDINATOR_ID'] });
+  if (id !== undefined && rustTrim(id) === '') problems.push({ msg: 'coordinator id cannot be empty', vars: ['KRISHIV_COORDINATOR_ID'] });
   if (leader === 'etcd' && etcdEndpoints(ctx.env, ctx.cli).length === 0 && ctx.pCoord.profile !== DD) {
     problems.push({ msg: '--leader-backend etcd requires --etcd-endpoints or KRISHIV_ETCD_ENDPOINTS', vars: ['KRISHIV_ETCD_ENDPOINTS', 'KRISHIV_LEADER_BACKEND'] });
   }
-  if (lease !== undefined && parseU64(lease.trim()) === 0n) problems.push({ msg: '--leader-lease-secs must be greater than zero', vars: ['KRISHIV_LEADER_LEASE_SECS'] });
+  if (lease !== undefined && parseU64(rustTrim(lease)) === 0n) problems.push({ msg: '--leader-lease-secs must be greater than zero', vars: ['KRISHIV_LEADER_LEASE_SECS'] });
   // Step 8 runs only when step 2 passed; step 2 already refuses the DD/SN mismatches.
   if (backend !== undefined && !['memory', 'rocksdb', 'etcd'].includes(backend)) {
     problems.push({ msg: `unknown --metadata-backend '${backend}'; supported: memory, rocksdb, etcd`, vars: ['KRISHIV_METADATA_BACKEND'] });

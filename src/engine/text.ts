@@ -1,0 +1,50 @@
+/**
+ * The engine's string primitives, shared by every capability that reads what the engine reads
+ * (env values, token files, intervals). Rust's `str::trim` trims Unicode White_Space, which is
+ * not JavaScript's `trim`: NEL (U+0085) is trimmed, a BOM (U+FEFF) is not.
+ */
+
+const RUST_TRIM = /^\p{White_Space}+|\p{White_Space}+$/gu;
+const RUST_WHITE = /^\p{White_Space}$/u;
+
+/** Rust `char::is_whitespace` for one character (code point). */
+export function isRustWhitespace(ch: string): boolean {
+  const code = ch.charCodeAt(0);
+  if (code < 0x80) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+  return RUST_WHITE.test(ch);
+}
+
+/** Rust `str::trim`. */
+export function rustTrim(s: string): string {
+  if (s === '') return s;
+  const first = s.charCodeAt(0);
+  const last = s.charCodeAt(s.length - 1);
+  if (first > 32 && first < 127 && last > 32 && last < 127) return s; // nothing to trim: skip the Unicode regex
+  return s.replace(RUST_TRIM, '');
+}
+
+/** Rust `to_ascii_lowercase`: only A-Z change. */
+export function asciiLower(s: string): string {
+  return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+}
+
+/** `is_truthy` (env_registry.rs, surface §2.1): trim, ASCII-lowercase, ∈ {1, true, yes, on}. Unset is false. */
+export function isTruthy(raw: string | undefined): boolean {
+  if (raw === undefined) return false;
+  const v = asciiLower(rustTrim(raw));
+  return v === '1' || v === 'true' || v === 'yes' || v === 'on';
+}
+
+/** The falsy set, used by the engine only for validation warnings: {"", 0, false, no, off}. */
+export function isFalsy(raw: string): boolean {
+  const v = asciiLower(rustTrim(raw));
+  return v === '' || v === '0' || v === 'false' || v === 'no' || v === 'off';
+}
+
+/** A coordinator token list (`_TOKENS`, `_TOKENS_FILE`): split on `,` and `\n`, each part trimmed, empties dropped (auth.rs:200-234). */
+export function splitTokenList(raw: string): string[] {
+  return raw
+    .split(/[,\n]/)
+    .map(rustTrim)
+    .filter((t) => t !== '');
+}
