@@ -18,7 +18,7 @@ const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 const dist = path.join(root, 'dist');
 
 // Dependencies that get a bundle of their own. Anything else is inlined where it is used.
-const VENDORED = ['commander', 'chalk', 'cosmiconfig', 'jose', 'yocto-spinner', 'proper-lockfile', 'fastest-levenshtein'];
+const VENDORED = ['commander', 'chalk', 'cosmiconfig', 'jose', 'yocto-spinner', 'fastest-levenshtein'];
 const EXTERNAL = ['argon2', 'typescript', 'ts-node', '@swc/core'];
 
 const commandFiles = readdirSync(path.join(root, 'src/cli/commands'))

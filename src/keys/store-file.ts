@@ -7,9 +7,9 @@
  * mtime refreshed while held, and considered stale after 10 s, so a crashed run does not block
  * the store for ever.
  */
-import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { KrishivError, describeSystemError, isKrishivError } from '../errors.js';
+import { KrishivError, isKrishivError } from '../errors.js';
+import { withFileLock } from '../io/lock.js';
 import { readTextFile, statPath, writeFileAtomic } from '../io/fs.js';
 import { emptyStore, lookupFromText, parseStore, serializeStore, type KeyLookup, type KeyStore } from './store.js';
 
@@ -76,63 +76,7 @@ export async function openStoreLookup(file: string, label = file): Promise<KeyLo
   return lookupFromText(text, label);
 }
 
-export interface LockOptions {
-  /** How long to keep retrying for the lock, in ms (default 15 s). */
-  waitMs?: number;
-  staleMs?: number;
-}
-
-/**
- * Runs `fn` holding the lock `<file>.lock`: a directory, because `mkdir` either creates it or
- * fails with EEXIST atomically on every local file system. While held, its mtime is refreshed;
- * a lock whose mtime is older than `staleMs` belongs to a crashed run and is taken over (after
- * checking it is still the same directory, so two runs that both saw it stale do not remove a
- * fresh one). Written here rather than with proper-lockfile, whose graceful-fs loading costs
- * ~14 ms per process and patches the global fs module.
- */
-export async function withFileLock<T>(file: string, fn: () => Promise<T>, options: LockOptions = {}): Promise<T> {
-  const lockPath = `${path.resolve(file)}.lock`;
-  const waitMs = options.waitMs ?? 15_000;
-  const staleMs = options.staleMs ?? 10_000;
-  const deadline = Date.now() + waitMs;
-  let delay = 5;
-  for (;;) {
-    try {
-      await fsp.mkdir(lockPath);
-      break;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new KrishivError('ERR_FILE_WRITE', `cannot lock: ${describeSystemError(error)}`, { input: file, cause: error });
-      }
-    }
-    const seen = await fsp.stat(lockPath).catch(() => undefined);
-    if (seen && Date.now() - seen.mtimeMs > staleMs) {
-      const again = await fsp.stat(lockPath).catch(() => undefined);
-      if (again && again.ino === seen.ino && again.mtimeMs === seen.mtimeMs) {
-        await fsp.rmdir(lockPath).catch(() => undefined);
-        continue;
-      }
-    }
-    if (Date.now() >= deadline) {
-      throw new KrishivError('ERR_STORE_LOCKED', `is locked by another krishiv-auth run (${lockPath}); try again, or remove the lock if no run is active`, {
-        input: file,
-      });
-    }
-    await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
-    delay = Math.min(delay * 1.5, 100);
-  }
-  const refresh = setInterval(() => {
-    const now = new Date();
-    fsp.utimes(lockPath, now, now).catch(() => undefined);
-  }, Math.max(100, Math.floor(staleMs / 3)));
-  refresh.unref();
-  try {
-    return await fn();
-  } finally {
-    clearInterval(refresh);
-    await fsp.rmdir(lockPath).catch(() => undefined);
-  }
-}
+export { withFileLock } from '../io/lock.js';
 
 export interface UpdateResult<T> {
   value: T;
@@ -152,13 +96,23 @@ export async function updateStore<T>(
   options: { create: boolean; label?: string },
 ): Promise<UpdateResult<T>> {
   const label = options.label ?? file;
-  return withFileLock(file, async () => {
-    const current = await readStore(file, label);
-    if (!current && !options.create) return readExistingStore(file, label).then(() => undefined as never);
-    const store = current ?? emptyStore();
-    const value = mutate(store, current !== undefined);
-    const previous = await statPath(file);
-    const written = await writeFileAtomic(file, serializeStore(store), previous ? {} : { mode: 0o644 });
-    return { value, created: written.created, mode: written.mode };
-  });
+  return withFileLock(
+    file,
+    async (held) => {
+      const current = await readStore(file, label);
+      if (!current && !options.create) return readExistingStore(file, label).then(() => undefined as never);
+      const store = current ?? emptyStore();
+      const value = mutate(store, current !== undefined);
+      const previous = await statPath(file);
+      const written = await writeFileAtomic(file, serializeStore(store), {
+        ...(previous ? {} : { mode: 0o644 }),
+        beforeRename: () => {
+          const lost = held.lost();
+          if (lost) throw new KrishivError('ERR_STORE_LOCKED', `lost the lock while writing (${lost}); nothing changed`, { input: label });
+        },
+      });
+      return { value, created: written.created, mode: written.mode };
+    },
+    { label },
+  );
 }

@@ -4,8 +4,8 @@
  * temp file, fsync, rename, directory fsync). A run killed at any point leaves the old or the new
  * file, never a mix; the next run takes over the stale lock and removes the dead run's temp files.
  *
- * Lock: proper-lockfile (a `<file>.lock` directory whose mtime is refreshed while held; a lock
- * not refreshed for `stale` ms is taken over). Ordering: when the sidecar gains fingerprints
+ * Lock: `src/io/lock.ts` (a `<file>.lock` directory whose mtime is refreshed while held; a lock
+ * not refreshed for `staleMs` is taken over). Ordering: when the sidecar gains fingerprints
  * (begin) it is written before the token file, otherwise after it, so a crash between the two
  * leaves a state that `finish` refuses rather than one that removes a live token.
  */
@@ -13,6 +13,7 @@ import { constants, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { EXIT, KrishivError, describeSystemError, isKrishivError } from '../errors.js';
 import { statPath, writeFileAtomic, type AtomicWriteResult } from '../io/fs.js';
+import { withFileLock } from '../io/lock.js';
 import type { FileSnapshot, PlanContext, RotationPlan } from './plan.js';
 import { parseRotationState, serializeRotationState, type RotationState } from './state.js';
 import { decodeTokenFile, type TokenFileKind } from './tokens-file.js';
@@ -20,7 +21,7 @@ import { decodeTokenFile, type TokenFileKind } from './tokens-file.js';
 const TOKEN_FILE_LIMIT = 1024 * 1024;
 
 export interface LockOptions {
-  /** ms without a refresh after which a lock is stale (proper-lockfile minimum 2000). */
+  /** ms without a refresh after which a lock is stale. */
   staleMs: number;
   /** How long to keep trying to get the lock, ms. */
   waitMs: number;
@@ -184,39 +185,6 @@ export interface ExecuteResult {
   ownerChanged: { from: number; to: number } | null;
 }
 
-async function withLock<T>(file: string, label: string, options: LockOptions, run: (compromised: () => Error | null) => Promise<T>): Promise<T> {
-  const mod = (await import('proper-lockfile')) as typeof import('proper-lockfile') & { default?: typeof import('proper-lockfile') };
-  const lockfile = typeof mod.lock === 'function' ? mod : mod.default!;
-  let compromised: Error | null = null;
-  const attempts = Math.max(1, Math.ceil(options.waitMs / 150));
-  let release: () => Promise<void>;
-  try {
-    release = await lockfile.lock(file, {
-      realpath: false,
-      lockfilePath: `${file}.lock`,
-      stale: options.staleMs,
-      update: Math.max(1000, Math.floor(options.staleMs / 4)),
-      retries: { retries: attempts, factor: 1, minTimeout: 50, maxTimeout: 250, randomize: true },
-      onCompromised: (error: Error) => {
-        compromised = error;
-      },
-    });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ELOCKED') {
-      throw new KrishivError('ERR_ROTATE_LOCKED', `another rotation holds the lock (${path.basename(file)}.lock) and kept it for more than ${Math.round(options.waitMs / 1000)} s; nothing changed`, {
-        input: label,
-        cause: error,
-      });
-    }
-    throw new KrishivError('ERR_FILE_WRITE', `cannot take the lock: ${describeSystemError(error)}`, { input: label, cause: error });
-  }
-  try {
-    return await run(() => compromised);
-  } finally {
-    await release().catch(() => undefined);
-  }
-}
-
 /** Performs a plan under the lock (or only plans it, for --dry-run and --emit). */
 export async function executeRotation(options: ExecuteOptions): Promise<ExecuteResult> {
   const { target } = options;
@@ -247,7 +215,8 @@ export async function executeRotation(options: ExecuteOptions): Promise<ExecuteR
   const dir = await statPath(path.dirname(path.resolve(target.real)));
   if (!dir) throw new KrishivError('ERR_FILE_NOT_FOUND', 'its directory does not exist', { input: target.file });
 
-  return withLock(target.real, target.file, options.lock ?? DEFAULT_LOCK, async (compromised) => {
+  const lock = options.lock ?? DEFAULT_LOCK;
+  return withFileLock(target.real, async (held) => {
     const cleaned = [...(await cleanLeftoverTemps(target.real)), ...(await cleanLeftoverTemps(target.statePath))];
     if (options.pauses?.afterLock) await sleep(options.pauses.afterLock);
     const { plan, current } = await build();
@@ -262,9 +231,9 @@ export async function executeRotation(options: ExecuteOptions): Promise<ExecuteR
         keepOwner: true,
         beforeRename: async () => {
           if (options.pauses?.beforeRename) await sleep(options.pauses.beforeRename);
-          const lost = compromised();
+          const lost = held.lost();
           if (lost) {
-            throw new KrishivError('ERR_ROTATE_LOCKED', `lost the lock while writing (${lost.message}); nothing changed`, { input: target.file });
+            throw new KrishivError('ERR_ROTATE_LOCKED', `lost the lock while writing (${lost}); nothing changed`, { input: target.file });
           }
         },
       });
@@ -276,7 +245,7 @@ export async function executeRotation(options: ExecuteOptions): Promise<ExecuteR
       if (after && after.uid !== current.uid) ownerChanged = { from: current.uid, to: after.uid };
     }
     return { plan, written, sidecar, cleaned, ownerChanged };
-  });
+  }, { staleMs: lock.staleMs, waitMs: lock.waitMs, label: target.file, lockedCode: 'ERR_ROTATE_LOCKED' });
 }
 
 async function applySidecar(statePath: string, plan: RotationPlan): Promise<ExecuteResult['sidecar']> {

@@ -118,7 +118,7 @@ describe('executeRotation', () => {
     try {
       const e = await expectRefusal(() => begin('t1', { lock: { staleMs: 2000, waitMs: 600 } }));
       expect(e.code).toBe('ERR_ROTATE_LOCKED');
-      expect(e.message).toMatch(/^another rotation holds the lock \(tokens\.lock\)/);
+      expect(e.message).toMatch(/^another krishiv-auth run holds the lock \(tokens\.lock\)/);
       expect(existsSync(file)).toBe(false);
     } finally {
       clearInterval(keepFresh);
