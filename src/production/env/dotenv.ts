@@ -433,8 +433,22 @@ function printableChar(c: string): string {
   return code < 0x20 || code === 0x7f ? `u{${code.toString(16)}}` : c;
 }
 
+/**
+ * `NAME=value` with printable ASCII, no blank, quote, backslash or `$`, and a value not
+ * starting with `#`: what parse_line yields for it is the text itself. Most lines of a
+ * real env file have this shape; they skip the general state machine.
+ */
+const SIMPLE_LINE = /^([A-Za-z_][A-Za-z0-9_.]*)=([!%&(-[\]-~][!#%&(-[\]-~]*)?$/;
+
 /** dotenvy `LineParser::parse_line`: a declaration, or undefined for a blank/comment line. */
 function parseLine(text: string, subst: Substitutions): Omit<Declaration, 'line' | 'endLine'> | undefined {
+  const simple = SIMPLE_LINE.exec(text);
+  if (simple) {
+    const name = simple[1]!;
+    const value = simple[2] ?? '';
+    subst.record(name, value);
+    return { name, value, raw: value, quoting: 'none', exported: false, references: NONE, unresolved: NONE, strayDollar: false, splitReferences: NONE };
+  }
   let line = trimEndRust(text);
   const skip = (): void => {
     line = trimStartRust(line);
