@@ -441,13 +441,13 @@ function printableChar(c: string): string {
 const SIMPLE_LINE = /^([A-Za-z_][A-Za-z0-9_.]*)=([!%&(-[\]-~][!#%&(-[\]-~]*)?$/;
 
 /** dotenvy `LineParser::parse_line`: a declaration, or undefined for a blank/comment line. */
-function parseLine(text: string, subst: Substitutions): Omit<Declaration, 'line' | 'endLine'> | undefined {
+function parseLine(text: string, subst: Substitutions, firstLine: number, endLine: number): Declaration | undefined {
   const simple = SIMPLE_LINE.exec(text);
   if (simple) {
     const name = simple[1]!;
     const value = simple[2] ?? '';
     subst.record(name, value);
-    return { name, value, raw: value, quoting: 'none', exported: false, references: NONE, unresolved: NONE, strayDollar: false, splitReferences: NONE };
+    return { name, value, raw: value, quoting: 'none', line: firstLine, endLine, exported: false, references: NONE, unresolved: NONE, strayDollar: false, splitReferences: NONE };
   }
   let line = trimEndRust(text);
   const skip = (): void => {
@@ -489,6 +489,8 @@ function parseLine(text: string, subst: Substitutions): Omit<Declaration, 'line'
       value: '',
       raw: '',
       quoting: 'none',
+      line: firstLine,
+      endLine,
       exported,
       references: [],
       unresolved: [],
@@ -504,6 +506,8 @@ function parseLine(text: string, subst: Substitutions): Omit<Declaration, 'line'
     value: parsed.value,
     raw: parsed.raw,
     quoting: parsed.quoting,
+    line: firstLine,
+    endLine,
     exported,
     references: parsed.references,
     unresolved: parsed.unresolved,
@@ -524,9 +528,9 @@ export function parseDotenv(text: string, options: ParseOptions): Declaration[] 
   const reader = new LineReader(body, file);
   const out: Declaration[] = [];
   for (let logical = reader.next(); logical !== undefined; logical = reader.next()) {
-    let decl: Omit<Declaration, 'line' | 'endLine'> | undefined;
+    let decl: Declaration | undefined;
     try {
-      decl = parseLine(logical.text, subst);
+      decl = parseLine(logical.text, subst, logical.firstLine, logical.lastLine);
     } catch (error) {
       if (error instanceof LineError) {
         throw new KrishivError('ERR_ENV_PARSE', error.what, { input: `${file}:${logical.firstLine}` });
@@ -539,19 +543,7 @@ export function parseDotenv(text: string, options: ParseOptions): Declaration[] 
         input: `${file}:${logical.firstLine}`,
       });
     }
-    out.push({
-      name: decl.name,
-      value: decl.value,
-      raw: decl.raw,
-      quoting: decl.quoting,
-      line: logical.firstLine,
-      endLine: logical.lastLine,
-      exported: decl.exported,
-      references: decl.references,
-      unresolved: decl.unresolved,
-      strayDollar: decl.strayDollar,
-      splitReferences: decl.splitReferences,
-    });
+    out.push(decl);
   }
   return out;
 }
