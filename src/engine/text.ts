@@ -4,14 +4,15 @@
  * not JavaScript's `trim`: NEL (U+0085) is trimmed, a BOM (U+FEFF) is not.
  */
 
-const RUST_TRIM = /^\p{White_Space}+|\p{White_Space}+$/gu;
-const RUST_WHITE = /^\p{White_Space}$/u;
+// Unicode-property regexes are costly to create: built on first use (non-ASCII input only).
+let RUST_TRIM: RegExp | undefined;
+let RUST_WHITE: RegExp | undefined;
 
 /** Rust `char::is_whitespace` for one character (code point). */
 export function isRustWhitespace(ch: string): boolean {
   const code = ch.charCodeAt(0);
   if (code < 0x80) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
-  return RUST_WHITE.test(ch);
+  return (RUST_WHITE ??= /^\p{White_Space}$/u).test(ch);
 }
 
 /** Rust `str::trim`. */
@@ -20,7 +21,7 @@ export function rustTrim(s: string): string {
   const first = s.charCodeAt(0);
   const last = s.charCodeAt(s.length - 1);
   if (first > 32 && first < 127 && last > 32 && last < 127) return s; // nothing to trim: skip the Unicode regex
-  return s.replace(RUST_TRIM, '');
+  return s.replace((RUST_TRIM ??= /^\p{White_Space}+|\p{White_Space}+$/gu), '');
 }
 
 /** Rust `to_ascii_lowercase`: only A-Z change. */

@@ -92,10 +92,14 @@ const enum ScanState {
 
 // Rust's char::is_whitespace is the Unicode White_Space property (JS `\s` differs: it
 // includes U+FEFF and lacks U+0085).
-const WHITE = /^\p{White_Space}$/u;
-const TRAILING_WHITE = /\p{White_Space}+$/u;
+// Unicode-property regexes cost up to ~1 ms each to create: built on first use (non-ASCII input only).
+let WHITE_RE: RegExp | undefined;
+let TRAILING_WHITE_RE: RegExp | undefined;
+let ALNUM_RE: RegExp | undefined;
+const WHITE = { test: (c: string): boolean => (WHITE_RE ??= /^\p{White_Space}$/u).test(c) };
+const TRAILING_WHITE = (): RegExp => (TRAILING_WHITE_RE ??= /\p{White_Space}+$/u);
 // Rust's char::is_alphanumeric: Alphabetic or Numeric (Nd, Nl, No).
-const ALNUM = /^[\p{Alphabetic}\p{Nd}\p{Nl}\p{No}]$/u;
+const ALNUM = { test: (c: string): boolean => (ALNUM_RE ??= /^[\p{Alphabetic}\p{Nd}\p{Nl}\p{No}]$/u).test(c) };
 const KEY_START = /^[A-Za-z_]/;
 const KEY_BODY = /^[A-Za-z0-9_.]*/;
 
@@ -137,7 +141,7 @@ export function trimEndRust(s: string): string {
   const last = s.charCodeAt(s.length - 1);
   // fast path: the common line does not end in whitespace
   if (s.length === 0 || (last < 0x80 && !(last === 0x20 || (last >= 0x09 && last <= 0x0d)))) return s;
-  return s.replace(TRAILING_WHITE, '');
+  return s.replace(TRAILING_WHITE(), '');
 }
 
 /** dotenvy `eval_end_state`: the scanner state after `text`, and where a comment starts. */
