@@ -221,6 +221,30 @@ class LineReader {
     this.#file = file;
   }
 
+  /**
+   * The common lines without the general machinery: a `#` comment line at column 0 (skipped,
+   * returns null) or a `NAME=value` line of SIMPLE_LINE's shape ending in a newline (returns
+   * its name, value and line number). undefined: take `next()`.
+   */
+  nextSimple(): { name: string; value: string; line: number } | null | undefined {
+    const at = this.#offset;
+    const text = this.#text;
+    if (at >= text.length) return undefined;
+    if (text.charCodeAt(at) === 0x23) {
+      const nl = text.indexOf('\n', at);
+      if (nl === -1) return undefined;
+      this.#offset = nl + 1;
+      this.#line += 1;
+      return null;
+    }
+    SIMPLE_AT.lastIndex = at;
+    const m = SIMPLE_AT.exec(text);
+    if (!m) return undefined;
+    this.#offset = SIMPLE_AT.lastIndex;
+    this.#line += 1;
+    return { name: m[1]!, value: m[2] ?? '', line: this.#line };
+  }
+
   /** Reads one physical line including its `\n` (BufRead::read_line); '' at end of file. */
   #readPhysical(): string {
     if (this.#offset >= this.#text.length) return '';
@@ -443,6 +467,8 @@ function printableChar(c: string): string {
  * real env file have this shape; they skip the general state machine.
  */
 const SIMPLE_LINE = /^([A-Za-z_][A-Za-z0-9_.]*)=([!%&(-[\]-~][!#%&(-[\]-~]*)?$/;
+/** SIMPLE_LINE as a whole physical line at a position (sticky), newline included. */
+const SIMPLE_AT = /([A-Za-z_][A-Za-z0-9_.]*)=([!%&(-[\]-~][!#%&(-[\]-~]*)?\r?\n/y;
 
 /** dotenvy `LineParser::parse_line`: a declaration, or undefined for a blank/comment line. */
 function parseLine(text: string, subst: Substitutions, firstLine: number, endLine: number): Declaration | undefined {
@@ -531,7 +557,28 @@ export function parseDotenv(text: string, options: ParseOptions): Declaration[] 
   const subst = new Substitutions(options.lookup, options.mode ?? 'load');
   const reader = new LineReader(body, file);
   const out: Declaration[] = [];
-  for (let logical = reader.next(); logical !== undefined; logical = reader.next()) {
+  for (;;) {
+    const simple = reader.nextSimple();
+    if (simple === null) continue;
+    if (simple !== undefined) {
+      subst.record(simple.name, simple.value);
+      out.push({
+        name: simple.name,
+        value: simple.value,
+        raw: simple.value,
+        quoting: 'none',
+        line: simple.line,
+        endLine: simple.line,
+        exported: false,
+        references: NONE,
+        unresolved: NONE,
+        strayDollar: false,
+        splitReferences: NONE,
+      });
+      continue;
+    }
+    const logical = reader.next();
+    if (logical === undefined) break;
     let decl: Declaration | undefined;
     try {
       decl = parseLine(logical.text, subst, logical.firstLine, logical.lastLine);
