@@ -92,15 +92,9 @@ async function run(ctx: CliContext, flags: Flags): Promise<ExitCode> {
   }
 
   const envModule = await import('../../production/env/index.js');
-  let processEnv = flags.processEnv ? { ...ctx.env } : undefined;
-  if (processEnv && files.length > 0 && ctx.argv.includes('--env-file')) {
-    // Node 20 reads `--env-file <f>` even after the script name and loads the file into
-    // process.env before we run: a process-env value equal to the files' own value is the
-    // file's, not the environment's, so it must not take the file's place (or location).
-    const filesOnly = await envModule.loadEnv(files);
-    for (const [name, v] of filesOnly.vars) if (processEnv[name] === v.value) delete processEnv[name];
-  }
-  const envSet = await envModule.loadEnv(files, processEnv);
+  // (Node 20 also scans a script's argv for `--env-file`, nodejs/node#54232; the bin starts
+  // node with `--`, and a file named after the script is not loaded into process.env.)
+  const envSet = await envModule.loadEnv(files, flags.processEnv ? { ...ctx.env } : undefined);
 
   if (flags.printEnv) {
     if (ctx.globals.json) ctx.out.writeJson({ ok: true, ...envModule.printEnvJson(envSet) });
