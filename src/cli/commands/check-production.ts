@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { closest } from 'fastest-levenshtein';
 import { EXIT, KrishivError, type ExitCode } from '../../errors.js';
 import { action, type CliContext } from '../context.js';
 import path from 'node:path';
@@ -68,6 +67,7 @@ async function run(ctx: CliContext, flags: Flags): Promise<ExitCode> {
 
   const roleName = flags.role ?? cp.role ?? 'cluster';
   if (!(ROLES as readonly string[]).includes(roleName)) {
+    const { closest } = await import('fastest-levenshtein');
     throw usage(`unknown role "${roleName}"; did you mean ${closest(roleName, [...ROLES])}? (roles: ${ROLES.join(', ')})`, '--role');
   }
   const role = roleName as Role;
@@ -91,21 +91,23 @@ async function run(ctx: CliContext, flags: Flags): Promise<ExitCode> {
     throw usage('nothing to check: give --env-file <file> (repeatable), set checkProduction.envFiles in the config, or use --process-env', '--env-file');
   }
 
-  const envModule = await import('../../production/env/index.js');
+  // Only the reader loads here; --print-env and --cli load their modules when asked for.
+  const { loadEnv } = await import('../../production/env/load.js');
   // (Node 20 also scans a script's argv for `--env-file`, nodejs/node#54232; the bin starts
   // node with `--`, and a file named after the script is not loaded into process.env.)
-  const envSet = await envModule.loadEnv(files, flags.processEnv ? { ...ctx.env } : undefined);
+  const envSet = await loadEnv(files, flags.processEnv ? { ...ctx.env } : undefined);
 
   if (flags.printEnv) {
-    if (ctx.globals.json) ctx.out.writeJson({ ok: true, ...envModule.printEnvJson(envSet) });
+    const { printEnvJson, printEnvText } = await import('../../production/env/print-env.js');
+    if (ctx.globals.json) ctx.out.writeJson({ ok: true, ...printEnvJson(envSet) });
     else {
-      const text = envModule.printEnvText(envSet);
+      const text = printEnvText(envSet);
       if (text !== '') ctx.out.print(text);
     }
     return EXIT.OK;
   }
 
-  const cli = flags.cli === undefined ? undefined : envModule.parseCliFlags(flags.cli);
+  const cli = flags.cli === undefined ? undefined : (await import('../../production/env/cli-flags.js')).parseCliFlags(flags.cli);
   if (cli) {
     for (const u of cli.unknown) ctx.out.warn(`--cli: ${u} is not a flag that changes the verdict; ignored`);
     for (const r of cli.repeated) ctx.out.warn(`--cli: ${r} is given more than once; the last one is used`);
