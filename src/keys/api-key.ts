@@ -2,6 +2,7 @@
  * Making and checking Flight SQL API keys, as pure steps over a `KeyStore` with the clock,
  * randomness and hashing passed in.
  */
+import { rustTrim } from '../engine/text.js';
 import type { Argon2Params } from '../io/config.js';
 import { KrishivError, isKrishivError } from '../errors.js';
 import { displayKey, formatApiKey, generateKeyId, generateKeySecret, parseApiKey, type RandomBytes } from './format.js';
@@ -23,7 +24,7 @@ export function validateKeyName(name: string | undefined): string {
   if (name.includes(',')) {
     throw new KrishivError('ERR_USAGE', 'must not contain "," (KRISHIV_API_KEYS splits entries on commas)', { input: '--name' });
   }
-  if (name !== name.trim()) {
+  if (name !== rustTrim(name)) {
     throw new KrishivError('ERR_USAGE', 'must not start or end with whitespace (the engine trims the subject)', { input: '--name' });
   }
   if (/[\u0000-\u001f\u007f]/.test(name)) {

@@ -6,6 +6,7 @@
  * Neither part can contain `=` or `,`, which the engine's `KRISHIV_API_KEYS` parser would split
  * on (surface §8.1), nor anything that is not a visible ASCII header value (surface §4.9).
  */
+import { rustTrim } from '../engine/text.js';
 import { KrishivError } from '../errors.js';
 
 export const KEY_PREFIX = 'krishiv_';
@@ -77,7 +78,7 @@ export interface ParsedApiKey {
  * Throws ERR_KEY_MALFORMED without ever repeating the input (it may be a secret).
  */
 export function parseApiKey(text: string): ParsedApiKey {
-  const key = text.trim();
+  const key = rustTrim(text);
   if (!key.startsWith(KEY_PREFIX)) {
     throw new KrishivError('ERR_KEY_MALFORMED', 'not a krishiv API key: it must start with krishiv_');
   }
@@ -106,5 +107,5 @@ export function parseApiKey(text: string): ParsedApiKey {
  */
 export function keyFromEntry(entry: string): string {
   const eq = entry.indexOf('=');
-  return (eq === -1 ? entry : entry.slice(0, eq)).trim();
+  return rustTrim(eq === -1 ? entry : entry.slice(0, eq));
 }

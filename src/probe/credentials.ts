@@ -3,7 +3,7 @@
  * coordinator itself reads, in its order, surface §4.1), or --token. Returns Secrets, so a
  * token can only ever be shown by its engine fingerprint.
  */
-import { splitTokenList } from '../engine/text.js';
+import { rustTrim, splitTokenList } from '../engine/text.js';
 import { KrishivError } from '../errors.js';
 import { Secret } from '../util/secret.js';
 import type { EnvVars } from './env-source.js';
@@ -59,7 +59,7 @@ export async function resolveCredentials(
     throw new KrishivError('ERR_USAGE', 'give --token or --token-file, not both');
   }
   if (flags.token !== undefined) {
-    const t = flags.token.trim();
+    const t = rustTrim(flags.token);
     if (t === '') throw new KrishivError('ERR_TOKEN_MISSING', 'the token is empty', { input: '--token' });
     out.token = new Secret(t);
     out.tokenSource = '--token';
@@ -92,7 +92,7 @@ export async function resolveCredentials(
       }
     }
     const jwks = env.get('KRISHIV_OIDC_JWKS_URI');
-    if (jwks !== undefined && jwks.trim() !== '') out.jwksUri = jwks.trim();
+    if (jwks !== undefined && rustTrim(jwks) !== '') out.jwksUri = rustTrim(jwks);
   }
   return out;
 }
@@ -110,23 +110,29 @@ async function readIfHere(file: string, variable: string, io: CredentialSources,
   }
 }
 
+/** A variable trimmed as the engine trims it (Rust `str::trim`), or undefined when unset. */
+function trimmedVar(env: EnvVars, name: string): string | undefined {
+  const v = env.get(name);
+  return v === undefined ? undefined : rustTrim(v);
+}
+
 /** The coordinator's own order (surface §4.1): the first token of the first source that yields one. */
 async function coordinatorTokenFromEnv(
   env: EnvVars,
   io: CredentialSources,
   notes: string[],
 ): Promise<{ token: string; variable: string } | undefined> {
-  const inline = env.get('KRISHIV_COORDINATOR_BEARER_TOKEN')?.trim();
+  const inline = trimmedVar(env, 'KRISHIV_COORDINATOR_BEARER_TOKEN');
   if (inline) return { token: inline, variable: 'KRISHIV_COORDINATOR_BEARER_TOKEN' };
-  const file = env.get('KRISHIV_COORDINATOR_BEARER_TOKEN_FILE')?.trim();
+  const file = trimmedVar(env, 'KRISHIV_COORDINATOR_BEARER_TOKEN_FILE');
   if (file) {
     const text = await readIfHere(file, 'KRISHIV_COORDINATOR_BEARER_TOKEN_FILE', io, notes);
-    const t = text?.trim();
+    const t = text === undefined ? undefined : rustTrim(text);
     if (t) return { token: t, variable: 'KRISHIV_COORDINATOR_BEARER_TOKEN_FILE' };
   }
   const list = splitTokens(env.get('KRISHIV_COORDINATOR_BEARER_TOKENS') ?? '');
   if (list.length) return { token: list[0]!, variable: 'KRISHIV_COORDINATOR_BEARER_TOKENS' };
-  const listFile = env.get('KRISHIV_COORDINATOR_BEARER_TOKENS_FILE')?.trim();
+  const listFile = trimmedVar(env, 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE');
   if (listFile) {
     const text = await readIfHere(listFile, 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE', io, notes);
     const first = splitTokens(text ?? '')[0];
@@ -141,11 +147,12 @@ async function uiTokenFromEnv(
   io: CredentialSources,
   notes: string[],
 ): Promise<{ token: string; variable: string } | undefined> {
-  const inline = env.get('KRISHIV_UI_TOKEN')?.trim();
+  const inline = trimmedVar(env, 'KRISHIV_UI_TOKEN');
   if (inline) return { token: inline, variable: 'KRISHIV_UI_TOKEN' };
-  const file = env.get('KRISHIV_UI_TOKEN_FILE')?.trim();
+  const file = trimmedVar(env, 'KRISHIV_UI_TOKEN_FILE');
   if (file) {
-    const t = (await readIfHere(file, 'KRISHIV_UI_TOKEN_FILE', io, notes))?.trim();
+    const uiText = await readIfHere(file, 'KRISHIV_UI_TOKEN_FILE', io, notes);
+    const t = uiText === undefined ? undefined : rustTrim(uiText);
     if (t) return { token: t, variable: 'KRISHIV_UI_TOKEN_FILE' };
   }
   return undefined;

@@ -84,6 +84,8 @@ export function renderJunit(report: ProductionReport): string {
   for (const f of report.findings) counts.set(f.id, (counts.get(f.id) ?? 0) + 1);
   const failed = (f: Finding): boolean => f.status === 'fail' || (report.strict && f.status === 'warn');
   const skipped = (f: Finding): boolean => f.status === 'skip' || f.status === 'waived';
+  // the counting attributes of a <testsuite>/<testsuites> element, in JUnit's order
+  const tally = (found: readonly Finding[]) => ({ tests: found.length, failures: found.filter(failed).length, errors: 0, skipped: found.filter(skipped).length, time: 0 });
 
   const suites: string[] = [];
   const classes = [...CLASS_ORDER, ...new Set(report.findings.map((f) => f.class).filter((c) => !CLASS_ORDER.includes(c)))];
@@ -91,28 +93,16 @@ export function renderJunit(report: ProductionReport): string {
     const found = report.findings.filter((f) => f.class === cls);
     if (found.length === 0) continue;
     const suiteName = `check-production.${report.role}.${cls}`;
-    const head = `  <testsuite${attrs({
-      name: suiteName,
-      tests: found.length,
-      failures: found.filter(failed).length,
-      errors: 0,
-      skipped: found.filter(skipped).length,
-      time: 0,
-    })}>`;
+    const head = `  <testsuite${attrs({ name: suiteName, ...tally(found) })}>`;
     suites.push([head, ...found.map((f) => testcase(f, suiteName, report.strict, counts)), '  </testsuite>'].join('\n'));
   }
   if (suites.length === 0) {
     // some consumers reject a <testsuites> without a suite
-    suites.push(`  <testsuite${attrs({ name: `check-production.${report.role}`, tests: 0, failures: 0, errors: 0, skipped: 0, time: 0 })}/>`);
+    suites.push(`  <testsuite${attrs({ name: `check-production.${report.role}`, ...tally([]) })}/>`);
   }
-  const all = report.findings;
   const root = `<testsuites${attrs({
     name: `${TOOL_INFO.name} ${TOOL_INFO.version} check-production (engine ${TOOL_INFO.engine}) — role ${report.role}`,
-    tests: all.length,
-    failures: all.filter(failed).length,
-    errors: 0,
-    skipped: all.filter(skipped).length,
-    time: 0,
+    ...tally(report.findings),
   })}>`;
   const comment = `<!-- ${summaryLine(report).replace(/--/g, '- -')} -->`;
   return ['<?xml version="1.0" encoding="UTF-8"?>', comment, root, ...suites, '</testsuites>'].join('\n');

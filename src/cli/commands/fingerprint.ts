@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { EXIT, KrishivError } from '../../errors.js';
 import { readTextFile } from '../../io/fs.js';
 import { readStdin } from '../../io/stdin.js';
-import { splitTokenList } from '../../engine/text.js';
+import { rustTrim, splitTokenList } from '../../engine/text.js';
 import { engineFingerprint } from '../../util/fingerprint.js';
 import { action, warnSecretOnArgv, type CliContext } from '../context.js';
 
@@ -44,7 +44,7 @@ Examples:
         } else {
           warnSecretOnArgv(ctx, 'a token argument', '--file or stdin');
           source = '<argument>';
-          tokens = [token.trim()];
+          tokens = [rustTrim(token)];
         }
         if (tokens.length === 0) throw new KrishivError('ERR_TOKEN_MISSING', 'no token found', { input: source });
         const fingerprints = tokens.map((t) => engineFingerprint(t));
