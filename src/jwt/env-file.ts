@@ -3,9 +3,7 @@
  * (KRISHIV_OIDC_JWKS_URI, KRISHIV_OIDC_AUDIENCE, KRISHIV_PRODUCTION; surface §1, §5.1, §5.3).
  * The file itself is read by the engine-exact env reader (`readEnvVars`).
  */
-import { isTruthy } from '../production/model.js';
-
-export type EnvAssignments = ReadonlyMap<string, string>;
+import { isTruthy } from '../engine/text.js';
 
 export interface JwtEnvSettings {
   /** KRISHIV_OIDC_JWKS_URI: presence (even empty) activates JWT (surface §1) */
@@ -15,7 +13,7 @@ export interface JwtEnvSettings {
   production: boolean;
 }
 
-export function jwtSettingsFromEnv(env: EnvAssignments): JwtEnvSettings {
+export function jwtSettingsFromEnv(env: ReadonlyMap<string, string>): JwtEnvSettings {
   return {
     jwksUri: env.get('KRISHIV_OIDC_JWKS_URI'),
     audience: env.get('KRISHIV_OIDC_AUDIENCE'),
