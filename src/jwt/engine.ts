@@ -1,21 +1,14 @@
 /**
  * The Krishiv coordinator's JWT rules (surface §5), applied by us. This is the ONE module
- * where our verification differs from jose's defaults; every difference is marked
- * "ENGINE ≠ jose" with its surface reference. jose is used only to import a JWK
- * (`importJWK`) and to check a signature with one given key (`compactVerify`); no jose key
- * selection, no jose claim checks (`jwtVerify` would enforce nbf, reject a missing aud,
- * draw the exp boundary differently and pick keys by kid/alg/use).
+ * where our verification differs from a JOSE library's defaults; every difference is marked
+ * "ENGINE ≠ jose" with its surface reference. Signatures are checked by `./signature.ts`
+ * (node:crypto) with one given key; there is no library key selection and no library claim
+ * check (jose's `jwtVerify` would enforce nbf, reject a missing aud, draw the exp boundary
+ * differently and pick keys by kid/alg/use).
  *
  * Findings list every rule the token violates, not only the first one the engine would hit.
  */
-import type { importJWK } from 'jose';
-
-/** jose, loaded on first use: `decode` and input errors never pay for it. */
-let josePromise: Promise<typeof import('jose')> | undefined;
-function loadJose(): Promise<typeof import('jose')> {
-  josePromise ??= import('jose');
-  return josePromise;
-}
+import { checkSignature, importVerificationKey, type VerificationKey } from './signature.js';
 import type { ParsedJws } from './input.js';
 import { jwkDeserializeProblem, type JwksAnalysis, type KeyAnalysis, type KeyFamily } from './jwks.js';
 import { engineFingerprint } from '../util/fingerprint.js';
@@ -107,15 +100,13 @@ export interface Verdict {
 }
 
 // ---------------------------------------------------------------------------------------
-// Key set: imported once, reused for every token of a batch.
-
-type ImportedKey = Awaited<ReturnType<typeof importJWK>>;
+// Key set: each key is imported once per algorithm, on first use, and reused for every token of a batch.
 
 interface KeyEntry {
   analysis: KeyAnalysis;
   /** only the key material: the JWK's alg/use/key_ops/kid are ignored (surface §5.2) */
   material: Record<string, unknown>;
-  imported: Map<string, Promise<ImportedKey | undefined>>;
+  imported: Map<string, VerificationKey | undefined>;
 }
 
 export interface KeySet {
@@ -146,23 +137,9 @@ export function prepareKeySet(document: Record<string, unknown>, analysis: JwksA
   return { analysis, entries, kids };
 }
 
-function importFor(entry: KeyEntry, alg: string): Promise<ImportedKey | undefined> {
-  let p = entry.imported.get(alg);
-  if (!p) {
-    p = loadJose()
-      .then((jose) => jose.importJWK(entry.material as Parameters<typeof importJWK>[0], alg))
-      .then(
-        (k) => k as ImportedKey,
-        () => undefined,
-      );
-    entry.imported.set(alg, p);
-  }
-  return p;
-}
-
-/** Imports every usable key for every algorithm it admits (batch mode: once, up front). */
-export async function importAll(keys: KeySet): Promise<void> {
-  await Promise.all(keys.entries.flatMap((e) => e.analysis.algorithms.map((alg) => importFor(e, alg))));
+function importFor(entry: KeyEntry, alg: string): VerificationKey | undefined {
+  if (!entry.imported.has(alg)) entry.imported.set(alg, importVerificationKey(entry.material, alg));
+  return entry.imported.get(alg);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -205,10 +182,10 @@ function keyName(a: KeyAnalysis): string {
 }
 
 /**
- * Would the coordinator accept this token, and as whom? `token` is only fingerprinted and
- * handed to jose for the signature check; it never appears in a finding.
+ * Would the coordinator accept this token, and as whom? `token` is only fingerprinted; it
+ * never appears in a finding.
  */
-export async function verifyToken(token: string, jws: ParsedJws, keys: KeySet, opts: EngineOptions): Promise<Verdict> {
+export function verifyToken(token: string, jws: ParsedJws, keys: KeySet, opts: EngineOptions): Verdict {
   const findings: Finding[] = [];
   const add = (code: FindingCode, severity: Severity, message: string): void => {
     findings.push({ code, severity, message });
@@ -274,21 +251,17 @@ export async function verifyToken(token: string, jws: ParsedJws, keys: KeySet, o
   if (typeof alg === 'string' && FAMILY_OF[alg] !== undefined) {
     const candidates = keys.entries.filter((e) => e.analysis.algorithms.includes(alg));
     let uncheckable: string | undefined;
+    const signingInput = `${jws.segments[0]}.${jws.segments[1]}`;
     for (const e of candidates) {
-      const cryptoKey = await importFor(e, alg);
-      if (!cryptoKey) continue;
-      const crit = Array.isArray(header['crit'])
-        ? Object.fromEntries(header['crit'].filter((c): c is string => typeof c === 'string').map((c) => [c, false]))
-        : undefined;
-      try {
-        await (await loadJose()).compactVerify(token, cryptoKey, { algorithms: [alg], ...(crit ? { crit } : {}) });
+      const vk = importFor(e, alg);
+      if (!vk) continue;
+      const result = checkSignature(vk, signingInput, jws.signature);
+      if (result.valid) {
         key = { index: e.analysis.index, kid: e.analysis.kid, kty: e.analysis.kty, alg };
         break;
-      } catch (error) {
-        // try the next key, as the engine does; remember why jose could not even check it
-        const code = (error as { code?: unknown }).code;
-        if (code !== 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED') uncheckable ??= error instanceof Error ? error.message : String(error);
       }
+      // try the next key, as the engine does; remember why a key could not even be checked
+      if (result.problem !== undefined) uncheckable ??= result.problem;
     }
     if (key === null && candidates.length > 0) {
       const why = uncheckable === undefined ? '' : ` (the check itself failed: ${uncheckable})`;

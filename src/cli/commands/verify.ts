@@ -9,7 +9,7 @@ import { engineFingerprint } from '../../util/fingerprint.js';
 import { readTokenInput } from '../../jwt/token-io.js';
 import { parseCompactJws } from '../../jwt/input.js';
 import { loadJwks, discoverOidc } from '../../jwt/jwks.js';
-import { ENGINE_LEEWAY_SEC, importAll, parseRole, prepareKeySet, verifyToken } from '../../jwt/engine.js';
+import { ENGINE_LEEWAY_SEC, parseRole, prepareKeySet, verifyToken } from '../../jwt/engine.js';
 import * as report from '../../jwt/report.js';
 
 interface VerifyFlags {
@@ -134,14 +134,13 @@ async function runVerify(ctx: CliContext, arg: string | undefined, flags: Verify
   for (const note of loaded.notes) ctx.out.warn(note);
 
   const keys = prepareKeySet(loaded.document, loaded.analysis);
-  if (input.batch) await importAll(keys);
   const jwks = report.summarizeJwks(loaded.source.location, loaded.analysis);
   if (leewaySec !== ENGINE_LEEWAY_SEC) ctx.out.warn(`leeway ${leewaySec} s differs from the engine's fixed 60 s: the verdict may not match the coordinator`);
   const options = { now, leewaySec, audience, production, issuer: flags.issuer, requireRole, strict: Boolean(flags.strict) };
 
   if (!input.batch) {
     const { item, jws } = parsed[0]!;
-    const verdict = await verifyToken(item.token!, jws!, keys, options);
+    const verdict = verifyToken(item.token!, jws!, keys, options);
     ctx.out.result(
       verdict,
       (v, s) => report.renderVerdict(v, jwks, s, options.strict),
@@ -153,29 +152,16 @@ async function runVerify(ctx: CliContext, arg: string | undefined, flags: Verify
   const rows: report.BatchRow[] = [];
   let anyFailed = false;
   let anyMalformed = false;
-  // Signature checks run on libuv's thread pool (WebCrypto): verify a window of tokens
-  // concurrently, print in input order.
-  const WINDOW = 32;
-  const pending: (Promise<Awaited<ReturnType<typeof verifyToken>>> | undefined)[] = parsed.map(() => undefined);
-  const start = (i: number): void => {
-    const p = parsed[i];
-    if (p?.jws) pending[i] = verifyToken(p.item.token!, p.jws, keys, options);
-  };
-  for (let i = 0; i < Math.min(WINDOW, parsed.length); i++) start(i);
-  for (let i = 0; i < parsed.length; i++) {
-    const p = parsed[i]!;
+  for (const p of parsed) {
     const line = p.item.line;
     if (!p.jws) {
       anyMalformed = true;
       const fp = p.item.token === undefined ? undefined : engineFingerprint(p.item.token);
       if (ctx.out.json) ctx.out.writeJsonLine(report.malformedJson(line, p.error!.message, jwks, fp));
       rows.push({ line, fingerprint: fp ?? '-', ok: false, accepted: false, subject: null, codes: ['malformed'] });
-      start(i + WINDOW);
       continue;
     }
-    const v = await pending[i]!;
-    pending[i] = undefined;
-    start(i + WINDOW);
+    const v = verifyToken(p.item.token!, p.jws, keys, options);
     if (!v.ok) anyFailed = true;
     if (ctx.out.json) ctx.out.writeJsonLine(report.verdictJson(v, jwks, line));
     rows.push({
