@@ -6,15 +6,16 @@
  * for those). stdin is created only when a command actually reads it.
  */
 import { fstatSync, readSync, readlinkSync, writeSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { WritableLike } from '../cli/output.js';
 import type { InputStream } from './stdin.js';
 
-const requireBuiltin = createRequire(__filename_or_url());
-
-function __filename_or_url(): string {
-  // CommonJS bundle: __filename exists; under vitest (ESM) fall back to the cwd.
-  return typeof __filename === 'string' ? __filename : `${process.cwd()}/`;
+/**
+ * node:tty, loaded synchronously only when a descriptor may be a terminal. In the CommonJS
+ * bundle `require` is there; under vitest (ESM) process.getBuiltinModule is (Node ≥ 20.16).
+ * Not createRequire: loading node:module pulls in the ESM loader at every start.
+ */
+function loadTty(): typeof import('node:tty') {
+  return typeof require === 'function' ? (require('node:tty') as typeof import('node:tty')) : process.getBuiltinModule('node:tty');
 }
 
 /** True when `fd` is a terminal. */
@@ -32,8 +33,7 @@ export function isTerminal(fd: number): boolean {
   } catch {
     // not Linux, or no /proc: ask node:tty
   }
-  const tty = requireBuiltin('node:tty') as typeof import('node:tty');
-  return tty.isatty(fd);
+  return loadTty().isatty(fd);
 }
 
 /**
