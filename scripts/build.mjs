@@ -141,7 +141,11 @@ await build({
     run(['decode', '-'], token);
     run(['verify', '-', '--jwks', 'jwks.json', '--audience', 'krishiv'], token);
     run(['keys', 'list', '--store', 'keys.json']);
+    run(['generate-key', '--type', 'bearer', '--for', 'coordinator', '--out', 'tokens']);
+    run(['rotate', 'status', 'tokens']);
+    run(['rotate', 'begin', 'tokens', '--out', 'next.token']);
   }
+  run(['explain', 'COORD-GRPC-TOKENS-MISSING']);
   for (const f of ['dev.env', 'production.env']) {
     if (existsSync(ex(f))) {
       run(['check-production', '--env-file', ex(f), '--format', 'sarif']);
