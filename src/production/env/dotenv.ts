@@ -35,16 +35,20 @@
  * `env::set_var` would panic on it. Errors never quote the value (it may be a secret).
  */
 import { KrishivError } from '../../errors.js';
-import type { Quoting } from '../types.js';
+import type { EnvVar, Quoting } from '../types.js';
 
-/** One declaration as parsed, before merging. */
-export interface Declaration {
+/**
+ * One declaration as parsed, before merging. It is already the `EnvVar` the merged set
+ * holds (origin included), so merging thousands of lines copies nothing.
+ */
+export interface Declaration extends EnvVar {
   name: string;
   /** the value after unquoting, escapes and substitution */
   value: string;
   /** the value text as written (after `=` and leading blanks, without a trailing comment) */
   raw: string;
   quoting: Quoting;
+  origin: { source: 'file'; file: string; line: number };
   /** 1-based first line of the declaration */
   line: number;
   /** 1-based last physical line (differs from `line` for a multi-line value) */
@@ -203,6 +207,10 @@ function describeOpenState(state: ScanState): string {
   }
 }
 
+const SIMPLE = 1;
+const COMMENT = 2;
+const OTHER = 3;
+
 interface LogicalLine {
   text: string;
   firstLine: number;
@@ -221,28 +229,37 @@ class LineReader {
     this.#file = file;
   }
 
+  /** name, value and line of the last `nextSimple()` that returned SIMPLE */
+  simpleName = '';
+  simpleValue = '';
+  simpleLine = 0;
+
   /**
-   * The common lines without the general machinery: a `#` comment line at column 0 (skipped,
-   * returns null) or a `NAME=value` line of SIMPLE_LINE's shape ending in a newline (returns
-   * its name, value and line number). undefined: take `next()`.
+   * The common lines without the general machinery: a `#` comment line at column 0
+   * (skipped: COMMENT) or a `NAME=value` line of SIMPLE_LINE's shape ending in a newline
+   * (SIMPLE: its name, value and line are in simpleName/simpleValue/simpleLine). OTHER:
+   * take `next()`. No object per line: a 5,000-line file is mostly such lines.
    */
-  nextSimple(): { name: string; value: string; line: number } | null | undefined {
+  nextSimple(): typeof SIMPLE | typeof COMMENT | typeof OTHER {
     const at = this.#offset;
     const text = this.#text;
-    if (at >= text.length) return undefined;
+    if (at >= text.length) return OTHER;
     if (text.charCodeAt(at) === 0x23) {
       const nl = text.indexOf('\n', at);
-      if (nl === -1) return undefined;
+      if (nl === -1) return OTHER;
       this.#offset = nl + 1;
       this.#line += 1;
-      return null;
+      return COMMENT;
     }
     SIMPLE_AT.lastIndex = at;
     const m = SIMPLE_AT.exec(text);
-    if (!m) return undefined;
+    if (!m) return OTHER;
     this.#offset = SIMPLE_AT.lastIndex;
     this.#line += 1;
-    return { name: m[1]!, value: m[2] ?? '', line: this.#line };
+    this.simpleName = m[1]!;
+    this.simpleValue = m[2] ?? '';
+    this.simpleLine = this.#line;
+    return SIMPLE;
   }
 
   /** Reads one physical line including its `\n` (BufRead::read_line); '' at end of file. */
@@ -286,15 +303,24 @@ class LineReader {
   }
 }
 
-/** Substitution context of one file. */
+/**
+ * Substitution context of one file: the outer environment, then the file's own earlier
+ * declarations. The own-name index is built on the first lookup that needs it, from the
+ * declarations parsed so far (most files never substitute, and a map entry per line was a
+ * good part of a large file's reading time).
+ */
 class Substitutions {
   readonly #outer: ((name: string) => string | undefined) | undefined;
-  readonly #own = new Map<string, string>();
   readonly #mode: 'load' | 'iter';
+  /** the file's declarations so far, in order (parseDotenv's output array) */
+  readonly #decls: readonly Declaration[];
+  readonly #own = new Map<string, string>();
+  #indexed = 0;
 
-  constructor(outer: ((name: string) => string | undefined) | undefined, mode: 'load' | 'iter') {
+  constructor(outer: ((name: string) => string | undefined) | undefined, mode: 'load' | 'iter', decls: readonly Declaration[]) {
     this.#outer = outer;
     this.#mode = mode;
+    this.#decls = decls;
   }
 
   lookup(name: string): string | undefined {
@@ -302,11 +328,12 @@ class Substitutions {
     if (name === '') return undefined;
     const outer = this.#outer?.(name);
     if (outer !== undefined) return outer;
+    for (; this.#indexed < this.#decls.length; this.#indexed++) {
+      const d = this.#decls[this.#indexed]!;
+      // 'load': the first declaration of a name is the one set in the environment; 'iter': the latest.
+      if (this.#mode === 'iter' || !this.#own.has(d.name)) this.#own.set(d.name, d.value);
+    }
     return this.#own.get(name);
-  }
-
-  record(name: string, value: string): void {
-    if (this.#mode === 'iter' || !this.#own.has(name)) this.#own.set(name, value);
   }
 }
 
@@ -461,6 +488,24 @@ function printableChar(c: string): string {
   return code < 0x20 || code === 0x7f ? `u{${code.toString(16)}}` : c;
 }
 
+/** A declaration whose value is its text: no quotes, escapes or substitutions. */
+function simpleDeclaration(name: string, value: string, file: string, line: number, endLine: number): Declaration {
+  return {
+    name,
+    value,
+    raw: value,
+    quoting: 'none',
+    origin: { source: 'file', file, line },
+    line,
+    endLine,
+    exported: false,
+    references: NONE,
+    unresolved: NONE,
+    strayDollar: false,
+    splitReferences: NONE,
+  };
+}
+
 /**
  * `NAME=value` with printable ASCII, no blank, quote, backslash or `$`, and a value not
  * starting with `#`: what parse_line yields for it is the text itself. Most lines of a
@@ -471,13 +516,12 @@ const SIMPLE_LINE = /^([A-Za-z_][A-Za-z0-9_.]*)=([!%&(-[\]-~][!#%&(-[\]-~]*)?$/;
 const SIMPLE_AT = /([A-Za-z_][A-Za-z0-9_.]*)=([!%&(-[\]-~][!#%&(-[\]-~]*)?\r?\n/y;
 
 /** dotenvy `LineParser::parse_line`: a declaration, or undefined for a blank/comment line. */
-function parseLine(text: string, subst: Substitutions, firstLine: number, endLine: number): Declaration | undefined {
+function parseLine(text: string, subst: Substitutions, file: string, firstLine: number, endLine: number): Declaration | undefined {
   const simple = SIMPLE_LINE.exec(text);
   if (simple) {
     const name = simple[1]!;
     const value = simple[2] ?? '';
-    subst.record(name, value);
-    return { name, value, raw: value, quoting: 'none', line: firstLine, endLine, exported: false, references: NONE, unresolved: NONE, strayDollar: false, splitReferences: NONE };
+    return simpleDeclaration(name, value, file, firstLine, endLine);
   }
   let line = trimEndRust(text);
   const skip = (): void => {
@@ -513,12 +557,12 @@ function parseLine(text: string, subst: Substitutions, firstLine: number, endLin
   }
   skip();
   if (line === '' || line.startsWith('#')) {
-    subst.record(key, '');
     return {
       name: key,
       value: '',
       raw: '',
       quoting: 'none',
+      origin: { source: 'file', file, line: firstLine },
       line: firstLine,
       endLine,
       exported,
@@ -529,13 +573,13 @@ function parseLine(text: string, subst: Substitutions, firstLine: number, endLin
     };
   }
   const parsed = parseValue(line, subst);
-  subst.record(key, parsed.value);
   // explicit fields: object spread here made parsing several times slower (V8 dictionary mode)
   return {
     name: key,
     value: parsed.value,
     raw: parsed.raw,
     quoting: parsed.quoting,
+    origin: { source: 'file', file, line: firstLine },
     line: firstLine,
     endLine,
     exported,
@@ -554,34 +598,21 @@ function parseLine(text: string, subst: Substitutions, firstLine: number, endLin
 export function parseDotenv(text: string, options: ParseOptions): Declaration[] {
   const file = options.file;
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
-  const subst = new Substitutions(options.lookup, options.mode ?? 'load');
-  const reader = new LineReader(body, file);
   const out: Declaration[] = [];
+  const subst = new Substitutions(options.lookup, options.mode ?? 'load', out);
+  const reader = new LineReader(body, file);
   for (;;) {
-    const simple = reader.nextSimple();
-    if (simple === null) continue;
-    if (simple !== undefined) {
-      subst.record(simple.name, simple.value);
-      out.push({
-        name: simple.name,
-        value: simple.value,
-        raw: simple.value,
-        quoting: 'none',
-        line: simple.line,
-        endLine: simple.line,
-        exported: false,
-        references: NONE,
-        unresolved: NONE,
-        strayDollar: false,
-        splitReferences: NONE,
-      });
+    const kind = reader.nextSimple();
+    if (kind === COMMENT) continue;
+    if (kind === SIMPLE) {
+      out.push(simpleDeclaration(reader.simpleName, reader.simpleValue, file, reader.simpleLine, reader.simpleLine));
       continue;
     }
     const logical = reader.next();
     if (logical === undefined) break;
     let decl: Declaration | undefined;
     try {
-      decl = parseLine(logical.text, subst, logical.firstLine, logical.lastLine);
+      decl = parseLine(logical.text, subst, file, logical.firstLine, logical.lastLine);
     } catch (error) {
       if (error instanceof LineError) {
         throw new KrishivError('ERR_ENV_PARSE', error.what, { input: `${file}:${logical.firstLine}` });

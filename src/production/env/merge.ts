@@ -11,28 +11,12 @@
  * Pure: text in, EnvSet out.
  */
 import type { EnvSet, EnvVar } from '../types.js';
-import { parseDotenv, type Declaration } from './dotenv.js';
+import { parseDotenv } from './dotenv.js';
 
 export interface EnvInput {
   /** the path as the user gave it (used in locations and errors) */
   file: string;
   text: string;
-}
-
-function toEnvVar(decl: Declaration, file: string): EnvVar {
-  return {
-    name: decl.name,
-    value: decl.value,
-    raw: decl.raw,
-    quoting: decl.quoting,
-    origin: { source: 'file', file, line: decl.line },
-    references: decl.references,
-    unresolved: decl.unresolved,
-    endLine: decl.endLine,
-    exported: decl.exported,
-    strayDollar: decl.strayDollar,
-    splitReferences: decl.splitReferences,
-  };
 }
 
 /** Turns a process environment into a Map, ignoring undefined entries and inherited keys. */
@@ -56,17 +40,17 @@ export function mergeEnv(inputs: readonly EnvInput[], processEnv?: Record<string
     const lookup = (name: string): string | undefined => proc.get(name) ?? vars.get(name)?.value;
     const decls = parseDotenv(input.text, { file: input.file, lookup });
     const seen = new Set<string>();
+    // A declaration is already an EnvVar (dotenv.ts): kept as it is, not copied.
     for (const decl of decls) {
-      const v = toEnvVar(decl, input.file);
       if (seen.has(decl.name)) {
-        shadowed.push(v);
+        shadowed.push(decl);
         continue;
       }
       seen.add(decl.name);
       const previous = vars.get(decl.name);
       if (previous) shadowed.push(previous);
       // Map.set on an existing key keeps its first-declaration position.
-      vars.set(decl.name, v);
+      vars.set(decl.name, decl);
     }
   }
 
