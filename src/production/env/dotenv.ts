@@ -251,13 +251,16 @@ class LineReader {
       this.#line += 1;
       return COMMENT;
     }
+    // test(), not exec(): no match array per line; the line's shape gives the two slices.
     SIMPLE_AT.lastIndex = at;
-    const m = SIMPLE_AT.exec(text);
-    if (!m) return OTHER;
-    this.#offset = SIMPLE_AT.lastIndex;
+    if (!SIMPLE_AT.test(text)) return OTHER;
+    const end = SIMPLE_AT.lastIndex; // just after the \n
+    const eq = text.indexOf('=', at);
+    const valueEnd = text.charCodeAt(end - 2) === 0x0d ? end - 2 : end - 1;
+    this.#offset = end;
     this.#line += 1;
-    this.simpleName = m[1]!;
-    this.simpleValue = m[2] ?? '';
+    this.simpleName = text.slice(at, eq);
+    this.simpleValue = text.slice(eq + 1, valueEnd);
     this.simpleLine = this.#line;
     return SIMPLE;
   }

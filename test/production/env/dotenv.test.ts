@@ -284,6 +284,18 @@ describe('parser rules (traced from parse.rs / iter.rs, checked against a build 
     expect(decls[3]?.value).toBe('multi\nline 1_X');
   });
 
+  it('plain NAME=value lines (the fast path) keep CRLF, empty values, = in values, origins and line numbers right', () => {
+    const text = 'A=b\r\nB=\r\n# note\nC=x=y\nD.E=1\n\nF=last';
+    const decls = parseDotenv(text, { file: 'f.env' });
+    expect(decls.map((d) => [d.name, d.value, d.raw, d.line, d.endLine, d.origin])).toEqual([
+      ['A', 'b', 'b', 1, 1, { source: 'file', file: 'f.env', line: 1 }],
+      ['B', '', '', 2, 2, { source: 'file', file: 'f.env', line: 2 }],
+      ['C', 'x=y', 'x=y', 4, 4, { source: 'file', file: 'f.env', line: 4 }],
+      ['D.E', '1', '1', 5, 5, { source: 'file', file: 'f.env', line: 5 }],
+      ['F', 'last', 'last', 7, 7, { source: 'file', file: 'f.env', line: 7 }],
+    ]);
+  });
+
   it('substitution sees the first declaration of a duplicated name (load), the latest with mode iter', () => {
     const text = 'A=first\nA=second\nB=$A\n';
     expect(parseDotenv(text, { file: 'f' }).map((d) => d.value)).toEqual(['first', 'second', 'first']);
