@@ -134,8 +134,12 @@ export async function main(argv: readonly string[], io: ProcessIo = processIo())
       if (!(error instanceof CommanderError)) throw error;
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return finish(EXIT.OK);
       if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') {
-        // bare `krishiv-auth` (or `krishiv-auth keys`): help went to stderr; that is a usage error
-        return finish(EXIT.INPUT);
+        // bare `krishiv-auth` (or `krishiv-auth keys`): help went to stderr; that is a usage error,
+        // reported like every other one (the error line, and the JSON document with --json)
+        throw new KrishivError('ERR_USAGE', `missing ${entry ? 'subcommand' : 'command'} (see the usage above)`, {
+          cause: error,
+          details: { commander: error.code },
+        });
       }
       const message = error.message.replace(/^error:\s*/i, '');
       if (error.code === 'commander.unknownCommand') {

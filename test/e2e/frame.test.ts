@@ -75,6 +75,20 @@ describe('the CLI frame (built bin/)', () => {
     expect(r.stderr).toContain('Usage: krishiv-auth');
   });
 
+  it('a missing command or subcommand with --json prints one JSON error document (exit 2)', async () => {
+    for (const [args, message, prefix] of [
+      [['--json'], 'missing command (see the usage above)', 'krishiv-auth:'],
+      [['--json', 'keys'], 'missing subcommand (see the usage above)', 'krishiv-auth keys:'],
+    ] as const) {
+      const r = await runCli([...args]);
+      expect(r.code, args.join(' ')).toBe(2);
+      const doc = JSON.parse(r.stdout) as { ok: boolean; error: { code: string; message: string }; tool: { engine: string } };
+      expect(doc).toMatchObject({ ok: false, error: { code: 'ERR_USAGE', message }, tool: { engine: 'e8be785f' } });
+      const lines = r.stderr.trim().split('\n');
+      expect(lines.at(-1)).toBe(`${prefix} ${message} (ERR_USAGE)`);
+    }
+  });
+
   it('run through its shebang, node does not intercept a missing --env-file (nodejs/node#54232)', async () => {
     const { spawnSync } = await import('node:child_process');
     const r = spawnSync(BIN, ['fingerprint', 'abc', '--env-file', '/nonexistent/x.env'], {
