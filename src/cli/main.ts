@@ -133,6 +133,8 @@ export async function main(argv: readonly string[], io: ProcessIo = processIo())
     } catch (error) {
       if (!(error instanceof CommanderError)) throw error;
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return finish(EXIT.OK);
+      // `help [command]` asked for help: commander.help with exit code 0 (help went to stdout)
+      if (error.code === 'commander.help' && error.exitCode === 0) return finish(EXIT.OK);
       if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') {
         // bare `krishiv-auth` (or `krishiv-auth keys`): help went to stderr; that is a usage error,
         // reported like every other one (the error line, and the JSON document with --json)

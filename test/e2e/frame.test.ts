@@ -89,6 +89,15 @@ describe('the CLI frame (built bin/)', () => {
     }
   });
 
+  it('`help <command>` prints that help on stdout and exits 0', async () => {
+    for (const args of [['help', 'check-production'], ['help', 'keys'], ['keys', 'help'], ['--no-color', 'help']]) {
+      const r = await runCli(args);
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.stdout, args.join(' ')).toMatch(/^Usage: krishiv-auth/);
+      expect(r.stderr, args.join(' ')).toBe('');
+    }
+  });
+
   it('run through its shebang, node does not intercept a missing --env-file (nodejs/node#54232)', async () => {
     const { spawnSync } = await import('node:child_process');
     const r = spawnSync(BIN, ['fingerprint', 'abc', '--env-file', '/nonexistent/x.env'], {
