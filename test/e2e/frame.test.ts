@@ -98,6 +98,20 @@ describe('the CLI frame (built bin/)', () => {
     }
   });
 
+  it('--version with --json prints one JSON document with the version and the engine commit', async () => {
+    for (const args of [['--json', '--version'], ['--version', '--json'], ['--json', '-V']]) {
+      const r = await runCli(args);
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.stderr).toBe('');
+      expect(JSON.parse(r.stdout)).toEqual({
+        ok: true,
+        version: pkg.version,
+        engine: 'e8be785f',
+        tool: { name: 'krishiv-auth', version: pkg.version, engine: 'e8be785f' },
+      });
+    }
+  });
+
   it('run through its shebang, node does not intercept a missing --env-file (nodejs/node#54232)', async () => {
     const { spawnSync } = await import('node:child_process');
     const r = spawnSync(BIN, ['fingerprint', 'abc', '--env-file', '/nonexistent/x.env'], {
