@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { EXIT, KrishivError, type ExitCode } from '../../errors.js';
 import { action, type CliContext } from '../context.js';
+import { TOOL_INFO } from '../../version.js';
 import path from 'node:path';
 import type { KeyLookup } from '../../production/checks/keys.js';
 import type { Role } from '../../production/types.js';
@@ -98,8 +99,22 @@ async function run(ctx: CliContext, flags: Flags): Promise<ExitCode> {
   const envSet = await loadEnv(files, flags.processEnv ? { ...ctx.env } : undefined);
 
   if (flags.printEnv) {
+    // --print-env prints the environment, not a report: text, or JSON (--json / --format json);
+    // --output takes it to a file as it does the report.
+    if (flags.format !== undefined && flags.format !== 'text' && flags.format !== 'json') {
+      throw usage(`--print-env prints text or json, not ${flags.format}`, '--format');
+    }
     const { printEnvJson, printEnvText } = await import('../../production/env/print-env.js');
-    if (ctx.globals.json) ctx.out.writeJson({ ok: true, ...printEnvJson(envSet) });
+    const asJson = flags.format === 'json' || (flags.format === undefined && ctx.globals.json);
+    const doc = { ok: true, ...printEnvJson(envSet) };
+    if (flags.output !== undefined) {
+      const { writeFileAtomic } = await import('../../io/fs.js');
+      await writeFileAtomic(flags.output, asJson ? `${JSON.stringify({ ...doc, tool: TOOL_INFO }, null, 2)}\n` : printEnvText(envSet));
+      if (ctx.globals.json) ctx.out.writeJson(doc);
+      else ctx.out.info(`${envSet.vars.size} variables written to ${flags.output}`);
+      return EXIT.OK;
+    }
+    if (asJson) ctx.out.writeJson(doc);
     else {
       const text = printEnvText(envSet);
       if (text !== '') ctx.out.print(text);
