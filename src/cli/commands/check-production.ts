@@ -75,15 +75,25 @@ async function run(ctx: CliContext, flags: Flags): Promise<ExitCode> {
 
   const { CATALOG } = await import('../../production/catalog.js');
   if (flags.listChecks) {
+    // a listing, not a report: text, or JSON (--json / --format json); --output takes it to a file
+    if (flags.format !== undefined && flags.format !== 'text' && flags.format !== 'json') {
+      throw usage(`--list-checks prints text or json, not ${flags.format}`, '--format');
+    }
     const checks = CATALOG.filter((c) => flags.role === undefined || c.roles.includes(role));
-    ctx.out.result(
-      { checks },
-      (data, style) =>
-        data.checks
-          .map((c) => `${style.bold(c.id.padEnd(32))} ${c.class.padEnd(9)} ${c.severity === 'warn' ? 'warn' : 'fail'}  ${c.roles.length >= 9 ? 'all roles' : c.roles.join(',')}\n${' '.repeat(33)}${c.rule}`)
-          .join('\n'),
-      (data) => ({ ok: true, checks: data.checks }),
-    );
+    const asJson = flags.format === 'json' || (flags.format === undefined && ctx.globals.json);
+    const doc = { ok: true, checks };
+    const render = (style: typeof ctx.out.out): string =>
+      checks
+        .map((c) => `${style.bold(c.id.padEnd(32))} ${c.class.padEnd(9)} ${c.severity === 'warn' ? 'warn' : 'fail'}  ${c.roles.length >= 9 ? 'all roles' : c.roles.join(',')}\n${' '.repeat(33)}${c.rule}`)
+        .join('\n');
+    if (flags.output !== undefined) {
+      const { PLAIN } = await import('../output.js');
+      const { writeFileAtomic } = await import('../../io/fs.js');
+      await writeFileAtomic(flags.output, `${asJson ? JSON.stringify({ ...doc, tool: TOOL_INFO }, null, 2) : render(PLAIN)}\n`);
+      if (ctx.globals.json) ctx.out.writeJson(doc);
+      else ctx.out.info(`${checks.length} checks written to ${flags.output}`);
+    } else if (asJson) ctx.out.writeJson(doc);
+    else ctx.out.print(render(ctx.out.out));
     return EXIT.OK;
   }
 
