@@ -11,6 +11,7 @@ import {
   asciiLower,
   filePathOf,
   isFalsy,
+  isTruthy,
   parseApiKeys,
   parseU64,
   splitTokenList,
@@ -238,6 +239,10 @@ function quotedBooleans(ctx: CheckContext): Finding[] {
     if (v.quoting === 'none' || v.origin.source !== 'file') continue;
     const kind = flagInfo(name)?.kind;
     if (kind !== 'bool' && name !== 'KRISHIV_MCP_ALLOW_WRITE_SQL') continue;
+    // Only when the two readings differ: `"0"` and `"false"` mean false either way.
+    // (`docker run --env-file` keeps the text as written, v.raw; dotenv/Compose give v.value.)
+    const means = (text: string): boolean => (name === 'KRISHIV_UI' ? asciiLower(text) === 'off' : isTruthy(text));
+    if (means(v.value) === means(v.raw)) continue;
     out.push(finding(ctx, 'HYG-QUOTED-BOOLEAN', 'warn', `${name} is ${v.quoting}-quoted: dotenv and Compose strip the quotes, \`docker run --env-file\` keeps them and the engine then reads ${name === 'KRISHIV_UI' ? 'a value that is not "off"' : 'false'}`, [name]));
   }
   return out.length ? out : [finding(ctx, 'HYG-QUOTED-BOOLEAN', 'pass', 'no boolean flag is quoted', [])];
