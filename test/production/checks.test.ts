@@ -189,6 +189,8 @@ const ROWS: Row[] = [
   { id: 'PROD-EXECUTOR-TASK-TOKEN', role: 'coordinator', trigger: { del: ['KRISHIV_EXECUTOR_TASK_BEARER_TOKEN'] }, clean: { del: ['KRISHIV_EXECUTOR_TASK_BEARER_TOKEN'], set: { KRISHIV_DURABILITY_PROFILE: 'single-node-durable' } }, expect: 'fail' },
   { id: 'PROD-CHECKPOINT-STORAGE', role: 'executor', trigger: { set: { KRISHIV_CHECKPOINT_STORAGE: 'file:///var/lib/krishiv/ck' } }, expect: 'fail', text: 'distributed-durable needs s3://' },
   { id: 'PROD-CHECKPOINT-STORAGE', role: 'cluster', trigger: { set: { KRISHIV_CHECKPOINT_STORAGE: 'gs://b/ck' } }, expect: 'fail', text: 'takes this as a local path' },
+  // the contract's rule: memory/ephemeral/unset-as-memory, a local path outside single-node-durable, or DD without s3:// fail; s3:// never does
+  { id: 'PROD-CHECKPOINT-STORAGE', role: 'executor', trigger: { set: { ...DLPROD.set, KRISHIV_CHECKPOINT_STORAGE: 'file:///ck' } }, clean: { set: { ...DLPROD.set, KRISHIV_CHECKPOINT_STORAGE: 's3://b/ck' } }, expect: 'fail', text: 'local checkpoint storage under dev-local' },
   { id: 'PROD-CHECKPOINT-STORAGE', role: 'executor', trigger: { set: { KRISHIV_DURABILITY_PROFILE: 'single-node-durable', KRISHIV_CHECKPOINT_STORAGE: 'ephemeral://x' } }, clean: { set: { KRISHIV_DURABILITY_PROFILE: 'single-node-durable', KRISHIV_CHECKPOINT_STORAGE: '/var/lib/krishiv/ck' } }, expect: 'fail' },
   { id: 'PROD-DURABLE-PROFILE', role: 'flight-server', trigger: { del: ['KRISHIV_DURABILITY_PROFILE'] }, expect: 'fail' },
   { id: 'PROD-DURABLE-PROFILE', role: 'coordinator', trigger: { del: ['KRISHIV_DURABILITY_PROFILE'] }, clean: { del: ['KRISHIV_DURABILITY_PROFILE'], cli: { durabilityProfile: 'distributed' } }, expect: 'fail' },
