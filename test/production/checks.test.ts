@@ -240,6 +240,15 @@ describe('one row per check id', () => {
     expect(clean.filter((f) => f.status === 'fail' || f.status === 'warn')).toEqual([]);
   });
 
+  it('ENV-CLI-ONLY-PROFILE passes with a message that says whether the two profiles agree', () => {
+    const msg = (mods: Mods) => run('coordinator', mods).find((f) => f.id === 'ENV-CLI-ONLY-PROFILE')?.message;
+    expect(msg({ cli: { durabilityProfile: 'distributed-durable' } })).toBe('the env profile agrees with --durability-profile');
+    expect(msg({ set: { KRISHIV_DURABILITY_PROFILE: 'single-node-durable' }, cli: { durabilityProfile: 'distributed-durable' } })).toBe(
+      "the env profile is single-node-durable: the checks the engine makes through the environment use it, --durability-profile reaches only the daemon's own start-up checks",
+    );
+    expect(msg({})).toBe('no --durability-profile in --cli');
+  });
+
   it('covers every catalog id (KEYS-* and WAIVER-* have their own tests)', () => {
     const covered = new Set(ROWS.map((r) => r.id));
     const missing = CATALOG.map((c) => c.id).filter((id) => !covered.has(id) && !id.startsWith('KEYS-') && !id.startsWith('WAIVER-'));
