@@ -120,9 +120,9 @@ const PLACEHOLDER_WORDS = new Set([
   'changeme', 'change-me', 'change_me', 'secret', 'password', 'passwd', 'token', 'todo', 'tbd', 'fixme', 'example',
   'placeholder', 'replaceme', 'replace-me', 'replace_me', 'dummy', 'test', 'testing', 'default', 'admin', 'none', 'null',
   'undefined', 'key', 'apikey', 'api-key', 'mysecret', 'my-secret', 'secret123', 'password123',
-  // values from the product docs and the engine's own dev manifests
-  'key1', 'key2', 'key3', 'krishiv-dev-token', 'krishiv-prod', 'super-secret-token-value', 'coord-secret',
 ]);
+/** values from the product docs and the engine's own dev manifests */
+const DOCS_VALUES = new Set(['key1', 'key2', 'key3', 'krishiv-dev-token', 'krishiv-prod', 'super-secret-token-value', 'coord-secret']);
 const PLACEHOLDER_PARTS = ['changeme', 'change-me', 'change_me', 'replace-me', 'replace_me', 'replaceme', 'placeholder', 'example', 'todo', 'fixme', 'your-', 'your_', 'insert-', 'dummy'];
 
 /** Why a secret value looks like a placeholder, or undefined. */
@@ -132,7 +132,9 @@ export function placeholderReason(value: string): string | undefined {
   if (/^<.*>$/.test(v) || /^\{\{.*\}\}$/.test(v)) return 'a <…> / {{…}} template marker';
   if (v.includes('...') || v.includes('…')) return 'an ellipsis (…)';
   if (/^x{3,}$/i.test(v) || /^(.)\1+$/.test(v)) return 'one repeated character';
-  if (PLACEHOLDER_WORDS.has(lower)) return `the placeholder word "${lower.length <= 12 ? lower : 'from the docs'}"`;
+  // the value itself is never quoted (contract: secret values never appear)
+  if (DOCS_VALUES.has(lower)) return 'a value copied from the product docs or the engine\'s dev manifests';
+  if (PLACEHOLDER_WORDS.has(lower)) return 'a common placeholder word';
   const part = PLACEHOLDER_PARTS.find((p) => lower.includes(p));
   if (part !== undefined) return `it contains "${part}"`;
   return undefined;

@@ -10,6 +10,17 @@ describe('placeholders', () => {
   });
 });
 
+describe('placeholder reasons never quote the value (contract: secret values never appear)', () => {
+  it.each([
+    ['changeme', 'a common placeholder word'],
+    ['password123', 'a common placeholder word'],
+    ['Key1', "a value copied from the product docs or the engine's dev manifests"],
+    ['krishiv-dev-token', "a value copied from the product docs or the engine's dev manifests"],
+  ])('%j → %s', (v, reason) => {
+    expect(placeholderReason(v)).toBe(reason);
+  });
+});
+
 describe('entropy estimate', () => {
   it.each([
     ['', 0, 0],
