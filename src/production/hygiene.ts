@@ -229,7 +229,20 @@ function unexpanded(ctx: CheckContext): Finding[] {
   const out: Finding[] = [];
   // Only the winning declarations: what the engine sees.
   for (const v of scan(ctx).unresolved) {
-    out.push(finding(ctx, 'HYG-UNEXPANDED-VAR', 'fail', `${v.name} refers to ${v.unresolved.map((r) => `$${r}`).join(', ')}, defined nowhere${ctx.processEnv ? '' : ' (without --process-env the files are the whole environment)'}: the engine substitutes an empty string`, [v.name]));
+    // A name declared only after the reference (later in the file, or in a later file) is not
+    // "defined nowhere", but the engine substitutes "" all the same: say which case it is.
+    const nowhere = v.unresolved.filter((r) => !ctx.vars.has(r));
+    const later = v.unresolved.filter((r) => ctx.vars.has(r));
+    const parts: string[] = [];
+    if (nowhere.length > 0) parts.push(`${nowhere.map((r) => `$${r}`).join(', ')}, defined nowhere${ctx.processEnv ? '' : ' (without --process-env the files are the whole environment)'}`);
+    if (later.length > 0) {
+      const where = (r: string): string => {
+        const o = ctx.vars.get(r)?.origin;
+        return o?.file !== undefined ? ` (${o.file}${o.line !== undefined ? `:${o.line}` : ''})` : '';
+      };
+      parts.push(`${later.map((r) => `$${r}${where(r)}`).join(', ')}, declared only after this line is read (dotenv substitutes what is defined so far)`);
+    }
+    out.push(finding(ctx, 'HYG-UNEXPANDED-VAR', 'fail', `${v.name} refers to ${parts.join('; and to ')}: the engine substitutes an empty string`, [v.name]));
   }
   return out.length ? out : [finding(ctx, 'HYG-UNEXPANDED-VAR', 'pass', 'every $VAR reference is defined', [])];
 }

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { estimateEntropyBits, placeholderReason } from '../../src/production/hygiene.js';
+import { evaluate } from '../../src/production/evaluate.js';
+import { mergeEnv } from '../../src/production/env/merge.js';
+import { tableProbe } from '../../src/production/model.js';
 
 describe('placeholders', () => {
   it.each(['changeme', 'CHANGE-ME', 'secret', 'password', 'token', 'xxxxxxxx', '...', '<secret>', 'TODO', 'example-token-123', 'key1', 'krishiv-dev-token', 'your-token-here', '{{ .Values.token }}', 'aaaaaaaaaaaaaaaaaaaa'])('%j is a placeholder', (v) => {
@@ -33,5 +36,35 @@ describe('entropy estimate', () => {
     const bits = estimateEntropyBits(v);
     expect(bits).toBeGreaterThanOrEqual(lo);
     expect(bits).toBeLessThanOrEqual(hi);
+  });
+});
+
+describe('HYG-UNEXPANDED-VAR says whether a name is undefined or declared too late', () => {
+  const unexpanded = (inputs: Array<{ file: string; text: string }>) =>
+    evaluate({ envSet: mergeEnv(inputs), role: 'cluster', cli: {}, files: tableProbe({}), processEnv: false })
+      .findings.filter((f) => f.id === 'HYG-UNEXPANDED-VAR')
+      .map((f) => [f.status, f.message]);
+
+  it.each([
+    [
+      'defined nowhere',
+      [{ file: 'a.env', text: 'KRISHIV_STATE_DIR=${ROOT}/state\n' }],
+      'KRISHIV_STATE_DIR refers to $ROOT, defined nowhere (without --process-env the files are the whole environment): the engine substitutes an empty string',
+    ],
+    [
+      'declared later in the same file',
+      [{ file: 'a.env', text: 'KRISHIV_STATE_DIR=${ROOT}/state\nROOT=/var/lib/krishiv\n' }],
+      'KRISHIV_STATE_DIR refers to $ROOT (a.env:2), declared only after this line is read (dotenv substitutes what is defined so far): the engine substitutes an empty string',
+    ],
+    [
+      'declared in a later file, next to an undefined one',
+      [
+        { file: 'a.env', text: 'KRISHIV_STATE_DIR=${ROOT}/${SUB}\n' },
+        { file: 'b.env', text: 'ROOT=/x\n' },
+      ],
+      'KRISHIV_STATE_DIR refers to $SUB, defined nowhere (without --process-env the files are the whole environment); and to $ROOT (b.env:1), declared only after this line is read (dotenv substitutes what is defined so far): the engine substitutes an empty string',
+    ],
+  ])('%s', (_name, inputs, message) => {
+    expect(unexpanded(inputs)).toEqual([['fail', message]]);
   });
 });
