@@ -35,7 +35,7 @@ export function define(program: Command, ctx: CliContext): void {
     .option('--process-env', 'add the current environment (wins over every file)')
     .option('--cli <flags>', "the process's command-line flags, e.g. '--durability-profile distributed-durable'")
     .option('--format <format>', 'text|json|sarif|junit|github|markdown (default text; --json = json)')
-    .option('--output <file>', 'write the report to a file (atomic); the summary line still goes to stderr')
+    .option('--output <file>', 'write the report (or the --print-env / --list-checks output) to a file (atomic); the summary line still goes to stderr')
     .option('--strict', 'warnings fail too')
     .option('--store <file>', 'key store to check KRISHIV_API_KEYS against')
     .option('--require-files', 'a token file missing here fails (run on the target host)')
