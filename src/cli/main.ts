@@ -143,6 +143,10 @@ export async function main(argv: readonly string[], io: ProcessIo = processIo())
       if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') {
         // bare `krishiv-auth` (or `krishiv-auth keys`): help went to stderr; that is a usage error,
         // reported like every other one (the error line, and the JSON document with --json)
+        if (!entry && pre.command !== undefined) {
+          // `help nosuch`: commander shows the root usage for a name it does not know
+          throw new KrishivError('ERR_UNKNOWN_COMMAND', 'unknown command', { input: pre.command, cause: error });
+        }
         throw new KrishivError('ERR_USAGE', `missing ${entry ? 'subcommand' : 'command'} (see the usage above)`, {
           cause: error,
           details: { commander: error.code },

@@ -89,6 +89,13 @@ describe('the CLI frame (built bin/)', () => {
     }
   });
 
+  it('`help <unknown>` is an unknown command (exit 2)', async () => {
+    const r = await runCli(['help', 'nosuch', '--json']);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, error: { code: 'ERR_UNKNOWN_COMMAND', message: 'unknown command', input: 'nosuch' } });
+    expect(r.stderr.trim().split('\n').at(-1)).toBe('krishiv-auth: nosuch: unknown command (ERR_UNKNOWN_COMMAND)');
+  });
+
   it('`help <command>` prints that help on stdout and exits 0', async () => {
     for (const args of [['help', 'check-production'], ['help', 'keys'], ['keys', 'help'], ['--no-color', 'help']]) {
       const r = await runCli(args);
