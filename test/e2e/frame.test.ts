@@ -156,6 +156,17 @@ describe('the CLI frame (built bin/)', () => {
     }
   });
 
+  it('escape sequences in user input reach stderr as visible text, not as ANSI', async () => {
+    const name = '\u001b[31mred\u001b[0m.env';
+    const r = await runCli(['check-production', '--env-file', name]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toContain('\u001b');
+    expect(r.stderr).toBe('krishiv-auth check-production: \\x1b[31mred\\x1b[0m.env: cannot read: no such file or directory (ERR_ENV_READ)\n');
+    const w = await runCli(['check-production', '--env-file', 'examples/production.env', '--cli', '--x\u001b[2J']);
+    expect(w.stderr).not.toContain('\u001b');
+    expect(w.stderr).toContain('warning: --cli: --x\\x1b[2J is not a flag');
+  });
+
   it('FORCE_COLOR colours the error line on a pipe, and NO_COLOR still wins', async () => {
     const forced = await runCli(['nosuch'], { env: { NO_COLOR: undefined, FORCE_COLOR: '1' } });
     expect(forced.stderr).toMatch(ANSI);
