@@ -174,12 +174,12 @@ export class Output {
 
   hint(message: string): void {
     if (this.quiet || this.json) return;
-    this.#opts.stderr.write(`${this.err.dim('hint:')} ${message}\n`);
+    this.#opts.stderr.write(`${this.err.dim('hint:')} ${visibleControls(message)}\n`);
   }
 
   info(message: string): void {
     if (this.quiet || this.json) return;
-    this.#opts.stderr.write(`${message}\n`);
+    this.#opts.stderr.write(`${visibleControls(message)}\n`);
   }
 
   debugLog(message: string): void {

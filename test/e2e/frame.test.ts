@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ANSI, BIN, ROOT, runCli } from '../helpers/run-cli.js';
@@ -165,6 +166,10 @@ describe('the CLI frame (built bin/)', () => {
     const w = await runCli(['check-production', '--env-file', 'examples/production.env', '--cli', '--x\u001b[2J']);
     expect(w.stderr).not.toContain('\u001b');
     expect(w.stderr).toContain('warning: --cli: --x\\x1b[2J is not a flag');
+    const dir = mkdtempSync(path.join(tmpdir(), 'frame-ansi-'));
+    const i = await runCli(['check-production', '--env-file', 'examples/production.env', '--format', 'sarif', '--output', path.join(dir, 'r\u001b[2J.sarif')]);
+    expect(i.stderr).not.toContain('\u001b');
+    expect(i.stderr).toContain('r\\x1b[2J.sarif');
   });
 
   it('FORCE_COLOR colours the error line on a pipe, and NO_COLOR still wins', async () => {
