@@ -273,8 +273,13 @@ function fileModes(ctx: CheckContext): Finding[] {
     if (!p) continue;
     any = true;
     const s = p.state;
-    if (s.state === 'unchecked' || s.state === 'missing') {
+    if (s.state === 'unchecked') {
       out.push(finding(ctx, 'HYG-TOKEN-FILE-MODE', 'skip', `not checked here: the file of ${name} does not exist on this machine`, [name]));
+      continue;
+    }
+    if (s.state === 'missing') {
+      // --require-files: this is the target host; what a missing file does is the engine checks' finding
+      out.push(finding(ctx, 'HYG-TOKEN-FILE-MODE', 'skip', `the file of ${name} does not exist (--require-files): no mode to check`, [name]));
       continue;
     }
     const mode = s.state === 'ok' ? s.mode : s.mode;

@@ -240,6 +240,11 @@ describe('one row per check id', () => {
     expect(clean.filter((f) => f.status === 'fail' || f.status === 'warn')).toEqual([]);
   });
 
+  it('HYG-TOKEN-FILE-MODE: a file missing under --require-files is not "not checked here"', () => {
+    const f = run('cluster', { set: { KRISHIV_UI_TOKEN_FILE: '/ui' }, files: { '/ui': { state: 'missing' } } }).find((x) => x.id === 'HYG-TOKEN-FILE-MODE' && x.variables.includes('KRISHIV_UI_TOKEN_FILE'));
+    expect([f?.status, f?.message]).toEqual(['skip', 'the file of KRISHIV_UI_TOKEN_FILE does not exist (--require-files): no mode to check']);
+  });
+
   it('ENV-CLI-ONLY-PROFILE passes with a message that says whether the two profiles agree', () => {
     const msg = (mods: Mods) => run('coordinator', mods).find((f) => f.id === 'ENV-CLI-ONLY-PROFILE')?.message;
     expect(msg({ cli: { durabilityProfile: 'distributed-durable' } })).toBe('the env profile agrees with --durability-profile');
