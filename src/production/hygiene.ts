@@ -384,6 +384,8 @@ function engTraps(ctx: CheckContext): Finding[] {
       out.push(lines > 1
         ? finding(ctx, 'ENG-TOKEN-FILE-MULTILINE', 'fail', `the file of ${F} holds ${lines} lines: the engine reads them as one token containing newlines, which never matches`, [F])
         : finding(ctx, 'ENG-TOKEN-FILE-MULTILINE', 'pass', `the file of ${F} holds one line`, [F]));
+    } else if (p.state.state === 'missing') {
+      out.push(finding(ctx, 'ENG-TOKEN-FILE-MULTILINE', 'skip', `the file of ${F} does not exist (--require-files): no content to check`, [F]));
     } else out.push(finding(ctx, 'ENG-TOKEN-FILE-MULTILINE', 'skip', `not checked here: the file of ${F} ${p.state.state === 'unchecked' ? 'does not exist on this machine' : 'cannot be read'}`, [F]));
   }
   // ENG-SHUFFLE-RELOAD-ZERO

@@ -245,6 +245,11 @@ describe('one row per check id', () => {
     expect([f?.status, f?.message]).toEqual(['skip', 'the file of KRISHIV_UI_TOKEN_FILE does not exist (--require-files): no mode to check']);
   });
 
+  it('ENG-TOKEN-FILE-MULTILINE: a file missing under --require-files is not "cannot be read"', () => {
+    const f = run('coordinator', { set: { KRISHIV_COORDINATOR_BEARER_TOKEN_FILE: '/t' }, files: { '/t': { state: 'missing' } } }).find((x) => x.id === 'ENG-TOKEN-FILE-MULTILINE');
+    expect([f?.status, f?.message]).toEqual(['skip', 'the file of KRISHIV_COORDINATOR_BEARER_TOKEN_FILE does not exist (--require-files): no content to check']);
+  });
+
   it('ENV-CLI-ONLY-PROFILE passes with a message that says whether the two profiles agree', () => {
     const msg = (mods: Mods) => run('coordinator', mods).find((f) => f.id === 'ENV-CLI-ONLY-PROFILE')?.message;
     expect(msg({ cli: { durabilityProfile: 'distributed-durable' } })).toBe('the env profile agrees with --durability-profile');
