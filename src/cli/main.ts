@@ -3,7 +3,7 @@
  * exit-code table. The only place that sets process.exitCode.
  */
 import { EXIT, KrishivError, type ExitCode } from '../errors.js';
-import { ENGINE_COMMIT, VERSION } from '../version.js';
+import { ENGINE_COMMIT, TOOL_INFO, VERSION } from '../version.js';
 import type { InputStream } from '../io/stdin.js';
 import type { Config } from '../io/config.js';
 import type { Command } from 'commander';
@@ -82,6 +82,11 @@ export async function main(argv: readonly string[], io: ProcessIo = processIo())
     return finish(EXIT.OK);
   }
   const pre = prescanGlobals(argv);
+  if (pre.json && rootVersionRequested(argv)) {
+    // --json: exactly one JSON document on stdout, the version answer included (cli-contract.md)
+    io.stdout.write(`${JSON.stringify({ ok: true, version: VERSION, engine: ENGINE_COMMIT, tool: TOOL_INFO }, null, 2)}\n`);
+    return finish(EXIT.OK);
+  }
   const entry = COMMANDS.find((c) => c.name === pre.command);
   const out = await Output.create({
     command: entry?.name ?? '',
@@ -133,9 +138,19 @@ export async function main(argv: readonly string[], io: ProcessIo = processIo())
     } catch (error) {
       if (!(error instanceof CommanderError)) throw error;
       if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return finish(EXIT.OK);
+      // `help [command]` asked for help: commander.help with exit code 0 (help went to stdout)
+      if (error.code === 'commander.help' && error.exitCode === 0) return finish(EXIT.OK);
       if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') {
-        // bare `krishiv-auth` (or `krishiv-auth keys`): help went to stderr; that is a usage error
-        return finish(EXIT.INPUT);
+        // bare `krishiv-auth` (or `krishiv-auth keys`): help went to stderr; that is a usage error,
+        // reported like every other one (the error line, and the JSON document with --json)
+        if (!entry && pre.command !== undefined) {
+          // `help nosuch`: commander shows the root usage for a name it does not know
+          throw new KrishivError('ERR_UNKNOWN_COMMAND', 'unknown command', { input: pre.command, cause: error });
+        }
+        throw new KrishivError('ERR_USAGE', `missing ${entry ? 'subcommand' : 'command'} (see the usage above)`, {
+          cause: error,
+          details: { commander: error.code },
+        });
       }
       const message = error.message.replace(/^error:\s*/i, '');
       if (error.code === 'commander.unknownCommand') {
@@ -154,6 +169,18 @@ export async function main(argv: readonly string[], io: ProcessIo = processIo())
   } catch (error) {
     return finish(out.fail(error));
   }
+}
+
+/** `-V`/`--version` among the root options, before the command name (as commander reads it). */
+export function rootVersionRequested(argv: readonly string[]): boolean {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') return false;
+    if (a === '-V' || a === '--version') return true;
+    if (a === '--config') i++;
+    else if (!a.startsWith('-')) return false;
+  }
+  return false;
 }
 
 function finish(code: ExitCode): ExitCode {

@@ -169,17 +169,17 @@ export class Output {
 
   warn(message: string): void {
     if (this.quiet) return;
-    this.#opts.stderr.write(`${this.err.yellow('warning:')} ${message}\n`);
+    this.#opts.stderr.write(`${this.err.yellow('warning:')} ${visibleControls(message)}\n`);
   }
 
   hint(message: string): void {
     if (this.quiet || this.json) return;
-    this.#opts.stderr.write(`${this.err.dim('hint:')} ${message}\n`);
+    this.#opts.stderr.write(`${this.err.dim('hint:')} ${visibleControls(message)}\n`);
   }
 
   info(message: string): void {
     if (this.quiet || this.json) return;
-    this.#opts.stderr.write(`${message}\n`);
+    this.#opts.stderr.write(`${visibleControls(message)}\n`);
   }
 
   debugLog(message: string): void {
@@ -217,7 +217,8 @@ export class Output {
       const message = error instanceof Error ? error.message : String(error);
       line = `${prefix} internal error: ${oneLine(message)} (ERR_INTERNAL). This is a bug in krishiv-auth; please report it${this.debug ? '' : ' (run with --debug for the stack)'}`;
     }
-    this.#opts.stderr.write(`${this.err.red(line)}\n`);
+    // user input (a file name, a flag value) must not bring its own escape sequences
+    this.#opts.stderr.write(`${this.err.red(visibleControls(line))}\n`);
     if (this.debug) {
       let cause: unknown = error;
       let depth = 0;
@@ -235,6 +236,12 @@ export class Output {
     }
     return code;
   }
+}
+
+/** Control characters (ESC, CR, …; not tab or newline) as visible `\xNN`, so text from input cannot drive the terminal. */
+function visibleControls(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 function oneLine(text: string): string {

@@ -11,6 +11,7 @@ import {
   asciiLower,
   filePathOf,
   isFalsy,
+  isTruthy,
   parseApiKeys,
   parseU64,
   splitTokenList,
@@ -119,9 +120,9 @@ const PLACEHOLDER_WORDS = new Set([
   'changeme', 'change-me', 'change_me', 'secret', 'password', 'passwd', 'token', 'todo', 'tbd', 'fixme', 'example',
   'placeholder', 'replaceme', 'replace-me', 'replace_me', 'dummy', 'test', 'testing', 'default', 'admin', 'none', 'null',
   'undefined', 'key', 'apikey', 'api-key', 'mysecret', 'my-secret', 'secret123', 'password123',
-  // values from the product docs and the engine's own dev manifests
-  'key1', 'key2', 'key3', 'krishiv-dev-token', 'krishiv-prod', 'super-secret-token-value', 'coord-secret',
 ]);
+/** values from the product docs and the engine's own dev manifests */
+const DOCS_VALUES = new Set(['key1', 'key2', 'key3', 'krishiv-dev-token', 'krishiv-prod', 'super-secret-token-value', 'coord-secret']);
 const PLACEHOLDER_PARTS = ['changeme', 'change-me', 'change_me', 'replace-me', 'replace_me', 'replaceme', 'placeholder', 'example', 'todo', 'fixme', 'your-', 'your_', 'insert-', 'dummy'];
 
 /** Why a secret value looks like a placeholder, or undefined. */
@@ -131,7 +132,9 @@ export function placeholderReason(value: string): string | undefined {
   if (/^<.*>$/.test(v) || /^\{\{.*\}\}$/.test(v)) return 'a <…> / {{…}} template marker';
   if (v.includes('...') || v.includes('…')) return 'an ellipsis (…)';
   if (/^x{3,}$/i.test(v) || /^(.)\1+$/.test(v)) return 'one repeated character';
-  if (PLACEHOLDER_WORDS.has(lower)) return `the placeholder word "${lower.length <= 12 ? lower : 'from the docs'}"`;
+  // the value itself is never quoted (contract: secret values never appear)
+  if (DOCS_VALUES.has(lower)) return 'a value copied from the product docs or the engine\'s dev manifests';
+  if (PLACEHOLDER_WORDS.has(lower)) return 'a common placeholder word';
   const part = PLACEHOLDER_PARTS.find((p) => lower.includes(p));
   if (part !== undefined) return `it contains "${part}"`;
   return undefined;
@@ -226,7 +229,20 @@ function unexpanded(ctx: CheckContext): Finding[] {
   const out: Finding[] = [];
   // Only the winning declarations: what the engine sees.
   for (const v of scan(ctx).unresolved) {
-    out.push(finding(ctx, 'HYG-UNEXPANDED-VAR', 'fail', `${v.name} refers to ${v.unresolved.map((r) => `$${r}`).join(', ')}, defined nowhere${ctx.processEnv ? '' : ' (without --process-env the files are the whole environment)'}: the engine substitutes an empty string`, [v.name]));
+    // A name declared only after the reference (later in the file, or in a later file) is not
+    // "defined nowhere", but the engine substitutes "" all the same: say which case it is.
+    const nowhere = v.unresolved.filter((r) => !ctx.vars.has(r));
+    const later = v.unresolved.filter((r) => ctx.vars.has(r));
+    const parts: string[] = [];
+    if (nowhere.length > 0) parts.push(`${nowhere.map((r) => `$${r}`).join(', ')}, defined nowhere${ctx.processEnv ? '' : ' (without --process-env the files are the whole environment)'}`);
+    if (later.length > 0) {
+      const where = (r: string): string => {
+        const o = ctx.vars.get(r)?.origin;
+        return o?.file !== undefined ? ` (${o.file}${o.line !== undefined ? `:${o.line}` : ''})` : '';
+      };
+      parts.push(`${later.map((r) => `$${r}${where(r)}`).join(', ')}, declared only after this line is read (dotenv substitutes what is defined so far)`);
+    }
+    out.push(finding(ctx, 'HYG-UNEXPANDED-VAR', 'fail', `${v.name} refers to ${parts.join('; and to ')}: the engine substitutes an empty string`, [v.name]));
   }
   return out.length ? out : [finding(ctx, 'HYG-UNEXPANDED-VAR', 'pass', 'every $VAR reference is defined', [])];
 }
@@ -238,6 +254,10 @@ function quotedBooleans(ctx: CheckContext): Finding[] {
     if (v.quoting === 'none' || v.origin.source !== 'file') continue;
     const kind = flagInfo(name)?.kind;
     if (kind !== 'bool' && name !== 'KRISHIV_MCP_ALLOW_WRITE_SQL') continue;
+    // Only when the two readings differ: `"0"` and `"false"` mean false either way.
+    // (`docker run --env-file` keeps the text as written, v.raw; dotenv/Compose give v.value.)
+    const means = (text: string): boolean => (name === 'KRISHIV_UI' ? asciiLower(text) === 'off' : isTruthy(text));
+    if (means(v.value) === means(v.raw)) continue;
     out.push(finding(ctx, 'HYG-QUOTED-BOOLEAN', 'warn', `${name} is ${v.quoting}-quoted: dotenv and Compose strip the quotes, \`docker run --env-file\` keeps them and the engine then reads ${name === 'KRISHIV_UI' ? 'a value that is not "off"' : 'false'}`, [name]));
   }
   return out.length ? out : [finding(ctx, 'HYG-QUOTED-BOOLEAN', 'pass', 'no boolean flag is quoted', [])];
@@ -253,8 +273,13 @@ function fileModes(ctx: CheckContext): Finding[] {
     if (!p) continue;
     any = true;
     const s = p.state;
-    if (s.state === 'unchecked' || s.state === 'missing') {
+    if (s.state === 'unchecked') {
       out.push(finding(ctx, 'HYG-TOKEN-FILE-MODE', 'skip', `not checked here: the file of ${name} does not exist on this machine`, [name]));
+      continue;
+    }
+    if (s.state === 'missing') {
+      // --require-files: this is the target host; what a missing file does is the engine checks' finding
+      out.push(finding(ctx, 'HYG-TOKEN-FILE-MODE', 'skip', `the file of ${name} does not exist (--require-files): no mode to check`, [name]));
       continue;
     }
     const mode = s.state === 'ok' ? s.mode : s.mode;
@@ -359,6 +384,8 @@ function engTraps(ctx: CheckContext): Finding[] {
       out.push(lines > 1
         ? finding(ctx, 'ENG-TOKEN-FILE-MULTILINE', 'fail', `the file of ${F} holds ${lines} lines: the engine reads them as one token containing newlines, which never matches`, [F])
         : finding(ctx, 'ENG-TOKEN-FILE-MULTILINE', 'pass', `the file of ${F} holds one line`, [F]));
+    } else if (p.state.state === 'missing') {
+      out.push(finding(ctx, 'ENG-TOKEN-FILE-MULTILINE', 'skip', `the file of ${F} does not exist (--require-files): no content to check`, [F]));
     } else out.push(finding(ctx, 'ENG-TOKEN-FILE-MULTILINE', 'skip', `not checked here: the file of ${F} ${p.state.state === 'unchecked' ? 'does not exist on this machine' : 'cannot be read'}`, [F]));
   }
   // ENG-SHUFFLE-RELOAD-ZERO

@@ -1,7 +1,7 @@
 // The env reader through the built CLI: --print-env (text and JSON), precedence across files
 // and --process-env, and refused/unreadable env files exiting 2 without leaking values.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -65,6 +65,41 @@ describe('check-production --print-env', () => {
     expect(doc.vars.find((v) => v.name === 'KRISHIV_PRODUCTION')).toMatchObject({ value: '0', file: base, line: 2 });
     expect(doc.vars.find((v) => v.name === 'NOTE')).toMatchObject({ file: prod, line: 3 });
     expect(r.stdout).not.toContain(TOKEN);
+  });
+
+  it('--format json gives the JSON form; a report format is a usage error', async () => {
+    const r = await runCli(['check-production', '--env-file', base, '--print-env', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as { ok: boolean; vars: Array<{ name: string; value: string }> };
+    expect(doc.ok).toBe(true);
+    expect(doc.vars.find((v) => v.name === 'KRISHIV_PRODUCTION')).toMatchObject({ value: '0' });
+    const bad = await runCli(['check-production', '--env-file', base, '--print-env', '--format', 'sarif']);
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).toBe('krishiv-auth check-production: --format: --print-env prints text or json, not sarif (ERR_USAGE)\n');
+  });
+
+  it('--output writes the printed environment to the file (not to stdout)', async () => {
+    const out = path.join(dir, 'printed.env');
+    const r = await runCli(['check-production', '--env-file', base, '--env-file', prod, '--print-env', '--output', out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`6 variables written to ${out}\n`);
+    const text = await readFile(out, 'utf8');
+    expect(text).not.toContain(TOKEN);
+    expect(parseDotenv(text, { file: out }).map((d) => d.name)).toEqual([
+      'KRISHIV_PRODUCTION',
+      'KRISHIV_COORDINATOR_BEARER_TOKEN',
+      'KRISHIV_DURABILITY_PROFILE',
+      'DATA_ROOT',
+      'KRISHIV_STATE_DIR',
+      'NOTE',
+    ]);
+    const outJson = path.join(dir, 'printed.json');
+    const j = await runCli(['check-production', '--env-file', base, '--print-env', '--format', 'json', '--output', outJson]);
+    expect(j.code).toBe(0);
+    expect(j.stdout).toBe('');
+    expect(JSON.parse(await readFile(outJson, 'utf8'))).toMatchObject({ ok: true, tool: { name: 'krishiv-auth' } });
   });
 
   it('--process-env wins over the files and feeds $VAR', async () => {

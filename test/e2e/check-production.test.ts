@@ -135,6 +135,22 @@ describe('catalog: --list-checks and explain', () => {
     expect((JSON.parse(onlyOp.stdout) as typeof doc).checks.every((c) => c.roles.includes('operator'))).toBe(true);
   });
 
+  it('--list-checks honours --format json and --output; a report format is a usage error', async () => {
+    const j = await runCli(['check-production', '--list-checks', '--format', 'json']);
+    expect(j.code).toBe(0);
+    expect((JSON.parse(j.stdout) as { ok: boolean; checks: unknown[] }).checks.length).toBeGreaterThan(70);
+    const dir = mkdtempSync(path.join(tmpdir(), 'cp-list-'));
+    const out = path.join(dir, 'checks.txt');
+    const r = await runCli(['check-production', '--list-checks', '--output', out]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(new RegExp(`^\\d+ checks written to ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\n$`));
+    expect(readFileSync(out, 'utf8')).toContain('COORD-HTTP-TOKENS-MISSING');
+    const bad = await runCli(['check-production', '--list-checks', '--format', 'sarif']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('krishiv-auth check-production: --format: --list-checks prints text or json, not sarif (ERR_USAGE)\n');
+  });
+
   it('explain prints the rule, source, engine message and fix; unknown ids exit 2 with suggestions', async () => {
     const r = await runCli(['explain', 'coord-http-tokens-missing']);
     expect(r.code).toBe(0);

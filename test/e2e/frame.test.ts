@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ANSI, BIN, ROOT, runCli } from '../helpers/run-cli.js';
@@ -75,6 +76,50 @@ describe('the CLI frame (built bin/)', () => {
     expect(r.stderr).toContain('Usage: krishiv-auth');
   });
 
+  it('a missing command or subcommand with --json prints one JSON error document (exit 2)', async () => {
+    for (const [args, message, prefix] of [
+      [['--json'], 'missing command (see the usage above)', 'krishiv-auth:'],
+      [['--json', 'keys'], 'missing subcommand (see the usage above)', 'krishiv-auth keys:'],
+    ] as const) {
+      const r = await runCli([...args]);
+      expect(r.code, args.join(' ')).toBe(2);
+      const doc = JSON.parse(r.stdout) as { ok: boolean; error: { code: string; message: string }; tool: { engine: string } };
+      expect(doc).toMatchObject({ ok: false, error: { code: 'ERR_USAGE', message }, tool: { engine: 'e8be785f' } });
+      const lines = r.stderr.trim().split('\n');
+      expect(lines.at(-1)).toBe(`${prefix} ${message} (ERR_USAGE)`);
+    }
+  });
+
+  it('`help <unknown>` is an unknown command (exit 2)', async () => {
+    const r = await runCli(['help', 'nosuch', '--json']);
+    expect(r.code).toBe(2);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, error: { code: 'ERR_UNKNOWN_COMMAND', message: 'unknown command', input: 'nosuch' } });
+    expect(r.stderr.trim().split('\n').at(-1)).toBe('krishiv-auth: nosuch: unknown command (ERR_UNKNOWN_COMMAND)');
+  });
+
+  it('`help <command>` prints that help on stdout and exits 0', async () => {
+    for (const args of [['help', 'check-production'], ['help', 'keys'], ['keys', 'help'], ['--no-color', 'help']]) {
+      const r = await runCli(args);
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.stdout, args.join(' ')).toMatch(/^Usage: krishiv-auth/);
+      expect(r.stderr, args.join(' ')).toBe('');
+    }
+  });
+
+  it('--version with --json prints one JSON document with the version and the engine commit', async () => {
+    for (const args of [['--json', '--version'], ['--version', '--json'], ['--json', '-V']]) {
+      const r = await runCli(args);
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.stderr).toBe('');
+      expect(JSON.parse(r.stdout)).toEqual({
+        ok: true,
+        version: pkg.version,
+        engine: 'e8be785f',
+        tool: { name: 'krishiv-auth', version: pkg.version, engine: 'e8be785f' },
+      });
+    }
+  });
+
   it('run through its shebang, node does not intercept a missing --env-file (nodejs/node#54232)', async () => {
     const { spawnSync } = await import('node:child_process');
     const r = spawnSync(BIN, ['fingerprint', 'abc', '--env-file', '/nonexistent/x.env'], {
@@ -110,6 +155,21 @@ describe('the CLI frame (built bin/)', () => {
         expect(r.stdout + r.stderr, args.join(' ')).not.toMatch(ANSI);
       }
     }
+  });
+
+  it('escape sequences in user input reach stderr as visible text, not as ANSI', async () => {
+    const name = '\u001b[31mred\u001b[0m.env';
+    const r = await runCli(['check-production', '--env-file', name]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toContain('\u001b');
+    expect(r.stderr).toBe('krishiv-auth check-production: \\x1b[31mred\\x1b[0m.env: cannot read: no such file or directory (ERR_ENV_READ)\n');
+    const w = await runCli(['check-production', '--env-file', 'examples/production.env', '--cli', '--x\u001b[2J']);
+    expect(w.stderr).not.toContain('\u001b');
+    expect(w.stderr).toContain('warning: --cli: --x\\x1b[2J is not a flag');
+    const dir = mkdtempSync(path.join(tmpdir(), 'frame-ansi-'));
+    const i = await runCli(['check-production', '--env-file', 'examples/production.env', '--format', 'sarif', '--output', path.join(dir, 'r\u001b[2J.sarif')]);
+    expect(i.stderr).not.toContain('\u001b');
+    expect(i.stderr).toContain('r\\x1b[2J.sarif');
   });
 
   it('FORCE_COLOR colours the error line on a pipe, and NO_COLOR still wins', async () => {

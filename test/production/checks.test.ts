@@ -189,6 +189,8 @@ const ROWS: Row[] = [
   { id: 'PROD-EXECUTOR-TASK-TOKEN', role: 'coordinator', trigger: { del: ['KRISHIV_EXECUTOR_TASK_BEARER_TOKEN'] }, clean: { del: ['KRISHIV_EXECUTOR_TASK_BEARER_TOKEN'], set: { KRISHIV_DURABILITY_PROFILE: 'single-node-durable' } }, expect: 'fail' },
   { id: 'PROD-CHECKPOINT-STORAGE', role: 'executor', trigger: { set: { KRISHIV_CHECKPOINT_STORAGE: 'file:///var/lib/krishiv/ck' } }, expect: 'fail', text: 'distributed-durable needs s3://' },
   { id: 'PROD-CHECKPOINT-STORAGE', role: 'cluster', trigger: { set: { KRISHIV_CHECKPOINT_STORAGE: 'gs://b/ck' } }, expect: 'fail', text: 'takes this as a local path' },
+  // the contract's rule: memory/ephemeral/unset-as-memory, a local path outside single-node-durable, or DD without s3:// fail; s3:// never does
+  { id: 'PROD-CHECKPOINT-STORAGE', role: 'executor', trigger: { set: { ...DLPROD.set, KRISHIV_CHECKPOINT_STORAGE: 'file:///ck' } }, clean: { set: { ...DLPROD.set, KRISHIV_CHECKPOINT_STORAGE: 's3://b/ck' } }, expect: 'fail', text: 'local checkpoint storage under dev-local' },
   { id: 'PROD-CHECKPOINT-STORAGE', role: 'executor', trigger: { set: { KRISHIV_DURABILITY_PROFILE: 'single-node-durable', KRISHIV_CHECKPOINT_STORAGE: 'ephemeral://x' } }, clean: { set: { KRISHIV_DURABILITY_PROFILE: 'single-node-durable', KRISHIV_CHECKPOINT_STORAGE: '/var/lib/krishiv/ck' } }, expect: 'fail' },
   { id: 'PROD-DURABLE-PROFILE', role: 'flight-server', trigger: { del: ['KRISHIV_DURABILITY_PROFILE'] }, expect: 'fail' },
   { id: 'PROD-DURABLE-PROFILE', role: 'coordinator', trigger: { del: ['KRISHIV_DURABILITY_PROFILE'] }, clean: { del: ['KRISHIV_DURABILITY_PROFILE'], cli: { durabilityProfile: 'distributed' } }, expect: 'fail' },
@@ -206,6 +208,8 @@ const ROWS: Row[] = [
   { id: 'HYG-TOKEN-FILE-MODE', role: 'cluster', trigger: { set: { KRISHIV_UI_TOKEN_FILE: '/ui' }, files: { '/ui': { state: 'ok', content: TOK.ui, mode: 0o644 } } }, clean: { set: { KRISHIV_UI_TOKEN_FILE: '/ui' }, files: { '/ui': { state: 'ok', content: TOK.ui, mode: 0o600 } } }, expect: 'fail', text: '0644' },
   { id: 'HYG-TOKEN-FILE-MODE', role: 'coordinator', trigger: { set: { KRISHIV_COORDINATOR_BEARER_TOKENS_FILE: '/t', KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS: '30' }, files: { '/t': { state: 'ok', content: TOK.coord, mode: 0o640 } } }, expect: 'warn', text: 'group-readable' },
   { id: 'HYG-QUOTED-BOOLEAN', role: 'cluster', trigger: { set: { KRISHIV_PRODUCTION: { value: '1', quoting: 'double' } } }, expect: 'warn' },
+  // only where the readings differ: a quoted false-like value means false with and without the quotes
+  { id: 'HYG-QUOTED-BOOLEAN', role: 'cluster', trigger: { set: { KRISHIV_UI: { value: 'off', quoting: 'double' } } }, clean: { set: { KRISHIV_ALLOW_ANONYMOUS_HTTP: { value: '0', quoting: 'double' }, KRISHIV_ALLOW_LEGACY_FRAGMENTS: { value: 'false', quoting: 'single' } } }, expect: 'warn', text: 'not "off"' },
   { id: 'ENG-API-KEY-ENTRY', role: 'flight-server', trigger: { set: { KRISHIV_API_KEYS: `${TOK.key}==alice`, KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED: '1' } }, clean: { set: { KRISHIV_API_KEYS: `${TOK.key}=alice=ops`, KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED: '1' } }, expect: 'fail', text: 'base64 padding' },
   { id: 'ENG-API-KEY-ENTRY', role: 'cluster', trigger: { set: { KRISHIV_API_KEYS: `${TOK.key}=alice,${TOK.key}=bob` } }, expect: 'fail', text: 'last one wins' },
   { id: 'ENG-API-KEY-ENTRY', role: 'cluster', trigger: { set: { KRISHIV_API_KEYS: `${TOK.key}=alice,=bob` } }, expect: 'fail', text: 'empty key' },
@@ -234,6 +238,25 @@ describe('one row per check id', () => {
     const clean = run(row.role, row.clean ?? {}).filter((f) => f.id === row.id);
     expect(clean.length, `${row.id} is not reported for ${row.role}`).toBeGreaterThan(0);
     expect(clean.filter((f) => f.status === 'fail' || f.status === 'warn')).toEqual([]);
+  });
+
+  it('HYG-TOKEN-FILE-MODE: a file missing under --require-files is not "not checked here"', () => {
+    const f = run('cluster', { set: { KRISHIV_UI_TOKEN_FILE: '/ui' }, files: { '/ui': { state: 'missing' } } }).find((x) => x.id === 'HYG-TOKEN-FILE-MODE' && x.variables.includes('KRISHIV_UI_TOKEN_FILE'));
+    expect([f?.status, f?.message]).toEqual(['skip', 'the file of KRISHIV_UI_TOKEN_FILE does not exist (--require-files): no mode to check']);
+  });
+
+  it('ENG-TOKEN-FILE-MULTILINE: a file missing under --require-files is not "cannot be read"', () => {
+    const f = run('coordinator', { set: { KRISHIV_COORDINATOR_BEARER_TOKEN_FILE: '/t' }, files: { '/t': { state: 'missing' } } }).find((x) => x.id === 'ENG-TOKEN-FILE-MULTILINE');
+    expect([f?.status, f?.message]).toEqual(['skip', 'the file of KRISHIV_COORDINATOR_BEARER_TOKEN_FILE does not exist (--require-files): no content to check']);
+  });
+
+  it('ENV-CLI-ONLY-PROFILE passes with a message that says whether the two profiles agree', () => {
+    const msg = (mods: Mods) => run('coordinator', mods).find((f) => f.id === 'ENV-CLI-ONLY-PROFILE')?.message;
+    expect(msg({ cli: { durabilityProfile: 'distributed-durable' } })).toBe('the env profile agrees with --durability-profile');
+    expect(msg({ set: { KRISHIV_DURABILITY_PROFILE: 'single-node-durable' }, cli: { durabilityProfile: 'distributed-durable' } })).toBe(
+      "the env profile is single-node-durable: the checks the engine makes through the environment use it, --durability-profile reaches only the daemon's own start-up checks",
+    );
+    expect(msg({})).toBe('no --durability-profile in --cli');
   });
 
   it('covers every catalog id (KEYS-* and WAIVER-* have their own tests)', () => {

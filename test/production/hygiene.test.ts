@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { estimateEntropyBits, placeholderReason } from '../../src/production/hygiene.js';
+import { evaluate } from '../../src/production/evaluate.js';
+import { mergeEnv } from '../../src/production/env/merge.js';
+import { tableProbe } from '../../src/production/model.js';
 
 describe('placeholders', () => {
   it.each(['changeme', 'CHANGE-ME', 'secret', 'password', 'token', 'xxxxxxxx', '...', '<secret>', 'TODO', 'example-token-123', 'key1', 'krishiv-dev-token', 'your-token-here', '{{ .Values.token }}', 'aaaaaaaaaaaaaaaaaaaa'])('%j is a placeholder', (v) => {
@@ -7,6 +10,17 @@ describe('placeholders', () => {
   });
   it.each(['pQ7vT2mX9kLw3sR8yB4nF6hJ1cD5gZ0aE2uV8iO3tYq', 'krishiv_abcdefgh_Qw3Er5Ty7Ui9Op1As3Df5Gh7Jk9Lz2Xc4Vb6Nm8Pq0Ws2', '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08'])('%j is not', (v) => {
     expect(placeholderReason(v)).toBeUndefined();
+  });
+});
+
+describe('placeholder reasons never quote the value (contract: secret values never appear)', () => {
+  it.each([
+    ['changeme', 'a common placeholder word'],
+    ['password123', 'a common placeholder word'],
+    ['Key1', "a value copied from the product docs or the engine's dev manifests"],
+    ['krishiv-dev-token', "a value copied from the product docs or the engine's dev manifests"],
+  ])('%j → %s', (v, reason) => {
+    expect(placeholderReason(v)).toBe(reason);
   });
 });
 
@@ -22,5 +36,35 @@ describe('entropy estimate', () => {
     const bits = estimateEntropyBits(v);
     expect(bits).toBeGreaterThanOrEqual(lo);
     expect(bits).toBeLessThanOrEqual(hi);
+  });
+});
+
+describe('HYG-UNEXPANDED-VAR says whether a name is undefined or declared too late', () => {
+  const unexpanded = (inputs: Array<{ file: string; text: string }>) =>
+    evaluate({ envSet: mergeEnv(inputs), role: 'cluster', cli: {}, files: tableProbe({}), processEnv: false })
+      .findings.filter((f) => f.id === 'HYG-UNEXPANDED-VAR')
+      .map((f) => [f.status, f.message]);
+
+  it.each([
+    [
+      'defined nowhere',
+      [{ file: 'a.env', text: 'KRISHIV_STATE_DIR=${ROOT}/state\n' }],
+      'KRISHIV_STATE_DIR refers to $ROOT, defined nowhere (without --process-env the files are the whole environment): the engine substitutes an empty string',
+    ],
+    [
+      'declared later in the same file',
+      [{ file: 'a.env', text: 'KRISHIV_STATE_DIR=${ROOT}/state\nROOT=/var/lib/krishiv\n' }],
+      'KRISHIV_STATE_DIR refers to $ROOT (a.env:2), declared only after this line is read (dotenv substitutes what is defined so far): the engine substitutes an empty string',
+    ],
+    [
+      'declared in a later file, next to an undefined one',
+      [
+        { file: 'a.env', text: 'KRISHIV_STATE_DIR=${ROOT}/${SUB}\n' },
+        { file: 'b.env', text: 'ROOT=/x\n' },
+      ],
+      'KRISHIV_STATE_DIR refers to $SUB, defined nowhere (without --process-env the files are the whole environment); and to $ROOT (b.env:1), declared only after this line is read (dotenv substitutes what is defined so far): the engine substitutes an empty string',
+    ],
+  ])('%s', (_name, inputs, message) => {
+    expect(unexpanded(inputs)).toEqual([['fail', message]]);
   });
 });

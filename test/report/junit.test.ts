@@ -96,6 +96,13 @@ describe('junit', () => {
     expect(child(byName(name), 'skipped')?.attrs['message']).toBe(message);
   });
 
+  it('a skip message that already says "not checked here" is not prefixed twice', () => {
+    const f = { ...FINDINGS.find((x) => x.status === 'skip')!, message: 'not checked here: KRISHIV_UI_TOKEN_FILE does not exist on this machine' };
+    const xml = parseXml(renderJunit(makeReport([f])));
+    const tc = allElements(xml).find((e) => e.name === 'testcase');
+    expect(child(tc, 'skipped')?.attrs['message']).toBe('not checked here: KRISHIV_UI_TOKEN_FILE does not exist on this machine');
+  });
+
   it('a pass is an empty testcase', () => {
     expect(byName('PROD-DURABLE-PROFILE')?.children).toEqual([]);
   });

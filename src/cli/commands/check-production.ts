@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { EXIT, KrishivError, type ExitCode } from '../../errors.js';
 import { action, type CliContext } from '../context.js';
+import { TOOL_INFO } from '../../version.js';
 import path from 'node:path';
 import type { KeyLookup } from '../../production/checks/keys.js';
 import type { Role } from '../../production/types.js';
@@ -34,7 +35,7 @@ export function define(program: Command, ctx: CliContext): void {
     .option('--process-env', 'add the current environment (wins over every file)')
     .option('--cli <flags>', "the process's command-line flags, e.g. '--durability-profile distributed-durable'")
     .option('--format <format>', 'text|json|sarif|junit|github|markdown (default text; --json = json)')
-    .option('--output <file>', 'write the report to a file (atomic); the summary line still goes to stderr')
+    .option('--output <file>', 'write the report (or the --print-env / --list-checks output) to a file (atomic); the summary line still goes to stderr')
     .option('--strict', 'warnings fail too')
     .option('--store <file>', 'key store to check KRISHIV_API_KEYS against')
     .option('--require-files', 'a token file missing here fails (run on the target host)')
@@ -74,15 +75,25 @@ async function run(ctx: CliContext, flags: Flags): Promise<ExitCode> {
 
   const { CATALOG } = await import('../../production/catalog.js');
   if (flags.listChecks) {
+    // a listing, not a report: text, or JSON (--json / --format json); --output takes it to a file
+    if (flags.format !== undefined && flags.format !== 'text' && flags.format !== 'json') {
+      throw usage(`--list-checks prints text or json, not ${flags.format}`, '--format');
+    }
     const checks = CATALOG.filter((c) => flags.role === undefined || c.roles.includes(role));
-    ctx.out.result(
-      { checks },
-      (data, style) =>
-        data.checks
-          .map((c) => `${style.bold(c.id.padEnd(32))} ${c.class.padEnd(9)} ${c.severity === 'warn' ? 'warn' : 'fail'}  ${c.roles.length >= 9 ? 'all roles' : c.roles.join(',')}\n${' '.repeat(33)}${c.rule}`)
-          .join('\n'),
-      (data) => ({ ok: true, checks: data.checks }),
-    );
+    const asJson = flags.format === 'json' || (flags.format === undefined && ctx.globals.json);
+    const doc = { ok: true, checks };
+    const render = (style: typeof ctx.out.out): string =>
+      checks
+        .map((c) => `${style.bold(c.id.padEnd(32))} ${c.class.padEnd(9)} ${c.severity === 'warn' ? 'warn' : 'fail'}  ${c.roles.length >= 9 ? 'all roles' : c.roles.join(',')}\n${' '.repeat(33)}${c.rule}`)
+        .join('\n');
+    if (flags.output !== undefined) {
+      const { PLAIN } = await import('../output.js');
+      const { writeFileAtomic } = await import('../../io/fs.js');
+      await writeFileAtomic(flags.output, `${asJson ? JSON.stringify({ ...doc, tool: TOOL_INFO }, null, 2) : render(PLAIN)}\n`);
+      if (ctx.globals.json) ctx.out.writeJson(doc);
+      else ctx.out.info(`${checks.length} checks written to ${flags.output}`);
+    } else if (asJson) ctx.out.writeJson(doc);
+    else ctx.out.print(render(ctx.out.out));
     return EXIT.OK;
   }
 
@@ -98,8 +109,22 @@ async function run(ctx: CliContext, flags: Flags): Promise<ExitCode> {
   const envSet = await loadEnv(files, flags.processEnv ? { ...ctx.env } : undefined);
 
   if (flags.printEnv) {
+    // --print-env prints the environment, not a report: text, or JSON (--json / --format json);
+    // --output takes it to a file as it does the report.
+    if (flags.format !== undefined && flags.format !== 'text' && flags.format !== 'json') {
+      throw usage(`--print-env prints text or json, not ${flags.format}`, '--format');
+    }
     const { printEnvJson, printEnvText } = await import('../../production/env/print-env.js');
-    if (ctx.globals.json) ctx.out.writeJson({ ok: true, ...printEnvJson(envSet) });
+    const asJson = flags.format === 'json' || (flags.format === undefined && ctx.globals.json);
+    const doc = { ok: true, ...printEnvJson(envSet) };
+    if (flags.output !== undefined) {
+      const { writeFileAtomic } = await import('../../io/fs.js');
+      await writeFileAtomic(flags.output, asJson ? `${JSON.stringify({ ...doc, tool: TOOL_INFO }, null, 2)}\n` : printEnvText(envSet));
+      if (ctx.globals.json) ctx.out.writeJson(doc);
+      else ctx.out.info(`${envSet.vars.size} variables written to ${flags.output}`);
+      return EXIT.OK;
+    }
+    if (asJson) ctx.out.writeJson(doc);
     else {
       const text = printEnvText(envSet);
       if (text !== '') ctx.out.print(text);

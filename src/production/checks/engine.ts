@@ -740,7 +740,12 @@ const envCliOnlyProfile: Check = (ctx) => {
       finding(ctx, 'ENV-CLI-ONLY-PROFILE', 'warn', `--durability-profile ${cliP.profile} reaches only the daemon's own start-up checks; the env profile is dev-local${ctx.prod ? ' (KRISHIV_PRODUCTION still makes the env fail-closed)' : ', so Flight SQL, the UI, shuffle SEC-3, memory:// checkpoints, legacy fragments and native UDFs run with dev-local rules'}`, [PROFILE], { fromCli: true }),
     ];
   }
-  return [finding(ctx, 'ENV-CLI-ONLY-PROFILE', 'pass', cliP.source === 'cli' ? 'the env profile agrees with --durability-profile' : 'no --durability-profile in --cli', [PROFILE])];
+  if (cliP.source !== 'cli') return [finding(ctx, 'ENV-CLI-ONLY-PROFILE', 'pass', 'no --durability-profile in --cli', [PROFILE])];
+  return [
+    finding(ctx, 'ENV-CLI-ONLY-PROFILE', 'pass', cliP.refusal === undefined && cliP.profile === ctx.pEnv.profile
+      ? 'the env profile agrees with --durability-profile'
+      : `the env profile is ${ctx.pEnv.profile}: the checks the engine makes through the environment use it, --durability-profile reaches only the daemon's own start-up checks`, [PROFILE]),
+  ];
 };
 
 export const ENGINE_CHECKS: readonly Check[] = [

@@ -82,7 +82,8 @@ export function runProductChecks(ctx: CheckContext): Finding[] {
     let verdict: { ok: boolean; msg: string };
     if (uri === undefined) verdict = { ok: false, msg: `no checkpoint storage under ${p}` };
     else if (/^(memory|ephemeral):\/\//i.test(uri)) verdict = { ok: false, msg: `checkpoint storage is ${uri.split('//')[0]}//${st.checkpointUri === undefined ? ' (the dev-local default)' : ''}` };
-    else if (uri.startsWith('s3://')) verdict = { ok: p !== DL, msg: p === DL ? 's3:// checkpoints, but the profile is dev-local' : 'checkpoints go to s3://' };
+    // s3:// is shared storage under every profile; a dev-local profile is PROD-DURABLE-PROFILE's finding
+    else if (uri.startsWith('s3://')) verdict = { ok: true, msg: 'checkpoints go to s3://' };
     else if (p === SN) verdict = { ok: true, msg: `single-node-durable with local checkpoint storage${st.checkpointUri === undefined ? ' (default file:///var/lib/krishiv/checkpoints)' : ''}` };
     else verdict = { ok: false, msg: p === DD ? `distributed-durable needs s3:// checkpoints reachable by every executor; ${/^[a-z][a-z0-9+.-]*:\/\//i.test(uri) && !uri.startsWith('file://') ? 'the engine implements no other object store and takes this as a local path' : 'a local path is per-executor'}` : 'local checkpoint storage under dev-local' };
     out.push(finding(ctx, 'PROD-CHECKPOINT-STORAGE', verdict.ok ? 'pass' : 'fail', verdict.msg, [C], { fromCli }));

@@ -4,8 +4,9 @@
  * - Order: `EnvSet.vars` order (first declaration across the files, then --process-env names).
  * - Secret-kind values (`isPrintEnvSecret`) are shown as their engine fingerprint; an empty
  *   secret stays empty (nothing to hide, and an empty secret is worth seeing).
- * - Text form: `NAME="value"` with dotenvy's double-quote escapes (`\\`, `\"`, `\$`, `\n`),
- *   so the output reads back through the same parser to the same values. Names that a
+ * - Text form: `NAME=value` (contract), double-quoted with dotenvy's escapes (`\\`, `\"`, `\$`,
+ *   `\n`) only when a bare value would not read back the same, so the output reads back
+ *   through the same parser to the same values. Names that a
  *   dotenv file cannot declare (possible only from --process-env) become a comment.
  */
 import { engineFingerprint } from '../../util/fingerprint.js';
@@ -56,7 +57,18 @@ export function quoteDotenvValue(value: string): string {
   return `${out}"`;
 }
 
-/** The text form: one `NAME="value"` line per variable, ending in a newline. */
+/**
+ * A value dotenvy reads back exactly as written, unquoted: printable ASCII without blanks,
+ * quotes, backslashes or `$`, not starting with `#` (the shape of dotenv.ts's SIMPLE_LINE).
+ */
+const PLAIN_VALUE = /^(?:[!%&(-[\]-~][!#%&(-[\]-~]*)?$/;
+
+/** `value` as written after `NAME=`: bare when that reads back unchanged, else double-quoted. */
+export function dotenvValue(value: string): string {
+  return PLAIN_VALUE.test(value) ? value : quoteDotenvValue(value);
+}
+
+/** The text form: one `NAME=value` line per variable (quoted only where dotenv needs it), ending in a newline. */
 export function printEnvText(env: EnvSet): string {
   const lines: string[] = [];
   for (const v of printEnvJson(env).vars) {
@@ -64,7 +76,7 @@ export function printEnvText(env: EnvSet): string {
       lines.push(`# ${JSON.stringify(v.name)} cannot be written as a dotenv name (from the process environment)`);
       continue;
     }
-    lines.push(`${v.name}=${quoteDotenvValue(v.value)}`);
+    lines.push(`${v.name}=${dotenvValue(v.value)}`);
   }
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }

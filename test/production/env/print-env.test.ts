@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { mergeEnv } from '../../../src/production/env/merge.js';
 import { parseDotenv } from '../../../src/production/env/dotenv.js';
-import { printEnvJson, printEnvText, quoteDotenvValue } from '../../../src/production/env/print-env.js';
+import { dotenvValue, printEnvJson, printEnvText, quoteDotenvValue } from '../../../src/production/env/print-env.js';
 import { engineFingerprint } from '../../../src/util/fingerprint.js';
 
 const TOKEN = 'q7Zr4mXv9LpT2sWc8HnB5kYd3FgJ6aE1';
@@ -16,15 +16,15 @@ describe('print-env', () => {
     { HOME: '/home/op', 'ProgramFiles(x86)': 'C:\\x' },
   );
 
-  it('text form: file order, secrets as fingerprints, values quoted for dotenv', () => {
+  it('text form: NAME=value in file order, secrets as fingerprints, quoted only where dotenv needs it', () => {
     expect(printEnvText(env)).toBe(
       [
-        'KRISHIV_PRODUCTION="true"',
-        `KRISHIV_COORDINATOR_BEARER_TOKEN="${engineFingerprint(TOKEN)}"`,
+        'KRISHIV_PRODUCTION=true',
+        `KRISHIV_COORDINATOR_BEARER_TOKEN=${engineFingerprint(TOKEN)}`,
         'MSG="a \\"b\\"  c"',
-        `KRISHIV_TLS_KEY="${engineFingerprint('/etc/tls/key.pem')}"`,
-        'EMPTY_TOKEN=""',
-        'HOME="/home/op"',
+        `KRISHIV_TLS_KEY=${engineFingerprint('/etc/tls/key.pem')}`,
+        'EMPTY_TOKEN=',
+        'HOME=/home/op',
         '# "ProgramFiles(x86)" cannot be written as a dotenv name (from the process environment)',
         '',
       ].join('\n'),
@@ -50,6 +50,13 @@ describe('print-env', () => {
     'quoteDotenvValue(%j) reads back unchanged',
     (value) => {
       expect(parseDotenv(`A=${quoteDotenvValue(value)}\n`, { file: 'f' })[0]?.value).toBe(value);
+    },
+  );
+
+  it.each(['', 'plain', 'a b', "it's", 'a"b', 'back\\slash', '$HOME', '${X}', 'multi\nline', 'cr\rlf', '#hash', 'a#b', ' lead', 'trail ', 'é\u00a0', 'x=y,z'])(
+    'dotenvValue(%j) reads back unchanged',
+    (value) => {
+      expect(parseDotenv(`A=${dotenvValue(value)}\n`, { file: 'f' })[0]?.value).toBe(value);
     },
   );
 
