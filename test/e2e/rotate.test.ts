@@ -74,6 +74,16 @@ describe('rotate begin', () => {
     expect(doc['fingerprint']).toBe(fp(token));
   });
 
+  it('an --out that cannot be written exits 2 and changes nothing: no token in the file that nobody holds', async () => {
+    writeFileSync(path.join(dir, 'tokens'), 'old-token-1\n', { mode: 0o600 });
+    const r = await rot(['begin', 'tokens', '--out', 'no-such-dir/new.token']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('krishiv-auth rotate begin: no-such-dir/new.token: cannot write: no such file or directory (ERR_FILE_WRITE)\n');
+    expect(read('tokens')).toBe('old-token-1\n');
+    expect(existsSync(path.join(dir, 'tokens.rotation.json'))).toBe(false);
+  });
+
   it('normalises an existing file: newest first, one per line, duplicates removed; warns about what it keeps', async () => {
     writeFileSync(path.join(dir, 'tokens'), '# old note\r\nb,a\n\nb\n');
     chmodSync(path.join(dir, 'tokens'), 0o600);

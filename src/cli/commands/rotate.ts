@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import type { Command } from 'commander';
-import { EXIT, KrishivError, type ExitCode } from '../../errors.js';
+import { EXIT, KrishivError, isKrishivError, type ExitCode } from '../../errors.js';
 import { formatMode } from '../../io/fs.js';
 import { parseDuration } from '../../util/duration.js';
 import { engineFingerprint } from '../../util/fingerprint.js';
@@ -283,6 +283,17 @@ async function runBegin(ctx: CliContext, file: string, opts: BeginOptions): Prom
     now: () => ctx.now(),
     uid: uid(),
     plan: (pctx) => planner.planBegin(pctx, { newToken, reload: resolved.reload, replace: Boolean(opts.replace) }),
+    // --out is written once the plan passed every refusal and before the token file or the sidecar
+    // changes: a --out that cannot be written must not leave a token in the file that nobody holds.
+    beforeWrite: async () => {
+      if (opts.out === undefined) return;
+      try {
+        await apply.writeSecretFile(path.resolve(ctx.cwd, opts.out), newToken);
+      } catch (error) {
+        if (isKrishivError(error)) throw new KrishivError(error.code, error.message, { input: opts.out, cause: error });
+        throw error;
+      }
+    },
     dryRun: Boolean(opts.dryRun),
     emit: emit !== undefined,
     pauses: apply.parsePauses(ctx.env['KRISHIV_AUTH_TEST_PAUSE']),
@@ -290,7 +301,6 @@ async function runBegin(ctx: CliContext, file: string, opts: BeginOptions): Prom
   const plan = result.plan;
   if (opts.dryRun) return dryRunResult(ctx, plan, planner.planToJson, render.renderPlan);
 
-  if (opts.out !== undefined) await apply.writeSecretFile(path.resolve(ctx.cwd, opts.out), newToken);
   printWarnings(ctx, plan, result.cleaned);
   const fingerprint = engineFingerprint(newToken);
   const tokenPart = opts.out === undefined ? { token: newToken } : { out: opts.out };
