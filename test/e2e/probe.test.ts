@@ -161,6 +161,22 @@ describe('probe (built bin) against the coordinator double', () => {
     expect(statuses(JSON.parse(r.stdout) as Doc)['api_accepts_token']).toBe('pass');
   });
 
+  it.each([
+    ['a control character', 'coord\u0001token'],
+    ['a non-ASCII character', 'coörd-token'],
+  ])('a token file holding %s exits 2 before any request: no client can send it', async (_name, token) => {
+    const file = path.join(dir, 'unsendable.token');
+    writeFileSync(file, `${token}\n`);
+    const before = good.requests.length;
+    const r = await probe([good.url, '--token-file', file]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(
+      /^krishiv-auth probe: .*unsendable\.token: the token bearer:[0-9a-f]{16} holds characters outside visible ASCII: no client can send it in an Authorization header \(surface §4\.9\) \(ERR_TOKEN_MALFORMED\)\n$/,
+    );
+    expect(good.requests.length).toBe(before);
+  });
+
   it('a rejected token fails api_accepts_token and explains that HTTP needs a restart', async () => {
     const d = await double({ tokens: ['another-token-entirely'] });
     const r = await probe([d.url, ...creds]);

@@ -59,6 +59,23 @@ describe('credentials', () => {
   it('--token and --token-file together is a usage error', async () => {
     await expect(resolveCredentials({ token: 'a', tokenFile: '/t' }, undefined, undefined, io)).rejects.toMatchObject({ code: 'ERR_USAGE' });
   });
+  it.each([
+    ['a token file with a control character', { tokenFile: '/ctl' }, undefined, '/ctl'],
+    ['a token file with a non-ASCII character', { tokenFile: '/latin' }, undefined, '/latin'],
+    ['a UI token file with a tab inside', { uiTokenFile: '/tab' }, undefined, '/tab'],
+    ['--token', { token: 'caf\u00e9' }, undefined, '--token'],
+    ['an env file variable', {}, new Map([['KRISHIV_UI_TOKEN', 'ui\u0085x']]), 'prod.env: KRISHIV_UI_TOKEN'],
+  ])('%s that no client can send is ERR_TOKEN_MALFORMED, shown by fingerprint only', async (_name, flags, env, input) => {
+    const bad = { ...io, readFile: async (f: string) => ({ '/ctl': 'ab\u0001c\n', '/latin': 't\u00f6k\n', '/tab': 'a\tb\n' })[f] ?? io.readFile(f) };
+    const e = await resolveCredentials(flags, env, 'prod.env', bad).then(
+      () => undefined,
+      (error: unknown) => error as KrishivError,
+    );
+    expect(e).toBeInstanceOf(KrishivError);
+    expect(e!.code).toBe('ERR_TOKEN_MALFORMED');
+    expect(e!.input).toBe(input);
+    expect(e!.message).toMatch(/^the token bearer:[0-9a-f]{16} holds characters outside visible ASCII: no client can send it in an Authorization header \(surface §4\.9\)$/);
+  });
   it('notes never contain a token', async () => {
     const r = await resolveCredentials({ tokenFile: '/list' }, undefined, undefined, io);
     expect(r.notes.join(' ')).not.toMatch(/tok-one|tok-two/);
