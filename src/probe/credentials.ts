@@ -64,6 +64,8 @@ export interface ResolvedCredentials {
   uiToken?: Secret;
   uiTokenSource?: string;
   jwksUri?: string;
+  /** KRISHIV_OIDC_JWKS_URI is set but blank: the engine counts it as set (presence check) and fails to fetch it */
+  jwksBlank?: boolean;
   /** things the user should know (never a secret) */
   notes: string[];
 }
@@ -112,7 +114,10 @@ export async function resolveCredentials(
       }
     }
     const jwks = env.get('KRISHIV_OIDC_JWKS_URI');
-    if (jwks !== undefined && rustTrim(jwks) !== '') out.jwksUri = rustTrim(jwks);
+    if (jwks !== undefined) {
+      if (rustTrim(jwks) !== '') out.jwksUri = rustTrim(jwks);
+      else out.jwksBlank = true;
+    }
   }
   return out;
 }

@@ -120,6 +120,20 @@ describe('probe (built bin) against the coordinator double', () => {
     expect(s['ui_accepts_token']).toBe('pass');
   });
 
+  it('an empty KRISHIV_OIDC_JWKS_URI in the env file fails jwks: the engine counts it as set and runs without JWT', async () => {
+    const env = path.join(dir, 'blank-jwks.env');
+    writeFileSync(env, `KRISHIV_COORDINATOR_BEARER_TOKEN=${DOUBLE_TOKEN}\nKRISHIV_OIDC_JWKS_URI=\n`);
+    const r = await probe([good.url, '--env-file', env, '--json']);
+    expect(r.code).toBe(1);
+    const jwks = (JSON.parse(r.stdout) as Doc).targets[0]!.checks.find((c) => c.id === 'jwks')!;
+    expect(jwks).toEqual({
+      id: 'jwks',
+      status: 'fail',
+      message: `${env}: KRISHIV_OIDC_JWKS_URI is set but empty: the coordinator counts it as set, tries to fetch it at start, fails ("failed to load OIDC JWKS") and runs without JWT auth (surface §5.1); set the JWKS URL or remove the variable`,
+      evidence: null,
+    });
+  });
+
   it('checks the JWKS named by KRISHIV_OIDC_JWKS_URI in the env file: a mixed-family set fails', async () => {
     const { generateKeyPairSync } = await import('node:crypto');
     const { createServer } = await import('node:http');

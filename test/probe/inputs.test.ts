@@ -56,6 +56,15 @@ describe('credentials', () => {
     const withFlag = await resolveCredentials({ tokenFile: '/t' }, env, 'prod.env', io);
     expect(withFlag.token?.reveal()).toBe('file-token');
   });
+  it.each([
+    ['', true],
+    ['  ', true],
+    [' https://idp.example/jwks ', false],
+  ])('KRISHIV_OIDC_JWKS_URI=%j: the engine counts any value as set (blank → jwksBlank)', async (value, blank) => {
+    const r = await resolveCredentials({}, new Map([['KRISHIV_OIDC_JWKS_URI', value]]), 'prod.env', io);
+    expect(r.jwksBlank === true).toBe(blank);
+    expect(r.jwksUri).toBe(blank ? undefined : 'https://idp.example/jwks');
+  });
   it('--token and --token-file together is a usage error', async () => {
     await expect(resolveCredentials({ token: 'a', tokenFile: '/t' }, undefined, undefined, io)).rejects.toMatchObject({ code: 'ERR_USAGE' });
   });
