@@ -243,6 +243,12 @@ export async function executeRotation(options: ExecuteOptions): Promise<ExecuteR
     if (written && current.exists && current.uid !== undefined) {
       const after = await statPath(target.real);
       if (after && after.uid !== current.uid) ownerChanged = { from: current.uid, to: after.uid };
+      if (after && current.gid !== undefined && after.gid !== current.gid) {
+        plan.warnings.push({
+          code: 'group_changed',
+          message: `the file belonged to group ${current.gid}; the rewrite belongs to group ${after.gid} (this user is not in group ${current.gid}): make sure the coordinator can still read it`,
+        });
+      }
     }
     return { plan, written, sidecar, cleaned, ownerChanged };
   }, { staleMs: lock.staleMs, waitMs: lock.waitMs, label: target.file, lockedCode: 'ERR_ROTATE_LOCKED' });

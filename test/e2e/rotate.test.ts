@@ -1,10 +1,11 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { engineFingerprint as fp } from '../../src/util/fingerprint.js';
 import { startFakeCoordinator, type FakeCoordinator } from '../helpers/fake-coordinator.js';
-import { runCli } from '../helpers/run-cli.js';
+import { BIN, runCli } from '../helpers/run-cli.js';
 
 let dir: string;
 beforeEach(() => {
@@ -377,6 +378,51 @@ describe('rotate revoke', () => {
     expect(emptied.code).toBe(0);
     expect(read('tokens')).toBe('');
     expect(emptied.stderr).toContain('reject-all');
+  });
+});
+
+describe('ownership when not running as root', () => {
+  // Root runs the CLI as uid/gid 65534 through setpriv, with or without membership of the file's group.
+  const canSwitch = process.getuid?.() === 0 && existsSync('/usr/bin/setpriv');
+  function asNobody(args: string[], groups: number[]): { code: number | null; stdout: string; stderr: string } {
+    const r = spawnSync(
+      '/usr/bin/setpriv',
+      ['--reuid=65534', '--regid=65534', groups.length ? `--groups=${groups.join(',')}` : '--clear-groups', process.execPath, '--', BIN, 'rotate', ...args],
+      { cwd: dir, env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir, NO_COLOR: '1' }, encoding: 'utf8' },
+    );
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  }
+  function ownedFile(gid: number): string {
+    chownSync(dir, 65534, 65534);
+    chmodSync(dir, 0o755);
+    const file = path.join(dir, 'tokens');
+    writeFileSync(file, 'old-token-1\n');
+    chownSync(file, 65534, gid);
+    chmodSync(file, 0o640);
+    return file;
+  }
+
+  it("keeps the file's group when the user is a member of it (the coordinator may read it through that group)", () => {
+    if (!canSwitch) return;
+    const file = ownedFile(4343);
+    const r = asNobody(['begin', 'tokens', '--json'], [4343]);
+    expect(r.code).toBe(0);
+    expect(statSync(file).gid).toBe(4343);
+    expect(mode(file)).toBe(0o640);
+    expect((json(r.stdout) as { warnings: Array<{ code: string }> }).warnings.map((w) => w.code)).toEqual(['group_readable']);
+  });
+
+  it('reports a group it cannot keep', () => {
+    if (!canSwitch) return;
+    const file = ownedFile(4343);
+    const r = asNobody(['begin', 'tokens', '--json'], []);
+    expect(r.code).toBe(0);
+    expect(statSync(file).gid).toBe(65534);
+    const doc = json(r.stdout) as { warnings: Array<{ code: string; message: string }> };
+    expect(doc.warnings.find((w) => w.code === 'group_changed')?.message).toBe(
+      'the file belonged to group 4343; the rewrite belongs to group 65534 (this user is not in group 4343): make sure the coordinator can still read it',
+    );
+    expect(r.stderr).toContain('warning: the file belonged to group 4343; the rewrite belongs to group 65534');
   });
 });
 
