@@ -332,6 +332,13 @@ describe('rotate finish', () => {
       expect(read('tokens')).toBe(before);
     });
 
+    it('--timeout 0 is a usage error, not a network timeout', async () => {
+      await rot(['begin', 'tokens']);
+      const r = await rot(['finish', 'tokens', '--reload-interval', '0', '--confirm', 'grpc://127.0.0.1:1', '--timeout', '0']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe('krishiv-auth rotate finish: --timeout: must be more than 0 (ERR_USAGE)\n');
+    });
+
     it('an HTTP URL without --grpc is a usage error', async () => {
       const r = await rot(['finish', 'tokens', '--reload-interval', '1', '--confirm', 'http://127.0.0.1:2002']);
       expect(r.code).toBe(2);

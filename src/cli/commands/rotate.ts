@@ -437,6 +437,7 @@ async function confirmSeams(opts: FinishOptions): Promise<import('../../rotate/c
   const { parseGrpcTarget, grpcUnaryCall, COORDINATOR_PROBE_METHOD } = await import('../../io/grpc.js');
   parseGrpcTarget(grpcTarget);
   const timeoutMs = opts.timeout === undefined ? 5000 : parseDuration(opts.timeout, '--timeout');
+  if (timeoutMs <= 0) throw new KrishivError('ERR_USAGE', 'must be more than 0', { input: '--timeout' });
   const seams: import('../../rotate/confirm.js').ConfirmSeams = {
     grpc: async (token) => {
       const r = await grpcUnaryCall({ target: grpcTarget, path: COORDINATOR_PROBE_METHOD, metadata: { authorization: `Bearer ${token}` }, timeoutMs });
