@@ -506,6 +506,16 @@ describe('Kubernetes secret mounts and --emit k8s-secret', () => {
     expect(mode(path.join(dir, 'rot.json'))).toBe(0o600);
   });
 
+  it('--emit does not claim a rewrite of the file: no mode or owner warning, the file keeps its mode', async () => {
+    writeFileSync(path.join(dir, 'tokens'), 'old\n');
+    chmodSync(path.join(dir, 'tokens'), 0o644);
+    const r = await rot(['begin', 'tokens', '--emit', 'k8s-secret', '--name', 's', '--out', 'new.token']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toContain('warning:');
+    expect(mode(path.join(dir, 'tokens'))).toBe(0o644);
+    expect(read('tokens')).toBe('old\n');
+  });
+
   it('--emit with --json puts the manifest object in the document; bad names exit 2', async () => {
     writeFileSync(path.join(dir, 'tokens'), 'old\n');
     const r = await rot(['revoke', 'tokens', '--fingerprint', fp('old'), '--allow-empty', '--emit', 'k8s-secret', '--name', 's', '--key', 'tokens.txt', '--json']);

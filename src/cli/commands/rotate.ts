@@ -220,8 +220,11 @@ function uid(): number | null {
   return typeof process.getuid === 'function' ? process.getuid() : null;
 }
 
-function printWarnings(ctx: CliContext, plan: RotationPlan, cleaned: string[]): void {
-  for (const w of plan.warnings) ctx.out.warn(w.message);
+/** Warnings about the rewrite of the file itself: not true with --emit, which writes no token file. */
+const FILE_WRITE_WARNINGS = new Set(['mode_tightened', 'group_readable', 'owner_changes', 'group_changed']);
+
+function printWarnings(ctx: CliContext, plan: RotationPlan, cleaned: string[], emit: boolean): void {
+  for (const w of plan.warnings) if (!(emit && FILE_WRITE_WARNINGS.has(w.code))) ctx.out.warn(w.message);
   for (const c of cleaned) ctx.out.info(`removed ${c}, a temp file left by an interrupted run`);
   for (const n of plan.notes) ctx.out.hint(n);
 }
@@ -301,7 +304,7 @@ async function runBegin(ctx: CliContext, file: string, opts: BeginOptions): Prom
   const plan = result.plan;
   if (opts.dryRun) return dryRunResult(ctx, plan, planner.planToJson, render.renderPlan);
 
-  printWarnings(ctx, plan, result.cleaned);
+  printWarnings(ctx, plan, result.cleaned, emit !== undefined);
   const fingerprint = engineFingerprint(newToken);
   const tokenPart = opts.out === undefined ? { token: newToken } : { out: opts.out };
 
@@ -374,7 +377,7 @@ async function runFinish(ctx: CliContext, file: string, opts: FinishOptions): Pr
   });
   const plan = result.plan;
   if (opts.dryRun) return dryRunResult(ctx, plan, planner.planToJson, render.renderPlan);
-  printWarnings(ctx, plan, result.cleaned);
+  printWarnings(ctx, plan, result.cleaned, emit !== undefined);
 
   let ok = true;
   if (seams && plan.write !== null && !emit) {
@@ -472,7 +475,7 @@ async function runRevoke(ctx: CliContext, file: string, opts: RevokeOptions): Pr
   });
   const plan = result.plan;
   if (opts.dryRun) return dryRunResult(ctx, plan, planner.planToJson, render.renderPlan);
-  printWarnings(ctx, plan, result.cleaned);
+  printWarnings(ctx, plan, result.cleaned, emit !== undefined);
   if (emit) {
     await emitManifest(ctx, plan, emit, { removed: plan.removed });
     return EXIT.OK;
