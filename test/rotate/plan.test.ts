@@ -316,6 +316,17 @@ describe('describeStatus', () => {
     expect(r.warnings).toContainEqual(expect.objectContaining({ code, severity }));
   });
 
+  it('a world-readable file in a Kubernetes secret mount: the fix is the volume defaultMode, not a rotation (which is refused there)', () => {
+    const c = ctx('a\n');
+    c.current = { ...c.current, mode: 0o644 };
+    expect(describeStatus(c, args).warnings.find((w) => w.code === 'world_readable')?.message).toBe(
+      'mode 0644: anyone on the host can read the tokens (the next rotation tightens it to 0600)',
+    );
+    expect(describeStatus(c, { ...args, k8sMount: true }).warnings.find((w) => w.code === 'world_readable')?.message).toBe(
+      "mode 0644: anyone on the host can read the tokens (the kubelet sets it from the Secret volume's defaultMode: set it to 0400)",
+    );
+  });
+
   it('warns about a missing or empty file, a stale sidecar, a name that looks singular and a k8s mount', () => {
     expect(describeStatus(ctx(null), args).warnings.map((w) => w.code)).toEqual(['missing']);
     expect(describeStatus(ctx(',\n'), args).warnings.map((w) => w.code)).toEqual(['empty']);
