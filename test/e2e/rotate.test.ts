@@ -234,6 +234,16 @@ describe('rotate finish', () => {
     expect(r.stderr).toContain('is unset: the coordinator never reloads');
   });
 
+  it('an env file interval too long for any clock (a valid u64) means no reload after start: no crash', async () => {
+    writeFileSync(path.join(dir, 'c.env'), 'KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS=18446744073709551615\n');
+    const b = await rot(['begin', 'tokens', '--env-file', 'c.env', '--json']);
+    expect(b.code).toBe(0);
+    expect(json(b.stdout)['finishAfter']).toBeNull();
+    const f = await rot(['finish', 'tokens', '--env-file', 'c.env']);
+    expect(f.code).toBe(0);
+    expect(f.stderr).toContain('longer than 1000 years: after its start-up read the coordinator never reloads');
+  });
+
   it('takes the interval from the config file when no flag or env file gives one', async () => {
     await rot(['begin', 'tokens']);
     await rot(['begin', 'tokens']);

@@ -58,6 +58,11 @@ describe('rotation sidecar', () => {
     expect(parseRotationState(serializeRotationState({ ...state, reloadIntervalSecs: null }), 's').reloadIntervalSecs).toBeNull();
   });
 
+  it('drops a reload interval no clock can represent (a hand-edited sidecar must not crash status)', () => {
+    expect(parseRotationState(JSON.stringify({ ...state, reloadIntervalSecs: 1e300 }), 's').reloadIntervalSecs).toBeUndefined();
+    expect(parseRotationState(JSON.stringify({ ...state, reloadIntervalSecs: 31_536_000_000 }), 's').reloadIntervalSecs).toBe(31_536_000_000);
+  });
+
   it.each([
     ['{', 'not JSON'],
     ['[]', 'not a JSON object'],
