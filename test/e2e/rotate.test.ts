@@ -85,6 +85,13 @@ describe('rotate begin', () => {
     expect(existsSync(path.join(dir, 'tokens.rotation.json'))).toBe(false);
   });
 
+  it('an error names the file as given, not its absolute path', async () => {
+    writeFileSync(path.join(dir, 'f'), '');
+    const r = await rot(['begin', 'f/tokens']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('krishiv-auth rotate begin: f/tokens: cannot stat: a parent of this path is not a directory (ERR_FILE_READ)\n');
+  });
+
   it('normalises an existing file: newest first, one per line, duplicates removed; warns about what it keeps', async () => {
     writeFileSync(path.join(dir, 'tokens'), '# old note\r\nb,a\n\nb\n');
     chmodSync(path.join(dir, 'tokens'), 0o600);

@@ -195,7 +195,12 @@ async function prepare(ctx: CliContext, file: string, opts: CommonOptions & Emit
   void sub;
   const apply = await import('../../rotate/apply.js');
   const resolved = await resolveCommon(ctx, file, opts);
-  const target = await apply.resolveTarget(path.resolve(ctx.cwd, file), opts.state === undefined ? undefined : path.resolve(ctx.cwd, opts.state));
+  const absolute = path.resolve(ctx.cwd, file);
+  const target = await apply.resolveTarget(absolute, opts.state === undefined ? undefined : path.resolve(ctx.cwd, opts.state)).catch((error: unknown) => {
+    // errors name the file as the user gave it, not its absolute path
+    if (isKrishivError(error) && error.input === absolute) throw new KrishivError(error.code, error.message, { input: file, cause: error });
+    throw error;
+  });
   target.file = file;
   target.stateLabel = opts.state ?? `${file}.rotation.json`;
   let emit: { name: string; namespace?: string; key: string } | undefined;
