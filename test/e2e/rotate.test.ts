@@ -92,6 +92,14 @@ describe('rotate begin', () => {
     expect(r.stderr).toBe('krishiv-auth rotate begin: f/tokens: cannot stat: a parent of this path is not a directory (ERR_FILE_READ)\n');
   });
 
+  it('a sidecar that cannot be written is named as given; the token file is unchanged', async () => {
+    writeFileSync(path.join(dir, 'tokens'), 'old-token-1\n', { mode: 0o600 });
+    const r = await rot(['begin', 'tokens', '--state', 'no-such-dir/state.json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('krishiv-auth rotate begin: no-such-dir/state.json: cannot write: no such file or directory (ERR_FILE_WRITE)\n');
+    expect(read('tokens')).toBe('old-token-1\n');
+  });
+
   it('normalises an existing file: newest first, one per line, duplicates removed; warns about what it keeps', async () => {
     writeFileSync(path.join(dir, 'tokens'), '# old note\r\nb,a\n\nb\n');
     chmodSync(path.join(dir, 'tokens'), 0o600);
