@@ -239,7 +239,16 @@ describe('probe (built bin) against the coordinator double', () => {
     expect(doc1.targets[0]!.checks.find((c) => c.id === 'health')!.evidence).toMatchObject({ outcome: 'tls' });
     const r2 = await probe([d.url, ...creds, '--ca', cert, '--json']);
     expect(r2.code).toBe(0);
-    expect(statuses(JSON.parse(r2.stdout) as Doc)['tls']).toBe('pass');
+    const doc2 = JSON.parse(r2.stdout) as Doc;
+    expect(statuses(doc2)['tls']).toBe('pass');
+    // the evidence of the connection whose certificate was judged: GET /healthz, answered 200
+    expect(doc2.targets[0]!.checks.find((c) => c.id === 'tls')!.evidence).toMatchObject({
+      method: 'GET',
+      path: '/healthz',
+      status: 200,
+      latencyMs: expect.any(Number),
+      outcome: 'answered',
+    });
   });
 
   it.each([
