@@ -444,6 +444,10 @@ export function describeStatus(ctx: PlanContext, args: StatusArgs): StatusReport
       : 'the next rotation tightens it to 0600';
     if ((m & 0o004) !== 0) warnings.push({ code: 'world_readable', severity: 'error', message: `mode ${fmtMode(m)}: anyone on the host can read the tokens (${fix})` });
     else if ((m & 0o040) !== 0) warnings.push({ code: 'group_readable', severity: 'warning', message: `mode ${fmtMode(m)}: members of group ${ctx.current.gid ?? '?'} can read the tokens` });
+    // Writing is worse than reading: a line added to the file is an accepted admin token (surface §4.4).
+    if ((m & 0o002) !== 0) {
+      warnings.push({ code: 'world_writable', severity: 'error', message: `mode ${fmtMode(m)}: anyone on the host can add a token the coordinator accepts (${fix})` });
+    }
   }
   if (ctx.kind === 'token') {
     warnings.push({

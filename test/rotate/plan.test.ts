@@ -308,6 +308,8 @@ describe('describeStatus', () => {
   it.each([
     ['world-readable', { mode: 0o644 }, 'tokens', 'world_readable', 'error'],
     ['group-readable', { mode: 0o640 }, 'tokens', 'group_readable', 'warning'],
+    ['world-writable (not readable)', { mode: 0o602 }, 'tokens', 'world_writable', 'error'],
+    ['world-readable and writable', { mode: 0o666 }, 'tokens', 'world_writable', 'error'],
     ['single-token file', {}, 'token', 'single_token_file', 'info'],
   ] as const)('warns: %s', (_n, cur, kind, code, severity) => {
     const c = ctx('a\n', { kind });
