@@ -329,6 +329,18 @@ describe('rotate finish', () => {
       expect(existsSync(path.join(dir, 'tokens.rotation.json'))).toBe(true);
     });
 
+    it('--reload-interval 0: a refused new token means a restart is needed, not a reload', async () => {
+      const old = json((await rot(['begin', 'tokens', '--json'])).stdout)['token'] as string;
+      await rot(['begin', 'tokens']);
+      const coord = await startFakeCoordinator(() => [old], [old]);
+      servers.push(coord);
+      const before = read('tokens');
+      const r = await rot(['finish', 'tokens', '--reload-interval', '0', '--confirm', `grpc://${coord.grpcTarget}`]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/the coordinator does not reload, so it accepts the new token only after a restart: restart it, then run finish again; nothing removed \(ERR_ROTATE_REFUSED\)\n$/);
+      expect(read('tokens')).toBe(before);
+    });
+
     it('fails (exit 1) when the old token stays accepted after the wait; the file is already rewritten', async () => {
       const old = json((await rot(['begin', 'tokens', '--json'])).stdout)['token'] as string;
       const neu = json((await rot(['begin', 'tokens', '--json'])).stdout)['token'] as string;

@@ -370,7 +370,7 @@ async function runFinish(ctx: CliContext, file: string, opts: FinishOptions): Pr
     },
     beforeWrite: async (plan) => {
       if (!seams || plan.write === null || opts.dryRun) return;
-      const check = await confirm.confirmNewAccepted(seams, newToken);
+      const check = await confirm.confirmNewAccepted(seams, newToken, resolved.reload?.seconds !== null);
       checks.push(check);
       if (check.status === 'fail') {
         planner.refuse(`${check.message}; nothing removed`, file, { checks });
