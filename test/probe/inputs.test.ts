@@ -130,4 +130,19 @@ describe('targets', () => {
       { numRuns: 500 },
     );
   });
+
+  it('a token file of any content resolves to a sendable token or a KrishivError', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ unit: 'binary' }), async (s) => {
+        const one = { readFile: async () => s, exists: async () => true };
+        try {
+          const r = await resolveCredentials({ tokenFile: '/t', uiTokenFile: '/u' }, undefined, undefined, one);
+          for (const t of [r.token!.reveal(), r.uiToken!.reveal()]) expect(t).toMatch(/^[\x20-\x7e]+$/);
+        } catch (error) {
+          expect(error).toBeInstanceOf(KrishivError);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
 });
