@@ -146,8 +146,13 @@ export async function writeFileAtomic(
     handle = await fsp.open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
     await handle.writeFile(data);
     await handle.chmod(mode); // umask may have narrowed or the caller asked for exactly this
-    if (previous && (options.keepOwner ?? true) && process.getuid?.() === 0) {
-      await handle.chown(previous.uid, previous.gid);
+    if (previous && (options.keepOwner ?? true)) {
+      if (process.getuid?.() === 0) await handle.chown(previous.uid, previous.gid);
+      else if ((await handle.stat()).gid !== previous.gid) {
+        // Not root: the group can still be kept when this user is a member of it (a reader such as
+        // the coordinator may read the file through its group). Otherwise the caller reports it.
+        await handle.chown(-1, previous.gid).catch(() => undefined);
+      }
     }
     await handle.sync();
     await handle.close();

@@ -117,12 +117,25 @@ export async function httpRequest(target: string | URL, options: HttpRequestOpti
     if (options.body !== undefined && headers['content-length'] === undefined) {
       headers['content-length'] = String(Buffer.byteLength(options.body));
     }
-    const req = lib.request(url, {
-      method: options.method ?? 'GET',
-      headers,
-      agent: false,
-      ...(isHttps ? { ca: options.ca, rejectUnauthorized: !options.insecureTls, servername: url.hostname } : {}),
-    });
+    let req: ReturnType<typeof lib.request>;
+    try {
+      req = lib.request(url, {
+        method: options.method ?? 'GET',
+        headers,
+        agent: false,
+        ...(isHttps ? { ca: options.ca, rejectUnauthorized: !options.insecureTls, servername: url.hostname } : {}),
+      });
+    } catch (error) {
+      // node:http refuses a header value with control characters (ERR_INVALID_CHAR) before
+      // anything is sent. Its message names the header only; never echo the value (a token).
+      const code = (error as NodeJS.ErrnoException).code ?? '';
+      reject(
+        new KrishivError('ERR_USAGE', `cannot send the request: a header value holds characters outside visible ASCII${code ? ` (${code})` : ''}`, {
+          input: shown,
+        }),
+      );
+      return;
+    }
     const timer = setTimeout(() => {
       done(() =>
         reject(

@@ -369,6 +369,8 @@ const DAY_MS = 86_400_000;
 /**
  * The certificate an https target presented. `tls` comes from a request that verified the
  * chain (then `authorized` is true) or, after a TLS failure, from an inspection that did not.
+ * `inspection` is the request whose connection presented it (the health request, or the
+ * inspection): its method, path, status and latency are the check's evidence.
  */
 export function judgeTls(
   url: URL,

@@ -26,6 +26,26 @@ export function tokenFromFile(text: string, file: string): { token: string; coun
   return { token: tokens[0]!, count: tokens.length };
 }
 
+/**
+ * A token the probe can send: visible ASCII and space only. The engine counts any other header
+ * value as missing (surface §4.6) and its own clients refuse to send one (§4.9); node:http throws on
+ * control characters. Such a token is malformed input (exit 2), shown by fingerprint only.
+ */
+export function requireSendable(token: string, input: string): Secret {
+  const secret = new Secret(token);
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) {
+      throw new KrishivError(
+        'ERR_TOKEN_MALFORMED',
+        `the token ${secret.fingerprint} holds characters outside visible ASCII: no client can send it in an Authorization header (surface §4.9)`,
+        { input },
+      );
+    }
+  }
+  return secret;
+}
+
 export interface CredentialFlags {
   token?: string;
   tokenFile?: string;
@@ -44,6 +64,8 @@ export interface ResolvedCredentials {
   uiToken?: Secret;
   uiTokenSource?: string;
   jwksUri?: string;
+  /** KRISHIV_OIDC_JWKS_URI is set but blank: the engine counts it as set (presence check) and fails to fetch it */
+  jwksBlank?: boolean;
   /** things the user should know (never a secret) */
   notes: string[];
 }
@@ -61,17 +83,17 @@ export async function resolveCredentials(
   if (flags.token !== undefined) {
     const t = rustTrim(flags.token);
     if (t === '') throw new KrishivError('ERR_TOKEN_MISSING', 'the token is empty', { input: '--token' });
-    out.token = new Secret(t);
+    out.token = requireSendable(t, '--token');
     out.tokenSource = '--token';
   } else if (flags.tokenFile !== undefined) {
     const { token, count } = tokenFromFile(await io.readFile(flags.tokenFile), flags.tokenFile);
-    out.token = new Secret(token);
+    out.token = requireSendable(token, flags.tokenFile);
     out.tokenSource = flags.tokenFile;
     if (count > 1) out.notes.push(`${flags.tokenFile} holds ${count} tokens; probing with the first (${out.token.fingerprint})`);
   }
   if (flags.uiTokenFile !== undefined) {
     const { token, count } = tokenFromFile(await io.readFile(flags.uiTokenFile), flags.uiTokenFile);
-    out.uiToken = new Secret(token);
+    out.uiToken = requireSendable(token, flags.uiTokenFile);
     out.uiTokenSource = flags.uiTokenFile;
     if (count > 1) out.notes.push(`${flags.uiTokenFile} holds ${count} tokens; probing with the first`);
   }
@@ -80,19 +102,22 @@ export async function resolveCredentials(
     if (!out.token) {
       const found = await coordinatorTokenFromEnv(env, io, out.notes);
       if (found) {
-        out.token = new Secret(found.token);
         out.tokenSource = `${where}: ${found.variable}`;
+        out.token = requireSendable(found.token, out.tokenSource);
       }
     }
     if (!out.uiToken) {
       const found = await uiTokenFromEnv(env, io, out.notes);
       if (found) {
-        out.uiToken = new Secret(found.token);
         out.uiTokenSource = `${where}: ${found.variable}`;
+        out.uiToken = requireSendable(found.token, out.uiTokenSource);
       }
     }
     const jwks = env.get('KRISHIV_OIDC_JWKS_URI');
-    if (jwks !== undefined && rustTrim(jwks) !== '') out.jwksUri = rustTrim(jwks);
+    if (jwks !== undefined) {
+      if (rustTrim(jwks) !== '') out.jwksUri = rustTrim(jwks);
+      else out.jwksBlank = true;
+    }
   }
   return out;
 }

@@ -30,7 +30,7 @@ export function memoJwksProbe(evaluate: () => Promise<CheckResult[]>): JwksProbe
 }
 
 export function isJwksConfigured(config: JwksConfig): boolean {
-  return config.jwksUrl !== undefined || config.issuer !== undefined;
+  return config.jwksUrl !== undefined || config.blankFrom !== undefined || config.issuer !== undefined;
 }
 
 /** The JWKS functions the checks call (src/jwt/jwks.ts in production; a seam for tests). */
@@ -127,7 +127,14 @@ export async function evaluateJwksChecks(config: JwksConfig, loader: JwksLoader,
 
   const source = config.jwksUrl ?? discovered?.jwksUri;
   let jwks: CheckResult;
-  if (source === undefined) {
+  if (config.blankFrom !== undefined) {
+    jwks = {
+      id: 'jwks',
+      status: 'fail',
+      message: `${config.blankFrom} is set but empty: the coordinator counts it as set, tries to fetch it at start, fails ("failed to load OIDC JWKS") and runs without JWT auth (surface §5.1); set the JWKS URL or remove the variable`,
+      evidence: null,
+    };
+  } else if (source === undefined) {
     jwks =
       config.issuer === undefined
         ? notConfiguredJwksResults()[0]!

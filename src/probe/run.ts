@@ -133,7 +133,7 @@ export async function probeTarget(target: ProbeTarget, options: ProbeOptions, io
   if (base.protocol !== 'https:') {
     tls = judgeTls(base, undefined, io.now(), options.tlsWarnDays);
   } else if (health.response) {
-    tls = judgeTls(base, health.response.tls, io.now(), options.tlsWarnDays);
+    tls = judgeTls(base, health.response.tls, io.now(), options.tlsWarnDays, health);
   } else if (health.error?.code === 'ERR_TLS') {
     // Look at the certificate that failed verification, without sending anything.
     const inspection = await http('GET', '/healthz', undefined, { insecureTls: true });

@@ -101,6 +101,11 @@ export interface JwksConfig {
   jwksUrl?: string;
   /** where jwksUrl came from, for messages: `--jwks` or `KRISHIV_OIDC_JWKS_URI` */
   jwksFrom?: string;
+  /**
+   * Set when the env file has KRISHIV_OIDC_JWKS_URI empty (and no --jwks): where it is set. The engine's
+   * check is presence only (surface §1), so the coordinator tries to fetch "" and runs without JWT.
+   */
+  blankFrom?: string;
   /** --oidc-issuer, exactly as given (discovery compares it byte for byte) */
   issuer?: string;
 }

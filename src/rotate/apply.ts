@@ -200,7 +200,7 @@ export async function executeRotation(options: ExecuteOptions): Promise<ExecuteR
     let sidecar: ExecuteResult['sidecar'] = 'unchanged';
     if (options.emit && !options.dryRun) {
       await options.beforeWrite?.(plan);
-      sidecar = await applySidecar(target.statePath, plan);
+      sidecar = await applySidecar(target, plan);
     }
     return { plan, written: null, sidecar, cleaned: [], ownerChanged: null };
   }
@@ -223,10 +223,10 @@ export async function executeRotation(options: ExecuteOptions): Promise<ExecuteR
     await options.beforeWrite?.(plan);
     const gainsPending = plan.sidecar.op === 'write' && plan.added !== null;
     let sidecar: ExecuteResult['sidecar'] = 'unchanged';
-    if (gainsPending) sidecar = await applySidecar(target.statePath, plan);
+    if (gainsPending) sidecar = await applySidecar(target, plan);
     let written: AtomicWriteResult | null = null;
     if (plan.write) {
-      written = await writeFileAtomic(target.real, plan.write.content, {
+      written = await asGiven(writeFileAtomic(target.real, plan.write.content, {
         mode: plan.write.mode,
         keepOwner: true,
         beforeRename: async () => {
@@ -236,21 +236,40 @@ export async function executeRotation(options: ExecuteOptions): Promise<ExecuteR
             throw new KrishivError('ERR_ROTATE_LOCKED', `lost the lock while writing (${lost}); nothing changed`, { input: target.file });
           }
         },
-      });
+      }), target.real, target.file);
     }
-    if (!gainsPending) sidecar = await applySidecar(target.statePath, plan);
+    if (!gainsPending) sidecar = await applySidecar(target, plan);
     let ownerChanged: ExecuteResult['ownerChanged'] = null;
     if (written && current.exists && current.uid !== undefined) {
       const after = await statPath(target.real);
       if (after && after.uid !== current.uid) ownerChanged = { from: current.uid, to: after.uid };
+      if (after && current.gid !== undefined && after.gid !== current.gid) {
+        plan.warnings.push({
+          code: 'group_changed',
+          message: `the file belonged to group ${current.gid}; the rewrite belongs to group ${after.gid} (this user is not in group ${current.gid}): make sure the coordinator can still read it`,
+        });
+      }
     }
     return { plan, written, sidecar, cleaned, ownerChanged };
   }, { staleMs: lock.staleMs, waitMs: lock.waitMs, label: target.file, lockedCode: 'ERR_ROTATE_LOCKED' });
 }
 
-async function applySidecar(statePath: string, plan: RotationPlan): Promise<ExecuteResult['sidecar']> {
+/** Errors name a path as the user gave it (`tokens.rotation.json`), not as resolved. */
+async function asGiven<T>(work: Promise<T>, resolved: string, label: string): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (isKrishivError(error) && error.input === resolved && label !== resolved) {
+      throw new KrishivError(error.code, error.message, { input: label, cause: error, exitCode: error.exitCode });
+    }
+    throw error;
+  }
+}
+
+async function applySidecar(target: Target, plan: RotationPlan): Promise<ExecuteResult['sidecar']> {
+  const statePath = target.statePath;
   if (plan.sidecar.op === 'write') {
-    await writeFileAtomic(statePath, serializeRotationState(plan.sidecar.state), { secret: true });
+    await asGiven(writeFileAtomic(statePath, serializeRotationState(plan.sidecar.state), { secret: true }), statePath, target.stateLabel);
     return 'written';
   }
   if (plan.sidecar.op === 'delete') {
@@ -258,7 +277,7 @@ async function applySidecar(statePath: string, plan: RotationPlan): Promise<Exec
       await fsp.unlink(statePath);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-        throw new KrishivError('ERR_FILE_WRITE', `cannot remove the rotation sidecar: ${describeSystemError(error)}`, { input: statePath, cause: error });
+        throw new KrishivError('ERR_FILE_WRITE', `cannot remove the rotation sidecar: ${describeSystemError(error)}`, { input: target.stateLabel, cause: error });
       }
     }
     return 'deleted';

@@ -49,8 +49,11 @@ async function ask(seams: ConfirmSeams, token: string): Promise<GrpcAnswer> {
   return answer;
 }
 
-/** Before removing: the new token must be accepted on gRPC. */
-export async function confirmNewAccepted(seams: ConfirmSeams, newToken: string): Promise<ConfirmCheck> {
+/**
+ * Before removing: the new token must be accepted on gRPC. `reloads` is false when the reload
+ * interval says the coordinator never reloads: then only a restart makes it accept the new token.
+ */
+export async function confirmNewAccepted(seams: ConfirmSeams, newToken: string, reloads = true): Promise<ConfirmCheck> {
   const fingerprint = engineFingerprint(newToken);
   const answer = await ask(seams, newToken);
   if (answer.status === UNAUTHENTICATED) {
@@ -59,7 +62,11 @@ export async function confirmNewAccepted(seams: ConfirmSeams, newToken: string):
       fingerprint,
       status: 'fail',
       grpcStatus: answer.status,
-      message: `coordinator gRPC refuses the new token ${fingerprint} (${describe(answer)}${answer.message ? `: ${answer.message}` : ''}): it has not reloaded the file (is KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS set on it?)`,
+      message: `coordinator gRPC refuses the new token ${fingerprint} (${describe(answer)}${answer.message ? `: ${answer.message}` : ''}): ${
+        reloads
+          ? 'it has not reloaded the file (is KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS set on it?)'
+          : 'the coordinator does not reload, so it accepts the new token only after a restart: restart it, then run finish again'
+      }`,
     };
   }
   return { id: 'grpc_new_accepted', fingerprint, status: 'pass', grpcStatus: answer.status, message: `coordinator gRPC accepts the new token ${fingerprint} (${describe(answer)})` };

@@ -45,14 +45,22 @@ export function secretManifestObject(args: SecretManifestArgs): Record<string, u
   };
 }
 
+/**
+ * A valid name or namespace that YAML would not read as a string (kubectl's YAML 1.1: `true`,
+ * `on`, `yes`, `null`, numbers such as `123` or `1e3`) is quoted; any other is written plain.
+ */
+function yamlName(value: string): string {
+  return /^(y|n|yes|no|on|off|true|false|null)$/.test(value) || /^[0-9]/.test(value) ? JSON.stringify(value) : value;
+}
+
 /** YAML text; every scalar here is a safe plain or quoted string. */
 export function renderSecretManifest(args: SecretManifestArgs): string {
   const lines = [
     'apiVersion: v1',
     'kind: Secret',
     'metadata:',
-    `  name: ${args.name}`,
-    ...(args.namespace ? [`  namespace: ${args.namespace}`] : []),
+    `  name: ${yamlName(args.name)}`,
+    ...(args.namespace ? [`  namespace: ${yamlName(args.namespace)}`] : []),
     'type: Opaque',
     'data:',
     `  ${JSON.stringify(args.key)}: ${Buffer.from(args.content, 'utf8').toString('base64')}`,

@@ -439,8 +439,15 @@ export function describeStatus(ctx: PlanContext, args: StatusArgs): StatusReport
   }
   if (ctx.current.exists && ctx.current.mode !== undefined) {
     const m = ctx.current.mode & 0o777;
-    if ((m & 0o004) !== 0) warnings.push({ code: 'world_readable', severity: 'error', message: `mode ${fmtMode(m)}: anyone on the host can read the tokens (the next rotation tightens it to 0600)` });
+    const fix = args.k8sMount
+      ? "the kubelet sets it from the Secret volume's defaultMode: set it to 0400"
+      : 'the next rotation tightens it to 0600';
+    if ((m & 0o004) !== 0) warnings.push({ code: 'world_readable', severity: 'error', message: `mode ${fmtMode(m)}: anyone on the host can read the tokens (${fix})` });
     else if ((m & 0o040) !== 0) warnings.push({ code: 'group_readable', severity: 'warning', message: `mode ${fmtMode(m)}: members of group ${ctx.current.gid ?? '?'} can read the tokens` });
+    // Writing is worse than reading: a line added to the file is an accepted admin token (surface §4.4).
+    if ((m & 0o002) !== 0) {
+      warnings.push({ code: 'world_writable', severity: 'error', message: `mode ${fmtMode(m)}: anyone on the host can add a token the coordinator accepts (${fix})` });
+    }
   }
   if (ctx.kind === 'token') {
     warnings.push({

@@ -5,6 +5,7 @@
  */
 import { KrishivError } from '../errors.js';
 import { isEngineFingerprint } from '../util/fingerprint.js';
+import { MAX_RELOAD_SECS } from './tokens-file.js';
 
 export const SIDECAR_KIND = 'krishiv-auth/rotation';
 
@@ -80,7 +81,8 @@ export function parseRotationState(text: string, label: string): RotationState {
     previous: previous as string[],
   };
   const interval = r['reloadIntervalSecs'];
-  if (interval === null || (typeof interval === 'number' && Number.isFinite(interval) && interval >= 0)) {
+  // 1000 years at most (as any reload interval krishiv-auth writes): a larger hand-edited value is dropped
+  if (interval === null || (typeof interval === 'number' && Number.isFinite(interval) && interval >= 0 && interval <= MAX_RELOAD_SECS)) {
     state.reloadIntervalSecs = interval;
   }
   return state;

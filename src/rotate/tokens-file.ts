@@ -231,6 +231,8 @@ export interface ReloadInterval {
 }
 
 const U64_MAX = 18446744073709551615n;
+/** 1000 years, the longest duration a flag takes (util/duration.ts). */
+export const MAX_RELOAD_SECS = 1000 * 365 * 86_400;
 
 /**
  * `KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS` as the engine reads it (`auth.rs:359-405`):
@@ -252,6 +254,15 @@ export function engineReloadInterval(raw: string | undefined, source: string): R
   }
   const n = BigInt(value.replace(/^\+/, ''));
   if (n === 0n) return { seconds: null, source, note: 'the reload interval is 0: the coordinator never reloads' };
+  if (n > BigInt(MAX_RELOAD_SECS)) {
+    // A valid u64, but the coordinator's first reload tick (at start) is then its last: treat it as
+    // "never reloads" rather than computing dates no clock can represent.
+    return {
+      seconds: null,
+      source,
+      note: `the reload interval ${value.slice(0, 40)} s is longer than 1000 years: after its start-up read the coordinator never reloads`,
+    };
+  }
   return { seconds: Number(n), source };
 }
 

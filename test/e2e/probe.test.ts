@@ -120,6 +120,20 @@ describe('probe (built bin) against the coordinator double', () => {
     expect(s['ui_accepts_token']).toBe('pass');
   });
 
+  it('an empty KRISHIV_OIDC_JWKS_URI in the env file fails jwks: the engine counts it as set and runs without JWT', async () => {
+    const env = path.join(dir, 'blank-jwks.env');
+    writeFileSync(env, `KRISHIV_COORDINATOR_BEARER_TOKEN=${DOUBLE_TOKEN}\nKRISHIV_OIDC_JWKS_URI=\n`);
+    const r = await probe([good.url, '--env-file', env, '--json']);
+    expect(r.code).toBe(1);
+    const jwks = (JSON.parse(r.stdout) as Doc).targets[0]!.checks.find((c) => c.id === 'jwks')!;
+    expect(jwks).toEqual({
+      id: 'jwks',
+      status: 'fail',
+      message: `${env}: KRISHIV_OIDC_JWKS_URI is set but empty: the coordinator counts it as set, tries to fetch it at start, fails ("failed to load OIDC JWKS") and runs without JWT auth (surface §5.1); set the JWKS URL or remove the variable`,
+      evidence: null,
+    });
+  });
+
   it('checks the JWKS named by KRISHIV_OIDC_JWKS_URI in the env file: a mixed-family set fails', async () => {
     const { generateKeyPairSync } = await import('node:crypto');
     const { createServer } = await import('node:http');
@@ -159,6 +173,22 @@ describe('probe (built bin) against the coordinator double', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^warning: --token puts a secret on the command line/);
     expect(statuses(JSON.parse(r.stdout) as Doc)['api_accepts_token']).toBe('pass');
+  });
+
+  it.each([
+    ['a control character', 'coord\u0001token'],
+    ['a non-ASCII character', 'coörd-token'],
+  ])('a token file holding %s exits 2 before any request: no client can send it', async (_name, token) => {
+    const file = path.join(dir, 'unsendable.token');
+    writeFileSync(file, `${token}\n`);
+    const before = good.requests.length;
+    const r = await probe([good.url, '--token-file', file]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(
+      /^krishiv-auth probe: .*unsendable\.token: the token bearer:[0-9a-f]{16} holds characters outside visible ASCII: no client can send it in an Authorization header \(surface §4\.9\) \(ERR_TOKEN_MALFORMED\)\n$/,
+    );
+    expect(good.requests.length).toBe(before);
   });
 
   it('a rejected token fails api_accepts_token and explains that HTTP needs a restart', async () => {
@@ -209,7 +239,16 @@ describe('probe (built bin) against the coordinator double', () => {
     expect(doc1.targets[0]!.checks.find((c) => c.id === 'health')!.evidence).toMatchObject({ outcome: 'tls' });
     const r2 = await probe([d.url, ...creds, '--ca', cert, '--json']);
     expect(r2.code).toBe(0);
-    expect(statuses(JSON.parse(r2.stdout) as Doc)['tls']).toBe('pass');
+    const doc2 = JSON.parse(r2.stdout) as Doc;
+    expect(statuses(doc2)['tls']).toBe('pass');
+    // the evidence of the connection whose certificate was judged: GET /healthz, answered 200
+    expect(doc2.targets[0]!.checks.find((c) => c.id === 'tls')!.evidence).toMatchObject({
+      method: 'GET',
+      path: '/healthz',
+      status: 200,
+      latencyMs: expect.any(Number),
+      outcome: 'answered',
+    });
   });
 
   it.each([

@@ -1,10 +1,11 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { engineFingerprint as fp } from '../../src/util/fingerprint.js';
 import { startFakeCoordinator, type FakeCoordinator } from '../helpers/fake-coordinator.js';
-import { runCli } from '../helpers/run-cli.js';
+import { BIN, runCli } from '../helpers/run-cli.js';
 
 let dir: string;
 beforeEach(() => {
@@ -72,6 +73,31 @@ describe('rotate begin', () => {
     expect(doc['out']).toBe('new.token');
     expect(r.stdout).not.toContain(token);
     expect(doc['fingerprint']).toBe(fp(token));
+  });
+
+  it('an --out that cannot be written exits 2 and changes nothing: no token in the file that nobody holds', async () => {
+    writeFileSync(path.join(dir, 'tokens'), 'old-token-1\n', { mode: 0o600 });
+    const r = await rot(['begin', 'tokens', '--out', 'no-such-dir/new.token']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('krishiv-auth rotate begin: no-such-dir/new.token: cannot write: no such file or directory (ERR_FILE_WRITE)\n');
+    expect(read('tokens')).toBe('old-token-1\n');
+    expect(existsSync(path.join(dir, 'tokens.rotation.json'))).toBe(false);
+  });
+
+  it('an error names the file as given, not its absolute path', async () => {
+    writeFileSync(path.join(dir, 'f'), '');
+    const r = await rot(['begin', 'f/tokens']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('krishiv-auth rotate begin: f/tokens: cannot stat: a parent of this path is not a directory (ERR_FILE_READ)\n');
+  });
+
+  it('a sidecar that cannot be written is named as given; the token file is unchanged', async () => {
+    writeFileSync(path.join(dir, 'tokens'), 'old-token-1\n', { mode: 0o600 });
+    const r = await rot(['begin', 'tokens', '--state', 'no-such-dir/state.json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('krishiv-auth rotate begin: no-such-dir/state.json: cannot write: no such file or directory (ERR_FILE_WRITE)\n');
+    expect(read('tokens')).toBe('old-token-1\n');
   });
 
   it('normalises an existing file: newest first, one per line, duplicates removed; warns about what it keeps', async () => {
@@ -223,6 +249,16 @@ describe('rotate finish', () => {
     expect(r.stderr).toContain('is unset: the coordinator never reloads');
   });
 
+  it('an env file interval too long for any clock (a valid u64) means no reload after start: no crash', async () => {
+    writeFileSync(path.join(dir, 'c.env'), 'KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS=18446744073709551615\n');
+    const b = await rot(['begin', 'tokens', '--env-file', 'c.env', '--json']);
+    expect(b.code).toBe(0);
+    expect(json(b.stdout)['finishAfter']).toBeNull();
+    const f = await rot(['finish', 'tokens', '--env-file', 'c.env']);
+    expect(f.code).toBe(0);
+    expect(f.stderr).toContain('longer than 1000 years: after its start-up read the coordinator never reloads');
+  });
+
   it('takes the interval from the config file when no flag or env file gives one', async () => {
     await rot(['begin', 'tokens']);
     await rot(['begin', 'tokens']);
@@ -293,6 +329,18 @@ describe('rotate finish', () => {
       expect(existsSync(path.join(dir, 'tokens.rotation.json'))).toBe(true);
     });
 
+    it('--reload-interval 0: a refused new token means a restart is needed, not a reload', async () => {
+      const old = json((await rot(['begin', 'tokens', '--json'])).stdout)['token'] as string;
+      await rot(['begin', 'tokens']);
+      const coord = await startFakeCoordinator(() => [old], [old]);
+      servers.push(coord);
+      const before = read('tokens');
+      const r = await rot(['finish', 'tokens', '--reload-interval', '0', '--confirm', `grpc://${coord.grpcTarget}`]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/the coordinator does not reload, so it accepts the new token only after a restart: restart it, then run finish again; nothing removed \(ERR_ROTATE_REFUSED\)\n$/);
+      expect(read('tokens')).toBe(before);
+    });
+
     it('fails (exit 1) when the old token stays accepted after the wait; the file is already rewritten', async () => {
       const old = json((await rot(['begin', 'tokens', '--json'])).stdout)['token'] as string;
       const neu = json((await rot(['begin', 'tokens', '--json'])).stdout)['token'] as string;
@@ -319,6 +367,13 @@ describe('rotate finish', () => {
       expect(r.code).toBe(2);
       expect(r.stderr).toContain('ERR_NETWORK');
       expect(read('tokens')).toBe(before);
+    });
+
+    it('--timeout 0 is a usage error, not a network timeout', async () => {
+      await rot(['begin', 'tokens']);
+      const r = await rot(['finish', 'tokens', '--reload-interval', '0', '--confirm', 'grpc://127.0.0.1:1', '--timeout', '0']);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe('krishiv-auth rotate finish: --timeout: must be more than 0 (ERR_USAGE)\n');
     });
 
     it('an HTTP URL without --grpc is a usage error', async () => {
@@ -367,6 +422,51 @@ describe('rotate revoke', () => {
     expect(emptied.code).toBe(0);
     expect(read('tokens')).toBe('');
     expect(emptied.stderr).toContain('reject-all');
+  });
+});
+
+describe('ownership when not running as root', () => {
+  // Root runs the CLI as uid/gid 65534 through setpriv, with or without membership of the file's group.
+  const canSwitch = process.getuid?.() === 0 && existsSync('/usr/bin/setpriv');
+  function asNobody(args: string[], groups: number[]): { code: number | null; stdout: string; stderr: string } {
+    const r = spawnSync(
+      '/usr/bin/setpriv',
+      ['--reuid=65534', '--regid=65534', groups.length ? `--groups=${groups.join(',')}` : '--clear-groups', process.execPath, '--', BIN, 'rotate', ...args],
+      { cwd: dir, env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir, NO_COLOR: '1' }, encoding: 'utf8' },
+    );
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  }
+  function ownedFile(gid: number): string {
+    chownSync(dir, 65534, 65534);
+    chmodSync(dir, 0o755);
+    const file = path.join(dir, 'tokens');
+    writeFileSync(file, 'old-token-1\n');
+    chownSync(file, 65534, gid);
+    chmodSync(file, 0o640);
+    return file;
+  }
+
+  it("keeps the file's group when the user is a member of it (the coordinator may read it through that group)", () => {
+    if (!canSwitch) return;
+    const file = ownedFile(4343);
+    const r = asNobody(['begin', 'tokens', '--json'], [4343]);
+    expect(r.code).toBe(0);
+    expect(statSync(file).gid).toBe(4343);
+    expect(mode(file)).toBe(0o640);
+    expect((json(r.stdout) as { warnings: Array<{ code: string }> }).warnings.map((w) => w.code)).toEqual(['group_readable']);
+  });
+
+  it('reports a group it cannot keep', () => {
+    if (!canSwitch) return;
+    const file = ownedFile(4343);
+    const r = asNobody(['begin', 'tokens', '--json'], []);
+    expect(r.code).toBe(0);
+    expect(statSync(file).gid).toBe(65534);
+    const doc = json(r.stdout) as { warnings: Array<{ code: string; message: string }> };
+    expect(doc.warnings.find((w) => w.code === 'group_changed')?.message).toBe(
+      'the file belonged to group 4343; the rewrite belongs to group 65534 (this user is not in group 4343): make sure the coordinator can still read it',
+    );
+    expect(r.stderr).toContain('warning: the file belonged to group 4343; the rewrite belongs to group 65534');
   });
 });
 
@@ -441,6 +541,16 @@ describe('Kubernetes secret mounts and --emit k8s-secret', () => {
     expect(read('mnt/tokens')).toBe('old\n');
     expect(JSON.parse(read('rot.json'))).toMatchObject({ pending: [{ fingerprint: fp(token) }] });
     expect(mode(path.join(dir, 'rot.json'))).toBe(0o600);
+  });
+
+  it('--emit does not claim a rewrite of the file: no mode or owner warning, the file keeps its mode', async () => {
+    writeFileSync(path.join(dir, 'tokens'), 'old\n');
+    chmodSync(path.join(dir, 'tokens'), 0o644);
+    const r = await rot(['begin', 'tokens', '--emit', 'k8s-secret', '--name', 's', '--out', 'new.token']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toContain('warning:');
+    expect(mode(path.join(dir, 'tokens'))).toBe(0o644);
+    expect(read('tokens')).toBe('old\n');
   });
 
   it('--emit with --json puts the manifest object in the document; bad names exit 2', async () => {

@@ -8,6 +8,7 @@
 import http from 'node:http';
 import http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
+import { BODY, coordinatorHttpBearer } from './coordinator-double.js';
 
 export interface FakeCoordinator {
   grpcTarget: string;
@@ -35,13 +36,18 @@ export async function startFakeCoordinator(tokens: () => string[], httpTokens: s
       { endStream: true },
     );
   });
+  // Coordinator HTTP as http_auth.rs answers (surface §6.1): the same header rule and 401 bodies
+  // as the probe's coordinator double, WWW-Authenticate only when the token is missing.
   const h = http.createServer((req, res) => {
-    const auth = req.headers.authorization ?? '';
-    const token = auth.toLowerCase().startsWith('bearer ') ? auth.slice(7).trim() : '';
-    if (httpTokens.includes(token)) {
+    const token = coordinatorHttpBearer(req.headers.authorization);
+    if (httpTokens.length === 0) {
+      res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8' }).end(BODY.noTokens);
+    } else if (token === undefined) {
+      res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Bearer' }).end(BODY.missing);
+    } else if (httpTokens.some((t) => t !== '' && t === token)) {
       res.writeHead(200, { 'content-type': 'application/json' }).end('[]');
     } else {
-      res.writeHead(401, { 'content-type': 'text/plain' }).end('invalid bearer token');
+      res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8' }).end(BODY.invalid);
     }
   });
   await new Promise<void>((r) => g.listen(0, '127.0.0.1', r));

@@ -46,6 +46,20 @@ describe('httpRequest', () => {
       message: 'response larger than 1024 bytes; refused',
     });
   });
+  it('a header value node:http cannot send is a KrishivError that never shows the value', async () => {
+    const e = await httpRequest(`${base}/ok`, { timeoutMs: 2000, headers: { authorization: 'Bearer sec\u0001ret' } }).then(
+      () => undefined,
+      (error: unknown) => error as Error & { code: string; input?: string },
+    );
+    expect(e).toMatchObject({
+      name: 'KrishivError',
+      code: 'ERR_USAGE',
+      message: 'cannot send the request: a header value holds characters outside visible ASCII (ERR_INVALID_CHAR)',
+      input: `${base}/ok`,
+    });
+    expect(JSON.stringify(e)).not.toContain('sec');
+  });
+
   it('tells a refused connection apart', async () => {
     const closed = createServer();
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));

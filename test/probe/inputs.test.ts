@@ -56,8 +56,34 @@ describe('credentials', () => {
     const withFlag = await resolveCredentials({ tokenFile: '/t' }, env, 'prod.env', io);
     expect(withFlag.token?.reveal()).toBe('file-token');
   });
+  it.each([
+    ['', true],
+    ['  ', true],
+    [' https://idp.example/jwks ', false],
+  ])('KRISHIV_OIDC_JWKS_URI=%j: the engine counts any value as set (blank → jwksBlank)', async (value, blank) => {
+    const r = await resolveCredentials({}, new Map([['KRISHIV_OIDC_JWKS_URI', value]]), 'prod.env', io);
+    expect(r.jwksBlank === true).toBe(blank);
+    expect(r.jwksUri).toBe(blank ? undefined : 'https://idp.example/jwks');
+  });
   it('--token and --token-file together is a usage error', async () => {
     await expect(resolveCredentials({ token: 'a', tokenFile: '/t' }, undefined, undefined, io)).rejects.toMatchObject({ code: 'ERR_USAGE' });
+  });
+  it.each([
+    ['a token file with a control character', { tokenFile: '/ctl' }, undefined, '/ctl'],
+    ['a token file with a non-ASCII character', { tokenFile: '/latin' }, undefined, '/latin'],
+    ['a UI token file with a tab inside', { uiTokenFile: '/tab' }, undefined, '/tab'],
+    ['--token', { token: 'caf\u00e9' }, undefined, '--token'],
+    ['an env file variable', {}, new Map([['KRISHIV_UI_TOKEN', 'ui\u0085x']]), 'prod.env: KRISHIV_UI_TOKEN'],
+  ])('%s that no client can send is ERR_TOKEN_MALFORMED, shown by fingerprint only', async (_name, flags, env, input) => {
+    const bad = { ...io, readFile: async (f: string) => ({ '/ctl': 'ab\u0001c\n', '/latin': 't\u00f6k\n', '/tab': 'a\tb\n' })[f] ?? io.readFile(f) };
+    const e = await resolveCredentials(flags, env, 'prod.env', bad).then(
+      () => undefined,
+      (error: unknown) => error as KrishivError,
+    );
+    expect(e).toBeInstanceOf(KrishivError);
+    expect(e!.code).toBe('ERR_TOKEN_MALFORMED');
+    expect(e!.input).toBe(input);
+    expect(e!.message).toMatch(/^the token bearer:[0-9a-f]{16} holds characters outside visible ASCII: no client can send it in an Authorization header \(surface §4\.9\)$/);
   });
   it('notes never contain a token', async () => {
     const r = await resolveCredentials({ tokenFile: '/list' }, undefined, undefined, io);
@@ -100,6 +126,21 @@ describe('targets', () => {
         neverThrowsButKrishiv(() => parseGrpcAddress(s, 'g'));
         neverThrowsButKrishiv(() => parseCount(s, 'c', 0, 10));
         neverThrowsButKrishiv(() => tokenFromFile(s, 'f'));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('a token file of any content resolves to a sendable token or a KrishivError', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string({ unit: 'binary' }), async (s) => {
+        const one = { readFile: async () => s, exists: async () => true };
+        try {
+          const r = await resolveCredentials({ tokenFile: '/t', uiTokenFile: '/u' }, undefined, undefined, one);
+          for (const t of [r.token!.reveal(), r.uiToken!.reveal()]) expect(t).toMatch(/^[\x20-\x7e]+$/);
+        } catch (error) {
+          expect(error).toBeInstanceOf(KrishivError);
+        }
       }),
       { numRuns: 500 },
     );

@@ -39,6 +39,13 @@ describe('confirmNewAccepted', () => {
     expect(JSON.stringify(check)).not.toContain('"new"');
   });
 
+  it('refused while the coordinator never reloads: only a restart helps', async () => {
+    const check = await confirmNewAccepted(seams(() => false), 'new', false);
+    expect(check.message).toBe(
+      `coordinator gRPC refuses the new token ${fp('new')} (UNAUTHENTICATED (16): invalid API key): the coordinator does not reload, so it accepts the new token only after a restart: restart it, then run finish again`,
+    );
+  });
+
   it('a server without grpc-status is an input error (exit 2)', async () => {
     try {
       await confirmNewAccepted(seams(() => null), 'new');

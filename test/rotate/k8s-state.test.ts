@@ -19,6 +19,15 @@ describe('Secret manifest', () => {
   });
 
   it.each([
+    ['true', '123', '  name: "true"\n  namespace: "123"\n'],
+    ['on', '1e3', '  name: "on"\n  namespace: "1e3"\n'],
+    ['null', 'no', '  name: "null"\n  namespace: "no"\n'],
+    ['tokens-1', 'krishiv', '  name: tokens-1\n  namespace: krishiv\n'],
+  ])('a valid name %j / namespace %j that YAML would read as a non-string is quoted', (name, namespace, expected) => {
+    expect(renderSecretManifest({ name, namespace, key: 'tokens', content: '' })).toContain(`metadata:\n${expected}type: Opaque`);
+  });
+
+  it.each([
     [validateSecretName, 'Bad_Name', '--name'],
     [validateSecretName, '-lead', '--name'],
     [validateSecretName, 'a'.repeat(254), '--name'],
@@ -56,6 +65,11 @@ describe('rotation sidecar', () => {
   it('round-trips', () => {
     expect(parseRotationState(serializeRotationState(state), 's')).toEqual(state);
     expect(parseRotationState(serializeRotationState({ ...state, reloadIntervalSecs: null }), 's').reloadIntervalSecs).toBeNull();
+  });
+
+  it('drops a reload interval no clock can represent (a hand-edited sidecar must not crash status)', () => {
+    expect(parseRotationState(JSON.stringify({ ...state, reloadIntervalSecs: 1e300 }), 's').reloadIntervalSecs).toBeUndefined();
+    expect(parseRotationState(JSON.stringify({ ...state, reloadIntervalSecs: 31_536_000_000 }), 's').reloadIntervalSecs).toBe(31_536_000_000);
   });
 
   it.each([

@@ -308,12 +308,25 @@ describe('describeStatus', () => {
   it.each([
     ['world-readable', { mode: 0o644 }, 'tokens', 'world_readable', 'error'],
     ['group-readable', { mode: 0o640 }, 'tokens', 'group_readable', 'warning'],
+    ['world-writable (not readable)', { mode: 0o602 }, 'tokens', 'world_writable', 'error'],
+    ['world-readable and writable', { mode: 0o666 }, 'tokens', 'world_writable', 'error'],
     ['single-token file', {}, 'token', 'single_token_file', 'info'],
   ] as const)('warns: %s', (_n, cur, kind, code, severity) => {
     const c = ctx('a\n', { kind });
     c.current = { ...c.current, ...cur };
     const r = describeStatus(c, args);
     expect(r.warnings).toContainEqual(expect.objectContaining({ code, severity }));
+  });
+
+  it('a world-readable file in a Kubernetes secret mount: the fix is the volume defaultMode, not a rotation (which is refused there)', () => {
+    const c = ctx('a\n');
+    c.current = { ...c.current, mode: 0o644 };
+    expect(describeStatus(c, args).warnings.find((w) => w.code === 'world_readable')?.message).toBe(
+      'mode 0644: anyone on the host can read the tokens (the next rotation tightens it to 0600)',
+    );
+    expect(describeStatus(c, { ...args, k8sMount: true }).warnings.find((w) => w.code === 'world_readable')?.message).toBe(
+      "mode 0644: anyone on the host can read the tokens (the kubelet sets it from the Secret volume's defaultMode: set it to 0400)",
+    );
   });
 
   it('warns about a missing or empty file, a stale sidecar, a name that looks singular and a k8s mount', () => {

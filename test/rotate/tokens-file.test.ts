@@ -107,7 +107,9 @@ describe('engineReloadInterval (KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS)',
     ['1.5', null, /not a whole number/],
     ['30s', null, /invalid coordinator auth reload interval/],
     ['18446744073709551616', null, /not a whole number/],
-    ['18446744073709551615', 18446744073709551615, undefined],
+    ['31536000000', 31536000000, undefined], // 1000 years
+    ['31536000001', null, /longer than 1000 years: after its start-up read the coordinator never reloads/],
+    ['18446744073709551615', null, /longer than 1000 years/],
   ])('%j → %j', (raw, seconds, note) => {
     const r = engineReloadInterval(raw, 'env');
     expect(r.seconds).toBe(seconds);

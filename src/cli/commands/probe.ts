@@ -116,6 +116,8 @@ Examples:
         if (jwksText !== undefined) {
           jwksConfig.jwksFrom = flags.jwks !== undefined ? '--jwks' : 'KRISHIV_OIDC_JWKS_URI';
           jwksConfig.jwksUrl = parseDocumentUrl(jwksText, jwksConfig.jwksFrom);
+        } else if (creds.jwksBlank) {
+          jwksConfig.blankFrom = `${flags.envFile}: KRISHIV_OIDC_JWKS_URI`;
         }
         if (flags.oidcIssuer !== undefined) {
           parseDocumentUrl(flags.oidcIssuer, '--oidc-issuer');

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import type { Command } from 'commander';
-import { EXIT, KrishivError, type ExitCode } from '../../errors.js';
+import { EXIT, KrishivError, isKrishivError, type ExitCode } from '../../errors.js';
 import { formatMode } from '../../io/fs.js';
 import { parseDuration } from '../../util/duration.js';
 import { engineFingerprint } from '../../util/fingerprint.js';
@@ -195,7 +195,12 @@ async function prepare(ctx: CliContext, file: string, opts: CommonOptions & Emit
   void sub;
   const apply = await import('../../rotate/apply.js');
   const resolved = await resolveCommon(ctx, file, opts);
-  const target = await apply.resolveTarget(path.resolve(ctx.cwd, file), opts.state === undefined ? undefined : path.resolve(ctx.cwd, opts.state));
+  const absolute = path.resolve(ctx.cwd, file);
+  const target = await apply.resolveTarget(absolute, opts.state === undefined ? undefined : path.resolve(ctx.cwd, opts.state)).catch((error: unknown) => {
+    // errors name the file as the user gave it, not its absolute path
+    if (isKrishivError(error) && error.input === absolute) throw new KrishivError(error.code, error.message, { input: file, cause: error });
+    throw error;
+  });
   target.file = file;
   target.stateLabel = opts.state ?? `${file}.rotation.json`;
   let emit: { name: string; namespace?: string; key: string } | undefined;
@@ -220,8 +225,11 @@ function uid(): number | null {
   return typeof process.getuid === 'function' ? process.getuid() : null;
 }
 
-function printWarnings(ctx: CliContext, plan: RotationPlan, cleaned: string[]): void {
-  for (const w of plan.warnings) ctx.out.warn(w.message);
+/** Warnings about the rewrite of the file itself: not true with --emit, which writes no token file. */
+const FILE_WRITE_WARNINGS = new Set(['mode_tightened', 'group_readable', 'owner_changes', 'group_changed']);
+
+function printWarnings(ctx: CliContext, plan: RotationPlan, cleaned: string[], emit: boolean): void {
+  for (const w of plan.warnings) if (!(emit && FILE_WRITE_WARNINGS.has(w.code))) ctx.out.warn(w.message);
   for (const c of cleaned) ctx.out.info(`removed ${c}, a temp file left by an interrupted run`);
   for (const n of plan.notes) ctx.out.hint(n);
 }
@@ -283,6 +291,17 @@ async function runBegin(ctx: CliContext, file: string, opts: BeginOptions): Prom
     now: () => ctx.now(),
     uid: uid(),
     plan: (pctx) => planner.planBegin(pctx, { newToken, reload: resolved.reload, replace: Boolean(opts.replace) }),
+    // --out is written once the plan passed every refusal and before the token file or the sidecar
+    // changes: a --out that cannot be written must not leave a token in the file that nobody holds.
+    beforeWrite: async () => {
+      if (opts.out === undefined) return;
+      try {
+        await apply.writeSecretFile(path.resolve(ctx.cwd, opts.out), newToken);
+      } catch (error) {
+        if (isKrishivError(error)) throw new KrishivError(error.code, error.message, { input: opts.out, cause: error });
+        throw error;
+      }
+    },
     dryRun: Boolean(opts.dryRun),
     emit: emit !== undefined,
     pauses: apply.parsePauses(ctx.env['KRISHIV_AUTH_TEST_PAUSE']),
@@ -290,8 +309,7 @@ async function runBegin(ctx: CliContext, file: string, opts: BeginOptions): Prom
   const plan = result.plan;
   if (opts.dryRun) return dryRunResult(ctx, plan, planner.planToJson, render.renderPlan);
 
-  if (opts.out !== undefined) await apply.writeSecretFile(path.resolve(ctx.cwd, opts.out), newToken);
-  printWarnings(ctx, plan, result.cleaned);
+  printWarnings(ctx, plan, result.cleaned, emit !== undefined);
   const fingerprint = engineFingerprint(newToken);
   const tokenPart = opts.out === undefined ? { token: newToken } : { out: opts.out };
 
@@ -352,7 +370,7 @@ async function runFinish(ctx: CliContext, file: string, opts: FinishOptions): Pr
     },
     beforeWrite: async (plan) => {
       if (!seams || plan.write === null || opts.dryRun) return;
-      const check = await confirm.confirmNewAccepted(seams, newToken);
+      const check = await confirm.confirmNewAccepted(seams, newToken, resolved.reload?.seconds !== null);
       checks.push(check);
       if (check.status === 'fail') {
         planner.refuse(`${check.message}; nothing removed`, file, { checks });
@@ -364,7 +382,7 @@ async function runFinish(ctx: CliContext, file: string, opts: FinishOptions): Pr
   });
   const plan = result.plan;
   if (opts.dryRun) return dryRunResult(ctx, plan, planner.planToJson, render.renderPlan);
-  printWarnings(ctx, plan, result.cleaned);
+  printWarnings(ctx, plan, result.cleaned, emit !== undefined);
 
   let ok = true;
   if (seams && plan.write !== null && !emit) {
@@ -427,6 +445,7 @@ async function confirmSeams(opts: FinishOptions): Promise<import('../../rotate/c
   const { parseGrpcTarget, grpcUnaryCall, COORDINATOR_PROBE_METHOD } = await import('../../io/grpc.js');
   parseGrpcTarget(grpcTarget);
   const timeoutMs = opts.timeout === undefined ? 5000 : parseDuration(opts.timeout, '--timeout');
+  if (timeoutMs <= 0) throw new KrishivError('ERR_USAGE', 'must be more than 0', { input: '--timeout' });
   const seams: import('../../rotate/confirm.js').ConfirmSeams = {
     grpc: async (token) => {
       const r = await grpcUnaryCall({ target: grpcTarget, path: COORDINATOR_PROBE_METHOD, metadata: { authorization: `Bearer ${token}` }, timeoutMs });
@@ -461,7 +480,7 @@ async function runRevoke(ctx: CliContext, file: string, opts: RevokeOptions): Pr
   });
   const plan = result.plan;
   if (opts.dryRun) return dryRunResult(ctx, plan, planner.planToJson, render.renderPlan);
-  printWarnings(ctx, plan, result.cleaned);
+  printWarnings(ctx, plan, result.cleaned, emit !== undefined);
   if (emit) {
     await emitManifest(ctx, plan, emit, { removed: plan.removed });
     return EXIT.OK;
