@@ -39,9 +39,20 @@ export function mergeEnv(inputs: readonly EnvInput[], processEnv?: Record<string
     // parseDotenv finishes before `vars` changes, so this sees only the files before this one.
     const lookup = (name: string): string | undefined => proc.get(name) ?? vars.get(name)?.value;
     const decls = parseDotenv(input.text, { file: input.file, lookup });
+    // A declaration is already an EnvVar (dotenv.ts): kept as it is, not copied. Indexed
+    // loops: in a one-shot process this runs in V8's interpreter, where for-of costs more.
+    if (vars.size === 0) {
+      // Nothing declared before this file: a name already in `vars` is a duplicate in it.
+      for (let i = 0; i < decls.length; i++) {
+        const decl = decls[i]!;
+        if (vars.has(decl.name)) shadowed.push(decl);
+        else vars.set(decl.name, decl);
+      }
+      continue;
+    }
     const seen = new Set<string>();
-    // A declaration is already an EnvVar (dotenv.ts): kept as it is, not copied.
-    for (const decl of decls) {
+    for (let i = 0; i < decls.length; i++) {
+      const decl = decls[i]!;
       if (seen.has(decl.name)) {
         shadowed.push(decl);
         continue;
