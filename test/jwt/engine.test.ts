@@ -308,6 +308,34 @@ describe('engine rules', () => {
     const s = await verify(t, { keys: [rsa.jwk] }, { strict: true });
     expect([s.ok, s.accepted]).toEqual([false, true]);
   });
+  it.each([
+    ['names a member the header lacks', { crit: ['exp-ext'] }],
+    ['is a string', { crit: 'exp-ext' }],
+    ['is an empty array', { crit: [] }],
+    ['holds a non-string', { crit: [7] }],
+    ['names b64 with a non-boolean b64', { crit: ['b64'], b64: 'no' }],
+  ])('crit that %s: still ignored by the engine, accepted with the warning only', async (_name, header) => {
+    for (const key of [rsa, ec, ed]) {
+      const v = await verify(await signToken(key, good(), header), { keys: [key.jwk] });
+      expect([v.ok, v.accepted, codes(v)]).toEqual([true, true, ['warning:crit_unsupported']]);
+      expect(v.key).toMatchObject({ index: 0, alg: key.alg });
+    }
+  });
+  it('crit does not weaken the signature check: a wrong key or a small RSA key still fails', async () => {
+    const wrong = await verify(await signToken(attacker, good(), { crit: [] }), { keys: [rsa.jwk] });
+    expect(codes(wrong)).toEqual(['error:signature_invalid', 'warning:crit_unsupported']);
+    expect(wrong.findings.find((f) => f.code === 'signature_invalid')!.message).toBe(
+      'the signature does not verify with any of the 1 key(s) that admit RS256 (#0 (kid rsa-1))',
+    );
+    const ps = await verify(await signToken(rsa, good(), { alg: 'PS384', crit: ['x'] }), { keys: [rsa.jwk] });
+    expect([ps.accepted, ps.key?.alg]).toEqual([true, 'PS384']);
+    const pair = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const small: TestKey = { ...pair, jwk: pair.publicKey.export({ format: 'jwk' }) as Record<string, unknown>, alg: 'RS256' };
+    const v = await verify(await signToken(small, good(), { crit: [] }), { keys: [small.jwk] });
+    expect(v.findings.find((f) => f.code === 'signature_invalid')!.message).toBe(
+      'the signature does not verify with any of the 1 key(s) that admit RS256 (#0) (the check itself failed: RS256 requires key modulusLength to be 2048 bits or larger)',
+    );
+  });
   it('a header the engine cannot decode (kid is a number) is a malformed finding', async () => {
     const v = await verify(await signToken(rsa, good(), { kid: 7 }), { keys: [rsa.jwk] });
     expect(v.accepted).toBe(false);
