@@ -174,7 +174,7 @@ function describeValue(v: unknown): string {
   if (v === null) return 'null';
   if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v)}`;
   if (Array.isArray(v)) return 'an array';
-  return `a ${typeof v}`;
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }
 
 function keyName(a: KeyAnalysis): string {
@@ -331,7 +331,11 @@ export function verifyToken(token: string, jws: ParsedJws, keys: KeySet, opts: E
           add('audience_mismatch', 'error', `aud ${JSON.stringify(aud)} does not contain the configured audience "${opts.audience}"`);
         }
       } else {
-        add('audience_mismatch', 'error', `aud is ${describeValue(aud)}, expected a string or an array of strings containing "${opts.audience}"`);
+        // ENGINE ≠ jose: an aud that is neither a string nor an array of strings does not parse
+        // (TryParse::FailedToParse) and jsonwebtoken then skips the audience check: accepted
+        // (validation.rs @v10.4.0, the `_ => {}` arm of the aud match; surface §5.3).
+        const what = Array.isArray(aud) ? 'an array with a member that is not a string' : describeValue(aud);
+        add('audience_missing', 'warning', `aud is ${what}, which the engine cannot read as an audience: it skips the audience check and accepts the token although the audience "${opts.audience}" is configured`);
       }
     } else if (aud !== undefined && aud !== null && !opts.production) {
       // ENGINE ≠ jose: no audience configured → validate_aud = false, any aud accepted (surface §5.3).

@@ -276,6 +276,29 @@ describe('engine rules', () => {
     const any = await verify(await signToken(rsa, good({ aud: 'whatever' })), { keys: [rsa.jwk] });
     expect([any.accepted, codes(any)]).toEqual([true, ['warning:audience_not_configured']]);
   });
+  it.each([
+    [123, 'a number'],
+    [{ a: 'krishiv' }, 'an object'],
+    [true, 'a boolean'],
+    [['krishiv', 1], 'an array with a member that is not a string'],
+    [['other', null], 'an array with a member that is not a string'],
+  ])('aud %j that the engine cannot parse: the audience check is skipped, accepted with audience_missing', async (aud, what) => {
+    const v = await verify(await signToken(rsa, good({ aud })), { keys: [rsa.jwk] }, { audience: 'krishiv' });
+    expect([v.ok, v.accepted]).toEqual([true, true]);
+    expect(v.findings).toEqual([
+      {
+        code: 'audience_missing',
+        severity: 'warning',
+        message: `aud is ${what}, which the engine cannot read as an audience: it skips the audience check and accepts the token although the audience "krishiv" is configured`,
+      },
+    ]);
+  });
+  it('aud that parses but misses the audience is still rejected: a string, an array of strings, an empty array', async () => {
+    for (const aud of ['other', ['a', 'b'], []]) {
+      const v = await verify(await signToken(rsa, good({ aud })), { keys: [rsa.jwk] }, { audience: 'krishiv' });
+      expect([v.accepted, codes(v)]).toEqual([false, ['error:audience_mismatch']]);
+    }
+  });
   it('production without an audience: JWT is disabled, the token is not accepted', async () => {
     const v = await verify(await signToken(rsa, good()), { keys: [rsa.jwk] }, { production: true });
     expect(v.accepted).toBe(false);
