@@ -292,6 +292,10 @@ export function verifyToken(token: string, jws: ParsedJws, keys: KeySet, opts: E
       add('missing_exp', 'error', `exp is required by the engine; the token has ${exp === null ? 'exp: null' : 'no exp'}`);
     } else if (typeof exp !== 'number' || !Number.isFinite(exp) || exp < 0) {
       add('missing_exp', 'error', `exp must be a NumericDate (a non-negative number); found ${describeValue(exp)}`);
+    } else if (exp >= 2 ** 64) {
+      // ENGINE ≠ jose: jsonwebtoken reads exp as a u64; a larger number does not parse and exp
+      // counts as missing (validation.rs numeric_type: value < u64::MAX as f64).
+      add('missing_exp', 'error', `exp ${exp} is too large for the engine, which reads exp as an unsigned 64-bit number (below 2^64): it treats exp as missing`);
     } else {
       // ENGINE ≠ jose: floats are rounded; rejected only when exp < now − leeway (surface §5.3).
       expSec = Math.round(exp);

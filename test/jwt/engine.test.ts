@@ -258,6 +258,17 @@ describe('engine rules', () => {
     const v = await verify(await signToken(rsa, good({ exp: String(NOW_S + 60) })), { keys: [rsa.jwk] });
     expect(v.findings).toEqual([{ code: 'missing_exp', severity: 'error', message: 'exp must be a NumericDate (a non-negative number); found the string "' + String(NOW_S + 60) + '"' }]);
   });
+  it('exp too large for a u64 counts as missing in the engine; the largest double below 2^64 is still accepted', async () => {
+    for (const exp of [1e20, 2 ** 64]) {
+      const v = await verify(await signToken(rsa, good({ exp, iat: undefined })), { keys: [rsa.jwk] });
+      expect([v.accepted, v.findings]).toEqual([
+        false,
+        [{ code: 'missing_exp', severity: 'error', message: `exp ${exp} is too large for the engine, which reads exp as an unsigned 64-bit number (below 2^64): it treats exp as missing` }],
+      ]);
+    }
+    const max = await verify(await signToken(rsa, good({ exp: 2 ** 64 - 2048 })), { keys: [rsa.jwk] });
+    expect([max.accepted, codes(max)]).toEqual([true, ['warning:long_lifetime']]);
+  });
   it('--leeway changes the boundary', async () => {
     const t = await signToken(rsa, good({ exp: NOW_S - 30 }));
     const v = await verify(t, { keys: [rsa.jwk] }, { leewaySec: 10 });
