@@ -9,7 +9,7 @@
  * Findings list every rule the token violates, not only the first one the engine would hit.
  */
 import { checkSignature, importVerificationKey, type VerificationKey } from './signature.js';
-import type { ParsedJws } from './input.js';
+import { duplicateMemberNames, type ParsedJws } from './input.js';
 import { jwkDeserializeProblem, type JwksAnalysis, type KeyAnalysis, type KeyFamily } from './jwks.js';
 import { engineFingerprint } from '../util/fingerprint.js';
 import { formatDuration } from '../util/duration.js';
@@ -169,6 +169,18 @@ function headerProblem(h: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
+/** Fields of jsonwebtoken's `Header` and of the claims structs the engine reads (`ClaimsForValidation`; Krishiv's sub/krishiv_role). */
+const HEADER_FIELDS = new Set(['typ', 'alg', 'cty', 'jku', 'jwk', 'kid', 'x5u', 'x5c', 'x5t', 'x5t#S256']);
+const CLAIM_FIELDS = new Set(['exp', 'nbf', 'sub', 'iss', 'aud', 'krishiv_role']);
+
+/**
+ * ENGINE ≠ jose: serde refuses a struct field given twice, so the engine rejects such a header
+ * or claims set, where JSON.parse (and jose) silently keep the last value.
+ */
+function duplicatedFields(text: string, fields: ReadonlySet<string>): string[] {
+  return duplicateMemberNames(text).filter((n) => fields.has(n));
+}
+
 function describeValue(v: unknown): string {
   if (v === undefined) return 'absent';
   if (v === null) return 'null';
@@ -195,6 +207,9 @@ export function verifyToken(token: string, jws: ParsedJws, keys: KeySet, opts: E
   const alg = header['alg'];
 
   // --- header (surface §5.2; jsonwebtoken decode_header) -------------------------------
+  for (const name of duplicatedFields(Buffer.from(jws.segments[0], 'base64url').toString('utf8'), HEADER_FIELDS)) {
+    add('malformed', 'error', `the header has "${name}" more than once: the engine's JSON reader refuses a duplicate field and rejects the token`);
+  }
   const hp = headerProblem(header);
   if (hp) add('malformed', 'error', `${hp}: the engine cannot decode the header and rejects the token`);
   if (typeof alg !== 'string') {
@@ -277,6 +292,9 @@ export function verifyToken(token: string, jws: ParsedJws, keys: KeySet, opts: E
     add('payload_not_json', 'error', `the payload is JSON but ${describeValue(jws.payloadJson)}, not an object: the engine rejects the token`);
   } else {
     claims = jws.payloadJson as Record<string, unknown>;
+    for (const name of duplicatedFields(jws.payloadText, CLAIM_FIELDS)) {
+      add('malformed', 'error', `the claims set has "${name}" more than once: the engine's JSON reader refuses a duplicate field and rejects the token (JSON.parse would keep the last one)`);
+    }
   }
 
   let subject: string | null = null;

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { prepareKeySet, verifyToken, type EngineOptions, type Verdict } from '../../src/jwt/engine.js';
 import { parseCompactJws } from '../../src/jwt/input.js';
 import { analyzeJwks } from '../../src/jwt/jwks.js';
-import { hmacToken, makeKey, rfcVectors, signToken, unsignedToken, type TestKey } from './tokens.js';
+import { hmacToken, makeKey, rfcVectors, signRawRs256, signToken, unsignedToken, type TestKey } from './tokens.js';
 
 const NOW = new Date('2026-11-24T13:00:00Z');
 const NOW_S = NOW.getTime() / 1000;
@@ -369,6 +369,35 @@ describe('engine rules', () => {
     expect(v.findings.find((f) => f.code === 'signature_invalid')!.message).toBe(
       'the signature does not verify with any of the 1 key(s) that admit RS256 (#0) (the check itself failed: RS256 requires key modulusLength to be 2048 bits or larger)',
     );
+  });
+  it.each([
+    ['exp', `{"sub":"alice","exp":${NOW_S - 3600},"exp":${NOW_S + 600}}`],
+    ['sub', `{"sub":"admin:x","exp":${NOW_S + 600},"sub":"alice"}`],
+    ['krishiv_role', `{"sub":"alice","exp":${NOW_S + 600},"krishiv_role":"reader","krishiv\\u005frole":"admin"}`],
+    ['aud', `{"sub":"alice","exp":${NOW_S + 600},"aud":"other","aud":"krishiv"}`],
+  ])('a claims set with "%s" twice is rejected (serde refuses duplicate fields; JSON.parse keeps the last)', async (name, payload) => {
+    const v = await verify(await signRawRs256(rsa, '{"alg":"RS256","typ":"JWT"}', payload), { keys: [rsa.jwk] }, { audience: 'krishiv' });
+    expect(v.accepted).toBe(false);
+    expect(v.key).toMatchObject({ index: 0, alg: 'RS256' });
+    expect(v.findings.filter((f) => f.code === 'malformed')).toEqual([
+      {
+        code: 'malformed',
+        severity: 'error',
+        message: `the claims set has "${name}" more than once: the engine's JSON reader refuses a duplicate field and rejects the token (JSON.parse would keep the last one)`,
+      },
+    ]);
+  });
+  it('duplicates the engine does not read are harmless: a custom claim, or a name inside a nested object', async () => {
+    const payload = `{"sub":"alice","exp":${NOW_S + 600},"team":"a","team":"b","ctx":{"exp":1,"exp":2}}`;
+    const v = await verify(await signRawRs256(rsa, '{"alg":"RS256","typ":"JWT","x-ext":1,"x-ext":2}', payload), { keys: [rsa.jwk] });
+    expect([v.ok, v.accepted, codes(v)]).toEqual([true, true, []]);
+  });
+  it('a header with "alg" or "kid" twice is rejected', async () => {
+    for (const header of ['{"alg":"RS256","alg":"RS256"}', '{"alg":"RS256","kid":"a","kid":"rsa-1"}']) {
+      const v = await verify(await signRawRs256(rsa, header, JSON.stringify(good())), { keys: [rsa.jwk] });
+      expect([v.accepted, codes(v)]).toEqual([false, ['error:malformed']]);
+      expect(v.findings[0]!.message).toMatch(/^the header has "(alg|kid)" more than once: the engine's JSON reader refuses a duplicate field and rejects the token$/);
+    }
   });
   it('a header the engine cannot decode (kid is a number) is a malformed finding', async () => {
     const v = await verify(await signToken(rsa, good(), { kid: 7 }), { keys: [rsa.jwk] });
