@@ -9,7 +9,7 @@
  * Findings list every rule the token violates, not only the first one the engine would hit.
  */
 import { checkSignature, importVerificationKey, type VerificationKey } from './signature.js';
-import { duplicateMemberNames, type ParsedJws } from './input.js';
+import { duplicateMemberNames, isCanonicalBase64Url, type ParsedJws } from './input.js';
 import { jwkDeserializeProblem, type JwksAnalysis, type KeyAnalysis, type KeyFamily } from './jwks.js';
 import { engineFingerprint } from '../util/fingerprint.js';
 import { formatDuration } from '../util/duration.js';
@@ -207,6 +207,12 @@ export function verifyToken(token: string, jws: ParsedJws, keys: KeySet, opts: E
   const alg = header['alg'];
 
   // --- header (surface §5.2; jsonwebtoken decode_header) -------------------------------
+  const loose = (['header', 'payload', 'signature'] as const).filter((_, i) => !isCanonicalBase64Url(jws.segments[i]!));
+  if (loose.length > 0) {
+    // ENGINE ≠ jose: jsonwebtoken decodes each segment with base64 URL_SAFE_NO_PAD, which refuses
+    // non-zero trailing bits; jose (like Node) ignores them, so the same bytes would verify.
+    add('malformed', 'error', `the ${loose.join(' and ')} segment${loose.length > 1 ? 's are' : ' is'} not canonical base64url (non-zero trailing bits): the engine's decoder refuses it and rejects the token`);
+  }
   for (const name of duplicatedFields(Buffer.from(jws.segments[0], 'base64url').toString('utf8'), HEADER_FIELDS)) {
     add('malformed', 'error', `the header has "${name}" more than once: the engine's JSON reader refuses a duplicate field and rejects the token`);
   }

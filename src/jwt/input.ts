@@ -99,6 +99,15 @@ export interface ParsedJws {
 
 const B64URL = /^[A-Za-z0-9_-]*$/;
 
+/**
+ * Canonical unpadded base64url: the only form jsonwebtoken's decoder (base64 URL_SAFE_NO_PAD:
+ * no padding, no trailing bits allowed) accepts, for token segments and JWK members alike.
+ * Node's decoder ignores non-zero trailing bits, so `AR` and `AQ` would both give 0x01.
+ */
+export function isCanonicalBase64Url(text: string): boolean {
+  return B64URL.test(text) && text.length % 4 !== 1 && Buffer.from(text, 'base64url').toString('base64url') === text;
+}
+
 function decodeSegment(segment: string, what: string, input: string): Buffer {
   if (!B64URL.test(segment) || segment.length % 4 === 1) {
     throw new KrishivError('ERR_TOKEN_MALFORMED', `malformed token: the ${what} is not base64url`, { input });

@@ -392,6 +392,31 @@ describe('engine rules', () => {
     const v = await verify(await signRawRs256(rsa, '{"alg":"RS256","typ":"JWT","x-ext":1,"x-ext":2}', payload), { keys: [rsa.jwk] });
     expect([v.ok, v.accepted, codes(v)]).toEqual([true, true, []]);
   });
+  it.each([
+    [2, 'signature'],
+    [1, 'payload'],
+    [0, 'header'],
+  ])('segment %i (%s) with non-zero trailing bits (same bytes for Node and jose) is rejected as the engine does', async (i, name) => {
+    const A = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    // pad the segment's JSON until its base64url length leaves trailing bits (length % 4 == 2)
+    let t = await signToken(ec, good({ pad: '' }), { pad: '' });
+    for (let n = 1; t.split('.')[i]!.length % 4 !== 2; n++) t = await signToken(ec, good({ pad: 'x'.repeat(i === 1 ? n : 0) }), { pad: 'x'.repeat(i === 0 ? n : 0) });
+    const parts = t.split('.');
+    const seg = parts[i]!;
+    parts[i] = seg.slice(0, -1) + A[A.indexOf(seg.at(-1)!) | 1]!;
+    const loose = parts.join('.');
+    expect(Buffer.from(parts[i]!, 'base64url')).toEqual(Buffer.from(seg, 'base64url'));
+    expect((await verify(t, { keys: [ec.jwk] })).accepted).toBe(true);
+    const v = await verify(loose, { keys: [ec.jwk] });
+    expect(v.accepted).toBe(false);
+    expect(v.findings.find((f) => f.code === 'malformed')).toEqual({
+      code: 'malformed',
+      severity: 'error',
+      message: `the ${name} segment is not canonical base64url (non-zero trailing bits): the engine's decoder refuses it and rejects the token`,
+    });
+    // the signing input is the segment text, so a changed header or payload segment also breaks the signature
+    expect(v.findings.filter((f) => f.severity === 'error').map((f) => f.code)).toEqual(name === 'signature' ? ['malformed'] : ['malformed', 'signature_invalid']);
+  });
   it('a header with "alg" or "kid" twice is rejected', async () => {
     for (const header of ['{"alg":"RS256","alg":"RS256"}', '{"alg":"RS256","kid":"a","kid":"rsa-1"}']) {
       const v = await verify(await signRawRs256(rsa, header, JSON.stringify(good())), { keys: [rsa.jwk] });
