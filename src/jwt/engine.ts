@@ -181,6 +181,28 @@ function duplicatedFields(text: string, fields: ReadonlySet<string>): string[] {
   return duplicateMemberNames(text).filter((n) => fields.has(n));
 }
 
+/** Header fields jsonwebtoken reads as strings; claims Krishiv's struct reads as `String`. */
+const HEADER_STRINGS = ['typ', 'cty', 'jku', 'kid', 'x5u', 'x5t', 'x5t#S256', 'x5c'];
+const CLAIM_STRINGS = ['sub', 'krishiv_role'];
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * ENGINE ≠ jose: serde_json reads a `str` strictly, so a lone UTF-16 surrogate escape
+ * (`"\ud800"`) or bytes that are not UTF-8 (U+FFFD after our lossy decoding) in a member name
+ * of the object, or in a string field the engine reads, fail the whole decode: rejected.
+ * JSON.parse accepts both. Values the engine does not read are skipped unchecked, as serde does.
+ */
+function unreadableStrings(obj: Record<string, unknown>, fields: readonly string[], notUtf8: boolean): string[] {
+  const bad = (t: unknown): boolean => typeof t === 'string' && (LONE_SURROGATE.test(t) || (notUtf8 && t.includes('\uFFFD')));
+  const where: string[] = [];
+  if (Object.keys(obj).some(bad)) where.push('a member name');
+  for (const name of fields) {
+    const v = obj[name];
+    if (bad(v) || (Array.isArray(v) && v.some(bad))) where.push(`"${name}"`);
+  }
+  return where;
+}
+
 function describeValue(v: unknown): string {
   if (v === undefined) return 'absent';
   if (v === null) return 'null';
@@ -215,6 +237,9 @@ export function verifyToken(token: string, jws: ParsedJws, keys: KeySet, opts: E
   }
   for (const name of duplicatedFields(Buffer.from(jws.segments[0], 'base64url').toString('utf8'), HEADER_FIELDS)) {
     add('malformed', 'error', `the header has "${name}" more than once: the engine's JSON reader refuses a duplicate field and rejects the token`);
+  }
+  for (const where of unreadableStrings(header, HEADER_STRINGS, false)) {
+    add('malformed', 'error', `the header has a string the engine cannot read in ${where} (a lone UTF-16 surrogate): its JSON reader fails and rejects the token`);
   }
   const hp = headerProblem(header);
   if (hp) add('malformed', 'error', `${hp}: the engine cannot decode the header and rejects the token`);
@@ -298,6 +323,15 @@ export function verifyToken(token: string, jws: ParsedJws, keys: KeySet, opts: E
     add('payload_not_json', 'error', `the payload is JSON but ${describeValue(jws.payloadJson)}, not an object: the engine rejects the token`);
   } else {
     claims = jws.payloadJson as Record<string, unknown>;
+    let notUtf8 = false;
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(jws.payloadBytes);
+    } catch {
+      notUtf8 = true;
+    }
+    for (const where of unreadableStrings(claims, CLAIM_STRINGS, notUtf8)) {
+      add('malformed', 'error', `the claims set has a string the engine cannot read in ${where} (a lone UTF-16 surrogate, or bytes that are not UTF-8): its JSON reader fails and rejects the token`);
+    }
     for (const name of duplicatedFields(jws.payloadText, CLAIM_FIELDS)) {
       add('malformed', 'error', `the claims set has "${name}" more than once: the engine's JSON reader refuses a duplicate field and rejects the token (JSON.parse would keep the last one)`);
     }

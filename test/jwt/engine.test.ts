@@ -417,6 +417,46 @@ describe('engine rules', () => {
     // the signing input is the segment text, so a changed header or payload segment also breaks the signature
     expect(v.findings.filter((f) => f.severity === 'error').map((f) => f.code)).toEqual(name === 'signature' ? ['malformed'] : ['malformed', 'signature_invalid']);
   });
+  it.each([
+    ['sub', String.raw`{"sub":"al\ud800ice","exp":EXP}`, '"sub"'],
+    ['krishiv_role', String.raw`{"sub":"alice","krishiv_role":"\udc00","exp":EXP}`, '"krishiv_role"'],
+    ['a claim name', String.raw`{"sub":"alice","x\ud800":1,"exp":EXP}`, 'a member name'],
+  ])('a lone surrogate in %s: the engine cannot read the claims and rejects the token', async (_n, payload, where) => {
+    const v = await verify(await signRawRs256(rsa, '{"alg":"RS256"}', payload.replace('EXP', String(NOW_S + 600))), { keys: [rsa.jwk] });
+    expect(v.accepted).toBe(false);
+    expect(v.findings.filter((f) => f.severity === 'error')).toEqual([
+      {
+        code: 'malformed',
+        severity: 'error',
+        message: `the claims set has a string the engine cannot read in ${where} (a lone UTF-16 surrogate, or bytes that are not UTF-8): its JSON reader fails and rejects the token`,
+      },
+    ]);
+  });
+  it('bytes that are not UTF-8 in sub are rejected; in a claim the engine does not read they are skipped, as serde skips them', async () => {
+    const text = (s: string): Buffer => Buffer.from(s.replace('EXP', String(NOW_S + 600)), 'utf8');
+    const inSub = Buffer.concat([text('{"sub":"al'), Buffer.from([0xff]), text('ice","exp":EXP}')]);
+    const v = await verify(await signRawRs256(rsa, '{"alg":"RS256"}', inSub), { keys: [rsa.jwk] });
+    expect([v.accepted, codes(v)]).toEqual([false, ['error:malformed']]);
+    const inOther = Buffer.concat([text('{"sub":"alice","team":"'), Buffer.from([0xff]), text('","exp":EXP}')]);
+    const w = await verify(await signRawRs256(rsa, '{"alg":"RS256"}', inOther), { keys: [rsa.jwk] });
+    expect([w.accepted, codes(w)]).toEqual([true, []]);
+  });
+  it('paired surrogates (an emoji) are fine, and a lone surrogate in a claim the engine does not read is skipped', async () => {
+    const payload = String.raw`{"sub":"\ud83d\ude00","team":"\ud800","exp":EXP}`.replace('EXP', String(NOW_S + 600));
+    const v = await verify(await signRawRs256(rsa, '{"alg":"RS256"}', payload), { keys: [rsa.jwk] });
+    expect([v.accepted, v.subject, codes(v)]).toEqual([true, '\u{1F600}', []]);
+  });
+  it('a lone surrogate in a header string the engine reads (kid) is rejected', async () => {
+    const v = await verify(await signRawRs256(rsa, String.raw`{"alg":"RS256","kid":"\udfff"}`, JSON.stringify(good())), { keys: [rsa.jwk] });
+    expect(v.accepted).toBe(false);
+    expect(v.findings.filter((f) => f.severity === 'error')).toEqual([
+      {
+        code: 'malformed',
+        severity: 'error',
+        message: 'the header has a string the engine cannot read in "kid" (a lone UTF-16 surrogate): its JSON reader fails and rejects the token',
+      },
+    ]);
+  });
   it('a header with "alg" or "kid" twice is rejected', async () => {
     for (const header of ['{"alg":"RS256","alg":"RS256"}', '{"alg":"RS256","kid":"a","kid":"rsa-1"}']) {
       const v = await verify(await signRawRs256(rsa, header, JSON.stringify(good())), { keys: [rsa.jwk] });
