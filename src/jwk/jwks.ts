@@ -20,7 +20,7 @@ export type KeyFamily = 'RSA' | 'EC' | 'OKP';
 
 export type EngineKeyUse =
   | { usable: true; family: KeyFamily; algorithms: string[] }
-  | { usable: false; why: 'ec_curve_unsupported' | 'symmetric_refused' | 'set_undecodable' | 'unknown_kty'; message: string };
+  | { usable: false; why: 'ec_curve_unsupported' | 'symmetric_refused' | 'set_undecodable'; message: string };
 
 /** How the coordinator treats one JWK of its JWKS (surface §5.2). */
 export function engineKeyUse(jwk: Jwk): EngineKeyUse {
@@ -50,7 +50,13 @@ export function engineKeyUse(jwk: Jwk): EngineKeyUse {
   if (kty === 'oct') {
     return { usable: false, why: 'symmetric_refused', message: 'symmetric (oct) keys are refused by the coordinator (algorithm-confusion protection)' };
   }
-  return { usable: false, why: 'unknown_kty', message: `key type ${String(kty).slice(0, 20)} is not one the coordinator can use` };
+  // jsonwebtoken's key parameters are an untagged enum of EC, RSA, oct and OKP: any other kty
+  // fails to deserialize, and the coordinator drops the whole set (surface §5.2).
+  return {
+    usable: false,
+    why: 'set_undecodable',
+    message: `key type ${String(kty).slice(0, 20)} cannot be deserialized by the coordinator, which then drops the whole JWKS`,
+  };
 }
 
 /** Parses JWKS text: not JSON or no `keys` array → ERR_JWKS_MALFORMED (exit 2). */

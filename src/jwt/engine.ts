@@ -9,7 +9,7 @@
  * Findings list every rule the token violates, not only the first one the engine would hit.
  */
 import { checkSignature, importVerificationKey, type VerificationKey } from './signature.js';
-import type { ParsedJws } from './input.js';
+import { duplicateMemberNames, isCanonicalBase64Url, type ParsedJws } from './input.js';
 import { jwkDeserializeProblem, type JwksAnalysis, type KeyAnalysis, type KeyFamily } from './jwks.js';
 import { engineFingerprint } from '../util/fingerprint.js';
 import { formatDuration } from '../util/duration.js';
@@ -169,12 +169,46 @@ function headerProblem(h: Record<string, unknown>): string | undefined {
   return undefined;
 }
 
+/** Fields of jsonwebtoken's `Header` and of the claims structs the engine reads (`ClaimsForValidation`; Krishiv's sub/krishiv_role). */
+const HEADER_FIELDS = new Set(['typ', 'alg', 'cty', 'jku', 'jwk', 'kid', 'x5u', 'x5c', 'x5t', 'x5t#S256']);
+const CLAIM_FIELDS = new Set(['exp', 'nbf', 'sub', 'iss', 'aud', 'krishiv_role']);
+
+/**
+ * ENGINE ≠ jose: serde refuses a struct field given twice, so the engine rejects such a header
+ * or claims set, where JSON.parse (and jose) silently keep the last value.
+ */
+function duplicatedFields(text: string, fields: ReadonlySet<string>): string[] {
+  return duplicateMemberNames(text).filter((n) => fields.has(n));
+}
+
+/** Header fields jsonwebtoken reads as strings; claims Krishiv's struct reads as `String`. */
+const HEADER_STRINGS = ['typ', 'cty', 'jku', 'kid', 'x5u', 'x5t', 'x5t#S256', 'x5c'];
+const CLAIM_STRINGS = ['sub', 'krishiv_role'];
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * ENGINE ≠ jose: serde_json reads a `str` strictly, so a lone UTF-16 surrogate escape
+ * (`"\ud800"`) or bytes that are not UTF-8 (U+FFFD after our lossy decoding) in a member name
+ * of the object, or in a string field the engine reads, fail the whole decode: rejected.
+ * JSON.parse accepts both. Values the engine does not read are skipped unchecked, as serde does.
+ */
+function unreadableStrings(obj: Record<string, unknown>, fields: readonly string[], notUtf8: boolean): string[] {
+  const bad = (t: unknown): boolean => typeof t === 'string' && (LONE_SURROGATE.test(t) || (notUtf8 && t.includes('\uFFFD')));
+  const where: string[] = [];
+  if (Object.keys(obj).some(bad)) where.push('a member name');
+  for (const name of fields) {
+    const v = obj[name];
+    if (bad(v) || (Array.isArray(v) && v.some(bad))) where.push(`"${name}"`);
+  }
+  return where;
+}
+
 function describeValue(v: unknown): string {
   if (v === undefined) return 'absent';
   if (v === null) return 'null';
   if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v)}`;
   if (Array.isArray(v)) return 'an array';
-  return `a ${typeof v}`;
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }
 
 function keyName(a: KeyAnalysis): string {
@@ -195,6 +229,18 @@ export function verifyToken(token: string, jws: ParsedJws, keys: KeySet, opts: E
   const alg = header['alg'];
 
   // --- header (surface §5.2; jsonwebtoken decode_header) -------------------------------
+  const loose = (['header', 'payload', 'signature'] as const).filter((_, i) => !isCanonicalBase64Url(jws.segments[i]!));
+  if (loose.length > 0) {
+    // ENGINE ≠ jose: jsonwebtoken decodes each segment with base64 URL_SAFE_NO_PAD, which refuses
+    // non-zero trailing bits; jose (like Node) ignores them, so the same bytes would verify.
+    add('malformed', 'error', `the ${loose.join(' and ')} segment${loose.length > 1 ? 's are' : ' is'} not canonical base64url (non-zero trailing bits): the engine's decoder refuses it and rejects the token`);
+  }
+  for (const name of duplicatedFields(Buffer.from(jws.segments[0], 'base64url').toString('utf8'), HEADER_FIELDS)) {
+    add('malformed', 'error', `the header has "${name}" more than once: the engine's JSON reader refuses a duplicate field and rejects the token`);
+  }
+  for (const where of unreadableStrings(header, HEADER_STRINGS, false)) {
+    add('malformed', 'error', `the header has a string the engine cannot read in ${where} (a lone UTF-16 surrogate): its JSON reader fails and rejects the token`);
+  }
   const hp = headerProblem(header);
   if (hp) add('malformed', 'error', `${hp}: the engine cannot decode the header and rejects the token`);
   if (typeof alg !== 'string') {
@@ -277,6 +323,18 @@ export function verifyToken(token: string, jws: ParsedJws, keys: KeySet, opts: E
     add('payload_not_json', 'error', `the payload is JSON but ${describeValue(jws.payloadJson)}, not an object: the engine rejects the token`);
   } else {
     claims = jws.payloadJson as Record<string, unknown>;
+    let notUtf8 = false;
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(jws.payloadBytes);
+    } catch {
+      notUtf8 = true;
+    }
+    for (const where of unreadableStrings(claims, CLAIM_STRINGS, notUtf8)) {
+      add('malformed', 'error', `the claims set has a string the engine cannot read in ${where} (a lone UTF-16 surrogate, or bytes that are not UTF-8): its JSON reader fails and rejects the token`);
+    }
+    for (const name of duplicatedFields(jws.payloadText, CLAIM_FIELDS)) {
+      add('malformed', 'error', `the claims set has "${name}" more than once: the engine's JSON reader refuses a duplicate field and rejects the token (JSON.parse would keep the last one)`);
+    }
   }
 
   let subject: string | null = null;
@@ -292,6 +350,10 @@ export function verifyToken(token: string, jws: ParsedJws, keys: KeySet, opts: E
       add('missing_exp', 'error', `exp is required by the engine; the token has ${exp === null ? 'exp: null' : 'no exp'}`);
     } else if (typeof exp !== 'number' || !Number.isFinite(exp) || exp < 0) {
       add('missing_exp', 'error', `exp must be a NumericDate (a non-negative number); found ${describeValue(exp)}`);
+    } else if (exp >= 2 ** 64) {
+      // ENGINE ≠ jose: jsonwebtoken reads exp as a u64; a larger number does not parse and exp
+      // counts as missing (validation.rs numeric_type: value < u64::MAX as f64).
+      add('missing_exp', 'error', `exp ${exp} is too large for the engine, which reads exp as an unsigned 64-bit number (below 2^64): it treats exp as missing`);
     } else {
       // ENGINE ≠ jose: floats are rounded; rejected only when exp < now − leeway (surface §5.3).
       expSec = Math.round(exp);
@@ -331,7 +393,11 @@ export function verifyToken(token: string, jws: ParsedJws, keys: KeySet, opts: E
           add('audience_mismatch', 'error', `aud ${JSON.stringify(aud)} does not contain the configured audience "${opts.audience}"`);
         }
       } else {
-        add('audience_mismatch', 'error', `aud is ${describeValue(aud)}, expected a string or an array of strings containing "${opts.audience}"`);
+        // ENGINE ≠ jose: an aud that is neither a string nor an array of strings does not parse
+        // (TryParse::FailedToParse) and jsonwebtoken then skips the audience check: accepted
+        // (validation.rs @v10.4.0, the `_ => {}` arm of the aud match; surface §5.3).
+        const what = Array.isArray(aud) ? 'an array with a member that is not a string' : describeValue(aud);
+        add('audience_missing', 'warning', `aud is ${what}, which the engine cannot read as an audience: it skips the audience check and accepts the token although the audience "${opts.audience}" is configured`);
       }
     } else if (aud !== undefined && aud !== null && !opts.production) {
       // ENGINE ≠ jose: no audience configured → validate_aud = false, any aud accepted (surface §5.3).

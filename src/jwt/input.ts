@@ -99,6 +99,15 @@ export interface ParsedJws {
 
 const B64URL = /^[A-Za-z0-9_-]*$/;
 
+/**
+ * Canonical unpadded base64url: the only form jsonwebtoken's decoder (base64 URL_SAFE_NO_PAD:
+ * no padding, no trailing bits allowed) accepts, for token segments and JWK members alike.
+ * Node's decoder ignores non-zero trailing bits, so `AR` and `AQ` would both give 0x01.
+ */
+export function isCanonicalBase64Url(text: string): boolean {
+  return B64URL.test(text) && text.length % 4 !== 1 && Buffer.from(text, 'base64url').toString('base64url') === text;
+}
+
 function decodeSegment(segment: string, what: string, input: string): Buffer {
   if (!B64URL.test(segment) || segment.length % 4 === 1) {
     throw new KrishivError('ERR_TOKEN_MALFORMED', `malformed token: the ${what} is not base64url`, { input });
@@ -166,4 +175,39 @@ function strictUtf8(bytes: Buffer, what: string, input: string): string {
 /** The name shown for a token's origin in errors: never the token itself. */
 export function tokenInputName(source: TokenSource): string {
   return source.kind === 'stdin' ? '<stdin>' : 'token argument';
+}
+
+/**
+ * Member names that occur more than once at the top level of `text`, a JSON object that
+ * JSON.parse has already accepted (JSON.parse keeps the last one silently; serde, which the
+ * engine uses, refuses a duplicate of any field its structs declare). Names are compared
+ * after unescaping, as serde compares them. Returns [] for anything that is not an object.
+ */
+export function duplicateMemberNames(text: string): string[] {
+  const seen = new Set<string>();
+  const duplicates = new Set<string>();
+  let depth = 0;
+  let expectName = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      if (depth === 1 && expectName) {
+        const name = JSON.parse(text.slice(i, j + 1)) as string;
+        if (seen.has(name)) duplicates.add(name);
+        seen.add(name);
+        expectName = false;
+      }
+      i = j;
+    } else if (c === '{' || c === '[') {
+      depth++;
+      expectName = depth === 1 && c === '{';
+    } else if (c === '}' || c === ']') {
+      depth--;
+    } else if (c === ',' && depth === 1) {
+      expectName = true;
+    }
+  }
+  return [...duplicates];
 }

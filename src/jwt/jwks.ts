@@ -17,6 +17,7 @@
 import { KrishivError, isKrishivError } from '../errors.js';
 import { getDocument, parseUrl, redactUrl, requireSecureUrl } from '../io/http.js';
 import { readTextFile } from '../io/fs.js';
+import { isCanonicalBase64Url } from './input.js';
 
 export type KeyFamily = 'RSA' | 'EC' | 'OKP';
 
@@ -58,7 +59,6 @@ export interface JwksAnalysis {
 }
 
 const CURVES = new Set(['P-256', 'P-384', 'P-521', 'Ed25519']);
-const B64URL_NO_PAD = /^[A-Za-z0-9_-]*$/;
 
 function isOptString(v: unknown): boolean {
   return v === undefined || v === null || typeof v === 'string';
@@ -100,8 +100,9 @@ export function jwkDeserializeProblem(jwk: unknown): string | undefined {
   }
 }
 
+/** What `DecodingKey::from_jwk` can decode: canonical unpadded base64url, the empty string included. */
 function b64ok(v: unknown): boolean {
-  return typeof v === 'string' && B64URL_NO_PAD.test(v) && v.length % 4 !== 1 && v.length > 0;
+  return typeof v === 'string' && isCanonicalBase64Url(v);
 }
 
 /** Family, algorithms, or why the engine skips a (deserializable) key: auth.rs:743-775. */

@@ -67,8 +67,9 @@ export function renderVerdict(v: Verdict, jwks: JwksSummary, s: Style, strict: b
   const lines: string[] = [];
   if (v.accepted) {
     const as = v.subject !== null ? ` as ${s.bold(v.subject)} (${v.role ? ROLE_NAME[v.role] : '?'})` : '';
-    const head = v.ok ? s.green('ACCEPTED') : s.yellow(`ACCEPTED by the engine, but ${strict ? 'fails --strict' : 'a requirement fails'}`);
-    lines.push(`${head}${as}`);
+    const head = v.ok ? s.green('ACCEPTED') : s.yellow('ACCEPTED');
+    const but = v.ok ? '' : s.yellow(` by the engine, but ${strict ? 'fails --strict' : 'a requirement fails'}`);
+    lines.push(`${head}${as}${but}`);
   } else {
     lines.push(`${s.red('REJECTED')}: the coordinator would not accept this token (gRPC: UNAUTHENTICATED "invalid API key")`);
   }

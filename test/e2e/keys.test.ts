@@ -114,11 +114,13 @@ describe('keys verify', () => {
     expect(r.stderr).not.toContain('hello');
   });
 
-  it('batch on stdin: one JSON line per key in order (numbered by input line), exit 1 when any fails', async () => {
+  it('batch on stdin --json: ONE document with a result per key in order (numbered by input line), exit 1 when any fails', async () => {
     const input = [keys['live'], keys['gone'], '', 'garbage', keys['dup1']].join('\n');
     const r = await runCli(['keys', 'verify', '--json'], { cwd, input });
     expect(r.code).toBe(1);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { line: number; ok: boolean; reason: string | null });
+    const doc = JSON.parse(r.stdout) as { ok: boolean; total: number; active: number; tool: { engine: string }; results: { line: number; ok: boolean; reason: string | null }[] };
+    expect([doc.ok, doc.total, doc.active, doc.tool.engine]).toEqual([false, 4, 2, 'e8be785f']);
+    const lines = doc.results;
     expect(lines.map((l) => [l.line, l.ok, l.reason])).toEqual([
       [1, true, null],
       [2, false, 'revoked'],
@@ -132,7 +134,7 @@ describe('keys verify', () => {
     const value = `${keys['live']}=live-bot, ${keys['dup1']}=twin,${keys['gone']}=gone-bot\n`;
     const r = await runCli(['keys', 'verify', '--json'], { cwd, input: value });
     expect(r.code).toBe(1);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { line: number; ok: boolean; reason: string | null });
+    const lines = (JSON.parse(r.stdout) as { results: { line: number; ok: boolean; reason: string | null }[] }).results;
     expect(lines.map((l) => [l.line, l.ok, l.reason])).toEqual([
       [1, true, null],
       [1, true, null],

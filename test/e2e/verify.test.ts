@@ -151,11 +151,13 @@ describe('verify (built bin)', () => {
     const doc = json(r.stdout);
     expect([doc.accepted, doc.ok]).toEqual([true, false]);
     expect(doc.findings).toContainEqual({ code: 'insufficient_role', severity: 'error', message: 'principal writer:alice has role Writer; required role Admin' });
+    const human = await runCli(['verify', '--jwks', rsaJwks, '--require-role', 'admin', '--now', NOW], { input: good });
+    expect(human.stdout.split('\n')[0]).toBe('ACCEPTED as writer:alice (Writer) by the engine, but a requirement fails');
   });
   it('--strict fails on warnings', async () => {
     const r = await runCli(['verify', '--strict', '--jwks', rsaJwks, '--now', NOW], { input: good });
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('fails --strict');
+    expect(r.stdout.split('\n')[0]).toBe('ACCEPTED as writer:alice (Writer) by the engine, but fails --strict');
   });
 });
 

@@ -20,7 +20,7 @@ describe('engineKeyUse (surface §5.2)', () => {
     [OCT, { usable: false, why: 'symmetric_refused' }],
     [{ kty: 'OKP', crv: 'X25519', x: 'a' }, { usable: false, why: 'set_undecodable' }],
     [{ kty: 'EC', crv: 'secp256k1', x: 'a', y: 'b' }, { usable: false, why: 'set_undecodable' }],
-    [{ kty: 'AKP' }, { usable: false, why: 'unknown_kty' }],
+    [{ kty: 'AKP' }, { usable: false, why: 'set_undecodable', message: 'key type AKP cannot be deserialized by the coordinator, which then drops the whole JWKS' }],
   ] as [Jwk, object][])('%j', (jwk, expected) => {
     expect(engineKeyUse(jwk)).toMatchObject(expected);
   });

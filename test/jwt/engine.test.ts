@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { prepareKeySet, verifyToken, type EngineOptions, type Verdict } from '../../src/jwt/engine.js';
 import { parseCompactJws } from '../../src/jwt/input.js';
 import { analyzeJwks } from '../../src/jwt/jwks.js';
-import { hmacToken, makeKey, rfcVectors, signToken, unsignedToken, type TestKey } from './tokens.js';
+import { hmacToken, makeKey, rfcVectors, signRawRs256, signToken, unsignedToken, type TestKey } from './tokens.js';
 
 const NOW = new Date('2026-11-24T13:00:00Z');
 const NOW_S = NOW.getTime() / 1000;
@@ -258,6 +258,17 @@ describe('engine rules', () => {
     const v = await verify(await signToken(rsa, good({ exp: String(NOW_S + 60) })), { keys: [rsa.jwk] });
     expect(v.findings).toEqual([{ code: 'missing_exp', severity: 'error', message: 'exp must be a NumericDate (a non-negative number); found the string "' + String(NOW_S + 60) + '"' }]);
   });
+  it('exp too large for a u64 counts as missing in the engine; the largest double below 2^64 is still accepted', async () => {
+    for (const exp of [1e20, 2 ** 64]) {
+      const v = await verify(await signToken(rsa, good({ exp, iat: undefined })), { keys: [rsa.jwk] });
+      expect([v.accepted, v.findings]).toEqual([
+        false,
+        [{ code: 'missing_exp', severity: 'error', message: `exp ${exp} is too large for the engine, which reads exp as an unsigned 64-bit number (below 2^64): it treats exp as missing` }],
+      ]);
+    }
+    const max = await verify(await signToken(rsa, good({ exp: 2 ** 64 - 2048 })), { keys: [rsa.jwk] });
+    expect([max.accepted, codes(max)]).toEqual([true, ['warning:long_lifetime']]);
+  });
   it('--leeway changes the boundary', async () => {
     const t = await signToken(rsa, good({ exp: NOW_S - 30 }));
     const v = await verify(t, { keys: [rsa.jwk] }, { leewaySec: 10 });
@@ -275,6 +286,29 @@ describe('engine rules', () => {
     expect([arr.accepted, codes(arr)]).toEqual([true, []]);
     const any = await verify(await signToken(rsa, good({ aud: 'whatever' })), { keys: [rsa.jwk] });
     expect([any.accepted, codes(any)]).toEqual([true, ['warning:audience_not_configured']]);
+  });
+  it.each([
+    [123, 'a number'],
+    [{ a: 'krishiv' }, 'an object'],
+    [true, 'a boolean'],
+    [['krishiv', 1], 'an array with a member that is not a string'],
+    [['other', null], 'an array with a member that is not a string'],
+  ])('aud %j that the engine cannot parse: the audience check is skipped, accepted with audience_missing', async (aud, what) => {
+    const v = await verify(await signToken(rsa, good({ aud })), { keys: [rsa.jwk] }, { audience: 'krishiv' });
+    expect([v.ok, v.accepted]).toEqual([true, true]);
+    expect(v.findings).toEqual([
+      {
+        code: 'audience_missing',
+        severity: 'warning',
+        message: `aud is ${what}, which the engine cannot read as an audience: it skips the audience check and accepts the token although the audience "krishiv" is configured`,
+      },
+    ]);
+  });
+  it('aud that parses but misses the audience is still rejected: a string, an array of strings, an empty array', async () => {
+    for (const aud of ['other', ['a', 'b'], []]) {
+      const v = await verify(await signToken(rsa, good({ aud })), { keys: [rsa.jwk] }, { audience: 'krishiv' });
+      expect([v.accepted, codes(v)]).toEqual([false, ['error:audience_mismatch']]);
+    }
   });
   it('production without an audience: JWT is disabled, the token is not accepted', async () => {
     const v = await verify(await signToken(rsa, good()), { keys: [rsa.jwk] }, { production: true });
@@ -307,6 +341,128 @@ describe('engine rules', () => {
     expect([v.ok, v.accepted, codes(v)]).toEqual([true, true, ['warning:crit_unsupported']]);
     const s = await verify(t, { keys: [rsa.jwk] }, { strict: true });
     expect([s.ok, s.accepted]).toEqual([false, true]);
+  });
+  it.each([
+    ['names a member the header lacks', { crit: ['exp-ext'] }],
+    ['is a string', { crit: 'exp-ext' }],
+    ['is an empty array', { crit: [] }],
+    ['holds a non-string', { crit: [7] }],
+    ['names b64 with a non-boolean b64', { crit: ['b64'], b64: 'no' }],
+  ])('crit that %s: still ignored by the engine, accepted with the warning only', async (_name, header) => {
+    for (const key of [rsa, ec, ed]) {
+      const v = await verify(await signToken(key, good(), header), { keys: [key.jwk] });
+      expect([v.ok, v.accepted, codes(v)]).toEqual([true, true, ['warning:crit_unsupported']]);
+      expect(v.key).toMatchObject({ index: 0, alg: key.alg });
+    }
+  });
+  it('crit does not weaken the signature check: a wrong key or a small RSA key still fails', async () => {
+    const wrong = await verify(await signToken(attacker, good(), { crit: [] }), { keys: [rsa.jwk] });
+    expect(codes(wrong)).toEqual(['error:signature_invalid', 'warning:crit_unsupported']);
+    expect(wrong.findings.find((f) => f.code === 'signature_invalid')!.message).toBe(
+      'the signature does not verify with any of the 1 key(s) that admit RS256 (#0 (kid rsa-1))',
+    );
+    const ps = await verify(await signToken(rsa, good(), { alg: 'PS384', crit: ['x'] }), { keys: [rsa.jwk] });
+    expect([ps.accepted, ps.key?.alg]).toEqual([true, 'PS384']);
+    const pair = generateKeyPairSync('rsa', { modulusLength: 1024 });
+    const small: TestKey = { ...pair, jwk: pair.publicKey.export({ format: 'jwk' }) as Record<string, unknown>, alg: 'RS256' };
+    const v = await verify(await signToken(small, good(), { crit: [] }), { keys: [small.jwk] });
+    expect(v.findings.find((f) => f.code === 'signature_invalid')!.message).toBe(
+      'the signature does not verify with any of the 1 key(s) that admit RS256 (#0) (the check itself failed: RS256 requires key modulusLength to be 2048 bits or larger)',
+    );
+  });
+  it.each([
+    ['exp', `{"sub":"alice","exp":${NOW_S - 3600},"exp":${NOW_S + 600}}`],
+    ['sub', `{"sub":"admin:x","exp":${NOW_S + 600},"sub":"alice"}`],
+    ['krishiv_role', `{"sub":"alice","exp":${NOW_S + 600},"krishiv_role":"reader","krishiv\\u005frole":"admin"}`],
+    ['aud', `{"sub":"alice","exp":${NOW_S + 600},"aud":"other","aud":"krishiv"}`],
+  ])('a claims set with "%s" twice is rejected (serde refuses duplicate fields; JSON.parse keeps the last)', async (name, payload) => {
+    const v = await verify(await signRawRs256(rsa, '{"alg":"RS256","typ":"JWT"}', payload), { keys: [rsa.jwk] }, { audience: 'krishiv' });
+    expect(v.accepted).toBe(false);
+    expect(v.key).toMatchObject({ index: 0, alg: 'RS256' });
+    expect(v.findings.filter((f) => f.code === 'malformed')).toEqual([
+      {
+        code: 'malformed',
+        severity: 'error',
+        message: `the claims set has "${name}" more than once: the engine's JSON reader refuses a duplicate field and rejects the token (JSON.parse would keep the last one)`,
+      },
+    ]);
+  });
+  it('duplicates the engine does not read are harmless: a custom claim, or a name inside a nested object', async () => {
+    const payload = `{"sub":"alice","exp":${NOW_S + 600},"team":"a","team":"b","ctx":{"exp":1,"exp":2}}`;
+    const v = await verify(await signRawRs256(rsa, '{"alg":"RS256","typ":"JWT","x-ext":1,"x-ext":2}', payload), { keys: [rsa.jwk] });
+    expect([v.ok, v.accepted, codes(v)]).toEqual([true, true, []]);
+  });
+  it.each([
+    [2, 'signature'],
+    [1, 'payload'],
+    [0, 'header'],
+  ])('segment %i (%s) with non-zero trailing bits (same bytes for Node and jose) is rejected as the engine does', async (i, name) => {
+    const A = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    // pad the segment's JSON until its base64url length leaves trailing bits (length % 4 == 2)
+    let t = await signToken(ec, good({ pad: '' }), { pad: '' });
+    for (let n = 1; t.split('.')[i]!.length % 4 !== 2; n++) t = await signToken(ec, good({ pad: 'x'.repeat(i === 1 ? n : 0) }), { pad: 'x'.repeat(i === 0 ? n : 0) });
+    const parts = t.split('.');
+    const seg = parts[i]!;
+    parts[i] = seg.slice(0, -1) + A[A.indexOf(seg.at(-1)!) | 1]!;
+    const loose = parts.join('.');
+    expect(Buffer.from(parts[i]!, 'base64url')).toEqual(Buffer.from(seg, 'base64url'));
+    expect((await verify(t, { keys: [ec.jwk] })).accepted).toBe(true);
+    const v = await verify(loose, { keys: [ec.jwk] });
+    expect(v.accepted).toBe(false);
+    expect(v.findings.find((f) => f.code === 'malformed')).toEqual({
+      code: 'malformed',
+      severity: 'error',
+      message: `the ${name} segment is not canonical base64url (non-zero trailing bits): the engine's decoder refuses it and rejects the token`,
+    });
+    // the signing input is the segment text, so a changed header or payload segment also breaks the signature
+    expect(v.findings.filter((f) => f.severity === 'error').map((f) => f.code)).toEqual(name === 'signature' ? ['malformed'] : ['malformed', 'signature_invalid']);
+  });
+  it.each([
+    ['sub', String.raw`{"sub":"al\ud800ice","exp":EXP}`, '"sub"'],
+    ['krishiv_role', String.raw`{"sub":"alice","krishiv_role":"\udc00","exp":EXP}`, '"krishiv_role"'],
+    ['a claim name', String.raw`{"sub":"alice","x\ud800":1,"exp":EXP}`, 'a member name'],
+  ])('a lone surrogate in %s: the engine cannot read the claims and rejects the token', async (_n, payload, where) => {
+    const v = await verify(await signRawRs256(rsa, '{"alg":"RS256"}', payload.replace('EXP', String(NOW_S + 600))), { keys: [rsa.jwk] });
+    expect(v.accepted).toBe(false);
+    expect(v.findings.filter((f) => f.severity === 'error')).toEqual([
+      {
+        code: 'malformed',
+        severity: 'error',
+        message: `the claims set has a string the engine cannot read in ${where} (a lone UTF-16 surrogate, or bytes that are not UTF-8): its JSON reader fails and rejects the token`,
+      },
+    ]);
+  });
+  it('bytes that are not UTF-8 in sub are rejected; in a claim the engine does not read they are skipped, as serde skips them', async () => {
+    const text = (s: string): Buffer => Buffer.from(s.replace('EXP', String(NOW_S + 600)), 'utf8');
+    const inSub = Buffer.concat([text('{"sub":"al'), Buffer.from([0xff]), text('ice","exp":EXP}')]);
+    const v = await verify(await signRawRs256(rsa, '{"alg":"RS256"}', inSub), { keys: [rsa.jwk] });
+    expect([v.accepted, codes(v)]).toEqual([false, ['error:malformed']]);
+    const inOther = Buffer.concat([text('{"sub":"alice","team":"'), Buffer.from([0xff]), text('","exp":EXP}')]);
+    const w = await verify(await signRawRs256(rsa, '{"alg":"RS256"}', inOther), { keys: [rsa.jwk] });
+    expect([w.accepted, codes(w)]).toEqual([true, []]);
+  });
+  it('paired surrogates (an emoji) are fine, and a lone surrogate in a claim the engine does not read is skipped', async () => {
+    const payload = String.raw`{"sub":"\ud83d\ude00","team":"\ud800","exp":EXP}`.replace('EXP', String(NOW_S + 600));
+    const v = await verify(await signRawRs256(rsa, '{"alg":"RS256"}', payload), { keys: [rsa.jwk] });
+    expect([v.accepted, v.subject, codes(v)]).toEqual([true, '\u{1F600}', []]);
+  });
+  it('a lone surrogate in a header string the engine reads (kid) is rejected', async () => {
+    const v = await verify(await signRawRs256(rsa, String.raw`{"alg":"RS256","kid":"\udfff"}`, JSON.stringify(good())), { keys: [rsa.jwk] });
+    expect(v.accepted).toBe(false);
+    expect(v.findings.filter((f) => f.severity === 'error')).toEqual([
+      {
+        code: 'malformed',
+        severity: 'error',
+        message: 'the header has a string the engine cannot read in "kid" (a lone UTF-16 surrogate): its JSON reader fails and rejects the token',
+      },
+    ]);
+  });
+  it('a header with "alg" or "kid" twice is rejected', async () => {
+    for (const header of ['{"alg":"RS256","alg":"RS256"}', '{"alg":"RS256","kid":"a","kid":"rsa-1"}']) {
+      const v = await verify(await signRawRs256(rsa, header, JSON.stringify(good())), { keys: [rsa.jwk] });
+      expect([v.accepted, codes(v)]).toEqual([false, ['error:malformed']]);
+      expect(v.findings[0]!.message).toMatch(/^the header has "(alg|kid)" more than once: the engine's JSON reader refuses a duplicate field and rejects the token$/);
+    }
   });
   it('a header the engine cannot decode (kid is a number) is a malformed finding', async () => {
     const v = await verify(await signToken(rsa, good(), { kid: 7 }), { keys: [rsa.jwk] });

@@ -34,6 +34,8 @@ describe('analyzeJwks', () => {
     ['EC P-521', p521, 'unsupported EC curve P-521'],
     ['oct', oct, 'symmetric (oct) key in OIDC JWKS refused for JWT verification (algorithm-confusion protection)'],
     ['RSA with padded base64', { kty: 'RSA', n: 'AQAB==', e: 'AQAB' }, 'undecodable JWK: "n" or "e" is not base64url without padding'],
+    ['RSA e with non-zero trailing bits', { kty: 'RSA', n: rsa.n, e: 'AR' }, 'undecodable JWK: "n" or "e" is not base64url without padding'],
+    ['EC x with non-zero trailing bits', { ...p256, x: `${String(p256.x).slice(0, -1)}B` }, 'undecodable JWK: "x" or "y" is not base64url without padding'],
     ['OKP on P-256 curve', { kty: 'OKP', crv: 'P-256', x: 'AAAA' }, 'unsupported OKP curve P-256'],
   ])('%s is skipped with the engine reason, the rest still works', (_n, jwk, reason) => {
     const a = analyzeJwks({ keys: [jwk, rsa] });
@@ -55,6 +57,11 @@ describe('analyzeJwks', () => {
     expect(a.installable).toBe(false);
     expect(a.keys.map((k) => k.usable)).toEqual([false, false]);
     expect(a.keys[1]!.reason).toBe(`cannot be deserialized by the engine: ${problem}`);
+  });
+  it('an empty member decodes (to no bytes): the engine installs that key, so it counts for the families', () => {
+    const a = analyzeJwks({ keys: [{ kty: 'RSA', n: '', e: 'AQAB' }, p256] });
+    expect(a.keys[0]).toMatchObject({ usable: true, family: 'RSA' });
+    expect([a.installable, a.mixedFamilies]).toEqual([true, true]);
   });
   it('mixed families among usable keys', () => {
     const a = analyzeJwks({ keys: [rsa, p256, ed, oct] });

@@ -45,6 +45,13 @@ export async function signToken(key: TestKey, payload: unknown, header: Record<s
   return `${h}.${p}.${sig.toString('base64url')}`;
 }
 
+/** RS256 over a header and payload given as raw JSON text (for shapes JSON.stringify cannot write, e.g. duplicate names). */
+export async function signRawRs256(key: TestKey, headerText: string, payloadText: string | Uint8Array): Promise<string> {
+  const { sign } = await import('node:crypto');
+  const input = `${Buffer.from(headerText).toString('base64url')}.${Buffer.from(payloadText).toString('base64url')}`;
+  return `${input}.${sign('sha256', Buffer.from(input), key.privateKey).toString('base64url')}`;
+}
+
 export function unsignedToken(payload: unknown, header: Record<string, unknown> = { alg: 'none', typ: 'JWT' }): string {
   return `${b64(header)}.${b64(payload)}.`;
 }

@@ -33,7 +33,9 @@ describe(`${PROCESSES} concurrent generate-key processes on one store`, () => {
 
     const v = await runCli(['keys', 'verify', '--json'], { cwd, input: made.map((m) => m.key).join('\n'), timeoutMs: 120_000 });
     expect(v.code, v.stderr).toBe(0);
-    const lines = v.stdout.trim().split('\n').map((l) => JSON.parse(l) as { ok: boolean; record: { name: string } });
+    const doc = JSON.parse(v.stdout) as { ok: boolean; active: number; results: { ok: boolean; record: { name: string } }[] };
+    expect([doc.ok, doc.active]).toEqual([true, PROCESSES]);
+    const lines = doc.results;
     expect(lines.every((l) => l.ok)).toBe(true);
     expect(lines.map((l) => l.record.name)).toEqual(made.map((m) => m.record.name));
 

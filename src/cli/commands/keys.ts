@@ -43,7 +43,8 @@ Examples:
       'after',
       `
 Batch: several keys on stdin, one per line (or KRISHIV_API_KEYS entries, key=subject separated
-by commas), give one result per key (JSON Lines with --json); exit 1 if any key fails.
+by commas), give one result per key (with --json: one document, {ok, total, active, results});
+exit 1 if any key fails.
 
 Examples:
   $ krishiv-auth keys verify - < key.txt
@@ -138,15 +139,19 @@ async function verifyKeys(ctx: CliContext, arg: string | undefined, opts: StoreO
     return verdict.ok ? EXIT.OK : EXIT.FAILED;
   }
 
-  // Batch: one result per key, in input order; one Argon2id verification each.
+  // Batch: one result per key, in input order; one Argon2id verification each. People get a
+  // line per key as it is checked; --json gets ONE document (the contract's only JSON Lines
+  // exception is verify's batch mode).
   let failed = 0;
   const width = String(inputs[inputs.length - 1]!.line).length;
+  const results: ({ line: number } & KeyVerdict)[] = [];
   for (const input of inputs) {
     const verdict = await verifyApiKey(store, input.text, seams);
     if (!verdict.ok) failed++;
-    if (ctx.out.json) ctx.out.writeJsonLine({ line: input.line, ...verdict });
-    else ctx.out.print(`${String(input.line).padStart(width)}  ${renderVerdict(verdict, ctx.out.out)}`);
+    results.push({ line: input.line, ...verdict });
+    if (!ctx.out.json) ctx.out.print(`${String(input.line).padStart(width)}  ${renderVerdict(verdict, ctx.out.out)}`);
   }
+  if (ctx.out.json) ctx.out.writeJson({ ok: failed === 0, total: inputs.length, active: inputs.length - failed, results });
   ctx.out.info(`${inputs.length - failed} of ${inputs.length} key(s) active`);
   return failed === 0 ? EXIT.OK : EXIT.FAILED;
 }
