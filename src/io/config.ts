@@ -190,7 +190,8 @@ export function validateConfig(raw: unknown, file: string): Config {
     const r = obj(data['rotate'], 'rotate', fail, ['reloadInterval']);
     config.rotate = {};
     if (r['reloadInterval'] !== undefined) {
-      config.rotate.reloadIntervalSecs = Math.round(dur(r['reloadInterval'], 'rotate.reloadInterval', fail, file) / 1000);
+      // Rounded up, as --reload-interval is: 400ms must not become 0 ("the coordinator never reloads").
+      config.rotate.reloadIntervalSecs = Math.ceil(dur(r['reloadInterval'], 'rotate.reloadInterval', fail, file) / 1000);
     }
   }
 

@@ -77,4 +77,10 @@ describe('validateConfig', () => {
     expect(c.probe).toEqual({ timeoutMs: 2000, concurrency: 4 });
     expect(c.rotate).toEqual({ reloadIntervalSecs: 30 });
   });
+
+  it('rounds a sub-second reload interval up, as --reload-interval does (0 would mean "never reloads")', () => {
+    expect(validateConfig({ rotate: { reloadInterval: '400ms' } }, 'c').rotate).toEqual({ reloadIntervalSecs: 1 });
+    expect(validateConfig({ rotate: { reloadInterval: '1500ms' } }, 'c').rotate).toEqual({ reloadIntervalSecs: 2 });
+    expect(validateConfig({ rotate: { reloadInterval: 0 } }, 'c').rotate).toEqual({ reloadIntervalSecs: 0 });
+  });
 });
