@@ -71,5 +71,5 @@ export function notImplemented(command: string): never {
 
 /** Warn when a secret was passed on argv (it lands in shell history and `ps`). */
 export function warnSecretOnArgv(ctx: CliContext, flag: string, alternative: string): void {
-  ctx.out.warn(`${flag} puts a secret on the command line (shell history, ps); prefer ${alternative}`);
+  ctx.out.warn(`${flag} puts a secret on the command line (shell history, ps); prefer ${alternative}`, { always: true });
 }

@@ -167,8 +167,12 @@ export class Output {
     this.#opts.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   }
 
-  warn(message: string): void {
-    if (this.quiet) return;
+  /**
+   * A warning on stderr. --quiet drops it, except `always` ones: the warnings the contract
+   * says are always given (decode verified nothing; a secret was given on argv).
+   */
+  warn(message: string, options: { always?: boolean } = {}): void {
+    if (this.quiet && options.always !== true) return;
     this.#opts.stderr.write(`${this.err.yellow('warning:')} ${visibleControls(message)}\n`);
   }
 

@@ -17,6 +17,15 @@ describe('decode (built bin)', () => {
     expect(r.stdout).toMatch(/exp\s+2026-11-24T0[0-9]:[0-9:]+Z\s+\(expired \d+h( \d+m)? ago\)/);
     expect(r.stderr).toBe('warning: nothing was verified: signature, expiry and audience are unchecked (use verify)\n');
   });
+  it('--quiet keeps the contract\'s "always" warnings (nothing verified; a secret on argv) and drops the others', async () => {
+    const r = await runCli(['decode', '--quiet', token], {});
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('warning: nothing was verified');
+    expect(r.stderr).toContain('warning: a token argument puts a secret on the command line');
+    const text = await runCli(['decode', '--quiet', '-'], { input: `${token.split('.')[0]}.${Buffer.from('not json').toString('base64url')}.${token.split('.')[2]}` });
+    expect(text.code).toBe(0);
+    expect(text.stderr).toBe('warning: nothing was verified: signature, expiry and audience are unchecked (use verify)\n');
+  });
   it('--json: {header, payload, signature: {bytes}, times}', async () => {
     const r = await runCli(['decode', '--json', '--now', '1795503600', '-'], { input: token });
     expect(r.code).toBe(0);

@@ -36,7 +36,8 @@ Examples:
         const token = item.token!;
         const jws = parseCompactJws(token, item.input);
         const result = decodeToken(token, jws, now);
-        for (const w of result.warnings) ctx.out.warn(w.message);
+        // contract: decode always warns that nothing was verified, --quiet or not
+        for (const w of result.warnings) ctx.out.warn(w.message, { always: w.code === 'not_verified' });
         ctx.out.result(result, renderDecode, decodeJson);
         return EXIT.OK;
       }),
