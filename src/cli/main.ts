@@ -132,6 +132,14 @@ export async function main(argv: readonly string[], io: ProcessIo = processIo())
       if (c === entry && mod) mod.define(program, ctx);
       else program.command(c.name).description(c.summary);
     }
+    // A usage error inside a group's subcommand (`keys revoke` without its argument) names
+    // the subcommand in the error line, as the subcommand's own errors do.
+    for (const group of program.commands) {
+      if (group.commands.length === 0) continue;
+      group.hook('preSubcommand', (_group, sub) => {
+        out.command = `${group.name()} ${sub.name()}`;
+      });
+    }
 
     try {
       await program.parseAsync([...argv], { from: 'user' });

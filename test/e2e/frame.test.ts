@@ -90,6 +90,13 @@ describe('the CLI frame (built bin/)', () => {
     }
   });
 
+  it('a usage error inside a group\'s subcommand names the subcommand', async () => {
+    const missing = await runCli(['keys', 'revoke']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.trim()).toBe("krishiv-auth keys revoke: missing required argument 'id|name' (ERR_USAGE)");
+    const unknown = await runCli(['keys', 'list', '--bogus']);
+    expect(unknown.stderr.trim()).toBe("krishiv-auth keys list: unknown option '--bogus' (ERR_USAGE)");
+  });
   it('`help <unknown>` is an unknown command (exit 2)', async () => {
     const r = await runCli(['help', 'nosuch', '--json']);
     expect(r.code).toBe(2);
