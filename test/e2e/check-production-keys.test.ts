@@ -28,9 +28,11 @@ describe('check-production --store', () => {
     const revoked = await make('old-laptop');
     expect((await runCli(['keys', 'revoke', revoked.id, '--store', 'keys.json', '--reason', 'lost'], { cwd })).code).toBe(0);
     const unknown = 'krishiv_abcdefgh_' + 'A'.repeat(43);
+    // an issued key's id with another secret: the engine accepts it (it is in the env line), the store never issued it
+    const altered = `${active.key.slice(0, -1)}${active.key.endsWith('A') ? 'B' : 'A'}`;
     writeFileSync(
       path.join(cwd, 'flight.env'),
-      `KRISHIV_PRODUCTION=1\nKRISHIV_API_KEYS=${active.key}=ci-bot,${revoked.key}=old-laptop,${unknown}=ghost\n`,
+      `KRISHIV_PRODUCTION=1\nKRISHIV_API_KEYS=${active.key}=ci-bot,${revoked.key}=old-laptop,${unknown}=ghost,${altered}=copy\n`,
     );
 
     const r = await runCli(['check-production', '--env-file', 'flight.env', '--role', 'flight-server', '--store', 'keys.json', '--json'], { cwd });
@@ -39,9 +41,10 @@ describe('check-production --store', () => {
     const byId = (id: string): Finding[] => doc.findings.filter((f) => f.id === id);
     expect(byId('KEYS-REVOKED').map((f) => f.status)).toEqual(['fail']);
     expect(byId('KEYS-REVOKED')[0]!.message).toContain(`krishiv_${revoked.id}_…`);
-    expect(byId('KEYS-UNKNOWN').map((f) => f.status)).toEqual(['warn']);
+    expect(byId('KEYS-UNKNOWN').map((f) => f.status)).toEqual(['warn', 'warn']);
+    expect(byId('KEYS-UNKNOWN')[1]!.message).toContain(`krishiv_${active.id}_… (subject "copy") is not in the key store: its id is, but the secret differs`);
     expect(byId('KEYS-EXPIRED').map((f) => f.status)).toEqual(['pass']);
-    for (const secret of [active.key, revoked.key, unknown]) {
+    for (const secret of [active.key, revoked.key, unknown, altered]) {
       expect(r.stdout + r.stderr).not.toContain(secret);
       expect(r.stdout).not.toContain(secret.slice(17)); // the secret part alone
     }

@@ -8,7 +8,8 @@ const SECRET = 'Qw3Er5Ty7Ui9Op1As3Df5Gh7Jk9Lz2Xc4Vb6Nm8Pq0W';
 const key = (id: string) => `krishiv_${id}_${SECRET}`;
 const fake = (table: Record<string, KeyState>): KeyLookup & { calls: string[] } => {
   const calls: string[] = [];
-  return { calls, lookup: (id) => (calls.push(id), table[id] ?? 'unknown') };
+  // keyed by id here; the real lookup checks the whole key (secret included) against the store
+  return { calls, lookup: (k) => (calls.push(k), table[keyPrefixId(k)!] ?? 'unknown') };
 };
 
 function run(keys: string, lookup?: KeyLookup) {
@@ -29,9 +30,16 @@ describe('KEYS-* over a KeyLookup', () => {
     expect(by('KEYS-REVOKED')).toEqual([['fail', 'KRISHIV_API_KEYS: krishiv_bbbbbbbb_… (subject "bob") is revoked in the key store, but the Flight server still accepts it']]);
     expect(by('KEYS-EXPIRED')).toEqual([['fail', 'KRISHIV_API_KEYS: krishiv_cccccccc_… (subject "carol") is expired in the key store; the engine has no expiry and still accepts it']]);
     expect(by('KEYS-UNKNOWN').map((x) => x[0])).toEqual(['warn', 'warn']);
-    expect(lookup.calls).toEqual(['aaaaaaaa', 'bbbbbbbb', 'cccccccc', 'dddddddd']);
+    expect(lookup.calls).toEqual([key('aaaaaaaa'), key('bbbbbbbb'), key('cccccccc'), key('dddddddd')]);
     expect(JSON.stringify(f)).not.toContain(SECRET);
     expect(JSON.stringify(f)).not.toContain('legacykey123');
+  });
+  it('a key whose id is stored but whose secret differs is not in the store (KEYS-UNKNOWN), and says why', () => {
+    const f = run(`${key('aaaaaaaa')}=alice`, { lookup: () => 'mismatch' });
+    expect(f.filter((x) => x.id === 'KEYS-UNKNOWN').map((x) => [x.status, x.message])).toEqual([
+      ['warn', 'KRISHIV_API_KEYS: krishiv_aaaaaaaa_… (subject "alice") is not in the key store: its id is, but the secret differs from the issued key\'s (a changed or mistyped copy, which the engine accepts all the same)'],
+    ]);
+    expect(JSON.stringify(f)).not.toContain(SECRET);
   });
   it('all active: three passes', () => {
     const f = run(`${key('aaaaaaaa')}=alice`, fake({ aaaaaaaa: 'active' })).filter((x) => x.id.startsWith('KEYS-'));

@@ -3,7 +3,8 @@ import { EXIT, KrishivError, type ExitCode } from '../../errors.js';
 import { action, type CliContext } from '../context.js';
 import { TOOL_INFO } from '../../version.js';
 import path from 'node:path';
-import type { KeyLookup } from '../../production/checks/keys.js';
+import type { KeyLookup, KeyState } from '../../production/checks/keys.js';
+import type { Config } from '../../io/config.js';
 import type { Role } from '../../production/types.js';
 import type { ReportFormat } from '../../report/index.js';
 
@@ -143,15 +144,7 @@ async function run(ctx: CliContext, flags: Flags): Promise<ExitCode> {
   const storeFile = flags.store ?? cp.store;
   let keyLookup: KeyLookup | undefined;
   if (storeFile !== undefined) {
-    const [{ openStoreLookup }, { keyState }] = await Promise.all([import('../../keys/store-file.js'), import('../../keys/store.js')]);
-    const stored = await openStoreLookup(path.resolve(ctx.cwd, storeFile), storeFile);
-    const now = ctx.now();
-    keyLookup = {
-      lookup: (id) => {
-        const record = stored.find(id);
-        return record ? keyState(record, now) : 'unknown';
-      },
-    };
+    keyLookup = await storeKeyLookup(ctx, path.resolve(ctx.cwd, storeFile), storeFile, envSet.vars.get('KRISHIV_API_KEYS')?.value, config);
   }
 
   const { probeEnvFiles, findDotenv } = await import('../../production/token-files.js');
@@ -192,4 +185,33 @@ async function run(ctx: CliContext, flags: Flags): Promise<ExitCode> {
   ctx.out.print(text);
   if (format !== 'text') ctx.out.info(reporters.summaryLine(report));
   return exit;
+}
+
+/**
+ * The KEYS-* lookup: each `krishiv_<id>_<secret>` key of KRISHIV_API_KEYS checked against the
+ * store once, up front (one Argon2id verification per key whose id is stored; none for the rest).
+ */
+async function storeKeyLookup(ctx: CliContext, file: string, label: string, apiKeys: string | undefined, config: Config): Promise<KeyLookup> {
+  const [{ openStoreLookup }, { verifyApiKey }, { createArgon2Hasher, resolveArgon2Params }, { parseApiKeys }, { keyPrefixId }] = await Promise.all([
+    import('../../keys/store-file.js'),
+    import('../../keys/api-key.js'),
+    import('../../keys/hasher.js'),
+    import('../../production/model.js'),
+    import('../../production/checks/keys.js'),
+  ]);
+  const stored = await openStoreLookup(file, label);
+  const parsed = parseApiKeys(apiKeys);
+  const states = new Map<string, KeyState>();
+  const seams = { now: ctx.now(), hasher: createArgon2Hasher(), dummyParams: resolveArgon2Params(config.argon2, config.file) };
+  for (const entry of parsed.state === 'unset' ? [] : parsed.entries) {
+    const id = keyPrefixId(entry.key);
+    if (id === undefined || states.has(entry.key)) continue;
+    if (!stored.find(id)) {
+      states.set(entry.key, 'unknown');
+      continue;
+    }
+    const verdict = await verifyApiKey(stored, entry.key, seams);
+    states.set(entry.key, verdict.reason === 'mismatch' ? 'mismatch' : verdict.reason === 'revoked' || verdict.reason === 'expired' ? verdict.reason : verdict.ok ? 'active' : 'unknown');
+  }
+  return { lookup: (key) => states.get(key) ?? 'unknown' };
 }

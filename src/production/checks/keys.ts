@@ -1,19 +1,22 @@
 /**
  * KEYS-* checks: `KRISHIV_API_KEYS` keys against the key store, through a pure `KeyLookup`
- * so the checks need no store code (the store reader is wired by the command). Keys are
- * identified only by their public prefix `krishiv_<id>_…`; a key not in that format cannot
- * be in the store and counts as unknown.
+ * so the checks need no store code (the command wires the store and the Argon2id check).
+ * A key is in the store only when its id is there AND its secret matches the stored hash:
+ * a changed or mistyped copy of an issued key is still accepted by the engine (the env line
+ * is the key list), but it is not the key the store records. A key not in the
+ * `krishiv_<id>_<secret>` format cannot be in the store and counts as unknown.
  */
 import { displayKey, parseApiKey } from '../../keys/format.js';
 import { parseApiKeys } from '../model.js';
 import type { Finding } from '../types.js';
 import { finding, type CheckContext } from './context.js';
 
-export type KeyState = 'active' | 'revoked' | 'expired' | 'unknown';
+/** `mismatch`: the id is in the store, the secret is not the one it records. */
+export type KeyState = 'active' | 'revoked' | 'expired' | 'unknown' | 'mismatch';
 
 export interface KeyLookup {
-  /** State of the stored key whose lookup id (the 8 base32 characters) is `keyPrefixId`. */
-  lookup(keyPrefixId: string): KeyState;
+  /** State of a whole `krishiv_<id>_<secret>` key in the store (only ever called with such keys). */
+  lookup(key: string): KeyState;
 }
 
 /** The lookup id of a `krishiv_<id>_<secret>` key (the format generate-key makes), or undefined. */
@@ -40,11 +43,14 @@ export function runKeyChecks(ctx: CheckContext, lookup: KeyLookup | undefined): 
   let active = 0;
   for (const e of entries) {
     const id = keyPrefixId(e.key);
-    const state: KeyState = id === undefined ? 'unknown' : lookup.lookup(id);
+    const state: KeyState = id === undefined ? 'unknown' : lookup.lookup(e.key);
     const who = `${publicKeyLabel(e.key, e.index + 1)} (subject ${JSON.stringify(e.subject)})`;
     if (state === 'revoked') out.push(finding(ctx, 'KEYS-REVOKED', 'fail', `${K}: ${who} is revoked in the key store, but the Flight server still accepts it`, [K]));
     else if (state === 'expired') out.push(finding(ctx, 'KEYS-EXPIRED', 'fail', `${K}: ${who} is expired in the key store; the engine has no expiry and still accepts it`, [K]));
     else if (state === 'unknown') out.push(finding(ctx, 'KEYS-UNKNOWN', 'warn', `${K}: ${who} is not in the key store`, [K]));
+    else if (state === 'mismatch') {
+      out.push(finding(ctx, 'KEYS-UNKNOWN', 'warn', `${K}: ${who} is not in the key store: its id is, but the secret differs from the issued key's (a changed or mistyped copy, which the engine accepts all the same)`, [K]));
+    }
     else active++;
   }
   const ids = new Set(out.map((f) => f.id));
