@@ -185,9 +185,9 @@ function secretChecks(ctx: CheckContext): Finding[] {
     const len = [...item.value].length;
     const bits = Math.round(estimateEntropyBits(item.value));
     if (len < 16 || bits < 64) {
-      weak.push(finding(ctx, 'HYG-WEAK-SECRET', 'fail', `${label(item)} is weak: ${len} characters, about ${bits} bits of estimated entropy (need ≥ 16 characters and ≥ 64 bits)`, [item.variable]));
+      weak.push(finding(ctx, 'HYG-WEAK-SECRET', 'fail', `${label(item)} is weak: ${len} character${len === 1 ? '' : 's'}, about ${bits} bits of estimated entropy (need ≥ 16 characters and ≥ 64 bits)`, [item.variable]));
     } else if (len < 32) {
-      weak.push(finding(ctx, 'HYG-WEAK-SECRET', 'warn', `${label(item)} is short: ${len} characters (about ${bits} bits); 32 or more is recommended`, [item.variable]));
+      weak.push(finding(ctx, 'HYG-WEAK-SECRET', 'warn', `${label(item)} is short: ${len} character${len === 1 ? '' : 's'} (about ${bits} bits); 32 or more is recommended`, [item.variable]));
     }
   }
   out.push(...(placeholders.length ? placeholders : [finding(ctx, 'HYG-PLACEHOLDER-SECRET', 'pass', items.length ? `${items.length} secret value(s) checked: none is a placeholder` : 'no secret values set', [])]));

@@ -202,6 +202,7 @@ const ROWS: Row[] = [
   { id: 'HYG-PLACEHOLDER-SECRET', role: 'client', trigger: { set: { KRISHIV_COORDINATOR_BEARER_TOKEN: '<your-token-here>' } }, expect: 'fail' },
   { id: 'HYG-PLACEHOLDER-SECRET', role: 'flight-server', trigger: { set: { KRISHIV_API_KEYS: 'key1=alice', KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED: '1' } }, expect: 'fail', text: 'entry 1' },
   { id: 'HYG-WEAK-SECRET', role: 'cluster', trigger: { set: { KRISHIV_SHUFFLE_TOKEN: 'Ab3$xYz9' } }, expect: 'fail' },
+  { id: 'HYG-WEAK-SECRET', role: 'cluster', trigger: { set: { KRISHIV_SHUFFLE_TOKEN: 'x' } }, expect: 'fail', text: 'is weak: 1 character,' },
   { id: 'HYG-WEAK-SECRET', role: 'cluster', trigger: { set: { KRISHIV_SHUFFLE_TOKEN: 'abababababababababababababababababab' } }, expect: 'fail', text: 'bits' },
   { id: 'HYG-WEAK-SECRET', role: 'cluster', trigger: { set: { KRISHIV_SHUFFLE_TOKEN: 'k7Gq2Lm9Xp4Rt8Vw3Zb6' } }, expect: 'warn', text: 'short' },
   { id: 'HYG-UNEXPANDED-VAR', role: 'cluster', trigger: { set: { KRISHIV_UI_TOKEN: { value: '', unresolved: ['UI_TOKEN'] } } }, expect: 'fail', text: '$UI_TOKEN' },
