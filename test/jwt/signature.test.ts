@@ -3,11 +3,12 @@
  * algorithm the engine accepts, good, tampered and foreign signatures must get the same
  * answer from both, including under random mutation (fast-check).
  */
-import { constants, generateKeyPairSync, sign } from 'node:crypto';
+import { constants, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import fc from 'fast-check';
 import { compactVerify, importJWK } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { checkSignature, importVerificationKey } from '../../src/jwt/signature.js';
+import { makeKey, type TestKey } from './tokens.js';
 
 type Kind = 'RSA' | 'P-256' | 'P-384' | 'Ed25519';
 const CASES: Array<{ alg: string; kind: Kind }> = [
@@ -22,22 +23,17 @@ const CASES: Array<{ alg: string; kind: Kind }> = [
   { alg: 'EdDSA', kind: 'Ed25519' },
 ];
 
-const pairs = new Map<Kind, ReturnType<typeof generateKeyPairSync>>();
-function pair(kind: Kind, fresh = false): ReturnType<typeof generateKeyPairSync> {
+const pairs = new Map<Kind, TestKey>();
+function pair(kind: Kind, fresh = false): TestKey {
   if (!fresh && pairs.has(kind)) return pairs.get(kind)!;
-  const p =
-    kind === 'RSA'
-      ? generateKeyPairSync('rsa', { modulusLength: 2048 })
-      : kind === 'Ed25519'
-        ? generateKeyPairSync('ed25519')
-        : generateKeyPairSync('ec', { namedCurve: kind });
+  const p = makeKey(kind);
   if (!fresh) pairs.set(kind, p);
   return p;
 }
 
 const b64 = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
 
-function rawSign(alg: string, privateKey: ReturnType<typeof generateKeyPairSync>['privateKey'], input: string, saltLength?: number): Buffer {
+function rawSign(alg: string, privateKey: KeyObject, input: string, saltLength?: number): Buffer {
   const data = Buffer.from(input);
   const hash = alg === 'EdDSA' ? null : `sha${alg.slice(2)}`;
   if (alg.startsWith('PS')) {
