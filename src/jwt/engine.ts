@@ -8,6 +8,7 @@
  *
  * Findings list every rule the token violates, not only the first one the engine would hit.
  */
+import { isUtf8 } from 'node:buffer';
 import { checkSignature, importVerificationKey, type VerificationKey } from './signature.js';
 import { duplicateMemberNames, isCanonicalBase64Url, type ParsedJws } from './input.js';
 import { jwkDeserializeProblem, type JwksAnalysis, type KeyAnalysis, type KeyFamily } from './jwks.js';
@@ -323,12 +324,7 @@ export function verifyToken(token: string, jws: ParsedJws, keys: KeySet, opts: E
     add('payload_not_json', 'error', `the payload is JSON but ${describeValue(jws.payloadJson)}, not an object: the engine rejects the token`);
   } else {
     claims = jws.payloadJson as Record<string, unknown>;
-    let notUtf8 = false;
-    try {
-      new TextDecoder('utf-8', { fatal: true }).decode(jws.payloadBytes);
-    } catch {
-      notUtf8 = true;
-    }
+    const notUtf8 = !isUtf8(jws.payloadBytes);
     for (const where of unreadableStrings(claims, CLAIM_STRINGS, notUtf8)) {
       add('malformed', 'error', `the claims set has a string the engine cannot read in ${where} (a lone UTF-16 surrogate, or bytes that are not UTF-8): its JSON reader fails and rejects the token`);
     }

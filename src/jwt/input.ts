@@ -5,6 +5,7 @@
  * A token is a secret: no error message here ever contains it (only its length or its
  * engine fingerprint).
  */
+import { isUtf8 } from 'node:buffer';
 import { KrishivError, isKrishivError } from '../errors.js';
 import { engineFingerprint } from '../util/fingerprint.js';
 
@@ -165,11 +166,9 @@ export function parseCompactJws(token: string, input: string): ParsedJws {
 }
 
 function strictUtf8(bytes: Buffer, what: string, input: string): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new KrishivError('ERR_TOKEN_MALFORMED', `malformed token: the ${what} is not UTF-8`, { input });
-  }
+  // isUtf8 (one native call) rather than a fatal TextDecoder, whose first use costs ~0.2 ms.
+  if (!isUtf8(bytes)) throw new KrishivError('ERR_TOKEN_MALFORMED', `malformed token: the ${what} is not UTF-8`, { input });
+  return bytes.toString('utf8');
 }
 
 /** The name shown for a token's origin in errors: never the token itself. */

@@ -115,14 +115,13 @@ export function sipHash13ZeroHex(data: Uint8Array): string {
   return hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');
 }
 
-const encoder = new TextEncoder();
-
 /** The engine's `redact_token` output for a token: `bearer:<16 hex>`. */
 export function engineFingerprint(token: string): string {
-  const bytes = encoder.encode(token);
-  const withTerminator = new Uint8Array(bytes.length + 1);
-  withTerminator.set(bytes);
-  withTerminator[bytes.length] = 0xff;
+  // The UTF-8 bytes and the 0xFF terminator in one buffer (Buffer: no TextEncoder to start).
+  const size = Buffer.byteLength(token, 'utf8');
+  const withTerminator = Buffer.allocUnsafe(size + 1);
+  withTerminator.write(token, 0, 'utf8');
+  withTerminator[size] = 0xff;
   return `bearer:${sipHash13ZeroHex(withTerminator)}`;
 }
 

@@ -57,6 +57,9 @@ describe('parseCompactJws', () => {
     ['e30.e3+.', 'malformed token: the payload is not base64url'],
     ['bm90IGpzb24.e30.', 'malformed token: the header is not JSON'],
     ['WzFd.e30.', 'malformed token: the header is not a JSON object'],
+    // serde_json reads the bytes as they are: a byte-order mark is not JSON (a TextDecoder would drop it)
+    ['77u_eyJhbGciOiJSUzI1NiJ9.e30.', 'malformed token: the header is not JSON'],
+    ['e_99.e30.', 'malformed token: the header is not UTF-8'],
   ])('%s → ERR_TOKEN_MALFORMED', (token, message) => {
     expect(() => parseCompactJws(token, 'x')).toThrow(expect.objectContaining({ code: 'ERR_TOKEN_MALFORMED', message }));
   });
