@@ -36,12 +36,15 @@ const scanCache = new WeakMap<object, VarScan>();
 function scan(ctx: CheckContext): VarScan {
   let s = scanCache.get(ctx.vars);
   if (!s) {
-    s = { secret: [], krishiv: [], unresolved: [] };
-    for (const v of ctx.vars.values()) {
-      if (v.name.startsWith('KRISHIV_')) s.krishiv.push(v);
-      if (v.unresolved.length > 0) s.unresolved.push(v);
-      if (isSecretName(v.name)) s.secret.push(v.name);
-    }
+    const found: VarScan = { secret: [], krishiv: [], unresolved: [] };
+    // forEach, not for-of: in a one-shot process this runs in V8's interpreter, where each
+    // step of a Map iterator allocates a result object.
+    ctx.vars.forEach((v) => {
+      if (v.name.startsWith('KRISHIV_')) found.krishiv.push(v);
+      if (v.unresolved.length > 0) found.unresolved.push(v);
+      if (isSecretName(v.name)) found.secret.push(v.name);
+    });
+    s = found;
     scanCache.set(ctx.vars, s);
   }
   return s;

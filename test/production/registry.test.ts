@@ -252,6 +252,13 @@ describe('secrets (contract "Secrets and fingerprints")', () => {
     ['SSH_KEY', false, true],
     ['HOME', false, false],
     ['KRISHIV_PRODUCTION', false, false],
+    // the suffix rule is case-insensitive, whatever letter the name ends in
+    ['db_password', true, true],
+    ['ci_api_keys', true, true],
+    ['Vault_Token', true, true],
+    ['app_tokens', true, true],
+    ['webhook_secret', true, true],
+    ['APP_SETTING_12', false, false],
   ])('%s', (name, secret, printSecret) => {
     expect(isSecretName(name)).toBe(secret);
     expect(isPrintEnvSecret(name)).toBe(printSecret);
