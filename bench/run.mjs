@@ -106,7 +106,7 @@ const ctx = {
   baseline: [process.execPath, '-e', '0'],
 };
 
-if (!existsSync(path.join(root, 'dist', 'entry.cjs'))) {
+if (!existsSync(path.join(root, 'dist', 'main.cjs'))) {
   console.error('bench: dist/ is missing; run `npm run build` first (npm run bench does).');
   process.exit(2);
 }

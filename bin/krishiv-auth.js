@@ -1,2 +1,182 @@
 #!/usr/bin/env -S node --
-require('../dist/entry.cjs');
+// @ts-check
+'use strict';
+/**
+ * The krishiv-auth process entry: the one file Node itself loads (type-checked with the rest,
+ * tsconfig `checkJs`). It answers `--version` and the root `--help` from two text files the
+ * build writes (the help is rendered by commander at build time; a test checks it), and loads
+ * the CLI bundles in dist/ with their V8 code cache for everything else.
+ *
+ * Why a loader of our own, and why here:
+ * - Node 20 has no built-in compile cache (module.enableCompileCache arrived in Node 22), and
+ *   for a one-shot process compiling, and lazily compiling, the bundles' functions is a large
+ *   share of the run (bench/README.md). The build trains a cache per bundle by running
+ *   representative commands with KRISHIV_AUTH_TRAIN_CODE_CACHE set (scripts/build.mjs) and
+ *   stores it in dist/cache/. A cache V8 rejects (another Node or V8 version) is ignored and the
+ *   bundle compiles as usual. `KRISHIV_AUTH_NO_CODE_CACHE=1` turns the cache off.
+ * - The bundles sit side by side and require each other by `./<name>.cjs` only, so they need no
+ *   resolution. Node's loader would stat, realpath and wrap each one; loading `node:module`
+ *   alone pulls in the ESM loader; and every module Node loads before ours costs as much again.
+ *   Anything else a bundle requires (node builtins, the argon2 addon) goes to this file's own
+ *   `require`, which resolves from the package as usual.
+ * - Output is written with fs.writeSync: creating process.stdout costs ~2 ms.
+ *
+ * Nothing is written at run time; training writes the caches when the process exits.
+ */
+const { readFileSync, writeSync } = require('node:fs');
+const path = require('node:path');
+
+const DIST = path.join(__dirname, '..', 'dist');
+
+// The CommonJS wrapper; training and loading must use the same one (V8 checks the source).
+const WRAP_HEAD = '(function (exports, require, module, __filename, __dirname) { ';
+const WRAP_TAIL = '\n});';
+
+/**
+ * @typedef {object} BundleLoaderOptions
+ * @property {boolean} [useCache] compile with the trained caches in `<distDir>/cache` (default true)
+ * @property {string} [trainTo] training: remember every compiled bundle so `writeTrained()` can store its cache here
+ */
+
+/**
+ * @typedef {object} BundleLoader
+ * @property {(name: string) => unknown} load the exports of `<distDir>/<name>`, loaded once
+ * @property {() => void} writeTrained training only: writes the cache of every bundle loaded so far
+ */
+
+/**
+ * `./name.cjs` with no further path: a sibling bundle.
+ * @param {string} id
+ * @returns {string | undefined}
+ */
+function siblingBundle(id) {
+  return id.startsWith('./') && id.endsWith('.cjs') && !id.includes('/', 2) ? id.slice(2) : undefined;
+}
+
+/**
+ * @param {string} distDir
+ * @param {NodeJS.Require} fallback
+ * @param {BundleLoaderOptions} [options]
+ * @returns {BundleLoader}
+ */
+function createBundleLoader(distDir, fallback, options = {}) {
+  const { Script } = require('node:vm');
+  const useCache = options.useCache ?? true;
+  const trainTo = options.trainTo;
+  /** @type {Map<string, { exports: unknown }>} */
+  const modules = new Map();
+  /** @type {Array<{ name: string, script: import('node:vm').Script }>} */
+  const trained = [];
+
+  /** @param {string} id */
+  const requireForBundles = (id) => {
+    const sibling = siblingBundle(id);
+    return sibling === undefined ? fallback(id) : load(sibling);
+  };
+  const bundleRequire = /** @type {NodeJS.Require} */ (
+    Object.assign(requireForBundles, { resolve: fallback.resolve, cache: fallback.cache, extensions: fallback.extensions, main: fallback.main })
+  );
+
+  /**
+   * @param {string} name
+   * @returns {unknown}
+   */
+  function load(name) {
+    const known = modules.get(name);
+    if (known) return known.exports;
+    const filename = path.join(distDir, name);
+    const source = readFileSync(filename, 'utf8');
+    /** @type {Buffer | undefined} */
+    let cachedData;
+    if (useCache && trainTo === undefined) {
+      try {
+        cachedData = readFileSync(path.join(distDir, 'cache', `${name}.bin`));
+      } catch {
+        cachedData = undefined; // not trained (a rarely used command): compile as usual
+      }
+    }
+    const script = new Script(`${WRAP_HEAD}${source}${WRAP_TAIL}`, cachedData ? { filename, cachedData } : { filename });
+    if (trainTo !== undefined) trained.push({ name, script });
+    const module = { exports: /** @type {unknown} */ ({}), id: filename, filename };
+    modules.set(name, module); // before it runs: a require cycle sees the partial exports, as in CommonJS
+    const wrapper = /** @type {(...args: unknown[]) => void} */ (script.runInThisContext());
+    wrapper.call(module.exports, module.exports, bundleRequire, module, filename, distDir);
+    return module.exports;
+  }
+
+  return {
+    load,
+    writeTrained() {
+      if (trainTo === undefined) return;
+      const { mkdirSync, writeFileSync } = require('node:fs');
+      mkdirSync(trainTo, { recursive: true });
+      for (const { name, script } of trained) writeFileSync(path.join(trainTo, `${name}.bin`), script.createCachedData());
+    },
+  };
+}
+
+/**
+ * @param {1 | 2} fd
+ * @param {string} text
+ */
+function writeAll(fd, text) {
+  const buf = Buffer.from(text);
+  let off = 0;
+  while (off < buf.length) {
+    try {
+      off += writeSync(fd, buf, off, buf.length - off);
+    } catch (error) {
+      // A non-blocking pipe that is full: retry; a closed pipe (EPIPE): stop quietly.
+      if (/** @type {NodeJS.ErrnoException} */ (error).code === 'EAGAIN') continue;
+      return;
+    }
+  }
+}
+
+/**
+ * @param {string} what
+ * @param {unknown} error
+ */
+function internalError(what, error) {
+  const missing = /** @type {NodeJS.ErrnoException} */ (error)?.code === 'ENOENT';
+  const detail = missing ? `${DIST} is missing or incomplete: run \`npm ci\` (or \`npm run build\`)` : String(error);
+  writeAll(2, `krishiv-auth: internal error: ${what}: ${detail} (ERR_INTERNAL)\n`);
+  process.exitCode = 70;
+}
+
+/** @param {readonly string[]} argv */
+function run(argv) {
+  const only = argv.length === 1 ? argv[0] : undefined;
+  const text = only === '--version' || only === '-V' ? 'version.txt' : only === '--help' || only === '-h' || only === 'help' ? 'help.txt' : undefined;
+  if (text !== undefined) {
+    try {
+      writeAll(1, readFileSync(path.join(DIST, text), 'utf8'));
+    } catch (error) {
+      internalError(`cannot read ${text}`, error);
+    }
+    return;
+  }
+  const trainTo = process.env['KRISHIV_AUTH_TRAIN_CODE_CACHE'] || undefined;
+  const loader = createBundleLoader(DIST, require, trainTo === undefined ? { useCache: !process.env['KRISHIV_AUTH_NO_CODE_CACHE'] } : { trainTo });
+  if (trainTo !== undefined) process.on('exit', () => loader.writeTrained());
+  /** @type {{ main(argv: readonly string[]): Promise<number> }} */
+  let frame;
+  try {
+    frame = /** @type {typeof frame} */ (loader.load('main.cjs'));
+  } catch (error) {
+    internalError('cannot load the CLI', error);
+    return;
+  }
+  frame.main(argv).then(
+    () => {
+      // main has set process.exitCode, every write went out synchronously (fd writes) and every
+      // command has finished its work. Exit now: draining the event loop would first run V8's
+      // scheduled young-generation GC task, ~1 ms spent on a heap about to be thrown away.
+      process.exit();
+    },
+    (error) => internalError('unhandled failure', error),
+  );
+}
+
+if (require.main === module) run(process.argv.slice(2));
+else module.exports = { createBundleLoader };

@@ -1,8 +1,9 @@
 // Builds dist/ from src/ with esbuild, as CommonJS files (on Node 20 an ES module costs ~7 ms
 // more to load than a CommonJS file: bench/README.md). Layout, all flat in dist/:
-//   entry.cjs          answers --version and the root --help itself (help rendered by the real
-//                      commander program at build time and inlined), else requires main.cjs
-//   main.cjs           the frame (src/cli/main.ts)
+//   version.txt,       what `--version` and the root `--help` print, rendered by the real frame
+//   help.txt           at build time; bin/krishiv-auth.js answers those two from them alone
+//   main.cjs           the frame (src/cli/main.ts), loaded by bin/krishiv-auth.js
+//   cache/<bundle>.bin the V8 code cache of each bundle, trained below
 //   cmd-<name>.cjs     one bundle per command module, required only when that command runs
 //   vendor-<pkg>.cjs   each heavy dependency (commander, jose, chalk, cosmiconfig, …) on its own,
 //                      required only by the code path that needs it
@@ -101,26 +102,24 @@ const entries = { main: 'src/cli/main.ts' };
 for (const c of commandFiles) entries[`cmd-${c}`] = `src/cli/commands/${c}.ts`;
 await build({ ...common, entryPoints: entries, outdir: 'dist', external: EXTERNAL, plugins: [flatLinks] });
 
-// Render the root help with the real program (piped, so 80 columns and no colour).
-const help = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(path.join(dist, 'main.cjs'))}).main(['--help'])`], {
-  encoding: 'utf8',
-  env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
-});
-if (help.status !== 0 || !help.stdout.startsWith('Usage: krishiv-auth')) {
-  console.error(`build: rendering the root help failed (exit ${help.status}):\n${help.stderr}`);
-  process.exit(1);
+// Render `--version` and the root help with the real frame (piped: 80 columns, no colour);
+// bin/krishiv-auth.js prints these files for the two commonest plain invocations.
+for (const [args, file, start] of [
+  [['--version'], 'version.txt', 'krishiv-auth '],
+  [['--help'], 'help.txt', 'Usage: krishiv-auth'],
+]) {
+  const r = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(path.join(dist, 'main.cjs'))}).main(${JSON.stringify(args)})`], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
+  });
+  if (r.status !== 0 || !r.stdout.startsWith(start)) {
+    console.error(`build: rendering ${args.join(' ')} failed (exit ${r.status}):\n${r.stderr}`);
+    process.exit(1);
+  }
+  writeFileSync(path.join(dist, file), r.stdout);
 }
 
-await build({
-  ...common,
-  sourcemap: false,
-  define: { ...common.define, __KRISHIV_AUTH_ROOT_HELP__: JSON.stringify(help.stdout) },
-  entryPoints: { entry: 'src/cli/entry.ts' },
-  outdir: 'dist',
-  external: ['./main.cjs'],
-});
-
-// Train the V8 code cache (src/cli/code-cache.ts): run representative commands with the
+// Train the V8 code cache (bin/krishiv-auth.js): run representative commands with the
 // trainer on; each writes, at exit, the cache of every bundle it loaded, including the
 // functions it compiled. A command that fails here only costs its cache.
 {

@@ -3,7 +3,6 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createBundleLoader } from '../../src/cli/code-cache.js';
 
 const dirs: string[] = [];
 function dist(files: Record<string, string>): string {
@@ -20,6 +19,10 @@ afterEach(() => {
 });
 
 const req = createRequire(import.meta.url);
+// The loader lives in the process entry (bin/krishiv-auth.js), which exports it when required.
+const { createBundleLoader } = req('../../bin/krishiv-auth.js') as {
+  createBundleLoader(distDir: string, fallback: NodeJS.Require, options?: { useCache?: boolean; trainTo?: string }): { load(name: string): unknown; writeTrained(): void };
+};
 
 describe('createBundleLoader', () => {
   it('loads sibling bundles once, hands everything else to the fallback require, and trains a cache per bundle', () => {

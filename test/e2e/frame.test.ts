@@ -138,6 +138,21 @@ describe('the CLI frame (built bin/)', () => {
     expect(r.stderr).toContain("unknown option '--env-file'");
   });
 
+  it('without a build (no dist/), one clear line says what to run; exit 70, no stack trace', async () => {
+    const { copyFileSync, mkdirSync, rmSync } = await import('node:fs');
+    const { spawnSync } = await import('node:child_process');
+    const dir = mkdtempSync(path.join(tmpdir(), 'kbin-'));
+    mkdirSync(path.join(dir, 'bin'));
+    copyFileSync(BIN, path.join(dir, 'bin', 'krishiv-auth.js'));
+    for (const args of [['--version'], ['check-production', '--env-file', 'x.env']]) {
+      const r = spawnSync(process.execPath, ['--', path.join(dir, 'bin', 'krishiv-auth.js'), ...args], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } });
+      expect(r.status, args.join(' ')).toBe(70);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^krishiv-auth: internal error: .*dist is missing or incomplete: run `npm ci` \(or `npm run build`\) \(ERR_INTERNAL\)\n$/);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('the trained V8 code cache changes nothing but speed', async () => {
     const args = ['check-production', '--env-file', 'examples/dev.env', '--json'];
     const cached = await runCli(args);
