@@ -126,7 +126,21 @@ export async function main(argv: readonly string[], io: ProcessIo = processIo())
       }
     }
     const { Command, CommanderError } = await import('commander');
-    const program = configureRoot(new Command('krishiv-auth'), io);
+    // With --json, help for stdout is collected and handed over as one JSON document
+    // ({ok, help}): stdout carries exactly one JSON document, whatever was asked (cli-contract.md).
+    let helpText: string | undefined;
+    const helpSink: WritableLike = {
+      write: (chunk: string) => {
+        helpText = (helpText ?? '') + chunk;
+        return true;
+      },
+      columns: 80,
+    };
+    const program = configureRoot(new Command('krishiv-auth'), pre.json ? { stdout: helpSink, stderr: io.stderr } : io);
+    const helpAnswered = (): ExitCode => {
+      if (pre.json && helpText !== undefined) out.writeJson({ ok: true, help: helpText });
+      return finish(EXIT.OK);
+    };
 
     for (const c of COMMANDS) {
       if (c === entry && mod) mod.define(program, ctx);
@@ -145,9 +159,9 @@ export async function main(argv: readonly string[], io: ProcessIo = processIo())
       await program.parseAsync([...argv], { from: 'user' });
     } catch (error) {
       if (!(error instanceof CommanderError)) throw error;
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return finish(EXIT.OK);
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return helpAnswered();
       // `help [command]` asked for help: commander.help with exit code 0 (help went to stdout)
-      if (error.code === 'commander.help' && error.exitCode === 0) return finish(EXIT.OK);
+      if (error.code === 'commander.help' && error.exitCode === 0) return helpAnswered();
       if (error.code === 'commander.help' || error.code === 'commander.executeSubCommandAsync') {
         // bare `krishiv-auth` (or `krishiv-auth keys`): help went to stderr; that is a usage error,
         // reported like every other one (the error line, and the JSON document with --json)

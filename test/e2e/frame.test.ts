@@ -104,6 +104,18 @@ describe('the CLI frame (built bin/)', () => {
     expect(r.stderr.trim().split('\n').at(-1)).toBe('krishiv-auth: nosuch: unknown command (ERR_UNKNOWN_COMMAND)');
   });
 
+  it('help with --json is one JSON document {ok, help} (stdout carries only JSON with --json)', async () => {
+    for (const args of [['--json', '--help'], ['verify', '--help', '--json'], ['help', 'rotate', '--json'], ['keys', 'list', '--help', '--json']]) {
+      const r = await runCli(args);
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.stderr).toBe('');
+      const doc = JSON.parse(r.stdout) as { ok: boolean; help: string; tool: { name: string } };
+      expect([doc.ok, doc.tool.name]).toEqual([true, 'krishiv-auth']);
+      expect(doc.help).toMatch(/^Usage: krishiv-auth/);
+    }
+    const plain = await runCli(['verify', '--help']);
+    expect(plain.stdout).toMatch(/^Usage: krishiv-auth verify/);
+  });
   it('`help <command>` prints that help on stdout and exits 0', async () => {
     for (const args of [['help', 'check-production'], ['help', 'keys'], ['keys', 'help'], ['--no-color', 'help']]) {
       const r = await runCli(args);
