@@ -4,6 +4,7 @@
  * no file system. Shared by generate-key, sign and verify.
  */
 import { KrishivError } from '../errors.js';
+import { analyzeJwks } from '../jwt/jwks.js';
 
 export type Jwk = Record<string, unknown> & { kty?: unknown; kid?: unknown; crv?: unknown };
 export interface Jwks {
@@ -131,18 +132,29 @@ export function assertKidFree(jwks: Jwks, kid: string, label: string): void {
   }
 }
 
-/** Engine-relevant warnings about a set; `existing` = how many keys were there before the new one. */
+/**
+ * Engine-relevant warnings about a set; `existing` = how many keys were there before the new
+ * one. Besides the key types the coordinator skips or cannot read (engineKeyUse), the set is
+ * read with verify's exact analysis of the engine's JWKS loading (src/jwt/jwks.ts), so a key of
+ * a usable type that still breaks the set (a numeric `kid`, RSA without `n`, padded base64url)
+ * is reported too.
+ */
 export function jwksWarnings(keys: Jwk[], existing = keys.length): { code: string; message: string }[] {
   const warnings: { code: string; message: string }[] = [];
-  const families = new Set<KeyFamily>();
+  const analysis = analyzeJwks({ keys });
   keys.forEach((k, i) => {
+    if (i >= existing) return;
+    const kid = typeof k.kid === 'string' ? ` (kid ${k.kid.slice(0, 60)})` : '';
     const use = engineKeyUse(k);
-    if (use.usable) families.add(use.family);
-    else if (i < existing) {
-      const kid = typeof k.kid === 'string' ? ` (kid ${k.kid.slice(0, 60)})` : '';
-      warnings.push({ code: use.why, message: `keys[${i}]${kid}: ${use.message}` });
+    const exact = analysis.keys[i]!;
+    if (!use.usable) warnings.push({ code: use.why, message: `keys[${i}]${kid}: ${use.message}` });
+    else if (!exact.parseable) {
+      warnings.push({ code: 'set_undecodable', message: `keys[${i}]${kid}: ${exact.reason}, so the coordinator drops the whole JWKS` });
+    } else if (!exact.usable) {
+      warnings.push({ code: 'key_skipped', message: `keys[${i}]${kid}: ${exact.reason}: the coordinator skips this key` });
     }
   });
+  const families = new Set<KeyFamily>(analysis.families);
   if (families.size > 1) {
     warnings.push({
       code: 'mixed_key_families',

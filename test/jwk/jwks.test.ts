@@ -3,11 +3,12 @@ import fc from 'fast-check';
 import { assertKidFree, engineKeyUse, jwksWarnings, mergePublicKey, parseJwks, publicJwk, serializeJwks, type Jwk } from '../../src/jwk/jwks.js';
 import { KrishivError } from '../../src/errors.js';
 
-const EC256: Jwk = { kty: 'EC', crv: 'P-256', x: 'x1', y: 'y1', kid: 'ec1' };
-const EC384: Jwk = { kty: 'EC', crv: 'P-384', x: 'x2', y: 'y2', kid: 'ec2' };
-const RSA: Jwk = { kty: 'RSA', n: 'nn', e: 'AQAB', kid: 'rsa1' };
-const ED: Jwk = { kty: 'OKP', crv: 'Ed25519', x: 'xx', kid: 'ed1' };
-const P521: Jwk = { kty: 'EC', crv: 'P-521', x: 'x', y: 'y', kid: 'p521' };
+// Canonical base64url members: the engine's decoder refuses anything else (jwksWarnings reads them as it does).
+const EC256: Jwk = { kty: 'EC', crv: 'P-256', x: 'eDEA', y: 'eTEA', kid: 'ec1' };
+const EC384: Jwk = { kty: 'EC', crv: 'P-384', x: 'eDIA', y: 'eTIA', kid: 'ec2' };
+const RSA: Jwk = { kty: 'RSA', n: 'bm4A', e: 'AQAB', kid: 'rsa1' };
+const ED: Jwk = { kty: 'OKP', crv: 'Ed25519', x: 'eHgA', kid: 'ed1' };
+const P521: Jwk = { kty: 'EC', crv: 'P-521', x: 'eAAA', y: 'eQAA', kid: 'p521' };
 const OCT: Jwk = { kty: 'oct', k: 'c2VjcmV0', kid: 'hs' };
 
 describe('engineKeyUse (surface §5.2)', () => {
@@ -69,9 +70,9 @@ describe('parseJwks', () => {
 
 describe('publicJwk', () => {
   it.each([
-    [{ ...EC256, d: 'secret', alg: 'ES256', use: 'sig' }, { kty: 'EC', crv: 'P-256', x: 'x1', y: 'y1', kid: 'ec1', alg: 'ES256', use: 'sig' }],
-    [{ ...RSA, d: 'd', p: 'p', q: 'q', dp: 'dp', dq: 'dq', qi: 'qi' }, { kty: 'RSA', n: 'nn', e: 'AQAB', kid: 'rsa1' }],
-    [{ ...ED, d: 'd' }, { kty: 'OKP', crv: 'Ed25519', x: 'xx', kid: 'ed1' }],
+    [{ ...EC256, d: 'secret', alg: 'ES256', use: 'sig' }, { kty: 'EC', crv: 'P-256', x: 'eDEA', y: 'eTEA', kid: 'ec1', alg: 'ES256', use: 'sig' }],
+    [{ ...RSA, d: 'd', p: 'p', q: 'q', dp: 'dp', dq: 'dq', qi: 'qi' }, { kty: 'RSA', n: 'bm4A', e: 'AQAB', kid: 'rsa1' }],
+    [{ ...ED, d: 'd' }, { kty: 'OKP', crv: 'Ed25519', x: 'eHgA', kid: 'ed1' }],
   ] as [Jwk, Jwk][])('drops private members', (jwk, pub) => {
     expect(publicJwk(jwk)).toEqual(pub);
   });
@@ -112,6 +113,18 @@ describe('mergePublicKey', () => {
     const w = r.warnings.find((x) => x.code === 'mixed_key_families');
     expect(w?.message).toContain(`mixes key families (${families})`);
     expect(w?.message).toContain('rejects EVERY token');
+  });
+
+  it('reads existing keys as the engine does: a usable type can still break the set or be skipped', () => {
+    const numericKid = { ...RSA, kid: 7 } as unknown as Jwk;
+    const noN = { kty: 'RSA', e: 'AQAB', kid: 'half' } as Jwk;
+    const padded = { ...RSA, kid: 'padded', n: `${String(RSA.n)}=` } as Jwk;
+    const r = mergePublicKey({ keys: [numericKid, noN, padded], extra: {} }, RSA, 'j');
+    expect(r.warnings.map((w) => [w.code, w.message])).toEqual([
+      ['set_undecodable', 'keys[0]: cannot be deserialized by the engine: "kid" is not a string, so the coordinator drops the whole JWKS'],
+      ['set_undecodable', 'keys[1] (kid half): cannot be deserialized by the engine: RSA key without string "n" and "e", so the coordinator drops the whole JWKS'],
+      ['key_skipped', 'keys[2] (kid padded): undecodable JWK: "n" or "e" is not base64url without padding: the coordinator skips this key'],
+    ]);
   });
 
   it('warns about P-521 and oct keys already in the set', () => {
