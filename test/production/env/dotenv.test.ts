@@ -273,26 +273,27 @@ describe('parser rules (traced from parse.rs / iter.rs, checked against a build 
     const decls = parseDotenv(text, { file: 'f.env' });
     const pick = (d: Declaration) => [d.name, d.line, d.endLine, d.raw, d.quoting, d.exported, d.references, d.unresolved, d.strayDollar];
     expect(decls.map(pick)).toEqual([
-      ['A', 2, 2, '1', 'none', false, [], [], false],
+      ['A', 2, undefined, '1', 'none', undefined, [], [], undefined], // a plain line: the defaults are left out
       ['B', 3, 3, '"x ${A} $NOPE "', 'double', true, ['A', 'NOPE'], ['NOPE'], false],
       ['C', 4, 4, "'lit $A'", 'single', false, [], [], false],
       ['D', 5, 6, '"multi\nline $A_X"', 'double', false, ['A'], [], false],
       ['E', 7, 7, '$A$$', 'none', false, ['A'], [], true],
     ]);
     expect(decls[1]?.value).toBe('x 1  ');
-    expect(decls.map((d) => d.splitReferences)).toEqual([[], [], [], ['A_X'], []]);
+    expect(decls.map((d) => d.splitReferences)).toEqual([undefined, [], [], ['A_X'], []]);
     expect(decls[3]?.value).toBe('multi\nline 1_X');
   });
 
   it('plain NAME=value lines (the fast path) keep CRLF, empty values, = in values, origins and line numbers right', () => {
     const text = 'A=b\r\nB=\r\n# note\nC=x=y\nD.E=1\n\nF=last';
     const decls = parseDotenv(text, { file: 'f.env' });
-    expect(decls.map((d) => [d.name, d.value, d.raw, d.line, d.endLine, d.origin])).toEqual([
-      ['A', 'b', 'b', 1, 1, { source: 'file', file: 'f.env', line: 1 }],
-      ['B', '', '', 2, 2, { source: 'file', file: 'f.env', line: 2 }],
-      ['C', 'x=y', 'x=y', 4, 4, { source: 'file', file: 'f.env', line: 4 }],
-      ['D.E', '1', '1', 5, 5, { source: 'file', file: 'f.env', line: 5 }],
-      ['F', 'last', 'last', 7, 7, { source: 'file', file: 'f.env', line: 7 }],
+    // plain lines carry no endLine/exported/strayDollar/splitReferences (they would be line, false, false, [])
+    expect(decls.map((d) => [d.name, d.value, d.raw, d.line, d.endLine, d.exported, d.origin])).toEqual([
+      ['A', 'b', 'b', 1, undefined, undefined, { source: 'file', file: 'f.env', line: 1 }],
+      ['B', '', '', 2, undefined, undefined, { source: 'file', file: 'f.env', line: 2 }],
+      ['C', 'x=y', 'x=y', 4, undefined, undefined, { source: 'file', file: 'f.env', line: 4 }],
+      ['D.E', '1', '1', 5, undefined, undefined, { source: 'file', file: 'f.env', line: 5 }],
+      ['F', 'last', 'last', 7, undefined, undefined, { source: 'file', file: 'f.env', line: 7 }],
     ]);
   });
 
@@ -369,8 +370,8 @@ describe('properties', () => {
         const lines = text.split('\n').length;
         for (const d of decls) {
           expect(d.line).toBeGreaterThanOrEqual(1);
-          expect(d.endLine).toBeGreaterThanOrEqual(d.line);
-          expect(d.endLine).toBeLessThanOrEqual(lines);
+          expect(d.endLine ?? d.line).toBeGreaterThanOrEqual(d.line);
+          expect(d.endLine ?? d.line).toBeLessThanOrEqual(lines);
         }
       }),
       { numRuns: 1000 },
