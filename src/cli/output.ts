@@ -15,33 +15,9 @@ export interface WritableLike {
   stream?: () => NodeJS.WriteStream;
 }
 
-/** Styling functions; identity when colour is off. */
-export interface Style {
-  readonly enabled: boolean;
-  bold(s: string): string;
-  dim(s: string): string;
-  red(s: string): string;
-  green(s: string): string;
-  yellow(s: string): string;
-  blue(s: string): string;
-  cyan(s: string): string;
-  magenta(s: string): string;
-  gray(s: string): string;
-}
-
-const identity = (s: string): string => s;
-export const PLAIN: Style = Object.freeze({
-  enabled: false,
-  bold: identity,
-  dim: identity,
-  red: identity,
-  green: identity,
-  yellow: identity,
-  blue: identity,
-  cyan: identity,
-  magenta: identity,
-  gray: identity,
-});
+// Style and PLAIN live in ./style.ts so renderers can use them without loading this module.
+import { PLAIN, type Style } from './style.js';
+export { PLAIN, type Style } from './style.js';
 
 export interface OutputOptions {
   command: string;
