@@ -21,6 +21,9 @@ export type ErrorCode =
   | 'ERR_FILE_WRITE'
   | 'ERR_FILE_NOT_FOUND'
   | 'ERR_FILE_TOO_LARGE'
+  | 'ERR_FILE_EXISTS'
+  | 'ERR_FILE_UNSAFE'
+  | 'ERR_OUTPUT_WRITE'
   // env files and the production check
   | 'ERR_ENV_PARSE'
   | 'ERR_ENV_READ'

@@ -59,7 +59,11 @@ export function readStdinSync(limit: number): Buffer | undefined {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'EAGAIN' && total === 0) return undefined; // non-blocking: use the stream
-      if (code === 'EAGAIN') continue;
+      if (code === 'EAGAIN') {
+        // a non-blocking pipe with more to come: wait a little instead of spinning
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+        continue;
+      }
       if (code === 'EOF') break;
       throw error;
     }
