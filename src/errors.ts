@@ -138,6 +138,8 @@ export function describeSystemError(error: unknown): string {
       ENOTDIR: 'a parent of this path is not a directory',
       EEXIST: 'already exists',
       ENOSPC: 'no space left on device',
+      EPIPE: 'broken pipe (the reader went away)',
+      EBADF: 'the descriptor is closed',
       EROFS: 'read-only file system',
       ECONNREFUSED: 'connection refused',
       ECONNRESET: 'connection reset by peer',

@@ -75,13 +75,17 @@ export function readStdinSync(limit: number): Buffer | undefined {
   return Buffer.concat(chunks);
 }
 
-/** A synchronous writer on a file descriptor; an EPIPE (reader went away) ends output quietly. */
+/**
+ * A synchronous writer on a file descriptor. A failed write (EPIPE: the reader went away;
+ * ENOSPC: /dev/full or a full disk; EBADF) stops further output and is kept in `writeError`,
+ * so the frame can report it (the answer did not reach anyone) instead of exiting 0.
+ */
 export function fdWriter(fd: 1 | 2): WritableLike {
   let tty: boolean | undefined;
-  let closed = false;
+  let failure: NodeJS.ErrnoException | undefined;
   return {
     write(chunk: string): boolean {
-      if (closed) return false;
+      if (failure) return false;
       const buf = Buffer.from(chunk);
       let off = 0;
       while (off < buf.length) {
@@ -89,12 +93,22 @@ export function fdWriter(fd: 1 | 2): WritableLike {
           off += writeSync(fd, buf, off, buf.length - off);
         } catch (error) {
           const code = (error as NodeJS.ErrnoException).code;
-          if (code === 'EAGAIN') continue; // a non-blocking pipe that is full
-          closed = true; // EPIPE and friends: nobody is reading
+          if (code === 'EAGAIN') {
+            // a non-blocking pipe that is full: wait for the reader instead of spinning
+            Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2);
+            continue;
+          }
+          failure = error as NodeJS.ErrnoException;
           return false;
         }
       }
       return true;
+    },
+    get writeError(): NodeJS.ErrnoException | undefined {
+      return failure;
+    },
+    discards(): boolean {
+      return discardsOutput(fd);
     },
     get isTTY(): boolean {
       tty ??= isTerminal(fd);
@@ -106,6 +120,19 @@ export function fdWriter(fd: 1 | 2): WritableLike {
     },
     stream: () => (fd === 1 ? process.stdout : process.stderr),
   };
+}
+
+/**
+ * True when what is written to `fd` reaches no one: /dev/null, which is also what Node puts on a
+ * descriptor that was closed when it started (`krishiv-auth … >&-`). Linux only (/proc); elsewhere
+ * false.
+ */
+export function discardsOutput(fd: number): boolean {
+  try {
+    return readlinkSync(`/proc/self/fd/${fd}`) === '/dev/null';
+  } catch {
+    return false;
+  }
 }
 
 /** stdin, created on first use; read without streams when it is a file or a pipe. */
