@@ -200,7 +200,7 @@ async function prepare(ctx: CliContext, file: string, opts: CommonOptions & Emit
   const absolute = path.resolve(ctx.cwd, file);
   const target = await apply.resolveTarget(absolute, opts.state === undefined ? undefined : path.resolve(ctx.cwd, opts.state)).catch((error: unknown) => {
     // errors name the file as the user gave it, not its absolute path
-    if (isKrishivError(error) && error.input === absolute) throw new KrishivError(error.code, error.message, { input: file, cause: error });
+    if (isKrishivError(error) && error.input === absolute) throw new KrishivError(error.code, error.message, { input: file, cause: error, exitCode: error.exitCode });
     throw error;
   });
   target.file = file;
