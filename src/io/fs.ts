@@ -464,3 +464,49 @@ export async function syncDirectory(dir: string): Promise<void> {
 export function formatMode(mode: number): string {
   return `0${(mode & 0o777).toString(8).padStart(3, '0')}`;
 }
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Removes temp files a killed run left beside `file` (writeFileAtomic's `.<base>.<pid>.<hex>.tmp`):
+ * those whose process is gone, or older than an hour. Runs inside the lock.
+ */
+export async function cleanLeftoverTemps(file: string): Promise<string[]> {
+  const dir = path.dirname(path.resolve(file));
+  const re = new RegExp(`^\\.${escapeRe(path.basename(file))}\\.(\\d+)\\.[0-9a-f]{12}\\.tmp$`);
+  let names: string[];
+  try {
+    names = await fsp.readdir(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = re.exec(name);
+    if (!m) continue;
+    const full = path.join(dir, name);
+    const pid = Number(m[1]);
+    let old = false;
+    try {
+      old = (await fsp.lstat(full)).mtimeMs < Date.now() - 3_600_000;
+    } catch {
+      continue;
+    }
+    if (pid === process.pid || (pidAlive(pid) && !old)) continue;
+    await fsp.unlink(full).then(
+      () => removed.push(name),
+      () => undefined,
+    );
+  }
+  return removed;
+}
+

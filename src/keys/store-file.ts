@@ -11,7 +11,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { KrishivError, isKrishivError } from '../errors.js';
 import { withFileLock } from '../io/lock.js';
-import { readTextFile, resolveWriteTarget, statPath, writeFileAtomic } from '../io/fs.js';
+import { cleanLeftoverTemps, readTextFile, resolveWriteTarget, statPath, writeFileAtomic } from '../io/fs.js';
 import { emptyStore, lookupFromText, parseStore, serializeStore, type KeyLookup, type KeyStore } from './store.js';
 
 export const DEFAULT_STORE = './krishiv-keys.json';
@@ -103,6 +103,8 @@ export async function updateStore<T>(
   return withFileLock(
     target.path,
     async (held) => {
+      // temp files a killed run left beside the store (`.<name>.<pid>.<hex>.tmp`) go first
+      await cleanLeftoverTemps(target.path);
       const current = await readStore(file, label);
       if (!current && !options.create) return readExistingStore(file, label).then(() => undefined as never);
       const store = current ?? emptyStore();

@@ -298,6 +298,23 @@ describe('rotate and the token file\'s directory (item 9)', () => {
     expect(existsSync(path.join(cwd, 'new.token'))).toBe(false);
   });
 
+  // a private mount namespace (unshare -m) lets root make a single-file bind mount without touching the machine's
+  const bindMounts = process.getuid?.() === 0 && spawnSync('unshare', ['-m', 'true']).status === 0;
+  it.runIf(bindMounts)('a token file bind-mounted as a single file (either end) is refused (exit 1), nothing written', () => {
+    const cwd = work();
+    writeFileSync(path.join(cwd, 'tokens'), 'old-token-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n', { mode: 0o600 });
+    writeFileSync(path.join(cwd, 'container-view'), '');
+    const r = sh(
+      `cd ${JSON.stringify(cwd)} && unshare -m bash -c 'K() { "$KNODE" -- "$KBIN" "$@"; }; mount --bind tokens container-view && K rotate begin tokens --out a.token; echo "rc=$?"; K rotate begin container-view --out b.token; echo "rc=$?"'`,
+    );
+    expect(r.stdout).toBe('rc=1\nrc=1\n');
+    expect(r.stderr).toContain('tokens: is bind-mounted at');
+    expect(r.stderr).toContain('container-view: is a mount point (a single-file bind mount)');
+    expect(readFileSync(path.join(cwd, 'tokens'), 'utf8')).toBe('old-token-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n');
+    expect(existsSync(path.join(cwd, 'a.token')) || existsSync(path.join(cwd, 'b.token'))).toBe(false);
+    expect(existsSync(path.join(cwd, 'tokens.rotation.json'))).toBe(false);
+  });
+
   it.runIf(process.getuid?.() === 0)('a sidecar or token-file symlink planted by another user is not followed', async () => {
     const cwd = work();
     writeFileSync(path.join(cwd, 'victim'), 'precious\n');

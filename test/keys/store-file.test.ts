@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { lstatSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { lstatSync, readdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readExistingStore, readStore, resolveStorePath, updateStore, withFileLock } from '../../src/keys/store-file.js';
@@ -146,5 +147,14 @@ describe('store files', () => {
     expect(statSync(real).mode & 0o777).toBe(0o640);
     expect((await readExistingStore(real)).records.map((x) => x.id)).toEqual(['aaaaaaaa', 'bbbbbbbb']);
     expect(existsSync(`${real}.lock`) || existsSync(`${link}.lock`)).toBe(false);
+  });
+
+  it('removes temp files a killed run left beside the store, and nothing else', async () => {
+    const file = path.join(dir, 'k.json');
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    writeFileSync(path.join(dir, `.k.json.${dead}.0123456789ab.tmp`), 'half a store');
+    writeFileSync(path.join(dir, 'notes.tmp'), 'keep');
+    await updateStore(file, (s) => addRecord(s, record('aaaaaaaa')), { create: true });
+    expect(readdirSync(dir).sort()).toEqual(['k.json', 'notes.tmp']);
   });
 });
