@@ -14,11 +14,13 @@ scratch=()
 cleanup() { for d in "${scratch[@]}"; do rm -rf "$d"; done; }
 trap cleanup EXIT
 
-# copy the checkout into $1/krishiv-auth (tracked and new files as they are now, + node_modules; no dist)
+# The checkout's path has a space and a non-ASCII letter, as a user's folder may.
+sub='dev ü space/krishiv-auth'
+# copy the checkout into "$1/$sub" (tracked and new files as they are now, + node_modules; no dist)
 copy_checkout() {
-  mkdir -p "$1/krishiv-auth"
-  (cd "$src" && git ls-files -z --cached --others --exclude-standard | tar --null --ignore-failed-read -T - -cf -) | tar -xf - -C "$1/krishiv-auth"
-  cp -a "$src/node_modules" "$1/krishiv-auth/node_modules"
+  mkdir -p "$1/$sub"
+  (cd "$src" && git ls-files -z --cached --others --exclude-standard | tar --null --ignore-failed-read -T - -cf -) | tar -xf - -C "$1/$sub"
+  cp -a "$src/node_modules" "$1/$sub/node_modules"
 }
 
 e2e='npm run build --silent && npx vitest run --project e2e'
@@ -27,7 +29,7 @@ own="$(mktemp -d)"; scratch+=("$own")
 chmod 0700 "$own"
 copy_checkout "$own"
 echo "== portability: e2e as $(id -un) from a 0700 checkout ($own)"
-(cd "$own/krishiv-auth" && bash -c "$e2e")
+(cd "$own/$sub" && bash -c "$e2e")
 
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
   other="$(mktemp -d)"; scratch+=("$other")
@@ -35,8 +37,9 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
   chown -R 65534:65534 "$other"
   chmod 0700 "$other"
   echo "== portability: e2e as uid 65534 from a 0700 checkout it owns ($other)"
-  setpriv --reuid=65534 --regid=65534 --clear-groups \
-    env -i PATH="$PATH" HOME="$other" bash -c "cd '$other/krishiv-auth' && $e2e"
+  # no supplementary groups, a umask that keeps everything private, a home the user owns
+  (cd "$other/$sub" && setpriv --reuid=65534 --regid=65534 --clear-groups \
+    env -i PATH="$PATH" HOME="$other" bash -c "umask 077 && $e2e")
 else
   echo "== portability: not root or no setpriv: the unprivileged run is skipped"
 fi
