@@ -12,7 +12,6 @@ import {
   openSync,
   promises as fsp,
   readFileSync,
-  readSync,
   readlinkSync,
   realpathSync,
   statSync,
@@ -21,6 +20,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { EXIT, KrishivError, describeSystemError, isKrishivError } from '../errors.js';
+import { readToEndSync } from './read.js';
 
 export const SECRET_MODE = 0o600;
 /** Default size cap for user-supplied files (env files, JWKS, key stores, tokens). */
@@ -68,7 +68,9 @@ export function readFileBoundedSync(file: string, options: ReadOptions = {}): Bu
         input: label,
       });
     }
-    return readToEndSync(fd, limit, stat.isFile() ? stat.size : 0, () => tooLarge(label, limit));
+    const read = readToEndSync(fd, limit, stat.isFile() ? stat.size : 0);
+    if (read.length > limit) throw tooLarge(label, limit);
+    return read;
   } catch (error) {
     if (isKrishivError(error)) throw error;
     const code = (error as NodeJS.ErrnoException).code;
@@ -83,40 +85,6 @@ export function readFileBoundedSync(file: string, options: ReadOptions = {}): Bu
 
 function tooLarge(label: string, limit: number): KrishivError {
   return new KrishivError('ERR_FILE_TOO_LARGE', `is more than the ${limit}-byte limit (read stopped there; nothing was used)`, { input: label });
-}
-
-/**
- * Reads `fd` to its end (EOF), at most `limit` bytes; one byte more throws `overflow()`.
- * `sizeHint` sizes the first buffer (a regular file's size); pipes grow it by doubling.
- * EAGAIN (a non-blocking descriptor with nothing yet) waits briefly rather than spinning.
- */
-export function readToEndSync(fd: number, limit: number, sizeHint: number, overflow: () => Error): Buffer {
-  let buffer = Buffer.allocUnsafe(Math.min(limit + 1, Math.max(sizeHint + 1, 65536)));
-  let total = 0;
-  for (;;) {
-    if (total === buffer.length) {
-      if (total > limit) throw overflow();
-      const bigger = Buffer.allocUnsafe(Math.min(limit + 1, buffer.length * 2));
-      buffer.copy(bigger, 0, 0, total);
-      buffer = bigger;
-    }
-    let n: number;
-    try {
-      n = readSync(fd, buffer, total, buffer.length - total, null);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EAGAIN') {
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
-        continue;
-      }
-      if (code === 'EOF') break;
-      throw error;
-    }
-    if (n === 0) break;
-    total += n;
-  }
-  if (total > limit) throw overflow();
-  return buffer.subarray(0, total);
 }
 
 export interface FileInfo {

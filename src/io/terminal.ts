@@ -5,7 +5,8 @@
  * terminal with one fstat (only a character device can be one; `node:tty` is loaded just
  * for those). stdin is created only when a command actually reads it.
  */
-import { fstatSync, readSync, readlinkSync, writeSync } from 'node:fs';
+import { fstatSync, readlinkSync, writeSync } from 'node:fs';
+import { readToEndSync } from './read.js';
 import type { InputStream } from './stdin.js';
 
 /** A place to write text: a standard stream, or a test's buffer. */
@@ -50,7 +51,7 @@ export function isTerminal(fd: number): boolean {
 
 /**
  * Reads all of stdin synchronously when it is a file or a pipe (no stream machinery);
- * returns undefined when that is not possible (a terminal, a non-blocking descriptor), and
+ * returns undefined when that is not possible (a terminal), and
  * the caller falls back to the stream.
  */
 export function readStdinSync(limit: number): Buffer | undefined {
@@ -61,30 +62,8 @@ export function readStdinSync(limit: number): Buffer | undefined {
     return undefined;
   }
   if (!st.isFIFO() && !st.isFile() && !st.isSocket() && !(st.isCharacterDevice() && !isTerminal(0))) return undefined;
-  const chunks: Buffer[] = [];
-  let total = 0;
-  const buf = Buffer.alloc(65536);
-  for (;;) {
-    let n: number;
-    try {
-      n = readSync(0, buf, 0, buf.length, null);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EAGAIN' && total === 0) return undefined; // non-blocking: use the stream
-      if (code === 'EAGAIN') {
-        // a non-blocking pipe with more to come: wait a little instead of spinning
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
-        continue;
-      }
-      if (code === 'EOF') break;
-      throw error;
-    }
-    if (n === 0) break;
-    total += n;
-    chunks.push(Buffer.from(buf.subarray(0, n)));
-    if (total > limit) break; // the caller reports the overflow
-  }
-  return Buffer.concat(chunks);
+  // at most limit + 1 bytes: the caller (io/stdin.ts) reports more than the limit, naming <stdin>
+  return readToEndSync(0, limit, st.isFile() ? st.size : 0);
 }
 
 /**
