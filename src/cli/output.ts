@@ -122,6 +122,19 @@ export class Output {
     if (text !== '') this.#stdout(text.endsWith('\n') ? text : `${text}\n`);
   }
 
+  /**
+   * result() after a change that stays made (a file written, a key revoked): when the answer
+   * cannot be written, the error says what was done all the same (`kept`).
+   */
+  resultAfterChange<T>(kept: string, data: T, render: (data: T, style: Style) => string, toJson?: (data: T) => unknown): void {
+    try {
+      this.result(data, render, toJson);
+    } catch (error) {
+      if (!isKrishivError(error) || error.code !== 'ERR_OUTPUT_WRITE') throw error;
+      throw new KrishivError(error.code, `${error.message}; ${kept}`, { input: '<stdout>', cause: error });
+    }
+  }
+
   /** Writes to stdout; a write that fails is an error (exit 2): the answer reached no one. */
   #stdout(text: string): void {
     this.#opts.stdout.write(text);

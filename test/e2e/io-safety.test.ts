@@ -243,6 +243,21 @@ describe('the answer must reach stdout (item 4)', () => {
     expect(existsSync(path.join(cwd, 'tokens.lock'))).toBe(false);
   });
 
+  it('a change that stays made (keys revoke, a key written to --out) exits 2 on /dev/full and says what was done', async () => {
+    const cwd = work();
+    const made = await run(['generate-key', '--name', 'ci-bot', '--store', 'keys.json', '--json'], cwd);
+    const id = (JSON.parse(made.stdout) as { record: { id: string } }).record.id;
+    const r = sh(`cd ${JSON.stringify(cwd)} && K keys revoke ${id} --store keys.json > /dev/full`);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`no space left on device; ${id} was revoked all the same (ERR_OUTPUT_WRITE)`);
+    const list = await run(['keys', 'list', '--all', '--json', '--store', 'keys.json'], cwd);
+    expect(JSON.parse(list.stdout)).toMatchObject({ keys: [{ id, state: 'revoked' }] });
+    const j = sh(`cd ${JSON.stringify(cwd)} && K generate-key --type jwk --out k.jwk --jwks jwks.json > /dev/full`);
+    expect(j.code).toBe(2);
+    expect(j.stderr).toContain('the private key was written to k.jwk and its public key added to jwks.json all the same');
+    expect(modeOf(path.join(cwd, 'k.jwk'))).toBe(0o600);
+  });
+
   it('reports: check-production to /dev/full exits 2 with an error, not 0', () => {
     const r = sh(`K check-production --env-file ${JSON.stringify(path.resolve('examples/production.env'))} > /dev/full`);
     expect(r.code).toBe(2);

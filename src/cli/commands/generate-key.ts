@@ -165,7 +165,8 @@ async function generateBearer(ctx: CliContext, opts: GenerateKeyOptions): Promis
       ctx.out.warn(`the engine reads ${vars.value} from the environment only (there is no _FILE variable): set it from the file's content`);
     }
   }
-  ctx.out.result(
+  ctx.out.resultAfterChange(
+    `the token was written to ${opts.out} all the same`,
     { ok: true, fingerprint: made.fingerprint, variable, out: outPath, mode: formatMode(written.mode), bytes, encoding },
     (r) => (line ? `${r.fingerprint}\n${line}` : r.fingerprint),
   );
@@ -247,7 +248,8 @@ async function generateJwkPair(ctx: CliContext, opts: GenerateKeyOptions): Promi
   }
   for (const w of warnings) ctx.out.warn(w.message);
   const info = jwksInfo as { file: string; keys: number; created: boolean } | null;
-  ctx.out.result(
+  ctx.out.resultAfterChange(
+    `the private key was written to ${opts.out}${info ? ` and its public key added to ${opts.jwks}` : ''} all the same`,
     {
       ok: true,
       kid: made.kid,

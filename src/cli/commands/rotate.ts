@@ -343,7 +343,10 @@ async function runBegin(ctx: CliContext, file: string, opts: BeginOptions): Prom
     try {
       await print();
     } catch (error) {
-      if (opts.out !== undefined || !isKrishivError(error) || error.code !== 'ERR_OUTPUT_WRITE') throw error;
+      if (!isKrishivError(error) || error.code !== 'ERR_OUTPUT_WRITE') throw error;
+      if (opts.out !== undefined) {
+        throw new KrishivError(error.code, `${error.message}; the rotation was made all the same (the new token is in ${opts.out})`, { input: '<stdout>', cause: error });
+      }
       const undo = await apply.undoRotation(target, result).then(
         (how) => `the new token was not kept: ${how}`,
         (cause: unknown) =>
@@ -446,7 +449,8 @@ async function runFinish(ctx: CliContext, file: string, opts: FinishOptions): Pr
     await emitManifest(ctx, plan, emit, { kept: plan.after[0] ?? null, removed: plan.removed });
     return EXIT.OK;
   }
-  ctx.out.result(
+  ctx.out.resultAfterChange(
+    plan.write ? `${file} was rewritten all the same` : 'nothing was changed',
     {
       ok,
       file,
@@ -529,7 +533,8 @@ async function runRevoke(ctx: CliContext, file: string, opts: RevokeOptions): Pr
     await emitManifest(ctx, plan, emit, { removed: plan.removed });
     return EXIT.OK;
   }
-  ctx.out.result(
+  ctx.out.resultAfterChange(
+    plan.write ? `${file} was rewritten all the same` : 'nothing was changed',
     {
       ok: true,
       file,
