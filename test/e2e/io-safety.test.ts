@@ -262,6 +262,10 @@ describe('the answer must reach stdout (item 4)', () => {
     const r = sh(`K check-production --env-file ${JSON.stringify(path.resolve('examples/production.env'))} > /dev/full`);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('<stdout>: cannot write the answer: no space left on device (ERR_OUTPUT_WRITE)');
+    // the bin's own fast path (--version, --help) too
+    const v = sh('K --version > /dev/full');
+    expect(v.code).toBe(2);
+    expect(v.stderr).toBe('krishiv-auth: <stdout>: cannot write the answer: ENOSPC (ERR_OUTPUT_WRITE)\n');
   });
 });
 
