@@ -45,4 +45,9 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'rotate bearer-token files without an outage',
     load: () => import('./rotate.js'),
   },
+  {
+    name: 'completion',
+    summary: 'print a bash, zsh or fish completion script',
+    load: () => import('./completion.js'),
+  },
 ];
