@@ -43,7 +43,8 @@ const WRAP_TAIL = '\n});';
 
 /**
  * @typedef {object} BundleLoaderOptions
- * @property {boolean} [useCache] compile with the trained caches in `<distDir>/cache` (default true)
+ * @property {boolean} [useCache] compile with the trained caches (default true)
+ * @property {string} [cacheDir] where they are (default `<distDir>/cache`)
  * @property {string} [trainTo] training: remember every compiled bundle so `writeTrained()` can store its cache here
  * @property {boolean} [viaRequire] load through Node's loader (source-mapped stacks for --debug); no cache
  */
@@ -101,7 +102,7 @@ function createBundleLoader(distDir, fallback, options = {}) {
     let cachedData;
     if (useCache && trainTo === undefined) {
       try {
-        cachedData = readFileSync(path.join(distDir, 'cache', `${name}.bin`));
+        cachedData = readFileSync(path.join(options.cacheDir ?? path.join(distDir, 'cache'), `${name}.bin`));
       } catch {
         cachedData = undefined; // not trained (a rarely used command): compile as usual
       }
@@ -172,10 +173,17 @@ function run(args) {
   const trainTo = process.env['KRISHIV_AUTH_TRAIN_CODE_CACHE'] || undefined;
   const debug = trainTo === undefined && argv.includes('--debug');
   if (debug) process.setSourceMapsEnabled(true);
+  // One cache per V8 version (the build trains its own Node's; `npm run bench` with BENCH_NODE
+  // trains that Node's): V8 rejects a cache made by another version.
+  const v8 = process.versions.v8;
   const loader = createBundleLoader(
     DIST,
     require,
-    debug ? { viaRequire: true } : trainTo === undefined ? { useCache: !process.env['KRISHIV_AUTH_NO_CODE_CACHE'] } : { trainTo },
+    debug
+      ? { viaRequire: true }
+      : trainTo === undefined
+        ? { useCache: !process.env['KRISHIV_AUTH_NO_CODE_CACHE'], cacheDir: path.join(DIST, 'cache', v8) }
+        : { trainTo: path.join(trainTo, v8) },
   );
   if (trainTo !== undefined) process.on('exit', () => loader.writeTrained());
   /** @type {{ main(argv: readonly string[]): Promise<number> }} */
