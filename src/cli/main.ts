@@ -41,7 +41,8 @@ Environment (a flag wins over its variable):
                        directory up to the repository root, then
                        ~/.config/krishiv-auth/config.{json,yaml,yml})
   KRISHIV_AUTH_JSON=1  as --json          KRISHIV_AUTH_QUIET=1  as --quiet
-  KRISHIV_AUTH_DEBUG=1 as --debug         KRISHIV_AUTH_FORMAT   as --format
+  KRISHIV_AUTH_DEBUG=1 as --debug
+  KRISHIV_AUTH_FORMAT  check-production --format (text, json, sarif, junit, …)
   KRISHIV_AUTH_STORE   key store for generate-key and keys
   NO_COLOR / CLICOLOR=0      no colour     FORCE_COLOR / CLICOLOR_FORCE=1  colour
 
@@ -221,7 +222,7 @@ export async function main(argv: readonly string[], io: ProcessIo = processIo())
         // reported like every other one (the error line, and the JSON document with --json)
         if (!entry && pre.command !== undefined) {
           // `help nosuch`: commander shows the root usage for a name it does not know
-          throw new KrishivError('ERR_UNKNOWN_COMMAND', 'unknown command', { input: pre.command, cause: error });
+          throw new KrishivError('ERR_UNKNOWN_COMMAND', `unknown command${prefixSuggestion(pre.command, program)}`, { input: pre.command, cause: error });
         }
         throw new KrishivError('ERR_USAGE', `missing ${entry ? 'subcommand' : 'command'} (see the usage above)`, {
           cause: error,
@@ -231,12 +232,13 @@ export async function main(argv: readonly string[], io: ProcessIo = processIo())
       const message = error.message.replace(/^error:\s*/i, '');
       if (error.code === 'commander.unknownCommand') {
         const name = /'([^']*)'/.exec(message)?.[1];
-        throw new KrishivError('ERR_UNKNOWN_COMMAND', message.replace(/^unknown command '[^']*'\s*/, 'unknown command ').trim(), {
+        const text = message.replace(/^unknown command '[^']*'\s*/, 'unknown command ').trim();
+        throw new KrishivError('ERR_UNKNOWN_COMMAND', text.includes('(Did you mean') ? text : `${text}${prefixSuggestion(name ?? '', program)}`, {
           ...(name === undefined ? {} : { input: name }),
           cause: error,
         });
       }
-      throw new KrishivError('ERR_USAGE', message, {
+      throw new KrishivError('ERR_USAGE', `${message}${shortFlagSuggestion(message, entry !== undefined)}`, {
         cause: error,
         details: { commander: error.code },
       });
@@ -245,6 +247,20 @@ export async function main(argv: readonly string[], io: ProcessIo = processIo())
   } catch (error) {
     return finish(out.fail(error));
   }
+}
+
+/** ` (did you mean check-production?)` for a name that starts one or more commands (`check-prod`). */
+export function prefixSuggestion(name: string, program: Pick<Command, 'commands'>): string {
+  if (name.length < 2) return '';
+  const names = program.commands.filter((c) => c.name().startsWith(name)).map((c) => c.name());
+  if (names.length === 0) return '';
+  return names.length === 1 ? ` (did you mean ${names[0]}?)` : ` (did you mean one of ${names.join(', ')}?)`;
+}
+
+/** `-v` is --version or --verbose elsewhere: say what this tool calls them. */
+export function shortFlagSuggestion(message: string, inCommand: boolean): string {
+  if (!/^unknown option '-v'/.test(message)) return '';
+  return inCommand ? ' (did you mean --debug? -V prints the version)' : ' (did you mean -V, --version?)';
 }
 
 /** `-V`/`--version` among the root options, before the command name (as commander reads it). */
