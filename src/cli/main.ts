@@ -47,8 +47,9 @@ Environment (a flag wins over its variable):
   NO_COLOR / CLICOLOR=0      no colour     FORCE_COLOR / CLICOLOR_FORCE=1  colour
 
 Examples:
-  $ krishiv-auth check-production --env-file examples/production.env
-    (the sample env files ship with the package: <package>/examples/)
+  $ krishiv-auth -- check-production --env-file examples/production.env
+    (the leading -- keeps Node from taking --env-file for itself; installed, the
+    sample is node_modules/krishiv-auth/examples/production.env)
   $ krishiv-auth verify --jwks https://idp.example.com/jwks.json - < token.jwt
   $ krishiv-auth generate-key --type bearer --for coordinator --out coord.token
   $ source <(krishiv-auth completion bash)
