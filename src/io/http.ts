@@ -8,6 +8,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { KrishivError, describeSystemError } from '../errors.js';
+import { isIP } from 'node:net';
 
 export const DEFAULT_MAX_BYTES = 1024 * 1024;
 
@@ -123,7 +124,8 @@ export async function httpRequest(target: string | URL, options: HttpRequestOpti
         method: options.method ?? 'GET',
         headers,
         agent: false,
-        ...(isHttps ? { ca: options.ca, rejectUnauthorized: !options.insecureTls, servername: url.hostname } : {}),
+        // SNI carries host names only: Node 26 throws for an IP servername (earlier Nodes warn)
+        ...(isHttps ? { ca: options.ca, rejectUnauthorized: !options.insecureTls, ...(isIP(url.hostname.replace(/^\[|\]$/g, '')) ? {} : { servername: url.hostname }) } : {}),
       });
     } catch (error) {
       // node:http refuses a header value with control characters (ERR_INVALID_CHAR) before
