@@ -32,6 +32,12 @@ function c(
 }
 
 export const CATALOG: readonly CheckInfo[] = [
+  // ---- the process's command line
+  c('CLI-ARG-REFUSED', 'REFUSE', ['cluster', 'coordinator', 'executor', 'operator'], null,
+    'the command line given with --cli is one the process refuses before any other check: an unknown option (including --flag=value), a flag without a value (a blank value counts as none), an address that is not IP:port, a number that does not parse, or --connect with --register-once',
+    'crates/krishiv-scheduler/src/coordinator_daemon.rs:1156-1221 (coordinator), crates/krishiv-executor/src/cli.rs:1234-1339 and 1474-1478 (executor), crates/krishiv-operator/src/main.rs:356-423 (operator)',
+    'Fix the flag the message names: flags and values are separate words, listen addresses are IP:port (no host names), and an executor runs with either --connect or --register-once.',
+    'unknown option: <word>'),
   // ---- mode
   c('MODE-NOT-FAIL-CLOSED', 'MODE', ENGINE, 'requires_http_auth',
     'KRISHIV_PRODUCTION is not truthy and the env profile is dev-local: no fail-closed rule applies',
@@ -134,6 +140,11 @@ export const CATALOG: readonly CheckInfo[] = [
     'Set KRISHIV_API_KEYS and run fail-closed.',
     '<msg>; serving anonymously (dev only)'),
   // ---- UI
+  c('FLIGHT-ADDR-INVALID', 'REFUSE', ['flight-server'], null,
+    'the standalone Flight SQL server parses KRISHIV_FLIGHT_ADDR strictly and untrimmed as IP:port before anything else: a host name, surrounding spaces or an empty value refuse it',
+    'crates/krishiv-flight-sql/src/service.rs:1417-1423',
+    'Write KRISHIV_FLIGHT_ADDR as IP:port, e.g. 0.0.0.0:2003, or leave it unset (127.0.0.1:2003).',
+    'invalid socket address syntax'),
   c('UI-TOKEN-MISSING', 'DENY', COORD, 'profile_requires_authenticated_ui',
     'UI on, requires_authenticated_ui(P_env) and no UI token (or an unreadable token file): every protected UI route returns 401',
     'surface §3.2 UI; crates/krishiv-ui/src/router.rs:24-62',
@@ -224,6 +235,11 @@ export const CATALOG: readonly CheckInfo[] = [
     'surface §3.2 operator; crates/krishiv-operator/src/main.rs:84-101',
     'Give the operator KRISHIV_COORDINATOR_BEARER_TOKEN(S) or a token file.',
     '--executor-grpc-addr requires KRISHIV_COORDINATOR_BEARER_TOKEN or KRISHIV_COORDINATOR_BEARER_TOKENS unless KRISHIV_ALLOW_ANONYMOUS=true'),
+  c('OP-COORDINATOR-ID', 'REFUSE', ['operator'], null,
+    'KRISHIV_COORDINATOR_ID is set but blank: the operator refuses to start (a blank --coordinator-id is refused by its parser first)',
+    'crates/krishiv-operator/src/main.rs:338-339 and 426-428',
+    'Set KRISHIV_COORDINATOR_ID to a non-blank id, or unset it (default coord-kubernetes).',
+    'coordinator id cannot be empty'),
   // ---- shuffle-svc
   c('SSVC-TOKEN-MISSING', 'REFUSE', ['shuffle-svc'], 'profile_requires_authenticated_shuffle',
     'requires_authenticated_shuffle(P_env), KRISHIV_SHUFFLE_TOKEN unset and the token file unset, unreadable or blank',
@@ -234,6 +250,16 @@ export const CATALOG: readonly CheckInfo[] = [
     'KRISHIV_SHUFFLE_TOKEN="" counts as configured on shuffle-svc, and the empty token matches a missing header: the service is open',
     'surface §4.8, §8.6 item 16; crates/krishiv-shuffle/src/shuffle_svc.rs:110-124',
     'Remove the empty KRISHIV_SHUFFLE_TOKEN or give it a value.'),
+  c('SSVC-ADDR-INVALID', 'REFUSE', ['shuffle-svc'], null,
+    'the shuffle service parses KRISHIV_SHUFFLE_ADDR strictly and untrimmed as IP:port before anything else: a host name, surrounding spaces or an empty value refuse it',
+    'crates/krishiv-shuffle/src/shuffle_svc.rs:88-95',
+    'Write KRISHIV_SHUFFLE_ADDR as IP:port, e.g. 0.0.0.0:7072, or leave it unset.',
+    'invalid socket address syntax'),
+  c('SSVC-TOKEN-UNTRIMMED', 'DENY', ['shuffle-svc'], null,
+    'KRISHIV_SHUFFLE_TOKEN has leading or trailing whitespace: the shuffle service compares its token untrimmed with the trimmed token a client presents, so no request ever matches',
+    'crates/krishiv-shuffle/src/shuffle_svc.rs:110-124 and 515-533; crates/krishiv-common/src/auth_util.rs:20-25',
+    'Remove the surrounding whitespace from KRISHIV_SHUFFLE_TOKEN (or use KRISHIV_SHUFFLE_TOKEN_FILE, which is trimmed).',
+    '401 Unauthorized'),
   // ---- clients
   c('CLIENT-COORD-TOKEN-MISSING', 'DENY', ['client', 'client-http'], null,
     'a coordinator client (CLI, MCP, JCP, runtime) without KRISHIV_COORDINATOR_BEARER_TOKEN: an authenticated coordinator rejects it (clients read only this variable)',
@@ -351,6 +377,10 @@ export const CATALOG: readonly CheckInfo[] = [
     'a KRISHIV_API_KEYS entry the engine mis-parses: a key with "=" (base64 padding), an empty key or subject, or a duplicate key (last wins)',
     'surface §8.1; crates/krishiv-flight-sql/src/service.rs:1363-1391',
     'Use keys without "=" or "," (`krishiv-auth generate-key` makes such keys) and one entry per key with a subject.'),
+  c('ENG-TOKEN-NOT-ASCII', 'DENY', ALL, null,
+    'a token or API key holds characters outside visible ASCII: servers read the authorization header only when it is visible ASCII, and clients cannot build such a header, so the token never authenticates',
+    'crates/krishiv-scheduler/src/auth.rs:619-627; crates/krishiv-shuffle/src/shuffle_svc.rs:515-533; crates/krishiv-executor/src/grpc_client.rs:107-118; crates/krishiv-runtime/src/flight_client.rs:120-127',
+    'Use tokens of visible ASCII only: `krishiv-auth generate-key` makes such tokens.'),
   c('ENG-CA-CERT-SERVER', 'HYGIENE', COORD, null,
     'KRISHIV_CA_CERT on a TLS coordinator makes client certificates mandatory; executors present none and cannot connect',
     'surface §8.3; crates/krishiv-scheduler/src/grpc.rs:926-930; krishiv-executor/src/grpc_client.rs:80-98',
