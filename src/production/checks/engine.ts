@@ -81,7 +81,7 @@ const modeNotFailClosed: Check = (ctx) => {
   if (fc) {
     return [finding(ctx, 'MODE-NOT-FAIL-CLOSED', 'pass', `fail-closed: ${ctx.prod ? 'KRISHIV_PRODUCTION is truthy' : `env profile ${ctx.pEnv.profile}`}`, vars)];
   }
-  const cliOnly = ctx.cli.durabilityProfile !== undefined ? ' (--durability-profile reaches only the daemon\'s own start-up checks, surface §3.4)' : '';
+  const cliOnly = ctx.cli.durabilityProfile !== undefined ? ' (--durability-profile reaches only the daemon\'s own start-up checks; Flight SQL, the UI and the storage libraries read the env profile, crates/krishiv-common/src/production.rs:23-48)' : '';
   return [
     finding(ctx, 'MODE-NOT-FAIL-CLOSED', 'fail', `not fail-closed: KRISHIV_PRODUCTION is not truthy and the env profile is dev-local${cliOnly}`, vars),
   ];
