@@ -40,6 +40,8 @@ export interface CliFlags {
   httpAddr?: string;
   statusAddr?: string;
   coordinator?: string;
+  executorId?: string;
+  slots?: string;
   /** executor `--connect` / `--register-once` (with neither in --cli, the executor is taken as started with --connect) */
   connect?: boolean;
   registerOnce?: boolean;

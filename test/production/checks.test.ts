@@ -79,6 +79,9 @@ const ROWS: Row[] = [
   // crates/krishiv-scheduler/src/auth.rs:619-627 (to_str), crates/krishiv-executor/src/grpc_client.rs:107-118
   { id: 'ENG-TOKEN-NOT-ASCII', role: 'client', trigger: { set: { KRISHIV_COORDINATOR_BEARER_TOKEN: `${TOK.coord}é` } }, clean: { set: { KRISHIV_COORDINATOR_BEARER_TOKEN: TOK.coord, KRISHIV_FLIGHT_API_KEY: TOK.key } }, expect: 'fail', cls: 'DENY' },
   { id: 'ENG-TOKEN-NOT-ASCII', role: 'coordinator', trigger: { set: { KRISHIV_UI_TOKEN: `${TOK.ui}\u0001x` } }, expect: 'fail', cls: 'DENY' },
+  // crates/krishiv-executor/src/transport.rs:91-103 via crates/krishiv-executor/src/cli.rs:84
+  { id: 'EXEC-CONFIG-INVALID', role: 'executor', trigger: { set: { KRISHIV_EXECUTOR_ID: ' ' } }, expect: 'fail', cls: 'REFUSE', text: 'executor id cannot be empty' },
+  { id: 'EXEC-CONFIG-INVALID', role: 'executor', trigger: { cli: { slots: '0' } }, clean: { cli: { slots: '2' } }, expect: 'fail', cls: 'REFUSE', text: 'task slots must be greater than zero' },
   { id: 'MODE-NOT-FAIL-CLOSED', role: 'cluster', trigger: DLNOPROD, expect: 'fail', cls: 'MODE' },
   { id: 'MODE-NOT-FAIL-CLOSED', role: 'executor', trigger: DLNOPROD, expect: 'fail', cls: 'MODE' },
   { id: 'MODE-NOT-FAIL-CLOSED', role: 'operator', trigger: DLNOPROD, expect: 'fail', cls: 'MODE' },

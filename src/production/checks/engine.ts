@@ -705,6 +705,15 @@ const execChecks: Check = (ctx) => {
   } else {
     out.push(finding(ctx, 'EXEC-DISAGG-NO-ROOT', 'pass', st.stateBackend === 'disaggregated' ? 'KRISHIV_STATE_DFS_ROOT is set' : 'state backend is rocksdb', ['KRISHIV_STATE_BACKEND']));
   }
+  // EXEC-CONFIG-INVALID: ExecutorConfig::new, before any mode (crates/krishiv-executor/src/cli.rs:84, crates/krishiv-executor/src/transport.rs:85-103)
+  const execId = ctx.cli.executorId ?? ctx.env.get('KRISHIV_EXECUTOR_ID');
+  if (ctx.cli.slots !== undefined && parseU64(ctx.cli.slots) === 0n) {
+    out.push(finding(ctx, 'EXEC-CONFIG-INVALID', 'fail', '--slots 0: the executor refuses to start', [], { engineMessage: 'task slots must be greater than zero', fromCli: true }));
+  } else if (execId !== undefined && rustTrim(execId) === '') {
+    out.push(finding(ctx, 'EXEC-CONFIG-INVALID', 'fail', 'KRISHIV_EXECUTOR_ID is blank: the executor refuses to start', ['KRISHIV_EXECUTOR_ID'], { engineMessage: 'invalid executor id: executor id cannot be empty' }));
+  } else {
+    out.push(finding(ctx, 'EXEC-CONFIG-INVALID', 'pass', execId === undefined ? 'executor id defaults to exec-local' : 'executor id is set', ['KRISHIV_EXECUTOR_ID']));
+  }
   // EXEC-COORD-TOKEN-MISSING
   out.push(...execCoordToken(ctx));
   return out;

@@ -50,6 +50,8 @@ export type CliValueField =
   | 'executorGrpcAddr'
   | 'statusAddr'
   | 'coordinatorId'
+  | 'executorId'
+  | 'slots'
   | 'coordinator';
 
 type Kind =
@@ -95,9 +97,9 @@ const grpcOrOff = (flag: string) => (v: string) => (v === 'off' ? undefined : ad
 
 /** crates/krishiv-executor/src/cli.rs:1234-1339 */
 const EXECUTOR: Record<string, Kind> = {
-  '--executor-id': { t: 'value' },
+  '--executor-id': { t: 'value', field: 'executorId' },
   '--host': { t: 'value' },
-  '--slots': { t: 'value', check: (v) => (u64(v) === undefined ? '--slots must be a positive integer' : undefined) },
+  '--slots': { t: 'value', field: 'slots', check: (v) => (u64(v) === undefined ? '--slots must be a positive integer' : undefined) },
   '--coordinator': { t: 'value', field: 'coordinator' },
   '--register-once': { t: 'switch', field: 'registerOnce' },
   '--connect': { t: 'switch', field: 'connect' },
