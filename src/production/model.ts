@@ -13,7 +13,8 @@ export interface EnvMap {
   has(name: string): boolean;
 }
 
-export type Profile = 'dev-local' | 'single-node-durable' | 'distributed-durable';
+export type Profile = DurabilityProfile;
+import type { DurabilityProfile } from '../engine/readers.js';
 export const DL: Profile = 'dev-local';
 export const SN: Profile = 'single-node-durable';
 export const DD: Profile = 'distributed-durable';
@@ -55,6 +56,7 @@ export interface CliFlags {
 export { asciiLower, isFalsy, isTruthy, rustTrim, splitTokenList } from '../engine/text.js';
 import { asciiLower, isTruthy, rustTrim, splitTokenList } from '../engine/text.js';
 import { INVALID_UTF8 } from './engine-sources.js';
+import { COORDINATOR_TOKEN_SOURCES, parseDurabilityProfile, parseU64, profileParseError, readReloadInterval } from '../engine/readers.js';
 
 export function isBlank(raw: string | undefined): boolean {
   return raw === undefined || rustTrim(raw) === '';
@@ -72,24 +74,11 @@ export function trimmed(raw: string | undefined): string | undefined {
 
 export type ProfileParse = { ok: true; profile: Profile } | { ok: false; value: string; error: string };
 
-/** `DurabilityProfile::from_str` (durability.rs:78-91). */
+/** `DurabilityProfile::from_str` (crates/krishiv-common/src/durability.rs:78-91), through the shared reader. */
 export function parseProfile(raw: string): ProfileParse {
-  const v = asciiLower(rustTrim(raw));
-  switch (v) {
-    case 'dev-local':
-    case 'dev':
-    case 'local':
-      return { ok: true, profile: DL };
-    case 'single-node-durable':
-    case 'single-node':
-    case 'single':
-      return { ok: true, profile: SN };
-    case 'distributed-durable':
-    case 'distributed':
-      return { ok: true, profile: DD };
-    default:
-      return { ok: false, value: v, error: `unknown durability profile '${v}'` };
-  }
+  const profile = parseDurabilityProfile(raw);
+  if (profile !== undefined) return { ok: true, profile };
+  return { ok: false, value: asciiLower(rustTrim(raw)), error: profileParseError(raw) };
 }
 
 export interface ProfileReading {
@@ -274,41 +263,23 @@ export function resolveStaticTokens(env: EnvMap, files: FileProbe): StaticTokens
   const assumed: string[] = [];
   const collected: string[] = [];
   let error: StaticTokens['error'];
-  const token = trimmed(env.get('KRISHIV_COORDINATOR_BEARER_TOKEN'));
-  if (token !== undefined) {
-    sources.push('KRISHIV_COORDINATOR_BEARER_TOKEN');
-    collected.push(token);
-  }
-  const tokenFile = trimmed(env.get('KRISHIV_COORDINATOR_BEARER_TOKEN_FILE'));
-  if (tokenFile !== undefined) {
-    sources.push('KRISHIV_COORDINATOR_BEARER_TOKEN_FILE');
-    const f = files.probe(tokenFile);
-    if (f.state === 'ok' && f.invalidUtf8) error ??= { variable: 'KRISHIV_COORDINATOR_BEARER_TOKEN_FILE', message: INVALID_UTF8 };
-    else if (f.state === 'ok') {
-      const t = rustTrim(f.content);
-      if (t !== '') collected.push(t);
-    } else if (f.state === 'unchecked') assumed.push('KRISHIV_COORDINATOR_BEARER_TOKEN_FILE');
-    else {
-      error ??= {
-        variable: 'KRISHIV_COORDINATOR_BEARER_TOKEN_FILE',
-        message: f.state === 'missing' ? 'No such file or directory (os error 2)' : f.error,
-      };
+  for (const source of COORDINATOR_TOKEN_SOURCES) {
+    const value = trimmed(env.get(source.name));
+    if (value === undefined) continue;
+    sources.push(source.name);
+    if (!source.file) {
+      collected.push(...(source.list ? splitTokenList(value) : [value]));
+      continue;
     }
-  }
-  const list = trimmed(env.get('KRISHIV_COORDINATOR_BEARER_TOKENS'));
-  if (list !== undefined) {
-    sources.push('KRISHIV_COORDINATOR_BEARER_TOKENS');
-    collected.push(...splitTokenList(list));
-  }
-  const listFile = trimmed(env.get('KRISHIV_COORDINATOR_BEARER_TOKENS_FILE'));
-  if (listFile !== undefined) {
-    sources.push('KRISHIV_COORDINATOR_BEARER_TOKENS_FILE');
-    const f = files.probe(listFile);
-    if (f.state === 'ok' && f.invalidUtf8) error ??= { variable: 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE', message: INVALID_UTF8 };
-    else if (f.state === 'ok') collected.push(...splitTokenList(f.content));
-    else if (f.state === 'unchecked') assumed.push('KRISHIV_COORDINATOR_BEARER_TOKENS_FILE');
-    else if (f.state === 'unreadable') error ??= { variable: 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE', message: f.error };
-    // missing: NotFound counts as no extra tokens (auth.rs:247-253)
+    const f = files.probe(value);
+    if (f.state === 'ok' && f.invalidUtf8) error ??= { variable: source.name, message: INVALID_UTF8 };
+    else if (f.state === 'ok') {
+      if (source.list) collected.push(...splitTokenList(f.content));
+      else if (rustTrim(f.content) !== '') collected.push(rustTrim(f.content));
+    } else if (f.state === 'unchecked') assumed.push(source.name);
+    else if (f.state === 'unreadable') error ??= { variable: source.name, message: f.error };
+    // missing: an error for _TOKEN_FILE, no extra tokens for _TOKENS_FILE (auth.rs:243-253)
+    else if (source.missingIsError) error ??= { variable: source.name, message: 'No such file or directory (os error 2)' };
   }
   const result: StaticTokens = { configured: sources.length > 0, tokens: [...new Set(collected)], assumed, sources };
   if (error) {
@@ -342,22 +313,15 @@ export interface ReloadInterval {
   raw?: string;
 }
 
-/** Rust `u64::from_str`: optional `+`, ASCII digits only, ≤ 2^64−1. */
-export function parseU64(s: string): bigint | undefined {
-  if (!/^\+?[0-9]+$/.test(s)) return undefined;
-  const n = BigInt(s.startsWith('+') ? s.slice(1) : s);
-  return n <= 0xffffffffffffffffn ? n : undefined;
-}
+export { parseU64 } from '../engine/readers.js';
 
-/** `KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS` (auth.rs:359-405): unset/empty/0/invalid → no reload. */
+/** KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS through the shared reader (crates/krishiv-scheduler/src/auth.rs:359-383). */
 export function parseReloadInterval(raw: string | undefined): ReloadInterval {
-  if (raw === undefined) return {};
-  const t = rustTrim(raw);
-  if (t === '') return { raw };
-  const n = parseU64(t);
-  if (n === undefined) return { raw, warning: 'invalid coordinator auth reload interval' };
-  if (n === 0n) return { raw };
-  return { raw, seconds: Number(n) };
+  const r = readReloadInterval(raw);
+  if (r.state === 'unset') return {};
+  if (r.state === 'invalid') return { raw: raw!, warning: 'invalid coordinator auth reload interval' };
+  if (r.state === 'seconds') return { raw: raw!, seconds: Number(r.seconds) };
+  return { raw: raw! };
 }
 
 // ---------------------------------------------------------------------------------------

@@ -266,28 +266,10 @@ export function envIssues(name: string, value: string): EnvIssue[] {
   return out;
 }
 
-// ── Where the declared kind is wrong (surface §8.6) ──────────────────────────────────
+// ── Where the declared kind is wrong ──────────────────────────────────
 
-export type DurabilityProfile = 'dev-local' | 'single-node-durable' | 'distributed-durable';
-
-/** The engine's strict `DurabilityProfile::from_str` (surface §2.2); undefined = `unknown durability profile`. */
-export function parseDurabilityProfile(value: string): DurabilityProfile | undefined {
-  switch (asciiLower(rustTrim(value))) {
-    case 'dev-local':
-    case 'dev':
-    case 'local':
-      return 'dev-local';
-    case 'single-node-durable':
-    case 'single-node':
-    case 'single':
-      return 'single-node-durable';
-    case 'distributed-durable':
-    case 'distributed':
-      return 'distributed-durable';
-    default:
-      return undefined;
-  }
-}
+export { parseDurabilityProfile, type DurabilityProfile } from '../engine/readers.js';
+import { parseDurabilityProfile } from '../engine/readers.js';
 
 export interface KindException {
   /** why the registry's declared kind misleads */

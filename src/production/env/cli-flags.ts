@@ -22,7 +22,8 @@
  */
 import { distance } from 'fastest-levenshtein';
 import { parseSocketAddr } from '../../engine/addr.js';
-import { asciiLower, rustTrim } from '../../engine/text.js';
+import { parseDurabilityProfile, parseU64, profileParseError } from '../../engine/readers.js';
+import { rustTrim } from '../../engine/text.js';
 import { KrishivError } from '../../errors.js';
 import type { Role } from '../types.js';
 export { PARSER_SOURCE } from '../engine-sources.js';
@@ -60,15 +61,8 @@ type Kind =
 
 const addr = (flag: string, message = (v: string) => `invalid socket address for ${flag}: ${v}`) => (v: string) =>
   parseSocketAddr(v) ? undefined : message(v);
-const unsignedInt = (s: string): bigint | undefined => (/^\+?[0-9]+$/.test(s) ? BigInt(s.startsWith('+') ? s.slice(1) : s) : undefined);
-const u64 = (s: string): bigint | undefined => {
-  const n = unsignedInt(s);
-  return n !== undefined && n <= 0xffffffffffffffffn ? n : undefined;
-};
-/** `DurabilityProfile::from_str` accepts it (crates/krishiv-common/src/durability.rs:78-91). */
-function profileParses(v: string): boolean {
-  return ['dev-local', 'dev', 'local', 'single-node-durable', 'single-node', 'single', 'distributed-durable', 'distributed'].includes(asciiLower(rustTrim(v)));
-}
+const u64 = parseU64;
+const profileParses = (v: string): boolean => parseDurabilityProfile(v) !== undefined;
 
 /** crates/krishiv-scheduler/src/coordinator_daemon.rs:1156-1221 */
 const COORDINATOR: Record<string, Kind> = {
@@ -79,7 +73,7 @@ const COORDINATOR: Record<string, Kind> = {
   '--durability-profile': {
     t: 'value',
     field: 'durabilityProfile',
-    check: (v) => (profileParses(v) ? undefined : `unknown durability profile '${asciiLower(rustTrim(v))}'`),
+    check: (v) => (profileParses(v) ? undefined : profileParseError(v)),
   },
   '--metadata-backend': { t: 'value', field: 'metadataBackend' },
   '--metadata-path': { t: 'value', field: 'metadataPath' },
