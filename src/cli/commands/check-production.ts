@@ -135,9 +135,9 @@ async function run(ctx: CliContext, flags: Flags): Promise<ExitCode> {
     return EXIT.OK;
   }
 
-  const cli = flags.cli === undefined ? undefined : (await import('../../production/env/cli-flags.js')).parseCliFlags(flags.cli);
+  const cli = flags.cli === undefined ? undefined : (await import('../../production/env/cli-flags.js')).parseCliFlags(flags.cli, role);
   if (cli) {
-    for (const u of cli.unknown) ctx.out.warn(`--cli: ${u} is not a flag that changes the verdict; ignored`);
+    if (cli.processes.length === 0 && cli.unknown.length > 0) ctx.out.warn(`--cli: the ${role} process reads no command-line flags; ${cli.unknown.join(' ')} ignored`);
     for (const r of cli.repeated) ctx.out.warn(`--cli: ${r} is given more than once; the last one is used`);
   }
 
