@@ -1,7 +1,8 @@
 /**
  * The only module that writes to the terminal. stdout carries the answer (one JSON document
  * with --json); stderr carries progress, warnings, hints and errors. Colour is decided per
- * stream: off with --no-color or NO_COLOR, on with FORCE_COLOR, else on for a TTY. chalk is
+ * stream: off with --no-color or NO_COLOR, on with FORCE_COLOR (or CLICOLOR_FORCE), off with
+ * CLICOLOR=0, else on for a TTY. chalk is
  * loaded only when some stream is coloured, so piped and CI runs never pay for it.
  */
 import { EXIT, KrishivError, describeSystemError, isKrishivError, type ExitCode } from '../errors.js';
@@ -37,6 +38,10 @@ export function colorLevel(stream: WritableLike, env: Readonly<Record<string, st
     const n = Number(force);
     return n >= 1 && n <= 3 ? n : 1;
   }
+  // the CLICOLOR convention (BSD ls, git, …): CLICOLOR_FORCE forces colour, CLICOLOR=0 turns it off
+  const clicolorForce = env['CLICOLOR_FORCE'];
+  if (clicolorForce !== undefined && clicolorForce !== '' && clicolorForce !== '0') return 1;
+  if (env['CLICOLOR'] === '0') return 0;
   if (!stream.isTTY) return 0;
   if (env['TERM'] === 'dumb') return 0;
   return 1;

@@ -35,8 +35,8 @@ export function define(program: Command, ctx: CliContext): void {
     .option('--role <role>', 'cluster|coordinator|executor|flight-server|operator|shuffle-svc|client|client-http|client-flight (default cluster)')
     .option('--process-env', 'add the current environment (wins over every file)')
     .option('--cli <flags>', "the process's command-line flags, e.g. '--durability-profile distributed-durable'")
-    .option('--format <format>', 'text|json|sarif|junit|github|markdown (default text; --json = json)')
-    .option('--output <file>', 'write the report (or the --print-env / --list-checks output) to a file (atomic); the summary line still goes to stderr')
+    .option('-f, --format <format>', 'text|json|sarif|junit|github|markdown (default text; --json = json; env KRISHIV_AUTH_FORMAT)')
+    .option('-o, --output <file>', 'write the report (or the --print-env / --list-checks output) to a file (atomic); the summary line still goes to stderr')
     .option('--strict', 'warnings fail too')
     .option('--store <file>', 'key store to check KRISHIV_API_KEYS against')
     .option('--require-files', 'a token file missing here fails (run on the target host)')
@@ -61,7 +61,7 @@ async function run(ctx: CliContext, flags: Flags): Promise<ExitCode> {
   const config = await ctx.config(); // skips cosmiconfig when no config file can exist
   const cp = config.checkProduction ?? {};
 
-  const format = flags.format ?? (ctx.globals.json ? 'json' : (cp.format ?? 'text'));
+  const format = flags.format ?? (ctx.globals.json ? 'json' : (ctx.env['KRISHIV_AUTH_FORMAT']?.trim() || cp.format || 'text'));
   if (!isFormat(format)) throw usage(`unknown format "${format}"; use one of ${FORMATS.join(', ')}`, '--format');
   if (ctx.globals.json && format !== 'json' && flags.output === undefined) {
     throw usage(`--json prints the JSON report on stdout; it cannot be combined with --format ${format} unless --output takes the ${format} report`, '--format');
@@ -135,9 +135,9 @@ async function run(ctx: CliContext, flags: Flags): Promise<ExitCode> {
     return EXIT.OK;
   }
 
-  const cli = flags.cli === undefined ? undefined : (await import('../../production/env/cli-flags.js')).parseCliFlags(flags.cli);
+  const cli = flags.cli === undefined ? undefined : (await import('../../production/env/cli-flags.js')).parseCliFlags(flags.cli, role);
   if (cli) {
-    for (const u of cli.unknown) ctx.out.warn(`--cli: ${u} is not a flag that changes the verdict; ignored`);
+    if (cli.processes.length === 0 && cli.unknown.length > 0) ctx.out.warn(`--cli: the ${role} process reads no command-line flags; ${cli.unknown.join(' ')} ignored`);
     for (const r of cli.repeated) ctx.out.warn(`--cli: ${r} is given more than once; the last one is used`);
   }
 
