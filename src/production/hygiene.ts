@@ -128,13 +128,25 @@ const PLACEHOLDER_WORDS = new Set([
 const DOCS_VALUES = new Set(['key1', 'key2', 'key3', 'krishiv-dev-token', 'krishiv-prod', 'super-secret-token-value', 'coord-secret']);
 const PLACEHOLDER_PARTS = ['changeme', 'change-me', 'change_me', 'replace-me', 'replace_me', 'replaceme', 'placeholder', 'example', 'todo', 'fixme', 'your-', 'your_', 'insert-', 'dummy'];
 
+/**
+ * Two or more of one character (what `/^(.)\1+$/` says, in a loop: that regex's backtracking
+ * overflowed the stack on a 4 MB value).
+ */
+function isOneRepeatedChar(v: string): boolean {
+  if (v.length < 2) return false;
+  const first = v.charCodeAt(0);
+  if (first === 0x0a || first === 0x0d || first === 0x2028 || first === 0x2029) return false;
+  for (let i = 1; i < v.length; i++) if (v.charCodeAt(i) !== first) return false;
+  return true;
+}
+
 /** Why a secret value looks like a placeholder, or undefined. */
 export function placeholderReason(value: string): string | undefined {
   const v = rustTrim(value);
   const lower = asciiLower(v);
   if (/^<.*>$/.test(v) || /^\{\{.*\}\}$/.test(v)) return 'a <…> / {{…}} template marker';
   if (v.includes('...') || v.includes('…')) return 'an ellipsis (…)';
-  if (/^x{3,}$/i.test(v) || /^(.)\1+$/.test(v)) return 'one repeated character';
+  if (/^x{3,}$/i.test(v) || isOneRepeatedChar(v)) return 'one repeated character';
   // the value itself is never quoted (contract: secret values never appear)
   if (DOCS_VALUES.has(lower)) return 'a value copied from the product docs or the engine\'s dev manifests';
   if (PLACEHOLDER_WORDS.has(lower)) return 'a common placeholder word';
