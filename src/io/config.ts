@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { KrishivError, isKrishivError } from '../errors.js';
+import { ARGON2_LIMITS } from '../keys/hasher.js';
 import { parseDuration } from '../util/duration.js';
 import { parseTime } from '../util/time.js';
 
@@ -135,9 +136,10 @@ export function validateConfig(raw: unknown, file: string): Config {
   if (data['argon2'] !== undefined) {
     const a = obj(data['argon2'], 'argon2', fail, ['memoryCost', 'timeCost', 'parallelism']);
     const argon2: Partial<Argon2Params> = {};
-    if (a['memoryCost'] !== undefined) argon2.memoryCost = int(a['memoryCost'], 'argon2.memoryCost', fail, 8, 4 * 1024 * 1024);
-    if (a['timeCost'] !== undefined) argon2.timeCost = int(a['timeCost'], 'argon2.timeCost', fail, 1, 100);
-    if (a['parallelism'] !== undefined) argon2.parallelism = int(a['parallelism'], 'argon2.parallelism', fail, 1, 64);
+    const L = ARGON2_LIMITS;
+    if (a['memoryCost'] !== undefined) argon2.memoryCost = int(a['memoryCost'], 'argon2.memoryCost', fail, L.memoryCost.min, L.memoryCost.max);
+    if (a['timeCost'] !== undefined) argon2.timeCost = int(a['timeCost'], 'argon2.timeCost', fail, L.timeCost.min, L.timeCost.max);
+    if (a['parallelism'] !== undefined) argon2.parallelism = int(a['parallelism'], 'argon2.parallelism', fail, L.parallelism.min, L.parallelism.max);
     config.argon2 = argon2;
   }
 

@@ -17,7 +17,7 @@
  */
 import { KrishivError } from '../errors.js';
 import { ID_PATTERN, displayKey } from './format.js';
-import { parsePhcParams } from './hasher.js';
+import { argon2CostProblem, parsePhcParams } from './hasher.js';
 
 export const STORE_FORMAT = 'krishiv-auth/key-store';
 export const STORE_VERSION = 1;
@@ -113,7 +113,10 @@ function validateRecord(item: unknown, at: string, corrupt: (what: string) => ne
     corrupt(`${at}.roles must be a list of admin, writer, reader`);
   }
   const hash = str('hash');
-  if (parsePhcParams(hash) === undefined) corrupt(`${at}.hash is not an Argon2id PHC string`);
+  const costs = parsePhcParams(hash);
+  if (costs === undefined) corrupt(`${at}.hash is not an Argon2id PHC string`);
+  const costProblem = argon2CostProblem(costs!);
+  if (costProblem !== undefined) corrupt(`${at}.hash has Argon2id costs m=${costs!.memoryCost},t=${costs!.timeCost},p=${costs!.parallelism} outside this tool's bounds (${costProblem}); refused without hashing`);
   const record: KeyRecord = {
     id,
     name: str('name'),
