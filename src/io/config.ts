@@ -9,6 +9,7 @@ import path from 'node:path';
 import { KrishivError, isKrishivError } from '../errors.js';
 import { ARGON2_LIMITS } from '../keys/hasher.js';
 import { parseDuration } from '../util/duration.js';
+import { JsonTextError, parseJsonText } from '../util/json.js';
 import { parseTime } from '../util/time.js';
 
 export const CONFIG_SEARCH_PLACES = [
@@ -87,8 +88,9 @@ export async function loadConfig(cwd: string, explicitFile?: string): Promise<Co
         cause: error,
       });
     }
-    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new KrishivError('ERR_CONFIG_PARSE', `cannot parse config: ${message}`, { input: file, cause: error });
+    // The parsers' own messages quote the file (a token file given as --config would leak into
+    // the error, and into --debug through the cause): only a description without input text.
+    throw new KrishivError('ERR_CONFIG_PARSE', `cannot parse config: ${describeParseError(error, file)}`, { input: file });
   }
   if (!result || result.isEmpty || result.config == null) {
     return result ? Object.freeze({ ...EMPTY_CONFIG, file: result.filepath }) : EMPTY_CONFIG;
@@ -110,6 +112,26 @@ function mayHaveConfig(cwd: string): boolean {
     }
   }
   return false;
+}
+
+/** A config parse error in words that hold no byte of the file: the kind, and where. */
+export function describeParseError(error: unknown, file: string): string {
+  const e = (error ?? {}) as { name?: unknown; reason?: unknown; mark?: { line?: unknown; column?: unknown } };
+  if (e.name === 'YAMLException') {
+    const where = typeof e.mark?.line === 'number' && typeof e.mark.column === 'number' ? ` (at line ${e.mark.line + 1}, column ${e.mark.column + 1})` : '';
+    // js-yaml's reasons are fixed phrases, except a few that quote a tag or alias name.
+    const reason = typeof e.reason === 'string' && /^[A-Za-z ,]{1,80}$/.test(e.reason) ? `: ${e.reason}` : '';
+    return `not valid YAML${where}${reason}`;
+  }
+  if (e.name === 'JSONError' || /\.json$|rc$/i.test(file)) {
+    try {
+      parseJsonText(readFileSync(file, 'utf8'));
+    } catch (jsonError) {
+      if (jsonError instanceof JsonTextError) return jsonError.message.replace(/^is /, '');
+    }
+    return 'is not valid JSON';
+  }
+  return 'it is neither valid JSON nor YAML';
 }
 
 function findFileInMessage(error: unknown): string | undefined {

@@ -16,6 +16,7 @@
  * One record per line, so a store kept in git diffs one line per change.
  */
 import { KrishivError } from '../errors.js';
+import { JsonTextError, parseJsonText } from '../util/json.js';
 import { ID_PATTERN, displayKey } from './format.js';
 import { argon2CostProblem, parsePhcParams } from './hasher.js';
 
@@ -56,12 +57,11 @@ const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
 export function parseStore(text: string, label: string): KeyStore {
   let raw: unknown;
   try {
-    raw = JSON.parse(text.replace(/^\uFEFF/, ''));
+    raw = parseJsonText(text);
   } catch (error) {
-    throw new KrishivError('ERR_STORE_CORRUPT', `key store is not valid JSON (${(error as Error).message.split('\n')[0]}); it was left unchanged`, {
-      input: label,
-      cause: error,
-    });
+    // The message never quotes the file: a token file given as --store must not leak into it.
+    const what = error instanceof JsonTextError ? error.message : 'is not valid JSON';
+    throw new KrishivError('ERR_STORE_CORRUPT', `key store ${what}; it was left unchanged`, { input: label });
   }
   const corrupt = (what: string): never => {
     throw new KrishivError('ERR_STORE_CORRUPT', `key store is corrupt: ${what}; it was left unchanged`, { input: label });
@@ -212,7 +212,7 @@ export function lookupFromText(text: string, label: string): KeyLookup {
       if (span === 'duplicate') return findById(parseStore(text, label), id); // throws: duplicate id
       let raw: unknown;
       try {
-        raw = JSON.parse(text.slice(span[0], span[1]));
+        raw = parseJsonText(text.slice(span[0], span[1]));
       } catch {
         return corrupt(`the record of id ${id} is not valid JSON`);
       }

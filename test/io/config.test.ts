@@ -84,3 +84,22 @@ describe('validateConfig', () => {
     expect(validateConfig({ rotate: { reloadInterval: 0 } }, 'c').rotate).toEqual({ reloadIntervalSecs: 0 });
   });
 });
+
+describe('config parse errors hold no byte of the file (issue 12)', () => {
+  const TOKEN = 'krishiv_abcdefgh_Zm9vYmFyYmF6cXV4cXV1eHF1dXhxdXV4cXV1eHF1dXg';
+  it.each([
+    ['.krishiv-authrc.json', TOKEN, 'cannot parse config: not valid JSON'],
+    ['.krishiv-authrc.json', `{\n  "store": ${TOKEN}\n}`, 'cannot parse config: not valid JSON'],
+    ['.krishiv-authrc.yaml', `store: ${TOKEN}: [x\n`, 'cannot parse config: not valid YAML (at line 1, column 68): bad indentation of a mapping entry'],
+  ])('%s holding a token', async (name, text, message) => {
+    writeFileSync(path.join(dir, name), text);
+    const error = await loadConfig(dir).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(KrishivError);
+    expect((error as KrishivError).code).toBe('ERR_CONFIG_PARSE');
+    expect((error as KrishivError).message).toBe(message);
+    expect((error as KrishivError).cause).toBeUndefined();
+  });
+});

@@ -200,10 +200,13 @@ async function generateJwkPair(ctx: CliContext, opts: GenerateKeyOptions): Promi
     mode = await storeFile.withFileLock(jwksPath, async () => {
       const current = (await readJwks())!;
       const existed = (await fsMod.statPath(jwksPath)) !== undefined;
+      // Everything that reads input (merge, analysis, serializing the set) runs before the first
+      // write: a set that fails any of it leaves no private key behind.
       const merged = jwksMod.mergePublicKey(current, made.publicJwk, opts.jwks!);
+      const text = jwksMod.serializeJwks(merged.jwks);
       warnings = merged.warnings;
       const m = await writePrivate();
-      const written = await fsMod.writeFileAtomic(jwksPath, jwksMod.serializeJwks(merged.jwks), existed ? {} : { mode: 0o644 });
+      const written = await fsMod.writeFileAtomic(jwksPath, text, existed ? {} : { mode: 0o644 });
       jwksInfo = { file: jwksPath, keys: merged.jwks.keys.length, created: written.created };
       return m;
     });
