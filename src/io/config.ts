@@ -61,7 +61,13 @@ export async function loadConfig(cwd: string, explicitFile?: string): Promise<Co
   // ESM bundles see the CommonJS module under `default`; CommonJS builds see it directly.
   const mod = (await import('cosmiconfig')) as typeof import('cosmiconfig') & { default?: typeof import('cosmiconfig') };
   const cosmiconfig = mod.cosmiconfig ?? mod.default!.cosmiconfig;
+  // YAML with the core schema: no timestamp type, so `expires: 2026-02-30` stays the text the
+  // user wrote and is refused, instead of becoming 2026-03-02 inside the YAML parser.
+  const yamlMod = (await import('js-yaml')) as typeof import('js-yaml') & { default?: typeof import('js-yaml') };
+  const yaml = yamlMod.load === undefined ? yamlMod.default! : yamlMod;
+  const loadYaml = (_file: string, content: string): unknown => yaml.load(content, { schema: yaml.CORE_SCHEMA });
   const explorer = cosmiconfig('krishiv-auth', {
+    loaders: { '.yaml': loadYaml, '.yml': loadYaml, noExt: loadYaml },
     searchPlaces: [...CONFIG_SEARCH_PLACES],
     searchStrategy: 'none',
     cache: false,
@@ -177,8 +183,9 @@ export function validateConfig(raw: unknown, file: string): Config {
       let expires: Date;
       try {
         expires = parseTime(expiresText, `${key}.expires`);
-      } catch {
-        return fail(`${key}.expires`, `"${expiresText}" is not a date (ISO 8601, e.g. 2027-01-31)`);
+      } catch (error) {
+        const real = isKrishivError(error) && error.message.includes('is not a real time') ? error.message : undefined;
+        return fail(`${key}.expires`, real ?? `"${expiresText}" is not a date (ISO 8601, e.g. 2027-01-31)`);
       }
       const waiver: Waiver = {
         id: str(w['id'], `${key}.id`, fail),

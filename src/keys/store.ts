@@ -17,6 +17,7 @@
  */
 import { KrishivError } from '../errors.js';
 import { JsonTextError, parseJsonText } from '../util/json.js';
+import { calendarProblem } from '../util/time.js';
 import { ID_PATTERN, displayKey } from './format.js';
 import { argon2CostProblem, parsePhcParams } from './hasher.js';
 
@@ -103,7 +104,7 @@ function validateRecord(item: unknown, at: string, corrupt: (what: string) => ne
     return v;
   };
   const time = (k: string, v: string | null): string | null => {
-    if (v !== null && (!ISO.test(v) || Number.isNaN(Date.parse(v)))) corrupt(`${at}.${k} is not an ISO 8601 UTC time`);
+    if (v !== null && (!ISO.test(v) || Number.isNaN(Date.parse(v)) || calendarProblem(v) !== undefined)) corrupt(`${at}.${k} is not an ISO 8601 UTC time`);
     return v;
   };
   const id = str('id');

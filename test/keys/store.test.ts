@@ -247,3 +247,10 @@ describe('store parse errors hold no byte of the file (issue 12)', () => {
     expectError(() => parseStore(`{"version":1,"records":[${rec}]}`, 'keys.json'), 'ERR_STORE_CORRUPT', /nested more than 64 levels deep/);
   });
 });
+
+describe('store times are real calendar times (issue 12)', () => {
+  it('createdAt 2026-02-30 is corrupt, not March 2nd', () => {
+    const rec = { id: 'aaaaaaaa', name: 'n', createdAt: '2026-02-30T00:00:00Z', hash: HASH };
+    expectError(() => parseStore(JSON.stringify({ version: 1, records: [rec] }), 'k.json'), 'ERR_STORE_CORRUPT', /records\[0\]\.createdAt is not an ISO 8601 UTC time/);
+  });
+});

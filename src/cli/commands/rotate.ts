@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { EXIT, KrishivError, isKrishivError, type ExitCode } from '../../errors.js';
 import { formatMode } from '../../io/fs.js';
-import { parseDuration } from '../../util/duration.js';
+import { parseDuration, timerDelay } from '../../util/duration.js';
 import { engineFingerprint } from '../../util/fingerprint.js';
 import { action, type CliContext } from '../context.js';
 import type { RotationPlan } from '../../rotate/plan.js';
@@ -451,7 +451,7 @@ async function confirmSeams(opts: FinishOptions): Promise<import('../../rotate/c
       const r = await grpcUnaryCall({ target: grpcTarget, path: COORDINATOR_PROBE_METHOD, metadata: { authorization: `Bearer ${token}` }, timeoutMs });
       return { status: r.status, statusName: r.statusName, message: r.message };
     },
-    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    sleep: (ms) => new Promise((r) => setTimeout(r, timerDelay(ms))),
     nowMs: () => Date.now(),
   };
   if (httpUrl) {
