@@ -202,6 +202,7 @@ async function storeKeyLookup(ctx: CliContext, file: string, label: string, apiK
   const stored = await openStoreLookup(file, label);
   const parsed = parseApiKeys(apiKeys);
   const states = new Map<string, KeyState>();
+  const names = new Map<string, string>();
   const seams = { now: ctx.now(), hasher: createArgon2Hasher(), dummyParams: resolveArgon2Params(config.argon2, config.file) };
   for (const entry of parsed.state === 'unset' ? [] : parsed.entries) {
     const id = keyPrefixId(entry.key);
@@ -212,6 +213,7 @@ async function storeKeyLookup(ctx: CliContext, file: string, label: string, apiK
     }
     const verdict = await verifyApiKey(stored, entry.key, seams);
     states.set(entry.key, verdict.reason === 'mismatch' ? 'mismatch' : verdict.reason === 'revoked' || verdict.reason === 'expired' ? verdict.reason : verdict.ok ? 'active' : 'unknown');
+    if (verdict.record) names.set(entry.key, verdict.record.name);
   }
-  return { lookup: (key) => states.get(key) ?? 'unknown' };
+  return { lookup: (key) => states.get(key) ?? 'unknown', issuedName: (key) => names.get(key) };
 }
