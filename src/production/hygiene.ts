@@ -182,6 +182,31 @@ export function estimateEntropyBits(value: string): number {
   return Math.min(n * Math.log2(Math.max(alphabet, 2)), n * shannon);
 }
 
+/** What check-production's HYG-PLACEHOLDER-SECRET and HYG-WEAK-SECRET say about one secret value. */
+export interface SecretWeakness {
+  check: 'HYG-PLACEHOLDER-SECRET' | 'HYG-WEAK-SECRET';
+  status: 'fail' | 'warn';
+  /** says why without quoting the value: `is a placeholder: a common placeholder word` */
+  reason: string;
+}
+
+/**
+ * The placeholder and weak-secret rules for one value (used by check-production and by
+ * `rotate begin --new-token-file`): a placeholder fails; under 16 characters or 64 bits of
+ * estimated entropy fails; under 32 characters warns. Undefined for a strong value.
+ */
+export function secretWeakness(value: string): SecretWeakness | undefined {
+  const placeholder = placeholderReason(value);
+  if (placeholder !== undefined) return { check: 'HYG-PLACEHOLDER-SECRET', status: 'fail', reason: `is a placeholder: ${placeholder}` };
+  const len = [...value].length;
+  const bits = Math.round(estimateEntropyBits(value));
+  if (len < 16 || bits < 64) {
+    return { check: 'HYG-WEAK-SECRET', status: 'fail', reason: `is weak: ${len} character${len === 1 ? '' : 's'}, about ${bits} bits of estimated entropy (need ≥ 16 characters and ≥ 64 bits)` };
+  }
+  if (len < 32) return { check: 'HYG-WEAK-SECRET', status: 'warn', reason: `is short: ${len} character${len === 1 ? '' : 's'} (about ${bits} bits); 32 or more is recommended` };
+  return undefined;
+}
+
 function label(item: SecretItem): string {
   return item.part ? `${item.variable} (${item.part})` : item.variable;
 }
@@ -192,18 +217,9 @@ function secretChecks(ctx: CheckContext): Finding[] {
   const placeholders: Finding[] = [];
   const weak: Finding[] = [];
   for (const item of items) {
-    const reason = placeholderReason(item.value);
-    if (reason !== undefined) {
-      placeholders.push(finding(ctx, 'HYG-PLACEHOLDER-SECRET', 'fail', `${label(item)} is a placeholder: ${reason}`, [item.variable]));
-      continue;
-    }
-    const len = [...item.value].length;
-    const bits = Math.round(estimateEntropyBits(item.value));
-    if (len < 16 || bits < 64) {
-      weak.push(finding(ctx, 'HYG-WEAK-SECRET', 'fail', `${label(item)} is weak: ${len} character${len === 1 ? '' : 's'}, about ${bits} bits of estimated entropy (need ≥ 16 characters and ≥ 64 bits)`, [item.variable]));
-    } else if (len < 32) {
-      weak.push(finding(ctx, 'HYG-WEAK-SECRET', 'warn', `${label(item)} is short: ${len} character${len === 1 ? '' : 's'} (about ${bits} bits); 32 or more is recommended`, [item.variable]));
-    }
+    const weakness = secretWeakness(item.value);
+    if (weakness === undefined) continue;
+    (weakness.check === 'HYG-PLACEHOLDER-SECRET' ? placeholders : weak).push(finding(ctx, weakness.check, weakness.status, `${label(item)} ${weakness.reason}`, [item.variable]));
   }
   out.push(...(placeholders.length ? placeholders : [finding(ctx, 'HYG-PLACEHOLDER-SECRET', 'pass', items.length ? `${items.length} secret value(s) checked: none is a placeholder` : 'no secret values set', [])]));
   out.push(...(weak.length ? weak : [finding(ctx, 'HYG-WEAK-SECRET', 'pass', items.length ? `${items.length} secret value(s) checked: all ≥ 32 characters and ≥ 64 bits` : 'no secret values set', [])]));
