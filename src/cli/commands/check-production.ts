@@ -182,7 +182,7 @@ async function run(ctx: CliContext, flags: Flags): Promise<ExitCode> {
     return exit;
   }
   const text = reporters.renderReport(format, report, CATALOG, { style: ctx.out.out, srcRoot: ctx.cwd });
-  ctx.out.print(text);
+  ctx.out.print(text, format === 'sarif' ? 'json' : 'text');
   if (format !== 'text') ctx.out.info(reporters.summaryLine(report));
   return exit;
 }

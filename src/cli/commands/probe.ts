@@ -160,6 +160,8 @@ Examples:
         } finally {
           progress.stop();
         }
+        // A server may reflect the token it was sent (message, Location, WWW-Authenticate).
+        report = renderMod.redactProbeReport(report, [creds.token, creds.uiToken]);
         ctx.out.result(report, renderMod.renderProbeReport);
         return report.ok ? EXIT.OK : EXIT.FAILED;
       }),
