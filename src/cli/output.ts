@@ -4,6 +4,7 @@
  * stream: off with --no-color or NO_COLOR, on with FORCE_COLOR, else on for a TTY. chalk is
  * loaded only when some stream is coloured, so piped and CI runs never pay for it.
  */
+import { redactUrlPasswords } from '../util/secret.js';
 import { EXIT, KrishivError, isKrishivError, type ExitCode } from '../errors.js';
 import { TOOL_INFO } from '../version.js';
 
@@ -200,7 +201,7 @@ export class Output {
       let cause: unknown = error;
       let depth = 0;
       while (cause && depth < 5) {
-        if (cause instanceof Error && cause.stack) this.#opts.stderr.write(`${this.err.gray(cause.stack)}\n`);
+        if (cause instanceof Error && cause.stack) this.#opts.stderr.write(`${this.err.gray(visibleControls(cause.stack))}\n`);
         cause = cause instanceof Error ? cause.cause : undefined;
         depth++;
       }
@@ -217,6 +218,7 @@ export class Output {
 
 /** Control characters (ESC, CR, …; not tab or newline) as visible `\xNN`, so text from input cannot drive the terminal. */
 function visibleControls(text: string): string {
+  text = redactUrlPasswords(text);
   // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
@@ -225,13 +227,14 @@ function visibleControls(text: string): string {
 const UNSAFE_TEXT = /\x1b\[[0-9;]*m|[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 /**
- * Human stdout with every control character from the data made visible (`\x1b`, `\x9b`,
+ * Human stdout with URL passwords masked (`https://svc:***@host`: an OIDC issuer or a server
+ * message may carry one) and every control character from the data made visible (`\x1b`, `\x9b`,
  * `\u{202e}`): a claim, a server message or a file value must not move the cursor, retitle the
  * terminal or reorder the line. Kept: newline and tab, and, when colour is on, our own SGR colour
  * sequences (`ESC [ … m`, all that Style writes).
  */
 export function safeForTerminal(text: string, keepSgr: boolean): string {
-  return text.replace(UNSAFE_TEXT, (m) => {
+  return redactUrlPasswords(text).replace(UNSAFE_TEXT, (m) => {
     if (m.length > 1) return keepSgr ? m : `\\x1b${m.slice(1)}`;
     const code = m.charCodeAt(0);
     return code > 0xff ? `\\u{${code.toString(16)}}` : `\\x${code.toString(16).padStart(2, '0')}`;
@@ -241,7 +244,7 @@ export function safeForTerminal(text: string, keepSgr: boolean): string {
 /** JSON text with C1 controls, DEL, line separators and bidi overrides as \u escapes: the same data, no raw control byte. */
 export function safeJson(json: string): string {
   // eslint-disable-next-line no-control-regex
-  return json.replace(/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return redactUrlPasswords(json).replace(/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function oneLine(text: string): string {
