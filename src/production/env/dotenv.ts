@@ -410,6 +410,7 @@ function parseValue(input: string, subst: Substitutions): ValueResult {
   // Sets beside the lists: a value with thousands of distinct $NAMEs stays linear.
   const seen = new Set<string>();
   const seenUnresolved = new Set<string>();
+  const seenSplit = new Set<string>();
   const apply = (n: string): void => {
     if (n === '') {
       strayDollar = true;
@@ -461,7 +462,10 @@ function parseValue(input: string, subst: Substitutions): ValueResult {
         } else {
           if (c === '_' && name !== '') {
             const intended = name + (/^[\p{Alphabetic}\p{N}_]*/u.exec(input.slice(at))?.[0] ?? '');
-            if (!splitReferences.includes(intended)) splitReferences.push(intended);
+            if (!seenSplit.has(intended)) {
+              seenSplit.add(intended);
+              splitReferences.push(intended);
+            }
           }
           apply(name);
           name = '';
