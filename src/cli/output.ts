@@ -253,7 +253,7 @@ export class Output {
         : { code: 'ERR_INTERNAL', message: `internal error: ${error instanceof Error ? error.message : String(error)}` };
       // not through writeJson: a stdout that already failed must not turn the report of an error into another error
       this.#wroteJson = true;
-      this.#opts.stdout.write(`${JSON.stringify(withTool({ ok: false, error: body }), null, 2)}\n`);
+      this.#opts.stdout.write(`${safeJson(JSON.stringify(withTool({ ok: false, error: body }), null, 2))}\n`);
     }
     return code;
   }
