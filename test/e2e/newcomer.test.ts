@@ -47,3 +47,43 @@ describe('colour conventions', () => {
     expect(off.stdout).not.toMatch(ANSI);
   });
 });
+
+describe('smaller things from the audit', () => {
+  it('help shows no "(default: [])", the --bytes range, what --expires takes, and rotate\'s step as required', async () => {
+    const cp = await runCli(['check-production', '--help']);
+    expect(cp.stdout).not.toContain('(default: [])');
+    const sign = await runCli(['sign', '--help']);
+    expect(sign.stdout).not.toContain('(default: [])');
+    const gk = await runCli(['generate-key', '--help']);
+    expect(gk.stdout).toMatch(/--bytes <n>\s+bearer: random bytes, 16 to 1024/);
+    expect(gk.stdout).toMatch(/Unix\s+seconds:\s+a\s+bare\s+number\s+is\s+a\s+time/);
+    const rotate = await runCli(['rotate', '--help']);
+    expect(rotate.stdout).toMatch(/^Usage: krishiv-auth rotate <step> <file> \[options\]/);
+  });
+
+  it('--list-checks with --print-env is a usage error, not one silently ignored', async () => {
+    const r = await runCli(['check-production', '--list-checks', '--print-env', '--env-file', 'examples/production.env']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--list-checks and --print-env');
+  });
+
+  it('a second active key with the same name gets a notice naming the first one\'s id', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'knew-'));
+    const first = await runCli(['generate-key', '--name', 'ci', '--json'], { cwd: dir });
+    const id = (JSON.parse(first.stdout) as { record: { id: string } }).record.id;
+    expect(first.stderr).not.toContain('also named');
+    const second = await runCli(['generate-key', '--name', 'ci'], { cwd: dir });
+    expect(second.code).toBe(0);
+    expect(second.stderr).toContain(`another active key is also named "ci" (id ${id})`);
+  });
+
+  it('an unknown KRISHIV_* name with no close match gets a fix that does not point at a missing suggestion', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'knew-'));
+    writeFileSync(path.join(dir, 'x.env'), 'KRISHIV_ZZZZ_QQQQ_WWWW=1\n');
+    const r = await runCli(['check-production', '--env-file', path.join(dir, 'x.env'), '--json']);
+    const doc = JSON.parse(r.stdout) as { findings: { id: string; status: string; remediation: string }[] };
+    const f = doc.findings.find((x) => x.id === 'ENV-UNKNOWN-FLAG' && x.status === 'warn')!;
+    expect(f.remediation).not.toContain('see the suggestion');
+    expect(f.remediation).toContain('No Krishiv flag has a similar name');
+  });
+});

@@ -13,7 +13,7 @@ interface SignOptions {
   iss?: string;
   role?: string;
   ttl?: string;
-  claim: string[];
+  claim?: string[];
   now?: string;
 }
 
@@ -28,7 +28,7 @@ export function define(program: Command, ctx: CliContext): void {
     .option('--role <role>', 'admin|writer|reader → krishiv_role')
     .option('--ttl <duration>', 'lifetime (default 15m)')
     .option('--now <time>', 'mint as of this time (ISO 8601 or Unix seconds), e.g. for an already expired test token')
-    .option('--claim <k=v>', 'extra claim, value parsed as JSON when it is JSON (repeatable)', (v: string, p: string[]) => [...p, v], [] as string[])
+    .option('--claim <k=v>', 'extra claim, value parsed as JSON when it is JSON (repeatable)', (v: string, p: string[] | undefined) => [...(p ?? []), v])
     .addHelpText(
       'after',
       `
@@ -52,7 +52,7 @@ async function signCommand(ctx: CliContext, opts: SignOptions): Promise<ExitCode
     iss: opts.iss,
     role: sign.parseRole(opts.role),
     ttlMs: parseDuration(opts.ttl ?? '15m', '--ttl'),
-    claims: opts.claim,
+    claims: opts.claim ?? [],
     now: opts.now === undefined ? ctx.now() : parseTime(opts.now, '--now'),
   });
   const jwk = sign.parsePrivateJwk(await readTextFile(path.resolve(ctx.cwd, opts.key), { limit: 1024 * 1024, label: opts.key }), opts.key);
