@@ -6,7 +6,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ANSI, runCli } from '../helpers/run-cli.js';
+import { spawn } from 'node:child_process';
+import { ANSI, BIN, runCli } from '../helpers/run-cli.js';
 
 describe('did you mean', () => {
   it('a command prefix names the command; -v names --version or --debug', async () => {
@@ -85,5 +86,44 @@ describe('smaller things from the audit', () => {
     const f = doc.findings.find((x) => x.id === 'ENV-UNKNOWN-FLAG' && x.status === 'warn')!;
     expect(f.remediation).not.toContain('see the suggestion');
     expect(f.remediation).toContain('No Krishiv flag has a similar name');
+  });
+});
+
+/** Runs the CLI on a real pseudo-terminal (util-linux `script`), typing `keys` once the prompt shows. */
+function onTerminal(args: string[], cwd: string, keys: string): Promise<{ output: string; code: number | null }> {
+  return new Promise((resolve, reject) => {
+    const command = [process.execPath, '--', BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd, env: { PATH: process.env['PATH'] ?? '', HOME: cwd, NO_COLOR: '1', TERM: 'dumb' } });
+    let output = '';
+    let typed = false;
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      output += d;
+      if (!typed && output.includes('(not shown): ')) {
+        typed = true;
+        child.stdin.write(keys);
+      }
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ output, code });
+    });
+  });
+}
+
+describe('keys verify - on a terminal', () => {
+  it('prompts on the terminal and does not echo the key; Ctrl-C cancels with exit 2', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'knew-'));
+    const made = await runCli(['generate-key', '--name', 'typist', '--json'], { cwd: dir });
+    const key = (JSON.parse(made.stdout) as { key: string }).key;
+    const ok = await onTerminal(['keys', 'verify', '-'], dir, `${key}\r`);
+    expect(ok.code).toBe(0);
+    expect(ok.output).toContain('API key (not shown): ');
+    expect(ok.output).toContain('typist');
+    expect(ok.output).not.toContain(key);
+    const cancelled = await onTerminal(['keys', 'verify', '-'], dir, '\u0003');
+    expect(cancelled.code).toBe(2);
+    expect(cancelled.output).toContain('cancelled at the prompt');
   });
 });

@@ -133,6 +133,12 @@ async function verifyKeys(ctx: CliContext, arg: string | undefined, opts: StoreO
   if (arg !== undefined && arg !== '-') {
     warnSecretOnArgv(ctx, 'a key argument', 'stdin (keys verify - < key.txt)');
     inputs = [{ line: 1, text: keyFromEntry(arg) }];
+  } else if (arg === '-' && ctx.stdin.isTTY && ctx.out.stderrIsTTY) {
+    // `keys verify -` at a terminal: ask for the key without echoing it
+    const { promptHidden } = await import('../../io/terminal.js');
+    const typed = keyFromEntry(await promptHidden('API key (not shown): ', 4096));
+    if (typed === '') throw new KrishivError('ERR_USAGE', 'no key typed', { input: '<terminal>' });
+    inputs = [{ line: 1, text: typed }];
   } else {
     if (arg === undefined && ctx.stdin.isTTY) {
       throw new KrishivError('ERR_USAGE', 'no key: give it on stdin (keys verify - < key.txt) or as an argument');
@@ -156,7 +162,7 @@ async function verifyKeys(ctx: CliContext, arg: string | undefined, opts: StoreO
 
   if (inputs.length === 1) {
     const verdict = await verifyApiKey(store, inputs[0]!.text, seams);
-    if (verdict.reason === 'malformed') throw new KrishivError('ERR_KEY_MALFORMED', verdict.message, { input: arg === undefined || arg === '-' ? '<stdin>' : '<argument>' });
+    if (verdict.reason === 'malformed') throw new KrishivError('ERR_KEY_MALFORMED', verdict.message, { input: arg === undefined || arg === '-' ? (ctx.stdin.isTTY ? '<terminal>' : '<stdin>') : '<argument>' });
     ctx.out.result(verdict, (v, s) => renderVerdict(v, s));
     return verdict.ok ? EXIT.OK : EXIT.FAILED;
   }
