@@ -127,3 +127,27 @@ describe('keys verify - on a terminal', () => {
     expect(cancelled.output).toContain('cancelled at the prompt');
   });
 });
+
+describe('tables on a terminal', () => {
+  it('keys list and check-production --list-checks fit a 60-column terminal; piped, they are as wide as their cells', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'knew-'));
+    await runCli(['generate-key', '--name', 'a-very-long-key-name-for-the-nightly-ci-robot-of-team-x', '--tenant', 'tenant-with-a-long-name'], { cwd: dir });
+    const piped = await runCli(['keys', 'list'], { cwd: dir });
+    expect(piped.stdout.split('\n')[1]).toContain('a-very-long-key-name-for-the-nightly-ci-robot-of-team-x');
+    const command = [process.execPath, '--', BIN].map((a) => `'${a}'`).join(' ');
+    const r = await new Promise<string>((resolve) => {
+      const child = spawn('script', ['-qec', `stty cols 60; ${command} keys list; ${command} check-production --list-checks`, '/dev/null'], {
+        cwd: dir,
+        env: { PATH: process.env['PATH'] ?? '', HOME: dir, NO_COLOR: '1' },
+      });
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+      child.on('close', () => resolve(out));
+    });
+    const lines = r.replace(/\r/g, '').split('\n').filter((l) => l !== '');
+    expect(lines.some((l) => l.includes('…'))).toBe(true);
+    const listLines = lines.filter((l) => l.startsWith(' '.repeat(33)));
+    expect(listLines.length).toBeGreaterThan(10);
+    for (const l of listLines) expect(l.length).toBeLessThanOrEqual(60);
+  });
+});

@@ -84,18 +84,19 @@ async function run(ctx: CliContext, flags: Flags): Promise<ExitCode> {
     const checks = CATALOG.filter((c) => flags.role === undefined || c.roles.includes(role));
     const asJson = flags.format === 'json' || (flags.format === undefined && ctx.globals.json);
     const doc = { ok: true, checks };
-    const render = (style: typeof ctx.out.out): string =>
+    const { hangingWrap } = await import('../../text/table.js');
+    const render = (style: typeof ctx.out.out, width: number | undefined): string =>
       checks
-        .map((c) => `${style.bold(c.id.padEnd(32))} ${c.class.padEnd(9)} ${c.severity === 'warn' ? 'warn' : 'fail'}  ${c.roles.length >= 9 ? 'all roles' : c.roles.join(',')}\n${' '.repeat(33)}${c.rule}`)
+        .map((c) => `${style.bold(c.id.padEnd(32))} ${c.class.padEnd(9)} ${c.severity === 'warn' ? 'warn' : 'fail'}  ${c.roles.length >= 9 ? 'all roles' : c.roles.join(',')}\n${' '.repeat(33)}${hangingWrap(c.rule, 33, width)}`)
         .join('\n');
     if (flags.output !== undefined) {
       const { PLAIN } = await import('../../text/style.js');
       const { writeFileAtomic } = await import('../../io/fs.js');
-      await writeFileAtomic(flags.output, `${asJson ? JSON.stringify({ ...doc, tool: TOOL_INFO }, null, 2) : render(PLAIN)}\n`);
+      await writeFileAtomic(flags.output, `${asJson ? JSON.stringify({ ...doc, tool: TOOL_INFO }, null, 2) : render(PLAIN, undefined)}\n`);
       if (ctx.globals.json) ctx.out.writeJson(doc);
       else ctx.out.info(`${checks.length} checks written to ${flags.output}`);
     } else if (asJson) ctx.out.writeJson(doc);
-    else ctx.out.print(render(ctx.out.out));
+    else ctx.out.print(render(ctx.out.out, ctx.out.stdoutIsTTY ? ctx.out.columns : undefined)); // fits a terminal; piped, unchanged
     return EXIT.OK;
   }
 

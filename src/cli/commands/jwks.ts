@@ -131,7 +131,7 @@ async function addKey(ctx: CliContext, file: string, source: string, opts: { kid
 
 async function listKeys(ctx: CliContext, file: string): Promise<ExitCode> {
   ctx.out.command = 'jwks list';
-  const { describeSet } = await import('../../jwk/keyset.js');
+  const [{ describeSet }, { renderTable }] = await Promise.all([import('../../jwk/keyset.js'), import('../../text/table.js')]);
   const set = await readSet(ctx, file, false);
   const { rows, warnings } = describeSet(set);
   for (const w of warnings) ctx.out.warn(w.message);
@@ -140,13 +140,11 @@ async function listKeys(ctx: CliContext, file: string): Promise<ExitCode> {
     (r, s) => {
       if (r.keys.length === 0) return '';
       const table = [['KID', 'KTY', 'CURVE/SIZE', 'ALG', 'COORDINATOR'], ...r.keys.map((k) => [k.kid ?? '-', k.kty, k.detail || '-', k.alg ?? '-', k.engine])];
-      const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
-      return table
-        .map((row, i) => {
-          const line = row.map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ');
-          return i === 0 ? s.bold(line) : r.keys[i - 1]!.usable ? line : s.yellow(line);
-        })
-        .join('\n');
+      return renderTable(table, {
+        width: ctx.out.stdoutIsTTY ? ctx.out.columns : undefined,
+        shrinkable: [0],
+        style: (line, i) => (i === 0 ? s.bold(line) : r.keys[i - 1]!.usable ? line : s.yellow(line)),
+      });
     },
   );
   if (rows.length === 0) ctx.out.info(`no keys in ${file === '-' ? '<stdin>' : shown(ctx, file)}: the coordinator would accept no token`);
