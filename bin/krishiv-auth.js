@@ -128,8 +128,10 @@ function createBundleLoader(distDir, fallback, options = {}) {
 }
 
 /**
+ * Writes all of `text`; returns the error code of a write that failed (EPIPE, ENOSPC, EBADF), else undefined.
  * @param {1 | 2} fd
  * @param {string} text
+ * @returns {string | undefined}
  */
 function writeAll(fd, text) {
   const buf = Buffer.from(text);
@@ -138,11 +140,16 @@ function writeAll(fd, text) {
     try {
       off += writeSync(fd, buf, off, buf.length - off);
     } catch (error) {
-      // A non-blocking pipe that is full: retry; a closed pipe (EPIPE): stop quietly.
-      if (/** @type {NodeJS.ErrnoException} */ (error).code === 'EAGAIN') continue;
-      return;
+      const code = /** @type {NodeJS.ErrnoException} */ (error).code;
+      // A non-blocking pipe that is full: wait for the reader (never a busy spin), then retry.
+      if (code === 'EAGAIN') {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2);
+        continue;
+      }
+      return code ?? 'EIO';
     }
   }
+  return undefined;
 }
 
 /**
@@ -163,10 +170,17 @@ function run(args) {
   const only = argv.length === 1 ? argv[0] : undefined;
   const text = only === '--version' || only === '-V' ? 'version.txt' : only === '--help' || only === '-h' || only === 'help' ? 'help.txt' : undefined;
   if (text !== undefined) {
+    let failed;
     try {
-      writeAll(1, readFileSync(path.join(DIST, text), 'utf8'));
+      failed = writeAll(1, readFileSync(path.join(DIST, text), 'utf8'));
     } catch (error) {
       internalError(`cannot read ${text}`, error);
+      return;
+    }
+    if (failed !== undefined) {
+      // the answer reached no one: an error, as for every command (src/cli/output.ts)
+      writeAll(2, `krishiv-auth: <stdout>: cannot write the answer: ${failed} (ERR_OUTPUT_WRITE)\n`);
+      process.exitCode = 2;
     }
     return;
   }

@@ -216,7 +216,7 @@ async function revokeKey(ctx: CliContext, target: string, opts: StoreOption & { 
     },
     { create: false, label: loc.label },
   );
-  ctx.out.result({ ok: true, store: loc.path, record }, (r) => `revoked ${r.record.id} (${r.record.name})${r.record.revokeReason ? `: ${r.record.revokeReason}` : ''}`);
+  ctx.out.resultAfterChange(`${record.id} was revoked all the same`, { ok: true, store: loc.path, record }, (r) => `revoked ${r.record.id} (${r.record.name})${r.record.revokeReason ? `: ${r.record.revokeReason}` : ''}`);
   ctx.out.hint(`remove the key's entry from KRISHIV_API_KEYS and restart the Flight SQL server: the engine reads the variable only at start`);
   return EXIT.OK;
 }
