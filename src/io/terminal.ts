@@ -150,6 +150,8 @@ export function lazyStdin(): InputStream {
 export function promptHidden(prompt: string, limit: number): Promise<string> {
   loadTty(); // process.stdin is a tty.ReadStream on a terminal
   const input = process.stdin;
+  // echo off before the prompt shows: a key typed (or pasted) right away is never echoed
+  input.setRawMode(true);
   writeSync(2, prompt);
   return new Promise((resolve, reject) => {
     let line = '';
@@ -172,7 +174,6 @@ export function promptHidden(prompt: string, limit: number): Promise<string> {
         if (line.length > limit) return finish(new KrishivError('ERR_FILE_TOO_LARGE', `more than ${limit} characters typed`, { input: '<terminal>' }));
       }
     };
-    input.setRawMode(true);
     input.setEncoding('utf8');
     input.on('data', onData);
     input.resume();
