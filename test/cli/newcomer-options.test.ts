@@ -58,3 +58,25 @@ describe('resolveFingerprintOptions', () => {
     expect(() => resolveFingerprintOptions(token, flags, tty)).toThrow(expect.objectContaining({ code }));
   });
 });
+
+import { resolveJwksOptions } from '../../src/cli/commands/jwks.js';
+
+describe('resolveJwksOptions', () => {
+  it.each([
+    ['add', { set: 'set.json', key: 'k.jwk' }, {}, { set: { label: 'set.json', path: '/w/set.json' }, key: { label: 'k.jwk', path: '/w/k.jwk' }, kid: undefined, allowEmpty: false }],
+    ['add', { set: 'set.json', key: '-' }, { kid: 'k1' }, { set: { label: 'set.json', path: '/w/set.json' }, key: { label: '<stdin>', path: undefined }, kid: 'k1', allowEmpty: false }],
+    ['list', { set: '-' }, {}, { set: { label: '<stdin>', path: undefined }, kid: undefined, allowEmpty: false }],
+    ['list', { set: '/etc/jwks.json' }, {}, { set: { label: '/etc/jwks.json', path: '/etc/jwks.json' }, kid: undefined, allowEmpty: false }],
+    ['remove', { set: 'set.json', kid: 'old' }, { allowEmpty: true }, { set: { label: 'set.json', path: '/w/set.json' }, kid: 'old', allowEmpty: true }],
+  ] as const)('%s %j %j', (step, args, flags, expected) => {
+    expect(resolveJwksOptions(step, args, flags, '/w')).toEqual(expected);
+  });
+  it.each([
+    ['add', { set: '-', key: 'k' }, {}],
+    ['remove', { set: '-', kid: 'x' }, {}],
+    ['add', { set: 's', key: 'k' }, { kid: '' }],
+    ['public', { key: 'k' }, { kid: 'a\u0007b' }],
+  ] as const)('%s %j %j → ERR_USAGE', (step, args, flags) => {
+    expect(() => resolveJwksOptions(step, args, flags, '/w')).toThrow(expect.objectContaining({ code: 'ERR_USAGE' }));
+  });
+});
