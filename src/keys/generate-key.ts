@@ -143,6 +143,8 @@ export interface ApiKeyMade {
   result: ApiKeyResult;
   /** ids that were taken and drawn again */
   collisions: string[];
+  /** ids of other active keys with the same name (both work; `keys revoke <name>` then needs the id) */
+  namesakes: string[];
   /**
    * Removes the new record again (the key could not be handed over). Resolves to what was done;
    * never rejects: a failure is described with the command that finishes the job.
@@ -151,7 +153,7 @@ export interface ApiKeyMade {
 }
 
 export async function runGenerateApiKey(o: Extract<GenerateKeyOptions, { type: 'api-key' }>, seams: GenerateSeams): Promise<ApiKeyMade> {
-  const [{ prepareApiKey, insertApiKey }, { createArgon2Hasher }, storeFile, { publicRecord }] = await Promise.all([
+  const [{ prepareApiKey, insertApiKey }, { createArgon2Hasher }, storeFile, { publicRecord, keyState }] = await Promise.all([
     import('./api-key.js'),
     import('./hasher.js'),
     import('./store-file.js'),
@@ -160,14 +162,19 @@ export async function runGenerateApiKey(o: Extract<GenerateKeyOptions, { type: '
   // Fail early on a store that would be refused anyway, before spending a hash on it.
   await storeFile.readStore(o.store.path, o.store.label);
   const prepared = await prepareApiKey(o.meta, seams.now, seams.randomBytes, createArgon2Hasher(), o.argon2);
-  const { value: made, created } = await storeFile.updateStore(o.store.path, (s) => insertApiKey(s, prepared, seams.randomBytes), {
-    create: true,
-    label: o.store.label,
-  });
+  const { value: made, created } = await storeFile.updateStore(
+    o.store.path,
+    (s) => {
+      const namesakes = s.records.filter((r) => r.name === o.meta.name && keyState(r, seams.now) === 'active').map((r) => r.id);
+      return { ...insertApiKey(s, prepared, seams.randomBytes), namesakes };
+    },
+    { create: true, label: o.store.label },
+  );
   const id = made.record.id;
   return {
     result: { ok: true, key: made.key, entry: made.entry, record: publicRecord(made.record), store: o.store.path, storeCreated: created },
     collisions: made.collisions,
+    namesakes: made.namesakes,
     undo: () =>
       storeFile.removeUnsharedRecord(o.store.path, id, created, o.store.label).then(
         (how) => `the new key was not kept (${how})`,
@@ -298,11 +305,14 @@ export async function runGenerateJwk(
     mode = await withFileLock(jwksTarget.path, async (held) => {
       const current = (await readJwksFile(jwks))!;
       const existed = (await fsMod.statPath(jwks.path)) !== undefined;
+      // Everything that reads input (merge, analysis, serializing the set) runs before the first
+      // write: a set that fails any of it leaves no private key behind.
       const merged = jwksMod.mergePublicKey(current, made.publicJwk, jwks.label);
+      const text = jwksMod.serializeJwks(merged.jwks);
       setWarnings = merged.warnings;
       const m = await writePrivate();
       try {
-        const written = await fsMod.writeFileAtomic(jwks.path, jwksMod.serializeJwks(merged.jwks), {
+        const written = await fsMod.writeFileAtomic(jwks.path, text, {
           label: jwks.label,
           ...(existed ? {} : { mode: 0o644 }),
           beforeRename: () => {

@@ -100,6 +100,8 @@ export async function runKeysVerify(
   o: Extract<KeysOptions, { sub: 'verify' }>,
   inputs: { line: number; text: string }[],
   now: Date,
+  /** how to name stdin in an error: `<stdin>`, or `<terminal>` when the key was typed */
+  stdinLabel: string,
   onBatchResult: (line: number, width: number, verdict: KeyVerdict) => void,
 ): Promise<VerifyResult> {
   const [{ openStoreLookup }, { verifyApiKey }, { createArgon2Hasher }] = await Promise.all([import('./store-file.js'), import('./api-key.js'), import('./hasher.js')]);
@@ -107,7 +109,7 @@ export async function runKeysVerify(
   const seams = { now, hasher: createArgon2Hasher(), dummyParams: o.argon2 };
   if (inputs.length === 1) {
     const verdict = await verifyApiKey(store, inputs[0]!.text, seams);
-    if (verdict.reason === 'malformed') throw new KrishivError('ERR_KEY_MALFORMED', verdict.message, { input: o.key.from === 'stdin' ? '<stdin>' : '<argument>' });
+    if (verdict.reason === 'malformed') throw new KrishivError('ERR_KEY_MALFORMED', verdict.message, { input: o.key.from === 'stdin' ? stdinLabel : '<argument>' });
     return { batch: false, verdict };
   }
   const width = String(inputs[inputs.length - 1]!.line).length;

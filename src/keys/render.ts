@@ -3,6 +3,7 @@
  * One home per command output; the commands only call these.
  */
 import type { Style } from '../text/style.js';
+import { renderTable as renderTextTable } from '../text/table.js';
 import type { KeyVerdict } from './api-key.js';
 import type { ApiKeyResult, BearerMade, JwkResult } from './generate-key.js';
 import type { ImportResult } from './manage.js';
@@ -29,10 +30,11 @@ export function renderJwk(r: JwkResult, s: Style, names: { out: string; jwks: st
   ].join('\n');
 }
 
-/** keys list: a table, revoked and expired rows dimmed; nothing when there is no row. */
+/** keys list: a table, revoked and expired rows dimmed; nothing when there is no row. On a terminal (`width`) it fits the width. */
 export function renderKeyTable(
   rows: readonly { id: string; name: string; tenant: string | null; roles: string[]; createdAt: string; expiresAt: string | null; state: string }[],
   s: Style,
+  width: number | undefined,
 ): string {
   if (rows.length === 0) return '';
   const day = (iso: string | null): string => (iso === null ? '-' : iso.replace(/T.*$/, ''));
@@ -40,15 +42,12 @@ export function renderKeyTable(
     ['ID', 'NAME', 'TENANT', 'ROLES', 'CREATED', 'EXPIRES', 'STATE'],
     ...rows.map((r) => [r.id, r.name, r.tenant ?? '-', r.roles.join(',') || '-', day(r.createdAt), day(r.expiresAt), r.state]),
   ];
-  const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
-  return table
-    .map((row, i) => {
-      const line = row.map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ');
-      if (i === 0) return s.bold(line);
-      const state = row[row.length - 1];
-      return state === 'active' ? line : s.dim(line);
-    })
-    .join('\n');
+  // on a terminal the table fits its width (names and tenants cut with …); piped, it is as wide as its cells
+  return renderTextTable(table, {
+    width,
+    shrinkable: [1, 2, 3],
+    style: (line, i) => (i === 0 ? s.bold(line) : table[i]![6] === 'active' ? line : s.dim(line)),
+  });
 }
 
 /** keys verify: one verdict on one line (the key by its public prefix, never the secret). */

@@ -1,69 +1,43 @@
 import { describe, expect, it } from 'vitest';
-import { Output } from '../../src/cli/output.js';
-import type { WritableLike } from '../../src/io/terminal.js';
+import { KrishivError } from '../../src/errors.js';
+import { Output, safeForTerminal, safeJson } from '../../src/cli/output.js';
 
-/** A stdout whose writes fail from the first one on, as fdWriter reports EPIPE or ENOSPC. */
-function failingStdout(code: string, discards = false): WritableLike & { written: string[] } {
-  const written: string[] = [];
-  let failure: NodeJS.ErrnoException | undefined;
-  return {
-    written,
-    write(chunk: string) {
-      failure = Object.assign(new Error(code), { code });
-      written.push(chunk);
-      return false;
-    },
-    get writeError() {
-      return failure;
-    },
-    discards: () => discards,
-  };
+function sink() {
+  const chunks: string[] = [];
+  return { chunks, stream: { write: (c: string) => chunks.push(c), isTTY: false } };
 }
 
-const sink = (): WritableLike & { text: string } => {
-  const s = { text: '', write: (c: string) => ((s.text += c), true) };
-  return s;
-};
-
-async function output(stdout: WritableLike, json = false): Promise<{ out: Output; stderr: { text: string } }> {
-  const stderr = sink();
-  const out = await Output.create({ command: 'generate-key', json, quiet: false, debug: false, noColor: true, env: {}, stdout, stderr });
-  return { out, stderr };
+async function output(json: boolean) {
+  const out = sink();
+  const err = sink();
+  const o = await Output.create({ command: 'verify', json, quiet: false, debug: true, noColor: true, env: {}, stdout: out.stream, stderr: err.stream });
+  return { o, out: out.chunks, err: err.chunks };
 }
 
-describe('Output and a stdout that cannot be written (issue 12 item 4)', () => {
-  it('result, print and writeJson throw ERR_OUTPUT_WRITE naming <stdout> and the reason', async () => {
-    for (const json of [false, true]) {
-      const { out } = await output(failingStdout('ENOSPC'), json);
-      expect(() => out.result({ ok: true }, () => 'answer')).toThrow(expect.objectContaining({ code: 'ERR_OUTPUT_WRITE', input: '<stdout>', message: 'cannot write the answer: no space left on device' }));
-    }
-    const { out } = await output(failingStdout('EPIPE'));
-    expect(() => out.print('x')).toThrow(/broken pipe/);
+describe('terminal safety of everything written (issue 12)', () => {
+  it('control characters from data become visible text; newline and tab stay', () => {
+    expect(safeForTerminal('a\u001b]0;t\u0007b\u009b31m\u202ec\td\ne\r', false)).toBe('a\\x1b]0;t\\x07b\\x9b31m\\u{202e}c\td\ne\\x0d');
+    expect(safeForTerminal('\u001b[31mred\u001b[39m', true)).toBe('\u001b[31mred\u001b[39m');
+    expect(safeForTerminal('\u001b[31mred\u001b[39m', false)).toBe('\\x1b[31mred\\x1b[39m');
   });
-
-  it('resultAfterChange says what was done all the same', async () => {
-    const { out } = await output(failingStdout('EPIPE'));
-    expect(() => out.resultAfterChange('abc was revoked all the same', { ok: true }, () => 'revoked')).toThrow(
-      'cannot write the answer: broken pipe (the reader went away); abc was revoked all the same',
-    );
+  it('JSON keeps its data and loses every raw control byte', () => {
+    const doc = { s: 'x\u009b\u001b\u202ey\u2028' };
+    const text = safeJson(JSON.stringify(doc));
+    expect(text).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u202e]/);
+    expect(JSON.parse(text)).toEqual(doc);
   });
-
-  it('reporting that error does not throw again, and still exits 2 with the line on stderr', async () => {
-    const { out, stderr } = await output(failingStdout('EPIPE'), true);
-    let error: unknown;
-    try {
-      out.result({ ok: true }, () => 'x');
-    } catch (e) {
-      error = e;
-    }
-    expect(out.fail(error)).toBe(2);
-    expect(stderr.text).toBe('krishiv-auth generate-key: <stdout>: cannot write the answer: broken pipe (the reader went away) (ERR_OUTPUT_WRITE)\n');
+  it('a URL password never reaches stdout or stderr, in an error, its JSON or its --debug cause', async () => {
+    const { o, out, err } = await output(true);
+    const cause = new Error('fetch https://alice:hunter2pw@idp.example/.well-known failed');
+    o.fail(new KrishivError('ERR_OIDC_DISCOVERY', 'issuer mismatch: asked for "https://alice:hunter2pw@idp.example/"', { input: 'https://alice:hunter2pw@idp.example/', cause, details: { expected: 'https://alice:hunter2pw@idp.example/' } }));
+    const all = out.join('') + err.join('');
+    expect(all).not.toContain('hunter2pw');
+    expect(all).toContain('https://alice:***@idp.example/');
+    expect(JSON.parse(out.join('')).error.code).toBe('ERR_OIDC_DISCOVERY');
   });
-
-  it('assertStdoutReceives refuses a stdout that reaches no one, and accepts any other', async () => {
-    const { out } = await output(failingStdout('EPIPE', true));
-    expect(() => out.assertStdoutReceives('the new API key')).toThrow(/standard output is \/dev\/null or closed: the new API key is shown only once/);
-    const ok = await output(sink());
-    expect(() => ok.out.assertStdoutReceives('the new API key')).not.toThrow();
+  it('human results too', async () => {
+    const { o, out } = await output(false);
+    o.result({ sub: 'evil\u001b[2J' }, (d) => `subject ${d.sub} at https://u:pw12345@h/`);
+    expect(out.join('')).toBe('subject evil\\x1b[2J at https://u:***@h/\n');
   });
 });

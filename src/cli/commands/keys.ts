@@ -86,7 +86,7 @@ async function runSub(ctx: CliContext, sub: KeysSubcommand, arg: string | undefi
   };
   if (o.sub === 'list') {
     const r = await m.runKeysList(o, ctx.now());
-    ctx.out.result(r, (d, s) => render.renderKeyTable(d.keys, s));
+    ctx.out.result(r, (d, s) => render.renderKeyTable(d.keys, s, ctx.out.stdoutIsTTY ? ctx.out.columns : undefined));
     const hidden = r.total - r.keys.length;
     if (r.keys.length === 0) ctx.out.info(`no ${o.all ? '' : 'active '}keys in ${o.store.label}${o.all ? '' : ' (--all shows revoked and expired ones)'}`);
     else if (hidden > 0) ctx.out.info(`${hidden} revoked or expired key(s) hidden; --all shows them`);
@@ -97,13 +97,19 @@ async function runSub(ctx: CliContext, sub: KeysSubcommand, arg: string | undefi
     if (o.key.from === 'argument') {
       warnSecretOnArgv(ctx, 'a key argument', 'stdin (keys verify - < key.txt)');
       inputs = [{ line: 1, text: o.key.text }];
+    } else if (o.key.explicit && ctx.stdin.isTTY && ctx.out.stderrIsTTY) {
+      // `keys verify -` at a terminal: ask for the key without echoing it
+      const { promptHidden } = await import('../../io/terminal.js');
+      const typed = (await import('../../keys/format.js')).keyFromEntry(await promptHidden('API key (not shown): ', 4096));
+      if (typed === '') throw new KrishivError('ERR_USAGE', 'no key typed', { input: '<terminal>' });
+      inputs = [{ line: 1, text: typed }];
     } else {
       if (!o.key.explicit) needStdin('no key: give it on stdin (keys verify - < key.txt) or as an argument');
       inputs = m.keysFromText(await readStdin(ctx.stdin, 16 * 1024 * 1024));
       if (inputs.length === 0) throw new KrishivError('ERR_USAGE', 'no key found on standard input', { input: '<stdin>' });
     }
     // people get a line per key as it is checked; --json gets ONE document (the contract's JSON Lines exception is verify's)
-    const r = await m.runKeysVerify(o, inputs, ctx.now(), (line, width, v) => {
+    const r = await m.runKeysVerify(o, inputs, ctx.now(), ctx.stdin.isTTY ? '<terminal>' : '<stdin>', (line, width, v) => {
       if (!ctx.out.json) ctx.out.print(render.renderBatchVerdict(line, width, v, ctx.out.out));
     });
     if (!r.batch) {
