@@ -346,7 +346,7 @@ function envValidation(ctx: CheckContext): Finding[] {
         const s = suggestFlag(name);
         unknown.push(finding(ctx, 'ENV-UNKNOWN-FLAG', 'warn', `${name} is not a Krishiv flag${s ? `; did you mean ${s}?` : ''} (the engine ignores it)`, [name], {
           engineMessage: issue.message,
-          ...(s ? { remediation: `Rename it to ${s}.` } : {}),
+          remediation: s ? `Rename it to ${s}.` : 'No Krishiv flag has a similar name: remove it, or check its spelling against the flags the engine knows.',
         }));
       } else if (issue.kind === 'deprecated') {
         deprecated.push(finding(ctx, 'ENV-DEPRECATED-ALIAS', 'warn', `${name} is a deprecated alias of ${issue.canonical}${ctx.vars.has(issue.canonical ?? '') ? ' (the canonical name is also set and wins when non-blank)' : ''}`, [name], { engineMessage: issue.message }));

@@ -593,7 +593,7 @@ describe('usage', () => {
   it('rotate --help lists the steps and an example', async () => {
     const r = await runCli(['rotate', '--help']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^Usage: krishiv-auth rotate \[options\] \[step\] \[file\]/);
+    expect(r.stdout).toMatch(/^Usage: krishiv-auth rotate <step> <file> \[options\]/);
     for (const s of ['begin', 'finish', 'revoke', 'status']) expect(r.stdout).toContain(`  ${s} `);
     expect(r.stdout).toContain('$ krishiv-auth rotate begin');
   });

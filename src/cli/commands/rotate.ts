@@ -96,6 +96,7 @@ export function define(program: Command, ctx: CliContext): void {
   program
     .command('rotate')
     .description('Rotate bearer-token files without an outage: begin, finish, revoke, status')
+    .usage('<step> <file> [options]')
     .argument('[step]', 'begin | finish | revoke | status')
     .argument('[file]', 'the tokens file (KRISHIV_COORDINATOR_BEARER_TOKENS_FILE)')
     .option('--single', 'the file is a KRISHIV_COORDINATOR_BEARER_TOKEN_FILE (one token, never split)')
