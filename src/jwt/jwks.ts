@@ -18,6 +18,8 @@ import { KrishivError, isKrishivError } from '../errors.js';
 import { getDocument, parseUrl, redactUrl, requireSecureUrl } from '../io/http.js';
 import { readTextFile } from '../io/fs.js';
 import { isCanonicalBase64Url } from './input.js';
+import { backendKeyProblem, type KeyMaterial } from './signature.js';
+import { readJwkSet, type EngineJwk } from './structs.js';
 
 export type KeyFamily = 'RSA' | 'EC' | 'OKP';
 
@@ -39,6 +41,10 @@ export interface KeyAnalysis {
   parseable: boolean;
   /** oct key: refused for algorithm-confusion protection */
   symmetric: boolean;
+  /** the key material the engine holds (usable keys only) */
+  material: KeyMaterial | null;
+  /** the engine installs the key, but its crypto backend refuses every signature check with it */
+  verifyProblem: string | null;
 }
 
 export interface JwksAnalysis {
@@ -106,9 +112,9 @@ function b64ok(v: unknown): boolean {
 }
 
 /** Family, algorithms, or why the engine skips a (deserializable) key: auth.rs:743-775. */
-function classify(k: Record<string, unknown>): { family: KeyFamily | null; algorithms: string[]; reason: string | null; symmetric: boolean } {
+function classify(k: EngineJwk): { family: KeyFamily | null; algorithms: string[]; reason: string | null; symmetric: boolean } {
   const skip = (reason: string) => ({ family: null, algorithms: [], reason, symmetric: false });
-  switch (k['kty']) {
+  switch (k.kty) {
     case 'oct':
       return {
         family: null,
@@ -117,22 +123,25 @@ function classify(k: Record<string, unknown>): { family: KeyFamily | null; algor
         symmetric: true,
       };
     case 'RSA':
-      if (!b64ok(k['n']) || !b64ok(k['e'])) return skip('undecodable JWK: "n" or "e" is not base64url without padding');
+      if (!b64ok(k.n) || !b64ok(k.e)) return skip('undecodable JWK: "n" or "e" is not base64url without padding');
       return { family: 'RSA', algorithms: [...RSA_ALGS], reason: null, symmetric: false };
     case 'EC': {
-      const crv = k['crv'];
-      if (crv !== 'P-256' && crv !== 'P-384') return skip(`unsupported EC curve ${String(crv)}`);
-      if (!b64ok(k['x']) || !b64ok(k['y'])) return skip('undecodable JWK: "x" or "y" is not base64url without padding');
-      return { family: 'EC', algorithms: [crv === 'P-256' ? 'ES256' : 'ES384'], reason: null, symmetric: false };
+      if (k.crv !== 'P-256' && k.crv !== 'P-384') return skip(`unsupported EC curve ${String(k.crv)}`);
+      if (!b64ok(k.x) || !b64ok(k.y)) return skip('undecodable JWK: "x" or "y" is not base64url without padding');
+      return { family: 'EC', algorithms: [k.crv === 'P-256' ? 'ES256' : 'ES384'], reason: null, symmetric: false };
     }
     case 'OKP': {
-      if (k['crv'] !== 'Ed25519') return skip(`unsupported OKP curve ${String(k['crv'])}`);
-      if (!b64ok(k['x'])) return skip('undecodable JWK: "x" is not base64url without padding');
+      if (k.crv !== 'Ed25519') return skip(`unsupported OKP curve ${String(k.crv)}`);
+      if (!b64ok(k.x)) return skip('undecodable JWK: "x" is not base64url without padding');
       return { family: 'OKP', algorithms: ['EdDSA'], reason: null, symmetric: false };
     }
-    default:
-      return skip(`unsupported key type ${String(k['kty'])}`);
   }
+}
+
+function materialOf(k: EngineJwk): KeyMaterial {
+  const m: { -readonly [K in keyof KeyMaterial]: KeyMaterial[K] } = { kty: k.kty, crv: k.crv };
+  for (const f of ['n', 'e', 'x', 'y'] as const) if (k[f] !== undefined) m[f] = k[f];
+  return m;
 }
 
 function optString(v: unknown): string | null {
@@ -143,7 +152,7 @@ function optString(v: unknown): string | null {
  * Analyzes a parsed JWKS document as the engine would load it. Throws ERR_JWKS_MALFORMED
  * when the document is not an object with a `keys` array (exit 2: not a JWKS at all).
  */
-export function analyzeJwks(doc: unknown, input = 'JWKS'): JwksAnalysis {
+export function analyzeJwks(doc: unknown, input = 'JWKS', bytes?: Uint8Array): JwksAnalysis {
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
     throw new KrishivError('ERR_JWKS_MALFORMED', 'malformed JWKS: not a JSON object with a "keys" array', { input });
   }
@@ -152,18 +161,29 @@ export function analyzeJwks(doc: unknown, input = 'JWKS'): JwksAnalysis {
     throw new KrishivError('ERR_JWKS_MALFORMED', 'malformed JWKS: no "keys" array', { input });
   }
   const problems: string[] = [];
+  // The engine's view: serde_json::from_str::<JwkSet> of the document (auth.rs:687).
+  const engine = readJwkSet(bytes ?? Buffer.from(JSON.stringify(doc), 'utf8'));
   const keys: KeyAnalysis[] = keysValue.map((raw, index) => {
     const k = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
-    const base = { index, kid: optString(k['kid']), kty: optString(k['kty']), crv: optString(k['crv']) };
-    const problem = jwkDeserializeProblem(raw);
-    if (problem !== undefined) {
+    const base = { index, kid: optString(k['kid']), kty: optString(k['kty']), crv: optString(k['crv']), material: null, verifyProblem: null };
+    // The set's own reading decides; each key is also read alone, to say which keys break it.
+    const alone = engine.ok ? undefined : readJwkSet(Buffer.from(JSON.stringify({ keys: [raw] }), 'utf8'));
+    const ek = engine.ok ? engine.value[index] : alone!.ok && engine.index !== index ? alone!.value[0] : undefined;
+    if (ek === undefined) {
+      const reason = alone !== undefined && !alone.ok ? alone.reason : !engine.ok ? engine.reason : 'not read by the engine';
+      const problem = jwkDeserializeProblem(raw) ?? reason;
       return { ...base, family: null, usable: false, reason: `cannot be deserialized by the engine: ${problem}`, algorithms: [], parseable: false, symmetric: false };
     }
-    const c = classify(k);
-    return { ...base, family: c.family, usable: c.family !== null, reason: c.reason, algorithms: c.algorithms, parseable: true, symmetric: c.symmetric };
+    const c = classify(ek);
+    const usable = c.family !== null;
+    const material = usable ? materialOf(ek) : null;
+    return { ...base, kid: ek.kid, family: c.family, usable, reason: c.reason, algorithms: c.algorithms, parseable: true, symmetric: c.symmetric, material, verifyProblem: material ? (backendKeyProblem(material) ?? null) : null };
   });
+  if (!engine.ok && engine.index === undefined) {
+    problems.push(`the engine's JWKS reader refuses the document: ${engine.reason}`);
+  }
   const unparseable = keys.filter((k) => !k.parseable);
-  const wholeSetUnparseable = unparseable.length > 0;
+  const wholeSetUnparseable = !engine.ok;
   if (wholeSetUnparseable) {
     for (const k of unparseable) problems.push(`key #${k.index}${k.kid ? ` (kid ${k.kid})` : ''} ${k.reason}`);
     problems.push('one undeserializable key makes the engine drop the whole JWKS: no key is usable');
@@ -173,6 +193,7 @@ export function analyzeJwks(doc: unknown, input = 'JWKS'): JwksAnalysis {
         k.reason = 'the whole JWKS fails to parse in the engine (another key cannot be deserialized)';
         k.algorithms = [];
         k.family = null;
+        k.material = null;
       }
     }
   }
@@ -182,6 +203,11 @@ export function analyzeJwks(doc: unknown, input = 'JWKS'): JwksAnalysis {
   const mixedFamilies = families.length > 1;
   if (!wholeSetUnparseable) {
     for (const k of keys) if (!k.usable) problems.push(`key #${k.index}${k.kid ? ` (kid ${k.kid})` : ''} skipped: ${k.reason}`);
+    for (const k of keys) {
+      if (k.verifyProblem !== null) {
+        problems.push(`key #${k.index}${k.kid ? ` (kid ${k.kid})` : ''} is installed but every signature check with it fails: ${k.verifyProblem}`);
+      }
+    }
   }
   if (usable.length === 0 && !wholeSetUnparseable) problems.push('JWKS contained no usable asymmetric verification keys');
   if (mixedFamilies) {
@@ -280,6 +306,14 @@ async function fetchDocument(url: URL, what: string, options: LoadOptions): Prom
   }
 }
 
+/**
+ * The body as the engine reads it: reqwest's `Response::text()` decodes UTF-8 lossily (invalid
+ * bytes become U+FFFD) and drops a byte-order mark, so neither breaks the engine's JSON.
+ */
+function engineText(body: Buffer): string {
+  return body.toString('utf8').replace(/^\uFEFF/, '');
+}
+
 /** Loads a JWKS from a file path or an http(s) URL and analyzes it. */
 export async function loadJwks(source: string, options: LoadOptions): Promise<LoadedJwks> {
   const notes: string[] = [];
@@ -296,11 +330,11 @@ export async function loadJwks(source: string, options: LoadOptions): Promise<Lo
     if (res.status < 200 || res.status >= 300) {
       notes.push(`the JWKS URL answered HTTP ${res.status}; the engine does not check the status and parses the body anyway`);
     }
-    text = res.body.toString('utf8');
+    text = engineText(res.body);
   } else {
     kind = 'file';
     location = source;
-    text = await (options.readFile ?? defaultReadFile)(source, { limit: JWKS_MAX_BYTES, label: source });
+    text = (await (options.readFile ?? defaultReadFile)(source, { limit: JWKS_MAX_BYTES, label: source })).replace(/^\uFEFF/, '');
   }
   let doc: unknown;
   try {
@@ -311,7 +345,7 @@ export async function loadJwks(source: string, options: LoadOptions): Promise<Lo
     }
     throw error;
   }
-  const analysis = analyzeJwks(doc, location);
+  const analysis = analyzeJwks(doc, location, Buffer.from(text, 'utf8'));
   const loaded: LoadedJwks = { source: { kind, location }, document: doc as Record<string, unknown>, analysis, notes };
   if (status !== undefined) loaded.status = status;
   return loaded;

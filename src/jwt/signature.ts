@@ -36,22 +36,115 @@ const ALGS: Readonly<Record<string, AlgParams>> = {
   EdDSA: { hash: null, kty: 'OKP', crv: 'Ed25519' },
 };
 
-/** RSA keys below this size are refused, as jose and the common JOSE libraries do (RFC 7518 §3.3). */
+/**
+ * What aws-lc-rs 1.17 (jsonwebtoken's `aws_lc_rs` backend) refuses, before any arithmetic:
+ * - RSA (`RsaPublicKeyComponents::verify` with `RSA_PKCS1_2048_8192_*` / `RSA_PSS_2048_8192_*`):
+ *   `n` and `e` non-empty without a leading zero byte (aws-lc-rs src/rsa/key.rs `build_rsa`),
+ *   a modulus of 2048 to 8192 bits (src/rsa/signature.rs `verify_rsa_signature`), and AWS-LC's
+ *   `rsa_check_public_key`: an odd modulus, an odd exponent of 2 to 33 bits (so never e = 1,
+ *   for which anyone can forge a signature), and a signature exactly as long as the modulus.
+ * - EC (`ECDSA_P256_SHA256_FIXED` …): jsonwebtoken passes `0x04 ‖ x ‖ y` as given, so x and y
+ *   together must be 2 × the coordinate size, each coordinate below the field prime, on the curve.
+ * - Ed25519: a 32-byte key.
+ */
 const MIN_RSA_BITS = 2048;
+const MAX_RSA_BITS = 8192;
+const MAX_E_BITS = 33;
+const FIELD: Readonly<Record<string, { size: number; p: bigint }>> = {
+  'P-256': { size: 32, p: 2n ** 256n - 2n ** 224n + 2n ** 192n + 2n ** 96n - 1n },
+  'P-384': { size: 48, p: 2n ** 384n - 2n ** 128n - 2n ** 96n + 2n ** 32n - 1n },
+};
+
+function bitLength(bytes: Uint8Array): number {
+  return bytes.length === 0 ? 0 : (bytes.length - 1) * 8 + (32 - Math.clz32(bytes[0]!));
+}
+
+function bytesToBigInt(bytes: Uint8Array): bigint {
+  return bytes.length === 0 ? 0n : BigInt(`0x${Buffer.from(bytes).toString('hex')}`);
+}
+
+/** Key material as the engine holds it after `DecodingKey::from_jwk` (canonical base64url members). */
+export interface KeyMaterial {
+  readonly kty: string;
+  readonly crv?: string | null;
+  readonly n?: string;
+  readonly e?: string;
+  readonly x?: string;
+  readonly y?: string;
+}
+
+/**
+ * Why every signature check with this key fails in the engine's crypto backend (the engine
+ * still installs the key and its algorithms), or undefined. Cheap: lengths and a few bits,
+ * so a huge exponent or modulus is refused without any arithmetic.
+ */
+export function backendKeyProblem(m: KeyMaterial): string | undefined {
+  if (m.kty === 'RSA') {
+    const n = Buffer.from(m.n ?? '', 'base64url');
+    const e = Buffer.from(m.e ?? '', 'base64url');
+    if (n.length === 0) return 'the RSA modulus n is empty';
+    if (n[0] === 0) return 'the RSA modulus n starts with a zero byte (aws-lc-rs refuses a leading zero)';
+    if (e.length === 0) return 'the RSA exponent e is empty';
+    if (e[0] === 0) return 'the RSA exponent e starts with a zero byte (aws-lc-rs refuses a leading zero)';
+    const bits = bitLength(n);
+    if (bits < MIN_RSA_BITS || bits > MAX_RSA_BITS) return `the RSA modulus has ${bits} bits; the engine's backend verifies only 2048 to 8192`;
+    if ((n[n.length - 1]! & 1) === 0) return 'the RSA modulus n is even (not an RSA modulus)';
+    const eBits = bitLength(e);
+    if (eBits < 2) return 'the RSA exponent e is 1 (signatures would be forgeable; AWS-LC refuses it)';
+    if (eBits > MAX_E_BITS) return `the RSA exponent e has ${eBits} bits; AWS-LC refuses more than ${MAX_E_BITS}`;
+    if ((e[e.length - 1]! & 1) === 0) return 'the RSA exponent e is even (AWS-LC refuses it)';
+    return undefined;
+  }
+  if (m.kty === 'EC') {
+    const f = FIELD[m.crv ?? ''];
+    if (!f) return undefined;
+    const x = Buffer.from(m.x ?? '', 'base64url');
+    const y = Buffer.from(m.y ?? '', 'base64url');
+    if (x.length + y.length !== 2 * f.size) {
+      return `x and y are ${x.length} + ${y.length} bytes; the engine's backend needs ${f.size} + ${f.size} for ${m.crv}`;
+    }
+    const point = Buffer.concat([x, y]);
+    if (bytesToBigInt(point.subarray(0, f.size)) >= f.p || bytesToBigInt(point.subarray(f.size)) >= f.p) {
+      return `a coordinate is not below the ${m.crv} field prime`;
+    }
+    return undefined;
+  }
+  if (m.kty === 'OKP') {
+    const x = Buffer.from(m.x ?? '', 'base64url');
+    if (x.length !== 32) return `the Ed25519 key is ${x.length} bytes; it must be 32`;
+  }
+  return undefined;
+}
 
 export interface VerificationKey {
   readonly alg: string;
   readonly key: KeyObject;
+  /** RSA: the modulus length in bytes (a signature must have exactly this many) */
+  readonly modulusBytes?: number;
 }
 
-/** Imports JWK key material for one algorithm; undefined when the material is not a key of that kind. */
+/**
+ * Imports key material for one algorithm; undefined when it is not a key of that kind or the
+ * engine's backend refuses it (see backendKeyProblem). EC coordinates are split as the engine
+ * does: the point is `x ‖ y` cut at the coordinate size.
+ */
 export function importVerificationKey(material: Readonly<Record<string, unknown>>, alg: string): VerificationKey | undefined {
   const params = ALGS[alg];
   if (!params || material['kty'] !== params.kty) return undefined;
   if (params.crv !== undefined && material['crv'] !== params.crv) return undefined;
+  const m = material as unknown as KeyMaterial;
+  if (backendKeyProblem(m) !== undefined) return undefined;
+  let jwk: Record<string, unknown>;
+  if (params.kty === 'RSA') jwk = { kty: 'RSA', n: m.n, e: m.e };
+  else if (params.kty === 'EC') {
+    const f = FIELD[params.crv!]!;
+    const point = Buffer.concat([Buffer.from(m.x ?? '', 'base64url'), Buffer.from(m.y ?? '', 'base64url')]);
+    jwk = { kty: 'EC', crv: params.crv, x: point.subarray(0, f.size).toString('base64url'), y: point.subarray(f.size).toString('base64url') };
+  } else jwk = { kty: 'OKP', crv: 'Ed25519', x: m.x };
   try {
-    const key = createPublicKey({ key: material as never, format: 'jwk' });
-    return key.type === 'public' ? { alg, key } : undefined;
+    const key = createPublicKey({ key: jwk as never, format: 'jwk' });
+    if (key.type !== 'public') return undefined;
+    return params.kty === 'RSA' ? { alg, key, modulusBytes: Buffer.from(m.n!, 'base64url').length } : { alg, key };
   } catch {
     return undefined;
   }
@@ -66,9 +159,9 @@ export type SignatureResult = { valid: true } | { valid: false; problem?: string
  */
 export function checkSignature(vk: VerificationKey, signingInput: string, signature: Uint8Array): SignatureResult {
   const params = ALGS[vk.alg]!;
-  if (params.kty === 'RSA') {
-    const bits = vk.key.asymmetricKeyDetails?.modulusLength ?? 0;
-    if (bits < MIN_RSA_BITS) return { valid: false, problem: `${vk.alg} requires key modulusLength to be ${MIN_RSA_BITS} bits or larger` };
+  if (params.kty === 'RSA' && signature.length !== vk.modulusBytes) {
+    // AWS-LC refuses a signature not exactly as long as the modulus; OpenSSL would left-pad a short one.
+    return { valid: false, problem: `the signature is ${signature.length} bytes; the engine's backend requires exactly the modulus length, ${vk.modulusBytes}` };
   }
   const data = Buffer.from(signingInput, 'latin1');
   try {
