@@ -7,6 +7,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { TLSSocket } from 'node:tls';
+import { isIP } from 'node:net';
 import { KrishivError, describeSystemError } from '../errors.js';
 
 export const DEFAULT_MAX_BYTES = 1024 * 1024;
@@ -123,7 +124,7 @@ export async function httpRequest(target: string | URL, options: HttpRequestOpti
         method: options.method ?? 'GET',
         headers,
         agent: false,
-        ...(isHttps ? { ca: options.ca, rejectUnauthorized: !options.insecureTls, servername: url.hostname } : {}),
+        ...(isHttps ? { ca: options.ca, rejectUnauthorized: !options.insecureTls, ...(isIP(url.hostname.replace(/^\[|\]$/g, '')) === 0 ? { servername: url.hostname } : {}) } : {}),
       });
     } catch (error) {
       // node:http refuses a header value with control characters (ERR_INVALID_CHAR) before

@@ -249,12 +249,14 @@ export interface FetchedDocument {
   body: Buffer;
 }
 
-export type DocumentFetcher = (url: URL, options: { timeoutMs: number }) => Promise<FetchedDocument>;
+export type DocumentFetcher = (url: URL, options: { timeoutMs: number; ca?: string }) => Promise<FetchedDocument>;
 export type TextFileReader = (file: string, options: { limit: number; label: string }) => Promise<string>;
 
 export interface LoadOptions {
   timeoutMs: number;
   allowHttp: boolean;
+  /** CA bundle (PEM) trusted for https JWKS and discovery (--ca) */
+  ca?: string;
   fetcher?: DocumentFetcher;
   readFile?: TextFileReader;
 }
@@ -271,8 +273,8 @@ export interface LoadedJwks {
 
 export const JWKS_MAX_BYTES = 1024 * 1024;
 
-async function defaultFetcher(url: URL, options: { timeoutMs: number }): Promise<FetchedDocument> {
-  const res = await getDocument(url, { timeoutMs: options.timeoutMs, maxBytes: JWKS_MAX_BYTES });
+async function defaultFetcher(url: URL, options: { timeoutMs: number; ca?: string }): Promise<FetchedDocument> {
+  const res = await getDocument(url, { timeoutMs: options.timeoutMs, maxBytes: JWKS_MAX_BYTES, ...(options.ca !== undefined ? { ca: options.ca } : {}) });
   return { url: res.url, status: res.status, body: res.body };
 }
 
@@ -292,7 +294,7 @@ async function fetchDocument(url: URL, what: string, options: LoadOptions): Prom
   requireSecureUrl(url, options.allowHttp);
   const fetcher = options.fetcher ?? defaultFetcher;
   try {
-    return await fetcher(url, { timeoutMs: options.timeoutMs });
+    return await fetcher(url, { timeoutMs: options.timeoutMs, ...(options.ca !== undefined ? { ca: options.ca } : {}) });
   } catch (error) {
     if (isKrishivError(error)) {
       const message = error.code === 'ERR_TIMEOUT' ? `timed out after ${formatTimeout(options.timeoutMs)}` : error.message;

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Command } from 'commander';
 import { action, warnSecretOnArgv, type CliContext } from '../context.js';
 import { EXIT, KrishivError, isKrishivError, type ExitCode } from '../../errors.js';
@@ -26,6 +27,7 @@ interface VerifyFlags {
   timeout?: string;
   allowHttp?: boolean;
   batch?: string;
+  ca?: string;
 }
 
 export function define(program: Command, ctx: CliContext): void {
@@ -45,8 +47,12 @@ export function define(program: Command, ctx: CliContext): void {
     .option('--strict', 'warnings fail too')
     .option('--timeout <duration>', 'network timeout (default 10s)')
     .option('--allow-http', 'allow plain http for non-loopback URLs')
+    .option('--ca <file>', 'CA bundle (PEM) trusted for an https JWKS and OIDC discovery')
     .option('--batch <file>', 'verify one token per line')
     .addHelpText('after', `
+Settings: flags beat --env-file, which beats the config file's verify: section
+(jwks, oidcIssuer, audience, leeway, timeout), which beats the defaults.
+
 Exit codes: 0 accepted (and no warning with --strict), 1 rejected (any token in a batch),
 2 could not answer (no/malformed token, malformed JWKS, network failure).
 
@@ -58,14 +64,16 @@ Examples:
 }
 
 async function runVerify(ctx: CliContext, arg: string | undefined, flags: VerifyFlags): Promise<ExitCode> {
-  // ---- options: flags beat the env file, which beats defaults
+  // ---- options: flags beat the env file, which beats the config file (`verify:`), which beats defaults
   if (flags.jwks !== undefined && flags.oidcIssuer !== undefined) {
     throw new KrishivError('ERR_USAGE', 'give either --jwks or --oidc-issuer, not both');
   }
+  const config = (await ctx.config()).verify ?? {};
+  const configFile = (await ctx.config()).file;
   const now = flags.now !== undefined ? parseTime(flags.now, '--now') : ctx.now();
-  const leewaySec = flags.leeway !== undefined ? parseDuration(flags.leeway, '--leeway') / 1000 : 60;
-  const timeoutMs = flags.timeout !== undefined ? parseDuration(flags.timeout, '--timeout') : 10_000;
-  if (timeoutMs <= 0) throw new KrishivError('ERR_INVALID_DURATION', 'must be more than 0', { input: '--timeout' });
+  const leewaySec = flags.leeway !== undefined ? parseDuration(flags.leeway, '--leeway') / 1000 : config.leewayMs !== undefined ? config.leewayMs / 1000 : ENGINE_LEEWAY_SEC;
+  const timeoutMs = flags.timeout !== undefined ? parseDuration(flags.timeout, '--timeout') : (config.timeoutMs ?? 10_000);
+  if (timeoutMs <= 0) throw new KrishivError('ERR_INVALID_DURATION', 'must be more than 0', { input: flags.timeout !== undefined ? '--timeout' : `${configFile}: verify.timeout` });
   let requireRole;
   if (flags.requireRole !== undefined) {
     requireRole = parseRole(flags.requireRole);
@@ -74,6 +82,7 @@ async function runVerify(ctx: CliContext, arg: string | undefined, flags: Verify
   let audience = flags.audience;
   let production = Boolean(flags.production);
   let jwksSource = flags.jwks;
+  let oidcIssuer = flags.oidcIssuer;
   if (flags.envFile !== undefined) {
     const [{ readEnvVars }, { jwtSettingsFromEnv }] = await Promise.all([
       import('../../production/env/load.js'),
@@ -82,7 +91,7 @@ async function runVerify(ctx: CliContext, arg: string | undefined, flags: Verify
     const env = jwtSettingsFromEnv(await readEnvVars(flags.envFile));
     audience ??= env.audience;
     production ||= env.production;
-    if (jwksSource === undefined && flags.oidcIssuer === undefined) {
+    if (jwksSource === undefined && oidcIssuer === undefined) {
       if (env.jwksUri === undefined) {
         throw new KrishivError('ERR_USAGE', 'does not set KRISHIV_OIDC_JWKS_URI, so the engine does not enable JWT; give --jwks or --oidc-issuer', {
           input: flags.envFile,
@@ -98,8 +107,18 @@ async function runVerify(ctx: CliContext, arg: string | undefined, flags: Verify
       jwksSource = env.jwksUri;
     }
   }
-  if (jwksSource === undefined && flags.oidcIssuer === undefined) {
-    throw new KrishivError('ERR_USAGE', 'no key set: give --jwks <file|url>, --oidc-issuer <url> or --env-file <file>');
+  audience ??= config.audience;
+  if (jwksSource === undefined && oidcIssuer === undefined) {
+    if (config.jwks !== undefined && config.oidcIssuer !== undefined) {
+      throw new KrishivError('ERR_USAGE', 'the config file sets both verify.jwks and verify.oidcIssuer; keep one, or give --jwks / --oidc-issuer', { input: configFile ?? 'config' });
+    }
+    if (config.jwks !== undefined) {
+      // paths inside a config file are relative to that file's directory
+      jwksSource = /^https?:\/\//i.test(config.jwks) || configFile === undefined ? config.jwks : path.resolve(path.dirname(configFile), config.jwks);
+    } else oidcIssuer = config.oidcIssuer;
+  }
+  if (jwksSource === undefined && oidcIssuer === undefined) {
+    throw new KrishivError('ERR_USAGE', 'no key set: give --jwks <file|url>, --oidc-issuer <url>, --env-file <file>, or verify.jwks in the config file');
   }
 
   // ---- tokens first: a malformed token is exit 2 before any network
@@ -117,12 +136,18 @@ async function runVerify(ctx: CliContext, arg: string | undefined, flags: Verify
   });
 
   // ---- key set
-  const loadOptions = { timeoutMs, allowHttp: Boolean(flags.allowHttp) };
-  const progress = await ctx.out.progress(flags.oidcIssuer !== undefined ? 'discovering the OIDC provider…' : 'loading the JWKS…');
+  let ca: string | undefined;
+  if (flags.ca !== undefined) {
+    const { readTextFile } = await import('../../io/fs.js');
+    ca = await readTextFile(flags.ca, { limit: 4 * 1024 * 1024, label: flags.ca });
+    if (!/-----BEGIN CERTIFICATE-----/.test(ca)) throw new KrishivError('ERR_USAGE', 'not a PEM certificate bundle (no BEGIN CERTIFICATE line)', { input: flags.ca });
+  }
+  const loadOptions = { timeoutMs, allowHttp: Boolean(flags.allowHttp), ...(ca !== undefined ? { ca } : {}) };
+  const progress = await ctx.out.progress(oidcIssuer !== undefined ? 'discovering the OIDC provider…' : 'loading the JWKS…');
   let loaded;
   try {
-    if (flags.oidcIssuer !== undefined) {
-      const discovery = await discoverOidc(flags.oidcIssuer, loadOptions);
+    if (oidcIssuer !== undefined) {
+      const discovery = await discoverOidc(oidcIssuer, loadOptions);
       progress.update('fetching the JWKS…');
       loaded = await loadJwks(discovery.jwksUri, loadOptions);
     } else {
