@@ -38,7 +38,7 @@ export function cleanToken(raw: string, input: string): string {
   if (Buffer.byteLength(raw, 'utf8') > MAX_TOKEN_BYTES) {
     throw new KrishivError(
       'ERR_TOKEN_TOO_LARGE',
-      `token input is ${Buffer.byteLength(raw, 'utf8')} bytes, more than the ${MAX_TOKEN_BYTES / 1024} KiB a JWT can reasonably be; refused`,
+      `token input is ${Buffer.byteLength(raw, 'utf8')} bytes, more than the ${MAX_TOKEN_BYTES / 1024} KiB a JWT can reasonably be; refused (the coordinator's HTTP/2 transport could not deliver it either: its 16 KiB header-list limit stops any token over 16207 bytes)`,
       { input },
     );
   }
