@@ -175,38 +175,3 @@ function strictUtf8(bytes: Buffer, what: string, input: string): string {
 export function tokenInputName(source: TokenSource): string {
   return source.kind === 'stdin' ? '<stdin>' : 'token argument';
 }
-
-/**
- * Member names that occur more than once at the top level of `text`, a JSON object that
- * JSON.parse has already accepted (JSON.parse keeps the last one silently; serde, which the
- * engine uses, refuses a duplicate of any field its structs declare). Names are compared
- * after unescaping, as serde compares them. Returns [] for anything that is not an object.
- */
-export function duplicateMemberNames(text: string): string[] {
-  const seen = new Set<string>();
-  const duplicates = new Set<string>();
-  let depth = 0;
-  let expectName = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"') {
-      let j = i + 1;
-      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
-      if (depth === 1 && expectName) {
-        const name = JSON.parse(text.slice(i, j + 1)) as string;
-        if (seen.has(name)) duplicates.add(name);
-        seen.add(name);
-        expectName = false;
-      }
-      i = j;
-    } else if (c === '{' || c === '[') {
-      depth++;
-      expectName = depth === 1 && c === '{';
-    } else if (c === '}' || c === ']') {
-      depth--;
-    } else if (c === ',' && depth === 1) {
-      expectName = true;
-    }
-  }
-  return [...duplicates];
-}

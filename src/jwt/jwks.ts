@@ -153,10 +153,12 @@ function optString(v: unknown): string | null {
  * when the document is not an object with a `keys` array (exit 2: not a JWKS at all).
  */
 export function analyzeJwks(doc: unknown, input = 'JWKS', bytes?: Uint8Array): JwksAnalysis {
-  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
+  // serde also reads a struct from a JSON array of its fields: `[[…keys…]]` is a JwkSet to the engine.
+  const seqForm = Array.isArray(doc) && doc.length === 1 && Array.isArray(doc[0]);
+  if (doc === null || typeof doc !== 'object' || (Array.isArray(doc) && !seqForm)) {
     throw new KrishivError('ERR_JWKS_MALFORMED', 'malformed JWKS: not a JSON object with a "keys" array', { input });
   }
-  const keysValue = (doc as Record<string, unknown>)['keys'];
+  const keysValue = seqForm ? (doc as unknown[])[0] : (doc as Record<string, unknown>)['keys'];
   if (!Array.isArray(keysValue)) {
     throw new KrishivError('ERR_JWKS_MALFORMED', 'malformed JWKS: no "keys" array', { input });
   }

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KrishivError } from '../../src/errors.js';
 import { decodeToken } from '../../src/jwt/decode.js';
-import { cleanToken, duplicateMemberNames, parseCompactJws, resolveTokenSource, splitTokenLines } from '../../src/jwt/input.js';
+import { cleanToken, parseCompactJws, resolveTokenSource, splitTokenLines } from '../../src/jwt/input.js';
 
 const T = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln';
 
@@ -81,34 +81,6 @@ describe('splitTokenLines', () => {
   });
 });
 
-describe('duplicateMemberNames', () => {
-  it.each([
-    ['{"sub":"a","exp":1}', []],
-    ['{"exp":1,"exp":2}', ['exp']],
-    ['{ "exp" : 1 , "sub":"a", "e\\u0078p":2}', ['exp']],
-    ['{"a":{"exp":1,"exp":2},"b":[{"x":1,"x":2}]}', []],
-    ['{"s":"\\"exp\\",","exp":1,"k":"}","exp":{"exp":[]}}', ['exp']],
-    ['{"a":1,"b":1,"a":2,"b":2,"a":3}', ['a', 'b']],
-    ['[{"a":1},{"a":1}]', []],
-    ['"text"', []],
-    ['{}', []],
-  ])('%s → %j', (text, expected) => {
-    expect(JSON.parse(text)).toBeDefined();
-    expect(duplicateMemberNames(text)).toEqual(expected);
-  });
-  it('property: no duplicates in what JSON.stringify writes; a repeated top-level name is always found', () => {
-    fc.assert(
-      fc.property(fc.dictionary(fc.string(), fc.jsonValue(), { minKeys: 1 }), fc.jsonValue(), (obj, extra) => {
-        const text = JSON.stringify(obj);
-        expect(duplicateMemberNames(text)).toEqual([]);
-        const name = Object.keys(obj)[0]!;
-        const doubled = `${text.slice(0, -1)},${JSON.stringify(name)}:${JSON.stringify(extra)}}`;
-        expect(duplicateMemberNames(doubled)).toEqual([name]);
-      }),
-      { numRuns: 300 },
-    );
-  });
-});
 
 describe('properties: only KrishivError, never the token in a message', () => {
   const inputs = fc.oneof(
