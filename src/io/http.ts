@@ -7,7 +7,6 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import { isIP } from 'node:net';
 import { KrishivError, describeSystemError } from '../errors.js';
 
 export const DEFAULT_MAX_BYTES = 1024 * 1024;
@@ -77,6 +76,11 @@ export function parseUrl(text: string, what: string): URL {
 }
 
 /** True for localhost, 127.0.0.0/8 and ::1. */
+/** An IP address as URL.hostname gives it (IPv6 in brackets): TLS SNI takes host names only (RFC 6066). */
+function isIpLiteral(hostname: string): boolean {
+  return hostname.startsWith('[') || /^\d{1,3}(?:\.\d{1,3}){3}$/.test(hostname);
+}
+
 export function isLoopbackUrl(url: URL): boolean {
   const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
   return host === 'localhost' || host.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::1';
@@ -124,7 +128,7 @@ export async function httpRequest(target: string | URL, options: HttpRequestOpti
         method: options.method ?? 'GET',
         headers,
         agent: false,
-        ...(isHttps ? { ca: options.ca, rejectUnauthorized: !options.insecureTls, ...(isIP(url.hostname.replace(/^\[|\]$/g, '')) === 0 ? { servername: url.hostname } : {}) } : {}),
+        ...(isHttps ? { ca: options.ca, rejectUnauthorized: !options.insecureTls, ...(isIpLiteral(url.hostname) ? {} : { servername: url.hostname }) } : {}),
       });
     } catch (error) {
       // node:http refuses a header value with control characters (ERR_INVALID_CHAR) before

@@ -1,19 +1,48 @@
 /**
- * JWS signature checks for the algorithms the engine accepts (surface §5.2), on node:crypto
- * (OpenSSL) directly.
+ * JWS signature checks for the algorithms the engine accepts: RSA (RS*, PS*) in plain
+ * JavaScript (./rsa.ts, ./sha2.ts), EC and Ed25519 on node:crypto (OpenSSL), loaded only when
+ * a key set has such a key.
  *
- * Why not jose here: the first WebCrypto operation of a process costs ~10 ms, which alone
- * puts a one-token `verify` over its start-up budget (bench/README.md: jose's floor measured
- * 1.51× bare node, node:crypto's 1.20×). The parameters below are RFC 7518 §3; everything
- * cryptographic is OpenSSL's. jose stays in the test suite as the oracle: a differential test
- * (test/jwt/signature.test.ts) checks this module against jose's `compactVerify` for every
- * algorithm, for good, tampered and foreign signatures.
+ * Why not jose, and why not node:crypto for RSA: the first WebCrypto operation of a process
+ * costs ~10 ms and loading node:crypto ~5 ms, against a bare Node start of ~30 ms
+ * (bench/README.md). The parameters are RFC 7518 §3. jose stays in the test suite as the
+ * oracle: test/jwt/signature.test.ts checks this module against jose's `compactVerify` for
+ * every algorithm, for good, tampered and foreign signatures, and Wycheproof's vectors run
+ * through it (test/jwt/wycheproof.test.ts).
  *
  * One deliberate difference from jose, matching the engine: the signature is always checked
- * over the compact serialization's first two segments as given. jsonwebtoken has no `crit`
- * and no RFC 7797 `b64: false`, so neither changes what is signed.
+ * over the compact serialization's first two segments as given. jsonwebtoken has no RFC 7797
+ * `b64: false` (and a `b64` member that is not a string stops it reading the header at all).
  */
-import { constants, createPublicKey, verify, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { rsaPublicKey, verifyPkcs1, verifyPss, type RsaPublicKey } from './rsa.js';
+
+type NodeCrypto = typeof import('node:crypto');
+let nodeCrypto: NodeCrypto | undefined;
+
+/**
+ * Loads node:crypto for EC and Ed25519 keys (~5 ms: RSA keys never need it). Callers load it
+ * before checking tokens against a set with such keys (verify does, when the set has one).
+ */
+export async function loadNodeCrypto(): Promise<void> {
+  nodeCrypto ??= await import('node:crypto');
+}
+
+let nativeRsa = false;
+/**
+ * Check RSA signatures with OpenSSL instead of JavaScript (same rules: the length and key
+ * checks stay ours). Worth it from a handful of tokens on: OpenSSL's check is ~0.02 ms, the
+ * JavaScript one ~0.3 ms for a 2048-bit key. node:crypto must be loaded.
+ */
+export function setNativeRsa(on: boolean): void {
+  if (on) crypto();
+  nativeRsa = on;
+}
+
+function crypto(): NodeCrypto {
+  if (nodeCrypto === undefined) throw new Error('internal: node:crypto was not loaded before an EC or Ed25519 check (call loadNodeCrypto)');
+  return nodeCrypto;
+}
 
 interface AlgParams {
   /** digest for node:crypto; null for EdDSA (the curve fixes it) */
@@ -116,12 +145,9 @@ export function backendKeyProblem(m: KeyMaterial): string | undefined {
   return undefined;
 }
 
-export interface VerificationKey {
-  readonly alg: string;
-  readonly key: KeyObject;
-  /** RSA: the modulus length in bytes (a signature must have exactly this many) */
-  readonly modulusBytes?: number;
-}
+export type VerificationKey =
+  | { readonly alg: string; readonly rsa: RsaPublicKey; readonly jwk: { kty: 'RSA'; n: string; e: string }; native?: KeyObject; readonly key?: undefined }
+  | { readonly alg: string; readonly key: KeyObject; readonly rsa?: undefined };
 
 /**
  * Imports key material for one algorithm; undefined when it is not a key of that kind or the
@@ -134,17 +160,18 @@ export function importVerificationKey(material: Readonly<Record<string, unknown>
   if (params.crv !== undefined && material['crv'] !== params.crv) return undefined;
   const m = material as unknown as KeyMaterial;
   if (backendKeyProblem(m) !== undefined) return undefined;
+  if (params.kty === 'RSA') {
+    return { alg, rsa: rsaPublicKey(Buffer.from(m.n!, 'base64url'), Buffer.from(m.e!, 'base64url')), jwk: { kty: 'RSA', n: m.n!, e: m.e! } };
+  }
   let jwk: Record<string, unknown>;
-  if (params.kty === 'RSA') jwk = { kty: 'RSA', n: m.n, e: m.e };
-  else if (params.kty === 'EC') {
+  if (params.kty === 'EC') {
     const f = FIELD[params.crv!]!;
     const point = Buffer.concat([Buffer.from(m.x ?? '', 'base64url'), Buffer.from(m.y ?? '', 'base64url')]);
     jwk = { kty: 'EC', crv: params.crv, x: point.subarray(0, f.size).toString('base64url'), y: point.subarray(f.size).toString('base64url') };
   } else jwk = { kty: 'OKP', crv: 'Ed25519', x: m.x };
   try {
-    const key = createPublicKey({ key: jwk as never, format: 'jwk' });
-    if (key.type !== 'public') return undefined;
-    return params.kty === 'RSA' ? { alg, key, modulusBytes: Buffer.from(m.n!, 'base64url').length } : { alg, key };
+    const key = crypto().createPublicKey({ key: jwk as never, format: 'jwk' });
+    return key.type === 'public' ? { alg, key } : undefined;
   } catch {
     return undefined;
   }
@@ -159,20 +186,34 @@ export type SignatureResult = { valid: true } | { valid: false; problem?: string
  */
 export function checkSignature(vk: VerificationKey, signingInput: string, signature: Uint8Array): SignatureResult {
   const params = ALGS[vk.alg]!;
-  if (params.kty === 'RSA' && signature.length !== vk.modulusBytes) {
-    // AWS-LC refuses a signature not exactly as long as the modulus; OpenSSL would left-pad a short one.
-    return { valid: false, problem: `the signature is ${signature.length} bytes; the engine's backend requires exactly the modulus length, ${vk.modulusBytes}` };
-  }
   const data = Buffer.from(signingInput, 'latin1');
+  if (vk.rsa !== undefined) {
+    if (signature.length !== vk.rsa.k) {
+      // AWS-LC refuses a signature not exactly as long as the modulus; OpenSSL would left-pad a short one.
+      return { valid: false, problem: `the signature is ${signature.length} bytes; the engine's backend requires exactly the modulus length, ${vk.rsa.k}` };
+    }
+    let valid: boolean;
+    if (nativeRsa) {
+      const c = crypto();
+      vk.native ??= c.createPublicKey({ key: vk.jwk as never, format: 'jwk' });
+      valid = c.verify(
+        params.hash,
+        data,
+        params.pss
+          ? { key: vk.native, padding: c.constants.RSA_PKCS1_PSS_PADDING, saltLength: c.constants.RSA_PSS_SALTLEN_DIGEST }
+          : { key: vk.native, padding: c.constants.RSA_PKCS1_PADDING },
+        signature,
+      );
+    } else {
+      valid = params.pss ? verifyPss(params.hash!, vk.rsa, data, signature) : verifyPkcs1(params.hash!, vk.rsa, data, signature);
+    }
+    return valid ? { valid: true } : { valid: false };
+  }
   try {
     const valid =
-      params.kty === 'RSA'
-        ? verify(params.hash, data, params.pss
-            ? { key: vk.key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_DIGEST }
-            : { key: vk.key, padding: constants.RSA_PKCS1_PADDING }, signature)
-        : params.kty === 'EC'
-          ? verify(params.hash, data, { key: vk.key, dsaEncoding: 'ieee-p1363' }, signature)
-          : verify(null, data, vk.key, signature);
+      params.kty === 'EC'
+        ? crypto().verify(params.hash, data, { key: vk.key, dsaEncoding: 'ieee-p1363' }, signature)
+        : crypto().verify(null, data, vk.key, signature);
     return valid ? { valid: true } : { valid: false };
   } catch (error) {
     return { valid: false, problem: error instanceof Error ? error.message : String(error) };

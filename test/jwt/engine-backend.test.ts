@@ -8,6 +8,9 @@ import { MAX_DELIVERABLE_TOKEN_BYTES, prepareKeySet, verifyToken, type EngineOpt
 import { parseCompactJws } from '../../src/jwt/input.js';
 import { analyzeJwks } from '../../src/jwt/jwks.js';
 import { makeKey, signRawRs256, signToken, type TestKey } from './tokens.js';
+import { loadNodeCrypto } from '../../src/jwt/signature.js';
+
+beforeAll(loadNodeCrypto);
 
 const NOW = new Date('2026-11-24T13:00:00Z');
 const NOW_S = NOW.getTime() / 1000;

@@ -4,6 +4,9 @@ import { prepareKeySet, verifyToken, type EngineOptions, type Verdict } from '..
 import { parseCompactJws } from '../../src/jwt/input.js';
 import { analyzeJwks } from '../../src/jwt/jwks.js';
 import { hmacToken, makeKey, rfcVectors, signRawRs256, signToken, unsignedToken, type TestKey } from './tokens.js';
+import { loadNodeCrypto } from '../../src/jwt/signature.js';
+
+beforeAll(loadNodeCrypto);
 
 const NOW = new Date('2026-11-24T13:00:00Z');
 const NOW_S = NOW.getTime() / 1000;

@@ -6,9 +6,12 @@
 import { constants, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import fc from 'fast-check';
 import { compactVerify, importJWK } from 'jose';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backendKeyProblem, checkSignature, importVerificationKey, type KeyMaterial } from '../../src/jwt/signature.js';
 import { makeKey, type TestKey } from './tokens.js';
+import { loadNodeCrypto, setNativeRsa } from '../../src/jwt/signature.js';
+
+beforeAll(loadNodeCrypto);
 
 type Kind = 'RSA' | 'P-256' | 'P-384' | 'Ed25519';
 const CASES: Array<{ alg: string; kind: Kind }> = [
@@ -65,7 +68,10 @@ async function oracle(alg: string, jwk: Record<string, unknown>, input: string, 
   }
 }
 
-describe('checkSignature agrees with jose', () => {
+for (const native of [false, true]) {
+describe(`checkSignature agrees with jose (RSA ${native ? 'by OpenSSL' : 'in JavaScript'})`, () => {
+  beforeAll(() => setNativeRsa(native));
+  afterAll(() => setNativeRsa(false));
   it.each(CASES)('$alg: a good signature verifies', async ({ alg, kind }) => {
     const t = token(alg, kind);
     expect([ours(alg, t.jwk, t.input, t.sig), await oracle(alg, t.jwk, t.input, t.sig)]).toEqual([true, true]);
@@ -131,6 +137,7 @@ describe('checkSignature agrees with jose', () => {
     );
   });
 });
+}
 
 describe('importVerificationKey', () => {
   const rsa = pair('RSA').publicKey.export({ format: 'jwk' }) as Record<string, unknown>;

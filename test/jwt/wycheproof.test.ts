@@ -13,10 +13,13 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareKeySet, verifyToken } from '../../src/jwt/engine.js';
 import { parseCompactJws } from '../../src/jwt/input.js';
 import { analyzeJwks } from '../../src/jwt/jwks.js';
+import { loadNodeCrypto, setNativeRsa } from '../../src/jwt/signature.js';
+
+beforeAll(loadNodeCrypto);
 
 type File = 'json_web_signature_test' | 'json_web_key_test' | 'json_web_crypto_test';
 interface Test {
@@ -69,12 +72,15 @@ function engine(jws: string, jwks: { keys: unknown[] }): { signature: boolean; a
   return { signature: v.key !== null && !v.findings.some((f) => BEFORE_OR_AT_SIGNATURE.has(f.code)), accepted: v.accepted };
 }
 
+for (const native of [false, true])
 for (const file of ['json_web_signature_test', 'json_web_key_test', 'json_web_crypto_test'] as const) {
   const doc = JSON.parse(readFileSync(path.join(__dirname, `../fixtures/wycheproof/${file}.json`), 'utf8')) as { testGroups: Group[] };
   const cases = doc.testGroups.flatMap((g) =>
     g.tests.filter((t) => typeof t.jws === 'string').map((t) => ({ g, t, key: (g.public ?? g.private)! })),
   );
-  describe(`Wycheproof ${file} (${cases.length} JWS vectors)`, () => {
+  describe(`Wycheproof ${file} (${cases.length} JWS vectors), RSA checked ${native ? 'by OpenSSL' : 'in JavaScript'}`, () => {
+    beforeAll(() => setNativeRsa(native));
+    afterAll(() => setNativeRsa(false));
     it('signature layer: Wycheproof\'s verdict, except the listed engine differences', () => {
       const wrong: string[] = [];
       for (const { g, t, key } of cases) {

@@ -11,6 +11,7 @@ import { readTokenInput } from '../../jwt/token-io.js';
 import { parseCompactJws } from '../../jwt/input.js';
 import { loadJwks, discoverOidc } from '../../jwt/jwks.js';
 import { ENGINE_LEEWAY_SEC, parseRole, prepareKeySet, verifyToken } from '../../jwt/engine.js';
+import { loadNodeCrypto, setNativeRsa } from '../../jwt/signature.js';
 import * as report from '../../jwt/report.js';
 
 interface VerifyFlags {
@@ -159,6 +160,11 @@ async function runVerify(ctx: CliContext, arg: string | undefined, flags: Verify
   for (const note of loaded.notes) ctx.out.warn(note);
 
   const keys = prepareKeySet(loaded.document, loaded.analysis);
+  // RSA is checked in JavaScript for a few tokens (no ~5 ms node:crypto load); EC and Ed25519
+  // keys need node:crypto, and from 8 tokens on OpenSSL's faster RSA check pays for its load.
+  const manyTokens = parsed.length >= 8;
+  if (manyTokens || keys.entries.some((e) => e.analysis.family !== 'RSA')) await loadNodeCrypto();
+  if (manyTokens) setNativeRsa(true);
   const jwks = report.summarizeJwks(loaded.source.location, loaded.analysis);
   if (leewaySec !== ENGINE_LEEWAY_SEC) ctx.out.warn(`leeway ${leewaySec} s differs from the engine's fixed 60 s: the verdict may not match the coordinator`);
   const options = { now, leewaySec, audience, production, issuer: flags.issuer, requireRole, strict: Boolean(flags.strict) };
