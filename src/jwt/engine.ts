@@ -182,6 +182,10 @@ function bigIso(sec: bigint): string {
   return sec <= 253402300799n ? isoSeconds(Number(sec)) : `${sec} (beyond year 9999)`;
 }
 
+function short(text: string): string {
+  return text.length > 120 ? `${text.slice(0, 120)}…` : text;
+}
+
 function describeValue(v: unknown): string {
   if (v === undefined) return 'absent';
   if (v === null) return 'null';
@@ -382,7 +386,7 @@ export function verifyToken(token: string, jws: ParsedJws, keys: KeySet, opts: E
       } else if (c.aud.t === 'parsed') {
         const list = 'single' in c.aud.v ? [c.aud.v.single] : c.aud.v.multiple;
         if (!list.includes(opts.audience)) {
-          add('audience_mismatch', 'error', `aud ${JSON.stringify(list.length === 1 && 'single' in c.aud.v ? list[0] : list)} does not contain the configured audience "${opts.audience}"`);
+          add('audience_mismatch', 'error', `aud ${short(JSON.stringify(list.length === 1 && 'single' in c.aud.v ? list[0] : list))} does not contain the configured audience "${opts.audience}"`);
         }
       } else {
         // ENGINE ≠ jose: an aud that does not read as a string or an array of strings
@@ -392,7 +396,7 @@ export function verifyToken(token: string, jws: ParsedJws, keys: KeySet, opts: E
       }
     } else if (c.aud.t !== 'absent' && !opts.production) {
       // ENGINE ≠ jose: no audience configured → validate_aud = false, any aud accepted (surface §5.3).
-      add('audience_not_configured', 'warning', `the token has aud ${JSON.stringify(aud) ?? '(unreadable)'} but no audience is configured: the engine accepts any audience (set KRISHIV_OIDC_AUDIENCE)`);
+      add('audience_not_configured', 'warning', `the token has aud ${short(JSON.stringify(aud) ?? '(unreadable)')} but no audience is configured: the engine accepts any audience (set KRISHIV_OIDC_AUDIENCE)`);
     }
   }
   if (read.ok) {

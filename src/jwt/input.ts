@@ -145,11 +145,12 @@ export function parseCompactJws(token: string, input: string): ParsedJws {
   if (header === null || typeof header !== 'object' || Array.isArray(header)) {
     throw new KrishivError('ERR_TOKEN_MALFORMED', 'malformed token: the header is not a JSON object', { input });
   }
+  header = clampDepth(header);
   const payloadText = payloadBytes.toString('utf8');
   let payloadJson: unknown;
   let payloadIsJson = false;
   try {
-    payloadJson = JSON.parse(payloadText);
+    payloadJson = clampDepth(JSON.parse(payloadText));
     payloadIsJson = true;
   } catch {
     payloadJson = undefined;
@@ -163,6 +164,52 @@ export function parseCompactJws(token: string, input: string): ParsedJws {
     payloadIsJson,
     signature: new Uint8Array(signature),
   };
+}
+
+/** Whether a parsed JSON value nests more than `limit` arrays/objects (iterative: any depth is fine). */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > limit) return true;
+    for (const child of Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** Deeper than this, the JSON view (shown to people, printed with --json) stops. */
+export const MAX_VIEW_DEPTH = 64;
+
+/**
+ * The JSON view of a header or payload with every subtree deeper than MAX_VIEW_DEPTH replaced
+ * by a marker string, so printing it (JSON.stringify recurses) cannot overflow the stack. A
+ * token can nest ~32,000 levels within 64 KiB; the verdict never reads the view that deep
+ * (the engine's reading is ./structs.ts, on the bytes). Iterative: any depth is fine here.
+ */
+export function clampDepth(value: unknown, max = MAX_VIEW_DEPTH): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  const marker = `… (nested deeper than ${max} levels)`;
+  const root: Record<string, unknown> | unknown[] = Array.isArray(value) ? [] : {};
+  const stack: { from: Record<string, unknown> | unknown[]; to: Record<string, unknown> | unknown[]; depth: number }[] = [
+    { from: value as Record<string, unknown>, to: root, depth: 1 },
+  ];
+  while (stack.length > 0) {
+    const { from, to, depth } = stack.pop()!;
+    for (const [k, v] of Object.entries(from)) {
+      let out: unknown = v;
+      if (v !== null && typeof v === 'object') {
+        if (depth >= max) out = marker;
+        else {
+          out = Array.isArray(v) ? [] : {};
+          stack.push({ from: v as Record<string, unknown>, to: out as Record<string, unknown>, depth: depth + 1 });
+        }
+      }
+      if (Array.isArray(to)) to[Number(k)] = out;
+      else Object.defineProperty(to, k, { value: out, enumerable: true, writable: true, configurable: true });
+    }
+  }
+  return root;
 }
 
 function strictUtf8(bytes: Buffer, what: string, input: string): string {

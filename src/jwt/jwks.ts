@@ -144,6 +144,22 @@ function materialOf(k: EngineJwk): KeyMaterial {
   return m;
 }
 
+/**
+ * The engine's reading of a parsed document, re-serialised. A value nested thousands of levels
+ * deep makes JSON.stringify overflow the stack; serde (at most 127 levels inside a key) fails on
+ * it anyway, so that is the answer.
+ */
+function readJsonOf(doc: unknown): ReturnType<typeof readJwkSet> {
+  let text: string;
+  try {
+    text = JSON.stringify(doc);
+  } catch (error) {
+    if (error instanceof RangeError) return { ok: false, reason: 'recursion limit exceeded (serde_json reads at most 127 nested arrays/objects)' };
+    throw error;
+  }
+  return readJwkSet(Buffer.from(text, 'utf8'));
+}
+
 function optString(v: unknown): string | null {
   return typeof v === 'string' ? v : null;
 }
@@ -164,12 +180,12 @@ export function analyzeJwks(doc: unknown, input = 'JWKS', bytes?: Uint8Array): J
   }
   const problems: string[] = [];
   // The engine's view: serde_json::from_str::<JwkSet> of the document (auth.rs:687).
-  const engine = readJwkSet(bytes ?? Buffer.from(JSON.stringify(doc), 'utf8'));
+  const engine = bytes !== undefined ? readJwkSet(bytes) : readJsonOf(doc);
   const keys: KeyAnalysis[] = keysValue.map((raw, index) => {
     const k = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
     const base = { index, kid: optString(k['kid']), kty: optString(k['kty']), crv: optString(k['crv']), material: null, verifyProblem: null };
     // The set's own reading decides; each key is also read alone, to say which keys break it.
-    const alone = engine.ok ? undefined : readJwkSet(Buffer.from(JSON.stringify({ keys: [raw] }), 'utf8'));
+    const alone = engine.ok ? undefined : readJsonOf({ keys: [raw] });
     const ek = engine.ok ? engine.value[index] : alone!.ok && engine.index !== index ? alone!.value[0] : undefined;
     if (ek === undefined) {
       const reason = alone !== undefined && !alone.ok ? alone.reason : !engine.ok ? engine.reason : 'not read by the engine';
