@@ -411,7 +411,7 @@ export async function discoverOidc(issuer: string, options: LoadOptions): Promis
     throw new KrishivError(
       'ERR_OIDC_DISCOVERY',
       `issuer mismatch: asked for "${issuer}", the discovery document says ${found}${slash}; refusing its keys`,
-      { input: shown, details: { expected: issuer, found: d['issuer'] ?? null } },
+      { input: shown, details: { expected: issuer, found: typeof d['issuer'] === 'string' ? d['issuer'] : null } },
     );
   }
   if (typeof d['jwks_uri'] !== 'string' || d['jwks_uri'] === '') {

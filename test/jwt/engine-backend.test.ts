@@ -3,7 +3,9 @@
  * rules (the e = 1 forgery), serde's integers and nesting, the HTTP/2 header-list limit.
  */
 import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { KrishivError } from '../../src/errors.js';
 import { MAX_DELIVERABLE_TOKEN_BYTES, prepareKeySet, verifyToken, type EngineOptions, type Verdict } from '../../src/jwt/engine.js';
 import { parseCompactJws } from '../../src/jwt/input.js';
 import { analyzeJwks } from '../../src/jwt/jwks.js';
@@ -121,5 +123,35 @@ describe('transport', () => {
     const ok = await signToken(rsa, { sub: 'alice', exp: NOW_S + 600, pad: 'x'.repeat(11_000) });
     expect(ok.length).toBeLessThanOrEqual(MAX_DELIVERABLE_TOKEN_BYTES);
     expect(verify(ok, { keys: [rsa.jwk] }).accepted).toBe(true);
+  });
+});
+
+describe('robustness', () => {
+  it('any header and payload text, any JWKS of JSON values: verify answers or refuses with a typed error, never throws otherwise', () => {
+    const jsonish = fc.oneof(fc.json(), fc.string(), fc.constantFrom('{"alg":"RS256"}', '{"alg":"ES256","b64":false}', '{"sub":"a","exp":1e400}', '{"alg":"RS256","kid":"\\ud800"}'));
+    fc.assert(
+      fc.property(jsonish, jsonish, fc.uint8Array({ maxLength: 300 }), fc.array(fc.jsonValue(), { maxLength: 3 }), (h, p, sig, keys) => {
+        const token = `${b64(h)}.${b64(p)}.${Buffer.from(sig).toString('base64url')}`;
+        const jwks = { keys: [...keys, rsa.jwk] };
+        let parsed;
+        try {
+          parsed = parseCompactJws(token, 'fc');
+        } catch (e) {
+          if (!(e instanceof KrishivError)) throw e;
+          return;
+        }
+        let analysis;
+        try {
+          analysis = analyzeJwks(jwks);
+        } catch (e) {
+          if (!(e instanceof KrishivError)) throw e;
+          return;
+        }
+        const v = verifyToken(token, parsed, prepareKeySet(jwks, analysis), opts());
+        expect(typeof v.accepted).toBe('boolean');
+        expect(() => JSON.stringify(v)).not.toThrow();
+      }),
+      { numRuns: 300 },
+    );
   });
 });
