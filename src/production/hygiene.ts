@@ -396,7 +396,8 @@ function engTraps(ctx: CheckContext): Finding[] {
     const R = 'KRISHIV_SHUFFLE_TOKEN_RELOAD_SECS';
     const raw = ctx.env.get(R);
     const zero = raw !== undefined && parseU64(raw) === 0n;
-    const fileSet = (ctx.env.get('KRISHIV_SHUFFLE_TOKEN_FILE') ?? '') !== '';
+    // the reload task is spawned whenever the variable is set, even to "" (crates/krishiv-shuffle/src/shuffle_svc.rs:159-183)
+    const fileSet = ctx.env.has('KRISHIV_SHUFFLE_TOKEN_FILE');
     if (!zero) out.push(finding(ctx, 'ENG-SHUFFLE-RELOAD-ZERO', 'pass', raw === undefined ? `${R} unset (the code default is 60, not the documented 30)` : `${R} is not 0`, [R]));
     else out.push(finding(ctx, 'ENG-SHUFFLE-RELOAD-ZERO', fileSet ? 'fail' : 'warn', fileSet ? `${R}=0 with KRISHIV_SHUFFLE_TOKEN_FILE set: the token reload task panics (zero tokio interval), so the file is never re-read` : `${R}=0: the reload task would panic as soon as KRISHIV_SHUFFLE_TOKEN_FILE is set`, [R, 'KRISHIV_SHUFFLE_TOKEN_FILE']));
   }
