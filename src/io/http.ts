@@ -75,12 +75,12 @@ export function parseUrl(text: string, what: string): URL {
   return u;
 }
 
-/** True for localhost, 127.0.0.0/8 and ::1. */
 /** An IP address as URL.hostname gives it (IPv6 in brackets): TLS SNI takes host names only (RFC 6066). Not node:net isIP: importing node:net loads net and the stream modules at every start of a command that bundles this file (verify: ~2 ms). */
 function isIpLiteral(hostname: string): boolean {
   return hostname.startsWith('[') || /^\d{1,3}(?:\.\d{1,3}){3}$/.test(hostname);
 }
 
+/** True for localhost, 127.0.0.0/8 and ::1. */
 export function isLoopbackUrl(url: URL): boolean {
   const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
   return host === 'localhost' || host.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(host) || host === '::1';
