@@ -71,7 +71,12 @@ export function renderVerdict(v: Verdict, jwks: JwksSummary, s: Style, strict: b
     const but = v.ok ? '' : s.yellow(` by the engine, but ${strict ? 'fails --strict' : 'a requirement fails'}`);
     lines.push(`${head}${as}${but}`);
   } else {
-    lines.push(`${s.red('REJECTED')}: the coordinator would not accept this token (gRPC: UNAUTHENTICATED "invalid API key")`);
+    const undeliverable = v.findings.some((f) => f.code === 'not_deliverable' && f.severity === 'error');
+    lines.push(
+      undeliverable
+        ? `${s.red('REJECTED')}: the token is too long for the coordinator's HTTP/2 headers; the request is refused before authentication`
+        : `${s.red('REJECTED')}: the coordinator would not accept this token (gRPC: UNAUTHENTICATED "invalid API key")`,
+    );
   }
   lines.push(`  token  ${v.token.fingerprint}`);
   if (v.key) lines.push(`  key    #${v.key.index}${v.key.kid !== null ? ` kid ${v.key.kid}` : ''} (${v.key.kty}, ${v.key.alg}): signature valid`);

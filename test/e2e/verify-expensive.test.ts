@@ -35,6 +35,7 @@ describe('expensive inputs', () => {
       const r = await runCli([...args, '--now', NOW], { input: token });
       expect([args.join(' '), r.code]).toEqual([args.join(' '), args[0] === 'decode' ? 0 : 1]);
       if (args.includes('--json')) expect(() => JSON.parse(r.stdout)).not.toThrow();
+      else if (args[0] === 'verify') expect(r.stdout).toContain("REJECTED: the token is too long for the coordinator's HTTP/2 headers; the request is refused before authentication");
       expect(r.stderr).not.toContain('internal error');
     }
   });
