@@ -211,7 +211,7 @@ export function verifyToken(token: string, jws: ParsedJws, keys: KeySet, opts: E
   const set = keys.analysis;
 
   // --- transport: a token too long for the HTTP/2 header list never reaches the validator --
-  const tokenBytes = Buffer.byteLength(`Bearer ${token}`) - 7;
+  const tokenBytes = Buffer.byteLength(token);
   if (tokenBytes > MAX_DELIVERABLE_TOKEN_BYTES) {
     add('not_deliverable', 'error', `the token is ${tokenBytes} bytes: with it the request headers reach the coordinator's HTTP/2 limit of ${MAX_HEADER_LIST_BYTES} bytes (hyper's default header-list size; h2 counts name + value + 32 per header), so the request is refused before any validation (tokens up to ${MAX_DELIVERABLE_TOKEN_BYTES} bytes can be delivered with the smallest request)`);
   } else if (tokenBytes > 15 * 1024) {
