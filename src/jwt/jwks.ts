@@ -265,6 +265,8 @@ export interface FetchedDocument {
   url: string;
   status: number;
   body: Buffer;
+  /** the Content-Type header, when there was one */
+  contentType?: string;
 }
 
 export type DocumentFetcher = (url: URL, options: { timeoutMs: number; ca?: string }) => Promise<FetchedDocument>;
@@ -293,7 +295,8 @@ export const JWKS_MAX_BYTES = 1024 * 1024;
 
 async function defaultFetcher(url: URL, options: { timeoutMs: number; ca?: string }): Promise<FetchedDocument> {
   const res = await getDocument(url, { timeoutMs: options.timeoutMs, maxBytes: JWKS_MAX_BYTES, ...(options.ca !== undefined ? { ca: options.ca } : {}) });
-  return { url: res.url, status: res.status, body: res.body };
+  const contentType = res.headers['content-type'];
+  return { url: res.url, status: res.status, body: res.body, ...(typeof contentType === 'string' ? { contentType } : {}) };
 }
 
 async function defaultReadFile(file: string, options: { limit: number; label: string }): Promise<string> {
@@ -327,11 +330,28 @@ async function fetchDocument(url: URL, what: string, options: LoadOptions): Prom
 }
 
 /**
- * The body as the engine reads it: reqwest's `Response::text()` decodes UTF-8 lossily (invalid
- * bytes become U+FFFD) and drops a byte-order mark, so neither breaks the engine's JSON.
+ * The body as the engine reads it: reqwest's `Response::text()` decodes with the Content-Type's
+ * charset (UTF-8 when there is none or it is unknown), lossily (invalid bytes become U+FFFD),
+ * and a byte-order mark picks the encoding and is dropped (encoding_rs `decode`). TextDecoder
+ * implements the same WHATWG encodings.
  */
-function engineText(body: Buffer): string {
-  return body.toString('utf8').replace(/^\uFEFF/, '');
+export function engineText(body: Buffer, contentType?: string): string {
+  let label = 'utf-8';
+  if (body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) return body.subarray(3).toString('utf8');
+  if (body[0] === 0xff && body[1] === 0xfe) label = 'utf-16le';
+  else if (body[0] === 0xfe && body[1] === 0xff) label = 'utf-16be';
+  else {
+    const charset = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType ?? '')?.[1];
+    if (charset !== undefined) label = charset;
+  }
+  if (label.toLowerCase() === 'utf-8' || label.toLowerCase() === 'utf8') return body.toString('utf8');
+  let decoder: InstanceType<typeof TextDecoder>;
+  try {
+    decoder = new TextDecoder(label);
+  } catch {
+    return body.toString('utf8'); // an unknown label: reqwest falls back to UTF-8
+  }
+  return decoder.decode(body);
 }
 
 /** Loads a JWKS from a file path or an http(s) URL and analyzes it. */
@@ -350,7 +370,7 @@ export async function loadJwks(source: string, options: LoadOptions): Promise<Lo
     if (res.status < 200 || res.status >= 300) {
       notes.push(`the JWKS URL answered HTTP ${res.status}; the engine does not check the status and parses the body anyway`);
     }
-    text = engineText(res.body);
+    text = engineText(res.body, res.contentType);
   } else {
     kind = 'file';
     location = source;

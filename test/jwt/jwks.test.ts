@@ -183,3 +183,17 @@ describe('loadJwks / discoverOidc', () => {
     expect(discoveryUrlFor('https://a.example/realm/')).toBe('https://a.example/realm/.well-known/openid-configuration');
   });
 });
+
+describe('engineText (reqwest text())', () => {
+  it('UTF-8 by default and lossily; a BOM picks the encoding and is dropped; the Content-Type charset is honoured', async () => {
+    const { engineText } = await import('../../src/jwt/jwks.js');
+    const json = '{"keys":[]}';
+    expect(engineText(Buffer.from(json))).toBe(json);
+    expect(engineText(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(json)]))).toBe(json);
+    expect(engineText(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(json, 'utf16le')]))).toBe(json);
+    expect(engineText(Buffer.from(json, 'utf16le'), 'application/json; charset=UTF-16LE')).toBe(json);
+    expect(engineText(Buffer.from([0x22, 0xff, 0x22]))).toBe('"\uFFFD"');
+    expect(engineText(Buffer.from([0x22, 0xe9, 0x22]), 'application/json; charset=iso-8859-1')).toBe('"é"');
+    expect(engineText(Buffer.from(json), 'application/json; charset=no-such-charset')).toBe(json);
+  });
+});
