@@ -168,6 +168,24 @@ describe('verify (built bin)', () => {
     expect(h.code).toBe(2);
     expect(h.stderr).toContain('timed out after 300 ms');
   });
+  it('the environment verify runs in is the engine\'s when no --env-file is given: flags > environment > config', async () => {
+    const sub = mkdtempSync(path.join(dir, 'envcfg-'));
+    const cfg = path.join(sub, 'krishiv-auth.config.json');
+    writeFileSync(cfg, JSON.stringify({ verify: { jwks: rsaJwks, audience: 'krishiv' } }));
+    // config alone: the token's aud "krishiv" matches
+    expect((await runCli(['verify', '--config', cfg, '--now', NOW], { input: good })).code).toBe(0);
+    // the environment beats the config: a wrong audience is rejected, and verify says where it came from
+    const e = await runCli(['verify', '--json', '--config', cfg, '--now', NOW], { input: good, env: { KRISHIV_OIDC_AUDIENCE: 'krishiv-prod' } });
+    expect(e.code).toBe(1);
+    expect(json(e.stdout).findings).toEqual([expect.objectContaining({ code: 'audience_mismatch' })]);
+    const people = await runCli(['verify', '--config', cfg, '--now', NOW], { input: good, env: { KRISHIV_OIDC_AUDIENCE: 'krishiv-prod' } });
+    expect(people.stderr).toContain('note: KRISHIV_OIDC_AUDIENCE taken from the environment');
+    // a flag beats the environment
+    expect((await runCli(['verify', '--config', cfg, '--audience', 'krishiv', '--now', NOW], { input: good, env: { KRISHIV_OIDC_AUDIENCE: 'krishiv-prod' } })).code).toBe(0);
+    // KRISHIV_OIDC_JWKS_URI from the environment names the key set
+    const u = await runCli(['verify', '--now', NOW], { input: good, env: { KRISHIV_OIDC_JWKS_URI: `${base}/jwks.json` } });
+    expect(u.code).toBe(0);
+  });
   it('--ca: a JWKS over https with a private CA is refused without it and verified with it', async () => {
     const fixtures = path.join(__dirname, '../probe/fixtures');
     const tls = { key: readFileSync(path.join(fixtures, 'localhost-key.pem'), 'utf8'), cert: readFileSync(path.join(fixtures, 'localhost-cert.pem'), 'utf8') };

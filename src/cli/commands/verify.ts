@@ -51,7 +51,8 @@ export function define(program: Command, ctx: CliContext): void {
     .option('--ca <file>', 'CA bundle (PEM) trusted for an https JWKS and OIDC discovery')
     .option('--batch <file>', 'verify one token per line')
     .addHelpText('after', `
-Settings: flags beat --env-file, which beats the config file's verify: section
+Settings: flags beat --env-file (without it: KRISHIV_OIDC_JWKS_URI, KRISHIV_OIDC_AUDIENCE and
+KRISHIV_PRODUCTION from the environment), which beats the config file's verify: section
 (jwks, oidcIssuer, audience, leeway, timeout), which beats the defaults.
 
 Exit codes: 0 accepted (and no warning with --strict), 1 rejected (any token in a batch),
@@ -84,29 +85,45 @@ async function runVerify(ctx: CliContext, arg: string | undefined, flags: Verify
   let production = Boolean(flags.production);
   let jwksSource = flags.jwks;
   let oidcIssuer = flags.oidcIssuer;
-  if (flags.envFile !== undefined) {
-    const [{ readEnvVars }, { jwtSettingsFromEnv }] = await Promise.all([
-      import('../../production/env/load.js'),
-      import('../../jwt/env-file.js'),
-    ]);
-    const env = jwtSettingsFromEnv(await readEnvVars(flags.envFile));
+  // The engine's environment: the --env-file when given, else the environment verify runs in
+  // (KRISHIV_OIDC_JWKS_URI, KRISHIV_OIDC_AUDIENCE, KRISHIV_PRODUCTION, as the coordinator reads them).
+  const ENGINE_VARS = ['KRISHIV_OIDC_JWKS_URI', 'KRISHIV_OIDC_AUDIENCE', 'KRISHIV_PRODUCTION'];
+  const processEnv = flags.envFile === undefined ? ENGINE_VARS.filter((name) => ctx.env[name] !== undefined) : [];
+  if (flags.envFile !== undefined || processEnv.length > 0) {
+    const envLabel = flags.envFile ?? 'the environment';
+    const { jwtSettingsFromEnv } = await import('../../jwt/env-file.js');
+    let vars: ReadonlyMap<string, string>;
+    if (flags.envFile !== undefined) {
+      const { readEnvVars } = await import('../../production/env/load.js');
+      vars = await readEnvVars(flags.envFile);
+    } else {
+      vars = new Map(processEnv.map((name) => [name, ctx.env[name]!]));
+    }
+    const env = jwtSettingsFromEnv(vars);
+    const used: string[] = [];
+    if (audience === undefined && env.audience !== undefined) used.push('KRISHIV_OIDC_AUDIENCE');
+    if (!production && env.production) used.push('KRISHIV_PRODUCTION');
     audience ??= env.audience;
     production ||= env.production;
     if (jwksSource === undefined && oidcIssuer === undefined) {
       if (env.jwksUri === undefined) {
-        throw new KrishivError('ERR_USAGE', 'does not set KRISHIV_OIDC_JWKS_URI, so the engine does not enable JWT; give --jwks or --oidc-issuer', {
-          input: flags.envFile,
-        });
-      }
-      if (!/^https?:\/\//i.test(env.jwksUri)) {
+        if (flags.envFile !== undefined) {
+          throw new KrishivError('ERR_USAGE', 'does not set KRISHIV_OIDC_JWKS_URI, so the engine does not enable JWT; give --jwks or --oidc-issuer', {
+            input: flags.envFile,
+          });
+        }
+      } else if (!/^https?:\/\//i.test(env.jwksUri)) {
         throw new KrishivError(
           'ERR_USAGE',
           `KRISHIV_OIDC_JWKS_URI is not an http(s) URL (${env.jwksUri === '' ? 'empty' : `"${env.jwksUri.slice(0, 80)}"`}): the engine cannot fetch it and would not install JWT auth`,
-          { input: flags.envFile },
+          { input: envLabel },
         );
+      } else {
+        jwksSource = env.jwksUri;
+        used.push('KRISHIV_OIDC_JWKS_URI');
       }
-      jwksSource = env.jwksUri;
     }
+    if (flags.envFile === undefined && used.length > 0) ctx.out.info(`note: ${used.join(', ')} taken from the environment (flags beat it; it beats the config file)`);
   }
   audience ??= config.audience;
   if (jwksSource === undefined && oidcIssuer === undefined) {
