@@ -8,6 +8,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { KrishivError, describeSystemError } from '../errors.js';
+import { timerDelay } from '../util/duration.js';
 
 export const DEFAULT_MAX_BYTES = 1024 * 1024;
 
@@ -152,7 +153,7 @@ export async function httpRequest(target: string | URL, options: HttpRequestOpti
         ),
       );
       req.destroy();
-    }, options.timeoutMs);
+    }, timerDelay(options.timeoutMs));
 
     req.on('error', (error: NodeJS.ErrnoException) => {
       done(() => reject(networkError(error, shown)));
