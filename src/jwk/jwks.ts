@@ -6,9 +6,6 @@
 import { KrishivError } from '../errors.js';
 import { JsonTextError, parseJsonText } from '../util/json.js';
 import { analyzeJwks } from '../jwt/jwks.js';
-import { nestsDeeperThan } from '../jwt/input.js';
-
-const MAX_JWKS_DEPTH = 512;
 
 export type Jwk = Record<string, unknown> & { kty?: unknown; kid?: unknown; crv?: unknown };
 export interface Jwks {
@@ -75,11 +72,6 @@ export function parseJwks(text: string, label: string): Jwks {
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new KrishivError('ERR_JWKS_MALFORMED', 'JWKS must be a JSON object with a "keys" array', { input: label });
-  }
-  // It is written back after the merge, and writing JSON recurses: refuse absurd nesting up front
-  // (the coordinator reads at most 127 levels inside a key anyway).
-  if (nestsDeeperThan(raw, MAX_JWKS_DEPTH)) {
-    throw new KrishivError('ERR_JWKS_MALFORMED', `JWKS nests more than ${MAX_JWKS_DEPTH} levels deep; refused (nothing was changed)`, { input: label });
   }
   const { keys, ...extra } = raw as Record<string, unknown>;
   if (!Array.isArray(keys)) throw new KrishivError('ERR_JWKS_MALFORMED', 'JWKS has no "keys" array', { input: label });

@@ -166,18 +166,6 @@ export function parseCompactJws(token: string, input: string): ParsedJws {
   };
 }
 
-/** Whether a parsed JSON value nests more than `limit` arrays/objects (iterative: any depth is fine). */
-export function nestsDeeperThan(value: unknown, limit: number): boolean {
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop()!;
-    if (v === null || typeof v !== 'object') continue;
-    if (depth > limit) return true;
-    for (const child of Object.values(v)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
-  }
-  return false;
-}
-
 /** Deeper than this, the JSON view (shown to people, printed with --json) stops. */
 export const MAX_VIEW_DEPTH = 64;
 
