@@ -4,6 +4,7 @@
 import type { Style } from '../text/style.js';
 import type { Finding, Verdict } from './engine.js';
 import type { JwksAnalysis } from './jwks.js';
+import type { BatchItem } from './verify-run.js';
 
 export interface JwksSummary {
   source: string;
@@ -90,6 +91,27 @@ export function renderVerdict(v: Verdict, jwks: JwksSummary, s: Style, strict: b
     lines.push(...renderFindings(v.accepted ? v.findings : v.findings.filter((f) => f.severity !== 'info'), s));
   }
   return lines.join('\n');
+}
+
+/** A batch's documents for JSON Lines, in input order. */
+export function batchJson(items: readonly BatchItem[], jwks: JwksSummary): Record<string, unknown>[] {
+  return items.map((b) => ('verdict' in b ? verdictJson(b.verdict, jwks, b.line) : malformedJson(b.line, b.malformed, jwks, b.fingerprint)));
+}
+
+/** A batch's table rows. */
+export function batchRows(items: readonly BatchItem[]): BatchRow[] {
+  return items.map((b) =>
+    'verdict' in b
+      ? {
+          line: b.line,
+          fingerprint: b.verdict.token.fingerprint,
+          ok: b.verdict.ok,
+          accepted: b.verdict.accepted,
+          subject: b.verdict.subject,
+          codes: b.verdict.findings.filter((f) => f.severity !== 'info').map((f) => f.code),
+        }
+      : { line: b.line, fingerprint: b.fingerprint ?? '-', ok: false, accepted: false, subject: null, codes: ['malformed'] },
+  );
 }
 
 export interface BatchRow {
