@@ -192,21 +192,24 @@ export function checkSignature(vk: VerificationKey, signingInput: string, signat
       // AWS-LC refuses a signature not exactly as long as the modulus; OpenSSL would left-pad a short one.
       return { valid: false, problem: `the signature is ${signature.length} bytes; the engine's backend requires exactly the modulus length, ${vk.rsa.k}` };
     }
-    let valid: boolean;
+    let valid: boolean | undefined;
     if (nativeRsa) {
-      const c = crypto();
-      vk.native ??= c.createPublicKey({ key: vk.jwk as never, format: 'jwk' });
-      valid = c.verify(
-        params.hash,
-        data,
-        params.pss
-          ? { key: vk.native, padding: c.constants.RSA_PKCS1_PSS_PADDING, saltLength: c.constants.RSA_PSS_SALTLEN_DIGEST }
-          : { key: vk.native, padding: c.constants.RSA_PKCS1_PADDING },
-        signature,
-      );
-    } else {
-      valid = params.pss ? verifyPss(params.hash!, vk.rsa, data, signature) : verifyPkcs1(params.hash!, vk.rsa, data, signature);
+      try {
+        const c = crypto();
+        vk.native ??= c.createPublicKey({ key: vk.jwk as never, format: 'jwk' });
+        valid = c.verify(
+          params.hash,
+          data,
+          params.pss
+            ? { key: vk.native, padding: c.constants.RSA_PKCS1_PSS_PADDING, saltLength: c.constants.RSA_PSS_SALTLEN_DIGEST }
+            : { key: vk.native, padding: c.constants.RSA_PKCS1_PADDING },
+          signature,
+        );
+      } catch {
+        valid = undefined; // OpenSSL would not take this key: the JavaScript check decides, as for one token
+      }
     }
+    valid ??= params.pss ? verifyPss(params.hash!, vk.rsa, data, signature) : verifyPkcs1(params.hash!, vk.rsa, data, signature);
     return valid ? { valid: true } : { valid: false };
   }
   try {
