@@ -136,6 +136,7 @@ async function run(ctx: CliContext, flags: Flags): Promise<ExitCode> {
   const cli = flags.cli === undefined ? undefined : (await import('../../production/env/cli-flags.js')).parseCliFlags(flags.cli, role);
   if (cli) {
     if (cli.processes.length === 0 && cli.unknown.length > 0) ctx.out.warn(`--cli: the ${role} process reads no command-line flags; ${cli.unknown.join(' ')} ignored`);
+    else for (const u of cli.unknown) ctx.out.warn(`--cli: ${u} is not a flag the ${cli.processes.join(' or ')} knows: the engine refuses it (CLI-ARG-REFUSED)`);
     for (const r of cli.repeated) ctx.out.warn(`--cli: ${r} is given more than once; the last one is used`);
   }
 

@@ -3,7 +3,8 @@
  * engine readings derived once (profiles, token set). Plus the finding builder that fills
  * class, predicate, remediation and locations from the catalog.
  */
-import { checkInfo } from '../catalog.js';
+import { checkInfo } from './info.js';
+import type { KeyLookup } from './keys.js';
 import {
   coordinatorProfile,
   executorProfile,
@@ -29,6 +30,8 @@ export interface CheckInput {
   processEnv?: boolean;
   /** path of a .env the krishiv binary would load from the working directory or a parent (ENG-DOTENV-IN-CWD) */
   dotenvInCwd?: string;
+  /** the key store (--store): KEYS-* run only with one */
+  keyLookup?: KeyLookup;
 }
 
 export interface CheckContext extends CheckInput {

@@ -1,15 +1,16 @@
 /**
- * Hygiene checks (contract "Hygiene checks and their classes"): secrets that are
+ * Hygiene checks: secrets that are
  * placeholders, weak, reused or committed; templates never rendered; token-file modes;
  * quoting that changes a boolean; the engine's own env validation (ENV-*); and the engine
  * traps of the ENG-* family. Class HYGIENE; status per the contract table. Secret values are
  * looked at here and never leave: messages name variables and entry numbers only.
  */
-import { rustTrim } from '../engine/text.js';
-import { finding, type CheckContext } from './checks/context.js';
+import { rustTrim } from '../../engine/text.js';
+import { finding, type CheckContext } from './context.js';
 import {
   asciiLower,
   filePathOf,
+  headerSafe,
   isFalsy,
   isTruthy,
   parseApiKeys,
@@ -17,9 +18,13 @@ import {
   splitTokenList,
   trimmed,
   type FileState,
-} from './model.js';
-import { envIssues, flagInfo, isSecretName, KIND_EXCEPTIONS, suggestFlag } from './registry.js';
-import type { EnvVar, Finding } from './types.js';
+} from '../model.js';
+import { envIssues, flagInfo, isSecretName, KIND_EXCEPTIONS, suggestFlag } from '../registry.js';
+import type { EnvVar, Finding } from '../types.js';
+import type { Check } from './common.js';
+import { ALL, COORD } from './constants.js';
+import { group, type CheckDef } from './define.js';
+import { runKeyChecks } from './keys.js';
 
 // ---- secret values --------------------------------------------------------------------
 
@@ -428,6 +433,301 @@ function engTraps(ctx: CheckContext): Finding[] {
   return out;
 }
 
-export function runHygieneChecks(ctx: CheckContext): Finding[] {
+function runHygieneChecks(ctx: CheckContext): Finding[] {
   return [...secretChecks(ctx), ...unexpanded(ctx), ...fileModes(ctx), ...quotedBooleans(ctx), ...envValidation(ctx), ...apiKeyEntries(ctx), ...engTraps(ctx)];
 }
+
+/** The variables whose values travel in an authorization header, and the token files they name. */
+const HEADER_VARS = [
+  'KRISHIV_COORDINATOR_BEARER_TOKEN',
+  'KRISHIV_COORDINATOR_BEARER_TOKENS',
+  'KRISHIV_EXECUTOR_TASK_BEARER_TOKEN',
+  'KRISHIV_UI_TOKEN',
+  'KRISHIV_SHUFFLE_TOKEN',
+  'KRISHIV_FLIGHT_API_KEY',
+  'KRISHIV_API_KEY',
+  'KRISHIV_API_KEYS',
+];
+const HEADER_FILE_VARS = ['KRISHIV_COORDINATOR_BEARER_TOKEN_FILE', 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE', 'KRISHIV_UI_TOKEN_FILE', 'KRISHIV_SHUFFLE_TOKEN_FILE'];
+
+const tokenNotAscii: Check = (ctx) => {
+  const bad: string[] = [];
+  for (const name of HEADER_VARS) {
+    const v = ctx.env.get(name);
+    if (v === undefined) continue;
+    const parts =
+      name === 'KRISHIV_API_KEYS' ? v.split(',').map((p) => rustTrim(p).split('=')[0] ?? '') : name === 'KRISHIV_COORDINATOR_BEARER_TOKENS' ? splitTokenList(v) : [rustTrim(v)];
+    if (parts.some((p) => !headerSafe(rustTrim(p)))) bad.push(name);
+  }
+  for (const name of HEADER_FILE_VARS) {
+    const path = filePathOf(name, ctx.env.get(name));
+    if (path === undefined) continue;
+    const f = ctx.files.probe(path);
+    if (f.state !== 'ok' || f.invalidUtf8) continue;
+    const parts = name === 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE' ? splitTokenList(f.content) : [rustTrim(f.content)];
+    if (parts.some((p) => !headerSafe(p))) bad.push(name);
+  }
+  if (bad.length === 0) return [finding(ctx, 'ENG-TOKEN-NOT-ASCII', 'pass', 'every token is visible ASCII', ['KRISHIV_COORDINATOR_BEARER_TOKEN'])];
+  return [
+    finding(ctx, 'ENG-TOKEN-NOT-ASCII', 'fail', `${bad.join(', ')} hold${bad.length === 1 ? 's' : ''} a token with characters outside visible ASCII (accented letters, control characters, …): HTTP and gRPC servers read the authorization header only as visible ASCII and clients cannot send it, so that token never authenticates`, bad),
+  ];
+};
+
+const hygieneGroup = group(runHygieneChecks);
+const keysGroup = group((ctx) => runKeyChecks(ctx, ctx.keyLookup));
+
+export const HYGIENE_CHECKS = [
+  {
+    id: 'ENV-UNKNOWN-FLAG',
+    class: 'HYGIENE',
+    roles: ALL,
+    predicate: 'log_env_issues',
+    rule: 'a KRISHIV_* name the engine registry does not know (likely a typo)',
+    source: 'crates/krishiv-common/src/env_registry.rs:1487-1575',
+    fix: 'Fix the name (see the suggestion) or remove it.',
+    engineMessage: 'unrecognized environment flag NAME (not in the KRISHIV_* registry; typo?)',
+    severity: 'warn',
+    evaluate: hygieneGroup.of('ENV-UNKNOWN-FLAG'),
+  },
+  {
+    id: 'ENV-DEPRECATED-ALIAS',
+    class: 'HYGIENE',
+    roles: ALL,
+    predicate: 'log_env_issues',
+    rule: 'a deprecated alias (KRISHIV_COORDINATOR, KRISHIV_COORDINATOR_ENDPOINT) is set',
+    source: 'crates/krishiv-common/src/env_registry.rs:1404-1441',
+    fix: 'Use KRISHIV_COORDINATOR_URL.',
+    engineMessage: 'NAME is deprecated; use KRISHIV_COORDINATOR_URL',
+    severity: 'warn',
+    evaluate: hygieneGroup.of('ENV-DEPRECATED-ALIAS'),
+  },
+  {
+    id: 'ENV-INVALID-VALUE',
+    class: 'HYGIENE',
+    roles: ALL,
+    predicate: 'log_env_issues',
+    rule: 'a value that does not parse as its kind (the code\'s real rule where the registry is known to be wrong)',
+    source: 'crates/krishiv-common/src/env_registry.rs:1487-1542',
+    fix: 'Use a value of the declared kind; for booleans 1/true/yes/on or 0/false/no/off.',
+    engineMessage: 'NAME does not parse as KIND: HINT',
+    severity: 'warn',
+    evaluate: hygieneGroup.of('ENV-INVALID-VALUE'),
+  },
+  {
+    id: 'ENV-TOKEN-REUSE',
+    class: 'HYGIENE',
+    roles: ALL,
+    predicate: null,
+    rule: 'one secret value used for two roles (coordinator, executor-task, UI, shuffle, API key)',
+    source: 'crates/krishiv-scheduler/src/auth.rs:186-197 (every coordinator token is admin); crates/krishiv-executor/src/grpc.rs:99-150 (task token); crates/krishiv-shuffle/src/token_auth.rs:25-41 (shuffle token)',
+    fix: 'Generate a separate value for each role (`krishiv-auth generate-key --type bearer --for …`).',
+    severity: 'warn',
+    evaluate: hygieneGroup.of('ENV-TOKEN-REUSE'),
+  },
+  {
+    id: 'ENV-SECRET-IN-MANIFEST',
+    class: 'HYGIENE',
+    roles: ALL,
+    predicate: null,
+    rule: 'a secret is written literally in an env file (a committed manifest) instead of coming from the deploy environment or a token file',
+    source: 'the tool\'s own hygiene rule; the engine ships its secrets as Kubernetes Secrets (deploy/k8s/operator/auth-secrets.yaml:20-35) and reads files through crates/krishiv-scheduler/src/auth.rs:243-253',
+    fix: 'Move the value to a secret store: a …_FILE variable, a Kubernetes secretKeyRef, or the CI secret environment (check with --process-env).',
+    severity: 'warn',
+    evaluate: hygieneGroup.of('ENV-SECRET-IN-MANIFEST'),
+  },
+  {
+    id: 'HYG-PLACEHOLDER-SECRET',
+    class: 'HYGIENE',
+    roles: ALL,
+    predicate: null,
+    rule: 'a secret-kind value is a placeholder (changeme, secret, token, xxx, ..., <…>, TODO, example, or a value from the product docs)',
+    source: 'the tool\'s own hygiene rule: the engine takes any non-empty token as it is (crates/krishiv-scheduler/src/auth.rs:200-213)',
+    fix: 'Generate a real value: `krishiv-auth generate-key --type bearer` (or --type api-key).',
+    evaluate: hygieneGroup.of('HYG-PLACEHOLDER-SECRET'),
+  },
+  {
+    id: 'HYG-WEAK-SECRET',
+    class: 'HYGIENE',
+    roles: ALL,
+    predicate: null,
+    rule: 'a secret-kind value shorter than 16 characters or under 64 bits of estimated entropy (warns below 32 characters); the engine itself has no strength rule',
+    source: 'the tool\'s own hygiene rule: the engine has no strength rule (crates/krishiv-scheduler/src/auth.rs:200-213, crates/krishiv-flight-sql/src/service.rs:1363-1391)',
+    fix: 'Use 32 random bytes: `krishiv-auth generate-key --type bearer`.',
+    evaluate: hygieneGroup.of('HYG-WEAK-SECRET'),
+  },
+  {
+    id: 'HYG-UNEXPANDED-VAR',
+    class: 'HYGIENE',
+    roles: ALL,
+    predicate: null,
+    rule: 'a value refers to $NAME / ${NAME} defined nowhere: the engine substitutes "" (a template never rendered)',
+    source: 'the tool\'s own hygiene rule; the krishiv binary loads a .env with dotenvy, which substitutes "" for an undefined $NAME (crates/krishiv/src/main.rs:31-36)',
+    fix: 'Render the template, define the variable earlier, or check with --process-env where the deploy environment provides it.',
+    evaluate: hygieneGroup.of('HYG-UNEXPANDED-VAR'),
+  },
+  {
+    id: 'HYG-TOKEN-FILE-MODE',
+    class: 'HYGIENE',
+    roles: ALL,
+    predicate: null,
+    rule: 'a token or key file that exists here is world-readable (fails) or group-readable (warns)',
+    source: 'the tool\'s own hygiene rule: the engine reads token files whatever their mode (crates/krishiv-scheduler/src/auth.rs:243-253, crates/krishiv-ui/src/router.rs:32-38)',
+    fix: 'chmod 600 the file (owned by the engine user).',
+    evaluate: hygieneGroup.of('HYG-TOKEN-FILE-MODE'),
+  },
+  {
+    id: 'HYG-QUOTED-BOOLEAN',
+    class: 'HYGIENE',
+    roles: ALL,
+    predicate: null,
+    rule: 'a boolean flag is quoted: `docker run --env-file` keeps the quotes (the engine then reads false), dotenv and Compose strip them',
+    source: 'the tool\'s own hygiene rule; booleans are read by crates/krishiv-common/src/env_registry.rs:1347-1352 (a quote is part of the value there)',
+    fix: 'Write booleans unquoted: KRISHIV_PRODUCTION=1.',
+    severity: 'warn',
+    evaluate: hygieneGroup.of('HYG-QUOTED-BOOLEAN'),
+  },
+  {
+    id: 'KEYS-REVOKED',
+    class: 'HYGIENE',
+    roles: ALL,
+    predicate: null,
+    rule: 'a KRISHIV_API_KEYS key is revoked in the key store (--store)',
+    source: 'the tool\'s key store; the Flight server accepts every listed key with no revocation (crates/krishiv-flight-sql/src/service.rs:1363-1391)',
+    fix: 'Remove the key from KRISHIV_API_KEYS and restart the Flight server.',
+    evaluate: keysGroup.of('KEYS-REVOKED'),
+  },
+  {
+    id: 'KEYS-EXPIRED',
+    class: 'HYGIENE',
+    roles: ALL,
+    predicate: null,
+    rule: 'a KRISHIV_API_KEYS key is expired in the key store (--store); the engine has no expiry and still accepts it',
+    source: 'the tool\'s key store; the Flight server accepts every listed key with no expiry (crates/krishiv-flight-sql/src/service.rs:1363-1391)',
+    fix: 'Remove the key, or issue a new one with `krishiv-auth generate-key`.',
+    evaluate: keysGroup.of('KEYS-EXPIRED'),
+  },
+  {
+    id: 'KEYS-UNKNOWN',
+    class: 'HYGIENE',
+    roles: ALL,
+    predicate: null,
+    rule: 'a KRISHIV_API_KEYS key is not in the key store (--store): its id is unknown, or its secret is not the issued key\'s',
+    source: 'the tool\'s key store; the Flight server accepts any key listed in KRISHIV_API_KEYS (crates/krishiv-flight-sql/src/service.rs:1363-1391)',
+    fix: 'Issue keys with `krishiv-auth generate-key --store …` so they can be audited and revoked; replace a changed copy with the key as issued (`krishiv-auth keys verify` tells which).',
+    severity: 'warn',
+    evaluate: keysGroup.of('KEYS-UNKNOWN'),
+  },
+  {
+    id: 'ENG-API-KEY-ENTRY',
+    class: 'HYGIENE',
+    roles: ALL,
+    predicate: null,
+    rule: 'a KRISHIV_API_KEYS entry the engine mis-parses: a key with "=" (base64 padding), an empty key or subject, or a duplicate key (last wins)',
+    source: 'crates/krishiv-flight-sql/src/service.rs:1377-1386 (split on "," then at the first "=", keys and subjects trimmed, a later key overwrites)',
+    fix: 'Use keys without "=" or "," (`krishiv-auth generate-key` makes such keys) and one entry per key with a subject.',
+    evaluate: hygieneGroup.of('ENG-API-KEY-ENTRY'),
+  },
+  {
+    id: 'ENG-TOKEN-NOT-ASCII',
+    class: 'DENY',
+    roles: ALL,
+    predicate: null,
+    rule: 'a token or API key holds characters outside visible ASCII: servers read the authorization header only when it is visible ASCII, and clients cannot build such a header, so the token never authenticates',
+    source: 'crates/krishiv-scheduler/src/auth.rs:619-627; crates/krishiv-shuffle/src/shuffle_svc.rs:515-533; crates/krishiv-executor/src/grpc_client.rs:107-118; crates/krishiv-runtime/src/flight_client.rs:120-127',
+    fix: 'Use tokens of visible ASCII only: `krishiv-auth generate-key` makes such tokens.',
+    evaluate: tokenNotAscii,
+  },
+  {
+    id: 'ENG-CA-CERT-SERVER',
+    class: 'HYGIENE',
+    roles: COORD,
+    predicate: null,
+    rule: 'KRISHIV_CA_CERT on a TLS coordinator makes client certificates mandatory; executors present none and cannot connect',
+    source: 'crates/krishiv-scheduler/src/grpc.rs:926-930; crates/krishiv-executor/src/grpc_client.rs:80-98',
+    fix: 'Do not set KRISHIV_CA_CERT on the coordinator; set it only on executors/clients.',
+    evaluate: hygieneGroup.of('ENG-CA-CERT-SERVER'),
+  },
+  {
+    id: 'ENG-TOKEN-FILE-MULTILINE',
+    class: 'HYGIENE',
+    roles: [...COORD, 'operator'],
+    predicate: null,
+    rule: 'KRISHIV_COORDINATOR_BEARER_TOKEN_FILE holds several lines: the engine reads one token containing a newline, which never matches',
+    source: 'crates/krishiv-scheduler/src/auth.rs:222-234 and 276-279 (the _TOKEN_FILE content is one token, trimmed)',
+    fix: 'Put one token in _TOKEN_FILE, or use KRISHIV_COORDINATOR_BEARER_TOKENS_FILE for a list.',
+    evaluate: hygieneGroup.of('ENG-TOKEN-FILE-MULTILINE'),
+  },
+  {
+    id: 'ENG-SHUFFLE-RELOAD-ZERO',
+    class: 'HYGIENE',
+    roles: ['shuffle-svc'],
+    predicate: null,
+    rule: 'KRISHIV_SHUFFLE_TOKEN_RELOAD_SECS=0 on shuffle-svc: the reload task panics (zero tokio interval)',
+    source: 'crates/krishiv-shuffle/src/shuffle_svc.rs:159-183',
+    fix: 'Use a positive interval (the code default is 60).',
+    evaluate: hygieneGroup.of('ENG-SHUFFLE-RELOAD-ZERO'),
+  },
+  {
+    id: 'ENG-UI-OFF-SPELLING',
+    class: 'HYGIENE',
+    roles: COORD,
+    predicate: null,
+    rule: 'KRISHIV_UI set to a false-like value other than "off" (0, false, no): the UI stays on',
+    source: 'crates/krishiv/src/daemon_cmd.rs:204-215',
+    fix: 'Write KRISHIV_UI=off.',
+    severity: 'warn',
+    evaluate: hygieneGroup.of('ENG-UI-OFF-SPELLING'),
+  },
+  {
+    id: 'ENG-DEAD-FLAG',
+    class: 'HYGIENE',
+    roles: ALL,
+    predicate: null,
+    rule: 'a documented variable the engine never reads: KRISHIV_OIDC_JWKS_REFRESH_SECS, KRISHIV_OIDC_ISSUER, KRISHIV_OTLP_ENDPOINT, KRISHIV_SERVICE_NAME',
+    source: 'crates/krishiv-common/src/env_registry.rs:1487-1575 (none of these names is read by the engine: git grep finds no reader at e8be785f)',
+    fix: 'Remove it; see the remediation for what the engine does instead.',
+    severity: 'warn',
+    evaluate: hygieneGroup.of('ENG-DEAD-FLAG'),
+  },
+  {
+    id: 'ENG-MCP-HTTP',
+    class: 'HYGIENE',
+    roles: ALL,
+    predicate: null,
+    rule: 'KRISHIV_MCP_TRANSPORT=http: the MCP HTTP transport has no authentication',
+    source: 'crates/krishiv-mcp/src/lib.rs:35-37 and 96-141',
+    fix: 'Use the stdio transport, or keep KRISHIV_MCP_ADDR on loopback behind an authenticating proxy.',
+    severity: 'warn',
+    evaluate: hygieneGroup.of('ENG-MCP-HTTP'),
+  },
+  {
+    id: 'ENG-DOTENV-IN-CWD',
+    class: 'HYGIENE',
+    roles: ALL,
+    predicate: null,
+    rule: 'with --process-env: a .env in the working directory or a parent would also be loaded by the krishiv binary (first declaration wins, the process env is never overridden)',
+    source: 'crates/krishiv/src/main.rs:31-36',
+    fix: 'Remove the stray .env, or include it with --env-file so it is checked.',
+    severity: 'warn',
+    evaluate: hygieneGroup.of('ENG-DOTENV-IN-CWD'),
+  },
+  {
+    id: 'WAIVER-EXPIRED',
+    class: 'HYGIENE',
+    roles: ALL,
+    predicate: null,
+    rule: 'a waiver in the config has passed its expiry date: it no longer waives anything and fails the run',
+    source: 'the tool\'s own waiver rule (the config file\'s waivers); the waived finding keeps its engine source, e.g. crates/krishiv-common/src/production.rs:96-98',
+    fix: 'Fix the finding, or renew the waiver with a new expiry date, reason and owner.',
+  },
+  {
+    id: 'WAIVER-UNMATCHED',
+    class: 'HYGIENE',
+    roles: ALL,
+    predicate: null,
+    rule: 'a waiver in the config matches no failing or warning finding of this run (stale, or a typo in its id)',
+    source: 'the tool\'s own waiver rule (the config file\'s waivers); the waived finding keeps its engine source, e.g. crates/krishiv-common/src/production.rs:96-98',
+    fix: 'Remove the waiver, or correct its id/role.',
+    severity: 'warn',
+  },
+] as const satisfies readonly CheckDef[];
