@@ -3,6 +3,7 @@
  * engine readings derived once (profiles, token set). Plus the finding builder that fills
  * class, predicate, remediation and locations from the catalog.
  */
+import type { CheckId } from '../catalog.js';
 import { checkInfo } from './info.js';
 import type { KeyLookup } from './keys.js';
 import {
@@ -88,7 +89,7 @@ export interface FindingExtra {
 /** Builds a finding for check `id`: class/predicate/remediation default to the catalog entry. */
 export function finding(
   ctx: Pick<CheckContext, 'vars' | 'envSet'>,
-  id: string,
+  id: CheckId,
   status: FindingStatus,
   message: string,
   variables: string[],

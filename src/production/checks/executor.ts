@@ -6,6 +6,7 @@ import { finding, present, type CheckContext } from './context.js';
 import { type Check, profileVars, anonymousRequested } from './common.js';
 import { EXEC, SEC3_MSG, TASK, TOKEN_VARS, PROFILE } from './constants.js';
 import { group, type CheckDef } from './define.js';
+import type { CheckId } from '../catalog.js';
 
 // ---- executor -------------------------------------------------------------------------
 
@@ -43,7 +44,7 @@ const execChecks: Check = (ctx) => {
   // The refusals after registration happen only in --connect mode (crates/krishiv-executor/src/cli.rs:112-133);
   // with no --cli the executor is taken as started with --connect, as every deployment runs it.
   const connected = ctx.cli.registerOnce !== true;
-  const afterReg = (id: string): Finding =>
+  const afterReg = (id: CheckId): Finding =>
     finding(ctx, id, 'pass', 'the executor runs --register-once: it registers, sends one heartbeat and exits; the storage it would build after registering is never opened', ['KRISHIV_DURABILITY_PROFILE'], { fromCli: true });
   // EXEC-MEMORY-CHECKPOINT
   const ckVars = ['KRISHIV_CHECKPOINT_STORAGE', ...pv];

@@ -19,7 +19,7 @@ const flightChecks: Check = (ctx) => {
   if (mode === undefined) {
     if (!ctx.hasCoordinator) return [];
     const why = 'Flight SQL is not co-located (KRISHIV_FLIGHT_ADDR unset or not an IP:port, no --flight-addr)';
-    return ['FLIGHT-API-KEYS-MISSING', 'FLIGHT-API-KEYS-MALFORMED', 'FLIGHT-POLICY-MISSING', 'FLIGHT-ANONYMOUS'].map((id) => finding(ctx, id, 'pass', why, ['KRISHIV_FLIGHT_ADDR']));
+    return (['FLIGHT-API-KEYS-MISSING', 'FLIGHT-API-KEYS-MALFORMED', 'FLIGHT-POLICY-MISSING', 'FLIGHT-ANONYMOUS'] as const).map((id) => finding(ctx, id, 'pass', why, ['KRISHIV_FLIGHT_ADDR']));
   }
   const out: Finding[] = [];
   if (mode === 'standalone') {

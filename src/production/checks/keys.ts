@@ -55,6 +55,6 @@ export function runKeyChecks(ctx: CheckContext, lookup: KeyLookup | undefined): 
   }
   const ids = new Set(out.map((f) => f.id));
   const summary = entries.length === 0 ? `${K} lists no key` : `${active} of ${entries.length} key(s) active in the key store`;
-  for (const id of ['KEYS-REVOKED', 'KEYS-EXPIRED', 'KEYS-UNKNOWN']) if (!ids.has(id)) out.push(finding(ctx, id, 'pass', summary, [K]));
+  for (const id of ['KEYS-REVOKED', 'KEYS-EXPIRED', 'KEYS-UNKNOWN'] as const) if (!ids.has(id)) out.push(finding(ctx, id, 'pass', summary, [K]));
   return out;
 }

@@ -12,7 +12,7 @@ const uiChecks: Check = (ctx) => {
   if (!ctx.hasCoordinator) return [];
   const vars = ['KRISHIV_UI_TOKEN', 'KRISHIV_UI_TOKEN_FILE', 'KRISHIV_UI'];
   if (!uiEnabled(ctx.env)) {
-    return ['UI-TOKEN-MISSING', 'UI-ANONYMOUS'].map((id) => finding(ctx, id, 'pass', 'the embedded UI is off (KRISHIV_UI=off)', ['KRISHIV_UI']));
+    return (['UI-TOKEN-MISSING', 'UI-ANONYMOUS'] as const).map((id) => finding(ctx, id, 'pass', 'the embedded UI is off (KRISHIV_UI=off)', ['KRISHIV_UI']));
   }
   const ui = resolveUiAuth(ctx.env, ctx.files, ctx.pEnv.profile);
   const out: Finding[] = [];
