@@ -1,10 +1,11 @@
 /**
  * The only module that writes to the terminal. stdout carries the answer (one JSON document
  * with --json); stderr carries progress, warnings, hints and errors. Colour is decided per
- * stream: off with --no-color or NO_COLOR, on with FORCE_COLOR, else on for a TTY. chalk is
+ * stream: off with --no-color or NO_COLOR, on with FORCE_COLOR (or CLICOLOR_FORCE), off with
+ * CLICOLOR=0, else on for a TTY. chalk is
  * loaded only when some stream is coloured, so piped and CI runs never pay for it.
  */
-import { EXIT, KrishivError, isKrishivError, type ExitCode } from '../errors.js';
+import { EXIT, KrishivError, describeSystemError, isKrishivError, type ExitCode } from '../errors.js';
 import { TOOL_INFO } from '../version.js';
 
 import type { WritableLike } from '../io/terminal.js';
@@ -37,6 +38,10 @@ export function colorLevel(stream: WritableLike, env: Readonly<Record<string, st
     const n = Number(force);
     return n >= 1 && n <= 3 ? n : 1;
   }
+  // the CLICOLOR convention (BSD ls, git, …): CLICOLOR_FORCE forces colour, CLICOLOR=0 turns it off
+  const clicolorForce = env['CLICOLOR_FORCE'];
+  if (clicolorForce !== undefined && clicolorForce !== '' && clicolorForce !== '0') return 1;
+  if (env['CLICOLOR'] === '0') return 0;
   if (!stream.isTTY) return 0;
   if (env['TERM'] === 'dumb') return 0;
   return 1;
@@ -119,24 +124,60 @@ export class Output {
       return;
     }
     const text = render(data, this.out);
-    if (text !== '') this.#opts.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    if (text !== '') this.#stdout(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  /**
+   * result() after a change that stays made (a file written, a key revoked): when the answer
+   * cannot be written, the error says what was done all the same (`kept`).
+   */
+  resultAfterChange<T>(kept: string, data: T, render: (data: T, style: Style) => string, toJson?: (data: T) => unknown): void {
+    try {
+      this.result(data, render, toJson);
+    } catch (error) {
+      if (!isKrishivError(error) || error.code !== 'ERR_OUTPUT_WRITE') throw error;
+      throw new KrishivError(error.code, `${error.message}; ${kept}`, { input: '<stdout>', cause: error });
+    }
+  }
+
+  /** Writes to stdout; a write that fails is an error (exit 2): the answer reached no one. */
+  #stdout(text: string): void {
+    this.#opts.stdout.write(text);
+    const failure = this.#opts.stdout.writeError;
+    if (failure) {
+      throw new KrishivError('ERR_OUTPUT_WRITE', `cannot write the answer: ${describeSystemError(failure)}`, { input: '<stdout>', cause: failure });
+    }
+  }
+
+  /**
+   * Before a command hands a secret over on stdout (it is shown once and kept nowhere else):
+   * refuses when stdout is /dev/null or was closed, so nothing is created that no one receives.
+   */
+  assertStdoutReceives(what: string): void {
+    if (this.#opts.stdout.discards?.()) {
+      throw new KrishivError(
+        'ERR_OUTPUT_WRITE',
+        `standard output is /dev/null or closed: ${what} is shown only once and would reach no one; nothing changed (redirect stdout to a file you keep, or use --out where the command has it)`,
+        { input: '<stdout>' },
+      );
+    }
   }
 
   /** Writes one JSON document to stdout, adding the `tool` block. */
   writeJson(doc: unknown): void {
     if (this.#wroteJson) throw new KrishivError('ERR_INTERNAL', 'a second JSON document was about to be written');
     this.#wroteJson = true;
-    this.#opts.stdout.write(`${JSON.stringify(withTool(doc), null, 2)}\n`);
+    this.#stdout(`${JSON.stringify(withTool(doc), null, 2)}\n`);
   }
 
   /** One line of JSON Lines output (batch modes: the only exception to one document). */
   writeJsonLine(doc: unknown): void {
-    this.#opts.stdout.write(`${JSON.stringify(withTool(doc))}\n`);
+    this.#stdout(`${JSON.stringify(withTool(doc))}\n`);
   }
 
   /** Raw text to stdout (already rendered). */
   print(text: string): void {
-    this.#opts.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    this.#stdout(text.endsWith('\n') ? text : `${text}\n`);
   }
 
   /**
@@ -208,7 +249,9 @@ export class Output {
       const body = known
         ? error.toJSON()
         : { code: 'ERR_INTERNAL', message: `internal error: ${error instanceof Error ? error.message : String(error)}` };
-      this.writeJson({ ok: false, error: body });
+      // not through writeJson: a stdout that already failed must not turn the report of an error into another error
+      this.#wroteJson = true;
+      this.#opts.stdout.write(`${JSON.stringify(withTool({ ok: false, error: body }), null, 2)}\n`);
     }
     return code;
   }

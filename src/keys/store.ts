@@ -43,6 +43,11 @@ export interface KeyStore {
   records: KeyRecord[];
   /** id → position in `records`: lookup by id is O(1) after parsing. */
   index: Map<string, number>;
+  /**
+   * Top-level members other than format, version and records (a comment, an owner field another
+   * tool added), in file order: kept as they are on every rewrite, never dropped.
+   */
+  extra?: [string, unknown][];
 }
 
 export function emptyStore(): KeyStore {
@@ -79,6 +84,8 @@ export function parseStore(text: string, label: string): KeyStore {
   if (doc['format'] !== undefined && doc['format'] !== STORE_FORMAT) return corrupt(`"format" is not "${STORE_FORMAT}"`);
   if (!Array.isArray(doc['records'])) return corrupt('"records" must be a list');
   const store = emptyStore();
+  const extra = Object.entries(doc).filter(([k]) => k !== 'format' && k !== 'version' && k !== 'records');
+  if (extra.length > 0) store.extra = extra;
   (doc['records'] as unknown[]).forEach((item, i) => {
     const record = validateRecord(item, `records[${i}]`, corrupt);
     if (store.index.has(record.id)) corrupt(`records[${i}]: duplicate id ${record.id}`);
@@ -139,7 +146,8 @@ export function serializeStore(store: KeyStore): string {
     '{',
     `  "format": ${JSON.stringify(STORE_FORMAT)},`,
     `  "version": ${STORE_VERSION},`,
-    lines.length === 0 ? '  "records": []' : `  "records": [\n${lines.join(',\n')}\n  ]`,
+    (lines.length === 0 ? '  "records": []' : `  "records": [\n${lines.join(',\n')}\n  ]`) + (store.extra?.length ? ',' : ''),
+    ...(store.extra ?? []).map(([k, v], i, all) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}${i < all.length - 1 ? ',' : ''}`),
     '}',
     '',
   ].join('\n');

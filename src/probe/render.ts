@@ -31,7 +31,37 @@ export function formatEvidence(ev: Evidence | null): string {
   return [ev, ...(ev.more ?? [])].map(one).join(', ');
 }
 
-function renderTarget(t: TargetResult, style: Style): string {
+/** Breaks text into lines of at most `width` characters at spaces; a longer word is cut only when it alone is too long. */
+export function wrapWords(text: string, width: number): string[] {
+  const w = Math.max(1, width);
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/ +/)) {
+    if (word === '') continue;
+    let rest = word;
+    while (rest.length > w) {
+      if (line !== '') {
+        lines.push(line);
+        line = '';
+      }
+      lines.push(rest.slice(0, w));
+      rest = rest.slice(w);
+    }
+    if (line === '') line = rest;
+    else if (line.length + 1 + rest.length <= w) line += ` ${rest}`;
+    else {
+      lines.push(line);
+      line = rest;
+    }
+  }
+  if (line !== '' || lines.length === 0) lines.push(line);
+  return lines;
+}
+
+/** The narrowest message column worth wrapping into; below it the message goes on its own lines. */
+const MIN_MESSAGE_COLUMN = 28;
+
+function renderTarget(t: TargetResult, style: Style, width?: number): string {
   const counts = { fail: 0, warn: 0 };
   for (const c of t.checks) if (c.status === 'fail' || c.status === 'warn') counts[c.status]++;
   const verdict = t.ok ? style.green('ok') : style.red(style.bold('FAIL'));
@@ -41,18 +71,31 @@ function renderTarget(t: TargetResult, style: Style): string {
   const lines = [`${style.bold(t.url)}  ${verdict}${extra ? ` (${extra})` : ''}`];
   const evid = t.checks.map((c) => formatEvidence(c.evidence));
   const idWidth = Math.max(5, ...t.checks.map((c) => c.id.length));
-  const evWidth = Math.min(48, Math.max(8, ...evid.map((e) => e.length)));
+  // On a terminal the evidence column gives way first, so the message keeps a readable width.
+  const evCap = width === undefined ? 48 : Math.max(12, Math.min(48, width - (2 + idWidth + 2 + 6 + 2 + 2) - 40));
+  const evWidth = Math.min(evCap, Math.max(8, ...evid.map((e) => e.length)));
+  const messageColumn = 2 + idWidth + 2 + 6 + 2 + evWidth + 2;
   lines.push(style.dim(`  ${'check'.padEnd(idWidth)}  ${'status'}  ${'evidence'.padEnd(evWidth)}  message`));
   t.checks.forEach((c, i) => {
     const ev = evid[i]!;
     const evCell = ev.length > evWidth ? `${ev.slice(0, evWidth - 1)}…` : ev.padEnd(evWidth);
-    lines.push(`  ${c.id.padEnd(idWidth)}  ${statusCell(c.status, style)}  ${style.dim(evCell)}  ${c.message}`);
+    const row = `  ${c.id.padEnd(idWidth)}  ${statusCell(c.status, style)}  ${style.dim(evCell)}  `;
+    if (width === undefined || messageColumn + c.message.length <= width) {
+      lines.push(`${row}${c.message}`);
+    } else if (width - messageColumn >= MIN_MESSAGE_COLUMN) {
+      const wrapped = wrapWords(c.message, width - messageColumn);
+      lines.push(`${row}${wrapped[0]}`);
+      for (const more of wrapped.slice(1)) lines.push(`${' '.repeat(messageColumn)}${more}`);
+    } else {
+      lines.push(row.trimEnd());
+      for (const more of wrapWords(c.message, width - 6)) lines.push(`      ${more}`);
+    }
   });
   return lines.join('\n');
 }
 
-export function renderProbeReport(report: ProbeReport, style: Style): string {
-  const blocks = report.targets.map((t) => renderTarget(t, style));
+export function renderProbeReport(report: ProbeReport, style: Style, width?: number): string {
+  const blocks = report.targets.map((t) => renderTarget(t, style, width));
   if (report.targets.length > 1) {
     const bad = report.targets.filter((t) => !t.ok).length;
     blocks.push(

@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { KrishivError } from '../../src/errors.js';
-import { EMPTY_CONFIG, loadConfig, validateConfig } from '../../src/io/config.js';
+import { EMPTY_CONFIG, findConfigFile, loadConfig, userConfigDir, validateConfig } from '../../src/io/config.js';
 
 let dir: string;
 beforeEach(() => {
@@ -48,6 +48,51 @@ describe('loadConfig', () => {
   it('names the file for a missing --config', async () => {
     const file = path.join(dir, 'nope.json');
     await expect(loadConfig(dir, file)).rejects.toMatchObject({ code: 'ERR_CONFIG_READ', input: file });
+  });
+});
+
+describe('findConfigFile: upward to the repository root, then the user config', () => {
+  it('finds a config in a parent directory, up to and including the repository root', async () => {
+    const deep = path.join(dir, 'repo', 'services', 'coord');
+    mkdirSync(deep, { recursive: true });
+    mkdirSync(path.join(dir, 'repo', '.git'));
+    writeFileSync(path.join(dir, 'repo', 'krishiv-auth.config.yaml'), 'store: up.json\n');
+    expect(findConfigFile(deep)).toBe(path.join(dir, 'repo', 'krishiv-auth.config.yaml'));
+    expect((await loadConfig(deep)).store).toBe('up.json');
+  });
+
+  it('the nearest directory wins; package.json without our key is passed over', () => {
+    const deep = path.join(dir, 'repo', 'pkg');
+    mkdirSync(deep, { recursive: true });
+    writeFileSync(path.join(deep, 'package.json'), '{"name":"pkg"}');
+    writeFileSync(path.join(dir, 'repo', '.krishiv-authrc.json'), '{}');
+    expect(findConfigFile(deep)).toBe(path.join(dir, 'repo', '.krishiv-authrc.json'));
+    writeFileSync(path.join(deep, '.krishiv-authrc.yml'), 'store: near.json\n');
+    expect(findConfigFile(deep)).toBe(path.join(deep, '.krishiv-authrc.yml'));
+  });
+
+  it('does not look above the repository root', () => {
+    writeFileSync(path.join(dir, 'krishiv-auth.config.json'), '{}');
+    const repo = path.join(dir, 'repo');
+    mkdirSync(path.join(repo, '.git'), { recursive: true });
+    expect(findConfigFile(repo)).toBeUndefined();
+    expect(findConfigFile(dir)).toBe(path.join(dir, 'krishiv-auth.config.json'));
+  });
+
+  it('falls back to the user-level config ($XDG_CONFIG_HOME, else ~/.config)', async () => {
+    const repo = path.join(dir, 'repo');
+    mkdirSync(path.join(repo, '.git'), { recursive: true });
+    const home = path.join(dir, 'home');
+    mkdirSync(path.join(home, '.config', 'krishiv-auth'), { recursive: true });
+    writeFileSync(path.join(home, '.config', 'krishiv-auth', 'config.yaml'), 'store: mine.json\n');
+    expect(findConfigFile(repo, { home })).toBe(path.join(home, '.config', 'krishiv-auth', 'config.yaml'));
+    expect((await loadConfig(repo, undefined, { home })).store).toBe('mine.json');
+    expect(userConfigDir({ home, xdgConfigHome: path.join(dir, 'xdg') })).toBe(path.join(dir, 'xdg', 'krishiv-auth'));
+    expect(userConfigDir({ home, xdgConfigHome: 'relative' })).toBe(path.join(home, '.config', 'krishiv-auth'));
+    expect(findConfigFile(repo, { home, xdgConfigHome: path.join(dir, 'xdg') })).toBeUndefined();
+    // a project config wins over the user's
+    writeFileSync(path.join(repo, '.krishiv-authrc.yaml'), 'store: project.json\n');
+    expect((await loadConfig(repo, undefined, { home })).store).toBe('project.json');
   });
 });
 

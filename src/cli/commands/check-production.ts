@@ -35,8 +35,8 @@ export function define(program: Command, ctx: CliContext): void {
     .option('--role <role>', 'cluster|coordinator|executor|flight-server|operator|shuffle-svc|client|client-http|client-flight (default cluster)')
     .option('--process-env', 'add the current environment (wins over every file)')
     .option('--cli <flags>', "the process's command-line flags, e.g. '--durability-profile distributed-durable'")
-    .option('--format <format>', 'text|json|sarif|junit|github|markdown (default text; --json = json)')
-    .option('--output <file>', 'write the report (or the --print-env / --list-checks output) to a file (atomic); the summary line still goes to stderr')
+    .option('-f, --format <format>', 'text|json|sarif|junit|github|markdown (default text; --json = json; env KRISHIV_AUTH_FORMAT)')
+    .option('-o, --output <file>', 'write the report (or the --print-env / --list-checks output) to a file (atomic); the summary line still goes to stderr')
     .option('--strict', 'warnings fail too')
     .option('--store <file>', 'key store to check KRISHIV_API_KEYS against')
     .option('--require-files', 'a token file missing here fails (run on the target host)')
@@ -61,7 +61,7 @@ async function run(ctx: CliContext, flags: Flags): Promise<ExitCode> {
   const config = await ctx.config(); // skips cosmiconfig when no config file can exist
   const cp = config.checkProduction ?? {};
 
-  const format = flags.format ?? (ctx.globals.json ? 'json' : (cp.format ?? 'text'));
+  const format = flags.format ?? (ctx.globals.json ? 'json' : (ctx.env['KRISHIV_AUTH_FORMAT']?.trim() || cp.format || 'text'));
   if (!isFormat(format)) throw usage(`unknown format "${format}"; use one of ${FORMATS.join(', ')}`, '--format');
   if (ctx.globals.json && format !== 'json' && flags.output === undefined) {
     throw usage(`--json prints the JSON report on stdout; it cannot be combined with --format ${format} unless --output takes the ${format} report`, '--format');
@@ -90,7 +90,8 @@ async function run(ctx: CliContext, flags: Flags): Promise<ExitCode> {
     if (flags.output !== undefined) {
       const { PLAIN } = await import('../../text/style.js');
       const { writeFileAtomic } = await import('../../io/fs.js');
-      await writeFileAtomic(flags.output, `${asJson ? JSON.stringify({ ...doc, tool: TOOL_INFO }, null, 2) : render(PLAIN)}\n`);
+      await guardOutput(ctx, flags.output, config, []);
+      await writeFileAtomic(flags.output, `${asJson ? JSON.stringify({ ...doc, tool: TOOL_INFO }, null, 2) : render(PLAIN)}\n`, { label: flags.output });
       if (ctx.globals.json) ctx.out.writeJson(doc);
       else ctx.out.info(`${checks.length} checks written to ${flags.output}`);
     } else if (asJson) ctx.out.writeJson(doc);
@@ -120,7 +121,8 @@ async function run(ctx: CliContext, flags: Flags): Promise<ExitCode> {
     const doc = { ok: true, ...printEnvJson(envSet) };
     if (flags.output !== undefined) {
       const { writeFileAtomic } = await import('../../io/fs.js');
-      await writeFileAtomic(flags.output, asJson ? `${JSON.stringify({ ...doc, tool: TOOL_INFO }, null, 2)}\n` : printEnvText(envSet));
+      await guardOutput(ctx, flags.output, config, files, envSet);
+      await writeFileAtomic(flags.output, asJson ? `${JSON.stringify({ ...doc, tool: TOOL_INFO }, null, 2)}\n` : printEnvText(envSet), { label: flags.output });
       if (ctx.globals.json) ctx.out.writeJson(doc);
       else ctx.out.info(`${envSet.vars.size} variables written to ${flags.output}`);
       return EXIT.OK;
@@ -173,7 +175,11 @@ async function run(ctx: CliContext, flags: Flags): Promise<ExitCode> {
   if (flags.output !== undefined) {
     const text = reporters.renderReport(format, report, CATALOG, { srcRoot: ctx.cwd });
     const { writeFileAtomic } = await import('../../io/fs.js');
-    await writeFileAtomic(flags.output, `${text}\n`);
+    await guardOutput(ctx, flags.output, config, files, envSet, [
+      ...(storeFile === undefined ? [] : [{ path: path.resolve(ctx.cwd, storeFile), label: `the key store ${storeFile}` }]),
+      ...(dotenvInCwd === undefined ? [] : [{ path: dotenvInCwd, label: dotenvInCwd }]),
+    ]);
+    await writeFileAtomic(flags.output, `${text}\n`, { label: flags.output });
     if (ctx.globals.json) ctx.out.writeJson(reporters.toJsonDocument(report));
     else if (!ctx.out.quiet) ctx.out.info(`${reporters.summaryLine(report)} (${format} report written to ${flags.output})`);
     return exit;
@@ -186,6 +192,35 @@ async function run(ctx: CliContext, flags: Flags): Promise<ExitCode> {
   ctx.out.print(text);
   if (format !== 'text') ctx.out.info(reporters.summaryLine(report));
   return exit;
+}
+
+/**
+ * --output never replaces one of the run's inputs (compared by device and inode, so a link or
+ * another spelling of the same file is caught): the env files, the config file, the key store,
+ * the token and TLS files the env names.
+ */
+async function guardOutput(
+  ctx: CliContext,
+  output: string,
+  config: Config,
+  envFiles: readonly string[],
+  envSet?: import('../../production/types.js').EnvSet,
+  more: { path: string; label: string }[] = [],
+): Promise<void> {
+  const { assertNotAnInput } = await import('../../io/fs.js');
+  const inputs = [
+    ...envFiles.map((f) => ({ path: path.resolve(ctx.cwd, f), label: `--env-file ${f}` })),
+    ...(config.file === undefined ? [] : [{ path: config.file, label: `the config file ${config.file}` }]),
+    ...more,
+  ];
+  if (envSet) {
+    const { FILE_VARIABLES, filePathOf } = await import('../../production/model.js');
+    for (const name of FILE_VARIABLES) {
+      const p = filePathOf(name, envSet.vars.get(name)?.value);
+      if (p !== undefined) inputs.push({ path: path.resolve(ctx.cwd, p), label: `${name} (${p})` });
+    }
+  }
+  assertNotAnInput(path.resolve(ctx.cwd, output), '--output', inputs);
 }
 
 /**

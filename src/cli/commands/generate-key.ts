@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import path from 'node:path';
-import { EXIT, KrishivError, type ExitCode } from '../../errors.js';
+import { EXIT, KrishivError, isKrishivError, type ExitCode } from '../../errors.js';
 import { formatMode } from '../../io/fs.js';
 import { parseExpiry } from '../../util/time.js';
 import { action, type CliContext } from '../context.js';
@@ -19,6 +19,7 @@ interface GenerateKeyOptions {
   alg?: string;
   kid?: string;
   jwks?: string;
+  force?: boolean;
 }
 
 const TYPES = ['api-key', 'bearer', 'jwk'] as const;
@@ -26,8 +27,8 @@ const TYPES = ['api-key', 'bearer', 'jwk'] as const;
 /** Options that belong to one --type only: giving them with another type is a usage error. */
 const TYPE_OPTIONS: Record<(typeof TYPES)[number], (keyof GenerateKeyOptions)[]> = {
   'api-key': ['name', 'tenant', 'roles', 'expires', 'store'],
-  bearer: ['for', 'bytes', 'encoding', 'out'],
-  jwk: ['alg', 'kid', 'out', 'jwks'],
+  bearer: ['for', 'bytes', 'encoding', 'out', 'force'],
+  jwk: ['alg', 'kid', 'out', 'jwks', 'force'],
 };
 
 export function define(program: Command, ctx: CliContext): void {
@@ -47,6 +48,7 @@ export function define(program: Command, ctx: CliContext): void {
     .option('--alg <alg>', 'jwk: ES256|ES384|RS256|PS256|EdDSA (default ES256; RSA is 3072 bits)')
     .option('--kid <kid>', 'jwk: key id (default: RFC 7638 thumbprint)')
     .option('--jwks <file>', 'jwk: add the public key to this JWKS (created if missing)')
+    .option('--force', 'bearer, jwk: replace an existing --out file (refused without it)')
     .addHelpText(
       'after',
       `
@@ -93,6 +95,8 @@ async function generateApiKey(ctx: CliContext, opts: GenerateKeyOptions): Promis
   const location = storeFile.resolveStorePath(opts.store, ctx.env, config.store, ctx.cwd);
   const label = displayPath(ctx, location.path);
   const params = resolveArgon2Params(config.argon2, config.file);
+  // The key is shown once: refuse before creating it when stdout reaches no one.
+  ctx.out.assertStdoutReceives('the new API key');
   // Fail early on a store that would be refused anyway, before spending a hash on it.
   await storeFile.readStore(location.path, label);
   const prepared = await prepareApiKey(meta, now, ctx.randomBytes, createArgon2Hasher(), params);
@@ -102,10 +106,20 @@ async function generateApiKey(ctx: CliContext, opts: GenerateKeyOptions): Promis
   });
   for (const id of made.collisions) ctx.out.debugLog(`id ${id} was taken; drew another`);
   const record = store.publicRecord(made.record);
-  ctx.out.result(
-    { ok: true, key: made.key, entry: made.entry, record, store: location.path, storeCreated: created },
-    (r) => `${r.key}\n${r.entry}`,
-  );
+  try {
+    ctx.out.result(
+      { ok: true, key: made.key, entry: made.entry, record, store: location.path, storeCreated: created },
+      (r) => `${r.key}\n${r.entry}`,
+    );
+  } catch (error) {
+    // The key could not be handed over: it must not stay in the store as a key no one holds.
+    if (!isKrishivError(error) || error.code !== 'ERR_OUTPUT_WRITE') throw error;
+    const undo = await storeFile.removeUnsharedRecord(location.path, made.record.id, created, label).then(
+      (how) => `the new key was not kept (${how})`,
+      (cause: unknown) => `and removing the new key failed (${isKrishivError(cause) ? cause.message : String(cause)}): revoke it with keys revoke ${made.record.id}`,
+    );
+    throw new KrishivError('ERR_OUTPUT_WRITE', `${error.message}; ${undo}`, { input: '<stdout>', cause: error });
+  }
   ctx.out.info(
     `${created ? 'created' : 'updated'} key store ${label}: ${made.record.id} (${made.record.name})${made.record.expiresAt ? `, expires ${made.record.expiresAt}` : ''}`,
   );
@@ -123,6 +137,7 @@ async function generateBearer(ctx: CliContext, opts: GenerateKeyOptions): Promis
   const vars = surface ? bearer.SURFACE_VARIABLES[surface] : undefined;
 
   if (opts.out === undefined) {
+    ctx.out.assertStdoutReceives('the new token');
     const variable = vars?.value ?? null;
     ctx.out.result(
       { ok: true, token: made.token, fingerprint: made.fingerprint, variable, bytes, encoding },
@@ -135,7 +150,7 @@ async function generateBearer(ctx: CliContext, opts: GenerateKeyOptions): Promis
   const { writeFileAtomic } = await import('../../io/fs.js');
   const outPath = path.resolve(ctx.cwd, opts.out);
   // The engine trims token files (surface §4.1), so the trailing newline is harmless and keeps `cat` tidy.
-  const written = await writeFileAtomic(outPath, `${made.token}\n`, { secret: true });
+  const written = await writeFileAtomic(outPath, `${made.token}\n`, { secret: true, noClobber: !opts.force, label: opts.out });
   if (written.tightenedFrom !== undefined) {
     ctx.out.warn(`${opts.out} was ${formatMode(written.tightenedFrom)}; it is now ${formatMode(written.mode)}`);
   }
@@ -150,7 +165,8 @@ async function generateBearer(ctx: CliContext, opts: GenerateKeyOptions): Promis
       ctx.out.warn(`the engine reads ${vars.value} from the environment only (there is no _FILE variable): set it from the file's content`);
     }
   }
-  ctx.out.result(
+  ctx.out.resultAfterChange(
+    `the token was written to ${opts.out} all the same`,
     { ok: true, fingerprint: made.fingerprint, variable, out: outPath, mode: formatMode(written.mode), bytes, encoding },
     (r) => (line ? `${r.fingerprint}\n${line}` : r.fingerprint),
   );
@@ -173,6 +189,10 @@ async function generateJwkPair(ctx: CliContext, opts: GenerateKeyOptions): Promi
   const outPath = path.resolve(ctx.cwd, opts.out);
   const jwksPath = opts.jwks === undefined ? undefined : path.resolve(ctx.cwd, opts.jwks);
   if (jwksPath !== undefined && jwksPath === outPath) throw new KrishivError('ERR_USAGE', '--out and --jwks must be different files', { input: '--jwks' });
+  // the same file under another name (a link): the private key must never land in the published set
+  if (jwksPath !== undefined) fsMod.assertNotAnInput(outPath, '--out', [{ path: jwksPath, label: `--jwks ${opts.jwks}` }]);
+  // --out exists: refuse before generating anything (the public half may already be published)
+  if (!opts.force && (await fsMod.statPath(outPath)) !== undefined) throw fsMod.existsError(opts.out);
 
   // Check an existing JWKS before generating anything: malformed → exit 2, nothing written.
   const readJwks = async (): Promise<import('../../jwk/jwks.js').Jwks | undefined> => {
@@ -186,10 +206,13 @@ async function generateJwkPair(ctx: CliContext, opts: GenerateKeyOptions): Promi
 
   const spinner = await ctx.out.progress(`generating an ${alg} key pair${alg.startsWith('RS') || alg.startsWith('PS') ? ` (RSA ${gen.RSA_MODULUS_BITS} bits)` : ''}`);
   const made = await gen.generateJwk(alg, kid).finally(() => spinner.stop());
+  const privateText = `${JSON.stringify(made.privateJwk, null, 2)}\n`;
   let warnings: { code: string; message: string }[] = [];
   let jwksInfo: { file: string; keys: number; created: boolean } | null = null;
+  let privateCreated = false;
   const writePrivate = async (): Promise<number> => {
-    const written = await fsMod.writeFileAtomic(outPath, `${JSON.stringify(made.privateJwk, null, 2)}\n`, { secret: true });
+    const written = await fsMod.writeFileAtomic(outPath, privateText, { secret: true, noClobber: !opts.force, label: opts.out });
+    privateCreated = written.created;
     if (written.tightenedFrom !== undefined) ctx.out.warn(`${opts.out} was ${formatMode(written.tightenedFrom)}; it is now ${formatMode(written.mode)}`);
     return written.mode;
   };
@@ -197,20 +220,36 @@ async function generateJwkPair(ctx: CliContext, opts: GenerateKeyOptions): Promi
   if (jwksPath === undefined) {
     mode = await writePrivate();
   } else {
-    mode = await storeFile.withFileLock(jwksPath, async () => {
+    // a symlinked JWKS is written through to its target (io/fs.ts), so the lock is the target's
+    const jwksTarget = fsMod.resolveWriteTarget(jwksPath, opts.jwks);
+    mode = await storeFile.withFileLock(jwksTarget.path, async (held) => {
       const current = (await readJwks())!;
       const existed = (await fsMod.statPath(jwksPath)) !== undefined;
       const merged = jwksMod.mergePublicKey(current, made.publicJwk, opts.jwks!);
       warnings = merged.warnings;
       const m = await writePrivate();
-      const written = await fsMod.writeFileAtomic(jwksPath, jwksMod.serializeJwks(merged.jwks), existed ? {} : { mode: 0o644 });
-      jwksInfo = { file: jwksPath, keys: merged.jwks.keys.length, created: written.created };
+      try {
+        const written = await fsMod.writeFileAtomic(jwksPath, jwksMod.serializeJwks(merged.jwks), {
+          label: opts.jwks,
+          ...(existed ? {} : { mode: 0o644 }),
+          beforeRename: () => {
+            const lost = held.lost();
+            if (lost) throw new KrishivError('ERR_STORE_LOCKED', `lost the lock while writing (${lost}); the JWKS was not changed`, { input: opts.jwks });
+          },
+        });
+        jwksInfo = { file: jwksPath, keys: merged.jwks.keys.length, created: written.created };
+      } catch (error) {
+        // no new private key file whose public half never reached the set
+        if (privateCreated) fsMod.removeIfUnchanged(outPath, privateText);
+        throw error;
+      }
       return m;
     });
   }
   for (const w of warnings) ctx.out.warn(w.message);
   const info = jwksInfo as { file: string; keys: number; created: boolean } | null;
-  ctx.out.result(
+  ctx.out.resultAfterChange(
+    `the private key was written to ${opts.out}${info ? ` and its public key added to ${opts.jwks}` : ''} all the same`,
     {
       ok: true,
       kid: made.kid,

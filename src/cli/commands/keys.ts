@@ -60,6 +60,28 @@ Examples:
     .option('--reason <text>', 'why (kept in the store)')
     .addHelpText('after', `\nExamples:\n  $ krishiv-auth keys revoke 3xk7qpzm --reason 'laptop lost'`)
     .action(action(ctx, async (target: string, opts: StoreOption & { reason?: string }) => revokeKey(ctx, target, opts)));
+
+  keys
+    .command('import')
+    .description('Bring the keys of an existing KRISHIV_API_KEYS value into the store (as Argon2id hashes)')
+    .argument('[source]', '- for stdin (the default when stdin is not a terminal): the value, or env-file lines')
+    .option('--env-file <file>', 'take KRISHIV_API_KEYS from this env file (read as the engine reads it)')
+    .option('--store <file>', 'key store (default ./krishiv-keys.json; created if missing)')
+    .option('--dry-run', 'say what would be imported; change nothing')
+    .addHelpText(
+      'after',
+      `
+Each key=subject entry becomes a record named after its subject (no tenant, roles or expiry).
+Only krishiv_<id>_<secret> keys can be stored; other keys are reported, as are ids already in
+the store with another secret (never overwritten). The value is never printed.
+
+Exit codes: 0 every key is in the store now, 1 some could not be imported, 2 unreadable input.
+
+Examples:
+  $ krishiv-auth keys import --env-file deploy/flight.env
+  $ printenv KRISHIV_API_KEYS | krishiv-auth keys import --store ops/krishiv-keys.json`,
+    )
+    .action(action(ctx, async (source: string | undefined, opts: StoreOption & { envFile?: string; dryRun?: boolean }) => importKeys(ctx, source, opts)));
 }
 
 async function storeLocation(ctx: CliContext, flag: string | undefined): Promise<{ path: string; label: string }> {
@@ -189,7 +211,118 @@ async function revokeKey(ctx: CliContext, target: string, opts: StoreOption & { 
     },
     { create: false, label: loc.label },
   );
-  ctx.out.result({ ok: true, store: loc.path, record }, (r) => `revoked ${r.record.id} (${r.record.name})${r.record.revokeReason ? `: ${r.record.revokeReason}` : ''}`);
+  ctx.out.resultAfterChange(`${record.id} was revoked all the same`, { ok: true, store: loc.path, record }, (r) => `revoked ${r.record.id} (${r.record.name})${r.record.revokeReason ? `: ${r.record.revokeReason}` : ''}`);
   ctx.out.hint(`remove the key's entry from KRISHIV_API_KEYS and restart the Flight SQL server: the engine reads the variable only at start`);
   return EXIT.OK;
+}
+
+async function importKeys(ctx: CliContext, source: string | undefined, opts: StoreOption & { envFile?: string; dryRun?: boolean }): Promise<ExitCode> {
+  ctx.out.command = 'keys import';
+  if (source !== undefined && source !== '-') {
+    throw new KrishivError('ERR_USAGE', 'the value is a secret: give it on stdin (`-`) or with --env-file, not as an argument', { input: '<argument>' });
+  }
+  if (source === '-' && opts.envFile !== undefined) throw new KrishivError('ERR_USAGE', 'give either --env-file or `-` (stdin), not both', { input: '--env-file' });
+  let raw: string | undefined;
+  let input: string;
+  const { importCandidates, isEnvFileText, summarize } = await import('../../keys/import.js');
+  if (opts.envFile !== undefined) {
+    const { readEnvVars } = await import('../../production/env/load.js');
+    input = opts.envFile;
+    raw = (await readEnvVars(opts.envFile)).get('KRISHIV_API_KEYS');
+  } else {
+    if (source === undefined && ctx.stdin.isTTY) {
+      throw new KrishivError('ERR_USAGE', 'no input: pipe the value in (printenv KRISHIV_API_KEYS | krishiv-auth keys import) or use --env-file');
+    }
+    input = '<stdin>';
+    const text = (await readStdin(ctx.stdin, 4 * 1024 * 1024)).replace(/^\uFEFF/, '');
+    if (isEnvFileText(text)) {
+      const { mergeEnv } = await import('../../production/env/merge.js');
+      raw = mergeEnv([{ file: input, text }]).vars.get('KRISHIV_API_KEYS')?.value;
+    } else {
+      raw = text.replace(/\r?\n$/, '');
+    }
+  }
+  const candidates = importCandidates(raw ?? '', input);
+
+  const [{ readStore, updateStore }, { findById, addRecord }, { createArgon2Hasher, resolveArgon2Params }] = await Promise.all([
+    import('../../keys/store-file.js'),
+    import('../../keys/store.js'),
+    import('../../keys/hasher.js'),
+  ]);
+  const loc = await storeLocation(ctx, opts.store);
+  const config = await ctx.config();
+  const params = resolveArgon2Params(config.argon2, config.file);
+  const hasher = createArgon2Hasher();
+  const now = ctx.now();
+
+  // The slow part (verifying against existing records, hashing new secrets) before the lock;
+  // under the lock an id that appeared meanwhile is left alone.
+  const before = await readStore(loc.path, loc.label);
+  type Planned = { c: (typeof candidates)[number]; status: 'imported' | 'present' | 'conflict' | 'skipped'; message: string; hash?: string };
+  const planned: Planned[] = [];
+  for (const c of candidates) {
+    if (c.duplicate) planned.push({ c, status: 'present', message: c.problem ?? '' });
+    else if (!c.key) planned.push({ c, status: 'skipped', message: c.problem ?? '' });
+    else {
+      const existing = before === undefined ? undefined : findById(before, c.key.id);
+      if (existing) {
+        const same = await hasher.verify(existing.hash, c.key.secret);
+        planned.push(
+          same
+            ? { c, status: 'present', message: `already in the store as "${existing.name}"` }
+            : { c, status: 'conflict', message: `the id is in the store for "${existing.name}" with another secret; left unchanged` },
+        );
+      } else {
+        planned.push({ c, status: 'imported', message: 'would be imported', hash: await hasher.hash(c.key.secret, params) });
+      }
+    }
+  }
+  if (!opts.dryRun && planned.some((p) => p.status === 'imported')) {
+    await updateStore(
+      loc.path,
+      (store) => {
+        for (const p of planned) {
+          if (p.status !== 'imported' || !p.c.key || p.hash === undefined) continue;
+          const taken = findById(store, p.c.key.id);
+          if (taken) {
+            p.status = 'conflict';
+            p.message = `the id was added to the store for "${taken.name}" meanwhile; left unchanged`;
+            continue;
+          }
+          addRecord(store, {
+            id: p.c.key.id,
+            name: p.c.subject,
+            tenant: null,
+            roles: [],
+            createdAt: now.toISOString(),
+            expiresAt: null,
+            revokedAt: null,
+            revokeReason: null,
+            hash: p.hash,
+          });
+          p.message = 'imported';
+        }
+      },
+      { create: true, label: loc.label },
+    );
+  }
+  if (opts.dryRun) for (const p of planned) if (p.status === 'imported') p.message = 'would be imported';
+  const results = planned.map((p) => ({ entry: p.c.entry, key: p.c.label, subject: p.c.subject, status: p.status, message: p.message }));
+  const sum = summarize(results);
+  const ok = sum.failed === 0;
+  ctx.out.result(
+    { ok, store: loc.path, dryRun: Boolean(opts.dryRun), ...sum, results },
+    (d, s) =>
+      d.results
+        .map((r) => {
+          const word = d.dryRun && r.status === 'imported' ? 'to import' : r.status;
+          const mark = r.status === 'imported' || r.status === 'present' ? s.green(word.padEnd(9)) : s.red(word.padEnd(9));
+          return `${mark}  ${r.key}  ${r.subject}: ${r.message}`;
+        })
+        .join('\n'),
+  );
+  ctx.out.info(
+    `${opts.dryRun ? 'would import' : 'imported'} ${sum.imported} key(s) into ${loc.label}; ${sum.present} already there; ${sum.failed} not imported`,
+  );
+  return ok ? EXIT.OK : EXIT.FAILED;
 }
