@@ -35,6 +35,12 @@ export interface CheckInput {
   keyLookup?: KeyLookup;
 }
 
+/**
+ * How checks read variables: every engine reading goes through `env` (an EnvMap: `get` for the
+ * value, `has` for presence), never the declarations directly; `vars` (the declarations: origin,
+ * raw text, quoting) is for locations and hygiene. An input that knows a variable is set but not
+ * its value (a Kubernetes secretKeyRef), or that it may be unset, is one more EnvMap behaviour.
+ */
 export interface CheckContext extends CheckInput {
   env: EnvMap;
   vars: ReadonlyMap<string, EnvVar>;

@@ -200,7 +200,8 @@ const coordTlsPair: Check = (ctx) => {
     if (f.state === 'unchecked') unchecked.push(name);
     else if (f.state === 'missing' || f.state === 'unreadable') {
       const e = f.state === 'missing' ? 'No such file or directory (os error 2)' : f.error;
-      out.push(finding(ctx, 'COORD-TLS-PAIR', 'fail', `${name} cannot be read: the coordinator refuses at the end of start-up`, [name], { engineMessage: `${name}: cannot read ${p}: ${e}` }));
+      out.push(finding(ctx, 'COORD-TLS-PAIR', 'fail', `${name}${p === '' ? ' is set but empty, so it names no file:' : ' cannot be read:'} the coordinator refuses at the end of start-up`, [name], { engineMessage: `${name}: cannot read ${p}: ${e}` }));
+      break; // the first read that fails stops the coordinator (cert, then key, then CA)
     }
   }
   if (out.length > 0) return out;
