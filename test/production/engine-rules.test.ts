@@ -47,6 +47,8 @@ const RULES: Rule[] = [
   { source: 'crates/krishiv-scheduler/src/auth.rs:725-734', role: 'coordinator', env: { ...GOOD, KRISHIV_OIDC_JWKS_URI: ' https://idp.example/jwks ' }, id: 'COORD-OIDC-NO-AUDIENCE', want: ['warn'] },
   { source: 'crates/krishiv-scheduler/src/coordinator_daemon.rs:1363-1376', role: 'cluster', env: { ...GOOD, ...DL, KRISHIV_PRODUCTION: '0', KRISHIV_ALLOW_ANONYMOUS: '1', KRISHIV_OIDC_JWKS_URI: 'https://idp/jwks' }, id: 'EXEC-COORD-TOKEN-NOT-JWT', want: ['pass'] },
   { source: 'the product checklist; crates/krishiv-scheduler/src/auth.rs:663-672', role: 'coordinator', env: { ...GOOD, KRISHIV_OIDC_JWKS_URI: 'not a url' }, id: 'PROD-OIDC-AUDIENCE', want: ['pass'] },
+  // a co-located Flight that fails its configuration only logs: the coordinator runs without it
+  { source: 'crates/krishiv/src/daemon_cmd.rs:228-257; crates/krishiv-flight-sql/src/service.rs:1398-1413', role: 'coordinator', env: { ...GOOD, KRISHIV_FLIGHT_ADDR: '0.0.0.0:2003', KRISHIV_API_KEYS: 'nokey' }, id: 'FLIGHT-API-KEYS-MALFORMED', want: ['fail'], text: 'runs without Flight SQL' },
   // the standalone servers parse their addresses strictly
   { source: 'crates/krishiv-flight-sql/src/service.rs:1419-1421', role: 'flight-server', env: { ...GOOD, KRISHIV_FLIGHT_ADDR: '0.0.0.0:2003 ', KRISHIV_API_KEYS: `${TOK.key}=a`, KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED: '1' }, id: 'FLIGHT-ADDR-INVALID', want: ['fail'] },
   { source: 'crates/krishiv-scheduler/src/coordinator_daemon.rs:1149-1151 (untrimmed, lenient)', role: 'coordinator', env: { ...GOOD, KRISHIV_FLIGHT_ADDR: ' 0.0.0.0:2003' }, id: 'FLIGHT-API-KEYS-MISSING', want: ['pass'], text: 'not co-located' },

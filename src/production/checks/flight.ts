@@ -47,8 +47,8 @@ const flightChecks: Check = (ctx) => {
   }
   // MALFORMED
   if (keys.state === 'error') {
-    out.push(finding(ctx, 'FLIGHT-API-KEYS-MALFORMED', 'fail', fc ? `${K} does not parse: ${mode === 'standalone' ? 'REFUSE' : 'Flight is not started'} under fail-closed (the engine prints the raw entry, key included, to its log)` : `${K} does not parse: outside fail-closed the engine warns and serves Flight anonymously`, [K], {
-      class: fc ? 'REFUSE' : 'OPEN',
+    out.push(finding(ctx, 'FLIGHT-API-KEYS-MALFORMED', 'fail', fc ? `${K} does not parse under fail-closed: ${mode === 'standalone' ? 'the Flight SQL server refuses to start' : 'the coordinator logs an error and runs without Flight SQL'} (the engine prints the raw entry, key included, to its log)` : `${K} does not parse: outside fail-closed the engine warns and serves Flight anonymously`, [K], {
+      class: fc ? (mode === 'standalone' ? 'REFUSE' : 'DENY') : 'OPEN',
       engineMessage: fc ? keys.message : `${keys.message}; serving anonymously (dev only)`,
     }));
   } else {
