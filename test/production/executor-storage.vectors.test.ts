@@ -6,7 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { evaluate } from '../../src/production/evaluate.js';
+import { CATALOG } from '../../src/production/catalog.js';
+import { makeContext } from '../../src/production/checks/context.js';
 import { tableProbe } from '../../src/production/model.js';
 import type { Finding } from '../../src/production/types.js';
 import { envSetOf, TOK } from './helpers.js';
@@ -61,6 +62,8 @@ function category(f: Finding): string | undefined {
   }
 }
 
+const EXEC = CATALOG.filter((c) => c.id.startsWith('EXEC-') && c.evaluate !== undefined);
+
 describe('executor storage decisions (engine vectors)', () => {
   it(`agrees on all ${rows.length} combinations`, () => {
     expect(rows.length).toBe(V.results.length);
@@ -79,9 +82,10 @@ describe('executor storage decisions (engine vectors)', () => {
       if (state !== null) env['KRISHIV_STATE_DIR'] = state;
       if (ckpt !== null) env['KRISHIV_CHECKPOINT_STORAGE'] = ckpt;
       if (token) env['KRISHIV_SHUFFLE_TOKEN'] = TOK.shuffle;
-      const report = evaluate({ envSet: envSetOf(env), role: 'executor', cli: { durabilityProfile: pExec }, files: tableProbe({}) });
-      const refusals = new Set(report.findings.filter((f) => f.status === 'fail').map(category).filter((c) => c !== undefined));
-      const anonymous = report.findings.some((f) => f.id === 'EXEC-SHUFFLE-ANONYMOUS' && f.status === 'fail');
+      const ctx = makeContext({ envSet: envSetOf(env), role: 'executor', cli: { durabilityProfile: pExec }, files: tableProbe({}) });
+      const findings = EXEC.flatMap((c) => c.evaluate!(ctx));
+      const refusals = new Set(findings.filter((f) => f.status === 'fail').map(category).filter((c) => c !== undefined));
+      const anonymous = findings.some((f) => f.id === 'EXEC-SHUFFLE-ANONYMOUS' && f.status === 'fail');
       const agrees = first === null ? refusals.size === 0 && anonymous === open : refusals.has(first);
       if (!agrees) wrong.push({ row, refusals: [...refusals], anonymous });
     }

@@ -140,7 +140,8 @@ const coordMetadataConfig: Check = (ctx) => {
   const id = ctx.cli.coordinatorId ?? ctx.env.get('KRISHIV_COORDINATOR_ID');
   const problems: Array<{ msg: string; vars: string[] }> = [];
   if (id !== undefined && rustTrim(id) === '') problems.push({ msg: 'coordinator id cannot be empty', vars: ['KRISHIV_COORDINATOR_ID'] });
-  if (leader === 'etcd' && etcdEndpoints(ctx.env, ctx.cli).length === 0 && ctx.pCoord.profile !== DD) {
+  // checked while parsing, before the profile checks: it comes first even under distributed-durable (coordinator_daemon.rs:1225-1228)
+  if (leader === 'etcd' && etcdEndpoints(ctx.env, ctx.cli).length === 0) {
     problems.push({ msg: '--leader-backend etcd requires --etcd-endpoints or KRISHIV_ETCD_ENDPOINTS', vars: ['KRISHIV_ETCD_ENDPOINTS', 'KRISHIV_LEADER_BACKEND'] });
   }
   // the env lease is parsed untrimmed and falls back to 15 when it does not parse; a flag that does not parse refuses (coordinator_daemon.rs:1144-1147,1200-1205)
@@ -162,6 +163,9 @@ const coordMetadataConfig: Check = (ctx) => {
     }
   } else if ((backend === 'rocksdb' || backend === 'redb') && path === undefined) {
     problems.push({ msg: '--metadata-backend rocksdb requires --metadata-path', vars: metaVars });
+  } else if ((backend === 'rocksdb' || backend === 'redb') && path === '') {
+    // RocksDbMetadataStore::open("") cannot open an empty path (coordinator_daemon.rs:259-262)
+    problems.push({ msg: "rocksdb store '': No such file or directory (os error 2)", vars: metaVars });
   } else if (backend === 'rocksdb' || backend === 'redb') {
     // rocksdb at the path ("redb" is a legacy alias)
   } else if (path !== undefined) {
