@@ -8,6 +8,7 @@
 import { fstatSync, readlinkSync, writeSync } from 'node:fs';
 import { readToEndSync } from './read.js';
 import type { InputStream } from './stdin.js';
+import { KrishivError } from '../errors.js';
 
 /** A place to write text: a standard stream, or a test's buffer. */
 export interface WritableLike {
@@ -139,4 +140,42 @@ export function lazyStdin(): InputStream {
       return (process.stdin as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
     },
   };
+}
+
+/**
+ * Reads one line typed on the terminal without echoing it (a secret: `keys verify -` at a
+ * prompt). The prompt goes to stderr; the terminal mode is restored whatever happens. Ctrl-C
+ * or Ctrl-D on an empty line cancels (a typed error); more than `limit` characters is one too.
+ */
+export function promptHidden(prompt: string, limit: number): Promise<string> {
+  loadTty(); // process.stdin is a tty.ReadStream on a terminal
+  const input = process.stdin;
+  // echo off before the prompt shows: a key typed (or pasted) right away is never echoed
+  input.setRawMode(true);
+  writeSync(2, prompt);
+  return new Promise((resolve, reject) => {
+    let line = '';
+    const finish = (error?: Error): void => {
+      input.removeListener('data', onData);
+      input.setRawMode(false);
+      input.pause();
+      writeSync(2, '\n');
+      if (error) reject(error);
+      else resolve(line);
+    };
+    const onData = (chunk: string): void => {
+      for (const ch of chunk) {
+        if (ch === '\r' || ch === '\n') return finish();
+        if (ch === '\u0003' || (ch === '\u0004' && line === '')) return finish(new KrishivError('ERR_USAGE', 'cancelled at the prompt', { input: '<terminal>' }));
+        if (ch === '\u0004') return finish();
+        if (ch === '\u007f' || ch === '\b') line = line.slice(0, -1);
+        else if (ch === '\u0015') line = ''; // Ctrl-U
+        else if (ch >= ' ') line += ch;
+        if (line.length > limit) return finish(new KrishivError('ERR_FILE_TOO_LARGE', `more than ${limit} characters typed`, { input: '<terminal>' }));
+      }
+    };
+    input.setEncoding('utf8');
+    input.on('data', onData);
+    input.resume();
+  });
 }

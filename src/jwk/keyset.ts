@@ -70,7 +70,7 @@ export function describeSet(jwks: Jwks): { rows: KeyRow[]; warnings: { code: str
       kty,
       detail,
       alg: typeof k['alg'] === 'string' ? k['alg'] : null,
-      engine: use.usable ? use.algorithms.join(',') : use.message,
+      engine: use.usable ? use.algorithms.join(', ') : use.message,
       usable: use.usable,
     };
   });

@@ -49,7 +49,7 @@ describe('jwks', () => {
       ['EC', true],
       ['RSA', true],
     ]);
-    expect(doc.keys[1]).toMatchObject({ kid: 'rsa-1', engine: 'RS256,RS384,RS512,PS256,PS384,PS512' });
+    expect(doc.keys[1]).toMatchObject({ kid: 'rsa-1', engine: 'RS256, RS384, RS512, PS256, PS384, PS512' });
     const text = await runCli(['jwks', 'list', 'set.json'], { cwd: dir });
     expect(text.stdout.split('\n')[0]).toMatch(/^KID\s+KTY\s+CURVE\/SIZE\s+ALG\s+COORDINATOR$/);
   });

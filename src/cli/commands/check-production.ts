@@ -9,7 +9,7 @@ import type { Role } from '../../production/types.js';
 import type { ReportFormat } from '../../report/index.js';
 
 interface Flags {
-  envFile: string[];
+  envFile?: string[];
   role?: string;
   processEnv?: boolean;
   cli?: string;
@@ -31,7 +31,7 @@ export function define(program: Command, ctx: CliContext): void {
   program
     .command('check-production')
     .description("Check env files against the engine's production fail-closed rules, as a CI gate")
-    .option('--env-file <file>', 'env file to read (repeatable; later files win)', (v: string, p: string[]) => [...p, v], [] as string[])
+    .option('--env-file <file>', 'env file to read (repeatable; later files win)', (v: string, p: string[] | undefined) => [...(p ?? []), v])
     .option('--role <role>', 'cluster|coordinator|executor|flight-server|operator|shuffle-svc|client|client-http|client-flight (default cluster)')
     .option('--process-env', 'add the current environment (wins over every file)')
     .option('--cli <flags>', "the process's command-line flags, e.g. '--durability-profile distributed-durable'")
@@ -75,6 +75,7 @@ async function run(ctx: CliContext, flags: Flags): Promise<ExitCode> {
   const role = roleName as Role;
 
   const { CATALOG } = await import('../../production/catalog.js');
+  if (flags.listChecks && flags.printEnv) throw usage('--list-checks and --print-env each print something else; give one of them', '--print-env');
   if (flags.listChecks) {
     // a listing, not a report: text, or JSON (--json / --format json); --output takes it to a file
     if (flags.format !== undefined && flags.format !== 'text' && flags.format !== 'json') {
@@ -83,23 +84,24 @@ async function run(ctx: CliContext, flags: Flags): Promise<ExitCode> {
     const checks = CATALOG.filter((c) => flags.role === undefined || c.roles.includes(role));
     const asJson = flags.format === 'json' || (flags.format === undefined && ctx.globals.json);
     const doc = { ok: true, checks };
-    const render = (style: typeof ctx.out.out): string =>
+    const { hangingWrap } = await import('../../text/table.js');
+    const render = (style: typeof ctx.out.out, width: number | undefined): string =>
       checks
-        .map((c) => `${style.bold(c.id.padEnd(32))} ${c.class.padEnd(9)} ${c.severity === 'warn' ? 'warn' : 'fail'}  ${c.roles.length >= 9 ? 'all roles' : c.roles.join(',')}\n${' '.repeat(33)}${c.rule}`)
+        .map((c) => `${style.bold(c.id.padEnd(32))} ${c.class.padEnd(9)} ${c.severity === 'warn' ? 'warn' : 'fail'}  ${c.roles.length >= 9 ? 'all roles' : c.roles.join(',')}\n${' '.repeat(33)}${hangingWrap(c.rule, 33, width)}`)
         .join('\n');
     if (flags.output !== undefined) {
       const { PLAIN } = await import('../../text/style.js');
       const { writeFileAtomic } = await import('../../io/fs.js');
       await guardOutput(ctx, flags.output, config, []);
-      await writeFileAtomic(flags.output, `${asJson ? JSON.stringify({ ...doc, tool: TOOL_INFO }, null, 2) : render(PLAIN)}\n`, { label: flags.output });
+      await writeFileAtomic(flags.output, `${asJson ? JSON.stringify({ ...doc, tool: TOOL_INFO }, null, 2) : render(PLAIN, undefined)}\n`, { label: flags.output });
       if (ctx.globals.json) ctx.out.writeJson(doc);
       else ctx.out.info(`${checks.length} checks written to ${flags.output}`);
     } else if (asJson) ctx.out.writeJson(doc);
-    else ctx.out.print(render(ctx.out.out));
+    else ctx.out.print(render(ctx.out.out, ctx.out.stdoutIsTTY ? ctx.out.columns : undefined)); // fits a terminal; piped, unchanged
     return EXIT.OK;
   }
 
-  const files = flags.envFile.length > 0 ? flags.envFile : [...(cp.envFiles ?? [])];
+  const files = flags.envFile !== undefined && flags.envFile.length > 0 ? flags.envFile : [...(cp.envFiles ?? [])];
   if (files.length === 0 && !flags.processEnv) {
     throw usage('nothing to check: give --env-file <file> (repeatable), set checkProduction.envFiles in the config, or use --process-env', '--env-file');
   }
@@ -189,7 +191,7 @@ async function run(ctx: CliContext, flags: Flags): Promise<ExitCode> {
     return exit;
   }
   const text = reporters.renderReport(format, report, CATALOG, { style: ctx.out.out, srcRoot: ctx.cwd });
-  ctx.out.print(text);
+  ctx.out.print(text, format === 'sarif' ? 'json' : 'text');
   if (format !== 'text') ctx.out.info(reporters.summaryLine(report));
   return exit;
 }
@@ -238,6 +240,7 @@ async function storeKeyLookup(ctx: CliContext, file: string, label: string, apiK
   const stored = await openStoreLookup(file, label);
   const parsed = parseApiKeys(apiKeys);
   const states = new Map<string, KeyState>();
+  const names = new Map<string, string>();
   const seams = { now: ctx.now(), hasher: createArgon2Hasher(), dummyParams: resolveArgon2Params(config.argon2, config.file) };
   for (const entry of parsed.state === 'unset' ? [] : parsed.entries) {
     const id = keyPrefixId(entry.key);
@@ -248,6 +251,7 @@ async function storeKeyLookup(ctx: CliContext, file: string, label: string, apiK
     }
     const verdict = await verifyApiKey(stored, entry.key, seams);
     states.set(entry.key, verdict.reason === 'mismatch' ? 'mismatch' : verdict.reason === 'revoked' || verdict.reason === 'expired' ? verdict.reason : verdict.ok ? 'active' : 'unknown');
+    if (verdict.record) names.set(entry.key, verdict.record.name);
   }
-  return { lookup: (key) => states.get(key) ?? 'unknown' };
+  return { lookup: (key) => states.get(key) ?? 'unknown', issuedName: (key) => names.get(key) };
 }

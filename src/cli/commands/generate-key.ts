@@ -39,10 +39,10 @@ export function define(program: Command, ctx: CliContext): void {
     .option('--name <name>', 'api-key: the Flight subject (required)')
     .option('--tenant <id>', 'api-key: tenant metadata')
     .option('--roles <roles>', 'api-key: admin|writer|reader, comma-separated (metadata)')
-    .option('--expires <when>', 'api-key: duration (90d) or date')
+    .option('--expires <when>', 'api-key: a duration with its unit (90d, 12h) or a time (2027-01-31, ISO 8601, or Unix seconds: a bare number is a time, not a duration)')
     .option('--store <file>', 'api-key: key store (default ./krishiv-keys.json; env KRISHIV_AUTH_STORE; config store)')
     .option('--for <surface>', 'bearer: coordinator|executor-task|ui|shuffle (prints the KRISHIV_… line)')
-    .option('--bytes <n>', 'bearer: random bytes (default 32, at least 16)')
+    .option('--bytes <n>', 'bearer: random bytes, 16 to 1024 (default 32)')
     .option('--encoding <enc>', 'bearer: base64url|hex (default base64url)')
     .option('--out <file>', 'bearer: write the token to this file (0600); jwk: the private JWK (0600, required)')
     .option('--alg <alg>', 'jwk: ES256|ES384|RS256|PS256|EdDSA (default ES256; RSA is 3072 bits)')
@@ -100,10 +100,15 @@ async function generateApiKey(ctx: CliContext, opts: GenerateKeyOptions): Promis
   // Fail early on a store that would be refused anyway, before spending a hash on it.
   await storeFile.readStore(location.path, label);
   const prepared = await prepareApiKey(meta, now, ctx.randomBytes, createArgon2Hasher(), params);
-  const { value: made, created } = await storeFile.updateStore(location.path, (s) => insertApiKey(s, prepared, ctx.randomBytes), {
-    create: true,
-    label,
-  });
+  const { value: made, created } = await storeFile.updateStore(
+    location.path,
+    (s) => {
+      // Two live keys under one name work, but `keys revoke <name>` then needs the id: say so.
+      const namesakes = s.records.filter((r) => r.name === meta.name && store.keyState(r, now) === 'active').map((r) => r.id);
+      return { ...insertApiKey(s, prepared, ctx.randomBytes), namesakes };
+    },
+    { create: true, label },
+  );
   for (const id of made.collisions) ctx.out.debugLog(`id ${id} was taken; drew another`);
   const record = store.publicRecord(made.record);
   try {
@@ -123,6 +128,11 @@ async function generateApiKey(ctx: CliContext, opts: GenerateKeyOptions): Promis
   ctx.out.info(
     `${created ? 'created' : 'updated'} key store ${label}: ${made.record.id} (${made.record.name})${made.record.expiresAt ? `, expires ${made.record.expiresAt}` : ''}`,
   );
+  if (made.namesakes.length > 0) {
+    ctx.out.warn(
+      `another active key is also named "${made.record.name}" (id ${made.namesakes.join(', ')}): both work; revoke by id (keys revoke ${made.namesakes[0]}) when one goes`,
+    );
+  }
   ctx.out.hint('the key is shown only once: add the entry to KRISHIV_API_KEYS (comma-separated) and give the key to its user');
   return EXIT.OK;
 }
@@ -225,11 +235,14 @@ async function generateJwkPair(ctx: CliContext, opts: GenerateKeyOptions): Promi
     mode = await storeFile.withFileLock(jwksTarget.path, async (held) => {
       const current = (await readJwks())!;
       const existed = (await fsMod.statPath(jwksPath)) !== undefined;
+      // Everything that reads input (merge, analysis, serializing the set) runs before the first
+      // write: a set that fails any of it leaves no private key behind.
       const merged = jwksMod.mergePublicKey(current, made.publicJwk, opts.jwks!);
+      const text = jwksMod.serializeJwks(merged.jwks);
       warnings = merged.warnings;
       const m = await writePrivate();
       try {
-        const written = await fsMod.writeFileAtomic(jwksPath, jwksMod.serializeJwks(merged.jwks), {
+        const written = await fsMod.writeFileAtomic(jwksPath, text, {
           label: opts.jwks,
           ...(existed ? {} : { mode: 0o644 }),
           beforeRename: () => {

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { EXIT, KrishivError, type ExitCode } from '../../errors.js';
 import { readStdin } from '../../io/stdin.js';
 import { keyFromEntry } from '../../keys/format.js';
+import { renderTable as renderTextTable } from '../../text/table.js';
 import type { Style } from '../output.js';
 import { action, warnSecretOnArgv, type CliContext } from '../context.js';
 import type { KeyVerdict } from '../../keys/api-key.js';
@@ -100,7 +101,7 @@ async function listKeys(ctx: CliContext, opts: StoreOption & { all?: boolean }):
   const now = ctx.now();
   const all = store.records.map((r) => listedRecord(r, now));
   const shown = opts.all ? all : all.filter((r) => r.state === 'active');
-  ctx.out.result({ ok: true, store: loc.path, total: all.length, keys: shown }, (r, s) => renderTable(r.keys, s));
+  ctx.out.result({ ok: true, store: loc.path, total: all.length, keys: shown }, (r, s) => renderTable(r.keys, s, ctx.out.stdoutIsTTY ? ctx.out.columns : undefined));
   if (shown.length === 0) ctx.out.info(`no ${opts.all ? '' : 'active '}keys in ${loc.label}${opts.all ? '' : ' (--all shows revoked and expired ones)'}`);
   else if (!opts.all && shown.length < all.length) ctx.out.info(`${all.length - shown.length} revoked or expired key(s) hidden; --all shows them`);
   return EXIT.OK;
@@ -109,6 +110,7 @@ async function listKeys(ctx: CliContext, opts: StoreOption & { all?: boolean }):
 function renderTable(
   rows: { id: string; name: string; tenant: string | null; roles: string[]; createdAt: string; expiresAt: string | null; state: string }[],
   s: Style,
+  width: number | undefined,
 ): string {
   if (rows.length === 0) return '';
   const day = (iso: string | null): string => (iso === null ? '-' : iso.replace(/T.*$/, ''));
@@ -116,15 +118,12 @@ function renderTable(
     ['ID', 'NAME', 'TENANT', 'ROLES', 'CREATED', 'EXPIRES', 'STATE'],
     ...rows.map((r) => [r.id, r.name, r.tenant ?? '-', r.roles.join(',') || '-', day(r.createdAt), day(r.expiresAt), r.state]),
   ];
-  const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
-  return table
-    .map((row, i) => {
-      const line = row.map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c]!))).join('  ');
-      if (i === 0) return s.bold(line);
-      const state = row[row.length - 1];
-      return state === 'active' ? line : s.dim(line);
-    })
-    .join('\n');
+  // on a terminal the table fits its width (names and tenants cut with …); piped, it is as wide as its cells
+  return renderTextTable(table, {
+    width,
+    shrinkable: [1, 2, 3],
+    style: (line, i) => (i === 0 ? s.bold(line) : table[i]![6] === 'active' ? line : s.dim(line)),
+  });
 }
 
 async function verifyKeys(ctx: CliContext, arg: string | undefined, opts: StoreOption): Promise<ExitCode> {
@@ -133,6 +132,12 @@ async function verifyKeys(ctx: CliContext, arg: string | undefined, opts: StoreO
   if (arg !== undefined && arg !== '-') {
     warnSecretOnArgv(ctx, 'a key argument', 'stdin (keys verify - < key.txt)');
     inputs = [{ line: 1, text: keyFromEntry(arg) }];
+  } else if (arg === '-' && ctx.stdin.isTTY && ctx.out.stderrIsTTY) {
+    // `keys verify -` at a terminal: ask for the key without echoing it
+    const { promptHidden } = await import('../../io/terminal.js');
+    const typed = keyFromEntry(await promptHidden('API key (not shown): ', 4096));
+    if (typed === '') throw new KrishivError('ERR_USAGE', 'no key typed', { input: '<terminal>' });
+    inputs = [{ line: 1, text: typed }];
   } else {
     if (arg === undefined && ctx.stdin.isTTY) {
       throw new KrishivError('ERR_USAGE', 'no key: give it on stdin (keys verify - < key.txt) or as an argument');
@@ -156,7 +161,7 @@ async function verifyKeys(ctx: CliContext, arg: string | undefined, opts: StoreO
 
   if (inputs.length === 1) {
     const verdict = await verifyApiKey(store, inputs[0]!.text, seams);
-    if (verdict.reason === 'malformed') throw new KrishivError('ERR_KEY_MALFORMED', verdict.message, { input: arg === undefined || arg === '-' ? '<stdin>' : '<argument>' });
+    if (verdict.reason === 'malformed') throw new KrishivError('ERR_KEY_MALFORMED', verdict.message, { input: arg === undefined || arg === '-' ? (ctx.stdin.isTTY ? '<terminal>' : '<stdin>') : '<argument>' });
     ctx.out.result(verdict, (v, s) => renderVerdict(v, s));
     return verdict.ok ? EXIT.OK : EXIT.FAILED;
   }
