@@ -2,7 +2,7 @@
  * Pure renderers for verify: the JSON document of the contract and the human text.
  */
 import type { Style } from '../text/style.js';
-import type { Finding, Verdict } from './engine.js';
+import type { Finding, Verdict } from './coordinator-rules.js';
 import type { JwksAnalysis } from './jwks.js';
 import type { BatchItem } from './verify-run.js';
 

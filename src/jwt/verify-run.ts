@@ -1,12 +1,12 @@
 /**
  * `verify`'s domain run: tokens in (argument, stdin or batch file), the key set loaded (file,
- * URL or OIDC discovery), every token judged by ./engine.ts. Returns the verdicts; printing is
+ * URL or OIDC discovery), every token judged by ./coordinator-rules.ts. Returns the verdicts; printing is
  * ./report.ts's, the exit code `verifyExitCode`'s. File, network and stdin come through seams.
  */
 import { EXIT, KrishivError, isKrishivError, type ExitCode } from '../errors.js';
 import type { InputStream } from '../io/stdin.js';
 import { engineFingerprint } from '../util/fingerprint.js';
-import { ENGINE_LEEWAY_SEC, prepareKeySet, verifyToken, type Role, type Verdict } from './engine.js';
+import { ENGINE_LEEWAY_SEC, prepareKeySet, verifyToken, type Role, type Verdict } from './coordinator-rules.js';
 import { parseCompactJws } from './input.js';
 import { discoverOidc, loadJwks, type DocumentFetcher, type TextFileReader } from './jwks.js';
 import { summarizeJwks, type JwksSummary } from './report.js';

@@ -8,7 +8,7 @@ import { generateKeyPairSync, sign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { prepareKeySet, verifyToken } from '../../src/jwt/engine.js';
+import { prepareKeySet, verifyToken } from '../../src/jwt/coordinator-rules.js';
 import { parseCompactJws } from '../../src/jwt/input.js';
 import { analyzeJwks } from '../../src/jwt/jwks.js';
 

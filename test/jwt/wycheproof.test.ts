@@ -14,7 +14,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { prepareKeySet, verifyToken } from '../../src/jwt/engine.js';
+import { prepareKeySet, verifyToken } from '../../src/jwt/coordinator-rules.js';
 import { parseCompactJws } from '../../src/jwt/input.js';
 import { analyzeJwks } from '../../src/jwt/jwks.js';
 import { loadNodeCrypto, setNativeRsa } from '../../src/jwt/signature.js';

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { KrishivError } from '../../src/errors.js';
-import { MAX_DELIVERABLE_TOKEN_BYTES, prepareKeySet, verifyToken, type EngineOptions, type Verdict } from '../../src/jwt/engine.js';
+import { MAX_DELIVERABLE_TOKEN_BYTES, prepareKeySet, verifyToken, type EngineOptions, type Verdict } from '../../src/jwt/coordinator-rules.js';
 import { parseCompactJws } from '../../src/jwt/input.js';
 import { analyzeJwks } from '../../src/jwt/jwks.js';
 import { makeKey, signRawRs256, signToken, type TestKey } from './tokens.js';
