@@ -4,6 +4,9 @@
  * engine at commit e8be785f through the surface doc (krishiv-auth-surface.md).
  */
 import type { CheckInfo, FindingClass, Role } from './types.js';
+import { BASELINE_CHECKS, DEPLOY_CHECKS as DEPLOY_ONLY } from './manifest/catalog.js';
+
+const DEPLOY_CHECKS: readonly CheckInfo[] = [...DEPLOY_ONLY, ...BASELINE_CHECKS];
 
 const ENGINE: Role[] = ['cluster', 'coordinator', 'executor', 'flight-server', 'operator', 'shuffle-svc'];
 const ALL: Role[] = [...ENGINE, 'client', 'client-http', 'client-flight'];
@@ -388,6 +391,8 @@ export const CATALOG: readonly CheckInfo[] = [
     'a waiver in the config matches no failing or warning finding of this run (stale, or a typo in its id)',
     'contract: check-production waivers',
     'Remove the waiver, or correct its id/role.'),
+  // --manifest / --unit (their own severity and tags)
+  ...DEPLOY_CHECKS,
 ];
 
 /** Checks whose unmet status is `warn` (reporters use it for SARIF levels); every other check fails. */
@@ -397,10 +402,12 @@ const WARN_SEVERITY = new Set([
   'ENG-MCP-HTTP', 'ENG-DOTENV-IN-CWD', 'WAIVER-UNMATCHED',
 ]);
 for (const info of CATALOG) {
+  if (DEPLOY_CHECKS.includes(info)) continue;
   const tags = info.id.startsWith('HYG-') || info.id.startsWith('KEYS-') ? ['security', 'secrets'] : ['security'];
   Object.assign(info, { severity: info.class === 'WARN' || WARN_SEVERITY.has(info.id) ? 'warn' : 'fail', tags });
   Object.freeze(info);
 }
+for (const info of DEPLOY_CHECKS) Object.freeze(info);
 Object.freeze(CATALOG);
 
 const BY_ID = new Map(CATALOG.map((i) => [i.id, i]));

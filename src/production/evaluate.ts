@@ -11,6 +11,7 @@ import { runProductChecks } from './checks/product.js';
 import { runHygieneChecks } from './hygiene.js';
 import type { Finding, ProductionReport } from './types.js';
 import { applyWaivers } from './waivers.js';
+import { applyAssumptions } from './assumptions.js';
 
 export interface EvaluateOptions extends CheckInput {
   strict?: boolean;
@@ -29,6 +30,8 @@ export function summarize(findings: readonly Finding[]): ProductionReport['summa
 export function evaluate(options: EvaluateOptions): ProductionReport {
   const ctx = makeContext(options);
   let findings = [...runEngineChecks(ctx), ...runProductChecks(ctx), ...runHygieneChecks(ctx), ...runKeyChecks(ctx, options.keyLookup)];
+  // manifests and units: values set but unknown here, maybe unset, or from a Secret (assumptions.ts)
+  findings = applyAssumptions(findings, ctx.vars);
   if (options.waivers && options.waivers.length > 0) {
     findings = applyWaivers(findings, options.waivers, options.role, options.now ?? new Date(), options.configFile);
   }

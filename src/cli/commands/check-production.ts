@@ -5,7 +5,7 @@ import { TOOL_INFO } from '../../version.js';
 import path from 'node:path';
 import type { KeyLookup, KeyState } from '../../production/checks/keys.js';
 import type { Config } from '../../io/config.js';
-import type { Role } from '../../production/types.js';
+import type { CheckInfo, ProductionReport, Role } from '../../production/types.js';
 import type { ReportFormat } from '../../report/index.js';
 
 interface Flags {
@@ -20,6 +20,12 @@ interface Flags {
   requireFiles?: boolean;
   listChecks?: boolean;
   printEnv?: boolean;
+  manifest: string[];
+  unit: string[];
+  instance?: string;
+  helmValues: string[];
+  baseline?: string;
+  writeBaseline?: string;
 }
 
 const ROLES: readonly Role[] = ['cluster', 'coordinator', 'executor', 'flight-server', 'operator', 'shuffle-svc', 'client', 'client-http', 'client-flight'];
@@ -42,6 +48,12 @@ export function define(program: Command, ctx: CliContext): void {
     .option('--require-files', 'a token file missing here fails (run on the target host)')
     .option('--list-checks', 'list every check id with its class, roles and rule')
     .option('--print-env', 'print the merged environment the engine would see (secrets as fingerprints)')
+    .option('--manifest <file|dir|->', 'Kubernetes YAML/JSON: a file, a directory (kustomizations and charts rendered), or - for stdin (repeatable)', (v: string, p: string[]) => [...p, v], [] as string[])
+    .option('--unit <file>', 'a systemd service unit (repeatable)', (v: string, p: string[]) => [...p, v], [] as string[])
+    .option('--instance <name>', 'the instance of a template unit (for %i/%I)')
+    .option('--helm-values <file>', 'values file for a chart directory rendered with helm template (repeatable)', (v: string, p: string[]) => [...p, v], [] as string[])
+    .option('--baseline <file>', 'fail only on findings not in this baseline; report stale entries')
+    .option('--write-baseline <file>', 'record the current failures and warnings as a baseline')
     .addHelpText('after', `
 Exit codes: 0 nothing fails (warnings allowed unless --strict), 1 something fails, 2 unreadable or malformed input.
 
@@ -49,6 +61,8 @@ Examples:
   $ krishiv-auth check-production --env-file examples/production.env
   $ krishiv-auth check-production --env-file base.env --env-file prod.env --format sarif --output krishiv.sarif
   $ krishiv-auth check-production --env-file coord.env --role coordinator --cli '--durability-profile distributed-durable'
+  $ helm template krishiv ./chart -f values-prod.yaml | krishiv-auth check-production --manifest -
+  $ krishiv-auth check-production --manifest deploy/k8s --unit krishiv-executor@.service --instance 0
   $ krishiv-auth explain COORD-HTTP-TOKENS-MISSING`)
     .action(action(ctx, async (flags: Flags) => run(ctx, flags)));
 }
@@ -98,12 +112,39 @@ async function run(ctx: CliContext, flags: Flags): Promise<ExitCode> {
     return EXIT.OK;
   }
 
-  const files = flags.envFile.length > 0 ? flags.envFile : [...(cp.envFiles ?? [])];
-  if (files.length === 0 && !flags.processEnv) {
+  const deploy = flags.manifest.length > 0 || flags.unit.length > 0;
+  if (deploy && flags.printEnv) throw usage('--print-env reads env files; it cannot be combined with --manifest or --unit', '--print-env');
+  if (flags.instance !== undefined && flags.unit.length === 0) throw usage('--instance names the instance of a template unit; give --unit as well', '--instance');
+  const files = flags.envFile.length > 0 ? flags.envFile : deploy ? [] : [...(cp.envFiles ?? [])];
+  if (files.length === 0 && !flags.processEnv && !deploy) {
     throw usage('nothing to check: give --env-file <file> (repeatable), set checkProduction.envFiles in the config, or use --process-env', '--env-file');
   }
 
   // Only the reader loads here; --print-env and --cli load their modules when asked for.
+  if (deploy && files.length === 0 && !flags.processEnv) {
+    const { runDeploy, deployReport } = await import('../../production/deploy.js');
+    const { readStdin } = await import('../../io/stdin.js');
+    const r = await runDeploy({
+      manifests: flags.manifest,
+      units: flags.unit,
+      ...(flags.instance !== undefined ? { instance: flags.instance } : {}),
+      helmValues: flags.helmValues,
+      ...(flags.role !== undefined ? { role } : {}),
+      requireFiles: flags.requireFiles === true,
+      strict: flags.strict ?? cp.strict ?? false,
+      now: ctx.now(),
+      cwd: ctx.cwd,
+      readStdin: () => readStdin(ctx.stdin, 64 * 1024 * 1024),
+    });
+    const report = deployReport(role, r.files, r.findings, r.workloads, {
+      strict: flags.strict ?? cp.strict ?? false,
+      ...(config.waivers !== undefined ? { waivers: config.waivers } : {}),
+      ...(config.file !== undefined ? { configFile: config.file } : {}),
+      now: ctx.now(),
+    });
+    return emit(ctx, flags, format, await baselined(ctx, flags, report), CATALOG);
+  }
+
   const { loadEnv } = await import('../../production/env/load.js');
   // (Node 20 also scans a script's argv for `--env-file`, nodejs/node#54232; the bin starts
   // node with `--`, and a file named after the script is not loaded into process.env.)
@@ -167,6 +208,43 @@ async function run(ctx: CliContext, flags: Flags): Promise<ExitCode> {
     ...(keyLookup !== undefined ? { keyLookup } : {}),
   });
 
+  if (deploy) {
+    // env files and deployment artefacts together: each evaluated in its own right, one report
+    const { runDeploy, deployReport } = await import('../../production/deploy.js');
+    const { readStdin } = await import('../../io/stdin.js');
+    const r = await runDeploy({
+      manifests: flags.manifest,
+      units: flags.unit,
+      ...(flags.instance !== undefined ? { instance: flags.instance } : {}),
+      helmValues: flags.helmValues,
+      ...(flags.role !== undefined ? { role } : {}),
+      requireFiles: flags.requireFiles === true,
+      strict: report.strict,
+      now: ctx.now(),
+      cwd: ctx.cwd,
+      readStdin: () => readStdin(ctx.stdin, 64 * 1024 * 1024),
+    });
+    const merged = deployReport(role, [...report.files, ...r.files], [...report.findings, ...r.findings], r.workloads, { strict: report.strict, now: ctx.now() });
+    return emit(ctx, flags, format, await baselined(ctx, flags, merged), CATALOG);
+  }
+  return emit(ctx, flags, format, await baselined(ctx, flags, report), CATALOG);
+}
+
+/** --write-baseline / --baseline (src/production/baseline.ts), loaded only when asked for. */
+async function baselined(ctx: CliContext, flags: Flags, report: ProductionReport): Promise<ProductionReport> {
+  if (flags.baseline === undefined && flags.writeBaseline === undefined) return report;
+  const b = await import('../../production/baseline.js');
+  let out = report;
+  if (flags.baseline !== undefined) out = b.applyBaseline(report, await b.readBaseline(path.resolve(ctx.cwd, flags.baseline), flags.baseline));
+  if (flags.writeBaseline !== undefined) {
+    const { writeFileAtomic } = await import('../../io/fs.js');
+    await writeFileAtomic(path.resolve(ctx.cwd, flags.writeBaseline), b.renderBaseline(report));
+    ctx.out.info(`baseline of ${b.baselineEntries(report).length} findings written to ${flags.writeBaseline}`);
+  }
+  return out;
+}
+
+async function emit(ctx: CliContext, flags: Flags, format: ReportFormat, report: ProductionReport, CATALOG: readonly CheckInfo[]): Promise<ExitCode> {
   const reporters = await import('../../report/index.js');
   const exit: ExitCode = report.ok ? EXIT.OK : EXIT.FAILED;
   if (flags.output !== undefined) {

@@ -28,18 +28,19 @@ export const CLI_VALUE_FLAGS = {
   '--task-grpc-addr': 'taskGrpcAddr',
   '--barrier-grpc-addr': 'barrierGrpcAddr',
   '--executor-grpc-addr': 'executorGrpcAddr',
-  '--connect': 'connect',
   '--coordinator': 'coordinator',
 } as const;
 
 /** Boolean flags (present or absent). */
-export const CLI_BOOL_FLAGS = { '--insecure': 'insecure' } as const;
+export const CLI_BOOL_FLAGS = { '--insecure': 'insecure', '--connect': 'connect' } as const;
 
 export type CliValueField = (typeof CLI_VALUE_FLAGS)[keyof typeof CLI_VALUE_FLAGS];
 
 export type CliFlags = { [K in CliValueField]?: string } & {
   /** `--insecure` given */
   insecure: boolean;
+  /** `--connect` given (the executor's mode flag; it takes no value: krishiv-executor/src/cli.rs:1247) */
+  connect?: boolean;
   /** known flags in the order given, with their values (`true` for `--insecure`) */
   given: Array<{ flag: string; value: string | true }>;
   /** flags this tool does not know (kept as written, `--x=y` included) */
@@ -113,7 +114,11 @@ function isValueFlag(flag: string): flag is keyof typeof CLI_VALUE_FLAGS {
 
 /** Parses the `--cli` string into CliFlags. */
 export function parseCliFlags(input: string): CliFlags {
-  const words = splitShellWords(input);
+  return parseCliWords(splitShellWords(input));
+}
+
+/** The same model over words already split (a container's `command`/`args`, a unit's ExecStart). */
+export function parseCliWords(words: readonly string[], label = '--cli'): CliFlags {
   const out: CliFlags = { insecure: false, given: [], unknown: [], positional: [], repeated: [] };
   const seen = new Set<string>();
   const note = (flag: string): void => {
@@ -133,12 +138,13 @@ export function parseCliFlags(input: string): CliFlags {
     const eq = word.indexOf('=');
     const flag = word.startsWith('--') && eq > 0 ? word.slice(0, eq) : word;
     const inline = word.startsWith('--') && eq > 0 ? word.slice(eq + 1) : undefined;
-    if (flag === '--insecure') {
+    if (flag === '--insecure' || flag === '--connect') {
       if (inline !== undefined) {
-        throw new KrishivError('ERR_CLI_FLAGS_PARSE', '--insecure takes no value', { input: '--cli' });
+        throw new KrishivError('ERR_CLI_FLAGS_PARSE', `${flag} takes no value`, { input: label });
       }
       note(flag);
-      out.insecure = true;
+      if (flag === '--insecure') out.insecure = true;
+      else out.connect = true;
       out.given.push({ flag, value: true });
       continue;
     }
@@ -147,7 +153,7 @@ export function parseCliFlags(input: string): CliFlags {
       if (value === undefined) {
         const next = words[i + 1];
         if (next === undefined || (next.startsWith('--') && next.length > 2)) {
-          throw new KrishivError('ERR_CLI_FLAGS_PARSE', `${flag} needs a value`, { input: '--cli' });
+          throw new KrishivError('ERR_CLI_FLAGS_PARSE', `${flag} needs a value`, { input: label });
         }
         value = next;
         i += 1;

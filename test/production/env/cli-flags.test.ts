@@ -34,7 +34,7 @@ describe('parseCliFlags', () => {
         '--shuffle-uri s3://b/s --state-dir /st --checkpoint-uri "s3://b/ck" --metadata-backend etcd --metadata-path /m ' +
         '--leader-backend etcd --etcd-endpoints=http://e1:2379,http://e2:2379 --leader-lease-secs 15 --grpc-addr 0.0.0.0:2001 ' +
         "--http-addr '0.0.0.0:2002' --task-grpc-addr off --barrier-grpc-addr off --executor-grpc-addr 0.0.0.0:9 " +
-        '--connect http://c:2001 --coordinator http://c:2001',
+        '--connect --coordinator http://c:2001',
     );
     expect(flags).toMatchObject({
       durabilityProfile: 'distributed-durable',
@@ -54,14 +54,21 @@ describe('parseCliFlags', () => {
       taskGrpcAddr: 'off',
       barrierGrpcAddr: 'off',
       executorGrpcAddr: '0.0.0.0:9',
-      connect: 'http://c:2001',
+      connect: true,
       coordinator: 'http://c:2001',
       unknown: [],
       positional: ['coordinator'],
       repeated: [],
     });
     expect(flags.given).toHaveLength(19);
-    expect(Object.keys(CLI_VALUE_FLAGS)).toHaveLength(18);
+    expect(Object.keys(CLI_VALUE_FLAGS)).toHaveLength(17);
+  });
+
+  it('reads --connect as the executor does: a mode flag without a value (krishiv-executor/src/cli.rs:1247)', () => {
+    const flags = parseCliFlags('executor --coordinator http://c:2001 --connect --slots 2');
+    expect(flags.connect).toBe(true);
+    expect(flags.coordinator).toBe('http://c:2001');
+    expect(() => parseCliFlags('--connect=yes')).toThrow(/takes no value/);
   });
 
   it('keeps unknown flags and their values without failing', () => {

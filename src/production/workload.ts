@@ -1,0 +1,15 @@
+/**
+ * How a workload is named everywhere (text headings, JSON, SARIF logical locations, JUnit
+ * suites, annotations, baselines): `namespace/kind/name/container`, or `Unit/name`.
+ */
+import type { WorkloadRef } from './types.js';
+
+export function workloadLabel(w: WorkloadRef): string {
+  if (w.kind === 'Unit') return `Unit/${w.name}`;
+  return `${w.namespace ?? 'default'}/${w.kind}/${w.name}${w.container !== undefined ? `/${w.container}` : ''}`;
+}
+
+/** Same workload (file included: two files may hold objects of one name). */
+export function sameWorkload(a: WorkloadRef, b: WorkloadRef): boolean {
+  return a.file === b.file && a.kind === b.kind && a.name === b.name && a.namespace === b.namespace && a.container === b.container;
+}
