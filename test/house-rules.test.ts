@@ -21,6 +21,14 @@ describe('house rules', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('nothing outside src/cli imports from it (types shared with renderers live in src/text and src/io)', () => {
+    const offenders = files
+      .filter((f) => !f.rel.startsWith(path.join('src', 'cli') + path.sep))
+      .filter((f) => /from\s+'(\.\.\/)+cli\//.test(f.text) || /import\('(\.\.\/)+cli\//.test(f.text))
+      .map((f) => f.rel);
+    expect(offenders).toEqual([]);
+  });
+
   it('chalk is never used through its default export (it ignores NO_COLOR decisions made per stream)', () => {
     const offenders = files.filter((f) => /import\s+chalk\s+from\s+'chalk'|import\('chalk'\)\)\.default/.test(f.text)).map((f) => f.rel);
     expect(offenders).toEqual([]);

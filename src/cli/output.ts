@@ -7,17 +7,13 @@
 import { EXIT, KrishivError, isKrishivError, type ExitCode } from '../errors.js';
 import { TOOL_INFO } from '../version.js';
 
-export interface WritableLike {
-  write(chunk: string): unknown;
-  isTTY?: boolean | undefined;
-  columns?: number | undefined;
-  /** the Node stream behind it, for libraries that need one (the TTY spinner) */
-  stream?: () => NodeJS.WriteStream;
-}
+import type { WritableLike } from '../io/terminal.js';
+export type { WritableLike } from '../io/terminal.js';
 
-// Style and PLAIN live in ./style.ts so renderers can use them without loading this module.
-import { PLAIN, type Style } from './style.js';
-export { PLAIN, type Style } from './style.js';
+// Style and PLAIN live in src/text/style.ts, below both the CLI and the renderers, so a renderer
+// can use them without loading this module.
+import { PLAIN, type Style } from '../text/style.js';
+export { PLAIN, type Style } from '../text/style.js';
 
 export interface OutputOptions {
   command: string;

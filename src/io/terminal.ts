@@ -6,8 +6,16 @@
  * for those). stdin is created only when a command actually reads it.
  */
 import { fstatSync, readSync, readlinkSync, writeSync } from 'node:fs';
-import type { WritableLike } from '../cli/output.js';
 import type { InputStream } from './stdin.js';
+
+/** A place to write text: a standard stream, or a test's buffer. */
+export interface WritableLike {
+  write(chunk: string): unknown;
+  isTTY?: boolean | undefined;
+  columns?: number | undefined;
+  /** the Node stream behind it, for libraries that need one (the TTY spinner) */
+  stream?: () => NodeJS.WriteStream;
+}
 
 /**
  * node:tty, loaded synchronously only when a descriptor may be a terminal. In the CommonJS

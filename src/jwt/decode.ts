@@ -2,7 +2,7 @@
  * `decode`: a token's header, payload, signature length and times, nothing verified.
  * Pure: the parsed token and `now` in, a plain result out; rendering is a pure function too.
  */
-import type { Style } from '../cli/output.js';
+import type { Style } from '../text/style.js';
 import { formatRelative } from '../util/duration.js';
 import { engineFingerprint } from '../util/fingerprint.js';
 import type { ParsedJws } from './input.js';

@@ -1,7 +1,7 @@
 /**
  * Pure renderers for verify: the JSON document of the contract and the human text.
  */
-import type { Style } from '../cli/output.js';
+import type { Style } from '../text/style.js';
 import type { Finding, Verdict } from './engine.js';
 import type { JwksAnalysis } from './jwks.js';
 

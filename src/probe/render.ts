@@ -2,7 +2,7 @@
  * Human rendering of a probe report: one table per target, status coloured through the
  * Output styles (plain when colour is off). Returns a string; printing is output.ts's job.
  */
-import type { Style } from '../cli/output.js';
+import type { Style } from '../text/style.js';
 import type { CheckStatus, Evidence, ProbeReport, TargetResult } from './types.js';
 
 function statusCell(status: CheckStatus, style: Style): string {

@@ -22,7 +22,7 @@
  * reporter copies just the fields it shows. Every reporter is synchronous and does no I/O,
  * so the command decides where the string goes (stdout or `--output <file>`).
  */
-import type { Style } from '../cli/output.js';
+import type { Style } from '../text/style.js';
 import type { CheckInfo, ProductionReport } from '../production/types.js';
 import { renderGithub } from './github.js';
 import { renderJson } from './json.js';

@@ -3,7 +3,7 @@
  * skipped), passes collapsed to a count unless `verbose`, and the summary line last.
  * Colour comes through `Style` and only decorates: every status is also a mark and a word.
  */
-import { PLAIN, type Style } from '../cli/style.js';
+import { PLAIN, type Style } from '../text/style.js';
 import type { Finding, FindingStatus, ProductionReport, WorkloadSummary } from '../production/types.js';
 import { sameWorkload, workloadLabel } from '../production/workload.js';
 import { NO_FILE_LOCATION, findingsWithStatus, formatLocation, neutraliseControls, summaryLine } from './common.js';

@@ -1,5 +1,5 @@
 /** Human renderings of rotation results (pure: data in, text out). Tokens appear only where handed over. */
-import type { Style } from '../cli/output.js';
+import type { Style } from '../text/style.js';
 import { formatRelative } from '../util/duration.js';
 import type { ConfirmCheck } from './confirm.js';
 import type { RotationPlan, StatusReport } from './plan.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PLAIN, type Style } from '../../src/cli/output.js';
+import { PLAIN, type Style } from '../../src/text/style.js';
 import { renderReport } from '../../src/report/index.js';
 import { summaryLine } from '../../src/report/common.js';
 import { renderText } from '../../src/report/text.js';

@@ -102,7 +102,7 @@ async function run(ctx: CliContext, flags: Flags): Promise<ExitCode> {
         .map((c) => `${style.bold(c.id.padEnd(32))} ${c.class.padEnd(9)} ${c.severity === 'warn' ? 'warn' : 'fail'}  ${c.roles.length >= 9 ? 'all roles' : c.roles.join(',')}\n${' '.repeat(33)}${c.rule}`)
         .join('\n');
     if (flags.output !== undefined) {
-      const { PLAIN } = await import('../style.js');
+      const { PLAIN } = await import('../../text/style.js');
       const { writeFileAtomic } = await import('../../io/fs.js');
       await writeFileAtomic(flags.output, `${asJson ? JSON.stringify({ ...doc, tool: TOOL_INFO }, null, 2) : render(PLAIN)}\n`);
       if (ctx.globals.json) ctx.out.writeJson(doc);
