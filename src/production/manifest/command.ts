@@ -33,7 +33,9 @@ const SYMLINKS: Readonly<Record<string, string>> = {
 
 const DAEMON_ROLES: Readonly<Record<string, Role>> = {
   coordinator: 'coordinator',
-  clusterd: 'cluster',
+  // clusterd is a coordinator with leader election; it starts no executors
+  // (crates/krishiv-scheduler/src/coordinator_daemon.rs:1620-1650): executors are their own workloads
+  clusterd: 'coordinator',
   executor: 'executor',
   'flight-server': 'flight-server',
   'shuffle-svc': 'shuffle-svc',
