@@ -16,7 +16,13 @@ import type { EnvVar, Finding } from './types.js';
 
 const MASK = '<value from a Secret>';
 
-export function applyAssumptions(findings: Finding[], vars: ReadonlyMap<string, EnvVar>): Finding[] {
+/**
+ * `unsetRun`: the same checks run with every "maybe unset" variable removed; a check that
+ * passes here but fails or warns there needed one of them.
+ */
+export function applyAssumptions(findings: Finding[], vars: ReadonlyMap<string, EnvVar>, unsetRun?: readonly Finding[]): Finding[] {
+  const failsWithoutOptional = new Map<string, Finding>();
+  for (const f of unsetRun ?? []) if ((f.status === 'fail' || f.status === 'warn') && !failsWithoutOptional.has(f.id)) failsWithoutOptional.set(f.id, f);
   let anyAssumed = false;
   let anyFromSecret = false;
   const secretValues: string[] = [];
@@ -49,7 +55,8 @@ export function applyAssumptions(findings: Finding[], vars: ReadonlyMap<string, 
     if (anyAssumed) {
       const assumed = f.variables.map((n) => vars.get(n)).filter((v): v is EnvVar => v?.assumption !== undefined);
       const valueless = assumed.filter((v) => v.assumption!.kind !== 'maybe-unset');
-      const optional = assumed.filter((v) => v.assumption!.kind === 'maybe-unset');
+      const optional = [...vars.values()].filter((v) => v.assumption?.kind === 'maybe-unset');
+      const without = failsWithoutOptional.get(f.id);
       if ((f.status === 'fail' || f.status === 'warn') && valueless.length > 0) {
         const what = valueless.map((v) => `${v.name} (${v.assumption!.reason})`).join(', ');
         out = {
@@ -58,9 +65,9 @@ export function applyAssumptions(findings: Finding[], vars: ReadonlyMap<string, 
           message: `not checked here: this check needs the value of ${what}, which is set but not known here; assumed present and non-empty`,
         };
         delete out.engineMessage;
-      } else if (f.status === 'pass' && optional.length > 0) {
+      } else if (f.status === 'pass' && without !== undefined && optional.length > 0) {
         const what = optional.map((v) => `${v.name} (${v.assumption!.reason})`).join(', ');
-        out = { ...f, status: 'warn', message: `${f.message} — only if ${what} exists: the reference is optional, so the variable may be unset` };
+        out = { ...f, status: 'warn', message: `passes only if ${what} exists: the reference is optional, so the variable may be unset, and then: ${without.message}` };
       }
     }
     if (secretValues.length > 0) {

@@ -29,9 +29,18 @@ export function summarize(findings: readonly Finding[]): ProductionReport['summa
 
 export function evaluate(options: EvaluateOptions): ProductionReport {
   const ctx = makeContext(options);
-  let findings = [...runEngineChecks(ctx), ...runProductChecks(ctx), ...runHygieneChecks(ctx), ...runKeyChecks(ctx, options.keyLookup)];
-  // manifests and units: values set but unknown here, maybe unset, or from a Secret (assumptions.ts)
-  findings = applyAssumptions(findings, ctx.vars);
+  const runAll = (c: typeof ctx) => [...runEngineChecks(c), ...runProductChecks(c), ...runHygieneChecks(c), ...runKeyChecks(c, options.keyLookup)];
+  let findings = runAll(ctx);
+  // manifests and units: values set but unknown here, maybe unset, or from a Secret (assumptions.ts);
+  // "maybe unset" variables are checked both ways: a pass that needs them warns
+  const maybeUnset = [...ctx.vars.values()].filter((v) => v.assumption?.kind === 'maybe-unset');
+  let unsetRun: Finding[] | undefined;
+  if (maybeUnset.length > 0) {
+    const vars = new Map(ctx.vars);
+    for (const v of maybeUnset) vars.delete(v.name);
+    unsetRun = applyAssumptions(runAll(makeContext({ ...options, envSet: { ...options.envSet, vars } })), vars);
+  }
+  findings = applyAssumptions(findings, ctx.vars, unsetRun);
   if (options.waivers && options.waivers.length > 0) {
     findings = applyWaivers(findings, options.waivers, options.role, options.now ?? new Date(), options.configFile);
   }
