@@ -97,8 +97,8 @@ function toPlain(w: Walk, node: unknown, depth: number): unknown {
       if (!isPair(pair)) continue;
       const keyNode = pair.key as Node | null;
       const rawKey = isScalar(keyNode) ? keyNode.value : keyNode === null ? null : toPlain(w, keyNode, depth + 1);
-      const key = rawKey === null ? 'null' : typeof rawKey === 'object' ? JSON.stringify(rawKey) : String(rawKey);
-      if (key === '<<' && isScalar(keyNode) && keyNode.source === '<<') {
+      const key = rawKey === null ? 'null' : typeof rawKey === 'symbol' ? '<<' : typeof rawKey === 'object' ? JSON.stringify(rawKey) : String(rawKey);
+      if (key === '<<' && isScalar(keyNode) && keyNode.type === 'PLAIN') {
         merges.push(toPlain(w, pair.value, depth + 1));
         continue;
       }
