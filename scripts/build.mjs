@@ -19,7 +19,7 @@ const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 const dist = path.join(root, 'dist');
 
 // Dependencies that get a bundle of their own. Anything else is inlined where it is used.
-const VENDORED = ['commander', 'chalk', 'cosmiconfig', 'jose', 'yocto-spinner', 'yaml'];
+const VENDORED = ['commander', 'chalk', 'cosmiconfig', 'jose', 'yocto-spinner', 'js-yaml'];
 // fastest-levenshtein (2 KB) is inlined where it is used: a bundle of its own cost more to load than it weighs.
 const EXTERNAL = ['argon2', 'typescript', 'ts-node', '@swc/core'];
 
@@ -56,6 +56,11 @@ const flatLinks = {
       const text = JSON.stringify(JSON.parse(await readFile(args.path, 'utf8')));
       return { contents: `module.exports = JSON.parse(${JSON.stringify(text)});\n`, loader: 'js' };
     });
+    // --manifest / --unit (and the YAML parser behind them) in a bundle of their own: an
+    // env-file run of check-production neither loads nor parses them.
+    b.onResolve({ filter: /\/production\/deploy\.js$/ }, (args) =>
+      args.importer.endsWith(path.join('src', 'cli', 'commands', 'check-production.ts')) ? { path: './deploy.cjs', external: true } : undefined,
+    );
     b.onResolve({ filter: /^\.\/[a-z-]+\.js$/ }, (args) => {
       if (!args.importer.endsWith(path.join('src', 'cli', 'commands', 'index.ts'))) return undefined;
       return { path: `./cmd-${args.path.slice(2, -3)}.cjs`, external: true };
@@ -98,7 +103,7 @@ for (const v of VENDORED) {
 }
 await build({ ...common, entryPoints: vendorEntries, outdir: 'dist', external: EXTERNAL, plugins: [flatLinks] });
 
-const entries = { main: 'src/cli/main.ts' };
+const entries = { main: 'src/cli/main.ts', deploy: 'src/production/deploy.ts' };
 for (const c of commandFiles) entries[`cmd-${c}`] = `src/cli/commands/${c}.ts`;
 await build({ ...common, entryPoints: entries, outdir: 'dist', external: EXTERNAL, plugins: [flatLinks] });
 
@@ -151,5 +156,6 @@ for (const [args, file, start] of [
       run(['check-production', '--env-file', ex(f)]);
     }
   }
+  if (existsSync(ex('k8s-production.yaml'))) run(['check-production', '--manifest', ex('k8s-production.yaml')]);
   rm(tmp, { recursive: true, force: true });
 }

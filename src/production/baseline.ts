@@ -11,7 +11,7 @@ import { readTextFileSync } from '../io/fs.js';
 import { checkInfo } from './catalog.js';
 import { summarize } from './evaluate.js';
 import type { Finding, ProductionReport } from './types.js';
-import { sameWorkload, workloadLabel } from './workload.js';
+import { groupByWorkload, workloadKey, workloadLabel } from './workload.js';
 
 export interface BaselineEntry {
   id: string;
@@ -22,12 +22,12 @@ export interface BaselineEntry {
 
 const FORMAT = 'krishiv-auth-baseline/1';
 
-function workloadKey(f: Finding): string | null {
+function entryWorkload(f: Finding): string | null {
   return f.workload ? workloadLabel(f.workload) : null;
 }
 
 export function entryOf(f: Finding): BaselineEntry {
-  return { id: f.id, file: f.location?.file ?? f.workload?.file ?? null, workload: workloadKey(f), variables: [...f.variables].sort() };
+  return { id: f.id, file: f.location?.file ?? f.workload?.file ?? null, workload: entryWorkload(f), variables: [...f.variables].sort() };
 }
 
 const keyOf = (e: BaselineEntry): string => JSON.stringify([e.id, e.file, e.workload, e.variables]);
@@ -110,8 +110,9 @@ export function applyBaseline(report: ProductionReport, baseline: { label: strin
   const summary = summarize(findings);
   const out: ProductionReport = { ...report, findings, summary, ok: summary.fail === 0 && (!report.strict || summary.warn === 0) };
   if (report.workloads) {
+    const grouped = groupByWorkload(findings);
     out.workloads = report.workloads.map((w) => {
-      const mine = findings.filter((f) => f.workload !== undefined && sameWorkload(f.workload, w));
+      const mine = grouped.get(workloadKey(w)) ?? [];
       const s = summarize(mine);
       return { ...w, summary: s, ok: s.fail === 0 && (!report.strict || s.warn === 0) };
     });

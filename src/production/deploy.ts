@@ -15,7 +15,7 @@ import { probeEnvFiles } from './token-files.js';
 import type { Finding, ProductionReport, Role, WorkloadSummary } from './types.js';
 import { evaluateUnit } from './unit/run.js';
 import { applyWaivers } from './waivers.js';
-import { sameWorkload } from './workload.js';
+import { groupByWorkload, workloadKey } from './workload.js';
 
 export interface DeployInput {
   manifests: readonly string[];
@@ -44,10 +44,10 @@ export async function runDeploy(input: DeployInput): Promise<{ findings: Finding
     if (input.render) seams.render = input.render;
     if (input.helmValues) seams.helmValues = input.helmValues;
     const loaded = await loadManifests(input.manifests, seams);
-    files.push(...loaded.files);
+    for (const f of loaded.files) files.push(f);
     const r = evaluateObjects(loaded.objects, { ...(input.role !== undefined ? { role: input.role } : {}), requireFiles: input.requireFiles, now: input.now });
-    findings.push(...r.findings);
-    workloads.push(...r.workloads);
+    for (const f of r.findings) findings.push(f);
+    for (const w of r.workloads) workloads.push(w);
   }
   for (const unit of input.units) {
     let text: string;
@@ -76,8 +76,8 @@ export async function runDeploy(input: DeployInput): Promise<{ findings: Finding
         probe: (envSet) => probeEnvFiles(envSet, { cwd: input.cwd, requireFiles: input.requireFiles }),
       },
     );
-    findings.push(...r.findings);
-    workloads.push(...r.workloads);
+    for (const f of r.findings) findings.push(f);
+    for (const w of r.workloads) workloads.push(w);
   }
   return { findings, workloads, files };
 }
@@ -93,8 +93,9 @@ export function deployReport(
   let all = findings;
   if (options.waivers && options.waivers.length > 0) all = applyWaivers(all, options.waivers, role, options.now, options.configFile);
   const summary = summarize(all);
+  const grouped = groupByWorkload(all);
   for (const w of workloads) {
-    const mine = all.filter((f) => f.workload !== undefined && sameWorkload(f.workload, w));
+    const mine = grouped.get(workloadKey(w)) ?? [];
     const s = summarize(mine);
     w.summary = s;
     w.ok = s.fail === 0 && (!options.strict || s.warn === 0);

@@ -13,3 +13,20 @@ export function workloadLabel(w: WorkloadRef): string {
 export function sameWorkload(a: WorkloadRef, b: WorkloadRef): boolean {
   return a.file === b.file && a.kind === b.kind && a.name === b.name && a.namespace === b.namespace && a.container === b.container;
 }
+
+/** A key that is equal exactly when `sameWorkload` holds. */
+export function workloadKey(w: WorkloadRef): string {
+  return JSON.stringify([w.file, w.kind, w.namespace ?? null, w.name, w.container ?? null]);
+}
+
+/** Findings by workload key (one pass; findings without a workload under ''). */
+export function groupByWorkload<T extends { workload?: WorkloadRef }>(findings: readonly T[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const f of findings) {
+    const k = f.workload ? workloadKey(f.workload) : '';
+    let list = out.get(k);
+    if (!list) out.set(k, (list = []));
+    list.push(f);
+  }
+  return out;
+}

@@ -5,7 +5,7 @@
  */
 import { PLAIN, type Style } from '../text/style.js';
 import type { Finding, FindingStatus, ProductionReport, WorkloadSummary } from '../production/types.js';
-import { sameWorkload, workloadLabel } from '../production/workload.js';
+import { groupByWorkload, workloadKey, workloadLabel } from '../production/workload.js';
 import { NO_FILE_LOCATION, findingsWithStatus, formatLocation, neutraliseControls, summaryLine } from './common.js';
 
 export interface TextOptions {
@@ -101,10 +101,11 @@ function renderByWorkload(report: ProductionReport, workloads: readonly Workload
     }
     blocks.push(lines.join('\n'));
   };
-  const loose = report.findings.filter((f) => f.workload === undefined);
+  const grouped = groupByWorkload(report.findings);
+  const loose = grouped.get('') ?? [];
   if (loose.length > 0) section(style.bold(neutraliseControls(`env files: ${report.files.filter((f) => !workloads.some((w) => w.file === f)).join(', ') || 'baseline'}`)), loose);
   for (const w of workloads) {
-    const mine = report.findings.filter((f) => f.workload !== undefined && sameWorkload(f.workload, w));
+    const mine = grouped.get(workloadKey(w)) ?? [];
     const mark = w.ok ? style.green('✔') : style.red('✖');
     const where = w.line !== undefined ? `${w.file}:${w.line}` : w.file;
     const s = w.summary;

@@ -48,7 +48,7 @@ export function define(program: Command, ctx: CliContext): void {
     .option('--require-files', 'a token file missing here fails (run on the target host)')
     .option('--list-checks', 'list every check id with its class, roles and rule')
     .option('--print-env', 'print the merged environment the engine would see (secrets as fingerprints)')
-    .option('--manifest <file|dir|->', 'Kubernetes YAML/JSON: a file, a directory (kustomizations and charts rendered), or - for stdin (repeatable)', (v: string, p: string[]) => [...p, v], [] as string[])
+    .option('--manifest <path>', 'Kubernetes YAML/JSON: a file, a directory (kustomizations and charts rendered), or - for stdin (repeatable)', (v: string, p: string[]) => [...p, v], [] as string[])
     .option('--unit <file>', 'a systemd service unit (repeatable)', (v: string, p: string[]) => [...p, v], [] as string[])
     .option('--instance <name>', 'the instance of a template unit (for %i/%I)')
     .option('--helm-values <file>', 'values file for a chart directory rendered with helm template (repeatable)', (v: string, p: string[]) => [...p, v], [] as string[])

@@ -25,7 +25,7 @@ import {
   type ValueRef,
 } from './k8s.js';
 import { keyLine, lineOf } from './yaml.js';
-import { sameWorkload, workloadLabel } from '../workload.js';
+import { groupByWorkload, workloadKey, workloadLabel } from '../workload.js';
 
 export interface DeployOptions {
   /** --role: keep only workloads of this role */
@@ -231,17 +231,18 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
       }
 
       const all = [...located, ...own];
-      findings.push(...all);
+      for (const f of all) findings.push(f);
       const summary = summarizeFindings(all);
       workloads.push({ ...ref, line: cline, role, ok: summary.fail === 0, summary });
       evaluated.push({ ref, line: cline, role, labels: pod.labels, findings: all });
     }
   }
 
-  findings.push(...crossChecks(inv, uses, evaluated));
+  for (const f of crossChecks(inv, uses, evaluated)) findings.push(f);
   // cross-object findings count towards their workload's verdict
+  const grouped = groupByWorkload(findings);
   for (const w of workloads) {
-    const mine = findings.filter((f) => f.workload !== undefined && sameWorkload(f.workload, w));
+    const mine = grouped.get(workloadKey(w)) ?? [];
     w.summary = summarizeFindings(mine);
     w.ok = w.summary.fail === 0;
   }
@@ -278,8 +279,14 @@ function crossChecks(inv: Inventory, uses: readonly TokenUse[], evaluated: reado
   const execTask = uses.filter((u) => u.role === 'executor' && u.variable === 'KRISHIV_EXECUTOR_TASK_BEARER_TOKEN');
   const compare = (servers: TokenUse[], clients: TokenUse[], what: string): void => {
     if (servers.length === 0) return;
+    const serversByNs = new Map<string, TokenUse[]>();
+    for (const s of servers) {
+      let list = serversByNs.get(s.ref.namespace);
+      if (!list) serversByNs.set(s.ref.namespace, (list = []));
+      list.push(s);
+    }
     for (const c of clients) {
-      const sameNs = servers.filter((s) => s.ref.namespace === c.ref.namespace);
+      const sameNs = serversByNs.get(c.ref.namespace) ?? [];
       if (sameNs.length === 0) continue;
       const matchesRef = sameNs.some((s) => refId(s.ref) === refId(c.ref));
       const matchesValue = c.value !== undefined && sameNs.some((s) => s.value !== undefined && (s.value === c.value || s.value.split(',').map((t) => t.trim()).includes(c.value!)));
@@ -306,6 +313,13 @@ function crossChecks(inv: Inventory, uses: readonly TokenUse[], evaluated: reado
     };
     walk(ing.value['spec']);
   }
+  const byNamespace = new Map<string, Evaluated[]>();
+  for (const e of evaluated) {
+    const ns = e.ref.namespace ?? 'default';
+    let list = byNamespace.get(ns);
+    if (!list) byNamespace.set(ns, (list = []));
+    list.push(e);
+  }
   for (const svc of inv.services) {
     const spec = isObj(svc.value['spec']) ? svc.value['spec'] : {};
     const type = typeof spec['type'] === 'string' ? spec['type'] : 'ClusterIP';
@@ -313,8 +327,7 @@ function crossChecks(inv: Inventory, uses: readonly TokenUse[], evaluated: reado
     if (type !== 'NodePort' && type !== 'LoadBalancer' && !viaIngress) continue;
     const selector = isObj(spec['selector']) ? spec['selector'] : undefined;
     if (!selector || Object.keys(selector).length === 0) continue;
-    for (const e of evaluated) {
-      if (e.ref.namespace !== svc.namespace) continue;
+    for (const e of byNamespace.get(svc.namespace) ?? []) {
       if (!Object.entries(selector).every(([k, v]) => String(e.labels[k]) === String(v))) continue;
       const open = e.findings.filter((f) => f.class === 'OPEN' && (f.status === 'fail' || f.status === 'warn') && f.id !== 'K8S-OPEN-EXPOSED');
       if (open.length === 0) continue;

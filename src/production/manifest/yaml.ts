@@ -1,37 +1,37 @@
 /**
- * Kubernetes YAML as kubectl reads it, with the line of every object and entry.
+ * Kubernetes YAML as kubectl reads it, with the line of every mapping and sequence.
  *
- * - YAML 1.1 (kubectl's sigs.k8s.io/yaml sits on go-yaml v2): `yes`/`no`/`on`/`off`/`y`/`n`
- *   are booleans, `0644` is octal, `<<` merge keys apply. A duplicate key is an error, as in
- *   go-yaml v2.
- * - Multi-document streams (`---`); a document that is empty or `null` is dropped.
- * - Bounded: aliases are expanded with a budget (an alias bomb is refused, not expanded), and
- *   every document's node count and nesting depth are capped.
+ * - YAML 1.1, as kubectl's sigs.k8s.io/yaml (go-yaml v2) resolves plain scalars: `yes`/`no`/
+ *   `on`/`off`/`y`/`n` are booleans, `0644` is octal, `<<` merge keys apply, `~` is null.
+ *   A duplicate key is an error, as in go-yaml v2.
+ * - Multi-document streams (`---`); an empty or `null` document is dropped.
+ * - Bounded: aliases are never expanded (an alias is the anchored object itself, so an alias
+ *   bomb costs what its text costs), nesting deeper than the parser's stack is refused, and
+ *   the reader's callers cap the size of every file.
  * - Errors are ERR_MANIFEST_PARSE naming `file:line`.
  *
- * Each mapping and sequence produced is a plain object/array; `lineOf(value)` gives its first
- * line and `keyLine(object, key)` the line of one key (for locations).
+ * The parser is js-yaml with a YAML 1.1 schema; its node listener gives each mapping's and
+ * sequence's first line. (The `yaml` package gives the same lines and values — the tests use
+ * it as the oracle — but reads a large GitOps tree five to seven times slower: bench/README.md.)
+ * `lineOf(value)` gives a mapping's or sequence's first line, `keyLine(object, key)` the line
+ * of a key's value when it is a mapping or sequence, else the object's own line.
  */
-import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, type Document, type Node } from 'yaml';
+import * as jsYaml from 'js-yaml';
+import { FAILSAFE_SCHEMA, Type, YAMLException, loadAll } from 'js-yaml';
 import { KrishivError } from '../../errors.js';
 
 const LINES = new WeakMap<object, number>();
-const KEY_LINES = new WeakMap<object, Record<string, number>>();
 
 /** First line (1-based) of a mapping or sequence read from YAML, when known. */
 export function lineOf(value: unknown): number | undefined {
   return typeof value === 'object' && value !== null ? LINES.get(value) : undefined;
 }
 
-/** Line of `key` inside a mapping read from YAML (falls back to the mapping's line). */
+/** Line of `key`'s value inside a mapping (a mapping/sequence value's own line; else the mapping's). */
 export function keyLine(value: unknown, key: string): number | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
-  return KEY_LINES.get(value)?.[key] ?? LINES.get(value);
-}
-
-/** Records a line for a value built by another reader (JSON input). */
-export function setLine(value: object, line: number): void {
-  LINES.set(value, line);
+  const v = (value as Record<string, unknown>)[key];
+  return lineOf(v) ?? LINES.get(value);
 }
 
 export interface YamlDoc {
@@ -40,125 +40,109 @@ export interface YamlDoc {
   line: number;
 }
 
-export const LIMITS = {
-  /** alias expansions per document (an alias bomb needs millions) */
-  aliases: 1000,
-  /** nodes per document after alias expansion */
-  nodes: 2_000_000,
-  /** nesting depth */
-  depth: 200,
-};
+// ---- YAML 1.1 scalars as go-yaml v2 resolves them (resolve.go)
+
+const BOOL_TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']);
+const BOOL_FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']);
+const bool11 = new Type('tag:yaml.org,2002:bool', {
+  kind: 'scalar',
+  resolve: (data: string | null) => data !== null && (BOOL_TRUE.has(data) || BOOL_FALSE.has(data)),
+  construct: (data: string) => BOOL_TRUE.has(data),
+  predicate: (o: unknown) => typeof o === 'boolean',
+  represent: { lowercase: (o: unknown) => (o ? 'true' : 'false') },
+  defaultStyle: 'lowercase',
+});
+
+const INT = /^[-+]?(?:0b[01_]+|0o[0-7_]+|0x[0-9a-fA-F_]+|0[0-7_]*|[1-9][0-9_]*)$/;
+function parseInt11(data: string): number {
+  let s = data.replace(/_/g, '');
+  let sign = 1;
+  if (s[0] === '-' || s[0] === '+') {
+    if (s[0] === '-') sign = -1;
+    s = s.slice(1);
+  }
+  if (s.startsWith('0b')) return sign * parseInt(s.slice(2), 2);
+  if (s.startsWith('0x')) return sign * parseInt(s.slice(2), 16);
+  if (s.startsWith('0o')) return sign * parseInt(s.slice(2), 8);
+  if (s.length > 1 && s[0] === '0') return sign * parseInt(s.slice(1), 8);
+  return sign * parseInt(s, 10);
+}
+const int11 = new Type('tag:yaml.org,2002:int', {
+  kind: 'scalar',
+  resolve: (data: string | null) => data !== null && INT.test(data) && /[0-9]/.test(data) && !/^[-+]?0[0-7_]*[89]/.test(data),
+  construct: parseInt11,
+  predicate: (o: unknown) => typeof o === 'number' && Number.isInteger(o),
+  represent: { decimal: (o: unknown) => String(o) },
+  defaultStyle: 'decimal',
+});
+
+const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?$/;
+const SPECIAL_FLOAT = /^(?:[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+const float11 = new Type('tag:yaml.org,2002:float', {
+  kind: 'scalar',
+  resolve: (data: string | null) => data !== null && !INT.test(data) && (FLOAT.test(data) || SPECIAL_FLOAT.test(data)),
+  construct: (data: string) => {
+    if (/nan/i.test(data)) return NaN;
+    if (/inf/i.test(data)) return data.startsWith('-') ? -Infinity : Infinity;
+    return parseFloat(data.replace(/_/g, ''));
+  },
+  predicate: (o: unknown) => typeof o === 'number' && !Number.isInteger(o),
+  represent: { decimal: (o: unknown) => String(o) },
+  defaultStyle: 'decimal',
+});
+
+// js-yaml's own null and merge types (exported at run time; @types/js-yaml does not declare them)
+const types = (jsYaml as unknown as { types: { null: Type; merge: Type } }).types;
+const SCHEMA_11 = FAILSAFE_SCHEMA.extend({ implicit: [types.null, bool11, int11, float11, types.merge] });
 
 function parseError(file: string, line: number, message: string): KrishivError {
   return new KrishivError('ERR_MANIFEST_PARSE', message, { input: `${file}:${line}` });
 }
 
-interface Walk {
-  doc: Document.Parsed;
-  lc: LineCounter;
-  file: string;
-  nodes: number;
-  aliases: number;
-}
-
-function lineAt(w: Walk, offset: number | undefined): number {
-  return offset === undefined ? 1 : w.lc.linePos(offset).line;
-}
-
-function toPlain(w: Walk, node: unknown, depth: number): unknown {
-  if (++w.nodes > LIMITS.nodes) throw parseError(w.file, 1, `a document has more than ${LIMITS.nodes} nodes; refusing to read it`);
-  if (depth > LIMITS.depth) {
-    const at = (node as { range?: [number] } | null)?.range?.[0];
-    throw parseError(w.file, lineAt(w, at), `nesting deeper than ${LIMITS.depth} levels; refusing to read it`);
-  }
-  if (node === null || node === undefined) return null;
-  if (isAlias(node)) {
-    if (++w.aliases > LIMITS.aliases) {
-      throw parseError(w.file, lineAt(w, node.range?.[0]), `more than ${LIMITS.aliases} alias expansions (an alias bomb?); refusing to read it`);
-    }
-    const target = node.resolve(w.doc);
-    if (target === undefined) throw parseError(w.file, lineAt(w, node.range?.[0]), `unknown alias *${node.source}`);
-    return toPlain(w, target, depth + 1);
-  }
-  if (isScalar(node)) return node.value === undefined ? null : node.value;
-  if (isSeq(node)) {
-    const out: unknown[] = [];
-    LINES.set(out, lineAt(w, node.range?.[0]));
-    for (const item of node.items) out.push(toPlain(w, item, depth + 1));
-    return out;
-  }
-  if (isMap(node)) {
-    const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-    const keyLines: Record<string, number> = Object.create(null) as Record<string, number>;
-    LINES.set(out, lineAt(w, node.range?.[0]));
-    KEY_LINES.set(out, keyLines);
-    const merges: unknown[] = [];
-    for (const pair of node.items) {
-      if (!isPair(pair)) continue;
-      const keyNode = pair.key as Node | null;
-      const rawKey = isScalar(keyNode) ? keyNode.value : keyNode === null ? null : toPlain(w, keyNode, depth + 1);
-      const key = rawKey === null ? 'null' : typeof rawKey === 'symbol' ? '<<' : typeof rawKey === 'object' ? JSON.stringify(rawKey) : String(rawKey);
-      if (key === '<<' && isScalar(keyNode) && keyNode.type === 'PLAIN') {
-        merges.push(toPlain(w, pair.value, depth + 1));
-        continue;
-      }
-      out[key] = toPlain(w, pair.value, depth + 1);
-      keyLines[key] = lineAt(w, (keyNode as { range?: [number] } | null)?.range?.[0]);
-    }
-    // `<<` merge keys (YAML 1.1, honoured by go-yaml v2): explicit keys win, earlier merges win.
-    for (const m of merges) {
-      for (const src of Array.isArray(m) ? m : [m]) {
-        if (typeof src !== 'object' || src === null || Array.isArray(src)) continue;
-        for (const [k, v] of Object.entries(src)) {
-          if (!(k in out)) {
-            out[k] = v;
-            const l = keyLine(src, k);
-            if (l !== undefined) keyLines[k] = l;
-          }
-        }
-      }
-    }
-    return out;
-  }
-  return null;
-}
-
 /** Parses a YAML (or JSON: a YAML subset) stream into its documents, with lines. */
 export function parseYamlStream(text: string, file: string): YamlDoc[] {
-  const lc = new LineCounter();
-  let docs: Array<Document.Parsed>;
+  const out: YamlDoc[] = [];
+  // the listener sees every node open and close; a mapping/sequence is the result at its close
+  const opened: number[] = [];
+  let firstLine = 0;
+  const listener = (event: 'open' | 'close', state: { line: number; position: number; input: string; result: unknown }): void => {
+    if (event === 'open') {
+      // a value that starts on a later line (`env:` then `- name: …`) opens at the key's line
+      // end: its line is that of its first content character
+      let line = state.line;
+      const input = state.input;
+      for (let p = state.position; p < input.length; p++) {
+        const c = input.charCodeAt(p);
+        if (c === 0x0a) line++;
+        else if (c === 0x23) {
+          const nl = input.indexOf('\n', p);
+          if (nl < 0) break;
+          p = nl - 1;
+        } else if (c !== 0x20 && c !== 0x09 && c !== 0x0d) break;
+      }
+      opened.push(line);
+      return;
+    }
+    const line = opened.pop() ?? 0;
+    if (opened.length === 0) firstLine = line + 1;
+    const r = state.result;
+    if (typeof r === 'object' && r !== null && !LINES.has(r)) LINES.set(r, line + 1);
+  };
   try {
-    docs = parseAllDocuments(text, {
-      version: '1.1',
-      lineCounter: lc,
-      uniqueKeys: true,
-      merge: false,
-      prettyErrors: false,
-      intAsBigInt: false,
-      strict: true,
-    }) as Array<Document.Parsed>;
+    loadAll(
+      text,
+      (doc: unknown) => {
+        if (doc !== null && doc !== undefined) out.push({ value: doc, line: lineOf(doc) ?? firstLine });
+      },
+      { schema: SCHEMA_11, filename: file, json: false, listener } as Parameters<typeof loadAll>[2],
+    );
   } catch (error) {
+    if (error instanceof YAMLException) {
+      const mark = (error as YAMLException & { mark?: { line?: number } }).mark;
+      throw parseError(file, (mark?.line ?? 0) + 1, `malformed YAML: ${error.reason}`);
+    }
     if (error instanceof RangeError) throw parseError(file, 1, 'nesting too deep to read');
     throw error;
-  }
-  if (!Array.isArray(docs)) docs = [docs as Document.Parsed];
-  const out: YamlDoc[] = [];
-  for (const doc of docs) {
-    const err = doc.errors[0];
-    if (err) {
-      const line = err.linePos?.[0]?.line ?? lineAt({ lc } as Walk, err.pos[0]);
-      throw parseError(file, line, `malformed YAML: ${err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`);
-    }
-    const w: Walk = { doc, lc, file, nodes: 0, aliases: 0 };
-    let value: unknown;
-    try {
-      value = toPlain(w, doc.contents, 0);
-    } catch (error) {
-      if (error instanceof RangeError) throw parseError(file, lineAt(w, doc.range?.[0]), 'nesting too deep to read');
-      throw error;
-    }
-    if (value === null) continue;
-    out.push({ value, line: lineAt(w, (doc.contents as { range?: [number] } | null)?.range?.[0]) });
   }
   return out;
 }
