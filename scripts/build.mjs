@@ -76,7 +76,7 @@ const common = {
   format: 'cjs',
   outExtension: { '.js': '.cjs' },
   legalComments: 'none',
-  minify: true,
+  minify: process.env.NO_MINIFY ? false : true,
   keepNames: false,
   logLevel: 'warning',
   sourcemap: 'linked',

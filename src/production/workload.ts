@@ -15,8 +15,15 @@ export function sameWorkload(a: WorkloadRef, b: WorkloadRef): boolean {
 }
 
 /** A key that is equal exactly when `sameWorkload` holds. */
+const KEYS = new WeakMap<WorkloadRef, string>();
 export function workloadKey(w: WorkloadRef): string {
-  return JSON.stringify([w.file, w.kind, w.namespace ?? null, w.name, w.container ?? null]);
+  // the findings of one container share one WorkloadRef object: work the key out once
+  let k = KEYS.get(w);
+  if (k === undefined) {
+    k = JSON.stringify([w.file, w.kind, w.namespace ?? null, w.name, w.container ?? null]);
+    KEYS.set(w, k);
+  }
+  return k;
 }
 
 /** Findings by workload key (one pass; findings without a workload under ''). */

@@ -48,6 +48,8 @@ export interface Inventory {
 
 export const WORKLOAD_KINDS = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob']);
 
+const RELEVANT_KINDS = new Set(['Secret', 'ConfigMap', 'Service', 'Ingress', 'Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob']);
+
 export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
@@ -64,6 +66,8 @@ export function collectObjects(docs: ReadonlyArray<{ value: unknown; line: numbe
       for (const item of value['items']) visit(item, lineOf(item) ?? line, depth + 1);
       return;
     }
+    // only what the checks use is kept (a tree's RBAC, CRDs and the like are dropped here)
+    if (!RELEVANT_KINDS.has(kind)) return;
     const meta = isObj(value['metadata']) ? value['metadata'] : {};
     const ns = str(meta['namespace']);
     out.push({ kind, name: str(meta['name']) ?? '', namespace: ns ?? 'default', explicitNamespace: ns !== undefined, file, line: lineOf(value) ?? line, value });

@@ -5,9 +5,9 @@
  * directory is refused with the pipe to use. Each source is parsed (yaml.ts) into objects.
  */
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, readdirSync, statSync } from 'node:fs';
+import { accessSync, constants, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { KrishivError, isKrishivError } from '../../errors.js';
+import { KrishivError, describeSystemError, isKrishivError } from '../../errors.js';
 import { readTextFileSync } from '../../io/fs.js';
 import { collectObjects, type K8sObject } from './k8s.js';
 import { parseYamlStream } from './yaml.js';
@@ -71,10 +71,17 @@ function parseSource(src: Source, out: K8sObject[]): void {
 
 function readManifestFile(abs: string, label: string): string {
   try {
+    // a tree holds thousands of small files: one stat and one read each (readTextFileSync
+    // allocates 64 KiB beyond the size for files that grow while read)
+    const size = statSync(abs).size;
+    if (size <= 1024 * 1024) {
+      const text = readFileSync(abs, 'utf8');
+      if (Buffer.byteLength(text) <= MANIFEST_LIMIT) return text;
+    }
     return readTextFileSync(abs, { limit: MANIFEST_LIMIT, label });
   } catch (error) {
     if (isKrishivError(error)) throw new KrishivError('ERR_MANIFEST_READ', error.message, { input: label, cause: error });
-    throw error;
+    throw new KrishivError('ERR_MANIFEST_READ', `cannot read: ${describeSystemError(error)}`, { input: label, cause: error });
   }
 }
 

@@ -201,12 +201,15 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
         now: options.now,
       });
       const flagLine = (argsStart ?? cmdLine);
-      const located = report.findings.map((f): Finding => {
-        const out: Finding = { ...f, workload: ref };
-        if (!f.location) out.location = { file: o.file, line: f.variables.length === 0 ? flagLine : cline };
-        else if (f.location.line === undefined) out.location = { file: o.file, line: cline };
-        return out;
-      });
+      // the report's findings are this run's own objects: tagged in place (a tree has 100,000s)
+      const located = report.findings;
+      for (const f of located) {
+        f.workload = ref;
+        // every location of a passing check is dropped: no format shows them, and a tree holds 100,000s
+        if (f.status === 'pass') delete f.locations;
+        if (!f.location) f.location = { file: o.file, line: f.variables.length === 0 ? flagLine : cline };
+        else if (f.location.line === undefined) f.location = { file: o.file, line: cline };
+      }
 
       for (const miss of env.missing) {
         own.push(mkFinding('K8S-REF-MISSING', 'fail', `${miss.variable ?? 'a variable'} refers to ${miss.ref.kind} ${miss.ref.name} key "${miss.ref.key}", which the ${miss.ref.kind} in the input does not have: the container is never created`, miss.variable ? [miss.variable] : [], { file: miss.file, line: miss.line }, ref));
@@ -234,7 +237,8 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
       for (const f of all) findings.push(f);
       const summary = summarizeFindings(all);
       workloads.push({ ...ref, line: cline, role, ok: summary.fail === 0, summary });
-      evaluated.push({ ref, line: cline, role, labels: pod.labels, findings: all });
+      const open = all.filter((f) => f.class === 'OPEN' && (f.status === 'fail' || f.status === 'warn'));
+      if (open.length > 0) evaluated.push({ ref, line: cline, role, labels: pod.labels, findings: open });
     }
   }
 

@@ -103,30 +103,37 @@ function parseError(file: string, line: number, message: string): KrishivError {
 export function parseYamlStream(text: string, file: string): YamlDoc[] {
   const out: YamlDoc[] = [];
   // the listener sees every node open and close; a mapping/sequence is the result at its close
-  const opened: number[] = [];
   let firstLine = 0;
+  // (position, line) at each open; the line of a mapping/sequence is worked out at its close
+  const openPos: number[] = [];
+  const openLine: number[] = [];
   const listener = (event: 'open' | 'close', state: { line: number; position: number; input: string; result: unknown }): void => {
     if (event === 'open') {
-      // a value that starts on a later line (`env:` then `- name: …`) opens at the key's line
-      // end: its line is that of its first content character
-      let line = state.line;
-      const input = state.input;
-      for (let p = state.position; p < input.length; p++) {
-        const c = input.charCodeAt(p);
-        if (c === 0x0a) line++;
-        else if (c === 0x23) {
-          const nl = input.indexOf('\n', p);
-          if (nl < 0) break;
-          p = nl - 1;
-        } else if (c !== 0x20 && c !== 0x09 && c !== 0x0d) break;
-      }
-      opened.push(line);
+      openPos.push(state.position);
+      openLine.push(state.line);
       return;
     }
-    const line = opened.pop() ?? 0;
-    if (opened.length === 0) firstLine = line + 1;
+    const pos = openPos.pop()!;
+    let line = openLine.pop()!;
     const r = state.result;
-    if (typeof r === 'object' && r !== null && !LINES.has(r)) LINES.set(r, line + 1);
+    if (typeof r !== 'object' || r === null || LINES.has(r)) {
+      if (openPos.length === 0) firstLine = line + 1;
+      return;
+    }
+    // a value that starts on a later line (`env:` then `- name: …`) opens at the key's line
+    // end: its line is that of its first content character
+    const input = state.input;
+    for (let p = pos; p < input.length; p++) {
+      const c = input.charCodeAt(p);
+      if (c === 0x0a) line++;
+      else if (c === 0x23) {
+        const nl = input.indexOf('\n', p);
+        if (nl < 0) break;
+        p = nl - 1;
+      } else if (c !== 0x20 && c !== 0x09 && c !== 0x0d) break;
+    }
+    if (openPos.length === 0) firstLine = line + 1;
+    LINES.set(r, line + 1);
   };
   try {
     loadAll(
