@@ -6,7 +6,8 @@
  * proto3 encoding of every request type.
  */
 import { KrishivError, describeSystemError } from '../errors.js';
-import { isTlsError } from './http.js';
+import { timerDelay } from '../util/duration.js';
+import { describeTlsFailure, isTlsError } from './http.js';
 
 export const GRPC_STATUS_NAMES: Record<number, string> = {
   0: 'OK',
@@ -38,6 +39,12 @@ export interface GrpcCallOptions {
   path: string;
   /** protobuf-encoded request message (default: empty) */
   message?: Uint8Array;
+  /**
+   * Send no request message at all, only headers and end-of-stream: for streaming methods whose
+   * handler would act on a message (an empty CheckpointBarrier is still a barrier). A unary method
+   * needs its one message: tonic answers a bodiless unary call before the handler runs.
+   */
+  noMessage?: boolean;
   /** request metadata, e.g. `{ authorization: 'Bearer …' }` */
   metadata?: Record<string, string>;
   timeoutMs: number;
@@ -101,7 +108,7 @@ export async function grpcUnaryCall(options: GrpcCallOptions): Promise<GrpcCallR
       finish(() =>
         reject(new KrishivError('ERR_TIMEOUT', `gRPC call timed out after ${options.timeoutMs} ms`, { input: shown })),
       );
-    }, options.timeoutMs);
+    }, timerDelay(options.timeoutMs));
     session.on('error', (error: NodeJS.ErrnoException) => {
       finish(() => reject(grpcNetworkError(error, shown)));
     });
@@ -147,7 +154,8 @@ export async function grpcUnaryCall(options: GrpcCallOptions): Promise<GrpcCallR
         });
       });
     });
-    stream.end(frameGrpcMessage(options.message ?? new Uint8Array(0)));
+    if (options.noMessage) stream.end();
+    else stream.end(frameGrpcMessage(options.message ?? new Uint8Array(0)));
   });
 }
 
@@ -168,7 +176,7 @@ function grpcNetworkError(error: NodeJS.ErrnoException, shown: string): KrishivE
     return new KrishivError('ERR_NETWORK', `unreachable: ${describeSystemError(root)}`, { input: shown, cause: error });
   }
   if (isTlsError(root)) {
-    return new KrishivError('ERR_TLS', `TLS failure: ${root.message}${code ? ` (${code})` : ''}`, { input: shown, cause: error });
+    return new KrishivError('ERR_TLS', describeTlsFailure(root), { input: shown, cause: error });
   }
   return new KrishivError('ERR_NETWORK', `gRPC stream failed: ${describeSystemError(root)}`, { input: shown, cause: error });
 }

@@ -8,6 +8,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { KrishivError, describeSystemError } from '../errors.js';
+import { isIP } from 'node:net';
+import { timerDelay } from '../util/duration.js';
 
 export const DEFAULT_MAX_BYTES = 1024 * 1024;
 
@@ -123,7 +125,8 @@ export async function httpRequest(target: string | URL, options: HttpRequestOpti
         method: options.method ?? 'GET',
         headers,
         agent: false,
-        ...(isHttps ? { ca: options.ca, rejectUnauthorized: !options.insecureTls, servername: url.hostname } : {}),
+        // SNI carries host names only: Node 26 throws for an IP servername (earlier Nodes warn)
+        ...(isHttps ? { ca: options.ca, rejectUnauthorized: !options.insecureTls, ...(isIP(url.hostname.replace(/^\[|\]$/g, '')) ? {} : { servername: url.hostname }) } : {}),
       });
     } catch (error) {
       // node:http refuses a header value with control characters (ERR_INVALID_CHAR) before
@@ -146,7 +149,7 @@ export async function httpRequest(target: string | URL, options: HttpRequestOpti
         ),
       );
       req.destroy();
-    }, options.timeoutMs);
+    }, timerDelay(options.timeoutMs));
 
     req.on('error', (error: NodeJS.ErrnoException) => {
       done(() => reject(networkError(error, shown)));
@@ -260,10 +263,23 @@ export function isTlsError(error: NodeJS.ErrnoException): boolean {
   return TLS_CODES.has(error.code ?? '') || /certificate|SSL|TLS/i.test(error.message);
 }
 
+/**
+ * A TLS failure in one line. An https URL on a port that speaks plain HTTP fails with OpenSSL's
+ * record-layer text ("…:ssl3_get_record:wrong version number…"): say what it means instead.
+ */
+export function describeTlsFailure(error: NodeJS.ErrnoException): string {
+  const code = error.code ?? '';
+  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number|packet length too long|http request/i.test(error.message)) {
+    return 'TLS failure: the server answered in plain text, not TLS (an https URL on a plain-HTTP port? try http://)';
+  }
+  const first = error.message.split('\n')[0]!.replace(/^[0-9A-F]{8,}:error:[0-9A-F]+:SSL routines:[^:]*:/i, '').replace(/:\.\.\/deps\/openssl\S*$/, '');
+  return `TLS failure: ${first}${code ? ` (${code})` : ''}`;
+}
+
 function networkError(error: NodeJS.ErrnoException, shown: string): KrishivError {
   const code = error.code ?? '';
   if (isTlsError(error)) {
-    return new KrishivError('ERR_TLS', `TLS failure: ${error.message}${code ? ` (${code})` : ''}`, {
+    return new KrishivError('ERR_TLS', describeTlsFailure(error), {
       input: shown,
       cause: error,
       details: { errno: code },

@@ -92,10 +92,11 @@ export function httpEvidence(x: HttpExchange, secrets: readonly string[] = []): 
   return ev;
 }
 
-export function grpcEvidence(x: GrpcExchange): Evidence {
+export function grpcEvidence(x: GrpcExchange, target?: string): Evidence {
   const ev: Evidence = {
     method: 'POST',
     path: x.path,
+    ...(target !== undefined ? { target } : {}),
     status: x.result?.status ?? null,
     latencyMs: x.result?.latencyMs ?? null,
     outcome: outcomeOf(x.error),

@@ -3,7 +3,76 @@
  * Output styles (plain when colour is off). Returns a string; printing is output.ts's job.
  */
 import type { Style } from '../text/style.js';
+import { redactUrlPasswords, type Secret } from '../util/secret.js';
 import type { CheckStatus, Evidence, ProbeReport, TargetResult } from './types.js';
+
+/** A reflected fragment shorter than this is not masked (a random token shares 7 characters with ordinary text by chance). */
+const MIN_FRAGMENT = 8;
+
+/**
+ * `text` with every run of MIN_FRAGMENT or more characters that also occurs in one of the
+ * secrets (as sent, or percent-encoded as in a `Location` query) masked: a whole secret becomes
+ * its fingerprint, a partial one `[redacted]`. Linear in the text.
+ */
+export function maskSecretFragments(text: string, secrets: readonly Secret[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    const plain = secret.reveal();
+    if (plain === '') continue;
+    for (const form of new Set([plain, encodeURIComponent(plain)])) {
+      if (out.includes(form)) out = out.split(form).join(secret.fingerprint);
+    }
+  }
+  // Fragments: every MIN_FRAGMENT-character window of a secret (shorter secrets are matched whole, above).
+  const grams = new Set<string>();
+  for (const secret of secrets) {
+    const plain = secret.reveal();
+    for (const form of new Set([plain, encodeURIComponent(plain)])) {
+      for (let i = 0; i + MIN_FRAGMENT <= form.length; i++) grams.add(form.slice(i, i + MIN_FRAGMENT));
+    }
+  }
+  if (grams.size === 0) return out;
+  const covered = new Uint8Array(out.length);
+  let any = false;
+  for (let i = 0; i + MIN_FRAGMENT <= out.length; i++) {
+    if (grams.has(out.slice(i, i + MIN_FRAGMENT))) {
+      covered.fill(1, i, i + MIN_FRAGMENT);
+      any = true;
+    }
+  }
+  if (!any) return out;
+  let result = '';
+  for (let i = 0; i < out.length; ) {
+    if (covered[i] === 0) {
+      result += out[i];
+      i++;
+      continue;
+    }
+    while (i < out.length && covered[i] === 1) i++;
+    result += '[redacted]';
+  }
+  return result;
+}
+
+/**
+ * The report with every text a server wrote (messages, bodies, `Location`, `WWW-Authenticate`,
+ * gRPC messages, errors) cleaned of the credentials the probe sent, and of URL passwords. A
+ * server that reflects the token it was given must not make the probe print it (text or JSON).
+ */
+export function redactProbeReport(report: ProbeReport, secrets: readonly (Secret | undefined)[]): ProbeReport {
+  const list = secrets.filter((s): s is Secret => s !== undefined && s.length > 0);
+  const clean = (value: unknown): unknown => {
+    if (typeof value === 'string') return redactUrlPasswords(list.length ? maskSecretFragments(value, list) : value);
+    if (Array.isArray(value)) return value.map(clean);
+    if (value !== null && typeof value === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) out[k] = clean(v);
+      return out;
+    }
+    return value;
+  };
+  return clean(report) as ProbeReport;
+}
 
 function statusCell(status: CheckStatus, style: Style): string {
   const text = status.padEnd(6);
@@ -31,7 +100,37 @@ export function formatEvidence(ev: Evidence | null): string {
   return [ev, ...(ev.more ?? [])].map(one).join(', ');
 }
 
-function renderTarget(t: TargetResult, style: Style): string {
+/** Breaks text into lines of at most `width` characters at spaces; a longer word is cut only when it alone is too long. */
+export function wrapWords(text: string, width: number): string[] {
+  const w = Math.max(1, width);
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/ +/)) {
+    if (word === '') continue;
+    let rest = word;
+    while (rest.length > w) {
+      if (line !== '') {
+        lines.push(line);
+        line = '';
+      }
+      lines.push(rest.slice(0, w));
+      rest = rest.slice(w);
+    }
+    if (line === '') line = rest;
+    else if (line.length + 1 + rest.length <= w) line += ` ${rest}`;
+    else {
+      lines.push(line);
+      line = rest;
+    }
+  }
+  if (line !== '' || lines.length === 0) lines.push(line);
+  return lines;
+}
+
+/** The narrowest message column worth wrapping into; below it the message goes on its own lines. */
+const MIN_MESSAGE_COLUMN = 28;
+
+function renderTarget(t: TargetResult, style: Style, width?: number): string {
   const counts = { fail: 0, warn: 0 };
   for (const c of t.checks) if (c.status === 'fail' || c.status === 'warn') counts[c.status]++;
   const verdict = t.ok ? style.green('ok') : style.red(style.bold('FAIL'));
@@ -41,18 +140,31 @@ function renderTarget(t: TargetResult, style: Style): string {
   const lines = [`${style.bold(t.url)}  ${verdict}${extra ? ` (${extra})` : ''}`];
   const evid = t.checks.map((c) => formatEvidence(c.evidence));
   const idWidth = Math.max(5, ...t.checks.map((c) => c.id.length));
-  const evWidth = Math.min(48, Math.max(8, ...evid.map((e) => e.length)));
+  // On a terminal the evidence column gives way first, so the message keeps a readable width.
+  const evCap = width === undefined ? 48 : Math.max(12, Math.min(48, width - (2 + idWidth + 2 + 6 + 2 + 2) - 40));
+  const evWidth = Math.min(evCap, Math.max(8, ...evid.map((e) => e.length)));
+  const messageColumn = 2 + idWidth + 2 + 6 + 2 + evWidth + 2;
   lines.push(style.dim(`  ${'check'.padEnd(idWidth)}  ${'status'}  ${'evidence'.padEnd(evWidth)}  message`));
   t.checks.forEach((c, i) => {
     const ev = evid[i]!;
     const evCell = ev.length > evWidth ? `${ev.slice(0, evWidth - 1)}…` : ev.padEnd(evWidth);
-    lines.push(`  ${c.id.padEnd(idWidth)}  ${statusCell(c.status, style)}  ${style.dim(evCell)}  ${c.message}`);
+    const row = `  ${c.id.padEnd(idWidth)}  ${statusCell(c.status, style)}  ${style.dim(evCell)}  `;
+    if (width === undefined || messageColumn + c.message.length <= width) {
+      lines.push(`${row}${c.message}`);
+    } else if (width - messageColumn >= MIN_MESSAGE_COLUMN) {
+      const wrapped = wrapWords(c.message, width - messageColumn);
+      lines.push(`${row}${wrapped[0]}`);
+      for (const more of wrapped.slice(1)) lines.push(`${' '.repeat(messageColumn)}${more}`);
+    } else {
+      lines.push(row.trimEnd());
+      for (const more of wrapWords(c.message, width - 6)) lines.push(`      ${more}`);
+    }
   });
   return lines.join('\n');
 }
 
-export function renderProbeReport(report: ProbeReport, style: Style): string {
-  const blocks = report.targets.map((t) => renderTarget(t, style));
+export function renderProbeReport(report: ProbeReport, style: Style, width?: number): string {
+  const blocks = report.targets.map((t) => renderTarget(t, style, width));
   if (report.targets.length > 1) {
     const bad = report.targets.filter((t) => !t.ok).length;
     blocks.push(

@@ -28,7 +28,18 @@ import {
   type Judged,
 } from './checks.js';
 import { notConfiguredJwksResults, type JwksProbe } from './jwks-check.js';
-import type { CheckResult, ProbeOptions, ProbeReport, ProbeTarget, TargetResult } from './types.js';
+import {
+  SHUFFLE_SVC_PATH,
+  SURFACES,
+  combine,
+  judgeAccepts,
+  judgeRequiresAuth,
+  judgeShuffleSvcAccepts,
+  judgeShuffleSvcRequiresAuth,
+  type GrpcSurfaceId,
+  type SurfaceVerdict,
+} from './surfaces.js';
+import type { CheckResult, ProbeCredentials, ProbeOptions, ProbeReport, ProbeTarget, TargetResult } from './types.js';
 
 /** The coordinator method for the gRPC check (surface §6.3). */
 export const GRPC_PROBE_PATH = '/krishiv.transport.v1.CoordinatorManagement/ListCheckpoints';
@@ -44,8 +55,8 @@ export interface ProbeIo {
 }
 
 export interface ProbeHooks {
-  /** after each target */
-  onTarget?(done: number, total: number, target: TargetResult): void;
+  /** after each target, in the order they complete (`total` unknown for a stream) */
+  onTarget?(done: number, total: number | undefined, target: TargetResult): void;
 }
 
 /** The URL for a fixed path under the target (keeps a base path such as `/krishiv`). */
@@ -74,13 +85,27 @@ async function withRetries<T>(retries: number, fn: () => Promise<T>): Promise<{ 
 }
 
 function authHeader(secret: Secret): string {
-  return `Bearer ${secret.fingerprint}`;
+  return `Bearer ${secret.display}`;
+}
+
+/** The credentials for one target: each kind its `--targets` line gives replaces the global one. */
+export function effectiveCredentials(target: ProbeTarget, global: ProbeCredentials): ProbeCredentials {
+  const own = target.credentials ?? {};
+  const out: ProbeCredentials = {};
+  for (const k of ['token', 'uiToken', 'apiKey', 'shuffleToken', 'taskToken'] as const) {
+    const v = own[k] ?? global[k];
+    if (v) out[k] = v;
+  }
+  return out;
 }
 
 export async function probeTarget(target: ProbeTarget, options: ProbeOptions, io: ProbeIo): Promise<TargetResult> {
   const base = target.url;
-  const { token, uiToken } = options.credentials;
-  const secrets = [token?.reveal(), uiToken?.reveal()].filter((s): s is string => s !== undefined);
+  const creds = effectiveCredentials(target, options.credentials);
+  const { token, uiToken } = creds;
+  const secrets = [token, uiToken, creds.apiKey, creds.shuffleToken, creds.taskToken]
+    .filter((s): s is Secret => s !== undefined)
+    .map((s) => s.reveal());
   const common: HttpRequestOptions = { timeoutMs: options.timeoutMs, ...(options.ca ? { ca: options.ca } : {}) };
 
   const http = async (method: string, path: string, credential?: Secret, extra: Partial<HttpRequestOptions> = {}): Promise<HttpExchange> => {
@@ -89,7 +114,8 @@ export async function probeTarget(target: ProbeTarget, options: ProbeOptions, io
     const headers: Record<string, string> = {};
     if (credential) headers['authorization'] = `Bearer ${credential.reveal()}`;
     const r = await withRetries(options.retries, () => io.http(url, { ...common, ...extra, method, headers }));
-    const x: HttpExchange = { method, path };
+    // The evidence shows the path really requested (a base path such as `/krishiv` kept).
+    const x: HttpExchange = { method, path: url.pathname };
     if (credential) x.authorization = authHeader(credential);
     if (r.value) x.response = r.value;
     if (r.error) x.error = r.error;
@@ -114,6 +140,68 @@ export async function probeTarget(target: ProbeTarget, options: ProbeOptions, io
     return x;
   };
   const random = new Secret(io.randomToken());
+
+  // The other surfaces: each gets only its own credential (the API key only to Flight SQL, the
+  // shuffle token only to shuffle, the task token only to executor task and barrier gRPC).
+  const surfaceCall = async (id: GrpcSurfaceId, address: string, credential?: Secret): Promise<GrpcExchange> => {
+    const surface = SURFACES[id];
+    const metadata: Record<string, string> = {};
+    if (credential) metadata['authorization'] = `Bearer ${credential.reveal()}`;
+    const r = await withRetries(options.retries, () =>
+      io.grpc({
+        target: address,
+        path: surface.path,
+        metadata,
+        noMessage: surface.noMessage,
+        timeoutMs: options.timeoutMs,
+        ...(options.ca ? { ca: options.ca } : {}),
+      }),
+    );
+    const x: GrpcExchange = { path: surface.path };
+    if (credential) x.authorization = authHeader(credential);
+    if (r.value) x.result = r.value;
+    if (r.error) x.error = r.error;
+    return x;
+  };
+  const surfaceCredential: Record<GrpcSurfaceId, Secret | undefined> = {
+    flight: creds.apiKey,
+    shuffle: creds.shuffleToken,
+    executor: creds.taskToken,
+    barrier: creds.taskToken,
+  };
+  const grpcSurfaces = (['flight', 'shuffle', 'executor', 'barrier'] as const).filter((id) => target[id] !== undefined);
+  const surfaceRuns = Promise.all(
+    grpcSurfaces.map(async (id) => {
+      const address = target[id]!;
+      const credential = surfaceCredential[id];
+      const [anon, withCred] = await Promise.all([
+        surfaceCall(id, address),
+        credential ? surfaceCall(id, address, credential) : undefined,
+      ]);
+      const requires = judgeRequiresAuth(SURFACES[id], address, anon);
+      return { id, requires, accepts: judgeAccepts(SURFACES[id], address, requires.kind, withCred) };
+    }),
+  );
+  const svcRun = (async () => {
+    const svc = target.shuffleSvc;
+    if (!svc) return undefined;
+    const call = async (credential?: Secret): Promise<HttpExchange> => {
+      const url = endpoint(svc, SHUFFLE_SVC_PATH);
+      if (url.origin !== svc.origin) throw new KrishivError('ERR_INTERNAL', 'a probe request left the shuffle service origin');
+      const headers: Record<string, string> = {};
+      if (credential) headers['authorization'] = `Bearer ${credential.reveal()}`;
+      const r = await withRetries(options.retries, () => io.http(url, { ...common, method: 'GET', headers }));
+      const x: HttpExchange = { method: 'GET', path: url.pathname };
+      if (credential) x.authorization = authHeader(credential);
+      if (r.value) x.response = r.value;
+      if (r.error) x.error = r.error;
+      return x;
+    };
+    const [anon, withToken] = await Promise.all([call(), creds.shuffleToken ? call(creds.shuffleToken) : undefined]);
+    const origin = displayUrl(svc);
+    const requires = judgeShuffleSvcRequiresAuth(origin, anon, secrets);
+    return { requires, accepts: judgeShuffleSvcAccepts(origin, requires.kind, withToken, secrets) };
+  })();
 
   const [health, ready, apiAnon, apiInvalid, apiToken, uiAnon, sqlAnon, uiWithToken, grpcAnon, grpcToken] = await Promise.all([
     http('GET', '/healthz'),
@@ -156,6 +244,20 @@ export async function probeTarget(target: ProbeTarget, options: ProbeOptions, io
     judgeUiAcceptsToken(uiWithToken, secrets),
     judgeGrpc(target.grpc, grpcAnon, grpcToken),
   ];
+  const runs = await surfaceRuns;
+  const svc = await svcRun;
+  const of = (ids: GrpcSurfaceId[], which: 'requires' | 'accepts'): SurfaceVerdict[] =>
+    runs.filter((r) => ids.includes(r.id)).map((r) => r[which]);
+  const svcOf = (which: 'requires' | 'accepts'): SurfaceVerdict[] => (svc ? [svc[which]] : []);
+  const surfaceChecks: Judged[] = [
+    combine('flight_requires_auth', of(['flight'], 'requires'), 'no Flight SQL address given (--flight host:port)'),
+    combine('flight_accepts_key', of(['flight'], 'accepts'), 'no Flight SQL address given (--flight host:port)'),
+    combine('shuffle_requires_auth', [...of(['shuffle'], 'requires'), ...svcOf('requires')], 'no shuffle address given (--shuffle host:port, --shuffle-svc URL)'),
+    combine('shuffle_accepts_token', [...of(['shuffle'], 'accepts'), ...svcOf('accepts')], 'no shuffle address given (--shuffle host:port, --shuffle-svc URL)'),
+    combine('executor_requires_auth', of(['executor', 'barrier'], 'requires'), 'no executor address given (--executor host:port, --barrier host:port)'),
+    combine('executor_accepts_token', of(['executor', 'barrier'], 'accepts'), 'no executor address given (--executor host:port, --barrier host:port)'),
+  ];
+  judged.push(...surfaceChecks);
   const checks: CheckResult[] = attributeRootCauses(judged).map(publicCheck);
   checks.push(...(io.jwks ? await io.jwks.results() : notConfiguredJwksResults()));
   return { url: displayUrl(base), ok: checks.every((c) => c.status !== 'fail'), checks };
@@ -171,24 +273,45 @@ export function displayUrl(url: URL): string {
   return u.toString().replace(/\/$/, '');
 }
 
-/** Probes every target, at most `concurrency` at once; results in the order given. */
-export async function runProbe(options: ProbeOptions, io: ProbeIo, hooks: ProbeHooks = {}): Promise<ProbeReport> {
-  const results: TargetResult[] = new Array(options.targets.length);
+/**
+ * Probes every target, at most `concurrency` at once; results in the order given. `targets` may be
+ * a stream (an async iterable): targets are pulled as workers free up. With `keep: false` no result
+ * is kept (the caller streams them from `onTarget`), so memory stays flat in the number of targets.
+ */
+export async function runProbe(
+  options: Omit<ProbeOptions, 'targets'> & { targets: Iterable<ProbeTarget> | AsyncIterable<ProbeTarget> },
+  io: ProbeIo,
+  hooks: ProbeHooks & { keep?: boolean } = {},
+): Promise<ProbeReport & { summary: { targets: number; ok: number; failing: number } }> {
+  const keep = hooks.keep ?? true;
+  const results: TargetResult[] = [];
+  const source = options.targets;
+  const iterator: AsyncIterator<ProbeTarget> | Iterator<ProbeTarget> =
+    Symbol.asyncIterator in source ? source[Symbol.asyncIterator]() : (source as Iterable<ProbeTarget>)[Symbol.iterator]();
+  const total = Array.isArray(source) ? source.length : undefined;
   let next = 0;
   let done = 0;
+  let failing = 0;
+  let finished = false;
   const worker = async (): Promise<void> => {
     for (;;) {
+      if (finished) return;
+      const step = await iterator.next();
+      if (step.done) {
+        finished = true;
+        return;
+      }
       const i = next++;
-      if (i >= options.targets.length) return;
-      const r = await probeTarget(options.targets[i]!, options, io);
-      results[i] = r;
+      const r = await probeTarget(step.value, options as ProbeOptions, io);
+      if (keep) results[i] = r;
       done++;
-      hooks.onTarget?.(done, options.targets.length, r);
+      if (!r.ok) failing++;
+      hooks.onTarget?.(done, total, r);
     }
   };
   // The JWKS checks do not depend on a target: start their fetch now, alongside the first targets.
   io.jwks?.results().catch(() => undefined);
-  const n = Math.max(1, Math.min(options.concurrency, options.targets.length));
+  const n = Math.max(1, Math.min(options.concurrency, total ?? options.concurrency));
   await Promise.all(Array.from({ length: n }, worker));
-  return { ok: results.every((t) => t.ok), targets: results };
+  return { ok: failing === 0, targets: results, summary: { targets: done, ok: done - failing, failing } };
 }

@@ -14,6 +14,12 @@ export type CheckId =
   | 'ui_requires_token'
   | 'ui_accepts_token'
   | 'grpc_requires_auth'
+  | 'flight_requires_auth'
+  | 'flight_accepts_key'
+  | 'shuffle_requires_auth'
+  | 'shuffle_accepts_token'
+  | 'executor_requires_auth'
+  | 'executor_accepts_token'
   | 'jwks'
   | 'oidc_discovery';
 
@@ -28,6 +34,12 @@ export const CHECK_IDS: readonly CheckId[] = [
   'ui_requires_token',
   'ui_accepts_token',
   'grpc_requires_auth',
+  'flight_requires_auth',
+  'flight_accepts_key',
+  'shuffle_requires_auth',
+  'shuffle_accepts_token',
+  'executor_requires_auth',
+  'executor_accepts_token',
   'jwks',
   'oidc_discovery',
 ];
@@ -43,8 +55,10 @@ export type RequestOutcome = 'answered' | 'unreachable' | 'timeout' | 'tls' | 'e
 /** One request the probe made. Never holds a credential: the Authorization header is shown by fingerprint. */
 export interface Evidence {
   method: string;
-  /** HTTP path, or the gRPC method path */
+  /** HTTP path as requested (a base path such as `/ui` kept), or the gRPC method path */
   path: string;
+  /** the address called, when it is not the target URL (`host:port` of a gRPC surface, the shuffle service origin) */
+  target?: string;
   /** HTTP status (for gRPC: the grpc-status), null when there was no answer */
   status: number | null;
   latencyMs: number | null;
@@ -87,6 +101,18 @@ export interface ProbeTarget {
   url: URL;
   /** coordinator gRPC `host:port` for grpc_requires_auth */
   grpc?: string;
+  /** Flight SQL `host:port` (flight_*) */
+  flight?: string;
+  /** the executors' shuffle Flight service `host:port` (shuffle_*) */
+  shuffle?: string;
+  /** the standalone shuffle service, HTTP (shuffle_*) */
+  shuffleSvc?: URL;
+  /** executor task gRPC `host:port` (executor_*) */
+  executor?: string;
+  /** executor barrier gRPC `host:port` (executor_*) */
+  barrier?: string;
+  /** this target's own credentials (from its `--targets` line); each kind given here replaces the global one */
+  credentials?: ProbeCredentials;
 }
 
 export interface ProbeCredentials {
@@ -94,6 +120,12 @@ export interface ProbeCredentials {
   token?: Secret;
   /** embedded UI token */
   uiToken?: Secret;
+  /** Flight SQL API key (one of KRISHIV_API_KEYS), sent only to Flight SQL */
+  apiKey?: Secret;
+  /** shuffle token, sent only to the shuffle Flight service and the standalone shuffle service */
+  shuffleToken?: Secret;
+  /** executor task token, sent only to executor task and barrier gRPC */
+  taskToken?: Secret;
 }
 
 export interface JwksConfig {

@@ -98,7 +98,7 @@ describe('targets', () => {
   });
   it('reads a targets file with comments and grpc=', () => {
     const t = parseTargetsFile('# fleet\nhttp://a:2002 grpc=a:2001\n\n  http://b:2002  # b\n', 'fleet.txt');
-    expect(t.map((x) => [x.url.toString(), x.grpc])).toEqual([
+    expect(t.map(({ target: x }) => [x.url.toString(), x.grpc])).toEqual([
       ['http://a:2002/', 'a:2001'],
       ['http://b:2002/', undefined],
     ]);

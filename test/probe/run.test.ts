@@ -80,6 +80,12 @@ describe('probe against a correctly configured coordinator double', () => {
       ['ui_requires_token', 'pass'],
       ['ui_accepts_token', 'pass'],
       ['grpc_requires_auth', 'pass'],
+      ['flight_requires_auth', 'skip'],
+      ['flight_accepts_key', 'skip'],
+      ['shuffle_requires_auth', 'skip'],
+      ['shuffle_accepts_token', 'skip'],
+      ['executor_requires_auth', 'skip'],
+      ['executor_accepts_token', 'skip'],
       ['jwks', 'skip'],
       ['oidc_discovery', 'skip'],
     ]);

@@ -146,7 +146,7 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
       const argsStart = keyLine(c, 'args');
       let cli;
       try {
-        cli = parseCliWords(decision.flags.map((w) => expandK8s(w, lookup)), workloadLabel(ref));
+        cli = parseCliWords(decision.flags.map((w) => expandK8s(w, lookup)), role);
       } catch (error) {
         if (!isKrishivError(error)) throw error;
         const f = mkFinding('DEPLOY-PROCESS-UNDECIDED', 'skip', `not checked: ${decision.process} would not start with these flags (${error.message})`, [], { file: o.file, line: cmdLine }, ref);

@@ -109,7 +109,7 @@ export async function evaluateUnit(file: string, text: string, options: UnitOpti
   if (options.role !== undefined && options.role !== decision.role) return { findings: [], workloads: [] };
   let cli;
   try {
-    cli = parseCliWords(decision.flags, label);
+    cli = parseCliWords(decision.flags, decision.role);
   } catch (error) {
     if (!isKrishivError(error)) throw error;
     return undecided(`${decision.process} would not start with these flags (${error.message})`);
