@@ -119,3 +119,20 @@ export function applyBaseline(report: ProductionReport, baseline: { label: strin
   }
   return out;
 }
+
+/** --baseline / --write-baseline as one step of the command (the file written atomically). */
+export async function baselineStep(
+  report: ProductionReport,
+  flags: { baseline?: string; writeBaseline?: string },
+  seams: { cwd: string; info: (message: string) => void },
+): Promise<ProductionReport> {
+  const path = await import('node:path');
+  let out = report;
+  if (flags.baseline !== undefined) out = applyBaseline(report, await readBaseline(path.resolve(seams.cwd, flags.baseline), flags.baseline));
+  if (flags.writeBaseline !== undefined) {
+    const { writeFileAtomic } = await import('../io/fs.js');
+    await writeFileAtomic(path.resolve(seams.cwd, flags.writeBaseline), renderBaseline(report));
+    seams.info(`baseline of ${baselineEntries(report).length} findings written to ${flags.writeBaseline}`);
+  }
+  return out;
+}

@@ -110,3 +110,45 @@ export function deployReport(
     workloads,
   };
 }
+
+export interface DeployFlags {
+  manifest: readonly string[];
+  unit: readonly string[];
+  instance?: string;
+  helmValues: readonly string[];
+  /** --role given (keeps only that role) */
+  role?: Role;
+  requireFiles: boolean;
+}
+
+/**
+ * The --manifest/--unit part of check-production as one call: reads and evaluates the
+ * artefacts and returns the report, merged with the env-file report when there is one
+ * (each input kind evaluated in its own right; waivers applied once, to the deployment part).
+ */
+export async function deployCommandReport(
+  flags: DeployFlags,
+  context: { role: Role; strict: boolean; now: Date; cwd: string; readStdin: () => Promise<string>; waivers?: readonly Waiver[]; configFile?: string },
+  envReport?: ProductionReport,
+): Promise<ProductionReport> {
+  const r = await runDeploy({
+    manifests: flags.manifest,
+    units: flags.unit,
+    ...(flags.instance !== undefined ? { instance: flags.instance } : {}),
+    helmValues: flags.helmValues,
+    ...(flags.role !== undefined ? { role: flags.role } : {}),
+    requireFiles: flags.requireFiles,
+    strict: context.strict,
+    now: context.now,
+    cwd: context.cwd,
+    readStdin: context.readStdin,
+  });
+  const options = {
+    strict: context.strict,
+    now: context.now,
+    ...(envReport === undefined && context.waivers !== undefined ? { waivers: context.waivers } : {}),
+    ...(context.configFile !== undefined ? { configFile: context.configFile } : {}),
+  };
+  if (!envReport) return deployReport(context.role, r.files, r.findings, r.workloads, options);
+  return deployReport(context.role, [...envReport.files, ...r.files], [...envReport.findings, ...r.findings], r.workloads, options);
+}

@@ -125,26 +125,8 @@ async function run(ctx: CliContext, flags: Flags): Promise<ExitCode> {
 
   // Only the reader loads here; --print-env and --cli load their modules when asked for.
   if (deploy && files.length === 0 && !flags.processEnv) {
-    const { runDeploy, deployReport } = await import('../../production/deploy.js');
-    const { readStdin } = await import('../../io/stdin.js');
-    const r = await runDeploy({
-      manifests: flags.manifest,
-      units: flags.unit,
-      ...(flags.instance !== undefined ? { instance: flags.instance } : {}),
-      helmValues: flags.helmValues,
-      ...(flags.role !== undefined ? { role } : {}),
-      requireFiles: flags.requireFiles === true,
-      strict: flags.strict ?? cp.strict ?? false,
-      now: ctx.now(),
-      cwd: ctx.cwd,
-      readStdin: () => readStdin(ctx.stdin, 64 * 1024 * 1024),
-    });
-    const report = deployReport(role, r.files, r.findings, r.workloads, {
-      strict: flags.strict ?? cp.strict ?? false,
-      ...(config.waivers !== undefined ? { waivers: config.waivers } : {}),
-      ...(config.file !== undefined ? { configFile: config.file } : {}),
-      now: ctx.now(),
-    });
+    const { deployCommandReport } = await import('../../production/deploy.js');
+    const report = await deployCommandReport(deployFlags(flags, role), await deployContext(ctx, flags, role, config));
     const guard = (): Promise<void> => guardOutput(ctx, flags.output!, config, [...flags.manifest.filter((m) => m !== '-'), ...flags.unit]);
     return emit(ctx, flags, format, await baselined(ctx, flags, report), CATALOG, guard);
   }
@@ -220,21 +202,8 @@ async function run(ctx: CliContext, flags: Flags): Promise<ExitCode> {
 
   if (deploy) {
     // env files and deployment artefacts together: each evaluated in its own right, one report
-    const { runDeploy, deployReport } = await import('../../production/deploy.js');
-    const { readStdin } = await import('../../io/stdin.js');
-    const r = await runDeploy({
-      manifests: flags.manifest,
-      units: flags.unit,
-      ...(flags.instance !== undefined ? { instance: flags.instance } : {}),
-      helmValues: flags.helmValues,
-      ...(flags.role !== undefined ? { role } : {}),
-      requireFiles: flags.requireFiles === true,
-      strict: report.strict,
-      now: ctx.now(),
-      cwd: ctx.cwd,
-      readStdin: () => readStdin(ctx.stdin, 64 * 1024 * 1024),
-    });
-    const merged = deployReport(role, [...report.files, ...r.files], [...report.findings, ...r.findings], r.workloads, { strict: report.strict, now: ctx.now() });
+    const { deployCommandReport } = await import('../../production/deploy.js');
+    const merged = await deployCommandReport(deployFlags(flags, role), await deployContext(ctx, flags, role, config), report);
     return emit(ctx, flags, format, await baselined(ctx, flags, merged), CATALOG, guard);
   }
   return emit(ctx, flags, format, await baselined(ctx, flags, report), CATALOG, guard);
@@ -243,15 +212,34 @@ async function run(ctx: CliContext, flags: Flags): Promise<ExitCode> {
 /** --write-baseline / --baseline (src/production/baseline.ts), loaded only when asked for. */
 async function baselined(ctx: CliContext, flags: Flags, report: ProductionReport): Promise<ProductionReport> {
   if (flags.baseline === undefined && flags.writeBaseline === undefined) return report;
-  const b = await import('../../production/baseline.js');
-  let out = report;
-  if (flags.baseline !== undefined) out = b.applyBaseline(report, await b.readBaseline(path.resolve(ctx.cwd, flags.baseline), flags.baseline));
-  if (flags.writeBaseline !== undefined) {
-    const { writeFileAtomic } = await import('../../io/fs.js');
-    await writeFileAtomic(path.resolve(ctx.cwd, flags.writeBaseline), b.renderBaseline(report));
-    ctx.out.info(`baseline of ${b.baselineEntries(report).length} findings written to ${flags.writeBaseline}`);
-  }
-  return out;
+  const { baselineStep } = await import('../../production/baseline.js');
+  return baselineStep(report, flags, { cwd: ctx.cwd, info: (m) => ctx.out.info(m) });
+}
+
+/** --manifest / --unit flags for src/production/deploy.ts. */
+function deployFlags(flags: Flags, role: Role): import('../../production/deploy.js').DeployFlags {
+  return {
+    manifest: flags.manifest,
+    unit: flags.unit,
+    ...(flags.instance !== undefined ? { instance: flags.instance } : {}),
+    helmValues: flags.helmValues,
+    ...(flags.role !== undefined ? { role } : {}),
+    requireFiles: flags.requireFiles === true,
+  };
+}
+
+async function deployContext(ctx: CliContext, flags: Flags, role: Role, config: Config) {
+  const { readStdin } = await import('../../io/stdin.js');
+  const cp = config.checkProduction ?? {};
+  return {
+    role,
+    strict: flags.strict ?? cp.strict ?? false,
+    now: ctx.now(),
+    cwd: ctx.cwd,
+    readStdin: () => readStdin(ctx.stdin, 64 * 1024 * 1024),
+    ...(config.waivers !== undefined ? { waivers: config.waivers } : {}),
+    ...(config.file !== undefined ? { configFile: config.file } : {}),
+  };
 }
 
 async function emit(ctx: CliContext, flags: Flags, format: ReportFormat, report: ProductionReport, CATALOG: readonly CheckInfo[], guard: () => Promise<void>): Promise<ExitCode> {
