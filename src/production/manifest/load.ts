@@ -4,7 +4,6 @@
  * `kubectl kustomize`, a chart with `helm template` — when that tool is on PATH; otherwise the
  * directory is refused with the pipe to use. Each source is parsed (yaml.ts) into objects.
  */
-import { spawnSync } from 'node:child_process';
 import { accessSync, constants, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { KrishivError, describeSystemError, isKrishivError } from '../../errors.js';
@@ -31,7 +30,7 @@ export interface LoadSeams {
   /** PATH lookup (default: the process PATH) */
   which?: (tool: string) => string | undefined;
   /** runs a renderer (default: spawnSync) */
-  render?: (exe: string, args: string[], cwd: string) => RenderResult;
+  render?: (exe: string, args: string[], cwd: string) => RenderResult | Promise<RenderResult>;
   helmValues?: readonly string[];
 }
 
@@ -49,7 +48,9 @@ export function whichOnPath(tool: string, envPath = process.env['PATH'] ?? ''): 
   return undefined;
 }
 
-function spawnRender(exe: string, args: string[], cwd: string): RenderResult {
+/** Runs a renderer (node:child_process loaded only here: it pulls in net and streams, ~10 ms). */
+async function spawnRender(exe: string, args: string[], cwd: string): Promise<RenderResult> {
+  const { spawnSync } = await import('node:child_process');
   const r = spawnSync(exe, args, { cwd, encoding: 'utf8', maxBuffer: MANIFEST_LIMIT, timeout: 120_000, stdio: ['ignore', 'pipe', 'pipe'] });
   const out: RenderResult = { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
   if (r.error) out.error = r.error.message;
@@ -85,7 +86,7 @@ function readManifestFile(abs: string, label: string): string {
   }
 }
 
-function renderDir(kind: 'kustomize' | 'helm', abs: string, label: string, seams: LoadSeams): Source {
+async function renderDir(kind: 'kustomize' | 'helm', abs: string, label: string, seams: LoadSeams): Promise<Source> {
   const which = seams.which ?? ((t: string) => whichOnPath(t));
   const render = seams.render ?? spawnRender;
   const quoted = /^[\w./-]+$/.test(label) ? label : `'${label.replace(/'/g, "'\\''")}'`;
@@ -95,7 +96,7 @@ function renderDir(kind: 'kustomize' | 'helm', abs: string, label: string, seams
     if (!kubectl && !kustomize) {
       throw new KrishivError('ERR_RENDERER_MISSING', `is a kustomization and neither kubectl nor kustomize is on PATH; render it where one is: kubectl kustomize ${quoted} | krishiv-auth check-production --manifest -`, { input: label });
     }
-    const r = kubectl ? render(kubectl, ['kustomize', abs], seams.cwd) : render(kustomize!, ['build', abs], seams.cwd);
+    const r = await (kubectl ? render(kubectl, ['kustomize', abs], seams.cwd) : render(kustomize!, ['build', abs], seams.cwd));
     if (r.status !== 0) {
       const why = (r.error ?? r.stderr.trim().split('\n').slice(-1)[0] ?? '').slice(0, 300);
       throw new KrishivError('ERR_RENDER_FAILED', `${kubectl ? 'kubectl kustomize' : 'kustomize build'} failed${why ? `: ${why}` : ''}`, { input: label });
@@ -108,7 +109,7 @@ function renderDir(kind: 'kustomize' | 'helm', abs: string, label: string, seams
   }
   const args = ['template', 'krishiv', abs];
   for (const v of seams.helmValues ?? []) args.push('-f', path.resolve(seams.cwd, v));
-  const r = render(helm, args, seams.cwd);
+  const r = await render(helm, args, seams.cwd);
   if (r.status !== 0) {
     const why = (r.error ?? r.stderr.trim().split('\n').slice(-1)[0] ?? '').slice(0, 300);
     throw new KrishivError('ERR_RENDER_FAILED', `helm template failed${why ? `: ${why}` : ''}`, { input: label });
@@ -151,7 +152,7 @@ export async function loadManifests(inputs: readonly string[], seams: LoadSeams)
       files.push(input);
       continue;
     }
-    const walk = (dirAbs: string, dirLabel: string): void => {
+    const walk = async (dirAbs: string, dirLabel: string): Promise<void> => {
       let entries;
       try {
         entries = readdirSync(dirAbs, { withFileTypes: true });
@@ -161,7 +162,7 @@ export async function loadManifests(inputs: readonly string[], seams: LoadSeams)
       const names = entries.map((e) => e.name);
       const kind = dirKind(dirAbs, names);
       if (kind) {
-        const src = renderDir(kind, dirAbs, dirLabel, seams);
+        const src = await renderDir(kind, dirAbs, dirLabel, seams);
         parseSource(src, objects);
         files.push(src.file);
         return;
@@ -171,7 +172,7 @@ export async function loadManifests(inputs: readonly string[], seams: LoadSeams)
         if (e.name.startsWith('.')) continue;
         const childAbs = path.join(dirAbs, e.name);
         const childLabel = path.join(dirLabel, e.name);
-        if (e.isDirectory()) walk(childAbs, childLabel);
+        if (e.isDirectory()) await walk(childAbs, childLabel);
         else if ((e.isFile() || e.isSymbolicLink()) && MANIFEST_EXT.test(e.name)) {
           if (++count > TREE_FILE_LIMIT) throw new KrishivError('ERR_MANIFEST_READ', `more than ${TREE_FILE_LIMIT} manifest files; give a narrower directory`, { input });
           parseSource({ file: childLabel, text: readManifestFile(childAbs, childLabel) }, objects);
@@ -179,7 +180,7 @@ export async function loadManifests(inputs: readonly string[], seams: LoadSeams)
         }
       }
     };
-    walk(abs, input.replace(/\/+$/, '') || input);
+    await walk(abs, input.replace(/\/+$/, '') || input);
   }
   return { objects, files };
 }
