@@ -85,7 +85,7 @@ const common = {
   format: 'cjs',
   outExtension: { '.js': '.cjs' },
   legalComments: 'none',
-  minify: process.env.NO_MINIFY ? false : true,
+  minify: true,
   keepNames: false,
   logLevel: 'warning',
   sourcemap: 'linked',
