@@ -245,6 +245,24 @@ describe('every format names the workload and prints no secret', () => {
   });
 });
 
+describe('the examples', () => {
+  it('examples/k8s-production.yaml passes with both workloads', async () => {
+    const { code, doc } = await json(['--manifest', 'examples/k8s-production.yaml']);
+    expect(code).toBe(0);
+    expect(doc.workloads.map((w) => [w.name, w.role, w.ok])).toEqual([
+      ['krishiv-coordinator', 'coordinator', true],
+      ['krishiv-executor', 'executor', true],
+    ]);
+  });
+
+  it('examples/k8s-failing.yaml fails for each reason its header lists', async () => {
+    const { code, doc } = await json(['--manifest', 'examples/k8s-failing.yaml']);
+    expect(code).toBe(1);
+    const ids = new Set(doc.findings.filter((f) => f.status === 'fail' || f.status === 'warn').map((f) => f.id));
+    for (const id of ['K8S-OPEN-EXPOSED', 'K8S-TOKEN-SOURCE-MISMATCH', 'K8S-SECRET-KEY-SHARED', 'K8S-TOKEN-SUBPATH', 'K8S-REF-MISSING', 'COORD-GRPC-ANONYMOUS', 'FLIGHT-ANONYMOUS']) expect(ids).toContain(id);
+  });
+});
+
 describe('baselines', () => {
   it('are sorted JSON, stable across runs and edits elsewhere in the file; fixed findings become stale', async () => {
     const dir = tmp();

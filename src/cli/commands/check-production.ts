@@ -20,10 +20,10 @@ interface Flags {
   requireFiles?: boolean;
   listChecks?: boolean;
   printEnv?: boolean;
-  manifest: string[];
-  unit: string[];
+  manifest?: string[];
+  unit?: string[];
   instance?: string;
-  helmValues: string[];
+  helmValues?: string[];
   baseline?: string;
   writeBaseline?: string;
 }
@@ -48,10 +48,10 @@ export function define(program: Command, ctx: CliContext): void {
     .option('--require-files', 'a token file missing here fails (run on the target host)')
     .option('--list-checks', 'list every check id with its class, roles and rule')
     .option('--print-env', 'print the merged environment the engine would see (secrets as fingerprints)')
-    .option('--manifest <path>', 'Kubernetes YAML/JSON: a file, a directory (kustomizations and charts rendered), or - for stdin (repeatable)', (v: string, p: string[]) => [...p, v], [] as string[])
-    .option('--unit <file>', 'a systemd service unit (repeatable)', (v: string, p: string[]) => [...p, v], [] as string[])
+    .option('--manifest <path>', 'Kubernetes YAML/JSON: a file, a directory (kustomizations and charts rendered), or - for stdin (repeatable)', (v: string, p: string[] | undefined) => [...(p ?? []), v])
+    .option('--unit <file>', 'a systemd service unit (repeatable)', (v: string, p: string[] | undefined) => [...(p ?? []), v])
     .option('--instance <name>', 'the instance of a template unit (for %i/%I)')
-    .option('--helm-values <file>', 'values file for a chart directory rendered with helm template (repeatable)', (v: string, p: string[]) => [...p, v], [] as string[])
+    .option('--helm-values <file>', 'values file for a chart directory rendered with helm template (repeatable)', (v: string, p: string[] | undefined) => [...(p ?? []), v])
     .option('--baseline <file>', 'fail only on findings not in this baseline; report stale entries')
     .option('--write-baseline <file>', 'record the current failures and warnings as a baseline')
     .addHelpText('after', `
@@ -115,9 +115,11 @@ async function run(ctx: CliContext, flags: Flags): Promise<ExitCode> {
     return EXIT.OK;
   }
 
-  const deploy = flags.manifest.length > 0 || flags.unit.length > 0;
+  const manifests = flags.manifest ?? [];
+  const units = flags.unit ?? [];
+  const deploy = manifests.length > 0 || units.length > 0;
   if (deploy && flags.printEnv) throw usage('--print-env reads env files; it cannot be combined with --manifest or --unit', '--print-env');
-  if (flags.instance !== undefined && flags.unit.length === 0) throw usage('--instance names the instance of a template unit; give --unit as well', '--instance');
+  if (flags.instance !== undefined && units.length === 0) throw usage('--instance names the instance of a template unit; give --unit as well', '--instance');
   const files = flags.envFile !== undefined && flags.envFile.length > 0 ? flags.envFile : deploy ? [] : [...(cp.envFiles ?? [])];
   if (files.length === 0 && !flags.processEnv && !deploy) {
     throw usage('nothing to check: give --env-file <file> (repeatable), set checkProduction.envFiles in the config, or use --process-env', '--env-file');
@@ -127,7 +129,7 @@ async function run(ctx: CliContext, flags: Flags): Promise<ExitCode> {
   if (deploy && files.length === 0 && !flags.processEnv) {
     const { deployCommandReport } = await import('../../production/deploy.js');
     const report = await deployCommandReport(deployFlags(flags, role), await deployContext(ctx, flags, role, config));
-    const guard = (): Promise<void> => guardOutput(ctx, flags.output!, config, [...flags.manifest.filter((m) => m !== '-'), ...flags.unit]);
+    const guard = (): Promise<void> => guardOutput(ctx, flags.output!, config, [...(flags.manifest ?? []).filter((m) => m !== '-'), ...(flags.unit ?? [])]);
     return emit(ctx, flags, format, await baselined(ctx, flags, report), CATALOG, guard);
   }
 
@@ -180,7 +182,7 @@ async function run(ctx: CliContext, flags: Flags): Promise<ExitCode> {
   const dotenvInCwd = flags.processEnv ? await findDotenv(ctx.cwd) : undefined;
 
   const guard = (): Promise<void> =>
-    guardOutput(ctx, flags.output!, config, [...files, ...flags.manifest.filter((m) => m !== '-'), ...flags.unit], envSet, [
+    guardOutput(ctx, flags.output!, config, [...files, ...(flags.manifest ?? []).filter((m) => m !== '-'), ...(flags.unit ?? [])], envSet, [
       ...(storeFile === undefined ? [] : [{ path: path.resolve(ctx.cwd, storeFile), label: `the key store ${storeFile}` }]),
       ...(dotenvInCwd === undefined ? [] : [{ path: dotenvInCwd, label: dotenvInCwd }]),
     ]);
@@ -219,10 +221,10 @@ async function baselined(ctx: CliContext, flags: Flags, report: ProductionReport
 /** --manifest / --unit flags for src/production/deploy.ts. */
 function deployFlags(flags: Flags, role: Role): import('../../production/deploy.js').DeployFlags {
   return {
-    manifest: flags.manifest,
-    unit: flags.unit,
+    manifest: flags.manifest ?? [],
+    unit: flags.unit ?? [],
     ...(flags.instance !== undefined ? { instance: flags.instance } : {}),
-    helmValues: flags.helmValues,
+    helmValues: flags.helmValues ?? [],
     ...(flags.role !== undefined ? { role } : {}),
     requireFiles: flags.requireFiles === true,
   };

@@ -273,9 +273,15 @@ export function resolveContainerEnv(container: Obj, inv: Inventory, namespace: s
 
   for (const entry of arr(container['env'])) {
     if (!isObj(entry)) continue;
-    const name = str(entry['name']);
-    if (name === undefined || name === '') continue;
     const line = lineOf(entry) ?? 0;
+    const rawName = entry['name'];
+    if (rawName !== undefined && rawName !== null && typeof rawName !== 'string') {
+      // `name: N` or `name: yes` is a YAML 1.1 boolean: kubectl refuses the object
+      notString.push({ name: `the env name ${JSON.stringify(rawName)}`, file, line, type: typeof rawName });
+      continue;
+    }
+    const name = str(rawName);
+    if (name === undefined || name === '') continue;
     const vf = isObj(entry['valueFrom']) ? entry['valueFrom'] : undefined;
     if (!vf) {
       const raw = entry['value'];

@@ -117,8 +117,8 @@ ${env}
         - {name: NUM, value: 30}
         - {name: N, value: x}`));
     expect(e.vars.has('KRISHIV_PRODUCTION')).toBe(false);
-    expect(e.notString.map((n) => [n.name, n.type])).toEqual([['KRISHIV_PRODUCTION', 'boolean'], ['NUM', 'number']]);
-    // YAML 1.1: a bare N is the boolean false, so that entry has no usable name
+    // YAML 1.1: a bare N is the boolean false, so that entry has no usable name either
+    expect(e.notString.map((n) => [n.name, n.type])).toEqual([['KRISHIV_PRODUCTION', 'boolean'], ['NUM', 'number'], ['the env name false', 'boolean']]);
     expect(e.vars.has('N')).toBe(false);
   });
 });
