@@ -68,7 +68,7 @@ const flatLinks = {
     // --manifest / --unit (and the YAML parser behind them) in a bundle of their own: an
     // env-file run of check-production neither loads nor parses them.
     b.onResolve({ filter: /\/production\/deploy\.js$/ }, (args) =>
-      args.importer.endsWith(path.join('src', 'cli', 'commands', 'check-production.ts')) ? { path: './deploy.cjs', external: true } : undefined,
+      args.importer.endsWith(path.join('src', 'production', 'command', 'run.ts')) ? { path: './deploy.cjs', external: true } : undefined,
     );
     b.onResolve({ filter: /^\.\/[a-z-]+\.js$/ }, (args) => {
       if (!args.importer.endsWith(path.join('src', 'cli', 'commands', 'index.ts'))) return undefined;

@@ -1,464 +1,58 @@
 /**
- * The check catalog: one entry per check id, used by --list-checks, `explain <ID>`, the
- * SARIF rules (`rules[].help`) and as the default text of every finding. Sources cite the
- * engine's own code at commit e8be785f (`crates/…/file.rs:line`), in plain words.
+ * The check catalog, derived: every check is one object (id, class, roles, predicate, rule in
+ * words, fix, engine source, engine message, evaluate) in the file of its engine area under
+ * ./checks/. This list, in run order, feeds --list-checks, `explain <ID>`, the SARIF rules, the
+ * severities, the default text of every finding and `evaluate`; `CheckId` is derived from it.
  */
-import type { CheckInfo, FindingClass, Role } from './types.js';
-import { BASELINE_CHECKS, DEPLOY_CHECKS as DEPLOY_ONLY } from './manifest/catalog.js';
+import { CHECKLIST_CHECKS } from './checks/checklist.js';
+import { CLIENT_CHECKS } from './checks/client.js';
+import { COORDINATOR_CHECKS } from './checks/coordinator.js';
+import type { CheckDef } from './checks/define.js';
+import { EXECUTOR_CHECKS } from './checks/executor.js';
+import { FLIGHT_CHECKS } from './checks/flight.js';
+import { HYGIENE_CHECKS } from './checks/hygiene.js';
+import { OPERATOR_CHECKS } from './checks/operator.js';
+import { PROCESS_CHECKS } from './checks/process.js';
+import { SHUFFLE_CHECKS } from './checks/shuffle.js';
+import { UI_CHECKS } from './checks/ui.js';
+import { checkInfo, registerCatalog } from './checks/info.js';
+import { BASELINE_CHECKS, DEPLOY_CHECKS } from './manifest/catalog.js';
 
-const DEPLOY_CHECKS: readonly CheckInfo[] = [...DEPLOY_ONLY, ...BASELINE_CHECKS];
-
-const ENGINE: Role[] = ['cluster', 'coordinator', 'executor', 'flight-server', 'operator', 'shuffle-svc'];
-const ALL: Role[] = [...ENGINE, 'client', 'client-http', 'client-flight'];
-const COORD: Role[] = ['cluster', 'coordinator'];
-const EXEC: Role[] = ['cluster', 'executor'];
-const FLIGHT: Role[] = ['cluster', 'coordinator', 'flight-server'];
-
-const HTTP_MSG =
-  'coordinator HTTP is enabled but no bearer tokens are configured; set KRISHIV_COORDINATOR_BEARER_TOKEN or KRISHIV_COORDINATOR_BEARER_TOKENS (or KRISHIV_ALLOW_ANONYMOUS_HTTP for dev-only bypass)';
-const SEC3_MSG =
-  "shuffle flight server: shuffle auth is required under durability profile '<P>' but no shuffle token is configured; set KRISHIV_SHUFFLE_TOKEN or KRISHIV_SHUFFLE_TOKEN_FILE. Refusing to start an unauthenticated shuffle data plane (SEC-3).";
-
-function c(
-  id: string,
-  cls: FindingClass,
-  roles: Role[],
-  predicate: string | null,
-  rule: string,
-  source: string,
-  fix: string,
-  engineMessage?: string,
-): CheckInfo {
-  const info: CheckInfo = { id, class: cls, roles, predicate, rule, source, fix };
-  if (engineMessage !== undefined) info.engineMessage = engineMessage;
-  return info;
-}
-
-export const CATALOG: readonly CheckInfo[] = [
-  // ---- the process's command line
-  c('CLI-ARG-REFUSED', 'REFUSE', ['cluster', 'coordinator', 'executor', 'operator'], null,
-    'the command line given with --cli is one the process refuses before any other check: an unknown option (including --flag=value), a flag without a value (a blank value counts as none), an address that is not IP:port, a number that does not parse, or --connect with --register-once',
-    'crates/krishiv-scheduler/src/coordinator_daemon.rs:1156-1221 (coordinator), crates/krishiv-executor/src/cli.rs:1234-1339 and 1474-1478 (executor), crates/krishiv-operator/src/main.rs:356-423 (operator)',
-    'Fix the flag the message names: flags and values are separate words, listen addresses are IP:port (no host names), and an executor runs with either --connect or --register-once.',
-    'unknown option: <word>'),
-  // ---- mode
-  c('MODE-NOT-FAIL-CLOSED', 'MODE', ENGINE, 'requires_http_auth',
-    'KRISHIV_PRODUCTION is not truthy and the env profile is dev-local: no fail-closed rule applies',
-    'crates/krishiv-common/src/production.rs:96-98 (requires_http_auth); crates/krishiv-common/src/production.rs:23-48 (the env profile)',
-    'Set KRISHIV_PRODUCTION=1 and KRISHIV_DURABILITY_PROFILE=single-node-durable or distributed-durable in the environment (not only on the command line).'),
-  c('MODE-PROFILE-INVALID', 'REFUSE', ALL, 'resolve_durability_profile',
-    'KRISHIV_DURABILITY_PROFILE (or --durability-profile) does not parse: the coordinator refuses, the executor silently runs dev-local, the common resolver warns and uses dev-local',
-    'crates/krishiv-common/src/durability.rs:78-99; crates/krishiv-scheduler/src/coordinator_daemon.rs:1132-1136; crates/krishiv-executor/src/cli.rs:1222-1225',
-    'Use one of dev-local, single-node-durable, distributed-durable (hyphens, not underscores).',
-    "unknown durability profile '<value>'"),
-  // ---- coordinator
-  c('COORD-GRPC-TOKENS-MISSING', 'REFUSE', COORD, 'validate_runtime_security_config',
-    'a durable profile (the coordinator\'s own: --durability-profile, else the env) and the static coordinator token set is empty (OIDC/JWT does not count); a configured source that resolves to no token is empty too',
-    'crates/krishiv-scheduler/src/coordinator_daemon.rs:1297-1350',
-    'Set KRISHIV_COORDINATOR_BEARER_TOKEN_FILE (a mounted secret) or KRISHIV_COORDINATOR_BEARER_TOKEN(S).',
-    '<profile> requires non-empty KRISHIV_COORDINATOR_BEARER_TOKEN or KRISHIV_COORDINATOR_BEARER_TOKENS so coordinator gRPC is authenticated'),
-  c('COORD-TOKEN-FILE-UNREADABLE', 'REFUSE', [...COORD, 'operator'], 'validate_runtime_security_config',
-    '_TOKEN_FILE missing, unreadable or not UTF-8, or _TOKENS_FILE unreadable or not UTF-8 (NotFound is fine): every static source is then ignored (a refusal under a durable coordinator profile, reject-all otherwise)',
-    'crates/krishiv-scheduler/src/auth.rs:243-253,276-284',
-    'Make the file exist and be readable by the engine user; _TOKEN_FILE must never go missing, even during rotation.',
-    'failed to read coordinator bearer token configuration: <io error>'),
-  c('COORD-INSECURE-DURABLE', 'REFUSE', COORD, 'validate_runtime_security_config',
-    'a durable profile (the coordinator\'s own) with KRISHIV_ALLOW_ANONYMOUS truthy or --insecure',
-    'crates/krishiv-scheduler/src/coordinator_daemon.rs:1297-1350',
-    'Remove KRISHIV_ALLOW_ANONYMOUS / --insecure; configure bearer tokens instead.',
-    '<profile> rejects --insecure coordinator gRPC'),
-  c('COORD-EXEC-TOKEN-MISSING', 'REFUSE', COORD, 'validate_runtime_security_config',
-    'distributed-durable (the coordinator\'s own profile) and KRISHIV_EXECUTOR_TASK_BEARER_TOKEN blank',
-    'crates/krishiv-scheduler/src/coordinator_daemon.rs:1352-1357',
-    'Set KRISHIV_EXECUTOR_TASK_BEARER_TOKEN (a random value, different from the coordinator token) on the coordinator and every executor.',
-    'distributed-durable requires non-empty KRISHIV_EXECUTOR_TASK_BEARER_TOKEN so executor task-control gRPC is authenticated'),
-  c('COORD-HTTP-TOKENS-MISSING', 'REFUSE', COORD, 'requires_http_auth',
-    'HTTP auth is required (a durable coordinator profile, or KRISHIV_PRODUCTION), KRISHIV_ALLOW_ANONYMOUS_HTTP is not truthy and the static token set is empty (HTTP is always on)',
-    'crates/krishiv-common/src/production.rs:96-98; crates/krishiv-scheduler/src/coordinator_daemon.rs:1297-1350',
-    'Configure a static coordinator bearer token source; HTTP never accepts JWTs.',
-    HTTP_MSG),
-  c('COORD-METADATA-PROFILE', 'REFUSE', COORD, 'validate_profile_storage',
-    'metadata/leader settings the profile refuses: single-node-durable needs rocksdb (or its legacy alias redb) with --metadata-path, or no backend, and leader single; distributed-durable needs etcd metadata, etcd leader and endpoints',
-    'crates/krishiv-scheduler/src/coordinator_daemon.rs:1250-1295',
-    'distributed-durable: KRISHIV_METADATA_BACKEND=etcd, KRISHIV_LEADER_BACKEND=etcd, KRISHIV_ETCD_ENDPOINTS=…; single-node-durable: KRISHIV_METADATA_BACKEND=rocksdb with KRISHIV_METADATA_PATH (or neither).',
-    'distributed-durable requires --metadata-backend etcd'),
-  c('COORD-METADATA-CONFIG', 'REFUSE', COORD, 'requires_fail_closed_metadata',
-    'coordinator config the daemon refuses: an empty coordinator id, etcd leader without endpoints, a lease of 0 (the env value is read untrimmed, so " 0" falls back to 15); then the metadata-store builder, arm by arm: memory (a path is ignored), no backend and no path (the profile decides), etcd, rocksdb/redb with a path, rocksdb/redb without one (refused), a path with any other backend or none (refused), an unknown backend (refused)',
-    'crates/krishiv-scheduler/src/coordinator_daemon.rs:1223-1233 (parse checks) and 187-293 (the metadata-store builder, arms in order)',
-    'Use a supported metadata backend (memory, rocksdb, etcd), give --metadata-path only with rocksdb, a non-zero lease and a non-empty coordinator id.',
-    "unknown --metadata-backend '<b>'; supported: memory, rocksdb, etcd"),
-  c('COORD-TLS-PAIR', 'REFUSE', COORD, null,
-    'exactly one of KRISHIV_TLS_CERT / KRISHIV_TLS_KEY is set, or a TLS/CA file cannot be read; a variable that is set but empty names no file and refuses too',
-    'crates/krishiv-scheduler/src/grpc.rs:914-936 (read at the end of start-up: crates/krishiv-scheduler/src/coordinator_daemon.rs:1569-1570)',
-    'Set both KRISHIV_TLS_CERT and KRISHIV_TLS_KEY to readable PEM files, or neither.',
-    'KRISHIV_TLS_CERT and KRISHIV_TLS_KEY must both be set or both unset'),
-  c('COORD-GRPC-DENY-ALL', 'DENY', COORD, 'anonymous_allowed_for',
-    'coordinator gRPC gets no auth provider (no static source, no JWT, not anonymous, or anonymous refused under prod/durable env) or a reject-all provider: every RPC is rejected, executors never register',
-    'crates/krishiv-scheduler/src/auth.rs:338-345,423-470',
-    'Configure a static token source (and remove KRISHIV_ALLOW_ANONYMOUS under KRISHIV_PRODUCTION).',
-    'coordinator gRPC has no auth provider and anonymous access is denied by default: ALL control-plane RPCs will be rejected.'),
-  c('COORD-GRPC-ANONYMOUS', 'OPEN', COORD, 'anonymous_allowed_for',
-    'KRISHIV_ALLOW_ANONYMOUS (or --insecure) with a dev-local profile and no KRISHIV_PRODUCTION: coordinator gRPC is unauthenticated',
-    'crates/krishiv-scheduler/src/auth.rs:423-470',
-    'Remove KRISHIV_ALLOW_ANONYMOUS / --insecure and configure bearer tokens.',
-    'SECURITY: coordinator is serving UNAUTHENTICATED gRPC control-plane + HTTP admin/federation …'),
-  c('COORD-HTTP-ANONYMOUS', 'OPEN', [...COORD, 'operator'], 'requires_http_auth',
-    'coordinator (or operator sidecar) HTTP control plane is anonymous: requires_http_auth is false, or KRISHIV_ALLOW_ANONYMOUS_HTTP is truthy (honoured even in production)',
-    'crates/krishiv-common/src/production.rs:96-118',
-    'Unset KRISHIV_ALLOW_ANONYMOUS_HTTP and run fail-closed (KRISHIV_PRODUCTION=1 or a durable env profile).',
-    'anonymous HTTP override is active in production mode; control-plane routes are unauthenticated'),
-  c('COORD-OIDC-NO-AUDIENCE', 'WARN', COORD, null,
-    'OIDC can be in use (KRISHIV_OIDC_JWKS_URI is an http or https URL and anonymous gRPC is not asked for) and KRISHIV_OIDC_AUDIENCE is unset: under KRISHIV_PRODUCTION the JWT provider is silently not installed; otherwise any audience is accepted',
-    'crates/krishiv-scheduler/src/auth.rs:663-672 (the JWKS fetch) and 725-734 (the audience rule)',
-    'Set KRISHIV_OIDC_AUDIENCE to the audience your IdP puts in tokens for Krishiv.',
-    'KRISHIV_OIDC_AUDIENCE must be set when JWT auth is active in production mode'),
-  c('COORD-OIDC-OVERRIDDEN-BY-RELOAD', 'WARN', COORD, null,
-    'OIDC can be in use, a reload interval > 0 and a static token source: the first (immediate) reload tick replaces the JWT provider with static tokens',
-    'crates/krishiv-scheduler/src/coordinator_daemon.rs:1363-1376 and 1305-1310; crates/krishiv-scheduler/src/auth.rs:313-345 and 386-405',
-    'Choose one: JWT on gRPC (no reload interval) or rotating static tokens (no JWKS).'),
-  c('COORD-RELOAD-DISABLED', 'WARN', [...COORD, 'operator'], null,
-    'a coordinator token _FILE is set but KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS is unset, 0 or invalid: the file is read once (registry default 30 is not what the code does)',
-    'crates/krishiv-scheduler/src/auth.rs:359-405',
-    'Set KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS=30 (gRPC only; HTTP and UI still need a restart).',
-    'invalid coordinator auth reload interval'),
-  // ---- flight
-  c('FLIGHT-API-KEYS-MISSING', 'REFUSE', FLIGHT, 'profile_requires_authenticated_flight',
-    'Flight SQL runs (standalone, or co-located via KRISHIV_FLIGHT_ADDR/--flight-addr), Flight auth is required under the env profile (durable, or KRISHIV_PRODUCTION) and KRISHIV_API_KEYS is blank: standalone refuses, co-located logs an error and runs without Flight',
-    'crates/krishiv-flight-sql/src/service.rs:1328-1391',
-    'Set KRISHIV_API_KEYS=<key>=<subject>,… (generate keys with `krishiv-auth generate-key`).',
-    'KRISHIV_API_KEYS is required under durable profiles (format: key1=user,...)'),
-  c('FLIGHT-API-KEYS-MALFORMED', 'REFUSE', FLIGHT, 'profile_requires_authenticated_flight',
-    'KRISHIV_API_KEYS has an entry without "=" or no entries: REFUSE under fail-closed, otherwise Flight serves anonymously',
-    'crates/krishiv-flight-sql/src/service.rs:1363-1391',
-    'Write every entry as key=subject, separated by commas.',
-    'invalid KRISHIV_API_KEYS entry: <entry>'),
-  c('FLIGHT-POLICY-MISSING', 'DENY', FLIGHT, null,
-    'valid KRISHIV_API_KEYS but KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED not truthy: every Flight RPC is PERMISSION_DENIED (any profile)',
-    'crates/krishiv-flight-sql/src/service.rs:297-309,1331-1348',
-    'Set KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED=1 (or install a policy hook).',
-    'PERMISSION_DENIED: auth is configured but no policy engine is set; configure a PolicyHook or use an unauthenticated service'),
-  c('FLIGHT-ANONYMOUS', 'OPEN', FLIGHT, 'profile_requires_authenticated_flight',
-    'Flight SQL runs without keys outside fail-closed mode: anonymous',
-    'crates/krishiv-flight-sql/src/service.rs:1328-1391',
-    'Set KRISHIV_API_KEYS and run fail-closed.',
-    '<msg>; serving anonymously (dev only)'),
-  // ---- UI
-  c('FLIGHT-ADDR-INVALID', 'REFUSE', ['flight-server'], null,
-    'the standalone Flight SQL server parses KRISHIV_FLIGHT_ADDR strictly and untrimmed as IP:port before anything else: a host name, surrounding spaces or an empty value refuse it',
-    'crates/krishiv-flight-sql/src/service.rs:1417-1423',
-    'Write KRISHIV_FLIGHT_ADDR as IP:port, e.g. 0.0.0.0:2003, or leave it unset (127.0.0.1:2003).',
-    'invalid socket address syntax'),
-  c('UI-TOKEN-MISSING', 'DENY', COORD, 'profile_requires_authenticated_ui',
-    'UI on, UI auth required under the env profile (durable, or KRISHIV_PRODUCTION) and no UI token (or a token file that cannot be read, or is not UTF-8): every protected UI route returns 401',
-    'crates/krishiv-ui/src/router.rs:24-62',
-    'Set KRISHIV_UI_TOKEN_FILE (or KRISHIV_UI_TOKEN), or KRISHIV_UI=off.',
-    'authentication not configured'),
-  c('UI-ANONYMOUS', 'OPEN', COORD, 'profile_requires_authenticated_ui',
-    'UI on and anonymous: no token while UI auth is not required, or KRISHIV_UI_TOKEN_FILE="" with a blank KRISHIV_UI_TOKEN (opens it even under fail-closed)',
-    'crates/krishiv-ui/src/router.rs:31-34',
-    'Set a UI token and never leave KRISHIV_UI_TOKEN_FILE empty; the UI runs SQL (POST /api/v1/sql) inside the coordinator.'),
-  // ---- executor
-  c('EXEC-TASK-TOKEN-MISSING', 'REFUSE', EXEC, 'validate_task_auth_startup',
-    'the executor\'s own profile is durable, or KRISHIV_PRODUCTION is truthy, and KRISHIV_EXECUTOR_TASK_BEARER_TOKEN is blank while task/barrier gRPC is on (the default; only the flag value off turns them off)',
-    'crates/krishiv-executor/src/cli.rs:1365-1387',
-    'Set KRISHIV_EXECUTOR_TASK_BEARER_TOKEN on every executor and the coordinator.',
-    "durability profile '<P>' requires non-empty KRISHIV_EXECUTOR_TASK_BEARER_TOKEN when task or barrier gRPC is enabled"),
-  c('EXEC-REQUIRE-WITHOUT-TOKEN', 'REFUSE', EXEC, 'validate_task_auth_startup',
-    'KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH truthy and KRISHIV_EXECUTOR_TASK_BEARER_TOKEN blank',
-    'crates/krishiv-executor/src/cli.rs:1365-1387',
-    'Set KRISHIV_EXECUTOR_TASK_BEARER_TOKEN.',
-    'KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH=true requires non-empty KRISHIV_EXECUTOR_TASK_BEARER_TOKEN'),
-  c('EXEC-CONFIG-INVALID', 'REFUSE', EXEC, null,
-    'the executor refuses its configuration before any mode: KRISHIV_EXECUTOR_ID set but blank, or --slots 0',
-    'crates/krishiv-executor/src/cli.rs:84 and 1234-1243; crates/krishiv-executor/src/transport.rs:85-103',
-    'Unset KRISHIV_EXECUTOR_ID or give it a value; give --slots a positive number (or leave it to the CPU-derived default).',
-    'task slots must be greater than zero'),
-  c('EXEC-MEMORY-CHECKPOINT', 'REFUSE', EXEC, 'allows_memory_checkpoint_uri',
-    'allows_memory_checkpoint_uri is false and the checkpoint URI is memory:// (explicit, or the dev-local default when none is set)',
-    'crates/krishiv-executor/src/cli.rs:1421-1435,501-503; crates/krishiv-state/src/checkpoint/storage_uri.rs:24-34',
-    'Set KRISHIV_CHECKPOINT_STORAGE=s3://bucket/checkpoints (distributed) or file:///var/lib/krishiv/checkpoints (single node).',
-    "checkpoint URI '<uri>' is forbidden for durability profile '<P>'; use a file:// or s3:// URI"),
-  c('EXEC-DD-SHUFFLE-MISSING', 'REFUSE', EXEC, null,
-    'distributed-durable (the executor\'s own profile) with neither shuffle dir nor URI, or a URI starting with s3:// (untrimmed) without a dir',
-    'crates/krishiv-executor/src/cli.rs:1501-1543',
-    'Set KRISHIV_SHUFFLE_DIR (and KRISHIV_SHUFFLE_URI=s3://… for tiered shuffle).',
-    'durability-profile=distributed-durable requires --shuffle-uri or --shuffle-dir (set KRISHIV_SHUFFLE_URI, KRISHIV_SHUFFLE_DIR, or pass explicit flags)'),
-  c('EXEC-DD-STATE-DIR-MISSING', 'REFUSE', EXEC, null,
-    'distributed-durable (the executor\'s own profile) without KRISHIV_STATE_DIR',
-    'crates/krishiv-executor/src/cli.rs:1552-1576',
-    'Set KRISHIV_STATE_DIR to a local persistent directory.',
-    'durability-profile=distributed-durable requires --state-dir (set KRISHIV_STATE_DIR or pass --state-dir <path>)'),
-  c('EXEC-DD-CHECKPOINT-MISSING', 'REFUSE', EXEC, null,
-    'distributed-durable (the executor\'s own profile) without KRISHIV_CHECKPOINT_STORAGE',
-    'crates/krishiv-executor/src/cli.rs:1585-1613',
-    'Set KRISHIV_CHECKPOINT_STORAGE=s3://bucket/checkpoints.',
-    'durability-profile=distributed-durable requires --checkpoint-uri with shared storage reachable by every executor, e.g. s3://bucket/checkpoints (set KRISHIV_CHECKPOINT_STORAGE or pass --checkpoint-uri <uri>)'),
-  c('EXEC-STATE-DIR-REQUIRED', 'REFUSE', EXEC, 'requires_file_backed_state',
-    'after registering, with no state dir and not disaggregated: the state store needs a file-backed directory under the executor\'s own profile when it is durable or KRISHIV_PRODUCTION is truthy, and its ephemeral fallback is refused when the env profile is durable',
-    'crates/krishiv-executor/src/cli.rs:533-536; crates/krishiv-state/src/rocksdb_backend.rs:82-121',
-    'Set KRISHIV_STATE_DIR (better: a durable profile).',
-    'state backend: … durable profile requires a file-backed state directory'),
-  c('EXEC-SHUFFLE-TOKEN-MISSING', 'REFUSE', EXEC, 'profile_requires_authenticated_shuffle',
-    'the local Flight shuffle server starts (a shuffle dir without a URI, a file:// or plain-path URI, or the single-node-durable default dir), shuffle auth is required under the env profile (durable, or KRISHIV_PRODUCTION) and there is no shuffle token',
-    'crates/krishiv-shuffle/src/flight.rs:606-617; crates/krishiv-shuffle/src/token_auth.rs:25-73; the local backend: crates/krishiv-executor/src/cli.rs:591-662',
-    'Set KRISHIV_SHUFFLE_TOKEN (or KRISHIV_SHUFFLE_TOKEN_FILE) on every executor.',
-    SEC3_MSG),
-  c('EXEC-SHUFFLE-ANONYMOUS', 'OPEN', EXEC, 'profile_requires_authenticated_shuffle',
-    'the local Flight shuffle server starts without a shuffle token outside fail-closed mode: shuffle data plane is open',
-    'crates/krishiv-shuffle/src/token_auth.rs:25-73 and 82-90; crates/krishiv-shuffle/src/flight.rs:606-617',
-    'Set KRISHIV_SHUFFLE_TOKEN and run fail-closed.'),
-  c('EXEC-S3-SHUFFLE-PROFILE', 'REFUSE', EXEC, null,
-    'an s3:// shuffle URI (object-only, or tiered with a dir) under the executor\'s own profile single-node-durable, or an s3:// URI without a bucket',
-    'crates/krishiv-executor/src/cli.rs:591-605; crates/krishiv-shuffle/src/storage_uri.rs:56-70, 98-110, 115-152 and 166-174',
-    'Use a local shuffle dir for single-node-durable, or run distributed-durable.',
-    "s3:// shuffle requires distributed-durable or dev-local profile (got 'single-node-durable')"),
-  c('EXEC-MEMORY-SHUFFLE', 'REFUSE', EXEC, 'allows_unbounded_shuffle_store',
-    'a memory:// shuffle URI while the executor\'s own profile does not allow an unbounded shuffle store (durable, or KRISHIV_PRODUCTION)',
-    'crates/krishiv-executor/src/cli.rs:603-605; crates/krishiv-shuffle/src/storage_uri.rs:115-136',
-    'Use KRISHIV_SHUFFLE_DIR (and s3:// for distributed).',
-    "memory:// shuffle URIs are forbidden for durability profile '<P>'"),
-  c('EXEC-DISAGG-NO-ROOT', 'REFUSE', EXEC, null,
-    'KRISHIV_STATE_BACKEND=disaggregated without KRISHIV_STATE_DFS_ROOT',
-    'crates/krishiv-executor/src/cli.rs:510-537',
-    'Set KRISHIV_STATE_DFS_ROOT, or use the rocksdb backend.',
-    'KRISHIV_STATE_BACKEND=disaggregated requires KRISHIV_STATE_DFS_ROOT'),
-  c('EXEC-COORD-TOKEN-MISSING', 'REFUSE', EXEC, null,
-    'executors read only KRISHIV_COORDINATOR_BEARER_TOKEN; blank, or holding characters that cannot travel in gRPC metadata: registration fails after 30 attempts against an authenticated coordinator',
-    'crates/krishiv-executor/src/grpc_client.rs:100-130; crates/krishiv-executor/src/cli.rs:275-322',
-    'Give executors KRISHIV_COORDINATOR_BEARER_TOKEN (one of the tokens the coordinator accepts; executors read only this variable).',
-    'registration failed after 30 attempts: missing Bearer token'),
-  c('EXEC-COORD-TOKEN-NOT-JWT', 'REFUSE', ['cluster'], null,
-    'KRISHIV_OIDC_JWKS_URI set (JWT replaces static tokens on gRPC) and the KRISHIV_COORDINATOR_BEARER_TOKEN executors send is not a JWT, with no reload interval that puts static tokens back',
-    'crates/krishiv-scheduler/src/coordinator_daemon.rs:1371-1375',
-    'Give executors a JWT (role writer or admin) as KRISHIV_COORDINATOR_BEARER_TOKEN, or do not set KRISHIV_OIDC_JWKS_URI.',
-    'registration failed after 30 attempts: invalid API key'),
-  // ---- operator
-  c('OP-ANONYMOUS-FORBIDDEN', 'REFUSE', ['operator'], 'anonymous_allowed_for',
-    'operator with KRISHIV_ALLOW_ANONYMOUS truthy under KRISHIV_PRODUCTION or a durable env profile',
-    'crates/krishiv-operator/src/main.rs:84-88; crates/krishiv-scheduler/src/auth.rs:423-470',
-    'Remove KRISHIV_ALLOW_ANONYMOUS from the operator.',
-    'anonymous gRPC access is forbidden when KRISHIV_PRODUCTION=1'),
-  c('OP-GRPC-TOKENS-MISSING', 'REFUSE', ['operator'], null,
-    'operator with --executor-grpc-addr, no static coordinator token source (or one that cannot be read) and no KRISHIV_ALLOW_ANONYMOUS: it refuses; sources that are configured but resolve to no token install reject-all: it starts and denies every call',
-    'crates/krishiv-operator/src/main.rs:84-101; crates/krishiv-scheduler/src/auth.rs:313-345 (reject-all)',
-    'Give the operator KRISHIV_COORDINATOR_BEARER_TOKEN(S) or a token file.',
-    '--executor-grpc-addr requires KRISHIV_COORDINATOR_BEARER_TOKEN or KRISHIV_COORDINATOR_BEARER_TOKENS unless KRISHIV_ALLOW_ANONYMOUS=true'),
-  c('OP-COORDINATOR-ID', 'REFUSE', ['operator'], null,
-    'KRISHIV_COORDINATOR_ID is set but blank: the operator refuses to start (a blank --coordinator-id is refused by its parser first)',
-    'crates/krishiv-operator/src/main.rs:338-339 and 426-428',
-    'Set KRISHIV_COORDINATOR_ID to a non-blank id, or unset it (default coord-kubernetes).',
-    'coordinator id cannot be empty'),
-  // ---- shuffle-svc
-  c('SSVC-TOKEN-MISSING', 'REFUSE', ['shuffle-svc'], 'profile_requires_authenticated_shuffle',
-    'shuffle auth required under the env profile (durable, or KRISHIV_PRODUCTION), KRISHIV_SHUFFLE_TOKEN unset and the token file unset, unreadable, not UTF-8 or blank',
-    'crates/krishiv-shuffle/src/shuffle_svc.rs:110-133; crates/krishiv-shuffle/src/token_auth.rs:60-73',
-    'Set KRISHIV_SHUFFLE_TOKEN_FILE (reloaded by shuffle-svc) or KRISHIV_SHUFFLE_TOKEN.',
-    SEC3_MSG),
-  c('SSVC-EMPTY-TOKEN-OPEN', 'OPEN', ['shuffle-svc'], null,
-    'KRISHIV_SHUFFLE_TOKEN="" counts as configured on shuffle-svc, and the empty token matches a missing header: the service is open',
-    'crates/krishiv-shuffle/src/shuffle_svc.rs:110-124 and 515-533',
-    'Remove the empty KRISHIV_SHUFFLE_TOKEN or give it a value.'),
-  c('SSVC-ADDR-INVALID', 'REFUSE', ['shuffle-svc'], null,
-    'the shuffle service parses KRISHIV_SHUFFLE_ADDR strictly and untrimmed as IP:port before anything else: a host name, surrounding spaces or an empty value refuse it',
-    'crates/krishiv-shuffle/src/shuffle_svc.rs:88-95',
-    'Write KRISHIV_SHUFFLE_ADDR as IP:port, e.g. 0.0.0.0:7072, or leave it unset.',
-    'invalid socket address syntax'),
-  c('SSVC-TOKEN-UNTRIMMED', 'DENY', ['shuffle-svc'], null,
-    'KRISHIV_SHUFFLE_TOKEN has leading or trailing whitespace: the shuffle service compares its token untrimmed with the trimmed token a client presents, so no request ever matches',
-    'crates/krishiv-shuffle/src/shuffle_svc.rs:110-124 and 515-533; crates/krishiv-common/src/auth_util.rs:20-25',
-    'Remove the surrounding whitespace from KRISHIV_SHUFFLE_TOKEN (or use KRISHIV_SHUFFLE_TOKEN_FILE, which is trimmed).',
-    '401 Unauthorized'),
-  // ---- clients
-  c('CLIENT-COORD-TOKEN-MISSING', 'DENY', ['client', 'client-http'], null,
-    'a coordinator client (CLI, MCP, JCP, runtime) without KRISHIV_COORDINATOR_BEARER_TOKEN: an authenticated coordinator rejects it (clients read only this variable)',
-    'crates/krishiv-runtime/src/coordinator_http_client.rs:55-61; crates/krishiv-scheduler/src/auth.rs:293-299 (clients read only KRISHIV_COORDINATOR_BEARER_TOKEN)',
-    'Set KRISHIV_COORDINATOR_BEARER_TOKEN in the client environment.',
-    'missing Bearer token'),
-  c('CLIENT-FLIGHT-KEY-MISSING', 'DENY', ['client', 'client-flight'], null,
-    'a Flight SQL client with no key to send: KRISHIV_FLIGHT_API_KEY and KRISHIV_API_KEY blank, and in KRISHIV_API_KEYS no part with "=" or an empty key in the first such part; or a key that cannot travel in gRPC metadata',
-    'crates/krishiv-runtime/src/flight_client.rs:103-127',
-    'Set KRISHIV_FLIGHT_API_KEY to the client\'s key.',
-    'missing Bearer token'),
-  // ---- env validation
-  c('ENV-UNKNOWN-FLAG', 'HYGIENE', ALL, 'log_env_issues',
-    'a KRISHIV_* name the engine registry does not know (likely a typo)',
-    'crates/krishiv-common/src/env_registry.rs:1487-1575',
-    'Fix the name (see the suggestion) or remove it.',
-    'unrecognized environment flag NAME (not in the KRISHIV_* registry; typo?)'),
-  c('ENV-DEPRECATED-ALIAS', 'HYGIENE', ALL, 'log_env_issues',
-    'a deprecated alias (KRISHIV_COORDINATOR, KRISHIV_COORDINATOR_ENDPOINT) is set',
-    'crates/krishiv-common/src/env_registry.rs:1404-1441',
-    'Use KRISHIV_COORDINATOR_URL.',
-    'NAME is deprecated; use KRISHIV_COORDINATOR_URL'),
-  c('ENV-INVALID-VALUE', 'HYGIENE', ALL, 'log_env_issues',
-    'a value that does not parse as its kind (the code\'s real rule where the registry is known to be wrong)',
-    'crates/krishiv-common/src/env_registry.rs:1487-1542',
-    'Use a value of the declared kind; for booleans 1/true/yes/on or 0/false/no/off.',
-    'NAME does not parse as KIND: HINT'),
-  c('ENV-TOKEN-REUSE', 'HYGIENE', ALL, null,
-    'one secret value used for two roles (coordinator, executor-task, UI, shuffle, API key)',
-    'crates/krishiv-scheduler/src/auth.rs:186-197 (every coordinator token is admin); crates/krishiv-executor/src/grpc.rs:99-150 (task token); crates/krishiv-shuffle/src/token_auth.rs:25-41 (shuffle token)',
-    'Generate a separate value for each role (`krishiv-auth generate-key --type bearer --for …`).'),
-  c('ENV-CLI-ONLY-PROFILE', 'HYGIENE', ['cluster', 'coordinator', 'executor'], 'resolve_durability_profile',
-    'a durable profile given only by --durability-profile: Flight, the UI, shuffle auth, memory:// checkpoints, the ephemeral state fallback, legacy fragments, UDFs and anonymous gRPC still follow the env profile (dev-local)',
-    'crates/krishiv-common/src/production.rs:23-48 (the env profile, read by Flight SQL, the UI, shuffle and the storage libraries); crates/krishiv-scheduler/src/coordinator_daemon.rs:1178-1181 and crates/krishiv-executor/src/cli.rs:1320-1331 (the flag reaches only the daemon)',
-    'Set KRISHIV_DURABILITY_PROFILE in the environment as well.'),
-  c('ENV-SECRET-IN-MANIFEST', 'HYGIENE', ALL, null,
-    'a secret is written literally in an env file (a committed manifest) instead of coming from the deploy environment or a token file',
-    'the tool\'s own hygiene rule; the engine ships its secrets as Kubernetes Secrets (deploy/k8s/operator/auth-secrets.yaml:20-35) and reads files through crates/krishiv-scheduler/src/auth.rs:243-253',
-    'Move the value to a secret store: a …_FILE variable, a Kubernetes secretKeyRef, or the CI secret environment (check with --process-env).'),
-  // ---- product checklist
-  c('PROD-PRODUCTION-FLAG', 'CHECKLIST', ENGINE, 'requires_http_auth',
-    'KRISHIV_PRODUCTION=1 (fails when the process is not fail-closed at all; warns when fail-closed only through a durable profile)',
-    'the product\'s production checklist; crates/krishiv-common/src/production.rs:96-98; crates/krishiv-scheduler/src/auth.rs:725-734 (the audience rule follows only KRISHIV_PRODUCTION)',
-    'Set KRISHIV_PRODUCTION=1 (the OIDC audience rule only follows this flag).'),
-  c('PROD-COORDINATOR-AUTH', 'CHECKLIST', COORD, null,
-    'a static coordinator bearer token source is set (OIDC does not replace it)',
-    'the product\'s production checklist; crates/krishiv-scheduler/src/coordinator_daemon.rs:1297-1350 (HTTP and durable start-up need static tokens)',
-    'Set KRISHIV_COORDINATOR_BEARER_TOKEN_FILE or KRISHIV_COORDINATOR_BEARER_TOKEN(S).'),
-  c('PROD-OIDC-AUDIENCE', 'CHECKLIST', COORD, null,
-    'KRISHIV_OIDC_AUDIENCE is set when KRISHIV_OIDC_JWKS_URI is',
-    'the product\'s production checklist; crates/krishiv-scheduler/src/auth.rs:663-672 and 725-734',
-    'Set KRISHIV_OIDC_AUDIENCE.'),
-  c('PROD-UI-TOKEN', 'CHECKLIST', COORD, null,
-    'a UI token source is set when the UI is on',
-    'the product\'s production checklist; crates/krishiv-ui/src/router.rs:24-62',
-    'Set KRISHIV_UI_TOKEN_FILE (or KRISHIV_UI_TOKEN), or KRISHIV_UI=off.'),
-  c('PROD-EXECUTOR-TASK-TOKEN', 'CHECKLIST', ['cluster', 'executor', 'coordinator'], null,
-    'KRISHIV_EXECUTOR_TASK_BEARER_TOKEN is set (coordinator: under distributed-durable)',
-    'the product\'s production checklist; crates/krishiv-executor/src/cli.rs:1365-1387; crates/krishiv-scheduler/src/coordinator_daemon.rs:1327-1334',
-    'Set KRISHIV_EXECUTOR_TASK_BEARER_TOKEN.'),
-  c('PROD-CHECKPOINT-STORAGE', 'CHECKLIST', EXEC, 'allows_memory_checkpoint_uri',
-    'checkpoint storage is durable: s3:// under distributed-durable, a local path or file:// only under single-node-durable, never memory:// or ephemeral://',
-    'the product\'s production checklist; crates/krishiv-executor/src/cli.rs:1585-1613; crates/krishiv-state/src/checkpoint/storage_uri.rs:17-60',
-    'Set KRISHIV_CHECKPOINT_STORAGE=s3://bucket/checkpoints.'),
-  c('PROD-DURABLE-PROFILE', 'CHECKLIST', ENGINE, 'profile_requires_durable_window_state',
-    'the profile (env, or --cli) is single-node-durable or distributed-durable',
-    'the product\'s production checklist; crates/krishiv-common/src/durability.rs:29-64',
-    'Set KRISHIV_DURABILITY_PROFILE=distributed-durable (or single-node-durable).'),
-  c('PROD-NO-ANONYMOUS-OVERRIDE', 'CHECKLIST', [...COORD, 'operator'], 'allow_anonymous_http_override',
-    'neither KRISHIV_ALLOW_ANONYMOUS nor KRISHIV_ALLOW_ANONYMOUS_HTTP is truthy (nor --insecure)',
-    'the product\'s production checklist; crates/krishiv-common/src/production.rs:105-118; crates/krishiv-scheduler/src/auth.rs:423-470',
-    'Remove the anonymous overrides.'),
-  c('PROD-KAFKA-COMMIT', 'CHECKLIST', EXEC, 'requires_manual_kafka_commit',
-    'requires_manual_kafka_commit holds (fail-closed), so Kafka commits are bound to checkpoints',
-    'the product\'s production checklist; crates/krishiv-common/src/production.rs:121-123',
-    'Run fail-closed: KRISHIV_PRODUCTION=1 or a durable env profile.'),
-  c('PROD-OTLP-ENDPOINT', 'CHECKLIST', ENGINE, null,
-    'OTEL_EXPORTER_OTLP_ENDPOINT is set (KRISHIV_OTLP_ENDPOINT is never read)',
-    'the product\'s production checklist; crates/krishiv-common/src/env_registry.rs:1487-1575 (KRISHIV_OTLP_ENDPOINT is not a flag the engine knows)',
-    'Set OTEL_EXPORTER_OTLP_ENDPOINT=http://otel-collector:4317.'),
-  // ---- hygiene
-  c('HYG-PLACEHOLDER-SECRET', 'HYGIENE', ALL, null,
-    'a secret-kind value is a placeholder (changeme, secret, token, xxx, ..., <…>, TODO, example, or a value from the product docs)',
-    'the tool\'s own hygiene rule: the engine takes any non-empty token as it is (crates/krishiv-scheduler/src/auth.rs:200-213)',
-    'Generate a real value: `krishiv-auth generate-key --type bearer` (or --type api-key).'),
-  c('HYG-WEAK-SECRET', 'HYGIENE', ALL, null,
-    'a secret-kind value shorter than 16 characters or under 64 bits of estimated entropy (warns below 32 characters); the engine itself has no strength rule',
-    'the tool\'s own hygiene rule: the engine has no strength rule (crates/krishiv-scheduler/src/auth.rs:200-213, crates/krishiv-flight-sql/src/service.rs:1363-1391)',
-    'Use 32 random bytes: `krishiv-auth generate-key --type bearer`.'),
-  c('HYG-UNEXPANDED-VAR', 'HYGIENE', ALL, null,
-    'a value refers to $NAME / ${NAME} defined nowhere: the engine substitutes "" (a template never rendered)',
-    'the tool\'s own hygiene rule; the krishiv binary loads a .env with dotenvy, which substitutes "" for an undefined $NAME (crates/krishiv/src/main.rs:31-36)',
-    'Render the template, define the variable earlier, or check with --process-env where the deploy environment provides it.'),
-  c('HYG-TOKEN-FILE-MODE', 'HYGIENE', ALL, null,
-    'a token or key file that exists here is world-readable (fails) or group-readable (warns)',
-    'the tool\'s own hygiene rule: the engine reads token files whatever their mode (crates/krishiv-scheduler/src/auth.rs:243-253, crates/krishiv-ui/src/router.rs:32-38)',
-    'chmod 600 the file (owned by the engine user).'),
-  c('HYG-QUOTED-BOOLEAN', 'HYGIENE', ALL, null,
-    'a boolean flag is quoted: `docker run --env-file` keeps the quotes (the engine then reads false), dotenv and Compose strip them',
-    'the tool\'s own hygiene rule; booleans are read by crates/krishiv-common/src/env_registry.rs:1347-1352 (a quote is part of the value there)',
-    'Write booleans unquoted: KRISHIV_PRODUCTION=1.'),
-  c('KEYS-REVOKED', 'HYGIENE', ALL, null,
-    'a KRISHIV_API_KEYS key is revoked in the key store (--store)',
-    'the tool\'s key store; the Flight server accepts every listed key with no revocation (crates/krishiv-flight-sql/src/service.rs:1363-1391)',
-    'Remove the key from KRISHIV_API_KEYS and restart the Flight server.'),
-  c('KEYS-EXPIRED', 'HYGIENE', ALL, null,
-    'a KRISHIV_API_KEYS key is expired in the key store (--store); the engine has no expiry and still accepts it',
-    'the tool\'s key store; the Flight server accepts every listed key with no expiry (crates/krishiv-flight-sql/src/service.rs:1363-1391)',
-    'Remove the key, or issue a new one with `krishiv-auth generate-key`.'),
-  c('KEYS-UNKNOWN', 'HYGIENE', ALL, null,
-    'a KRISHIV_API_KEYS key is not in the key store (--store): its id is unknown, or its secret is not the issued key\'s',
-    'the tool\'s key store; the Flight server accepts any key listed in KRISHIV_API_KEYS (crates/krishiv-flight-sql/src/service.rs:1363-1391)',
-    'Issue keys with `krishiv-auth generate-key --store …` so they can be audited and revoked; replace a changed copy with the key as issued (`krishiv-auth keys verify` tells which).'),
-  c('KEYS-SUBJECT-MISMATCH', 'HYGIENE', ALL, null,
-    'a KRISHIV_API_KEYS entry gives a key a subject other than the name the key store issued it to: the Flight server authenticates the key as the entry\'s subject',
-    'crates/krishiv-flight-sql/src/service.rs:1376-1385 (the subject is the text after the first "=", trimmed)',
-    'Write the entry as `generate-key` printed it (`<key>=<name>`), or issue a new key for the other subject.'),
-  c('ENG-API-KEY-ENTRY', 'HYGIENE', ALL, null,
-    'a KRISHIV_API_KEYS entry the engine mis-parses: a key with "=" (base64 padding), an empty key or subject, or a duplicate key (last wins)',
-    'crates/krishiv-flight-sql/src/service.rs:1377-1386 (split on "," then at the first "=", keys and subjects trimmed, a later key overwrites)',
-    'Use keys without "=" or "," (`krishiv-auth generate-key` makes such keys) and one entry per key with a subject.'),
-  c('ENG-TOKEN-NOT-ASCII', 'DENY', ALL, null,
-    'a token or API key holds characters outside visible ASCII: servers read the authorization header only when it is visible ASCII, and clients cannot build such a header, so the token never authenticates',
-    'crates/krishiv-scheduler/src/auth.rs:619-627; crates/krishiv-shuffle/src/shuffle_svc.rs:515-533; crates/krishiv-executor/src/grpc_client.rs:107-118; crates/krishiv-runtime/src/flight_client.rs:120-127',
-    'Use tokens of visible ASCII only: `krishiv-auth generate-key` makes such tokens.'),
-  c('ENG-CA-CERT-SERVER', 'HYGIENE', COORD, null,
-    'KRISHIV_CA_CERT on a TLS coordinator makes client certificates mandatory; executors present none and cannot connect',
-    'crates/krishiv-scheduler/src/grpc.rs:926-930; crates/krishiv-executor/src/grpc_client.rs:80-98',
-    'Do not set KRISHIV_CA_CERT on the coordinator; set it only on executors/clients.'),
-  c('ENG-TOKEN-FILE-MULTILINE', 'HYGIENE', [...COORD, 'operator'], null,
-    'KRISHIV_COORDINATOR_BEARER_TOKEN_FILE holds several lines: the engine reads one token containing a newline, which never matches',
-    'crates/krishiv-scheduler/src/auth.rs:222-234 and 276-279 (the _TOKEN_FILE content is one token, trimmed)',
-    'Put one token in _TOKEN_FILE, or use KRISHIV_COORDINATOR_BEARER_TOKENS_FILE for a list.'),
-  c('ENG-SHUFFLE-RELOAD-ZERO', 'HYGIENE', ['shuffle-svc'], null,
-    'KRISHIV_SHUFFLE_TOKEN_RELOAD_SECS=0 on shuffle-svc: the reload task panics (zero tokio interval)',
-    'crates/krishiv-shuffle/src/shuffle_svc.rs:159-183',
-    'Use a positive interval (the code default is 60).'),
-  c('ENG-UI-OFF-SPELLING', 'HYGIENE', COORD, null,
-    'KRISHIV_UI set to a false-like value other than "off" (0, false, no): the UI stays on',
-    'crates/krishiv/src/daemon_cmd.rs:204-215',
-    'Write KRISHIV_UI=off.'),
-  c('ENG-DEAD-FLAG', 'HYGIENE', ALL, null,
-    'a documented variable the engine never reads: KRISHIV_OIDC_JWKS_REFRESH_SECS, KRISHIV_OIDC_ISSUER, KRISHIV_OTLP_ENDPOINT, KRISHIV_SERVICE_NAME',
-    'crates/krishiv-common/src/env_registry.rs:1487-1575 (none of these names is read by the engine: git grep finds no reader at e8be785f)',
-    'Remove it; see the remediation for what the engine does instead.'),
-  c('ENG-MCP-HTTP', 'HYGIENE', ALL, null,
-    'KRISHIV_MCP_TRANSPORT=http: the MCP HTTP transport has no authentication',
-    'crates/krishiv-mcp/src/lib.rs:35-37 and 96-141',
-    'Use the stdio transport, or keep KRISHIV_MCP_ADDR on loopback behind an authenticating proxy.'),
-  c('ENG-DOTENV-IN-CWD', 'HYGIENE', ALL, null,
-    'with --process-env: a .env in the working directory or a parent would also be loaded by the krishiv binary (first declaration wins, the process env is never overridden)',
-    'crates/krishiv/src/main.rs:31-36',
-    'Remove the stray .env, or include it with --env-file so it is checked.'),
-  // ---- waivers (config)
-  c('WAIVER-EXPIRED', 'HYGIENE', ALL, null,
-    'a waiver in the config has passed its expiry date: it no longer waives anything and fails the run',
-    'the tool\'s own waiver rule (the config file\'s waivers); the waived finding keeps its engine source, e.g. crates/krishiv-common/src/production.rs:96-98',
-    'Fix the finding, or renew the waiver with a new expiry date, reason and owner.'),
-  c('WAIVER-UNMATCHED', 'HYGIENE', ALL, null,
-    'a waiver in the config matches no failing or warning finding of this run (stale, or a typo in its id)',
-    'the tool\'s own waiver rule (the config file\'s waivers); the waived finding keeps its engine source, e.g. crates/krishiv-common/src/production.rs:96-98',
-    'Remove the waiver, or correct its id/role.'),
-  // --manifest / --unit (their own severity and tags)
+const LIST = [
+  ...PROCESS_CHECKS,
+  ...COORDINATOR_CHECKS,
+  ...FLIGHT_CHECKS,
+  ...UI_CHECKS,
+  ...EXECUTOR_CHECKS,
+  ...OPERATOR_CHECKS,
+  ...SHUFFLE_CHECKS,
+  ...CLIENT_CHECKS,
+  ...CHECKLIST_CHECKS,
+  ...HYGIENE_CHECKS,
+  // --manifest / --unit and baselines (no evaluate: their own modules produce the findings)
   ...DEPLOY_CHECKS,
+  ...BASELINE_CHECKS,
 ];
 
-/** Checks whose unmet status is `warn` (reporters use it for SARIF levels); every other check fails. */
-const WARN_SEVERITY = new Set([
-  'HYG-QUOTED-BOOLEAN', 'ENV-UNKNOWN-FLAG', 'ENV-DEPRECATED-ALIAS', 'ENV-INVALID-VALUE', 'ENV-TOKEN-REUSE',
-  'ENV-CLI-ONLY-PROFILE', 'ENV-SECRET-IN-MANIFEST', 'KEYS-UNKNOWN', 'ENG-UI-OFF-SPELLING', 'ENG-DEAD-FLAG',
-  'ENG-MCP-HTTP', 'ENG-DOTENV-IN-CWD', 'WAIVER-UNMATCHED',
-]);
-for (const info of CATALOG) {
-  if (DEPLOY_CHECKS.includes(info)) continue;
-  const tags = info.id.startsWith('HYG-') || info.id.startsWith('KEYS-') ? ['security', 'secrets'] : ['security'];
-  Object.assign(info, { severity: info.class === 'WARN' || WARN_SEVERITY.has(info.id) ? 'warn' : 'fail', tags });
-  Object.freeze(info);
-}
-for (const info of DEPLOY_CHECKS) Object.freeze(info);
-Object.freeze(CATALOG);
+/** Every check id, as a type (a typo in a waiver test or a reporter is a compile error). */
+export type CheckId = (typeof LIST)[number]['id'];
 
-const BY_ID = new Map(CATALOG.map((i) => [i.id, i]));
+/** The checks in run order, each with its severity (unmet status) and SARIF tags filled in. */
+export const CATALOG: readonly CheckDef[] = Object.freeze(
+  LIST.map((c): CheckDef => {
+    const severity = 'severity' in c ? c.severity : 'fail';
+    const tags = c.id.startsWith('HYG-') || c.id.startsWith('KEYS-') ? ['security', 'secrets'] : ['security'];
+    return Object.freeze({ ...c, severity, tags });
+  }),
+);
 
-export function checkInfo(id: string): CheckInfo {
-  const info = BY_ID.get(id);
-  if (!info) throw new Error(`check ${id} is not in the catalog`);
-  return info;
-}
+const BY_ID = new Map<string, CheckDef>(CATALOG.map((i) => [i.id, i]));
+registerCatalog(BY_ID);
 
-export function findCheck(id: string): CheckInfo | undefined {
+export { checkInfo };
+
+export function findCheck(id: string): CheckDef | undefined {
   return BY_ID.get(id.toUpperCase());
 }
 
-export const CHECK_IDS: readonly string[] = CATALOG.map((i) => i.id);
+export const CHECK_IDS: readonly CheckId[] = CATALOG.map((i) => i.id as CheckId);

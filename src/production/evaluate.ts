@@ -5,17 +5,13 @@
  */
 import type { Waiver } from '../io/config.js';
 import { makeContext, type CheckInput } from './checks/context.js';
-import { runEngineChecks } from './checks/engine.js';
-import { runKeyChecks, type KeyLookup } from './checks/keys.js';
-import { runProductChecks } from './checks/product.js';
-import { runHygieneChecks } from './hygiene.js';
+import { CATALOG } from './catalog.js';
 import type { Finding, ProductionReport } from './types.js';
 import { applyWaivers } from './waivers.js';
 import { applyAssumptions } from './assumptions.js';
 
 export interface EvaluateOptions extends CheckInput {
   strict?: boolean;
-  keyLookup?: KeyLookup;
   waivers?: readonly Waiver[];
   configFile?: string;
   now?: Date;
@@ -29,7 +25,11 @@ export function summarize(findings: readonly Finding[]): ProductionReport['summa
 
 export function evaluate(options: EvaluateOptions): ProductionReport {
   const ctx = makeContext(options);
-  const runAll = (c: typeof ctx) => [...runEngineChecks(c), ...runProductChecks(c), ...runHygieneChecks(c), ...runKeyChecks(c, options.keyLookup)];
+  const runAll = (c: typeof ctx): Finding[] => {
+    const out: Finding[] = [];
+    for (const check of CATALOG) if (check.evaluate) for (const f of check.evaluate(c)) out.push(f);
+    return out;
+  };
   let findings = runAll(ctx);
   // manifests and units: values set but unknown here, maybe unset, or from a Secret (assumptions.ts);
   // "maybe unset" variables are checked both ways: a pass that needs them warns
