@@ -24,7 +24,7 @@ import {
   type Obj,
   type ValueRef,
 } from './k8s.js';
-import { keyLine, lineOf } from './yaml.js';
+import { itemLine, keyLine, lineOf } from './yaml.js';
 import { groupByWorkload, workloadKey, workloadLabel } from '../workload.js';
 
 export interface DeployOptions {
@@ -201,14 +201,35 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
         now: options.now,
       });
       const flagLine = (argsStart ?? cmdLine);
+      // the line of a flag word: its item in command or args (a shell script: the command's line)
+      const commandArr = c['command'];
+      const argsArr = c['args'];
+      const commandLen = Array.isArray(commandArr) ? commandArr.length : 0;
+      const lineOfFlag = (flag: string): number | undefined => {
+        if (decision.flagOffset < 0) return undefined;
+        const i = decision.flags.indexOf(flag);
+        if (i < 0) return undefined;
+        const at = decision.flagOffset + i;
+        return at < commandLen ? itemLine(commandArr, at) : itemLine(argsArr, at - commandLen);
+      };
+      // a switch a message names is what it is about (`… rejects --insecure`); then value flags in order
+      const givenFlags = [...new Set(cli.given.map((g) => g.flag))].sort((a, b) => Number(b === '--insecure') - Number(a === '--insecure'));
       // the report's findings are this run's own objects: tagged in place (a tree has 100,000s)
       const located = report.findings;
       for (const f of located) {
         f.workload = ref;
         // every location of a passing check is dropped: no format shows them, and a tree holds 100,000s
         if (f.status === 'pass' && f.locations !== undefined) f.locations = undefined; // (assigned, not deleted: delete turns 100,000s of objects into slow dictionaries)
-        if (!f.location) f.location = { file: o.file, line: f.variables.length === 0 ? flagLine : cline };
-        else if (f.location.line === undefined) f.location = { file: o.file, line: cline };
+        if (!f.location) {
+          // from the command line: the line of the flag the message names, else the args
+          const flag = givenFlags.find((g) => f.message.includes(g));
+          f.location = { file: o.file, line: (flag !== undefined ? lineOfFlag(flag) : undefined) ?? (f.variables.length === 0 ? flagLine : cline) };
+        }
+        else if (f.location.line === undefined) {
+          // an absent variable: the flag the message names, else the container
+          const flag = givenFlags.find((g) => f.message.includes(g));
+          f.location = { file: o.file, line: (flag !== undefined ? lineOfFlag(flag) : undefined) ?? cline };
+        }
       }
 
       for (const miss of env.missing) {

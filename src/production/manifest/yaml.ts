@@ -21,6 +21,12 @@ import { FAILSAFE_SCHEMA, Type, YAMLException, loadAll } from 'js-yaml';
 import { KrishivError } from '../../errors.js';
 
 const LINES = new WeakMap<object, number>();
+const ITEM_LINES = new WeakMap<object, number[]>();
+
+/** Line of item `index` of a sequence read from YAML (its scalars included), when known. */
+export function itemLine(seq: unknown, index: number): number | undefined {
+  return typeof seq === 'object' && seq !== null ? ITEM_LINES.get(seq)?.[index] : undefined;
+}
 
 /** First line (1-based) of a mapping or sequence read from YAML, when known. */
 export function lineOf(value: unknown): number | undefined {
@@ -107,19 +113,25 @@ export function parseYamlStream(text: string, file: string): YamlDoc[] {
   // (position, line) at each open; the line of a mapping/sequence is worked out at its close
   const openPos: number[] = [];
   const openLine: number[] = [];
+  // the lines of each open node's children (a sequence keeps them: `args` item lines)
+  const children: Array<number[] | undefined> = [];
   const listener = (event: 'open' | 'close', state: { line: number; position: number; input: string; result: unknown }): void => {
     if (event === 'open') {
       openPos.push(state.position);
       openLine.push(state.line);
+      children.push(undefined);
       return;
     }
     const pos = openPos.pop()!;
     let line = openLine.pop()!;
+    const mine = children.pop();
     const r = state.result;
     if (typeof r !== 'object' || r === null || LINES.has(r)) {
       if (openPos.length === 0) firstLine = line + 1;
+      else (children[children.length - 1] ??= []).push(line + 1);
       return;
     }
+    if (mine !== undefined && Array.isArray(r)) ITEM_LINES.set(r, mine);
     // a value that starts on a later line (`env:` then `- name: …`) opens at the key's line
     // end: its line is that of its first content character
     const input = state.input;
@@ -133,6 +145,7 @@ export function parseYamlStream(text: string, file: string): YamlDoc[] {
       } else if (c !== 0x20 && c !== 0x09 && c !== 0x0d) break;
     }
     if (openPos.length === 0) firstLine = line + 1;
+    else (children[children.length - 1] ??= []).push(line + 1);
     LINES.set(r, line + 1);
   };
   try {

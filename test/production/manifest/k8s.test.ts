@@ -175,4 +175,27 @@ spec:
     expect(r.workloads.map((w) => [w.container, w.role])).toEqual([['runner', null]]);
     expect(r.findings.map((f) => [f.id, f.status])).toEqual([['DEPLOY-PROCESS-UNDECIDED', 'skip']]);
   });
+
+  it('locates a finding about a flag at the flag\'s own line in args', () => {
+    const text = `
+kind: Deployment
+metadata: {name: c, namespace: n}
+spec:
+  template:
+    metadata: {labels: {a: b}}
+    spec:
+      containers:
+        - name: coordinator
+          image: krishiv:1
+          command: ["/usr/local/bin/krishiv"]
+          args:
+            - coordinator
+            - --durability-profile
+            - single-node-durable
+            - --insecure
+`;
+    const r = evaluateObjects(objects(text), { requireFiles: false, now: new Date(0) });
+    const line = text.split('\n').findIndex((l) => l.includes('- --insecure')) + 1;
+    expect(r.findings.find((f) => f.id === 'COORD-INSECURE-DURABLE')).toMatchObject({ status: 'fail', location: { file: 'm.yaml', line } });
+  });
 });
