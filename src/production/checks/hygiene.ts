@@ -20,7 +20,7 @@ import {
   type FileState,
 } from '../model.js';
 import { envIssues, flagInfo, isSecretName, KIND_EXCEPTIONS, suggestFlag } from '../registry.js';
-import type { EnvVar, Finding } from '../types.js';
+import type { EnvVar, Finding, Role } from '../types.js';
 import type { Check } from './common.js';
 import { ALL, COORD } from './constants.js';
 import { group, type CheckDef } from './define.js';
@@ -462,34 +462,40 @@ function engTraps(ctx: CheckContext): Finding[] {
 }
 
 
-/** The variables whose values travel in an authorization header, and the token files they name. */
-const HEADER_VARS = [
-  'KRISHIV_COORDINATOR_BEARER_TOKEN',
-  'KRISHIV_COORDINATOR_BEARER_TOKENS',
-  'KRISHIV_EXECUTOR_TASK_BEARER_TOKEN',
-  'KRISHIV_UI_TOKEN',
-  'KRISHIV_SHUFFLE_TOKEN',
-  'KRISHIV_FLIGHT_API_KEY',
-  'KRISHIV_API_KEY',
-  'KRISHIV_API_KEYS',
-];
-const HEADER_FILE_VARS = ['KRISHIV_COORDINATOR_BEARER_TOKEN_FILE', 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE', 'KRISHIV_UI_TOKEN_FILE', 'KRISHIV_SHUFFLE_TOKEN_FILE'];
+/**
+ * The variables whose values a role's processes send or expect in an authorization header (and
+ * the token files they name): the coordinator's own tokens, the task token it sends to executors,
+ * the UI token, the keys Flight SQL accepts, the shuffle token, and what each client sends.
+ */
+const COORD_TOKENS = ['KRISHIV_COORDINATOR_BEARER_TOKEN', 'KRISHIV_COORDINATOR_BEARER_TOKENS', 'KRISHIV_COORDINATOR_BEARER_TOKEN_FILE', 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE'];
+const FLIGHT_CLIENT = ['KRISHIV_FLIGHT_API_KEY', 'KRISHIV_API_KEY', 'KRISHIV_API_KEYS'];
+const HEADER_VARS_BY_ROLE: Record<Role, readonly string[]> = {
+  cluster: [...COORD_TOKENS, 'KRISHIV_EXECUTOR_TASK_BEARER_TOKEN', 'KRISHIV_UI_TOKEN', 'KRISHIV_UI_TOKEN_FILE', 'KRISHIV_API_KEYS', 'KRISHIV_SHUFFLE_TOKEN', 'KRISHIV_SHUFFLE_TOKEN_FILE'],
+  coordinator: [...COORD_TOKENS, 'KRISHIV_EXECUTOR_TASK_BEARER_TOKEN', 'KRISHIV_UI_TOKEN', 'KRISHIV_UI_TOKEN_FILE', 'KRISHIV_API_KEYS'],
+  executor: ['KRISHIV_COORDINATOR_BEARER_TOKEN', 'KRISHIV_EXECUTOR_TASK_BEARER_TOKEN', 'KRISHIV_SHUFFLE_TOKEN', 'KRISHIV_SHUFFLE_TOKEN_FILE'],
+  'flight-server': ['KRISHIV_API_KEYS'],
+  operator: COORD_TOKENS,
+  'shuffle-svc': ['KRISHIV_SHUFFLE_TOKEN', 'KRISHIV_SHUFFLE_TOKEN_FILE'],
+  client: ['KRISHIV_COORDINATOR_BEARER_TOKEN', ...FLIGHT_CLIENT],
+  'client-http': ['KRISHIV_COORDINATOR_BEARER_TOKEN'],
+  'client-flight': FLIGHT_CLIENT,
+};
+const FILE_VARS = new Set(['KRISHIV_COORDINATOR_BEARER_TOKEN_FILE', 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE', 'KRISHIV_UI_TOKEN_FILE', 'KRISHIV_SHUFFLE_TOKEN_FILE']);
+const LIST_VARS = new Set(['KRISHIV_COORDINATOR_BEARER_TOKENS', 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE']);
 
 const tokenNotAscii: Check = (ctx) => {
   const bad: string[] = [];
-  for (const name of HEADER_VARS) {
-    const v = ctx.env.get(name);
-    if (v === undefined) continue;
+  for (const name of HEADER_VARS_BY_ROLE[ctx.role]) {
+    let text: string | undefined = ctx.env.get(name);
+    if (text === undefined) continue;
+    if (FILE_VARS.has(name)) {
+      const path = filePathOf(name, text);
+      const f = path === undefined ? undefined : ctx.files.probe(path);
+      if (f === undefined || f.state !== 'ok' || f.invalidUtf8) continue;
+      text = f.content;
+    }
     const parts =
-      name === 'KRISHIV_API_KEYS' ? v.split(',').map((p) => rustTrim(p).split('=')[0] ?? '') : name === 'KRISHIV_COORDINATOR_BEARER_TOKENS' ? splitTokenList(v) : [rustTrim(v)];
-    if (parts.some((p) => !headerSafe(rustTrim(p)))) bad.push(name);
-  }
-  for (const name of HEADER_FILE_VARS) {
-    const path = filePathOf(name, ctx.env.get(name));
-    if (path === undefined) continue;
-    const f = ctx.files.probe(path);
-    if (f.state !== 'ok' || f.invalidUtf8) continue;
-    const parts = name === 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE' ? splitTokenList(f.content) : [rustTrim(f.content)];
+      name === 'KRISHIV_API_KEYS' ? text.split(',').filter((p) => p.includes('=')).map((p) => rustTrim(rustTrim(p).split('=')[0] ?? '')) : LIST_VARS.has(name) ? splitTokenList(text) : [rustTrim(text)];
     if (parts.some((p) => !headerSafe(p))) bad.push(name);
   }
   if (bad.length === 0) return [finding(ctx, 'ENG-TOKEN-NOT-ASCII', 'pass', 'every token is visible ASCII', ['KRISHIV_COORDINATOR_BEARER_TOKEN'])];
@@ -671,7 +677,7 @@ export const HYGIENE_CHECKS = [
     class: 'DENY',
     roles: ALL,
     predicate: null,
-    rule: 'a token or API key holds characters outside visible ASCII: servers read the authorization header only when it is visible ASCII, and clients cannot build such a header, so the token never authenticates',
+    rule: 'a token or API key the role\'s processes send or accept holds characters outside visible ASCII: servers read the authorization header only when it is visible ASCII, and clients cannot build such a header, so the token never authenticates',
     source: 'crates/krishiv-scheduler/src/auth.rs:619-627; crates/krishiv-shuffle/src/shuffle_svc.rs:515-533; crates/krishiv-executor/src/grpc_client.rs:107-118; crates/krishiv-runtime/src/flight_client.rs:120-127',
     fix: 'Use tokens of visible ASCII only: `krishiv-auth generate-key` makes such tokens.',
     evaluate: tokenNotAscii,
