@@ -4,6 +4,7 @@ import { EXIT, KrishivError, type ExitCode } from '../../errors.js';
 import { readStdin } from '../../io/stdin.js';
 import { keyFromEntry } from '../../keys/format.js';
 import { renderTable as renderTextTable } from '../../text/table.js';
+import type { ImportSource } from '../../keys/import-run.js';
 import type { Style } from '../output.js';
 import { action, warnSecretOnArgv, type CliContext } from '../context.js';
 import type { KeyVerdict } from '../../keys/api-key.js';
@@ -82,7 +83,7 @@ Examples:
   $ krishiv-auth keys import --env-file deploy/flight.env
   $ printenv KRISHIV_API_KEYS | krishiv-auth keys import --store ops/krishiv-keys.json`,
     )
-    .action(action(ctx, async (source: string | undefined, opts: StoreOption & { envFile?: string; dryRun?: boolean }) => importKeys(ctx, source, opts)));
+    .action(action(ctx, async (source: string | undefined, flags: KeysImportFlags) => importKeys(ctx, source, flags)));
 }
 
 async function storeLocation(ctx: CliContext, flag: string | undefined): Promise<{ path: string; label: string }> {
@@ -221,113 +222,52 @@ async function revokeKey(ctx: CliContext, target: string, opts: StoreOption & { 
   return EXIT.OK;
 }
 
-async function importKeys(ctx: CliContext, source: string | undefined, opts: StoreOption & { envFile?: string; dryRun?: boolean }): Promise<ExitCode> {
-  ctx.out.command = 'keys import';
+export interface KeysImportFlags extends StoreOption {
+  envFile?: string;
+  dryRun?: boolean;
+}
+
+/** keys import's Options from its argument and flags (pure; the store path is resolved by the caller). */
+export function resolveKeysImportOptions(source: string | undefined, flags: KeysImportFlags, stdinIsTTY: boolean): { source: ImportSource; dryRun: boolean } {
   if (source !== undefined && source !== '-') {
     throw new KrishivError('ERR_USAGE', 'the value is a secret: give it on stdin (`-`) or with --env-file, not as an argument', { input: '<argument>' });
   }
-  if (source === '-' && opts.envFile !== undefined) throw new KrishivError('ERR_USAGE', 'give either --env-file or `-` (stdin), not both', { input: '--env-file' });
-  let raw: string | undefined;
-  let input: string;
-  const { importCandidates, isEnvFileText, summarize } = await import('../../keys/import.js');
-  if (opts.envFile !== undefined) {
-    const { readEnvVars } = await import('../../production/env/load.js');
-    input = opts.envFile;
-    raw = (await readEnvVars(opts.envFile)).get('KRISHIV_API_KEYS');
-  } else {
-    if (source === undefined && ctx.stdin.isTTY) {
-      throw new KrishivError('ERR_USAGE', 'no input: pipe the value in (printenv KRISHIV_API_KEYS | krishiv-auth keys import) or use --env-file');
-    }
-    input = '<stdin>';
-    const text = (await readStdin(ctx.stdin, 4 * 1024 * 1024)).replace(/^\uFEFF/, '');
-    if (isEnvFileText(text)) {
-      const { mergeEnv } = await import('../../production/env/merge.js');
-      raw = mergeEnv([{ file: input, text }]).vars.get('KRISHIV_API_KEYS')?.value;
-    } else {
-      raw = text.replace(/\r?\n$/, '');
-    }
+  if (source === '-' && flags.envFile !== undefined) throw new KrishivError('ERR_USAGE', 'give either --env-file or `-` (stdin), not both', { input: '--env-file' });
+  if (flags.envFile !== undefined) return { source: { kind: 'env-file', file: flags.envFile }, dryRun: Boolean(flags.dryRun) };
+  if (source === undefined && stdinIsTTY) {
+    throw new KrishivError('ERR_USAGE', 'no input: pipe the value in (printenv KRISHIV_API_KEYS | krishiv-auth keys import) or use --env-file');
   }
-  const candidates = importCandidates(raw ?? '', input);
+  return { source: { kind: 'stdin' }, dryRun: Boolean(flags.dryRun) };
+}
 
-  const [{ readStore, updateStore }, { findById, addRecord }, { createArgon2Hasher, resolveArgon2Params }] = await Promise.all([
+async function importKeys(ctx: CliContext, source: string | undefined, flags: KeysImportFlags): Promise<ExitCode> {
+  ctx.out.command = 'keys import';
+  const options = resolveKeysImportOptions(source, flags, Boolean(ctx.stdin.isTTY));
+  const [{ runKeysImport }, { renderImport }, storeFile, hasherMod, envLoad, envMerge] = await Promise.all([
+    import('../../keys/import-run.js'),
+    import('../../keys/import.js'),
     import('../../keys/store-file.js'),
-    import('../../keys/store.js'),
     import('../../keys/hasher.js'),
+    import('../../production/env/load.js'),
+    import('../../production/env/merge.js'),
   ]);
-  const loc = await storeLocation(ctx, opts.store);
+  const store = await storeLocation(ctx, flags.store);
   const config = await ctx.config();
-  const params = resolveArgon2Params(config.argon2, config.file);
-  const hasher = createArgon2Hasher();
-  const now = ctx.now();
-
-  // The slow part (verifying against existing records, hashing new secrets) before the lock;
-  // under the lock an id that appeared meanwhile is left alone.
-  const before = await readStore(loc.path, loc.label);
-  type Planned = { c: (typeof candidates)[number]; status: 'imported' | 'present' | 'conflict' | 'skipped'; message: string; hash?: string };
-  const planned: Planned[] = [];
-  for (const c of candidates) {
-    if (c.duplicate) planned.push({ c, status: 'present', message: c.problem ?? '' });
-    else if (!c.key) planned.push({ c, status: 'skipped', message: c.problem ?? '' });
-    else {
-      const existing = before === undefined ? undefined : findById(before, c.key.id);
-      if (existing) {
-        const same = await hasher.verify(existing.hash, c.key.secret);
-        planned.push(
-          same
-            ? { c, status: 'present', message: `already in the store as "${existing.name}"` }
-            : { c, status: 'conflict', message: `the id is in the store for "${existing.name}" with another secret; left unchanged` },
-        );
-      } else {
-        planned.push({ c, status: 'imported', message: 'would be imported', hash: await hasher.hash(c.key.secret, params) });
-      }
-    }
-  }
-  if (!opts.dryRun && planned.some((p) => p.status === 'imported')) {
-    await updateStore(
-      loc.path,
-      (store) => {
-        for (const p of planned) {
-          if (p.status !== 'imported' || !p.c.key || p.hash === undefined) continue;
-          const taken = findById(store, p.c.key.id);
-          if (taken) {
-            p.status = 'conflict';
-            p.message = `the id was added to the store for "${taken.name}" meanwhile; left unchanged`;
-            continue;
-          }
-          addRecord(store, {
-            id: p.c.key.id,
-            name: p.c.subject,
-            tenant: null,
-            roles: [],
-            createdAt: now.toISOString(),
-            expiresAt: null,
-            revokedAt: null,
-            revokeReason: null,
-            hash: p.hash,
-          });
-          p.message = 'imported';
-        }
+  const run = await runKeysImport(
+    { ...options, store, argon2: hasherMod.resolveArgon2Params(config.argon2, config.file) },
+    {
+      envFileValue: async (file) => (await envLoad.readEnvVars(file)).get('KRISHIV_API_KEYS'),
+      envTextValue: (text, label) => envMerge.mergeEnv([{ file: label, text }]).vars.get('KRISHIV_API_KEYS')?.value,
+      readStdin: () => readStdin(ctx.stdin, 4 * 1024 * 1024),
+      readStore: (file, label) => storeFile.readStore(file, label),
+      updateStore: async (file, mutate, label) => {
+        await storeFile.updateStore(file, mutate, { create: true, label });
       },
-      { create: true, label: loc.label },
-    );
-  }
-  if (opts.dryRun) for (const p of planned) if (p.status === 'imported') p.message = 'would be imported';
-  const results = planned.map((p) => ({ entry: p.c.entry, key: p.c.label, subject: p.c.subject, status: p.status, message: p.message }));
-  const sum = summarize(results);
-  const ok = sum.failed === 0;
-  ctx.out.result(
-    { ok, store: loc.path, dryRun: Boolean(opts.dryRun), ...sum, results },
-    (d, s) =>
-      d.results
-        .map((r) => {
-          const word = d.dryRun && r.status === 'imported' ? 'to import' : r.status;
-          const mark = r.status === 'imported' || r.status === 'present' ? s.green(word.padEnd(9)) : s.red(word.padEnd(9));
-          return `${mark}  ${r.key}  ${r.subject}: ${r.message}`;
-        })
-        .join('\n'),
+      hasher: hasherMod.createArgon2Hasher(),
+      now: ctx.now,
+    },
   );
-  ctx.out.info(
-    `${opts.dryRun ? 'would import' : 'imported'} ${sum.imported} key(s) into ${loc.label}; ${sum.present} already there; ${sum.failed} not imported`,
-  );
-  return ok ? EXIT.OK : EXIT.FAILED;
+  ctx.out.result(run, renderImport);
+  ctx.out.info(`${run.dryRun ? 'would import' : 'imported'} ${run.imported} key(s) into ${store.label}; ${run.present} already there; ${run.failed} not imported`);
+  return run.ok ? EXIT.OK : EXIT.FAILED;
 }
