@@ -20,7 +20,7 @@ const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 const dist = path.join(root, 'dist');
 
 // Dependencies that get a bundle of their own. Anything else is inlined where it is used.
-const VENDORED = ['commander', 'chalk', 'cosmiconfig', 'jose', 'yocto-spinner'];
+const VENDORED = ['commander', 'chalk', 'cosmiconfig', 'js-yaml', 'jose', 'yocto-spinner'];
 // fastest-levenshtein (2 KB) is inlined where it is used: a bundle of its own cost more to load than it weighs.
 const EXTERNAL = ['argon2', 'typescript', 'ts-node', '@swc/core'];
 

@@ -10,7 +10,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { KrishivError, isKrishivError } from '../errors.js';
+import { ARGON2_LIMITS } from '../keys/hasher.js';
 import { parseDuration } from '../util/duration.js';
+import { JsonTextError, parseJsonText } from '../util/json.js';
 import { parseTime } from '../util/time.js';
 
 export const CONFIG_SEARCH_PLACES = [
@@ -98,7 +100,13 @@ export async function loadConfig(cwd: string, explicitFile?: string, where: Conf
   // ESM bundles see the CommonJS module under `default`; CommonJS builds see it directly.
   const mod = (await import('cosmiconfig')) as typeof import('cosmiconfig') & { default?: typeof import('cosmiconfig') };
   const cosmiconfig = mod.cosmiconfig ?? mod.default!.cosmiconfig;
+  // YAML with the core schema: no timestamp type, so `expires: 2026-02-30` stays the text the
+  // user wrote and is refused, instead of becoming 2026-03-02 inside the YAML parser.
+  const yamlMod = (await import('js-yaml')) as typeof import('js-yaml') & { default?: typeof import('js-yaml') };
+  const yaml = yamlMod.load === undefined ? yamlMod.default! : yamlMod;
+  const loadYaml = (_file: string, content: string): unknown => yaml.load(content, { schema: yaml.CORE_SCHEMA });
   const explorer = cosmiconfig('krishiv-auth', {
+    loaders: { '.yaml': loadYaml, '.yml': loadYaml, noExt: loadYaml },
     searchPlaces: [...CONFIG_SEARCH_PLACES],
     searchStrategy: 'none',
     cache: false,
@@ -127,8 +135,9 @@ export async function loadConfig(cwd: string, explicitFile?: string, where: Conf
         cause: error,
       });
     }
-    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new KrishivError('ERR_CONFIG_PARSE', `cannot parse config: ${message}`, { input: named, cause: error });
+    // The parsers' own messages quote the file (a token file given as --config would leak into
+    // the error, and into --debug through the cause): only a description without input text.
+    throw new KrishivError('ERR_CONFIG_PARSE', `cannot parse config: ${describeParseError(error, named)}`, { input: named });
   }
   if (!result || result.isEmpty || result.config == null) {
     return result ? Object.freeze({ ...EMPTY_CONFIG, file: result.filepath }) : EMPTY_CONFIG;
@@ -150,6 +159,26 @@ function configIn(dir: string): string | undefined {
     }
   }
   return undefined;
+}
+
+/** A config parse error in words that hold no byte of the file: the kind, and where. */
+export function describeParseError(error: unknown, file: string): string {
+  const e = (error ?? {}) as { name?: unknown; reason?: unknown; mark?: { line?: unknown; column?: unknown } };
+  if (e.name === 'YAMLException') {
+    const where = typeof e.mark?.line === 'number' && typeof e.mark.column === 'number' ? ` (at line ${e.mark.line + 1}, column ${e.mark.column + 1})` : '';
+    // js-yaml's reasons are fixed phrases, except a few that quote a tag or alias name.
+    const reason = typeof e.reason === 'string' && /^[A-Za-z ,]{1,80}$/.test(e.reason) ? `: ${e.reason}` : '';
+    return `not valid YAML${where}${reason}`;
+  }
+  if (e.name === 'JSONError' || /\.json$|rc$/i.test(file)) {
+    try {
+      parseJsonText(readFileSync(file, 'utf8'));
+    } catch (jsonError) {
+      if (jsonError instanceof JsonTextError) return jsonError.message.replace(/^is /, '');
+    }
+    return 'is not valid JSON';
+  }
+  return 'it is neither valid JSON nor YAML';
 }
 
 function findFileInMessage(error: unknown): string | undefined {
@@ -176,9 +205,10 @@ export function validateConfig(raw: unknown, file: string): Config {
   if (data['argon2'] !== undefined) {
     const a = obj(data['argon2'], 'argon2', fail, ['memoryCost', 'timeCost', 'parallelism']);
     const argon2: Partial<Argon2Params> = {};
-    if (a['memoryCost'] !== undefined) argon2.memoryCost = int(a['memoryCost'], 'argon2.memoryCost', fail, 8, 4 * 1024 * 1024);
-    if (a['timeCost'] !== undefined) argon2.timeCost = int(a['timeCost'], 'argon2.timeCost', fail, 1, 100);
-    if (a['parallelism'] !== undefined) argon2.parallelism = int(a['parallelism'], 'argon2.parallelism', fail, 1, 64);
+    const L = ARGON2_LIMITS;
+    if (a['memoryCost'] !== undefined) argon2.memoryCost = int(a['memoryCost'], 'argon2.memoryCost', fail, L.memoryCost.min, L.memoryCost.max);
+    if (a['timeCost'] !== undefined) argon2.timeCost = int(a['timeCost'], 'argon2.timeCost', fail, L.timeCost.min, L.timeCost.max);
+    if (a['parallelism'] !== undefined) argon2.parallelism = int(a['parallelism'], 'argon2.parallelism', fail, L.parallelism.min, L.parallelism.max);
     config.argon2 = argon2;
   }
 
@@ -194,8 +224,9 @@ export function validateConfig(raw: unknown, file: string): Config {
       let expires: Date;
       try {
         expires = parseTime(expiresText, `${key}.expires`);
-      } catch {
-        return fail(`${key}.expires`, `"${expiresText}" is not a date (ISO 8601, e.g. 2027-01-31)`);
+      } catch (error) {
+        const real = isKrishivError(error) && error.message.includes('is not a real time') ? error.message : undefined;
+        return fail(`${key}.expires`, real ?? `"${expiresText}" is not a date (ISO 8601, e.g. 2027-01-31)`);
       }
       const waiver: Waiver = {
         id: str(w['id'], `${key}.id`, fail),

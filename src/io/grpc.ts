@@ -6,6 +6,7 @@
  * proto3 encoding of every request type.
  */
 import { KrishivError, describeSystemError } from '../errors.js';
+import { timerDelay } from '../util/duration.js';
 import { describeTlsFailure, isTlsError } from './http.js';
 
 export const GRPC_STATUS_NAMES: Record<number, string> = {
@@ -107,7 +108,7 @@ export async function grpcUnaryCall(options: GrpcCallOptions): Promise<GrpcCallR
       finish(() =>
         reject(new KrishivError('ERR_TIMEOUT', `gRPC call timed out after ${options.timeoutMs} ms`, { input: shown })),
       );
-    }, options.timeoutMs);
+    }, timerDelay(options.timeoutMs));
     session.on('error', (error: NodeJS.ErrnoException) => {
       finish(() => reject(grpcNetworkError(error, shown)));
     });

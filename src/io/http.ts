@@ -9,6 +9,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { KrishivError, describeSystemError } from '../errors.js';
 import { isIP } from 'node:net';
+import { timerDelay } from '../util/duration.js';
 
 export const DEFAULT_MAX_BYTES = 1024 * 1024;
 
@@ -148,7 +149,7 @@ export async function httpRequest(target: string | URL, options: HttpRequestOpti
         ),
       );
       req.destroy();
-    }, options.timeoutMs);
+    }, timerDelay(options.timeoutMs));
 
     req.on('error', (error: NodeJS.ErrnoException) => {
       done(() => reject(networkError(error, shown)));

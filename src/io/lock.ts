@@ -48,65 +48,12 @@ export async function withFileLock<T>(file: string, fn: (lock: HeldLock) => Prom
   const lockedError = (why: string): KrishivError => new KrishivError(options.lockedCode ?? 'ERR_STORE_LOCKED', why, { input: label });
   // pid@host, plus a nonce: a directory re-created by a takeover can reuse the inode number
   const tag = `${process.pid}@${hostname()} ${Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(6))).toString('hex')}`;
-  let delay = 5;
-  for (;;) {
-    try {
-      await fsp.mkdir(lockPath, 0o700);
-      try {
-        writeFileSync(path.join(lockPath, 'owner'), tag, { flag: 'wx', mode: 0o644 });
-      } catch (error) {
-        // never leave an ownerless lock directory behind
-        await fsp.rmdir(lockPath).catch(() => undefined);
-        throw new KrishivError('ERR_FILE_WRITE', `cannot lock (writing ${name}/owner): ${describeSystemError(error)}`, { input: label, cause: error });
-      }
-      break;
-    } catch (error) {
-      if (isKrishivError(error)) throw error;
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw new KrishivError('ERR_FILE_WRITE', `cannot lock: ${describeSystemError(error)}`, { input: label, cause: error });
-      }
-    }
-    // lstat: a lock path is never followed; a symlink or a plain file there is not a lock this tool made
-    const seen = await fsp.lstat(lockPath).catch(() => undefined);
-    if (seen && !seen.isDirectory()) {
-      throw lockedError(
-        `${name} is ${seen.isSymbolicLink() ? 'a symlink' : 'not a directory'}, not a krishiv-auth lock: not followed and not removed; nothing changed (remove it by hand if no run is active)`,
-      );
-    }
-    let tookOver = false;
-    if (seen && (Date.now() - seen.mtimeMs > staleMs || ownerIsGone(lockPath))) {
-      const again = await fsp.lstat(lockPath).catch(() => undefined);
-      if (again && again.isDirectory() && again.ino === seen.ino && again.mtimeMs === seen.mtimeMs) {
-        const failure = removeLockDir(lockPath);
-        if (failure !== null) {
-          throw lockedError(`${name} was left by a run that is gone, but cannot be removed (${failure}); nothing changed: remove it by hand if no run is active`);
-        }
-        tookOver = true;
-      }
-    }
-    if (Date.now() >= deadline) {
-      throw lockedError(
-        `another krishiv-auth run holds the lock (${name}) and kept it for more than ${Math.max(1, Math.round(waitMs / 1000))} s; nothing changed (remove the lock if no run is active)`,
-      );
-    }
-    if (tookOver) continue;
-    await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
-    delay = Math.min(delay * 1.5, 100);
-  }
-
-  let lostReason: string | null = null;
   const stillMine = (): boolean => readOwner(lockPath) === tag;
-  const refresh = setInterval(() => {
-    if (!stillMine()) {
-      lostReason ??= 'the lock was taken over by another run';
-      return;
-    }
-    const t = new Date();
-    void fsp.lutimes(lockPath, t, t).catch(() => undefined);
-  }, Math.max(100, Math.floor(staleMs / 3)));
-  refresh.unref();
+  let refresh: NodeJS.Timeout | undefined;
   // A run stopped by a signal (Ctrl-C, kill) removes its lock before it dies, so no lock
-  // directory is left behind for the next run to wait on.
+  // directory is left behind for the next run to wait on. Installed before the lock is taken:
+  // a signal between writing the owner file and installing the handler met the default action
+  // (exit at once, lock left behind; a flaky test under load).
   const onSignal = (signal: NodeJS.Signals): void => {
     release();
     process.kill(process.pid, signal);
@@ -116,12 +63,73 @@ export async function withFileLock<T>(file: string, fn: (lock: HeldLock) => Prom
   const release = (): void => {
     if (released) return;
     released = true;
-    clearInterval(refresh);
+    if (refresh !== undefined) clearInterval(refresh);
     for (const s of signals) process.removeListener(s, onSignal);
-    // Remove only our own lock directory, never one a later run took over.
+    // Remove only our own lock directory, never one a later run took over (or one never taken).
     if (stillMine()) removeLockDir(lockPath);
   };
   for (const s of signals) process.once(s, onSignal);
+  let delay = 5;
+  try {
+    for (;;) {
+      try {
+        await fsp.mkdir(lockPath, 0o700);
+        try {
+          writeFileSync(path.join(lockPath, 'owner'), tag, { flag: 'wx', mode: 0o644 });
+        } catch (error) {
+          // never leave an ownerless lock directory behind
+          await fsp.rmdir(lockPath).catch(() => undefined);
+          throw new KrishivError('ERR_FILE_WRITE', `cannot lock (writing ${name}/owner): ${describeSystemError(error)}`, { input: label, cause: error });
+        }
+        break;
+      } catch (error) {
+        if (isKrishivError(error)) throw error;
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+          throw new KrishivError('ERR_FILE_WRITE', `cannot lock: ${describeSystemError(error)}`, { input: label, cause: error });
+        }
+      }
+      // lstat: a lock path is never followed; a symlink or a plain file there is not a lock this tool made
+      const seen = await fsp.lstat(lockPath).catch(() => undefined);
+      if (seen && !seen.isDirectory()) {
+        throw lockedError(
+          `${name} is ${seen.isSymbolicLink() ? 'a symlink' : 'not a directory'}, not a krishiv-auth lock: not followed and not removed; nothing changed (remove it by hand if no run is active)`,
+        );
+      }
+      let tookOver = false;
+      if (seen && (Date.now() - seen.mtimeMs > staleMs || ownerIsGone(lockPath))) {
+        const again = await fsp.lstat(lockPath).catch(() => undefined);
+        if (again && again.isDirectory() && again.ino === seen.ino && again.mtimeMs === seen.mtimeMs) {
+          const failure = removeLockDir(lockPath);
+          if (failure !== null) {
+            throw lockedError(`${name} was left by a run that is gone, but cannot be removed (${failure}); nothing changed: remove it by hand if no run is active`);
+          }
+          tookOver = true;
+        }
+      }
+      if (Date.now() >= deadline) {
+        throw lockedError(
+          `another krishiv-auth run holds the lock (${name}) and kept it for more than ${Math.max(1, Math.round(waitMs / 1000))} s; nothing changed (remove the lock if no run is active)`,
+        );
+      }
+      if (tookOver) continue;
+      await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
+      delay = Math.min(delay * 1.5, 100);
+    }
+  } catch (error) {
+    release(); // the handlers go; a lock directory that is not ours stays
+    throw error;
+  }
+
+  let lostReason: string | null = null;
+  refresh = setInterval(() => {
+    if (!stillMine()) {
+      lostReason ??= 'the lock was taken over by another run';
+      return;
+    }
+    const t = new Date();
+    void fsp.lutimes(lockPath, t, t).catch(() => undefined);
+  }, Math.max(100, Math.floor(staleMs / 3)));
+  refresh.unref();
   const held: HeldLock = {
     // checked on the spot (a paused holder's timer may not have run yet)
     lost: () => {

@@ -12,6 +12,7 @@
 import { constants, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { EXIT, KrishivError, describeSystemError, isKrishivError } from '../errors.js';
+import { timerDelay } from '../util/duration.js';
 import { assertReplaceable, cleanLeftoverTemps, readTextFileSync, resolveWriteTarget, statPath, writeFileAtomic, type AtomicWriteResult } from '../io/fs.js';
 import { withFileLock } from '../io/lock.js';
 import type { FileSnapshot, PlanContext, RotationPlan } from './plan.js';
@@ -48,7 +49,7 @@ export function parsePauses(raw: string | undefined): Pauses {
   return out;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, timerDelay(ms)));
 
 export interface Target {
   /** As given by the user. */

@@ -104,12 +104,12 @@ describe('rotate begin', () => {
   it('normalises an existing file: newest first, one per line, duplicates removed; warns about what it keeps', async () => {
     writeFileSync(path.join(dir, 'tokens'), '# old note\r\nb,a\n\nb\n');
     chmodSync(path.join(dir, 'tokens'), 0o600);
-    const r = await rot(['begin', 'tokens', '--new-token-file', '-'], 'n3w-token\n');
+    const r = await rot(['begin', 'tokens', '--new-token-file', '-'], 'Zq8xW2vN5tR7yU1iO3pL6kJ9hG4fD0sA2mC7bV5nX1e\n');
     expect(r.code).toBe(0);
-    expect(read('tokens')).toBe('n3w-token\n# old note\nb\na\n');
+    expect(read('tokens')).toBe('Zq8xW2vN5tR7yU1iO3pL6kJ9hG4fD0sA2mC7bV5nX1e\n# old note\nb\na\n');
     expect(r.stderr).toContain('looks like a comment, but the engine has no comment syntax');
     expect(r.stderr).toMatch(/appears again on line 4/);
-    expect(r.stderr).not.toContain('n3w-token');
+    expect(r.stderr).not.toContain('Zq8xW2vN5tR7yU1iO3pL6kJ9hG4fD0sA2mC7bV5nX1e');
   });
 
   it.each([
@@ -140,12 +140,36 @@ describe('rotate begin', () => {
   });
 
   it('a token already in the file is refused (exit 1)', async () => {
-    writeFileSync(path.join(dir, 'tokens'), 'same\n');
-    const r = await rot(['begin', 'tokens', '--new-token-file', '-'], 'same');
+    writeFileSync(path.join(dir, 'tokens'), 'Zq8xW2vN5tR7yU1iO3pL6kJ9hG4fD0sA2mC7bV5nX1e\n');
+    const r = await rot(['begin', 'tokens', '--new-token-file', '-'], 'Zq8xW2vN5tR7yU1iO3pL6kJ9hG4fD0sA2mC7bV5nX1e');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('ERR_ROTATE_REFUSED');
-    expect(r.stderr).not.toContain('same\n');
-    expect(read('tokens')).toBe('same\n');
+    expect(r.stderr).not.toContain('Zq8xW2vN5tR7yU1iO3pL6kJ9hG4fD0sA2mC7bV5nX1e');
+    expect(read('tokens')).toBe('Zq8xW2vN5tR7yU1iO3pL6kJ9hG4fD0sA2mC7bV5nX1e\n');
+  });
+
+  it.each([
+    ['changeme', 'is a placeholder: a common placeholder word'],
+    ['a1B2c', 'is weak: 5 characters'],
+    ['xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', 'is a placeholder: one repeated character'],
+  ])('a placeholder or weak --new-token-file (%j) is refused (exit 1, nothing written) unless --allow-weak-token', async (token, reason) => {
+    writeFileSync(path.join(dir, 'tokens'), 'old-token-1\n');
+    writeFileSync(path.join(dir, 'new.token'), `${token}\n`);
+    const r = await rot(['begin', 'tokens', '--new-token-file', 'new.token', '--json']);
+    expect(r.code).toBe(1);
+    const doc = json(r.stdout) as { error: { code: string; message: string; input: string } };
+    expect(doc.error.code).toBe('ERR_ROTATE_REFUSED');
+    expect(doc.error.message).toContain(`the new token ${reason}`);
+    expect(doc.error.message).toContain('--allow-weak-token');
+    expect(doc.error.input).toBe('new.token');
+    expect(r.stdout + r.stderr).not.toContain(token);
+    expect(read('tokens')).toBe('old-token-1\n');
+    expect(existsSync(path.join(dir, 'tokens.rotation.json'))).toBe(false);
+
+    const forced = await rot(['begin', 'tokens', '--new-token-file', 'new.token', '--allow-weak-token', '--out', 'held.token']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.stderr).toContain(`warning: the new token ${reason}`);
+    expect(read('tokens')).toBe(`${token}\nold-token-1\n`);
   });
 
   it('single-token files: refused by name, by --single and by the env file, with an explanation; --replace replaces', async () => {

@@ -129,3 +129,41 @@ describe('validateConfig', () => {
     expect(validateConfig({ rotate: { reloadInterval: 0 } }, 'c').rotate).toEqual({ reloadIntervalSecs: 0 });
   });
 });
+
+describe('config parse errors hold no byte of the file (issue 12)', () => {
+  const TOKEN = 'krishiv_abcdefgh_Zm9vYmFyYmF6cXV4cXV1eHF1dXhxdXV4cXV1eHF1dXg';
+  it.each([
+    ['.krishiv-authrc.json', TOKEN, 'cannot parse config: not valid JSON'],
+    ['.krishiv-authrc.json', `{\n  "store": ${TOKEN}\n}`, 'cannot parse config: not valid JSON'],
+    ['.krishiv-authrc.yaml', `store: ${TOKEN}: [x\n`, 'cannot parse config: not valid YAML (at line 1, column 68): bad indentation of a mapping entry'],
+  ])('%s holding a token', async (name, text, message) => {
+    writeFileSync(path.join(dir, name), text);
+    const error = await loadConfig(dir).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(KrishivError);
+    expect((error as KrishivError).code).toBe('ERR_CONFIG_PARSE');
+    expect((error as KrishivError).message).toBe(message);
+    expect((error as KrishivError).cause).toBeUndefined();
+  });
+});
+
+describe('waiver expiry dates (issue 12)', () => {
+  it('a YAML expires: 2026-02-30 is refused, not read as March 2nd', async () => {
+    writeFileSync(path.join(dir, '.krishiv-authrc.yaml'), 'waivers:\n  - id: X\n    reason: r\n    owner: o\n    expires: 2026-02-30\n');
+    await expect(loadConfig(dir)).rejects.toMatchObject({
+      code: 'ERR_CONFIG_INVALID',
+      message: 'waivers[0].expires: "2026-02-30" is not a real time: month 2 of 2026 has 28 days',
+    });
+  });
+  it('JSON alike', () => {
+    expect(() => validateConfig({ waivers: [{ id: 'X', reason: 'r', owner: 'o', expires: '2027-04-31' }] }, 'c.json')).toThrow(
+      'waivers[0].expires: "2027-04-31" is not a real time: month 4 of 2027 has 30 days',
+    );
+  });
+  it('a YAML date stays the date written', async () => {
+    writeFileSync(path.join(dir, '.krishiv-authrc.yml'), 'waivers:\n  - id: X\n    reason: r\n    owner: o\n    expires: 2028-02-29\n');
+    expect((await loadConfig(dir)).waivers[0]!.expires.toISOString()).toBe('2028-02-29T00:00:00.000Z');
+  });
+});

@@ -190,7 +190,7 @@ async function run(ctx: CliContext, flags: Flags): Promise<ExitCode> {
     return exit;
   }
   const text = reporters.renderReport(format, report, CATALOG, { style: ctx.out.out, srcRoot: ctx.cwd });
-  ctx.out.print(text);
+  ctx.out.print(text, format === 'sarif' ? 'json' : 'text');
   if (format !== 'text') ctx.out.info(reporters.summaryLine(report));
   return exit;
 }
@@ -239,6 +239,7 @@ async function storeKeyLookup(ctx: CliContext, file: string, label: string, apiK
   const stored = await openStoreLookup(file, label);
   const parsed = parseApiKeys(apiKeys);
   const states = new Map<string, KeyState>();
+  const names = new Map<string, string>();
   const seams = { now: ctx.now(), hasher: createArgon2Hasher(), dummyParams: resolveArgon2Params(config.argon2, config.file) };
   for (const entry of parsed.state === 'unset' ? [] : parsed.entries) {
     const id = keyPrefixId(entry.key);
@@ -249,6 +250,7 @@ async function storeKeyLookup(ctx: CliContext, file: string, label: string, apiK
     }
     const verdict = await verifyApiKey(stored, entry.key, seams);
     states.set(entry.key, verdict.reason === 'mismatch' ? 'mismatch' : verdict.reason === 'revoked' || verdict.reason === 'expired' ? verdict.reason : verdict.ok ? 'active' : 'unknown');
+    if (verdict.record) names.set(entry.key, verdict.record.name);
   }
-  return { lookup: (key) => states.get(key) ?? 'unknown' };
+  return { lookup: (key) => states.get(key) ?? 'unknown', issuedName: (key) => names.get(key) };
 }

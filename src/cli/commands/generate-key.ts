@@ -235,11 +235,14 @@ async function generateJwkPair(ctx: CliContext, opts: GenerateKeyOptions): Promi
     mode = await storeFile.withFileLock(jwksTarget.path, async (held) => {
       const current = (await readJwks())!;
       const existed = (await fsMod.statPath(jwksPath)) !== undefined;
+      // Everything that reads input (merge, analysis, serializing the set) runs before the first
+      // write: a set that fails any of it leaves no private key behind.
       const merged = jwksMod.mergePublicKey(current, made.publicJwk, opts.jwks!);
+      const text = jwksMod.serializeJwks(merged.jwks);
       warnings = merged.warnings;
       const m = await writePrivate();
       try {
-        const written = await fsMod.writeFileAtomic(jwksPath, jwksMod.serializeJwks(merged.jwks), {
+        const written = await fsMod.writeFileAtomic(jwksPath, text, {
           label: opts.jwks,
           ...(existed ? {} : { mode: 0o644 }),
           beforeRename: () => {

@@ -257,6 +257,8 @@ Examples:
         } finally {
           progress.stop();
         }
+        // A server may reflect the token it was sent (message, Location, WWW-Authenticate).
+        report = renderMod.redactProbeReport(report, [creds.token, creds.uiToken]);
         const width = ctx.out.stdoutIsTTY && ctx.out.columns >= 40 ? ctx.out.columns : undefined;
         ctx.out.result(report, (r, style) => renderMod.renderProbeReport(r, style, width));
         return report.ok ? EXIT.OK : EXIT.FAILED;

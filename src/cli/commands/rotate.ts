@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { EXIT, KrishivError, isKrishivError, type ExitCode } from '../../errors.js';
 import { formatMode } from '../../io/fs.js';
-import { parseDuration } from '../../util/duration.js';
+import { parseDuration, timerDelay } from '../../util/duration.js';
 import { engineFingerprint } from '../../util/fingerprint.js';
 import { action, type CliContext } from '../context.js';
 import type { RotationPlan } from '../../rotate/plan.js';
@@ -31,6 +31,7 @@ interface EmitOptions {
 
 interface BeginOptions extends CommonOptions, EmitOptions {
   newTokenFile?: string;
+  allowWeakToken?: boolean;
   out?: string;
   force?: boolean;
   replace?: boolean;
@@ -79,7 +80,7 @@ const COMMON_KEYS = ['single', 'multi', 'envFile', 'reloadInterval', 'state'];
 const EMIT_KEYS = ['emit', 'name', 'namespace', 'key'];
 /** Which options each step takes (one commander command, so the start-up fast path applies). */
 const STEP_OPTIONS: Record<Step, readonly string[]> = {
-  begin: [...COMMON_KEYS, 'dryRun', ...EMIT_KEYS, 'newTokenFile', 'out', 'force', 'replace'],
+  begin: [...COMMON_KEYS, 'dryRun', ...EMIT_KEYS, 'newTokenFile', 'allowWeakToken', 'out', 'force', 'replace'],
   finish: [...COMMON_KEYS, 'dryRun', ...EMIT_KEYS, 'confirm', 'grpc', 'timeout'],
   revoke: [...COMMON_KEYS, 'dryRun', ...EMIT_KEYS, 'fingerprint', 'allowEmpty'],
   status: COMMON_KEYS,
@@ -87,7 +88,7 @@ const STEP_OPTIONS: Record<Step, readonly string[]> = {
 
 const FLAG_NAMES: Record<string, string> = {
   single: '--single', multi: '--multi', envFile: '--env-file', reloadInterval: '--reload-interval', state: '--state', dryRun: '--dry-run',
-  emit: '--emit', name: '--name', namespace: '--namespace', key: '--key', newTokenFile: '--new-token-file', out: '--out', force: '--force',
+  emit: '--emit', name: '--name', namespace: '--namespace', key: '--key', newTokenFile: '--new-token-file', allowWeakToken: '--allow-weak-token', out: '--out', force: '--force',
   replace: '--replace', confirm: '--confirm', grpc: '--grpc', timeout: '--timeout', fingerprint: '--fingerprint', allowEmpty: '--allow-empty',
 };
 
@@ -105,6 +106,7 @@ export function define(program: Command, ctx: CliContext): void {
     .option('--state <file>', 'rotation sidecar (default <file>.rotation.json)')
     .option('--dry-run', 'begin/finish/revoke: print the plan as data, change nothing')
     .option('--new-token-file <file>', 'begin: take the new token from this file (- for stdin) instead of generating one')
+    .option('--allow-weak-token', "begin --new-token-file: accept a token check-production calls a placeholder or weak")
     .option('--out <file>', 'begin: write the new token to this file (0600) instead of printing it')
     .option('--force', 'begin: replace an existing --out file (refused without it)')
     .option('--replace', 'begin --single: replace the token (clients on the old one lose access)')
@@ -280,7 +282,19 @@ async function runBegin(ctx: CliContext, file: string, opts: BeginOptions): Prom
     } else {
       text = await apply.readSmallFile(path.resolve(ctx.cwd, opts.newTokenFile), 64 * 1024, opts.newTokenFile);
     }
-    newToken = tf.validateNewToken(text, opts.newTokenFile === '-' ? '<stdin>' : opts.newTokenFile);
+    const label = opts.newTokenFile === '-' ? '<stdin>' : opts.newTokenFile;
+    newToken = tf.validateNewToken(text, label);
+    // check-production's placeholder and weak-secret rules: the coordinator would run on this token.
+    const { secretWeakness } = await import('../../production/hygiene.js');
+    const weakness = secretWeakness(newToken);
+    if (weakness?.status === 'fail') {
+      if (!opts.allowWeakToken) {
+        planner.refuse(`the new token ${weakness.reason} (check-production's ${weakness.check} would fail it); nothing changed. Use a generated token (leave out --new-token-file), or pass --allow-weak-token`, label);
+      }
+      ctx.out.warn(`the new token ${weakness.reason}; accepted because of --allow-weak-token`);
+    } else if (weakness !== undefined) {
+      ctx.out.warn(`the new token ${weakness.reason}`);
+    }
   } else {
     newToken = tf.generateToken(ctx.randomBytes);
   }
@@ -500,7 +514,7 @@ async function confirmSeams(opts: FinishOptions): Promise<import('../../rotate/c
       const r = await grpcUnaryCall({ target: grpcTarget, path: COORDINATOR_PROBE_METHOD, metadata: { authorization: `Bearer ${token}` }, timeoutMs });
       return { status: r.status, statusName: r.statusName, message: r.message };
     },
-    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    sleep: (ms) => new Promise((r) => setTimeout(r, timerDelay(ms))),
     nowMs: () => Date.now(),
   };
   if (httpUrl) {
