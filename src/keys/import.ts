@@ -13,7 +13,6 @@
 import { parseApiKeys } from '../production/model.js';
 import { displayKey, parseApiKey } from './format.js';
 import { validateKeyName } from './api-key.js';
-import type { Style } from '../text/style.js';
 import { KrishivError, isKrishivError } from '../errors.js';
 
 export type ImportStatus = 'imported' | 'present' | 'conflict' | 'skipped';
@@ -106,15 +105,4 @@ export function summarize(results: readonly ImportResult[]): { imported: number;
     else failed++;
   }
   return { imported, present, failed };
-}
-
-/** `keys import` as text: one line per entry (the JSON document is the run's result itself). */
-export function renderImport(d: { dryRun: boolean; results: readonly ImportResult[] }, s: Style): string {
-  return d.results
-    .map((r) => {
-      const word = d.dryRun && r.status === 'imported' ? 'to import' : r.status;
-      const mark = r.status === 'imported' || r.status === 'present' ? s.green(word.padEnd(9)) : s.red(word.padEnd(9));
-      return `${mark}  ${r.key}  ${r.subject}: ${r.message}`;
-    })
-    .join('\n');
 }

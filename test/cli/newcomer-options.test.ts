@@ -80,28 +80,3 @@ describe('resolveJwksOptions', () => {
     expect(() => resolveJwksOptions(step, args, flags, '/w')).toThrow(expect.objectContaining({ code: 'ERR_USAGE' }));
   });
 });
-
-import { resolveKeysImportOptions } from '../../src/cli/commands/keys.js';
-
-describe('resolveKeysImportOptions', () => {
-  it.each([
-    [undefined, { envFile: 'f.env' }, true, { source: { kind: 'env-file', file: 'f.env' }, dryRun: false }],
-    ['-', { dryRun: true }, true, { source: { kind: 'stdin' }, dryRun: true }],
-    [undefined, {}, false, { source: { kind: 'stdin' }, dryRun: false }],
-  ] as const)('%s %j tty=%s', (source, flags, tty, expected) => {
-    expect(resolveKeysImportOptions(source, flags, tty)).toEqual(expected);
-  });
-  it.each([
-    ['krishiv_abc=x', {}, false],
-    ['-', { envFile: 'f' }, false],
-    [undefined, {}, true],
-  ] as const)('%s %j tty=%s → ERR_USAGE (never echoing an argument)', (source, flags, tty) => {
-    try {
-      resolveKeysImportOptions(source, flags, tty);
-      expect.unreachable();
-    } catch (error) {
-      expect(error).toMatchObject({ code: 'ERR_USAGE' });
-      expect(String((error as Error).message)).not.toContain('krishiv_abc');
-    }
-  });
-});

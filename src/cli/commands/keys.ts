@@ -1,17 +1,8 @@
 import type { Command } from 'commander';
-import path from 'node:path';
 import { EXIT, KrishivError, type ExitCode } from '../../errors.js';
 import { readStdin } from '../../io/stdin.js';
-import { keyFromEntry } from '../../keys/format.js';
-import { renderTable as renderTextTable } from '../../text/table.js';
-import type { ImportSource } from '../../keys/import-run.js';
-import type { Style } from '../output.js';
+import type { KeysFlags, KeysSubcommand } from '../../keys/manage.js';
 import { action, warnSecretOnArgv, type CliContext } from '../context.js';
-import type { KeyVerdict } from '../../keys/api-key.js';
-
-interface StoreOption {
-  store?: string;
-}
 
 export function define(program: Command, ctx: CliContext): void {
   const keys = program
@@ -34,7 +25,7 @@ Examples:
     .option('--store <file>', 'key store (default ./krishiv-keys.json)')
     .option('--all', 'include revoked and expired keys')
     .addHelpText('after', `\nExamples:\n  $ krishiv-auth keys list --all --json`)
-    .action(action(ctx, async (opts: StoreOption & { all?: boolean }) => listKeys(ctx, opts)));
+    .action(action(ctx, async (flags: KeysFlags) => runSub(ctx, 'list', undefined, flags)));
 
   keys
     .command('verify')
@@ -52,7 +43,7 @@ Examples:
   $ krishiv-auth keys verify - < key.txt
   $ printenv KRISHIV_API_KEYS | krishiv-auth keys verify --json     # every key=subject entry`,
     )
-    .action(action(ctx, async (key: string | undefined, opts: StoreOption) => verifyKeys(ctx, key, opts)));
+    .action(action(ctx, async (key: string | undefined, flags: KeysFlags) => runSub(ctx, 'verify', key, flags)));
 
   keys
     .command('revoke')
@@ -61,7 +52,7 @@ Examples:
     .option('--store <file>', 'key store (default ./krishiv-keys.json)')
     .option('--reason <text>', 'why (kept in the store)')
     .addHelpText('after', `\nExamples:\n  $ krishiv-auth keys revoke 3xk7qpzm --reason 'laptop lost'`)
-    .action(action(ctx, async (target: string, opts: StoreOption & { reason?: string }) => revokeKey(ctx, target, opts)));
+    .action(action(ctx, async (target: string, flags: KeysFlags) => runSub(ctx, 'revoke', target, flags)));
 
   keys
     .command('import')
@@ -83,191 +74,65 @@ Examples:
   $ krishiv-auth keys import --env-file deploy/flight.env
   $ printenv KRISHIV_API_KEYS | krishiv-auth keys import --store ops/krishiv-keys.json`,
     )
-    .action(action(ctx, async (source: string | undefined, flags: KeysImportFlags) => importKeys(ctx, source, flags)));
+    .action(action(ctx, async (source: string | undefined, flags: KeysFlags) => runSub(ctx, 'import', source, flags)));
 }
 
-async function storeLocation(ctx: CliContext, flag: string | undefined): Promise<{ path: string; label: string }> {
-  const { resolveStorePath } = await import('../../keys/store-file.js');
-  const config = await ctx.config();
-  const loc = resolveStorePath(flag, ctx.env, config.store, ctx.cwd);
-  const rel = path.relative(ctx.cwd, loc.path);
-  return { path: loc.path, label: rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? loc.path : rel };
-}
-
-async function listKeys(ctx: CliContext, opts: StoreOption & { all?: boolean }): Promise<ExitCode> {
-  ctx.out.command = 'keys list';
-  const [{ readExistingStore }, { listedRecord }] = await Promise.all([import('../../keys/store-file.js'), import('../../keys/store.js')]);
-  const loc = await storeLocation(ctx, opts.store);
-  const store = await readExistingStore(loc.path, loc.label);
-  const now = ctx.now();
-  const all = store.records.map((r) => listedRecord(r, now));
-  const shown = opts.all ? all : all.filter((r) => r.state === 'active');
-  ctx.out.result({ ok: true, store: loc.path, total: all.length, keys: shown }, (r, s) => renderTable(r.keys, s, ctx.out.stdoutIsTTY ? ctx.out.columns : undefined));
-  if (shown.length === 0) ctx.out.info(`no ${opts.all ? '' : 'active '}keys in ${loc.label}${opts.all ? '' : ' (--all shows revoked and expired ones)'}`);
-  else if (!opts.all && shown.length < all.length) ctx.out.info(`${all.length - shown.length} revoked or expired key(s) hidden; --all shows them`);
-  return EXIT.OK;
-}
-
-function renderTable(
-  rows: { id: string; name: string; tenant: string | null; roles: string[]; createdAt: string; expiresAt: string | null; state: string }[],
-  s: Style,
-  width: number | undefined,
-): string {
-  if (rows.length === 0) return '';
-  const day = (iso: string | null): string => (iso === null ? '-' : iso.replace(/T.*$/, ''));
-  const table = [
-    ['ID', 'NAME', 'TENANT', 'ROLES', 'CREATED', 'EXPIRES', 'STATE'],
-    ...rows.map((r) => [r.id, r.name, r.tenant ?? '-', r.roles.join(',') || '-', day(r.createdAt), day(r.expiresAt), r.state]),
-  ];
-  // on a terminal the table fits its width (names and tenants cut with …); piped, it is as wide as its cells
-  return renderTextTable(table, {
-    width,
-    shrinkable: [1, 2, 3],
-    style: (line, i) => (i === 0 ? s.bold(line) : table[i]![6] === 'active' ? line : s.dim(line)),
-  });
-}
-
-async function verifyKeys(ctx: CliContext, arg: string | undefined, opts: StoreOption): Promise<ExitCode> {
-  ctx.out.command = 'keys verify';
-  let inputs: { line: number; text: string }[];
-  if (arg !== undefined && arg !== '-') {
-    warnSecretOnArgv(ctx, 'a key argument', 'stdin (keys verify - < key.txt)');
-    inputs = [{ line: 1, text: keyFromEntry(arg) }];
-  } else if (arg === '-' && ctx.stdin.isTTY && ctx.out.stderrIsTTY) {
-    // `keys verify -` at a terminal: ask for the key without echoing it
-    const { promptHidden } = await import('../../io/terminal.js');
-    const typed = keyFromEntry(await promptHidden('API key (not shown): ', 4096));
-    if (typed === '') throw new KrishivError('ERR_USAGE', 'no key typed', { input: '<terminal>' });
-    inputs = [{ line: 1, text: typed }];
-  } else {
-    if (arg === undefined && ctx.stdin.isTTY) {
-      throw new KrishivError('ERR_USAGE', 'no key: give it on stdin (keys verify - < key.txt) or as an argument');
+async function runSub(ctx: CliContext, sub: KeysSubcommand, arg: string | undefined, flags: KeysFlags): Promise<ExitCode> {
+  ctx.out.command = `keys ${sub}`;
+  const [m, render] = await Promise.all([import('../../keys/manage.js'), import('../../keys/render.js')]);
+  const o = m.resolveKeysOptions(sub, arg, flags, ctx.env, await ctx.config(), ctx.cwd);
+  const needStdin = (what: string): void => {
+    if (ctx.stdin.isTTY) throw new KrishivError('ERR_USAGE', what);
+  };
+  if (o.sub === 'list') {
+    const r = await m.runKeysList(o, ctx.now());
+    ctx.out.result(r, (d, s) => render.renderKeyTable(d.keys, s, ctx.out.stdoutIsTTY ? ctx.out.columns : undefined));
+    const hidden = r.total - r.keys.length;
+    if (r.keys.length === 0) ctx.out.info(`no ${o.all ? '' : 'active '}keys in ${o.store.label}${o.all ? '' : ' (--all shows revoked and expired ones)'}`);
+    else if (hidden > 0) ctx.out.info(`${hidden} revoked or expired key(s) hidden; --all shows them`);
+    return EXIT.OK;
+  }
+  if (o.sub === 'verify') {
+    let inputs: { line: number; text: string }[];
+    if (o.key.from === 'argument') {
+      warnSecretOnArgv(ctx, 'a key argument', 'stdin (keys verify - < key.txt)');
+      inputs = [{ line: 1, text: o.key.text }];
+    } else if (o.key.explicit && ctx.stdin.isTTY && ctx.out.stderrIsTTY) {
+      // `keys verify -` at a terminal: ask for the key without echoing it
+      const { promptHidden } = await import('../../io/terminal.js');
+      const typed = (await import('../../keys/format.js')).keyFromEntry(await promptHidden('API key (not shown): ', 4096));
+      if (typed === '') throw new KrishivError('ERR_USAGE', 'no key typed', { input: '<terminal>' });
+      inputs = [{ line: 1, text: typed }];
+    } else {
+      if (!o.key.explicit) needStdin('no key: give it on stdin (keys verify - < key.txt) or as an argument');
+      inputs = m.keysFromText(await readStdin(ctx.stdin, 16 * 1024 * 1024));
+      if (inputs.length === 0) throw new KrishivError('ERR_USAGE', 'no key found on standard input', { input: '<stdin>' });
     }
-    inputs = (await readStdin(ctx.stdin, 16 * 1024 * 1024))
-      .replace(/^\uFEFF/, '')
-      .split('\n')
-      // `KRISHIV_API_KEYS` entries work too: split on commas, key cut at the first `=` (surface §8.1).
-      .flatMap((l, i) => l.split(',').map((part) => ({ line: i + 1, text: keyFromEntry(part) })))
-      .filter((l) => l.text !== '');
-    if (inputs.length === 0) throw new KrishivError('ERR_USAGE', 'no key found on standard input', { input: '<stdin>' });
+    // people get a line per key as it is checked; --json gets ONE document (the contract's JSON Lines exception is verify's)
+    const r = await m.runKeysVerify(o, inputs, ctx.now(), ctx.stdin.isTTY ? '<terminal>' : '<stdin>', (line, width, v) => {
+      if (!ctx.out.json) ctx.out.print(render.renderBatchVerdict(line, width, v, ctx.out.out));
+    });
+    if (!r.batch) {
+      ctx.out.result(r.verdict, render.renderVerdict);
+      return r.verdict.ok ? EXIT.OK : EXIT.FAILED;
+    }
+    if (ctx.out.json) ctx.out.writeJson(r.doc);
+    ctx.out.info(`${r.doc.active} of ${r.doc.total} key(s) active`);
+    return r.doc.ok ? EXIT.OK : EXIT.FAILED;
   }
-  const [{ openStoreLookup }, { verifyApiKey }, { createArgon2Hasher, resolveArgon2Params }] = await Promise.all([
-    import('../../keys/store-file.js'),
-    import('../../keys/api-key.js'),
-    import('../../keys/hasher.js'),
-  ]);
-  const loc = await storeLocation(ctx, opts.store);
-  const store = await openStoreLookup(loc.path, loc.label);
-  const seams = { now: ctx.now(), hasher: createArgon2Hasher(), dummyParams: resolveArgon2Params((await ctx.config()).argon2, (await ctx.config()).file) };
-
-  if (inputs.length === 1) {
-    const verdict = await verifyApiKey(store, inputs[0]!.text, seams);
-    if (verdict.reason === 'malformed') throw new KrishivError('ERR_KEY_MALFORMED', verdict.message, { input: arg === undefined || arg === '-' ? (ctx.stdin.isTTY ? '<terminal>' : '<stdin>') : '<argument>' });
-    ctx.out.result(verdict, (v, s) => renderVerdict(v, s));
-    return verdict.ok ? EXIT.OK : EXIT.FAILED;
+  if (o.sub === 'revoke') {
+    const r = await m.runKeysRevoke(o, ctx.now());
+    ctx.out.resultAfterChange(`${r.record.id} was revoked all the same`, r, render.renderRevoked);
+    ctx.out.hint(`remove the key's entry from KRISHIV_API_KEYS and restart the Flight SQL server: the engine reads the variable only at start`);
+    return EXIT.OK;
   }
-
-  // Batch: one result per key, in input order; one Argon2id verification each. People get a
-  // line per key as it is checked; --json gets ONE document (the contract's only JSON Lines
-  // exception is verify's batch mode).
-  let failed = 0;
-  const width = String(inputs[inputs.length - 1]!.line).length;
-  const results: ({ line: number } & KeyVerdict)[] = [];
-  for (const input of inputs) {
-    const verdict = await verifyApiKey(store, input.text, seams);
-    if (!verdict.ok) failed++;
-    results.push({ line: input.line, ...verdict });
-    if (!ctx.out.json) ctx.out.print(`${String(input.line).padStart(width)}  ${renderVerdict(verdict, ctx.out.out)}`);
+  let text: string | undefined;
+  if (o.source.from === 'stdin') {
+    if (!o.source.explicit) needStdin('no input: pipe the value in (printenv KRISHIV_API_KEYS | krishiv-auth keys import) or use --env-file');
+    text = await readStdin(ctx.stdin, 4 * 1024 * 1024);
   }
-  if (ctx.out.json) ctx.out.writeJson({ ok: failed === 0, total: inputs.length, active: inputs.length - failed, results });
-  ctx.out.info(`${inputs.length - failed} of ${inputs.length} key(s) active`);
-  return failed === 0 ? EXIT.OK : EXIT.FAILED;
-}
-
-function renderVerdict(v: KeyVerdict, s: Style): string {
-  const key = v.key ?? '(not a key)';
-  if (v.ok && v.record) {
-    const r = v.record;
-    const extra = [
-      r.tenant ? `tenant ${r.tenant}` : '',
-      r.roles.length ? `roles ${r.roles.join(',')}` : '',
-      r.expiresAt ? `expires ${r.expiresAt}` : '',
-    ].filter(Boolean);
-    return `${s.green('active')}    ${key}  ${r.name} (id ${r.id}${extra.length ? `, ${extra.join(', ')}` : ''})`;
-  }
-  return `${s.red('rejected')}  ${key}  ${v.reason}: ${v.message}`;
-}
-
-async function revokeKey(ctx: CliContext, target: string, opts: StoreOption & { reason?: string }): Promise<ExitCode> {
-  ctx.out.command = 'keys revoke';
-  const reason = opts.reason;
-  if (reason !== undefined && (reason.trim() === '' || /[\u0000-\u001f\u007f]/.test(reason) || reason.length > 500)) {
-    throw new KrishivError('ERR_USAGE', 'must be 1-500 characters without control characters', { input: '--reason' });
-  }
-  const [{ updateStore }, { resolveRevokeTarget, publicRecord }] = await Promise.all([import('../../keys/store-file.js'), import('../../keys/store.js')]);
-  const loc = await storeLocation(ctx, opts.store);
-  const now = ctx.now();
-  const { value: record } = await updateStore(
-    loc.path,
-    (store) => {
-      const r = resolveRevokeTarget(store, target);
-      r.revokedAt = now.toISOString();
-      r.revokeReason = reason ?? null;
-      return publicRecord(r);
-    },
-    { create: false, label: loc.label },
-  );
-  ctx.out.resultAfterChange(`${record.id} was revoked all the same`, { ok: true, store: loc.path, record }, (r) => `revoked ${r.record.id} (${r.record.name})${r.record.revokeReason ? `: ${r.record.revokeReason}` : ''}`);
-  ctx.out.hint(`remove the key's entry from KRISHIV_API_KEYS and restart the Flight SQL server: the engine reads the variable only at start`);
-  return EXIT.OK;
-}
-
-export interface KeysImportFlags extends StoreOption {
-  envFile?: string;
-  dryRun?: boolean;
-}
-
-/** keys import's Options from its argument and flags (pure; the store path is resolved by the caller). */
-export function resolveKeysImportOptions(source: string | undefined, flags: KeysImportFlags, stdinIsTTY: boolean): { source: ImportSource; dryRun: boolean } {
-  if (source !== undefined && source !== '-') {
-    throw new KrishivError('ERR_USAGE', 'the value is a secret: give it on stdin (`-`) or with --env-file, not as an argument', { input: '<argument>' });
-  }
-  if (source === '-' && flags.envFile !== undefined) throw new KrishivError('ERR_USAGE', 'give either --env-file or `-` (stdin), not both', { input: '--env-file' });
-  if (flags.envFile !== undefined) return { source: { kind: 'env-file', file: flags.envFile }, dryRun: Boolean(flags.dryRun) };
-  if (source === undefined && stdinIsTTY) {
-    throw new KrishivError('ERR_USAGE', 'no input: pipe the value in (printenv KRISHIV_API_KEYS | krishiv-auth keys import) or use --env-file');
-  }
-  return { source: { kind: 'stdin' }, dryRun: Boolean(flags.dryRun) };
-}
-
-async function importKeys(ctx: CliContext, source: string | undefined, flags: KeysImportFlags): Promise<ExitCode> {
-  ctx.out.command = 'keys import';
-  const options = resolveKeysImportOptions(source, flags, Boolean(ctx.stdin.isTTY));
-  const [{ runKeysImport }, { renderImport }, storeFile, hasherMod, envLoad, envMerge] = await Promise.all([
-    import('../../keys/import-run.js'),
-    import('../../keys/import.js'),
-    import('../../keys/store-file.js'),
-    import('../../keys/hasher.js'),
-    import('../../production/env/load.js'),
-    import('../../production/env/merge.js'),
-  ]);
-  const store = await storeLocation(ctx, flags.store);
-  const config = await ctx.config();
-  const run = await runKeysImport(
-    { ...options, store, argon2: hasherMod.resolveArgon2Params(config.argon2, config.file) },
-    {
-      envFileValue: async (file) => (await envLoad.readEnvVars(file)).get('KRISHIV_API_KEYS'),
-      envTextValue: (text, label) => envMerge.mergeEnv([{ file: label, text }]).vars.get('KRISHIV_API_KEYS')?.value,
-      readStdin: () => readStdin(ctx.stdin, 4 * 1024 * 1024),
-      readStore: (file, label) => storeFile.readStore(file, label),
-      updateStore: async (file, mutate, label) => {
-        await storeFile.updateStore(file, mutate, { create: true, label });
-      },
-      hasher: hasherMod.createArgon2Hasher(),
-      now: ctx.now,
-    },
-  );
-  ctx.out.result(run, renderImport);
-  ctx.out.info(`${run.dryRun ? 'would import' : 'imported'} ${run.imported} key(s) into ${store.label}; ${run.present} already there; ${run.failed} not imported`);
-  return run.ok ? EXIT.OK : EXIT.FAILED;
+  const r = await m.runKeysImport(o, text, ctx.now());
+  ctx.out.result(r, render.renderImport);
+  ctx.out.info(`${o.dryRun ? 'would import' : 'imported'} ${r.imported} key(s) into ${o.store.label}; ${r.present} already there; ${r.failed} not imported`);
+  return r.ok ? EXIT.OK : EXIT.FAILED;
 }
