@@ -7,7 +7,13 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { TLSSocket } from 'node:tls';
+import { isIP } from 'node:net';
 import { KrishivError, describeSystemError } from '../errors.js';
+
+/** The host of a URL without IPv6 brackets. */
+function bareHost(url: URL): string {
+  return url.hostname.replace(/^\[|\]$/g, '');
+}
 
 export const DEFAULT_MAX_BYTES = 1024 * 1024;
 
@@ -123,7 +129,8 @@ export async function httpRequest(target: string | URL, options: HttpRequestOpti
         method: options.method ?? 'GET',
         headers,
         agent: false,
-        ...(isHttps ? { ca: options.ca, rejectUnauthorized: !options.insecureTls, servername: url.hostname } : {}),
+        // SNI only for a name: Node warns (DEP0123) when the server name is an IP address, which RFC 6066 forbids.
+        ...(isHttps ? { ca: options.ca, rejectUnauthorized: !options.insecureTls, ...(isIP(bareHost(url)) ? {} : { servername: bareHost(url) }) } : {}),
       });
     } catch (error) {
       // node:http refuses a header value with control characters (ERR_INVALID_CHAR) before

@@ -58,6 +58,10 @@ export function wrapWords(text: string, width: number): string[] {
   return lines;
 }
 
+function longestWord(text: string): number {
+  return Math.max(0, ...text.split(/ +/).map((w) => w.length));
+}
+
 /** The narrowest message column worth wrapping into; below it the message goes on its own lines. */
 const MIN_MESSAGE_COLUMN = 28;
 
@@ -82,7 +86,7 @@ function renderTarget(t: TargetResult, style: Style, width?: number): string {
     const row = `  ${c.id.padEnd(idWidth)}  ${statusCell(c.status, style)}  ${style.dim(evCell)}  `;
     if (width === undefined || messageColumn + c.message.length <= width) {
       lines.push(`${row}${c.message}`);
-    } else if (width - messageColumn >= MIN_MESSAGE_COLUMN) {
+    } else if (width - messageColumn >= MIN_MESSAGE_COLUMN && longestWord(c.message) <= width - messageColumn) {
       const wrapped = wrapWords(c.message, width - messageColumn);
       lines.push(`${row}${wrapped[0]}`);
       for (const more of wrapped.slice(1)) lines.push(`${' '.repeat(messageColumn)}${more}`);
