@@ -84,7 +84,7 @@ describe('credentials', () => {
     expect(e).toBeInstanceOf(KrishivError);
     expect(e!.code).toBe('ERR_TOKEN_MALFORMED');
     expect(e!.input).toBe(input);
-    expect(e!.message).toMatch(/^the token bearer:[0-9a-f]{16} holds characters outside visible ASCII: no client can send it in an Authorization header \(surface §4\.9\)$/);
+    expect(e!.message).toMatch(/^the token bearer:[0-9a-f]{16} holds characters outside visible ASCII: no client can send it in an Authorization header \(the engine's own clients refuse to, e\.g\. crates\/krishiv-scheduler\/src\/coordinator\/task_assignment\.rs:63-68\)$/);
   });
   it('notes never contain a token', async () => {
     const r = await resolveCredentials({ tokenFile: '/list' }, undefined, undefined, io);
