@@ -226,11 +226,13 @@ Examples:
         };
 
         const [{ httpRequest }, { grpcUnaryCall }] = await Promise.all([import('../../io/http.js'), import('../../io/grpc.js')]);
+        let randomToken: string | undefined;
         const io: import('../../probe/run.js').ProbeIo = {
           http: (url, o) => httpRequest(url, o),
           grpc: (o) => grpcUnaryCall(o),
           now: () => ctx.now(),
-          randomToken: () => Buffer.from(ctx.randomBytes(32)).toString('base64url'),
+          // one fresh random token per run (for api_rejects_invalid): the server has never seen it
+          randomToken: () => (randomToken ??= Buffer.from(ctx.randomBytes(32)).toString('base64url')),
           jwks: jwksMod.createJwksProbe(jwksConfig, {
             timeoutMs,
             allowHttp: Boolean(flags.allowHttp),
