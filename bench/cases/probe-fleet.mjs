@@ -31,8 +31,10 @@ function runCli(ctx, args, input) {
     child.on('close', (code) => {
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
       const rss = Number(/maxrss=(\d+)/.exec(stderr)?.[1] ?? NaN) / 1024;
-      if (code !== 0) reject(new Error(`probe exited ${code}: ${stderr.slice(0, 400)}`));
-      else resolve({ ms, stdout, rss });
+      if (code !== 0) {
+        const failing = stdout.match(/"status":\s*"fail",\s*"message":\s*"[^"]{0,300}/g) ?? [];
+        reject(new Error(`probe exited ${code}: ${stderr.slice(0, 400)} ${failing.slice(0, 3).join(' | ')}`));
+      } else resolve({ ms, stdout, rss });
     });
     if (input !== undefined) {
       // write as the child reads (a stream: the targets never sit whole in the child)
@@ -85,7 +87,7 @@ export async function cases(ctx, filter) {
     const lines = (n) => Array.from({ length: n }, (_, i) => `${line(doubles[i % DOUBLES])}\n`);
     const list = path.join(ctx.tmp, 'probe-fleet.txt');
     writeFileSync(list, lines(TARGETS).join(''));
-    const args = ['probe', '--targets', list, '--concurrency', String(CONCURRENCY), '--json'];
+    const args = ['probe', '--targets', list, '--concurrency', String(CONCURRENCY), '--timeout', '20s', '--json'];
 
     const first = await runCli(ctx, args); // warm-up, and a correctness check
     const doc = JSON.parse(first.stdout);
@@ -98,7 +100,7 @@ export async function cases(ctx, filter) {
     for (let i = 0; i < n; i++) samples.push((await runCli(ctx, args)).ms);
     const value = ctx.round(ctx.median(samples));
 
-    const streamArgs = ['probe', '--targets', '-', '--concurrency', String(CONCURRENCY), '--jsonl'];
+    const streamArgs = ['probe', '--targets', '-', '--concurrency', String(CONCURRENCY), '--timeout', '20s', '--jsonl'];
     const small = await runCli(ctx, streamArgs, lines(500));
     const large = await runCli(ctx, streamArgs, lines(2000));
     if (large.stdout.trim().split('\n').length !== 2001) throw new Error('probe fleet bench: --jsonl did not print 2,000 lines and a summary');

@@ -39,7 +39,9 @@ import {
   type GrpcSurfaceId,
   type SurfaceVerdict,
 } from './surfaces.js';
-import type { CheckResult, ProbeCredentials, ProbeOptions, ProbeReport, ProbeTarget, TargetResult } from './types.js';
+import type { CheckId, CheckResult, ProbeCredentials, ProbeOptions, ProbeReport, ProbeTarget, TargetResult } from './types.js';
+
+const HTTP_CHECKS: CheckId[] = ['health', 'readiness', 'tls', 'api_requires_auth', 'api_rejects_invalid', 'api_accepts_token', 'ui_requires_token', 'ui_accepts_token'];
 
 /** The coordinator method for the gRPC check (surface §6.3). */
 export const GRPC_PROBE_PATH = '/krishiv.transport.v1.CoordinatorManagement/ListCheckpoints';
@@ -203,6 +205,8 @@ export async function probeTarget(target: ProbeTarget, options: ProbeOptions, io
     return { requires, accepts: judgeShuffleSvcAccepts(origin, requires.kind, withToken, secrets) };
   })();
 
+  const judged: Judged[] = target.coordinatorHttp === false ? noCoordinatorHttp() : await coordinatorChecks();
+  async function coordinatorChecks(): Promise<Judged[]> {
   const [health, ready, apiAnon, apiInvalid, apiToken, uiAnon, sqlAnon, uiWithToken, grpcAnon, grpcToken] = await Promise.all([
     http('GET', '/healthz'),
     http('GET', '/readyz'),
@@ -233,7 +237,7 @@ export async function probeTarget(target: ProbeTarget, options: ProbeOptions, io
     tls = { id: 'tls', status: 'skip', message: 'not checked: the target did not answer (see health)', evidence: null };
   }
 
-  const judged: Judged[] = [
+  return [
     judgeHealth(health, secrets),
     judgeReadiness(ready, secrets),
     tls,
@@ -244,6 +248,12 @@ export async function probeTarget(target: ProbeTarget, options: ProbeOptions, io
     judgeUiAcceptsToken(uiWithToken, secrets),
     judgeGrpc(target.grpc, grpcAnon, grpcToken),
   ];
+  }
+  /** Only other surfaces were given: the coordinator's HTTP checks are not run (its gRPC is, when given). */
+  function noCoordinatorHttp(): Judged[] {
+    const skip = (id: CheckId): Judged => ({ id, status: 'skip', message: 'no coordinator URL given (only other surfaces were asked for)', evidence: null });
+    return [...HTTP_CHECKS.map(skip), { id: 'grpc_requires_auth', status: 'skip', message: 'no coordinator gRPC address given (--grpc host:port)', evidence: null }];
+  }
   const runs = await surfaceRuns;
   const svc = await svcRun;
   const of = (ids: GrpcSurfaceId[], which: 'requires' | 'accepts'): SurfaceVerdict[] =>
@@ -260,7 +270,7 @@ export async function probeTarget(target: ProbeTarget, options: ProbeOptions, io
   judged.push(...surfaceChecks);
   const checks: CheckResult[] = attributeRootCauses(judged).map(publicCheck);
   checks.push(...(io.jwks ? await io.jwks.results() : notConfiguredJwksResults()));
-  return { url: displayUrl(base), ok: checks.every((c) => c.status !== 'fail'), checks };
+  return { url: target.label ?? displayUrl(base), ok: checks.every((c) => c.status !== 'fail'), checks };
 }
 
 /** The target as shown: no credentials, no trailing slash. */

@@ -76,6 +76,18 @@ describe('probe the other surfaces (built bin)', () => {
     expect(r.code).toBe(0);
   });
 
+  it('checking an API key live (the README line): only Flight SQL is probed, the coordinator HTTP checks skip, exit 0', async () => {
+    const r = await probe(['--flight', a.surfaces.flight!, '--api-key-file', 'a.key', '--json']);
+    expect(r.code).toBe(0);
+    const t = (JSON.parse(r.stdout) as { targets: { url: string; checks: Check[] }[] }).targets[0]!;
+    expect(t.url).toBe(a.surfaces.flight);
+    expect(statusOf(t.checks, 'flight_accepts_key')).toBe('pass');
+    expect(statusOf(t.checks, 'health')).toBe('skip');
+    const wrong = await probe(['--flight', b.surfaces.flight!, '--api-key-file', 'a.key']);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stdout).toMatch(/flight_accepts_key +fail .*wrong credential: the API key krishiv_abcdefgh_… was rejected, UNAUTHENTICATED \(invalid API key\)/);
+  });
+
   it('from --env-file, exactly as the engine\'s clients pick their credentials', async () => {
     const r = await probe([...surfaceFlags(a), '--env-file', 'prod.env', '--json']);
     const doc = JSON.parse(r.stdout) as { targets: { checks: Check[] }[] };

@@ -229,6 +229,11 @@ describe('targets lines with every surface and per-target credentials', () => {
   ])('%j is refused', (line, message) => {
     expect(() => parseTargetLine(line, 'fleet.txt:3', (f) => f)).toThrow(expect.objectContaining({ code: 'ERR_USAGE', message: expect.stringMatching(message), input: 'fleet.txt:3' }));
   });
+  it('a line may start with a surface: no coordinator URL, its HTTP checks not run', () => {
+    const t = parseTargetLine('flight=c:2003 api-key-file=k', 'f:1', (f) => f)!;
+    expect(t.target).toMatchObject({ flight: 'c:2003', coordinatorHttp: false, label: 'c:2003' });
+    expect(() => parseTargetLine('token-file=t', 'f:2', (f) => f)).toThrow(expect.objectContaining({ code: 'ERR_USAGE', input: 'f:2' }));
+  });
   it('a coordinator route as base path is refused; a proxy prefix is kept', () => {
     expect(() => parseTargetUrl('http://c:2002/ui', 'u')).toThrow(expect.objectContaining({ code: 'ERR_URL_INVALID', message: expect.stringMatching(/^\/ui is a coordinator route, not a base path/) }));
     expect(parseTargetUrl('http://c:2002/krishiv/', 'u').pathname).toBe('/krishiv/');

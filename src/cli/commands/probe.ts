@@ -126,6 +126,11 @@ Examples:
         if (flags.executor !== undefined) single.executor = parseGrpcAddress(flags.executor, '--executor');
         if (flags.barrier !== undefined) single.barrier = parseGrpcAddress(flags.barrier, '--barrier');
         if (flags.shuffleSvc !== undefined) single.shuffleSvc = targetsMod.parseServiceUrl(flags.shuffleSvc, '--shuffle-svc');
+        // Only other surfaces asked for (no URL, no --grpc): the coordinator's HTTP is not probed at its default address.
+        if (urls.length === 0 && flags.targets === undefined && flags.grpc === undefined && given.length > 0) {
+          single.coordinatorHttp = false;
+          single.label = single.flight ?? single.shuffle ?? single.executor ?? single.barrier ?? String(single.shuffleSvc);
+        }
         const argvTargets = urls.length === 0 ? [single] : urls.map((u, i) => (i === 0 ? single : { url: parseTargetUrl(u, `url ${i + 1}`) }));
 
         if (flags.token !== undefined) warnSecretOnArgv(ctx, '--token', '--token-file or --env-file');
