@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { EXIT, KrishivError } from '../../errors.js';
+import { EXIT, KrishivError, isKrishivError } from '../../errors.js';
 import { action, warnSecretOnArgv, type CliContext } from '../context.js';
 
 interface ProbeFlags {
@@ -181,7 +181,7 @@ Examples:
           // Open errors (missing file, a directory) as the typed errors every command gives; the
           // content is then streamed, never read whole.
           if (name !== '-') await fsMod.readTextFile(name, { limit: 0 }).catch((e: unknown) => {
-            if (e instanceof KrishivError && e.code === 'ERR_FILE_TOO_LARGE') return;
+            if (isKrishivError(e) && e.code === 'ERR_FILE_TOO_LARGE') return;
             throw e;
           });
           const fromFile = streamMod.streamTargets(stream, name === '-' ? '<stdin>' : name, resolvePath);
