@@ -29,6 +29,8 @@ export interface HttpRequestOptions {
   ca?: string | Buffer;
   /** accept any certificate but still report whether it was valid (probe's TLS check) */
   insecureTls?: boolean;
+  /** a keep-alive agent to reuse connections (default: none, one connection per request) */
+  agent?: import('node:http').Agent;
 }
 
 export interface TlsInfo {
@@ -128,7 +130,7 @@ export async function httpRequest(target: string | URL, options: HttpRequestOpti
       req = lib.request(url, {
         method: options.method ?? 'GET',
         headers,
-        agent: false,
+        agent: options.agent ?? false,
         // SNI only for a name: Node warns (DEP0123) when the server name is an IP address, which RFC 6066 forbids.
         ...(isHttps ? { ca: options.ca, rejectUnauthorized: !options.insecureTls, ...(isIP(bareHost(url)) ? {} : { servername: bareHost(url) }) } : {}),
       });

@@ -49,6 +49,11 @@ export const GRPC_PROBE_PATH = '/krishiv.transport.v1.CoordinatorManagement/List
 export interface ProbeIo {
   http(url: URL, options: HttpRequestOptions): Promise<HttpResponse>;
   grpc(options: GrpcCallOptions): Promise<GrpcCallResult>;
+  /**
+   * Connections for one target, reused by its requests (fewer connections to set up), closed when the
+   * target is done. Absent: every request its own connection.
+   */
+  forTarget?(): { http: ProbeIo['http']; grpc: ProbeIo['grpc']; close(): void };
   now(): Date;
   /** a fresh random token for api_rejects_invalid */
   randomToken(): string;
@@ -90,6 +95,13 @@ function authHeader(secret: Secret): string {
   return `Bearer ${secret.display}`;
 }
 
+let lastRandom: Secret | undefined;
+/** The random token as a Secret, made once while the token stays the same (its fingerprint is computed once). */
+function randomSecret(text: string): Secret {
+  if (lastRandom?.reveal() !== text) lastRandom = new Secret(text);
+  return lastRandom;
+}
+
 /** The credentials for one target: each kind its `--targets` line gives replaces the global one. */
 export function effectiveCredentials(target: ProbeTarget, global: ProbeCredentials): ProbeCredentials {
   const own = target.credentials ?? {};
@@ -102,6 +114,16 @@ export function effectiveCredentials(target: ProbeTarget, global: ProbeCredentia
 }
 
 export async function probeTarget(target: ProbeTarget, options: ProbeOptions, io: ProbeIo): Promise<TargetResult> {
+  const scoped = io.forTarget?.();
+  if (!scoped) return probeTargetWith(target, options, io);
+  try {
+    return await probeTargetWith(target, options, { ...io, http: scoped.http, grpc: scoped.grpc });
+  } finally {
+    scoped.close();
+  }
+}
+
+async function probeTargetWith(target: ProbeTarget, options: ProbeOptions, io: ProbeIo): Promise<TargetResult> {
   const base = target.url;
   const creds = effectiveCredentials(target, options.credentials);
   const { token, uiToken } = creds;
@@ -141,7 +163,7 @@ export async function probeTarget(target: ProbeTarget, options: ProbeOptions, io
     if (r.error) x.error = r.error;
     return x;
   };
-  const random = new Secret(io.randomToken());
+  const random = randomSecret(io.randomToken());
 
   // The other surfaces: each gets only its own credential (the API key only to Flight SQL, the
   // shuffle token only to shuffle, the task token only to executor task and barrier gRPC).

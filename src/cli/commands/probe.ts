@@ -230,11 +230,31 @@ Examples:
           ...(ca !== undefined ? { ca } : {}),
         };
 
-        const [{ httpRequest }, { grpcUnaryCall }] = await Promise.all([import('../../io/http.js'), import('../../io/grpc.js')]);
+        const [{ httpRequest }, { grpcUnaryCall, GrpcSessionPool }, httpMod, httpsMod] = await Promise.all([
+          import('../../io/http.js'),
+          import('../../io/grpc.js'),
+          import('node:http'),
+          import('node:https'),
+        ]);
         let randomToken: string | undefined;
         const io: import('../../probe/run.js').ProbeIo = {
           http: (url, o) => httpRequest(url, o),
           grpc: (o) => grpcUnaryCall(o),
+          // Per target: at most 3 connections per HTTP origin, kept for its requests; one HTTP/2
+          // connection per gRPC address. All closed when the target is done.
+          forTarget: () => {
+            const agents = { http: new httpMod.Agent({ keepAlive: true, maxSockets: 3 }), https: new httpsMod.Agent({ keepAlive: true, maxSockets: 3 }) };
+            const pool = new GrpcSessionPool();
+            return {
+              http: (url, o) => httpRequest(url, { ...o, agent: url.protocol === 'https:' ? agents.https : agents.http }),
+              grpc: (o) => grpcUnaryCall({ ...o, pool }),
+              close: () => {
+                agents.http.destroy();
+                agents.https.destroy();
+                pool.close();
+              },
+            };
+          },
           now: () => ctx.now(),
           // one fresh random token per run (for api_rejects_invalid): the server has never seen it
           randomToken: () => (randomToken ??= Buffer.from(ctx.randomBytes(32)).toString('base64url')),
