@@ -7,6 +7,10 @@
 //   npm run bench                 all cases
 //   npm run bench -- startup      only cases whose id contains "startup"
 //   BENCH_RUNS=31 npm run bench   more runs per command (default 21)
+//   BENCH_NODE=24 npm run bench   measure on another Node (the npm registry's `node` package through
+//                                 npx, cached after the first run; or a path to a node binary): the
+//                                 CLI and the `node -e 0` baseline both run on it, with a code cache
+//                                 trained for it (`scripts/build.mjs --train-only`)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -15,6 +19,19 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const bin = path.join(root, 'bin', 'krishiv-auth.js');
+const node = benchNode(process.env.BENCH_NODE);
+
+/** The node binary to measure: this one, a path, or `node@<version>` from the npm registry (via npx). */
+function benchNode(wanted) {
+  if (!wanted) return process.execPath;
+  if (wanted.includes('/')) return wanted;
+  const r = spawnSync('npx', ['-y', `node@${wanted}`, '-p', 'process.execPath'], { encoding: 'utf8' });
+  if (r.status !== 0) {
+    console.error(`bench: cannot get node@${wanted} from the npm registry: ${(r.stderr ?? '').trim().slice(0, 300)}`);
+    process.exit(2);
+  }
+  return r.stdout.trim();
+}
 const runs = Number(process.env.BENCH_RUNS ?? 21);
 const filter = process.argv[2];
 
@@ -93,7 +110,7 @@ const ctx = {
   root,
   bin,
   runs,
-  node: process.execPath,
+  node,
   cleanEnv,
   hasTime,
   tmp: mkdtempSync(path.join(tmpdir(), 'krishiv-bench-')),
@@ -102,8 +119,8 @@ const ctx = {
   median,
   round,
   /** argv for the CLI */
-  cli: (...args) => [process.execPath, '--', bin, ...args],
-  baseline: [process.execPath, '-e', '0'],
+  cli: (...args) => [node, '--', bin, ...args],
+  baseline: [node, '-e', '0'],
 };
 
 if (!existsSync(path.join(root, 'dist', 'main.cjs'))) {
@@ -111,6 +128,16 @@ if (!existsSync(path.join(root, 'dist', 'main.cjs'))) {
   process.exit(2);
 }
 
+const nodeVersion = spawnSync(node, ['-p', 'process.version'], { encoding: 'utf8' }).stdout.trim();
+if (node !== process.execPath) {
+  // the build trained the cache for the Node that ran it; train one for this Node too
+  const t = spawnSync(node, [path.join(root, 'scripts', 'build.mjs'), '--train-only'], { cwd: root, stdio: 'inherit' });
+  if (t.status !== 0) process.exit(2);
+  console.error(`bench: measuring on node ${nodeVersion} (${node})`);
+}
+
+// another Node's results go beside the default run's: latest-node24.{json,md}
+const resultName = node === process.execPath ? 'latest' : `latest-node${nodeVersion.replace(/^v(\d+).*/, '$1')}`;
 const caseDir = path.join(root, 'bench', 'cases');
 const results = [];
 const skipped = [];
@@ -134,7 +161,7 @@ for (const file of readdirSync(caseDir).filter((f) => f.endsWith('.mjs')).sort()
 }
 
 const machine = {
-  node: process.version,
+  node: nodeVersion,
   cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
   memGiB: round(totalmem() / 2 ** 30, 1),
   runsPerCommand: runs,
@@ -144,7 +171,7 @@ const machine = {
 const doc = { machine, results, skipped };
 mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
 if (!filter) {
-  writeFileSync(path.join(root, 'bench', 'results', 'latest.json'), `${JSON.stringify(doc, null, 2)}\n`);
+  writeFileSync(path.join(root, 'bench', 'results', `${resultName}.json`), `${JSON.stringify(doc, null, 2)}\n`);
   const lines = [
     '# krishiv-auth benchmark results',
     '',
@@ -159,8 +186,8 @@ if (!filter) {
     ...(skipped.length ? ['', 'Skipped:', ...skipped.map((s) => `- ${s.id}: ${s.skipped}`)] : []),
     '',
   ];
-  writeFileSync(path.join(root, 'bench', 'results', 'latest.md'), lines.join('\n'));
-  console.error('\nwrote bench/results/latest.json and bench/results/latest.md');
+  writeFileSync(path.join(root, 'bench', 'results', `${resultName}.md`), lines.join('\n'));
+  console.error(`\nwrote bench/results/${resultName}.json and bench/results/${resultName}.md`);
 }
 const over = results.filter((r) => r.pass === false);
 process.exitCode = over.length ? 1 : 0;

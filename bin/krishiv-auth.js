@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --
+#!/usr/bin/env node
 // @ts-check
 'use strict';
 /**
@@ -22,6 +22,15 @@
  * - Output is written with fs.writeSync: creating process.stdout costs ~2 ms.
  *
  * Nothing is written at run time; training writes the caches when the process exits.
+ *
+ * The shebang is a plain `#!/usr/bin/env node` (BusyBox `env`, as in `node:*-alpine` images, has
+ * no `-S`). Node scans every argument up to the first `--` for `--env-file` and exits 9 when
+ * the file named is missing, before this file runs (nodejs/node#54232; Node 20 to 26). A
+ * leading `--` (`krishiv-auth -- check-production --env-file x.env`) stops that scan and is
+ * dropped here, so the tool reports a missing file itself (exit 2).
+ *
+ * `--debug` loads the bundles through Node's own loader with source maps on, so stacks name
+ * the TypeScript sources (src/…/file.ts:line) instead of minified bundle columns.
  */
 const { readFileSync, writeSync } = require('node:fs');
 const path = require('node:path');
@@ -34,8 +43,10 @@ const WRAP_TAIL = '\n});';
 
 /**
  * @typedef {object} BundleLoaderOptions
- * @property {boolean} [useCache] compile with the trained caches in `<distDir>/cache` (default true)
+ * @property {boolean} [useCache] compile with the trained caches (default true)
+ * @property {string} [cacheDir] where they are (default `<distDir>/cache`)
  * @property {string} [trainTo] training: remember every compiled bundle so `writeTrained()` can store its cache here
+ * @property {boolean} [viaRequire] load through Node's loader (source-mapped stacks for --debug); no cache
  */
 
 /**
@@ -82,6 +93,7 @@ function createBundleLoader(distDir, fallback, options = {}) {
    * @returns {unknown}
    */
   function load(name) {
+    if (options.viaRequire) return fallback(path.join(distDir, name));
     const known = modules.get(name);
     if (known) return known.exports;
     const filename = path.join(distDir, name);
@@ -90,7 +102,7 @@ function createBundleLoader(distDir, fallback, options = {}) {
     let cachedData;
     if (useCache && trainTo === undefined) {
       try {
-        cachedData = readFileSync(path.join(distDir, 'cache', `${name}.bin`));
+        cachedData = readFileSync(path.join(options.cacheDir ?? path.join(distDir, 'cache'), `${name}.bin`));
       } catch {
         cachedData = undefined; // not trained (a rarely used command): compile as usual
       }
@@ -116,8 +128,10 @@ function createBundleLoader(distDir, fallback, options = {}) {
 }
 
 /**
+ * Writes all of `text`; returns the error code of a write that failed (EPIPE, ENOSPC, EBADF), else undefined.
  * @param {1 | 2} fd
  * @param {string} text
+ * @returns {string | undefined}
  */
 function writeAll(fd, text) {
   const buf = Buffer.from(text);
@@ -126,11 +140,16 @@ function writeAll(fd, text) {
     try {
       off += writeSync(fd, buf, off, buf.length - off);
     } catch (error) {
-      // A non-blocking pipe that is full: retry; a closed pipe (EPIPE): stop quietly.
-      if (/** @type {NodeJS.ErrnoException} */ (error).code === 'EAGAIN') continue;
-      return;
+      const code = /** @type {NodeJS.ErrnoException} */ (error).code;
+      // A non-blocking pipe that is full: wait for the reader (never a busy spin), then retry.
+      if (code === 'EAGAIN') {
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2);
+        continue;
+      }
+      return code ?? 'EIO';
     }
   }
+  return undefined;
 }
 
 /**
@@ -144,20 +163,42 @@ function internalError(what, error) {
   process.exitCode = 70;
 }
 
-/** @param {readonly string[]} argv */
-function run(argv) {
+/** @param {readonly string[]} args */
+function run(args) {
+  // `krishiv-auth -- <command> …`: the `--` only kept Node from claiming `--env-file` (above).
+  const argv = args[0] === '--' ? args.slice(1) : args;
   const only = argv.length === 1 ? argv[0] : undefined;
   const text = only === '--version' || only === '-V' ? 'version.txt' : only === '--help' || only === '-h' || only === 'help' ? 'help.txt' : undefined;
   if (text !== undefined) {
+    let failed;
     try {
-      writeAll(1, readFileSync(path.join(DIST, text), 'utf8'));
+      failed = writeAll(1, readFileSync(path.join(DIST, text), 'utf8'));
     } catch (error) {
       internalError(`cannot read ${text}`, error);
+      return;
+    }
+    if (failed !== undefined) {
+      // the answer reached no one: an error, as for every command (src/cli/output.ts)
+      writeAll(2, `krishiv-auth: <stdout>: cannot write the answer: ${failed} (ERR_OUTPUT_WRITE)\n`);
+      process.exitCode = 2;
     }
     return;
   }
   const trainTo = process.env['KRISHIV_AUTH_TRAIN_CODE_CACHE'] || undefined;
-  const loader = createBundleLoader(DIST, require, trainTo === undefined ? { useCache: !process.env['KRISHIV_AUTH_NO_CODE_CACHE'] } : { trainTo });
+  const debug = trainTo === undefined && argv.includes('--debug');
+  if (debug) process.setSourceMapsEnabled(true);
+  // One cache per V8 version (the build trains its own Node's; `npm run bench` with BENCH_NODE
+  // trains that Node's): V8 rejects a cache made by another version.
+  const v8 = process.versions.v8;
+  const loader = createBundleLoader(
+    DIST,
+    require,
+    debug
+      ? { viaRequire: true }
+      : trainTo === undefined
+        ? { useCache: !process.env['KRISHIV_AUTH_NO_CODE_CACHE'], cacheDir: path.join(DIST, 'cache', v8) }
+        : { trainTo: path.join(trainTo, v8) },
+  );
   if (trainTo !== undefined) process.on('exit', () => loader.writeTrained());
   /** @type {{ main(argv: readonly string[]): Promise<number> }} */
   let frame;

@@ -3,14 +3,15 @@
 //   version.txt,       what `--version` and the root `--help` print, rendered by the real frame
 //   help.txt           at build time; bin/krishiv-auth.js answers those two from them alone
 //   main.cjs           the frame (src/cli/main.ts), loaded by bin/krishiv-auth.js
-//   cache/<bundle>.bin the V8 code cache of each bundle, trained below
+//   cache/<v8>/<bundle>.bin the V8 code cache of each bundle for this Node's V8, trained below
+//                      (`node scripts/build.mjs --train-only` trains another Node's into the same dist/)
 //   cmd-<name>.cjs     one bundle per command module, required only when that command runs
 //   vendor-<pkg>.cjs   each heavy dependency (commander, jose, chalk, cosmiconfig, …) on its own,
 //                      required only by the code path that needs it
 // Native addons (argon2) stay external and load from node_modules.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -19,7 +20,7 @@ const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
 const dist = path.join(root, 'dist');
 
 // Dependencies that get a bundle of their own. Anything else is inlined where it is used.
-const VENDORED = ['commander', 'chalk', 'cosmiconfig', 'jose', 'yocto-spinner'];
+const VENDORED = ['commander', 'chalk', 'cosmiconfig', 'js-yaml', 'jose', 'yocto-spinner'];
 // fastest-levenshtein (2 KB) is inlined where it is used: a bundle of its own cost more to load than it weighs.
 const EXTERNAL = ['argon2', 'typescript', 'ts-node', '@swc/core'];
 
@@ -27,6 +28,14 @@ const commandFiles = readdirSync(path.join(root, 'src/cli/commands'))
   .filter((f) => f.endsWith('.ts') && f !== 'index.ts')
   .map((f) => f.slice(0, -3));
 
+const trainOnly = process.argv.includes('--train-only');
+if (trainOnly && !existsSync(path.join(dist, 'main.cjs'))) {
+  console.error('build --train-only: dist/ is not built; run `npm run build` first');
+  process.exit(1);
+}
+if (!trainOnly) await buildAll();
+
+async function buildAll() {
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 
@@ -119,11 +128,13 @@ for (const [args, file, start] of [
   writeFileSync(path.join(dist, file), r.stdout);
 }
 
+}
+
 // Train the V8 code cache (bin/krishiv-auth.js): run representative commands with the
 // trainer on; each writes, at exit, the cache of every bundle it loaded, including the
 // functions it compiled. A command that fails here only costs its cache.
 {
-  const { mkdtempSync, mkdirSync: mk, rmSync: rm, existsSync } = await import('node:fs');
+  const { mkdtempSync, mkdirSync: mk, rmSync: rm } = await import('node:fs');
   const os = await import('node:os');
   const cacheDir = path.join(dist, 'cache');
   mk(cacheDir, { recursive: true });

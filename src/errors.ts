@@ -21,6 +21,9 @@ export type ErrorCode =
   | 'ERR_FILE_WRITE'
   | 'ERR_FILE_NOT_FOUND'
   | 'ERR_FILE_TOO_LARGE'
+  | 'ERR_FILE_EXISTS'
+  | 'ERR_FILE_UNSAFE'
+  | 'ERR_OUTPUT_WRITE'
   // env files and the production check
   | 'ERR_ENV_PARSE'
   | 'ERR_ENV_READ'
@@ -135,6 +138,8 @@ export function describeSystemError(error: unknown): string {
       ENOTDIR: 'a parent of this path is not a directory',
       EEXIST: 'already exists',
       ENOSPC: 'no space left on device',
+      EPIPE: 'broken pipe (the reader went away)',
+      EBADF: 'the descriptor is closed',
       EROFS: 'read-only file system',
       ECONNREFUSED: 'connection refused',
       ECONNRESET: 'connection reset by peer',

@@ -62,3 +62,14 @@ describe('house rules', () => {
     expect(offenders).toEqual([]);
   });
 });
+
+describe('plain words: no user-visible text cites the summary document or its notation', () => {
+  // check-production's own code and everything that renders it (rotate, probe, verify and fingerprint are issue 16's)
+  const scope = ['src/production/', 'src/engine/', 'src/report/', 'src/cli/commands/check-production.ts', 'src/cli/commands/explain.ts'].map((p) => p.split('/').join(path.sep));
+  it('no string in check-production code cites "surface §N" or P_cfg/P_env/P_exec (comments may)', () => {
+    const mine = files.filter((f) => scope.some((p) => f.rel.startsWith(p)));
+    expect(mine.length).toBeGreaterThan(20);
+    const offenders = mine.filter((f) => /surface §|§\s?\d|\bP_(cfg|env|exec)\b/.test(code(f.text))).map((f) => f.rel);
+    expect(offenders).toEqual([]);
+  });
+});

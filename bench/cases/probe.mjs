@@ -14,7 +14,7 @@ const BUDGET_MS = 1500;
 function runCli(ctx, args) {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
-    const child = spawn(process.execPath, [ctx.bin, ...args], { env: ctx.cleanEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(ctx.node, [ctx.bin, ...args], { env: ctx.cleanEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -36,15 +36,45 @@ Exit codes:
   2   could not answer: usage error, unreadable or malformed input, network failure
   70  internal error (a bug): please report it; --debug shows the stack
 
-Environment:
-  NO_COLOR        disable colour        FORCE_COLOR   force colour
-  KRISHIV_AUTH_STORE   default key store for generate-key and keys
+Environment (a flag wins over its variable):
+  KRISHIV_AUTH_CONFIG  config file, as --config (else found from the working
+                       directory up to the repository root, then
+                       ~/.config/krishiv-auth/config.{json,yaml,yml})
+  KRISHIV_AUTH_JSON=1  as --json          KRISHIV_AUTH_QUIET=1  as --quiet
+  KRISHIV_AUTH_DEBUG=1 as --debug
+  KRISHIV_AUTH_FORMAT  check-production --format (text, json, sarif, junit, …)
+  KRISHIV_AUTH_STORE   key store for generate-key and keys
+  NO_COLOR / CLICOLOR=0      no colour     FORCE_COLOR / CLICOLOR_FORCE=1  colour
 
 Examples:
-  $ krishiv-auth check-production --env-file examples/production.env
-  $ krishiv-auth verify token.jwt --jwks https://idp.example.com/jwks.json
+  $ krishiv-auth -- check-production --env-file examples/production.env
+    (the leading -- keeps Node from taking --env-file for itself; installed, the
+    sample is node_modules/krishiv-auth/examples/production.env)
+  $ krishiv-auth verify --jwks https://idp.example.com/jwks.json - < token.jwt
   $ krishiv-auth generate-key --type bearer --for coordinator --out coord.token
+  $ source <(krishiv-auth completion bash)
 `;
+
+/**
+ * Environment variables for the global options, for CI jobs that set them once: a flag on the
+ * command line wins over its variable (and `--no-color` over everything).
+ */
+export const GLOBAL_ENV = {
+  config: 'KRISHIV_AUTH_CONFIG',
+  json: 'KRISHIV_AUTH_JSON',
+  quiet: 'KRISHIV_AUTH_QUIET',
+  debug: 'KRISHIV_AUTH_DEBUG',
+} as const;
+
+/** A boolean environment variable: 1/true/yes/on or 0/false/no/off/empty; anything else is a usage error. */
+export function envSwitch(env: Readonly<Record<string, string | undefined>>, name: string): boolean {
+  const raw = env[name];
+  if (raw === undefined) return false;
+  const v = raw.trim().toLowerCase();
+  if (v === '1' || v === 'true' || v === 'yes' || v === 'on') return true;
+  if (v === '' || v === '0' || v === 'false' || v === 'no' || v === 'off') return false;
+  throw new KrishivError('ERR_USAGE', `expected 1 or 0 (true/false, yes/no, on/off), got "${raw.slice(0, 20)}"`, { input: name });
+}
 
 /** Global options as seen in raw argv, before commander runs (needed for usage errors). */
 export function prescanGlobals(argv: readonly string[]): GlobalOptions & { command: string | undefined } {
@@ -75,6 +105,17 @@ export function prescanGlobals(argv: readonly string[]): GlobalOptions & { comma
   return g;
 }
 
+/** Fills the global options argv left unset from their environment variables (GLOBAL_ENV). */
+export function applyGlobalEnv(g: GlobalOptions, env: Readonly<Record<string, string | undefined>>): void {
+  if (g.config === undefined) {
+    const file = env[GLOBAL_ENV.config];
+    if (file !== undefined && file.trim() !== '') g.config = file;
+  }
+  if (!g.json && envSwitch(env, GLOBAL_ENV.json)) g.json = true;
+  if (!g.quiet && envSwitch(env, GLOBAL_ENV.quiet)) g.quiet = true;
+  if (!g.debug && envSwitch(env, GLOBAL_ENV.debug)) g.debug = true;
+}
+
 export async function main(argv: readonly string[], io: ProcessIo = processIo()): Promise<ExitCode> {
   // Fast path: nothing but the version constant is needed.
   if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
@@ -82,6 +123,12 @@ export async function main(argv: readonly string[], io: ProcessIo = processIo())
     return finish(EXIT.OK);
   }
   const pre = prescanGlobals(argv);
+  let envError: unknown;
+  try {
+    applyGlobalEnv(pre, io.env);
+  } catch (error) {
+    envError = error; // reported below, once output exists
+  }
   if (pre.json && rootVersionRequested(argv)) {
     // --json: exactly one JSON document on stdout, the version answer included (cli-contract.md)
     io.stdout.write(`${JSON.stringify({ ok: true, version: VERSION, engine: ENGINE_COMMIT, tool: TOOL_INFO }, null, 2)}\n`);
@@ -110,13 +157,22 @@ export async function main(argv: readonly string[], io: ProcessIo = processIo())
     now: io.now ?? (() => new Date()),
     randomBytes: io.randomBytes ?? defaultRandomBytes,
     config: () => {
-      configPromise ??= import('../io/config.js').then((m) => m.loadConfig(io.cwd, pre.config));
+      configPromise ??= import('../io/config.js').then(async (m) => {
+        const config = await m.loadConfig(io.cwd, pre.config, { home: io.env['HOME'], xdgConfigHome: io.env['XDG_CONFIG_HOME'] });
+        out.debugLog(
+          config.file !== undefined
+            ? `config: ${config.file}${pre.config !== undefined ? ' (named)' : ''}`
+            : 'config: none (searched the working directory up to the repository root, then the user config directory)',
+        );
+        return config;
+      });
       return configPromise;
     },
     exitCode: EXIT.OK,
   };
 
   try {
+    if (envError !== undefined) throw envError;
     const mod = entry ? await entry.load() : undefined;
     if (mod && entry) {
       const fast = tryFastPath(mod, ctx, entry.name, argv);
@@ -167,7 +223,7 @@ export async function main(argv: readonly string[], io: ProcessIo = processIo())
         // reported like every other one (the error line, and the JSON document with --json)
         if (!entry && pre.command !== undefined) {
           // `help nosuch`: commander shows the root usage for a name it does not know
-          throw new KrishivError('ERR_UNKNOWN_COMMAND', 'unknown command', { input: pre.command, cause: error });
+          throw new KrishivError('ERR_UNKNOWN_COMMAND', `unknown command${prefixSuggestion(pre.command, program)}`, { input: pre.command, cause: error });
         }
         throw new KrishivError('ERR_USAGE', `missing ${entry ? 'subcommand' : 'command'} (see the usage above)`, {
           cause: error,
@@ -177,12 +233,13 @@ export async function main(argv: readonly string[], io: ProcessIo = processIo())
       const message = error.message.replace(/^error:\s*/i, '');
       if (error.code === 'commander.unknownCommand') {
         const name = /'([^']*)'/.exec(message)?.[1];
-        throw new KrishivError('ERR_UNKNOWN_COMMAND', message.replace(/^unknown command '[^']*'\s*/, 'unknown command ').trim(), {
+        const text = message.replace(/^unknown command '[^']*'\s*/, 'unknown command ').trim();
+        throw new KrishivError('ERR_UNKNOWN_COMMAND', text.includes('(Did you mean') ? text : `${text}${prefixSuggestion(name ?? '', program)}`, {
           ...(name === undefined ? {} : { input: name }),
           cause: error,
         });
       }
-      throw new KrishivError('ERR_USAGE', message, {
+      throw new KrishivError('ERR_USAGE', `${message}${shortFlagSuggestion(message, entry !== undefined)}`, {
         cause: error,
         details: { commander: error.code },
       });
@@ -191,6 +248,20 @@ export async function main(argv: readonly string[], io: ProcessIo = processIo())
   } catch (error) {
     return finish(out.fail(error));
   }
+}
+
+/** ` (did you mean check-production?)` for a name that starts one or more commands (`check-prod`). */
+export function prefixSuggestion(name: string, program: Pick<Command, 'commands'>): string {
+  if (name.length < 2) return '';
+  const names = program.commands.filter((c) => c.name().startsWith(name)).map((c) => c.name());
+  if (names.length === 0) return '';
+  return names.length === 1 ? ` (did you mean ${names[0]}?)` : ` (did you mean one of ${names.join(', ')}?)`;
+}
+
+/** `-v` is --version or --verbose elsewhere: say what this tool calls them. */
+export function shortFlagSuggestion(message: string, inCommand: boolean): string {
+  if (!/^unknown option '-v'/.test(message)) return '';
+  return inCommand ? ' (did you mean --debug? -V prints the version)' : ' (did you mean -V, --version?)';
 }
 
 /** `-V`/`--version` among the root options, before the command name (as commander reads it). */

@@ -1,10 +1,12 @@
 /**
  * The only module that writes to the terminal. stdout carries the answer (one JSON document
  * with --json); stderr carries progress, warnings, hints and errors. Colour is decided per
- * stream: off with --no-color or NO_COLOR, on with FORCE_COLOR, else on for a TTY. chalk is
+ * stream: off with --no-color or NO_COLOR, on with FORCE_COLOR (or CLICOLOR_FORCE), off with
+ * CLICOLOR=0, else on for a TTY. chalk is
  * loaded only when some stream is coloured, so piped and CI runs never pay for it.
  */
-import { EXIT, KrishivError, isKrishivError, type ExitCode } from '../errors.js';
+import { redactUrlPasswords } from '../util/secret.js';
+import { EXIT, KrishivError, describeSystemError, isKrishivError, type ExitCode } from '../errors.js';
 import { TOOL_INFO } from '../version.js';
 
 import type { WritableLike } from '../io/terminal.js';
@@ -37,6 +39,10 @@ export function colorLevel(stream: WritableLike, env: Readonly<Record<string, st
     const n = Number(force);
     return n >= 1 && n <= 3 ? n : 1;
   }
+  // the CLICOLOR convention (BSD ls, git, …): CLICOLOR_FORCE forces colour, CLICOLOR=0 turns it off
+  const clicolorForce = env['CLICOLOR_FORCE'];
+  if (clicolorForce !== undefined && clicolorForce !== '' && clicolorForce !== '0') return 1;
+  if (env['CLICOLOR'] === '0') return 0;
   if (!stream.isTTY) return 0;
   if (env['TERM'] === 'dumb') return 0;
   return 1;
@@ -118,25 +124,62 @@ export class Output {
       this.writeJson(toJson ? toJson(data) : data);
       return;
     }
-    const text = render(data, this.out);
-    if (text !== '') this.#opts.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    const text = safeForTerminal(render(data, this.out), this.out.enabled);
+    if (text !== '') this.#stdout(text.endsWith('\n') ? text : `${text}\n`);
+  }
+
+  /**
+   * result() after a change that stays made (a file written, a key revoked): when the answer
+   * cannot be written, the error says what was done all the same (`kept`).
+   */
+  resultAfterChange<T>(kept: string, data: T, render: (data: T, style: Style) => string, toJson?: (data: T) => unknown): void {
+    try {
+      this.result(data, render, toJson);
+    } catch (error) {
+      if (!isKrishivError(error) || error.code !== 'ERR_OUTPUT_WRITE') throw error;
+      throw new KrishivError(error.code, `${error.message}; ${kept}`, { input: '<stdout>', cause: error });
+    }
+  }
+
+  /** Writes to stdout; a write that fails is an error (exit 2): the answer reached no one. */
+  #stdout(text: string): void {
+    this.#opts.stdout.write(text);
+    const failure = this.#opts.stdout.writeError;
+    if (failure) {
+      throw new KrishivError('ERR_OUTPUT_WRITE', `cannot write the answer: ${describeSystemError(failure)}`, { input: '<stdout>', cause: failure });
+    }
+  }
+
+  /**
+   * Before a command hands a secret over on stdout (it is shown once and kept nowhere else):
+   * refuses when stdout is /dev/null or was closed, so nothing is created that no one receives.
+   */
+  assertStdoutReceives(what: string): void {
+    if (this.#opts.stdout.discards?.()) {
+      throw new KrishivError(
+        'ERR_OUTPUT_WRITE',
+        `standard output is /dev/null or closed: ${what} is shown only once and would reach no one; nothing changed (redirect stdout to a file you keep, or use --out where the command has it)`,
+        { input: '<stdout>' },
+      );
+    }
   }
 
   /** Writes one JSON document to stdout, adding the `tool` block. */
   writeJson(doc: unknown): void {
     if (this.#wroteJson) throw new KrishivError('ERR_INTERNAL', 'a second JSON document was about to be written');
     this.#wroteJson = true;
-    this.#opts.stdout.write(`${JSON.stringify(withTool(doc), null, 2)}\n`);
+    this.#stdout(`${safeJson(JSON.stringify(withTool(doc), null, 2))}\n`);
   }
 
   /** One line of JSON Lines output (batch modes: the only exception to one document). */
   writeJsonLine(doc: unknown): void {
-    this.#opts.stdout.write(`${JSON.stringify(withTool(doc))}\n`);
+    this.#stdout(`${safeJson(JSON.stringify(withTool(doc)))}\n`);
   }
 
   /** Raw text to stdout (already rendered). */
-  print(text: string): void {
-    this.#opts.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  print(text: string, kind: 'text' | 'json' = 'text'): void {
+    text = kind === 'json' ? safeJson(text) : safeForTerminal(text, this.out.enabled);
+    this.#stdout(text.endsWith('\n') ? text : `${text}\n`);
   }
 
   /**
@@ -159,7 +202,7 @@ export class Output {
   }
 
   debugLog(message: string): void {
-    if (this.debug) this.#opts.stderr.write(`${this.err.gray(`debug: ${message}`)}\n`);
+    if (this.debug) this.#opts.stderr.write(`${this.err.gray(`debug: ${visibleControls(message)}`)}\n`);
   }
 
   /** A spinner on stderr, shown only on a TTY and never with --json or --quiet. */
@@ -199,7 +242,7 @@ export class Output {
       let cause: unknown = error;
       let depth = 0;
       while (cause && depth < 5) {
-        if (cause instanceof Error && cause.stack) this.#opts.stderr.write(`${this.err.gray(cause.stack)}\n`);
+        if (cause instanceof Error && cause.stack) this.#opts.stderr.write(`${this.err.gray(visibleControls(cause.stack))}\n`);
         cause = cause instanceof Error ? cause.cause : undefined;
         depth++;
       }
@@ -208,7 +251,9 @@ export class Output {
       const body = known
         ? error.toJSON()
         : { code: 'ERR_INTERNAL', message: `internal error: ${error instanceof Error ? error.message : String(error)}` };
-      this.writeJson({ ok: false, error: body });
+      // not through writeJson: a stdout that already failed must not turn the report of an error into another error
+      this.#wroteJson = true;
+      this.#opts.stdout.write(`${safeJson(JSON.stringify(withTool({ ok: false, error: body }), null, 2))}\n`);
     }
     return code;
   }
@@ -216,8 +261,33 @@ export class Output {
 
 /** Control characters (ESC, CR, …; not tab or newline) as visible `\xNN`, so text from input cannot drive the terminal. */
 function visibleControls(text: string): string {
+  text = redactUrlPasswords(text);
   // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+// eslint-disable-next-line no-control-regex
+const UNSAFE_TEXT = /\x1b\[[0-9;]*m|[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Human stdout with URL passwords masked (`https://svc:***@host`: an OIDC issuer or a server
+ * message may carry one) and every control character from the data made visible (`\x1b`, `\x9b`,
+ * `\u{202e}`): a claim, a server message or a file value must not move the cursor, retitle the
+ * terminal or reorder the line. Kept: newline and tab, and, when colour is on, our own SGR colour
+ * sequences (`ESC [ … m`, all that Style writes).
+ */
+export function safeForTerminal(text: string, keepSgr: boolean): string {
+  return redactUrlPasswords(text).replace(UNSAFE_TEXT, (m) => {
+    if (m.length > 1) return keepSgr ? m : `\\x1b${m.slice(1)}`;
+    const code = m.charCodeAt(0);
+    return code > 0xff ? `\\u{${code.toString(16)}}` : `\\x${code.toString(16).padStart(2, '0')}`;
+  });
+}
+
+/** JSON text with C1 controls, DEL, line separators and bidi overrides as \u escapes: the same data, no raw control byte. */
+export function safeJson(json: string): string {
+  // eslint-disable-next-line no-control-regex
+  return redactUrlPasswords(json).replace(/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function oneLine(text: string): string {

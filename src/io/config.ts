@@ -1,13 +1,18 @@
 /**
  * Configuration: cosmiconfig, name `krishiv-auth`, JSON and YAML only (no config file runs
- * code), searched in the working directory only (cosmiconfig 9's default strategy). Loaded
- * lazily by the commands that read it, validated into a frozen `Config` whose errors name
- * the file and the key path.
+ * code). Found by `findConfigFile`: the search places in the working directory, then in each
+ * parent up to the repository root (the first directory holding `.git`; else the home
+ * directory or the filesystem root), then the user-level file
+ * `$XDG_CONFIG_HOME/krishiv-auth/config.{json,yaml,yml}` (default `~/.config`). `--config`
+ * (or `KRISHIV_AUTH_CONFIG`) names exactly one file instead. Loaded lazily by the commands
+ * that read it, validated into a frozen `Config` whose errors name the file and the key path.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { KrishivError, isKrishivError } from '../errors.js';
+import { ARGON2_LIMITS } from '../keys/hasher.js';
 import { parseDuration } from '../util/duration.js';
+import { JsonTextError, parseJsonText } from '../util/json.js';
 import { parseTime } from '../util/time.js';
 
 export const CONFIG_SEARCH_PLACES = [
@@ -51,15 +56,57 @@ export interface Config {
 
 export const EMPTY_CONFIG: Config = Object.freeze({ file: undefined, waivers: Object.freeze([]) });
 
-/** Loads the config: exactly `explicitFile` when given, else the first search place in `cwd`. */
-export async function loadConfig(cwd: string, explicitFile?: string): Promise<Config> {
-  // Most runs have no config file: say so with a few stats instead of loading cosmiconfig
-  // and its YAML parser (~5 ms of start-up).
-  if (explicitFile === undefined && !mayHaveConfig(cwd)) return EMPTY_CONFIG;
+/** Where the user-level config lives: HOME and XDG_CONFIG_HOME, from the environment. */
+export interface ConfigLocations {
+  home?: string | undefined;
+  xdgConfigHome?: string | undefined;
+}
+
+export const USER_CONFIG_NAMES = ['config.json', 'config.yaml', 'config.yml'] as const;
+
+/** The user-level config directory: `$XDG_CONFIG_HOME/krishiv-auth`, else `~/.config/krishiv-auth`. */
+export function userConfigDir(where: ConfigLocations): string | undefined {
+  const base = where.xdgConfigHome && path.isAbsolute(where.xdgConfigHome) ? where.xdgConfigHome : where.home ? path.join(where.home, '.config') : undefined;
+  return base === undefined ? undefined : path.join(base, 'krishiv-auth');
+}
+
+/**
+ * The config file a run uses when none is named: the first search place in `cwd` or a parent
+ * (up to the repository root, the home directory or `/`), else the user-level file. Only
+ * stats and, for package.json, a read: most runs have no config and must not load cosmiconfig.
+ */
+export function findConfigFile(cwd: string, where: ConfigLocations = {}): string | undefined {
+  const home = where.home ? path.resolve(where.home) : undefined;
+  for (let dir = path.resolve(cwd); ; ) {
+    const found = configIn(dir);
+    if (found !== undefined) return found;
+    const parent = path.dirname(dir);
+    if (parent === dir || dir === home || existsSync(path.join(dir, '.git'))) break;
+    dir = parent;
+  }
+  const user = userConfigDir(where);
+  if (user === undefined) return undefined;
+  for (const name of USER_CONFIG_NAMES) {
+    const file = path.join(user, name);
+    if (existsSync(file)) return file;
+  }
+  return undefined;
+}
+
+/** Loads the config: exactly `explicitFile` when given, else the file `findConfigFile` finds. */
+export async function loadConfig(cwd: string, explicitFile?: string, where: ConfigLocations = {}): Promise<Config> {
+  const file = explicitFile ?? findConfigFile(cwd, where);
+  if (file === undefined) return EMPTY_CONFIG;
   // ESM bundles see the CommonJS module under `default`; CommonJS builds see it directly.
   const mod = (await import('cosmiconfig')) as typeof import('cosmiconfig') & { default?: typeof import('cosmiconfig') };
   const cosmiconfig = mod.cosmiconfig ?? mod.default!.cosmiconfig;
+  // YAML with the core schema: no timestamp type, so `expires: 2026-02-30` stays the text the
+  // user wrote and is refused, instead of becoming 2026-03-02 inside the YAML parser.
+  const yamlMod = (await import('js-yaml')) as typeof import('js-yaml') & { default?: typeof import('js-yaml') };
+  const yaml = yamlMod.load === undefined ? yamlMod.default! : yamlMod;
+  const loadYaml = (_file: string, content: string): unknown => yaml.load(content, { schema: yaml.CORE_SCHEMA });
   const explorer = cosmiconfig('krishiv-auth', {
+    loaders: { '.yaml': loadYaml, '.yml': loadYaml, noExt: loadYaml },
     searchPlaces: [...CONFIG_SEARCH_PLACES],
     searchStrategy: 'none',
     cache: false,
@@ -73,21 +120,24 @@ export async function loadConfig(cwd: string, explicitFile?: string): Promise<Co
         });
       }
       result = await explorer.load(explicitFile);
+    } else if (path.basename(file) === 'package.json') {
+      result = await explorer.search(path.dirname(file)); // reads the `krishiv-auth` key
     } else {
-      result = await explorer.search(cwd);
+      result = await explorer.load(file);
     }
   } catch (error) {
     if (isKrishivError(error)) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    const file = explicitFile ?? findFileInMessage(error) ?? cwd;
+    const named = explicitFile ?? findFileInMessage(error) ?? file;
     if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {
       throw new KrishivError('ERR_CONFIG_READ', `cannot read config: ${code === 'ENOENT' ? 'no such file' : code}`, {
-        input: file,
+        input: named,
         cause: error,
       });
     }
-    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new KrishivError('ERR_CONFIG_PARSE', `cannot parse config: ${message}`, { input: file, cause: error });
+    // The parsers' own messages quote the file (a token file given as --config would leak into
+    // the error, and into --debug through the cause): only a description without input text.
+    throw new KrishivError('ERR_CONFIG_PARSE', `cannot parse config: ${describeParseError(error, named)}`, { input: named });
   }
   if (!result || result.isEmpty || result.config == null) {
     return result ? Object.freeze({ ...EMPTY_CONFIG, file: result.filepath }) : EMPTY_CONFIG;
@@ -95,20 +145,40 @@ export async function loadConfig(cwd: string, explicitFile?: string): Promise<Co
   return validateConfig(result.config, result.filepath);
 }
 
-/** False only when no search place can hold a config (package.json without our key counts as none). */
-function mayHaveConfig(cwd: string): boolean {
+/** The first search place in `dir` that holds a config (package.json only with our key). */
+function configIn(dir: string): string | undefined {
   for (const place of CONFIG_SEARCH_PLACES) {
-    const file = path.join(cwd, place);
+    const file = path.join(dir, place);
     if (!existsSync(file)) continue;
-    if (place !== 'package.json') return true;
+    if (place !== 'package.json') return file;
     try {
       const pkg = JSON.parse(readFileSync(file, 'utf8')) as unknown;
-      if (pkg && typeof pkg === 'object' && 'krishiv-auth' in pkg) return true;
+      if (pkg && typeof pkg === 'object' && 'krishiv-auth' in pkg) return file;
     } catch {
-      return true; // let cosmiconfig report it
+      return file; // let cosmiconfig report it
     }
   }
-  return false;
+  return undefined;
+}
+
+/** A config parse error in words that hold no byte of the file: the kind, and where. */
+export function describeParseError(error: unknown, file: string): string {
+  const e = (error ?? {}) as { name?: unknown; reason?: unknown; mark?: { line?: unknown; column?: unknown } };
+  if (e.name === 'YAMLException') {
+    const where = typeof e.mark?.line === 'number' && typeof e.mark.column === 'number' ? ` (at line ${e.mark.line + 1}, column ${e.mark.column + 1})` : '';
+    // js-yaml's reasons are fixed phrases, except a few that quote a tag or alias name.
+    const reason = typeof e.reason === 'string' && /^[A-Za-z ,]{1,80}$/.test(e.reason) ? `: ${e.reason}` : '';
+    return `not valid YAML${where}${reason}`;
+  }
+  if (e.name === 'JSONError' || /\.json$|rc$/i.test(file)) {
+    try {
+      parseJsonText(readFileSync(file, 'utf8'));
+    } catch (jsonError) {
+      if (jsonError instanceof JsonTextError) return jsonError.message.replace(/^is /, '');
+    }
+    return 'is not valid JSON';
+  }
+  return 'it is neither valid JSON nor YAML';
 }
 
 function findFileInMessage(error: unknown): string | undefined {
@@ -135,9 +205,10 @@ export function validateConfig(raw: unknown, file: string): Config {
   if (data['argon2'] !== undefined) {
     const a = obj(data['argon2'], 'argon2', fail, ['memoryCost', 'timeCost', 'parallelism']);
     const argon2: Partial<Argon2Params> = {};
-    if (a['memoryCost'] !== undefined) argon2.memoryCost = int(a['memoryCost'], 'argon2.memoryCost', fail, 8, 4 * 1024 * 1024);
-    if (a['timeCost'] !== undefined) argon2.timeCost = int(a['timeCost'], 'argon2.timeCost', fail, 1, 100);
-    if (a['parallelism'] !== undefined) argon2.parallelism = int(a['parallelism'], 'argon2.parallelism', fail, 1, 64);
+    const L = ARGON2_LIMITS;
+    if (a['memoryCost'] !== undefined) argon2.memoryCost = int(a['memoryCost'], 'argon2.memoryCost', fail, L.memoryCost.min, L.memoryCost.max);
+    if (a['timeCost'] !== undefined) argon2.timeCost = int(a['timeCost'], 'argon2.timeCost', fail, L.timeCost.min, L.timeCost.max);
+    if (a['parallelism'] !== undefined) argon2.parallelism = int(a['parallelism'], 'argon2.parallelism', fail, L.parallelism.min, L.parallelism.max);
     config.argon2 = argon2;
   }
 
@@ -153,8 +224,9 @@ export function validateConfig(raw: unknown, file: string): Config {
       let expires: Date;
       try {
         expires = parseTime(expiresText, `${key}.expires`);
-      } catch {
-        return fail(`${key}.expires`, `"${expiresText}" is not a date (ISO 8601, e.g. 2027-01-31)`);
+      } catch (error) {
+        const real = isKrishivError(error) && error.message.includes('is not a real time') ? error.message : undefined;
+        return fail(`${key}.expires`, real ?? `"${expiresText}" is not a date (ISO 8601, e.g. 2027-01-31)`);
       }
       const waiver: Waiver = {
         id: str(w['id'], `${key}.id`, fail),

@@ -4,9 +4,23 @@
  * fsynced, so a reader (the coordinator's reload task, a concurrent rotation) sees either
  * the old bytes or the new bytes, never a mix, and a crash leaves at most a stray temp file.
  */
-import { closeSync, constants, fstatSync, lstatSync, openSync, promises as fsp, readSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  promises as fsp,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  statSync,
+  unlinkSync,
+  type Stats,
+} from 'node:fs';
 import path from 'node:path';
-import { KrishivError, describeSystemError, isKrishivError } from '../errors.js';
+import { EXIT, KrishivError, describeSystemError, isKrishivError } from '../errors.js';
+import { readToEndSync } from './read.js';
 
 export const SECRET_MODE = 0o600;
 /** Default size cap for user-supplied files (env files, JWKS, key stores, tokens). */
@@ -29,6 +43,17 @@ export async function readTextFile(file: string, options: ReadOptions = {}): Pro
 }
 
 export function readTextFileSync(file: string, options: ReadOptions = {}): string {
+  return readFileBoundedSync(file, options).toString('utf8');
+}
+
+/**
+ * The one bounded reader for every input the user names: a regular file, a pipe, a FIFO,
+ * `/dev/stdin`, a process substitution (`<(sops -d prod.env)`, a `/dev/fd/N` pipe). It reads to
+ * the end, growing its buffer as needed, and refuses with ERR_FILE_TOO_LARGE (naming the input
+ * and the cap) as soon as more than `limit` bytes arrive: never a silent cut. A regular file's
+ * size is checked before reading.
+ */
+export function readFileBoundedSync(file: string, options: ReadOptions = {}): Buffer {
   const label = options.label ?? file;
   const limit = options.limit ?? DEFAULT_READ_LIMIT;
   let fd: number | undefined;
@@ -38,23 +63,14 @@ export function readTextFileSync(file: string, options: ReadOptions = {}): strin
     if (stat.isDirectory()) {
       throw new KrishivError('ERR_FILE_READ', 'is a directory, not a file', { input: label });
     }
-    if (stat.size > limit) {
+    if (stat.isFile() && stat.size > limit) {
       throw new KrishivError('ERR_FILE_TOO_LARGE', `is ${stat.size} bytes, more than the ${limit}-byte limit`, {
         input: label,
       });
     }
-    // Read up to limit+1 bytes so a growing or special file cannot exceed the cap.
-    const buffer = Buffer.alloc(Math.min(limit + 1, Math.max(stat.size, 0) + 65536));
-    let total = 0;
-    while (total < buffer.length) {
-      const n = readSync(fd, buffer, total, buffer.length - total, null);
-      if (n === 0) break;
-      total += n;
-    }
-    if (total > limit) {
-      throw new KrishivError('ERR_FILE_TOO_LARGE', `is more than the ${limit}-byte limit`, { input: label });
-    }
-    return buffer.subarray(0, total).toString('utf8');
+    const read = readToEndSync(fd, limit, stat.isFile() ? stat.size : 0);
+    if (read.length > limit) throw tooLarge(label, limit);
+    return read;
   } catch (error) {
     if (isKrishivError(error)) throw error;
     const code = (error as NodeJS.ErrnoException).code;
@@ -65,6 +81,10 @@ export function readTextFileSync(file: string, options: ReadOptions = {}): strin
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+function tooLarge(label: string, limit: number): KrishivError {
+  return new KrishivError('ERR_FILE_TOO_LARGE', `is more than the ${limit}-byte limit (read stopped there; nothing was used)`, { input: label });
 }
 
 export interface FileInfo {
@@ -94,6 +114,158 @@ export async function statPath(file: string): Promise<FileInfo | undefined> {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Where a write lands: symlinks, hard links, bind mounts
+
+/**
+ * Where a write to `file` lands. The decision (docs/commands/*.md, "Files and links"):
+ * - a regular file, or nothing yet: the path itself;
+ * - a symlink owned by the running user or by root: followed (every hop), and the write
+ *   replaces the file it points to, atomically, in that file's directory, keeping that file's
+ *   mode and owner. A link is never replaced by a regular file, and a mode is never widened;
+ * - a symlink owned by anyone else (a link planted in a shared directory), a link to a missing
+ *   file (a write would create a file wherever it points), or anything not a regular file:
+ *   refused (ERR_FILE_UNSAFE, exit 1; ERR_FILE_WRITE for a non-file), nothing written.
+ */
+export interface WriteTarget {
+  /** The absolute path the write replaces (a symlink's final target). */
+  path: string;
+  /** True when `file` was a symlink that was followed. */
+  viaSymlink: boolean;
+  /** The existing file (followed), or undefined when it does not exist yet. */
+  stat: Stats | undefined;
+}
+
+export function resolveWriteTarget(file: string, label = file): WriteTarget {
+  let current = path.resolve(file);
+  const me = typeof process.geteuid === 'function' ? process.geteuid() : -1;
+  for (let hop = 0; hop <= 40; hop++) {
+    let st: Stats;
+    try {
+      st = lstatSync(current);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' && hop === 0) return { path: current, viaSymlink: false, stat: undefined };
+      if (code === 'ENOENT') {
+        throw new KrishivError('ERR_FILE_UNSAFE', `is a symlink to a missing file (${current}): krishiv-auth does not create files through a symlink; create the target first or remove the link`, {
+          input: label,
+          exitCode: EXIT.FAILED,
+        });
+      }
+      throw new KrishivError('ERR_FILE_READ', `cannot stat: ${describeSystemError(error)}`, { input: label, cause: error });
+    }
+    if (st.isSymbolicLink()) {
+      if (st.uid !== me && st.uid !== 0) {
+        throw new KrishivError(
+          'ERR_FILE_UNSAFE',
+          `${hop === 0 ? 'is' : 'leads through'} a symlink owned by uid ${st.uid}, neither you nor root: not followed (someone else could point it at any file); nothing written`,
+          { input: label, exitCode: EXIT.FAILED },
+        );
+      }
+      current = path.resolve(path.dirname(current), readlinkSync(current));
+      continue;
+    }
+    if (!st.isFile()) throw new KrishivError('ERR_FILE_WRITE', `${hop === 0 ? 'exists and is' : 'is a symlink to'} something other than a regular file`, { input: label });
+    return { path: hop === 0 ? current : realpathSync(current), viaSymlink: hop > 0, stat: st };
+  }
+  throw new KrishivError('ERR_FILE_UNSAFE', 'is a chain of more than 40 symlinks; nothing written', { input: label, exitCode: EXIT.FAILED });
+}
+
+/**
+ * Why replacing an existing file by rename would not reach every reader of it, or undefined.
+ * A file with other hard links keeps its old content under its other names; a file bind-mounted
+ * somewhere else (a container's single-file mount) keeps the old inode there; a file that is
+ * itself a mount point cannot be renamed over. Rename-based writes refuse these (ERR_FILE_UNSAFE):
+ * writing in place would be seen half-written by a concurrent reader.
+ */
+export function replaceHazard(target: WriteTarget): string | undefined {
+  const st = target.stat;
+  if (!st) return undefined;
+  if (st.nlink > 1) {
+    return `has ${st.nlink} hard links: an atomic replace would update only this name and leave the other ${st.nlink - 1} with the old content`;
+  }
+  const mounts = fileMounts(target.path);
+  if (mounts.self) return 'is a mount point (a single-file bind mount): it cannot be replaced from here; change the file it is mounted from';
+  if (mounts.elsewhere.length > 0) {
+    return `is bind-mounted at ${mounts.elsewhere.slice(0, 3).join(', ')}: an atomic replace would leave that mount with the old content; change it where it is mounted from, or remount after the change`;
+  }
+  return undefined;
+}
+
+/** Throws ERR_FILE_UNSAFE (exit 1) when a rename-based write would not reach the file's readers. */
+export function assertReplaceable(target: WriteTarget, label: string): void {
+  const hazard = replaceHazard(target);
+  if (hazard) throw new KrishivError('ERR_FILE_UNSAFE', `${hazard}; nothing written`, { input: label, exitCode: EXIT.FAILED });
+}
+
+interface MountEntry {
+  dev: string;
+  root: string;
+  mountPoint: string;
+}
+
+/** Mount table of this process (Linux `/proc/self/mountinfo`); empty elsewhere. */
+export function parseMountInfo(text: string): MountEntry[] {
+  const unescape = (s: string): string => s.replace(/\\([0-7]{3})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8)));
+  const out: MountEntry[] = [];
+  for (const line of text.split('\n')) {
+    const f = line.split(' ');
+    if (f.length < 5 || !/^\d+:\d+$/.test(f[2]!)) continue;
+    out.push({ dev: f[2]!, root: unescape(f[3]!), mountPoint: unescape(f[4]!) });
+  }
+  return out;
+}
+
+/** Where a regular file appears as a mount: itself a mount point, or bind-mounted elsewhere. */
+export function fileMounts(realPath: string, mountInfo?: string): { self: boolean; elsewhere: string[] } {
+  let text = mountInfo;
+  if (text === undefined) {
+    try {
+      text = readFileSync('/proc/self/mountinfo', 'utf8');
+    } catch {
+      return { self: false, elsewhere: [] };
+    }
+  }
+  const entries = parseMountInfo(text);
+  const self = entries.some((e) => e.mountPoint === realPath);
+  // the mount holding the file: the longest mount point that is a prefix of its path
+  let holder: MountEntry | undefined;
+  for (const e of entries) {
+    const inside = e.mountPoint === '/' || realPath === e.mountPoint || realPath.startsWith(`${e.mountPoint}/`);
+    if (inside && (!holder || e.mountPoint.length >= holder.mountPoint.length)) holder = e;
+  }
+  if (!holder) return { self, elsewhere: [] };
+  const rel = path.posix.join(holder.root, path.posix.relative(holder.mountPoint, realPath));
+  const elsewhere = entries.filter((e) => e !== holder && e.dev === holder!.dev && e.root === rel && e.mountPoint !== realPath).map((e) => e.mountPoint);
+  return { self, elsewhere };
+}
+
+/**
+ * Refuses to write `output` over any of the command's inputs (compared by device and inode,
+ * so a symlink, a hard link or another spelling of the same file is caught).
+ */
+export function assertNotAnInput(output: string, outputLabel: string, inputs: readonly { path: string; label: string }[]): void {
+  let out: Stats;
+  try {
+    out = statSync(output);
+  } catch {
+    return; // does not exist (yet): it cannot be one of the inputs that were read
+  }
+  for (const input of inputs) {
+    let st: Stats;
+    try {
+      st = statSync(input.path);
+    } catch {
+      continue;
+    }
+    if (st.dev === out.dev && st.ino === out.ino) {
+      throw new KrishivError('ERR_USAGE', `is the same file as ${input.label}, an input of this run: refusing to overwrite it; write the output elsewhere`, {
+        input: outputLabel,
+      });
+    }
+  }
+}
+
 export interface AtomicWriteOptions {
   /**
    * Mode for the file. For a new file this is the mode; for an existing file see `secret`.
@@ -104,6 +276,10 @@ export interface AtomicWriteOptions {
   secret?: boolean;
   /** Keep the previous owner when running as root (the default). */
   keepOwner?: boolean;
+  /** Refuse (ERR_FILE_EXISTS, exit 1) when the file exists: `--out` without `--force`. Checked atomically (link, not rename). */
+  noClobber?: boolean;
+  /** How to name the file in errors (defaults to the path). */
+  label?: string;
   /** Test seam: called after the temp file is written and fsynced, before the rename. */
   beforeRename?: (tempPath: string) => Promise<void> | void;
 }
@@ -114,20 +290,36 @@ export interface AtomicWriteResult {
   created: boolean;
   /** The previous mode when the write tightened it (for a warning). */
   tightenedFrom?: number;
+  /** The file actually replaced when `path` was a symlink (its target). */
+  target?: string;
 }
 
-/** Writes `data` to `file` atomically: temp file, fsync, rename, directory fsync. */
+export function existsError(label: string, flag = '--force'): KrishivError {
+  return new KrishivError('ERR_FILE_EXISTS', `already exists: not replaced (it may hold a secret someone still uses); pass ${flag} to replace it, or choose another file`, {
+    input: label,
+    exitCode: EXIT.FAILED,
+  });
+}
+
+/**
+ * Writes `data` to `file` atomically: temp file in the destination's directory, fsync, rename
+ * (or link, for `noClobber`), directory fsync. A symlink is written through (see
+ * resolveWriteTarget); a file a rename would not reach everywhere is refused (replaceHazard).
+ */
 export async function writeFileAtomic(
   file: string,
   data: string | Uint8Array,
   options: AtomicWriteOptions = {},
 ): Promise<AtomicWriteResult> {
-  const dir = path.dirname(path.resolve(file));
-  const base = path.basename(file);
-  const previous = await statPath(file);
-  if (previous && !previous.isFile && !previous.isSymlink) {
-    throw new KrishivError('ERR_FILE_WRITE', 'exists and is not a regular file', { input: file });
-  }
+  const label = options.label ?? file;
+  const target = resolveWriteTarget(file, label);
+  const dest = target.path;
+  const dir = path.dirname(dest);
+  const base = path.basename(dest);
+  const st = target.stat;
+  if (st && options.noClobber) throw existsError(label);
+  if (st) assertReplaceable(target, label);
+  const previous = st ? { mode: st.mode & 0o7777, uid: st.uid, gid: st.gid } : undefined;
   let mode: number;
   let tightenedFrom: number | undefined;
   if (options.secret) {
@@ -143,7 +335,7 @@ export async function writeFileAtomic(
   const temp = path.join(dir, `.${base}.${process.pid}.${randomHex(6)}.tmp`);
   let handle: fsp.FileHandle | undefined;
   try {
-    handle = await fsp.open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
+    handle = await fsp.open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), mode);
     await handle.writeFile(data);
     await handle.chmod(mode); // umask may have narrowed or the caller asked for exactly this
     if (previous && (options.keepOwner ?? true)) {
@@ -158,17 +350,59 @@ export async function writeFileAtomic(
     await handle.close();
     handle = undefined;
     await options.beforeRename?.(temp);
-    await fsp.rename(temp, file);
+    if (options.noClobber) await linkNoClobber(temp, dest, label);
+    else await fsp.rename(temp, dest);
   } catch (error) {
     await handle?.close().catch(() => undefined);
     await fsp.unlink(temp).catch(() => undefined);
     if (isKrishivError(error)) throw error;
-    throw new KrishivError('ERR_FILE_WRITE', `cannot write: ${describeSystemError(error)}`, { input: file, cause: error });
+    throw new KrishivError('ERR_FILE_WRITE', `cannot write: ${describeSystemError(error)}`, { input: label, cause: error });
   }
   await syncDirectory(dir);
   const result: AtomicWriteResult = { path: file, mode, created: previous === undefined };
   if (tightenedFrom !== undefined) result.tightenedFrom = tightenedFrom;
+  if (target.viaSymlink) result.target = dest;
   return result;
+}
+
+/** Puts the finished temp file at `dest` only if nothing is there (link is atomic; rename is not no-clobber). */
+async function linkNoClobber(temp: string, dest: string, label: string): Promise<void> {
+  try {
+    await fsp.link(temp, dest);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw existsError(label);
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS') throw error;
+    // a file system without hard links: check, then rename (a narrow race, but never a silent clobber of what was seen)
+    if (lstatExists(dest)) throw existsError(label);
+    await fsp.rename(temp, dest);
+    return;
+  }
+  await fsp.unlink(temp);
+}
+
+function lstatExists(file: string): boolean {
+  try {
+    lstatSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Removes a file this run created (a rollback), but only when it is still the file written:
+ * same inode and same bytes. Returns true when removed.
+ */
+export function removeIfUnchanged(file: string, written: string | Uint8Array): boolean {
+  try {
+    const now = readFileSync(file);
+    if (!now.equals(Buffer.from(written))) return false;
+    unlinkSync(file);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function randomHex(bytes: number): string {
@@ -198,3 +432,49 @@ export async function syncDirectory(dir: string): Promise<void> {
 export function formatMode(mode: number): string {
   return `0${(mode & 0o777).toString(8).padStart(3, '0')}`;
 }
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Removes temp files a killed run left beside `file` (writeFileAtomic's `.<base>.<pid>.<hex>.tmp`):
+ * those whose process is gone, or older than an hour. Runs inside the lock.
+ */
+export async function cleanLeftoverTemps(file: string): Promise<string[]> {
+  const dir = path.dirname(path.resolve(file));
+  const re = new RegExp(`^\\.${escapeRe(path.basename(file))}\\.(\\d+)\\.[0-9a-f]{12}\\.tmp$`);
+  let names: string[];
+  try {
+    names = await fsp.readdir(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = re.exec(name);
+    if (!m) continue;
+    const full = path.join(dir, name);
+    const pid = Number(m[1]);
+    let old = false;
+    try {
+      old = (await fsp.lstat(full)).mtimeMs < Date.now() - 3_600_000;
+    } catch {
+      continue;
+    }
+    if (pid === process.pid || (pidAlive(pid) && !old)) continue;
+    await fsp.unlink(full).then(
+      () => removed.push(name),
+      () => undefined,
+    );
+  }
+  return removed;
+}
+

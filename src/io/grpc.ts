@@ -6,6 +6,7 @@
  * proto3 encoding of every request type.
  */
 import { KrishivError, describeSystemError } from '../errors.js';
+import { timerDelay } from '../util/duration.js';
 import { describeTlsFailure, isTlsError } from './http.js';
 
 export const GRPC_STATUS_NAMES: Record<number, string> = {
@@ -133,7 +134,9 @@ export async function grpcUnaryCall(options: GrpcCallOptions): Promise<GrpcCallR
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      session.off('error', onSessionError);
+      // A pooled connection keeps a listener of its own (GrpcSessionPool); one of a single call must keep
+      // this one: its 'error' may come after the stream's, and an unheard 'error' event throws.
+      if (pooled) session.off('error', onSessionError);
       if (!pooled) {
         session.close();
         session.destroy();
@@ -146,7 +149,7 @@ export async function grpcUnaryCall(options: GrpcCallOptions): Promise<GrpcCallR
       finish(() =>
         reject(new KrishivError('ERR_TIMEOUT', `gRPC call timed out after ${options.timeoutMs} ms`, { input: shown })),
       );
-    }, options.timeoutMs);
+    }, timerDelay(options.timeoutMs));
     const onSessionError = (error: NodeJS.ErrnoException): void => {
       finish(() => reject(grpcNetworkError(error, shown)));
     };

@@ -7,8 +7,9 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import { isIP } from 'node:net';
 import { KrishivError, describeSystemError } from '../errors.js';
+import { isIP } from 'node:net';
+import { timerDelay } from '../util/duration.js';
 
 /** The host of a URL without IPv6 brackets. */
 function bareHost(url: URL): string {
@@ -131,7 +132,7 @@ export async function httpRequest(target: string | URL, options: HttpRequestOpti
         method: options.method ?? 'GET',
         headers,
         agent: options.agent ?? false,
-        // SNI only for a name: Node warns (DEP0123) when the server name is an IP address, which RFC 6066 forbids.
+        // SNI carries host names only: Node 26 throws for an IP servername (earlier Nodes warn, DEP0123)
         ...(isHttps ? { ca: options.ca, rejectUnauthorized: !options.insecureTls, ...(isIP(bareHost(url)) ? {} : { servername: bareHost(url) }) } : {}),
       });
     } catch (error) {
@@ -155,7 +156,7 @@ export async function httpRequest(target: string | URL, options: HttpRequestOpti
         ),
       );
       req.destroy();
-    }, options.timeoutMs);
+    }, timerDelay(options.timeoutMs));
 
     req.on('error', (error: NodeJS.ErrnoException) => {
       done(() => reject(networkError(error, shown)));

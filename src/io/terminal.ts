@@ -5,8 +5,10 @@
  * terminal with one fstat (only a character device can be one; `node:tty` is loaded just
  * for those). stdin is created only when a command actually reads it.
  */
-import { fstatSync, readSync, readlinkSync, writeSync } from 'node:fs';
+import { fstatSync, readlinkSync, writeSync } from 'node:fs';
+import { readToEndSync } from './read.js';
 import type { InputStream } from './stdin.js';
+import { KrishivError } from '../errors.js';
 
 /** A place to write text: a standard stream, or a test's buffer. */
 export interface WritableLike {
@@ -15,6 +17,10 @@ export interface WritableLike {
   columns?: number | undefined;
   /** the Node stream behind it, for libraries that need one (the TTY spinner) */
   stream?: () => NodeJS.WriteStream;
+  /** the error of a write that failed (EPIPE, ENOSPC, EBADF); output stops after it */
+  readonly writeError?: NodeJS.ErrnoException | undefined;
+  /** true when output goes nowhere (/dev/null, or a descriptor closed at start) */
+  discards?: () => boolean;
 }
 
 /**
@@ -46,7 +52,7 @@ export function isTerminal(fd: number): boolean {
 
 /**
  * Reads all of stdin synchronously when it is a file or a pipe (no stream machinery);
- * returns undefined when that is not possible (a terminal, a non-blocking descriptor), and
+ * returns undefined when that is not possible (a terminal), and
  * the caller falls back to the stream.
  */
 export function readStdinSync(limit: number): Buffer | undefined {
@@ -57,35 +63,21 @@ export function readStdinSync(limit: number): Buffer | undefined {
     return undefined;
   }
   if (!st.isFIFO() && !st.isFile() && !st.isSocket() && !(st.isCharacterDevice() && !isTerminal(0))) return undefined;
-  const chunks: Buffer[] = [];
-  let total = 0;
-  const buf = Buffer.alloc(65536);
-  for (;;) {
-    let n: number;
-    try {
-      n = readSync(0, buf, 0, buf.length, null);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EAGAIN' && total === 0) return undefined; // non-blocking: use the stream
-      if (code === 'EAGAIN') continue;
-      if (code === 'EOF') break;
-      throw error;
-    }
-    if (n === 0) break;
-    total += n;
-    chunks.push(Buffer.from(buf.subarray(0, n)));
-    if (total > limit) break; // the caller reports the overflow
-  }
-  return Buffer.concat(chunks);
+  // at most limit + 1 bytes: the caller (io/stdin.ts) reports more than the limit, naming <stdin>
+  return readToEndSync(0, limit, st.isFile() ? st.size : 0);
 }
 
-/** A synchronous writer on a file descriptor; an EPIPE (reader went away) ends output quietly. */
+/**
+ * A synchronous writer on a file descriptor. A failed write (EPIPE: the reader went away;
+ * ENOSPC: /dev/full or a full disk; EBADF) stops further output and is kept in `writeError`,
+ * so the frame can report it (the answer did not reach anyone) instead of exiting 0.
+ */
 export function fdWriter(fd: 1 | 2): WritableLike {
   let tty: boolean | undefined;
-  let closed = false;
+  let failure: NodeJS.ErrnoException | undefined;
   return {
     write(chunk: string): boolean {
-      if (closed) return false;
+      if (failure) return false;
       const buf = Buffer.from(chunk);
       let off = 0;
       while (off < buf.length) {
@@ -93,12 +85,22 @@ export function fdWriter(fd: 1 | 2): WritableLike {
           off += writeSync(fd, buf, off, buf.length - off);
         } catch (error) {
           const code = (error as NodeJS.ErrnoException).code;
-          if (code === 'EAGAIN') continue; // a non-blocking pipe that is full
-          closed = true; // EPIPE and friends: nobody is reading
+          if (code === 'EAGAIN') {
+            // a non-blocking pipe that is full: wait for the reader instead of spinning
+            Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2);
+            continue;
+          }
+          failure = error as NodeJS.ErrnoException;
           return false;
         }
       }
       return true;
+    },
+    get writeError(): NodeJS.ErrnoException | undefined {
+      return failure;
+    },
+    discards(): boolean {
+      return discardsOutput(fd);
     },
     get isTTY(): boolean {
       tty ??= isTerminal(fd);
@@ -110,6 +112,19 @@ export function fdWriter(fd: 1 | 2): WritableLike {
     },
     stream: () => (fd === 1 ? process.stdout : process.stderr),
   };
+}
+
+/**
+ * True when what is written to `fd` reaches no one: /dev/null, which is also what Node puts on a
+ * descriptor that was closed when it started (`krishiv-auth … >&-`). Linux only (/proc); elsewhere
+ * false.
+ */
+export function discardsOutput(fd: number): boolean {
+  try {
+    return readlinkSync(`/proc/self/fd/${fd}`) === '/dev/null';
+  } catch {
+    return false;
+  }
 }
 
 /** stdin, created on first use; read without streams when it is a file or a pipe. */
@@ -125,4 +140,42 @@ export function lazyStdin(): InputStream {
       return (process.stdin as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
     },
   };
+}
+
+/**
+ * Reads one line typed on the terminal without echoing it (a secret: `keys verify -` at a
+ * prompt). The prompt goes to stderr; the terminal mode is restored whatever happens. Ctrl-C
+ * or Ctrl-D on an empty line cancels (a typed error); more than `limit` characters is one too.
+ */
+export function promptHidden(prompt: string, limit: number): Promise<string> {
+  loadTty(); // process.stdin is a tty.ReadStream on a terminal
+  const input = process.stdin;
+  // echo off before the prompt shows: a key typed (or pasted) right away is never echoed
+  input.setRawMode(true);
+  writeSync(2, prompt);
+  return new Promise((resolve, reject) => {
+    let line = '';
+    const finish = (error?: Error): void => {
+      input.removeListener('data', onData);
+      input.setRawMode(false);
+      input.pause();
+      writeSync(2, '\n');
+      if (error) reject(error);
+      else resolve(line);
+    };
+    const onData = (chunk: string): void => {
+      for (const ch of chunk) {
+        if (ch === '\r' || ch === '\n') return finish();
+        if (ch === '\u0003' || (ch === '\u0004' && line === '')) return finish(new KrishivError('ERR_USAGE', 'cancelled at the prompt', { input: '<terminal>' }));
+        if (ch === '\u0004') return finish();
+        if (ch === '\u007f' || ch === '\b') line = line.slice(0, -1);
+        else if (ch === '\u0015') line = ''; // Ctrl-U
+        else if (ch >= ' ') line += ch;
+        if (line.length > limit) return finish(new KrishivError('ERR_FILE_TOO_LARGE', `more than ${limit} characters typed`, { input: '<terminal>' }));
+      }
+    };
+    input.setEncoding('utf8');
+    input.on('data', onData);
+    input.resume();
+  });
 }

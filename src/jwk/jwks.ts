@@ -4,6 +4,7 @@
  * no file system. Shared by generate-key, sign and verify.
  */
 import { KrishivError } from '../errors.js';
+import { JsonTextError, parseJsonText } from '../util/json.js';
 import { analyzeJwks } from '../jwt/jwks.js';
 
 export type Jwk = Record<string, unknown> & { kty?: unknown; kid?: unknown; crv?: unknown };
@@ -64,9 +65,10 @@ export function engineKeyUse(jwk: Jwk): EngineKeyUse {
 export function parseJwks(text: string, label: string): Jwks {
   let raw: unknown;
   try {
-    raw = JSON.parse(text.replace(/^\uFEFF/, ''));
+    raw = parseJsonText(text);
   } catch (error) {
-    throw new KrishivError('ERR_JWKS_MALFORMED', `JWKS is not valid JSON (${(error as Error).message.split('\n')[0]})`, { input: label, cause: error });
+    // Never quotes the file (a private key or token given in the wrong place).
+    throw new KrishivError('ERR_JWKS_MALFORMED', `JWKS ${error instanceof JsonTextError ? error.message : 'is not valid JSON'}`, { input: label });
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new KrishivError('ERR_JWKS_MALFORMED', 'JWKS must be a JSON object with a "keys" array', { input: label });

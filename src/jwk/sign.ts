@@ -3,6 +3,7 @@
  * signature made by jose (imported lazily).
  */
 import { KrishivError } from '../errors.js';
+import { JsonTextError, parseJsonText } from '../util/json.js';
 import { toUnixSeconds } from '../util/time.js';
 import { ROLES, type Role } from '../keys/store.js';
 import type { Jwk } from './jwks.js';
@@ -123,9 +124,9 @@ export function signingAlgorithm(jwk: Jwk, label: string): string {
 export function parsePrivateJwk(text: string, label: string): Jwk {
   let raw: unknown;
   try {
-    raw = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch {
-    throw new KrishivError('ERR_JWK_INVALID', 'is not valid JSON (expected a private JWK)', { input: label });
+    raw = parseJsonText(text);
+  } catch (error) {
+    throw new KrishivError('ERR_JWK_INVALID', `${error instanceof JsonTextError ? error.message : 'is not valid JSON'} (expected a private JWK)`, { input: label });
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || typeof (raw as Jwk).kty !== 'string') {
     throw new KrishivError('ERR_JWK_INVALID', 'is not a JWK (a JSON object with "kty")', { input: label });

@@ -14,11 +14,40 @@ export interface Hasher {
   verify(phc: string, secret: string): Promise<boolean>;
 }
 
+/**
+ * The costs this tool accepts, from config and from a stored hash alike: a store is input, and
+ * `t=9999` in one record would make `keys verify` and `check-production --store` work for minutes.
+ * One Argon2id pass over 1 KiB costs about 2 µs here (the default m=19456,t=2 ~85 ms), so the
+ * work bound, memoryCost × timeCost ≤ 1 GiB·pass, is about 2 s per verification; it is 27 times
+ * the default, and above every recommendation of RFC 9106 §4 (t=3, 64 MiB) and OWASP
+ * (m=19456,t=2; m=47104,t=1). libargon2 itself needs at least 8 KiB per lane.
+ */
+export const ARGON2_LIMITS = Object.freeze({
+  memoryCost: { min: 8, max: 1024 * 1024 },
+  timeCost: { min: 1, max: 64 },
+  parallelism: { min: 1, max: 64 },
+  /** memoryCost × timeCost, in KiB-passes */
+  work: 1024 * 1024,
+});
+
+/** Why these costs are outside ARGON2_LIMITS (a phrase naming the bound), or undefined. */
+export function argon2CostProblem(p: Argon2Params): string | undefined {
+  for (const k of ['memoryCost', 'timeCost', 'parallelism'] as const) {
+    const { min, max } = ARGON2_LIMITS[k];
+    if (!Number.isInteger(p[k]) || p[k] < min || p[k] > max) return `${k} must be a whole number from ${min} to ${max}`;
+  }
+  if (p.memoryCost < 8 * p.parallelism) return `memoryCost must be at least 8 × parallelism (${8 * p.parallelism} KiB)`;
+  if (p.memoryCost * p.timeCost > ARGON2_LIMITS.work) {
+    return `memoryCost × timeCost is ${p.memoryCost * p.timeCost}, over the bound of ${ARGON2_LIMITS.work} (about 2 s of work per verification)`;
+  }
+  return undefined;
+}
+
 export function resolveArgon2Params(config: Partial<Argon2Params> | undefined, configFile?: string): Argon2Params {
   const params = { ...DEFAULT_ARGON2, ...(config ?? {}) };
-  // libargon2 needs at least 8 KiB per lane.
-  if (params.memoryCost < 8 * params.parallelism) {
-    throw new KrishivError('ERR_CONFIG_INVALID', `argon2.memoryCost must be at least 8 × parallelism (${8 * params.parallelism} KiB)`, {
+  const problem = argon2CostProblem(params);
+  if (problem !== undefined) {
+    throw new KrishivError('ERR_CONFIG_INVALID', `argon2.${problem}`, {
       ...(configFile === undefined ? {} : { input: configFile }),
     });
   }
@@ -49,6 +78,11 @@ export function createArgon2Hasher(): Hasher {
       }
     },
     async verify(phc, secret) {
+      // A hash from input is checked against the bounds before any work (the store parser does
+      // too; this guards every other caller).
+      const costs = parsePhcParams(phc);
+      const problem = costs === undefined ? 'it is not an Argon2id PHC string' : argon2CostProblem(costs);
+      if (problem !== undefined) throw new KrishivError('ERR_STORE_CORRUPT', `a stored hash is refused without checking: ${problem}`);
       const argon2 = await loadArgon2();
       try {
         return await argon2.verify(phc, secret);

@@ -7,10 +7,11 @@
  * mtime refreshed while held, and considered stale after 10 s, so a crashed run does not block
  * the store for ever.
  */
+import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { KrishivError, isKrishivError } from '../errors.js';
 import { withFileLock } from '../io/lock.js';
-import { readTextFile, statPath, writeFileAtomic } from '../io/fs.js';
+import { cleanLeftoverTemps, readTextFile, resolveWriteTarget, statPath, writeFileAtomic } from '../io/fs.js';
 import { emptyStore, lookupFromText, parseStore, serializeStore, type KeyLookup, type KeyStore } from './store.js';
 
 export const DEFAULT_STORE = './krishiv-keys.json';
@@ -96,15 +97,21 @@ export async function updateStore<T>(
   options: { create: boolean; label?: string },
 ): Promise<UpdateResult<T>> {
   const label = options.label ?? file;
+  // A symlinked store is written through to its target (io/fs.ts resolveWriteTarget), so the lock
+  // is the target's: two runs naming the store by different paths still take the same lock.
+  const target = resolveWriteTarget(file, label);
   return withFileLock(
-    file,
+    target.path,
     async (held) => {
+      // temp files a killed run left beside the store (`.<name>.<pid>.<hex>.tmp`) go first
+      await cleanLeftoverTemps(target.path);
       const current = await readStore(file, label);
       if (!current && !options.create) return readExistingStore(file, label).then(() => undefined as never);
       const store = current ?? emptyStore();
       const value = mutate(store, current !== undefined);
       const previous = await statPath(file);
       const written = await writeFileAtomic(file, serializeStore(store), {
+        label,
         ...(previous ? {} : { mode: 0o644 }),
         beforeRename: () => {
           const lost = held.lost();
@@ -112,6 +119,36 @@ export async function updateStore<T>(
         },
       });
       return { value, created: written.created, mode: written.mode };
+    },
+    { label },
+  );
+}
+
+/**
+ * Undoes `generate-key` when the new key could not be handed over (stdout failed): removes the
+ * record of `id` under the lock (it was never given to anyone, so no history is lost), and the
+ * store file itself when this run created it and nothing else is in it. Returns what was done.
+ */
+export async function removeUnsharedRecord(file: string, id: string, created: boolean, label = file): Promise<string> {
+  const target = resolveWriteTarget(file, label);
+  return withFileLock(
+    target.path,
+    async () => {
+      const store = await readExistingStore(file, label);
+      const kept = store.records.filter((r) => r.id !== id);
+      if (kept.length === store.records.length) return `${id} was no longer in ${label}`;
+      if (created && kept.length === 0 && !store.extra?.length) {
+        await fsp.unlink(target.path);
+        return `${label}, created by this run, was removed`;
+      }
+      const next = emptyStore();
+      for (const r of kept) {
+        next.index.set(r.id, next.records.length);
+        next.records.push(r);
+      }
+      if (store.extra) next.extra = store.extra;
+      await writeFileAtomic(file, serializeStore(next), { label });
+      return `${id} was removed from ${label}`;
     },
     { label },
   );

@@ -16,8 +16,10 @@
  * One record per line, so a store kept in git diffs one line per change.
  */
 import { KrishivError } from '../errors.js';
+import { JsonTextError, parseJsonText } from '../util/json.js';
+import { calendarProblem } from '../util/time.js';
 import { ID_PATTERN, displayKey } from './format.js';
-import { parsePhcParams } from './hasher.js';
+import { argon2CostProblem, parsePhcParams } from './hasher.js';
 
 export const STORE_FORMAT = 'krishiv-auth/key-store';
 export const STORE_VERSION = 1;
@@ -43,6 +45,11 @@ export interface KeyStore {
   records: KeyRecord[];
   /** id → position in `records`: lookup by id is O(1) after parsing. */
   index: Map<string, number>;
+  /**
+   * Top-level members other than format, version and records (a comment, an owner field another
+   * tool added), in file order: kept as they are on every rewrite, never dropped.
+   */
+  extra?: [string, unknown][];
 }
 
 export function emptyStore(): KeyStore {
@@ -56,12 +63,11 @@ const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/;
 export function parseStore(text: string, label: string): KeyStore {
   let raw: unknown;
   try {
-    raw = JSON.parse(text.replace(/^\uFEFF/, ''));
+    raw = parseJsonText(text);
   } catch (error) {
-    throw new KrishivError('ERR_STORE_CORRUPT', `key store is not valid JSON (${(error as Error).message.split('\n')[0]}); it was left unchanged`, {
-      input: label,
-      cause: error,
-    });
+    // The message never quotes the file: a token file given as --store must not leak into it.
+    const what = error instanceof JsonTextError ? error.message : 'is not valid JSON';
+    throw new KrishivError('ERR_STORE_CORRUPT', `key store ${what}; it was left unchanged`, { input: label });
   }
   const corrupt = (what: string): never => {
     throw new KrishivError('ERR_STORE_CORRUPT', `key store is corrupt: ${what}; it was left unchanged`, { input: label });
@@ -79,6 +85,8 @@ export function parseStore(text: string, label: string): KeyStore {
   if (doc['format'] !== undefined && doc['format'] !== STORE_FORMAT) return corrupt(`"format" is not "${STORE_FORMAT}"`);
   if (!Array.isArray(doc['records'])) return corrupt('"records" must be a list');
   const store = emptyStore();
+  const extra = Object.entries(doc).filter(([k]) => k !== 'format' && k !== 'version' && k !== 'records');
+  if (extra.length > 0) store.extra = extra;
   (doc['records'] as unknown[]).forEach((item, i) => {
     const record = validateRecord(item, `records[${i}]`, corrupt);
     if (store.index.has(record.id)) corrupt(`records[${i}]: duplicate id ${record.id}`);
@@ -103,7 +111,7 @@ function validateRecord(item: unknown, at: string, corrupt: (what: string) => ne
     return v;
   };
   const time = (k: string, v: string | null): string | null => {
-    if (v !== null && (!ISO.test(v) || Number.isNaN(Date.parse(v)))) corrupt(`${at}.${k} is not an ISO 8601 UTC time`);
+    if (v !== null && (!ISO.test(v) || Number.isNaN(Date.parse(v)) || calendarProblem(v) !== undefined)) corrupt(`${at}.${k} is not an ISO 8601 UTC time`);
     return v;
   };
   const id = str('id');
@@ -113,7 +121,10 @@ function validateRecord(item: unknown, at: string, corrupt: (what: string) => ne
     corrupt(`${at}.roles must be a list of admin, writer, reader`);
   }
   const hash = str('hash');
-  if (parsePhcParams(hash) === undefined) corrupt(`${at}.hash is not an Argon2id PHC string`);
+  const costs = parsePhcParams(hash);
+  if (costs === undefined) corrupt(`${at}.hash is not an Argon2id PHC string`);
+  const costProblem = argon2CostProblem(costs!);
+  if (costProblem !== undefined) corrupt(`${at}.hash has Argon2id costs m=${costs!.memoryCost},t=${costs!.timeCost},p=${costs!.parallelism} outside this tool's bounds (${costProblem}); refused without hashing`);
   const record: KeyRecord = {
     id,
     name: str('name'),
@@ -139,7 +150,8 @@ export function serializeStore(store: KeyStore): string {
     '{',
     `  "format": ${JSON.stringify(STORE_FORMAT)},`,
     `  "version": ${STORE_VERSION},`,
-    lines.length === 0 ? '  "records": []' : `  "records": [\n${lines.join(',\n')}\n  ]`,
+    (lines.length === 0 ? '  "records": []' : `  "records": [\n${lines.join(',\n')}\n  ]`) + (store.extra?.length ? ',' : ''),
+    ...(store.extra ?? []).map(([k, v], i, all) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}${i < all.length - 1 ? ',' : ''}`),
     '}',
     '',
   ].join('\n');
@@ -209,7 +221,7 @@ export function lookupFromText(text: string, label: string): KeyLookup {
       if (span === 'duplicate') return findById(parseStore(text, label), id); // throws: duplicate id
       let raw: unknown;
       try {
-        raw = JSON.parse(text.slice(span[0], span[1]));
+        raw = parseJsonText(text.slice(span[0], span[1]));
       } catch {
         return corrupt(`the record of id ${id} is not valid JSON`);
       }

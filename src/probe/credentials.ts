@@ -3,6 +3,7 @@
  * coordinator itself reads, in its order, surface §4.1), or --token. Returns Secrets, so a
  * token can only ever be shown by its engine fingerprint.
  */
+import { COORDINATOR_TOKEN_SOURCES } from '../engine/readers.js';
 import { rustTrim, splitTokenList } from '../engine/text.js';
 import { KrishivError } from '../errors.js';
 import { displayKey, parseApiKey } from '../keys/format.js';
@@ -228,21 +229,14 @@ async function coordinatorTokenFromEnv(
   io: CredentialSources,
   notes: string[],
 ): Promise<{ token: string; variable: string } | undefined> {
-  const inline = trimmedVar(env, 'KRISHIV_COORDINATOR_BEARER_TOKEN');
-  if (inline) return { token: inline, variable: 'KRISHIV_COORDINATOR_BEARER_TOKEN' };
-  const file = trimmedVar(env, 'KRISHIV_COORDINATOR_BEARER_TOKEN_FILE');
-  if (file) {
-    const text = await readIfHere(file, 'KRISHIV_COORDINATOR_BEARER_TOKEN_FILE', io, notes);
-    const t = text === undefined ? undefined : rustTrim(text);
-    if (t) return { token: t, variable: 'KRISHIV_COORDINATOR_BEARER_TOKEN_FILE' };
-  }
-  const list = splitTokens(env.get('KRISHIV_COORDINATOR_BEARER_TOKENS') ?? '');
-  if (list.length) return { token: list[0]!, variable: 'KRISHIV_COORDINATOR_BEARER_TOKENS' };
-  const listFile = trimmedVar(env, 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE');
-  if (listFile) {
-    const text = await readIfHere(listFile, 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE', io, notes);
-    const first = splitTokens(text ?? '')[0];
-    if (first) return { token: first, variable: 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE' };
+  // the coordinator's own source order (crates/krishiv-scheduler/src/auth.rs:222-291), shared with check-production
+  for (const source of COORDINATOR_TOKEN_SOURCES) {
+    const value = trimmedVar(env, source.name);
+    if (!value) continue;
+    const text = source.file ? await readIfHere(value, source.name, io, notes) : value;
+    if (text === undefined) continue;
+    const token = source.list ? splitTokens(text)[0] : rustTrim(text);
+    if (token) return { token, variable: source.name };
   }
   return undefined;
 }

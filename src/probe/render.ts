@@ -3,7 +3,76 @@
  * Output styles (plain when colour is off). Returns a string; printing is output.ts's job.
  */
 import type { Style } from '../text/style.js';
+import { redactUrlPasswords, type Secret } from '../util/secret.js';
 import type { CheckStatus, Evidence, ProbeReport, TargetResult } from './types.js';
+
+/** A reflected fragment shorter than this is not masked (a random token shares 7 characters with ordinary text by chance). */
+const MIN_FRAGMENT = 8;
+
+/**
+ * `text` with every run of MIN_FRAGMENT or more characters that also occurs in one of the
+ * secrets (as sent, or percent-encoded as in a `Location` query) masked: a whole secret becomes
+ * its fingerprint, a partial one `[redacted]`. Linear in the text.
+ */
+export function maskSecretFragments(text: string, secrets: readonly Secret[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    const plain = secret.reveal();
+    if (plain === '') continue;
+    for (const form of new Set([plain, encodeURIComponent(plain)])) {
+      if (out.includes(form)) out = out.split(form).join(secret.fingerprint);
+    }
+  }
+  // Fragments: every MIN_FRAGMENT-character window of a secret (shorter secrets are matched whole, above).
+  const grams = new Set<string>();
+  for (const secret of secrets) {
+    const plain = secret.reveal();
+    for (const form of new Set([plain, encodeURIComponent(plain)])) {
+      for (let i = 0; i + MIN_FRAGMENT <= form.length; i++) grams.add(form.slice(i, i + MIN_FRAGMENT));
+    }
+  }
+  if (grams.size === 0) return out;
+  const covered = new Uint8Array(out.length);
+  let any = false;
+  for (let i = 0; i + MIN_FRAGMENT <= out.length; i++) {
+    if (grams.has(out.slice(i, i + MIN_FRAGMENT))) {
+      covered.fill(1, i, i + MIN_FRAGMENT);
+      any = true;
+    }
+  }
+  if (!any) return out;
+  let result = '';
+  for (let i = 0; i < out.length; ) {
+    if (covered[i] === 0) {
+      result += out[i];
+      i++;
+      continue;
+    }
+    while (i < out.length && covered[i] === 1) i++;
+    result += '[redacted]';
+  }
+  return result;
+}
+
+/**
+ * The report with every text a server wrote (messages, bodies, `Location`, `WWW-Authenticate`,
+ * gRPC messages, errors) cleaned of the credentials the probe sent, and of URL passwords. A
+ * server that reflects the token it was given must not make the probe print it (text or JSON).
+ */
+export function redactProbeReport(report: ProbeReport, secrets: readonly (Secret | undefined)[]): ProbeReport {
+  const list = secrets.filter((s): s is Secret => s !== undefined && s.length > 0);
+  const clean = (value: unknown): unknown => {
+    if (typeof value === 'string') return redactUrlPasswords(list.length ? maskSecretFragments(value, list) : value);
+    if (Array.isArray(value)) return value.map(clean);
+    if (value !== null && typeof value === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) out[k] = clean(v);
+      return out;
+    }
+    return value;
+  };
+  return clean(report) as ProbeReport;
+}
 
 function statusCell(status: CheckStatus, style: Style): string {
   const text = status.padEnd(6);

@@ -28,6 +28,7 @@ import {
   type Judged,
 } from './checks.js';
 import { notConfiguredJwksResults, type JwksProbe } from './jwks-check.js';
+import { redactProbeReport } from './render.js';
 import {
   SHUFFLE_SVC_PATH,
   SURFACES,
@@ -93,6 +94,17 @@ async function withRetries<T>(retries: number, fn: () => Promise<T>): Promise<{ 
 
 function authHeader(secret: Secret): string {
   return `Bearer ${secret.display}`;
+}
+
+/**
+ * What of an API key must never be shown: for one of ours (`krishiv_<id>_<secret>`, shown as `krishiv_<id>_…`)
+ * the part after its public prefix, so masking reflected text leaves the prefix the report itself shows.
+ */
+function secretPart(key: Secret | undefined): Secret | undefined {
+  if (!key || !key.display.endsWith('_…')) return key;
+  const prefix = key.display.slice(0, -1);
+  const plain = key.reveal();
+  return plain.startsWith(prefix) ? new Secret(plain.slice(prefix.length)) : key;
 }
 
 let lastRandom: Secret | undefined;
@@ -292,7 +304,10 @@ async function probeTargetWith(target: ProbeTarget, options: ProbeOptions, io: P
   judged.push(...surfaceChecks);
   const checks: CheckResult[] = attributeRootCauses(judged).map(publicCheck);
   checks.push(...(io.jwks ? await io.jwks.results() : notConfiguredJwksResults()));
-  return { url: target.label ?? displayUrl(base), ok: checks.every((c) => c.status !== 'fail'), checks };
+  const result: TargetResult = { url: target.label ?? displayUrl(base), ok: checks.every((c) => c.status !== 'fail'), checks };
+  // A server may reflect what it was sent (message, Location, WWW-Authenticate, gRPC message): every
+  // credential this target used is masked before the result leaves here (text, JSON and --jsonl alike).
+  return redactProbeReport({ ok: result.ok, targets: [result] }, [creds.token, creds.uiToken, secretPart(creds.apiKey), creds.shuffleToken, creds.taskToken, random]).targets[0]!;
 }
 
 /** The target as shown: no credentials, no trailing slash. */

@@ -128,13 +128,25 @@ const PLACEHOLDER_WORDS = new Set([
 const DOCS_VALUES = new Set(['key1', 'key2', 'key3', 'krishiv-dev-token', 'krishiv-prod', 'super-secret-token-value', 'coord-secret']);
 const PLACEHOLDER_PARTS = ['changeme', 'change-me', 'change_me', 'replace-me', 'replace_me', 'replaceme', 'placeholder', 'example', 'todo', 'fixme', 'your-', 'your_', 'insert-', 'dummy'];
 
+/**
+ * Two or more of one character (what `/^(.)\1+$/` says, in a loop: that regex's backtracking
+ * overflowed the stack on a 4 MB value).
+ */
+function isOneRepeatedChar(v: string): boolean {
+  if (v.length < 2) return false;
+  const first = v.charCodeAt(0);
+  if (first === 0x0a || first === 0x0d || first === 0x2028 || first === 0x2029) return false;
+  for (let i = 1; i < v.length; i++) if (v.charCodeAt(i) !== first) return false;
+  return true;
+}
+
 /** Why a secret value looks like a placeholder, or undefined. */
 export function placeholderReason(value: string): string | undefined {
   const v = rustTrim(value);
   const lower = asciiLower(v);
   if (/^<.*>$/.test(v) || /^\{\{.*\}\}$/.test(v)) return 'a <…> / {{…}} template marker';
   if (v.includes('...') || v.includes('…')) return 'an ellipsis (…)';
-  if (/^x{3,}$/i.test(v) || /^(.)\1+$/.test(v)) return 'one repeated character';
+  if (/^x{3,}$/i.test(v) || isOneRepeatedChar(v)) return 'one repeated character';
   // the value itself is never quoted (contract: secret values never appear)
   if (DOCS_VALUES.has(lower)) return 'a value copied from the product docs or the engine\'s dev manifests';
   if (PLACEHOLDER_WORDS.has(lower)) return 'a common placeholder word';
@@ -170,6 +182,31 @@ export function estimateEntropyBits(value: string): number {
   return Math.min(n * Math.log2(Math.max(alphabet, 2)), n * shannon);
 }
 
+/** What check-production's HYG-PLACEHOLDER-SECRET and HYG-WEAK-SECRET say about one secret value. */
+export interface SecretWeakness {
+  check: 'HYG-PLACEHOLDER-SECRET' | 'HYG-WEAK-SECRET';
+  status: 'fail' | 'warn';
+  /** says why without quoting the value: `is a placeholder: a common placeholder word` */
+  reason: string;
+}
+
+/**
+ * The placeholder and weak-secret rules for one value (used by check-production and by
+ * `rotate begin --new-token-file`): a placeholder fails; under 16 characters or 64 bits of
+ * estimated entropy fails; under 32 characters warns. Undefined for a strong value.
+ */
+export function secretWeakness(value: string): SecretWeakness | undefined {
+  const placeholder = placeholderReason(value);
+  if (placeholder !== undefined) return { check: 'HYG-PLACEHOLDER-SECRET', status: 'fail', reason: `is a placeholder: ${placeholder}` };
+  const len = [...value].length;
+  const bits = Math.round(estimateEntropyBits(value));
+  if (len < 16 || bits < 64) {
+    return { check: 'HYG-WEAK-SECRET', status: 'fail', reason: `is weak: ${len} character${len === 1 ? '' : 's'}, about ${bits} bits of estimated entropy (need ≥ 16 characters and ≥ 64 bits)` };
+  }
+  if (len < 32) return { check: 'HYG-WEAK-SECRET', status: 'warn', reason: `is short: ${len} character${len === 1 ? '' : 's'} (about ${bits} bits); 32 or more is recommended` };
+  return undefined;
+}
+
 function label(item: SecretItem): string {
   return item.part ? `${item.variable} (${item.part})` : item.variable;
 }
@@ -180,18 +217,9 @@ function secretChecks(ctx: CheckContext): Finding[] {
   const placeholders: Finding[] = [];
   const weak: Finding[] = [];
   for (const item of items) {
-    const reason = placeholderReason(item.value);
-    if (reason !== undefined) {
-      placeholders.push(finding(ctx, 'HYG-PLACEHOLDER-SECRET', 'fail', `${label(item)} is a placeholder: ${reason}`, [item.variable]));
-      continue;
-    }
-    const len = [...item.value].length;
-    const bits = Math.round(estimateEntropyBits(item.value));
-    if (len < 16 || bits < 64) {
-      weak.push(finding(ctx, 'HYG-WEAK-SECRET', 'fail', `${label(item)} is weak: ${len} character${len === 1 ? '' : 's'}, about ${bits} bits of estimated entropy (need ≥ 16 characters and ≥ 64 bits)`, [item.variable]));
-    } else if (len < 32) {
-      weak.push(finding(ctx, 'HYG-WEAK-SECRET', 'warn', `${label(item)} is short: ${len} character${len === 1 ? '' : 's'} (about ${bits} bits); 32 or more is recommended`, [item.variable]));
-    }
+    const weakness = secretWeakness(item.value);
+    if (weakness === undefined) continue;
+    (weakness.check === 'HYG-PLACEHOLDER-SECRET' ? placeholders : weak).push(finding(ctx, weakness.check, weakness.status, `${label(item)} ${weakness.reason}`, [item.variable]));
   }
   out.push(...(placeholders.length ? placeholders : [finding(ctx, 'HYG-PLACEHOLDER-SECRET', 'pass', items.length ? `${items.length} secret value(s) checked: none is a placeholder` : 'no secret values set', [])]));
   out.push(...(weak.length ? weak : [finding(ctx, 'HYG-WEAK-SECRET', 'pass', items.length ? `${items.length} secret value(s) checked: all ≥ 32 characters and ≥ 64 bits` : 'no secret values set', [])]));
@@ -318,7 +346,7 @@ function envValidation(ctx: CheckContext): Finding[] {
         const s = suggestFlag(name);
         unknown.push(finding(ctx, 'ENV-UNKNOWN-FLAG', 'warn', `${name} is not a Krishiv flag${s ? `; did you mean ${s}?` : ''} (the engine ignores it)`, [name], {
           engineMessage: issue.message,
-          ...(s ? { remediation: `Rename it to ${s}.` } : {}),
+          remediation: s ? `Rename it to ${s}.` : 'No Krishiv flag has a similar name: remove it, or check its spelling against the flags the engine knows.',
         }));
       } else if (issue.kind === 'deprecated') {
         deprecated.push(finding(ctx, 'ENV-DEPRECATED-ALIAS', 'warn', `${name} is a deprecated alias of ${issue.canonical}${ctx.vars.has(issue.canonical ?? '') ? ' (the canonical name is also set and wins when non-blank)' : ''}`, [name], { engineMessage: issue.message }));
@@ -396,7 +424,8 @@ function engTraps(ctx: CheckContext): Finding[] {
     const R = 'KRISHIV_SHUFFLE_TOKEN_RELOAD_SECS';
     const raw = ctx.env.get(R);
     const zero = raw !== undefined && parseU64(raw) === 0n;
-    const fileSet = (ctx.env.get('KRISHIV_SHUFFLE_TOKEN_FILE') ?? '') !== '';
+    // the reload task is spawned whenever the variable is set, even to "" (crates/krishiv-shuffle/src/shuffle_svc.rs:159-183)
+    const fileSet = ctx.env.has('KRISHIV_SHUFFLE_TOKEN_FILE');
     if (!zero) out.push(finding(ctx, 'ENG-SHUFFLE-RELOAD-ZERO', 'pass', raw === undefined ? `${R} unset (the code default is 60, not the documented 30)` : `${R} is not 0`, [R]));
     else out.push(finding(ctx, 'ENG-SHUFFLE-RELOAD-ZERO', fileSet ? 'fail' : 'warn', fileSet ? `${R}=0 with KRISHIV_SHUFFLE_TOKEN_FILE set: the token reload task panics (zero tokio interval), so the file is never re-read` : `${R}=0: the reload task would panic as soon as KRISHIV_SHUFFLE_TOKEN_FILE is set`, [R, 'KRISHIV_SHUFFLE_TOKEN_FILE']));
   }

@@ -13,7 +13,8 @@ export interface EnvMap {
   has(name: string): boolean;
 }
 
-export type Profile = 'dev-local' | 'single-node-durable' | 'distributed-durable';
+export type Profile = DurabilityProfile;
+import type { DurabilityProfile } from '../engine/readers.js';
 export const DL: Profile = 'dev-local';
 export const SN: Profile = 'single-node-durable';
 export const DD: Profile = 'distributed-durable';
@@ -36,6 +37,17 @@ export interface CliFlags {
   barrierGrpcAddr?: string;
   executorGrpcAddr?: string;
   coordinatorId?: string;
+  grpcAddr?: string;
+  httpAddr?: string;
+  statusAddr?: string;
+  coordinator?: string;
+  executorId?: string;
+  slots?: string;
+  /** executor `--connect` / `--register-once` (with neither in --cli, the executor is taken as started with --connect) */
+  connect?: boolean;
+  registerOnce?: boolean;
+  /** the first word each process's parser refuses (crates/krishiv-executor/src/cli.rs:1234-1339 and kin) */
+  refusals?: ReadonlyArray<{ process: 'coordinator' | 'executor' | 'operator'; word: string; message: string }>;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -43,6 +55,8 @@ export interface CliFlags {
 
 export { asciiLower, isFalsy, isTruthy, rustTrim, splitTokenList } from '../engine/text.js';
 import { asciiLower, isTruthy, rustTrim, splitTokenList } from '../engine/text.js';
+import { INVALID_UTF8 } from './engine-sources.js';
+import { COORDINATOR_TOKEN_SOURCES, parseDurabilityProfile, parseU64, profileParseError, readReloadInterval } from '../engine/readers.js';
 
 export function isBlank(raw: string | undefined): boolean {
   return raw === undefined || rustTrim(raw) === '';
@@ -60,24 +74,11 @@ export function trimmed(raw: string | undefined): string | undefined {
 
 export type ProfileParse = { ok: true; profile: Profile } | { ok: false; value: string; error: string };
 
-/** `DurabilityProfile::from_str` (durability.rs:78-91). */
+/** `DurabilityProfile::from_str` (crates/krishiv-common/src/durability.rs:78-91), through the shared reader. */
 export function parseProfile(raw: string): ProfileParse {
-  const v = asciiLower(rustTrim(raw));
-  switch (v) {
-    case 'dev-local':
-    case 'dev':
-    case 'local':
-      return { ok: true, profile: DL };
-    case 'single-node-durable':
-    case 'single-node':
-    case 'single':
-      return { ok: true, profile: SN };
-    case 'distributed-durable':
-    case 'distributed':
-      return { ok: true, profile: DD };
-    default:
-      return { ok: false, value: v, error: `unknown durability profile '${v}'` };
-  }
+  const profile = parseDurabilityProfile(raw);
+  if (profile !== undefined) return { ok: true, profile };
+  return { ok: false, value: asciiLower(rustTrim(raw)), error: profileParseError(raw) };
 }
 
 export interface ProfileReading {
@@ -101,18 +102,23 @@ export function resolveEnvProfile(env: EnvMap): ProfileReading {
   return { profile: DL, source: 'env', warning: 'invalid durability profile; falling back to DevLocal' };
 }
 
-/** P_cfg of the coordinator daemon: `--durability-profile`, else env; both parsed strictly (coordinator_daemon.rs:1132-1136,1178-1181). */
+/**
+ * The coordinator daemon's own profile. The env value is parsed strictly while the config is
+ * built, before the argument loop (crates/krishiv-scheduler/src/coordinator_daemon.rs:1132-1136),
+ * so an invalid env value refuses even when a valid `--durability-profile` follows; the flag
+ * then overrides, parsed as strictly (coordinator_daemon.rs:1178-1181).
+ */
 export function coordinatorProfile(env: EnvMap, cli: CliFlags): ProfileReading {
+  const raw = env.get('KRISHIV_DURABILITY_PROFILE');
+  const fromEnv = raw === undefined ? undefined : parseProfile(raw);
+  if (fromEnv !== undefined && !fromEnv.ok) return { profile: DL, source: 'env', refusal: fromEnv.error };
   if (cli.durabilityProfile !== undefined) {
     const p = parseProfile(cli.durabilityProfile);
     if (p.ok) return { profile: p.profile, source: 'cli' };
     return { profile: DL, source: 'cli', refusal: p.error };
   }
-  const raw = env.get('KRISHIV_DURABILITY_PROFILE');
-  if (raw === undefined) return { profile: DL, source: 'default' };
-  const p = parseProfile(raw);
-  if (p.ok) return { profile: p.profile, source: 'env' };
-  return { profile: DL, source: 'env', refusal: p.error };
+  if (fromEnv === undefined) return { profile: DL, source: 'default' };
+  return { profile: fromEnv.profile, source: 'env' };
 }
 
 /** P_exec: `--durability-profile` strict, env lenient and silent (krishiv-executor/src/cli.rs:1222-1225,1320-1331). */
@@ -196,13 +202,14 @@ export function evaluatePredicates(p: Profile, env: EnvMap): Record<string, bool
  * - `unchecked`: the path does not exist on this machine (and --require-files is off): not checked here;
  * - `missing`: NotFound as the engine would see it (only with --require-files);
  * - `unreadable`: exists but cannot be read (`error` says why, never the content);
- * - `ok`: read; `content` is the raw bytes as text (a secret: never print it).
+ * - `ok`: read; `content` is the raw bytes as text (a secret: never print it); `invalidUtf8`: the
+ *   bytes are not UTF-8, so every `read_to_string` of the engine fails on it (TLS files are read as bytes).
  */
 export type FileState =
   | { state: 'unchecked' }
   | { state: 'missing' }
   | { state: 'unreadable'; error: string; mode?: number }
-  | { state: 'ok'; content: string; mode: number };
+  | { state: 'ok'; content: string; mode: number; invalidUtf8?: boolean };
 
 export interface FileProbe {
   probe(path: string): FileState;
@@ -256,39 +263,23 @@ export function resolveStaticTokens(env: EnvMap, files: FileProbe): StaticTokens
   const assumed: string[] = [];
   const collected: string[] = [];
   let error: StaticTokens['error'];
-  const token = trimmed(env.get('KRISHIV_COORDINATOR_BEARER_TOKEN'));
-  if (token !== undefined) {
-    sources.push('KRISHIV_COORDINATOR_BEARER_TOKEN');
-    collected.push(token);
-  }
-  const tokenFile = trimmed(env.get('KRISHIV_COORDINATOR_BEARER_TOKEN_FILE'));
-  if (tokenFile !== undefined) {
-    sources.push('KRISHIV_COORDINATOR_BEARER_TOKEN_FILE');
-    const f = files.probe(tokenFile);
-    if (f.state === 'ok') {
-      const t = rustTrim(f.content);
-      if (t !== '') collected.push(t);
-    } else if (f.state === 'unchecked') assumed.push('KRISHIV_COORDINATOR_BEARER_TOKEN_FILE');
-    else {
-      error ??= {
-        variable: 'KRISHIV_COORDINATOR_BEARER_TOKEN_FILE',
-        message: f.state === 'missing' ? 'No such file or directory (os error 2)' : f.error,
-      };
+  for (const source of COORDINATOR_TOKEN_SOURCES) {
+    const value = trimmed(env.get(source.name));
+    if (value === undefined) continue;
+    sources.push(source.name);
+    if (!source.file) {
+      collected.push(...(source.list ? splitTokenList(value) : [value]));
+      continue;
     }
-  }
-  const list = trimmed(env.get('KRISHIV_COORDINATOR_BEARER_TOKENS'));
-  if (list !== undefined) {
-    sources.push('KRISHIV_COORDINATOR_BEARER_TOKENS');
-    collected.push(...splitTokenList(list));
-  }
-  const listFile = trimmed(env.get('KRISHIV_COORDINATOR_BEARER_TOKENS_FILE'));
-  if (listFile !== undefined) {
-    sources.push('KRISHIV_COORDINATOR_BEARER_TOKENS_FILE');
-    const f = files.probe(listFile);
-    if (f.state === 'ok') collected.push(...splitTokenList(f.content));
-    else if (f.state === 'unchecked') assumed.push('KRISHIV_COORDINATOR_BEARER_TOKENS_FILE');
-    else if (f.state === 'unreadable') error ??= { variable: 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE', message: f.error };
-    // missing: NotFound counts as no extra tokens (auth.rs:247-253)
+    const f = files.probe(value);
+    if (f.state === 'ok' && f.invalidUtf8) error ??= { variable: source.name, message: INVALID_UTF8 };
+    else if (f.state === 'ok') {
+      if (source.list) collected.push(...splitTokenList(f.content));
+      else if (rustTrim(f.content) !== '') collected.push(rustTrim(f.content));
+    } else if (f.state === 'unchecked') assumed.push(source.name);
+    else if (f.state === 'unreadable') error ??= { variable: source.name, message: f.error };
+    // missing: an error for _TOKEN_FILE, no extra tokens for _TOKENS_FILE (auth.rs:243-253)
+    else if (source.missingIsError) error ??= { variable: source.name, message: 'No such file or directory (os error 2)' };
   }
   const result: StaticTokens = { configured: sources.length > 0, tokens: [...new Set(collected)], assumed, sources };
   if (error) {
@@ -322,22 +313,15 @@ export interface ReloadInterval {
   raw?: string;
 }
 
-/** Rust `u64::from_str`: optional `+`, ASCII digits only, ≤ 2^64−1. */
-export function parseU64(s: string): bigint | undefined {
-  if (!/^\+?[0-9]+$/.test(s)) return undefined;
-  const n = BigInt(s.startsWith('+') ? s.slice(1) : s);
-  return n <= 0xffffffffffffffffn ? n : undefined;
-}
+export { parseU64 } from '../engine/readers.js';
 
-/** `KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS` (auth.rs:359-405): unset/empty/0/invalid → no reload. */
+/** KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS through the shared reader (crates/krishiv-scheduler/src/auth.rs:359-383). */
 export function parseReloadInterval(raw: string | undefined): ReloadInterval {
-  if (raw === undefined) return {};
-  const t = rustTrim(raw);
-  if (t === '') return { raw };
-  const n = parseU64(t);
-  if (n === undefined) return { raw, warning: 'invalid coordinator auth reload interval' };
-  if (n === 0n) return { raw };
-  return { raw, seconds: Number(n) };
+  const r = readReloadInterval(raw);
+  if (r.state === 'unset') return {};
+  if (r.state === 'invalid') return { raw: raw!, warning: 'invalid coordinator auth reload interval' };
+  if (r.state === 'seconds') return { raw: raw!, seconds: Number(r.seconds) };
+  return { raw: raw! };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -349,13 +333,31 @@ export function jwksConfigured(env: EnvMap): boolean {
 }
 
 /**
- * Whether the coordinator may install the JWT provider: the JWKS URI is set and non-empty,
- * and the production audience rule does not disable it (auth.rs:725-734). Whether the JWKS
- * loads cannot be known from env files; the checks assume it does.
+ * Whether the JWKS fetch can even be attempted: reqwest parses the value as a URL (the WHATWG
+ * parser, which ignores surrounding spaces and control characters) and sends only http and https
+ * requests with a host (crates/krishiv-scheduler/src/auth.rs:663-672). Anything else fails the
+ * fetch, the provider is not installed and static tokens apply (auth.rs:801-816).
  */
-export function jwtMayBeActive(env: EnvMap): boolean {
+export function jwksUrlUsable(raw: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return false;
+  }
+  return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+}
+
+/**
+ * Whether the coordinator may install the JWT provider: not when anonymous gRPC is asked for
+ * (that branch comes first, crates/krishiv-scheduler/src/coordinator_daemon.rs:1363-1376), only
+ * with a fetchable JWKS URL, and not under KRISHIV_PRODUCTION without KRISHIV_OIDC_AUDIENCE
+ * (auth.rs:725-734). Whether the JWKS loads cannot be known from env files; the checks assume it does.
+ */
+export function jwtMayBeActive(env: EnvMap, anonymousRequested = false): boolean {
+  if (anonymousRequested) return false;
   const uri = env.get('KRISHIV_OIDC_JWKS_URI');
-  if (uri === undefined || rustTrim(uri) === '') return false;
+  if (uri === undefined || !jwksUrlUsable(uri)) return false;
   if (isTruthy(env.get('KRISHIV_PRODUCTION')) && !env.has('KRISHIV_OIDC_AUDIENCE')) return false;
   return true;
 }
@@ -429,16 +431,41 @@ export function parseApiKeys(raw: string | undefined): ApiKeysParse {
   return { state: 'ok', entries, map, duplicates };
 }
 
-/** The key a Flight client sends: FLIGHT_API_KEY, then API_KEY, then the first key of API_KEYS (flight_client.rs:103-118). */
+/**
+ * The key a Flight client sends (crates/krishiv-runtime/src/flight_client.rs:103-118):
+ * KRISHIV_FLIGHT_API_KEY, then KRISHIV_API_KEY (trimmed, when not blank), then from
+ * KRISHIV_API_KEYS the key of the first comma-separated part that contains `=` (parts without
+ * one are skipped); when that key is empty, no key at all (the later parts are not tried).
+ */
 export function clientFlightKey(env: EnvMap): { variable: string; key: string } | undefined {
   for (const name of ['KRISHIV_FLIGHT_API_KEY', 'KRISHIV_API_KEY']) {
     const v = trimmed(env.get(name));
     if (v !== undefined) return { variable: name, key: v };
   }
-  const parsed = parseApiKeys(env.get('KRISHIV_API_KEYS'));
-  const first = parsed.state === 'unset' ? undefined : parsed.entries[0];
-  if (first && first.key !== '') return { variable: 'KRISHIV_API_KEYS', key: first.key };
+  const raw = env.get('KRISHIV_API_KEYS');
+  if (raw === undefined) return undefined;
+  for (const part of raw.split(',')) {
+    const t = rustTrim(part);
+    const eq = t.indexOf('=');
+    if (eq < 0) continue;
+    const key = rustTrim(t.slice(0, eq));
+    return key === '' ? undefined : { variable: 'KRISHIV_API_KEYS', key };
+  }
   return undefined;
+}
+
+/**
+ * Whether a token can travel in an `authorization` header at all: the servers read the header
+ * with `to_str()`, which fails for anything but visible ASCII and tab
+ * (crates/krishiv-scheduler/src/auth.rs:619-627, crates/krishiv-shuffle/src/shuffle_svc.rs:515-533),
+ * and the gRPC clients refuse to build such metadata (crates/krishiv-executor/src/grpc_client.rs:107-118).
+ */
+export function headerSafe(token: string): boolean {
+  for (let i = 0; i < token.length; i += 1) {
+    const c = token.charCodeAt(i);
+    if (c !== 9 && (c < 0x20 || c > 0x7e)) return false;
+  }
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -467,11 +494,11 @@ export function resolveUiAuth(env: EnvMap, files: FileProbe, pEnv: Profile): UiA
     if (file === '') return { mode: 'anonymous', reason: 'empty-file-var' };
     const f = files.probe(file);
     if (f.state === 'unchecked') return { mode: 'token', source: 'KRISHIV_UI_TOKEN_FILE', assumed: true };
-    if (f.state === 'ok') {
+    if (f.state === 'ok' && !f.invalidUtf8) {
       if (rustTrim(f.content) !== '') return { mode: 'token', source: 'KRISHIV_UI_TOKEN_FILE' };
       // empty content falls through
     } else if (fc) {
-      return { mode: 'deny', reason: 'unreadable-file', error: f.state === 'missing' ? 'No such file or directory (os error 2)' : f.error };
+      return { mode: 'deny', reason: 'unreadable-file', error: f.state === 'missing' ? 'No such file or directory (os error 2)' : f.state === 'ok' ? INVALID_UTF8 : f.error };
     }
   }
   return required ? { mode: 'deny', reason: 'no-token' } : { mode: 'anonymous', reason: 'not-required' };
@@ -487,22 +514,33 @@ export function executorShuffleToken(env: EnvMap, files: FileProbe): { present: 
   if (path !== undefined && path !== '') {
     const f = files.probe(path);
     if (f.state === 'unchecked') return { present: true, source: 'KRISHIV_SHUFFLE_TOKEN_FILE', assumed: true };
-    if (f.state === 'ok' && rustTrim(f.content) !== '') return { present: true, source: 'KRISHIV_SHUFFLE_TOKEN_FILE' };
+    if (f.state === 'ok' && !f.invalidUtf8 && rustTrim(f.content) !== '') return { present: true, source: 'KRISHIV_SHUFFLE_TOKEN_FILE' };
   }
   return { present: false };
 }
 
-/** shuffle-svc: `KRISHIV_SHUFFLE_TOKEN` raw (an empty string counts as configured), else the file once (shuffle_svc.rs:110-124). */
+/**
+ * The shuffle service's own token (crates/krishiv-shuffle/src/shuffle_svc.rs:110-124):
+ * KRISHIV_SHUFFLE_TOKEN raw when set (an empty string counts as configured), else the file
+ * (trimmed; read errors, invalid UTF-8 included, ignored). It compares that token, untrimmed,
+ * with the trimmed token a client presents (shuffle_svc.rs:515-533,
+ * crates/krishiv-common/src/auth_util.rs:20-25): `untrimmed` means no request can ever match.
+ */
 export function shuffleSvcToken(
   env: EnvMap,
   files: FileProbe,
-): { state: 'token' | 'empty-open' | 'none'; source?: string; assumed?: boolean; fileError?: string } {
+): { state: 'token' | 'empty-open' | 'untrimmed' | 'none'; source?: string; assumed?: boolean; fileError?: string } {
   const raw = env.get('KRISHIV_SHUFFLE_TOKEN');
-  if (raw !== undefined) return raw === '' ? { state: 'empty-open', source: 'KRISHIV_SHUFFLE_TOKEN' } : { state: 'token', source: 'KRISHIV_SHUFFLE_TOKEN' };
+  if (raw !== undefined) {
+    if (raw === '') return { state: 'empty-open', source: 'KRISHIV_SHUFFLE_TOKEN' };
+    if (rustTrim(raw) !== raw) return { state: 'untrimmed', source: 'KRISHIV_SHUFFLE_TOKEN' };
+    return { state: 'token', source: 'KRISHIV_SHUFFLE_TOKEN' };
+  }
   const path = env.get('KRISHIV_SHUFFLE_TOKEN_FILE');
   if (path !== undefined && path !== '') {
     const f = files.probe(path);
     if (f.state === 'unchecked') return { state: 'token', source: 'KRISHIV_SHUFFLE_TOKEN_FILE', assumed: true };
+    if (f.state === 'ok' && f.invalidUtf8) return { state: 'none', fileError: INVALID_UTF8 };
     if (f.state === 'ok' && rustTrim(f.content) !== '') return { state: 'token', source: 'KRISHIV_SHUFFLE_TOKEN_FILE' };
     if (f.state === 'missing') return { state: 'none', fileError: 'No such file or directory (os error 2)' };
     if (f.state === 'unreadable') return { state: 'none', fileError: f.error };
@@ -520,56 +558,71 @@ export function shuffleReloadSecs(raw: string | undefined): number {
 // ---------------------------------------------------------------------------------------
 // Executor storage (surface §3.2 executor steps 2, 4, 6)
 
-/** Rust `SocketAddr::from_str`: `a.b.c.d:port` or `[v6]:port`. Host names do not parse. */
-export function parseSocketAddr(raw: string): boolean {
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3}):(\d{1,5})$/.exec(raw);
-  if (v4) return v4.slice(1, 5).every((o) => Number(o) <= 255 && !/^0\d/.test(o)) && Number(v4[5]) <= 65535 && !/^0\d/.test(v4[5]!);
-  const v6 = /^\[([0-9A-Fa-f:.]+)\]:(\d{1,5})$/.exec(raw);
-  return v6 !== null && v6[1]!.includes(':') && Number(v6[2]) <= 65535;
-}
+export { parseSocketAddr } from '../engine/addr.js';
+import { parseSocketAddr } from '../engine/addr.js';
 
 export interface ExecutorStorage {
+  /** the explicit checkpoint URI: the flag, else KRISHIV_CHECKPOINT_STORAGE when not blank; untrimmed */
   checkpointUri?: string;
+  /** the shuffle dir after the profile default (single-node-durable: /var/lib/krishiv/shuffle); the env value is taken raw, "" included */
   shuffleDir?: string;
+  /** the shuffle URI when not blank; untrimmed (prefix tests on it are raw) */
   shuffleUri?: string;
+  /** the state dir: the flag, else KRISHIV_STATE_DIR raw ("" included) */
   stateDir?: string;
   stateBackend: 'rocksdb' | 'disaggregated';
-  dfsRoot?: string;
-  /** the local Flight shuffle server starts (dir without s3 URI, a file:// URI, or the SN auto-dir) */
+  /** KRISHIV_STATE_DFS_ROOT is set (any value, "" included: the engine only asks whether it exists) */
+  dfsRootSet: boolean;
+  /** which shuffle backend the executor builds after registering */
+  shuffleBackend: 'none' | 'memory' | 'object' | 'tiered' | 'local';
+  /** the local Flight shuffle server starts (a local backend: a dir without a URI, a file:// or bare-path URI) */
   localShuffleServer: boolean;
   taskGrpcEnabled: boolean;
   barrierGrpcEnabled: boolean;
 }
 
-/** The executor's storage settings: CLI flag, else env; blank counts as unset (cli.rs:1212-1221). */
+/**
+ * The executor's storage settings as it resolves them (crates/krishiv-executor/src/cli.rs):
+ * env values at :1190-1208 (the shuffle dir, URI and state dir raw; the checkpoint URI only when
+ * not blank), flags override (:1287-1318), then the profile defaults of `apply_shuffle_defaults`
+ * (:1501-1541), whose `s3://` test is on the untrimmed URI, and the backend choice after
+ * registering (:591-662): tiered only for a raw `s3://` URI with a dir, otherwise
+ * `open_shuffle_backend_from_uri` on the trimmed URI (crates/krishiv-shuffle/src/storage_uri.rs:115-152).
+ */
 export function executorStorage(env: EnvMap, cli: CliFlags, pExec: Profile): ExecutorStorage {
-  const checkpointUri = trimmed(cli.checkpointUri ?? env.get('KRISHIV_CHECKPOINT_STORAGE'));
-  const shuffleDir = trimmed(cli.shuffleDir ?? env.get('KRISHIV_SHUFFLE_DIR'));
-  const shuffleUri = trimmed(cli.shuffleUri ?? env.get('KRISHIV_SHUFFLE_URI'));
-  const stateDir = trimmed(cli.stateDir ?? env.get('KRISHIV_STATE_DIR'));
+  const envCk = env.get('KRISHIV_CHECKPOINT_STORAGE');
+  const checkpointUri = cli.checkpointUri ?? (envCk !== undefined && rustTrim(envCk) !== '' ? envCk : undefined);
+  let shuffleDir = cli.shuffleDir ?? env.get('KRISHIV_SHUFFLE_DIR');
+  const rawUri = cli.shuffleUri ?? env.get('KRISHIV_SHUFFLE_URI');
+  const shuffleUri = rawUri !== undefined && rustTrim(rawUri) !== '' ? rawUri : undefined;
+  const stateDir = cli.stateDir ?? env.get('KRISHIV_STATE_DIR');
   const backendRaw = env.get('KRISHIV_STATE_BACKEND');
   const stateBackend = backendRaw !== undefined && asciiLower(rustTrim(backendRaw)) === 'disaggregated' ? 'disaggregated' : 'rocksdb';
-  const dfsRoot = trimmed(env.get('KRISHIV_STATE_DFS_ROOT'));
-  const isS3 = shuffleUri?.startsWith('s3://') ?? false;
-  const localShuffleServer =
-    (shuffleDir !== undefined && !isS3) ||
-    (shuffleUri?.startsWith('file://') ?? false) ||
-    (pExec === SN && shuffleDir === undefined && shuffleUri === undefined);
+  if (shuffleUri === undefined && shuffleDir === undefined && pExec === SN) shuffleDir = '/var/lib/krishiv/shuffle';
+  let shuffleBackend: ExecutorStorage['shuffleBackend'] = 'none';
+  if (shuffleUri !== undefined) {
+    const t = rustTrim(shuffleUri);
+    if (shuffleUri.startsWith('s3://') && shuffleDir !== undefined) shuffleBackend = 'tiered';
+    else if (t.startsWith('memory://')) shuffleBackend = 'memory';
+    else if (t.startsWith('s3://')) shuffleBackend = 'object';
+    else shuffleBackend = 'local';
+  } else if (shuffleDir !== undefined) shuffleBackend = 'local';
   const storage: ExecutorStorage = {
     stateBackend,
-    localShuffleServer,
-    taskGrpcEnabled: (cli.taskGrpcAddr === undefined || rustTrim(cli.taskGrpcAddr) !== 'off'),
-    barrierGrpcEnabled: (cli.barrierGrpcAddr === undefined || rustTrim(cli.barrierGrpcAddr) !== 'off'),
+    dfsRootSet: env.has('KRISHIV_STATE_DFS_ROOT'),
+    shuffleBackend,
+    localShuffleServer: shuffleBackend === 'local',
+    taskGrpcEnabled: cli.taskGrpcAddr !== 'off',
+    barrierGrpcEnabled: cli.barrierGrpcAddr !== 'off',
   };
   if (checkpointUri !== undefined) storage.checkpointUri = checkpointUri;
   if (shuffleDir !== undefined) storage.shuffleDir = shuffleDir;
   if (shuffleUri !== undefined) storage.shuffleUri = shuffleUri;
   if (stateDir !== undefined) storage.stateDir = stateDir;
-  if (dfsRoot !== undefined) storage.dfsRoot = dfsRoot;
   return storage;
 }
 
-/** The checkpoint URI after the executor's profile defaults (SN → file:///var/lib/krishiv/checkpoints, DL → memory://). */
+/** The checkpoint URI after the executor's profile defaults (single-node-durable → file:///var/lib/krishiv/checkpoints, dev-local → memory://). */
 export function effectiveCheckpointUri(storage: ExecutorStorage, pExec: Profile): string | undefined {
   if (storage.checkpointUri !== undefined) return storage.checkpointUri;
   if (pExec === SN) return 'file:///var/lib/krishiv/checkpoints';
@@ -577,10 +630,14 @@ export function effectiveCheckpointUri(storage: ExecutorStorage, pExec: Profile)
   return undefined;
 }
 
-/** Flight co-located on the coordinator: `--flight-addr`, else `KRISHIV_FLIGHT_ADDR` when it parses. */
+/**
+ * Flight co-located on the coordinator: `--flight-addr` (a bad one refuses the coordinator), else
+ * `KRISHIV_FLIGHT_ADDR` when it parses untrimmed; an env value that does not parse is silently
+ * no Flight (crates/krishiv-scheduler/src/coordinator_daemon.rs:1149-1151).
+ */
 export function colocatedFlight(env: EnvMap, cli: CliFlags): boolean {
   const raw = cli.flightAddr ?? env.get('KRISHIV_FLIGHT_ADDR');
-  return raw !== undefined && parseSocketAddr(rustTrim(raw));
+  return raw !== undefined && parseSocketAddr(raw);
 }
 
 /** Etcd endpoints: split on `,`, trimmed, empties dropped. */

@@ -266,33 +266,15 @@ export function envIssues(name: string, value: string): EnvIssue[] {
   return out;
 }
 
-// ── Where the declared kind is wrong (surface §8.6) ──────────────────────────────────
+// ── Where the declared kind is wrong ──────────────────────────────────
 
-export type DurabilityProfile = 'dev-local' | 'single-node-durable' | 'distributed-durable';
-
-/** The engine's strict `DurabilityProfile::from_str` (surface §2.2); undefined = `unknown durability profile`. */
-export function parseDurabilityProfile(value: string): DurabilityProfile | undefined {
-  switch (asciiLower(rustTrim(value))) {
-    case 'dev-local':
-    case 'dev':
-    case 'local':
-      return 'dev-local';
-    case 'single-node-durable':
-    case 'single-node':
-    case 'single':
-      return 'single-node-durable';
-    case 'distributed-durable':
-    case 'distributed':
-      return 'distributed-durable';
-    default:
-      return undefined;
-  }
-}
+export { parseDurabilityProfile, type DurabilityProfile } from '../engine/readers.js';
+import { parseDurabilityProfile } from '../engine/readers.js';
 
 export interface KindException {
   /** why the registry's declared kind misleads */
   reason: string;
-  /** surface reference */
+  /** the engine source line */
   source: string;
   /** the code's real rule: a problem text, or undefined when the code accepts the value */
   check(value: string): string | undefined;
@@ -304,7 +286,7 @@ const METADATA_BACKENDS = ['memory', 'rocksdb', 'redb', 'etcd'];
 export const KIND_EXCEPTIONS: Readonly<Record<string, KindException>> = Object.freeze({
   KRISHIV_METADATA_BACKEND: {
     reason: 'declared as memory|rocksdb|redb, but the coordinator also needs etcd (the registry validator warns about it)',
-    source: 'surface §1, §8.6 item 8; coordinator_daemon.rs:187-291',
+    source: 'crates/krishiv-scheduler/src/coordinator_daemon.rs:187-293',
     check: (value: string) =>
       METADATA_BACKENDS.includes(value)
         ? undefined
@@ -312,7 +294,7 @@ export const KIND_EXCEPTIONS: Readonly<Record<string, KindException>> = Object.f
   },
   KRISHIV_UI: {
     reason: 'declared bool, but only the value off (ASCII case-insensitive, untrimmed) disables the UI',
-    source: 'surface §1, §8.6 item 10; daemon_cmd.rs:204-215',
+    source: 'crates/krishiv/src/daemon_cmd.rs:204-215',
     check: (value: string) =>
       value.toLowerCase() !== 'off' && isFalsy(value) && rustTrim(value) !== ''
         ? `KRISHIV_UI=${rustDebugString(value)} does not turn the UI off: only "off" does`
@@ -320,7 +302,7 @@ export const KIND_EXCEPTIONS: Readonly<Record<string, KindException>> = Object.f
   },
   KRISHIV_DURABILITY_PROFILE: {
     reason: 'the registry validator accepts prefixes and underscores (d, single_node_durable) that the profile parser refuses, and warns about local, which it accepts',
-    source: 'surface §2.2, §8.6 item 9; durability.rs:78-91',
+    source: 'crates/krishiv-common/src/durability.rs:78-91',
     check: (value: string) =>
       parseDurabilityProfile(value) === undefined ? `unknown durability profile '${asciiLower(rustTrim(value))}'` : undefined,
   },

@@ -5,6 +5,8 @@
  * is the target host, in which case it is `missing` as the engine would see it. Contents are
  * kept in memory for the checks only (secrets: never printed).
  */
+import { isUtf8 } from 'node:buffer';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isKrishivError } from '../errors.js';
 import { readTextFile, statPath } from '../io/fs.js';
@@ -29,6 +31,9 @@ async function probeOne(file: string, options: ProbeOptions): Promise<FileState>
   if (!info) return options.requireFiles ? { state: 'missing' } : { state: 'unchecked' };
   try {
     const content = await readTextFile(abs, { limit: TOKEN_FILE_LIMIT, label: file });
+    // The engine reads token files with read_to_string, which fails on bytes that are not UTF-8;
+    // the text read replaced them with U+FFFD, so only then are the bytes looked at again.
+    if (content.includes('\uFFFD') && !isUtf8(readFileSync(abs))) return { state: 'ok', content, mode: info.mode, invalidUtf8: true };
     return { state: 'ok', content, mode: info.mode };
   } catch (error) {
     const message = isKrishivError(error) ? error.message.replace(/^cannot read: /, '') : String(error);

@@ -5,7 +5,8 @@
  * (WAIVER-UNMATCHED). Waivers limited to another role are ignored for this run.
  */
 import type { Waiver } from '../io/config.js';
-import { checkInfo } from './catalog.js';
+import { closest, distance } from 'fastest-levenshtein';
+import { CHECK_IDS, checkInfo } from './catalog.js';
 import { ROLES, type Finding, type Role } from './types.js';
 
 function waiverFinding(id: 'WAIVER-EXPIRED' | 'WAIVER-UNMATCHED', message: string, configFile: string | undefined): Finding {
@@ -46,7 +47,14 @@ export function applyWaivers(findings: Finding[], waivers: readonly Waiver[], ro
         matched++;
       }
     }
-    if (matched === 0) extra.push(waiverFinding('WAIVER-UNMATCHED', `${what} matches no failing or warning finding`, configFile));
+    if (matched === 0) {
+      // a typo in the id would otherwise read as "nothing to waive": name the check meant
+      const known = CHECK_IDS.includes(id);
+      const near = known ? undefined : closest(id, [...CHECK_IDS]);
+      const hint = near !== undefined && distance(id, near) <= Math.max(3, Math.floor(id.length / 3)) ? `; did you mean ${near}?` : '';
+      const message = known ? `${what} matches no failing or warning finding` : `${what} names no known check${hint} (list them with check-production --list-checks)`;
+      extra.push(waiverFinding('WAIVER-UNMATCHED', message, configFile));
+    }
   });
   return [...out, ...extra];
 }

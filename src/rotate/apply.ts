@@ -12,7 +12,8 @@
 import { constants, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { EXIT, KrishivError, describeSystemError, isKrishivError } from '../errors.js';
-import { statPath, writeFileAtomic, type AtomicWriteResult } from '../io/fs.js';
+import { timerDelay } from '../util/duration.js';
+import { assertReplaceable, cleanLeftoverTemps, readTextFileSync, resolveWriteTarget, statPath, writeFileAtomic, type AtomicWriteResult } from '../io/fs.js';
 import { withFileLock } from '../io/lock.js';
 import type { FileSnapshot, PlanContext, RotationPlan } from './plan.js';
 import { parseRotationState, serializeRotationState, type RotationState } from './state.js';
@@ -48,7 +49,7 @@ export function parsePauses(raw: string | undefined): Pauses {
   return out;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, timerDelay(ms)));
 
 export interface Target {
   /** As given by the user. */
@@ -69,19 +70,16 @@ export async function isK8sSecretMount(file: string): Promise<boolean> {
   return Boolean(data?.isSymlink);
 }
 
+/**
+ * The file a rotation reads and writes. A symlink is followed only when it is owned by this user
+ * or root (io/fs.ts resolveWriteTarget): a link another user planted in the token file's
+ * directory is refused, never written through.
+ */
 export async function resolveTarget(file: string, statePath: string | undefined): Promise<Target> {
-  const info = await statPath(file);
+  const target = resolveWriteTarget(file);
   const k8sMount = await isK8sSecretMount(file);
-  let real = file;
-  if (info?.isSymlink) {
-    try {
-      real = await fsp.realpath(file);
-    } catch (error) {
-      throw new KrishivError('ERR_FILE_READ', `is a symlink that cannot be resolved: ${describeSystemError(error)}`, { input: file, cause: error });
-    }
-  }
   const state = statePath ?? `${file}.rotation.json`;
-  return { file, real, statePath: state, stateLabel: state, k8sMount, symlink: Boolean(info?.isSymlink) };
+  return { file, real: target.viaSymlink ? target.path : file, statePath: state, stateLabel: state, k8sMount, symlink: target.viaSymlink };
 }
 
 export async function readSnapshot(file: string, label = file): Promise<FileSnapshot> {
@@ -105,60 +103,28 @@ export async function readSnapshot(file: string, label = file): Promise<FileSnap
 }
 
 export async function readState(statePath: string, label = statePath): Promise<RotationState | null> {
-  let text: string;
-  try {
-    text = await fsp.readFile(statePath, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new KrishivError('ERR_FILE_READ', `cannot read the rotation sidecar: ${describeSystemError(error)}`, { input: label, cause: error });
-  }
-  return parseRotationState(text, label);
+  const text = readStateText(statePath, label);
+  return text === null ? null : parseRotationState(text, label);
 }
 
-function pidAlive(pid: number): boolean {
+/** The sidecar's text (null when there is none): a regular file, or a link this user or root owns; bounded. */
+function readStateText(statePath: string, label: string): string | null {
+  const where = resolveWriteTarget(statePath, label);
+  if (!where.stat) return null;
   try {
-    process.kill(pid, 0);
-    return true;
+    return readTextFileSync(where.path, { limit: STATE_FILE_LIMIT, label });
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/**
- * Removes temp files a killed run left beside `file` (writeFileAtomic's `.<base>.<pid>.<hex>.tmp`):
- * those whose process is gone, or older than an hour. Runs inside the lock.
- */
-export async function cleanLeftoverTemps(file: string): Promise<string[]> {
-  const dir = path.dirname(path.resolve(file));
-  const re = new RegExp(`^\\.${escapeRe(path.basename(file))}\\.(\\d+)\\.[0-9a-f]{12}\\.tmp$`);
-  let names: string[];
-  try {
-    names = await fsp.readdir(dir);
-  } catch {
-    return [];
-  }
-  const removed: string[] = [];
-  for (const name of names) {
-    const m = re.exec(name);
-    if (!m) continue;
-    const full = path.join(dir, name);
-    const pid = Number(m[1]);
-    let old = false;
-    try {
-      old = (await fsp.lstat(full)).mtimeMs < Date.now() - 3_600_000;
-    } catch {
-      continue;
+    if (isKrishivError(error) && error.code === 'ERR_FILE_NOT_FOUND') return null;
+    if (isKrishivError(error) && error.code === 'ERR_FILE_READ') {
+      throw new KrishivError('ERR_FILE_READ', `cannot read the rotation sidecar: ${error.message.replace(/^cannot read: /, '')}`, { input: label, cause: error });
     }
-    if (pid === process.pid || (pidAlive(pid) && !old)) continue;
-    await fsp.unlink(full).then(
-      () => removed.push(name),
-      () => undefined,
-    );
+    throw error;
   }
-  return removed;
 }
+
+const STATE_FILE_LIMIT = 4 * 1024 * 1024;
+
+export { cleanLeftoverTemps } from '../io/fs.js';
 
 export interface ExecuteOptions {
   target: Target;
@@ -178,6 +144,8 @@ export interface ExecuteOptions {
 
 export interface ExecuteResult {
   plan: RotationPlan;
+  /** What was there before this run changed anything (for undoRotation). */
+  before: { file: FileSnapshot; sidecarText: string | null };
   written: AtomicWriteResult | null;
   sidecar: 'written' | 'deleted' | 'unchanged';
   cleaned: string[];
@@ -188,21 +156,22 @@ export interface ExecuteResult {
 /** Performs a plan under the lock (or only plans it, for --dry-run and --emit). */
 export async function executeRotation(options: ExecuteOptions): Promise<ExecuteResult> {
   const { target } = options;
-  const build = async (): Promise<{ plan: RotationPlan; current: FileSnapshot }> => {
+  const build = async (): Promise<{ plan: RotationPlan; current: FileSnapshot; sidecarText: string | null }> => {
     const current = await readSnapshot(target.real, target.file);
-    const sidecar = await readState(target.statePath, target.stateLabel);
+    const sidecarText = readStateText(target.statePath, target.stateLabel);
+    const sidecar = sidecarText === null ? null : parseRotationState(sidecarText, target.stateLabel);
     const plan = options.plan({ file: target.file, kind: options.kind, now: options.now(), current, sidecar, uid: options.uid });
-    return { plan, current };
+    return { plan, current, sidecarText };
   };
 
   if (options.dryRun || options.emit) {
-    const { plan } = await build();
+    const { plan, current, sidecarText } = await build();
     let sidecar: ExecuteResult['sidecar'] = 'unchanged';
     if (options.emit && !options.dryRun) {
       await options.beforeWrite?.(plan);
       sidecar = await applySidecar(target, plan);
     }
-    return { plan, written: null, sidecar, cleaned: [], ownerChanged: null };
+    return { plan, before: { file: current, sidecarText }, written: null, sidecar, cleaned: [], ownerChanged: null };
   }
 
   if (target.k8sMount) {
@@ -217,13 +186,25 @@ export async function executeRotation(options: ExecuteOptions): Promise<ExecuteR
 
   const lock = options.lock ?? DEFAULT_LOCK;
   return withFileLock(target.real, async (held) => {
+    // Nothing is written (sidecar, --out, the file) by a run whose lock was taken over meanwhile.
+    const ensureHeld = (): void => {
+      const lost = held.lost();
+      if (lost) throw new KrishivError('ERR_ROTATE_LOCKED', `lost the lock (${lost}); nothing changed`, { input: target.file });
+    };
     const cleaned = [...(await cleanLeftoverTemps(target.real)), ...(await cleanLeftoverTemps(target.statePath))];
     if (options.pauses?.afterLock) await sleep(options.pauses.afterLock);
-    const { plan, current } = await build();
+    const { plan, current, sidecarText } = await build();
+    // A rename would not reach every reader of a hard-linked or bind-mounted file: refuse before
+    // anything is written (exit 1, ERR_FILE_UNSAFE).
+    if (plan.write && current.exists) assertReplaceable(resolveWriteTarget(target.real, target.file), target.file);
+    ensureHeld();
     await options.beforeWrite?.(plan);
     const gainsPending = plan.sidecar.op === 'write' && plan.added !== null;
     let sidecar: ExecuteResult['sidecar'] = 'unchanged';
-    if (gainsPending) sidecar = await applySidecar(target, plan);
+    if (gainsPending) {
+      ensureHeld();
+      sidecar = await applySidecar(target, plan, ensureHeld);
+    }
     let written: AtomicWriteResult | null = null;
     if (plan.write) {
       written = await asGiven(writeFileAtomic(target.real, plan.write.content, {
@@ -231,14 +212,14 @@ export async function executeRotation(options: ExecuteOptions): Promise<ExecuteR
         keepOwner: true,
         beforeRename: async () => {
           if (options.pauses?.beforeRename) await sleep(options.pauses.beforeRename);
-          const lost = held.lost();
-          if (lost) {
-            throw new KrishivError('ERR_ROTATE_LOCKED', `lost the lock while writing (${lost}); nothing changed`, { input: target.file });
-          }
+          ensureHeld();
         },
       }), target.real, target.file);
     }
-    if (!gainsPending) sidecar = await applySidecar(target, plan);
+    if (!gainsPending) {
+      ensureHeld();
+      sidecar = await applySidecar(target, plan, ensureHeld);
+    }
     let ownerChanged: ExecuteResult['ownerChanged'] = null;
     if (written && current.exists && current.uid !== undefined) {
       const after = await statPath(target.real);
@@ -250,7 +231,7 @@ export async function executeRotation(options: ExecuteOptions): Promise<ExecuteR
         });
       }
     }
-    return { plan, written, sidecar, cleaned, ownerChanged };
+    return { plan, before: { file: current, sidecarText }, written, sidecar, cleaned, ownerChanged };
   }, { staleMs: lock.staleMs, waitMs: lock.waitMs, label: target.file, lockedCode: 'ERR_ROTATE_LOCKED' });
 }
 
@@ -266,10 +247,14 @@ async function asGiven<T>(work: Promise<T>, resolved: string, label: string): Pr
   }
 }
 
-async function applySidecar(target: Target, plan: RotationPlan): Promise<ExecuteResult['sidecar']> {
+async function applySidecar(target: Target, plan: RotationPlan, beforeRename?: () => void): Promise<ExecuteResult['sidecar']> {
   const statePath = target.statePath;
   if (plan.sidecar.op === 'write') {
-    await asGiven(writeFileAtomic(statePath, serializeRotationState(plan.sidecar.state), { secret: true }), statePath, target.stateLabel);
+    await asGiven(
+      writeFileAtomic(statePath, serializeRotationState(plan.sidecar.state), { secret: true, ...(beforeRename ? { beforeRename } : {}) }),
+      statePath,
+      target.stateLabel,
+    );
     return 'written';
   }
   if (plan.sidecar.op === 'delete') {
@@ -285,9 +270,37 @@ async function applySidecar(target: Target, plan: RotationPlan): Promise<Execute
   return 'unchanged';
 }
 
-/** Writes a secret to a file the user named (`--out`): 0600, atomic. */
-export async function writeSecretFile(file: string, secret: string): Promise<AtomicWriteResult> {
-  return writeFileAtomic(file, `${secret}\n`, { secret: true });
+/** Writes a secret to a file the user named (`--out`): 0600, atomic; an existing file only with `force`. */
+export async function writeSecretFile(file: string, secret: string, force = false, label = file): Promise<AtomicWriteResult> {
+  return writeFileAtomic(file, `${secret}\n`, { secret: true, noClobber: !force, label });
+}
+
+/**
+ * Undoes a rotation whose new token could not be handed over (stdout failed): under the lock,
+ * puts back the file's previous content (its mode stays as written: never widened again) and the
+ * previous sidecar, provided the file still holds what this run wrote. Returns what was done;
+ * throws when the file changed since (then the caller names the fingerprint to revoke).
+ */
+export async function undoRotation(target: Target, result: ExecuteResult, lock: LockOptions = DEFAULT_LOCK): Promise<string> {
+  return withFileLock(
+    target.real,
+    async () => {
+      if (result.written && result.plan.write) {
+        const now = await readSnapshot(target.real, target.file);
+        if (!now.exists || now.text !== result.plan.write.content) {
+          throw new KrishivError('ERR_ROTATE_STATE', 'changed after this run wrote it, so it was not put back', { input: target.file });
+        }
+        if (result.before.file.exists) await writeFileAtomic(target.real, result.before.file.text, { keepOwner: true, label: target.file });
+        else await fsp.unlink(target.real);
+      }
+      if (result.sidecar !== 'unchanged') {
+        if (result.before.sidecarText === null) await fsp.unlink(target.statePath).catch(() => undefined);
+        else await writeFileAtomic(target.statePath, result.before.sidecarText, { secret: true, label: target.stateLabel });
+      }
+      return result.written ? 'the tokens file and its sidecar were put back as they were' : 'the sidecar was put back as it was';
+    },
+    { staleMs: lock.staleMs, waitMs: lock.waitMs, label: target.file, lockedCode: 'ERR_ROTATE_LOCKED' },
+  );
 }
 
 /** Reads a small file given by the user (new token, env file). */

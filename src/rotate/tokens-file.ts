@@ -7,6 +7,7 @@
  * - a `_TOKEN_FILE` is the whole content trimmed: one token, never split.
  * - the reload interval is trimmed; empty, not a u64, or 0 means "never reload".
  */
+import { readReloadInterval } from '../engine/readers.js';
 import { isRustWhitespace, rustTrim } from '../engine/text.js';
 import { KrishivError } from '../errors.js';
 
@@ -230,7 +231,6 @@ export interface ReloadInterval {
   note?: string;
 }
 
-const U64_MAX = 18446744073709551615n;
 /** 1000 years, the longest duration a flag takes (util/duration.ts). */
 export const MAX_RELOAD_SECS = 1000 * 365 * 86_400;
 
@@ -240,33 +240,35 @@ export const MAX_RELOAD_SECS = 1000 * 365 * 86_400;
  * 0 → none; else seconds. `undefined` (unset) → none.
  */
 export function engineReloadInterval(raw: string | undefined, source: string): ReloadInterval {
-  if (raw === undefined) {
-    return { seconds: null, source, note: 'KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS is unset: the coordinator never reloads (the documented default of 30 s is not what the code does)' };
+  const r = readReloadInterval(raw);
+  switch (r.state) {
+    case 'unset':
+      return { seconds: null, source, note: 'KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS is unset: the coordinator never reloads (the documented default of 30 s is not what the code does)' };
+    case 'empty':
+      return { seconds: null, source, note: 'the reload interval is empty: the coordinator never reloads' };
+    case 'invalid':
+      return {
+        seconds: null,
+        source,
+        note: `the reload interval "${r.trimmed.slice(0, 40)}" is not a whole number of seconds: the coordinator logs "invalid coordinator auth reload interval" and never reloads`,
+      };
+    case 'zero':
+      return { seconds: null, source, note: 'the reload interval is 0: the coordinator never reloads' };
+    case 'seconds':
+      if (r.seconds > BigInt(MAX_RELOAD_SECS)) {
+        // A valid u64, but the coordinator's first reload tick (at start) is then its last: treat it as
+        // "never reloads" rather than computing dates no clock can represent.
+        return {
+          seconds: null,
+          source,
+          note: `the reload interval ${r.trimmed.slice(0, 40)} s is longer than 1000 years: after its start-up read the coordinator never reloads`,
+        };
+      }
+      return { seconds: Number(r.seconds), source };
   }
-  const value = rustTrim(raw);
-  if (value === '') return { seconds: null, source, note: 'the reload interval is empty: the coordinator never reloads' };
-  if (!/^\+?[0-9]+$/.test(value) || BigInt(value.replace(/^\+/, '')) > U64_MAX) {
-    return {
-      seconds: null,
-      source,
-      note: `the reload interval "${value.slice(0, 40)}" is not a whole number of seconds: the coordinator logs "invalid coordinator auth reload interval" and never reloads`,
-    };
-  }
-  const n = BigInt(value.replace(/^\+/, ''));
-  if (n === 0n) return { seconds: null, source, note: 'the reload interval is 0: the coordinator never reloads' };
-  if (n > BigInt(MAX_RELOAD_SECS)) {
-    // A valid u64, but the coordinator's first reload tick (at start) is then its last: treat it as
-    // "never reloads" rather than computing dates no clock can represent.
-    return {
-      seconds: null,
-      source,
-      note: `the reload interval ${value.slice(0, 40)} s is longer than 1000 years: after its start-up read the coordinator never reloads`,
-    };
-  }
-  return { seconds: Number(n), source };
 }
 
-export const RELOAD_INTERVAL_VAR = 'KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS';
+export { RELOAD_INTERVAL_VAR } from '../engine/readers.js';
 export const TOKEN_FILE_VAR = 'KRISHIV_COORDINATOR_BEARER_TOKEN_FILE';
 export const TOKENS_FILE_VAR = 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE';
 

@@ -53,3 +53,16 @@ export function formatRelative(when: Date, now: Date): string {
   if (Math.abs(delta) < 1000) return 'now';
   return delta < 0 ? `${formatDuration(delta)} ago` : `in ${formatDuration(delta)}`;
 }
+
+/** The longest delay Node's timers hold (2^31 - 1 ms, about 24.8 days). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * A delay for setTimeout. Node turns anything above MAX_TIMER_MS into 1 ms (with only a
+ * warning), so `--timeout 30d` timed out at once; a longer timeout is held at the maximum,
+ * which no command ever reaches.
+ */
+export function timerDelay(ms: number): number {
+  if (!(ms > 0)) return 0;
+  return Math.min(ms, MAX_TIMER_MS);
+}

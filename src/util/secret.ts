@@ -65,3 +65,15 @@ export class Secret {
     return `Secret(${this.display})`;
   }
 }
+
+/** `scheme://user:password@` in any text: the password part, up to the `@` of the authority. */
+const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^\s:@/?#]*):([^\s@/?#]*)@/gi;
+
+/**
+ * `text` with the password of every URL in it replaced by `***` (`https://svc:***@host/`).
+ * For values and messages that are shown although they may hold a URL with credentials.
+ */
+export function redactUrlPasswords(text: string): string {
+  if (!text.includes('://')) return text;
+  return text.replace(URL_PASSWORD, (_m, head: string, pw: string) => (pw === '' ? `${head}:@` : `${head}:***@`));
+}

@@ -51,9 +51,10 @@ describe('check-production --print-env', () => {
       ['KRISHIV_PRODUCTION', '0'],
       ['KRISHIV_COORDINATOR_BEARER_TOKEN', engineFingerprint(TOKEN)],
       ['KRISHIV_DURABILITY_PROFILE', 'distributed-durable'],
-      ['DATA_ROOT', '/var/lib/krishiv'],
+      // names the registry does not know are hidden too (they may hold a secret no suffix rule catches)
+      ['DATA_ROOT', engineFingerprint('/var/lib/krishiv')],
       ['KRISHIV_STATE_DIR', '/var/lib/krishiv/state'],
-      ['NOTE', 'two\nlines'],
+      ['NOTE', engineFingerprint('two\nlines')],
     ]);
   });
 
@@ -142,8 +143,21 @@ describe('check-production: env files that cannot be read', () => {
   });
 
   it('malformed --cli exits 2 with ERR_CLI_FLAGS_PARSE', async () => {
-    const r = await runCli(['check-production', '--env-file', base, '--cli', '--durability-profile', '--json']);
+    const r = await runCli(['check-production', '--env-file', base, '--cli', "--state-dir '/x", '--json']);
     expect(r.code).toBe(2);
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, error: { code: 'ERR_CLI_FLAGS_PARSE' } });
+  });
+
+  it('a near miss of a known flag exits 2 and says which flag was meant', async () => {
+    const r = await runCli(['check-production', '--env-file', base, '--role', 'executor', '--cli', '--durabilty-profile distributed-durable']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('did you mean --durability-profile?');
+  });
+
+  it('a flag the engine refuses (missing value) is a failing CLI-ARG-REFUSED finding, exit 1', async () => {
+    const r = await runCli(['check-production', '--env-file', base, '--cli', '--durability-profile', '--json']);
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout) as { findings: Array<{ id: string; status: string; message: string }> };
+    expect(doc.findings.find((f) => f.id === 'CLI-ARG-REFUSED' && f.status === 'fail')?.message).toContain('"missing value for --durability-profile"');
   });
 });

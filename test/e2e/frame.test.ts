@@ -139,15 +139,44 @@ describe('the CLI frame (built bin/)', () => {
     }
   });
 
-  it('run through its shebang, node does not intercept a missing --env-file (nodejs/node#54232)', async () => {
+  it('the shebang is a plain `#!/usr/bin/env node` (BusyBox env has no -S) and runs as the kernel would start it', async () => {
     const { spawnSync } = await import('node:child_process');
-    const r = spawnSync(BIN, ['fingerprint', 'abc', '--env-file', '/nonexistent/x.env'], {
+    const { readFileSync } = await import('node:fs');
+    const first = readFileSync(BIN, 'utf8').split('\n', 1)[0]!;
+    // The kernel hands everything after the interpreter to it as ONE argument; BusyBox env
+    // then needs that argument to be a program name, not an option.
+    const [interpreter, ...rest] = first.slice(2).split(' ');
+    expect(interpreter).toBe('/usr/bin/env');
+    expect(rest).toHaveLength(1);
+    expect(rest[0]).toMatch(/^[a-z]+$/);
+    const r = spawnSync(interpreter!, [rest[0]!, BIN, 'fingerprint', '-'], {
       encoding: 'utf8',
+      input: 'abc\n',
       env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1' },
     });
-    expect(r.stderr).not.toMatch(/^node:/m);
-    expect(r.status).toBe(2); // our own usage error: fingerprint has no --env-file
-    expect(r.stderr).toContain("unknown option '--env-file'");
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^bearer:[0-9a-f]{16}/);
+  });
+
+  it('a leading `--` keeps node from claiming a missing --env-file (nodejs/node#54232) and is dropped', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const env = { PATH: process.env['PATH'] ?? '', NO_COLOR: '1' };
+    const withDash = spawnSync(BIN, ['--', 'check-production', '--env-file', '/nonexistent/x.env'], { encoding: 'utf8', env });
+    expect(withDash.stderr).not.toMatch(/^node:/m);
+    expect(withDash.status).toBe(2);
+    expect(withDash.stderr).toContain('/nonexistent/x.env: cannot read');
+    expect(withDash.stderr).toContain('(ERR_ENV_READ)');
+    // without it node itself stops (exit 9) before the tool runs: the README's caveat
+    const without = spawnSync(BIN, ['check-production', '--env-file', '/nonexistent/x.env'], { encoding: 'utf8', env });
+    expect(without.status).toBe(9);
+  });
+
+  it('--debug stacks name the TypeScript sources (source maps), not the minified bundles', async () => {
+    const r = await runCli(['check-production', '--env-file', '/nonexistent/x.env', '--debug']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/src\/io\/fs\.ts:\d+:\d+/);
+    expect(r.stderr).not.toMatch(/dist\/[a-z-]+\.cjs:\d+/);
   });
 
   it('without a build (no dist/), one clear line says what to run; exit 70, no stack trace', async () => {

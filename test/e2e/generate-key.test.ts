@@ -162,19 +162,34 @@ describe('generate-key --type bearer', () => {
     expect(r.stdout).toBe(`${engineFingerprint(token)}\nKRISHIV_COORDINATOR_BEARER_TOKEN_FILE=${file}\n`);
     expect(r.stdout + r.stderr).not.toContain(token);
 
-    const j = await runCli(['generate-key', '--type', 'bearer', '--for', 'shuffle', '--out', 'coord.token', '--json'], { cwd });
+    const j = await runCli(['generate-key', '--type', 'bearer', '--for', 'shuffle', '--out', 'coord.token', '--force', '--json'], { cwd });
     const doc = JSON.parse(j.stdout) as Record<string, unknown>;
     expect(doc).not.toHaveProperty('token');
     expect(doc['variable']).toBe('KRISHIV_SHUFFLE_TOKEN_FILE');
     expect(doc['fingerprint']).toBe(engineFingerprint(readFileSync(file, 'utf8').trim()));
   });
 
-  it('--out over a 0644 file tightens it to 0600 with a warning', async () => {
+  it('--out refuses an existing file without --force (exit 1, file unchanged)', async () => {
+    const cwd = workdir();
+    const file = path.join(cwd, 'coord.token');
+    writeFileSync(file, 'in-use-token\n', { mode: 0o600 });
+    const r = await runCli(['generate-key', '--type', 'bearer', '--out', 'coord.token', '--json'], { cwd });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, error: { code: 'ERR_FILE_EXISTS', input: 'coord.token' } });
+    expect(r.stderr).toContain('pass --force to replace it');
+    expect(readFileSync(file, 'utf8')).toBe('in-use-token\n');
+    const k = await runCli(['generate-key', '--type', 'jwk', '--out', 'coord.token', '--jwks', 'jwks.json'], { cwd });
+    expect(k.code).toBe(1);
+    expect(readFileSync(file, 'utf8')).toBe('in-use-token\n');
+    expect(existsSync(path.join(cwd, 'jwks.json'))).toBe(false);
+  });
+
+  it('--out --force over a 0644 file replaces it and tightens it to 0600 with a warning', async () => {
     const cwd = workdir();
     const file = path.join(cwd, 't');
     writeFileSync(file, 'old\n', { mode: 0o644 });
     chmodSync(file, 0o644);
-    const r = await runCli(['generate-key', '--type', 'bearer', '--out', 't'], { cwd });
+    const r = await runCli(['generate-key', '--type', 'bearer', '--out', 't', '--force'], { cwd });
     expect(r.code).toBe(0);
     expect(mode(file)).toBe(0o600);
     expect(r.stderr).toContain('t was 0644; it is now 0600');

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type RunResult } from '../helpers/run-cli.js';
 import { DOUBLE_TOKEN, startCoordinatorDouble, type CoordinatorDouble } from '../helpers/coordinator-double.js';
 
-const KEY_A = 'krishiv_abcdefgh_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG';
+const KEY_A = 'krishiv_abcdefgh_0123456789ZYXWVUTSRQPONMLKJIHGFEDCBAzyxwvut';
 const KEY_B = 'krishiv_qrstuvwx_ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210zyxwvu';
 const SHUFFLE = 'shuffle-secret-5f1e2d3c4b5a6978';
 const TASK_A = 'task-secret-a-0a1b2c3d4e5f6789';

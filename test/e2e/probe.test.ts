@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANSI, runCli, type RunResult } from '../helpers/run-cli.js';
 import {
@@ -233,7 +234,8 @@ describe('probe (built bin) against the coordinator double', () => {
   });
 
   it('https: an untrusted certificate is a TLS failure; --ca makes it pass', async () => {
-    const fixtures = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'probe', 'fixtures');
+    // fileURLToPath, not URL.pathname: a checkout path with a space or non-ASCII letter is percent-encoded there (issue 19)
+    const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'probe', 'fixtures');
     const cert = path.join(fixtures, 'localhost-cert.pem');
     const d = await double({ tls: { key: readFileSync(path.join(fixtures, 'localhost-key.pem'), 'utf8'), cert: readFileSync(cert, 'utf8') } });
     const r1 = await probe([d.url, ...creds, '--json']);

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { engineFingerprint as fp } from '../../src/util/fingerprint.js';
 import { startCoordinatorDouble, type CoordinatorDouble } from '../helpers/coordinator-double.js';
-import { BIN, runCli } from '../helpers/run-cli.js';
+import { runCli } from '../helpers/run-cli.js';
+import { asOtherUser, reachableBin, switchUsersUnavailable } from '../helpers/as-user.js';
 
 let dir: string;
 beforeEach(() => {
@@ -103,12 +104,12 @@ describe('rotate begin', () => {
   it('normalises an existing file: newest first, one per line, duplicates removed; warns about what it keeps', async () => {
     writeFileSync(path.join(dir, 'tokens'), '# old note\r\nb,a\n\nb\n');
     chmodSync(path.join(dir, 'tokens'), 0o600);
-    const r = await rot(['begin', 'tokens', '--new-token-file', '-'], 'n3w-token\n');
+    const r = await rot(['begin', 'tokens', '--new-token-file', '-'], 'Zq8xW2vN5tR7yU1iO3pL6kJ9hG4fD0sA2mC7bV5nX1e\n');
     expect(r.code).toBe(0);
-    expect(read('tokens')).toBe('n3w-token\n# old note\nb\na\n');
+    expect(read('tokens')).toBe('Zq8xW2vN5tR7yU1iO3pL6kJ9hG4fD0sA2mC7bV5nX1e\n# old note\nb\na\n');
     expect(r.stderr).toContain('looks like a comment, but the engine has no comment syntax');
     expect(r.stderr).toMatch(/appears again on line 4/);
-    expect(r.stderr).not.toContain('n3w-token');
+    expect(r.stderr).not.toContain('Zq8xW2vN5tR7yU1iO3pL6kJ9hG4fD0sA2mC7bV5nX1e');
   });
 
   it.each([
@@ -139,12 +140,36 @@ describe('rotate begin', () => {
   });
 
   it('a token already in the file is refused (exit 1)', async () => {
-    writeFileSync(path.join(dir, 'tokens'), 'same\n');
-    const r = await rot(['begin', 'tokens', '--new-token-file', '-'], 'same');
+    writeFileSync(path.join(dir, 'tokens'), 'Zq8xW2vN5tR7yU1iO3pL6kJ9hG4fD0sA2mC7bV5nX1e\n');
+    const r = await rot(['begin', 'tokens', '--new-token-file', '-'], 'Zq8xW2vN5tR7yU1iO3pL6kJ9hG4fD0sA2mC7bV5nX1e');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('ERR_ROTATE_REFUSED');
-    expect(r.stderr).not.toContain('same\n');
-    expect(read('tokens')).toBe('same\n');
+    expect(r.stderr).not.toContain('Zq8xW2vN5tR7yU1iO3pL6kJ9hG4fD0sA2mC7bV5nX1e');
+    expect(read('tokens')).toBe('Zq8xW2vN5tR7yU1iO3pL6kJ9hG4fD0sA2mC7bV5nX1e\n');
+  });
+
+  it.each([
+    ['changeme', 'is a placeholder: a common placeholder word'],
+    ['a1B2c', 'is weak: 5 characters'],
+    ['xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', 'is a placeholder: one repeated character'],
+  ])('a placeholder or weak --new-token-file (%j) is refused (exit 1, nothing written) unless --allow-weak-token', async (token, reason) => {
+    writeFileSync(path.join(dir, 'tokens'), 'old-token-1\n');
+    writeFileSync(path.join(dir, 'new.token'), `${token}\n`);
+    const r = await rot(['begin', 'tokens', '--new-token-file', 'new.token', '--json']);
+    expect(r.code).toBe(1);
+    const doc = json(r.stdout) as { error: { code: string; message: string; input: string } };
+    expect(doc.error.code).toBe('ERR_ROTATE_REFUSED');
+    expect(doc.error.message).toContain(`the new token ${reason}`);
+    expect(doc.error.message).toContain('--allow-weak-token');
+    expect(doc.error.input).toBe('new.token');
+    expect(r.stdout + r.stderr).not.toContain(token);
+    expect(read('tokens')).toBe('old-token-1\n');
+    expect(existsSync(path.join(dir, 'tokens.rotation.json'))).toBe(false);
+
+    const forced = await rot(['begin', 'tokens', '--new-token-file', 'new.token', '--allow-weak-token', '--out', 'held.token']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.stderr).toContain(`warning: the new token ${reason}`);
+    expect(read('tokens')).toBe(`${token}\nold-token-1\n`);
   });
 
   it('single-token files: refused by name, by --single and by the env file, with an explanation; --replace replaces', async () => {
@@ -425,15 +450,14 @@ describe('rotate revoke', () => {
   });
 });
 
-describe('ownership when not running as root', () => {
-  // Root runs the CLI as uid/gid 65534 through setpriv, with or without membership of the file's group.
-  const canSwitch = process.getuid?.() === 0 && existsSync('/usr/bin/setpriv');
+// Root runs the CLI as uid/gid 65534 through setpriv, with or without membership of the file's
+// group. That user runs a copy of the CLI it can reach (test/helpers/as-user.ts): the checkout may
+// sit in a private directory (issue 19).
+const cannotSwitch = switchUsersUnavailable();
+describe(`ownership when not running as root${cannotSwitch ? ` (skipped: ${cannotSwitch})` : ''}`, () => {
   function asNobody(args: string[], groups: number[]): { code: number | null; stdout: string; stderr: string } {
-    const r = spawnSync(
-      '/usr/bin/setpriv',
-      ['--reuid=65534', '--regid=65534', groups.length ? `--groups=${groups.join(',')}` : '--clear-groups', process.execPath, '--', BIN, 'rotate', ...args],
-      { cwd: dir, env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir, NO_COLOR: '1' }, encoding: 'utf8' },
-    );
+    const [cmd, argv] = asOtherUser(groups, [process.execPath, '--', reachableBin(), 'rotate', ...args]);
+    const r = spawnSync(cmd, argv, { cwd: dir, env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir, NO_COLOR: '1' }, encoding: 'utf8' });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   }
   function ownedFile(gid: number): string {
@@ -446,21 +470,19 @@ describe('ownership when not running as root', () => {
     return file;
   }
 
-  it("keeps the file's group when the user is a member of it (the coordinator may read it through that group)", () => {
-    if (!canSwitch) return;
+  it.runIf(cannotSwitch === null)("keeps the file's group when the user is a member of it (the coordinator may read it through that group)", () => {
     const file = ownedFile(4343);
     const r = asNobody(['begin', 'tokens', '--json'], [4343]);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(statSync(file).gid).toBe(4343);
     expect(mode(file)).toBe(0o640);
     expect((json(r.stdout) as { warnings: Array<{ code: string }> }).warnings.map((w) => w.code)).toEqual(['group_readable']);
   });
 
-  it('reports a group it cannot keep', () => {
-    if (!canSwitch) return;
+  it.runIf(cannotSwitch === null)('reports a group it cannot keep', () => {
     const file = ownedFile(4343);
     const r = asNobody(['begin', 'tokens', '--json'], []);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(statSync(file).gid).toBe(65534);
     const doc = json(r.stdout) as { warnings: Array<{ code: string; message: string }> };
     expect(doc.warnings.find((w) => w.code === 'group_changed')?.message).toBe(
@@ -571,7 +593,7 @@ describe('usage', () => {
   it('rotate --help lists the steps and an example', async () => {
     const r = await runCli(['rotate', '--help']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^Usage: krishiv-auth rotate \[options\] \[step\] \[file\]/);
+    expect(r.stdout).toMatch(/^Usage: krishiv-auth rotate <step> <file> \[options\]/);
     for (const s of ['begin', 'finish', 'revoke', 'status']) expect(r.stdout).toContain(`  ${s} `);
     expect(r.stdout).toContain('$ krishiv-auth rotate begin');
   });

@@ -159,7 +159,7 @@ async function call(target: string, path: string, authorization: string | undefi
 const HANDSHAKE = '/arrow.flight.protocol.FlightService/Handshake';
 const CANCEL = '/krishiv.transport.v1.ExecutorTask/CancelTask';
 const BARRIER = '/krishiv.transport.v1.BarrierService/BarrierStream';
-const KEY = 'krishiv_abcdefgh_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG';
+const KEY = 'krishiv_abcdefgh_0123456789ZYXWVUTSRQPONMLKJIHGFEDCBAzyxwvut';
 
 describe('surface doubles follow the engine', () => {
   const doubles: CoordinatorDouble[] = [];

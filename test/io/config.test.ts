@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { KrishivError } from '../../src/errors.js';
-import { EMPTY_CONFIG, loadConfig, validateConfig } from '../../src/io/config.js';
+import { EMPTY_CONFIG, findConfigFile, loadConfig, userConfigDir, validateConfig } from '../../src/io/config.js';
 
 let dir: string;
 beforeEach(() => {
@@ -51,6 +51,51 @@ describe('loadConfig', () => {
   });
 });
 
+describe('findConfigFile: upward to the repository root, then the user config', () => {
+  it('finds a config in a parent directory, up to and including the repository root', async () => {
+    const deep = path.join(dir, 'repo', 'services', 'coord');
+    mkdirSync(deep, { recursive: true });
+    mkdirSync(path.join(dir, 'repo', '.git'));
+    writeFileSync(path.join(dir, 'repo', 'krishiv-auth.config.yaml'), 'store: up.json\n');
+    expect(findConfigFile(deep)).toBe(path.join(dir, 'repo', 'krishiv-auth.config.yaml'));
+    expect((await loadConfig(deep)).store).toBe('up.json');
+  });
+
+  it('the nearest directory wins; package.json without our key is passed over', () => {
+    const deep = path.join(dir, 'repo', 'pkg');
+    mkdirSync(deep, { recursive: true });
+    writeFileSync(path.join(deep, 'package.json'), '{"name":"pkg"}');
+    writeFileSync(path.join(dir, 'repo', '.krishiv-authrc.json'), '{}');
+    expect(findConfigFile(deep)).toBe(path.join(dir, 'repo', '.krishiv-authrc.json'));
+    writeFileSync(path.join(deep, '.krishiv-authrc.yml'), 'store: near.json\n');
+    expect(findConfigFile(deep)).toBe(path.join(deep, '.krishiv-authrc.yml'));
+  });
+
+  it('does not look above the repository root', () => {
+    writeFileSync(path.join(dir, 'krishiv-auth.config.json'), '{}');
+    const repo = path.join(dir, 'repo');
+    mkdirSync(path.join(repo, '.git'), { recursive: true });
+    expect(findConfigFile(repo)).toBeUndefined();
+    expect(findConfigFile(dir)).toBe(path.join(dir, 'krishiv-auth.config.json'));
+  });
+
+  it('falls back to the user-level config ($XDG_CONFIG_HOME, else ~/.config)', async () => {
+    const repo = path.join(dir, 'repo');
+    mkdirSync(path.join(repo, '.git'), { recursive: true });
+    const home = path.join(dir, 'home');
+    mkdirSync(path.join(home, '.config', 'krishiv-auth'), { recursive: true });
+    writeFileSync(path.join(home, '.config', 'krishiv-auth', 'config.yaml'), 'store: mine.json\n');
+    expect(findConfigFile(repo, { home })).toBe(path.join(home, '.config', 'krishiv-auth', 'config.yaml'));
+    expect((await loadConfig(repo, undefined, { home })).store).toBe('mine.json');
+    expect(userConfigDir({ home, xdgConfigHome: path.join(dir, 'xdg') })).toBe(path.join(dir, 'xdg', 'krishiv-auth'));
+    expect(userConfigDir({ home, xdgConfigHome: 'relative' })).toBe(path.join(home, '.config', 'krishiv-auth'));
+    expect(findConfigFile(repo, { home, xdgConfigHome: path.join(dir, 'xdg') })).toBeUndefined();
+    // a project config wins over the user's
+    writeFileSync(path.join(repo, '.krishiv-authrc.yaml'), 'store: project.json\n');
+    expect((await loadConfig(repo, undefined, { home })).store).toBe('project.json');
+  });
+});
+
 describe('validateConfig', () => {
   it.each([
     [{ nope: 1 }, 'nope: unknown key'],
@@ -82,5 +127,43 @@ describe('validateConfig', () => {
     expect(validateConfig({ rotate: { reloadInterval: '400ms' } }, 'c').rotate).toEqual({ reloadIntervalSecs: 1 });
     expect(validateConfig({ rotate: { reloadInterval: '1500ms' } }, 'c').rotate).toEqual({ reloadIntervalSecs: 2 });
     expect(validateConfig({ rotate: { reloadInterval: 0 } }, 'c').rotate).toEqual({ reloadIntervalSecs: 0 });
+  });
+});
+
+describe('config parse errors hold no byte of the file (issue 12)', () => {
+  const TOKEN = 'krishiv_abcdefgh_Zm9vYmFyYmF6cXV4cXV1eHF1dXhxdXV4cXV1eHF1dXg';
+  it.each([
+    ['.krishiv-authrc.json', TOKEN, 'cannot parse config: not valid JSON'],
+    ['.krishiv-authrc.json', `{\n  "store": ${TOKEN}\n}`, 'cannot parse config: not valid JSON'],
+    ['.krishiv-authrc.yaml', `store: ${TOKEN}: [x\n`, 'cannot parse config: not valid YAML (at line 1, column 68): bad indentation of a mapping entry'],
+  ])('%s holding a token', async (name, text, message) => {
+    writeFileSync(path.join(dir, name), text);
+    const error = await loadConfig(dir).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(KrishivError);
+    expect((error as KrishivError).code).toBe('ERR_CONFIG_PARSE');
+    expect((error as KrishivError).message).toBe(message);
+    expect((error as KrishivError).cause).toBeUndefined();
+  });
+});
+
+describe('waiver expiry dates (issue 12)', () => {
+  it('a YAML expires: 2026-02-30 is refused, not read as March 2nd', async () => {
+    writeFileSync(path.join(dir, '.krishiv-authrc.yaml'), 'waivers:\n  - id: X\n    reason: r\n    owner: o\n    expires: 2026-02-30\n');
+    await expect(loadConfig(dir)).rejects.toMatchObject({
+      code: 'ERR_CONFIG_INVALID',
+      message: 'waivers[0].expires: "2026-02-30" is not a real time: month 2 of 2026 has 28 days',
+    });
+  });
+  it('JSON alike', () => {
+    expect(() => validateConfig({ waivers: [{ id: 'X', reason: 'r', owner: 'o', expires: '2027-04-31' }] }, 'c.json')).toThrow(
+      'waivers[0].expires: "2027-04-31" is not a real time: month 4 of 2027 has 30 days',
+    );
+  });
+  it('a YAML date stays the date written', async () => {
+    writeFileSync(path.join(dir, '.krishiv-authrc.yml'), 'waivers:\n  - id: X\n    reason: r\n    owner: o\n    expires: 2028-02-29\n');
+    expect((await loadConfig(dir)).waivers[0]!.expires.toISOString()).toBe('2028-02-29T00:00:00.000Z');
   });
 });

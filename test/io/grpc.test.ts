@@ -53,6 +53,12 @@ describe('grpcUnaryCall', () => {
     expect(seen.map((s) => s.bytes)).toEqual([0, 5]);
   });
 
+  it('a call of its own to a closed port is unreachable, and the connection error after it is heard (no unhandled error event)', async () => {
+    const port = await closedPort();
+    await expect(grpcUnaryCall({ target: `127.0.0.1:${port}`, path: '/p.S/M', timeoutMs: 2000 })).rejects.toMatchObject({ code: 'ERR_NETWORK' });
+    await new Promise((r) => setTimeout(r, 50)); // the session's own 'error' comes after the stream's
+  });
+
   it('a pooled call to a closed port is unreachable, and the pool stays usable', async () => {
     const port = await closedPort();
     const pool = new GrpcSessionPool();

@@ -33,6 +33,10 @@ describe('httpRequest', () => {
     expect(res.status).toBe(302);
     expect(res.location).toBe('/ok');
   });
+  it('a 30-day timeout waits for the answer (Node fired a timer past 2^31-1 ms at once)', async () => {
+    const res = await httpRequest(`${base}/ok`, { timeoutMs: 30 * 86_400_000 });
+    expect(res.status).toBe(200);
+  });
   it('times out with ERR_TIMEOUT naming the URL', async () => {
     await expect(httpRequest(`${base}/slow`, { timeoutMs: 100 })).rejects.toMatchObject({
       code: 'ERR_TIMEOUT',

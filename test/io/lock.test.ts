@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -58,5 +58,68 @@ describe('withFileLock', () => {
     );
     expect(lost).toBe('the lock was taken over by another run');
     expect(existsSync(`${file}.lock`)).toBe(true); // the other run's lock is left alone
+  });
+
+  // Issue 12 item 3: a lock that cannot be removed fails within the wait limit with a typed
+  // error; a symlinked lock is never followed (nothing is deleted where it points).
+  const stale = (dir: string): void => {
+    const past = new Date(Date.now() - 3_600_000);
+    utimesSync(dir, past, past);
+  };
+
+  it('refuses a symlinked lock without following it or deleting anything where it points', async () => {
+    const elsewhere = mkdtempSync(path.join(tmpdir(), 'klock-elsewhere-'));
+    writeFileSync(path.join(elsewhere, 'owner'), `999999999@${hostname()}`);
+    symlinkSync(elsewhere, `${file}.lock`);
+    await expect(withFileLock(file, async () => 'never', { staleMs: 100, waitMs: 2_000, label: 'store.json' })).rejects.toMatchObject({
+      code: 'ERR_STORE_LOCKED',
+      input: 'store.json',
+      message: expect.stringContaining('is a symlink, not a krishiv-auth lock: not followed and not removed'),
+    });
+    expect(readdirSync(elsewhere)).toEqual(['owner']);
+    expect(lstatSync(`${file}.lock`).isSymbolicLink()).toBe(true);
+  });
+
+  it('refuses a plain file where the lock directory goes', async () => {
+    writeFileSync(`${file}.lock`, 'not a lock');
+    await expect(withFileLock(file, async () => 'never', { staleMs: 100, waitMs: 2_000 })).rejects.toMatchObject({
+      code: 'ERR_STORE_LOCKED',
+      message: expect.stringContaining('is not a directory, not a krishiv-auth lock'),
+    });
+    expect(readFileSync(`${file}.lock`, 'utf8')).toBe('not a lock');
+  });
+
+  it('fails with a typed error, deleting nothing, on a stale lock that holds a stray file', async () => {
+    mkdirSync(`${file}.lock`);
+    writeFileSync(path.join(`${file}.lock`, 'owner'), `1@elsewhere`);
+    writeFileSync(path.join(`${file}.lock`, 'notes.txt'), 'keep me');
+    stale(`${file}.lock`);
+    let calls = 0;
+    await expect(
+      withFileLock(
+        file,
+        async () => {
+          calls++;
+        },
+        { staleMs: 100, waitMs: 2_000, label: 'store.json' },
+      ),
+    ).rejects.toMatchObject({
+      code: 'ERR_STORE_LOCKED',
+      message: expect.stringContaining('cannot be removed (it holds a file krishiv-auth did not put there (notes.txt))'),
+    });
+    expect(calls).toBe(0);
+    expect(readdirSync(`${file}.lock`).sort()).toEqual(['notes.txt', 'owner']);
+  });
+
+  it('never leaves its lock directory behind, and creates it private (0700)', async () => {
+    let seenMode = 0;
+    await withFileLock(file, async () => {
+      seenMode = lstatSync(`${file}.lock`).mode & 0o777;
+      expect(readFileSync(path.join(`${file}.lock`, 'owner'), 'utf8')).toMatch(new RegExp(`^${process.pid}@`));
+    });
+    expect(seenMode).toBe(0o700);
+    expect(existsSync(`${file}.lock`)).toBe(false);
+    await expect(withFileLock(file, async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(existsSync(`${file}.lock`)).toBe(false);
   });
 });

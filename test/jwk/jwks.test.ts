@@ -134,3 +134,19 @@ describe('mergePublicKey', () => {
     expect(jwksWarnings([EC256, RSA]).map((w) => w.code)).toEqual(['mixed_key_families']);
   });
 });
+
+describe('parseJwks bounds (issue 12)', () => {
+  it('a private JWK or token given as --jwks is not quoted in the error', () => {
+    const secret = 'krishiv_abcdefgh_Zm9vYmFyYmF6cXV4cXV1eHF1dXhxdXV4cXV1eHF1dXg';
+    let message = '';
+    try {
+      parseJwks(secret, 'j.json');
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toBe('JWKS is not valid JSON');
+  });
+  it('deep nesting is ERR_JWKS_MALFORMED before anything reads it', () => {
+    expect(() => parseJwks(`{"keys":[],"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}`, 'j.json')).toThrow(/JWKS is nested more than 64 levels deep/);
+  });
+});

@@ -128,7 +128,7 @@ describe('generate-key --type jwk + sign, verified by jose directly', () => {
 
 describe('private key input for sign', () => {
   it.each([
-    ['{', 'is not valid JSON (expected a private JWK)'],
+    ['{', 'is not valid JSON (at line 1, column 2) (expected a private JWK)'],
     ['[]', 'is not a JWK (a JSON object with "kty")'],
     ['{"kid":"x"}', 'is not a JWK (a JSON object with "kty")'],
   ])('%j → ERR_JWK_INVALID', (text, message) => {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { lstatSync, readdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readExistingStore, readStore, resolveStorePath, updateStore, withFileLock } from '../../src/keys/store-file.js';
@@ -117,5 +118,43 @@ describe('store files', () => {
     const { utimesSync } = await import('node:fs');
     utimesSync(`${file}.lock`, old, old);
     expect(await withFileLock(file, async () => 'ok', { staleMs: 5_000 })).toBe('ok');
+  });
+
+  it('keeps top-level fields it does not know on the next write (issue 12)', async () => {
+    const file = path.join(dir, 'k.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ comment: 'owned by platform team', format: 'krishiv-auth/key-store', version: 1, records: [], 'x-audit': { ticket: 42 } }, null, 2),
+    );
+    await updateStore(file, (s) => addRecord(s, record('aaaaaaaa')), { create: false });
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    expect(doc['comment']).toBe('owned by platform team');
+    expect(doc['x-audit']).toEqual({ ticket: 42 });
+    expect((await readExistingStore(file)).records.map((x) => x.id)).toEqual(['aaaaaaaa']);
+    // and again: still there after a second rewrite
+    await updateStore(file, (s) => addRecord(s, record('bbbbbbbb')), { create: false });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ comment: 'owned by platform team', 'x-audit': { ticket: 42 } });
+  });
+
+  it('a symlinked store is updated through the link: the target changes, keeps its mode, the link stays a link', async () => {
+    const real = path.join(dir, 'real.json');
+    await updateStore(real, (s) => addRecord(s, record('aaaaaaaa')), { create: true });
+    chmodSync(real, 0o640);
+    const link = path.join(dir, 'link.json');
+    symlinkSync(real, link);
+    await updateStore(link, (s) => addRecord(s, record('bbbbbbbb')), { create: false });
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(statSync(real).mode & 0o777).toBe(0o640);
+    expect((await readExistingStore(real)).records.map((x) => x.id)).toEqual(['aaaaaaaa', 'bbbbbbbb']);
+    expect(existsSync(`${real}.lock`) || existsSync(`${link}.lock`)).toBe(false);
+  });
+
+  it('removes temp files a killed run left beside the store, and nothing else', async () => {
+    const file = path.join(dir, 'k.json');
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    writeFileSync(path.join(dir, `.k.json.${dead}.0123456789ab.tmp`), 'half a store');
+    writeFileSync(path.join(dir, 'notes.tmp'), 'keep');
+    await updateStore(file, (s) => addRecord(s, record('aaaaaaaa')), { create: true });
+    expect(readdirSync(dir).sort()).toEqual(['k.json', 'notes.tmp']);
   });
 });

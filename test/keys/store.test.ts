@@ -234,3 +234,23 @@ describe('lookup by id prefix in a canonical store (keys verify)', () => {
     expect(() => lookupFromText(unparsable, 'k').find('aaaadaaa')).toThrow('key store is corrupt: the record of id aaaadaaa is not valid JSON');
   });
 });
+
+describe('store parse errors hold no byte of the file (issue 12)', () => {
+  const TOKEN = 'krishiv_abcdefgh_Zm9vYmFyYmF6cXV4cXV1eHF1dXhxdXV4cXV1eHF1dXg';
+  it.each([TOKEN, `${TOKEN}\n`, `{"version":1,"records":[${TOKEN}]}`])('a token file given as --store (%#)', (text) => {
+    const error = expectError(() => parseStore(text, 'keys.json'), 'ERR_STORE_CORRUPT', /^key store is not valid JSON/);
+    expect(error.message).not.toMatch(/krishiv_|abcdefgh|Zm9v/);
+    expect(error.cause).toBeUndefined();
+  });
+  it('deep nesting in an extra field is ERR_STORE_CORRUPT, not a stack overflow on the next write', () => {
+    const rec = `{"id":"aaaaaaaa","name":"n","createdAt":"2026-01-01T00:00:00Z","hash":"${HASH}","x":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+    expectError(() => parseStore(`{"version":1,"records":[${rec}]}`, 'keys.json'), 'ERR_STORE_CORRUPT', /nested more than 64 levels deep/);
+  });
+});
+
+describe('store times are real calendar times (issue 12)', () => {
+  it('createdAt 2026-02-30 is corrupt, not March 2nd', () => {
+    const rec = { id: 'aaaaaaaa', name: 'n', createdAt: '2026-02-30T00:00:00Z', hash: HASH };
+    expectError(() => parseStore(JSON.stringify({ version: 1, records: [rec] }), 'k.json'), 'ERR_STORE_CORRUPT', /records\[0\]\.createdAt is not an ISO 8601 UTC time/);
+  });
+});

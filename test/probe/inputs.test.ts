@@ -152,7 +152,7 @@ describe('targets', () => {
 });
 
 describe('the other surfaces: credentials as the engine\'s own clients pick them', () => {
-  const KEY = 'krishiv_abcdefgh_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG';
+  const KEY = 'krishiv_abcdefgh_0123456789ZYXWVUTSRQPONMLKJIHGFEDCBAzyxwvut';
   const none = { readFile: async (f: string): Promise<string> => { throw new KrishivError('ERR_FILE_NOT_FOUND', 'cannot read', { input: f }); }, exists: async () => false };
   const env = (o: Record<string, string>) => new Map(Object.entries(o));
   const resolve = (o: Record<string, string>, io = none) => resolveCredentials({}, env(o), 'prod.env', io);

@@ -1,57 +1,52 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { renderProbeReport, wrapWords } from '../../src/probe/render.js';
+import { maskSecretFragments, redactProbeReport } from '../../src/probe/render.js';
 import type { ProbeReport } from '../../src/probe/types.js';
-import { PLAIN } from '../../src/text/style.js';
+import { Secret } from '../../src/util/secret.js';
 
-const report: ProbeReport = {
-  ok: false,
-  targets: [
-    {
-      url: 'http://127.0.0.1:2002',
-      ok: false,
-      checks: [
-        { id: 'health', status: 'pass', message: 'GET /healthz answered 200 ok', evidence: { method: 'GET', path: '/healthz', status: 200, latencyMs: 3, outcome: 'answered' } },
-        {
-          id: 'flight_requires_auth',
-          status: 'fail',
-          message:
-            'Flight SQL 127.0.0.1:2003: every call is denied: the server has KRISHIV_API_KEYS but no policy engine, so Flight SQL answers PERMISSION_DENIED before looking at any key (crates/krishiv-flight-sql/src/service.rs:304-309)',
-          evidence: { method: 'POST', path: '/arrow.flight.protocol.FlightService/Handshake', status: 7, latencyMs: 2, outcome: 'answered' },
-        },
-        { id: 'jwks', status: 'skip', message: 'no JWKS configured', evidence: null },
-      ],
-    },
-  ],
-};
+const TOKEN = 'coord-Reflect-7Hq2Lw9Xz4Vb6Nm1Kp3';
+const secret = new Secret(TOKEN);
 
-describe('probe table', () => {
-  it('piped (no width): one line per check, unchanged', () => {
-    const text = renderProbeReport(report, PLAIN);
-    expect(text.split('\n').filter((l) => l.startsWith('  flight_requires_auth'))).toHaveLength(1);
-    expect(text).toContain('(crates/krishiv-flight-sql/src/service.rs:304-309)\n');
+describe('credentials a server reflects (issue 12)', () => {
+  it.each([
+    [`bad token ${TOKEN}`, `bad token ${secret.fingerprint}`],
+    [`next=${encodeURIComponent('a+b/c=d')}`, `next=${encodeURIComponent('a+b/c=d')}`],
+    [`part ${TOKEN.slice(4, 20)} end`, 'part [redacted] end'],
+    [`short ${TOKEN.slice(0, 7)} stays`, `short ${TOKEN.slice(0, 7)} stays`],
+    ['nothing here', 'nothing here'],
+  ])('%j → %j', (text, shown) => {
+    expect(maskSecretFragments(text, [secret])).toBe(shown);
   });
 
-  it.each([80, 100, 60])('on a %i-column terminal every line fits and no word is cut', (width) => {
-    const text = renderProbeReport(report, PLAIN, width);
-    for (const line of text.split('\n')) expect(line.length).toBeLessThanOrEqual(width);
-    const words = (s: string) => s.split(/\s+/).filter(Boolean);
-    const flight = report.targets[0]!.checks[1]!.message;
-    // the message's words all appear whole, in order
-    const shown = words(text);
-    let at = 0;
-    for (const w of words(flight)) {
-      at = shown.indexOf(w, at);
-      expect(at).toBeGreaterThanOrEqual(0);
-    }
+  it('percent-encoded reflections are masked as well', () => {
+    const s = new Secret('a+b/c=d?e&f#g%h12345');
+    expect(maskSecretFragments(`/login?t=${encodeURIComponent(s.reveal())}`, [s])).toBe(`/login?t=${s.fingerprint}`);
   });
 
-  it('wrapWords: lines within the width, words kept whole unless longer than it', () => {
+  it('no window of 8 characters of a token survives anywhere in a report, text or JSON', () => {
     fc.assert(
-      fc.property(fc.array(fc.stringMatching(/^[a-z]{1,12}$/), { maxLength: 40 }), fc.integer({ min: 12, max: 100 }), (ws, width) => {
-        const lines = wrapWords(ws.join(' '), width);
-        for (const l of lines) expect(l.length).toBeLessThanOrEqual(width);
-        expect(lines.join(' ').split(' ').filter(Boolean)).toEqual(ws);
+      fc.property(fc.stringMatching(/^[A-Za-z0-9_-]{8,60}$/), fc.string({ maxLength: 30 }), fc.integer({ min: 0, max: 40 }), fc.integer({ min: 8, max: 60 }), (token, noise, from, len) => {
+        const s = new Secret(token);
+        const piece = token.slice(Math.min(from, token.length - 8), Math.min(from, token.length - 8) + len);
+        const report: ProbeReport = {
+          ok: false,
+          targets: [
+            {
+              url: 'http://127.0.0.1:1',
+              ok: false,
+              checks: [
+                {
+                  id: 'api_accepts_token',
+                  status: 'fail',
+                  message: `rejected (${noise}${piece}${noise})`,
+                  evidence: { method: 'GET', path: '/x', status: 401, latencyMs: 1, outcome: 'answered', header: `WWW-Authenticate: Bearer token="${token}"`, body: `${piece}` },
+                },
+              ],
+            },
+          ],
+        };
+        const out = JSON.stringify(redactProbeReport(report, [s, undefined]));
+        for (let i = 0; i + 8 <= token.length; i++) expect(out).not.toContain(token.slice(i, i + 8));
       }),
     );
   });

@@ -17,7 +17,7 @@ import {
   type SurfaceOptions,
 } from '../helpers/coordinator-double.js';
 
-const KEY = 'krishiv_abcdefgh_0123456789abcdefghijklmnopqrstuvwxyzABCDEFG';
+const KEY = 'krishiv_abcdefgh_0123456789ZYXWVUTSRQPONMLKJIHGFEDCBAzyxwvut';
 const SHUFFLE = 'shuffle-secret-5f1e2d3c4b5a6978';
 const TASK = 'task-secret-0a1b2c3d4e5f6789';
 const SECRETS = [KEY, SHUFFLE, TASK, DOUBLE_TOKEN];

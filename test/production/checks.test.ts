@@ -62,6 +62,26 @@ export function run(role: Role, mods: Mods): Finding[] {
 }
 
 const ROWS: Row[] = [
+  // crates/krishiv-scheduler/src/coordinator_daemon.rs:1218, crates/krishiv-executor/src/cli.rs:1335, crates/krishiv-operator/src/main.rs:422 (unknown option)
+  { id: 'CLI-ARG-REFUSED', role: 'coordinator', trigger: { cli: { refusals: [{ process: 'coordinator', word: '--connect', message: 'unknown option: --connect' }] } }, clean: { cli: { refusals: [] } }, expect: 'fail', cls: 'REFUSE', text: 'unknown option: --connect' },
+  // crates/krishiv-executor/src/cli.rs:1474-1478 (missing value)
+  { id: 'CLI-ARG-REFUSED', role: 'executor', trigger: { cli: { refusals: [{ process: 'executor', word: '--state-dir', message: 'missing value for --state-dir' }] } }, clean: { cli: { refusals: [] } }, expect: 'fail', cls: 'REFUSE', text: 'missing value' },
+  // crates/krishiv-flight-sql/src/service.rs:1419-1421 (strict, untrimmed)
+  { id: 'FLIGHT-ADDR-INVALID', role: 'flight-server', trigger: { set: { KRISHIV_FLIGHT_ADDR: 'flight:2003', KRISHIV_API_KEYS: `${TOK.key}=a`, KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED: '1' } }, clean: { set: { KRISHIV_FLIGHT_ADDR: '0.0.0.0:2003', KRISHIV_API_KEYS: `${TOK.key}=a`, KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED: '1' } }, expect: 'fail', cls: 'REFUSE', text: 'invalid socket address syntax' },
+  { id: 'FLIGHT-ADDR-INVALID', role: 'flight-server', trigger: { set: { KRISHIV_FLIGHT_ADDR: ' 0.0.0.0:2003', KRISHIV_API_KEYS: `${TOK.key}=a`, KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED: '1' } }, clean: { set: { KRISHIV_API_KEYS: `${TOK.key}=a`, KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED: '1' } }, expect: 'fail', cls: 'REFUSE' },
+  // crates/krishiv-shuffle/src/shuffle_svc.rs:92-94
+  { id: 'SSVC-ADDR-INVALID', role: 'shuffle-svc', trigger: { set: { KRISHIV_SHUFFLE_ADDR: 'localhost:7072' } }, clean: { set: { KRISHIV_SHUFFLE_ADDR: '0.0.0.0:7072' } }, expect: 'fail', cls: 'REFUSE' },
+  { id: 'SSVC-ADDR-INVALID', role: 'shuffle-svc', trigger: { set: { KRISHIV_SHUFFLE_ADDR: '' } }, expect: 'fail', cls: 'REFUSE' },
+  // crates/krishiv-shuffle/src/shuffle_svc.rs:110, 515-533 with crates/krishiv-common/src/auth_util.rs:20-25
+  { id: 'SSVC-TOKEN-UNTRIMMED', role: 'shuffle-svc', trigger: { set: { KRISHIV_SHUFFLE_TOKEN: `${TOK.shuffle} ` } }, expect: 'fail', cls: 'DENY' },
+  // crates/krishiv-operator/src/main.rs:426-428
+  { id: 'OP-COORDINATOR-ID', role: 'operator', trigger: { set: { KRISHIV_COORDINATOR_ID: '  ' } }, expect: 'fail', cls: 'REFUSE', text: 'coordinator id cannot be empty' },
+  // crates/krishiv-scheduler/src/auth.rs:619-627 (to_str), crates/krishiv-executor/src/grpc_client.rs:107-118
+  { id: 'ENG-TOKEN-NOT-ASCII', role: 'client', trigger: { set: { KRISHIV_COORDINATOR_BEARER_TOKEN: `${TOK.coord}é` } }, clean: { set: { KRISHIV_COORDINATOR_BEARER_TOKEN: TOK.coord, KRISHIV_FLIGHT_API_KEY: TOK.key } }, expect: 'fail', cls: 'DENY' },
+  { id: 'ENG-TOKEN-NOT-ASCII', role: 'coordinator', trigger: { set: { KRISHIV_UI_TOKEN: `${TOK.ui}\u0001x` } }, expect: 'fail', cls: 'DENY' },
+  // crates/krishiv-executor/src/transport.rs:91-103 via crates/krishiv-executor/src/cli.rs:84
+  { id: 'EXEC-CONFIG-INVALID', role: 'executor', trigger: { set: { KRISHIV_EXECUTOR_ID: ' ' } }, expect: 'fail', cls: 'REFUSE', text: 'executor id cannot be empty' },
+  { id: 'EXEC-CONFIG-INVALID', role: 'executor', trigger: { cli: { slots: '0' } }, clean: { cli: { slots: '2' } }, expect: 'fail', cls: 'REFUSE', text: 'task slots must be greater than zero' },
   { id: 'MODE-NOT-FAIL-CLOSED', role: 'cluster', trigger: DLNOPROD, expect: 'fail', cls: 'MODE' },
   { id: 'MODE-NOT-FAIL-CLOSED', role: 'executor', trigger: DLNOPROD, expect: 'fail', cls: 'MODE' },
   { id: 'MODE-NOT-FAIL-CLOSED', role: 'operator', trigger: DLNOPROD, expect: 'fail', cls: 'MODE' },
@@ -137,7 +157,7 @@ const ROWS: Row[] = [
   { id: 'EXEC-SHUFFLE-TOKEN-MISSING', role: 'executor', trigger: { del: ['KRISHIV_SHUFFLE_TOKEN'] }, clean: { del: ['KRISHIV_SHUFFLE_TOKEN'], set: { KRISHIV_SHUFFLE_URI: 's3://b/s' } }, expect: 'fail', cls: 'REFUSE', text: 'SEC-3' },
   { id: 'EXEC-SHUFFLE-TOKEN-MISSING', role: 'executor', trigger: { del: ['KRISHIV_SHUFFLE_TOKEN', 'KRISHIV_SHUFFLE_DIR', 'KRISHIV_STATE_DIR', 'KRISHIV_CHECKPOINT_STORAGE'], set: { KRISHIV_DURABILITY_PROFILE: 'single-node-durable' } }, expect: 'fail' },
   { id: 'EXEC-SHUFFLE-ANONYMOUS', role: 'executor', trigger: merge(DLNOPROD, { del: ['KRISHIV_SHUFFLE_TOKEN'] }), expect: 'fail', cls: 'OPEN' },
-  { id: 'EXEC-SHUFFLE-ANONYMOUS', role: 'executor', trigger: merge(DLNOPROD, { del: ['KRISHIV_SHUFFLE_TOKEN'], cli: { durabilityProfile: 'distributed-durable' } }), expect: 'fail', cls: 'OPEN', text: 'does not reach the SEC-3 guard' },
+  { id: 'EXEC-SHUFFLE-ANONYMOUS', role: 'executor', trigger: merge(DLNOPROD, { del: ['KRISHIV_SHUFFLE_TOKEN'], cli: { durabilityProfile: 'distributed-durable' } }), expect: 'fail', cls: 'OPEN', text: 'does not reach the shuffle server' },
   { id: 'EXEC-S3-SHUFFLE-PROFILE', role: 'executor', trigger: { set: { KRISHIV_DURABILITY_PROFILE: 'single-node-durable', KRISHIV_SHUFFLE_URI: 's3://b/s' } }, expect: 'fail', cls: 'REFUSE', text: "got 'single-node-durable'" },
   { id: 'EXEC-MEMORY-SHUFFLE', role: 'executor', trigger: { set: { KRISHIV_SHUFFLE_URI: 'memory://' } }, clean: merge(DLNOPROD, { set: { KRISHIV_SHUFFLE_URI: 'memory://' } }), expect: 'fail', cls: 'REFUSE' },
   { id: 'EXEC-DISAGG-NO-ROOT', role: 'executor', trigger: { set: { KRISHIV_STATE_BACKEND: ' Disaggregated ' } }, clean: { set: { KRISHIV_STATE_BACKEND: 'disaggregated', KRISHIV_STATE_DFS_ROOT: 's3://b/st' } }, expect: 'fail', cls: 'REFUSE' },

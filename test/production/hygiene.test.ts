@@ -68,3 +68,16 @@ describe('HYG-UNEXPANDED-VAR says whether a name is undefined or declared too la
     expect(unexpanded(inputs)).toEqual([['fail', message]]);
   });
 });
+
+describe('placeholder rule on huge values (issue 12)', () => {
+  it('a 4 MB value of one repeated character is a placeholder, not a stack overflow', () => {
+    expect(placeholderReason('a'.repeat(4 * 1024 * 1024))).toBe('one repeated character');
+    expect(placeholderReason(','.repeat(4 * 1024 * 1024))).toBe('one repeated character');
+    expect(placeholderReason(`${'a'.repeat(4 * 1024 * 1024)}b`)).toBeUndefined();
+  });
+  it('keeps the regex meaning: two or more of one character, a line break never counts', () => {
+    expect(placeholderReason('zz')).toBe('one repeated character');
+    expect(placeholderReason('z')).not.toBe('one repeated character');
+    expect(placeholderReason('\u2028\u2028')).toBeUndefined();
+  });
+});

@@ -43,9 +43,27 @@ describe('KEYS-* over a KeyLookup', () => {
   });
   it('all active: three passes', () => {
     const f = run(`${key('aaaaaaaa')}=alice`, fake({ aaaaaaaa: 'active' })).filter((x) => x.id.startsWith('KEYS-'));
-    expect(f.map((x) => [x.id, x.status])).toEqual([['KEYS-REVOKED', 'pass'], ['KEYS-EXPIRED', 'pass'], ['KEYS-UNKNOWN', 'pass']]);
+    expect(f.map((x) => [x.id, x.status])).toEqual([['KEYS-REVOKED', 'pass'], ['KEYS-EXPIRED', 'pass'], ['KEYS-UNKNOWN', 'pass'], ['KEYS-SUBJECT-MISMATCH', 'pass']]);
   });
   it('no lookup (no --store): no KEYS-* findings at all', () => {
     expect(run(`${key('aaaaaaaa')}=alice`).some((x) => x.id.startsWith('KEYS-'))).toBe(false);
+  });
+});
+
+describe('KEYS-SUBJECT-MISMATCH (issue 12)', () => {
+  const issued = (names: Record<string, string>): KeyLookup => ({
+    lookup: (k) => (names[keyPrefixId(k)!] === undefined ? 'unknown' : 'active'),
+    issuedName: (k) => names[keyPrefixId(k)!],
+  });
+  it('an entry whose subject differs from the name the key was issued to fails (the engine uses the entry)', () => {
+    const f = run(`${key('aaaaaaaa')}= mallory ,${key('bbbbbbbb')}=bob`, issued({ aaaaaaaa: 'alice', bbbbbbbb: 'bob' }));
+    expect(f.filter((x) => x.id === 'KEYS-SUBJECT-MISMATCH').map((x) => [x.status, x.message])).toEqual([
+      ['fail', 'KRISHIV_API_KEYS: krishiv_aaaaaaaa_… (subject "mallory") was issued to "alice", but the Flight server authenticates it as "mallory"'],
+    ]);
+    expect(JSON.stringify(f)).not.toContain(SECRET);
+  });
+  it('the subject as issued (surrounding blanks trimmed, as the engine trims) passes', () => {
+    const f = run(`${key('aaaaaaaa')}= alice `, issued({ aaaaaaaa: 'alice' }));
+    expect(f.filter((x) => x.id === 'KEYS-SUBJECT-MISMATCH').map((x) => x.status)).toEqual(['pass']);
   });
 });

@@ -55,9 +55,10 @@ describe('durability profile parsing and the three readers (surface §2.2)', () 
     expect(resolveEnvProfile(env({}))).toEqual({ profile: DL, source: 'default' });
     expect(resolveEnvProfile(env({ KRISHIV_DURABILITY_PROFILE: 'x' }))).toEqual({ profile: DL, source: 'env', warning: 'invalid durability profile; falling back to DevLocal' });
   });
-  it('coordinator: strict for env and CLI; CLI wins', () => {
+  it('coordinator: strict for env and CLI; the env value is parsed first (coordinator_daemon.rs:1132-1136), then the CLI wins', () => {
     expect(coordinatorProfile(env({ KRISHIV_DURABILITY_PROFILE: 'x' }), {}).refusal).toBe("unknown durability profile 'x'");
-    expect(coordinatorProfile(env({ KRISHIV_DURABILITY_PROFILE: 'x' }), { durabilityProfile: 'distributed' })).toEqual({ profile: DD, source: 'cli' });
+    expect(coordinatorProfile(env({ KRISHIV_DURABILITY_PROFILE: 'x' }), { durabilityProfile: 'distributed' })).toMatchObject({ source: 'env', refusal: "unknown durability profile 'x'" });
+    expect(coordinatorProfile(env({ KRISHIV_DURABILITY_PROFILE: 'single' }), { durabilityProfile: 'distributed' })).toEqual({ profile: DD, source: 'cli' });
     expect(coordinatorProfile(env({}), { durabilityProfile: 'nope' }).refusal).toBe("unknown durability profile 'nope'");
   });
   it('executor: invalid env silently dev-local; invalid CLI refuses', () => {
@@ -191,7 +192,9 @@ describe('shuffle tokens (surface §4.8)', () => {
   it('executor trims and ignores file errors; shuffle-svc takes the raw env value and "" opens it', () => {
     expect(executorShuffleToken(env({ KRISHIV_SHUFFLE_TOKEN: '  ' }), none).present).toBe(false);
     expect(shuffleSvcToken(env({ KRISHIV_SHUFFLE_TOKEN: '' }), none).state).toBe('empty-open');
-    expect(shuffleSvcToken(env({ KRISHIV_SHUFFLE_TOKEN: '  ' }), none).state).toBe('token');
+    // shuffle_svc.rs:110 keeps the value raw; clients present it trimmed (auth_util.rs:20-25): never a match
+    expect(shuffleSvcToken(env({ KRISHIV_SHUFFLE_TOKEN: '  ' }), none).state).toBe('untrimmed');
+    expect(shuffleSvcToken(env({ KRISHIV_SHUFFLE_TOKEN: 'tok' }), none).state).toBe('token');
     expect(shuffleSvcToken(env({ KRISHIV_SHUFFLE_TOKEN_FILE: '/s' }), tableProbe({ '/s': { state: 'missing' } })).state).toBe('none');
   });
   it.each([[undefined, 60], ['', 60], ['x', 60], [' 5', 60], ['5', 5], ['0', 0]])('reload %j → %s', (v, n) => expect(shuffleReloadSecs(v)).toBe(n));

@@ -34,8 +34,12 @@ describe('CLI-only durable profile', () => {
     expect(s('FLIGHT-API-KEYS-MISSING')).toEqual(['fail']);
     expect(s('ENV-CLI-ONLY-PROFILE')).toEqual(['pass']);
   });
-  it('a CLI profile overrides an invalid env profile for the coordinator, but the common resolver still warns', () => {
+  it('an invalid env profile refuses the coordinator even with a valid --durability-profile: the env value is parsed first (coordinator_daemon.rs:1132-1136)', () => {
     const s = status('coordinator', { KRISHIV_DURABILITY_PROFILE: 'durable' }, cli);
+    expect(s('MODE-PROFILE-INVALID')).toEqual(['fail']);
+  });
+  it('the executor parses its flag only: an invalid env profile is silently dev-local there (cli.rs:1222-1225)', () => {
+    const s = status('executor', { KRISHIV_DURABILITY_PROFILE: 'durable' }, cli);
     expect(s('MODE-PROFILE-INVALID')).toEqual(['warn']);
   });
   it('memory:// checkpoints: the CLI profile refuses an explicit URI; the env profile refuses the default', () => {

@@ -206,7 +206,7 @@ describe('envIssues = what log_env_issues logs for one variable', () => {
 describe('the code rule where the declared kind is wrong (surface §8.6)', () => {
   it('lists its exceptions with a source', () => {
     expect(Object.keys(KIND_EXCEPTIONS).sort()).toEqual(['KRISHIV_DURABILITY_PROFILE', 'KRISHIV_METADATA_BACKEND', 'KRISHIV_UI']);
-    for (const e of Object.values(KIND_EXCEPTIONS)) expect(e.source).toMatch(/surface §/);
+    for (const e of Object.values(KIND_EXCEPTIONS)) expect(e.source).toMatch(/^crates\/[\w-]+\/src\/[\w/.-]+\.rs:\d+/);
   });
   it.each<[string, string, string | undefined]>([
     ['KRISHIV_METADATA_BACKEND', 'etcd', undefined],

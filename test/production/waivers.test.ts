@@ -33,6 +33,17 @@ describe('waivers', () => {
     const r = report([w('COORD-TLS-PAIR', '2027-01-31')]);
     expect(r.findings.find((x) => x.id === 'WAIVER-UNMATCHED')).toMatchObject({ status: 'warn', message: 'waiver 1 (COORD-TLS-PAIR, owner platform-team) matches no failing or warning finding' });
   });
+  it('a waiver whose id is no check says which check it probably meant', () => {
+    const r = report([w('COORD-HTTP-ANONYMUS', '2027-01-31')]);
+    expect(r.findings.find((x) => x.id === 'COORD-HTTP-ANONYMOUS')!.status).toBe('fail');
+    expect(r.findings.find((x) => x.id === 'WAIVER-UNMATCHED')!.message).toBe(
+      'waiver 1 (COORD-HTTP-ANONYMUS, owner platform-team) names no known check; did you mean COORD-HTTP-ANONYMOUS? (list them with check-production --list-checks)',
+    );
+    const far = report([w('NOTHING-LIKE-IT-AT-ALL-REALLY', '2027-01-31')]);
+    expect(far.findings.find((x) => x.id === 'WAIVER-UNMATCHED')!.message).toBe(
+      'waiver 1 (NOTHING-LIKE-IT-AT-ALL-REALLY, owner platform-team) names no known check (list them with check-production --list-checks)',
+    );
+  });
   it('a waiver for another role is ignored; ids are case-insensitive', () => {
     const r = report([w('coord-http-anonymous', '2027-01-31', 'operator')]);
     expect(r.findings.find((x) => x.id === 'COORD-HTTP-ANONYMOUS')!.status).toBe('fail');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { formatDuration, formatRelative, parseDuration } from '../../src/util/duration.js';
+import { MAX_TIMER_MS, formatDuration, formatRelative, parseDuration, timerDelay } from '../../src/util/duration.js';
 import { parseExpiry, parseTime } from '../../src/util/time.js';
 import { KrishivError } from '../../src/errors.js';
 
@@ -90,5 +90,43 @@ describe('formatting', () => {
     const now = new Date('2026-11-24T13:00:00Z');
     expect(formatRelative(new Date('2026-11-24T10:00:00Z'), now)).toBe('3h ago');
     expect(formatRelative(new Date('2026-11-24T13:05:00Z'), now)).toBe('in 5m');
+  });
+});
+
+describe('invalid calendar dates are refused, never rolled over (issue 12)', () => {
+  it.each([
+    ['2026-02-30', 'month 2 of 2026 has 28 days'],
+    ['2026-02-29T00:00:00Z', 'month 2 of 2026 has 28 days'],
+    ['2026-04-31T10:00', 'month 4 of 2026 has 30 days'],
+    ['2026-13-01', 'there is no month 13'],
+    ['2026-00-10', 'there is no month 0'],
+    ['2026-01-00', 'month 1 of 2026 has 31 days'],
+    ['2026-01-01T24:00:00Z', 'the hour must be 00-23'],
+    ['2026-01-01T23:60:00Z', 'the minute must be 00-59'],
+    ['2026-01-01T23:59:60Z', 'the second must be 00-59'],
+  ])('%s: %s', (text, problem) => {
+    expect(() => parseTime(text, '--now')).toThrow(`"${text}" is not a real time: ${problem}`);
+    expect(() => parseExpiry(text, '--expires', new Date(0))).toThrow(problem);
+  });
+  it('leap days of leap years stay valid', () => {
+    expect(parseTime('2028-02-29', '--now').toISOString()).toBe('2028-02-29T00:00:00.000Z');
+    expect(parseTime('2000-02-29T23:59:59Z', '--now').toISOString()).toBe('2000-02-29T23:59:59.000Z');
+  });
+  it('every real date round-trips to itself', () => {
+    fc.assert(
+      fc.property(fc.date({ min: new Date('1971-01-01T00:00:00Z'), max: new Date('2999-12-31T23:59:59Z'), noInvalidDate: true }), (d) => {
+        const text = d.toISOString().slice(0, 19) + 'Z';
+        expect(parseTime(text, '--now').toISOString().slice(0, 19)).toBe(text.slice(0, 19));
+      }),
+    );
+  });
+});
+
+describe('timers (issue 12: durations of 25 days or more)', () => {
+  it('a delay past 2^31-1 ms is held at the maximum instead of firing at once', () => {
+    expect(timerDelay(parseDuration('30d', '--timeout'))).toBe(MAX_TIMER_MS);
+    expect(timerDelay(parseDuration('24d', '--timeout'))).toBe(24 * 86_400_000);
+    expect(timerDelay(0)).toBe(0);
+    expect(timerDelay(Number.NaN)).toBe(0);
   });
 });

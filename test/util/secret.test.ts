@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { Secret } from '../../src/util/secret.js';
+import { Secret, redactUrlPasswords } from '../../src/util/secret.js';
 
 describe('Secret', () => {
   const secret = new Secret('super-secret-token-value');
@@ -27,5 +27,25 @@ describe('Secret', () => {
     expect(secret.equals(new Secret('super-secret-token-value'))).toBe(true);
     expect(secret.equals(new Secret('super-secret-token-valuf'))).toBe(false);
     expect(secret.equals(new Secret('short'))).toBe(false);
+  });
+});
+
+describe('redactUrlPasswords (issue 12)', () => {
+  it.each([
+    ['https://alice:s3cr3t@idp.example/x', 'https://alice:***@idp.example/x'],
+    ['asked for "http://u:p@h:1/" and "https://v:q@k/"', 'asked for "http://u:***@h:1/" and "https://v:***@k/"'],
+    ['https://user@h/', 'https://user@h/'],
+    ['https://h/a:b@c', 'https://h/a:b@c'],
+    ['no url', 'no url'],
+  ])('%s', (text, shown) => {
+    expect(redactUrlPasswords(text)).toBe(shown);
+  });
+  it('no password of any generated URL survives', async () => {
+    const fc = (await import('fast-check')).default;
+    fc.assert(
+      fc.property(fc.stringMatching(/^[a-z0-9]{1,10}$/), fc.stringMatching(/^[A-Za-z0-9!$&'()*+,;=%-]{6,30}$/), fc.string({ maxLength: 20 }), (user, pw, rest) => {
+        expect(redactUrlPasswords(`x https://${user}:${pw}@host.example/${rest}`)).not.toContain(`:${pw}@`);
+      }),
+    );
   });
 });

@@ -9,7 +9,7 @@ import type { Role } from '../../production/types.js';
 import type { ReportFormat } from '../../report/index.js';
 
 interface Flags {
-  envFile: string[];
+  envFile?: string[];
   role?: string;
   processEnv?: boolean;
   cli?: string;
@@ -31,12 +31,12 @@ export function define(program: Command, ctx: CliContext): void {
   program
     .command('check-production')
     .description("Check env files against the engine's production fail-closed rules, as a CI gate")
-    .option('--env-file <file>', 'env file to read (repeatable; later files win)', (v: string, p: string[]) => [...p, v], [] as string[])
+    .option('--env-file <file>', 'env file to read (repeatable; later files win)', (v: string, p: string[] | undefined) => [...(p ?? []), v])
     .option('--role <role>', 'cluster|coordinator|executor|flight-server|operator|shuffle-svc|client|client-http|client-flight (default cluster)')
     .option('--process-env', 'add the current environment (wins over every file)')
     .option('--cli <flags>', "the process's command-line flags, e.g. '--durability-profile distributed-durable'")
-    .option('--format <format>', 'text|json|sarif|junit|github|markdown (default text; --json = json)')
-    .option('--output <file>', 'write the report (or the --print-env / --list-checks output) to a file (atomic); the summary line still goes to stderr')
+    .option('-f, --format <format>', 'text|json|sarif|junit|github|markdown (default text; --json = json; env KRISHIV_AUTH_FORMAT)')
+    .option('-o, --output <file>', 'write the report (or the --print-env / --list-checks output) to a file (atomic); the summary line still goes to stderr')
     .option('--strict', 'warnings fail too')
     .option('--store <file>', 'key store to check KRISHIV_API_KEYS against')
     .option('--require-files', 'a token file missing here fails (run on the target host)')
@@ -61,7 +61,7 @@ async function run(ctx: CliContext, flags: Flags): Promise<ExitCode> {
   const config = await ctx.config(); // skips cosmiconfig when no config file can exist
   const cp = config.checkProduction ?? {};
 
-  const format = flags.format ?? (ctx.globals.json ? 'json' : (cp.format ?? 'text'));
+  const format = flags.format ?? (ctx.globals.json ? 'json' : (ctx.env['KRISHIV_AUTH_FORMAT']?.trim() || cp.format || 'text'));
   if (!isFormat(format)) throw usage(`unknown format "${format}"; use one of ${FORMATS.join(', ')}`, '--format');
   if (ctx.globals.json && format !== 'json' && flags.output === undefined) {
     throw usage(`--json prints the JSON report on stdout; it cannot be combined with --format ${format} unless --output takes the ${format} report`, '--format');
@@ -75,6 +75,7 @@ async function run(ctx: CliContext, flags: Flags): Promise<ExitCode> {
   const role = roleName as Role;
 
   const { CATALOG } = await import('../../production/catalog.js');
+  if (flags.listChecks && flags.printEnv) throw usage('--list-checks and --print-env each print something else; give one of them', '--print-env');
   if (flags.listChecks) {
     // a listing, not a report: text, or JSON (--json / --format json); --output takes it to a file
     if (flags.format !== undefined && flags.format !== 'text' && flags.format !== 'json') {
@@ -83,22 +84,24 @@ async function run(ctx: CliContext, flags: Flags): Promise<ExitCode> {
     const checks = CATALOG.filter((c) => flags.role === undefined || c.roles.includes(role));
     const asJson = flags.format === 'json' || (flags.format === undefined && ctx.globals.json);
     const doc = { ok: true, checks };
-    const render = (style: typeof ctx.out.out): string =>
+    const { hangingWrap } = await import('../../text/table.js');
+    const render = (style: typeof ctx.out.out, width: number | undefined): string =>
       checks
-        .map((c) => `${style.bold(c.id.padEnd(32))} ${c.class.padEnd(9)} ${c.severity === 'warn' ? 'warn' : 'fail'}  ${c.roles.length >= 9 ? 'all roles' : c.roles.join(',')}\n${' '.repeat(33)}${c.rule}`)
+        .map((c) => `${style.bold(c.id.padEnd(32))} ${c.class.padEnd(9)} ${c.severity === 'warn' ? 'warn' : 'fail'}  ${c.roles.length >= 9 ? 'all roles' : c.roles.join(',')}\n${' '.repeat(33)}${hangingWrap(c.rule, 33, width)}`)
         .join('\n');
     if (flags.output !== undefined) {
       const { PLAIN } = await import('../../text/style.js');
       const { writeFileAtomic } = await import('../../io/fs.js');
-      await writeFileAtomic(flags.output, `${asJson ? JSON.stringify({ ...doc, tool: TOOL_INFO }, null, 2) : render(PLAIN)}\n`);
+      await guardOutput(ctx, flags.output, config, []);
+      await writeFileAtomic(flags.output, `${asJson ? JSON.stringify({ ...doc, tool: TOOL_INFO }, null, 2) : render(PLAIN, undefined)}\n`, { label: flags.output });
       if (ctx.globals.json) ctx.out.writeJson(doc);
       else ctx.out.info(`${checks.length} checks written to ${flags.output}`);
     } else if (asJson) ctx.out.writeJson(doc);
-    else ctx.out.print(render(ctx.out.out));
+    else ctx.out.print(render(ctx.out.out, ctx.out.stdoutIsTTY ? ctx.out.columns : undefined)); // fits a terminal; piped, unchanged
     return EXIT.OK;
   }
 
-  const files = flags.envFile.length > 0 ? flags.envFile : [...(cp.envFiles ?? [])];
+  const files = flags.envFile !== undefined && flags.envFile.length > 0 ? flags.envFile : [...(cp.envFiles ?? [])];
   if (files.length === 0 && !flags.processEnv) {
     throw usage('nothing to check: give --env-file <file> (repeatable), set checkProduction.envFiles in the config, or use --process-env', '--env-file');
   }
@@ -120,7 +123,8 @@ async function run(ctx: CliContext, flags: Flags): Promise<ExitCode> {
     const doc = { ok: true, ...printEnvJson(envSet) };
     if (flags.output !== undefined) {
       const { writeFileAtomic } = await import('../../io/fs.js');
-      await writeFileAtomic(flags.output, asJson ? `${JSON.stringify({ ...doc, tool: TOOL_INFO }, null, 2)}\n` : printEnvText(envSet));
+      await guardOutput(ctx, flags.output, config, files, envSet);
+      await writeFileAtomic(flags.output, asJson ? `${JSON.stringify({ ...doc, tool: TOOL_INFO }, null, 2)}\n` : printEnvText(envSet), { label: flags.output });
       if (ctx.globals.json) ctx.out.writeJson(doc);
       else ctx.out.info(`${envSet.vars.size} variables written to ${flags.output}`);
       return EXIT.OK;
@@ -133,9 +137,9 @@ async function run(ctx: CliContext, flags: Flags): Promise<ExitCode> {
     return EXIT.OK;
   }
 
-  const cli = flags.cli === undefined ? undefined : (await import('../../production/env/cli-flags.js')).parseCliFlags(flags.cli);
+  const cli = flags.cli === undefined ? undefined : (await import('../../production/env/cli-flags.js')).parseCliFlags(flags.cli, role);
   if (cli) {
-    for (const u of cli.unknown) ctx.out.warn(`--cli: ${u} is not a flag that changes the verdict; ignored`);
+    if (cli.processes.length === 0 && cli.unknown.length > 0) ctx.out.warn(`--cli: the ${role} process reads no command-line flags; ${cli.unknown.join(' ')} ignored`);
     for (const r of cli.repeated) ctx.out.warn(`--cli: ${r} is given more than once; the last one is used`);
   }
 
@@ -172,7 +176,11 @@ async function run(ctx: CliContext, flags: Flags): Promise<ExitCode> {
   if (flags.output !== undefined) {
     const text = reporters.renderReport(format, report, CATALOG, { srcRoot: ctx.cwd });
     const { writeFileAtomic } = await import('../../io/fs.js');
-    await writeFileAtomic(flags.output, `${text}\n`);
+    await guardOutput(ctx, flags.output, config, files, envSet, [
+      ...(storeFile === undefined ? [] : [{ path: path.resolve(ctx.cwd, storeFile), label: `the key store ${storeFile}` }]),
+      ...(dotenvInCwd === undefined ? [] : [{ path: dotenvInCwd, label: dotenvInCwd }]),
+    ]);
+    await writeFileAtomic(flags.output, `${text}\n`, { label: flags.output });
     if (ctx.globals.json) ctx.out.writeJson(reporters.toJsonDocument(report));
     else if (!ctx.out.quiet) ctx.out.info(`${reporters.summaryLine(report)} (${format} report written to ${flags.output})`);
     return exit;
@@ -182,9 +190,38 @@ async function run(ctx: CliContext, flags: Flags): Promise<ExitCode> {
     return exit;
   }
   const text = reporters.renderReport(format, report, CATALOG, { style: ctx.out.out, srcRoot: ctx.cwd });
-  ctx.out.print(text);
+  ctx.out.print(text, format === 'sarif' ? 'json' : 'text');
   if (format !== 'text') ctx.out.info(reporters.summaryLine(report));
   return exit;
+}
+
+/**
+ * --output never replaces one of the run's inputs (compared by device and inode, so a link or
+ * another spelling of the same file is caught): the env files, the config file, the key store,
+ * the token and TLS files the env names.
+ */
+async function guardOutput(
+  ctx: CliContext,
+  output: string,
+  config: Config,
+  envFiles: readonly string[],
+  envSet?: import('../../production/types.js').EnvSet,
+  more: { path: string; label: string }[] = [],
+): Promise<void> {
+  const { assertNotAnInput } = await import('../../io/fs.js');
+  const inputs = [
+    ...envFiles.map((f) => ({ path: path.resolve(ctx.cwd, f), label: `--env-file ${f}` })),
+    ...(config.file === undefined ? [] : [{ path: config.file, label: `the config file ${config.file}` }]),
+    ...more,
+  ];
+  if (envSet) {
+    const { FILE_VARIABLES, filePathOf } = await import('../../production/model.js');
+    for (const name of FILE_VARIABLES) {
+      const p = filePathOf(name, envSet.vars.get(name)?.value);
+      if (p !== undefined) inputs.push({ path: path.resolve(ctx.cwd, p), label: `${name} (${p})` });
+    }
+  }
+  assertNotAnInput(path.resolve(ctx.cwd, output), '--output', inputs);
 }
 
 /**
@@ -202,6 +239,7 @@ async function storeKeyLookup(ctx: CliContext, file: string, label: string, apiK
   const stored = await openStoreLookup(file, label);
   const parsed = parseApiKeys(apiKeys);
   const states = new Map<string, KeyState>();
+  const names = new Map<string, string>();
   const seams = { now: ctx.now(), hasher: createArgon2Hasher(), dummyParams: resolveArgon2Params(config.argon2, config.file) };
   for (const entry of parsed.state === 'unset' ? [] : parsed.entries) {
     const id = keyPrefixId(entry.key);
@@ -212,6 +250,7 @@ async function storeKeyLookup(ctx: CliContext, file: string, label: string, apiK
     }
     const verdict = await verifyApiKey(stored, entry.key, seams);
     states.set(entry.key, verdict.reason === 'mismatch' ? 'mismatch' : verdict.reason === 'revoked' || verdict.reason === 'expired' ? verdict.reason : verdict.ok ? 'active' : 'unknown');
+    if (verdict.record) names.set(entry.key, verdict.record.name);
   }
-  return { lookup: (key) => states.get(key) ?? 'unknown' };
+  return { lookup: (key) => states.get(key) ?? 'unknown', issuedName: (key) => names.get(key) };
 }

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { action, warnSecretOnArgv, type CliContext } from '../context.js';
 import { EXIT } from '../../errors.js';
+import { parseTime } from '../../util/time.js';
+import type { DecodeOptions } from '../../jwt/decode-run.js';
 
 export function define(program: Command, ctx: CliContext): void {
   program
@@ -19,27 +21,24 @@ Examples:
   $ pbpaste | krishiv-auth decode
   $ krishiv-auth decode --json - < token.jwt | jq .payload`)
     .action(
-      action(ctx, async (arg: string | undefined, opts: { now?: string }) => {
-        const [{ readTokenInput }, { parseCompactJws }, { decodeToken, decodeJson, renderDecode }] = await Promise.all([
-          import('../../jwt/token-io.js'),
-          import('../../jwt/input.js'),
-          import('../../jwt/decode.js'),
-        ]);
-        let now = ctx.now();
-        if (opts.now !== undefined) {
-          const { parseTime } = await import('../../util/time.js');
-          now = parseTime(opts.now, '--now');
-        }
-        const input = await readTokenInput(arg, ctx.stdin, { allowBatch: false });
-        if (input.fromArgv) warnSecretOnArgv(ctx, 'a token argument', '`-` with the token on stdin');
-        const item = input.items[0]!;
-        const token = item.token!;
-        const jws = parseCompactJws(token, item.input);
-        const result = decodeToken(token, jws, now);
+      action(ctx, async (arg: string | undefined, flags: DecodeFlags) => {
+        const options = resolveDecodeOptions(arg, flags);
+        const [{ runDecode }, { renderDecode, decodeJson }] = await Promise.all([import('../../jwt/decode-run.js'), import('../../jwt/decode.js')]);
+        const { result, fromArgv } = await runDecode(options, { stdin: ctx.stdin, now: ctx.now });
+        if (fromArgv) warnSecretOnArgv(ctx, 'a token argument', '`-` with the token on stdin');
         // contract: decode always warns that nothing was verified, --quiet or not
         for (const w of result.warnings) ctx.out.warn(w.message, { always: w.code === 'not_verified' });
         ctx.out.result(result, renderDecode, decodeJson);
         return EXIT.OK;
       }),
     );
+}
+
+export interface DecodeFlags {
+  now?: string;
+}
+
+/** decode's Options from its argument and flags (pure). */
+export function resolveDecodeOptions(arg: string | undefined, flags: DecodeFlags): DecodeOptions {
+  return { token: arg, ...(flags.now !== undefined ? { now: parseTime(flags.now, '--now') } : {}) };
 }

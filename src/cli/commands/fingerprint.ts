@@ -2,14 +2,8 @@ import type { Command } from 'commander';
 import { EXIT, KrishivError } from '../../errors.js';
 import { readTextFile } from '../../io/fs.js';
 import { readStdin } from '../../io/stdin.js';
-import { rustTrim, splitTokenList } from '../../engine/text.js';
-import { engineFingerprint } from '../../util/fingerprint.js';
+import type { FingerprintOptions } from '../../fingerprint/run.js';
 import { action, warnSecretOnArgv, type CliContext } from '../context.js';
-
-interface FingerprintOptions {
-  file?: string;
-  single?: boolean;
-}
 
 export function define(program: Command, ctx: CliContext): void {
   program
@@ -30,42 +24,37 @@ Examples:
   $ krishiv-auth fingerprint - < coord.token`,
     )
     .action(
-      action(ctx, async (token: string | undefined, opts: FingerprintOptions) => {
-        let tokens: string[];
-        let source: string;
-        // A tokens file splits on commas and newlines; a single-token file is its whole content,
-        // trimmed (surface §4.1): a comma or a line break inside it is part of that one token.
-        const read = (text: string): string[] => {
-          if (!opts.single) return splitTokenList(text);
-          const whole = rustTrim(text);
-          if (whole.includes('\n')) {
-            ctx.out.warn(`${source}: the content spans several lines; the engine reads it as ONE token containing a line break, which no client can send`);
-          }
-          return whole === '' ? [] : [whole];
-        };
-        if (opts.file !== undefined) {
-          if (token !== undefined) throw new KrishivError('ERR_USAGE', 'give a token or --file, not both');
-          source = opts.file;
-          tokens = read(await readTextFile(opts.file, { limit: 1024 * 1024 }));
-        } else if (token === undefined || token === '-') {
-          if (token === undefined && ctx.stdin.isTTY) {
-            throw new KrishivError('ERR_TOKEN_MISSING', 'no token: give one as an argument, with --file, or on stdin');
-          }
-          source = '<stdin>';
-          tokens = read(await readStdin(ctx.stdin, 1024 * 1024));
-        } else {
-          if (opts.single) throw new KrishivError('ERR_USAGE', '--single reads a file or stdin, not a token argument', { input: '--single' });
-          warnSecretOnArgv(ctx, 'a token argument', '--file or stdin');
-          source = '<argument>';
-          tokens = [rustTrim(token)];
-        }
-        if (tokens.length === 0) throw new KrishivError('ERR_TOKEN_MISSING', 'no token found', { input: source });
-        const fingerprints = tokens.map((t) => engineFingerprint(t));
-        ctx.out.result(
-          { ok: true, source, fingerprints },
-          (r) => r.fingerprints.join('\n'),
-        );
+      action(ctx, async (token: string | undefined, flags: FingerprintFlags) => {
+        const options = resolveFingerprintOptions(token, flags, Boolean(ctx.stdin.isTTY));
+        if (options.source.kind === 'argument') warnSecretOnArgv(ctx, 'a token argument', '--file or stdin');
+        const { runFingerprint, renderFingerprints } = await import('../../fingerprint/run.js');
+        const result = await runFingerprint(options, {
+          readFile: (file) => readTextFile(file, { limit: 1024 * 1024 }),
+          readStdin: () => readStdin(ctx.stdin, 1024 * 1024),
+        });
+        for (const w of result.warnings) ctx.out.warn(w);
+        ctx.out.result(result, renderFingerprints, ({ warnings: _w, ...doc }) => doc);
         return EXIT.OK;
       }),
     );
+}
+
+export interface FingerprintFlags {
+  file?: string;
+  single?: boolean;
+}
+
+/** fingerprint's Options from its argument and flags (pure; `stdinIsTTY`: nothing is piped in). */
+export function resolveFingerprintOptions(token: string | undefined, flags: FingerprintFlags, stdinIsTTY: boolean): FingerprintOptions {
+  const single = Boolean(flags.single);
+  if (flags.file !== undefined) {
+    if (token !== undefined) throw new KrishivError('ERR_USAGE', 'give a token or --file, not both');
+    return { source: { kind: 'file', file: flags.file }, single };
+  }
+  if (token === undefined || token === '-') {
+    if (token === undefined && stdinIsTTY) throw new KrishivError('ERR_TOKEN_MISSING', 'no token: give one as an argument, with --file, or on stdin');
+    return { source: { kind: 'stdin' }, single };
+  }
+  if (single) throw new KrishivError('ERR_USAGE', '--single reads a file or stdin, not a token argument', { input: '--single' });
+  return { source: { kind: 'argument', token }, single };
 }

@@ -26,7 +26,7 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'create an API key, a bearer token or a JWK signing key pair',
     load: () => import('./generate-key.js'),
   },
-  { name: 'keys', summary: 'list, verify and revoke stored API keys', load: () => import('./keys.js') },
+  { name: 'keys', summary: 'list, verify, revoke and import stored API keys', load: () => import('./keys.js') },
   { name: 'decode', summary: 'show a JWT without verifying it', load: () => import('./decode.js') },
   {
     name: 'verify',
@@ -34,6 +34,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: () => import('./verify.js'),
   },
   { name: 'sign', summary: 'mint a test JWT from a private JWK', load: () => import('./sign.js') },
+  {
+    name: 'jwks',
+    summary: 'add the public half of a JWK to a JWKS file, list, remove; print a public JWK',
+    load: () => import('./jwks.js'),
+  },
   {
     name: 'fingerprint',
     summary: "print the engine's bearer:<hex> fingerprint of tokens",
@@ -44,5 +49,10 @@ export const COMMANDS: readonly CommandEntry[] = [
     name: 'rotate',
     summary: 'rotate bearer-token files without an outage',
     load: () => import('./rotate.js'),
+  },
+  {
+    name: 'completion',
+    summary: 'print a bash, zsh or fish completion script',
+    load: () => import('./completion.js'),
   },
 ];

@@ -284,6 +284,7 @@ Examples:
         } finally {
           progress.stop();
         }
+        // Credentials a server reflected are already masked, per target, by the run (src/probe/run.ts).
         const width = ctx.out.stdoutIsTTY && ctx.out.columns >= 40 ? ctx.out.columns : undefined;
         ctx.out.result(report, (r, style) => renderMod.renderProbeReport(r, style, width));
         return report.ok ? EXIT.OK : EXIT.FAILED;

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { EXIT, KrishivError, isKrishivError, type ExitCode } from '../../errors.js';
 import { formatMode } from '../../io/fs.js';
-import { parseDuration } from '../../util/duration.js';
+import { parseDuration, timerDelay } from '../../util/duration.js';
 import { engineFingerprint } from '../../util/fingerprint.js';
 import { action, type CliContext } from '../context.js';
 import type { RotationPlan } from '../../rotate/plan.js';
@@ -31,7 +31,9 @@ interface EmitOptions {
 
 interface BeginOptions extends CommonOptions, EmitOptions {
   newTokenFile?: string;
+  allowWeakToken?: boolean;
   out?: string;
+  force?: boolean;
   replace?: boolean;
 }
 
@@ -78,7 +80,7 @@ const COMMON_KEYS = ['single', 'multi', 'envFile', 'reloadInterval', 'state'];
 const EMIT_KEYS = ['emit', 'name', 'namespace', 'key'];
 /** Which options each step takes (one commander command, so the start-up fast path applies). */
 const STEP_OPTIONS: Record<Step, readonly string[]> = {
-  begin: [...COMMON_KEYS, 'dryRun', ...EMIT_KEYS, 'newTokenFile', 'out', 'replace'],
+  begin: [...COMMON_KEYS, 'dryRun', ...EMIT_KEYS, 'newTokenFile', 'allowWeakToken', 'out', 'force', 'replace'],
   finish: [...COMMON_KEYS, 'dryRun', ...EMIT_KEYS, 'confirm', 'grpc', 'timeout'],
   revoke: [...COMMON_KEYS, 'dryRun', ...EMIT_KEYS, 'fingerprint', 'allowEmpty'],
   status: COMMON_KEYS,
@@ -86,7 +88,7 @@ const STEP_OPTIONS: Record<Step, readonly string[]> = {
 
 const FLAG_NAMES: Record<string, string> = {
   single: '--single', multi: '--multi', envFile: '--env-file', reloadInterval: '--reload-interval', state: '--state', dryRun: '--dry-run',
-  emit: '--emit', name: '--name', namespace: '--namespace', key: '--key', newTokenFile: '--new-token-file', out: '--out',
+  emit: '--emit', name: '--name', namespace: '--namespace', key: '--key', newTokenFile: '--new-token-file', allowWeakToken: '--allow-weak-token', out: '--out', force: '--force',
   replace: '--replace', confirm: '--confirm', grpc: '--grpc', timeout: '--timeout', fingerprint: '--fingerprint', allowEmpty: '--allow-empty',
 };
 
@@ -94,6 +96,7 @@ export function define(program: Command, ctx: CliContext): void {
   program
     .command('rotate')
     .description('Rotate bearer-token files without an outage: begin, finish, revoke, status')
+    .usage('<step> <file> [options]')
     .argument('[step]', 'begin | finish | revoke | status')
     .argument('[file]', 'the tokens file (KRISHIV_COORDINATOR_BEARER_TOKENS_FILE)')
     .option('--single', 'the file is a KRISHIV_COORDINATOR_BEARER_TOKEN_FILE (one token, never split)')
@@ -103,7 +106,9 @@ export function define(program: Command, ctx: CliContext): void {
     .option('--state <file>', 'rotation sidecar (default <file>.rotation.json)')
     .option('--dry-run', 'begin/finish/revoke: print the plan as data, change nothing')
     .option('--new-token-file <file>', 'begin: take the new token from this file (- for stdin) instead of generating one')
+    .option('--allow-weak-token', "begin --new-token-file: accept a token check-production calls a placeholder or weak")
     .option('--out <file>', 'begin: write the new token to this file (0600) instead of printing it')
+    .option('--force', 'begin: replace an existing --out file (refused without it)')
     .option('--replace', 'begin --single: replace the token (clients on the old one lose access)')
     .option('--confirm <url>', 'finish: check the coordinator: grpc://host:port, or its HTTP URL with --grpc')
     .option('--grpc <host:port>', 'finish --confirm: coordinator gRPC address (the only surface that reloads)')
@@ -198,7 +203,7 @@ async function prepare(ctx: CliContext, file: string, opts: CommonOptions & Emit
   const absolute = path.resolve(ctx.cwd, file);
   const target = await apply.resolveTarget(absolute, opts.state === undefined ? undefined : path.resolve(ctx.cwd, opts.state)).catch((error: unknown) => {
     // errors name the file as the user gave it, not its absolute path
-    if (isKrishivError(error) && error.input === absolute) throw new KrishivError(error.code, error.message, { input: file, cause: error });
+    if (isKrishivError(error) && error.input === absolute) throw new KrishivError(error.code, error.message, { input: file, cause: error, exitCode: error.exitCode });
     throw error;
   });
   target.file = file;
@@ -277,14 +282,50 @@ async function runBegin(ctx: CliContext, file: string, opts: BeginOptions): Prom
     } else {
       text = await apply.readSmallFile(path.resolve(ctx.cwd, opts.newTokenFile), 64 * 1024, opts.newTokenFile);
     }
-    newToken = tf.validateNewToken(text, opts.newTokenFile === '-' ? '<stdin>' : opts.newTokenFile);
+    const label = opts.newTokenFile === '-' ? '<stdin>' : opts.newTokenFile;
+    newToken = tf.validateNewToken(text, label);
+    // check-production's placeholder and weak-secret rules: the coordinator would run on this token.
+    const { secretWeakness } = await import('../../production/hygiene.js');
+    const weakness = secretWeakness(newToken);
+    if (weakness?.status === 'fail') {
+      if (!opts.allowWeakToken) {
+        planner.refuse(`the new token ${weakness.reason} (check-production's ${weakness.check} would fail it); nothing changed. Use a generated token (leave out --new-token-file), or pass --allow-weak-token`, label);
+      }
+      ctx.out.warn(`the new token ${weakness.reason}; accepted because of --allow-weak-token`);
+    } else if (weakness !== undefined) {
+      ctx.out.warn(`the new token ${weakness.reason}`);
+    }
   } else {
     newToken = tf.generateToken(ctx.randomBytes);
   }
   if (opts.out !== undefined && path.resolve(ctx.cwd, opts.out) === path.resolve(ctx.cwd, file)) {
     throw new KrishivError('ERR_USAGE', '--out must not be the tokens file itself', { input: '--out' });
   }
+  if (opts.force && opts.out === undefined) throw new KrishivError('ERR_USAGE', '--force goes with --out', { input: '--force' });
+  const outPath = opts.out === undefined ? undefined : path.resolve(ctx.cwd, opts.out);
+  if (outPath !== undefined) {
+    const { assertNotAnInput } = await import('../../io/fs.js');
+    // by device and inode: a link to the tokens file, the sidecar or an input is caught too
+    assertNotAnInput(outPath, '--out', [
+      { path: target.real, label: `the tokens file ${file}` },
+      { path: target.statePath, label: `the sidecar ${target.stateLabel}` },
+      ...(opts.envFile === undefined ? [] : [{ path: path.resolve(ctx.cwd, opts.envFile), label: `--env-file ${opts.envFile}` }]),
+      ...(opts.newTokenFile === undefined || opts.newTokenFile === '-' ? [] : [{ path: path.resolve(ctx.cwd, opts.newTokenFile), label: `--new-token-file ${opts.newTokenFile}` }]),
+    ]);
+    if (!opts.force && !opts.dryRun && (await import('../../io/fs.js').then((m) => m.statPath(outPath))) !== undefined) {
+      throw (await import('../../io/fs.js')).existsError(opts.out!);
+    }
+  } else if (!opts.dryRun) {
+    // the new token is shown once, on stdout: refuse before changing anything when that reaches no one
+    ctx.out.assertStdoutReceives('the new token');
+  }
 
+  let outWritten = false;
+  const undoOut = async (): Promise<void> => {
+    if (!outWritten || outPath === undefined) return;
+    const { removeIfUnchanged } = await import('../../io/fs.js');
+    removeIfUnchanged(outPath, `${newToken}\n`);
+  };
   const result = await apply.executeRotation({
     target,
     kind: resolved.kind,
@@ -294,32 +335,53 @@ async function runBegin(ctx: CliContext, file: string, opts: BeginOptions): Prom
     // --out is written once the plan passed every refusal and before the token file or the sidecar
     // changes: a --out that cannot be written must not leave a token in the file that nobody holds.
     beforeWrite: async () => {
-      if (opts.out === undefined) return;
+      if (outPath === undefined) return;
       try {
-        await apply.writeSecretFile(path.resolve(ctx.cwd, opts.out), newToken);
+        outWritten = (await apply.writeSecretFile(outPath, newToken, Boolean(opts.force), opts.out)).created;
       } catch (error) {
-        if (isKrishivError(error)) throw new KrishivError(error.code, error.message, { input: opts.out, cause: error });
+        if (isKrishivError(error)) throw new KrishivError(error.code, error.message, { input: opts.out, cause: error, exitCode: error.exitCode });
         throw error;
       }
     },
     dryRun: Boolean(opts.dryRun),
     emit: emit !== undefined,
     pauses: apply.parsePauses(ctx.env['KRISHIV_AUTH_TEST_PAUSE']),
+  }).catch(async (error: unknown) => {
+    // the rotation did not happen (refused, lock lost, write failed): no --out file holding a token that is nowhere
+    await undoOut();
+    throw error;
   });
   const plan = result.plan;
   if (opts.dryRun) return dryRunResult(ctx, plan, planner.planToJson, render.renderPlan);
+  // Without --out the token exists only in what is printed now: if that fails, undo the rotation.
+  const handOver = async (print: () => Promise<void> | void): Promise<void> => {
+    try {
+      await print();
+    } catch (error) {
+      if (!isKrishivError(error) || error.code !== 'ERR_OUTPUT_WRITE') throw error;
+      if (opts.out !== undefined) {
+        throw new KrishivError(error.code, `${error.message}; the rotation was made all the same (the new token is in ${opts.out})`, { input: '<stdout>', cause: error });
+      }
+      const undo = await apply.undoRotation(target, result).then(
+        (how) => `the new token was not kept: ${how}`,
+        (cause: unknown) =>
+          `and undoing the rotation failed (${isKrishivError(cause) ? `${cause.input ? `${cause.input}: ` : ''}${cause.message}` : String(cause)}): remove the new token with rotate revoke ${file} --fingerprint ${engineFingerprint(newToken)}`,
+      );
+      throw new KrishivError('ERR_OUTPUT_WRITE', `${error.message}; ${undo}`, { input: '<stdout>', cause: error });
+    }
+  };
 
   printWarnings(ctx, plan, result.cleaned, emit !== undefined);
   const fingerprint = engineFingerprint(newToken);
   const tokenPart = opts.out === undefined ? { token: newToken } : { out: opts.out };
 
   if (emit) {
-    await emitManifest(ctx, plan, emit, { ...tokenPart, fingerprint });
+    await handOver(() => emitManifest(ctx, plan, emit, { ...tokenPart, fingerprint }));
     if (opts.out === undefined) ctx.out.hint('the new token is inside the manifest only; add --out <file> to also keep it in a file');
     return EXIT.OK;
   }
   const mode = formatMode(result.written?.mode ?? plan.write?.mode ?? 0o600);
-  ctx.out.result(
+  await handOver(() => ctx.out.result(
     {
       ok: true,
       file,
@@ -338,7 +400,7 @@ async function runBegin(ctx: CliContext, file: string, opts: BeginOptions): Prom
       cleaned: result.cleaned,
     },
     (d, s) => render.renderBegin({ file, ...tokenPart, fingerprint, tokens: d.tokens, mode, finishAfter: d.finishAfter }, s),
-  );
+  ));
   return EXIT.OK;
 }
 
@@ -402,7 +464,8 @@ async function runFinish(ctx: CliContext, file: string, opts: FinishOptions): Pr
     await emitManifest(ctx, plan, emit, { kept: plan.after[0] ?? null, removed: plan.removed });
     return EXIT.OK;
   }
-  ctx.out.result(
+  ctx.out.resultAfterChange(
+    plan.write ? `${file} was rewritten all the same` : 'nothing was changed',
     {
       ok,
       file,
@@ -451,7 +514,7 @@ async function confirmSeams(opts: FinishOptions): Promise<import('../../rotate/c
       const r = await grpcUnaryCall({ target: grpcTarget, path: COORDINATOR_PROBE_METHOD, metadata: { authorization: `Bearer ${token}` }, timeoutMs });
       return { status: r.status, statusName: r.statusName, message: r.message };
     },
-    sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    sleep: (ms) => new Promise((r) => setTimeout(r, timerDelay(ms))),
     nowMs: () => Date.now(),
   };
   if (httpUrl) {
@@ -485,7 +548,8 @@ async function runRevoke(ctx: CliContext, file: string, opts: RevokeOptions): Pr
     await emitManifest(ctx, plan, emit, { removed: plan.removed });
     return EXIT.OK;
   }
-  ctx.out.result(
+  ctx.out.resultAfterChange(
+    plan.write ? `${file} was rewritten all the same` : 'nothing was changed',
     {
       ok: true,
       file,

@@ -1,19 +1,20 @@
 import type { Command } from 'commander';
 import path from 'node:path';
 import { EXIT, KrishivError, type ExitCode } from '../../errors.js';
-import { readTextFile } from '../../io/fs.js';
+import type { SignOptions } from '../../jwk/sign-run.js';
+import { parseRole } from '../../jwk/sign.js';
 import { parseDuration } from '../../util/duration.js';
 import { parseTime } from '../../util/time.js';
 import { action, type CliContext } from '../context.js';
 
-interface SignOptions {
+export interface SignFlags {
   key?: string;
   sub?: string;
   aud?: string;
   iss?: string;
   role?: string;
   ttl?: string;
-  claim: string[];
+  claim?: string[];
   now?: string;
 }
 
@@ -28,7 +29,7 @@ export function define(program: Command, ctx: CliContext): void {
     .option('--role <role>', 'admin|writer|reader → krishiv_role')
     .option('--ttl <duration>', 'lifetime (default 15m)')
     .option('--now <time>', 'mint as of this time (ISO 8601 or Unix seconds), e.g. for an already expired test token')
-    .option('--claim <k=v>', 'extra claim, value parsed as JSON when it is JSON (repeatable)', (v: string, p: string[]) => [...p, v], [] as string[])
+    .option('--claim <k=v>', 'extra claim, value parsed as JSON when it is JSON (repeatable)', (v: string, p: string[] | undefined) => [...(p ?? []), v])
     .addHelpText(
       'after',
       `
@@ -40,24 +41,31 @@ Examples:
   $ krishiv-auth sign --key signing.jwk --sub ci --claim 'aud=["a","b"]' --ttl 1h --json
   $ krishiv-auth sign --key signing.jwk --sub old --now 2026-01-01T00:00:00Z   # expired test token`,
     )
-    .action(action(ctx, async (opts: SignOptions) => signCommand(ctx, opts)));
+    .action(action(ctx, async (flags: SignFlags) => signCommand(ctx, flags)));
 }
 
-async function signCommand(ctx: CliContext, opts: SignOptions): Promise<ExitCode> {
-  const sign = await import('../../jwk/sign.js');
-  if (opts.key === undefined || opts.key.trim() === '') throw new KrishivError('ERR_USAGE', '--key <private.jwk> is required', { input: '--key' });
-  const claims = sign.buildClaims({
-    sub: opts.sub,
-    aud: opts.aud,
-    iss: opts.iss,
-    role: sign.parseRole(opts.role),
-    ttlMs: parseDuration(opts.ttl ?? '15m', '--ttl'),
-    claims: opts.claim,
-    now: opts.now === undefined ? ctx.now() : parseTime(opts.now, '--now'),
-  });
-  const jwk = sign.parsePrivateJwk(await readTextFile(path.resolve(ctx.cwd, opts.key), { limit: 1024 * 1024, label: opts.key }), opts.key);
-  const signed = await sign.signToken(jwk, claims, opts.key);
+async function signCommand(ctx: CliContext, flags: SignFlags): Promise<ExitCode> {
+  const options = resolveSignOptions(flags, ctx.cwd);
+  const [{ runSign }, { readTextFile }] = await Promise.all([import('../../jwk/sign-run.js'), import('../../io/fs.js')]);
+  const signed = await runSign(options, { readFile: (file, label) => readTextFile(file, { limit: 1024 * 1024, label }), now: ctx.now });
   ctx.out.result({ ok: true, token: signed.token, header: signed.header, claims: signed.claims }, (r) => r.token);
-  ctx.out.info(`expires ${new Date((claims['exp'] as number) * 1000).toISOString()}`);
+  ctx.out.info(`expires ${signed.expires.toISOString()}`);
   return EXIT.OK;
+}
+
+/** sign's Options from its flags (pure). */
+export function resolveSignOptions(flags: SignFlags, cwd: string): SignOptions {
+  if (flags.key === undefined || flags.key.trim() === '') throw new KrishivError('ERR_USAGE', '--key <private.jwk> is required', { input: '--key' });
+  return {
+    keyFile: { label: flags.key, path: path.resolve(cwd, flags.key) },
+    claims: {
+      sub: flags.sub,
+      aud: flags.aud,
+      iss: flags.iss,
+      role: parseRole(flags.role),
+      ttlMs: parseDuration(flags.ttl ?? '15m', '--ttl'),
+      claims: flags.claim ?? [],
+      ...(flags.now !== undefined ? { now: parseTime(flags.now, '--now') } : {}),
+    },
+  };
 }

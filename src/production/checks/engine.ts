@@ -23,6 +23,10 @@ import {
   isTruthy,
   jwksConfigured,
   jwtMayBeActive,
+  filePathOf,
+  jwksUrlUsable,
+  headerSafe,
+  parseSocketAddr,
   looksLikeJwt,
   parseApiKeys,
   parseReloadInterval,
@@ -41,6 +45,8 @@ import {
 } from '../model.js';
 import type { Finding } from '../types.js';
 import { finding, isEngineRole, present, type CheckContext } from './context.js';
+import { PARSER_SOURCE } from '../engine-sources.js';
+import { splitTokenList } from '../../engine/text.js';
 
 type Check = (ctx: CheckContext) => Finding[];
 
@@ -75,7 +81,7 @@ const modeNotFailClosed: Check = (ctx) => {
   if (fc) {
     return [finding(ctx, 'MODE-NOT-FAIL-CLOSED', 'pass', `fail-closed: ${ctx.prod ? 'KRISHIV_PRODUCTION is truthy' : `env profile ${ctx.pEnv.profile}`}`, vars)];
   }
-  const cliOnly = ctx.cli.durabilityProfile !== undefined ? ' (--durability-profile reaches only the daemon\'s own start-up checks, surface §3.4)' : '';
+  const cliOnly = ctx.cli.durabilityProfile !== undefined ? ' (--durability-profile reaches only the daemon\'s own start-up checks; Flight SQL, the UI and the storage libraries read the env profile, crates/krishiv-common/src/production.rs:23-48)' : '';
   return [
     finding(ctx, 'MODE-NOT-FAIL-CLOSED', 'fail', `not fail-closed: KRISHIV_PRODUCTION is not truthy and the env profile is dev-local${cliOnly}`, vars),
   ];
@@ -145,6 +151,7 @@ const coordGrpcTokensMissing: Check = (ctx) => {
 
 const coordTokenFileUnreadable: Check = (ctx) => {
   if (!ctx.hasCoordinator && ctx.role !== 'operator') return [];
+  if (ctx.role === 'operator' && !operatorServes(ctx)) return [finding(ctx, 'COORD-TOKEN-FILE-UNREADABLE', 'pass', 'the operator serves nothing without --status-addr or --executor-grpc-addr (it runs the controller alone)', ['KRISHIV_COORDINATOR_BEARER_TOKEN_FILE'], { fromCli: true })];
   const fileVars = present(ctx, 'KRISHIV_COORDINATOR_BEARER_TOKEN_FILE', 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE').filter((n) => trimmed(ctx.env.get(n)) !== undefined);
   if (fileVars.length === 0) return [finding(ctx, 'COORD-TOKEN-FILE-UNREADABLE', 'pass', 'no coordinator token file is configured', ['KRISHIV_COORDINATOR_BEARER_TOKEN_FILE'])];
   const err = ctx.tokens.error;
@@ -171,6 +178,19 @@ const coordTokenFileUnreadable: Check = (ctx) => {
 
 function anonymousRequested(ctx: CheckContext): boolean {
   return isTruthy(ctx.env.get('KRISHIV_ALLOW_ANONYMOUS')) || ctx.cli.insecure === true;
+}
+
+/**
+ * Why OIDC can never be in use although KRISHIV_OIDC_JWKS_URI is set, or undefined when it can:
+ * anonymous gRPC is asked for (that branch comes before JWT, crates/krishiv-scheduler/src/coordinator_daemon.rs:1363-1376),
+ * or the value is not an http(s) URL the JWKS fetch accepts (crates/krishiv-scheduler/src/auth.rs:663-672).
+ */
+export function oidcUnused(ctx: CheckContext): string | undefined {
+  const uri = ctx.env.get('KRISHIV_OIDC_JWKS_URI');
+  if (uri === undefined) return 'OIDC is not configured (KRISHIV_OIDC_JWKS_URI unset)';
+  if (anonymousRequested(ctx)) return 'anonymous gRPC is asked for (KRISHIV_ALLOW_ANONYMOUS / --insecure): the coordinator never tries OIDC';
+  if (!jwksUrlUsable(uri)) return 'KRISHIV_OIDC_JWKS_URI is not an http or https URL the JWKS fetch accepts: the JWT provider is never installed and static tokens apply';
+  return undefined;
 }
 
 const coordInsecureDurable: Check = (ctx) => {
@@ -226,7 +246,7 @@ const coordMetadataProfile: Check = (ctx) => {
   const problems: Array<{ msg: string; vars: string[] }> = [];
   if (p === SN) {
     if (backend !== undefined && backend !== 'rocksdb' && backend !== 'redb') problems.push({ msg: `single-node-durable requires --metadata-backend rocksdb; got '${backend}'`, vars: ['KRISHIV_METADATA_BACKEND'] });
-    else if (backend !== undefined && (path === undefined || path === '')) problems.push({ msg: 'single-node-durable requires --metadata-path', vars: ['KRISHIV_METADATA_PATH', 'KRISHIV_METADATA_BACKEND'] });
+    else if (backend !== undefined && path === undefined) problems.push({ msg: 'single-node-durable requires --metadata-path', vars: ['KRISHIV_METADATA_PATH', 'KRISHIV_METADATA_BACKEND'] });
     if (leader !== undefined && leader !== 'single') problems.push({ msg: 'single-node-durable requires --leader-backend single', vars: ['KRISHIV_LEADER_BACKEND'] });
   } else if (p === DD) {
     if (backend !== 'etcd') problems.push({ msg: 'distributed-durable requires --metadata-backend etcd', vars: ['KRISHIV_METADATA_BACKEND'] });
@@ -254,15 +274,34 @@ const coordMetadataConfig: Check = (ctx) => {
   if (leader === 'etcd' && etcdEndpoints(ctx.env, ctx.cli).length === 0 && ctx.pCoord.profile !== DD) {
     problems.push({ msg: '--leader-backend etcd requires --etcd-endpoints or KRISHIV_ETCD_ENDPOINTS', vars: ['KRISHIV_ETCD_ENDPOINTS', 'KRISHIV_LEADER_BACKEND'] });
   }
-  if (lease !== undefined && parseU64(rustTrim(lease)) === 0n) problems.push({ msg: '--leader-lease-secs must be greater than zero', vars: ['KRISHIV_LEADER_LEASE_SECS'] });
-  // Step 8 runs only when step 2 passed; step 2 already refuses the DD/SN mismatches.
-  if (backend !== undefined && !['memory', 'rocksdb', 'etcd'].includes(backend)) {
-    problems.push({ msg: `unknown --metadata-backend '${backend}'; supported: memory, rocksdb, etcd`, vars: ['KRISHIV_METADATA_BACKEND'] });
-  } else if (path !== undefined && path !== '' && backend !== undefined && backend !== 'rocksdb') {
+  // the env lease is parsed untrimmed and falls back to 15 when it does not parse; a flag that does not parse refuses (coordinator_daemon.rs:1144-1147,1200-1205)
+  if (lease !== undefined && parseU64(lease) === 0n) problems.push({ msg: '--leader-lease-secs must be greater than zero', vars: ['KRISHIV_LEADER_LEASE_SECS'] });
+  // The metadata-store builder's match arms, in their order (coordinator_daemon.rs:187-293); it runs only
+  // after the profile checks pass, which already refuse what the durable profiles forbid.
+  const metaVars = ['KRISHIV_METADATA_BACKEND', 'KRISHIV_METADATA_PATH'];
+  const pc = ctx.pCoord.profile;
+  const profileRefuses = (pc === SN && backend !== undefined && backend !== 'rocksdb' && backend !== 'redb') || (pc === DD && backend !== 'etcd');
+  if (profileRefuses) {
+    // COORD-METADATA-PROFILE's refusal comes first
+  } else if (backend === 'memory') {
+    // a path is ignored, not refused
+  } else if (backend === undefined && path === undefined) {
+    // backend chosen from the profile (distributed-durable is refused by COORD-METADATA-PROFILE)
+  } else if (backend === 'etcd') {
+    if (etcdEndpoints(ctx.env, ctx.cli).length === 0 && ctx.pCoord.profile !== DD && leader !== 'etcd') {
+      problems.push({ msg: '--metadata-backend etcd requires --etcd-endpoints (or KRISHIV_ETCD_ENDPOINTS)', vars: ['KRISHIV_ETCD_ENDPOINTS', 'KRISHIV_METADATA_BACKEND'] });
+    }
+  } else if ((backend === 'rocksdb' || backend === 'redb') && path === undefined) {
+    problems.push({ msg: '--metadata-backend rocksdb requires --metadata-path', vars: metaVars });
+  } else if (backend === 'rocksdb' || backend === 'redb') {
+    // rocksdb at the path ("redb" is a legacy alias)
+  } else if (path !== undefined) {
     problems.push({
-      msg: `cannot use --metadata-path '${path}' with backend '${backend}'; for durable single-node storage use: --metadata-backend rocksdb. For distributed HA use: --metadata-backend etcd (requires --features etcd).`,
-      vars: ['KRISHIV_METADATA_PATH', 'KRISHIV_METADATA_BACKEND'],
+      msg: `cannot use --metadata-path '${path}' with backend '${backend ?? '(none)'}'; for durable single-node storage use: --metadata-backend rocksdb. For distributed HA use: --metadata-backend etcd (requires --features etcd).`,
+      vars: metaVars,
     });
+  } else if (backend !== undefined) {
+    problems.push({ msg: `unknown --metadata-backend '${backend}'; supported: memory, rocksdb, etcd`, vars: ['KRISHIV_METADATA_BACKEND'] });
   }
   if (problems.length === 0) {
     return [finding(ctx, 'COORD-METADATA-CONFIG', 'pass', 'coordinator id, leader lease and metadata backend parse', present(ctx, 'KRISHIV_METADATA_BACKEND', 'KRISHIV_LEADER_LEASE_SECS', 'KRISHIV_COORDINATOR_ID').length ? present(ctx, 'KRISHIV_METADATA_BACKEND', 'KRISHIV_LEADER_LEASE_SECS', 'KRISHIV_COORDINATOR_ID') : ['KRISHIV_METADATA_BACKEND'])];
@@ -287,7 +326,8 @@ const coordTlsPair: Check = (ctx) => {
   const toRead: Array<[string, string | undefined]> = cert !== undefined ? [['KRISHIV_TLS_CERT', cert], ['KRISHIV_TLS_KEY', key], ['KRISHIV_CA_CERT', ca]] : [['KRISHIV_CA_CERT', cert !== undefined ? ca : undefined]];
   for (const [name, p] of toRead) {
     if (p === undefined) continue;
-    const f = ctx.files.probe(p);
+    // std::fs::read("") fails like a missing file: a present-but-empty variable refuses (crates/krishiv-scheduler/src/grpc.rs:914-936)
+    const f = p === '' ? ({ state: 'missing' } as const) : ctx.files.probe(p);
     if (f.state === 'unchecked') unchecked.push(name);
     else if (f.state === 'missing' || f.state === 'unreadable') {
       const e = f.state === 'missing' ? 'No such file or directory (os error 2)' : f.error;
@@ -314,8 +354,15 @@ const coordGrpcDenyAll: Check = (ctx) => {
     ];
   }
   const state = tokenSetState(ctx.tokens);
-  if (jwtMayBeActive(ctx.env) && state !== 'non-empty') {
+  if (jwtMayBeActive(ctx.env, anonymousRequested(ctx)) && state !== 'non-empty') {
     return [finding(ctx, 'COORD-GRPC-DENY-ALL', 'pass', 'the JWT provider is installed if the JWKS loads at start (a JWKS load failure falls back to static tokens)', vars)];
+  }
+  if (state === 'non-empty' && ctx.tokens.assumed.length === 0 && ctx.tokens.tokens.every((t) => !headerSafe(t))) {
+    return [
+      finding(ctx, 'COORD-GRPC-DENY-ALL', 'fail', 'every configured coordinator token holds characters that cannot travel in an authorization header (only visible ASCII can): no client can present one, so every call is rejected', vars, {
+        engineMessage: 'missing Bearer token',
+      }),
+    ];
   }
   if (state === 'non-empty') return [finding(ctx, 'COORD-GRPC-DENY-ALL', 'pass', `static token provider installed${assumedNote(ctx)}`, vars)];
   const engineMessage = 'coordinator gRPC has no auth provider and anonymous access is denied by default: ALL control-plane RPCs will be rejected.';
@@ -343,6 +390,7 @@ const coordGrpcAnonymous: Check = (ctx) => {
 
 const coordHttpAnonymous: Check = (ctx) => {
   if (!ctx.hasCoordinator && ctx.role !== 'operator') return [];
+  if (ctx.role === 'operator' && !operatorServes(ctx)) return [finding(ctx, 'COORD-HTTP-ANONYMOUS', 'pass', 'the operator serves nothing without --status-addr or --executor-grpc-addr (it runs the controller alone)', ['KRISHIV_ALLOW_ANONYMOUS_HTTP'], { fromCli: true })];
   const override = isTruthy(ctx.env.get('KRISHIV_ALLOW_ANONYMOUS_HTTP'));
   const vars = ['KRISHIV_ALLOW_ANONYMOUS_HTTP', 'KRISHIV_PRODUCTION', PROFILE];
   if (override) {
@@ -363,6 +411,8 @@ const coordOidcNoAudience: Check = (ctx) => {
   if (!ctx.hasCoordinator) return [];
   const vars = ['KRISHIV_OIDC_AUDIENCE', 'KRISHIV_OIDC_JWKS_URI'];
   if (!jwksConfigured(ctx.env)) return [finding(ctx, 'COORD-OIDC-NO-AUDIENCE', 'pass', 'OIDC is not configured (KRISHIV_OIDC_JWKS_URI unset)', ['KRISHIV_OIDC_JWKS_URI'])];
+  const unused = oidcUnused(ctx);
+  if (unused !== undefined) return [finding(ctx, 'COORD-OIDC-NO-AUDIENCE', 'pass', unused, ['KRISHIV_OIDC_JWKS_URI'])];
   if (ctx.env.has('KRISHIV_OIDC_AUDIENCE')) {
     const blank = ctx.env.get('KRISHIV_OIDC_AUDIENCE') === '';
     return [finding(ctx, 'COORD-OIDC-NO-AUDIENCE', blank ? 'warn' : 'pass', blank ? 'KRISHIV_OIDC_AUDIENCE is set but empty: the engine counts it as set and only accepts tokens whose aud contains "" (or that have no aud)' : 'KRISHIV_OIDC_AUDIENCE is set (tokens without an aud claim are still accepted)', vars)];
@@ -379,8 +429,8 @@ const coordOidcOverriddenByReload: Check = (ctx) => {
   if (!ctx.hasCoordinator) return [];
   const vars = ['KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS', 'KRISHIV_OIDC_JWKS_URI', ...ctx.tokens.sources];
   const reload = parseReloadInterval(ctx.env.get('KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS'));
-  if (jwksConfigured(ctx.env) && reload.seconds !== undefined && ctx.tokens.configured) {
-    const today = jwtMayBeActive(ctx.env) ? '' : ' (today the missing KRISHIV_OIDC_AUDIENCE already disables JWT under KRISHIV_PRODUCTION; this bites once it is set)';
+  if (jwksConfigured(ctx.env) && oidcUnused(ctx) === undefined && reload.seconds !== undefined && ctx.tokens.configured) {
+    const today = jwtMayBeActive(ctx.env, anonymousRequested(ctx)) ? '' : ' (today the missing KRISHIV_OIDC_AUDIENCE already disables JWT under KRISHIV_PRODUCTION; this bites once it is set)';
     return [finding(ctx, 'COORD-OIDC-OVERRIDDEN-BY-RELOAD', 'warn', `JWKS, a ${reload.seconds}s reload interval and static tokens: the first reload tick (immediate) replaces the JWT provider with static tokens, so JWT is effectively off on gRPC${today}`, vars)];
   }
   return [finding(ctx, 'COORD-OIDC-OVERRIDDEN-BY-RELOAD', 'pass', jwksConfigured(ctx.env) ? 'no reload interval with static tokens: the JWT provider stays installed' : 'OIDC is not configured', vars.slice(0, 2))];
@@ -388,6 +438,7 @@ const coordOidcOverriddenByReload: Check = (ctx) => {
 
 const coordReloadDisabled: Check = (ctx) => {
   if (!ctx.hasCoordinator && ctx.role !== 'operator') return [];
+  if (ctx.role === 'operator' && !operatorServes(ctx)) return [finding(ctx, 'COORD-RELOAD-DISABLED', 'pass', 'the operator serves nothing without --status-addr or --executor-grpc-addr (it runs the controller alone)', ['KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS'], { fromCli: true })];
   const fileVars = ['KRISHIV_COORDINATOR_BEARER_TOKEN_FILE', 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE'].filter((n) => trimmed(ctx.env.get(n)) !== undefined);
   const vars = ['KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS', ...fileVars];
   if (fileVars.length === 0) return [finding(ctx, 'COORD-RELOAD-DISABLED', 'pass', 'no coordinator token file: nothing to reload', vars)];
@@ -415,6 +466,15 @@ const flightChecks: Check = (ctx) => {
     return ['FLIGHT-API-KEYS-MISSING', 'FLIGHT-API-KEYS-MALFORMED', 'FLIGHT-POLICY-MISSING', 'FLIGHT-ANONYMOUS'].map((id) => finding(ctx, id, 'pass', why, ['KRISHIV_FLIGHT_ADDR']));
   }
   const out: Finding[] = [];
+  if (mode === 'standalone') {
+    // KRISHIV_FLIGHT_ADDR is parsed strictly, untrimmed, before the keys are read (crates/krishiv-flight-sql/src/service.rs:1417-1423)
+    const raw = ctx.env.get('KRISHIV_FLIGHT_ADDR');
+    if (raw !== undefined && !parseSocketAddr(raw)) {
+      out.push(finding(ctx, 'FLIGHT-ADDR-INVALID', 'fail', 'KRISHIV_FLIGHT_ADDR is not an IP:port socket address (host names and surrounding spaces do not parse): the Flight SQL server refuses to start', ['KRISHIV_FLIGHT_ADDR'], { engineMessage: 'invalid socket address syntax' }));
+    } else {
+      out.push(finding(ctx, 'FLIGHT-ADDR-INVALID', 'pass', raw === undefined ? 'KRISHIV_FLIGHT_ADDR unset: 127.0.0.1:2003' : 'KRISHIV_FLIGHT_ADDR parses', ['KRISHIV_FLIGHT_ADDR']));
+    }
+  }
   const fc = isFailClosed(ctx.pEnv.profile, ctx.prod);
   const required = requiresAuthenticatedFlight(ctx.pEnv.profile, ctx.prod);
   const keys = parseApiKeys(ctx.env.get('KRISHIV_API_KEYS'));
@@ -519,32 +579,37 @@ const execChecks: Check = (ctx) => {
   } else {
     out.push(finding(ctx, 'EXEC-REQUIRE-WITHOUT-TOKEN', 'pass', require ? `${TASK} is set` : 'KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH is not truthy', ['KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH']));
   }
+  // The refusals after registration happen only in --connect mode (crates/krishiv-executor/src/cli.rs:112-133);
+  // with no --cli the executor is taken as started with --connect, as every deployment runs it.
+  const connected = ctx.cli.registerOnce !== true;
+  const afterReg = (id: string): Finding =>
+    finding(ctx, id, 'pass', 'the executor runs --register-once: it registers, sends one heartbeat and exits; the storage it would build after registering is never opened', ['KRISHIV_DURABILITY_PROFILE'], { fromCli: true });
   // EXEC-MEMORY-CHECKPOINT
   const ckVars = ['KRISHIV_CHECKPOINT_STORAGE', ...pv];
-  const explicitMemory = st.checkpointUri?.startsWith('memory://') ?? false;
+  const explicitMemory = st.checkpointUri !== undefined && rustTrim(st.checkpointUri).startsWith('memory://');
   const cliCk = ctx.cli.checkpointUri !== undefined;
+  const eff = effectiveCheckpointUri(st, pExec);
   if (explicitMemory && !allowsMemoryCheckpointUri(pExec, ctx.prod)) {
     out.push(finding(ctx, 'EXEC-MEMORY-CHECKPOINT', 'fail', `explicit memory:// checkpoint URI under ${execProfileText(ctx)}${ctx.prod ? ' + KRISHIV_PRODUCTION' : ''}: the executor refuses to start`, ckVars, {
       engineMessage: `checkpoint URI '${redactUri(st.checkpointUri!)}' is forbidden for durability profile '${pExec}'; use a file:// or s3:// URI`,
       fromCli: cliCk,
     }));
+  } else if (!connected) {
+    out.push(afterReg('EXEC-MEMORY-CHECKPOINT'));
+  } else if (eff !== undefined && rustTrim(eff).startsWith('memory://') && !allowsMemoryCheckpointUri(pEnv, ctx.prod)) {
+    out.push(finding(ctx, 'EXEC-MEMORY-CHECKPOINT', 'fail', `checkpoint storage is ${st.checkpointUri === undefined ? 'the dev-local default memory://' : 'memory://'} and memory checkpoints are not allowed under the env profile ${pEnv}${ctx.prod ? ' with KRISHIV_PRODUCTION' : ''} (the storage library re-reads the environment): the executor refuses after registering`, ckVars, {
+      engineMessage: `checkpoint storage at memory://: memory:// checkpoint URIs are forbidden for durability profile '${pEnv}'`,
+      fromCli: cliCk,
+    }));
   } else {
-    const eff = effectiveCheckpointUri(st, pExec);
-    if (eff?.startsWith('memory://') && !allowsMemoryCheckpointUri(pEnv, ctx.prod)) {
-      out.push(finding(ctx, 'EXEC-MEMORY-CHECKPOINT', 'fail', `checkpoint storage is ${st.checkpointUri === undefined ? 'the dev-local default memory://' : 'memory://'} and allows_memory_checkpoint_uri(env profile ${pEnv}${ctx.prod ? ', prod' : ''}) is false: the executor refuses after registering`, ckVars, {
-        engineMessage: `checkpoint storage at memory://: … memory:// checkpoint URIs are forbidden for durability profile '${pEnv}'`,
-        fromCli: cliCk,
-      }));
-    } else {
-      out.push(finding(ctx, 'EXEC-MEMORY-CHECKPOINT', 'pass', eff === undefined ? 'no checkpoint URI (see EXEC-DD-CHECKPOINT-MISSING)' : eff.startsWith('memory://') ? 'memory:// checkpoints are allowed (dev-local without KRISHIV_PRODUCTION)' : 'checkpoint storage is not memory://', ['KRISHIV_CHECKPOINT_STORAGE'], { fromCli: cliCk }));
-    }
+    out.push(finding(ctx, 'EXEC-MEMORY-CHECKPOINT', 'pass', eff === undefined ? 'no checkpoint URI (see EXEC-DD-CHECKPOINT-MISSING)' : rustTrim(eff).startsWith('memory://') ? 'memory:// checkpoints are allowed (dev-local without KRISHIV_PRODUCTION)' : 'checkpoint storage is not memory://', ['KRISHIV_CHECKPOINT_STORAGE'], { fromCli: cliCk }));
   }
-  // DD requirements
-  const isS3 = st.shuffleUri?.startsWith('s3://') ?? false;
+  // DD requirements (apply_shuffle_defaults and kin, before any mode: cli.rs:67-74,1501-1613)
+  const rawS3 = st.shuffleUri?.startsWith('s3://') ?? false;
   const ddShuffle = ['KRISHIV_SHUFFLE_DIR', 'KRISHIV_SHUFFLE_URI', ...pv];
-  if (pExec === DD && st.shuffleDir === undefined && (st.shuffleUri === undefined || isS3)) {
-    out.push(finding(ctx, 'EXEC-DD-SHUFFLE-MISSING', 'fail', `${execProfileText(ctx)}: ${isS3 ? 's3:// shuffle URI without a shuffle dir' : 'neither shuffle dir nor URI'}: the executor refuses to start`, ddShuffle, {
-      engineMessage: isS3
+  if (pExec === DD && st.shuffleDir === undefined && (st.shuffleUri === undefined || rawS3)) {
+    out.push(finding(ctx, 'EXEC-DD-SHUFFLE-MISSING', 'fail', `${execProfileText(ctx)}: ${rawS3 ? 's3:// shuffle URI without a shuffle dir' : 'neither shuffle dir nor URI'}: the executor refuses to start`, ddShuffle, {
+      engineMessage: rawS3
         ? `durability-profile=distributed-durable with shuffle URI '${redactUri(st.shuffleUri!)}' also requires --shuffle-dir (or KRISHIV_SHUFFLE_DIR) so the tiered local + object-store shuffle backend can be built`
         : 'durability-profile=distributed-durable requires --shuffle-uri or --shuffle-dir (set KRISHIV_SHUFFLE_URI, KRISHIV_SHUFFLE_DIR, or pass explicit flags)',
     }));
@@ -566,54 +631,88 @@ const execChecks: Check = (ctx) => {
   } else {
     out.push(finding(ctx, 'EXEC-DD-CHECKPOINT-MISSING', 'pass', pExec === DD ? 'KRISHIV_CHECKPOINT_STORAGE is set' : 'not distributed-durable', ['KRISHIV_CHECKPOINT_STORAGE']));
   }
-  // EXEC-STATE-DIR-REQUIRED (DL+prod; SN auto-fills the dir, DD is covered above)
-  if (requiresFileBackedState(pExec, ctx.prod) && pExec === DL && st.stateDir === undefined && st.stateBackend !== 'disaggregated') {
-    out.push(finding(ctx, 'EXEC-STATE-DIR-REQUIRED', 'fail', 'dev-local + KRISHIV_PRODUCTION without KRISHIV_STATE_DIR: requires_file_backed_state refuses the ephemeral state backend after registration', ['KRISHIV_STATE_DIR', 'KRISHIV_PRODUCTION'], {
-      engineMessage: 'state backend: … durable profile requires a file-backed state directory',
+  // EXEC-STATE-DIR-REQUIRED: RocksDbStateBackend::open_for_profile gets the executor's own profile,
+  // its ephemeral() fallback re-reads the env profile (crates/krishiv-state/src/rocksdb_backend.rs:82-121)
+  const stateDirAfterDefault = st.stateDir ?? (pExec === SN ? '/var/lib/krishiv/state' : undefined);
+  const stateVars = ['KRISHIV_STATE_DIR', 'KRISHIV_PRODUCTION', PROFILE];
+  if (!connected) out.push(afterReg('EXEC-STATE-DIR-REQUIRED'));
+  else if (st.stateBackend !== 'disaggregated' && stateDirAfterDefault === undefined && pExec !== DD && requiresFileBackedState(pExec, ctx.prod)) {
+    out.push(finding(ctx, 'EXEC-STATE-DIR-REQUIRED', 'fail', `${execProfileText(ctx)}${ctx.prod ? ' + KRISHIV_PRODUCTION' : ''} without KRISHIV_STATE_DIR: the state backend needs a file-backed directory; the executor refuses after registering`, stateVars, {
+      engineMessage: 'state backend: durable profile requires a file-backed state directory',
+    }));
+  } else if (st.stateBackend !== 'disaggregated' && stateDirAfterDefault === undefined && pExec !== DD && requiresFileBackedState(pEnv, ctx.prod)) {
+    out.push(finding(ctx, 'EXEC-STATE-DIR-REQUIRED', 'fail', `no state dir, so the executor opens an ephemeral state backend, which the env profile ${pEnv} forbids: the executor refuses after registering`, stateVars, {
+      engineMessage: 'state backend: ephemeral state backend is forbidden under durable profiles',
     }));
   } else {
-    out.push(finding(ctx, 'EXEC-STATE-DIR-REQUIRED', 'pass', st.stateDir !== undefined ? 'KRISHIV_STATE_DIR is set' : pExec === SN ? 'single-node-durable uses /var/lib/krishiv/state' : requiresFileBackedState(pExec, ctx.prod) ? 'covered by the profile checks' : 'file-backed state not required', ['KRISHIV_STATE_DIR']));
+    out.push(finding(ctx, 'EXEC-STATE-DIR-REQUIRED', 'pass', st.stateBackend === 'disaggregated' ? 'disaggregated state backend (see EXEC-DISAGG-NO-ROOT)' : st.stateDir !== undefined ? 'KRISHIV_STATE_DIR is set' : pExec === SN ? 'single-node-durable uses /var/lib/krishiv/state' : pExec === DD ? 'covered by EXEC-DD-STATE-DIR-MISSING' : 'file-backed state not required', ['KRISHIV_STATE_DIR']));
   }
-  // shuffle token / anonymous
+  // shuffle token / anonymous: the local Flight shuffle server checks the env profile (crates/krishiv-shuffle/src/flight.rs:606-617)
   const shuffle = executorShuffleToken(ctx.env, ctx.files);
   const shVars = ['KRISHIV_SHUFFLE_TOKEN', 'KRISHIV_SHUFFLE_TOKEN_FILE', 'KRISHIV_SHUFFLE_DIR', 'KRISHIV_SHUFFLE_URI'];
   const reqShuffle = requiresAuthenticatedShuffle(pEnv, ctx.prod);
-  if (st.localShuffleServer && !shuffle.present && reqShuffle) {
-    out.push(finding(ctx, 'EXEC-SHUFFLE-TOKEN-MISSING', 'fail', `the local Flight shuffle server starts and requires_authenticated_shuffle(env profile ${pEnv}${ctx.prod ? ', prod' : ''}) but there is no shuffle token: the executor refuses after registering`, shVars, {
+  const server = connected && st.localShuffleServer;
+  if (!connected) out.push(afterReg('EXEC-SHUFFLE-TOKEN-MISSING'));
+  else if (server && !shuffle.present && reqShuffle) {
+    out.push(finding(ctx, 'EXEC-SHUFFLE-TOKEN-MISSING', 'fail', `the local Flight shuffle server starts and shuffle auth is required under the env profile ${pEnv}${ctx.prod ? ' with KRISHIV_PRODUCTION' : ''}, but there is no shuffle token: the executor refuses after registering`, shVars, {
       engineMessage: `shuffle flight server: shuffle auth is required under durability profile '${pEnv}' but no shuffle token is configured; set KRISHIV_SHUFFLE_TOKEN or KRISHIV_SHUFFLE_TOKEN_FILE. Refusing to start an unauthenticated shuffle data plane (SEC-3).`,
     }));
-  } else if (shuffle.assumed && st.localShuffleServer) {
+  } else if (shuffle.assumed && server) {
     out.push(finding(ctx, 'EXEC-SHUFFLE-TOKEN-MISSING', 'skip', 'not checked here: KRISHIV_SHUFFLE_TOKEN_FILE does not exist on this machine', ['KRISHIV_SHUFFLE_TOKEN_FILE']));
   } else {
-    out.push(finding(ctx, 'EXEC-SHUFFLE-TOKEN-MISSING', 'pass', !st.localShuffleServer ? 'no local Flight shuffle server starts (tiered s3+dir, object-only or memory shuffle)' : shuffle.present ? `shuffle token from ${shuffle.source}` : 'shuffle auth not required (see EXEC-SHUFFLE-ANONYMOUS)', ['KRISHIV_SHUFFLE_TOKEN']));
+    out.push(finding(ctx, 'EXEC-SHUFFLE-TOKEN-MISSING', 'pass', !server ? `no local Flight shuffle server starts (${st.shuffleBackend === 'none' ? 'no shuffle store' : `${st.shuffleBackend} shuffle backend`})` : shuffle.present ? `shuffle token from ${shuffle.source}` : 'shuffle auth not required (see EXEC-SHUFFLE-ANONYMOUS)', ['KRISHIV_SHUFFLE_TOKEN']));
   }
-  if (st.localShuffleServer && !shuffle.present && !isFailClosed(pEnv, ctx.prod)) {
-    out.push(finding(ctx, 'EXEC-SHUFFLE-ANONYMOUS', 'fail', `the local Flight shuffle server starts without a token outside fail-closed mode${pExec !== DL ? ' (--durability-profile does not reach the SEC-3 guard)' : ''}: the shuffle data plane is open`, shVars));
+  if (server && !shuffle.present && !isFailClosed(pEnv, ctx.prod)) {
+    out.push(finding(ctx, 'EXEC-SHUFFLE-ANONYMOUS', 'fail', `the local Flight shuffle server starts without a token outside fail-closed mode${pExec !== DL ? ' (--durability-profile does not reach the shuffle server, which reads the env profile)' : ''}: the shuffle data plane is open`, shVars));
   } else {
     out.push(finding(ctx, 'EXEC-SHUFFLE-ANONYMOUS', 'pass', 'the shuffle data plane is not anonymous', ['KRISHIV_SHUFFLE_TOKEN']));
   }
-  // s3 / memory shuffle / disaggregated
-  if (isS3 && pEnv === SN) {
-    out.push(finding(ctx, 'EXEC-S3-SHUFFLE-PROFILE', 'fail', 's3:// shuffle under single-node-durable: the executor refuses after registering', ['KRISHIV_SHUFFLE_URI', PROFILE], {
-      engineMessage: "s3:// shuffle requires distributed-durable or dev-local profile (got 'single-node-durable')",
+  // object-store shuffle: the backends receive the executor's own profile (cli.rs:591-605, crates/krishiv-shuffle/src/storage_uri.rs:98-152)
+  const s3 = st.shuffleBackend === 'object' || st.shuffleBackend === 'tiered';
+  const s3Vars = ['KRISHIV_SHUFFLE_URI', ...pv];
+  const bucketOf = (uri: string): string => {
+    const rest = rustTrim(uri).slice('s3://'.length);
+    const slash = rest.indexOf('/');
+    return slash < 0 ? rest : rest.slice(0, slash);
+  };
+  if (!connected) out.push(afterReg('EXEC-S3-SHUFFLE-PROFILE'));
+  else if (s3 && pExec === SN) {
+    const tiered = st.shuffleBackend === 'tiered';
+    out.push(finding(ctx, 'EXEC-S3-SHUFFLE-PROFILE', 'fail', `${tiered ? 'tiered (dir + s3://)' : 's3://'} shuffle under ${execProfileText(ctx)}: the executor refuses after registering`, s3Vars, {
+      engineMessage: `${tiered ? 'tiered shuffle' : 's3:// shuffle'} requires distributed-durable or dev-local profile (got 'single-node-durable')`,
+    }));
+  } else if (s3 && bucketOf(st.shuffleUri!) === '') {
+    out.push(finding(ctx, 'EXEC-S3-SHUFFLE-PROFILE', 'fail', 'the s3:// shuffle URI names no bucket: the executor refuses after registering', s3Vars, {
+      engineMessage: `s3 URI has no bucket (got '${redactUri(rustTrim(st.shuffleUri!))}')`,
     }));
   } else {
-    out.push(finding(ctx, 'EXEC-S3-SHUFFLE-PROFILE', 'pass', isS3 ? `s3:// shuffle under ${pEnv}` : 'no s3:// shuffle URI', ['KRISHIV_SHUFFLE_URI']));
+    out.push(finding(ctx, 'EXEC-S3-SHUFFLE-PROFILE', 'pass', s3 ? `s3:// shuffle under ${pExec}` : 'no s3:// shuffle URI', ['KRISHIV_SHUFFLE_URI']));
   }
-  const memShuffle = st.shuffleUri?.startsWith('memory://') ?? false;
-  if (memShuffle && !allowsUnboundedShuffleStore(pEnv, ctx.prod)) {
-    out.push(finding(ctx, 'EXEC-MEMORY-SHUFFLE', 'fail', `memory:// shuffle and allows_unbounded_shuffle_store(env profile ${pEnv}${ctx.prod ? ', prod' : ''}) is false: the executor refuses after registering`, ['KRISHIV_SHUFFLE_URI', PROFILE, 'KRISHIV_PRODUCTION'], {
-      engineMessage: `memory:// shuffle URIs are forbidden for durability profile '${pEnv}'`,
+  const memShuffle = st.shuffleBackend === 'memory';
+  if (!connected) out.push(afterReg('EXEC-MEMORY-SHUFFLE'));
+  else if (memShuffle && !allowsUnboundedShuffleStore(pExec, ctx.prod)) {
+    out.push(finding(ctx, 'EXEC-MEMORY-SHUFFLE', 'fail', `memory:// shuffle under ${execProfileText(ctx)}${ctx.prod ? ' + KRISHIV_PRODUCTION' : ''}: unbounded in-memory shuffle is not allowed; the executor refuses after registering`, ['KRISHIV_SHUFFLE_URI', PROFILE, 'KRISHIV_PRODUCTION'], {
+      engineMessage: `memory:// shuffle URIs are forbidden for durability profile '${pExec}'`,
     }));
   } else {
-    out.push(finding(ctx, 'EXEC-MEMORY-SHUFFLE', 'pass', memShuffle ? 'memory:// shuffle is allowed (dev-local)' : 'no memory:// shuffle URI', ['KRISHIV_SHUFFLE_URI']));
+    out.push(finding(ctx, 'EXEC-MEMORY-SHUFFLE', 'pass', memShuffle ? 'memory:// shuffle is allowed (dev-local without KRISHIV_PRODUCTION)' : 'no memory:// shuffle URI', ['KRISHIV_SHUFFLE_URI']));
   }
-  if (st.stateBackend === 'disaggregated' && st.dfsRoot === undefined) {
+  if (!connected) out.push(afterReg('EXEC-DISAGG-NO-ROOT'));
+  else if (st.stateBackend === 'disaggregated' && !st.dfsRootSet) {
     out.push(finding(ctx, 'EXEC-DISAGG-NO-ROOT', 'fail', 'disaggregated state backend without KRISHIV_STATE_DFS_ROOT: the executor refuses after registering', ['KRISHIV_STATE_DFS_ROOT', 'KRISHIV_STATE_BACKEND'], {
       engineMessage: 'KRISHIV_STATE_BACKEND=disaggregated requires KRISHIV_STATE_DFS_ROOT',
     }));
   } else {
     out.push(finding(ctx, 'EXEC-DISAGG-NO-ROOT', 'pass', st.stateBackend === 'disaggregated' ? 'KRISHIV_STATE_DFS_ROOT is set' : 'state backend is rocksdb', ['KRISHIV_STATE_BACKEND']));
+  }
+  // EXEC-CONFIG-INVALID: ExecutorConfig::new, before any mode (crates/krishiv-executor/src/cli.rs:84, crates/krishiv-executor/src/transport.rs:85-103)
+  const execId = ctx.cli.executorId ?? ctx.env.get('KRISHIV_EXECUTOR_ID');
+  if (ctx.cli.slots !== undefined && parseU64(ctx.cli.slots) === 0n) {
+    out.push(finding(ctx, 'EXEC-CONFIG-INVALID', 'fail', '--slots 0: the executor refuses to start', [], { engineMessage: 'task slots must be greater than zero', fromCli: true }));
+  } else if (execId !== undefined && rustTrim(execId) === '') {
+    out.push(finding(ctx, 'EXEC-CONFIG-INVALID', 'fail', 'KRISHIV_EXECUTOR_ID is blank: the executor refuses to start', ['KRISHIV_EXECUTOR_ID'], { engineMessage: 'invalid executor id: executor id cannot be empty' }));
+  } else {
+    out.push(finding(ctx, 'EXEC-CONFIG-INVALID', 'pass', execId === undefined ? 'executor id defaults to exec-local' : 'executor id is set', ['KRISHIV_EXECUTOR_ID']));
   }
   // EXEC-COORD-TOKEN-MISSING
   out.push(...execCoordToken(ctx));
@@ -624,6 +723,14 @@ function execCoordToken(ctx: CheckContext): Finding[] {
   const C = 'KRISHIV_COORDINATOR_BEARER_TOKEN';
   const blank = isBlank(ctx.env.get(C));
   const engineMessage = 'registration failed after 30 attempts: missing Bearer token';
+  const token = trimmed(ctx.env.get(C));
+  if (token !== undefined && !headerSafe(token)) {
+    return [
+      finding(ctx, 'EXEC-COORD-TOKEN-MISSING', 'fail', `${C} holds characters that cannot travel in gRPC metadata (only visible ASCII can): every registration call fails before it is sent`, [C], {
+        engineMessage: `registration failed after 30 attempts: ${C} contains characters that are invalid for gRPC metadata`,
+      }),
+    ];
+  }
   if (!blank) return [finding(ctx, 'EXEC-COORD-TOKEN-MISSING', 'pass', `executors send ${C}`, [C])];
   if (ctx.role === 'cluster') {
     // The coordinator of this same env: does it require a token on gRPC?
@@ -644,7 +751,7 @@ const execCoordTokenNotJwt: Check = (ctx) => {
   const C = 'KRISHIV_COORDINATOR_BEARER_TOKEN';
   const vars = [C, 'KRISHIV_OIDC_JWKS_URI', 'KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS'];
   const token = trimmed(ctx.env.get(C));
-  if (!jwtMayBeActive(ctx.env)) return [finding(ctx, 'EXEC-COORD-TOKEN-NOT-JWT', 'pass', 'JWT is not active on coordinator gRPC: static tokens apply', ['KRISHIV_OIDC_JWKS_URI'])];
+  if (!jwtMayBeActive(ctx.env, anonymousRequested(ctx))) return [finding(ctx, 'EXEC-COORD-TOKEN-NOT-JWT', 'pass', 'JWT is not active on coordinator gRPC: static tokens apply', ['KRISHIV_OIDC_JWKS_URI'])];
   if (parseReloadInterval(ctx.env.get('KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS')).seconds !== undefined && ctx.tokens.configured) {
     return [finding(ctx, 'EXEC-COORD-TOKEN-NOT-JWT', 'pass', 'the reload interval puts static tokens back on gRPC (see COORD-OIDC-OVERRIDDEN-BY-RELOAD)', vars)];
   }
@@ -670,16 +777,41 @@ const operatorChecks: Check = (ctx) => {
   } else {
     out.push(finding(ctx, 'OP-ANONYMOUS-FORBIDDEN', 'pass', anon ? 'KRISHIV_ALLOW_ANONYMOUS under dev-local without KRISHIV_PRODUCTION is accepted' : 'KRISHIV_ALLOW_ANONYMOUS is not truthy', ['KRISHIV_ALLOW_ANONYMOUS']));
   }
+  // configure_grpc_auth_for_startup (crates/krishiv-operator/src/main.rs:84-101): a provider counts as installed when the
+  // token sources read without error and are configured, even when they resolve to no token (reject-all, auth.rs:313-345).
+  const installed = ctx.tokens.configured && ctx.tokens.error === undefined;
   const has = hasStaticTokens(ctx.tokens);
-  if (ctx.cli.executorGrpcAddr !== undefined && !has && !anon) {
+  if (ctx.cli.executorGrpcAddr !== undefined && !installed && !anon) {
     out.push(finding(ctx, 'OP-GRPC-TOKENS-MISSING', 'fail', `--executor-grpc-addr without a static coordinator token${ctx.tokens.error ? ` (${ctx.tokens.error.variable} cannot be read)` : ''}: the operator refuses to start`, tokenVarsOf(ctx), {
       engineMessage: '--executor-grpc-addr requires KRISHIV_COORDINATOR_BEARER_TOKEN or KRISHIV_COORDINATOR_BEARER_TOKENS unless KRISHIV_ALLOW_ANONYMOUS=true',
     }));
+  } else if (ctx.cli.executorGrpcAddr !== undefined && !anon && !has) {
+    out.push(finding(ctx, 'OP-GRPC-TOKENS-MISSING', 'fail', 'token sources are configured but resolve to no token: the operator starts with a reject-all provider and denies every gRPC call', tokenVarsOf(ctx), {
+      class: 'DENY',
+      engineMessage: 'invalid API key',
+    }));
   } else {
-    out.push(finding(ctx, 'OP-GRPC-TOKENS-MISSING', 'pass', ctx.cli.executorGrpcAddr === undefined ? `operator gRPC is off (no --executor-grpc-addr in --cli)${has ? '' : '; note: without a static token its HTTP sidecar answers 401 on every protected route'}` : has ? `static tokens configured${assumedNote(ctx)}` : 'KRISHIV_ALLOW_ANONYMOUS is set', tokenVarsOf(ctx)));
+    out.push(finding(ctx, 'OP-GRPC-TOKENS-MISSING', 'pass', ctx.cli.executorGrpcAddr === undefined ? `operator gRPC is off (no --executor-grpc-addr in --cli)${has || !operatorServes(ctx) ? '' : '; note: without a static token its HTTP sidecar answers 401 on every protected route'}` : has ? `static tokens configured${assumedNote(ctx)}` : 'KRISHIV_ALLOW_ANONYMOUS is set', tokenVarsOf(ctx)));
+  }
+  // OP-COORDINATOR-ID: crates/krishiv-operator/src/main.rs:426-428 (a flag value is never blank: the parser refuses it first)
+  const id = ctx.cli.coordinatorId ?? ctx.env.get('KRISHIV_COORDINATOR_ID');
+  if (id !== undefined && rustTrim(id) === '') {
+    out.push(finding(ctx, 'OP-COORDINATOR-ID', 'fail', 'KRISHIV_COORDINATOR_ID is blank: the operator refuses to start', ['KRISHIV_COORDINATOR_ID'], { engineMessage: 'coordinator id cannot be empty' }));
+  } else {
+    out.push(finding(ctx, 'OP-COORDINATOR-ID', 'pass', id === undefined ? 'coordinator id defaults to coord-kubernetes' : 'coordinator id is set', ['KRISHIV_COORDINATOR_ID'], { fromCli: ctx.cli.coordinatorId !== undefined }));
   }
   return out;
 };
+
+/**
+ * The operator serves gRPC and HTTP only with --status-addr or --executor-grpc-addr
+ * (crates/krishiv-operator/src/main.rs:62-74). Without --cli it is taken to serve, as the
+ * shipped deployment does (deploy/k8s/operator/operator-deployment.yaml passes --executor-grpc-addr).
+ */
+export function operatorServes(ctx: CheckContext): boolean {
+  if (ctx.cli.refusals === undefined) return true;
+  return ctx.cli.statusAddr !== undefined || ctx.cli.executorGrpcAddr !== undefined;
+}
 
 // ---- shuffle-svc ----------------------------------------------------------------------
 
@@ -688,6 +820,13 @@ const shuffleSvcChecks: Check = (ctx) => {
   const out: Finding[] = [];
   const t = shuffleSvcToken(ctx.env, ctx.files);
   const vars = ['KRISHIV_SHUFFLE_TOKEN', 'KRISHIV_SHUFFLE_TOKEN_FILE', PROFILE];
+  // KRISHIV_SHUFFLE_ADDR is parsed strictly before anything else (crates/krishiv-shuffle/src/shuffle_svc.rs:90-95)
+  const addrRaw = ctx.env.get('KRISHIV_SHUFFLE_ADDR');
+  if (addrRaw !== undefined && !parseSocketAddr(addrRaw)) {
+    out.push(finding(ctx, 'SSVC-ADDR-INVALID', 'fail', 'KRISHIV_SHUFFLE_ADDR is not an IP:port socket address (host names and surrounding spaces do not parse): shuffle-svc refuses to start', ['KRISHIV_SHUFFLE_ADDR'], { engineMessage: 'invalid socket address syntax' }));
+  } else {
+    out.push(finding(ctx, 'SSVC-ADDR-INVALID', 'pass', addrRaw === undefined ? 'KRISHIV_SHUFFLE_ADDR unset: 0.0.0.0:7072' : 'KRISHIV_SHUFFLE_ADDR parses', ['KRISHIV_SHUFFLE_ADDR']));
+  }
   const required = requiresAuthenticatedShuffle(ctx.pEnv.profile, ctx.prod);
   if (t.state === 'none' && required) {
     out.push(finding(ctx, 'SSVC-TOKEN-MISSING', 'fail', `requires_authenticated_shuffle(env profile ${ctx.pEnv.profile}${ctx.prod ? ', prod' : ''}) and no shuffle token${t.fileError ? ` (KRISHIV_SHUFFLE_TOKEN_FILE: ${t.fileError})` : ''}: shuffle-svc refuses to start`, vars, {
@@ -697,6 +836,13 @@ const shuffleSvcChecks: Check = (ctx) => {
     out.push(finding(ctx, 'SSVC-TOKEN-MISSING', 'skip', 'not checked here: KRISHIV_SHUFFLE_TOKEN_FILE does not exist on this machine', ['KRISHIV_SHUFFLE_TOKEN_FILE']));
   } else {
     out.push(finding(ctx, 'SSVC-TOKEN-MISSING', 'pass', t.state === 'none' ? 'shuffle auth not required' : `shuffle token from ${t.source}`, ['KRISHIV_SHUFFLE_TOKEN']));
+  }
+  if (t.state === 'untrimmed') {
+    out.push(finding(ctx, 'SSVC-TOKEN-UNTRIMMED', 'fail', 'KRISHIV_SHUFFLE_TOKEN has leading or trailing whitespace: shuffle-svc compares it untrimmed with the trimmed token clients present, so every request gets 401', ['KRISHIV_SHUFFLE_TOKEN'], {
+      engineMessage: '401 Unauthorized',
+    }));
+  } else {
+    out.push(finding(ctx, 'SSVC-TOKEN-UNTRIMMED', 'pass', 'KRISHIV_SHUFFLE_TOKEN has no surrounding whitespace', ['KRISHIV_SHUFFLE_TOKEN']));
   }
   if (t.state === 'empty-open') {
     out.push(finding(ctx, 'SSVC-EMPTY-TOKEN-OPEN', 'fail', 'KRISHIV_SHUFFLE_TOKEN="" counts as configured on shuffle-svc (raw, untrimmed) and matches a missing header: the service is open', ['KRISHIV_SHUFFLE_TOKEN']));
@@ -712,10 +858,13 @@ const clientChecks: Check = (ctx) => {
   const out: Finding[] = [];
   if (ctx.role === 'client' || ctx.role === 'client-http') {
     const C = 'KRISHIV_COORDINATOR_BEARER_TOKEN';
+    const t = trimmed(ctx.env.get(C));
     out.push(
-      isBlank(ctx.env.get(C))
+      t === undefined
         ? finding(ctx, 'CLIENT-COORD-TOKEN-MISSING', 'fail', `${C} is blank: an authenticated coordinator rejects the client (clients send only this variable)`, [C], { engineMessage: 'missing Bearer token' })
-        : finding(ctx, 'CLIENT-COORD-TOKEN-MISSING', 'pass', `the client sends ${C}`, [C]),
+        : !headerSafe(t)
+          ? finding(ctx, 'CLIENT-COORD-TOKEN-MISSING', 'fail', `${C} holds characters that cannot travel in an authorization header (only visible ASCII can): the coordinator never receives it`, [C], { engineMessage: 'missing Bearer token' })
+          : finding(ctx, 'CLIENT-COORD-TOKEN-MISSING', 'pass', `the client sends ${C}`, [C]),
     );
   }
   if (ctx.role === 'client' || ctx.role === 'client-flight') {
@@ -723,8 +872,10 @@ const clientChecks: Check = (ctx) => {
     const vars = ['KRISHIV_FLIGHT_API_KEY', 'KRISHIV_API_KEY', 'KRISHIV_API_KEYS'];
     out.push(
       key === undefined
-        ? finding(ctx, 'CLIENT-FLIGHT-KEY-MISSING', 'fail', 'no Flight API key: KRISHIV_FLIGHT_API_KEY, KRISHIV_API_KEY and the first KRISHIV_API_KEYS key are all blank', vars, { engineMessage: 'missing Bearer token' })
-        : finding(ctx, 'CLIENT-FLIGHT-KEY-MISSING', 'pass', `the Flight client sends the key from ${key.variable}`, [key.variable]),
+        ? finding(ctx, 'CLIENT-FLIGHT-KEY-MISSING', 'fail', 'no Flight API key: KRISHIV_FLIGHT_API_KEY and KRISHIV_API_KEY are blank, and KRISHIV_API_KEYS has no key=… part or its first one has an empty key', vars, { engineMessage: 'missing Bearer token' })
+        : !headerSafe(key.key)
+          ? finding(ctx, 'CLIENT-FLIGHT-KEY-MISSING', 'fail', `the key from ${key.variable} holds characters that cannot travel in gRPC metadata (only visible ASCII can): the client sends no key`, [key.variable], { engineMessage: 'missing Bearer token' })
+          : finding(ctx, 'CLIENT-FLIGHT-KEY-MISSING', 'pass', `the Flight client sends the key from ${key.variable}`, [key.variable]),
     );
   }
   return out;
@@ -748,7 +899,60 @@ const envCliOnlyProfile: Check = (ctx) => {
   ];
 };
 
+// ---- the process's own command line ----------------------------------------------------
+
+const cliArgRefused: Check = (ctx) => {
+  const refusals = ctx.cli.refusals;
+  if (refusals === undefined || !['cluster', 'coordinator', 'executor', 'operator'].includes(ctx.role)) return [];
+  // an invalid --durability-profile is MODE-PROFILE-INVALID's finding
+  const own = refusals.filter((r) => r.word !== '--durability-profile' || r.message.startsWith('missing value'));
+  if (own.length === 0) return [finding(ctx, 'CLI-ARG-REFUSED', 'pass', 'the engine accepts the command line given with --cli', [], { fromCli: true })];
+  return own.map((r) =>
+    finding(ctx, 'CLI-ARG-REFUSED', 'fail', `the ${r.process} refuses its command line ("${r.message}") and exits before any other check; its parser is at ${PARSER_SOURCE[r.process]}`, [], {
+      engineMessage: r.message,
+      fromCli: true,
+    }),
+  );
+};
+
+/** The variables whose values travel in an authorization header, and the token files they name. */
+const HEADER_VARS = [
+  'KRISHIV_COORDINATOR_BEARER_TOKEN',
+  'KRISHIV_COORDINATOR_BEARER_TOKENS',
+  'KRISHIV_EXECUTOR_TASK_BEARER_TOKEN',
+  'KRISHIV_UI_TOKEN',
+  'KRISHIV_SHUFFLE_TOKEN',
+  'KRISHIV_FLIGHT_API_KEY',
+  'KRISHIV_API_KEY',
+  'KRISHIV_API_KEYS',
+];
+const HEADER_FILE_VARS = ['KRISHIV_COORDINATOR_BEARER_TOKEN_FILE', 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE', 'KRISHIV_UI_TOKEN_FILE', 'KRISHIV_SHUFFLE_TOKEN_FILE'];
+
+const tokenNotAscii: Check = (ctx) => {
+  const bad: string[] = [];
+  for (const name of HEADER_VARS) {
+    const v = ctx.env.get(name);
+    if (v === undefined) continue;
+    const parts =
+      name === 'KRISHIV_API_KEYS' ? v.split(',').map((p) => rustTrim(p).split('=')[0] ?? '') : name === 'KRISHIV_COORDINATOR_BEARER_TOKENS' ? splitTokenList(v) : [rustTrim(v)];
+    if (parts.some((p) => !headerSafe(rustTrim(p)))) bad.push(name);
+  }
+  for (const name of HEADER_FILE_VARS) {
+    const path = filePathOf(name, ctx.env.get(name));
+    if (path === undefined) continue;
+    const f = ctx.files.probe(path);
+    if (f.state !== 'ok' || f.invalidUtf8) continue;
+    const parts = name === 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE' ? splitTokenList(f.content) : [rustTrim(f.content)];
+    if (parts.some((p) => !headerSafe(p))) bad.push(name);
+  }
+  if (bad.length === 0) return [finding(ctx, 'ENG-TOKEN-NOT-ASCII', 'pass', 'every token is visible ASCII', ['KRISHIV_COORDINATOR_BEARER_TOKEN'])];
+  return [
+    finding(ctx, 'ENG-TOKEN-NOT-ASCII', 'fail', `${bad.join(', ')} hold${bad.length === 1 ? 's' : ''} a token with characters outside visible ASCII (accented letters, control characters, …): HTTP and gRPC servers read the authorization header only as visible ASCII and clients cannot send it, so that token never authenticates`, bad),
+  ];
+};
+
 export const ENGINE_CHECKS: readonly Check[] = [
+  cliArgRefused,
   modeNotFailClosed,
   modeProfileInvalid,
   coordGrpcTokensMissing,
@@ -772,6 +976,7 @@ export const ENGINE_CHECKS: readonly Check[] = [
   operatorChecks,
   shuffleSvcChecks,
   clientChecks,
+  tokenNotAscii,
   envCliOnlyProfile,
 ];
 

@@ -17,6 +17,8 @@ export type KeyState = 'active' | 'revoked' | 'expired' | 'unknown' | 'mismatch'
 export interface KeyLookup {
   /** State of a whole `krishiv_<id>_<secret>` key in the store (only ever called with such keys). */
   lookup(key: string): KeyState;
+  /** The name the store issued a matching key to (the subject `generate-key` printed), when known. */
+  issuedName?(key: string): string | undefined;
 }
 
 /** The lookup id of a `krishiv_<id>_<secret>` key (the format generate-key makes), or undefined. */
@@ -52,9 +54,19 @@ export function runKeyChecks(ctx: CheckContext, lookup: KeyLookup | undefined): 
       out.push(finding(ctx, 'KEYS-UNKNOWN', 'warn', `${K}: ${who} is not in the key store: its id is, but the secret differs from the issued key's (a changed or mistyped copy, which the engine accepts all the same)`, [K]));
     }
     else active++;
+    // The engine maps the key to the entry's subject (trimmed), whatever the store recorded.
+    const issued = state === 'unknown' || state === 'mismatch' ? undefined : lookup.issuedName?.(e.key);
+    if (issued !== undefined && issued !== e.subject) {
+      out.push(
+        finding(ctx, 'KEYS-SUBJECT-MISMATCH', 'fail', `${K}: ${who} was issued to ${JSON.stringify(issued)}, but the Flight server authenticates it as ${JSON.stringify(e.subject)}`, [K]),
+      );
+    }
   }
   const ids = new Set(out.map((f) => f.id));
   const summary = entries.length === 0 ? `${K} lists no key` : `${active} of ${entries.length} key(s) active in the key store`;
   for (const id of ['KEYS-REVOKED', 'KEYS-EXPIRED', 'KEYS-UNKNOWN']) if (!ids.has(id)) out.push(finding(ctx, id, 'pass', summary, [K]));
+  if (!ids.has('KEYS-SUBJECT-MISMATCH')) {
+    out.push(finding(ctx, 'KEYS-SUBJECT-MISMATCH', 'pass', entries.length === 0 ? `${K} lists no key` : 'every key in the key store has the subject it was issued to', [K]));
+  }
   return out;
 }

@@ -18,6 +18,7 @@ import {
 } from '../model.js';
 import type { Finding } from '../types.js';
 import { finding, isEngineRole, type CheckContext } from './context.js';
+import { oidcUnused } from './engine.js';
 
 const PROFILE = 'KRISHIV_DURABILITY_PROFILE';
 
@@ -45,10 +46,11 @@ export function runProductChecks(ctx: CheckContext): Finding[] {
         : finding(ctx, 'PROD-COORDINATOR-AUTH', 'fail', `no static coordinator bearer token source${ctx.env.has('KRISHIV_OIDC_JWKS_URI') ? ' (OIDC does not replace it: HTTP and durable start-up need static tokens)' : ''}`, ['KRISHIV_COORDINATOR_BEARER_TOKEN_FILE', 'KRISHIV_COORDINATOR_BEARER_TOKEN']),
     );
     // PROD-OIDC-AUDIENCE
-    const jwks = ctx.env.has('KRISHIV_OIDC_JWKS_URI');
+    // "when using OIDC": only when the coordinator can install the JWT provider at all
+    const unused = oidcUnused(ctx);
     out.push(
-      !jwks
-        ? finding(ctx, 'PROD-OIDC-AUDIENCE', 'pass', 'OIDC is not configured', ['KRISHIV_OIDC_JWKS_URI'])
+      unused !== undefined
+        ? finding(ctx, 'PROD-OIDC-AUDIENCE', 'pass', unused, ['KRISHIV_OIDC_JWKS_URI'])
         : isBlank(ctx.env.get('KRISHIV_OIDC_AUDIENCE'))
           ? finding(ctx, 'PROD-OIDC-AUDIENCE', 'fail', `KRISHIV_OIDC_JWKS_URI is set and KRISHIV_OIDC_AUDIENCE is blank: ${ctx.prod ? 'in production the engine silently disables OIDC' : 'any audience passes'}`, ['KRISHIV_OIDC_AUDIENCE', 'KRISHIV_OIDC_JWKS_URI'])
           : finding(ctx, 'PROD-OIDC-AUDIENCE', 'pass', 'KRISHIV_OIDC_AUDIENCE is set', ['KRISHIV_OIDC_AUDIENCE']),

@@ -1,53 +1,201 @@
 /**
- * Parses `--cli "<flags>"`: the command line of the krishiv process being checked, because
- * several of its flags change the verdict (surface §3.2, §3.4, §6.4). The string is split
- * into words like a POSIX shell would (single quotes literal, double quotes with `\"`, `\\`,
- * `\$` and `` \` `` escapes, backslash outside quotes escaping the next character; no
- * expansion), then `--flag value` and `--flag=value` are read for the known flags.
- * Unknown flags and other words are kept (for a warning), never fatal. Malformed input
- * (an unterminated quote, a trailing backslash, a known flag without its value, a value
- * given to `--insecure`) throws ERR_CLI_FLAGS_PARSE.
+ * `--cli "<flags>"`: the command line of the krishiv process being checked, read the way the
+ * engine's own argument parsers read it, because several flags change the verdict and a bad one
+ * stops the process before any check.
+ *
+ * The string is split into words like a POSIX shell would (single quotes literal, double quotes
+ * with `\"`, `\\`, `\$` and `` \` `` escapes, backslash outside quotes escaping the next
+ * character; no expansion). Leading words that are not flags (a program path, a subcommand such
+ * as `krishiv executor`) are skipped. The rest goes through a model of each process's parser:
+ * - coordinator and clusterd: crates/krishiv-scheduler/src/coordinator_daemon.rs:1108-1248;
+ * - executor: crates/krishiv-executor/src/cli.rs:1152-1342 (`--connect` and `--register-once`
+ *   are switches; they may not be combined);
+ * - operator: crates/krishiv-operator/src/main.rs:331-433;
+ * - the standalone Flight SQL server and shuffle service read no flags but `--help`
+ *   (crates/krishiv/src/daemon_cmd.rs:307-345).
+ * As in the engine: a value is the next word whatever it looks like, a value that is empty after
+ * trimming is "missing value for <flag>", `--flag=value` is an unknown option, and the first bad
+ * word stops the process (a refusal, reported as a finding, not an input error).
+ *
+ * Input errors (ERR_CLI_FLAGS_PARSE, exit 2): a string the shell could not split, and a flag
+ * that is a near miss of one the process knows (a typo there would silently weaken the gate).
  */
+import { distance } from 'fastest-levenshtein';
+import { parseSocketAddr } from '../../engine/addr.js';
+import { parseDurabilityProfile, parseU64, profileParseError } from '../../engine/readers.js';
+import { rustTrim } from '../../engine/text.js';
 import { KrishivError } from '../../errors.js';
+import type { Role } from '../types.js';
+export { PARSER_SOURCE } from '../engine-sources.js';
 
-/** Value-taking flags that change the verdict → the CliFlags field they fill. */
-export const CLI_VALUE_FLAGS = {
-  '--durability-profile': 'durabilityProfile',
-  '--flight-addr': 'flightAddr',
-  '--shuffle-dir': 'shuffleDir',
-  '--shuffle-uri': 'shuffleUri',
-  '--state-dir': 'stateDir',
-  '--checkpoint-uri': 'checkpointUri',
-  '--metadata-backend': 'metadataBackend',
-  '--metadata-path': 'metadataPath',
-  '--leader-backend': 'leaderBackend',
-  '--etcd-endpoints': 'etcdEndpoints',
-  '--leader-lease-secs': 'leaderLeaseSecs',
-  '--grpc-addr': 'grpcAddr',
-  '--http-addr': 'httpAddr',
-  '--task-grpc-addr': 'taskGrpcAddr',
-  '--barrier-grpc-addr': 'barrierGrpcAddr',
-  '--executor-grpc-addr': 'executorGrpcAddr',
-  '--connect': 'connect',
-  '--coordinator': 'coordinator',
-} as const;
+/** A process whose command line the engine parses. */
+export type EngineProcess = 'coordinator' | 'executor' | 'operator';
 
-/** Boolean flags (present or absent). */
-export const CLI_BOOL_FLAGS = { '--insecure': 'insecure' } as const;
+/** The CliFlags fields a flag fills. */
+export type CliValueField =
+  | 'durabilityProfile'
+  | 'flightAddr'
+  | 'shuffleDir'
+  | 'shuffleUri'
+  | 'stateDir'
+  | 'checkpointUri'
+  | 'metadataBackend'
+  | 'metadataPath'
+  | 'leaderBackend'
+  | 'etcdEndpoints'
+  | 'leaderLeaseSecs'
+  | 'grpcAddr'
+  | 'httpAddr'
+  | 'taskGrpcAddr'
+  | 'barrierGrpcAddr'
+  | 'executorGrpcAddr'
+  | 'statusAddr'
+  | 'coordinatorId'
+  | 'executorId'
+  | 'slots'
+  | 'coordinator';
 
-export type CliValueField = (typeof CLI_VALUE_FLAGS)[keyof typeof CLI_VALUE_FLAGS];
+type Kind =
+  | { t: 'switch'; field?: 'insecure' | 'connect' | 'registerOnce' | 'help' }
+  | { t: 'value'; field?: CliValueField; check?: (value: string) => string | undefined };
+
+const addr = (flag: string, message = (v: string) => `invalid socket address for ${flag}: ${v}`) => (v: string) =>
+  parseSocketAddr(v) ? undefined : message(v);
+const u64 = parseU64;
+const profileParses = (v: string): boolean => parseDurabilityProfile(v) !== undefined;
+
+/** crates/krishiv-scheduler/src/coordinator_daemon.rs:1156-1221 */
+const COORDINATOR: Record<string, Kind> = {
+  '--coordinator-id': { t: 'value', field: 'coordinatorId' },
+  '--grpc-addr': { t: 'value', field: 'grpcAddr', check: addr('--grpc-addr') },
+  '--http-addr': { t: 'value', field: 'httpAddr', check: addr('--http-addr') },
+  '--shuffle-dir': { t: 'value', field: 'shuffleDir' },
+  '--durability-profile': {
+    t: 'value',
+    field: 'durabilityProfile',
+    check: (v) => (profileParses(v) ? undefined : profileParseError(v)),
+  },
+  '--metadata-backend': { t: 'value', field: 'metadataBackend' },
+  '--metadata-path': { t: 'value', field: 'metadataPath' },
+  '--leader-backend': { t: 'value', field: 'leaderBackend' },
+  '--etcd-endpoints': { t: 'value', field: 'etcdEndpoints' },
+  '--etcd-lease-key': { t: 'value' },
+  '--leader-lease-secs': { t: 'value', field: 'leaderLeaseSecs', check: (v) => (u64(v) === undefined ? `invalid integer for --leader-lease-secs: ${v}` : undefined) },
+  '--insecure': { t: 'switch', field: 'insecure' },
+  '--flight-addr': { t: 'value', field: 'flightAddr', check: addr('--flight-addr') },
+  '--help': { t: 'switch', field: 'help' },
+  '-h': { t: 'switch', field: 'help' },
+};
+
+const grpcOrOff = (flag: string) => (v: string) => (v === 'off' ? undefined : addr(flag)(v));
+
+/** crates/krishiv-executor/src/cli.rs:1234-1339 */
+const EXECUTOR: Record<string, Kind> = {
+  '--executor-id': { t: 'value', field: 'executorId' },
+  '--host': { t: 'value' },
+  '--slots': { t: 'value', field: 'slots', check: (v) => (u64(v) === undefined ? '--slots must be a positive integer' : undefined) },
+  '--coordinator': { t: 'value', field: 'coordinator' },
+  '--register-once': { t: 'switch', field: 'registerOnce' },
+  '--connect': { t: 'switch', field: 'connect' },
+  '--http-addr': { t: 'value', field: 'httpAddr', check: addr('--http-addr') },
+  '--task-grpc-addr': { t: 'value', field: 'taskGrpcAddr', check: grpcOrOff('--task-grpc-addr') },
+  '--barrier-grpc-addr': { t: 'value', field: 'barrierGrpcAddr', check: grpcOrOff('--barrier-grpc-addr') },
+  '--shuffle-flight-addr': { t: 'value', check: addr('--shuffle-flight-addr') },
+  '--heartbeat-interval-secs': {
+    t: 'value',
+    check: (v) => {
+      const n = u64(v);
+      if (n === undefined) return '--heartbeat-interval-secs must be a positive integer';
+      return n === 0n ? '--heartbeat-interval-secs must be greater than zero' : undefined;
+    },
+  },
+  '--shuffle-dir': { t: 'value', field: 'shuffleDir' },
+  '--shuffle-uri': { t: 'value', field: 'shuffleUri' },
+  '--checkpoint-uri': { t: 'value', field: 'checkpointUri' },
+  '--state-dir': { t: 'value', field: 'stateDir' },
+  '--durability-profile': {
+    t: 'value',
+    field: 'durabilityProfile',
+    check: (v) => (profileParses(v) ? undefined : `unknown --durability-profile '${v}'; supported: dev-local, single-node-durable, distributed-durable`),
+  },
+  '--help': { t: 'switch', field: 'help' },
+  '-h': { t: 'switch', field: 'help' },
+};
+
+const opAddr = (flag: string) => addr(flag, (v) => `invalid socket address: ${v}`);
+const opSlots = (v: string): string | undefined => {
+  const n = u64(v);
+  if (n === undefined) return '--bootstrap-executor-slots must be a number';
+  return n === 0n ? '--bootstrap-executor-slots must be greater than zero' : undefined;
+};
+
+/** crates/krishiv-operator/src/main.rs:356-423 */
+const OPERATOR: Record<string, Kind> = {
+  '--namespace': { t: 'value' },
+  '--all-namespaces': { t: 'switch' },
+  '--coordinator-id': { t: 'value', field: 'coordinatorId' },
+  '--label-selector': { t: 'value' },
+  '--field-selector': { t: 'value' },
+  '--bootstrap-executor-id': { t: 'value' },
+  '--bootstrap-executor-host': { t: 'value' },
+  '--bootstrap-executor-slots': { t: 'value', check: opSlots },
+  '--status-addr': { t: 'value', field: 'statusAddr', check: opAddr('--status-addr') },
+  '--executor-grpc-addr': { t: 'value', field: 'executorGrpcAddr', check: opAddr('--executor-grpc-addr') },
+  '--http-sidecar-addr': { t: 'value', check: opAddr('--http-sidecar-addr') },
+  '--coordinator-endpoint': { t: 'value' },
+  '--help': { t: 'switch', field: 'help' },
+  '-h': { t: 'switch', field: 'help' },
+};
+
+const SPECS: Record<EngineProcess, Record<string, Kind>> = { coordinator: COORDINATOR, executor: EXECUTOR, operator: OPERATOR };
+
+/** The processes whose command line a role's `--cli` is (cluster: the coordinator and its executors). */
+export function processesOf(role: Role): EngineProcess[] {
+  switch (role) {
+    case 'cluster':
+      return ['coordinator', 'executor'];
+    case 'coordinator':
+    case 'executor':
+    case 'operator':
+      return [role];
+    default:
+      return [];
+  }
+}
+
+/** Every flag a process of this role knows (for "did you mean"). */
+export function knownFlags(role: Role): string[] {
+  return [...new Set(processesOf(role).flatMap((p) => Object.keys(SPECS[p])))];
+}
+
+export interface CliRefusal {
+  process: EngineProcess;
+  /** the word that stopped the parser */
+  word: string;
+  /** the engine's own message (values as given on the command line; no secret is read from a flag) */
+  message: string;
+}
 
 export type CliFlags = { [K in CliValueField]?: string } & {
-  /** `--insecure` given */
+  /** `--insecure` given (coordinator) */
   insecure: boolean;
-  /** known flags in the order given, with their values (`true` for `--insecure`) */
+  /** executor `--connect` / `--register-once` given */
+  connect?: boolean;
+  registerOnce?: boolean;
+  /** `--help`: the process prints its help and exits without starting */
+  help?: boolean;
+  /** flags in the order given, with their values (`true` for a switch) */
   given: Array<{ flag: string; value: string | true }>;
-  /** flags this tool does not know (kept as written, `--x=y` included) */
+  /** words no process of the role knows */
   unknown: string[];
-  /** words that are not flags (a subcommand such as `coordinator`, or an unknown flag's value) */
+  /** the leading words that are not flags (program, subcommand) */
   positional: string[];
-  /** known flags given more than once (the last one is used) */
+  /** flags given more than once (the last one is used) */
   repeated: string[];
+  /** the first word each process refuses, with the engine's message */
+  refusals: CliRefusal[];
+  /** the processes that read this command line (none: the role's process ignores its flags) */
+  processes: EngineProcess[];
 };
 
 /** Splits a command line into words like a POSIX shell, without expansion. */
@@ -107,57 +255,118 @@ export function splitShellWords(input: string): string[] {
   return words;
 }
 
-function isValueFlag(flag: string): flag is keyof typeof CLI_VALUE_FLAGS {
-  return Object.hasOwn(CLI_VALUE_FLAGS, flag);
+/** A near miss of a known flag: `--flag=value` for a known flag, or a typo within two edits. */
+function nearMiss(word: string, known: readonly string[]): string | undefined {
+  if (!word.startsWith('-')) return undefined;
+  const eq = word.indexOf('=');
+  if (eq > 0 && known.includes(word.slice(0, eq))) return word.slice(0, eq);
+  const bare = eq > 0 ? word.slice(0, eq) : word;
+  if (bare.length < 4) return undefined;
+  let best: string | undefined;
+  let bestD = 3;
+  for (const k of known) {
+    if (k.length < 4) continue;
+    const d = distance(bare, k);
+    if (d < bestD) {
+      best = k;
+      bestD = d;
+    }
+  }
+  return best;
 }
 
-/** Parses the `--cli` string into CliFlags. */
-export function parseCliFlags(input: string): CliFlags {
-  const words = splitShellWords(input);
-  const out: CliFlags = { insecure: false, given: [], unknown: [], positional: [], repeated: [] };
-  const seen = new Set<string>();
-  const note = (flag: string): void => {
-    if (seen.has(flag) && !out.repeated.includes(flag)) out.repeated.push(flag);
-    seen.add(flag);
-  };
+function nearMissError(word: string, flag: string): KrishivError {
+  const eq = word.indexOf('=');
+  const message =
+    eq > 0 && word.slice(0, eq) === flag
+      ? `${word}: the engine reads flags and values as separate words; did you mean ${flag} ${word.slice(eq + 1) || '<value>'}?`
+      : `${word} is not a flag the engine knows; did you mean ${flag}?`;
+  return new KrishivError('ERR_CLI_FLAGS_PARSE', message, { input: '--cli', details: { suggestion: flag } });
+}
+
+/** One process's parse of its own words, as the engine does it: the first bad word stops it. */
+function runParser(process: EngineProcess, words: readonly string[], into: CliFlags): void {
+  const spec = SPECS[process];
+  let mode: 'connect' | 'registerOnce' | undefined;
   for (let i = 0; i < words.length; i += 1) {
     const word = words[i] as string;
-    if (word === '--') {
-      out.positional.push(...words.slice(i + 1));
-      break;
+    const kind = Object.hasOwn(spec, word) ? spec[word] : undefined;
+    if (kind === undefined) {
+      into.refusals.push({ process, word, message: `unknown option: ${word}` });
+      return;
     }
-    if (!word.startsWith('-') || word === '-') {
-      out.positional.push(word);
-      continue;
-    }
-    const eq = word.indexOf('=');
-    const flag = word.startsWith('--') && eq > 0 ? word.slice(0, eq) : word;
-    const inline = word.startsWith('--') && eq > 0 ? word.slice(eq + 1) : undefined;
-    if (flag === '--insecure') {
-      if (inline !== undefined) {
-        throw new KrishivError('ERR_CLI_FLAGS_PARSE', '--insecure takes no value', { input: '--cli' });
-      }
-      note(flag);
-      out.insecure = true;
-      out.given.push({ flag, value: true });
-      continue;
-    }
-    if (isValueFlag(flag)) {
-      let value = inline;
-      if (value === undefined) {
-        const next = words[i + 1];
-        if (next === undefined || (next.startsWith('--') && next.length > 2)) {
-          throw new KrishivError('ERR_CLI_FLAGS_PARSE', `${flag} needs a value`, { input: '--cli' });
+    if (kind.t === 'switch') {
+      if (kind.field === 'connect' || kind.field === 'registerOnce') {
+        if (mode !== undefined && mode !== kind.field) {
+          into.refusals.push({ process, word, message: '--register-once and --connect are mutually exclusive' });
+          return;
         }
-        value = next;
-        i += 1;
+        mode = kind.field;
       }
-      note(flag);
-      out[CLI_VALUE_FLAGS[flag]] = value;
-      out.given.push({ flag, value });
+      if (kind.field !== undefined) into[kind.field] = true;
       continue;
     }
-    out.unknown.push(word);
+    const value = words[i + 1];
+    if (value === undefined || rustTrim(value) === '') {
+      into.refusals.push({ process, word, message: `missing value for ${word}` });
+      return;
+    }
+    i += 1;
+    const problem = kind.check?.(value);
+    if (problem !== undefined) {
+      into.refusals.push({ process, word, message: problem });
+      // an invalid profile is also what the profile readers see (MODE-PROFILE-INVALID reports it)
+      if (word === '--durability-profile') into.durabilityProfile = value;
+      return;
+    }
+    if (kind.field !== undefined) into[kind.field] = value;
   }
+}
+
+/** Parses the `--cli` string for a role (default cluster: the coordinator and its executors). */
+export function parseCliFlags(input: string, role: Role = 'cluster'): CliFlags {
+  const words = splitShellWords(input);
+  const processes = processesOf(role);
+  const out: CliFlags = { insecure: false, given: [], unknown: [], positional: [], repeated: [], refusals: [], processes };
+  let start = 0;
+  while (start < words.length && !(words[start] as string).startsWith('-')) start += 1;
+  out.positional = words.slice(0, start);
+  const rest = words.slice(start);
+  if (processes.length === 0) {
+    // The role's process reads no flags (or is not a krishiv process): nothing is checked, nothing refused.
+    out.unknown = rest.filter((w) => w.startsWith('-'));
+    return out;
+  }
+  const known = knownFlags(role);
+  const kindOf = (w: string): Kind | undefined => {
+    for (const p of processes) if (Object.hasOwn(SPECS[p], w)) return SPECS[p][w];
+    return undefined;
+  };
+  // One pass: the flags each process sees (cluster: the flags that mean something to it), near misses, repeats.
+  const perProcess = new Map<EngineProcess, string[]>(processes.map((p) => [p, []]));
+  const seen = new Set<string>();
+  for (let i = 0; i < rest.length; i += 1) {
+    const word = rest[i] as string;
+    const kind = kindOf(word);
+    if (kind === undefined) {
+      const miss = nearMiss(word, known);
+      if (miss !== undefined) throw nearMissError(word, miss);
+      out.unknown.push(word);
+      for (const list of perProcess.values()) list.push(word);
+      continue;
+    }
+    const value = kind.t === 'value' ? rest[i + 1] : undefined;
+    if (seen.has(word) && !out.repeated.includes(word)) out.repeated.push(word);
+    seen.add(word);
+    out.given.push({ flag: word, value: kind.t === 'switch' ? true : (value ?? '') });
+    for (const [p, list] of perProcess) {
+      if (!Object.hasOwn(SPECS[p], word)) continue;
+      list.push(word);
+      if (value !== undefined) list.push(value);
+    }
+    if (kind.t === 'value' && value !== undefined) i += 1;
+  }
+  for (const [p, list] of perProcess) runParser(p, list, out);
   return out;
 }
+

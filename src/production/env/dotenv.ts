@@ -262,31 +262,43 @@ class LineReader {
   }
 
   next(): LogicalLine | undefined {
-    let buf = '';
+    // The physical lines of one logical line are kept as a list and joined once: appending to one
+    // string and reading it back per line flattened the whole buffer each time (quadratic: 23.6 s
+    // for a 100,000-line quoted value).
+    const parts: string[] = [];
     let state = ScanState.Complete;
+    /** whether the buffered text starts with '#' after leading whitespace: undefined while all blank */
+    let comment: boolean | undefined;
     const firstLine = this.#line + 1;
     for (;;) {
-      const bufPos = buf.length;
       const piece = this.#readPhysical();
       if (piece === '') {
         if (state === ScanState.Complete) return undefined;
         throw new KrishivError('ERR_ENV_PARSE', describeOpenState(state), { input: `${this.#file}:${firstLine}` });
       }
-      buf += piece;
-      // dotenvy skips a line whose buffered text starts with '#' (checked on the whole buffer).
-      if (buf.charCodeAt(firstNonWhite(buf)) === 0x23) return { text: '', firstLine, lastLine: this.#line };
-      const result = evalEndState(state, buf.slice(bufPos));
+      // dotenvy skips a line whose buffered text starts with '#' (checked on the whole buffer:
+      // whitespace never spans two physical lines, so the first piece with a non-blank decides).
+      if (comment === undefined) {
+        const at = firstNonWhite(piece);
+        if (at < piece.length) comment = piece.charCodeAt(at) === 0x23;
+      }
+      if (comment === true) return { text: '', firstLine, lastLine: this.#line };
+      const result = evalEndState(state, piece);
       state = result.state;
       if (state === ScanState.Complete) {
-        if (buf.endsWith('\n')) {
-          buf = buf.slice(0, -1);
-          if (buf.endsWith('\r')) buf = buf.slice(0, -1);
+        let last = piece;
+        if (last.endsWith('\n')) {
+          last = last.slice(0, -1);
+          if (last.endsWith('\r')) last = last.slice(0, -1);
         }
-        return { text: buf, firstLine, lastLine: this.#line };
+        parts.push(last);
+        return { text: parts.length === 1 ? last : parts.join(''), firstLine, lastLine: this.#line };
       }
       if (state === ScanState.Comment) {
-        return { text: buf.slice(0, bufPos + result.pos), firstLine, lastLine: this.#line };
+        parts.push(piece.slice(0, result.pos));
+        return { text: parts.join(''), firstLine, lastLine: this.#line };
       }
+      parts.push(piece);
     }
   }
 }
@@ -304,11 +316,28 @@ class Substitutions {
   readonly #decls: readonly Declaration[];
   readonly #own = new Map<string, string>();
   #indexed = 0;
+  #spent = 0;
 
   constructor(outer: ((name: string) => string | undefined) | undefined, mode: 'load' | 'iter', decls: readonly Declaration[]) {
     this.#outer = outer;
     this.#mode = mode;
     this.#decls = decls;
+  }
+
+  /**
+   * Accounts for `added` characters of substituted text, making a value `valueLength` long.
+   * dotenvy would build any size; a `$VAR` doubling chain of a few hundred bytes reaches
+   * gigabytes, so a value over MAX_VALUE_LENGTH, or a file whose substitutions add more than
+   * MAX_SUBSTITUTED in all, is refused instead.
+   */
+  spend(added: number, valueLength: number): void {
+    this.#spent += added;
+    if (valueLength > MAX_VALUE_LENGTH) {
+      throw new LineError(`$VAR substitution makes this value longer than ${MAX_VALUE_LENGTH} characters (a chain of substitutions that keeps doubling?); refused`);
+    }
+    if (this.#spent > MAX_SUBSTITUTED) {
+      throw new LineError(`$VAR substitutions in this file add up to more than ${MAX_SUBSTITUTED} characters; refused`);
+    }
   }
 
   lookup(name: string): string | undefined {
@@ -324,6 +353,11 @@ class Substitutions {
     return this.#own.get(name);
   }
 }
+
+/** The longest value substitution may build: the env-file size cap (no real value comes near it). */
+export const MAX_VALUE_LENGTH = 4 * 1024 * 1024;
+/** What all the substitutions of one file may add together. */
+export const MAX_SUBSTITUTED = 16 * 1024 * 1024;
 
 class LineError extends Error {
   constructor(readonly what: string) {
@@ -373,16 +407,27 @@ function parseValue(input: string, subst: Substitutions): ValueResult {
   let strayDollar = false;
   const splitReferences: string[] = [];
 
+  // Sets beside the lists: a value with thousands of distinct $NAMEs stays linear.
+  const seen = new Set<string>();
+  const seenUnresolved = new Set<string>();
+  const seenSplit = new Set<string>();
   const apply = (n: string): void => {
     if (n === '') {
       strayDollar = true;
       return;
     }
-    if (!references.includes(n)) references.push(n);
+    if (!seen.has(n)) {
+      seen.add(n);
+      references.push(n);
+    }
     const v = subst.lookup(n);
     if (v === undefined) {
-      if (!unresolved.includes(n)) unresolved.push(n);
-    } else {
+      if (!seenUnresolved.has(n)) {
+        seenUnresolved.add(n);
+        unresolved.push(n);
+      }
+    } else if (v !== '') {
+      subst.spend(v.length, out.length + v.length);
       out += v;
     }
   };
@@ -417,7 +462,10 @@ function parseValue(input: string, subst: Substitutions): ValueResult {
         } else {
           if (c === '_' && name !== '') {
             const intended = name + (/^[\p{Alphabetic}\p{N}_]*/u.exec(input.slice(at))?.[0] ?? '');
-            if (!splitReferences.includes(intended)) splitReferences.push(intended);
+            if (!seenSplit.has(intended)) {
+              seenSplit.add(intended);
+              splitReferences.push(intended);
+            }
           }
           apply(name);
           name = '';

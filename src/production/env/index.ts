@@ -11,9 +11,10 @@
  *   every declaration in order (duplicates included), with line, raw, quoting, origin,
  *   references, unresolved; endLine, exported, strayDollar and splitReferences only where a
  *   line is not a plain `NAME=value` (their defaults are left out of the common shape).
- * - `parseCliFlags(string) → CliFlags`: the `--cli` flags that change the verdict (typed
- *   fields: durabilityProfile, insecure, flightAddr, …), plus `unknown`, `positional`,
- *   `repeated`; throws ERR_CLI_FLAGS_PARSE when malformed.
+ * - `parseCliFlags(string, role) → CliFlags`: the `--cli` command line read by the engine's own
+ *   argument parsers (typed fields: durabilityProfile, insecure, flightAddr, connect, …), plus
+ *   `refusals` (what the engine refuses), `unknown`, `positional`, `repeated`; throws
+ *   ERR_CLI_FLAGS_PARSE when the shell cannot split it or a flag is a near miss of a known one.
  * - `printEnvText(env)` / `printEnvJson(env)`: the `--print-env` output, secrets fingerprinted.
  *
  * The registry (flag kinds, validation, secrets, did-you-mean) is `../registry.ts`.
@@ -21,5 +22,5 @@
 export { parseDotenv, type Declaration, type ParseOptions } from './dotenv.js';
 export { mergeEnv, type EnvInput } from './merge.js';
 export { loadEnv, readEnvFile, ENV_FILE_LIMIT } from './load.js';
-export { parseCliFlags, splitShellWords, CLI_VALUE_FLAGS, CLI_BOOL_FLAGS, type CliFlags, type CliValueField } from './cli-flags.js';
+export { parseCliFlags, splitShellWords, knownFlags, processesOf, type CliFlags, type CliValueField, type CliRefusal, type EngineProcess } from './cli-flags.js';
 export { printEnvText, printEnvJson, quoteDotenvValue, type PrintedVar, type PrintEnvJson } from './print-env.js';

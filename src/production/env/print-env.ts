@@ -2,15 +2,17 @@
  * `--print-env`: the environment the engine would see after reading and merging the files
  * (and --process-env), like `docker compose config`. Pure rendering.
  * - Order: `EnvSet.vars` order (first declaration across the files, then --process-env names).
- * - Secret-kind values (`isPrintEnvSecret`) are shown as their engine fingerprint; an empty
- *   secret stays empty (nothing to hide, and an empty secret is worth seeing).
+ * - Secret values (`hidesValue`: the contract's rule, and every name the registry does not
+ *   know) are shown as their engine fingerprint; an empty one stays empty (nothing to hide,
+ *   and an empty secret is worth seeing). URL passwords in the values shown are masked.
  * - Text form: `NAME=value` (contract), double-quoted with dotenvy's escapes (`\\`, `\"`, `\$`,
  *   `\n`) only when a bare value would not read back the same, so the output reads back
  *   through the same parser to the same values. Names that a
  *   dotenv file cannot declare (possible only from --process-env) become a comment.
  */
 import { engineFingerprint } from '../../util/fingerprint.js';
-import { isPrintEnvSecret } from '../registry.js';
+import { redactUrlPasswords } from '../../util/secret.js';
+import { flagInfo, isPrintEnvSecret } from '../registry.js';
 import type { EnvSet, EnvVar } from '../types.js';
 
 export interface PrintedVar {
@@ -30,11 +32,30 @@ export interface PrintEnvJson {
 
 const DOTENV_NAME = /^[A-Za-z_][A-Za-z0-9_.]*$/;
 
+/** Process-environment names that never hold a secret, shown although the registry does not know them. */
+const PLAIN_PROCESS_NAMES = new Set(['HOME', 'PATH', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LC_ALL', 'TZ', 'TERM', 'HOSTNAME', 'NO_COLOR', 'RUST_LOG', 'RUST_BACKTRACE']);
+
+/**
+ * Whether --print-env hides a value behind its fingerprint. The contract's rule (a secret-kind
+ * flag, or a name ending in _TOKEN, _TOKENS, _KEY, _KEYS, _SECRET, _PASSWORD), and, erring on
+ * the side of hiding, every name the registry does not declare: `DB_PASS`, `PGPASSWORD`,
+ * `SECRET_KEY_BASE`, a misspelt `KRISHIV_COORDNATOR_BEARER_TOKEN` or a pass-through
+ * `KRISHIV_ICEBERG_REST_CREDENTIAL` may each hold a secret that no suffix rule catches. A
+ * short list of standard process names stays visible.
+ */
+export function hidesValue(name: string): boolean {
+  if (isPrintEnvSecret(name)) return true;
+  const info = flagInfo(name);
+  if (info !== undefined && info.passThrough !== true) return false;
+  return !PLAIN_PROCESS_NAMES.has(name);
+}
+
 function shown(v: EnvVar): PrintedVar {
-  const secret = isPrintEnvSecret(v.name) && v.value !== '';
+  const secret = hidesValue(v.name) && v.value !== '';
   return {
     name: v.name,
-    value: secret ? engineFingerprint(v.value) : v.value,
+    // A value shown in plain still loses a URL password (`https://user:pw@host`).
+    value: secret ? engineFingerprint(v.value) : redactUrlPasswords(v.value),
     secret,
     file: v.origin.file ?? null,
     line: v.origin.line ?? null,

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { CLI_VALUE_FLAGS, parseCliFlags, splitShellWords } from '../../../src/production/env/cli-flags.js';
+import { readFileSync } from 'node:fs';
+import { parseCliFlags, splitShellWords } from '../../../src/production/env/cli-flags.js';
+import type { Role } from '../../../src/production/types.js';
 import { KrishivError } from '../../../src/errors.js';
 
 describe('splitShellWords', () => {
@@ -28,22 +30,18 @@ describe('splitShellWords', () => {
 });
 
 describe('parseCliFlags', () => {
-  it('reads every verdict-changing flag in both forms', () => {
+  it('reads a coordinator command line as the coordinator parser does (coordinator_daemon.rs:1156-1221)', () => {
     const flags = parseCliFlags(
-      'coordinator --durability-profile distributed-durable --insecure --flight-addr=0.0.0.0:2003 --shuffle-dir /s ' +
-        '--shuffle-uri s3://b/s --state-dir /st --checkpoint-uri "s3://b/ck" --metadata-backend etcd --metadata-path /m ' +
-        '--leader-backend etcd --etcd-endpoints=http://e1:2379,http://e2:2379 --leader-lease-secs 15 --grpc-addr 0.0.0.0:2001 ' +
-        "--http-addr '0.0.0.0:2002' --task-grpc-addr off --barrier-grpc-addr off --executor-grpc-addr 0.0.0.0:9 " +
-        '--connect http://c:2001 --coordinator http://c:2001',
+      'krishiv coordinator --durability-profile distributed-durable --insecure --flight-addr 0.0.0.0:2003 --shuffle-dir /s ' +
+        '--metadata-backend etcd --metadata-path /m --leader-backend etcd --etcd-endpoints http://e1:2379,http://e2:2379 ' +
+        "--leader-lease-secs 15 --grpc-addr 0.0.0.0:2001 --http-addr '0.0.0.0:2002' --coordinator-id c1",
+      'coordinator',
     );
     expect(flags).toMatchObject({
       durabilityProfile: 'distributed-durable',
       insecure: true,
       flightAddr: '0.0.0.0:2003',
       shuffleDir: '/s',
-      shuffleUri: 's3://b/s',
-      stateDir: '/st',
-      checkpointUri: 's3://b/ck',
       metadataBackend: 'etcd',
       metadataPath: '/m',
       leaderBackend: 'etcd',
@@ -51,56 +49,73 @@ describe('parseCliFlags', () => {
       leaderLeaseSecs: '15',
       grpcAddr: '0.0.0.0:2001',
       httpAddr: '0.0.0.0:2002',
-      taskGrpcAddr: 'off',
-      barrierGrpcAddr: 'off',
-      executorGrpcAddr: '0.0.0.0:9',
-      connect: 'http://c:2001',
-      coordinator: 'http://c:2001',
+      coordinatorId: 'c1',
       unknown: [],
-      positional: ['coordinator'],
+      positional: ['krishiv', 'coordinator'],
       repeated: [],
+      refusals: [],
     });
-    expect(flags.given).toHaveLength(19);
-    expect(Object.keys(CLI_VALUE_FLAGS)).toHaveLength(18);
   });
 
-  it('keeps unknown flags and their values without failing', () => {
-    const flags = parseCliFlags('--slots 4 --insecure -v --foo=bar');
-    expect(flags.insecure).toBe(true);
-    expect(flags.unknown).toEqual(['--slots', '-v', '--foo=bar']);
-    expect(flags.positional).toEqual(['4']);
+  it('--connect and --register-once are executor switches (cli.rs:1244-1249)', () => {
+    const flags = parseCliFlags('krishiv executor --connect --coordinator http://c:2001 --shuffle-dir /s --task-grpc-addr off', 'executor');
+    expect(flags).toMatchObject({ connect: true, coordinator: 'http://c:2001', shuffleDir: '/s', taskGrpcAddr: 'off', refusals: [] });
+    expect(parseCliFlags('--connect --register-once', 'executor').refusals).toEqual([
+      { process: 'executor', word: '--register-once', message: '--register-once and --connect are mutually exclusive' },
+    ]);
   });
 
-  it('an empty value with = is a value; a value may start with a single dash', () => {
-    expect(parseCliFlags('--state-dir=').stateDir).toBe('');
-    expect(parseCliFlags('--state-dir -').stateDir).toBe('-');
+  it.each<[string, Role, string, string]>([
+    ['--wat', 'executor', '--wat', 'unknown option: --wat'],
+    ['--http-addr not-a-port', 'executor', '--http-addr', 'invalid socket address for --http-addr: not-a-port'],
+    ['--slots abc', 'executor', '--slots', '--slots must be a positive integer'],
+    ['--heartbeat-interval-secs 0', 'executor', '--heartbeat-interval-secs', '--heartbeat-interval-secs must be greater than zero'],
+    ['--state-dir', 'executor', '--state-dir', 'missing value for --state-dir'],
+    ["--state-dir ' '", 'executor', '--state-dir', 'missing value for --state-dir'],
+    ['--flight-addr localhost:2003', 'coordinator', '--flight-addr', 'invalid socket address for --flight-addr: localhost:2003'],
+    ['--leader-lease-secs x', 'coordinator', '--leader-lease-secs', 'invalid integer for --leader-lease-secs: x'],
+    ['--insecure extra', 'coordinator', 'extra', 'unknown option: extra'],
+    ['--executor-grpc-addr 0.0.0.0', 'operator', '--executor-grpc-addr', 'invalid socket address: 0.0.0.0'],
+    ['--bootstrap-executor-slots 0', 'operator', '--bootstrap-executor-slots', '--bootstrap-executor-slots must be greater than zero'],
+  ])('%j (%s) is refused as the engine refuses it', (line, role, word, message) => {
+    expect(parseCliFlags(line, role).refusals).toContainEqual(expect.objectContaining({ word, message }));
+  });
+
+  it('a value is the next word whatever it looks like (next_daemon_arg)', () => {
+    expect(parseCliFlags('--coordinator-id --insecure', 'coordinator')).toMatchObject({ coordinatorId: '--insecure', insecure: false, refusals: [] });
+  });
+
+  it('cluster: each flag goes to the processes that know it', () => {
+    const flags = parseCliFlags('--connect --durability-profile single-node-durable --insecure', 'cluster');
+    expect(flags).toMatchObject({ connect: true, insecure: true, durabilityProfile: 'single-node-durable', refusals: [] });
+  });
+
+  it('roles whose process reads no flags ignore them', () => {
+    expect(parseCliFlags('--anything 1', 'flight-server')).toMatchObject({ processes: [], refusals: [], unknown: ['--anything'] });
+  });
+
+  it.each([
+    ['--durabilty-profile dev-local', 'executor', 'did you mean --durability-profile?'],
+    ['--flight-addr=0.0.0.0:2003', 'coordinator', 'did you mean --flight-addr 0.0.0.0:2003?'],
+    ['--conect', 'executor', 'did you mean --connect?'],
+    ['--insecure=true', 'coordinator', 'did you mean --insecure true?'],
+    [`--state-dir '/x`, 'executor', 'a single quote is never closed'],
+  ])('%j is an input error', (input, role, message) => {
+    expect(() => parseCliFlags(input, role as Role)).toThrow(expect.objectContaining({ code: 'ERR_CLI_FLAGS_PARSE', message: expect.stringContaining(message) }));
   });
 
   it('the last of a repeated flag wins and is reported', () => {
-    const flags = parseCliFlags('--durability-profile dev-local --durability-profile=single-node-durable');
+    const flags = parseCliFlags('--durability-profile dev-local --durability-profile single-node-durable', 'executor');
     expect(flags.durabilityProfile).toBe('single-node-durable');
     expect(flags.repeated).toEqual(['--durability-profile']);
   });
 
-  it('words after -- are positional', () => {
-    expect(parseCliFlags('-- --insecure').insecure).toBe(false);
-  });
-
-  it.each([
-    ['--durability-profile', '--durability-profile needs a value'],
-    ['--flight-addr --insecure', '--flight-addr needs a value'],
-    ['--insecure=true', '--insecure takes no value'],
-    [`--state-dir '/x`, 'a single quote is never closed'],
-  ])('refuses %j', (input, message) => {
-    expect(() => parseCliFlags(input)).toThrow(expect.objectContaining({ code: 'ERR_CLI_FLAGS_PARSE', message }));
-  });
-
   it('never throws anything but KrishivError ERR_CLI_FLAGS_PARSE', () => {
-    const unit = fc.constantFrom('--insecure', '--state-dir', '--flight-addr=', ' ', '"', "'", '\\', 'x', '=', '-', '--', '\n');
+    const unit = fc.constantFrom('--insecure', '--state-dir', '--flight-addr=', '--connect', '--connct', ' ', '"', "'", '\\', 'x', '=', '-', '--', '\n');
     fc.assert(
       fc.property(fc.oneof(fc.string(), fc.string({ unit, maxLength: 30 })), (input) => {
         try {
-          const flags = parseCliFlags(input);
+          const flags = parseCliFlags(input, 'cluster');
           expect(typeof flags.insecure).toBe('boolean');
         } catch (error) {
           expect(error).toBeInstanceOf(KrishivError);
@@ -118,5 +133,24 @@ describe('parseCliFlags', () => {
         expect(splitShellWords(line)).toEqual(words);
       }),
     );
+  });
+});
+
+describe('the engine’s own command lines (test/fixtures/engine/command-lines.json)', () => {
+  const fixture = JSON.parse(readFileSync(new URL('../../fixtures/engine/command-lines.json', import.meta.url), 'utf8')) as {
+    shipped: Array<{ source: string; role: Role; cli: string }>;
+    parserTests: Array<{ source: string; role: Role; cli: string; refusal: string | null }>;
+  };
+  it.each(fixture.shipped.map((r) => [r.source, r.role, r.cli] as const))('%s (%s) is accepted', (_source, role, cli) => {
+    const flags = parseCliFlags(cli, role);
+    expect(flags.refusals).toEqual([]);
+    expect(flags.unknown).toEqual([]);
+  });
+  it.each(fixture.parserTests.map((r) => [r.source, r.cli, r.refusal] as const))('%s: %j → %s', (_source, cli, refusal) => {
+    const flags = parseCliFlags(cli, 'executor');
+    expect(flags.refusals.map((r) => r.message)).toEqual(refusal === null ? [] : [refusal]);
+  });
+  it('the shipped executors run with --connect', () => {
+    for (const r of fixture.shipped.filter((x) => x.role === 'executor')) expect(parseCliFlags(r.cli, 'executor').connect).toBe(true);
   });
 });

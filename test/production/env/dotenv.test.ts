@@ -389,3 +389,47 @@ describe('properties', () => {
     expect(decls[10]?.value).toBe('a\nb value9');
   });
 });
+
+describe('bounded cost (issue 12: linear time, typed refusals)', () => {
+  it('reads a 100,000-line double-quoted value in linear time (was quadratic: joined once, not re-read per line)', () => {
+    const body = Array.from({ length: 100_000 }, (_, i) => `line ${i}`).join('\n');
+    const decls = parseDotenv(`A="${body}"\nB=after\n`, { file: '.env' });
+    expect(decls.map((d) => [d.name, d.line])).toEqual([
+      ['A', 1],
+      ['B', 100_001],
+    ]);
+    expect(decls[0]!.value).toBe(body);
+  });
+
+  it('keeps a comment line that starts after blank physical lines inside the buffer rule', () => {
+    expect(pairs('A=1\n   \n  # c\nB=2\n')).toEqual([
+      ['A', '1'],
+      ['B', '2'],
+    ]);
+  });
+
+  it('refuses a 748-byte $VAR doubling chain with ERR_ENV_PARSE instead of building gigabytes', () => {
+    const lines = ['V0=xxxxxxxxxxxxxxxx'];
+    for (let i = 1; i < 40; i++) lines.push(`V${i}=\${V${i - 1}}\${V${i - 1}}`);
+    const text = `${lines.join('\n')}\n`;
+    const error = refusal(text);
+    expect(error.code).toBe('ERR_ENV_PARSE');
+    expect(error.message).toMatch(/longer than 4194304 characters/);
+    expect(error.input).toMatch(/^\.env:\d+$/);
+  });
+
+  it('refuses a file whose substitutions add up past the budget, each value small enough', () => {
+    const big = 'y'.repeat(1024 * 1024);
+    const lines = [`BIG=${big}`];
+    for (let i = 0; i < 20; i++) lines.push(`C${i}=$BIG`);
+    expect(refusal(`${lines.join('\n')}\n`).message).toMatch(/add up to more than/);
+  });
+
+  it('a value with 200,000 distinct $NAMEs stays linear (references de-duplicated through a set)', () => {
+    const value = Array.from({ length: 200_000 }, (_, i) => `$N${i}`).join('');
+    const [decl] = parseDotenv(`A=${value}\n`, { file: '.env' });
+    expect(decl!.references).toHaveLength(200_000);
+    expect(decl!.unresolved).toHaveLength(200_000);
+    expect(decl!.value).toBe('');
+  });
+});

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { mergeEnv } from '../../../src/production/env/merge.js';
 import { parseDotenv } from '../../../src/production/env/dotenv.js';
-import { dotenvValue, printEnvJson, printEnvText, quoteDotenvValue } from '../../../src/production/env/print-env.js';
+import { dotenvValue, hidesValue, printEnvJson, printEnvText, quoteDotenvValue } from '../../../src/production/env/print-env.js';
 import { engineFingerprint } from '../../../src/util/fingerprint.js';
 
 const TOKEN = 'q7Zr4mXv9LpT2sWc8HnB5kYd3FgJ6aE1';
@@ -21,7 +21,7 @@ describe('print-env', () => {
       [
         'KRISHIV_PRODUCTION=true',
         `KRISHIV_COORDINATOR_BEARER_TOKEN=${engineFingerprint(TOKEN)}`,
-        'MSG="a \\"b\\"  c"',
+        `MSG=${engineFingerprint('a "b"  c')}`,
         `KRISHIV_TLS_KEY=${engineFingerprint('/etc/tls/key.pem')}`,
         'EMPTY_TOKEN=',
         'HOME=/home/op',
@@ -74,5 +74,38 @@ describe('print-env', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('print-env hides what it does not know (issue 12)', () => {
+  it.each([
+    ['DB_PASS', true],
+    ['PGPASSWORD', true],
+    ['SECRET_KEY_BASE', true],
+    ['AWS_SECRET_ACCESS_KEY', true],
+    ['KRISHIV_COORDNATOR_BEARER_TOKEN', true],
+    ['KRISHIV_ICEBERG_REST_CREDENTIAL', true],
+    ['my_credentials', true],
+    ['KRISHIV_TLS_KEY', true],
+    ['KRISHIV_COORDINATOR_BEARER_TOKEN', true],
+    ['KRISHIV_PRODUCTION', false],
+    ['KRISHIV_COORDINATOR_BEARER_TOKEN_FILE', false],
+    ['HOME', false],
+    ['RUST_LOG', false],
+  ])('%s hidden: %s', (name, hidden) => {
+    expect(hidesValue(name)).toBe(hidden);
+  });
+
+  it('no secret-like value outside the registry reaches either form', () => {
+    const values = { DB_PASS: 'hunter2-db-pass-value', PGPASSWORD: 'pg-password-value-9', SECRET_KEY_BASE: 'rails-secret-key-base-v' };
+    const text = Object.entries(values).map(([k, v]) => `${k}=${v}`).join('\n');
+    const env = mergeEnv([{ file: 'a.env', text: `${text}\n` }]);
+    const out = printEnvText(env) + JSON.stringify(printEnvJson(env));
+    for (const v of Object.values(values)) expect(out).not.toContain(v);
+  });
+
+  it('a URL password in a value shown in plain is masked', () => {
+    const env = mergeEnv([{ file: 'a.env', text: 'KRISHIV_COORDINATOR_URL=https://svc:pa55word@coord:8080/x\n' }]);
+    expect(printEnvText(env)).toBe('KRISHIV_COORDINATOR_URL=https://svc:***@coord:8080/x\n');
   });
 });

@@ -1,0 +1,55 @@
+/**
+ * probe against a hostile server that reflects the credentials it receives (body, Location,
+ * WWW-Authenticate, partially, percent-encoded) and writes terminal control sequences: neither the
+ * token, nor a fragment of it, nor a raw control character reaches the output (issue 12).
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli.js';
+
+const TOKEN = 'R3fl3ct3d-T0ken_9xQwErTyUiOpAsDfGhJkLzXcVbNm';
+const dir = mkdtempSync(path.join(tmpdir(), 'krishiv-probe-reflect-'));
+writeFileSync(path.join(dir, 'coord.token'), `${TOKEN}\n`, { mode: 0o600 });
+
+let server: Server;
+let base: string;
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const auth = String(req.headers.authorization ?? '');
+    const sent = auth.replace(/^Bearer /, '');
+    if (req.url?.startsWith('/api/v1/jobs')) {
+      res.writeHead(401, {
+        'www-authenticate': `Bearer error="invalid_token", token="${sent}"`,
+        location: `/login?next=${encodeURIComponent(sent)}&part=${sent.slice(5, 25)}`,
+        'content-type': 'text/plain',
+      });
+      res.end(`rejected ${sent} \u001b]0;pwned\u0007\u001b[2J half=${sent.slice(10, 30)} \u009b31m`);
+      return;
+    }
+    res.writeHead(302, { location: `/elsewhere?t=${sent}` });
+    res.end(`moved ${sent}`);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+function assertClean(out: string): void {
+  for (let i = 0; i + 8 <= TOKEN.length; i++) expect(out).not.toContain(TOKEN.slice(i, i + 8));
+  expect(out).not.toContain('\u001b');
+  expect(out).not.toContain('\u0007');
+  expect(out).not.toContain('\u009b');
+}
+
+describe('probe never repeats a reflected credential or a raw control sequence', () => {
+  it.each([[[] as string[]], [['--json']]])('output %j', async (extra) => {
+    const r = await runCli(['probe', base, '--token-file', path.join(dir, 'coord.token'), '--allow-http', ...extra], { timeoutMs: 60_000 });
+    expect([0, 1]).toContain(r.code);
+    assertClean(r.stdout + r.stderr);
+    if (extra.includes('--json')) expect(() => JSON.parse(r.stdout)).not.toThrow();
+  });
+});
