@@ -59,7 +59,7 @@ export function maskSecretFragments(text: string, secrets: readonly Secret[]): s
  * gRPC messages, errors) cleaned of the credentials the probe sent, and of URL passwords. A
  * server that reflects the token it was given must not make the probe print it (text or JSON).
  */
-export function redactProbeReport(report: ProbeReport, secrets: readonly (Secret | undefined)[]): ProbeReport {
+export function redactProbeReport<T extends object = ProbeReport>(report: T, secrets: readonly (Secret | undefined)[]): T {
   const list = secrets.filter((s): s is Secret => s !== undefined && s.length > 0);
   const clean = (value: unknown): unknown => {
     if (typeof value === 'string') return redactUrlPasswords(list.length ? maskSecretFragments(value, list) : value);
@@ -71,7 +71,7 @@ export function redactProbeReport(report: ProbeReport, secrets: readonly (Secret
     }
     return value;
   };
-  return clean(report) as ProbeReport;
+  return clean(report) as T;
 }
 
 function statusCell(status: CheckStatus, style: Style): string {

@@ -51,9 +51,12 @@ function tokensFor(rec: RecordedCommand): fc.Arbitrary<string[]> {
         : fc.constant([n]),
     );
   });
+  // a command with a required argument and many options (rotate begin) needs positionals often
+  // enough that argvs the fast path accepts keep coming
+  const positionalWeight = rec.args.some((a) => a.required) ? Math.max(1, Math.ceil(flagTokens.length / 4)) : 1;
   const token = fc.oneof(
     ...(flagTokens.length ? flagTokens : [fc.constant<string[]>([])]),
-    valueArb.map((v) => [v]),
+    { arbitrary: valueArb.map((v) => [v]), weight: positionalWeight },
     fc.constantFrom(['--json'], ['--quiet'], ['-q'], ['--debug'], ['--no-color'], ['--config', 'c.json'], ['--config=c.yaml'], ['--nope'], ['-h'], ['--']),
   );
   return fc.array(token, { maxLength: 7 }).map((groups) => groups.flat());

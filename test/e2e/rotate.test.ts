@@ -398,7 +398,7 @@ describe('rotate finish', () => {
       await rot(['begin', 'tokens']);
       const r = await rot(['finish', 'tokens', '--reload-interval', '0', '--confirm', 'grpc://127.0.0.1:1', '--timeout', '0']);
       expect(r.code).toBe(2);
-      expect(r.stderr).toBe('krishiv-auth rotate finish: --timeout: must be more than 0 (ERR_USAGE)\n');
+      expect(r.stderr).toBe('krishiv-auth rotate finish: --timeout: must be more than 0 (ERR_INVALID_DURATION)\n');
     });
 
     it('an HTTP URL without --grpc is a usage error', async () => {
@@ -590,25 +590,35 @@ describe('Kubernetes secret mounts and --emit k8s-secret', () => {
 });
 
 describe('usage', () => {
-  it('rotate --help lists the steps and an example', async () => {
+  it('rotate --help lists the steps and an example; each step has its own help with only its options', async () => {
     const r = await runCli(['rotate', '--help']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^Usage: krishiv-auth rotate <step> <file> \[options\]/);
-    for (const s of ['begin', 'finish', 'revoke', 'status']) expect(r.stdout).toContain(`  ${s} `);
+    for (const s of ['begin', 'finish', 'revoke', 'status']) expect(r.stdout).toContain(`  ${s} [options] <file>`);
     expect(r.stdout).toContain('$ krishiv-auth rotate begin');
+    const begin = await runCli(['rotate', 'begin', '--help']);
+    expect(begin.code).toBe(0);
+    expect(begin.stdout).toMatch(/^Usage: krishiv-auth rotate begin \[options\] <file>/);
+    expect(begin.stdout).toContain('--new-token-file <file>');
+    expect(begin.stdout).not.toContain('--fingerprint');
+    expect(begin.stdout).not.toContain('--confirm');
+    const status = await runCli(['rotate', 'status', '--help']);
+    expect(status.stdout).not.toContain('--dry-run');
+    expect(status.stdout).toContain('$ krishiv-auth rotate status');
   });
 
   it.each([
-    [['rotate', 'nosuch', 'tokens'], 'unknown step "nosuch": use begin, finish, revoke or status'],
-    [['rotate'], 'missing step: rotate begin|finish|revoke|status <file> (see rotate --help)'],
-    [['rotate', 'begin'], 'missing file: rotate begin <file>'],
-    [['rotate', 'begin', 'tokens', '--fingerprint', 'bearer:0000000000000000'], '--fingerprint does not apply to rotate begin'],
-    [['rotate', 'status', 'tokens', '--dry-run'], '--dry-run does not apply to rotate status'],
-    [['rotate', 'finish', 'tokens', '--out', 'x'], '--out does not apply to rotate finish'],
-  ])('%j is a usage error (exit 2)', async (args, message) => {
+    [['rotate', 'nosuch', 'tokens'], 'ERR_UNKNOWN_COMMAND', 'unknown command'],
+    [['rotate'], 'ERR_USAGE', 'missing subcommand (see the usage above)'],
+    [['rotate', 'begin'], 'ERR_USAGE', "missing required argument 'file'"],
+    [['rotate', 'begin', 'tokens', '--fingerprint', 'bearer:0000000000000000'], 'ERR_USAGE', "unknown option '--fingerprint'"],
+    [['rotate', 'status', 'tokens', '--dry-run'], 'ERR_USAGE', "unknown option '--dry-run'"],
+    [['rotate', 'finish', 'tokens', '--out', 'x'], 'ERR_USAGE', "unknown option '--out'"],
+    [['rotate', 'begin', 'tokens', '--single', '--multi'], 'ERR_USAGE', 'give --single or --multi, not both'],
+  ])('%j is a usage error (exit 2)', async (args, code, message) => {
     const r = await runCli([...args, '--json'], { cwd: dir });
     expect(r.code).toBe(2);
-    expect((JSON.parse(r.stdout) as { error: { code: string; message: string } }).error).toEqual(expect.objectContaining({ code: 'ERR_USAGE', message }));
+    expect((JSON.parse(r.stdout) as { error: { code: string; message: string } }).error).toEqual(expect.objectContaining({ code, message }));
     expect(existsSync(path.join(dir, 'tokens'))).toBe(false);
   });
 });
