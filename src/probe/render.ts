@@ -15,43 +15,51 @@ const MIN_FRAGMENT = 8;
  * its fingerprint, a partial one `[redacted]`. Linear in the text.
  */
 export function maskSecretFragments(text: string, secrets: readonly Secret[]): string {
-  let out = text;
+  return secretMasker(secrets)(text);
+}
+
+/**
+ * maskSecretFragments for many texts and one set of secrets: the secrets' forms and fragments are
+ * prepared once (a probe masks every string of a target's result with that target's credentials).
+ */
+export function secretMasker(secrets: readonly Secret[]): (text: string) => string {
+  const whole: Array<{ form: string; fingerprint: string }> = [];
+  // Fragments: every MIN_FRAGMENT-character window of a secret (shorter secrets are matched whole).
+  const grams = new Set<string>();
   for (const secret of secrets) {
     const plain = secret.reveal();
     if (plain === '') continue;
     for (const form of new Set([plain, encodeURIComponent(plain)])) {
-      if (out.includes(form)) out = out.split(form).join(secret.fingerprint);
-    }
-  }
-  // Fragments: every MIN_FRAGMENT-character window of a secret (shorter secrets are matched whole, above).
-  const grams = new Set<string>();
-  for (const secret of secrets) {
-    const plain = secret.reveal();
-    for (const form of new Set([plain, encodeURIComponent(plain)])) {
+      whole.push({ form, fingerprint: secret.fingerprint });
       for (let i = 0; i + MIN_FRAGMENT <= form.length; i++) grams.add(form.slice(i, i + MIN_FRAGMENT));
     }
   }
-  if (grams.size === 0) return out;
-  const covered = new Uint8Array(out.length);
-  let any = false;
-  for (let i = 0; i + MIN_FRAGMENT <= out.length; i++) {
-    if (grams.has(out.slice(i, i + MIN_FRAGMENT))) {
-      covered.fill(1, i, i + MIN_FRAGMENT);
-      any = true;
+  return (text: string): string => {
+    let out = text;
+    for (const { form, fingerprint } of whole) {
+      if (out.includes(form)) out = out.split(form).join(fingerprint);
     }
-  }
-  if (!any) return out;
-  let result = '';
-  for (let i = 0; i < out.length; ) {
-    if (covered[i] === 0) {
-      result += out[i];
-      i++;
-      continue;
+    if (grams.size === 0 || out.length < MIN_FRAGMENT) return out;
+    let covered: Uint8Array | undefined;
+    for (let i = 0; i + MIN_FRAGMENT <= out.length; i++) {
+      if (grams.has(out.slice(i, i + MIN_FRAGMENT))) {
+        covered ??= new Uint8Array(out.length);
+        covered.fill(1, i, i + MIN_FRAGMENT);
+      }
     }
-    while (i < out.length && covered[i] === 1) i++;
-    result += '[redacted]';
-  }
-  return result;
+    if (!covered) return out;
+    let result = '';
+    for (let i = 0; i < out.length; ) {
+      if (covered[i] === 0) {
+        result += out[i];
+        i++;
+        continue;
+      }
+      while (i < out.length && covered[i] === 1) i++;
+      result += '[redacted]';
+    }
+    return result;
+  };
 }
 
 /**
@@ -61,8 +69,10 @@ export function maskSecretFragments(text: string, secrets: readonly Secret[]): s
  */
 export function redactProbeReport<T extends object = ProbeReport>(report: T, secrets: readonly (Secret | undefined)[]): T {
   const list = secrets.filter((s): s is Secret => s !== undefined && s.length > 0);
+  const mask = list.length ? secretMasker(list) : (t: string): string => t;
   const clean = (value: unknown): unknown => {
-    if (typeof value === 'string') return redactUrlPasswords(list.length ? maskSecretFragments(value, list) : value);
+    // (a URL password needs an '@': most strings skip that regex)
+    if (typeof value === 'string') return value.includes('@') ? redactUrlPasswords(mask(value)) : mask(value);
     if (Array.isArray(value)) return value.map(clean);
     if (value !== null && typeof value === 'object') {
       const out: Record<string, unknown> = {};
