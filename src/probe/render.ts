@@ -84,6 +84,34 @@ export function redactProbeReport<T extends object = ProbeReport>(report: T, sec
   return clean(report) as T;
 }
 
+/**
+ * redactProbeReport for a value the caller owns (a target result just built): strings replaced in
+ * place, no copy of the whole tree (the probe does this for every target of a fleet).
+ */
+export function redactInPlace<T extends object>(value: T, secrets: readonly (Secret | undefined)[]): T {
+  const list = secrets.filter((s): s is Secret => s !== undefined && s.length > 0);
+  const mask = list.length ? secretMasker(list) : (t: string): string => t;
+  const fix = (t: string): string => (t.includes('@') ? redactUrlPasswords(mask(t)) : mask(t));
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        const v: unknown = node[i];
+        if (typeof v === 'string') node[i] = fix(v);
+        else if (v !== null && typeof v === 'object') walk(v);
+      }
+    } else if (node !== null && typeof node === 'object') {
+      const o = node as Record<string, unknown>;
+      for (const k in o) {
+        const v = o[k];
+        if (typeof v === 'string') o[k] = fix(v);
+        else if (v !== null && typeof v === 'object') walk(v);
+      }
+    }
+  };
+  walk(value);
+  return value;
+}
+
 function statusCell(status: CheckStatus, style: Style): string {
   const text = status.padEnd(6);
   switch (status) {

@@ -28,7 +28,7 @@ import {
   type Judged,
 } from './checks.js';
 import { notConfiguredJwksResults, type JwksProbe } from './jwks-check.js';
-import { redactProbeReport } from './render.js';
+import { redactInPlace } from './render.js';
 import {
   SHUFFLE_SVC_PATH,
   SURFACES,
@@ -307,7 +307,7 @@ async function probeTargetWith(target: ProbeTarget, options: ProbeOptions, io: P
   const result: TargetResult = { url: target.label ?? displayUrl(base), ok: checks.every((c) => c.status !== 'fail'), checks };
   // A server may reflect what it was sent (message, Location, WWW-Authenticate, gRPC message): every
   // credential this target used is masked before the result leaves here (text, JSON and --jsonl alike).
-  return redactProbeReport(result, [creds.token, creds.uiToken, secretPart(creds.apiKey), creds.shuffleToken, creds.taskToken, random]);
+  return redactInPlace(result, [creds.token, creds.uiToken, secretPart(creds.apiKey), creds.shuffleToken, creds.taskToken, random]);
 }
 
 /** The target as shown: no credentials, no trailing slash. */

@@ -56,3 +56,17 @@ describe('probe table', () => {
     );
   });
 });
+
+describe('redactInPlace', () => {
+  it('masks like redactProbeReport, in place', async () => {
+    const { redactInPlace, redactProbeReport } = await import('../../src/probe/render.js');
+    const { Secret } = await import('../../src/util/secret.js');
+    const secret = new Secret('reflected-secret-0123456789');
+    const make = () => ({ url: 'http://u:pw@h/', checks: [{ message: 'got reflected-secret-0123456789 and secret-0123 and 56789xyz' }, { n: 1, m: ['x reflected-se'] }] });
+    const a = make();
+    const copy = redactProbeReport(make(), [secret]);
+    expect(redactInPlace(a, [secret])).toBe(a);
+    expect(a).toEqual(copy);
+    expect(JSON.stringify(a)).not.toContain('reflected-secret');
+  });
+});
