@@ -45,7 +45,7 @@ export async function cases(ctx, filter) {
     baselineName: 'node -e 0',
     baselineValue: single.node.medianMs,
     ratio: single.verify.medianMs / single.node.medianMs,
-    target: 1.5,
+    target: 1.4,
   });
 
   const probe = spawnSync('jose', ['alg'], { encoding: 'utf8' });

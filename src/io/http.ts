@@ -8,7 +8,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { KrishivError, describeSystemError } from '../errors.js';
-import { isIP } from 'node:net';
 import { timerDelay } from '../util/duration.js';
 
 export const DEFAULT_MAX_BYTES = 1024 * 1024;
@@ -77,6 +76,11 @@ export function parseUrl(text: string, what: string): URL {
   return u;
 }
 
+/** An IP address as URL.hostname gives it (IPv6 in brackets): TLS SNI takes host names only (RFC 6066). Not node:net isIP: importing node:net loads net and the stream modules at every start of a command that bundles this file (verify: ~2 ms). */
+function isIpLiteral(hostname: string): boolean {
+  return hostname.startsWith('[') || /^\d{1,3}(?:\.\d{1,3}){3}$/.test(hostname);
+}
+
 /** True for localhost, 127.0.0.0/8 and ::1. */
 export function isLoopbackUrl(url: URL): boolean {
   const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
@@ -126,7 +130,7 @@ export async function httpRequest(target: string | URL, options: HttpRequestOpti
         headers,
         agent: false,
         // SNI carries host names only: Node 26 throws for an IP servername (earlier Nodes warn)
-        ...(isHttps ? { ca: options.ca, rejectUnauthorized: !options.insecureTls, ...(isIP(url.hostname.replace(/^\[|\]$/g, '')) ? {} : { servername: url.hostname }) } : {}),
+        ...(isHttps ? { ca: options.ca, rejectUnauthorized: !options.insecureTls, ...(isIpLiteral(url.hostname) ? {} : { servername: url.hostname }) } : {}),
       });
     } catch (error) {
       // node:http refuses a header value with control characters (ERR_INVALID_CHAR) before

@@ -160,7 +160,7 @@ export function jwksWarnings(keys: Jwk[], existing = keys.length): { code: strin
   if (families.size > 1) {
     warnings.push({
       code: 'mixed_key_families',
-      message: `this JWKS mixes key families (${[...families].sort().join(' + ')}): the Krishiv coordinator then rejects EVERY token with "invalid API key" (surface §5.2); keep one family per JWKS`,
+      message: `this JWKS mixes key families (${[...families].sort().join(' + ')}): the Krishiv coordinator then rejects EVERY token with "invalid API key" (jsonwebtoken requires every allowed algorithm to share the token's family); keep one family per JWKS`,
     });
   }
   return warnings;

@@ -8,10 +8,10 @@
  *
  * Findings list every rule the token violates, not only the first one the engine would hit.
  */
-import { isUtf8 } from 'node:buffer';
 import { checkSignature, importVerificationKey, type VerificationKey } from './signature.js';
-import { duplicateMemberNames, isCanonicalBase64Url, type ParsedJws } from './input.js';
-import { jwkDeserializeProblem, type JwksAnalysis, type KeyAnalysis, type KeyFamily } from './jwks.js';
+import { isCanonicalBase64Url, type ParsedJws } from './input.js';
+import { ENGINE_ALGS, readClaims, readHeader, type Audience, type EngineClaims, type TryParse } from './structs.js';
+import type { JwksAnalysis, KeyAnalysis, KeyFamily } from './jwks.js';
 import { engineFingerprint } from '../util/fingerprint.js';
 import { formatDuration } from '../util/duration.js';
 import { isoSeconds as isoDate } from './decode.js';
@@ -50,7 +50,8 @@ export type FindingCode =
   | 'key_in_header'
   | 'admin_subject_prefix'
   | 'role_unrecognized'
-  | 'long_lifetime';
+  | 'long_lifetime'
+  | 'not_deliverable';
 
 export interface Finding {
   code: FindingCode;
@@ -116,24 +117,16 @@ export interface KeySet {
   kids: Set<string>;
 }
 
-const MATERIAL = ['kty', 'crv', 'n', 'e', 'x', 'y'];
-
-export function prepareKeySet(document: Record<string, unknown>, analysis: JwksAnalysis): KeySet {
-  const raw = Array.isArray(document['keys']) ? (document['keys'] as unknown[]) : [];
+/** The installed keys, from the engine's reading of the set (`analysis`; `_document` is the JSON view, kept for callers). */
+export function prepareKeySet(_document: Record<string, unknown>, analysis: JwksAnalysis): KeySet {
   const entries: KeyEntry[] = [];
   const kids = new Set<string>();
   for (const a of analysis.keys) {
     if (a.kid !== null) kids.add(a.kid);
-    const jwk = raw[a.index];
-    if (a.family === null || jwk === null || typeof jwk !== 'object') continue;
     // ENGINE ≠ jose: the key type alone decides the algorithms; a JWK `alg`, `use` or
     // `key_ops` would make jose refuse or narrow the key (surface §5.2).
-    const material: Record<string, unknown> = {};
-    for (const name of MATERIAL) {
-      const v = (jwk as Record<string, unknown>)[name];
-      if (v !== undefined) material[name] = v;
-    }
-    entries.push({ analysis: a, material, imported: new Map() });
+    if (a.family === null || a.material === null) continue;
+    entries.push({ analysis: a, material: { ...a.material }, imported: new Map() });
   }
   return { analysis, entries, kids };
 }
@@ -145,63 +138,52 @@ function importFor(entry: KeyEntry, alg: string): VerificationKey | undefined {
 
 // ---------------------------------------------------------------------------------------
 
-/** jsonwebtoken 10.4's `Algorithm` enum: any other `alg` fails `decode_header`. */
-const ENGINE_ALGS = new Set(['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'EdDSA']);
-
 const FAMILY_OF: Record<string, KeyFamily> = {
   RS256: 'RSA', RS384: 'RSA', RS512: 'RSA', PS256: 'RSA', PS384: 'RSA', PS512: 'RSA',
   ES256: 'EC', ES384: 'EC', EdDSA: 'OKP',
 };
 
-/** Why jsonwebtoken's `Header` struct would not deserialize this header (typed fields). */
-function headerProblem(h: Record<string, unknown>): string | undefined {
-  for (const name of ['typ', 'cty', 'jku', 'kid', 'x5u', 'x5t', 'x5t#S256']) {
-    const v = h[name];
-    if (v !== undefined && v !== null && typeof v !== 'string') return `header "${name}" is not a string`;
-  }
-  const x5c = h['x5c'];
-  if (x5c !== undefined && x5c !== null && !(Array.isArray(x5c) && x5c.every((c) => typeof c === 'string'))) {
-    return 'header "x5c" is not an array of strings';
-  }
-  if (h['jwk'] !== undefined && h['jwk'] !== null) {
-    const p = jwkDeserializeProblem(h['jwk']);
-    if (p) return `header "jwk" is not a JWK the engine can read (${p})`;
-  }
-  return undefined;
+/**
+ * The largest token the coordinator's transport delivers. tonic 0.14 serves HTTP/2 through
+ * hyper 1.10 with its default SETTINGS_MAX_HEADER_LIST_SIZE of 16 KiB (hyper
+ * src/proto/h2/server.rs: DEFAULT_SETTINGS_MAX_HEADER_LIST_SIZE), and h2 0.4 refuses a request
+ * whose headers add up to that or more, each counted as name + value + 32 bytes (h2
+ * src/frame/headers.rs, decoded_header_size). The request then never reaches the
+ * interceptor. Even the smallest gRPC request carries `:method: POST`, `:scheme: http`,
+ * `:path: /` (43 + 43 + 38 bytes) and `authorization: Bearer <token>` (52 + token bytes).
+ */
+export const MAX_HEADER_LIST_BYTES = 16 * 1024;
+const MIN_OTHER_HEADER_BYTES = 43 + 43 + 38;
+export const MAX_DELIVERABLE_TOKEN_BYTES = MAX_HEADER_LIST_BYTES - 1 - MIN_OTHER_HEADER_BYTES - (13 + 7 + 32);
+
+/** The claims as the JSON view shows them, read with the engine's types as far as JSON.parse allows. */
+function approximateClaims(view: Record<string, unknown>): EngineClaims {
+  const numeric = (v: unknown): TryParse<bigint> =>
+    v === undefined || v === null ? { t: 'absent' } : typeof v === 'number' && Number.isFinite(v) && v >= 0 && v < 2 ** 64 ? { t: 'parsed', v: BigInt(Math.round(v)) } : { t: 'failed' };
+  const audience = (v: unknown): TryParse<Audience> =>
+    v === undefined || v === null
+      ? { t: 'absent' }
+      : typeof v === 'string'
+        ? { t: 'parsed', v: { single: v } }
+        : Array.isArray(v) && v.every((x) => typeof x === 'string')
+          ? { t: 'parsed', v: { multiple: v as string[] } }
+          : { t: 'failed' };
+  return {
+    sub: typeof view['sub'] === 'string' ? view['sub'] : '',
+    krishivRole: typeof view['krishiv_role'] === 'string' ? view['krishiv_role'] : null,
+    exp: numeric(view['exp']),
+    nbf: numeric(view['nbf']),
+    iss: audience(view['iss']),
+    aud: audience(view['aud']),
+  };
 }
 
-/** Fields of jsonwebtoken's `Header` and of the claims structs the engine reads (`ClaimsForValidation`; Krishiv's sub/krishiv_role). */
-const HEADER_FIELDS = new Set(['typ', 'alg', 'cty', 'jku', 'jwk', 'kid', 'x5u', 'x5c', 'x5t', 'x5t#S256']);
-const CLAIM_FIELDS = new Set(['exp', 'nbf', 'sub', 'iss', 'aud', 'krishiv_role']);
-
-/**
- * ENGINE ≠ jose: serde refuses a struct field given twice, so the engine rejects such a header
- * or claims set, where JSON.parse (and jose) silently keep the last value.
- */
-function duplicatedFields(text: string, fields: ReadonlySet<string>): string[] {
-  return duplicateMemberNames(text).filter((n) => fields.has(n));
+function bigIso(sec: bigint): string {
+  return sec <= 253402300799n ? isoSeconds(Number(sec)) : `${sec} (beyond year 9999)`;
 }
 
-/** Header fields jsonwebtoken reads as strings; claims Krishiv's struct reads as `String`. */
-const HEADER_STRINGS = ['typ', 'cty', 'jku', 'kid', 'x5u', 'x5t', 'x5t#S256', 'x5c'];
-const CLAIM_STRINGS = ['sub', 'krishiv_role'];
-const LONE_SURROGATE = /\p{Cs}/u;
-
-/**
- * ENGINE ≠ jose: serde_json reads a `str` strictly, so a lone UTF-16 surrogate escape
- * (`"\ud800"`) or bytes that are not UTF-8 (U+FFFD after our lossy decoding) in a member name
- * of the object, or in a string field the engine reads, fail the whole decode: rejected.
- * JSON.parse accepts both. Values the engine does not read are skipped unchecked, as serde does.
- */
-function unreadableStrings(obj: Record<string, unknown>, fields: readonly string[], notUtf8: boolean): string[] {
-  const bad = (t: unknown): boolean => typeof t === 'string' && (LONE_SURROGATE.test(t) || (notUtf8 && t.includes('\uFFFD')));
-  const where: string[] = [];
-  if (Object.keys(obj).some(bad)) where.push('a member name');
-  for (const name of fields) {
-    const v = obj[name];
-    if (bad(v) || (Array.isArray(v) && v.some(bad))) where.push(`"${name}"`);
-  }
-  return where;
+function short(text: string): string {
+  return text.length > 120 ? `${text.slice(0, 120)}…` : text;
 }
 
 function describeValue(v: unknown): string {
@@ -227,7 +209,14 @@ export function verifyToken(token: string, jws: ParsedJws, keys: KeySet, opts: E
   };
   const header = jws.header;
   const set = keys.analysis;
-  const alg = header['alg'];
+
+  // --- transport: a token too long for the HTTP/2 header list never reaches the validator --
+  const tokenBytes = Buffer.byteLength(token);
+  if (tokenBytes > MAX_DELIVERABLE_TOKEN_BYTES) {
+    add('not_deliverable', 'error', `the token is ${tokenBytes} bytes: with it the request headers reach the coordinator's HTTP/2 limit of ${MAX_HEADER_LIST_BYTES} bytes (hyper's default header-list size; h2 counts name + value + 32 per header), so the request is refused before any validation (tokens up to ${MAX_DELIVERABLE_TOKEN_BYTES} bytes can be delivered with the smallest request)`);
+  } else if (tokenBytes > 15 * 1024) {
+    add('not_deliverable', 'warning', `the token is ${tokenBytes} bytes, close to the coordinator's HTTP/2 header-list limit of ${MAX_HEADER_LIST_BYTES} bytes: with the headers a gRPC client usually adds (content-type, te, user-agent, grpc-timeout…) the request may be refused before any validation`);
+  }
 
   // --- header (surface §5.2; jsonwebtoken decode_header) -------------------------------
   const loose = (['header', 'payload', 'signature'] as const).filter((_, i) => !isCanonicalBase64Url(jws.segments[i]!));
@@ -236,16 +225,15 @@ export function verifyToken(token: string, jws: ParsedJws, keys: KeySet, opts: E
     // non-zero trailing bits; jose (like Node) ignores them, so the same bytes would verify.
     add('malformed', 'error', `the ${loose.join(' and ')} segment${loose.length > 1 ? 's are' : ' is'} not canonical base64url (non-zero trailing bits): the engine's decoder refuses it and rejects the token`);
   }
-  for (const name of duplicatedFields(Buffer.from(jws.segments[0], 'base64url').toString('utf8'), HEADER_FIELDS)) {
-    add('malformed', 'error', `the header has "${name}" more than once: the engine's JSON reader refuses a duplicate field and rejects the token`);
-  }
-  for (const where of unreadableStrings(header, HEADER_STRINGS, false)) {
-    add('malformed', 'error', `the header has a string the engine cannot read in ${where} (a lone UTF-16 surrogate): its JSON reader fails and rejects the token`);
-  }
-  const hp = headerProblem(header);
-  if (hp) add('malformed', 'error', `${hp}: the engine cannot decode the header and rejects the token`);
+  // ENGINE ≠ jose: the header is read into jsonwebtoken's typed `Header` with serde: typed
+  // members of the wrong JSON type, a duplicate member, a lone surrogate, deep nesting or an
+  // untyped member that is not a string (`b64: false`, `iat: 1`…) all fail decode_header.
+  const engineHeader = readHeader(Buffer.from(jws.segments[0], 'base64url'));
+  const algOnly = !engineHeader.ok && engineHeader.reason === 'unknown variant for alg' && typeof header['alg'] === 'string';
+  if (!engineHeader.ok && !algOnly) add('malformed', 'error', `the engine cannot read this header (jsonwebtoken's Header, serde): ${engineHeader.reason}; it rejects the token`);
+  const alg = engineHeader.ok ? engineHeader.value.alg : header['alg'];
   if (typeof alg !== 'string') {
-    add('malformed', 'error', `the header has no "alg" string (found ${describeValue(alg)}): the engine rejects the token`);
+    if (engineHeader.ok || header['alg'] === undefined) add('malformed', 'error', `the header has no "alg" string (found ${describeValue(alg)}): the engine rejects the token`);
   } else if (alg.toLowerCase() === 'none') {
     add('alg_none', 'error', `alg "${alg}" (unsigned) is never accepted: expected one of ${set.algorithms.join(', ') || 'an asymmetric algorithm'}`);
   } else if (!ENGINE_ALGS.has(alg)) {
@@ -263,13 +251,12 @@ export function verifyToken(token: string, jws: ParsedJws, keys: KeySet, opts: E
       add('key_in_header', 'warning', `header "${name}" names its own key; it is never used (the engine verifies only against the configured JWKS) — a token carrying it is suspicious`);
     }
   }
-  if (header['crit'] !== undefined) {
-    // ENGINE ≠ jose: jsonwebtoken's Header has no `crit`; the engine ignores it (contract: crit_unsupported; jose rejects unknown ones).
-    const names = Array.isArray(header['crit']) ? header['crit'].map(String).join(', ') : describeValue(header['crit']);
-    add('crit_unsupported', 'warning', `header "crit" (${names}) is ignored by the engine, which understands no JWS extensions; a careful verifier would reject the token`);
+  if (engineHeader.ok && engineHeader.value.crit !== null) {
+    // ENGINE ≠ jose: jsonwebtoken reads `crit` but never acts on it (contract: crit_unsupported; jose rejects unknown ones).
+    add('crit_unsupported', 'warning', `header "crit" (${engineHeader.value.crit.join(', ')}) is ignored by the engine, which understands no JWS extensions; a careful verifier would reject the token`);
   }
-  const kid = header['kid'];
-  if (typeof kid === 'string' && !keys.kids.has(kid) && set.totals.keys > 0) {
+  const kid = engineHeader.ok ? engineHeader.value.kid : null;
+  if (kid !== null && !keys.kids.has(kid) && set.totals.keys > 0) {
     // ENGINE ≠ jose: no kid matching, every key is tried (surface §5.2).
     add('kid_not_found', 'warning', `kid "${kid}" matches no key in the set; the engine tries every key anyway (no kid matching)`);
   }
@@ -300,8 +287,16 @@ export function verifyToken(token: string, jws: ParsedJws, keys: KeySet, opts: E
     let uncheckable: string | undefined;
     const signingInput = `${jws.segments[0]}.${jws.segments[1]}`;
     for (const e of candidates) {
+      if (e.analysis.verifyProblem !== null) {
+        // ENGINE ≠ jose: the backend (aws-lc-rs) refuses this key at every check (e = 1, a leading zero, < 2048 bits…).
+        uncheckable ??= `key ${keyName(e.analysis)}: ${e.analysis.verifyProblem}`;
+        continue;
+      }
       const vk = importFor(e, alg);
-      if (!vk) continue;
+      if (!vk) {
+        uncheckable ??= `key ${keyName(e.analysis)} is not a valid ${e.analysis.kty ?? ''} key for ${alg}`;
+        continue;
+      }
       const result = checkSignature(vk, signingInput, jws.signature);
       if (result.valid) {
         key = { index: e.analysis.index, kid: e.analysis.kid, kty: e.analysis.kty, alg };
@@ -316,111 +311,108 @@ export function verifyToken(token: string, jws: ParsedJws, keys: KeySet, opts: E
     }
   }
 
-  // --- claims (surface §5.3) ------------------------------------------------------------
+  // --- claims (surface §5.3): Krishiv's JwtClaims, then jsonwebtoken's ClaimsForValidation --
   let claims: Record<string, unknown> | null = null;
-  if (!jws.payloadIsJson) {
+  const view = jws.payloadIsJson && jws.payloadJson !== null && typeof jws.payloadJson === 'object' && !Array.isArray(jws.payloadJson) ? (jws.payloadJson as Record<string, unknown>) : null;
+  const read = readClaims(jws.payloadBytes);
+  if (!jws.payloadIsJson && !read.ok) {
     add('payload_not_json', 'error', 'the payload is not JSON: the engine cannot read a claims set and rejects the token');
-  } else if (jws.payloadJson === null || typeof jws.payloadJson !== 'object' || Array.isArray(jws.payloadJson)) {
+  } else if (view === null && !read.ok) {
     add('payload_not_json', 'error', `the payload is JSON but ${describeValue(jws.payloadJson)}, not an object: the engine rejects the token`);
-  } else {
-    claims = jws.payloadJson as Record<string, unknown>;
-    const notUtf8 = !isUtf8(jws.payloadBytes);
-    for (const where of unreadableStrings(claims, CLAIM_STRINGS, notUtf8)) {
-      add('malformed', 'error', `the claims set has a string the engine cannot read in ${where} (a lone UTF-16 surrogate, or bytes that are not UTF-8): its JSON reader fails and rejects the token`);
-    }
-    for (const name of duplicatedFields(jws.payloadText, CLAIM_FIELDS)) {
-      add('malformed', 'error', `the claims set has "${name}" more than once: the engine's JSON reader refuses a duplicate field and rejects the token (JSON.parse would keep the last one)`);
+  } else if (!read.ok) {
+    claims = view;
+    const sub = view?.['sub'];
+    const role = view?.['krishiv_role'];
+    const before = findings.length;
+    if (typeof sub !== 'string') add('missing_sub', 'error', `sub must be a JSON string (Krishiv's claims struct); found ${describeValue(sub)}`);
+    if (role !== undefined && role !== null && typeof role !== 'string') add('role_claim_invalid', 'error', `krishiv_role must be a string or null; found ${describeValue(role)}`);
+    if (findings.length === before || !/\b(sub|krishiv_role)\b|invalid type: expected a string/.test(read.reason)) {
+      // ENGINE ≠ JSON.parse: serde refuses duplicates, lone surrogates, bad UTF-8 in a read string, deep nesting…
+      add('malformed', 'error', `the engine cannot read this claims set (serde, into Krishiv's JwtClaims and jsonwebtoken's ClaimsForValidation): ${read.reason}; it rejects the token`);
     }
   }
 
   let subject: string | null = null;
   let role: Role | null = null;
-  if (claims) {
-    const nowSec = Math.floor(opts.now.getTime() / 1000);
-    const leeway = opts.leewaySec;
-    const leewayText = leeway === ENGINE_LEEWAY_SEC ? "the engine's 60 s leeway" : `a ${leeway} s leeway (the engine's is 60 s)`;
-    const exp = claims['exp'];
-    let expSec: number | undefined;
-    if (exp === undefined || exp === null) {
+  // When the engine cannot read the claims the token is rejected already; the JSON view still
+  // shows which other rules it breaks (findings list every rule, not only the first).
+  const c = read.ok ? read.value : view !== null ? approximateClaims(view) : null;
+  if (c !== null) {
+    claims = view;
+    const nowSec = BigInt(Math.floor(opts.now.getTime() / 1000));
+    const leeway = BigInt(Math.round(opts.leewaySec));
+    const leewayText = opts.leewaySec === ENGINE_LEEWAY_SEC ? "the engine's 60 s leeway" : `a ${opts.leewaySec} s leeway (the engine's is 60 s)`;
+    let expSec: bigint | undefined;
+    if (c.exp.t === 'absent') {
       // ENGINE ≠ jose: exp is required (surface §5.3: jsonwebtoken Validation::new, required_spec_claims).
-      add('missing_exp', 'error', `exp is required by the engine; the token has ${exp === null ? 'exp: null' : 'no exp'}`);
-    } else if (typeof exp !== 'number' || !Number.isFinite(exp) || exp < 0) {
-      add('missing_exp', 'error', `exp must be a NumericDate (a non-negative number); found ${describeValue(exp)}`);
-    } else if (exp >= 2 ** 64) {
-      // ENGINE ≠ jose: jsonwebtoken reads exp as a u64; a larger number does not parse and exp
-      // counts as missing (validation.rs numeric_type: value < u64::MAX as f64).
-      add('missing_exp', 'error', `exp ${exp} is too large for the engine, which reads exp as an unsigned 64-bit number (below 2^64): it treats exp as missing`);
+      add('missing_exp', 'error', `exp is required by the engine; the token has ${view !== null && view['exp'] === null ? 'exp: null' : 'no exp'}`);
+    } else if (c.exp.t === 'failed') {
+      // ENGINE ≠ jose: exp must read as a u64 (validation.rs numeric_type: an integer up to 2^64 − 1,
+      // or a finite float in [0, 2^64), rounded); anything else counts as missing.
+      add('missing_exp', 'error', `exp must be a NumericDate the engine reads as an unsigned 64-bit number (an integer up to 18446744073709551615, or a float in [0, 2^64)); found ${describeValue(view?.['exp'])}: it treats exp as missing`);
     } else {
       // ENGINE ≠ jose: floats are rounded; rejected only when exp < now − leeway (surface §5.3).
-      expSec = Math.round(exp);
-      const iso = isoSeconds(expSec);
-      const pastMs = (nowSec - expSec) * 1000;
+      expSec = c.exp.v;
+      const pastMs = Number(nowSec - expSec) * 1000;
       if (expSec < nowSec - leeway) {
-        add('expired', 'error', `exp ${iso} is ${formatDuration(pastMs)} in the past, beyond ${leewayText}`);
+        add('expired', 'error', `exp ${bigIso(expSec)} is ${formatDuration(pastMs)} in the past, beyond ${leewayText}`);
       } else if (expSec < nowSec) {
-        add('expired', 'warning', `exp ${iso} is ${formatDuration(pastMs)} in the past, within ${leewayText}: accepted for ${formatDuration((expSec + leeway - nowSec) * 1000)} more`);
+        add('expired', 'warning', `exp ${bigIso(expSec)} is ${formatDuration(pastMs)} in the past, within ${leewayText}: accepted for ${formatDuration(Number(expSec + leeway - nowSec) * 1000)} more`);
       }
     }
-    const iat = claims['iat'];
-    const maxLife = opts.maxLifetimeSec ?? DEFAULT_MAX_LIFETIME_SEC;
+    const iat = view?.['iat'];
+    const maxLife = BigInt(opts.maxLifetimeSec ?? DEFAULT_MAX_LIFETIME_SEC);
     if (expSec !== undefined) {
-      const from = typeof iat === 'number' && Number.isFinite(iat) ? Math.round(iat) : nowSec;
+      const from = typeof iat === 'number' && Number.isFinite(iat) && Math.abs(iat) < 2 ** 53 ? BigInt(Math.round(iat)) : nowSec;
       if (expSec - from > maxLife) {
-        add('long_lifetime', 'warning', `the token is valid for ${formatDuration((expSec - from) * 1000)}${from === nowSec ? ' from now' : ' from iat'}; expected at most ${formatDuration(maxLife * 1000)} (the engine has no revocation before exp)`);
+        const life = expSec - from;
+        const lifeText = life > 10n ** 12n ? `${life} s` : formatDuration(Number(life) * 1000);
+        add('long_lifetime', 'warning', `the token is valid for ${lifeText}${from === nowSec ? ' from now' : ' from iat'}; expected at most ${formatDuration(Number(maxLife) * 1000)} (the engine has no revocation before exp)`);
       }
     }
-    const nbf = claims['nbf'];
-    if (typeof nbf === 'number' && Number.isFinite(nbf) && Math.round(nbf) > nowSec + leeway) {
+    if (c.nbf.t === 'parsed' && c.nbf.v > nowSec + leeway) {
       // ENGINE ≠ jose: nbf is not validated (surface §5.3: validate_nbf = false).
-      add('not_yet_valid', 'warning', `nbf ${isoSeconds(Math.round(nbf))} is ${formatDuration((Math.round(nbf) - nowSec) * 1000)} in the future; the engine ignores nbf and accepts the token now`);
+      add('not_yet_valid', 'warning', `nbf ${bigIso(c.nbf.v)} is ${c.nbf.v - nowSec < 10n ** 12n ? formatDuration(Number(c.nbf.v - nowSec) * 1000) : `${c.nbf.v - nowSec} s`} in the future; the engine ignores nbf and accepts the token now`);
     }
-    if (opts.issuer !== undefined && claims['iss'] !== opts.issuer) {
+    if (opts.issuer !== undefined && !(c.iss.t === 'parsed' && ('single' in c.iss.v ? c.iss.v.single === opts.issuer : c.iss.v.multiple.includes(opts.issuer)))) {
       // ENGINE ≠ jose: iss is never checked (surface §5.3, §5.6.3: no issuer configured, no env var).
-      add('issuer_mismatch', 'warning', `iss is ${describeValue(claims['iss'])}, expected "${opts.issuer}" (--issuer); the engine never checks iss`);
+      add('issuer_mismatch', 'warning', `iss is ${describeValue(view?.['iss'])}, expected "${opts.issuer}" (--issuer); the engine never checks iss`);
     }
-    const aud = claims['aud'];
+    const aud = view?.['aud'];
     if (opts.audience !== undefined) {
-      if (aud === undefined || aud === null) {
+      if (c.aud.t === 'absent') {
         // ENGINE ≠ jose: aud is not a required claim; a token without aud is accepted (surface §5.3).
         add('audience_missing', 'warning', `the token has no aud; the engine accepts it although the audience "${opts.audience}" is configured`);
-      } else if (typeof aud === 'string' || (Array.isArray(aud) && aud.every((a) => typeof a === 'string'))) {
-        const list = typeof aud === 'string' ? [aud] : (aud as string[]);
+      } else if (c.aud.t === 'parsed') {
+        const list = 'single' in c.aud.v ? [c.aud.v.single] : c.aud.v.multiple;
         if (!list.includes(opts.audience)) {
-          add('audience_mismatch', 'error', `aud ${JSON.stringify(aud)} does not contain the configured audience "${opts.audience}"`);
+          add('audience_mismatch', 'error', `aud ${short(JSON.stringify(list.length === 1 && 'single' in c.aud.v ? list[0] : list))} does not contain the configured audience "${opts.audience}"`);
         }
       } else {
-        // ENGINE ≠ jose: an aud that is neither a string nor an array of strings does not parse
-        // (TryParse::FailedToParse) and jsonwebtoken then skips the audience check: accepted
+        // ENGINE ≠ jose: an aud that does not read as a string or an array of strings
+        // (TryParse::FailedToParse) makes jsonwebtoken skip the audience check: accepted
         // (validation.rs @v10.4.0, the `_ => {}` arm of the aud match; surface §5.3).
-        const what = Array.isArray(aud) ? 'an array with a member that is not a string' : describeValue(aud);
-        add('audience_missing', 'warning', `aud is ${what}, which the engine cannot read as an audience: it skips the audience check and accepts the token although the audience "${opts.audience}" is configured`);
+        add('audience_missing', 'warning', `aud (${Array.isArray(aud) ? 'an array with a member that is not a string' : describeValue(aud)}) cannot be read by the engine as a string or an array of strings: it skips the audience check and accepts the token although the audience "${opts.audience}" is configured`);
       }
-    } else if (aud !== undefined && aud !== null && !opts.production) {
+    } else if (c.aud.t !== 'absent' && !opts.production) {
       // ENGINE ≠ jose: no audience configured → validate_aud = false, any aud accepted (surface §5.3).
-      add('audience_not_configured', 'warning', `the token has aud ${JSON.stringify(aud)} but no audience is configured: the engine accepts any audience (set KRISHIV_OIDC_AUDIENCE)`);
+      add('audience_not_configured', 'warning', `the token has aud ${short(JSON.stringify(aud) ?? '(unreadable)')} but no audience is configured: the engine accepts any audience (set KRISHIV_OIDC_AUDIENCE)`);
     }
-    const sub = claims['sub'];
-    if (typeof sub !== 'string') {
-      add('missing_sub', 'error', `sub must be a JSON string (Krishiv's claims struct); found ${describeValue(sub)}`);
+  }
+  if (read.ok) {
+    // role claim → subject (auth.rs:788-793), subject prefix → role (auth.rs:76-89)
+    const sub = read.value.sub;
+    const roleClaim = read.value.krishivRole;
+    if (roleClaim === 'admin') subject = `admin:${sub}`;
+    else if (roleClaim === 'writer') subject = `writer:${sub}`;
+    else if (roleClaim !== null) subject = `reader:${sub}`;
+    else subject = sub;
+    role = subject.startsWith('admin:') ? 'admin' : subject.startsWith('writer:') ? 'writer' : 'reader';
+    if (roleClaim !== null && roleClaim !== 'admin' && roleClaim !== 'writer' && roleClaim !== 'reader') {
+      add('role_unrecognized', 'info', `krishiv_role "${roleClaim}" is not admin or writer (exact, lowercase): the engine maps it to reader`);
     }
-    const roleClaim = claims['krishiv_role'];
-    const roleOk = roleClaim === undefined || roleClaim === null || typeof roleClaim === 'string';
-    if (!roleOk) {
-      add('role_claim_invalid', 'error', `krishiv_role must be a string or null; found ${describeValue(roleClaim)}`);
-    }
-    if (typeof sub === 'string' && roleOk) {
-      // surface §5.4: role claim → subject (auth.rs:788-793), subject prefix → role (:76-89)
-      if (roleClaim === 'admin') subject = `admin:${sub}`;
-      else if (roleClaim === 'writer') subject = `writer:${sub}`;
-      else if (typeof roleClaim === 'string') subject = `reader:${sub}`;
-      else subject = sub;
-      role = subject.startsWith('admin:') ? 'admin' : subject.startsWith('writer:') ? 'writer' : 'reader';
-      if (typeof roleClaim === 'string' && roleClaim !== 'admin' && roleClaim !== 'writer' && roleClaim !== 'reader') {
-        add('role_unrecognized', 'info', `krishiv_role "${roleClaim}" is not admin or writer (exact, lowercase): the engine maps it to reader`);
-      }
-      if ((roleClaim === undefined || roleClaim === null) && sub.startsWith('admin:')) {
-        add('admin_subject_prefix', 'warning', `no krishiv_role, and sub starts with "admin:": the engine makes this principal an Admin by its subject alone (surface §5.4)`);
-      }
+    if (roleClaim === null && sub.startsWith('admin:')) {
+      add('admin_subject_prefix', 'warning', `no krishiv_role, and sub starts with "admin:": the engine makes this principal an Admin by its subject alone (crates/krishiv-scheduler/src/auth.rs:76-89)`);
     }
   }
 

@@ -38,7 +38,7 @@ export function cleanToken(raw: string, input: string): string {
   if (Buffer.byteLength(raw, 'utf8') > MAX_TOKEN_BYTES) {
     throw new KrishivError(
       'ERR_TOKEN_TOO_LARGE',
-      `token input is ${Buffer.byteLength(raw, 'utf8')} bytes, more than the ${MAX_TOKEN_BYTES / 1024} KiB a JWT can reasonably be; refused`,
+      `token input is ${Buffer.byteLength(raw, 'utf8')} bytes, more than the ${MAX_TOKEN_BYTES / 1024} KiB a JWT can reasonably be; refused (the coordinator's HTTP/2 transport could not deliver it either: its 16 KiB header-list limit stops any token over 16207 bytes)`,
       { input },
     );
   }
@@ -145,11 +145,12 @@ export function parseCompactJws(token: string, input: string): ParsedJws {
   if (header === null || typeof header !== 'object' || Array.isArray(header)) {
     throw new KrishivError('ERR_TOKEN_MALFORMED', 'malformed token: the header is not a JSON object', { input });
   }
+  header = clampDepth(header);
   const payloadText = payloadBytes.toString('utf8');
   let payloadJson: unknown;
   let payloadIsJson = false;
   try {
-    payloadJson = JSON.parse(payloadText);
+    payloadJson = clampDepth(JSON.parse(payloadText));
     payloadIsJson = true;
   } catch {
     payloadJson = undefined;
@@ -165,6 +166,40 @@ export function parseCompactJws(token: string, input: string): ParsedJws {
   };
 }
 
+/** Deeper than this, the JSON view (shown to people, printed with --json) stops. */
+export const MAX_VIEW_DEPTH = 64;
+
+/**
+ * The JSON view of a header or payload with every subtree deeper than MAX_VIEW_DEPTH replaced
+ * by a marker string, so printing it (JSON.stringify recurses) cannot overflow the stack. A
+ * token can nest ~32,000 levels within 64 KiB; the verdict never reads the view that deep
+ * (the engine's reading is ./structs.ts, on the bytes). Iterative: any depth is fine here.
+ */
+export function clampDepth(value: unknown, max = MAX_VIEW_DEPTH): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  const marker = `… (nested deeper than ${max} levels)`;
+  const root: Record<string, unknown> | unknown[] = Array.isArray(value) ? [] : {};
+  const stack: { from: Record<string, unknown> | unknown[]; to: Record<string, unknown> | unknown[]; depth: number }[] = [
+    { from: value as Record<string, unknown>, to: root, depth: 1 },
+  ];
+  while (stack.length > 0) {
+    const { from, to, depth } = stack.pop()!;
+    for (const [k, v] of Object.entries(from)) {
+      let out: unknown = v;
+      if (v !== null && typeof v === 'object') {
+        if (depth >= max) out = marker;
+        else {
+          out = Array.isArray(v) ? [] : {};
+          stack.push({ from: v as Record<string, unknown>, to: out as Record<string, unknown>, depth: depth + 1 });
+        }
+      }
+      if (Array.isArray(to)) to[Number(k)] = out;
+      else Object.defineProperty(to, k, { value: out, enumerable: true, writable: true, configurable: true });
+    }
+  }
+  return root;
+}
+
 function strictUtf8(bytes: Buffer, what: string, input: string): string {
   // isUtf8 (one native call) rather than a fatal TextDecoder, whose first use costs ~0.2 ms.
   if (!isUtf8(bytes)) throw new KrishivError('ERR_TOKEN_MALFORMED', `malformed token: the ${what} is not UTF-8`, { input });
@@ -174,39 +209,4 @@ function strictUtf8(bytes: Buffer, what: string, input: string): string {
 /** The name shown for a token's origin in errors: never the token itself. */
 export function tokenInputName(source: TokenSource): string {
   return source.kind === 'stdin' ? '<stdin>' : 'token argument';
-}
-
-/**
- * Member names that occur more than once at the top level of `text`, a JSON object that
- * JSON.parse has already accepted (JSON.parse keeps the last one silently; serde, which the
- * engine uses, refuses a duplicate of any field its structs declare). Names are compared
- * after unescaping, as serde compares them. Returns [] for anything that is not an object.
- */
-export function duplicateMemberNames(text: string): string[] {
-  const seen = new Set<string>();
-  const duplicates = new Set<string>();
-  let depth = 0;
-  let expectName = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '"') {
-      let j = i + 1;
-      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
-      if (depth === 1 && expectName) {
-        const name = JSON.parse(text.slice(i, j + 1)) as string;
-        if (seen.has(name)) duplicates.add(name);
-        seen.add(name);
-        expectName = false;
-      }
-      i = j;
-    } else if (c === '{' || c === '[') {
-      depth++;
-      expectName = depth === 1 && c === '{';
-    } else if (c === '}' || c === ']') {
-      depth--;
-    } else if (c === ',' && depth === 1) {
-      expectName = true;
-    }
-  }
-  return [...duplicates];
 }

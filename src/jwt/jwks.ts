@@ -18,6 +18,8 @@ import { KrishivError, isKrishivError } from '../errors.js';
 import { getDocument, parseUrl, redactUrl, requireSecureUrl } from '../io/http.js';
 import { readTextFile } from '../io/fs.js';
 import { isCanonicalBase64Url } from './input.js';
+import { backendKeyProblem, type KeyMaterial } from './signature.js';
+import { readJwkSet, type EngineJwk } from './structs.js';
 
 export type KeyFamily = 'RSA' | 'EC' | 'OKP';
 
@@ -39,6 +41,10 @@ export interface KeyAnalysis {
   parseable: boolean;
   /** oct key: refused for algorithm-confusion protection */
   symmetric: boolean;
+  /** the key material the engine holds (usable keys only) */
+  material: KeyMaterial | null;
+  /** the engine installs the key, but its crypto backend refuses every signature check with it */
+  verifyProblem: string | null;
 }
 
 export interface JwksAnalysis {
@@ -106,9 +112,9 @@ function b64ok(v: unknown): boolean {
 }
 
 /** Family, algorithms, or why the engine skips a (deserializable) key: auth.rs:743-775. */
-function classify(k: Record<string, unknown>): { family: KeyFamily | null; algorithms: string[]; reason: string | null; symmetric: boolean } {
+function classify(k: EngineJwk): { family: KeyFamily | null; algorithms: string[]; reason: string | null; symmetric: boolean } {
   const skip = (reason: string) => ({ family: null, algorithms: [], reason, symmetric: false });
-  switch (k['kty']) {
+  switch (k.kty) {
     case 'oct':
       return {
         family: null,
@@ -117,22 +123,41 @@ function classify(k: Record<string, unknown>): { family: KeyFamily | null; algor
         symmetric: true,
       };
     case 'RSA':
-      if (!b64ok(k['n']) || !b64ok(k['e'])) return skip('undecodable JWK: "n" or "e" is not base64url without padding');
+      if (!b64ok(k.n) || !b64ok(k.e)) return skip('undecodable JWK: "n" or "e" is not base64url without padding');
       return { family: 'RSA', algorithms: [...RSA_ALGS], reason: null, symmetric: false };
     case 'EC': {
-      const crv = k['crv'];
-      if (crv !== 'P-256' && crv !== 'P-384') return skip(`unsupported EC curve ${String(crv)}`);
-      if (!b64ok(k['x']) || !b64ok(k['y'])) return skip('undecodable JWK: "x" or "y" is not base64url without padding');
-      return { family: 'EC', algorithms: [crv === 'P-256' ? 'ES256' : 'ES384'], reason: null, symmetric: false };
+      if (k.crv !== 'P-256' && k.crv !== 'P-384') return skip(`unsupported EC curve ${String(k.crv)}`);
+      if (!b64ok(k.x) || !b64ok(k.y)) return skip('undecodable JWK: "x" or "y" is not base64url without padding');
+      return { family: 'EC', algorithms: [k.crv === 'P-256' ? 'ES256' : 'ES384'], reason: null, symmetric: false };
     }
     case 'OKP': {
-      if (k['crv'] !== 'Ed25519') return skip(`unsupported OKP curve ${String(k['crv'])}`);
-      if (!b64ok(k['x'])) return skip('undecodable JWK: "x" is not base64url without padding');
+      if (k.crv !== 'Ed25519') return skip(`unsupported OKP curve ${String(k.crv)}`);
+      if (!b64ok(k.x)) return skip('undecodable JWK: "x" is not base64url without padding');
       return { family: 'OKP', algorithms: ['EdDSA'], reason: null, symmetric: false };
     }
-    default:
-      return skip(`unsupported key type ${String(k['kty'])}`);
   }
+}
+
+function materialOf(k: EngineJwk): KeyMaterial {
+  const m: { -readonly [K in keyof KeyMaterial]: KeyMaterial[K] } = { kty: k.kty, crv: k.crv };
+  for (const f of ['n', 'e', 'x', 'y'] as const) if (k[f] !== undefined) m[f] = k[f];
+  return m;
+}
+
+/**
+ * The engine's reading of a parsed document, re-serialised. A value nested thousands of levels
+ * deep makes JSON.stringify overflow the stack; serde (at most 127 levels inside a key) fails on
+ * it anyway, so that is the answer.
+ */
+function readJsonOf(doc: unknown): ReturnType<typeof readJwkSet> {
+  let text: string;
+  try {
+    text = JSON.stringify(doc);
+  } catch (error) {
+    if (error instanceof RangeError) return { ok: false, reason: 'recursion limit exceeded (serde_json reads at most 127 nested arrays/objects)' };
+    throw error;
+  }
+  return readJwkSet(Buffer.from(text, 'utf8'));
 }
 
 function optString(v: unknown): string | null {
@@ -143,27 +168,40 @@ function optString(v: unknown): string | null {
  * Analyzes a parsed JWKS document as the engine would load it. Throws ERR_JWKS_MALFORMED
  * when the document is not an object with a `keys` array (exit 2: not a JWKS at all).
  */
-export function analyzeJwks(doc: unknown, input = 'JWKS'): JwksAnalysis {
-  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
+export function analyzeJwks(doc: unknown, input = 'JWKS', bytes?: Uint8Array): JwksAnalysis {
+  // serde also reads a struct from a JSON array of its fields: `[[…keys…]]` is a JwkSet to the engine.
+  const seqForm = Array.isArray(doc) && doc.length === 1 && Array.isArray(doc[0]);
+  if (doc === null || typeof doc !== 'object' || (Array.isArray(doc) && !seqForm)) {
     throw new KrishivError('ERR_JWKS_MALFORMED', 'malformed JWKS: not a JSON object with a "keys" array', { input });
   }
-  const keysValue = (doc as Record<string, unknown>)['keys'];
+  const keysValue = seqForm ? (doc as unknown[])[0] : (doc as Record<string, unknown>)['keys'];
   if (!Array.isArray(keysValue)) {
     throw new KrishivError('ERR_JWKS_MALFORMED', 'malformed JWKS: no "keys" array', { input });
   }
   const problems: string[] = [];
+  // The engine's view: serde_json::from_str::<JwkSet> of the document (auth.rs:687).
+  const engine = bytes !== undefined ? readJwkSet(bytes) : readJsonOf(doc);
   const keys: KeyAnalysis[] = keysValue.map((raw, index) => {
     const k = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
-    const base = { index, kid: optString(k['kid']), kty: optString(k['kty']), crv: optString(k['crv']) };
-    const problem = jwkDeserializeProblem(raw);
-    if (problem !== undefined) {
+    const base = { index, kid: optString(k['kid']), kty: optString(k['kty']), crv: optString(k['crv']), material: null, verifyProblem: null };
+    // The set's own reading decides; each key is also read alone, to say which keys break it.
+    const alone = engine.ok ? undefined : readJsonOf({ keys: [raw] });
+    const ek = engine.ok ? engine.value[index] : alone!.ok && engine.index !== index ? alone!.value[0] : undefined;
+    if (ek === undefined) {
+      const reason = alone !== undefined && !alone.ok ? alone.reason : !engine.ok ? engine.reason : 'not read by the engine';
+      const problem = jwkDeserializeProblem(raw) ?? reason;
       return { ...base, family: null, usable: false, reason: `cannot be deserialized by the engine: ${problem}`, algorithms: [], parseable: false, symmetric: false };
     }
-    const c = classify(k);
-    return { ...base, family: c.family, usable: c.family !== null, reason: c.reason, algorithms: c.algorithms, parseable: true, symmetric: c.symmetric };
+    const c = classify(ek);
+    const usable = c.family !== null;
+    const material = usable ? materialOf(ek) : null;
+    return { ...base, kid: ek.kid, family: c.family, usable, reason: c.reason, algorithms: c.algorithms, parseable: true, symmetric: c.symmetric, material, verifyProblem: material ? (backendKeyProblem(material) ?? null) : null };
   });
+  if (!engine.ok && engine.index === undefined) {
+    problems.push(`the engine's JWKS reader refuses the document: ${engine.reason}`);
+  }
   const unparseable = keys.filter((k) => !k.parseable);
-  const wholeSetUnparseable = unparseable.length > 0;
+  const wholeSetUnparseable = !engine.ok;
   if (wholeSetUnparseable) {
     for (const k of unparseable) problems.push(`key #${k.index}${k.kid ? ` (kid ${k.kid})` : ''} ${k.reason}`);
     problems.push('one undeserializable key makes the engine drop the whole JWKS: no key is usable');
@@ -173,6 +211,7 @@ export function analyzeJwks(doc: unknown, input = 'JWKS'): JwksAnalysis {
         k.reason = 'the whole JWKS fails to parse in the engine (another key cannot be deserialized)';
         k.algorithms = [];
         k.family = null;
+        k.material = null;
       }
     }
   }
@@ -182,6 +221,11 @@ export function analyzeJwks(doc: unknown, input = 'JWKS'): JwksAnalysis {
   const mixedFamilies = families.length > 1;
   if (!wholeSetUnparseable) {
     for (const k of keys) if (!k.usable) problems.push(`key #${k.index}${k.kid ? ` (kid ${k.kid})` : ''} skipped: ${k.reason}`);
+    for (const k of keys) {
+      if (k.verifyProblem !== null) {
+        problems.push(`key #${k.index}${k.kid ? ` (kid ${k.kid})` : ''} is installed but every signature check with it fails: ${k.verifyProblem}`);
+      }
+    }
   }
   if (usable.length === 0 && !wholeSetUnparseable) problems.push('JWKS contained no usable asymmetric verification keys');
   if (mixedFamilies) {
@@ -221,14 +265,18 @@ export interface FetchedDocument {
   url: string;
   status: number;
   body: Buffer;
+  /** the Content-Type header, when there was one */
+  contentType?: string;
 }
 
-export type DocumentFetcher = (url: URL, options: { timeoutMs: number }) => Promise<FetchedDocument>;
+export type DocumentFetcher = (url: URL, options: { timeoutMs: number; ca?: string }) => Promise<FetchedDocument>;
 export type TextFileReader = (file: string, options: { limit: number; label: string }) => Promise<string>;
 
 export interface LoadOptions {
   timeoutMs: number;
   allowHttp: boolean;
+  /** CA bundle (PEM) trusted for https JWKS and discovery (--ca) */
+  ca?: string;
   fetcher?: DocumentFetcher;
   readFile?: TextFileReader;
 }
@@ -245,9 +293,10 @@ export interface LoadedJwks {
 
 export const JWKS_MAX_BYTES = 1024 * 1024;
 
-async function defaultFetcher(url: URL, options: { timeoutMs: number }): Promise<FetchedDocument> {
-  const res = await getDocument(url, { timeoutMs: options.timeoutMs, maxBytes: JWKS_MAX_BYTES });
-  return { url: res.url, status: res.status, body: res.body };
+async function defaultFetcher(url: URL, options: { timeoutMs: number; ca?: string }): Promise<FetchedDocument> {
+  const res = await getDocument(url, { timeoutMs: options.timeoutMs, maxBytes: JWKS_MAX_BYTES, ...(options.ca !== undefined ? { ca: options.ca } : {}) });
+  const contentType = res.headers['content-type'];
+  return { url: res.url, status: res.status, body: res.body, ...(typeof contentType === 'string' ? { contentType } : {}) };
 }
 
 async function defaultReadFile(file: string, options: { limit: number; label: string }): Promise<string> {
@@ -266,7 +315,7 @@ async function fetchDocument(url: URL, what: string, options: LoadOptions): Prom
   requireSecureUrl(url, options.allowHttp);
   const fetcher = options.fetcher ?? defaultFetcher;
   try {
-    return await fetcher(url, { timeoutMs: options.timeoutMs });
+    return await fetcher(url, { timeoutMs: options.timeoutMs, ...(options.ca !== undefined ? { ca: options.ca } : {}) });
   } catch (error) {
     if (isKrishivError(error)) {
       const message = error.code === 'ERR_TIMEOUT' ? `timed out after ${formatTimeout(options.timeoutMs)}` : error.message;
@@ -278,6 +327,31 @@ async function fetchDocument(url: URL, what: string, options: LoadOptions): Prom
     }
     throw error;
   }
+}
+
+/**
+ * The body as the engine reads it: reqwest's `Response::text()` decodes with the Content-Type's
+ * charset (UTF-8 when there is none or it is unknown), lossily (invalid bytes become U+FFFD),
+ * and a byte-order mark picks the encoding and is dropped (encoding_rs `decode`). TextDecoder
+ * implements the same WHATWG encodings.
+ */
+export function engineText(body: Buffer, contentType?: string): string {
+  let label = 'utf-8';
+  if (body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf) return body.subarray(3).toString('utf8');
+  if (body[0] === 0xff && body[1] === 0xfe) label = 'utf-16le';
+  else if (body[0] === 0xfe && body[1] === 0xff) label = 'utf-16be';
+  else {
+    const charset = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType ?? '')?.[1];
+    if (charset !== undefined) label = charset;
+  }
+  if (label.toLowerCase() === 'utf-8' || label.toLowerCase() === 'utf8') return body.toString('utf8');
+  let decoder: InstanceType<typeof TextDecoder>;
+  try {
+    decoder = new TextDecoder(label);
+  } catch {
+    return body.toString('utf8'); // an unknown label: reqwest falls back to UTF-8
+  }
+  return decoder.decode(body);
 }
 
 /** Loads a JWKS from a file path or an http(s) URL and analyzes it. */
@@ -296,11 +370,11 @@ export async function loadJwks(source: string, options: LoadOptions): Promise<Lo
     if (res.status < 200 || res.status >= 300) {
       notes.push(`the JWKS URL answered HTTP ${res.status}; the engine does not check the status and parses the body anyway`);
     }
-    text = res.body.toString('utf8');
+    text = engineText(res.body, res.contentType);
   } else {
     kind = 'file';
     location = source;
-    text = await (options.readFile ?? defaultReadFile)(source, { limit: JWKS_MAX_BYTES, label: source });
+    text = (await (options.readFile ?? defaultReadFile)(source, { limit: JWKS_MAX_BYTES, label: source })).replace(/^\uFEFF/, '');
   }
   let doc: unknown;
   try {
@@ -311,7 +385,7 @@ export async function loadJwks(source: string, options: LoadOptions): Promise<Lo
     }
     throw error;
   }
-  const analysis = analyzeJwks(doc, location);
+  const analysis = analyzeJwks(doc, location, Buffer.from(text, 'utf8'));
   const loaded: LoadedJwks = { source: { kind, location }, document: doc as Record<string, unknown>, analysis, notes };
   if (status !== undefined) loaded.status = status;
   return loaded;
@@ -357,7 +431,7 @@ export async function discoverOidc(issuer: string, options: LoadOptions): Promis
     throw new KrishivError(
       'ERR_OIDC_DISCOVERY',
       `issuer mismatch: asked for "${issuer}", the discovery document says ${found}${slash}; refusing its keys`,
-      { input: shown, details: { expected: issuer, found: d['issuer'] ?? null } },
+      { input: shown, details: { expected: issuer, found: typeof d['issuer'] === 'string' ? d['issuer'] : null } },
     );
   }
   if (typeof d['jwks_uri'] !== 'string' || d['jwks_uri'] === '') {

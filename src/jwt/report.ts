@@ -4,6 +4,7 @@
 import type { Style } from '../text/style.js';
 import type { Finding, Verdict } from './engine.js';
 import type { JwksAnalysis } from './jwks.js';
+import type { BatchItem } from './verify-run.js';
 
 export interface JwksSummary {
   source: string;
@@ -11,10 +12,13 @@ export interface JwksSummary {
   usable: number;
   families: string[];
   algorithms: string[];
+  /** installed keys the engine's crypto backend refuses at every check (e = 1, < 2048 bits…) */
+  neverVerify: number;
 }
 
 export function summarizeJwks(source: string, a: JwksAnalysis): JwksSummary {
-  return { source, keys: a.totals.keys, usable: a.totals.usable, families: a.families, algorithms: a.algorithms };
+  const neverVerify = a.keys.filter((k) => k.usable && k.verifyProblem !== null).length;
+  return { source, keys: a.totals.keys, usable: a.totals.usable, families: a.families, algorithms: a.algorithms, neverVerify };
 }
 
 /** `{ok, accepted, subject, role, key: {kid, kty, alg}, claims, findings, token, jwks}` (+ line in batch). */
@@ -71,11 +75,17 @@ export function renderVerdict(v: Verdict, jwks: JwksSummary, s: Style, strict: b
     const but = v.ok ? '' : s.yellow(` by the engine, but ${strict ? 'fails --strict' : 'a requirement fails'}`);
     lines.push(`${head}${as}${but}`);
   } else {
-    lines.push(`${s.red('REJECTED')}: the coordinator would not accept this token (gRPC: UNAUTHENTICATED "invalid API key")`);
+    const undeliverable = v.findings.some((f) => f.code === 'not_deliverable' && f.severity === 'error');
+    lines.push(
+      undeliverable
+        ? `${s.red('REJECTED')}: the token is too long for the coordinator's HTTP/2 headers; the request is refused before authentication`
+        : `${s.red('REJECTED')}: the coordinator would not accept this token (gRPC: UNAUTHENTICATED "invalid API key")`,
+    );
   }
   lines.push(`  token  ${v.token.fingerprint}`);
   if (v.key) lines.push(`  key    #${v.key.index}${v.key.kid !== null ? ` kid ${v.key.kid}` : ''} (${v.key.kty}, ${v.key.alg}): signature valid`);
-  lines.push(`  jwks   ${jwks.source}: ${jwks.usable}/${jwks.keys} usable key(s)${jwks.families.length ? `, ${jwks.families.join('+')}` : ''}`);
+  const never = jwks.neverVerify > 0 ? `; ${jwks.neverVerify} of them never verify (the engine's crypto backend refuses them)` : '';
+  lines.push(`  jwks   ${jwks.source}: ${jwks.usable}/${jwks.keys} usable key(s)${jwks.families.length ? `, ${jwks.families.join('+')}` : ''}${never}`);
   if (v.accepted && v.claims) {
     lines.push(s.bold('Claims'));
     for (const l of JSON.stringify(v.claims, null, 2).split('\n')) lines.push(`  ${l}`);
@@ -85,6 +95,27 @@ export function renderVerdict(v: Verdict, jwks: JwksSummary, s: Style, strict: b
     lines.push(...renderFindings(v.accepted ? v.findings : v.findings.filter((f) => f.severity !== 'info'), s));
   }
   return lines.join('\n');
+}
+
+/** A batch's documents for JSON Lines, in input order. */
+export function batchJson(items: readonly BatchItem[], jwks: JwksSummary): Record<string, unknown>[] {
+  return items.map((b) => ('verdict' in b ? verdictJson(b.verdict, jwks, b.line) : malformedJson(b.line, b.malformed, jwks, b.fingerprint)));
+}
+
+/** A batch's table rows. */
+export function batchRows(items: readonly BatchItem[]): BatchRow[] {
+  return items.map((b) =>
+    'verdict' in b
+      ? {
+          line: b.line,
+          fingerprint: b.verdict.token.fingerprint,
+          ok: b.verdict.ok,
+          accepted: b.verdict.accepted,
+          subject: b.verdict.subject,
+          codes: b.verdict.findings.filter((f) => f.severity !== 'info').map((f) => f.code),
+        }
+      : { line: b.line, fingerprint: b.fingerprint ?? '-', ok: false, accepted: false, subject: null, codes: ['malformed'] },
+  );
 }
 
 export interface BatchRow {

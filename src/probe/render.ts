@@ -4,7 +4,7 @@
  */
 import type { Style } from '../text/style.js';
 import { redactUrlPasswords, type Secret } from '../util/secret.js';
-import type { CheckStatus, Evidence, ProbeReport, TargetResult } from './types.js';
+import type { CheckStatus, Evidence, ProbeCredentials, ProbeReport, ProbeTarget, TargetResult } from './types.js';
 
 /** A reflected fragment shorter than this is not masked (a random token shares 7 characters with ordinary text by chance). */
 const MIN_FRAGMENT = 8;
@@ -59,7 +59,7 @@ export function maskSecretFragments(text: string, secrets: readonly Secret[]): s
  * gRPC messages, errors) cleaned of the credentials the probe sent, and of URL passwords. A
  * server that reflects the token it was given must not make the probe print it (text or JSON).
  */
-export function redactProbeReport(report: ProbeReport, secrets: readonly (Secret | undefined)[]): ProbeReport {
+export function redactProbeReport<T extends object = ProbeReport>(report: T, secrets: readonly (Secret | undefined)[]): T {
   const list = secrets.filter((s): s is Secret => s !== undefined && s.length > 0);
   const clean = (value: unknown): unknown => {
     if (typeof value === 'string') return redactUrlPasswords(list.length ? maskSecretFragments(value, list) : value);
@@ -71,7 +71,35 @@ export function redactProbeReport(report: ProbeReport, secrets: readonly (Secret
     }
     return value;
   };
-  return clean(report) as ProbeReport;
+  return clean(report) as T;
+}
+
+/** The credentials of a set (global or one target's), for redactProbeReport. */
+export function credentialSecrets(credentials: ProbeCredentials | undefined): Secret[] {
+  if (!credentials) return [];
+  return Object.values(credentials).filter((v): v is Secret => typeof v === 'object' && v !== null && typeof (v as Secret).reveal === 'function');
+}
+
+/**
+ * The targets, passed through unchanged, with each target's own credentials added to `sent` as
+ * it is read (a streamed --targets list is never held whole), so what a server reflects can be
+ * masked whichever credentials it was sent.
+ */
+export function watchTargets(
+  targets: Iterable<ProbeTarget> | AsyncIterable<ProbeTarget>,
+  sent: Secret[],
+): Iterable<ProbeTarget> | AsyncIterable<ProbeTarget> {
+  const record = (t: ProbeTarget): ProbeTarget => {
+    sent.push(...credentialSecrets(t.credentials));
+    return t;
+  };
+  if (Symbol.asyncIterator in targets) {
+    const source = targets as AsyncIterable<ProbeTarget>;
+    return (async function* () {
+      for await (const t of source) yield record(t);
+    })();
+  }
+  return [...(targets as Iterable<ProbeTarget>)].map(record);
 }
 
 function statusCell(status: CheckStatus, style: Style): string {

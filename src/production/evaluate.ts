@@ -5,16 +5,12 @@
  */
 import type { Waiver } from '../io/config.js';
 import { makeContext, type CheckInput } from './checks/context.js';
-import { runEngineChecks } from './checks/engine.js';
-import { runKeyChecks, type KeyLookup } from './checks/keys.js';
-import { runProductChecks } from './checks/product.js';
-import { runHygieneChecks } from './hygiene.js';
+import { CATALOG } from './catalog.js';
 import type { Finding, ProductionReport } from './types.js';
 import { applyWaivers } from './waivers.js';
 
 export interface EvaluateOptions extends CheckInput {
   strict?: boolean;
-  keyLookup?: KeyLookup;
   waivers?: readonly Waiver[];
   configFile?: string;
   now?: Date;
@@ -28,7 +24,8 @@ export function summarize(findings: readonly Finding[]): ProductionReport['summa
 
 export function evaluate(options: EvaluateOptions): ProductionReport {
   const ctx = makeContext(options);
-  let findings = [...runEngineChecks(ctx), ...runProductChecks(ctx), ...runHygieneChecks(ctx), ...runKeyChecks(ctx, options.keyLookup)];
+  let findings: Finding[] = [];
+  for (const check of CATALOG) if (check.evaluate) findings.push(...check.evaluate(ctx));
   if (options.waivers && options.waivers.length > 0) {
     findings = applyWaivers(findings, options.waivers, options.role, options.now ?? new Date(), options.configFile);
   }

@@ -112,7 +112,7 @@ export interface CheckInfo {
   id: string;
   class: FindingClass;
   /** class per role when it differs (e.g. MODE-PROFILE-INVALID: REFUSE on coord, WARN elsewhere) */
-  roles: Role[];
+  roles: readonly Role[];
   predicate: string | null;
   /** one-line rule */
   rule: string;

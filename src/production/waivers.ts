@@ -49,7 +49,7 @@ export function applyWaivers(findings: Finding[], waivers: readonly Waiver[], ro
     }
     if (matched === 0) {
       // a typo in the id would otherwise read as "nothing to waive": name the check meant
-      const known = CHECK_IDS.includes(id);
+      const known = (CHECK_IDS as readonly string[]).includes(id);
       const near = known ? undefined : closest(id, [...CHECK_IDS]);
       const hint = near !== undefined && distance(id, near) <= Math.max(3, Math.floor(id.length / 3)) ? `; did you mean ${near}?` : '';
       const message = known ? `${what} matches no failing or warning finding` : `${what} names no known check${hint} (list them with check-production --list-checks)`;

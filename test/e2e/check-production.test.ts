@@ -276,3 +276,26 @@ describe('files, waivers and secrets', () => {
     expect(doc.findings.find((f) => f.id === 'ENG-DOTENV-IN-CWD')).toMatchObject({ status: 'warn', location: { file: path.join(cwd, '.env') } });
   });
 });
+
+describe('engine sources in what users read', () => {
+  it('--list-checks --json: every check cites crates/…:line and no summary notation', async () => {
+    const r = await runCli(['check-production', '--list-checks', '--json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout) as { checks: Array<{ id: string; source: string; rule: string }> };
+    expect(doc.checks.length).toBeGreaterThan(80);
+    for (const c of doc.checks) expect(`${c.id} ${c.source}`).toMatch(/crates\/[\w-]+\/src\/[\w/.-]+\.rs:\d+/);
+    expect(r.stdout).not.toMatch(/surface §|\bP_(cfg|env|exec)\b/);
+  });
+  it('explain names the engine source line', async () => {
+    const r = await runCli(['explain', 'CLI-ARG-REFUSED']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('crates/krishiv-executor/src/cli.rs:1234-1339');
+  });
+  it('the engine’s shipped executor command line is accepted (deploy/k8s/direct/krishiv-distributed.yaml)', async () => {
+    const cli = '/usr/local/bin/krishiv executor --connect --coordinator http://coordinator.krishiv-system.svc:2001 --heartbeat-interval-secs 10 --slots 2 --http-addr 0.0.0.0:2002 --task-grpc-addr 0.0.0.0:2005 --barrier-grpc-addr 0.0.0.0:2006 --durability-profile dev-local --shuffle-dir /tmp/krishiv-shuffle --shuffle-flight-addr 0.0.0.0:2004';
+    const r = await runCli(['check-production', '--env-file', 'examples/production.env', '--role', 'executor', '--cli', cli, '--json']);
+    expect(r.code).not.toBe(2);
+    const doc = JSON.parse(r.stdout) as { findings: Array<{ id: string; status: string }> };
+    expect(doc.findings.find((f) => f.id === 'CLI-ARG-REFUSED')?.status).toBe('pass');
+  });
+});

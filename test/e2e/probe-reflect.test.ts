@@ -52,4 +52,19 @@ describe('probe never repeats a reflected credential or a raw control sequence',
     assertClean(r.stdout + r.stderr);
     if (extra.includes('--json')) expect(() => JSON.parse(r.stdout)).not.toThrow();
   });
+
+  it('--jsonl with a per-target token from a --targets file (streamed from stdin)', async () => {
+    const other = 'Per-Target_T0ken-4kLmN8pQrS2tUvW6xYz0';
+    writeFileSync(path.join(dir, 'other.token'), `${other}\n`, { mode: 0o600 });
+    const r = await runCli(['probe', '--targets', '-', '--allow-http', '--jsonl'], {
+      cwd: dir,
+      input: `${base} token-file=${path.join(dir, 'other.token')}\n`,
+      timeoutMs: 60_000,
+    });
+    expect([0, 1]).toContain(r.code);
+    const out = r.stdout + r.stderr;
+    for (let i = 0; i + 8 <= other.length; i++) expect(out).not.toContain(other.slice(i, i + 8));
+    expect(out).not.toContain('\u001b');
+    for (const line of r.stdout.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
+  });
 });

@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -144,6 +145,66 @@ describe('verify (built bin)', () => {
     const x = await runCli(['verify', '--env-file', relative, '--now', NOW], { input: good });
     expect(x.code).toBe(2);
     expect(x.stderr).toContain('KRISHIV_OIDC_JWKS_URI is not an http(s) URL ("jwks.json"): the engine cannot fetch it and would not install JWT auth');
+  });
+  it('the config file\'s verify: section is honoured (a wrong audience is REJECTED), flags beat --env-file beat config', async () => {
+    const sub = mkdtempSync(path.join(dir, 'cfg-'));
+    writeFileSync(path.join(sub, 'jwks.json'), JSON.stringify({ keys: [rsa.jwk] }));
+    const cfg = path.join(sub, 'krishiv-auth.config.json');
+    writeFileSync(cfg, JSON.stringify({ verify: { jwks: 'jwks.json', audience: 'krishiv-prod', leeway: '60s', timeout: '5s' } }));
+    // the token's aud is "krishiv": the configured audience rejects it; verify.jwks is relative to the config file
+    const r = await runCli(['verify', '--json', '--config', cfg, '--now', NOW], { input: good });
+    expect(r.code).toBe(1);
+    expect(json(r.stdout).findings).toEqual([expect.objectContaining({ code: 'audience_mismatch', severity: 'error' })]);
+    expect(json(r.stdout).jwks.source).toBe(path.join(sub, 'jwks.json'));
+    // a flag beats the config
+    expect((await runCli(['verify', '--config', cfg, '--audience', 'krishiv', '--now', NOW], { input: good })).code).toBe(0);
+    // the env file beats the config
+    const env = file('aud.env', `KRISHIV_OIDC_JWKS_URI=${base}/jwks.json\nKRISHIV_OIDC_AUDIENCE=krishiv\n`);
+    expect((await runCli(['verify', '--config', cfg, '--env-file', env, '--now', NOW], { input: good })).code).toBe(0);
+    // config leeway and timeout are used: a 1 ms timeout on a hanging URL
+    const hangCfg = path.join(sub, 'hang.json');
+    writeFileSync(hangCfg, JSON.stringify({ verify: { jwks: `${base}/hang`, timeout: '300ms' } }));
+    const h = await runCli(['verify', '--config', hangCfg, '--now', NOW], { input: good });
+    expect(h.code).toBe(2);
+    expect(h.stderr).toContain('timed out after 300 ms');
+  });
+  it('the environment verify runs in is the engine\'s when no --env-file is given: flags > environment > config', async () => {
+    const sub = mkdtempSync(path.join(dir, 'envcfg-'));
+    const cfg = path.join(sub, 'krishiv-auth.config.json');
+    writeFileSync(cfg, JSON.stringify({ verify: { jwks: rsaJwks, audience: 'krishiv' } }));
+    // config alone: the token's aud "krishiv" matches
+    expect((await runCli(['verify', '--config', cfg, '--now', NOW], { input: good })).code).toBe(0);
+    // the environment beats the config: a wrong audience is rejected, and verify says where it came from
+    const e = await runCli(['verify', '--json', '--config', cfg, '--now', NOW], { input: good, env: { KRISHIV_OIDC_AUDIENCE: 'krishiv-prod' } });
+    expect(e.code).toBe(1);
+    expect(json(e.stdout).findings).toEqual([expect.objectContaining({ code: 'audience_mismatch' })]);
+    const people = await runCli(['verify', '--config', cfg, '--now', NOW], { input: good, env: { KRISHIV_OIDC_AUDIENCE: 'krishiv-prod' } });
+    expect(people.stderr).toContain('note: KRISHIV_OIDC_AUDIENCE taken from the environment');
+    // a flag beats the environment
+    expect((await runCli(['verify', '--config', cfg, '--audience', 'krishiv', '--now', NOW], { input: good, env: { KRISHIV_OIDC_AUDIENCE: 'krishiv-prod' } })).code).toBe(0);
+    // KRISHIV_OIDC_JWKS_URI from the environment names the key set
+    const u = await runCli(['verify', '--now', NOW], { input: good, env: { KRISHIV_OIDC_JWKS_URI: `${base}/jwks.json` } });
+    expect(u.code).toBe(0);
+  });
+  it('--ca: a JWKS over https with a private CA is refused without it and verified with it', async () => {
+    const fixtures = path.join(__dirname, '../probe/fixtures');
+    const tls = { key: readFileSync(path.join(fixtures, 'localhost-key.pem'), 'utf8'), cert: readFileSync(path.join(fixtures, 'localhost-cert.pem'), 'utf8') };
+    const secure = createHttpsServer(tls, (_req, res) => res.end(JSON.stringify({ keys: [rsa.jwk] })));
+    await new Promise<void>((r) => secure.listen(0, '127.0.0.1', r));
+    try {
+      const url = `https://127.0.0.1:${(secure.address() as AddressInfo).port}/jwks.json`;
+      const untrusted = await runCli(['verify', '--jwks', url, '--now', NOW], { input: good });
+      expect(untrusted.code).toBe(2);
+      expect(untrusted.stderr).toContain('could not fetch JWKS');
+      const trusted = await runCli(['verify', '--jwks', url, '--ca', path.join(fixtures, 'localhost-cert.pem'), '--now', NOW], { input: good });
+      expect([trusted.code, trusted.stderr]).toEqual([0, '']);
+      const notPem = await runCli(['verify', '--jwks', url, '--ca', rsaJwks, '--now', NOW], { input: good });
+      expect(notPem.code).toBe(2);
+      expect(notPem.stderr).toContain('not a PEM certificate bundle');
+    } finally {
+      secure.closeAllConnections();
+      await new Promise<void>((r) => secure.close(() => r()));
+    }
   });
   it('--require-role admin with a writer token: exit 1 insufficient_role', async () => {
     const r = await runCli(['verify', '--json', '--jwks', rsaJwks, '--require-role', 'admin', '--now', NOW], { input: good });

@@ -4,6 +4,9 @@ import { prepareKeySet, verifyToken, type EngineOptions, type Verdict } from '..
 import { parseCompactJws } from '../../src/jwt/input.js';
 import { analyzeJwks } from '../../src/jwt/jwks.js';
 import { hmacToken, makeKey, rfcVectors, signRawRs256, signToken, unsignedToken, type TestKey } from './tokens.js';
+import { loadNodeCrypto } from '../../src/jwt/signature.js';
+
+beforeAll(loadNodeCrypto);
 
 const NOW = new Date('2026-11-24T13:00:00Z');
 const NOW_S = NOW.getTime() / 1000;
@@ -256,14 +259,14 @@ describe('engine rules', () => {
     expect((await verify(await signToken(rsa, good({ exp: NOW_S - 60.6 })), { keys: [rsa.jwk] })).accepted).toBe(false);
     expect((await verify(await signToken(rsa, good({ exp: NOW_S - 60.4 })), { keys: [rsa.jwk] })).accepted).toBe(true);
     const v = await verify(await signToken(rsa, good({ exp: String(NOW_S + 60) })), { keys: [rsa.jwk] });
-    expect(v.findings).toEqual([{ code: 'missing_exp', severity: 'error', message: 'exp must be a NumericDate (a non-negative number); found the string "' + String(NOW_S + 60) + '"' }]);
+    expect(v.findings).toEqual([{ code: 'missing_exp', severity: 'error', message: 'exp must be a NumericDate the engine reads as an unsigned 64-bit number (an integer up to 18446744073709551615, or a float in [0, 2^64)); found the string "' + String(NOW_S + 60) + '": it treats exp as missing' }]);
   });
   it('exp too large for a u64 counts as missing in the engine; the largest double below 2^64 is still accepted', async () => {
     for (const exp of [1e20, 2 ** 64]) {
       const v = await verify(await signToken(rsa, good({ exp, iat: undefined })), { keys: [rsa.jwk] });
       expect([v.accepted, v.findings]).toEqual([
         false,
-        [{ code: 'missing_exp', severity: 'error', message: `exp ${exp} is too large for the engine, which reads exp as an unsigned 64-bit number (below 2^64): it treats exp as missing` }],
+        [{ code: 'missing_exp', severity: 'error', message: `exp must be a NumericDate the engine reads as an unsigned 64-bit number (an integer up to 18446744073709551615, or a float in [0, 2^64)); found a number: it treats exp as missing` }],
       ]);
     }
     const max = await verify(await signToken(rsa, good({ exp: 2 ** 64 - 2048 })), { keys: [rsa.jwk] });
@@ -300,7 +303,7 @@ describe('engine rules', () => {
       {
         code: 'audience_missing',
         severity: 'warning',
-        message: `aud is ${what}, which the engine cannot read as an audience: it skips the audience check and accepts the token although the audience "krishiv" is configured`,
+        message: `aud (${what}) cannot be read by the engine as a string or an array of strings: it skips the audience check and accepts the token although the audience "krishiv" is configured`,
       },
     ]);
   });
@@ -336,7 +339,7 @@ describe('engine rules', () => {
     expect(v.findings).toEqual([{ code: 'insufficient_role', severity: 'error', message: 'principal writer:alice has role Writer; required role Admin' }]);
   });
   it('crit is ignored by the engine (warning), --strict fails it', async () => {
-    const t = await signToken(rsa, good(), { crit: ['exp-ext'], 'exp-ext': 1 });
+    const t = await signToken(rsa, good(), { crit: ['exp-ext'], 'exp-ext': 'x' });
     const v = await verify(t, { keys: [rsa.jwk] });
     expect([v.ok, v.accepted, codes(v)]).toEqual([true, true, ['warning:crit_unsupported']]);
     const s = await verify(t, { keys: [rsa.jwk] }, { strict: true });
@@ -344,15 +347,27 @@ describe('engine rules', () => {
   });
   it.each([
     ['names a member the header lacks', { crit: ['exp-ext'] }],
-    ['is a string', { crit: 'exp-ext' }],
     ['is an empty array', { crit: [] }],
-    ['holds a non-string', { crit: [7] }],
-    ['names b64 with a non-boolean b64', { crit: ['b64'], b64: 'no' }],
+    ['names b64 with a string b64 (an untyped member: any string is fine)', { crit: ['b64'], b64: 'no' }],
   ])('crit that %s: still ignored by the engine, accepted with the warning only', async (_name, header) => {
     for (const key of [rsa, ec, ed]) {
       const v = await verify(await signToken(key, good(), header), { keys: [key.jwk] });
       expect([v.ok, v.accepted, codes(v)]).toEqual([true, true, ['warning:crit_unsupported']]);
       expect(v.key).toMatchObject({ index: 0, alg: key.alg });
+    }
+  });
+  it.each([
+    ['crit is a string (jsonwebtoken types crit as Option<Vec<String>>)', { crit: 'exp-ext' }],
+    ['crit holds a non-string', { crit: [7] }],
+    ['crit names b64 and b64 is false (an untyped member must be a string)', { crit: ['b64'], b64: false }],
+    ['enc is a number (typed Option<Enc>, read as a string)', { enc: 1 }],
+    ['an untyped member is a number', { iat: 1700000000 }],
+    ['an untyped member is null', { foo: null }],
+  ])('%s: the engine cannot read the header and rejects the token', async (_name, header) => {
+    for (const key of [rsa, ec, ed]) {
+      const v = await verify(await signToken(key, good(), header), { keys: [key.jwk] });
+      expect([v.ok, v.accepted]).toEqual([false, false]);
+      expect(v.findings.find((f) => f.code === 'malformed')!.message).toMatch(/^the engine cannot read this header \(jsonwebtoken's Header, serde\): /);
     }
   });
   it('crit does not weaken the signature check: a wrong key or a small RSA key still fails', async () => {
@@ -367,7 +382,7 @@ describe('engine rules', () => {
     const small: TestKey = { ...pair, jwk: pair.publicKey.export({ format: 'jwk' }) as Record<string, unknown>, alg: 'RS256' };
     const v = await verify(await signToken(small, good(), { crit: [] }), { keys: [small.jwk] });
     expect(v.findings.find((f) => f.code === 'signature_invalid')!.message).toBe(
-      'the signature does not verify with any of the 1 key(s) that admit RS256 (#0) (the check itself failed: RS256 requires key modulusLength to be 2048 bits or larger)',
+      "the signature does not verify with any of the 1 key(s) that admit RS256 (#0) (the check itself failed: key #0: the RSA modulus has 1024 bits; the engine's backend verifies only 2048 to 8192)",
     );
   });
   it.each([
@@ -383,13 +398,13 @@ describe('engine rules', () => {
       {
         code: 'malformed',
         severity: 'error',
-        message: `the claims set has "${name}" more than once: the engine's JSON reader refuses a duplicate field and rejects the token (JSON.parse would keep the last one)`,
+        message: `the engine cannot read this claims set (serde, into Krishiv's JwtClaims and jsonwebtoken's ClaimsForValidation): duplicate field "${name}"; it rejects the token`,
       },
     ]);
   });
   it('duplicates the engine does not read are harmless: a custom claim, or a name inside a nested object', async () => {
     const payload = `{"sub":"alice","exp":${NOW_S + 600},"team":"a","team":"b","ctx":{"exp":1,"exp":2}}`;
-    const v = await verify(await signRawRs256(rsa, '{"alg":"RS256","typ":"JWT","x-ext":1,"x-ext":2}', payload), { keys: [rsa.jwk] });
+    const v = await verify(await signRawRs256(rsa, '{"alg":"RS256","typ":"JWT","x-ext":"1","x-ext":"2"}', payload), { keys: [rsa.jwk] });
     expect([v.ok, v.accepted, codes(v)]).toEqual([true, true, []]);
   });
   it.each([
@@ -424,11 +439,12 @@ describe('engine rules', () => {
   ])('a lone surrogate in %s: the engine cannot read the claims and rejects the token', async (_n, payload, where) => {
     const v = await verify(await signRawRs256(rsa, '{"alg":"RS256"}', payload.replace('EXP', String(NOW_S + 600))), { keys: [rsa.jwk] });
     expect(v.accepted).toBe(false);
+    void where;
     expect(v.findings.filter((f) => f.severity === 'error')).toEqual([
       {
         code: 'malformed',
         severity: 'error',
-        message: `the claims set has a string the engine cannot read in ${where} (a lone UTF-16 surrogate, or bytes that are not UTF-8): its JSON reader fails and rejects the token`,
+        message: "the engine cannot read this claims set (serde, into Krishiv's JwtClaims and jsonwebtoken's ClaimsForValidation): lone surrogate in a \\u escape (not valid UTF-16); it rejects the token",
       },
     ]);
   });
@@ -453,7 +469,7 @@ describe('engine rules', () => {
       {
         code: 'malformed',
         severity: 'error',
-        message: 'the header has a string the engine cannot read in "kid" (a lone UTF-16 surrogate): its JSON reader fails and rejects the token',
+        message: "the engine cannot read this header (jsonwebtoken's Header, serde): lone surrogate in a \\u escape (not valid UTF-16); it rejects the token",
       },
     ]);
   });
@@ -461,7 +477,7 @@ describe('engine rules', () => {
     for (const header of ['{"alg":"RS256","alg":"RS256"}', '{"alg":"RS256","kid":"a","kid":"rsa-1"}']) {
       const v = await verify(await signRawRs256(rsa, header, JSON.stringify(good())), { keys: [rsa.jwk] });
       expect([v.accepted, codes(v)]).toEqual([false, ['error:malformed']]);
-      expect(v.findings[0]!.message).toMatch(/^the header has "(alg|kid)" more than once: the engine's JSON reader refuses a duplicate field and rejects the token$/);
+      expect(v.findings[0]!.message).toMatch(/^the engine cannot read this header \(jsonwebtoken's Header, serde\): duplicate field "(alg|kid)"; it rejects the token$/);
     }
   });
   it('a header the engine cannot decode (kid is a number) is a malformed finding', async () => {
@@ -480,7 +496,7 @@ describe('engine rules', () => {
     const v = await verify(await signToken(small, good()), { keys: [small.jwk] });
     expect(codes(v)).toEqual(['error:signature_invalid']);
     expect(v.findings[0]!.message).toBe(
-      'the signature does not verify with any of the 1 key(s) that admit RS256 (#0) (the check itself failed: RS256 requires key modulusLength to be 2048 bits or larger)',
+      "the signature does not verify with any of the 1 key(s) that admit RS256 (#0) (the check itself failed: key #0: the RSA modulus has 1024 bits; the engine's backend verifies only 2048 to 8192)",
     );
   });
   it('long lifetimes are a warning', async () => {

@@ -63,6 +63,23 @@ describe('analyzeJwks', () => {
     expect(a.keys[0]).toMatchObject({ usable: true, family: 'RSA' });
     expect([a.installable, a.mixedFamilies]).toEqual([true, true]);
   });
+  it('serde\'s reading of the document decides: a duplicate member in a key, or a lone surrogate in any of its strings, drops the whole set', () => {
+    const text = (k: string): Uint8Array => Buffer.from(`{"keys":[${JSON.stringify(rsa)},${k}]}`);
+    for (const k of [`{"kty":"EC","crv":"P-256","x":"${String(p256.x)}","x":"${String(p256.x)}","y":"${String(p256.y)}"}`, `{"kty":"RSA","n":"${String(rsa.n)}","e":"AQAB","note":"\\ud800"}`]) {
+      const doc = JSON.parse(new TextDecoder().decode(text(k))) as unknown;
+      const a = analyzeJwks(doc, 'x', text(k));
+      expect([a.wholeSetUnparseable, a.installable, a.keys[1]!.parseable]).toEqual([true, false, false]);
+    }
+  });
+  it('the array form `[[keys]]` is a JwkSet to serde (a struct read from a sequence of its fields)', () => {
+    const a = analyzeJwks([[rsa]]);
+    expect([a.installable, a.families]).toEqual([true, ['RSA']]);
+  });
+  it('RSA keys the crypto backend refuses are installed (they count for the families) but listed as never verifying', () => {
+    const a = analyzeJwks({ keys: [{ kty: 'RSA', n: rsa.n, e: 'AQ' }] });
+    expect(a.keys[0]).toMatchObject({ usable: true, family: 'RSA', verifyProblem: 'the RSA exponent e is 1 (signatures would be forgeable; AWS-LC refuses it)' });
+    expect(a.problems).toEqual(['key #0 is installed but every signature check with it fails: the RSA exponent e is 1 (signatures would be forgeable; AWS-LC refuses it)']);
+  });
   it('mixed families among usable keys', () => {
     const a = analyzeJwks({ keys: [rsa, p256, ed, oct] });
     expect(a.mixedFamilies).toBe(true);
@@ -164,5 +181,19 @@ describe('loadJwks / discoverOidc', () => {
       message: `issuer mismatch: asked for "${base}/bad", the discovery document says "https://elsewhere.example"; refusing its keys`,
     });
     expect(discoveryUrlFor('https://a.example/realm/')).toBe('https://a.example/realm/.well-known/openid-configuration');
+  });
+});
+
+describe('engineText (reqwest text())', () => {
+  it('UTF-8 by default and lossily; a BOM picks the encoding and is dropped; the Content-Type charset is honoured', async () => {
+    const { engineText } = await import('../../src/jwt/jwks.js');
+    const json = '{"keys":[]}';
+    expect(engineText(Buffer.from(json))).toBe(json);
+    expect(engineText(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(json)]))).toBe(json);
+    expect(engineText(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(json, 'utf16le')]))).toBe(json);
+    expect(engineText(Buffer.from(json, 'utf16le'), 'application/json; charset=UTF-16LE')).toBe(json);
+    expect(engineText(Buffer.from([0x22, 0xff, 0x22]))).toBe('"\uFFFD"');
+    expect(engineText(Buffer.from([0x22, 0xe9, 0x22]), 'application/json; charset=iso-8859-1')).toBe('"é"');
+    expect(engineText(Buffer.from(json), 'application/json; charset=no-such-charset')).toBe(json);
   });
 });

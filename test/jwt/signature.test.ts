@@ -6,9 +6,12 @@
 import { constants, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import fc from 'fast-check';
 import { compactVerify, importJWK } from 'jose';
-import { describe, expect, it } from 'vitest';
-import { checkSignature, importVerificationKey } from '../../src/jwt/signature.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backendKeyProblem, checkSignature, importVerificationKey, type KeyMaterial } from '../../src/jwt/signature.js';
 import { makeKey, type TestKey } from './tokens.js';
+import { loadNodeCrypto, setNativeRsa } from '../../src/jwt/signature.js';
+
+beforeAll(loadNodeCrypto);
 
 type Kind = 'RSA' | 'P-256' | 'P-384' | 'Ed25519';
 const CASES: Array<{ alg: string; kind: Kind }> = [
@@ -65,7 +68,10 @@ async function oracle(alg: string, jwk: Record<string, unknown>, input: string, 
   }
 }
 
-describe('checkSignature agrees with jose', () => {
+for (const native of [false, true]) {
+describe(`checkSignature agrees with jose (RSA ${native ? 'by OpenSSL' : 'in JavaScript'})`, () => {
+  beforeAll(() => setNativeRsa(native));
+  afterAll(() => setNativeRsa(false));
   it.each(CASES)('$alg: a good signature verifies', async ({ alg, kind }) => {
     const t = token(alg, kind);
     expect([ours(alg, t.jwk, t.input, t.sig), await oracle(alg, t.jwk, t.input, t.sig)]).toEqual([true, true]);
@@ -131,6 +137,7 @@ describe('checkSignature agrees with jose', () => {
     );
   });
 });
+}
 
 describe('importVerificationKey', () => {
   const rsa = pair('RSA').publicKey.export({ format: 'jwk' }) as Record<string, unknown>;
@@ -152,14 +159,54 @@ describe('importVerificationKey', () => {
     expect(importVerificationKey(jwk as Record<string, unknown>, alg)).toBeUndefined();
   });
 
-  it('refuses to check with an RSA key under 2048 bits, and says why', () => {
-    const small = generateKeyPairSync('rsa', { modulusLength: 1024 });
-    const input = `${b64({ alg: 'RS256' })}.${b64({ sub: 'x' })}`;
-    const vk = importVerificationKey(small.publicKey.export({ format: 'jwk' }) as Record<string, unknown>, 'RS256')!;
-    expect(checkSignature(vk, input, rawSign('RS256', small.privateKey, input))).toEqual({
-      valid: false,
-      problem: 'RS256 requires key modulusLength to be 2048 bits or larger',
-    });
+  const bytes = (b: string): Buffer => Buffer.from(b, 'base64url');
+  const u = (buf: Uint8Array): string => Buffer.from(buf).toString('base64url');
+  const n = bytes(String(rsa['n']));
+  it.each([
+    ['an RSA key under 2048 bits', { kty: 'RSA', n: u(bytes(String(generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ format: 'jwk' }).n))), e: 'AQAB' }, 'the RSA modulus has 1024 bits; the engine\'s backend verifies only 2048 to 8192'],
+    ['an RSA key over 8192 bits', { kty: 'RSA', n: u(Buffer.concat([Buffer.from([0x80]), Buffer.alloc(1024, 0xff)])), e: 'AQAB' }, 'the RSA modulus has 8200 bits; the engine\'s backend verifies only 2048 to 8192'],
+    ['a leading zero byte in n', { kty: 'RSA', n: u(Buffer.concat([Buffer.from([0]), n])), e: 'AQAB' }, 'the RSA modulus n starts with a zero byte (aws-lc-rs refuses a leading zero)'],
+    ['a leading zero byte in e', { kty: 'RSA', n: rsa['n'], e: 'AAEAAQ' }, 'the RSA exponent e starts with a zero byte (aws-lc-rs refuses a leading zero)'],
+    ['e = 1 (anyone can forge: the signature is the padded digest itself)', { kty: 'RSA', n: rsa['n'], e: 'AQ' }, 'the RSA exponent e is 1 (signatures would be forgeable; AWS-LC refuses it)'],
+    ['an even e', { kty: 'RSA', n: rsa['n'], e: 'BA' }, 'the RSA exponent e is even (AWS-LC refuses it)'],
+    ['a 34-bit e', { kty: 'RSA', n: rsa['n'], e: u(Buffer.from([2, 0, 0, 0, 1])) }, 'the RSA exponent e has 34 bits; AWS-LC refuses more than 33'],
+    ['an even modulus', { kty: 'RSA', n: u(Buffer.concat([n.subarray(0, -1), Buffer.from([n[n.length - 1]! & 0xfe])])), e: 'AQAB' }, 'the RSA modulus n is even (not an RSA modulus)'],
+    ['an empty n', { kty: 'RSA', n: '', e: 'AQAB' }, 'the RSA modulus n is empty'],
+    ['EC coordinates of the wrong total length', { ...p256, x: u(bytes(String(p256['x'])).subarray(1)) }, 'x and y are 31 + 32 bytes; the engine\'s backend needs 32 + 32 for P-256'],
+    ['an EC coordinate at or above the field prime', { kty: 'EC', crv: 'P-256', x: u(Buffer.alloc(32, 0xff)), y: p256['y'] }, 'a coordinate is not below the P-256 field prime'],
+    ['an Ed25519 key that is not 32 bytes', { kty: 'OKP', crv: 'Ed25519', x: u(Buffer.alloc(33, 1)) }, 'the Ed25519 key is 33 bytes; it must be 32'],
+  ])('the engine\'s backend refuses %s: never imported', (_what, jwk, problem) => {
+    expect(backendKeyProblem(jwk as KeyMaterial)).toBe(problem);
+    for (const alg of ['RS256', 'PS256', 'ES256', 'EdDSA']) expect(importVerificationKey(jwk as Record<string, unknown>, alg)).toBeUndefined();
+  });
+  it('accepts real keys, and an exponent of 3 or 2^32 + 1 (odd, at most 33 bits)', () => {
+    for (const jwk of [rsa, p256, p384, ed, { kty: 'RSA', n: rsa['n'], e: 'Aw' }, { kty: 'RSA', n: rsa['n'], e: u(Buffer.from([1, 0, 0, 0, 1])) }]) {
+      expect(backendKeyProblem(jwk as unknown as KeyMaterial)).toBeUndefined();
+    }
+  });
+  it('EC x and y are cut as the engine cuts x ‖ y: a 31-byte x with a 33-byte y is the same point', () => {
+    const p = pair('P-256');
+    const x = bytes(String(p256['x']));
+    const y = bytes(String(p256['y']));
+    const shifted = { kty: 'EC', crv: 'P-256', x: u(x.subarray(0, 31)), y: u(Buffer.concat([x.subarray(31), y])) };
+    const input = `${b64({ alg: 'ES256' })}.${b64({ sub: 'x' })}`;
+    const vk = importVerificationKey(shifted, 'ES256')!;
+    expect(checkSignature(vk, input, rawSign('ES256', p.privateKey, input))).toEqual({ valid: true });
+  });
+  it('an RSA signature must be exactly as long as the modulus (OpenSSL would accept it without its leading zero)', () => {
+    const p = pair('RSA');
+    const vk = importVerificationKey(rsa, 'RS256')!;
+    for (let i = 0; ; i++) {
+      const input = `${b64({ alg: 'RS256', i })}.${b64({ sub: 'x' })}`;
+      const sig = rawSign('RS256', p.privateKey, input);
+      if (sig[0] !== 0) continue;
+      expect(checkSignature(vk, input, sig)).toEqual({ valid: true });
+      expect(checkSignature(vk, input, sig.subarray(1))).toEqual({
+        valid: false,
+        problem: `the signature is ${sig.length - 1} bytes; the engine's backend requires exactly the modulus length, ${sig.length}`,
+      });
+      break;
+    }
   });
 
   it('checks over the segments as given: b64:false in crit changes nothing (the engine has no RFC 7797)', () => {

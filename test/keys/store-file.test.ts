@@ -103,8 +103,14 @@ describe('store files', () => {
   it('a held lock makes another writer wait, then give up with ERR_STORE_LOCKED', async () => {
     const file = path.join(dir, 'k.json');
     let release!: () => void;
-    const held = withFileLock(file, () => new Promise<void>((r) => (release = r)));
-    await new Promise((r) => setTimeout(r, 50));
+    let acquired!: () => void;
+    const holding = new Promise<void>((r) => (acquired = r));
+    const held = withFileLock(file, () => {
+      acquired();
+      return new Promise<void>((r) => (release = r));
+    });
+    // wait until the lock is held, not a fixed 50 ms: under load the second writer took it first
+    await holding;
     await expect(withFileLock(file, async () => 1, { waitMs: 300 })).rejects.toMatchObject({ code: 'ERR_STORE_LOCKED', exitCode: 2 });
     release();
     await held;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateEntropyBits, placeholderReason } from '../../src/production/hygiene.js';
+import { estimateEntropyBits, placeholderReason } from '../../src/production/checks/hygiene.js';
 import { evaluate } from '../../src/production/evaluate.js';
 import { mergeEnv } from '../../src/production/env/merge.js';
 import { tableProbe } from '../../src/production/model.js';

@@ -12,7 +12,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
@@ -241,6 +241,26 @@ describe(`fuzz: every command's inputs (${RUNS} runs per property)`, () => {
             files: { 'k.json': input, '.krishiv-authrc.json': JSON.stringify({ argon2: { memoryCost: 1024, timeCost: 1 } }) },
           });
         }
+      }),
+      opts,
+    );
+  }, TIMEOUT);
+
+  let validJwk = '';
+  beforeAll(async () => {
+    const r = await runCli(['generate-key', '--type', 'jwk', '--out', 'signing.jwk'], { cwd: root });
+    expect(r.code, r.stderr).toBe(0);
+    validJwk = readFileSync(path.join(root, 'signing.jwk'), 'utf8');
+    CANARIES.push((JSON.parse(validJwk) as { d: string }).d); // the private scalar must never be printed either
+  });
+
+  it('sign over generated private keys, lifetimes, times and claims', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(jsonish, fc.constant(''), fc.constant('')).map((k) => (k === '' ? validJwk : k)), fc.oneof(durations, fc.constant('15m')), fc.oneof(times, fc.constant(undefined)), fc.constantFrom('a=1', `x=${'['.repeat(200)}`, 'k={"a":{"b":[1]}}', '=v', 'noeq'), async (key, ttl, now, claim) => {
+        await check({
+          args: ['sign', '--key', 'k.jwk', '--sub', 'svc', '--ttl', ttl, '--claim', claim, ...(now === undefined ? [] : ['--now', now]), '--json'],
+          files: { 'k.jwk': key },
+        });
       }),
       opts,
     );

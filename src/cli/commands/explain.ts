@@ -3,6 +3,17 @@ import { distance } from 'fastest-levenshtein';
 import { EXIT, KrishivError } from '../../errors.js';
 import { action, type CliContext } from '../context.js';
 
+/** What a finding of each class means for the process, in words. */
+const CLASS_MEANING: Record<string, string> = {
+  MODE: 'the process is not fail-closed',
+  REFUSE: 'the process refuses to start',
+  DENY: 'the process runs but rejects every request it should accept',
+  OPEN: 'the process serves without authentication',
+  WARN: 'the engine warns; the process runs',
+  CHECKLIST: "an item of the product's production checklist",
+  HYGIENE: 'a hygiene rule of this tool',
+};
+
 export function define(program: Command, ctx: CliContext): void {
   program
     .command('explain')
@@ -33,17 +44,19 @@ Examples:
         }
         ctx.out.result(
           info,
-          (c, style) =>
-            [
-              `${style.bold(c.id)}  ${c.class} (${c.severity === 'warn' ? 'warns' : 'fails'} when unmet)`,
+          (c, style) => {
+            const row = (label: string, text: string): string => `${style.bold(label)}${' '.repeat(Math.max(1, 13 - label.length))}${text}`;
+            return [
+              `${style.bold(c.id)}  ${c.class}: ${CLASS_MEANING[c.class]}`,
               '',
-              `${style.bold('Rule:')}       ${c.rule}`,
-              `${style.bold('Roles:')}      ${c.roles.join(', ')}`,
-              `${style.bold('Predicate:')}  ${c.predicate ?? '(none: not one of the engine predicates)'}`,
-              `${style.bold('Source:')}     ${c.source}`,
-              ...(c.engineMessage !== undefined ? [`${style.bold('Engine says:')} ${c.engineMessage}`] : []),
-              `${style.bold('Fix:')}        ${c.fix}`,
-            ].join('\n'),
+              row(c.severity === 'warn' ? 'Warns when:' : 'Fails when:', c.rule),
+              row('Roles:', c.roles.join(', ')),
+              row('Predicate:', c.predicate ?? '(none: not one of the engine predicates)'),
+              row('Source:', c.source),
+              ...(c.engineMessage !== undefined ? [row('Engine says:', c.engineMessage)] : []),
+              row('Fix:', c.fix),
+            ].join('\n');
+          },
           (c) => ({ ok: true, check: c }),
         );
         return EXIT.OK;

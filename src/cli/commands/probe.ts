@@ -208,8 +208,10 @@ Examples:
           jwksConfig.issuer = flags.oidcIssuer.trim();
         }
 
+        // Every credential sent, global and per target: what a server reflects is masked (message, Location, WWW-Authenticate).
+        const sent = [creds.token, creds.uiToken, creds.apiKey, creds.shuffleToken, creds.taskToken].filter((c) => c !== undefined);
         const options = {
-          targets,
+          targets: renderMod.watchTargets(targets, sent),
           credentials: {
             ...(creds.token ? { token: creds.token } : {}),
             ...(creds.uiToken ? { uiToken: creds.uiToken } : {}),
@@ -242,7 +244,7 @@ Examples:
           // One line per target as it completes, then the summary: nothing is kept.
           const run = await runMod.runProbe(options, io, {
             keep: false,
-            onTarget: (_done, _total, target) => ctx.out.writeJsonLine({ target }),
+            onTarget: (_done, _total, target) => ctx.out.writeJsonLine({ target: renderMod.redactProbeReport(target, sent) }),
           });
           ctx.out.writeJsonLine({ ok: run.ok, summary: run.summary });
           return run.ok ? EXIT.OK : EXIT.FAILED;
@@ -257,8 +259,7 @@ Examples:
         } finally {
           progress.stop();
         }
-        // A server may reflect the token it was sent (message, Location, WWW-Authenticate).
-        report = renderMod.redactProbeReport(report, [creds.token, creds.uiToken]);
+        report = renderMod.redactProbeReport(report, sent);
         const width = ctx.out.stdoutIsTTY && ctx.out.columns >= 40 ? ctx.out.columns : undefined;
         ctx.out.result(report, (r, style) => renderMod.renderProbeReport(r, style, width));
         return report.ok ? EXIT.OK : EXIT.FAILED;

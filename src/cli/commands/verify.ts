@@ -1,32 +1,11 @@
 import type { Command } from 'commander';
 import { action, warnSecretOnArgv, type CliContext } from '../context.js';
-import { EXIT, KrishivError, isKrishivError, type ExitCode } from '../../errors.js';
+import type { ExitCode } from '../../errors.js';
 // Static imports: this module is itself loaded only when `verify` runs, and one bundled
 // chunk starts faster than a chain of dynamic imports (bench/cases/verify.mjs).
-import { parseDuration } from '../../util/duration.js';
-import { parseTime } from '../../util/time.js';
-import { engineFingerprint } from '../../util/fingerprint.js';
-import { readTokenInput } from '../../jwt/token-io.js';
-import { parseCompactJws } from '../../jwt/input.js';
-import { loadJwks, discoverOidc } from '../../jwt/jwks.js';
-import { ENGINE_LEEWAY_SEC, parseRole, prepareKeySet, verifyToken } from '../../jwt/engine.js';
+import { resolveVerifyOptions, type EngineEnv, type VerifyFlags } from '../verify-options.js';
+import { checkCaBundle, runVerify, verifyExitCode } from '../../jwt/verify-run.js';
 import * as report from '../../jwt/report.js';
-
-interface VerifyFlags {
-  jwks?: string;
-  oidcIssuer?: string;
-  envFile?: string;
-  audience?: string;
-  issuer?: string;
-  leeway?: string;
-  now?: string;
-  requireRole?: string;
-  production?: boolean;
-  strict?: boolean;
-  timeout?: string;
-  allowHttp?: boolean;
-  batch?: string;
-}
 
 export function define(program: Command, ctx: CliContext): void {
   program
@@ -45,8 +24,13 @@ export function define(program: Command, ctx: CliContext): void {
     .option('--strict', 'warnings fail too')
     .option('--timeout <duration>', 'network timeout (default 10s)')
     .option('--allow-http', 'allow plain http for non-loopback URLs')
+    .option('--ca <file>', 'CA bundle (PEM) trusted for an https JWKS and OIDC discovery')
     .option('--batch <file>', 'verify one token per line')
     .addHelpText('after', `
+Settings: flags beat --env-file (without it: KRISHIV_OIDC_JWKS_URI, KRISHIV_OIDC_AUDIENCE and
+KRISHIV_PRODUCTION from the environment), which beats the config file's verify: section
+(jwks, oidcIssuer, audience, leeway, timeout), which beats the defaults.
+
 Exit codes: 0 accepted (and no warning with --strict), 1 rejected (any token in a batch),
 2 could not answer (no/malformed token, malformed JWKS, network failure).
 
@@ -54,126 +38,40 @@ Examples:
   $ krishiv-auth verify - --jwks jwks.json --audience krishiv-prod < token.jwt
   $ krishiv-auth verify - --oidc-issuer https://idp.example.com < token.jwt
   $ krishiv-auth verify --batch tokens.txt --env-file production.env --json`)
-    .action(action(ctx, async (arg: string | undefined, flags: VerifyFlags) => runVerify(ctx, arg, flags)));
+    .action(action(ctx, async (arg: string | undefined, flags: VerifyFlags) => verifyCommand(ctx, arg, flags)));
 }
 
-async function runVerify(ctx: CliContext, arg: string | undefined, flags: VerifyFlags): Promise<ExitCode> {
-  // ---- options: flags beat the env file, which beats defaults
-  if (flags.jwks !== undefined && flags.oidcIssuer !== undefined) {
-    throw new KrishivError('ERR_USAGE', 'give either --jwks or --oidc-issuer, not both');
+async function verifyCommand(ctx: CliContext, arg: string | undefined, flags: VerifyFlags): Promise<ExitCode> {
+  const config = await ctx.config();
+  const o = resolveVerifyOptions(flags, await engineEnv(ctx, flags.envFile), { file: config.file, ...(config.verify ? { verify: config.verify } : {}) });
+  for (const note of o.notes) ctx.out.info(note);
+  let ca: string | undefined;
+  if (o.caFile !== undefined) {
+    const { readTextFile } = await import('../../io/fs.js');
+    ca = checkCaBundle(await readTextFile(o.caFile, { limit: 4 * 1024 * 1024, label: o.caFile }), o.caFile);
   }
-  const now = flags.now !== undefined ? parseTime(flags.now, '--now') : ctx.now();
-  const leewaySec = flags.leeway !== undefined ? parseDuration(flags.leeway, '--leeway') / 1000 : 60;
-  const timeoutMs = flags.timeout !== undefined ? parseDuration(flags.timeout, '--timeout') : 10_000;
-  if (timeoutMs <= 0) throw new KrishivError('ERR_INVALID_DURATION', 'must be more than 0', { input: '--timeout' });
-  let requireRole;
-  if (flags.requireRole !== undefined) {
-    requireRole = parseRole(flags.requireRole);
-    if (!requireRole) throw new KrishivError('ERR_USAGE', `"${flags.requireRole}" is not a role (reader, writer, admin)`, { input: '--require-role' });
-  }
-  let audience = flags.audience;
-  let production = Boolean(flags.production);
-  let jwksSource = flags.jwks;
-  if (flags.envFile !== undefined) {
-    const [{ readEnvVars }, { jwtSettingsFromEnv }] = await Promise.all([
-      import('../../production/env/load.js'),
-      import('../../jwt/env-file.js'),
-    ]);
-    const env = jwtSettingsFromEnv(await readEnvVars(flags.envFile));
-    audience ??= env.audience;
-    production ||= env.production;
-    if (jwksSource === undefined && flags.oidcIssuer === undefined) {
-      if (env.jwksUri === undefined) {
-        throw new KrishivError('ERR_USAGE', 'does not set KRISHIV_OIDC_JWKS_URI, so the engine does not enable JWT; give --jwks or --oidc-issuer', {
-          input: flags.envFile,
-        });
-      }
-      if (!/^https?:\/\//i.test(env.jwksUri)) {
-        throw new KrishivError(
-          'ERR_USAGE',
-          `KRISHIV_OIDC_JWKS_URI is not an http(s) URL (${env.jwksUri === '' ? 'empty' : `"${env.jwksUri.slice(0, 80)}"`}): the engine cannot fetch it and would not install JWT auth`,
-          { input: flags.envFile },
-        );
-      }
-      jwksSource = env.jwksUri;
-    }
-  }
-  if (jwksSource === undefined && flags.oidcIssuer === undefined) {
-    throw new KrishivError('ERR_USAGE', 'no key set: give --jwks <file|url>, --oidc-issuer <url> or --env-file <file>');
-  }
-
-  // ---- tokens first: a malformed token is exit 2 before any network
-  const input = await readTokenInput(arg, ctx.stdin, { allowBatch: true, batchFile: flags.batch });
-  if (input.fromArgv) warnSecretOnArgv(ctx, 'a token argument', '`-` with the token on stdin, or --batch <file>');
-  if (input.items.length === 0) throw new KrishivError('ERR_TOKEN_MISSING', 'no tokens in the batch input', { input: flags.batch ?? '<stdin>' });
-  const parsed = input.items.map((item) => {
-    if (item.error) return { item, error: item.error };
-    try {
-      return { item, jws: parseCompactJws(item.token!, item.input) };
-    } catch (error) {
-      if (!input.batch || !isKrishivError(error)) throw error;
-      return { item, error };
-    }
+  const r = await runVerify({ ...o, now: o.now ?? ctx.now(), ca }, arg, {
+    stdin: ctx.stdin,
+    progress: (label) => ctx.out.progress(label),
+    tokenOnArgv: () => warnSecretOnArgv(ctx, 'a token argument', '`-` with the token on stdin, or --batch <file>'),
   });
-
-  // ---- key set
-  const loadOptions = { timeoutMs, allowHttp: Boolean(flags.allowHttp) };
-  const progress = await ctx.out.progress(flags.oidcIssuer !== undefined ? 'discovering the OIDC provider…' : 'loading the JWKS…');
-  let loaded;
-  try {
-    if (flags.oidcIssuer !== undefined) {
-      const discovery = await discoverOidc(flags.oidcIssuer, loadOptions);
-      progress.update('fetching the JWKS…');
-      loaded = await loadJwks(discovery.jwksUri, loadOptions);
-    } else {
-      loaded = await loadJwks(jwksSource!, loadOptions);
-    }
-  } finally {
-    progress.stop();
+  for (const w of r.warnings) ctx.out.warn(w);
+  if (r.single !== undefined) {
+    ctx.out.result(r.single, (v, s) => report.renderVerdict(v, r.jwks, s, o.strict), (v) => report.verdictJson(v, r.jwks));
+  } else if (ctx.out.json) {
+    for (const doc of report.batchJson(r.batch, r.jwks)) ctx.out.writeJsonLine(doc);
+  } else {
+    ctx.out.print(report.renderBatchTable(report.batchRows(r.batch), ctx.out.out));
   }
-  for (const note of loaded.notes) ctx.out.warn(note);
+  return verifyExitCode(r);
+}
 
-  const keys = prepareKeySet(loaded.document, loaded.analysis);
-  const jwks = report.summarizeJwks(loaded.source.location, loaded.analysis);
-  if (leewaySec !== ENGINE_LEEWAY_SEC) ctx.out.warn(`leeway ${leewaySec} s differs from the engine's fixed 60 s: the verdict may not match the coordinator`);
-  const options = { now, leewaySec, audience, production, issuer: flags.issuer, requireRole, strict: Boolean(flags.strict) };
-
-  if (!input.batch) {
-    const { item, jws } = parsed[0]!;
-    const verdict = verifyToken(item.token!, jws!, keys, options);
-    ctx.out.result(
-      verdict,
-      (v, s) => report.renderVerdict(v, jwks, s, options.strict),
-      (v) => report.verdictJson(v, jwks),
-    );
-    return verdict.ok ? EXIT.OK : EXIT.FAILED;
-  }
-
-  const rows: report.BatchRow[] = [];
-  let anyFailed = false;
-  let anyMalformed = false;
-  for (const p of parsed) {
-    const line = p.item.line;
-    if (!p.jws) {
-      anyMalformed = true;
-      const fp = p.item.token === undefined ? undefined : engineFingerprint(p.item.token);
-      if (ctx.out.json) ctx.out.writeJsonLine(report.malformedJson(line, p.error!.message, jwks, fp));
-      rows.push({ line, fingerprint: fp ?? '-', ok: false, accepted: false, subject: null, codes: ['malformed'] });
-      continue;
-    }
-    const v = verifyToken(p.item.token!, p.jws, keys, options);
-    if (!v.ok) anyFailed = true;
-    if (ctx.out.json) ctx.out.writeJsonLine(report.verdictJson(v, jwks, line));
-    rows.push({
-      line,
-      fingerprint: v.token.fingerprint,
-      ok: v.ok,
-      accepted: v.accepted,
-      subject: v.subject,
-      codes: v.findings.filter((f) => f.severity !== 'info').map((f) => f.code),
-    });
-  }
-  if (!ctx.out.json) ctx.out.print(report.renderBatchTable(rows, ctx.out.out));
-  if (anyMalformed) return EXIT.INPUT;
-  return anyFailed ? EXIT.FAILED : EXIT.OK;
+/** The coordinator's JWT variables: from --env-file, else from the environment verify runs in (read only when set). */
+async function engineEnv(ctx: CliContext, envFile: string | undefined): Promise<EngineEnv | undefined> {
+  const names = ['KRISHIV_OIDC_JWKS_URI', 'KRISHIV_OIDC_AUDIENCE', 'KRISHIV_PRODUCTION'].filter((n) => ctx.env[n] !== undefined);
+  if (envFile === undefined && names.length === 0) return undefined;
+  const { jwtSettingsFromEnv } = await import('../../jwt/env-file.js');
+  if (envFile === undefined) return { settings: jwtSettingsFromEnv(new Map(names.map((n) => [n, ctx.env[n]!]))), file: undefined };
+  const { readEnvVars } = await import('../../production/env/load.js');
+  return { settings: jwtSettingsFromEnv(await readEnvVars(envFile)), file: envFile };
 }

@@ -3,7 +3,9 @@
  * engine readings derived once (profiles, token set). Plus the finding builder that fills
  * class, predicate, remediation and locations from the catalog.
  */
-import { checkInfo } from '../catalog.js';
+import type { CheckId } from '../catalog.js';
+import { checkInfo } from './info.js';
+import type { KeyLookup } from './keys.js';
 import {
   coordinatorProfile,
   executorProfile,
@@ -29,8 +31,16 @@ export interface CheckInput {
   processEnv?: boolean;
   /** path of a .env the krishiv binary would load from the working directory or a parent (ENG-DOTENV-IN-CWD) */
   dotenvInCwd?: string;
+  /** the key store (--store): KEYS-* run only with one */
+  keyLookup?: KeyLookup;
 }
 
+/**
+ * How checks read variables: every engine reading goes through `env` (an EnvMap: `get` for the
+ * value, `has` for presence), never the declarations directly; `vars` (the declarations: origin,
+ * raw text, quoting) is for locations and hygiene. An input that knows a variable is set but not
+ * its value (a Kubernetes secretKeyRef), or that it may be unset, is one more EnvMap behaviour.
+ */
 export interface CheckContext extends CheckInput {
   env: EnvMap;
   vars: ReadonlyMap<string, EnvVar>;
@@ -85,7 +95,7 @@ export interface FindingExtra {
 /** Builds a finding for check `id`: class/predicate/remediation default to the catalog entry. */
 export function finding(
   ctx: Pick<CheckContext, 'vars' | 'envSet'>,
-  id: string,
+  id: CheckId,
   status: FindingStatus,
   message: string,
   variables: string[],

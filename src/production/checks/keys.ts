@@ -64,7 +64,7 @@ export function runKeyChecks(ctx: CheckContext, lookup: KeyLookup | undefined): 
   }
   const ids = new Set(out.map((f) => f.id));
   const summary = entries.length === 0 ? `${K} lists no key` : `${active} of ${entries.length} key(s) active in the key store`;
-  for (const id of ['KEYS-REVOKED', 'KEYS-EXPIRED', 'KEYS-UNKNOWN']) if (!ids.has(id)) out.push(finding(ctx, id, 'pass', summary, [K]));
+  for (const id of ['KEYS-REVOKED', 'KEYS-EXPIRED', 'KEYS-UNKNOWN'] as const) if (!ids.has(id)) out.push(finding(ctx, id, 'pass', summary, [K]));
   if (!ids.has('KEYS-SUBJECT-MISMATCH')) {
     out.push(finding(ctx, 'KEYS-SUBJECT-MISMATCH', 'pass', entries.length === 0 ? `${K} lists no key` : 'every key in the key store has the subject it was issued to', [K]));
   }

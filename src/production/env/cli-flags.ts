@@ -275,11 +275,13 @@ function nearMiss(word: string, known: readonly string[]): string | undefined {
   return best;
 }
 
-function nearMissError(word: string, flag: string): KrishivError {
+function nearMissError(word: string, flag: string, kind: Kind | undefined): KrishivError {
   const eq = word.indexOf('=');
   const message =
     eq > 0 && word.slice(0, eq) === flag
-      ? `${word}: the engine reads flags and values as separate words; did you mean ${flag} ${word.slice(eq + 1) || '<value>'}?`
+      ? kind?.t === 'switch'
+        ? `${word}: ${flag} is a switch and takes no value; did you mean ${flag}?`
+        : `${word}: the engine reads flags and values as separate words; did you mean ${flag} ${word.slice(eq + 1) || '<value>'}?`
       : `${word} is not a flag the engine knows; did you mean ${flag}?`;
   return new KrishivError('ERR_CLI_FLAGS_PARSE', message, { input: '--cli', details: { suggestion: flag } });
 }
@@ -350,7 +352,7 @@ export function parseCliFlags(input: string, role: Role = 'cluster'): CliFlags {
     const kind = kindOf(word);
     if (kind === undefined) {
       const miss = nearMiss(word, known);
-      if (miss !== undefined) throw nearMissError(word, miss);
+      if (miss !== undefined) throw nearMissError(word, miss, kindOf(miss));
       out.unknown.push(word);
       for (const list of perProcess.values()) list.push(word);
       continue;

@@ -448,7 +448,8 @@ function parseValue(input: string, subst: Substitutions): ValueResult {
     } else if (escaped) {
       if (c === '\\' || c === "'" || c === '"' || c === '$' || c === ' ') out += c;
       else if (c === 'n') out += '\n';
-      else throw new LineError(`unsupported escape sequence \\${printableChar(c)} (dotenvy accepts \\\\ \\' \\" \\$ \\n and backslash-space)`);
+      // The character is described, not shown: it is part of a value that may be a secret.
+      else throw new LineError(`unsupported escape sequence: a backslash before ${charClass(c)} (dotenvy accepts \\\\ \\' \\" \\$ \\n and backslash-space)`);
       escaped = false;
     } else if (strong) {
       if (c === "'") strong = false;
@@ -519,9 +520,13 @@ function parseValue(input: string, subst: Substitutions): ValueResult {
   return { value: out, raw: trimEndRust(input.slice(0, rawEnd)), quoting, references, unresolved, strayDollar, splitReferences };
 }
 
-function printableChar(c: string): string {
+function charClass(c: string): string {
   const code = c.codePointAt(0) ?? 0;
-  return code < 0x20 || code === 0x7f ? `u{${code.toString(16)}}` : c;
+  if (code < 0x20 || code === 0x7f) return 'a control character';
+  if (/[A-Za-z]/.test(c)) return 'a letter';
+  if (/[0-9]/.test(c)) return 'a digit';
+  if (code < 0x80) return 'a punctuation character';
+  return 'a non-ASCII character';
 }
 
 /** A declaration whose value is its text: no quotes, escapes or substitutions (the plain-line shape). */

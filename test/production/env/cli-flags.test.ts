@@ -98,7 +98,7 @@ describe('parseCliFlags', () => {
     ['--durabilty-profile dev-local', 'executor', 'did you mean --durability-profile?'],
     ['--flight-addr=0.0.0.0:2003', 'coordinator', 'did you mean --flight-addr 0.0.0.0:2003?'],
     ['--conect', 'executor', 'did you mean --connect?'],
-    ['--insecure=true', 'coordinator', 'did you mean --insecure true?'],
+    ['--insecure=true', 'coordinator', '--insecure is a switch and takes no value; did you mean --insecure?'],
     [`--state-dir '/x`, 'executor', 'a single quote is never closed'],
   ])('%j is an input error', (input, role, message) => {
     expect(() => parseCliFlags(input, role as Role)).toThrow(expect.objectContaining({ code: 'ERR_CLI_FLAGS_PARSE', message: expect.stringContaining(message) }));

@@ -243,7 +243,7 @@ describe('parser rules (traced from parse.rs / iter.rs, checked against a build 
   it.each<[string, string, number, RegExp]>([
     ['a $NAME right before the closing quote swallows the quote', 'A="x $HOME"\n', 1, /double quote is never closed.*\$\{NAME\}/],
     ['unquoted value with a blank and more text', 'A=hello world\n', 1, /space or tab followed by more text/],
-    ['unsupported escape', 'A="\\t"\n', 1, /unsupported escape sequence \\t/],
+    ['unsupported escape', 'A="\\t"\n', 1, /unsupported escape sequence: a backslash before a letter \(dotenvy accepts/],
     ['unterminated ${', 'A=${B\n', 1, /\$\{ is never closed/],
     ['unterminated double quote at end of file', 'A=1\nB="x\nC=2\n', 2, /double-quoted value is never closed/],
     ['unterminated single quote at end of file', "A='x\n", 1, /single-quoted value is never closed/],

@@ -18,11 +18,13 @@ import {
 } from '../model.js';
 import type { Finding } from '../types.js';
 import { finding, isEngineRole, type CheckContext } from './context.js';
-import { oidcUnused } from './engine.js';
+import { oidcUnused } from './common.js';
+import { ENGINE, COORD, EXEC } from './constants.js';
+import { group, type CheckDef } from './define.js';
 
 const PROFILE = 'KRISHIV_DURABILITY_PROFILE';
 
-export function runProductChecks(ctx: CheckContext): Finding[] {
+function runProductChecks(ctx: CheckContext): Finding[] {
   if (!isEngineRole(ctx.role)) return [];
   const out: Finding[] = [];
   const coordRole = ctx.hasCoordinator;
@@ -130,3 +132,108 @@ export function runProductChecks(ctx: CheckContext): Finding[] {
   }
   return out;
 }
+
+const checklistGroup = group(runProductChecks);
+
+export const CHECKLIST_CHECKS = [
+  {
+    id: 'PROD-PRODUCTION-FLAG',
+    class: 'CHECKLIST',
+    roles: ENGINE,
+    predicate: 'requires_http_auth',
+    rule: 'KRISHIV_PRODUCTION=1 (fails when the process is not fail-closed at all; warns when fail-closed only through a durable profile)',
+    source: 'the product\'s production checklist; crates/krishiv-common/src/production.rs:96-98; crates/krishiv-scheduler/src/auth.rs:725-734 (the audience rule follows only KRISHIV_PRODUCTION)',
+    fix: 'Set KRISHIV_PRODUCTION=1 (the OIDC audience rule only follows this flag).',
+    evaluate: checklistGroup.of('PROD-PRODUCTION-FLAG'),
+  },
+  {
+    id: 'PROD-COORDINATOR-AUTH',
+    class: 'CHECKLIST',
+    roles: COORD,
+    predicate: null,
+    rule: 'a static coordinator bearer token source is set (OIDC does not replace it)',
+    source: 'the product\'s production checklist; crates/krishiv-scheduler/src/coordinator_daemon.rs:1297-1350 (HTTP and durable start-up need static tokens)',
+    fix: 'Set KRISHIV_COORDINATOR_BEARER_TOKEN_FILE or KRISHIV_COORDINATOR_BEARER_TOKEN(S).',
+    evaluate: checklistGroup.of('PROD-COORDINATOR-AUTH'),
+  },
+  {
+    id: 'PROD-OIDC-AUDIENCE',
+    class: 'CHECKLIST',
+    roles: COORD,
+    predicate: null,
+    rule: 'KRISHIV_OIDC_AUDIENCE is set when KRISHIV_OIDC_JWKS_URI is',
+    source: 'the product\'s production checklist; crates/krishiv-scheduler/src/auth.rs:663-672 and 725-734',
+    fix: 'Set KRISHIV_OIDC_AUDIENCE.',
+    evaluate: checklistGroup.of('PROD-OIDC-AUDIENCE'),
+  },
+  {
+    id: 'PROD-UI-TOKEN',
+    class: 'CHECKLIST',
+    roles: COORD,
+    predicate: null,
+    rule: 'a UI token source is set when the UI is on',
+    source: 'the product\'s production checklist; crates/krishiv-ui/src/router.rs:24-62',
+    fix: 'Set KRISHIV_UI_TOKEN_FILE (or KRISHIV_UI_TOKEN), or KRISHIV_UI=off.',
+    evaluate: checklistGroup.of('PROD-UI-TOKEN'),
+  },
+  {
+    id: 'PROD-EXECUTOR-TASK-TOKEN',
+    class: 'CHECKLIST',
+    roles: ['cluster', 'executor', 'coordinator'],
+    predicate: null,
+    rule: 'KRISHIV_EXECUTOR_TASK_BEARER_TOKEN is set (coordinator: under distributed-durable)',
+    source: 'the product\'s production checklist; crates/krishiv-executor/src/cli.rs:1365-1387; crates/krishiv-scheduler/src/coordinator_daemon.rs:1327-1334',
+    fix: 'Set KRISHIV_EXECUTOR_TASK_BEARER_TOKEN.',
+    evaluate: checklistGroup.of('PROD-EXECUTOR-TASK-TOKEN'),
+  },
+  {
+    id: 'PROD-CHECKPOINT-STORAGE',
+    class: 'CHECKLIST',
+    roles: EXEC,
+    predicate: 'allows_memory_checkpoint_uri',
+    rule: 'checkpoint storage is durable: s3:// under distributed-durable, a local path or file:// only under single-node-durable, never memory:// or ephemeral://',
+    source: 'the product\'s production checklist; crates/krishiv-executor/src/cli.rs:1585-1613; crates/krishiv-state/src/checkpoint/storage_uri.rs:17-60',
+    fix: 'Set KRISHIV_CHECKPOINT_STORAGE=s3://bucket/checkpoints.',
+    evaluate: checklistGroup.of('PROD-CHECKPOINT-STORAGE'),
+  },
+  {
+    id: 'PROD-DURABLE-PROFILE',
+    class: 'CHECKLIST',
+    roles: ENGINE,
+    predicate: 'profile_requires_durable_window_state',
+    rule: 'the profile (env, or --cli) is single-node-durable or distributed-durable',
+    source: 'the product\'s production checklist; crates/krishiv-common/src/durability.rs:29-64',
+    fix: 'Set KRISHIV_DURABILITY_PROFILE=distributed-durable (or single-node-durable).',
+    evaluate: checklistGroup.of('PROD-DURABLE-PROFILE'),
+  },
+  {
+    id: 'PROD-NO-ANONYMOUS-OVERRIDE',
+    class: 'CHECKLIST',
+    roles: [...COORD, 'operator'],
+    predicate: 'allow_anonymous_http_override',
+    rule: 'neither KRISHIV_ALLOW_ANONYMOUS nor KRISHIV_ALLOW_ANONYMOUS_HTTP is truthy (nor --insecure)',
+    source: 'the product\'s production checklist; crates/krishiv-common/src/production.rs:105-118; crates/krishiv-scheduler/src/auth.rs:423-470',
+    fix: 'Remove the anonymous overrides.',
+    evaluate: checklistGroup.of('PROD-NO-ANONYMOUS-OVERRIDE'),
+  },
+  {
+    id: 'PROD-KAFKA-COMMIT',
+    class: 'CHECKLIST',
+    roles: EXEC,
+    predicate: 'requires_manual_kafka_commit',
+    rule: 'requires_manual_kafka_commit holds (fail-closed), so Kafka commits are bound to checkpoints',
+    source: 'the product\'s production checklist; crates/krishiv-common/src/production.rs:121-123',
+    fix: 'Run fail-closed: KRISHIV_PRODUCTION=1 or a durable env profile.',
+    evaluate: checklistGroup.of('PROD-KAFKA-COMMIT'),
+  },
+  {
+    id: 'PROD-OTLP-ENDPOINT',
+    class: 'CHECKLIST',
+    roles: ENGINE,
+    predicate: null,
+    rule: 'OTEL_EXPORTER_OTLP_ENDPOINT is set (KRISHIV_OTLP_ENDPOINT is never read)',
+    source: 'the product\'s production checklist; crates/krishiv-common/src/env_registry.rs:1487-1575 (KRISHIV_OTLP_ENDPOINT is not a flag the engine knows)',
+    fix: 'Set OTEL_EXPORTER_OTLP_ENDPOINT=http://otel-collector:4317.',
+    evaluate: checklistGroup.of('PROD-OTLP-ENDPOINT'),
+  },
+] as const satisfies readonly CheckDef[];

@@ -1,0 +1,32 @@
+/**
+ * What one check is: its catalog entry (id, class, roles, predicate, rule in words, fix, the
+ * engine's source line and message) and the `evaluate` that produces its findings. Checks whose
+ * findings come from one shared computation (one pass over the variables, the executor's storage
+ * as it resolves it) take them from a `group`, computed once per run.
+ */
+import type { CheckInfo, Finding } from '../types.js';
+import type { CheckContext } from './context.js';
+
+export interface CheckDef extends CheckInfo {
+  /** the check's findings for this run ([] when the role does not run it); absent for checks produced elsewhere (waivers) */
+  readonly evaluate?: (ctx: CheckContext) => Finding[];
+}
+
+export interface CheckGroup {
+  /** the evaluate of one check of the group: its findings, in the order the computation made them */
+  of(id: string): (ctx: CheckContext) => Finding[];
+}
+
+/** A computation shared by several checks, run at most once per context. */
+export function group(run: (ctx: CheckContext) => Finding[]): CheckGroup {
+  const memo = new WeakMap<CheckContext, Finding[]>();
+  const all = (ctx: CheckContext): Finding[] => {
+    let findings = memo.get(ctx);
+    if (findings === undefined) {
+      findings = run(ctx);
+      memo.set(ctx, findings);
+    }
+    return findings;
+  };
+  return { of: (id) => (ctx) => all(ctx).filter((f) => f.id === id) };
+}

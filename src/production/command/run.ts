@@ -1,0 +1,103 @@
+/**
+ * check-production's domain run: Options + seams → what to show (the check list, the merged
+ * environment, or a report). Modules load only for the mode that needs them (start-up matters).
+ */
+import path from 'node:path';
+import type { Config } from '../../io/config.js';
+import type { CheckDef } from '../checks/define.js';
+import type { KeyLookup, KeyState } from '../checks/keys.js';
+import type { EnvSet, ProductionReport } from '../types.js';
+import type { CheckProductionOptions } from './options.js';
+
+export interface CheckProductionSeams {
+  cwd: string;
+  env: Readonly<Record<string, string | undefined>>;
+  config: Config;
+  now(): Date;
+  /** a warning about the input (stderr) */
+  warn(message: string): void;
+}
+
+export type CheckProductionResult =
+  | { kind: 'list-checks'; checks: readonly CheckDef[] }
+  | { kind: 'print-env'; envSet: EnvSet }
+  | { kind: 'report'; report: ProductionReport; envSet: EnvSet; catalog: readonly CheckDef[]; storePath?: string; dotenvInCwd?: string };
+
+export async function runCheckProduction(o: CheckProductionOptions, seams: CheckProductionSeams): Promise<CheckProductionResult> {
+  const { CATALOG } = await import('../catalog.js');
+  if (o.mode === 'list-checks') return { kind: 'list-checks', checks: CATALOG.filter((c) => !o.roleGiven || c.roles.includes(o.role)) };
+
+  // (Node 20 also scans a script's argv for `--env-file`, nodejs/node#54232; the bin starts
+  // node with `--`, and a file named after the script is not loaded into process.env.)
+  const { loadEnv } = await import('../env/load.js');
+  const envSet = await loadEnv(o.envFiles, o.processEnv ? { ...seams.env } : undefined);
+  if (o.mode === 'print-env') return { kind: 'print-env', envSet };
+
+  const cli = o.cli === undefined ? undefined : (await import('../env/cli-flags.js')).parseCliFlags(o.cli, o.role);
+  if (cli) {
+    if (cli.processes.length === 0 && cli.unknown.length > 0) seams.warn(`--cli: the ${o.role} process reads no command-line flags; ${cli.unknown.join(' ')} ignored`);
+    else for (const u of cli.unknown) seams.warn(`--cli: ${u} is not a flag the ${cli.processes.join(' or ')} knows: the engine refuses it (CLI-ARG-REFUSED)`);
+    for (const r of cli.repeated) seams.warn(`--cli: ${r} is given more than once; the last one is used`);
+  }
+  const storePath = o.store === undefined ? undefined : path.resolve(seams.cwd, o.store);
+  const keyLookup = storePath === undefined ? undefined : await storeKeyLookup(seams, storePath, o.store!, envSet.vars.get('KRISHIV_API_KEYS')?.value);
+
+  const { probeEnvFiles, findDotenv } = await import('../token-files.js');
+  const files = await probeEnvFiles(envSet, { cwd: seams.cwd, requireFiles: o.requireFiles });
+  const dotenvInCwd = o.processEnv ? await findDotenv(seams.cwd) : undefined;
+  const { evaluate } = await import('../evaluate.js');
+  const report = evaluate({
+    envSet,
+    role: o.role,
+    cli: cli ?? {},
+    files,
+    requireFiles: o.requireFiles,
+    processEnv: o.processEnv,
+    ...(dotenvInCwd !== undefined ? { dotenvInCwd } : {}),
+    strict: o.strict,
+    waivers: seams.config.waivers,
+    ...(seams.config.file !== undefined ? { configFile: seams.config.file } : {}),
+    now: seams.now(),
+    ...(keyLookup !== undefined ? { keyLookup } : {}),
+  });
+  return {
+    kind: 'report',
+    report,
+    envSet,
+    catalog: CATALOG,
+    ...(storePath !== undefined ? { storePath } : {}),
+    ...(dotenvInCwd !== undefined ? { dotenvInCwd } : {}),
+  };
+}
+
+/**
+ * The KEYS-* lookup: each `krishiv_<id>_<secret>` key of KRISHIV_API_KEYS checked against the
+ * store once, up front (one Argon2id verification per key whose id is stored; none for the rest).
+ */
+async function storeKeyLookup(seams: CheckProductionSeams, file: string, label: string, apiKeys: string | undefined): Promise<KeyLookup> {
+  const [{ openStoreLookup }, { verifyApiKey }, { createArgon2Hasher, resolveArgon2Params }, { parseApiKeys }, { keyPrefixId }] = await Promise.all([
+    import('../../keys/store-file.js'),
+    import('../../keys/api-key.js'),
+    import('../../keys/hasher.js'),
+    import('../model.js'),
+    import('../checks/keys.js'),
+  ]);
+  const stored = await openStoreLookup(file, label);
+  const parsed = parseApiKeys(apiKeys);
+  const states = new Map<string, KeyState>();
+  const names = new Map<string, string>();
+  const config = seams.config;
+  const keySeams = { now: seams.now(), hasher: createArgon2Hasher(), dummyParams: resolveArgon2Params(config.argon2, config.file) };
+  for (const entry of parsed.state === 'unset' ? [] : parsed.entries) {
+    const id = keyPrefixId(entry.key);
+    if (id === undefined || states.has(entry.key)) continue;
+    if (!stored.find(id)) {
+      states.set(entry.key, 'unknown');
+      continue;
+    }
+    const verdict = await verifyApiKey(stored, entry.key, keySeams);
+    states.set(entry.key, verdict.reason === 'mismatch' ? 'mismatch' : verdict.reason === 'revoked' || verdict.reason === 'expired' ? verdict.reason : verdict.ok ? 'active' : 'unknown');
+    if (verdict.record) names.set(entry.key, verdict.record.name);
+  }
+  return { lookup: (key) => states.get(key) ?? 'unknown', issuedName: (key) => names.get(key) };
+}
