@@ -33,6 +33,7 @@ export function applyAssumptions(findings: Finding[], vars: ReadonlyMap<string, 
   }
   if (!anyAssumed && !anyFromSecret) return findings;
   secretValues.sort((a, b) => b.length - a.length);
+  const optional = anyAssumed ? [...vars.values()].filter((v) => v.assumption?.kind === 'maybe-unset') : [];
   const mask = (text: string): string => {
     let out = text;
     for (const s of secretValues) if (out.includes(s)) out = out.split(s).join(MASK);
@@ -55,7 +56,6 @@ export function applyAssumptions(findings: Finding[], vars: ReadonlyMap<string, 
     if (anyAssumed) {
       const assumed = f.variables.map((n) => vars.get(n)).filter((v): v is EnvVar => v?.assumption !== undefined);
       const valueless = assumed.filter((v) => v.assumption!.kind !== 'maybe-unset');
-      const optional = [...vars.values()].filter((v) => v.assumption?.kind === 'maybe-unset');
       const without = failsWithoutOptional.get(f.id);
       if ((f.status === 'fail' || f.status === 'warn') && valueless.length > 0) {
         const what = valueless.map((v) => `${v.name} (${v.assumption!.reason})`).join(', ');
