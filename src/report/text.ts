@@ -88,13 +88,20 @@ function renderByWorkload(report: ProductionReport, workloads: readonly Workload
   const blocks: string[] = [];
   const section = (title: string, findings: readonly Finding[]): void => {
     const lines: string[] = [title];
+    // one pass over the findings, by status (a tree has thousands of sections)
+    const byStatus = new Map<Finding['status'], Finding[]>();
+    for (const f of findings) {
+      const list = byStatus.get(f.status);
+      if (list === undefined) byStatus.set(f.status, [f]);
+      else list.push(f);
+    }
     for (const group of GROUPS) {
-      const found = findings.filter((f) => f.status === group.status);
-      if (found.length === 0) continue;
+      const found = byStatus.get(group.status);
+      if (found === undefined) continue;
       lines.push(`  ${style.bold(`${group.title} (${found.length})`)}`);
       for (const f of found) lines.push(renderFinding(f, group, style).replace(/^/gm, '  '));
     }
-    const passes = findings.filter((f) => f.status === 'pass');
+    const passes = byStatus.get('pass') ?? [];
     if (passes.length > 0) {
       if (verbose) lines.push(...passes.map((f) => `    ${style.green('✔')} ${neutraliseControls(f.id)}  ${style.dim(f.class)}`));
       else lines.push(`  ${style.dim(`${passes.length} ${passes.length === 1 ? 'check' : 'checks'} passed`)}`);
