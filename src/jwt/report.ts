@@ -12,10 +12,13 @@ export interface JwksSummary {
   usable: number;
   families: string[];
   algorithms: string[];
+  /** installed keys the engine's crypto backend refuses at every check (e = 1, < 2048 bits…) */
+  neverVerify: number;
 }
 
 export function summarizeJwks(source: string, a: JwksAnalysis): JwksSummary {
-  return { source, keys: a.totals.keys, usable: a.totals.usable, families: a.families, algorithms: a.algorithms };
+  const neverVerify = a.keys.filter((k) => k.usable && k.verifyProblem !== null).length;
+  return { source, keys: a.totals.keys, usable: a.totals.usable, families: a.families, algorithms: a.algorithms, neverVerify };
 }
 
 /** `{ok, accepted, subject, role, key: {kid, kty, alg}, claims, findings, token, jwks}` (+ line in batch). */
@@ -81,7 +84,8 @@ export function renderVerdict(v: Verdict, jwks: JwksSummary, s: Style, strict: b
   }
   lines.push(`  token  ${v.token.fingerprint}`);
   if (v.key) lines.push(`  key    #${v.key.index}${v.key.kid !== null ? ` kid ${v.key.kid}` : ''} (${v.key.kty}, ${v.key.alg}): signature valid`);
-  lines.push(`  jwks   ${jwks.source}: ${jwks.usable}/${jwks.keys} usable key(s)${jwks.families.length ? `, ${jwks.families.join('+')}` : ''}`);
+  const never = jwks.neverVerify > 0 ? `; ${jwks.neverVerify} of them never verify (the engine's crypto backend refuses them)` : '';
+  lines.push(`  jwks   ${jwks.source}: ${jwks.usable}/${jwks.keys} usable key(s)${jwks.families.length ? `, ${jwks.families.join('+')}` : ''}${never}`);
   if (v.accepted && v.claims) {
     lines.push(s.bold('Claims'));
     for (const l of JSON.stringify(v.claims, null, 2).split('\n')) lines.push(`  ${l}`);

@@ -52,7 +52,10 @@ describe('expensive inputs', () => {
       const r = await runCli(['verify', '--json', '-', '--jwks', file('big.json', JSON.stringify({ keys: [key] })), '--now', NOW], { input: token });
       expect(r.code).toBe(1);
       expect(JSON.parse(r.stdout).findings).toEqual([expect.objectContaining({ code: 'signature_invalid' })]);
+      expect(JSON.parse(r.stdout).jwks.neverVerify).toBe(1);
     }
+    const people = await runCli(['verify', '-', '--jwks', file('e1.json', JSON.stringify({ keys: [{ kty: 'RSA', n: rsa.jwk['n'], e: 'AQ' }] })), '--now', NOW], { input: token });
+    expect(people.stdout).toContain("1/1 usable key(s), RSA; 1 of them never verify (the engine's crypto backend refuses them)");
   });
   it('a JWKS key with a member nested 300,000 levels deep: the engine drops the set (exit 1); generate-key --jwks reads it without crashing', async () => {
     const n = 300_000;

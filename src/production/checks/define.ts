@@ -30,3 +30,16 @@ export function group(run: (ctx: CheckContext) => Finding[]): CheckGroup {
   };
   return { of: (id) => (ctx) => all(ctx).filter((f) => f.id === id) };
 }
+
+/** An engine reading several checks share (the UI's token resolution, the executor's storage), computed once per run. */
+export function perRun<T>(read: (ctx: CheckContext) => T): (ctx: CheckContext) => T {
+  const memo = new WeakMap<CheckContext, { value: T }>();
+  return (ctx) => {
+    let hit = memo.get(ctx);
+    if (hit === undefined) {
+      hit = { value: read(ctx) };
+      memo.set(ctx, hit);
+    }
+    return hit.value;
+  };
+}
