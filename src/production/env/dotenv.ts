@@ -566,7 +566,8 @@ function parseLine(text: string, subst: Substitutions, file: string, firstLine: 
     return key;
   };
   const expectEqual = (key: string): void => {
-    if (!line.startsWith('=')) throw new LineError(`no = after the name ${key}`);
+    // the name is not echoed: a stray line of a multi-line secret reads as a name here
+    if (!line.startsWith('=')) throw new LineError(`no = after the name (${key.length} character${key.length === 1 ? '' : 's'})`);
     line = line.slice(1);
   };
 

@@ -251,9 +251,9 @@ describe('parser rules (traced from parse.rs / iter.rs, checked against a build 
     ['last line ends in a blank without a newline', 'A=1\nB=2 ', 2, /ends in a space or tab with no newline/],
     ['file ends in a backslash without a newline', 'A=a\\', 1, /ends in a backslash/],
     ['a quote in a comment after two blanks opens a quote', "A=1  # it's\n", 1, /single-quoted value is never closed/],
-    ['missing =', 'A 1\n', 1, /no = after the name A/],
+    ['missing =', 'A 1\n', 1, /no = after the name \(1 character\)/],
     ['name starting with a digit', '1A=1\n', 1, /not a KEY=VALUE line/],
-    ['export without a name', 'export\n', 1, /no = after the name export|a variable name is missing/],
+    ['export without a name', 'export\n', 1, /no = after the name|a variable name is missing/],
     ['NUL in a value', 'A=a\0b\n', 1, /NUL character/],
   ])('refuses: %s', (_name, text, line, message) => {
     const error = refusal(text);
