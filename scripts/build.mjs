@@ -65,6 +65,11 @@ const flatLinks = {
       const text = JSON.stringify(JSON.parse(await readFile(args.path, 'utf8')));
       return { contents: `module.exports = JSON.parse(${JSON.stringify(text)});\n`, loader: 'js' };
     });
+    // --manifest / --unit (and the YAML parser behind them) in a bundle of their own: an
+    // env-file run of check-production neither loads nor parses them.
+    b.onResolve({ filter: /\/production\/deploy\.js$/ }, (args) =>
+      args.importer.endsWith(path.join('src', 'production', 'command', 'run.ts')) ? { path: './deploy.cjs', external: true } : undefined,
+    );
     b.onResolve({ filter: /^\.\/[a-z-]+\.js$/ }, (args) => {
       if (!args.importer.endsWith(path.join('src', 'cli', 'commands', 'index.ts'))) return undefined;
       return { path: `./cmd-${args.path.slice(2, -3)}.cjs`, external: true };
@@ -107,7 +112,7 @@ for (const v of VENDORED) {
 }
 await build({ ...common, entryPoints: vendorEntries, outdir: 'dist', external: EXTERNAL, plugins: [flatLinks] });
 
-const entries = { main: 'src/cli/main.ts' };
+const entries = { main: 'src/cli/main.ts', deploy: 'src/production/deploy.ts' };
 for (const c of commandFiles) entries[`cmd-${c}`] = `src/cli/commands/${c}.ts`;
 await build({ ...common, entryPoints: entries, outdir: 'dist', external: EXTERNAL, plugins: [flatLinks] });
 
@@ -156,6 +161,9 @@ for (const [args, file, start] of [
     run(['rotate', 'begin', 'tokens', '--out', 'next.token']);
   }
   run(['explain', 'COORD-GRPC-TOKENS-MISSING']);
+  // --manifest first: a run writes the cache of every bundle it loaded, so the env-file runs
+  // below leave cmd-check-production's cache trained on the env-file path
+  if (existsSync(ex('k8s-production.yaml'))) run(['check-production', '--manifest', ex('k8s-production.yaml')]);
   for (const f of ['dev.env', 'production.env']) {
     if (existsSync(ex(f))) {
       run(['check-production', '--env-file', ex(f), '--format', 'sarif']);
