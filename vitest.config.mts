@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 // full in `npm run soak`).
 export default defineConfig({
   test: {
+    // One temporary directory per run, removed at its end (test/helpers/global-tmp.ts).
+    globalSetup: ['test/helpers/global-tmp.ts'],
     projects: [
       {
         test: {

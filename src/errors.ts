@@ -30,6 +30,14 @@ export type ErrorCode =
   | 'ERR_CLI_FLAGS_PARSE'
   | 'ERR_WAIVER_INVALID'
   | 'ERR_CHECK_UNKNOWN'
+  // deployment artefacts (--manifest, --unit) and baselines
+  | 'ERR_MANIFEST_READ'
+  | 'ERR_MANIFEST_PARSE'
+  | 'ERR_RENDERER_MISSING'
+  | 'ERR_RENDER_FAILED'
+  | 'ERR_UNIT_READ'
+  | 'ERR_UNIT_PARSE'
+  | 'ERR_BASELINE_INVALID'
   // tokens, JWTs and JWKS
   | 'ERR_TOKEN_MISSING'
   | 'ERR_TOKEN_MALFORMED'

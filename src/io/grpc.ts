@@ -50,6 +50,36 @@ export interface GrpcCallOptions {
   timeoutMs: number;
   /** PEM CA for TLS targets */
   ca?: string | Buffer;
+  /** share one HTTP/2 connection per address among the calls given the same pool (closed with `pool.close()`) */
+  pool?: GrpcSessionPool;
+}
+
+/**
+ * HTTP/2 connections shared by several calls to the same address (the probe's calls without and with
+ * credentials go over one connection: setting one up costs more than the call). Calls never share
+ * metadata: each stream carries its own headers.
+ */
+export class GrpcSessionPool {
+  readonly #sessions = new Map<string, import('node:http2').ClientHttp2Session>();
+
+  /** The open connection for `key`, or a new one from `open`. */
+  session(key: string, open: () => import('node:http2').ClientHttp2Session): import('node:http2').ClientHttp2Session {
+    const existing = this.#sessions.get(key);
+    if (existing && !existing.closed && !existing.destroyed) return existing;
+    const s = open();
+    // Calls listen for errors while they run; after them a late error must not go unheard (it would throw).
+    s.on('error', () => undefined);
+    this.#sessions.set(key, s);
+    return s;
+  }
+
+  close(): void {
+    for (const s of this.#sessions.values()) {
+      s.close();
+      s.destroy();
+    }
+    this.#sessions.clear();
+  }
 }
 
 export interface GrpcCallResult {
@@ -95,13 +125,24 @@ export async function grpcUnaryCall(options: GrpcCallOptions): Promise<GrpcCallR
   const started = performance.now();
   return new Promise<GrpcCallResult>((resolve, reject) => {
     let settled = false;
-    const session = http2.connect(url.origin, url.protocol === 'https:' ? { ca: options.ca } : {});
+    const connect = (): import('node:http2').ClientHttp2Session =>
+      http2.connect(url.origin, url.protocol === 'https:' ? { ca: options.ca } : {});
+    const pooled = options.pool;
+    const session = pooled ? pooled.session(url.origin, connect) : connect();
+    let stream: import('node:http2').ClientHttp2Stream | undefined;
     const finish = (fn: () => void): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      session.close();
-      session.destroy();
+      // A pooled connection keeps a listener of its own (GrpcSessionPool); one of a single call must keep
+      // this one: its 'error' may come after the stream's, and an unheard 'error' event throws.
+      if (pooled) session.off('error', onSessionError);
+      if (!pooled) {
+        session.close();
+        session.destroy();
+      } else if (stream && !stream.closed) {
+        stream.close();
+      }
       fn();
     };
     const timer = setTimeout(() => {
@@ -109,10 +150,11 @@ export async function grpcUnaryCall(options: GrpcCallOptions): Promise<GrpcCallR
         reject(new KrishivError('ERR_TIMEOUT', `gRPC call timed out after ${options.timeoutMs} ms`, { input: shown })),
       );
     }, timerDelay(options.timeoutMs));
-    session.on('error', (error: NodeJS.ErrnoException) => {
+    const onSessionError = (error: NodeJS.ErrnoException): void => {
       finish(() => reject(grpcNetworkError(error, shown)));
-    });
-    const stream = session.request({
+    };
+    session.on('error', onSessionError);
+    stream = session.request({
       ':method': 'POST',
       ':path': options.path,
       'content-type': 'application/grpc',

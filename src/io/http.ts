@@ -10,6 +10,11 @@ import type { TLSSocket } from 'node:tls';
 import { KrishivError, describeSystemError } from '../errors.js';
 import { timerDelay } from '../util/duration.js';
 
+/** The host of a URL without IPv6 brackets. */
+function bareHost(url: URL): string {
+  return url.hostname.replace(/^\[|\]$/g, '');
+}
+
 export const DEFAULT_MAX_BYTES = 1024 * 1024;
 
 export interface HttpRequestOptions {
@@ -24,6 +29,8 @@ export interface HttpRequestOptions {
   ca?: string | Buffer;
   /** accept any certificate but still report whether it was valid (probe's TLS check) */
   insecureTls?: boolean;
+  /** a keep-alive agent to reuse connections (default: none, one connection per request) */
+  agent?: import('node:http').Agent;
 }
 
 export interface TlsInfo {
@@ -128,9 +135,9 @@ export async function httpRequest(target: string | URL, options: HttpRequestOpti
       req = lib.request(url, {
         method: options.method ?? 'GET',
         headers,
-        agent: false,
-        // SNI carries host names only: Node 26 throws for an IP servername (earlier Nodes warn)
-        ...(isHttps ? { ca: options.ca, rejectUnauthorized: !options.insecureTls, ...(isIpLiteral(url.hostname) ? {} : { servername: url.hostname }) } : {}),
+        agent: options.agent ?? false,
+        // SNI carries host names only: Node 26 throws for an IP servername (earlier Nodes warn, DEP0123)
+        ...(isHttps ? { ca: options.ca, rejectUnauthorized: !options.insecureTls, ...(isIpLiteral(url.hostname) ? {} : { servername: bareHost(url) }) } : {}),
       });
     } catch (error) {
       // node:http refuses a header value with control characters (ERR_INVALID_CHAR) before

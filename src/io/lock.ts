@@ -84,6 +84,10 @@ export async function withFileLock<T>(file: string, fn: (lock: HeldLock) => Prom
         break;
       } catch (error) {
         if (isKrishivError(error)) throw error;
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+          // not a locking problem: the file's directory is not there (a mistyped --store path)
+          throw new KrishivError('ERR_FILE_NOT_FOUND', `the directory ${path.dirname(lockPath)} does not exist; create it first or check the path`, { input: label, cause: error });
+        }
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
           throw new KrishivError('ERR_FILE_WRITE', `cannot lock: ${describeSystemError(error)}`, { input: label, cause: error });
         }

@@ -175,7 +175,7 @@ export function judgeApiRequiresAuth(x: HttpExchange, secrets: readonly string[]
     return result(
       id,
       'fail',
-      `the control plane is open: anonymous GET /api/v1/jobs answered ${s}. The coordinator does not require HTTP auth (not fail-closed, or KRISHIV_ALLOW_ANONYMOUS_HTTP is set; surface §3.2)`,
+      `the control plane is open: anonymous GET /api/v1/jobs answered ${s}. The coordinator does not require HTTP auth (not fail-closed, or KRISHIV_ALLOW_ANONYMOUS_HTTP is set; crates/krishiv-scheduler/src/coordinator_daemon.rs:646-663)`,
       ev,
       'api_open',
     );
@@ -185,7 +185,7 @@ export function judgeApiRequiresAuth(x: HttpExchange, secrets: readonly string[]
       return result(
         id,
         'fail',
-        `no bearer tokens are configured: HTTP auth is required but the token list is empty, so every request is rejected, valid ones included (token file missing or unreadable? surface §4.2)`,
+        `no bearer tokens are configured: HTTP auth is required but the token list is empty, so every request is rejected, valid ones included (token file missing or unreadable? crates/krishiv-scheduler/src/http_auth.rs:32)`,
         ev,
         'api_no_tokens',
       );
@@ -219,7 +219,7 @@ export function judgeApiRejectsInvalid(x: HttpExchange, secrets: readonly string
 }
 
 const RESTART_NOTE =
-  'the coordinator reads its HTTP token list once at start: a token added to a token file is accepted on gRPC after the reload interval but on HTTP only after a restart (surface §4.5)';
+  'the coordinator reads its HTTP token list once at start: a token added to a token file is accepted on gRPC after the reload interval but on HTTP only after a restart (crates/krishiv-scheduler/src/coordinator_daemon.rs:647)';
 
 export function judgeApiAcceptsToken(x: HttpExchange | undefined, secrets: readonly string[] = []): Judged {
   const id = 'api_accepts_token';
@@ -286,7 +286,7 @@ export function judgeUiRequiresToken(ui: HttpExchange, sql: HttpExchange, secret
     return result(
       id,
       'fail',
-      `no UI token is configured: the coordinator denies every UI request with 401 "${BODY.uiNotConfigured}" (fail-closed without KRISHIV_UI_TOKEN, or an unreadable KRISHIV_UI_TOKEN_FILE; surface §3.2). Set the UI token, or KRISHIV_UI=off`,
+      `no UI token is configured: the coordinator denies every UI request with 401 "${BODY.uiNotConfigured}" (fail-closed without KRISHIV_UI_TOKEN, or an unreadable KRISHIV_UI_TOKEN_FILE; crates/krishiv-ui/src/router.rs:230). Set the UI token, or KRISHIV_UI=off`,
       ev,
       'ui_deny',
     );
@@ -320,7 +320,7 @@ export function judgeUiAcceptsToken(x: HttpExchange | undefined, secrets: readon
     return result(
       id,
       'fail',
-      `the UI token was rejected (401${body ? ` "${body.slice(0, 120)}"` : ''}); the UI reads its token once at start, so a changed token needs a restart (surface §4.5)`,
+      `the UI token was rejected (401${body ? ` "${body.slice(0, 120)}"` : ''}); the UI reads its token once at start, so a changed token needs a restart (crates/krishiv-ui/src/router.rs:25)`,
       ev,
     );
   }
@@ -382,7 +382,7 @@ export function judgeTls(
 ): Judged {
   const id = 'tls';
   if (url.protocol !== 'https:') {
-    return result(id, 'skip', 'plain http: no TLS to check (the engine serves HTTP without TLS; TLS comes from a proxy in front, surface §8.3)', null);
+    return result(id, 'skip', 'plain http: no TLS to check (the engine serves HTTP without TLS; TLS comes from a proxy in front, crates/krishiv-scheduler/src/coordinator_daemon.rs:477)', null);
   }
   const ev: Evidence | null = inspection ? httpEvidence(inspection) : null;
   if (!tls) {

@@ -40,7 +40,7 @@ export function requireSendable(token: string, input: string): Secret {
     if (c < 0x20 || c > 0x7e) {
       throw new KrishivError(
         'ERR_TOKEN_MALFORMED',
-        `the token ${secret.fingerprint} holds characters outside visible ASCII: no client can send it in an Authorization header (surface §4.9)`,
+        `the token ${secret.fingerprint} holds characters outside visible ASCII: no client can send it in an Authorization header (the engine's own clients refuse to, e.g. crates/krishiv-scheduler/src/coordinator/task_assignment.rs:63-68)`,
         { input },
       );
     }

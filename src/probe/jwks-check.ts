@@ -131,7 +131,7 @@ export async function evaluateJwksChecks(config: JwksConfig, loader: JwksLoader,
     jwks = {
       id: 'jwks',
       status: 'fail',
-      message: `${config.blankFrom} is set but empty: the coordinator counts it as set, tries to fetch it at start, fails ("failed to load OIDC JWKS") and runs without JWT auth (surface §5.1); set the JWKS URL or remove the variable`,
+      message: `${config.blankFrom} is set but empty: the coordinator counts it as set, tries to fetch it at start, fails ("failed to load OIDC JWKS") and runs without JWT auth (crates/krishiv-scheduler/src/auth.rs:812); set the JWKS URL or remove the variable`,
       evidence: null,
     };
   } else if (source === undefined) {
@@ -167,7 +167,7 @@ export function judgeJwks(loaded: LoadedJwks, evidence: Evidence): CheckResult {
     return {
       id: 'jwks',
       status: 'fail',
-      message: `mixed key families (${a.families.join(', ')}) in ${where}: the coordinator rejects every token with this set (surface §5.2)`,
+      message: `mixed key families (${a.families.join(', ')}) in ${where}: the coordinator rejects every token with this set (crates/krishiv-scheduler/src/auth.rs:743-760)`,
       evidence,
     };
   }

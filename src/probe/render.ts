@@ -4,7 +4,7 @@
  */
 import type { Style } from '../text/style.js';
 import { redactUrlPasswords, type Secret } from '../util/secret.js';
-import type { CheckStatus, Evidence, ProbeCredentials, ProbeReport, ProbeTarget, TargetResult } from './types.js';
+import type { CheckStatus, Evidence, ProbeReport, TargetResult } from './types.js';
 
 /** A reflected fragment shorter than this is not masked (a random token shares 7 characters with ordinary text by chance). */
 const MIN_FRAGMENT = 8;
@@ -15,43 +15,51 @@ const MIN_FRAGMENT = 8;
  * its fingerprint, a partial one `[redacted]`. Linear in the text.
  */
 export function maskSecretFragments(text: string, secrets: readonly Secret[]): string {
-  let out = text;
+  return secretMasker(secrets)(text);
+}
+
+/**
+ * maskSecretFragments for many texts and one set of secrets: the secrets' forms and fragments are
+ * prepared once (a probe masks every string of a target's result with that target's credentials).
+ */
+export function secretMasker(secrets: readonly Secret[]): (text: string) => string {
+  const whole: Array<{ form: string; fingerprint: string }> = [];
+  // Fragments: every MIN_FRAGMENT-character window of a secret (shorter secrets are matched whole).
+  const grams = new Set<string>();
   for (const secret of secrets) {
     const plain = secret.reveal();
     if (plain === '') continue;
     for (const form of new Set([plain, encodeURIComponent(plain)])) {
-      if (out.includes(form)) out = out.split(form).join(secret.fingerprint);
-    }
-  }
-  // Fragments: every MIN_FRAGMENT-character window of a secret (shorter secrets are matched whole, above).
-  const grams = new Set<string>();
-  for (const secret of secrets) {
-    const plain = secret.reveal();
-    for (const form of new Set([plain, encodeURIComponent(plain)])) {
+      whole.push({ form, fingerprint: secret.fingerprint });
       for (let i = 0; i + MIN_FRAGMENT <= form.length; i++) grams.add(form.slice(i, i + MIN_FRAGMENT));
     }
   }
-  if (grams.size === 0) return out;
-  const covered = new Uint8Array(out.length);
-  let any = false;
-  for (let i = 0; i + MIN_FRAGMENT <= out.length; i++) {
-    if (grams.has(out.slice(i, i + MIN_FRAGMENT))) {
-      covered.fill(1, i, i + MIN_FRAGMENT);
-      any = true;
+  return (text: string): string => {
+    let out = text;
+    for (const { form, fingerprint } of whole) {
+      if (out.includes(form)) out = out.split(form).join(fingerprint);
     }
-  }
-  if (!any) return out;
-  let result = '';
-  for (let i = 0; i < out.length; ) {
-    if (covered[i] === 0) {
-      result += out[i];
-      i++;
-      continue;
+    if (grams.size === 0 || out.length < MIN_FRAGMENT) return out;
+    let covered: Uint8Array | undefined;
+    for (let i = 0; i + MIN_FRAGMENT <= out.length; i++) {
+      if (grams.has(out.slice(i, i + MIN_FRAGMENT))) {
+        covered ??= new Uint8Array(out.length);
+        covered.fill(1, i, i + MIN_FRAGMENT);
+      }
     }
-    while (i < out.length && covered[i] === 1) i++;
-    result += '[redacted]';
-  }
-  return result;
+    if (!covered) return out;
+    let result = '';
+    for (let i = 0; i < out.length; ) {
+      if (covered[i] === 0) {
+        result += out[i];
+        i++;
+        continue;
+      }
+      while (i < out.length && covered[i] === 1) i++;
+      result += '[redacted]';
+    }
+    return result;
+  };
 }
 
 /**
@@ -61,8 +69,10 @@ export function maskSecretFragments(text: string, secrets: readonly Secret[]): s
  */
 export function redactProbeReport<T extends object = ProbeReport>(report: T, secrets: readonly (Secret | undefined)[]): T {
   const list = secrets.filter((s): s is Secret => s !== undefined && s.length > 0);
+  const mask = list.length ? secretMasker(list) : (t: string): string => t;
   const clean = (value: unknown): unknown => {
-    if (typeof value === 'string') return redactUrlPasswords(list.length ? maskSecretFragments(value, list) : value);
+    // (a URL password needs an '@': most strings skip that regex)
+    if (typeof value === 'string') return value.includes('@') ? redactUrlPasswords(mask(value)) : mask(value);
     if (Array.isArray(value)) return value.map(clean);
     if (value !== null && typeof value === 'object') {
       const out: Record<string, unknown> = {};
@@ -74,32 +84,32 @@ export function redactProbeReport<T extends object = ProbeReport>(report: T, sec
   return clean(report) as T;
 }
 
-/** The credentials of a set (global or one target's), for redactProbeReport. */
-export function credentialSecrets(credentials: ProbeCredentials | undefined): Secret[] {
-  if (!credentials) return [];
-  return Object.values(credentials).filter((v): v is Secret => typeof v === 'object' && v !== null && typeof (v as Secret).reveal === 'function');
-}
-
 /**
- * The targets, passed through unchanged, with each target's own credentials added to `sent` as
- * it is read (a streamed --targets list is never held whole), so what a server reflects can be
- * masked whichever credentials it was sent.
+ * redactProbeReport for a value the caller owns (a target result just built): strings replaced in
+ * place, no copy of the whole tree (the probe does this for every target of a fleet).
  */
-export function watchTargets(
-  targets: Iterable<ProbeTarget> | AsyncIterable<ProbeTarget>,
-  sent: Secret[],
-): Iterable<ProbeTarget> | AsyncIterable<ProbeTarget> {
-  const record = (t: ProbeTarget): ProbeTarget => {
-    sent.push(...credentialSecrets(t.credentials));
-    return t;
+export function redactInPlace<T extends object>(value: T, secrets: readonly (Secret | undefined)[]): T {
+  const list = secrets.filter((s): s is Secret => s !== undefined && s.length > 0);
+  const mask = list.length ? secretMasker(list) : (t: string): string => t;
+  const fix = (t: string): string => (t.includes('@') ? redactUrlPasswords(mask(t)) : mask(t));
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        const v: unknown = node[i];
+        if (typeof v === 'string') node[i] = fix(v);
+        else if (v !== null && typeof v === 'object') walk(v);
+      }
+    } else if (node !== null && typeof node === 'object') {
+      const o = node as Record<string, unknown>;
+      for (const k in o) {
+        const v = o[k];
+        if (typeof v === 'string') o[k] = fix(v);
+        else if (v !== null && typeof v === 'object') walk(v);
+      }
+    }
   };
-  if (Symbol.asyncIterator in targets) {
-    const source = targets as AsyncIterable<ProbeTarget>;
-    return (async function* () {
-      for await (const t of source) yield record(t);
-    })();
-  }
-  return [...(targets as Iterable<ProbeTarget>)].map(record);
+  walk(value);
+  return value;
 }
 
 function statusCell(status: CheckStatus, style: Style): string {
@@ -155,6 +165,10 @@ export function wrapWords(text: string, width: number): string[] {
   return lines;
 }
 
+function longestWord(text: string): number {
+  return Math.max(0, ...text.split(/ +/).map((w) => w.length));
+}
+
 /** The narrowest message column worth wrapping into; below it the message goes on its own lines. */
 const MIN_MESSAGE_COLUMN = 28;
 
@@ -179,7 +193,7 @@ function renderTarget(t: TargetResult, style: Style, width?: number): string {
     const row = `  ${c.id.padEnd(idWidth)}  ${statusCell(c.status, style)}  ${style.dim(evCell)}  `;
     if (width === undefined || messageColumn + c.message.length <= width) {
       lines.push(`${row}${c.message}`);
-    } else if (width - messageColumn >= MIN_MESSAGE_COLUMN) {
+    } else if (width - messageColumn >= MIN_MESSAGE_COLUMN && longestWord(c.message) <= width - messageColumn) {
       const wrapped = wrapWords(c.message, width - messageColumn);
       lines.push(`${row}${wrapped[0]}`);
       for (const more of wrapped.slice(1)) lines.push(`${' '.repeat(messageColumn)}${more}`);

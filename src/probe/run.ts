@@ -28,6 +28,7 @@ import {
   type Judged,
 } from './checks.js';
 import { notConfiguredJwksResults, type JwksProbe } from './jwks-check.js';
+import { redactInPlace } from './render.js';
 import {
   SHUFFLE_SVC_PATH,
   SURFACES,
@@ -39,7 +40,9 @@ import {
   type GrpcSurfaceId,
   type SurfaceVerdict,
 } from './surfaces.js';
-import type { CheckResult, ProbeCredentials, ProbeOptions, ProbeReport, ProbeTarget, TargetResult } from './types.js';
+import type { CheckId, CheckResult, ProbeCredentials, ProbeOptions, ProbeReport, ProbeTarget, TargetResult } from './types.js';
+
+const HTTP_CHECKS: CheckId[] = ['health', 'readiness', 'tls', 'api_requires_auth', 'api_rejects_invalid', 'api_accepts_token', 'ui_requires_token', 'ui_accepts_token'];
 
 /** The coordinator method for the gRPC check (surface §6.3). */
 export const GRPC_PROBE_PATH = '/krishiv.transport.v1.CoordinatorManagement/ListCheckpoints';
@@ -47,6 +50,11 @@ export const GRPC_PROBE_PATH = '/krishiv.transport.v1.CoordinatorManagement/List
 export interface ProbeIo {
   http(url: URL, options: HttpRequestOptions): Promise<HttpResponse>;
   grpc(options: GrpcCallOptions): Promise<GrpcCallResult>;
+  /**
+   * Connections for one target, reused by its requests (fewer connections to set up), closed when the
+   * target is done. Absent: every request its own connection.
+   */
+  forTarget?(): { http: ProbeIo['http']; grpc: ProbeIo['grpc']; close(): void };
   now(): Date;
   /** a fresh random token for api_rejects_invalid */
   randomToken(): string;
@@ -88,6 +96,24 @@ function authHeader(secret: Secret): string {
   return `Bearer ${secret.display}`;
 }
 
+/**
+ * What of an API key must never be shown: for one of ours (`krishiv_<id>_<secret>`, shown as `krishiv_<id>_…`)
+ * the part after its public prefix, so masking reflected text leaves the prefix the report itself shows.
+ */
+function secretPart(key: Secret | undefined): Secret | undefined {
+  if (!key || !key.display.endsWith('_…')) return key;
+  const prefix = key.display.slice(0, -1);
+  const plain = key.reveal();
+  return plain.startsWith(prefix) ? new Secret(plain.slice(prefix.length)) : key;
+}
+
+let lastRandom: Secret | undefined;
+/** The random token as a Secret, made once while the token stays the same (its fingerprint is computed once). */
+function randomSecret(text: string): Secret {
+  if (lastRandom?.reveal() !== text) lastRandom = new Secret(text);
+  return lastRandom;
+}
+
 /** The credentials for one target: each kind its `--targets` line gives replaces the global one. */
 export function effectiveCredentials(target: ProbeTarget, global: ProbeCredentials): ProbeCredentials {
   const own = target.credentials ?? {};
@@ -100,6 +126,16 @@ export function effectiveCredentials(target: ProbeTarget, global: ProbeCredentia
 }
 
 export async function probeTarget(target: ProbeTarget, options: ProbeOptions, io: ProbeIo): Promise<TargetResult> {
+  const scoped = io.forTarget?.();
+  if (!scoped) return probeTargetWith(target, options, io);
+  try {
+    return await probeTargetWith(target, options, { ...io, http: scoped.http, grpc: scoped.grpc });
+  } finally {
+    scoped.close();
+  }
+}
+
+async function probeTargetWith(target: ProbeTarget, options: ProbeOptions, io: ProbeIo): Promise<TargetResult> {
   const base = target.url;
   const creds = effectiveCredentials(target, options.credentials);
   const { token, uiToken } = creds;
@@ -139,7 +175,7 @@ export async function probeTarget(target: ProbeTarget, options: ProbeOptions, io
     if (r.error) x.error = r.error;
     return x;
   };
-  const random = new Secret(io.randomToken());
+  const random = randomSecret(io.randomToken());
 
   // The other surfaces: each gets only its own credential (the API key only to Flight SQL, the
   // shuffle token only to shuffle, the task token only to executor task and barrier gRPC).
@@ -203,6 +239,8 @@ export async function probeTarget(target: ProbeTarget, options: ProbeOptions, io
     return { requires, accepts: judgeShuffleSvcAccepts(origin, requires.kind, withToken, secrets) };
   })();
 
+  const judged: Judged[] = target.coordinatorHttp === false ? noCoordinatorHttp() : await coordinatorChecks();
+  async function coordinatorChecks(): Promise<Judged[]> {
   const [health, ready, apiAnon, apiInvalid, apiToken, uiAnon, sqlAnon, uiWithToken, grpcAnon, grpcToken] = await Promise.all([
     http('GET', '/healthz'),
     http('GET', '/readyz'),
@@ -233,7 +271,7 @@ export async function probeTarget(target: ProbeTarget, options: ProbeOptions, io
     tls = { id: 'tls', status: 'skip', message: 'not checked: the target did not answer (see health)', evidence: null };
   }
 
-  const judged: Judged[] = [
+  return [
     judgeHealth(health, secrets),
     judgeReadiness(ready, secrets),
     tls,
@@ -244,6 +282,12 @@ export async function probeTarget(target: ProbeTarget, options: ProbeOptions, io
     judgeUiAcceptsToken(uiWithToken, secrets),
     judgeGrpc(target.grpc, grpcAnon, grpcToken),
   ];
+  }
+  /** Only other surfaces were given: the coordinator's HTTP checks are not run (its gRPC is, when given). */
+  function noCoordinatorHttp(): Judged[] {
+    const skip = (id: CheckId): Judged => ({ id, status: 'skip', message: 'no coordinator URL given (only other surfaces were asked for)', evidence: null });
+    return [...HTTP_CHECKS.map(skip), { id: 'grpc_requires_auth', status: 'skip', message: 'no coordinator gRPC address given (--grpc host:port)', evidence: null }];
+  }
   const runs = await surfaceRuns;
   const svc = await svcRun;
   const of = (ids: GrpcSurfaceId[], which: 'requires' | 'accepts'): SurfaceVerdict[] =>
@@ -260,7 +304,10 @@ export async function probeTarget(target: ProbeTarget, options: ProbeOptions, io
   judged.push(...surfaceChecks);
   const checks: CheckResult[] = attributeRootCauses(judged).map(publicCheck);
   checks.push(...(io.jwks ? await io.jwks.results() : notConfiguredJwksResults()));
-  return { url: displayUrl(base), ok: checks.every((c) => c.status !== 'fail'), checks };
+  const result: TargetResult = { url: target.label ?? displayUrl(base), ok: checks.every((c) => c.status !== 'fail'), checks };
+  // A server may reflect what it was sent (message, Location, WWW-Authenticate, gRPC message): every
+  // credential this target used is masked before the result leaves here (text, JSON and --jsonl alike).
+  return redactInPlace(result, [creds.token, creds.uiToken, secretPart(creds.apiKey), creds.shuffleToken, creds.taskToken, random]);
 }
 
 /** The target as shown: no credentials, no trailing slash. */

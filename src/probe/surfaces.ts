@@ -294,6 +294,14 @@ export function judgeShuffleSvcAccepts(
     }
     return { status: 'pass', message: `${at}: the shuffle token ${fp} was accepted: GET ${withToken.path} answered ${s} (no such partition; nothing read)`, evidence: ev, kind: 'passed' };
   }
+  if (s === 401 && anonKind === 'passed') {
+    return {
+      status: 'fail',
+      message: `${at}: the shuffle token ${fp} was rejected (401) while requests without one pass: the service's KRISHIV_SHUFFLE_TOKEN is set but empty, read raw (crates/krishiv-shuffle/src/shuffle_svc.rs:110), so only a request presenting no token matches (crates/krishiv-shuffle/src/shuffle_svc.rs:523-530) and executors sending theirs are refused`,
+      evidence: ev,
+      kind: 'unauthenticated',
+    };
+  }
   if (s === 401) {
     return {
       status: 'fail',

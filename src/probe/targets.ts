@@ -92,7 +92,10 @@ const KNOWN = [...Object.keys(ADDRESS_KEYS), 'shuffle-svc', ...Object.keys(FILE_
 export function parseTargetLine(raw: string, where: string, resolvePath: (file: string) => string): TargetLine | undefined {
   const line = raw.replace(/^\uFEFF/, '').replace(/(^|\s)#.*$/, '').trim();
   if (line === '') return undefined;
-  const [url, ...rest] = line.split(/\s+/);
+  const words = line.split(/\s+/);
+  // A line may start with a surface instead of a coordinator URL: only the surfaces it names are probed.
+  const noCoordinator = /^[a-z-]+=/.test(words[0]!);
+  const [url, ...rest] = noCoordinator ? [DEFAULT_TARGET, ...words] : words;
   let target: ProbeTarget;
   try {
     target = { url: parseTargetUrl(url!, where) };
@@ -114,6 +117,13 @@ export function parseTargetLine(raw: string, where: string, resolvePath: (file: 
     if (key in ADDRESS_KEYS) target[ADDRESS_KEYS[key as keyof typeof ADDRESS_KEYS]] = parseGrpcAddress(value, where);
     else if (key === 'shuffle-svc') target.shuffleSvc = parseServiceUrl(value, where);
     else files[FILE_KEYS[key as keyof typeof FILE_KEYS]] = resolvePath(value);
+  }
+  if (noCoordinator) {
+    const first = target.flight ?? target.shuffle ?? target.executor ?? target.barrier ?? target.shuffleSvc?.toString() ?? target.grpc;
+    if (first === undefined) throw new KrishivError('ERR_USAGE', 'no coordinator URL and no surface address on this line', { input: where });
+    target.label = first;
+    if (target.grpc === undefined) target.coordinatorHttp = false;
+    else delete target.label;
   }
   return { target, files };
 }

@@ -111,6 +111,10 @@ export interface ProbeTarget {
   executor?: string;
   /** executor barrier gRPC `host:port` (executor_*) */
   barrier?: string;
+  /** false: no coordinator URL was given, only other surfaces: the coordinator's HTTP checks are skipped */
+  coordinatorHttp?: boolean;
+  /** how the target is shown when it has no coordinator URL (its first surface address) */
+  label?: string;
   /** this target's own credentials (from its `--targets` line); each kind given here replaces the global one */
   credentials?: ProbeCredentials;
 }

@@ -16,6 +16,7 @@ import { PROCESS_CHECKS } from './checks/process.js';
 import { SHUFFLE_CHECKS } from './checks/shuffle.js';
 import { UI_CHECKS } from './checks/ui.js';
 import { checkInfo, registerCatalog } from './checks/info.js';
+import { BASELINE_CHECKS, DEPLOY_CHECKS } from './manifest/catalog.js';
 
 const LIST = [
   ...PROCESS_CHECKS,
@@ -28,6 +29,9 @@ const LIST = [
   ...CLIENT_CHECKS,
   ...CHECKLIST_CHECKS,
   ...HYGIENE_CHECKS,
+  // --manifest / --unit and baselines (no evaluate: their own modules produce the findings)
+  ...DEPLOY_CHECKS,
+  ...BASELINE_CHECKS,
 ];
 
 /** Every check id, as a type (a typo in a waiver test or a reporter is a compile error). */

@@ -37,6 +37,15 @@ export interface EnvVar {
   strayDollar?: boolean;
   /** file values: `$A_B` read as `$A` + `_B` by dotenvy; the names probably meant (`A_B`) */
   splitReferences?: string[];
+  /**
+   * Manifest and unit values the tool cannot see (evaluate.ts applies it to every finding):
+   * `unknown` = set, value unknown (a Secret/ConfigMap not in the input; `value` is a
+   * stand-in), `maybe-unset` = an `optional: true` reference to an object not in the input,
+   * `by-kind` = a downward-API field, set, value known only by kind. `reason` says where from.
+   */
+  assumption?: { kind: 'unknown' | 'maybe-unset' | 'by-kind'; reason: string };
+  /** the value came from a Secret (never printed, in any format) */
+  fromSecret?: boolean;
 }
 
 /** The merged environment: later files win, --process-env wins over all (contract). */
@@ -96,6 +105,26 @@ export interface Finding {
   engineMessage?: string;
   /** for waived findings: the waiver */
   waiver?: { reason: string; owner: string; expires: string };
+  /** --manifest / --unit: the workload (container or unit) the finding belongs to */
+  workload?: WorkloadRef;
+}
+
+/** A Kubernetes container (`namespace/kind/name/container`) or a systemd unit (`kind: "Unit"`). */
+export interface WorkloadRef {
+  file: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  container?: string;
+}
+
+/** One workload of a --manifest/--unit run, with its own verdict. */
+export interface WorkloadSummary extends WorkloadRef {
+  line?: number;
+  /** the role read from the command line (null: undecided, reported as a skip) */
+  role: Role | null;
+  ok: boolean;
+  summary: { fail: number; warn: number; pass: number; skip: number; waived: number };
 }
 
 export interface ProductionReport {
@@ -105,6 +134,8 @@ export interface ProductionReport {
   strict: boolean;
   summary: { fail: number; warn: number; pass: number; skip: number; waived: number };
   findings: Finding[];
+  /** --manifest / --unit runs: every workload read, in input order */
+  workloads?: WorkloadSummary[];
 }
 
 /** One entry of the check catalog (for --list-checks, explain, SARIF rules). */

@@ -39,7 +39,8 @@ export function summaryLine(report: ProductionReport): string {
   if (s.skip > 0) parts.push(`${s.skip} skipped`);
   if (s.waived > 0) parts.push(`${s.waived} waived`);
   const files = plural(report.files.length, 'file', 'files');
-  return `${report.ok ? '✔' : '✖'} ${parts.join(', ')} — role ${report.role}, ${files}`;
+  const scope = report.workloads ? plural(report.workloads.length, 'workload', 'workloads') : `role ${report.role}`;
+  return `${report.ok ? '✔' : '✖'} ${parts.join(', ')} — ${scope}, ${files}`;
 }
 
 /**

@@ -8,6 +8,7 @@
  */
 import type { Finding, ProductionReport } from '../production/types.js';
 import { neutraliseControls, summaryLine } from './common.js';
+import { workloadLabel } from '../production/workload.js';
 
 /** Escapes the data part of a workflow command (after `::`). */
 export function escapeData(text: string): string {
@@ -34,7 +35,8 @@ function findingLine(f: Finding): string {
   let message = parts.join(' ');
   if (f.remediation.trim()) message += `\nFix: ${f.remediation.trim()}`;
   const line = f.location?.line;
-  return annotation(level, { file: f.location?.file || undefined, line: line !== undefined && line >= 1 ? line : undefined, title: `${f.id} (${f.class})` }, message);
+  const title = f.workload ? `${f.id} (${f.class}) ${workloadLabel(f.workload)}` : `${f.id} (${f.class})`;
+  return annotation(level, { file: f.location?.file || undefined, line: line !== undefined && line >= 1 ? line : undefined, title }, message);
 }
 
 export function renderGithub(report: ProductionReport): string {

@@ -13,6 +13,7 @@
 import type { Finding, FindingClass, ProductionReport } from '../production/types.js';
 import { TOOL_INFO } from '../version.js';
 import { NO_FILE_LOCATION, formatLocation, summaryLine } from './common.js';
+import { groupByWorkload, workloadKey, workloadLabel } from '../production/workload.js';
 
 const CLASS_ORDER: readonly FindingClass[] = ['MODE', 'REFUSE', 'DENY', 'OPEN', 'WARN', 'CHECKLIST', 'HYGIENE'];
 
@@ -90,8 +91,19 @@ export function renderJunit(report: ProductionReport): string {
 
   const suites: string[] = [];
   const classes = [...CLASS_ORDER, ...new Set(report.findings.map((f) => f.class).filter((c) => !CLASS_ORDER.includes(c)))];
+  // --manifest / --unit: one suite per workload (findings of no workload keep the class suites)
+  const grouped = report.workloads ? groupByWorkload(report.findings) : undefined;
+  const loose = grouped ? (grouped.get('') ?? []) : report.findings;
+  for (const w of report.workloads ?? []) {
+    const found = grouped?.get(workloadKey(w)) ?? [];
+    const suiteName = `check-production.${workloadLabel(w)}`;
+    const wcounts = new Map<string, number>();
+    for (const f of found) wcounts.set(f.id, (wcounts.get(f.id) ?? 0) + 1);
+    const head = `  <testsuite${attrs({ name: suiteName, ...tally(found), file: w.file })}>`;
+    suites.push([head, ...found.map((f) => testcase(f, suiteName, report.strict, wcounts)), '  </testsuite>'].join('\n'));
+  }
   for (const cls of classes) {
-    const found = report.findings.filter((f) => f.class === cls);
+    const found = loose.filter((f) => f.class === cls);
     if (found.length === 0) continue;
     const suiteName = `check-production.${report.role}.${cls}`;
     const head = `  <testsuite${attrs({ name: suiteName, ...tally(found) })}>`;

@@ -5,11 +5,17 @@
  * `escapeMarkdown`, or `markdownProse` where balanced `code` spans are kept (cells stay cells,
  * no raw HTML, no code span left open).
  */
+import { workloadLabel } from '../production/workload.js';
 import type { Finding, ProductionReport } from '../production/types.js';
 import { TOOL_INFO } from '../version.js';
 import { NO_FILE_LOCATION, escapeMarkdown, findingsWithStatus, formatLocation, markdownCode, markdownProse, summaryLine } from './common.js';
 
 function locationCell(f: Finding): string {
+  if (f.workload) return `${markdownCode(workloadLabel(f.workload))}<br>${locationCellPlain(f)}`;
+  return locationCellPlain(f);
+}
+
+function locationCellPlain(f: Finding): string {
   const where = formatLocation(f);
   const vars = f.variables.map(markdownCode).join(', ');
   const place = where === null ? `_${NO_FILE_LOCATION}_` : escapeMarkdown(where);

@@ -19,6 +19,7 @@
  *   exit code (0 when `ok`, else 1). No command line: argv may hold a secret.
  * Pure: the fingerprint hash is the only computation beyond shaping data.
  */
+import { workloadLabel } from '../production/workload.js';
 import { sipHash13 } from '../util/fingerprint.js';
 import type * as Sarif from 'sarif';
 import type { CheckInfo, Finding, ProductionReport } from '../production/types.js';
@@ -144,7 +145,7 @@ function ruleFromFinding(f: Finding): Sarif.ReportingDescriptor {
 }
 
 function fingerprint(f: Finding, file: string | undefined): string {
-  const key = [f.id, file ?? '', [...f.variables].sort().join(',')].join('\u0000');
+  const key = [f.id, file ?? '', [...f.variables].sort().join(','), ...(f.workload ? [workloadLabel(f.workload)] : [])].join('\u0000');
   // Two keyed SipHash-1-3 halves: stable across runs and machines, no node:crypto at start-up.
   const bytes = new TextEncoder().encode(key);
   const hex = (k0: bigint, k1: bigint): string => sipHash13(bytes, k0, k1).toString(16).padStart(16, '0');
@@ -206,7 +207,13 @@ export function toSarifLog(report: ProductionReport, catalog: readonly CheckInfo
       const physicalLocation: Sarif.PhysicalLocation = { artifactLocation: { ...artifactLocationFor(file), index: addArtifact(file) } };
       const line = f.location?.line;
       if (line !== undefined && Number.isInteger(line) && line >= 1) physicalLocation.region = { startLine: line };
-      locations.push({ physicalLocation });
+      const location: Sarif.Location = { physicalLocation };
+      if (f.workload) {
+        // namespace/kind/name/container (or Unit/name): the workload the finding is about
+        const w = f.workload;
+        location.logicalLocations = [{ name: neutraliseControls(w.container ?? w.name), fullyQualifiedName: neutraliseControls(workloadLabel(w)), kind: w.kind === 'Unit' ? 'module' : 'object' }];
+      }
+      locations.push(location);
     } else {
       locations.push({ logicalLocations: [{ name: 'environment', fullyQualifiedName: 'process environment or --cli', kind: 'module' }] });
     }
@@ -229,6 +236,7 @@ export function toSarifLog(report: ProductionReport, catalog: readonly CheckInfo
         class: f.class,
         predicate: f.predicate,
         variables: [...f.variables],
+        ...(f.workload ? { workload: workloadLabel(f.workload) } : {}),
       },
     };
     const related = (f.locations ?? []).filter((l) => l.file !== undefined);

@@ -4,7 +4,8 @@
  * Colour comes through `Style` and only decorates: every status is also a mark and a word.
  */
 import { PLAIN, type Style } from '../text/style.js';
-import type { Finding, FindingStatus, ProductionReport } from '../production/types.js';
+import type { Finding, FindingStatus, ProductionReport, WorkloadSummary } from '../production/types.js';
+import { groupByWorkload, workloadKey, workloadLabel } from '../production/workload.js';
 import { NO_FILE_LOCATION, findingsWithStatus, formatLocation, neutraliseControls, summaryLine } from './common.js';
 
 export interface TextOptions {
@@ -56,6 +57,7 @@ function renderFinding(f: Finding, group: Group, style: Style): string {
 /** Renders the report for people. Ends without a trailing newline (the frame adds one). */
 export function renderText(report: ProductionReport, options: TextOptions = {}): string {
   const style = options.style ?? PLAIN;
+  if (report.workloads) return renderByWorkload(report, report.workloads, style, options.verbose === true);
   const blocks: string[] = [];
   for (const group of GROUPS) {
     const found = findingsWithStatus(report, group.status);
@@ -72,6 +74,51 @@ export function renderText(report: ProductionReport, options: TextOptions = {}):
       blocks.push(style.dim(`${passes.length} ${passes.length === 1 ? 'check' : 'checks'} passed`));
     }
   }
+  const line = summaryLine(report);
+  blocks.push(report.ok ? style.green(line) : style.red(style.bold(line)));
+  return blocks.join('\n\n');
+}
+
+/**
+ * --manifest / --unit: one section per workload (`namespace/kind/name/container`, its role
+ * and verdict), its findings grouped by status inside; findings of no workload (env files,
+ * baseline) first. The summary line last.
+ */
+function renderByWorkload(report: ProductionReport, workloads: readonly WorkloadSummary[], style: Style, verbose: boolean): string {
+  const blocks: string[] = [];
+  const section = (title: string, findings: readonly Finding[]): void => {
+    const lines: string[] = [title];
+    // one pass over the findings, by status (a tree has thousands of sections)
+    const byStatus = new Map<Finding['status'], Finding[]>();
+    for (const f of findings) {
+      const list = byStatus.get(f.status);
+      if (list === undefined) byStatus.set(f.status, [f]);
+      else list.push(f);
+    }
+    for (const group of GROUPS) {
+      const found = byStatus.get(group.status);
+      if (found === undefined) continue;
+      lines.push(`  ${style.bold(`${group.title} (${found.length})`)}`);
+      for (const f of found) lines.push(renderFinding(f, group, style).replace(/^/gm, '  '));
+    }
+    const passes = byStatus.get('pass') ?? [];
+    if (passes.length > 0) {
+      if (verbose) lines.push(...passes.map((f) => `    ${style.green('✔')} ${neutraliseControls(f.id)}  ${style.dim(f.class)}`));
+      else lines.push(`  ${style.dim(`${passes.length} ${passes.length === 1 ? 'check' : 'checks'} passed`)}`);
+    }
+    blocks.push(lines.join('\n'));
+  };
+  const grouped = groupByWorkload(report.findings);
+  const loose = grouped.get('') ?? [];
+  if (loose.length > 0) section(style.bold(neutraliseControls(`env files: ${report.files.filter((f) => !workloads.some((w) => w.file === f)).join(', ') || 'baseline'}`)), loose);
+  for (const w of workloads) {
+    const mine = grouped.get(workloadKey(w)) ?? [];
+    const mark = w.ok ? style.green('✔') : style.red('✖');
+    const where = w.line !== undefined ? `${w.file}:${w.line}` : w.file;
+    const s = w.summary;
+    section(`${mark} ${style.bold(neutraliseControls(workloadLabel(w)))}  ${style.dim(`${w.role ?? 'not decided'} — ${neutraliseControls(where)} — ${s.fail} failed, ${s.warn} warnings, ${s.pass} passed${s.skip ? `, ${s.skip} skipped` : ''}`)}`, mine);
+  }
+  if (workloads.length === 0 && loose.length === 0) blocks.push(style.dim('no Krishiv workload found in the input'));
   const line = summaryLine(report);
   blocks.push(report.ok ? style.green(line) : style.red(style.bold(line)));
   return blocks.join('\n\n');

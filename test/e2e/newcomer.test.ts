@@ -62,6 +62,17 @@ describe('smaller things from the audit', () => {
     expect(rotate.stdout).toMatch(/^Usage: krishiv-auth rotate <step> <file> \[options\]/);
   });
 
+  it('a store in a directory that does not exist says so, not "cannot lock" (exit 2, nothing created)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'knew-'));
+    const store = path.join(dir, 'no-such-dir', 'keys.json');
+    const r = await runCli(['generate-key', '--name', 'x', '--store', store]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`the directory ${path.join(dir, 'no-such-dir')} does not exist`);
+    expect(r.stderr).toContain('(ERR_FILE_NOT_FOUND)');
+    expect(r.stderr).not.toContain('cannot lock');
+    expect(r.stdout).toBe('');
+  });
+
   it('--list-checks with --print-env is a usage error, not one silently ignored', async () => {
     const r = await runCli(['check-production', '--list-checks', '--print-env', '--env-file', 'examples/production.env']);
     expect(r.code).toBe(2);

@@ -136,7 +136,7 @@ describe('probe (built bin) against the coordinator double', () => {
     expect(jwks).toEqual({
       id: 'jwks',
       status: 'fail',
-      message: `${env}: KRISHIV_OIDC_JWKS_URI is set but empty: the coordinator counts it as set, tries to fetch it at start, fails ("failed to load OIDC JWKS") and runs without JWT auth (surface §5.1); set the JWKS URL or remove the variable`,
+      message: `${env}: KRISHIV_OIDC_JWKS_URI is set but empty: the coordinator counts it as set, tries to fetch it at start, fails ("failed to load OIDC JWKS") and runs without JWT auth (crates/krishiv-scheduler/src/auth.rs:812); set the JWKS URL or remove the variable`,
       evidence: null,
     });
   });
@@ -193,7 +193,7 @@ describe('probe (built bin) against the coordinator double', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(
-      /^krishiv-auth probe: .*unsendable\.token: the token bearer:[0-9a-f]{16} holds characters outside visible ASCII: no client can send it in an Authorization header \(surface §4\.9\) \(ERR_TOKEN_MALFORMED\)\n$/,
+      /^krishiv-auth probe: .*unsendable\.token: the token bearer:[0-9a-f]{16} holds characters outside visible ASCII: no client can send it in an Authorization header \(the engine's own clients refuse to, e\.g\. crates\/krishiv-scheduler\/src\/coordinator\/task_assignment\.rs:63-68\) \(ERR_TOKEN_MALFORMED\)\n$/,
     );
     expect(good.requests.length).toBe(before);
   });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { engineFingerprint as fp } from '../../src/util/fingerprint.js';
-import { startFakeCoordinator, type FakeCoordinator } from '../helpers/fake-coordinator.js';
+import { startCoordinatorDouble, type CoordinatorDouble } from '../helpers/coordinator-double.js';
 import { runCli } from '../helpers/run-cli.js';
 import { asOtherUser, reachableBin, switchUsersUnavailable } from '../helpers/as-user.js';
 
@@ -310,7 +310,7 @@ describe('rotate finish', () => {
   });
 
   describe('--confirm over gRPC', () => {
-    const servers: FakeCoordinator[] = [];
+    const servers: CoordinatorDouble[] = [];
     afterAll(async () => {
       for (const s of servers) await s.close();
     });
@@ -324,9 +324,9 @@ describe('rotate finish', () => {
       const old = json((await rot(['begin', 'tokens', '--json'])).stdout)['token'] as string;
       const neu = json((await rot(['begin', 'tokens', '--json'])).stdout)['token'] as string;
       ageSidecar('tokens', 60);
-      const coord = await startFakeCoordinator(fileTokens, [old]); // gRPC reloads at once; HTTP has its start-up set
+      const coord = await startCoordinatorDouble({ grpcTokens: fileTokens, tokens: [old] }); // gRPC reloads at once; HTTP has its start-up set
       servers.push(coord);
-      const r = await rot(['finish', 'tokens', '--reload-interval', '1', '--confirm', coord.httpUrl, '--grpc', coord.grpcTarget, '--json']);
+      const r = await rot(['finish', 'tokens', '--reload-interval', '1', '--confirm', coord.url, '--grpc', coord.grpcTarget!, '--json']);
       expect(r.code).toBe(0);
       const doc = json(r.stdout) as { ok: boolean; confirm: { checks: Array<{ id: string; status: string; fingerprint: string }> } };
       expect(doc.confirm.checks.map((c) => [c.id, c.status, c.fingerprint])).toEqual([
@@ -344,10 +344,10 @@ describe('rotate finish', () => {
       const old = json((await rot(['begin', 'tokens', '--json'])).stdout)['token'] as string;
       await rot(['begin', 'tokens']);
       ageSidecar('tokens', 60);
-      const coord = await startFakeCoordinator(() => [old], [old]); // never reloads
+      const coord = await startCoordinatorDouble({ grpcTokens: () => [old], tokens: [old] }); // never reloads
       servers.push(coord);
       const before = read('tokens');
-      const r = await rot(['finish', 'tokens', '--reload-interval', '1', '--confirm', `grpc://${coord.grpcTarget}`]);
+      const r = await rot(['finish', 'tokens', '--reload-interval', '1', '--confirm', `grpc://${coord.grpcTarget!}`]);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/coordinator gRPC refuses the new token bearer:[0-9a-f]{16} \(UNAUTHENTICATED \(16\): invalid API key\).*nothing removed \(ERR_ROTATE_REFUSED\)/);
       expect(read('tokens')).toBe(before);
@@ -357,10 +357,10 @@ describe('rotate finish', () => {
     it('--reload-interval 0: a refused new token means a restart is needed, not a reload', async () => {
       const old = json((await rot(['begin', 'tokens', '--json'])).stdout)['token'] as string;
       await rot(['begin', 'tokens']);
-      const coord = await startFakeCoordinator(() => [old], [old]);
+      const coord = await startCoordinatorDouble({ grpcTokens: () => [old], tokens: [old] });
       servers.push(coord);
       const before = read('tokens');
-      const r = await rot(['finish', 'tokens', '--reload-interval', '0', '--confirm', `grpc://${coord.grpcTarget}`]);
+      const r = await rot(['finish', 'tokens', '--reload-interval', '0', '--confirm', `grpc://${coord.grpcTarget!}`]);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/the coordinator does not reload, so it accepts the new token only after a restart: restart it, then run finish again; nothing removed \(ERR_ROTATE_REFUSED\)\n$/);
       expect(read('tokens')).toBe(before);
@@ -370,9 +370,9 @@ describe('rotate finish', () => {
       const old = json((await rot(['begin', 'tokens', '--json'])).stdout)['token'] as string;
       const neu = json((await rot(['begin', 'tokens', '--json'])).stdout)['token'] as string;
       ageSidecar('tokens', 60);
-      const coord = await startFakeCoordinator(() => [neu, old], []);
+      const coord = await startCoordinatorDouble({ grpcTokens: () => [neu, old], tokens: [] });
       servers.push(coord);
-      const r = await rot(['finish', 'tokens', '--reload-interval', '1', '--confirm', `grpc://${coord.grpcTarget}`, '--json'], undefined);
+      const r = await rot(['finish', 'tokens', '--reload-interval', '1', '--confirm', `grpc://${coord.grpcTarget!}`, '--json'], undefined);
       expect(r.code).toBe(1);
       const doc = json(r.stdout) as { ok: boolean; confirm: { checks: Array<{ id: string; status: string }> } };
       expect(doc.ok).toBe(false);

@@ -1,5 +1,6 @@
 /**
- * A coordinator double for probe tests and the probe benchmark: real servers on 127.0.0.1
+ * THE coordinator double (the only one: probe tests, rotate --confirm tests, the probe benchmark):
+ * real servers on 127.0.0.1
  * (port 0) that answer the way the engine does (surface §6.1–6.3), to the letter, and can
  * be configured into each misconfiguration the probe must catch.
  *
@@ -10,6 +11,9 @@
  *   security headers, the token embedded in pages as the real UI does).
  * - gRPC (node:http2, h2c): the coordinator auth interceptor's statuses and messages.
  * - optionally the anonymous liveness listener (`/healthz` only).
+ * - optionally the other authenticated surfaces (`surfaces`), each on its own port: Flight SQL, the
+ *   executors' shuffle Flight service, the standalone shuffle service (HTTP), executor task gRPC and
+ *   barrier gRPC, each answering as the engine's source does (the lines are cited at each answer).
  * - faults: answer every request after N ms, or never answer.
  */
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
@@ -61,8 +65,13 @@ export interface CoordinatorDoubleOptions {
   grpc?: boolean;
   /** gRPC auth: 'tokens' (default) uses `grpcTokens`, 'open' lets anonymous calls through, 'deny' = no provider */
   grpcMode?: 'tokens' | 'open' | 'deny';
-  /** gRPC static tokens (default: same as `tokens`, else [DOUBLE_TOKEN]) */
-  grpcTokens?: string[];
+  /**
+   * gRPC static tokens (default: same as `tokens`, else [DOUBLE_TOKEN]). A function is asked at every
+   * call: coordinator gRPC reloads its token files (rotate tests choose the reload model).
+   */
+  grpcTokens?: string[] | (() => string[]);
+  /** the other authenticated surfaces to start */
+  surfaces?: SurfaceOptions;
   /** start the liveness listener */
   liveness?: boolean;
   /** answer every HTTP request and gRPC call after this many ms */
@@ -83,6 +92,12 @@ export interface CoordinatorDouble {
   livenessUrl?: string;
   /** every HTTP request seen: method, path and the Authorization header */
   requests: { method: string; path: string; authorization?: string; body: string }[];
+  /** gRPC calls the coordinator gRPC server answered */
+  readonly grpcCalls: number;
+  /** the addresses of the surfaces started (`host:port`; the shuffle service a URL) */
+  surfaces: { flight?: string; shuffle?: string; shuffleSvc?: string; executor?: string; barrier?: string };
+  /** every call a surface received: which surface, the path, the Authorization header, request bytes */
+  surfaceCalls: SurfaceCall[];
   close(): Promise<void>;
 }
 
@@ -154,7 +169,9 @@ export async function startCoordinatorDouble(options: CoordinatorDoubleOptions =
   const tokens = options.tokens ?? [DOUBLE_TOKEN];
   const httpAuthRequired = options.httpAuthRequired ?? true;
   const uiToken = options.uiToken === undefined ? DOUBLE_UI_TOKEN : options.uiToken;
-  const grpcTokens = options.grpcTokens ?? (tokens.length ? tokens : [DOUBLE_TOKEN]);
+  const grpcTokenList = options.grpcTokens ?? (tokens.length ? tokens : [DOUBLE_TOKEN]);
+  const grpcTokens = (): string[] => (typeof grpcTokenList === 'function' ? grpcTokenList() : grpcTokenList);
+  const grpcState = { calls: 0 };
   const requests: CoordinatorDouble['requests'] = [];
   const sockets = new Set<Socket>();
 
@@ -298,6 +315,7 @@ export async function startCoordinatorDouble(options: CoordinatorDoubleOptions =
 
   const answerGrpc = (stream: ServerHttp2Stream, path: string, authorization: string | string[] | undefined): void => {
     if (stream.destroyed) return;
+    grpcState.calls++;
     const trailersOnly = (status: number, message: string): void => {
       stream.respond(
         { ':status': 200, 'content-type': 'application/grpc', 'grpc-status': String(status), 'grpc-message': encodeURIComponent(message) },
@@ -309,7 +327,7 @@ export async function startCoordinatorDouble(options: CoordinatorDoubleOptions =
     if (mode === 'tokens') {
       const presented = grpcBearer(typeof authorization === 'string' ? authorization : undefined);
       if (presented === undefined) return trailersOnly(16, GRPC_MESSAGES.missing);
-      if (!grpcTokens.includes(presented)) return trailersOnly(16, GRPC_MESSAGES.invalid);
+      if (!grpcTokens().includes(presented)) return trailersOnly(16, GRPC_MESSAGES.invalid);
     }
     if (!path.startsWith('/krishiv.transport.v1.CoordinatorManagement/') && !path.startsWith('/krishiv.transport.v1.CoordinatorExecutor/')) {
       return trailersOnly(12, '');
@@ -330,10 +348,17 @@ export async function startCoordinatorDouble(options: CoordinatorDoubleOptions =
     livenessUrl = `http://127.0.0.1:${(liveness.address() as AddressInfo).port}`;
   }
 
+  const started = await startSurfaces(options.surfaces ?? {}, options);
+
   const result: CoordinatorDouble = {
     url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     port,
     requests,
+    get grpcCalls() {
+      return grpcState.calls;
+    },
+    surfaces: started.addresses,
+    surfaceCalls: started.calls,
     close: async () => {
       for (const s of sockets) s.destroy();
       for (const s of h2Sessions) s.destroy();
@@ -341,6 +366,7 @@ export async function startCoordinatorDouble(options: CoordinatorDoubleOptions =
         closeServer(server),
         ...(h2 ? [closeServer(h2)] : []),
         ...(liveness ? [closeServer(liveness)] : []),
+        started.close(),
       ]);
     },
   };
@@ -373,4 +399,250 @@ export async function closedPort(): Promise<number> {
   const port = (s.address() as AddressInfo).port;
   await new Promise<void>((r) => s.close(() => r()));
   return port;
+}
+
+// ───────────────────────────── the other authenticated surfaces ─────────────────────────────
+
+/** Flight SQL as configured by configure_flight_auth_from_env (crates/krishiv-flight-sql/src/service.rs:1328-1360). */
+export interface FlightOptions {
+  /** the keys of KRISHIV_API_KEYS (undefined: not set, no auth provider) */
+  keys?: string[];
+  /** KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED=true: the allow-all policy is attached (service.rs:1343-1344) */
+  policy?: boolean;
+  /** a durable profile (profile_requires_authenticated_flight) */
+  durable?: boolean;
+}
+
+export interface SurfaceOptions {
+  flight?: FlightOptions;
+  /** the executors' shuffle Flight service; `token`: the resolved, trimmed shuffle token (undefined: check off) */
+  shuffle?: { token?: string };
+  /** the standalone shuffle service; `token`: KRISHIV_SHUFFLE_TOKEN exactly as set, raw (undefined: unset) */
+  shuffleSvc?: { token?: string };
+  /** executor task gRPC; `token`: KRISHIV_EXECUTOR_TASK_BEARER_TOKEN trimmed; `requireAuth`: KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH */
+  executor?: { token?: string; requireAuth?: boolean };
+  /** executor barrier gRPC, same settings as the task gRPC (crates/krishiv-executor/src/cli.rs:472-481) */
+  barrier?: { token?: string; requireAuth?: boolean };
+}
+
+export interface SurfaceCall {
+  surface: 'flight' | 'shuffle' | 'shuffleSvc' | 'executor' | 'barrier';
+  path: string;
+  authorization?: string;
+  /** bytes of request body received (gRPC: framed messages) */
+  bytes: number;
+}
+
+export const SURFACE_MESSAGES = {
+  flightNoPolicy: 'auth is configured but no policy engine is set; configure a PolicyHook or use an unauthenticated service',
+  flightDurable: 'Flight SQL auth is required under durable profiles; configure KRISHIV_API_KEYS',
+  flightMissing: 'missing Bearer token',
+  flightInvalid: 'invalid API key',
+  shuffle: 'shuffle: missing or invalid bearer token (SEC-3)',
+  executorMisconfigured: 'KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH=true requires non-empty KRISHIV_EXECUTOR_TASK_BEARER_TOKEN',
+  executorMissing: 'missing executor task bearer token',
+  executorInvalid: 'invalid executor task bearer token',
+  executorNoVersion: 'missing required field `version`',
+  barrierUnconfigured: 'barrier auth required but no token configured',
+  barrierMissing: 'missing barrier bearer token',
+  barrierInvalid: 'invalid barrier bearer token',
+  tonicNoMessage: 'Missing request message.',
+} as const;
+
+const FLIGHT_SERVICE = '/arrow.flight.protocol.FlightService/';
+
+type GrpcAnswer = { status: number; message?: string; messages?: Buffer[] };
+
+function grpcRespond(stream: ServerHttp2Stream, a: GrpcAnswer): void {
+  if (stream.destroyed) return;
+  const trailers: Record<string, string> = { 'grpc-status': String(a.status) };
+  if (a.message) trailers['grpc-message'] = encodeURIComponent(a.message);
+  if (!a.messages?.length) {
+    // tonic answers an error (or an empty stream) "trailers-only"
+    stream.respond({ ':status': 200, 'content-type': 'application/grpc', ...trailers }, { endStream: true });
+    return;
+  }
+  stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
+  stream.on('wantTrailers', () => stream.sendTrailers(trailers));
+  stream.end(Buffer.concat(a.messages.map((m) => Buffer.concat([Buffer.from([0]), lengthOf(m), m]))));
+}
+
+function lengthOf(m: Buffer): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(m.length, 0);
+  return b;
+}
+
+/** Framed gRPC request messages in a body (each: flag, 4-byte length, bytes). */
+function countMessages(body: Buffer): number {
+  let n = 0;
+  for (let i = 0; i + 5 <= body.length; n++) i += 5 + body.readUInt32BE(i + 1);
+  return n;
+}
+
+function header1(v: string | string[] | undefined): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** krishiv_common::bearer_token (crates/krishiv-common/src/auth_util.rs:20-25). */
+export const engineBearer = grpcBearer;
+
+/**
+ * Flight SQL's Handshake (crates/krishiv-flight-sql/src/service.rs:407-429 → authenticate_request :297-330).
+ * Other FlightService methods are not modelled (the probe calls none): answered UNIMPLEMENTED.
+ */
+function answerFlight(o: FlightOptions, path: string, auth: string | undefined): GrpcAnswer {
+  if (!path.startsWith(FLIGHT_SERVICE)) return { status: 12 }; // tonic: unknown service
+  if (path !== `${FLIGHT_SERVICE}Handshake`) return { status: 12 };
+  if (o.keys !== undefined) {
+    // service.rs:304-309: auth without a policy engine denies every call, whatever the key
+    if (!o.policy) return { status: 7, message: SURFACE_MESSAGES.flightNoPolicy };
+    const token = grpcBearer(auth); // service.rs:321-326
+    if (token === undefined) return { status: 16, message: SURFACE_MESSAGES.flightMissing };
+    if (!o.keys.includes(token)) return { status: 16, message: SURFACE_MESSAGES.flightInvalid }; // service.rs:327-329
+  } else if (o.durable) {
+    return { status: 16, message: SURFACE_MESSAGES.flightDurable }; // service.rs:416-421
+  }
+  // service.rs:423-428: one HandshakeResponse{protocol_version: 0, payload: empty} = an empty message
+  return { status: 0, messages: [Buffer.alloc(0)] };
+}
+
+/** The shuffle Flight service (crates/krishiv-shuffle/src/flight.rs:687-701; token_auth.rs:81-89): the interceptor runs for every path. */
+function answerShuffle(o: { token?: string }, path: string, auth: string | undefined): GrpcAnswer {
+  if (o.token !== undefined && auth !== `Bearer ${o.token}`) return { status: 16, message: SURFACE_MESSAGES.shuffle };
+  if (path === `${FLIGHT_SERVICE}Handshake` || path === `${FLIGHT_SERVICE}ListFlights`) return { status: 0 }; // flight.rs:278-301: empty streams
+  return { status: 12 };
+}
+
+/**
+ * Executor task gRPC (crates/krishiv-executor/src/grpc.rs:493-513, :535-548). A unary method: tonic
+ * decodes the one request message before the handler (no message: INTERNAL "Missing request message.").
+ */
+function answerExecutor(o: { token?: string; requireAuth?: boolean }, path: string, auth: string | undefined, messages: number, bytes: number): GrpcAnswer {
+  const service = '/krishiv.transport.v1.ExecutorTask/';
+  if (!path.startsWith(service)) return { status: 12 };
+  const method = path.slice(service.length);
+  if (!['AssignTask', 'CancelTask', 'PushContinuousInput', 'DrainContinuousOutput'].includes(method)) return { status: 12 };
+  if (messages === 0) return { status: 13, message: SURFACE_MESSAGES.tonicNoMessage };
+  if (o.requireAuth && o.token === undefined) return { status: 16, message: SURFACE_MESSAGES.executorMisconfigured }; // grpc.rs:494-496
+  if (o.token !== undefined) {
+    const t = grpcBearer(auth);
+    if (t === undefined) return { status: 16, message: SURFACE_MESSAGES.executorMissing }; // grpc.rs:509-511
+    if (t !== o.token) return { status: 16, message: SURFACE_MESSAGES.executorInvalid }; // grpc.rs:506-508
+  }
+  // An empty request has no version: wire.rs:822 / :1058-1060 refuse it before anything is done.
+  if (bytes <= 5) return { status: 3, message: SURFACE_MESSAGES.executorNoVersion };
+  return { status: 0, messages: [Buffer.alloc(0)] };
+}
+
+/** Barrier gRPC (crates/krishiv-executor/src/barrier_grpc.rs:115-139, :184-198): a bidirectional stream. */
+function answerBarrier(o: { token?: string; requireAuth?: boolean }, path: string, auth: string | undefined): GrpcAnswer {
+  if (path !== '/krishiv.transport.v1.BarrierService/BarrierStream') return { status: 12 };
+  if (o.requireAuth && o.token === undefined) return { status: 16, message: SURFACE_MESSAGES.barrierUnconfigured }; // :119-123
+  if (o.token !== undefined) {
+    const t = grpcBearer(auth);
+    if (t === undefined) return { status: 16, message: SURFACE_MESSAGES.barrierMissing }; // :136-138
+    if (t !== o.token) return { status: 16, message: SURFACE_MESSAGES.barrierInvalid }; // :133-135
+  }
+  // No barrier sent: the inbound loop ends at once and the ack stream closes OK (no ack).
+  return { status: 0 };
+}
+
+async function startGrpcSurface(
+  surface: SurfaceCall['surface'],
+  calls: SurfaceCall[],
+  answer: (path: string, auth: string | undefined, messages: number, bytes: number) => GrpcAnswer,
+  fault: CoordinatorDoubleOptions,
+): Promise<{ address: string; close(): Promise<void> }> {
+  const server = createH2Server();
+  const sessions = new Set<import('node:http2').ServerHttp2Session>();
+  server.on('session', (s) => {
+    sessions.add(s);
+    s.on('close', () => sessions.delete(s));
+  });
+  server.on('stream', (stream: ServerHttp2Stream, headers) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (c: Buffer) => chunks.push(c));
+    stream.on('error', () => undefined);
+    stream.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const path = String(headers[':path'] ?? '');
+      const auth = header1(headers['authorization']);
+      const call: SurfaceCall = { surface, path, bytes: body.length };
+      if (auth !== undefined) call.authorization = auth;
+      calls.push(call);
+      if (fault.hang) return;
+      const go = (): void => grpcRespond(stream, answer(path, auth, countMessages(body), body.length));
+      if (fault.delayMs) setTimeout(go, fault.delayMs);
+      else go();
+    });
+  });
+  await listen(server, 0);
+  return {
+    address: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: async () => {
+      for (const s of sessions) s.destroy();
+      await closeServer(server);
+    },
+  };
+}
+
+/** The standalone shuffle service (crates/krishiv-shuffle/src/shuffle_svc.rs): only what the probe touches. */
+async function startShuffleSvc(o: { token?: string }, calls: SurfaceCall[], fault: CoordinatorDoubleOptions): Promise<{ address: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const path = new URL(req.url ?? '/', 'http://double').pathname;
+      const call: SurfaceCall = { surface: 'shuffleSvc', path, bytes: Buffer.concat(chunks).length };
+      if (req.headers.authorization !== undefined) call.authorization = req.headers.authorization;
+      calls.push(call);
+      if (fault.hang) return;
+      const go = (): void => {
+        if (path === '/healthz' && req.method === 'GET') return text(res, 200, 'ok\n'); // shuffle_svc.rs:236
+        const m = /^\/(shuffle|ess|ess\/merged)\/[^/]+\/[^/]+\/([^/]+)$/.exec(path);
+        if (!m || req.method !== 'GET') return text(res, 404, '');
+        // axum's Path extractor runs before the handler: a partition that is not a u32 is a 400.
+        if (!/^\d{1,10}$/.test(m[2]!) || Number(m[2]) > 0xffffffff) return text(res, 400, 'Invalid URL: Cannot parse `partition` to a `u32`');
+        // check_bearer_token (shuffle_svc.rs:515-533): the raw token against the presented one, trimmed; "" if none.
+        if (o.token !== undefined) {
+          const presented = grpcBearer(req.headers.authorization) ?? '';
+          if (presented !== o.token) {
+            res.writeHead(401, { 'content-length': '0' });
+            res.end();
+            return;
+          }
+        }
+        res.writeHead(404, { 'content-length': '0' }); // no such job in the index / store
+        res.end();
+      };
+      if (fault.delayMs) setTimeout(go, fault.delayMs);
+      else go();
+    });
+  });
+  await listen(server, 0);
+  return {
+    address: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => closeServer(server),
+  };
+}
+
+async function startSurfaces(
+  o: SurfaceOptions,
+  fault: CoordinatorDoubleOptions,
+): Promise<{ addresses: CoordinatorDouble['surfaces']; calls: SurfaceCall[]; close(): Promise<void> }> {
+  const calls: SurfaceCall[] = [];
+  const addresses: CoordinatorDouble['surfaces'] = {};
+  const closers: Array<() => Promise<void>> = [];
+  const add = async (key: keyof CoordinatorDouble['surfaces'], start: Promise<{ address: string; close(): Promise<void> }>): Promise<void> => {
+    const s = await start;
+    addresses[key] = s.address;
+    closers.push(s.close);
+  };
+  if (o.flight) await add('flight', startGrpcSurface('flight', calls, (p, a) => answerFlight(o.flight!, p, a), fault));
+  if (o.shuffle) await add('shuffle', startGrpcSurface('shuffle', calls, (p, a) => answerShuffle(o.shuffle!, p, a), fault));
+  if (o.executor) await add('executor', startGrpcSurface('executor', calls, (p, a, n, b) => answerExecutor(o.executor!, p, a, n, b), fault));
+  if (o.barrier) await add('barrier', startGrpcSurface('barrier', calls, (p, a) => answerBarrier(o.barrier!, p, a), fault));
+  if (o.shuffleSvc) await add('shuffleSvc', startShuffleSvc(o.shuffleSvc, calls, fault));
+  return { addresses, calls, close: async () => void (await Promise.all(closers.map((c) => c()))) };
 }

@@ -82,7 +82,7 @@ describe('api_rejects_invalid and api_accepts_token', () => {
 
   it.each([
     [res(200, '[]'), 'pass', /^the token was accepted: GET \/api\/v1\/jobs answered 200$/],
-    [res(401, 'invalid bearer token'), 'fail', /rejected \(401 "invalid bearer token"\); .*HTTP only after a restart \(surface §4\.5\)/],
+    [res(401, 'invalid bearer token'), 'fail', /rejected \(401 "invalid bearer token"\); .*HTTP only after a restart \(crates\/krishiv-scheduler\/src\/coordinator_daemon\.rs:647\)/],
     [res(401, 'missing bearer token'), 'fail', /strips the Authorization header/],
     [res(401, 'coordinator HTTP auth is required but no bearer tokens are configured'), 'fail', /no bearer tokens configured/],
   ] as const)('accepts_token %#: %s', (r, status, message) => {

@@ -180,7 +180,7 @@ describe('rejections, unreachable targets and timeouts are different outcomes', 
     const d = await double({ tokens: ['some-other-token'], grpcTokens: ['some-other-token'] });
     const c = byId((await runProbe(options(d.url, d.grpcTarget), realIo)).targets[0]!);
     expect(c['api_accepts_token']!.status).toBe('fail');
-    expect(c['api_accepts_token']!.message).toMatch(/rejected \(401 "invalid bearer token"\).*only after a restart \(surface §4\.5\)/);
+    expect(c['api_accepts_token']!.message).toMatch(/rejected \(401 "invalid bearer token"\).*only after a restart \(crates\/krishiv-scheduler\/src\/coordinator_daemon\.rs:647\)/);
     expect(c['api_accepts_token']!.evidence).toMatchObject({ status: 401, outcome: 'answered' });
     expect(c['grpc_requires_auth']!.status).toBe('fail');
     expect(c['grpc_requires_auth']!.message).toMatch(/the token was rejected too \(invalid API key\)/);

@@ -74,6 +74,8 @@ const RULES: Rule[] = [
   // header values that are not visible ASCII
   { source: 'crates/krishiv-executor/src/grpc_client.rs:107-118', role: 'executor', env: { ...GOOD, KRISHIV_COORDINATOR_BEARER_TOKEN: `${TOK.coord}ü` }, id: 'EXEC-COORD-TOKEN-MISSING', want: ['fail'], text: 'invalid for gRPC metadata' },
   { source: 'crates/krishiv-scheduler/src/auth.rs:619-627', role: 'coordinator', env: { ...GOOD, KRISHIV_COORDINATOR_BEARER_TOKEN: `\uFEFF${TOK.coord}` }, id: 'COORD-GRPC-DENY-ALL', want: ['fail'] },
+  { source: 'crates/krishiv-flight-sql/src/service.rs:1363-1391 (the Flight server reads only KRISHIV_API_KEYS)', role: 'flight-server', env: { ...GOOD, KRISHIV_COORDINATOR_BEARER_TOKEN: `${TOK.coord}é`, KRISHIV_API_KEYS: `${TOK.key}=a`, KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED: '1' }, id: 'ENG-TOKEN-NOT-ASCII', want: ['pass'] },
+  { source: 'crates/krishiv-flight-sql/src/service.rs:1363-1391', role: 'flight-server', env: { ...GOOD, KRISHIV_API_KEYS: `${TOK.key}\u00e9=a`, KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED: '1' }, id: 'ENG-TOKEN-NOT-ASCII', want: ['fail'] },
   // shuffle-svc compares its raw token with the trimmed one presented
   { source: 'crates/krishiv-shuffle/src/shuffle_svc.rs:110,515-533', role: 'shuffle-svc', env: { ...GOOD, KRISHIV_SHUFFLE_TOKEN: ` ${TOK.shuffle}` }, id: 'SSVC-TOKEN-UNTRIMMED', want: ['fail'] },
   { source: 'crates/krishiv-shuffle/src/shuffle_svc.rs:159-166', role: 'shuffle-svc', env: { ...GOOD, KRISHIV_SHUFFLE_TOKEN_RELOAD_SECS: '0', KRISHIV_SHUFFLE_TOKEN_FILE: '' }, id: 'ENG-SHUFFLE-RELOAD-ZERO', want: ['fail'] },

@@ -93,6 +93,7 @@ const secretValues = fc.constantFrom(
   `'${CANARY_TOKEN}'`,
   `${CANARY_TOKEN},${CANARY_PASS}`,
   `"${CANARY_TOKEN}\n${CANARY_PASS}"`,
+  `"${CANARY_TOKEN}\n${CANARY_PASS}==\n"`, // after an open quote elsewhere, the second line reads as a declaration
   `${CANARY_KEY}=svc`,
   `https://u:${CANARY_PASS}@h/`,
   CANARY_PASS,

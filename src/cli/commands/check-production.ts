@@ -6,7 +6,7 @@ import { action, type CliContext } from '../context.js';
 export function define(program: Command, ctx: CliContext): void {
   program
     .command('check-production')
-    .description("Check env files against the engine's production fail-closed rules, as a CI gate")
+    .description("Check env files, Kubernetes manifests and systemd units against the engine's production fail-closed rules, as a CI gate")
     .option('--env-file <file>', 'env file to read (repeatable; later files win)', (v: string, p: string[] | undefined) => [...(p ?? []), v])
     .option('--role <role>', 'cluster|coordinator|executor|flight-server|operator|shuffle-svc|client|client-http|client-flight (default cluster)')
     .option('--process-env', 'add the current environment (wins over every file)')
@@ -18,6 +18,12 @@ export function define(program: Command, ctx: CliContext): void {
     .option('--require-files', 'a token file missing here fails (run on the target host)')
     .option('--list-checks', 'list every check id with its class, roles and rule')
     .option('--print-env', 'print the merged environment the engine would see (secrets as fingerprints)')
+    .option('--manifest <path>', 'Kubernetes YAML/JSON: a file, a directory (kustomizations and charts rendered), or - for stdin (repeatable)', (v: string, p: string[] | undefined) => [...(p ?? []), v])
+    .option('--unit <file>', 'a systemd service unit (repeatable)', (v: string, p: string[] | undefined) => [...(p ?? []), v])
+    .option('--instance <name>', 'the instance of a template unit (for %i/%I)')
+    .option('--helm-values <file>', 'values file for a chart directory rendered with helm template (repeatable)', (v: string, p: string[] | undefined) => [...(p ?? []), v])
+    .option('--baseline <file>', 'fail only on findings not in this baseline; report stale entries')
+    .option('--write-baseline <file>', 'record the current failures and warnings as a baseline')
     .addHelpText('after', `
 Exit codes: 0 nothing fails (warnings allowed unless --strict), 1 something fails, 2 unreadable or malformed input.
 
@@ -25,6 +31,8 @@ Examples:
   $ krishiv-auth check-production --env-file examples/production.env
   $ krishiv-auth check-production --env-file base.env --env-file prod.env --format sarif --output krishiv.sarif
   $ krishiv-auth check-production --env-file coord.env --role coordinator --cli '--durability-profile distributed-durable'
+  $ helm template krishiv ./chart -f values-prod.yaml | krishiv-auth check-production --manifest -
+  $ krishiv-auth check-production --manifest deploy/k8s --unit krishiv-executor@.service --instance 0
   $ krishiv-auth explain COORD-HTTP-TOKENS-MISSING`)
     .action(action(ctx, async (flags: CheckProductionFlags) => run(ctx, flags)));
 }
@@ -38,7 +46,15 @@ async function run(ctx: CliContext, flags: CheckProductionFlags): Promise<ExitCo
     import('../../production/command/render.js'),
   ]);
   const options = resolveCheckProductionOptions(flags, ctx.env, config, { json: ctx.globals.json });
-  const result = await runCheckProduction(options, { cwd: ctx.cwd, env: ctx.env, config, now: () => ctx.now(), warn: (m) => ctx.out.warn(m) });
+  const result = await runCheckProduction(options, {
+    cwd: ctx.cwd,
+    env: ctx.env,
+    config,
+    now: () => ctx.now(),
+    warn: (m) => ctx.out.warn(m),
+    info: (m) => ctx.out.info(m),
+    readStdin: async () => (await import('../../io/stdin.js')).readStdin(ctx.stdin, 64 * 1024 * 1024),
+  });
   const out = ctx.out;
   const passed = await showCheckProduction(
     result,

@@ -1,7 +1,7 @@
-import type { Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { EXIT, KrishivError } from '../../errors.js';
 import { action, type CliContext } from '../context.js';
-import type { CompletionCommand, CompletionOption, CompletionTree, Shell, ValueSpec } from '../../completion/script.js';
+import { SHELLS, type Shell } from '../../completion/script.js';
 
 const SHELL_NAMES = 'bash|zsh|fish';
 
@@ -20,75 +20,27 @@ Examples:
   $ krishiv-auth completion fish > ~/.config/fish/completions/krishiv-auth.fish`)
     .action(
       action(ctx, async (shellName: string) => {
-        const { SHELLS, completionScript } = await import('../../completion/script.js');
-        const shell = SHELLS.find((s) => s === shellName.trim().toLowerCase());
-        if (shell === undefined) {
-          throw new KrishivError('ERR_USAGE', `unknown shell; use one of ${SHELLS.join(', ')}`, { input: shellName });
-        }
-        const tree = await commandTree(ctx);
-        const script = completionScript(shell, tree);
-        ctx.out.result({ shell, script }, (d) => d.script, (d) => ({ ok: true, shell: d.shell as Shell, script: d.script }));
+        const { shell } = resolveCompletionOptions(shellName);
+        const [{ completionScript }, { commandTree }] = await Promise.all([import('../../completion/script.js'), import('../../completion/tree.js')]);
+        const script = completionScript(shell, commandTree(await fullProgram(ctx), { 'explain id': (await import('../../production/catalog.js')).CHECK_IDS }));
+        ctx.out.result({ ok: true, shell, script }, (d) => d.script);
         return EXIT.OK;
       }),
     );
 }
 
-/** The whole command tree, from the commands' own definitions (every command module is loaded). */
-async function commandTree(ctx: CliContext): Promise<CompletionTree> {
-  const [{ Command: CommanderCommand }, { configureRoot }, { COMMANDS }, { CHECK_IDS }, { valuesFromDescription }] = await Promise.all([
-    import('commander'),
-    import('../main.js'),
-    import('./index.js'),
-    import('../../production/catalog.js'),
-    import('../../completion/script.js'),
-  ]);
+/** completion's Options from its argument (pure). */
+export function resolveCompletionOptions(shellName: string): { shell: Shell } {
+  const shell = SHELLS.find((s) => s === shellName.trim().toLowerCase());
+  if (shell === undefined) throw new KrishivError('ERR_USAGE', `unknown shell; use one of ${SHELLS.join(', ')}`, { input: shellName });
+  return { shell };
+}
+
+/** The root program with every command defined on it (every command module is loaded). */
+async function fullProgram(ctx: CliContext): Promise<Command> {
+  const [{ Command: CommanderCommand }, { configureRoot }, { COMMANDS }] = await Promise.all([import('commander'), import('../main.js'), import('./index.js')]);
   const sink = { write: () => true };
   const program = configureRoot(new CommanderCommand('krishiv-auth'), { stdout: sink, stderr: sink });
-  for (const entry of COMMANDS) {
-    const mod = await entry.load();
-    mod.define(program, ctx);
-  }
-  const names = COMMANDS.map((c) => c.name);
-
-  const valueOf = (name: string, description: string, choices: readonly string[] | undefined): ValueSpec => {
-    if (choices && choices.length > 0) return { values: choices };
-    const fromHelp = valuesFromDescription(description);
-    if (fromHelp) return { values: fromHelp };
-    return /file|pem/i.test(name) ? { file: true } : {};
-  };
-  const option = (o: Option): CompletionOption => {
-    const takesValue = o.required || o.optional;
-    const valueName = /[<[]([^>\]]*)[>\]]/.exec(o.flags)?.[1] ?? '';
-    const names = [o.short, o.long].filter((n): n is string => n !== undefined);
-    return {
-      names,
-      takesValue,
-      description: o.description,
-      ...(takesValue ? valueOf(valueName, o.description, o.argChoices) : {}),
-    };
-  };
-  const command = (c: Command): CompletionCommand => ({
-    name: c.name(),
-    description: c.summary() || c.description().split('\n')[0]!,
-    options: c.options.filter((o) => !o.hidden).map(option),
-    args: c.registeredArguments.map((a) => {
-      const spec: ValueSpec =
-        c.name() === 'explain' && a.name() === 'id' ? { values: CHECK_IDS } : valueOf(a.name(), a.description, a.argChoices);
-      return a.variadic ? { ...spec, variadic: true } : spec;
-    }),
-    subcommands: c.commands.map(command),
-  });
-  const commands = program.commands.map(command);
-  commands.push({
-    name: 'help',
-    description: 'show help for a command',
-    options: [],
-    args: [{ values: names }],
-    subcommands: [],
-  });
-  return {
-    program: 'krishiv-auth',
-    globalOptions: [...program.options.map(option), { names: ['-h', '--help'], takesValue: false, description: 'show help' }],
-    commands,
-  };
+  for (const entry of COMMANDS) (await entry.load()).define(program, ctx);
+  return program;
 }

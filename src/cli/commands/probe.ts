@@ -1,8 +1,14 @@
 import type { Command } from 'commander';
-import { EXIT, KrishivError } from '../../errors.js';
+import path from 'node:path';
+import { EXIT, KrishivError, isKrishivError } from '../../errors.js';
+import type { Config } from '../../io/config.js';
+import type { ProbeCommandOptions, ProbeCommandSeams } from '../../probe/command.js';
+import { DEFAULT_TARGET, parseCount, parseGrpcAddress, parseServiceUrl, parseTargetUrl } from '../../probe/targets.js';
+import type { ProbeTarget } from '../../probe/types.js';
 import { action, warnSecretOnArgv, type CliContext } from '../context.js';
+import { mutuallyExclusive, positiveDuration } from '../validators.js';
 
-interface ProbeFlags {
+export interface ProbeFlags {
   targets?: string;
   token?: string;
   tokenFile?: string;
@@ -80,189 +86,103 @@ Examples:
     )
     .action(
       action(ctx, async (urls: string[], flags: ProbeFlags) => {
-        const [{ parseDuration }, targetsMod, credMod, envMod, fsMod, runMod, renderMod, jwksMod] = await Promise.all([
-          import('../../util/duration.js'),
-          import('../../probe/targets.js'),
-          import('../../probe/credentials.js'),
-          import('../../probe/env-source.js'),
-          import('../../io/fs.js'),
-          import('../../probe/run.js'),
-          import('../../probe/render.js'),
-          import('../../probe/jwks-run.js'),
-        ]);
-        const [streamMod, pathMod] = await Promise.all([import('../../probe/target-stream.js'), import('node:path')]);
-        const { parseTargetUrl, parseGrpcAddress, parseCount, parseDocumentUrl, DEFAULT_TARGET } = targetsMod;
-
-        // flags beat the config file (`probe: {timeoutMs, concurrency, retries, ca}`) beat defaults
-        const config = (await ctx.config()).probe ?? {};
-        const timeoutMs = flags.timeout === undefined ? (config.timeoutMs ?? 5000) : parseDuration(flags.timeout, '--timeout');
-        if (timeoutMs <= 0) throw new KrishivError('ERR_USAGE', 'must be more than 0', { input: '--timeout' });
-        const concurrency =
-          flags.concurrency === undefined ? (config.concurrency ?? 8) : parseCount(flags.concurrency, '--concurrency', 1, 1024);
-        const retries = flags.retries === undefined ? (config.retries ?? 0) : parseCount(flags.retries, '--retries', 0, 10);
-        const caFile = flags.ca ?? config.ca;
-        const tlsWarnDays = flags.tlsWarnDays === undefined ? 30 : parseCount(flags.tlsWarnDays, '--tls-warn-days', 0, 3650);
-
-        const surfaceFlags: Array<[keyof ProbeFlags, string]> = [
-          ['grpc', '--grpc'],
-          ['flight', '--flight'],
-          ['shuffle', '--shuffle'],
-          ['shuffleSvc', '--shuffle-svc'],
-          ['executor', '--executor'],
-          ['barrier', '--barrier'],
-        ];
-        const given = surfaceFlags.filter(([k]) => flags[k] !== undefined);
-        if (given.length && (flags.targets !== undefined || urls.length > 1)) {
-          throw new KrishivError('ERR_USAGE', 'with several targets, give each its addresses on its --targets line (grpc=, flight=, shuffle=, shuffle-svc=, executor=, barrier=)', {
-            input: given[0]![1],
-          });
-        }
-        const single: import('../../probe/types.js').ProbeTarget = {
-          url: parseTargetUrl(urls[0] ?? DEFAULT_TARGET, urls[0] === undefined ? 'default target' : 'url 1'),
-        };
-        if (flags.grpc !== undefined) single.grpc = parseGrpcAddress(flags.grpc, '--grpc');
-        if (flags.flight !== undefined) single.flight = parseGrpcAddress(flags.flight, '--flight');
-        if (flags.shuffle !== undefined) single.shuffle = parseGrpcAddress(flags.shuffle, '--shuffle');
-        if (flags.executor !== undefined) single.executor = parseGrpcAddress(flags.executor, '--executor');
-        if (flags.barrier !== undefined) single.barrier = parseGrpcAddress(flags.barrier, '--barrier');
-        if (flags.shuffleSvc !== undefined) single.shuffleSvc = targetsMod.parseServiceUrl(flags.shuffleSvc, '--shuffle-svc');
-        const argvTargets = urls.length === 0 ? [single] : urls.map((u, i) => (i === 0 ? single : { url: parseTargetUrl(u, `url ${i + 1}`) }));
-
+        const options = resolveProbeOptions(urls, flags, (await ctx.config()).probe ?? {});
         if (flags.token !== undefined) warnSecretOnArgv(ctx, '--token', '--token-file or --env-file');
-        const readSecretFile = (f: string): Promise<string> => fsMod.readTextFile(f, { limit: 1024 * 1024 });
-        const credentialIo = { readFile: readSecretFile, exists: async (f: string) => (await fsMod.statPath(f)) !== undefined };
-        const env = flags.envFile === undefined ? undefined : await envMod.readProbeEnvFile(flags.envFile);
-        const creds = await credMod.resolveCredentials(
-          {
-            ...(flags.token !== undefined ? { token: flags.token } : {}),
-            ...(flags.tokenFile !== undefined ? { tokenFile: flags.tokenFile } : {}),
-            ...(flags.uiTokenFile !== undefined ? { uiTokenFile: flags.uiTokenFile } : {}),
-            ...(flags.apiKeyFile !== undefined ? { apiKeyFile: flags.apiKeyFile } : {}),
-            ...(flags.shuffleTokenFile !== undefined ? { shuffleTokenFile: flags.shuffleTokenFile } : {}),
-            ...(flags.taskTokenFile !== undefined ? { taskTokenFile: flags.taskTokenFile } : {}),
-          },
-          env,
-          flags.envFile,
-          credentialIo,
-        );
-        for (const note of creds.notes) ctx.out.info(`note: ${note}`);
-
-        // Per-target credentials (a --targets line's files), read once per distinct set.
-        const perTarget = new Map<string, Promise<import('../../probe/types.js').ProbeCredentials>>();
-        const credentialsFor = (files: import('../../probe/targets.js').TargetFiles): Promise<import('../../probe/types.js').ProbeCredentials> => {
-          const key = JSON.stringify(files);
-          let p = perTarget.get(key);
-          if (!p) {
-            p = (async () => {
-              const targetEnv = files.envFile === undefined ? undefined : await envMod.readProbeEnvFile(files.envFile);
-              const c = await credMod.resolveCredentials(files, targetEnv, files.envFile, credentialIo);
-              for (const note of c.notes) ctx.out.info(`note: ${note}`);
-              const out: import('../../probe/types.js').ProbeCredentials = {};
-              for (const k of ['token', 'uiToken', 'apiKey', 'shuffleToken', 'taskToken'] as const) if (c[k]) out[k] = c[k];
-              return out;
-            })();
-            perTarget.set(key, p);
-          }
-          return p;
-        };
-        let targets: Iterable<import('../../probe/types.js').ProbeTarget> | AsyncIterable<import('../../probe/types.js').ProbeTarget> = argvTargets;
-        let count: number | undefined = argvTargets.length;
-        if (flags.targets !== undefined) {
-          const name = flags.targets;
-          const baseDir = name === '-' ? ctx.cwd : pathMod.dirname(pathMod.resolve(ctx.cwd, name));
-          const resolvePath = (f: string): string => pathMod.resolve(baseDir, f);
-          const stream: AsyncIterable<Buffer | string> =
-            name === '-' ? ctx.stdin : (await import('node:fs')).createReadStream(pathMod.resolve(ctx.cwd, name));
-          // Open errors (missing file, a directory) as the typed errors every command gives; the
-          // content is then streamed, never read whole.
-          if (name !== '-') await fsMod.readTextFile(name, { limit: 0 }).catch((e: unknown) => {
-            if (e instanceof KrishivError && e.code === 'ERR_FILE_TOO_LARGE') return;
-            throw e;
-          });
-          const fromFile = streamMod.streamTargets(stream, name === '-' ? '<stdin>' : name, resolvePath);
-          const argvFirst = urls.length ? argvTargets : [];
-          targets = (async function* () {
-            yield* argvFirst;
-            let any = argvFirst.length > 0;
-            for await (const line of fromFile) {
-              any = true;
-              const hasFiles = Object.keys(line.files).length > 0;
-              yield hasFiles ? { ...line.target, credentials: await credentialsFor(line.files) } : line.target;
-            }
-            if (!any) throw new KrishivError('ERR_USAGE', 'no target in the file', { input: name });
-          })();
-          count = undefined;
-        }
-
-        const ca = caFile === undefined ? undefined : await fsMod.readTextFile(caFile, { limit: 4 * 1024 * 1024 });
-        const jwksConfig: import('../../probe/types.js').JwksConfig = {};
-        const jwksText = flags.jwks ?? creds.jwksUri;
-        if (jwksText !== undefined) {
-          jwksConfig.jwksFrom = flags.jwks !== undefined ? '--jwks' : 'KRISHIV_OIDC_JWKS_URI';
-          jwksConfig.jwksUrl = parseDocumentUrl(jwksText, jwksConfig.jwksFrom);
-        } else if (creds.jwksBlank) {
-          jwksConfig.blankFrom = `${flags.envFile}: KRISHIV_OIDC_JWKS_URI`;
-        }
-        if (flags.oidcIssuer !== undefined) {
-          parseDocumentUrl(flags.oidcIssuer, '--oidc-issuer');
-          jwksConfig.issuer = flags.oidcIssuer.trim();
-        }
-
-        // Every credential sent, global and per target: what a server reflects is masked (message, Location, WWW-Authenticate).
-        const sent = [creds.token, creds.uiToken, creds.apiKey, creds.shuffleToken, creds.taskToken].filter((c) => c !== undefined);
-        const options = {
-          targets: renderMod.watchTargets(targets, sent),
-          credentials: {
-            ...(creds.token ? { token: creds.token } : {}),
-            ...(creds.uiToken ? { uiToken: creds.uiToken } : {}),
-            ...(creds.apiKey ? { apiKey: creds.apiKey } : {}),
-            ...(creds.shuffleToken ? { shuffleToken: creds.shuffleToken } : {}),
-            ...(creds.taskToken ? { taskToken: creds.taskToken } : {}),
-          },
-          jwks: jwksConfig,
-          timeoutMs,
-          concurrency,
-          retries,
-          tlsWarnDays,
-          ...(ca !== undefined ? { ca } : {}),
-        };
-
-        const [{ httpRequest }, { grpcUnaryCall }] = await Promise.all([import('../../io/http.js'), import('../../io/grpc.js')]);
-        const io: import('../../probe/run.js').ProbeIo = {
-          http: (url, o) => httpRequest(url, o),
-          grpc: (o) => grpcUnaryCall(o),
-          now: () => ctx.now(),
-          randomToken: () => Buffer.from(ctx.randomBytes(32)).toString('base64url'),
-          jwks: jwksMod.createJwksProbe(jwksConfig, {
-            timeoutMs,
-            allowHttp: Boolean(flags.allowHttp),
-            ...(ca !== undefined ? { ca } : {}),
-          }),
-        };
-
-        if (flags.jsonl) {
-          // One line per target as it completes, then the summary: nothing is kept.
-          const run = await runMod.runProbe(options, io, {
-            keep: false,
-            onTarget: (_done, _total, target) => ctx.out.writeJsonLine({ target: renderMod.redactProbeReport(target, sent) }),
-          });
-          ctx.out.writeJsonLine({ ok: run.ok, summary: run.summary });
-          return run.ok ? EXIT.OK : EXIT.FAILED;
-        }
-        const progress = await ctx.out.progress(count === undefined ? 'probing' : `probing ${count} target(s)`);
-        let report: import('../../probe/types.js').ProbeReport;
+        const [{ runProbeCommand }, { renderProbeReport }] = await Promise.all([import('../../probe/command.js'), import('../../probe/render.js')]);
+        const count = options.targetsFile === undefined ? options.targets.length : undefined;
+        const progress = options.jsonl ? undefined : await ctx.out.progress(count === undefined ? 'probing' : `probing ${count} target(s)`);
+        let result;
         try {
-          const run = await runMod.runProbe(options, io, {
-            onTarget: (done, total) => progress.update(`probed ${done}${total === undefined ? '' : `/${total}`} target(s)`),
+          result = await runProbeCommand(options, {
+            ...(await seams(ctx)),
+            ...(progress ? { progress: (done: number, total: number | undefined) => progress.update(`probed ${done}${total === undefined ? '' : `/${total}`} target(s)`) } : {}),
           });
-          report = { ok: run.ok, targets: run.targets };
         } finally {
-          progress.stop();
+          progress?.stop();
         }
-        report = renderMod.redactProbeReport(report, sent);
-        const width = ctx.out.stdoutIsTTY && ctx.out.columns >= 40 ? ctx.out.columns : undefined;
-        ctx.out.result(report, (r, style) => renderMod.renderProbeReport(r, style, width));
-        return report.ok ? EXIT.OK : EXIT.FAILED;
+        if (result.report) {
+          const width = ctx.out.stdoutIsTTY && ctx.out.columns >= 40 ? ctx.out.columns : undefined;
+          ctx.out.result(result.report, (r, style) => renderProbeReport(r, style, width));
+        }
+        return result.ok ? EXIT.OK : EXIT.FAILED;
       }),
     );
+}
+
+const SURFACE_FLAGS: ReadonlyArray<readonly [keyof ProbeFlags, string]> = [
+  ['grpc', '--grpc'],
+  ['flight', '--flight'],
+  ['shuffle', '--shuffle'],
+  ['shuffleSvc', '--shuffle-svc'],
+  ['executor', '--executor'],
+  ['barrier', '--barrier'],
+];
+
+/** probe's Options from its arguments, flags and config (pure): flags beat config beat defaults. */
+export function resolveProbeOptions(urls: string[], flags: ProbeFlags, config: NonNullable<Config['probe']>): ProbeCommandOptions {
+  const given = SURFACE_FLAGS.filter(([k]) => flags[k] !== undefined);
+  if (given.length && (flags.targets !== undefined || urls.length > 1)) {
+    throw new KrishivError('ERR_USAGE', 'with several targets, give each its addresses on its --targets line (grpc=, flight=, shuffle=, shuffle-svc=, executor=, barrier=)', {
+      input: given[0]![1],
+    });
+  }
+  const single: ProbeTarget = { url: parseTargetUrl(urls[0] ?? DEFAULT_TARGET, urls[0] === undefined ? 'default target' : 'url 1') };
+  if (flags.grpc !== undefined) single.grpc = parseGrpcAddress(flags.grpc, '--grpc');
+  if (flags.flight !== undefined) single.flight = parseGrpcAddress(flags.flight, '--flight');
+  if (flags.shuffle !== undefined) single.shuffle = parseGrpcAddress(flags.shuffle, '--shuffle');
+  if (flags.executor !== undefined) single.executor = parseGrpcAddress(flags.executor, '--executor');
+  if (flags.barrier !== undefined) single.barrier = parseGrpcAddress(flags.barrier, '--barrier');
+  if (flags.shuffleSvc !== undefined) single.shuffleSvc = parseServiceUrl(flags.shuffleSvc, '--shuffle-svc');
+  // Only other surfaces asked for (no URL, no --grpc): the coordinator's HTTP is not probed at its default address.
+  if (urls.length === 0 && flags.targets === undefined && flags.grpc === undefined && given.length > 0) {
+    single.coordinatorHttp = false;
+    single.label = single.flight ?? single.shuffle ?? single.executor ?? single.barrier ?? String(single.shuffleSvc);
+  }
+  // With --targets, argv URLs (if any) come first; without, the single (or default) target.
+  const targets = urls.length === 0 ? (flags.targets === undefined ? [single] : []) : urls.map((u, i) => (i === 0 ? single : { url: parseTargetUrl(u, `url ${i + 1}`) }));
+  mutuallyExclusive({ '--token': flags.token, '--token-file': flags.tokenFile });
+  const credentialFlags: ProbeCommandOptions['credentialFlags'] = {};
+  for (const k of ['token', 'tokenFile', 'uiTokenFile', 'apiKeyFile', 'shuffleTokenFile', 'taskTokenFile'] as const) {
+    if (flags[k] !== undefined) credentialFlags[k] = flags[k];
+  }
+  const caFile = flags.ca ?? config.ca;
+  return {
+    targets,
+    ...(flags.targets !== undefined ? { targetsFile: flags.targets } : {}),
+    credentialFlags,
+    ...(flags.envFile !== undefined ? { envFile: flags.envFile } : {}),
+    ...(flags.jwks !== undefined ? { jwks: flags.jwks } : {}),
+    ...(flags.oidcIssuer !== undefined ? { oidcIssuer: flags.oidcIssuer } : {}),
+    allowHttp: Boolean(flags.allowHttp),
+    timeoutMs: flags.timeout === undefined ? (config.timeoutMs ?? 5000) : positiveDuration(flags.timeout, '--timeout'),
+    concurrency: flags.concurrency === undefined ? (config.concurrency ?? 8) : parseCount(flags.concurrency, '--concurrency', 1, 1024),
+    retries: flags.retries === undefined ? (config.retries ?? 0) : parseCount(flags.retries, '--retries', 0, 10),
+    tlsWarnDays: flags.tlsWarnDays === undefined ? 30 : parseCount(flags.tlsWarnDays, '--tls-warn-days', 0, 3650),
+    ...(caFile !== undefined ? { caFile } : {}),
+    jsonl: Boolean(flags.jsonl),
+  };
+}
+
+/** Files, standard input, output and the network for probe. */
+async function seams(ctx: CliContext): Promise<Omit<ProbeCommandSeams, 'progress'>> {
+  const [fsMod, envMod, netMod] = await Promise.all([import('../../io/fs.js'), import('../../probe/env-source.js'), import('../../probe/net.js')]);
+  return {
+    readFile: (f, limit) => fsMod.readTextFile(f, { limit }),
+    exists: async (f) => (await fsMod.statPath(f)) !== undefined,
+    readEnvFile: (f) => envMod.readProbeEnvFile(f),
+    openTargets: async (name) => {
+      if (name === '-') return ctx.stdin;
+      // Open errors (missing file, a directory) as the typed errors every command gives; the
+      // content is then streamed, never read whole.
+      await fsMod.readTextFile(name, { limit: 0 }).catch((e: unknown) => {
+        if (isKrishivError(e) && e.code === 'ERR_FILE_TOO_LARGE') return;
+        throw e;
+      });
+      return (await import('node:fs')).createReadStream(path.resolve(ctx.cwd, name));
+    },
+    resolveFrom: (targetsFile, file) => path.resolve(targetsFile === '-' ? ctx.cwd : path.dirname(path.resolve(ctx.cwd, targetsFile)), file),
+    io: (jwks, ca, limits) => netMod.createProbeIo(ctx, jwks, ca, limits),
+    note: (text) => ctx.out.info(`note: ${text}`),
+    line: (doc) => ctx.out.writeJsonLine(doc),
+  };
 }

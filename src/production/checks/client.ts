@@ -1,41 +1,11 @@
 /** Clients of the coordinator and of Flight SQL (crates/krishiv-runtime/src). */
 import { clientFlightKey, headerSafe, trimmed } from '../model.js';
 import { type Finding } from '../types.js';
-import { finding } from './context.js';
-import { type Check } from './common.js';
-import { group, type CheckDef } from './define.js';
+import { finding, type CheckContext } from './context.js';
+import type { CheckDef } from './define.js';
 
-// ---- clients --------------------------------------------------------------------------
-
-const clientChecks: Check = (ctx) => {
-  const out: Finding[] = [];
-  if (ctx.role === 'client' || ctx.role === 'client-http') {
-    const C = 'KRISHIV_COORDINATOR_BEARER_TOKEN';
-    const t = trimmed(ctx.env.get(C));
-    out.push(
-      t === undefined
-        ? finding(ctx, 'CLIENT-COORD-TOKEN-MISSING', 'fail', `${C} is blank: an authenticated coordinator rejects the client (clients send only this variable)`, [C], { engineMessage: 'missing Bearer token' })
-        : !headerSafe(t)
-          ? finding(ctx, 'CLIENT-COORD-TOKEN-MISSING', 'fail', `${C} holds characters that cannot travel in an authorization header (only visible ASCII can): the coordinator never receives it`, [C], { engineMessage: 'missing Bearer token' })
-          : finding(ctx, 'CLIENT-COORD-TOKEN-MISSING', 'pass', `the client sends ${C}`, [C]),
-    );
-  }
-  if (ctx.role === 'client' || ctx.role === 'client-flight') {
-    const key = clientFlightKey(ctx.env);
-    const vars = ['KRISHIV_FLIGHT_API_KEY', 'KRISHIV_API_KEY', 'KRISHIV_API_KEYS'];
-    out.push(
-      key === undefined
-        ? finding(ctx, 'CLIENT-FLIGHT-KEY-MISSING', 'fail', 'no Flight API key: KRISHIV_FLIGHT_API_KEY and KRISHIV_API_KEY are blank, and KRISHIV_API_KEYS has no key=… part or its first one has an empty key', vars, { engineMessage: 'missing Bearer token' })
-        : !headerSafe(key.key)
-          ? finding(ctx, 'CLIENT-FLIGHT-KEY-MISSING', 'fail', `the key from ${key.variable} holds characters that cannot travel in gRPC metadata (only visible ASCII can): the client sends no key`, [key.variable], { engineMessage: 'missing Bearer token' })
-          : finding(ctx, 'CLIENT-FLIGHT-KEY-MISSING', 'pass', `the Flight client sends the key from ${key.variable}`, [key.variable]),
-    );
-  }
-  return out;
-};
-
-const clientGroup = group(clientChecks);
-
+const C = 'KRISHIV_COORDINATOR_BEARER_TOKEN';
+const FLIGHT_KEY_VARS = ['KRISHIV_FLIGHT_API_KEY', 'KRISHIV_API_KEY', 'KRISHIV_API_KEYS'];
 
 export const CLIENT_CHECKS = [
   {
@@ -47,7 +17,13 @@ export const CLIENT_CHECKS = [
     source: 'crates/krishiv-runtime/src/coordinator_http_client.rs:55-61; crates/krishiv-scheduler/src/auth.rs:293-299 (clients read only KRISHIV_COORDINATOR_BEARER_TOKEN)',
     fix: 'Set KRISHIV_COORDINATOR_BEARER_TOKEN in the client environment.',
     engineMessage: 'missing Bearer token',
-    evaluate: clientGroup.of('CLIENT-COORD-TOKEN-MISSING'),
+    evaluate: (ctx: CheckContext): Finding[] => {
+      if (ctx.role !== 'client' && ctx.role !== 'client-http') return [];
+      const t = trimmed(ctx.env.get(C));
+      if (t === undefined) return [finding(ctx, 'CLIENT-COORD-TOKEN-MISSING', 'fail', `${C} is blank: an authenticated coordinator rejects the client (clients send only this variable)`, [C], { engineMessage: 'missing Bearer token' })];
+      if (!headerSafe(t)) return [finding(ctx, 'CLIENT-COORD-TOKEN-MISSING', 'fail', `${C} holds characters that cannot travel in an authorization header (only visible ASCII can): the coordinator never receives it`, [C], { engineMessage: 'missing Bearer token' })];
+      return [finding(ctx, 'CLIENT-COORD-TOKEN-MISSING', 'pass', `the client sends ${C}`, [C])];
+    },
   },
   {
     id: 'CLIENT-FLIGHT-KEY-MISSING',
@@ -58,6 +34,16 @@ export const CLIENT_CHECKS = [
     source: 'crates/krishiv-runtime/src/flight_client.rs:103-127',
     fix: 'Set KRISHIV_FLIGHT_API_KEY to the client\'s key.',
     engineMessage: 'missing Bearer token',
-    evaluate: clientGroup.of('CLIENT-FLIGHT-KEY-MISSING'),
+    evaluate: (ctx: CheckContext): Finding[] => {
+      if (ctx.role !== 'client' && ctx.role !== 'client-flight') return [];
+      const key = clientFlightKey(ctx.env);
+      if (key === undefined) {
+        return [finding(ctx, 'CLIENT-FLIGHT-KEY-MISSING', 'fail', 'no Flight API key: KRISHIV_FLIGHT_API_KEY and KRISHIV_API_KEY are blank, and KRISHIV_API_KEYS has no key=… part or its first one has an empty key', FLIGHT_KEY_VARS, { engineMessage: 'missing Bearer token' })];
+      }
+      if (!headerSafe(key.key)) {
+        return [finding(ctx, 'CLIENT-FLIGHT-KEY-MISSING', 'fail', `the key from ${key.variable} holds characters that cannot travel in gRPC metadata (only visible ASCII can): the client sends no key`, [key.variable], { engineMessage: 'missing Bearer token' })];
+      }
+      return [finding(ctx, 'CLIENT-FLIGHT-KEY-MISSING', 'pass', `the Flight client sends the key from ${key.variable}`, [key.variable])];
+    },
   },
 ] as const satisfies readonly CheckDef[];

@@ -17,16 +17,38 @@ export interface CheckGroup {
   of(id: string): (ctx: CheckContext) => Finding[];
 }
 
-/** A computation shared by several checks, run at most once per context. */
+/**
+ * A computation shared by several checks, run at most once per context; its findings are split
+ * by check id once (each check's list in the computation's order), not filtered per check.
+ */
 export function group(run: (ctx: CheckContext) => Finding[]): CheckGroup {
-  const memo = new WeakMap<CheckContext, Finding[]>();
-  const all = (ctx: CheckContext): Finding[] => {
-    let findings = memo.get(ctx);
-    if (findings === undefined) {
-      findings = run(ctx);
-      memo.set(ctx, findings);
+  const memo = new WeakMap<CheckContext, Map<string, Finding[]>>();
+  const byId = (ctx: CheckContext): Map<string, Finding[]> => {
+    let index = memo.get(ctx);
+    if (index === undefined) {
+      index = new Map();
+      for (const f of run(ctx)) {
+        const list = index.get(f.id);
+        if (list === undefined) index.set(f.id, [f]);
+        else list.push(f);
+      }
+      memo.set(ctx, index);
     }
-    return findings;
+    return index;
   };
-  return { of: (id) => (ctx) => all(ctx).filter((f) => f.id === id) };
+  // a fresh array per call, as filter() gave: callers may append to it
+  return { of: (id) => (ctx) => byId(ctx).get(id)?.slice() ?? [] };
+}
+
+/** An engine reading several checks share (the UI's token resolution, the executor's storage), computed once per run. */
+export function perRun<T>(read: (ctx: CheckContext) => T): (ctx: CheckContext) => T {
+  const memo = new WeakMap<CheckContext, { value: T }>();
+  return (ctx) => {
+    let hit = memo.get(ctx);
+    if (hit === undefined) {
+      hit = { value: read(ctx) };
+      memo.set(ctx, hit);
+    }
+    return hit.value;
+  };
 }

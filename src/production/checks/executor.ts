@@ -5,7 +5,7 @@ import { type Finding } from '../types.js';
 import { finding, present, type CheckContext } from './context.js';
 import { type Check, profileVars, anonymousRequested } from './common.js';
 import { EXEC, SEC3_MSG, TASK, TOKEN_VARS, PROFILE } from './constants.js';
-import { group, type CheckDef } from './define.js';
+import { perRun, type CheckDef } from './define.js';
 import type { CheckId } from '../catalog.js';
 
 // ---- executor -------------------------------------------------------------------------
@@ -13,173 +13,6 @@ import type { CheckId } from '../catalog.js';
 function execProfileText(ctx: CheckContext): string {
   return `${ctx.pExec.profile}${ctx.pExec.source === 'cli' ? ' (from --durability-profile)' : ''}`;
 }
-
-const execChecks: Check = (ctx) => {
-  if (!ctx.hasExecutor) return [];
-  const out: Finding[] = [];
-  const pExec = ctx.pExec.profile;
-  const pEnv = ctx.pEnv.profile;
-  const st = executorStorage(ctx.env, ctx.cli, pExec);
-  const taskBlank = isBlank(ctx.env.get(TASK));
-  const grpcOn = st.taskGrpcEnabled || st.barrierGrpcEnabled;
-  const pv = profileVars(ctx, ctx.pExec.source);
-
-  // EXEC-TASK-TOKEN-MISSING
-  if ((pExec !== DL || ctx.prod) && taskBlank && grpcOn) {
-    out.push(finding(ctx, 'EXEC-TASK-TOKEN-MISSING', 'fail', `${execProfileText(ctx)}${ctx.prod ? ' + KRISHIV_PRODUCTION' : ''} and ${TASK} is blank while task/barrier gRPC is on: the executor refuses to start`, [TASK, ...pv], {
-      engineMessage: `durability profile '${pExec}' requires non-empty KRISHIV_EXECUTOR_TASK_BEARER_TOKEN when task or barrier gRPC is enabled`,
-    }));
-  } else {
-    out.push(finding(ctx, 'EXEC-TASK-TOKEN-MISSING', 'pass', !taskBlank ? `${TASK} is set` : !grpcOn ? 'task and barrier gRPC are off' : 'not fail-closed: no task token required at start-up (task gRPC is unauthenticated)', [TASK]));
-  }
-  // EXEC-REQUIRE-WITHOUT-TOKEN
-  const require = isTruthy(ctx.env.get('KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH'));
-  if (require && taskBlank && st.taskGrpcEnabled) {
-    out.push(finding(ctx, 'EXEC-REQUIRE-WITHOUT-TOKEN', 'fail', `KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH is truthy and ${TASK} is blank: the executor refuses to start`, ['KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH', TASK], {
-      engineMessage: 'KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH=true requires non-empty KRISHIV_EXECUTOR_TASK_BEARER_TOKEN',
-    }));
-  } else {
-    out.push(finding(ctx, 'EXEC-REQUIRE-WITHOUT-TOKEN', 'pass', require ? `${TASK} is set` : 'KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH is not truthy', ['KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH']));
-  }
-  // The refusals after registration happen only in --connect mode (crates/krishiv-executor/src/cli.rs:112-133);
-  // with no --cli the executor is taken as started with --connect, as every deployment runs it.
-  const connected = ctx.cli.registerOnce !== true;
-  const afterReg = (id: CheckId): Finding =>
-    finding(ctx, id, 'pass', 'the executor runs --register-once: it registers, sends one heartbeat and exits; the storage it would build after registering is never opened', ['KRISHIV_DURABILITY_PROFILE'], { fromCli: true });
-  // EXEC-MEMORY-CHECKPOINT
-  const ckVars = ['KRISHIV_CHECKPOINT_STORAGE', ...pv];
-  const explicitMemory = st.checkpointUri !== undefined && rustTrim(st.checkpointUri).startsWith('memory://');
-  const cliCk = ctx.cli.checkpointUri !== undefined;
-  const eff = effectiveCheckpointUri(st, pExec);
-  if (explicitMemory && !allowsMemoryCheckpointUri(pExec, ctx.prod)) {
-    out.push(finding(ctx, 'EXEC-MEMORY-CHECKPOINT', 'fail', `explicit memory:// checkpoint URI under ${execProfileText(ctx)}${ctx.prod ? ' + KRISHIV_PRODUCTION' : ''}: the executor refuses to start`, ckVars, {
-      engineMessage: `checkpoint URI '${redactUri(st.checkpointUri!)}' is forbidden for durability profile '${pExec}'; use a file:// or s3:// URI`,
-      fromCli: cliCk,
-    }));
-  } else if (!connected) {
-    out.push(afterReg('EXEC-MEMORY-CHECKPOINT'));
-  } else if (eff !== undefined && rustTrim(eff).startsWith('memory://') && !allowsMemoryCheckpointUri(pEnv, ctx.prod)) {
-    out.push(finding(ctx, 'EXEC-MEMORY-CHECKPOINT', 'fail', `checkpoint storage is ${st.checkpointUri === undefined ? 'the dev-local default memory://' : 'memory://'} and memory checkpoints are not allowed under the env profile ${pEnv}${ctx.prod ? ' with KRISHIV_PRODUCTION' : ''} (the storage library re-reads the environment): the executor refuses after registering`, ckVars, {
-      engineMessage: `checkpoint storage at memory://: memory:// checkpoint URIs are forbidden for durability profile '${pEnv}'`,
-      fromCli: cliCk,
-    }));
-  } else {
-    out.push(finding(ctx, 'EXEC-MEMORY-CHECKPOINT', 'pass', eff === undefined ? 'no checkpoint URI (see EXEC-DD-CHECKPOINT-MISSING)' : rustTrim(eff).startsWith('memory://') ? 'memory:// checkpoints are allowed (dev-local without KRISHIV_PRODUCTION)' : 'checkpoint storage is not memory://', ['KRISHIV_CHECKPOINT_STORAGE'], { fromCli: cliCk }));
-  }
-  // DD requirements (apply_shuffle_defaults and kin, before any mode: cli.rs:67-74,1501-1613)
-  const rawS3 = st.shuffleUri?.startsWith('s3://') ?? false;
-  const ddShuffle = ['KRISHIV_SHUFFLE_DIR', 'KRISHIV_SHUFFLE_URI', ...pv];
-  if (pExec === DD && st.shuffleDir === undefined && (st.shuffleUri === undefined || rawS3)) {
-    out.push(finding(ctx, 'EXEC-DD-SHUFFLE-MISSING', 'fail', `${execProfileText(ctx)}: ${rawS3 ? 's3:// shuffle URI without a shuffle dir' : 'neither shuffle dir nor URI'}: the executor refuses to start`, ddShuffle, {
-      engineMessage: rawS3
-        ? `durability-profile=distributed-durable with shuffle URI '${redactUri(st.shuffleUri!)}' also requires --shuffle-dir (or KRISHIV_SHUFFLE_DIR) so the tiered local + object-store shuffle backend can be built`
-        : 'durability-profile=distributed-durable requires --shuffle-uri or --shuffle-dir (set KRISHIV_SHUFFLE_URI, KRISHIV_SHUFFLE_DIR, or pass explicit flags)',
-    }));
-  } else {
-    out.push(finding(ctx, 'EXEC-DD-SHUFFLE-MISSING', 'pass', pExec === DD ? 'shuffle storage is configured' : 'not distributed-durable', ['KRISHIV_SHUFFLE_DIR']));
-  }
-  if (pExec === DD && st.stateDir === undefined) {
-    out.push(finding(ctx, 'EXEC-DD-STATE-DIR-MISSING', 'fail', `${execProfileText(ctx)} without a state dir: the executor refuses to start`, ['KRISHIV_STATE_DIR', ...pv], {
-      engineMessage: 'durability-profile=distributed-durable requires --state-dir (set KRISHIV_STATE_DIR or pass --state-dir <path>)',
-    }));
-  } else {
-    out.push(finding(ctx, 'EXEC-DD-STATE-DIR-MISSING', 'pass', pExec === DD ? 'KRISHIV_STATE_DIR is set' : 'not distributed-durable', ['KRISHIV_STATE_DIR']));
-  }
-  if (pExec === DD && st.checkpointUri === undefined) {
-    out.push(finding(ctx, 'EXEC-DD-CHECKPOINT-MISSING', 'fail', `${execProfileText(ctx)} without checkpoint storage: the executor refuses to start`, ['KRISHIV_CHECKPOINT_STORAGE', ...pv], {
-      engineMessage:
-        'durability-profile=distributed-durable requires --checkpoint-uri with shared storage reachable by every executor, e.g. s3://bucket/checkpoints (set KRISHIV_CHECKPOINT_STORAGE or pass --checkpoint-uri <uri>)',
-    }));
-  } else {
-    out.push(finding(ctx, 'EXEC-DD-CHECKPOINT-MISSING', 'pass', pExec === DD ? 'KRISHIV_CHECKPOINT_STORAGE is set' : 'not distributed-durable', ['KRISHIV_CHECKPOINT_STORAGE']));
-  }
-  // EXEC-STATE-DIR-REQUIRED: RocksDbStateBackend::open_for_profile gets the executor's own profile,
-  // its ephemeral() fallback re-reads the env profile (crates/krishiv-state/src/rocksdb_backend.rs:82-121)
-  const stateDirAfterDefault = st.stateDir ?? (pExec === SN ? '/var/lib/krishiv/state' : undefined);
-  const stateVars = ['KRISHIV_STATE_DIR', 'KRISHIV_PRODUCTION', PROFILE];
-  if (!connected) out.push(afterReg('EXEC-STATE-DIR-REQUIRED'));
-  else if (st.stateBackend !== 'disaggregated' && stateDirAfterDefault === undefined && pExec !== DD && requiresFileBackedState(pExec, ctx.prod)) {
-    out.push(finding(ctx, 'EXEC-STATE-DIR-REQUIRED', 'fail', `${execProfileText(ctx)}${ctx.prod ? ' + KRISHIV_PRODUCTION' : ''} without KRISHIV_STATE_DIR: the state backend needs a file-backed directory; the executor refuses after registering`, stateVars, {
-      engineMessage: 'state backend: durable profile requires a file-backed state directory',
-    }));
-  } else if (st.stateBackend !== 'disaggregated' && stateDirAfterDefault === undefined && pExec !== DD && requiresFileBackedState(pEnv, ctx.prod)) {
-    out.push(finding(ctx, 'EXEC-STATE-DIR-REQUIRED', 'fail', `no state dir, so the executor opens an ephemeral state backend, which the env profile ${pEnv} forbids: the executor refuses after registering`, stateVars, {
-      engineMessage: 'state backend: ephemeral state backend is forbidden under durable profiles',
-    }));
-  } else {
-    out.push(finding(ctx, 'EXEC-STATE-DIR-REQUIRED', 'pass', st.stateBackend === 'disaggregated' ? 'disaggregated state backend (see EXEC-DISAGG-NO-ROOT)' : st.stateDir !== undefined ? 'KRISHIV_STATE_DIR is set' : pExec === SN ? 'single-node-durable uses /var/lib/krishiv/state' : pExec === DD ? 'covered by EXEC-DD-STATE-DIR-MISSING' : 'file-backed state not required', ['KRISHIV_STATE_DIR']));
-  }
-  // shuffle token / anonymous: the local Flight shuffle server checks the env profile (crates/krishiv-shuffle/src/flight.rs:606-617)
-  const shuffle = executorShuffleToken(ctx.env, ctx.files);
-  const shVars = ['KRISHIV_SHUFFLE_TOKEN', 'KRISHIV_SHUFFLE_TOKEN_FILE', 'KRISHIV_SHUFFLE_DIR', 'KRISHIV_SHUFFLE_URI'];
-  const reqShuffle = requiresAuthenticatedShuffle(pEnv, ctx.prod);
-  const server = connected && st.localShuffleServer;
-  if (!connected) out.push(afterReg('EXEC-SHUFFLE-TOKEN-MISSING'));
-  else if (server && !shuffle.present && reqShuffle) {
-    out.push(finding(ctx, 'EXEC-SHUFFLE-TOKEN-MISSING', 'fail', `the local Flight shuffle server starts and shuffle auth is required under the env profile ${pEnv}${ctx.prod ? ' with KRISHIV_PRODUCTION' : ''}, but there is no shuffle token: the executor refuses after registering`, shVars, {
-      engineMessage: `shuffle flight server: shuffle auth is required under durability profile '${pEnv}' but no shuffle token is configured; set KRISHIV_SHUFFLE_TOKEN or KRISHIV_SHUFFLE_TOKEN_FILE. Refusing to start an unauthenticated shuffle data plane (SEC-3).`,
-    }));
-  } else if (shuffle.assumed && server) {
-    out.push(finding(ctx, 'EXEC-SHUFFLE-TOKEN-MISSING', 'skip', 'not checked here: KRISHIV_SHUFFLE_TOKEN_FILE does not exist on this machine', ['KRISHIV_SHUFFLE_TOKEN_FILE']));
-  } else {
-    out.push(finding(ctx, 'EXEC-SHUFFLE-TOKEN-MISSING', 'pass', !server ? `no local Flight shuffle server starts (${st.shuffleBackend === 'none' ? 'no shuffle store' : `${st.shuffleBackend} shuffle backend`})` : shuffle.present ? `shuffle token from ${shuffle.source}` : 'shuffle auth not required (see EXEC-SHUFFLE-ANONYMOUS)', ['KRISHIV_SHUFFLE_TOKEN']));
-  }
-  if (server && !shuffle.present && !isFailClosed(pEnv, ctx.prod)) {
-    out.push(finding(ctx, 'EXEC-SHUFFLE-ANONYMOUS', 'fail', `the local Flight shuffle server starts without a token outside fail-closed mode${pExec !== DL ? ' (--durability-profile does not reach the shuffle server, which reads the env profile)' : ''}: the shuffle data plane is open`, shVars));
-  } else {
-    out.push(finding(ctx, 'EXEC-SHUFFLE-ANONYMOUS', 'pass', 'the shuffle data plane is not anonymous', ['KRISHIV_SHUFFLE_TOKEN']));
-  }
-  // object-store shuffle: the backends receive the executor's own profile (cli.rs:591-605, crates/krishiv-shuffle/src/storage_uri.rs:98-152)
-  const s3 = st.shuffleBackend === 'object' || st.shuffleBackend === 'tiered';
-  const s3Vars = ['KRISHIV_SHUFFLE_URI', ...pv];
-  const bucketOf = (uri: string): string => {
-    const rest = rustTrim(uri).slice('s3://'.length);
-    const slash = rest.indexOf('/');
-    return slash < 0 ? rest : rest.slice(0, slash);
-  };
-  if (!connected) out.push(afterReg('EXEC-S3-SHUFFLE-PROFILE'));
-  else if (s3 && pExec === SN) {
-    const tiered = st.shuffleBackend === 'tiered';
-    out.push(finding(ctx, 'EXEC-S3-SHUFFLE-PROFILE', 'fail', `${tiered ? 'tiered (dir + s3://)' : 's3://'} shuffle under ${execProfileText(ctx)}: the executor refuses after registering`, s3Vars, {
-      engineMessage: `${tiered ? 'tiered shuffle' : 's3:// shuffle'} requires distributed-durable or dev-local profile (got 'single-node-durable')`,
-    }));
-  } else if (s3 && bucketOf(st.shuffleUri!) === '') {
-    out.push(finding(ctx, 'EXEC-S3-SHUFFLE-PROFILE', 'fail', 'the s3:// shuffle URI names no bucket: the executor refuses after registering', s3Vars, {
-      engineMessage: `s3 URI has no bucket (got '${redactUri(rustTrim(st.shuffleUri!))}')`,
-    }));
-  } else {
-    out.push(finding(ctx, 'EXEC-S3-SHUFFLE-PROFILE', 'pass', s3 ? `s3:// shuffle under ${pExec}` : 'no s3:// shuffle URI', ['KRISHIV_SHUFFLE_URI']));
-  }
-  const memShuffle = st.shuffleBackend === 'memory';
-  if (!connected) out.push(afterReg('EXEC-MEMORY-SHUFFLE'));
-  else if (memShuffle && !allowsUnboundedShuffleStore(pExec, ctx.prod)) {
-    out.push(finding(ctx, 'EXEC-MEMORY-SHUFFLE', 'fail', `memory:// shuffle under ${execProfileText(ctx)}${ctx.prod ? ' + KRISHIV_PRODUCTION' : ''}: unbounded in-memory shuffle is not allowed; the executor refuses after registering`, ['KRISHIV_SHUFFLE_URI', PROFILE, 'KRISHIV_PRODUCTION'], {
-      engineMessage: `memory:// shuffle URIs are forbidden for durability profile '${pExec}'`,
-    }));
-  } else {
-    out.push(finding(ctx, 'EXEC-MEMORY-SHUFFLE', 'pass', memShuffle ? 'memory:// shuffle is allowed (dev-local without KRISHIV_PRODUCTION)' : 'no memory:// shuffle URI', ['KRISHIV_SHUFFLE_URI']));
-  }
-  if (!connected) out.push(afterReg('EXEC-DISAGG-NO-ROOT'));
-  else if (st.stateBackend === 'disaggregated' && !st.dfsRootSet) {
-    out.push(finding(ctx, 'EXEC-DISAGG-NO-ROOT', 'fail', 'disaggregated state backend without KRISHIV_STATE_DFS_ROOT: the executor refuses after registering', ['KRISHIV_STATE_DFS_ROOT', 'KRISHIV_STATE_BACKEND'], {
-      engineMessage: 'KRISHIV_STATE_BACKEND=disaggregated requires KRISHIV_STATE_DFS_ROOT',
-    }));
-  } else {
-    out.push(finding(ctx, 'EXEC-DISAGG-NO-ROOT', 'pass', st.stateBackend === 'disaggregated' ? 'KRISHIV_STATE_DFS_ROOT is set' : 'state backend is rocksdb', ['KRISHIV_STATE_BACKEND']));
-  }
-  // EXEC-CONFIG-INVALID: ExecutorConfig::new, before any mode (crates/krishiv-executor/src/cli.rs:84, crates/krishiv-executor/src/transport.rs:85-103)
-  const execId = ctx.cli.executorId ?? ctx.env.get('KRISHIV_EXECUTOR_ID');
-  if (ctx.cli.slots !== undefined && parseU64(ctx.cli.slots) === 0n) {
-    out.push(finding(ctx, 'EXEC-CONFIG-INVALID', 'fail', '--slots 0: the executor refuses to start', [], { engineMessage: 'task slots must be greater than zero', fromCli: true }));
-  } else if (execId !== undefined && rustTrim(execId) === '') {
-    out.push(finding(ctx, 'EXEC-CONFIG-INVALID', 'fail', 'KRISHIV_EXECUTOR_ID is blank: the executor refuses to start', ['KRISHIV_EXECUTOR_ID'], { engineMessage: 'invalid executor id: executor id cannot be empty' }));
-  } else {
-    out.push(finding(ctx, 'EXEC-CONFIG-INVALID', 'pass', execId === undefined ? 'executor id defaults to exec-local' : 'executor id is set', ['KRISHIV_EXECUTOR_ID']));
-  }
-  // EXEC-COORD-TOKEN-MISSING
-  out.push(...execCoordToken(ctx));
-  return out;
-};
 
 function execCoordToken(ctx: CheckContext): Finding[] {
   const C = 'KRISHIV_COORDINATOR_BEARER_TOKEN';
@@ -226,7 +59,42 @@ const execCoordTokenNotJwt: Check = (ctx) => {
   ];
 };
 
-const executorGroup = group(execChecks);
+
+/** What the executor resolves at start-up, shared by its checks (computed once per run). */
+const reading = perRun((ctx) => {
+  const pExec = ctx.pExec.profile;
+  const st = executorStorage(ctx.env, ctx.cli, pExec);
+  return {
+    pExec,
+    pEnv: ctx.pEnv.profile,
+    st,
+    taskBlank: isBlank(ctx.env.get(TASK)),
+    grpcOn: st.taskGrpcEnabled || st.barrierGrpcEnabled,
+    pv: profileVars(ctx, ctx.pExec.source),
+    // The refusals after registration happen only in --connect mode (crates/krishiv-executor/src/cli.rs:112-133);
+    // with no --cli the executor is taken as started with --connect, as every deployment runs it.
+    connected: ctx.cli.registerOnce !== true,
+    // the executor's shuffle token (crates/krishiv-shuffle/src/token_auth.rs:25-41)
+    shuffle: executorShuffleToken(ctx.env, ctx.files),
+  };
+});
+
+/** The pass finding of a check about what the executor builds after registering, under --register-once. */
+function afterReg(ctx: CheckContext, id: CheckId): Finding {
+  return finding(ctx, id, 'pass', 'the executor runs --register-once: it registers, sends one heartbeat and exits; the storage it would build after registering is never opened', ['KRISHIV_DURABILITY_PROFILE'], { fromCli: true });
+}
+
+/** An executor check: the shared reading, then the check's own rule. */
+function execCheck(rule: (ctx: CheckContext, r: ReturnType<typeof reading>, out: Finding[]) => void): (ctx: CheckContext) => Finding[] {
+  return (ctx) => {
+    if (!ctx.hasExecutor) return [];
+    const out: Finding[] = [];
+    rule(ctx, reading(ctx), out);
+    return out;
+  };
+}
+
+
 
 
 export const EXECUTOR_CHECKS = [
@@ -239,7 +107,16 @@ export const EXECUTOR_CHECKS = [
     source: 'crates/krishiv-executor/src/cli.rs:1365-1387',
     fix: 'Set KRISHIV_EXECUTOR_TASK_BEARER_TOKEN on every executor and the coordinator.',
     engineMessage: "durability profile '<P>' requires non-empty KRISHIV_EXECUTOR_TASK_BEARER_TOKEN when task or barrier gRPC is enabled",
-    evaluate: executorGroup.of('EXEC-TASK-TOKEN-MISSING'),
+    evaluate: execCheck((ctx, { pExec, taskBlank, grpcOn, pv }, out) => {
+      // EXEC-TASK-TOKEN-MISSING
+      if ((pExec !== DL || ctx.prod) && taskBlank && grpcOn) {
+        out.push(finding(ctx, 'EXEC-TASK-TOKEN-MISSING', 'fail', `${execProfileText(ctx)}${ctx.prod ? ' + KRISHIV_PRODUCTION' : ''} and ${TASK} is blank while task/barrier gRPC is on: the executor refuses to start`, [TASK, ...pv], {
+          engineMessage: `durability profile '${pExec}' requires non-empty KRISHIV_EXECUTOR_TASK_BEARER_TOKEN when task or barrier gRPC is enabled`,
+        }));
+      } else {
+        out.push(finding(ctx, 'EXEC-TASK-TOKEN-MISSING', 'pass', !taskBlank ? `${TASK} is set` : !grpcOn ? 'task and barrier gRPC are off' : 'not fail-closed: no task token required at start-up (task gRPC is unauthenticated)', [TASK]));
+      }
+    }),
   },
   {
     id: 'EXEC-REQUIRE-WITHOUT-TOKEN',
@@ -250,7 +127,17 @@ export const EXECUTOR_CHECKS = [
     source: 'crates/krishiv-executor/src/cli.rs:1365-1387',
     fix: 'Set KRISHIV_EXECUTOR_TASK_BEARER_TOKEN.',
     engineMessage: 'KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH=true requires non-empty KRISHIV_EXECUTOR_TASK_BEARER_TOKEN',
-    evaluate: executorGroup.of('EXEC-REQUIRE-WITHOUT-TOKEN'),
+    evaluate: execCheck((ctx, { st, taskBlank }, out) => {
+      // EXEC-REQUIRE-WITHOUT-TOKEN
+      const require = isTruthy(ctx.env.get('KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH'));
+      if (require && taskBlank && st.taskGrpcEnabled) {
+        out.push(finding(ctx, 'EXEC-REQUIRE-WITHOUT-TOKEN', 'fail', `KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH is truthy and ${TASK} is blank: the executor refuses to start`, ['KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH', TASK], {
+          engineMessage: 'KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH=true requires non-empty KRISHIV_EXECUTOR_TASK_BEARER_TOKEN',
+        }));
+      } else {
+        out.push(finding(ctx, 'EXEC-REQUIRE-WITHOUT-TOKEN', 'pass', require ? `${TASK} is set` : 'KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH is not truthy', ['KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH']));
+      }
+    }),
   },
   {
     id: 'EXEC-CONFIG-INVALID',
@@ -261,7 +148,17 @@ export const EXECUTOR_CHECKS = [
     source: 'crates/krishiv-executor/src/cli.rs:84 and 1234-1243; crates/krishiv-executor/src/transport.rs:85-103',
     fix: 'Unset KRISHIV_EXECUTOR_ID or give it a value; give --slots a positive number (or leave it to the CPU-derived default).',
     engineMessage: 'task slots must be greater than zero',
-    evaluate: executorGroup.of('EXEC-CONFIG-INVALID'),
+    evaluate: execCheck((ctx, {  }, out) => {
+      // EXEC-CONFIG-INVALID: ExecutorConfig::new, before any mode (crates/krishiv-executor/src/cli.rs:84, crates/krishiv-executor/src/transport.rs:85-103)
+      const execId = ctx.cli.executorId ?? ctx.env.get('KRISHIV_EXECUTOR_ID');
+      if (ctx.cli.slots !== undefined && parseU64(ctx.cli.slots) === 0n) {
+        out.push(finding(ctx, 'EXEC-CONFIG-INVALID', 'fail', '--slots 0: the executor refuses to start', [], { engineMessage: 'task slots must be greater than zero', fromCli: true }));
+      } else if (execId !== undefined && rustTrim(execId) === '') {
+        out.push(finding(ctx, 'EXEC-CONFIG-INVALID', 'fail', 'KRISHIV_EXECUTOR_ID is blank: the executor refuses to start', ['KRISHIV_EXECUTOR_ID'], { engineMessage: 'invalid executor id: executor id cannot be empty' }));
+      } else {
+        out.push(finding(ctx, 'EXEC-CONFIG-INVALID', 'pass', execId === undefined ? 'executor id defaults to exec-local' : 'executor id is set', ['KRISHIV_EXECUTOR_ID']));
+      }
+    }),
   },
   {
     id: 'EXEC-MEMORY-CHECKPOINT',
@@ -272,7 +169,28 @@ export const EXECUTOR_CHECKS = [
     source: 'crates/krishiv-executor/src/cli.rs:1421-1435,501-503; crates/krishiv-state/src/checkpoint/storage_uri.rs:24-34',
     fix: 'Set KRISHIV_CHECKPOINT_STORAGE=s3://bucket/checkpoints (distributed) or file:///var/lib/krishiv/checkpoints (single node).',
     engineMessage: "checkpoint URI '<uri>' is forbidden for durability profile '<P>'; use a file:// or s3:// URI",
-    evaluate: executorGroup.of('EXEC-MEMORY-CHECKPOINT'),
+    evaluate: execCheck((ctx, { pExec, pEnv, st, connected, pv }, out) => {
+      // EXEC-MEMORY-CHECKPOINT
+      const ckVars = ['KRISHIV_CHECKPOINT_STORAGE', ...pv];
+      const explicitMemory = st.checkpointUri !== undefined && rustTrim(st.checkpointUri).startsWith('memory://');
+      const cliCk = ctx.cli.checkpointUri !== undefined;
+      const eff = effectiveCheckpointUri(st, pExec);
+      if (explicitMemory && !allowsMemoryCheckpointUri(pExec, ctx.prod)) {
+        out.push(finding(ctx, 'EXEC-MEMORY-CHECKPOINT', 'fail', `explicit memory:// checkpoint URI under ${execProfileText(ctx)}${ctx.prod ? ' + KRISHIV_PRODUCTION' : ''}: the executor refuses to start`, ckVars, {
+          engineMessage: `checkpoint URI '${redactUri(st.checkpointUri!)}' is forbidden for durability profile '${pExec}'; use a file:// or s3:// URI`,
+          fromCli: cliCk,
+        }));
+      } else if (!connected) {
+        out.push(afterReg(ctx, 'EXEC-MEMORY-CHECKPOINT'));
+      } else if (eff !== undefined && rustTrim(eff).startsWith('memory://') && !allowsMemoryCheckpointUri(pEnv, ctx.prod)) {
+        out.push(finding(ctx, 'EXEC-MEMORY-CHECKPOINT', 'fail', `checkpoint storage is ${st.checkpointUri === undefined ? 'the dev-local default memory://' : 'memory://'} and memory checkpoints are not allowed under the env profile ${pEnv}${ctx.prod ? ' with KRISHIV_PRODUCTION' : ''} (the storage library re-reads the environment): the executor refuses after registering`, ckVars, {
+          engineMessage: `checkpoint storage at memory://: memory:// checkpoint URIs are forbidden for durability profile '${pEnv}'`,
+          fromCli: cliCk,
+        }));
+      } else {
+        out.push(finding(ctx, 'EXEC-MEMORY-CHECKPOINT', 'pass', eff === undefined ? 'no checkpoint URI (see EXEC-DD-CHECKPOINT-MISSING)' : rustTrim(eff).startsWith('memory://') ? 'memory:// checkpoints are allowed (dev-local without KRISHIV_PRODUCTION)' : 'checkpoint storage is not memory://', ['KRISHIV_CHECKPOINT_STORAGE'], { fromCli: cliCk }));
+      }
+    }),
   },
   {
     id: 'EXEC-DD-SHUFFLE-MISSING',
@@ -283,7 +201,20 @@ export const EXECUTOR_CHECKS = [
     source: 'crates/krishiv-executor/src/cli.rs:1501-1543',
     fix: 'Set KRISHIV_SHUFFLE_DIR (and KRISHIV_SHUFFLE_URI=s3://… for tiered shuffle).',
     engineMessage: 'durability-profile=distributed-durable requires --shuffle-uri or --shuffle-dir (set KRISHIV_SHUFFLE_URI, KRISHIV_SHUFFLE_DIR, or pass explicit flags)',
-    evaluate: executorGroup.of('EXEC-DD-SHUFFLE-MISSING'),
+    evaluate: execCheck((ctx, { pExec, st, pv }, out) => {
+      // DD requirements (apply_shuffle_defaults and kin, before any mode: cli.rs:67-74,1501-1613)
+      const rawS3 = st.shuffleUri?.startsWith('s3://') ?? false;
+      const ddShuffle = ['KRISHIV_SHUFFLE_DIR', 'KRISHIV_SHUFFLE_URI', ...pv];
+      if (pExec === DD && st.shuffleDir === undefined && (st.shuffleUri === undefined || rawS3)) {
+        out.push(finding(ctx, 'EXEC-DD-SHUFFLE-MISSING', 'fail', `${execProfileText(ctx)}: ${rawS3 ? 's3:// shuffle URI without a shuffle dir' : 'neither shuffle dir nor URI'}: the executor refuses to start`, ddShuffle, {
+          engineMessage: rawS3
+            ? `durability-profile=distributed-durable with shuffle URI '${redactUri(st.shuffleUri!)}' also requires --shuffle-dir (or KRISHIV_SHUFFLE_DIR) so the tiered local + object-store shuffle backend can be built`
+            : 'durability-profile=distributed-durable requires --shuffle-uri or --shuffle-dir (set KRISHIV_SHUFFLE_URI, KRISHIV_SHUFFLE_DIR, or pass explicit flags)',
+        }));
+      } else {
+        out.push(finding(ctx, 'EXEC-DD-SHUFFLE-MISSING', 'pass', pExec === DD ? 'shuffle storage is configured' : 'not distributed-durable', ['KRISHIV_SHUFFLE_DIR']));
+      }
+    }),
   },
   {
     id: 'EXEC-DD-STATE-DIR-MISSING',
@@ -294,7 +225,15 @@ export const EXECUTOR_CHECKS = [
     source: 'crates/krishiv-executor/src/cli.rs:1552-1576',
     fix: 'Set KRISHIV_STATE_DIR to a local persistent directory.',
     engineMessage: 'durability-profile=distributed-durable requires --state-dir (set KRISHIV_STATE_DIR or pass --state-dir <path>)',
-    evaluate: executorGroup.of('EXEC-DD-STATE-DIR-MISSING'),
+    evaluate: execCheck((ctx, { pExec, st, pv }, out) => {
+      if (pExec === DD && st.stateDir === undefined) {
+        out.push(finding(ctx, 'EXEC-DD-STATE-DIR-MISSING', 'fail', `${execProfileText(ctx)} without a state dir: the executor refuses to start`, ['KRISHIV_STATE_DIR', ...pv], {
+          engineMessage: 'durability-profile=distributed-durable requires --state-dir (set KRISHIV_STATE_DIR or pass --state-dir <path>)',
+        }));
+      } else {
+        out.push(finding(ctx, 'EXEC-DD-STATE-DIR-MISSING', 'pass', pExec === DD ? 'KRISHIV_STATE_DIR is set' : 'not distributed-durable', ['KRISHIV_STATE_DIR']));
+      }
+    }),
   },
   {
     id: 'EXEC-DD-CHECKPOINT-MISSING',
@@ -305,7 +244,16 @@ export const EXECUTOR_CHECKS = [
     source: 'crates/krishiv-executor/src/cli.rs:1585-1613',
     fix: 'Set KRISHIV_CHECKPOINT_STORAGE=s3://bucket/checkpoints.',
     engineMessage: 'durability-profile=distributed-durable requires --checkpoint-uri with shared storage reachable by every executor, e.g. s3://bucket/checkpoints (set KRISHIV_CHECKPOINT_STORAGE or pass --checkpoint-uri <uri>)',
-    evaluate: executorGroup.of('EXEC-DD-CHECKPOINT-MISSING'),
+    evaluate: execCheck((ctx, { pExec, st, pv }, out) => {
+      if (pExec === DD && st.checkpointUri === undefined) {
+        out.push(finding(ctx, 'EXEC-DD-CHECKPOINT-MISSING', 'fail', `${execProfileText(ctx)} without checkpoint storage: the executor refuses to start`, ['KRISHIV_CHECKPOINT_STORAGE', ...pv], {
+          engineMessage:
+            'durability-profile=distributed-durable requires --checkpoint-uri with shared storage reachable by every executor, e.g. s3://bucket/checkpoints (set KRISHIV_CHECKPOINT_STORAGE or pass --checkpoint-uri <uri>)',
+        }));
+      } else {
+        out.push(finding(ctx, 'EXEC-DD-CHECKPOINT-MISSING', 'pass', pExec === DD ? 'KRISHIV_CHECKPOINT_STORAGE is set' : 'not distributed-durable', ['KRISHIV_CHECKPOINT_STORAGE']));
+      }
+    }),
   },
   {
     id: 'EXEC-STATE-DIR-REQUIRED',
@@ -316,7 +264,24 @@ export const EXECUTOR_CHECKS = [
     source: 'crates/krishiv-executor/src/cli.rs:533-536; crates/krishiv-state/src/rocksdb_backend.rs:82-121',
     fix: 'Set KRISHIV_STATE_DIR (better: a durable profile).',
     engineMessage: 'state backend: … durable profile requires a file-backed state directory',
-    evaluate: executorGroup.of('EXEC-STATE-DIR-REQUIRED'),
+    evaluate: execCheck((ctx, { pExec, pEnv, st, connected }, out) => {
+      // EXEC-STATE-DIR-REQUIRED: RocksDbStateBackend::open_for_profile gets the executor's own profile,
+      // its ephemeral() fallback re-reads the env profile (crates/krishiv-state/src/rocksdb_backend.rs:82-121)
+      const stateDirAfterDefault = st.stateDir ?? (pExec === SN ? '/var/lib/krishiv/state' : undefined);
+      const stateVars = ['KRISHIV_STATE_DIR', 'KRISHIV_PRODUCTION', PROFILE];
+      if (!connected) out.push(afterReg(ctx, 'EXEC-STATE-DIR-REQUIRED'));
+      else if (st.stateBackend !== 'disaggregated' && stateDirAfterDefault === undefined && pExec !== DD && requiresFileBackedState(pExec, ctx.prod)) {
+        out.push(finding(ctx, 'EXEC-STATE-DIR-REQUIRED', 'fail', `${execProfileText(ctx)}${ctx.prod ? ' + KRISHIV_PRODUCTION' : ''} without KRISHIV_STATE_DIR: the state backend needs a file-backed directory; the executor refuses after registering`, stateVars, {
+          engineMessage: 'state backend: durable profile requires a file-backed state directory',
+        }));
+      } else if (st.stateBackend !== 'disaggregated' && stateDirAfterDefault === undefined && pExec !== DD && requiresFileBackedState(pEnv, ctx.prod)) {
+        out.push(finding(ctx, 'EXEC-STATE-DIR-REQUIRED', 'fail', `no state dir, so the executor opens an ephemeral state backend, which the env profile ${pEnv} forbids: the executor refuses after registering`, stateVars, {
+          engineMessage: 'state backend: ephemeral state backend is forbidden under durable profiles',
+        }));
+      } else {
+        out.push(finding(ctx, 'EXEC-STATE-DIR-REQUIRED', 'pass', st.stateBackend === 'disaggregated' ? 'disaggregated state backend (see EXEC-DISAGG-NO-ROOT)' : st.stateDir !== undefined ? 'KRISHIV_STATE_DIR is set' : pExec === SN ? 'single-node-durable uses /var/lib/krishiv/state' : pExec === DD ? 'covered by EXEC-DD-STATE-DIR-MISSING' : 'file-backed state not required', ['KRISHIV_STATE_DIR']));
+      }
+    }),
   },
   {
     id: 'EXEC-SHUFFLE-TOKEN-MISSING',
@@ -327,7 +292,22 @@ export const EXECUTOR_CHECKS = [
     source: 'crates/krishiv-shuffle/src/flight.rs:606-617; crates/krishiv-shuffle/src/token_auth.rs:25-73; the local backend: crates/krishiv-executor/src/cli.rs:591-662',
     fix: 'Set KRISHIV_SHUFFLE_TOKEN (or KRISHIV_SHUFFLE_TOKEN_FILE) on every executor.',
     engineMessage: SEC3_MSG,
-    evaluate: executorGroup.of('EXEC-SHUFFLE-TOKEN-MISSING'),
+    evaluate: execCheck((ctx, { pEnv, st, connected, shuffle }, out) => {
+      // shuffle token / anonymous: the local Flight shuffle server checks the env profile (crates/krishiv-shuffle/src/flight.rs:606-617)
+      const shVars = ['KRISHIV_SHUFFLE_TOKEN', 'KRISHIV_SHUFFLE_TOKEN_FILE', 'KRISHIV_SHUFFLE_DIR', 'KRISHIV_SHUFFLE_URI'];
+      const reqShuffle = requiresAuthenticatedShuffle(pEnv, ctx.prod);
+      const server = connected && st.localShuffleServer;
+      if (!connected) out.push(afterReg(ctx, 'EXEC-SHUFFLE-TOKEN-MISSING'));
+      else if (server && !shuffle.present && reqShuffle) {
+        out.push(finding(ctx, 'EXEC-SHUFFLE-TOKEN-MISSING', 'fail', `the local Flight shuffle server starts and shuffle auth is required under the env profile ${pEnv}${ctx.prod ? ' with KRISHIV_PRODUCTION' : ''}, but there is no shuffle token: the executor refuses after registering`, shVars, {
+          engineMessage: `shuffle flight server: shuffle auth is required under durability profile '${pEnv}' but no shuffle token is configured; set KRISHIV_SHUFFLE_TOKEN or KRISHIV_SHUFFLE_TOKEN_FILE. Refusing to start an unauthenticated shuffle data plane (SEC-3).`,
+        }));
+      } else if (shuffle.assumed && server) {
+        out.push(finding(ctx, 'EXEC-SHUFFLE-TOKEN-MISSING', 'skip', 'not checked here: KRISHIV_SHUFFLE_TOKEN_FILE does not exist on this machine', ['KRISHIV_SHUFFLE_TOKEN_FILE']));
+      } else {
+        out.push(finding(ctx, 'EXEC-SHUFFLE-TOKEN-MISSING', 'pass', !server ? `no local Flight shuffle server starts (${st.shuffleBackend === 'none' ? 'no shuffle store' : `${st.shuffleBackend} shuffle backend`})` : shuffle.present ? `shuffle token from ${shuffle.source}` : 'shuffle auth not required (see EXEC-SHUFFLE-ANONYMOUS)', ['KRISHIV_SHUFFLE_TOKEN']));
+      }
+    }),
   },
   {
     id: 'EXEC-SHUFFLE-ANONYMOUS',
@@ -337,7 +317,15 @@ export const EXECUTOR_CHECKS = [
     rule: 'the local Flight shuffle server starts without a shuffle token outside fail-closed mode: shuffle data plane is open',
     source: 'crates/krishiv-shuffle/src/token_auth.rs:25-73 and 82-90; crates/krishiv-shuffle/src/flight.rs:606-617',
     fix: 'Set KRISHIV_SHUFFLE_TOKEN and run fail-closed.',
-    evaluate: executorGroup.of('EXEC-SHUFFLE-ANONYMOUS'),
+    evaluate: execCheck((ctx, { pExec, pEnv, st, connected, shuffle }, out) => {
+      const shVars = ['KRISHIV_SHUFFLE_TOKEN', 'KRISHIV_SHUFFLE_TOKEN_FILE', 'KRISHIV_SHUFFLE_DIR', 'KRISHIV_SHUFFLE_URI'];
+      const server = connected && st.localShuffleServer;
+      if (server && !shuffle.present && !isFailClosed(pEnv, ctx.prod)) {
+        out.push(finding(ctx, 'EXEC-SHUFFLE-ANONYMOUS', 'fail', `the local Flight shuffle server starts without a token outside fail-closed mode${pExec !== DL ? ' (--durability-profile does not reach the shuffle server, which reads the env profile)' : ''}: the shuffle data plane is open`, shVars));
+      } else {
+        out.push(finding(ctx, 'EXEC-SHUFFLE-ANONYMOUS', 'pass', 'the shuffle data plane is not anonymous', ['KRISHIV_SHUFFLE_TOKEN']));
+      }
+    }),
   },
   {
     id: 'EXEC-S3-SHUFFLE-PROFILE',
@@ -348,7 +336,29 @@ export const EXECUTOR_CHECKS = [
     source: 'crates/krishiv-executor/src/cli.rs:591-605; crates/krishiv-shuffle/src/storage_uri.rs:56-70, 98-110, 115-152 and 166-174',
     fix: 'Use a local shuffle dir for single-node-durable, or run distributed-durable.',
     engineMessage: "s3:// shuffle requires distributed-durable or dev-local profile (got 'single-node-durable')",
-    evaluate: executorGroup.of('EXEC-S3-SHUFFLE-PROFILE'),
+    evaluate: execCheck((ctx, { pExec, st, connected, pv }, out) => {
+      // object-store shuffle: the backends receive the executor's own profile (cli.rs:591-605, crates/krishiv-shuffle/src/storage_uri.rs:98-152)
+      const s3 = st.shuffleBackend === 'object' || st.shuffleBackend === 'tiered';
+      const s3Vars = ['KRISHIV_SHUFFLE_URI', ...pv];
+      const bucketOf = (uri: string): string => {
+        const rest = rustTrim(uri).slice('s3://'.length);
+        const slash = rest.indexOf('/');
+        return slash < 0 ? rest : rest.slice(0, slash);
+      };
+      if (!connected) out.push(afterReg(ctx, 'EXEC-S3-SHUFFLE-PROFILE'));
+      else if (s3 && pExec === SN) {
+        const tiered = st.shuffleBackend === 'tiered';
+        out.push(finding(ctx, 'EXEC-S3-SHUFFLE-PROFILE', 'fail', `${tiered ? 'tiered (dir + s3://)' : 's3://'} shuffle under ${execProfileText(ctx)}: the executor refuses after registering`, s3Vars, {
+          engineMessage: `${tiered ? 'tiered shuffle' : 's3:// shuffle'} requires distributed-durable or dev-local profile (got 'single-node-durable')`,
+        }));
+      } else if (s3 && bucketOf(st.shuffleUri!) === '') {
+        out.push(finding(ctx, 'EXEC-S3-SHUFFLE-PROFILE', 'fail', 'the s3:// shuffle URI names no bucket: the executor refuses after registering', s3Vars, {
+          engineMessage: `s3 URI has no bucket (got '${redactUri(rustTrim(st.shuffleUri!))}')`,
+        }));
+      } else {
+        out.push(finding(ctx, 'EXEC-S3-SHUFFLE-PROFILE', 'pass', s3 ? `s3:// shuffle under ${pExec}` : 'no s3:// shuffle URI', ['KRISHIV_SHUFFLE_URI']));
+      }
+    }),
   },
   {
     id: 'EXEC-MEMORY-SHUFFLE',
@@ -359,7 +369,17 @@ export const EXECUTOR_CHECKS = [
     source: 'crates/krishiv-executor/src/cli.rs:603-605; crates/krishiv-shuffle/src/storage_uri.rs:115-136',
     fix: 'Use KRISHIV_SHUFFLE_DIR (and s3:// for distributed).',
     engineMessage: "memory:// shuffle URIs are forbidden for durability profile '<P>'",
-    evaluate: executorGroup.of('EXEC-MEMORY-SHUFFLE'),
+    evaluate: execCheck((ctx, { pExec, st, connected }, out) => {
+      const memShuffle = st.shuffleBackend === 'memory';
+      if (!connected) out.push(afterReg(ctx, 'EXEC-MEMORY-SHUFFLE'));
+      else if (memShuffle && !allowsUnboundedShuffleStore(pExec, ctx.prod)) {
+        out.push(finding(ctx, 'EXEC-MEMORY-SHUFFLE', 'fail', `memory:// shuffle under ${execProfileText(ctx)}${ctx.prod ? ' + KRISHIV_PRODUCTION' : ''}: unbounded in-memory shuffle is not allowed; the executor refuses after registering`, ['KRISHIV_SHUFFLE_URI', PROFILE, 'KRISHIV_PRODUCTION'], {
+          engineMessage: `memory:// shuffle URIs are forbidden for durability profile '${pExec}'`,
+        }));
+      } else {
+        out.push(finding(ctx, 'EXEC-MEMORY-SHUFFLE', 'pass', memShuffle ? 'memory:// shuffle is allowed (dev-local without KRISHIV_PRODUCTION)' : 'no memory:// shuffle URI', ['KRISHIV_SHUFFLE_URI']));
+      }
+    }),
   },
   {
     id: 'EXEC-DISAGG-NO-ROOT',
@@ -370,7 +390,16 @@ export const EXECUTOR_CHECKS = [
     source: 'crates/krishiv-executor/src/cli.rs:510-537',
     fix: 'Set KRISHIV_STATE_DFS_ROOT, or use the rocksdb backend.',
     engineMessage: 'KRISHIV_STATE_BACKEND=disaggregated requires KRISHIV_STATE_DFS_ROOT',
-    evaluate: executorGroup.of('EXEC-DISAGG-NO-ROOT'),
+    evaluate: execCheck((ctx, { st, connected }, out) => {
+      if (!connected) out.push(afterReg(ctx, 'EXEC-DISAGG-NO-ROOT'));
+      else if (st.stateBackend === 'disaggregated' && !st.dfsRootSet) {
+        out.push(finding(ctx, 'EXEC-DISAGG-NO-ROOT', 'fail', 'disaggregated state backend without KRISHIV_STATE_DFS_ROOT: the executor refuses after registering', ['KRISHIV_STATE_DFS_ROOT', 'KRISHIV_STATE_BACKEND'], {
+          engineMessage: 'KRISHIV_STATE_BACKEND=disaggregated requires KRISHIV_STATE_DFS_ROOT',
+        }));
+      } else {
+        out.push(finding(ctx, 'EXEC-DISAGG-NO-ROOT', 'pass', st.stateBackend === 'disaggregated' ? 'KRISHIV_STATE_DFS_ROOT is set' : 'state backend is rocksdb', ['KRISHIV_STATE_BACKEND']));
+      }
+    }),
   },
   {
     id: 'EXEC-COORD-TOKEN-MISSING',
@@ -381,7 +410,9 @@ export const EXECUTOR_CHECKS = [
     source: 'crates/krishiv-executor/src/grpc_client.rs:100-130; crates/krishiv-executor/src/cli.rs:275-322',
     fix: 'Give executors KRISHIV_COORDINATOR_BEARER_TOKEN (one of the tokens the coordinator accepts; executors read only this variable).',
     engineMessage: 'registration failed after 30 attempts: missing Bearer token',
-    evaluate: executorGroup.of('EXEC-COORD-TOKEN-MISSING'),
+    evaluate: execCheck((ctx, _r, out) => {
+          out.push(...execCoordToken(ctx));
+    }),
   },
   {
     id: 'EXEC-COORD-TOKEN-NOT-JWT',

@@ -2,78 +2,31 @@
 import { colocatedFlight, isFailClosed, isTruthy, parseSocketAddr, parseApiKeys, requiresAuthenticatedFlight } from '../model.js';
 import { type Finding } from '../types.js';
 import { finding, type CheckContext } from './context.js';
-import { type Check } from './common.js';
 import { FLIGHT, PROFILE } from './constants.js';
-import { group, type CheckDef } from './define.js';
+import { perRun, type CheckDef } from './define.js';
 
 // ---- flight ---------------------------------------------------------------------------
 
-function flightRuns(ctx: CheckContext): 'standalone' | 'colocated' | undefined {
-  if (ctx.role === 'flight-server') return 'standalone';
-  if (ctx.hasCoordinator && colocatedFlight(ctx.env, ctx.cli)) return 'colocated';
-  return undefined;
-}
-
-const flightChecks: Check = (ctx) => {
-  const mode = flightRuns(ctx);
-  if (mode === undefined) {
-    if (!ctx.hasCoordinator) return [];
-    const why = 'Flight SQL is not co-located (KRISHIV_FLIGHT_ADDR unset or not an IP:port, no --flight-addr)';
-    return (['FLIGHT-API-KEYS-MISSING', 'FLIGHT-API-KEYS-MALFORMED', 'FLIGHT-POLICY-MISSING', 'FLIGHT-ANONYMOUS'] as const).map((id) => finding(ctx, id, 'pass', why, ['KRISHIV_FLIGHT_ADDR']));
-  }
-  const out: Finding[] = [];
-  if (mode === 'standalone') {
-    // KRISHIV_FLIGHT_ADDR is parsed strictly, untrimmed, before the keys are read (crates/krishiv-flight-sql/src/service.rs:1417-1423)
-    const raw = ctx.env.get('KRISHIV_FLIGHT_ADDR');
-    if (raw !== undefined && !parseSocketAddr(raw)) {
-      out.push(finding(ctx, 'FLIGHT-ADDR-INVALID', 'fail', 'KRISHIV_FLIGHT_ADDR is not an IP:port socket address (host names and surrounding spaces do not parse): the Flight SQL server refuses to start', ['KRISHIV_FLIGHT_ADDR'], { engineMessage: 'invalid socket address syntax' }));
-    } else {
-      out.push(finding(ctx, 'FLIGHT-ADDR-INVALID', 'pass', raw === undefined ? 'KRISHIV_FLIGHT_ADDR unset: 127.0.0.1:2003' : 'KRISHIV_FLIGHT_ADDR parses', ['KRISHIV_FLIGHT_ADDR']));
-    }
-  }
-  const fc = isFailClosed(ctx.pEnv.profile, ctx.prod);
-  const required = requiresAuthenticatedFlight(ctx.pEnv.profile, ctx.prod);
-  const keys = parseApiKeys(ctx.env.get('KRISHIV_API_KEYS'));
-  const K = 'KRISHIV_API_KEYS';
-  const where = mode === 'standalone' ? 'the Flight server refuses to start (exit 2)' : 'the coordinator logs ERROR and runs without Flight SQL';
-  // MISSING
-  if (keys.state === 'unset' && required) {
-    out.push(finding(ctx, 'FLIGHT-API-KEYS-MISSING', 'fail', `requires_authenticated_flight(env profile ${ctx.pEnv.profile}${ctx.prod ? ', prod' : ''}) and ${K} is blank: ${where}`, [K, PROFILE], {
-      class: mode === 'standalone' ? 'REFUSE' : 'DENY',
-      engineMessage: 'KRISHIV_API_KEYS is required under durable profiles (format: key1=user,...)',
-    }));
-  } else {
-    out.push(finding(ctx, 'FLIGHT-API-KEYS-MISSING', 'pass', keys.state === 'unset' ? 'Flight SQL auth is not required (see FLIGHT-ANONYMOUS)' : `${K} is set`, [K]));
-  }
-  // MALFORMED
-  if (keys.state === 'error') {
-    out.push(finding(ctx, 'FLIGHT-API-KEYS-MALFORMED', 'fail', fc ? `${K} does not parse under fail-closed: ${mode === 'standalone' ? 'the Flight SQL server refuses to start' : 'the coordinator logs an error and runs without Flight SQL'} (the engine prints the raw entry, key included, to its log)` : `${K} does not parse: outside fail-closed the engine warns and serves Flight anonymously`, [K], {
-      class: fc ? (mode === 'standalone' ? 'REFUSE' : 'DENY') : 'OPEN',
-      engineMessage: fc ? keys.message : `${keys.message}; serving anonymously (dev only)`,
-    }));
-  } else {
-    out.push(finding(ctx, 'FLIGHT-API-KEYS-MALFORMED', 'pass', keys.state === 'ok' ? `${K} parses: ${keys.map.size} key(s)` : `${K} is unset`, [K]));
-  }
-  // POLICY
-  const allowAll = isTruthy(ctx.env.get('KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED'));
-  if (keys.state === 'ok' && !allowAll) {
-    out.push(finding(ctx, 'FLIGHT-POLICY-MISSING', 'fail', `${K} is configured but KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED is not truthy: every Flight RPC (handshake included) is denied, in every profile`, ['KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED', K], {
-      engineMessage: 'PERMISSION_DENIED: auth is configured but no policy engine is set; configure a PolicyHook or use an unauthenticated service',
-    }));
-  } else {
-    out.push(finding(ctx, 'FLIGHT-POLICY-MISSING', 'pass', keys.state === 'ok' ? 'KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED lets authenticated callers through' : 'no valid keys: the policy rule does not apply', ['KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED']));
-  }
-  // ANONYMOUS
-  if (!fc && keys.state !== 'ok') {
-    out.push(finding(ctx, 'FLIGHT-ANONYMOUS', 'fail', 'Flight SQL runs without keys outside fail-closed mode: anonymous', [K, 'KRISHIV_PRODUCTION', PROFILE]));
-  } else {
-    out.push(finding(ctx, 'FLIGHT-ANONYMOUS', 'pass', keys.state === 'ok' ? 'Flight SQL requires an API key' : 'fail-closed: Flight SQL is not served anonymously', [K]));
-  }
-  return out;
-};
-
-const flightGroup = group(flightChecks);
-
+/**
+ * Whether Flight SQL runs for this role, and what it reads: standalone (`krishiv flight-server`),
+ * or co-located with the coordinator when --flight-addr or a parsable KRISHIV_FLIGHT_ADDR says so;
+ * the keys and the fail-closed rule follow the env profile (crates/krishiv-flight-sql/src/service.rs:1327-1391).
+ */
+const flight = perRun((ctx) => {
+  const mode: 'standalone' | 'colocated' | undefined =
+    ctx.role === 'flight-server' ? 'standalone' : ctx.hasCoordinator && colocatedFlight(ctx.env, ctx.cli) ? 'colocated' : undefined;
+  return {
+    mode,
+    fc: isFailClosed(ctx.pEnv.profile, ctx.prod),
+    required: requiresAuthenticatedFlight(ctx.pEnv.profile, ctx.prod),
+    keys: parseApiKeys(ctx.env.get(K)),
+  };
+});
+const K = 'KRISHIV_API_KEYS';
+type FlightId = 'FLIGHT-API-KEYS-MISSING' | 'FLIGHT-API-KEYS-MALFORMED' | 'FLIGHT-POLICY-MISSING' | 'FLIGHT-ANONYMOUS';
+/** A coordinator without co-located Flight SQL: nothing to check. */
+const notColocated = (ctx: CheckContext, id: FlightId): Finding[] =>
+  ctx.hasCoordinator ? [finding(ctx, id, 'pass', 'Flight SQL is not co-located (KRISHIV_FLIGHT_ADDR unset or not an IP:port, no --flight-addr)', ['KRISHIV_FLIGHT_ADDR'])] : [];
 
 export const FLIGHT_CHECKS = [
   {
@@ -85,7 +38,20 @@ export const FLIGHT_CHECKS = [
     source: 'crates/krishiv-flight-sql/src/service.rs:1328-1391',
     fix: 'Set KRISHIV_API_KEYS=<key>=<subject>,… (generate keys with `krishiv-auth generate-key`).',
     engineMessage: 'KRISHIV_API_KEYS is required under durable profiles (format: key1=user,...)',
-    evaluate: flightGroup.of('FLIGHT-API-KEYS-MISSING'),
+    evaluate: (ctx: CheckContext): Finding[] => {
+      const { mode, required, keys } = flight(ctx);
+      if (mode === undefined) return notColocated(ctx, 'FLIGHT-API-KEYS-MISSING');
+      if (keys.state === 'unset' && required) {
+        const where = mode === 'standalone' ? 'the Flight server refuses to start (exit 2)' : 'the coordinator logs an error and runs without Flight SQL';
+        return [
+          finding(ctx, 'FLIGHT-API-KEYS-MISSING', 'fail', `Flight SQL auth is required under the env profile ${ctx.pEnv.profile}${ctx.prod ? ' with KRISHIV_PRODUCTION' : ''} and ${K} is blank: ${where}`, [K, PROFILE], {
+            class: mode === 'standalone' ? 'REFUSE' : 'DENY',
+            engineMessage: 'KRISHIV_API_KEYS is required under durable profiles (format: key1=user,...)',
+          }),
+        ];
+      }
+      return [finding(ctx, 'FLIGHT-API-KEYS-MISSING', 'pass', keys.state === 'unset' ? 'Flight SQL auth is not required (see FLIGHT-ANONYMOUS)' : `${K} is set`, [K])];
+    },
   },
   {
     id: 'FLIGHT-API-KEYS-MALFORMED',
@@ -96,7 +62,17 @@ export const FLIGHT_CHECKS = [
     source: 'crates/krishiv-flight-sql/src/service.rs:1363-1391',
     fix: 'Write every entry as key=subject, separated by commas.',
     engineMessage: 'invalid KRISHIV_API_KEYS entry: <entry>',
-    evaluate: flightGroup.of('FLIGHT-API-KEYS-MALFORMED'),
+    evaluate: (ctx: CheckContext): Finding[] => {
+      const { mode, fc, keys } = flight(ctx);
+      if (mode === undefined) return notColocated(ctx, 'FLIGHT-API-KEYS-MALFORMED');
+      if (keys.state !== 'error') return [finding(ctx, 'FLIGHT-API-KEYS-MALFORMED', 'pass', keys.state === 'ok' ? `${K} parses: ${keys.map.size} key(s)` : `${K} is unset`, [K])];
+      return [
+        finding(ctx, 'FLIGHT-API-KEYS-MALFORMED', 'fail', fc ? `${K} does not parse under fail-closed: ${mode === 'standalone' ? 'the Flight SQL server refuses to start' : 'the coordinator logs an error and runs without Flight SQL'} (the engine prints the raw entry, key included, to its log)` : `${K} does not parse: outside fail-closed the engine warns and serves Flight anonymously`, [K], {
+          class: fc ? (mode === 'standalone' ? 'REFUSE' : 'DENY') : 'OPEN',
+          engineMessage: fc ? keys.message : `${keys.message}; serving anonymously (dev only)`,
+        }),
+      ];
+    },
   },
   {
     id: 'FLIGHT-POLICY-MISSING',
@@ -107,7 +83,18 @@ export const FLIGHT_CHECKS = [
     source: 'crates/krishiv-flight-sql/src/service.rs:297-309,1331-1348',
     fix: 'Set KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED=1 (or install a policy hook).',
     engineMessage: 'PERMISSION_DENIED: auth is configured but no policy engine is set; configure a PolicyHook or use an unauthenticated service',
-    evaluate: flightGroup.of('FLIGHT-POLICY-MISSING'),
+    evaluate: (ctx: CheckContext): Finding[] => {
+      const { mode, keys } = flight(ctx);
+      if (mode === undefined) return notColocated(ctx, 'FLIGHT-POLICY-MISSING');
+      if (keys.state === 'ok' && !isTruthy(ctx.env.get('KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED'))) {
+        return [
+          finding(ctx, 'FLIGHT-POLICY-MISSING', 'fail', `${K} is configured but KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED is not truthy: every Flight RPC (handshake included) is denied, in every profile`, ['KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED', K], {
+            engineMessage: 'PERMISSION_DENIED: auth is configured but no policy engine is set; configure a PolicyHook or use an unauthenticated service',
+          }),
+        ];
+      }
+      return [finding(ctx, 'FLIGHT-POLICY-MISSING', 'pass', keys.state === 'ok' ? 'KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED lets authenticated callers through' : 'no valid keys: the policy rule does not apply', ['KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED'])];
+    },
   },
   {
     id: 'FLIGHT-ANONYMOUS',
@@ -118,7 +105,12 @@ export const FLIGHT_CHECKS = [
     source: 'crates/krishiv-flight-sql/src/service.rs:1328-1391',
     fix: 'Set KRISHIV_API_KEYS and run fail-closed.',
     engineMessage: '<msg>; serving anonymously (dev only)',
-    evaluate: flightGroup.of('FLIGHT-ANONYMOUS'),
+    evaluate: (ctx: CheckContext): Finding[] => {
+      const { mode, fc, keys } = flight(ctx);
+      if (mode === undefined) return notColocated(ctx, 'FLIGHT-ANONYMOUS');
+      if (!fc && keys.state !== 'ok') return [finding(ctx, 'FLIGHT-ANONYMOUS', 'fail', 'Flight SQL runs without keys outside fail-closed mode: anonymous', [K, 'KRISHIV_PRODUCTION', PROFILE])];
+      return [finding(ctx, 'FLIGHT-ANONYMOUS', 'pass', keys.state === 'ok' ? 'Flight SQL requires an API key' : 'fail-closed: Flight SQL is not served anonymously', [K])];
+    },
   },
   {
     id: 'FLIGHT-ADDR-INVALID',
@@ -129,6 +121,14 @@ export const FLIGHT_CHECKS = [
     source: 'crates/krishiv-flight-sql/src/service.rs:1417-1423',
     fix: 'Write KRISHIV_FLIGHT_ADDR as IP:port, e.g. 0.0.0.0:2003, or leave it unset (127.0.0.1:2003).',
     engineMessage: 'invalid socket address syntax',
-    evaluate: flightGroup.of('FLIGHT-ADDR-INVALID'),
+    evaluate: (ctx: CheckContext): Finding[] => {
+      if (ctx.role !== 'flight-server') return [];
+      // parsed strictly, untrimmed, before the keys are read (crates/krishiv-flight-sql/src/service.rs:1417-1423)
+      const raw = ctx.env.get('KRISHIV_FLIGHT_ADDR');
+      if (raw !== undefined && !parseSocketAddr(raw)) {
+        return [finding(ctx, 'FLIGHT-ADDR-INVALID', 'fail', 'KRISHIV_FLIGHT_ADDR is not an IP:port socket address (host names and surrounding spaces do not parse): the Flight SQL server refuses to start', ['KRISHIV_FLIGHT_ADDR'], { engineMessage: 'invalid socket address syntax' })];
+      }
+      return [finding(ctx, 'FLIGHT-ADDR-INVALID', 'pass', raw === undefined ? 'KRISHIV_FLIGHT_ADDR unset: 127.0.0.1:2003' : 'KRISHIV_FLIGHT_ADDR parses', ['KRISHIV_FLIGHT_ADDR'])];
+    },
   },
 ] as const satisfies readonly CheckDef[];

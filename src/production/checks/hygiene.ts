@@ -20,7 +20,7 @@ import {
   type FileState,
 } from '../model.js';
 import { envIssues, flagInfo, isSecretName, KIND_EXCEPTIONS, suggestFlag } from '../registry.js';
-import type { EnvVar, Finding } from '../types.js';
+import type { EnvVar, Finding, Role } from '../types.js';
 import type { Check } from './common.js';
 import { ALL, COORD } from './constants.js';
 import { group, type CheckDef } from './define.js';
@@ -461,38 +461,41 @@ function engTraps(ctx: CheckContext): Finding[] {
   return out;
 }
 
-function runHygieneChecks(ctx: CheckContext): Finding[] {
-  return [...secretChecks(ctx), ...unexpanded(ctx), ...fileModes(ctx), ...quotedBooleans(ctx), ...envValidation(ctx), ...apiKeyEntries(ctx), ...engTraps(ctx)];
-}
 
-/** The variables whose values travel in an authorization header, and the token files they name. */
-const HEADER_VARS = [
-  'KRISHIV_COORDINATOR_BEARER_TOKEN',
-  'KRISHIV_COORDINATOR_BEARER_TOKENS',
-  'KRISHIV_EXECUTOR_TASK_BEARER_TOKEN',
-  'KRISHIV_UI_TOKEN',
-  'KRISHIV_SHUFFLE_TOKEN',
-  'KRISHIV_FLIGHT_API_KEY',
-  'KRISHIV_API_KEY',
-  'KRISHIV_API_KEYS',
-];
-const HEADER_FILE_VARS = ['KRISHIV_COORDINATOR_BEARER_TOKEN_FILE', 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE', 'KRISHIV_UI_TOKEN_FILE', 'KRISHIV_SHUFFLE_TOKEN_FILE'];
+/**
+ * The variables whose values a role's processes send or expect in an authorization header (and
+ * the token files they name): the coordinator's own tokens, the task token it sends to executors,
+ * the UI token, the keys Flight SQL accepts, the shuffle token, and what each client sends.
+ */
+const COORD_TOKENS = ['KRISHIV_COORDINATOR_BEARER_TOKEN', 'KRISHIV_COORDINATOR_BEARER_TOKENS', 'KRISHIV_COORDINATOR_BEARER_TOKEN_FILE', 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE'];
+const FLIGHT_CLIENT = ['KRISHIV_FLIGHT_API_KEY', 'KRISHIV_API_KEY', 'KRISHIV_API_KEYS'];
+const HEADER_VARS_BY_ROLE: Record<Role, readonly string[]> = {
+  cluster: [...COORD_TOKENS, 'KRISHIV_EXECUTOR_TASK_BEARER_TOKEN', 'KRISHIV_UI_TOKEN', 'KRISHIV_UI_TOKEN_FILE', 'KRISHIV_API_KEYS', 'KRISHIV_SHUFFLE_TOKEN', 'KRISHIV_SHUFFLE_TOKEN_FILE'],
+  coordinator: [...COORD_TOKENS, 'KRISHIV_EXECUTOR_TASK_BEARER_TOKEN', 'KRISHIV_UI_TOKEN', 'KRISHIV_UI_TOKEN_FILE', 'KRISHIV_API_KEYS'],
+  executor: ['KRISHIV_COORDINATOR_BEARER_TOKEN', 'KRISHIV_EXECUTOR_TASK_BEARER_TOKEN', 'KRISHIV_SHUFFLE_TOKEN', 'KRISHIV_SHUFFLE_TOKEN_FILE'],
+  'flight-server': ['KRISHIV_API_KEYS'],
+  operator: COORD_TOKENS,
+  'shuffle-svc': ['KRISHIV_SHUFFLE_TOKEN', 'KRISHIV_SHUFFLE_TOKEN_FILE'],
+  client: ['KRISHIV_COORDINATOR_BEARER_TOKEN', ...FLIGHT_CLIENT],
+  'client-http': ['KRISHIV_COORDINATOR_BEARER_TOKEN'],
+  'client-flight': FLIGHT_CLIENT,
+};
+const FILE_VARS = new Set(['KRISHIV_COORDINATOR_BEARER_TOKEN_FILE', 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE', 'KRISHIV_UI_TOKEN_FILE', 'KRISHIV_SHUFFLE_TOKEN_FILE']);
+const LIST_VARS = new Set(['KRISHIV_COORDINATOR_BEARER_TOKENS', 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE']);
 
 const tokenNotAscii: Check = (ctx) => {
   const bad: string[] = [];
-  for (const name of HEADER_VARS) {
-    const v = ctx.env.get(name);
-    if (v === undefined) continue;
+  for (const name of HEADER_VARS_BY_ROLE[ctx.role]) {
+    let text: string | undefined = ctx.env.get(name);
+    if (text === undefined) continue;
+    if (FILE_VARS.has(name)) {
+      const path = filePathOf(name, text);
+      const f = path === undefined ? undefined : ctx.files.probe(path);
+      if (f === undefined || f.state !== 'ok' || f.invalidUtf8) continue;
+      text = f.content;
+    }
     const parts =
-      name === 'KRISHIV_API_KEYS' ? v.split(',').map((p) => rustTrim(p).split('=')[0] ?? '') : name === 'KRISHIV_COORDINATOR_BEARER_TOKENS' ? splitTokenList(v) : [rustTrim(v)];
-    if (parts.some((p) => !headerSafe(rustTrim(p)))) bad.push(name);
-  }
-  for (const name of HEADER_FILE_VARS) {
-    const path = filePathOf(name, ctx.env.get(name));
-    if (path === undefined) continue;
-    const f = ctx.files.probe(path);
-    if (f.state !== 'ok' || f.invalidUtf8) continue;
-    const parts = name === 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE' ? splitTokenList(f.content) : [rustTrim(f.content)];
+      name === 'KRISHIV_API_KEYS' ? text.split(',').filter((p) => p.includes('=')).map((p) => rustTrim(rustTrim(p).split('=')[0] ?? '')) : LIST_VARS.has(name) ? splitTokenList(text) : [rustTrim(text)];
     if (parts.some((p) => !headerSafe(p))) bad.push(name);
   }
   if (bad.length === 0) return [finding(ctx, 'ENG-TOKEN-NOT-ASCII', 'pass', 'every token is visible ASCII', ['KRISHIV_COORDINATOR_BEARER_TOKEN'])];
@@ -501,7 +504,11 @@ const tokenNotAscii: Check = (ctx) => {
   ];
 };
 
-const hygieneGroup = group(runHygieneChecks);
+// One pass over the secret values (placeholder, weak, reused, written in a file), one over the KRISHIV_*
+// names (the engine's own validation), one over the engine traps: each check takes its findings from its pass.
+const secretsPass = group(secretChecks);
+const validationPass = group(envValidation);
+const trapsPass = group(engTraps);
 const keysGroup = group((ctx) => runKeyChecks(ctx, ctx.keyLookup));
 
 export const HYGIENE_CHECKS = [
@@ -515,7 +522,7 @@ export const HYGIENE_CHECKS = [
     fix: 'Fix the name (see the suggestion) or remove it.',
     engineMessage: 'unrecognized environment flag NAME (not in the KRISHIV_* registry; typo?)',
     severity: 'warn',
-    evaluate: hygieneGroup.of('ENV-UNKNOWN-FLAG'),
+    evaluate: validationPass.of('ENV-UNKNOWN-FLAG'),
   },
   {
     id: 'ENV-DEPRECATED-ALIAS',
@@ -527,7 +534,7 @@ export const HYGIENE_CHECKS = [
     fix: 'Use KRISHIV_COORDINATOR_URL.',
     engineMessage: 'NAME is deprecated; use KRISHIV_COORDINATOR_URL',
     severity: 'warn',
-    evaluate: hygieneGroup.of('ENV-DEPRECATED-ALIAS'),
+    evaluate: validationPass.of('ENV-DEPRECATED-ALIAS'),
   },
   {
     id: 'ENV-INVALID-VALUE',
@@ -539,7 +546,7 @@ export const HYGIENE_CHECKS = [
     fix: 'Use a value of the declared kind; for booleans 1/true/yes/on or 0/false/no/off.',
     engineMessage: 'NAME does not parse as KIND: HINT',
     severity: 'warn',
-    evaluate: hygieneGroup.of('ENV-INVALID-VALUE'),
+    evaluate: validationPass.of('ENV-INVALID-VALUE'),
   },
   {
     id: 'ENV-TOKEN-REUSE',
@@ -550,7 +557,7 @@ export const HYGIENE_CHECKS = [
     source: 'crates/krishiv-scheduler/src/auth.rs:186-197 (every coordinator token is admin); crates/krishiv-executor/src/grpc.rs:99-150 (task token); crates/krishiv-shuffle/src/token_auth.rs:25-41 (shuffle token)',
     fix: 'Generate a separate value for each role (`krishiv-auth generate-key --type bearer --for …`).',
     severity: 'warn',
-    evaluate: hygieneGroup.of('ENV-TOKEN-REUSE'),
+    evaluate: secretsPass.of('ENV-TOKEN-REUSE'),
   },
   {
     id: 'ENV-SECRET-IN-MANIFEST',
@@ -561,7 +568,7 @@ export const HYGIENE_CHECKS = [
     source: 'the tool\'s own hygiene rule; the engine ships its secrets as Kubernetes Secrets (deploy/k8s/operator/auth-secrets.yaml:20-35) and reads files through crates/krishiv-scheduler/src/auth.rs:243-253',
     fix: 'Move the value to a secret store: a …_FILE variable, a Kubernetes secretKeyRef, or the CI secret environment (check with --process-env).',
     severity: 'warn',
-    evaluate: hygieneGroup.of('ENV-SECRET-IN-MANIFEST'),
+    evaluate: secretsPass.of('ENV-SECRET-IN-MANIFEST'),
   },
   {
     id: 'HYG-PLACEHOLDER-SECRET',
@@ -571,7 +578,7 @@ export const HYGIENE_CHECKS = [
     rule: 'a secret-kind value is a placeholder (changeme, secret, token, xxx, ..., <…>, TODO, example, or a value from the product docs)',
     source: 'the tool\'s own hygiene rule: the engine takes any non-empty token as it is (crates/krishiv-scheduler/src/auth.rs:200-213)',
     fix: 'Generate a real value: `krishiv-auth generate-key --type bearer` (or --type api-key).',
-    evaluate: hygieneGroup.of('HYG-PLACEHOLDER-SECRET'),
+    evaluate: secretsPass.of('HYG-PLACEHOLDER-SECRET'),
   },
   {
     id: 'HYG-WEAK-SECRET',
@@ -581,7 +588,7 @@ export const HYGIENE_CHECKS = [
     rule: 'a secret-kind value shorter than 16 characters or under 64 bits of estimated entropy (warns below 32 characters); the engine itself has no strength rule',
     source: 'the tool\'s own hygiene rule: the engine has no strength rule (crates/krishiv-scheduler/src/auth.rs:200-213, crates/krishiv-flight-sql/src/service.rs:1363-1391)',
     fix: 'Use 32 random bytes: `krishiv-auth generate-key --type bearer`.',
-    evaluate: hygieneGroup.of('HYG-WEAK-SECRET'),
+    evaluate: secretsPass.of('HYG-WEAK-SECRET'),
   },
   {
     id: 'HYG-UNEXPANDED-VAR',
@@ -591,7 +598,7 @@ export const HYGIENE_CHECKS = [
     rule: 'a value refers to $NAME / ${NAME} defined nowhere: the engine substitutes "" (a template never rendered)',
     source: 'the tool\'s own hygiene rule; the krishiv binary loads a .env with dotenvy, which substitutes "" for an undefined $NAME (crates/krishiv/src/main.rs:31-36)',
     fix: 'Render the template, define the variable earlier, or check with --process-env where the deploy environment provides it.',
-    evaluate: hygieneGroup.of('HYG-UNEXPANDED-VAR'),
+    evaluate: unexpanded,
   },
   {
     id: 'HYG-TOKEN-FILE-MODE',
@@ -601,7 +608,7 @@ export const HYGIENE_CHECKS = [
     rule: 'a token or key file that exists here is world-readable (fails) or group-readable (warns)',
     source: 'the tool\'s own hygiene rule: the engine reads token files whatever their mode (crates/krishiv-scheduler/src/auth.rs:243-253, crates/krishiv-ui/src/router.rs:32-38)',
     fix: 'chmod 600 the file (owned by the engine user).',
-    evaluate: hygieneGroup.of('HYG-TOKEN-FILE-MODE'),
+    evaluate: fileModes,
   },
   {
     id: 'HYG-QUOTED-BOOLEAN',
@@ -612,7 +619,7 @@ export const HYGIENE_CHECKS = [
     source: 'the tool\'s own hygiene rule; booleans are read by crates/krishiv-common/src/env_registry.rs:1347-1352 (a quote is part of the value there)',
     fix: 'Write booleans unquoted: KRISHIV_PRODUCTION=1.',
     severity: 'warn',
-    evaluate: hygieneGroup.of('HYG-QUOTED-BOOLEAN'),
+    evaluate: quotedBooleans,
   },
   {
     id: 'KEYS-REVOKED',
@@ -663,14 +670,14 @@ export const HYGIENE_CHECKS = [
     rule: 'a KRISHIV_API_KEYS entry the engine mis-parses: a key with "=" (base64 padding), an empty key or subject, or a duplicate key (last wins)',
     source: 'crates/krishiv-flight-sql/src/service.rs:1377-1386 (split on "," then at the first "=", keys and subjects trimmed, a later key overwrites)',
     fix: 'Use keys without "=" or "," (`krishiv-auth generate-key` makes such keys) and one entry per key with a subject.',
-    evaluate: hygieneGroup.of('ENG-API-KEY-ENTRY'),
+    evaluate: apiKeyEntries,
   },
   {
     id: 'ENG-TOKEN-NOT-ASCII',
     class: 'DENY',
     roles: ALL,
     predicate: null,
-    rule: 'a token or API key holds characters outside visible ASCII: servers read the authorization header only when it is visible ASCII, and clients cannot build such a header, so the token never authenticates',
+    rule: 'a token or API key the role\'s processes send or accept holds characters outside visible ASCII: servers read the authorization header only when it is visible ASCII, and clients cannot build such a header, so the token never authenticates',
     source: 'crates/krishiv-scheduler/src/auth.rs:619-627; crates/krishiv-shuffle/src/shuffle_svc.rs:515-533; crates/krishiv-executor/src/grpc_client.rs:107-118; crates/krishiv-runtime/src/flight_client.rs:120-127',
     fix: 'Use tokens of visible ASCII only: `krishiv-auth generate-key` makes such tokens.',
     evaluate: tokenNotAscii,
@@ -683,7 +690,7 @@ export const HYGIENE_CHECKS = [
     rule: 'KRISHIV_CA_CERT on a TLS coordinator makes client certificates mandatory; executors present none and cannot connect',
     source: 'crates/krishiv-scheduler/src/grpc.rs:926-930; crates/krishiv-executor/src/grpc_client.rs:80-98',
     fix: 'Do not set KRISHIV_CA_CERT on the coordinator; set it only on executors/clients.',
-    evaluate: hygieneGroup.of('ENG-CA-CERT-SERVER'),
+    evaluate: trapsPass.of('ENG-CA-CERT-SERVER'),
   },
   {
     id: 'ENG-TOKEN-FILE-MULTILINE',
@@ -693,7 +700,7 @@ export const HYGIENE_CHECKS = [
     rule: 'KRISHIV_COORDINATOR_BEARER_TOKEN_FILE holds several lines: the engine reads one token containing a newline, which never matches',
     source: 'crates/krishiv-scheduler/src/auth.rs:222-234 and 276-279 (the _TOKEN_FILE content is one token, trimmed)',
     fix: 'Put one token in _TOKEN_FILE, or use KRISHIV_COORDINATOR_BEARER_TOKENS_FILE for a list.',
-    evaluate: hygieneGroup.of('ENG-TOKEN-FILE-MULTILINE'),
+    evaluate: trapsPass.of('ENG-TOKEN-FILE-MULTILINE'),
   },
   {
     id: 'ENG-SHUFFLE-RELOAD-ZERO',
@@ -703,7 +710,7 @@ export const HYGIENE_CHECKS = [
     rule: 'KRISHIV_SHUFFLE_TOKEN_RELOAD_SECS=0 on shuffle-svc: the reload task panics (zero tokio interval)',
     source: 'crates/krishiv-shuffle/src/shuffle_svc.rs:159-183',
     fix: 'Use a positive interval (the code default is 60).',
-    evaluate: hygieneGroup.of('ENG-SHUFFLE-RELOAD-ZERO'),
+    evaluate: trapsPass.of('ENG-SHUFFLE-RELOAD-ZERO'),
   },
   {
     id: 'ENG-UI-OFF-SPELLING',
@@ -714,7 +721,7 @@ export const HYGIENE_CHECKS = [
     source: 'crates/krishiv/src/daemon_cmd.rs:204-215',
     fix: 'Write KRISHIV_UI=off.',
     severity: 'warn',
-    evaluate: hygieneGroup.of('ENG-UI-OFF-SPELLING'),
+    evaluate: trapsPass.of('ENG-UI-OFF-SPELLING'),
   },
   {
     id: 'ENG-DEAD-FLAG',
@@ -725,7 +732,7 @@ export const HYGIENE_CHECKS = [
     source: 'crates/krishiv-common/src/env_registry.rs:1487-1575 (none of these names is read by the engine: git grep finds no reader at e8be785f)',
     fix: 'Remove it; see the remediation for what the engine does instead.',
     severity: 'warn',
-    evaluate: hygieneGroup.of('ENG-DEAD-FLAG'),
+    evaluate: trapsPass.of('ENG-DEAD-FLAG'),
   },
   {
     id: 'ENG-MCP-HTTP',
@@ -736,7 +743,7 @@ export const HYGIENE_CHECKS = [
     source: 'crates/krishiv-mcp/src/lib.rs:35-37 and 96-141',
     fix: 'Use the stdio transport, or keep KRISHIV_MCP_ADDR on loopback behind an authenticating proxy.',
     severity: 'warn',
-    evaluate: hygieneGroup.of('ENG-MCP-HTTP'),
+    evaluate: trapsPass.of('ENG-MCP-HTTP'),
   },
   {
     id: 'ENG-DOTENV-IN-CWD',
@@ -747,7 +754,7 @@ export const HYGIENE_CHECKS = [
     source: 'crates/krishiv/src/main.rs:31-36',
     fix: 'Remove the stray .env, or include it with --env-file so it is checked.',
     severity: 'warn',
-    evaluate: hygieneGroup.of('ENG-DOTENV-IN-CWD'),
+    evaluate: trapsPass.of('ENG-DOTENV-IN-CWD'),
   },
   {
     id: 'WAIVER-EXPIRED',

@@ -2,51 +2,14 @@
 import { rustTrim } from '../../engine/text.js';
 import { DL, hasStaticTokens, isTruthy } from '../model.js';
 import { type Finding } from '../types.js';
-import { finding } from './context.js';
-import { type Check, tokenVarsOf, assumedNote, operatorServes } from './common.js';
+import { finding, type CheckContext } from './context.js';
+import { tokenVarsOf, assumedNote, operatorServes } from './common.js';
 import { PROFILE } from './constants.js';
-import { group, type CheckDef } from './define.js';
+import type { CheckDef } from './define.js';
 
 // ---- operator -------------------------------------------------------------------------
 
-const operatorChecks: Check = (ctx) => {
-  if (ctx.role !== 'operator') return [];
-  const out: Finding[] = [];
-  const anon = isTruthy(ctx.env.get('KRISHIV_ALLOW_ANONYMOUS'));
-  if (anon && (ctx.prod || ctx.pEnv.profile !== DL)) {
-    out.push(finding(ctx, 'OP-ANONYMOUS-FORBIDDEN', 'fail', `KRISHIV_ALLOW_ANONYMOUS under ${ctx.prod ? 'KRISHIV_PRODUCTION' : `env profile ${ctx.pEnv.profile}`}: the operator refuses to start`, ['KRISHIV_ALLOW_ANONYMOUS', 'KRISHIV_PRODUCTION', PROFILE], {
-      engineMessage: 'anonymous gRPC access is forbidden when KRISHIV_PRODUCTION=1',
-    }));
-  } else {
-    out.push(finding(ctx, 'OP-ANONYMOUS-FORBIDDEN', 'pass', anon ? 'KRISHIV_ALLOW_ANONYMOUS under dev-local without KRISHIV_PRODUCTION is accepted' : 'KRISHIV_ALLOW_ANONYMOUS is not truthy', ['KRISHIV_ALLOW_ANONYMOUS']));
-  }
-  // configure_grpc_auth_for_startup (crates/krishiv-operator/src/main.rs:84-101): a provider counts as installed when the
-  // token sources read without error and are configured, even when they resolve to no token (reject-all, auth.rs:313-345).
-  const installed = ctx.tokens.configured && ctx.tokens.error === undefined;
-  const has = hasStaticTokens(ctx.tokens);
-  if (ctx.cli.executorGrpcAddr !== undefined && !installed && !anon) {
-    out.push(finding(ctx, 'OP-GRPC-TOKENS-MISSING', 'fail', `--executor-grpc-addr without a static coordinator token${ctx.tokens.error ? ` (${ctx.tokens.error.variable} cannot be read)` : ''}: the operator refuses to start`, tokenVarsOf(ctx), {
-      engineMessage: '--executor-grpc-addr requires KRISHIV_COORDINATOR_BEARER_TOKEN or KRISHIV_COORDINATOR_BEARER_TOKENS unless KRISHIV_ALLOW_ANONYMOUS=true',
-    }));
-  } else if (ctx.cli.executorGrpcAddr !== undefined && !anon && !has) {
-    out.push(finding(ctx, 'OP-GRPC-TOKENS-MISSING', 'fail', 'token sources are configured but resolve to no token: the operator starts with a reject-all provider and denies every gRPC call', tokenVarsOf(ctx), {
-      class: 'DENY',
-      engineMessage: 'invalid API key',
-    }));
-  } else {
-    out.push(finding(ctx, 'OP-GRPC-TOKENS-MISSING', 'pass', ctx.cli.executorGrpcAddr === undefined ? `operator gRPC is off (no --executor-grpc-addr in --cli)${has || !operatorServes(ctx) ? '' : '; note: without a static token its HTTP sidecar answers 401 on every protected route'}` : has ? `static tokens configured${assumedNote(ctx)}` : 'KRISHIV_ALLOW_ANONYMOUS is set', tokenVarsOf(ctx)));
-  }
-  // OP-COORDINATOR-ID: crates/krishiv-operator/src/main.rs:426-428 (a flag value is never blank: the parser refuses it first)
-  const id = ctx.cli.coordinatorId ?? ctx.env.get('KRISHIV_COORDINATOR_ID');
-  if (id !== undefined && rustTrim(id) === '') {
-    out.push(finding(ctx, 'OP-COORDINATOR-ID', 'fail', 'KRISHIV_COORDINATOR_ID is blank: the operator refuses to start', ['KRISHIV_COORDINATOR_ID'], { engineMessage: 'coordinator id cannot be empty' }));
-  } else {
-    out.push(finding(ctx, 'OP-COORDINATOR-ID', 'pass', id === undefined ? 'coordinator id defaults to coord-kubernetes' : 'coordinator id is set', ['KRISHIV_COORDINATOR_ID'], { fromCli: ctx.cli.coordinatorId !== undefined }));
-  }
-  return out;
-};
-
-const operatorGroup = group(operatorChecks);
+const anonymousAsked = (ctx: CheckContext): boolean => isTruthy(ctx.env.get('KRISHIV_ALLOW_ANONYMOUS'));
 
 
 export const OPERATOR_CHECKS = [
@@ -59,7 +22,18 @@ export const OPERATOR_CHECKS = [
     source: 'crates/krishiv-operator/src/main.rs:84-88; crates/krishiv-scheduler/src/auth.rs:423-470',
     fix: 'Remove KRISHIV_ALLOW_ANONYMOUS from the operator.',
     engineMessage: 'anonymous gRPC access is forbidden when KRISHIV_PRODUCTION=1',
-    evaluate: operatorGroup.of('OP-ANONYMOUS-FORBIDDEN'),
+    evaluate: (ctx: CheckContext): Finding[] => {
+      if (ctx.role !== 'operator') return [];
+      const anon = anonymousAsked(ctx);
+      if (anon && (ctx.prod || ctx.pEnv.profile !== DL)) {
+        return [
+          finding(ctx, 'OP-ANONYMOUS-FORBIDDEN', 'fail', `KRISHIV_ALLOW_ANONYMOUS under ${ctx.prod ? 'KRISHIV_PRODUCTION' : `env profile ${ctx.pEnv.profile}`}: the operator refuses to start`, ['KRISHIV_ALLOW_ANONYMOUS', 'KRISHIV_PRODUCTION', PROFILE], {
+            engineMessage: 'anonymous gRPC access is forbidden when KRISHIV_PRODUCTION=1',
+          }),
+        ];
+      }
+      return [finding(ctx, 'OP-ANONYMOUS-FORBIDDEN', 'pass', anon ? 'KRISHIV_ALLOW_ANONYMOUS under dev-local without KRISHIV_PRODUCTION is accepted' : 'KRISHIV_ALLOW_ANONYMOUS is not truthy', ['KRISHIV_ALLOW_ANONYMOUS'])];
+    },
   },
   {
     id: 'OP-GRPC-TOKENS-MISSING',
@@ -70,7 +44,36 @@ export const OPERATOR_CHECKS = [
     source: 'crates/krishiv-operator/src/main.rs:84-101; crates/krishiv-scheduler/src/auth.rs:313-345 (reject-all)',
     fix: 'Give the operator KRISHIV_COORDINATOR_BEARER_TOKEN(S) or a token file.',
     engineMessage: '--executor-grpc-addr requires KRISHIV_COORDINATOR_BEARER_TOKEN or KRISHIV_COORDINATOR_BEARER_TOKENS unless KRISHIV_ALLOW_ANONYMOUS=true',
-    evaluate: operatorGroup.of('OP-GRPC-TOKENS-MISSING'),
+    evaluate: (ctx: CheckContext): Finding[] => {
+      if (ctx.role !== 'operator') return [];
+      const anon = anonymousAsked(ctx);
+      // configure_grpc_auth_for_startup (crates/krishiv-operator/src/main.rs:84-101): a provider counts as installed when the
+      // token sources read without error and are configured, even when they resolve to no token (reject-all, auth.rs:313-345).
+      const installed = ctx.tokens.configured && ctx.tokens.error === undefined;
+      const has = hasStaticTokens(ctx.tokens);
+      const grpc = ctx.cli.executorGrpcAddr !== undefined;
+      if (grpc && !installed && !anon) {
+        return [
+          finding(ctx, 'OP-GRPC-TOKENS-MISSING', 'fail', `--executor-grpc-addr without a static coordinator token${ctx.tokens.error ? ` (${ctx.tokens.error.variable} cannot be read)` : ''}: the operator refuses to start`, tokenVarsOf(ctx), {
+            engineMessage: '--executor-grpc-addr requires KRISHIV_COORDINATOR_BEARER_TOKEN or KRISHIV_COORDINATOR_BEARER_TOKENS unless KRISHIV_ALLOW_ANONYMOUS=true',
+          }),
+        ];
+      }
+      if (grpc && !anon && !has) {
+        return [
+          finding(ctx, 'OP-GRPC-TOKENS-MISSING', 'fail', 'token sources are configured but resolve to no token: the operator starts with a reject-all provider and denies every gRPC call', tokenVarsOf(ctx), {
+            class: 'DENY',
+            engineMessage: 'invalid API key',
+          }),
+        ];
+      }
+      const why = !grpc
+        ? `operator gRPC is off (no --executor-grpc-addr in --cli)${has || !operatorServes(ctx) ? '' : '; note: without a static token its HTTP sidecar answers 401 on every protected route'}`
+        : has
+          ? `static tokens configured${assumedNote(ctx)}`
+          : 'KRISHIV_ALLOW_ANONYMOUS is set';
+      return [finding(ctx, 'OP-GRPC-TOKENS-MISSING', 'pass', why, tokenVarsOf(ctx))];
+    },
   },
   {
     id: 'OP-COORDINATOR-ID',
@@ -81,6 +84,14 @@ export const OPERATOR_CHECKS = [
     source: 'crates/krishiv-operator/src/main.rs:338-339 and 426-428',
     fix: 'Set KRISHIV_COORDINATOR_ID to a non-blank id, or unset it (default coord-kubernetes).',
     engineMessage: 'coordinator id cannot be empty',
-    evaluate: operatorGroup.of('OP-COORDINATOR-ID'),
+    evaluate: (ctx: CheckContext): Finding[] => {
+      if (ctx.role !== 'operator') return [];
+      // a flag value is never blank: the parser refuses it first
+      const id = ctx.cli.coordinatorId ?? ctx.env.get('KRISHIV_COORDINATOR_ID');
+      if (id !== undefined && rustTrim(id) === '') {
+        return [finding(ctx, 'OP-COORDINATOR-ID', 'fail', 'KRISHIV_COORDINATOR_ID is blank: the operator refuses to start', ['KRISHIV_COORDINATOR_ID'], { engineMessage: 'coordinator id cannot be empty' })];
+      }
+      return [finding(ctx, 'OP-COORDINATOR-ID', 'pass', id === undefined ? 'coordinator id defaults to coord-kubernetes' : 'coordinator id is set', ['KRISHIV_COORDINATOR_ID'], { fromCli: ctx.cli.coordinatorId !== undefined })];
+    },
   },
 ] as const satisfies readonly CheckDef[];

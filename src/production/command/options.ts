@@ -20,6 +20,12 @@ export interface CheckProductionFlags {
   requireFiles?: boolean;
   listChecks?: boolean;
   printEnv?: boolean;
+  manifest?: string[];
+  unit?: string[];
+  instance?: string;
+  helmValues?: string[];
+  baseline?: string;
+  writeBaseline?: string;
 }
 
 export interface CheckProductionOptions {
@@ -43,6 +49,14 @@ export interface CheckProductionOptions {
   /** the key store named on purpose (--store or checkProduction.store): KEYS-* run only then */
   store?: string;
   requireFiles: boolean;
+  /** --manifest / --unit (src/production/deploy.ts) */
+  manifests: string[];
+  units: string[];
+  instance?: string;
+  helmValues: string[];
+  /** --baseline / --write-baseline (src/production/baseline.ts) */
+  baseline?: string;
+  writeBaseline?: string;
 }
 
 // The reporters' own list, as a type-checked copy: importing src/report here would load every reporter at start-up.
@@ -74,8 +88,13 @@ export function resolveCheckProductionOptions(
   if (mode !== 'check' && flags.format !== undefined && flags.format !== 'text' && flags.format !== 'json') {
     throw usage(`--${mode} prints text or json, not ${flags.format}`, '--format');
   }
-  const envFiles = flags.envFile !== undefined && flags.envFile.length > 0 ? flags.envFile : [...(cp.envFiles ?? [])];
-  if (mode !== 'list-checks' && envFiles.length === 0 && !flags.processEnv) {
+  const manifests = flags.manifest ?? [];
+  const units = flags.unit ?? [];
+  const deploy = manifests.length > 0 || units.length > 0;
+  if (deploy && mode === 'print-env') throw usage('--print-env reads env files; it cannot be combined with --manifest or --unit', '--print-env');
+  if (flags.instance !== undefined && units.length === 0) throw usage('--instance names the instance of a template unit; give --unit as well', '--instance');
+  const envFiles = flags.envFile !== undefined && flags.envFile.length > 0 ? flags.envFile : deploy ? [] : [...(cp.envFiles ?? [])];
+  if (mode !== 'list-checks' && envFiles.length === 0 && !flags.processEnv && !deploy) {
     throw usage('nothing to check: give --env-file <file> (repeatable), set checkProduction.envFiles in the config, or use --process-env', '--env-file');
   }
   const store = flags.store ?? cp.store;
@@ -90,7 +109,13 @@ export function resolveCheckProductionOptions(
     processEnv: flags.processEnv === true,
     strict: flags.strict ?? cp.strict ?? false,
     requireFiles: flags.requireFiles === true,
+    manifests,
+    units,
+    helmValues: flags.helmValues ?? [],
   };
+  if (flags.instance !== undefined) options.instance = flags.instance;
+  if (flags.baseline !== undefined) options.baseline = flags.baseline;
+  if (flags.writeBaseline !== undefined) options.writeBaseline = flags.writeBaseline;
   if (flags.output !== undefined) options.output = flags.output;
   if (flags.cli !== undefined) options.cli = flags.cli;
   if (store !== undefined) options.store = store;

@@ -90,6 +90,8 @@ async function outputInputs(result: CheckProductionResult, o: CheckProductionOpt
   const inputs = [
     ...(result.kind === 'list-checks' ? [] : o.envFiles.map((f) => ({ path: path.resolve(where.cwd, f), label: `--env-file ${f}` }))),
     ...(where.configFile === undefined ? [] : [{ path: where.configFile, label: `the config file ${where.configFile}` }]),
+    ...(result.kind === 'list-checks' ? [] : [...o.manifests.filter((m) => m !== '-').map((m) => ({ path: path.resolve(where.cwd, m), label: `--manifest ${m}` })), ...o.units.map((u) => ({ path: path.resolve(where.cwd, u), label: `--unit ${u}` }))]),
+    ...(o.baseline === undefined ? [] : [{ path: path.resolve(where.cwd, o.baseline), label: `--baseline ${o.baseline}` }]),
   ];
   if (result.kind === 'list-checks') return inputs;
   const { FILE_VARIABLES, filePathOf } = await import('../model.js');

@@ -16,6 +16,10 @@ export interface CheckProductionSeams {
   now(): Date;
   /** a warning about the input (stderr) */
   warn(message: string): void;
+  /** progress worth a line on stderr (a baseline written) */
+  info?(message: string): void;
+  /** standard input, for `--manifest -` */
+  readStdin?: () => Promise<string>;
 }
 
 export type CheckProductionResult =
@@ -26,6 +30,14 @@ export type CheckProductionResult =
 export async function runCheckProduction(o: CheckProductionOptions, seams: CheckProductionSeams): Promise<CheckProductionResult> {
   const { CATALOG } = await import('../catalog.js');
   if (o.mode === 'list-checks') return { kind: 'list-checks', checks: CATALOG.filter((c) => !o.roleGiven || c.roles.includes(o.role)) };
+
+  // --manifest / --unit alone: no env to read (src/production/deploy.ts, its own bundle)
+  const deploy = o.manifests.length > 0 || o.units.length > 0;
+  if (deploy && o.envFiles.length === 0 && !o.processEnv) {
+    const { deployCommandReport } = await import('../deploy.js');
+    const report = await deployCommandReport(deployFlags(o), deployContext(o, seams));
+    return { kind: 'report', report: await baselined(o, seams, report), envSet: { files: [], vars: new Map(), shadowed: [] }, catalog: CATALOG };
+  }
 
   // (Node 20 also scans a script's argv for `--env-file`, nodejs/node#54232; the bin starts
   // node with `--`, and a file named after the script is not loaded into process.env.)
@@ -46,7 +58,7 @@ export async function runCheckProduction(o: CheckProductionOptions, seams: Check
   const files = await probeEnvFiles(envSet, { cwd: seams.cwd, requireFiles: o.requireFiles });
   const dotenvInCwd = o.processEnv ? await findDotenv(seams.cwd) : undefined;
   const { evaluate } = await import('../evaluate.js');
-  const report = evaluate({
+  let report = evaluate({
     envSet,
     role: o.role,
     cli: cli ?? {},
@@ -60,6 +72,12 @@ export async function runCheckProduction(o: CheckProductionOptions, seams: Check
     now: seams.now(),
     ...(keyLookup !== undefined ? { keyLookup } : {}),
   });
+  if (deploy) {
+    // env files and deployment artefacts together: each evaluated in its own right, one report
+    const { deployCommandReport } = await import('../deploy.js');
+    report = await deployCommandReport(deployFlags(o), deployContext(o, seams), report);
+  }
+  report = await baselined(o, seams, report);
   return {
     kind: 'report',
     report,
@@ -68,6 +86,37 @@ export async function runCheckProduction(o: CheckProductionOptions, seams: Check
     ...(storePath !== undefined ? { storePath } : {}),
     ...(dotenvInCwd !== undefined ? { dotenvInCwd } : {}),
   };
+}
+
+/** --manifest / --unit flags for src/production/deploy.ts. */
+function deployFlags(o: CheckProductionOptions): import('../deploy.js').DeployFlags {
+  return {
+    manifest: o.manifests,
+    unit: o.units,
+    ...(o.instance !== undefined ? { instance: o.instance } : {}),
+    helmValues: o.helmValues,
+    ...(o.roleGiven ? { role: o.role } : {}),
+    requireFiles: o.requireFiles,
+  };
+}
+
+function deployContext(o: CheckProductionOptions, seams: CheckProductionSeams) {
+  return {
+    role: o.role,
+    strict: o.strict,
+    now: seams.now(),
+    cwd: seams.cwd,
+    readStdin: seams.readStdin ?? (async () => ''),
+    ...(seams.config.waivers !== undefined ? { waivers: seams.config.waivers } : {}),
+    ...(seams.config.file !== undefined ? { configFile: seams.config.file } : {}),
+  };
+}
+
+/** --write-baseline / --baseline (src/production/baseline.ts), loaded only when asked for. */
+async function baselined(o: CheckProductionOptions, seams: CheckProductionSeams, report: ProductionReport): Promise<ProductionReport> {
+  if (o.baseline === undefined && o.writeBaseline === undefined) return report;
+  const { baselineStep } = await import('../baseline.js');
+  return baselineStep(report, o, { cwd: seams.cwd, info: (m) => (seams.info ?? seams.warn)(m) });
 }
 
 /**

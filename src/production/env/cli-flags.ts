@@ -327,7 +327,11 @@ function runParser(process: EngineProcess, words: readonly string[], into: CliFl
 
 /** Parses the `--cli` string for a role (default cluster: the coordinator and its executors). */
 export function parseCliFlags(input: string, role: Role = 'cluster'): CliFlags {
-  const words = splitShellWords(input);
+  return parseCliWords(splitShellWords(input), role);
+}
+
+/** The same model over words already split: a container's `command`/`args`, a unit's `ExecStart=`. */
+export function parseCliWords(words: readonly string[], role: Role = 'cluster'): CliFlags {
   const processes = processesOf(role);
   const out: CliFlags = { insecure: false, given: [], unknown: [], positional: [], repeated: [], refusals: [], processes };
   let start = 0;

@@ -566,7 +566,9 @@ function parseLine(text: string, subst: Substitutions, file: string, firstLine: 
     return key;
   };
   const expectEqual = (key: string): void => {
-    if (!line.startsWith('=')) throw new LineError(`no = after the name ${key}`);
+    // The name is not repeated: after an unclosed quote on an earlier line, what reads as a name
+    // here can be a piece of a secret value (a fuzz run printed one this way).
+    if (!line.startsWith('=')) throw new LineError(`no = after the name at the start of the line (${key.length} character${key.length === 1 ? '' : 's'}); is a quote on an earlier line left open?`);
     line = line.slice(1);
   };
 

@@ -251,9 +251,9 @@ describe('parser rules (traced from parse.rs / iter.rs, checked against a build 
     ['last line ends in a blank without a newline', 'A=1\nB=2 ', 2, /ends in a space or tab with no newline/],
     ['file ends in a backslash without a newline', 'A=a\\', 1, /ends in a backslash/],
     ['a quote in a comment after two blanks opens a quote', "A=1  # it's\n", 1, /single-quoted value is never closed/],
-    ['missing =', 'A 1\n', 1, /no = after the name A/],
+    ['missing =', 'A 1\n', 1, /^no = after the name at the start of the line \(1 character\)/],
     ['name starting with a digit', '1A=1\n', 1, /not a KEY=VALUE line/],
-    ['export without a name', 'export\n', 1, /no = after the name export|a variable name is missing/],
+    ['export without a name', 'export\n', 1, /no = after the name at the start of the line|a variable name is missing/],
     ['NUL in a value', 'A=a\0b\n', 1, /NUL character/],
   ])('refuses: %s', (_name, text, line, message) => {
     const error = refusal(text);
@@ -431,5 +431,14 @@ describe('bounded cost (issue 12: linear time, typed refusals)', () => {
     expect(decl!.references).toHaveLength(200_000);
     expect(decl!.unresolved).toHaveLength(200_000);
     expect(decl!.value).toBe('');
+  });
+});
+
+describe('errors never repeat a value (issue 12)', () => {
+  it('after an open quote, a secret that reads as a name is not quoted in the error', () => {
+    const secret = 'Cnry3PwdH8gF2dS6aP9oI4uY7tR1eW5qZ0x';
+    const error = refusal(`A="open\nB="x\n${secret} tail\n`);
+    expect(error.code).toBe('ERR_ENV_PARSE');
+    for (let i = 0; i + 6 <= secret.length; i++) expect(error.message).not.toContain(secret.slice(i, i + 6));
   });
 });

@@ -1,0 +1,84 @@
+/**
+ * What the checks may not conclude about values the tool cannot see (manifests and units):
+ * applied once, centrally, to every finding of a run, so no check needs to know about it.
+ *
+ * - A variable that is "set, value unknown" (a Secret or ConfigMap reference to an object not
+ *   in the input) or "set, value known by kind" (downward API) reaches the checks with a
+ *   stand-in value that is present and non-empty, as a token file that is not here is assumed
+ *   to exist. A check that then fails or warns while naming such a variable needed its value:
+ *   it becomes `skip`, stating the assumption (and the stand-in never reaches a message).
+ * - A variable that is "maybe unset" (`optional: true` to an object not in the input) is
+ *   assumed set; a check that passes while naming it warns instead: it passes only if the
+ *   object and key exist.
+ * - Values read from a Secret in the input are secrets: they are masked in every message.
+ */
+import type { EnvVar, Finding } from './types.js';
+
+const MASK = '<value from a Secret>';
+
+/**
+ * `unsetRun`: the same checks run with every "maybe unset" variable removed; a check that
+ * passes here but fails or warns there needed one of them.
+ */
+export function applyAssumptions(findings: Finding[], vars: ReadonlyMap<string, EnvVar>, unsetRun?: readonly Finding[]): Finding[] {
+  const failsWithoutOptional = new Map<string, Finding>();
+  for (const f of unsetRun ?? []) if ((f.status === 'fail' || f.status === 'warn') && !failsWithoutOptional.has(f.id)) failsWithoutOptional.set(f.id, f);
+  let anyAssumed = false;
+  let anyFromSecret = false;
+  const secretValues: string[] = [];
+  for (const v of vars.values()) {
+    if (v.assumption) anyAssumed = true;
+    if (v.fromSecret) anyFromSecret = true;
+    if (v.fromSecret && v.value.length >= 4) secretValues.push(v.value);
+  }
+  if (!anyAssumed && !anyFromSecret) return findings;
+  secretValues.sort((a, b) => b.length - a.length);
+  const optional = anyAssumed ? [...vars.values()].filter((v) => v.assumption?.kind === 'maybe-unset') : [];
+  const mask = (text: string): string => {
+    let out = text;
+    for (const s of secretValues) if (out.includes(s)) out = out.split(s).join(MASK);
+    return out;
+  };
+  const out0: Finding[] = [];
+  for (const f of findings) {
+    // A value taken from a Secret (secretKeyRef, envFrom, or one not in the input) is not a
+    // secret written literally in the manifest: ENV-SECRET-IN-MANIFEST does not apply to it.
+    if (f.id === 'ENV-SECRET-IN-MANIFEST' && f.status !== 'pass' && f.variables.every((n) => vars.get(n)?.fromSecret || vars.get(n)?.assumption)) continue;
+    out0.push(f);
+  }
+  if (out0.length !== findings.length && !out0.some((f) => f.id === 'ENV-SECRET-IN-MANIFEST') && findings.some((f) => f.id === 'ENV-SECRET-IN-MANIFEST')) {
+    const first = findings.find((f) => f.id === 'ENV-SECRET-IN-MANIFEST')!;
+    out0.push({ ...first, status: 'pass', message: 'no secret is written literally in the manifest or unit', variables: [], location: null });
+    delete out0[out0.length - 1]!.locations;
+  }
+  return out0.map((f) => {
+    let out = f;
+    if (anyAssumed) {
+      const assumed = f.variables.map((n) => vars.get(n)).filter((v): v is EnvVar => v?.assumption !== undefined);
+      const valueless = assumed.filter((v) => v.assumption!.kind !== 'maybe-unset');
+      const without = failsWithoutOptional.get(f.id);
+      if ((f.status === 'fail' || f.status === 'warn') && valueless.length > 0) {
+        const what = valueless.map((v) => `${v.name} (${v.assumption!.reason})`).join(', ');
+        out = {
+          ...f,
+          status: 'skip',
+          message: `not checked here: this check needs the value of ${what}, which is set but not known here; assumed present and non-empty`,
+        };
+        delete out.engineMessage;
+      } else if (f.status === 'pass' && without !== undefined && optional.length > 0) {
+        const what = optional.map((v) => `${v.name} (${v.assumption!.reason})`).join(', ');
+        out = { ...f, status: 'warn', message: `passes only if ${what} exists: the reference is optional, so the variable may be unset, and then: ${without.message}` };
+      }
+    }
+    if (secretValues.length > 0) {
+      const message = mask(out.message);
+      const remediation = mask(out.remediation);
+      if (message !== out.message || remediation !== out.remediation) out = { ...out, message, remediation };
+      if (out.engineMessage !== undefined) {
+        const em = mask(out.engineMessage);
+        if (em !== out.engineMessage) out = { ...out, engineMessage: em };
+      }
+    }
+    return out;
+  });
+}

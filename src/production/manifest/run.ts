@@ -1,0 +1,366 @@
+/**
+ * check-production over Kubernetes objects: every container that runs a Krishiv process is
+ * evaluated with the same checks as an env file (its env, its role from its command line, its
+ * flags through the `--cli` model, its token files through Secret volume mounts), then the
+ * checks across the objects of the input run. Pure: parsed documents in, findings out.
+ */
+import { evaluate } from '../evaluate.js';
+import { checkInfo } from '../catalog.js';
+import { FILE_VARIABLES, filePathOf, tableProbe, type FileState } from '../model.js';
+import { parseCliWords } from '../env/cli-flags.js';
+import { isKrishivError } from '../../errors.js';
+import type { EnvSet, EnvVar, Finding, FindingStatus, Role, WorkloadRef, WorkloadSummary } from '../types.js';
+import { decideProcess } from './command.js';
+import {
+  buildInventory,
+  expandK8s,
+  isObj,
+  mountedSecretFile,
+  podSpecOf,
+  refKey,
+  resolveContainerEnv,
+  type Inventory,
+  type K8sObject,
+  type Obj,
+  type ValueRef,
+} from './k8s.js';
+import { itemLine, keyLine, lineOf } from './yaml.js';
+import { groupByWorkload, workloadKey, workloadLabel } from '../workload.js';
+
+export interface DeployOptions {
+  /** --role: keep only workloads of this role */
+  role?: Role;
+  requireFiles: boolean;
+  now: Date;
+}
+
+export interface DeployResult {
+  findings: Finding[];
+  workloads: WorkloadSummary[];
+}
+
+/** Token purposes, for the cross-object checks. */
+const TOKEN_PURPOSE: Readonly<Record<string, string>> = {
+  KRISHIV_COORDINATOR_BEARER_TOKEN: 'coordinator',
+  KRISHIV_COORDINATOR_BEARER_TOKENS: 'coordinator',
+  KRISHIV_COORDINATOR_BEARER_TOKEN_FILE: 'coordinator',
+  KRISHIV_COORDINATOR_BEARER_TOKENS_FILE: 'coordinator',
+  KRISHIV_EXECUTOR_TASK_BEARER_TOKEN: 'executor-task',
+  KRISHIV_UI_TOKEN: 'UI',
+  KRISHIV_UI_TOKEN_FILE: 'UI',
+  KRISHIV_SHUFFLE_TOKEN: 'shuffle',
+  KRISHIV_SHUFFLE_TOKEN_FILE: 'shuffle',
+  KRISHIV_API_KEYS: 'API key',
+  KRISHIV_API_KEY: 'API key',
+  KRISHIV_FLIGHT_API_KEY: 'API key',
+};
+
+const ENV_AND_FILE: ReadonlyArray<[string, string]> = [
+  ['KRISHIV_COORDINATOR_BEARER_TOKEN', 'KRISHIV_COORDINATOR_BEARER_TOKEN_FILE'],
+  ['KRISHIV_COORDINATOR_BEARER_TOKENS', 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE'],
+  ['KRISHIV_UI_TOKEN', 'KRISHIV_UI_TOKEN_FILE'],
+  ['KRISHIV_SHUFFLE_TOKEN', 'KRISHIV_SHUFFLE_TOKEN_FILE'],
+];
+
+interface TokenUse {
+  workload: WorkloadRef;
+  role: Role;
+  variable: string;
+  purpose: string;
+  ref: ValueRef;
+  file: string;
+  line: number;
+  /** the value when known (a secret: compared, never printed) */
+  value?: string;
+}
+
+interface Evaluated {
+  ref: WorkloadRef;
+  line: number;
+  role: Role;
+  labels: Obj;
+  findings: Finding[];
+}
+
+export { workloadLabel };
+
+function mkFinding(id: string, status: FindingStatus, message: string, variables: string[], location: Finding['location'], workload: WorkloadRef): Finding {
+  const info = checkInfo(id);
+  return { id, predicate: info.predicate, status, class: info.class, message, remediation: info.fix, location, variables, workload };
+}
+
+export function summarizeFindings(findings: readonly Finding[]): WorkloadSummary['summary'] {
+  const s = { fail: 0, warn: 0, pass: 0, skip: 0, waived: 0 };
+  for (const f of findings) s[f.status]++;
+  return s;
+}
+
+const KRISHIV_IMAGE = /krishiv/i;
+
+export function evaluateObjects(objects: readonly K8sObject[], options: DeployOptions): DeployResult {
+  const inv = buildInventory(objects);
+  const findings: Finding[] = [];
+  const workloads: WorkloadSummary[] = [];
+  const evaluated: Evaluated[] = [];
+  const uses: TokenUse[] = [];
+  const reported = new Set<string>();
+
+  for (const o of inv.workloads) {
+    const pod = podSpecOf(o);
+    if (!pod) continue;
+    const containers: Array<{ c: Obj; init: boolean }> = [];
+    for (const c of Array.isArray(pod.spec['initContainers']) ? pod.spec['initContainers'] : []) if (isObj(c)) containers.push({ c, init: true });
+    for (const c of Array.isArray(pod.spec['containers']) ? pod.spec['containers'] : []) if (isObj(c)) containers.push({ c, init: false });
+    for (const { c } of containers) {
+      const cname = typeof c['name'] === 'string' ? c['name'] : '';
+      const ref: WorkloadRef = { file: o.file, kind: o.kind, namespace: o.namespace, name: o.name, container: cname };
+      const cline = lineOf(c) ?? o.line;
+      const env = resolveContainerEnv(c, inv, o.namespace, o.file);
+      const lookup = (n: string): string | undefined => env.vars.get(n)?.v.value;
+      const strings = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? x : String(x))) : undefined);
+      const command = strings(c['command']);
+      const args = strings(c['args']) ?? [];
+      const image = typeof c['image'] === 'string' ? c['image'] : '';
+      const hasKrishivEnv = [...env.vars.keys()].some((n) => n.startsWith('KRISHIV_'));
+      const cmdLine = keyLine(c, 'command') ?? keyLine(c, 'args') ?? cline;
+      let decision = command === undefined ? undefined : decideProcess([...command, ...args].map((w) => expandK8s(w, lookup)));
+      if (decision === undefined) {
+        if (!KRISHIV_IMAGE.test(image) && !hasKrishivEnv) continue;
+        decision = { kind: 'undecided', reason: 'no command: the image\'s entrypoint decides which process runs, and it is not read here' };
+      }
+      if (decision.kind === 'other') {
+        if (!hasKrishivEnv) continue;
+        decision = { kind: 'undecided', reason: `the command (${(command ?? [])[0] ?? ''}) is not a Krishiv binary, but the container sets KRISHIV_* variables` };
+      }
+      if (decision.kind === 'undecided') {
+        if (options.role !== undefined) continue;
+        const f = mkFinding('DEPLOY-PROCESS-UNDECIDED', 'skip', `not checked: ${decision.reason}`, [], { file: o.file, line: cmdLine }, ref);
+        findings.push(f);
+        workloads.push({ ...ref, line: cline, role: null, ok: true, summary: summarizeFindings([f]) });
+        continue;
+      }
+      const role = decision.role;
+      if (options.role !== undefined && options.role !== role) continue;
+
+      // the flags: the same model as --cli
+      const argsStart = keyLine(c, 'args');
+      let cli;
+      try {
+        cli = parseCliWords(decision.flags.map((w) => expandK8s(w, lookup)), role);
+      } catch (error) {
+        if (!isKrishivError(error)) throw error;
+        const f = mkFinding('DEPLOY-PROCESS-UNDECIDED', 'skip', `not checked: ${decision.process} would not start with these flags (${error.message})`, [], { file: o.file, line: cmdLine }, ref);
+        findings.push(f);
+        workloads.push({ ...ref, line: cline, role, ok: true, summary: summarizeFindings([f]) });
+        continue;
+      }
+
+      const vars = new Map<string, EnvVar>();
+      for (const [name, r] of env.vars) vars.set(name, r.v);
+      const envSet: EnvSet = { files: [o.file], vars, shadowed: [] };
+
+      // token files through Secret volume mounts
+      const table = new Map<string, FileState>();
+      const own: Finding[] = [];
+      for (const name of FILE_VARIABLES) {
+        const p = filePathOf(name, vars.get(name)?.value);
+        if (p === undefined || table.has(p)) continue;
+        const mf = mountedSecretFile(p, c, pod.spec, inv, o.namespace);
+        if (!mf) continue;
+        const secret = inv.secrets.get(refKey(o.namespace, mf.secret));
+        const value = secret?.data.get(mf.key);
+        if (!secret) table.set(p, { state: 'unchecked' });
+        else if (value === undefined) {
+          // the volume mounts without that file; the engine sees NotFound (its own rules decide)
+          table.set(p, { state: 'missing' });
+          if (mf.item && !mf.optional) {
+            const key = `${o.file}:${mf.mountLine}:${mf.secret}:${mf.key}`;
+            if (!reported.has(key)) {
+              reported.add(key);
+              own.push(mkFinding('K8S-REF-MISSING', 'fail', `the Secret volume of ${name} (${p}) lists key "${mf.key}" in items, which Secret ${mf.secret} does not have: the pod is never started`, [name], { file: o.file, line: mf.mountLine }, ref));
+            }
+          }
+        } else table.set(p, { state: 'ok', content: value, mode: mf.mode });
+        if (mf.subPath && TOKEN_PURPOSE[name] !== undefined) {
+          own.push(mkFinding('K8S-TOKEN-SUBPATH', 'warn', `${name} is mounted with subPath (line ${mf.mountLine}): Kubernetes never updates it, so a rotated Secret ${mf.secret} never reaches the process`, [name], { file: o.file, line: mf.mountLine }, ref));
+        }
+        if (TOKEN_PURPOSE[name] !== undefined) {
+          const use: TokenUse = { workload: ref, role, variable: name, purpose: TOKEN_PURPOSE[name]!, ref: { kind: 'Secret', namespace: o.namespace, name: mf.secret, key: mf.key, optional: mf.optional }, file: o.file, line: vars.get(name)?.origin.line ?? mf.mountLine };
+          if (value !== undefined) use.value = value.trim();
+          uses.push(use);
+        }
+      }
+
+      const report = evaluate({
+        envSet,
+        role,
+        cli,
+        files: tableProbe(table),
+        requireFiles: options.requireFiles,
+        processEnv: false,
+        now: options.now,
+      });
+      const flagLine = (argsStart ?? cmdLine);
+      // the line of a flag word: its item in command or args (a shell script: the command's line)
+      const commandArr = c['command'];
+      const argsArr = c['args'];
+      const commandLen = Array.isArray(commandArr) ? commandArr.length : 0;
+      const lineOfFlag = (flag: string): number | undefined => {
+        if (decision.flagOffset < 0) return undefined;
+        const i = decision.flags.indexOf(flag);
+        if (i < 0) return undefined;
+        const at = decision.flagOffset + i;
+        return at < commandLen ? itemLine(commandArr, at) : itemLine(argsArr, at - commandLen);
+      };
+      // a switch a message names is what it is about (`… rejects --insecure`); then value flags in order
+      const givenFlags = [...new Set(cli.given.map((g) => g.flag))].sort((a, b) => Number(b === '--insecure') - Number(a === '--insecure'));
+      // the report's findings are this run's own objects: tagged in place (a tree has 100,000s)
+      const located = report.findings;
+      for (const f of located) {
+        f.workload = ref;
+        // every location of a passing check is dropped: no format shows them, and a tree holds 100,000s
+        if (f.status === 'pass' && f.locations !== undefined) f.locations = undefined; // (assigned, not deleted: delete turns 100,000s of objects into slow dictionaries)
+        if (!f.location) {
+          // from the command line: the line of the flag the message names, else the args
+          const flag = givenFlags.find((g) => f.message.includes(g));
+          f.location = { file: o.file, line: (flag !== undefined ? lineOfFlag(flag) : undefined) ?? (f.variables.length === 0 ? flagLine : cline) };
+        }
+        else if (f.location.line === undefined) {
+          // an absent variable: the flag the message names, else the container
+          const flag = givenFlags.find((g) => f.message.includes(g));
+          f.location = { file: o.file, line: (flag !== undefined ? lineOfFlag(flag) : undefined) ?? cline };
+        }
+      }
+
+      for (const miss of env.missing) {
+        own.push(mkFinding('K8S-REF-MISSING', 'fail', `${miss.variable ?? 'a variable'} refers to ${miss.ref.kind} ${miss.ref.name} key "${miss.ref.key}", which the ${miss.ref.kind} in the input does not have: the container is never created`, miss.variable ? [miss.variable] : [], { file: miss.file, line: miss.line }, ref));
+      }
+      for (const ns of env.notString) {
+        own.push(mkFinding('K8S-ENV-NOT-STRING', 'fail', `${ns.name} has a ${ns.type} value, not a string: kubectl refuses the object (quote it)`, [ns.name], { file: ns.file, line: ns.line }, ref));
+      }
+      for (const u of env.unknownSources) {
+        own.push(mkFinding('DEPLOY-PROCESS-UNDECIDED', 'skip', `not checked here: envFrom ${u.kind} ${u.name} is not in the input, so the variables it adds are unknown`, [], { file: o.file, line: cline }, ref));
+      }
+      for (const [envName, fileName] of ENV_AND_FILE) {
+        if (vars.has(envName) && vars.has(fileName) && vars.get(envName)!.assumption?.kind !== 'maybe-unset') {
+          own.push(mkFinding('K8S-TOKEN-ENV-AND-FILE', 'warn', `${envName} and ${fileName} are both given to this ${role} process: the env copy never reloads, so rotating the file needs a restart`, [envName, fileName], { file: o.file, line: vars.get(envName)!.origin.line ?? cline }, ref));
+        }
+      }
+      for (const [name, r] of env.vars) {
+        const purpose = TOKEN_PURPOSE[name];
+        if (purpose === undefined || !r.ref || r.ref.kind !== 'Secret' || name.endsWith('_FILE')) continue;
+        const use: TokenUse = { workload: ref, role, variable: name, purpose, ref: r.ref, file: o.file, line: r.v.origin.line ?? cline };
+        if (!r.v.assumption) use.value = r.v.value.trim();
+        uses.push(use);
+      }
+
+      const all = [...located, ...own];
+      for (const f of all) findings.push(f);
+      const summary = summarizeFindings(all);
+      workloads.push({ ...ref, line: cline, role, ok: summary.fail === 0, summary });
+      const open = all.filter((f) => f.class === 'OPEN' && (f.status === 'fail' || f.status === 'warn'));
+      if (open.length > 0) evaluated.push({ ref, line: cline, role, labels: pod.labels, findings: open });
+    }
+  }
+
+  for (const f of crossChecks(inv, uses, evaluated)) findings.push(f);
+  // cross-object findings count towards their workload's verdict
+  const grouped = groupByWorkload(findings);
+  for (const w of workloads) {
+    const mine = grouped.get(workloadKey(w)) ?? [];
+    w.summary = summarizeFindings(mine);
+    w.ok = w.summary.fail === 0;
+  }
+  return { findings, workloads };
+}
+
+const refLabel = (r: ValueRef): string => `${r.kind} ${r.name} key ${r.key}`;
+const refId = (r: ValueRef): string => `${r.namespace}/${r.name}/${r.key}`;
+
+function crossChecks(inv: Inventory, uses: readonly TokenUse[], evaluated: readonly Evaluated[]): Finding[] {
+  const out: Finding[] = [];
+  // K8S-SECRET-KEY-SHARED: one Secret key, two token purposes
+  const byKey = new Map<string, TokenUse[]>();
+  for (const u of uses) {
+    const list = byKey.get(refId(u.ref)) ?? [];
+    list.push(u);
+    byKey.set(refId(u.ref), list);
+  }
+  for (const list of byKey.values()) {
+    const purposes = [...new Set(list.map((u) => u.purpose))];
+    if (purposes.length < 2) continue;
+    const first = list[0]!;
+    const second = list.find((u) => u.purpose !== first.purpose)!;
+    out.push(
+      mkFinding('K8S-SECRET-KEY-SHARED', 'warn', `${refLabel(first.ref)} feeds the ${purposes.join(' and ')} tokens (${[...new Set(list.map((u) => `${u.variable} in ${workloadLabel(u.workload)}`))].join(', ')})`, [...new Set([first.variable, second.variable])], { file: second.file, line: second.line }, second.workload),
+    );
+  }
+
+  // K8S-TOKEN-SOURCE-MISMATCH: coordinator vs executor-side tokens
+  const coordRoles = new Set<Role>(['coordinator', 'cluster', 'operator']);
+  const serverCoord = uses.filter((u) => coordRoles.has(u.role) && u.purpose === 'coordinator');
+  const execCoord = uses.filter((u) => u.role === 'executor' && u.variable === 'KRISHIV_COORDINATOR_BEARER_TOKEN');
+  const serverTask = uses.filter((u) => coordRoles.has(u.role) && u.variable === 'KRISHIV_EXECUTOR_TASK_BEARER_TOKEN');
+  const execTask = uses.filter((u) => u.role === 'executor' && u.variable === 'KRISHIV_EXECUTOR_TASK_BEARER_TOKEN');
+  const compare = (servers: TokenUse[], clients: TokenUse[], what: string): void => {
+    if (servers.length === 0) return;
+    const serversByNs = new Map<string, TokenUse[]>();
+    for (const s of servers) {
+      let list = serversByNs.get(s.ref.namespace);
+      if (!list) serversByNs.set(s.ref.namespace, (list = []));
+      list.push(s);
+    }
+    for (const c of clients) {
+      const sameNs = serversByNs.get(c.ref.namespace) ?? [];
+      if (sameNs.length === 0) continue;
+      const matchesRef = sameNs.some((s) => refId(s.ref) === refId(c.ref));
+      const matchesValue = c.value !== undefined && sameNs.some((s) => s.value !== undefined && (s.value === c.value || s.value.split(',').map((t) => t.trim()).includes(c.value!)));
+      if (matchesRef || matchesValue) continue;
+      const s = sameNs[0]!;
+      out.push(
+        mkFinding('K8S-TOKEN-SOURCE-MISMATCH', 'fail', `${what}: ${workloadLabel(c.workload)} takes ${c.variable} from ${refLabel(c.ref)}, but ${workloadLabel(s.workload)} takes its token from ${sameNs.map((x) => refLabel(x.ref)).filter((v, i, a) => a.indexOf(v) === i).join(', ')}`, [c.variable], { file: c.file, line: c.line }, c.workload),
+      );
+    }
+  };
+  compare(serverCoord, execCoord, 'executors cannot register with the coordinator');
+  compare(serverTask, execTask, 'the executor refuses the coordinator\'s task calls');
+
+  // K8S-OPEN-EXPOSED: an OPEN surface behind a NodePort/LoadBalancer Service or an Ingress
+  const ingressed = new Set<string>();
+  for (const ing of inv.ingresses) {
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (isObj(v)) {
+        if (isObj(v['service']) && typeof v['service']['name'] === 'string') ingressed.add(refKey(ing.namespace, v['service']['name']));
+        if (typeof v['serviceName'] === 'string') ingressed.add(refKey(ing.namespace, v['serviceName']));
+        for (const x of Object.values(v)) walk(x);
+      }
+    };
+    walk(ing.value['spec']);
+  }
+  const byNamespace = new Map<string, Evaluated[]>();
+  for (const e of evaluated) {
+    const ns = e.ref.namespace ?? 'default';
+    let list = byNamespace.get(ns);
+    if (!list) byNamespace.set(ns, (list = []));
+    list.push(e);
+  }
+  for (const svc of inv.services) {
+    const spec = isObj(svc.value['spec']) ? svc.value['spec'] : {};
+    const type = typeof spec['type'] === 'string' ? spec['type'] : 'ClusterIP';
+    const viaIngress = ingressed.has(refKey(svc.namespace, svc.name));
+    if (type !== 'NodePort' && type !== 'LoadBalancer' && !viaIngress) continue;
+    const selector = isObj(spec['selector']) ? spec['selector'] : undefined;
+    if (!selector || Object.keys(selector).length === 0) continue;
+    for (const e of byNamespace.get(svc.namespace) ?? []) {
+      if (!Object.entries(selector).every(([k, v]) => String(e.labels[k]) === String(v))) continue;
+      const open = e.findings.filter((f) => f.class === 'OPEN' && (f.status === 'fail' || f.status === 'warn') && f.id !== 'K8S-OPEN-EXPOSED');
+      if (open.length === 0) continue;
+      const how = viaIngress ? `an Ingress (through Service ${svc.name})` : `Service ${svc.name} of type ${type}`;
+      out.push(
+        mkFinding('K8S-OPEN-EXPOSED', 'fail', `${workloadLabel(e.ref)} has open surfaces (${[...new Set(open.map((f) => f.id))].join(', ')}) and is published outside the cluster by ${how}`, [...new Set(open.flatMap((f) => f.variables))], { file: svc.file, line: svc.line }, e.ref),
+      );
+    }
+  }
+  return out;
+}

@@ -1,0 +1,168 @@
+/**
+ * Kubernetes YAML as kubectl reads it, with the line of every mapping and sequence.
+ *
+ * - YAML 1.1, as kubectl's sigs.k8s.io/yaml (go-yaml v2) resolves plain scalars: `yes`/`no`/
+ *   `on`/`off`/`y`/`n` are booleans, `0644` is octal, `<<` merge keys apply, `~` is null.
+ *   A duplicate key is an error, as in go-yaml v2.
+ * - Multi-document streams (`---`); an empty or `null` document is dropped.
+ * - Bounded: aliases are never expanded (an alias is the anchored object itself, so an alias
+ *   bomb costs what its text costs), nesting deeper than the parser's stack is refused, and
+ *   the reader's callers cap the size of every file.
+ * - Errors are ERR_MANIFEST_PARSE naming `file:line`.
+ *
+ * The parser is js-yaml with a YAML 1.1 schema; its node listener gives each mapping's and
+ * sequence's first line. (The `yaml` package gives the same lines and values — the tests use
+ * it as the oracle — but reads a large GitOps tree five to seven times slower: bench/README.md.)
+ * `lineOf(value)` gives a mapping's or sequence's first line, `keyLine(object, key)` the line
+ * of a key's value when it is a mapping or sequence, else the object's own line.
+ */
+import * as jsYaml from 'js-yaml';
+import { FAILSAFE_SCHEMA, Type, YAMLException, loadAll } from 'js-yaml';
+import { KrishivError } from '../../errors.js';
+
+const LINES = new WeakMap<object, number>();
+const ITEM_LINES = new WeakMap<object, number[]>();
+
+/** Line of item `index` of a sequence read from YAML (its scalars included), when known. */
+export function itemLine(seq: unknown, index: number): number | undefined {
+  return typeof seq === 'object' && seq !== null ? ITEM_LINES.get(seq)?.[index] : undefined;
+}
+
+/** First line (1-based) of a mapping or sequence read from YAML, when known. */
+export function lineOf(value: unknown): number | undefined {
+  return typeof value === 'object' && value !== null ? LINES.get(value) : undefined;
+}
+
+/** Line of `key`'s value inside a mapping (a mapping/sequence value's own line; else the mapping's). */
+export function keyLine(value: unknown, key: string): number | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const v = (value as Record<string, unknown>)[key];
+  return lineOf(v) ?? LINES.get(value);
+}
+
+export interface YamlDoc {
+  value: unknown;
+  /** line of the document's first node */
+  line: number;
+}
+
+// ---- YAML 1.1 scalars as go-yaml v2 resolves them (resolve.go)
+
+const BOOL_TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']);
+const BOOL_FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']);
+const bool11 = new Type('tag:yaml.org,2002:bool', {
+  kind: 'scalar',
+  resolve: (data: string | null) => data !== null && (BOOL_TRUE.has(data) || BOOL_FALSE.has(data)),
+  construct: (data: string) => BOOL_TRUE.has(data),
+  predicate: (o: unknown) => typeof o === 'boolean',
+  represent: { lowercase: (o: unknown) => (o ? 'true' : 'false') },
+  defaultStyle: 'lowercase',
+});
+
+const INT = /^[-+]?(?:0b[01_]+|0o[0-7_]+|0x[0-9a-fA-F_]+|0[0-7_]*|[1-9][0-9_]*)$/;
+function parseInt11(data: string): number {
+  let s = data.replace(/_/g, '');
+  let sign = 1;
+  if (s[0] === '-' || s[0] === '+') {
+    if (s[0] === '-') sign = -1;
+    s = s.slice(1);
+  }
+  if (s.startsWith('0b')) return sign * parseInt(s.slice(2), 2);
+  if (s.startsWith('0x')) return sign * parseInt(s.slice(2), 16);
+  if (s.startsWith('0o')) return sign * parseInt(s.slice(2), 8);
+  if (s.length > 1 && s[0] === '0') return sign * parseInt(s.slice(1), 8);
+  return sign * parseInt(s, 10);
+}
+const int11 = new Type('tag:yaml.org,2002:int', {
+  kind: 'scalar',
+  resolve: (data: string | null) => data !== null && INT.test(data) && /[0-9]/.test(data) && !/^[-+]?0[0-7_]*[89]/.test(data),
+  construct: parseInt11,
+  predicate: (o: unknown) => typeof o === 'number' && Number.isInteger(o),
+  represent: { decimal: (o: unknown) => String(o) },
+  defaultStyle: 'decimal',
+});
+
+const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?$/;
+const SPECIAL_FLOAT = /^(?:[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+const float11 = new Type('tag:yaml.org,2002:float', {
+  kind: 'scalar',
+  resolve: (data: string | null) => data !== null && !INT.test(data) && (FLOAT.test(data) || SPECIAL_FLOAT.test(data)),
+  construct: (data: string) => {
+    if (/nan/i.test(data)) return NaN;
+    if (/inf/i.test(data)) return data.startsWith('-') ? -Infinity : Infinity;
+    return parseFloat(data.replace(/_/g, ''));
+  },
+  predicate: (o: unknown) => typeof o === 'number' && !Number.isInteger(o),
+  represent: { decimal: (o: unknown) => String(o) },
+  defaultStyle: 'decimal',
+});
+
+// js-yaml's own null and merge types (exported at run time; @types/js-yaml does not declare them)
+const types = (jsYaml as unknown as { types: { null: Type; merge: Type } }).types;
+const SCHEMA_11 = FAILSAFE_SCHEMA.extend({ implicit: [types.null, bool11, int11, float11, types.merge] });
+
+function parseError(file: string, line: number, message: string): KrishivError {
+  return new KrishivError('ERR_MANIFEST_PARSE', message, { input: `${file}:${line}` });
+}
+
+/** Parses a YAML (or JSON: a YAML subset) stream into its documents, with lines. */
+export function parseYamlStream(text: string, file: string): YamlDoc[] {
+  const out: YamlDoc[] = [];
+  // the listener sees every node open and close; a mapping/sequence is the result at its close
+  let firstLine = 0;
+  // (position, line) at each open; the line of a mapping/sequence is worked out at its close
+  const openPos: number[] = [];
+  const openLine: number[] = [];
+  // the lines of each open node's children (a sequence keeps them: `args` item lines)
+  const children: Array<number[] | undefined> = [];
+  const listener = (event: 'open' | 'close', state: { line: number; position: number; input: string; result: unknown }): void => {
+    if (event === 'open') {
+      openPos.push(state.position);
+      openLine.push(state.line);
+      children.push(undefined);
+      return;
+    }
+    const pos = openPos.pop()!;
+    let line = openLine.pop()!;
+    const mine = children.pop();
+    const r = state.result;
+    if (typeof r !== 'object' || r === null || LINES.has(r)) {
+      if (openPos.length === 0) firstLine = line + 1;
+      else (children[children.length - 1] ??= []).push(line + 1);
+      return;
+    }
+    if (mine !== undefined && Array.isArray(r)) ITEM_LINES.set(r, mine);
+    // a value that starts on a later line (`env:` then `- name: …`) opens at the key's line
+    // end: its line is that of its first content character
+    const input = state.input;
+    for (let p = pos; p < input.length; p++) {
+      const c = input.charCodeAt(p);
+      if (c === 0x0a) line++;
+      else if (c === 0x23) {
+        const nl = input.indexOf('\n', p);
+        if (nl < 0) break;
+        p = nl - 1;
+      } else if (c !== 0x20 && c !== 0x09 && c !== 0x0d) break;
+    }
+    if (openPos.length === 0) firstLine = line + 1;
+    else (children[children.length - 1] ??= []).push(line + 1);
+    LINES.set(r, line + 1);
+  };
+  try {
+    loadAll(
+      text,
+      (doc: unknown) => {
+        if (doc !== null && doc !== undefined) out.push({ value: doc, line: lineOf(doc) ?? firstLine });
+      },
+      { schema: SCHEMA_11, filename: file, json: false, listener } as Parameters<typeof loadAll>[2],
+    );
+  } catch (error) {
+    if (error instanceof YAMLException) {
+      const mark = (error as YAMLException & { mark?: { line?: number } }).mark;
+      throw parseError(file, (mark?.line ?? 0) + 1, `malformed YAML: ${error.reason}`);
+    }
+    if (error instanceof RangeError) throw parseError(file, 1, 'nesting too deep to read');
+    throw error;
+  }
+  return out;
+}

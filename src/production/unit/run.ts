@@ -1,0 +1,127 @@
+/**
+ * check-production over a systemd service unit: the environment systemd gives ExecStart=
+ * (Environment=, then EnvironmentFile= over it), the process and flags of ExecStart=, then
+ * the same checks as an env file. I/O (env files, token files) comes in through seams.
+ */
+import { KrishivError, isKrishivError } from '../../errors.js';
+import { evaluate } from '../evaluate.js';
+import { checkInfo } from '../catalog.js';
+import type { FileProbe } from '../model.js';
+import { parseCliWords } from '../env/cli-flags.js';
+import type { EnvSet, EnvVar, Finding, Role, WorkloadRef, WorkloadSummary } from '../types.js';
+import { decideProcess } from '../manifest/command.js';
+import { summarizeFindings } from '../manifest/run.js';
+import { execPrefixes, expandExecWords, expandSpecifiers, parseSystemdEnvFile, parseUnitFile, splitUnitWords, unitName } from './systemd.js';
+
+export interface UnitSeams {
+  /** reads an EnvironmentFile= path on this machine; undefined when it does not exist here */
+  readEnvFile: (path: string) => string | undefined;
+  /** the token-file probe for the unit's environment */
+  probe: (envSet: EnvSet) => Promise<FileProbe>;
+}
+
+export interface UnitOptions {
+  instance?: string;
+  role?: Role;
+  requireFiles: boolean;
+  now: Date;
+}
+
+function info(id: string, status: Finding['status'], message: string, location: Finding['location'], workload: WorkloadRef, variables: string[] = []): Finding {
+  const c = checkInfo(id);
+  return { id, predicate: c.predicate, status, class: c.class, message, remediation: c.fix, location, variables, workload };
+}
+
+export async function evaluateUnit(file: string, text: string, options: UnitOptions, seams: UnitSeams): Promise<{ findings: Finding[]; workloads: WorkloadSummary[] }> {
+  const u = unitName(file, options.instance);
+  if (u.template && options.instance === undefined) {
+    throw new KrishivError('ERR_USAGE', `is a template unit (${u.file}); give the instance it runs as with --instance <name> (for %i/%I)`, { input: file });
+  }
+  const unit = parseUnitFile(text, file);
+  const service = unit.sections.get('Service') ?? [];
+  const name = u.template ? u.file.replace('@.', `@${u.instance ?? ''}.`) : u.file;
+  const workload: WorkloadRef = { file, kind: 'Unit', name };
+
+  const env = new Map<string, EnvVar>();
+  const fromFiles = new Map<string, EnvVar>();
+  const envFiles: Array<{ path: string; optional: boolean; line: number }> = [];
+  let exec: { value: string; line: number } | undefined;
+  const mk = (n: string, value: string, f: string, line: number): EnvVar => ({ name: n, value, raw: value, quoting: 'none', origin: { source: 'file', file: f, line }, references: [], unresolved: [] });
+  for (const s of service) {
+    const label = `${file}:${s.line}`;
+    if (s.key === 'Environment') {
+      if (s.value === '') {
+        env.clear();
+        continue;
+      }
+      for (const word of splitUnitWords(expandSpecifiers(s.value, u, label), label)) {
+        const eq = word.indexOf('=');
+        const n = eq > 0 ? word.slice(0, eq) : '';
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(n)) continue; // systemd: "Invalid environment assignment, ignoring"
+        env.delete(n);
+        env.set(n, mk(n, word.slice(eq + 1), file, s.line));
+      }
+    } else if (s.key === 'EnvironmentFile') {
+      if (s.value === '') {
+        envFiles.length = 0;
+        continue;
+      }
+      const optional = s.value.startsWith('-');
+      envFiles.push({ path: expandSpecifiers(optional ? s.value.slice(1) : s.value, u, label), optional, line: s.line });
+    } else if (s.key === 'ExecStart') {
+      if (s.value === '') exec = undefined;
+      else exec = { value: s.value, line: s.line };
+    }
+  }
+
+  const own: Finding[] = [];
+  for (const ef of envFiles) {
+    const content = seams.readEnvFile(ef.path);
+    if (content === undefined) {
+      own.push(info('UNIT-ENV-FILE-NOT-HERE', 'skip', `not checked here: EnvironmentFile=${ef.optional ? '-' : ''}${ef.path} does not exist on this machine${ef.optional ? '' : ' (on the target, a missing file stops the unit)'}; its variables are unknown`, { file, line: ef.line }, workload));
+      continue;
+    }
+    for (const e of parseSystemdEnvFile(content)) {
+      fromFiles.delete(e.name);
+      fromFiles.set(e.name, mk(e.name, e.value, ef.path, e.line));
+    }
+  }
+  // EnvironmentFile= overrides Environment= (systemd.exec(5))
+  const vars = new Map<string, EnvVar>(env);
+  for (const [n, v] of fromFiles) vars.set(n, v);
+
+  const undecided = (reason: string): { findings: Finding[]; workloads: WorkloadSummary[] } => {
+    const f = info('DEPLOY-PROCESS-UNDECIDED', 'skip', `not checked: ${reason}`, { file, line: exec?.line ?? 1 }, workload);
+    const all = [...own, f];
+    return { findings: all, workloads: [{ ...workload, line: 1, role: null, ok: true, summary: summarizeFindings(all) }] };
+  };
+  if (!exec) return options.role !== undefined ? { findings: [], workloads: [] } : undecided('the unit has no ExecStart=');
+  const label = `${file}:${exec.line}`;
+  const pre = execPrefixes(exec.value);
+  let words = splitUnitWords(expandSpecifiers(pre.rest, u, label), label);
+  if (!pre.noExpand) words = expandExecWords(words, (n) => vars.get(n)?.value);
+  if (pre.argv0Separate) words = words.slice(1);
+  const decision = decideProcess(words);
+  if (decision.kind !== 'krishiv') {
+    if (options.role !== undefined) return { findings: [], workloads: [] };
+    return undecided(decision.kind === 'undecided' ? decision.reason : `ExecStart= runs ${words[0] ?? 'nothing'}, not a Krishiv binary`);
+  }
+  if (options.role !== undefined && options.role !== decision.role) return { findings: [], workloads: [] };
+  let cli;
+  try {
+    cli = parseCliWords(decision.flags, decision.role);
+  } catch (error) {
+    if (!isKrishivError(error)) throw error;
+    return undecided(`${decision.process} would not start with these flags (${error.message})`);
+  }
+  const envSet: EnvSet = { files: [file, ...envFiles.map((e) => e.path)], vars, shadowed: [] };
+  const report = evaluate({ envSet, role: decision.role, cli, files: await seams.probe(envSet), requireFiles: options.requireFiles, processEnv: false, now: options.now });
+  const findings = [...report.findings, ...own].map((f): Finding => {
+    const out: Finding = { ...f, workload };
+    if (!f.location) out.location = { file, line: exec.line };
+    else if (f.location.line === undefined) out.location = { file, line: exec.line };
+    return out;
+  });
+  const summary = summarizeFindings(findings);
+  return { findings, workloads: [{ ...workload, line: 1, role: decision.role, ok: summary.fail === 0, summary }] };
+}

@@ -1,0 +1,114 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { isKrishivError } from '../../../src/errors.js';
+import { parseDotenv } from '../../../src/production/env/dotenv.js';
+import { expandExecWords, expandSpecifiers, parseSystemdEnvFile, parseUnitFile, splitUnitWords, unitName } from '../../../src/production/unit/systemd.js';
+import { evaluateUnit } from '../../../src/production/unit/run.js';
+import { tableProbe } from '../../../src/production/model.js';
+
+const SOAK = process.env['KRISHIV_AUTH_SOAK'] === 'full' ? 2000 : 200;
+const env = (text: string) => Object.fromEntries(parseSystemdEnvFile(text).map((e) => [e.name, e.value]));
+
+describe("systemd's env-file dialect (src/basic/env-file.c)", () => {
+  it.each([
+    ['A=1', { A: '1' }],
+    ['  A = spaced value  ', { A: 'spaced value' }],
+    ['A="x y"', { A: 'x y' }],
+    ["A='$HOME \\n'", { A: '$HOME \\n' }],
+    ['A="a\\"b\\$c\\d"', { A: 'a"b$c\\d' }],
+    ['A="one"two', { A: 'onetwo' }],
+    ['A="one" "two"', { A: 'onetwo' }],
+    ['A=$B', { A: '$B' }],
+    ['A=x\\\ny', { A: 'xy' }],
+    ['# c\n; c\nA=1 # not a comment', { A: '1 # not a comment' }],
+    ['export A=1', {}],
+    ['A-B=1\nOK=2', { OK: '2' }],
+    ['A=1\nA=2', { A: '2' }],
+    ['A="multi\nline"', { A: 'multi\nline' }],
+    ['A=', { A: '' }],
+    ['NOEQUALS\nB=1', { B: '1' }],
+  ])('%j', (text, expected) => expect(env(text)).toEqual(expected));
+
+  it('differs from the dotenvy reader where the engine and systemd disagree', () => {
+    const text = 'export A=1\nB=$A\nC="x" # c\n';
+    // after a closing quote, whitespace is skipped and the rest is appended: no inline comments
+    expect(env(text)).toEqual({ B: '$A', C: 'x# c' });
+    const dotenv = Object.fromEntries(parseDotenv(text, { file: 'f' }).map((d) => [d.name, d.value]));
+    expect(dotenv['A']).toBe('1');
+    expect(env(text)['A']).toBeUndefined();
+    expect(dotenv['B']).toBe('1');
+    expect(env(text)['B']).toBe('$A');
+  });
+
+  it('gives the line of each variable', () => {
+    expect(parseSystemdEnvFile('\n# x\nA=1\nB="2\n3"\nC=4').map((e) => [e.name, e.line])).toEqual([['A', 3], ['B', 4], ['C', 6]]);
+  });
+
+  it('never throws (fast-check)', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 100 }), (t) => void parseSystemdEnvFile(t)), { numRuns: SOAK });
+  });
+});
+
+describe('unit files', () => {
+  it('joins continuation lines (backslash becomes a space) and drops comments inside them', () => {
+    const u = parseUnitFile('[Service]\nExecStart=/bin/a \\\n  --x 1 \\\n# gone\n  --y\nUser=k\n', 'u.service');
+    expect(u.sections.get('Service')).toEqual([
+      { key: 'ExecStart', value: '/bin/a    --x 1    --y', line: 2 },
+      { key: 'User', value: 'k', line: 6 },
+    ]);
+  });
+
+  it('splits words with systemd quoting and C escapes', () => {
+    expect(splitUnitWords(`A=1 "B=two words" 'C=x\\ty' D=\\x41`, 'l')).toEqual(['A=1', 'B=two words', 'C=x\ty', 'D=A']);
+    expect(() => splitUnitWords('"open', 'u:3')).toThrow(/never closed/);
+  });
+
+  it('expands %i, %I (unescaped: - is /, \\xNN the byte), %p, %n and %%', () => {
+    const u = unitName('/x/krishiv-executor@.service', 'data-disk\\x2d1');
+    expect(expandSpecifiers('%i|%I|%p|%n|100%%', u, 'l')).toBe('data-disk\\x2d1|data/disk-1|krishiv-executor|krishiv-executor@data-disk\\x2d1.service|100%');
+  });
+
+  it('expands $VAR (split into words) and ${VAR} (inside a word) in ExecStart=', () => {
+    const vars = new Map([['FLAGS', '--a 1  --b'], ['P', 'single']]);
+    expect(expandExecWords(['/bin/x', '$FLAGS', '--p=${P}-durable', '$$', '$NONE'], (n) => vars.get(n))).toEqual(['/bin/x', '--a', '1', '--b', '--p=single-durable', '$']);
+  });
+
+  const probe = async () => tableProbe({});
+  it('EnvironmentFile= overrides Environment=; later settings win within each kind; an empty Environment= resets', async () => {
+    const unit = `[Service]
+Environment=KRISHIV_DURABILITY_PROFILE=dev-local KRISHIV_UI=on
+Environment=
+Environment=KRISHIV_DURABILITY_PROFILE=dev-local KRISHIV_PRODUCTION=0
+EnvironmentFile=/a.env
+EnvironmentFile=-/b.env
+EnvironmentFile=-/missing.env
+ExecStart=/usr/local/bin/krishiv coordinator
+`;
+    const files: Record<string, string> = { '/a.env': 'KRISHIV_PRODUCTION=1\nKRISHIV_DURABILITY_PROFILE=single-node-durable\n', '/b.env': 'KRISHIV_DURABILITY_PROFILE=distributed-durable\n' };
+    const r = await evaluateUnit('c.service', unit, { requireFiles: false, now: new Date(0) }, { readEnvFile: (p) => files[p], probe });
+    expect(r.workloads[0]).toMatchObject({ kind: 'Unit', name: 'c.service', role: 'coordinator' });
+    const notHere = r.findings.filter((f) => f.id === 'UNIT-ENV-FILE-NOT-HERE');
+    expect(notHere.map((f) => [f.status, f.location])).toEqual([['skip', { file: 'c.service', line: 7 }]]);
+    // the env profile came from /b.env (distributed-durable), production from /a.env
+    const mode = r.findings.find((f) => f.id === 'MODE-NOT-FAIL-CLOSED')!;
+    expect(mode.status).toBe('pass');
+    expect(r.findings.every((f) => f.workload?.name === 'c.service')).toBe(true);
+  });
+
+  it('refuses a template unit without --instance', async () => {
+    await expect(evaluateUnit('x@.service', '[Service]\nExecStart=/bin/true\n', { requireFiles: false, now: new Date(0) }, { readEnvFile: () => undefined, probe })).rejects.toThrow(/--instance/);
+  });
+
+  it('never throws anything but its typed error on any unit text (fast-check)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.constantFrom('[Service]', 'ExecStart=', 'Environment=', '"', "'", '\\', '\n', ' ', '%i', '%q', 'krishiv coordinator', 'A=1', '$A', '${A}', '#', '-'), { maxLength: 30 }), async (parts) => {
+        try {
+          await evaluateUnit('u@.service', parts.join(''), { instance: '1', requireFiles: false, now: new Date(0) }, { readEnvFile: () => undefined, probe });
+        } catch (error) {
+          if (!isKrishivError(error)) throw error;
+        }
+      }),
+      { numRuns: SOAK },
+    );
+  });
+});
