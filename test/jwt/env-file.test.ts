@@ -1,13 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp-dir.js';
 import { jwtSettingsFromEnv } from '../../src/jwt/env-file.js';
 import { readEnvVars } from '../../src/production/env/load.js';
 
 describe('verify --env-file settings', () => {
   const write = (text: string): string => {
-    const file = path.join(mkdtempSync(path.join(tmpdir(), 'kv-env-')), 'coord.env');
+    const file = path.join(tempDir('kv-env-'), 'coord.env');
     writeFileSync(file, text);
     return file;
   };

@@ -1,11 +1,11 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp-dir.js';
 import { KrishivError } from '../../src/errors.js';
 import { analyzeJwks, discoverOidc, discoveryUrlFor, jwkDeserializeProblem, loadJwks } from '../../src/jwt/jwks.js';
 
@@ -114,7 +114,7 @@ describe('loadJwks / discoverOidc', () => {
   let base: string;
   let dir: string;
   beforeAll(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), 'jwks-'));
+    dir = tempDir('jwks-');
     server = createServer((req, res) => {
       if (req.url === '/jwks') res.end(JSON.stringify({ keys: [rsa] }));
       else if (req.url === '/notjson') res.end('<html>');
