@@ -201,7 +201,7 @@ export function clampDepth(value: unknown, max = MAX_VIEW_DEPTH): unknown {
 }
 
 function strictUtf8(bytes: Buffer, what: string, input: string): string {
-  // isUtf8 (one native call) rather than a fatal TextDecoder, whose first use costs ~0.2 ms.
+  // isUtf8 (one native call) rather than a fatal TextDecoder: cheaper first use (bench/README.md, "Signature checks").
   if (!isUtf8(bytes)) throw new KrishivError('ERR_TOKEN_MALFORMED', `malformed token: the ${what} is not UTF-8`, { input });
   return bytes.toString('utf8');
 }

@@ -2,7 +2,7 @@
  * RSA signature verification (RFC 8017) for RS256/384/512 and PS256/384/512, in plain
  * JavaScript with BigInt: the public-key operation is a few squarings (e has at most 33 bits,
  * ./signature.ts refuses larger ones first), so this is fast, and it spares a one-token
- * `verify` the ~5 ms of loading node:crypto (bench/README.md).
+ * `verify` loading node:crypto (bench/README.md, "Signature checks").
  *
  * Strict, as AWS-LC is: the signature must be exactly as long as the modulus and below it;
  * PKCS#1 v1.5 re-encodes the expected block and compares all of it (no parsing of the

@@ -106,7 +106,7 @@ export class Reader {
           for (const x of raw) scratch.push(x);
           bytes = Uint8Array.from(scratch);
         }
-        // isUtf8 is one native call (a fatal TextDecoder costs ~0.2 ms on first use)
+        // isUtf8 is one native call, cheaper on first use than a fatal TextDecoder (bench/README.md)
         if (!isUtf8(bytes)) fail('invalid unicode code point (a string that is not UTF-8)');
         return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
       }

@@ -1,7 +1,7 @@
 /**
  * SHA-256, SHA-384 and SHA-512 (FIPS 180-4) in plain JavaScript, for the RSA signature checks
- * of ./rsa.ts. Why not node:crypto: loading it costs ~5 ms, a sixth of a bare Node start, and
- * a one-token `verify` of an RSA-signed JWT needs nothing else from it (bench/README.md).
+ * of ./rsa.ts. Why not node:crypto: a one-token `verify` of an RSA-signed JWT needs nothing else
+ * from it, and loading it is a start-up cost (bench/README.md, "Signature checks").
  * Checked against node:crypto's digests in test/jwt/sha2.test.ts.
  */
 

@@ -3,9 +3,8 @@
  * JavaScript (./rsa.ts, ./sha2.ts), EC and Ed25519 on node:crypto (OpenSSL), loaded only when
  * a key set has such a key.
  *
- * Why not jose, and why not node:crypto for RSA: the first WebCrypto operation of a process
- * costs ~10 ms and loading node:crypto ~5 ms, against a bare Node start of ~30 ms
- * (bench/README.md). The parameters are RFC 7518 §3. jose stays in the test suite as the
+ * Why not jose, and why not node:crypto for RSA: start-up cost (bench/README.md, "Signature
+ * checks"). The parameters are RFC 7518 §3. jose stays in the test suite as the
  * oracle: test/jwt/signature.test.ts checks this module against jose's `compactVerify` for
  * every algorithm, for good, tampered and foreign signatures, and Wycheproof's vectors run
  * through it (test/jwt/wycheproof.test.ts).
@@ -21,7 +20,7 @@ type NodeCrypto = typeof import('node:crypto');
 let nodeCrypto: NodeCrypto | undefined;
 
 /**
- * Loads node:crypto for EC and Ed25519 keys (~5 ms: RSA keys never need it). Callers load it
+ * Loads node:crypto for EC and Ed25519 keys (RSA keys never need it). Callers load it
  * before checking tokens against a set with such keys (verify does, when the set has one).
  */
 export async function loadNodeCrypto(): Promise<void> {
@@ -31,8 +30,8 @@ export async function loadNodeCrypto(): Promise<void> {
 let nativeRsa = false;
 /**
  * Check RSA signatures with OpenSSL instead of JavaScript (same rules: the length and key
- * checks stay ours). Worth it from a handful of tokens on: OpenSSL's check is ~0.02 ms, the
- * JavaScript one ~0.3 ms for a 2048-bit key. node:crypto must be loaded.
+ * checks stay ours). Worth it from a handful of tokens on (bench/README.md, "Signature checks").
+ * node:crypto must be loaded.
  */
 export function setNativeRsa(on: boolean): void {
   if (on) crypto();

@@ -89,8 +89,7 @@ export async function runVerify(options: VerifyRunOptions, arg: string | undefin
   if (options.leewaySec !== ENGINE_LEEWAY_SEC) warnings.push(`leeway ${options.leewaySec} s differs from the engine's fixed 60 s: the verdict may not match the coordinator`);
 
   const keys = prepareKeySet(loaded.document, loaded.analysis);
-  // RSA is checked in JavaScript for a few tokens (no ~5 ms node:crypto load); EC and Ed25519
-  // keys need node:crypto, and from 8 tokens on OpenSSL's faster RSA check pays for its load.
+  // RSA in JavaScript for a few tokens, OpenSSL from 8 on or for EC/Ed25519 keys (bench/README.md, "Signature checks").
   const manyTokens = parsed.length >= 8;
   if (manyTokens || keys.entries.some((e) => e.analysis.family !== 'RSA')) await loadNodeCrypto();
   if (manyTokens) setNativeRsa(true);
