@@ -129,11 +129,6 @@ export function isKrishivError(value: unknown): value is KrishivError {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
 }
 
-/** The exit code for anything thrown out of a command. */
-export function exitCodeFor(error: unknown): ExitCode {
-  return isKrishivError(error) ? error.exitCode : EXIT.INTERNAL;
-}
-
 /** A short description of a Node system error (`ENOENT: no such file or directory`) without the path. */
 export function describeSystemError(error: unknown): string {
   if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string') {

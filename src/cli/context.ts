@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import type { Config } from '../io/config.js';
 import type { InputStream } from '../io/stdin.js';
 import type { Output } from './output.js';
-import { KrishivError, type ExitCode } from '../errors.js';
+import type { ExitCode } from '../errors.js';
 
 export interface GlobalOptions {
   json: boolean;
@@ -62,11 +62,6 @@ export function action<A extends unknown[]>(
   return async (...args: A) => {
     ctx.exitCode = await run(...args);
   };
-}
-
-/** Throws the contract's "not implemented yet" usage error (exit 2) for a command whose domain is not built. */
-export function notImplemented(command: string): never {
-  throw new KrishivError('ERR_NOT_IMPLEMENTED', 'not implemented yet', { details: { command } });
 }
 
 /** Warn when a secret was passed on argv (it lands in shell history and `ps`). */

@@ -7,8 +7,8 @@ import { parseJwks, serializeJwks, engineKeyUse, type Jwk, type Jwks } from './j
 import { addToSet, describeSet, publicHalf, removeFromSet, type KeyRow } from './keyset.js';
 import { parsePrivateJwk } from './sign.js';
 
-export const JWKS_LIMIT = 4 * 1024 * 1024;
-export const JWK_LIMIT = 1024 * 1024;
+const JWKS_LIMIT = 4 * 1024 * 1024;
+const JWK_LIMIT = 1024 * 1024;
 
 /** A file as given on the command line (`label`) and resolved (`path`); `path` undefined = stdin. */
 export interface Place {

@@ -9,7 +9,7 @@ import { ROLES, type Role } from '../keys/store.js';
 import type { Jwk } from './jwks.js';
 
 /** Claims only flags may set: `exp`/`iat` come from --ttl and the clock, `sub` from --sub. */
-export const RESERVED_CLAIMS = ['exp', 'iat', 'sub'] as const;
+const RESERVED_CLAIMS = ['exp', 'iat', 'sub'] as const;
 /** Claims a flag sets; --claim may set them only when the flag is not given. */
 const FLAG_CLAIMS: Record<string, string> = { aud: '--aud', iss: '--iss', krishiv_role: '--role' };
 

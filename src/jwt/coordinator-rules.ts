@@ -152,7 +152,7 @@ const FAMILY_OF: Record<string, KeyFamily> = {
  * interceptor. Even the smallest gRPC request carries `:method: POST`, `:scheme: http`,
  * `:path: /` (43 + 43 + 38 bytes) and `authorization: Bearer <token>` (52 + token bytes).
  */
-export const MAX_HEADER_LIST_BYTES = 16 * 1024;
+const MAX_HEADER_LIST_BYTES = 16 * 1024;
 const MIN_OTHER_HEADER_BYTES = 43 + 43 + 38;
 export const MAX_DELIVERABLE_TOKEN_BYTES = MAX_HEADER_LIST_BYTES - 1 - MIN_OTHER_HEADER_BYTES - (13 + 7 + 32);
 

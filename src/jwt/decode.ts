@@ -32,10 +32,10 @@ export interface DecodeResult {
   warnings: DecodeWarning[];
 }
 
-export const TIME_CLAIMS = ['iat', 'nbf', 'exp'] as const;
+const TIME_CLAIMS = ['iat', 'nbf', 'exp'] as const;
 
 /** Seconds-since-epoch claim → Date, or undefined when not a finite number. */
-export function numericDate(value: unknown): Date | undefined {
+function numericDate(value: unknown): Date | undefined {
   if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
   const d = new Date(Math.round(value) * 1000);
   return Number.isNaN(d.getTime()) ? undefined : d;

@@ -7,7 +7,6 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { KrishivError, isKrishivError } from '../errors.js';
-import { engineFingerprint } from '../util/fingerprint.js';
 
 /** Larger tokens are refused (real JWTs are a few KiB; the engine's gRPC metadata is smaller still). */
 export const MAX_TOKEN_BYTES = 64 * 1024;
@@ -24,11 +23,6 @@ export function resolveTokenSource(arg: string | undefined, stdinIsTTY: boolean)
 }
 
 const PREFIX = /^(?:authorization\s*:\s*)?(?:bearer(?:\s+|$))?/i;
-
-/** `bearer:<hex>, 123 characters` — how a token is named in messages. */
-export function describeToken(token: string): string {
-  return `${engineFingerprint(token)}, ${token.length} characters`;
-}
 
 /**
  * One token from raw input: trims, strips `Authorization:` / `Bearer ` (any case, any
@@ -167,7 +161,7 @@ export function parseCompactJws(token: string, input: string): ParsedJws {
 }
 
 /** Deeper than this, the JSON view (shown to people, printed with --json) stops. */
-export const MAX_VIEW_DEPTH = 64;
+const MAX_VIEW_DEPTH = 64;
 
 /**
  * The JSON view of a header or payload with every subtree deeper than MAX_VIEW_DEPTH replaced
@@ -204,9 +198,4 @@ function strictUtf8(bytes: Buffer, what: string, input: string): string {
   // isUtf8 (one native call) rather than a fatal TextDecoder: cheaper first use (bench/README.md, "Signature checks").
   if (!isUtf8(bytes)) throw new KrishivError('ERR_TOKEN_MALFORMED', `malformed token: the ${what} is not UTF-8`, { input });
   return bytes.toString('utf8');
-}
-
-/** The name shown for a token's origin in errors: never the token itself. */
-export function tokenInputName(source: TokenSource): string {
-  return source.kind === 'stdin' ? '<stdin>' : 'token argument';
 }

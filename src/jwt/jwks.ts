@@ -23,7 +23,7 @@ import { readJwkSet, type EngineJwk } from './structs.js';
 
 export type KeyFamily = 'RSA' | 'EC' | 'OKP';
 
-export const RSA_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'] as const;
+const RSA_ALGS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'] as const;
 
 export interface KeyAnalysis {
   index: number;
@@ -249,7 +249,7 @@ export function analyzeJwks(doc: unknown, input = 'JWKS', bytes?: Uint8Array): J
 }
 
 /** Parses JWKS text; not JSON → ERR_JWKS_MALFORMED. */
-export function parseJwksText(text: string, input: string): unknown {
+function parseJwksText(text: string, input: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
@@ -303,7 +303,7 @@ async function defaultReadFile(file: string, options: { limit: number; label: st
   return readTextFile(file, options);
 }
 
-export function looksLikeUrl(source: string): boolean {
+function looksLikeUrl(source: string): boolean {
   return /^https?:\/\//i.test(source);
 }
 

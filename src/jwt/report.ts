@@ -39,7 +39,7 @@ export function verdictJson(v: Verdict, jwks: JwksSummary, line?: number): Recor
 }
 
 /** A batch line that could not be read as a JWS: an answer for that line, not an abort. */
-export function malformedJson(line: number | undefined, message: string, jwks: JwksSummary, fingerprint?: string): Record<string, unknown> {
+function malformedJson(line: number | undefined, message: string, jwks: JwksSummary, fingerprint?: string): Record<string, unknown> {
   const doc: Record<string, unknown> = {
     ok: false,
     accepted: false,
@@ -62,7 +62,7 @@ function severityLabel(f: Finding, s: Style): string {
   return f.severity === 'error' ? s.red(text) : f.severity === 'warning' ? s.yellow(text) : s.dim(text);
 }
 
-export function renderFindings(findings: readonly Finding[], s: Style): string[] {
+function renderFindings(findings: readonly Finding[], s: Style): string[] {
   const width = Math.max(0, ...findings.map((f) => f.code.length));
   return findings.map((f) => `  ${severityLabel(f, s)}  ${s.bold(f.code.padEnd(width))}  ${f.message}`);
 }

@@ -145,7 +145,7 @@ const VARIANT_FIELDS: Record<EngineJwk['kty'], string[]> = {
 };
 
 /** A Jwk from its buffered members (the flatten buffer), as serde builds it. */
-export function jwkFromEntries(entries: readonly (readonly [string, Content])[]): EngineJwk {
+function jwkFromEntries(entries: readonly (readonly [string, Content])[]): EngineJwk {
   const seen = new Set<string>();
   let kid: string | null = null;
   const rest: (readonly [string, Content])[] = [];

@@ -5,9 +5,6 @@
  */
 import type { CheckInfo, Finding, FindingStatus, ProductionReport } from '../production/types.js';
 
-/** The order findings are shown in: what needs action first. */
-export const STATUS_ORDER: readonly FindingStatus[] = ['fail', 'warn', 'waived', 'skip', 'pass'];
-
 /** Findings with the given status, in report order. */
 export function findingsWithStatus(report: ProductionReport, status: FindingStatus): Finding[] {
   return report.findings.filter((f) => f.status === status);

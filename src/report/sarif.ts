@@ -26,9 +26,9 @@ import type { CheckInfo, Finding, ProductionReport } from '../production/types.j
 import { ENGINE_COMMIT, TOOL_INFO } from '../version.js';
 import { defaultSeverity, indexCatalog, markdownCode, markdownProse, neutraliseControls } from './common.js';
 
-export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
+const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 /** Where the rules come from; replace with the tool's own home page once it has one. */
-export const INFORMATION_URI = 'https://github.com/KrishivAI/krishiv';
+const INFORMATION_URI = 'https://github.com/KrishivAI/krishiv';
 export const FINGERPRINT_KEY = 'krishivAuthFinding/v1';
 const SRCROOT = '%SRCROOT%';
 
