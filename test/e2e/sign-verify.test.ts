@@ -1,13 +1,11 @@
 /** The whole test-token loop as an operator runs it: generate-key --type jwk → sign → verify. */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp-dir.js';
 import { runCli } from '../helpers/run-cli.js';
 
 describe('generate-key → sign → verify', () => {
   it.each(['ES256', 'ES384', 'RS256', 'PS256', 'EdDSA'])('%s: a token sign makes is accepted by verify as the engine would', async (alg) => {
-    const cwd = mkdtempSync(path.join(tmpdir(), 'ksv-'));
+    const cwd = tempDir('ksv-');
     const gen = await runCli(['generate-key', '--type', 'jwk', '--alg', alg, '--out', 'k.jwk', '--jwks', 'jwks.json'], { cwd });
     expect(gen.code, gen.stderr).toBe(0);
     const signed = await runCli(['sign', '--key', 'k.jwk', '--sub', 'alice', '--aud', 'krishiv-prod', '--role', 'writer', '--ttl', '10m'], { cwd });

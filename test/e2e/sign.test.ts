@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tempDir } from '../helpers/temp-dir.js';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { runCli } from '../helpers/run-cli.js';
 
 let cwd: string;
 beforeAll(async () => {
-  cwd = mkdtempSync(path.join(tmpdir(), 'krishiv-sign-'));
+  cwd = tempDir('krishiv-sign-');
   for (const [alg, name] of [
     ['ES256', 'es'],
     ['RS256', 'rs'],

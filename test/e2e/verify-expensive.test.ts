@@ -3,9 +3,9 @@
  * never exit 70. No timing assertion: a hang would hit the test timeout.
  */
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp-dir.js';
 import { runCli } from '../helpers/run-cli.js';
 import { makeKey, signToken, type TestKey } from '../jwt/tokens.js';
 
@@ -22,7 +22,7 @@ const file = (name: string, content: string): string => {
 };
 
 beforeAll(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'verify-expensive-'));
+  dir = tempDir('verify-expensive-');
   rsa = makeKey('RSA', 'rsa-1');
   jwks = file('jwks.json', JSON.stringify({ keys: [rsa.jwk] }));
 });

@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp-dir.js';
 import { runCli } from '../helpers/run-cli.js';
 import { startOidcProvider, type OidcTestProvider } from '../helpers/oidc-provider.js';
 import { makeKey, rfcVectors, signToken, type TestKey } from '../jwt/tokens.js';
@@ -27,7 +27,7 @@ const file = (name: string, content: string): string => {
 };
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'verify-e2e-'));
+  dir = tempDir('verify-e2e-');
   rsa = makeKey('RSA', 'rsa-1');
   rsaJwks = file('jwks.json', JSON.stringify({ keys: [rsa.jwk] }));
   good = await signToken(rsa, { sub: 'alice', krishiv_role: 'writer', aud: 'krishiv', iat: NOW_S - 60, exp: NOW_S + 600 }, { kid: 'rsa-1' });
