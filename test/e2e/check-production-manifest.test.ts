@@ -137,7 +137,8 @@ describe('renderers', () => {
   it('renders a chart with the helm on PATH (a stub printing a committed helm template output)', async () => {
     const bin = tmp();
     const log = path.join(bin, 'args.txt');
-    writeFileSync(path.join(bin, 'helm'), `#!/bin/sh\necho "$@" > ${log}\ncat ${path.join(FIX, 'helm/rendered-ha.yaml')}\n`);
+    // quoted: a checkout's path may hold spaces (scripts/check-portability.sh runs from one)
+    writeFileSync(path.join(bin, 'helm'), `#!/bin/sh\necho "$@" > '${log}'\ncat '${path.join(FIX, 'helm/rendered-ha.yaml')}'\n`);
     chmodSync(path.join(bin, 'helm'), 0o755);
     const r = await runCli(['check-production', '--manifest', 'test/fixtures/deploy/helm/chart', '--helm-values', 'v.yaml', '--json'], { env: { PATH: `${bin}:${process.env['PATH'] ?? ''}` } });
     expect(r.code).toBe(1);
