@@ -258,10 +258,17 @@ export function prefixSuggestion(name: string, program: Pick<Command, 'commands'
   return names.length === 1 ? ` (did you mean ${names[0]}?)` : ` (did you mean one of ${names.join(', ')}?)`;
 }
 
-/** `-v` is --version or --verbose elsewhere: say what this tool calls them. */
+/**
+ * `-v` is --version or --verbose elsewhere: say what this tool calls them. A longer word with one
+ * dash (`-Xq3…`) is most likely a value that starts with a dash (a JWK thumbprint kid does one
+ * time in 64): say how to pass it.
+ */
 export function shortFlagSuggestion(message: string, inCommand: boolean): string {
-  if (!/^unknown option '-v'/.test(message)) return '';
-  return inCommand ? ' (did you mean --debug? -V prints the version)' : ' (did you mean -V, --version?)';
+  if (/^unknown option '-v'/.test(message)) {
+    return inCommand ? ' (did you mean --debug? -V prints the version)' : ' (did you mean -V, --version?)';
+  }
+  const word = /^unknown option '(-[^-'][^']+)'/.exec(message)?.[1];
+  return word === undefined ? '' : ` (if ${word} is a value, not an option, put -- before it)`;
 }
 
 /** `-V`/`--version` among the root options, before the command name (as commander reads it). */

@@ -15,7 +15,9 @@ describe('did you mean', () => {
     expect(shortFlagSuggestion("unknown option '-v'", false)).toBe(' (did you mean -V, --version?)');
     expect(shortFlagSuggestion("unknown option '-v'", true)).toBe(' (did you mean --debug? -V prints the version)');
     expect(shortFlagSuggestion("unknown option '-x'", true)).toBe('');
-    expect(shortFlagSuggestion("unknown option '-vv'", true)).toBe('');
+    expect(shortFlagSuggestion("unknown option '-vv'", true)).toBe(' (if -vv is a value, not an option, put -- before it)');
+    expect(shortFlagSuggestion("unknown option '-Xq3Lw'", true)).toBe(' (if -Xq3Lw is a value, not an option, put -- before it)');
+    expect(shortFlagSuggestion("unknown option '--nope'", true)).toBe('');
   });
 });
 
