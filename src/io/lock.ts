@@ -102,7 +102,7 @@ export async function withFileLock<T>(file: string, fn: (lock: HeldLock) => Prom
       let tookOver = false;
       if (seen && (Date.now() - seen.mtimeMs > staleMs || ownerIsGone(lockPath))) {
         const again = await fsp.lstat(lockPath).catch(() => undefined);
-        if (again && again.isDirectory() && again.ino === seen.ino && again.mtimeMs === seen.mtimeMs) {
+        if (again?.isDirectory() && again.ino === seen.ino && again.mtimeMs === seen.mtimeMs) {
           const failure = removeLockDir(lockPath);
           if (failure !== null) {
             throw lockedError(`${name} was left by a run that is gone, but cannot be removed (${failure}); nothing changed: remove it by hand if no run is active`);

@@ -101,7 +101,7 @@ function authHeader(secret: Secret): string {
  * the part after its public prefix, so masking reflected text leaves the prefix the report itself shows.
  */
 function secretPart(key: Secret | undefined): Secret | undefined {
-  if (!key || !key.display.endsWith('_…')) return key;
+  if (!key?.display.endsWith('_…')) return key;
   const prefix = key.display.slice(0, -1);
   const plain = key.reveal();
   return plain.startsWith(prefix) ? new Secret(plain.slice(prefix.length)) : key;

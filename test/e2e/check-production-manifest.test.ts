@@ -157,7 +157,7 @@ describe('rendered streams and trees', () => {
     const coord = doc.findings.filter((f) => f.workload?.container === 'coordinator' && f.status === 'fail').map((f) => f.id);
     expect(coord).toEqual(expect.arrayContaining(['FLIGHT-ANONYMOUS', 'UI-ANONYMOUS', 'K8S-OPEN-EXPOSED']));
     const exposed = doc.findings.find((f) => f.id === 'K8S-OPEN-EXPOSED')!;
-    expect(exposed.location).toEqual({ file: '<stdin>', line: rendered.split('\n').findIndex((l) => l === 'kind: Service') });
+    expect(exposed.location).toEqual({ file: '<stdin>', line: rendered.split('\n').indexOf('kind: Service') });
     // the optional TOKENS reference to a Secret not in the input does not turn passes into warnings
     // when the other token sources suffice
     expect(doc.findings.filter((f) => f.status === 'warn' && f.id.startsWith('COORD-'))).toEqual([]);

@@ -148,7 +148,7 @@ export const EXECUTOR_CHECKS = [
     source: 'crates/krishiv-executor/src/cli.rs:84 and 1234-1243; crates/krishiv-executor/src/transport.rs:85-103',
     fix: 'Unset KRISHIV_EXECUTOR_ID or give it a value; give --slots a positive number (or leave it to the CPU-derived default).',
     engineMessage: 'task slots must be greater than zero',
-    evaluate: execCheck((ctx, {  }, out) => {
+    evaluate: execCheck((ctx, _facts, out) => {
       // EXEC-CONFIG-INVALID: ExecutorConfig::new, before any mode (crates/krishiv-executor/src/cli.rs:84, crates/krishiv-executor/src/transport.rs:85-103)
       const execId = ctx.cli.executorId ?? ctx.env.get('KRISHIV_EXECUTOR_ID');
       if (ctx.cli.slots !== undefined && parseU64(ctx.cli.slots) === 0n) {

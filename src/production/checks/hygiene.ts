@@ -116,7 +116,7 @@ export function secretItems(ctx: CheckContext): SecretItem[] {
   }
   for (const name of TOKEN_FILE_VARS) {
     const p = probeVar(ctx, name);
-    if (!p || p.state.state !== 'ok') continue;
+    if (p?.state.state !== 'ok') continue;
     const group = GROUPS[name]!;
     const values = name === 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE' ? splitTokenList(p.state.content) : [rustTrim(p.state.content)].filter((s) => s !== '');
     values.forEach((value, i) => items.push({ variable: name, part: values.length > 1 ? `file line ${i + 1}` : 'file content', value, group }));
