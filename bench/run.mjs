@@ -141,7 +141,9 @@ const resultName = node === process.execPath ? 'latest' : `latest-node${nodeVers
 const caseDir = path.join(root, 'bench', 'cases');
 const results = [];
 const skipped = [];
-for (const file of readdirSync(caseDir).filter((f) => f.endsWith('.mjs')).sort()) {
+for (const file of readdirSync(caseDir)
+  .filter((f) => f.endsWith('.mjs'))
+  .sort()) {
   const mod = await import(pathToFileURL(path.join(caseDir, file)).href);
   const produced = await mod.cases(ctx, filter);
   for (const r of produced) {

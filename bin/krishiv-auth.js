@@ -85,7 +85,12 @@ function createBundleLoader(distDir, fallback, options = {}) {
     return sibling === undefined ? fallback(id) : load(sibling);
   };
   const bundleRequire = /** @type {NodeJS.Require} */ (
-    Object.assign(requireForBundles, { resolve: fallback.resolve, cache: fallback.cache, extensions: fallback.extensions, main: fallback.main })
+    Object.assign(requireForBundles, {
+      resolve: fallback.resolve,
+      cache: fallback.cache,
+      extensions: fallback.extensions,
+      main: fallback.main,
+    })
   );
 
   /**
@@ -168,7 +173,8 @@ function run(args) {
   // `krishiv-auth -- <command> …`: the `--` only kept Node from claiming `--env-file` (above).
   const argv = args[0] === '--' ? args.slice(1) : args;
   const only = argv.length === 1 ? argv[0] : undefined;
-  const text = only === '--version' || only === '-V' ? 'version.txt' : only === '--help' || only === '-h' || only === 'help' ? 'help.txt' : undefined;
+  const text =
+    only === '--version' || only === '-V' ? 'version.txt' : only === '--help' || only === '-h' || only === 'help' ? 'help.txt' : undefined;
   if (text !== undefined) {
     let failed;
     try {

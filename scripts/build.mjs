@@ -36,98 +36,97 @@ if (trainOnly && !existsSync(path.join(dist, 'main.cjs'))) {
 if (!trainOnly) await buildAll();
 
 async function buildAll() {
-rmSync(dist, { recursive: true, force: true });
-mkdirSync(dist, { recursive: true });
+  rmSync(dist, { recursive: true, force: true });
+  mkdirSync(dist, { recursive: true });
 
-/** Rewrites imports of vendored packages and of command modules to the flat sibling bundles. */
-const flatLinks = {
-  name: 'flat-links',
-  setup(b) {
-    const vendorFilter = new RegExp(`^(${VENDORED.map((v) => v.replace(/[/.]/g, '\\$&')).join('|')})$`);
-    b.onResolve({ filter: vendorFilter }, (args) => {
-      if (args.importer.includes(`${path.sep}.vendor-entry${path.sep}`)) return undefined;
-      return { path: `./vendor-${args.path.replace(/[^a-z0-9]+/gi, '-')}.cjs`, external: true };
-    });
-    // commander requires child_process only to run executable subcommands, which this CLI
-    // never has; loading it (and net, dgram, streams behind it) costs ~2 ms per run.
-    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
-      args.importer.includes(`${path.sep}commander${path.sep}`) ? { path: 'child_process', namespace: 'no-child-process' } : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: 'no-child-process' }, () => ({
-      contents:
-        "const no = () => { throw new Error('krishiv-auth has no executable subcommands'); };\nmodule.exports = { spawn: no, execFile: no, fork: no };\n",
-      loader: 'js',
-    }));
-    // Our JSON data (the engine's flag registry) as JSON.parse of a string, not an object
-    // literal: V8 parses JSON faster than it runs the equivalent literal's code, once.
-    b.onLoad({ filter: /[\\/]src[\\/].*\.json$/ }, async (args) => {
-      const { readFile } = await import('node:fs/promises');
-      const text = JSON.stringify(JSON.parse(await readFile(args.path, 'utf8')));
-      return { contents: `module.exports = JSON.parse(${JSON.stringify(text)});\n`, loader: 'js' };
-    });
-    b.onResolve({ filter: /^\.\/[a-z-]+\.js$/ }, (args) => {
-      if (!args.importer.endsWith(path.join('src', 'cli', 'commands', 'index.ts'))) return undefined;
-      return { path: `./cmd-${args.path.slice(2, -3)}.cjs`, external: true };
-    });
-  },
-};
+  /** Rewrites imports of vendored packages and of command modules to the flat sibling bundles. */
+  const flatLinks = {
+    name: 'flat-links',
+    setup(b) {
+      const vendorFilter = new RegExp(`^(${VENDORED.map((v) => v.replace(/[/.]/g, '\\$&')).join('|')})$`);
+      b.onResolve({ filter: vendorFilter }, (args) => {
+        if (args.importer.includes(`${path.sep}.vendor-entry${path.sep}`)) return undefined;
+        return { path: `./vendor-${args.path.replace(/[^a-z0-9]+/gi, '-')}.cjs`, external: true };
+      });
+      // commander requires child_process only to run executable subcommands, which this CLI
+      // never has; loading it (and net, dgram, streams behind it) costs ~2 ms per run.
+      b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>
+        args.importer.includes(`${path.sep}commander${path.sep}`) ? { path: 'child_process', namespace: 'no-child-process' } : undefined,
+      );
+      b.onLoad({ filter: /.*/, namespace: 'no-child-process' }, () => ({
+        contents:
+          "const no = () => { throw new Error('krishiv-auth has no executable subcommands'); };\nmodule.exports = { spawn: no, execFile: no, fork: no };\n",
+        loader: 'js',
+      }));
+      // Our JSON data (the engine's flag registry) as JSON.parse of a string, not an object
+      // literal: V8 parses JSON faster than it runs the equivalent literal's code, once.
+      b.onLoad({ filter: /[\\/]src[\\/].*\.json$/ }, async (args) => {
+        const { readFile } = await import('node:fs/promises');
+        const text = JSON.stringify(JSON.parse(await readFile(args.path, 'utf8')));
+        return { contents: `module.exports = JSON.parse(${JSON.stringify(text)});\n`, loader: 'js' };
+      });
+      b.onResolve({ filter: /^\.\/[a-z-]+\.js$/ }, (args) => {
+        if (!args.importer.endsWith(path.join('src', 'cli', 'commands', 'index.ts'))) return undefined;
+        return { path: `./cmd-${args.path.slice(2, -3)}.cjs`, external: true };
+      });
+    },
+  };
 
-const common = {
-  absWorkingDir: root,
-  bundle: true,
-  platform: 'node',
-  target: 'node20.12',
-  format: 'cjs',
-  outExtension: { '.js': '.cjs' },
-  legalComments: 'none',
-  minify: true,
-  keepNames: false,
-  logLevel: 'warning',
-  sourcemap: 'linked',
-  // Dynamic import() of a sibling bundle becomes a lazy require(): no ESM loader at run time.
-  supported: { 'dynamic-import': false },
-  define: { __KRISHIV_AUTH_VERSION__: JSON.stringify(pkg.version) },
-};
+  const common = {
+    absWorkingDir: root,
+    bundle: true,
+    platform: 'node',
+    target: 'node20.12',
+    format: 'cjs',
+    outExtension: { '.js': '.cjs' },
+    legalComments: 'none',
+    minify: true,
+    keepNames: false,
+    logLevel: 'warning',
+    sourcemap: 'linked',
+    // Dynamic import() of a sibling bundle becomes a lazy require(): no ESM loader at run time.
+    supported: { 'dynamic-import': false },
+    define: { __KRISHIV_AUTH_VERSION__: JSON.stringify(pkg.version) },
+  };
 
-// Vendor bundles: a tiny re-export entry per package.
-const vendorDir = path.join(root, 'node_modules', '.vendor-entry');
-mkdirSync(vendorDir, { recursive: true });
-const vendorEntries = {};
-for (const v of VENDORED) {
-  const file = path.join(vendorDir, `${v.replace(/[^a-z0-9]+/gi, '-')}.mjs`);
-  let hasDefault = false;
-  try {
-    const m = await import(v);
-    hasDefault = 'default' in m;
-  } catch {
-    hasDefault = false;
+  // Vendor bundles: a tiny re-export entry per package.
+  const vendorDir = path.join(root, 'node_modules', '.vendor-entry');
+  mkdirSync(vendorDir, { recursive: true });
+  const vendorEntries = {};
+  for (const v of VENDORED) {
+    const file = path.join(vendorDir, `${v.replace(/[^a-z0-9]+/gi, '-')}.mjs`);
+    let hasDefault = false;
+    try {
+      const m = await import(v);
+      hasDefault = 'default' in m;
+    } catch {
+      hasDefault = false;
+    }
+    writeFileSync(file, `export * from '${v}';\n${hasDefault ? `export { default } from '${v}';\n` : ''}`);
+    vendorEntries[`vendor-${v.replace(/[^a-z0-9]+/gi, '-')}`] = file;
   }
-  writeFileSync(file, `export * from '${v}';\n${hasDefault ? `export { default } from '${v}';\n` : ''}`);
-  vendorEntries[`vendor-${v.replace(/[^a-z0-9]+/gi, '-')}`] = file;
-}
-await build({ ...common, entryPoints: vendorEntries, outdir: 'dist', external: EXTERNAL, plugins: [flatLinks] });
+  await build({ ...common, entryPoints: vendorEntries, outdir: 'dist', external: EXTERNAL, plugins: [flatLinks] });
 
-const entries = { main: 'src/cli/main.ts' };
-for (const c of commandFiles) entries[`cmd-${c}`] = `src/cli/commands/${c}.ts`;
-await build({ ...common, entryPoints: entries, outdir: 'dist', external: EXTERNAL, plugins: [flatLinks] });
+  const entries = { main: 'src/cli/main.ts' };
+  for (const c of commandFiles) entries[`cmd-${c}`] = `src/cli/commands/${c}.ts`;
+  await build({ ...common, entryPoints: entries, outdir: 'dist', external: EXTERNAL, plugins: [flatLinks] });
 
-// Render `--version` and the root help with the real frame (piped: 80 columns, no colour);
-// bin/krishiv-auth.js prints these files for the two commonest plain invocations.
-for (const [args, file, start] of [
-  [['--version'], 'version.txt', 'krishiv-auth '],
-  [['--help'], 'help.txt', 'Usage: krishiv-auth'],
-]) {
-  const r = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(path.join(dist, 'main.cjs'))}).main(${JSON.stringify(args)})`], {
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
-  });
-  if (r.status !== 0 || !r.stdout.startsWith(start)) {
-    console.error(`build: rendering ${args.join(' ')} failed (exit ${r.status}):\n${r.stderr}`);
-    process.exit(1);
+  // Render `--version` and the root help with the real frame (piped: 80 columns, no colour);
+  // bin/krishiv-auth.js prints these files for the two commonest plain invocations.
+  for (const [args, file, start] of [
+    [['--version'], 'version.txt', 'krishiv-auth '],
+    [['--help'], 'help.txt', 'Usage: krishiv-auth'],
+  ]) {
+    const r = spawnSync(process.execPath, ['-e', `require(${JSON.stringify(path.join(dist, 'main.cjs'))}).main(${JSON.stringify(args)})`], {
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
+    });
+    if (r.status !== 0 || !r.stdout.startsWith(start)) {
+      console.error(`build: rendering ${args.join(' ')} failed (exit ${r.status}):\n${r.stderr}`);
+      process.exit(1);
+    }
+    writeFileSync(path.join(dist, file), r.stdout);
   }
-  writeFileSync(path.join(dist, file), r.stdout);
-}
-
 }
 
 // Train the V8 code cache (bin/krishiv-auth.js): run representative commands with the
@@ -162,7 +161,8 @@ for (const [args, file, start] of [
   // env-file run its own (~15 ms).
   const cp = [];
   for (const f of ['dev.env', 'production.env']) {
-    if (existsSync(ex(f))) cp.push(['check-production', '--env-file', ex(f), '--format', 'sarif'], ['check-production', '--env-file', ex(f)]);
+    if (existsSync(ex(f)))
+      cp.push(['check-production', '--env-file', ex(f), '--format', 'sarif'], ['check-production', '--env-file', ex(f)]);
   }
   if (existsSync(ex('k8s-production.yaml'))) cp.push(['check-production', '--manifest', ex('k8s-production.yaml')]);
   if (cp.length > 0) {

@@ -47,25 +47,42 @@ describe('house rules', () => {
   });
 
   it('heavy modules are imported lazily (await import) and never statically', () => {
-    const heavy = ['jose', 'argon2', 'commander', 'chalk', 'cosmiconfig', 'node:https', 'node:http', 'node:http2', 'oidc-provider', 'yocto-spinner'];
+    const heavy = [
+      'jose',
+      'argon2',
+      'commander',
+      'chalk',
+      'cosmiconfig',
+      'node:https',
+      'node:http',
+      'node:http2',
+      'oidc-provider',
+      'yocto-spinner',
+    ];
     const offenders = files.flatMap((f) =>
-      heavy
-        .filter((m) => new RegExp(`^import (?!type )[^;]*from '${m}';`, 'm').test(f.text))
-        .map((m) => `${f.rel}: ${m}`),
+      heavy.filter((m) => new RegExp(`^import (?!type )[^;]*from '${m}';`, 'm').test(f.text)).map((m) => `${f.rel}: ${m}`),
     );
     expect(offenders).toEqual([]);
   });
 
   it('command modules use only the commander API the start-up fast path records (no runtime commander import)', () => {
     const commands = files.filter((f) => f.rel.startsWith(path.join('src', 'cli', 'commands')));
-    const offenders = commands.filter((f) => /import\s+\{[^}]*\}\s+from\s+'commander'/.test(f.text.replace(/import type[^;]*;/g, ''))).map((f) => f.rel);
+    const offenders = commands
+      .filter((f) => /import\s+\{[^}]*\}\s+from\s+'commander'/.test(f.text.replace(/import type[^;]*;/g, '')))
+      .map((f) => f.rel);
     expect(offenders).toEqual([]);
   });
 });
 
 describe('plain words: no user-visible text cites the summary document or its notation', () => {
   // check-production's own code and everything that renders it (rotate, probe, verify and fingerprint are issue 16's)
-  const scope = ['src/production/', 'src/engine/', 'src/report/', 'src/cli/commands/check-production.ts', 'src/cli/commands/explain.ts'].map((p) => p.split('/').join(path.sep));
+  const scope = [
+    'src/production/',
+    'src/engine/',
+    'src/report/',
+    'src/cli/commands/check-production.ts',
+    'src/cli/commands/explain.ts',
+  ].map((p) => p.split('/').join(path.sep));
   it('no string in check-production code cites "surface §N" or P_cfg/P_env/P_exec (comments may)', () => {
     const mine = files.filter((f) => scope.some((p) => f.rel.startsWith(p)));
     expect(mine.length).toBeGreaterThan(20);

@@ -16,7 +16,10 @@ function envOfLines(base, lines) {
 export async function cases(ctx, filter) {
   if (filter && !'check-production'.includes(filter) && !filter.startsWith('check-production')) return [];
   const example = path.join(ctx.root, 'examples', 'production.env');
-  const base = readFileSync(example, 'utf8').trimEnd().split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+  const base = readFileSync(example, 'utf8')
+    .trimEnd()
+    .split('\n')
+    .filter((l) => l !== '' && !l.startsWith('#'));
   const small = path.join(ctx.tmp, 'typical-40.env');
   const large = path.join(ctx.tmp, 'large-5000.env');
   writeFileSync(small, envOfLines(base, 40));

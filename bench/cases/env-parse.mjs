@@ -31,7 +31,14 @@ function timeIt(fn, minMs = 300) {
 export async function cases(ctx, filter) {
   if (filter && !'env-parse'.includes(filter) && !filter.startsWith('env')) return [];
   const out = path.join(ctx.tmp, 'env-merge.mjs');
-  await build({ entryPoints: ['src/production/env/merge.ts'], bundle: true, platform: 'node', format: 'esm', outfile: out, logLevel: 'warning' });
+  await build({
+    entryPoints: ['src/production/env/merge.ts'],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    outfile: out,
+    logLevel: 'warning',
+  });
   const { mergeEnv } = await import(pathToFileURL(out).href);
   const small = envText(5_000);
   const large = envText(50_000);

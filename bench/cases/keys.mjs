@@ -165,7 +165,8 @@ export async function cases(ctx, filter) {
         });
         results.push({
           id: 'keys.generate-key-process',
-          title: 'whole `generate-key` process (default parameters) vs whole `argon2` tool process (informational: Node start-up dominates)',
+          title:
+            'whole `generate-key` process (default parameters) vs whole `argon2` tool process (informational: Node start-up dominates)',
           value: m.genkey.medianMs,
           unit: 'ms',
           baselineName: 'argon2 tool process',
@@ -181,7 +182,8 @@ export async function cases(ctx, filter) {
     const dir = path.join(ctx.tmp, 'keys-verify');
     mkdirSync(dir, { recursive: true });
     const fast = [];
-    for (let i = 0; i < 64; i++) fast.push(await argon2.hash(`other-${i}`, { type: argon2.argon2id, memoryCost: 1024, timeCost: 1, parallelism: 1 }));
+    for (let i = 0; i < 64; i++)
+      fast.push(await argon2.hash(`other-${i}`, { type: argon2.argon2id, memoryCost: 1024, timeCost: 1, parallelism: 1 }));
     const secret = Buffer.alloc(32, 7).toString('base64url');
     const id = 'benchkey';
     const verified = {

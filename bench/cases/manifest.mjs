@@ -5,7 +5,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-const PAD = Array.from({ length: 40 }, (_, i) => `      # padding line ${i}: operators keep long comments and annotations in GitOps trees`).join('\n');
+const PAD = Array.from(
+  { length: 40 },
+  (_, i) => `      # padding line ${i}: operators keep long comments and annotations in GitOps trees`,
+).join('\n');
 
 function krishivFile(i) {
   return `apiVersion: v1

@@ -22,7 +22,11 @@ const MAXRSS = "data:text/javascript,process.on('exit',()=>process.stderr.write(
 function runCli(ctx, args, input) {
   return new Promise((resolve, reject) => {
     const start = process.hrtime.bigint();
-    const child = spawn(process.execPath, ['--import', MAXRSS, ctx.bin, ...args], { env: ctx.cleanEnv, stdio: ['pipe', 'pipe', 'pipe'], cwd: ctx.tmp });
+    const child = spawn(process.execPath, ['--import', MAXRSS, ctx.bin, ...args], {
+      env: ctx.cleanEnv,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      cwd: ctx.tmp,
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -103,7 +107,8 @@ export async function cases(ctx, filter) {
     const streamArgs = ['probe', '--targets', '-', '--concurrency', String(CONCURRENCY), '--timeout', '20s', '--jsonl'];
     const small = await runCli(ctx, streamArgs, lines(500));
     const large = await runCli(ctx, streamArgs, lines(2000));
-    if (large.stdout.trim().split('\n').length !== 2001) throw new Error('probe fleet bench: --jsonl did not print 2,000 lines and a summary');
+    if (large.stdout.trim().split('\n').length !== 2001)
+      throw new Error('probe fleet bench: --jsonl did not print 2,000 lines and a summary');
     return [
       {
         id: 'probe.fleet500.surfaces',

@@ -25,7 +25,13 @@ function makeFixtures(dir) {
   }
   writeFileSync(path.join(dir, 'one.jwt'), tokens[0]);
   writeFileSync(path.join(dir, 'tokens.txt'), `${tokens.join('\n')}\n`);
-  return { jwks: path.join(dir, 'jwks.json'), key: path.join(dir, 'key.jwk'), tokenDir, one: tokens[0], batch: path.join(dir, 'tokens.txt') };
+  return {
+    jwks: path.join(dir, 'jwks.json'),
+    key: path.join(dir, 'key.jwk'),
+    tokenDir,
+    one: tokens[0],
+    batch: path.join(dir, 'tokens.txt'),
+  };
 }
 
 export async function cases(ctx, filter) {

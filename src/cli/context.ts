@@ -55,10 +55,7 @@ export function defaultRandomBytes(size: number): Uint8Array {
  * Wraps a command's run function as a commander action: the returned exit code becomes the
  * process exit code; thrown errors go to the frame's single error handler.
  */
-export function action<A extends unknown[]>(
-  ctx: CliContext,
-  run: (...args: A) => Promise<ExitCode>,
-): (...args: A) => Promise<void> {
+export function action<A extends unknown[]>(ctx: CliContext, run: (...args: A) => Promise<ExitCode>): (...args: A) => Promise<void> {
   return async (...args: A) => {
     ctx.exitCode = await run(...args);
   };

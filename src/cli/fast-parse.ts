@@ -81,7 +81,17 @@ function parseFlags(flags: string): { short?: string; long?: string } {
 /** Records one subcommand's definition through a commander-shaped object. */
 function makeRecorder(): { program: Command; commands: RecordedCommand[] } {
   const commands: RecordedCommand[] = [];
-  const methods = new Set(['description', 'summary', 'addHelpText', 'alias', 'showHelpAfterError', 'usage', 'helpOption', 'allowExcessArguments', 'showSuggestionAfterError']);
+  const methods = new Set([
+    'description',
+    'summary',
+    'addHelpText',
+    'alias',
+    'showHelpAfterError',
+    'usage',
+    'helpOption',
+    'allowExcessArguments',
+    'showSuggestionAfterError',
+  ]);
 
   const makeCommand = (name: string, into: RecordedCommand[], depth: number): unknown => {
     const rec: RecordedCommand = { name, options: [], args: [], unsupported: false, children: [] };
@@ -235,7 +245,11 @@ interface Parsed {
 }
 
 /** commander's parse of `argv` for one subcommand, or undefined when anything is unusual. */
-export function parseArgv(rec: Pick<RecordedCommand, 'options' | 'args'>, commandName: string, argv: readonly string[]): Parsed | undefined {
+export function parseArgv(
+  rec: Pick<RecordedCommand, 'options' | 'args'>,
+  commandName: string,
+  argv: readonly string[],
+): Parsed | undefined {
   const opts: Record<string, unknown> = {};
   const sources: Record<string, 'default' | 'cli'> = {};
   for (const o of rec.options) {

@@ -223,7 +223,10 @@ export async function main(argv: readonly string[], io: ProcessIo = processIo())
         // reported like every other one (the error line, and the JSON document with --json)
         if (!entry && pre.command !== undefined) {
           // `help nosuch`: commander shows the root usage for a name it does not know
-          throw new KrishivError('ERR_UNKNOWN_COMMAND', `unknown command${prefixSuggestion(pre.command, program)}`, { input: pre.command, cause: error });
+          throw new KrishivError('ERR_UNKNOWN_COMMAND', `unknown command${prefixSuggestion(pre.command, program)}`, {
+            input: pre.command,
+            cause: error,
+          });
         }
         throw new KrishivError('ERR_USAGE', `missing ${entry ? 'subcommand' : 'command'} (see the usage above)`, {
           cause: error,
@@ -234,10 +237,14 @@ export async function main(argv: readonly string[], io: ProcessIo = processIo())
       if (error.code === 'commander.unknownCommand') {
         const name = /'([^']*)'/.exec(message)?.[1];
         const text = message.replace(/^unknown command '[^']*'\s*/, 'unknown command ').trim();
-        throw new KrishivError('ERR_UNKNOWN_COMMAND', text.includes('(Did you mean') ? text : `${text}${prefixSuggestion(name ?? '', program)}`, {
-          ...(name === undefined ? {} : { input: name }),
-          cause: error,
-        });
+        throw new KrishivError(
+          'ERR_UNKNOWN_COMMAND',
+          text.includes('(Did you mean') ? text : `${text}${prefixSuggestion(name ?? '', program)}`,
+          {
+            ...(name === undefined ? {} : { input: name }),
+            cause: error,
+          },
+        );
       }
       throw new KrishivError('ERR_USAGE', `${message}${shortFlagSuggestion(message, entry !== undefined)}`, {
         cause: error,

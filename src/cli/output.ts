@@ -146,7 +146,10 @@ export class Output {
     this.#opts.stdout.write(text);
     const failure = this.#opts.stdout.writeError;
     if (failure) {
-      throw new KrishivError('ERR_OUTPUT_WRITE', `cannot write the answer: ${describeSystemError(failure)}`, { input: '<stdout>', cause: failure });
+      throw new KrishivError('ERR_OUTPUT_WRITE', `cannot write the answer: ${describeSystemError(failure)}`, {
+        input: '<stdout>',
+        cause: failure,
+      });
     }
   }
 
@@ -287,7 +290,10 @@ export function safeForTerminal(text: string, keepSgr: boolean): string {
 /** JSON text with C1 controls, DEL, line separators and bidi overrides as \u escapes: the same data, no raw control byte. */
 export function safeJson(json: string): string {
   // eslint-disable-next-line no-control-regex
-  return redactUrlPasswords(json).replace(/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return redactUrlPasswords(json).replace(
+    /[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 function oneLine(text: string): string {

@@ -69,15 +69,21 @@ export function resolveVerifyOptions(flags: VerifyFlags, env: EngineEnv | undefi
   let requireRole: Role | undefined;
   if (flags.requireRole !== undefined) {
     requireRole = parseRole(flags.requireRole);
-    if (!requireRole) throw new KrishivError('ERR_USAGE', `"${flags.requireRole}" is not a role (reader, writer, admin)`, { input: '--require-role' });
+    if (!requireRole)
+      throw new KrishivError('ERR_USAGE', `"${flags.requireRole}" is not a role (reader, writer, admin)`, { input: '--require-role' });
   }
   const timeoutMs = flags.timeout !== undefined ? positiveDuration(flags.timeout, '--timeout') : (c.timeoutMs ?? 10_000);
-  if (timeoutMs <= 0) throw new KrishivError('ERR_INVALID_DURATION', 'must be more than 0', { input: `${config.file ?? 'config'}: verify.timeout` });
+  if (timeoutMs <= 0)
+    throw new KrishivError('ERR_INVALID_DURATION', 'must be more than 0', { input: `${config.file ?? 'config'}: verify.timeout` });
 
   let audience = flags.audience;
   let production = Boolean(flags.production);
   let source: VerifyOptions['source'] | undefined =
-    flags.jwks !== undefined ? { kind: 'jwks', location: flags.jwks } : flags.oidcIssuer !== undefined ? { kind: 'oidc', issuer: flags.oidcIssuer } : undefined;
+    flags.jwks !== undefined
+      ? { kind: 'jwks', location: flags.jwks }
+      : flags.oidcIssuer !== undefined
+        ? { kind: 'oidc', issuer: flags.oidcIssuer }
+        : undefined;
   if (env !== undefined) {
     const s = env.settings;
     if (audience === undefined && s.audience !== undefined) used.push('KRISHIV_OIDC_AUDIENCE');
@@ -87,7 +93,11 @@ export function resolveVerifyOptions(flags: VerifyFlags, env: EngineEnv | undefi
     if (source === undefined) {
       if (s.jwksUri === undefined) {
         if (env.file !== undefined) {
-          throw new KrishivError('ERR_USAGE', 'does not set KRISHIV_OIDC_JWKS_URI, so the engine does not enable JWT; give --jwks or --oidc-issuer', { input: env.file });
+          throw new KrishivError(
+            'ERR_USAGE',
+            'does not set KRISHIV_OIDC_JWKS_URI, so the engine does not enable JWT; give --jwks or --oidc-issuer',
+            { input: env.file },
+          );
         }
       } else if (!isHttpUrl(s.jwksUri)) {
         throw new KrishivError(
@@ -100,25 +110,42 @@ export function resolveVerifyOptions(flags: VerifyFlags, env: EngineEnv | undefi
         used.push('KRISHIV_OIDC_JWKS_URI');
       }
     }
-    if (env.file === undefined && used.length > 0) notes.push(`note: ${used.join(', ')} taken from the environment (flags beat it; it beats the config file)`);
+    if (env.file === undefined && used.length > 0)
+      notes.push(`note: ${used.join(', ')} taken from the environment (flags beat it; it beats the config file)`);
   }
   audience ??= c.audience;
   if (source === undefined) {
     if (c.jwks !== undefined && c.oidcIssuer !== undefined) {
-      throw new KrishivError('ERR_USAGE', 'the config file sets both verify.jwks and verify.oidcIssuer; keep one, or give --jwks / --oidc-issuer', { input: config.file ?? 'config' });
+      throw new KrishivError(
+        'ERR_USAGE',
+        'the config file sets both verify.jwks and verify.oidcIssuer; keep one, or give --jwks / --oidc-issuer',
+        { input: config.file ?? 'config' },
+      );
     }
     // paths inside a config file are relative to that file's directory
-    if (c.jwks !== undefined) source = { kind: 'jwks', location: isHttpUrl(c.jwks) || config.file === undefined ? c.jwks : path.resolve(path.dirname(config.file), c.jwks) };
+    if (c.jwks !== undefined)
+      source = {
+        kind: 'jwks',
+        location: isHttpUrl(c.jwks) || config.file === undefined ? c.jwks : path.resolve(path.dirname(config.file), c.jwks),
+      };
     else if (c.oidcIssuer !== undefined) source = { kind: 'oidc', issuer: c.oidcIssuer };
   }
   if (source === undefined) {
-    throw new KrishivError('ERR_USAGE', 'no key set: give --jwks <file|url>, --oidc-issuer <url>, --env-file <file>, or verify.jwks in the config file');
+    throw new KrishivError(
+      'ERR_USAGE',
+      'no key set: give --jwks <file|url>, --oidc-issuer <url>, --env-file <file>, or verify.jwks in the config file',
+    );
   }
   return {
     source,
     audience,
     production,
-    leewaySec: flags.leeway !== undefined ? parseDuration(flags.leeway, '--leeway') / 1000 : c.leewayMs !== undefined ? c.leewayMs / 1000 : ENGINE_LEEWAY_SEC,
+    leewaySec:
+      flags.leeway !== undefined
+        ? parseDuration(flags.leeway, '--leeway') / 1000
+        : c.leewayMs !== undefined
+          ? c.leewayMs / 1000
+          : ENGINE_LEEWAY_SEC,
     timeoutMs,
     now: flags.now !== undefined ? parseTime(flags.now, '--now') : undefined,
     requireRole,

@@ -142,7 +142,12 @@ ${caseLines((n) => n.options.flatMap((o) => o.names).join(' '))}
 
 ${f}_valued() {
   case "$1" in
-${caseLines((n) => n.options.filter((o) => o.takesValue).flatMap((o) => o.names).join(' '))}
+${caseLines((n) =>
+  n.options
+    .filter((o) => o.takesValue)
+    .flatMap((o) => o.names)
+    .join(' '),
+)}
   esac
 }
 
@@ -233,7 +238,10 @@ function zshScript(tree: CompletionTree): string {
 autoload -U +X compinit && compinit
 autoload -U +X bashcompinit && bashcompinit
 
-${bashScript(tree).split('\n').filter((l) => !l.startsWith('#')).join('\n')}`;
+${bashScript(tree)
+  .split('\n')
+  .filter((l) => !l.startsWith('#'))
+  .join('\n')}`;
 }
 
 function fishScript(tree: CompletionTree): string {
@@ -258,7 +266,9 @@ function fishScript(tree: CompletionTree): string {
   for (const o of tree.globalOptions) lines.push(optionLine('', o));
   const top = tree.commands.map((c) => c.name).join(' ');
   for (const c of tree.commands) {
-    lines.push(`complete -c ${p} -n ${fishQuote(`not __fish_seen_subcommand_from ${top}`)} -a ${c.name} -d ${fishQuote(c.description.slice(0, 80))}`);
+    lines.push(
+      `complete -c ${p} -n ${fishQuote(`not __fish_seen_subcommand_from ${top}`)} -a ${c.name} -d ${fishQuote(c.description.slice(0, 80))}`,
+    );
     const inCmd = `__fish_seen_subcommand_from ${c.name}`;
     if (c.subcommands.length > 0) {
       const subs = c.subcommands.map((s) => s.name).join(' ');

@@ -41,7 +41,13 @@ export function commandTree(program: Command, argumentValues: Readonly<Record<st
     subcommands: c.commands.map(command),
   });
   const commands = program.commands.map(command);
-  commands.push({ name: 'help', description: 'show help for a command', options: [], args: [{ values: commands.map((c) => c.name) }], subcommands: [] });
+  commands.push({
+    name: 'help',
+    description: 'show help for a command',
+    options: [],
+    args: [{ values: commands.map((c) => c.name) }],
+    subcommands: [],
+  });
   return {
     program: program.name(),
     globalOptions: [...program.options.map(option), { names: ['-h', '--help'], takesValue: false, description: 'show help' }],

@@ -38,11 +38,14 @@ export async function runFingerprint(options: FingerprintOptions, seams: Fingerp
     if (!options.single) return splitTokenList(text);
     const whole = rustTrim(text);
     if (whole.includes('\n')) {
-      warnings.push(`${source}: the content spans several lines; the engine reads it as ONE token containing a line break, which no client can send`);
+      warnings.push(
+        `${source}: the content spans several lines; the engine reads it as ONE token containing a line break, which no client can send`,
+      );
     }
     return whole === '' ? [] : [whole];
   };
-  const tokens = s.kind === 'file' ? read(await seams.readFile(s.file)) : s.kind === 'stdin' ? read(await seams.readStdin()) : [rustTrim(s.token)];
+  const tokens =
+    s.kind === 'file' ? read(await seams.readFile(s.file)) : s.kind === 'stdin' ? read(await seams.readStdin()) : [rustTrim(s.token)];
   if (tokens.length === 0) throw new KrishivError('ERR_TOKEN_MISSING', 'no token found', { input: source });
   return { ok: true, source, fingerprints: tokens.map((t) => engineFingerprint(t)), warnings };
 }

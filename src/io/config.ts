@@ -66,7 +66,12 @@ export const USER_CONFIG_NAMES = ['config.json', 'config.yaml', 'config.yml'] as
 
 /** The user-level config directory: `$XDG_CONFIG_HOME/krishiv-auth`, else `~/.config/krishiv-auth`. */
 export function userConfigDir(where: ConfigLocations): string | undefined {
-  const base = where.xdgConfigHome && path.isAbsolute(where.xdgConfigHome) ? where.xdgConfigHome : where.home ? path.join(where.home, '.config') : undefined;
+  const base =
+    where.xdgConfigHome && path.isAbsolute(where.xdgConfigHome)
+      ? where.xdgConfigHome
+      : where.home
+        ? path.join(where.home, '.config')
+        : undefined;
   return base === undefined ? undefined : path.join(base, 'krishiv-auth');
 }
 
@@ -165,7 +170,10 @@ function configIn(dir: string): string | undefined {
 export function describeParseError(error: unknown, file: string): string {
   const e = (error ?? {}) as { name?: unknown; reason?: unknown; mark?: { line?: unknown; column?: unknown } };
   if (e.name === 'YAMLException') {
-    const where = typeof e.mark?.line === 'number' && typeof e.mark.column === 'number' ? ` (at line ${e.mark.line + 1}, column ${e.mark.column + 1})` : '';
+    const where =
+      typeof e.mark?.line === 'number' && typeof e.mark.column === 'number'
+        ? ` (at line ${e.mark.line + 1}, column ${e.mark.column + 1})`
+        : '';
     // js-yaml's reasons are fixed phrases, except a few that quote a tag or alias name.
     const reason = typeof e.reason === 'string' && /^[A-Za-z ,]{1,80}$/.test(e.reason) ? `: ${e.reason}` : '';
     return `not valid YAML${where}${reason}`;
@@ -206,9 +214,11 @@ export function validateConfig(raw: unknown, file: string): Config {
     const a = obj(data['argon2'], 'argon2', fail, ['memoryCost', 'timeCost', 'parallelism']);
     const argon2: Partial<Argon2Params> = {};
     const L = ARGON2_LIMITS;
-    if (a['memoryCost'] !== undefined) argon2.memoryCost = int(a['memoryCost'], 'argon2.memoryCost', fail, L.memoryCost.min, L.memoryCost.max);
+    if (a['memoryCost'] !== undefined)
+      argon2.memoryCost = int(a['memoryCost'], 'argon2.memoryCost', fail, L.memoryCost.min, L.memoryCost.max);
     if (a['timeCost'] !== undefined) argon2.timeCost = int(a['timeCost'], 'argon2.timeCost', fail, L.timeCost.min, L.timeCost.max);
-    if (a['parallelism'] !== undefined) argon2.parallelism = int(a['parallelism'], 'argon2.parallelism', fail, L.parallelism.min, L.parallelism.max);
+    if (a['parallelism'] !== undefined)
+      argon2.parallelism = int(a['parallelism'], 'argon2.parallelism', fail, L.parallelism.min, L.parallelism.max);
     config.argon2 = argon2;
   }
 

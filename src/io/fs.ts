@@ -84,7 +84,9 @@ export function readFileBoundedSync(file: string, options: ReadOptions = {}): Bu
 }
 
 function tooLarge(label: string, limit: number): KrishivError {
-  return new KrishivError('ERR_FILE_TOO_LARGE', `is more than the ${limit}-byte limit (read stopped there; nothing was used)`, { input: label });
+  return new KrishivError('ERR_FILE_TOO_LARGE', `is more than the ${limit}-byte limit (read stopped there; nothing was used)`, {
+    input: label,
+  });
 }
 
 export interface FileInfo {
@@ -147,10 +149,14 @@ export function resolveWriteTarget(file: string, label = file): WriteTarget {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' && hop === 0) return { path: current, viaSymlink: false, stat: undefined };
       if (code === 'ENOENT') {
-        throw new KrishivError('ERR_FILE_UNSAFE', `is a symlink to a missing file (${current}): krishiv-auth does not create files through a symlink; create the target first or remove the link`, {
-          input: label,
-          exitCode: EXIT.FAILED,
-        });
+        throw new KrishivError(
+          'ERR_FILE_UNSAFE',
+          `is a symlink to a missing file (${current}): krishiv-auth does not create files through a symlink; create the target first or remove the link`,
+          {
+            input: label,
+            exitCode: EXIT.FAILED,
+          },
+        );
       }
       throw new KrishivError('ERR_FILE_READ', `cannot stat: ${describeSystemError(error)}`, { input: label, cause: error });
     }
@@ -165,10 +171,16 @@ export function resolveWriteTarget(file: string, label = file): WriteTarget {
       current = path.resolve(path.dirname(current), readlinkSync(current));
       continue;
     }
-    if (!st.isFile()) throw new KrishivError('ERR_FILE_WRITE', `${hop === 0 ? 'exists and is' : 'is a symlink to'} something other than a regular file`, { input: label });
+    if (!st.isFile())
+      throw new KrishivError('ERR_FILE_WRITE', `${hop === 0 ? 'exists and is' : 'is a symlink to'} something other than a regular file`, {
+        input: label,
+      });
     return { path: hop === 0 ? current : realpathSync(current), viaSymlink: hop > 0, stat: st };
   }
-  throw new KrishivError('ERR_FILE_UNSAFE', 'is a chain of more than 40 symlinks; nothing written', { input: label, exitCode: EXIT.FAILED });
+  throw new KrishivError('ERR_FILE_UNSAFE', 'is a chain of more than 40 symlinks; nothing written', {
+    input: label,
+    exitCode: EXIT.FAILED,
+  });
 }
 
 /**
@@ -185,7 +197,8 @@ export function replaceHazard(target: WriteTarget): string | undefined {
     return `has ${st.nlink} hard links: an atomic replace would update only this name and leave the other ${st.nlink - 1} with the old content`;
   }
   const mounts = fileMounts(target.path);
-  if (mounts.self) return 'is a mount point (a single-file bind mount): it cannot be replaced from here; change the file it is mounted from';
+  if (mounts.self)
+    return 'is a mount point (a single-file bind mount): it cannot be replaced from here; change the file it is mounted from';
   if (mounts.elsewhere.length > 0) {
     return `is bind-mounted at ${mounts.elsewhere.slice(0, 3).join(', ')}: an atomic replace would leave that mount with the old content; change it where it is mounted from, or remount after the change`;
   }
@@ -236,7 +249,9 @@ export function fileMounts(realPath: string, mountInfo?: string): { self: boolea
   }
   if (!holder) return { self, elsewhere: [] };
   const rel = path.posix.join(holder.root, path.posix.relative(holder.mountPoint, realPath));
-  const elsewhere = entries.filter((e) => e !== holder && e.dev === holder!.dev && e.root === rel && e.mountPoint !== realPath).map((e) => e.mountPoint);
+  const elsewhere = entries
+    .filter((e) => e !== holder && e.dev === holder!.dev && e.root === rel && e.mountPoint !== realPath)
+    .map((e) => e.mountPoint);
   return { self, elsewhere };
 }
 
@@ -259,9 +274,13 @@ export function assertNotAnInput(output: string, outputLabel: string, inputs: re
       continue;
     }
     if (st.dev === out.dev && st.ino === out.ino) {
-      throw new KrishivError('ERR_USAGE', `is the same file as ${input.label}, an input of this run: refusing to overwrite it; write the output elsewhere`, {
-        input: outputLabel,
-      });
+      throw new KrishivError(
+        'ERR_USAGE',
+        `is the same file as ${input.label}, an input of this run: refusing to overwrite it; write the output elsewhere`,
+        {
+          input: outputLabel,
+        },
+      );
     }
   }
 }
@@ -295,10 +314,14 @@ export interface AtomicWriteResult {
 }
 
 export function existsError(label: string, flag = '--force'): KrishivError {
-  return new KrishivError('ERR_FILE_EXISTS', `already exists: not replaced (it may hold a secret someone still uses); pass ${flag} to replace it, or choose another file`, {
-    input: label,
-    exitCode: EXIT.FAILED,
-  });
+  return new KrishivError(
+    'ERR_FILE_EXISTS',
+    `already exists: not replaced (it may hold a secret someone still uses); pass ${flag} to replace it, or choose another file`,
+    {
+      input: label,
+      exitCode: EXIT.FAILED,
+    },
+  );
 }
 
 /**
@@ -477,4 +500,3 @@ export async function cleanLeftoverTemps(file: string): Promise<string[]> {
   }
   return removed;
 }
-

@@ -146,9 +146,7 @@ export async function grpcUnaryCall(options: GrpcCallOptions): Promise<GrpcCallR
       fn();
     };
     const timer = setTimeout(() => {
-      finish(() =>
-        reject(new KrishivError('ERR_TIMEOUT', `gRPC call timed out after ${options.timeoutMs} ms`, { input: shown })),
-      );
+      finish(() => reject(new KrishivError('ERR_TIMEOUT', `gRPC call timed out after ${options.timeoutMs} ms`, { input: shown })));
     }, timerDelay(options.timeoutMs));
     const onSessionError = (error: NodeJS.ErrnoException): void => {
       finish(() => reject(grpcNetworkError(error, shown)));

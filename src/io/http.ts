@@ -137,16 +137,26 @@ export async function httpRequest(target: string | URL, options: HttpRequestOpti
         headers,
         agent: options.agent ?? false,
         // SNI carries host names only: Node 26 throws for an IP servername (earlier Nodes warn, DEP0123)
-        ...(isHttps ? { ca: options.ca, rejectUnauthorized: !options.insecureTls, ...(isIpLiteral(url.hostname) ? {} : { servername: bareHost(url) }) } : {}),
+        ...(isHttps
+          ? {
+              ca: options.ca,
+              rejectUnauthorized: !options.insecureTls,
+              ...(isIpLiteral(url.hostname) ? {} : { servername: bareHost(url) }),
+            }
+          : {}),
       });
     } catch (error) {
       // node:http refuses a header value with control characters (ERR_INVALID_CHAR) before
       // anything is sent. Its message names the header only; never echo the value (a token).
       const code = (error as NodeJS.ErrnoException).code ?? '';
       reject(
-        new KrishivError('ERR_USAGE', `cannot send the request: a header value holds characters outside visible ASCII${code ? ` (${code})` : ''}`, {
-          input: shown,
-        }),
+        new KrishivError(
+          'ERR_USAGE',
+          `cannot send the request: a header value holds characters outside visible ASCII${code ? ` (${code})` : ''}`,
+          {
+            input: shown,
+          },
+        ),
       );
       return;
     }
@@ -283,7 +293,10 @@ export function describeTlsFailure(error: NodeJS.ErrnoException): string {
   if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number|packet length too long|http request/i.test(error.message)) {
     return 'TLS failure: the server answered in plain text, not TLS (an https URL on a plain-HTTP port? try http://)';
   }
-  const first = error.message.split('\n')[0]!.replace(/^[0-9A-F]{8,}:error:[0-9A-F]+:SSL routines:[^:]*:/i, '').replace(/:\.\.\/deps\/openssl\S*$/, '');
+  const first = error.message
+    .split('\n')[0]!
+    .replace(/^[0-9A-F]{8,}:error:[0-9A-F]+:SSL routines:[^:]*:/i, '')
+    .replace(/:\.\.\/deps\/openssl\S*$/, '');
   return `TLS failure: ${first}${code ? ` (${code})` : ''}`;
 }
 

@@ -12,7 +12,19 @@
  * Written here rather than with proper-lockfile, which loads graceful-fs (~10 ms per process)
  * and patches the global fs module, for the same mkdir-and-mtime protocol.
  */
-import { closeSync, constants, fstatSync, lstatSync, openSync, promises as fsp, readSync, readdirSync, rmdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  promises as fsp,
+  readSync,
+  readdirSync,
+  rmdirSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { KrishivError, describeSystemError, isKrishivError, type ErrorCode } from '../errors.js';
@@ -79,14 +91,21 @@ export async function withFileLock<T>(file: string, fn: (lock: HeldLock) => Prom
         } catch (error) {
           // never leave an ownerless lock directory behind
           await fsp.rmdir(lockPath).catch(() => undefined);
-          throw new KrishivError('ERR_FILE_WRITE', `cannot lock (writing ${name}/owner): ${describeSystemError(error)}`, { input: label, cause: error });
+          throw new KrishivError('ERR_FILE_WRITE', `cannot lock (writing ${name}/owner): ${describeSystemError(error)}`, {
+            input: label,
+            cause: error,
+          });
         }
         break;
       } catch (error) {
         if (isKrishivError(error)) throw error;
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
           // not a locking problem: the file's directory is not there (a mistyped --store path)
-          throw new KrishivError('ERR_FILE_NOT_FOUND', `the directory ${path.dirname(lockPath)} does not exist; create it first or check the path`, { input: label, cause: error });
+          throw new KrishivError(
+            'ERR_FILE_NOT_FOUND',
+            `the directory ${path.dirname(lockPath)} does not exist; create it first or check the path`,
+            { input: label, cause: error },
+          );
         }
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
           throw new KrishivError('ERR_FILE_WRITE', `cannot lock: ${describeSystemError(error)}`, { input: label, cause: error });
@@ -105,7 +124,9 @@ export async function withFileLock<T>(file: string, fn: (lock: HeldLock) => Prom
         if (again?.isDirectory() && again.ino === seen.ino && again.mtimeMs === seen.mtimeMs) {
           const failure = removeLockDir(lockPath);
           if (failure !== null) {
-            throw lockedError(`${name} was left by a run that is gone, but cannot be removed (${failure}); nothing changed: remove it by hand if no run is active`);
+            throw lockedError(
+              `${name} was left by a run that is gone, but cannot be removed (${failure}); nothing changed: remove it by hand if no run is active`,
+            );
           }
           tookOver = true;
         }
@@ -125,14 +146,17 @@ export async function withFileLock<T>(file: string, fn: (lock: HeldLock) => Prom
   }
 
   let lostReason: string | null = null;
-  refresh = setInterval(() => {
-    if (!stillMine()) {
-      lostReason ??= 'the lock was taken over by another run';
-      return;
-    }
-    const t = new Date();
-    void fsp.lutimes(lockPath, t, t).catch(() => undefined);
-  }, Math.max(100, Math.floor(staleMs / 3)));
+  refresh = setInterval(
+    () => {
+      if (!stillMine()) {
+        lostReason ??= 'the lock was taken over by another run';
+        return;
+      }
+      const t = new Date();
+      void fsp.lutimes(lockPath, t, t).catch(() => undefined);
+    },
+    Math.max(100, Math.floor(staleMs / 3)),
+  );
   refresh.unref();
   const held: HeldLock = {
     // checked on the spot (a paused holder's timer may not have run yet)
@@ -191,7 +215,8 @@ function removeLockDir(lockPath: string): string | null {
     if (!st.isDirectory()) return 'it is not a directory';
     const names = readdirSync(lockPath);
     const stray = names.filter((n) => n !== 'owner');
-    if (stray.length > 0) return `it holds ${stray.length === 1 ? 'a file' : `${stray.length} files`} krishiv-auth did not put there (${stray.slice(0, 3).join(', ')})`;
+    if (stray.length > 0)
+      return `it holds ${stray.length === 1 ? 'a file' : `${stray.length} files`} krishiv-auth did not put there (${stray.slice(0, 3).join(', ')})`;
     if (names.includes('owner')) {
       const owner = lstatSync(path.join(lockPath, 'owner'));
       if (!owner.isFile()) return 'its owner entry is not a regular file';

@@ -166,12 +166,15 @@ export function promptHidden(prompt: string, limit: number): Promise<string> {
     const onData = (chunk: string): void => {
       for (const ch of chunk) {
         if (ch === '\r' || ch === '\n') return finish();
-        if (ch === '\u0003' || (ch === '\u0004' && line === '')) return finish(new KrishivError('ERR_USAGE', 'cancelled at the prompt', { input: '<terminal>' }));
+        if (ch === '\u0003' || (ch === '\u0004' && line === ''))
+          return finish(new KrishivError('ERR_USAGE', 'cancelled at the prompt', { input: '<terminal>' }));
         if (ch === '\u0004') return finish();
         if (ch === '\u007f' || ch === '\b') line = line.slice(0, -1);
-        else if (ch === '\u0015') line = ''; // Ctrl-U
+        else if (ch === '\u0015')
+          line = ''; // Ctrl-U
         else if (ch >= ' ') line += ch;
-        if (line.length > limit) return finish(new KrishivError('ERR_FILE_TOO_LARGE', `more than ${limit} characters typed`, { input: '<terminal>' }));
+        if (line.length > limit)
+          return finish(new KrishivError('ERR_FILE_TOO_LARGE', `more than ${limit} characters typed`, { input: '<terminal>' }));
       }
     };
     input.setEncoding('utf8');

@@ -37,7 +37,12 @@ export interface GeneratedJwk {
 
 export async function generateJwk(alg: JwkAlgorithm, kid: string | undefined): Promise<GeneratedJwk> {
   const jose = await import('jose');
-  const options = alg === 'EdDSA' ? { crv: 'Ed25519', extractable: true } : alg.startsWith('ES') ? { extractable: true } : { modulusLength: RSA_MODULUS_BITS, extractable: true };
+  const options =
+    alg === 'EdDSA'
+      ? { crv: 'Ed25519', extractable: true }
+      : alg.startsWith('ES')
+        ? { extractable: true }
+        : { modulusLength: RSA_MODULUS_BITS, extractable: true };
   const { privateKey, publicKey } = await jose.generateKeyPair(alg, options);
   const priv = (await jose.exportJWK(privateKey)) as Jwk;
   const pub = (await jose.exportJWK(publicKey)) as Jwk;

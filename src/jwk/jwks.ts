@@ -50,7 +50,11 @@ export function engineKeyUse(jwk: Jwk): EngineKeyUse {
     };
   }
   if (kty === 'oct') {
-    return { usable: false, why: 'symmetric_refused', message: 'symmetric (oct) keys are refused by the coordinator (algorithm-confusion protection)' };
+    return {
+      usable: false,
+      why: 'symmetric_refused',
+      message: 'symmetric (oct) keys are refused by the coordinator (algorithm-confusion protection)',
+    };
   }
   // jsonwebtoken's key parameters are an untagged enum of EC, RSA, oct and OKP: any other kty
   // fails to deserialize, and the coordinator drops the whole set (surface §5.2).
@@ -68,7 +72,9 @@ export function parseJwks(text: string, label: string): Jwks {
     raw = parseJsonText(text);
   } catch (error) {
     // Never quotes the file (a private key or token given in the wrong place).
-    throw new KrishivError('ERR_JWKS_MALFORMED', `JWKS ${error instanceof JsonTextError ? error.message : 'is not valid JSON'}`, { input: label });
+    throw new KrishivError('ERR_JWKS_MALFORMED', `JWKS ${error instanceof JsonTextError ? error.message : 'is not valid JSON'}`, {
+      input: label,
+    });
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new KrishivError('ERR_JWKS_MALFORMED', 'JWKS must be a JSON object with a "keys" array', { input: label });
@@ -126,11 +132,15 @@ export function mergePublicKey(jwks: Jwks, key: Jwk, label: string): MergeResult
 /** Refuses (exit 1, nothing changed) a kid that is already in the set. */
 export function assertKidFree(jwks: Jwks, kid: string, label: string): void {
   if (jwks.keys.some((k) => k.kid === kid)) {
-    throw new KrishivError('ERR_KID_DUPLICATE', `kid "${kid.slice(0, 80)}" is already in this JWKS; nothing was changed (pick another --kid)`, {
-      input: label,
-      exitCode: 1,
-      details: { kid },
-    });
+    throw new KrishivError(
+      'ERR_KID_DUPLICATE',
+      `kid "${kid.slice(0, 80)}" is already in this JWKS; nothing was changed (pick another --kid)`,
+      {
+        input: label,
+        exitCode: 1,
+        details: { kid },
+      },
+    );
   }
 }
 

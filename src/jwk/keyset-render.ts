@@ -12,7 +12,10 @@ export function renderAdded(r: AddResult, label: string): string {
 /** The keys as a table: on a terminal (`width`) it fits, piped it is as wide as its cells. */
 export function renderKeyList(r: ListResult, s: Style, width: number | undefined): string {
   if (r.keys.length === 0) return '';
-  const table = [['KID', 'KTY', 'CURVE/SIZE', 'ALG', 'COORDINATOR'], ...r.keys.map((k) => [k.kid ?? '-', k.kty, k.detail || '-', k.alg ?? '-', k.engine])];
+  const table = [
+    ['KID', 'KTY', 'CURVE/SIZE', 'ALG', 'COORDINATOR'],
+    ...r.keys.map((k) => [k.kid ?? '-', k.kty, k.detail || '-', k.alg ?? '-', k.engine]),
+  ];
   return renderTable(table, {
     width,
     shrinkable: [0],

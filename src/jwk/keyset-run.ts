@@ -39,7 +39,12 @@ async function readSet(place: Place, seams: JwksSeams): Promise<Jwks> {
 }
 
 /** Read-modify-write of a JWKS file under its lock, on the file as it is now. */
-async function updateSet<T>(place: Place, create: boolean, seams: JwksSeams, change: (set: Jwks) => { jwks: Jwks; value: T }): Promise<{ value: T; created: boolean; keys: number }> {
+async function updateSet<T>(
+  place: Place,
+  create: boolean,
+  seams: JwksSeams,
+  change: (set: Jwks) => { jwks: Jwks; value: T },
+): Promise<{ value: T; created: boolean; keys: number }> {
   const file = place.path;
   if (file === undefined) throw new KrishivError('ERR_USAGE', 'give a JWKS file to change, not stdin', { input: '<jwks-file>' });
   return seams.locked(file, place.label, async () => {

@@ -33,16 +33,24 @@ export function removeFromSet(jwks: Jwks, kid: string, label: string, allowEmpty
   const removed = jwks.keys.length - keys.length;
   if (removed === 0) {
     const kids = jwks.keys.map((k) => (typeof k.kid === 'string' ? k.kid : null)).filter((k): k is string => k !== null);
-    throw new KrishivError('ERR_KEY_UNKNOWN', `no key with kid "${kid.slice(0, 80)}" in this JWKS; nothing was changed${kids.length ? ` (kids: ${kids.slice(0, 10).join(', ')})` : ''}`, {
-      input: label,
-      exitCode: 1,
-    });
+    throw new KrishivError(
+      'ERR_KEY_UNKNOWN',
+      `no key with kid "${kid.slice(0, 80)}" in this JWKS; nothing was changed${kids.length ? ` (kids: ${kids.slice(0, 10).join(', ')})` : ''}`,
+      {
+        input: label,
+        exitCode: 1,
+      },
+    );
   }
   if (keys.length === 0 && !allowEmpty) {
-    throw new KrishivError('ERR_USAGE', 'that is the last key: an empty JWKS makes the coordinator reject every token; pass --allow-empty to do it anyway', {
-      input: label,
-      exitCode: 1,
-    });
+    throw new KrishivError(
+      'ERR_USAGE',
+      'that is the last key: an empty JWKS makes the coordinator reject every token; pass --allow-empty to do it anyway',
+      {
+        input: label,
+        exitCode: 1,
+      },
+    );
   }
   return { jwks: { keys, extra: jwks.extra }, removed };
 }

@@ -93,9 +93,13 @@ export function buildClaims(o: ClaimOptions): Record<string, unknown> {
 /** The JWS algorithm for a private JWK: its own `alg`, else the one its key type implies. */
 export function signingAlgorithm(jwk: Jwk, label: string): string {
   if (typeof jwk.d !== 'string') {
-    throw new KrishivError('ERR_JWK_INVALID', 'is not a private key (no "d" member); sign needs the --out file of generate-key --type jwk', {
-      input: label,
-    });
+    throw new KrishivError(
+      'ERR_JWK_INVALID',
+      'is not a private key (no "d" member); sign needs the --out file of generate-key --type jwk',
+      {
+        input: label,
+      },
+    );
   }
   const inferred =
     jwk.kty === 'RSA'
@@ -110,12 +114,18 @@ export function signingAlgorithm(jwk: Jwk, label: string): string {
               ? 'EdDSA'
               : undefined;
   if (jwk.kty === 'oct') {
-    throw new KrishivError('ERR_JWK_INVALID', 'is a symmetric (oct) key: the coordinator refuses HS* tokens (surface §5.2)', { input: label });
-  }
-  if (inferred === undefined) {
-    throw new KrishivError('ERR_JWK_INVALID', `key type ${String(jwk.kty).slice(0, 20)}/${String(jwk.crv ?? '').slice(0, 20)} cannot sign a token the coordinator accepts`, {
+    throw new KrishivError('ERR_JWK_INVALID', 'is a symmetric (oct) key: the coordinator refuses HS* tokens (surface §5.2)', {
       input: label,
     });
+  }
+  if (inferred === undefined) {
+    throw new KrishivError(
+      'ERR_JWK_INVALID',
+      `key type ${String(jwk.kty).slice(0, 20)}/${String(jwk.crv ?? '').slice(0, 20)} cannot sign a token the coordinator accepts`,
+      {
+        input: label,
+      },
+    );
   }
   const alg = typeof jwk['alg'] === 'string' ? jwk['alg'] : inferred;
   return alg;
@@ -126,7 +136,11 @@ export function parsePrivateJwk(text: string, label: string): Jwk {
   try {
     raw = parseJsonText(text);
   } catch (error) {
-    throw new KrishivError('ERR_JWK_INVALID', `${error instanceof JsonTextError ? error.message : 'is not valid JSON'} (expected a private JWK)`, { input: label });
+    throw new KrishivError(
+      'ERR_JWK_INVALID',
+      `${error instanceof JsonTextError ? error.message : 'is not valid JSON'} (expected a private JWK)`,
+      { input: label },
+    );
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || typeof (raw as Jwk).kty !== 'string') {
     throw new KrishivError('ERR_JWK_INVALID', 'is not a JWK (a JSON object with "kty")', { input: label });
@@ -147,13 +161,18 @@ export async function signToken(jwk: Jwk, claims: Record<string, unknown>, label
   try {
     key = await jose.importJWK(jwk as Parameters<typeof jose.importJWK>[0], alg);
   } catch (error) {
-    throw new KrishivError('ERR_JWK_INVALID', `cannot use this key for ${alg}: ${(error as Error).message}`, { input: label, cause: error });
+    throw new KrishivError('ERR_JWK_INVALID', `cannot use this key for ${alg}: ${(error as Error).message}`, {
+      input: label,
+      cause: error,
+    });
   }
   const header: Record<string, unknown> = { alg, typ: 'JWT' };
   if (typeof jwk.kid === 'string') header['kid'] = jwk.kid;
   let token: string;
   try {
-    token = await new jose.SignJWT(claims).setProtectedHeader(header as Parameters<InstanceType<typeof jose.SignJWT>['setProtectedHeader']>[0]).sign(key);
+    token = await new jose.SignJWT(claims)
+      .setProtectedHeader(header as Parameters<InstanceType<typeof jose.SignJWT>['setProtectedHeader']>[0])
+      .sign(key);
   } catch (error) {
     throw new KrishivError('ERR_JWK_INVALID', `cannot sign with this key: ${(error as Error).message}`, { input: label, cause: error });
   }

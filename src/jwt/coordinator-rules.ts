@@ -139,8 +139,15 @@ function importFor(entry: KeyEntry, alg: string): VerificationKey | undefined {
 // ---------------------------------------------------------------------------------------
 
 const FAMILY_OF: Record<string, KeyFamily> = {
-  RS256: 'RSA', RS384: 'RSA', RS512: 'RSA', PS256: 'RSA', PS384: 'RSA', PS512: 'RSA',
-  ES256: 'EC', ES384: 'EC', EdDSA: 'OKP',
+  RS256: 'RSA',
+  RS384: 'RSA',
+  RS512: 'RSA',
+  PS256: 'RSA',
+  PS384: 'RSA',
+  PS512: 'RSA',
+  ES256: 'EC',
+  ES384: 'EC',
+  EdDSA: 'OKP',
 };
 
 /**
@@ -159,7 +166,11 @@ export const MAX_DELIVERABLE_TOKEN_BYTES = MAX_HEADER_LIST_BYTES - 1 - MIN_OTHER
 /** The claims as the JSON view shows them, read with the engine's types as far as JSON.parse allows. */
 function approximateClaims(view: Record<string, unknown>): EngineClaims {
   const numeric = (v: unknown): TryParse<bigint> =>
-    v === undefined || v === null ? { t: 'absent' } : typeof v === 'number' && Number.isFinite(v) && v >= 0 && v < 2 ** 64 ? { t: 'parsed', v: BigInt(Math.round(v)) } : { t: 'failed' };
+    v === undefined || v === null
+      ? { t: 'absent' }
+      : typeof v === 'number' && Number.isFinite(v) && v >= 0 && v < 2 ** 64
+        ? { t: 'parsed', v: BigInt(Math.round(v)) }
+        : { t: 'failed' };
   const audience = (v: unknown): TryParse<Audience> =>
     v === undefined || v === null
       ? { t: 'absent' }
@@ -213,9 +224,17 @@ export function verifyToken(token: string, jws: ParsedJws, keys: KeySet, opts: E
   // --- transport: a token too long for the HTTP/2 header list never reaches the validator --
   const tokenBytes = Buffer.byteLength(token);
   if (tokenBytes > MAX_DELIVERABLE_TOKEN_BYTES) {
-    add('not_deliverable', 'error', `the token is ${tokenBytes} bytes: with it the request headers reach the coordinator's HTTP/2 limit of ${MAX_HEADER_LIST_BYTES} bytes (hyper's default header-list size; h2 counts name + value + 32 per header), so the request is refused before any validation (tokens up to ${MAX_DELIVERABLE_TOKEN_BYTES} bytes can be delivered with the smallest request)`);
+    add(
+      'not_deliverable',
+      'error',
+      `the token is ${tokenBytes} bytes: with it the request headers reach the coordinator's HTTP/2 limit of ${MAX_HEADER_LIST_BYTES} bytes (hyper's default header-list size; h2 counts name + value + 32 per header), so the request is refused before any validation (tokens up to ${MAX_DELIVERABLE_TOKEN_BYTES} bytes can be delivered with the smallest request)`,
+    );
   } else if (tokenBytes > 15 * 1024) {
-    add('not_deliverable', 'warning', `the token is ${tokenBytes} bytes, close to the coordinator's HTTP/2 header-list limit of ${MAX_HEADER_LIST_BYTES} bytes: with the headers a gRPC client usually adds (content-type, te, user-agent, grpc-timeout…) the request may be refused before any validation`);
+    add(
+      'not_deliverable',
+      'warning',
+      `the token is ${tokenBytes} bytes, close to the coordinator's HTTP/2 header-list limit of ${MAX_HEADER_LIST_BYTES} bytes: with the headers a gRPC client usually adds (content-type, te, user-agent, grpc-timeout…) the request may be refused before any validation`,
+    );
   }
 
   // --- header (surface §5.2; jsonwebtoken decode_header) -------------------------------
@@ -223,24 +242,46 @@ export function verifyToken(token: string, jws: ParsedJws, keys: KeySet, opts: E
   if (loose.length > 0) {
     // ENGINE ≠ jose: jsonwebtoken decodes each segment with base64 URL_SAFE_NO_PAD, which refuses
     // non-zero trailing bits; jose (like Node) ignores them, so the same bytes would verify.
-    add('malformed', 'error', `the ${loose.join(' and ')} segment${loose.length > 1 ? 's are' : ' is'} not canonical base64url (non-zero trailing bits): the engine's decoder refuses it and rejects the token`);
+    add(
+      'malformed',
+      'error',
+      `the ${loose.join(' and ')} segment${loose.length > 1 ? 's are' : ' is'} not canonical base64url (non-zero trailing bits): the engine's decoder refuses it and rejects the token`,
+    );
   }
   // ENGINE ≠ jose: the header is read into jsonwebtoken's typed `Header` with serde: typed
   // members of the wrong JSON type, a duplicate member, a lone surrogate, deep nesting or an
   // untyped member that is not a string (`b64: false`, `iat: 1`…) all fail decode_header.
   const engineHeader = readHeader(Buffer.from(jws.segments[0], 'base64url'));
   const algOnly = !engineHeader.ok && engineHeader.reason === 'unknown variant for alg' && typeof header['alg'] === 'string';
-  if (!engineHeader.ok && !algOnly) add('malformed', 'error', `the engine cannot read this header (jsonwebtoken's Header, serde): ${engineHeader.reason}; it rejects the token`);
+  if (!engineHeader.ok && !algOnly)
+    add(
+      'malformed',
+      'error',
+      `the engine cannot read this header (jsonwebtoken's Header, serde): ${engineHeader.reason}; it rejects the token`,
+    );
   const alg = engineHeader.ok ? engineHeader.value.alg : header['alg'];
   if (typeof alg !== 'string') {
-    if (engineHeader.ok || header['alg'] === undefined) add('malformed', 'error', `the header has no "alg" string (found ${describeValue(alg)}): the engine rejects the token`);
+    if (engineHeader.ok || header['alg'] === undefined)
+      add('malformed', 'error', `the header has no "alg" string (found ${describeValue(alg)}): the engine rejects the token`);
   } else if (alg.toLowerCase() === 'none') {
-    add('alg_none', 'error', `alg "${alg}" (unsigned) is never accepted: expected one of ${set.algorithms.join(', ') || 'an asymmetric algorithm'}`);
+    add(
+      'alg_none',
+      'error',
+      `alg "${alg}" (unsigned) is never accepted: expected one of ${set.algorithms.join(', ') || 'an asymmetric algorithm'}`,
+    );
   } else if (!ENGINE_ALGS.has(alg)) {
-    add('alg_not_allowed', 'error', `alg "${alg}" is not an algorithm the engine knows (HS*, RS*, PS*, ES256, ES384, EdDSA): it rejects the token`);
+    add(
+      'alg_not_allowed',
+      'error',
+      `alg "${alg}" is not an algorithm the engine knows (HS*, RS*, PS*, ES256, ES384, EdDSA): it rejects the token`,
+    );
   } else if (alg.startsWith('HS')) {
     // ENGINE ≠ jose: HMAC is never accepted, whatever the key set (surface §5.2, SEC-6).
-    add('alg_not_allowed', 'error', `alg ${alg} (HMAC) is never accepted: the engine verifies only with asymmetric keys; expected ${set.algorithms.join(', ') || 'RS*/PS*/ES256/ES384/EdDSA'}`);
+    add(
+      'alg_not_allowed',
+      'error',
+      `alg ${alg} (HMAC) is never accepted: the engine verifies only with asymmetric keys; expected ${set.algorithms.join(', ') || 'RS*/PS*/ES256/ES384/EdDSA'}`,
+    );
   } else if (set.installable && !set.algorithms.includes(alg)) {
     // ENGINE ≠ jose: allowed algorithms = union over the usable keys' families (surface §5.2, auth.rs:704-724).
     add('alg_not_allowed', 'error', `alg ${alg} is not allowed by this key set: its usable keys allow ${set.algorithms.join(', ')}`);
@@ -248,12 +289,20 @@ export function verifyToken(token: string, jws: ParsedJws, keys: KeySet, opts: E
   for (const name of ['jku', 'x5u', 'jwk', 'x5c']) {
     if (header[name] !== undefined) {
       // ENGINE ≠ jose-with-embedded-keys: keys come only from the configured JWKS (surface §5.2: keys are the JWKS's, tried in turn).
-      add('key_in_header', 'warning', `header "${name}" names its own key; it is never used (the engine verifies only against the configured JWKS) — a token carrying it is suspicious`);
+      add(
+        'key_in_header',
+        'warning',
+        `header "${name}" names its own key; it is never used (the engine verifies only against the configured JWKS) — a token carrying it is suspicious`,
+      );
     }
   }
   if (engineHeader.ok && engineHeader.value.crit !== null) {
     // ENGINE ≠ jose: jsonwebtoken reads `crit` but never acts on it (contract: crit_unsupported; jose rejects unknown ones).
-    add('crit_unsupported', 'warning', `header "crit" (${engineHeader.value.crit.join(', ')}) is ignored by the engine, which understands no JWS extensions; a careful verifier would reject the token`);
+    add(
+      'crit_unsupported',
+      'warning',
+      `header "crit" (${engineHeader.value.crit.join(', ')}) is ignored by the engine, which understands no JWS extensions; a careful verifier would reject the token`,
+    );
   }
   const kid = engineHeader.ok ? engineHeader.value.kid : null;
   if (kid !== null && !keys.kids.has(kid) && set.totals.keys > 0) {
@@ -263,21 +312,37 @@ export function verifyToken(token: string, jws: ParsedJws, keys: KeySet, opts: E
 
   // --- key set (surface §5.2) ----------------------------------------------------------
   if (set.totals.symmetric > 0) {
-    add('symmetric_key_refused', 'warning', `${set.totals.symmetric} symmetric (oct) key(s) in the set are refused (algorithm-confusion protection); never used to verify`);
+    add(
+      'symmetric_key_refused',
+      'warning',
+      `${set.totals.symmetric} symmetric (oct) key(s) in the set are refused (algorithm-confusion protection); never used to verify`,
+    );
   }
   if (set.wholeSetUnparseable) {
     add('no_usable_keys', 'error', `the engine cannot parse this JWKS at all, so it installs no JWT provider: ${set.problems[0] ?? ''}`);
   } else if (!set.installable) {
-    add('no_usable_keys', 'error', `JWKS contained no usable asymmetric verification keys (${set.totals.keys} key(s): ${set.problems.slice(0, 3).join('; ')}); the engine installs no JWT provider`);
+    add(
+      'no_usable_keys',
+      'error',
+      `JWKS contained no usable asymmetric verification keys (${set.totals.keys} key(s): ${set.problems.slice(0, 3).join('; ')}); the engine installs no JWT provider`,
+    );
   }
   if (set.mixedFamilies) {
     // ENGINE ≠ jose: jsonwebtoken 10.4 requires every allowed alg to share the token alg's family (surface §5.2).
-    add('mixed_key_families', 'error', `the set mixes key families (${set.families.join(' + ')}): expected one family; the engine rejects every token with InvalidAlgorithm ("invalid API key")`);
+    add(
+      'mixed_key_families',
+      'error',
+      `the set mixes key families (${set.families.join(' + ')}): expected one family; the engine rejects every token with InvalidAlgorithm ("invalid API key")`,
+    );
   }
   if (opts.production && opts.audience === undefined) {
     // Decision (docs/commands/verify.md): under KRISHIV_PRODUCTION without an audience the
     // engine does not install the JWT provider at all (surface §5.3), so no token is accepted.
-    add('audience_not_configured', 'error', 'KRISHIV_PRODUCTION is set and no audience is configured (KRISHIV_OIDC_AUDIENCE / --audience): the engine disables JWT auth entirely, so this token is not accepted by JWT');
+    add(
+      'audience_not_configured',
+      'error',
+      'KRISHIV_PRODUCTION is set and no audience is configured (KRISHIV_OIDC_AUDIENCE / --audience): the engine disables JWT auth entirely, so this token is not accepted by JWT',
+    );
   }
 
   // --- signature: every key tried in turn, first success wins (auth.rs:777-798) ---------
@@ -307,28 +372,45 @@ export function verifyToken(token: string, jws: ParsedJws, keys: KeySet, opts: E
     }
     if (key === null && candidates.length > 0) {
       const why = uncheckable === undefined ? '' : ` (the check itself failed: ${uncheckable})`;
-      add('signature_invalid', 'error', `the signature does not verify with any of the ${candidates.length} key(s) that admit ${alg} (${candidates.map((c) => keyName(c.analysis)).join(', ')})${why}`);
+      add(
+        'signature_invalid',
+        'error',
+        `the signature does not verify with any of the ${candidates.length} key(s) that admit ${alg} (${candidates.map((c) => keyName(c.analysis)).join(', ')})${why}`,
+      );
     }
   }
 
   // --- claims (surface §5.3): Krishiv's JwtClaims, then jsonwebtoken's ClaimsForValidation --
   let claims: Record<string, unknown> | null = null;
-  const view = jws.payloadIsJson && jws.payloadJson !== null && typeof jws.payloadJson === 'object' && !Array.isArray(jws.payloadJson) ? (jws.payloadJson as Record<string, unknown>) : null;
+  const view =
+    jws.payloadIsJson && jws.payloadJson !== null && typeof jws.payloadJson === 'object' && !Array.isArray(jws.payloadJson)
+      ? (jws.payloadJson as Record<string, unknown>)
+      : null;
   const read = readClaims(jws.payloadBytes);
   if (!jws.payloadIsJson && !read.ok) {
     add('payload_not_json', 'error', 'the payload is not JSON: the engine cannot read a claims set and rejects the token');
   } else if (view === null && !read.ok) {
-    add('payload_not_json', 'error', `the payload is JSON but ${describeValue(jws.payloadJson)}, not an object: the engine rejects the token`);
+    add(
+      'payload_not_json',
+      'error',
+      `the payload is JSON but ${describeValue(jws.payloadJson)}, not an object: the engine rejects the token`,
+    );
   } else if (!read.ok) {
     claims = view;
     const sub = view?.['sub'];
     const role = view?.['krishiv_role'];
     const before = findings.length;
-    if (typeof sub !== 'string') add('missing_sub', 'error', `sub must be a JSON string (Krishiv's claims struct); found ${describeValue(sub)}`);
-    if (role !== undefined && role !== null && typeof role !== 'string') add('role_claim_invalid', 'error', `krishiv_role must be a string or null; found ${describeValue(role)}`);
+    if (typeof sub !== 'string')
+      add('missing_sub', 'error', `sub must be a JSON string (Krishiv's claims struct); found ${describeValue(sub)}`);
+    if (role !== undefined && role !== null && typeof role !== 'string')
+      add('role_claim_invalid', 'error', `krishiv_role must be a string or null; found ${describeValue(role)}`);
     if (findings.length === before || !/\b(sub|krishiv_role)\b|invalid type: expected a string/.test(read.reason)) {
       // ENGINE ≠ JSON.parse: serde refuses duplicates, lone surrogates, bad UTF-8 in a read string, deep nesting…
-      add('malformed', 'error', `the engine cannot read this claims set (serde, into Krishiv's JwtClaims and jsonwebtoken's ClaimsForValidation): ${read.reason}; it rejects the token`);
+      add(
+        'malformed',
+        'error',
+        `the engine cannot read this claims set (serde, into Krishiv's JwtClaims and jsonwebtoken's ClaimsForValidation): ${read.reason}; it rejects the token`,
+      );
     }
   }
 
@@ -341,15 +423,24 @@ export function verifyToken(token: string, jws: ParsedJws, keys: KeySet, opts: E
     claims = view;
     const nowSec = BigInt(Math.floor(opts.now.getTime() / 1000));
     const leeway = BigInt(Math.round(opts.leewaySec));
-    const leewayText = opts.leewaySec === ENGINE_LEEWAY_SEC ? "the engine's 60 s leeway" : `a ${opts.leewaySec} s leeway (the engine's is 60 s)`;
+    const leewayText =
+      opts.leewaySec === ENGINE_LEEWAY_SEC ? "the engine's 60 s leeway" : `a ${opts.leewaySec} s leeway (the engine's is 60 s)`;
     let expSec: bigint | undefined;
     if (c.exp.t === 'absent') {
       // ENGINE ≠ jose: exp is required (surface §5.3: jsonwebtoken Validation::new, required_spec_claims).
-      add('missing_exp', 'error', `exp is required by the engine; the token has ${view !== null && view['exp'] === null ? 'exp: null' : 'no exp'}`);
+      add(
+        'missing_exp',
+        'error',
+        `exp is required by the engine; the token has ${view !== null && view['exp'] === null ? 'exp: null' : 'no exp'}`,
+      );
     } else if (c.exp.t === 'failed') {
       // ENGINE ≠ jose: exp must read as a u64 (validation.rs numeric_type: an integer up to 2^64 − 1,
       // or a finite float in [0, 2^64), rounded); anything else counts as missing.
-      add('missing_exp', 'error', `exp must be a NumericDate the engine reads as an unsigned 64-bit number (an integer up to 18446744073709551615, or a float in [0, 2^64)); found ${describeValue(view?.['exp'])}: it treats exp as missing`);
+      add(
+        'missing_exp',
+        'error',
+        `exp must be a NumericDate the engine reads as an unsigned 64-bit number (an integer up to 18446744073709551615, or a float in [0, 2^64)); found ${describeValue(view?.['exp'])}: it treats exp as missing`,
+      );
     } else {
       // ENGINE ≠ jose: floats are rounded; rejected only when exp < now − leeway (surface §5.3).
       expSec = c.exp.v;
@@ -357,7 +448,11 @@ export function verifyToken(token: string, jws: ParsedJws, keys: KeySet, opts: E
       if (expSec < nowSec - leeway) {
         add('expired', 'error', `exp ${bigIso(expSec)} is ${formatDuration(pastMs)} in the past, beyond ${leewayText}`);
       } else if (expSec < nowSec) {
-        add('expired', 'warning', `exp ${bigIso(expSec)} is ${formatDuration(pastMs)} in the past, within ${leewayText}: accepted for ${formatDuration(Number(expSec + leeway - nowSec) * 1000)} more`);
+        add(
+          'expired',
+          'warning',
+          `exp ${bigIso(expSec)} is ${formatDuration(pastMs)} in the past, within ${leewayText}: accepted for ${formatDuration(Number(expSec + leeway - nowSec) * 1000)} more`,
+        );
       }
     }
     const iat = view?.['iat'];
@@ -367,36 +462,67 @@ export function verifyToken(token: string, jws: ParsedJws, keys: KeySet, opts: E
       if (expSec - from > maxLife) {
         const life = expSec - from;
         const lifeText = life > 10n ** 12n ? `${life} s` : formatDuration(Number(life) * 1000);
-        add('long_lifetime', 'warning', `the token is valid for ${lifeText}${from === nowSec ? ' from now' : ' from iat'}; expected at most ${formatDuration(Number(maxLife) * 1000)} (the engine has no revocation before exp)`);
+        add(
+          'long_lifetime',
+          'warning',
+          `the token is valid for ${lifeText}${from === nowSec ? ' from now' : ' from iat'}; expected at most ${formatDuration(Number(maxLife) * 1000)} (the engine has no revocation before exp)`,
+        );
       }
     }
     if (c.nbf.t === 'parsed' && c.nbf.v > nowSec + leeway) {
       // ENGINE ≠ jose: nbf is not validated (surface §5.3: validate_nbf = false).
-      add('not_yet_valid', 'warning', `nbf ${bigIso(c.nbf.v)} is ${c.nbf.v - nowSec < 10n ** 12n ? formatDuration(Number(c.nbf.v - nowSec) * 1000) : `${c.nbf.v - nowSec} s`} in the future; the engine ignores nbf and accepts the token now`);
+      add(
+        'not_yet_valid',
+        'warning',
+        `nbf ${bigIso(c.nbf.v)} is ${c.nbf.v - nowSec < 10n ** 12n ? formatDuration(Number(c.nbf.v - nowSec) * 1000) : `${c.nbf.v - nowSec} s`} in the future; the engine ignores nbf and accepts the token now`,
+      );
     }
-    if (opts.issuer !== undefined && !(c.iss.t === 'parsed' && ('single' in c.iss.v ? c.iss.v.single === opts.issuer : c.iss.v.multiple.includes(opts.issuer)))) {
+    if (
+      opts.issuer !== undefined &&
+      !(c.iss.t === 'parsed' && ('single' in c.iss.v ? c.iss.v.single === opts.issuer : c.iss.v.multiple.includes(opts.issuer)))
+    ) {
       // ENGINE ≠ jose: iss is never checked (surface §5.3, §5.6.3: no issuer configured, no env var).
-      add('issuer_mismatch', 'warning', `iss is ${describeValue(view?.['iss'])}, expected "${opts.issuer}" (--issuer); the engine never checks iss`);
+      add(
+        'issuer_mismatch',
+        'warning',
+        `iss is ${describeValue(view?.['iss'])}, expected "${opts.issuer}" (--issuer); the engine never checks iss`,
+      );
     }
     const aud = view?.['aud'];
     if (opts.audience !== undefined) {
       if (c.aud.t === 'absent') {
         // ENGINE ≠ jose: aud is not a required claim; a token without aud is accepted (surface §5.3).
-        add('audience_missing', 'warning', `the token has no aud; the engine accepts it although the audience "${opts.audience}" is configured`);
+        add(
+          'audience_missing',
+          'warning',
+          `the token has no aud; the engine accepts it although the audience "${opts.audience}" is configured`,
+        );
       } else if (c.aud.t === 'parsed') {
         const list = 'single' in c.aud.v ? [c.aud.v.single] : c.aud.v.multiple;
         if (!list.includes(opts.audience)) {
-          add('audience_mismatch', 'error', `aud ${short(JSON.stringify(list.length === 1 && 'single' in c.aud.v ? list[0] : list))} does not contain the configured audience "${opts.audience}"`);
+          add(
+            'audience_mismatch',
+            'error',
+            `aud ${short(JSON.stringify(list.length === 1 && 'single' in c.aud.v ? list[0] : list))} does not contain the configured audience "${opts.audience}"`,
+          );
         }
       } else {
         // ENGINE ≠ jose: an aud that does not read as a string or an array of strings
         // (TryParse::FailedToParse) makes jsonwebtoken skip the audience check: accepted
         // (validation.rs @v10.4.0, the `_ => {}` arm of the aud match; surface §5.3).
-        add('audience_missing', 'warning', `aud (${Array.isArray(aud) ? 'an array with a member that is not a string' : describeValue(aud)}) cannot be read by the engine as a string or an array of strings: it skips the audience check and accepts the token although the audience "${opts.audience}" is configured`);
+        add(
+          'audience_missing',
+          'warning',
+          `aud (${Array.isArray(aud) ? 'an array with a member that is not a string' : describeValue(aud)}) cannot be read by the engine as a string or an array of strings: it skips the audience check and accepts the token although the audience "${opts.audience}" is configured`,
+        );
       }
     } else if (c.aud.t !== 'absent' && !opts.production) {
       // ENGINE ≠ jose: no audience configured → validate_aud = false, any aud accepted (surface §5.3).
-      add('audience_not_configured', 'warning', `the token has aud ${short(JSON.stringify(aud) ?? '(unreadable)')} but no audience is configured: the engine accepts any audience (set KRISHIV_OIDC_AUDIENCE)`);
+      add(
+        'audience_not_configured',
+        'warning',
+        `the token has aud ${short(JSON.stringify(aud) ?? '(unreadable)')} but no audience is configured: the engine accepts any audience (set KRISHIV_OIDC_AUDIENCE)`,
+      );
     }
   }
   if (read.ok) {
@@ -409,10 +535,18 @@ export function verifyToken(token: string, jws: ParsedJws, keys: KeySet, opts: E
     else subject = sub;
     role = subject.startsWith('admin:') ? 'admin' : subject.startsWith('writer:') ? 'writer' : 'reader';
     if (roleClaim !== null && roleClaim !== 'admin' && roleClaim !== 'writer' && roleClaim !== 'reader') {
-      add('role_unrecognized', 'info', `krishiv_role "${roleClaim}" is not admin or writer (exact, lowercase): the engine maps it to reader`);
+      add(
+        'role_unrecognized',
+        'info',
+        `krishiv_role "${roleClaim}" is not admin or writer (exact, lowercase): the engine maps it to reader`,
+      );
     }
     if (roleClaim === null && sub.startsWith('admin:')) {
-      add('admin_subject_prefix', 'warning', `no krishiv_role, and sub starts with "admin:": the engine makes this principal an Admin by its subject alone (crates/krishiv-scheduler/src/auth.rs:76-89)`);
+      add(
+        'admin_subject_prefix',
+        'warning',
+        `no krishiv_role, and sub starts with "admin:": the engine makes this principal an Admin by its subject alone (crates/krishiv-scheduler/src/auth.rs:76-89)`,
+      );
     }
   }
 

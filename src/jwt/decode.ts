@@ -47,7 +47,12 @@ export function isoSeconds(d: Date): string {
 
 function describeTime(name: 'iat' | 'nbf' | 'exp', value: unknown, now: Date): TimeClaim {
   const d = numericDate(value);
-  if (!d) return { value, iso: null, relative: `not a number (${typeof value === 'string' ? 'a string' : value === null ? 'null' : typeof value})` };
+  if (!d)
+    return {
+      value,
+      iso: null,
+      relative: `not a number (${typeof value === 'string' ? 'a string' : value === null ? 'null' : typeof value})`,
+    };
   const rel = formatRelative(d, now);
   let relative = rel;
   if (name === 'exp') relative = d.getTime() <= now.getTime() ? `expired ${rel}` : `expires ${rel}`;

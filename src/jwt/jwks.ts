@@ -154,7 +154,8 @@ function readJsonOf(doc: unknown): ReturnType<typeof readJwkSet> {
   try {
     text = JSON.stringify(doc);
   } catch (error) {
-    if (error instanceof RangeError) return { ok: false, reason: 'recursion limit exceeded (serde_json reads at most 127 nested arrays/objects)' };
+    if (error instanceof RangeError)
+      return { ok: false, reason: 'recursion limit exceeded (serde_json reads at most 127 nested arrays/objects)' };
     throw error;
   }
   return readJwkSet(Buffer.from(text, 'utf8'));
@@ -183,19 +184,45 @@ export function analyzeJwks(doc: unknown, input = 'JWKS', bytes?: Uint8Array): J
   const engine = bytes !== undefined ? readJwkSet(bytes) : readJsonOf(doc);
   const keys: KeyAnalysis[] = keysValue.map((raw, index) => {
     const k = raw !== null && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
-    const base = { index, kid: optString(k['kid']), kty: optString(k['kty']), crv: optString(k['crv']), material: null, verifyProblem: null };
+    const base = {
+      index,
+      kid: optString(k['kid']),
+      kty: optString(k['kty']),
+      crv: optString(k['crv']),
+      material: null,
+      verifyProblem: null,
+    };
     // The set's own reading decides; each key is also read alone, to say which keys break it.
     const alone = engine.ok ? undefined : readJsonOf({ keys: [raw] });
     const ek = engine.ok ? engine.value[index] : alone!.ok && engine.index !== index ? alone!.value[0] : undefined;
     if (ek === undefined) {
       const reason = alone !== undefined && !alone.ok ? alone.reason : !engine.ok ? engine.reason : 'not read by the engine';
       const problem = jwkDeserializeProblem(raw) ?? reason;
-      return { ...base, family: null, usable: false, reason: `cannot be deserialized by the engine: ${problem}`, algorithms: [], parseable: false, symmetric: false };
+      return {
+        ...base,
+        family: null,
+        usable: false,
+        reason: `cannot be deserialized by the engine: ${problem}`,
+        algorithms: [],
+        parseable: false,
+        symmetric: false,
+      };
     }
     const c = classify(ek);
     const usable = c.family !== null;
     const material = usable ? materialOf(ek) : null;
-    return { ...base, kid: ek.kid, family: c.family, usable, reason: c.reason, algorithms: c.algorithms, parseable: true, symmetric: c.symmetric, material, verifyProblem: material ? (backendKeyProblem(material) ?? null) : null };
+    return {
+      ...base,
+      kid: ek.kid,
+      family: c.family,
+      usable,
+      reason: c.reason,
+      algorithms: c.algorithms,
+      parseable: true,
+      symmetric: c.symmetric,
+      material,
+      verifyProblem: material ? (backendKeyProblem(material) ?? null) : null,
+    };
   });
   if (!engine.ok && engine.index === undefined) {
     problems.push(`the engine's JWKS reader refuses the document: ${engine.reason}`);
@@ -223,7 +250,9 @@ export function analyzeJwks(doc: unknown, input = 'JWKS', bytes?: Uint8Array): J
     for (const k of keys) if (!k.usable) problems.push(`key #${k.index}${k.kid ? ` (kid ${k.kid})` : ''} skipped: ${k.reason}`);
     for (const k of keys) {
       if (k.verifyProblem !== null) {
-        problems.push(`key #${k.index}${k.kid ? ` (kid ${k.kid})` : ''} is installed but every signature check with it fails: ${k.verifyProblem}`);
+        problems.push(
+          `key #${k.index}${k.kid ? ` (kid ${k.kid})` : ''} is installed but every signature check with it fails: ${k.verifyProblem}`,
+        );
       }
     }
   }
@@ -294,7 +323,11 @@ export interface LoadedJwks {
 export const JWKS_MAX_BYTES = 1024 * 1024;
 
 async function defaultFetcher(url: URL, options: { timeoutMs: number; ca?: string }): Promise<FetchedDocument> {
-  const res = await getDocument(url, { timeoutMs: options.timeoutMs, maxBytes: JWKS_MAX_BYTES, ...(options.ca !== undefined ? { ca: options.ca } : {}) });
+  const res = await getDocument(url, {
+    timeoutMs: options.timeoutMs,
+    maxBytes: JWKS_MAX_BYTES,
+    ...(options.ca !== undefined ? { ca: options.ca } : {}),
+  });
   const contentType = res.headers['content-type'];
   return { url: res.url, status: res.status, body: res.body, ...(typeof contentType === 'string' ? { contentType } : {}) };
 }
@@ -427,7 +460,10 @@ export async function discoverOidc(issuer: string, options: LoadOptions): Promis
   const d = doc as Record<string, unknown>;
   if (d['issuer'] !== issuer) {
     const found = typeof d['issuer'] === 'string' ? `"${d['issuer']}"` : 'no issuer';
-    const slash = typeof d['issuer'] === 'string' && d['issuer'].replace(/\/$/, '') === issuer.replace(/\/$/, '') ? ' (they differ only in a trailing slash)' : '';
+    const slash =
+      typeof d['issuer'] === 'string' && d['issuer'].replace(/\/$/, '') === issuer.replace(/\/$/, '')
+        ? ' (they differ only in a trailing slash)'
+        : '';
     throw new KrishivError(
       'ERR_OIDC_DISCOVERY',
       `issuer mismatch: asked for "${issuer}", the discovery document says ${found}${slash}; refusing its keys`,
@@ -438,7 +474,9 @@ export async function discoverOidc(issuer: string, options: LoadOptions): Promis
     throw new KrishivError('ERR_OIDC_DISCOVERY', 'the discovery document has no jwks_uri', { input: shown });
   }
   if (!looksLikeUrl(d['jwks_uri'])) {
-    throw new KrishivError('ERR_OIDC_DISCOVERY', `jwks_uri "${d['jwks_uri'].slice(0, 80)}" is not an absolute http(s) URL`, { input: shown });
+    throw new KrishivError('ERR_OIDC_DISCOVERY', `jwks_uri "${d['jwks_uri'].slice(0, 80)}" is not an absolute http(s) URL`, {
+      input: shown,
+    });
   }
   // The jwks_uri may be on another origin (common with IdPs); the https rule still applies (loadJwks).
   return { issuer, discoveryUrl: shown, jwksUri: d['jwks_uri'], document: d };

@@ -83,9 +83,12 @@ export function renderVerdict(v: Verdict, jwks: JwksSummary, s: Style, strict: b
     );
   }
   lines.push(`  token  ${v.token.fingerprint}`);
-  if (v.key) lines.push(`  key    #${v.key.index}${v.key.kid !== null ? ` kid ${v.key.kid}` : ''} (${v.key.kty}, ${v.key.alg}): signature valid`);
+  if (v.key)
+    lines.push(`  key    #${v.key.index}${v.key.kid !== null ? ` kid ${v.key.kid}` : ''} (${v.key.kty}, ${v.key.alg}): signature valid`);
   const never = jwks.neverVerify > 0 ? `; ${jwks.neverVerify} of them never verify (the engine's crypto backend refuses them)` : '';
-  lines.push(`  jwks   ${jwks.source}: ${jwks.usable}/${jwks.keys} usable key(s)${jwks.families.length ? `, ${jwks.families.join('+')}` : ''}${never}`);
+  lines.push(
+    `  jwks   ${jwks.source}: ${jwks.usable}/${jwks.keys} usable key(s)${jwks.families.length ? `, ${jwks.families.join('+')}` : ''}${never}`,
+  );
   if (v.accepted && v.claims) {
     lines.push(s.bold('Claims'));
     for (const l of JSON.stringify(v.claims, null, 2).split('\n')) lines.push(`  ${l}`);
@@ -99,7 +102,9 @@ export function renderVerdict(v: Verdict, jwks: JwksSummary, s: Style, strict: b
 
 /** A batch's documents for JSON Lines, in input order. */
 export function batchJson(items: readonly BatchItem[], jwks: JwksSummary): Record<string, unknown>[] {
-  return items.map((b) => ('verdict' in b ? verdictJson(b.verdict, jwks, b.line) : malformedJson(b.line, b.malformed, jwks, b.fingerprint)));
+  return items.map((b) =>
+    'verdict' in b ? verdictJson(b.verdict, jwks, b.line) : malformedJson(b.line, b.malformed, jwks, b.fingerprint),
+  );
 }
 
 /** A batch's table rows. */

@@ -115,7 +115,8 @@ export function backendKeyProblem(m: KeyMaterial): string | undefined {
     if (e.length === 0) return 'the RSA exponent e is empty';
     if (e[0] === 0) return 'the RSA exponent e starts with a zero byte (aws-lc-rs refuses a leading zero)';
     const bits = bitLength(n);
-    if (bits < MIN_RSA_BITS || bits > MAX_RSA_BITS) return `the RSA modulus has ${bits} bits; the engine's backend verifies only 2048 to 8192`;
+    if (bits < MIN_RSA_BITS || bits > MAX_RSA_BITS)
+      return `the RSA modulus has ${bits} bits; the engine's backend verifies only 2048 to 8192`;
     if ((n[n.length - 1]! & 1) === 0) return 'the RSA modulus n is even (not an RSA modulus)';
     const eBits = bitLength(e);
     if (eBits < 2) return 'the RSA exponent e is 1 (signatures would be forgeable; AWS-LC refuses it)';
@@ -145,7 +146,13 @@ export function backendKeyProblem(m: KeyMaterial): string | undefined {
 }
 
 export type VerificationKey =
-  | { readonly alg: string; readonly rsa: RsaPublicKey; readonly jwk: { kty: 'RSA'; n: string; e: string }; native?: KeyObject; readonly key?: undefined }
+  | {
+      readonly alg: string;
+      readonly rsa: RsaPublicKey;
+      readonly jwk: { kty: 'RSA'; n: string; e: string };
+      native?: KeyObject;
+      readonly key?: undefined;
+    }
   | { readonly alg: string; readonly key: KeyObject; readonly rsa?: undefined };
 
 /**
@@ -160,13 +167,22 @@ export function importVerificationKey(material: Readonly<Record<string, unknown>
   const m = material as unknown as KeyMaterial;
   if (backendKeyProblem(m) !== undefined) return undefined;
   if (params.kty === 'RSA') {
-    return { alg, rsa: rsaPublicKey(Buffer.from(m.n!, 'base64url'), Buffer.from(m.e!, 'base64url')), jwk: { kty: 'RSA', n: m.n!, e: m.e! } };
+    return {
+      alg,
+      rsa: rsaPublicKey(Buffer.from(m.n!, 'base64url'), Buffer.from(m.e!, 'base64url')),
+      jwk: { kty: 'RSA', n: m.n!, e: m.e! },
+    };
   }
   let jwk: Record<string, unknown>;
   if (params.kty === 'EC') {
     const f = FIELD[params.crv!]!;
     const point = Buffer.concat([Buffer.from(m.x ?? '', 'base64url'), Buffer.from(m.y ?? '', 'base64url')]);
-    jwk = { kty: 'EC', crv: params.crv, x: point.subarray(0, f.size).toString('base64url'), y: point.subarray(f.size).toString('base64url') };
+    jwk = {
+      kty: 'EC',
+      crv: params.crv,
+      x: point.subarray(0, f.size).toString('base64url'),
+      y: point.subarray(f.size).toString('base64url'),
+    };
   } else jwk = { kty: 'OKP', crv: 'Ed25519', x: m.x };
   try {
     const key = crypto().createPublicKey({ key: jwk as never, format: 'jwk' });
@@ -189,7 +205,10 @@ export function checkSignature(vk: VerificationKey, signingInput: string, signat
   if (vk.rsa !== undefined) {
     if (signature.length !== vk.rsa.k) {
       // AWS-LC refuses a signature not exactly as long as the modulus; OpenSSL would left-pad a short one.
-      return { valid: false, problem: `the signature is ${signature.length} bytes; the engine's backend requires exactly the modulus length, ${vk.rsa.k}` };
+      return {
+        valid: false,
+        problem: `the signature is ${signature.length} bytes; the engine's backend requires exactly the modulus length, ${vk.rsa.k}`,
+      };
     }
     let valid: boolean | undefined;
     if (nativeRsa) {

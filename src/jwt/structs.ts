@@ -170,7 +170,11 @@ function jwkFromEntries(entries: readonly (readonly [string, Content])[]): Engin
   }
   const kty = rest.find(([k]) => k === 'kty')?.[1];
   const which = kty && kty.t === 'str' ? VARIANTS.findIndex((v) => v.kty === kty.v) : -1;
-  return fail(which >= 0 ? reasons[which]! : `key type ${kty && kty.t === 'str' ? JSON.stringify(kty.v) : '(none)'} is not one jsonwebtoken knows (RSA, EC, OKP, oct)`);
+  return fail(
+    which >= 0
+      ? reasons[which]!
+      : `key type ${kty && kty.t === 'str' ? JSON.stringify(kty.v) : '(none)'} is not one jsonwebtoken knows (RSA, EC, OKP, oct)`,
+  );
 }
 
 /** `Jwk::deserialize` from serde_json: an object whose members are all buffered. */
@@ -257,7 +261,20 @@ export interface EngineHeader {
   names: string[];
 }
 
-export const ENGINE_ALGS: ReadonlySet<string> = new Set(['HS256', 'HS384', 'HS512', 'ES256', 'ES384', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'EdDSA']);
+export const ENGINE_ALGS: ReadonlySet<string> = new Set([
+  'HS256',
+  'HS384',
+  'HS512',
+  'ES256',
+  'ES384',
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'EdDSA',
+]);
 const HEADER_STRINGS = new Set(['typ', 'cty', 'jku', 'kid', 'x5u', 'x5t', 'x5t#S256', 'enc', 'zip', 'url', 'nonce']);
 
 /** `Header::from_encoded` after base64: `serde_json::from_slice::<Header>`. */
@@ -295,7 +312,8 @@ export function readHeader(bytes: Uint8Array): Outcome<EngineHeader> {
           }
         }
         if (alg === undefined) fail('missing field "alg"');
-        for (const [n, v] of extras) if (v.t !== 'str') fail(`header "${n}" is not a string (the header's untyped members must be strings)`);
+        for (const [n, v] of extras)
+          if (v.t !== 'str') fail(`header "${n}" is not a string (the header's untyped members must be strings)`);
       });
       return { alg: alg!, kid, crit, extras: extras.map(([n]) => n), names };
     }),
@@ -394,7 +412,12 @@ export function readClaims(bytes: Uint8Array): Outcome<EngineClaims> {
       if (sub === undefined) fail('missing field "sub"');
     });
     // 2. ClaimsForValidation (validation.rs): exp/nbf numeric, sub/iss/aud TryParse; errors swallowed.
-    const c: Omit<EngineClaims, 'sub' | 'krishivRole'> = { exp: { t: 'absent' }, nbf: { t: 'absent' }, iss: { t: 'absent' }, aud: { t: 'absent' } };
+    const c: Omit<EngineClaims, 'sub' | 'krishivRole'> = {
+      exp: { t: 'absent' },
+      nbf: { t: 'absent' },
+      iss: { t: 'absent' },
+      aud: { t: 'absent' },
+    };
     fromSlice(bytes, (r) => {
       const seen = new Set<string>();
       r.struct(

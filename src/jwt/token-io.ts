@@ -78,9 +78,13 @@ function fileNameForToken(arg: string): void {
     isFile = false;
   }
   if (isFile) {
-    throw new KrishivError('ERR_TOKEN_MALFORMED', `the token argument is the token itself, and "${value}" is a file: read it with \`- < ${value}\``, {
-      input: 'token argument',
-    });
+    throw new KrishivError(
+      'ERR_TOKEN_MALFORMED',
+      `the token argument is the token itself, and "${value}" is a file: read it with \`- < ${value}\``,
+      {
+        input: 'token argument',
+      },
+    );
   }
   if (dots === 0) {
     throw new KrishivError(

@@ -39,7 +39,9 @@ export interface VerifySeams {
   tokenOnArgv(): void;
 }
 
-export type BatchItem = { line: number | undefined; verdict: Verdict } | { line: number | undefined; malformed: string; fingerprint: string | undefined };
+export type BatchItem =
+  | { line: number | undefined; verdict: Verdict }
+  | { line: number | undefined; malformed: string; fingerprint: string | undefined };
 
 export interface VerifyResult {
   jwks: JwksSummary;
@@ -52,7 +54,8 @@ export interface VerifyResult {
 
 /** A PEM bundle or ERR_USAGE naming the file. */
 export function checkCaBundle(text: string, file: string): string {
-  if (!/-----BEGIN CERTIFICATE-----/.test(text)) throw new KrishivError('ERR_USAGE', 'not a PEM certificate bundle (no BEGIN CERTIFICATE line)', { input: file });
+  if (!/-----BEGIN CERTIFICATE-----/.test(text))
+    throw new KrishivError('ERR_USAGE', 'not a PEM certificate bundle (no BEGIN CERTIFICATE line)', { input: file });
   return text;
 }
 
@@ -60,7 +63,8 @@ export async function runVerify(options: VerifyRunOptions, arg: string | undefin
   // tokens first: a malformed token is exit 2 before any network
   const input = await readTokenInput(arg, seams.stdin, { allowBatch: true, batchFile: options.batchFile });
   if (input.fromArgv) seams.tokenOnArgv();
-  if (input.items.length === 0) throw new KrishivError('ERR_TOKEN_MISSING', 'no tokens in the batch input', { input: options.batchFile ?? '<stdin>' });
+  if (input.items.length === 0)
+    throw new KrishivError('ERR_TOKEN_MISSING', 'no tokens in the batch input', { input: options.batchFile ?? '<stdin>' });
   const parsed = input.items.map((item) => {
     if (item.error) return { item, error: item.error };
     try {
@@ -71,7 +75,13 @@ export async function runVerify(options: VerifyRunOptions, arg: string | undefin
     }
   });
 
-  const load = { timeoutMs: options.timeoutMs, allowHttp: options.allowHttp, ...(options.ca !== undefined ? { ca: options.ca } : {}), ...(seams.fetcher ? { fetcher: seams.fetcher } : {}), ...(seams.readFile ? { readFile: seams.readFile } : {}) };
+  const load = {
+    timeoutMs: options.timeoutMs,
+    allowHttp: options.allowHttp,
+    ...(options.ca !== undefined ? { ca: options.ca } : {}),
+    ...(seams.fetcher ? { fetcher: seams.fetcher } : {}),
+    ...(seams.readFile ? { readFile: seams.readFile } : {}),
+  };
   const progress = await seams.progress(options.source.kind === 'oidc' ? 'discovering the OIDC provider…' : 'loading the JWKS…');
   let loaded;
   try {
@@ -86,14 +96,23 @@ export async function runVerify(options: VerifyRunOptions, arg: string | undefin
     progress.stop();
   }
   const warnings = [...loaded.notes];
-  if (options.leewaySec !== ENGINE_LEEWAY_SEC) warnings.push(`leeway ${options.leewaySec} s differs from the engine's fixed 60 s: the verdict may not match the coordinator`);
+  if (options.leewaySec !== ENGINE_LEEWAY_SEC)
+    warnings.push(`leeway ${options.leewaySec} s differs from the engine's fixed 60 s: the verdict may not match the coordinator`);
 
   const keys = prepareKeySet(loaded.document, loaded.analysis);
   // RSA in JavaScript for a few tokens, OpenSSL from 8 on or for EC/Ed25519 keys (bench/README.md, "Signature checks").
   const manyTokens = parsed.length >= 8;
   if (manyTokens || keys.entries.some((e) => e.analysis.family !== 'RSA')) await loadNodeCrypto();
   if (manyTokens) setNativeRsa(true);
-  const engine = { now: options.now, leewaySec: options.leewaySec, audience: options.audience, production: options.production, issuer: options.issuer, requireRole: options.requireRole, strict: options.strict };
+  const engine = {
+    now: options.now,
+    leewaySec: options.leewaySec,
+    audience: options.audience,
+    production: options.production,
+    issuer: options.issuer,
+    requireRole: options.requireRole,
+    strict: options.strict,
+  };
   const jwks = summarizeJwks(loaded.source.location, loaded.analysis);
   const result: VerifyResult = { jwks, single: undefined, batch: [], warnings };
   if (!input.batch) {
@@ -105,7 +124,11 @@ export async function runVerify(options: VerifyRunOptions, arg: string | undefin
     result.batch.push(
       p.jws
         ? { line: p.item.line, verdict: verifyToken(p.item.token!, p.jws, keys, engine) }
-        : { line: p.item.line, malformed: p.error!.message, fingerprint: p.item.token === undefined ? undefined : engineFingerprint(p.item.token) },
+        : {
+            line: p.item.line,
+            malformed: p.error!.message,
+            fingerprint: p.item.token === undefined ? undefined : engineFingerprint(p.item.token),
+          },
     );
   }
   return result;

@@ -7,7 +7,18 @@ import type { Argon2Params } from '../io/config.js';
 import { KrishivError, isKrishivError } from '../errors.js';
 import { displayKey, formatApiKey, generateKeyId, generateKeySecret, parseApiKey, type RandomBytes } from './format.js';
 import { dummyPhc, type Hasher } from './hasher.js';
-import { ROLES, addRecord, findById, keyState, publicRecord, type KeyLookup, type KeyRecord, type KeyStore, type PublicRecord, type Role } from './store.js';
+import {
+  ROLES,
+  addRecord,
+  findById,
+  keyState,
+  publicRecord,
+  type KeyLookup,
+  type KeyRecord,
+  type KeyStore,
+  type PublicRecord,
+  type Role,
+} from './store.js';
 
 /** How many fresh ids to draw before an id collision counts as unresolvable (40-bit ids: never in practice). */
 export const MAX_ID_ATTEMPTS = 8;
@@ -37,7 +48,9 @@ export function validateKeyName(name: string | undefined): string {
 export function validateTenant(tenant: string | undefined): string | null {
   if (tenant === undefined) return null;
   if (tenant.trim() === '' || /[\u0000-\u001f\u007f]/.test(tenant) || tenant.length > 256) {
-    throw new KrishivError('ERR_USAGE', 'must be non-empty text without control characters (at most 256 characters)', { input: '--tenant' });
+    throw new KrishivError('ERR_USAGE', 'must be non-empty text without control characters (at most 256 characters)', {
+      input: '--tenant',
+    });
   }
   return tenant;
 }
@@ -45,7 +58,10 @@ export function validateTenant(tenant: string | undefined): string | null {
 /** Parses `--roles admin,reader` into a de-duplicated list in canonical order. */
 export function parseRoles(text: string | undefined): Role[] {
   if (text === undefined) return [];
-  const parts = text.split(',').map((p) => p.trim().toLowerCase()).filter((p) => p !== '');
+  const parts = text
+    .split(',')
+    .map((p) => p.trim().toLowerCase())
+    .filter((p) => p !== '');
   if (parts.length === 0) throw new KrishivError('ERR_USAGE', 'give one or more of admin, writer, reader', { input: '--roles' });
   for (const p of parts) {
     if (!(ROLES as readonly string[]).includes(p)) {
@@ -71,7 +87,13 @@ export interface PreparedKey {
 }
 
 /** Draws the secret and hashes it (the slow part, done before taking the store lock). */
-export async function prepareApiKey(meta: NewKeyMeta, now: Date, random: RandomBytes, hasher: Hasher, params: Argon2Params): Promise<PreparedKey> {
+export async function prepareApiKey(
+  meta: NewKeyMeta,
+  now: Date,
+  random: RandomBytes,
+  hasher: Hasher,
+  params: Argon2Params,
+): Promise<PreparedKey> {
   if (meta.expiresAt !== null && meta.expiresAt.getTime() <= now.getTime()) {
     throw new KrishivError('ERR_USAGE', `is in the past (${meta.expiresAt.toISOString()})`, { input: '--expires' });
   }
@@ -118,10 +140,14 @@ export function insertApiKey(store: KeyStore, prepared: PreparedKey, random: Ran
     const key = formatApiKey(id, prepared.secret);
     return { key, entry: `${key}=${record.name}`, record, collisions };
   }
-  throw new KrishivError('ERR_KEY_ID_COLLISION', `${MAX_ID_ATTEMPTS} fresh ids in a row were already taken; the key store was not changed`, {
-    exitCode: 1,
-    details: { ids: collisions },
-  });
+  throw new KrishivError(
+    'ERR_KEY_ID_COLLISION',
+    `${MAX_ID_ATTEMPTS} fresh ids in a row were already taken; the key store was not changed`,
+    {
+      exitCode: 1,
+      details: { ids: collisions },
+    },
+  );
 }
 
 export type VerifyReason = 'unknown' | 'mismatch' | 'revoked' | 'expired' | 'malformed';

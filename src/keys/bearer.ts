@@ -50,7 +50,8 @@ export function parseByteCount(text: string | undefined): number {
   if (n < MIN_BEARER_BYTES) {
     throw new KrishivError('ERR_USAGE', `${n} bytes is too few: at least ${MIN_BEARER_BYTES} (128 bits)`, { input: '--bytes' });
   }
-  if (n > MAX_BEARER_BYTES) throw new KrishivError('ERR_USAGE', `${n} bytes is too many: at most ${MAX_BEARER_BYTES}`, { input: '--bytes' });
+  if (n > MAX_BEARER_BYTES)
+    throw new KrishivError('ERR_USAGE', `${n} bytes is too many: at most ${MAX_BEARER_BYTES}`, { input: '--bytes' });
   return n;
 }
 

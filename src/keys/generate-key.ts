@@ -47,7 +47,14 @@ export type GenerateKeyOptions =
       store: NamedFile;
       argon2: Argon2Params;
     }
-  | { type: 'bearer'; surface: BearerSurface | undefined; encoding: BearerEncoding; bytes: number; out: NamedFile | undefined; force: boolean }
+  | {
+      type: 'bearer';
+      surface: BearerSurface | undefined;
+      encoding: BearerEncoding;
+      bytes: number;
+      out: NamedFile | undefined;
+      force: boolean;
+    }
   | { type: 'jwk'; alg: JwkAlgorithm; kid: string | undefined; out: NamedFile; jwks: NamedFile | undefined; force: boolean };
 
 export const KEY_TYPES = ['api-key', 'bearer', 'jwk'] as const;
@@ -100,11 +107,14 @@ export function resolveGenerateKeyOptions(
     const alg = parseJwkAlgorithm(flags.alg);
     const kid = validateKid(flags.kid);
     if (flags.out === undefined || flags.out.trim() === '') {
-      throw new KrishivError('ERR_USAGE', '--out <private.jwk> is required: the private key is written only to a file (0600)', { input: '--out' });
+      throw new KrishivError('ERR_USAGE', '--out <private.jwk> is required: the private key is written only to a file (0600)', {
+        input: '--out',
+      });
     }
     const out = { path: path.resolve(cwd, flags.out), label: flags.out };
     const jwks = flags.jwks === undefined ? undefined : { path: path.resolve(cwd, flags.jwks), label: flags.jwks };
-    if (jwks !== undefined && jwks.path === out.path) throw new KrishivError('ERR_USAGE', '--out and --jwks must be different files', { input: '--jwks' });
+    if (jwks !== undefined && jwks.path === out.path)
+      throw new KrishivError('ERR_USAGE', '--out and --jwks must be different files', { input: '--jwks' });
     return { type, alg, kid, out, jwks, force: Boolean(flags.force) };
   }
   const meta = {
@@ -178,7 +188,8 @@ export async function runGenerateApiKey(o: Extract<GenerateKeyOptions, { type: '
     undo: () =>
       storeFile.removeUnsharedRecord(o.store.path, id, created, o.store.label).then(
         (how) => `the new key was not kept (${how})`,
-        (cause: unknown) => `and removing the new key failed (${isKrishivError(cause) ? cause.message : String(cause)}): revoke it with keys revoke ${id}`,
+        (cause: unknown) =>
+          `and removing the new key failed (${isKrishivError(cause) ? cause.message : String(cause)}): revoke it with keys revoke ${id}`,
       ),
   };
 }
@@ -220,7 +231,8 @@ export async function runGenerateBearer(o: Extract<GenerateKeyOptions, { type: '
   // The engine trims token files, so the trailing newline is harmless and keeps `cat` tidy.
   const written = await writeFileAtomic(o.out.path, `${made.token}\n`, { secret: true, noClobber: !o.force, label: o.out.label });
   const warnings: string[] = [];
-  if (written.tightenedFrom !== undefined) warnings.push(`${o.out.label} was ${formatMode(written.tightenedFrom)}; it is now ${formatMode(written.mode)}`);
+  if (written.tightenedFrom !== undefined)
+    warnings.push(`${o.out.label} was ${formatMode(written.tightenedFrom)}; it is now ${formatMode(written.mode)}`);
   let variable: string | null = null;
   let line: string | null = null;
   if (vars?.file) {
@@ -282,7 +294,9 @@ export async function runGenerateJwk(
     import('../io/fs.js'),
     import('../io/lock.js'),
   ]);
-  const stop = await hooks.generating(`generating an ${o.alg} key pair${o.alg.startsWith('RS') || o.alg.startsWith('PS') ? ` (RSA ${gen.RSA_MODULUS_BITS} bits)` : ''}`);
+  const stop = await hooks.generating(
+    `generating an ${o.alg} key pair${o.alg.startsWith('RS') || o.alg.startsWith('PS') ? ` (RSA ${gen.RSA_MODULUS_BITS} bits)` : ''}`,
+  );
   const made = await gen.generateJwk(o.alg, o.kid).finally(stop);
   const privateText = `${JSON.stringify(made.privateJwk, null, 2)}\n`;
   const warnings: string[] = [];
@@ -292,7 +306,8 @@ export async function runGenerateJwk(
   const writePrivate = async (): Promise<number> => {
     const written = await fsMod.writeFileAtomic(o.out.path, privateText, { secret: true, noClobber: !o.force, label: o.out.label });
     privateCreated = written.created;
-    if (written.tightenedFrom !== undefined) warnings.push(`${o.out.label} was ${fsMod.formatMode(written.tightenedFrom)}; it is now ${fsMod.formatMode(written.mode)}`);
+    if (written.tightenedFrom !== undefined)
+      warnings.push(`${o.out.label} was ${fsMod.formatMode(written.tightenedFrom)}; it is now ${fsMod.formatMode(written.mode)}`);
     return written.mode;
   };
   let mode: number;
@@ -317,7 +332,10 @@ export async function runGenerateJwk(
           ...(existed ? {} : { mode: 0o644 }),
           beforeRename: () => {
             const lost = held.lost();
-            if (lost) throw new KrishivError('ERR_STORE_LOCKED', `lost the lock while writing (${lost}); the JWKS was not changed`, { input: jwks.label });
+            if (lost)
+              throw new KrishivError('ERR_STORE_LOCKED', `lost the lock while writing (${lost}); the JWKS was not changed`, {
+                input: jwks.label,
+              });
           },
         });
         jwksInfo = { file: jwks.path, keys: merged.jwks.keys.length, created: written.created };

@@ -74,7 +74,11 @@ export function createArgon2Hasher(): Hasher {
           parallelism: params.parallelism,
         });
       } catch (error) {
-        throw new KrishivError('ERR_CONFIG_INVALID', `libargon2 refused the parameters m=${params.memoryCost},t=${params.timeCost},p=${params.parallelism}`, { cause: error });
+        throw new KrishivError(
+          'ERR_CONFIG_INVALID',
+          `libargon2 refused the parameters m=${params.memoryCost},t=${params.timeCost},p=${params.parallelism}`,
+          { cause: error },
+        );
       }
     },
     async verify(phc, secret) {

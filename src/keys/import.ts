@@ -47,7 +47,8 @@ export interface ImportResult {
 export function importCandidates(raw: string, input: string): ImportCandidate[] {
   const parsed = parseApiKeys(raw);
   if (parsed.state === 'unset') throw new KrishivError('ERR_USAGE', 'KRISHIV_API_KEYS is empty or not set: no key to import', { input });
-  if (parsed.state === 'error') throw new KrishivError('ERR_ENV_PARSE', `${parsed.message} (the Flight server refuses to start with it)`, { input });
+  if (parsed.state === 'error')
+    throw new KrishivError('ERR_ENV_PARSE', `${parsed.message} (the Flight server refuses to start with it)`, { input });
   const seen = new Set<string>();
   const out: ImportCandidate[] = [];
   for (const e of parsed.entries) {

@@ -27,9 +27,20 @@ export interface KeysFlags {
 
 export type KeysOptions =
   | { sub: 'list'; store: NamedFile; all: boolean }
-  | { sub: 'verify'; store: NamedFile; argon2: Argon2Params; key: { from: 'argument'; text: string } | { from: 'stdin'; explicit: boolean } }
+  | {
+      sub: 'verify';
+      store: NamedFile;
+      argon2: Argon2Params;
+      key: { from: 'argument'; text: string } | { from: 'stdin'; explicit: boolean };
+    }
   | { sub: 'revoke'; store: NamedFile; target: string; reason: string | null }
-  | { sub: 'import'; store: NamedFile; argon2: Argon2Params; source: { from: 'env-file'; file: string } | { from: 'stdin'; explicit: boolean }; dryRun: boolean };
+  | {
+      sub: 'import';
+      store: NamedFile;
+      argon2: Argon2Params;
+      source: { from: 'env-file'; file: string } | { from: 'stdin'; explicit: boolean };
+      dryRun: boolean;
+    };
 
 /** Every flag, argument, env variable and config value a `keys` subcommand reads, validated. Pure. */
 export function resolveKeysOptions(
@@ -53,13 +64,22 @@ export function resolveKeysOptions(
   }
   const argon2 = resolveArgon2Params(config.argon2, config.file);
   if (sub === 'verify') {
-    return { sub, store, argon2, key: arg !== undefined && arg !== '-' ? { from: 'argument', text: keyFromEntry(arg) } : { from: 'stdin', explicit: arg === '-' } };
+    return {
+      sub,
+      store,
+      argon2,
+      key: arg !== undefined && arg !== '-' ? { from: 'argument', text: keyFromEntry(arg) } : { from: 'stdin', explicit: arg === '-' },
+    };
   }
   if (arg !== undefined && arg !== '-') {
-    throw new KrishivError('ERR_USAGE', 'the value is a secret: give it on stdin (`-`) or with --env-file, not as an argument', { input: '<argument>' });
+    throw new KrishivError('ERR_USAGE', 'the value is a secret: give it on stdin (`-`) or with --env-file, not as an argument', {
+      input: '<argument>',
+    });
   }
-  if (arg === '-' && flags.envFile !== undefined) throw new KrishivError('ERR_USAGE', 'give either --env-file or `-` (stdin), not both', { input: '--env-file' });
-  const source = flags.envFile !== undefined ? { from: 'env-file' as const, file: flags.envFile } : { from: 'stdin' as const, explicit: arg === '-' };
+  if (arg === '-' && flags.envFile !== undefined)
+    throw new KrishivError('ERR_USAGE', 'give either --env-file or `-` (stdin), not both', { input: '--env-file' });
+  const source =
+    flags.envFile !== undefined ? { from: 'env-file' as const, file: flags.envFile } : { from: 'stdin' as const, explicit: arg === '-' };
   return { sub, store, argon2, source, dryRun: Boolean(flags.dryRun) };
 }
 
@@ -104,12 +124,17 @@ export async function runKeysVerify(
   stdinLabel: string,
   onBatchResult: (line: number, width: number, verdict: KeyVerdict) => void,
 ): Promise<VerifyResult> {
-  const [{ openStoreLookup }, { verifyApiKey }, { createArgon2Hasher }] = await Promise.all([import('./store-file.js'), import('./api-key.js'), import('./hasher.js')]);
+  const [{ openStoreLookup }, { verifyApiKey }, { createArgon2Hasher }] = await Promise.all([
+    import('./store-file.js'),
+    import('./api-key.js'),
+    import('./hasher.js'),
+  ]);
   const store = await openStoreLookup(o.store.path, o.store.label);
   const seams = { now, hasher: createArgon2Hasher(), dummyParams: o.argon2 };
   if (inputs.length === 1) {
     const verdict = await verifyApiKey(store, inputs[0]!.text, seams);
-    if (verdict.reason === 'malformed') throw new KrishivError('ERR_KEY_MALFORMED', verdict.message, { input: o.key.from === 'stdin' ? stdinLabel : '<argument>' });
+    if (verdict.reason === 'malformed')
+      throw new KrishivError('ERR_KEY_MALFORMED', verdict.message, { input: o.key.from === 'stdin' ? stdinLabel : '<argument>' });
     return { batch: false, verdict };
   }
   const width = String(inputs[inputs.length - 1]!.line).length;
@@ -123,7 +148,10 @@ export async function runKeysVerify(
   return { batch: true, doc: { ok: active === inputs.length, total: inputs.length, active, results } };
 }
 
-export async function runKeysRevoke(o: Extract<KeysOptions, { sub: 'revoke' }>, now: Date): Promise<{ ok: true; store: string; record: PublicRecord }> {
+export async function runKeysRevoke(
+  o: Extract<KeysOptions, { sub: 'revoke' }>,
+  now: Date,
+): Promise<{ ok: true; store: string; record: PublicRecord }> {
   const [{ updateStore }, { resolveRevokeTarget, publicRecord }] = await Promise.all([import('./store-file.js'), import('./store.js')]);
   const { value: record } = await updateStore(
     o.store.path,
@@ -153,7 +181,11 @@ export interface ImportResult {
  * (for `source.from === 'stdin'`). The slow part (verifying against existing records, hashing new
  * secrets) runs before the lock; under the lock an id that appeared meanwhile is left alone.
  */
-export async function runKeysImport(o: Extract<KeysOptions, { sub: 'import' }>, stdinText: string | undefined, now: Date): Promise<ImportResult> {
+export async function runKeysImport(
+  o: Extract<KeysOptions, { sub: 'import' }>,
+  stdinText: string | undefined,
+  now: Date,
+): Promise<ImportResult> {
   const { importCandidates, isEnvFileText, summarize } = await import('./import.js');
   let raw: string | undefined;
   let input: string;

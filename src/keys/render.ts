@@ -26,13 +26,23 @@ export function renderJwk(r: JwkResult, s: Style, names: { out: string; jwks: st
     `${s.bold('kid')}      ${r.kid}`,
     `${s.bold('alg')}      ${r.alg}`,
     `${s.bold('private')}  ${names.out} (${r.mode})`,
-    ...(r.jwks ? [`${s.bold('jwks')}     ${names.jwks} (${r.jwks.keys} key${r.jwks.keys === 1 ? '' : 's'}${r.jwks.created ? ', created' : ''})`] : []),
+    ...(r.jwks
+      ? [`${s.bold('jwks')}     ${names.jwks} (${r.jwks.keys} key${r.jwks.keys === 1 ? '' : 's'}${r.jwks.created ? ', created' : ''})`]
+      : []),
   ].join('\n');
 }
 
 /** keys list: a table, revoked and expired rows dimmed; nothing when there is no row. On a terminal (`width`) it fits the width. */
 export function renderKeyTable(
-  rows: readonly { id: string; name: string; tenant: string | null; roles: string[]; createdAt: string; expiresAt: string | null; state: string }[],
+  rows: readonly {
+    id: string;
+    name: string;
+    tenant: string | null;
+    roles: string[];
+    createdAt: string;
+    expiresAt: string | null;
+    state: string;
+  }[],
   s: Style,
   width: number | undefined,
 ): string {
@@ -55,7 +65,11 @@ export function renderVerdict(v: KeyVerdict, s: Style): string {
   const key = v.key ?? '(not a key)';
   if (v.ok && v.record) {
     const r = v.record;
-    const extra = [r.tenant ? `tenant ${r.tenant}` : '', r.roles.length ? `roles ${r.roles.join(',')}` : '', r.expiresAt ? `expires ${r.expiresAt}` : ''].filter(Boolean);
+    const extra = [
+      r.tenant ? `tenant ${r.tenant}` : '',
+      r.roles.length ? `roles ${r.roles.join(',')}` : '',
+      r.expiresAt ? `expires ${r.expiresAt}` : '',
+    ].filter(Boolean);
     return `${s.green('active')}    ${key}  ${r.name} (id ${r.id}${extra.length ? `, ${extra.join(', ')}` : ''})`;
   }
   return `${s.red('rejected')}  ${key}  ${v.reason}: ${v.message}`;

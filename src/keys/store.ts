@@ -111,7 +111,8 @@ function validateRecord(item: unknown, at: string, corrupt: (what: string) => ne
     return v;
   };
   const time = (k: string, v: string | null): string | null => {
-    if (v !== null && (!ISO.test(v) || Number.isNaN(Date.parse(v)) || calendarProblem(v) !== undefined)) corrupt(`${at}.${k} is not an ISO 8601 UTC time`);
+    if (v !== null && (!ISO.test(v) || Number.isNaN(Date.parse(v)) || calendarProblem(v) !== undefined))
+      corrupt(`${at}.${k} is not an ISO 8601 UTC time`);
     return v;
   };
   const id = str('id');
@@ -124,7 +125,10 @@ function validateRecord(item: unknown, at: string, corrupt: (what: string) => ne
   const costs = parsePhcParams(hash);
   if (costs === undefined) corrupt(`${at}.hash is not an Argon2id PHC string`);
   const costProblem = argon2CostProblem(costs!);
-  if (costProblem !== undefined) corrupt(`${at}.hash has Argon2id costs m=${costs!.memoryCost},t=${costs!.timeCost},p=${costs!.parallelism} outside this tool's bounds (${costProblem}); refused without hashing`);
+  if (costProblem !== undefined)
+    corrupt(
+      `${at}.hash has Argon2id costs m=${costs!.memoryCost},t=${costs!.timeCost},p=${costs!.parallelism} outside this tool's bounds (${costProblem}); refused without hashing`,
+    );
   const record: KeyRecord = {
     id,
     name: str('name'),
@@ -273,16 +277,23 @@ export function resolveRevokeTarget(store: KeyStore, target: string): KeyRecord 
   const byId = findById(store, target.trim());
   if (byId) {
     if (byId.revokedAt !== null) {
-      throw new KrishivError('ERR_KEY_ALREADY_REVOKED', `${displayKey(byId.id)} (${byId.name}) was already revoked at ${byId.revokedAt}; nothing changed`, {
-        exitCode: 1,
-        details: { id: byId.id, revokedAt: byId.revokedAt },
-      });
+      throw new KrishivError(
+        'ERR_KEY_ALREADY_REVOKED',
+        `${displayKey(byId.id)} (${byId.name}) was already revoked at ${byId.revokedAt}; nothing changed`,
+        {
+          exitCode: 1,
+          details: { id: byId.id, revokedAt: byId.revokedAt },
+        },
+      );
     }
     return byId;
   }
   const named = store.records.filter((r) => r.name === target);
   if (named.length === 0) {
-    throw new KrishivError('ERR_KEY_UNKNOWN', 'no key with this id or name in the key store; nothing changed', { input: target, exitCode: 1 });
+    throw new KrishivError('ERR_KEY_UNKNOWN', 'no key with this id or name in the key store; nothing changed', {
+      input: target,
+      exitCode: 1,
+    });
   }
   const live = named.filter((r) => r.revokedAt === null);
   if (live.length === 0) {

@@ -146,7 +146,12 @@ export function judgeHealth(x: HttpExchange, secrets: readonly string[] = []): J
   }
   if (is3xx(s)) return result('health', 'fail', redirected(x), ev);
   if (s === 401 || s === 403) {
-    return result('health', 'fail', `GET /healthz answered ${s}: the engine serves it anonymously, so something in front requires auth`, ev);
+    return result(
+      'health',
+      'fail',
+      `GET /healthz answered ${s}: the engine serves it anonymously, so something in front requires auth`,
+      ev,
+    );
   }
   return result('health', 'fail', `GET /healthz answered ${s}, expected 200`, ev);
 }
@@ -194,7 +199,12 @@ export function judgeApiRequiresAuth(x: HttpExchange, secrets: readonly string[]
     if (www !== undefined && /^bearer\b/i.test(www.trim())) {
       return result(id, 'pass', `anonymous GET /api/v1/jobs answered 401 ${body ? `"${body}" ` : ''}with WWW-Authenticate: ${www}`, ev);
     }
-    return result(id, 'warn', `closed (401), but without WWW-Authenticate: Bearer (the engine sends it; something in front rewrote the answer?)`, ev);
+    return result(
+      id,
+      'warn',
+      `closed (401), but without WWW-Authenticate: Bearer (the engine sends it; something in front rewrote the answer?)`,
+      ev,
+    );
   }
   if (is3xx(s)) return result(id, 'fail', redirected(x), ev);
   if (s === 404) {
@@ -296,7 +306,13 @@ export function judgeUiRequiresToken(ui: HttpExchange, sql: HttpExchange, secret
     return result(id, 'fail', `${x.method} ${x.path} answered ${x.response!.status}, expected 401`, ev);
   }
   if (cu === 'absent' && cs === 'absent') {
-    return result(id, 'skip', 'the UI is not served here (404 on /ui and /api/v1/sql): KRISHIV_UI=off or a build without the ui feature', ev, 'ui_absent');
+    return result(
+      id,
+      'skip',
+      'the UI is not served here (404 on /ui and /api/v1/sql): KRISHIV_UI=off or a build without the ui feature',
+      ev,
+      'ui_absent',
+    );
   }
   if (cu === 'absent' || cs === 'absent') {
     const [there, missing] = cu === 'absent' ? ['POST /api/v1/sql', 'GET /ui'] : ['GET /ui', 'POST /api/v1/sql'];
@@ -373,16 +389,15 @@ const DAY_MS = 86_400_000;
  * `inspection` is the request whose connection presented it (the health request, or the
  * inspection): its method, path, status and latency are the check's evidence.
  */
-export function judgeTls(
-  url: URL,
-  tls: TlsInfo | undefined,
-  now: Date,
-  warnDays: number,
-  inspection?: HttpExchange,
-): Judged {
+export function judgeTls(url: URL, tls: TlsInfo | undefined, now: Date, warnDays: number, inspection?: HttpExchange): Judged {
   const id = 'tls';
   if (url.protocol !== 'https:') {
-    return result(id, 'skip', 'plain http: no TLS to check (the engine serves HTTP without TLS; TLS comes from a proxy in front, crates/krishiv-scheduler/src/coordinator_daemon.rs:477)', null);
+    return result(
+      id,
+      'skip',
+      'plain http: no TLS to check (the engine serves HTTP without TLS; TLS comes from a proxy in front, crates/krishiv-scheduler/src/coordinator_daemon.rs:477)',
+      null,
+    );
   }
   const ev: Evidence | null = inspection ? httpEvidence(inspection) : null;
   if (!tls) {
@@ -403,7 +418,12 @@ export function judgeTls(
     ...(ev ?? { method: 'GET', path: '/healthz', status: null, latencyMs: null, outcome: 'answered' as const }),
   };
   if (until && until.getTime() < now.getTime()) {
-    return result(id, 'fail', `the certificate expired ${Math.floor((now.getTime() - until.getTime()) / DAY_MS)} day(s) ago (${detail})`, evidence);
+    return result(
+      id,
+      'fail',
+      `the certificate expired ${Math.floor((now.getTime() - until.getTime()) / DAY_MS)} day(s) ago (${detail})`,
+      evidence,
+    );
   }
   if (from && from.getTime() > now.getTime()) {
     return result(id, 'fail', `the certificate is not valid yet (from ${from.toISOString()}; ${detail})`, evidence);

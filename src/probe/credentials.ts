@@ -89,12 +89,17 @@ export function firstApiKey(raw: string): string | undefined {
  * or a saved `generate-key` output (the key, then the entry): the first line that holds a key.
  */
 export function apiKeyFromFile(text: string, file: string): string {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/).map((l) => rustTrim(l)).filter((l) => l !== '');
+  const lines = text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .map((l) => rustTrim(l))
+    .filter((l) => l !== '');
   const first = lines[0];
   if (first === undefined) throw new KrishivError('ERR_TOKEN_MISSING', 'the API key file is empty', { input: file });
   if (first.includes('=')) {
     const key = firstApiKey(first);
-    if (key === undefined) throw new KrishivError('ERR_TOKEN_MISSING', 'the first KRISHIV_API_KEYS entry has an empty key', { input: file });
+    if (key === undefined)
+      throw new KrishivError('ERR_TOKEN_MISSING', 'the first KRISHIV_API_KEYS entry has an empty key', { input: file });
     return key;
   }
   return first;
@@ -161,7 +166,10 @@ export async function resolveCredentials(
     out.apiKey = apiKeySecret(apiKeyFromFile(await io.readFile(flags.apiKeyFile), flags.apiKeyFile), flags.apiKeyFile);
   }
   if (flags.shuffleTokenFile !== undefined) {
-    out.shuffleToken = requireSendable(singleTokenFromFile(await io.readFile(flags.shuffleTokenFile), flags.shuffleTokenFile), flags.shuffleTokenFile);
+    out.shuffleToken = requireSendable(
+      singleTokenFromFile(await io.readFile(flags.shuffleTokenFile), flags.shuffleTokenFile),
+      flags.shuffleTokenFile,
+    );
   }
   if (flags.taskTokenFile !== undefined) {
     out.taskToken = requireSendable(singleTokenFromFile(await io.readFile(flags.taskTokenFile), flags.taskTokenFile), flags.taskTokenFile);
@@ -277,7 +285,11 @@ function flightKeyFromEnv(env: EnvVars): { key: string; variable: string } | und
  * (crates/krishiv-shuffle/src/token_auth.rs:25-43): KRISHIV_SHUFFLE_TOKEN trimmed if not empty, else the
  * trimmed content of KRISHIV_SHUFFLE_TOKEN_FILE.
  */
-async function shuffleTokenFromEnv(env: EnvVars, io: CredentialSources, notes: string[]): Promise<{ token: string; variable: string } | undefined> {
+async function shuffleTokenFromEnv(
+  env: EnvVars,
+  io: CredentialSources,
+  notes: string[],
+): Promise<{ token: string; variable: string } | undefined> {
   const inline = trimmedVar(env, 'KRISHIV_SHUFFLE_TOKEN');
   if (inline) return { token: inline, variable: 'KRISHIV_SHUFFLE_TOKEN' };
   const file = env.get('KRISHIV_SHUFFLE_TOKEN_FILE');

@@ -21,7 +21,10 @@ export async function createProbeIo(
     http: (url, o) => httpRequest(url, o),
     grpc: (o) => grpcUnaryCall(o),
     forTarget: () => {
-      const agents = { http: new http.Agent({ keepAlive: true, maxSockets: 3 }), https: new https.Agent({ keepAlive: true, maxSockets: 3 }) };
+      const agents = {
+        http: new http.Agent({ keepAlive: true, maxSockets: 3 }),
+        https: new https.Agent({ keepAlive: true, maxSockets: 3 }),
+      };
       const pool = new GrpcSessionPool();
       return {
         http: (url, o) => httpRequest(url, { ...o, agent: url.protocol === 'https:' ? agents.https : agents.http }),

@@ -176,9 +176,7 @@ function renderTarget(t: TargetResult, style: Style, width?: number): string {
   const counts = { fail: 0, warn: 0 };
   for (const c of t.checks) if (c.status === 'fail' || c.status === 'warn') counts[c.status]++;
   const verdict = t.ok ? style.green('ok') : style.red(style.bold('FAIL'));
-  const extra = [counts.fail ? `${counts.fail} failed` : '', counts.warn ? `${counts.warn} warning(s)` : '']
-    .filter(Boolean)
-    .join(', ');
+  const extra = [counts.fail ? `${counts.fail} failed` : '', counts.warn ? `${counts.warn} warning(s)` : ''].filter(Boolean).join(', ');
   const lines = [`${style.bold(t.url)}  ${verdict}${extra ? ` (${extra})` : ''}`];
   const evid = t.checks.map((c) => formatEvidence(c.evidence));
   const idWidth = Math.max(5, ...t.checks.map((c) => c.id.length));
@@ -209,9 +207,7 @@ export function renderProbeReport(report: ProbeReport, style: Style, width?: num
   const blocks = report.targets.map((t) => renderTarget(t, style, width));
   if (report.targets.length > 1) {
     const bad = report.targets.filter((t) => !t.ok).length;
-    blocks.push(
-      `${report.targets.length} targets: ${report.targets.length - bad} ok${bad ? `, ${style.red(`${bad} failing`)}` : ''}`,
-    );
+    blocks.push(`${report.targets.length} targets: ${report.targets.length - bad} ok${bad ? `, ${style.red(`${bad} failing`)}` : ''}`);
   }
   return `${blocks.join('\n\n')}\n`;
 }

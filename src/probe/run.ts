@@ -42,7 +42,16 @@ import {
 } from './surfaces.js';
 import type { CheckId, CheckResult, ProbeCredentials, ProbeOptions, ProbeReport, ProbeTarget, TargetResult } from './types.js';
 
-const HTTP_CHECKS: CheckId[] = ['health', 'readiness', 'tls', 'api_requires_auth', 'api_rejects_invalid', 'api_accepts_token', 'ui_requires_token', 'ui_accepts_token'];
+const HTTP_CHECKS: CheckId[] = [
+  'health',
+  'readiness',
+  'tls',
+  'api_requires_auth',
+  'api_rejects_invalid',
+  'api_accepts_token',
+  'ui_requires_token',
+  'ui_accepts_token',
+];
 
 /** The coordinator method for the gRPC check (surface §6.3). */
 export const GRPC_PROBE_PATH = '/krishiv.transport.v1.CoordinatorManagement/ListCheckpoints';
@@ -144,7 +153,12 @@ async function probeTargetWith(target: ProbeTarget, options: ProbeOptions, io: P
     .map((s) => s.reveal());
   const common: HttpRequestOptions = { timeoutMs: options.timeoutMs, ...(options.ca ? { ca: options.ca } : {}) };
 
-  const http = async (method: string, path: string, credential?: Secret, extra: Partial<HttpRequestOptions> = {}): Promise<HttpExchange> => {
+  const http = async (
+    method: string,
+    path: string,
+    credential?: Secret,
+    extra: Partial<HttpRequestOptions> = {},
+  ): Promise<HttpExchange> => {
     const url = endpoint(base, path);
     if (url.origin !== base.origin) throw new KrishivError('ERR_INTERNAL', 'a probe request left the target origin');
     const headers: Record<string, string> = {};
@@ -210,10 +224,7 @@ async function probeTargetWith(target: ProbeTarget, options: ProbeOptions, io: P
     grpcSurfaces.map(async (id) => {
       const address = target[id]!;
       const credential = surfaceCredential[id];
-      const [anon, withCred] = await Promise.all([
-        surfaceCall(id, address),
-        credential ? surfaceCall(id, address, credential) : undefined,
-      ]);
+      const [anon, withCred] = await Promise.all([surfaceCall(id, address), credential ? surfaceCall(id, address, credential) : undefined]);
       const requires = judgeRequiresAuth(SURFACES[id], address, anon);
       return { id, requires, accepts: judgeAccepts(SURFACES[id], address, requires.kind, withCred) };
     }),
@@ -241,52 +252,60 @@ async function probeTargetWith(target: ProbeTarget, options: ProbeOptions, io: P
 
   const judged: Judged[] = target.coordinatorHttp === false ? noCoordinatorHttp() : await coordinatorChecks();
   async function coordinatorChecks(): Promise<Judged[]> {
-  const [health, ready, apiAnon, apiInvalid, apiToken, uiAnon, sqlAnon, uiWithToken, grpcAnon, grpcToken] = await Promise.all([
-    http('GET', '/healthz'),
-    http('GET', '/readyz'),
-    http('GET', '/api/v1/jobs'),
-    http('GET', '/api/v1/jobs', random),
-    token ? http('GET', '/api/v1/jobs', token) : undefined,
-    http('GET', '/ui'),
-    // Empty body: the route's auth answers before any handler; no SQL is ever sent.
-    http('POST', '/api/v1/sql', undefined, { body: '' }),
-    uiToken ? http('GET', '/ui', uiToken) : undefined,
-    target.grpc ? grpc() : undefined,
-    target.grpc && token ? grpc(token) : undefined,
-  ]);
+    const [health, ready, apiAnon, apiInvalid, apiToken, uiAnon, sqlAnon, uiWithToken, grpcAnon, grpcToken] = await Promise.all([
+      http('GET', '/healthz'),
+      http('GET', '/readyz'),
+      http('GET', '/api/v1/jobs'),
+      http('GET', '/api/v1/jobs', random),
+      token ? http('GET', '/api/v1/jobs', token) : undefined,
+      http('GET', '/ui'),
+      // Empty body: the route's auth answers before any handler; no SQL is ever sent.
+      http('POST', '/api/v1/sql', undefined, { body: '' }),
+      uiToken ? http('GET', '/ui', uiToken) : undefined,
+      target.grpc ? grpc() : undefined,
+      target.grpc && token ? grpc(token) : undefined,
+    ]);
 
-  let tls: Judged;
-  if (base.protocol !== 'https:') {
-    tls = judgeTls(base, undefined, io.now(), options.tlsWarnDays);
-  } else if (health.response) {
-    tls = judgeTls(base, health.response.tls, io.now(), options.tlsWarnDays, health);
-  } else if (health.error?.code === 'ERR_TLS') {
-    // Look at the certificate that failed verification, without sending anything.
-    const inspection = await http('GET', '/healthz', undefined, { insecureTls: true });
-    tls = judgeTls(base, inspection.response?.tls, io.now(), options.tlsWarnDays, inspection);
-    if (tls.status === 'pass' || tls.status === 'warn') {
-      tls = { ...tls, status: 'fail', message: `${describeNoAnswer(health)}` };
+    let tls: Judged;
+    if (base.protocol !== 'https:') {
+      tls = judgeTls(base, undefined, io.now(), options.tlsWarnDays);
+    } else if (health.response) {
+      tls = judgeTls(base, health.response.tls, io.now(), options.tlsWarnDays, health);
+    } else if (health.error?.code === 'ERR_TLS') {
+      // Look at the certificate that failed verification, without sending anything.
+      const inspection = await http('GET', '/healthz', undefined, { insecureTls: true });
+      tls = judgeTls(base, inspection.response?.tls, io.now(), options.tlsWarnDays, inspection);
+      if (tls.status === 'pass' || tls.status === 'warn') {
+        tls = { ...tls, status: 'fail', message: `${describeNoAnswer(health)}` };
+      }
+    } else {
+      tls = { id: 'tls', status: 'skip', message: 'not checked: the target did not answer (see health)', evidence: null };
     }
-  } else {
-    tls = { id: 'tls', status: 'skip', message: 'not checked: the target did not answer (see health)', evidence: null };
-  }
 
-  return [
-    judgeHealth(health, secrets),
-    judgeReadiness(ready, secrets),
-    tls,
-    judgeApiRequiresAuth(apiAnon, secrets),
-    judgeApiRejectsInvalid(apiInvalid, secrets),
-    judgeApiAcceptsToken(apiToken, secrets),
-    judgeUiRequiresToken(uiAnon, sqlAnon, secrets),
-    judgeUiAcceptsToken(uiWithToken, secrets),
-    judgeGrpc(target.grpc, grpcAnon, grpcToken),
-  ];
+    return [
+      judgeHealth(health, secrets),
+      judgeReadiness(ready, secrets),
+      tls,
+      judgeApiRequiresAuth(apiAnon, secrets),
+      judgeApiRejectsInvalid(apiInvalid, secrets),
+      judgeApiAcceptsToken(apiToken, secrets),
+      judgeUiRequiresToken(uiAnon, sqlAnon, secrets),
+      judgeUiAcceptsToken(uiWithToken, secrets),
+      judgeGrpc(target.grpc, grpcAnon, grpcToken),
+    ];
   }
   /** Only other surfaces were given: the coordinator's HTTP checks are not run (its gRPC is, when given). */
   function noCoordinatorHttp(): Judged[] {
-    const skip = (id: CheckId): Judged => ({ id, status: 'skip', message: 'no coordinator URL given (only other surfaces were asked for)', evidence: null });
-    return [...HTTP_CHECKS.map(skip), { id: 'grpc_requires_auth', status: 'skip', message: 'no coordinator gRPC address given (--grpc host:port)', evidence: null }];
+    const skip = (id: CheckId): Judged => ({
+      id,
+      status: 'skip',
+      message: 'no coordinator URL given (only other surfaces were asked for)',
+      evidence: null,
+    });
+    return [
+      ...HTTP_CHECKS.map(skip),
+      { id: 'grpc_requires_auth', status: 'skip', message: 'no coordinator gRPC address given (--grpc host:port)', evidence: null },
+    ];
   }
   const runs = await surfaceRuns;
   const svc = await svcRun;
@@ -296,10 +315,26 @@ async function probeTargetWith(target: ProbeTarget, options: ProbeOptions, io: P
   const surfaceChecks: Judged[] = [
     combine('flight_requires_auth', of(['flight'], 'requires'), 'no Flight SQL address given (--flight host:port)'),
     combine('flight_accepts_key', of(['flight'], 'accepts'), 'no Flight SQL address given (--flight host:port)'),
-    combine('shuffle_requires_auth', [...of(['shuffle'], 'requires'), ...svcOf('requires')], 'no shuffle address given (--shuffle host:port, --shuffle-svc URL)'),
-    combine('shuffle_accepts_token', [...of(['shuffle'], 'accepts'), ...svcOf('accepts')], 'no shuffle address given (--shuffle host:port, --shuffle-svc URL)'),
-    combine('executor_requires_auth', of(['executor', 'barrier'], 'requires'), 'no executor address given (--executor host:port, --barrier host:port)'),
-    combine('executor_accepts_token', of(['executor', 'barrier'], 'accepts'), 'no executor address given (--executor host:port, --barrier host:port)'),
+    combine(
+      'shuffle_requires_auth',
+      [...of(['shuffle'], 'requires'), ...svcOf('requires')],
+      'no shuffle address given (--shuffle host:port, --shuffle-svc URL)',
+    ),
+    combine(
+      'shuffle_accepts_token',
+      [...of(['shuffle'], 'accepts'), ...svcOf('accepts')],
+      'no shuffle address given (--shuffle host:port, --shuffle-svc URL)',
+    ),
+    combine(
+      'executor_requires_auth',
+      of(['executor', 'barrier'], 'requires'),
+      'no executor address given (--executor host:port, --barrier host:port)',
+    ),
+    combine(
+      'executor_accepts_token',
+      of(['executor', 'barrier'], 'accepts'),
+      'no executor address given (--executor host:port, --barrier host:port)',
+    ),
   ];
   judged.push(...surfaceChecks);
   const checks: CheckResult[] = attributeRootCauses(judged).map(publicCheck);

@@ -44,8 +44,7 @@ export interface GrpcSurface {
 }
 
 export const FLIGHT_DURABLE_NO_KEYS = 'Flight SQL auth is required under durable profiles; configure KRISHIV_API_KEYS';
-export const FLIGHT_NO_POLICY =
-  'auth is configured but no policy engine is set; configure a PolicyHook or use an unauthenticated service';
+export const FLIGHT_NO_POLICY = 'auth is configured but no policy engine is set; configure a PolicyHook or use an unauthenticated service';
 
 /** Flight's Handshake: the handler only authenticates and answers one empty HandshakeResponse. */
 const FLIGHT_HANDSHAKE = '/arrow.flight.protocol.FlightService/Handshake';
@@ -101,8 +100,7 @@ export const SURFACES: Record<GrpcSurfaceId, GrpcSurface> = {
       'KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH=true requires non-empty KRISHIV_EXECUTOR_TASK_BEARER_TOKEN':
         'KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH=true but the executor has no KRISHIV_EXECUTOR_TASK_BEARER_TOKEN, so every call is refused (crates/krishiv-executor/src/grpc.rs:466-471, :494-496)',
     },
-    check:
-      'the Bearer token must equal KRISHIV_EXECUTOR_TASK_BEARER_TOKEN, trimmed (crates/krishiv-executor/src/grpc.rs:493-513)',
+    check: 'the Bearer token must equal KRISHIV_EXECUTOR_TASK_BEARER_TOKEN, trimmed (crates/krishiv-executor/src/grpc.rs:493-513)',
     openBecause:
       'the executor has no KRISHIV_EXECUTOR_TASK_BEARER_TOKEN: anyone who reaches the port can assign and cancel tasks (crates/krishiv-executor/src/grpc.rs:497-499)',
     rejectedBecause:
@@ -121,8 +119,7 @@ export const SURFACES: Record<GrpcSurfaceId, GrpcSurface> = {
       'barrier auth required but no token configured':
         'KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH=true but the executor has no KRISHIV_EXECUTOR_TASK_BEARER_TOKEN, so every barrier call is refused (crates/krishiv-executor/src/barrier_grpc.rs:119-123)',
     },
-    check:
-      'the Bearer token must equal KRISHIV_EXECUTOR_TASK_BEARER_TOKEN, trimmed (crates/krishiv-executor/src/barrier_grpc.rs:115-139)',
+    check: 'the Bearer token must equal KRISHIV_EXECUTOR_TASK_BEARER_TOKEN, trimmed (crates/krishiv-executor/src/barrier_grpc.rs:115-139)',
     openBecause:
       'the executor has no KRISHIV_EXECUTOR_TASK_BEARER_TOKEN: anyone who reaches the port can inject checkpoint barriers (crates/krishiv-executor/src/barrier_grpc.rs:124-126)',
     rejectedBecause:
@@ -134,15 +131,7 @@ export const SURFACES: Record<GrpcSurfaceId, GrpcSurface> = {
 export const SHUFFLE_SVC_PATH = '/ess/krishiv-auth-probe/probe/0';
 
 /** How one call ended, as the engine's answers tell. */
-export type CallKind =
-  | 'no_answer'
-  | 'not_grpc'
-  | 'unimplemented'
-  | 'passed'
-  | 'denied'
-  | 'unconfigured'
-  | 'unauthenticated'
-  | 'unexpected';
+export type CallKind = 'no_answer' | 'not_grpc' | 'unimplemented' | 'passed' | 'denied' | 'unconfigured' | 'unauthenticated' | 'unexpected';
 
 export interface SurfaceVerdict {
   status: CheckStatus;
@@ -197,7 +186,10 @@ export function judgeRequiresAuth(surface: GrpcSurface, target: string, anon: Gr
     case 'not_grpc':
       return v('fail', `not a gRPC server (${statusText(anon)})`);
     case 'unimplemented':
-      return v('fail', `does not serve ${anon.path} (UNIMPLEMENTED): another service on this port? (${surface.flag} takes the ${surface.label} address)`);
+      return v(
+        'fail',
+        `does not serve ${anon.path} (UNIMPLEMENTED): another service on this port? (${surface.flag} takes the ${surface.label} address)`,
+      );
     case 'denied':
       return v('fail', DENIED);
     case 'unconfigured':
@@ -205,7 +197,10 @@ export function judgeRequiresAuth(surface: GrpcSurface, target: string, anon: Gr
     case 'unauthenticated':
       return v('pass', `a call without credentials ended ${statusText(anon)}`);
     default:
-      return v('fail', `open: a call without credentials ended ${statusText(anon)}, past the engine's check (${surface.check}). Likely cause: ${surface.openBecause}`);
+      return v(
+        'fail',
+        `open: a call without credentials ended ${statusText(anon)}, past the engine's check (${surface.check}). Likely cause: ${surface.openBecause}`,
+      );
   }
 }
 
@@ -225,7 +220,10 @@ export function judgeAccepts(
   const fp = withCred.authorization?.replace(/^Bearer /, '') ?? '';
   const v = (status: CheckStatus, message: string): SurfaceVerdict => ({ status, message: `${at}: ${message}`, evidence: ev, kind });
   const see = `see ${surface.id === 'barrier' ? 'executor' : surface.id}_requires_auth`;
-  if (kind === anonKind && (kind === 'no_answer' || kind === 'not_grpc' || kind === 'unimplemented' || kind === 'denied' || kind === 'unconfigured')) {
+  if (
+    kind === anonKind &&
+    (kind === 'no_answer' || kind === 'not_grpc' || kind === 'unimplemented' || kind === 'denied' || kind === 'unconfigured')
+  ) {
     return v('skip', `not checked: the call without credentials already failed the same way (${see})`);
   }
   switch (kind) {
@@ -240,10 +238,16 @@ export function judgeAccepts(
     case 'unconfigured':
       return v('fail', `the ${surface.credential} ${fp} was refused: ${surface.unconfigured[withCred.result!.message]!}`);
     case 'unauthenticated':
-      return v('fail', `wrong credential: the ${surface.credential} ${fp} was rejected, ${statusText(withCred)}; ${surface.rejectedBecause}`);
+      return v(
+        'fail',
+        `wrong credential: the ${surface.credential} ${fp} was rejected, ${statusText(withCred)}; ${surface.rejectedBecause}`,
+      );
     default:
       if (anonKind === 'passed') {
-        return v('skip', `not meaningful: calls pass without credentials too (${see}); with the ${surface.credential} ${fp}: ${statusText(withCred)}`);
+        return v(
+          'skip',
+          `not meaningful: calls pass without credentials too (${see}); with the ${surface.credential} ${fp}: ${statusText(withCred)}`,
+        );
       }
       return v('pass', `the ${surface.credential} ${fp} was accepted: ${statusText(withCred)} (${surface.noWork})`);
   }
@@ -255,7 +259,8 @@ export function judgeShuffleSvcRequiresAuth(origin: string, anon: HttpExchange, 
   const at = `shuffle service ${origin}`;
   if (!anon.response) return { status: 'fail', message: `${at}: ${describeNoAnswer(anon)}`, evidence: ev, kind: 'no_answer' };
   const s = anon.response.status;
-  if (s === 401) return { status: 'pass', message: `${at}: anonymous GET ${anon.path} answered 401`, evidence: ev, kind: 'unauthenticated' };
+  if (s === 401)
+    return { status: 'pass', message: `${at}: anonymous GET ${anon.path} answered 401`, evidence: ev, kind: 'unauthenticated' };
   if (s === 404 || (s >= 200 && s < 300)) {
     return {
       status: 'fail',
@@ -265,9 +270,19 @@ export function judgeShuffleSvcRequiresAuth(origin: string, anon: HttpExchange, 
     };
   }
   if (s >= 300 && s < 400) {
-    return { status: 'fail', message: `${at}: answered ${s} redirecting to ${anon.response.location ?? '?'} (redirects are reported, not followed)`, evidence: ev, kind: 'unexpected' };
+    return {
+      status: 'fail',
+      message: `${at}: answered ${s} redirecting to ${anon.response.location ?? '?'} (redirects are reported, not followed)`,
+      evidence: ev,
+      kind: 'unexpected',
+    };
   }
-  return { status: 'fail', message: `${at}: anonymous GET ${anon.path} answered ${s}, expected 401 (is this the shuffle service?)`, evidence: ev, kind: 'unexpected' };
+  return {
+    status: 'fail',
+    message: `${at}: anonymous GET ${anon.path} answered ${s}, expected 401 (is this the shuffle service?)`,
+    evidence: ev,
+    kind: 'unexpected',
+  };
 }
 
 /** The standalone shuffle service with the shuffle token. */
@@ -284,15 +299,26 @@ export function judgeShuffleSvcAccepts(
   const ev = { ...httpEvidence(withToken, secrets), target: origin };
   const fp = withToken.authorization?.replace(/^Bearer /, '') ?? '';
   if (!withToken.response) {
-    if (anonKind === 'no_answer') return { status: 'skip', message: `${at}: not checked: no answer (see shuffle_requires_auth)`, evidence: ev, kind: 'no_answer' };
+    if (anonKind === 'no_answer')
+      return { status: 'skip', message: `${at}: not checked: no answer (see shuffle_requires_auth)`, evidence: ev, kind: 'no_answer' };
     return { status: 'fail', message: `${at}: with the shuffle token: ${describeNoAnswer(withToken)}`, evidence: ev, kind: 'no_answer' };
   }
   const s = withToken.response.status;
   if (s === 404 || (s >= 200 && s < 300)) {
     if (anonKind === 'passed') {
-      return { status: 'skip', message: `${at}: not meaningful: requests pass without credentials too (see shuffle_requires_auth)`, evidence: ev, kind: 'passed' };
+      return {
+        status: 'skip',
+        message: `${at}: not meaningful: requests pass without credentials too (see shuffle_requires_auth)`,
+        evidence: ev,
+        kind: 'passed',
+      };
     }
-    return { status: 'pass', message: `${at}: the shuffle token ${fp} was accepted: GET ${withToken.path} answered ${s} (no such partition; nothing read)`, evidence: ev, kind: 'passed' };
+    return {
+      status: 'pass',
+      message: `${at}: the shuffle token ${fp} was accepted: GET ${withToken.path} answered ${s} (no such partition; nothing read)`,
+      evidence: ev,
+      kind: 'passed',
+    };
   }
   if (s === 401 && anonKind === 'passed') {
     return {
@@ -311,15 +337,29 @@ export function judgeShuffleSvcAccepts(
     };
   }
   if (s >= 300 && s < 400) {
-    return { status: 'fail', message: `${at}: answered ${s} redirecting to ${withToken.response.location ?? '?'} (not followed; the token goes nowhere else)`, evidence: ev, kind: 'unexpected' };
+    return {
+      status: 'fail',
+      message: `${at}: answered ${s} redirecting to ${withToken.response.location ?? '?'} (not followed; the token goes nowhere else)`,
+      evidence: ev,
+      kind: 'unexpected',
+    };
   }
-  return { status: 'fail', message: `${at}: GET ${withToken.path} with the shuffle token answered ${s}, expected 404`, evidence: ev, kind: 'unexpected' };
+  return {
+    status: 'fail',
+    message: `${at}: GET ${withToken.path} with the shuffle token answered ${s}, expected 404`,
+    evidence: ev,
+    kind: 'unexpected',
+  };
 }
 
 const RANK: Record<CheckStatus, number> = { fail: 3, warn: 2, pass: 1, skip: 0 };
 
 /** One check over several surfaces (executor task + barrier; shuffle Flight + shuffle service): the worst status wins. */
-export function combine(id: CheckId, verdicts: SurfaceVerdict[], notGiven: string): { id: CheckId; status: CheckStatus; message: string; evidence: Evidence | null } {
+export function combine(
+  id: CheckId,
+  verdicts: SurfaceVerdict[],
+  notGiven: string,
+): { id: CheckId; status: CheckStatus; message: string; evidence: Evidence | null } {
   if (verdicts.length === 0) return { id, status: 'skip', message: notGiven, evidence: null };
   let status: CheckStatus = 'skip';
   for (const v of verdicts) if (RANK[v.status] > RANK[status]) status = v.status;

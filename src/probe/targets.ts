@@ -90,7 +90,10 @@ const KNOWN = [...Object.keys(ADDRESS_KEYS), 'shuffle-svc', ...Object.keys(FILE_
  * env-file=), relative to `baseDir`. Returns undefined for a blank or comment line.
  */
 export function parseTargetLine(raw: string, where: string, resolvePath: (file: string) => string): TargetLine | undefined {
-  const line = raw.replace(/^\uFEFF/, '').replace(/(^|\s)#.*$/, '').trim();
+  const line = raw
+    .replace(/^\uFEFF/, '')
+    .replace(/(^|\s)#.*$/, '')
+    .trim();
   if (line === '') return undefined;
   const words = line.split(/\s+/);
   // A line may start with a surface instead of a coordinator URL: only the surfaces it names are probed.
@@ -120,7 +123,8 @@ export function parseTargetLine(raw: string, where: string, resolvePath: (file: 
   }
   if (noCoordinator) {
     const first = target.flight ?? target.shuffle ?? target.executor ?? target.barrier ?? target.shuffleSvc?.toString() ?? target.grpc;
-    if (first === undefined) throw new KrishivError('ERR_USAGE', 'no coordinator URL and no surface address on this line', { input: where });
+    if (first === undefined)
+      throw new KrishivError('ERR_USAGE', 'no coordinator URL and no surface address on this line', { input: where });
     target.label = first;
     if (target.grpc === undefined) target.coordinatorHttp = false;
     else delete target.label;

@@ -22,7 +22,8 @@ const MASK = '<value from a Secret>';
  */
 export function applyAssumptions(findings: Finding[], vars: ReadonlyMap<string, EnvVar>, unsetRun?: readonly Finding[]): Finding[] {
   const failsWithoutOptional = new Map<string, Finding>();
-  for (const f of unsetRun ?? []) if ((f.status === 'fail' || f.status === 'warn') && !failsWithoutOptional.has(f.id)) failsWithoutOptional.set(f.id, f);
+  for (const f of unsetRun ?? [])
+    if ((f.status === 'fail' || f.status === 'warn') && !failsWithoutOptional.has(f.id)) failsWithoutOptional.set(f.id, f);
   let anyAssumed = false;
   let anyFromSecret = false;
   const secretValues: string[] = [];
@@ -43,12 +44,27 @@ export function applyAssumptions(findings: Finding[], vars: ReadonlyMap<string, 
   for (const f of findings) {
     // A value taken from a Secret (secretKeyRef, envFrom, or one not in the input) is not a
     // secret written literally in the manifest: ENV-SECRET-IN-MANIFEST does not apply to it.
-    if (f.id === 'ENV-SECRET-IN-MANIFEST' && f.status !== 'pass' && f.variables.every((n) => vars.get(n)?.fromSecret || vars.get(n)?.assumption)) continue;
+    if (
+      f.id === 'ENV-SECRET-IN-MANIFEST' &&
+      f.status !== 'pass' &&
+      f.variables.every((n) => vars.get(n)?.fromSecret || vars.get(n)?.assumption)
+    )
+      continue;
     out0.push(f);
   }
-  if (out0.length !== findings.length && !out0.some((f) => f.id === 'ENV-SECRET-IN-MANIFEST') && findings.some((f) => f.id === 'ENV-SECRET-IN-MANIFEST')) {
+  if (
+    out0.length !== findings.length &&
+    !out0.some((f) => f.id === 'ENV-SECRET-IN-MANIFEST') &&
+    findings.some((f) => f.id === 'ENV-SECRET-IN-MANIFEST')
+  ) {
     const first = findings.find((f) => f.id === 'ENV-SECRET-IN-MANIFEST')!;
-    out0.push({ ...first, status: 'pass', message: 'no secret is written literally in the manifest or unit', variables: [], location: null });
+    out0.push({
+      ...first,
+      status: 'pass',
+      message: 'no secret is written literally in the manifest or unit',
+      variables: [],
+      location: null,
+    });
     delete out0[out0.length - 1]!.locations;
   }
   return out0.map((f) => {
@@ -67,7 +83,11 @@ export function applyAssumptions(findings: Finding[], vars: ReadonlyMap<string, 
         delete out.engineMessage;
       } else if (f.status === 'pass' && without !== undefined && optional.length > 0) {
         const what = optional.map((v) => `${v.name} (${v.assumption!.reason})`).join(', ');
-        out = { ...f, status: 'warn', message: `passes only if ${what} exists: the reference is optional, so the variable may be unset, and then: ${without.message}` };
+        out = {
+          ...f,
+          status: 'warn',
+          message: `passes only if ${what} exists: the reference is optional, so the variable may be unset, and then: ${without.message}`,
+        };
       }
     }
     if (secretValues.length > 0) {

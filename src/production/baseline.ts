@@ -59,12 +59,24 @@ export function parseBaseline(text: string, label: string): BaselineEntry[] {
   }
   const d = doc as { format?: unknown; entries?: unknown };
   if (typeof doc !== 'object' || doc === null || d.format !== FORMAT || !Array.isArray(d.entries)) {
-    throw new KrishivError('ERR_BASELINE_INVALID', `is not a krishiv-auth baseline (expected {"format": "${FORMAT}", "entries": [...]}; write one with --write-baseline)`, { input: label });
+    throw new KrishivError(
+      'ERR_BASELINE_INVALID',
+      `is not a krishiv-auth baseline (expected {"format": "${FORMAT}", "entries": [...]}; write one with --write-baseline)`,
+      { input: label },
+    );
   }
   return d.entries.map((raw, i) => {
     const e = raw as Partial<BaselineEntry>;
     const okStr = (v: unknown): boolean => v === null || typeof v === 'string';
-    if (typeof raw !== 'object' || raw === null || typeof e.id !== 'string' || !okStr(e.file) || !okStr(e.workload) || !Array.isArray(e.variables) || !e.variables.every((v) => typeof v === 'string')) {
+    if (
+      typeof raw !== 'object' ||
+      raw === null ||
+      typeof e.id !== 'string' ||
+      !okStr(e.file) ||
+      !okStr(e.workload) ||
+      !Array.isArray(e.variables) ||
+      !e.variables.every((v) => typeof v === 'string')
+    ) {
       throw new KrishivError('ERR_BASELINE_INVALID', `entry ${i + 1} is not {id, file, workload, variables}`, { input: label });
     }
     return { id: e.id, file: e.file ?? null, workload: e.workload ?? null, variables: [...e.variables].sort() };
@@ -128,7 +140,8 @@ export async function baselineStep(
 ): Promise<ProductionReport> {
   const path = await import('node:path');
   let out = report;
-  if (flags.baseline !== undefined) out = applyBaseline(report, await readBaseline(path.resolve(seams.cwd, flags.baseline), flags.baseline));
+  if (flags.baseline !== undefined)
+    out = applyBaseline(report, await readBaseline(path.resolve(seams.cwd, flags.baseline), flags.baseline));
   if (flags.writeBaseline !== undefined) {
     const { writeFileAtomic } = await import('../io/fs.js');
     await writeFileAtomic(path.resolve(seams.cwd, flags.writeBaseline), renderBaseline(report));

@@ -45,7 +45,11 @@ export async function runDeploy(input: DeployInput): Promise<{ findings: Finding
     if (input.helmValues) seams.helmValues = input.helmValues;
     const loaded = await loadManifests(input.manifests, seams);
     for (const f of loaded.files) files.push(f);
-    const r = evaluateObjects(loaded.objects, { ...(input.role !== undefined ? { role: input.role } : {}), requireFiles: input.requireFiles, now: input.now });
+    const r = evaluateObjects(loaded.objects, {
+      ...(input.role !== undefined ? { role: input.role } : {}),
+      requireFiles: input.requireFiles,
+      now: input.now,
+    });
     for (const f of r.findings) findings.push(f);
     for (const w of r.workloads) workloads.push(w);
   }
@@ -61,7 +65,12 @@ export async function runDeploy(input: DeployInput): Promise<{ findings: Finding
     const r = await evaluateUnit(
       unit,
       text,
-      { ...(input.instance !== undefined ? { instance: input.instance } : {}), ...(input.role !== undefined ? { role: input.role } : {}), requireFiles: input.requireFiles, now: input.now },
+      {
+        ...(input.instance !== undefined ? { instance: input.instance } : {}),
+        ...(input.role !== undefined ? { role: input.role } : {}),
+        requireFiles: input.requireFiles,
+        now: input.now,
+      },
       {
         readEnvFile: (p) => {
           const abs = path.resolve(input.cwd, p);
@@ -128,7 +137,15 @@ export interface DeployFlags {
  */
 export async function deployCommandReport(
   flags: DeployFlags,
-  context: { role: Role; strict: boolean; now: Date; cwd: string; readStdin: () => Promise<string>; waivers?: readonly Waiver[]; configFile?: string },
+  context: {
+    role: Role;
+    strict: boolean;
+    now: Date;
+    cwd: string;
+    readStdin: () => Promise<string>;
+    waivers?: readonly Waiver[];
+    configFile?: string;
+  },
   envReport?: ProductionReport,
 ): Promise<ProductionReport> {
   const r = await runDeploy({

@@ -29,7 +29,10 @@ export function runExplain(options: ExplainOptions): CheckInfo {
   const info = findCheck(options.id);
   if (info) return info;
   const wanted = options.id.toUpperCase();
-  const ranked = CATALOG.map((c) => ({ id: c.id, d: c.id.includes(wanted) || (wanted.length >= 3 && c.id.startsWith(wanted)) ? 0 : distance(wanted, c.id) }))
+  const ranked = CATALOG.map((c) => ({
+    id: c.id,
+    d: c.id.includes(wanted) || (wanted.length >= 3 && c.id.startsWith(wanted)) ? 0 : distance(wanted, c.id),
+  }))
     .sort((a, b) => a.d - b.d || a.id.localeCompare(b.id))
     .filter((c) => c.d <= Math.max(3, Math.floor(wanted.length / 3)))
     .slice(0, 3)

@@ -164,8 +164,7 @@ export const forbidsNativeScalarUdfs = (p: Profile, prod: boolean, allowFullPriv
 export const allowsMemoryCheckpointUri = (p: Profile, prod: boolean): boolean => p === DL && !prod;
 export const allowsUnboundedShuffleStore = (p: Profile, prod: boolean): boolean => p === DL && !prod;
 export const allowsAlphaApi = (p: Profile, prod: boolean): boolean => p === DL && !prod;
-export const allowLegacyTaskFragments = (p: Profile, prod: boolean, allowLegacy: boolean): boolean =>
-  allowLegacy || (p === DL && !prod);
+export const allowLegacyTaskFragments = (p: Profile, prod: boolean, allowLegacy: boolean): boolean => allowLegacy || (p === DL && !prod);
 export const allowsRemoteSqlCommentFallback = allowLegacyTaskFragments;
 /** `anonymous_allowed_for` (auth.rs:423-470). */
 export const anonymousAllowedFor = (p: Profile, prod: boolean): boolean => !prod && p === DL;
@@ -216,7 +215,10 @@ export interface FileProbe {
 }
 
 /** A probe over a fixed table (tests, and the command after it pre-read the files). */
-export function tableProbe(table: Record<string, FileState> | Map<string, FileState>, fallback: FileState = { state: 'unchecked' }): FileProbe {
+export function tableProbe(
+  table: Record<string, FileState> | Map<string, FileState>,
+  fallback: FileState = { state: 'unchecked' },
+): FileProbe {
   const map = table instanceof Map ? table : new Map(Object.entries(table));
   return { probe: (p) => map.get(p) ?? fallback };
 }
@@ -242,7 +244,6 @@ export function filePathOf(name: string, raw: string | undefined): string | unde
 
 // ---------------------------------------------------------------------------------------
 // §4.1–4.3 static coordinator tokens
-
 
 export interface StaticTokens {
   /** any of the four variables is non-blank (auth.rs:271-274) */
@@ -498,7 +499,11 @@ export function resolveUiAuth(env: EnvMap, files: FileProbe, pEnv: Profile): UiA
       if (rustTrim(f.content) !== '') return { mode: 'token', source: 'KRISHIV_UI_TOKEN_FILE' };
       // empty content falls through
     } else if (fc) {
-      return { mode: 'deny', reason: 'unreadable-file', error: f.state === 'missing' ? 'No such file or directory (os error 2)' : f.state === 'ok' ? INVALID_UTF8 : f.error };
+      return {
+        mode: 'deny',
+        reason: 'unreadable-file',
+        error: f.state === 'missing' ? 'No such file or directory (os error 2)' : f.state === 'ok' ? INVALID_UTF8 : f.error,
+      };
     }
   }
   return required ? { mode: 'deny', reason: 'no-token' } : { mode: 'anonymous', reason: 'not-required' };

@@ -223,7 +223,11 @@ export function validateValue(name: string, value: string): ValueIssue | undefin
       // The registry validator accepts equal, `_`→`-` equal, or any PREFIX of an allowed value.
       const recognized = allowed.some((a) => norm === a || norm.replaceAll('_', '-') === a || a.startsWith(norm));
       if (trimmed !== '' && !recognized) {
-        return issue(name, 'one of the documented values', `${dbg()} (expected one of [${allowed.map((a) => rustDebugString(a)).join(', ')}])`);
+        return issue(
+          name,
+          'one of the documented values',
+          `${dbg()} (expected one of [${allowed.map((a) => rustDebugString(a)).join(', ')}])`,
+        );
       }
       return undefined;
     }
@@ -301,7 +305,8 @@ export const KIND_EXCEPTIONS: Readonly<Record<string, KindException>> = Object.f
         : undefined,
   },
   KRISHIV_DURABILITY_PROFILE: {
-    reason: 'the registry validator accepts prefixes and underscores (d, single_node_durable) that the profile parser refuses, and warns about local, which it accepts',
+    reason:
+      'the registry validator accepts prefixes and underscores (d, single_node_durable) that the profile parser refuses, and warns about local, which it accepts',
     source: 'crates/krishiv-common/src/durability.rs:78-91',
     check: (value: string) =>
       parseDurabilityProfile(value) === undefined ? `unknown durability profile '${asciiLower(rustTrim(value))}'` : undefined,

@@ -30,7 +30,9 @@ export function applyWaivers(findings: Finding[], waivers: readonly Waiver[], ro
     const id = w.id.trim().toUpperCase();
     const what = `waiver ${i + 1} (${id}, owner ${w.owner})`;
     if (w.role !== undefined && !(ROLES as readonly string[]).includes(w.role)) {
-      extra.push(waiverFinding('WAIVER-UNMATCHED', `${what} names role "${w.role}", which is not a role (${ROLES.join(', ')})`, configFile));
+      extra.push(
+        waiverFinding('WAIVER-UNMATCHED', `${what} names role "${w.role}", which is not a role (${ROLES.join(', ')})`, configFile),
+      );
       return;
     }
     if (w.role !== undefined && w.role !== role) return;
@@ -52,7 +54,9 @@ export function applyWaivers(findings: Finding[], waivers: readonly Waiver[], ro
       const known = (CHECK_IDS as readonly string[]).includes(id);
       const near = known ? undefined : closest(id, [...CHECK_IDS]);
       const hint = near !== undefined && distance(id, near) <= Math.max(3, Math.floor(id.length / 3)) ? `; did you mean ${near}?` : '';
-      const message = known ? `${what} matches no failing or warning finding` : `${what} names no known check${hint} (list them with check-production --list-checks)`;
+      const message = known
+        ? `${what} matches no failing or warning finding`
+        : `${what} names no known check${hint} (list them with check-production --list-checks)`;
       extra.push(waiverFinding('WAIVER-UNMATCHED', message, configFile));
     }
   });

@@ -36,7 +36,11 @@ function findingLine(f: Finding): string {
   if (f.remediation.trim()) message += `\nFix: ${f.remediation.trim()}`;
   const line = f.location?.line;
   const title = f.workload ? `${f.id} (${f.class}) ${workloadLabel(f.workload)}` : `${f.id} (${f.class})`;
-  return annotation(level, { file: f.location?.file || undefined, line: line !== undefined && line >= 1 ? line : undefined, title }, message);
+  return annotation(
+    level,
+    { file: f.location?.file || undefined, line: line !== undefined && line >= 1 ? line : undefined, title },
+    message,
+  );
 }
 
 export function renderGithub(report: ProductionReport): string {

@@ -66,6 +66,11 @@ export function isReportFormat(name: string): name is ReportFormat {
 }
 
 /** Renders the report in the named format. The string has no trailing newline. */
-export function renderReport(format: ReportFormat, report: ProductionReport, catalog: readonly CheckInfo[], options: RenderOptions = {}): string {
+export function renderReport(
+  format: ReportFormat,
+  report: ProductionReport,
+  catalog: readonly CheckInfo[],
+  options: RenderOptions = {},
+): string {
   return REPORTERS[format](report, catalog, options);
 }

@@ -48,7 +48,11 @@ function toJsonFinding(f: Finding): JsonFinding {
     class: f.class,
     message: f.message,
     remediation: f.remediation,
-    location: f.location ? (f.location.line !== undefined ? { file: f.location.file, line: f.location.line } : { file: f.location.file }) : null,
+    location: f.location
+      ? f.location.line !== undefined
+        ? { file: f.location.file, line: f.location.line }
+        : { file: f.location.file }
+      : null,
     variables: [...f.variables],
   };
   if (f.status === 'waived' && f.waiver) out.waiver = { reason: f.waiver.reason, owner: f.waiver.owner, expires: f.waiver.expires };
@@ -63,14 +67,30 @@ export function toJsonDocument(report: ProductionReport): JsonDocument {
     role: report.role,
     files: [...report.files],
     strict: report.strict,
-    summary: { fail: report.summary.fail, warn: report.summary.warn, pass: report.summary.pass, skip: report.summary.skip, waived: report.summary.waived },
+    summary: {
+      fail: report.summary.fail,
+      warn: report.summary.warn,
+      pass: report.summary.pass,
+      skip: report.summary.skip,
+      waived: report.summary.waived,
+    },
     findings: report.findings.map(toJsonFinding),
   };
   if (report.workloads) {
     doc.workloads = report.workloads.map((w) => {
       const out: WorkloadSummary = { ...copyWorkload(w), role: w.role, ok: w.ok, summary: { ...w.summary } };
       if (w.line !== undefined) out.line = w.line;
-      return { file: out.file, line: out.line, kind: out.kind, namespace: out.namespace, name: out.name, container: out.container, role: out.role, ok: out.ok, summary: out.summary } as WorkloadSummary;
+      return {
+        file: out.file,
+        line: out.line,
+        kind: out.kind,
+        namespace: out.namespace,
+        name: out.name,
+        container: out.container,
+        role: out.role,
+        ok: out.ok,
+        summary: out.summary,
+      } as WorkloadSummary;
     });
   }
   return doc;

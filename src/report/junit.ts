@@ -23,7 +23,10 @@ const CLASS_ORDER: readonly FindingClass[] = ['MODE', 'REFUSE', 'DENY', 'OPEN', 
  */
 function dropInvalidXmlChars(text: string): string {
   // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+  return text.replace(
+    /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+    '\ufffd',
+  );
 }
 
 /** Escapes element text: `&`, `<`, `>` (the last so `]]>` can never appear). */
@@ -67,7 +70,9 @@ function testcase(f: Finding, classname: string, strict: boolean, counts: Map<st
       return `${open}>\n      <failure${attrs({ message: f.message, type: f.class })}>${escapeXmlText(detail(f))}</failure>\n    </testcase>`;
     case 'warn': {
       const out = `      <system-out>${escapeXmlText(`warning: ${detail(f)}`)}</system-out>`;
-      const failure = strict ? `      <failure${attrs({ message: `warning (--strict): ${f.message}`, type: 'warning' })}>${escapeXmlText(detail(f))}</failure>\n` : '';
+      const failure = strict
+        ? `      <failure${attrs({ message: `warning (--strict): ${f.message}`, type: 'warning' })}>${escapeXmlText(detail(f))}</failure>\n`
+        : '';
       return `${open}>\n${failure}${out}\n    </testcase>`;
     }
     case 'skip':
@@ -87,7 +92,13 @@ export function renderJunit(report: ProductionReport): string {
   const failed = (f: Finding): boolean => f.status === 'fail' || (report.strict && f.status === 'warn');
   const skipped = (f: Finding): boolean => f.status === 'skip' || f.status === 'waived';
   // the counting attributes of a <testsuite>/<testsuites> element, in JUnit's order
-  const tally = (found: readonly Finding[]) => ({ tests: found.length, failures: found.filter(failed).length, errors: 0, skipped: found.filter(skipped).length, time: 0 });
+  const tally = (found: readonly Finding[]) => ({
+    tests: found.length,
+    failures: found.filter(failed).length,
+    errors: 0,
+    skipped: found.filter(skipped).length,
+    time: 0,
+  });
 
   const suites: string[] = [];
   const classes = [...CLASS_ORDER, ...new Set(report.findings.map((f) => f.class).filter((c) => !CLASS_ORDER.includes(c)))];

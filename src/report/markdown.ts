@@ -8,7 +8,15 @@
 import { workloadLabel } from '../production/workload.js';
 import type { Finding, ProductionReport } from '../production/types.js';
 import { TOOL_INFO } from '../version.js';
-import { NO_FILE_LOCATION, escapeMarkdown, findingsWithStatus, formatLocation, markdownCode, markdownProse, summaryLine } from './common.js';
+import {
+  NO_FILE_LOCATION,
+  escapeMarkdown,
+  findingsWithStatus,
+  formatLocation,
+  markdownCode,
+  markdownProse,
+  summaryLine,
+} from './common.js';
 
 function locationCell(f: Finding): string {
   if (f.workload) return `${markdownCode(workloadLabel(f.workload))}<br>${locationCellPlain(f)}`;
@@ -60,13 +68,27 @@ export function renderMarkdown(report: ProductionReport): string {
   }
   const skipped = findingsWithStatus(report, 'skip');
   if (skipped.length > 0) {
-    out.push(...details(`${skipped.length} not checked here`, skipped.map((f) => `- ${markdownCode(f.id)}: ${markdownProse(f.message)}`)), '');
+    out.push(
+      ...details(
+        `${skipped.length} not checked here`,
+        skipped.map((f) => `- ${markdownCode(f.id)}: ${markdownProse(f.message)}`),
+      ),
+      '',
+    );
   }
   const passed = findingsWithStatus(report, 'pass');
   if (passed.length > 0) {
-    out.push(...details(`${passed.length} passed`, passed.map((f) => `- ${markdownCode(f.id)}`)), '');
+    out.push(
+      ...details(
+        `${passed.length} passed`,
+        passed.map((f) => `- ${markdownCode(f.id)}`),
+      ),
+      '',
+    );
   }
   const files = report.files.length > 0 ? report.files.map(markdownCode).join(', ') : '_no env file_';
-  out.push(`<sub>Role ${markdownCode(report.role)} · ${files} · ${TOOL_INFO.name} ${escapeMarkdown(TOOL_INFO.version)}, engine ${markdownCode(TOOL_INFO.engine)}</sub>`);
+  out.push(
+    `<sub>Role ${markdownCode(report.role)} · ${files} · ${TOOL_INFO.name} ${escapeMarkdown(TOOL_INFO.version)}, engine ${markdownCode(TOOL_INFO.engine)}</sub>`,
+  );
   return out.join('\n');
 }

@@ -106,7 +106,9 @@ function ruleHelpMarkdown(check: CheckInfo): string {
   if (check.predicate) parts.push(`**Engine predicate.** ${markdownCode(check.predicate)}`);
   if (check.engineMessage) parts.push(`**Engine message.**\n\n> ${markdownProse(check.engineMessage)}`);
   parts.push(`**Fix.** ${markdownProse(check.fix)}`);
-  parts.push(`Class ${markdownCode(check.class)} · roles ${check.roles.map(markdownCode).join(', ')} · engine ${markdownCode(ENGINE_COMMIT)}`);
+  parts.push(
+    `Class ${markdownCode(check.class)} · roles ${check.roles.map(markdownCode).join(', ')} · engine ${markdownCode(ENGINE_COMMIT)}`,
+  );
   return parts.join('\n\n');
 }
 
@@ -140,7 +142,13 @@ function ruleFromFinding(f: Finding): Sarif.ReportingDescriptor {
     shortDescription: { text: neutraliseControls(f.id) || 'check' },
     help: { text: neutraliseControls(f.remediation || f.id) },
     defaultConfiguration: { level: levelFor(severity) },
-    properties: { class: f.class, predicate: f.predicate, severity, precision: 'very-high', tags: ['security', 'configuration', f.class.toLowerCase()] },
+    properties: {
+      class: f.class,
+      predicate: f.predicate,
+      severity,
+      precision: 'very-high',
+      tags: ['security', 'configuration', f.class.toLowerCase()],
+    },
   };
 }
 
@@ -211,7 +219,13 @@ export function toSarifLog(report: ProductionReport, catalog: readonly CheckInfo
       if (f.workload) {
         // namespace/kind/name/container (or Unit/name): the workload the finding is about
         const w = f.workload;
-        location.logicalLocations = [{ name: neutraliseControls(w.container ?? w.name), fullyQualifiedName: neutraliseControls(workloadLabel(w)), kind: w.kind === 'Unit' ? 'module' : 'object' }];
+        location.logicalLocations = [
+          {
+            name: neutraliseControls(w.container ?? w.name),
+            fullyQualifiedName: neutraliseControls(workloadLabel(w)),
+            kind: w.kind === 'Unit' ? 'module' : 'object',
+          },
+        ];
       }
       locations.push(location);
     } else {
@@ -242,7 +256,9 @@ export function toSarifLog(report: ProductionReport, catalog: readonly CheckInfo
     const related = (f.locations ?? []).filter((l) => l.file !== undefined);
     if (related.length > 0) {
       result.relatedLocations = related.map((l, i) => {
-        const physicalLocation: Sarif.PhysicalLocation = { artifactLocation: { ...artifactLocationFor(l.file), index: addArtifact(l.file) } };
+        const physicalLocation: Sarif.PhysicalLocation = {
+          artifactLocation: { ...artifactLocationFor(l.file), index: addArtifact(l.file) },
+        };
         if (l.line !== undefined && Number.isInteger(l.line) && l.line >= 1) physicalLocation.region = { startLine: l.line };
         return { id: i + 1, physicalLocation, message: { text: neutraliseControls(l.variable) || 'variable' } };
       });
@@ -263,9 +279,10 @@ export function toSarifLog(report: ProductionReport, catalog: readonly CheckInfo
     results.push(result);
   }
 
-  const srcRoot: Sarif.ArtifactLocation = options.srcRoot && isAbsolutePath(options.srcRoot)
-    ? { uri: directoryUri(options.srcRoot), description: { text: 'the directory check-production ran in' } }
-    : { description: { text: 'the directory check-production ran in; env file paths are relative to it' } };
+  const srcRoot: Sarif.ArtifactLocation =
+    options.srcRoot && isAbsolutePath(options.srcRoot)
+      ? { uri: directoryUri(options.srcRoot), description: { text: 'the directory check-production ran in' } }
+      : { description: { text: 'the directory check-production ran in; env file paths are relative to it' } };
 
   const run: Sarif.Run = {
     tool: {

@@ -110,13 +110,22 @@ function renderByWorkload(report: ProductionReport, workloads: readonly Workload
   };
   const grouped = groupByWorkload(report.findings);
   const loose = grouped.get('') ?? [];
-  if (loose.length > 0) section(style.bold(neutraliseControls(`env files: ${report.files.filter((f) => !workloads.some((w) => w.file === f)).join(', ') || 'baseline'}`)), loose);
+  if (loose.length > 0)
+    section(
+      style.bold(
+        neutraliseControls(`env files: ${report.files.filter((f) => !workloads.some((w) => w.file === f)).join(', ') || 'baseline'}`),
+      ),
+      loose,
+    );
   for (const w of workloads) {
     const mine = grouped.get(workloadKey(w)) ?? [];
     const mark = w.ok ? style.green('✔') : style.red('✖');
     const where = w.line !== undefined ? `${w.file}:${w.line}` : w.file;
     const s = w.summary;
-    section(`${mark} ${style.bold(neutraliseControls(workloadLabel(w)))}  ${style.dim(`${w.role ?? 'not decided'} — ${neutraliseControls(where)} — ${s.fail} failed, ${s.warn} warnings, ${s.pass} passed${s.skip ? `, ${s.skip} skipped` : ''}`)}`, mine);
+    section(
+      `${mark} ${style.bold(neutraliseControls(workloadLabel(w)))}  ${style.dim(`${w.role ?? 'not decided'} — ${neutraliseControls(where)} — ${s.fail} failed, ${s.warn} warnings, ${s.pass} passed${s.skip ? `, ${s.skip} skipped` : ''}`)}`,
+      mine,
+    );
   }
   if (workloads.length === 0 && loose.length === 0) blocks.push(style.dim('no Krishiv workload found in the input'));
   const line = summaryLine(report);

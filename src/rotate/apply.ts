@@ -13,7 +13,15 @@ import { constants, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { EXIT, KrishivError, describeSystemError, isKrishivError } from '../errors.js';
 import { timerDelay } from '../util/duration.js';
-import { assertReplaceable, cleanLeftoverTemps, readTextFileSync, resolveWriteTarget, statPath, writeFileAtomic, type AtomicWriteResult } from '../io/fs.js';
+import {
+  assertReplaceable,
+  cleanLeftoverTemps,
+  readTextFileSync,
+  resolveWriteTarget,
+  statPath,
+  writeFileAtomic,
+  type AtomicWriteResult,
+} from '../io/fs.js';
 import { withFileLock } from '../io/lock.js';
 import type { FileSnapshot, PlanContext, RotationPlan } from './plan.js';
 import { parseRotationState, serializeRotationState, type RotationState } from './state.js';
@@ -89,7 +97,9 @@ export async function readSnapshot(file: string, label = file): Promise<FileSnap
     const st = await handle.stat();
     if (!st.isFile()) throw new KrishivError('ERR_FILE_READ', 'is not a regular file', { input: label });
     if (st.size > TOKEN_FILE_LIMIT) {
-      throw new KrishivError('ERR_FILE_TOO_LARGE', `is ${st.size} bytes, more than the ${TOKEN_FILE_LIMIT}-byte limit for a token file`, { input: label });
+      throw new KrishivError('ERR_FILE_TOO_LARGE', `is ${st.size} bytes, more than the ${TOKEN_FILE_LIMIT}-byte limit for a token file`, {
+        input: label,
+      });
     }
     const bytes = await handle.readFile();
     return { exists: true, text: decodeTokenFile(bytes, label), mode: st.mode & 0o7777, uid: st.uid, gid: st.gid };
@@ -116,7 +126,10 @@ function readStateText(statePath: string, label: string): string | null {
   } catch (error) {
     if (isKrishivError(error) && error.code === 'ERR_FILE_NOT_FOUND') return null;
     if (isKrishivError(error) && error.code === 'ERR_FILE_READ') {
-      throw new KrishivError('ERR_FILE_READ', `cannot read the rotation sidecar: ${error.message.replace(/^cannot read: /, '')}`, { input: label, cause: error });
+      throw new KrishivError('ERR_FILE_READ', `cannot read the rotation sidecar: ${error.message.replace(/^cannot read: /, '')}`, {
+        input: label,
+        cause: error,
+      });
     }
     throw error;
   }
@@ -185,54 +198,62 @@ export async function executeRotation(options: ExecuteOptions): Promise<ExecuteR
   if (!dir) throw new KrishivError('ERR_FILE_NOT_FOUND', 'its directory does not exist', { input: target.file });
 
   const lock = options.lock ?? DEFAULT_LOCK;
-  return withFileLock(target.real, async (held) => {
-    // Nothing is written (sidecar, --out, the file) by a run whose lock was taken over meanwhile.
-    const ensureHeld = (): void => {
-      const lost = held.lost();
-      if (lost) throw new KrishivError('ERR_ROTATE_LOCKED', `lost the lock (${lost}); nothing changed`, { input: target.file });
-    };
-    const cleaned = [...(await cleanLeftoverTemps(target.real)), ...(await cleanLeftoverTemps(target.statePath))];
-    if (options.pauses?.afterLock) await sleep(options.pauses.afterLock);
-    const { plan, current, sidecarText } = await build();
-    // A rename would not reach every reader of a hard-linked or bind-mounted file: refuse before
-    // anything is written (exit 1, ERR_FILE_UNSAFE).
-    if (plan.write && current.exists) assertReplaceable(resolveWriteTarget(target.real, target.file), target.file);
-    ensureHeld();
-    await options.beforeWrite?.(plan);
-    const gainsPending = plan.sidecar.op === 'write' && plan.added !== null;
-    let sidecar: ExecuteResult['sidecar'] = 'unchanged';
-    if (gainsPending) {
+  return withFileLock(
+    target.real,
+    async (held) => {
+      // Nothing is written (sidecar, --out, the file) by a run whose lock was taken over meanwhile.
+      const ensureHeld = (): void => {
+        const lost = held.lost();
+        if (lost) throw new KrishivError('ERR_ROTATE_LOCKED', `lost the lock (${lost}); nothing changed`, { input: target.file });
+      };
+      const cleaned = [...(await cleanLeftoverTemps(target.real)), ...(await cleanLeftoverTemps(target.statePath))];
+      if (options.pauses?.afterLock) await sleep(options.pauses.afterLock);
+      const { plan, current, sidecarText } = await build();
+      // A rename would not reach every reader of a hard-linked or bind-mounted file: refuse before
+      // anything is written (exit 1, ERR_FILE_UNSAFE).
+      if (plan.write && current.exists) assertReplaceable(resolveWriteTarget(target.real, target.file), target.file);
       ensureHeld();
-      sidecar = await applySidecar(target, plan, ensureHeld);
-    }
-    let written: AtomicWriteResult | null = null;
-    if (plan.write) {
-      written = await asGiven(writeFileAtomic(target.real, plan.write.content, {
-        mode: plan.write.mode,
-        keepOwner: true,
-        beforeRename: async () => {
-          if (options.pauses?.beforeRename) await sleep(options.pauses.beforeRename);
-          ensureHeld();
-        },
-      }), target.real, target.file);
-    }
-    if (!gainsPending) {
-      ensureHeld();
-      sidecar = await applySidecar(target, plan, ensureHeld);
-    }
-    let ownerChanged: ExecuteResult['ownerChanged'] = null;
-    if (written && current.exists && current.uid !== undefined) {
-      const after = await statPath(target.real);
-      if (after && after.uid !== current.uid) ownerChanged = { from: current.uid, to: after.uid };
-      if (after && current.gid !== undefined && after.gid !== current.gid) {
-        plan.warnings.push({
-          code: 'group_changed',
-          message: `the file belonged to group ${current.gid}; the rewrite belongs to group ${after.gid} (this user is not in group ${current.gid}): make sure the coordinator can still read it`,
-        });
+      await options.beforeWrite?.(plan);
+      const gainsPending = plan.sidecar.op === 'write' && plan.added !== null;
+      let sidecar: ExecuteResult['sidecar'] = 'unchanged';
+      if (gainsPending) {
+        ensureHeld();
+        sidecar = await applySidecar(target, plan, ensureHeld);
       }
-    }
-    return { plan, before: { file: current, sidecarText }, written, sidecar, cleaned, ownerChanged };
-  }, { staleMs: lock.staleMs, waitMs: lock.waitMs, label: target.file, lockedCode: 'ERR_ROTATE_LOCKED' });
+      let written: AtomicWriteResult | null = null;
+      if (plan.write) {
+        written = await asGiven(
+          writeFileAtomic(target.real, plan.write.content, {
+            mode: plan.write.mode,
+            keepOwner: true,
+            beforeRename: async () => {
+              if (options.pauses?.beforeRename) await sleep(options.pauses.beforeRename);
+              ensureHeld();
+            },
+          }),
+          target.real,
+          target.file,
+        );
+      }
+      if (!gainsPending) {
+        ensureHeld();
+        sidecar = await applySidecar(target, plan, ensureHeld);
+      }
+      let ownerChanged: ExecuteResult['ownerChanged'] = null;
+      if (written && current.exists && current.uid !== undefined) {
+        const after = await statPath(target.real);
+        if (after && after.uid !== current.uid) ownerChanged = { from: current.uid, to: after.uid };
+        if (after && current.gid !== undefined && after.gid !== current.gid) {
+          plan.warnings.push({
+            code: 'group_changed',
+            message: `the file belonged to group ${current.gid}; the rewrite belongs to group ${after.gid} (this user is not in group ${current.gid}): make sure the coordinator can still read it`,
+          });
+        }
+      }
+      return { plan, before: { file: current, sidecarText }, written, sidecar, cleaned, ownerChanged };
+    },
+    { staleMs: lock.staleMs, waitMs: lock.waitMs, label: target.file, lockedCode: 'ERR_ROTATE_LOCKED' },
+  );
 }
 
 /** Errors name a path as the user gave it (`tokens.rotation.json`), not as resolved. */
@@ -262,7 +283,10 @@ async function applySidecar(target: Target, plan: RotationPlan, beforeRename?: (
       await fsp.unlink(statePath);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-        throw new KrishivError('ERR_FILE_WRITE', `cannot remove the rotation sidecar: ${describeSystemError(error)}`, { input: target.stateLabel, cause: error });
+        throw new KrishivError('ERR_FILE_WRITE', `cannot remove the rotation sidecar: ${describeSystemError(error)}`, {
+          input: target.stateLabel,
+          cause: error,
+        });
       }
     }
     return 'deleted';

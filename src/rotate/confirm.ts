@@ -42,9 +42,13 @@ function describe(answer: GrpcAnswer): string {
 async function ask(seams: ConfirmSeams, token: string): Promise<GrpcAnswer> {
   const answer = await seams.grpc(token);
   if (answer.status === null) {
-    throw new KrishivError('ERR_NETWORK', 'the --grpc address answered without a grpc-status: it is not a gRPC server (coordinator gRPC listens on :2001 by default)', {
-      input: '--grpc',
-    });
+    throw new KrishivError(
+      'ERR_NETWORK',
+      'the --grpc address answered without a grpc-status: it is not a gRPC server (coordinator gRPC listens on :2001 by default)',
+      {
+        input: '--grpc',
+      },
+    );
   }
   return answer;
 }
@@ -69,7 +73,13 @@ export async function confirmNewAccepted(seams: ConfirmSeams, newToken: string, 
       }`,
     };
   }
-  return { id: 'grpc_new_accepted', fingerprint, status: 'pass', grpcStatus: answer.status, message: `coordinator gRPC accepts the new token ${fingerprint} (${describe(answer)})` };
+  return {
+    id: 'grpc_new_accepted',
+    fingerprint,
+    status: 'pass',
+    grpcStatus: answer.status,
+    message: `coordinator gRPC accepts the new token ${fingerprint} (${describe(answer)})`,
+  };
 }
 
 /**
@@ -91,7 +101,13 @@ export async function confirmOldRejected(
       const fingerprint = engineFingerprint(token);
       const answer = await ask(seams, token);
       if (answer.status === UNAUTHENTICATED) {
-        results.set(token, { id: 'grpc_old_rejected', fingerprint, status: 'pass', grpcStatus: answer.status, message: `coordinator gRPC now refuses the old token ${fingerprint}` });
+        results.set(token, {
+          id: 'grpc_old_rejected',
+          fingerprint,
+          status: 'pass',
+          grpcStatus: answer.status,
+          message: `coordinator gRPC now refuses the old token ${fingerprint}`,
+        });
       } else {
         still.push(token);
         results.set(token, {

@@ -15,7 +15,11 @@ export interface SecretManifestArgs {
 /** RFC 1123 DNS subdomain, as Kubernetes requires for a Secret name. */
 export function validateSecretName(name: string): string {
   if (name.length > 253 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/.test(name)) {
-    throw new KrishivError('ERR_USAGE', `"${name.slice(0, 60)}" is not a valid Secret name (lowercase letters, digits, "-" and ".", at most 253)`, { input: '--name' });
+    throw new KrishivError(
+      'ERR_USAGE',
+      `"${name.slice(0, 60)}" is not a valid Secret name (lowercase letters, digits, "-" and ".", at most 253)`,
+      { input: '--name' },
+    );
   }
   return name;
 }

@@ -94,7 +94,10 @@ export function planMode(previous: number | undefined): { mode: number; warning?
   if ((mode & 0o070) !== 0) {
     return {
       mode,
-      warning: { code: 'group_readable', message: `the file is ${fmtMode(mode)} (group-accessible): kept; every member of the group can read the tokens` },
+      warning: {
+        code: 'group_readable',
+        message: `the file is ${fmtMode(mode)} (group-accessible): kept; every member of the group can read the tokens`,
+      },
     };
   }
   return { mode };
@@ -197,7 +200,8 @@ export function planBegin(ctx: PlanContext, args: BeginArgs): RotationPlan {
     plan.removed = plan.before;
     plan.warnings.push({
       code: 'single_token_replaced',
-      message: 'replacing the only token of a single-token file: clients still using the old token are refused on gRPC after the next reload, unless another source (a _TOKENS_FILE) still lists it',
+      message:
+        'replacing the only token of a single-token file: clients still using the old token are refused on gRPC after the next reload, unless another source (a _TOKENS_FILE) still lists it',
     });
     plan.restartNeeded = true;
     plan.notes.push(HTTP_NOTE);
@@ -233,7 +237,9 @@ export function planBegin(ctx: PlanContext, args: BeginArgs): RotationPlan {
   else delete state.reloadIntervalSecs;
   plan.sidecar = { op: 'write', state };
   if (stacked.length > 0) {
-    plan.notes.push(`a rotation was already pending: begin stacks (pending now ${state.pending.map((p) => p.fingerprint).join(', ')}); finish keeps only the newest`);
+    plan.notes.push(
+      `a rotation was already pending: begin stacks (pending now ${state.pending.map((p) => p.fingerprint).join(', ')}); finish keeps only the newest`,
+    );
   }
 
   const reload = reloadNote(args.reload);
@@ -245,7 +251,9 @@ export function planBegin(ctx: PlanContext, args: BeginArgs): RotationPlan {
       `coordinator gRPC accepts the new token within ${formatDuration(args.reload.seconds * 1000)} (the reload interval); move clients to it, then run rotate finish after ${plan.finishAfter}`,
     );
   } else if (!args.reload) {
-    plan.notes.push('coordinator gRPC accepts the new token within one reload interval (KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS); move clients to it, then run rotate finish');
+    plan.notes.push(
+      'coordinator gRPC accepts the new token within one reload interval (KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS); move clients to it, then run rotate finish',
+    );
   }
   plan.notes.push(`${HTTP_NOTE}: the new token is refused on HTTP until then`);
   plan.restartNeeded = true;
@@ -261,7 +269,10 @@ export function planFinish(ctx: PlanContext, args: FinishArgs): RotationPlan {
   const parsed = parseTokenFile(ctx.current.text, ctx.kind);
   const plan = basePlan('finish', ctx, parsed);
   if (ctx.kind === 'token') {
-    refuse('is a single-token file: it holds one token, so there is no rotation to finish (replace it with rotate begin --single --replace)', ctx.file);
+    refuse(
+      'is a single-token file: it holds one token, so there is no rotation to finish (replace it with rotate begin --single --replace)',
+      ctx.file,
+    );
   }
   if (!ctx.current.exists) refuse('does not exist: there is no rotation to finish', ctx.file);
   if (!args.reload) {
@@ -328,9 +339,13 @@ export interface RevokeArgs {
 
 export function planRevoke(ctx: PlanContext, args: RevokeArgs): RotationPlan {
   if (!isEngineFingerprint(args.fingerprint)) {
-    throw new KrishivError('ERR_USAGE', `"${args.fingerprint.slice(0, 40)}" is not an engine fingerprint (bearer: followed by 16 lowercase hex digits; see rotate status)`, {
-      input: '--fingerprint',
-    });
+    throw new KrishivError(
+      'ERR_USAGE',
+      `"${args.fingerprint.slice(0, 40)}" is not an engine fingerprint (bearer: followed by 16 lowercase hex digits; see rotate status)`,
+      {
+        input: '--fingerprint',
+      },
+    );
   }
   const parsed = parseTokenFile(ctx.current.text, ctx.kind);
   const plan = basePlan('revoke', ctx, parsed);
@@ -363,7 +378,8 @@ export function planRevoke(ctx: PlanContext, args: RevokeArgs): RotationPlan {
   if (keep.length === 0) {
     plan.warnings.push({
       code: 'reject_all',
-      message: 'the file is now empty: unless another token source is configured, the coordinator rejects every token after its next reload (reject-all, surface §4.3)',
+      message:
+        'the file is now empty: unless another token source is configured, the coordinator rejects every token after its next reload (reject-all, surface §4.3)',
     });
   }
   if (ctx.sidecar) {
@@ -435,38 +451,59 @@ export function describeStatus(ctx: PlanContext, args: StatusArgs): StatusReport
           : 'does not exist: the engine treats a missing _TOKENS_FILE as no tokens (reject-all if it is the only source)',
     });
   } else if (parsed.tokens.length === 0 && ctx.kind === 'tokens') {
-    warnings.push({ code: 'empty', severity: 'error', message: 'holds no token: if it is the only token source, the engine rejects every token (reject-all, surface §4.3)' });
+    warnings.push({
+      code: 'empty',
+      severity: 'error',
+      message: 'holds no token: if it is the only token source, the engine rejects every token (reject-all, surface §4.3)',
+    });
   }
   if (ctx.current.exists && ctx.current.mode !== undefined) {
     const m = ctx.current.mode & 0o777;
     const fix = args.k8sMount
       ? "the kubelet sets it from the Secret volume's defaultMode: set it to 0400"
       : 'the next rotation tightens it to 0600';
-    if ((m & 0o004) !== 0) warnings.push({ code: 'world_readable', severity: 'error', message: `mode ${fmtMode(m)}: anyone on the host can read the tokens (${fix})` });
-    else if ((m & 0o040) !== 0) warnings.push({ code: 'group_readable', severity: 'warning', message: `mode ${fmtMode(m)}: members of group ${ctx.current.gid ?? '?'} can read the tokens` });
+    if ((m & 0o004) !== 0)
+      warnings.push({
+        code: 'world_readable',
+        severity: 'error',
+        message: `mode ${fmtMode(m)}: anyone on the host can read the tokens (${fix})`,
+      });
+    else if ((m & 0o040) !== 0)
+      warnings.push({
+        code: 'group_readable',
+        severity: 'warning',
+        message: `mode ${fmtMode(m)}: members of group ${ctx.current.gid ?? '?'} can read the tokens`,
+      });
     // Writing is worse than reading: a line added to the file is an accepted admin token (surface §4.4).
     if ((m & 0o002) !== 0) {
-      warnings.push({ code: 'world_writable', severity: 'error', message: `mode ${fmtMode(m)}: anyone on the host can add a token the coordinator accepts (${fix})` });
+      warnings.push({
+        code: 'world_writable',
+        severity: 'error',
+        message: `mode ${fmtMode(m)}: anyone on the host can add a token the coordinator accepts (${fix})`,
+      });
     }
   }
   if (ctx.kind === 'token') {
     warnings.push({
       code: 'single_token_file',
       severity: 'info',
-      message: 'a single-token file (KRISHIV_COORDINATOR_BEARER_TOKEN_FILE): one token, never split; a no-outage rotation needs a KRISHIV_COORDINATOR_BEARER_TOKENS_FILE',
+      message:
+        'a single-token file (KRISHIV_COORDINATOR_BEARER_TOKEN_FILE): one token, never split; a no-outage rotation needs a KRISHIV_COORDINATOR_BEARER_TOKENS_FILE',
     });
   } else if (args.nameLooksSingle) {
     warnings.push({
       code: 'name_looks_single',
       severity: 'info',
-      message: 'the name suggests a single-token file: if the coordinator reads it as KRISHIV_COORDINATOR_BEARER_TOKEN_FILE, pass --single (it is then one token, never split)',
+      message:
+        'the name suggests a single-token file: if the coordinator reads it as KRISHIV_COORDINATOR_BEARER_TOKEN_FILE, pass --single (it is then one token, never split)',
     });
   }
   if (args.k8sMount) {
     warnings.push({
       code: 'k8s_secret_mount',
       severity: 'info',
-      message: 'lives in a Kubernetes secret mount (..data layout): change it through the Secret (rotate begin --emit k8s-secret --name <secret>), not in place',
+      message:
+        'lives in a Kubernetes secret mount (..data layout): change it through the Secret (rotate begin --emit k8s-secret --name <secret>), not in place',
     });
   }
   let pending: StatusReport['pending'] = null;
@@ -475,10 +512,18 @@ export function describeStatus(ctx: PlanContext, args: StatusArgs): StatusReport
     const present = new Set(before);
     const missing = s.pending.filter((p) => !present.has(p.fingerprint)).map((p) => p.fingerprint);
     if (missing.length > 0) {
-      warnings.push({ code: 'sidecar_stale', severity: 'warning', message: `the rotation sidecar lists ${missing.join(', ')}, which the file no longer holds` });
+      warnings.push({
+        code: 'sidecar_stale',
+        severity: 'warning',
+        message: `the rotation sidecar lists ${missing.join(', ')}, which the file no longer holds`,
+      });
     }
     if (s.pending[0] && before[0] !== s.pending[0].fingerprint) {
-      warnings.push({ code: 'sidecar_mismatch', severity: 'warning', message: `the file's first token is ${before[0] ?? 'none'}, the pending rotation's newest is ${s.pending[0].fingerprint}: rotate finish will refuse` });
+      warnings.push({
+        code: 'sidecar_mismatch',
+        severity: 'warning',
+        message: `the file's first token is ${before[0] ?? 'none'}, the pending rotation's newest is ${s.pending[0].fingerprint}: rotate finish will refuse`,
+      });
     }
     const since = Date.parse(s.updatedAt);
     const seconds = args.reload ? args.reload.seconds : (s.reloadIntervalSecs ?? null);
@@ -500,7 +545,12 @@ export function describeStatus(ctx: PlanContext, args: StatusArgs): StatusReport
     exists: ctx.current.exists,
     kind: ctx.kind,
     count: parsed.tokens.length,
-    tokens: before.map((fingerprint, i) => ({ fingerprint, line: parsed.lines[i]!, newest: i === 0, pending: pendingSet.has(fingerprint) })),
+    tokens: before.map((fingerprint, i) => ({
+      fingerprint,
+      line: parsed.lines[i]!,
+      newest: i === 0,
+      pending: pendingSet.has(fingerprint),
+    })),
     mode: ctx.current.exists && ctx.current.mode !== undefined ? fmtMode(ctx.current.mode) : null,
     owner: ctx.current.exists && ctx.current.uid !== undefined ? { uid: ctx.current.uid, gid: ctx.current.gid ?? -1 } : null,
     pending,
@@ -518,7 +568,13 @@ export function planToJson(plan: RotationPlan): Record<string, unknown> {
     after: plan.after,
     added: plan.added,
     removed: plan.removed,
-    write: plan.write ? { mode: fmtMode(plan.write.mode), previousMode: plan.write.previousMode === null ? null : fmtMode(plan.write.previousMode), bytes: Buffer.byteLength(plan.write.content) } : null,
+    write: plan.write
+      ? {
+          mode: fmtMode(plan.write.mode),
+          previousMode: plan.write.previousMode === null ? null : fmtMode(plan.write.previousMode),
+          bytes: Buffer.byteLength(plan.write.content),
+        }
+      : null,
     sidecar: plan.sidecar.op === 'write' ? { op: 'write', state: plan.sidecar.state } : { op: plan.sidecar.op },
     warnings: plan.warnings,
     notes: plan.notes,

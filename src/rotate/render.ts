@@ -47,7 +47,9 @@ export function renderBegin(v: BeginView, s: Style): string {
   if (v.token !== undefined) lines.push(`${s.bold('new token:')}   ${v.token}`);
   else if (v.out !== undefined) lines.push(`${s.bold('new token:')}   written to ${v.out} (0600)`);
   lines.push(`${s.bold('fingerprint:')} ${v.fingerprint}`);
-  lines.push(`${s.bold('file:')}        ${v.file} (${v.tokens.length} token${v.tokens.length === 1 ? '' : 's'}, mode ${v.mode}, newest first)`);
+  lines.push(
+    `${s.bold('file:')}        ${v.file} (${v.tokens.length} token${v.tokens.length === 1 ? '' : 's'}, mode ${v.mode}, newest first)`,
+  );
   for (const [i, f] of v.tokens.entries()) lines.push(`  ${i + 1}. ${f}${i === 0 ? s.green('  new') : ''}`);
   if (v.finishAfter) lines.push(`${s.bold('finish after:')} ${v.finishAfter}`);
   return lines.join('\n');
@@ -80,10 +82,16 @@ export function renderStatus(r: StatusReport, s: Style, now: Date): string {
   }
   if (r.pending) {
     const p = r.pending;
-    lines.push(`${s.bold('pending rotation:')} begun ${p.updatedAt} (${formatRelative(new Date(p.updatedAt), now)}), pending ${p.fingerprints.join(', ')}`);
+    lines.push(
+      `${s.bold('pending rotation:')} begun ${p.updatedAt} (${formatRelative(new Date(p.updatedAt), now)}), pending ${p.fingerprints.join(', ')}`,
+    );
     if (p.ready === null) lines.push('  reload interval unknown: give --reload-interval or --env-file to know when finish may run');
-    else if (p.reloadIntervalSecs === null) lines.push('  the coordinator does not reload: finish may run now, then restart the coordinator');
-    else lines.push(`  reload interval ${p.reloadIntervalSecs}s: ${p.ready ? s.green('finish may run now') : `finish may run after ${p.finishAfter}`}`);
+    else if (p.reloadIntervalSecs === null)
+      lines.push('  the coordinator does not reload: finish may run now, then restart the coordinator');
+    else
+      lines.push(
+        `  reload interval ${p.reloadIntervalSecs}s: ${p.ready ? s.green('finish may run now') : `finish may run after ${p.finishAfter}`}`,
+      );
   } else {
     lines.push('no pending rotation');
   }

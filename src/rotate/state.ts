@@ -43,9 +43,13 @@ function isIso(value: unknown): value is string {
 /** Parses a sidecar; anything unexpected is malformed input (exit 2), never overwritten silently. */
 export function parseRotationState(text: string, label: string): RotationState {
   const bad = (why: string): never => {
-    throw new KrishivError('ERR_ROTATE_STATE', `is not a rotation sidecar krishiv-auth can read: ${why}; inspect it, and remove it if no rotation is pending`, {
-      input: label,
-    });
+    throw new KrishivError(
+      'ERR_ROTATE_STATE',
+      `is not a rotation sidecar krishiv-auth can read: ${why}; inspect it, and remove it if no rotation is pending`,
+      {
+        input: label,
+      },
+    );
   };
   let raw: unknown;
   try {
@@ -62,7 +66,13 @@ export function parseRotationState(text: string, label: string): RotationState {
   const pending: PendingToken[] = [];
   for (const p of r['pending'] as unknown[]) {
     const e = p as Record<string, unknown> | null;
-    if (!e || typeof e !== 'object' || typeof e['fingerprint'] !== 'string' || !isEngineFingerprint(e['fingerprint']) || !isIso(e['addedAt'])) {
+    if (
+      !e ||
+      typeof e !== 'object' ||
+      typeof e['fingerprint'] !== 'string' ||
+      !isEngineFingerprint(e['fingerprint']) ||
+      !isIso(e['addedAt'])
+    ) {
       return bad('an entry of "pending" is not {fingerprint, addedAt}');
     }
     pending.push({ fingerprint: e['fingerprint'], addedAt: e['addedAt'] });

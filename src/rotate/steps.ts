@@ -38,14 +38,15 @@ interface WriteOptions {
 }
 
 export type RotateOptions =
-  | (CommonOptions & WriteOptions & {
-      step: 'begin';
-      newToken: { from: 'generate' } | { from: 'stdin' } | { from: 'file'; path: string; label: string };
-      allowWeakToken: boolean;
-      out: { path: string; label: string } | undefined;
-      force: boolean;
-      replace: boolean;
-    })
+  | (CommonOptions &
+      WriteOptions & {
+        step: 'begin';
+        newToken: { from: 'generate' } | { from: 'stdin' } | { from: 'file'; path: string; label: string };
+        allowWeakToken: boolean;
+        out: { path: string; label: string } | undefined;
+        force: boolean;
+        replace: boolean;
+      })
   | (CommonOptions & WriteOptions & { step: 'finish'; confirm: { url: string; grpc: string | undefined; timeoutMs: number } | undefined })
   | (CommonOptions & WriteOptions & { step: 'revoke'; fingerprint: string; allowEmpty: boolean })
   | (CommonOptions & { step: 'status' });
@@ -100,7 +101,8 @@ async function prepare(o: RotateOptions): Promise<Prepared> {
     const { readEnvFile, mergeEnv } = await import('../production/env/index.js');
     const env = mergeEnv([await readEnvFile(o.envFile.read)]);
     const value = (name: string): string | undefined => env.vars.get(name)?.value;
-    const same = (v: string | undefined): boolean => v !== undefined && tf.rustTrim(v) !== '' && path.resolve(o.cwd, tf.rustTrim(v)) === o.absolute;
+    const same = (v: string | undefined): boolean =>
+      v !== undefined && tf.rustTrim(v) !== '' && path.resolve(o.cwd, tf.rustTrim(v)) === o.absolute;
     const single = value(tf.TOKEN_FILE_VAR);
     const multi = value(tf.TOKENS_FILE_VAR);
     if (same(single) && !same(multi)) {
@@ -108,7 +110,8 @@ async function prepare(o: RotateOptions): Promise<Prepared> {
       kind = 'token';
       kindKnown = true;
     } else if (same(multi)) {
-      if (o.single) throw new KrishivError('ERR_USAGE', `--single contradicts ${o.envFile.label}, where this file is ${tf.TOKENS_FILE_VAR}`);
+      if (o.single)
+        throw new KrishivError('ERR_USAGE', `--single contradicts ${o.envFile.label}, where this file is ${tf.TOKENS_FILE_VAR}`);
       kind = 'tokens';
       kindKnown = true;
     }
@@ -116,15 +119,20 @@ async function prepare(o: RotateOptions): Promise<Prepared> {
   }
   const target = await apply.resolveTarget(o.absolute, o.state.given ? o.state.path : undefined).catch((error: unknown) => {
     // errors name the file as the user gave it, not its absolute path
-    if (isKrishivError(error) && error.input === o.absolute) throw new KrishivError(error.code, error.message, { input: o.file, cause: error, exitCode: error.exitCode });
+    if (isKrishivError(error) && error.input === o.absolute)
+      throw new KrishivError(error.code, error.message, { input: o.file, cause: error, exitCode: error.exitCode });
     throw error;
   });
   target.file = o.file;
   target.stateLabel = o.state.label;
   if (o.step !== 'status' && o.emit !== undefined && target.k8sMount && !o.state.given) {
-    throw new KrishivError('ERR_USAGE', 'the file is in a read-only Kubernetes secret mount, so the rotation sidecar cannot live beside it: add --state <writable file> (and reuse it for finish)', {
-      input: '--state',
-    });
+    throw new KrishivError(
+      'ERR_USAGE',
+      'the file is in a read-only Kubernetes secret mount, so the rotation sidecar cannot live beside it: add --state <writable file> (and reuse it for finish)',
+      {
+        input: '--state',
+      },
+    );
   }
   return { apply, kind, kindKnown, nameLooksSingle: tf.nameLooksSingle(path.basename(o.file)), reload, target };
 }
@@ -143,10 +151,17 @@ async function dryRun(plan: RotationPlan, warn: string[]): Promise<Outcome> {
   return { exit: 0, warn, info: [], hint: [], doc: { ok: true, dryRun: true, plan: data }, text: () => render.renderPlan(data), after: [] };
 }
 
-async function manifest(plan: RotationPlan, emit: NonNullable<WriteOptions['emit']>, extra: Record<string, unknown>): Promise<Pick<Outcome, 'doc' | 'text'>> {
+async function manifest(
+  plan: RotationPlan,
+  emit: NonNullable<WriteOptions['emit']>,
+  extra: Record<string, unknown>,
+): Promise<Pick<Outcome, 'doc' | 'text'>> {
   const k8s = await import('./k8s.js');
   const args = { ...emit, content: plan.write?.content ?? '' };
-  return { doc: { ok: true, file: plan.file, ...extra, tokens: plan.after, manifest: k8s.secretManifestObject(args) }, text: () => k8s.renderSecretManifest(args) };
+  return {
+    doc: { ok: true, file: plan.file, ...extra, tokens: plan.after, manifest: k8s.secretManifestObject(args) },
+    text: () => k8s.renderSecretManifest(args),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -162,20 +177,25 @@ export async function runBegin(o: Extract<RotateOptions, { step: 'begin' }>, io:
       file,
     );
   }
-  if (o.replace && p.kind !== 'token') throw new KrishivError('ERR_USAGE', '--replace is for a single-token file (--single)', { input: '--replace' });
+  if (o.replace && p.kind !== 'token')
+    throw new KrishivError('ERR_USAGE', '--replace is for a single-token file (--single)', { input: '--replace' });
 
   const warn: string[] = [];
   let newToken: string;
   if (o.newToken.from !== 'generate') {
     const label = o.newToken.from === 'stdin' ? '<stdin>' : o.newToken.label;
-    const text = o.newToken.from === 'stdin' ? await io.readStdin(64 * 1024) : await apply.readSmallFile(o.newToken.path, 64 * 1024, o.newToken.label);
+    const text =
+      o.newToken.from === 'stdin' ? await io.readStdin(64 * 1024) : await apply.readSmallFile(o.newToken.path, 64 * 1024, o.newToken.label);
     newToken = tf.validateNewToken(text, label);
     // check-production's placeholder and weak-secret rules: the coordinator would run on this token.
     const { secretWeakness } = await import('../production/hygiene.js');
     const weakness = secretWeakness(newToken);
     if (weakness?.status === 'fail') {
       if (!o.allowWeakToken) {
-        planner.refuse(`the new token ${weakness.reason} (check-production's ${weakness.check} would fail it); nothing changed. Use a generated token (leave out --new-token-file), or pass --allow-weak-token`, label);
+        planner.refuse(
+          `the new token ${weakness.reason} (check-production's ${weakness.check} would fail it); nothing changed. Use a generated token (leave out --new-token-file), or pass --allow-weak-token`,
+          label,
+        );
       }
       warn.push(`the new token ${weakness.reason}; accepted because of --allow-weak-token`);
     } else if (weakness !== undefined) {
@@ -212,7 +232,8 @@ export async function runBegin(o: Extract<RotateOptions, { step: 'begin' }>, io:
         try {
           outWritten = (await apply.writeSecretFile(out.path, newToken, o.force, out.label)).created;
         } catch (error) {
-          if (isKrishivError(error)) throw new KrishivError(error.code, error.message, { input: out.label, cause: error, exitCode: error.exitCode });
+          if (isKrishivError(error))
+            throw new KrishivError(error.code, error.message, { input: out.label, cause: error, exitCode: error.exitCode });
           throw error;
         }
       },
@@ -246,7 +267,12 @@ export async function runBegin(o: Extract<RotateOptions, { step: 'begin' }>, io:
       : { kept: `the rotation was made all the same (the new token is in ${out.label})` };
   if (o.emit) {
     const m = await manifest(plan, o.emit, { ...tokenPart, fingerprint });
-    return { ...outcome, ...m, ...handOver, after: out === undefined ? ['the new token is inside the manifest only; add --out <file> to also keep it in a file'] : [] };
+    return {
+      ...outcome,
+      ...m,
+      ...handOver,
+      after: out === undefined ? ['the new token is inside the manifest only; add --out <file> to also keep it in a file'] : [],
+    };
   }
   const mode = formatMode(result.written?.mode ?? plan.write?.mode ?? 0o600);
   const doc = {
@@ -266,7 +292,12 @@ export async function runBegin(o: Extract<RotateOptions, { step: 'begin' }>, io:
     notes: plan.notes,
     cleaned: result.cleaned,
   };
-  return { ...outcome, ...handOver, doc, text: (s) => render.renderBegin({ file, ...tokenPart, fingerprint, tokens: plan.after, mode, finishAfter: plan.finishAfter }, s) };
+  return {
+    ...outcome,
+    ...handOver,
+    doc,
+    text: (s) => render.renderBegin({ file, ...tokenPart, fingerprint, tokens: plan.after, mode, finishAfter: plan.finishAfter }, s),
+  };
 }
 
 /** The --confirm probes: gRPC (the only surface that reloads) and, given an HTTP URL, the jobs API. */
@@ -282,12 +313,20 @@ async function confirmSeams(c: NonNullable<Extract<RotateOptions, { step: 'finis
   } else {
     grpcTarget = c.grpc ?? c.url;
   }
-  const [{ parseGrpcTarget, grpcUnaryCall, COORDINATOR_PROBE_METHOD }, { timerDelay }] = await Promise.all([import('../io/grpc.js'), import('../util/duration.js')]);
+  const [{ parseGrpcTarget, grpcUnaryCall, COORDINATOR_PROBE_METHOD }, { timerDelay }] = await Promise.all([
+    import('../io/grpc.js'),
+    import('../util/duration.js'),
+  ]);
   parseGrpcTarget(grpcTarget);
   const timeoutMs = c.timeoutMs;
   const seams: ConfirmSeams = {
     grpc: async (token) => {
-      const r = await grpcUnaryCall({ target: grpcTarget, path: COORDINATOR_PROBE_METHOD, metadata: { authorization: `Bearer ${token}` }, timeoutMs });
+      const r = await grpcUnaryCall({
+        target: grpcTarget,
+        path: COORDINATOR_PROBE_METHOD,
+        metadata: { authorization: `Bearer ${token}` },
+        timeoutMs,
+      });
       return { status: r.status, statusName: r.statusName, message: r.message };
     },
     sleep: (ms) => new Promise((r) => setTimeout(r, timerDelay(ms))),
@@ -303,7 +342,12 @@ async function confirmSeams(c: NonNullable<Extract<RotateOptions, { step: 'finis
 
 export async function runFinish(o: Extract<RotateOptions, { step: 'finish' }>, io: StepIo): Promise<Outcome> {
   const p = await prepare(o);
-  const [tf, planner, render, confirm] = await Promise.all([import('./tokens-file.js'), import('./plan.js'), import('./render.js'), import('./confirm.js')]);
+  const [tf, planner, render, confirm] = await Promise.all([
+    import('./tokens-file.js'),
+    import('./plan.js'),
+    import('./render.js'),
+    import('./confirm.js'),
+  ]);
   const seams = o.confirm === undefined ? undefined : await confirmSeams(o.confirm);
   const checks: ConfirmCheck[] = [];
   let newToken = '';
@@ -337,7 +381,9 @@ export async function runFinish(o: Extract<RotateOptions, { step: 'finish' }>, i
   if (seams && plan.write !== null && !o.emit) {
     const seconds = p.reload?.seconds ?? null;
     if (seconds === null) {
-      io.info('--confirm: the coordinator does not reload, so the old tokens stay valid until it restarts; not waiting for them to be refused');
+      io.info(
+        '--confirm: the coordinator does not reload, so the old tokens stay valid until it restarts; not waiting for them to be refused',
+      );
     } else if (oldTokens.length > 0) {
       const stop = await io.progress(`waiting up to ${seconds + 5}s for coordinator gRPC to refuse the old tokens`);
       const after = await confirm.confirmOldRejected(seams, oldTokens, (seconds + 5) * 1000);
@@ -362,7 +408,13 @@ export async function runFinish(o: Extract<RotateOptions, { step: 'finish' }>, i
     notes: plan.notes,
     cleaned: result.cleaned,
   };
-  return { exit: ok ? 0 : 1, ...base, doc, text: (s) => render.renderChange(plan, s, checks), kept: plan.write ? `${o.file} was rewritten all the same` : 'nothing was changed' };
+  return {
+    exit: ok ? 0 : 1,
+    ...base,
+    doc,
+    text: (s) => render.renderChange(plan, s, checks),
+    kept: plan.write ? `${o.file} was rewritten all the same` : 'nothing was changed',
+  };
 }
 
 export async function runRevoke(o: Extract<RotateOptions, { step: 'revoke' }>, io: StepIo): Promise<Outcome> {
@@ -393,7 +445,13 @@ export async function runRevoke(o: Extract<RotateOptions, { step: 'revoke' }>, i
     notes: plan.notes,
     cleaned: result.cleaned,
   };
-  return { exit: 0, ...base, doc, text: (s) => render.renderChange(plan, s, []), kept: plan.write ? `${o.file} was rewritten all the same` : 'nothing was changed' };
+  return {
+    exit: 0,
+    ...base,
+    doc,
+    text: (s) => render.renderChange(plan, s, []),
+    kept: plan.write ? `${o.file} was rewritten all the same` : 'nothing was changed',
+  };
 }
 
 export async function runStatus(o: Extract<RotateOptions, { step: 'status' }>, io: StepIo): Promise<Outcome> {
@@ -406,5 +464,13 @@ export async function runStatus(o: Extract<RotateOptions, { step: 'status' }>, i
     { file: o.file, kind: p.kind, now, current, sidecar, uid: io.uid },
     { reload: p.reload, k8sMount: p.target.k8sMount, nameLooksSingle: !p.kindKnown && p.nameLooksSingle },
   );
-  return { exit: 0, warn: [], info: [], hint: [], after: [], doc: report as unknown as Record<string, unknown>, text: (s) => render.renderStatus(report, s, now) };
+  return {
+    exit: 0,
+    warn: [],
+    info: [],
+    hint: [],
+    after: [],
+    doc: report as unknown as Record<string, unknown>,
+    text: (s) => render.renderStatus(report, s, now),
+  };
 }

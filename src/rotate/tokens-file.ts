@@ -243,7 +243,11 @@ export function engineReloadInterval(raw: string | undefined, source: string): R
   const r = readReloadInterval(raw);
   switch (r.state) {
     case 'unset':
-      return { seconds: null, source, note: 'KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS is unset: the coordinator never reloads (the documented default of 30 s is not what the code does)' };
+      return {
+        seconds: null,
+        source,
+        note: 'KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS is unset: the coordinator never reloads (the documented default of 30 s is not what the code does)',
+      };
     case 'empty':
       return { seconds: null, source, note: 'the reload interval is empty: the coordinator never reloads' };
     case 'invalid':

@@ -46,7 +46,7 @@ export function sipHash13(data: Uint8Array, k0 = 0n, k1 = 0n): bigint {
     v0 ^= m;
   }
   let last = BigInt(len & 0xff) << 56n;
-  for (let j = len % 8 - 1; j >= 0; j--) last |= BigInt(data[end + j]!) << BigInt(8 * j);
+  for (let j = (len % 8) - 1; j >= 0; j--) last |= BigInt(data[end + j]!) << BigInt(8 * j);
   v3 ^= last;
   round();
   v0 ^= last;
@@ -66,17 +66,25 @@ export function sipHash13(data: Uint8Array, k0 = 0n, k1 = 0n): bigint {
 export function sipHash13ZeroHex(data: Uint8Array): string {
   // v = [hi, lo] for v0..v3; initial values are the constants XOR a zero key. One loop with
   // the round written once (no closure), so V8 optimizes it on the first long input.
-  let v0h = 0x736f6d65, v0l = 0x70736575;
-  let v1h = 0x646f7261, v1l = 0x6e646f6d;
-  let v2h = 0x6c796765, v2l = 0x6e657261;
-  let v3h = 0x74656462, v3l = 0x79746573;
+  let v0h = 0x736f6d65,
+    v0l = 0x70736575;
+  let v1h = 0x646f7261,
+    v1l = 0x6e646f6d;
+  let v2h = 0x6c796765,
+    v2l = 0x6e657261;
+  let v3h = 0x74656462,
+    v3l = 0x79746573;
   const len = data.length;
   const full = len >>> 3;
   const tail = new Uint8Array(8);
   tail.set(data.subarray(full * 8));
   tail[7] = len & 0xff;
   const blocks = full + 1; // the last block is the tail with the length byte
-  let h = 0, l = 0, c = 0, mh = 0, ml = 0;
+  let h = 0,
+    l = 0,
+    c = 0,
+    mh = 0,
+    ml = 0;
   // c = 1 compression round per block, then d = 3 finalization rounds
   for (let step = 0; step < blocks + 3; step++) {
     if (step < blocks) {
@@ -84,30 +92,56 @@ export function sipHash13ZeroHex(data: Uint8Array): string {
       const i = step < full ? step * 8 : 0;
       ml = (src[i]! | (src[i + 1]! << 8) | (src[i + 2]! << 16) | (src[i + 3]! << 24)) >>> 0;
       mh = (src[i + 4]! | (src[i + 5]! << 8) | (src[i + 6]! << 16) | (src[i + 7]! << 24)) >>> 0;
-      v3h = (v3h ^ mh) >>> 0; v3l = (v3l ^ ml) >>> 0;
+      v3h = (v3h ^ mh) >>> 0;
+      v3l = (v3l ^ ml) >>> 0;
     } else if (step === blocks) {
       v2l = (v2l ^ 0xff) >>> 0;
     }
     // SipRound. v0 += v1; v1 = rotl(v1, 13); v1 ^= v0; v0 = rotl(v0, 32)
-    l = (v0l + v1l) >>> 0; c = l < v0l ? 1 : 0; v0h = (v0h + v1h + c) >>> 0; v0l = l;
-    h = ((v1h << 13) | (v1l >>> 19)) >>> 0; l = ((v1l << 13) | (v1h >>> 19)) >>> 0;
-    v1h = (h ^ v0h) >>> 0; v1l = (l ^ v0l) >>> 0;
-    h = v0h; v0h = v0l; v0l = h;
+    l = (v0l + v1l) >>> 0;
+    c = l < v0l ? 1 : 0;
+    v0h = (v0h + v1h + c) >>> 0;
+    v0l = l;
+    h = ((v1h << 13) | (v1l >>> 19)) >>> 0;
+    l = ((v1l << 13) | (v1h >>> 19)) >>> 0;
+    v1h = (h ^ v0h) >>> 0;
+    v1l = (l ^ v0l) >>> 0;
+    h = v0h;
+    v0h = v0l;
+    v0l = h;
     // v2 += v3; v3 = rotl(v3, 16); v3 ^= v2
-    l = (v2l + v3l) >>> 0; c = l < v2l ? 1 : 0; v2h = (v2h + v3h + c) >>> 0; v2l = l;
-    h = ((v3h << 16) | (v3l >>> 16)) >>> 0; l = ((v3l << 16) | (v3h >>> 16)) >>> 0;
-    v3h = (h ^ v2h) >>> 0; v3l = (l ^ v2l) >>> 0;
+    l = (v2l + v3l) >>> 0;
+    c = l < v2l ? 1 : 0;
+    v2h = (v2h + v3h + c) >>> 0;
+    v2l = l;
+    h = ((v3h << 16) | (v3l >>> 16)) >>> 0;
+    l = ((v3l << 16) | (v3h >>> 16)) >>> 0;
+    v3h = (h ^ v2h) >>> 0;
+    v3l = (l ^ v2l) >>> 0;
     // v0 += v3; v3 = rotl(v3, 21); v3 ^= v0
-    l = (v0l + v3l) >>> 0; c = l < v0l ? 1 : 0; v0h = (v0h + v3h + c) >>> 0; v0l = l;
-    h = ((v3h << 21) | (v3l >>> 11)) >>> 0; l = ((v3l << 21) | (v3h >>> 11)) >>> 0;
-    v3h = (h ^ v0h) >>> 0; v3l = (l ^ v0l) >>> 0;
+    l = (v0l + v3l) >>> 0;
+    c = l < v0l ? 1 : 0;
+    v0h = (v0h + v3h + c) >>> 0;
+    v0l = l;
+    h = ((v3h << 21) | (v3l >>> 11)) >>> 0;
+    l = ((v3l << 21) | (v3h >>> 11)) >>> 0;
+    v3h = (h ^ v0h) >>> 0;
+    v3l = (l ^ v0l) >>> 0;
     // v2 += v1; v1 = rotl(v1, 17); v1 ^= v2; v2 = rotl(v2, 32)
-    l = (v2l + v1l) >>> 0; c = l < v2l ? 1 : 0; v2h = (v2h + v1h + c) >>> 0; v2l = l;
-    h = ((v1h << 17) | (v1l >>> 15)) >>> 0; l = ((v1l << 17) | (v1h >>> 15)) >>> 0;
-    v1h = (h ^ v2h) >>> 0; v1l = (l ^ v2l) >>> 0;
-    h = v2h; v2h = v2l; v2l = h;
+    l = (v2l + v1l) >>> 0;
+    c = l < v2l ? 1 : 0;
+    v2h = (v2h + v1h + c) >>> 0;
+    v2l = l;
+    h = ((v1h << 17) | (v1l >>> 15)) >>> 0;
+    l = ((v1l << 17) | (v1h >>> 15)) >>> 0;
+    v1h = (h ^ v2h) >>> 0;
+    v1l = (l ^ v2l) >>> 0;
+    h = v2h;
+    v2h = v2l;
+    v2l = h;
     if (step < blocks) {
-      v0h = (v0h ^ mh) >>> 0; v0l = (v0l ^ ml) >>> 0;
+      v0h = (v0h ^ mh) >>> 0;
+      v0l = (v0l ^ ml) >>> 0;
     }
   }
   const hi = (v0h ^ v1h ^ v2h ^ v3h) >>> 0;

@@ -75,7 +75,13 @@ export function parseJsonText(text: string, maxDepth = MAX_JSON_DEPTH): unknown 
     const message = error instanceof Error ? error.message : '';
     // V8 names a position in most syntax errors; the quoted-snippet form has none.
     const at = /at position (\d+)/.exec(message);
-    const where = at ? ` (at ${lineColumn(body, Number(at[1]))})` : body.trim() === '' ? ' (it is empty)' : /end of JSON input/.test(message) ? ' (it ends too early)' : '';
+    const where = at
+      ? ` (at ${lineColumn(body, Number(at[1]))})`
+      : body.trim() === ''
+        ? ' (it is empty)'
+        : /end of JSON input/.test(message)
+          ? ' (it ends too early)'
+          : '';
     throw new JsonTextError(`is not valid JSON${where}`, 'syntax');
   }
 }

@@ -21,7 +21,11 @@ afterEach(() => {
 const req = createRequire(import.meta.url);
 // The loader lives in the process entry (bin/krishiv-auth.js), which exports it when required.
 const { createBundleLoader } = req('../../bin/krishiv-auth.js') as {
-  createBundleLoader(distDir: string, fallback: NodeJS.Require, options?: { useCache?: boolean; trainTo?: string }): { load(name: string): unknown; writeTrained(): void };
+  createBundleLoader(
+    distDir: string,
+    fallback: NodeJS.Require,
+    options?: { useCache?: boolean; trainTo?: string },
+  ): { load(name: string): unknown; writeTrained(): void };
 };
 
 describe('createBundleLoader', () => {
@@ -41,7 +45,11 @@ describe('createBundleLoader', () => {
   });
 
   it('uses a trained cache, and compiles anyway when V8 rejects one or none exists', () => {
-    const dir = dist({ 'c.cjs': 'exports.value = "ok";\n', 'd.cjs': 'exports.value = "also ok";\n', 'cache/c.cjs.bin': 'not a V8 code cache' });
+    const dir = dist({
+      'c.cjs': 'exports.value = "ok";\n',
+      'd.cjs': 'exports.value = "also ok";\n',
+      'cache/c.cjs.bin': 'not a V8 code cache',
+    });
     const loader = createBundleLoader(dir, req);
     expect((loader.load('c.cjs') as { value: string }).value).toBe('ok');
     expect((loader.load('d.cjs') as { value: string }).value).toBe('also ok');
@@ -54,7 +62,10 @@ describe('createBundleLoader', () => {
   });
 
   it('a nested path or another extension is not a sibling bundle: the fallback resolves it', () => {
-    const dir = dist({ 'f.cjs': 'exports.tried = []; for (const id of ["./sub/g.cjs", "./h.js"]) { try { require(id) } catch (e) { exports.tried.push(id) } }\n' });
+    const dir = dist({
+      'f.cjs':
+        'exports.tried = []; for (const id of ["./sub/g.cjs", "./h.js"]) { try { require(id) } catch (e) { exports.tried.push(id) } }\n',
+    });
     const seen: string[] = [];
     const fallback = Object.assign((id: string) => {
       seen.push(id);

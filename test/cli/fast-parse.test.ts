@@ -54,7 +54,18 @@ function tokensFor(rec: RecordedCommand): fc.Arbitrary<string[]> {
   const token = fc.oneof(
     ...(flagTokens.length ? flagTokens : [fc.constant<string[]>([])]),
     valueArb.map((v) => [v]),
-    fc.constantFrom(['--json'], ['--quiet'], ['-q'], ['--debug'], ['--no-color'], ['--config', 'c.json'], ['--config=c.yaml'], ['--nope'], ['-h'], ['--']),
+    fc.constantFrom(
+      ['--json'],
+      ['--quiet'],
+      ['-q'],
+      ['--debug'],
+      ['--no-color'],
+      ['--config', 'c.json'],
+      ['--config=c.yaml'],
+      ['--nope'],
+      ['-h'],
+      ['--'],
+    ),
   );
   // Besides random tokens, as many positionals as the command takes, placed anywhere: a command with
   // a required argument and many options (rotate begin, jwks add) then still gives the fast path
@@ -62,7 +73,11 @@ function tokensFor(rec: RecordedCommand): fc.Arbitrary<string[]> {
   const required = rec.args.filter((a) => a.required).length;
   const most = rec.args.some((a) => a.variadic) ? required + 2 : rec.args.length;
   return fc
-    .tuple(fc.array(token, { maxLength: 6 }), fc.array(valueArb, { minLength: required, maxLength: Math.max(required, most) }), fc.array(fc.nat(), { maxLength: 4 }))
+    .tuple(
+      fc.array(token, { maxLength: 6 }),
+      fc.array(valueArb, { minLength: required, maxLength: Math.max(required, most) }),
+      fc.array(fc.nat(), { maxLength: 4 }),
+    )
     .map(([groups, positionals, at]) => {
       const out = groups.map((g) => [...g]);
       positionals.forEach((p, i) => out.splice(Math.min(out.length, at[i] ?? out.length), 0, [p]));
@@ -77,12 +92,18 @@ describe('fast path agrees with commander', () => {
       const top = recordCommand(mod, ctx, entry.name);
       // Every command of the contract must be readable by the recorder, or it loses the fast path.
       expect(top, `${entry.name} uses a commander API the fast path does not record`).toBeDefined();
-      const leaves = top!.children.length ? top!.children.map((c) => ({ rec: c, path: [entry.name, c.name] })) : [{ rec: top!, path: [entry.name] }];
+      const leaves = top!.children.length
+        ? top!.children.map((c) => ({ rec: c, path: [entry.name, c.name] }))
+        : [{ rec: top!, path: [entry.name] }];
       for (const leaf of leaves) {
         let accepted = 0;
         fc.assert(
           fc.property(tokensFor(leaf.rec), fc.nat(3), fc.boolean(), (tokens, at, globalBetween) => {
-            const argv = [...tokens.slice(0, at), ...leaf.path.flatMap((p, i) => (i > 0 && globalBetween ? ['--json', p] : [p])), ...tokens.slice(at)];
+            const argv = [
+              ...tokens.slice(0, at),
+              ...leaf.path.flatMap((p, i) => (i > 0 && globalBetween ? ['--json', p] : [p])),
+              ...tokens.slice(at),
+            ];
             const selected = selectLeaf(top!, entry.name, argv);
             if (!selected) return;
             const fast = parseArgv(selected.rec, selected.rec.name, selected.argv);

@@ -17,16 +17,35 @@ describe('resolveDecodeOptions', () => {
     expect(resolveDecodeOptions(arg, flags)).toEqual(expected);
   });
   it('a bad --now is ERR_INVALID_TIME naming the flag', () => {
-    expect(() => resolveDecodeOptions(undefined, { now: 'soon' })).toThrow(expect.objectContaining({ code: 'ERR_INVALID_TIME', input: '--now' }));
+    expect(() => resolveDecodeOptions(undefined, { now: 'soon' })).toThrow(
+      expect.objectContaining({ code: 'ERR_INVALID_TIME', input: '--now' }),
+    );
   });
 });
 
 describe('resolveSignOptions', () => {
   it.each([
-    [{ key: 'k.jwk', sub: 'alice' }, { keyFile: { label: 'k.jwk', path: '/w/k.jwk' }, claims: { sub: 'alice', aud: undefined, iss: undefined, role: undefined, ttlMs: 900_000, claims: [] } }],
+    [
+      { key: 'k.jwk', sub: 'alice' },
+      {
+        keyFile: { label: 'k.jwk', path: '/w/k.jwk' },
+        claims: { sub: 'alice', aud: undefined, iss: undefined, role: undefined, ttlMs: 900_000, claims: [] },
+      },
+    ],
     [
       { key: '/abs/k.jwk', sub: 'ci', role: 'writer', ttl: '1h', claim: ['a=1'], now: '1700000000', aud: 'krishiv' },
-      { keyFile: { label: '/abs/k.jwk', path: '/abs/k.jwk' }, claims: { sub: 'ci', aud: 'krishiv', iss: undefined, role: 'writer', ttlMs: 3_600_000, claims: ['a=1'], now: new Date(1_700_000_000_000) } },
+      {
+        keyFile: { label: '/abs/k.jwk', path: '/abs/k.jwk' },
+        claims: {
+          sub: 'ci',
+          aud: 'krishiv',
+          iss: undefined,
+          role: 'writer',
+          ttlMs: 3_600_000,
+          claims: ['a=1'],
+          now: new Date(1_700_000_000_000),
+        },
+      },
     ],
   ])('%j', (flags, expected) => {
     expect(resolveSignOptions(flags, '/w')).toEqual(expected);
@@ -63,11 +82,31 @@ import { resolveJwksOptions } from '../../src/cli/commands/jwks.js';
 
 describe('resolveJwksOptions', () => {
   it.each([
-    ['add', { set: 'set.json', key: 'k.jwk' }, {}, { set: { label: 'set.json', path: '/w/set.json' }, key: { label: 'k.jwk', path: '/w/k.jwk' }, kid: undefined, allowEmpty: false }],
-    ['add', { set: 'set.json', key: '-' }, { kid: 'k1' }, { set: { label: 'set.json', path: '/w/set.json' }, key: { label: '<stdin>', path: undefined }, kid: 'k1', allowEmpty: false }],
+    [
+      'add',
+      { set: 'set.json', key: 'k.jwk' },
+      {},
+      { set: { label: 'set.json', path: '/w/set.json' }, key: { label: 'k.jwk', path: '/w/k.jwk' }, kid: undefined, allowEmpty: false },
+    ],
+    [
+      'add',
+      { set: 'set.json', key: '-' },
+      { kid: 'k1' },
+      { set: { label: 'set.json', path: '/w/set.json' }, key: { label: '<stdin>', path: undefined }, kid: 'k1', allowEmpty: false },
+    ],
     ['list', { set: '-' }, {}, { set: { label: '<stdin>', path: undefined }, kid: undefined, allowEmpty: false }],
-    ['list', { set: '/etc/jwks.json' }, {}, { set: { label: '/etc/jwks.json', path: '/etc/jwks.json' }, kid: undefined, allowEmpty: false }],
-    ['remove', { set: 'set.json', kid: 'old' }, { allowEmpty: true }, { set: { label: 'set.json', path: '/w/set.json' }, kid: 'old', allowEmpty: true }],
+    [
+      'list',
+      { set: '/etc/jwks.json' },
+      {},
+      { set: { label: '/etc/jwks.json', path: '/etc/jwks.json' }, kid: undefined, allowEmpty: false },
+    ],
+    [
+      'remove',
+      { set: 'set.json', kid: 'old' },
+      { allowEmpty: true },
+      { set: { label: 'set.json', path: '/w/set.json' }, kid: 'old', allowEmpty: true },
+    ],
   ] as const)('%s %j %j', (step, args, flags, expected) => {
     expect(resolveJwksOptions(step, args, flags, '/w')).toEqual(expected);
   });

@@ -35,7 +35,13 @@ describe('Output and a stdout that cannot be written (issue 12 item 4)', () => {
   it('result, print and writeJson throw ERR_OUTPUT_WRITE naming <stdout> and the reason', async () => {
     for (const json of [false, true]) {
       const { out } = await output(failingStdout('ENOSPC'), json);
-      expect(() => out.result({ ok: true }, () => 'answer')).toThrow(expect.objectContaining({ code: 'ERR_OUTPUT_WRITE', input: '<stdout>', message: 'cannot write the answer: no space left on device' }));
+      expect(() => out.result({ ok: true }, () => 'answer')).toThrow(
+        expect.objectContaining({
+          code: 'ERR_OUTPUT_WRITE',
+          input: '<stdout>',
+          message: 'cannot write the answer: no space left on device',
+        }),
+      );
     }
     const { out } = await output(failingStdout('EPIPE'));
     expect(() => out.print('x')).toThrow(/broken pipe/);
@@ -57,12 +63,16 @@ describe('Output and a stdout that cannot be written (issue 12 item 4)', () => {
       error = e;
     }
     expect(out.fail(error)).toBe(2);
-    expect(stderr.text).toBe('krishiv-auth generate-key: <stdout>: cannot write the answer: broken pipe (the reader went away) (ERR_OUTPUT_WRITE)\n');
+    expect(stderr.text).toBe(
+      'krishiv-auth generate-key: <stdout>: cannot write the answer: broken pipe (the reader went away) (ERR_OUTPUT_WRITE)\n',
+    );
   });
 
   it('assertStdoutReceives refuses a stdout that reaches no one, and accepts any other', async () => {
     const { out } = await output(failingStdout('EPIPE', true));
-    expect(() => out.assertStdoutReceives('the new API key')).toThrow(/standard output is \/dev\/null or closed: the new API key is shown only once/);
+    expect(() => out.assertStdoutReceives('the new API key')).toThrow(
+      /standard output is \/dev\/null or closed: the new API key is shown only once/,
+    );
     const ok = await output(sink());
     expect(() => ok.out.assertStdoutReceives('the new API key')).not.toThrow();
   });

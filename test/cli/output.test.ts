@@ -10,7 +10,16 @@ function sink() {
 async function output(json: boolean) {
   const out = sink();
   const err = sink();
-  const o = await Output.create({ command: 'verify', json, quiet: false, debug: true, noColor: true, env: {}, stdout: out.stream, stderr: err.stream });
+  const o = await Output.create({
+    command: 'verify',
+    json,
+    quiet: false,
+    debug: true,
+    noColor: true,
+    env: {},
+    stdout: out.stream,
+    stderr: err.stream,
+  });
   return { o, out: out.chunks, err: err.chunks };
 }
 
@@ -29,7 +38,13 @@ describe('terminal safety of everything written (issue 12)', () => {
   it('a URL password never reaches stdout or stderr, in an error, its JSON or its --debug cause', async () => {
     const { o, out, err } = await output(true);
     const cause = new Error('fetch https://alice:hunter2pw@idp.example/.well-known failed');
-    o.fail(new KrishivError('ERR_OIDC_DISCOVERY', 'issuer mismatch: asked for "https://alice:hunter2pw@idp.example/"', { input: 'https://alice:hunter2pw@idp.example/', cause, details: { expected: 'https://alice:hunter2pw@idp.example/' } }));
+    o.fail(
+      new KrishivError('ERR_OIDC_DISCOVERY', 'issuer mismatch: asked for "https://alice:hunter2pw@idp.example/"', {
+        input: 'https://alice:hunter2pw@idp.example/',
+        cause,
+        details: { expected: 'https://alice:hunter2pw@idp.example/' },
+      }),
+    );
     const all = out.join('') + err.join('');
     expect(all).not.toContain('hunter2pw');
     expect(all).toContain('https://alice:***@idp.example/');

@@ -3,7 +3,11 @@ import { resolveProbeOptions, type ProbeFlags } from '../../src/cli/commands/pro
 
 const r = (urls: string[], flags: ProbeFlags, config = {}) => resolveProbeOptions(urls, flags, config);
 const summary = (o: ReturnType<typeof r>) => ({
-  targets: o.targets.map((t) => ({ url: t.url.toString(), ...(t.flight ? { flight: t.flight } : {}), ...(t.coordinatorHttp === false ? { coordinatorHttp: false, label: t.label } : {}) })),
+  targets: o.targets.map((t) => ({
+    url: t.url.toString(),
+    ...(t.flight ? { flight: t.flight } : {}),
+    ...(t.coordinatorHttp === false ? { coordinatorHttp: false, label: t.label } : {}),
+  })),
   timeoutMs: o.timeoutMs,
   concurrency: o.concurrency,
   retries: o.retries,
@@ -13,11 +17,55 @@ const summary = (o: ReturnType<typeof r>) => ({
 
 describe('resolveProbeOptions (argv and flags → Options)', () => {
   it.each([
-    ['nothing: the engine default target, defaults', [], {}, {}, { targets: [{ url: 'http://127.0.0.1:2002/' }], timeoutMs: 5000, concurrency: 8, retries: 0, jsonl: false, targetsFile: undefined }],
-    ['config beats defaults, flags beat config', ['http://c:2002'], { concurrency: '32' }, { timeoutMs: 1000, concurrency: 4, retries: 2 }, { targets: [{ url: 'http://c:2002/' }], timeoutMs: 1000, concurrency: 32, retries: 2, jsonl: false, targetsFile: undefined }],
-    ['only Flight SQL: no coordinator HTTP', [], { flight: 'f:2003' }, {}, { targets: [{ url: 'http://127.0.0.1:2002/', flight: 'f:2003', coordinatorHttp: false, label: 'f:2003' }], timeoutMs: 5000, concurrency: 8, retries: 0, jsonl: false, targetsFile: undefined }],
-    ['a URL and Flight SQL', ['http://c:2002'], { flight: 'f:2003' }, {}, { targets: [{ url: 'http://c:2002/', flight: 'f:2003' }], timeoutMs: 5000, concurrency: 8, retries: 0, jsonl: false, targetsFile: undefined }],
-    ['a streamed targets file and --jsonl', [], { targets: '-', jsonl: true }, {}, { targets: [], timeoutMs: 5000, concurrency: 8, retries: 0, jsonl: true, targetsFile: '-' }],
+    [
+      'nothing: the engine default target, defaults',
+      [],
+      {},
+      {},
+      { targets: [{ url: 'http://127.0.0.1:2002/' }], timeoutMs: 5000, concurrency: 8, retries: 0, jsonl: false, targetsFile: undefined },
+    ],
+    [
+      'config beats defaults, flags beat config',
+      ['http://c:2002'],
+      { concurrency: '32' },
+      { timeoutMs: 1000, concurrency: 4, retries: 2 },
+      { targets: [{ url: 'http://c:2002/' }], timeoutMs: 1000, concurrency: 32, retries: 2, jsonl: false, targetsFile: undefined },
+    ],
+    [
+      'only Flight SQL: no coordinator HTTP',
+      [],
+      { flight: 'f:2003' },
+      {},
+      {
+        targets: [{ url: 'http://127.0.0.1:2002/', flight: 'f:2003', coordinatorHttp: false, label: 'f:2003' }],
+        timeoutMs: 5000,
+        concurrency: 8,
+        retries: 0,
+        jsonl: false,
+        targetsFile: undefined,
+      },
+    ],
+    [
+      'a URL and Flight SQL',
+      ['http://c:2002'],
+      { flight: 'f:2003' },
+      {},
+      {
+        targets: [{ url: 'http://c:2002/', flight: 'f:2003' }],
+        timeoutMs: 5000,
+        concurrency: 8,
+        retries: 0,
+        jsonl: false,
+        targetsFile: undefined,
+      },
+    ],
+    [
+      'a streamed targets file and --jsonl',
+      [],
+      { targets: '-', jsonl: true },
+      {},
+      { targets: [], timeoutMs: 5000, concurrency: 8, retries: 0, jsonl: true, targetsFile: '-' },
+    ],
   ] as const)('%s', (_name, urls, flags, config, expected) => {
     expect(summary(r([...urls], flags as ProbeFlags, config))).toEqual(expected);
   });

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { colorLevel } from '../../src/cli/output.js';
 import { prefixSuggestion, shortFlagSuggestion } from '../../src/cli/main.js';
 
-const program = { commands: ['check-production', 'explain', 'keys', 'verify'].map((n) => ({ name: () => n })) } as unknown as Parameters<typeof prefixSuggestion>[1];
+const program = { commands: ['check-production', 'explain', 'keys', 'verify'].map((n) => ({ name: () => n })) } as unknown as Parameters<
+  typeof prefixSuggestion
+>[1];
 
 describe('did you mean', () => {
   it('a prefix of one command names it; of several, lists them; too short or no match, nothing', () => {

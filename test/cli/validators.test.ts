@@ -17,7 +17,9 @@ describe('positiveDuration', () => {
   });
 
   it('a value that is not a duration keeps the duration parser error', () => {
-    expect(() => positiveDuration('soon', '--timeout')).toThrowError(expect.objectContaining({ code: 'ERR_INVALID_DURATION', input: '--timeout' }));
+    expect(() => positiveDuration('soon', '--timeout')).toThrowError(
+      expect.objectContaining({ code: 'ERR_INVALID_DURATION', input: '--timeout' }),
+    );
   });
 });
 

@@ -23,7 +23,15 @@ const tree: CompletionTree = {
       description: 'stored keys',
       options: [],
       args: [],
-      subcommands: [{ name: 'list', description: 'list them', options: [{ names: ['--all'], takesValue: false, description: "it's all" }], args: [], subcommands: [] }],
+      subcommands: [
+        {
+          name: 'list',
+          description: 'list them',
+          options: [{ names: ['--all'], takesValue: false, description: "it's all" }],
+          args: [],
+          subcommands: [],
+        },
+      ],
     },
     { name: 'explain', description: 'one check', options: [], args: [{ values: ['A-ONE', 'B-TWO'] }], subcommands: [] },
   ],
@@ -70,8 +78,12 @@ describe('completionScript', () => {
 
   it('fish: commands, subcommands under their group, options with their values, quotes escaped', () => {
     const s = completionScript('fish', tree);
-    expect(s).toContain(`complete -c krishiv-auth -n 'not __fish_seen_subcommand_from check-production keys explain' -a keys -d 'stored keys'`);
-    expect(s).toContain(`complete -c krishiv-auth -n '__fish_seen_subcommand_from keys; and not __fish_seen_subcommand_from list' -a list -d 'list them'`);
+    expect(s).toContain(
+      `complete -c krishiv-auth -n 'not __fish_seen_subcommand_from check-production keys explain' -a keys -d 'stored keys'`,
+    );
+    expect(s).toContain(
+      `complete -c krishiv-auth -n '__fish_seen_subcommand_from keys; and not __fish_seen_subcommand_from list' -a list -d 'list them'`,
+    );
     expect(s).toContain(`-s f -l format -x -a 'text sarif'`);
     expect(s).toContain(`-l all -d 'it\\'s all'`);
     expect(s).toContain(`complete -c krishiv-auth -l config -r -F -d 'config file'`);

@@ -6,7 +6,11 @@ import { resolveCompletionOptions } from '../../src/cli/commands/completion.js';
 describe('commandTree', () => {
   it('reads commands, options, fixed values, file values and given argument values from a commander program', () => {
     const program = new Command('tool').option('--json', 'json').option('--config <file>', 'config file');
-    program.command('check').option('-f, --format <format>', 'text|json (default text)').option('--env-file <file>', 'env file').argument('[x]', 'x');
+    program
+      .command('check')
+      .option('-f, --format <format>', 'text|json (default text)')
+      .option('--env-file <file>', 'env file')
+      .argument('[x]', 'x');
     program.command('explain').argument('<id>', 'check id');
     const group = program.command('keys');
     group.command('list').option('--all', 'all');

@@ -62,7 +62,11 @@ describe('check-production --print-env', () => {
     const r = await runCli(['check-production', '--env-file', base, '--env-file', prod, '--print-env', '--json']);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout) as { vars: Array<{ name: string; value: string; file: string | null; line: number | null }> };
-    expect(doc.vars.find((v) => v.name === 'KRISHIV_DURABILITY_PROFILE')).toMatchObject({ value: 'distributed-durable', file: prod, line: 1 });
+    expect(doc.vars.find((v) => v.name === 'KRISHIV_DURABILITY_PROFILE')).toMatchObject({
+      value: 'distributed-durable',
+      file: prod,
+      line: 1,
+    });
     expect(doc.vars.find((v) => v.name === 'KRISHIV_PRODUCTION')).toMatchObject({ value: '0', file: base, line: 2 });
     expect(doc.vars.find((v) => v.name === 'NOTE')).toMatchObject({ file: prod, line: 3 });
     expect(r.stdout).not.toContain(TOKEN);
@@ -149,7 +153,15 @@ describe('check-production: env files that cannot be read', () => {
   });
 
   it('a near miss of a known flag exits 2 and says which flag was meant', async () => {
-    const r = await runCli(['check-production', '--env-file', base, '--role', 'executor', '--cli', '--durabilty-profile distributed-durable']);
+    const r = await runCli([
+      'check-production',
+      '--env-file',
+      base,
+      '--role',
+      'executor',
+      '--cli',
+      '--durabilty-profile distributed-durable',
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('did you mean --durability-profile?');
   });
@@ -158,6 +170,8 @@ describe('check-production: env files that cannot be read', () => {
     const r = await runCli(['check-production', '--env-file', base, '--cli', '--durability-profile', '--json']);
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout) as { findings: Array<{ id: string; status: string; message: string }> };
-    expect(doc.findings.find((f) => f.id === 'CLI-ARG-REFUSED' && f.status === 'fail')?.message).toContain('"missing value for --durability-profile"');
+    expect(doc.findings.find((f) => f.id === 'CLI-ARG-REFUSED' && f.status === 'fail')?.message).toContain(
+      '"missing value for --durability-profile"',
+    );
   });
 });

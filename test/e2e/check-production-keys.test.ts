@@ -35,14 +35,18 @@ describe('check-production --store', () => {
       `KRISHIV_PRODUCTION=1\nKRISHIV_API_KEYS=${active.key}=ci-bot,${revoked.key}=old-laptop,${unknown}=ghost,${altered}=copy\n`,
     );
 
-    const r = await runCli(['check-production', '--env-file', 'flight.env', '--role', 'flight-server', '--store', 'keys.json', '--json'], { cwd });
+    const r = await runCli(['check-production', '--env-file', 'flight.env', '--role', 'flight-server', '--store', 'keys.json', '--json'], {
+      cwd,
+    });
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout) as { findings: Finding[] };
     const byId = (id: string): Finding[] => doc.findings.filter((f) => f.id === id);
     expect(byId('KEYS-REVOKED').map((f) => f.status)).toEqual(['fail']);
     expect(byId('KEYS-REVOKED')[0]!.message).toContain(`krishiv_${revoked.id}_…`);
     expect(byId('KEYS-UNKNOWN').map((f) => f.status)).toEqual(['warn', 'warn']);
-    expect(byId('KEYS-UNKNOWN')[1]!.message).toContain(`krishiv_${active.id}_… (subject "copy") is not in the key store: its id is, but the secret differs`);
+    expect(byId('KEYS-UNKNOWN')[1]!.message).toContain(
+      `krishiv_${active.id}_… (subject "copy") is not in the key store: its id is, but the secret differs`,
+    );
     expect(byId('KEYS-EXPIRED').map((f) => f.status)).toEqual(['pass']);
     expect(byId('KEYS-SUBJECT-MISMATCH').map((f) => f.status)).toEqual(['pass']);
     for (const secret of [active.key, revoked.key, unknown, altered]) {
@@ -52,11 +56,17 @@ describe('check-production --store', () => {
 
     // The entry gives the active key another subject: the engine would authenticate it as "admin".
     writeFileSync(path.join(cwd, 'flight.env'), `KRISHIV_PRODUCTION=1\nKRISHIV_API_KEYS=${active.key}=admin\n`);
-    const renamed = await runCli(['check-production', '--env-file', 'flight.env', '--role', 'flight-server', '--store', 'keys.json', '--json'], { cwd });
+    const renamed = await runCli(
+      ['check-production', '--env-file', 'flight.env', '--role', 'flight-server', '--store', 'keys.json', '--json'],
+      { cwd },
+    );
     expect(renamed.code).toBe(1);
     const mismatch = (JSON.parse(renamed.stdout) as { findings: Finding[] }).findings.filter((f) => f.id === 'KEYS-SUBJECT-MISMATCH');
     expect(mismatch.map((f) => [f.status, f.message])).toEqual([
-      ['fail', `KRISHIV_API_KEYS: krishiv_${active.id}_… (subject "admin") was issued to "ci-bot", but the Flight server authenticates it as "admin"`],
+      [
+        'fail',
+        `KRISHIV_API_KEYS: krishiv_${active.id}_… (subject "admin") was issued to "ci-bot", but the Flight server authenticates it as "admin"`,
+      ],
     ]);
     expect(renamed.stdout + renamed.stderr).not.toContain(active.key.slice(17));
 

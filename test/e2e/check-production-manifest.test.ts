@@ -53,7 +53,10 @@ async function json(args: string[], cwd = ROOT, input?: string): Promise<{ code:
 
 /** Non-passing findings as `container id status`, sorted. */
 const nonPass = (doc: JsonDoc): string[] =>
-  doc.findings.filter((f) => f.status !== 'pass').map((f) => `${f.workload?.container ?? '-'} ${f.id} ${f.status}`).sort();
+  doc.findings
+    .filter((f) => f.status !== 'pass')
+    .map((f) => `${f.workload?.container ?? '-'} ${f.id} ${f.status}`)
+    .sort();
 
 describe('a kustomization rendered by the real kubectl kustomize', () => {
   it('has kubectl on PATH (.ci/run installs the Debian kubernetes-client package where it is missing)', () => {
@@ -67,7 +70,11 @@ describe('a kustomization rendered by the real kubectl kustomize', () => {
       ['krishiv-prod/Deployment/krishiv-coordinator/coordinator', 'coordinator', true],
       ['krishiv-prod/Deployment/krishiv-executor/executor', 'executor', true],
     ]);
-    expect(nonPass(doc)).toEqual(['coordinator FLIGHT-API-KEYS-MALFORMED skip', 'coordinator PROD-PRODUCTION-FLAG warn', 'executor PROD-PRODUCTION-FLAG warn']);
+    expect(nonPass(doc)).toEqual([
+      'coordinator FLIGHT-API-KEYS-MALFORMED skip',
+      'coordinator PROD-PRODUCTION-FLAG warn',
+      'executor PROD-PRODUCTION-FLAG warn',
+    ]);
     const skip = doc.findings.find((f) => f.id === 'FLIGHT-API-KEYS-MALFORMED')!;
     expect(skip.location?.file).toBe('test/fixtures/deploy/kustomize (kubectl kustomize)');
     expect(skip.location?.line).toBeGreaterThan(1);
@@ -89,12 +96,24 @@ describe('a kustomization rendered by the real kubectl kustomize', () => {
     };
 
     it('adding KRISHIV_PRODUCTION=1 to the coordinator clears its PROD-PRODUCTION-FLAG warning only', async () => {
-      const d = await mutate((dir) => replace(path.join(dir, 'coordinator.yaml'), '            - name: KRISHIV_DURABILITY_PROFILE\n', '            - name: KRISHIV_PRODUCTION\n              value: "1"\n            - name: KRISHIV_DURABILITY_PROFILE\n'));
+      const d = await mutate((dir) =>
+        replace(
+          path.join(dir, 'coordinator.yaml'),
+          '            - name: KRISHIV_DURABILITY_PROFILE\n',
+          '            - name: KRISHIV_PRODUCTION\n              value: "1"\n            - name: KRISHIV_DURABILITY_PROFILE\n',
+        ),
+      );
       expect(d).toEqual({ added: [], removed: ['coordinator PROD-PRODUCTION-FLAG warn'] });
     });
 
     it('making the shuffle token reference optional turns the check that needs it into a warning', async () => {
-      const d = await mutate((dir) => replace(path.join(dir, 'executor.yaml'), 'name: krishiv-shuffle-auth\n                  key: token\n', 'name: krishiv-shuffle-auth\n                  key: token\n                  optional: true\n'));
+      const d = await mutate((dir) =>
+        replace(
+          path.join(dir, 'executor.yaml'),
+          'name: krishiv-shuffle-auth\n                  key: token\n',
+          'name: krishiv-shuffle-auth\n                  key: token\n                  optional: true\n',
+        ),
+      );
       expect(d).toEqual({ added: ['executor EXEC-SHUFFLE-TOKEN-MISSING warn'], removed: [] });
     });
 
@@ -103,17 +122,40 @@ describe('a kustomization rendered by the real kubectl kustomize', () => {
         const file = path.join(dir, 'auth-secrets.yaml');
         writeFileSync(file, readFileSync(file, 'utf8').split('---').slice(1).join('---'));
       });
-      expect(d).toEqual({ added: ['coordinator COORD-TOKEN-FILE-UNREADABLE skip', 'coordinator ENG-TOKEN-FILE-MULTILINE skip', 'coordinator HYG-TOKEN-FILE-MODE skip'], removed: [] });
+      expect(d).toEqual({
+        added: [
+          'coordinator COORD-TOKEN-FILE-UNREADABLE skip',
+          'coordinator ENG-TOKEN-FILE-MULTILINE skip',
+          'coordinator HYG-TOKEN-FILE-MODE skip',
+        ],
+        removed: [],
+      });
     });
 
     it('adding --insecure to the coordinator fails it (and only it)', async () => {
-      const d = await mutate((dir) => replace(path.join(dir, 'coordinator.yaml'), '            - single-node-durable\n', '            - single-node-durable\n            - --insecure\n'));
+      const d = await mutate((dir) =>
+        replace(
+          path.join(dir, 'coordinator.yaml'),
+          '            - single-node-durable\n',
+          '            - single-node-durable\n            - --insecure\n',
+        ),
+      );
       expect(d.removed).toEqual([]);
-      expect(d.added).toEqual(['coordinator COORD-GRPC-DENY-ALL fail', 'coordinator COORD-INSECURE-DURABLE fail', 'coordinator PROD-NO-ANONYMOUS-OVERRIDE fail']);
+      expect(d.added).toEqual([
+        'coordinator COORD-GRPC-DENY-ALL fail',
+        'coordinator COORD-INSECURE-DURABLE fail',
+        'coordinator PROD-NO-ANONYMOUS-OVERRIDE fail',
+      ]);
     });
 
     it('mounting the token file with subPath adds K8S-TOKEN-SUBPATH', async () => {
-      const d = await mutate((dir) => replace(path.join(dir, 'coordinator.yaml'), '              mountPath: /var/run/krishiv/coordinator-auth\n', '              mountPath: /var/run/krishiv/coordinator-auth/token\n              subPath: token\n'));
+      const d = await mutate((dir) =>
+        replace(
+          path.join(dir, 'coordinator.yaml'),
+          '              mountPath: /var/run/krishiv/coordinator-auth\n',
+          '              mountPath: /var/run/krishiv/coordinator-auth/token\n              subPath: token\n',
+        ),
+      );
       expect(d).toEqual({ added: ['coordinator K8S-TOKEN-SUBPATH warn'], removed: [] });
     });
   });
@@ -122,15 +164,19 @@ describe('a kustomization rendered by the real kubectl kustomize', () => {
 describe('renderers', () => {
   it('refuses a kustomization when kubectl is not on PATH, showing the pipe to use (exit 2)', async () => {
     const emptyBin = tmp();
-    const r = await runCli(['check-production', '--manifest', 'test/fixtures/deploy/kustomize'], { env: { PATH: emptyBin } , cwd: ROOT });
+    const r = await runCli(['check-production', '--manifest', 'test/fixtures/deploy/kustomize'], { env: { PATH: emptyBin }, cwd: ROOT });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('kubectl kustomize test/fixtures/deploy/kustomize | krishiv-auth check-production --manifest -');
   });
 
   it('refuses a chart without helm, showing the helm template pipe with the values files (exit 2)', async () => {
-    const r = await runCli(['check-production', '--manifest', 'test/fixtures/deploy/helm/chart', '--helm-values', 'prod.yaml'], { env: { PATH: tmp() } });
+    const r = await runCli(['check-production', '--manifest', 'test/fixtures/deploy/helm/chart', '--helm-values', 'prod.yaml'], {
+      env: { PATH: tmp() },
+    });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('helm template krishiv test/fixtures/deploy/helm/chart -f prod.yaml | krishiv-auth check-production --manifest -');
+    expect(r.stderr).toContain(
+      'helm template krishiv test/fixtures/deploy/helm/chart -f prod.yaml | krishiv-auth check-production --manifest -',
+    );
     expect(r.stdout).toBe('');
   });
 
@@ -140,9 +186,13 @@ describe('renderers', () => {
     // quoted: a checkout's path may hold spaces (scripts/check-portability.sh runs from one)
     writeFileSync(path.join(bin, 'helm'), `#!/bin/sh\necho "$@" > '${log}'\ncat '${path.join(FIX, 'helm/rendered-ha.yaml')}'\n`);
     chmodSync(path.join(bin, 'helm'), 0o755);
-    const r = await runCli(['check-production', '--manifest', 'test/fixtures/deploy/helm/chart', '--helm-values', 'v.yaml', '--json'], { env: { PATH: `${bin}:${process.env['PATH'] ?? ''}` } });
+    const r = await runCli(['check-production', '--manifest', 'test/fixtures/deploy/helm/chart', '--helm-values', 'v.yaml', '--json'], {
+      env: { PATH: `${bin}:${process.env['PATH'] ?? ''}` },
+    });
     expect(r.code).toBe(1);
-    expect(readFileSync(log, 'utf8').trim()).toBe(`template krishiv ${path.join(ROOT, 'test/fixtures/deploy/helm/chart')} -f ${path.join(ROOT, 'v.yaml')}`);
+    expect(readFileSync(log, 'utf8').trim()).toBe(
+      `template krishiv ${path.join(ROOT, 'test/fixtures/deploy/helm/chart')} -f ${path.join(ROOT, 'v.yaml')}`,
+    );
     const doc = JSON.parse(r.stdout) as JsonDoc;
     expect(doc.workloads.map((w) => w.role)).toEqual(['coordinator', 'executor']);
   });
@@ -190,11 +240,16 @@ describe('rendered streams and trees', () => {
 describe('systemd units', () => {
   it('a coordinator unit with its EnvironmentFile (systemd dialect) and continuation lines', async () => {
     const dir = tmp();
-    const unit = readFileSync(path.join(FIX, 'systemd/krishiv-coordinator.service'), 'utf8').replace('/etc/krishiv/coordinator.env', path.join(FIX, 'systemd/coordinator.env'));
+    const unit = readFileSync(path.join(FIX, 'systemd/krishiv-coordinator.service'), 'utf8').replace(
+      '/etc/krishiv/coordinator.env',
+      path.join(FIX, 'systemd/coordinator.env'),
+    );
     writeFileSync(path.join(dir, 'krishiv-coordinator.service'), unit);
     const { code, doc } = await json(['--unit', 'krishiv-coordinator.service'], dir);
     expect(code).toBe(0);
-    expect(doc.workloads).toEqual([expect.objectContaining({ kind: 'Unit', name: 'krishiv-coordinator.service', role: 'coordinator', ok: true })]);
+    expect(doc.workloads).toEqual([
+      expect.objectContaining({ kind: 'Unit', name: 'krishiv-coordinator.service', role: 'coordinator', ok: true }),
+    ]);
     // ${PROFILE} in ExecStart= comes from the EnvironmentFile
     expect(doc.findings.find((f) => f.id === 'MODE-PROFILE-INVALID')!.status).toBe('pass');
   });
@@ -221,7 +276,16 @@ describe('systemd units', () => {
 });
 
 describe('every format names the workload and prints no secret', () => {
-  const inputs = ['--manifest', 'test/fixtures/deploy/gitops', '--manifest', 'examples/k8s-failing.yaml', '--unit', 'test/fixtures/deploy/systemd/krishiv-executor@.service', '--instance', '1'];
+  const inputs = [
+    '--manifest',
+    'test/fixtures/deploy/gitops',
+    '--manifest',
+    'examples/k8s-failing.yaml',
+    '--unit',
+    'test/fixtures/deploy/systemd/krishiv-executor@.service',
+    '--instance',
+    '1',
+  ];
   const kustomize = ['--manifest', 'test/fixtures/deploy/kustomize'];
 
   it.each(['text', 'json', 'sarif', 'junit', 'github', 'markdown'])('%s', async (format) => {
@@ -231,13 +295,20 @@ describe('every format names the workload and prints no secret', () => {
     for (const secret of SECRET_VALUES) expect(all).not.toContain(secret);
     expect(all).toContain('analytics/StatefulSet/krishiv/coordinator');
     if (format === 'sarif') {
-      const log = JSON.parse(r.stdout) as { runs: Array<{ results: Array<{ locations: Array<{ logicalLocations?: Array<{ fullyQualifiedName: string }> }> }> }> };
+      const log = JSON.parse(r.stdout) as {
+        runs: Array<{ results: Array<{ locations: Array<{ logicalLocations?: Array<{ fullyQualifiedName: string }> }> }> }>;
+      };
       expect(sarifErrors(log)).toEqual([]);
-      const names = log.runs[0]!.results.flatMap((res) => res.locations.flatMap((l) => l.logicalLocations ?? []).map((l) => l.fullyQualifiedName));
+      const names = log.runs[0]!.results.flatMap((res) =>
+        res.locations.flatMap((l) => l.logicalLocations ?? []).map((l) => l.fullyQualifiedName),
+      );
       expect(names).toContain('Unit/krishiv-executor@1.service');
     }
     if (format === 'junit') expect(r.stdout).toContain('<testsuite name="check-production.analytics/Deployment/krishiv-executor/executor"');
-    if (format === 'github') expect(r.stdout).toMatch(/^::error file=examples\/k8s-failing\.yaml,line=\d+,title=K8S-TOKEN-SOURCE-MISMATCH \(DENY\) analytics\/Deployment\/krishiv-executor\/executor::/m);
+    if (format === 'github')
+      expect(r.stdout).toMatch(
+        /^::error file=examples\/k8s-failing\.yaml,line=\d+,title=K8S-TOKEN-SOURCE-MISMATCH \(DENY\) analytics\/Deployment\/krishiv-executor\/executor::/m,
+      );
   });
 
   it('--print-env cannot be combined with --manifest', async () => {
@@ -260,7 +331,16 @@ describe('the examples', () => {
     const { code, doc } = await json(['--manifest', 'examples/k8s-failing.yaml']);
     expect(code).toBe(1);
     const ids = new Set(doc.findings.filter((f) => f.status === 'fail' || f.status === 'warn').map((f) => f.id));
-    for (const id of ['K8S-OPEN-EXPOSED', 'K8S-TOKEN-SOURCE-MISMATCH', 'K8S-SECRET-KEY-SHARED', 'K8S-TOKEN-SUBPATH', 'K8S-REF-MISSING', 'COORD-GRPC-ANONYMOUS', 'FLIGHT-ANONYMOUS']) expect(ids).toContain(id);
+    for (const id of [
+      'K8S-OPEN-EXPOSED',
+      'K8S-TOKEN-SOURCE-MISMATCH',
+      'K8S-SECRET-KEY-SHARED',
+      'K8S-TOKEN-SUBPATH',
+      'K8S-REF-MISSING',
+      'COORD-GRPC-ANONYMOUS',
+      'FLIGHT-ANONYMOUS',
+    ])
+      expect(ids).toContain(id);
   });
 });
 
@@ -284,7 +364,10 @@ describe('baselines', () => {
     expect(same.doc.findings.filter((f) => f.status === 'fail' || f.status === 'warn')).toEqual([]);
 
     // a new problem fails; a fixed one is stale
-    const text = readFileSync(path.join(dir, 'm.yaml'), 'utf8').replace(/\n *subPath: token/, '').replace('mountPath: /etc/krishiv/token', 'mountPath: /etc/krishiv').replace('"--flight-addr", "0.0.0.0:2003", ', '"--flight-addr", "0.0.0.0:2003", "--durability-profile", "bogus", ');
+    const text = readFileSync(path.join(dir, 'm.yaml'), 'utf8')
+      .replace(/\n *subPath: token/, '')
+      .replace('mountPath: /etc/krishiv/token', 'mountPath: /etc/krishiv')
+      .replace('"--flight-addr", "0.0.0.0:2003", ', '"--flight-addr", "0.0.0.0:2003", "--durability-profile", "bogus", ');
     writeFileSync(path.join(dir, 'm.yaml'), text);
     const changed = await json(['--manifest', 'm.yaml', '--baseline', 'b1.json'], dir);
     expect(changed.code).toBe(1);
@@ -302,7 +385,9 @@ describe('baselines', () => {
     const dir = tmp();
     mkdirSync(path.join(dir, 'x'));
     writeFileSync(path.join(dir, 'b.json'), '{"entries": 3}');
-    const r = await runCli(['check-production', '--manifest', path.join(ROOT, 'examples/k8s-production.yaml'), '--baseline', 'b.json'], { cwd: dir });
+    const r = await runCli(['check-production', '--manifest', path.join(ROOT, 'examples/k8s-production.yaml'), '--baseline', 'b.json'], {
+      cwd: dir,
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('b.json');
   });

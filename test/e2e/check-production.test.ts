@@ -18,7 +18,16 @@ interface JsonReport {
   role: string;
   files: string[];
   summary: { fail: number; warn: number; pass: number; skip: number; waived: number };
-  findings: Array<{ id: string; predicate: string | null; status: string; class: string; message: string; remediation: string; location: { file: string; line?: number } | null; variables: string[] }>;
+  findings: Array<{
+    id: string;
+    predicate: string | null;
+    status: string;
+    class: string;
+    message: string;
+    remediation: string;
+    location: { file: string; line?: number } | null;
+    variables: string[];
+  }>;
   tool: { engine: string };
 }
 
@@ -34,8 +43,28 @@ describe('check-production on the examples', () => {
   });
 
   it.each([
-    ['dev.env', ['MODE-NOT-FAIL-CLOSED', 'COORD-GRPC-ANONYMOUS', 'COORD-HTTP-ANONYMOUS', 'UI-ANONYMOUS', 'HYG-PLACEHOLDER-SECRET', 'ENG-API-KEY-ENTRY']],
-    ['durable-no-tokens.env', ['COORD-GRPC-TOKENS-MISSING', 'COORD-HTTP-TOKENS-MISSING', 'COORD-EXEC-TOKEN-MISSING', 'EXEC-TASK-TOKEN-MISSING', 'UI-TOKEN-MISSING', 'PROD-COORDINATOR-AUTH']],
+    [
+      'dev.env',
+      [
+        'MODE-NOT-FAIL-CLOSED',
+        'COORD-GRPC-ANONYMOUS',
+        'COORD-HTTP-ANONYMOUS',
+        'UI-ANONYMOUS',
+        'HYG-PLACEHOLDER-SECRET',
+        'ENG-API-KEY-ENTRY',
+      ],
+    ],
+    [
+      'durable-no-tokens.env',
+      [
+        'COORD-GRPC-TOKENS-MISSING',
+        'COORD-HTTP-TOKENS-MISSING',
+        'COORD-EXEC-TOKEN-MISSING',
+        'EXEC-TASK-TOKEN-MISSING',
+        'UI-TOKEN-MISSING',
+        'PROD-COORDINATOR-AUTH',
+      ],
+    ],
     ['oidc-no-audience.env', ['PROD-OIDC-AUDIENCE']],
   ])('%s fails for the reasons its name says', async (file, ids) => {
     const r = await runCli(['check-production', '--env-file', `examples/${file}`, '--json']);
@@ -65,7 +94,12 @@ describe('check-production on the examples', () => {
       expect(['MODE', 'REFUSE', 'DENY', 'OPEN', 'WARN', 'CHECKLIST', 'HYGIENE']).toContain(f.class);
     }
     const http = doc.findings.find((f) => f.id === 'COORD-HTTP-TOKENS-MISSING')!;
-    expect(http).toMatchObject({ predicate: 'requires_http_auth', class: 'REFUSE', status: 'fail', location: { file: 'examples/durable-no-tokens.env' } });
+    expect(http).toMatchObject({
+      predicate: 'requires_http_auth',
+      class: 'REFUSE',
+      status: 'fail',
+      location: { file: 'examples/durable-no-tokens.env' },
+    });
     expect(http.location).not.toHaveProperty('line'); // the token variable is absent
     const meta = doc.findings.find((f) => f.id === 'COORD-METADATA-PROFILE')!;
     expect(meta.location).toEqual({ file: 'examples/durable-no-tokens.env', line: 7 });
@@ -82,7 +116,16 @@ describe('check-production on the examples', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kcp-'));
     const env = path.join(dir, 'coord.env');
     writeFileSync(env, 'KRISHIV_COORDINATOR_BEARER_TOKEN_FILE=/run/secrets/t\n');
-    const r = await runCli(['check-production', '--env-file', env, '--role', 'coordinator', '--cli', '--durability-profile distributed-durable', '--json']);
+    const r = await runCli([
+      'check-production',
+      '--env-file',
+      env,
+      '--role',
+      'coordinator',
+      '--cli',
+      '--durability-profile distributed-durable',
+      '--json',
+    ]);
     const doc = parse(r.stdout);
     const st = (id: string) => doc.findings.filter((f) => f.id === id).map((f) => f.status);
     expect(st('ENV-CLI-ONLY-PROFILE')).toEqual(['warn']);
@@ -126,9 +169,20 @@ describe('catalog: --list-checks and explain', () => {
   it('--list-checks lists every id, with --json too', async () => {
     const r = await runCli(['check-production', '--list-checks']);
     expect(r.code).toBe(0);
-    for (const id of ['MODE-NOT-FAIL-CLOSED', 'COORD-HTTP-TOKENS-MISSING', 'PROD-OTLP-ENDPOINT', 'HYG-WEAK-SECRET', 'KEYS-REVOKED', 'ENG-DOTENV-IN-CWD']) expect(r.stdout).toContain(id);
+    for (const id of [
+      'MODE-NOT-FAIL-CLOSED',
+      'COORD-HTTP-TOKENS-MISSING',
+      'PROD-OTLP-ENDPOINT',
+      'HYG-WEAK-SECRET',
+      'KEYS-REVOKED',
+      'ENG-DOTENV-IN-CWD',
+    ])
+      expect(r.stdout).toContain(id);
     const j = await runCli(['check-production', '--list-checks', '--json']);
-    const doc = JSON.parse(j.stdout) as { ok: boolean; checks: Array<{ id: string; class: string; roles: string[]; rule: string; source: string; fix: string }> };
+    const doc = JSON.parse(j.stdout) as {
+      ok: boolean;
+      checks: Array<{ id: string; class: string; roles: string[]; rule: string; source: string; fix: string }>;
+    };
     expect(doc.ok).toBe(true);
     expect(doc.checks.length).toBeGreaterThan(70);
     const onlyOp = await runCli(['check-production', '--list-checks', '--role', 'operator', '--json']);
@@ -160,7 +214,10 @@ describe('catalog: --list-checks and explain', () => {
     expect(r.stdout).toMatch(/Fix:/);
     const bad = await runCli(['explain', 'COORD-HTTP-TOKEN-MISSING', '--json']);
     expect(bad.code).toBe(2);
-    expect(JSON.parse(bad.stdout)).toMatchObject({ ok: false, error: { code: 'ERR_CHECK_UNKNOWN', details: { suggestions: expect.arrayContaining(['COORD-HTTP-TOKENS-MISSING']) } } });
+    expect(JSON.parse(bad.stdout)).toMatchObject({
+      ok: false,
+      error: { code: 'ERR_CHECK_UNKNOWN', details: { suggestions: expect.arrayContaining(['COORD-HTTP-TOKENS-MISSING']) } },
+    });
   });
 });
 
@@ -257,7 +314,10 @@ describe('files, waivers and secrets', () => {
     expect(r.code).toBe(0);
     expect(doc.findings.find((f) => f.id === 'PROD-OIDC-AUDIENCE')).toMatchObject({ status: 'waived', waiver: { owner: 'platform' } });
     expect(doc.findings.find((f) => f.id === 'WAIVER-UNMATCHED')!.status).toBe('warn');
-    writeFileSync(path.join(cwd, '.krishiv-authrc.json'), JSON.stringify({ waivers: [{ id: 'PROD-OIDC-AUDIENCE', reason: 'x', owner: 'y', expires: '2020-01-01' }] }));
+    writeFileSync(
+      path.join(cwd, '.krishiv-authrc.json'),
+      JSON.stringify({ waivers: [{ id: 'PROD-OIDC-AUDIENCE', reason: 'x', owner: 'y', expires: '2020-01-01' }] }),
+    );
     const e = await runCli(['check-production', '--env-file', EX('oidc-no-audience.env'), '--json'], { cwd });
     expect(e.code).toBe(1);
     expect(parse(e.stdout).findings.find((f) => f.id === 'WAIVER-EXPIRED')!.status).toBe('fail');
@@ -273,7 +333,10 @@ describe('files, waivers and secrets', () => {
     const doc = parse(r.stdout);
     expect(doc.findings.find((f) => f.id === 'COORD-EXEC-TOKEN-MISSING')!.status).toBe('pass');
     expect(doc.findings.find((f) => f.id === 'PROD-EXECUTOR-TASK-TOKEN')!.location).toBeNull();
-    expect(doc.findings.find((f) => f.id === 'ENG-DOTENV-IN-CWD')).toMatchObject({ status: 'warn', location: { file: path.join(cwd, '.env') } });
+    expect(doc.findings.find((f) => f.id === 'ENG-DOTENV-IN-CWD')).toMatchObject({
+      status: 'warn',
+      location: { file: path.join(cwd, '.env') },
+    });
   });
 });
 
@@ -292,7 +355,8 @@ describe('engine sources in what users read', () => {
     expect(r.stdout).toContain('crates/krishiv-executor/src/cli.rs:1234-1339');
   });
   it('the engine’s shipped executor command line is accepted (deploy/k8s/direct/krishiv-distributed.yaml)', async () => {
-    const cli = '/usr/local/bin/krishiv executor --connect --coordinator http://coordinator.krishiv-system.svc:2001 --heartbeat-interval-secs 10 --slots 2 --http-addr 0.0.0.0:2002 --task-grpc-addr 0.0.0.0:2005 --barrier-grpc-addr 0.0.0.0:2006 --durability-profile dev-local --shuffle-dir /tmp/krishiv-shuffle --shuffle-flight-addr 0.0.0.0:2004';
+    const cli =
+      '/usr/local/bin/krishiv executor --connect --coordinator http://coordinator.krishiv-system.svc:2001 --heartbeat-interval-secs 10 --slots 2 --http-addr 0.0.0.0:2002 --task-grpc-addr 0.0.0.0:2005 --barrier-grpc-addr 0.0.0.0:2006 --durability-profile dev-local --shuffle-dir /tmp/krishiv-shuffle --shuffle-flight-addr 0.0.0.0:2004';
     const r = await runCli(['check-production', '--env-file', 'examples/production.env', '--role', 'executor', '--cli', cli, '--json']);
     expect(r.code).not.toBe(2);
     const doc = JSON.parse(r.stdout) as { findings: Array<{ id: string; status: string }> };

@@ -26,7 +26,12 @@ function complete(...words: string[]): string[] {
   const quoted = words.map((w) => `'${w.replace(/'/g, `'\\''`)}'`).join(' ');
   const r = spawnSync(
     'bash',
-    ['--norc', '--noprofile', '-c', `source ./krishiv-auth.bash; COMP_WORDS=(${quoted}); COMP_CWORD=$((\${#COMP_WORDS[@]} - 1)); _krishiv_auth; printf '%s\\n' "\${COMPREPLY[@]}"`],
+    [
+      '--norc',
+      '--noprofile',
+      '-c',
+      `source ./krishiv-auth.bash; COMP_WORDS=(${quoted}); COMP_CWORD=$((\${#COMP_WORDS[@]} - 1)); _krishiv_auth; printf '%s\\n' "\${COMPREPLY[@]}"`,
+    ],
     { cwd: dir, encoding: 'utf8' },
   );
   expect(r.stderr).toBe('');
@@ -36,13 +41,18 @@ function complete(...words: string[]): string[] {
 
 describe('completion bash', () => {
   it('registers a completion function for krishiv-auth', () => {
-    const r = spawnSync('bash', ['--norc', '--noprofile', '-c', 'source ./krishiv-auth.bash && complete -p krishiv-auth'], { cwd: dir, encoding: 'utf8' });
+    const r = spawnSync('bash', ['--norc', '--noprofile', '-c', 'source ./krishiv-auth.bash && complete -p krishiv-auth'], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
     expect(r.stdout.trim()).toBe('complete -F _krishiv_auth krishiv-auth');
   });
 
   it('completes command names, prefixes included', () => {
     expect(complete('krishiv-auth', 'check-p')).toEqual(['check-production']);
-    expect(complete('krishiv-auth', '')).toEqual(expect.arrayContaining(['check-production', 'explain', 'keys', 'verify', 'rotate', 'completion', 'help']));
+    expect(complete('krishiv-auth', '')).toEqual(
+      expect.arrayContaining(['check-production', 'explain', 'keys', 'verify', 'rotate', 'completion', 'help']),
+    );
     expect(complete('krishiv-auth', '--json', 'ex')).toEqual(['explain']);
   });
 

@@ -55,7 +55,9 @@ describe('environment variables for global options', () => {
     expect(JSON.parse(j.stdout)).toMatchObject({ ok: true });
     const bad = await runCli(['fingerprint', 'abc'], { env: { KRISHIV_AUTH_JSON: 'sure' } });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toBe('krishiv-auth fingerprint: KRISHIV_AUTH_JSON: expected 1 or 0 (true/false, yes/no, on/off), got "sure" (ERR_USAGE)\n');
+    expect(bad.stderr).toBe(
+      'krishiv-auth fingerprint: KRISHIV_AUTH_JSON: expected 1 or 0 (true/false, yes/no, on/off), got "sure" (ERR_USAGE)\n',
+    );
     const loud = await runCli(['generate-key', '--type', 'bearer']);
     expect(loud.stderr).toContain('fingerprint bearer:');
     const q = await runCli(['generate-key', '--type', 'bearer'], { env: { KRISHIV_AUTH_QUIET: 'true' } });
@@ -76,7 +78,14 @@ describe('environment variables for global options', () => {
 
   it('--help lists the variables', async () => {
     const r = await runCli(['--help']);
-    for (const name of ['KRISHIV_AUTH_CONFIG', 'KRISHIV_AUTH_JSON', 'KRISHIV_AUTH_QUIET', 'KRISHIV_AUTH_DEBUG', 'KRISHIV_AUTH_FORMAT', 'CLICOLOR']) {
+    for (const name of [
+      'KRISHIV_AUTH_CONFIG',
+      'KRISHIV_AUTH_JSON',
+      'KRISHIV_AUTH_QUIET',
+      'KRISHIV_AUTH_DEBUG',
+      'KRISHIV_AUTH_FORMAT',
+      'CLICOLOR',
+    ]) {
       expect(r.stdout).toContain(name);
     }
   });

@@ -4,7 +4,11 @@ import { makeKey, rfcVectors, signToken } from '../jwt/tokens.js';
 
 let token: string;
 beforeAll(async () => {
-  token = await signToken(makeKey('Ed25519', 'k1'), { sub: 'alice', krishiv_role: 'writer', iat: 1795500000, exp: 1795503600 }, { kid: 'k1' });
+  token = await signToken(
+    makeKey('Ed25519', 'k1'),
+    { sub: 'alice', krishiv_role: 'writer', iat: 1795500000, exp: 1795503600 },
+    { kid: 'k1' },
+  );
 });
 
 describe('decode (built bin)', () => {
@@ -22,7 +26,9 @@ describe('decode (built bin)', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('warning: nothing was verified');
     expect(r.stderr).toContain('warning: a token argument puts a secret on the command line');
-    const text = await runCli(['decode', '--quiet', '-'], { input: `${token.split('.')[0]}.${Buffer.from('not json').toString('base64url')}.${token.split('.')[2]}` });
+    const text = await runCli(['decode', '--quiet', '-'], {
+      input: `${token.split('.')[0]}.${Buffer.from('not json').toString('base64url')}.${token.split('.')[2]}`,
+    });
     expect(text.code).toBe(0);
     expect(text.stderr).toBe('warning: nothing was verified: signature, expiry and audience are unchecked (use verify)\n');
   });

@@ -90,7 +90,7 @@ describe('the CLI frame (built bin/)', () => {
     }
   });
 
-  it('a usage error inside a group\'s subcommand names the subcommand', async () => {
+  it("a usage error inside a group's subcommand names the subcommand", async () => {
     const missing = await runCli(['keys', 'revoke']);
     expect(missing.code).toBe(2);
     expect(missing.stderr.trim()).toBe("krishiv-auth keys revoke: missing required argument 'id|name' (ERR_USAGE)");
@@ -100,12 +100,20 @@ describe('the CLI frame (built bin/)', () => {
   it('`help <unknown>` is an unknown command (exit 2)', async () => {
     const r = await runCli(['help', 'nosuch', '--json']);
     expect(r.code).toBe(2);
-    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, error: { code: 'ERR_UNKNOWN_COMMAND', message: 'unknown command', input: 'nosuch' } });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      ok: false,
+      error: { code: 'ERR_UNKNOWN_COMMAND', message: 'unknown command', input: 'nosuch' },
+    });
     expect(r.stderr.trim().split('\n').at(-1)).toBe('krishiv-auth: nosuch: unknown command (ERR_UNKNOWN_COMMAND)');
   });
 
   it('help with --json is one JSON document {ok, help} (stdout carries only JSON with --json)', async () => {
-    for (const args of [['--json', '--help'], ['verify', '--help', '--json'], ['help', 'rotate', '--json'], ['keys', 'list', '--help', '--json']]) {
+    for (const args of [
+      ['--json', '--help'],
+      ['verify', '--help', '--json'],
+      ['help', 'rotate', '--json'],
+      ['keys', 'list', '--help', '--json'],
+    ]) {
       const r = await runCli(args);
       expect(r.code, args.join(' ')).toBe(0);
       expect(r.stderr).toBe('');
@@ -117,7 +125,12 @@ describe('the CLI frame (built bin/)', () => {
     expect(plain.stdout).toMatch(/^Usage: krishiv-auth verify/);
   });
   it('`help <command>` prints that help on stdout and exits 0', async () => {
-    for (const args of [['help', 'check-production'], ['help', 'keys'], ['keys', 'help'], ['--no-color', 'help']]) {
+    for (const args of [
+      ['help', 'check-production'],
+      ['help', 'keys'],
+      ['keys', 'help'],
+      ['--no-color', 'help'],
+    ]) {
       const r = await runCli(args);
       expect(r.code, args.join(' ')).toBe(0);
       expect(r.stdout, args.join(' ')).toMatch(/^Usage: krishiv-auth/);
@@ -126,7 +139,11 @@ describe('the CLI frame (built bin/)', () => {
   });
 
   it('--version with --json prints one JSON document with the version and the engine commit', async () => {
-    for (const args of [['--json', '--version'], ['--version', '--json'], ['--json', '-V']]) {
+    for (const args of [
+      ['--json', '--version'],
+      ['--version', '--json'],
+      ['--json', '-V'],
+    ]) {
       const r = await runCli(args);
       expect(r.code, args.join(' ')).toBe(0);
       expect(r.stderr).toBe('');
@@ -186,10 +203,15 @@ describe('the CLI frame (built bin/)', () => {
     mkdirSync(path.join(dir, 'bin'));
     copyFileSync(BIN, path.join(dir, 'bin', 'krishiv-auth.js'));
     for (const args of [['--version'], ['check-production', '--env-file', 'x.env']]) {
-      const r = spawnSync(process.execPath, ['--', path.join(dir, 'bin', 'krishiv-auth.js'), ...args], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } });
+      const r = spawnSync(process.execPath, ['--', path.join(dir, 'bin', 'krishiv-auth.js'), ...args], {
+        encoding: 'utf8',
+        env: { PATH: process.env['PATH'] ?? '' },
+      });
       expect(r.status, args.join(' ')).toBe(70);
       expect(r.stdout).toBe('');
-      expect(r.stderr).toMatch(/^krishiv-auth: internal error: .*dist is missing or incomplete: run `npm ci` \(or `npm run build`\) \(ERR_INTERNAL\)\n$/);
+      expect(r.stderr).toMatch(
+        /^krishiv-auth: internal error: .*dist is missing or incomplete: run `npm ci` \(or `npm run build`\) \(ERR_INTERNAL\)\n$/,
+      );
     }
     rmSync(dir, { recursive: true, force: true });
   });
@@ -225,12 +247,22 @@ describe('the CLI frame (built bin/)', () => {
     const r = await runCli(['check-production', '--env-file', name]);
     expect(r.code).toBe(2);
     expect(r.stderr).not.toContain('\u001b');
-    expect(r.stderr).toBe('krishiv-auth check-production: \\x1b[31mred\\x1b[0m.env: cannot read: no such file or directory (ERR_ENV_READ)\n');
+    expect(r.stderr).toBe(
+      'krishiv-auth check-production: \\x1b[31mred\\x1b[0m.env: cannot read: no such file or directory (ERR_ENV_READ)\n',
+    );
     const w = await runCli(['check-production', '--env-file', 'examples/production.env', '--cli', '--x\u001b[2J']);
     expect(w.stderr).not.toContain('\u001b');
     expect(w.stderr).toContain('warning: --cli: --x\\x1b[2J is not a flag');
     const dir = mkdtempSync(path.join(tmpdir(), 'frame-ansi-'));
-    const i = await runCli(['check-production', '--env-file', 'examples/production.env', '--format', 'sarif', '--output', path.join(dir, 'r\u001b[2J.sarif')]);
+    const i = await runCli([
+      'check-production',
+      '--env-file',
+      'examples/production.env',
+      '--format',
+      'sarif',
+      '--output',
+      path.join(dir, 'r\u001b[2J.sarif'),
+    ]);
     expect(i.stderr).not.toContain('\u001b');
     expect(i.stderr).toContain('r\\x1b[2J.sarif');
   });

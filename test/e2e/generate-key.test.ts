@@ -42,7 +42,17 @@ describe('generate-key --type api-key', () => {
     expect(doc.records).toHaveLength(1);
     expect(doc.records[0]).toMatchObject({ id: key!.slice(8, 16), name: 'ci-bot', tenant: 'acme', roles: ['reader'], revokedAt: null });
     expect(doc.records[0]!['hash']).toMatch(/^\$argon2id\$v=19\$m=1024,t=1,p=1\$/);
-    expect(Object.keys(doc.records[0]!)).toEqual(['id', 'name', 'tenant', 'roles', 'createdAt', 'expiresAt', 'revokedAt', 'revokeReason', 'hash']);
+    expect(Object.keys(doc.records[0]!)).toEqual([
+      'id',
+      'name',
+      'tenant',
+      'roles',
+      'createdAt',
+      'expiresAt',
+      'revokedAt',
+      'revokeReason',
+      'hash',
+    ]);
   });
 
   it('uses the default Argon2id parameters (m=19456, t=2, p=1) without config', async () => {
@@ -76,7 +86,9 @@ describe('generate-key --type api-key', () => {
     expect(existsSync(path.join(cwd, 'cfg.json'))).toBe(true);
     expect((await runCli(['generate-key', '--name', 'b'], { cwd, env: { KRISHIV_AUTH_STORE: 'env.json' } })).code).toBe(0);
     expect(existsSync(path.join(cwd, 'env.json'))).toBe(true);
-    expect((await runCli(['generate-key', '--name', 'c', '--store', 'flag.json'], { cwd, env: { KRISHIV_AUTH_STORE: 'env.json' } })).code).toBe(0);
+    expect(
+      (await runCli(['generate-key', '--name', 'c', '--store', 'flag.json'], { cwd, env: { KRISHIV_AUTH_STORE: 'env.json' } })).code,
+    ).toBe(0);
     expect(existsSync(path.join(cwd, 'flag.json'))).toBe(true);
     expect(existsSync(path.join(cwd, 'krishiv-keys.json'))).toBe(false);
   });
@@ -227,7 +239,10 @@ describe('generate-key --type jwk and sign', () => {
     const jwksText = readFileSync(path.join(cwd, 'jwks.json'), 'utf8');
     expect(jwksText).not.toContain('"d"');
 
-    const s = await runCli(['sign', '--key', 'signing.jwk', '--sub', 'alice', '--role', 'admin', '--aud', 'krishiv', '--ttl', '1h', '--claim', 'team=blue'], { cwd });
+    const s = await runCli(
+      ['sign', '--key', 'signing.jwk', '--sub', 'alice', '--role', 'admin', '--aud', 'krishiv', '--ttl', '1h', '--claim', 'team=blue'],
+      { cwd },
+    );
     expect(s.code).toBe(0);
     const token = s.stdout.trim();
     const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet(JSON.parse(jwksText)), { audience: 'krishiv' });

@@ -35,7 +35,10 @@ describe('env files: linear, bounded, typed', () => {
     const r = await runCli(['check-production', '--env-file', 'r.env', '--role', 'coordinator', '--json'], { cwd });
     expect(r.code).toBe(1);
     const doc = JSON.parse(r.stdout) as { findings: { id: string; status: string; message: string }[] };
-    expect(doc.findings.find((f) => f.id === 'HYG-PLACEHOLDER-SECRET')).toMatchObject({ status: 'fail', message: expect.stringContaining('one repeated character') });
+    expect(doc.findings.find((f) => f.id === 'HYG-PLACEHOLDER-SECRET')).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining('one repeated character'),
+    });
   });
 
   it('a 100,000-line quoted value is read (it was quadratic: 23.6 s)', async () => {
@@ -81,7 +84,10 @@ describe('key stores and JWKS: bounded costs and nesting, no quoted secret', () 
   it('a deeply nested store or JWKS is exit 2 with nothing written (the JWKS case left a private key)', async () => {
     const cwd = work();
     const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
-    writeFileSync(path.join(cwd, 'k.json'), `{"version":1,"records":[{"id":"abcdefgh","name":"n","createdAt":"2026-01-01T00:00:00Z","hash":"${HASH_T(1, 1024)}","x":${deep}}]}`);
+    writeFileSync(
+      path.join(cwd, 'k.json'),
+      `{"version":1,"records":[{"id":"abcdefgh","name":"n","createdAt":"2026-01-01T00:00:00Z","hash":"${HASH_T(1, 1024)}","x":${deep}}]}`,
+    );
     const g = await runCli(['generate-key', '--name', 'b', '--store', 'k.json', '--json'], { cwd });
     expect(g.code).toBe(2);
     expect(errorDoc(g.stdout).message).toContain('nested more than 64 levels deep');

@@ -57,7 +57,9 @@ describe('inputs from pipes, FIFOs and process substitutions are read whole (ite
     expect(expected.length).toBeGreaterThan(0);
     expect(failing(sh('K check-production --env-file <(cat big.env) --json').stdout)).toEqual(expected);
     expect(failing(sh('cat big.env | K check-production --env-file /dev/stdin --json').stdout)).toEqual(expected);
-    expect(failing(sh('rm -f env.fifo; mkfifo env.fifo; (cat big.env > env.fifo &) ; K check-production --env-file env.fifo --json').stdout)).toEqual(expected);
+    expect(
+      failing(sh('rm -f env.fifo; mkfifo env.fifo; (cat big.env > env.fifo &) ; K check-production --env-file env.fifo --json').stdout),
+    ).toEqual(expected);
   });
 
   it('fingerprint --file <(…) reads every token of a 150 KB pipe', () => {
@@ -120,7 +122,10 @@ describe('symlinked store, JWKS and --output (item 2): written through to the ta
     writeFileSync(path.join(cwd, 'report.json'), '{}');
     chmodSync(path.join(cwd, 'report.json'), 0o640);
     symlinkSync('report.json', path.join(cwd, 'out.json'));
-    const r = await run(['check-production', '--env-file', path.resolve('examples/production.env'), '--format', 'json', '--output', 'out.json'], cwd);
+    const r = await run(
+      ['check-production', '--env-file', path.resolve('examples/production.env'), '--format', 'json', '--output', 'out.json'],
+      cwd,
+    );
     expect(r.code).toBe(0);
     expect(lstatSync(path.join(cwd, 'out.json')).isSymbolicLink()).toBe(true);
     expect(modeOf(path.join(cwd, 'report.json'))).toBe(0o640);
@@ -202,7 +207,9 @@ describe('the answer must reach stdout (item 4)', () => {
     const cwd = work();
     const r = sh(`cd ${JSON.stringify(cwd)} && K generate-key --name ci-bot --store keys.json > /dev/full`);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/<stdout>: cannot write the answer: no space left on device; the new key was not kept \(keys\.json, created by this run, was removed\)/);
+    expect(r.stderr).toMatch(
+      /<stdout>: cannot write the answer: no space left on device; the new key was not kept \(keys\.json, created by this run, was removed\)/,
+    );
     expect(existsSync(path.join(cwd, 'keys.json'))).toBe(false);
   });
 
@@ -303,7 +310,7 @@ describe('--out and --output never clobber (item 5)', () => {
   });
 });
 
-describe('rotate and the token file\'s directory (item 9)', () => {
+describe("rotate and the token file's directory (item 9)", () => {
   it('a hard-linked token file is refused (exit 1): both names keep their tokens, no sidecar, no --out', async () => {
     const cwd = work();
     writeFileSync(path.join(cwd, 'tokens'), 'old-token-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n', { mode: 0o600 });

@@ -40,7 +40,10 @@ describe('jwks', () => {
     expect(dup.code).toBe(1);
     expect(dup.stderr).toContain('(ERR_KID_DUPLICATE)');
     expect(readFileSync(path.join(dir, 'set.json'), 'utf8')).toBe(before);
-    const mixed = await runCli(['jwks', 'add', 'set.json', '-', '--kid', 'rsa-1'], { cwd: dir, input: readFileSync(path.join(dir, 'r.jwk')) });
+    const mixed = await runCli(['jwks', 'add', 'set.json', '-', '--kid', 'rsa-1'], {
+      cwd: dir,
+      input: readFileSync(path.join(dir, 'r.jwk')),
+    });
     expect(mixed.code).toBe(0);
     expect(mixed.stderr).toContain('mixes key families');
     const list = await runCli(['jwks', 'list', 'set.json', '--json'], { cwd: dir });

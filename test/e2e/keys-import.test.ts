@@ -27,7 +27,12 @@ describe('keys import', () => {
       expect(text).not.toContain(bob);
       expect(text).not.toContain('legacy-secret-value');
     }
-    const doc = JSON.parse(r.stdout) as { imported: number; present: number; failed: number; results: { status: string; subject: string }[] };
+    const doc = JSON.parse(r.stdout) as {
+      imported: number;
+      present: number;
+      failed: number;
+      results: { status: string; subject: string }[];
+    };
     expect([doc.imported, doc.present, doc.failed]).toEqual([2, 0, 1]);
     expect(doc.results.map((x) => [x.subject, x.status])).toEqual([
       ['alice', 'imported'],

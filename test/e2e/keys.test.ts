@@ -60,7 +60,9 @@ describe('keys revoke', () => {
   it('an unknown target → exit 1', async () => {
     const r = await runCli(['keys', 'revoke', 'nobody'], { cwd });
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('krishiv-auth keys revoke: nobody: no key with this id or name in the key store; nothing changed (ERR_KEY_UNKNOWN)\n');
+    expect(r.stderr).toBe(
+      'krishiv-auth keys revoke: nobody: no key with this id or name in the key store; nothing changed (ERR_KEY_UNKNOWN)\n',
+    );
   });
 });
 
@@ -118,7 +120,13 @@ describe('keys verify', () => {
     const input = [keys['live'], keys['gone'], '', 'garbage', keys['dup1']].join('\n');
     const r = await runCli(['keys', 'verify', '--json'], { cwd, input });
     expect(r.code).toBe(1);
-    const doc = JSON.parse(r.stdout) as { ok: boolean; total: number; active: number; tool: { engine: string }; results: { line: number; ok: boolean; reason: string | null }[] };
+    const doc = JSON.parse(r.stdout) as {
+      ok: boolean;
+      total: number;
+      active: number;
+      tool: { engine: string };
+      results: { line: number; ok: boolean; reason: string | null }[];
+    };
     expect([doc.ok, doc.total, doc.active, doc.tool.engine]).toEqual([false, 4, 2, 'e8be785f']);
     const lines = doc.results;
     expect(lines.map((l) => [l.line, l.ok, l.reason])).toEqual([

@@ -79,7 +79,7 @@ describe('smaller things from the audit', () => {
     expect(r.stderr).toContain('--list-checks and --print-env');
   });
 
-  it('a second active key with the same name gets a notice naming the first one\'s id', async () => {
+  it("a second active key with the same name gets a notice naming the first one's id", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'knew-'));
     const first = await runCli(['generate-key', '--name', 'ci', '--json'], { cwd: dir });
     const id = (JSON.parse(first.stdout) as { record: { id: string } }).record.id;
@@ -104,7 +104,10 @@ describe('smaller things from the audit', () => {
 function onTerminal(args: string[], cwd: string, keys: string): Promise<{ output: string; code: number | null }> {
   return new Promise((resolve, reject) => {
     const command = [process.execPath, '--', BIN, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-    const child = spawn('script', ['-qec', command, '/dev/null'], { cwd, env: { PATH: process.env['PATH'] ?? '', HOME: cwd, NO_COLOR: '1', TERM: 'dumb' } });
+    const child = spawn('script', ['-qec', command, '/dev/null'], {
+      cwd,
+      env: { PATH: process.env['PATH'] ?? '', HOME: cwd, NO_COLOR: '1', TERM: 'dumb' },
+    });
     let output = '';
     let typed = false;
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
@@ -142,20 +145,30 @@ describe('keys verify - on a terminal', () => {
 describe('tables on a terminal', () => {
   it('keys list and check-production --list-checks fit a 60-column terminal; piped, they are as wide as their cells', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'knew-'));
-    await runCli(['generate-key', '--name', 'a-very-long-key-name-for-the-nightly-ci-robot-of-team-x', '--tenant', 'tenant-with-a-long-name'], { cwd: dir });
+    await runCli(
+      ['generate-key', '--name', 'a-very-long-key-name-for-the-nightly-ci-robot-of-team-x', '--tenant', 'tenant-with-a-long-name'],
+      { cwd: dir },
+    );
     const piped = await runCli(['keys', 'list'], { cwd: dir });
     expect(piped.stdout.split('\n')[1]).toContain('a-very-long-key-name-for-the-nightly-ci-robot-of-team-x');
     const command = [process.execPath, '--', BIN].map((a) => `'${a}'`).join(' ');
     const r = await new Promise<string>((resolve) => {
-      const child = spawn('script', ['-qec', `stty cols 60; ${command} keys list; ${command} check-production --list-checks`, '/dev/null'], {
-        cwd: dir,
-        env: { PATH: process.env['PATH'] ?? '', HOME: dir, NO_COLOR: '1' },
-      });
+      const child = spawn(
+        'script',
+        ['-qec', `stty cols 60; ${command} keys list; ${command} check-production --list-checks`, '/dev/null'],
+        {
+          cwd: dir,
+          env: { PATH: process.env['PATH'] ?? '', HOME: dir, NO_COLOR: '1' },
+        },
+      );
       let out = '';
       child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
       child.on('close', () => resolve(out));
     });
-    const lines = r.replace(/\r/g, '').split('\n').filter((l) => l !== '');
+    const lines = r
+      .replace(/\r/g, '')
+      .split('\n')
+      .filter((l) => l !== '');
     expect(lines.some((l) => l.includes('…'))).toBe(true);
     const listLines = lines.filter((l) => l.startsWith(' '.repeat(33)));
     expect(listLines.length).toBeGreaterThan(10);

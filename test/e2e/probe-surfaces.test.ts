@@ -40,18 +40,32 @@ let plain: Server;
 let plainPort: number;
 beforeAll(async () => {
   a = await startCoordinatorDouble({
-    surfaces: { flight: { keys: [KEY_A], policy: true }, shuffle: { token: SHUFFLE }, shuffleSvc: { token: SHUFFLE }, executor: { token: TASK_A }, barrier: { token: TASK_A } },
+    surfaces: {
+      flight: { keys: [KEY_A], policy: true },
+      shuffle: { token: SHUFFLE },
+      shuffleSvc: { token: SHUFFLE },
+      executor: { token: TASK_A },
+      barrier: { token: TASK_A },
+    },
   });
-  b = await startCoordinatorDouble({ surfaces: { flight: { keys: [KEY_B], policy: true }, executor: { token: TASK_B }, barrier: { token: TASK_B } } });
+  b = await startCoordinatorDouble({
+    surfaces: { flight: { keys: [KEY_B], policy: true }, executor: { token: TASK_B }, barrier: { token: TASK_B } },
+  });
   plain = createServer((_q, s) => s.end('plain'));
   await new Promise<void>((r) => plain.listen(0, '127.0.0.1', r));
   plainPort = (plain.address() as AddressInfo).port;
   writeFileSync(path.join(dir, 'a.key'), `${KEY_A}\n${KEY_A}=analyst\n`, { mode: 0o600 });
   writeFileSync(path.join(dir, 'shuffle.token'), `${SHUFFLE}\n`, { mode: 0o600 });
   writeFileSync(path.join(dir, 'task.token'), `${TASK_A}\n`, { mode: 0o600 });
-  writeFileSync(path.join(dir, 'prod.env'), `KRISHIV_API_KEYS=${KEY_A}=analyst,other=x\nKRISHIV_SHUFFLE_TOKEN=${SHUFFLE}\nKRISHIV_EXECUTOR_TASK_BEARER_TOKEN=" ${TASK_A} "\n`, { mode: 0o600 });
+  writeFileSync(
+    path.join(dir, 'prod.env'),
+    `KRISHIV_API_KEYS=${KEY_A}=analyst,other=x\nKRISHIV_SHUFFLE_TOKEN=${SHUFFLE}\nKRISHIV_EXECUTOR_TASK_BEARER_TOKEN=" ${TASK_A} "\n`,
+    { mode: 0o600 },
+  );
   mkdirSync(path.join(dir, 'b'));
-  writeFileSync(path.join(dir, 'b', 'b.env'), `KRISHIV_FLIGHT_API_KEY=${KEY_B}\nKRISHIV_EXECUTOR_TASK_BEARER_TOKEN=${TASK_B}\n`, { mode: 0o600 });
+  writeFileSync(path.join(dir, 'b', 'b.env'), `KRISHIV_FLIGHT_API_KEY=${KEY_B}\nKRISHIV_EXECUTOR_TASK_BEARER_TOKEN=${TASK_B}\n`, {
+    mode: 0o600,
+  });
 });
 afterAll(async () => {
   await Promise.all([a.close(), b.close(), new Promise<void>((r) => plain.close(() => r()))]);
@@ -59,17 +73,36 @@ afterAll(async () => {
 
 const surfaceFlags = (d: CoordinatorDouble): string[] => [
   d.url,
-  '--flight', d.surfaces.flight!,
+  '--flight',
+  d.surfaces.flight!,
   ...(d.surfaces.shuffle ? ['--shuffle', d.surfaces.shuffle] : []),
   ...(d.surfaces.shuffleSvc ? ['--shuffle-svc', d.surfaces.shuffleSvc] : []),
-  '--executor', d.surfaces.executor!,
-  '--barrier', d.surfaces.barrier!,
+  '--executor',
+  d.surfaces.executor!,
+  '--barrier',
+  d.surfaces.barrier!,
 ];
-const NEW = ['flight_requires_auth', 'flight_accepts_key', 'shuffle_requires_auth', 'shuffle_accepts_token', 'executor_requires_auth', 'executor_accepts_token'];
+const NEW = [
+  'flight_requires_auth',
+  'flight_accepts_key',
+  'shuffle_requires_auth',
+  'shuffle_accepts_token',
+  'executor_requires_auth',
+  'executor_accepts_token',
+];
 
 describe('probe the other surfaces (built bin)', () => {
   it('with credential files: every new check passes, exit 0', async () => {
-    const r = await probe([...surfaceFlags(a), '--api-key-file', 'a.key', '--shuffle-token-file', 'shuffle.token', '--task-token-file', 'task.token', '--json']);
+    const r = await probe([
+      ...surfaceFlags(a),
+      '--api-key-file',
+      'a.key',
+      '--shuffle-token-file',
+      'shuffle.token',
+      '--task-token-file',
+      'task.token',
+      '--json',
+    ]);
     expect(r.stderr).toBe('');
     const doc = JSON.parse(r.stdout) as { targets: { checks: Check[] }[] };
     for (const id of NEW) expect([id, statusOf(doc.targets[0]!.checks, id)]).toEqual([id, 'pass']);
@@ -85,10 +118,12 @@ describe('probe the other surfaces (built bin)', () => {
     expect(statusOf(t.checks, 'health')).toBe('skip');
     const wrong = await probe(['--flight', b.surfaces.flight!, '--api-key-file', 'a.key']);
     expect(wrong.code).toBe(1);
-    expect(wrong.stdout).toMatch(/flight_accepts_key +fail .*wrong credential: the API key krishiv_abcdefgh_… was rejected, UNAUTHENTICATED \(invalid API key\)/);
+    expect(wrong.stdout).toMatch(
+      /flight_accepts_key +fail .*wrong credential: the API key krishiv_abcdefgh_… was rejected, UNAUTHENTICATED \(invalid API key\)/,
+    );
   });
 
-  it('from --env-file, exactly as the engine\'s clients pick their credentials', async () => {
+  it("from --env-file, exactly as the engine's clients pick their credentials", async () => {
     const r = await probe([...surfaceFlags(a), '--env-file', 'prod.env', '--json']);
     const doc = JSON.parse(r.stdout) as { targets: { checks: Check[] }[] };
     for (const id of NEW) expect([id, statusOf(doc.targets[0]!.checks, id)]).toEqual([id, 'pass']);
@@ -110,13 +145,19 @@ describe('probe the other surfaces (built bin)', () => {
       `${b.url} flight=${b.surfaces.flight} api-key-file=a.key`,
     ].join('\n');
     const r = await probe(['--targets', '-', '--jsonl', '--concurrency', '2'], `${lines}\n`);
-    const out = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const out = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(out).toHaveLength(4);
     const targets = out.slice(0, 3).map((o) => o['target'] as { url: string; checks: Check[] });
     const summary = out[3]!;
     expect(summary).toMatchObject({ ok: false, summary: { targets: 3, ok: 2, failing: 1 } });
     const flightA = targets.filter((t) => t.url === a.url).map((t) => statusOf(t.checks, 'flight_accepts_key'));
-    const flightB = targets.filter((t) => t.url === b.url).map((t) => statusOf(t.checks, 'flight_accepts_key')).sort();
+    const flightB = targets
+      .filter((t) => t.url === b.url)
+      .map((t) => statusOf(t.checks, 'flight_accepts_key'))
+      .sort();
     expect(flightA).toEqual(['pass']);
     expect(flightB).toEqual(['fail', 'pass']); // b's own env file passes; a's key sent to b (as that line asked) is wrong
     for (const t of targets.filter((x) => x.checks.find((c) => c.id === 'executor_accepts_token')!.evidence)) {

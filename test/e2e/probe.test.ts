@@ -237,7 +237,9 @@ describe('probe (built bin) against the coordinator double', () => {
     // fileURLToPath, not URL.pathname: a checkout path with a space or non-ASCII letter is percent-encoded there (issue 19)
     const fixtures = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'probe', 'fixtures');
     const cert = path.join(fixtures, 'localhost-cert.pem');
-    const d = await double({ tls: { key: readFileSync(path.join(fixtures, 'localhost-key.pem'), 'utf8'), cert: readFileSync(cert, 'utf8') } });
+    const d = await double({
+      tls: { key: readFileSync(path.join(fixtures, 'localhost-key.pem'), 'utf8'), cert: readFileSync(cert, 'utf8') },
+    });
     const r1 = await probe([d.url, ...creds, '--json']);
     expect(r1.code).toBe(1);
     const doc1 = JSON.parse(r1.stdout) as Doc;

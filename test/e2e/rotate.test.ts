@@ -47,7 +47,12 @@ describe('rotate begin', () => {
     const sidecar = read('tokens.rotation.json');
     expect(mode(path.join(dir, 'tokens.rotation.json'))).toBe(0o600);
     expect(sidecar).not.toContain(token);
-    expect(JSON.parse(sidecar)).toMatchObject({ kind: 'krishiv-auth/rotation', version: 1, pending: [{ fingerprint: fp(token) }], previous: [] });
+    expect(JSON.parse(sidecar)).toMatchObject({
+      kind: 'krishiv-auth/rotation',
+      version: 1,
+      pending: [{ fingerprint: fp(token) }],
+      previous: [],
+    });
   });
 
   it('--json: {ok, file, token, fingerprint, tokens}; a second begin stacks in front', async () => {
@@ -152,25 +157,28 @@ describe('rotate begin', () => {
     ['changeme', 'is a placeholder: a common placeholder word'],
     ['a1B2c', 'is weak: 5 characters'],
     ['xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx', 'is a placeholder: one repeated character'],
-  ])('a placeholder or weak --new-token-file (%j) is refused (exit 1, nothing written) unless --allow-weak-token', async (token, reason) => {
-    writeFileSync(path.join(dir, 'tokens'), 'old-token-1\n');
-    writeFileSync(path.join(dir, 'new.token'), `${token}\n`);
-    const r = await rot(['begin', 'tokens', '--new-token-file', 'new.token', '--json']);
-    expect(r.code).toBe(1);
-    const doc = json(r.stdout) as { error: { code: string; message: string; input: string } };
-    expect(doc.error.code).toBe('ERR_ROTATE_REFUSED');
-    expect(doc.error.message).toContain(`the new token ${reason}`);
-    expect(doc.error.message).toContain('--allow-weak-token');
-    expect(doc.error.input).toBe('new.token');
-    expect(r.stdout + r.stderr).not.toContain(token);
-    expect(read('tokens')).toBe('old-token-1\n');
-    expect(existsSync(path.join(dir, 'tokens.rotation.json'))).toBe(false);
+  ])(
+    'a placeholder or weak --new-token-file (%j) is refused (exit 1, nothing written) unless --allow-weak-token',
+    async (token, reason) => {
+      writeFileSync(path.join(dir, 'tokens'), 'old-token-1\n');
+      writeFileSync(path.join(dir, 'new.token'), `${token}\n`);
+      const r = await rot(['begin', 'tokens', '--new-token-file', 'new.token', '--json']);
+      expect(r.code).toBe(1);
+      const doc = json(r.stdout) as { error: { code: string; message: string; input: string } };
+      expect(doc.error.code).toBe('ERR_ROTATE_REFUSED');
+      expect(doc.error.message).toContain(`the new token ${reason}`);
+      expect(doc.error.message).toContain('--allow-weak-token');
+      expect(doc.error.input).toBe('new.token');
+      expect(r.stdout + r.stderr).not.toContain(token);
+      expect(read('tokens')).toBe('old-token-1\n');
+      expect(existsSync(path.join(dir, 'tokens.rotation.json'))).toBe(false);
 
-    const forced = await rot(['begin', 'tokens', '--new-token-file', 'new.token', '--allow-weak-token', '--out', 'held.token']);
-    expect(forced.code, forced.stderr).toBe(0);
-    expect(forced.stderr).toContain(`warning: the new token ${reason}`);
-    expect(read('tokens')).toBe(`${token}\nold-token-1\n`);
-  });
+      const forced = await rot(['begin', 'tokens', '--new-token-file', 'new.token', '--allow-weak-token', '--out', 'held.token']);
+      expect(forced.code, forced.stderr).toBe(0);
+      expect(forced.stderr).toContain(`warning: the new token ${reason}`);
+      expect(read('tokens')).toBe(`${token}\nold-token-1\n`);
+    },
+  );
 
   it('single-token files: refused by name, by --single and by the env file, with an explanation; --replace replaces', async () => {
     writeFileSync(path.join(dir, 'coord.token'), 'old\n');
@@ -237,7 +245,9 @@ describe('rotate finish', () => {
     writeFileSync(path.join(dir, 'coord.env'), 'KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS=3600\n');
     const early = await rot(['finish', 'tokens', '--env-file', 'coord.env']);
     expect(early.code).toBe(1);
-    expect(early.stderr).toMatch(/^krishiv-auth rotate finish: tokens: only \S+ of the 1h reload interval \(coord\.env\) have passed since rotate begin/);
+    expect(early.stderr).toMatch(
+      /^krishiv-auth rotate finish: tokens: only \S+ of the 1h reload interval \(coord\.env\) have passed since rotate begin/,
+    );
     expect(read('tokens')).toBe(before);
   });
 
@@ -249,7 +259,14 @@ describe('rotate finish', () => {
     const r = await rot(['finish', 'tokens', '--env-file', 'coord.env', '--json']);
     expect(r.code).toBe(0);
     const doc = json(r.stdout);
-    expect(doc).toMatchObject({ ok: true, kept: neu['fingerprint'], removed: [old['fingerprint']], tokens: [neu['fingerprint']], restartNeeded: true, confirm: null });
+    expect(doc).toMatchObject({
+      ok: true,
+      kept: neu['fingerprint'],
+      removed: [old['fingerprint']],
+      tokens: [neu['fingerprint']],
+      restartNeeded: true,
+      confirm: null,
+    });
     expect(read('tokens')).toBe(`${neu['token'] as string}\n`);
     expect(existsSync(path.join(dir, 'tokens.rotation.json'))).toBe(false);
     expect((doc['notes'] as string[]).join('\n')).toContain('restart coordinators so HTTP drops the old tokens');
@@ -349,7 +366,9 @@ describe('rotate finish', () => {
       const before = read('tokens');
       const r = await rot(['finish', 'tokens', '--reload-interval', '1', '--confirm', `grpc://${coord.grpcTarget!}`]);
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/coordinator gRPC refuses the new token bearer:[0-9a-f]{16} \(UNAUTHENTICATED \(16\): invalid API key\).*nothing removed \(ERR_ROTATE_REFUSED\)/);
+      expect(r.stderr).toMatch(
+        /coordinator gRPC refuses the new token bearer:[0-9a-f]{16} \(UNAUTHENTICATED \(16\): invalid API key\).*nothing removed \(ERR_ROTATE_REFUSED\)/,
+      );
       expect(read('tokens')).toBe(before);
       expect(existsSync(path.join(dir, 'tokens.rotation.json'))).toBe(true);
     });
@@ -362,7 +381,9 @@ describe('rotate finish', () => {
       const before = read('tokens');
       const r = await rot(['finish', 'tokens', '--reload-interval', '0', '--confirm', `grpc://${coord.grpcTarget!}`]);
       expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/the coordinator does not reload, so it accepts the new token only after a restart: restart it, then run finish again; nothing removed \(ERR_ROTATE_REFUSED\)\n$/);
+      expect(r.stderr).toMatch(
+        /the coordinator does not reload, so it accepts the new token only after a restart: restart it, then run finish again; nothing removed \(ERR_ROTATE_REFUSED\)\n$/,
+      );
       expect(read('tokens')).toBe(before);
     });
 
@@ -457,7 +478,11 @@ const cannotSwitch = switchUsersUnavailable();
 describe(`ownership when not running as root${cannotSwitch ? ` (skipped: ${cannotSwitch})` : ''}`, () => {
   function asNobody(args: string[], groups: number[]): { code: number | null; stdout: string; stderr: string } {
     const [cmd, argv] = asOtherUser(groups, [process.execPath, '--', reachableBin(), 'rotate', ...args]);
-    const r = spawnSync(cmd, argv, { cwd: dir, env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir, NO_COLOR: '1' }, encoding: 'utf8' });
+    const r = spawnSync(cmd, argv, {
+      cwd: dir,
+      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir, NO_COLOR: '1' },
+      encoding: 'utf8',
+    });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };
   }
   function ownedFile(gid: number): string {
@@ -470,14 +495,17 @@ describe(`ownership when not running as root${cannotSwitch ? ` (skipped: ${canno
     return file;
   }
 
-  it.runIf(cannotSwitch === null)("keeps the file's group when the user is a member of it (the coordinator may read it through that group)", () => {
-    const file = ownedFile(4343);
-    const r = asNobody(['begin', 'tokens', '--json'], [4343]);
-    expect(r.code, r.stderr).toBe(0);
-    expect(statSync(file).gid).toBe(4343);
-    expect(mode(file)).toBe(0o640);
-    expect((json(r.stdout) as { warnings: Array<{ code: string }> }).warnings.map((w) => w.code)).toEqual(['group_readable']);
-  });
+  it.runIf(cannotSwitch === null)(
+    "keeps the file's group when the user is a member of it (the coordinator may read it through that group)",
+    () => {
+      const file = ownedFile(4343);
+      const r = asNobody(['begin', 'tokens', '--json'], [4343]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(statSync(file).gid).toBe(4343);
+      expect(mode(file)).toBe(0o640);
+      expect((json(r.stdout) as { warnings: Array<{ code: string }> }).warnings.map((w) => w.code)).toEqual(['group_readable']);
+    },
+  );
 
   it.runIf(cannotSwitch === null)('reports a group it cannot keep', () => {
     const file = ownedFile(4343);
@@ -498,11 +526,19 @@ describe('rotate status', () => {
     chmodSync(path.join(dir, 'tokens'), 0o644);
     const r = await rot(['status', 'tokens', '--json']);
     expect(r.code).toBe(0);
-    const doc = json(r.stdout) as { count: number; mode: string; tokens: Array<{ fingerprint: string }>; warnings: Array<{ code: string }>; pending: unknown };
+    const doc = json(r.stdout) as {
+      count: number;
+      mode: string;
+      tokens: Array<{ fingerprint: string }>;
+      warnings: Array<{ code: string }>;
+      pending: unknown;
+    };
     expect(doc.count).toBe(3);
     expect(doc.mode).toBe('0644');
     expect(doc.tokens.map((t) => t.fingerprint)).toEqual([fp('secret-one'), fp('# disabled'), fp('secret-two')]);
-    expect(doc.warnings.map((w) => w.code).sort()).toEqual(['comment_like', 'duplicate', 'several_per_line', 'whitespace_inside', 'world_readable'].sort());
+    expect(doc.warnings.map((w) => w.code).sort()).toEqual(
+      ['comment_like', 'duplicate', 'several_per_line', 'whitespace_inside', 'world_readable'].sort(),
+    );
     expect(doc.pending).toBeNull();
     expect(r.stdout).not.toContain('secret-');
     const human = await rot(['status', 'tokens']);
@@ -523,7 +559,10 @@ describe('rotate status', () => {
     expect(missing.exists).toBe(false);
     expect(missing.warnings.map((w) => w.code)).toEqual(['missing']);
     writeFileSync(path.join(dir, 'coord.token'), 'a\nb\n', { mode: 0o600 });
-    const single = json((await rot(['status', 'coord.token', '--single', '--json'])).stdout) as { count: number; warnings: Array<{ code: string }> };
+    const single = json((await rot(['status', 'coord.token', '--single', '--json'])).stdout) as {
+      count: number;
+      warnings: Array<{ code: string }>;
+    };
     expect(single.count).toBe(1);
     expect(single.warnings.map((w) => w.code)).toEqual(['multiline_single', 'single_token_file']);
   });
@@ -554,10 +593,26 @@ describe('Kubernetes secret mounts and --emit k8s-secret', () => {
     expect(needState.code).toBe(2);
     expect(needState.stderr).toContain('add --state <writable file>');
 
-    const r = await rot(['begin', 'mnt/tokens', '--emit', 'k8s-secret', '--name', 'krishiv-coordinator-tokens', '--namespace', 'krishiv', '--state', 'rot.json', '--out', 'new.token']);
+    const r = await rot([
+      'begin',
+      'mnt/tokens',
+      '--emit',
+      'k8s-secret',
+      '--name',
+      'krishiv-coordinator-tokens',
+      '--namespace',
+      'krishiv',
+      '--state',
+      'rot.json',
+      '--out',
+      'new.token',
+    ]);
     expect(r.code).toBe(0);
     const token = read('new.token').trim();
-    const m = /^apiVersion: v1\nkind: Secret\nmetadata:\n {2}name: krishiv-coordinator-tokens\n {2}namespace: krishiv\ntype: Opaque\ndata:\n {2}"tokens": ([A-Za-z0-9+/=]+)\n$/.exec(r.stdout);
+    const m =
+      /^apiVersion: v1\nkind: Secret\nmetadata:\n {2}name: krishiv-coordinator-tokens\n {2}namespace: krishiv\ntype: Opaque\ndata:\n {2}"tokens": ([A-Za-z0-9+/=]+)\n$/.exec(
+        r.stdout,
+      );
     expect(m).not.toBeNull();
     expect(Buffer.from(m![1]!, 'base64').toString('utf8')).toBe(`${token}\nold\n`);
     expect(read('mnt/tokens')).toBe('old\n');
@@ -577,7 +632,20 @@ describe('Kubernetes secret mounts and --emit k8s-secret', () => {
 
   it('--emit with --json puts the manifest object in the document; bad names exit 2', async () => {
     writeFileSync(path.join(dir, 'tokens'), 'old\n');
-    const r = await rot(['revoke', 'tokens', '--fingerprint', fp('old'), '--allow-empty', '--emit', 'k8s-secret', '--name', 's', '--key', 'tokens.txt', '--json']);
+    const r = await rot([
+      'revoke',
+      'tokens',
+      '--fingerprint',
+      fp('old'),
+      '--allow-empty',
+      '--emit',
+      'k8s-secret',
+      '--name',
+      's',
+      '--key',
+      'tokens.txt',
+      '--json',
+    ]);
     expect(r.code).toBe(0);
     const doc = json(r.stdout) as { manifest: { kind: string; data: Record<string, string> } };
     expect(doc.manifest.kind).toBe('Secret');
@@ -618,7 +686,9 @@ describe('usage', () => {
   ])('%j is a usage error (exit 2)', async (args, code, message) => {
     const r = await runCli([...args, '--json'], { cwd: dir });
     expect(r.code).toBe(2);
-    expect((JSON.parse(r.stdout) as { error: { code: string; message: string } }).error).toEqual(expect.objectContaining({ code, message }));
+    expect((JSON.parse(r.stdout) as { error: { code: string; message: string } }).error).toEqual(
+      expect.objectContaining({ code, message }),
+    );
     expect(existsSync(path.join(dir, 'tokens'))).toBe(false);
   });
 });

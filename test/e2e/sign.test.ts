@@ -15,7 +15,9 @@ beforeAll(async () => {
     ['EdDSA', 'ed'],
     ['ES384', 'es384'],
   ]) {
-    const r = await runCli(['generate-key', '--type', 'jwk', '--alg', alg!, '--out', `${name}.jwk`, '--jwks', `${name}.jwks.json`], { cwd });
+    const r = await runCli(['generate-key', '--type', 'jwk', '--alg', alg!, '--out', `${name}.jwk`, '--jwks', `${name}.jwks.json`], {
+      cwd,
+    });
     expect(r.code, r.stderr).toBe(0);
   }
 });
@@ -34,7 +36,26 @@ describe('sign', () => {
 
   it('--json: {token, header, claims}; --claim values as JSON or text', async () => {
     const r = await runCli(
-      ['sign', '--key', 'es.jwk', '--sub', 'alice', '--aud', 'krishiv', '--iss', 'https://idp.test', '--ttl', '2h', '--claim', 'n=5', '--claim', 'team=blue', '--claim', 'groups=["a","b"]', '--json'],
+      [
+        'sign',
+        '--key',
+        'es.jwk',
+        '--sub',
+        'alice',
+        '--aud',
+        'krishiv',
+        '--iss',
+        'https://idp.test',
+        '--ttl',
+        '2h',
+        '--claim',
+        'n=5',
+        '--claim',
+        'team=blue',
+        '--claim',
+        'groups=["a","b"]',
+        '--json',
+      ],
       { cwd },
     );
     expect(r.code).toBe(0);
@@ -68,7 +89,9 @@ describe('sign', () => {
     expect(r.code).toBe(0);
     const claims = (JSON.parse(r.stdout) as { claims: { iat: number; exp: number } }).claims;
     expect(claims).toMatchObject({ iat: 1767225600, exp: 1767225660 });
-    await expect(jwtVerify((JSON.parse(r.stdout) as { token: string }).token, jwks('es'))).rejects.toMatchObject({ code: 'ERR_JWT_EXPIRED' });
+    await expect(jwtVerify((JSON.parse(r.stdout) as { token: string }).token, jwks('es'))).rejects.toMatchObject({
+      code: 'ERR_JWT_EXPIRED',
+    });
   });
 
   it('a public key cannot sign', async () => {

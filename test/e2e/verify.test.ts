@@ -30,10 +30,15 @@ beforeAll(async () => {
   dir = tempDir('verify-e2e-');
   rsa = makeKey('RSA', 'rsa-1');
   rsaJwks = file('jwks.json', JSON.stringify({ keys: [rsa.jwk] }));
-  good = await signToken(rsa, { sub: 'alice', krishiv_role: 'writer', aud: 'krishiv', iat: NOW_S - 60, exp: NOW_S + 600 }, { kid: 'rsa-1' });
+  good = await signToken(
+    rsa,
+    { sub: 'alice', krishiv_role: 'writer', aud: 'krishiv', iat: NOW_S - 60, exp: NOW_S + 600 },
+    { kid: 'rsa-1' },
+  );
   server = createServer((req, res) => {
     if (req.url === '/jwks.json') res.end(JSON.stringify({ keys: [rsa.jwk] }));
-    else if (req.url === '/hang') return; // never answers
+    else if (req.url === '/hang')
+      return; // never answers
     else res.writeHead(404).end();
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -57,7 +62,9 @@ describe('verify (built bin)', () => {
     expect(r.stderr).toBe('');
   });
   it('--json: {ok, accepted, subject, role, key, claims, findings}', async () => {
-    const r = await runCli(['verify', '--json', '--jwks', rsaJwks, '--audience', 'krishiv', '--now', NOW, '-'], { input: `Bearer ${good}` });
+    const r = await runCli(['verify', '--json', '--jwks', rsaJwks, '--audience', 'krishiv', '--now', NOW, '-'], {
+      input: `Bearer ${good}`,
+    });
     expect(r.code).toBe(0);
     const doc = json(r.stdout);
     expect(doc).toMatchObject({
@@ -115,7 +122,9 @@ describe('verify (built bin)', () => {
   });
   it('a JWKS the engine cannot deserialize: exit 1 no_usable_keys', async () => {
     const x = generateKeyPairSync('x25519').publicKey.export({ format: 'jwk' });
-    const r = await runCli(['verify', '--json', '--jwks', file('x.json', JSON.stringify({ keys: [rsa.jwk, x] })), '--now', NOW], { input: good });
+    const r = await runCli(['verify', '--json', '--jwks', file('x.json', JSON.stringify({ keys: [rsa.jwk, x] })), '--now', NOW], {
+      input: good,
+    });
     expect(r.code).toBe(1);
     expect(json(r.stdout).findings.map((f: { code: string }) => f.code)).toContain('no_usable_keys');
   });
@@ -132,21 +141,24 @@ describe('verify (built bin)', () => {
     expect(r.stderr).toContain('ERR_INSECURE_URL');
   });
   it('--env-file: JWKS URI, audience and production from the file', async () => {
-    const env = file('prod.env', `# coordinator\nKRISHIV_OIDC_JWKS_URI=${base}/jwks.json\nKRISHIV_OIDC_AUDIENCE=krishiv\nKRISHIV_PRODUCTION=true\n`);
+    const env = file(
+      'prod.env',
+      `# coordinator\nKRISHIV_OIDC_JWKS_URI=${base}/jwks.json\nKRISHIV_OIDC_AUDIENCE=krishiv\nKRISHIV_PRODUCTION=true\n`,
+    );
     const r = await runCli(['verify', '--json', '--env-file', env, '--now', NOW], { input: good });
     expect(r.code).toBe(0);
     const noAud = file('noaud.env', `KRISHIV_OIDC_JWKS_URI=${base}/jwks.json\nKRISHIV_PRODUCTION=1\n`);
     const p = await runCli(['verify', '--json', '--env-file', noAud, '--now', NOW], { input: good });
     expect(p.code).toBe(1);
-    expect(json(p.stdout).findings).toEqual([
-      expect.objectContaining({ code: 'audience_not_configured', severity: 'error' }),
-    ]);
+    expect(json(p.stdout).findings).toEqual([expect.objectContaining({ code: 'audience_not_configured', severity: 'error' })]);
     const relative = file('relative.env', 'KRISHIV_OIDC_JWKS_URI=jwks.json\n');
     const x = await runCli(['verify', '--env-file', relative, '--now', NOW], { input: good });
     expect(x.code).toBe(2);
-    expect(x.stderr).toContain('KRISHIV_OIDC_JWKS_URI is not an http(s) URL ("jwks.json"): the engine cannot fetch it and would not install JWT auth');
+    expect(x.stderr).toContain(
+      'KRISHIV_OIDC_JWKS_URI is not an http(s) URL ("jwks.json"): the engine cannot fetch it and would not install JWT auth',
+    );
   });
-  it('the config file\'s verify: section is honoured (a wrong audience is REJECTED), flags beat --env-file beat config', async () => {
+  it("the config file's verify: section is honoured (a wrong audience is REJECTED), flags beat --env-file beat config", async () => {
     const sub = mkdtempSync(path.join(dir, 'cfg-'));
     writeFileSync(path.join(sub, 'jwks.json'), JSON.stringify({ keys: [rsa.jwk] }));
     const cfg = path.join(sub, 'krishiv-auth.config.json');
@@ -168,27 +180,40 @@ describe('verify (built bin)', () => {
     expect(h.code).toBe(2);
     expect(h.stderr).toContain('timed out after 300 ms');
   });
-  it('the environment verify runs in is the engine\'s when no --env-file is given: flags > environment > config', async () => {
+  it("the environment verify runs in is the engine's when no --env-file is given: flags > environment > config", async () => {
     const sub = mkdtempSync(path.join(dir, 'envcfg-'));
     const cfg = path.join(sub, 'krishiv-auth.config.json');
     writeFileSync(cfg, JSON.stringify({ verify: { jwks: rsaJwks, audience: 'krishiv' } }));
     // config alone: the token's aud "krishiv" matches
     expect((await runCli(['verify', '--config', cfg, '--now', NOW], { input: good })).code).toBe(0);
     // the environment beats the config: a wrong audience is rejected, and verify says where it came from
-    const e = await runCli(['verify', '--json', '--config', cfg, '--now', NOW], { input: good, env: { KRISHIV_OIDC_AUDIENCE: 'krishiv-prod' } });
+    const e = await runCli(['verify', '--json', '--config', cfg, '--now', NOW], {
+      input: good,
+      env: { KRISHIV_OIDC_AUDIENCE: 'krishiv-prod' },
+    });
     expect(e.code).toBe(1);
     expect(json(e.stdout).findings).toEqual([expect.objectContaining({ code: 'audience_mismatch' })]);
     const people = await runCli(['verify', '--config', cfg, '--now', NOW], { input: good, env: { KRISHIV_OIDC_AUDIENCE: 'krishiv-prod' } });
     expect(people.stderr).toContain('note: KRISHIV_OIDC_AUDIENCE taken from the environment');
     // a flag beats the environment
-    expect((await runCli(['verify', '--config', cfg, '--audience', 'krishiv', '--now', NOW], { input: good, env: { KRISHIV_OIDC_AUDIENCE: 'krishiv-prod' } })).code).toBe(0);
+    expect(
+      (
+        await runCli(['verify', '--config', cfg, '--audience', 'krishiv', '--now', NOW], {
+          input: good,
+          env: { KRISHIV_OIDC_AUDIENCE: 'krishiv-prod' },
+        })
+      ).code,
+    ).toBe(0);
     // KRISHIV_OIDC_JWKS_URI from the environment names the key set
     const u = await runCli(['verify', '--now', NOW], { input: good, env: { KRISHIV_OIDC_JWKS_URI: `${base}/jwks.json` } });
     expect(u.code).toBe(0);
   });
   it('--ca: a JWKS over https with a private CA is refused without it and verified with it', async () => {
     const fixtures = path.join(__dirname, '../probe/fixtures');
-    const tls = { key: readFileSync(path.join(fixtures, 'localhost-key.pem'), 'utf8'), cert: readFileSync(path.join(fixtures, 'localhost-cert.pem'), 'utf8') };
+    const tls = {
+      key: readFileSync(path.join(fixtures, 'localhost-key.pem'), 'utf8'),
+      cert: readFileSync(path.join(fixtures, 'localhost-cert.pem'), 'utf8'),
+    };
     const secure = createHttpsServer(tls, (_req, res) => res.end(JSON.stringify({ keys: [rsa.jwk] })));
     await new Promise<void>((r) => secure.listen(0, '127.0.0.1', r));
     try {
@@ -196,7 +221,9 @@ describe('verify (built bin)', () => {
       const untrusted = await runCli(['verify', '--jwks', url, '--now', NOW], { input: good });
       expect(untrusted.code).toBe(2);
       expect(untrusted.stderr).toContain('could not fetch JWKS');
-      const trusted = await runCli(['verify', '--jwks', url, '--ca', path.join(fixtures, 'localhost-cert.pem'), '--now', NOW], { input: good });
+      const trusted = await runCli(['verify', '--jwks', url, '--ca', path.join(fixtures, 'localhost-cert.pem'), '--now', NOW], {
+        input: good,
+      });
       expect([trusted.code, trusted.stderr]).toEqual([0, '']);
       const notPem = await runCli(['verify', '--jwks', url, '--ca', rsaJwks, '--now', NOW], { input: good });
       expect(notPem.code).toBe(2);
@@ -211,7 +238,11 @@ describe('verify (built bin)', () => {
     expect(r.code).toBe(1);
     const doc = json(r.stdout);
     expect([doc.accepted, doc.ok]).toEqual([true, false]);
-    expect(doc.findings).toContainEqual({ code: 'insufficient_role', severity: 'error', message: 'principal writer:alice has role Writer; required role Admin' });
+    expect(doc.findings).toContainEqual({
+      code: 'insufficient_role',
+      severity: 'error',
+      message: 'principal writer:alice has role Writer; required role Admin',
+    });
     const human = await runCli(['verify', '--jwks', rsaJwks, '--require-role', 'admin', '--now', NOW], { input: good });
     expect(human.stdout.split('\n')[0]).toBe('ACCEPTED as writer:alice (Writer) by the engine, but a requirement fails');
   });
@@ -227,7 +258,10 @@ describe('verify batch mode', () => {
     const expired = await signToken(rsa, { sub: 'bob', aud: 'krishiv', exp: NOW_S - 600 });
     const f = file('tokens.txt', `${good}\n\n# a comment\n${expired}\nnot-a-token\n${good}\n`);
     const r = await runCli(['verify', '--json', '--batch', f, '--jwks', rsaJwks, '--audience', 'krishiv', '--now', NOW]);
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, any>);
     expect(lines.map((l) => [l.line, l.accepted, l.findings.map((x: { code: string }) => x.code)])).toEqual([
       [1, true, []],
       [4, false, ['expired']],
@@ -263,9 +297,12 @@ describe('verify against a real OpenID provider (oidc-provider on 127.0.0.1)', (
   it('discovery → JWKS → a client-credentials access token, verified end to end', async () => {
     const p = await start({ keys: 'rsa', role: 'writer' });
     const token = await p.clientCredentialsToken();
-    const r = await runCli(['verify', '--json', '--oidc-issuer', p.issuer, '--audience', p.audience, '--issuer', p.issuer, '--require-role', 'writer'], {
-      input: token,
-    });
+    const r = await runCli(
+      ['verify', '--json', '--oidc-issuer', p.issuer, '--audience', p.audience, '--issuer', p.issuer, '--require-role', 'writer'],
+      {
+        input: token,
+      },
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(json(r.stdout)).toMatchObject({
@@ -279,13 +316,17 @@ describe('verify against a real OpenID provider (oidc-provider on 127.0.0.1)', (
   });
   it('an EC-only provider works too (ES256)', async () => {
     const p = await start({ keys: 'ec' });
-    const r = await runCli(['verify', '--json', '--oidc-issuer', p.issuer, '--audience', p.audience], { input: await p.clientCredentialsToken() });
+    const r = await runCli(['verify', '--json', '--oidc-issuer', p.issuer, '--audience', p.audience], {
+      input: await p.clientCredentialsToken(),
+    });
     expect(r.code).toBe(0);
     expect(json(r.stdout)).toMatchObject({ subject: 'krishiv-coordinator-test', role: 'reader', key: { kty: 'EC', alg: 'ES256' } });
   });
   it('a provider whose JWKS mixes RSA, EC and OKP keys: every token rejected (mixed_key_families)', async () => {
     const p = await start({ keys: 'mixed' });
-    const r = await runCli(['verify', '--json', '--oidc-issuer', p.issuer, '--audience', p.audience], { input: await p.clientCredentialsToken() });
+    const r = await runCli(['verify', '--json', '--oidc-issuer', p.issuer, '--audience', p.audience], {
+      input: await p.clientCredentialsToken(),
+    });
     expect(r.code).toBe(1);
     const doc = json(r.stdout);
     expect(doc.accepted).toBe(false);
@@ -294,7 +335,9 @@ describe('verify against a real OpenID provider (oidc-provider on 127.0.0.1)', (
   });
   it("the provider's own default keys (oidc-provider 9.13: RSA only) verify", async () => {
     const p = await start({ keys: 'default' });
-    const r = await runCli(['verify', '--json', '--oidc-issuer', p.issuer, '--audience', p.audience], { input: await p.clientCredentialsToken() });
+    const r = await runCli(['verify', '--json', '--oidc-issuer', p.issuer, '--audience', p.audience], {
+      input: await p.clientCredentialsToken(),
+    });
     expect(r.code).toBe(0);
     expect(json(r.stdout).jwks.families).toEqual(['RSA']);
   });

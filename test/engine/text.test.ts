@@ -3,7 +3,23 @@ import { describe, expect, it } from 'vitest';
 import { isFalsy, isRustWhitespace, isTruthy, rustTrim, splitTokenList } from '../../src/engine/text.js';
 
 // Rust char::is_whitespace, listed from the Unicode White_Space property.
-const RUST_WHITESPACE = [0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x20, 0x85, 0xa0, 0x1680, ...Array.from({ length: 11 }, (_, i) => 0x2000 + i), 0x2028, 0x2029, 0x202f, 0x205f, 0x3000];
+const RUST_WHITESPACE = [
+  0x09,
+  0x0a,
+  0x0b,
+  0x0c,
+  0x0d,
+  0x20,
+  0x85,
+  0xa0,
+  0x1680,
+  ...Array.from({ length: 11 }, (_, i) => 0x2000 + i),
+  0x2028,
+  0x2029,
+  0x202f,
+  0x205f,
+  0x3000,
+];
 
 describe('engine text primitives', () => {
   it.each([

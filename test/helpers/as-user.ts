@@ -41,7 +41,10 @@ export function reachableBin(): string {
 
 /** setpriv arguments that run `command` as uid/gid 65534 with the given supplementary groups. */
 export function asOtherUser(groups: readonly number[], command: readonly string[]): [string, string[]] {
-  return [SETPRIV, [`--reuid=${OTHER_UID}`, `--regid=${OTHER_UID}`, groups.length ? `--groups=${groups.join(',')}` : '--clear-groups', ...command]];
+  return [
+    SETPRIV,
+    [`--reuid=${OTHER_UID}`, `--regid=${OTHER_UID}`, groups.length ? `--groups=${groups.join(',')}` : '--clear-groups', ...command],
+  ];
 }
 
 let verdict: string | null | undefined;

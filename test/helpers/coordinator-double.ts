@@ -282,7 +282,9 @@ export async function startCoordinatorDouble(options: CoordinatorDoubleOptions =
       else handle(req, res, body);
     });
   };
-  const server: Server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, listener) : createServer(listener);
+  const server: Server = options.tls
+    ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, listener)
+    : createServer(listener);
   server.on('connection', (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -329,7 +331,10 @@ export async function startCoordinatorDouble(options: CoordinatorDoubleOptions =
       if (presented === undefined) return trailersOnly(16, GRPC_MESSAGES.missing);
       if (!grpcTokens().includes(presented)) return trailersOnly(16, GRPC_MESSAGES.invalid);
     }
-    if (!path.startsWith('/krishiv.transport.v1.CoordinatorManagement/') && !path.startsWith('/krishiv.transport.v1.CoordinatorExecutor/')) {
+    if (
+      !path.startsWith('/krishiv.transport.v1.CoordinatorManagement/') &&
+      !path.startsWith('/krishiv.transport.v1.CoordinatorExecutor/')
+    ) {
       return trailersOnly(12, '');
     }
     stream.respond({ ':status': 200, 'content-type': 'application/grpc' }, { waitForTrailers: true });
@@ -518,7 +523,13 @@ function answerShuffle(o: { token?: string }, path: string, auth: string | undef
  * Executor task gRPC (crates/krishiv-executor/src/grpc.rs:493-513, :535-548). A unary method: tonic
  * decodes the one request message before the handler (no message: INTERNAL "Missing request message.").
  */
-function answerExecutor(o: { token?: string; requireAuth?: boolean }, path: string, auth: string | undefined, messages: number, bytes: number): GrpcAnswer {
+function answerExecutor(
+  o: { token?: string; requireAuth?: boolean },
+  path: string,
+  auth: string | undefined,
+  messages: number,
+  bytes: number,
+): GrpcAnswer {
   const service = '/krishiv.transport.v1.ExecutorTask/';
   if (!path.startsWith(service)) return { status: 12 };
   const method = path.slice(service.length);
@@ -588,7 +599,11 @@ async function startGrpcSurface(
 }
 
 /** The standalone shuffle service (crates/krishiv-shuffle/src/shuffle_svc.rs): only what the probe touches. */
-async function startShuffleSvc(o: { token?: string }, calls: SurfaceCall[], fault: CoordinatorDoubleOptions): Promise<{ address: string; close(): Promise<void> }> {
+async function startShuffleSvc(
+  o: { token?: string },
+  calls: SurfaceCall[],
+  fault: CoordinatorDoubleOptions,
+): Promise<{ address: string; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -603,7 +618,8 @@ async function startShuffleSvc(o: { token?: string }, calls: SurfaceCall[], faul
         const m = /^\/(shuffle|ess|ess\/merged)\/[^/]+\/[^/]+\/([^/]+)$/.exec(path);
         if (!m || req.method !== 'GET') return text(res, 404, '');
         // axum's Path extractor runs before the handler: a partition that is not a u32 is a 400.
-        if (!/^\d{1,10}$/.test(m[2]!) || Number(m[2]) > 0xffffffff) return text(res, 400, 'Invalid URL: Cannot parse `partition` to a `u32`');
+        if (!/^\d{1,10}$/.test(m[2]!) || Number(m[2]) > 0xffffffff)
+          return text(res, 400, 'Invalid URL: Cannot parse `partition` to a `u32`');
         // check_bearer_token (shuffle_svc.rs:515-533): the raw token against the presented one, trimmed; "" if none.
         if (o.token !== undefined) {
           const presented = grpcBearer(req.headers.authorization) ?? '';
@@ -634,15 +650,34 @@ async function startSurfaces(
   const calls: SurfaceCall[] = [];
   const addresses: CoordinatorDouble['surfaces'] = {};
   const closers: Array<() => Promise<void>> = [];
-  const add = async (key: keyof CoordinatorDouble['surfaces'], start: Promise<{ address: string; close(): Promise<void> }>): Promise<void> => {
+  const add = async (
+    key: keyof CoordinatorDouble['surfaces'],
+    start: Promise<{ address: string; close(): Promise<void> }>,
+  ): Promise<void> => {
     const s = await start;
     addresses[key] = s.address;
     closers.push(s.close);
   };
-  if (o.flight) await add('flight', startGrpcSurface('flight', calls, (p, a) => answerFlight(o.flight!, p, a), fault));
-  if (o.shuffle) await add('shuffle', startGrpcSurface('shuffle', calls, (p, a) => answerShuffle(o.shuffle!, p, a), fault));
-  if (o.executor) await add('executor', startGrpcSurface('executor', calls, (p, a, n, b) => answerExecutor(o.executor!, p, a, n, b), fault));
-  if (o.barrier) await add('barrier', startGrpcSurface('barrier', calls, (p, a) => answerBarrier(o.barrier!, p, a), fault));
+  if (o.flight)
+    await add(
+      'flight',
+      startGrpcSurface('flight', calls, (p, a) => answerFlight(o.flight!, p, a), fault),
+    );
+  if (o.shuffle)
+    await add(
+      'shuffle',
+      startGrpcSurface('shuffle', calls, (p, a) => answerShuffle(o.shuffle!, p, a), fault),
+    );
+  if (o.executor)
+    await add(
+      'executor',
+      startGrpcSurface('executor', calls, (p, a, n, b) => answerExecutor(o.executor!, p, a, n, b), fault),
+    );
+  if (o.barrier)
+    await add(
+      'barrier',
+      startGrpcSurface('barrier', calls, (p, a) => answerBarrier(o.barrier!, p, a), fault),
+    );
   if (o.shuffleSvc) await add('shuffleSvc', startShuffleSvc(o.shuffleSvc, calls, fault));
   return { addresses, calls, close: async () => void (await Promise.all(closers.map((c) => c()))) };
 }

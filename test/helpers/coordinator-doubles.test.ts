@@ -22,7 +22,11 @@ function get(url: string, authorization: string | undefined): Promise<Answer> {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), www: res.headers['www-authenticate'] as string | undefined }),
+        resolve({
+          status: res.statusCode ?? 0,
+          body: Buffer.concat(chunks).toString('utf8'),
+          www: res.headers['www-authenticate'] as string | undefined,
+        }),
       );
     });
     req.on('error', reject);

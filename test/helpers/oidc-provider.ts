@@ -45,7 +45,10 @@ function privateJwk(kind: 'rsa' | 'ec' | 'ed'): Record<string, unknown> {
 export async function startOidcProvider(options: OidcTestOptions): Promise<OidcTestProvider> {
   const moduleName = 'oidc-provider'; // untyped package: keep it out of type resolution
   const { default: Provider } = (await import(moduleName)) as {
-    default: new (issuer: string, config: Record<string, unknown>) => {
+    default: new (
+      issuer: string,
+      config: Record<string, unknown>,
+    ) => {
       callback(): (req: unknown, res: unknown) => void;
       proxy: boolean;
     };

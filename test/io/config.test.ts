@@ -135,7 +135,11 @@ describe('config parse errors hold no byte of the file (issue 12)', () => {
   it.each([
     ['.krishiv-authrc.json', TOKEN, 'cannot parse config: not valid JSON'],
     ['.krishiv-authrc.json', `{\n  "store": ${TOKEN}\n}`, 'cannot parse config: not valid JSON'],
-    ['.krishiv-authrc.yaml', `store: ${TOKEN}: [x\n`, 'cannot parse config: not valid YAML (at line 1, column 68): bad indentation of a mapping entry'],
+    [
+      '.krishiv-authrc.yaml',
+      `store: ${TOKEN}: [x\n`,
+      'cannot parse config: not valid YAML (at line 1, column 68): bad indentation of a mapping entry',
+    ],
   ])('%s holding a token', async (name, text, message) => {
     writeFileSync(path.join(dir, name), text);
     const error = await loadConfig(dir).then(

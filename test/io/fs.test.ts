@@ -1,5 +1,18 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, lchownSync, linkSync, lstatSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync, chmodSync, mkdirSync } from 'node:fs';
+import {
+  existsSync,
+  lchownSync,
+  linkSync,
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+  chmodSync,
+  mkdirSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -102,7 +115,9 @@ describe('readTextFile from pipes and FIFOs', () => {
     const fifo = path.join(dir, 'fifo');
     execFileSync('mkfifo', [fifo]);
     // a real writer process: the reader sees the data in pipe-sized pieces
-    const child = spawn(process.execPath, ['-e', `require('fs').writeFileSync(${JSON.stringify(fifo)}, 'a'.repeat(${bytes - 1}) + 'Z')`], { stdio: 'ignore' });
+    const child = spawn(process.execPath, ['-e', `require('fs').writeFileSync(${JSON.stringify(fifo)}, 'a'.repeat(${bytes - 1}) + 'Z')`], {
+      stdio: 'ignore',
+    });
     const done = new Promise<void>((resolve) => child.on('close', () => resolve()));
     return { fifo, done };
   };
@@ -122,7 +137,6 @@ describe('readTextFile from pipes and FIFOs', () => {
     await Promise.race([done, new Promise((r) => setTimeout(r, 2000))]);
     expect(error).toMatchObject({ code: 'ERR_FILE_TOO_LARGE', input: 'prod.env', message: expect.stringContaining('100000-byte limit') });
   });
-
 });
 
 // Issue 12 items 2, 5 and 9: links, hard links, bind mounts, no-clobber, outputs over inputs.
@@ -162,7 +176,10 @@ describe('writeFileAtomic and links', () => {
     const link = path.join(dir, 'planted');
     symlinkSync(victim, link);
     lchownSync(link, 65534, 65534);
-    await expect(writeFileAtomic(link, 'x')).rejects.toMatchObject({ code: 'ERR_FILE_UNSAFE', message: expect.stringContaining('owned by uid 65534') });
+    await expect(writeFileAtomic(link, 'x')).rejects.toMatchObject({
+      code: 'ERR_FILE_UNSAFE',
+      message: expect.stringContaining('owned by uid 65534'),
+    });
     expect(readFileSync(victim, 'utf8')).toBe('precious');
   });
 
@@ -170,7 +187,10 @@ describe('writeFileAtomic and links', () => {
     const file = path.join(dir, 'a');
     writeFileSync(file, 'old');
     linkSync(file, path.join(dir, 'b'));
-    await expect(writeFileAtomic(file, 'new')).rejects.toMatchObject({ code: 'ERR_FILE_UNSAFE', message: expect.stringContaining('has 2 hard links') });
+    await expect(writeFileAtomic(file, 'new')).rejects.toMatchObject({
+      code: 'ERR_FILE_UNSAFE',
+      message: expect.stringContaining('has 2 hard links'),
+    });
     expect(readFileSync(path.join(dir, 'b'), 'utf8')).toBe('old');
     expect(readFileSync(file, 'utf8')).toBe('old');
   });
@@ -178,7 +198,11 @@ describe('writeFileAtomic and links', () => {
   it('noClobber refuses an existing file and keeps it; creates a new one', async () => {
     const file = path.join(dir, 'out');
     writeFileSync(file, 'keep');
-    await expect(writeFileAtomic(file, 'new', { noClobber: true, label: 'out' })).rejects.toMatchObject({ code: 'ERR_FILE_EXISTS', exitCode: 1, input: 'out' });
+    await expect(writeFileAtomic(file, 'new', { noClobber: true, label: 'out' })).rejects.toMatchObject({
+      code: 'ERR_FILE_EXISTS',
+      exitCode: 1,
+      input: 'out',
+    });
     expect(readFileSync(file, 'utf8')).toBe('keep');
     await writeFileAtomic(path.join(dir, 'fresh'), 'x', { noClobber: true, secret: true });
     expect(mode(path.join(dir, 'fresh'))).toBe(0o600);

@@ -17,7 +17,10 @@ beforeAll(async () => {
     stream.on('end', () => {
       const auth = typeof headers['authorization'] === 'string' ? headers['authorization'] : undefined;
       seen.push({ auth, bytes: Buffer.concat(chunks).length });
-      stream.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-status': '16', 'grpc-message': encodeURIComponent(auth ?? 'none') }, { endStream: true });
+      stream.respond(
+        { ':status': 200, 'content-type': 'application/grpc', 'grpc-status': '16', 'grpc-message': encodeURIComponent(auth ?? 'none') },
+        { endStream: true },
+      );
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -42,7 +45,10 @@ describe('grpcUnaryCall', () => {
 
   it('without a pool, each call has its own connection', async () => {
     const before = sessions;
-    await Promise.all([grpcUnaryCall({ target, path: '/p.S/M', timeoutMs: 2000 }), grpcUnaryCall({ target, path: '/p.S/M', timeoutMs: 2000 })]);
+    await Promise.all([
+      grpcUnaryCall({ target, path: '/p.S/M', timeoutMs: 2000 }),
+      grpcUnaryCall({ target, path: '/p.S/M', timeoutMs: 2000 }),
+    ]);
     expect(sessions - before).toBe(2);
   });
 
@@ -55,7 +61,9 @@ describe('grpcUnaryCall', () => {
 
   it('a call of its own to a closed port is unreachable, and the connection error after it is heard (no unhandled error event)', async () => {
     const port = await closedPort();
-    await expect(grpcUnaryCall({ target: `127.0.0.1:${port}`, path: '/p.S/M', timeoutMs: 2000 })).rejects.toMatchObject({ code: 'ERR_NETWORK' });
+    await expect(grpcUnaryCall({ target: `127.0.0.1:${port}`, path: '/p.S/M', timeoutMs: 2000 })).rejects.toMatchObject({
+      code: 'ERR_NETWORK',
+    });
     await new Promise((r) => setTimeout(r, 50)); // the session's own 'error' comes after the stream's
   });
 
@@ -66,7 +74,8 @@ describe('grpcUnaryCall', () => {
       grpcUnaryCall({ target: `127.0.0.1:${port}`, path: '/p.S/M', timeoutMs: 2000, pool }),
       grpcUnaryCall({ target: `127.0.0.1:${port}`, path: '/p.S/M', timeoutMs: 2000, pool }),
     ]);
-    for (const c of calls) expect(c).toMatchObject({ status: 'rejected', reason: { code: 'ERR_NETWORK', message: expect.stringMatching(/^unreachable: /) } });
+    for (const c of calls)
+      expect(c).toMatchObject({ status: 'rejected', reason: { code: 'ERR_NETWORK', message: expect.stringMatching(/^unreachable: /) } });
     const ok = await grpcUnaryCall({ target, path: '/p.S/M', timeoutMs: 2000, pool });
     expect(ok.status).toBe(16);
     pool.close();

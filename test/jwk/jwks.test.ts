@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { assertKidFree, engineKeyUse, jwksWarnings, mergePublicKey, parseJwks, publicJwk, serializeJwks, type Jwk } from '../../src/jwk/jwks.js';
+import {
+  assertKidFree,
+  engineKeyUse,
+  jwksWarnings,
+  mergePublicKey,
+  parseJwks,
+  publicJwk,
+  serializeJwks,
+  type Jwk,
+} from '../../src/jwk/jwks.js';
 import { KrishivError } from '../../src/errors.js';
 
 // Canonical base64url members: the engine's decoder refuses anything else (jwksWarnings reads them as it does).
@@ -19,9 +28,22 @@ describe('engineKeyUse (surface §5.2)', () => {
     [ED, { usable: true, family: 'OKP', algorithms: ['EdDSA'] }],
     [P521, { usable: false, why: 'ec_curve_unsupported' }],
     [OCT, { usable: false, why: 'symmetric_refused' }],
-    [{ kty: 'OKP', crv: 'X25519', x: 'a' }, { usable: false, why: 'set_undecodable' }],
-    [{ kty: 'EC', crv: 'secp256k1', x: 'a', y: 'b' }, { usable: false, why: 'set_undecodable' }],
-    [{ kty: 'AKP' }, { usable: false, why: 'set_undecodable', message: 'key type AKP cannot be deserialized by the coordinator, which then drops the whole JWKS' }],
+    [
+      { kty: 'OKP', crv: 'X25519', x: 'a' },
+      { usable: false, why: 'set_undecodable' },
+    ],
+    [
+      { kty: 'EC', crv: 'secp256k1', x: 'a', y: 'b' },
+      { usable: false, why: 'set_undecodable' },
+    ],
+    [
+      { kty: 'AKP' },
+      {
+        usable: false,
+        why: 'set_undecodable',
+        message: 'key type AKP cannot be deserialized by the coordinator, which then drops the whole JWKS',
+      },
+    ],
   ] as [Jwk, object][])('%j', (jwk, expected) => {
     expect(engineKeyUse(jwk)).toMatchObject(expected);
   });
@@ -57,22 +79,38 @@ describe('parseJwks', () => {
 
   it('never throws anything but KrishivError (fast-check)', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.json(), fc.anything().map((k) => JSON.stringify({ keys: k }) ?? '')), (text) => {
-        try {
-          parseJwks(text, 'x');
-        } catch (error) {
-          expect(error).toBeInstanceOf(KrishivError);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.json(),
+          fc.anything().map((k) => JSON.stringify({ keys: k }) ?? ''),
+        ),
+        (text) => {
+          try {
+            parseJwks(text, 'x');
+          } catch (error) {
+            expect(error).toBeInstanceOf(KrishivError);
+          }
+        },
+      ),
     );
   });
 });
 
 describe('publicJwk', () => {
   it.each([
-    [{ ...EC256, d: 'secret', alg: 'ES256', use: 'sig' }, { kty: 'EC', crv: 'P-256', x: 'eDEA', y: 'eTEA', kid: 'ec1', alg: 'ES256', use: 'sig' }],
-    [{ ...RSA, d: 'd', p: 'p', q: 'q', dp: 'dp', dq: 'dq', qi: 'qi' }, { kty: 'RSA', n: 'bm4A', e: 'AQAB', kid: 'rsa1' }],
-    [{ ...ED, d: 'd' }, { kty: 'OKP', crv: 'Ed25519', x: 'eHgA', kid: 'ed1' }],
+    [
+      { ...EC256, d: 'secret', alg: 'ES256', use: 'sig' },
+      { kty: 'EC', crv: 'P-256', x: 'eDEA', y: 'eTEA', kid: 'ec1', alg: 'ES256', use: 'sig' },
+    ],
+    [
+      { ...RSA, d: 'd', p: 'p', q: 'q', dp: 'dp', dq: 'dq', qi: 'qi' },
+      { kty: 'RSA', n: 'bm4A', e: 'AQAB', kid: 'rsa1' },
+    ],
+    [
+      { ...ED, d: 'd' },
+      { kty: 'OKP', crv: 'Ed25519', x: 'eHgA', kid: 'ed1' },
+    ],
   ] as [Jwk, Jwk][])('drops private members', (jwk, pub) => {
     expect(publicJwk(jwk)).toEqual(pub);
   });
@@ -122,7 +160,10 @@ describe('mergePublicKey', () => {
     const r = mergePublicKey({ keys: [numericKid, noN, padded], extra: {} }, RSA, 'j');
     expect(r.warnings.map((w) => [w.code, w.message])).toEqual([
       ['set_undecodable', 'keys[0]: cannot be deserialized by the engine: "kid" is not a string, so the coordinator drops the whole JWKS'],
-      ['set_undecodable', 'keys[1] (kid half): cannot be deserialized by the engine: RSA key without string "n" and "e", so the coordinator drops the whole JWKS'],
+      [
+        'set_undecodable',
+        'keys[1] (kid half): cannot be deserialized by the engine: RSA key without string "n" and "e", so the coordinator drops the whole JWKS',
+      ],
       ['key_skipped', 'keys[2] (kid padded): undecodable JWK: "n" or "e" is not base64url without padding: the coordinator skips this key'],
     ]);
   });
@@ -147,6 +188,8 @@ describe('parseJwks bounds (issue 12)', () => {
     expect(message).toBe('JWKS is not valid JSON');
   });
   it('deep nesting is ERR_JWKS_MALFORMED before anything reads it', () => {
-    expect(() => parseJwks(`{"keys":[],"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}`, 'j.json')).toThrow(/JWKS is nested more than 64 levels deep/);
+    expect(() => parseJwks(`{"keys":[],"x":${'['.repeat(100_000)}${']'.repeat(100_000)}}`, 'j.json')).toThrow(
+      /JWKS is nested more than 64 levels deep/,
+    );
   });
 });

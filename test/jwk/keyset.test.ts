@@ -26,7 +26,9 @@ describe('keyset', () => {
     expect(removeFromSet(one, 'ec-1', 's', true).jwks.keys).toEqual([]);
   });
   it('describeSet says what the coordinator does with each key', () => {
-    const d = describeSet(set([publicHalf(EC), { kty: 'EC', crv: 'P-521', x: 'a', y: 'b', kid: 'big' }, { kty: 'oct', k: 'c2VjcmV0', kid: 's' }]));
+    const d = describeSet(
+      set([publicHalf(EC), { kty: 'EC', crv: 'P-521', x: 'a', y: 'b', kid: 'big' }, { kty: 'oct', k: 'c2VjcmV0', kid: 's' }]),
+    );
     expect(d.rows.map((r) => [r.kid, r.usable])).toEqual([
       ['ec-1', true],
       ['big', false],

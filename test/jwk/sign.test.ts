@@ -58,7 +58,11 @@ describe('buildClaims', () => {
   });
 
   it('extra claims, including aud / krishiv_role when no flag sets them', () => {
-    expect(buildClaims({ ...base, claims: ['aud=["a","b"]', 'krishiv_role=42', 'jti=x'] })).toMatchObject({ aud: ['a', 'b'], krishiv_role: 42, jti: 'x' });
+    expect(buildClaims({ ...base, claims: ['aud=["a","b"]', 'krishiv_role=42', 'jti=x'] })).toMatchObject({
+      aud: ['a', 'b'],
+      krishiv_role: 42,
+      jti: 'x',
+    });
   });
 
   it.each([

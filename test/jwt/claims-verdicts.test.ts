@@ -17,7 +17,10 @@ interface Case {
   audience: string | null;
   expect: { accepted: boolean; subject?: string };
 }
-const doc = JSON.parse(readFileSync(path.join(__dirname, '../fixtures/jwt/claims-verdicts.json'), 'utf8')) as { now: number; cases: Case[] };
+const doc = JSON.parse(readFileSync(path.join(__dirname, '../fixtures/jwt/claims-verdicts.json'), 'utf8')) as {
+  now: number;
+  cases: Case[];
+};
 
 describe('claims verdicts (engine structs and jsonwebtoken validate() at e8be785f)', () => {
   it(`agrees on all ${doc.cases.length} cases, accepted ones with the same subject`, () => {
@@ -37,7 +40,8 @@ describe('claims verdicts (engine structs and jsonwebtoken validate() at e8be785
         strict: false,
       });
       const got = v.accepted ? { accepted: true, subject: v.subject } : { accepted: false };
-      if (JSON.stringify(got) !== JSON.stringify(c.expect)) wrong.push(`${c.payload} (audience ${String(c.audience)}): expected ${JSON.stringify(c.expect)}, got ${JSON.stringify(got)}`);
+      if (JSON.stringify(got) !== JSON.stringify(c.expect))
+        wrong.push(`${c.payload} (audience ${String(c.audience)}): expected ${JSON.stringify(c.expect)}, got ${JSON.stringify(got)}`);
     }
     expect(wrong).toEqual([]);
     expect(doc.cases.filter((c) => c.expect.accepted).length).toBeGreaterThan(100);

@@ -6,7 +6,13 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { KrishivError } from '../../src/errors.js';
-import { MAX_DELIVERABLE_TOKEN_BYTES, prepareKeySet, verifyToken, type EngineOptions, type Verdict } from '../../src/jwt/coordinator-rules.js';
+import {
+  MAX_DELIVERABLE_TOKEN_BYTES,
+  prepareKeySet,
+  verifyToken,
+  type EngineOptions,
+  type Verdict,
+} from '../../src/jwt/coordinator-rules.js';
 import { parseCompactJws } from '../../src/jwt/input.js';
 import { analyzeJwks } from '../../src/jwt/jwks.js';
 import { makeKey, signRawRs256, signToken, type TestKey } from './tokens.js';
@@ -16,7 +22,14 @@ beforeAll(loadNodeCrypto);
 
 const NOW = new Date('2026-11-24T13:00:00Z');
 const NOW_S = NOW.getTime() / 1000;
-const opts = (over: Partial<EngineOptions> = {}): EngineOptions => ({ now: NOW, leewaySec: 60, audience: undefined, production: false, strict: false, ...over });
+const opts = (over: Partial<EngineOptions> = {}): EngineOptions => ({
+  now: NOW,
+  leewaySec: 60,
+  audience: undefined,
+  production: false,
+  strict: false,
+  ...over,
+});
 function verify(token: string, jwks: { keys: unknown[] }, over: Partial<EngineOptions> = {}): Verdict {
   return verifyToken(token, parseCompactJws(token, 'test'), prepareKeySet(jwks, analyzeJwks(jwks)), opts(over));
 }
@@ -33,7 +46,10 @@ describe('RSA keys the backend refuses', () => {
     const n = Buffer.from(String(rsa.jwk['n']), 'base64url');
     const jwks = { keys: [{ kty: 'RSA', kid: 'e1', n: rsa.jwk['n'], e: 'AQ' }] };
     const input = `${b64('{"alg":"RS256","typ":"JWT"}')}.${b64(JSON.stringify({ sub: 'mallory', krishiv_role: 'admin', exp: NOW_S + 600 }))}`;
-    const digestInfo = Buffer.concat([Buffer.from('3031300d060960864801650304020105000420', 'hex'), createHash('sha256').update(input).digest()]);
+    const digestInfo = Buffer.concat([
+      Buffer.from('3031300d060960864801650304020105000420', 'hex'),
+      createHash('sha256').update(input).digest(),
+    ]);
     const em = Buffer.concat([Buffer.from([0, 1]), Buffer.alloc(n.length - digestInfo.length - 3, 0xff), Buffer.from([0]), digestInfo]);
     const v = verify(`${input}.${b64(em)}`, jwks);
     expect([v.accepted, codes(v)]).toEqual([false, ['error:signature_invalid']]);
@@ -60,7 +76,8 @@ describe('RSA keys the backend refuses', () => {
 });
 
 describe('integers read exactly as serde reads them', () => {
-  const at = async (exp: string): Promise<Verdict> => verify(await signRawRs256(rsa, '{"alg":"RS256"}', `{"sub":"alice","exp":${exp}}`), { keys: [rsa.jwk] });
+  const at = async (exp: string): Promise<Verdict> =>
+    verify(await signRawRs256(rsa, '{"alg":"RS256"}', `{"sub":"alice","exp":${exp}}`), { keys: [rsa.jwk] });
   it('exp 18446744073709551615 (u64::MAX) never expires; 18446744073709551616 does not parse and counts as missing', async () => {
     const max = await at('18446744073709551615');
     expect([max.accepted, codes(max)]).toEqual([true, ['warning:long_lifetime']]);
@@ -80,7 +97,8 @@ describe('integers read exactly as serde reads them', () => {
     expect([v.accepted, codes(v)]).toEqual([true, []]);
   });
   it('nbf [] is skipped, nbf [1] leaves serde mid-array and the whole claims set fails', async () => {
-    const mk = async (nbf: string): Promise<Verdict> => verify(await signRawRs256(rsa, '{"alg":"RS256"}', `{"sub":"alice","exp":${NOW_S + 600},"nbf":${nbf}}`), { keys: [rsa.jwk] });
+    const mk = async (nbf: string): Promise<Verdict> =>
+      verify(await signRawRs256(rsa, '{"alg":"RS256"}', `{"sub":"alice","exp":${NOW_S + 600},"nbf":${nbf}}`), { keys: [rsa.jwk] });
     expect((await mk('[]')).accepted).toBe(true);
     expect((await mk('{}')).accepted).toBe(true);
     expect((await mk('[1]')).accepted).toBe(false);
@@ -90,10 +108,14 @@ describe('integers read exactly as serde reads them', () => {
 
 describe('nesting and strings', () => {
   const deep = (n: number): string => `${'['.repeat(n)}${']'.repeat(n)}`;
-  it('a claim the engine skips may nest without limit; aud nested past serde\'s limit fails the claims set', async () => {
-    const skipped = verify(await signRawRs256(rsa, '{"alg":"RS256"}', `{"sub":"alice","exp":${NOW_S + 600},"ctx":${deep(5000)}}`), { keys: [rsa.jwk] });
+  it("a claim the engine skips may nest without limit; aud nested past serde's limit fails the claims set", async () => {
+    const skipped = verify(await signRawRs256(rsa, '{"alg":"RS256"}', `{"sub":"alice","exp":${NOW_S + 600},"ctx":${deep(5000)}}`), {
+      keys: [rsa.jwk],
+    });
     expect(skipped.accepted).toBe(true);
-    const aud = verify(await signRawRs256(rsa, '{"alg":"RS256"}', `{"sub":"alice","exp":${NOW_S + 600},"aud":${deep(200)}}`), { keys: [rsa.jwk] });
+    const aud = verify(await signRawRs256(rsa, '{"alg":"RS256"}', `{"sub":"alice","exp":${NOW_S + 600},"aud":${deep(200)}}`), {
+      keys: [rsa.jwk],
+    });
     expect(aud.accepted).toBe(false);
   });
   it('a header member nested 127 deep is read (and must then be a string: rejected); 126 arrays inside the header object are the limit', async () => {
@@ -104,11 +126,19 @@ describe('nesting and strings', () => {
     expect(r127.findings.find((f) => f.code === 'malformed')!.message).toContain('recursion limit exceeded');
   });
   it('aud "\\ud800" (a lone surrogate closing the string) fails to parse: the audience check is skipped, accepted', async () => {
-    const t = await signRawRs256(rsa, '{"alg":"RS256"}', String.raw`{"sub":"alice","exp":EXP,"aud":"\ud800"}`.replace('EXP', String(NOW_S + 600)));
+    const t = await signRawRs256(
+      rsa,
+      '{"alg":"RS256"}',
+      String.raw`{"sub":"alice","exp":EXP,"aud":"\ud800"}`.replace('EXP', String(NOW_S + 600)),
+    );
     const v = verify(t, { keys: [rsa.jwk] }, { audience: 'krishiv' });
     expect([v.accepted, codes(v)]).toEqual([true, ['warning:audience_missing']]);
     // but "\ud800x": serde stops after the x, mid-string, and the claims set fails
-    const t2 = await signRawRs256(rsa, '{"alg":"RS256"}', String.raw`{"sub":"alice","exp":EXP,"aud":"\ud800x"}`.replace('EXP', String(NOW_S + 600)));
+    const t2 = await signRawRs256(
+      rsa,
+      '{"alg":"RS256"}',
+      String.raw`{"sub":"alice","exp":EXP,"aud":"\ud800x"}`.replace('EXP', String(NOW_S + 600)),
+    );
     expect(verify(t2, { keys: [rsa.jwk] }, { audience: 'krishiv' }).accepted).toBe(false);
   });
 });
@@ -128,7 +158,11 @@ describe('transport', () => {
 
 describe('robustness', () => {
   it('any header and payload text, any JWKS of JSON values: verify answers or refuses with a typed error, never throws otherwise', () => {
-    const jsonish = fc.oneof(fc.json(), fc.string(), fc.constantFrom('{"alg":"RS256"}', '{"alg":"ES256","b64":false}', '{"sub":"a","exp":1e400}', '{"alg":"RS256","kid":"\\ud800"}'));
+    const jsonish = fc.oneof(
+      fc.json(),
+      fc.string(),
+      fc.constantFrom('{"alg":"RS256"}', '{"alg":"ES256","b64":false}', '{"sub":"a","exp":1e400}', '{"alg":"RS256","kid":"\\ud800"}'),
+    );
     fc.assert(
       fc.property(jsonish, jsonish, fc.uint8Array({ maxLength: 300 }), fc.array(fc.jsonValue(), { maxLength: 3 }), (h, p, sig, keys) => {
         const token = `${b64(h)}.${b64(p)}.${Buffer.from(sig).toString('base64url')}`;

@@ -199,7 +199,13 @@ describe('attack tokens', () => {
 describe('engine rules', () => {
   it('accepts a good token with the key that verified it', async () => {
     const v = await verify(await signToken(rsa, good({ krishiv_role: 'writer' })), { keys: [rsa.jwk] });
-    expect(v).toMatchObject({ ok: true, accepted: true, subject: 'writer:alice', role: 'writer', key: { kid: 'rsa-1', kty: 'RSA', alg: 'RS256' } });
+    expect(v).toMatchObject({
+      ok: true,
+      accepted: true,
+      subject: 'writer:alice',
+      role: 'writer',
+      key: { kid: 'rsa-1', kty: 'RSA', alg: 'RS256' },
+    });
     expect(v.findings).toEqual([]);
   });
   it.each([
@@ -259,14 +265,29 @@ describe('engine rules', () => {
     expect((await verify(await signToken(rsa, good({ exp: NOW_S - 60.6 })), { keys: [rsa.jwk] })).accepted).toBe(false);
     expect((await verify(await signToken(rsa, good({ exp: NOW_S - 60.4 })), { keys: [rsa.jwk] })).accepted).toBe(true);
     const v = await verify(await signToken(rsa, good({ exp: String(NOW_S + 60) })), { keys: [rsa.jwk] });
-    expect(v.findings).toEqual([{ code: 'missing_exp', severity: 'error', message: 'exp must be a NumericDate the engine reads as an unsigned 64-bit number (an integer up to 18446744073709551615, or a float in [0, 2^64)); found the string "' + String(NOW_S + 60) + '": it treats exp as missing' }]);
+    expect(v.findings).toEqual([
+      {
+        code: 'missing_exp',
+        severity: 'error',
+        message:
+          'exp must be a NumericDate the engine reads as an unsigned 64-bit number (an integer up to 18446744073709551615, or a float in [0, 2^64)); found the string "' +
+          String(NOW_S + 60) +
+          '": it treats exp as missing',
+      },
+    ]);
   });
   it('exp too large for a u64 counts as missing in the engine; the largest double below 2^64 is still accepted', async () => {
     for (const exp of [1e20, 2 ** 64]) {
       const v = await verify(await signToken(rsa, good({ exp, iat: undefined })), { keys: [rsa.jwk] });
       expect([v.accepted, v.findings]).toEqual([
         false,
-        [{ code: 'missing_exp', severity: 'error', message: `exp must be a NumericDate the engine reads as an unsigned 64-bit number (an integer up to 18446744073709551615, or a float in [0, 2^64)); found a number: it treats exp as missing` }],
+        [
+          {
+            code: 'missing_exp',
+            severity: 'error',
+            message: `exp must be a NumericDate the engine reads as an unsigned 64-bit number (an integer up to 18446744073709551615, or a float in [0, 2^64)); found a number: it treats exp as missing`,
+          },
+        ],
       ]);
     }
     const max = await verify(await signToken(rsa, good({ exp: 2 ** 64 - 2048 })), { keys: [rsa.jwk] });
@@ -324,7 +345,9 @@ describe('engine rules', () => {
           'KRISHIV_PRODUCTION is set and no audience is configured (KRISHIV_OIDC_AUDIENCE / --audience): the engine disables JWT auth entirely, so this token is not accepted by JWT',
       },
     ]);
-    expect((await verify(await signToken(rsa, good({ aud: 'k' })), { keys: [rsa.jwk] }, { production: true, audience: 'k' })).ok).toBe(true);
+    expect((await verify(await signToken(rsa, good({ aud: 'k' })), { keys: [rsa.jwk] }, { production: true, audience: 'k' })).ok).toBe(
+      true,
+    );
   });
   it('iss is never checked; --issuer only warns', async () => {
     const v = await verify(await signToken(rsa, good({ iss: 'https://a' })), { keys: [rsa.jwk] }, { issuer: 'https://b' });
@@ -336,7 +359,9 @@ describe('engine rules', () => {
     expect((await verify(t, { keys: [rsa.jwk] }, { requireRole: 'writer' })).ok).toBe(true);
     const v = await verify(t, { keys: [rsa.jwk] }, { requireRole: 'admin' });
     expect([v.ok, v.accepted]).toEqual([false, true]);
-    expect(v.findings).toEqual([{ code: 'insufficient_role', severity: 'error', message: 'principal writer:alice has role Writer; required role Admin' }]);
+    expect(v.findings).toEqual([
+      { code: 'insufficient_role', severity: 'error', message: 'principal writer:alice has role Writer; required role Admin' },
+    ]);
   });
   it('crit is ignored by the engine (warning), --strict fails it', async () => {
     const t = await signToken(rsa, good(), { crit: ['exp-ext'], 'exp-ext': 'x' });
@@ -367,7 +392,9 @@ describe('engine rules', () => {
     for (const key of [rsa, ec, ed]) {
       const v = await verify(await signToken(key, good(), header), { keys: [key.jwk] });
       expect([v.ok, v.accepted]).toEqual([false, false]);
-      expect(v.findings.find((f) => f.code === 'malformed')!.message).toMatch(/^the engine cannot read this header \(jsonwebtoken's Header, serde\): /);
+      expect(v.findings.find((f) => f.code === 'malformed')!.message).toMatch(
+        /^the engine cannot read this header \(jsonwebtoken's Header, serde\): /,
+      );
     }
   });
   it('crit does not weaken the signature check: a wrong key or a small RSA key still fails', async () => {
@@ -415,7 +442,8 @@ describe('engine rules', () => {
     const A = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
     // pad the segment's JSON until its base64url length leaves trailing bits (length % 4 == 2)
     let t = await signToken(ec, good({ pad: '' }), { pad: '' });
-    for (let n = 1; t.split('.')[i]!.length % 4 !== 2; n++) t = await signToken(ec, good({ pad: 'x'.repeat(i === 1 ? n : 0) }), { pad: 'x'.repeat(i === 0 ? n : 0) });
+    for (let n = 1; t.split('.')[i]!.length % 4 !== 2; n++)
+      t = await signToken(ec, good({ pad: 'x'.repeat(i === 1 ? n : 0) }), { pad: 'x'.repeat(i === 0 ? n : 0) });
     const parts = t.split('.');
     const seg = parts[i]!;
     parts[i] = seg.slice(0, -1) + A[A.indexOf(seg.at(-1)!) | 1]!;
@@ -430,7 +458,9 @@ describe('engine rules', () => {
       message: `the ${name} segment is not canonical base64url (non-zero trailing bits): the engine's decoder refuses it and rejects the token`,
     });
     // the signing input is the segment text, so a changed header or payload segment also breaks the signature
-    expect(v.findings.filter((f) => f.severity === 'error').map((f) => f.code)).toEqual(name === 'signature' ? ['malformed'] : ['malformed', 'signature_invalid']);
+    expect(v.findings.filter((f) => f.severity === 'error').map((f) => f.code)).toEqual(
+      name === 'signature' ? ['malformed'] : ['malformed', 'signature_invalid'],
+    );
   });
   it.each([
     ['sub', String.raw`{"sub":"al\ud800ice","exp":EXP}`, '"sub"'],
@@ -444,7 +474,8 @@ describe('engine rules', () => {
       {
         code: 'malformed',
         severity: 'error',
-        message: "the engine cannot read this claims set (serde, into Krishiv's JwtClaims and jsonwebtoken's ClaimsForValidation): lone surrogate in a \\u escape (not valid UTF-16); it rejects the token",
+        message:
+          "the engine cannot read this claims set (serde, into Krishiv's JwtClaims and jsonwebtoken's ClaimsForValidation): lone surrogate in a \\u escape (not valid UTF-16); it rejects the token",
       },
     ]);
   });
@@ -463,13 +494,16 @@ describe('engine rules', () => {
     expect([v.accepted, v.subject, codes(v)]).toEqual([true, '\u{1F600}', []]);
   });
   it('a lone surrogate in a header string the engine reads (kid) is rejected', async () => {
-    const v = await verify(await signRawRs256(rsa, String.raw`{"alg":"RS256","kid":"\udfff"}`, JSON.stringify(good())), { keys: [rsa.jwk] });
+    const v = await verify(await signRawRs256(rsa, String.raw`{"alg":"RS256","kid":"\udfff"}`, JSON.stringify(good())), {
+      keys: [rsa.jwk],
+    });
     expect(v.accepted).toBe(false);
     expect(v.findings.filter((f) => f.severity === 'error')).toEqual([
       {
         code: 'malformed',
         severity: 'error',
-        message: "the engine cannot read this header (jsonwebtoken's Header, serde): lone surrogate in a \\u escape (not valid UTF-16); it rejects the token",
+        message:
+          "the engine cannot read this header (jsonwebtoken's Header, serde): lone surrogate in a \\u escape (not valid UTF-16); it rejects the token",
       },
     ]);
   });
@@ -477,7 +511,9 @@ describe('engine rules', () => {
     for (const header of ['{"alg":"RS256","alg":"RS256"}', '{"alg":"RS256","kid":"a","kid":"rsa-1"}']) {
       const v = await verify(await signRawRs256(rsa, header, JSON.stringify(good())), { keys: [rsa.jwk] });
       expect([v.accepted, codes(v)]).toEqual([false, ['error:malformed']]);
-      expect(v.findings[0]!.message).toMatch(/^the engine cannot read this header \(jsonwebtoken's Header, serde\): duplicate field "(alg|kid)"; it rejects the token$/);
+      expect(v.findings[0]!.message).toMatch(
+        /^the engine cannot read this header \(jsonwebtoken's Header, serde\): duplicate field "(alg|kid)"; it rejects the token$/,
+      );
     }
   });
   it('a header the engine cannot decode (kid is a number) is a malformed finding', async () => {
@@ -488,7 +524,13 @@ describe('engine rules', () => {
   it('lists every violation, not only the first', async () => {
     const t = await signToken(attacker, { sub: 5, krishiv_role: 1, aud: 'x' }, { alg: 'RS256' });
     const v = await verify(t, { keys: [rsa.jwk] }, { audience: 'krishiv' });
-    expect(codes(v)).toEqual(['error:audience_mismatch', 'error:missing_exp', 'error:missing_sub', 'error:role_claim_invalid', 'error:signature_invalid']);
+    expect(codes(v)).toEqual([
+      'error:audience_mismatch',
+      'error:missing_exp',
+      'error:missing_sub',
+      'error:role_claim_invalid',
+      'error:signature_invalid',
+    ]);
   });
   it('a key jose will not use (RSA 1024) says why the check failed', async () => {
     const pair = generateKeyPairSync('rsa', { modulusLength: 1024 });
@@ -508,7 +550,14 @@ describe('engine rules', () => {
 describe('property: findings never contain the token', () => {
   it('arbitrary claims and headers', async () => {
     const fc = (await import('fast-check')).default;
-    const claim = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.constant(null), fc.boolean(), fc.array(fc.string(), { maxLength: 3 }));
+    const claim = fc.oneof(
+      fc.string(),
+      fc.integer(),
+      fc.double(),
+      fc.constant(null),
+      fc.boolean(),
+      fc.array(fc.string(), { maxLength: 3 }),
+    );
     await fc.assert(
       fc.asyncProperty(
         fc.record({ sub: claim, exp: claim, nbf: claim, aud: claim, krishiv_role: claim, iss: claim }, { requiredKeys: [] }),

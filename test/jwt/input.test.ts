@@ -22,10 +22,18 @@ describe('cleanToken', () => {
   it.each([
     ['', 'ERR_TOKEN_MISSING', 'no token given (empty input)'],
     ['Bearer ', 'ERR_TOKEN_MISSING', 'no token given (empty input)'],
-    [`${T} ${T}`, 'ERR_TOKEN_MALFORMED', 'malformed token: whitespace inside the token (several tokens? use --batch or one per line on stdin) at offset 41 of 83'],
+    [
+      `${T} ${T}`,
+      'ERR_TOKEN_MALFORMED',
+      'malformed token: whitespace inside the token (several tokens? use --batch or one per line on stdin) at offset 41 of 83',
+    ],
     [`${T}é`, 'ERR_TOKEN_MALFORMED', 'malformed token: non-ASCII characters at offset 41 of 42'],
     [`a\u0000b`, 'ERR_TOKEN_MALFORMED', 'malformed token: control characters (binary input?) at offset 1 of 3'],
-    ['x'.repeat(70_000), 'ERR_TOKEN_TOO_LARGE', 'token input is 70000 bytes, more than the 64 KiB a JWT can reasonably be; refused (the coordinator\'s HTTP/2 transport could not deliver it either: its 16 KiB header-list limit stops any token over 16207 bytes)'],
+    [
+      'x'.repeat(70_000),
+      'ERR_TOKEN_TOO_LARGE',
+      "token input is 70000 bytes, more than the 64 KiB a JWT can reasonably be; refused (the coordinator's HTTP/2 transport could not deliver it either: its 16 KiB header-list limit stops any token over 16207 bytes)",
+    ],
   ])('%#: refused with %s', (raw, code, message) => {
     expect(() => cleanToken(raw, 'in')).toThrow(expect.objectContaining({ code, message, input: 'in' }));
   });
@@ -51,7 +59,10 @@ describe('parseCompactJws', () => {
   });
   it.each([
     ['abc', 'malformed token: a JWS compact serialization has 3 dot-separated segments, this has 1'],
-    ['a.b.c.d.e', 'malformed token: a JWS compact serialization has 3 dot-separated segments, this has 5 (5 segments: an encrypted JWE, not a signed JWT)'],
+    [
+      'a.b.c.d.e',
+      'malformed token: a JWS compact serialization has 3 dot-separated segments, this has 5 (5 segments: an encrypted JWE, not a signed JWT)',
+    ],
     ['.e30.', 'malformed token: the header segment is empty'],
     ['e30=.e30.', 'malformed token: the header is not base64url'],
     ['e30.e3+.', 'malformed token: the payload is not base64url'],
@@ -81,15 +92,16 @@ describe('splitTokenLines', () => {
   });
 });
 
-
 describe('properties: only KrishivError, never the token in a message', () => {
   const inputs = fc.oneof(
     fc.string(),
     fc.string({ unit: 'binary' }),
     fc.tuple(fc.base64String(), fc.base64String(), fc.base64String()).map((p) => p.join('.').replace(/=/g, '')),
-    fc.tuple(fc.jsonValue(), fc.jsonValue(), fc.uint8Array()).map(([h, p, s]) =>
-      [JSON.stringify(h), JSON.stringify(p) ?? '', s].map((x) => Buffer.from(x as string | Uint8Array).toString('base64url')).join('.'),
-    ),
+    fc
+      .tuple(fc.jsonValue(), fc.jsonValue(), fc.uint8Array())
+      .map(([h, p, s]) =>
+        [JSON.stringify(h), JSON.stringify(p) ?? '', s].map((x) => Buffer.from(x as string | Uint8Array).toString('base64url')).join('.'),
+      ),
   );
   it('cleanToken → parseCompactJws → decodeToken', () => {
     fc.assert(

@@ -34,8 +34,16 @@ describe('analyzeJwks', () => {
     ['EC P-521', p521, 'unsupported EC curve P-521'],
     ['oct', oct, 'symmetric (oct) key in OIDC JWKS refused for JWT verification (algorithm-confusion protection)'],
     ['RSA with padded base64', { kty: 'RSA', n: 'AQAB==', e: 'AQAB' }, 'undecodable JWK: "n" or "e" is not base64url without padding'],
-    ['RSA e with non-zero trailing bits', { kty: 'RSA', n: rsa.n, e: 'AR' }, 'undecodable JWK: "n" or "e" is not base64url without padding'],
-    ['EC x with non-zero trailing bits', { ...p256, x: `${String(p256.x).slice(0, -1)}B` }, 'undecodable JWK: "x" or "y" is not base64url without padding'],
+    [
+      'RSA e with non-zero trailing bits',
+      { kty: 'RSA', n: rsa.n, e: 'AR' },
+      'undecodable JWK: "n" or "e" is not base64url without padding',
+    ],
+    [
+      'EC x with non-zero trailing bits',
+      { ...p256, x: `${String(p256.x).slice(0, -1)}B` },
+      'undecodable JWK: "x" or "y" is not base64url without padding',
+    ],
     ['OKP on P-256 curve', { kty: 'OKP', crv: 'P-256', x: 'AAAA' }, 'unsupported OKP curve P-256'],
   ])('%s is skipped with the engine reason, the rest still works', (_n, jwk, reason) => {
     const a = analyzeJwks({ keys: [jwk, rsa] });
@@ -63,9 +71,12 @@ describe('analyzeJwks', () => {
     expect(a.keys[0]).toMatchObject({ usable: true, family: 'RSA' });
     expect([a.installable, a.mixedFamilies]).toEqual([true, true]);
   });
-  it('serde\'s reading of the document decides: a duplicate member in a key, or a lone surrogate in any of its strings, drops the whole set', () => {
+  it("serde's reading of the document decides: a duplicate member in a key, or a lone surrogate in any of its strings, drops the whole set", () => {
     const text = (k: string): Uint8Array => Buffer.from(`{"keys":[${JSON.stringify(rsa)},${k}]}`);
-    for (const k of [`{"kty":"EC","crv":"P-256","x":"${String(p256.x)}","x":"${String(p256.x)}","y":"${String(p256.y)}"}`, `{"kty":"RSA","n":"${String(rsa.n)}","e":"AQAB","note":"\\ud800"}`]) {
+    for (const k of [
+      `{"kty":"EC","crv":"P-256","x":"${String(p256.x)}","x":"${String(p256.x)}","y":"${String(p256.y)}"}`,
+      `{"kty":"RSA","n":"${String(rsa.n)}","e":"AQAB","note":"\\ud800"}`,
+    ]) {
       const doc = JSON.parse(new TextDecoder().decode(text(k))) as unknown;
       const a = analyzeJwks(doc, 'x', text(k));
       expect([a.wholeSetUnparseable, a.installable, a.keys[1]!.parseable]).toEqual([true, false, false]);
@@ -77,8 +88,14 @@ describe('analyzeJwks', () => {
   });
   it('RSA keys the crypto backend refuses are installed (they count for the families) but listed as never verifying', () => {
     const a = analyzeJwks({ keys: [{ kty: 'RSA', n: rsa.n, e: 'AQ' }] });
-    expect(a.keys[0]).toMatchObject({ usable: true, family: 'RSA', verifyProblem: 'the RSA exponent e is 1 (signatures would be forgeable; AWS-LC refuses it)' });
-    expect(a.problems).toEqual(['key #0 is installed but every signature check with it fails: the RSA exponent e is 1 (signatures would be forgeable; AWS-LC refuses it)']);
+    expect(a.keys[0]).toMatchObject({
+      usable: true,
+      family: 'RSA',
+      verifyProblem: 'the RSA exponent e is 1 (signatures would be forgeable; AWS-LC refuses it)',
+    });
+    expect(a.problems).toEqual([
+      'key #0 is installed but every signature check with it fails: the RSA exponent e is 1 (signatures would be forgeable; AWS-LC refuses it)',
+    ]);
   });
   it('mixed families among usable keys', () => {
     const a = analyzeJwks({ keys: [rsa, p256, ed, oct] });
@@ -120,8 +137,10 @@ describe('loadJwks / discoverOidc', () => {
       else if (req.url === '/notjson') res.end('<html>');
       else if (req.url === '/404jwks') res.writeHead(404).end(JSON.stringify({ keys: [rsa] }));
       else if (req.url === '/slow') setTimeout(() => res.end('{}'), 1500);
-      else if (req.url === '/good/.well-known/openid-configuration') res.end(JSON.stringify({ issuer: `${base}/good`, jwks_uri: `${base}/jwks` }));
-      else if (req.url === '/bad/.well-known/openid-configuration') res.end(JSON.stringify({ issuer: 'https://elsewhere.example', jwks_uri: `${base}/jwks` }));
+      else if (req.url === '/good/.well-known/openid-configuration')
+        res.end(JSON.stringify({ issuer: `${base}/good`, jwks_uri: `${base}/jwks` }));
+      else if (req.url === '/bad/.well-known/openid-configuration')
+        res.end(JSON.stringify({ issuer: 'https://elsewhere.example', jwks_uri: `${base}/jwks` }));
       else res.writeHead(404).end();
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -158,7 +177,9 @@ describe('loadJwks / discoverOidc', () => {
     });
   });
   it('plain http to a non-loopback host is refused', async () => {
-    await expect(loadJwks('http://idp.example.com/jwks', { timeoutMs: 1000, allowHttp: false })).rejects.toMatchObject({ code: 'ERR_INSECURE_URL' });
+    await expect(loadJwks('http://idp.example.com/jwks', { timeoutMs: 1000, allowHttp: false })).rejects.toMatchObject({
+      code: 'ERR_INSECURE_URL',
+    });
   });
   it('the fetcher is injectable', async () => {
     const seen: string[] = [];

@@ -18,7 +18,15 @@ interface Vector {
 const doc = JSON.parse(readFileSync(path.join(__dirname, '../fixtures/jwt/serde-vectors.json'), 'utf8')) as { vectors: Vector[] };
 
 const sortKeys = (o: unknown): unknown =>
-  Array.isArray(o) ? o.map(sortKeys) : o !== null && typeof o === 'object' ? Object.fromEntries(Object.keys(o).sort().map((k) => [k, sortKeys((o as Record<string, unknown>)[k])])) : o;
+  Array.isArray(o)
+    ? o.map(sortKeys)
+    : o !== null && typeof o === 'object'
+      ? Object.fromEntries(
+          Object.keys(o)
+            .sort()
+            .map((k) => [k, sortKeys((o as Record<string, unknown>)[k])]),
+        )
+      : o;
 
 function tp(x: TryParse<bigint> | TryParse<Audience>): unknown {
   if (x.t !== 'parsed') return x.t;
@@ -35,7 +43,15 @@ function ours(v: Vector): unknown {
   if (v.kind === 'claims') {
     const r = readClaims(bytes);
     return r.ok
-      ? { ok: true, sub: r.value.sub, role: r.value.krishivRole, exp: tp(r.value.exp), nbf: tp(r.value.nbf), iss: tp(r.value.iss), aud: tp(r.value.aud) }
+      ? {
+          ok: true,
+          sub: r.value.sub,
+          role: r.value.krishivRole,
+          exp: tp(r.value.exp),
+          nbf: tp(r.value.nbf),
+          iss: tp(r.value.iss),
+          aud: tp(r.value.aud),
+        }
       : { ok: false };
   }
   const r = readJwkSet(Buffer.from(bytes.toString('utf8'), 'utf8'));
@@ -60,7 +76,8 @@ describe('serde vectors (engine libraries at e8be785f)', () => {
   });
   it('covers accepted and refused inputs of every kind', () => {
     for (const kind of ['header', 'claims', 'jwks'] as const) {
-      for (const ok of [true, false]) expect(doc.vectors.filter((v) => v.kind === kind && v.expect['ok'] === ok).length).toBeGreaterThan(100);
+      for (const ok of [true, false])
+        expect(doc.vectors.filter((v) => v.kind === kind && v.expect['ok'] === ok).length).toBeGreaterThan(100);
     }
   });
   it('the readers never throw anything but their own outcome, on any bytes', () => {

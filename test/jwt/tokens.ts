@@ -39,8 +39,10 @@ export async function signToken(key: TestKey, payload: unknown, header: Record<s
   const input = Buffer.from(`${h}.${p}`);
   let sig: Buffer;
   if (alg.startsWith('RS')) sig = sign(`sha${alg.slice(2)}`, input, key.privateKey);
-  else if (alg.startsWith('PS')) sig = sign(`sha${alg.slice(2)}`, input, { key: key.privateKey, padding: 6, saltLength: Number(alg.slice(2)) / 8 });
-  else if (alg.startsWith('ES')) sig = sign(`sha${alg === 'ES512' ? 512 : alg.slice(2)}`, input, { key: key.privateKey, dsaEncoding: 'ieee-p1363' });
+  else if (alg.startsWith('PS'))
+    sig = sign(`sha${alg.slice(2)}`, input, { key: key.privateKey, padding: 6, saltLength: Number(alg.slice(2)) / 8 });
+  else if (alg.startsWith('ES'))
+    sig = sign(`sha${alg === 'ES512' ? 512 : alg.slice(2)}`, input, { key: key.privateKey, dsaEncoding: 'ieee-p1363' });
   else sig = sign(null, input, key.privateKey);
   return `${h}.${p}.${sig.toString('base64url')}`;
 }
@@ -59,7 +61,9 @@ export function unsignedToken(payload: unknown, header: Record<string, unknown> 
 export function hmacToken(secret: Buffer | string, payload: unknown, alg = 'HS256'): string {
   const h = b64({ alg, typ: 'JWT' });
   const p = b64(payload);
-  const sig = createHmac(`sha${alg.slice(2)}`, secret).update(`${h}.${p}`).digest('base64url');
+  const sig = createHmac(`sha${alg.slice(2)}`, secret)
+    .update(`${h}.${p}`)
+    .digest('base64url');
   return `${h}.${p}.${sig}`;
 }
 

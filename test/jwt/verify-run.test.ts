@@ -48,7 +48,11 @@ describe('runVerify', () => {
     const expired = await signToken(ec, { sub: 'b', exp: NOW_S - 600 });
     const r = await runVerify(options(), undefined, seams(`${good}\nnot-a-jws\n${expired}\n`, { keys: [ec.jwk] }));
     expect(r.single).toBeUndefined();
-    expect(r.batch.map((b) => ('verdict' in b ? [b.line, b.verdict.accepted] : [b.line, 'malformed']))).toEqual([[1, true], [2, 'malformed'], [3, false]]);
+    expect(r.batch.map((b) => ('verdict' in b ? [b.line, b.verdict.accepted] : [b.line, 'malformed']))).toEqual([
+      [1, true],
+      [2, 'malformed'],
+      [3, false],
+    ]);
     expect(verifyExitCode(r)).toBe(2);
   });
   it('a token argument is reported at once (before the key set loads), and a leeway other than 60 s warns', async () => {

@@ -38,22 +38,49 @@ interface Group {
 
 const HMAC = 'the engine never accepts HMAC: it refuses oct keys and HS* (crates/krishiv-scheduler/src/auth.rs:743-775)';
 const P521 = 'the engine skips P-521 keys and jsonwebtoken has no ES512 (auth.rs:743-775)';
-const KEY_META = "the engine ignores a JWK's use, key_ops and alg: the key type alone decides the algorithms (auth.rs:743-775), so a mathematically valid signature is accepted";
+const KEY_META =
+  "the engine ignores a JWK's use, key_ops and alg: the key type alone decides the algorithms (auth.rs:743-775), so a mathematically valid signature is accepted";
 const ROCA = 'neither jsonwebtoken nor aws-lc-rs tests RSA moduli for the ROCA weakness: the signature verifies';
 
 /** Vectors where the engine's signature verdict differs from Wycheproof's, and why. */
 const ENGINE_DIFFERS: Record<File, Record<number, string>> = {
   json_web_signature_test: {
-    1: HMAC, 347: P521, 348: HMAC, 351: P521, 352: HMAC, 357: HMAC, 358: HMAC, 359: HMAC, 372: HMAC, 373: HMAC, 376: HMAC, 377: HMAC,
-    332: KEY_META, 334: KEY_META, 336: KEY_META, 338: KEY_META, 340: KEY_META,
-    353: KEY_META, 354: KEY_META, 355: KEY_META, 356: KEY_META,
+    1: HMAC,
+    347: P521,
+    348: HMAC,
+    351: P521,
+    352: HMAC,
+    357: HMAC,
+    358: HMAC,
+    359: HMAC,
+    372: HMAC,
+    373: HMAC,
+    376: HMAC,
+    377: HMAC,
+    332: KEY_META,
+    334: KEY_META,
+    336: KEY_META,
+    338: KEY_META,
+    340: KEY_META,
+    353: KEY_META,
+    354: KEY_META,
+    355: KEY_META,
+    356: KEY_META,
   },
   json_web_key_test: { 2: HMAC, 13: HMAC, 14: HMAC, 15: HMAC, 6: KEY_META, 19: KEY_META, 20: KEY_META, 21: KEY_META, 7: ROCA },
   json_web_crypto_test: { 1: HMAC, 48: HMAC, 46: ROCA },
 };
 
 /** Findings that stop the engine before or at the signature check. */
-const BEFORE_OR_AT_SIGNATURE = new Set(['malformed', 'alg_none', 'alg_not_allowed', 'mixed_key_families', 'no_usable_keys', 'not_deliverable', 'signature_invalid']);
+const BEFORE_OR_AT_SIGNATURE = new Set([
+  'malformed',
+  'alg_none',
+  'alg_not_allowed',
+  'mixed_key_families',
+  'no_usable_keys',
+  'not_deliverable',
+  'signature_invalid',
+]);
 
 function engine(jws: string, jwks: { keys: unknown[] }): { signature: boolean; accepted: boolean } {
   let parsed;
@@ -73,34 +100,35 @@ function engine(jws: string, jwks: { keys: unknown[] }): { signature: boolean; a
 }
 
 for (const native of [false, true])
-for (const file of ['json_web_signature_test', 'json_web_key_test', 'json_web_crypto_test'] as const) {
-  const doc = JSON.parse(readFileSync(path.join(__dirname, `../fixtures/wycheproof/${file}.json`), 'utf8')) as { testGroups: Group[] };
-  const cases = doc.testGroups.flatMap((g) =>
-    g.tests.filter((t) => typeof t.jws === 'string').map((t) => ({ g, t, key: (g.public ?? g.private)! })),
-  );
-  describe(`Wycheproof ${file} (${cases.length} JWS vectors), RSA checked ${native ? 'by OpenSSL' : 'in JavaScript'}`, () => {
-    beforeAll(() => setNativeRsa(native));
-    afterAll(() => setNativeRsa(false));
-    it('signature layer: Wycheproof\'s verdict, except the listed engine differences', () => {
-      const wrong: string[] = [];
-      for (const { g, t, key } of cases) {
-        const jwks = (Array.isArray(key['keys']) ? key : { keys: [key] }) as { keys: unknown[] };
-        const why = ENGINE_DIFFERS[file][t.tcId];
-        const expected = why !== undefined ? t.result !== 'valid' : t.result === 'valid';
-        const got = engine(t.jws!, jwks).signature;
-        if (got !== expected) wrong.push(`${g.comment} #${t.tcId} ${t.comment}: expected ${expected}${why ? ` (${why})` : ''}, got ${got}`);
-      }
-      expect(wrong).toEqual([]);
+  for (const file of ['json_web_signature_test', 'json_web_key_test', 'json_web_crypto_test'] as const) {
+    const doc = JSON.parse(readFileSync(path.join(__dirname, `../fixtures/wycheproof/${file}.json`), 'utf8')) as { testGroups: Group[] };
+    const cases = doc.testGroups.flatMap((g) =>
+      g.tests.filter((t) => typeof t.jws === 'string').map((t) => ({ g, t, key: (g.public ?? g.private)! })),
+    );
+    describe(`Wycheproof ${file} (${cases.length} JWS vectors), RSA checked ${native ? 'by OpenSSL' : 'in JavaScript'}`, () => {
+      beforeAll(() => setNativeRsa(native));
+      afterAll(() => setNativeRsa(false));
+      it("signature layer: Wycheproof's verdict, except the listed engine differences", () => {
+        const wrong: string[] = [];
+        for (const { g, t, key } of cases) {
+          const jwks = (Array.isArray(key['keys']) ? key : { keys: [key] }) as { keys: unknown[] };
+          const why = ENGINE_DIFFERS[file][t.tcId];
+          const expected = why !== undefined ? t.result !== 'valid' : t.result === 'valid';
+          const got = engine(t.jws!, jwks).signature;
+          if (got !== expected)
+            wrong.push(`${g.comment} #${t.tcId} ${t.comment}: expected ${expected}${why ? ` (${why})` : ''}, got ${got}`);
+        }
+        expect(wrong).toEqual([]);
+      });
+      it('whole token: never accepted (no vector carries a claims set with sub and exp)', () => {
+        for (const { t, key } of cases) {
+          const jwks = (Array.isArray(key['keys']) ? key : { keys: [key] }) as { keys: unknown[] };
+          expect(engine(t.jws!, jwks).accepted, `#${t.tcId}`).toBe(false);
+        }
+      });
+      it('every listed difference is a vector of this file', () => {
+        const ids = new Set(cases.map((c) => c.t.tcId));
+        for (const id of Object.keys(ENGINE_DIFFERS[file])) expect(ids.has(Number(id)), `tcId ${id}`).toBe(true);
+      });
     });
-    it('whole token: never accepted (no vector carries a claims set with sub and exp)', () => {
-      for (const { t, key } of cases) {
-        const jwks = (Array.isArray(key['keys']) ? key : { keys: [key] }) as { keys: unknown[] };
-        expect(engine(t.jws!, jwks).accepted, `#${t.tcId}`).toBe(false);
-      }
-    });
-    it('every listed difference is a vector of this file', () => {
-      const ids = new Set(cases.map((c) => c.t.tcId));
-      for (const id of Object.keys(ENGINE_DIFFERS[file])) expect(ids.has(Number(id)), `tcId ${id}`).toBe(true);
-    });
-  });
-}
+  }

@@ -62,7 +62,13 @@ describe('generate + verify (fake hasher)', () => {
     expect(made.entry).toBe(`${made.key}=ci-bot`);
     hasher.verifies.length = 0;
     const v = await verifyApiKey(storeLookup(store), made.key, { now: NOW, hasher, dummyParams: PARAMS });
-    expect(v).toMatchObject({ ok: true, state: 'active', reason: null, key: `krishiv_${made.record.id}_…`, message: 'active: belongs to "ci-bot"' });
+    expect(v).toMatchObject({
+      ok: true,
+      state: 'active',
+      reason: null,
+      key: `krishiv_${made.record.id}_…`,
+      message: 'active: belongs to "ci-bot"',
+    });
     expect(v.record).toMatchObject({ id: made.record.id, name: 'ci-bot', roles: ['reader'] });
     expect(v.record).not.toHaveProperty('hash');
     expect(hasher.verifies).toHaveLength(1);
@@ -125,14 +131,23 @@ describe('generate + verify (fake hasher)', () => {
     made.record.revokedAt = '2026-06-02T00:00:00.000Z';
     made.record.revokeReason = 'laptop lost';
     const rev = await verifyApiKey(storeLookup(store), made.key, seams);
-    expect(rev).toMatchObject({ ok: false, state: 'revoked', reason: 'revoked', message: 'revoked at 2026-06-02T00:00:00.000Z (laptop lost)' });
+    expect(rev).toMatchObject({
+      ok: false,
+      state: 'revoked',
+      reason: 'revoked',
+      message: 'revoked at 2026-06-02T00:00:00.000Z (laptop lost)',
+    });
     expect(rev.record?.name).toBe('ci-bot');
   });
 
   it('a revoked key with a wrong secret says mismatch, not revoked', async () => {
     const { store, made, hasher } = await makeKey();
     made.record.revokedAt = '2026-06-02T00:00:00.000Z';
-    const v = await verifyApiKey(storeLookup(store), `${made.key.slice(0, 17)}${'A'.repeat(43)}`, { now: NOW, hasher, dummyParams: PARAMS });
+    const v = await verifyApiKey(storeLookup(store), `${made.key.slice(0, 17)}${'A'.repeat(43)}`, {
+      now: NOW,
+      hasher,
+      dummyParams: PARAMS,
+    });
     expect(v.reason).toBe('mismatch');
   });
 
@@ -145,7 +160,9 @@ describe('generate + verify (fake hasher)', () => {
   });
 
   it('expiry in the past is refused before anything is drawn', async () => {
-    await expect(prepareApiKey({ ...META, expiresAt: new Date('2026-01-01T00:00:00Z') }, NOW, sequence(), countingHasher(), PARAMS)).rejects.toMatchObject({
+    await expect(
+      prepareApiKey({ ...META, expiresAt: new Date('2026-01-01T00:00:00Z') }, NOW, sequence(), countingHasher(), PARAMS),
+    ).rejects.toMatchObject({
       code: 'ERR_USAGE',
       input: '--expires',
       message: 'is in the past (2026-01-01T00:00:00.000Z)',
@@ -180,7 +197,9 @@ describe('id collisions', () => {
       expect(error).toBeInstanceOf(KrishivError);
       expect((error as KrishivError).code).toBe('ERR_KEY_ID_COLLISION');
       expect((error as KrishivError).exitCode).toBe(1);
-      expect((error as KrishivError).message).toBe(`${MAX_ID_ATTEMPTS} fresh ids in a row were already taken; the key store was not changed`);
+      expect((error as KrishivError).message).toBe(
+        `${MAX_ID_ATTEMPTS} fresh ids in a row were already taken; the key store was not changed`,
+      );
     }
     expect(serializeStore(store)).toBe(before);
     expect(parseStore(before, 'x').records).toHaveLength(1);
@@ -262,7 +281,10 @@ describe('flag validation', () => {
         }
         const entry = `krishiv_aaaaaaaa_${'A'.repeat(43)}=${ok}`;
         // the engine: split on ',', trim, split at the first '='
-        const parts = entry.split(',').map((p) => p.trim()).filter(Boolean);
+        const parts = entry
+          .split(',')
+          .map((p) => p.trim())
+          .filter(Boolean);
         expect(parts).toHaveLength(1);
         const eq = parts[0]!.indexOf('=');
         expect(parts[0]!.slice(eq + 1).trim()).toBe(ok);

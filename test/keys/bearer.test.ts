@@ -21,11 +21,15 @@ describe('bearer tokens', () => {
 
   it('any bytes give a token every surface and list accepts (surface §8.4)', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 16, maxLength: 64 }), fc.constantFrom('base64url', 'hex') as fc.Arbitrary<'base64url' | 'hex'>, (bytes, enc) => {
-        const t = generateBearerToken(bytes.length, enc, () => bytes).token;
-        expect(t).toMatch(/^[\x21-\x7e]+$/);
-        expect(t).not.toMatch(/[=,\s]/);
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 16, maxLength: 64 }),
+        fc.constantFrom('base64url', 'hex') as fc.Arbitrary<'base64url' | 'hex'>,
+        (bytes, enc) => {
+          const t = generateBearerToken(bytes.length, enc, () => bytes).token;
+          expect(t).toMatch(/^[\x21-\x7e]+$/);
+          expect(t).not.toMatch(/[=,\s]/);
+        },
+      ),
     );
   });
 

@@ -108,7 +108,10 @@ describe('keys (in-process, injected clock)', () => {
     const cwd = workdir();
     await run(['generate-key', '--name', 'x'], cwd);
     const r = await run(['keys', 'revoke', 'x', '--json'], cwd, { now: new Date('2026-06-03T00:00:00.000Z') });
-    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, record: { name: 'x', revokedAt: '2026-06-03T00:00:00.000Z', revokeReason: null } });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      ok: true,
+      record: { name: 'x', revokedAt: '2026-06-03T00:00:00.000Z', revokeReason: null },
+    });
   });
 
   it('keys verify with no stdin on a terminal is a usage error', async () => {
@@ -122,7 +125,9 @@ describe('sign (in-process, injected clock)', () => {
   it('iat/exp come from ctx.now()', async () => {
     const cwd = workdir();
     await run(['generate-key', '--type', 'jwk', '--out', 'k.jwk'], cwd);
-    const r = await run(['sign', '--key', 'k.jwk', '--sub', 'a', '--ttl', '90s', '--json'], cwd, { now: new Date('2026-06-01T00:00:00.000Z') });
+    const r = await run(['sign', '--key', 'k.jwk', '--sub', 'a', '--ttl', '90s', '--json'], cwd, {
+      now: new Date('2026-06-01T00:00:00.000Z'),
+    });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect((JSON.parse(r.stdout) as { claims: object }).claims).toEqual({ sub: 'a', iat: 1780272000, exp: 1780272090 });

@@ -54,7 +54,10 @@ describe('base32Lower (RFC 4648 alphabet, lowercased)', () => {
 
 describe('generated API keys', () => {
   it('id from 5 bytes, secret from 32 bytes, in that order of use', () => {
-    const random = scripted([0, 0, 0, 0, 0], Array.from({ length: 32 }, (_, i) => i));
+    const random = scripted(
+      [0, 0, 0, 0, 0],
+      Array.from({ length: 32 }, (_, i) => i),
+    );
     const id = generateKeyId(random);
     const secret = generateKeySecret(random);
     expect(id).toBe('aaaaaaaa');
@@ -134,14 +137,21 @@ describe('parseApiKey', () => {
 
   it('never throws anything but KrishivError (fast-check)', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.string().map((s) => `krishiv_${s}`), fc.string().map((s) => `krishiv_abcdefgh_${s}`)), (s) => {
-        try {
-          const r = parseApiKey(s);
-          expect(formatApiKey(r.id, r.secret)).toMatch(API_KEY_PATTERN);
-        } catch (error) {
-          expect(error).toBeInstanceOf(KrishivError);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.string().map((s) => `krishiv_${s}`),
+          fc.string().map((s) => `krishiv_abcdefgh_${s}`),
+        ),
+        (s) => {
+          try {
+            const r = parseApiKey(s);
+            expect(formatApiKey(r.id, r.secret)).toMatch(API_KEY_PATTERN);
+          } catch (error) {
+            expect(error).toBeInstanceOf(KrishivError);
+          }
+        },
+      ),
     );
   });
 });

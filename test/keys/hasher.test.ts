@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ARGON2, argon2CostProblem, createArgon2Hasher, dummyPhc, parsePhcParams, resolveArgon2Params } from '../../src/keys/hasher.js';
+import {
+  DEFAULT_ARGON2,
+  argon2CostProblem,
+  createArgon2Hasher,
+  dummyPhc,
+  parsePhcParams,
+  resolveArgon2Params,
+} from '../../src/keys/hasher.js';
 import { parseStore } from '../../src/keys/store.js';
 
 // The real native Argon2id, not a fake.
@@ -38,7 +45,9 @@ describe('Argon2id hasher (argon2 0.44)', () => {
   });
 
   it('libargon2 refusals are typed errors, not crashes', async () => {
-    expect(() => resolveArgon2Params({ memoryCost: 8, parallelism: 2 })).toThrow('argon2.memoryCost must be at least 8 × parallelism (16 KiB)');
+    expect(() => resolveArgon2Params({ memoryCost: 8, parallelism: 2 })).toThrow(
+      'argon2.memoryCost must be at least 8 × parallelism (16 KiB)',
+    );
     await expect(hasher.verify('$argon2id$v=19$m=0,t=1,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA', 'x')).rejects.toMatchObject({
       code: 'ERR_STORE_CORRUPT',
       message: 'a stored hash is refused without checking: memoryCost must be a whole number from 8 to 1048576',
@@ -48,11 +57,17 @@ describe('Argon2id hasher (argon2 0.44)', () => {
   it.each([
     ['$argon2id$v=19$m=19456,t=9999,p=1', 'timeCost must be a whole number from 1 to 64'],
     ['$argon2id$v=19$m=99999999,t=1,p=1', 'memoryCost must be a whole number from 8 to 1048576'],
-    ['$argon2id$v=19$m=1048576,t=2,p=1', 'memoryCost × timeCost is 2097152, over the bound of 1048576 (about 2 s of work per verification)'],
+    [
+      '$argon2id$v=19$m=1048576,t=2,p=1',
+      'memoryCost × timeCost is 2097152, over the bound of 1048576 (about 2 s of work per verification)',
+    ],
     ['$argon2id$v=19$m=19456,t=2,p=999', 'parallelism must be a whole number from 1 to 64'],
   ])('a stored hash with costs past the bound (%s) is refused before any hashing', async (head, problem) => {
     const phc = `${head}$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA`;
-    await expect(hasher.verify(phc, 'x')).rejects.toMatchObject({ code: 'ERR_STORE_CORRUPT', message: `a stored hash is refused without checking: ${problem}` });
+    await expect(hasher.verify(phc, 'x')).rejects.toMatchObject({
+      code: 'ERR_STORE_CORRUPT',
+      message: `a stored hash is refused without checking: ${problem}`,
+    });
     const store = JSON.stringify({ version: 1, records: [{ id: 'aaaaaaaa', name: 'n', createdAt: '2026-01-01T00:00:00Z', hash: phc }] });
     expect(() => parseStore(store, 'keys.json')).toThrow(`outside this tool's bounds (${problem}); refused without hashing`);
   });

@@ -33,7 +33,7 @@ describe('importCandidates', () => {
       expect(String((error as Error).message)).not.toContain('secretwithoutequals');
     }
   });
-  it('never throws anything but the tool\'s errors, whatever the value', () => {
+  it("never throws anything but the tool's errors, whatever the value", () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 200 }), (raw) => {
         try {

@@ -3,15 +3,34 @@ import { EMPTY_CONFIG, type Config } from '../../src/io/config.js';
 import { keysFromText, resolveKeysOptions, type KeysFlags, type KeysSubcommand } from '../../src/keys/manage.js';
 
 const config: Config = { ...EMPTY_CONFIG, store: 'cfg-keys.json' };
-const resolve = (sub: KeysSubcommand, arg: string | undefined, flags: KeysFlags = {}, env: Record<string, string> = {}, cfg: Config = EMPTY_CONFIG) =>
-  resolveKeysOptions(sub, arg, flags, env, cfg, '/w');
+const resolve = (
+  sub: KeysSubcommand,
+  arg: string | undefined,
+  flags: KeysFlags = {},
+  env: Record<string, string> = {},
+  cfg: Config = EMPTY_CONFIG,
+) => resolveKeysOptions(sub, arg, flags, env, cfg, '/w');
 
 describe('resolveKeysOptions: argv and flags → Options', () => {
   it.each([
-    ['list', undefined, {}, {}, EMPTY_CONFIG, { sub: 'list', all: false, store: { path: '/w/krishiv-keys.json', label: 'krishiv-keys.json' } }],
+    [
+      'list',
+      undefined,
+      {},
+      {},
+      EMPTY_CONFIG,
+      { sub: 'list', all: false, store: { path: '/w/krishiv-keys.json', label: 'krishiv-keys.json' } },
+    ],
     ['list', undefined, { all: true }, {}, config, { all: true, store: { path: '/w/cfg-keys.json', label: 'cfg-keys.json' } }],
     ['list', undefined, {}, { KRISHIV_AUTH_STORE: '/srv/k.json' }, config, { store: { path: '/srv/k.json', label: '/srv/k.json' } }],
-    ['list', undefined, { store: 'flag.json' }, { KRISHIV_AUTH_STORE: '/srv/k.json' }, config, { store: { path: '/w/flag.json', label: 'flag.json' } }],
+    [
+      'list',
+      undefined,
+      { store: 'flag.json' },
+      { KRISHIV_AUTH_STORE: '/srv/k.json' },
+      config,
+      { store: { path: '/w/flag.json', label: 'flag.json' } },
+    ],
     ['verify', undefined, {}, {}, EMPTY_CONFIG, { sub: 'verify', key: { from: 'stdin', explicit: false } }],
     ['verify', '-', {}, {}, EMPTY_CONFIG, { key: { from: 'stdin', explicit: true } }],
     ['verify', 'krishiv_abcdefgh_secret=ci-bot', {}, {}, EMPTY_CONFIG, { key: { from: 'argument', text: 'krishiv_abcdefgh_secret' } }],

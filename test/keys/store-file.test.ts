@@ -1,6 +1,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { lstatSync, readdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, chmodSync, existsSync, mkdirSync } from 'node:fs';
+import {
+  lstatSync,
+  readdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+  chmodSync,
+  existsSync,
+  mkdirSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readExistingStore, readStore, resolveStorePath, updateStore, withFileLock } from '../../src/keys/store-file.js';
@@ -130,7 +142,11 @@ describe('store files', () => {
     const file = path.join(dir, 'k.json');
     writeFileSync(
       file,
-      JSON.stringify({ comment: 'owned by platform team', format: 'krishiv-auth/key-store', version: 1, records: [], 'x-audit': { ticket: 42 } }, null, 2),
+      JSON.stringify(
+        { comment: 'owned by platform team', format: 'krishiv-auth/key-store', version: 1, records: [], 'x-audit': { ticket: 42 } },
+        null,
+        2,
+      ),
     );
     await updateStore(file, (s) => addRecord(s, record('aaaaaaaa')), { create: false });
     const doc = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;

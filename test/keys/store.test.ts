@@ -40,7 +40,10 @@ function expectError(fn: () => unknown, code: string, message: string | RegExp, 
 
 describe('parseStore / serializeStore', () => {
   it('round-trips, one record per line, stable field order', () => {
-    const s = storeOf(record('aaaaaaaa', { tenant: 't1', roles: ['admin', 'reader'], expiresAt: '2027-01-01T00:00:00.000Z' }), record('bbbbbbbb'));
+    const s = storeOf(
+      record('aaaaaaaa', { tenant: 't1', roles: ['admin', 'reader'], expiresAt: '2027-01-01T00:00:00.000Z' }),
+      record('bbbbbbbb'),
+    );
     const text = serializeStore(s);
     expect(text.split('\n').filter((l) => l.includes('"id"'))).toHaveLength(2);
     expect(text).toMatch(/^\{\n {2}"format": "krishiv-auth\/key-store",\n {2}"version": 1,\n {2}"records": \[\n/);
@@ -71,12 +74,36 @@ describe('parseStore / serializeStore', () => {
     ['{"version":1,"format":"other","records":[]}', 'ERR_STORE_CORRUPT', '"format" is not "krishiv-auth/key-store"'],
     ['{"version":1}', 'ERR_STORE_CORRUPT', '"records" must be a list'],
     ['{"version":1,"records":[1]}', 'ERR_STORE_CORRUPT', 'records[0] must be an object'],
-    [JSON.stringify({ version: 1, records: [{ ...record('aaaaaaaa'), id: 'AAAAAAAA' }] }), 'ERR_STORE_CORRUPT', 'records[0].id must be 8 characters'],
-    [JSON.stringify({ version: 1, records: [{ ...record('aaaaaaaa'), name: 5 }] }), 'ERR_STORE_CORRUPT', 'records[0].name must be a string'],
-    [JSON.stringify({ version: 1, records: [{ ...record('aaaaaaaa'), roles: ['root'] }] }), 'ERR_STORE_CORRUPT', 'records[0].roles must be a list'],
-    [JSON.stringify({ version: 1, records: [{ ...record('aaaaaaaa'), hash: 'plain' }] }), 'ERR_STORE_CORRUPT', 'records[0].hash is not an Argon2id PHC string'],
-    [JSON.stringify({ version: 1, records: [{ ...record('aaaaaaaa'), createdAt: 'yesterday' }] }), 'ERR_STORE_CORRUPT', 'records[0].createdAt is not an ISO 8601 UTC time'],
-    [JSON.stringify({ version: 1, records: [record('aaaaaaaa'), record('aaaaaaaa')] }), 'ERR_STORE_CORRUPT', 'records[1]: duplicate id aaaaaaaa'],
+    [
+      JSON.stringify({ version: 1, records: [{ ...record('aaaaaaaa'), id: 'AAAAAAAA' }] }),
+      'ERR_STORE_CORRUPT',
+      'records[0].id must be 8 characters',
+    ],
+    [
+      JSON.stringify({ version: 1, records: [{ ...record('aaaaaaaa'), name: 5 }] }),
+      'ERR_STORE_CORRUPT',
+      'records[0].name must be a string',
+    ],
+    [
+      JSON.stringify({ version: 1, records: [{ ...record('aaaaaaaa'), roles: ['root'] }] }),
+      'ERR_STORE_CORRUPT',
+      'records[0].roles must be a list',
+    ],
+    [
+      JSON.stringify({ version: 1, records: [{ ...record('aaaaaaaa'), hash: 'plain' }] }),
+      'ERR_STORE_CORRUPT',
+      'records[0].hash is not an Argon2id PHC string',
+    ],
+    [
+      JSON.stringify({ version: 1, records: [{ ...record('aaaaaaaa'), createdAt: 'yesterday' }] }),
+      'ERR_STORE_CORRUPT',
+      'records[0].createdAt is not an ISO 8601 UTC time',
+    ],
+    [
+      JSON.stringify({ version: 1, records: [record('aaaaaaaa'), record('aaaaaaaa')] }),
+      'ERR_STORE_CORRUPT',
+      'records[1]: duplicate id aaaaaaaa',
+    ],
   ])('%j → %s', (text, code, message) => {
     const e = expectError(() => parseStore(text, 'keys.json'), code, message, 2);
     expect(e.input).toBe('keys.json');
@@ -154,16 +181,31 @@ describe('resolveRevokeTarget', () => {
   });
 
   it('an unknown id or name is a refusal (exit 1)', () => {
-    expectError(() => resolveRevokeTarget(s, 'nobody'), 'ERR_KEY_UNKNOWN', 'no key with this id or name in the key store; nothing changed', 1);
+    expectError(
+      () => resolveRevokeTarget(s, 'nobody'),
+      'ERR_KEY_UNKNOWN',
+      'no key with this id or name in the key store; nothing changed',
+      1,
+    );
   });
 
   it('an ambiguous name lists the ids (exit 1)', () => {
-    const e = expectError(() => resolveRevokeTarget(s, 'dup'), 'ERR_KEY_AMBIGUOUS', '2 keys have this name (bbbbbbbb, cccccccc); revoke one by id', 1);
+    const e = expectError(
+      () => resolveRevokeTarget(s, 'dup'),
+      'ERR_KEY_AMBIGUOUS',
+      '2 keys have this name (bbbbbbbb, cccccccc); revoke one by id',
+      1,
+    );
     expect(e.details).toEqual({ ids: ['bbbbbbbb', 'cccccccc'] });
   });
 
   it('an already revoked key is a refusal (exit 1)', () => {
-    expectError(() => resolveRevokeTarget(s, 'dddddddd'), 'ERR_KEY_ALREADY_REVOKED', 'was already revoked at 2026-01-02T00:00:00.000Z; nothing changed', 1);
+    expectError(
+      () => resolveRevokeTarget(s, 'dddddddd'),
+      'ERR_KEY_ALREADY_REVOKED',
+      'was already revoked at 2026-01-02T00:00:00.000Z; nothing changed',
+      1,
+    );
     expectError(() => resolveRevokeTarget(s, 'old'), 'ERR_KEY_ALREADY_REVOKED', 'every key named this is already revoked (dddddddd)', 1);
   });
 
@@ -174,7 +216,13 @@ describe('resolveRevokeTarget', () => {
 });
 
 describe('lookup by id prefix in a canonical store (keys verify)', () => {
-  const big = storeOf(...Array.from({ length: 50 }, (_, i) => record(`aaaa${'abcdefghijklmnopqrstuvwxyz234567'[i % 32]}${'abcdefghijklmnopqrstuvwxyz234567'[Math.floor(i / 32)]}aa`, { name: `n${i}` })));
+  const big = storeOf(
+    ...Array.from({ length: 50 }, (_, i) =>
+      record(`aaaa${'abcdefghijklmnopqrstuvwxyz234567'[i % 32]}${'abcdefghijklmnopqrstuvwxyz234567'[Math.floor(i / 32)]}aa`, {
+        name: `n${i}`,
+      }),
+    ),
+  );
   const text = serializeStore(big);
 
   it('finds every record exactly as the full parse does, and nothing else', () => {
@@ -231,7 +279,9 @@ describe('lookup by id prefix in a canonical store (keys verify)', () => {
     expect(() => lookup.find('aaaacaaa')).toThrow('key store is corrupt: record aaaacaaa.hash is not an Argon2id PHC string');
     expect(lookup.find('aaaaaaaa')?.name).toBe('n0');
     const unparsable = text.replace(/("id":"aaaadaaa",)/, '$1 oops ');
-    expect(() => lookupFromText(unparsable, 'k').find('aaaadaaa')).toThrow('key store is corrupt: the record of id aaaadaaa is not valid JSON');
+    expect(() => lookupFromText(unparsable, 'k').find('aaaadaaa')).toThrow(
+      'key store is corrupt: the record of id aaaadaaa is not valid JSON',
+    );
   });
 });
 
@@ -251,6 +301,10 @@ describe('store parse errors hold no byte of the file (issue 12)', () => {
 describe('store times are real calendar times (issue 12)', () => {
   it('createdAt 2026-02-30 is corrupt, not March 2nd', () => {
     const rec = { id: 'aaaaaaaa', name: 'n', createdAt: '2026-02-30T00:00:00Z', hash: HASH };
-    expectError(() => parseStore(JSON.stringify({ version: 1, records: [rec] }), 'k.json'), 'ERR_STORE_CORRUPT', /records\[0\]\.createdAt is not an ISO 8601 UTC time/);
+    expectError(
+      () => parseStore(JSON.stringify({ version: 1, records: [rec] }), 'k.json'),
+      'ERR_STORE_CORRUPT',
+      /records\[0\]\.createdAt is not an ISO 8601 UTC time/,
+    );
   });
 });

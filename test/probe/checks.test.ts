@@ -36,7 +36,11 @@ describe('health', () => {
     [res(200, '<html>'), 'warn', 'GET /healthz answered 200 but not "ok" (another service on this port?)'],
     [res(503, 'down'), 'fail', 'GET /healthz answered 503, expected 200'],
     [res(401, 'no'), 'fail', 'GET /healthz answered 401: the engine serves it anonymously, so something in front requires auth'],
-    [res(302, '', {}, 'https://sso.example/login'), 'fail', 'GET /healthz answered 302 redirecting to https://sso.example/login (redirects are reported, not followed)'],
+    [
+      res(302, '', {}, 'https://sso.example/login'),
+      'fail',
+      'GET /healthz answered 302 redirecting to https://sso.example/login (redirects are reported, not followed)',
+    ],
     [refused, 'fail', 'GET /healthz: unreachable: connection refused'],
     [timeout, 'fail', 'GET /healthz: no answer, timed out after 5 s'],
   ] as const)('%#: %s', (r, status, message) => {
@@ -57,7 +61,11 @@ describe('readiness is informational', () => {
 
 describe('api_requires_auth', () => {
   it.each([
-    [res(401, 'missing bearer token', { 'www-authenticate': 'Bearer' }), 'pass', /^anonymous GET \/api\/v1\/jobs answered 401 "missing bearer token" with WWW-Authenticate: Bearer$/],
+    [
+      res(401, 'missing bearer token', { 'www-authenticate': 'Bearer' }),
+      'pass',
+      /^anonymous GET \/api\/v1\/jobs answered 401 "missing bearer token" with WWW-Authenticate: Bearer$/,
+    ],
     [res(401, 'missing bearer token'), 'warn', /without WWW-Authenticate: Bearer/],
     [res(200, '[]'), 'fail', /^the control plane is open/],
     [res(401, 'coordinator HTTP auth is required but no bearer tokens are configured'), 'fail', /^no bearer tokens are configured/],
@@ -74,7 +82,11 @@ describe('api_requires_auth', () => {
 describe('api_rejects_invalid and api_accepts_token', () => {
   it.each([
     [res(401, 'invalid bearer token'), 'pass', 'a random token was rejected: 401 "invalid bearer token"'],
-    [res(401, 'coordinator HTTP auth is required but no bearer tokens are configured'), 'pass', 'a random token was rejected: 401 "coordinator HTTP auth is required but no bearer tokens are configured"'],
+    [
+      res(401, 'coordinator HTTP auth is required but no bearer tokens are configured'),
+      'pass',
+      'a random token was rejected: 401 "coordinator HTTP auth is required but no bearer tokens are configured"',
+    ],
     [res(200, '[]'), 'fail', 'a random token was accepted: GET /api/v1/jobs answered 200'],
   ] as const)('rejects_invalid %#: %s', (r, status, message) => {
     expect(judgeApiRejectsInvalid(get('/api/v1/jobs', r))).toMatchObject({ status, message });
@@ -82,7 +94,11 @@ describe('api_rejects_invalid and api_accepts_token', () => {
 
   it.each([
     [res(200, '[]'), 'pass', /^the token was accepted: GET \/api\/v1\/jobs answered 200$/],
-    [res(401, 'invalid bearer token'), 'fail', /rejected \(401 "invalid bearer token"\); .*HTTP only after a restart \(crates\/krishiv-scheduler\/src\/coordinator_daemon\.rs:647\)/],
+    [
+      res(401, 'invalid bearer token'),
+      'fail',
+      /rejected \(401 "invalid bearer token"\); .*HTTP only after a restart \(crates\/krishiv-scheduler\/src\/coordinator_daemon\.rs:647\)/,
+    ],
     [res(401, 'missing bearer token'), 'fail', /strips the Authorization header/],
     [res(401, 'coordinator HTTP auth is required but no bearer tokens are configured'), 'fail', /no bearer tokens configured/],
   ] as const)('accepts_token %#: %s', (r, status, message) => {
@@ -143,17 +159,36 @@ describe('ui_accepts_token', () => {
 describe('grpc_requires_auth', () => {
   const call = (status: number | null, message = '', httpStatus = 200) => ({
     path: '/p',
-    result: { status, statusName: status === null ? null : ({ 0: 'OK', 7: 'PERMISSION_DENIED', 12: 'UNIMPLEMENTED', 16: 'UNAUTHENTICATED' } as Record<number, string>)[status] ?? 'X', message, httpStatus, latencyMs: 1 },
+    result: {
+      status,
+      statusName:
+        status === null
+          ? null
+          : (({ 0: 'OK', 7: 'PERMISSION_DENIED', 12: 'UNIMPLEMENTED', 16: 'UNAUTHENTICATED' } as Record<number, string>)[status] ?? 'X'),
+      message,
+      httpStatus,
+      latencyMs: 1,
+    },
   });
   it.each([
-    [call(16, 'missing Bearer token'), call(0), 'pass', /^a call without credentials ended UNAUTHENTICATED \(missing Bearer token\); with the token: OK/],
+    [
+      call(16, 'missing Bearer token'),
+      call(0),
+      'pass',
+      /^a call without credentials ended UNAUTHENTICATED \(missing Bearer token\); with the token: OK/,
+    ],
     [call(16, 'missing Bearer token'), call(7, 'role reader may not'), 'pass', /with the token: PERMISSION_DENIED/],
     [call(16, 'missing Bearer token'), call(16, 'invalid API key'), 'fail', /the token was rejected too \(invalid API key\)/],
     [call(0), call(0), 'fail', /^coordinator gRPC is open: .*ended with OK/],
     [call(12), undefined, 'fail', /^coordinator gRPC is open: .*ended with UNIMPLEMENTED/],
     [call(null, '', 404), undefined, 'fail', /^h:1 is not a gRPC server: HTTP\/2 status 404 without grpc-status$/],
     [{ path: '/p', error: refused }, undefined, 'fail', /^h:1: unreachable: connection refused/],
-    [{ path: '/p', error: new KrishivError('ERR_NETWORK', 'gRPC stream failed: ERR_HTTP2_ERROR') }, undefined, 'fail', /not an HTTP\/2 gRPC endpoint/],
+    [
+      { path: '/p', error: new KrishivError('ERR_NETWORK', 'gRPC stream failed: ERR_HTTP2_ERROR') },
+      undefined,
+      'fail',
+      /not an HTTP\/2 gRPC endpoint/,
+    ],
   ] as const)('%#: %s', (anon, tok, status, message) => {
     const c = judgeGrpc('h:1', anon, tok);
     expect(c.status).toBe(status);
@@ -199,7 +234,9 @@ describe('one cause, one failure', () => {
       judgeUiRequiresToken(get('/ui', refused), x('POST', '/api/v1/sql', refused)),
     ]);
     expect(checks.map((c) => c.status)).toEqual(['fail', 'skip', 'skip', 'skip']);
-    expect(checks[2]!.message).toBe('not checked: the target did not answer (see health): GET /api/v1/jobs: unreachable: connection refused');
+    expect(checks[2]!.message).toBe(
+      'not checked: the target did not answer (see health): GET /api/v1/jobs: unreachable: connection refused',
+    );
   });
   it('a timeout elsewhere is still reported when health answered', () => {
     const checks = attributeRootCauses([judgeHealth(get('/healthz', res(200, 'ok'))), judgeApiRequiresAuth(get('/api/v1/jobs', timeout))]);

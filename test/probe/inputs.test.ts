@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KrishivError } from '../../src/errors.js';
-import { apiKeyFromFile, firstApiKey, resolveCredentials, singleTokenFromFile, splitTokens, tokenFromFile } from '../../src/probe/credentials.js';
+import {
+  apiKeyFromFile,
+  firstApiKey,
+  resolveCredentials,
+  singleTokenFromFile,
+  splitTokens,
+  tokenFromFile,
+} from '../../src/probe/credentials.js';
 import { parseCount, parseGrpcAddress, parseTargetLine, parseTargetsFile, parseTargetUrl } from '../../src/probe/targets.js';
 import { streamLines, streamTargets } from '../../src/probe/target-stream.js';
 
@@ -23,7 +30,9 @@ describe('token files', () => {
     expect(tokenFromFile(text, 'f')).toEqual({ token, count });
   });
   it('an empty file is ERR_TOKEN_MISSING', () => {
-    expect(() => tokenFromFile(' \n ', 'f')).toThrow(expect.objectContaining({ code: 'ERR_TOKEN_MISSING', message: 'the token file is empty', input: 'f' }));
+    expect(() => tokenFromFile(' \n ', 'f')).toThrow(
+      expect.objectContaining({ code: 'ERR_TOKEN_MISSING', message: 'the token file is empty', input: 'f' }),
+    );
   });
   it('splitTokens follows the engine: , and newlines, trimmed, empties dropped', () => {
     expect(splitTokens(' a ,, b\n\nc ')).toEqual(['a', 'b', 'c']);
@@ -67,7 +76,9 @@ describe('credentials', () => {
     expect(r.jwksUri).toBe(blank ? undefined : 'https://idp.example/jwks');
   });
   it('--token and --token-file together is a usage error', async () => {
-    await expect(resolveCredentials({ token: 'a', tokenFile: '/t' }, undefined, undefined, io)).rejects.toMatchObject({ code: 'ERR_USAGE' });
+    await expect(resolveCredentials({ token: 'a', tokenFile: '/t' }, undefined, undefined, io)).rejects.toMatchObject({
+      code: 'ERR_USAGE',
+    });
   });
   it.each([
     ['a token file with a control character', { tokenFile: '/ctl' }, undefined, '/ctl'],
@@ -76,7 +87,10 @@ describe('credentials', () => {
     ['--token', { token: 'caf\u00e9' }, undefined, '--token'],
     ['an env file variable', {}, new Map([['KRISHIV_UI_TOKEN', 'ui\u0085x']]), 'prod.env: KRISHIV_UI_TOKEN'],
   ])('%s that no client can send is ERR_TOKEN_MALFORMED, shown by fingerprint only', async (_name, flags, env, input) => {
-    const bad = { ...io, readFile: async (f: string) => ({ '/ctl': 'ab\u0001c\n', '/latin': 't\u00f6k\n', '/tab': 'a\tb\n' })[f] ?? io.readFile(f) };
+    const bad = {
+      ...io,
+      readFile: async (f: string) => ({ '/ctl': 'ab\u0001c\n', '/latin': 't\u00f6k\n', '/tab': 'a\tb\n' })[f] ?? io.readFile(f),
+    };
     const e = await resolveCredentials(flags, env, 'prod.env', bad).then(
       () => undefined,
       (error: unknown) => error as KrishivError,
@@ -84,7 +98,9 @@ describe('credentials', () => {
     expect(e).toBeInstanceOf(KrishivError);
     expect(e!.code).toBe('ERR_TOKEN_MALFORMED');
     expect(e!.input).toBe(input);
-    expect(e!.message).toMatch(/^the token bearer:[0-9a-f]{16} holds characters outside visible ASCII: no client can send it in an Authorization header \(the engine's own clients refuse to, e\.g\. crates\/krishiv-scheduler\/src\/coordinator\/task_assignment\.rs:63-68\)$/);
+    expect(e!.message).toMatch(
+      /^the token bearer:[0-9a-f]{16} holds characters outside visible ASCII: no client can send it in an Authorization header \(the engine's own clients refuse to, e\.g\. crates\/krishiv-scheduler\/src\/coordinator\/task_assignment\.rs:63-68\)$/,
+    );
   });
   it('notes never contain a token', async () => {
     const r = await resolveCredentials({ tokenFile: '/list' }, undefined, undefined, io);
@@ -117,7 +133,9 @@ describe('targets', () => {
   });
   it('counts', () => {
     expect(parseCount('16', '--concurrency', 1, 1024)).toBe(16);
-    expect(() => parseCount('0', '--concurrency', 1, 1024)).toThrow(expect.objectContaining({ code: 'ERR_USAGE', message: '"0" is not a whole number from 1 to 1024' }));
+    expect(() => parseCount('0', '--concurrency', 1, 1024)).toThrow(
+      expect.objectContaining({ code: 'ERR_USAGE', message: '"0" is not a whole number from 1 to 1024' }),
+    );
   });
   it('every parser of user input throws only KrishivError', () => {
     fc.assert(
@@ -151,9 +169,14 @@ describe('targets', () => {
   });
 });
 
-describe('the other surfaces: credentials as the engine\'s own clients pick them', () => {
+describe("the other surfaces: credentials as the engine's own clients pick them", () => {
   const KEY = 'krishiv_abcdefgh_0123456789ZYXWVUTSRQPONMLKJIHGFEDCBAzyxwvut';
-  const none = { readFile: async (f: string): Promise<string> => { throw new KrishivError('ERR_FILE_NOT_FOUND', 'cannot read', { input: f }); }, exists: async () => false };
+  const none = {
+    readFile: async (f: string): Promise<string> => {
+      throw new KrishivError('ERR_FILE_NOT_FOUND', 'cannot read', { input: f });
+    },
+    exists: async () => false,
+  };
   const env = (o: Record<string, string>) => new Map(Object.entries(o));
   const resolve = (o: Record<string, string>, io = none) => resolveCredentials({}, env(o), 'prod.env', io);
 
@@ -189,12 +212,14 @@ describe('the other surfaces: credentials as the engine\'s own clients pick them
   });
 
   // crates/krishiv-shuffle/src/token_auth.rs:25-43; shuffle_svc.rs:110-123
-  it('shuffle token: KRISHIV_SHUFFLE_TOKEN trimmed, else the file trimmed; notes on the standalone service\'s raw read', async () => {
+  it("shuffle token: KRISHIV_SHUFFLE_TOKEN trimmed, else the file trimmed; notes on the standalone service's raw read", async () => {
     const io = { readFile: async () => ' from-file \n', exists: async () => true };
     expect((await resolve({ KRISHIV_SHUFFLE_TOKEN: ' s1 ' }, io)).shuffleToken!.reveal()).toBe('s1');
     const fromFile = await resolve({ KRISHIV_SHUFFLE_TOKEN: '', KRISHIV_SHUFFLE_TOKEN_FILE: '/run/s' }, io);
     expect(fromFile.shuffleToken!.reveal()).toBe('from-file');
-    expect(fromFile.notes.join('\n')).toMatch(/KRISHIV_SHUFFLE_TOKEN is set but empty: the standalone shuffle service reads it raw, so it lets anonymous requests through/);
+    expect(fromFile.notes.join('\n')).toMatch(
+      /KRISHIV_SHUFFLE_TOKEN is set but empty: the standalone shuffle service reads it raw, so it lets anonymous requests through/,
+    );
     expect((await resolve({ KRISHIV_SHUFFLE_TOKEN: 's1 ' }, io)).notes.join('\n')).toMatch(/surrounding whitespace.*compares it raw/);
   });
 
@@ -206,7 +231,12 @@ describe('the other surfaces: credentials as the engine\'s own clients pick them
 
   it('files given as flags beat the env file', async () => {
     const io = { readFile: async (f: string) => (f === '/k' ? `${KEY}\n` : 'flag-token\n'), exists: async () => true };
-    const r = await resolveCredentials({ apiKeyFile: '/k', shuffleTokenFile: '/s', taskTokenFile: '/t' }, env({ KRISHIV_API_KEYS: 'x=y', KRISHIV_SHUFFLE_TOKEN: 'e', KRISHIV_EXECUTOR_TASK_BEARER_TOKEN: 'e' }), 'e.env', io);
+    const r = await resolveCredentials(
+      { apiKeyFile: '/k', shuffleTokenFile: '/s', taskTokenFile: '/t' },
+      env({ KRISHIV_API_KEYS: 'x=y', KRISHIV_SHUFFLE_TOKEN: 'e', KRISHIV_EXECUTOR_TASK_BEARER_TOKEN: 'e' }),
+      'e.env',
+      io,
+    );
     expect([r.apiKey!.reveal(), r.shuffleToken!.reveal(), r.taskToken!.reveal()]).toEqual([KEY, 'flag-token', 'flag-token']);
   });
 });
@@ -220,14 +250,23 @@ describe('targets lines with every surface and per-target credentials', () => {
     )!;
     expect(t.target).toMatchObject({ grpc: 'c:2001', flight: 'c:2003', shuffle: 'e:7070', executor: 'e:7071', barrier: 'e:7073' });
     expect(t.target.shuffleSvc!.toString()).toBe('http://s:7072/');
-    expect(t.files).toEqual({ apiKeyFile: '/fleet/k', tokenFile: '/fleet/t', taskTokenFile: '/fleet/tt', shuffleTokenFile: '/fleet/st', envFile: '/fleet/e.env', uiTokenFile: '/fleet/u' });
+    expect(t.files).toEqual({
+      apiKeyFile: '/fleet/k',
+      tokenFile: '/fleet/t',
+      taskTokenFile: '/fleet/tt',
+      shuffleTokenFile: '/fleet/st',
+      envFile: '/fleet/e.env',
+      uiTokenFile: '/fleet/u',
+    });
   });
   it.each([
     ['http://c:2002 flight=c:2003 flight=c:2004', /flight= given twice/],
     ['http://c:2002 secret=x', /unknown "secret=x" after the URL \(known: grpc=/],
     ['http://c:2002 api-key-file=', /unknown "api-key-file="/],
   ])('%j is refused', (line, message) => {
-    expect(() => parseTargetLine(line, 'fleet.txt:3', (f) => f)).toThrow(expect.objectContaining({ code: 'ERR_USAGE', message: expect.stringMatching(message), input: 'fleet.txt:3' }));
+    expect(() => parseTargetLine(line, 'fleet.txt:3', (f) => f)).toThrow(
+      expect.objectContaining({ code: 'ERR_USAGE', message: expect.stringMatching(message), input: 'fleet.txt:3' }),
+    );
   });
   it('a line may start with a surface: no coordinator URL, its HTTP checks not run', () => {
     const t = parseTargetLine('flight=c:2003 api-key-file=k', 'f:1', (f) => f)!;
@@ -235,7 +274,9 @@ describe('targets lines with every surface and per-target credentials', () => {
     expect(() => parseTargetLine('token-file=t', 'f:2', (f) => f)).toThrow(expect.objectContaining({ code: 'ERR_USAGE', input: 'f:2' }));
   });
   it('a coordinator route as base path is refused; a proxy prefix is kept', () => {
-    expect(() => parseTargetUrl('http://c:2002/ui', 'u')).toThrow(expect.objectContaining({ code: 'ERR_URL_INVALID', message: expect.stringMatching(/^\/ui is a coordinator route, not a base path/) }));
+    expect(() => parseTargetUrl('http://c:2002/ui', 'u')).toThrow(
+      expect.objectContaining({ code: 'ERR_URL_INVALID', message: expect.stringMatching(/^\/ui is a coordinator route, not a base path/) }),
+    );
     expect(parseTargetUrl('http://c:2002/krishiv/', 'u').pathname).toBe('/krishiv/');
   });
   it('streams lines across chunk boundaries, CRLF, no final newline; numbers lines for errors', async () => {

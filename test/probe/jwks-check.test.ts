@@ -29,7 +29,9 @@ beforeAll(async () => {
   docs['/partial.json'] = { body: JSON.stringify({ keys: [rsa, { kty: 'oct', k: 'c2VjcmV0' }] }) };
   docs['/notjson'] = { body: '<html>' };
   docs['/idp/.well-known/openid-configuration'] = () => ({ body: JSON.stringify({ issuer: `${base}/idp`, jwks_uri: `${base}/ec.json` }) });
-  docs['/liar/.well-known/openid-configuration'] = () => ({ body: JSON.stringify({ issuer: 'https://elsewhere.example', jwks_uri: `${base}/ec.json` }) });
+  docs['/liar/.well-known/openid-configuration'] = () => ({
+    body: JSON.stringify({ issuer: 'https://elsewhere.example', jwks_uri: `${base}/ec.json` }),
+  });
 });
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 

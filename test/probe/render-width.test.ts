@@ -11,13 +11,24 @@ const report: ProbeReport = {
       url: 'http://127.0.0.1:2002',
       ok: false,
       checks: [
-        { id: 'health', status: 'pass', message: 'GET /healthz answered 200 ok', evidence: { method: 'GET', path: '/healthz', status: 200, latencyMs: 3, outcome: 'answered' } },
+        {
+          id: 'health',
+          status: 'pass',
+          message: 'GET /healthz answered 200 ok',
+          evidence: { method: 'GET', path: '/healthz', status: 200, latencyMs: 3, outcome: 'answered' },
+        },
         {
           id: 'flight_requires_auth',
           status: 'fail',
           message:
             'Flight SQL 127.0.0.1:2003: every call is denied: the server has KRISHIV_API_KEYS but no policy engine, so Flight SQL answers PERMISSION_DENIED before looking at any key (crates/krishiv-flight-sql/src/service.rs:304-309)',
-          evidence: { method: 'POST', path: '/arrow.flight.protocol.FlightService/Handshake', status: 7, latencyMs: 2, outcome: 'answered' },
+          evidence: {
+            method: 'POST',
+            path: '/arrow.flight.protocol.FlightService/Handshake',
+            status: 7,
+            latencyMs: 2,
+            outcome: 'answered',
+          },
         },
         { id: 'jwks', status: 'skip', message: 'no JWKS configured', evidence: null },
       ],
@@ -62,7 +73,10 @@ describe('redactInPlace', () => {
     const { redactInPlace, redactProbeReport } = await import('../../src/probe/render.js');
     const { Secret } = await import('../../src/util/secret.js');
     const secret = new Secret('reflected-secret-0123456789');
-    const make = () => ({ url: 'http://u:pw@h/', checks: [{ message: 'got reflected-secret-0123456789 and secret-0123 and 56789xyz' }, { n: 1, m: ['x reflected-se'] }] });
+    const make = () => ({
+      url: 'http://u:pw@h/',
+      checks: [{ message: 'got reflected-secret-0123456789 and secret-0123 and 56789xyz' }, { n: 1, m: ['x reflected-se'] }],
+    });
     const a = make();
     const copy = redactProbeReport(make(), [secret]);
     expect(redactInPlace(a, [secret])).toBe(a);

@@ -25,29 +25,43 @@ describe('credentials a server reflects (issue 12)', () => {
 
   it('no window of 8 characters of a token survives anywhere in a report, text or JSON', () => {
     fc.assert(
-      fc.property(fc.stringMatching(/^[A-Za-z0-9_-]{8,60}$/), fc.string({ maxLength: 30 }), fc.integer({ min: 0, max: 40 }), fc.integer({ min: 8, max: 60 }), (token, noise, from, len) => {
-        const s = new Secret(token);
-        const piece = token.slice(Math.min(from, token.length - 8), Math.min(from, token.length - 8) + len);
-        const report: ProbeReport = {
-          ok: false,
-          targets: [
-            {
-              url: 'http://127.0.0.1:1',
-              ok: false,
-              checks: [
-                {
-                  id: 'api_accepts_token',
-                  status: 'fail',
-                  message: `rejected (${noise}${piece}${noise})`,
-                  evidence: { method: 'GET', path: '/x', status: 401, latencyMs: 1, outcome: 'answered', header: `WWW-Authenticate: Bearer token="${token}"`, body: `${piece}` },
-                },
-              ],
-            },
-          ],
-        };
-        const out = JSON.stringify(redactProbeReport(report, [s, undefined]));
-        for (let i = 0; i + 8 <= token.length; i++) expect(out).not.toContain(token.slice(i, i + 8));
-      }),
+      fc.property(
+        fc.stringMatching(/^[A-Za-z0-9_-]{8,60}$/),
+        fc.string({ maxLength: 30 }),
+        fc.integer({ min: 0, max: 40 }),
+        fc.integer({ min: 8, max: 60 }),
+        (token, noise, from, len) => {
+          const s = new Secret(token);
+          const piece = token.slice(Math.min(from, token.length - 8), Math.min(from, token.length - 8) + len);
+          const report: ProbeReport = {
+            ok: false,
+            targets: [
+              {
+                url: 'http://127.0.0.1:1',
+                ok: false,
+                checks: [
+                  {
+                    id: 'api_accepts_token',
+                    status: 'fail',
+                    message: `rejected (${noise}${piece}${noise})`,
+                    evidence: {
+                      method: 'GET',
+                      path: '/x',
+                      status: 401,
+                      latencyMs: 1,
+                      outcome: 'answered',
+                      header: `WWW-Authenticate: Bearer token="${token}"`,
+                      body: `${piece}`,
+                    },
+                  },
+                ],
+              },
+            ],
+          };
+          const out = JSON.stringify(redactProbeReport(report, [s, undefined]));
+          for (let i = 0; i + 8 <= token.length; i++) expect(out).not.toContain(token.slice(i, i + 8));
+        },
+      ),
     );
   });
 });

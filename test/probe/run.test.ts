@@ -108,7 +108,10 @@ describe('probe against a correctly configured coordinator double', () => {
       authorization: `Bearer ${new Secret(RANDOM).fingerprint}`,
     });
     expect(c['api_rejects_invalid']!.evidence!.header).toBeUndefined();
-    expect(c['api_accepts_token']!.evidence).toMatchObject({ status: 200, authorization: `Bearer ${new Secret(DOUBLE_TOKEN).fingerprint}` });
+    expect(c['api_accepts_token']!.evidence).toMatchObject({
+      status: 200,
+      authorization: `Bearer ${new Secret(DOUBLE_TOKEN).fingerprint}`,
+    });
     expect(c['ui_requires_token']!.evidence).toMatchObject({
       method: 'GET',
       path: '/ui',
@@ -147,10 +150,25 @@ describe('each misconfiguration fails exactly the check that names it', () => {
 
   it.each([
     ['anonymous_control_plane', 'api_requires_auth', /control plane is open: anonymous GET \/api\/v1\/jobs answered 200/, { status: 200 }],
-    ['no_tokens_configured', 'api_requires_auth', /no bearer tokens are configured/, { status: 401, body: 'coordinator HTTP auth is required but no bearer tokens are configured' }],
+    [
+      'no_tokens_configured',
+      'api_requires_auth',
+      /no bearer tokens are configured/,
+      { status: 401, body: 'coordinator HTTP auth is required but no bearer tokens are configured' },
+    ],
     ['open_ui', 'ui_requires_token', /the UI is open: anonymous GET \/ui answered 200.*the SQL endpoint is open/, { status: 200 }],
-    ['open_sql_endpoint', 'ui_requires_token', /^the SQL endpoint is open: an empty anonymous POST \/api\/v1\/sql answered 415/, { status: 401 }],
-    ['ui_token_missing_fail_closed', 'ui_requires_token', /no UI token is configured.*authentication not configured/, { status: 401, body: 'authentication not configured' }],
+    [
+      'open_sql_endpoint',
+      'ui_requires_token',
+      /^the SQL endpoint is open: an empty anonymous POST \/api\/v1\/sql answered 415/,
+      { status: 401 },
+    ],
+    [
+      'ui_token_missing_fail_closed',
+      'ui_requires_token',
+      /no UI token is configured.*authentication not configured/,
+      { status: 401, body: 'authentication not configured' },
+    ],
     ['grpc_open', 'grpc_requires_auth', /coordinator gRPC is open: a call without credentials ended with OK/, { status: 0 }],
   ] as const)('%s: %s says why, with evidence', async (name, id, message, evidence) => {
     const d = await double(MISCONFIGURATIONS[name]!.options);
@@ -180,7 +198,9 @@ describe('rejections, unreachable targets and timeouts are different outcomes', 
     const d = await double({ tokens: ['some-other-token'], grpcTokens: ['some-other-token'] });
     const c = byId((await runProbe(options(d.url, d.grpcTarget), realIo)).targets[0]!);
     expect(c['api_accepts_token']!.status).toBe('fail');
-    expect(c['api_accepts_token']!.message).toMatch(/rejected \(401 "invalid bearer token"\).*only after a restart \(crates\/krishiv-scheduler\/src\/coordinator_daemon\.rs:647\)/);
+    expect(c['api_accepts_token']!.message).toMatch(
+      /rejected \(401 "invalid bearer token"\).*only after a restart \(crates\/krishiv-scheduler\/src\/coordinator_daemon\.rs:647\)/,
+    );
     expect(c['api_accepts_token']!.evidence).toMatchObject({ status: 401, outcome: 'answered' });
     expect(c['grpc_requires_auth']!.status).toBe('fail');
     expect(c['grpc_requires_auth']!.message).toMatch(/the token was rejected too \(invalid API key\)/);
@@ -260,7 +280,10 @@ describe('rejections, unreachable targets and timeouts are different outcomes', 
     expect(r.ok).toBe(true);
     expect(c['api_accepts_token']!.status).toBe('skip');
     expect(c['ui_accepts_token']!.status).toBe('skip');
-    expect(c['grpc_requires_auth']).toMatchObject({ status: 'pass', message: 'a call without credentials ended UNAUTHENTICATED (missing Bearer token)' });
+    expect(c['grpc_requires_auth']).toMatchObject({
+      status: 'pass',
+      message: 'a call without credentials ended UNAUTHENTICATED (missing Bearer token)',
+    });
   });
 });
 

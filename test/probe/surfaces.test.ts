@@ -78,14 +78,26 @@ describe('every surface correctly configured', () => {
     const d = await double(GOOD);
     const [t] = await probe([targetOf(d)]);
     const c = byId(t!);
-    for (const id of ['flight_requires_auth', 'flight_accepts_key', 'shuffle_requires_auth', 'shuffle_accepts_token', 'executor_requires_auth', 'executor_accepts_token']) {
+    for (const id of [
+      'flight_requires_auth',
+      'flight_accepts_key',
+      'shuffle_requires_auth',
+      'shuffle_accepts_token',
+      'executor_requires_auth',
+      'executor_accepts_token',
+    ]) {
       expect([id, c[id]!.status]).toEqual([id, 'pass']);
     }
     expect(c['flight_accepts_key']!.message).toContain('krishiv_abcdefgh_…');
-    expect(c['flight_accepts_key']!.evidence).toMatchObject({ path: '/arrow.flight.protocol.FlightService/Handshake', status: 0, authorization: 'Bearer krishiv_abcdefgh_…' });
+    expect(c['flight_accepts_key']!.evidence).toMatchObject({
+      path: '/arrow.flight.protocol.FlightService/Handshake',
+      status: 0,
+      authorization: 'Bearer krishiv_abcdefgh_…',
+    });
     expect(c['executor_accepts_token']!.evidence!.more).toHaveLength(1);
     // Where each credential went.
-    const sentTo = (secret: string) => [...new Set(d.surfaceCalls.filter((x) => x.authorization === `Bearer ${secret}`).map((x) => x.surface))].sort();
+    const sentTo = (secret: string) =>
+      [...new Set(d.surfaceCalls.filter((x) => x.authorization === `Bearer ${secret}`).map((x) => x.surface))].sort();
     expect(sentTo(KEY)).toEqual(['flight']);
     expect(sentTo(SHUFFLE)).toEqual(['shuffle', 'shuffleSvc']);
     expect(sentTo(TASK)).toEqual(['barrier', 'executor']);
@@ -96,25 +108,132 @@ describe('every surface correctly configured', () => {
       if (x.surface === 'barrier' || x.surface === 'flight' || x.surface === 'shuffle') expect(x.bytes).toBe(0);
       if (x.surface === 'executor') expect(x.bytes).toBe(5);
     }
-    expect(d.surfaceCalls.filter((x) => x.surface === 'shuffleSvc').map((x) => x.path)).toEqual(['/ess/krishiv-auth-probe/probe/0', '/ess/krishiv-auth-probe/probe/0']);
+    expect(d.surfaceCalls.filter((x) => x.surface === 'shuffleSvc').map((x) => x.path)).toEqual([
+      '/ess/krishiv-auth-probe/probe/0',
+      '/ess/krishiv-auth-probe/probe/0',
+    ]);
   });
 });
 
 describe('each mode of the engine, told apart', () => {
   it.each([
-    ['Flight SQL open (no KRISHIV_API_KEYS)', { flight: {} }, 'flight_requires_auth', 'fail', /open: a call without credentials ended OK.*KRISHIV_API_KEYS is not set/, 'flight_accepts_key', 'skip'],
-    ['Flight SQL keys without a policy', { flight: { keys: [KEY] } }, 'flight_requires_auth', 'fail', /every call is denied.*no policy engine.*service\.rs:304-309.*KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED/, 'flight_accepts_key', 'skip'],
-    ['Flight SQL durable without keys', { flight: { durable: true } }, 'flight_requires_auth', 'fail', /demands API keys under a durable profile but none are configured/, 'flight_accepts_key', 'skip'],
-    ['Flight SQL, a wrong key', { flight: { keys: ['krishiv_zzzzzzzz_other'], policy: true } }, 'flight_accepts_key', 'fail', /wrong credential: the API key krishiv_abcdefgh_… was rejected, UNAUTHENTICATED \(invalid API key\)/, 'flight_requires_auth', 'pass'],
-    ['shuffle Flight open', { shuffle: {} }, 'shuffle_requires_auth', 'fail', /shuffle Flight service .*open.*no KRISHIV_SHUFFLE_TOKEN/, 'shuffle_accepts_token', 'skip'],
-    ['shuffle Flight, a wrong token', { shuffle: { token: 'other' } }, 'shuffle_accepts_token', 'fail', /wrong credential: the shuffle token bearer:[0-9a-f]{16} was rejected/, 'shuffle_requires_auth', 'pass'],
-    ['shuffle service with an empty token', { shuffleSvc: { token: '' } }, 'shuffle_requires_auth', 'fail', /open: anonymous GET \/ess\/krishiv-auth-probe\/probe\/0 answered 404.*set but empty.*reads it raw/, 'shuffle_accepts_token', 'fail'],
-    ['shuffle service, raw token with a trailing newline', { shuffleSvc: { token: `${SHUFFLE}\n` } }, 'shuffle_accepts_token', 'fail', /rejected \(401\).*raw, untrimmed/, 'shuffle_requires_auth', 'pass'],
-    ['executor task open', { executor: {} }, 'executor_requires_auth', 'fail', /executor task gRPC .*open: a call without credentials ended INVALID_ARGUMENT.*assign and cancel tasks/, 'executor_accepts_token', 'skip'],
-    ['executor required without a token', { executor: { requireAuth: true } }, 'executor_requires_auth', 'fail', /KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH=true but the executor has no KRISHIV_EXECUTOR_TASK_BEARER_TOKEN/, 'executor_accepts_token', 'skip'],
-    ['executor, a wrong token', { executor: { token: 'other' } }, 'executor_accepts_token', 'fail', /wrong credential.*invalid executor task bearer token/, 'executor_requires_auth', 'pass'],
-    ['barrier open', { barrier: {} }, 'executor_requires_auth', 'fail', /barrier gRPC .*open.*inject checkpoint barriers/, 'executor_accepts_token', 'skip'],
-    ['barrier required without a token', { barrier: { requireAuth: true } }, 'executor_requires_auth', 'fail', /every barrier call is refused/, 'executor_accepts_token', 'skip'],
+    [
+      'Flight SQL open (no KRISHIV_API_KEYS)',
+      { flight: {} },
+      'flight_requires_auth',
+      'fail',
+      /open: a call without credentials ended OK.*KRISHIV_API_KEYS is not set/,
+      'flight_accepts_key',
+      'skip',
+    ],
+    [
+      'Flight SQL keys without a policy',
+      { flight: { keys: [KEY] } },
+      'flight_requires_auth',
+      'fail',
+      /every call is denied.*no policy engine.*service\.rs:304-309.*KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED/,
+      'flight_accepts_key',
+      'skip',
+    ],
+    [
+      'Flight SQL durable without keys',
+      { flight: { durable: true } },
+      'flight_requires_auth',
+      'fail',
+      /demands API keys under a durable profile but none are configured/,
+      'flight_accepts_key',
+      'skip',
+    ],
+    [
+      'Flight SQL, a wrong key',
+      { flight: { keys: ['krishiv_zzzzzzzz_other'], policy: true } },
+      'flight_accepts_key',
+      'fail',
+      /wrong credential: the API key krishiv_abcdefgh_… was rejected, UNAUTHENTICATED \(invalid API key\)/,
+      'flight_requires_auth',
+      'pass',
+    ],
+    [
+      'shuffle Flight open',
+      { shuffle: {} },
+      'shuffle_requires_auth',
+      'fail',
+      /shuffle Flight service .*open.*no KRISHIV_SHUFFLE_TOKEN/,
+      'shuffle_accepts_token',
+      'skip',
+    ],
+    [
+      'shuffle Flight, a wrong token',
+      { shuffle: { token: 'other' } },
+      'shuffle_accepts_token',
+      'fail',
+      /wrong credential: the shuffle token bearer:[0-9a-f]{16} was rejected/,
+      'shuffle_requires_auth',
+      'pass',
+    ],
+    [
+      'shuffle service with an empty token',
+      { shuffleSvc: { token: '' } },
+      'shuffle_requires_auth',
+      'fail',
+      /open: anonymous GET \/ess\/krishiv-auth-probe\/probe\/0 answered 404.*set but empty.*reads it raw/,
+      'shuffle_accepts_token',
+      'fail',
+    ],
+    [
+      'shuffle service, raw token with a trailing newline',
+      { shuffleSvc: { token: `${SHUFFLE}\n` } },
+      'shuffle_accepts_token',
+      'fail',
+      /rejected \(401\).*raw, untrimmed/,
+      'shuffle_requires_auth',
+      'pass',
+    ],
+    [
+      'executor task open',
+      { executor: {} },
+      'executor_requires_auth',
+      'fail',
+      /executor task gRPC .*open: a call without credentials ended INVALID_ARGUMENT.*assign and cancel tasks/,
+      'executor_accepts_token',
+      'skip',
+    ],
+    [
+      'executor required without a token',
+      { executor: { requireAuth: true } },
+      'executor_requires_auth',
+      'fail',
+      /KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH=true but the executor has no KRISHIV_EXECUTOR_TASK_BEARER_TOKEN/,
+      'executor_accepts_token',
+      'skip',
+    ],
+    [
+      'executor, a wrong token',
+      { executor: { token: 'other' } },
+      'executor_accepts_token',
+      'fail',
+      /wrong credential.*invalid executor task bearer token/,
+      'executor_requires_auth',
+      'pass',
+    ],
+    [
+      'barrier open',
+      { barrier: {} },
+      'executor_requires_auth',
+      'fail',
+      /barrier gRPC .*open.*inject checkpoint barriers/,
+      'executor_accepts_token',
+      'skip',
+    ],
+    [
+      'barrier required without a token',
+      { barrier: { requireAuth: true } },
+      'executor_requires_auth',
+      'fail',
+      /every barrier call is refused/,
+      'executor_accepts_token',
+      'skip',
+    ],
   ] as const)('%s', async (_name, surfaces, id, status, message, otherId, otherStatus) => {
     const d = await double(surfaces as SurfaceOptions);
     const [t] = await probe([targetOf(d)]);
@@ -134,7 +253,9 @@ describe('each mode of the engine, told apart', () => {
   it('an unreachable surface is unreachable, not rejected', async () => {
     const port = await closedPort();
     const d = await double({});
-    const [t] = await probe([{ url: new URL(d.url), flight: `127.0.0.1:${port}`, executor: `127.0.0.1:${port}`, shuffleSvc: new URL(`http://127.0.0.1:${port}`) }]);
+    const [t] = await probe([
+      { url: new URL(d.url), flight: `127.0.0.1:${port}`, executor: `127.0.0.1:${port}`, shuffleSvc: new URL(`http://127.0.0.1:${port}`) },
+    ]);
     const c = byId(t!);
     expect(c['flight_requires_auth']!.message).toMatch(/unreachable: connection refused/);
     expect(c['flight_requires_auth']!.evidence!.outcome).toBe('unreachable');
@@ -150,7 +271,9 @@ describe('each mode of the engine, told apart', () => {
     const c = byId(t!);
     expect(c['shuffle_requires_auth']).toMatchObject({ status: 'skip', evidence: null });
     expect(c['executor_accepts_token']).toMatchObject({ status: 'skip', evidence: null });
-    expect(d.requests.some((x) => x.authorization?.includes(SHUFFLE) || x.authorization?.includes(TASK) || x.authorization?.includes(KEY))).toBe(false);
+    expect(
+      d.requests.some((x) => x.authorization?.includes(SHUFFLE) || x.authorization?.includes(TASK) || x.authorization?.includes(KEY)),
+    ).toBe(false);
   });
 
   it('a port serving another gRPC service is named as such (UNIMPLEMENTED), not as rejected', async () => {
@@ -186,10 +309,13 @@ describe('streamed targets', () => {
     const r = await runProbe(
       { targets: gen(), credentials: ALL_CREDS, jwks: {}, timeoutMs: 2000, concurrency: 3, retries: 0, tlsWarnDays: 30 },
       io,
-      { keep: false, onTarget: (_d, total, t) => {
-        expect(total).toBeUndefined();
-        seen.push(t);
-      } },
+      {
+        keep: false,
+        onTarget: (_d, total, t) => {
+          expect(total).toBeUndefined();
+          seen.push(t);
+        },
+      },
     );
     expect(r.targets).toEqual([]);
     expect(r.summary).toEqual({ targets: 6, ok: 6, failing: 0 });

@@ -21,7 +21,17 @@ interface Vectors {
   results: string;
 }
 const V = JSON.parse(readFileSync(new URL('../fixtures/engine/coordinator-auth.json', import.meta.url), 'utf8')) as Vectors;
-const IDS = ['MODE-PROFILE-INVALID', 'COORD-INSECURE-DURABLE', 'COORD-TOKEN-FILE-UNREADABLE', 'COORD-GRPC-TOKENS-MISSING', 'COORD-EXEC-TOKEN-MISSING', 'COORD-HTTP-TOKENS-MISSING', 'COORD-GRPC-DENY-ALL', 'COORD-GRPC-ANONYMOUS', 'COORD-HTTP-ANONYMOUS'];
+const IDS = [
+  'MODE-PROFILE-INVALID',
+  'COORD-INSECURE-DURABLE',
+  'COORD-TOKEN-FILE-UNREADABLE',
+  'COORD-GRPC-TOKENS-MISSING',
+  'COORD-EXEC-TOKEN-MISSING',
+  'COORD-HTTP-TOKENS-MISSING',
+  'COORD-GRPC-DENY-ALL',
+  'COORD-GRPC-ANONYMOUS',
+  'COORD-HTTP-ANONYMOUS',
+];
 const CHECKS = CATALOG.filter((c) => IDS.includes(c.id));
 const REFUSAL: Record<string, string> = {
   'MODE-PROFILE-INVALID': 'profile',
@@ -63,12 +73,25 @@ describe('coordinator auth start-up (engine vectors)', () => {
                         if (jwks === 'fails') env['KRISHIV_OIDC_JWKS_URI'] = 'file:///jwks.json';
                         if (aud) env['KRISHIV_OIDC_AUDIENCE'] = 'krishiv';
                         const pcfg = cliProfile !== 'none' ? cliProfile : envProfile;
-                        if (pcfg === 'distributed-durable') Object.assign(env, { KRISHIV_METADATA_BACKEND: 'etcd', KRISHIV_LEADER_BACKEND: 'etcd', KRISHIV_ETCD_ENDPOINTS: 'http://e:2379' });
+                        if (pcfg === 'distributed-durable')
+                          Object.assign(env, {
+                            KRISHIV_METADATA_BACKEND: 'etcd',
+                            KRISHIV_LEADER_BACKEND: 'etcd',
+                            KRISHIV_ETCD_ENDPOINTS: 'http://e:2379',
+                          });
                         const cli: CliFlags = { insecure };
                         if (cliProfile !== 'none') cli.durabilityProfile = cliProfile;
-                        const ctx = makeContext({ envSet: envSetOf(env), role: 'coordinator', cli, files: tableProbe({ '/missing': { state: 'missing' } }), requireFiles: true });
+                        const ctx = makeContext({
+                          envSet: envSetOf(env),
+                          role: 'coordinator',
+                          cli,
+                          files: tableProbe({ '/missing': { state: 'missing' } }),
+                          requireFiles: true,
+                        });
                         const fs = CHECKS.flatMap((c) => c.evaluate!(ctx));
-                        const refusals = new Set(fs.filter((f) => f.status === 'fail' && f.class === 'REFUSE' && REFUSAL[f.id]).map((f) => REFUSAL[f.id]));
+                        const refusals = new Set(
+                          fs.filter((f) => f.status === 'fail' && f.class === 'REFUSE' && REFUSAL[f.id]).map((f) => REFUSAL[f.id]),
+                        );
                         let agrees: boolean;
                         if (Object.values(REFUSAL).includes(want)) agrees = refusals.has(want);
                         else
@@ -77,7 +100,14 @@ describe('coordinator auth start-up (engine vectors)', () => {
                             fails(fs, 'COORD-GRPC-ANONYMOUS') === (want === 'grpc-anon') &&
                             fails(fs, 'COORD-GRPC-DENY-ALL') === (want === 'deny-all' || want === 'reject-all') &&
                             fails(fs, 'COORD-HTTP-ANONYMOUS') === httpAnon;
-                        if (!agrees && wrong.length < 5) wrong.push({ env, cli, want, httpAnon, got: fs.filter((f) => f.status !== 'pass').map((f) => `${f.id}:${f.class}`) });
+                        if (!agrees && wrong.length < 5)
+                          wrong.push({
+                            env,
+                            cli,
+                            want,
+                            httpAnon,
+                            got: fs.filter((f) => f.status !== 'pass').map((f) => `${f.id}:${f.class}`),
+                          });
                       }
     expect(i).toBe(V.results.length);
     expect(wrong).toEqual([]);

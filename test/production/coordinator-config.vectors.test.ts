@@ -57,7 +57,12 @@ describe('coordinator configuration decisions (engine vectors)', () => {
     const wrong: unknown[] = [];
     all.forEach(({ profile, env }, i) => {
       const first = V.categories[V.results.charCodeAt(i) - 97]!;
-      const full = { ...env, KRISHIV_DURABILITY_PROFILE: profile, KRISHIV_COORDINATOR_BEARER_TOKEN: TOK.coord, KRISHIV_EXECUTOR_TASK_BEARER_TOKEN: TOK.task };
+      const full = {
+        ...env,
+        KRISHIV_DURABILITY_PROFILE: profile,
+        KRISHIV_COORDINATOR_BEARER_TOKEN: TOK.coord,
+        KRISHIV_EXECUTOR_TASK_BEARER_TOKEN: TOK.task,
+      };
       const ctx = makeContext({ envSet: envSetOf(full), role: 'coordinator', cli: {}, files: tableProbe({}) });
       const refusals = new Set(
         CHECKS.flatMap((c) => c.evaluate!(ctx))

@@ -84,7 +84,12 @@ describe('executor storage decisions (engine vectors)', () => {
       if (token) env['KRISHIV_SHUFFLE_TOKEN'] = TOK.shuffle;
       const ctx = makeContext({ envSet: envSetOf(env), role: 'executor', cli: { durabilityProfile: pExec }, files: tableProbe({}) });
       const findings = EXEC.flatMap((c) => c.evaluate!(ctx));
-      const refusals = new Set(findings.filter((f) => f.status === 'fail').map(category).filter((c) => c !== undefined));
+      const refusals = new Set(
+        findings
+          .filter((f) => f.status === 'fail')
+          .map(category)
+          .filter((c) => c !== undefined),
+      );
       const anonymous = findings.some((f) => f.id === 'EXEC-SHUFFLE-ANONYMOUS' && f.status === 'fail');
       const agrees = first === null ? refusals.size === 0 && anonymous === open : refusals.has(first);
       if (!agrees) wrong.push({ row, refusals: [...refusals], anonymous });

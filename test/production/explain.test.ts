@@ -17,7 +17,10 @@ describe('explain', () => {
   });
   it('an unknown id is ERR_CHECK_UNKNOWN with the closest ids; ids are matched case-insensitively', () => {
     expect(() => runExplain({ id: 'COORD-HTTP-TOKENS-MISING' })).toThrow(
-      expect.objectContaining({ code: 'ERR_CHECK_UNKNOWN', details: { suggestions: expect.arrayContaining(['COORD-HTTP-TOKENS-MISSING']) } }),
+      expect.objectContaining({
+        code: 'ERR_CHECK_UNKNOWN',
+        details: { suggestions: expect.arrayContaining(['COORD-HTTP-TOKENS-MISSING']) },
+      }),
     );
     expect(runExplain({ id: 'coord-http-tokens-missing' }).id).toBe('COORD-HTTP-TOKENS-MISSING');
   });

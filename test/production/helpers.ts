@@ -55,4 +55,3 @@ export const GOOD: Record<string, string> = {
   KRISHIV_CHECKPOINT_STORAGE: 's3://bucket/checkpoints',
   OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel:4317',
 };
-

@@ -5,10 +5,30 @@ import { mergeEnv } from '../../src/production/env/merge.js';
 import { tableProbe } from '../../src/production/model.js';
 
 describe('placeholders', () => {
-  it.each(['changeme', 'CHANGE-ME', 'secret', 'password', 'token', 'xxxxxxxx', '...', '<secret>', 'TODO', 'example-token-123', 'key1', 'krishiv-dev-token', 'your-token-here', '{{ .Values.token }}', 'aaaaaaaaaaaaaaaaaaaa'])('%j is a placeholder', (v) => {
+  it.each([
+    'changeme',
+    'CHANGE-ME',
+    'secret',
+    'password',
+    'token',
+    'xxxxxxxx',
+    '...',
+    '<secret>',
+    'TODO',
+    'example-token-123',
+    'key1',
+    'krishiv-dev-token',
+    'your-token-here',
+    '{{ .Values.token }}',
+    'aaaaaaaaaaaaaaaaaaaa',
+  ])('%j is a placeholder', (v) => {
     expect(placeholderReason(v)).toBeDefined();
   });
-  it.each(['pQ7vT2mX9kLw3sR8yB4nF6hJ1cD5gZ0aE2uV8iO3tYq', 'krishiv_abcdefgh_Qw3Er5Ty7Ui9Op1As3Df5Gh7Jk9Lz2Xc4Vb6Nm8Pq0Ws2', '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08'])('%j is not', (v) => {
+  it.each([
+    'pQ7vT2mX9kLw3sR8yB4nF6hJ1cD5gZ0aE2uV8iO3tYq',
+    'krishiv_abcdefgh_Qw3Er5Ty7Ui9Op1As3Df5Gh7Jk9Lz2Xc4Vb6Nm8Pq0Ws2',
+    '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+  ])('%j is not', (v) => {
     expect(placeholderReason(v)).toBeUndefined();
   });
 });

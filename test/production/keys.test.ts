@@ -13,7 +13,13 @@ const fake = (table: Record<string, KeyState>): KeyLookup & { calls: string[] } 
 };
 
 function run(keys: string, lookup?: KeyLookup) {
-  return evaluate({ envSet: envSetOf({ KRISHIV_API_KEYS: keys }), role: 'flight-server', cli: {}, files: tableProbe({}), ...(lookup ? { keyLookup: lookup } : {}) }).findings;
+  return evaluate({
+    envSet: envSetOf({ KRISHIV_API_KEYS: keys }),
+    role: 'flight-server',
+    cli: {},
+    files: tableProbe({}),
+    ...(lookup ? { keyLookup: lookup } : {}),
+  }).findings;
 }
 
 describe('KEYS-* over a KeyLookup', () => {
@@ -25,10 +31,20 @@ describe('KEYS-* over a KeyLookup', () => {
   });
   it('revoked and expired fail, unknown warns, active passes; secrets never appear', () => {
     const lookup = fake({ aaaaaaaa: 'active', bbbbbbbb: 'revoked', cccccccc: 'expired' });
-    const f = run(`${key('aaaaaaaa')}=alice,${key('bbbbbbbb')}=bob,${key('cccccccc')}=carol,${key('dddddddd')}=dave,legacykey123=eve`, lookup);
+    const f = run(
+      `${key('aaaaaaaa')}=alice,${key('bbbbbbbb')}=bob,${key('cccccccc')}=carol,${key('dddddddd')}=dave,legacykey123=eve`,
+      lookup,
+    );
     const by = (id: string) => f.filter((x) => x.id === id).map((x) => [x.status, x.message]);
-    expect(by('KEYS-REVOKED')).toEqual([['fail', 'KRISHIV_API_KEYS: krishiv_bbbbbbbb_… (subject "bob") is revoked in the key store, but the Flight server still accepts it']]);
-    expect(by('KEYS-EXPIRED')).toEqual([['fail', 'KRISHIV_API_KEYS: krishiv_cccccccc_… (subject "carol") is expired in the key store; the engine has no expiry and still accepts it']]);
+    expect(by('KEYS-REVOKED')).toEqual([
+      ['fail', 'KRISHIV_API_KEYS: krishiv_bbbbbbbb_… (subject "bob") is revoked in the key store, but the Flight server still accepts it'],
+    ]);
+    expect(by('KEYS-EXPIRED')).toEqual([
+      [
+        'fail',
+        'KRISHIV_API_KEYS: krishiv_cccccccc_… (subject "carol") is expired in the key store; the engine has no expiry and still accepts it',
+      ],
+    ]);
     expect(by('KEYS-UNKNOWN').map((x) => x[0])).toEqual(['warn', 'warn']);
     expect(lookup.calls).toEqual([key('aaaaaaaa'), key('bbbbbbbb'), key('cccccccc'), key('dddddddd')]);
     expect(JSON.stringify(f)).not.toContain(SECRET);
@@ -37,13 +53,21 @@ describe('KEYS-* over a KeyLookup', () => {
   it('a key whose id is stored but whose secret differs is not in the store (KEYS-UNKNOWN), and says why', () => {
     const f = run(`${key('aaaaaaaa')}=alice`, { lookup: () => 'mismatch' });
     expect(f.filter((x) => x.id === 'KEYS-UNKNOWN').map((x) => [x.status, x.message])).toEqual([
-      ['warn', 'KRISHIV_API_KEYS: krishiv_aaaaaaaa_… (subject "alice") is not in the key store: its id is, but the secret differs from the issued key\'s (a changed or mistyped copy, which the engine accepts all the same)'],
+      [
+        'warn',
+        'KRISHIV_API_KEYS: krishiv_aaaaaaaa_… (subject "alice") is not in the key store: its id is, but the secret differs from the issued key\'s (a changed or mistyped copy, which the engine accepts all the same)',
+      ],
     ]);
     expect(JSON.stringify(f)).not.toContain(SECRET);
   });
   it('all active: three passes', () => {
     const f = run(`${key('aaaaaaaa')}=alice`, fake({ aaaaaaaa: 'active' })).filter((x) => x.id.startsWith('KEYS-'));
-    expect(f.map((x) => [x.id, x.status])).toEqual([['KEYS-REVOKED', 'pass'], ['KEYS-EXPIRED', 'pass'], ['KEYS-UNKNOWN', 'pass'], ['KEYS-SUBJECT-MISMATCH', 'pass']]);
+    expect(f.map((x) => [x.id, x.status])).toEqual([
+      ['KEYS-REVOKED', 'pass'],
+      ['KEYS-EXPIRED', 'pass'],
+      ['KEYS-UNKNOWN', 'pass'],
+      ['KEYS-SUBJECT-MISMATCH', 'pass'],
+    ]);
   });
   it('no lookup (no --store): no KEYS-* findings at all', () => {
     expect(run(`${key('aaaaaaaa')}=alice`).some((x) => x.id.startsWith('KEYS-'))).toBe(false);
@@ -58,7 +82,10 @@ describe('KEYS-SUBJECT-MISMATCH (issue 12)', () => {
   it('an entry whose subject differs from the name the key was issued to fails (the engine uses the entry)', () => {
     const f = run(`${key('aaaaaaaa')}= mallory ,${key('bbbbbbbb')}=bob`, issued({ aaaaaaaa: 'alice', bbbbbbbb: 'bob' }));
     expect(f.filter((x) => x.id === 'KEYS-SUBJECT-MISMATCH').map((x) => [x.status, x.message])).toEqual([
-      ['fail', 'KRISHIV_API_KEYS: krishiv_aaaaaaaa_… (subject "mallory") was issued to "alice", but the Flight server authenticates it as "mallory"'],
+      [
+        'fail',
+        'KRISHIV_API_KEYS: krishiv_aaaaaaaa_… (subject "mallory") was issued to "alice", but the Flight server authenticates it as "mallory"',
+      ],
     ]);
     expect(JSON.stringify(f)).not.toContain(SECRET);
   });

@@ -34,17 +34,38 @@ const none = tableProbe({});
 
 describe('truthy rule (surface §2.1)', () => {
   it.each([
-    ['1', true], ['true', true], [' TRUE ', true], ['Yes', true], ['on', true],
-    ['0', false], ['false', false], ['enabled', false], ['"1"', false], ['', false], ['y', false],
+    ['1', true],
+    ['true', true],
+    [' TRUE ', true],
+    ['Yes', true],
+    ['on', true],
+    ['0', false],
+    ['false', false],
+    ['enabled', false],
+    ['"1"', false],
+    ['', false],
+    ['y', false],
   ])('isTruthy(%j) = %s', (v, want) => expect(isTruthy(v)).toBe(want));
   it('unset is false', () => expect(isTruthy(undefined)).toBe(false));
-  it.each([['', true], [' off ', true], ['No', true], ['enabled', false], ['1', false]])('isFalsy(%j) = %s', (v, want) => expect(isFalsy(v)).toBe(want));
+  it.each([
+    ['', true],
+    [' off ', true],
+    ['No', true],
+    ['enabled', false],
+    ['1', false],
+  ])('isFalsy(%j) = %s', (v, want) => expect(isFalsy(v)).toBe(want));
 });
 
 describe('durability profile parsing and the three readers (surface §2.2)', () => {
   it.each([
-    ['dev-local', DL], ['DEV', DL], [' local ', DL], ['single-node-durable', SN], ['single', SN], ['single-node', SN],
-    ['distributed-durable', DD], ['Distributed', DD],
+    ['dev-local', DL],
+    ['DEV', DL],
+    [' local ', DL],
+    ['single-node-durable', SN],
+    ['single', SN],
+    ['single-node', SN],
+    ['distributed-durable', DD],
+    ['Distributed', DD],
   ] as Array<[string, Profile]>)('parses %j', (v, p) => expect(parseProfile(v)).toEqual({ ok: true, profile: p }));
   it.each(['single_node_durable', 'd', '', 'durable'])('refuses %j with the engine message', (v) => {
     const r = parseProfile(v);
@@ -53,17 +74,29 @@ describe('durability profile parsing and the three readers (surface §2.2)', () 
   });
   it('common resolver: unset → dev-local, invalid → warning and dev-local', () => {
     expect(resolveEnvProfile(env({}))).toEqual({ profile: DL, source: 'default' });
-    expect(resolveEnvProfile(env({ KRISHIV_DURABILITY_PROFILE: 'x' }))).toEqual({ profile: DL, source: 'env', warning: 'invalid durability profile; falling back to DevLocal' });
+    expect(resolveEnvProfile(env({ KRISHIV_DURABILITY_PROFILE: 'x' }))).toEqual({
+      profile: DL,
+      source: 'env',
+      warning: 'invalid durability profile; falling back to DevLocal',
+    });
   });
   it('coordinator: strict for env and CLI; the env value is parsed first (coordinator_daemon.rs:1132-1136), then the CLI wins', () => {
     expect(coordinatorProfile(env({ KRISHIV_DURABILITY_PROFILE: 'x' }), {}).refusal).toBe("unknown durability profile 'x'");
-    expect(coordinatorProfile(env({ KRISHIV_DURABILITY_PROFILE: 'x' }), { durabilityProfile: 'distributed' })).toMatchObject({ source: 'env', refusal: "unknown durability profile 'x'" });
-    expect(coordinatorProfile(env({ KRISHIV_DURABILITY_PROFILE: 'single' }), { durabilityProfile: 'distributed' })).toEqual({ profile: DD, source: 'cli' });
+    expect(coordinatorProfile(env({ KRISHIV_DURABILITY_PROFILE: 'x' }), { durabilityProfile: 'distributed' })).toMatchObject({
+      source: 'env',
+      refusal: "unknown durability profile 'x'",
+    });
+    expect(coordinatorProfile(env({ KRISHIV_DURABILITY_PROFILE: 'single' }), { durabilityProfile: 'distributed' })).toEqual({
+      profile: DD,
+      source: 'cli',
+    });
     expect(coordinatorProfile(env({}), { durabilityProfile: 'nope' }).refusal).toBe("unknown durability profile 'nope'");
   });
   it('executor: invalid env silently dev-local; invalid CLI refuses', () => {
     expect(executorProfile(env({ KRISHIV_DURABILITY_PROFILE: 'x' }), {})).toEqual({ profile: DL, source: 'env', silentFallback: true });
-    expect(executorProfile(env({}), { durabilityProfile: 'x' }).refusal).toBe("unknown --durability-profile 'x'; supported: dev-local, single-node-durable, distributed-durable");
+    expect(executorProfile(env({}), { durabilityProfile: 'x' }).refusal).toBe(
+      "unknown --durability-profile 'x'; supported: dev-local, single-node-durable, distributed-durable",
+    );
   });
 });
 
@@ -129,14 +162,21 @@ describe('static token set (surface §4.1-4.3)', () => {
     expect([tokenSetState(t), t.assumed]).toEqual(['non-empty', ['KRISHIV_COORDINATOR_BEARER_TOKEN_FILE']]);
   });
   it('blank variables are not sources', () => {
-    expect(resolveStaticTokens(env({ KRISHIV_COORDINATOR_BEARER_TOKEN: '  ', KRISHIV_COORDINATOR_BEARER_TOKEN_FILE: '' }), none).configured).toBe(false);
+    expect(
+      resolveStaticTokens(env({ KRISHIV_COORDINATOR_BEARER_TOKEN: '  ', KRISHIV_COORDINATOR_BEARER_TOKEN_FILE: '' }), none).configured,
+    ).toBe(false);
   });
 });
 
 describe('reload interval (surface §4.5)', () => {
   it.each([
-    [undefined, undefined, undefined], ['', undefined, undefined], ['0', undefined, undefined], [' 30 ', 30, undefined], ['+5', 5, undefined],
-    ['-1', undefined, 'invalid coordinator auth reload interval'], ['30s', undefined, 'invalid coordinator auth reload interval'],
+    [undefined, undefined, undefined],
+    ['', undefined, undefined],
+    ['0', undefined, undefined],
+    [' 30 ', 30, undefined],
+    ['+5', 5, undefined],
+    ['-1', undefined, 'invalid coordinator auth reload interval'],
+    ['30s', undefined, 'invalid coordinator auth reload interval'],
     ['18446744073709551616', undefined, 'invalid coordinator auth reload interval'],
   ])('%j → %s', (raw, secs, warning) => {
     const r = parseReloadInterval(raw);
@@ -151,7 +191,12 @@ describe('KRISHIV_API_KEYS (surface §8.1)', () => {
     const r = parseApiKeys(' k1 = alice ,k2=bob=x\n,k1=carol');
     expect(r.state).toBe('ok');
     if (r.state !== 'ok') return;
-    expect([...r.map]).toEqual([['k1', 'carol'], ['k2', 'bob=x\n']].map(([k, v]) => [k, v!.trim()]));
+    expect([...r.map]).toEqual(
+      [
+        ['k1', 'carol'],
+        ['k2', 'bob=x\n'],
+      ].map(([k, v]) => [k, v!.trim()]),
+    );
     expect(r.duplicates).toEqual(['k1']);
   });
   it('base64 padding cuts the key', () => {
@@ -168,13 +213,23 @@ describe('KRISHIV_API_KEYS (surface §8.1)', () => {
   it('never throws', () => fc.assert(fc.property(fc.option(fc.string(), { nil: undefined }), (s) => void parseApiKeys(s))));
   it('client key order: FLIGHT_API_KEY, API_KEY, first API_KEYS key', () => {
     expect(clientFlightKey(env({ KRISHIV_API_KEY: 'b', KRISHIV_API_KEYS: 'c=x' }))).toEqual({ variable: 'KRISHIV_API_KEY', key: 'b' });
-    expect(clientFlightKey(env({ KRISHIV_FLIGHT_API_KEY: ' ', KRISHIV_API_KEYS: 'c=x,d=y' }))).toEqual({ variable: 'KRISHIV_API_KEYS', key: 'c' });
+    expect(clientFlightKey(env({ KRISHIV_FLIGHT_API_KEY: ' ', KRISHIV_API_KEYS: 'c=x,d=y' }))).toEqual({
+      variable: 'KRISHIV_API_KEYS',
+      key: 'c',
+    });
     expect(clientFlightKey(env({}))).toBeUndefined();
   });
 });
 
 describe('UI (surface §1, §3.2)', () => {
-  it.each([[undefined, true], ['off', false], ['OFF', false], [' off', true], ['0', true], ['false', true]])('KRISHIV_UI=%j → on=%s', (v, on) => {
+  it.each([
+    [undefined, true],
+    ['off', false],
+    ['OFF', false],
+    [' off', true],
+    ['0', true],
+    ['false', true],
+  ])('KRISHIV_UI=%j → on=%s', (v, on) => {
     expect(uiEnabled(env(v === undefined ? {} : { KRISHIV_UI: v }))).toBe(on);
   });
   it('KRISHIV_UI_TOKEN_FILE="" is anonymous even in FC; unreadable file denies in FC, falls through otherwise', () => {
@@ -183,8 +238,14 @@ describe('UI (surface §1, §3.2)', () => {
     expect(resolveUiAuth(env({ KRISHIV_UI_TOKEN_FILE: '/u' }), bad, SN)).toMatchObject({ mode: 'deny', reason: 'unreadable-file' });
     expect(resolveUiAuth(env({ KRISHIV_UI_TOKEN_FILE: '/u' }), bad, DL)).toEqual({ mode: 'anonymous', reason: 'not-required' });
     const empty = tableProbe({ '/u': { state: 'ok', content: ' \n', mode: 0o600 } });
-    expect(resolveUiAuth(env({ KRISHIV_UI_TOKEN_FILE: '/u', KRISHIV_PRODUCTION: '1' }), empty, DL)).toEqual({ mode: 'deny', reason: 'no-token' });
-    expect(resolveUiAuth(env({ KRISHIV_UI_TOKEN: ' t ', KRISHIV_UI_TOKEN_FILE: '' }), none, DD)).toEqual({ mode: 'token', source: 'KRISHIV_UI_TOKEN' });
+    expect(resolveUiAuth(env({ KRISHIV_UI_TOKEN_FILE: '/u', KRISHIV_PRODUCTION: '1' }), empty, DL)).toEqual({
+      mode: 'deny',
+      reason: 'no-token',
+    });
+    expect(resolveUiAuth(env({ KRISHIV_UI_TOKEN: ' t ', KRISHIV_UI_TOKEN_FILE: '' }), none, DD)).toEqual({
+      mode: 'token',
+      source: 'KRISHIV_UI_TOKEN',
+    });
   });
 });
 
@@ -197,12 +258,31 @@ describe('shuffle tokens (surface §4.8)', () => {
     expect(shuffleSvcToken(env({ KRISHIV_SHUFFLE_TOKEN: 'tok' }), none).state).toBe('token');
     expect(shuffleSvcToken(env({ KRISHIV_SHUFFLE_TOKEN_FILE: '/s' }), tableProbe({ '/s': { state: 'missing' } })).state).toBe('none');
   });
-  it.each([[undefined, 60], ['', 60], ['x', 60], [' 5', 60], ['5', 5], ['0', 0]])('reload %j → %s', (v, n) => expect(shuffleReloadSecs(v)).toBe(n));
+  it.each([
+    [undefined, 60],
+    ['', 60],
+    ['x', 60],
+    [' 5', 60],
+    ['5', 5],
+    ['0', 0],
+  ])('reload %j → %s', (v, n) => expect(shuffleReloadSecs(v)).toBe(n));
 });
 
 describe('small parsers', () => {
-  it.each([['s3://AKIA:secret@bucket/ck', 's3://***@bucket/ck'], ['s3://bucket/ck', 's3://bucket/ck'], ['memory://', 'memory://']])('redactUri(%j)', (u, want) => expect(redactUri(u)).toBe(want));
-  it.each([['0.0.0.0:2003', true], ['127.0.0.1:2003', true], ['[::1]:2003', true], ['localhost:2003', false], ['1.2.3.4', false], ['1.2.3.256:1', false], ['1.2.3.4:65536', false]])('socket addr %j → %s', (v, ok) => expect(parseSocketAddr(v)).toBe(ok));
+  it.each([
+    ['s3://AKIA:secret@bucket/ck', 's3://***@bucket/ck'],
+    ['s3://bucket/ck', 's3://bucket/ck'],
+    ['memory://', 'memory://'],
+  ])('redactUri(%j)', (u, want) => expect(redactUri(u)).toBe(want));
+  it.each([
+    ['0.0.0.0:2003', true],
+    ['127.0.0.1:2003', true],
+    ['[::1]:2003', true],
+    ['localhost:2003', false],
+    ['1.2.3.4', false],
+    ['1.2.3.256:1', false],
+    ['1.2.3.4:65536', false],
+  ])('socket addr %j → %s', (v, ok) => expect(parseSocketAddr(v)).toBe(ok));
   it('looksLikeJwt', () => {
     expect(looksLikeJwt('eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln')).toBe(true);
     expect(looksLikeJwt('abc.def.ghi')).toBe(false);

@@ -27,7 +27,10 @@ describe('plain words', () => {
   ];
   it.each(ROLES.map((r) => [r]))('every finding of role %s, and its SARIF report', (role) => {
     for (const env of envs) {
-      const cli = { durabilityProfile: 'distributed-durable', refusals: [{ process: 'coordinator' as const, word: '--x', message: 'unknown option: --x' }] };
+      const cli = {
+        durabilityProfile: 'distributed-durable',
+        refusals: [{ process: 'coordinator' as const, word: '--x', message: 'unknown option: --x' }],
+      };
       const report = evaluate({ envSet: envSetOf(env), role, cli, files: tableProbe({}) });
       for (const f of report.findings) {
         expect(`${f.id}: ${f.message}`).not.toMatch(NOTATION);

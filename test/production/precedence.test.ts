@@ -43,10 +43,22 @@ describe('CLI-only durable profile', () => {
     expect(s('MODE-PROFILE-INVALID')).toEqual(['warn']);
   });
   it('memory:// checkpoints: the CLI profile refuses an explicit URI; the env profile refuses the default', () => {
-    expect(status('executor', { KRISHIV_CHECKPOINT_STORAGE: 'memory://' }, { durabilityProfile: 'single-node-durable' })('EXEC-MEMORY-CHECKPOINT')).toEqual(['fail']);
+    expect(
+      status(
+        'executor',
+        { KRISHIV_CHECKPOINT_STORAGE: 'memory://' },
+        { durabilityProfile: 'single-node-durable' },
+      )('EXEC-MEMORY-CHECKPOINT'),
+    ).toEqual(['fail']);
     expect(status('executor', { KRISHIV_PRODUCTION: '1', KRISHIV_STATE_DIR: '/s' }, {})('EXEC-MEMORY-CHECKPOINT')).toEqual(['fail']);
     // CLI DL, env SN: the DL default memory:// is refused after registration by P_env
-    expect(status('executor', { KRISHIV_DURABILITY_PROFILE: 'single-node-durable' }, { durabilityProfile: 'dev-local' })('EXEC-MEMORY-CHECKPOINT')).toEqual(['fail']);
+    expect(
+      status(
+        'executor',
+        { KRISHIV_DURABILITY_PROFILE: 'single-node-durable' },
+        { durabilityProfile: 'dev-local' },
+      )('EXEC-MEMORY-CHECKPOINT'),
+    ).toEqual(['fail']);
   });
   it('--insecure under a CLI durable profile refuses; DL env + prod + anonymous is deny-all', () => {
     expect(status('coordinator', {}, { ...cli, insecure: true })('COORD-INSECURE-DURABLE')).toEqual(['fail']);

@@ -71,15 +71,27 @@ describe('truthy / falsy (surface §2.1)', () => {
 
 describe('validateValue = the engine validate_value warning text (surface §1)', () => {
   it.each<[string, string, string | undefined]>([
-    ['KRISHIV_PRODUCTION', 'enabled', 'KRISHIV_PRODUCTION does not parse as bool (1/true/yes/on or 0/false/no/off): "enabled" will be treated as false'],
+    [
+      'KRISHIV_PRODUCTION',
+      'enabled',
+      'KRISHIV_PRODUCTION does not parse as bool (1/true/yes/on or 0/false/no/off): "enabled" will be treated as false',
+    ],
     ['KRISHIV_PRODUCTION', ' true ', undefined],
     ['KRISHIV_PRODUCTION', '', undefined],
-    ['KRISHIV_PRODUCTION', '"1"', 'KRISHIV_PRODUCTION does not parse as bool (1/true/yes/on or 0/false/no/off): "\\"1\\"" will be treated as false'],
+    [
+      'KRISHIV_PRODUCTION',
+      '"1"',
+      'KRISHIV_PRODUCTION does not parse as bool (1/true/yes/on or 0/false/no/off): "\\"1\\"" will be treated as false',
+    ],
     ['KRISHIV_LEADER_LEASE_SECS', 'abc', 'KRISHIV_LEADER_LEASE_SECS does not parse as unsigned integer: "abc"'],
     ['KRISHIV_LEADER_LEASE_SECS', '-1', 'KRISHIV_LEADER_LEASE_SECS does not parse as unsigned integer: "-1"'],
     ['KRISHIV_LEADER_LEASE_SECS', '+15', undefined],
     ['KRISHIV_LEADER_LEASE_SECS', '18446744073709551615', undefined],
-    ['KRISHIV_LEADER_LEASE_SECS', '18446744073709551616', 'KRISHIV_LEADER_LEASE_SECS does not parse as unsigned integer: "18446744073709551616"'],
+    [
+      'KRISHIV_LEADER_LEASE_SECS',
+      '18446744073709551616',
+      'KRISHIV_LEADER_LEASE_SECS does not parse as unsigned integer: "18446744073709551616"',
+    ],
     ['KRISHIV_LEADER_LEASE_SECS', ' 15 ', undefined],
     ['KRISHIV_LEADER_LEASE_SECS', '1_000', 'KRISHIV_LEADER_LEASE_SECS does not parse as unsigned integer: "1_000"'],
     ['KRISHIV_ROCKSDB_MAX_OPEN_FILES', '-1', undefined],
@@ -186,7 +198,11 @@ describe('validateValue = the engine validate_value warning text (surface §1)',
 describe('envIssues = what log_env_issues logs for one variable', () => {
   it('unknown KRISHIV_ names', () => {
     expect(envIssues('KRISHIV_OTLP_ENDPOINT', 'x')).toEqual([
-      { kind: 'unknown', name: 'KRISHIV_OTLP_ENDPOINT', message: 'unrecognized environment flag KRISHIV_OTLP_ENDPOINT (not in the KRISHIV_* registry; typo?)' },
+      {
+        kind: 'unknown',
+        name: 'KRISHIV_OTLP_ENDPOINT',
+        message: 'unrecognized environment flag KRISHIV_OTLP_ENDPOINT (not in the KRISHIV_* registry; typo?)',
+      },
     ]);
   });
   it('deprecated aliases', () => {
@@ -211,7 +227,11 @@ describe('the code rule where the declared kind is wrong (surface §8.6)', () =>
   it.each<[string, string, string | undefined]>([
     ['KRISHIV_METADATA_BACKEND', 'etcd', undefined],
     ['KRISHIV_METADATA_BACKEND', 'rocksdb', undefined],
-    ['KRISHIV_METADATA_BACKEND', 'RocksDB', 'KRISHIV_METADATA_BACKEND is "RocksDB": the coordinator matches exactly one of memory, rocksdb, redb, etcd'],
+    [
+      'KRISHIV_METADATA_BACKEND',
+      'RocksDB',
+      'KRISHIV_METADATA_BACKEND is "RocksDB": the coordinator matches exactly one of memory, rocksdb, redb, etcd',
+    ],
     ['KRISHIV_UI', 'off', undefined],
     ['KRISHIV_UI', 'OFF', undefined],
     ['KRISHIV_UI', 'enabled', undefined],

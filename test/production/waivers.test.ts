@@ -6,10 +6,25 @@ import type { Waiver } from '../../src/io/config.js';
 import { envSetOf, GOOD } from './helpers.js';
 
 const NOW = new Date('2026-11-24T12:00:00Z');
-const w = (id: string, expires: string, role?: string): Waiver => ({ id, reason: 'tracked in OPS-12', owner: 'platform-team', expires: new Date(expires), ...(role ? { role } : {}) });
+const w = (id: string, expires: string, role?: string): Waiver => ({
+  id,
+  reason: 'tracked in OPS-12',
+  owner: 'platform-team',
+  expires: new Date(expires),
+  ...(role ? { role } : {}),
+});
 
 function report(waivers: Waiver[], env: Record<string, string> = { ...GOOD, KRISHIV_ALLOW_ANONYMOUS_HTTP: '1' }, strict = false) {
-  return evaluate({ envSet: envSetOf(env), role: 'cluster', cli: {}, files: tableProbe({}), waivers, now: NOW, configFile: '.krishiv-authrc.json', strict });
+  return evaluate({
+    envSet: envSetOf(env),
+    role: 'cluster',
+    cli: {},
+    files: tableProbe({}),
+    waivers,
+    now: NOW,
+    configFile: '.krishiv-authrc.json',
+    strict,
+  });
 }
 
 describe('waivers', () => {
@@ -31,7 +46,10 @@ describe('waivers', () => {
   });
   it('a waiver that matches nothing warns', () => {
     const r = report([w('COORD-TLS-PAIR', '2027-01-31')]);
-    expect(r.findings.find((x) => x.id === 'WAIVER-UNMATCHED')).toMatchObject({ status: 'warn', message: 'waiver 1 (COORD-TLS-PAIR, owner platform-team) matches no failing or warning finding' });
+    expect(r.findings.find((x) => x.id === 'WAIVER-UNMATCHED')).toMatchObject({
+      status: 'warn',
+      message: 'waiver 1 (COORD-TLS-PAIR, owner platform-team) matches no failing or warning finding',
+    });
   });
   it('a waiver whose id is no check says which check it probably meant', () => {
     const r = report([w('COORD-HTTP-ANONYMUS', '2027-01-31')]);

@@ -32,11 +32,17 @@ describe('github', () => {
 
   it('lists failures before warnings whatever the report order', () => {
     const report = makeReport([finding({ id: 'W', status: 'warn' }), finding({ id: 'F', status: 'fail' })]);
-    expect(renderReport('github', report, CATALOG).split('\n').map((l) => l.slice(0, 8))).toEqual(['::error ', '::warnin', '::notice']);
+    expect(
+      renderReport('github', report, CATALOG)
+        .split('\n')
+        .map((l) => l.slice(0, 8)),
+    ).toEqual(['::error ', '::warnin', '::notice']);
   });
 
   it('omits file and line for a value from --process-env/--cli and says so', () => {
-    const line = renderGithub(makeReport([finding({ id: 'X', status: 'fail', location: null, message: 'm', remediation: '' })])).split('\n')[0]!;
+    const line = renderGithub(makeReport([finding({ id: 'X', status: 'fail', location: null, message: 'm', remediation: '' })])).split(
+      '\n',
+    )[0]!;
     expect(line).toBe('::error title=X (HYGIENE)::m (from the process environment or --cli)');
   });
 

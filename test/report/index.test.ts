@@ -40,6 +40,7 @@ describe('renderReport', () => {
   });
 
   it('is deterministic: the same report renders to the same bytes', () => {
-    for (const format of REPORT_FORMATS) expect(renderReport(format, REPORT, CATALOG)).toBe(renderReport(format, structuredClone(REPORT), structuredClone(CATALOG)));
+    for (const format of REPORT_FORMATS)
+      expect(renderReport(format, REPORT, CATALOG)).toBe(renderReport(format, structuredClone(REPORT), structuredClone(CATALOG)));
   });
 });

@@ -16,7 +16,14 @@ import { sarifErrors } from './sarif-schema.js';
 import { allElements, parseXml } from './xml.js';
 
 const FILES = ['test/fixtures/report/production.env', 'test/fixtures/report/secrets.env'];
-const SECRET_NAMES = ['KRISHIV_COORDINATOR_BEARER_TOKEN', 'KRISHIV_COORDINATOR_BEARER_TOKENS', 'KRISHIV_EXECUTOR_TASK_BEARER_TOKEN', 'KRISHIV_UI_TOKEN', 'KRISHIV_API_KEYS', 'KRISHIV_SHUFFLE_TOKEN'];
+const SECRET_NAMES = [
+  'KRISHIV_COORDINATOR_BEARER_TOKEN',
+  'KRISHIV_COORDINATOR_BEARER_TOKENS',
+  'KRISHIV_EXECUTOR_TASK_BEARER_TOKEN',
+  'KRISHIV_UI_TOKEN',
+  'KRISHIV_API_KEYS',
+  'KRISHIV_SHUFFLE_TOKEN',
+];
 
 async function reports(): Promise<{ reports: ProductionReport[]; secrets: string[] }> {
   const envSet = await loadEnv(FILES);
@@ -27,7 +34,15 @@ async function reports(): Promise<{ reports: ProductionReport[]; secrets: string
     secrets.add(v.value);
     for (const part of v.value.split(/[,:]/)) if (part.length >= 8) secrets.add(part);
   }
-  const out = ROLES.map((role) => evaluate({ envSet, role, cli: parseCliFlags('--durability-profile distributed-durable'), files: tableProbe({}), now: new Date('2026-11-24T12:00:00Z') }));
+  const out = ROLES.map((role) =>
+    evaluate({
+      envSet,
+      role,
+      cli: parseCliFlags('--durability-profile distributed-durable'),
+      files: tableProbe({}),
+      now: new Date('2026-11-24T12:00:00Z'),
+    }),
+  );
   return { reports: out, secrets: [...secrets] };
 }
 
@@ -70,7 +85,9 @@ describe('reporters over real check-production reports', () => {
     for (const report of all) {
       for (const format of REPORT_FORMATS) {
         const out = renderReport(format, report, CATALOG, { verbose: true });
-        const leaked = searched.filter((s) => out.includes(s) || out.includes(JSON.stringify(s).slice(1, -1)) || out.includes(encodeURIComponent(s)));
+        const leaked = searched.filter(
+          (s) => out.includes(s) || out.includes(JSON.stringify(s).slice(1, -1)) || out.includes(encodeURIComponent(s)),
+        );
         expect(leaked, `${report.role} ${format}`).toEqual([]);
       }
     }

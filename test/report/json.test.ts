@@ -7,7 +7,13 @@ describe('json', () => {
   it('is the contract document', () => {
     const doc = toJsonDocument(REPORT);
     expect(Object.keys(doc)).toEqual(['ok', 'role', 'files', 'strict', 'summary', 'findings']);
-    expect(doc).toMatchObject({ ok: false, role: 'cluster', files: ['base.env', 'prod.env'], strict: false, summary: { fail: 2, warn: 1, pass: 2, skip: 1, waived: 1 } });
+    expect(doc).toMatchObject({
+      ok: false,
+      role: 'cluster',
+      files: ['base.env', 'prod.env'],
+      strict: false,
+      summary: { fail: 2, warn: 1, pass: 2, skip: 1, waived: 1 },
+    });
     expect(doc.findings[1]).toEqual({
       id: 'PROD-OTLP-ENDPOINT',
       predicate: null,
@@ -31,14 +37,32 @@ describe('json', () => {
 
   it('adds the waiver to waived findings only', () => {
     const doc = toJsonDocument(REPORT);
-    expect(doc.findings.find((f) => f.status === 'waived')?.waiver).toEqual({ reason: 'staging cluster', owner: 'platform-team', expires: '2027-01-31' });
+    expect(doc.findings.find((f) => f.status === 'waived')?.waiver).toEqual({
+      reason: 'staging cluster',
+      owner: 'platform-team',
+      expires: '2027-01-31',
+    });
     expect(doc.findings.filter((f) => 'waiver' in f)).toHaveLength(1);
   });
 
   it('copies only the contract fields of a finding (nothing else can leak)', () => {
-    const extra = { ...finding({ id: 'A', status: 'fail' }), engineMessage: 'refusing', locations: [{ file: 'a', variable: 'B' }], raw: 'hunter2' } as Parameters<typeof makeReport>[0][number];
+    const extra = {
+      ...finding({ id: 'A', status: 'fail' }),
+      engineMessage: 'refusing',
+      locations: [{ file: 'a', variable: 'B' }],
+      raw: 'hunter2',
+    } as Parameters<typeof makeReport>[0][number];
     const doc = toJsonDocument(makeReport([extra]));
-    expect(Object.keys(doc.findings[0]!)).toEqual(['id', 'predicate', 'status', 'class', 'message', 'remediation', 'location', 'variables']);
+    expect(Object.keys(doc.findings[0]!)).toEqual([
+      'id',
+      'predicate',
+      'status',
+      'class',
+      'message',
+      'remediation',
+      'location',
+      'variables',
+    ]);
   });
 
   it('the string form is the document with tool last, as the frame prints it', () => {

@@ -65,7 +65,11 @@ describe('junit', () => {
 
   it('has one testcase per finding with file and line when known', () => {
     expect(cases.map((c) => c.attrs['name'])).toHaveLength(FINDINGS.length);
-    expect(byName('PROD-OTLP-ENDPOINT')?.attrs).toMatchObject({ file: 'prod.env', line: '7', classname: 'check-production.cluster.CHECKLIST' });
+    expect(byName('PROD-OTLP-ENDPOINT')?.attrs).toMatchObject({
+      file: 'prod.env',
+      line: '7',
+      classname: 'check-production.cluster.CHECKLIST',
+    });
     expect(byName('COORD-HTTP-TOKENS-MISSING')?.attrs['line']).toBeUndefined();
     expect(byName('MODE-NOT-FAIL-CLOSED')?.attrs['file']).toBeUndefined();
   });
@@ -73,7 +77,9 @@ describe('junit', () => {
   it('a failure carries message, class as type, and the detail with location and fix', () => {
     const failure = child(byName('PROD-OTLP-ENDPOINT'), 'failure');
     expect(failure?.attrs).toEqual({ message: FINDINGS[1]!.message, type: 'CHECKLIST' });
-    expect(failure?.text).toBe(`${FINDINGS[1]!.message}\nat prod.env:7\nvariables: KRISHIV_OTLP_ENDPOINT\nfix: ${FINDINGS[1]!.remediation}`);
+    expect(failure?.text).toBe(
+      `${FINDINGS[1]!.message}\nat prod.env:7\nvariables: KRISHIV_OTLP_ENDPOINT\nfix: ${FINDINGS[1]!.remediation}`,
+    );
   });
 
   it('a warning is system-out, not a failure', () => {
@@ -97,7 +103,10 @@ describe('junit', () => {
   });
 
   it('a skip message that already says "not checked here" is not prefixed twice', () => {
-    const f = { ...FINDINGS.find((x) => x.status === 'skip')!, message: 'not checked here: KRISHIV_UI_TOKEN_FILE does not exist on this machine' };
+    const f = {
+      ...FINDINGS.find((x) => x.status === 'skip')!,
+      message: 'not checked here: KRISHIV_UI_TOKEN_FILE does not exist on this machine',
+    };
     const xml = parseXml(renderJunit(makeReport([f])));
     const tc = allElements(xml).find((e) => e.name === 'testcase');
     expect(child(tc, 'skipped')?.attrs['message']).toBe('not checked here: KRISHIV_UI_TOKEN_FILE does not exist on this machine');
@@ -108,13 +117,26 @@ describe('junit', () => {
   });
 
   it('names repeated checks by their variables so testcases stay distinct', () => {
-    const xml = parseXml(renderJunit(makeReport([finding({ id: 'HYG-WEAK-SECRET', status: 'fail', variables: ['A_TOKEN'] }), finding({ id: 'HYG-WEAK-SECRET', status: 'fail', variables: ['B_TOKEN'] })])));
-    expect(allElements(xml).filter((e) => e.name === 'testcase').map((e) => e.attrs['name'])).toEqual(['HYG-WEAK-SECRET (A_TOKEN)', 'HYG-WEAK-SECRET (B_TOKEN)']);
+    const xml = parseXml(
+      renderJunit(
+        makeReport([
+          finding({ id: 'HYG-WEAK-SECRET', status: 'fail', variables: ['A_TOKEN'] }),
+          finding({ id: 'HYG-WEAK-SECRET', status: 'fail', variables: ['B_TOKEN'] }),
+        ]),
+      ),
+    );
+    expect(
+      allElements(xml)
+        .filter((e) => e.name === 'testcase')
+        .map((e) => e.attrs['name']),
+    ).toEqual(['HYG-WEAK-SECRET (A_TOKEN)', 'HYG-WEAK-SECRET (B_TOKEN)']);
   });
 
   it('an empty report still has one (empty) suite', () => {
     const xml = parseXml(renderReport('junit', makeReport([]), CATALOG));
-    expect(xml.children.map((c) => c.attrs)).toEqual([{ name: 'check-production.cluster', tests: '0', failures: '0', errors: '0', skipped: '0', time: '0' }]);
+    expect(xml.children.map((c) => c.attrs)).toEqual([
+      { name: 'check-production.cluster', tests: '0', failures: '0', errors: '0', skipped: '0', time: '0' },
+    ]);
   });
 });
 

@@ -14,7 +14,48 @@ import { renderReport, toJsonDocument } from '../../src/report/index.js';
 import { sarifErrors } from './sarif-schema.js';
 import { allElements, parseXml } from './xml.js';
 
-const HOSTILE = ['\n', '\r', '\r\n', '%', '%0A', ',', ':', '::', '<', '>', '&', '"', "'", '|', '`', ']]>', '--', '-->', '\u0000', '\u0007', '\u001b[31m', '\ud800', '\udfff', '\ufffe', '\u2028', '<br>', '<details>', '*', '_', '[x](y)', '\\', '/', './', '../', ' ', '\t', '#', '?', 'C:\\', '//'];
+const HOSTILE = [
+  '\n',
+  '\r',
+  '\r\n',
+  '%',
+  '%0A',
+  ',',
+  ':',
+  '::',
+  '<',
+  '>',
+  '&',
+  '"',
+  "'",
+  '|',
+  '`',
+  ']]>',
+  '--',
+  '-->',
+  '\u0000',
+  '\u0007',
+  '\u001b[31m',
+  '\ud800',
+  '\udfff',
+  '\ufffe',
+  '\u2028',
+  '<br>',
+  '<details>',
+  '*',
+  '_',
+  '[x](y)',
+  '\\',
+  '/',
+  './',
+  '../',
+  ' ',
+  '\t',
+  '#',
+  '?',
+  'C:\\',
+  '//',
+];
 
 const text = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }),
@@ -23,7 +64,10 @@ const text = fc.oneof(
 const CLASSES: FindingClass[] = ['MODE', 'REFUSE', 'DENY', 'OPEN', 'WARN', 'CHECKLIST', 'HYGIENE'];
 const STATUSES: FindingStatus[] = ['pass', 'fail', 'warn', 'skip', 'waived'];
 
-const location = fc.option(fc.record({ file: text, line: fc.option(fc.integer({ min: 1, max: 1_000_000 }), { nil: undefined }) }, { requiredKeys: ['file'] }), { nil: null });
+const location = fc.option(
+  fc.record({ file: text, line: fc.option(fc.integer({ min: 1, max: 1_000_000 }), { nil: undefined }) }, { requiredKeys: ['file'] }),
+  { nil: null },
+);
 
 const findingArb: fc.Arbitrary<Finding> = fc.record({
   id: text,
@@ -34,12 +78,22 @@ const findingArb: fc.Arbitrary<Finding> = fc.record({
   remediation: text,
   location,
   variables: fc.array(text, { maxLength: 3 }),
-  locations: fc.option(fc.array(fc.record({ file: text, line: fc.option(fc.integer({ min: 1, max: 99 }), { nil: undefined }), variable: text }), { maxLength: 2 }), { nil: undefined }),
+  locations: fc.option(
+    fc.array(fc.record({ file: text, line: fc.option(fc.integer({ min: 1, max: 99 }), { nil: undefined }), variable: text }), {
+      maxLength: 2,
+    }),
+    { nil: undefined },
+  ),
   waiver: fc.option(fc.record({ reason: text, owner: text, expires: text }), { nil: undefined }),
 });
 
 const reportArb: fc.Arbitrary<ProductionReport> = fc
-  .record({ findings: fc.array(findingArb, { maxLength: 6 }), files: fc.array(text, { maxLength: 3 }), strict: fc.boolean(), role: fc.constantFrom(...ROLES) })
+  .record({
+    findings: fc.array(findingArb, { maxLength: 6 }),
+    files: fc.array(text, { maxLength: 3 }),
+    strict: fc.boolean(),
+    role: fc.constantFrom(...ROLES),
+  })
   .map(({ findings, files, strict, role }) => {
     const summary = { fail: 0, warn: 0, pass: 0, skip: 0, waived: 0 };
     for (const f of findings) summary[f.status]++;
@@ -82,7 +136,9 @@ describe('no finding text breaks a format', () => {
         expect(cases).toHaveLength(report.findings.length);
         // cases are grouped by class, so look each failure up by its message
         for (const f of report.findings.filter((x) => x.status === 'fail')) {
-          const found = cases.some((c) => c.children.some((ch) => ch.name === 'failure' && ch.attrs['message'] === replaceInvalid(f.message)));
+          const found = cases.some((c) =>
+            c.children.some((ch) => ch.name === 'failure' && ch.attrs['message'] === replaceInvalid(f.message)),
+          );
           expect(found, JSON.stringify(f.message)).toBe(true);
         }
         expect(Number(doc.attrs['tests'])).toBe(report.findings.length);
@@ -101,7 +157,16 @@ describe('no finding text breaks a format', () => {
           expect(line).toMatch(/^::(error|warning|notice)( [a-z]+=[^,:\r\n]*(,[a-z]+=[^,:\r\n]*)*)?::[^\r\n]*$/);
           if (i < actionable.length) {
             const f = actionable[i]!;
-            const props = Object.fromEntries(line.slice(2, line.indexOf('::', 2)).split(' ').slice(1).join(' ').split(',').filter(Boolean).map((p) => [p.slice(0, p.indexOf('=')), unescapeGithub(p.slice(p.indexOf('=') + 1))]));
+            const props = Object.fromEntries(
+              line
+                .slice(2, line.indexOf('::', 2))
+                .split(' ')
+                .slice(1)
+                .join(' ')
+                .split(',')
+                .filter(Boolean)
+                .map((p) => [p.slice(0, p.indexOf('=')), unescapeGithub(p.slice(p.indexOf('=') + 1))]),
+            );
             if (f.location?.file) expect(props['file']).toBe(neutralised(f.location.file));
             else expect(props['file']).toBeUndefined();
           }
@@ -153,7 +218,10 @@ describe('no finding text breaks a format', () => {
 function replaceInvalid(s: string): string {
   // what an XML parser gives back for a JUnit attribute: forbidden characters as U+FFFD
   // eslint-disable-next-line no-control-regex
-  return s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+  return s.replace(
+    /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+    '\ufffd',
+  );
 }
 
 function unescapeGithub(s: string): string {
@@ -162,8 +230,10 @@ function unescapeGithub(s: string): string {
 
 function neutralised(s: string): string {
   // eslint-disable-next-line no-control-regex
-  return s.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, (c) => {
-    const code = c.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
+  return s
+    .replace(/\r\n?/g, '\n')
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, (c) => {
+      const code = c.charCodeAt(0);
+      return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+    });
 }

@@ -135,7 +135,13 @@ export const FINDINGS: Finding[] = [
     variables: ['KRISHIV_COORDINATOR_BEARER_TOKEN_FILE'],
   }),
   finding({ id: 'EXEC-WARNISH', status: 'pass', class: 'WARN', predicate: 'warns_on_x', message: 'ok', location: null }),
-  finding({ id: 'PROD-DURABLE-PROFILE', status: 'pass', class: 'CHECKLIST', message: 'profile is distributed-durable', location: { file: 'prod.env', line: 4 } }),
+  finding({
+    id: 'PROD-DURABLE-PROFILE',
+    status: 'pass',
+    class: 'CHECKLIST',
+    message: 'profile is distributed-durable',
+    location: { file: 'prod.env', line: 4 },
+  }),
 ];
 
 export const REPORT: ProductionReport = makeReport(FINDINGS);

@@ -15,7 +15,10 @@ let validator: ValidateFunction | undefined;
 
 export function sarifValidator(): ValidateFunction {
   if (validator) return validator;
-  const schema = JSON.parse(readFileSync(new URL('../fixtures/report/sarif-2.1.0-rtm.5.json', import.meta.url), 'utf8')) as Record<string, unknown>;
+  const schema = JSON.parse(readFileSync(new URL('../fixtures/report/sarif-2.1.0-rtm.5.json', import.meta.url), 'utf8')) as Record<
+    string,
+    unknown
+  >;
   delete schema['$schema'];
   delete schema['id'];
   const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });

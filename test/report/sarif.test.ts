@@ -26,7 +26,16 @@ describe('SARIF schema', () => {
     ['only passes', makeReport([finding({ id: 'X', status: 'pass' })])],
     ['strict with warnings', makeReport(FINDINGS, { strict: true })],
     ['role executor', makeReport(FINDINGS, { role: 'executor' })],
-    ['absolute and odd paths', makeReport([finding({ id: 'A', status: 'fail', location: { file: '/etc/krishiv/prod env#1.env', line: 3 } }), finding({ id: 'B', status: 'warn', location: { file: 'a:b/100%.env' } })], { files: ['/etc/krishiv/prod env#1.env', 'a:b/100%.env'] })],
+    [
+      'absolute and odd paths',
+      makeReport(
+        [
+          finding({ id: 'A', status: 'fail', location: { file: '/etc/krishiv/prod env#1.env', line: 3 } }),
+          finding({ id: 'B', status: 'warn', location: { file: 'a:b/100%.env' } }),
+        ],
+        { files: ['/etc/krishiv/prod env#1.env', 'a:b/100%.env'] },
+      ),
+    ],
     ['no files and a process-env finding', makeReport([finding({ id: 'A', status: 'fail', location: null })], { files: [] })],
   ])('%s validates', (_name, report) => {
     expect(sarifErrors(toSarifLog(report, CATALOG, { srcRoot: '/work/repo' }))).toEqual([]);
@@ -79,7 +88,11 @@ describe('tool.driver', () => {
     );
     expect(rule?.help?.markdown).toContain('**Fix.** Set KRISHIV\\_COORDINATOR\\_BEARER\\_TOKEN\\_FILE');
     expect(rule?.help?.markdown).toContain('`requires_http_auth`');
-    expect(rule?.properties).toMatchObject({ class: 'REFUSE', predicate: 'requires_http_auth', tags: ['security', 'configuration', 'refuse'] });
+    expect(rule?.properties).toMatchObject({
+      class: 'REFUSE',
+      predicate: 'requires_http_auth',
+      tags: ['security', 'configuration', 'refuse'],
+    });
     expect(rule?.name).toBe('CoordHttpTokensMissing');
   });
 
@@ -112,7 +125,10 @@ describe('results', () => {
 
   it('names the env file and gives the line when the variable exists', () => {
     const otlp = results.find((r) => r.ruleId === 'PROD-OTLP-ENDPOINT');
-    expect(otlp?.locations?.[0]?.physicalLocation).toEqual({ artifactLocation: { uri: 'prod.env', uriBaseId: '%SRCROOT%', index: 1 }, region: { startLine: 7 } });
+    expect(otlp?.locations?.[0]?.physicalLocation).toEqual({
+      artifactLocation: { uri: 'prod.env', uriBaseId: '%SRCROOT%', index: 1 },
+      region: { startLine: 7 },
+    });
   });
 
   it('names the file only for an absent variable', () => {
@@ -123,18 +139,27 @@ describe('results', () => {
   it('points a --process-env/--cli finding at the last env file, without a line, and says so', () => {
     const mode = results.find((r) => r.ruleId === 'MODE-NOT-FAIL-CLOSED');
     expect(mode?.locations?.[0]?.physicalLocation).toEqual({ artifactLocation: { uri: 'prod.env', uriBaseId: '%SRCROOT%', index: 1 } });
-    expect(mode?.message.text).toBe('the process is not fail-closed (the value comes from the process environment or --cli, not from this file)\nFix: Set KRISHIV_PRODUCTION=1.');
+    expect(mode?.message.text).toBe(
+      'the process is not fail-closed (the value comes from the process environment or --cli, not from this file)\nFix: Set KRISHIV_PRODUCTION=1.',
+    );
   });
 
   it('without any env file, a finding gets a logical location', () => {
     const log = toSarifLog(makeReport([finding({ id: 'A', status: 'fail', location: null })], { files: [] }), CATALOG);
-    expect(run(log).results?.[0]?.locations).toEqual([{ logicalLocations: [{ name: 'environment', fullyQualifiedName: 'process environment or --cli', kind: 'module' }] }]);
+    expect(run(log).results?.[0]?.locations).toEqual([
+      { logicalLocations: [{ name: 'environment', fullyQualifiedName: 'process environment or --cli', kind: 'module' }] },
+    ]);
   });
 
   it('carries the waiver as an accepted external suppression with its justification', () => {
     const mode = results.find((r) => r.ruleId === 'MODE-NOT-FAIL-CLOSED');
     expect(mode?.suppressions).toEqual([
-      { kind: 'external', status: 'accepted', justification: 'staging cluster (owner platform-team, expires 2027-01-31)', properties: { owner: 'platform-team', expires: '2027-01-31' } },
+      {
+        kind: 'external',
+        status: 'accepted',
+        justification: 'staging cluster (owner platform-team, expires 2027-01-31)',
+        properties: { owner: 'platform-team', expires: '2027-01-31' },
+      },
     ]);
   });
 
@@ -163,17 +188,32 @@ describe('results', () => {
     });
     const r = run(toSarifLog(makeReport([f]), CATALOG)).results?.[0];
     expect(r?.relatedLocations).toEqual([
-      { id: 1, physicalLocation: { artifactLocation: { uri: 'prod.env', uriBaseId: '%SRCROOT%', index: 1 }, region: { startLine: 2 } }, message: { text: 'A_TOKEN' } },
-      { id: 2, physicalLocation: { artifactLocation: { uri: 'base.env', uriBaseId: '%SRCROOT%', index: 0 }, region: { startLine: 9 } }, message: { text: 'B_TOKEN' } },
+      {
+        id: 1,
+        physicalLocation: { artifactLocation: { uri: 'prod.env', uriBaseId: '%SRCROOT%', index: 1 }, region: { startLine: 2 } },
+        message: { text: 'A_TOKEN' },
+      },
+      {
+        id: 2,
+        physicalLocation: { artifactLocation: { uri: 'base.env', uriBaseId: '%SRCROOT%', index: 0 }, region: { startLine: 9 } },
+        message: { text: 'B_TOKEN' },
+      },
     ]);
   });
 });
 
 describe('partialFingerprints', () => {
-  const fp = (report: ReturnType<typeof makeReport>): string[] => (run(toSarifLog(report, CATALOG)).results ?? []).map((r) => r.partialFingerprints?.[FINGERPRINT_KEY] ?? '');
+  const fp = (report: ReturnType<typeof makeReport>): string[] =>
+    (run(toSarifLog(report, CATALOG)).results ?? []).map((r) => r.partialFingerprints?.[FINGERPRINT_KEY] ?? '');
 
   it('are stable across runs and ignore line numbers, messages and catalog changes', () => {
-    const moved = makeReport(FINDINGS.map((f) => ({ ...f, message: `${f.message}, reworded`, location: f.location ? { ...f.location, line: (f.location.line ?? 0) + 10 } : null })));
+    const moved = makeReport(
+      FINDINGS.map((f) => ({
+        ...f,
+        message: `${f.message}, reworded`,
+        location: f.location ? { ...f.location, line: (f.location.line ?? 0) + 10 } : null,
+      })),
+    );
     expect(fp(moved)).toEqual(fp(REPORT));
     expect(fp(REPORT)).toEqual(fp(REPORT));
     expect(fp(REPORT).every((x) => /^[0-9a-f]{32}$/.test(x))).toBe(true);
@@ -181,7 +221,9 @@ describe('partialFingerprints', () => {
 
   it('differ by check id, file and variables', () => {
     const base = finding({ id: 'A', status: 'fail', variables: ['X'] });
-    const all = fp(makeReport([base, { ...base, id: 'B' }, { ...base, location: { file: 'other.env', line: 1 } }, { ...base, variables: ['Y'] }]));
+    const all = fp(
+      makeReport([base, { ...base, id: 'B' }, { ...base, location: { file: 'other.env', line: 1 } }, { ...base, variables: ['Y'] }]),
+    );
     expect(new Set(all).size).toBe(4);
   });
 
@@ -198,7 +240,12 @@ describe('run metadata', () => {
     [makeReport([finding({ id: 'A', status: 'pass' })]), 0, 'no check failed'],
   ])('invocations say the tool could answer, with the contract exit code', (report, exitCode, description) => {
     expect(run(toSarifLog(report, CATALOG)).invocations).toEqual([
-      { executionSuccessful: true, exitCode, exitCodeDescription: description, properties: { role: report.role, strict: report.strict, summary: report.summary } },
+      {
+        executionSuccessful: true,
+        exitCode,
+        exitCodeDescription: description,
+        properties: { role: report.role, strict: report.strict, summary: report.summary },
+      },
     ]);
   });
 

@@ -30,7 +30,11 @@ function spellings(value: string): string[] {
     value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A'),
     value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/:/g, '%3A').replace(/,/g, '%2C'),
     value.replace(/[\\`*_[\]|~#!]/g, (c) => `\\${c}`),
-    value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/[\\`*_[\]|~#!]/g, (c) => `\\${c}`),
+    value
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/[\\`*_[\]|~#!]/g, (c) => `\\${c}`),
     markdownProse(value),
   ];
 }
@@ -61,7 +65,12 @@ describe('secrets never appear in any format', () => {
 
   it.each(REPORT_FORMATS.filter((f) => f !== 'text'))('the search finds a value that %s does print (canary)', (format) => {
     // a report that wrongly carries every value in every text field a format shows
-    const dirty = clean.map((f, i) => ({ ...f, status: 'fail' as const, message: `leak ${values.join(' ')}`, remediation: values[i % values.length]! }));
+    const dirty = clean.map((f, i) => ({
+      ...f,
+      status: 'fail' as const,
+      message: `leak ${values.join(' ')}`,
+      remediation: values[i % values.length]!,
+    }));
     const out = renderReport(format, makeReport(dirty, { files: [SECRETS_FILE] }), CATALOG);
     expect(leaks(out)).toEqual(values);
   });

@@ -64,7 +64,9 @@ describe('text', () => {
   });
 
   it('a clean report is the summary with a tick', () => {
-    expect(renderReport('text', makeReport([finding({ id: 'A', status: 'pass' })], { files: ['prod.env'] }), CATALOG)).toMatchInlineSnapshot(`
+    expect(
+      renderReport('text', makeReport([finding({ id: 'A', status: 'pass' })], { files: ['prod.env'] }), CATALOG),
+    ).toMatchInlineSnapshot(`
       "1 check passed
 
       ✔ 0 failed, 0 warnings, 1 passed — role cluster, 1 file"
@@ -80,7 +82,13 @@ describe('text', () => {
   });
 
   it('indents every line of a multi-line message and neutralises terminal control sequences', () => {
-    const f = finding({ id: 'X', status: 'fail', message: 'line one\r\nline two\u001b[2J\u0007', remediation: 'a\nb', location: { file: 'evil\u001b]0;title\u0007.env', line: 2 } });
+    const f = finding({
+      id: 'X',
+      status: 'fail',
+      message: 'line one\r\nline two\u001b[2J\u0007',
+      remediation: 'a\nb',
+      location: { file: 'evil\u001b]0;title\u0007.env', line: 2 },
+    });
     expect(renderText(makeReport([f]))).toMatchInlineSnapshot(`
       "Failures (1)
         ✖ X  HYGIENE
@@ -99,7 +107,10 @@ describe('summaryLine', () => {
   it.each([
     [makeReport(FINDINGS), '✖ 2 failed, 1 warning, 2 passed, 1 skipped, 1 waived — role cluster, 2 files'],
     [makeReport([finding({ id: 'W', status: 'warn' })], { files: ['a.env'] }), '✔ 0 failed, 1 warning, 0 passed — role cluster, 1 file'],
-    [makeReport([finding({ id: 'W', status: 'warn' }), finding({ id: 'V', status: 'warn' })], { strict: true, role: 'executor' }), '✖ 0 failed, 2 warnings (--strict: warnings fail), 0 passed — role executor, 2 files'],
+    [
+      makeReport([finding({ id: 'W', status: 'warn' }), finding({ id: 'V', status: 'warn' })], { strict: true, role: 'executor' }),
+      '✖ 0 failed, 2 warnings (--strict: warnings fail), 0 passed — role executor, 2 files',
+    ],
     [makeReport([], { files: [] }), '✔ 0 failed, 0 warnings, 0 passed — role cluster, 0 files'],
   ])('case %#', (report, line) => {
     expect(summaryLine(report)).toBe(line);

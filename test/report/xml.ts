@@ -14,7 +14,8 @@ export interface XmlElement {
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*/;
 // XML 1.0 Char production, minus what we reject outright
-const INVALID_CHAR = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const INVALID_CHAR =
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
 export class XmlError extends Error {}
@@ -26,7 +27,13 @@ function decode(raw: string, where: number): string {
     const num = /^#(?:x([0-9A-Fa-f]+)|([0-9]+))$/.exec(body);
     if (!num) throw new XmlError(`unknown entity &${body}; at ${where}`);
     const code = num[1] !== undefined ? parseInt(num[1], 16) : parseInt(num[2]!, 10);
-    const ok = code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+    const ok =
+      code === 0x9 ||
+      code === 0xa ||
+      code === 0xd ||
+      (code >= 0x20 && code <= 0xd7ff) ||
+      (code >= 0xe000 && code <= 0xfffd) ||
+      (code >= 0x10000 && code <= 0x10ffff);
     if (!ok) throw new XmlError(`character reference to invalid char ${code} at ${where}`);
     return String.fromCodePoint(code);
   });
@@ -54,7 +61,8 @@ export function parseXml(doc: string): XmlElement {
   if (doc.startsWith('<?xml')) {
     const end = doc.indexOf('?>');
     if (end < 0) throw new XmlError('unterminated XML declaration');
-    if (!/^<\?xml version="1\.0"( encoding="[A-Za-z0-9._-]+")?( standalone="(yes|no)")? ?\?>$/.test(doc.slice(0, end + 2))) throw new XmlError('bad XML declaration');
+    if (!/^<\?xml version="1\.0"( encoding="[A-Za-z0-9._-]+")?( standalone="(yes|no)")? ?\?>$/.test(doc.slice(0, end + 2)))
+      throw new XmlError('bad XML declaration');
     i = end + 2;
   }
   const parseElement = (): XmlElement => {

@@ -1,4 +1,16 @@
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -78,9 +90,7 @@ describe('executeRotation', () => {
 
   it('a refusal writes nothing and releases the lock', async () => {
     writeFileSync(file, 'a\n');
-    const e = await expectRefusal(() =>
-      begin('x', { plan: (c) => planRevoke(c, { fingerprint: fp('a'), allowEmpty: false }) }),
-    );
+    const e = await expectRefusal(() => begin('x', { plan: (c) => planRevoke(c, { fingerprint: fp('a'), allowEmpty: false }) }));
     expect(e.code).toBe('ERR_ROTATE_REFUSED');
     expect(readFileSync(file, 'utf8')).toBe('a\n');
     expect(existsSync(`${file}.lock`)).toBe(false);

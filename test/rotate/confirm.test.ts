@@ -4,7 +4,10 @@ import { engineFingerprint as fp } from '../../src/util/fingerprint.js';
 import { confirmNewAccepted, confirmOldRejected, reportHttp, type ConfirmSeams, type GrpcAnswer } from '../../src/rotate/confirm.js';
 
 /** A fake coordinator whose accepted set changes when the clock passes `reloadAt`. */
-function seams(accepted: (token: string, nowMs: number) => boolean | null, http?: (token: string) => number): ConfirmSeams & { clock: number; calls: number } {
+function seams(
+  accepted: (token: string, nowMs: number) => boolean | null,
+  http?: (token: string) => number,
+): ConfirmSeams & { clock: number; calls: number } {
   const s = {
     clock: 0,
     calls: 0,
@@ -12,7 +15,9 @@ function seams(accepted: (token: string, nowMs: number) => boolean | null, http?
       s.calls++;
       const a = accepted(token, s.clock);
       if (a === null) return { status: null, statusName: null, message: '' };
-      return a ? { status: 12, statusName: 'UNIMPLEMENTED', message: '' } : { status: 16, statusName: 'UNAUTHENTICATED', message: 'invalid API key' };
+      return a
+        ? { status: 12, statusName: 'UNIMPLEMENTED', message: '' }
+        : { status: 16, statusName: 'UNAUTHENTICATED', message: 'invalid API key' };
     },
     sleep: async (ms: number) => {
       s.clock += ms;
@@ -33,14 +38,21 @@ describe('confirmNewAccepted', () => {
       `coordinator gRPC refuses the new token ${fp('new')} (UNAUTHENTICATED (16): invalid API key): it has not reloaded the file (is KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS set on it?)`,
     ],
   ])('%s', async (_n, ok, status, message) => {
-    const check = await confirmNewAccepted(seams(() => ok), 'new');
+    const check = await confirmNewAccepted(
+      seams(() => ok),
+      'new',
+    );
     expect(check.status).toBe(status);
     expect(check.message).toBe(message);
     expect(JSON.stringify(check)).not.toContain('"new"');
   });
 
   it('refused while the coordinator never reloads: only a restart helps', async () => {
-    const check = await confirmNewAccepted(seams(() => false), 'new', false);
+    const check = await confirmNewAccepted(
+      seams(() => false),
+      'new',
+      false,
+    );
     expect(check.message).toBe(
       `coordinator gRPC refuses the new token ${fp('new')} (UNAUTHENTICATED (16): invalid API key): the coordinator does not reload, so it accepts the new token only after a restart: restart it, then run finish again`,
     );
@@ -48,7 +60,10 @@ describe('confirmNewAccepted', () => {
 
   it('a server without grpc-status is an input error (exit 2)', async () => {
     try {
-      await confirmNewAccepted(seams(() => null), 'new');
+      await confirmNewAccepted(
+        seams(() => null),
+        'new',
+      );
       expect.unreachable();
     } catch (error) {
       expect((error as KrishivError).code).toBe('ERR_NETWORK');
@@ -72,14 +87,23 @@ describe('confirmOldRejected', () => {
       [fp('old1'), 'pass'],
       [fp('old2'), 'fail'],
     ]);
-    expect(checks[1]!.message).toBe(`coordinator gRPC still accepts the old token ${fp('old2')} (UNIMPLEMENTED (12)) after 3s: it has not reloaded the file`);
+    expect(checks[1]!.message).toBe(
+      `coordinator gRPC still accepts the old token ${fp('old2')} (UNIMPLEMENTED (12)) after 3s: it has not reloaded the file`,
+    );
     expect(s.clock).toBeLessThanOrEqual(3000);
   });
 });
 
 describe('reportHttp', () => {
   it('reports that HTTP keeps its start-up set', async () => {
-    const checks = await reportHttp(seams(() => true, (t) => (t === 'new' ? 401 : 200)), 'new', ['old']);
+    const checks = await reportHttp(
+      seams(
+        () => true,
+        (t) => (t === 'new' ? 401 : 200),
+      ),
+      'new',
+      ['old'],
+    );
     expect(checks.map((c) => c.message)).toEqual([
       'coordinator HTTP: new token refused (401) — HTTP never reloads; restart the coordinator',
       `coordinator HTTP: old token ${fp('old')} accepted (200) — HTTP keeps its start-up set until a coordinator restart`,
@@ -88,6 +112,12 @@ describe('reportHttp', () => {
   });
 
   it('is empty without an HTTP URL', async () => {
-    expect(await reportHttp(seams(() => true), 'new', ['old'])).toEqual([]);
+    expect(
+      await reportHttp(
+        seams(() => true),
+        'new',
+        ['old'],
+      ),
+    ).toEqual([]);
   });
 });

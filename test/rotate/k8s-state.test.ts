@@ -1,7 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isKrishivError, type KrishivError } from '../../src/errors.js';
-import { renderSecretManifest, secretManifestObject, validateNamespace, validateSecretKey, validateSecretName } from '../../src/rotate/k8s.js';
+import {
+  renderSecretManifest,
+  secretManifestObject,
+  validateNamespace,
+  validateSecretKey,
+  validateSecretName,
+} from '../../src/rotate/k8s.js';
 import { SIDECAR_KIND, parseRotationState, serializeRotationState, type RotationState } from '../../src/rotate/state.js';
 
 describe('Secret manifest', () => {
@@ -69,7 +75,9 @@ describe('rotation sidecar', () => {
 
   it('drops a reload interval no clock can represent (a hand-edited sidecar must not crash status)', () => {
     expect(parseRotationState(JSON.stringify({ ...state, reloadIntervalSecs: 1e300 }), 's').reloadIntervalSecs).toBeUndefined();
-    expect(parseRotationState(JSON.stringify({ ...state, reloadIntervalSecs: 31_536_000_000 }), 's').reloadIntervalSecs).toBe(31_536_000_000);
+    expect(parseRotationState(JSON.stringify({ ...state, reloadIntervalSecs: 31_536_000_000 }), 's').reloadIntervalSecs).toBe(
+      31_536_000_000,
+    );
   });
 
   it.each([
@@ -78,7 +86,10 @@ describe('rotation sidecar', () => {
     [JSON.stringify({ ...state, kind: 'x' }), '"kind" is not "krishiv-auth/rotation"'],
     [JSON.stringify({ ...state, version: 2 }), 'unsupported "version"'],
     [JSON.stringify({ ...state, updatedAt: 'soon' }), '"startedAt"/"updatedAt" are not times'],
-    [JSON.stringify({ ...state, pending: [{ fingerprint: 'tok', addedAt: state.startedAt }] }), 'an entry of "pending" is not {fingerprint, addedAt}'],
+    [
+      JSON.stringify({ ...state, pending: [{ fingerprint: 'tok', addedAt: state.startedAt }] }),
+      'an entry of "pending" is not {fingerprint, addedAt}',
+    ],
     [JSON.stringify({ ...state, previous: ['x'] }), '"previous" is not a list of fingerprints'],
   ])('refuses %s', (text, why) => {
     try {
@@ -95,13 +106,20 @@ describe('rotation sidecar', () => {
 
   it('never throws anything but KrishivError', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.json(), fc.jsonValue().map((v) => JSON.stringify({ ...state, pending: v }))), (text) => {
-        try {
-          parseRotationState(text, 's');
-        } catch (error) {
-          expect(isKrishivError(error)).toBe(true);
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.json(),
+          fc.jsonValue().map((v) => JSON.stringify({ ...state, pending: v })),
+        ),
+        (text) => {
+          try {
+            parseRotationState(text, 's');
+          } catch (error) {
+            expect(isKrishivError(error)).toBe(true);
+          }
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -148,14 +148,24 @@ describe('planBegin', () => {
   });
 
   it.each([
-    ['the new token is already there', ctx('new\nold\n'), {}, `already holds the new token ${fp('new')}: a rotation needs a token the file does not have`],
+    [
+      'the new token is already there',
+      ctx('new\nold\n'),
+      {},
+      `already holds the new token ${fp('new')}: a rotation needs a token the file does not have`,
+    ],
     [
       'a single-token file without --replace',
       ctx('old\n', { kind: 'token' }),
       {},
       /^is a single-token file \(KRISHIV_COORDINATOR_BEARER_TOKEN_FILE\): the engine reads its whole content as ONE token/,
     ],
-    ['a single-token file already holding it', ctx('new\n', { kind: 'token' }), { replace: true }, 'already holds this token: nothing to replace'],
+    [
+      'a single-token file already holding it',
+      ctx('new\n', { kind: 'token' }),
+      { replace: true },
+      'already holds this token: nothing to replace',
+    ],
   ])('refuses: %s', (_name, c, extra, message) => {
     const e = refusal(() => planBegin(c, { newToken: 'new', reload: R30, ...extra }));
     expect(e.code).toBe('ERR_ROTATE_REFUSED');
@@ -183,15 +193,33 @@ describe('planBegin', () => {
 describe('planFinish: truth table', () => {
   const pendingNew = sidecar(['new'], T0, ['old']);
   it.each([
-    ['no interval given', ctx('new\nold\n', { sidecar: pendingNew, now: at(999) }), null, 'refuse', /^needs the coordinator reload interval/],
-    ['before the interval', ctx('new\nold\n', { sidecar: pendingNew, now: at(29) }), R30, 'refuse', /^only 29s of the 30s reload interval \(--reload-interval\) have passed since rotate begin at 2026-11-24T10:00:00.000Z; .* try again after 2026-11-24T10:00:30.000Z$/],
+    [
+      'no interval given',
+      ctx('new\nold\n', { sidecar: pendingNew, now: at(999) }),
+      null,
+      'refuse',
+      /^needs the coordinator reload interval/,
+    ],
+    [
+      'before the interval',
+      ctx('new\nold\n', { sidecar: pendingNew, now: at(29) }),
+      R30,
+      'refuse',
+      /^only 29s of the 30s reload interval \(--reload-interval\) have passed since rotate begin at 2026-11-24T10:00:00.000Z; .* try again after 2026-11-24T10:00:30.000Z$/,
+    ],
     ['clock went backwards', ctx('new\nold\n', { sidecar: pendingNew, now: at(-5) }), R30, 'refuse', /^only 0ms of the 30s/],
     ['exactly one interval', ctx('new\nold\n', { sidecar: pendingNew, now: at(30) }), R30, 'write', 'new\n'],
     ['long after', ctx('new\nold\nolder\n', { sidecar: pendingNew, now: at(3600) }), R30, 'write', 'new\n'],
     ['never reloads: at once', ctx('new\nold\n', { sidecar: pendingNew, now: at(0) }), NEVER, 'write', 'new\n'],
     ['no sidecar, several tokens', ctx('new\nold\n', { now: at(999) }), R30, 'refuse', /^has no pending rotation/],
     ['no sidecar, one token', ctx('only\n', { now: at(999) }), R30, 'noop', undefined],
-    ['file edited since begin', ctx('other\nnew\nold\n', { sidecar: pendingNew, now: at(999) }), R30, 'refuse', new RegExp(`^changed since rotate begin: its first token is ${fp('other')}`)],
+    [
+      'file edited since begin',
+      ctx('other\nnew\nold\n', { sidecar: pendingNew, now: at(999) }),
+      R30,
+      'refuse',
+      new RegExp(`^changed since rotate begin: its first token is ${fp('other')}`),
+    ],
     ['missing file', ctx(null, { sidecar: pendingNew, now: at(999) }), R30, 'refuse', 'does not exist: there is no rotation to finish'],
     ['empty file', ctx('\n', { sidecar: pendingNew, now: at(999) }), R30, 'refuse', 'holds no token: there is no rotation to finish'],
     ['single-token file', ctx('new\n', { kind: 'token', sidecar: pendingNew, now: at(999) }), R30, 'refuse', /^is a single-token file/],
@@ -251,7 +279,13 @@ describe('planRevoke: truth table', () => {
 
   it.each([
     ['an unknown fingerprint', ctx('a\n'), fp('zzz'), false, `holds no token with fingerprint ${fp('zzz')} (it holds ${fp('a')})`],
-    ['the last token', ctx('a\n'), fp('a'), false, `${fp('a')} is the last token: an empty file makes the engine reject every token (reject-all, surface §4.3). Pass --allow-empty if that is what you want`],
+    [
+      'the last token',
+      ctx('a\n'),
+      fp('a'),
+      false,
+      `${fp('a')} is the last token: an empty file makes the engine reject every token (reject-all, surface §4.3). Pass --allow-empty if that is what you want`,
+    ],
     ['a missing file', ctx(null), fp('a'), false, 'does not exist: there is nothing to revoke'],
     ['a single-token file', ctx('a\n', { kind: 'token' }), fp('a'), true, /^is a single-token file: emptying it/],
   ])('refuses %s (exit 1, nothing changed)', (_name, c, fingerprint, allowEmpty, message) => {

@@ -61,7 +61,8 @@ async function check(c: Case): Promise<RunResult> {
   expect([0, 1, 2], what).toContain(r.code);
   const leaked = leaks(r.stdout + r.stderr);
   expect(leaked, `secret fragment "${leaked}" in the output of ${what}`).toBeUndefined();
-  if (c.json ?? c.args.includes('--json')) expect(() => JSON.parse(r.stdout), `--json stdout is not one JSON document: ${what}`).not.toThrow();
+  if (c.json ?? c.args.includes('--json'))
+    expect(() => JSON.parse(r.stdout), `--json stdout is not one JSON document: ${what}`).not.toThrow();
   if (r.code === 2) {
     const created = readdirSync(dir).filter((f) => !before.has(f));
     expect(created, `exit 2 but wrote ${created.join(', ')}: ${what}`).toEqual([]);
@@ -81,9 +82,33 @@ const secretNames = fc.constantFrom(
   'KRISHIV_COORDNATOR_BEARER_TOKEN',
   'KRISHIV_ICEBERG_REST_CREDENTIAL',
 );
-const plainNames = fc.constantFrom('KRISHIV_PRODUCTION', 'KRISHIV_DURABILITY_PROFILE', 'KRISHIV_METADATA_BACKEND', 'KRISHIV_UI', 'KRISHIV_COORDINATOR_URL', 'A', 'B_1', 'x.y');
+const plainNames = fc.constantFrom(
+  'KRISHIV_PRODUCTION',
+  'KRISHIV_DURABILITY_PROFILE',
+  'KRISHIV_METADATA_BACKEND',
+  'KRISHIV_UI',
+  'KRISHIV_COORDINATOR_URL',
+  'A',
+  'B_1',
+  'x.y',
+);
 const plainValues = fc.oneof(
-  fc.constantFrom('1', 'true', 'distributed-durable', 'etcd', 'off', '', 'http://127.0.0.1:2002', '"quoted"', "'single'", '${A}', '$A$A', '\\n', '#c', 'a b'),
+  fc.constantFrom(
+    '1',
+    'true',
+    'distributed-durable',
+    'etcd',
+    'off',
+    '',
+    'http://127.0.0.1:2002',
+    '"quoted"',
+    "'single'",
+    '${A}',
+    '$A$A',
+    '\\n',
+    '#c',
+    'a b',
+  ),
   fc.string({ maxLength: 30 }),
   fc.stringMatching(/^[\u0000-\u001f\u007f-\u009f\u202e$"'\\ #{}=,]{0,20}$/),
 );
@@ -99,17 +124,21 @@ const secretValues = fc.constantFrom(
   CANARY_PASS,
 );
 const envLine = fc.oneof(
-  fc.tuple(fc.constantFrom('', 'export '), plainNames, fc.constantFrom('=', ' = ', '='), plainValues).map(([e, n, eq, v]) => `${e}${n}${eq}${v}`),
+  fc
+    .tuple(fc.constantFrom('', 'export '), plainNames, fc.constantFrom('=', ' = ', '='), plainValues)
+    .map(([e, n, eq, v]) => `${e}${n}${eq}${v}`),
   fc.tuple(secretNames, secretValues).map(([n, v]) => `${n}=${v}`),
   fc.constantFrom('# comment', '', '   ', 'not a line', 'A="open', "B='open", 'C=\\', '${', 'KRISHIV_API_KEYS=' + `${CANARY_KEY}=svc`),
 );
 /** Shapes that once cost minutes or crashed: long quoted multi-line values, repeats, $VAR doubling. */
 const heavyEnv = fc.oneof(
   fc.integer({ min: 1000, max: 60_000 }).map((n) => `A="${'x\n'.repeat(n)}"\n`),
-  fc.tuple(fc.constantFrom('a', ',', ' ', '$', '\\\\', '"', "'", '{', '_'), fc.integer({ min: 10_000, max: 3_000_000 })).map(
-    ([ch, n]) => `KRISHIV_UI_TOKEN=${ch.repeat(n)}\n`,
-  ),
-  fc.integer({ min: 20, max: 45 }).map((n) => ['V0=xxxxxxxxxxxxxxxx', ...Array.from({ length: n }, (_, i) => `V${i + 1}=\${V${i}}\${V${i}}`)].join('\n') + '\n'),
+  fc
+    .tuple(fc.constantFrom('a', ',', ' ', '$', '\\\\', '"', "'", '{', '_'), fc.integer({ min: 10_000, max: 3_000_000 }))
+    .map(([ch, n]) => `KRISHIV_UI_TOKEN=${ch.repeat(n)}\n`),
+  fc
+    .integer({ min: 20, max: 45 })
+    .map((n) => ['V0=xxxxxxxxxxxxxxxx', ...Array.from({ length: n }, (_, i) => `V${i + 1}=\${V${i}}\${V${i}}`)].join('\n') + '\n'),
   fc.integer({ min: 1000, max: 100_000 }).map((n) => `A=${Array.from({ length: n }, (_, i) => `$N${i}_x`).join('')}\n`),
 );
 const envFile = fc.oneof(
@@ -121,7 +150,9 @@ const deep = (n: number, open: string, close: string): string => `${open.repeat(
 const jsonish = fc.oneof(
   fc.constantFrom(CANARY_TOKEN, `${CANARY_KEY}\n`, `{"version":1,"records":[${CANARY_TOKEN}]}`, '', '{', '[]', 'null', '{"version":2}'),
   fc.integer({ min: 65, max: 200_000 }).map((n) => `{"version":1,"records":[],"x":${deep(n, '[', ']')}}`),
-  fc.integer({ min: 65, max: 200_000 }).map((n) => `{"keys":[],"x":${deep(n, '{"a":', '}')}${'x'.repeat(0)}}`.replace(/\{"a":\}/, '{"a":1}')),
+  fc
+    .integer({ min: 65, max: 200_000 })
+    .map((n) => `{"keys":[],"x":${deep(n, '{"a":', '}')}${'x'.repeat(0)}}`.replace(/\{"a":\}/, '{"a":1}')),
   fc.jsonValue({ maxDepth: 5 }).map((v) => JSON.stringify(v)),
   fc.constantFrom(
     `{"version":1,"records":[{"id":"abcdefgh","name":"n","createdAt":"2026-02-30T00:00:00Z","hash":"$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA"}]}`,
@@ -141,7 +172,16 @@ const configText = fc.oneof(
   jsonish,
 );
 const durations = fc.constantFrom('30d', '25d', '24d', '1w', '0', '-1', 'abc', '1e9', '99999999999999d', '500ms');
-const times = fc.constantFrom('2026-02-30', '2026-13-01', '2026-01-01T24:00:00Z', '2026-04-31T10:00', '2027-01-01', 'now', '1764000000', '');
+const times = fc.constantFrom(
+  '2026-02-30',
+  '2026-13-01',
+  '2026-01-01T24:00:00Z',
+  '2026-04-31T10:00',
+  '2027-01-01',
+  'now',
+  '1764000000',
+  '',
+);
 
 // ── servers for probe and verify ─────────────────────────────────────────────────────────────
 
@@ -177,18 +217,28 @@ const reflect = fc.record({
 function makeAnswer(r: { status: number; mode: string; where: string }): (sent: string, url: string) => Answer {
   return (sent, url) => {
     const bit =
-      r.mode === 'whole' ? sent
-      : r.mode === 'part' ? sent.slice(3, 25)
-      : r.mode === 'encoded' ? encodeURIComponent(sent)
-      : r.mode === 'controls' ? '\u001b]0;pwned\u0007\u001b[2J\u009b31m\u202e'
-      : r.mode === 'password' ? `https://admin:${CANARY_PASS}@idp.example/`
-      : 'nothing';
+      r.mode === 'whole'
+        ? sent
+        : r.mode === 'part'
+          ? sent.slice(3, 25)
+          : r.mode === 'encoded'
+            ? encodeURIComponent(sent)
+            : r.mode === 'controls'
+              ? '\u001b]0;pwned\u0007\u001b[2J\u009b31m\u202e'
+              : r.mode === 'password'
+                ? `https://admin:${CANARY_PASS}@idp.example/`
+                : 'nothing';
     const headers: Record<string, string> = {};
     const safeHeader = bit.replace(/[^\x20-\x7e]/g, '?');
     if (r.where === 'location' || r.where === 'all') headers['location'] = `/login?t=${safeHeader}`;
-    if (r.where === 'www-authenticate' || r.where === 'all') headers['www-authenticate'] = `Bearer error="invalid_token", token="${safeHeader}"`;
+    if (r.where === 'www-authenticate' || r.where === 'all')
+      headers['www-authenticate'] = `Bearer error="invalid_token", token="${safeHeader}"`;
     if (url.includes('openid-configuration')) {
-      return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ issuer: `https://other:${CANARY_PASS}@idp/`, jwks_uri: `${base}/jwks` }) };
+      return {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ issuer: `https://other:${CANARY_PASS}@idp/`, jwks_uri: `${base}/jwks` }),
+      };
     }
     return { status: r.status, headers, body: r.where === 'body' || r.where === 'all' ? `reason: ${bit}` : 'no' };
   };
@@ -199,53 +249,81 @@ function makeAnswer(r: { status: number; mode: string; where: string }): (sent: 
 const opts = { numRuns: RUNS, endOnFailure: true } as const;
 
 describe(`fuzz: every command's inputs (${RUNS} runs per property)`, () => {
-  it('check-production over generated env files (checks, --print-env, every format)', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        envFile,
-        fc.constantFrom<string[]>([], ['--print-env'], ['--print-env', '--json'], ['--json'], ['--format', 'sarif'], ['--format', 'junit'], ['--format', 'github']),
-        fc.constantFrom('coordinator', 'flight-server', 'executor', 'cluster'),
-        async (text, extra, role) => {
-          await check({ args: ['check-production', '--env-file', 'a.env', '--role', role, ...extra], files: { 'a.env': text }, json: extra.includes('--json') });
-        },
-      ),
-      opts,
-    );
-  }, TIMEOUT);
+  it(
+    'check-production over generated env files (checks, --print-env, every format)',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          envFile,
+          fc.constantFrom<string[]>(
+            [],
+            ['--print-env'],
+            ['--print-env', '--json'],
+            ['--json'],
+            ['--format', 'sarif'],
+            ['--format', 'junit'],
+            ['--format', 'github'],
+          ),
+          fc.constantFrom('coordinator', 'flight-server', 'executor', 'cluster'),
+          async (text, extra, role) => {
+            await check({
+              args: ['check-production', '--env-file', 'a.env', '--role', role, ...extra],
+              files: { 'a.env': text },
+              json: extra.includes('--json'),
+            });
+          },
+        ),
+        opts,
+      );
+    },
+    TIMEOUT,
+  );
 
-  it('keys list / keys verify / check-production --store over generated stores, keys on stdin', async () => {
-    await fc.assert(
-      fc.asyncProperty(jsonish, fc.constantFrom('list', 'verify', 'check'), fc.boolean(), async (store, what, json) => {
-        const j = json ? ['--json'] : [];
-        if (what === 'list') await check({ args: ['keys', 'list', '--store', 'k.json', ...j], files: { 'k.json': store } });
-        else if (what === 'verify') await check({ args: ['keys', 'verify', '-', '--store', 'k.json', ...j], files: { 'k.json': store }, input: `${CANARY_KEY}\n` });
-        else {
-          await check({
-            args: ['check-production', '--env-file', 'f.env', '--role', 'flight-server', '--store', 'k.json', ...j],
-            files: { 'k.json': store, 'f.env': `KRISHIV_PRODUCTION=1\nKRISHIV_API_KEYS=${CANARY_KEY}=svc\n` },
-          });
-        }
-      }),
-      opts,
-    );
-  }, TIMEOUT);
+  it(
+    'keys list / keys verify / check-production --store over generated stores, keys on stdin',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(jsonish, fc.constantFrom('list', 'verify', 'check'), fc.boolean(), async (store, what, json) => {
+          const j = json ? ['--json'] : [];
+          if (what === 'list') await check({ args: ['keys', 'list', '--store', 'k.json', ...j], files: { 'k.json': store } });
+          else if (what === 'verify')
+            await check({ args: ['keys', 'verify', '-', '--store', 'k.json', ...j], files: { 'k.json': store }, input: `${CANARY_KEY}\n` });
+          else {
+            await check({
+              args: ['check-production', '--env-file', 'f.env', '--role', 'flight-server', '--store', 'k.json', ...j],
+              files: { 'k.json': store, 'f.env': `KRISHIV_PRODUCTION=1\nKRISHIV_API_KEYS=${CANARY_KEY}=svc\n` },
+            });
+          }
+        }),
+        opts,
+      );
+    },
+    TIMEOUT,
+  );
 
-  it('generate-key over generated stores, JWKS files, expiries and config: exit 2 writes nothing', async () => {
-    await fc.assert(
-      fc.asyncProperty(jsonish, fc.constantFrom('api-key', 'jwk'), fc.oneof(durations, times), async (input, type, expires) => {
-        if (type === 'jwk') {
-          await check({ args: ['generate-key', '--type', 'jwk', '--out', 'priv.jwk', '--jwks', 'set.json', '--json'], files: { 'set.json': input } });
-        } else {
-          // the key printed on success is new, not a canary: only inputs are checked for leaks
-          await check({
-            args: ['generate-key', '--name', 'svc', '--store', 'k.json', '--expires', expires, '--json'],
-            files: { 'k.json': input, '.krishiv-authrc.json': JSON.stringify({ argon2: { memoryCost: 1024, timeCost: 1 } }) },
-          });
-        }
-      }),
-      opts,
-    );
-  }, TIMEOUT);
+  it(
+    'generate-key over generated stores, JWKS files, expiries and config: exit 2 writes nothing',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(jsonish, fc.constantFrom('api-key', 'jwk'), fc.oneof(durations, times), async (input, type, expires) => {
+          if (type === 'jwk') {
+            await check({
+              args: ['generate-key', '--type', 'jwk', '--out', 'priv.jwk', '--jwks', 'set.json', '--json'],
+              files: { 'set.json': input },
+            });
+          } else {
+            // the key printed on success is new, not a canary: only inputs are checked for leaks
+            await check({
+              args: ['generate-key', '--name', 'svc', '--store', 'k.json', '--expires', expires, '--json'],
+              files: { 'k.json': input, '.krishiv-authrc.json': JSON.stringify({ argon2: { memoryCost: 1024, timeCost: 1 } }) },
+            });
+          }
+        }),
+        opts,
+      );
+    },
+    TIMEOUT,
+  );
 
   let validJwk = '';
   beforeAll(async () => {
@@ -255,78 +333,189 @@ describe(`fuzz: every command's inputs (${RUNS} runs per property)`, () => {
     CANARIES.push((JSON.parse(validJwk) as { d: string }).d); // the private scalar must never be printed either
   });
 
-  it('sign over generated private keys, lifetimes, times and claims', async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.oneof(jsonish, fc.constant(''), fc.constant('')).map((k) => (k === '' ? validJwk : k)), fc.oneof(durations, fc.constant('15m')), fc.oneof(times, fc.constant(undefined)), fc.constantFrom('a=1', `x=${'['.repeat(200)}`, 'k={"a":{"b":[1]}}', '=v', 'noeq'), async (key, ttl, now, claim) => {
-        await check({
-          args: ['sign', '--key', 'k.jwk', '--sub', 'svc', '--ttl', ttl, '--claim', claim, ...(now === undefined ? [] : ['--now', now]), '--json'],
-          files: { 'k.jwk': key },
-        });
-      }),
-      opts,
-    );
-  }, TIMEOUT);
-
-  it('any command under a generated config file', async () => {
-    await fc.assert(
-      fc.asyncProperty(configText, fc.constantFrom('.krishiv-authrc.json', '.krishiv-authrc.yaml', '.krishiv-authrc'), fc.constantFrom('keys-list', 'check', 'verify'), async (text, name, cmd) => {
-        const files: Record<string, string> = { [name]: text, 'a.env': 'KRISHIV_PRODUCTION=1\n' };
-        if (cmd === 'keys-list') await check({ args: ['keys', 'list', '--json'], files });
-        else if (cmd === 'check') await check({ args: ['check-production', '--env-file', 'a.env', '--json'], files });
-        else await check({ args: ['verify', '-', '--jwks', 'none.json', '--json'], files, input: `${CANARY_TOKEN}\n` });
-      }),
-      opts,
-    );
-  }, TIMEOUT);
-
-  it('tokens on stdin and in files: fingerprint, decode, verify, rotate status/begin', async () => {
-    const jwtPart = fc.oneof(fc.base64String({ maxLength: 60 }).map((s) => s.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')), fc.constantFrom('', 'eyJhbGciOiJub25lIn0', deep(3, 'e', 'x')));
-    await fc.assert(
-      fc.asyncProperty(
-        fc.tuple(jwtPart, jwtPart, jwtPart).map((p) => p.join('.')),
-        fc.constantFrom('fingerprint', 'decode', 'verify', 'rotate-status', 'rotate-begin'),
-        fc.oneof(times, fc.constant(undefined)),
-        async (token, cmd, now) => {
-          const n = now === undefined ? [] : ['--now', now];
-          if (cmd === 'fingerprint') await check({ args: ['fingerprint', '--file', 't.txt', '--json'], files: { 't.txt': `${CANARY_TOKEN}\n${token}\n` } });
-          else if (cmd === 'decode') await check({ args: ['decode', '-', ...n], input: token });
-          else if (cmd === 'verify') await check({ args: ['verify', '-', '--jwks', 'j.json', ...n, '--json'], files: { 'j.json': '{"keys":[]}' }, input: token });
-          else if (cmd === 'rotate-status') await check({ args: ['rotate', 'status', 'tokens', '--json'], files: { tokens: `${CANARY_TOKEN}\n${CANARY_PASS},${token}\n` } });
-          else {
+  it(
+    'sign over generated private keys, lifetimes, times and claims',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.oneof(jsonish, fc.constant(''), fc.constant('')).map((k) => (k === '' ? validJwk : k)),
+          fc.oneof(durations, fc.constant('15m')),
+          fc.oneof(times, fc.constant(undefined)),
+          fc.constantFrom('a=1', `x=${'['.repeat(200)}`, 'k={"a":{"b":[1]}}', '=v', 'noeq'),
+          async (key, ttl, now, claim) => {
             await check({
-              args: ['rotate', 'begin', 'tokens', '--new-token-file', 'new.token', '--out', 'held.token', '--reload-interval', '30', '--json'],
-              files: { tokens: `${CANARY_TOKEN}\n`, 'new.token': token === '' ? 'changeme' : `${token}\n` },
+              args: [
+                'sign',
+                '--key',
+                'k.jwk',
+                '--sub',
+                'svc',
+                '--ttl',
+                ttl,
+                '--claim',
+                claim,
+                ...(now === undefined ? [] : ['--now', now]),
+                '--json',
+              ],
+              files: { 'k.jwk': key },
             });
-          }
-        },
-      ),
-      opts,
-    );
-  }, TIMEOUT);
+          },
+        ),
+        opts,
+      );
+    },
+    TIMEOUT,
+  );
 
-  it('probe against generated server answers (reflected tokens, control characters, URL passwords)', async () => {
-    await fc.assert(
-      fc.asyncProperty(reflect, fc.boolean(), fc.oneof(durations, fc.constant('5s')), async (r, json, timeout) => {
-        answer = makeAnswer(r);
-        await check({
-          args: ['probe', base, '--token-file', 't.token', '--allow-http', '--timeout', timeout, '--oidc-issuer', `http://admin:${CANARY_PASS}@127.0.0.1:1/`, ...(json ? ['--json'] : [])],
-          files: { 't.token': `${CANARY_TOKEN}\n` },
-        });
-      }),
-      opts,
-    );
-  }, TIMEOUT);
+  it(
+    'any command under a generated config file',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          configText,
+          fc.constantFrom('.krishiv-authrc.json', '.krishiv-authrc.yaml', '.krishiv-authrc'),
+          fc.constantFrom('keys-list', 'check', 'verify'),
+          async (text, name, cmd) => {
+            const files: Record<string, string> = { [name]: text, 'a.env': 'KRISHIV_PRODUCTION=1\n' };
+            if (cmd === 'keys-list') await check({ args: ['keys', 'list', '--json'], files });
+            else if (cmd === 'check') await check({ args: ['check-production', '--env-file', 'a.env', '--json'], files });
+            else await check({ args: ['verify', '-', '--jwks', 'none.json', '--json'], files, input: `${CANARY_TOKEN}\n` });
+          },
+        ),
+        opts,
+      );
+    },
+    TIMEOUT,
+  );
 
-  it('argv: flags and values from every command, in any order', async () => {
-    const commands = fc.constantFrom(['check-production'], ['keys', 'list'], ['keys', 'verify'], ['generate-key'], ['rotate', 'status'], ['decode'], ['fingerprint'], ['explain'], ['sign'], ['verify'], ['probe']);
-    const flags = fc.constantFrom('--json', '--quiet', '--debug', '--no-color', '--timeout', '--now', '--expires', '--role', '--format', '--type', '--alg', '--store', '--env-file', '--bytes', '--name', '--unknown-flag', '-x', '--', 'extra');
-    const values = fc.oneof(durations, times, fc.string({ maxLength: 12 }), fc.constantFrom('coordinator', 'sarif', 'jwk', 'bearer', 'ES256', '99999', '-1'));
-    await fc.assert(
-      fc.asyncProperty(commands, fc.array(fc.oneof(flags, values), { maxLength: 8 }), async (cmd, rest) => {
-        // a --json among generated values may be another flag's value: only the exit code and leaks are checked
-        await check({ args: [...cmd, ...rest.map((a) => a.replace(/\0/g, ''))], input: '', json: false });
-      }),
-      { ...opts, numRuns: RUNS * 2 },
-    );
-  }, TIMEOUT * 2);
+  it(
+    'tokens on stdin and in files: fingerprint, decode, verify, rotate status/begin',
+    async () => {
+      const jwtPart = fc.oneof(
+        fc.base64String({ maxLength: 60 }).map((s) => s.replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_')),
+        fc.constantFrom('', 'eyJhbGciOiJub25lIn0', deep(3, 'e', 'x')),
+      );
+      await fc.assert(
+        fc.asyncProperty(
+          fc.tuple(jwtPart, jwtPart, jwtPart).map((p) => p.join('.')),
+          fc.constantFrom('fingerprint', 'decode', 'verify', 'rotate-status', 'rotate-begin'),
+          fc.oneof(times, fc.constant(undefined)),
+          async (token, cmd, now) => {
+            const n = now === undefined ? [] : ['--now', now];
+            if (cmd === 'fingerprint')
+              await check({ args: ['fingerprint', '--file', 't.txt', '--json'], files: { 't.txt': `${CANARY_TOKEN}\n${token}\n` } });
+            else if (cmd === 'decode') await check({ args: ['decode', '-', ...n], input: token });
+            else if (cmd === 'verify')
+              await check({ args: ['verify', '-', '--jwks', 'j.json', ...n, '--json'], files: { 'j.json': '{"keys":[]}' }, input: token });
+            else if (cmd === 'rotate-status')
+              await check({
+                args: ['rotate', 'status', 'tokens', '--json'],
+                files: { tokens: `${CANARY_TOKEN}\n${CANARY_PASS},${token}\n` },
+              });
+            else {
+              await check({
+                args: [
+                  'rotate',
+                  'begin',
+                  'tokens',
+                  '--new-token-file',
+                  'new.token',
+                  '--out',
+                  'held.token',
+                  '--reload-interval',
+                  '30',
+                  '--json',
+                ],
+                files: { tokens: `${CANARY_TOKEN}\n`, 'new.token': token === '' ? 'changeme' : `${token}\n` },
+              });
+            }
+          },
+        ),
+        opts,
+      );
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'probe against generated server answers (reflected tokens, control characters, URL passwords)',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(reflect, fc.boolean(), fc.oneof(durations, fc.constant('5s')), async (r, json, timeout) => {
+          answer = makeAnswer(r);
+          await check({
+            args: [
+              'probe',
+              base,
+              '--token-file',
+              't.token',
+              '--allow-http',
+              '--timeout',
+              timeout,
+              '--oidc-issuer',
+              `http://admin:${CANARY_PASS}@127.0.0.1:1/`,
+              ...(json ? ['--json'] : []),
+            ],
+            files: { 't.token': `${CANARY_TOKEN}\n` },
+          });
+        }),
+        opts,
+      );
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'argv: flags and values from every command, in any order',
+    async () => {
+      const commands = fc.constantFrom(
+        ['check-production'],
+        ['keys', 'list'],
+        ['keys', 'verify'],
+        ['generate-key'],
+        ['rotate', 'status'],
+        ['decode'],
+        ['fingerprint'],
+        ['explain'],
+        ['sign'],
+        ['verify'],
+        ['probe'],
+      );
+      const flags = fc.constantFrom(
+        '--json',
+        '--quiet',
+        '--debug',
+        '--no-color',
+        '--timeout',
+        '--now',
+        '--expires',
+        '--role',
+        '--format',
+        '--type',
+        '--alg',
+        '--store',
+        '--env-file',
+        '--bytes',
+        '--name',
+        '--unknown-flag',
+        '-x',
+        '--',
+        'extra',
+      );
+      const values = fc.oneof(
+        durations,
+        times,
+        fc.string({ maxLength: 12 }),
+        fc.constantFrom('coordinator', 'sarif', 'jwk', 'bearer', 'ES256', '99999', '-1'),
+      );
+      await fc.assert(
+        fc.asyncProperty(commands, fc.array(fc.oneof(flags, values), { maxLength: 8 }), async (cmd, rest) => {
+          // a --json among generated values may be another flag's value: only the exit code and leaks are checked
+          await check({ args: [...cmd, ...rest.map((a) => a.replace(/\0/g, ''))], input: '', json: false });
+        }),
+        { ...opts, numRuns: RUNS * 2 },
+      );
+    },
+    TIMEOUT * 2,
+  );
 });

@@ -24,7 +24,9 @@ describe(`${PROCESSES} concurrent generate-key processes on one store`, () => {
     for (const r of results) expect(r.code, r.stderr).toBe(0);
     const made = results.map((r) => JSON.parse(r.stdout) as { key: string; record: { id: string; name: string } });
 
-    const store = JSON.parse(readFileSync(path.join(cwd, 'krishiv-keys.json'), 'utf8')) as { records: { id: string; name: string; hash: string }[] };
+    const store = JSON.parse(readFileSync(path.join(cwd, 'krishiv-keys.json'), 'utf8')) as {
+      records: { id: string; name: string; hash: string }[];
+    };
     expect(store.records).toHaveLength(PROCESSES);
     expect(new Set(store.records.map((r) => r.id)).size).toBe(PROCESSES);
     expect(store.records.map((r) => r.name).sort()).toEqual(made.map((m) => m.record.name).sort());

@@ -15,7 +15,11 @@ import { BIN, runCli, tempHome } from '../helpers/run-cli.js';
 const FULL = process.env['KRISHIV_AUTH_SOAK'] === 'full';
 const KILLS = FULL ? 100 : 4;
 
-function spawnRotate(dir: string, args: string[], pause: string | undefined): { exited: Promise<number | null>; kill(): void; output(): string } {
+function spawnRotate(
+  dir: string,
+  args: string[],
+  pause: string | undefined,
+): { exited: Promise<number | null>; kill(): void; output(): string } {
   const env: Record<string, string> = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: tempHome(), NO_COLOR: '1' };
   if (pause) env['KRISHIV_AUTH_TEST_PAUSE'] = pause;
   const child = spawn(process.execPath, [BIN, 'rotate', ...args], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -22,7 +22,9 @@ it(`a tight-loop reader never sees a torn file during ${CYCLES} begin/finish cyc
   const first = await runCli(['rotate', 'begin', 'tokens', '--json'], { cwd: dir });
   expect(first.code).toBe(0);
 
-  const reader = spawn(process.execPath, [READER, file, stop, String(FULL ? 1_800_000 : 120_000)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const reader = spawn(process.execPath, [READER, file, stop, String(FULL ? 1_800_000 : 120_000)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let readerOut = '';
   reader.stdout.setEncoding('utf8').on('data', (d: string) => (readerOut += d));
   const readerDone = new Promise<void>((resolve) => reader.on('close', () => resolve()));
@@ -45,7 +47,9 @@ it(`a tight-loop reader never sees a torn file during ${CYCLES} begin/finish cyc
   const elapsed = Date.now() - started;
   const result = JSON.parse(readerOut) as { reads: number; bad: number; samples: string[]; distinctContents: number };
   // Reported for the final report: cycles, wall time, reads.
-  process.stderr.write(`soak rotate-reader: ${CYCLES} cycles in ${(elapsed / 1000).toFixed(1)} s; reader ${result.reads} reads, ${result.distinctContents} distinct contents, ${result.bad} bad\n`);
+  process.stderr.write(
+    `soak rotate-reader: ${CYCLES} cycles in ${(elapsed / 1000).toFixed(1)} s; reader ${result.reads} reads, ${result.distinctContents} distinct contents, ${result.bad} bad\n`,
+  );
   expect(result.samples).toEqual([]);
   expect(result.bad).toBe(0);
   expect(result.reads).toBeGreaterThan(CYCLES);

@@ -9,7 +9,12 @@ const rows = [
 
 describe('renderTable', () => {
   it('without a width: aligned columns, the last not padded (as piped output always was)', () => {
-    expect(renderTable([['A', 'BB'], ['ccc', 'd']])).toBe('A    BB\nccc  d');
+    expect(
+      renderTable([
+        ['A', 'BB'],
+        ['ccc', 'd'],
+      ]),
+    ).toBe('A    BB\nccc  d');
   });
   it('with a width: every line fits; the last column wraps under itself, shrinkable columns are cut with …', () => {
     for (const width of [40, 50, 60, 80]) {

@@ -54,26 +54,33 @@ describe('parseJsonText', () => {
 
   it('never throws anything but JsonTextError, and agrees with JSON.parse on shallow input', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.json(), fc.string(), fc.jsonValue().map((v) => JSON.stringify(v))), (text) => {
-        let ours: unknown;
-        let oursFailed = false;
-        try {
-          ours = parseJsonText(text);
-        } catch (error) {
-          expect(error).toBeInstanceOf(JsonTextError);
-          oursFailed = true;
-        }
-        if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) return;
-        let theirs: unknown;
-        let theirsFailed = false;
-        try {
-          theirs = JSON.parse(text.replace(/^\uFEFF/, ''));
-        } catch {
-          theirsFailed = true;
-        }
-        expect(oursFailed).toBe(theirsFailed);
-        if (!oursFailed) expect(ours).toEqual(theirs);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.json(),
+          fc.string(),
+          fc.jsonValue().map((v) => JSON.stringify(v)),
+        ),
+        (text) => {
+          let ours: unknown;
+          let oursFailed = false;
+          try {
+            ours = parseJsonText(text);
+          } catch (error) {
+            expect(error).toBeInstanceOf(JsonTextError);
+            oursFailed = true;
+          }
+          if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) return;
+          let theirs: unknown;
+          let theirsFailed = false;
+          try {
+            theirs = JSON.parse(text.replace(/^\uFEFF/, ''));
+          } catch {
+            theirsFailed = true;
+          }
+          expect(oursFailed).toBe(theirsFailed);
+          if (!oursFailed) expect(ours).toEqual(theirs);
+        },
+      ),
       { numRuns: 300 },
     );
   });

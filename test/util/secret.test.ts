@@ -43,9 +43,14 @@ describe('redactUrlPasswords (issue 12)', () => {
   it('no password of any generated URL survives', async () => {
     const fc = (await import('fast-check')).default;
     fc.assert(
-      fc.property(fc.stringMatching(/^[a-z0-9]{1,10}$/), fc.stringMatching(/^[A-Za-z0-9!$&'()*+,;=%-]{6,30}$/), fc.string({ maxLength: 20 }), (user, pw, rest) => {
-        expect(redactUrlPasswords(`x https://${user}:${pw}@host.example/${rest}`)).not.toContain(`:${pw}@`);
-      }),
+      fc.property(
+        fc.stringMatching(/^[a-z0-9]{1,10}$/),
+        fc.stringMatching(/^[A-Za-z0-9!$&'()*+,;=%-]{6,30}$/),
+        fc.string({ maxLength: 20 }),
+        (user, pw, rest) => {
+          expect(redactUrlPasswords(`x https://${user}:${pw}@host.example/${rest}`)).not.toContain(`:${pw}@`);
+        },
+      ),
     );
   });
 });

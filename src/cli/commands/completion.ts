@@ -10,19 +10,28 @@ export function define(program: Command, ctx: CliContext): void {
     .command('completion')
     .description('Print a shell completion script (commands, flags, roles, formats, check ids)')
     .argument('<shell>', `${SHELL_NAMES}`)
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Exit codes: 0 printed, 2 unknown shell.
 
 Examples:
   $ source <(krishiv-auth completion bash)          # this shell
   $ krishiv-auth completion bash > ~/.local/share/bash-completion/completions/krishiv-auth
   $ krishiv-auth completion zsh > "\${fpath[1]}/_krishiv-auth"
-  $ krishiv-auth completion fish > ~/.config/fish/completions/krishiv-auth.fish`)
+  $ krishiv-auth completion fish > ~/.config/fish/completions/krishiv-auth.fish`,
+    )
     .action(
       action(ctx, async (shellName: string) => {
         const { shell } = resolveCompletionOptions(shellName);
-        const [{ completionScript }, { commandTree }] = await Promise.all([import('../../completion/script.js'), import('../../completion/tree.js')]);
-        const script = completionScript(shell, commandTree(await fullProgram(ctx), { 'explain id': (await import('../../production/catalog.js')).CHECK_IDS }));
+        const [{ completionScript }, { commandTree }] = await Promise.all([
+          import('../../completion/script.js'),
+          import('../../completion/tree.js'),
+        ]);
+        const script = completionScript(
+          shell,
+          commandTree(await fullProgram(ctx), { 'explain id': (await import('../../production/catalog.js')).CHECK_IDS }),
+        );
         ctx.out.result({ ok: true, shell, script }, (d) => d.script);
         return EXIT.OK;
       }),
@@ -38,7 +47,11 @@ export function resolveCompletionOptions(shellName: string): { shell: Shell } {
 
 /** The root program with every command defined on it (every command module is loaded). */
 async function fullProgram(ctx: CliContext): Promise<Command> {
-  const [{ Command: CommanderCommand }, { configureRoot }, { COMMANDS }] = await Promise.all([import('commander'), import('../main.js'), import('./index.js')]);
+  const [{ Command: CommanderCommand }, { configureRoot }, { COMMANDS }] = await Promise.all([
+    import('commander'),
+    import('../main.js'),
+    import('./index.js'),
+  ]);
   const sink = { write: () => true };
   const program = configureRoot(new CommanderCommand('krishiv-auth'), { stdout: sink, stderr: sink });
   for (const entry of COMMANDS) (await entry.load()).define(program, ctx);

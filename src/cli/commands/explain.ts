@@ -8,12 +8,15 @@ export function define(program: Command, ctx: CliContext): void {
     .command('explain')
     .description('Explain one check-production check: the rule, the engine source, the refusal message and the fix')
     .argument('<id>', 'check id, e.g. COORD-HTTP-TOKENS-MISSING')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Exit codes: 0 explained, 2 unknown check id (with suggestions).
 
 Examples:
   $ krishiv-auth explain COORD-HTTP-TOKENS-MISSING
-  $ krishiv-auth check-production --list-checks`)
+  $ krishiv-auth check-production --list-checks`,
+    )
     .action(
       action(ctx, async (id: string) => {
         const options = resolveExplainOptions(id);

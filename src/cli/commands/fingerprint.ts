@@ -52,7 +52,8 @@ export function resolveFingerprintOptions(token: string | undefined, flags: Fing
     return { source: { kind: 'file', file: flags.file }, single };
   }
   if (token === undefined || token === '-') {
-    if (token === undefined && stdinIsTTY) throw new KrishivError('ERR_TOKEN_MISSING', 'no token: give one as an argument, with --file, or on stdin');
+    if (token === undefined && stdinIsTTY)
+      throw new KrishivError('ERR_TOKEN_MISSING', 'no token: give one as an argument, with --file, or on stdin');
     return { source: { kind: 'stdin' }, single };
   }
   if (single) throw new KrishivError('ERR_USAGE', '--single reads a file or stdin, not a token argument', { input: '--single' });

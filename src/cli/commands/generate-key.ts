@@ -11,7 +11,10 @@ export function define(program: Command, ctx: CliContext): void {
     .option('--name <name>', 'api-key: the Flight subject (required)')
     .option('--tenant <id>', 'api-key: tenant metadata')
     .option('--roles <roles>', 'api-key: admin|writer|reader, comma-separated (metadata)')
-    .option('--expires <when>', 'api-key: a duration with its unit (90d, 12h) or a time (2027-01-31, ISO 8601, or Unix seconds: a bare number is a time, not a duration)')
+    .option(
+      '--expires <when>',
+      'api-key: a duration with its unit (90d, 12h) or a time (2027-01-31, ISO 8601, or Unix seconds: a bare number is a time, not a duration)',
+    )
     .option('--store <file>', 'api-key: key store (default ./krishiv-keys.json; env KRISHIV_AUTH_STORE; config store)')
     .option('--for <surface>', 'bearer: coordinator|executor-task|ui|shuffle (prints the KRISHIV_… line)')
     .option('--bytes <n>', 'bearer: random bytes, 16 to 1024 (default 32)')
@@ -52,9 +55,13 @@ async function generateKey(ctx: CliContext, flags: GenerateKeyFlags): Promise<Ex
       throw new KrishivError('ERR_OUTPUT_WRITE', `${error.message}; ${await made.undo()}`, { input: '<stdout>', cause: error });
     }
     const r = made.result.record;
-    ctx.out.info(`${made.result.storeCreated ? 'created' : 'updated'} key store ${o.store.label}: ${r.id} (${r.name})${r.expiresAt ? `, expires ${r.expiresAt}` : ''}`);
+    ctx.out.info(
+      `${made.result.storeCreated ? 'created' : 'updated'} key store ${o.store.label}: ${r.id} (${r.name})${r.expiresAt ? `, expires ${r.expiresAt}` : ''}`,
+    );
     if (made.namesakes.length > 0) {
-      ctx.out.warn(`another active key is also named "${r.name}" (id ${made.namesakes.join(', ')}): both work; revoke by id (keys revoke ${made.namesakes[0]}) when one goes`);
+      ctx.out.warn(
+        `another active key is also named "${r.name}" (id ${made.namesakes.join(', ')}): both work; revoke by id (keys revoke ${made.namesakes[0]}) when one goes`,
+      );
     }
     ctx.out.hint('the key is shown only once: add the entry to KRISHIV_API_KEYS (comma-separated) and give the key to its user');
     return EXIT.OK;

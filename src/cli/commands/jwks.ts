@@ -28,15 +28,21 @@ Examples:
     .description('Add the public half of a JWK (private or public) to a JWKS file (created if missing)')
     .argument('<jwks-file>', 'the JWKS file')
     .argument('<key>', 'the JWK file, or - for stdin')
-    .option('--kid <kid>', 'key id to publish it under (default: the key\'s own kid)')
-    .addHelpText('after', `\nExit codes: 0 added, 1 the kid is already in the set, 2 unreadable key or set.\n\nExamples:\n  $ krishiv-auth jwks add jwks.json signing.jwk`)
+    .option('--kid <kid>', "key id to publish it under (default: the key's own kid)")
+    .addHelpText(
+      'after',
+      `\nExit codes: 0 added, 1 the kid is already in the set, 2 unreadable key or set.\n\nExamples:\n  $ krishiv-auth jwks add jwks.json signing.jwk`,
+    )
     .action(action(ctx, async (file: string, key: string, flags: { kid?: string }) => addKey(ctx, file, key, flags)));
 
   jwks
     .command('list')
     .description('List the keys of a JWKS (file, or - for stdin) and what the coordinator does with each')
     .argument('<jwks-file>', 'the JWKS file, or - for stdin')
-    .addHelpText('after', `\nExamples:\n  $ krishiv-auth jwks list jwks.json\n  $ curl -s https://idp.example.com/jwks.json | krishiv-auth jwks list -`)
+    .addHelpText(
+      'after',
+      `\nExamples:\n  $ krishiv-auth jwks list jwks.json\n  $ curl -s https://idp.example.com/jwks.json | krishiv-auth jwks list -`,
+    )
     .action(action(ctx, async (file: string) => listKeys(ctx, file)));
 
   jwks
@@ -45,7 +51,10 @@ Examples:
     .argument('<jwks-file>', 'the JWKS file')
     .argument('<kid>', 'the key id')
     .option('--allow-empty', 'allow removing the last key (the coordinator then rejects every token)')
-    .addHelpText('after', `\nExit codes: 0 removed, 1 no such kid (or the last key without --allow-empty), 2 unreadable set.\n\nExamples:\n  $ krishiv-auth jwks remove jwks.json old-key`)
+    .addHelpText(
+      'after',
+      `\nExit codes: 0 removed, 1 no such kid (or the last key without --allow-empty), 2 unreadable set.\n\nExamples:\n  $ krishiv-auth jwks remove jwks.json old-key`,
+    )
     .action(action(ctx, async (file: string, kid: string, flags: { allowEmpty?: boolean }) => removeKey(ctx, file, kid, flags)));
 
   jwks
@@ -131,7 +140,10 @@ async function listKeys(ctx: CliContext, file: string): Promise<ExitCode> {
 async function removeKey(ctx: CliContext, file: string, kid: string, flags: { allowEmpty?: boolean }): Promise<ExitCode> {
   ctx.out.command = 'jwks remove';
   const o = resolveJwksOptions('remove', { set: file, kid }, flags, ctx.cwd);
-  const [{ runJwksRemove }, { renderRemoved }] = await Promise.all([import('../../jwk/keyset-run.js'), import('../../jwk/keyset-render.js')]);
+  const [{ runJwksRemove }, { renderRemoved }] = await Promise.all([
+    import('../../jwk/keyset-run.js'),
+    import('../../jwk/keyset-render.js'),
+  ]);
   const r = await runJwksRemove({ set: o.set!, kid, allowEmpty: o.allowEmpty }, await seams(ctx));
   ctx.out.result(r, (d) => renderRemoved(d, o.set!.label));
   ctx.out.hint('publish the changed set where KRISHIV_OIDC_JWKS_URI points; until then the coordinator still has the old one');
@@ -141,7 +153,10 @@ async function removeKey(ctx: CliContext, file: string, kid: string, flags: { al
 async function printPublic(ctx: CliContext, key: string, flags: { kid?: string }): Promise<ExitCode> {
   ctx.out.command = 'jwks public';
   const o = resolveJwksOptions('public', { key }, flags, ctx.cwd);
-  const [{ runJwksPublic }, { renderPublic }] = await Promise.all([import('../../jwk/keyset-run.js'), import('../../jwk/keyset-render.js')]);
+  const [{ runJwksPublic }, { renderPublic }] = await Promise.all([
+    import('../../jwk/keyset-run.js'),
+    import('../../jwk/keyset-render.js'),
+  ]);
   const r = await runJwksPublic({ key: o.key!, kid: o.kid }, await seams(ctx));
   for (const w of r.warnings) ctx.out.warn(w.message);
   ctx.out.result(r, renderPublic, (d) => ({ ok: true, jwk: d.jwk }));

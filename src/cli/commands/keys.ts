@@ -88,7 +88,8 @@ async function runSub(ctx: CliContext, sub: KeysSubcommand, arg: string | undefi
     const r = await m.runKeysList(o, ctx.now());
     ctx.out.result(r, (d, s) => render.renderKeyTable(d.keys, s, ctx.out.stdoutIsTTY ? ctx.out.columns : undefined));
     const hidden = r.total - r.keys.length;
-    if (r.keys.length === 0) ctx.out.info(`no ${o.all ? '' : 'active '}keys in ${o.store.label}${o.all ? '' : ' (--all shows revoked and expired ones)'}`);
+    if (r.keys.length === 0)
+      ctx.out.info(`no ${o.all ? '' : 'active '}keys in ${o.store.label}${o.all ? '' : ' (--all shows revoked and expired ones)'}`);
     else if (hidden > 0) ctx.out.info(`${hidden} revoked or expired key(s) hidden; --all shows them`);
     return EXIT.OK;
   }
@@ -123,16 +124,21 @@ async function runSub(ctx: CliContext, sub: KeysSubcommand, arg: string | undefi
   if (o.sub === 'revoke') {
     const r = await m.runKeysRevoke(o, ctx.now());
     ctx.out.resultAfterChange(`${r.record.id} was revoked all the same`, r, render.renderRevoked);
-    ctx.out.hint(`remove the key's entry from KRISHIV_API_KEYS and restart the Flight SQL server: the engine reads the variable only at start`);
+    ctx.out.hint(
+      `remove the key's entry from KRISHIV_API_KEYS and restart the Flight SQL server: the engine reads the variable only at start`,
+    );
     return EXIT.OK;
   }
   let text: string | undefined;
   if (o.source.from === 'stdin') {
-    if (!o.source.explicit) needStdin('no input: pipe the value in (printenv KRISHIV_API_KEYS | krishiv-auth keys import) or use --env-file');
+    if (!o.source.explicit)
+      needStdin('no input: pipe the value in (printenv KRISHIV_API_KEYS | krishiv-auth keys import) or use --env-file');
     text = await readStdin(ctx.stdin, 4 * 1024 * 1024);
   }
   const r = await m.runKeysImport(o, text, ctx.now());
   ctx.out.result(r, render.renderImport);
-  ctx.out.info(`${o.dryRun ? 'would import' : 'imported'} ${r.imported} key(s) into ${o.store.label}; ${r.present} already there; ${r.failed} not imported`);
+  ctx.out.info(
+    `${o.dryRun ? 'would import' : 'imported'} ${r.imported} key(s) into ${o.store.label}; ${r.present} already there; ${r.failed} not imported`,
+  );
   return r.ok ? EXIT.OK : EXIT.FAILED;
 }

@@ -88,14 +88,22 @@ Examples:
       action(ctx, async (urls: string[], flags: ProbeFlags) => {
         const options = resolveProbeOptions(urls, flags, (await ctx.config()).probe ?? {});
         if (flags.token !== undefined) warnSecretOnArgv(ctx, '--token', '--token-file or --env-file');
-        const [{ runProbeCommand }, { renderProbeReport }] = await Promise.all([import('../../probe/command.js'), import('../../probe/render.js')]);
+        const [{ runProbeCommand }, { renderProbeReport }] = await Promise.all([
+          import('../../probe/command.js'),
+          import('../../probe/render.js'),
+        ]);
         const count = options.targetsFile === undefined ? options.targets.length : undefined;
         const progress = options.jsonl ? undefined : await ctx.out.progress(count === undefined ? 'probing' : `probing ${count} target(s)`);
         let result;
         try {
           result = await runProbeCommand(options, {
             ...(await seams(ctx)),
-            ...(progress ? { progress: (done: number, total: number | undefined) => progress.update(`probed ${done}${total === undefined ? '' : `/${total}`} target(s)`) } : {}),
+            ...(progress
+              ? {
+                  progress: (done: number, total: number | undefined) =>
+                    progress.update(`probed ${done}${total === undefined ? '' : `/${total}`} target(s)`),
+                }
+              : {}),
           });
         } finally {
           progress?.stop();
@@ -122,9 +130,13 @@ const SURFACE_FLAGS: ReadonlyArray<readonly [keyof ProbeFlags, string]> = [
 export function resolveProbeOptions(urls: string[], flags: ProbeFlags, config: NonNullable<Config['probe']>): ProbeCommandOptions {
   const given = SURFACE_FLAGS.filter(([k]) => flags[k] !== undefined);
   if (given.length && (flags.targets !== undefined || urls.length > 1)) {
-    throw new KrishivError('ERR_USAGE', 'with several targets, give each its addresses on its --targets line (grpc=, flight=, shuffle=, shuffle-svc=, executor=, barrier=)', {
-      input: given[0]![1],
-    });
+    throw new KrishivError(
+      'ERR_USAGE',
+      'with several targets, give each its addresses on its --targets line (grpc=, flight=, shuffle=, shuffle-svc=, executor=, barrier=)',
+      {
+        input: given[0]![1],
+      },
+    );
   }
   const single: ProbeTarget = { url: parseTargetUrl(urls[0] ?? DEFAULT_TARGET, urls[0] === undefined ? 'default target' : 'url 1') };
   if (flags.grpc !== undefined) single.grpc = parseGrpcAddress(flags.grpc, '--grpc');
@@ -139,7 +151,12 @@ export function resolveProbeOptions(urls: string[], flags: ProbeFlags, config: N
     single.label = single.flight ?? single.shuffle ?? single.executor ?? single.barrier ?? String(single.shuffleSvc);
   }
   // With --targets, argv URLs (if any) come first; without, the single (or default) target.
-  const targets = urls.length === 0 ? (flags.targets === undefined ? [single] : []) : urls.map((u, i) => (i === 0 ? single : { url: parseTargetUrl(u, `url ${i + 1}`) }));
+  const targets =
+    urls.length === 0
+      ? flags.targets === undefined
+        ? [single]
+        : []
+      : urls.map((u, i) => (i === 0 ? single : { url: parseTargetUrl(u, `url ${i + 1}`) }));
   mutuallyExclusive({ '--token': flags.token, '--token-file': flags.tokenFile });
   const credentialFlags: ProbeCommandOptions['credentialFlags'] = {};
   for (const k of ['token', 'tokenFile', 'uiTokenFile', 'apiKeyFile', 'shuffleTokenFile', 'taskTokenFile'] as const) {
@@ -165,7 +182,11 @@ export function resolveProbeOptions(urls: string[], flags: ProbeFlags, config: N
 
 /** Files, standard input, output and the network for probe. */
 async function seams(ctx: CliContext): Promise<Omit<ProbeCommandSeams, 'progress'>> {
-  const [fsMod, envMod, netMod] = await Promise.all([import('../../io/fs.js'), import('../../probe/env-source.js'), import('../../probe/net.js')]);
+  const [fsMod, envMod, netMod] = await Promise.all([
+    import('../../io/fs.js'),
+    import('../../probe/env-source.js'),
+    import('../../probe/net.js'),
+  ]);
   return {
     readFile: (f, limit) => fsMod.readTextFile(f, { limit }),
     exists: async (f) => (await fsMod.statPath(f)) !== undefined,
@@ -180,7 +201,8 @@ async function seams(ctx: CliContext): Promise<Omit<ProbeCommandSeams, 'progress
       });
       return (await import('node:fs')).createReadStream(path.resolve(ctx.cwd, name));
     },
-    resolveFrom: (targetsFile, file) => path.resolve(targetsFile === '-' ? ctx.cwd : path.dirname(path.resolve(ctx.cwd, targetsFile)), file),
+    resolveFrom: (targetsFile, file) =>
+      path.resolve(targetsFile === '-' ? ctx.cwd : path.dirname(path.resolve(ctx.cwd, targetsFile)), file),
     io: (jwks, ca, limits) => netMod.createProbeIo(ctx, jwks, ca, limits),
     note: (text) => ctx.out.info(`note: ${text}`),
     line: (doc) => ctx.out.writeJsonLine(doc),

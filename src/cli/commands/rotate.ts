@@ -15,10 +15,26 @@ import { mutuallyExclusive, positiveDuration } from '../validators.js';
 
 /** Every flag of every step, as commander gives them (each step accepts only its own). */
 export interface RotateFlags {
-  single?: boolean; multi?: boolean; envFile?: string; reloadInterval?: string; state?: string; dryRun?: boolean;
-  emit?: string; name?: string; namespace?: string; key?: string;
-  newTokenFile?: string; allowWeakToken?: boolean; out?: string; force?: boolean; replace?: boolean;
-  confirm?: string; grpc?: string; timeout?: string; fingerprint?: string; allowEmpty?: boolean;
+  single?: boolean;
+  multi?: boolean;
+  envFile?: string;
+  reloadInterval?: string;
+  state?: string;
+  dryRun?: boolean;
+  emit?: string;
+  name?: string;
+  namespace?: string;
+  key?: string;
+  newTokenFile?: string;
+  allowWeakToken?: boolean;
+  out?: string;
+  force?: boolean;
+  replace?: boolean;
+  confirm?: string;
+  grpc?: string;
+  timeout?: string;
+  fingerprint?: string;
+  allowEmpty?: boolean;
 }
 
 const HELP_AFTER = `
@@ -66,20 +82,35 @@ export function define(program: Command, ctx: CliContext): void {
       .option('--namespace <ns>', '--emit: the Secret namespace')
       .option('--key <key>', '--emit: the data key (default: the file name, as in a secret mount)');
   };
-  step('begin', 'Add a new token in front (generated: 32 random bytes, base64url) and start a rotation', 'begin /etc/krishiv/tokens --out new.token', true)
+  step(
+    'begin',
+    'Add a new token in front (generated: 32 random bytes, base64url) and start a rotation',
+    'begin /etc/krishiv/tokens --out new.token',
+    true,
+  )
     .option('--new-token-file <file>', 'take the new token from this file (- for stdin) instead of generating one')
     .option('--allow-weak-token', 'with --new-token-file: accept a token check-production calls a placeholder or weak')
     .option('--out <file>', 'write the new token to this file (0600) instead of printing it')
     .option('--force', 'replace an existing --out file (refused without it)')
     .option('--replace', 'with --single: replace the token (clients on the old one lose access)');
-  step('finish', 'Keep only the newest token, once one reload interval has passed since begin', 'finish /etc/krishiv/tokens --reload-interval 30 --confirm grpc://127.0.0.1:2001', true)
+  step(
+    'finish',
+    'Keep only the newest token, once one reload interval has passed since begin',
+    'finish /etc/krishiv/tokens --reload-interval 30 --confirm grpc://127.0.0.1:2001',
+    true,
+  )
     .option('--confirm <url>', 'check the coordinator: grpc://host:port, or its HTTP URL with --grpc')
     .option('--grpc <host:port>', 'with --confirm: coordinator gRPC address (the only surface that reloads)')
     .option('--timeout <duration>', 'with --confirm: per-call timeout (default 5s)');
   step('revoke', 'Remove one token by its engine fingerprint', 'revoke /etc/krishiv/tokens --fingerprint bearer:0a984251ab8665e8', true)
     .option('--fingerprint <fp>', 'bearer:<16 hex> of the token to remove (see rotate status)')
     .option('--allow-empty', 'allow removing the last token (the engine then rejects every token)');
-  step('status', 'Fingerprints, count, mode, owner, pending rotation and warnings', 'status /etc/krishiv/tokens --env-file /etc/krishiv/coordinator.env', false);
+  step(
+    'status',
+    'Fingerprints, count, mode, owner, pending rotation and warnings',
+    'status /etc/krishiv/tokens --env-file /etc/krishiv/coordinator.env',
+    false,
+  );
 }
 
 /** Every flag, env variable and config value a rotate step reads, validated into Options. Pure. */
@@ -90,18 +121,47 @@ export function resolveRotateOptions(step: Step, file: string, flags: RotateFlag
   let reloadFlag: RotateOptions['reloadFlag'] = null;
   if (flags.reloadInterval !== undefined) {
     const seconds = Math.ceil(parseDuration(flags.reloadInterval, '--reload-interval') / 1000);
-    reloadFlag = seconds === 0 ? { seconds: null, source: '--reload-interval 0', note: 'the coordinator never reloads' } : { seconds, source: '--reload-interval' };
+    reloadFlag =
+      seconds === 0
+        ? { seconds: null, source: '--reload-interval 0', note: 'the coordinator never reloads' }
+        : { seconds, source: '--reload-interval' };
   }
   const secs = config.rotate?.reloadIntervalSecs;
   const reloadConfig: RotateOptions['reloadConfig'] =
-    secs === undefined ? null : secs === 0 ? { seconds: null, source: 'config rotate.reloadInterval 0', note: 'the coordinator never reloads' } : { seconds: secs, source: 'config rotate.reloadInterval' };
-  const envFile = flags.envFile === undefined ? undefined : { path: path.resolve(cwd, flags.envFile), label: flags.envFile, read: path.resolve(cwd, flags.envFile) === path.resolve(flags.envFile) ? flags.envFile : path.resolve(cwd, flags.envFile) };
-  const state = { path: flags.state === undefined ? `${absolute}.rotation.json` : path.resolve(cwd, flags.state), label: flags.state ?? `${file}.rotation.json`, given: flags.state !== undefined };
-  const common = { cwd, file, absolute, single: Boolean(flags.single), multi: Boolean(flags.multi), envFile, reloadFlag, reloadConfig, state };
+    secs === undefined
+      ? null
+      : secs === 0
+        ? { seconds: null, source: 'config rotate.reloadInterval 0', note: 'the coordinator never reloads' }
+        : { seconds: secs, source: 'config rotate.reloadInterval' };
+  const envFile =
+    flags.envFile === undefined
+      ? undefined
+      : {
+          path: path.resolve(cwd, flags.envFile),
+          label: flags.envFile,
+          read: path.resolve(cwd, flags.envFile) === path.resolve(flags.envFile) ? flags.envFile : path.resolve(cwd, flags.envFile),
+        };
+  const state = {
+    path: flags.state === undefined ? `${absolute}.rotation.json` : path.resolve(cwd, flags.state),
+    label: flags.state ?? `${file}.rotation.json`,
+    given: flags.state !== undefined,
+  };
+  const common = {
+    cwd,
+    file,
+    absolute,
+    single: Boolean(flags.single),
+    multi: Boolean(flags.multi),
+    envFile,
+    reloadFlag,
+    reloadConfig,
+    state,
+  };
   if (step === 'status') return { ...common, step };
   let emit: { name: string; namespace?: string; key: string } | undefined;
   if (flags.emit !== undefined) {
-    if (flags.emit !== 'k8s-secret') throw new KrishivError('ERR_USAGE', `--emit "${flags.emit}" is not supported (k8s-secret)`, { input: '--emit' });
+    if (flags.emit !== 'k8s-secret')
+      throw new KrishivError('ERR_USAGE', `--emit "${flags.emit}" is not supported (k8s-secret)`, { input: '--emit' });
     if (flags.name === undefined) throw new KrishivError('ERR_USAGE', '--emit k8s-secret needs --name <secret name>', { input: '--name' });
     emit = { name: validateSecretName(flags.name), key: validateSecretKey(flags.key ?? path.basename(file)) };
     if (flags.namespace !== undefined) emit.namespace = validateNamespace(flags.namespace);
@@ -110,7 +170,8 @@ export function resolveRotateOptions(step: Step, file: string, flags: RotateFlag
   }
   const writes = { ...common, dryRun: Boolean(flags.dryRun), emit };
   if (step === 'revoke') {
-    if (flags.fingerprint === undefined) throw new KrishivError('ERR_USAGE', 'rotate revoke needs --fingerprint bearer:<hex> (see rotate status)', { input: '--fingerprint' });
+    if (flags.fingerprint === undefined)
+      throw new KrishivError('ERR_USAGE', 'rotate revoke needs --fingerprint bearer:<hex> (see rotate status)', { input: '--fingerprint' });
     return { ...writes, step, fingerprint: flags.fingerprint.trim(), allowEmpty: Boolean(flags.allowEmpty) };
   }
   if (step === 'finish') {
@@ -119,21 +180,30 @@ export function resolveRotateOptions(step: Step, file: string, flags: RotateFlag
       return { ...writes, step, confirm: undefined };
     }
     if (/^grpcs?:\/\//i.test(flags.confirm) && flags.grpc !== undefined) {
-      throw new KrishivError('ERR_USAGE', 'give the gRPC address once: --confirm grpc://host:port, or --confirm <http url> --grpc host:port');
+      throw new KrishivError(
+        'ERR_USAGE',
+        'give the gRPC address once: --confirm grpc://host:port, or --confirm <http url> --grpc host:port',
+      );
     }
     if (/^https?:\/\//i.test(flags.confirm) && flags.grpc === undefined) {
-      throw new KrishivError('ERR_USAGE', '--confirm checks over gRPC, the only surface that reloads: add --grpc host:port (coordinator gRPC, :2001 by default), or give --confirm grpc://host:port', { input: '--confirm' });
+      throw new KrishivError(
+        'ERR_USAGE',
+        '--confirm checks over gRPC, the only surface that reloads: add --grpc host:port (coordinator gRPC, :2001 by default), or give --confirm grpc://host:port',
+        { input: '--confirm' },
+      );
     }
     const timeoutMs = flags.timeout === undefined ? 5000 : positiveDuration(flags.timeout, '--timeout');
     return { ...writes, step, confirm: { url: flags.confirm, grpc: flags.grpc, timeoutMs } };
   }
-  if (flags.out !== undefined && path.resolve(cwd, flags.out) === absolute) throw new KrishivError('ERR_USAGE', '--out must not be the tokens file itself', { input: '--out' });
+  if (flags.out !== undefined && path.resolve(cwd, flags.out) === absolute)
+    throw new KrishivError('ERR_USAGE', '--out must not be the tokens file itself', { input: '--out' });
   if (flags.force && flags.out === undefined) throw new KrishivError('ERR_USAGE', '--force goes with --out', { input: '--force' });
   const t = flags.newTokenFile;
   return {
     ...writes,
     step,
-    newToken: t === undefined ? { from: 'generate' } : t === '-' ? { from: 'stdin' } : { from: 'file', path: path.resolve(cwd, t), label: t },
+    newToken:
+      t === undefined ? { from: 'generate' } : t === '-' ? { from: 'stdin' } : { from: 'file', path: path.resolve(cwd, t), label: t },
     allowWeakToken: Boolean(flags.allowWeakToken),
     out: flags.out === undefined ? undefined : { path: path.resolve(cwd, flags.out), label: flags.out },
     force: Boolean(flags.force),
@@ -159,7 +229,13 @@ async function runStep(ctx: CliContext, step: Step, file: string, flags: RotateF
       return () => p.stop();
     },
   };
-  const r = await (o.step === 'begin' ? steps.runBegin(o, io) : o.step === 'finish' ? steps.runFinish(o, io) : o.step === 'revoke' ? steps.runRevoke(o, io) : steps.runStatus(o, io));
+  const r = await (o.step === 'begin'
+    ? steps.runBegin(o, io)
+    : o.step === 'finish'
+      ? steps.runFinish(o, io)
+      : o.step === 'revoke'
+        ? steps.runRevoke(o, io)
+        : steps.runStatus(o, io));
   for (const w of r.warn) ctx.out.warn(w);
   for (const i of r.info) ctx.out.info(i);
   for (const h of r.hint) ctx.out.hint(h);

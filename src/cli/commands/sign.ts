@@ -29,7 +29,10 @@ export function define(program: Command, ctx: CliContext): void {
     .option('--role <role>', 'admin|writer|reader → krishiv_role')
     .option('--ttl <duration>', 'lifetime (default 15m)')
     .option('--now <time>', 'mint as of this time (ISO 8601 or Unix seconds), e.g. for an already expired test token')
-    .option('--claim <k=v>', 'extra claim, value parsed as JSON when it is JSON (repeatable)', (v: string, p: string[] | undefined) => [...(p ?? []), v])
+    .option('--claim <k=v>', 'extra claim, value parsed as JSON when it is JSON (repeatable)', (v: string, p: string[] | undefined) => [
+      ...(p ?? []),
+      v,
+    ])
     .addHelpText(
       'after',
       `
@@ -55,7 +58,8 @@ async function signCommand(ctx: CliContext, flags: SignFlags): Promise<ExitCode>
 
 /** sign's Options from its flags (pure). */
 export function resolveSignOptions(flags: SignFlags, cwd: string): SignOptions {
-  if (flags.key === undefined || flags.key.trim() === '') throw new KrishivError('ERR_USAGE', '--key <private.jwk> is required', { input: '--key' });
+  if (flags.key === undefined || flags.key.trim() === '')
+    throw new KrishivError('ERR_USAGE', '--key <private.jwk> is required', { input: '--key' });
   return {
     keyFile: { label: flags.key, path: path.resolve(cwd, flags.key) },
     claims: {

@@ -26,7 +26,9 @@ export function define(program: Command, ctx: CliContext): void {
     .option('--allow-http', 'allow plain http for non-loopback URLs')
     .option('--ca <file>', 'CA bundle (PEM) trusted for an https JWKS and OIDC discovery')
     .option('--batch <file>', 'verify one token per line')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Settings: flags beat --env-file (without it: KRISHIV_OIDC_JWKS_URI, KRISHIV_OIDC_AUDIENCE and
 KRISHIV_PRODUCTION from the environment), which beats the config file's verify: section
 (jwks, oidcIssuer, audience, leeway, timeout), which beats the defaults.
@@ -37,13 +39,17 @@ Exit codes: 0 accepted (and no warning with --strict), 1 rejected (any token in 
 Examples:
   $ krishiv-auth verify - --jwks jwks.json --audience krishiv-prod < token.jwt
   $ krishiv-auth verify - --oidc-issuer https://idp.example.com < token.jwt
-  $ krishiv-auth verify --batch tokens.txt --env-file production.env --json`)
+  $ krishiv-auth verify --batch tokens.txt --env-file production.env --json`,
+    )
     .action(action(ctx, async (arg: string | undefined, flags: VerifyFlags) => verifyCommand(ctx, arg, flags)));
 }
 
 async function verifyCommand(ctx: CliContext, arg: string | undefined, flags: VerifyFlags): Promise<ExitCode> {
   const config = await ctx.config();
-  const o = resolveVerifyOptions(flags, await engineEnv(ctx, flags.envFile), { file: config.file, ...(config.verify ? { verify: config.verify } : {}) });
+  const o = resolveVerifyOptions(flags, await engineEnv(ctx, flags.envFile), {
+    file: config.file,
+    ...(config.verify ? { verify: config.verify } : {}),
+  });
   for (const note of o.notes) ctx.out.info(note);
   let ca: string | undefined;
   if (o.caFile !== undefined) {
@@ -57,7 +63,11 @@ async function verifyCommand(ctx: CliContext, arg: string | undefined, flags: Ve
   });
   for (const w of r.warnings) ctx.out.warn(w);
   if (r.single !== undefined) {
-    ctx.out.result(r.single, (v, s) => report.renderVerdict(v, r.jwks, s, o.strict), (v) => report.verdictJson(v, r.jwks));
+    ctx.out.result(
+      r.single,
+      (v, s) => report.renderVerdict(v, r.jwks, s, o.strict),
+      (v) => report.verdictJson(v, r.jwks),
+    );
   } else if (ctx.out.json) {
     for (const doc of report.batchJson(r.batch, r.jwks)) ctx.out.writeJsonLine(doc);
   } else {

@@ -6,7 +6,6 @@ import { PROFILE, TOKEN_VARS } from './constants.js';
 
 export type Check = (ctx: CheckContext) => Finding[];
 
-
 export function profileVars(_ctx: CheckContext, source: 'cli' | 'env' | 'default'): string[] {
   return source === 'cli' ? [] : [PROFILE];
 }
@@ -17,9 +16,10 @@ export function tokenVarsOf(ctx: CheckContext): string[] {
 }
 
 export function assumedNote(ctx: CheckContext): string {
-  return ctx.tokens.assumed.length > 0 ? ` (assuming ${ctx.tokens.assumed.join(', ')} holds a token on the target host: not checked here)` : '';
+  return ctx.tokens.assumed.length > 0
+    ? ` (assuming ${ctx.tokens.assumed.join(', ')} holds a token on the target host: not checked here)`
+    : '';
 }
-
 
 export function anonymousRequested(ctx: CheckContext): boolean {
   return isTruthy(ctx.env.get('KRISHIV_ALLOW_ANONYMOUS')) || ctx.cli.insecure === true;
@@ -33,8 +33,10 @@ export function anonymousRequested(ctx: CheckContext): boolean {
 export function oidcUnused(ctx: CheckContext): string | undefined {
   const uri = ctx.env.get('KRISHIV_OIDC_JWKS_URI');
   if (uri === undefined) return 'OIDC is not configured (KRISHIV_OIDC_JWKS_URI unset)';
-  if (anonymousRequested(ctx)) return 'anonymous gRPC is asked for (KRISHIV_ALLOW_ANONYMOUS / --insecure): the coordinator never tries OIDC';
-  if (!jwksUrlUsable(uri)) return 'KRISHIV_OIDC_JWKS_URI is not an http or https URL the JWKS fetch accepts: the JWT provider is never installed and static tokens apply';
+  if (anonymousRequested(ctx))
+    return 'anonymous gRPC is asked for (KRISHIV_ALLOW_ANONYMOUS / --insecure): the coordinator never tries OIDC';
+  if (!jwksUrlUsable(uri))
+    return 'KRISHIV_OIDC_JWKS_URI is not an http or https URL the JWKS fetch accepts: the JWT provider is never installed and static tokens apply';
   return undefined;
 }
 
@@ -47,4 +49,3 @@ export function operatorServes(ctx: CheckContext): boolean {
   if (ctx.cli.refusals === undefined) return true;
   return ctx.cli.statusAddr !== undefined || ctx.cli.executorGrpcAddr !== undefined;
 }
-

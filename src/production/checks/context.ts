@@ -106,7 +106,8 @@ export function finding(
   for (const name of variables) {
     const loc = locationOf(ctx, name);
     // built field by field (locationOf gives { file } or { file, line }): a spread per variable of every finding cost ~5 % of a large manifest run
-    if (loc) locations.push(loc.line === undefined ? { file: loc.file, variable: name } : { file: loc.file, line: loc.line, variable: name });
+    if (loc)
+      locations.push(loc.line === undefined ? { file: loc.file, variable: name } : { file: loc.file, line: loc.line, variable: name });
   }
   const primary = extra.fromCli || variables.length === 0 ? null : locationOf(ctx, variables[0]!);
   const f: Finding = {

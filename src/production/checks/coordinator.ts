@@ -3,7 +3,24 @@
  * HTTP auth, metadata store, TLS and OIDC (crates/krishiv-scheduler/src/coordinator_daemon.rs, auth.rs, grpc.rs).
  */
 import { rustTrim } from '../../engine/text.js';
-import { DD, DL, SN, anonymousAllowedFor, etcdEndpoints, hasStaticTokens, isBlank, isTruthy, jwksConfigured, jwtMayBeActive, headerSafe, parseReloadInterval, parseU64, requiresHttpAuth, tokenSetState, trimmed } from '../model.js';
+import {
+  DD,
+  DL,
+  SN,
+  anonymousAllowedFor,
+  etcdEndpoints,
+  hasStaticTokens,
+  isBlank,
+  isTruthy,
+  jwksConfigured,
+  jwtMayBeActive,
+  headerSafe,
+  parseReloadInterval,
+  parseU64,
+  requiresHttpAuth,
+  tokenSetState,
+  trimmed,
+} from '../model.js';
 import { type Finding } from '../types.js';
 import { finding, present, type CheckContext } from './context.js';
 import { type Check, assumedNote, anonymousRequested, oidcUnused, operatorServes, profileVars, tokenVarsOf } from './common.js';
@@ -20,13 +37,38 @@ const coordGrpcTokensMissing: Check = (ctx) => {
   if (!ctx.hasCoordinator) return [];
   const p = ctx.pCoord.profile;
   const vars = [...tokenVarsOf(ctx), ...profileVars(ctx, ctx.pCoord.source)];
-  if (p === DL) return [finding(ctx, 'COORD-GRPC-TOKENS-MISSING', 'pass', 'not a durable profile: the coordinator does not require static gRPC tokens at start-up', vars)];
+  if (p === DL)
+    return [
+      finding(
+        ctx,
+        'COORD-GRPC-TOKENS-MISSING',
+        'pass',
+        'not a durable profile: the coordinator does not require static gRPC tokens at start-up',
+        vars,
+      ),
+    ];
   const state = tokenSetState(ctx.tokens);
   if (state === 'non-empty') {
-    return [finding(ctx, 'COORD-GRPC-TOKENS-MISSING', 'pass', `static token set is non-empty (${ctx.tokens.sources.join(', ')})${assumedNote(ctx)}`, vars)];
+    return [
+      finding(
+        ctx,
+        'COORD-GRPC-TOKENS-MISSING',
+        'pass',
+        `static token set is non-empty (${ctx.tokens.sources.join(', ')})${assumedNote(ctx)}`,
+        vars,
+      ),
+    ];
   }
   if (state === 'error') {
-    return [finding(ctx, 'COORD-GRPC-TOKENS-MISSING', 'pass', 'token sources are configured; the refusal comes from the unreadable file (COORD-TOKEN-FILE-UNREADABLE)', vars)];
+    return [
+      finding(
+        ctx,
+        'COORD-GRPC-TOKENS-MISSING',
+        'pass',
+        'token sources are configured; the refusal comes from the unreadable file (COORD-TOKEN-FILE-UNREADABLE)',
+        vars,
+      ),
+    ];
   }
   const why = ctx.tokens.configured ? 'the token sources resolve to no token (reject-all)' : 'no static token source is set';
   const jwt = jwksConfigured(ctx.env) ? '; OIDC/JWT does not count' : '';
@@ -39,9 +81,26 @@ const coordGrpcTokensMissing: Check = (ctx) => {
 
 const coordTokenFileUnreadable: Check = (ctx) => {
   if (!ctx.hasCoordinator && ctx.role !== 'operator') return [];
-  if (ctx.role === 'operator' && !operatorServes(ctx)) return [finding(ctx, 'COORD-TOKEN-FILE-UNREADABLE', 'pass', 'the operator serves nothing without --status-addr or --executor-grpc-addr (it runs the controller alone)', ['KRISHIV_COORDINATOR_BEARER_TOKEN_FILE'], { fromCli: true })];
-  const fileVars = present(ctx, 'KRISHIV_COORDINATOR_BEARER_TOKEN_FILE', 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE').filter((n) => trimmed(ctx.env.get(n)) !== undefined);
-  if (fileVars.length === 0) return [finding(ctx, 'COORD-TOKEN-FILE-UNREADABLE', 'pass', 'no coordinator token file is configured', ['KRISHIV_COORDINATOR_BEARER_TOKEN_FILE'])];
+  if (ctx.role === 'operator' && !operatorServes(ctx))
+    return [
+      finding(
+        ctx,
+        'COORD-TOKEN-FILE-UNREADABLE',
+        'pass',
+        'the operator serves nothing without --status-addr or --executor-grpc-addr (it runs the controller alone)',
+        ['KRISHIV_COORDINATOR_BEARER_TOKEN_FILE'],
+        { fromCli: true },
+      ),
+    ];
+  const fileVars = present(ctx, 'KRISHIV_COORDINATOR_BEARER_TOKEN_FILE', 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE').filter(
+    (n) => trimmed(ctx.env.get(n)) !== undefined,
+  );
+  if (fileVars.length === 0)
+    return [
+      finding(ctx, 'COORD-TOKEN-FILE-UNREADABLE', 'pass', 'no coordinator token file is configured', [
+        'KRISHIV_COORDINATOR_BEARER_TOKEN_FILE',
+      ]),
+    ];
   const err = ctx.tokens.error;
   if (err) {
     const p = ctx.role === 'operator' ? ctx.pEnv.profile : ctx.pCoord.profile;
@@ -51,14 +110,29 @@ const coordTokenFileUnreadable: Check = (ctx) => {
         ? `${p} refuses to start`
         : 'no static provider is installed (even an inline KRISHIV_COORDINATOR_BEARER_TOKEN is ignored) and the HTTP token list is empty';
     return [
-      finding(ctx, 'COORD-TOKEN-FILE-UNREADABLE', 'fail', `${err.variable} cannot be read (${err.message}): ${effect}`, [err.variable, ...fileVars.filter((v) => v !== err.variable)], {
-        class: cls,
-        engineMessage: `failed to read coordinator bearer token configuration: ${err.message}`,
-      }),
+      finding(
+        ctx,
+        'COORD-TOKEN-FILE-UNREADABLE',
+        'fail',
+        `${err.variable} cannot be read (${err.message}): ${effect}`,
+        [err.variable, ...fileVars.filter((v) => v !== err.variable)],
+        {
+          class: cls,
+          engineMessage: `failed to read coordinator bearer token configuration: ${err.message}`,
+        },
+      ),
     ];
   }
   if (ctx.tokens.assumed.length === fileVars.length) {
-    return [finding(ctx, 'COORD-TOKEN-FILE-UNREADABLE', 'skip', `not checked here: ${fileVars.join(', ')} ${fileVars.length > 1 ? 'do' : 'does'} not exist on this machine (use --require-files on the target host)`, fileVars)];
+    return [
+      finding(
+        ctx,
+        'COORD-TOKEN-FILE-UNREADABLE',
+        'skip',
+        `not checked here: ${fileVars.join(', ')} ${fileVars.length > 1 ? 'do' : 'does'} not exist on this machine (use --require-files on the target host)`,
+        fileVars,
+      ),
+    ];
   }
   const note = ctx.tokens.assumed.length > 0 ? `; not checked here: ${ctx.tokens.assumed.join(', ')}` : '';
   return [finding(ctx, 'COORD-TOKEN-FILE-UNREADABLE', 'pass', `token files are readable${note}`, fileVars)];
@@ -68,41 +142,104 @@ const coordInsecureDurable: Check = (ctx) => {
   if (!ctx.hasCoordinator) return [];
   const p = ctx.pCoord.profile;
   const vars = ['KRISHIV_ALLOW_ANONYMOUS', ...profileVars(ctx, ctx.pCoord.source)];
-  if (!anonymousRequested(ctx)) return [finding(ctx, 'COORD-INSECURE-DURABLE', 'pass', 'anonymous gRPC is not requested (KRISHIV_ALLOW_ANONYMOUS / --insecure)', vars)];
-  if (p === DL) return [finding(ctx, 'COORD-INSECURE-DURABLE', 'pass', 'anonymous gRPC requested, but the profile is dev-local (see COORD-GRPC-ANONYMOUS)', vars)];
+  if (!anonymousRequested(ctx))
+    return [finding(ctx, 'COORD-INSECURE-DURABLE', 'pass', 'anonymous gRPC is not requested (KRISHIV_ALLOW_ANONYMOUS / --insecure)', vars)];
+  if (p === DL)
+    return [
+      finding(
+        ctx,
+        'COORD-INSECURE-DURABLE',
+        'pass',
+        'anonymous gRPC requested, but the profile is dev-local (see COORD-GRPC-ANONYMOUS)',
+        vars,
+      ),
+    ];
   return [
-    finding(ctx, 'COORD-INSECURE-DURABLE', 'fail', `${coordProfileText(ctx)} with ${ctx.cli.insecure ? '--insecure' : 'KRISHIV_ALLOW_ANONYMOUS'}: the coordinator refuses to start`, vars, {
-      engineMessage: `${p} rejects --insecure coordinator gRPC`,
-      fromCli: ctx.cli.insecure === true && !isTruthy(ctx.env.get('KRISHIV_ALLOW_ANONYMOUS')),
-    }),
+    finding(
+      ctx,
+      'COORD-INSECURE-DURABLE',
+      'fail',
+      `${coordProfileText(ctx)} with ${ctx.cli.insecure ? '--insecure' : 'KRISHIV_ALLOW_ANONYMOUS'}: the coordinator refuses to start`,
+      vars,
+      {
+        engineMessage: `${p} rejects --insecure coordinator gRPC`,
+        fromCli: ctx.cli.insecure === true && !isTruthy(ctx.env.get('KRISHIV_ALLOW_ANONYMOUS')),
+      },
+    ),
   ];
 };
 
 const coordExecTokenMissing: Check = (ctx) => {
   if (!ctx.hasCoordinator) return [];
   const vars = [TASK, ...profileVars(ctx, ctx.pCoord.source)];
-  if (ctx.pCoord.profile !== DD) return [finding(ctx, 'COORD-EXEC-TOKEN-MISSING', 'pass', 'not distributed-durable: the coordinator does not require the executor task token at start-up', vars)];
+  if (ctx.pCoord.profile !== DD)
+    return [
+      finding(
+        ctx,
+        'COORD-EXEC-TOKEN-MISSING',
+        'pass',
+        'not distributed-durable: the coordinator does not require the executor task token at start-up',
+        vars,
+      ),
+    ];
   if (!isBlank(ctx.env.get(TASK))) return [finding(ctx, 'COORD-EXEC-TOKEN-MISSING', 'pass', `${TASK} is set`, vars)];
   return [
-    finding(ctx, 'COORD-EXEC-TOKEN-MISSING', 'fail', `${coordProfileText(ctx)} and ${TASK} is blank: the coordinator refuses to start`, vars, {
-      engineMessage: 'distributed-durable requires non-empty KRISHIV_EXECUTOR_TASK_BEARER_TOKEN so executor task-control gRPC is authenticated',
-    }),
+    finding(
+      ctx,
+      'COORD-EXEC-TOKEN-MISSING',
+      'fail',
+      `${coordProfileText(ctx)} and ${TASK} is blank: the coordinator refuses to start`,
+      vars,
+      {
+        engineMessage:
+          'distributed-durable requires non-empty KRISHIV_EXECUTOR_TASK_BEARER_TOKEN so executor task-control gRPC is authenticated',
+      },
+    ),
   ];
 };
-
 
 const coordHttpTokensMissing: Check = (ctx) => {
   if (!ctx.hasCoordinator) return [];
   const vars = [...tokenVarsOf(ctx), 'KRISHIV_ALLOW_ANONYMOUS_HTTP', 'KRISHIV_PRODUCTION'];
   if (!requiresHttpAuth(ctx.pCoord.profile, ctx.prod)) {
-    return [finding(ctx, 'COORD-HTTP-TOKENS-MISSING', 'pass', 'requires_http_auth is false (dev-local without KRISHIV_PRODUCTION): see COORD-HTTP-ANONYMOUS', vars)];
+    return [
+      finding(
+        ctx,
+        'COORD-HTTP-TOKENS-MISSING',
+        'pass',
+        'requires_http_auth is false (dev-local without KRISHIV_PRODUCTION): see COORD-HTTP-ANONYMOUS',
+        vars,
+      ),
+    ];
   }
   if (isTruthy(ctx.env.get('KRISHIV_ALLOW_ANONYMOUS_HTTP'))) {
-    return [finding(ctx, 'COORD-HTTP-TOKENS-MISSING', 'pass', 'KRISHIV_ALLOW_ANONYMOUS_HTTP bypasses the start-up check (see COORD-HTTP-ANONYMOUS)', vars)];
+    return [
+      finding(
+        ctx,
+        'COORD-HTTP-TOKENS-MISSING',
+        'pass',
+        'KRISHIV_ALLOW_ANONYMOUS_HTTP bypasses the start-up check (see COORD-HTTP-ANONYMOUS)',
+        vars,
+      ),
+    ];
   }
-  if (hasStaticTokens(ctx.tokens)) return [finding(ctx, 'COORD-HTTP-TOKENS-MISSING', 'pass', `HTTP has static bearer tokens${assumedNote(ctx)}`, vars)];
-  const why = ctx.tokens.error ? `the token configuration cannot be read (${ctx.tokens.error.variable}), so the HTTP token list is empty` : ctx.tokens.configured ? 'the token sources resolve to no token' : 'no static token source is set (HTTP never accepts JWTs)';
-  return [finding(ctx, 'COORD-HTTP-TOKENS-MISSING', 'fail', `requires_http_auth(${coordProfileText(ctx)}${ctx.prod ? ', prod' : ''}) and ${why}: the coordinator refuses to start`, vars, { engineMessage: HTTP_MSG })];
+  if (hasStaticTokens(ctx.tokens))
+    return [finding(ctx, 'COORD-HTTP-TOKENS-MISSING', 'pass', `HTTP has static bearer tokens${assumedNote(ctx)}`, vars)];
+  const why = ctx.tokens.error
+    ? `the token configuration cannot be read (${ctx.tokens.error.variable}), so the HTTP token list is empty`
+    : ctx.tokens.configured
+      ? 'the token sources resolve to no token'
+      : 'no static token source is set (HTTP never accepts JWTs)';
+  return [
+    finding(
+      ctx,
+      'COORD-HTTP-TOKENS-MISSING',
+      'fail',
+      `requires_http_auth(${coordProfileText(ctx)}${ctx.prod ? ', prod' : ''}) and ${why}: the coordinator refuses to start`,
+      vars,
+      { engineMessage: HTTP_MSG },
+    ),
+  ];
 };
 
 const coordMetadataProfile: Check = (ctx) => {
@@ -114,20 +251,45 @@ const coordMetadataProfile: Check = (ctx) => {
   const endpoints = etcdEndpoints(ctx.env, ctx.cli);
   const problems: Array<{ msg: string; vars: string[] }> = [];
   if (p === SN) {
-    if (backend !== undefined && backend !== 'rocksdb' && backend !== 'redb') problems.push({ msg: `single-node-durable requires --metadata-backend rocksdb; got '${backend}'`, vars: ['KRISHIV_METADATA_BACKEND'] });
-    else if (backend !== undefined && path === undefined) problems.push({ msg: 'single-node-durable requires --metadata-path', vars: ['KRISHIV_METADATA_PATH', 'KRISHIV_METADATA_BACKEND'] });
-    if (leader !== undefined && leader !== 'single') problems.push({ msg: 'single-node-durable requires --leader-backend single', vars: ['KRISHIV_LEADER_BACKEND'] });
+    if (backend !== undefined && backend !== 'rocksdb' && backend !== 'redb')
+      problems.push({
+        msg: `single-node-durable requires --metadata-backend rocksdb; got '${backend}'`,
+        vars: ['KRISHIV_METADATA_BACKEND'],
+      });
+    else if (backend !== undefined && path === undefined)
+      problems.push({ msg: 'single-node-durable requires --metadata-path', vars: ['KRISHIV_METADATA_PATH', 'KRISHIV_METADATA_BACKEND'] });
+    if (leader !== undefined && leader !== 'single')
+      problems.push({ msg: 'single-node-durable requires --leader-backend single', vars: ['KRISHIV_LEADER_BACKEND'] });
   } else if (p === DD) {
-    if (backend !== 'etcd') problems.push({ msg: 'distributed-durable requires --metadata-backend etcd', vars: ['KRISHIV_METADATA_BACKEND'] });
+    if (backend !== 'etcd')
+      problems.push({ msg: 'distributed-durable requires --metadata-backend etcd', vars: ['KRISHIV_METADATA_BACKEND'] });
     if (leader !== 'etcd') problems.push({ msg: 'distributed-durable requires --leader-backend etcd', vars: ['KRISHIV_LEADER_BACKEND'] });
-    if (endpoints.length === 0) problems.push({ msg: 'distributed-durable requires --etcd-endpoints or KRISHIV_ETCD_ENDPOINTS', vars: ['KRISHIV_ETCD_ENDPOINTS'] });
+    if (endpoints.length === 0)
+      problems.push({ msg: 'distributed-durable requires --etcd-endpoints or KRISHIV_ETCD_ENDPOINTS', vars: ['KRISHIV_ETCD_ENDPOINTS'] });
   }
   const allVars = ['KRISHIV_METADATA_BACKEND', 'KRISHIV_LEADER_BACKEND', 'KRISHIV_ETCD_ENDPOINTS', 'KRISHIV_METADATA_PATH'];
   if (problems.length === 0) {
-    return [finding(ctx, 'COORD-METADATA-PROFILE', 'pass', p === DL ? 'dev-local: no metadata/leader requirement (memory metadata is accepted, even with KRISHIV_PRODUCTION)' : `metadata and leader settings satisfy ${p}`, present(ctx, ...allVars).length ? present(ctx, ...allVars) : [PROFILE])];
+    return [
+      finding(
+        ctx,
+        'COORD-METADATA-PROFILE',
+        'pass',
+        p === DL
+          ? 'dev-local: no metadata/leader requirement (memory metadata is accepted, even with KRISHIV_PRODUCTION)'
+          : `metadata and leader settings satisfy ${p}`,
+        present(ctx, ...allVars).length ? present(ctx, ...allVars) : [PROFILE],
+      ),
+    ];
   }
   return problems.map((pr) =>
-    finding(ctx, 'COORD-METADATA-PROFILE', 'fail', `${coordProfileText(ctx)}: the coordinator refuses to start: ${pr.msg}`, [...pr.vars, ...profileVars(ctx, ctx.pCoord.source)], { engineMessage: pr.msg }),
+    finding(
+      ctx,
+      'COORD-METADATA-PROFILE',
+      'fail',
+      `${coordProfileText(ctx)}: the coordinator refuses to start: ${pr.msg}`,
+      [...pr.vars, ...profileVars(ctx, ctx.pCoord.source)],
+      { engineMessage: pr.msg },
+    ),
   );
 };
 
@@ -142,15 +304,20 @@ const coordMetadataConfig: Check = (ctx) => {
   if (id !== undefined && rustTrim(id) === '') problems.push({ msg: 'coordinator id cannot be empty', vars: ['KRISHIV_COORDINATOR_ID'] });
   // checked while parsing, before the profile checks: it comes first even under distributed-durable (coordinator_daemon.rs:1225-1228)
   if (leader === 'etcd' && etcdEndpoints(ctx.env, ctx.cli).length === 0) {
-    problems.push({ msg: '--leader-backend etcd requires --etcd-endpoints or KRISHIV_ETCD_ENDPOINTS', vars: ['KRISHIV_ETCD_ENDPOINTS', 'KRISHIV_LEADER_BACKEND'] });
+    problems.push({
+      msg: '--leader-backend etcd requires --etcd-endpoints or KRISHIV_ETCD_ENDPOINTS',
+      vars: ['KRISHIV_ETCD_ENDPOINTS', 'KRISHIV_LEADER_BACKEND'],
+    });
   }
   // the env lease is parsed untrimmed and falls back to 15 when it does not parse; a flag that does not parse refuses (coordinator_daemon.rs:1144-1147,1200-1205)
-  if (lease !== undefined && parseU64(lease) === 0n) problems.push({ msg: '--leader-lease-secs must be greater than zero', vars: ['KRISHIV_LEADER_LEASE_SECS'] });
+  if (lease !== undefined && parseU64(lease) === 0n)
+    problems.push({ msg: '--leader-lease-secs must be greater than zero', vars: ['KRISHIV_LEADER_LEASE_SECS'] });
   // The metadata-store builder's match arms, in their order (coordinator_daemon.rs:187-293); it runs only
   // after the profile checks pass, which already refuse what the durable profiles forbid.
   const metaVars = ['KRISHIV_METADATA_BACKEND', 'KRISHIV_METADATA_PATH'];
   const pc = ctx.pCoord.profile;
-  const profileRefuses = (pc === SN && backend !== undefined && backend !== 'rocksdb' && backend !== 'redb') || (pc === DD && backend !== 'etcd');
+  const profileRefuses =
+    (pc === SN && backend !== undefined && backend !== 'rocksdb' && backend !== 'redb') || (pc === DD && backend !== 'etcd');
   if (profileRefuses) {
     // COORD-METADATA-PROFILE's refusal comes first
   } else if (backend === 'memory') {
@@ -159,7 +326,10 @@ const coordMetadataConfig: Check = (ctx) => {
     // backend chosen from the profile (distributed-durable is refused by COORD-METADATA-PROFILE)
   } else if (backend === 'etcd') {
     if (etcdEndpoints(ctx.env, ctx.cli).length === 0 && ctx.pCoord.profile !== DD && leader !== 'etcd') {
-      problems.push({ msg: '--metadata-backend etcd requires --etcd-endpoints (or KRISHIV_ETCD_ENDPOINTS)', vars: ['KRISHIV_ETCD_ENDPOINTS', 'KRISHIV_METADATA_BACKEND'] });
+      problems.push({
+        msg: '--metadata-backend etcd requires --etcd-endpoints (or KRISHIV_ETCD_ENDPOINTS)',
+        vars: ['KRISHIV_ETCD_ENDPOINTS', 'KRISHIV_METADATA_BACKEND'],
+      });
     }
   } else if ((backend === 'rocksdb' || backend === 'redb') && path === undefined) {
     problems.push({ msg: '--metadata-backend rocksdb requires --metadata-path', vars: metaVars });
@@ -177,9 +347,23 @@ const coordMetadataConfig: Check = (ctx) => {
     problems.push({ msg: `unknown --metadata-backend '${backend}'; supported: memory, rocksdb, etcd`, vars: ['KRISHIV_METADATA_BACKEND'] });
   }
   if (problems.length === 0) {
-    return [finding(ctx, 'COORD-METADATA-CONFIG', 'pass', 'coordinator id, leader lease and metadata backend parse', present(ctx, 'KRISHIV_METADATA_BACKEND', 'KRISHIV_LEADER_LEASE_SECS', 'KRISHIV_COORDINATOR_ID').length ? present(ctx, 'KRISHIV_METADATA_BACKEND', 'KRISHIV_LEADER_LEASE_SECS', 'KRISHIV_COORDINATOR_ID') : ['KRISHIV_METADATA_BACKEND'])];
+    return [
+      finding(
+        ctx,
+        'COORD-METADATA-CONFIG',
+        'pass',
+        'coordinator id, leader lease and metadata backend parse',
+        present(ctx, 'KRISHIV_METADATA_BACKEND', 'KRISHIV_LEADER_LEASE_SECS', 'KRISHIV_COORDINATOR_ID').length
+          ? present(ctx, 'KRISHIV_METADATA_BACKEND', 'KRISHIV_LEADER_LEASE_SECS', 'KRISHIV_COORDINATOR_ID')
+          : ['KRISHIV_METADATA_BACKEND'],
+      ),
+    ];
   }
-  return problems.map((pr) => finding(ctx, 'COORD-METADATA-CONFIG', 'fail', `the coordinator refuses its configuration: ${pr.msg}`, pr.vars, { engineMessage: pr.msg }));
+  return problems.map((pr) =>
+    finding(ctx, 'COORD-METADATA-CONFIG', 'fail', `the coordinator refuses its configuration: ${pr.msg}`, pr.vars, {
+      engineMessage: pr.msg,
+    }),
+  );
 };
 
 const coordTlsPair: Check = (ctx) => {
@@ -189,14 +373,28 @@ const coordTlsPair: Check = (ctx) => {
   const ca = ctx.env.get('KRISHIV_CA_CERT');
   if ((cert === undefined) !== (key === undefined)) {
     return [
-      finding(ctx, 'COORD-TLS-PAIR', 'fail', `only ${cert !== undefined ? 'KRISHIV_TLS_CERT' : 'KRISHIV_TLS_KEY'} is set (an empty value counts as set): the coordinator refuses at the end of start-up`, [cert !== undefined ? 'KRISHIV_TLS_KEY' : 'KRISHIV_TLS_CERT', cert !== undefined ? 'KRISHIV_TLS_CERT' : 'KRISHIV_TLS_KEY'], {
-        engineMessage: 'KRISHIV_TLS_CERT and KRISHIV_TLS_KEY must both be set or both unset',
-      }),
+      finding(
+        ctx,
+        'COORD-TLS-PAIR',
+        'fail',
+        `only ${cert !== undefined ? 'KRISHIV_TLS_CERT' : 'KRISHIV_TLS_KEY'} is set (an empty value counts as set): the coordinator refuses at the end of start-up`,
+        [cert !== undefined ? 'KRISHIV_TLS_KEY' : 'KRISHIV_TLS_CERT', cert !== undefined ? 'KRISHIV_TLS_CERT' : 'KRISHIV_TLS_KEY'],
+        {
+          engineMessage: 'KRISHIV_TLS_CERT and KRISHIV_TLS_KEY must both be set or both unset',
+        },
+      ),
     ];
   }
   const out: Finding[] = [];
   const unchecked: string[] = [];
-  const toRead: Array<[string, string | undefined]> = cert !== undefined ? [['KRISHIV_TLS_CERT', cert], ['KRISHIV_TLS_KEY', key], ['KRISHIV_CA_CERT', ca]] : [['KRISHIV_CA_CERT', cert !== undefined ? ca : undefined]];
+  const toRead: Array<[string, string | undefined]> =
+    cert !== undefined
+      ? [
+          ['KRISHIV_TLS_CERT', cert],
+          ['KRISHIV_TLS_KEY', key],
+          ['KRISHIV_CA_CERT', ca],
+        ]
+      : [['KRISHIV_CA_CERT', cert !== undefined ? ca : undefined]];
   for (const [name, p] of toRead) {
     if (p === undefined) continue;
     // std::fs::read("") fails like a missing file: a present-but-empty variable refuses (crates/krishiv-scheduler/src/grpc.rs:914-936)
@@ -204,14 +402,43 @@ const coordTlsPair: Check = (ctx) => {
     if (f.state === 'unchecked') unchecked.push(name);
     else if (f.state === 'missing' || f.state === 'unreadable') {
       const e = f.state === 'missing' ? 'No such file or directory (os error 2)' : f.error;
-      out.push(finding(ctx, 'COORD-TLS-PAIR', 'fail', `${name}${p === '' ? ' is set but empty, so it names no file:' : ' cannot be read:'} the coordinator refuses at the end of start-up`, [name], { engineMessage: `${name}: cannot read ${p}: ${e}` }));
+      out.push(
+        finding(
+          ctx,
+          'COORD-TLS-PAIR',
+          'fail',
+          `${name}${p === '' ? ' is set but empty, so it names no file:' : ' cannot be read:'} the coordinator refuses at the end of start-up`,
+          [name],
+          { engineMessage: `${name}: cannot read ${p}: ${e}` },
+        ),
+      );
       break; // the first read that fails stops the coordinator (cert, then key, then CA)
     }
   }
   if (out.length > 0) return out;
-  if (cert === undefined) return [finding(ctx, 'COORD-TLS-PAIR', 'pass', 'no server TLS configured (no profile requires it; gRPC is plaintext)', ['KRISHIV_TLS_CERT', 'KRISHIV_TLS_KEY'])];
-  if (unchecked.length > 0) return [finding(ctx, 'COORD-TLS-PAIR', 'skip', `TLS pair set; not checked here: ${unchecked.join(', ')} (files do not exist on this machine)`, ['KRISHIV_TLS_CERT', 'KRISHIV_TLS_KEY'])];
-  return [finding(ctx, 'COORD-TLS-PAIR', 'pass', 'KRISHIV_TLS_CERT and KRISHIV_TLS_KEY are both set and readable', ['KRISHIV_TLS_CERT', 'KRISHIV_TLS_KEY'])];
+  if (cert === undefined)
+    return [
+      finding(ctx, 'COORD-TLS-PAIR', 'pass', 'no server TLS configured (no profile requires it; gRPC is plaintext)', [
+        'KRISHIV_TLS_CERT',
+        'KRISHIV_TLS_KEY',
+      ]),
+    ];
+  if (unchecked.length > 0)
+    return [
+      finding(
+        ctx,
+        'COORD-TLS-PAIR',
+        'skip',
+        `TLS pair set; not checked here: ${unchecked.join(', ')} (files do not exist on this machine)`,
+        ['KRISHIV_TLS_CERT', 'KRISHIV_TLS_KEY'],
+      ),
+    ];
+  return [
+    finding(ctx, 'COORD-TLS-PAIR', 'pass', 'KRISHIV_TLS_CERT and KRISHIV_TLS_KEY are both set and readable', [
+      'KRISHIV_TLS_CERT',
+      'KRISHIV_TLS_KEY',
+    ]),
+  ];
 };
 
 const coordGrpcDenyAll: Check = (ctx) => {
@@ -222,31 +449,82 @@ const coordGrpcDenyAll: Check = (ctx) => {
       return [finding(ctx, 'COORD-GRPC-DENY-ALL', 'pass', 'anonymous gRPC is allowed (see COORD-GRPC-ANONYMOUS)', vars)];
     }
     return [
-      finding(ctx, 'COORD-GRPC-DENY-ALL', 'fail', `anonymous gRPC requested but refused (KRISHIV_PRODUCTION or env profile ${ctx.pEnv.profile}): the engine logs an error and installs no provider at all, so every RPC is rejected`, ['KRISHIV_ALLOW_ANONYMOUS', 'KRISHIV_PRODUCTION'], {
-        engineMessage: 'anonymous gRPC access is forbidden when KRISHIV_PRODUCTION=1',
-      }),
+      finding(
+        ctx,
+        'COORD-GRPC-DENY-ALL',
+        'fail',
+        `anonymous gRPC requested but refused (KRISHIV_PRODUCTION or env profile ${ctx.pEnv.profile}): the engine logs an error and installs no provider at all, so every RPC is rejected`,
+        ['KRISHIV_ALLOW_ANONYMOUS', 'KRISHIV_PRODUCTION'],
+        {
+          engineMessage: 'anonymous gRPC access is forbidden when KRISHIV_PRODUCTION=1',
+        },
+      ),
     ];
   }
   const state = tokenSetState(ctx.tokens);
   if (jwtMayBeActive(ctx.env, anonymousRequested(ctx)) && state !== 'non-empty') {
-    return [finding(ctx, 'COORD-GRPC-DENY-ALL', 'pass', 'the JWT provider is installed if the JWKS loads at start (a JWKS load failure falls back to static tokens)', vars)];
+    return [
+      finding(
+        ctx,
+        'COORD-GRPC-DENY-ALL',
+        'pass',
+        'the JWT provider is installed if the JWKS loads at start (a JWKS load failure falls back to static tokens)',
+        vars,
+      ),
+    ];
   }
   if (state === 'non-empty' && ctx.tokens.assumed.length === 0 && ctx.tokens.tokens.every((t) => !headerSafe(t))) {
     return [
-      finding(ctx, 'COORD-GRPC-DENY-ALL', 'fail', 'every configured coordinator token holds characters that cannot travel in an authorization header (only visible ASCII can): no client can present one, so every call is rejected', vars, {
-        engineMessage: 'missing Bearer token',
-      }),
+      finding(
+        ctx,
+        'COORD-GRPC-DENY-ALL',
+        'fail',
+        'every configured coordinator token holds characters that cannot travel in an authorization header (only visible ASCII can): no client can present one, so every call is rejected',
+        vars,
+        {
+          engineMessage: 'missing Bearer token',
+        },
+      ),
     ];
   }
-  if (state === 'non-empty') return [finding(ctx, 'COORD-GRPC-DENY-ALL', 'pass', `static token provider installed${assumedNote(ctx)}`, vars)];
-  const engineMessage = 'coordinator gRPC has no auth provider and anonymous access is denied by default: ALL control-plane RPCs will be rejected.';
+  if (state === 'non-empty')
+    return [finding(ctx, 'COORD-GRPC-DENY-ALL', 'pass', `static token provider installed${assumedNote(ctx)}`, vars)];
+  const engineMessage =
+    'coordinator gRPC has no auth provider and anonymous access is denied by default: ALL control-plane RPCs will be rejected.';
   if (state === 'error') {
-    return [finding(ctx, 'COORD-GRPC-DENY-ALL', 'fail', `the token configuration cannot be read (${ctx.tokens.error!.variable}): no provider is installed and every RPC is rejected`, vars, { engineMessage })];
+    return [
+      finding(
+        ctx,
+        'COORD-GRPC-DENY-ALL',
+        'fail',
+        `the token configuration cannot be read (${ctx.tokens.error!.variable}): no provider is installed and every RPC is rejected`,
+        vars,
+        { engineMessage },
+      ),
+    ];
   }
   if (ctx.tokens.configured) {
-    return [finding(ctx, 'COORD-GRPC-DENY-ALL', 'fail', 'token sources are configured but resolve to no token: the engine installs a reject-all provider (every token → invalid API key)', vars, { engineMessage: 'invalid API key' })];
+    return [
+      finding(
+        ctx,
+        'COORD-GRPC-DENY-ALL',
+        'fail',
+        'token sources are configured but resolve to no token: the engine installs a reject-all provider (every token → invalid API key)',
+        vars,
+        { engineMessage: 'invalid API key' },
+      ),
+    ];
   }
-  return [finding(ctx, 'COORD-GRPC-DENY-ALL', 'fail', 'no static token source, no JWT and no anonymous access: every gRPC call is rejected and executors never register', vars, { engineMessage })];
+  return [
+    finding(
+      ctx,
+      'COORD-GRPC-DENY-ALL',
+      'fail',
+      'no static token source, no JWT and no anonymous access: every gRPC call is rejected and executors never register',
+      vars,
+      { engineMessage },
+    ),
+  ];
 };
 
 const coordGrpcAnonymous: Check = (ctx) => {
@@ -254,9 +532,16 @@ const coordGrpcAnonymous: Check = (ctx) => {
   const vars = ['KRISHIV_ALLOW_ANONYMOUS', 'KRISHIV_PRODUCTION', PROFILE];
   if (anonymousRequested(ctx) && anonymousAllowedFor(ctx.pEnv.profile, ctx.prod) && ctx.pCoord.profile === DL) {
     return [
-      finding(ctx, 'COORD-GRPC-ANONYMOUS', 'fail', `${ctx.cli.insecure ? '--insecure' : 'KRISHIV_ALLOW_ANONYMOUS'} under dev-local without KRISHIV_PRODUCTION: coordinator gRPC is unauthenticated`, vars, {
-        engineMessage: 'SECURITY: coordinator is serving UNAUTHENTICATED gRPC control-plane + HTTP admin/federation …',
-      }),
+      finding(
+        ctx,
+        'COORD-GRPC-ANONYMOUS',
+        'fail',
+        `${ctx.cli.insecure ? '--insecure' : 'KRISHIV_ALLOW_ANONYMOUS'} under dev-local without KRISHIV_PRODUCTION: coordinator gRPC is unauthenticated`,
+        vars,
+        {
+          engineMessage: 'SECURITY: coordinator is serving UNAUTHENTICATED gRPC control-plane + HTTP admin/federation …',
+        },
+      ),
     ];
   }
   return [finding(ctx, 'COORD-GRPC-ANONYMOUS', 'pass', 'coordinator gRPC is not anonymous', vars)];
@@ -264,39 +549,106 @@ const coordGrpcAnonymous: Check = (ctx) => {
 
 const coordHttpAnonymous: Check = (ctx) => {
   if (!ctx.hasCoordinator && ctx.role !== 'operator') return [];
-  if (ctx.role === 'operator' && !operatorServes(ctx)) return [finding(ctx, 'COORD-HTTP-ANONYMOUS', 'pass', 'the operator serves nothing without --status-addr or --executor-grpc-addr (it runs the controller alone)', ['KRISHIV_ALLOW_ANONYMOUS_HTTP'], { fromCli: true })];
+  if (ctx.role === 'operator' && !operatorServes(ctx))
+    return [
+      finding(
+        ctx,
+        'COORD-HTTP-ANONYMOUS',
+        'pass',
+        'the operator serves nothing without --status-addr or --executor-grpc-addr (it runs the controller alone)',
+        ['KRISHIV_ALLOW_ANONYMOUS_HTTP'],
+        { fromCli: true },
+      ),
+    ];
   const override = isTruthy(ctx.env.get('KRISHIV_ALLOW_ANONYMOUS_HTTP'));
   const vars = ['KRISHIV_ALLOW_ANONYMOUS_HTTP', 'KRISHIV_PRODUCTION', PROFILE];
   if (override) {
     return [
-      finding(ctx, 'COORD-HTTP-ANONYMOUS', 'fail', `KRISHIV_ALLOW_ANONYMOUS_HTTP is truthy: the ${ctx.role === 'operator' ? 'operator sidecar' : 'coordinator'} HTTP control plane (/api/v1/jobs, …) is unauthenticated${ctx.prod ? ' even in production (the engine only logs a warning)' : ''}`, vars, {
-        predicate: 'allow_anonymous_http_override',
-        ...(ctx.prod ? { engineMessage: 'anonymous HTTP override is active in production mode; control-plane routes are unauthenticated' } : {}),
-      }),
+      finding(
+        ctx,
+        'COORD-HTTP-ANONYMOUS',
+        'fail',
+        `KRISHIV_ALLOW_ANONYMOUS_HTTP is truthy: the ${ctx.role === 'operator' ? 'operator sidecar' : 'coordinator'} HTTP control plane (/api/v1/jobs, …) is unauthenticated${ctx.prod ? ' even in production (the engine only logs a warning)' : ''}`,
+        vars,
+        {
+          predicate: 'allow_anonymous_http_override',
+          ...(ctx.prod
+            ? { engineMessage: 'anonymous HTTP override is active in production mode; control-plane routes are unauthenticated' }
+            : {}),
+        },
+      ),
     ];
   }
   if (ctx.role !== 'operator' && !requiresHttpAuth(ctx.pCoord.profile, ctx.prod)) {
-    return [finding(ctx, 'COORD-HTTP-ANONYMOUS', 'fail', 'requires_http_auth is false (dev-local without KRISHIV_PRODUCTION): the HTTP control plane has no bearer middleware', vars)];
+    return [
+      finding(
+        ctx,
+        'COORD-HTTP-ANONYMOUS',
+        'fail',
+        'requires_http_auth is false (dev-local without KRISHIV_PRODUCTION): the HTTP control plane has no bearer middleware',
+        vars,
+      ),
+    ];
   }
-  return [finding(ctx, 'COORD-HTTP-ANONYMOUS', 'pass', ctx.role === 'operator' ? 'the operator sidecar always requires auth (built as distributed-durable)' : 'HTTP control plane requires a bearer token', vars)];
+  return [
+    finding(
+      ctx,
+      'COORD-HTTP-ANONYMOUS',
+      'pass',
+      ctx.role === 'operator'
+        ? 'the operator sidecar always requires auth (built as distributed-durable)'
+        : 'HTTP control plane requires a bearer token',
+      vars,
+    ),
+  ];
 };
 
 const coordOidcNoAudience: Check = (ctx) => {
   if (!ctx.hasCoordinator) return [];
   const vars = ['KRISHIV_OIDC_AUDIENCE', 'KRISHIV_OIDC_JWKS_URI'];
-  if (!jwksConfigured(ctx.env)) return [finding(ctx, 'COORD-OIDC-NO-AUDIENCE', 'pass', 'OIDC is not configured (KRISHIV_OIDC_JWKS_URI unset)', ['KRISHIV_OIDC_JWKS_URI'])];
+  if (!jwksConfigured(ctx.env))
+    return [
+      finding(ctx, 'COORD-OIDC-NO-AUDIENCE', 'pass', 'OIDC is not configured (KRISHIV_OIDC_JWKS_URI unset)', ['KRISHIV_OIDC_JWKS_URI']),
+    ];
   const unused = oidcUnused(ctx);
   if (unused !== undefined) return [finding(ctx, 'COORD-OIDC-NO-AUDIENCE', 'pass', unused, ['KRISHIV_OIDC_JWKS_URI'])];
   if (ctx.env.has('KRISHIV_OIDC_AUDIENCE')) {
     const blank = ctx.env.get('KRISHIV_OIDC_AUDIENCE') === '';
-    return [finding(ctx, 'COORD-OIDC-NO-AUDIENCE', blank ? 'warn' : 'pass', blank ? 'KRISHIV_OIDC_AUDIENCE is set but empty: the engine counts it as set and only accepts tokens whose aud contains "" (or that have no aud)' : 'KRISHIV_OIDC_AUDIENCE is set (tokens without an aud claim are still accepted)', vars)];
+    return [
+      finding(
+        ctx,
+        'COORD-OIDC-NO-AUDIENCE',
+        blank ? 'warn' : 'pass',
+        blank
+          ? 'KRISHIV_OIDC_AUDIENCE is set but empty: the engine counts it as set and only accepts tokens whose aud contains "" (or that have no aud)'
+          : 'KRISHIV_OIDC_AUDIENCE is set (tokens without an aud claim are still accepted)',
+        vars,
+      ),
+    ];
   }
   if (ctx.prod) {
-    return [finding(ctx, 'COORD-OIDC-NO-AUDIENCE', 'warn', 'KRISHIV_OIDC_JWKS_URI without KRISHIV_OIDC_AUDIENCE under KRISHIV_PRODUCTION: the JWT provider is silently not installed (no refusal) and static tokens are used', vars, {
-      engineMessage: 'KRISHIV_OIDC_AUDIENCE must be set when JWT auth is active in production mode',
-    })];
+    return [
+      finding(
+        ctx,
+        'COORD-OIDC-NO-AUDIENCE',
+        'warn',
+        'KRISHIV_OIDC_JWKS_URI without KRISHIV_OIDC_AUDIENCE under KRISHIV_PRODUCTION: the JWT provider is silently not installed (no refusal) and static tokens are used',
+        vars,
+        {
+          engineMessage: 'KRISHIV_OIDC_AUDIENCE must be set when JWT auth is active in production mode',
+        },
+      ),
+    ];
   }
-  return [finding(ctx, 'COORD-OIDC-NO-AUDIENCE', 'warn', 'KRISHIV_OIDC_JWKS_URI without KRISHIV_OIDC_AUDIENCE outside KRISHIV_PRODUCTION: tokens for any audience are accepted', vars)];
+  return [
+    finding(
+      ctx,
+      'COORD-OIDC-NO-AUDIENCE',
+      'warn',
+      'KRISHIV_OIDC_JWKS_URI without KRISHIV_OIDC_AUDIENCE outside KRISHIV_PRODUCTION: tokens for any audience are accepted',
+      vars,
+    ),
+  ];
 };
 
 const coordOidcOverriddenByReload: Check = (ctx) => {
@@ -304,26 +656,75 @@ const coordOidcOverriddenByReload: Check = (ctx) => {
   const vars = ['KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS', 'KRISHIV_OIDC_JWKS_URI', ...ctx.tokens.sources];
   const reload = parseReloadInterval(ctx.env.get('KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS'));
   if (jwksConfigured(ctx.env) && oidcUnused(ctx) === undefined && reload.seconds !== undefined && ctx.tokens.configured) {
-    const today = jwtMayBeActive(ctx.env, anonymousRequested(ctx)) ? '' : ' (today the missing KRISHIV_OIDC_AUDIENCE already disables JWT under KRISHIV_PRODUCTION; this bites once it is set)';
-    return [finding(ctx, 'COORD-OIDC-OVERRIDDEN-BY-RELOAD', 'warn', `JWKS, a ${reload.seconds}s reload interval and static tokens: the first reload tick (immediate) replaces the JWT provider with static tokens, so JWT is effectively off on gRPC${today}`, vars)];
+    const today = jwtMayBeActive(ctx.env, anonymousRequested(ctx))
+      ? ''
+      : ' (today the missing KRISHIV_OIDC_AUDIENCE already disables JWT under KRISHIV_PRODUCTION; this bites once it is set)';
+    return [
+      finding(
+        ctx,
+        'COORD-OIDC-OVERRIDDEN-BY-RELOAD',
+        'warn',
+        `JWKS, a ${reload.seconds}s reload interval and static tokens: the first reload tick (immediate) replaces the JWT provider with static tokens, so JWT is effectively off on gRPC${today}`,
+        vars,
+      ),
+    ];
   }
-  return [finding(ctx, 'COORD-OIDC-OVERRIDDEN-BY-RELOAD', 'pass', jwksConfigured(ctx.env) ? 'no reload interval with static tokens: the JWT provider stays installed' : 'OIDC is not configured', vars.slice(0, 2))];
+  return [
+    finding(
+      ctx,
+      'COORD-OIDC-OVERRIDDEN-BY-RELOAD',
+      'pass',
+      jwksConfigured(ctx.env) ? 'no reload interval with static tokens: the JWT provider stays installed' : 'OIDC is not configured',
+      vars.slice(0, 2),
+    ),
+  ];
 };
 
 const coordReloadDisabled: Check = (ctx) => {
   if (!ctx.hasCoordinator && ctx.role !== 'operator') return [];
-  if (ctx.role === 'operator' && !operatorServes(ctx)) return [finding(ctx, 'COORD-RELOAD-DISABLED', 'pass', 'the operator serves nothing without --status-addr or --executor-grpc-addr (it runs the controller alone)', ['KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS'], { fromCli: true })];
-  const fileVars = ['KRISHIV_COORDINATOR_BEARER_TOKEN_FILE', 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE'].filter((n) => trimmed(ctx.env.get(n)) !== undefined);
+  if (ctx.role === 'operator' && !operatorServes(ctx))
+    return [
+      finding(
+        ctx,
+        'COORD-RELOAD-DISABLED',
+        'pass',
+        'the operator serves nothing without --status-addr or --executor-grpc-addr (it runs the controller alone)',
+        ['KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS'],
+        { fromCli: true },
+      ),
+    ];
+  const fileVars = ['KRISHIV_COORDINATOR_BEARER_TOKEN_FILE', 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE'].filter(
+    (n) => trimmed(ctx.env.get(n)) !== undefined,
+  );
   const vars = ['KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS', ...fileVars];
   if (fileVars.length === 0) return [finding(ctx, 'COORD-RELOAD-DISABLED', 'pass', 'no coordinator token file: nothing to reload', vars)];
   const reload = parseReloadInterval(ctx.env.get('KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS'));
-  if (reload.seconds !== undefined) return [finding(ctx, 'COORD-RELOAD-DISABLED', 'pass', `token files are re-read every ${reload.seconds}s on gRPC (HTTP and UI still need a restart)`, vars)];
-  const why = reload.warning ? 'is not a whole number (the engine warns and never reloads)' : reload.raw === undefined ? 'is unset (the registry default 30 is not what the code does: unset means no reload)' : 'is 0 or empty (no reload)';
+  if (reload.seconds !== undefined)
+    return [
+      finding(
+        ctx,
+        'COORD-RELOAD-DISABLED',
+        'pass',
+        `token files are re-read every ${reload.seconds}s on gRPC (HTTP and UI still need a restart)`,
+        vars,
+      ),
+    ];
+  const why = reload.warning
+    ? 'is not a whole number (the engine warns and never reloads)'
+    : reload.raw === undefined
+      ? 'is unset (the registry default 30 is not what the code does: unset means no reload)'
+      : 'is 0 or empty (no reload)';
   return [
-    finding(ctx, 'COORD-RELOAD-DISABLED', 'warn', `${fileVars.join(', ')} set but KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS ${why}: the files are read once at start`, vars, reload.warning ? { engineMessage: reload.warning } : {}),
+    finding(
+      ctx,
+      'COORD-RELOAD-DISABLED',
+      'warn',
+      `${fileVars.join(', ')} set but KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS ${why}: the files are read once at start`,
+      vars,
+      reload.warning ? { engineMessage: reload.warning } : {},
+    ),
   ];
 };
-
 
 export const COORDINATOR_CHECKS = [
   {
@@ -331,10 +732,11 @@ export const COORDINATOR_CHECKS = [
     class: 'REFUSE',
     roles: COORD,
     predicate: 'validate_runtime_security_config',
-    rule: 'a durable profile (the coordinator\'s own: --durability-profile, else the env) and the static coordinator token set is empty (OIDC/JWT does not count); a configured source that resolves to no token is empty too',
+    rule: "a durable profile (the coordinator's own: --durability-profile, else the env) and the static coordinator token set is empty (OIDC/JWT does not count); a configured source that resolves to no token is empty too",
     source: 'crates/krishiv-scheduler/src/coordinator_daemon.rs:1297-1350',
     fix: 'Set KRISHIV_COORDINATOR_BEARER_TOKEN_FILE (a mounted secret) or KRISHIV_COORDINATOR_BEARER_TOKEN(S).',
-    engineMessage: '<profile> requires non-empty KRISHIV_COORDINATOR_BEARER_TOKEN or KRISHIV_COORDINATOR_BEARER_TOKENS so coordinator gRPC is authenticated',
+    engineMessage:
+      '<profile> requires non-empty KRISHIV_COORDINATOR_BEARER_TOKEN or KRISHIV_COORDINATOR_BEARER_TOKENS so coordinator gRPC is authenticated',
     evaluate: coordGrpcTokensMissing,
   },
   {
@@ -353,7 +755,7 @@ export const COORDINATOR_CHECKS = [
     class: 'REFUSE',
     roles: COORD,
     predicate: 'validate_runtime_security_config',
-    rule: 'a durable profile (the coordinator\'s own) with KRISHIV_ALLOW_ANONYMOUS truthy or --insecure',
+    rule: "a durable profile (the coordinator's own) with KRISHIV_ALLOW_ANONYMOUS truthy or --insecure",
     source: 'crates/krishiv-scheduler/src/coordinator_daemon.rs:1297-1350',
     fix: 'Remove KRISHIV_ALLOW_ANONYMOUS / --insecure; configure bearer tokens instead.',
     engineMessage: '<profile> rejects --insecure coordinator gRPC',
@@ -364,10 +766,11 @@ export const COORDINATOR_CHECKS = [
     class: 'REFUSE',
     roles: COORD,
     predicate: 'validate_runtime_security_config',
-    rule: 'distributed-durable (the coordinator\'s own profile) and KRISHIV_EXECUTOR_TASK_BEARER_TOKEN blank',
+    rule: "distributed-durable (the coordinator's own profile) and KRISHIV_EXECUTOR_TASK_BEARER_TOKEN blank",
     source: 'crates/krishiv-scheduler/src/coordinator_daemon.rs:1352-1357',
     fix: 'Set KRISHIV_EXECUTOR_TASK_BEARER_TOKEN (a random value, different from the coordinator token) on the coordinator and every executor.',
-    engineMessage: 'distributed-durable requires non-empty KRISHIV_EXECUTOR_TASK_BEARER_TOKEN so executor task-control gRPC is authenticated',
+    engineMessage:
+      'distributed-durable requires non-empty KRISHIV_EXECUTOR_TASK_BEARER_TOKEN so executor task-control gRPC is authenticated',
     evaluate: coordExecTokenMissing,
   },
   {
@@ -398,7 +801,8 @@ export const COORDINATOR_CHECKS = [
     roles: COORD,
     predicate: 'requires_fail_closed_metadata',
     rule: 'coordinator config the daemon refuses: an empty coordinator id, etcd leader without endpoints, a lease of 0 (the env value is read untrimmed, so " 0" falls back to 15); then the metadata-store builder, arm by arm: memory (a path is ignored), no backend and no path (the profile decides), etcd, rocksdb/redb with a path, rocksdb/redb without one (refused), a path with any other backend or none (refused), an unknown backend (refused)',
-    source: 'crates/krishiv-scheduler/src/coordinator_daemon.rs:1223-1233 (parse checks) and 187-293 (the metadata-store builder, arms in order)',
+    source:
+      'crates/krishiv-scheduler/src/coordinator_daemon.rs:1223-1233 (parse checks) and 187-293 (the metadata-store builder, arms in order)',
     fix: 'Use a supported metadata backend (memory, rocksdb, etcd), give --metadata-path only with rocksdb, a non-zero lease and a non-empty coordinator id.',
     engineMessage: "unknown --metadata-backend '<b>'; supported: memory, rocksdb, etcd",
     evaluate: coordMetadataConfig,
@@ -409,7 +813,8 @@ export const COORDINATOR_CHECKS = [
     roles: COORD,
     predicate: null,
     rule: 'exactly one of KRISHIV_TLS_CERT / KRISHIV_TLS_KEY is set, or a TLS/CA file cannot be read; a variable that is set but empty names no file and refuses too',
-    source: 'crates/krishiv-scheduler/src/grpc.rs:914-936 (read at the end of start-up: crates/krishiv-scheduler/src/coordinator_daemon.rs:1569-1570)',
+    source:
+      'crates/krishiv-scheduler/src/grpc.rs:914-936 (read at the end of start-up: crates/krishiv-scheduler/src/coordinator_daemon.rs:1569-1570)',
     fix: 'Set both KRISHIV_TLS_CERT and KRISHIV_TLS_KEY to readable PEM files, or neither.',
     engineMessage: 'KRISHIV_TLS_CERT and KRISHIV_TLS_KEY must both be set or both unset',
     evaluate: coordTlsPair,
@@ -422,7 +827,8 @@ export const COORDINATOR_CHECKS = [
     rule: 'coordinator gRPC gets no auth provider (no static source, no JWT, not anonymous, or anonymous refused under prod/durable env) or a reject-all provider: every RPC is rejected, executors never register',
     source: 'crates/krishiv-scheduler/src/auth.rs:338-345,423-470',
     fix: 'Configure a static token source (and remove KRISHIV_ALLOW_ANONYMOUS under KRISHIV_PRODUCTION).',
-    engineMessage: 'coordinator gRPC has no auth provider and anonymous access is denied by default: ALL control-plane RPCs will be rejected.',
+    engineMessage:
+      'coordinator gRPC has no auth provider and anonymous access is denied by default: ALL control-plane RPCs will be rejected.',
     evaluate: coordGrpcDenyAll,
   },
   {
@@ -465,7 +871,8 @@ export const COORDINATOR_CHECKS = [
     roles: COORD,
     predicate: null,
     rule: 'OIDC can be in use, a reload interval > 0 and a static token source: the first (immediate) reload tick replaces the JWT provider with static tokens',
-    source: 'crates/krishiv-scheduler/src/coordinator_daemon.rs:1363-1376 and 1305-1310; crates/krishiv-scheduler/src/auth.rs:313-345 and 386-405',
+    source:
+      'crates/krishiv-scheduler/src/coordinator_daemon.rs:1363-1376 and 1305-1310; crates/krishiv-scheduler/src/auth.rs:313-345 and 386-405',
     fix: 'Choose one: JWT on gRPC (no reload interval) or rotating static tokens (no JWKS).',
     severity: 'warn',
     evaluate: coordOidcOverriddenByReload,

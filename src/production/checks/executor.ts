@@ -1,6 +1,28 @@
 /** The executor (`krishiv executor`): start-up refusals, storage after registering, its coordinator token (crates/krishiv-executor/src/cli.rs). */
 import { rustTrim } from '../../engine/text.js';
-import { DD, DL, SN, allowsMemoryCheckpointUri, allowsUnboundedShuffleStore, anonymousAllowedFor, effectiveCheckpointUri, executorShuffleToken, executorStorage, isBlank, isFailClosed, isTruthy, jwtMayBeActive, headerSafe, looksLikeJwt, parseReloadInterval, parseU64, redactUri, requiresAuthenticatedShuffle, requiresFileBackedState, trimmed } from '../model.js';
+import {
+  DD,
+  DL,
+  SN,
+  allowsMemoryCheckpointUri,
+  allowsUnboundedShuffleStore,
+  anonymousAllowedFor,
+  effectiveCheckpointUri,
+  executorShuffleToken,
+  executorStorage,
+  isBlank,
+  isFailClosed,
+  isTruthy,
+  jwtMayBeActive,
+  headerSafe,
+  looksLikeJwt,
+  parseReloadInterval,
+  parseU64,
+  redactUri,
+  requiresAuthenticatedShuffle,
+  requiresFileBackedState,
+  trimmed,
+} from '../model.js';
 import { type Finding } from '../types.js';
 import { finding, present, type CheckContext } from './context.js';
 import { type Check, profileVars, anonymousRequested } from './common.js';
@@ -21,23 +43,49 @@ function execCoordToken(ctx: CheckContext): Finding[] {
   const token = trimmed(ctx.env.get(C));
   if (token !== undefined && !headerSafe(token)) {
     return [
-      finding(ctx, 'EXEC-COORD-TOKEN-MISSING', 'fail', `${C} holds characters that cannot travel in gRPC metadata (only visible ASCII can): every registration call fails before it is sent`, [C], {
-        engineMessage: `registration failed after 30 attempts: ${C} contains characters that are invalid for gRPC metadata`,
-      }),
+      finding(
+        ctx,
+        'EXEC-COORD-TOKEN-MISSING',
+        'fail',
+        `${C} holds characters that cannot travel in gRPC metadata (only visible ASCII can): every registration call fails before it is sent`,
+        [C],
+        {
+          engineMessage: `registration failed after 30 attempts: ${C} contains characters that are invalid for gRPC metadata`,
+        },
+      ),
     ];
   }
   if (!blank) return [finding(ctx, 'EXEC-COORD-TOKEN-MISSING', 'pass', `executors send ${C}`, [C])];
   if (ctx.role === 'cluster') {
     // The coordinator of this same env: does it require a token on gRPC?
     const anonymous = anonymousRequested(ctx) && anonymousAllowedFor(ctx.pEnv.profile, ctx.prod) && ctx.pCoord.profile === DL;
-    if (anonymous) return [finding(ctx, 'EXEC-COORD-TOKEN-MISSING', 'pass', 'the coordinator of this env serves anonymous gRPC (see COORD-GRPC-ANONYMOUS)', [C])];
+    if (anonymous)
+      return [
+        finding(ctx, 'EXEC-COORD-TOKEN-MISSING', 'pass', 'the coordinator of this env serves anonymous gRPC (see COORD-GRPC-ANONYMOUS)', [
+          C,
+        ]),
+      ];
     return [
-      finding(ctx, 'EXEC-COORD-TOKEN-MISSING', 'fail', `${C} is blank: executors cannot authenticate to the coordinator of this env (they read only this variable, never _TOKENS or files) and stop after 30 registration attempts`, [C, ...present(ctx, ...TOKEN_VARS.slice(1))], { engineMessage }),
+      finding(
+        ctx,
+        'EXEC-COORD-TOKEN-MISSING',
+        'fail',
+        `${C} is blank: executors cannot authenticate to the coordinator of this env (they read only this variable, never _TOKENS or files) and stop after 30 registration attempts`,
+        [C, ...present(ctx, ...TOKEN_VARS.slice(1))],
+        { engineMessage },
+      ),
     ];
   }
   const fc = isFailClosed(ctx.pEnv.profile, ctx.prod) || ctx.pExec.profile !== DL;
   return [
-    finding(ctx, 'EXEC-COORD-TOKEN-MISSING', fc ? 'fail' : 'warn', `${C} is blank: against an authenticated coordinator${fc ? ' (a fail-closed one always is)' : ''} registration fails after 30 attempts`, [C], { engineMessage }),
+    finding(
+      ctx,
+      'EXEC-COORD-TOKEN-MISSING',
+      fc ? 'fail' : 'warn',
+      `${C} is blank: against an authenticated coordinator${fc ? ' (a fail-closed one always is)' : ''} registration fails after 30 attempts`,
+      [C],
+      { engineMessage },
+    ),
   ];
 }
 
@@ -46,19 +94,41 @@ const execCoordTokenNotJwt: Check = (ctx) => {
   const C = 'KRISHIV_COORDINATOR_BEARER_TOKEN';
   const vars = [C, 'KRISHIV_OIDC_JWKS_URI', 'KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS'];
   const token = trimmed(ctx.env.get(C));
-  if (!jwtMayBeActive(ctx.env, anonymousRequested(ctx))) return [finding(ctx, 'EXEC-COORD-TOKEN-NOT-JWT', 'pass', 'JWT is not active on coordinator gRPC: static tokens apply', ['KRISHIV_OIDC_JWKS_URI'])];
+  if (!jwtMayBeActive(ctx.env, anonymousRequested(ctx)))
+    return [
+      finding(ctx, 'EXEC-COORD-TOKEN-NOT-JWT', 'pass', 'JWT is not active on coordinator gRPC: static tokens apply', [
+        'KRISHIV_OIDC_JWKS_URI',
+      ]),
+    ];
   if (parseReloadInterval(ctx.env.get('KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS')).seconds !== undefined && ctx.tokens.configured) {
-    return [finding(ctx, 'EXEC-COORD-TOKEN-NOT-JWT', 'pass', 'the reload interval puts static tokens back on gRPC (see COORD-OIDC-OVERRIDDEN-BY-RELOAD)', vars)];
+    return [
+      finding(
+        ctx,
+        'EXEC-COORD-TOKEN-NOT-JWT',
+        'pass',
+        'the reload interval puts static tokens back on gRPC (see COORD-OIDC-OVERRIDDEN-BY-RELOAD)',
+        vars,
+      ),
+    ];
   }
   if (token === undefined) return [finding(ctx, 'EXEC-COORD-TOKEN-NOT-JWT', 'pass', `${C} is blank (see EXEC-COORD-TOKEN-MISSING)`, [C])];
-  if (looksLikeJwt(token)) return [finding(ctx, 'EXEC-COORD-TOKEN-NOT-JWT', 'pass', `${C} is a JWT (it must carry krishiv_role writer or admin and not expire)`, vars)];
+  if (looksLikeJwt(token))
+    return [
+      finding(ctx, 'EXEC-COORD-TOKEN-NOT-JWT', 'pass', `${C} is a JWT (it must carry krishiv_role writer or admin and not expire)`, vars),
+    ];
   return [
-    finding(ctx, 'EXEC-COORD-TOKEN-NOT-JWT', 'fail', `KRISHIV_OIDC_JWKS_URI makes JWT replace static tokens on coordinator gRPC, but the ${C} executors send is not a JWT: registration fails with "invalid API key"`, vars, {
-      engineMessage: 'registration failed after 30 attempts: invalid API key',
-    }),
+    finding(
+      ctx,
+      'EXEC-COORD-TOKEN-NOT-JWT',
+      'fail',
+      `KRISHIV_OIDC_JWKS_URI makes JWT replace static tokens on coordinator gRPC, but the ${C} executors send is not a JWT: registration fails with "invalid API key"`,
+      vars,
+      {
+        engineMessage: 'registration failed after 30 attempts: invalid API key',
+      },
+    ),
   ];
 };
-
 
 /** What the executor resolves at start-up, shared by its checks (computed once per run). */
 const reading = perRun((ctx) => {
@@ -81,7 +151,14 @@ const reading = perRun((ctx) => {
 
 /** The pass finding of a check about what the executor builds after registering, under --register-once. */
 function afterReg(ctx: CheckContext, id: CheckId): Finding {
-  return finding(ctx, id, 'pass', 'the executor runs --register-once: it registers, sends one heartbeat and exits; the storage it would build after registering is never opened', ['KRISHIV_DURABILITY_PROFILE'], { fromCli: true });
+  return finding(
+    ctx,
+    id,
+    'pass',
+    'the executor runs --register-once: it registers, sends one heartbeat and exits; the storage it would build after registering is never opened',
+    ['KRISHIV_DURABILITY_PROFILE'],
+    { fromCli: true },
+  );
 }
 
 /** An executor check: the shared reading, then the check's own rule. */
@@ -94,27 +171,45 @@ function execCheck(rule: (ctx: CheckContext, r: ReturnType<typeof reading>, out:
   };
 }
 
-
-
-
 export const EXECUTOR_CHECKS = [
   {
     id: 'EXEC-TASK-TOKEN-MISSING',
     class: 'REFUSE',
     roles: EXEC,
     predicate: 'validate_task_auth_startup',
-    rule: 'the executor\'s own profile is durable, or KRISHIV_PRODUCTION is truthy, and KRISHIV_EXECUTOR_TASK_BEARER_TOKEN is blank while task/barrier gRPC is on (the default; only the flag value off turns them off)',
+    rule: "the executor's own profile is durable, or KRISHIV_PRODUCTION is truthy, and KRISHIV_EXECUTOR_TASK_BEARER_TOKEN is blank while task/barrier gRPC is on (the default; only the flag value off turns them off)",
     source: 'crates/krishiv-executor/src/cli.rs:1365-1387',
     fix: 'Set KRISHIV_EXECUTOR_TASK_BEARER_TOKEN on every executor and the coordinator.',
     engineMessage: "durability profile '<P>' requires non-empty KRISHIV_EXECUTOR_TASK_BEARER_TOKEN when task or barrier gRPC is enabled",
     evaluate: execCheck((ctx, { pExec, taskBlank, grpcOn, pv }, out) => {
       // EXEC-TASK-TOKEN-MISSING
       if ((pExec !== DL || ctx.prod) && taskBlank && grpcOn) {
-        out.push(finding(ctx, 'EXEC-TASK-TOKEN-MISSING', 'fail', `${execProfileText(ctx)}${ctx.prod ? ' + KRISHIV_PRODUCTION' : ''} and ${TASK} is blank while task/barrier gRPC is on: the executor refuses to start`, [TASK, ...pv], {
-          engineMessage: `durability profile '${pExec}' requires non-empty KRISHIV_EXECUTOR_TASK_BEARER_TOKEN when task or barrier gRPC is enabled`,
-        }));
+        out.push(
+          finding(
+            ctx,
+            'EXEC-TASK-TOKEN-MISSING',
+            'fail',
+            `${execProfileText(ctx)}${ctx.prod ? ' + KRISHIV_PRODUCTION' : ''} and ${TASK} is blank while task/barrier gRPC is on: the executor refuses to start`,
+            [TASK, ...pv],
+            {
+              engineMessage: `durability profile '${pExec}' requires non-empty KRISHIV_EXECUTOR_TASK_BEARER_TOKEN when task or barrier gRPC is enabled`,
+            },
+          ),
+        );
       } else {
-        out.push(finding(ctx, 'EXEC-TASK-TOKEN-MISSING', 'pass', !taskBlank ? `${TASK} is set` : !grpcOn ? 'task and barrier gRPC are off' : 'not fail-closed: no task token required at start-up (task gRPC is unauthenticated)', [TASK]));
+        out.push(
+          finding(
+            ctx,
+            'EXEC-TASK-TOKEN-MISSING',
+            'pass',
+            !taskBlank
+              ? `${TASK} is set`
+              : !grpcOn
+                ? 'task and barrier gRPC are off'
+                : 'not fail-closed: no task token required at start-up (task gRPC is unauthenticated)',
+            [TASK],
+          ),
+        );
       }
     }),
   },
@@ -131,11 +226,28 @@ export const EXECUTOR_CHECKS = [
       // EXEC-REQUIRE-WITHOUT-TOKEN
       const require = isTruthy(ctx.env.get('KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH'));
       if (require && taskBlank && st.taskGrpcEnabled) {
-        out.push(finding(ctx, 'EXEC-REQUIRE-WITHOUT-TOKEN', 'fail', `KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH is truthy and ${TASK} is blank: the executor refuses to start`, ['KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH', TASK], {
-          engineMessage: 'KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH=true requires non-empty KRISHIV_EXECUTOR_TASK_BEARER_TOKEN',
-        }));
+        out.push(
+          finding(
+            ctx,
+            'EXEC-REQUIRE-WITHOUT-TOKEN',
+            'fail',
+            `KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH is truthy and ${TASK} is blank: the executor refuses to start`,
+            ['KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH', TASK],
+            {
+              engineMessage: 'KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH=true requires non-empty KRISHIV_EXECUTOR_TASK_BEARER_TOKEN',
+            },
+          ),
+        );
       } else {
-        out.push(finding(ctx, 'EXEC-REQUIRE-WITHOUT-TOKEN', 'pass', require ? `${TASK} is set` : 'KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH is not truthy', ['KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH']));
+        out.push(
+          finding(
+            ctx,
+            'EXEC-REQUIRE-WITHOUT-TOKEN',
+            'pass',
+            require ? `${TASK} is set` : 'KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH is not truthy',
+            ['KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH'],
+          ),
+        );
       }
     }),
   },
@@ -152,11 +264,29 @@ export const EXECUTOR_CHECKS = [
       // EXEC-CONFIG-INVALID: ExecutorConfig::new, before any mode (crates/krishiv-executor/src/cli.rs:84, crates/krishiv-executor/src/transport.rs:85-103)
       const execId = ctx.cli.executorId ?? ctx.env.get('KRISHIV_EXECUTOR_ID');
       if (ctx.cli.slots !== undefined && parseU64(ctx.cli.slots) === 0n) {
-        out.push(finding(ctx, 'EXEC-CONFIG-INVALID', 'fail', '--slots 0: the executor refuses to start', [], { engineMessage: 'task slots must be greater than zero', fromCli: true }));
+        out.push(
+          finding(ctx, 'EXEC-CONFIG-INVALID', 'fail', '--slots 0: the executor refuses to start', [], {
+            engineMessage: 'task slots must be greater than zero',
+            fromCli: true,
+          }),
+        );
       } else if (execId !== undefined && rustTrim(execId) === '') {
-        out.push(finding(ctx, 'EXEC-CONFIG-INVALID', 'fail', 'KRISHIV_EXECUTOR_ID is blank: the executor refuses to start', ['KRISHIV_EXECUTOR_ID'], { engineMessage: 'invalid executor id: executor id cannot be empty' }));
+        out.push(
+          finding(
+            ctx,
+            'EXEC-CONFIG-INVALID',
+            'fail',
+            'KRISHIV_EXECUTOR_ID is blank: the executor refuses to start',
+            ['KRISHIV_EXECUTOR_ID'],
+            { engineMessage: 'invalid executor id: executor id cannot be empty' },
+          ),
+        );
       } else {
-        out.push(finding(ctx, 'EXEC-CONFIG-INVALID', 'pass', execId === undefined ? 'executor id defaults to exec-local' : 'executor id is set', ['KRISHIV_EXECUTOR_ID']));
+        out.push(
+          finding(ctx, 'EXEC-CONFIG-INVALID', 'pass', execId === undefined ? 'executor id defaults to exec-local' : 'executor id is set', [
+            'KRISHIV_EXECUTOR_ID',
+          ]),
+        );
       }
     }),
   },
@@ -176,19 +306,50 @@ export const EXECUTOR_CHECKS = [
       const cliCk = ctx.cli.checkpointUri !== undefined;
       const eff = effectiveCheckpointUri(st, pExec);
       if (explicitMemory && !allowsMemoryCheckpointUri(pExec, ctx.prod)) {
-        out.push(finding(ctx, 'EXEC-MEMORY-CHECKPOINT', 'fail', `explicit memory:// checkpoint URI under ${execProfileText(ctx)}${ctx.prod ? ' + KRISHIV_PRODUCTION' : ''}: the executor refuses to start`, ckVars, {
-          engineMessage: `checkpoint URI '${redactUri(st.checkpointUri!)}' is forbidden for durability profile '${pExec}'; use a file:// or s3:// URI`,
-          fromCli: cliCk,
-        }));
+        out.push(
+          finding(
+            ctx,
+            'EXEC-MEMORY-CHECKPOINT',
+            'fail',
+            `explicit memory:// checkpoint URI under ${execProfileText(ctx)}${ctx.prod ? ' + KRISHIV_PRODUCTION' : ''}: the executor refuses to start`,
+            ckVars,
+            {
+              engineMessage: `checkpoint URI '${redactUri(st.checkpointUri!)}' is forbidden for durability profile '${pExec}'; use a file:// or s3:// URI`,
+              fromCli: cliCk,
+            },
+          ),
+        );
       } else if (!connected) {
         out.push(afterReg(ctx, 'EXEC-MEMORY-CHECKPOINT'));
       } else if (eff !== undefined && rustTrim(eff).startsWith('memory://') && !allowsMemoryCheckpointUri(pEnv, ctx.prod)) {
-        out.push(finding(ctx, 'EXEC-MEMORY-CHECKPOINT', 'fail', `checkpoint storage is ${st.checkpointUri === undefined ? 'the dev-local default memory://' : 'memory://'} and memory checkpoints are not allowed under the env profile ${pEnv}${ctx.prod ? ' with KRISHIV_PRODUCTION' : ''} (the storage library re-reads the environment): the executor refuses after registering`, ckVars, {
-          engineMessage: `checkpoint storage at memory://: memory:// checkpoint URIs are forbidden for durability profile '${pEnv}'`,
-          fromCli: cliCk,
-        }));
+        out.push(
+          finding(
+            ctx,
+            'EXEC-MEMORY-CHECKPOINT',
+            'fail',
+            `checkpoint storage is ${st.checkpointUri === undefined ? 'the dev-local default memory://' : 'memory://'} and memory checkpoints are not allowed under the env profile ${pEnv}${ctx.prod ? ' with KRISHIV_PRODUCTION' : ''} (the storage library re-reads the environment): the executor refuses after registering`,
+            ckVars,
+            {
+              engineMessage: `checkpoint storage at memory://: memory:// checkpoint URIs are forbidden for durability profile '${pEnv}'`,
+              fromCli: cliCk,
+            },
+          ),
+        );
       } else {
-        out.push(finding(ctx, 'EXEC-MEMORY-CHECKPOINT', 'pass', eff === undefined ? 'no checkpoint URI (see EXEC-DD-CHECKPOINT-MISSING)' : rustTrim(eff).startsWith('memory://') ? 'memory:// checkpoints are allowed (dev-local without KRISHIV_PRODUCTION)' : 'checkpoint storage is not memory://', ['KRISHIV_CHECKPOINT_STORAGE'], { fromCli: cliCk }));
+        out.push(
+          finding(
+            ctx,
+            'EXEC-MEMORY-CHECKPOINT',
+            'pass',
+            eff === undefined
+              ? 'no checkpoint URI (see EXEC-DD-CHECKPOINT-MISSING)'
+              : rustTrim(eff).startsWith('memory://')
+                ? 'memory:// checkpoints are allowed (dev-local without KRISHIV_PRODUCTION)'
+                : 'checkpoint storage is not memory://',
+            ['KRISHIV_CHECKPOINT_STORAGE'],
+            { fromCli: cliCk },
+          ),
+        );
       }
     }),
   },
@@ -197,22 +358,36 @@ export const EXECUTOR_CHECKS = [
     class: 'REFUSE',
     roles: EXEC,
     predicate: null,
-    rule: 'distributed-durable (the executor\'s own profile) with neither shuffle dir nor URI, or a URI starting with s3:// (untrimmed) without a dir',
+    rule: "distributed-durable (the executor's own profile) with neither shuffle dir nor URI, or a URI starting with s3:// (untrimmed) without a dir",
     source: 'crates/krishiv-executor/src/cli.rs:1501-1543',
     fix: 'Set KRISHIV_SHUFFLE_DIR (and KRISHIV_SHUFFLE_URI=s3://… for tiered shuffle).',
-    engineMessage: 'durability-profile=distributed-durable requires --shuffle-uri or --shuffle-dir (set KRISHIV_SHUFFLE_URI, KRISHIV_SHUFFLE_DIR, or pass explicit flags)',
+    engineMessage:
+      'durability-profile=distributed-durable requires --shuffle-uri or --shuffle-dir (set KRISHIV_SHUFFLE_URI, KRISHIV_SHUFFLE_DIR, or pass explicit flags)',
     evaluate: execCheck((ctx, { pExec, st, pv }, out) => {
       // DD requirements (apply_shuffle_defaults and kin, before any mode: cli.rs:67-74,1501-1613)
       const rawS3 = st.shuffleUri?.startsWith('s3://') ?? false;
       const ddShuffle = ['KRISHIV_SHUFFLE_DIR', 'KRISHIV_SHUFFLE_URI', ...pv];
       if (pExec === DD && st.shuffleDir === undefined && (st.shuffleUri === undefined || rawS3)) {
-        out.push(finding(ctx, 'EXEC-DD-SHUFFLE-MISSING', 'fail', `${execProfileText(ctx)}: ${rawS3 ? 's3:// shuffle URI without a shuffle dir' : 'neither shuffle dir nor URI'}: the executor refuses to start`, ddShuffle, {
-          engineMessage: rawS3
-            ? `durability-profile=distributed-durable with shuffle URI '${redactUri(st.shuffleUri!)}' also requires --shuffle-dir (or KRISHIV_SHUFFLE_DIR) so the tiered local + object-store shuffle backend can be built`
-            : 'durability-profile=distributed-durable requires --shuffle-uri or --shuffle-dir (set KRISHIV_SHUFFLE_URI, KRISHIV_SHUFFLE_DIR, or pass explicit flags)',
-        }));
+        out.push(
+          finding(
+            ctx,
+            'EXEC-DD-SHUFFLE-MISSING',
+            'fail',
+            `${execProfileText(ctx)}: ${rawS3 ? 's3:// shuffle URI without a shuffle dir' : 'neither shuffle dir nor URI'}: the executor refuses to start`,
+            ddShuffle,
+            {
+              engineMessage: rawS3
+                ? `durability-profile=distributed-durable with shuffle URI '${redactUri(st.shuffleUri!)}' also requires --shuffle-dir (or KRISHIV_SHUFFLE_DIR) so the tiered local + object-store shuffle backend can be built`
+                : 'durability-profile=distributed-durable requires --shuffle-uri or --shuffle-dir (set KRISHIV_SHUFFLE_URI, KRISHIV_SHUFFLE_DIR, or pass explicit flags)',
+            },
+          ),
+        );
       } else {
-        out.push(finding(ctx, 'EXEC-DD-SHUFFLE-MISSING', 'pass', pExec === DD ? 'shuffle storage is configured' : 'not distributed-durable', ['KRISHIV_SHUFFLE_DIR']));
+        out.push(
+          finding(ctx, 'EXEC-DD-SHUFFLE-MISSING', 'pass', pExec === DD ? 'shuffle storage is configured' : 'not distributed-durable', [
+            'KRISHIV_SHUFFLE_DIR',
+          ]),
+        );
       }
     }),
   },
@@ -221,17 +396,31 @@ export const EXECUTOR_CHECKS = [
     class: 'REFUSE',
     roles: EXEC,
     predicate: null,
-    rule: 'distributed-durable (the executor\'s own profile) without KRISHIV_STATE_DIR',
+    rule: "distributed-durable (the executor's own profile) without KRISHIV_STATE_DIR",
     source: 'crates/krishiv-executor/src/cli.rs:1552-1576',
     fix: 'Set KRISHIV_STATE_DIR to a local persistent directory.',
     engineMessage: 'durability-profile=distributed-durable requires --state-dir (set KRISHIV_STATE_DIR or pass --state-dir <path>)',
     evaluate: execCheck((ctx, { pExec, st, pv }, out) => {
       if (pExec === DD && st.stateDir === undefined) {
-        out.push(finding(ctx, 'EXEC-DD-STATE-DIR-MISSING', 'fail', `${execProfileText(ctx)} without a state dir: the executor refuses to start`, ['KRISHIV_STATE_DIR', ...pv], {
-          engineMessage: 'durability-profile=distributed-durable requires --state-dir (set KRISHIV_STATE_DIR or pass --state-dir <path>)',
-        }));
+        out.push(
+          finding(
+            ctx,
+            'EXEC-DD-STATE-DIR-MISSING',
+            'fail',
+            `${execProfileText(ctx)} without a state dir: the executor refuses to start`,
+            ['KRISHIV_STATE_DIR', ...pv],
+            {
+              engineMessage:
+                'durability-profile=distributed-durable requires --state-dir (set KRISHIV_STATE_DIR or pass --state-dir <path>)',
+            },
+          ),
+        );
       } else {
-        out.push(finding(ctx, 'EXEC-DD-STATE-DIR-MISSING', 'pass', pExec === DD ? 'KRISHIV_STATE_DIR is set' : 'not distributed-durable', ['KRISHIV_STATE_DIR']));
+        out.push(
+          finding(ctx, 'EXEC-DD-STATE-DIR-MISSING', 'pass', pExec === DD ? 'KRISHIV_STATE_DIR is set' : 'not distributed-durable', [
+            'KRISHIV_STATE_DIR',
+          ]),
+        );
       }
     }),
   },
@@ -240,18 +429,36 @@ export const EXECUTOR_CHECKS = [
     class: 'REFUSE',
     roles: EXEC,
     predicate: null,
-    rule: 'distributed-durable (the executor\'s own profile) without KRISHIV_CHECKPOINT_STORAGE',
+    rule: "distributed-durable (the executor's own profile) without KRISHIV_CHECKPOINT_STORAGE",
     source: 'crates/krishiv-executor/src/cli.rs:1585-1613',
     fix: 'Set KRISHIV_CHECKPOINT_STORAGE=s3://bucket/checkpoints.',
-    engineMessage: 'durability-profile=distributed-durable requires --checkpoint-uri with shared storage reachable by every executor, e.g. s3://bucket/checkpoints (set KRISHIV_CHECKPOINT_STORAGE or pass --checkpoint-uri <uri>)',
+    engineMessage:
+      'durability-profile=distributed-durable requires --checkpoint-uri with shared storage reachable by every executor, e.g. s3://bucket/checkpoints (set KRISHIV_CHECKPOINT_STORAGE or pass --checkpoint-uri <uri>)',
     evaluate: execCheck((ctx, { pExec, st, pv }, out) => {
       if (pExec === DD && st.checkpointUri === undefined) {
-        out.push(finding(ctx, 'EXEC-DD-CHECKPOINT-MISSING', 'fail', `${execProfileText(ctx)} without checkpoint storage: the executor refuses to start`, ['KRISHIV_CHECKPOINT_STORAGE', ...pv], {
-          engineMessage:
-            'durability-profile=distributed-durable requires --checkpoint-uri with shared storage reachable by every executor, e.g. s3://bucket/checkpoints (set KRISHIV_CHECKPOINT_STORAGE or pass --checkpoint-uri <uri>)',
-        }));
+        out.push(
+          finding(
+            ctx,
+            'EXEC-DD-CHECKPOINT-MISSING',
+            'fail',
+            `${execProfileText(ctx)} without checkpoint storage: the executor refuses to start`,
+            ['KRISHIV_CHECKPOINT_STORAGE', ...pv],
+            {
+              engineMessage:
+                'durability-profile=distributed-durable requires --checkpoint-uri with shared storage reachable by every executor, e.g. s3://bucket/checkpoints (set KRISHIV_CHECKPOINT_STORAGE or pass --checkpoint-uri <uri>)',
+            },
+          ),
+        );
       } else {
-        out.push(finding(ctx, 'EXEC-DD-CHECKPOINT-MISSING', 'pass', pExec === DD ? 'KRISHIV_CHECKPOINT_STORAGE is set' : 'not distributed-durable', ['KRISHIV_CHECKPOINT_STORAGE']));
+        out.push(
+          finding(
+            ctx,
+            'EXEC-DD-CHECKPOINT-MISSING',
+            'pass',
+            pExec === DD ? 'KRISHIV_CHECKPOINT_STORAGE is set' : 'not distributed-durable',
+            ['KRISHIV_CHECKPOINT_STORAGE'],
+          ),
+        );
       }
     }),
   },
@@ -260,7 +467,7 @@ export const EXECUTOR_CHECKS = [
     class: 'REFUSE',
     roles: EXEC,
     predicate: 'requires_file_backed_state',
-    rule: 'after registering, with no state dir and not disaggregated: the state store needs a file-backed directory under the executor\'s own profile when it is durable or KRISHIV_PRODUCTION is truthy, and its ephemeral fallback is refused when the env profile is durable',
+    rule: "after registering, with no state dir and not disaggregated: the state store needs a file-backed directory under the executor's own profile when it is durable or KRISHIV_PRODUCTION is truthy, and its ephemeral fallback is refused when the env profile is durable",
     source: 'crates/krishiv-executor/src/cli.rs:533-536; crates/krishiv-state/src/rocksdb_backend.rs:82-121',
     fix: 'Set KRISHIV_STATE_DIR (better: a durable profile).',
     engineMessage: 'state backend: … durable profile requires a file-backed state directory',
@@ -270,16 +477,60 @@ export const EXECUTOR_CHECKS = [
       const stateDirAfterDefault = st.stateDir ?? (pExec === SN ? '/var/lib/krishiv/state' : undefined);
       const stateVars = ['KRISHIV_STATE_DIR', 'KRISHIV_PRODUCTION', PROFILE];
       if (!connected) out.push(afterReg(ctx, 'EXEC-STATE-DIR-REQUIRED'));
-      else if (st.stateBackend !== 'disaggregated' && stateDirAfterDefault === undefined && pExec !== DD && requiresFileBackedState(pExec, ctx.prod)) {
-        out.push(finding(ctx, 'EXEC-STATE-DIR-REQUIRED', 'fail', `${execProfileText(ctx)}${ctx.prod ? ' + KRISHIV_PRODUCTION' : ''} without KRISHIV_STATE_DIR: the state backend needs a file-backed directory; the executor refuses after registering`, stateVars, {
-          engineMessage: 'state backend: durable profile requires a file-backed state directory',
-        }));
-      } else if (st.stateBackend !== 'disaggregated' && stateDirAfterDefault === undefined && pExec !== DD && requiresFileBackedState(pEnv, ctx.prod)) {
-        out.push(finding(ctx, 'EXEC-STATE-DIR-REQUIRED', 'fail', `no state dir, so the executor opens an ephemeral state backend, which the env profile ${pEnv} forbids: the executor refuses after registering`, stateVars, {
-          engineMessage: 'state backend: ephemeral state backend is forbidden under durable profiles',
-        }));
+      else if (
+        st.stateBackend !== 'disaggregated' &&
+        stateDirAfterDefault === undefined &&
+        pExec !== DD &&
+        requiresFileBackedState(pExec, ctx.prod)
+      ) {
+        out.push(
+          finding(
+            ctx,
+            'EXEC-STATE-DIR-REQUIRED',
+            'fail',
+            `${execProfileText(ctx)}${ctx.prod ? ' + KRISHIV_PRODUCTION' : ''} without KRISHIV_STATE_DIR: the state backend needs a file-backed directory; the executor refuses after registering`,
+            stateVars,
+            {
+              engineMessage: 'state backend: durable profile requires a file-backed state directory',
+            },
+          ),
+        );
+      } else if (
+        st.stateBackend !== 'disaggregated' &&
+        stateDirAfterDefault === undefined &&
+        pExec !== DD &&
+        requiresFileBackedState(pEnv, ctx.prod)
+      ) {
+        out.push(
+          finding(
+            ctx,
+            'EXEC-STATE-DIR-REQUIRED',
+            'fail',
+            `no state dir, so the executor opens an ephemeral state backend, which the env profile ${pEnv} forbids: the executor refuses after registering`,
+            stateVars,
+            {
+              engineMessage: 'state backend: ephemeral state backend is forbidden under durable profiles',
+            },
+          ),
+        );
       } else {
-        out.push(finding(ctx, 'EXEC-STATE-DIR-REQUIRED', 'pass', st.stateBackend === 'disaggregated' ? 'disaggregated state backend (see EXEC-DISAGG-NO-ROOT)' : st.stateDir !== undefined ? 'KRISHIV_STATE_DIR is set' : pExec === SN ? 'single-node-durable uses /var/lib/krishiv/state' : pExec === DD ? 'covered by EXEC-DD-STATE-DIR-MISSING' : 'file-backed state not required', ['KRISHIV_STATE_DIR']));
+        out.push(
+          finding(
+            ctx,
+            'EXEC-STATE-DIR-REQUIRED',
+            'pass',
+            st.stateBackend === 'disaggregated'
+              ? 'disaggregated state backend (see EXEC-DISAGG-NO-ROOT)'
+              : st.stateDir !== undefined
+                ? 'KRISHIV_STATE_DIR is set'
+                : pExec === SN
+                  ? 'single-node-durable uses /var/lib/krishiv/state'
+                  : pExec === DD
+                    ? 'covered by EXEC-DD-STATE-DIR-MISSING'
+                    : 'file-backed state not required',
+            ['KRISHIV_STATE_DIR'],
+          ),
+        );
       }
     }),
   },
@@ -289,7 +540,8 @@ export const EXECUTOR_CHECKS = [
     roles: EXEC,
     predicate: 'profile_requires_authenticated_shuffle',
     rule: 'the local Flight shuffle server starts (a shuffle dir without a URI, a file:// or plain-path URI, or the single-node-durable default dir), shuffle auth is required under the env profile (durable, or KRISHIV_PRODUCTION) and there is no shuffle token',
-    source: 'crates/krishiv-shuffle/src/flight.rs:606-617; crates/krishiv-shuffle/src/token_auth.rs:25-73; the local backend: crates/krishiv-executor/src/cli.rs:591-662',
+    source:
+      'crates/krishiv-shuffle/src/flight.rs:606-617; crates/krishiv-shuffle/src/token_auth.rs:25-73; the local backend: crates/krishiv-executor/src/cli.rs:591-662',
     fix: 'Set KRISHIV_SHUFFLE_TOKEN (or KRISHIV_SHUFFLE_TOKEN_FILE) on every executor.',
     engineMessage: SEC3_MSG,
     evaluate: execCheck((ctx, { pEnv, st, connected, shuffle }, out) => {
@@ -299,13 +551,42 @@ export const EXECUTOR_CHECKS = [
       const server = connected && st.localShuffleServer;
       if (!connected) out.push(afterReg(ctx, 'EXEC-SHUFFLE-TOKEN-MISSING'));
       else if (server && !shuffle.present && reqShuffle) {
-        out.push(finding(ctx, 'EXEC-SHUFFLE-TOKEN-MISSING', 'fail', `the local Flight shuffle server starts and shuffle auth is required under the env profile ${pEnv}${ctx.prod ? ' with KRISHIV_PRODUCTION' : ''}, but there is no shuffle token: the executor refuses after registering`, shVars, {
-          engineMessage: `shuffle flight server: shuffle auth is required under durability profile '${pEnv}' but no shuffle token is configured; set KRISHIV_SHUFFLE_TOKEN or KRISHIV_SHUFFLE_TOKEN_FILE. Refusing to start an unauthenticated shuffle data plane (SEC-3).`,
-        }));
+        out.push(
+          finding(
+            ctx,
+            'EXEC-SHUFFLE-TOKEN-MISSING',
+            'fail',
+            `the local Flight shuffle server starts and shuffle auth is required under the env profile ${pEnv}${ctx.prod ? ' with KRISHIV_PRODUCTION' : ''}, but there is no shuffle token: the executor refuses after registering`,
+            shVars,
+            {
+              engineMessage: `shuffle flight server: shuffle auth is required under durability profile '${pEnv}' but no shuffle token is configured; set KRISHIV_SHUFFLE_TOKEN or KRISHIV_SHUFFLE_TOKEN_FILE. Refusing to start an unauthenticated shuffle data plane (SEC-3).`,
+            },
+          ),
+        );
       } else if (shuffle.assumed && server) {
-        out.push(finding(ctx, 'EXEC-SHUFFLE-TOKEN-MISSING', 'skip', 'not checked here: KRISHIV_SHUFFLE_TOKEN_FILE does not exist on this machine', ['KRISHIV_SHUFFLE_TOKEN_FILE']));
+        out.push(
+          finding(
+            ctx,
+            'EXEC-SHUFFLE-TOKEN-MISSING',
+            'skip',
+            'not checked here: KRISHIV_SHUFFLE_TOKEN_FILE does not exist on this machine',
+            ['KRISHIV_SHUFFLE_TOKEN_FILE'],
+          ),
+        );
       } else {
-        out.push(finding(ctx, 'EXEC-SHUFFLE-TOKEN-MISSING', 'pass', !server ? `no local Flight shuffle server starts (${st.shuffleBackend === 'none' ? 'no shuffle store' : `${st.shuffleBackend} shuffle backend`})` : shuffle.present ? `shuffle token from ${shuffle.source}` : 'shuffle auth not required (see EXEC-SHUFFLE-ANONYMOUS)', ['KRISHIV_SHUFFLE_TOKEN']));
+        out.push(
+          finding(
+            ctx,
+            'EXEC-SHUFFLE-TOKEN-MISSING',
+            'pass',
+            !server
+              ? `no local Flight shuffle server starts (${st.shuffleBackend === 'none' ? 'no shuffle store' : `${st.shuffleBackend} shuffle backend`})`
+              : shuffle.present
+                ? `shuffle token from ${shuffle.source}`
+                : 'shuffle auth not required (see EXEC-SHUFFLE-ANONYMOUS)',
+            ['KRISHIV_SHUFFLE_TOKEN'],
+          ),
+        );
       }
     }),
   },
@@ -321,7 +602,15 @@ export const EXECUTOR_CHECKS = [
       const shVars = ['KRISHIV_SHUFFLE_TOKEN', 'KRISHIV_SHUFFLE_TOKEN_FILE', 'KRISHIV_SHUFFLE_DIR', 'KRISHIV_SHUFFLE_URI'];
       const server = connected && st.localShuffleServer;
       if (server && !shuffle.present && !isFailClosed(pEnv, ctx.prod)) {
-        out.push(finding(ctx, 'EXEC-SHUFFLE-ANONYMOUS', 'fail', `the local Flight shuffle server starts without a token outside fail-closed mode${pExec !== DL ? ' (--durability-profile does not reach the shuffle server, which reads the env profile)' : ''}: the shuffle data plane is open`, shVars));
+        out.push(
+          finding(
+            ctx,
+            'EXEC-SHUFFLE-ANONYMOUS',
+            'fail',
+            `the local Flight shuffle server starts without a token outside fail-closed mode${pExec !== DL ? ' (--durability-profile does not reach the shuffle server, which reads the env profile)' : ''}: the shuffle data plane is open`,
+            shVars,
+          ),
+        );
       } else {
         out.push(finding(ctx, 'EXEC-SHUFFLE-ANONYMOUS', 'pass', 'the shuffle data plane is not anonymous', ['KRISHIV_SHUFFLE_TOKEN']));
       }
@@ -332,7 +621,7 @@ export const EXECUTOR_CHECKS = [
     class: 'REFUSE',
     roles: EXEC,
     predicate: null,
-    rule: 'an s3:// shuffle URI (object-only, or tiered with a dir) under the executor\'s own profile single-node-durable, or an s3:// URI without a bucket',
+    rule: "an s3:// shuffle URI (object-only, or tiered with a dir) under the executor's own profile single-node-durable, or an s3:// URI without a bucket",
     source: 'crates/krishiv-executor/src/cli.rs:591-605; crates/krishiv-shuffle/src/storage_uri.rs:56-70, 98-110, 115-152 and 166-174',
     fix: 'Use a local shuffle dir for single-node-durable, or run distributed-durable.',
     engineMessage: "s3:// shuffle requires distributed-durable or dev-local profile (got 'single-node-durable')",
@@ -348,15 +637,37 @@ export const EXECUTOR_CHECKS = [
       if (!connected) out.push(afterReg(ctx, 'EXEC-S3-SHUFFLE-PROFILE'));
       else if (s3 && pExec === SN) {
         const tiered = st.shuffleBackend === 'tiered';
-        out.push(finding(ctx, 'EXEC-S3-SHUFFLE-PROFILE', 'fail', `${tiered ? 'tiered (dir + s3://)' : 's3://'} shuffle under ${execProfileText(ctx)}: the executor refuses after registering`, s3Vars, {
-          engineMessage: `${tiered ? 'tiered shuffle' : 's3:// shuffle'} requires distributed-durable or dev-local profile (got 'single-node-durable')`,
-        }));
+        out.push(
+          finding(
+            ctx,
+            'EXEC-S3-SHUFFLE-PROFILE',
+            'fail',
+            `${tiered ? 'tiered (dir + s3://)' : 's3://'} shuffle under ${execProfileText(ctx)}: the executor refuses after registering`,
+            s3Vars,
+            {
+              engineMessage: `${tiered ? 'tiered shuffle' : 's3:// shuffle'} requires distributed-durable or dev-local profile (got 'single-node-durable')`,
+            },
+          ),
+        );
       } else if (s3 && bucketOf(st.shuffleUri!) === '') {
-        out.push(finding(ctx, 'EXEC-S3-SHUFFLE-PROFILE', 'fail', 'the s3:// shuffle URI names no bucket: the executor refuses after registering', s3Vars, {
-          engineMessage: `s3 URI has no bucket (got '${redactUri(rustTrim(st.shuffleUri!))}')`,
-        }));
+        out.push(
+          finding(
+            ctx,
+            'EXEC-S3-SHUFFLE-PROFILE',
+            'fail',
+            'the s3:// shuffle URI names no bucket: the executor refuses after registering',
+            s3Vars,
+            {
+              engineMessage: `s3 URI has no bucket (got '${redactUri(rustTrim(st.shuffleUri!))}')`,
+            },
+          ),
+        );
       } else {
-        out.push(finding(ctx, 'EXEC-S3-SHUFFLE-PROFILE', 'pass', s3 ? `s3:// shuffle under ${pExec}` : 'no s3:// shuffle URI', ['KRISHIV_SHUFFLE_URI']));
+        out.push(
+          finding(ctx, 'EXEC-S3-SHUFFLE-PROFILE', 'pass', s3 ? `s3:// shuffle under ${pExec}` : 'no s3:// shuffle URI', [
+            'KRISHIV_SHUFFLE_URI',
+          ]),
+        );
       }
     }),
   },
@@ -365,7 +676,7 @@ export const EXECUTOR_CHECKS = [
     class: 'REFUSE',
     roles: EXEC,
     predicate: 'allows_unbounded_shuffle_store',
-    rule: 'a memory:// shuffle URI while the executor\'s own profile does not allow an unbounded shuffle store (durable, or KRISHIV_PRODUCTION)',
+    rule: "a memory:// shuffle URI while the executor's own profile does not allow an unbounded shuffle store (durable, or KRISHIV_PRODUCTION)",
     source: 'crates/krishiv-executor/src/cli.rs:603-605; crates/krishiv-shuffle/src/storage_uri.rs:115-136',
     fix: 'Use KRISHIV_SHUFFLE_DIR (and s3:// for distributed).',
     engineMessage: "memory:// shuffle URIs are forbidden for durability profile '<P>'",
@@ -373,11 +684,28 @@ export const EXECUTOR_CHECKS = [
       const memShuffle = st.shuffleBackend === 'memory';
       if (!connected) out.push(afterReg(ctx, 'EXEC-MEMORY-SHUFFLE'));
       else if (memShuffle && !allowsUnboundedShuffleStore(pExec, ctx.prod)) {
-        out.push(finding(ctx, 'EXEC-MEMORY-SHUFFLE', 'fail', `memory:// shuffle under ${execProfileText(ctx)}${ctx.prod ? ' + KRISHIV_PRODUCTION' : ''}: unbounded in-memory shuffle is not allowed; the executor refuses after registering`, ['KRISHIV_SHUFFLE_URI', PROFILE, 'KRISHIV_PRODUCTION'], {
-          engineMessage: `memory:// shuffle URIs are forbidden for durability profile '${pExec}'`,
-        }));
+        out.push(
+          finding(
+            ctx,
+            'EXEC-MEMORY-SHUFFLE',
+            'fail',
+            `memory:// shuffle under ${execProfileText(ctx)}${ctx.prod ? ' + KRISHIV_PRODUCTION' : ''}: unbounded in-memory shuffle is not allowed; the executor refuses after registering`,
+            ['KRISHIV_SHUFFLE_URI', PROFILE, 'KRISHIV_PRODUCTION'],
+            {
+              engineMessage: `memory:// shuffle URIs are forbidden for durability profile '${pExec}'`,
+            },
+          ),
+        );
       } else {
-        out.push(finding(ctx, 'EXEC-MEMORY-SHUFFLE', 'pass', memShuffle ? 'memory:// shuffle is allowed (dev-local without KRISHIV_PRODUCTION)' : 'no memory:// shuffle URI', ['KRISHIV_SHUFFLE_URI']));
+        out.push(
+          finding(
+            ctx,
+            'EXEC-MEMORY-SHUFFLE',
+            'pass',
+            memShuffle ? 'memory:// shuffle is allowed (dev-local without KRISHIV_PRODUCTION)' : 'no memory:// shuffle URI',
+            ['KRISHIV_SHUFFLE_URI'],
+          ),
+        );
       }
     }),
   },
@@ -393,11 +721,28 @@ export const EXECUTOR_CHECKS = [
     evaluate: execCheck((ctx, { st, connected }, out) => {
       if (!connected) out.push(afterReg(ctx, 'EXEC-DISAGG-NO-ROOT'));
       else if (st.stateBackend === 'disaggregated' && !st.dfsRootSet) {
-        out.push(finding(ctx, 'EXEC-DISAGG-NO-ROOT', 'fail', 'disaggregated state backend without KRISHIV_STATE_DFS_ROOT: the executor refuses after registering', ['KRISHIV_STATE_DFS_ROOT', 'KRISHIV_STATE_BACKEND'], {
-          engineMessage: 'KRISHIV_STATE_BACKEND=disaggregated requires KRISHIV_STATE_DFS_ROOT',
-        }));
+        out.push(
+          finding(
+            ctx,
+            'EXEC-DISAGG-NO-ROOT',
+            'fail',
+            'disaggregated state backend without KRISHIV_STATE_DFS_ROOT: the executor refuses after registering',
+            ['KRISHIV_STATE_DFS_ROOT', 'KRISHIV_STATE_BACKEND'],
+            {
+              engineMessage: 'KRISHIV_STATE_BACKEND=disaggregated requires KRISHIV_STATE_DFS_ROOT',
+            },
+          ),
+        );
       } else {
-        out.push(finding(ctx, 'EXEC-DISAGG-NO-ROOT', 'pass', st.stateBackend === 'disaggregated' ? 'KRISHIV_STATE_DFS_ROOT is set' : 'state backend is rocksdb', ['KRISHIV_STATE_BACKEND']));
+        out.push(
+          finding(
+            ctx,
+            'EXEC-DISAGG-NO-ROOT',
+            'pass',
+            st.stateBackend === 'disaggregated' ? 'KRISHIV_STATE_DFS_ROOT is set' : 'state backend is rocksdb',
+            ['KRISHIV_STATE_BACKEND'],
+          ),
+        );
       }
     }),
   },
@@ -411,7 +756,7 @@ export const EXECUTOR_CHECKS = [
     fix: 'Give executors KRISHIV_COORDINATOR_BEARER_TOKEN (one of the tokens the coordinator accepts; executors read only this variable).',
     engineMessage: 'registration failed after 30 attempts: missing Bearer token',
     evaluate: execCheck((ctx, _r, out) => {
-          out.push(...execCoordToken(ctx));
+      out.push(...execCoordToken(ctx));
     }),
   },
   {

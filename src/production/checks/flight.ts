@@ -26,7 +26,13 @@ const K = 'KRISHIV_API_KEYS';
 type FlightId = 'FLIGHT-API-KEYS-MISSING' | 'FLIGHT-API-KEYS-MALFORMED' | 'FLIGHT-POLICY-MISSING' | 'FLIGHT-ANONYMOUS';
 /** A coordinator without co-located Flight SQL: nothing to check. */
 const notColocated = (ctx: CheckContext, id: FlightId): Finding[] =>
-  ctx.hasCoordinator ? [finding(ctx, id, 'pass', 'Flight SQL is not co-located (KRISHIV_FLIGHT_ADDR unset or not an IP:port, no --flight-addr)', ['KRISHIV_FLIGHT_ADDR'])] : [];
+  ctx.hasCoordinator
+    ? [
+        finding(ctx, id, 'pass', 'Flight SQL is not co-located (KRISHIV_FLIGHT_ADDR unset or not an IP:port, no --flight-addr)', [
+          'KRISHIV_FLIGHT_ADDR',
+        ]),
+      ]
+    : [];
 
 export const FLIGHT_CHECKS = [
   {
@@ -42,15 +48,33 @@ export const FLIGHT_CHECKS = [
       const { mode, required, keys } = flight(ctx);
       if (mode === undefined) return notColocated(ctx, 'FLIGHT-API-KEYS-MISSING');
       if (keys.state === 'unset' && required) {
-        const where = mode === 'standalone' ? 'the Flight server refuses to start (exit 2)' : 'the coordinator logs an error and runs without Flight SQL';
+        const where =
+          mode === 'standalone'
+            ? 'the Flight server refuses to start (exit 2)'
+            : 'the coordinator logs an error and runs without Flight SQL';
         return [
-          finding(ctx, 'FLIGHT-API-KEYS-MISSING', 'fail', `Flight SQL auth is required under the env profile ${ctx.pEnv.profile}${ctx.prod ? ' with KRISHIV_PRODUCTION' : ''} and ${K} is blank: ${where}`, [K, PROFILE], {
-            class: mode === 'standalone' ? 'REFUSE' : 'DENY',
-            engineMessage: 'KRISHIV_API_KEYS is required under durable profiles (format: key1=user,...)',
-          }),
+          finding(
+            ctx,
+            'FLIGHT-API-KEYS-MISSING',
+            'fail',
+            `Flight SQL auth is required under the env profile ${ctx.pEnv.profile}${ctx.prod ? ' with KRISHIV_PRODUCTION' : ''} and ${K} is blank: ${where}`,
+            [K, PROFILE],
+            {
+              class: mode === 'standalone' ? 'REFUSE' : 'DENY',
+              engineMessage: 'KRISHIV_API_KEYS is required under durable profiles (format: key1=user,...)',
+            },
+          ),
         ];
       }
-      return [finding(ctx, 'FLIGHT-API-KEYS-MISSING', 'pass', keys.state === 'unset' ? 'Flight SQL auth is not required (see FLIGHT-ANONYMOUS)' : `${K} is set`, [K])];
+      return [
+        finding(
+          ctx,
+          'FLIGHT-API-KEYS-MISSING',
+          'pass',
+          keys.state === 'unset' ? 'Flight SQL auth is not required (see FLIGHT-ANONYMOUS)' : `${K} is set`,
+          [K],
+        ),
+      ];
     },
   },
   {
@@ -65,12 +89,30 @@ export const FLIGHT_CHECKS = [
     evaluate: (ctx: CheckContext): Finding[] => {
       const { mode, fc, keys } = flight(ctx);
       if (mode === undefined) return notColocated(ctx, 'FLIGHT-API-KEYS-MALFORMED');
-      if (keys.state !== 'error') return [finding(ctx, 'FLIGHT-API-KEYS-MALFORMED', 'pass', keys.state === 'ok' ? `${K} parses: ${keys.map.size} key(s)` : `${K} is unset`, [K])];
+      if (keys.state !== 'error')
+        return [
+          finding(
+            ctx,
+            'FLIGHT-API-KEYS-MALFORMED',
+            'pass',
+            keys.state === 'ok' ? `${K} parses: ${keys.map.size} key(s)` : `${K} is unset`,
+            [K],
+          ),
+        ];
       return [
-        finding(ctx, 'FLIGHT-API-KEYS-MALFORMED', 'fail', fc ? `${K} does not parse under fail-closed: ${mode === 'standalone' ? 'the Flight SQL server refuses to start' : 'the coordinator logs an error and runs without Flight SQL'} (the engine prints the raw entry, key included, to its log)` : `${K} does not parse: outside fail-closed the engine warns and serves Flight anonymously`, [K], {
-          class: fc ? (mode === 'standalone' ? 'REFUSE' : 'DENY') : 'OPEN',
-          engineMessage: fc ? keys.message : `${keys.message}; serving anonymously (dev only)`,
-        }),
+        finding(
+          ctx,
+          'FLIGHT-API-KEYS-MALFORMED',
+          'fail',
+          fc
+            ? `${K} does not parse under fail-closed: ${mode === 'standalone' ? 'the Flight SQL server refuses to start' : 'the coordinator logs an error and runs without Flight SQL'} (the engine prints the raw entry, key included, to its log)`
+            : `${K} does not parse: outside fail-closed the engine warns and serves Flight anonymously`,
+          [K],
+          {
+            class: fc ? (mode === 'standalone' ? 'REFUSE' : 'DENY') : 'OPEN',
+            engineMessage: fc ? keys.message : `${keys.message}; serving anonymously (dev only)`,
+          },
+        ),
       ];
     },
   },
@@ -82,18 +124,37 @@ export const FLIGHT_CHECKS = [
     rule: 'valid KRISHIV_API_KEYS but KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED not truthy: every Flight RPC is PERMISSION_DENIED (any profile)',
     source: 'crates/krishiv-flight-sql/src/service.rs:297-309,1331-1348',
     fix: 'Set KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED=1 (or install a policy hook).',
-    engineMessage: 'PERMISSION_DENIED: auth is configured but no policy engine is set; configure a PolicyHook or use an unauthenticated service',
+    engineMessage:
+      'PERMISSION_DENIED: auth is configured but no policy engine is set; configure a PolicyHook or use an unauthenticated service',
     evaluate: (ctx: CheckContext): Finding[] => {
       const { mode, keys } = flight(ctx);
       if (mode === undefined) return notColocated(ctx, 'FLIGHT-POLICY-MISSING');
       if (keys.state === 'ok' && !isTruthy(ctx.env.get('KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED'))) {
         return [
-          finding(ctx, 'FLIGHT-POLICY-MISSING', 'fail', `${K} is configured but KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED is not truthy: every Flight RPC (handshake included) is denied, in every profile`, ['KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED', K], {
-            engineMessage: 'PERMISSION_DENIED: auth is configured but no policy engine is set; configure a PolicyHook or use an unauthenticated service',
-          }),
+          finding(
+            ctx,
+            'FLIGHT-POLICY-MISSING',
+            'fail',
+            `${K} is configured but KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED is not truthy: every Flight RPC (handshake included) is denied, in every profile`,
+            ['KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED', K],
+            {
+              engineMessage:
+                'PERMISSION_DENIED: auth is configured but no policy engine is set; configure a PolicyHook or use an unauthenticated service',
+            },
+          ),
         ];
       }
-      return [finding(ctx, 'FLIGHT-POLICY-MISSING', 'pass', keys.state === 'ok' ? 'KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED lets authenticated callers through' : 'no valid keys: the policy rule does not apply', ['KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED'])];
+      return [
+        finding(
+          ctx,
+          'FLIGHT-POLICY-MISSING',
+          'pass',
+          keys.state === 'ok'
+            ? 'KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED lets authenticated callers through'
+            : 'no valid keys: the policy rule does not apply',
+          ['KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED'],
+        ),
+      ];
     },
   },
   {
@@ -108,8 +169,23 @@ export const FLIGHT_CHECKS = [
     evaluate: (ctx: CheckContext): Finding[] => {
       const { mode, fc, keys } = flight(ctx);
       if (mode === undefined) return notColocated(ctx, 'FLIGHT-ANONYMOUS');
-      if (!fc && keys.state !== 'ok') return [finding(ctx, 'FLIGHT-ANONYMOUS', 'fail', 'Flight SQL runs without keys outside fail-closed mode: anonymous', [K, 'KRISHIV_PRODUCTION', PROFILE])];
-      return [finding(ctx, 'FLIGHT-ANONYMOUS', 'pass', keys.state === 'ok' ? 'Flight SQL requires an API key' : 'fail-closed: Flight SQL is not served anonymously', [K])];
+      if (!fc && keys.state !== 'ok')
+        return [
+          finding(ctx, 'FLIGHT-ANONYMOUS', 'fail', 'Flight SQL runs without keys outside fail-closed mode: anonymous', [
+            K,
+            'KRISHIV_PRODUCTION',
+            PROFILE,
+          ]),
+        ];
+      return [
+        finding(
+          ctx,
+          'FLIGHT-ANONYMOUS',
+          'pass',
+          keys.state === 'ok' ? 'Flight SQL requires an API key' : 'fail-closed: Flight SQL is not served anonymously',
+          [K],
+        ),
+      ];
     },
   },
   {
@@ -126,9 +202,26 @@ export const FLIGHT_CHECKS = [
       // parsed strictly, untrimmed, before the keys are read (crates/krishiv-flight-sql/src/service.rs:1417-1423)
       const raw = ctx.env.get('KRISHIV_FLIGHT_ADDR');
       if (raw !== undefined && !parseSocketAddr(raw)) {
-        return [finding(ctx, 'FLIGHT-ADDR-INVALID', 'fail', 'KRISHIV_FLIGHT_ADDR is not an IP:port socket address (host names and surrounding spaces do not parse): the Flight SQL server refuses to start', ['KRISHIV_FLIGHT_ADDR'], { engineMessage: 'invalid socket address syntax' })];
+        return [
+          finding(
+            ctx,
+            'FLIGHT-ADDR-INVALID',
+            'fail',
+            'KRISHIV_FLIGHT_ADDR is not an IP:port socket address (host names and surrounding spaces do not parse): the Flight SQL server refuses to start',
+            ['KRISHIV_FLIGHT_ADDR'],
+            { engineMessage: 'invalid socket address syntax' },
+          ),
+        ];
       }
-      return [finding(ctx, 'FLIGHT-ADDR-INVALID', 'pass', raw === undefined ? 'KRISHIV_FLIGHT_ADDR unset: 127.0.0.1:2003' : 'KRISHIV_FLIGHT_ADDR parses', ['KRISHIV_FLIGHT_ADDR'])];
+      return [
+        finding(
+          ctx,
+          'FLIGHT-ADDR-INVALID',
+          'pass',
+          raw === undefined ? 'KRISHIV_FLIGHT_ADDR unset: 127.0.0.1:2003' : 'KRISHIV_FLIGHT_ADDR parses',
+          ['KRISHIV_FLIGHT_ADDR'],
+        ),
+      ];
     },
   },
 ] as const satisfies readonly CheckDef[];

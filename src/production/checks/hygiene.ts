@@ -83,7 +83,12 @@ const GROUPS: Record<string, string> = {
   KRISHIV_API_KEY: 'API key',
 };
 
-const TOKEN_FILE_VARS = ['KRISHIV_COORDINATOR_BEARER_TOKEN_FILE', 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE', 'KRISHIV_UI_TOKEN_FILE', 'KRISHIV_SHUFFLE_TOKEN_FILE'];
+const TOKEN_FILE_VARS = [
+  'KRISHIV_COORDINATOR_BEARER_TOKEN_FILE',
+  'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE',
+  'KRISHIV_UI_TOKEN_FILE',
+  'KRISHIV_SHUFFLE_TOKEN_FILE',
+];
 
 function probeVar(ctx: CheckContext, name: string): { path: string; state: FileState } | undefined {
   const path = filePathOf(name, ctx.env.get(name));
@@ -100,7 +105,8 @@ export function secretItems(ctx: CheckContext): SecretItem[] {
     if (name === 'KRISHIV_API_KEYS') {
       const parsed = parseApiKeys(v.value);
       if (parsed.state !== 'unset') {
-        for (const e of parsed.entries) if (e.key !== '') items.push({ variable: name, part: `entry ${e.index + 1}`, value: e.key, group: 'API key' });
+        for (const e of parsed.entries)
+          if (e.key !== '') items.push({ variable: name, part: `entry ${e.index + 1}`, value: e.key, group: 'API key' });
       }
       continue;
     }
@@ -118,20 +124,67 @@ export function secretItems(ctx: CheckContext): SecretItem[] {
     const p = probeVar(ctx, name);
     if (p?.state.state !== 'ok') continue;
     const group = GROUPS[name]!;
-    const values = name === 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE' ? splitTokenList(p.state.content) : [rustTrim(p.state.content)].filter((s) => s !== '');
-    values.forEach((value, i) => items.push({ variable: name, part: values.length > 1 ? `file line ${i + 1}` : 'file content', value, group }));
+    const values =
+      name === 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE'
+        ? splitTokenList(p.state.content)
+        : [rustTrim(p.state.content)].filter((s) => s !== '');
+    values.forEach((value, i) =>
+      items.push({ variable: name, part: values.length > 1 ? `file line ${i + 1}` : 'file content', value, group }),
+    );
   }
   return items;
 }
 
 const PLACEHOLDER_WORDS = new Set([
-  'changeme', 'change-me', 'change_me', 'secret', 'password', 'passwd', 'token', 'todo', 'tbd', 'fixme', 'example',
-  'placeholder', 'replaceme', 'replace-me', 'replace_me', 'dummy', 'test', 'testing', 'default', 'admin', 'none', 'null',
-  'undefined', 'key', 'apikey', 'api-key', 'mysecret', 'my-secret', 'secret123', 'password123',
+  'changeme',
+  'change-me',
+  'change_me',
+  'secret',
+  'password',
+  'passwd',
+  'token',
+  'todo',
+  'tbd',
+  'fixme',
+  'example',
+  'placeholder',
+  'replaceme',
+  'replace-me',
+  'replace_me',
+  'dummy',
+  'test',
+  'testing',
+  'default',
+  'admin',
+  'none',
+  'null',
+  'undefined',
+  'key',
+  'apikey',
+  'api-key',
+  'mysecret',
+  'my-secret',
+  'secret123',
+  'password123',
 ]);
 /** values from the product docs and the engine's own dev manifests */
 const DOCS_VALUES = new Set(['key1', 'key2', 'key3', 'krishiv-dev-token', 'krishiv-prod', 'super-secret-token-value', 'coord-secret']);
-const PLACEHOLDER_PARTS = ['changeme', 'change-me', 'change_me', 'replace-me', 'replace_me', 'replaceme', 'placeholder', 'example', 'todo', 'fixme', 'your-', 'your_', 'insert-', 'dummy'];
+const PLACEHOLDER_PARTS = [
+  'changeme',
+  'change-me',
+  'change_me',
+  'replace-me',
+  'replace_me',
+  'replaceme',
+  'placeholder',
+  'example',
+  'todo',
+  'fixme',
+  'your-',
+  'your_',
+  'insert-',
+  'dummy',
+];
 
 /**
  * Two or more of one character (what `/^(.)\1+$/` says, in a loop: that regex's backtracking
@@ -153,7 +206,7 @@ export function placeholderReason(value: string): string | undefined {
   if (v.includes('...') || v.includes('…')) return 'an ellipsis (…)';
   if (/^x{3,}$/i.test(v) || isOneRepeatedChar(v)) return 'one repeated character';
   // the value itself is never quoted (contract: secret values never appear)
-  if (DOCS_VALUES.has(lower)) return 'a value copied from the product docs or the engine\'s dev manifests';
+  if (DOCS_VALUES.has(lower)) return "a value copied from the product docs or the engine's dev manifests";
   if (PLACEHOLDER_WORDS.has(lower)) return 'a common placeholder word';
   const part = PLACEHOLDER_PARTS.find((p) => lower.includes(p));
   if (part !== undefined) return `it contains "${part}"`;
@@ -206,9 +259,18 @@ export function secretWeakness(value: string): SecretWeakness | undefined {
   const len = [...value].length;
   const bits = Math.round(estimateEntropyBits(value));
   if (len < 16 || bits < 64) {
-    return { check: 'HYG-WEAK-SECRET', status: 'fail', reason: `is weak: ${len} character${len === 1 ? '' : 's'}, about ${bits} bits of estimated entropy (need ≥ 16 characters and ≥ 64 bits)` };
+    return {
+      check: 'HYG-WEAK-SECRET',
+      status: 'fail',
+      reason: `is weak: ${len} character${len === 1 ? '' : 's'}, about ${bits} bits of estimated entropy (need ≥ 16 characters and ≥ 64 bits)`,
+    };
   }
-  if (len < 32) return { check: 'HYG-WEAK-SECRET', status: 'warn', reason: `is short: ${len} character${len === 1 ? '' : 's'} (about ${bits} bits); 32 or more is recommended` };
+  if (len < 32)
+    return {
+      check: 'HYG-WEAK-SECRET',
+      status: 'warn',
+      reason: `is short: ${len} character${len === 1 ? '' : 's'} (about ${bits} bits); 32 or more is recommended`,
+    };
   return undefined;
 }
 
@@ -224,10 +286,36 @@ function secretChecks(ctx: CheckContext): Finding[] {
   for (const item of items) {
     const weakness = secretWeakness(item.value);
     if (weakness === undefined) continue;
-    (weakness.check === 'HYG-PLACEHOLDER-SECRET' ? placeholders : weak).push(finding(ctx, weakness.check, weakness.status, `${label(item)} ${weakness.reason}`, [item.variable]));
+    (weakness.check === 'HYG-PLACEHOLDER-SECRET' ? placeholders : weak).push(
+      finding(ctx, weakness.check, weakness.status, `${label(item)} ${weakness.reason}`, [item.variable]),
+    );
   }
-  out.push(...(placeholders.length ? placeholders : [finding(ctx, 'HYG-PLACEHOLDER-SECRET', 'pass', items.length ? `${items.length} secret value(s) checked: none is a placeholder` : 'no secret values set', [])]));
-  out.push(...(weak.length ? weak : [finding(ctx, 'HYG-WEAK-SECRET', 'pass', items.length ? `${items.length} secret value(s) checked: all ≥ 32 characters and ≥ 64 bits` : 'no secret values set', [])]));
+  out.push(
+    ...(placeholders.length
+      ? placeholders
+      : [
+          finding(
+            ctx,
+            'HYG-PLACEHOLDER-SECRET',
+            'pass',
+            items.length ? `${items.length} secret value(s) checked: none is a placeholder` : 'no secret values set',
+            [],
+          ),
+        ]),
+  );
+  out.push(
+    ...(weak.length
+      ? weak
+      : [
+          finding(
+            ctx,
+            'HYG-WEAK-SECRET',
+            'pass',
+            items.length ? `${items.length} secret value(s) checked: all ≥ 32 characters and ≥ 64 bits` : 'no secret values set',
+            [],
+          ),
+        ]),
+  );
 
   // ENV-TOKEN-REUSE: the same value in two role groups.
   const byValue = new Map<string, SecretItem[]>();
@@ -242,7 +330,9 @@ function secretChecks(ctx: CheckContext): Finding[] {
     const groups = [...new Set(list.map((i) => i.group!))];
     if (groups.length < 2) continue;
     const vars = [...new Set(list.map((i) => i.variable))];
-    reuse.push(finding(ctx, 'ENV-TOKEN-REUSE', 'warn', `one secret value is used for ${groups.join(' and ')} (${list.map(label).join(', ')})`, vars));
+    reuse.push(
+      finding(ctx, 'ENV-TOKEN-REUSE', 'warn', `one secret value is used for ${groups.join(' and ')} (${list.map(label).join(', ')})`, vars),
+    );
   }
   out.push(...(reuse.length ? reuse : [finding(ctx, 'ENV-TOKEN-REUSE', 'pass', 'no secret value is shared between roles', [])]));
 
@@ -253,9 +343,19 @@ function secretChecks(ctx: CheckContext): Finding[] {
     if (v.origin.source !== 'file' || rustTrim(v.value) === '') continue;
     const fromRefs = v.references.length > 0 && v.references.every((r) => ctx.vars.get(r)?.origin.source === 'process-env');
     if (fromRefs) continue;
-    literal.push(finding(ctx, 'ENV-SECRET-IN-MANIFEST', 'warn', `${name} is written literally in ${v.origin.file}: anyone who can read the file (or the repository) has it`, [name]));
+    literal.push(
+      finding(
+        ctx,
+        'ENV-SECRET-IN-MANIFEST',
+        'warn',
+        `${name} is written literally in ${v.origin.file}: anyone who can read the file (or the repository) has it`,
+        [name],
+      ),
+    );
   }
-  out.push(...(literal.length ? literal : [finding(ctx, 'ENV-SECRET-IN-MANIFEST', 'pass', 'no secret is written literally in an env file', [])]));
+  out.push(
+    ...(literal.length ? literal : [finding(ctx, 'ENV-SECRET-IN-MANIFEST', 'pass', 'no secret is written literally in an env file', [])]),
+  );
   return out;
 }
 
@@ -270,15 +370,24 @@ function unexpanded(ctx: CheckContext): Finding[] {
     const nowhere = v.unresolved.filter((r) => !ctx.vars.has(r));
     const later = v.unresolved.filter((r) => ctx.vars.has(r));
     const parts: string[] = [];
-    if (nowhere.length > 0) parts.push(`${nowhere.map((r) => `$${r}`).join(', ')}, defined nowhere${ctx.processEnv ? '' : ' (without --process-env the files are the whole environment)'}`);
+    if (nowhere.length > 0)
+      parts.push(
+        `${nowhere.map((r) => `$${r}`).join(', ')}, defined nowhere${ctx.processEnv ? '' : ' (without --process-env the files are the whole environment)'}`,
+      );
     if (later.length > 0) {
       const where = (r: string): string => {
         const o = ctx.vars.get(r)?.origin;
         return o?.file !== undefined ? ` (${o.file}${o.line !== undefined ? `:${o.line}` : ''})` : '';
       };
-      parts.push(`${later.map((r) => `$${r}${where(r)}`).join(', ')}, declared only after this line is read (dotenv substitutes what is defined so far)`);
+      parts.push(
+        `${later.map((r) => `$${r}${where(r)}`).join(', ')}, declared only after this line is read (dotenv substitutes what is defined so far)`,
+      );
     }
-    out.push(finding(ctx, 'HYG-UNEXPANDED-VAR', 'fail', `${v.name} refers to ${parts.join('; and to ')}: the engine substitutes an empty string`, [v.name]));
+    out.push(
+      finding(ctx, 'HYG-UNEXPANDED-VAR', 'fail', `${v.name} refers to ${parts.join('; and to ')}: the engine substitutes an empty string`, [
+        v.name,
+      ]),
+    );
   }
   return out.length ? out : [finding(ctx, 'HYG-UNEXPANDED-VAR', 'pass', 'every $VAR reference is defined', [])];
 }
@@ -294,7 +403,15 @@ function quotedBooleans(ctx: CheckContext): Finding[] {
     // (`docker run --env-file` keeps the text as written, v.raw; dotenv/Compose give v.value.)
     const means = (text: string): boolean => (name === 'KRISHIV_UI' ? asciiLower(text) === 'off' : isTruthy(text));
     if (means(v.value) === means(v.raw)) continue;
-    out.push(finding(ctx, 'HYG-QUOTED-BOOLEAN', 'warn', `${name} is ${v.quoting}-quoted: dotenv and Compose strip the quotes, \`docker run --env-file\` keeps them and the engine then reads ${name === 'KRISHIV_UI' ? 'a value that is not "off"' : 'false'}`, [name]));
+    out.push(
+      finding(
+        ctx,
+        'HYG-QUOTED-BOOLEAN',
+        'warn',
+        `${name} is ${v.quoting}-quoted: dotenv and Compose strip the quotes, \`docker run --env-file\` keeps them and the engine then reads ${name === 'KRISHIV_UI' ? 'a value that is not "off"' : 'false'}`,
+        [name],
+      ),
+    );
   }
   return out.length ? out : [finding(ctx, 'HYG-QUOTED-BOOLEAN', 'pass', 'no boolean flag is quoted', [])];
 }
@@ -315,14 +432,17 @@ function fileModes(ctx: CheckContext): Finding[] {
     }
     if (s.state === 'missing') {
       // --require-files: this is the target host; what a missing file does is the engine checks' finding
-      out.push(finding(ctx, 'HYG-TOKEN-FILE-MODE', 'skip', `the file of ${name} does not exist (--require-files): no mode to check`, [name]));
+      out.push(
+        finding(ctx, 'HYG-TOKEN-FILE-MODE', 'skip', `the file of ${name} does not exist (--require-files): no mode to check`, [name]),
+      );
       continue;
     }
     const mode = s.state === 'ok' ? s.mode : s.mode;
     if (mode === undefined) continue;
     const m = `0${(mode & 0o777).toString(8).padStart(3, '0')}`;
     if (mode & 0o004) out.push(finding(ctx, 'HYG-TOKEN-FILE-MODE', 'fail', `the file of ${name} is world-readable (mode ${m})`, [name]));
-    else if (mode & 0o040) out.push(finding(ctx, 'HYG-TOKEN-FILE-MODE', 'warn', `the file of ${name} is group-readable (mode ${m})`, [name]));
+    else if (mode & 0o040)
+      out.push(finding(ctx, 'HYG-TOKEN-FILE-MODE', 'warn', `the file of ${name} is group-readable (mode ${m})`, [name]));
     else out.push(finding(ctx, 'HYG-TOKEN-FILE-MODE', 'pass', `the file of ${name} is private (mode ${m})`, [name]));
   }
   return any ? out : [finding(ctx, 'HYG-TOKEN-FILE-MODE', 'pass', 'no token or key file is configured', [])];
@@ -349,12 +469,32 @@ function envValidation(ctx: CheckContext): Finding[] {
       if (issue.kind === 'unknown') {
         if (Object.hasOwn(DEAD_FLAGS, name)) continue; // ENG-DEAD-FLAG explains these
         const s = suggestFlag(name);
-        unknown.push(finding(ctx, 'ENV-UNKNOWN-FLAG', 'warn', `${name} is not a Krishiv flag${s ? `; did you mean ${s}?` : ''} (the engine ignores it)`, [name], {
-          engineMessage: issue.message,
-          remediation: s ? `Rename it to ${s}.` : 'No Krishiv flag has a similar name: remove it, or check its spelling against the flags the engine knows.',
-        }));
+        unknown.push(
+          finding(
+            ctx,
+            'ENV-UNKNOWN-FLAG',
+            'warn',
+            `${name} is not a Krishiv flag${s ? `; did you mean ${s}?` : ''} (the engine ignores it)`,
+            [name],
+            {
+              engineMessage: issue.message,
+              remediation: s
+                ? `Rename it to ${s}.`
+                : 'No Krishiv flag has a similar name: remove it, or check its spelling against the flags the engine knows.',
+            },
+          ),
+        );
       } else if (issue.kind === 'deprecated') {
-        deprecated.push(finding(ctx, 'ENV-DEPRECATED-ALIAS', 'warn', `${name} is a deprecated alias of ${issue.canonical}${ctx.vars.has(issue.canonical ?? '') ? ' (the canonical name is also set and wins when non-blank)' : ''}`, [name], { engineMessage: issue.message }));
+        deprecated.push(
+          finding(
+            ctx,
+            'ENV-DEPRECATED-ALIAS',
+            'warn',
+            `${name} is a deprecated alias of ${issue.canonical}${ctx.vars.has(issue.canonical ?? '') ? ' (the canonical name is also set and wins when non-blank)' : ''}`,
+            [name],
+            { engineMessage: issue.message },
+          ),
+        );
       } else if (issue.kind === 'invalid' && !REPORTED_ELSEWHERE.has(name) && !Object.hasOwn(KIND_EXCEPTIONS, name)) {
         invalid.push(finding(ctx, 'ENV-INVALID-VALUE', 'warn', issue.message, [name], { engineMessage: issue.message }));
       }
@@ -382,11 +522,41 @@ function apiKeyEntries(ctx: CheckContext): Finding[] {
   const seen = new Map<string, number>();
   for (const e of parsed.entries) {
     const n = e.index + 1;
-    if (e.key === '') out.push(finding(ctx, 'ENG-API-KEY-ENTRY', 'fail', `${K} entry ${n} has an empty key: it can never match (an empty bearer counts as missing)`, [K]));
-    else if (e.subject.startsWith('=')) out.push(finding(ctx, 'ENG-API-KEY-ENTRY', 'fail', `${K} entry ${n}: the key contains "=" (base64 padding?): the engine splits at the first "=", so the key it stores is cut short and the subject starts with "="`, [K]));
-    else if (e.subject === '') out.push(finding(ctx, 'ENG-API-KEY-ENTRY', 'fail', `${K} entry ${n} has an empty subject (like the product docs' "key3="; a key ending in "=" padding reads the same way): the Flight principal is ""`, [K]));
+    if (e.key === '')
+      out.push(
+        finding(
+          ctx,
+          'ENG-API-KEY-ENTRY',
+          'fail',
+          `${K} entry ${n} has an empty key: it can never match (an empty bearer counts as missing)`,
+          [K],
+        ),
+      );
+    else if (e.subject.startsWith('='))
+      out.push(
+        finding(
+          ctx,
+          'ENG-API-KEY-ENTRY',
+          'fail',
+          `${K} entry ${n}: the key contains "=" (base64 padding?): the engine splits at the first "=", so the key it stores is cut short and the subject starts with "="`,
+          [K],
+        ),
+      );
+    else if (e.subject === '')
+      out.push(
+        finding(
+          ctx,
+          'ENG-API-KEY-ENTRY',
+          'fail',
+          `${K} entry ${n} has an empty subject (like the product docs' "key3="; a key ending in "=" padding reads the same way): the Flight principal is ""`,
+          [K],
+        ),
+      );
     const prev = seen.get(e.key);
-    if (prev !== undefined && e.key !== '') out.push(finding(ctx, 'ENG-API-KEY-ENTRY', 'fail', `${K} entries ${prev} and ${n} have the same key: the last one wins silently`, [K]));
+    if (prev !== undefined && e.key !== '')
+      out.push(
+        finding(ctx, 'ENG-API-KEY-ENTRY', 'fail', `${K} entries ${prev} and ${n} have the same key: the last one wins silently`, [K]),
+      );
     seen.set(e.key, n);
   }
   return out.length ? out : [finding(ctx, 'ENG-API-KEY-ENTRY', 'pass', `${K}: every entry has a key and a subject, no duplicates`, [K])];
@@ -398,15 +568,40 @@ function engTraps(ctx: CheckContext): Finding[] {
   // ENG-CA-CERT-SERVER
   if (coord) {
     const ca = ctx.env.get('KRISHIV_CA_CERT');
-    if (ca === undefined || ca === '') out.push(finding(ctx, 'ENG-CA-CERT-SERVER', 'pass', 'KRISHIV_CA_CERT is not set on the coordinator', ['KRISHIV_CA_CERT']));
+    if (ca === undefined || ca === '')
+      out.push(finding(ctx, 'ENG-CA-CERT-SERVER', 'pass', 'KRISHIV_CA_CERT is not set on the coordinator', ['KRISHIV_CA_CERT']));
     else {
       const tls = ctx.env.has('KRISHIV_TLS_CERT') && ctx.env.has('KRISHIV_TLS_KEY');
       if (tls) {
-        out.push(finding(ctx, 'ENG-CA-CERT-SERVER', 'fail', 'KRISHIV_CA_CERT with server TLS on the coordinator: client certificates become mandatory, and executors present none, so they fail at the TLS handshake', ['KRISHIV_CA_CERT', 'KRISHIV_TLS_CERT', 'KRISHIV_TLS_KEY']));
+        out.push(
+          finding(
+            ctx,
+            'ENG-CA-CERT-SERVER',
+            'fail',
+            'KRISHIV_CA_CERT with server TLS on the coordinator: client certificates become mandatory, and executors present none, so they fail at the TLS handshake',
+            ['KRISHIV_CA_CERT', 'KRISHIV_TLS_CERT', 'KRISHIV_TLS_KEY'],
+          ),
+        );
       } else if (ctx.role === 'cluster') {
-        out.push(finding(ctx, 'ENG-CA-CERT-SERVER', 'fail', 'KRISHIV_CA_CERT in a cluster env without server TLS: executors of this env switch to TLS toward a coordinator that serves plaintext (and with TLS on, the coordinator would demand client certificates they do not have)', ['KRISHIV_CA_CERT', 'KRISHIV_TLS_CERT']));
+        out.push(
+          finding(
+            ctx,
+            'ENG-CA-CERT-SERVER',
+            'fail',
+            'KRISHIV_CA_CERT in a cluster env without server TLS: executors of this env switch to TLS toward a coordinator that serves plaintext (and with TLS on, the coordinator would demand client certificates they do not have)',
+            ['KRISHIV_CA_CERT', 'KRISHIV_TLS_CERT'],
+          ),
+        );
       } else {
-        out.push(finding(ctx, 'ENG-CA-CERT-SERVER', 'pass', 'KRISHIV_CA_CERT is ignored by a coordinator without server TLS (it would make client certificates mandatory once TLS is on)', ['KRISHIV_CA_CERT']));
+        out.push(
+          finding(
+            ctx,
+            'ENG-CA-CERT-SERVER',
+            'pass',
+            'KRISHIV_CA_CERT is ignored by a coordinator without server TLS (it would make client certificates mandatory once TLS is on)',
+            ['KRISHIV_CA_CERT'],
+          ),
+        );
       }
     }
   }
@@ -417,12 +612,31 @@ function engTraps(ctx: CheckContext): Finding[] {
     if (!p) out.push(finding(ctx, 'ENG-TOKEN-FILE-MULTILINE', 'pass', `${F} is not set`, [F]));
     else if (p.state.state === 'ok') {
       const lines = rustTrim(p.state.content).split('\n').length;
-      out.push(lines > 1
-        ? finding(ctx, 'ENG-TOKEN-FILE-MULTILINE', 'fail', `the file of ${F} holds ${lines} lines: the engine reads them as one token containing newlines, which never matches`, [F])
-        : finding(ctx, 'ENG-TOKEN-FILE-MULTILINE', 'pass', `the file of ${F} holds one line`, [F]));
+      out.push(
+        lines > 1
+          ? finding(
+              ctx,
+              'ENG-TOKEN-FILE-MULTILINE',
+              'fail',
+              `the file of ${F} holds ${lines} lines: the engine reads them as one token containing newlines, which never matches`,
+              [F],
+            )
+          : finding(ctx, 'ENG-TOKEN-FILE-MULTILINE', 'pass', `the file of ${F} holds one line`, [F]),
+      );
     } else if (p.state.state === 'missing') {
-      out.push(finding(ctx, 'ENG-TOKEN-FILE-MULTILINE', 'skip', `the file of ${F} does not exist (--require-files): no content to check`, [F]));
-    } else out.push(finding(ctx, 'ENG-TOKEN-FILE-MULTILINE', 'skip', `not checked here: the file of ${F} ${p.state.state === 'unchecked' ? 'does not exist on this machine' : 'cannot be read'}`, [F]));
+      out.push(
+        finding(ctx, 'ENG-TOKEN-FILE-MULTILINE', 'skip', `the file of ${F} does not exist (--require-files): no content to check`, [F]),
+      );
+    } else
+      out.push(
+        finding(
+          ctx,
+          'ENG-TOKEN-FILE-MULTILINE',
+          'skip',
+          `not checked here: the file of ${F} ${p.state.state === 'unchecked' ? 'does not exist on this machine' : 'cannot be read'}`,
+          [F],
+        ),
+      );
   }
   // ENG-SHUFFLE-RELOAD-ZERO
   if (ctx.role === 'shuffle-svc') {
@@ -431,29 +645,85 @@ function engTraps(ctx: CheckContext): Finding[] {
     const zero = raw !== undefined && parseU64(raw) === 0n;
     // the reload task is spawned whenever the variable is set, even to "" (crates/krishiv-shuffle/src/shuffle_svc.rs:159-183)
     const fileSet = ctx.env.has('KRISHIV_SHUFFLE_TOKEN_FILE');
-    if (!zero) out.push(finding(ctx, 'ENG-SHUFFLE-RELOAD-ZERO', 'pass', raw === undefined ? `${R} unset (the code default is 60, not the documented 30)` : `${R} is not 0`, [R]));
-    else out.push(finding(ctx, 'ENG-SHUFFLE-RELOAD-ZERO', fileSet ? 'fail' : 'warn', fileSet ? `${R}=0 with KRISHIV_SHUFFLE_TOKEN_FILE set: the token reload task panics (zero tokio interval), so the file is never re-read` : `${R}=0: the reload task would panic as soon as KRISHIV_SHUFFLE_TOKEN_FILE is set`, [R, 'KRISHIV_SHUFFLE_TOKEN_FILE']));
+    if (!zero)
+      out.push(
+        finding(
+          ctx,
+          'ENG-SHUFFLE-RELOAD-ZERO',
+          'pass',
+          raw === undefined ? `${R} unset (the code default is 60, not the documented 30)` : `${R} is not 0`,
+          [R],
+        ),
+      );
+    else
+      out.push(
+        finding(
+          ctx,
+          'ENG-SHUFFLE-RELOAD-ZERO',
+          fileSet ? 'fail' : 'warn',
+          fileSet
+            ? `${R}=0 with KRISHIV_SHUFFLE_TOKEN_FILE set: the token reload task panics (zero tokio interval), so the file is never re-read`
+            : `${R}=0: the reload task would panic as soon as KRISHIV_SHUFFLE_TOKEN_FILE is set`,
+          [R, 'KRISHIV_SHUFFLE_TOKEN_FILE'],
+        ),
+      );
   }
   // ENG-UI-OFF-SPELLING
   if (coord) {
     const ui = ctx.env.get('KRISHIV_UI');
     if (ui !== undefined && asciiLower(ui) !== 'off' && isFalsy(ui)) {
-      out.push(finding(ctx, 'ENG-UI-OFF-SPELLING', 'warn', `KRISHIV_UI=${JSON.stringify(ui)} does not disable the UI: only the exact value "off" (any case, no spaces) does`, ['KRISHIV_UI']));
-    } else out.push(finding(ctx, 'ENG-UI-OFF-SPELLING', 'pass', ui === undefined ? 'KRISHIV_UI unset (UI on)' : `KRISHIV_UI means ${asciiLower(ui) === 'off' ? 'off' : 'on'}`, ['KRISHIV_UI']));
+      out.push(
+        finding(
+          ctx,
+          'ENG-UI-OFF-SPELLING',
+          'warn',
+          `KRISHIV_UI=${JSON.stringify(ui)} does not disable the UI: only the exact value "off" (any case, no spaces) does`,
+          ['KRISHIV_UI'],
+        ),
+      );
+    } else
+      out.push(
+        finding(
+          ctx,
+          'ENG-UI-OFF-SPELLING',
+          'pass',
+          ui === undefined ? 'KRISHIV_UI unset (UI on)' : `KRISHIV_UI means ${asciiLower(ui) === 'off' ? 'off' : 'on'}`,
+          ['KRISHIV_UI'],
+        ),
+      );
   }
   // ENG-DEAD-FLAG
   const dead = Object.keys(DEAD_FLAGS).filter((n) => ctx.vars.has(n));
   if (dead.length === 0) out.push(finding(ctx, 'ENG-DEAD-FLAG', 'pass', 'no dead documented flag is set', []));
-  for (const n of dead) out.push(finding(ctx, 'ENG-DEAD-FLAG', 'warn', `${n} is documented but never read: ${DEAD_FLAGS[n]}`, [n], { engineMessage: `unrecognized environment flag ${n} (not in the KRISHIV_* registry; typo?)` }));
+  for (const n of dead)
+    out.push(
+      finding(ctx, 'ENG-DEAD-FLAG', 'warn', `${n} is documented but never read: ${DEAD_FLAGS[n]}`, [n], {
+        engineMessage: `unrecognized environment flag ${n} (not in the KRISHIV_* registry; typo?)`,
+      }),
+    );
   // ENG-MCP-HTTP
   const mcp = trimmed(ctx.env.get('KRISHIV_MCP_TRANSPORT'));
   if (mcp !== undefined && /http|sse/.test(asciiLower(mcp))) {
-    out.push(finding(ctx, 'ENG-MCP-HTTP', 'warn', `KRISHIV_MCP_TRANSPORT=${mcp}: the MCP HTTP transport has no authentication${ctx.env.get('KRISHIV_MCP_ALLOW_WRITE_SQL') !== undefined && /^(1|true|yes|on)$/i.test(rustTrim(ctx.env.get('KRISHIV_MCP_ALLOW_WRITE_SQL')!)) ? ', and KRISHIV_MCP_ALLOW_WRITE_SQL lets it write' : ''}`, ['KRISHIV_MCP_TRANSPORT', 'KRISHIV_MCP_ADDR']));
+    out.push(
+      finding(
+        ctx,
+        'ENG-MCP-HTTP',
+        'warn',
+        `KRISHIV_MCP_TRANSPORT=${mcp}: the MCP HTTP transport has no authentication${ctx.env.get('KRISHIV_MCP_ALLOW_WRITE_SQL') !== undefined && /^(1|true|yes|on)$/i.test(rustTrim(ctx.env.get('KRISHIV_MCP_ALLOW_WRITE_SQL')!)) ? ', and KRISHIV_MCP_ALLOW_WRITE_SQL lets it write' : ''}`,
+        ['KRISHIV_MCP_TRANSPORT', 'KRISHIV_MCP_ADDR'],
+      ),
+    );
   } else out.push(finding(ctx, 'ENG-MCP-HTTP', 'pass', 'MCP does not use the HTTP transport', ['KRISHIV_MCP_TRANSPORT']));
   // ENG-DOTENV-IN-CWD
   if (ctx.processEnv) {
     if (ctx.dotenvInCwd !== undefined) {
-      const f = finding(ctx, 'ENG-DOTENV-IN-CWD', 'warn', `${ctx.dotenvInCwd} would also be loaded by the krishiv binary started here (it fills in every variable the environment does not set)`, []);
+      const f = finding(
+        ctx,
+        'ENG-DOTENV-IN-CWD',
+        'warn',
+        `${ctx.dotenvInCwd} would also be loaded by the krishiv binary started here (it fills in every variable the environment does not set)`,
+        [],
+      );
       f.location = { file: ctx.dotenvInCwd };
       out.push(f);
     } else out.push(finding(ctx, 'ENG-DOTENV-IN-CWD', 'pass', 'no .env in the working directory or its parents', []));
@@ -461,18 +731,35 @@ function engTraps(ctx: CheckContext): Finding[] {
   return out;
 }
 
-
 /**
  * The variables whose values a role's processes send or expect in an authorization header (and
  * the token files they name): the coordinator's own tokens, the task token it sends to executors,
  * the UI token, the keys Flight SQL accepts, the shuffle token, and what each client sends.
  */
-const COORD_TOKENS = ['KRISHIV_COORDINATOR_BEARER_TOKEN', 'KRISHIV_COORDINATOR_BEARER_TOKENS', 'KRISHIV_COORDINATOR_BEARER_TOKEN_FILE', 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE'];
+const COORD_TOKENS = [
+  'KRISHIV_COORDINATOR_BEARER_TOKEN',
+  'KRISHIV_COORDINATOR_BEARER_TOKENS',
+  'KRISHIV_COORDINATOR_BEARER_TOKEN_FILE',
+  'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE',
+];
 const FLIGHT_CLIENT = ['KRISHIV_FLIGHT_API_KEY', 'KRISHIV_API_KEY', 'KRISHIV_API_KEYS'];
 const HEADER_VARS_BY_ROLE: Record<Role, readonly string[]> = {
-  cluster: [...COORD_TOKENS, 'KRISHIV_EXECUTOR_TASK_BEARER_TOKEN', 'KRISHIV_UI_TOKEN', 'KRISHIV_UI_TOKEN_FILE', 'KRISHIV_API_KEYS', 'KRISHIV_SHUFFLE_TOKEN', 'KRISHIV_SHUFFLE_TOKEN_FILE'],
+  cluster: [
+    ...COORD_TOKENS,
+    'KRISHIV_EXECUTOR_TASK_BEARER_TOKEN',
+    'KRISHIV_UI_TOKEN',
+    'KRISHIV_UI_TOKEN_FILE',
+    'KRISHIV_API_KEYS',
+    'KRISHIV_SHUFFLE_TOKEN',
+    'KRISHIV_SHUFFLE_TOKEN_FILE',
+  ],
   coordinator: [...COORD_TOKENS, 'KRISHIV_EXECUTOR_TASK_BEARER_TOKEN', 'KRISHIV_UI_TOKEN', 'KRISHIV_UI_TOKEN_FILE', 'KRISHIV_API_KEYS'],
-  executor: ['KRISHIV_COORDINATOR_BEARER_TOKEN', 'KRISHIV_EXECUTOR_TASK_BEARER_TOKEN', 'KRISHIV_SHUFFLE_TOKEN', 'KRISHIV_SHUFFLE_TOKEN_FILE'],
+  executor: [
+    'KRISHIV_COORDINATOR_BEARER_TOKEN',
+    'KRISHIV_EXECUTOR_TASK_BEARER_TOKEN',
+    'KRISHIV_SHUFFLE_TOKEN',
+    'KRISHIV_SHUFFLE_TOKEN_FILE',
+  ],
   'flight-server': ['KRISHIV_API_KEYS'],
   operator: COORD_TOKENS,
   'shuffle-svc': ['KRISHIV_SHUFFLE_TOKEN', 'KRISHIV_SHUFFLE_TOKEN_FILE'],
@@ -480,7 +767,12 @@ const HEADER_VARS_BY_ROLE: Record<Role, readonly string[]> = {
   'client-http': ['KRISHIV_COORDINATOR_BEARER_TOKEN'],
   'client-flight': FLIGHT_CLIENT,
 };
-const FILE_VARS = new Set(['KRISHIV_COORDINATOR_BEARER_TOKEN_FILE', 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE', 'KRISHIV_UI_TOKEN_FILE', 'KRISHIV_SHUFFLE_TOKEN_FILE']);
+const FILE_VARS = new Set([
+  'KRISHIV_COORDINATOR_BEARER_TOKEN_FILE',
+  'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE',
+  'KRISHIV_UI_TOKEN_FILE',
+  'KRISHIV_SHUFFLE_TOKEN_FILE',
+]);
 const LIST_VARS = new Set(['KRISHIV_COORDINATOR_BEARER_TOKENS', 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE']);
 
 const tokenNotAscii: Check = (ctx) => {
@@ -495,12 +787,26 @@ const tokenNotAscii: Check = (ctx) => {
       text = f.content;
     }
     const parts =
-      name === 'KRISHIV_API_KEYS' ? text.split(',').filter((p) => p.includes('=')).map((p) => rustTrim(rustTrim(p).split('=')[0] ?? '')) : LIST_VARS.has(name) ? splitTokenList(text) : [rustTrim(text)];
+      name === 'KRISHIV_API_KEYS'
+        ? text
+            .split(',')
+            .filter((p) => p.includes('='))
+            .map((p) => rustTrim(rustTrim(p).split('=')[0] ?? ''))
+        : LIST_VARS.has(name)
+          ? splitTokenList(text)
+          : [rustTrim(text)];
     if (parts.some((p) => !headerSafe(p))) bad.push(name);
   }
-  if (bad.length === 0) return [finding(ctx, 'ENG-TOKEN-NOT-ASCII', 'pass', 'every token is visible ASCII', ['KRISHIV_COORDINATOR_BEARER_TOKEN'])];
+  if (bad.length === 0)
+    return [finding(ctx, 'ENG-TOKEN-NOT-ASCII', 'pass', 'every token is visible ASCII', ['KRISHIV_COORDINATOR_BEARER_TOKEN'])];
   return [
-    finding(ctx, 'ENG-TOKEN-NOT-ASCII', 'fail', `${bad.join(', ')} hold${bad.length === 1 ? 's' : ''} a token with characters outside visible ASCII (accented letters, control characters, …): HTTP and gRPC servers read the authorization header only as visible ASCII and clients cannot send it, so that token never authenticates`, bad),
+    finding(
+      ctx,
+      'ENG-TOKEN-NOT-ASCII',
+      'fail',
+      `${bad.join(', ')} hold${bad.length === 1 ? 's' : ''} a token with characters outside visible ASCII (accented letters, control characters, …): HTTP and gRPC servers read the authorization header only as visible ASCII and clients cannot send it, so that token never authenticates`,
+      bad,
+    ),
   ];
 };
 
@@ -541,7 +847,7 @@ export const HYGIENE_CHECKS = [
     class: 'HYGIENE',
     roles: ALL,
     predicate: 'log_env_issues',
-    rule: 'a value that does not parse as its kind (the code\'s real rule where the registry is known to be wrong)',
+    rule: "a value that does not parse as its kind (the code's real rule where the registry is known to be wrong)",
     source: 'crates/krishiv-common/src/env_registry.rs:1487-1542',
     fix: 'Use a value of the declared kind; for booleans 1/true/yes/on or 0/false/no/off.',
     engineMessage: 'NAME does not parse as KIND: HINT',
@@ -554,7 +860,8 @@ export const HYGIENE_CHECKS = [
     roles: ALL,
     predicate: null,
     rule: 'one secret value used for two roles (coordinator, executor-task, UI, shuffle, API key)',
-    source: 'crates/krishiv-scheduler/src/auth.rs:186-197 (every coordinator token is admin); crates/krishiv-executor/src/grpc.rs:99-150 (task token); crates/krishiv-shuffle/src/token_auth.rs:25-41 (shuffle token)',
+    source:
+      'crates/krishiv-scheduler/src/auth.rs:186-197 (every coordinator token is admin); crates/krishiv-executor/src/grpc.rs:99-150 (task token); crates/krishiv-shuffle/src/token_auth.rs:25-41 (shuffle token)',
     fix: 'Generate a separate value for each role (`krishiv-auth generate-key --type bearer --for …`).',
     severity: 'warn',
     evaluate: secretsPass.of('ENV-TOKEN-REUSE'),
@@ -565,7 +872,8 @@ export const HYGIENE_CHECKS = [
     roles: ALL,
     predicate: null,
     rule: 'a secret is written literally in an env file (a committed manifest) instead of coming from the deploy environment or a token file',
-    source: 'the tool\'s own hygiene rule; the engine ships its secrets as Kubernetes Secrets (deploy/k8s/operator/auth-secrets.yaml:20-35) and reads files through crates/krishiv-scheduler/src/auth.rs:243-253',
+    source:
+      "the tool's own hygiene rule; the engine ships its secrets as Kubernetes Secrets (deploy/k8s/operator/auth-secrets.yaml:20-35) and reads files through crates/krishiv-scheduler/src/auth.rs:243-253",
     fix: 'Move the value to a secret store: a …_FILE variable, a Kubernetes secretKeyRef, or the CI secret environment (check with --process-env).',
     severity: 'warn',
     evaluate: secretsPass.of('ENV-SECRET-IN-MANIFEST'),
@@ -576,7 +884,7 @@ export const HYGIENE_CHECKS = [
     roles: ALL,
     predicate: null,
     rule: 'a secret-kind value is a placeholder (changeme, secret, token, xxx, ..., <…>, TODO, example, or a value from the product docs)',
-    source: 'the tool\'s own hygiene rule: the engine takes any non-empty token as it is (crates/krishiv-scheduler/src/auth.rs:200-213)',
+    source: "the tool's own hygiene rule: the engine takes any non-empty token as it is (crates/krishiv-scheduler/src/auth.rs:200-213)",
     fix: 'Generate a real value: `krishiv-auth generate-key --type bearer` (or --type api-key).',
     evaluate: secretsPass.of('HYG-PLACEHOLDER-SECRET'),
   },
@@ -586,7 +894,8 @@ export const HYGIENE_CHECKS = [
     roles: ALL,
     predicate: null,
     rule: 'a secret-kind value shorter than 16 characters or under 64 bits of estimated entropy (warns below 32 characters); the engine itself has no strength rule',
-    source: 'the tool\'s own hygiene rule: the engine has no strength rule (crates/krishiv-scheduler/src/auth.rs:200-213, crates/krishiv-flight-sql/src/service.rs:1363-1391)',
+    source:
+      "the tool's own hygiene rule: the engine has no strength rule (crates/krishiv-scheduler/src/auth.rs:200-213, crates/krishiv-flight-sql/src/service.rs:1363-1391)",
     fix: 'Use 32 random bytes: `krishiv-auth generate-key --type bearer`.',
     evaluate: secretsPass.of('HYG-WEAK-SECRET'),
   },
@@ -596,7 +905,8 @@ export const HYGIENE_CHECKS = [
     roles: ALL,
     predicate: null,
     rule: 'a value refers to $NAME / ${NAME} defined nowhere: the engine substitutes "" (a template never rendered)',
-    source: 'the tool\'s own hygiene rule; the krishiv binary loads a .env with dotenvy, which substitutes "" for an undefined $NAME (crates/krishiv/src/main.rs:31-36)',
+    source:
+      'the tool\'s own hygiene rule; the krishiv binary loads a .env with dotenvy, which substitutes "" for an undefined $NAME (crates/krishiv/src/main.rs:31-36)',
     fix: 'Render the template, define the variable earlier, or check with --process-env where the deploy environment provides it.',
     evaluate: unexpanded,
   },
@@ -606,7 +916,8 @@ export const HYGIENE_CHECKS = [
     roles: ALL,
     predicate: null,
     rule: 'a token or key file that exists here is world-readable (fails) or group-readable (warns)',
-    source: 'the tool\'s own hygiene rule: the engine reads token files whatever their mode (crates/krishiv-scheduler/src/auth.rs:243-253, crates/krishiv-ui/src/router.rs:32-38)',
+    source:
+      "the tool's own hygiene rule: the engine reads token files whatever their mode (crates/krishiv-scheduler/src/auth.rs:243-253, crates/krishiv-ui/src/router.rs:32-38)",
     fix: 'chmod 600 the file (owned by the engine user).',
     evaluate: fileModes,
   },
@@ -616,7 +927,8 @@ export const HYGIENE_CHECKS = [
     roles: ALL,
     predicate: null,
     rule: 'a boolean flag is quoted: `docker run --env-file` keeps the quotes (the engine then reads false), dotenv and Compose strip them',
-    source: 'the tool\'s own hygiene rule; booleans are read by crates/krishiv-common/src/env_registry.rs:1347-1352 (a quote is part of the value there)',
+    source:
+      "the tool's own hygiene rule; booleans are read by crates/krishiv-common/src/env_registry.rs:1347-1352 (a quote is part of the value there)",
     fix: 'Write booleans unquoted: KRISHIV_PRODUCTION=1.',
     severity: 'warn',
     evaluate: quotedBooleans,
@@ -627,7 +939,8 @@ export const HYGIENE_CHECKS = [
     roles: ALL,
     predicate: null,
     rule: 'a KRISHIV_API_KEYS key is revoked in the key store (--store)',
-    source: 'the tool\'s key store; the Flight server accepts every listed key with no revocation (crates/krishiv-flight-sql/src/service.rs:1363-1391)',
+    source:
+      "the tool's key store; the Flight server accepts every listed key with no revocation (crates/krishiv-flight-sql/src/service.rs:1363-1391)",
     fix: 'Remove the key from KRISHIV_API_KEYS and restart the Flight server.',
     evaluate: keysGroup.of('KEYS-REVOKED'),
   },
@@ -637,7 +950,8 @@ export const HYGIENE_CHECKS = [
     roles: ALL,
     predicate: null,
     rule: 'a KRISHIV_API_KEYS key is expired in the key store (--store); the engine has no expiry and still accepts it',
-    source: 'the tool\'s key store; the Flight server accepts every listed key with no expiry (crates/krishiv-flight-sql/src/service.rs:1363-1391)',
+    source:
+      "the tool's key store; the Flight server accepts every listed key with no expiry (crates/krishiv-flight-sql/src/service.rs:1363-1391)",
     fix: 'Remove the key, or issue a new one with `krishiv-auth generate-key`.',
     evaluate: keysGroup.of('KEYS-EXPIRED'),
   },
@@ -646,8 +960,9 @@ export const HYGIENE_CHECKS = [
     class: 'HYGIENE',
     roles: ALL,
     predicate: null,
-    rule: 'a KRISHIV_API_KEYS key is not in the key store (--store): its id is unknown, or its secret is not the issued key\'s',
-    source: 'the tool\'s key store; the Flight server accepts any key listed in KRISHIV_API_KEYS (crates/krishiv-flight-sql/src/service.rs:1363-1391)',
+    rule: "a KRISHIV_API_KEYS key is not in the key store (--store): its id is unknown, or its secret is not the issued key's",
+    source:
+      "the tool's key store; the Flight server accepts any key listed in KRISHIV_API_KEYS (crates/krishiv-flight-sql/src/service.rs:1363-1391)",
     fix: 'Issue keys with `krishiv-auth generate-key --store …` so they can be audited and revoked; replace a changed copy with the key as issued (`krishiv-auth keys verify` tells which).',
     severity: 'warn',
     evaluate: keysGroup.of('KEYS-UNKNOWN'),
@@ -657,7 +972,7 @@ export const HYGIENE_CHECKS = [
     class: 'HYGIENE',
     roles: ALL,
     predicate: null,
-    rule: 'a KRISHIV_API_KEYS entry gives a key a subject other than the name the key store issued it to: the Flight server authenticates the key as the entry\'s subject',
+    rule: "a KRISHIV_API_KEYS entry gives a key a subject other than the name the key store issued it to: the Flight server authenticates the key as the entry's subject",
     source: 'crates/krishiv-flight-sql/src/service.rs:1376-1385 (the subject is the text after the first "=", trimmed)',
     fix: 'Write the entry as `generate-key` printed it (`<key>=<name>`), or issue a new key for the other subject.',
     evaluate: keysGroup.of('KEYS-SUBJECT-MISMATCH'),
@@ -668,7 +983,8 @@ export const HYGIENE_CHECKS = [
     roles: ALL,
     predicate: null,
     rule: 'a KRISHIV_API_KEYS entry the engine mis-parses: a key with "=" (base64 padding), an empty key or subject, or a duplicate key (last wins)',
-    source: 'crates/krishiv-flight-sql/src/service.rs:1377-1386 (split on "," then at the first "=", keys and subjects trimmed, a later key overwrites)',
+    source:
+      'crates/krishiv-flight-sql/src/service.rs:1377-1386 (split on "," then at the first "=", keys and subjects trimmed, a later key overwrites)',
     fix: 'Use keys without "=" or "," (`krishiv-auth generate-key` makes such keys) and one entry per key with a subject.',
     evaluate: apiKeyEntries,
   },
@@ -677,8 +993,9 @@ export const HYGIENE_CHECKS = [
     class: 'DENY',
     roles: ALL,
     predicate: null,
-    rule: 'a token or API key the role\'s processes send or accept holds characters outside visible ASCII: servers read the authorization header only when it is visible ASCII, and clients cannot build such a header, so the token never authenticates',
-    source: 'crates/krishiv-scheduler/src/auth.rs:619-627; crates/krishiv-shuffle/src/shuffle_svc.rs:515-533; crates/krishiv-executor/src/grpc_client.rs:107-118; crates/krishiv-runtime/src/flight_client.rs:120-127',
+    rule: "a token or API key the role's processes send or accept holds characters outside visible ASCII: servers read the authorization header only when it is visible ASCII, and clients cannot build such a header, so the token never authenticates",
+    source:
+      'crates/krishiv-scheduler/src/auth.rs:619-627; crates/krishiv-shuffle/src/shuffle_svc.rs:515-533; crates/krishiv-executor/src/grpc_client.rs:107-118; crates/krishiv-runtime/src/flight_client.rs:120-127',
     fix: 'Use tokens of visible ASCII only: `krishiv-auth generate-key` makes such tokens.',
     evaluate: tokenNotAscii,
   },
@@ -729,7 +1046,8 @@ export const HYGIENE_CHECKS = [
     roles: ALL,
     predicate: null,
     rule: 'a documented variable the engine never reads: KRISHIV_OIDC_JWKS_REFRESH_SECS, KRISHIV_OIDC_ISSUER, KRISHIV_OTLP_ENDPOINT, KRISHIV_SERVICE_NAME',
-    source: 'crates/krishiv-common/src/env_registry.rs:1487-1575 (none of these names is read by the engine: git grep finds no reader at e8be785f)',
+    source:
+      'crates/krishiv-common/src/env_registry.rs:1487-1575 (none of these names is read by the engine: git grep finds no reader at e8be785f)',
     fix: 'Remove it; see the remediation for what the engine does instead.',
     severity: 'warn',
     evaluate: trapsPass.of('ENG-DEAD-FLAG'),
@@ -762,7 +1080,8 @@ export const HYGIENE_CHECKS = [
     roles: ALL,
     predicate: null,
     rule: 'a waiver in the config has passed its expiry date: it no longer waives anything and fails the run',
-    source: 'the tool\'s own waiver rule (the config file\'s waivers); the waived finding keeps its engine source, e.g. crates/krishiv-common/src/production.rs:96-98',
+    source:
+      "the tool's own waiver rule (the config file's waivers); the waived finding keeps its engine source, e.g. crates/krishiv-common/src/production.rs:96-98",
     fix: 'Fix the finding, or renew the waiver with a new expiry date, reason and owner.',
   },
   {
@@ -771,7 +1090,8 @@ export const HYGIENE_CHECKS = [
     roles: ALL,
     predicate: null,
     rule: 'a waiver in the config matches no failing or warning finding of this run (stale, or a typo in its id)',
-    source: 'the tool\'s own waiver rule (the config file\'s waivers); the waived finding keeps its engine source, e.g. crates/krishiv-common/src/production.rs:96-98',
+    source:
+      "the tool's own waiver rule (the config file's waivers); the waived finding keeps its engine source, e.g. crates/krishiv-common/src/production.rs:96-98",
     fix: 'Remove the waiver, or correct its id/role.',
     severity: 'warn',
   },

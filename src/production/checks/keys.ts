@@ -47,26 +47,56 @@ export function runKeyChecks(ctx: CheckContext, lookup: KeyLookup | undefined): 
     const id = keyPrefixId(e.key);
     const state: KeyState = id === undefined ? 'unknown' : lookup.lookup(e.key);
     const who = `${publicKeyLabel(e.key, e.index + 1)} (subject ${JSON.stringify(e.subject)})`;
-    if (state === 'revoked') out.push(finding(ctx, 'KEYS-REVOKED', 'fail', `${K}: ${who} is revoked in the key store, but the Flight server still accepts it`, [K]));
-    else if (state === 'expired') out.push(finding(ctx, 'KEYS-EXPIRED', 'fail', `${K}: ${who} is expired in the key store; the engine has no expiry and still accepts it`, [K]));
+    if (state === 'revoked')
+      out.push(
+        finding(ctx, 'KEYS-REVOKED', 'fail', `${K}: ${who} is revoked in the key store, but the Flight server still accepts it`, [K]),
+      );
+    else if (state === 'expired')
+      out.push(
+        finding(ctx, 'KEYS-EXPIRED', 'fail', `${K}: ${who} is expired in the key store; the engine has no expiry and still accepts it`, [
+          K,
+        ]),
+      );
     else if (state === 'unknown') out.push(finding(ctx, 'KEYS-UNKNOWN', 'warn', `${K}: ${who} is not in the key store`, [K]));
     else if (state === 'mismatch') {
-      out.push(finding(ctx, 'KEYS-UNKNOWN', 'warn', `${K}: ${who} is not in the key store: its id is, but the secret differs from the issued key's (a changed or mistyped copy, which the engine accepts all the same)`, [K]));
-    }
-    else active++;
+      out.push(
+        finding(
+          ctx,
+          'KEYS-UNKNOWN',
+          'warn',
+          `${K}: ${who} is not in the key store: its id is, but the secret differs from the issued key's (a changed or mistyped copy, which the engine accepts all the same)`,
+          [K],
+        ),
+      );
+    } else active++;
     // The engine maps the key to the entry's subject (trimmed), whatever the store recorded.
     const issued = state === 'unknown' || state === 'mismatch' ? undefined : lookup.issuedName?.(e.key);
     if (issued !== undefined && issued !== e.subject) {
       out.push(
-        finding(ctx, 'KEYS-SUBJECT-MISMATCH', 'fail', `${K}: ${who} was issued to ${JSON.stringify(issued)}, but the Flight server authenticates it as ${JSON.stringify(e.subject)}`, [K]),
+        finding(
+          ctx,
+          'KEYS-SUBJECT-MISMATCH',
+          'fail',
+          `${K}: ${who} was issued to ${JSON.stringify(issued)}, but the Flight server authenticates it as ${JSON.stringify(e.subject)}`,
+          [K],
+        ),
       );
     }
   }
   const ids = new Set(out.map((f) => f.id));
   const summary = entries.length === 0 ? `${K} lists no key` : `${active} of ${entries.length} key(s) active in the key store`;
-  for (const id of ['KEYS-REVOKED', 'KEYS-EXPIRED', 'KEYS-UNKNOWN'] as const) if (!ids.has(id)) out.push(finding(ctx, id, 'pass', summary, [K]));
+  for (const id of ['KEYS-REVOKED', 'KEYS-EXPIRED', 'KEYS-UNKNOWN'] as const)
+    if (!ids.has(id)) out.push(finding(ctx, id, 'pass', summary, [K]));
   if (!ids.has('KEYS-SUBJECT-MISMATCH')) {
-    out.push(finding(ctx, 'KEYS-SUBJECT-MISMATCH', 'pass', entries.length === 0 ? `${K} lists no key` : 'every key in the key store has the subject it was issued to', [K]));
+    out.push(
+      finding(
+        ctx,
+        'KEYS-SUBJECT-MISMATCH',
+        'pass',
+        entries.length === 0 ? `${K} lists no key` : 'every key in the key store has the subject it was issued to',
+        [K],
+      ),
+    );
   }
   return out;
 }

@@ -11,7 +11,6 @@ import type { CheckDef } from './define.js';
 
 const anonymousAsked = (ctx: CheckContext): boolean => isTruthy(ctx.env.get('KRISHIV_ALLOW_ANONYMOUS'));
 
-
 export const OPERATOR_CHECKS = [
   {
     id: 'OP-ANONYMOUS-FORBIDDEN',
@@ -27,12 +26,27 @@ export const OPERATOR_CHECKS = [
       const anon = anonymousAsked(ctx);
       if (anon && (ctx.prod || ctx.pEnv.profile !== DL)) {
         return [
-          finding(ctx, 'OP-ANONYMOUS-FORBIDDEN', 'fail', `KRISHIV_ALLOW_ANONYMOUS under ${ctx.prod ? 'KRISHIV_PRODUCTION' : `env profile ${ctx.pEnv.profile}`}: the operator refuses to start`, ['KRISHIV_ALLOW_ANONYMOUS', 'KRISHIV_PRODUCTION', PROFILE], {
-            engineMessage: 'anonymous gRPC access is forbidden when KRISHIV_PRODUCTION=1',
-          }),
+          finding(
+            ctx,
+            'OP-ANONYMOUS-FORBIDDEN',
+            'fail',
+            `KRISHIV_ALLOW_ANONYMOUS under ${ctx.prod ? 'KRISHIV_PRODUCTION' : `env profile ${ctx.pEnv.profile}`}: the operator refuses to start`,
+            ['KRISHIV_ALLOW_ANONYMOUS', 'KRISHIV_PRODUCTION', PROFILE],
+            {
+              engineMessage: 'anonymous gRPC access is forbidden when KRISHIV_PRODUCTION=1',
+            },
+          ),
         ];
       }
-      return [finding(ctx, 'OP-ANONYMOUS-FORBIDDEN', 'pass', anon ? 'KRISHIV_ALLOW_ANONYMOUS under dev-local without KRISHIV_PRODUCTION is accepted' : 'KRISHIV_ALLOW_ANONYMOUS is not truthy', ['KRISHIV_ALLOW_ANONYMOUS'])];
+      return [
+        finding(
+          ctx,
+          'OP-ANONYMOUS-FORBIDDEN',
+          'pass',
+          anon ? 'KRISHIV_ALLOW_ANONYMOUS under dev-local without KRISHIV_PRODUCTION is accepted' : 'KRISHIV_ALLOW_ANONYMOUS is not truthy',
+          ['KRISHIV_ALLOW_ANONYMOUS'],
+        ),
+      ];
     },
   },
   {
@@ -43,7 +57,8 @@ export const OPERATOR_CHECKS = [
     rule: 'operator with --executor-grpc-addr, no static coordinator token source (or one that cannot be read) and no KRISHIV_ALLOW_ANONYMOUS: it refuses; sources that are configured but resolve to no token install reject-all: it starts and denies every call',
     source: 'crates/krishiv-operator/src/main.rs:84-101; crates/krishiv-scheduler/src/auth.rs:313-345 (reject-all)',
     fix: 'Give the operator KRISHIV_COORDINATOR_BEARER_TOKEN(S) or a token file.',
-    engineMessage: '--executor-grpc-addr requires KRISHIV_COORDINATOR_BEARER_TOKEN or KRISHIV_COORDINATOR_BEARER_TOKENS unless KRISHIV_ALLOW_ANONYMOUS=true',
+    engineMessage:
+      '--executor-grpc-addr requires KRISHIV_COORDINATOR_BEARER_TOKEN or KRISHIV_COORDINATOR_BEARER_TOKENS unless KRISHIV_ALLOW_ANONYMOUS=true',
     evaluate: (ctx: CheckContext): Finding[] => {
       if (ctx.role !== 'operator') return [];
       const anon = anonymousAsked(ctx);
@@ -54,17 +69,32 @@ export const OPERATOR_CHECKS = [
       const grpc = ctx.cli.executorGrpcAddr !== undefined;
       if (grpc && !installed && !anon) {
         return [
-          finding(ctx, 'OP-GRPC-TOKENS-MISSING', 'fail', `--executor-grpc-addr without a static coordinator token${ctx.tokens.error ? ` (${ctx.tokens.error.variable} cannot be read)` : ''}: the operator refuses to start`, tokenVarsOf(ctx), {
-            engineMessage: '--executor-grpc-addr requires KRISHIV_COORDINATOR_BEARER_TOKEN or KRISHIV_COORDINATOR_BEARER_TOKENS unless KRISHIV_ALLOW_ANONYMOUS=true',
-          }),
+          finding(
+            ctx,
+            'OP-GRPC-TOKENS-MISSING',
+            'fail',
+            `--executor-grpc-addr without a static coordinator token${ctx.tokens.error ? ` (${ctx.tokens.error.variable} cannot be read)` : ''}: the operator refuses to start`,
+            tokenVarsOf(ctx),
+            {
+              engineMessage:
+                '--executor-grpc-addr requires KRISHIV_COORDINATOR_BEARER_TOKEN or KRISHIV_COORDINATOR_BEARER_TOKENS unless KRISHIV_ALLOW_ANONYMOUS=true',
+            },
+          ),
         ];
       }
       if (grpc && !anon && !has) {
         return [
-          finding(ctx, 'OP-GRPC-TOKENS-MISSING', 'fail', 'token sources are configured but resolve to no token: the operator starts with a reject-all provider and denies every gRPC call', tokenVarsOf(ctx), {
-            class: 'DENY',
-            engineMessage: 'invalid API key',
-          }),
+          finding(
+            ctx,
+            'OP-GRPC-TOKENS-MISSING',
+            'fail',
+            'token sources are configured but resolve to no token: the operator starts with a reject-all provider and denies every gRPC call',
+            tokenVarsOf(ctx),
+            {
+              class: 'DENY',
+              engineMessage: 'invalid API key',
+            },
+          ),
         ];
       }
       const why = !grpc
@@ -89,9 +119,27 @@ export const OPERATOR_CHECKS = [
       // a flag value is never blank: the parser refuses it first
       const id = ctx.cli.coordinatorId ?? ctx.env.get('KRISHIV_COORDINATOR_ID');
       if (id !== undefined && rustTrim(id) === '') {
-        return [finding(ctx, 'OP-COORDINATOR-ID', 'fail', 'KRISHIV_COORDINATOR_ID is blank: the operator refuses to start', ['KRISHIV_COORDINATOR_ID'], { engineMessage: 'coordinator id cannot be empty' })];
+        return [
+          finding(
+            ctx,
+            'OP-COORDINATOR-ID',
+            'fail',
+            'KRISHIV_COORDINATOR_ID is blank: the operator refuses to start',
+            ['KRISHIV_COORDINATOR_ID'],
+            { engineMessage: 'coordinator id cannot be empty' },
+          ),
+        ];
       }
-      return [finding(ctx, 'OP-COORDINATOR-ID', 'pass', id === undefined ? 'coordinator id defaults to coord-kubernetes' : 'coordinator id is set', ['KRISHIV_COORDINATOR_ID'], { fromCli: ctx.cli.coordinatorId !== undefined })];
+      return [
+        finding(
+          ctx,
+          'OP-COORDINATOR-ID',
+          'pass',
+          id === undefined ? 'coordinator id defaults to coord-kubernetes' : 'coordinator id is set',
+          ['KRISHIV_COORDINATOR_ID'],
+          { fromCli: ctx.cli.coordinatorId !== undefined },
+        ),
+      ];
     },
   },
 ] as const satisfies readonly CheckDef[];

@@ -18,24 +18,48 @@ const modeNotFailClosed: Check = (ctx) => {
   const fc = isFailClosed(ctx.pEnv.profile, ctx.prod);
   const vars = ['KRISHIV_PRODUCTION', PROFILE];
   if (fc) {
-    return [finding(ctx, 'MODE-NOT-FAIL-CLOSED', 'pass', `fail-closed: ${ctx.prod ? 'KRISHIV_PRODUCTION is truthy' : `env profile ${ctx.pEnv.profile}`}`, vars)];
+    return [
+      finding(
+        ctx,
+        'MODE-NOT-FAIL-CLOSED',
+        'pass',
+        `fail-closed: ${ctx.prod ? 'KRISHIV_PRODUCTION is truthy' : `env profile ${ctx.pEnv.profile}`}`,
+        vars,
+      ),
+    ];
   }
-  const cliOnly = ctx.cli.durabilityProfile !== undefined ? ' (--durability-profile reaches only the daemon\'s own start-up checks; Flight SQL, the UI and the storage libraries read the env profile, crates/krishiv-common/src/production.rs:23-48)' : '';
+  const cliOnly =
+    ctx.cli.durabilityProfile !== undefined
+      ? " (--durability-profile reaches only the daemon's own start-up checks; Flight SQL, the UI and the storage libraries read the env profile, crates/krishiv-common/src/production.rs:23-48)"
+      : '';
   return [
-    finding(ctx, 'MODE-NOT-FAIL-CLOSED', 'fail', `not fail-closed: KRISHIV_PRODUCTION is not truthy and the env profile is dev-local${cliOnly}`, vars),
+    finding(
+      ctx,
+      'MODE-NOT-FAIL-CLOSED',
+      'fail',
+      `not fail-closed: KRISHIV_PRODUCTION is not truthy and the env profile is dev-local${cliOnly}`,
+      vars,
+    ),
   ];
 };
 
 const modeProfileInvalid: Check = (ctx) => {
   const out: Finding[] = [];
   const raw = ctx.env.get(PROFILE);
-  const cliRefusal = ctx.hasCoordinator && ctx.pCoord.source === 'cli' ? ctx.pCoord.refusal : ctx.hasExecutor && ctx.pExec.source === 'cli' ? ctx.pExec.refusal : undefined;
+  const cliRefusal =
+    ctx.hasCoordinator && ctx.pCoord.source === 'cli'
+      ? ctx.pCoord.refusal
+      : ctx.hasExecutor && ctx.pExec.source === 'cli'
+        ? ctx.pExec.refusal
+        : undefined;
   if (cliRefusal !== undefined) {
-    out.push(finding(ctx, 'MODE-PROFILE-INVALID', 'fail', `--durability-profile does not parse: the daemon refuses to start`, [], {
-      class: 'REFUSE',
-      engineMessage: cliRefusal,
-      fromCli: true,
-    }));
+    out.push(
+      finding(ctx, 'MODE-PROFILE-INVALID', 'fail', `--durability-profile does not parse: the daemon refuses to start`, [], {
+        class: 'REFUSE',
+        engineMessage: cliRefusal,
+        fromCli: true,
+      }),
+    );
   }
   if (raw === undefined) {
     if (out.length === 0) out.push(finding(ctx, 'MODE-PROFILE-INVALID', 'pass', `${PROFILE} is unset (dev-local)`, [PROFILE]));
@@ -47,16 +71,23 @@ const modeProfileInvalid: Check = (ctx) => {
   }
   const engineMessage = `unknown durability profile '${asciiLower(rustTrim(raw))}'`;
   if (ctx.hasCoordinator && ctx.pCoord.source === 'env') {
-    out.push(finding(ctx, 'MODE-PROFILE-INVALID', 'fail', `${PROFILE} does not parse: the coordinator refuses to start (exit 2)`, [PROFILE], { class: 'REFUSE', engineMessage }));
+    out.push(
+      finding(ctx, 'MODE-PROFILE-INVALID', 'fail', `${PROFILE} does not parse: the coordinator refuses to start (exit 2)`, [PROFILE], {
+        class: 'REFUSE',
+        engineMessage,
+      }),
+    );
   } else {
     const who =
       ctx.role === 'executor'
         ? 'the executor silently runs dev-local (no warning at all)'
         : 'the engine warns "invalid durability profile; falling back to DevLocal" and runs dev-local';
-    out.push(finding(ctx, 'MODE-PROFILE-INVALID', 'warn', `${PROFILE} does not parse: ${who}`, [PROFILE], {
-      class: 'WARN',
-      engineMessage: 'invalid durability profile; falling back to DevLocal',
-    }));
+    out.push(
+      finding(ctx, 'MODE-PROFILE-INVALID', 'warn', `${PROFILE} does not parse: ${who}`, [PROFILE], {
+        class: 'WARN',
+        engineMessage: 'invalid durability profile; falling back to DevLocal',
+      }),
+    );
   }
   return out;
 };
@@ -68,14 +99,27 @@ const envCliOnlyProfile: Check = (ctx) => {
   const cliP = ctx.hasCoordinator ? ctx.pCoord : ctx.pExec;
   if (cliP.source === 'cli' && cliP.refusal === undefined && cliP.profile !== DL && ctx.pEnv.profile === DL) {
     return [
-      finding(ctx, 'ENV-CLI-ONLY-PROFILE', 'warn', `--durability-profile ${cliP.profile} reaches only the daemon's own start-up checks; the env profile is dev-local${ctx.prod ? ' (KRISHIV_PRODUCTION still makes the env fail-closed)' : ', so Flight SQL, the UI, shuffle SEC-3, memory:// checkpoints, legacy fragments and native UDFs run with dev-local rules'}`, [PROFILE], { fromCli: true }),
+      finding(
+        ctx,
+        'ENV-CLI-ONLY-PROFILE',
+        'warn',
+        `--durability-profile ${cliP.profile} reaches only the daemon's own start-up checks; the env profile is dev-local${ctx.prod ? ' (KRISHIV_PRODUCTION still makes the env fail-closed)' : ', so Flight SQL, the UI, shuffle SEC-3, memory:// checkpoints, legacy fragments and native UDFs run with dev-local rules'}`,
+        [PROFILE],
+        { fromCli: true },
+      ),
     ];
   }
   if (cliP.source !== 'cli') return [finding(ctx, 'ENV-CLI-ONLY-PROFILE', 'pass', 'no --durability-profile in --cli', [PROFILE])];
   return [
-    finding(ctx, 'ENV-CLI-ONLY-PROFILE', 'pass', cliP.refusal === undefined && cliP.profile === ctx.pEnv.profile
-      ? 'the env profile agrees with --durability-profile'
-      : `the env profile is ${ctx.pEnv.profile}: the checks the engine makes through the environment use it, --durability-profile reaches only the daemon's own start-up checks`, [PROFILE]),
+    finding(
+      ctx,
+      'ENV-CLI-ONLY-PROFILE',
+      'pass',
+      cliP.refusal === undefined && cliP.profile === ctx.pEnv.profile
+        ? 'the env profile agrees with --durability-profile'
+        : `the env profile is ${ctx.pEnv.profile}: the checks the engine makes through the environment use it, --durability-profile reaches only the daemon's own start-up checks`,
+      [PROFILE],
+    ),
   ];
 };
 
@@ -86,15 +130,22 @@ const cliArgRefused: Check = (ctx) => {
   if (refusals === undefined || !['cluster', 'coordinator', 'executor', 'operator'].includes(ctx.role)) return [];
   // an invalid --durability-profile is MODE-PROFILE-INVALID's finding
   const own = refusals.filter((r) => r.word !== '--durability-profile' || r.message.startsWith('missing value'));
-  if (own.length === 0) return [finding(ctx, 'CLI-ARG-REFUSED', 'pass', 'the engine accepts the command line given with --cli', [], { fromCli: true })];
+  if (own.length === 0)
+    return [finding(ctx, 'CLI-ARG-REFUSED', 'pass', 'the engine accepts the command line given with --cli', [], { fromCli: true })];
   return own.map((r) =>
-    finding(ctx, 'CLI-ARG-REFUSED', 'fail', `the ${r.process} refuses its command line ("${r.message}") and exits before any other check; its parser is at ${PARSER_SOURCE[r.process]}`, [], {
-      engineMessage: r.message,
-      fromCli: true,
-    }),
+    finding(
+      ctx,
+      'CLI-ARG-REFUSED',
+      'fail',
+      `the ${r.process} refuses its command line ("${r.message}") and exits before any other check; its parser is at ${PARSER_SOURCE[r.process]}`,
+      [],
+      {
+        engineMessage: r.message,
+        fromCli: true,
+      },
+    ),
   );
 };
-
 
 export const PROCESS_CHECKS = [
   {
@@ -103,7 +154,8 @@ export const PROCESS_CHECKS = [
     roles: ['cluster', 'coordinator', 'executor', 'operator'],
     predicate: null,
     rule: 'the command line given with --cli is one the process refuses before any other check: an unknown option (including --flag=value), a flag without a value (a blank value counts as none), an address that is not IP:port, a number that does not parse, or --connect with --register-once',
-    source: 'crates/krishiv-scheduler/src/coordinator_daemon.rs:1156-1221 (coordinator), crates/krishiv-executor/src/cli.rs:1234-1339 and 1474-1478 (executor), crates/krishiv-operator/src/main.rs:356-423 (operator)',
+    source:
+      'crates/krishiv-scheduler/src/coordinator_daemon.rs:1156-1221 (coordinator), crates/krishiv-executor/src/cli.rs:1234-1339 and 1474-1478 (executor), crates/krishiv-operator/src/main.rs:356-423 (operator)',
     fix: 'Fix the flag the message names: flags and values are separate words, listen addresses are IP:port (no host names), and an executor runs with either --connect or --register-once.',
     engineMessage: 'unknown option: <word>',
     evaluate: cliArgRefused,
@@ -114,7 +166,8 @@ export const PROCESS_CHECKS = [
     roles: ENGINE,
     predicate: 'requires_http_auth',
     rule: 'KRISHIV_PRODUCTION is not truthy and the env profile is dev-local: no fail-closed rule applies',
-    source: 'crates/krishiv-common/src/production.rs:96-98 (requires_http_auth); crates/krishiv-common/src/production.rs:23-48 (the env profile)',
+    source:
+      'crates/krishiv-common/src/production.rs:96-98 (requires_http_auth); crates/krishiv-common/src/production.rs:23-48 (the env profile)',
     fix: 'Set KRISHIV_PRODUCTION=1 and KRISHIV_DURABILITY_PROFILE=single-node-durable or distributed-durable in the environment (not only on the command line).',
     evaluate: modeNotFailClosed,
   },
@@ -124,7 +177,8 @@ export const PROCESS_CHECKS = [
     roles: ALL,
     predicate: 'resolve_durability_profile',
     rule: 'KRISHIV_DURABILITY_PROFILE (or --durability-profile) does not parse: the coordinator refuses, the executor silently runs dev-local, the common resolver warns and uses dev-local',
-    source: 'crates/krishiv-common/src/durability.rs:78-99; crates/krishiv-scheduler/src/coordinator_daemon.rs:1132-1136; crates/krishiv-executor/src/cli.rs:1222-1225',
+    source:
+      'crates/krishiv-common/src/durability.rs:78-99; crates/krishiv-scheduler/src/coordinator_daemon.rs:1132-1136; crates/krishiv-executor/src/cli.rs:1222-1225',
     fix: 'Use one of dev-local, single-node-durable, distributed-durable (hyphens, not underscores).',
     engineMessage: "unknown durability profile '<value>'",
     evaluate: modeProfileInvalid,
@@ -135,7 +189,8 @@ export const PROCESS_CHECKS = [
     roles: ['cluster', 'coordinator', 'executor'],
     predicate: 'resolve_durability_profile',
     rule: 'a durable profile given only by --durability-profile: Flight, the UI, shuffle auth, memory:// checkpoints, the ephemeral state fallback, legacy fragments, UDFs and anonymous gRPC still follow the env profile (dev-local)',
-    source: 'crates/krishiv-common/src/production.rs:23-48 (the env profile, read by Flight SQL, the UI, shuffle and the storage libraries); crates/krishiv-scheduler/src/coordinator_daemon.rs:1178-1181 and crates/krishiv-executor/src/cli.rs:1320-1331 (the flag reaches only the daemon)',
+    source:
+      'crates/krishiv-common/src/production.rs:23-48 (the env profile, read by Flight SQL, the UI, shuffle and the storage libraries); crates/krishiv-scheduler/src/coordinator_daemon.rs:1178-1181 and crates/krishiv-executor/src/cli.rs:1320-1331 (the flag reaches only the daemon)',
     fix: 'Set KRISHIV_DURABILITY_PROFILE in the environment as well.',
     severity: 'warn',
     evaluate: envCliOnlyProfile,

@@ -24,13 +24,29 @@ export const SHUFFLE_CHECKS = [
       const t = svcToken(ctx);
       if (t.state === 'none' && requiresAuthenticatedShuffle(ctx.pEnv.profile, ctx.prod)) {
         return [
-          finding(ctx, 'SSVC-TOKEN-MISSING', 'fail', `shuffle auth is required under the env profile ${ctx.pEnv.profile}${ctx.prod ? ' with KRISHIV_PRODUCTION' : ''} and there is no shuffle token${t.fileError ? ` (KRISHIV_SHUFFLE_TOKEN_FILE: ${t.fileError})` : ''}: shuffle-svc refuses to start`, [T, 'KRISHIV_SHUFFLE_TOKEN_FILE', PROFILE], {
-            engineMessage: `shuffle auth is required under durability profile '${ctx.pEnv.profile}' but no shuffle token is configured; set KRISHIV_SHUFFLE_TOKEN or KRISHIV_SHUFFLE_TOKEN_FILE. Refusing to start an unauthenticated shuffle data plane (SEC-3).`,
-          }),
+          finding(
+            ctx,
+            'SSVC-TOKEN-MISSING',
+            'fail',
+            `shuffle auth is required under the env profile ${ctx.pEnv.profile}${ctx.prod ? ' with KRISHIV_PRODUCTION' : ''} and there is no shuffle token${t.fileError ? ` (KRISHIV_SHUFFLE_TOKEN_FILE: ${t.fileError})` : ''}: shuffle-svc refuses to start`,
+            [T, 'KRISHIV_SHUFFLE_TOKEN_FILE', PROFILE],
+            {
+              engineMessage: `shuffle auth is required under durability profile '${ctx.pEnv.profile}' but no shuffle token is configured; set KRISHIV_SHUFFLE_TOKEN or KRISHIV_SHUFFLE_TOKEN_FILE. Refusing to start an unauthenticated shuffle data plane (SEC-3).`,
+            },
+          ),
         ];
       }
-      if (t.assumed) return [finding(ctx, 'SSVC-TOKEN-MISSING', 'skip', 'not checked here: KRISHIV_SHUFFLE_TOKEN_FILE does not exist on this machine', ['KRISHIV_SHUFFLE_TOKEN_FILE'])];
-      return [finding(ctx, 'SSVC-TOKEN-MISSING', 'pass', t.state === 'none' ? 'shuffle auth not required' : `shuffle token from ${t.source}`, [T])];
+      if (t.assumed)
+        return [
+          finding(ctx, 'SSVC-TOKEN-MISSING', 'skip', 'not checked here: KRISHIV_SHUFFLE_TOKEN_FILE does not exist on this machine', [
+            'KRISHIV_SHUFFLE_TOKEN_FILE',
+          ]),
+        ];
+      return [
+        finding(ctx, 'SSVC-TOKEN-MISSING', 'pass', t.state === 'none' ? 'shuffle auth not required' : `shuffle token from ${t.source}`, [
+          T,
+        ]),
+      ];
     },
   },
   {
@@ -43,8 +59,17 @@ export const SHUFFLE_CHECKS = [
     fix: 'Remove the empty KRISHIV_SHUFFLE_TOKEN or give it a value.',
     evaluate: (ctx: CheckContext): Finding[] => {
       if (ctx.role !== 'shuffle-svc') return [];
-      if (svcToken(ctx).state !== 'empty-open') return [finding(ctx, 'SSVC-EMPTY-TOKEN-OPEN', 'pass', 'KRISHIV_SHUFFLE_TOKEN is not the empty string', [T])];
-      return [finding(ctx, 'SSVC-EMPTY-TOKEN-OPEN', 'fail', 'KRISHIV_SHUFFLE_TOKEN="" counts as configured on shuffle-svc (raw, untrimmed) and matches a missing header: the service is open', [T])];
+      if (svcToken(ctx).state !== 'empty-open')
+        return [finding(ctx, 'SSVC-EMPTY-TOKEN-OPEN', 'pass', 'KRISHIV_SHUFFLE_TOKEN is not the empty string', [T])];
+      return [
+        finding(
+          ctx,
+          'SSVC-EMPTY-TOKEN-OPEN',
+          'fail',
+          'KRISHIV_SHUFFLE_TOKEN="" counts as configured on shuffle-svc (raw, untrimmed) and matches a missing header: the service is open',
+          [T],
+        ),
+      ];
     },
   },
   {
@@ -61,9 +86,26 @@ export const SHUFFLE_CHECKS = [
       // parsed strictly, untrimmed, before anything else (crates/krishiv-shuffle/src/shuffle_svc.rs:90-95)
       const raw = ctx.env.get('KRISHIV_SHUFFLE_ADDR');
       if (raw !== undefined && !parseSocketAddr(raw)) {
-        return [finding(ctx, 'SSVC-ADDR-INVALID', 'fail', 'KRISHIV_SHUFFLE_ADDR is not an IP:port socket address (host names and surrounding spaces do not parse): shuffle-svc refuses to start', ['KRISHIV_SHUFFLE_ADDR'], { engineMessage: 'invalid socket address syntax' })];
+        return [
+          finding(
+            ctx,
+            'SSVC-ADDR-INVALID',
+            'fail',
+            'KRISHIV_SHUFFLE_ADDR is not an IP:port socket address (host names and surrounding spaces do not parse): shuffle-svc refuses to start',
+            ['KRISHIV_SHUFFLE_ADDR'],
+            { engineMessage: 'invalid socket address syntax' },
+          ),
+        ];
       }
-      return [finding(ctx, 'SSVC-ADDR-INVALID', 'pass', raw === undefined ? 'KRISHIV_SHUFFLE_ADDR unset: 0.0.0.0:7072' : 'KRISHIV_SHUFFLE_ADDR parses', ['KRISHIV_SHUFFLE_ADDR'])];
+      return [
+        finding(
+          ctx,
+          'SSVC-ADDR-INVALID',
+          'pass',
+          raw === undefined ? 'KRISHIV_SHUFFLE_ADDR unset: 0.0.0.0:7072' : 'KRISHIV_SHUFFLE_ADDR parses',
+          ['KRISHIV_SHUFFLE_ADDR'],
+        ),
+      ];
     },
   },
   {
@@ -77,11 +119,19 @@ export const SHUFFLE_CHECKS = [
     engineMessage: '401 Unauthorized',
     evaluate: (ctx: CheckContext): Finding[] => {
       if (ctx.role !== 'shuffle-svc') return [];
-      if (svcToken(ctx).state !== 'untrimmed') return [finding(ctx, 'SSVC-TOKEN-UNTRIMMED', 'pass', 'KRISHIV_SHUFFLE_TOKEN has no surrounding whitespace', [T])];
+      if (svcToken(ctx).state !== 'untrimmed')
+        return [finding(ctx, 'SSVC-TOKEN-UNTRIMMED', 'pass', 'KRISHIV_SHUFFLE_TOKEN has no surrounding whitespace', [T])];
       return [
-        finding(ctx, 'SSVC-TOKEN-UNTRIMMED', 'fail', 'KRISHIV_SHUFFLE_TOKEN has leading or trailing whitespace: shuffle-svc compares it untrimmed with the trimmed token clients present, so every request gets 401', [T], {
-          engineMessage: '401 Unauthorized',
-        }),
+        finding(
+          ctx,
+          'SSVC-TOKEN-UNTRIMMED',
+          'fail',
+          'KRISHIV_SHUFFLE_TOKEN has leading or trailing whitespace: shuffle-svc compares it untrimmed with the trimmed token clients present, so every request gets 401',
+          [T],
+          {
+            engineMessage: '401 Unauthorized',
+          },
+        ),
       ];
     },
   },

@@ -8,7 +8,9 @@ import { perRun, type CheckDef } from './define.js';
 const VARS = ['KRISHIV_UI_TOKEN', 'KRISHIV_UI_TOKEN_FILE', 'KRISHIV_UI'];
 
 /** The UI's token resolution against the env profile, or undefined when the UI is off or not run. */
-const uiReading = perRun((ctx) => (ctx.hasCoordinator && uiEnabled(ctx.env) ? resolveUiAuth(ctx.env, ctx.files, ctx.pEnv.profile) : undefined));
+const uiReading = perRun((ctx) =>
+  ctx.hasCoordinator && uiEnabled(ctx.env) ? resolveUiAuth(ctx.env, ctx.files, ctx.pEnv.profile) : undefined,
+);
 const uiOff = (ctx: CheckContext, id: 'UI-TOKEN-MISSING' | 'UI-ANONYMOUS'): Finding[] =>
   ctx.hasCoordinator ? [finding(ctx, id, 'pass', 'the embedded UI is off (KRISHIV_UI=off)', ['KRISHIV_UI'])] : [];
 
@@ -27,12 +29,33 @@ export const UI_CHECKS = [
       if (ui === undefined) return uiOff(ctx, 'UI-TOKEN-MISSING');
       if (ui.mode === 'deny') {
         const why = ui.reason === 'unreadable-file' ? `KRISHIV_UI_TOKEN_FILE cannot be read (${ui.error})` : 'no UI token is configured';
-        return [finding(ctx, 'UI-TOKEN-MISSING', 'fail', `UI auth is required (env profile ${ctx.pEnv.profile}${ctx.prod ? ', prod' : ''}) and ${why}: every protected UI route returns 401`, ui.reason === 'unreadable-file' ? ['KRISHIV_UI_TOKEN_FILE', 'KRISHIV_UI_TOKEN'] : VARS, { engineMessage: 'authentication not configured' })];
+        return [
+          finding(
+            ctx,
+            'UI-TOKEN-MISSING',
+            'fail',
+            `UI auth is required (env profile ${ctx.pEnv.profile}${ctx.prod ? ', prod' : ''}) and ${why}: every protected UI route returns 401`,
+            ui.reason === 'unreadable-file' ? ['KRISHIV_UI_TOKEN_FILE', 'KRISHIV_UI_TOKEN'] : VARS,
+            { engineMessage: 'authentication not configured' },
+          ),
+        ];
       }
       if (ui.mode === 'token' && ui.assumed) {
-        return [finding(ctx, 'UI-TOKEN-MISSING', 'skip', 'not checked here: KRISHIV_UI_TOKEN_FILE does not exist on this machine (use --require-files on the target host)', ['KRISHIV_UI_TOKEN_FILE'])];
+        return [
+          finding(
+            ctx,
+            'UI-TOKEN-MISSING',
+            'skip',
+            'not checked here: KRISHIV_UI_TOKEN_FILE does not exist on this machine (use --require-files on the target host)',
+            ['KRISHIV_UI_TOKEN_FILE'],
+          ),
+        ];
       }
-      return [finding(ctx, 'UI-TOKEN-MISSING', 'pass', ui.mode === 'token' ? `UI token from ${ui.source}` : 'UI auth is not required', [ui.mode === 'token' ? ui.source : 'KRISHIV_UI_TOKEN'])];
+      return [
+        finding(ctx, 'UI-TOKEN-MISSING', 'pass', ui.mode === 'token' ? `UI token from ${ui.source}` : 'UI auth is not required', [
+          ui.mode === 'token' ? ui.source : 'KRISHIV_UI_TOKEN',
+        ]),
+      ];
     },
   },
   {
@@ -51,7 +74,9 @@ export const UI_CHECKS = [
         ui.reason === 'empty-file-var'
           ? 'KRISHIV_UI_TOKEN_FILE="" with a blank KRISHIV_UI_TOKEN: the UI is anonymous even under fail-closed (it runs SQL via POST /api/v1/sql)'
           : `UI auth is not required (env profile dev-local without KRISHIV_PRODUCTION${ctx.cli.durabilityProfile ? '; --durability-profile does not reach the UI' : ''}) and no token is set: the UI, including POST /api/v1/sql, is anonymous`;
-      return [finding(ctx, 'UI-ANONYMOUS', 'fail', msg, ui.reason === 'empty-file-var' ? ['KRISHIV_UI_TOKEN_FILE', 'KRISHIV_UI_TOKEN'] : VARS)];
+      return [
+        finding(ctx, 'UI-ANONYMOUS', 'fail', msg, ui.reason === 'empty-file-var' ? ['KRISHIV_UI_TOKEN_FILE', 'KRISHIV_UI_TOKEN'] : VARS),
+      ];
     },
   },
 ] as const satisfies readonly CheckDef[];

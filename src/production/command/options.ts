@@ -77,13 +77,17 @@ export function resolveCheckProductionOptions(
   const format = flags.format ?? (globals.json ? 'json' : env['KRISHIV_AUTH_FORMAT']?.trim() || cp.format || 'text');
   if (!isFormat(format)) throw usage(`unknown format "${format}"; use one of ${FORMATS.join(', ')}`, '--format');
   if (globals.json && format !== 'json' && flags.output === undefined) {
-    throw usage(`--json prints the JSON report on stdout; it cannot be combined with --format ${format} unless --output takes the ${format} report`, '--format');
+    throw usage(
+      `--json prints the JSON report on stdout; it cannot be combined with --format ${format} unless --output takes the ${format} report`,
+      '--format',
+    );
   }
   const roleName = flags.role ?? cp.role ?? 'cluster';
   if (!(ROLES as readonly string[]).includes(roleName)) {
     throw usage(`unknown role "${roleName}"; did you mean ${closest(roleName, [...ROLES])}? (roles: ${ROLES.join(', ')})`, '--role');
   }
-  if (flags.listChecks && flags.printEnv) throw usage('--list-checks and --print-env each print something else; give one of them', '--print-env');
+  if (flags.listChecks && flags.printEnv)
+    throw usage('--list-checks and --print-env each print something else; give one of them', '--print-env');
   const mode = flags.listChecks ? 'list-checks' : flags.printEnv ? 'print-env' : 'check';
   if (mode !== 'check' && flags.format !== undefined && flags.format !== 'text' && flags.format !== 'json') {
     throw usage(`--${mode} prints text or json, not ${flags.format}`, '--format');
@@ -91,11 +95,16 @@ export function resolveCheckProductionOptions(
   const manifests = flags.manifest ?? [];
   const units = flags.unit ?? [];
   const deploy = manifests.length > 0 || units.length > 0;
-  if (deploy && mode === 'print-env') throw usage('--print-env reads env files; it cannot be combined with --manifest or --unit', '--print-env');
-  if (flags.instance !== undefined && units.length === 0) throw usage('--instance names the instance of a template unit; give --unit as well', '--instance');
+  if (deploy && mode === 'print-env')
+    throw usage('--print-env reads env files; it cannot be combined with --manifest or --unit', '--print-env');
+  if (flags.instance !== undefined && units.length === 0)
+    throw usage('--instance names the instance of a template unit; give --unit as well', '--instance');
   const envFiles = flags.envFile !== undefined && flags.envFile.length > 0 ? flags.envFile : deploy ? [] : [...(cp.envFiles ?? [])];
   if (mode !== 'list-checks' && envFiles.length === 0 && !flags.processEnv && !deploy) {
-    throw usage('nothing to check: give --env-file <file> (repeatable), set checkProduction.envFiles in the config, or use --process-env', '--env-file');
+    throw usage(
+      'nothing to check: give --env-file <file> (repeatable), set checkProduction.envFiles in the config, or use --process-env',
+      '--env-file',
+    );
   }
   const store = flags.store ?? cp.store;
   const options: CheckProductionOptions = {

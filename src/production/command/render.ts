@@ -26,12 +26,22 @@ export interface OutputContext {
 }
 
 /** Writes the result; returns whether every check passed (always true for a listing). */
-export async function showCheckProduction(result: CheckProductionResult, o: CheckProductionOptions, out: CheckProductionOutput, where: OutputContext): Promise<boolean> {
+export async function showCheckProduction(
+  result: CheckProductionResult,
+  o: CheckProductionOptions,
+  out: CheckProductionOutput,
+  where: OutputContext,
+): Promise<boolean> {
   if (result.kind === 'list-checks') {
     const doc = { ok: true, checks: result.checks };
     if (o.output !== undefined) {
       const { PLAIN } = await import('../../text/style.js');
-      await writeOutput(o.output, `${o.asJson ? JSON.stringify({ ...doc, tool: TOOL_INFO }, null, 2) : await checksText(result.checks, PLAIN, undefined)}\n`, await outputInputs(result, o, where), where.cwd);
+      await writeOutput(
+        o.output,
+        `${o.asJson ? JSON.stringify({ ...doc, tool: TOOL_INFO }, null, 2) : await checksText(result.checks, PLAIN, undefined)}\n`,
+        await outputInputs(result, o, where),
+        where.cwd,
+      );
       if (o.json) out.writeJson(doc);
       else out.info(`${result.checks.length} checks written to ${o.output}`);
     } else if (o.asJson) out.writeJson(doc);
@@ -42,7 +52,12 @@ export async function showCheckProduction(result: CheckProductionResult, o: Chec
     const { printEnvJson, printEnvText } = await import('../env/print-env.js');
     const doc = { ok: true, ...printEnvJson(result.envSet) };
     if (o.output !== undefined) {
-      await writeOutput(o.output, o.asJson ? `${JSON.stringify({ ...doc, tool: TOOL_INFO }, null, 2)}\n` : printEnvText(result.envSet), await outputInputs(result, o, where), where.cwd);
+      await writeOutput(
+        o.output,
+        o.asJson ? `${JSON.stringify({ ...doc, tool: TOOL_INFO }, null, 2)}\n` : printEnvText(result.envSet),
+        await outputInputs(result, o, where),
+        where.cwd,
+      );
       if (o.json) out.writeJson(doc);
       else out.info(`${result.envSet.vars.size} variables written to ${o.output}`);
     } else if (o.asJson) out.writeJson(doc);
@@ -61,7 +76,10 @@ export async function showCheckProduction(result: CheckProductionResult, o: Chec
     else if (!out.quiet) out.info(`${reporters.summaryLine(report)} (${o.format} report written to ${o.output})`);
   } else if (o.format === 'json') out.writeJson(reporters.toJsonDocument(report));
   else {
-    out.print(reporters.renderReport(o.format, report, result.catalog, { style: out.style, srcRoot: where.cwd }), o.format === 'sarif' ? 'json' : 'text');
+    out.print(
+      reporters.renderReport(o.format, report, result.catalog, { style: out.style, srcRoot: where.cwd }),
+      o.format === 'sarif' ? 'json' : 'text',
+    );
     if (o.format !== 'text') out.info(reporters.summaryLine(report));
   }
   return report.ok;
@@ -71,7 +89,10 @@ export async function showCheckProduction(result: CheckProductionResult, o: Chec
 async function checksText(checks: readonly CheckDef[], style: Style, width: number | undefined): Promise<string> {
   const { hangingWrap } = await import('../../text/table.js');
   return checks
-    .map((c) => `${style.bold(c.id.padEnd(32))} ${c.class.padEnd(9)} ${c.severity === 'warn' ? 'warn' : 'fail'}  ${c.roles.length >= 9 ? 'all roles' : c.roles.join(',')}\n${' '.repeat(33)}${hangingWrap(c.rule, 33, width)}`)
+    .map(
+      (c) =>
+        `${style.bold(c.id.padEnd(32))} ${c.class.padEnd(9)} ${c.severity === 'warn' ? 'warn' : 'fail'}  ${c.roles.length >= 9 ? 'all roles' : c.roles.join(',')}\n${' '.repeat(33)}${hangingWrap(c.rule, 33, width)}`,
+    )
     .join('\n');
 }
 
@@ -86,11 +107,20 @@ async function writeOutput(file: string, text: string, inputs: { path: string; l
  * another spelling of the same file is caught): the env files, the config file, the key store,
  * the token and TLS files the env names, a .env the engine would load.
  */
-async function outputInputs(result: CheckProductionResult, o: CheckProductionOptions, where: OutputContext): Promise<{ path: string; label: string }[]> {
+async function outputInputs(
+  result: CheckProductionResult,
+  o: CheckProductionOptions,
+  where: OutputContext,
+): Promise<{ path: string; label: string }[]> {
   const inputs = [
     ...(result.kind === 'list-checks' ? [] : o.envFiles.map((f) => ({ path: path.resolve(where.cwd, f), label: `--env-file ${f}` }))),
     ...(where.configFile === undefined ? [] : [{ path: where.configFile, label: `the config file ${where.configFile}` }]),
-    ...(result.kind === 'list-checks' ? [] : [...o.manifests.filter((m) => m !== '-').map((m) => ({ path: path.resolve(where.cwd, m), label: `--manifest ${m}` })), ...o.units.map((u) => ({ path: path.resolve(where.cwd, u), label: `--unit ${u}` }))]),
+    ...(result.kind === 'list-checks'
+      ? []
+      : [
+          ...o.manifests.filter((m) => m !== '-').map((m) => ({ path: path.resolve(where.cwd, m), label: `--manifest ${m}` })),
+          ...o.units.map((u) => ({ path: path.resolve(where.cwd, u), label: `--unit ${u}` })),
+        ]),
     ...(o.baseline === undefined ? [] : [{ path: path.resolve(where.cwd, o.baseline), label: `--baseline ${o.baseline}` }]),
   ];
   if (result.kind === 'list-checks') return inputs;

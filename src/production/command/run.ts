@@ -36,7 +36,12 @@ export async function runCheckProduction(o: CheckProductionOptions, seams: Check
   if (deploy && o.envFiles.length === 0 && !o.processEnv) {
     const { deployCommandReport } = await import('../deploy.js');
     const report = await deployCommandReport(deployFlags(o), deployContext(o, seams));
-    return { kind: 'report', report: await baselined(o, seams, report), envSet: { files: [], vars: new Map(), shadowed: [] }, catalog: CATALOG };
+    return {
+      kind: 'report',
+      report: await baselined(o, seams, report),
+      envSet: { files: [], vars: new Map(), shadowed: [] },
+      catalog: CATALOG,
+    };
   }
 
   // (Node 20 also scans a script's argv for `--env-file`, nodejs/node#54232; the bin starts
@@ -47,12 +52,16 @@ export async function runCheckProduction(o: CheckProductionOptions, seams: Check
 
   const cli = o.cli === undefined ? undefined : (await import('../env/cli-flags.js')).parseCliFlags(o.cli, o.role);
   if (cli) {
-    if (cli.processes.length === 0 && cli.unknown.length > 0) seams.warn(`--cli: the ${o.role} process reads no command-line flags; ${cli.unknown.join(' ')} ignored`);
-    else for (const u of cli.unknown) seams.warn(`--cli: ${u} is not a flag the ${cli.processes.join(' or ')} knows: the engine refuses it (CLI-ARG-REFUSED)`);
+    if (cli.processes.length === 0 && cli.unknown.length > 0)
+      seams.warn(`--cli: the ${o.role} process reads no command-line flags; ${cli.unknown.join(' ')} ignored`);
+    else
+      for (const u of cli.unknown)
+        seams.warn(`--cli: ${u} is not a flag the ${cli.processes.join(' or ')} knows: the engine refuses it (CLI-ARG-REFUSED)`);
     for (const r of cli.repeated) seams.warn(`--cli: ${r} is given more than once; the last one is used`);
   }
   const storePath = o.store === undefined ? undefined : path.resolve(seams.cwd, o.store);
-  const keyLookup = storePath === undefined ? undefined : await storeKeyLookup(seams, storePath, o.store!, envSet.vars.get('KRISHIV_API_KEYS')?.value);
+  const keyLookup =
+    storePath === undefined ? undefined : await storeKeyLookup(seams, storePath, o.store!, envSet.vars.get('KRISHIV_API_KEYS')?.value);
 
   const { probeEnvFiles, findDotenv } = await import('../token-files.js');
   const files = await probeEnvFiles(envSet, { cwd: seams.cwd, requireFiles: o.requireFiles });
@@ -124,13 +133,14 @@ async function baselined(o: CheckProductionOptions, seams: CheckProductionSeams,
  * store once, up front (one Argon2id verification per key whose id is stored; none for the rest).
  */
 async function storeKeyLookup(seams: CheckProductionSeams, file: string, label: string, apiKeys: string | undefined): Promise<KeyLookup> {
-  const [{ openStoreLookup }, { verifyApiKey }, { createArgon2Hasher, resolveArgon2Params }, { parseApiKeys }, { keyPrefixId }] = await Promise.all([
-    import('../../keys/store-file.js'),
-    import('../../keys/api-key.js'),
-    import('../../keys/hasher.js'),
-    import('../model.js'),
-    import('../checks/keys.js'),
-  ]);
+  const [{ openStoreLookup }, { verifyApiKey }, { createArgon2Hasher, resolveArgon2Params }, { parseApiKeys }, { keyPrefixId }] =
+    await Promise.all([
+      import('../../keys/store-file.js'),
+      import('../../keys/api-key.js'),
+      import('../../keys/hasher.js'),
+      import('../model.js'),
+      import('../checks/keys.js'),
+    ]);
   const stored = await openStoreLookup(file, label);
   const parsed = parseApiKeys(apiKeys);
   const states = new Map<string, KeyState>();
@@ -145,7 +155,16 @@ async function storeKeyLookup(seams: CheckProductionSeams, file: string, label: 
       continue;
     }
     const verdict = await verifyApiKey(stored, entry.key, keySeams);
-    states.set(entry.key, verdict.reason === 'mismatch' ? 'mismatch' : verdict.reason === 'revoked' || verdict.reason === 'expired' ? verdict.reason : verdict.ok ? 'active' : 'unknown');
+    states.set(
+      entry.key,
+      verdict.reason === 'mismatch'
+        ? 'mismatch'
+        : verdict.reason === 'revoked' || verdict.reason === 'expired'
+          ? verdict.reason
+          : verdict.ok
+            ? 'active'
+            : 'unknown',
+    );
     if (verdict.record) names.set(entry.key, verdict.record.name);
   }
   return { lookup: (key) => states.get(key) ?? 'unknown', issuedName: (key) => names.get(key) };

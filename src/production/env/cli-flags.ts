@@ -59,8 +59,10 @@ type Kind =
   | { t: 'switch'; field?: 'insecure' | 'connect' | 'registerOnce' | 'help' }
   | { t: 'value'; field?: CliValueField; check?: (value: string) => string | undefined };
 
-const addr = (flag: string, message = (v: string) => `invalid socket address for ${flag}: ${v}`) => (v: string) =>
-  parseSocketAddr(v) ? undefined : message(v);
+const addr =
+  (flag: string, message = (v: string) => `invalid socket address for ${flag}: ${v}`) =>
+  (v: string) =>
+    parseSocketAddr(v) ? undefined : message(v);
 const u64 = parseU64;
 const profileParses = (v: string): boolean => parseDurabilityProfile(v) !== undefined;
 
@@ -80,7 +82,11 @@ const COORDINATOR: Record<string, Kind> = {
   '--leader-backend': { t: 'value', field: 'leaderBackend' },
   '--etcd-endpoints': { t: 'value', field: 'etcdEndpoints' },
   '--etcd-lease-key': { t: 'value' },
-  '--leader-lease-secs': { t: 'value', field: 'leaderLeaseSecs', check: (v) => (u64(v) === undefined ? `invalid integer for --leader-lease-secs: ${v}` : undefined) },
+  '--leader-lease-secs': {
+    t: 'value',
+    field: 'leaderLeaseSecs',
+    check: (v) => (u64(v) === undefined ? `invalid integer for --leader-lease-secs: ${v}` : undefined),
+  },
   '--insecure': { t: 'switch', field: 'insecure' },
   '--flight-addr': { t: 'value', field: 'flightAddr', check: addr('--flight-addr') },
   '--help': { t: 'switch', field: 'help' },
@@ -116,7 +122,8 @@ const EXECUTOR: Record<string, Kind> = {
   '--durability-profile': {
     t: 'value',
     field: 'durabilityProfile',
-    check: (v) => (profileParses(v) ? undefined : `unknown --durability-profile '${v}'; supported: dev-local, single-node-durable, distributed-durable`),
+    check: (v) =>
+      profileParses(v) ? undefined : `unknown --durability-profile '${v}'; supported: dev-local, single-node-durable, distributed-durable`,
   },
   '--help': { t: 'switch', field: 'help' },
   '-h': { t: 'switch', field: 'help' },
@@ -375,4 +382,3 @@ export function parseCliWords(words: readonly string[], role: Role = 'cluster'):
   for (const [p, list] of perProcess) runParser(p, list, out);
   return out;
 }
-

@@ -333,7 +333,9 @@ class Substitutions {
   spend(added: number, valueLength: number): void {
     this.#spent += added;
     if (valueLength > MAX_VALUE_LENGTH) {
-      throw new LineError(`$VAR substitution makes this value longer than ${MAX_VALUE_LENGTH} characters (a chain of substitutions that keeps doubling?); refused`);
+      throw new LineError(
+        `$VAR substitution makes this value longer than ${MAX_VALUE_LENGTH} characters (a chain of substitutions that keeps doubling?); refused`,
+      );
     }
     if (this.#spent > MAX_SUBSTITUTED) {
       throw new LineError(`$VAR substitutions in this file add up to more than ${MAX_SUBSTITUTED} characters; refused`);
@@ -391,7 +393,15 @@ const PLAIN_VALUE = /^[^ \t\\'"$]*$/;
 /** dotenvy `parse_value`. */
 function parseValue(input: string, subst: Substitutions): ValueResult {
   if (PLAIN_VALUE.test(input)) {
-    return { value: input, raw: trimEndRust(input), quoting: 'none', references: NONE, unresolved: NONE, strayDollar: false, splitReferences: NONE };
+    return {
+      value: input,
+      raw: trimEndRust(input),
+      quoting: 'none',
+      references: NONE,
+      unresolved: NONE,
+      strayDollar: false,
+      splitReferences: NONE,
+    };
   }
   let strong = false;
   let weak = false;
@@ -442,14 +452,15 @@ function parseValue(input: string, subst: Substitutions): ValueResult {
         rawEnd = at;
         break;
       }
-      throw new LineError(
-        'an unquoted value contains a space or tab followed by more text (quote the value, or put a # before a comment)',
-      );
+      throw new LineError('an unquoted value contains a space or tab followed by more text (quote the value, or put a # before a comment)');
     } else if (escaped) {
       if (c === '\\' || c === "'" || c === '"' || c === '$' || c === ' ') out += c;
       else if (c === 'n') out += '\n';
       // The character is described, not shown: it is part of a value that may be a secret.
-      else throw new LineError(`unsupported escape sequence: a backslash before ${charClass(c)} (dotenvy accepts \\\\ \\' \\" \\$ \\n and backslash-space)`);
+      else
+        throw new LineError(
+          `unsupported escape sequence: a backslash before ${charClass(c)} (dotenvy accepts \\\\ \\' \\" \\$ \\n and backslash-space)`,
+        );
       escaped = false;
     } else if (strong) {
       if (c === "'") strong = false;
@@ -558,7 +569,9 @@ function parseLine(text: string, subst: Substitutions, file: string, firstLine: 
   const parseKey = (): string => {
     if (!KEY_START.test(line)) {
       throw new LineError(
-        line === '' ? 'a variable name is missing' : 'not a KEY=VALUE line (a name starts with a letter or _, then letters, digits, _ or .)',
+        line === ''
+          ? 'a variable name is missing'
+          : 'not a KEY=VALUE line (a name starts with a letter or _, then letters, digits, _ or .)',
       );
     }
     const key = KEY_BODY.exec(line)?.[0] ?? '';
@@ -568,7 +581,10 @@ function parseLine(text: string, subst: Substitutions, file: string, firstLine: 
   const expectEqual = (key: string): void => {
     // The name is not repeated: after an unclosed quote on an earlier line, what reads as a name
     // here can be a piece of a secret value (a fuzz run printed one this way).
-    if (!line.startsWith('=')) throw new LineError(`no = after the name at the start of the line (${key.length} character${key.length === 1 ? '' : 's'}); is a quote on an earlier line left open?`);
+    if (!line.startsWith('='))
+      throw new LineError(
+        `no = after the name at the start of the line (${key.length} character${key.length === 1 ? '' : 's'}); is a quote on an earlier line left open?`,
+      );
     line = line.slice(1);
   };
 
@@ -646,9 +662,13 @@ export function parseDotenv(text: string, options: ParseOptions): Declaration[] 
     }
     if (decl === undefined) continue;
     if (decl.value.includes('\0')) {
-      throw new KrishivError('ERR_ENV_PARSE', `the value of ${decl.name} contains a NUL character (the engine's env::set_var panics on it)`, {
-        input: `${file}:${logical.firstLine}`,
-      });
+      throw new KrishivError(
+        'ERR_ENV_PARSE',
+        `the value of ${decl.name} contains a NUL character (the engine's env::set_var panics on it)`,
+        {
+          input: `${file}:${logical.firstLine}`,
+        },
+      );
     }
     out.push(decl);
   }

@@ -22,5 +22,14 @@
 export { parseDotenv, type Declaration, type ParseOptions } from './dotenv.js';
 export { mergeEnv, type EnvInput } from './merge.js';
 export { loadEnv, readEnvFile, ENV_FILE_LIMIT } from './load.js';
-export { parseCliFlags, splitShellWords, knownFlags, processesOf, type CliFlags, type CliValueField, type CliRefusal, type EngineProcess } from './cli-flags.js';
+export {
+  parseCliFlags,
+  splitShellWords,
+  knownFlags,
+  processesOf,
+  type CliFlags,
+  type CliValueField,
+  type CliRefusal,
+  type EngineProcess,
+} from './cli-flags.js';
 export { printEnvText, printEnvJson, quoteDotenvValue, type PrintedVar, type PrintEnvJson } from './print-env.js';

@@ -33,7 +33,21 @@ export interface PrintEnvJson {
 const DOTENV_NAME = /^[A-Za-z_][A-Za-z0-9_.]*$/;
 
 /** Process-environment names that never hold a secret, shown although the registry does not know them. */
-const PLAIN_PROCESS_NAMES = new Set(['HOME', 'PATH', 'USER', 'LOGNAME', 'SHELL', 'LANG', 'LC_ALL', 'TZ', 'TERM', 'HOSTNAME', 'NO_COLOR', 'RUST_LOG', 'RUST_BACKTRACE']);
+const PLAIN_PROCESS_NAMES = new Set([
+  'HOME',
+  'PATH',
+  'USER',
+  'LOGNAME',
+  'SHELL',
+  'LANG',
+  'LC_ALL',
+  'TZ',
+  'TERM',
+  'HOSTNAME',
+  'NO_COLOR',
+  'RUST_LOG',
+  'RUST_BACKTRACE',
+]);
 
 /**
  * Whether --print-env hides a value behind its fingerprint. The contract's rule (a secret-kind

@@ -16,7 +16,8 @@ export const DEPLOY_CHECKS = [
     roles: ALL,
     predicate: null,
     rule: 'a container refers (env valueFrom, envFrom, a Secret volume item) to a Secret or ConfigMap key that the object in the same input lacks, without optional: true',
-    source: 'Kubernetes: the kubelet refuses to create the container (CreateContainerConfigError: couldn\'t find key … in Secret …), so the engine never reads the variable (e.g. the token at crates/krishiv-scheduler/src/auth.rs:271-274)',
+    source:
+      "Kubernetes: the kubelet refuses to create the container (CreateContainerConfigError: couldn't find key … in Secret …), so the engine never reads the variable (e.g. the token at crates/krishiv-scheduler/src/auth.rs:271-274)",
     fix: 'Add the key to the Secret or ConfigMap, fix the reference, or mark it optional: true if the process can start without it.',
     severity: 'fail' as const,
     tags: ['kubernetes'],
@@ -27,7 +28,8 @@ export const DEPLOY_CHECKS = [
     roles: ALL,
     predicate: null,
     rule: 'one Secret key feeds the tokens of two roles (coordinator, executor-task, UI, shuffle, API key): a leak of one is a leak of both, and they cannot be rotated apart',
-    source: 'the engine checks each token on its own surface (crates/krishiv-scheduler/src/auth.rs:271-274, crates/krishiv-executor/src/cli.rs:1247)',
+    source:
+      'the engine checks each token on its own surface (crates/krishiv-scheduler/src/auth.rs:271-274, crates/krishiv-executor/src/cli.rs:1247)',
     fix: 'Give each role its own Secret key (generate-key --type bearer --for <role>).',
     severity: 'warn' as const,
     tags: ['kubernetes', 'secrets'],
@@ -38,8 +40,9 @@ export const DEPLOY_CHECKS = [
     roles: ALL,
     predicate: null,
     rule: 'the coordinator and the executors take the token they must share (coordinator bearer token, executor task token) from different Secrets or keys: executors cannot register, or tasks are refused',
-    source: 'executors present KRISHIV_COORDINATOR_BEARER_TOKEN to the coordinator, which accepts only its own token set (crates/krishiv-scheduler/src/auth.rs:271-274)',
-    fix: 'Reference the same Secret key from the coordinator and the executors (or list the executor\'s token in the coordinator\'s KRISHIV_COORDINATOR_BEARER_TOKENS during a rotation).',
+    source:
+      'executors present KRISHIV_COORDINATOR_BEARER_TOKEN to the coordinator, which accepts only its own token set (crates/krishiv-scheduler/src/auth.rs:271-274)',
+    fix: "Reference the same Secret key from the coordinator and the executors (or list the executor's token in the coordinator's KRISHIV_COORDINATOR_BEARER_TOKENS during a rotation).",
     severity: 'fail' as const,
     tags: ['kubernetes', 'secrets'],
   },
@@ -71,7 +74,8 @@ export const DEPLOY_CHECKS = [
     roles: ENGINE,
     predicate: null,
     rule: 'a token file is mounted with subPath: Kubernetes never updates a subPath mount, so a rotated Secret never reaches the process',
-    source: 'Kubernetes: "a container using a Secret as a subPath volume mount will not receive Secret updates"; the engine re-reads token files on its reload interval (crates/krishiv-scheduler/src/auth.rs:359-405)',
+    source:
+      'Kubernetes: "a container using a Secret as a subPath volume mount will not receive Secret updates"; the engine re-reads token files on its reload interval (crates/krishiv-scheduler/src/auth.rs:359-405)',
     fix: 'Mount the Secret volume as a directory and point the …_FILE variable at the file inside it.',
     severity: 'warn' as const,
     tags: ['kubernetes', 'rotation'],
@@ -82,7 +86,8 @@ export const DEPLOY_CHECKS = [
     roles: ALL,
     predicate: null,
     rule: 'an env value is not a string (an unquoted number or a YAML 1.1 boolean such as yes/on): kubectl refuses the object',
-    source: 'Kubernetes: EnvVar.value is a string, and sigs.k8s.io/yaml reads yes/no/on/off as booleans; the engine reads every setting as a string (e.g. crates/krishiv-common/src/production.rs:23-48)',
+    source:
+      'Kubernetes: EnvVar.value is a string, and sigs.k8s.io/yaml reads yes/no/on/off as booleans; the engine reads every setting as a string (e.g. crates/krishiv-common/src/production.rs:23-48)',
     fix: 'Quote the value ("1", "true").',
     severity: 'fail' as const,
     tags: ['kubernetes'],
@@ -103,7 +108,8 @@ export const DEPLOY_CHECKS = [
     roles: ALL,
     predicate: null,
     rule: 'an EnvironmentFile= of a unit does not exist on this machine: its variables are not checked (a missing file without a leading "-" stops the unit on the target)',
-    source: 'systemd.exec(5), EnvironmentFile=; the engine sees only the environment systemd gives it (e.g. crates/krishiv-common/src/production.rs:23-48)',
+    source:
+      'systemd.exec(5), EnvironmentFile=; the engine sees only the environment systemd gives it (e.g. crates/krishiv-common/src/production.rs:23-48)',
     fix: 'Run the check on the target host, or give the file with --env-file as well.',
     tags: ['systemd'],
   },
@@ -117,7 +123,8 @@ export const BASELINE_CHECKS = [
     roles: ALL,
     predicate: null,
     rule: 'a --baseline entry matches no current failure or warning: the problem was fixed (or the workload renamed); --strict fails it',
-    source: 'the baseline file given with --baseline; the findings it records cite the engine themselves (e.g. crates/krishiv-common/src/production.rs:96-98)',
+    source:
+      'the baseline file given with --baseline; the findings it records cite the engine themselves (e.g. crates/krishiv-common/src/production.rs:96-98)',
     fix: 'Write the baseline again with --write-baseline, or delete the entry.',
     severity: 'warn' as const,
     tags: ['baseline'],

@@ -42,7 +42,19 @@ const DAEMON_ROLES: Readonly<Record<string, Role>> = {
 };
 
 /** One-shot commands that talk to a remote coordinator or Flight SQL server. */
-const CLIENT_COMMANDS = new Set(['sql', 'submit', 'jobs', 'pipeline', 'stream', 'table', 'savepoint', 'checkpoints', 'restore', 'state', 'ivm']);
+const CLIENT_COMMANDS = new Set([
+  'sql',
+  'submit',
+  'jobs',
+  'pipeline',
+  'stream',
+  'table',
+  'savepoint',
+  'checkpoints',
+  'restore',
+  'state',
+  'ivm',
+]);
 
 const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'busybox']);
 
@@ -66,13 +78,20 @@ export function decideProcess(argv: readonly string[], depth = 0): ProcessDecisi
     const script = argv[c + 1]!;
     // Anything a shell would expand, chain, redirect or branch on makes the process undecidable.
     if (/[;&|<>`$(){}\n*?[\]#~]/.test(script) || /^\s*(if|for|while|case|until)\b/.test(script)) {
-      return mentionsKrishiv([script]) ? { kind: 'undecided', reason: `a shell script (${exe} -c) that is more than one simple command; the process it starts cannot be decided` } : { kind: 'other' };
+      return mentionsKrishiv([script])
+        ? {
+            kind: 'undecided',
+            reason: `a shell script (${exe} -c) that is more than one simple command; the process it starts cannot be decided`,
+          }
+        : { kind: 'other' };
     }
     let words: string[];
     try {
       words = splitShellWords(script);
     } catch {
-      return mentionsKrishiv([script]) ? { kind: 'undecided', reason: `a shell script (${exe} -c) that does not parse` } : { kind: 'other' };
+      return mentionsKrishiv([script])
+        ? { kind: 'undecided', reason: `a shell script (${exe} -c) that does not parse` }
+        : { kind: 'other' };
     }
     if (words[0] === 'exec') words = words.slice(1);
     const inner = decideProcess(words, depth + 1);
@@ -84,17 +103,25 @@ export function decideProcess(argv: readonly string[], depth = 0): ProcessDecisi
   if (exe === 'krishiv') {
     const first = argv[1];
     if (first === undefined) return { kind: 'undecided', reason: '`krishiv` without a subcommand prints its help' };
-    if (Object.hasOwn(DAEMON_ROLES, first) || first === 'job-coordinator' || first === 'mcp' || first === 'health') return daemon(first, argv.slice(2), 2);
-    if (CLIENT_COMMANDS.has(first)) return { kind: 'krishiv', role: 'client', process: `krishiv ${first}`, flags: argv.slice(2), flagOffset: 2 };
+    if (Object.hasOwn(DAEMON_ROLES, first) || first === 'job-coordinator' || first === 'mcp' || first === 'health')
+      return daemon(first, argv.slice(2), 2);
+    if (CLIENT_COMMANDS.has(first))
+      return { kind: 'krishiv', role: 'client', process: `krishiv ${first}`, flags: argv.slice(2), flagOffset: 2 };
     return { kind: 'undecided', reason: `\`krishiv ${first}\` is not a daemon or client command check-production models` };
   }
-  if (exe === 'krishiv-operator') return { kind: 'krishiv', role: 'operator', process: 'krishiv-operator', flags: argv.slice(1), flagOffset: 1 };
+  if (exe === 'krishiv-operator')
+    return { kind: 'krishiv', role: 'operator', process: 'krishiv-operator', flags: argv.slice(1), flagOffset: 1 };
   if (/^krishiv/.test(exe)) return { kind: 'undecided', reason: `unknown Krishiv binary ${exe}` };
-  return mentionsKrishiv(argv.slice(0, 3)) ? { kind: 'undecided', reason: `${exe} starts the process; what it runs cannot be decided` } : { kind: 'other' };
+  return mentionsKrishiv(argv.slice(0, 3))
+    ? { kind: 'undecided', reason: `${exe} starts the process; what it runs cannot be decided` }
+    : { kind: 'other' };
 }
 
 function daemon(sub: string, flags: string[], offset: number): ProcessDecision {
   const role = DAEMON_ROLES[sub];
   if (role !== undefined) return { kind: 'krishiv', role, process: `krishiv ${sub}`, flags, flagOffset: offset };
-  return { kind: 'undecided', reason: `\`krishiv ${sub}\` is not a process check-production models (roles: coordinator, clusterd, executor, flight-server, shuffle-svc, operator, clients)` };
+  return {
+    kind: 'undecided',
+    reason: `\`krishiv ${sub}\` is not a process check-production models (roles: coordinator, clusterd, executor, flight-server, shuffle-svc, operator, clients)`,
+  };
 }

@@ -46,9 +46,31 @@ export interface Inventory {
   workloads: K8sObject[];
 }
 
-export const WORKLOAD_KINDS = new Set(['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob']);
+export const WORKLOAD_KINDS = new Set([
+  'Pod',
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicaSet',
+  'ReplicationController',
+  'Job',
+  'CronJob',
+]);
 
-const RELEVANT_KINDS = new Set(['Secret', 'ConfigMap', 'Service', 'Ingress', 'Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob']);
+const RELEVANT_KINDS = new Set([
+  'Secret',
+  'ConfigMap',
+  'Service',
+  'Ingress',
+  'Pod',
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicaSet',
+  'ReplicationController',
+  'Job',
+  'CronJob',
+]);
 
 export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -70,7 +92,15 @@ export function collectObjects(docs: ReadonlyArray<{ value: unknown; line: numbe
     if (!RELEVANT_KINDS.has(kind)) return;
     const meta = isObj(value['metadata']) ? value['metadata'] : {};
     const ns = str(meta['namespace']);
-    out.push({ kind, name: str(meta['name']) ?? '', namespace: ns ?? 'default', explicitNamespace: ns !== undefined, file, line: lineOf(value) ?? line, value });
+    out.push({
+      kind,
+      name: str(meta['name']) ?? '',
+      namespace: ns ?? 'default',
+      explicitNamespace: ns !== undefined,
+      file,
+      line: lineOf(value) ?? line,
+      value,
+    });
   };
   for (const d of docs) visit(d.value, d.line, 0);
 }
@@ -298,7 +328,8 @@ export function resolveContainerEnv(container: Obj, inv: Inventory, namespace: s
       const unresolved = used.filter((n) => !vars.has(n));
       if (unresolved.length > 0) extra.unresolved = unresolved;
       const assumedFrom = from.find((x) => x.v.assumption !== undefined && x.v.assumption.kind !== 'maybe-unset');
-      if (assumedFrom) extra.assumption = { kind: 'unknown', reason: `expands $(${assumedFrom.v.name}), ${assumedFrom.v.assumption!.reason}` };
+      if (assumedFrom)
+        extra.assumption = { kind: 'unknown', reason: `expands $(${assumedFrom.v.name}), ${assumedFrom.v.assumption!.reason}` };
       if (from.some((x) => x.v.fromSecret)) extra.fromSecret = true;
       set(name, { v: mk(name, value, line, extra) });
       continue;
@@ -387,7 +418,11 @@ function secretVolumes(spec: Obj): Map<string, SecretVolume[]> {
         : undefined;
     const s = vol['secret'];
     if (isObj(s)) {
-      const sv: SecretVolume = { secret: str(s['secretName']) ?? '', defaultMode: typeof s['defaultMode'] === 'number' ? s['defaultMode'] : 0o644, optional: s['optional'] === true };
+      const sv: SecretVolume = {
+        secret: str(s['secretName']) ?? '',
+        defaultMode: typeof s['defaultMode'] === 'number' ? s['defaultMode'] : 0o644,
+        optional: s['optional'] === true,
+      };
       const it = items(s['items']);
       if (it) sv.items = it;
       list.push(sv);

@@ -94,18 +94,28 @@ async function renderDir(kind: 'kustomize' | 'helm', abs: string, label: string,
     const kubectl = which('kubectl');
     const kustomize = kubectl ? undefined : which('kustomize');
     if (!kubectl && !kustomize) {
-      throw new KrishivError('ERR_RENDERER_MISSING', `is a kustomization and neither kubectl nor kustomize is on PATH; render it where one is: kubectl kustomize ${quoted} | krishiv-auth check-production --manifest -`, { input: label });
+      throw new KrishivError(
+        'ERR_RENDERER_MISSING',
+        `is a kustomization and neither kubectl nor kustomize is on PATH; render it where one is: kubectl kustomize ${quoted} | krishiv-auth check-production --manifest -`,
+        { input: label },
+      );
     }
     const r = await (kubectl ? render(kubectl, ['kustomize', abs], seams.cwd) : render(kustomize!, ['build', abs], seams.cwd));
     if (r.status !== 0) {
       const why = (r.error ?? r.stderr.trim().split('\n').slice(-1)[0] ?? '').slice(0, 300);
-      throw new KrishivError('ERR_RENDER_FAILED', `${kubectl ? 'kubectl kustomize' : 'kustomize build'} failed${why ? `: ${why}` : ''}`, { input: label });
+      throw new KrishivError('ERR_RENDER_FAILED', `${kubectl ? 'kubectl kustomize' : 'kustomize build'} failed${why ? `: ${why}` : ''}`, {
+        input: label,
+      });
     }
     return { file: `${label} (kubectl kustomize)`, text: r.stdout };
   }
   const helm = which('helm');
   if (!helm) {
-    throw new KrishivError('ERR_RENDERER_MISSING', `is a Helm chart and helm is not on PATH; render it where helm is: helm template krishiv ${quoted}${(seams.helmValues ?? []).map((v) => ` -f ${v}`).join('')} | krishiv-auth check-production --manifest -`, { input: label });
+    throw new KrishivError(
+      'ERR_RENDERER_MISSING',
+      `is a Helm chart and helm is not on PATH; render it where helm is: helm template krishiv ${quoted}${(seams.helmValues ?? []).map((v) => ` -f ${v}`).join('')} | krishiv-auth check-production --manifest -`,
+      { input: label },
+    );
   }
   const args = ['template', 'krishiv', abs];
   for (const v of seams.helmValues ?? []) args.push('-f', path.resolve(seams.cwd, v));
@@ -145,7 +155,11 @@ export async function loadManifests(inputs: readonly string[], seams: LoadSeams)
       st = statSync(abs);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      throw new KrishivError('ERR_MANIFEST_READ', code === 'ENOENT' ? 'no such file or directory' : `cannot read: ${code ?? String(error)}`, { input });
+      throw new KrishivError(
+        'ERR_MANIFEST_READ',
+        code === 'ENOENT' ? 'no such file or directory' : `cannot read: ${code ?? String(error)}`,
+        { input },
+      );
     }
     if (!st.isDirectory()) {
       parseSource({ file: input, text: readManifestFile(abs, input) }, objects);
@@ -157,7 +171,9 @@ export async function loadManifests(inputs: readonly string[], seams: LoadSeams)
       try {
         entries = readdirSync(dirAbs, { withFileTypes: true });
       } catch (error) {
-        throw new KrishivError('ERR_MANIFEST_READ', `cannot read directory: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { input: dirLabel });
+        throw new KrishivError('ERR_MANIFEST_READ', `cannot read directory: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
+          input: dirLabel,
+        });
       }
       const names = entries.map((e) => e.name);
       const kind = dirKind(dirAbs, names);
@@ -174,7 +190,10 @@ export async function loadManifests(inputs: readonly string[], seams: LoadSeams)
         const childLabel = path.join(dirLabel, e.name);
         if (e.isDirectory()) await walk(childAbs, childLabel);
         else if ((e.isFile() || e.isSymbolicLink()) && MANIFEST_EXT.test(e.name)) {
-          if (++count > TREE_FILE_LIMIT) throw new KrishivError('ERR_MANIFEST_READ', `more than ${TREE_FILE_LIMIT} manifest files; give a narrower directory`, { input });
+          if (++count > TREE_FILE_LIMIT)
+            throw new KrishivError('ERR_MANIFEST_READ', `more than ${TREE_FILE_LIMIT} manifest files; give a narrower directory`, {
+              input,
+            });
           parseSource({ file: childLabel, text: readManifestFile(childAbs, childLabel) }, objects);
           files.push(childLabel);
         }

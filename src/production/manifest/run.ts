@@ -84,7 +84,14 @@ interface Evaluated {
 
 export { workloadLabel };
 
-function mkFinding(id: string, status: FindingStatus, message: string, variables: string[], location: Finding['location'], workload: WorkloadRef): Finding {
+function mkFinding(
+  id: string,
+  status: FindingStatus,
+  message: string,
+  variables: string[],
+  location: Finding['location'],
+  workload: WorkloadRef,
+): Finding {
   const info = checkInfo(id);
   return { id, predicate: info.predicate, status, class: info.class, message, remediation: info.fix, location, variables, workload };
 }
@@ -109,7 +116,8 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
     const pod = podSpecOf(o);
     if (!pod) continue;
     const containers: Array<{ c: Obj; init: boolean }> = [];
-    for (const c of Array.isArray(pod.spec['initContainers']) ? pod.spec['initContainers'] : []) if (isObj(c)) containers.push({ c, init: true });
+    for (const c of Array.isArray(pod.spec['initContainers']) ? pod.spec['initContainers'] : [])
+      if (isObj(c)) containers.push({ c, init: true });
     for (const c of Array.isArray(pod.spec['containers']) ? pod.spec['containers'] : []) if (isObj(c)) containers.push({ c, init: false });
     for (const { c } of containers) {
       const cname = typeof c['name'] === 'string' ? c['name'] : '';
@@ -117,7 +125,8 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
       const cline = lineOf(c) ?? o.line;
       const env = resolveContainerEnv(c, inv, o.namespace, o.file);
       const lookup = (n: string): string | undefined => env.vars.get(n)?.v.value;
-      const strings = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? x : String(x))) : undefined);
+      const strings = (v: unknown): string[] | undefined =>
+        Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? x : String(x))) : undefined;
       const command = strings(c['command']);
       const args = strings(c['args']) ?? [];
       const image = typeof c['image'] === 'string' ? c['image'] : '';
@@ -126,15 +135,25 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
       let decision = command === undefined ? undefined : decideProcess([...command, ...args].map((w) => expandK8s(w, lookup)));
       if (decision === undefined) {
         if (!KRISHIV_IMAGE.test(image) && !hasKrishivEnv) continue;
-        decision = { kind: 'undecided', reason: 'no command: the image\'s entrypoint decides which process runs, and it is not read here' };
+        decision = { kind: 'undecided', reason: "no command: the image's entrypoint decides which process runs, and it is not read here" };
       }
       if (decision.kind === 'other') {
         if (!hasKrishivEnv) continue;
-        decision = { kind: 'undecided', reason: `the command (${(command ?? [])[0] ?? ''}) is not a Krishiv binary, but the container sets KRISHIV_* variables` };
+        decision = {
+          kind: 'undecided',
+          reason: `the command (${(command ?? [])[0] ?? ''}) is not a Krishiv binary, but the container sets KRISHIV_* variables`,
+        };
       }
       if (decision.kind === 'undecided') {
         if (options.role !== undefined) continue;
-        const f = mkFinding('DEPLOY-PROCESS-UNDECIDED', 'skip', `not checked: ${decision.reason}`, [], { file: o.file, line: cmdLine }, ref);
+        const f = mkFinding(
+          'DEPLOY-PROCESS-UNDECIDED',
+          'skip',
+          `not checked: ${decision.reason}`,
+          [],
+          { file: o.file, line: cmdLine },
+          ref,
+        );
         findings.push(f);
         workloads.push({ ...ref, line: cline, role: null, ok: true, summary: summarizeFindings([f]) });
         continue;
@@ -146,10 +165,20 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
       const argsStart = keyLine(c, 'args');
       let cli;
       try {
-        cli = parseCliWords(decision.flags.map((w) => expandK8s(w, lookup)), role);
+        cli = parseCliWords(
+          decision.flags.map((w) => expandK8s(w, lookup)),
+          role,
+        );
       } catch (error) {
         if (!isKrishivError(error)) throw error;
-        const f = mkFinding('DEPLOY-PROCESS-UNDECIDED', 'skip', `not checked: ${decision.process} would not start with these flags (${error.message})`, [], { file: o.file, line: cmdLine }, ref);
+        const f = mkFinding(
+          'DEPLOY-PROCESS-UNDECIDED',
+          'skip',
+          `not checked: ${decision.process} would not start with these flags (${error.message})`,
+          [],
+          { file: o.file, line: cmdLine },
+          ref,
+        );
         findings.push(f);
         workloads.push({ ...ref, line: cline, role, ok: true, summary: summarizeFindings([f]) });
         continue;
@@ -177,15 +206,41 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
             const key = `${o.file}:${mf.mountLine}:${mf.secret}:${mf.key}`;
             if (!reported.has(key)) {
               reported.add(key);
-              own.push(mkFinding('K8S-REF-MISSING', 'fail', `the Secret volume of ${name} (${p}) lists key "${mf.key}" in items, which Secret ${mf.secret} does not have: the pod is never started`, [name], { file: o.file, line: mf.mountLine }, ref));
+              own.push(
+                mkFinding(
+                  'K8S-REF-MISSING',
+                  'fail',
+                  `the Secret volume of ${name} (${p}) lists key "${mf.key}" in items, which Secret ${mf.secret} does not have: the pod is never started`,
+                  [name],
+                  { file: o.file, line: mf.mountLine },
+                  ref,
+                ),
+              );
             }
           }
         } else table.set(p, { state: 'ok', content: value, mode: mf.mode });
         if (mf.subPath && TOKEN_PURPOSE[name] !== undefined) {
-          own.push(mkFinding('K8S-TOKEN-SUBPATH', 'warn', `${name} is mounted with subPath (line ${mf.mountLine}): Kubernetes never updates it, so a rotated Secret ${mf.secret} never reaches the process`, [name], { file: o.file, line: mf.mountLine }, ref));
+          own.push(
+            mkFinding(
+              'K8S-TOKEN-SUBPATH',
+              'warn',
+              `${name} is mounted with subPath (line ${mf.mountLine}): Kubernetes never updates it, so a rotated Secret ${mf.secret} never reaches the process`,
+              [name],
+              { file: o.file, line: mf.mountLine },
+              ref,
+            ),
+          );
         }
         if (TOKEN_PURPOSE[name] !== undefined) {
-          const use: TokenUse = { workload: ref, role, variable: name, purpose: TOKEN_PURPOSE[name]!, ref: { kind: 'Secret', namespace: o.namespace, name: mf.secret, key: mf.key, optional: mf.optional }, file: o.file, line: vars.get(name)?.origin.line ?? mf.mountLine };
+          const use: TokenUse = {
+            workload: ref,
+            role,
+            variable: name,
+            purpose: TOKEN_PURPOSE[name]!,
+            ref: { kind: 'Secret', namespace: o.namespace, name: mf.secret, key: mf.key, optional: mf.optional },
+            file: o.file,
+            line: vars.get(name)?.origin.line ?? mf.mountLine,
+          };
           if (value !== undefined) use.value = value.trim();
           uses.push(use);
         }
@@ -200,7 +255,7 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
         processEnv: false,
         now: options.now,
       });
-      const flagLine = (argsStart ?? cmdLine);
+      const flagLine = argsStart ?? cmdLine;
       // the line of a flag word: its item in command or args (a shell script: the command's line)
       const commandArr = c['command'];
       const argsArr = c['args'];
@@ -223,9 +278,11 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
         if (!f.location) {
           // from the command line: the line of the flag the message names, else the args
           const flag = givenFlags.find((g) => f.message.includes(g));
-          f.location = { file: o.file, line: (flag !== undefined ? lineOfFlag(flag) : undefined) ?? (f.variables.length === 0 ? flagLine : cline) };
-        }
-        else if (f.location.line === undefined) {
+          f.location = {
+            file: o.file,
+            line: (flag !== undefined ? lineOfFlag(flag) : undefined) ?? (f.variables.length === 0 ? flagLine : cline),
+          };
+        } else if (f.location.line === undefined) {
           // an absent variable: the flag the message names, else the container
           const flag = givenFlags.find((g) => f.message.includes(g));
           f.location = { file: o.file, line: (flag !== undefined ? lineOfFlag(flag) : undefined) ?? cline };
@@ -233,17 +290,53 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
       }
 
       for (const miss of env.missing) {
-        own.push(mkFinding('K8S-REF-MISSING', 'fail', `${miss.variable ?? 'a variable'} refers to ${miss.ref.kind} ${miss.ref.name} key "${miss.ref.key}", which the ${miss.ref.kind} in the input does not have: the container is never created`, miss.variable ? [miss.variable] : [], { file: miss.file, line: miss.line }, ref));
+        own.push(
+          mkFinding(
+            'K8S-REF-MISSING',
+            'fail',
+            `${miss.variable ?? 'a variable'} refers to ${miss.ref.kind} ${miss.ref.name} key "${miss.ref.key}", which the ${miss.ref.kind} in the input does not have: the container is never created`,
+            miss.variable ? [miss.variable] : [],
+            { file: miss.file, line: miss.line },
+            ref,
+          ),
+        );
       }
       for (const ns of env.notString) {
-        own.push(mkFinding('K8S-ENV-NOT-STRING', 'fail', `${ns.name} has a ${ns.type} value, not a string: kubectl refuses the object (quote it)`, [ns.name], { file: ns.file, line: ns.line }, ref));
+        own.push(
+          mkFinding(
+            'K8S-ENV-NOT-STRING',
+            'fail',
+            `${ns.name} has a ${ns.type} value, not a string: kubectl refuses the object (quote it)`,
+            [ns.name],
+            { file: ns.file, line: ns.line },
+            ref,
+          ),
+        );
       }
       for (const u of env.unknownSources) {
-        own.push(mkFinding('DEPLOY-PROCESS-UNDECIDED', 'skip', `not checked here: envFrom ${u.kind} ${u.name} is not in the input, so the variables it adds are unknown`, [], { file: o.file, line: cline }, ref));
+        own.push(
+          mkFinding(
+            'DEPLOY-PROCESS-UNDECIDED',
+            'skip',
+            `not checked here: envFrom ${u.kind} ${u.name} is not in the input, so the variables it adds are unknown`,
+            [],
+            { file: o.file, line: cline },
+            ref,
+          ),
+        );
       }
       for (const [envName, fileName] of ENV_AND_FILE) {
         if (vars.has(envName) && vars.has(fileName) && vars.get(envName)!.assumption?.kind !== 'maybe-unset') {
-          own.push(mkFinding('K8S-TOKEN-ENV-AND-FILE', 'warn', `${envName} and ${fileName} are both given to this ${role} process: the env copy never reloads, so rotating the file needs a restart`, [envName, fileName], { file: o.file, line: vars.get(envName)!.origin.line ?? cline }, ref));
+          own.push(
+            mkFinding(
+              'K8S-TOKEN-ENV-AND-FILE',
+              'warn',
+              `${envName} and ${fileName} are both given to this ${role} process: the env copy never reloads, so rotating the file needs a restart`,
+              [envName, fileName],
+              { file: o.file, line: vars.get(envName)!.origin.line ?? cline },
+              ref,
+            ),
+          );
         }
       }
       for (const [name, r] of env.vars) {
@@ -292,7 +385,14 @@ function crossChecks(inv: Inventory, uses: readonly TokenUse[], evaluated: reado
     const first = list[0]!;
     const second = list.find((u) => u.purpose !== first.purpose)!;
     out.push(
-      mkFinding('K8S-SECRET-KEY-SHARED', 'warn', `${refLabel(first.ref)} feeds the ${purposes.join(' and ')} tokens (${[...new Set(list.map((u) => `${u.variable} in ${workloadLabel(u.workload)}`))].join(', ')})`, [...new Set([first.variable, second.variable])], { file: second.file, line: second.line }, second.workload),
+      mkFinding(
+        'K8S-SECRET-KEY-SHARED',
+        'warn',
+        `${refLabel(first.ref)} feeds the ${purposes.join(' and ')} tokens (${[...new Set(list.map((u) => `${u.variable} in ${workloadLabel(u.workload)}`))].join(', ')})`,
+        [...new Set([first.variable, second.variable])],
+        { file: second.file, line: second.line },
+        second.workload,
+      ),
     );
   }
 
@@ -314,16 +414,36 @@ function crossChecks(inv: Inventory, uses: readonly TokenUse[], evaluated: reado
       const sameNs = serversByNs.get(c.ref.namespace) ?? [];
       if (sameNs.length === 0) continue;
       const matchesRef = sameNs.some((s) => refId(s.ref) === refId(c.ref));
-      const matchesValue = c.value !== undefined && sameNs.some((s) => s.value !== undefined && (s.value === c.value || s.value.split(',').map((t) => t.trim()).includes(c.value!)));
+      const matchesValue =
+        c.value !== undefined &&
+        sameNs.some(
+          (s) =>
+            s.value !== undefined &&
+            (s.value === c.value ||
+              s.value
+                .split(',')
+                .map((t) => t.trim())
+                .includes(c.value!)),
+        );
       if (matchesRef || matchesValue) continue;
       const s = sameNs[0]!;
       out.push(
-        mkFinding('K8S-TOKEN-SOURCE-MISMATCH', 'fail', `${what}: ${workloadLabel(c.workload)} takes ${c.variable} from ${refLabel(c.ref)}, but ${workloadLabel(s.workload)} takes its token from ${sameNs.map((x) => refLabel(x.ref)).filter((v, i, a) => a.indexOf(v) === i).join(', ')}`, [c.variable], { file: c.file, line: c.line }, c.workload),
+        mkFinding(
+          'K8S-TOKEN-SOURCE-MISMATCH',
+          'fail',
+          `${what}: ${workloadLabel(c.workload)} takes ${c.variable} from ${refLabel(c.ref)}, but ${workloadLabel(s.workload)} takes its token from ${sameNs
+            .map((x) => refLabel(x.ref))
+            .filter((v, i, a) => a.indexOf(v) === i)
+            .join(', ')}`,
+          [c.variable],
+          { file: c.file, line: c.line },
+          c.workload,
+        ),
       );
     }
   };
   compare(serverCoord, execCoord, 'executors cannot register with the coordinator');
-  compare(serverTask, execTask, 'the executor refuses the coordinator\'s task calls');
+  compare(serverTask, execTask, "the executor refuses the coordinator's task calls");
 
   // K8S-OPEN-EXPOSED: an OPEN surface behind a NodePort/LoadBalancer Service or an Ingress
   const ingressed = new Set<string>();
@@ -354,11 +474,20 @@ function crossChecks(inv: Inventory, uses: readonly TokenUse[], evaluated: reado
     if (!selector || Object.keys(selector).length === 0) continue;
     for (const e of byNamespace.get(svc.namespace) ?? []) {
       if (!Object.entries(selector).every(([k, v]) => String(e.labels[k]) === String(v))) continue;
-      const open = e.findings.filter((f) => f.class === 'OPEN' && (f.status === 'fail' || f.status === 'warn') && f.id !== 'K8S-OPEN-EXPOSED');
+      const open = e.findings.filter(
+        (f) => f.class === 'OPEN' && (f.status === 'fail' || f.status === 'warn') && f.id !== 'K8S-OPEN-EXPOSED',
+      );
       if (open.length === 0) continue;
       const how = viaIngress ? `an Ingress (through Service ${svc.name})` : `Service ${svc.name} of type ${type}`;
       out.push(
-        mkFinding('K8S-OPEN-EXPOSED', 'fail', `${workloadLabel(e.ref)} has open surfaces (${[...new Set(open.map((f) => f.id))].join(', ')}) and is published outside the cluster by ${how}`, [...new Set(open.flatMap((f) => f.variables))], { file: svc.file, line: svc.line }, e.ref),
+        mkFinding(
+          'K8S-OPEN-EXPOSED',
+          'fail',
+          `${workloadLabel(e.ref)} has open surfaces (${[...new Set(open.map((f) => f.id))].join(', ')}) and is published outside the cluster by ${how}`,
+          [...new Set(open.flatMap((f) => f.variables))],
+          { file: svc.file, line: svc.line },
+          e.ref,
+        ),
       );
     }
   }

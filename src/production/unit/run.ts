@@ -11,7 +11,15 @@ import { parseCliWords } from '../env/cli-flags.js';
 import type { EnvSet, EnvVar, Finding, Role, WorkloadRef, WorkloadSummary } from '../types.js';
 import { decideProcess } from '../manifest/command.js';
 import { summarizeFindings } from '../manifest/run.js';
-import { execPrefixes, expandExecWords, expandSpecifiers, parseSystemdEnvFile, parseUnitFile, splitUnitWords, unitName } from './systemd.js';
+import {
+  execPrefixes,
+  expandExecWords,
+  expandSpecifiers,
+  parseSystemdEnvFile,
+  parseUnitFile,
+  splitUnitWords,
+  unitName,
+} from './systemd.js';
 
 export interface UnitSeams {
   /** reads an EnvironmentFile= path on this machine; undefined when it does not exist here */
@@ -27,15 +35,29 @@ export interface UnitOptions {
   now: Date;
 }
 
-function info(id: string, status: Finding['status'], message: string, location: Finding['location'], workload: WorkloadRef, variables: string[] = []): Finding {
+function info(
+  id: string,
+  status: Finding['status'],
+  message: string,
+  location: Finding['location'],
+  workload: WorkloadRef,
+  variables: string[] = [],
+): Finding {
   const c = checkInfo(id);
   return { id, predicate: c.predicate, status, class: c.class, message, remediation: c.fix, location, variables, workload };
 }
 
-export async function evaluateUnit(file: string, text: string, options: UnitOptions, seams: UnitSeams): Promise<{ findings: Finding[]; workloads: WorkloadSummary[] }> {
+export async function evaluateUnit(
+  file: string,
+  text: string,
+  options: UnitOptions,
+  seams: UnitSeams,
+): Promise<{ findings: Finding[]; workloads: WorkloadSummary[] }> {
   const u = unitName(file, options.instance);
   if (u.template && options.instance === undefined) {
-    throw new KrishivError('ERR_USAGE', `is a template unit (${u.file}); give the instance it runs as with --instance <name> (for %i/%I)`, { input: file });
+    throw new KrishivError('ERR_USAGE', `is a template unit (${u.file}); give the instance it runs as with --instance <name> (for %i/%I)`, {
+      input: file,
+    });
   }
   const unit = parseUnitFile(text, file);
   const service = unit.sections.get('Service') ?? [];
@@ -46,7 +68,15 @@ export async function evaluateUnit(file: string, text: string, options: UnitOpti
   const fromFiles = new Map<string, EnvVar>();
   const envFiles: Array<{ path: string; optional: boolean; line: number }> = [];
   let exec: { value: string; line: number } | undefined;
-  const mk = (n: string, value: string, f: string, line: number): EnvVar => ({ name: n, value, raw: value, quoting: 'none', origin: { source: 'file', file: f, line }, references: [], unresolved: [] });
+  const mk = (n: string, value: string, f: string, line: number): EnvVar => ({
+    name: n,
+    value,
+    raw: value,
+    quoting: 'none',
+    origin: { source: 'file', file: f, line },
+    references: [],
+    unresolved: [],
+  });
   for (const s of service) {
     const label = `${file}:${s.line}`;
     if (s.key === 'Environment') {
@@ -78,7 +108,15 @@ export async function evaluateUnit(file: string, text: string, options: UnitOpti
   for (const ef of envFiles) {
     const content = seams.readEnvFile(ef.path);
     if (content === undefined) {
-      own.push(info('UNIT-ENV-FILE-NOT-HERE', 'skip', `not checked here: EnvironmentFile=${ef.optional ? '-' : ''}${ef.path} does not exist on this machine${ef.optional ? '' : ' (on the target, a missing file stops the unit)'}; its variables are unknown`, { file, line: ef.line }, workload));
+      own.push(
+        info(
+          'UNIT-ENV-FILE-NOT-HERE',
+          'skip',
+          `not checked here: EnvironmentFile=${ef.optional ? '-' : ''}${ef.path} does not exist on this machine${ef.optional ? '' : ' (on the target, a missing file stops the unit)'}; its variables are unknown`,
+          { file, line: ef.line },
+          workload,
+        ),
+      );
       continue;
     }
     for (const e of parseSystemdEnvFile(content)) {
@@ -115,7 +153,15 @@ export async function evaluateUnit(file: string, text: string, options: UnitOpti
     return undecided(`${decision.process} would not start with these flags (${error.message})`);
   }
   const envSet: EnvSet = { files: [file, ...envFiles.map((e) => e.path)], vars, shadowed: [] };
-  const report = evaluate({ envSet, role: decision.role, cli, files: await seams.probe(envSet), requireFiles: options.requireFiles, processEnv: false, now: options.now });
+  const report = evaluate({
+    envSet,
+    role: decision.role,
+    cli,
+    files: await seams.probe(envSet),
+    requireFiles: options.requireFiles,
+    processEnv: false,
+    now: options.now,
+  });
   const findings = [...report.findings, ...own].map((f): Finding => {
     const out: Finding = { ...f, workload };
     if (!f.location) out.location = { file, line: exec.line };

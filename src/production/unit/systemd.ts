@@ -48,13 +48,17 @@ export function parseUnitFile(text: string, file: string): UnitFile {
     const t = l.trim();
     if (t === '' || t.startsWith('#') || t.startsWith(';')) continue;
     if (t.startsWith('[')) {
-      if (!t.endsWith(']')) throw new KrishivError('ERR_UNIT_PARSE', 'a section header is not closed with ]', { input: `${file}:${startLine}` });
+      if (!t.endsWith(']'))
+        throw new KrishivError('ERR_UNIT_PARSE', 'a section header is not closed with ]', { input: `${file}:${startLine}` });
       current = [];
       sections.set(t.slice(1, -1), current);
       continue;
     }
     const eq = t.indexOf('=');
-    if (eq < 0) throw new KrishivError('ERR_UNIT_PARSE', 'missing "=" (systemd ignores this line, probably a typo)', { input: `${file}:${startLine}` });
+    if (eq < 0)
+      throw new KrishivError('ERR_UNIT_PARSE', 'missing "=" (systemd ignores this line, probably a typo)', {
+        input: `${file}:${startLine}`,
+      });
     if (!current) throw new KrishivError('ERR_UNIT_PARSE', 'a setting before any [Section] header', { input: `${file}:${startLine}` });
     current.push({ key: t.slice(0, eq).trim(), value: t.slice(eq + 1).trim(), line: startLine });
   }
@@ -64,16 +68,32 @@ export function parseUnitFile(text: string, file: string): UnitFile {
 // ---------------------------------------------------------------------------------------
 // extract_first_word (src/basic/extract-word.c) with EXTRACT_UNQUOTE | EXTRACT_CUNESCAPE
 
-const C_ESCAPES: Readonly<Record<string, string>> = { a: '\x07', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\', '"': '"', "'": "'", s: ' ' };
+const C_ESCAPES: Readonly<Record<string, string>> = {
+  a: '\x07',
+  b: '\b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+  '\\': '\\',
+  '"': '"',
+  "'": "'",
+  s: ' ',
+};
 
 function cunescapeAt(s: string, i: number): { text: string; next: number } {
   const c = s[i];
   if (c === undefined) return { text: '\\', next: i };
   if (Object.hasOwn(C_ESCAPES, c)) return { text: C_ESCAPES[c]!, next: i + 1 };
-  if (c === 'x' && /^[0-9a-fA-F]{2}$/.test(s.slice(i + 1, i + 3))) return { text: String.fromCharCode(parseInt(s.slice(i + 1, i + 3), 16)), next: i + 3 };
-  if (c === 'u' && /^[0-9a-fA-F]{4}$/.test(s.slice(i + 1, i + 5))) return { text: String.fromCodePoint(parseInt(s.slice(i + 1, i + 5), 16)), next: i + 5 };
-  if (c === 'U' && /^[0-9a-fA-F]{8}$/.test(s.slice(i + 1, i + 9))) return { text: String.fromCodePoint(parseInt(s.slice(i + 1, i + 9), 16)), next: i + 9 };
-  if (/[0-7]/.test(c) && /^[0-7]{3}$/.test(s.slice(i, i + 3))) return { text: String.fromCharCode(parseInt(s.slice(i, i + 3), 8)), next: i + 3 };
+  if (c === 'x' && /^[0-9a-fA-F]{2}$/.test(s.slice(i + 1, i + 3)))
+    return { text: String.fromCharCode(parseInt(s.slice(i + 1, i + 3), 16)), next: i + 3 };
+  if (c === 'u' && /^[0-9a-fA-F]{4}$/.test(s.slice(i + 1, i + 5)))
+    return { text: String.fromCodePoint(parseInt(s.slice(i + 1, i + 5), 16)), next: i + 5 };
+  if (c === 'U' && /^[0-9a-fA-F]{8}$/.test(s.slice(i + 1, i + 9)))
+    return { text: String.fromCodePoint(parseInt(s.slice(i + 1, i + 9), 16)), next: i + 9 };
+  if (/[0-7]/.test(c) && /^[0-7]{3}$/.test(s.slice(i, i + 3)))
+    return { text: String.fromCharCode(parseInt(s.slice(i, i + 3), 8)), next: i + 3 };
   throw new Error('invalid escape');
 }
 
@@ -325,7 +345,11 @@ export function expandExecWords(words: readonly string[], env: (name: string) =>
       out.push(...v.split(/[ \t\n]+/).filter((x) => x !== ''));
       continue;
     }
-    out.push(w.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$\$/g, (_m: string, name: string | undefined) => (name === undefined ? '$' : (env(name) ?? ''))));
+    out.push(
+      w.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$\$/g, (_m: string, name: string | undefined) =>
+        name === undefined ? '$' : (env(name) ?? ''),
+      ),
+    );
   }
   return out;
 }

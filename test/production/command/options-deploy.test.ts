@@ -6,10 +6,25 @@ const resolve = (flags: CheckProductionFlags, config: object = {}) => resolveChe
 
 describe('resolveCheckProductionOptions: --manifest, --unit and baselines', () => {
   it.each<[string, CheckProductionFlags, object, Record<string, unknown>]>([
-    ['a manifest alone is something to check', { manifest: ['m.yaml'] }, {}, { mode: 'check', manifests: ['m.yaml'], units: [], envFiles: [], helmValues: [] }],
-    ['config env files are not read when only artefacts are given', { unit: ['u.service'] }, { checkProduction: { envFiles: ['c.env'] } }, { units: ['u.service'], envFiles: [] }],
+    [
+      'a manifest alone is something to check',
+      { manifest: ['m.yaml'] },
+      {},
+      { mode: 'check', manifests: ['m.yaml'], units: [], envFiles: [], helmValues: [] },
+    ],
+    [
+      'config env files are not read when only artefacts are given',
+      { unit: ['u.service'] },
+      { checkProduction: { envFiles: ['c.env'] } },
+      { units: ['u.service'], envFiles: [] },
+    ],
     ['env files and manifests together', { envFile: ['a.env'], manifest: ['-'] }, {}, { envFiles: ['a.env'], manifests: ['-'] }],
-    ['instance, helm values and baselines kept as given', { unit: ['x@.service'], instance: '2', manifest: ['chart'], helmValues: ['v.yaml'], baseline: 'b.json', writeBaseline: 'n.json' }, {}, { instance: '2', helmValues: ['v.yaml'], baseline: 'b.json', writeBaseline: 'n.json' }],
+    [
+      'instance, helm values and baselines kept as given',
+      { unit: ['x@.service'], instance: '2', manifest: ['chart'], helmValues: ['v.yaml'], baseline: 'b.json', writeBaseline: 'n.json' },
+      {},
+      { instance: '2', helmValues: ['v.yaml'], baseline: 'b.json', writeBaseline: 'n.json' },
+    ],
     ['--role given keeps that role only', { manifest: ['m.yaml'], role: 'executor' }, {}, { role: 'executor', roleGiven: true }],
   ])('%s', (_name, flags, config, want) => {
     expect(resolve(flags, config)).toMatchObject(want);

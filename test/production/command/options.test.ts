@@ -9,14 +9,49 @@ const resolve = (flags: CheckProductionFlags, env: Record<string, string> = {}, 
 
 describe('resolveCheckProductionOptions: flags, env and config → Options', () => {
   it.each<[string, CheckProductionFlags, Record<string, string>, object, boolean, Record<string, unknown>]>([
-    ['defaults', { envFile: ['a.env'] }, {}, noConfig, false, { mode: 'check', format: 'text', role: 'cluster', roleGiven: false, envFiles: ['a.env'], strict: false, asJson: false }],
+    [
+      'defaults',
+      { envFile: ['a.env'] },
+      {},
+      noConfig,
+      false,
+      { mode: 'check', format: 'text', role: 'cluster', roleGiven: false, envFiles: ['a.env'], strict: false, asJson: false },
+    ],
     ['--json means json', { envFile: ['a.env'] }, {}, noConfig, true, { format: 'json', json: true, asJson: true }],
     ['KRISHIV_AUTH_FORMAT', { envFile: ['a.env'] }, { KRISHIV_AUTH_FORMAT: ' sarif ' }, noConfig, false, { format: 'sarif' }],
-    ['config supplies files, role, strict, store', {}, {}, { checkProduction: { envFiles: ['c.env'], role: 'executor', strict: true, store: 'k.json', format: 'junit' } }, false, { envFiles: ['c.env'], role: 'executor', strict: true, store: 'k.json', format: 'junit', roleGiven: false }],
-    ['flags win over config', { envFile: ['a.env'], role: 'operator', strict: false, format: 'github' }, {}, { checkProduction: { envFiles: ['c.env'], role: 'executor', strict: true, format: 'junit' } }, false, { envFiles: ['a.env'], role: 'operator', strict: false, format: 'github', roleGiven: true }],
+    [
+      'config supplies files, role, strict, store',
+      {},
+      {},
+      { checkProduction: { envFiles: ['c.env'], role: 'executor', strict: true, store: 'k.json', format: 'junit' } },
+      false,
+      { envFiles: ['c.env'], role: 'executor', strict: true, store: 'k.json', format: 'junit', roleGiven: false },
+    ],
+    [
+      'flags win over config',
+      { envFile: ['a.env'], role: 'operator', strict: false, format: 'github' },
+      {},
+      { checkProduction: { envFiles: ['c.env'], role: 'executor', strict: true, format: 'junit' } },
+      false,
+      { envFiles: ['a.env'], role: 'operator', strict: false, format: 'github', roleGiven: true },
+    ],
     ['--list-checks needs no env file', { listChecks: true }, {}, noConfig, false, { mode: 'list-checks', envFiles: [] }],
-    ['--print-env --format json', { printEnv: true, processEnv: true, format: 'json' }, {}, noConfig, false, { mode: 'print-env', asJson: true, processEnv: true }],
-    ['--cli and --output kept as given', { envFile: ['a.env'], cli: '--connect', output: 'r.sarif', format: 'sarif' }, {}, noConfig, true, { cli: '--connect', output: 'r.sarif', format: 'sarif' }],
+    [
+      '--print-env --format json',
+      { printEnv: true, processEnv: true, format: 'json' },
+      {},
+      noConfig,
+      false,
+      { mode: 'print-env', asJson: true, processEnv: true },
+    ],
+    [
+      '--cli and --output kept as given',
+      { envFile: ['a.env'], cli: '--connect', output: 'r.sarif', format: 'sarif' },
+      {},
+      noConfig,
+      true,
+      { cli: '--connect', output: 'r.sarif', format: 'sarif' },
+    ],
   ])('%s', (_name, flags, env, config, json, want) => {
     expect(resolve(flags, env, config, json)).toMatchObject(want);
   });
@@ -29,7 +64,9 @@ describe('resolveCheckProductionOptions: flags, env and config → Options', () 
     ['--list-checks in a report format', { listChecks: true, format: 'sarif' }, false, '--format', '--list-checks prints text or json'],
     ['nothing to check', {}, false, '--env-file', 'nothing to check'],
   ])('%s is ERR_USAGE naming the flag', (_name, flags, json, input, message) => {
-    expect(() => resolve(flags, {}, noConfig, json)).toThrow(expect.objectContaining({ code: 'ERR_USAGE', input, message: expect.stringContaining(message) }));
+    expect(() => resolve(flags, {}, noConfig, json)).toThrow(
+      expect.objectContaining({ code: 'ERR_USAGE', input, message: expect.stringContaining(message) }),
+    );
   });
 
   it('throws only the typed usage error, whatever the flags', () => {

@@ -82,7 +82,11 @@ describe('parseCliFlags', () => {
   });
 
   it('a value is the next word whatever it looks like (next_daemon_arg)', () => {
-    expect(parseCliFlags('--coordinator-id --insecure', 'coordinator')).toMatchObject({ coordinatorId: '--insecure', insecure: false, refusals: [] });
+    expect(parseCliFlags('--coordinator-id --insecure', 'coordinator')).toMatchObject({
+      coordinatorId: '--insecure',
+      insecure: false,
+      refusals: [],
+    });
   });
 
   it('cluster: each flag goes to the processes that know it', () => {
@@ -101,7 +105,9 @@ describe('parseCliFlags', () => {
     ['--insecure=true', 'coordinator', '--insecure is a switch and takes no value; did you mean --insecure?'],
     [`--state-dir '/x`, 'executor', 'a single quote is never closed'],
   ])('%j is an input error', (input, role, message) => {
-    expect(() => parseCliFlags(input, role as Role)).toThrow(expect.objectContaining({ code: 'ERR_CLI_FLAGS_PARSE', message: expect.stringContaining(message) }));
+    expect(() => parseCliFlags(input, role as Role)).toThrow(
+      expect.objectContaining({ code: 'ERR_CLI_FLAGS_PARSE', message: expect.stringContaining(message) }),
+    );
   });
 
   it('the last of a repeated flag wins and is reported', () => {
@@ -111,7 +117,22 @@ describe('parseCliFlags', () => {
   });
 
   it('never throws anything but KrishivError ERR_CLI_FLAGS_PARSE', () => {
-    const unit = fc.constantFrom('--insecure', '--state-dir', '--flight-addr=', '--connect', '--connct', ' ', '"', "'", '\\', 'x', '=', '-', '--', '\n');
+    const unit = fc.constantFrom(
+      '--insecure',
+      '--state-dir',
+      '--flight-addr=',
+      '--connect',
+      '--connct',
+      ' ',
+      '"',
+      "'",
+      '\\',
+      'x',
+      '=',
+      '-',
+      '--',
+      '\n',
+    );
     fc.assert(
       fc.property(fc.oneof(fc.string(), fc.string({ unit, maxLength: 30 })), (input) => {
         try {

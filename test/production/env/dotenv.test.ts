@@ -95,34 +95,77 @@ KEY7="line 1\\nline 2"
   });
 
   it.each<[string, string, Record<string, string>, Array<[string, string]>]>([
-    ['variable_in_parenthesis_surrounded_by_quotes', '\n  KEY=test\n  KEY1="${KEY}"\n', {}, [['KEY', 'test'], ['KEY1', 'test']]],
+    [
+      'variable_in_parenthesis_surrounded_by_quotes',
+      '\n  KEY=test\n  KEY1="${KEY}"\n',
+      {},
+      [
+        ['KEY', 'test'],
+        ['KEY1', 'test'],
+      ],
+    ],
     ['substitute_undefined_variables_to_empty_string', 'KEY=">$KEY1<>${KEY2}<"', {}, [['KEY', '><><']]],
     ['do_not_substitute_variables_with_dollar_escaped', 'KEY=>\\$KEY1<>\\${KEY2}<', {}, [['KEY', '>$KEY1<>${KEY2}<']]],
     ['do_not_substitute_variables_in_weak_quotes_with_dollar_escaped', 'KEY=">\\$KEY1<>\\${KEY2}<"', {}, [['KEY', '>$KEY1<>${KEY2}<']]],
     ['do_not_substitute_variables_in_strong_quotes', "KEY='>${KEY1}<>$KEY2<'", {}, [['KEY', '>${KEY1}<>$KEY2<']]],
-    ['same_variable_reused', '\n KEY=VALUE\n KEY1=$KEY$KEY\n', {}, [['KEY', 'VALUE'], ['KEY1', 'VALUEVALUE']]],
+    [
+      'same_variable_reused',
+      '\n KEY=VALUE\n KEY1=$KEY$KEY\n',
+      {},
+      [
+        ['KEY', 'VALUE'],
+        ['KEY1', 'VALUEVALUE'],
+      ],
+    ],
     ['with_dot', '\n KEY.Value=VALUE\n', {}, [['KEY.Value', 'VALUE']]],
-    ['recursive_substitution', '\n KEY=${KEY1}+KEY_VALUE\n KEY1=${KEY}+KEY1_VALUE\n', {}, [['KEY', '+KEY_VALUE'], ['KEY1', '+KEY_VALUE+KEY1_VALUE']]],
+    [
+      'recursive_substitution',
+      '\n KEY=${KEY1}+KEY_VALUE\n KEY1=${KEY}+KEY1_VALUE\n',
+      {},
+      [
+        ['KEY', '+KEY_VALUE'],
+        ['KEY1', '+KEY_VALUE+KEY1_VALUE'],
+      ],
+    ],
     [
       'variable_without_parenthesis_is_substituted_before_separators',
       '\n KEY1=test_user\n KEY1_1=test_user_with_separator\n KEY=">$KEY1_1<>$KEY1}<>$KEY1{<"\n',
       {},
-      [['KEY1', 'test_user'], ['KEY1_1', 'test_user_with_separator'], ['KEY', '>test_user_1<>test_user}<>test_user{<']],
+      [
+        ['KEY1', 'test_user'],
+        ['KEY1_1', 'test_user_with_separator'],
+        ['KEY', '>test_user_1<>test_user}<>test_user{<'],
+      ],
     ],
     ['substitute_variable_from_env_variable', 'KEY=">${KEY11}<"', { KEY11: 'test_user_env' }, [['KEY', '>test_user_env<']]],
     [
       'substitute_variable_env_variable_overrides_dotenv_in_substitution',
       '\n KEY11=test_user\n KEY=">${KEY11}<"\n',
       { KEY11: 'test_user_env' },
-      [['KEY11', 'test_user'], ['KEY', '>test_user_env<']],
+      [
+        ['KEY11', 'test_user'],
+        ['KEY', '>test_user_env<'],
+      ],
     ],
     [
       'consequent_substitutions',
       '\n KEY1=test_user\n KEY2=$KEY1_2\n KEY=>${KEY1}<>${KEY2}<\n',
       {},
-      [['KEY1', 'test_user'], ['KEY2', 'test_user_2'], ['KEY', '>test_user<>test_user_2<']],
+      [
+        ['KEY1', 'test_user'],
+        ['KEY2', 'test_user_2'],
+        ['KEY', '>test_user<>test_user_2<'],
+      ],
     ],
-    ['consequent_substitutions_with_one_missing', '\n KEY2=$KEY1_2\n KEY=>${KEY1}<>${KEY2}<\n', {}, [['KEY2', '_2'], ['KEY', '><>_2<']]],
+    [
+      'consequent_substitutions_with_one_missing',
+      '\n KEY2=$KEY1_2\n KEY=>${KEY1}<>${KEY2}<\n',
+      {},
+      [
+        ['KEY2', '_2'],
+        ['KEY', '><>_2<'],
+      ],
+    ],
   ])('%s', (_name, text, env, expected) => {
     expect(pairs(text, env)).toEqual(expected);
   });
@@ -207,14 +250,28 @@ SUBSTITUTION_WITHOUT_QUOTES=${common}
 
 describe('parser rules (traced from parse.rs / iter.rs, checked against a build of them)', () => {
   it.each<[string, string, Array<[string, string]>]>([
-    ['CRLF line ends', 'A=1\r\nB="2"\r\n', [['A', '1'], ['B', '2']]],
+    [
+      'CRLF line ends',
+      'A=1\r\nB="2"\r\n',
+      [
+        ['A', '1'],
+        ['B', '2'],
+      ],
+    ],
     ['blank and whitespace-only lines', '\n   \n\t\nA=1\n\n', [['A', '1']]],
     ['comment after one blank', 'A=1 # c', [['A', '1']]],
     ['comment after two blanks (the value parser stops at #)', 'A=1  # c', [['A', '1']]],
     ['# without a blank is part of the value', 'A=a#b', [['A', 'a#b']]],
     ['# inside quotes is part of the value', 'A="a #b"', [['A', 'a #b']]],
     ['empty value then comment', 'A= # c\n', [['A', '']]],
-    ['empty quoted values', `A=""\nB=''`, [['A', ''], ['B', '']]],
+    [
+      'empty quoted values',
+      `A=""\nB=''`,
+      [
+        ['A', ''],
+        ['B', ''],
+      ],
+    ],
     ['adjacent quoted segments concatenate', `A="a"'b'c`, [['A', 'abc']]],
     ['escaped blank in an unquoted value', 'A=a\\ b', [['A', 'a b']]],
     ['\\n escape in an unquoted value', 'A=a\\nb', [['A', 'a\nb']]],
@@ -231,10 +288,24 @@ describe('parser rules (traced from parse.rs / iter.rs, checked against a build 
     ['$NAME then a blank keeps the blank', 'A=$X y', [['A', ' y']]],
     ['${NAME} may contain anything but }', 'A=${X-Y}', [['A', '']]],
     ['non-ASCII name in the file is refused elsewhere; here: unicode letters continue a $NAME', 'A=$Xé-', [['A', '-']]],
-    ['multi-line double-quoted value', 'A="1\n2\n3"\nB=4', [['A', '1\n2\n3'], ['B', '4']]],
+    [
+      'multi-line double-quoted value',
+      'A="1\n2\n3"\nB=4',
+      [
+        ['A', '1\n2\n3'],
+        ['B', '4'],
+      ],
+    ],
     ['multi-line single-quoted value', "A='1\n2'", [['A', '1\n2']]],
     ['CRLF inside a multi-line value is kept', 'A="1\r\n2"\r\n', [['A', '1\r\n2']]],
-    ['a backslash at a line end continues the line', 'A=a\\\n\nB=1', [['A', 'a'], ['B', '1']]],
+    [
+      'a backslash at a line end continues the line',
+      'A=a\\\n\nB=1',
+      [
+        ['A', 'a'],
+        ['B', '1'],
+      ],
+    ],
     ['non-ASCII blank does not end an unquoted value', 'A=a\u00a0b', [['A', 'a\u00a0b']]],
   ])('%s', (_name, text, expected) => {
     expect(pairs(text)).toEqual(expected);
@@ -247,7 +318,12 @@ describe('parser rules (traced from parse.rs / iter.rs, checked against a build 
     ['unterminated ${', 'A=${B\n', 1, /\$\{ is never closed/],
     ['unterminated double quote at end of file', 'A=1\nB="x\nC=2\n', 2, /double-quoted value is never closed/],
     ['unterminated single quote at end of file', "A='x\n", 1, /single-quoted value is never closed/],
-    ['backslash inside single quotes hides the closing quote from the line reader', "A='x\\'\nB=1\n", 1, /single-quoted value is never closed/],
+    [
+      'backslash inside single quotes hides the closing quote from the line reader',
+      "A='x\\'\nB=1\n",
+      1,
+      /single-quoted value is never closed/,
+    ],
     ['last line ends in a blank without a newline', 'A=1\nB=2 ', 2, /ends in a space or tab with no newline/],
     ['file ends in a backslash without a newline', 'A=a\\', 1, /ends in a backslash/],
     ['a quote in a comment after two blanks opens a quote', "A=1  # it's\n", 1, /single-quoted value is never closed/],
@@ -340,8 +416,34 @@ describe('golden corpus recorded from a build of dotenvy 0.15.7 parse.rs/iter.rs
 });
 
 describe('properties', () => {
-  const envChars = fc.constantFrom('A', 'B', '_', '=', ' ', '\t', '\n', '\r', '"', "'", '\\', '$', '{', '}', '#', 'x', 'é', '\u00a0', '\uFEFF', '\0', '.');
-  const envText = fc.oneof(fc.string({ unit: envChars, maxLength: 80 }), fc.string({ maxLength: 80 }), fc.string({ unit: 'binary', maxLength: 60 }));
+  const envChars = fc.constantFrom(
+    'A',
+    'B',
+    '_',
+    '=',
+    ' ',
+    '\t',
+    '\n',
+    '\r',
+    '"',
+    "'",
+    '\\',
+    '$',
+    '{',
+    '}',
+    '#',
+    'x',
+    'é',
+    '\u00a0',
+    '\uFEFF',
+    '\0',
+    '.',
+  );
+  const envText = fc.oneof(
+    fc.string({ unit: envChars, maxLength: 80 }),
+    fc.string({ maxLength: 80 }),
+    fc.string({ unit: 'binary', maxLength: 60 }),
+  );
 
   it('never throws anything but KrishivError ERR_ENV_PARSE', () => {
     fc.assert(

@@ -14,19 +14,76 @@ function values(set: EnvSet): Record<string, string> {
 
 describe('mergeEnv precedence (contract, check-production)', () => {
   it.each<[string, Array<[string, string]>, Record<string, string> | undefined, Record<string, string>]>([
-    ['later file wins', [['a.env', 'A=1\nB=1\n'], ['b.env', 'A=2\n']], undefined, { A: '2', B: '1' }],
+    [
+      'later file wins',
+      [
+        ['a.env', 'A=1\nB=1\n'],
+        ['b.env', 'A=2\n'],
+      ],
+      undefined,
+      { A: '2', B: '1' },
+    ],
     ['first declaration wins inside a file', [['a.env', 'A=1\nA=2\n']], undefined, { A: '1' }],
-    ['later file wins even over a duplicate', [['a.env', 'A=1\n'], ['b.env', 'A=2\nA=3\n']], undefined, { A: '2' }],
-    ['process env wins over every file', [['a.env', 'A=1\n'], ['b.env', 'A=2\n']], { A: 'p' }, { A: 'p' }],
+    [
+      'later file wins even over a duplicate',
+      [
+        ['a.env', 'A=1\n'],
+        ['b.env', 'A=2\nA=3\n'],
+      ],
+      undefined,
+      { A: '2' },
+    ],
+    [
+      'process env wins over every file',
+      [
+        ['a.env', 'A=1\n'],
+        ['b.env', 'A=2\n'],
+      ],
+      { A: 'p' },
+      { A: 'p' },
+    ],
     ['process env variables join the set', [['a.env', 'A=1\n']], { P: 'p' }, { A: '1', P: 'p' }],
     ['$VAR sees process env first', [['a.env', 'A=1\nB=$A\n']], { A: 'p' }, { A: 'p', B: 'p' }],
-    ['$VAR sees earlier files before its own earlier lines', [['a.env', 'A=1\n'], ['b.env', 'A=2\nB=$A\n']], undefined, { A: '2', B: '1' }],
-    ['$VAR sees the merged earlier files (later of them wins)', [['a.env', 'A=1\n'], ['b.env', 'A=2\n'], ['c.env', 'B=$A\n']], undefined, { A: '2', B: '2' }],
+    [
+      '$VAR sees earlier files before its own earlier lines',
+      [
+        ['a.env', 'A=1\n'],
+        ['b.env', 'A=2\nB=$A\n'],
+      ],
+      undefined,
+      { A: '2', B: '1' },
+    ],
+    [
+      '$VAR sees the merged earlier files (later of them wins)',
+      [
+        ['a.env', 'A=1\n'],
+        ['b.env', 'A=2\n'],
+        ['c.env', 'B=$A\n'],
+      ],
+      undefined,
+      { A: '2', B: '2' },
+    ],
     ['$VAR sees own earlier lines, first declaration', [['a.env', 'A=1\nA=2\nB=$A\n']], undefined, { A: '1', B: '1' }],
-    ['$VAR cannot see later lines or later files', [['a.env', 'B=$A\nA=1\n'], ['b.env', 'C=$D\n'], ['c.env', 'D=4\n']], undefined, { B: '', A: '1', C: '', D: '4' }],
+    [
+      '$VAR cannot see later lines or later files',
+      [
+        ['a.env', 'B=$A\nA=1\n'],
+        ['b.env', 'C=$D\n'],
+        ['c.env', 'D=4\n'],
+      ],
+      undefined,
+      { B: '', A: '1', C: '', D: '4' },
+    ],
     ['undefined $VAR is empty', [['a.env', 'A=x${NOPE}y\n']], undefined, { A: 'xy' }],
   ])('%s', (_name, files, proc, expected) => {
-    expect(values(mergeEnv(files.map(([file, text]) => ({ file, text })), proc))).toEqual(expected);
+    expect(
+      values(
+        mergeEnv(
+          files.map(([file, text]) => ({ file, text })),
+          proc,
+        ),
+      ),
+    ).toEqual(expected);
   });
 
   it('keeps origins, first-declaration order and every shadowed declaration', () => {
@@ -59,9 +116,12 @@ describe('mergeEnv precedence (contract, check-production)', () => {
   });
 
   it('a refused file names the file and line', () => {
-    expect(() => mergeEnv([{ file: 'ok.env', text: 'A=1\n' }, { file: 'bad.env', text: 'A=1\nB="open\n' }])).toThrow(
-      expect.objectContaining({ code: 'ERR_ENV_PARSE', input: 'bad.env:2' }),
-    );
+    expect(() =>
+      mergeEnv([
+        { file: 'ok.env', text: 'A=1\n' },
+        { file: 'bad.env', text: 'A=1\nB="open\n' },
+      ]),
+    ).toThrow(expect.objectContaining({ code: 'ERR_ENV_PARSE', input: 'bad.env:2' }));
   });
 
   it('ignores inherited and undefined process env entries', () => {
@@ -137,7 +197,10 @@ describe('merge properties', () => {
     fc.assert(
       fc.property(fc.array(fc.string({ maxLength: 40 }), { maxLength: 3 }), proc, (texts, processEnv) => {
         try {
-          mergeEnv(texts.map((text, i) => ({ file: `f${i}`, text })), processEnv);
+          mergeEnv(
+            texts.map((text, i) => ({ file: `f${i}`, text })),
+            processEnv,
+          );
         } catch (error) {
           expect(error).toBeInstanceOf(KrishivError);
         }

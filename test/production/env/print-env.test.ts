@@ -46,19 +46,45 @@ describe('print-env', () => {
     expect(printEnvText(mergeEnv([]))).toBe('');
   });
 
-  it.each(['', 'plain', 'a b', "it's", 'a"b', 'back\\slash', '$HOME', '${X}', 'multi\nline', 'cr\rlf', '#hash', ' lead', 'trail ', 'é\u00a0'])(
-    'quoteDotenvValue(%j) reads back unchanged',
-    (value) => {
-      expect(parseDotenv(`A=${quoteDotenvValue(value)}\n`, { file: 'f' })[0]?.value).toBe(value);
-    },
-  );
+  it.each([
+    '',
+    'plain',
+    'a b',
+    "it's",
+    'a"b',
+    'back\\slash',
+    '$HOME',
+    '${X}',
+    'multi\nline',
+    'cr\rlf',
+    '#hash',
+    ' lead',
+    'trail ',
+    'é\u00a0',
+  ])('quoteDotenvValue(%j) reads back unchanged', (value) => {
+    expect(parseDotenv(`A=${quoteDotenvValue(value)}\n`, { file: 'f' })[0]?.value).toBe(value);
+  });
 
-  it.each(['', 'plain', 'a b', "it's", 'a"b', 'back\\slash', '$HOME', '${X}', 'multi\nline', 'cr\rlf', '#hash', 'a#b', ' lead', 'trail ', 'é\u00a0', 'x=y,z'])(
-    'dotenvValue(%j) reads back unchanged',
-    (value) => {
-      expect(parseDotenv(`A=${dotenvValue(value)}\n`, { file: 'f' })[0]?.value).toBe(value);
-    },
-  );
+  it.each([
+    '',
+    'plain',
+    'a b',
+    "it's",
+    'a"b',
+    'back\\slash',
+    '$HOME',
+    '${X}',
+    'multi\nline',
+    'cr\rlf',
+    '#hash',
+    'a#b',
+    ' lead',
+    'trail ',
+    'é\u00a0',
+    'x=y,z',
+  ])('dotenvValue(%j) reads back unchanged', (value) => {
+    expect(parseDotenv(`A=${dotenvValue(value)}\n`, { file: 'f' })[0]?.value).toBe(value);
+  });
 
   it('property: print-env output re-parses to the same non-secret values', () => {
     const name = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_.]{0,10}$/);
@@ -98,7 +124,9 @@ describe('print-env hides what it does not know (issue 12)', () => {
 
   it('no secret-like value outside the registry reaches either form', () => {
     const values = { DB_PASS: 'hunter2-db-pass-value', PGPASSWORD: 'pg-password-value-9', SECRET_KEY_BASE: 'rails-secret-key-base-v' };
-    const text = Object.entries(values).map(([k, v]) => `${k}=${v}`).join('\n');
+    const text = Object.entries(values)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n');
     const env = mergeEnv([{ file: 'a.env', text: `${text}\n` }]);
     const out = printEnvText(env) + JSON.stringify(printEnvJson(env));
     for (const v of Object.values(values)) expect(out).not.toContain(v);

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { decideProcess } from '../../../src/production/manifest/command.js';
-import { buildInventory, collectObjects, expandK8s, podSpecOf, resolveContainerEnv, type K8sObject } from '../../../src/production/manifest/k8s.js';
+import {
+  buildInventory,
+  collectObjects,
+  expandK8s,
+  podSpecOf,
+  resolveContainerEnv,
+  type K8sObject,
+} from '../../../src/production/manifest/k8s.js';
 import { evaluateObjects } from '../../../src/production/manifest/run.js';
 import { parseYamlStream } from '../../../src/production/manifest/yaml.js';
 
@@ -19,7 +26,10 @@ function podEnv(text: string) {
 }
 
 describe('expandK8s (Kubernetes $(VAR) expansion)', () => {
-  const vars = new Map([['A', 'x'], ['B', 'y']]);
+  const vars = new Map([
+    ['A', 'x'],
+    ['B', 'y'],
+  ]);
   const look = (n: string) => vars.get(n);
   it.each([
     ['$(A)', 'x'],
@@ -77,17 +87,20 @@ ${env}
   });
 
   it('Secret data is base64-decoded and stringData wins; the values are marked as from a Secret', () => {
-    const e = podEnv(base(`      env:
+    const e = podEnv(
+      base(`      env:
         - name: T
           valueFrom: {secretKeyRef: {name: s, key: token}}
         - name: U
-          valueFrom: {secretKeyRef: {name: s, key: both}}`));
+          valueFrom: {secretKeyRef: {name: s, key: both}}`),
+    );
     expect(e.vars.get('T')!.v).toMatchObject({ value: 'from-data', fromSecret: true });
     expect(e.vars.get('U')!.v.value).toBe('new');
   });
 
   it('an object not in the input: set, value unknown; optional: maybe unset; missing key: unset and reported unless optional', () => {
-    const e = podEnv(base(`      env:
+    const e = podEnv(
+      base(`      env:
         - name: UNKNOWN
           valueFrom: {secretKeyRef: {name: elsewhere, key: k}}
         - name: MAYBE
@@ -99,7 +112,8 @@ ${env}
         - name: POD
           valueFrom: {fieldRef: {fieldPath: metadata.name}}
         - name: NS
-          valueFrom: {fieldRef: {fieldPath: metadata.namespace}}`));
+          valueFrom: {fieldRef: {fieldPath: metadata.namespace}}`),
+    );
     expect(e.vars.get('UNKNOWN')!.v.assumption).toEqual({ kind: 'unknown', reason: 'from Secret elsewhere key k, not in the input' });
     expect(e.vars.get('UNKNOWN')!.v.value.length).toBeGreaterThan(30);
     expect(e.vars.get('MAYBE')!.v.assumption?.kind).toBe('maybe-unset');
@@ -112,13 +126,19 @@ ${env}
   });
 
   it('an env value that is not a string (YAML 1.1 yes, a bare number) is reported, not used', () => {
-    const e = podEnv(base(`      env:
+    const e = podEnv(
+      base(`      env:
         - {name: KRISHIV_PRODUCTION, value: yes}
         - {name: NUM, value: 30}
-        - {name: N, value: x}`));
+        - {name: N, value: x}`),
+    );
     expect(e.vars.has('KRISHIV_PRODUCTION')).toBe(false);
     // YAML 1.1: a bare N is the boolean false, so that entry has no usable name either
-    expect(e.notString.map((n) => [n.name, n.type])).toEqual([['KRISHIV_PRODUCTION', 'boolean'], ['NUM', 'number'], ['the env name false', 'boolean']]);
+    expect(e.notString.map((n) => [n.name, n.type])).toEqual([
+      ['KRISHIV_PRODUCTION', 'boolean'],
+      ['NUM', 'number'],
+      ['the env name false', 'boolean'],
+    ]);
     expect(e.vars.has('N')).toBe(false);
   });
 });
@@ -158,7 +178,8 @@ describe('decideProcess', () => {
 
 describe('evaluateObjects', () => {
   it('skips a container whose process cannot be decided, and ignores non-Krishiv containers', () => {
-    const r = evaluateObjects(objects(`
+    const r = evaluateObjects(
+      objects(`
 kind: Deployment
 metadata: {name: d}
 spec:
@@ -171,12 +192,14 @@ spec:
           command: ["sh", "-c", "krishiv executor; sleep 1"]
         - name: sidecar
           image: envoy:1
-`), { requireFiles: false, now: new Date(0) });
+`),
+      { requireFiles: false, now: new Date(0) },
+    );
     expect(r.workloads.map((w) => [w.container, w.role])).toEqual([['runner', null]]);
     expect(r.findings.map((f) => [f.id, f.status])).toEqual([['DEPLOY-PROCESS-UNDECIDED', 'skip']]);
   });
 
-  it('locates a finding about a flag at the flag\'s own line in args', () => {
+  it("locates a finding about a flag at the flag's own line in args", () => {
     const text = `
 kind: Deployment
 metadata: {name: c, namespace: n}

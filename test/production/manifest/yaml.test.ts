@@ -8,7 +8,10 @@ const SOAK = process.env['KRISHIV_AUTH_SOAK'] === 'full' ? 2000 : 200;
 
 describe('parseYamlStream', () => {
   it('reads multi-document streams with the line of every mapping and key', () => {
-    const docs = parseYamlStream('---\na: 1\n---\n# only a comment\n---\nkind: Pod\nspec:\n  containers:\n    - name: c\n      env:\n        - name: X\n          value: "1"\n', 'f.yaml');
+    const docs = parseYamlStream(
+      '---\na: 1\n---\n# only a comment\n---\nkind: Pod\nspec:\n  containers:\n    - name: c\n      env:\n        - name: X\n          value: "1"\n',
+      'f.yaml',
+    );
     expect(docs).toHaveLength(2);
     const pod = docs[1]!.value as { spec: { containers: Array<{ env: Array<object> }> } };
     expect(lineOf(pod)).toBe(6);
@@ -31,7 +34,10 @@ describe('parseYamlStream', () => {
 
   it('never expands an alias bomb: an alias is the anchored object itself', () => {
     const lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-    for (let i = 0; i < 9; i++) lines.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`);
+    for (let i = 0; i < 9; i++)
+      lines.push(
+        `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`,
+      );
     const [doc] = parseYamlStream(lines.join('\n'), 'bomb.yaml');
     const v = doc!.value as Record<string, unknown[]>;
     // 9^10 strings if expanded; here every level holds the same 9 references
@@ -51,7 +57,11 @@ describe('parseYamlStream', () => {
   });
 
   it('names file and line of malformed YAML and of a duplicate key (go-yaml v2 refuses both)', () => {
-    for (const [text, line] of [['a: 1\nb: [1, 2\nc: 3\n', 3], ['a: 1\nb:\n  c: 1\n  c: 2\n', 4], ['ok: 1\n---\n  bad: : x\n', 3]] as const) {
+    for (const [text, line] of [
+      ['a: 1\nb: [1, 2\nc: 3\n', 3],
+      ['a: 1\nb:\n  c: 1\n  c: 2\n', 4],
+      ['ok: 1\n---\n  bad: : x\n', 3],
+    ] as const) {
       try {
         parseYamlStream(text, 'm.yaml');
         expect.unreachable();
@@ -66,7 +76,36 @@ describe('parseYamlStream', () => {
   });
 
   it('never throws anything but its typed error (fast-check)', () => {
-    const yamlish = fc.array(fc.constantFrom('a', ':', ' ', '\n', '-', '&x', '*x', '[', ']', '{', '}', '"', "'", '#', '---', '<<', '!!str', '|', '>', '0644', 'yes', '\t', '%YAML 1.1'), { maxLength: 60 }).map((a) => a.join(''));
+    const yamlish = fc
+      .array(
+        fc.constantFrom(
+          'a',
+          ':',
+          ' ',
+          '\n',
+          '-',
+          '&x',
+          '*x',
+          '[',
+          ']',
+          '{',
+          '}',
+          '"',
+          "'",
+          '#',
+          '---',
+          '<<',
+          '!!str',
+          '|',
+          '>',
+          '0644',
+          'yes',
+          '\t',
+          '%YAML 1.1',
+        ),
+        { maxLength: 60 },
+      )
+      .map((a) => a.join(''));
     fc.assert(
       fc.property(fc.oneof(yamlish, fc.string({ maxLength: 80 })), (text) => {
         try {
@@ -83,14 +122,40 @@ describe('parseYamlStream', () => {
   // Known divergence, left out of the generator: js-yaml reads an empty block-sequence item
   // followed by a less indented item (`- ` then `  - yes` one level up) into the inner sequence.
   it('agrees with the yaml package (YAML 1.1) on values and on the line of every mapping and sequence', () => {
-    const scalar = fc.constantFrom('yes', 'No', 'on', 'OFF', 'y', 'n', 'true', '0644', '0x1F', '42', '-7', '1.5', '1e3', '.inf', '~', 'null', 'plain text', '"quoted yes"', "'single'", '"\\u00e9"', '08', '+12', '1_000');
+    const scalar = fc.constantFrom(
+      'yes',
+      'No',
+      'on',
+      'OFF',
+      'y',
+      'n',
+      'true',
+      '0644',
+      '0x1F',
+      '42',
+      '-7',
+      '1.5',
+      '1e3',
+      '.inf',
+      '~',
+      'null',
+      'plain text',
+      '"quoted yes"',
+      "'single'",
+      '"\\u00e9"',
+      '08',
+      '+12',
+      '1_000',
+    );
     const key = fc.constantFrom('name', 'value', 'args', 'env', 'image', 'k8s.io/x', 'a b');
     const node: fc.Memo<string[]> = fc.memo((d) =>
       d <= 1
         ? scalar.map((x) => [x])
         : fc.oneof(
             scalar.map((x) => [x]),
-            fc.uniqueArray(fc.tuple(key, node(d - 1)), { minLength: 1, maxLength: 3, selector: ([k]) => k }).map((pairs) => ['MAP', ...pairs.flatMap(([k, v]) => [k, ...v]), 'END']),
+            fc
+              .uniqueArray(fc.tuple(key, node(d - 1)), { minLength: 1, maxLength: 3, selector: ([k]) => k })
+              .map((pairs) => ['MAP', ...pairs.flatMap(([k, v]) => [k, ...v]), 'END']),
             fc.array(node(d - 1), { minLength: 1, maxLength: 3 }).map((items) => ['SEQ', ...items.flat(), 'END']),
           ),
     );
@@ -130,7 +195,10 @@ describe('parseYamlStream', () => {
         const [mine] = parseYamlStream(text, 'g.yaml');
         expect(mine!.value).toEqual(oracle!.toJS({ maxAliasCount: -1 }));
         const oracleLines: number[] = [];
-        visit(oracle!, { Map: (_, n) => void (isMap(n) && oracleLines.push(lc.linePos(n.range![0]).line)), Seq: (_, n) => void (isSeq(n) && oracleLines.push(lc.linePos(n.range![0]).line)) });
+        visit(oracle!, {
+          Map: (_, n) => void (isMap(n) && oracleLines.push(lc.linePos(n.range![0]).line)),
+          Seq: (_, n) => void (isSeq(n) && oracleLines.push(lc.linePos(n.range![0]).line)),
+        });
         const myLines: number[] = [];
         const walk = (v: unknown): void => {
           if (typeof v !== 'object' || v === null) return;

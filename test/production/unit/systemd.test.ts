@@ -2,7 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isKrishivError } from '../../../src/errors.js';
 import { parseDotenv } from '../../../src/production/env/dotenv.js';
-import { expandExecWords, expandSpecifiers, parseSystemdEnvFile, parseUnitFile, splitUnitWords, unitName } from '../../../src/production/unit/systemd.js';
+import {
+  expandExecWords,
+  expandSpecifiers,
+  parseSystemdEnvFile,
+  parseUnitFile,
+  splitUnitWords,
+  unitName,
+} from '../../../src/production/unit/systemd.js';
 import { evaluateUnit } from '../../../src/production/unit/run.js';
 import { tableProbe } from '../../../src/production/model.js';
 
@@ -41,11 +48,18 @@ describe("systemd's env-file dialect (src/basic/env-file.c)", () => {
   });
 
   it('gives the line of each variable', () => {
-    expect(parseSystemdEnvFile('\n# x\nA=1\nB="2\n3"\nC=4').map((e) => [e.name, e.line])).toEqual([['A', 3], ['B', 4], ['C', 6]]);
+    expect(parseSystemdEnvFile('\n# x\nA=1\nB="2\n3"\nC=4').map((e) => [e.name, e.line])).toEqual([
+      ['A', 3],
+      ['B', 4],
+      ['C', 6],
+    ]);
   });
 
   it('never throws (fast-check)', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 100 }), (t) => void parseSystemdEnvFile(t)), { numRuns: SOAK });
+    fc.assert(
+      fc.property(fc.string({ maxLength: 100 }), (t) => void parseSystemdEnvFile(t)),
+      { numRuns: SOAK },
+    );
   });
 });
 
@@ -65,12 +79,24 @@ describe('unit files', () => {
 
   it('expands %i, %I (unescaped: - is /, \\xNN the byte), %p, %n and %%', () => {
     const u = unitName('/x/krishiv-executor@.service', 'data-disk\\x2d1');
-    expect(expandSpecifiers('%i|%I|%p|%n|100%%', u, 'l')).toBe('data-disk\\x2d1|data/disk-1|krishiv-executor|krishiv-executor@data-disk\\x2d1.service|100%');
+    expect(expandSpecifiers('%i|%I|%p|%n|100%%', u, 'l')).toBe(
+      'data-disk\\x2d1|data/disk-1|krishiv-executor|krishiv-executor@data-disk\\x2d1.service|100%',
+    );
   });
 
   it('expands $VAR (split into words) and ${VAR} (inside a word) in ExecStart=', () => {
-    const vars = new Map([['FLAGS', '--a 1  --b'], ['P', 'single']]);
-    expect(expandExecWords(['/bin/x', '$FLAGS', '--p=${P}-durable', '$$', '$NONE'], (n) => vars.get(n))).toEqual(['/bin/x', '--a', '1', '--b', '--p=single-durable', '$']);
+    const vars = new Map([
+      ['FLAGS', '--a 1  --b'],
+      ['P', 'single'],
+    ]);
+    expect(expandExecWords(['/bin/x', '$FLAGS', '--p=${P}-durable', '$$', '$NONE'], (n) => vars.get(n))).toEqual([
+      '/bin/x',
+      '--a',
+      '1',
+      '--b',
+      '--p=single-durable',
+      '$',
+    ]);
   });
 
   const probe = async () => tableProbe({});
@@ -84,7 +110,10 @@ EnvironmentFile=-/b.env
 EnvironmentFile=-/missing.env
 ExecStart=/usr/local/bin/krishiv coordinator
 `;
-    const files: Record<string, string> = { '/a.env': 'KRISHIV_PRODUCTION=1\nKRISHIV_DURABILITY_PROFILE=single-node-durable\n', '/b.env': 'KRISHIV_DURABILITY_PROFILE=distributed-durable\n' };
+    const files: Record<string, string> = {
+      '/a.env': 'KRISHIV_PRODUCTION=1\nKRISHIV_DURABILITY_PROFILE=single-node-durable\n',
+      '/b.env': 'KRISHIV_DURABILITY_PROFILE=distributed-durable\n',
+    };
     const r = await evaluateUnit('c.service', unit, { requireFiles: false, now: new Date(0) }, { readEnvFile: (p) => files[p], probe });
     expect(r.workloads[0]).toMatchObject({ kind: 'Unit', name: 'c.service', role: 'coordinator' });
     const notHere = r.findings.filter((f) => f.id === 'UNIT-ENV-FILE-NOT-HERE');
@@ -96,18 +125,53 @@ ExecStart=/usr/local/bin/krishiv coordinator
   });
 
   it('refuses a template unit without --instance', async () => {
-    await expect(evaluateUnit('x@.service', '[Service]\nExecStart=/bin/true\n', { requireFiles: false, now: new Date(0) }, { readEnvFile: () => undefined, probe })).rejects.toThrow(/--instance/);
+    await expect(
+      evaluateUnit(
+        'x@.service',
+        '[Service]\nExecStart=/bin/true\n',
+        { requireFiles: false, now: new Date(0) },
+        { readEnvFile: () => undefined, probe },
+      ),
+    ).rejects.toThrow(/--instance/);
   });
 
   it('never throws anything but its typed error on any unit text (fast-check)', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.constantFrom('[Service]', 'ExecStart=', 'Environment=', '"', "'", '\\', '\n', ' ', '%i', '%q', 'krishiv coordinator', 'A=1', '$A', '${A}', '#', '-'), { maxLength: 30 }), async (parts) => {
-        try {
-          await evaluateUnit('u@.service', parts.join(''), { instance: '1', requireFiles: false, now: new Date(0) }, { readEnvFile: () => undefined, probe });
-        } catch (error) {
-          if (!isKrishivError(error)) throw error;
-        }
-      }),
+      fc.asyncProperty(
+        fc.array(
+          fc.constantFrom(
+            '[Service]',
+            'ExecStart=',
+            'Environment=',
+            '"',
+            "'",
+            '\\',
+            '\n',
+            ' ',
+            '%i',
+            '%q',
+            'krishiv coordinator',
+            'A=1',
+            '$A',
+            '${A}',
+            '#',
+            '-',
+          ),
+          { maxLength: 30 },
+        ),
+        async (parts) => {
+          try {
+            await evaluateUnit(
+              'u@.service',
+              parts.join(''),
+              { instance: '1', requireFiles: false, now: new Date(0) },
+              { readEnvFile: () => undefined, probe },
+            );
+          } catch (error) {
+            if (!isKrishivError(error)) throw error;
+          }
+        },
+      ),
       { numRuns: SOAK },
     );
   });
