@@ -114,7 +114,7 @@ export function signingAlgorithm(jwk: Jwk, label: string): string {
               ? 'EdDSA'
               : undefined;
   if (jwk.kty === 'oct') {
-    throw new KrishivError('ERR_JWK_INVALID', 'is a symmetric (oct) key: the coordinator refuses HS* tokens (surface §5.2)', {
+    throw new KrishivError('ERR_JWK_INVALID', 'is a symmetric (oct) key: the coordinator refuses HS* tokens (crates/krishiv-scheduler/src/auth.rs:743)', {
       input: label,
     });
   }

@@ -138,7 +138,7 @@ function reloadNote(reload: ReloadInterval | null): { warnings: Warning[]; resta
 }
 
 const HTTP_NOTE =
-  'coordinator HTTP and the UI never reload: they keep the token set they started with until the coordinator restarts (surface §4.5)';
+  'coordinator HTTP and the UI never reload: they keep the token set they started with until the coordinator restarts (the HTTP token set is read once at start, crates/krishiv-scheduler/src/coordinator_daemon.rs:646-651)';
 
 function basePlan(action: RotateAction, ctx: PlanContext, parsed: ParsedTokenFile): RotationPlan {
   const before = fps(parsed.tokens);
@@ -190,7 +190,7 @@ export function planBegin(ctx: PlanContext, args: BeginArgs): RotationPlan {
     if (!args.replace) {
       refuse(
         'is a single-token file (KRISHIV_COORDINATOR_BEARER_TOKEN_FILE): the engine reads its whole content as ONE token, so it cannot hold the old and the new token at once and a no-outage rotation is impossible in it. ' +
-          'Rotate in a KRISHIV_COORDINATOR_BEARER_TOKENS_FILE instead (rotate begin <tokens-file>), move clients, then replace this file with --replace (surface §8.5)',
+          'Rotate in a KRISHIV_COORDINATOR_BEARER_TOKENS_FILE instead (rotate begin <tokens-file>), move clients, then replace this file with --replace (a single-token file holds exactly one token, crates/krishiv-scheduler/src/auth.rs:243-245)',
         ctx.file,
         { kind: 'token' },
       );
@@ -368,7 +368,7 @@ export function planRevoke(ctx: PlanContext, args: RevokeArgs): RotationPlan {
   }
   if (keep.length === 0 && !args.allowEmpty) {
     refuse(
-      `${args.fingerprint} is the last token: an empty file makes the engine reject every token (reject-all, surface §4.3). Pass --allow-empty if that is what you want`,
+      `${args.fingerprint} is the last token: an empty file makes the engine reject every token (reject-all, crates/krishiv-scheduler/src/auth.rs:338-344). Pass --allow-empty if that is what you want`,
       ctx.file,
       { fingerprint: args.fingerprint },
     );
@@ -379,7 +379,7 @@ export function planRevoke(ctx: PlanContext, args: RevokeArgs): RotationPlan {
     plan.warnings.push({
       code: 'reject_all',
       message:
-        'the file is now empty: unless another token source is configured, the coordinator rejects every token after its next reload (reject-all, surface §4.3)',
+        'the file is now empty: unless another token source is configured, the coordinator rejects every token after its next reload (reject-all, crates/krishiv-scheduler/src/auth.rs:338-344)',
     });
   }
   if (ctx.sidecar) {
@@ -454,7 +454,7 @@ export function describeStatus(ctx: PlanContext, args: StatusArgs): StatusReport
     warnings.push({
       code: 'empty',
       severity: 'error',
-      message: 'holds no token: if it is the only token source, the engine rejects every token (reject-all, surface §4.3)',
+      message: 'holds no token: if it is the only token source, the engine rejects every token (reject-all, crates/krishiv-scheduler/src/auth.rs:338-344)',
     });
   }
   if (ctx.current.exists && ctx.current.mode !== undefined) {

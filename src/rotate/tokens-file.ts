@@ -86,7 +86,7 @@ export function tokenIssues(token: string, line?: number): TokenIssue[] {
     issues.push({
       code: 'not_visible_ascii',
       severity: 'error',
-      message: `${fingerprint} holds characters outside visible ASCII: clients cannot send it in an authorization header or gRPC metadata (surface §4.9)`,
+      message: `${fingerprint} holds characters outside visible ASCII: clients cannot send it in an authorization header or gRPC metadata (the engine's clients build the header with MetadataValue::try_from, crates/krishiv-executor/src/grpc_client.rs:111)`,
       fingerprint,
       ...at,
     });
@@ -124,7 +124,7 @@ export function parseTokenFile(text: string, kind: TokenFileKind = 'tokens'): Pa
       issues.push({
         code: 'empty',
         severity: 'error',
-        message: 'the single-token file is empty: the engine installs reject-all (every token refused, surface §4.3)',
+        message: 'the single-token file is empty: the engine installs reject-all: every token is refused (crates/krishiv-scheduler/src/auth.rs:338-344)',
       });
       return { kind, tokens: [], lines: [], issues, duplicates: 0 };
     }
@@ -134,7 +134,7 @@ export function parseTokenFile(text: string, kind: TokenFileKind = 'tokens'): Pa
         code: 'multiline_single',
         severity: 'error',
         message:
-          'a single-token file (KRISHIV_COORDINATOR_BEARER_TOKEN_FILE) holds several lines: the engine reads them as ONE token containing a newline, which never matches (surface §4.1)',
+          'a single-token file (KRISHIV_COORDINATOR_BEARER_TOKEN_FILE) holds several lines: the engine reads the whole file as ONE token containing a newline, which never matches (crates/krishiv-scheduler/src/auth.rs:243-245)',
         fingerprint: engineFingerprint(token),
       });
     } else {
@@ -207,7 +207,7 @@ export function validateNewToken(text: string, label: string): string {
   if (/[\n\r]/.test(token)) fail('spans several lines: give exactly one token');
   if (token.includes(',')) fail('contains a comma: the engine would split it into two tokens');
   if (token.startsWith('\uFEFF') || hasNonVisibleAscii(token)) {
-    fail('holds characters outside visible ASCII: clients cannot send it (surface §4.9)');
+    fail('holds characters outside visible ASCII: clients cannot send it in a header (crates/krishiv-executor/src/grpc_client.rs:111)');
   }
   if (token.startsWith('#')) fail('starts with "#": it would read like a comment in the file (the engine has no comment syntax)');
   if (/[ \t]/.test(token)) fail('contains whitespace: clients and shuffle Flight handle it differently; use 32 random bytes (base64url)');

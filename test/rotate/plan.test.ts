@@ -284,7 +284,7 @@ describe('planRevoke: truth table', () => {
       ctx('a\n'),
       fp('a'),
       false,
-      `${fp('a')} is the last token: an empty file makes the engine reject every token (reject-all, surface §4.3). Pass --allow-empty if that is what you want`,
+      `${fp('a')} is the last token: an empty file makes the engine reject every token (reject-all, crates/krishiv-scheduler/src/auth.rs:338-344). Pass --allow-empty if that is what you want`,
     ],
     ['a missing file', ctx(null), fp('a'), false, 'does not exist: there is nothing to revoke'],
     ['a single-token file', ctx('a\n', { kind: 'token' }), fp('a'), true, /^is a single-token file: emptying it/],

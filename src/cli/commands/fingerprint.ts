@@ -15,7 +15,7 @@ export function define(program: Command, ctx: CliContext): void {
     .addHelpText(
       'after',
       `
-The fingerprint is what the coordinator logs for a bearer token (surface §4.7): SipHash-1-3
+The fingerprint is what the coordinator logs for a bearer token (redact_token, crates/krishiv-common/src/auth_util.rs:31-36): SipHash-1-3
 of the token, so a token can be matched to log lines without showing it.
 
 Examples:
