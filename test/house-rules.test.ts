@@ -83,9 +83,12 @@ describe('plain words: no user-visible text cites the summary document or its no
   });
 
   it('neither the README nor docs/ cite it', () => {
-    const docs = [path.join(ROOT, 'README.md'), ...readdirSync(path.join(ROOT, 'docs'), { recursive: true, encoding: 'utf8' })
-      .filter((f) => f.endsWith('.md'))
-      .map((f) => path.join(ROOT, 'docs', f))];
+    const docs = [
+      path.join(ROOT, 'README.md'),
+      ...readdirSync(path.join(ROOT, 'docs'), { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => path.join(ROOT, 'docs', f)),
+    ];
     expect(docs.length).toBeGreaterThan(5);
     const offenders = docs.filter((f) => SUMMARY.test(readFileSync(f, 'utf8'))).map((f) => path.relative(ROOT, f));
     expect(offenders).toEqual([]);

@@ -114,9 +114,13 @@ export function signingAlgorithm(jwk: Jwk, label: string): string {
               ? 'EdDSA'
               : undefined;
   if (jwk.kty === 'oct') {
-    throw new KrishivError('ERR_JWK_INVALID', 'is a symmetric (oct) key: the coordinator refuses HS* tokens (crates/krishiv-scheduler/src/auth.rs:743)', {
-      input: label,
-    });
+    throw new KrishivError(
+      'ERR_JWK_INVALID',
+      'is a symmetric (oct) key: the coordinator refuses HS* tokens (crates/krishiv-scheduler/src/auth.rs:743)',
+      {
+        input: label,
+      },
+    );
   }
   if (inferred === undefined) {
     throw new KrishivError(

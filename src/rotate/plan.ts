@@ -454,7 +454,8 @@ export function describeStatus(ctx: PlanContext, args: StatusArgs): StatusReport
     warnings.push({
       code: 'empty',
       severity: 'error',
-      message: 'holds no token: if it is the only token source, the engine rejects every token (reject-all, crates/krishiv-scheduler/src/auth.rs:338-344)',
+      message:
+        'holds no token: if it is the only token source, the engine rejects every token (reject-all, crates/krishiv-scheduler/src/auth.rs:338-344)',
     });
   }
   if (ctx.current.exists && ctx.current.mode !== undefined) {

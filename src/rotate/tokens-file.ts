@@ -124,7 +124,8 @@ export function parseTokenFile(text: string, kind: TokenFileKind = 'tokens'): Pa
       issues.push({
         code: 'empty',
         severity: 'error',
-        message: 'the single-token file is empty: the engine installs reject-all: every token is refused (crates/krishiv-scheduler/src/auth.rs:338-344)',
+        message:
+          'the single-token file is empty: the engine installs reject-all: every token is refused (crates/krishiv-scheduler/src/auth.rs:338-344)',
       });
       return { kind, tokens: [], lines: [], issues, duplicates: 0 };
     }

@@ -123,7 +123,10 @@ describe('validateNewToken', () => {
     ['', 'the new token is empty'],
     ['a\nb', 'the new token spans several lines: give exactly one token'],
     ['a,b', 'the new token contains a comma: the engine would split it into two tokens'],
-    ['tökén', 'the new token holds characters outside visible ASCII: clients cannot send it in a header (crates/krishiv-executor/src/grpc_client.rs:111)'],
+    [
+      'tökén',
+      'the new token holds characters outside visible ASCII: clients cannot send it in a header (crates/krishiv-executor/src/grpc_client.rs:111)',
+    ],
     ['a b', 'the new token contains whitespace: clients and shuffle Flight handle it differently; use 32 random bytes (base64url)'],
   ])('%j is refused', (text, message) => {
     try {
