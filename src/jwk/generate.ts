@@ -3,7 +3,7 @@
  * imported lazily so only `generate-key --type jwk` pays for it.
  */
 import { KrishivError } from '../errors.js';
-import type { Jwk } from './jwks.js';
+import type { Jwk } from './jwks-document.js';
 
 export const JWK_ALGORITHMS = ['ES256', 'ES384', 'RS256', 'PS256', 'EdDSA'] as const;
 export type JwkAlgorithm = (typeof JWK_ALGORITHMS)[number];

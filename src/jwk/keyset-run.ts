@@ -3,7 +3,7 @@
  * The set logic is keyset.ts; renderers are keyset-render.ts.
  */
 import { KrishivError } from '../errors.js';
-import { parseJwks, serializeJwks, engineKeyUse, type Jwk, type Jwks } from './jwks.js';
+import { parseJwks, serializeJwks, engineKeyUse, type Jwk, type Jwks } from './jwks-document.js';
 import { addToSet, describeSet, publicHalf, removeFromSet, type KeyRow } from './keyset.js';
 import { parsePrivateJwk } from './sign.js';
 

@@ -5,7 +5,7 @@
  * mergePublicKey, so private members never reach a set and a kid is never duplicated.
  */
 import { KrishivError } from '../errors.js';
-import { engineKeyUse, jwksWarnings, mergePublicKey, publicJwk, type Jwk, type Jwks, type MergeResult } from './jwks.js';
+import { engineKeyUse, jwksWarnings, mergePublicKey, publicJwk, type Jwk, type Jwks, type MergeResult } from './jwks-document.js';
 
 /** The public half of a JWK (private or public), with `kid` set when one is given. */
 export function publicHalf(jwk: Jwk, kid?: string): Jwk {

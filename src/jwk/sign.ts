@@ -6,7 +6,7 @@ import { KrishivError } from '../errors.js';
 import { JsonTextError, parseJsonText } from '../util/json.js';
 import { toUnixSeconds } from '../util/time.js';
 import { ROLES, type Role } from '../keys/store.js';
-import type { Jwk } from './jwks.js';
+import type { Jwk } from './jwks-document.js';
 
 /** Claims only flags may set: `exp`/`iat` come from --ttl and the clock, `sub` from --sub. */
 const RESERVED_CLAIMS = ['exp', 'iat', 'sub'] as const;

@@ -11,7 +11,7 @@
 import { checkSignature, importVerificationKey, type VerificationKey } from './signature.js';
 import { isCanonicalBase64Url, type ParsedJws } from './input.js';
 import { ENGINE_ALGS, readClaims, readHeader, type Audience, type EngineClaims, type TryParse } from './structs.js';
-import type { JwksAnalysis, KeyAnalysis, KeyFamily } from './jwks.js';
+import type { JwksAnalysis, KeyAnalysis, KeyFamily } from './coordinator-jwks.js';
 import { engineFingerprint } from '../util/fingerprint.js';
 import { formatDuration } from '../util/duration.js';
 import { isoSeconds as isoDate } from './decode.js';

@@ -3,7 +3,7 @@
  */
 import type { Style } from '../text/style.js';
 import type { Finding, Verdict } from './coordinator-rules.js';
-import type { JwksAnalysis } from './jwks.js';
+import type { JwksAnalysis } from './coordinator-jwks.js';
 import type { BatchItem } from './verify-run.js';
 
 export interface JwksSummary {

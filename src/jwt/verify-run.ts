@@ -8,7 +8,7 @@ import type { InputStream } from '../io/stdin.js';
 import { engineFingerprint } from '../util/fingerprint.js';
 import { ENGINE_LEEWAY_SEC, prepareKeySet, verifyToken, type Role, type Verdict } from './coordinator-rules.js';
 import { parseCompactJws } from './input.js';
-import { discoverOidc, loadJwks, type DocumentFetcher, type TextFileReader } from './jwks.js';
+import { discoverOidc, loadJwks, type DocumentFetcher, type TextFileReader } from './coordinator-jwks.js';
 import { summarizeJwks, type JwksSummary } from './report.js';
 import { loadNodeCrypto, setNativeRsa } from './signature.js';
 import { readTokenInput } from './token-io.js';

@@ -268,12 +268,12 @@ async function checkJwkTargets(o: Extract<GenerateKeyOptions, { type: 'jwk' }>):
   // --out exists: refuse before generating anything (the public half may already be published)
   if (!o.force && (await fsMod.statPath(o.out.path)) !== undefined) throw fsMod.existsError(o.out.label);
   const before = await readJwksFile(o.jwks);
-  if (before && o.kid !== undefined) (await import('../jwk/jwks.js')).assertKidFree(before, o.kid, o.jwks!.label);
+  if (before && o.kid !== undefined) (await import('../jwk/jwks-document.js')).assertKidFree(before, o.kid, o.jwks!.label);
 }
 
-async function readJwksFile(jwks: NamedFile | undefined): Promise<import('../jwk/jwks.js').Jwks | undefined> {
+async function readJwksFile(jwks: NamedFile | undefined): Promise<import('../jwk/jwks-document.js').Jwks | undefined> {
   if (jwks === undefined) return undefined;
-  const [fsMod, jwksMod] = await Promise.all([import('../io/fs.js'), import('../jwk/jwks.js')]);
+  const [fsMod, jwksMod] = await Promise.all([import('../io/fs.js'), import('../jwk/jwks-document.js')]);
   if (!(await fsMod.statPath(jwks.path))) return { keys: [], extra: {} };
   return jwksMod.parseJwks(await fsMod.readTextFile(jwks.path, { limit: 4 * 1024 * 1024, label: jwks.label }), jwks.label);
 }
@@ -290,7 +290,7 @@ export async function runGenerateJwk(
   await checkJwkTargets(o);
   const [gen, jwksMod, fsMod, { withFileLock }] = await Promise.all([
     import('../jwk/generate.js'),
-    import('../jwk/jwks.js'),
+    import('../jwk/jwks-document.js'),
     import('../io/fs.js'),
     import('../io/lock.js'),
   ]);

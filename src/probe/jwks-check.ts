@@ -4,11 +4,11 @@
  * are fetched once per run and the same verdict is reported under every target.
  *
  * One implementation of the engine's key rules: the analysis, loading and discovery are
- * src/jwt/jwks.ts (`loadJwks`, `discoverOidc`, `analyzeJwks`); this module only turns their
+ * src/jwt/coordinator-jwks.ts (`loadJwks`, `discoverOidc`, `analyzeJwks`); this module only turns their
  * answers and errors into check results.
  */
 import { KrishivError, isKrishivError } from '../errors.js';
-import type { DocumentFetcher, LoadedJwks, OidcDiscovery } from '../jwt/jwks.js';
+import type { DocumentFetcher, LoadedJwks, OidcDiscovery } from '../jwt/coordinator-jwks.js';
 import type { CheckResult, Evidence, JwksConfig, RequestOutcome } from './types.js';
 
 export interface JwksProbe {
@@ -33,7 +33,7 @@ export function isJwksConfigured(config: JwksConfig): boolean {
   return config.jwksUrl !== undefined || config.blankFrom !== undefined || config.issuer !== undefined;
 }
 
-/** The JWKS functions the checks call (src/jwt/jwks.ts in production; a seam for tests). */
+/** The JWKS functions the checks call (src/jwt/coordinator-jwks.ts in production; a seam for tests). */
 export interface JwksLoader {
   loadJwks(source: string): Promise<LoadedJwks>;
   discoverOidc(issuer: string): Promise<OidcDiscovery>;

@@ -1,5 +1,5 @@
 /**
- * Builds the JwksProbe for a run on the real network: src/jwt/jwks.ts for loading,
+ * Builds the JwksProbe for a run on the real network: src/jwt/coordinator-jwks.ts for loading,
  * discovery and the engine's key rules; src/io/http.ts (same-origin redirects only, size
  * cap, --ca) for the fetches.
  */
@@ -24,7 +24,7 @@ export function createJwksProbe(config: JwksConfig, options: JwksRunOptions): Jw
   if (!isJwksConfigured(config)) return memoJwksProbe(async () => notConfiguredJwksResults());
   return memoJwksProbe(async () => {
     const [{ loadJwks, discoverOidc, JWKS_MAX_BYTES }, { getDocument }] = await Promise.all([
-      import('../jwt/jwks.js'),
+      import('../jwt/coordinator-jwks.js'),
       import('../io/http.js'),
     ]);
     const log: FetchLog = new Map();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addToSet, describeSet, publicHalf, removeFromSet } from '../../src/jwk/keyset.js';
-import type { Jwks } from '../../src/jwk/jwks.js';
+import type { Jwks } from '../../src/jwk/jwks-document.js';
 
 const EC = { kty: 'EC', crv: 'P-256', x: 'x', y: 'y', d: 'PRIVATE', kid: 'ec-1', alg: 'ES256' };
 const set = (keys: Jwks['keys']): Jwks => ({ keys, extra: { note: 'kept' } });

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { buildClaims, parseClaim, parsePrivateJwk, parseRole, signToken, signingAlgorithm } from '../../src/jwk/sign.js';
 import { JWK_ALGORITHMS, generateJwk, parseJwkAlgorithm, validateKid } from '../../src/jwk/generate.js';
-import { mergePublicKey, type Jwk } from '../../src/jwk/jwks.js';
+import { mergePublicKey, type Jwk } from '../../src/jwk/jwks-document.js';
 import { KrishivError } from '../../src/errors.js';
 
 const NOW = new Date('2026-06-01T12:00:00.000Z');

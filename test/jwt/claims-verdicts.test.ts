@@ -10,7 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { prepareKeySet, verifyToken } from '../../src/jwt/coordinator-rules.js';
 import { parseCompactJws } from '../../src/jwt/input.js';
-import { analyzeJwks } from '../../src/jwt/jwks.js';
+import { analyzeJwks } from '../../src/jwt/coordinator-jwks.js';
 
 interface Case {
   payload: string;

@@ -14,7 +14,7 @@ import {
   type Verdict,
 } from '../../src/jwt/coordinator-rules.js';
 import { parseCompactJws } from '../../src/jwt/input.js';
-import { analyzeJwks } from '../../src/jwt/jwks.js';
+import { analyzeJwks } from '../../src/jwt/coordinator-jwks.js';
 import { makeKey, signRawRs256, signToken, type TestKey } from './tokens.js';
 import { loadNodeCrypto } from '../../src/jwt/signature.js';
 

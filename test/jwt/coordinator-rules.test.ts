@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { prepareKeySet, verifyToken, type EngineOptions, type Verdict } from '../../src/jwt/coordinator-rules.js';
 import { parseCompactJws } from '../../src/jwt/input.js';
-import { analyzeJwks } from '../../src/jwt/jwks.js';
+import { analyzeJwks } from '../../src/jwt/coordinator-jwks.js';
 import { hmacToken, makeKey, rfcVectors, signRawRs256, signToken, unsignedToken, type TestKey } from './tokens.js';
 import { loadNodeCrypto } from '../../src/jwt/signature.js';
 

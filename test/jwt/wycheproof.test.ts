@@ -16,7 +16,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareKeySet, verifyToken } from '../../src/jwt/coordinator-rules.js';
 import { parseCompactJws } from '../../src/jwt/input.js';
-import { analyzeJwks } from '../../src/jwt/jwks.js';
+import { analyzeJwks } from '../../src/jwt/coordinator-jwks.js';
 import { loadNodeCrypto, setNativeRsa } from '../../src/jwt/signature.js';
 
 beforeAll(loadNodeCrypto);

@@ -42,7 +42,7 @@ async function run(config: { jwksUrl?: string; issuer?: string; jwksFrom?: strin
   return Object.fromEntries(results.map((r) => [r.id, r]));
 }
 
-describe('jwks and oidc_discovery checks (src/jwt/jwks.ts rules)', () => {
+describe('jwks and oidc_discovery checks (src/jwt/coordinator-jwks.ts rules)', () => {
   it('skips both when nothing is configured', async () => {
     const r = await run({});
     expect(r['jwks']!.status).toBe('skip');

@@ -5,7 +5,7 @@
  */
 import { KrishivError } from '../errors.js';
 import { JsonTextError, parseJsonText } from '../util/json.js';
-import { analyzeJwks } from '../jwt/jwks.js';
+import { analyzeJwks } from '../jwt/coordinator-jwks.js';
 
 export type Jwk = Record<string, unknown> & { kty?: unknown; kid?: unknown; crv?: unknown };
 export interface Jwks {
@@ -147,7 +147,7 @@ export function assertKidFree(jwks: Jwks, kid: string, label: string): void {
 /**
  * Engine-relevant warnings about a set; `existing` = how many keys were there before the new
  * one. Besides the key types the coordinator skips or cannot read (engineKeyUse), the set is
- * read with verify's exact analysis of the engine's JWKS loading (src/jwt/jwks.ts), so a key of
+ * read with verify's exact analysis of the engine's JWKS loading (src/jwt/coordinator-jwks.ts), so a key of
  * a usable type that still breaks the set (a numeric `kid`, RSA without `n`, padded base64url)
  * is reported too.
  */

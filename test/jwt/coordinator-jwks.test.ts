@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/temp-dir.js';
 import { KrishivError } from '../../src/errors.js';
-import { analyzeJwks, discoverOidc, discoveryUrlFor, jwkDeserializeProblem, loadJwks } from '../../src/jwt/jwks.js';
+import { analyzeJwks, discoverOidc, discoveryUrlFor, jwkDeserializeProblem, loadJwks } from '../../src/jwt/coordinator-jwks.js';
 
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ format: 'jwk' });
 const p256 = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'jwk' });
@@ -207,7 +207,7 @@ describe('loadJwks / discoverOidc', () => {
 
 describe('engineText (reqwest text())', () => {
   it('UTF-8 by default and lossily; a BOM picks the encoding and is dropped; the Content-Type charset is honoured', async () => {
-    const { engineText } = await import('../../src/jwt/jwks.js');
+    const { engineText } = await import('../../src/jwt/coordinator-jwks.js');
     const json = '{"keys":[]}';
     expect(engineText(Buffer.from(json))).toBe(json);
     expect(engineText(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(json)]))).toBe(json);

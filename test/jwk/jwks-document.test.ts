@@ -9,7 +9,7 @@ import {
   publicJwk,
   serializeJwks,
   type Jwk,
-} from '../../src/jwk/jwks.js';
+} from '../../src/jwk/jwks-document.js';
 import { KrishivError } from '../../src/errors.js';
 
 // Canonical base64url members: the engine's decoder refuses anything else (jwksWarnings reads them as it does).
