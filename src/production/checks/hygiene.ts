@@ -25,6 +25,7 @@ import type { Check } from './common.js';
 import { ALL, COORD } from './constants.js';
 import { group, type CheckDef } from './define.js';
 import { runKeyChecks } from './keys.js';
+import { TOKEN_PURPOSE as GROUPS } from '../token-purpose.js';
 
 // ---- secret values --------------------------------------------------------------------
 
@@ -67,21 +68,6 @@ interface SecretItem {
   /** role group for ENV-TOKEN-REUSE */
   group?: string;
 }
-
-const GROUPS: Record<string, string> = {
-  KRISHIV_COORDINATOR_BEARER_TOKEN: 'coordinator',
-  KRISHIV_COORDINATOR_BEARER_TOKENS: 'coordinator',
-  KRISHIV_COORDINATOR_BEARER_TOKEN_FILE: 'coordinator',
-  KRISHIV_COORDINATOR_BEARER_TOKENS_FILE: 'coordinator',
-  KRISHIV_EXECUTOR_TASK_BEARER_TOKEN: 'executor-task',
-  KRISHIV_UI_TOKEN: 'UI',
-  KRISHIV_UI_TOKEN_FILE: 'UI',
-  KRISHIV_SHUFFLE_TOKEN: 'shuffle',
-  KRISHIV_SHUFFLE_TOKEN_FILE: 'shuffle',
-  KRISHIV_API_KEYS: 'API key',
-  KRISHIV_FLIGHT_API_KEY: 'API key',
-  KRISHIV_API_KEY: 'API key',
-};
 
 const TOKEN_FILE_VARS = [
   'KRISHIV_COORDINATOR_BEARER_TOKEN_FILE',

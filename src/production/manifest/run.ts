@@ -26,6 +26,7 @@ import {
 } from './k8s.js';
 import { itemLine, keyLine, lineOf } from './yaml.js';
 import { groupByWorkload, workloadKey, workloadLabel } from '../workload.js';
+import { TOKEN_PURPOSE } from '../token-purpose.js';
 
 export interface DeployOptions {
   /** --role: keep only workloads of this role */
@@ -38,22 +39,6 @@ export interface DeployResult {
   findings: Finding[];
   workloads: WorkloadSummary[];
 }
-
-/** Token purposes, for the cross-object checks. */
-const TOKEN_PURPOSE: Readonly<Record<string, string>> = {
-  KRISHIV_COORDINATOR_BEARER_TOKEN: 'coordinator',
-  KRISHIV_COORDINATOR_BEARER_TOKENS: 'coordinator',
-  KRISHIV_COORDINATOR_BEARER_TOKEN_FILE: 'coordinator',
-  KRISHIV_COORDINATOR_BEARER_TOKENS_FILE: 'coordinator',
-  KRISHIV_EXECUTOR_TASK_BEARER_TOKEN: 'executor-task',
-  KRISHIV_UI_TOKEN: 'UI',
-  KRISHIV_UI_TOKEN_FILE: 'UI',
-  KRISHIV_SHUFFLE_TOKEN: 'shuffle',
-  KRISHIV_SHUFFLE_TOKEN_FILE: 'shuffle',
-  KRISHIV_API_KEYS: 'API key',
-  KRISHIV_API_KEY: 'API key',
-  KRISHIV_FLIGHT_API_KEY: 'API key',
-};
 
 const ENV_AND_FILE: ReadonlyArray<[string, string]> = [
   ['KRISHIV_COORDINATOR_BEARER_TOKEN', 'KRISHIV_COORDINATOR_BEARER_TOKEN_FILE'],
