@@ -11,10 +11,31 @@
  *   assumed set; a check that passes while naming it warns instead: it passes only if the
  *   object and key exist.
  * - Values read from a Secret in the input are secrets: they are masked in every message.
+ * - So are the values of secret-kind variables (registry kind `secret` or a secret suffix), piece
+ *   by piece: a misplaced quote can carry a token into another variable's value, which a check
+ *   then quotes (found by the fuzz suite).
  */
+import { isSecretName } from './registry.js';
 import type { EnvVar, Finding } from './types.js';
 
 const MASK = '<value from a Secret>';
+const SECRET_MASK = '<secret>';
+
+/** What of a secret value a message could quote: the whole value, each line, each list entry and an API key without its subject, trimmed (8 characters or more). */
+export function secretPieces(value: string): string[] {
+  const out = new Set<string>();
+  const add = (piece: string): void => {
+    const t = piece.trim();
+    if (t.length >= 8) out.add(t);
+  };
+  add(value);
+  for (const part of value.split(/[,\r\n]/)) {
+    add(part);
+    const eq = part.indexOf('=');
+    if (eq > 0) add(part.slice(0, eq));
+  }
+  return [...out];
+}
 
 /**
  * `unsetRun`: the same checks run with every "maybe unset" variable removed; a check that
@@ -26,18 +47,20 @@ export function applyAssumptions(findings: Finding[], vars: ReadonlyMap<string, 
     if ((f.status === 'fail' || f.status === 'warn') && !failsWithoutOptional.has(f.id)) failsWithoutOptional.set(f.id, f);
   let anyAssumed = false;
   let anyFromSecret = false;
-  const secretValues: string[] = [];
+  const masks = new Map<string, string>();
   for (const v of vars.values()) {
     if (v.assumption) anyAssumed = true;
     if (v.fromSecret) anyFromSecret = true;
-    if (v.fromSecret && v.value.length >= 4) secretValues.push(v.value);
+    if (v.fromSecret && v.value.length >= 4) masks.set(v.value, MASK);
+    else if (!v.assumption && isSecretName(v.name))
+      for (const piece of secretPieces(v.value)) if (!masks.has(piece)) masks.set(piece, SECRET_MASK);
   }
-  if (!anyAssumed && !anyFromSecret) return findings;
-  secretValues.sort((a, b) => b.length - a.length);
+  if (!anyAssumed && !anyFromSecret && masks.size === 0) return findings;
+  const secretValues = [...masks.keys()].sort((a, b) => b.length - a.length);
   const optional = anyAssumed ? [...vars.values()].filter((v) => v.assumption?.kind === 'maybe-unset') : [];
   const mask = (text: string): string => {
     let out = text;
-    for (const s of secretValues) if (out.includes(s)) out = out.split(s).join(MASK);
+    for (const s of secretValues) if (out.includes(s)) out = out.split(s).join(masks.get(s)!);
     return out;
   };
   const out0: Finding[] = [];

@@ -363,3 +363,21 @@ describe('engine sources in what users read', () => {
     expect(doc.findings.find((f) => f.id === 'CLI-ARG-REFUSED')?.status).toBe('pass');
   });
 });
+
+describe('secrets carried into another value', () => {
+  it('a token swallowed by a misplaced quote into a non-secret value is masked in every format (fuzz counterexample)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kcp-swallow-'));
+    const token = 'Cnry7TokQ2wX9vB4nM6zL1kJ8hG3fD5sA0pO';
+    const other = 'Cnry3PwdH8gF2dS6aP9oI4uY7tR1eW5qZ0x';
+    writeFileSync(
+      path.join(dir, 'a.env'),
+      `KRISHIV_METADATA_BACKEND=\u0005'\\}\u001f"=$ \nKRISHIV_COORDINATOR_BEARER_TOKENS='${token}'\nB='open\nA=etcd\nC=\\\nKRISHIV_SHUFFLE_TOKEN="${token}\n${other}"\nKRISHIV_COORDINATOR_BEARER_TOKEN=${other}\n`,
+    );
+    for (const format of FORMATS) {
+      const r = await runCli(['check-production', '--env-file', 'a.env', '--format', format], { cwd: dir });
+      expect(r.code, `${format}: ${r.stderr}`).toBe(1);
+      expect(r.stdout + r.stderr, format).not.toContain(token.slice(0, 12));
+      expect(r.stdout + r.stderr, format).not.toContain(other.slice(0, 12));
+    }
+  });
+});
