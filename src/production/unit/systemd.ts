@@ -107,6 +107,16 @@ export function splitUnitWords(s: string, label: string): string[] {
     if (i >= n) break;
     let word = '';
     let quote: string | undefined;
+    /** Appends the C escape at the backslash `at`; returns the index of its last character. */
+    const escape = (at: number): number => {
+      try {
+        const e = cunescapeAt(s, at + 1);
+        word += e.text;
+        return e.next - 1;
+      } catch {
+        throw new KrishivError('ERR_UNIT_PARSE', `invalid escape in ${label}`, { input: label });
+      }
+    };
     for (; i < n; i++) {
       const c = s[i]!;
       if (quote) {
@@ -115,13 +125,7 @@ export function splitUnitWords(s: string, label: string): string[] {
           continue;
         }
         if (c === '\\') {
-          try {
-            const e = cunescapeAt(s, i + 1);
-            word += e.text;
-            i = e.next - 1;
-          } catch {
-            throw new KrishivError('ERR_UNIT_PARSE', `invalid escape in ${label}`, { input: label });
-          }
+          i = escape(i);
           continue;
         }
         word += c;
@@ -133,13 +137,7 @@ export function splitUnitWords(s: string, label: string): string[] {
         continue;
       }
       if (c === '\\') {
-        try {
-          const e = cunescapeAt(s, i + 1);
-          word += e.text;
-          i = e.next - 1;
-        } catch {
-          throw new KrishivError('ERR_UNIT_PARSE', `invalid escape in ${label}`, { input: label });
-        }
+        i = escape(i);
         continue;
       }
       word += c;
