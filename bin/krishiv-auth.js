@@ -52,7 +52,7 @@ const WRAP_TAIL = '\n});';
 /**
  * @typedef {object} BundleLoader
  * @property {(name: string) => unknown} load the exports of `<distDir>/<name>`, loaded once
- * @property {() => void} writeTrained training only: writes the cache of every bundle loaded so far
+ * @property {() => void} writeTrained training only: writes the cache of every bundle loaded so far that has none yet
  */
 
 /**
@@ -125,9 +125,14 @@ function createBundleLoader(distDir, fallback, options = {}) {
     load,
     writeTrained() {
       if (trainTo === undefined) return;
-      const { mkdirSync, writeFileSync } = require('node:fs');
+      const { existsSync, mkdirSync, writeFileSync } = require('node:fs');
       mkdirSync(trainTo, { recursive: true });
-      for (const { name, script } of trained) writeFileSync(path.join(trainTo, `${name}.bin`), script.createCachedData());
+      // The first training run that loads a bundle trains it (scripts/build.mjs orders the runs):
+      // a later run on another path would replace its cache with one full of that path's code.
+      for (const { name, script } of trained) {
+        const file = path.join(trainTo, `${name}.bin`);
+        if (!existsSync(file)) writeFileSync(file, script.createCachedData());
+      }
     },
   };
 }

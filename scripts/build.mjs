@@ -2,13 +2,23 @@
 // more to load than a CommonJS file: bench/README.md). Layout, all flat in dist/:
 //   version.txt,       what `--version` and the root `--help` print, rendered by the real frame
 //   help.txt           at build time; bin/krishiv-auth.js answers those two from them alone
+//   core.cjs           what every bundle shares (CORE below: the error class and exit table, the
+//                      global options, the command context); one copy per process
 //   main.cjs           the frame (src/cli/main.ts), loaded by bin/krishiv-auth.js
-//   cache/<v8>/<bundle>.bin the V8 code cache of each bundle for this Node's V8, trained below
-//                      (`node scripts/build.mjs --train-only` trains another Node's into the same dist/)
 //   cmd-<name>.cjs     one bundle per command module, required only when that command runs
+//   <chunk>.cjs        a part of a command that only some runs need (CHUNKS below), required lazily
 //   vendor-<pkg>.cjs   each heavy dependency (commander, jose, chalk, cosmiconfig, …) on its own,
 //                      required only by the code path that needs it
+//   cache/<v8>/<bundle>.bin the V8 code cache of each bundle for this Node's V8, trained below
+//                      (`node scripts/build.mjs --train-only` trains another Node's into the same dist/)
 // Native addons (argon2) stay external and load from node_modules.
+//
+// The bundles form a tree: core ← main ← cmd-<name> ← its chunks; a bundle is loaded only after
+// its parent. Every source module has ONE home per process: a module two bundles use lives in
+// the nearest bundle both descend from (core, main, the command, …) and the others require it
+// from there (`require('./core.cjs').__krishivModules['src/errors.ts']`, exports read lazily).
+// Only sibling commands, which never run in one process, each keep their own copy of a module
+// neither core nor main holds. So `instanceof KrishivError` holds across bundles.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -23,6 +33,38 @@ const dist = path.join(root, 'dist');
 const VENDORED = ['commander', 'chalk', 'cosmiconfig', 'js-yaml', 'jose', 'yocto-spinner'];
 // fastest-levenshtein (2 KB) is inlined where it is used: a bundle of its own cost more to load than it weighs.
 const EXTERNAL = ['argon2', 'typescript', 'ts-node', '@swc/core'];
+
+// What every bundle shares (see the top): the error class and exit table, the global options and
+// their one parser, the command context, and the small helpers most commands use.
+const CORE = [
+  'src/errors.ts',
+  'src/version.ts',
+  'src/cli/globals.ts',
+  'src/cli/context.ts',
+  'src/cli/validators.ts',
+  'src/util/duration.ts',
+  'src/util/time.ts',
+  'src/engine/text.ts',
+  'src/io/read.ts',
+];
+
+// Parts of a command that only some of its runs need, each a bundle of its own with its own code
+// cache (so an env-file check-production neither reads nor deserialises the manifest path's code).
+// `entries` are the modules the command imports lazily (`await import(…)`).
+const CHUNKS = [
+  // --manifest / --unit: Kubernetes objects, systemd units, workloads, baselines
+  { name: 'cp-deploy', parent: 'cmd-check-production', entries: ['src/production/deploy.ts'] },
+  // --baseline / --write-baseline
+  { name: 'cp-baseline', parent: 'cmd-check-production', entries: ['src/production/baseline.ts'] },
+  // --cli: the engine's command-line parsers
+  { name: 'cp-cli', parent: 'cmd-check-production', entries: ['src/production/env/cli-flags.ts'] },
+  // --store: the key store and Argon2id
+  {
+    name: 'cp-keys',
+    parent: 'cmd-check-production',
+    entries: ['src/keys/store-file.ts', 'src/keys/api-key.ts', 'src/keys/hasher.ts'],
+  },
+];
 
 const commandFiles = readdirSync(path.join(root, 'src/cli/commands'))
   .filter((f) => f.endsWith('.ts') && f !== 'index.ts')
@@ -39,7 +81,7 @@ async function buildAll() {
   rmSync(dist, { recursive: true, force: true });
   mkdirSync(dist, { recursive: true });
 
-  /** Rewrites imports of vendored packages and of command modules to the flat sibling bundles. */
+  /** Imports of vendored packages go to their flat sibling bundles; our JSON data loads as JSON.parse. */
   const flatLinks = {
     name: 'flat-links',
     setup(b) {
@@ -65,10 +107,6 @@ async function buildAll() {
         const text = JSON.stringify(JSON.parse(await readFile(args.path, 'utf8')));
         return { contents: `module.exports = JSON.parse(${JSON.stringify(text)});\n`, loader: 'js' };
       });
-      b.onResolve({ filter: /^\.\/[a-z-]+\.js$/ }, (args) => {
-        if (!args.importer.endsWith(path.join('src', 'cli', 'commands', 'index.ts'))) return undefined;
-        return { path: `./cmd-${args.path.slice(2, -3)}.cjs`, external: true };
-      });
     },
   };
 
@@ -87,6 +125,7 @@ async function buildAll() {
     // Dynamic import() of a sibling bundle becomes a lazy require(): no ESM loader at run time.
     supported: { 'dynamic-import': false },
     define: { __KRISHIV_AUTH_VERSION__: JSON.stringify(pkg.version) },
+    external: EXTERNAL,
   };
 
   // Vendor bundles: a tiny re-export entry per package.
@@ -105,11 +144,8 @@ async function buildAll() {
     writeFileSync(file, `export * from '${v}';\n${hasDefault ? `export { default } from '${v}';\n` : ''}`);
     vendorEntries[`vendor-${v.replace(/[^a-z0-9]+/gi, '-')}`] = file;
   }
-  await build({ ...common, entryPoints: vendorEntries, outdir: 'dist', external: EXTERNAL, plugins: [flatLinks] });
-
-  const entries = { main: 'src/cli/main.ts' };
-  for (const c of commandFiles) entries[`cmd-${c}`] = `src/cli/commands/${c}.ts`;
-  await build({ ...common, entryPoints: entries, outdir: 'dist', external: EXTERNAL, plugins: [flatLinks] });
+  await build({ ...common, entryPoints: vendorEntries, outdir: 'dist', plugins: [flatLinks] });
+  await buildApp(common, flatLinks);
 
   // Render `--version` and the root help with the real frame (piped: 80 columns, no colour);
   // bin/krishiv-auth.js prints these files for the two commonest plain invocations.
@@ -129,20 +165,206 @@ async function buildAll() {
   }
 }
 
-// Train the V8 code cache (bin/krishiv-auth.js): run representative commands with the
-// trainer on; each writes, at exit, the cache of every bundle it loaded, including the
-// functions it compiled. A command that fails here only costs its cache.
+/**
+ * The app bundles (core, main, one per command, CHUNKS): a first esbuild pass over every entry
+ * maps which source modules each bundle reaches; each module gets its home (the top comment);
+ * then each bundle is built on its own, with the modules homed elsewhere replaced by a line that
+ * requires them from their home bundle.
+ */
+async function buildApp(common, flatLinks) {
+  /** @type {Map<string, {name: string, parent: string | undefined, entries: string[], primary?: string}>} */
+  const bundles = new Map();
+  const add = (b) => bundles.set(b.name, b);
+  add({ name: 'core', parent: undefined, entries: CORE });
+  add({ name: 'main', parent: 'core', entries: ['src/cli/main.ts'], primary: 'src/cli/main.ts' });
+  for (const c of commandFiles) {
+    const entry = `src/cli/commands/${c}.ts`;
+    add({ name: `cmd-${c}`, parent: 'main', entries: [entry], primary: entry });
+  }
+  for (const c of CHUNKS) add({ ...c });
+  for (const b of bundles.values()) {
+    if (b.parent !== undefined && !bundles.has(b.parent)) throw new Error(`build: ${b.name}'s parent ${b.parent} is not a bundle`);
+  }
+
+  // Pass 1: the module graph (metafile input keys are paths relative to the root, as CORE's).
+  const all = [...new Set([...bundles.values()].flatMap((b) => b.entries))];
+  const analysis = await build({
+    ...common,
+    entryPoints: all,
+    outdir: 'dist',
+    write: false,
+    metafile: true,
+    sourcemap: false,
+    plugins: [flatLinks],
+  });
+  const graph = analysis.metafile.inputs;
+  for (const e of all) if (!graph[e]) throw new Error(`build: ${e} (a bundle entry) is not a source module`);
+  /** @type {Map<string, string>} entry module → its bundle */
+  const entryOf = new Map();
+  for (const b of bundles.values()) {
+    for (const e of b.entries) {
+      if (entryOf.has(e)) throw new Error(`build: ${e} is an entry of both ${entryOf.get(e)} and ${b.name}`);
+      entryOf.set(e, b.name);
+    }
+  }
+  const chain = (name) => {
+    const out = [];
+    for (let n = name; n !== undefined; n = bundles.get(n).parent) out.push(n);
+    return out; // self first, core last
+  };
+  // The top-level command a bundle belongs to (core and main belong to every one).
+  const commandOf = (name) => chain(name).find((n) => bundles.get(n).parent === 'main');
+  /** The bundle whose entry `m` is, as seen from bundle `from`: a chunk is only its own command's. */
+  const entryHome = (m, from) => {
+    const e = entryOf.get(m);
+    if (e === undefined) return undefined;
+    const c = commandOf(e);
+    return c === undefined || c === e || c === commandOf(from) ? e : undefined;
+  };
+  // closure(b): what b's entries reach without entering another bundle's entry
+  /** @type {Map<string, Set<string>>} module → bundles that reach it */
+  const usersOf = new Map();
+  for (const b of bundles.values()) {
+    const seen = new Set();
+    const stack = [...b.entries];
+    while (stack.length > 0) {
+      const m = stack.pop();
+      if (seen.has(m)) continue;
+      seen.add(m);
+      if (!usersOf.has(m)) usersOf.set(m, new Set());
+      usersOf.get(m).add(b.name);
+      for (const imp of graph[m]?.imports ?? []) {
+        if (imp.external || !graph[imp.path]) continue;
+        const home = entryHome(imp.path, b.name);
+        if (home !== undefined && home !== b.name) continue;
+        stack.push(imp.path);
+      }
+    }
+  }
+  const lca = (names) => {
+    const [first, ...rest] = names;
+    const common = chain(first).filter((n) => rest.every((r) => chain(r).includes(n)));
+    return common[0];
+  };
+  /** The home of module `m` as seen from bundle `from` (which reaches it). */
+  const homeFor = (m, from) => {
+    const home = entryHome(m, from);
+    if (home !== undefined) return home;
+    const cmd = commandOf(from);
+    const users = [...(usersOf.get(m) ?? [from])].filter((u) => {
+      const uc = commandOf(u);
+      return uc === undefined || uc === cmd;
+    });
+    return lca(users.includes(from) ? users : [...users, from]);
+  };
+  // Which modules each bundle must hand out to others (its registry).
+  /** @type {Map<string, Set<string>>} */
+  const exported = new Map([...bundles.keys()].map((n) => [n, new Set()]));
+  for (const [m, users] of usersOf) {
+    for (const u of users) {
+      const home = homeFor(m, u);
+      if (home !== u) exported.get(home).add(m);
+    }
+  }
+  for (const b of bundles.values()) for (const e of b.entries) if (e !== b.primary) exported.get(b.name).add(e);
+
+  /** Replaces every module homed in another bundle by a require of that bundle's registry. */
+  const homes = (bundle) => ({
+    name: 'homes',
+    setup(b) {
+      b.onResolve({ filter: /^\.\.?\// }, async (args) => {
+        if (args.pluginData?.homes || args.namespace !== 'file') return undefined;
+        const r = await b.resolve(args.path, {
+          kind: args.kind,
+          importer: args.importer,
+          resolveDir: args.resolveDir,
+          pluginData: { homes: true },
+        });
+        if (r.errors.length > 0 || r.external) return r;
+        const key = path.relative(root, r.path).split(path.sep).join('/');
+        if (!usersOf.has(key)) return r;
+        const home = homeFor(key, bundle.name);
+        if (home === bundle.name) return r;
+        const target = bundles.get(home);
+        if (target.primary === key) return { path: `./${home}.cjs`, external: true };
+        return { path: `${home}:${key}`, namespace: 'krishiv-home' };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'krishiv-home' }, (args) => {
+        const at = args.path.indexOf(':');
+        const home = args.path.slice(0, at);
+        const key = args.path.slice(at + 1);
+        return {
+          contents: `module.exports = require(${JSON.stringify(`./${home}.cjs`)}).__krishivModules[${JSON.stringify(key)}];\n`,
+          loader: 'js',
+        };
+      });
+      b.onResolve({ filter: /.*/, namespace: 'krishiv-home' }, (args) => ({ path: args.path, external: true }));
+    },
+  });
+
+  // Pass 2: each bundle from a generated entry: its primary module's exports, and a registry of
+  // getters (each `require` initialises its module on first use, not when the bundle loads).
+  const entryDir = path.join(root, 'node_modules', '.krishiv-bundle-entry');
+  rmSync(entryDir, { recursive: true, force: true });
+  mkdirSync(entryDir, { recursive: true });
+  await Promise.all(
+    [...bundles.values()].map((bundle) => {
+      const abs = (m) => JSON.stringify(path.join(root, m));
+      const registry = [...exported.get(bundle.name)].sort().map((m) => `  get ${JSON.stringify(m)}() { return require(${abs(m)}); },`);
+      const file = path.join(entryDir, `${bundle.name}.mjs`);
+      writeFileSync(
+        file,
+        `${bundle.primary !== undefined ? `export * from ${abs(bundle.primary)};\n` : ''}export const __krishivModules = {\n${registry.join('\n')}\n};\n`,
+      );
+      return build({ ...common, entryPoints: { [bundle.name]: file }, outdir: 'dist', plugins: [homes(bundle), flatLinks] });
+    }),
+  );
+}
+
+// Train the V8 code cache (bin/krishiv-auth.js): run representative commands with the trainer
+// on; each process writes, at exit, the cache of every bundle it loaded that has none yet,
+// with the functions it compiled. So the ORDER below decides which path a shared bundle's
+// cache serves (core and main: an env-file check-production, the start-up the issues measure;
+// the other commands compile what they use of them lazily). A command that fails here only
+// costs its cache.
 {
   const { mkdtempSync, mkdirSync: mk, rmSync: rm } = await import('node:fs');
   const os = await import('node:os');
   const cacheDir = path.join(dist, 'cache');
+  const v8 = process.versions.v8;
+  rm(path.join(cacheDir, v8), { recursive: true, force: true }); // a bundle keeps the first cache trained
   mk(cacheDir, { recursive: true });
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'krishiv-auth-train-'));
   const bin = path.join(root, 'bin', 'krishiv-auth.js');
   const env = { PATH: process.env.PATH ?? '', HOME: tmp, NO_COLOR: '1', KRISHIV_AUTH_TRAIN_CODE_CACHE: cacheDir };
   const run = (args, input) =>
     spawnSync(process.execPath, ['--', bin, ...args], { cwd: tmp, env, input, encoding: 'utf8', timeout: 60_000 });
+  /** Several runs in ONE process, so the caches it writes hold the functions of all of them. */
+  const session = (what, runs) => {
+    if (runs.length === 0) return;
+    const script = `const { createBundleLoader } = require(${JSON.stringify(bin)});
+const loader = createBundleLoader(${JSON.stringify(dist)}, require, { trainTo: ${JSON.stringify(path.join(cacheDir, v8))} });
+(async () => { const frame = loader.load('main.cjs'); for (const argv of ${JSON.stringify(runs)}) await frame.main(argv); loader.writeTrained(); process.exit(0); })()
+  .catch((e) => { console.error(e); process.exit(1); });`;
+    const r = spawnSync(process.execPath, ['-e', script], { cwd: tmp, env, encoding: 'utf8', timeout: 60_000 });
+    if (r.status !== 0) console.error(`build: training the code cache of ${what} failed (exit ${r.status}):\n${r.stderr}`);
+  };
   const ex = (f) => path.join(root, 'examples', f);
+  const examples = (files) => files.filter((f) => existsSync(ex(f))).map(ex);
+  // check-production, env files: its bundle, main and core. Only this path's functions go into
+  // their caches (the manifest path's made the env-file start-up ~5 ms slower, issue 13).
+  session(
+    'check-production (env files)',
+    examples(['dev.env', 'production.env']).flatMap((f) => [
+      ['check-production', '--env-file', f],
+      ['check-production', '--env-file', f, '--format', 'sarif'],
+    ]),
+  );
+  // check-production, manifests (and the --cli parsers they use): the chunks of that path.
+  session(
+    'check-production (manifests)',
+    examples(['k8s-production.yaml', 'k8s-failing.yaml']).map((f) => ['check-production', '--manifest', f]),
+  );
   run(['fingerprint', '-'], 'training-token\n');
   if (existsSync(path.join(root, 'src/keys'))) {
     run(['generate-key', '--type', 'jwk', '--out', 'k.jwk', '--jwks', 'jwks.json']);
@@ -155,24 +377,5 @@ async function buildAll() {
     run(['rotate', 'begin', 'tokens', '--out', 'next.token']);
   }
   run(['explain', 'COORD-GRPC-TOKENS-MISSING']);
-  // check-production: the env-file runs and a --manifest run in ONE process, so its bundle's
-  // cache holds the functions of both paths. Trained in separate runs, the last run's cache
-  // replaced the other's: a manifest run then compiled the whole deployment path lazily, or an
-  // env-file run its own (~15 ms).
-  const cp = [];
-  for (const f of ['dev.env', 'production.env']) {
-    if (existsSync(ex(f)))
-      cp.push(['check-production', '--env-file', ex(f), '--format', 'sarif'], ['check-production', '--env-file', ex(f)]);
-  }
-  if (existsSync(ex('k8s-production.yaml'))) cp.push(['check-production', '--manifest', ex('k8s-production.yaml')]);
-  if (cp.length > 0) {
-    const v8 = process.versions.v8;
-    const script = `const { createBundleLoader } = require(${JSON.stringify(bin)});
-const loader = createBundleLoader(${JSON.stringify(dist)}, require, { trainTo: ${JSON.stringify(path.join(cacheDir, v8))} });
-(async () => { const frame = loader.load('main.cjs'); for (const argv of ${JSON.stringify(cp)}) await frame.main(argv); loader.writeTrained(); process.exit(0); })()
-  .catch((e) => { console.error(e); process.exit(1); });`;
-    const r = spawnSync(process.execPath, ['-e', script], { cwd: tmp, env, encoding: 'utf8', timeout: 60_000 });
-    if (r.status !== 0) console.error(`build: training check-production's code cache failed (exit ${r.status}):\n${r.stderr}`);
-  }
   rm(tmp, { recursive: true, force: true });
 }

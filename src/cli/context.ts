@@ -7,15 +7,9 @@ import type { Config } from '../io/config.js';
 import type { InputStream } from '../io/stdin.js';
 import type { Output } from './output.js';
 import type { ExitCode } from '../errors.js';
+import type { GlobalOptions } from './globals.js';
 
-export interface GlobalOptions {
-  json: boolean;
-  /** false when --no-color was given */
-  color: boolean;
-  quiet: boolean;
-  debug: boolean;
-  config?: string;
-}
+export type { GlobalOptions } from './globals.js';
 
 export interface CliContext {
   readonly argv: readonly string[];

@@ -11,6 +11,7 @@
  */
 import type { Command } from 'commander';
 import type { CliContext, CommandModule } from './context.js';
+import { globalOptionAt } from './globals.js';
 
 export interface RecordedOption {
   flags: string;
@@ -44,24 +45,10 @@ export interface RecordedCommand {
   children: RecordedCommand[];
 }
 
-/** Options of the root program (src/cli/main.ts): `[flag, takesValue]`. */
-const GLOBAL_OPTIONS = new Map<string, boolean>([
-  ['--json', false],
-  ['--no-color', false],
-  ['-q', false],
-  ['--quiet', false],
-  ['--debug', false],
-  ['--config', true],
-]);
-
 /** How many argv entries a root global option at `i` spans: 0 when it is not one, -1 when its value is missing. */
 function globalOptionSpan(argv: readonly string[], i: number): number {
-  const a = argv[i]!;
-  if (a.startsWith('--config=')) return 1;
-  const takesValue = GLOBAL_OPTIONS.get(a);
-  if (takesValue === undefined) return 0;
-  if (!takesValue) return 1;
-  return argv[i + 1] === undefined ? -1 : 2;
+  const at = globalOptionAt(argv, i);
+  return at === undefined ? 0 : at.missingValue ? -1 : at.span;
 }
 
 function camelcase(str: string): string {

@@ -8,7 +8,8 @@ import type { InputStream } from '../io/stdin.js';
 import type { Config } from '../io/config.js';
 import type { Command } from 'commander';
 import { Output, type WritableLike } from './output.js';
-import { defaultRandomBytes, type CliContext, type GlobalOptions } from './context.js';
+import { defaultRandomBytes, type CliContext } from './context.js';
+import { GLOBAL_OPTIONS, applyGlobalEnv, prescanGlobals, rootVersionRequested } from './globals.js';
 import { COMMANDS } from './commands/index.js';
 import { fdWriter, lazyStdin } from '../io/terminal.js';
 import { tryFastPath } from './fast-parse.js';
@@ -54,67 +55,6 @@ Examples:
   $ krishiv-auth generate-key --type bearer --for coordinator --out coord.token
   $ source <(krishiv-auth completion bash)
 `;
-
-/**
- * Environment variables for the global options, for CI jobs that set them once: a flag on the
- * command line wins over its variable (and `--no-color` over everything).
- */
-export const GLOBAL_ENV = {
-  config: 'KRISHIV_AUTH_CONFIG',
-  json: 'KRISHIV_AUTH_JSON',
-  quiet: 'KRISHIV_AUTH_QUIET',
-  debug: 'KRISHIV_AUTH_DEBUG',
-} as const;
-
-/** A boolean environment variable: 1/true/yes/on or 0/false/no/off/empty; anything else is a usage error. */
-export function envSwitch(env: Readonly<Record<string, string | undefined>>, name: string): boolean {
-  const raw = env[name];
-  if (raw === undefined) return false;
-  const v = raw.trim().toLowerCase();
-  if (v === '1' || v === 'true' || v === 'yes' || v === 'on') return true;
-  if (v === '' || v === '0' || v === 'false' || v === 'no' || v === 'off') return false;
-  throw new KrishivError('ERR_USAGE', `expected 1 or 0 (true/false, yes/no, on/off), got "${raw.slice(0, 20)}"`, { input: name });
-}
-
-/** Global options as seen in raw argv, before commander runs (needed for usage errors). */
-export function prescanGlobals(argv: readonly string[]): GlobalOptions & { command: string | undefined } {
-  const g: GlobalOptions & { command: string | undefined } = {
-    json: false,
-    color: true,
-    quiet: false,
-    debug: false,
-    command: undefined,
-  };
-  const positionals: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--') break;
-    if (a === '--json') g.json = true;
-    else if (a === '--no-color') g.color = false;
-    else if (a === '-q' || a === '--quiet') g.quiet = true;
-    else if (a === '--debug') g.debug = true;
-    else if (a === '--config') {
-      const v = argv[i + 1];
-      if (v !== undefined) g.config = v;
-      i++;
-    } else if (a.startsWith('--config=')) g.config = a.slice('--config='.length);
-    else if (!a.startsWith('-') && positionals.length < 2) positionals.push(a);
-  }
-  // `help <command>` loads that command's module.
-  g.command = positionals[0] === 'help' ? positionals[1] : positionals[0];
-  return g;
-}
-
-/** Fills the global options argv left unset from their environment variables (GLOBAL_ENV). */
-export function applyGlobalEnv(g: GlobalOptions, env: Readonly<Record<string, string | undefined>>): void {
-  if (g.config === undefined) {
-    const file = env[GLOBAL_ENV.config];
-    if (file !== undefined && file.trim() !== '') g.config = file;
-  }
-  if (!g.json && envSwitch(env, GLOBAL_ENV.json)) g.json = true;
-  if (!g.quiet && envSwitch(env, GLOBAL_ENV.quiet)) g.quiet = true;
-  if (!g.debug && envSwitch(env, GLOBAL_ENV.debug)) g.debug = true;
-}
 
 export async function main(argv: readonly string[], io: ProcessIo = processIo()): Promise<ExitCode> {
   // Fast path: nothing but the version constant is needed.
@@ -278,18 +218,6 @@ export function shortFlagSuggestion(message: string, inCommand: boolean): string
   return word === undefined ? '' : ` (if ${word} is a value, not an option, put -- before it)`;
 }
 
-/** `-V`/`--version` among the root options, before the command name (as commander reads it). */
-export function rootVersionRequested(argv: readonly string[]): boolean {
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--') return false;
-    if (a === '-V' || a === '--version') return true;
-    if (a === '--config') i++;
-    else if (!a.startsWith('-')) return false;
-  }
-  return false;
-}
-
 function finish(code: ExitCode): ExitCode {
   process.exitCode = code;
   return code;
@@ -297,14 +225,11 @@ function finish(code: ExitCode): ExitCode {
 
 /** The root program: global options, help, and commander's output routed through the frame. */
 export function configureRoot(program: Command, io: Pick<ProcessIo, 'stdout' | 'stderr'>): Command {
-  return program
+  program
     .description("Credentials, token checks, rotation, probes and the production checklist for Krishiv's auth")
-    .version(VERSION_LINE, '-V, --version', 'print the version and the engine commit its rules follow')
-    .option('--json', 'print one JSON document on stdout (also for errors)')
-    .option('--no-color', 'disable colour (also NO_COLOR)')
-    .option('-q, --quiet', 'print only the answer and errors')
-    .option('--config <file>', 'read configuration from this JSON or YAML file')
-    .option('--debug', 'show stacks and causes on errors')
+    .version(VERSION_LINE, '-V, --version', 'print the version and the engine commit its rules follow');
+  for (const o of GLOBAL_OPTIONS) program.option(o.flags, o.description);
+  return program
     .helpOption('-h, --help', 'show help')
     .addHelpText('after', ROOT_HELP_AFTER)
     .showSuggestionAfterError(true)
