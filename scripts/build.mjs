@@ -2,9 +2,10 @@
 // more to load than a CommonJS file: bench/README.md). Layout, all flat in dist/:
 //   version.txt,       what `--version` and the root `--help` print, rendered by the real frame
 //   help.txt           at build time; bin/krishiv-auth.js answers those two from them alone
-//   core.cjs           what every bundle shares (CORE below: the error class and exit table, the
-//                      global options, the command context); one copy per process
-//   main.cjs           the frame (src/cli/main.ts), loaded by bin/krishiv-auth.js
+//   main.cjs           the core bundle: the frame (src/cli/main.ts), loaded by bin/krishiv-auth.js
+//                      before any command, and what every bundle shares (CORE below: the error
+//                      class and exit table, the global options, the command context); one copy
+//                      per process
 //   cmd-<name>.cjs     one bundle per command module, required only when that command runs
 //   <chunk>.cjs        a part of a command that only some runs need (CHUNKS below), required lazily
 //   vendor-<pkg>.cjs   each heavy dependency (commander, jose, chalk, cosmiconfig, …) on its own,
@@ -13,12 +14,14 @@
 //                      (`node scripts/build.mjs --train-only` trains another Node's into the same dist/)
 // Native addons (argon2) stay external and load from node_modules.
 //
-// The bundles form a tree: core ← main ← cmd-<name> ← its chunks; a bundle is loaded only after
-// its parent. Every source module has ONE home per process: a module two bundles use lives in
-// the nearest bundle both descend from (core, main, the command, …) and the others require it
-// from there (`require('./core.cjs').__krishivModules['src/errors.ts']`, exports read lazily).
-// Only sibling commands, which never run in one process, each keep their own copy of a module
-// neither core nor main holds. So `instanceof KrishivError` holds across bundles.
+// The bundles form a tree: main ← cmd-<name> ← its chunks; a bundle is loaded only after its
+// parent. Every source module has ONE home per process: a module two bundles use lives in the
+// nearest bundle both descend from (main, the command, …) and the others require it from there
+// (`require('./main.cjs').__krishivModules['src/errors.ts']`, initialised on first use). Only
+// sibling commands, which never run in one process, each keep their own copy of a module main
+// does not hold. So `instanceof KrishivError` holds across bundles.
+// A separate core.cjs under main.cjs was measured: +0.4 ms of every command's start-up (one more
+// file, cache and top-level run) for nothing main.cjs does not give (bench/README.md).
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -166,7 +169,7 @@ async function buildAll() {
 }
 
 /**
- * The app bundles (core, main, one per command, CHUNKS): a first esbuild pass over every entry
+ * The app bundles (main, one per command, CHUNKS): a first esbuild pass over every entry
  * maps which source modules each bundle reaches; each module gets its home (the top comment);
  * then each bundle is built on its own, with the modules homed elsewhere replaced by a line that
  * requires them from their home bundle.
@@ -175,8 +178,8 @@ async function buildApp(common, flatLinks) {
   /** @type {Map<string, {name: string, parent: string | undefined, entries: string[], primary?: string}>} */
   const bundles = new Map();
   const add = (b) => bundles.set(b.name, b);
-  add({ name: 'core', parent: undefined, entries: CORE });
-  add({ name: 'main', parent: 'core', entries: ['src/cli/main.ts'], primary: 'src/cli/main.ts' });
+  // main.cjs is the core bundle: the frame, which every command loads first, and CORE.
+  add({ name: 'main', parent: undefined, entries: ['src/cli/main.ts', ...CORE], primary: 'src/cli/main.ts' });
   for (const c of commandFiles) {
     const entry = `src/cli/commands/${c}.ts`;
     add({ name: `cmd-${c}`, parent: 'main', entries: [entry], primary: entry });
@@ -210,9 +213,9 @@ async function buildApp(common, flatLinks) {
   const chain = (name) => {
     const out = [];
     for (let n = name; n !== undefined; n = bundles.get(n).parent) out.push(n);
-    return out; // self first, core last
+    return out; // self first, main last
   };
-  // The top-level command a bundle belongs to (core and main belong to every one).
+  // The top-level command a bundle belongs to (main belongs to every one).
   const commandOf = (name) => chain(name).find((n) => bundles.get(n).parent === 'main');
   /** The bundle whose entry `m` is, as seen from bundle `from`: a chunk is only its own command's. */
   const entryHome = (m, from) => {
@@ -322,11 +325,10 @@ async function buildApp(common, flatLinks) {
 }
 
 // Train the V8 code cache (bin/krishiv-auth.js): run representative commands with the trainer
-// on; each process writes, at exit, the cache of every bundle it loaded that has none yet,
-// with the functions it compiled. So the ORDER below decides which path a shared bundle's
-// cache serves (core and main: an env-file check-production, the start-up the issues measure;
-// the other commands compile what they use of them lazily). A command that fails here only
-// costs its cache.
+// on; each process writes, at exit, the cache of every bundle it loaded that has none yet, with
+// the functions it compiled. So the ORDER below decides which path a shared bundle's cache
+// serves (main.cjs: an env-file check-production, the start-up the issues measure; the other
+// commands compile what they use of it lazily). A command that fails here only costs its cache.
 {
   const { mkdtempSync, mkdirSync: mk, rmSync: rm } = await import('node:fs');
   const os = await import('node:os');
@@ -337,22 +339,24 @@ async function buildApp(common, flatLinks) {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'krishiv-auth-train-'));
   const bin = path.join(root, 'bin', 'krishiv-auth.js');
   const env = { PATH: process.env.PATH ?? '', HOME: tmp, NO_COLOR: '1', KRISHIV_AUTH_TRAIN_CODE_CACHE: cacheDir };
-  const run = (args, input) =>
-    spawnSync(process.execPath, ['--', bin, ...args], { cwd: tmp, env, input, encoding: 'utf8', timeout: 60_000 });
-  /** Several runs in ONE process, so the caches it writes hold the functions of all of them. */
-  const session = (what, runs) => {
-    if (runs.length === 0) return;
+  /**
+   * The runs of one command in ONE process, so the caches it writes hold the functions of all of
+   * them (in separate processes a bundle would keep the first run's only). Returns their stdout.
+   */
+  const session = (what, runs, input) => {
+    if (runs.length === 0) return '';
     const script = `const { createBundleLoader } = require(${JSON.stringify(bin)});
 const loader = createBundleLoader(${JSON.stringify(dist)}, require, { trainTo: ${JSON.stringify(path.join(cacheDir, v8))} });
 (async () => { const frame = loader.load('main.cjs'); for (const argv of ${JSON.stringify(runs)}) await frame.main(argv); loader.writeTrained(); process.exit(0); })()
   .catch((e) => { console.error(e); process.exit(1); });`;
-    const r = spawnSync(process.execPath, ['-e', script], { cwd: tmp, env, encoding: 'utf8', timeout: 60_000 });
+    const r = spawnSync(process.execPath, ['-e', script], { cwd: tmp, env, input, encoding: 'utf8', timeout: 60_000 });
     if (r.status !== 0) console.error(`build: training the code cache of ${what} failed (exit ${r.status}):\n${r.stderr}`);
+    return r.stdout ?? '';
   };
   const ex = (f) => path.join(root, 'examples', f);
   const examples = (files) => files.filter((f) => existsSync(ex(f))).map(ex);
-  // check-production, env files: its bundle, main and core. Only this path's functions go into
-  // their caches (the manifest path's made the env-file start-up ~5 ms slower, issue 13).
+  // check-production, env files: its bundle and main.cjs. Only this path's functions go into
+  // their caches (the manifest path's made them ~20 % larger; issue 13).
   session(
     'check-production (env files)',
     examples(['dev.env', 'production.env']).flatMap((f) => [
@@ -365,17 +369,21 @@ const loader = createBundleLoader(${JSON.stringify(dist)}, require, { trainTo: $
     'check-production (manifests)',
     examples(['k8s-production.yaml', 'k8s-failing.yaml']).map((f) => ['check-production', '--manifest', f]),
   );
-  run(['fingerprint', '-'], 'training-token\n');
+  session('fingerprint', [['fingerprint', '-']], 'training-token\n');
   if (existsSync(path.join(root, 'src/keys'))) {
-    run(['generate-key', '--type', 'jwk', '--out', 'k.jwk', '--jwks', 'jwks.json']);
-    const token = run(['sign', '--key', 'k.jwk', '--sub', 'trainer', '--aud', 'krishiv']).stdout.trim();
-    run(['decode', '-'], token);
-    run(['verify', '-', '--jwks', 'jwks.json', '--audience', 'krishiv'], token);
-    run(['keys', 'list', '--store', 'keys.json']);
-    run(['generate-key', '--type', 'bearer', '--for', 'coordinator', '--out', 'tokens']);
-    run(['rotate', 'status', 'tokens']);
-    run(['rotate', 'begin', 'tokens', '--out', 'next.token']);
+    session('generate-key', [
+      ['generate-key', '--type', 'jwk', '--out', 'k.jwk', '--jwks', 'jwks.json'],
+      ['generate-key', '--type', 'bearer', '--for', 'coordinator', '--out', 'tokens'],
+    ]);
+    const token = session('sign', [['sign', '--key', 'k.jwk', '--sub', 'trainer', '--aud', 'krishiv']]).trim();
+    session('decode', [['decode', '-']], token);
+    session('verify', [['verify', '-', '--jwks', 'jwks.json', '--audience', 'krishiv']], token);
+    session('keys', [['keys', 'list', '--store', 'keys.json']]);
+    session('rotate', [
+      ['rotate', 'status', 'tokens'],
+      ['rotate', 'begin', 'tokens', '--out', 'next.token'],
+    ]);
   }
-  run(['explain', 'COORD-GRPC-TOKENS-MISSING']);
+  session('explain', [['explain', 'COORD-GRPC-TOKENS-MISSING']]);
   rm(tmp, { recursive: true, force: true });
 }
