@@ -24,6 +24,7 @@
 // file, cache and top-level run) for nothing main.cjs does not give (bench/README.md).
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
+import { isBuiltin } from 'node:module';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -217,12 +218,18 @@ async function buildApp(common, flatLinks) {
   };
   // The top-level command a bundle belongs to (main belongs to every one).
   const commandOf = (name) => chain(name).find((n) => bundles.get(n).parent === 'main');
-  /** The bundle whose entry `m` is, as seen from bundle `from`: a chunk is only its own command's. */
+  /**
+   * The bundle whose entry `m` is, as seen from bundle `from`. A chunk's entry is only its own
+   * command's, and only if main does not hold it already (main's closure is mapped first).
+   */
   const entryHome = (m, from) => {
     const e = entryOf.get(m);
     if (e === undefined) return undefined;
     const c = commandOf(e);
-    return c === undefined || c === e || c === commandOf(from) ? e : undefined;
+    if (c === undefined || c === e) return e;
+    if (c !== commandOf(from)) return undefined;
+    const above = chain(bundles.get(e).parent).filter((a) => usersOf.get(m)?.has(a));
+    return above.length > 0 ? above[above.length - 1] : e;
   };
   // closure(b): what b's entries reach without entering another bundle's entry
   /** @type {Map<string, Set<string>>} module → bundles that reach it */
@@ -269,14 +276,16 @@ async function buildApp(common, flatLinks) {
       if (home !== u) exported.get(home).add(m);
     }
   }
-  for (const b of bundles.values()) for (const e of b.entries) if (e !== b.primary) exported.get(b.name).add(e);
+  for (const b of bundles.values())
+    for (const e of b.entries) if (e !== b.primary && homeFor(e, b.name) === b.name) exported.get(b.name).add(e);
 
   /** Replaces every module homed in another bundle by a require of that bundle's registry. */
   const homes = (bundle) => ({
     name: 'homes',
     setup(b) {
-      b.onResolve({ filter: /^\.\.?\// }, async (args) => {
-        if (args.pluginData?.homes || args.namespace !== 'file') return undefined;
+      b.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.pluginData?.homes || args.namespace !== 'file' || args.kind === 'entry-point') return undefined;
+        if (isBuiltin(args.path) || VENDORED.includes(args.path) || EXTERNAL.includes(args.path)) return undefined;
         const r = await b.resolve(args.path, {
           kind: args.kind,
           importer: args.importer,
@@ -310,8 +319,8 @@ async function buildApp(common, flatLinks) {
   const entryDir = path.join(root, 'node_modules', '.krishiv-bundle-entry');
   rmSync(entryDir, { recursive: true, force: true });
   mkdirSync(entryDir, { recursive: true });
-  await Promise.all(
-    [...bundles.values()].map((bundle) => {
+  const built = await Promise.all(
+    [...bundles.values()].map(async (bundle) => {
       const abs = (m) => JSON.stringify(path.join(root, m));
       const registry = [...exported.get(bundle.name)].sort().map((m) => `  get ${JSON.stringify(m)}() { return require(${abs(m)}); },`);
       const file = path.join(entryDir, `${bundle.name}.mjs`);
@@ -319,9 +328,20 @@ async function buildApp(common, flatLinks) {
         file,
         `${bundle.primary !== undefined ? `export * from ${abs(bundle.primary)};\n` : ''}export const __krishivModules = {\n${registry.join('\n')}\n};\n`,
       );
-      return build({ ...common, entryPoints: { [bundle.name]: file }, outdir: 'dist', plugins: [homes(bundle), flatLinks] });
+      const r = await build({
+        ...common,
+        entryPoints: { [bundle.name]: file },
+        outdir: 'dist',
+        metafile: true,
+        plugins: [homes(bundle), flatLinks],
+      });
+      const out = r.metafile.outputs[`dist/${bundle.name}.cjs`];
+      const modules = Object.keys(out.inputs).filter((m) => !m.startsWith('krishiv-home:') && !m.includes('.krishiv-bundle-entry'));
+      return [`${bundle.name}.cjs`, { parent: bundle.parent === undefined ? null : `${bundle.parent}.cjs`, modules: modules.sort() }];
     }),
   );
+  // The tree and each bundle's modules (test/e2e/bundles.test.ts checks one home per process).
+  writeFileSync(path.join(dist, 'bundles.json'), `${JSON.stringify(Object.fromEntries(built), null, 1)}\n`);
 }
 
 // Train the V8 code cache (bin/krishiv-auth.js): run representative commands with the trainer

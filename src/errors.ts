@@ -94,15 +94,8 @@ export interface KrishivErrorOptions {
   exitCode?: ExitCode;
 }
 
-/**
- * Brand that identifies a KrishivError across bundles: each command is bundled separately
- * (scripts/build.mjs), so `instanceof` against another bundle's class would fail.
- */
-const BRAND = Symbol.for('krishiv-auth.KrishivError');
-
 export class KrishivError extends Error {
   override readonly name = 'KrishivError';
-  readonly [BRAND] = true;
   readonly code: ErrorCode;
   readonly input: string | undefined;
   readonly details: Record<string, unknown> | undefined;
@@ -125,8 +118,12 @@ export class KrishivError extends Error {
   }
 }
 
+/**
+ * The class has one home per process (dist/main.cjs, scripts/build.mjs; test/e2e/bundles.test.ts),
+ * so `instanceof KrishivError` holds across bundles; this is the same test as a function.
+ */
 export function isKrishivError(value: unknown): value is KrishivError {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  return value instanceof KrishivError;
 }
 
 /** A short description of a Node system error (`ENOENT: no such file or directory`) without the path. */

@@ -39,13 +39,6 @@ describe('house rules', () => {
     expect(offenders).toEqual([]);
   });
 
-  it('KrishivError is recognised by isKrishivError, never instanceof (commands are separate bundles)', () => {
-    const offenders = files
-      .filter((f) => f.rel !== path.join('src', 'errors.ts') && /instanceof KrishivError/.test(code(f.text)))
-      .map((f) => f.rel);
-    expect(offenders).toEqual([]);
-  });
-
   it('heavy modules are imported lazily (await import) and never statically', () => {
     const heavy = [
       'jose',

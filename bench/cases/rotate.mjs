@@ -10,7 +10,8 @@ export async function cases(ctx, filter) {
   const m = ctx.measureInterleaved({
     node: { argv: ctx.baseline },
     status: { argv: ctx.cli('rotate', 'status', file, '--reload-interval', '30') },
-    begin: { argv: ctx.cli('rotate', 'begin', file, '--out', path.join(ctx.tmp, 'rotate-new.token'), '--json') },
+    // --force: every round replaces the last round's new token (without it the second round is refused)
+    begin: { argv: ctx.cli('rotate', 'begin', file, '--out', path.join(ctx.tmp, 'rotate-new.token'), '--force', '--json') },
   });
   const base = m.node.medianMs;
   const one = (id, title, r, target) => ({

@@ -1,0 +1,58 @@
+/**
+ * The bundle tree scripts/build.mjs writes (dist/bundles.json): every source module has one home
+ * per process, so a module's state and classes are one (`instanceof KrishivError` holds across
+ * bundles), and the lazily loaded parts of check-production stay out of its env-file start-up.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../helpers/run-cli.js';
+
+const DIST = path.join(ROOT, 'dist');
+const tree = JSON.parse(readFileSync(path.join(DIST, 'bundles.json'), 'utf8')) as Record<
+  string,
+  { parent: string | null; modules: string[] }
+>;
+const ancestors = (name: string): string[] => {
+  const out: string[] = [];
+  for (let p = tree[name]!.parent; p !== null; p = tree[p]!.parent) out.push(p);
+  return out;
+};
+
+describe('the bundle tree', () => {
+  it('lists every bundle of our code in dist/, and each parent is a bundle', () => {
+    const files = readdirSync(DIST).filter((f) => f.endsWith('.cjs') && !f.startsWith('vendor-'));
+    expect(Object.keys(tree).sort()).toEqual(files.sort());
+    for (const b of Object.values(tree)) if (b.parent !== null) expect(Object.keys(tree)).toContain(b.parent);
+  });
+
+  it('no module is in a bundle and in one of its ancestors (bundles loaded together share one copy)', () => {
+    const twice = Object.keys(tree).flatMap((name) =>
+      ancestors(name).flatMap((a) => tree[name]!.modules.filter((m) => tree[a]!.modules.includes(m)).map((m) => `${m}: ${name} and ${a}`)),
+    );
+    expect(twice).toEqual([]);
+  });
+
+  it('the error class, the exit table and the global options live in main.cjs only', () => {
+    for (const m of ['src/errors.ts', 'src/cli/globals.ts', 'src/cli/context.ts']) {
+      expect(Object.keys(tree).filter((name) => tree[name]!.modules.includes(m))).toEqual(['main.cjs']);
+    }
+    const withClass = readdirSync(DIST).filter(
+      (f) => f.endsWith('.cjs') && /class(?: [\w$]+)? extends Error\{name="KrishivError"/.test(readFileSync(path.join(DIST, f), 'utf8')),
+    );
+    expect(withClass).toEqual(['main.cjs']);
+  });
+
+  it("check-production's manifest, baseline, --cli and --store code is not in its bundle (loaded only when asked for)", () => {
+    const own = tree['cmd-check-production.cjs']!.modules;
+    for (const m of [
+      'src/production/deploy.ts',
+      'src/production/manifest/load.ts',
+      'src/production/baseline.ts',
+      'src/production/env/cli-flags.ts',
+      'src/keys/store-file.ts',
+    ]) {
+      expect(own).not.toContain(m);
+    }
+  });
+});
