@@ -45,6 +45,7 @@ const WRAP_TAIL = '\n});';
  * @typedef {object} BundleLoaderOptions
  * @property {boolean} [useCache] compile with the trained caches (default true)
  * @property {string} [cacheDir] where they are (default `<distDir>/cache`)
+ * @property {string} [variantDir] caches trained on this run's path, tried before `cacheDir`'s
  * @property {string} [trainTo] training: remember every compiled bundle so `writeTrained()` can store its cache here
  * @property {boolean} [viaRequire] load through Node's loader (source-mapped stacks for --debug); no cache
  */
@@ -73,6 +74,7 @@ function siblingBundle(id) {
 function createBundleLoader(distDir, fallback, options = {}) {
   const { Script } = require('node:vm');
   const useCache = options.useCache ?? true;
+  const cacheDir = options.cacheDir ?? path.join(distDir, 'cache');
   const trainTo = options.trainTo;
   /** @type {Map<string, { exports: unknown }>} */
   const modules = new Map();
@@ -106,10 +108,13 @@ function createBundleLoader(distDir, fallback, options = {}) {
     /** @type {Buffer | undefined} */
     let cachedData;
     if (useCache && trainTo === undefined) {
-      try {
-        cachedData = readFileSync(path.join(options.cacheDir ?? path.join(distDir, 'cache'), `${name}.bin`));
-      } catch {
-        cachedData = undefined; // not trained (a rarely used command): compile as usual
+      for (const dir of options.variantDir === undefined ? [cacheDir] : [options.variantDir, cacheDir]) {
+        try {
+          cachedData = readFileSync(path.join(dir, `${name}.bin`));
+          break;
+        } catch {
+          cachedData = undefined; // not trained (a rarely used command): compile as usual
+        }
       }
     }
     const script = new Script(`${WRAP_HEAD}${source}${WRAP_TAIL}`, cachedData ? { filename, cachedData } : { filename });
@@ -173,6 +178,30 @@ function internalError(what, error) {
   process.exitCode = 70;
 }
 
+/**
+ * Paths of a command whose runs execute much code the command's usual runs do not: the build
+ * trains their caches in a process of their own (scripts/build.mjs), into `cache/<v8>/<name>/`,
+ * so the usual runs deserialise only what they run (issue 13). A run given one of the flags
+ * uses that set, falling back to the usual cache for a bundle it lacks.
+ * @type {ReadonlyArray<{ name: string, command: string, flags: readonly string[] }>}
+ */
+const CACHE_VARIANTS = [{ name: 'deploy', command: 'check-production', flags: ['--manifest', '--unit'] }];
+
+/**
+ * @param {readonly string[]} argv
+ * @returns {string | undefined}
+ */
+function cacheVariant(argv) {
+  for (const v of CACHE_VARIANTS) {
+    if (!argv.includes(v.command)) continue;
+    for (const a of argv) {
+      if (a === '--') break;
+      if (v.flags.some((f) => a === f || a.startsWith(`${f}=`))) return v.name;
+    }
+  }
+  return undefined;
+}
+
 /** @param {readonly string[]} args */
 function run(args) {
   // `krishiv-auth -- <command> …`: the `--` only kept Node from claiming `--env-file` (above).
@@ -207,7 +236,7 @@ function run(args) {
     debug
       ? { viaRequire: true }
       : trainTo === undefined
-        ? { useCache: !process.env['KRISHIV_AUTH_NO_CODE_CACHE'], cacheDir: path.join(DIST, 'cache', v8) }
+        ? cacheOptions(path.join(DIST, 'cache', v8), cacheVariant(argv))
         : { trainTo: path.join(trainTo, v8) },
   );
   if (trainTo !== undefined) process.on('exit', () => loader.writeTrained());
@@ -230,5 +259,15 @@ function run(args) {
   );
 }
 
+/**
+ * @param {string} cacheDir
+ * @param {string | undefined} variant
+ * @returns {BundleLoaderOptions}
+ */
+function cacheOptions(cacheDir, variant) {
+  const useCache = !process.env['KRISHIV_AUTH_NO_CODE_CACHE'];
+  return variant === undefined ? { useCache, cacheDir } : { useCache, cacheDir, variantDir: path.join(cacheDir, variant) };
+}
+
 if (require.main === module) run(process.argv.slice(2));
-else module.exports = { createBundleLoader };
+else module.exports = { createBundleLoader, cacheVariant, CACHE_VARIANTS };

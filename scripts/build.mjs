@@ -24,7 +24,7 @@
 // file, cache and top-level run) for nothing main.cjs does not give (bench/README.md).
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { isBuiltin } from 'node:module';
+import { createRequire, isBuiltin } from 'node:module';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -56,12 +56,12 @@ const CORE = [
 // cache (so an env-file check-production neither reads nor deserialises the manifest path's code).
 // `entries` are the modules the command imports lazily (`await import(…)`).
 const CHUNKS = [
-  // --manifest / --unit: Kubernetes objects, systemd units, workloads, baselines
-  { name: 'cp-deploy', parent: 'cmd-check-production', entries: ['src/production/deploy.ts'] },
+  // --manifest / --unit: Kubernetes objects, systemd units, workloads; and the engine's
+  // command-line parsers, which every container's args and every unit's ExecStart go through
+  // (and --cli, less often: it costs that run a larger bundle, not the manifest runs one more)
+  { name: 'cp-deploy', parent: 'cmd-check-production', entries: ['src/production/deploy.ts', 'src/production/env/cli-flags.ts'] },
   // --baseline / --write-baseline
   { name: 'cp-baseline', parent: 'cmd-check-production', entries: ['src/production/baseline.ts'] },
-  // --cli: the engine's command-line parsers
-  { name: 'cp-cli', parent: 'cmd-check-production', entries: ['src/production/env/cli-flags.ts'] },
   // --store: the key store and Argon2id
   {
     name: 'cp-keys',
@@ -383,15 +383,17 @@ async function buildApp(common, flatLinks) {
   mk(cacheDir, { recursive: true });
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'krishiv-auth-train-'));
   const bin = path.join(root, 'bin', 'krishiv-auth.js');
+  const { CACHE_VARIANTS } = createRequire(import.meta.url)(bin);
   const env = { PATH: process.env.PATH ?? '', HOME: tmp, NO_COLOR: '1', KRISHIV_AUTH_TRAIN_CODE_CACHE: cacheDir };
   /**
    * The runs of one command in ONE process, so the caches it writes hold the functions of all of
    * them (in separate processes a bundle would keep the first run's only). Returns their stdout.
    */
-  const session = (what, runs, input) => {
+  const session = (what, runs, input, variant) => {
     if (runs.length === 0) return '';
+    const trainTo = variant === undefined ? path.join(cacheDir, v8) : path.join(cacheDir, v8, variant);
     const script = `const { createBundleLoader } = require(${JSON.stringify(bin)});
-const loader = createBundleLoader(${JSON.stringify(dist)}, require, { trainTo: ${JSON.stringify(path.join(cacheDir, v8))} });
+const loader = createBundleLoader(${JSON.stringify(dist)}, require, { trainTo: ${JSON.stringify(trainTo)} });
 (async () => { const frame = loader.load('main.cjs'); for (const argv of ${JSON.stringify(runs)}) await frame.main(argv); loader.writeTrained(); process.exit(0); })()
   .catch((e) => { console.error(e); process.exit(1); });`;
     const r = spawnSync(process.execPath, ['-e', script], { cwd: tmp, env, input, encoding: 'utf8', timeout: 60_000 });
@@ -409,10 +411,14 @@ const loader = createBundleLoader(${JSON.stringify(dist)}, require, { trainTo: $
       ['check-production', '--env-file', f, '--format', 'sarif'],
     ]),
   );
-  // check-production, manifests (and the --cli parsers they use): the chunks of that path.
+  // check-production, manifests and units: a cache set of their own (CACHE_VARIANTS in the bin),
+  // so each path's runs deserialise only the functions that path runs (issue 13).
+  if (!CACHE_VARIANTS.some((v) => v.name === 'deploy')) throw new Error('build: bin/krishiv-auth.js has no "deploy" cache variant');
   session(
     'check-production (manifests)',
     examples(['k8s-production.yaml', 'k8s-failing.yaml']).map((f) => ['check-production', '--manifest', f]),
+    undefined,
+    'deploy',
   );
   session('fingerprint', [['fingerprint', '-']], 'training-token\n');
   if (existsSync(path.join(root, 'src/keys'))) {

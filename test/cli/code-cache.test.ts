@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,12 +20,13 @@ afterEach(() => {
 
 const req = createRequire(import.meta.url);
 // The loader lives in the process entry (bin/krishiv-auth.js), which exports it when required.
-const { createBundleLoader } = req('../../bin/krishiv-auth.js') as {
+const { createBundleLoader, cacheVariant } = req('../../bin/krishiv-auth.js') as {
   createBundleLoader(
     distDir: string,
     fallback: NodeJS.Require,
-    options?: { useCache?: boolean; trainTo?: string },
+    options?: { useCache?: boolean; trainTo?: string; cacheDir?: string; variantDir?: string },
   ): { load(name: string): unknown; writeTrained(): void };
+  cacheVariant(argv: readonly string[]): string | undefined;
 };
 
 describe('createBundleLoader', () => {
@@ -73,5 +74,38 @@ describe('createBundleLoader', () => {
     }, req) as NodeJS.Require;
     expect((createBundleLoader(dir, fallback).load('f.cjs') as { tried: string[] }).tried).toEqual(['./sub/g.cjs', './h.js']);
     expect(seen).toEqual(['./sub/g.cjs', './h.js']);
+  });
+
+  it('a bundle keeps the first cache trained for it (a later run on another path does not replace it)', () => {
+    const dir = dist({ 'p.cjs': 'exports.f = (n) => n + 1;\n' });
+    const train = path.join(dir, 'trained');
+    const first = createBundleLoader(dir, req, { trainTo: train });
+    first.load('p.cjs');
+    first.writeTrained();
+    const before = readFileSync(path.join(train, 'p.cjs.bin'));
+    const second = createBundleLoader(dir, req, { trainTo: train });
+    (second.load('p.cjs') as { f(n: number): number }).f(1); // compiles f: a different cache
+    second.writeTrained();
+    expect(readFileSync(path.join(train, 'p.cjs.bin')).equals(before)).toBe(true);
+  });
+
+  it('a path variant uses its own trained cache first, else the usual one, else none', () => {
+    const dir = dist({ 'q.cjs': 'exports.v = 1;\n', 'r.cjs': 'exports.v = 2;\n', 's.cjs': 'exports.v = 3;\n' });
+    const trainer = createBundleLoader(dir, req, { trainTo: path.join(dir, 'cache') });
+    trainer.load('q.cjs');
+    trainer.load('r.cjs');
+    trainer.writeTrained();
+    mkdirSync(path.join(dir, 'cache', 'deploy'));
+    writeFileSync(path.join(dir, 'cache', 'deploy', 'q.cjs.bin'), 'not a V8 code cache'); // rejected: compiles anyway
+    const loader = createBundleLoader(dir, req, { cacheDir: path.join(dir, 'cache'), variantDir: path.join(dir, 'cache', 'deploy') });
+    expect(['q.cjs', 'r.cjs', 's.cjs'].map((n) => (loader.load(n) as { v: number }).v)).toEqual([1, 2, 3]);
+  });
+
+  it('check-production runs given --manifest or --unit use the deploy cache set; other runs the usual one', () => {
+    expect(cacheVariant(['check-production', '--manifest', 'k8s.yaml'])).toBe('deploy');
+    expect(cacheVariant(['--json', 'check-production', '--unit=x.service'])).toBe('deploy');
+    expect(cacheVariant(['check-production', '--env-file', 'prod.env'])).toBeUndefined();
+    expect(cacheVariant(['verify', '--manifest'])).toBeUndefined();
+    expect(cacheVariant(['check-production', '--', '--manifest'])).toBeUndefined();
   });
 });
