@@ -35,6 +35,10 @@ const dist = path.join(root, 'dist');
 
 // Dependencies that get a bundle of their own. Anything else is inlined where it is used.
 const VENDORED = ['commander', 'chalk', 'cosmiconfig', 'js-yaml', 'jose', 'yocto-spinner'];
+// …except where one code path is its main user: there it is inlined (one file fewer to load).
+// js-yaml in the manifest reader (check-production's deploy chunk, trained with it: a --manifest
+// run loads one bundle fewer, ~0.5 ms); the config loader keeps vendor-js-yaml.cjs.
+const INLINED_FOR = { 'js-yaml': `src${path.sep}production${path.sep}manifest${path.sep}` };
 // fastest-levenshtein (2 KB) is inlined where it is used: a bundle of its own cost more to load than it weighs.
 const EXTERNAL = ['argon2', 'typescript', 'ts-node', '@swc/core'];
 
@@ -92,6 +96,7 @@ async function buildAll() {
       const vendorFilter = new RegExp(`^(${VENDORED.map((v) => v.replace(/[/.]/g, '\\$&')).join('|')})$`);
       b.onResolve({ filter: vendorFilter }, (args) => {
         if (args.importer.includes(`${path.sep}.vendor-entry${path.sep}`)) return undefined;
+        if (INLINED_FOR[args.path] !== undefined && args.importer.includes(INLINED_FOR[args.path])) return undefined;
         return { path: `./vendor-${args.path.replace(/[^a-z0-9]+/gi, '-')}.cjs`, external: true };
       });
       // commander requires child_process only to run executable subcommands, which this CLI
@@ -190,6 +195,25 @@ async function buildApp(common, flatLinks) {
     if (b.parent !== undefined && !bundles.has(b.parent)) throw new Error(`build: ${b.name}'s parent ${b.parent} is not a bundle`);
   }
 
+  // npm packages in their CommonJS form: wrapped, nothing of theirs is even instantiated until
+  // first required (an ES module build's functions are hoisted into the bundle's top level: js-yaml's
+  // made main.cjs's cache 10 KB larger for every command).
+  const npmKind = (args) => (args.path.startsWith('.') || path.isAbsolute(args.path) ? args.kind : 'require-call');
+  const npmAsCommonJs = {
+    name: 'npm-as-commonjs',
+    setup(b) {
+      b.onResolve({ filter: /^[^./]/ }, async (args) => {
+        if (args.pluginData?.npm || isBuiltin(args.path) || EXTERNAL.includes(args.path)) return undefined;
+        return b.resolve(args.path, {
+          kind: 'require-call',
+          importer: args.importer,
+          resolveDir: args.resolveDir,
+          pluginData: { npm: true },
+        });
+      });
+    },
+  };
+
   // Pass 1: the module graph (metafile input keys are paths relative to the root, as CORE's).
   const all = [...new Set([...bundles.values()].flatMap((b) => b.entries))];
   const analysis = await build({
@@ -199,7 +223,7 @@ async function buildApp(common, flatLinks) {
     write: false,
     metafile: true,
     sourcemap: false,
-    plugins: [flatLinks],
+    plugins: [flatLinks, npmAsCommonJs],
   });
   const graph = analysis.metafile.inputs;
   for (const e of all) if (!graph[e]) throw new Error(`build: ${e} (a bundle entry) is not a source module`);
@@ -283,7 +307,7 @@ async function buildApp(common, flatLinks) {
   // another bundle can copy them once into plain bindings: read through esbuild's CommonJS
   // interop instead, every use of an import was a chain of getters (~0.6 ms of an env-file
   // check-production, in V8's interpreter).
-  const handedOut = [...new Set([...exported.values()].flatMap((set) => [...set]))].filter((m) => /\.ts$/.test(m));
+  const handedOut = [...new Set([...exported.values()].flatMap((set) => [...set]))].filter((m) => /\.(ts|mjs)$/.test(m)); // ES modules
   const names = new Map();
   if (handedOut.length > 0) {
     const { external: _e, ...plain } = common;
@@ -307,9 +331,9 @@ async function buildApp(common, flatLinks) {
     setup(b) {
       b.onResolve({ filter: /.*/ }, async (args) => {
         if (args.pluginData?.homes || args.namespace !== 'file' || args.kind === 'entry-point') return undefined;
-        if (isBuiltin(args.path) || VENDORED.includes(args.path) || EXTERNAL.includes(args.path)) return undefined;
+        if (isBuiltin(args.path) || EXTERNAL.includes(args.path)) return undefined;
         const r = await b.resolve(args.path, {
-          kind: args.kind,
+          kind: npmKind(args),
           importer: args.importer,
           resolveDir: args.resolveDir,
           pluginData: { homes: true },
@@ -358,7 +382,7 @@ async function buildApp(common, flatLinks) {
         entryPoints: { [bundle.name]: file },
         outdir: 'dist',
         metafile: true,
-        plugins: [homes(bundle), flatLinks],
+        plugins: [flatLinks, homes(bundle)],
       });
       const out = r.metafile.outputs[`dist/${bundle.name}.cjs`];
       const modules = Object.keys(out.inputs).filter((m) => !m.startsWith('krishiv-home:') && !m.includes('.krishiv-bundle-entry'));
