@@ -49,10 +49,8 @@ const CORE = [
   'src/version.ts',
   'src/cli/globals.ts',
   'src/cli/context.ts',
-  'src/cli/validators.ts',
   'src/util/duration.ts',
   'src/util/time.ts',
-  'src/engine/text.ts',
   'src/io/read.ts',
 ];
 
@@ -363,19 +361,46 @@ async function buildApp(common, flatLinks) {
     },
   });
 
+  // What a bundle initialises when it loads: its primary module and what that imports statically.
+  const loadedWith = (bundle) => {
+    const seen = new Set();
+    const stack = bundle.primary === undefined ? [] : [bundle.primary];
+    while (stack.length > 0) {
+      const m = stack.pop();
+      if (seen.has(m)) continue;
+      seen.add(m);
+      for (const imp of graph[m]?.imports ?? []) {
+        if (imp.kind === 'import-statement' && !imp.external && graph[imp.path] && homeFor(imp.path, bundle.name) === bundle.name)
+          stack.push(imp.path);
+      }
+    }
+    return seen;
+  };
+
   // Pass 2: each bundle from a generated entry: its primary module's exports, and a registry of
-  // getters (each `require` initialises its module on first use, not when the bundle loads).
+  // the modules it hands out. One the bundle initialises when it loads is handed out as a plain
+  // object of its exports (no getters to compile and call); any other through a getter whose
+  // `require` initialises it on first use, not when the bundle loads.
   const entryDir = path.join(root, 'node_modules', '.krishiv-bundle-entry');
   rmSync(entryDir, { recursive: true, force: true });
   mkdirSync(entryDir, { recursive: true });
   const built = await Promise.all(
     [...bundles.values()].map(async (bundle) => {
       const abs = (m) => JSON.stringify(path.join(root, m));
-      const registry = [...exported.get(bundle.name)].sort().map((m) => `  get ${JSON.stringify(m)}() { return require(${abs(m)}); },`);
+      const early = loadedWith(bundle);
+      const imports = [];
+      const registry = [...exported.get(bundle.name)].sort().map((m, i) => {
+        const list = names.get(m);
+        if (!early.has(m) || list === undefined) return `  get ${JSON.stringify(m)}() { return require(${abs(m)}); },`;
+        imports.push(
+          `import { ${list.map((n, j) => `${n === 'default' ? 'default' : JSON.stringify(n)} as _${i}_${j}`).join(', ')} } from ${abs(m)};`,
+        );
+        return `  get ${JSON.stringify(m)}() { return { ${list.map((n, j) => `${JSON.stringify(n)}: _${i}_${j}`).join(', ')} }; },`;
+      });
       const file = path.join(entryDir, `${bundle.name}.mjs`);
       writeFileSync(
         file,
-        `${bundle.primary !== undefined ? `export * from ${abs(bundle.primary)};\n` : ''}export const __krishivModules = {\n${registry.join('\n')}\n};\n`,
+        `${bundle.primary !== undefined ? `export * from ${abs(bundle.primary)};\n` : ''}${imports.join('\n')}\nexport const __krishivModules = {\n${registry.join('\n')}\n};\n`,
       );
       const r = await build({
         ...common,
