@@ -43,7 +43,9 @@ const INLINED_FOR = { 'js-yaml': `src${path.sep}production${path.sep}manifest${p
 const EXTERNAL = ['argon2', 'typescript', 'ts-node', '@swc/core'];
 
 // What every bundle shares (see the top): the error class and exit table, the global options and
-// their one parser, the command context, and the small helpers most commands use.
+// their one parser, the command context, and the small helpers the frame itself uses. Not more:
+// a helper only some commands run (engine/text.ts: the checks') made main.cjs's trained cache,
+// which every command deserialises, carry those commands' functions.
 const CORE = [
   'src/errors.ts',
   'src/version.ts',
