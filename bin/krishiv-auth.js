@@ -30,7 +30,7 @@
  * dropped here, so the tool reports a missing file itself (exit 2).
  *
  * `--debug` loads the bundles through Node's own loader with source maps on, so stacks name
- * the TypeScript sources (src/…/file.ts:line) instead of minified bundle columns.
+ * the TypeScript sources (src/.../file.ts:line) instead of minified bundle columns.
  */
 const { readFileSync, writeSync } = require('node:fs');
 const path = require('node:path');
@@ -204,7 +204,7 @@ function cacheVariant(argv) {
 
 /** @param {readonly string[]} args */
 function run(args) {
-  // `krishiv-auth -- <command> …`: the `--` only kept Node from claiming `--env-file` (above).
+  // `krishiv-auth -- <command> ...`: the `--` only kept Node from claiming `--env-file` (above).
   const argv = args[0] === '--' ? args.slice(1) : args;
   const only = argv.length === 1 ? argv[0] : undefined;
   const text =

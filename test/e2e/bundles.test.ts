@@ -55,4 +55,14 @@ describe('the bundle tree', () => {
       expect(own).not.toContain(m);
     }
   });
+
+  it('the entry and every bundle are ASCII (one other character and Node reads the whole file as two-byte text, which V8 scans slower)', () => {
+    const files = [
+      path.join(ROOT, 'bin', 'krishiv-auth.js'),
+      ...readdirSync(DIST)
+        .filter((f) => f.endsWith('.cjs'))
+        .map((f) => path.join(DIST, f)),
+    ];
+    expect(files.filter((f) => /[^\x00-\x7f]/.test(readFileSync(f, 'utf8'))).map((f) => path.relative(ROOT, f))).toEqual([]);
+  });
 });
