@@ -185,7 +185,10 @@ function internalError(what, error) {
  * uses that set, falling back to the usual cache for a bundle it lacks.
  * @type {ReadonlyArray<{ name: string, command: string, flags: readonly string[] }>}
  */
-const CACHE_VARIANTS = [{ name: 'deploy', command: 'check-production', flags: ['--manifest', '--unit'] }];
+const CACHE_VARIANTS = [
+  { name: 'deploy', command: 'check-production', flags: ['--manifest', '--unit'] },
+  { name: 'report', command: 'check-production', flags: ['--format', '-f'] },
+];
 
 /**
  * @param {readonly string[]} argv

@@ -101,10 +101,11 @@ describe('createBundleLoader', () => {
     expect(['q.cjs', 'r.cjs', 's.cjs'].map((n) => (loader.load(n) as { v: number }).v)).toEqual([1, 2, 3]);
   });
 
-  it('check-production runs given --manifest or --unit use the deploy cache set; other runs the usual one', () => {
+  it('check-production runs given --manifest or --unit use the deploy cache set, --format the report set; other runs the usual one', () => {
     expect(cacheVariant(['check-production', '--manifest', 'k8s.yaml'])).toBe('deploy');
     expect(cacheVariant(['--json', 'check-production', '--unit=x.service'])).toBe('deploy');
     expect(cacheVariant(['check-production', '--env-file', 'prod.env'])).toBeUndefined();
+    expect(cacheVariant(['check-production', '--env-file', 'prod.env', '-f', 'sarif'])).toBe('report');
     expect(cacheVariant(['verify', '--manifest'])).toBeUndefined();
     expect(cacheVariant(['check-production', '--', '--manifest'])).toBeUndefined();
   });
