@@ -37,12 +37,17 @@ const LIST = [
 /** Every check id, as a type (a typo in a waiver test or a reporter is a compile error). */
 export type CheckId = (typeof LIST)[number]['id'];
 
-/** The checks in run order, each with its severity (unmet status) and SARIF tags filled in. */
+/**
+ * The checks in run order, each with its severity (unmet status) and SARIF tags filled in on the
+ * definition itself, then frozen. (A copy of each, `{ ...c, severity, tags }`, cost every run
+ * ~1 ms: ~110 objects of as many shapes, each copy building its own chain of hidden classes.)
+ */
 export const CATALOG: readonly CheckDef[] = Object.freeze(
   LIST.map((c): CheckDef => {
-    const severity = 'severity' in c ? c.severity : 'fail';
-    const tags = c.id.startsWith('HYG-') || c.id.startsWith('KEYS-') ? ['security', 'secrets'] : ['security'];
-    return Object.freeze({ ...c, severity, tags });
+    const def = c as { severity?: 'fail' | 'warn'; tags?: string[] };
+    def.severity ??= 'fail';
+    def.tags = c.id.startsWith('HYG-') || c.id.startsWith('KEYS-') ? ['security', 'secrets'] : ['security'];
+    return Object.freeze(c) as CheckDef;
   }),
 );
 
