@@ -42,13 +42,17 @@ const data = registryData as RegistryFile;
 /** Every declared flag, in registry order. */
 export const FLAGS: readonly FlagInfo[] = Object.freeze(
   data.flags.map((f) =>
-    Object.freeze({
-      name: f.name,
-      kind: f.kind as FlagKind,
-      ...(f.values ? { values: Object.freeze([...f.values]) } : {}),
-      default: f.default,
-      scope: f.scope as FlagInfo['scope'],
-    }),
+    Object.freeze(
+      f.values
+        ? {
+            name: f.name,
+            kind: f.kind as FlagKind,
+            values: Object.freeze([...f.values]),
+            default: f.default,
+            scope: f.scope as FlagInfo['scope'],
+          }
+        : { name: f.name, kind: f.kind as FlagKind, default: f.default, scope: f.scope as FlagInfo['scope'] },
+    ),
   ),
 );
 const BY_NAME = new Map(FLAGS.map((f) => [f.name, f]));
