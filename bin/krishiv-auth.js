@@ -32,7 +32,7 @@
  * `--debug` loads the bundles through Node's own loader with source maps on, so stacks name
  * the TypeScript sources (src/.../file.ts:line) instead of minified bundle columns.
  */
-const { readFileSync, writeSync } = require('node:fs');
+const { readFileSync, statSync, writeSync } = require('node:fs');
 const path = require('node:path');
 
 const DIST = path.join(__dirname, '..', 'dist');
@@ -179,10 +179,12 @@ function internalError(what, error) {
 }
 
 /**
- * Paths of a command whose runs execute much code the command's usual runs do not: the build
- * trains their caches in a process of their own (scripts/build.mjs), into `cache/<v8>/<name>/`,
- * so the usual runs deserialise only what they run (issue 13). A run given one of the flags
- * uses that set, falling back to the usual cache for a bundle it lacks.
+ * Which trained cache set a run uses (`cache/<v8>/<set>/`, then `cache/<v8>/` for a bundle the
+ * set lacks). The build trains the usual set on an env-file check-production, the start-up
+ * issue 13 measures (main.cjs's cache holds the functions that path runs), and one set per
+ * other command and per check-production path below, each in a process of its own
+ * (scripts/build.mjs), so every run deserialises the functions its kind of run uses, and
+ * compiles few others (issue 13).
  * @type {ReadonlyArray<{ name: string, command: string, flags: readonly string[] }>}
  */
 const CACHE_VARIANTS = [
@@ -191,16 +193,23 @@ const CACHE_VARIANTS = [
 ];
 
 /**
+ * The set for `argv`: a check-production path above, else the set named after the command (the
+ * first word that looks like a command name) when the build trained one (`exists`).
  * @param {readonly string[]} argv
+ * @param {(name: string) => boolean} [exists]
  * @returns {string | undefined}
  */
-function cacheVariant(argv) {
+function cacheVariant(argv, exists = () => false) {
   for (const v of CACHE_VARIANTS) {
     if (!argv.includes(v.command)) continue;
     for (const a of argv) {
       if (a === '--') break;
       if (v.flags.some((f) => a === f || a.startsWith(`${f}=`))) return v.name;
     }
+  }
+  for (const a of argv) {
+    if (a === '--') break;
+    if (/^[a-z][a-z-]*$/.test(a)) return exists(a) ? a : undefined;
   }
   return undefined;
 }
@@ -239,7 +248,7 @@ function run(args) {
     debug
       ? { viaRequire: true }
       : trainTo === undefined
-        ? cacheOptions(path.join(DIST, 'cache', v8), cacheVariant(argv))
+        ? cacheOptions(path.join(DIST, 'cache', v8), argv)
         : { trainTo: path.join(trainTo, v8) },
   );
   if (trainTo !== undefined) process.on('exit', () => loader.writeTrained());
@@ -264,11 +273,20 @@ function run(args) {
 
 /**
  * @param {string} cacheDir
- * @param {string | undefined} variant
+ * @param {readonly string[]} argv
  * @returns {BundleLoaderOptions}
  */
-function cacheOptions(cacheDir, variant) {
+function cacheOptions(cacheDir, argv) {
   const useCache = !process.env['KRISHIV_AUTH_NO_CODE_CACHE'];
+  const variant = useCache
+    ? cacheVariant(argv, (name) => {
+        try {
+          return statSync(path.join(cacheDir, name), { throwIfNoEntry: false }) !== undefined;
+        } catch {
+          return false;
+        }
+      })
+    : undefined;
   return variant === undefined ? { useCache, cacheDir } : { useCache, cacheDir, variantDir: path.join(cacheDir, variant) };
 }
 

@@ -26,7 +26,7 @@ const { createBundleLoader, cacheVariant } = req('../../bin/krishiv-auth.js') as
     fallback: NodeJS.Require,
     options?: { useCache?: boolean; trainTo?: string; cacheDir?: string; variantDir?: string },
   ): { load(name: string): unknown; writeTrained(): void };
-  cacheVariant(argv: readonly string[]): string | undefined;
+  cacheVariant(argv: readonly string[], exists?: (name: string) => boolean): string | undefined;
 };
 
 describe('createBundleLoader', () => {
@@ -108,5 +108,14 @@ describe('createBundleLoader', () => {
     expect(cacheVariant(['check-production', '--env-file', 'prod.env', '-f', 'sarif'])).toBe('report');
     expect(cacheVariant(['verify', '--manifest'])).toBeUndefined();
     expect(cacheVariant(['check-production', '--', '--manifest'])).toBeUndefined();
+  });
+
+  it('other runs use the set named after their command when the build trained one', () => {
+    const trained = (name: string) => name === 'decode' || name === 'verify';
+    expect(cacheVariant(['decode', '-'], trained)).toBe('decode');
+    expect(cacheVariant(['--json', 'verify', '--jwks', 'j.json', '-'], trained)).toBe('verify');
+    expect(cacheVariant(['probe', 'verify'], trained)).toBeUndefined(); // the command is the first word: probe has none
+    expect(cacheVariant(['check-production', '--env-file', 'decode'], trained)).toBeUndefined();
+    expect(cacheVariant(['--', 'decode'], trained)).toBeUndefined();
   });
 });
