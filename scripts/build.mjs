@@ -134,6 +134,10 @@ async function buildAll() {
     // Dynamic import() of a sibling bundle becomes a lazy require(): no ESM loader at run time.
     supported: { 'dynamic-import': false },
     define: { __KRISHIV_AUTH_VERSION__: JSON.stringify(pkg.version) },
+    // Each bundle inside the CommonJS wrapper, calling itself under Node's loader; bin/krishiv-auth.js
+    // compiles the wrapper alone, a slice of the file's text (no second copy of the text to compile).
+    banner: { js: '(function (exports, require, module, __filename, __dirname) {' },
+    footer: { js: '}).call(this, exports, require, module, __filename, __dirname);' },
     external: EXTERNAL,
   };
 

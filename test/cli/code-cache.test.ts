@@ -118,4 +118,13 @@ describe('createBundleLoader', () => {
     expect(cacheVariant(['check-production', '--env-file', 'decode'], trained)).toBeUndefined();
     expect(cacheVariant(['--', 'decode'], trained)).toBeUndefined();
   });
+
+  it('a bundle built inside the wrapper loads through the loader (compiled up to its self-call) and through Node', () => {
+    const built =
+      '(function (exports, require, module, __filename, __dirname) {\nexports.v = 7; exports.name = __filename;\n}).call(this, exports, require, module, __filename, __dirname);\n//# sourceMappingURL=w.cjs.map\n';
+    const dir = dist({ 'w.cjs': built });
+    const loaded = createBundleLoader(dir, req).load('w.cjs') as { v: number; name: string };
+    expect(loaded).toEqual({ v: 7, name: path.join(dir, 'w.cjs') });
+    expect(req(path.join(dir, 'w.cjs'))).toEqual({ v: 7, name: path.join(dir, 'w.cjs') });
+  });
 });
