@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../helpers/run-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 let cwd: string;
 const keys: Record<string, string> = {};
@@ -14,7 +14,7 @@ async function gen(name: string, ...extra: string[]): Promise<string> {
 }
 
 beforeAll(async () => {
-  cwd = mkdtempSync(path.join(tmpdir(), 'krishiv-keys-'));
+  cwd = tempDir('krishiv-keys-');
   writeFileSync(path.join(cwd, '.krishiv-authrc.json'), JSON.stringify({ argon2: { memoryCost: 1024, timeCost: 1 } }));
   keys['live'] = await gen('live-bot', '--roles', 'writer', '--tenant', 'acme');
   keys['gone'] = await gen('gone-bot');
@@ -23,7 +23,6 @@ beforeAll(async () => {
   keys['dup2'] = await gen('twin');
   await new Promise((r) => setTimeout(r, 2100)); // let short-bot expire (real clock of the spawned CLI)
 });
-afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
 const id = (key: string): string => key.slice(8, 16);
 
@@ -189,7 +188,7 @@ describe('keys list', () => {
   });
 
   it('a corrupt store → exit 2 and is left alone', async () => {
-    const d = mkdtempSync(path.join(tmpdir(), 'krishiv-keys-bad-'));
+    const d = tempDir('krishiv-keys-bad-');
     writeFileSync(path.join(d, 'krishiv-keys.json'), '{"version":1,"records":[{"id":"x"}]}');
     const r = await runCli(['keys', 'list'], { cwd: d });
     expect(r.code).toBe(2);
@@ -197,7 +196,6 @@ describe('keys list', () => {
     const rv = await runCli(['keys', 'revoke', 'x'], { cwd: d });
     expect(rv.code).toBe(2);
     expect(readFileSync(path.join(d, 'krishiv-keys.json'), 'utf8')).toBe('{"version":1,"records":[{"id":"x"}]}');
-    rmSync(d, { recursive: true, force: true });
   });
 
   it('bare `keys` is a usage error (exit 2)', async () => {
