@@ -4,7 +4,6 @@ import {
   lchownSync,
   linkSync,
   lstatSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   statSync,
@@ -13,15 +12,15 @@ import {
   chmodSync,
   mkdirSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { KrishivError } from '../../src/errors.js';
 import { assertNotAnInput, fileMounts, formatMode, readTextFile, writeFileAtomic } from '../../src/io/fs.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 let dir: string;
 beforeEach(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'krishiv-fs-'));
+  dir = tempDir('krishiv-fs-');
 });
 
 const mode = (p: string): number => statSync(p).mode & 0o777;

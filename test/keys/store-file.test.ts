@@ -1,30 +1,17 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import {
-  lstatSync,
-  readdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-  chmodSync,
-  existsSync,
-  mkdirSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { lstatSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync, chmodSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { readExistingStore, readStore, resolveStorePath, updateStore, withFileLock } from '../../src/keys/store-file.js';
 import { addRecord, serializeStore, emptyStore } from '../../src/keys/store.js';
 import { record } from './fixtures.js';
 import { KrishivError } from '../../src/errors.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 let dir: string;
 beforeEach(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'krishiv-store-'));
+  dir = tempDir('krishiv-store-');
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('resolveStorePath: --store > KRISHIV_AUTH_STORE > config > default', () => {
   it.each([
