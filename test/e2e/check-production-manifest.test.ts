@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { ROOT, runCli } from '../helpers/run-cli.js';
 import { sarifErrors } from '../report/sarif-schema.js';
 import { whichOnPath } from '../../src/production/manifest/load.js';
-import { tempDir } from '../helpers/temp-dir.js';
+import { copyFixture, tempDir } from '../helpers/temp-dir.js';
 
 const FIX = path.join(ROOT, 'test/fixtures/deploy');
 const KUSTOMIZE = path.join(FIX, 'kustomize');
@@ -83,8 +83,7 @@ describe('a kustomization rendered by the real kubectl kustomize', () => {
   describe('mutations change exactly the expected findings', () => {
     const mutate = async (edit: (dir: string) => void): Promise<{ added: string[]; removed: string[] }> => {
       const base = nonPass((await json(['--manifest', KUSTOMIZE])).doc);
-      const dir = path.join(tmp(), 'k');
-      cpSync(KUSTOMIZE, dir, { recursive: true });
+      const dir = copyFixture('deploy/kustomize');
       edit(dir);
       const after = nonPass((await json(['--manifest', dir])).doc);
       return { added: after.filter((x) => !base.includes(x)), removed: base.filter((x) => !after.includes(x)) };
