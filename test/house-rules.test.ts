@@ -99,3 +99,15 @@ describe('plain words: no user-visible text cites the summary document or its no
     expect(offenders).toEqual([]);
   });
 });
+
+describe('tests', () => {
+  it('make their temporary directories with test/helpers/temp-dir.ts only (removed with the test, under the run TMPDIR)', () => {
+    const tests = sources(path.join(ROOT, 'test')).map((f) => ({ rel: path.relative(ROOT, f), text: readFileSync(f, 'utf8') }));
+    expect(tests.map((f) => f.rel)).toContain(path.join('test', 'helpers', 'temp-dir.ts'));
+    const allowed = ['temp-dir.ts', 'temp-dir.test.ts', 'global-tmp.ts'].map((n) => path.join('test', 'helpers', n));
+    const offenders = tests
+      .filter((f) => !allowed.includes(f.rel) && /\bmkdtemp(Sync)?\(|\btmpdir\(\)/.test(code(f.text)))
+      .map((f) => f.rel);
+    expect(offenders).toEqual([]);
+  });
+});
