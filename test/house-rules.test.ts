@@ -16,6 +16,11 @@ const files = sources(path.join(ROOT, 'src')).map((f) => ({ rel: path.relative(R
 const code = (text: string): string => text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
 
 describe('house rules', () => {
+  it('reads the sources it checks (an empty list would pass every rule)', () => {
+    expect(files.map((f) => f.rel)).toEqual(expect.arrayContaining([path.join('src', 'cli', 'main.ts'), path.join('src', 'errors.ts')]));
+    expect(files.length).toBeGreaterThan(100);
+  });
+
   it('only src/cli/output.ts prints (no console.*)', () => {
     const offenders = files.filter((f) => /\bconsole\.(log|error|warn|info|debug)\(/.test(code(f.text))).map((f) => f.rel);
     expect(offenders).toEqual([]);
@@ -84,6 +89,18 @@ describe('plain words: no user-visible text cites the summary document or its no
     ];
     expect(docs.length).toBeGreaterThan(5);
     const offenders = docs.filter((f) => SUMMARY.test(readFileSync(f, 'utf8'))).map((f) => path.relative(ROOT, f));
+    expect(offenders).toEqual([]);
+  });
+});
+
+describe('tests', () => {
+  it('make their temporary directories with test/helpers/temp-dir.ts only (removed with the test, under the run TMPDIR)', () => {
+    const tests = sources(path.join(ROOT, 'test')).map((f) => ({ rel: path.relative(ROOT, f), text: readFileSync(f, 'utf8') }));
+    expect(tests.map((f) => f.rel)).toContain(path.join('test', 'helpers', 'temp-dir.ts'));
+    const allowed = ['temp-dir.ts', 'temp-dir.test.ts', 'global-tmp.ts'].map((n) => path.join('test', 'helpers', n));
+    const offenders = tests
+      .filter((f) => !allowed.includes(f.rel) && /\bmkdtemp(Sync)?\(|\btmpdir\(\)/.test(code(f.text)))
+      .map((f) => f.rel);
     expect(offenders).toEqual([]);
   });
 });

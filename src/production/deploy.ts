@@ -102,10 +102,19 @@ export function deployReport(
   let all = findings;
   if (options.waivers && options.waivers.length > 0) all = applyWaivers(all, options.waivers, role, options.now, options.configFile);
   const summary = summarize(all);
-  const grouped = groupByWorkload(all);
+  // each workload's summary counts its own findings already (evaluateObjects, evaluateUnit);
+  // they are counted again only when waivers changed statuses or two workloads share a key
+  // (one file given twice): a tree has 100,000s of findings
+  const keys = new Set<string>();
+  let regroup = all !== findings;
   for (const w of workloads) {
-    const mine = grouped.get(workloadKey(w)) ?? [];
-    const s = summarize(mine);
+    const k = workloadKey(w);
+    if (keys.has(k)) regroup = true;
+    keys.add(k);
+  }
+  const grouped = regroup ? groupByWorkload(all) : undefined;
+  for (const w of workloads) {
+    const s = grouped ? summarize(grouped.get(workloadKey(w)) ?? []) : w.summary;
     w.summary = s;
     w.ok = s.fail === 0 && (!options.strict || s.warn === 0);
   }

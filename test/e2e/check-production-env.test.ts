@@ -1,13 +1,13 @@
 // The env reader through the built CLI: --print-env (text and JSON), precedence across files
 // and --process-env, and refused/unreadable env files exiting 2 without leaking values.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { BIN, runCli } from '../helpers/run-cli.js';
 import { engineFingerprint } from '../../src/util/fingerprint.js';
 import { parseDotenv } from '../../src/production/env/dotenv.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const TOKEN = 'q7Zr4mXv9LpT2sWc8HnB5kYd3FgJ6aE1';
 let dir: string;
@@ -15,7 +15,7 @@ let base: string;
 let prod: string;
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'cp-env-e2e-'));
+  dir = tempDir('cp-env-e2e-');
   base = path.join(dir, 'base.env');
   prod = path.join(dir, 'prod.env');
   await writeFile(
@@ -34,10 +34,6 @@ beforeAll(async () => {
     prod,
     ['KRISHIV_DURABILITY_PROFILE="distributed-durable"', 'KRISHIV_STATE_DIR=${DATA_ROOT}/state', 'NOTE="two', 'lines"', ''].join('\n'),
   );
-});
-
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
 });
 
 describe('check-production --print-env', () => {

@@ -2,11 +2,11 @@
  * KEYS-* end to end: keys made and revoked with the real generate-key / keys commands, then
  * checked by check-production --store against a KRISHIV_API_KEYS line.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 interface Finding {
   id: string;
@@ -16,7 +16,7 @@ interface Finding {
 
 describe('check-production --store', () => {
   it('fails revoked keys, warns unknown ones, passes active ones, and never prints a key', async () => {
-    const cwd = mkdtempSync(path.join(tmpdir(), 'kcp-keys-'));
+    const cwd = tempDir('kcp-keys-');
     writeFileSync(path.join(cwd, '.krishiv-authrc.json'), JSON.stringify({ argon2: { memoryCost: 1024, timeCost: 1 } }));
     const make = async (name: string): Promise<{ key: string; id: string }> => {
       const r = await runCli(['generate-key', '--name', name, '--store', 'keys.json', '--json'], { cwd });

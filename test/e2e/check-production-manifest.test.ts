@@ -5,13 +5,13 @@
  * mutations that must change exactly the expected findings, every format grepped for every
  * Secret value, SARIF validated against the schema, baselines.
  */
-import { chmodSync, cpSync, mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, cpSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, runCli } from '../helpers/run-cli.js';
 import { sarifErrors } from '../report/sarif-schema.js';
 import { whichOnPath } from '../../src/production/manifest/load.js';
+import { copyFixture, tempDir } from '../helpers/temp-dir.js';
 
 const FIX = path.join(ROOT, 'test/fixtures/deploy');
 const KUSTOMIZE = path.join(FIX, 'kustomize');
@@ -43,7 +43,7 @@ interface JsonDoc {
 }
 
 function tmp(): string {
-  return mkdtempSync(path.join(tmpdir(), 'krishiv-manifest-'));
+  return tempDir('krishiv-manifest-');
 }
 
 async function json(args: string[], cwd = ROOT, input?: string): Promise<{ code: number | null; doc: JsonDoc; stderr: string }> {
@@ -83,8 +83,7 @@ describe('a kustomization rendered by the real kubectl kustomize', () => {
   describe('mutations change exactly the expected findings', () => {
     const mutate = async (edit: (dir: string) => void): Promise<{ added: string[]; removed: string[] }> => {
       const base = nonPass((await json(['--manifest', KUSTOMIZE])).doc);
-      const dir = path.join(tmp(), 'k');
-      cpSync(KUSTOMIZE, dir, { recursive: true });
+      const dir = copyFixture('deploy/kustomize');
       edit(dir);
       const after = nonPass((await json(['--manifest', dir])).doc);
       return { added: after.filter((x) => !base.includes(x)), removed: base.filter((x) => !after.includes(x)) };

@@ -4,11 +4,11 @@
  * from a config file, real token files and modes, and a grep of every output for the secrets.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli } from '../helpers/run-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const EX = (name: string) => path.join(ROOT, 'examples', name);
 const FORMATS = ['text', 'json', 'sarif', 'junit', 'github', 'markdown'] as const;
@@ -113,7 +113,7 @@ describe('check-production on the examples', () => {
   });
 
   it('--role and --cli change the verdict (CLI-only profile)', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'kcp-'));
+    const dir = tempDir('kcp-');
     const env = path.join(dir, 'coord.env');
     writeFileSync(env, 'KRISHIV_COORDINATOR_BEARER_TOKEN_FILE=/run/secrets/t\n');
     const r = await runCli([
@@ -136,7 +136,7 @@ describe('check-production on the examples', () => {
 
 describe('input errors exit 2', () => {
   it('a malformed env file names file:line', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'kcp-'));
+    const dir = tempDir('kcp-');
     const env = path.join(dir, 'bad.env');
     writeFileSync(env, 'KRISHIV_PRODUCTION=1\nKRISHIV_UI_TOKEN="never closed\n');
     const r = await runCli(['check-production', '--env-file', env]);
@@ -149,7 +149,7 @@ describe('input errors exit 2', () => {
   });
 
   it('a missing env file from the config, an unknown role, an unknown format, --store, nothing to check', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'kcp-'));
+    const dir = tempDir('kcp-');
     writeFileSync(path.join(dir, '.krishiv-authrc.json'), JSON.stringify({ checkProduction: { envFiles: ['missing.env'] } }));
     const missing = await runCli(['check-production'], { cwd: dir });
     expect(missing.code).toBe(2);
@@ -160,7 +160,7 @@ describe('input errors exit 2', () => {
     expect(fmt.code).toBe(2);
     const store = await runCli(['check-production', '--env-file', EX('production.env'), '--store', 'no-such-keys.json'], { cwd: dir });
     expect([store.code, store.stderr]).toEqual([2, expect.stringContaining('no-such-keys.json: no key store here')]);
-    const none = await runCli(['check-production'], { cwd: mkdtempSync(path.join(tmpdir(), 'kcp-')) });
+    const none = await runCli(['check-production'], { cwd: tempDir('kcp-') });
     expect(none.code).toBe(2);
   });
 });
@@ -193,7 +193,7 @@ describe('catalog: --list-checks and explain', () => {
     const j = await runCli(['check-production', '--list-checks', '--format', 'json']);
     expect(j.code).toBe(0);
     expect((JSON.parse(j.stdout) as { ok: boolean; checks: unknown[] }).checks.length).toBeGreaterThan(70);
-    const dir = mkdtempSync(path.join(tmpdir(), 'cp-list-'));
+    const dir = tempDir('cp-list-');
     const out = path.join(dir, 'checks.txt');
     const r = await runCli(['check-production', '--list-checks', '--output', out]);
     expect(r.code).toBe(0);
@@ -227,7 +227,7 @@ describe('files, waivers and secrets', () => {
   const secrets = { coord: secret(), task: secret(), ui: secret(), file: secret(), key: `krishiv_abcdefgh_${secret()}`, key2: secret() };
 
   beforeAll(() => {
-    dir = mkdtempSync(path.join(tmpdir(), 'kcp-'));
+    dir = tempDir('kcp-');
     const tokenFile = path.join(dir, 'coord.token');
     writeFileSync(tokenFile, `${secrets.file}\n${secrets.coord}\n`);
     chmodSync(tokenFile, 0o644);
@@ -299,7 +299,7 @@ describe('files, waivers and secrets', () => {
   });
 
   it('waivers from the config: waived, expired fails, unmatched warns', async () => {
-    const cwd = mkdtempSync(path.join(tmpdir(), 'kcp-'));
+    const cwd = tempDir('kcp-');
     writeFileSync(
       path.join(cwd, '.krishiv-authrc.json'),
       JSON.stringify({
@@ -324,7 +324,7 @@ describe('files, waivers and secrets', () => {
   });
 
   it('--process-env: the environment wins, locations are null, and a stray .env warns', async () => {
-    const cwd = mkdtempSync(path.join(tmpdir(), 'kcp-'));
+    const cwd = tempDir('kcp-');
     writeFileSync(path.join(cwd, '.env'), 'KRISHIV_UI=on\n');
     const r = await runCli(['check-production', '--env-file', EX('durable-no-tokens.env'), '--process-env', '--json'], {
       cwd,
@@ -366,7 +366,7 @@ describe('engine sources in what users read', () => {
 
 describe('secrets carried into another value', () => {
   it('a token swallowed by a misplaced quote into a non-secret value is masked in every format (fuzz counterexample)', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'kcp-swallow-'));
+    const dir = tempDir('kcp-swallow-');
     const token = 'Cnry7TokQ2wX9vB4nM6zL1kJ8hG3fD5sA0pO';
     const other = 'Cnry3PwdH8gF2dS6aP9oI4uY7tR1eW5qZ0x';
     writeFileSync(

@@ -3,13 +3,13 @@
  * user's TAB would (COMP_WORDS/COMP_CWORD driving the registered function).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'kcomp-'));
+const dir = tempDir('kcomp-');
 let script = '';
 
 beforeAll(async () => {

@@ -1,17 +1,17 @@
 /**
  * Config discovery and the global options' environment variables, as a CI job meets them.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, runCli } from '../helpers/run-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const EXAMPLE = path.join(ROOT, 'examples', 'production.env');
 
 describe('config discovery', () => {
   it('finds the config in a parent directory up to the repository root; --debug names the file', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'kcfg-'));
+    const dir = tempDir('kcfg-');
     const deep = path.join(dir, 'deploy', 'prod');
     mkdirSync(deep, { recursive: true });
     mkdirSync(path.join(dir, '.git'));
@@ -23,7 +23,7 @@ describe('config discovery', () => {
   });
 
   it('uses the user-level config under HOME when the project has none, and says when none is found', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'kcfg-'));
+    const dir = tempDir('kcfg-');
     mkdirSync(path.join(dir, 'proj', '.git'), { recursive: true });
     const home = path.join(dir, 'home');
     mkdirSync(path.join(home, '.config', 'krishiv-auth'), { recursive: true });
@@ -39,7 +39,7 @@ describe('config discovery', () => {
 
 describe('environment variables for global options', () => {
   it('KRISHIV_AUTH_CONFIG names the config; --config wins over it', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'kcfg-'));
+    const dir = tempDir('kcfg-');
     writeFileSync(path.join(dir, 'a.yaml'), 'checkProduction: { role: executor }\n');
     writeFileSync(path.join(dir, 'b.yaml'), 'checkProduction: { role: coordinator }\n');
     const env = { KRISHIV_AUTH_CONFIG: path.join(dir, 'a.yaml') };
@@ -66,7 +66,7 @@ describe('environment variables for global options', () => {
   });
 
   it('KRISHIV_AUTH_FORMAT picks the report format; -f and -o are short for --format and --output', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'kcfg-'));
+    const dir = tempDir('kcfg-');
     const r = await runCli(['check-production', '--env-file', EXAMPLE], { env: { KRISHIV_AUTH_FORMAT: 'sarif' } });
     expect(JSON.parse(r.stdout)).toMatchObject({ version: '2.1.0' });
     const out = path.join(dir, 'r.xml');

@@ -1,12 +1,11 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/temp-dir.js';
 import { engineFingerprint } from '../../src/util/fingerprint.js';
 import { runCli } from '../helpers/run-cli.js';
 
 const dir = tempDir('kfp-');
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const file = (name: string, text: string): string => {
   writeFileSync(path.join(dir, name), text);
   return path.join(dir, name);

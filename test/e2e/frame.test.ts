@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ANSI, BIN, ROOT, runCli } from '../helpers/run-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
 
@@ -197,9 +197,9 @@ describe('the CLI frame (built bin/)', () => {
   });
 
   it('without a build (no dist/), one clear line says what to run; exit 70, no stack trace', async () => {
-    const { copyFileSync, mkdirSync, rmSync } = await import('node:fs');
+    const { copyFileSync, mkdirSync } = await import('node:fs');
     const { spawnSync } = await import('node:child_process');
-    const dir = mkdtempSync(path.join(tmpdir(), 'kbin-'));
+    const dir = tempDir('kbin-');
     mkdirSync(path.join(dir, 'bin'));
     copyFileSync(BIN, path.join(dir, 'bin', 'krishiv-auth.js'));
     for (const args of [['--version'], ['check-production', '--env-file', 'x.env']]) {
@@ -213,7 +213,6 @@ describe('the CLI frame (built bin/)', () => {
         /^krishiv-auth: internal error: .*dist is missing or incomplete: run `npm ci` \(or `npm run build`\) \(ERR_INTERNAL\)\n$/,
       );
     }
-    rmSync(dir, { recursive: true, force: true });
   });
 
   it('the trained V8 code cache changes nothing but speed', async () => {
@@ -253,7 +252,7 @@ describe('the CLI frame (built bin/)', () => {
     const w = await runCli(['check-production', '--env-file', 'examples/production.env', '--cli', '--x\u001b[2J']);
     expect(w.stderr).not.toContain('\u001b');
     expect(w.stderr).toContain('warning: --cli: --x\\x1b[2J is not a flag');
-    const dir = mkdtempSync(path.join(tmpdir(), 'frame-ansi-'));
+    const dir = tempDir('frame-ansi-');
     const i = await runCli([
       'check-production',
       '--env-file',

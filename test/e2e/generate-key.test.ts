@@ -1,22 +1,17 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { readFileSync, statSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
 import path from 'node:path';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { runCli } from '../helpers/run-cli.js';
 import { engineFingerprint } from '../../src/util/fingerprint.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
-const dirs: string[] = [];
 /** A temp working dir with fast Argon2 parameters in its config (unless `fast` is false). */
 function workdir(fast = true): string {
-  const d = mkdtempSync(path.join(tmpdir(), 'krishiv-genkey-'));
-  dirs.push(d);
+  const d = tempDir('krishiv-genkey-');
   if (fast) writeFileSync(path.join(d, '.krishiv-authrc.json'), JSON.stringify({ argon2: { memoryCost: 1024, timeCost: 1 } }));
   return d;
 }
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
 
 const mode = (f: string): number => statSync(f).mode & 0o777;
 const KEY = /^krishiv_[a-z2-7]{8}_[A-Za-z0-9_-]{43}$/;

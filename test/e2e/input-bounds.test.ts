@@ -3,13 +3,13 @@
  * exit 70 or leaked a secret fragment are now typed errors (exit 2, one JSON document under
  * --json), bounded, and change nothing.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
-const work = (): string => mkdtempSync(path.join(tmpdir(), 'krishiv-bounds-'));
+const work = (): string => tempDir('krishiv-bounds-');
 const HASH_T = (t: number, m = 19456): string => `$argon2id$v=19$m=${m},t=${t},p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA`;
 const TOKEN = 'krishiv_abcdefgh_Zm9vYmFyYmF6cXV4cXV1eHF1dXhxdXV4cXV1eHF1dXg';
 

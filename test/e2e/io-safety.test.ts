@@ -9,7 +9,6 @@ import {
   linkSync,
   lstatSync,
   mkdirSync,
-  mkdtempSync,
   readFileSync,
   readdirSync,
   rmSync,
@@ -18,14 +17,13 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BIN, runCli } from '../helpers/run-cli.js';
 import { engineFingerprint } from '../../src/util/fingerprint.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'kio-e2e-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDir('kio-e2e-');
 const ENV = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir, NO_COLOR: '1' };
 
 /** Runs a bash command line with the CLI as `K` (node started with --, as the bin's shebang does). */
@@ -83,7 +81,7 @@ describe('inputs from pipes, FIFOs and process substitutions are read whole (ite
 
 /** A fresh working directory for one test. */
 function work(): string {
-  return mkdtempSync(path.join(dir, 'w-'));
+  return tempDir('w-');
 }
 const modeOf = (p: string): number => statSync(p).mode & 0o777;
 const run = (args: string[], cwd: string, input?: string) => runCli(args, { cwd, ...(input === undefined ? {} : { input }) });

@@ -1,11 +1,11 @@
 /**
  * `jwks add|list|remove|public`: managing a JWKS file of test keys with the built CLI.
  */
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 async function keyPair(dir: string, name: string, alg = 'ES256'): Promise<{ kid: string; d: string }> {
   const r = await runCli(['generate-key', '--type', 'jwk', '--alg', alg, '--out', name, '--json'], { cwd: dir });
@@ -16,7 +16,7 @@ async function keyPair(dir: string, name: string, alg = 'ES256'): Promise<{ kid:
 
 describe('jwks', () => {
   it('add puts the public half of a private JWK into a new set (0644), never a private member; a signed token verifies against it', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'kjwks-'));
+    const dir = tempDir('kjwks-');
     const priv = await keyPair(dir, 'a.jwk');
     const r = await runCli(['jwks', 'add', 'set.json', 'a.jwk', '--json'], { cwd: dir });
     expect(r.code).toBe(0);
@@ -31,7 +31,7 @@ describe('jwks', () => {
   });
 
   it('a kid already in the set is refused (exit 1, file unchanged); another family warns; --kid names the key', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'kjwks-'));
+    const dir = tempDir('kjwks-');
     await keyPair(dir, 'a.jwk');
     await keyPair(dir, 'r.jwk', 'RS256');
     expect((await runCli(['jwks', 'add', 'set.json', 'a.jwk'], { cwd: dir })).code).toBe(0);
@@ -58,7 +58,7 @@ describe('jwks', () => {
   });
 
   it('remove takes a key out by kid; an unknown kid or the last key (without --allow-empty) changes nothing, exit 1', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'kjwks-'));
+    const dir = tempDir('kjwks-');
     const a = await keyPair(dir, 'a.jwk');
     await runCli(['jwks', 'add', 'set.json', 'a.jwk'], { cwd: dir });
     await runCli(['jwks', 'add', 'set.json', 'a.jwk', '--kid', 'second'], { cwd: dir });
@@ -77,7 +77,7 @@ describe('jwks', () => {
   });
 
   it('public prints the public half only; a symmetric key or a broken file is exit 2', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'kjwks-'));
+    const dir = tempDir('kjwks-');
     const a = await keyPair(dir, 'a.jwk');
     const r = await runCli(['jwks', 'public', 'a.jwk'], { cwd: dir });
     expect(r.code).toBe(0);

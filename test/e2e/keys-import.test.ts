@@ -2,11 +2,11 @@
  * `keys import`: an existing KRISHIV_API_KEYS value (env file or stdin) into the key store as
  * Argon2id hashes; the store's own checks then know those keys.
  */
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 async function newKey(dir: string, name: string): Promise<string> {
   const r = await runCli(['generate-key', '--name', name, '--store', 'elsewhere.json', '--json'], { cwd: dir });
@@ -16,7 +16,7 @@ async function newKey(dir: string, name: string): Promise<string> {
 
 describe('keys import', () => {
   it('imports krishiv keys from an env file, reports the others, never prints a key; a second run finds them there', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'kimp-'));
+    const dir = tempDir('kimp-');
     const alice = await newKey(dir, 'alice');
     const bob = await newKey(dir, 'bob');
     writeFileSync(path.join(dir, 'flight.env'), `A=1\nKRISHIV_API_KEYS=${alice}=alice,legacy-secret-value=ops,${bob}=bob\n`);
@@ -48,7 +48,7 @@ describe('keys import', () => {
   });
 
   it('takes the bare value or env lines on stdin; --dry-run writes nothing; an id with another secret is never overwritten', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'kimp-'));
+    const dir = tempDir('kimp-');
     const carol = await newKey(dir, 'carol');
     const dry = await runCli(['keys', 'import', '--dry-run'], { cwd: dir, input: `${carol}=carol\n` });
     expect(dry.code).toBe(0);
@@ -65,7 +65,7 @@ describe('keys import', () => {
   });
 
   it('refuses a value the Flight server refuses, a key on argv, and empty input (exit 2, nothing written)', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'kimp-'));
+    const dir = tempDir('kimp-');
     const bad = await runCli(['keys', 'import'], { cwd: dir, input: 'no-equals-sign-here' });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('<entry 1, redacted>');

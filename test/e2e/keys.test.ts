@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../helpers/run-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { parseStore, serializeStore } from '../../src/keys/store.js';
 
 let cwd: string;
 const keys: Record<string, string> = {};
@@ -14,16 +15,23 @@ async function gen(name: string, ...extra: string[]): Promise<string> {
 }
 
 beforeAll(async () => {
-  cwd = mkdtempSync(path.join(tmpdir(), 'krishiv-keys-'));
+  cwd = tempDir('krishiv-keys-');
   writeFileSync(path.join(cwd, '.krishiv-authrc.json'), JSON.stringify({ argon2: { memoryCost: 1024, timeCost: 1 } }));
   keys['live'] = await gen('live-bot', '--roles', 'writer', '--tenant', 'acme');
   keys['gone'] = await gen('gone-bot');
   keys['short'] = await gen('short-bot', '--expires', '2s');
   keys['dup1'] = await gen('twin');
   keys['dup2'] = await gen('twin');
-  await new Promise((r) => setTimeout(r, 2100)); // let short-bot expire (real clock of the spawned CLI)
+  // Let short-bot expire without waiting out the 2 s on the real clock: its record now expires
+  // when it was created (the store as the spawned CLI will read it, written back canonically).
+  const file = path.join(cwd, 'krishiv-keys.json');
+  const store = parseStore(readFileSync(file, 'utf8'), file);
+  const short = store.records.find((r) => r.name === 'short-bot')!;
+  // --expires 2s: two seconds from the options' clock, read a moment before createdAt
+  expect(Date.parse(short.expiresAt!) - Date.parse(short.createdAt)).toBeGreaterThan(1900);
+  short.expiresAt = short.createdAt;
+  writeFileSync(file, serializeStore(store));
 });
-afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
 const id = (key: string): string => key.slice(8, 16);
 
@@ -189,7 +197,7 @@ describe('keys list', () => {
   });
 
   it('a corrupt store → exit 2 and is left alone', async () => {
-    const d = mkdtempSync(path.join(tmpdir(), 'krishiv-keys-bad-'));
+    const d = tempDir('krishiv-keys-bad-');
     writeFileSync(path.join(d, 'krishiv-keys.json'), '{"version":1,"records":[{"id":"x"}]}');
     const r = await runCli(['keys', 'list'], { cwd: d });
     expect(r.code).toBe(2);
@@ -197,7 +205,6 @@ describe('keys list', () => {
     const rv = await runCli(['keys', 'revoke', 'x'], { cwd: d });
     expect(rv.code).toBe(2);
     expect(readFileSync(path.join(d, 'krishiv-keys.json'), 'utf8')).toBe('{"version":1,"records":[{"id":"x"}]}');
-    rmSync(d, { recursive: true, force: true });
   });
 
   it('bare `keys` is a usage error (exit 2)', async () => {

@@ -2,12 +2,12 @@
  * A newcomer's first mistakes: typos in command names and flags, a file name where a token
  * goes, colour conventions of other tools.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { ANSI, BIN, runCli } from '../helpers/run-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 describe('did you mean', () => {
   it('a command prefix names the command; -v names --version or --debug', async () => {
@@ -26,7 +26,7 @@ describe('did you mean', () => {
 
 describe('a token argument that is a file name', () => {
   it('verify token.jwt says to read the file with `- < token.jwt`; a dotless argument is not echoed', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'knew-'));
+    const dir = tempDir('knew-');
     writeFileSync(path.join(dir, 'token.jwt'), 'eyJhbGciOiJIUzI1NiJ9.e30.sig\n');
     writeFileSync(path.join(dir, 'jwks.json'), '{"keys":[]}');
     const r = await runCli(['verify', 'token.jwt', '--jwks', 'jwks.json'], { cwd: dir });
@@ -63,7 +63,7 @@ describe('smaller things from the audit', () => {
   });
 
   it('a store in a directory that does not exist says so, not "cannot lock" (exit 2, nothing created)', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'knew-'));
+    const dir = tempDir('knew-');
     const store = path.join(dir, 'no-such-dir', 'keys.json');
     const r = await runCli(['generate-key', '--name', 'x', '--store', store]);
     expect(r.code).toBe(2);
@@ -80,7 +80,7 @@ describe('smaller things from the audit', () => {
   });
 
   it("a second active key with the same name gets a notice naming the first one's id", async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'knew-'));
+    const dir = tempDir('knew-');
     const first = await runCli(['generate-key', '--name', 'ci', '--json'], { cwd: dir });
     const id = (JSON.parse(first.stdout) as { record: { id: string } }).record.id;
     expect(first.stderr).not.toContain('also named');
@@ -90,7 +90,7 @@ describe('smaller things from the audit', () => {
   });
 
   it('an unknown KRISHIV_* name with no close match gets a fix that does not point at a missing suggestion', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'knew-'));
+    const dir = tempDir('knew-');
     writeFileSync(path.join(dir, 'x.env'), 'KRISHIV_ZZZZ_QQQQ_WWWW=1\n');
     const r = await runCli(['check-production', '--env-file', path.join(dir, 'x.env'), '--json']);
     const doc = JSON.parse(r.stdout) as { findings: { id: string; status: string; remediation: string }[] };
@@ -128,7 +128,7 @@ function onTerminal(args: string[], cwd: string, keys: string): Promise<{ output
 
 describe('keys verify - on a terminal', () => {
   it('prompts on the terminal and does not echo the key; Ctrl-C cancels with exit 2', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'knew-'));
+    const dir = tempDir('knew-');
     const made = await runCli(['generate-key', '--name', 'typist', '--json'], { cwd: dir });
     const key = (JSON.parse(made.stdout) as { key: string }).key;
     const ok = await onTerminal(['keys', 'verify', '-'], dir, `${key}\r`);
@@ -144,7 +144,7 @@ describe('keys verify - on a terminal', () => {
 
 describe('tables on a terminal', () => {
   it('keys list and check-production --list-checks fit a 60-column terminal; piped, they are as wide as their cells', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'knew-'));
+    const dir = tempDir('knew-');
     await runCli(
       ['generate-key', '--name', 'a-very-long-key-name-for-the-nightly-ci-robot-of-team-x', '--tenant', 'tenant-with-a-long-name'],
       { cwd: dir },

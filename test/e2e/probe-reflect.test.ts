@@ -5,14 +5,14 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const TOKEN = 'R3fl3ct3d-T0ken_9xQwErTyUiOpAsDfGhJkLzXcVbNm';
-const dir = mkdtempSync(path.join(tmpdir(), 'krishiv-probe-reflect-'));
+const dir = tempDir('krishiv-probe-reflect-');
 writeFileSync(path.join(dir, 'coord.token'), `${TOKEN}\n`, { mode: 0o600 });
 
 let server: Server;

@@ -3,14 +3,14 @@
  * flags, env files read as the engine's clients read them, a fleet with per-target credentials
  * streamed from standard input with --jsonl, and no credential ever printed.
  */
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type RunResult } from '../helpers/run-cli.js';
 import { DOUBLE_TOKEN, startCoordinatorDouble, type CoordinatorDouble } from '../helpers/coordinator-double.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const KEY_A = 'krishiv_abcdefgh_0123456789ZYXWVUTSRQPONMLKJIHGFEDCBAzyxwvut';
 const KEY_B = 'krishiv_qrstuvwx_ZYXWVUTSRQPONMLKJIHGFEDCBA9876543210zyxwvu';
@@ -25,7 +25,7 @@ interface Check {
   message: string;
   evidence: Record<string, unknown> | null;
 }
-const dir = mkdtempSync(path.join(tmpdir(), 'krishiv-probe-surfaces-'));
+const dir = tempDir('krishiv-probe-surfaces-');
 const outputs: RunResult[] = [];
 async function probe(args: string[], input?: string): Promise<RunResult> {
   const r = await runCli(['probe', ...args], { cwd: dir, ...(input !== undefined ? { input } : {}) });

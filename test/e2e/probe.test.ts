@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import {
   type CoordinatorDouble,
   type CoordinatorDoubleOptions,
 } from '../helpers/coordinator-double.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 interface Check {
   id: string;
@@ -27,7 +27,7 @@ interface Doc {
   error?: { code: string; message: string; input?: string };
 }
 
-const dir = mkdtempSync(path.join(tmpdir(), 'krishiv-probe-e2e-'));
+const dir = tempDir('krishiv-probe-e2e-');
 const tokenFile = path.join(dir, 'coord.token');
 const uiTokenFile = path.join(dir, 'ui.token');
 writeFileSync(tokenFile, `${DOUBLE_TOKEN}\n`, { mode: 0o600 });

@@ -1,16 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { engineFingerprint as fp } from '../../src/util/fingerprint.js';
 import { startCoordinatorDouble, type CoordinatorDouble } from '../helpers/coordinator-double.js';
 import { runCli } from '../helpers/run-cli.js';
 import { asOtherUser, reachableBin, switchUsersUnavailable } from '../helpers/as-user.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 let dir: string;
 beforeEach(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'krishiv-rotate-e2e-'));
+  dir = tempDir('krishiv-rotate-e2e-');
 });
 
 const mode = (p: string): number => statSync(p).mode & 0o777;

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/temp-dir.js';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { runCli } from '../helpers/run-cli.js';
@@ -21,7 +21,6 @@ beforeAll(async () => {
     expect(r.code, r.stderr).toBe(0);
   }
 });
-afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
 const jwks = (name: string) => createLocalJWKSet(JSON.parse(readFileSync(path.join(cwd, `${name}.jwks.json`), 'utf8')));
 

@@ -2,7 +2,7 @@
  * Inputs crafted to be expensive: each is refused or answered (exit 1 or 2), never a hang and
  * never exit 70. No timing assertion: a hang would hit the test timeout.
  */
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/temp-dir.js';
@@ -86,7 +86,7 @@ describe('expensive inputs', () => {
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).findings).toEqual([expect.objectContaining({ code: 'no_usable_keys' })]);
     // generate-key --jwks refuses to merge into it before writing anything
-    const cwd = mkdtempSync(path.join(dir, 'gk-'));
+    const cwd = tempDir('gk-');
     writeFileSync(path.join(cwd, 'jwks.json'), `{"keys":[{"kty":"RSA","n":"AQAB","e":"AQAB","x":${'['.repeat(n)}${']'.repeat(n)}}]}`);
     const g = await runCli(['generate-key', '--type', 'jwk', '--out', 'k.jwk', '--jwks', 'jwks.json'], { cwd });
     expect([g.code, g.stderr]).toEqual([2, expect.stringContaining('JWKS is nested more than 64 levels deep')]);

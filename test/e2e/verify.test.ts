@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -159,7 +159,7 @@ describe('verify (built bin)', () => {
     );
   });
   it("the config file's verify: section is honoured (a wrong audience is REJECTED), flags beat --env-file beat config", async () => {
-    const sub = mkdtempSync(path.join(dir, 'cfg-'));
+    const sub = tempDir('cfg-');
     writeFileSync(path.join(sub, 'jwks.json'), JSON.stringify({ keys: [rsa.jwk] }));
     const cfg = path.join(sub, 'krishiv-auth.config.json');
     writeFileSync(cfg, JSON.stringify({ verify: { jwks: 'jwks.json', audience: 'krishiv-prod', leeway: '60s', timeout: '5s' } }));
@@ -181,7 +181,7 @@ describe('verify (built bin)', () => {
     expect(h.stderr).toContain('timed out after 300 ms');
   });
   it("the environment verify runs in is the engine's when no --env-file is given: flags > environment > config", async () => {
-    const sub = mkdtempSync(path.join(dir, 'envcfg-'));
+    const sub = tempDir('envcfg-');
     const cfg = path.join(sub, 'krishiv-auth.config.json');
     writeFileSync(cfg, JSON.stringify({ verify: { jwks: rsaJwks, audience: 'krishiv' } }));
     // config alone: the token's aud "krishiv" matches

@@ -4,15 +4,15 @@
  * The other user (uid/gid 65534) cannot enter a checkout in a private directory (a `mktemp -d`
  * folder or a home directory, mode 0700), so the CLI it runs is a copy: bin/, dist/,
  * package.json and the runtime modules the bundles load from node_modules (the argon2 addon),
- * in a fresh directory under the system temp dir that every user can reach. When the machine
+ * in a fresh directory under the run's TMPDIR (mode 0755, test/helpers/global-tmp.ts) that every user can reach. When the machine
  * cannot switch users (not root, no setpriv) or that user cannot reach the copy or the node
  * binary, `switchUsersUnavailable()` says why, and tests skip with that reason in their name.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './run-cli.js';
+import { tempDir } from './temp-dir.js';
 
 export const OTHER_UID = 65534;
 const SETPRIV = '/usr/bin/setpriv';
@@ -24,8 +24,7 @@ let copy: string | undefined;
 /** A copy of the built CLI that every user can reach; removed at process exit. */
 export function reachableBin(): string {
   if (copy === undefined) {
-    const base = mkdtempSync(path.join(tmpdir(), 'krishiv-auth-cli-'));
-    chmodSync(base, 0o755);
+    const base = tempDir('krishiv-auth-cli-', { mode: 0o755, run: true });
     for (const part of ['bin', 'dist', 'package.json']) cpSync(path.join(ROOT, part), path.join(base, part), { recursive: true });
     for (const mod of RUNTIME_MODULES) {
       const from = path.join(ROOT, 'node_modules', mod);

@@ -1,6 +1,6 @@
 /**
  * vitest globalSetup: every temporary file of a test run goes under one directory made for the
- * run, removed when the run ends. Tests create theirs with `os.tmpdir()` (mkdtemp), and the CLI
+ * run, removed when the run ends. Tests create theirs with `tempDir` (test/helpers/temp-dir.ts), and the CLI
  * processes they spawn inherit TMPDIR too, so nothing is left behind in the machine's /tmp, even
  * when a worker is torn down before its own cleanup runs.
  */

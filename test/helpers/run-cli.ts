@@ -3,10 +3,9 @@
  * environment (PATH, HOME in a temp dir, NO_COLOR unless overridden), in a given cwd.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from './temp-dir.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const BIN = path.join(ROOT, 'bin', 'krishiv-auth.js');
@@ -27,8 +26,9 @@ export interface RunOptions {
 }
 
 let home: string | undefined;
+/** The HOME of every CLI run in this worker (made once, kept for the run). */
 export function tempHome(): string {
-  home ??= mkdtempSync(path.join(tmpdir(), 'krishiv-auth-home-'));
+  home ??= tempDir('krishiv-auth-home-', { run: true });
   return home;
 }
 

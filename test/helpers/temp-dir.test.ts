@@ -7,6 +7,7 @@ import { copyFixture, tempDir } from './temp-dir.js';
 describe('tempDir / copyFixture', () => {
   let fromBeforeAll = '';
   let fromTest = '';
+  let kept = '';
   beforeAll(() => {
     fromBeforeAll = tempDir('outside-');
   });
@@ -24,6 +25,18 @@ describe('tempDir / copyFixture', () => {
     expect(fromTest).not.toBe('');
     expect(existsSync(fromTest)).toBe(false);
     expect(existsSync(fromBeforeAll)).toBe(true);
+  });
+
+  it('gives the directory a mode, and keeps it for the run when asked', () => {
+    const open = tempDir('open-', { mode: 0o755 });
+    expect(statSync(open).mode & 0o777).toBe(0o755);
+    expect(statSync(tempDir('private-')).mode & 0o777).toBe(0o700);
+    kept = tempDir('kept-', { run: true });
+  });
+
+  it('a directory kept for the run outlives the test that made it', () => {
+    expect(kept).not.toBe('');
+    expect(existsSync(kept)).toBe(true);
   });
 
   it('copies a fixture folder', () => {

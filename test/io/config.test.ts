@@ -1,13 +1,13 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { KrishivError } from '../../src/errors.js';
 import { EMPTY_CONFIG, findConfigFile, loadConfig, userConfigDir, validateConfig } from '../../src/io/config.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 let dir: string;
 beforeEach(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'krishiv-config-'));
+  dir = tempDir('krishiv-config-');
 });
 
 describe('loadConfig', () => {

@@ -4,7 +4,6 @@ import {
   lchownSync,
   linkSync,
   lstatSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   statSync,
@@ -13,15 +12,15 @@ import {
   chmodSync,
   mkdirSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { KrishivError } from '../../src/errors.js';
-import { assertNotAnInput, fileMounts, formatMode, readTextFile, writeFileAtomic } from '../../src/io/fs.js';
+import { assertNotAnInput, fileMounts, formatMode, readTextFile, removeIfUnchanged, writeFileAtomic } from '../../src/io/fs.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 let dir: string;
 beforeEach(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'krishiv-fs-'));
+  dir = tempDir('krishiv-fs-');
 });
 
 const mode = (p: string): number => statSync(p).mode & 0o777;
@@ -237,5 +236,24 @@ describe('writeFileAtomic and links', () => {
     expect(fileMounts('/srv/krishiv/tokens', info)).toEqual({ self: false, elsewhere: ['/etc/coord tokens'] });
     expect(fileMounts('/etc/coord tokens', info).self).toBe(true);
     expect(fileMounts('/srv/krishiv/other', info)).toEqual({ self: false, elsewhere: [] });
+  });
+});
+
+// The rollback of a file this run wrote (generate-key's private JWK, rotate's --out token):
+// it must never delete what someone else put there since.
+describe('removeIfUnchanged', () => {
+  it('removes the file while it holds exactly what was written, and nothing once it changed or is gone', () => {
+    const file = path.join(dir, 'private.jwk');
+    writeFileSync(file, 'written');
+    expect(removeIfUnchanged(file, 'written')).toBe(true);
+    expect(existsSync(file)).toBe(false);
+    expect(removeIfUnchanged(file, 'written')).toBe(false);
+    writeFileSync(file, 'written, then changed');
+    expect(removeIfUnchanged(file, 'written')).toBe(false);
+    expect(readFileSync(file, 'utf8')).toBe('written, then changed');
+    writeFileSync(file, Buffer.from([1, 2, 3]));
+    expect(removeIfUnchanged(file, Uint8Array.from([1, 2, 4]))).toBe(false);
+    expect(removeIfUnchanged(file, Uint8Array.from([1, 2, 3]))).toBe(true);
+    expect(readdirSync(dir)).toEqual([]);
   });
 });

@@ -1,13 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { withFileLock } from '../../src/io/lock.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 let file: string;
 beforeEach(() => {
-  file = path.join(mkdtempSync(path.join(tmpdir(), 'klock-')), 'store.json');
+  file = path.join(tempDir('klock-'), 'store.json');
 });
 
 describe('withFileLock', () => {
@@ -68,7 +69,7 @@ describe('withFileLock', () => {
   };
 
   it('refuses a symlinked lock without following it or deleting anything where it points', async () => {
-    const elsewhere = mkdtempSync(path.join(tmpdir(), 'klock-elsewhere-'));
+    const elsewhere = tempDir('klock-elsewhere-');
     writeFileSync(path.join(elsewhere, 'owner'), `999999999@${hostname()}`);
     symlinkSync(elsewhere, `${file}.lock`);
     await expect(withFileLock(file, async () => 'never', { staleMs: 100, waitMs: 2_000, label: 'store.json' })).rejects.toMatchObject({

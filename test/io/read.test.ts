@@ -1,10 +1,10 @@
-import { closeSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, openSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readToEndSync } from '../../src/io/read.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'kread-'));
+const dir = tempDir('kread-');
 function withFd<T>(bytes: number, f: (fd: number) => T): T {
   const file = path.join(dir, `f${bytes}`);
   writeFileSync(file, Buffer.alloc(bytes, 0x61));

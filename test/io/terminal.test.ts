@@ -1,12 +1,12 @@
-import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isTerminal } from '../../src/io/terminal.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 describe('isTerminal', () => {
   it('is false for a regular file, /dev/null and a bad descriptor', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'krishiv-term-'));
+    const dir = tempDir('krishiv-term-');
     const fd = openSync(path.join(dir, 'f'), 'w');
     try {
       expect(isTerminal(fd)).toBe(false);

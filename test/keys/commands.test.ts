@@ -2,22 +2,17 @@
  * The commands in-process through the frame's `main()`, with the clock and the random source
  * injected (the seams the spawned e2e tests cannot reach): exact keys, exact times.
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { main } from '../../src/cli/main.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
-const dirs: string[] = [];
 function workdir(): string {
-  const d = mkdtempSync(path.join(tmpdir(), 'krishiv-cmd-'));
-  dirs.push(d);
+  const d = tempDir('krishiv-cmd-');
   writeFileSync(path.join(d, '.krishiv-authrc.json'), JSON.stringify({ argon2: { memoryCost: 1024, timeCost: 1 } }));
   return d;
 }
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
 afterEach(() => {
   process.exitCode = 0;
 });

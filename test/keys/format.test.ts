@@ -131,7 +131,9 @@ describe('parseApiKey', () => {
       parseApiKey(`krishiv_abcdefgh_${secretish}`);
       expect.unreachable();
     } catch (error) {
+      expect(error).toBeInstanceOf(KrishivError);
       expect(JSON.stringify((error as KrishivError).toJSON())).not.toContain(secretish);
+      expect((error as KrishivError).message).not.toContain(secretish);
     }
   });
 

@@ -1,30 +1,24 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import {
-  lstatSync,
-  readdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-  chmodSync,
-  existsSync,
-  mkdirSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { lstatSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync, chmodSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { readExistingStore, readStore, resolveStorePath, updateStore, withFileLock } from '../../src/keys/store-file.js';
+import {
+  readExistingStore,
+  readStore,
+  removeUnsharedRecord,
+  resolveStorePath,
+  updateStore,
+  withFileLock,
+} from '../../src/keys/store-file.js';
 import { addRecord, serializeStore, emptyStore } from '../../src/keys/store.js';
 import { record } from './fixtures.js';
 import { KrishivError } from '../../src/errors.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 let dir: string;
 beforeEach(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'krishiv-store-'));
+  dir = tempDir('krishiv-store-');
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('resolveStorePath: --store > KRISHIV_AUTH_STORE > config > default', () => {
   it.each([
@@ -178,5 +172,47 @@ describe('store files', () => {
     writeFileSync(path.join(dir, 'notes.tmp'), 'keep');
     await updateStore(file, (s) => addRecord(s, record('aaaaaaaa')), { create: true });
     expect(readdirSync(dir).sort()).toEqual(['k.json', 'notes.tmp']);
+  });
+});
+
+// generate-key's undo when the new key could not be handed over (stdout failed): the record
+// goes, nothing else does; the file goes only when this run made it and nothing else is in it.
+describe('removeUnsharedRecord', () => {
+  it('removes only the new record from a store that was there, keeping the others, unknown fields and the mode', async () => {
+    const file = path.join(dir, 'k.json');
+    writeFileSync(file, JSON.stringify({ comment: 'kept', version: 1, records: [] }));
+    chmodSync(file, 0o640);
+    await updateStore(
+      file,
+      (s) => {
+        addRecord(s, record('aaaaaaaa'));
+        addRecord(s, record('bbbbbbbb'));
+      },
+      { create: false },
+    );
+    expect(await removeUnsharedRecord(file, 'bbbbbbbb', false, 'k.json')).toBe('bbbbbbbb was removed from k.json');
+    expect((await readExistingStore(file)).records).toEqual([record('aaaaaaaa')]);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ comment: 'kept' });
+    expect(statSync(file).mode & 0o777).toBe(0o640);
+    expect(readdirSync(dir)).toEqual(['k.json']);
+  });
+
+  it('removes the store this run created when the new record is all it holds', async () => {
+    const file = path.join(dir, 'k.json');
+    const { created } = await updateStore(file, (s) => addRecord(s, record('aaaaaaaa')), { create: true });
+    expect(created).toBe(true);
+    expect(await removeUnsharedRecord(file, 'aaaaaaaa', created, 'k.json')).toBe('k.json, created by this run, was removed');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it('keeps a store this run created once another run added a key to it; says so when the record is already gone', async () => {
+    const file = path.join(dir, 'k.json');
+    await updateStore(file, (s) => addRecord(s, record('aaaaaaaa')), { create: true });
+    await updateStore(file, (s) => addRecord(s, record('bbbbbbbb')), { create: false });
+    expect(await removeUnsharedRecord(file, 'aaaaaaaa', true, 'k.json')).toBe('aaaaaaaa was removed from k.json');
+    expect((await readExistingStore(file)).records.map((r) => r.id)).toEqual(['bbbbbbbb']);
+    const before = readFileSync(file, 'utf8');
+    expect(await removeUnsharedRecord(file, 'aaaaaaaa', true, 'k.json')).toBe('aaaaaaaa was no longer in k.json');
+    expect(readFileSync(file, 'utf8')).toBe(before);
   });
 });

@@ -3,7 +3,6 @@ import {
   existsSync,
   lstatSync,
   mkdirSync,
-  mkdtempSync,
   readFileSync,
   readdirSync,
   statSync,
@@ -11,7 +10,6 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { KrishivError } from '../../src/errors.js';
@@ -19,11 +17,12 @@ import { engineFingerprint as fp } from '../../src/util/fingerprint.js';
 import { cleanLeftoverTemps, executeRotation, parsePauses, resolveTarget, type ExecuteOptions } from '../../src/rotate/apply.js';
 import { planBegin, planFinish, planRevoke } from '../../src/rotate/plan.js';
 import { parseRotationState } from '../../src/rotate/state.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 let dir: string;
 let file: string;
 beforeEach(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'krishiv-rotate-apply-'));
+  dir = tempDir('krishiv-rotate-apply-');
   file = path.join(dir, 'tokens');
 });
 
@@ -157,7 +156,7 @@ describe('executeRotation', () => {
     writeFileSync(path.join(ts, 'tokens'), 'old\n');
     symlinkSync('..2026_11_24_10_00_00.1', path.join(dir, '..data'));
     symlinkSync('..data/tokens', file);
-    const target = await resolveTarget(file, path.join(mkdtempSync(path.join(tmpdir(), 'krishiv-state-')), 's.json'));
+    const target = await resolveTarget(file, path.join(tempDir('krishiv-state-'), 's.json'));
     expect(target.k8sMount).toBe(true);
     const e = await expectRefusal(() => begin('new', { target }));
     expect(e.code).toBe('ERR_K8S_SECRET_MOUNT');
@@ -169,7 +168,7 @@ describe('executeRotation', () => {
   });
 
   it('writes through a plain symlink to its target, keeping the link', async () => {
-    const realDir = mkdtempSync(path.join(tmpdir(), 'krishiv-real-'));
+    const realDir = tempDir('krishiv-real-');
     writeFileSync(path.join(realDir, 'tokens'), 'old\n');
     symlinkSync(path.join(realDir, 'tokens'), file);
     await begin('new');

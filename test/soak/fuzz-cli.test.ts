@@ -12,12 +12,12 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type RunResult } from '../helpers/run-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const soak = process.env['KRISHIV_AUTH_SOAK'];
 const RUNS = soak === 'full' ? 150 : soak && /^\d+$/.test(soak) ? Number(soak) : 6;
@@ -37,10 +37,9 @@ function leaks(out: string): string | undefined {
   return undefined;
 }
 
-const root = mkdtempSync(path.join(tmpdir(), 'krishiv-fuzz-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const root = tempDir('krishiv-fuzz-');
 function freshDir(): string {
-  return mkdtempSync(path.join(root, 'r'));
+  return tempDir('r');
 }
 
 interface Case {

@@ -3,17 +3,16 @@
  * overwritten, every key verifies, and no lock or temp file is left behind.
  * Size: KRISHIV_AUTH_SOAK unset → 8 processes; `full` → 50; a number → that many.
  */
-import { afterAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../helpers/run-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const soak = process.env['KRISHIV_AUTH_SOAK'];
 const PROCESSES = soak === 'full' ? 50 : soak && /^\d+$/.test(soak) ? Number(soak) : 8;
 
-const cwd = mkdtempSync(path.join(tmpdir(), 'krishiv-soak-keys-'));
-afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+const cwd = tempDir('krishiv-soak-keys-');
 
 describe(`${PROCESSES} concurrent generate-key processes on one store`, () => {
   it('all land, none overwritten, all verify, no lock or temp files left', async () => {

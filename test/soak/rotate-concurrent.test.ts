@@ -3,18 +3,18 @@
  * every new token is in the file (the advisory lock serialises the read-modify-write).
  * KRISHIV_AUTH_SOAK=full runs the issue's 100 each.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { engineFingerprint } from '../../src/util/fingerprint.js';
 import { runCli } from '../helpers/run-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const FULL = process.env['KRISHIV_AUTH_SOAK'] === 'full';
 const M = FULL ? 100 : 10;
 
 it(`two concurrent streams of ${M} rotate begin lose no token`, async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'krishiv-rotate-soak-concurrent-'));
+  const dir = tempDir('krishiv-rotate-soak-concurrent-');
   const started = Date.now();
   const stream = async (): Promise<string[]> => {
     const fps: string[] = [];

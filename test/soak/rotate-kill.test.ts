@@ -6,11 +6,11 @@
  * KRISHIV_AUTH_SOAK=full runs 100 kills.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { BIN, runCli, tempHome } from '../helpers/run-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const FULL = process.env['KRISHIV_AUTH_SOAK'] === 'full';
 const KILLS = FULL ? 100 : 4;
@@ -42,7 +42,7 @@ async function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
 }
 
 it(`${KILLS} SIGKILLed rotations leave the old or the new file, and the next run recovers`, async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'krishiv-rotate-soak-kill-'));
+  const dir = tempDir('krishiv-rotate-soak-kill-');
   const file = path.join(dir, 'tokens');
   const lock = `${file}.lock`;
   const temps = (): string[] => readdirSync(dir).filter((n) => n.endsWith('.tmp'));

@@ -4,19 +4,19 @@
  * empty, partial or unparsable file. KRISHIV_AUTH_SOAK=full runs the issue's 500 cycles.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const FULL = process.env['KRISHIV_AUTH_SOAK'] === 'full';
 const CYCLES = FULL ? 500 : 8;
 const READER = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'helpers', 'token-reader.mjs');
 
 it(`a tight-loop reader never sees a torn file during ${CYCLES} begin/finish cycles`, async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'krishiv-rotate-soak-reader-'));
+  const dir = tempDir('krishiv-rotate-soak-reader-');
   const file = path.join(dir, 'tokens');
   const stop = path.join(dir, 'stop');
   const first = await runCli(['rotate', 'begin', 'tokens', '--json'], { cwd: dir });

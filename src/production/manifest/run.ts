@@ -4,7 +4,7 @@
  * flags through the `--cli` model, its token files through Secret volume mounts), then the
  * checks across the objects of the input run. Pure: parsed documents in, findings out.
  */
-import { evaluate } from '../evaluate.js';
+import { evaluate, summarize } from '../evaluate.js';
 import { checkInfo } from '../catalog.js';
 import { FILE_VARIABLES, filePathOf, tableProbe, type FileState } from '../model.js';
 import { parseCliWords } from '../env/cli-flags.js';
@@ -81,12 +81,6 @@ function mkFinding(
   return { id, predicate: info.predicate, status, class: info.class, message, remediation: info.fix, location, variables, workload };
 }
 
-export function summarizeFindings(findings: readonly Finding[]): WorkloadSummary['summary'] {
-  const s = { fail: 0, warn: 0, pass: 0, skip: 0, waived: 0 };
-  for (const f of findings) s[f.status]++;
-  return s;
-}
-
 const KRISHIV_IMAGE = /krishiv/i;
 
 export function evaluateObjects(objects: readonly K8sObject[], options: DeployOptions): DeployResult {
@@ -140,7 +134,7 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
           ref,
         );
         findings.push(f);
-        workloads.push({ ...ref, line: cline, role: null, ok: true, summary: summarizeFindings([f]) });
+        workloads.push({ ...ref, line: cline, role: null, ok: true, summary: summarize([f]) });
         continue;
       }
       const role = decision.role;
@@ -165,7 +159,7 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
           ref,
         );
         findings.push(f);
-        workloads.push({ ...ref, line: cline, role, ok: true, summary: summarizeFindings([f]) });
+        workloads.push({ ...ref, line: cline, role, ok: true, summary: summarize([f]) });
         continue;
       }
 
@@ -334,20 +328,36 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
 
       const all = [...located, ...own];
       for (const f of all) findings.push(f);
-      const summary = summarizeFindings(all);
+      const summary = summarize(all);
       workloads.push({ ...ref, line: cline, role, ok: summary.fail === 0, summary });
       const open = all.filter((f) => f.class === 'OPEN' && (f.status === 'fail' || f.status === 'warn'));
       if (open.length > 0) evaluated.push({ ref, line: cline, role, labels: pod.labels, findings: open });
     }
   }
 
-  for (const f of crossChecks(inv, uses, evaluated)) findings.push(f);
-  // cross-object findings count towards their workload's verdict
-  const grouped = groupByWorkload(findings);
+  const cross = crossChecks(inv, uses, evaluated);
+  for (const f of cross) findings.push(f);
+  // cross-object findings count towards their workload's verdict: added to the summaries
+  // counted above (a tree has 100,000s of findings and a handful of cross-object ones); two
+  // workloads with one key (one name twice in a file) share their findings, so they are regrouped
+  const byKey = new Map<string, WorkloadSummary>();
+  let shared = false;
   for (const w of workloads) {
-    const mine = grouped.get(workloadKey(w)) ?? [];
-    w.summary = summarizeFindings(mine);
-    w.ok = w.summary.fail === 0;
+    const k = workloadKey(w);
+    if (byKey.has(k)) shared = true;
+    byKey.set(k, w);
+  }
+  if (cross.length > 0 || shared) {
+    if (shared) {
+      const grouped = groupByWorkload(findings);
+      for (const w of workloads) w.summary = summarize(grouped.get(workloadKey(w)) ?? []);
+    } else {
+      for (const f of cross) {
+        const w = f.workload ? byKey.get(workloadKey(f.workload)) : undefined;
+        if (w) w.summary[f.status]++;
+      }
+    }
+    for (const w of workloads) w.ok = w.summary.fail === 0;
   }
   return { findings, workloads };
 }

@@ -4,13 +4,12 @@
  * the same checks as an env file. I/O (env files, token files) comes in through seams.
  */
 import { KrishivError, isKrishivError } from '../../errors.js';
-import { evaluate } from '../evaluate.js';
+import { evaluate, summarize } from '../evaluate.js';
 import { checkInfo } from '../catalog.js';
 import type { FileProbe } from '../model.js';
 import { parseCliWords } from '../env/cli-flags.js';
 import type { EnvSet, EnvVar, Finding, Role, WorkloadRef, WorkloadSummary } from '../types.js';
 import { decideProcess } from '../manifest/command.js';
-import { summarizeFindings } from '../manifest/run.js';
 import {
   execPrefixes,
   expandExecWords,
@@ -131,7 +130,7 @@ export async function evaluateUnit(
   const undecided = (reason: string): { findings: Finding[]; workloads: WorkloadSummary[] } => {
     const f = info('DEPLOY-PROCESS-UNDECIDED', 'skip', `not checked: ${reason}`, { file, line: exec?.line ?? 1 }, workload);
     const all = [...own, f];
-    return { findings: all, workloads: [{ ...workload, line: 1, role: null, ok: true, summary: summarizeFindings(all) }] };
+    return { findings: all, workloads: [{ ...workload, line: 1, role: null, ok: true, summary: summarize(all) }] };
   };
   if (!exec) return options.role !== undefined ? { findings: [], workloads: [] } : undecided('the unit has no ExecStart=');
   const label = `${file}:${exec.line}`;
@@ -168,6 +167,6 @@ export async function evaluateUnit(
     else if (f.location.line === undefined) out.location = { file, line: exec.line };
     return out;
   });
-  const summary = summarizeFindings(findings);
+  const summary = summarize(findings);
   return { findings, workloads: [{ ...workload, line: 1, role: decision.role, ok: summary.fail === 0, summary }] };
 }

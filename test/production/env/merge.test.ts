@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { mkdtemp, rm, writeFile, chmod } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile, chmod } from 'node:fs/promises';
 import path from 'node:path';
 import { mergeEnv } from '../../../src/production/env/merge.js';
 import { loadEnv } from '../../../src/production/env/load.js';
 import { KrishivError } from '../../../src/errors.js';
 import type { EnvSet } from '../../../src/production/types.js';
+import { tempDir } from '../../helpers/temp-dir.js';
 
 function values(set: EnvSet): Record<string, string> {
   return Object.fromEntries([...set.vars.values()].map((v) => [v.name, v.value]));
@@ -212,27 +212,23 @@ describe('merge properties', () => {
 
 describe('loadEnv (real files)', () => {
   it('reads files in order; a missing or unreadable file is ERR_ENV_READ naming it', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'env-load-'));
-    try {
-      const a = path.join(dir, 'a.env');
-      const b = path.join(dir, 'b.env');
-      await writeFile(a, '\uFEFFA=1\nB=$A\n');
-      await writeFile(b, 'A=2\n');
-      expect(values(await loadEnv([a, b]))).toEqual({ A: '2', B: '1' });
+    const dir = tempDir('env-load-');
+    const a = path.join(dir, 'a.env');
+    const b = path.join(dir, 'b.env');
+    await writeFile(a, '\uFEFFA=1\nB=$A\n');
+    await writeFile(b, 'A=2\n');
+    expect(values(await loadEnv([a, b]))).toEqual({ A: '2', B: '1' });
 
-      const missing = path.join(dir, 'missing.env');
-      await expect(loadEnv([a, missing])).rejects.toMatchObject({ code: 'ERR_ENV_READ', input: missing });
-      await expect(loadEnv([dir])).rejects.toMatchObject({ code: 'ERR_ENV_READ', input: dir });
-      if (process.getuid?.() !== 0) {
-        await chmod(b, 0o000);
-        await expect(loadEnv([b])).rejects.toMatchObject({ code: 'ERR_ENV_READ', input: b });
-      }
-
-      const bad = path.join(dir, 'latin1.env');
-      await writeFile(bad, Buffer.from([0x41, 0x3d, 0x31, 0x0a, 0x42, 0x3d, 0xe9, 0x0a]));
-      await expect(loadEnv([bad])).rejects.toMatchObject({ code: 'ERR_ENV_PARSE', input: `${bad}:2` });
-    } finally {
-      await rm(dir, { recursive: true, force: true });
+    const missing = path.join(dir, 'missing.env');
+    await expect(loadEnv([a, missing])).rejects.toMatchObject({ code: 'ERR_ENV_READ', input: missing });
+    await expect(loadEnv([dir])).rejects.toMatchObject({ code: 'ERR_ENV_READ', input: dir });
+    if (process.getuid?.() !== 0) {
+      await chmod(b, 0o000);
+      await expect(loadEnv([b])).rejects.toMatchObject({ code: 'ERR_ENV_READ', input: b });
     }
+
+    const bad = path.join(dir, 'latin1.env');
+    await writeFile(bad, Buffer.from([0x41, 0x3d, 0x31, 0x0a, 0x42, 0x3d, 0xe9, 0x0a]));
+    await expect(loadEnv([bad])).rejects.toMatchObject({ code: 'ERR_ENV_PARSE', input: `${bad}:2` });
   });
 });

@@ -1,0 +1,144 @@
+/**
+ * The --manifest inputs through loadManifests with its seams: files and trees read in a fixed
+ * order, `-` once, and directories a tool must render (kustomize, helm) — the renderer found on
+ * PATH, its failure or its absence reported with the pipe to run instead. The real kubectl and a
+ * fake helm run in test/e2e/check-production-manifest.test.ts.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadManifests, type LoadSeams, type RenderResult } from '../../../src/production/manifest/load.js';
+import { tempDir } from '../../helpers/temp-dir.js';
+
+const deployment = (name: string): string => `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\n`;
+
+function seams(cwd: string, over: Partial<LoadSeams> = {}): LoadSeams & { calls: string[][] } {
+  const calls: string[][] = [];
+  return {
+    cwd,
+    readStdin: async () => deployment('from-stdin'),
+    which: () => undefined,
+    render: (exe, args) => {
+      calls.push([exe, ...args]);
+      return { status: 0, stdout: deployment('rendered'), stderr: '' };
+    },
+    ...over,
+    calls,
+  };
+}
+
+describe('loadManifests: files and trees', () => {
+  it('reads a tree in name order, recursively, manifest files only, skipping dot entries; then a file and stdin, in the order given', async () => {
+    const cwd = tempDir('manifests-');
+    mkdirSync(path.join(cwd, 'tree', 'b-sub'), { recursive: true });
+    mkdirSync(path.join(cwd, 'tree', '.git'));
+    writeFileSync(path.join(cwd, 'tree', 'c.yml'), deployment('c'));
+    writeFileSync(path.join(cwd, 'tree', 'a.yaml'), deployment('a'));
+    writeFileSync(
+      path.join(cwd, 'tree', 'b-sub', 'x.json'),
+      JSON.stringify({ apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'x' } }),
+    );
+    writeFileSync(path.join(cwd, 'tree', 'notes.txt'), deployment('ignored'));
+    writeFileSync(path.join(cwd, 'tree', '.hidden.yaml'), deployment('ignored'));
+    writeFileSync(path.join(cwd, 'tree', '.git', 'd.yaml'), deployment('ignored'));
+    writeFileSync(path.join(cwd, 'one.yaml'), deployment('one'));
+    const r = await loadManifests(['tree/', 'one.yaml', '-'], seams(cwd));
+    expect(r.files).toEqual([
+      path.join('tree', 'a.yaml'),
+      path.join('tree', 'b-sub', 'x.json'),
+      path.join('tree', 'c.yml'),
+      'one.yaml',
+      '<stdin>',
+    ]);
+    expect(r.objects.map((o) => [o.file, o.kind, o.name])).toEqual([
+      [path.join('tree', 'a.yaml'), 'Deployment', 'a'],
+      [path.join('tree', 'b-sub', 'x.json'), 'StatefulSet', 'x'],
+      [path.join('tree', 'c.yml'), 'Deployment', 'c'],
+      ['one.yaml', 'Deployment', 'one'],
+      ['<stdin>', 'Deployment', 'from-stdin'],
+    ]);
+  });
+
+  it('a missing input and a second `-` are refused, naming the input', async () => {
+    const cwd = tempDir('manifests-');
+    await expect(loadManifests(['nope.yaml'], seams(cwd))).rejects.toMatchObject({
+      code: 'ERR_MANIFEST_READ',
+      input: 'nope.yaml',
+      message: 'no such file or directory',
+    });
+    await expect(loadManifests(['-', '-'], seams(cwd))).rejects.toMatchObject({
+      code: 'ERR_USAGE',
+      input: '--manifest -',
+      message: 'standard input can be read only once',
+    });
+  });
+});
+
+describe('loadManifests: directories a tool renders', () => {
+  function kustomization(cwd: string, name: string): string {
+    mkdirSync(path.join(cwd, name));
+    writeFileSync(path.join(cwd, name, 'kustomization.yaml'), 'resources: []\n');
+    writeFileSync(path.join(cwd, name, 'deployment.yaml'), deployment('not-read-directly'));
+    return name;
+  }
+
+  it('a kustomization is rendered by kubectl kustomize, or by kustomize build when only that is on PATH', async () => {
+    const cwd = tempDir('manifests-');
+    kustomization(cwd, 'k');
+    const kubectl = seams(cwd, { which: (t) => (t === 'kubectl' ? '/bin/kubectl' : '/bin/kustomize') });
+    const r = await loadManifests(['k'], kubectl);
+    expect(kubectl.calls).toEqual([['/bin/kubectl', 'kustomize', path.join(cwd, 'k')]]);
+    expect(r.files).toEqual(['k (kubectl kustomize)']);
+    expect(r.objects.map((o) => [o.file, o.name])).toEqual([['k (kubectl kustomize)', 'rendered']]);
+    const kustomize = seams(cwd, { which: (t) => (t === 'kustomize' ? '/bin/kustomize' : undefined) });
+    await loadManifests(['k'], kustomize);
+    expect(kustomize.calls).toEqual([['/bin/kustomize', 'build', path.join(cwd, 'k')]]);
+  });
+
+  it('a chart is rendered by helm template with each --helm-values file resolved from the working directory', async () => {
+    const cwd = tempDir('manifests-');
+    mkdirSync(path.join(cwd, 'chart'));
+    writeFileSync(path.join(cwd, 'chart', 'Chart.yaml'), 'name: krishiv\n');
+    const s = seams(cwd, { which: (t) => (t === 'helm' ? '/bin/helm' : undefined), helmValues: ['prod.yaml', '/etc/v.yaml'] });
+    expect((await loadManifests(['chart'], s)).files).toEqual(['chart (helm template)']);
+    expect(s.calls).toEqual([
+      ['/bin/helm', 'template', 'krishiv', path.join(cwd, 'chart'), '-f', path.join(cwd, 'prod.yaml'), '-f', '/etc/v.yaml'],
+    ]);
+  });
+
+  it('without the tool, the directory is refused with the pipe to run where it is (a path quoted for the shell)', async () => {
+    const cwd = tempDir('manifests-');
+    kustomization(cwd, "it's here");
+    await expect(loadManifests(["it's here"], seams(cwd))).rejects.toMatchObject({
+      code: 'ERR_RENDERER_MISSING',
+      input: "it's here",
+      message: `is a kustomization and neither kubectl nor kustomize is on PATH; render it where one is: kubectl kustomize 'it'\\''s here' | krishiv-auth check-production --manifest -`,
+    });
+    mkdirSync(path.join(cwd, 'chart'));
+    writeFileSync(path.join(cwd, 'chart', 'Chart.yaml'), 'name: krishiv\n');
+    await expect(loadManifests(['chart'], seams(cwd, { helmValues: ['v.yaml'] }))).rejects.toMatchObject({
+      code: 'ERR_RENDERER_MISSING',
+      input: 'chart',
+      message:
+        'is a Helm chart and helm is not on PATH; render it where helm is: helm template krishiv chart -f v.yaml | krishiv-auth check-production --manifest -',
+    });
+  });
+
+  it('a renderer that fails is ERR_RENDER_FAILED with the last line it printed (or the spawn error)', async () => {
+    const cwd = tempDir('manifests-');
+    kustomization(cwd, 'k');
+    const failing = (r: RenderResult) => seams(cwd, { which: (t) => (t === 'kubectl' ? '/bin/kubectl' : undefined), render: () => r });
+    await expect(
+      loadManifests(['k'], failing({ status: 1, stdout: '', stderr: 'warning: x\nError: accumulating resources: missing.yaml\n' })),
+    ).rejects.toMatchObject({
+      code: 'ERR_RENDER_FAILED',
+      input: 'k',
+      message: 'kubectl kustomize failed: Error: accumulating resources: missing.yaml',
+    });
+    await expect(
+      loadManifests(['k'], failing({ status: null, stdout: '', stderr: '', error: 'spawnSync /bin/kubectl ETIMEDOUT' })),
+    ).rejects.toMatchObject({
+      message: 'kubectl kustomize failed: spawnSync /bin/kubectl ETIMEDOUT',
+    });
+  });
+});

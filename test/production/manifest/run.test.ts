@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { summarize } from '../../../src/production/evaluate.js';
+import { collectObjects, type K8sObject } from '../../../src/production/manifest/k8s.js';
+import { evaluateObjects } from '../../../src/production/manifest/run.js';
+import { parseYamlStream } from '../../../src/production/manifest/yaml.js';
+import { groupByWorkload, workloadKey } from '../../../src/production/workload.js';
+
+const DEPLOY = path.join(__dirname, '..', '..', 'fixtures', 'deploy');
+
+function objectsOf(...files: string[]): K8sObject[] {
+  const out: K8sObject[] = [];
+  for (const f of files) collectObjects(parseYamlStream(readFileSync(path.join(DEPLOY, f), 'utf8'), f), f, out);
+  return out;
+}
+
+const KUSTOMIZE = ['namespace.yaml', 'auth-secrets.yaml', 'coordinator.yaml', 'executor.yaml', 'services.yaml'].map(
+  (f) => `kustomize/${f}`,
+);
+const INPUTS: Record<string, string[]> = {
+  'rendered Helm chart': ['helm/rendered-ha.yaml'],
+  'kustomize objects': KUSTOMIZE,
+  'GitOps tree': ['gitops/apps/krishiv/secrets.yaml', 'gitops/apps/krishiv/coordinator.yaml', 'gitops/apps/web/nginx.yaml'],
+  // one file twice: two workloads share one key, so they share their findings
+  'one file given twice': ['helm/rendered-ha.yaml', 'helm/rendered-ha.yaml'],
+};
+
+describe('evaluateObjects: workload summaries', () => {
+  for (const [name, files] of Object.entries(INPUTS)) {
+    it(`each workload's summary counts exactly its findings, cross-object ones included (${name})`, () => {
+      const r = evaluateObjects(objectsOf(...files), { requireFiles: false, now: new Date('2026-12-04T00:00:00Z') });
+      expect(r.workloads.length).toBeGreaterThan(0);
+      const grouped = groupByWorkload(r.findings);
+      for (const w of r.workloads) {
+        const counted = summarize(grouped.get(workloadKey(w)) ?? []);
+        expect(w.summary, workloadKey(w)).toEqual(counted);
+        expect(w.ok).toBe(counted.fail === 0);
+      }
+    });
+  }
+
+  it('the rendered chart has a cross-object failure, and it is counted in its workload (rows above)', () => {
+    const r = evaluateObjects(objectsOf('helm/rendered-ha.yaml'), { requireFiles: false, now: new Date('2026-12-04T00:00:00Z') });
+    const exposed = r.findings.filter((f) => f.id === 'K8S-OPEN-EXPOSED' && f.status === 'fail');
+    expect(exposed).toHaveLength(1);
+    const w = r.workloads.find((x) => workloadKey(x) === workloadKey(exposed[0]!.workload!));
+    expect(w?.ok).toBe(false);
+  });
+});

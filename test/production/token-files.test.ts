@@ -1,0 +1,83 @@
+/**
+ * The file seam's real side: what check-production records for each file an env var names,
+ * from real files, modes and links; and the `.env` the engine would load from a directory.
+ */
+import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { findDotenv, probeEnvFiles } from '../../src/production/token-files.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { envSetOf } from './helpers.js';
+
+describe('probeEnvFiles', () => {
+  it('records content and mode of a file that is there; a missing one is unchecked, or missing under --require-files', async () => {
+    const dir = tempDir('token-files-');
+    writeFileSync(path.join(dir, 'coord.tokens'), 'tok-1\ntok-2\n');
+    chmodSync(path.join(dir, 'coord.tokens'), 0o640);
+    const env = envSetOf({ KRISHIV_COORDINATOR_BEARER_TOKENS_FILE: 'coord.tokens', KRISHIV_UI_TOKEN_FILE: 'ui.token' });
+    const here = await probeEnvFiles(env, { cwd: dir });
+    expect(here.probe('coord.tokens')).toEqual({ state: 'ok', content: 'tok-1\ntok-2\n', mode: 0o640 });
+    expect(here.probe('ui.token')).toEqual({ state: 'unchecked' });
+    const onHost = await probeEnvFiles(env, { cwd: dir, requireFiles: true });
+    expect(onHost.probe('ui.token')).toEqual({ state: 'missing' });
+  });
+
+  it('opens the path the engine opens: coordinator token paths trimmed, the others as written; an empty value names no file', async () => {
+    const dir = tempDir('token-files-');
+    writeFileSync(path.join(dir, 'coord.token'), 'c\n');
+    writeFileSync(path.join(dir, 'ui.token'), 'u\n');
+    const files = await probeEnvFiles(
+      envSetOf({
+        KRISHIV_COORDINATOR_BEARER_TOKEN_FILE: '  coord.token ',
+        KRISHIV_UI_TOKEN_FILE: ' ui.token',
+        KRISHIV_SHUFFLE_TOKEN_FILE: '',
+      }),
+      { cwd: dir, requireFiles: true },
+    );
+    expect(files.probe('coord.token')).toMatchObject({ state: 'ok', content: 'c\n' });
+    // the UI token path is not trimmed: " ui.token" is not there
+    expect(files.probe(' ui.token')).toEqual({ state: 'missing' });
+    expect(files.probe('')).toEqual({ state: 'unchecked' }); // never probed: the table's fallback
+  });
+
+  it('bytes that are not UTF-8 are flagged (the engine reads token files with read_to_string); a U+FFFD written as text is not', async () => {
+    const dir = tempDir('token-files-');
+    writeFileSync(path.join(dir, 'latin1.token'), Buffer.from([0x74, 0x6f, 0x6b, 0xe9, 0x0a]));
+    writeFileSync(path.join(dir, 'fffd.token'), 'tok\uFFFD\n');
+    const files = await probeEnvFiles(envSetOf({ KRISHIV_UI_TOKEN_FILE: 'latin1.token', KRISHIV_SHUFFLE_TOKEN_FILE: 'fffd.token' }), {
+      cwd: dir,
+    });
+    expect(files.probe('latin1.token')).toMatchObject({ state: 'ok', invalidUtf8: true });
+    expect(files.probe('fffd.token')).toEqual({ state: 'ok', content: 'tok\uFFFD\n', mode: expect.any(Number) });
+  });
+
+  it('a dangling symlink (a secret mount seen from elsewhere) is not here; a directory is unreadable, with the reason', async () => {
+    const dir = tempDir('token-files-');
+    symlinkSync('..data/token', path.join(dir, 'mounted.token'));
+    mkdirSync(path.join(dir, 'a-dir'));
+    const env = envSetOf({ KRISHIV_UI_TOKEN_FILE: 'mounted.token', KRISHIV_CA_CERT: 'a-dir' });
+    const files = await probeEnvFiles(env, { cwd: dir });
+    expect(files.probe('mounted.token')).toEqual({ state: 'unchecked' });
+    expect(files.probe('a-dir')).toMatchObject({ state: 'unreadable', error: expect.stringMatching(/director/) });
+    expect((await probeEnvFiles(env, { cwd: dir, requireFiles: true })).probe('mounted.token')).toEqual({ state: 'missing' });
+  });
+});
+
+describe('findDotenv', () => {
+  it('finds the .env of the directory or of the nearest parent, as the krishiv binary would load it', async () => {
+    const dir = tempDir('dotenv-');
+    const deep = path.join(dir, 'a', 'b');
+    mkdirSync(deep, { recursive: true });
+    writeFileSync(path.join(dir, '.env'), 'A=1\n');
+    expect(await findDotenv(deep)).toBe(path.join(dir, '.env'));
+    writeFileSync(path.join(dir, 'a', '.env'), 'A=2\n');
+    expect(await findDotenv(deep)).toBe(path.join(dir, 'a', '.env'));
+  });
+
+  it('a directory named .env is not one: the search goes on to the parent', async () => {
+    const dir = tempDir('dotenv-');
+    mkdirSync(path.join(dir, 'sub', '.env'), { recursive: true });
+    writeFileSync(path.join(dir, '.env'), 'A=1\n');
+    expect(await findDotenv(path.join(dir, 'sub'))).toBe(path.join(dir, '.env'));
+  });
+});
