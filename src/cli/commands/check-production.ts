@@ -1,6 +1,10 @@
 import type { Command } from 'commander';
 import { EXIT, type ExitCode } from '../../errors.js';
-import type { CheckProductionFlags } from '../../production/command/options.js';
+// Imported statically: every run needs them (as `await import()`s each cost a namespace object
+// of getters built at load; the lazy parts are chunks of their own, scripts/build.mjs).
+import { resolveCheckProductionOptions, type CheckProductionFlags } from '../../production/command/options.js';
+import { showCheckProduction } from '../../production/command/render.js';
+import { runCheckProduction } from '../../production/command/run.js';
 import { action, type CliContext } from '../context.js';
 
 export function define(program: Command, ctx: CliContext): void {
@@ -60,11 +64,6 @@ Examples:
 /** flags → Options → domain run → show. */
 async function run(ctx: CliContext, flags: CheckProductionFlags): Promise<ExitCode> {
   const config = await ctx.config(); // skips cosmiconfig when no config file can exist
-  const [{ resolveCheckProductionOptions }, { runCheckProduction }, { showCheckProduction }] = await Promise.all([
-    import('../../production/command/options.js'),
-    import('../../production/command/run.js'),
-    import('../../production/command/render.js'),
-  ]);
   const options = resolveCheckProductionOptions(flags, ctx.env, config, { json: ctx.globals.json });
   const result = await runCheckProduction(options, {
     cwd: ctx.cwd,

@@ -1,8 +1,15 @@
 /**
  * check-production's domain run: Options + seams → what to show (the check list, the merged
- * environment, or a report). Modules load only for the mode that needs them (start-up matters).
+ * environment, or a report). The env-file path's modules are imported statically (an `await
+ * import()` of each cost a namespace object of getters at every start: 1.2-1.5M instructions);
+ * the manifest, baseline, --cli and --store paths load only when asked for (chunks of their
+ * own, scripts/build.mjs).
  */
 import path from 'node:path';
+import { CATALOG } from '../catalog.js';
+import { loadEnv } from '../env/load.js';
+import { probeEnvFiles, findDotenv } from '../token-files.js';
+import { evaluate } from '../evaluate.js';
 import type { Config } from '../../io/config.js';
 import type { CheckDef } from '../checks/define.js';
 import type { KeyLookup, KeyState } from '../checks/keys.js';
@@ -28,7 +35,6 @@ export type CheckProductionResult =
   | { kind: 'report'; report: ProductionReport; envSet: EnvSet; catalog: readonly CheckDef[]; storePath?: string; dotenvInCwd?: string };
 
 export async function runCheckProduction(o: CheckProductionOptions, seams: CheckProductionSeams): Promise<CheckProductionResult> {
-  const { CATALOG } = await import('../catalog.js');
   if (o.mode === 'list-checks') return { kind: 'list-checks', checks: CATALOG.filter((c) => !o.roleGiven || c.roles.includes(o.role)) };
 
   // --manifest / --unit alone: no env to read (src/production/deploy.ts, its own bundle)
@@ -46,7 +52,6 @@ export async function runCheckProduction(o: CheckProductionOptions, seams: Check
 
   // (Node 20 also scans a script's argv for `--env-file`, nodejs/node#54232; the bin starts
   // node with `--`, and a file named after the script is not loaded into process.env.)
-  const { loadEnv } = await import('../env/load.js');
   const envSet = await loadEnv(o.envFiles, o.processEnv ? { ...seams.env } : undefined);
   if (o.mode === 'print-env') return { kind: 'print-env', envSet };
 
@@ -63,10 +68,8 @@ export async function runCheckProduction(o: CheckProductionOptions, seams: Check
   const keyLookup =
     storePath === undefined ? undefined : await storeKeyLookup(seams, storePath, o.store!, envSet.vars.get('KRISHIV_API_KEYS')?.value);
 
-  const { probeEnvFiles, findDotenv } = await import('../token-files.js');
   const files = await probeEnvFiles(envSet, { cwd: seams.cwd, requireFiles: o.requireFiles });
   const dotenvInCwd = o.processEnv ? await findDotenv(seams.cwd) : undefined;
-  const { evaluate } = await import('../evaluate.js');
   let report = evaluate({
     envSet,
     role: o.role,
