@@ -4,7 +4,12 @@
  * on stderr. The command hands in its output channel; nothing here reads flags.
  */
 import path from 'node:path';
-import type { Style } from '../../text/style.js';
+import { assertNotAnInput, writeFileAtomic } from '../../io/fs.js';
+import * as reporters from '../../report/index.js';
+import { PLAIN, type Style } from '../../text/style.js';
+import { hangingWrap } from '../../text/table.js';
+import { printEnvJson, printEnvText } from '../env/print-env.js';
+import { FILE_VARIABLES, filePathOf } from '../model.js';
 import { TOOL_INFO } from '../../version.js';
 import type { CheckDef } from '../checks/define.js';
 import type { CheckProductionOptions } from './options.js';
@@ -35,7 +40,6 @@ export async function showCheckProduction(
   if (result.kind === 'list-checks') {
     const doc = { ok: true, checks: result.checks };
     if (o.output !== undefined) {
-      const { PLAIN } = await import('../../text/style.js');
       await writeOutput(
         o.output,
         `${o.asJson ? JSON.stringify({ ...doc, tool: TOOL_INFO }, null, 2) : await checksText(result.checks, PLAIN, undefined)}\n`,
@@ -49,7 +53,6 @@ export async function showCheckProduction(
     return true;
   }
   if (result.kind === 'print-env') {
-    const { printEnvJson, printEnvText } = await import('../env/print-env.js');
     const doc = { ok: true, ...printEnvJson(result.envSet) };
     if (o.output !== undefined) {
       await writeOutput(
@@ -67,7 +70,6 @@ export async function showCheckProduction(
     }
     return true;
   }
-  const reporters = await import('../../report/index.js');
   const { report } = result;
   if (o.output !== undefined) {
     const text = reporters.renderReport(o.format, report, result.catalog, { srcRoot: where.cwd });
@@ -87,7 +89,6 @@ export async function showCheckProduction(
 
 /** --list-checks as text: id, class, unmet status, roles, then the rule, wrapped to the terminal. */
 async function checksText(checks: readonly CheckDef[], style: Style, width: number | undefined): Promise<string> {
-  const { hangingWrap } = await import('../../text/table.js');
   return checks
     .map(
       (c) =>
@@ -97,7 +98,6 @@ async function checksText(checks: readonly CheckDef[], style: Style, width: numb
 }
 
 async function writeOutput(file: string, text: string, inputs: { path: string; label: string }[], cwd: string): Promise<void> {
-  const { assertNotAnInput, writeFileAtomic } = await import('../../io/fs.js');
   assertNotAnInput(path.resolve(cwd, file), '--output', inputs);
   await writeFileAtomic(file, text, { label: file });
 }
@@ -124,7 +124,6 @@ async function outputInputs(
     ...(o.baseline === undefined ? [] : [{ path: path.resolve(where.cwd, o.baseline), label: `--baseline ${o.baseline}` }]),
   ];
   if (result.kind === 'list-checks') return inputs;
-  const { FILE_VARIABLES, filePathOf } = await import('../model.js');
   for (const name of FILE_VARIABLES) {
     const p = filePathOf(name, result.envSet.vars.get(name)?.value);
     if (p !== undefined) inputs.push({ path: path.resolve(where.cwd, p), label: `${name} (${p})` });
