@@ -10,6 +10,8 @@ import { CATALOG } from '../catalog.js';
 import { loadEnv } from '../env/load.js';
 import { probeEnvFiles, findDotenv } from '../token-files.js';
 import { evaluate } from '../evaluate.js';
+import { keyPrefixId } from '../checks/keys.js';
+import { parseApiKeys } from '../model.js';
 import type { Config } from '../../io/config.js';
 import type { CheckDef } from '../checks/define.js';
 import type { KeyLookup, KeyState } from '../checks/keys.js';
@@ -136,14 +138,11 @@ async function baselined(o: CheckProductionOptions, seams: CheckProductionSeams,
  * store once, up front (one Argon2id verification per key whose id is stored; none for the rest).
  */
 async function storeKeyLookup(seams: CheckProductionSeams, file: string, label: string, apiKeys: string | undefined): Promise<KeyLookup> {
-  const [{ openStoreLookup }, { verifyApiKey }, { createArgon2Hasher, resolveArgon2Params }, { parseApiKeys }, { keyPrefixId }] =
-    await Promise.all([
-      import('../../keys/store-file.js'),
-      import('../../keys/api-key.js'),
-      import('../../keys/hasher.js'),
-      import('../model.js'),
-      import('../checks/keys.js'),
-    ]);
+  const [{ openStoreLookup }, { verifyApiKey }, { createArgon2Hasher, resolveArgon2Params }] = await Promise.all([
+    import('../../keys/store-file.js'),
+    import('../../keys/api-key.js'),
+    import('../../keys/hasher.js'),
+  ]);
   const stored = await openStoreLookup(file, label);
   const parsed = parseApiKeys(apiKeys);
   const states = new Map<string, KeyState>();
