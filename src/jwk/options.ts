@@ -4,7 +4,7 @@ import { KrishivError } from '../errors.js';
 import type { Place } from './keyset-run.js';
 
 /** A file argument: `-` is stdin (where allowed), anything else a path resolved against `cwd`. */
-export function resolvePlace(arg: string, cwd: string): Place {
+function resolvePlace(arg: string, cwd: string): Place {
   if (arg === '-') return { label: '<stdin>', path: undefined };
   const full = path.resolve(cwd, arg);
   const rel = path.relative(cwd, full);
@@ -12,7 +12,7 @@ export function resolvePlace(arg: string, cwd: string): Place {
 }
 
 /** `--kid`: 1-200 characters without control characters (pure). */
-export function resolveKid(kid: string | undefined): string | undefined {
+function resolveKid(kid: string | undefined): string | undefined {
   if (kid === undefined) return undefined;
   if (kid.trim() === '' || kid.length > 200 || /[\u0000-\u001f\u007f]/.test(kid)) {
     throw new KrishivError('ERR_USAGE', 'must be 1-200 characters without control characters', { input: '--kid' });

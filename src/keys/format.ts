@@ -9,11 +9,11 @@
 import { rustTrim } from '../engine/text.js';
 import { KrishivError } from '../errors.js';
 
-export const KEY_PREFIX = 'krishiv_';
-export const ID_LENGTH = 8;
-export const ID_BYTES = 5; // 40 bits → exactly 8 base32 characters
-export const SECRET_BYTES = 32;
-export const SECRET_LENGTH = 43; // ceil(32 * 4 / 3), unpadded
+const KEY_PREFIX = 'krishiv_';
+const ID_LENGTH = 8;
+const ID_BYTES = 5; // 40 bits → exactly 8 base32 characters
+const SECRET_BYTES = 32;
+const SECRET_LENGTH = 43; // ceil(32 * 4 / 3), unpadded
 
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 export const ID_PATTERN = /^[a-z2-7]{8}$/;

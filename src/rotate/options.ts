@@ -8,6 +8,7 @@ import type { Config } from '../io/config.js';
 import { parseDuration } from '../util/duration.js';
 import { mutuallyExclusive, positiveDuration } from '../util/validators.js';
 import { validateNamespace, validateSecretKey, validateSecretName } from './k8s.js';
+import { sidecarPath } from './state.js';
 import type { RotateOptions, Step } from './steps.js';
 
 /** Every flag of every step, as commander gives them (each step accepts only its own). */
@@ -63,8 +64,8 @@ export function resolveRotateOptions(step: Step, file: string, flags: RotateFlag
           read: path.resolve(cwd, flags.envFile) === path.resolve(flags.envFile) ? flags.envFile : path.resolve(cwd, flags.envFile),
         };
   const state = {
-    path: flags.state === undefined ? `${absolute}.rotation.json` : path.resolve(cwd, flags.state),
-    label: flags.state ?? `${file}.rotation.json`,
+    path: flags.state === undefined ? sidecarPath(absolute) : path.resolve(cwd, flags.state),
+    label: flags.state ?? sidecarPath(file),
     given: flags.state !== undefined,
   };
   const common = {

@@ -73,7 +73,7 @@ export function makeContext(input: CheckInput): CheckContext {
 }
 
 /** `{file, line}` of a variable; null for --process-env values; no line (last env file) for an absent one. */
-export function locationOf(ctx: Pick<CheckContext, 'vars' | 'envSet'>, name: string): Finding['location'] {
+function locationOf(ctx: Pick<CheckContext, 'vars' | 'envSet'>, name: string): Finding['location'] {
   const v = ctx.vars.get(name);
   if (v) {
     if (v.origin.source !== 'file' || v.origin.file === undefined) return null;
@@ -131,7 +131,7 @@ export function failing(cls: FindingClass): FindingStatus {
   return cls === 'WARN' ? 'warn' : 'fail';
 }
 
-export const ENGINE_ROLES: readonly Role[] = ['cluster', 'coordinator', 'executor', 'flight-server', 'operator', 'shuffle-svc'];
+const ENGINE_ROLES: readonly Role[] = ['cluster', 'coordinator', 'executor', 'flight-server', 'operator', 'shuffle-svc'];
 export function isEngineRole(role: Role): boolean {
   return ENGINE_ROLES.includes(role);
 }

@@ -83,7 +83,7 @@ function probeVar(ctx: CheckContext, name: string): { path: string; state: FileS
 }
 
 /** Every secret value in the env (and in token files read here), split into the items the engine uses. */
-export function secretItems(ctx: CheckContext): SecretItem[] {
+function secretItems(ctx: CheckContext): SecretItem[] {
   const items: SecretItem[] = [];
   for (const name of secretNames(ctx)) {
     const v = ctx.vars.get(name)!;

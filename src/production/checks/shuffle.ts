@@ -1,5 +1,6 @@
 /** The shuffle HTTP service (`krishiv shuffle-svc`, crates/krishiv-shuffle/src/shuffle_svc.rs). */
 import { parseSocketAddr, requiresAuthenticatedShuffle, shuffleSvcToken } from '../model.js';
+import { ADDR_PARSE_ERROR } from '../../engine/addr.js';
 import { type Finding } from '../types.js';
 import { finding, type CheckContext } from './context.js';
 import { SEC3_MSG, PROFILE } from './constants.js';
@@ -80,7 +81,7 @@ export const SHUFFLE_CHECKS = [
     rule: 'the shuffle service parses KRISHIV_SHUFFLE_ADDR strictly and untrimmed as IP:port before anything else: a host name, surrounding spaces or an empty value refuse it',
     source: 'crates/krishiv-shuffle/src/shuffle_svc.rs:88-95',
     fix: 'Write KRISHIV_SHUFFLE_ADDR as IP:port, e.g. 0.0.0.0:7072, or leave it unset.',
-    engineMessage: 'invalid socket address syntax',
+    engineMessage: ADDR_PARSE_ERROR,
     evaluate: (ctx: CheckContext): Finding[] => {
       if (ctx.role !== 'shuffle-svc') return [];
       // parsed strictly, untrimmed, before anything else (crates/krishiv-shuffle/src/shuffle_svc.rs:90-95)
@@ -93,7 +94,7 @@ export const SHUFFLE_CHECKS = [
             'fail',
             'KRISHIV_SHUFFLE_ADDR is not an IP:port socket address (host names and surrounding spaces do not parse): shuffle-svc refuses to start',
             ['KRISHIV_SHUFFLE_ADDR'],
-            { engineMessage: 'invalid socket address syntax' },
+            { engineMessage: ADDR_PARSE_ERROR },
           ),
         ];
       }
