@@ -71,7 +71,7 @@ the store with another secret (never overwritten). The value is never printed.
 Exit codes: 0 every key is in the store now, 1 some could not be imported, 2 unreadable input.
 
 Examples:
-  $ krishiv-auth keys import --env-file deploy/flight.env
+  $ krishiv-auth -- keys import --env-file deploy/flight.env
   $ printenv KRISHIV_API_KEYS | krishiv-auth keys import --store ops/krishiv-keys.json`,
     )
     .action(action(ctx, async (source: string | undefined, flags: KeysFlags) => runSub(ctx, 'import', source, flags)));

@@ -52,7 +52,7 @@ Exit codes: 0 no check failed (warnings allowed), 1 a check failed, 2 usage or u
 
 Examples:
   $ krishiv-auth probe https://coord.example.com:2002 --token-file coord.token --ui-token-file ui.token
-  $ krishiv-auth probe --targets fleet.txt --env-file prod.env --concurrency 16 --json
+  $ krishiv-auth -- probe --targets fleet.txt --env-file prod.env --concurrency 16 --json
   $ krishiv-auth probe http://10.0.0.5:2002 --grpc 10.0.0.5:2001 --token-file coord.token
   $ krishiv-auth probe --flight 10.0.0.5:2003 --api-key-file analyst.key
   $ cat fleet.txt | krishiv-auth probe --targets - --concurrency 32 --jsonl`,

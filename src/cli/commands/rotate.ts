@@ -23,7 +23,7 @@ Exit codes: 0 done · 1 refused (nothing changed) or a --confirm check failed ·
 
 Examples:
   $ krishiv-auth rotate begin /etc/krishiv/tokens --out new.token
-  $ krishiv-auth rotate status /etc/krishiv/tokens --env-file /etc/krishiv/coordinator.env
+  $ krishiv-auth -- rotate status /etc/krishiv/tokens --env-file /etc/krishiv/coordinator.env
   $ krishiv-auth rotate finish /etc/krishiv/tokens --reload-interval 30 --confirm grpc://127.0.0.1:2001
   $ krishiv-auth rotate revoke /etc/krishiv/tokens --fingerprint bearer:0a984251ab8665e8
   $ krishiv-auth rotate begin tokens --emit k8s-secret --name krishiv-coordinator-tokens --state tokens.rotation.json | kubectl apply -f -`;
