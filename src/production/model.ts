@@ -196,13 +196,15 @@ export function evaluatePredicates(p: Profile, env: EnvMap): Record<string, bool
 /**
  * What the checks know about a file named by a `…_FILE` variable:
  * - `unchecked`: the path does not exist on this machine (and --require-files is off): not checked here;
+ *   `why` replaces "does not exist on this machine" where the input says more (a manifest: the Secret
+ *   the file is mounted from is not in the input, or no volume of the input holds the path);
  * - `missing`: NotFound as the engine would see it (only with --require-files);
  * - `unreadable`: exists but cannot be read (`error` says why, never the content);
  * - `ok`: read; `content` is the raw bytes as text (a secret: never print it); `invalidUtf8`: the
  *   bytes are not UTF-8, so every `read_to_string` of the engine fails on it (TLS files are read as bytes).
  */
 export type FileState =
-  | { state: 'unchecked' }
+  | { state: 'unchecked'; why?: string }
   | { state: 'missing' }
   | { state: 'unreadable'; error: string; mode?: number }
   | { state: 'ok'; content: string; mode: number; invalidUtf8?: boolean };

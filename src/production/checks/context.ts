@@ -9,6 +9,7 @@ import type { KeyLookup } from './keys.js';
 import {
   coordinatorProfile,
   executorProfile,
+  filePathOf,
   isTruthy,
   resolveEnvProfile,
   resolveStaticTokens,
@@ -81,6 +82,21 @@ function locationOf(ctx: Pick<CheckContext, 'vars' | 'envSet'>, name: string): F
   }
   const last = ctx.envSet.files[ctx.envSet.files.length - 1];
   return last === undefined ? null : { file: last };
+}
+
+/**
+ * Why the files of `names` were not checked here, after "not checked here: ": `fallback` (the
+ * env-file wording, "… does not exist on this machine") unless the probe says more for a file
+ * (a manifest's Secret that is not in the input), then each name with its own reason.
+ */
+export function notCheckedHere(ctx: Pick<CheckContext, 'env' | 'files'>, names: readonly string[], fallback: string): string {
+  const whys = names.map((name) => {
+    const p = filePathOf(name, ctx.env.get(name));
+    const f = p === undefined ? undefined : ctx.files.probe(p);
+    return f?.state === 'unchecked' ? f.why : undefined;
+  });
+  if (whys.every((w) => w === undefined)) return fallback;
+  return names.map((name, i) => `${name} ${whys[i] ?? 'does not exist on this machine'}`).join('; ');
 }
 
 export interface FindingExtra {

@@ -2,7 +2,7 @@
 import { parseSocketAddr, requiresAuthenticatedShuffle, shuffleSvcToken } from '../model.js';
 import { ADDR_PARSE_ERROR } from '../../engine/addr.js';
 import { type Finding } from '../types.js';
-import { finding, type CheckContext } from './context.js';
+import { finding, notCheckedHere, type CheckContext } from './context.js';
 import { SEC3_MSG, PROFILE } from './constants.js';
 import { perRun, type CheckDef } from './define.js';
 
@@ -39,9 +39,13 @@ export const SHUFFLE_CHECKS = [
       }
       if (t.assumed)
         return [
-          finding(ctx, 'SSVC-TOKEN-MISSING', 'skip', 'not checked here: KRISHIV_SHUFFLE_TOKEN_FILE does not exist on this machine', [
-            'KRISHIV_SHUFFLE_TOKEN_FILE',
-          ]),
+          finding(
+            ctx,
+            'SSVC-TOKEN-MISSING',
+            'skip',
+            `not checked here: ${notCheckedHere(ctx, ['KRISHIV_SHUFFLE_TOKEN_FILE'], 'KRISHIV_SHUFFLE_TOKEN_FILE does not exist on this machine')}`,
+            ['KRISHIV_SHUFFLE_TOKEN_FILE'],
+          ),
         ];
       return [
         finding(ctx, 'SSVC-TOKEN-MISSING', 'pass', t.state === 'none' ? 'shuffle auth not required' : `shuffle token from ${t.source}`, [
