@@ -177,7 +177,7 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
         if (!mf) continue;
         const secret = inv.secrets.get(refKey(o.namespace, mf.secret));
         const value = secret?.data.get(mf.key);
-        if (!secret) table.set(p, { state: 'unchecked' });
+        if (!secret) table.set(p, { state: 'unchecked', why: `is mounted from Secret ${mf.secret}, which is not in the input` });
         else if (value === undefined) {
           // the volume mounts without that file; the engine sees NotFound (its own rules decide)
           table.set(p, { state: 'missing' });
@@ -229,7 +229,8 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
         envSet,
         role,
         cli,
-        files: tableProbe(table),
+        // a path no Secret volume of the input holds: another volume, or the image, may
+        files: tableProbe(table, { state: 'unchecked', why: 'is in no Secret volume of the input (another volume or the image may hold it)' }),
         requireFiles: options.requireFiles,
         processEnv: false,
         now: options.now,

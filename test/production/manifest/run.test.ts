@@ -48,3 +48,45 @@ describe('evaluateObjects: workload summaries', () => {
     expect(w?.ok).toBe(false);
   });
 });
+
+describe('evaluateObjects: token files the input cannot show', () => {
+  const manifest = (withSecret: boolean) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: coord, namespace: ns}
+spec:
+  template:
+    spec:
+      containers:
+        - name: coordinator
+          image: krishiv:1
+          command: [krishiv, coordinator]
+          env:
+            - {name: KRISHIV_COORDINATOR_BEARER_TOKEN_FILE, value: /auth/token}
+            - {name: KRISHIV_UI_TOKEN_FILE, value: /etc/ui/token}
+          volumeMounts: [{name: auth, mountPath: /auth}]
+      volumes:
+        - {name: auth, secret: {secretName: coord-auth}}
+${withSecret ? '---\napiVersion: v1\nkind: Secret\nmetadata: {name: other, namespace: ns}\nstringData: {x: y}\n' : ''}`;
+  const run = (text: string) => {
+    const out: K8sObject[] = [];
+    collectObjects(parseYamlStream(text, 'm.yaml'), 'm.yaml', out);
+    return evaluateObjects(out, { requireFiles: false, now: new Date('2026-12-04T00:00:00Z') }).findings;
+  };
+
+  it('say which Secret is missing from the input, or that no Secret volume holds the path, never "this machine"', () => {
+    const f = run(manifest(false));
+    const mode = f.filter((x) => x.id === 'HYG-TOKEN-FILE-MODE' && x.status === 'skip').map((x) => x.message);
+    expect(mode).toContain(
+      'not checked here: KRISHIV_COORDINATOR_BEARER_TOKEN_FILE is mounted from Secret coord-auth, which is not in the input',
+    );
+    expect(mode).toContain(
+      'not checked here: KRISHIV_UI_TOKEN_FILE is in no Secret volume of the input (another volume or the image may hold it)',
+    );
+    const ui = f.find((x) => x.id === 'UI-TOKEN-MISSING');
+    expect(ui?.status).toBe('skip');
+    expect(ui?.message).toBe(
+      'not checked here: KRISHIV_UI_TOKEN_FILE is in no Secret volume of the input (another volume or the image may hold it)',
+    );
+    expect(f.map((x) => x.message).join('\n')).not.toContain('this machine');
+  });
+});
