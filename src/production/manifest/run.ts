@@ -230,7 +230,10 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
         role,
         cli,
         // a path no Secret volume of the input holds: another volume, or the image, may
-        files: tableProbe(table, { state: 'unchecked', why: 'is in no Secret volume of the input (another volume or the image may hold it)' }),
+        files: tableProbe(table, {
+          state: 'unchecked',
+          why: 'is in no Secret volume of the input (another volume or the image may hold it)',
+        }),
         requireFiles: options.requireFiles,
         processEnv: false,
         now: options.now,
