@@ -121,7 +121,20 @@ function deployContext(o: CheckProductionOptions, seams: CheckProductionSeams) {
     readStdin: seams.readStdin ?? (async () => ''),
     ...(seams.config.waivers !== undefined ? { waivers: seams.config.waivers } : {}),
     ...(seams.config.file !== undefined ? { configFile: seams.config.file } : {}),
+    keepPasses: keepsPasses(o, seams),
   };
+}
+
+/**
+ * Whether the report needs each passing check as a finding: the text and GitHub reports show
+ * passes only as counts, so a manifest run for them counts passes instead of keeping 100,000s of
+ * findings; JSON (also --json beside another format), SARIF, JUnit and Markdown list them, and
+ * waivers and baselines re-read every finding.
+ */
+function keepsPasses(o: CheckProductionOptions, seams: CheckProductionSeams): boolean {
+  if (o.json || (o.format !== 'text' && o.format !== 'github')) return true;
+  if (o.baseline !== undefined || o.writeBaseline !== undefined) return true;
+  return (seams.config.waivers?.length ?? 0) > 0;
 }
 
 /** --write-baseline / --baseline (src/production/baseline.ts), loaded only when asked for. */
