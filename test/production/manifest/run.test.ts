@@ -40,6 +40,21 @@ describe('evaluateObjects: workload summaries', () => {
     });
   }
 
+  for (const [name, files] of Object.entries(INPUTS)) {
+    it(`keepPasses false: the same summaries, and the same findings less the passes (${name})`, () => {
+      const now = new Date('2026-12-04T00:00:00Z');
+      const all = evaluateObjects(objectsOf(...files), { requireFiles: false, now });
+      const counted = evaluateObjects(objectsOf(...files), { requireFiles: false, now, keepPasses: false });
+      expect(counted.workloads).toEqual(all.workloads);
+      const strip = (fs: typeof all.findings) => fs.map((f) => [f.id, f.status, f.message, f.location]);
+      expect(strip(counted.findings)).toEqual(strip(all.findings.filter((f) => f.status !== 'pass')));
+      const passes = all.findings.filter((f) => f.status === 'pass').length;
+      expect(passes).toBeGreaterThan(0);
+      expect([...counted.passesNotKept.values()].reduce((a, b) => a + b, 0)).toBe(passes);
+      expect(all.passesNotKept.size).toBe(0);
+    });
+  }
+
   it('the rendered chart has a cross-object failure, and it is counted in its workload (rows above)', () => {
     const r = evaluateObjects(objectsOf('helm/rendered-ha.yaml'), { requireFiles: false, now: new Date('2026-12-04T00:00:00Z') });
     const exposed = r.findings.filter((f) => f.id === 'K8S-OPEN-EXPOSED' && f.status === 'fail');
