@@ -9,7 +9,6 @@ export type ErrorCode =
   // usage and the CLI frame
   | 'ERR_USAGE'
   | 'ERR_UNKNOWN_COMMAND'
-  | 'ERR_NOT_IMPLEMENTED'
   | 'ERR_INVALID_DURATION'
   | 'ERR_INVALID_TIME'
   // configuration

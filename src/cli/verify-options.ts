@@ -7,7 +7,7 @@ import path from 'node:path';
 import { KrishivError } from '../errors.js';
 import { parseDuration } from '../util/duration.js';
 import { parseTime } from '../util/time.js';
-import { mutuallyExclusive, positiveDuration } from './validators.js';
+import { mutuallyExclusive, positiveDuration } from '../util/validators.js';
 import { ENGINE_LEEWAY_SEC, parseRole, type Role } from '../jwt/coordinator-rules.js';
 import type { JwtEnvSettings } from '../jwt/env-file.js';
 

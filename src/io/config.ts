@@ -15,7 +15,7 @@ import { parseDuration } from '../util/duration.js';
 import { JsonTextError, parseJsonText } from '../util/json.js';
 import { parseTime } from '../util/time.js';
 
-export const CONFIG_SEARCH_PLACES = [
+const CONFIG_SEARCH_PLACES = [
   'package.json',
   '.krishiv-authrc',
   '.krishiv-authrc.json',
@@ -62,7 +62,7 @@ export interface ConfigLocations {
   xdgConfigHome?: string | undefined;
 }
 
-export const USER_CONFIG_NAMES = ['config.json', 'config.yaml', 'config.yml'] as const;
+const USER_CONFIG_NAMES = ['config.json', 'config.yaml', 'config.yml'] as const;
 
 /** The user-level config directory: `$XDG_CONFIG_HOME/krishiv-auth`, else `~/.config/krishiv-auth`. */
 export function userConfigDir(where: ConfigLocations): string | undefined {
@@ -167,7 +167,7 @@ function configIn(dir: string): string | undefined {
 }
 
 /** A config parse error in words that hold no byte of the file: the kind, and where. */
-export function describeParseError(error: unknown, file: string): string {
+function describeParseError(error: unknown, file: string): string {
   const e = (error ?? {}) as { name?: unknown; reason?: unknown; mark?: { line?: unknown; column?: unknown } };
   if (e.name === 'YAMLException') {
     const where =

@@ -22,9 +22,9 @@ import path from 'node:path';
 import { EXIT, KrishivError, describeSystemError, isKrishivError } from '../errors.js';
 import { readToEndSync } from './read.js';
 
-export const SECRET_MODE = 0o600;
+const SECRET_MODE = 0o600;
 /** Default size cap for user-supplied files (env files, JWKS, key stores, tokens). */
-export const DEFAULT_READ_LIMIT = 16 * 1024 * 1024;
+const DEFAULT_READ_LIMIT = 16 * 1024 * 1024;
 
 export interface ReadOptions {
   /** Bytes; larger files are refused with ERR_FILE_TOO_LARGE. */
@@ -190,7 +190,7 @@ export function resolveWriteTarget(file: string, label = file): WriteTarget {
  * itself a mount point cannot be renamed over. Rename-based writes refuse these (ERR_FILE_UNSAFE):
  * writing in place would be seen half-written by a concurrent reader.
  */
-export function replaceHazard(target: WriteTarget): string | undefined {
+function replaceHazard(target: WriteTarget): string | undefined {
   const st = target.stat;
   if (!st) return undefined;
   if (st.nlink > 1) {
@@ -218,7 +218,7 @@ interface MountEntry {
 }
 
 /** Mount table of this process (Linux `/proc/self/mountinfo`); empty elsewhere. */
-export function parseMountInfo(text: string): MountEntry[] {
+function parseMountInfo(text: string): MountEntry[] {
   const unescape = (s: string): string => s.replace(/\\([0-7]{3})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8)));
   const out: MountEntry[] = [];
   for (const line of text.split('\n')) {
@@ -433,7 +433,7 @@ function randomHex(bytes: number): string {
 }
 
 /** fsync a directory so a rename in it survives a crash. Best effort on platforms that refuse. */
-export async function syncDirectory(dir: string): Promise<void> {
+async function syncDirectory(dir: string): Promise<void> {
   let handle: fsp.FileHandle | undefined;
   try {
     handle = await fsp.open(dir, constants.O_RDONLY);

@@ -9,7 +9,7 @@ import { KrishivError, describeSystemError } from '../errors.js';
 import { timerDelay } from '../util/duration.js';
 import { describeTlsFailure, isTlsError } from './http.js';
 
-export const GRPC_STATUS_NAMES: Record<number, string> = {
+const GRPC_STATUS_NAMES: Record<number, string> = {
   0: 'OK',
   1: 'CANCELLED',
   2: 'UNKNOWN',
@@ -110,7 +110,7 @@ export function parseGrpcTarget(target: string): URL {
 }
 
 /** Frames one gRPC message: compressed flag 0, big-endian length, bytes. */
-export function frameGrpcMessage(message: Uint8Array): Buffer {
+function frameGrpcMessage(message: Uint8Array): Buffer {
   const out = Buffer.alloc(5 + message.length);
   out.writeUInt8(0, 0);
   out.writeUInt32BE(message.length, 1);

@@ -15,7 +15,7 @@ function bareHost(url: URL): string {
   return url.hostname.replace(/^\[|\]$/g, '');
 }
 
-export const DEFAULT_MAX_BYTES = 1024 * 1024;
+const DEFAULT_MAX_BYTES = 1024 * 1024;
 
 export interface HttpRequestOptions {
   method?: string;
@@ -105,7 +105,7 @@ export function requireSecureUrl(url: URL, allowHttp: boolean): void {
   }
 }
 
-export function sameOrigin(a: URL, b: URL): boolean {
+function sameOrigin(a: URL, b: URL): boolean {
   return a.origin === b.origin;
 }
 

@@ -45,7 +45,7 @@ export interface HeldLock {
   lost(): string | null;
 }
 
-export function lockPathFor(file: string): string {
+function lockPathFor(file: string): string {
   return `${path.resolve(file)}.lock`;
 }
 

@@ -119,7 +119,7 @@ export function fdWriter(fd: 1 | 2): WritableLike {
  * descriptor that was closed when it started (`krishiv-auth … >&-`). Linux only (/proc); elsewhere
  * false.
  */
-export function discardsOutput(fd: number): boolean {
+function discardsOutput(fd: number): boolean {
   try {
     return readlinkSync(`/proc/self/fd/${fd}`) === '/dev/null';
   } catch {

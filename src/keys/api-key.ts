@@ -150,7 +150,7 @@ export function insertApiKey(store: KeyStore, prepared: PreparedKey, random: Ran
   );
 }
 
-export type VerifyReason = 'unknown' | 'mismatch' | 'revoked' | 'expired' | 'malformed';
+export type VerifyReason = 'unknown' | 'mismatch' | 'revoked' | 'expired' | 'malformed' | 'subject';
 
 export interface KeyVerdict {
   ok: boolean;
@@ -173,9 +173,11 @@ export interface VerifySeams {
  * Which record a key belongs to. Exactly one Argon2id verification whatever the store holds:
  * against the record found by id, or against a dummy hash when the id is unknown, so timing
  * does not tell which ids exist. The record's state is reported only to a caller whose secret
- * matched it.
+ * matched it. `subject`: the entry's subject when the key came as a `KRISHIV_API_KEYS` entry
+ * (`key=subject`); the Flight server authenticates the key as that subject, whatever the store
+ * recorded, so an active key issued to another name is refused here (reason `subject`).
  */
-export async function verifyApiKey(store: KeyLookup, text: string, seams: VerifySeams): Promise<KeyVerdict> {
+export async function verifyApiKey(store: KeyLookup, text: string, seams: VerifySeams, subject?: string): Promise<KeyVerdict> {
   let parsed: { id: string; secret: string };
   try {
     parsed = parseApiKey(text);
@@ -214,6 +216,16 @@ export async function verifyApiKey(store: KeyLookup, text: string, seams: Verify
   }
   if (state === 'expired') {
     return { ok: false, key: shown, state, reason: 'expired', message: `expired at ${record.expiresAt}`, record: pub };
+  }
+  if (subject !== undefined && subject !== record.name) {
+    return {
+      ok: false,
+      key: shown,
+      state,
+      reason: 'subject',
+      message: `issued to ${JSON.stringify(record.name)}, but its entry names ${JSON.stringify(subject)}, and the Flight server authenticates the key as the entry's subject (crates/krishiv-flight-sql/src/service.rs:1376-1385)`,
+      record: pub,
+    };
   }
   return { ok: true, key: shown, state, reason: null, message: `active: belongs to "${record.name}"`, record: pub };
 }

@@ -8,14 +8,14 @@ import { KrishivError } from '../errors.js';
 import { engineFingerprint } from '../util/fingerprint.js';
 import { base64Url, type RandomBytes } from './format.js';
 
-export const BEARER_SURFACES = ['coordinator', 'executor-task', 'ui', 'shuffle'] as const;
+const BEARER_SURFACES = ['coordinator', 'executor-task', 'ui', 'shuffle'] as const;
 export type BearerSurface = (typeof BEARER_SURFACES)[number];
-export const BEARER_ENCODINGS = ['base64url', 'hex'] as const;
+const BEARER_ENCODINGS = ['base64url', 'hex'] as const;
 export type BearerEncoding = (typeof BEARER_ENCODINGS)[number];
 
-export const DEFAULT_BEARER_BYTES = 32;
-export const MIN_BEARER_BYTES = 16;
-export const MAX_BEARER_BYTES = 1024;
+const DEFAULT_BEARER_BYTES = 32;
+const MIN_BEARER_BYTES = 16;
+const MAX_BEARER_BYTES = 1024;
 
 /** The variable that carries the token itself, and the one that names a file holding it (if the engine has one). */
 export const SURFACE_VARIABLES: Readonly<Record<BearerSurface, { value: string; file: string | null }>> = Object.freeze({

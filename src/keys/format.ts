@@ -9,11 +9,11 @@
 import { rustTrim } from '../engine/text.js';
 import { KrishivError } from '../errors.js';
 
-export const KEY_PREFIX = 'krishiv_';
-export const ID_LENGTH = 8;
-export const ID_BYTES = 5; // 40 bits → exactly 8 base32 characters
-export const SECRET_BYTES = 32;
-export const SECRET_LENGTH = 43; // ceil(32 * 4 / 3), unpadded
+const KEY_PREFIX = 'krishiv_';
+const ID_LENGTH = 8;
+const ID_BYTES = 5; // 40 bits → exactly 8 base32 characters
+const SECRET_BYTES = 32;
+const SECRET_LENGTH = 43; // ceil(32 * 4 / 3), unpadded
 
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 export const ID_PATTERN = /^[a-z2-7]{8}$/;
@@ -102,10 +102,12 @@ export function parseApiKey(text: string): ParsedApiKey {
 }
 
 /**
- * The key part of one `KRISHIV_API_KEYS` entry as the engine reads it (surface §8.1): trimmed,
- * cut at the first `=`. A bare key (no `=`) is returned trimmed, so `keys verify` accepts both.
+ * A key as typed or as one `KRISHIV_API_KEYS` entry, split as the Flight server splits it
+ * (crates/krishiv-flight-sql/src/service.rs:1363-1391): the key, trimmed and cut at the first
+ * `=`, and for an entry its subject, trimmed. `keys verify` accepts both forms.
  */
-export function keyFromEntry(entry: string): string {
+export function parseKeyEntry(entry: string): { key: string; subject?: string } {
   const eq = entry.indexOf('=');
-  return rustTrim(eq === -1 ? entry : entry.slice(0, eq));
+  if (eq === -1) return { key: rustTrim(entry) };
+  return { key: rustTrim(entry.slice(0, eq)), subject: rustTrim(entry.slice(eq + 1)) };
 }

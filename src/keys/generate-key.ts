@@ -57,7 +57,7 @@ export type GenerateKeyOptions =
     }
   | { type: 'jwk'; alg: JwkAlgorithm; kid: string | undefined; out: NamedFile; jwks: NamedFile | undefined; force: boolean };
 
-export const KEY_TYPES = ['api-key', 'bearer', 'jwk'] as const;
+const KEY_TYPES = ['api-key', 'bearer', 'jwk'] as const;
 
 /** Options that belong to one --type only: giving them with another type is a usage error. */
 const TYPE_OPTIONS: Record<(typeof KEY_TYPES)[number], (keyof GenerateKeyFlags)[]> = {

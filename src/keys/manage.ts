@@ -6,7 +6,7 @@
 import { KrishivError } from '../errors.js';
 import type { Argon2Params, Config } from '../io/config.js';
 import type { KeyVerdict } from './api-key.js';
-import { keyFromEntry } from './format.js';
+import { parseKeyEntry } from './format.js';
 import { displayPath, type NamedFile } from './generate-key.js';
 import { resolveArgon2Params } from './hasher.js';
 import { resolveStorePath } from './store-file.js';
@@ -31,7 +31,7 @@ export type KeysOptions =
       sub: 'verify';
       store: NamedFile;
       argon2: Argon2Params;
-      key: { from: 'argument'; text: string } | { from: 'stdin'; explicit: boolean };
+      key: ({ from: 'argument' } & KeyInput) | { from: 'stdin'; explicit: boolean };
     }
   | { sub: 'revoke'; store: NamedFile; target: string; reason: string | null }
   | {
@@ -68,7 +68,7 @@ export function resolveKeysOptions(
       sub,
       store,
       argon2,
-      key: arg !== undefined && arg !== '-' ? { from: 'argument', text: keyFromEntry(arg) } : { from: 'stdin', explicit: arg === '-' },
+      key: arg !== undefined && arg !== '-' ? { from: 'argument', ...keyInput(arg) } : { from: 'stdin', explicit: arg === '-' },
     };
   }
   if (arg !== undefined && arg !== '-') {
@@ -99,12 +99,26 @@ export async function runKeysList(o: Extract<KeysOptions, { sub: 'list' }>, now:
   return { ok: true, store: o.store.path, total: all.length, keys: o.all ? all : all.filter((r) => r.state === 'active') };
 }
 
-/** The keys to verify in stdin text: one per line, or `KRISHIV_API_KEYS` entries (split on commas, key cut at the first `=`). */
-export function keysFromText(text: string): { line: number; text: string }[] {
+/** A key to verify: the key, and the subject when it came as a `key=subject` entry. */
+export interface KeyInput {
+  text: string;
+  subject?: string;
+}
+
+export function keyInput(entry: string): KeyInput {
+  const e = parseKeyEntry(entry);
+  return e.subject === undefined ? { text: e.key } : { text: e.key, subject: e.subject };
+}
+
+/**
+ * The keys to verify in stdin text: one per line, or `KRISHIV_API_KEYS` entries (split on
+ * commas, key cut at the first `=`, the rest its subject).
+ */
+export function keysFromText(text: string): ({ line: number } & KeyInput)[] {
   return text
     .replace(/^\uFEFF/, '')
     .split('\n')
-    .flatMap((l, i) => l.split(',').map((part) => ({ line: i + 1, text: keyFromEntry(part) })))
+    .flatMap((l, i) => l.split(',').map((part) => ({ line: i + 1, ...keyInput(part) })))
     .filter((l) => l.text !== '');
 }
 
@@ -118,7 +132,7 @@ export type VerifyResult =
  */
 export async function runKeysVerify(
   o: Extract<KeysOptions, { sub: 'verify' }>,
-  inputs: { line: number; text: string }[],
+  inputs: ({ line: number } & KeyInput)[],
   now: Date,
   /** how to name stdin in an error: `<stdin>`, or `<terminal>` when the key was typed */
   stdinLabel: string,
@@ -132,7 +146,7 @@ export async function runKeysVerify(
   const store = await openStoreLookup(o.store.path, o.store.label);
   const seams = { now, hasher: createArgon2Hasher(), dummyParams: o.argon2 };
   if (inputs.length === 1) {
-    const verdict = await verifyApiKey(store, inputs[0]!.text, seams);
+    const verdict = await verifyApiKey(store, inputs[0]!.text, seams, inputs[0]!.subject);
     if (verdict.reason === 'malformed')
       throw new KrishivError('ERR_KEY_MALFORMED', verdict.message, { input: o.key.from === 'stdin' ? stdinLabel : '<argument>' });
     return { batch: false, verdict };
@@ -140,7 +154,7 @@ export async function runKeysVerify(
   const width = String(inputs[inputs.length - 1]!.line).length;
   const results: ({ line: number } & KeyVerdict)[] = [];
   for (const input of inputs) {
-    const verdict = await verifyApiKey(store, input.text, seams);
+    const verdict = await verifyApiKey(store, input.text, seams, input.subject);
     results.push({ line: input.line, ...verdict });
     onBatchResult(input.line, width, verdict);
   }

@@ -14,9 +14,9 @@ import { withFileLock } from '../io/lock.js';
 import { cleanLeftoverTemps, readTextFile, resolveWriteTarget, statPath, writeFileAtomic } from '../io/fs.js';
 import { emptyStore, lookupFromText, parseStore, serializeStore, type KeyLookup, type KeyStore } from './store.js';
 
-export const DEFAULT_STORE = './krishiv-keys.json';
+const DEFAULT_STORE = './krishiv-keys.json';
 /** Generous: a 10,000-record store is about 2.5 MB. */
-export const STORE_READ_LIMIT = 256 * 1024 * 1024;
+const STORE_READ_LIMIT = 256 * 1024 * 1024;
 
 export interface StoreLocation {
   path: string;

@@ -21,8 +21,8 @@ import { calendarProblem } from '../util/time.js';
 import { ID_PATTERN, displayKey } from './format.js';
 import { argon2CostProblem, parsePhcParams } from './hasher.js';
 
-export const STORE_FORMAT = 'krishiv-auth/key-store';
-export const STORE_VERSION = 1;
+const STORE_FORMAT = 'krishiv-auth/key-store';
+const STORE_VERSION = 1;
 export const ROLES = ['admin', 'writer', 'reader'] as const;
 export type Role = (typeof ROLES)[number];
 

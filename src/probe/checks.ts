@@ -44,7 +44,7 @@ export interface GrpcExchange {
 
 const MAX_BODY = 200;
 
-export function outcomeOf(error: KrishivError | undefined): RequestOutcome {
+function outcomeOf(error: KrishivError | undefined): RequestOutcome {
   if (!error) return 'answered';
   if (error.code === 'ERR_TIMEOUT') return 'timeout';
   if (error.code === 'ERR_TLS') return 'tls';

@@ -1,5 +1,5 @@
 /**
- * `probe` as a whole: from resolved options (src/cli/commands/probe.ts, resolveProbeOptions) to a
+ * `probe` as a whole: from resolved options (src/probe/options.ts, resolveProbeOptions) to a
  * report, through seams for files, standard input and the network. Reads the credentials (global,
  * then per `--targets` line, once per distinct set of files), streams the targets, runs the probe
  * and hands each result to the caller (`--jsonl`) or returns them all.

@@ -33,7 +33,7 @@ export function tokenFromFile(text: string, file: string): { token: string; coun
  * value as missing (surface §4.6) and its own clients refuse to send one (§4.9); node:http throws on
  * control characters. Such a token is malformed input (exit 2), shown by fingerprint only.
  */
-export function requireSendable(token: string, input: string): Secret {
+function requireSendable(token: string, input: string): Secret {
   const secret = new Secret(token);
   for (let i = 0; i < token.length; i++) {
     const c = token.charCodeAt(i);
@@ -49,7 +49,7 @@ export function requireSendable(token: string, input: string): Secret {
 }
 
 /** An API key to send: shown by its public prefix (`krishiv_<id>_…`) when it is one of ours, else by fingerprint. */
-export function apiKeySecret(key: string, input: string): Secret {
+function apiKeySecret(key: string, input: string): Secret {
   const checked = requireSendable(key, input);
   try {
     return new Secret(key, displayKey(parseApiKey(key).id));

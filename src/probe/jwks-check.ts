@@ -152,7 +152,7 @@ export async function evaluateJwksChecks(config: JwksConfig, loader: JwksLoader,
 }
 
 /** The engine's view of a loaded set (surface §5.1–5.2), as a check. */
-export function judgeJwks(loaded: LoadedJwks, evidence: Evidence): CheckResult {
+function judgeJwks(loaded: LoadedJwks, evidence: Evidence): CheckResult {
   const a = loaded.analysis;
   const where = loaded.source.location;
   if (a.wholeSetUnparseable || !a.installable) {

@@ -22,7 +22,7 @@ export function maskSecretFragments(text: string, secrets: readonly Secret[]): s
  * maskSecretFragments for many texts and one set of secrets: the secrets' forms and fragments are
  * prepared once (a probe masks every string of a target's result with that target's credentials).
  */
-export function secretMasker(secrets: readonly Secret[]): (text: string) => string {
+function secretMasker(secrets: readonly Secret[]): (text: string) => string {
   const whole: Array<{ form: string; fingerprint: string }> = [];
   // Fragments: every MIN_FRAGMENT-character window of a secret (shorter secrets are matched whole).
   const grams = new Set<string>();
@@ -126,7 +126,7 @@ function statusCell(status: CheckStatus, style: Style): string {
   }
 }
 
-export function formatEvidence(ev: Evidence | null): string {
+function formatEvidence(ev: Evidence | null): string {
   if (!ev) return '–';
   const one = (e: Evidence): string => {
     const status = e.status === null ? e.outcome : String(e.status);

@@ -54,7 +54,7 @@ const HTTP_CHECKS: CheckId[] = [
 ];
 
 /** The coordinator method for the gRPC check (surface §6.3). */
-export const GRPC_PROBE_PATH = '/krishiv.transport.v1.CoordinatorManagement/ListCheckpoints';
+const GRPC_PROBE_PATH = '/krishiv.transport.v1.CoordinatorManagement/ListCheckpoints';
 
 export interface ProbeIo {
   http(url: URL, options: HttpRequestOptions): Promise<HttpResponse>;
@@ -124,7 +124,7 @@ function randomSecret(text: string): Secret {
 }
 
 /** The credentials for one target: each kind its `--targets` line gives replaces the global one. */
-export function effectiveCredentials(target: ProbeTarget, global: ProbeCredentials): ProbeCredentials {
+function effectiveCredentials(target: ProbeTarget, global: ProbeCredentials): ProbeCredentials {
   const own = target.credentials ?? {};
   const out: ProbeCredentials = {};
   for (const k of ['token', 'uiToken', 'apiKey', 'shuffleToken', 'taskToken'] as const) {
@@ -134,7 +134,7 @@ export function effectiveCredentials(target: ProbeTarget, global: ProbeCredentia
   return out;
 }
 
-export async function probeTarget(target: ProbeTarget, options: ProbeOptions, io: ProbeIo): Promise<TargetResult> {
+async function probeTarget(target: ProbeTarget, options: ProbeOptions, io: ProbeIo): Promise<TargetResult> {
   const scoped = io.forTarget?.();
   if (!scoped) return probeTargetWith(target, options, io);
   try {
@@ -346,7 +346,7 @@ async function probeTargetWith(target: ProbeTarget, options: ProbeOptions, io: P
 }
 
 /** The target as shown: no credentials, no trailing slash. */
-export function displayUrl(url: URL): string {
+function displayUrl(url: URL): string {
   const u = new URL(url.toString());
   u.username = '';
   u.password = '';

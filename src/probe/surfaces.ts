@@ -43,8 +43,7 @@ export interface GrpcSurface {
   rejectedBecause: string;
 }
 
-export const FLIGHT_DURABLE_NO_KEYS = 'Flight SQL auth is required under durable profiles; configure KRISHIV_API_KEYS';
-export const FLIGHT_NO_POLICY = 'auth is configured but no policy engine is set; configure a PolicyHook or use an unauthenticated service';
+const FLIGHT_DURABLE_NO_KEYS = 'Flight SQL auth is required under durable profiles; configure KRISHIV_API_KEYS';
 
 /** Flight's Handshake: the handler only authenticates and answers one empty HandshakeResponse. */
 const FLIGHT_HANDSHAKE = '/arrow.flight.protocol.FlightService/Handshake';

@@ -6,7 +6,7 @@ import { KrishivError } from '../errors.js';
 import { parseTargetLine, type TargetLine } from './targets.js';
 
 /** A line longer than this is not a target line: refused rather than buffered. */
-export const MAX_TARGET_LINE = 64 * 1024;
+const MAX_TARGET_LINE = 64 * 1024;
 
 /** Splits a byte stream into lines (LF or CRLF), each at most `max` characters. */
 export async function* streamLines(stream: AsyncIterable<Buffer | string>, name: string, max = MAX_TARGET_LINE): AsyncGenerator<string> {

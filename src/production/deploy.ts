@@ -32,12 +32,23 @@ export interface DeployInput {
   render?: LoadSeams['render'];
   waivers?: readonly Waiver[];
   configFile?: string;
+  /** false: manifests' passing checks are counted, not kept (src/production/manifest/run.ts) */
+  keepPasses?: boolean;
 }
 
-export async function runDeploy(input: DeployInput): Promise<{ findings: Finding[]; workloads: WorkloadSummary[]; files: string[] }> {
+export interface DeployRun {
+  findings: Finding[];
+  workloads: WorkloadSummary[];
+  files: string[];
+  /** passes counted in the workloads' summaries but not kept as findings, by workload key */
+  passesNotKept: Map<string, number>;
+}
+
+export async function runDeploy(input: DeployInput): Promise<DeployRun> {
   const findings: Finding[] = [];
   const workloads: WorkloadSummary[] = [];
   const files: string[] = [];
+  let passesNotKept = new Map<string, number>();
   if (input.manifests.length > 0) {
     const seams: LoadSeams = { cwd: input.cwd, readStdin: input.readStdin };
     if (input.which) seams.which = input.which;
@@ -49,9 +60,11 @@ export async function runDeploy(input: DeployInput): Promise<{ findings: Finding
       ...(input.role !== undefined ? { role: input.role } : {}),
       requireFiles: input.requireFiles,
       now: input.now,
+      ...(input.keepPasses !== undefined ? { keepPasses: input.keepPasses } : {}),
     });
     for (const f of r.findings) findings.push(f);
     for (const w of r.workloads) workloads.push(w);
+    passesNotKept = r.passesNotKept;
   }
   for (const unit of input.units) {
     let text: string;
@@ -88,7 +101,7 @@ export async function runDeploy(input: DeployInput): Promise<{ findings: Finding
     for (const f of r.findings) findings.push(f);
     for (const w of r.workloads) workloads.push(w);
   }
-  return { findings, workloads, files };
+  return { findings, workloads, files, passesNotKept };
 }
 
 /** One report from env-file findings (optional) and deployment findings, with waivers applied once. */
@@ -97,11 +110,12 @@ export function deployReport(
   files: string[],
   findings: Finding[],
   workloads: WorkloadSummary[],
-  options: { strict: boolean; waivers?: readonly Waiver[]; configFile?: string; now: Date },
+  options: { strict: boolean; waivers?: readonly Waiver[]; configFile?: string; now: Date; passesNotKept?: Map<string, number> },
 ): ProductionReport {
   let all = findings;
   if (options.waivers && options.waivers.length > 0) all = applyWaivers(all, options.waivers, role, options.now, options.configFile);
   const summary = summarize(all);
+  for (const n of options.passesNotKept?.values() ?? []) summary.pass += n;
   // each workload's summary counts its own findings already (evaluateObjects, evaluateUnit);
   // they are counted again only when waivers changed statuses or two workloads share a key
   // (one file given twice): a tree has 100,000s of findings
@@ -114,7 +128,11 @@ export function deployReport(
   }
   const grouped = regroup ? groupByWorkload(all) : undefined;
   for (const w of workloads) {
-    const s = grouped ? summarize(grouped.get(workloadKey(w)) ?? []) : w.summary;
+    let s = w.summary;
+    if (grouped) {
+      s = summarize(grouped.get(workloadKey(w)) ?? []);
+      s.pass += options.passesNotKept?.get(workloadKey(w)) ?? 0;
+    }
     w.summary = s;
     w.ok = s.fail === 0 && (!options.strict || s.warn === 0);
   }
@@ -154,6 +172,8 @@ export async function deployCommandReport(
     readStdin: () => Promise<string>;
     waivers?: readonly Waiver[];
     configFile?: string;
+    /** false when the report shows passes only as counts (text, github) and nothing re-reads them */
+    keepPasses?: boolean;
   },
   envReport?: ProductionReport,
 ): Promise<ProductionReport> {
@@ -168,10 +188,12 @@ export async function deployCommandReport(
     now: context.now,
     cwd: context.cwd,
     readStdin: context.readStdin,
+    ...(context.keepPasses !== undefined ? { keepPasses: context.keepPasses } : {}),
   });
   const options = {
     strict: context.strict,
     now: context.now,
+    passesNotKept: r.passesNotKept,
     ...(envReport === undefined && context.waivers !== undefined ? { waivers: context.waivers } : {}),
     ...(context.configFile !== undefined ? { configFile: context.configFile } : {}),
   };

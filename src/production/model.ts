@@ -142,30 +142,27 @@ export function executorProfile(env: EnvMap, cli: CliFlags): ProfileReading {
 // ---------------------------------------------------------------------------------------
 // §3.1 predicates (production.rs). `prod` = truthy(KRISHIV_PRODUCTION).
 
-export function isDurable(p: Profile): boolean {
-  return p !== DL;
-}
 /** FC: prod, or a durable profile. */
 export function isFailClosed(p: Profile, prod: boolean): boolean {
   return prod || p !== DL;
 }
 export const requiresHttpAuth = (p: Profile, prod: boolean): boolean => p !== DL || prod;
 export const requiresAuthenticatedFlight = requiresHttpAuth;
-export const requiresAuthenticatedUi = requiresHttpAuth;
+const requiresAuthenticatedUi = requiresHttpAuth;
 export const requiresAuthenticatedShuffle = requiresHttpAuth;
-export const requiresFailClosedMetadata = (p: Profile, prod: boolean): boolean => p !== DL || prod;
+const requiresFailClosedMetadata = (p: Profile, prod: boolean): boolean => p !== DL || prod;
 /** Ignores prod (production.rs:75-80). */
-export const requiresDurableWindowState = (p: Profile): boolean => p === SN || p === DD;
+const requiresDurableWindowState = (p: Profile): boolean => p === SN || p === DD;
 export const requiresFileBackedState = (p: Profile, prod: boolean): boolean => requiresDurableWindowState(p) || prod;
-export const forbidsSimulationConnectors = (p: Profile, prod: boolean): boolean => p === SN || p === DD || prod;
+const forbidsSimulationConnectors = (p: Profile, prod: boolean): boolean => p === SN || p === DD || prod;
 export const requiresManualKafkaCommit = (p: Profile, prod: boolean): boolean => requiresDurableWindowState(p) || prod;
-export const forbidsNativeScalarUdfs = (p: Profile, prod: boolean, allowFullPrivilege: boolean): boolean =>
+const forbidsNativeScalarUdfs = (p: Profile, prod: boolean, allowFullPrivilege: boolean): boolean =>
   !allowFullPrivilege && (requiresDurableWindowState(p) || prod);
 export const allowsMemoryCheckpointUri = (p: Profile, prod: boolean): boolean => p === DL && !prod;
 export const allowsUnboundedShuffleStore = (p: Profile, prod: boolean): boolean => p === DL && !prod;
-export const allowsAlphaApi = (p: Profile, prod: boolean): boolean => p === DL && !prod;
-export const allowLegacyTaskFragments = (p: Profile, prod: boolean, allowLegacy: boolean): boolean => allowLegacy || (p === DL && !prod);
-export const allowsRemoteSqlCommentFallback = allowLegacyTaskFragments;
+const allowsAlphaApi = (p: Profile, prod: boolean): boolean => p === DL && !prod;
+const allowLegacyTaskFragments = (p: Profile, prod: boolean, allowLegacy: boolean): boolean => allowLegacy || (p === DL && !prod);
+const allowsRemoteSqlCommentFallback = allowLegacyTaskFragments;
 /** `anonymous_allowed_for` (auth.rs:423-470). */
 export const anonymousAllowedFor = (p: Profile, prod: boolean): boolean => !prod && p === DL;
 
@@ -199,13 +196,15 @@ export function evaluatePredicates(p: Profile, env: EnvMap): Record<string, bool
 /**
  * What the checks know about a file named by a `…_FILE` variable:
  * - `unchecked`: the path does not exist on this machine (and --require-files is off): not checked here;
+ *   `why` replaces "does not exist on this machine" where the input says more (a manifest: the Secret
+ *   the file is mounted from is not in the input, or no volume of the input holds the path);
  * - `missing`: NotFound as the engine would see it (only with --require-files);
  * - `unreadable`: exists but cannot be read (`error` says why, never the content);
  * - `ok`: read; `content` is the raw bytes as text (a secret: never print it); `invalidUtf8`: the
  *   bytes are not UTF-8, so every `read_to_string` of the engine fails on it (TLS files are read as bytes).
  */
 export type FileState =
-  | { state: 'unchecked' }
+  | { state: 'unchecked'; why?: string }
   | { state: 'missing' }
   | { state: 'unreadable'; error: string; mode?: number }
   | { state: 'ok'; content: string; mode: number; invalidUtf8?: boolean };
@@ -361,11 +360,6 @@ export function jwtMayBeActive(env: EnvMap, anonymousRequested = false): boolean
   if (uri === undefined || !jwksUrlUsable(uri)) return false;
   if (isTruthy(env.get('KRISHIV_PRODUCTION')) && !env.has('KRISHIV_OIDC_AUDIENCE')) return false;
   return true;
-}
-
-/** Would JWT be replaced by static tokens at the first reload tick (§5.5)? */
-export function reloadOverridesJwt(env: EnvMap, tokens: StaticTokens): boolean {
-  return parseReloadInterval(env.get('KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS')).seconds !== undefined && tokens.configured;
 }
 
 /** A compact JWS whose header is base64url JSON with an `alg`: what the JWT provider can even decode. */

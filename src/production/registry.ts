@@ -58,11 +58,9 @@ export const FLAGS: readonly FlagInfo[] = Object.freeze(
 const BY_NAME = new Map(FLAGS.map((f) => [f.name, f]));
 
 /** Prefixes whose every longer name is a valid (text) flag: `KRISHIV_ICEBERG_REST_<PROP>`. */
-export const PASS_THROUGH_PREFIXES: readonly string[] = Object.freeze([...data.passThroughPrefixes]);
+const PASS_THROUGH_PREFIXES: readonly string[] = Object.freeze([...data.passThroughPrefixes]);
 /** Deprecated alias → canonical name. */
-export const DEPRECATED_ALIASES: Readonly<Record<string, string>> = Object.freeze({ ...data.deprecatedAliases });
-/** Where the registry comes from (for reports). */
-export const REGISTRY_SOURCE = data.source;
+const DEPRECATED_ALIASES: Readonly<Record<string, string>> = Object.freeze({ ...data.deprecatedAliases });
 
 /** The registry's `lookup`: an exact name, else a pass-through prefix (name longer than it). */
 export function flagInfo(name: string): FlagInfo | undefined {
@@ -96,7 +94,7 @@ export function parsesAsU64(s: string): boolean {
 }
 
 /** `str::parse::<i64>()` succeeds. */
-export function parsesAsI64(s: string): boolean {
+function parsesAsI64(s: string): boolean {
   if (!/^[+-]?[0-9]+$/.test(s)) return false;
   const n = BigInt(s.replace(/^\+/, ''));
   return n >= I64_MIN && n <= I64_MAX;

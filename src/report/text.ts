@@ -86,7 +86,9 @@ export function renderText(report: ProductionReport, options: TextOptions = {}):
  */
 function renderByWorkload(report: ProductionReport, workloads: readonly WorkloadSummary[], style: Style, verbose: boolean): string {
   const blocks: string[] = [];
-  const section = (title: string, findings: readonly Finding[]): void => {
+  // `passed`: a workload's count from its summary (a manifest run for this report counts its
+  // passes without keeping them as findings); loose env-file findings count their own
+  const section = (title: string, findings: readonly Finding[], passed?: number): void => {
     const lines: string[] = [title];
     // one pass over the findings, by status (a tree has thousands of sections)
     const byStatus = new Map<Finding['status'], Finding[]>();
@@ -102,10 +104,10 @@ function renderByWorkload(report: ProductionReport, workloads: readonly Workload
       for (const f of found) lines.push(renderFinding(f, group, style).replace(/^/gm, '  '));
     }
     const passes = byStatus.get('pass') ?? [];
-    if (passes.length > 0) {
-      if (verbose) lines.push(...passes.map((f) => `    ${style.green('✔')} ${neutraliseControls(f.id)}  ${style.dim(f.class)}`));
-      else lines.push(`  ${style.dim(`${passes.length} ${passes.length === 1 ? 'check' : 'checks'} passed`)}`);
-    }
+    const count = passed ?? passes.length;
+    if (verbose && passes.length > 0)
+      lines.push(...passes.map((f) => `    ${style.green('✔')} ${neutraliseControls(f.id)}  ${style.dim(f.class)}`));
+    else if (count > 0) lines.push(`  ${style.dim(`${count} ${count === 1 ? 'check' : 'checks'} passed`)}`);
     blocks.push(lines.join('\n'));
   };
   const grouped = groupByWorkload(report.findings);
@@ -125,6 +127,7 @@ function renderByWorkload(report: ProductionReport, workloads: readonly Workload
     section(
       `${mark} ${style.bold(neutraliseControls(workloadLabel(w)))}  ${style.dim(`${w.role ?? 'not decided'} — ${neutraliseControls(where)} — ${s.fail} failed, ${s.warn} warnings, ${s.pass} passed${s.skip ? `, ${s.skip} skipped` : ''}`)}`,
       mine,
+      s.pass,
     );
   }
   if (workloads.length === 0 && loose.length === 0) blocks.push(style.dim('no Krishiv workload found in the input'));

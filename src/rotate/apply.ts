@@ -24,7 +24,7 @@ import {
 } from '../io/fs.js';
 import { withFileLock } from '../io/lock.js';
 import type { FileSnapshot, PlanContext, RotationPlan } from './plan.js';
-import { parseRotationState, serializeRotationState, type RotationState } from './state.js';
+import { parseRotationState, serializeRotationState, sidecarPath, type RotationState } from './state.js';
 import { decodeTokenFile, type TokenFileKind } from './tokens-file.js';
 
 const TOKEN_FILE_LIMIT = 1024 * 1024;
@@ -36,7 +36,7 @@ export interface LockOptions {
   waitMs: number;
 }
 
-export const DEFAULT_LOCK: LockOptions = { staleMs: 4000, waitMs: 30_000 };
+const DEFAULT_LOCK: LockOptions = { staleMs: 4000, waitMs: 30_000 };
 
 /** Test seam (env `KRISHIV_AUTH_TEST_PAUSE`): sleeps at named points so fault tests can kill there. */
 export interface Pauses {
@@ -72,7 +72,7 @@ export interface Target {
 }
 
 /** A Kubernetes secret volume: `..data` is a symlink in the directory and the file a symlink into it. */
-export async function isK8sSecretMount(file: string): Promise<boolean> {
+async function isK8sSecretMount(file: string): Promise<boolean> {
   const dir = path.dirname(path.resolve(file));
   const data = await statPath(path.join(dir, '..data'));
   return Boolean(data?.isSymlink);
@@ -86,7 +86,7 @@ export async function isK8sSecretMount(file: string): Promise<boolean> {
 export async function resolveTarget(file: string, statePath: string | undefined): Promise<Target> {
   const target = resolveWriteTarget(file);
   const k8sMount = await isK8sSecretMount(file);
-  const state = statePath ?? `${file}.rotation.json`;
+  const state = statePath ?? sidecarPath(file);
   return { file, real: target.viaSymlink ? target.path : file, statePath: state, stateLabel: state, k8sMount, symlink: target.viaSymlink };
 }
 

@@ -32,6 +32,7 @@ export interface RotationState {
   reloadIntervalSecs?: number | null;
 }
 
+/** Where a tokens file's rotation state lives unless --state names another file. */
 export function sidecarPath(file: string): string {
   return `${file}.rotation.json`;
 }

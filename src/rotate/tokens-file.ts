@@ -70,7 +70,7 @@ function hasNonVisibleAscii(token: string): boolean {
 }
 
 /** Problems of one token the engine holds (not about the file layout). */
-export function tokenIssues(token: string, line?: number): TokenIssue[] {
+function tokenIssues(token: string, line?: number): TokenIssue[] {
   const fingerprint = engineFingerprint(token);
   const at = line === undefined ? {} : { line };
   const issues: TokenIssue[] = [];

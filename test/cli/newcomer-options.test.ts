@@ -78,7 +78,7 @@ describe('resolveFingerprintOptions', () => {
   });
 });
 
-import { resolveJwksOptions } from '../../src/cli/commands/jwks.js';
+import { resolveJwksOptions } from '../../src/jwk/options.js';
 
 describe('resolveJwksOptions', () => {
   it.each([

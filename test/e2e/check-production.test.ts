@@ -284,6 +284,9 @@ describe('files, waivers and secrets', () => {
       await runCli(['check-production', '--env-file', envFile, '--json', '--debug']),
       await runCli(['check-production', '--env-file', envFile, '--process-env', '--json'], { env: { SHUFFLE_FROM_VAULT: secrets.key2 } }),
     ];
+    // every run got as far as its report (a run that stopped early would leak nothing either)
+    expect(runs.map((r) => r.code)).toEqual([0, 0, 1, 1]);
+    expect(runs[2]!.stderr).toContain('debug: ');
     for (const r of runs) for (const s of Object.values(secrets)) expect(r.stdout + r.stderr).not.toContain(s);
     expect(runs[0]!.stdout).toMatch(/KRISHIV_COORDINATOR_BEARER_TOKEN="?bearer:[0-9a-f]{16}/);
   });

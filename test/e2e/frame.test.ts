@@ -236,6 +236,7 @@ describe('the CLI frame (built bin/)', () => {
     for (const env of [{ NO_COLOR: '1' }, { NO_COLOR: undefined }]) {
       for (const args of [['--help'], ['nosuch'], ['fingerprint', 'abc'], ['verify', '--bad']]) {
         const r = await runCli(args, { env });
+        expect(r.stdout + r.stderr, args.join(' ')).not.toBe('');
         expect(r.stdout + r.stderr, args.join(' ')).not.toMatch(ANSI);
       }
     }

@@ -158,6 +158,33 @@ describe('keys verify', () => {
     ]);
   });
 
+  it('an entry whose subject is not the name the key was issued to → exit 1, reason subject (the engine authenticates it as the subject)', async () => {
+    const value = `${keys['live']}=live-bot,${keys['dup1']}=intruder\n`;
+    const r = await runCli(['keys', 'verify', '--json'], { cwd, input: value });
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout) as {
+      active: number;
+      results: { ok: boolean; reason: string | null; message: string; state: string }[];
+    };
+    expect(doc.active).toBe(1);
+    expect(doc.results.map((l) => [l.ok, l.reason, l.state])).toEqual([
+      [true, null, 'active'],
+      [false, 'subject', 'active'],
+    ]);
+    expect(doc.results[1]!.message).toBe(
+      'issued to "twin", but its entry names "intruder", and the Flight server authenticates the key as the entry\'s subject (crates/krishiv-flight-sql/src/service.rs:1376-1385)',
+    );
+    expect(r.stdout).not.toContain(keys['dup1']!);
+    // one entry, on stdin and as an argument; the subject is trimmed as the engine trims it
+    const single = await runCli(['keys', 'verify'], { cwd, input: `${keys['live']}= someone-else \n` });
+    expect(single.code).toBe(1);
+    expect(single.stdout).toContain('rejected  ');
+    expect(single.stdout).toContain('subject: issued to "live-bot", but its entry names "someone-else"');
+    const arg = await runCli(['keys', 'verify', `${keys['live']}=live-bot`], { cwd });
+    expect(arg.code).toBe(0);
+    expect(arg.stdout).toContain('active    ');
+  });
+
   it('batch where every key is active → exit 0, one human line each', async () => {
     const r = await runCli(['keys', 'verify'], { cwd, input: `${keys['live']}\n${keys['dup2']}\n` });
     expect(r.code).toBe(0);

@@ -103,7 +103,8 @@ describe.each([
 
   it('coordinator gRPC accepts the token with the rest trimmed', async () => {
     const r = await grpcCall(grpcTarget(), `Bearer   ${T}`);
-    expect(r.status).not.toBe(16);
+    // OK: not UNAUTHENTICATED (16), nor a transport failure
+    expect(r.status).toBe(0);
   });
 });
 

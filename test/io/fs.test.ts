@@ -62,7 +62,7 @@ describe('writeFileAtomic', () => {
           throw new Error('simulated crash');
         },
       }),
-    ).rejects.toThrow();
+    ).rejects.toThrow('simulated crash');
     expect(readFileSync(file, 'utf8')).toBe('one');
     expect(readdirSync(dir)).toEqual(['x']);
   });

@@ -9,7 +9,7 @@ import {
   formatApiKey,
   generateKeyId,
   generateKeySecret,
-  keyFromEntry,
+  parseKeyEntry,
   parseApiKey,
 } from '../../src/keys/format.js';
 import { KrishivError } from '../../src/errors.js';
@@ -158,14 +158,15 @@ describe('parseApiKey', () => {
   });
 });
 
-describe('keyFromEntry (KRISHIV_API_KEYS entry → key, surface §8.1)', () => {
+describe('parseKeyEntry (a key, or a KRISHIV_API_KEYS entry → key and subject, as the Flight server splits it)', () => {
   it.each([
-    ['krishiv_abcdefgh_x', 'krishiv_abcdefgh_x'],
-    [' krishiv_abcdefgh_x = ci-bot ', 'krishiv_abcdefgh_x'],
-    ['k=svc=etl', 'k'],
-    ['=bob', ''],
-    ['', ''],
-  ])('%j → %j', (entry, key) => {
-    expect(keyFromEntry(entry)).toBe(key);
+    ['krishiv_abcdefgh_x', { key: 'krishiv_abcdefgh_x' }],
+    [' krishiv_abcdefgh_x = ci-bot ', { key: 'krishiv_abcdefgh_x', subject: 'ci-bot' }],
+    ['k=svc=etl', { key: 'k', subject: 'svc=etl' }],
+    ['=bob', { key: '', subject: 'bob' }],
+    ['k=', { key: 'k', subject: '' }],
+    ['', { key: '' }],
+  ])('%j → %j', (entry, parsed) => {
+    expect(parseKeyEntry(entry)).toEqual(parsed);
   });
 });

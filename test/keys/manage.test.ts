@@ -33,7 +33,14 @@ describe('resolveKeysOptions: argv and flags → Options', () => {
     ],
     ['verify', undefined, {}, {}, EMPTY_CONFIG, { sub: 'verify', key: { from: 'stdin', explicit: false } }],
     ['verify', '-', {}, {}, EMPTY_CONFIG, { key: { from: 'stdin', explicit: true } }],
-    ['verify', 'krishiv_abcdefgh_secret=ci-bot', {}, {}, EMPTY_CONFIG, { key: { from: 'argument', text: 'krishiv_abcdefgh_secret' } }],
+    [
+      'verify',
+      'krishiv_abcdefgh_secret=ci-bot',
+      {},
+      {},
+      EMPTY_CONFIG,
+      { key: { from: 'argument', text: 'krishiv_abcdefgh_secret', subject: 'ci-bot' } },
+    ],
     ['revoke', 'ci-bot', { reason: 'laptop lost' }, {}, EMPTY_CONFIG, { sub: 'revoke', target: 'ci-bot', reason: 'laptop lost' }],
     ['revoke', 'ci-bot', {}, {}, EMPTY_CONFIG, { reason: null }],
     ['import', undefined, {}, {}, EMPTY_CONFIG, { sub: 'import', source: { from: 'stdin', explicit: false }, dryRun: false }],
@@ -53,10 +60,10 @@ describe('resolveKeysOptions: argv and flags → Options', () => {
     expect(() => resolve(sub, arg, flags)).toThrow(expect.objectContaining({ code: 'ERR_USAGE', input }));
   });
 
-  it('keysFromText: one key per line or KRISHIV_API_KEYS entries, numbered by line', () => {
-    expect(keysFromText('\uFEFFk1=alice,k2=bob\n\nk3\n')).toEqual([
-      { line: 1, text: 'k1' },
-      { line: 1, text: 'k2' },
+  it('keysFromText: one key per line or KRISHIV_API_KEYS entries (with their subjects), numbered by line', () => {
+    expect(keysFromText('\uFEFFk1=alice,k2= bob \n\nk3\n')).toEqual([
+      { line: 1, text: 'k1', subject: 'alice' },
+      { line: 1, text: 'k2', subject: 'bob' },
       { line: 3, text: 'k3' },
     ]);
   });

@@ -50,6 +50,20 @@ describe('KEYS-* over a KeyLookup', () => {
     expect(JSON.stringify(f)).not.toContain(SECRET);
     expect(JSON.stringify(f)).not.toContain('legacykey123');
   });
+  it('keys left unverified by the work bound turn the passes into warnings that say how many and what to do (never a pass: --strict fails)', () => {
+    const f = run(
+      `${key('aaaaaaaa')}=alice,${key('bbbbbbbb')}=bob,${key('cccccccc')}=carol`,
+      fake({ aaaaaaaa: 'active', bbbbbbbb: 'unchecked', cccccccc: 'unchecked' }),
+    );
+    const message =
+      '2 of 3 key(s) were not verified against the key store, whose hashes would cost more than 4 GiB·pass of Argon2id work in all (about 8 s); check them with keys verify';
+    for (const id of ['KEYS-REVOKED', 'KEYS-EXPIRED', 'KEYS-UNKNOWN'])
+      expect(f.filter((x) => x.id === id).map((x) => [x.status, x.message])).toEqual([['warn', message]]);
+    // a failure found among the verified keys still fails
+    const g = run(`${key('aaaaaaaa')}=alice,${key('bbbbbbbb')}=bob`, fake({ aaaaaaaa: 'revoked', bbbbbbbb: 'unchecked' }));
+    expect(g.filter((x) => x.id === 'KEYS-REVOKED').map((x) => x.status)).toEqual(['fail']);
+    expect(g.filter((x) => x.id === 'KEYS-UNKNOWN').map((x) => x.status)).toEqual(['warn']);
+  });
   it('a key whose id is stored but whose secret differs is not in the store (KEYS-UNKNOWN), and says why', () => {
     const f = run(`${key('aaaaaaaa')}=alice`, { lookup: () => 'mismatch' });
     expect(f.filter((x) => x.id === 'KEYS-UNKNOWN').map((x) => [x.status, x.message])).toEqual([

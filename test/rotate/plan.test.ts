@@ -372,6 +372,8 @@ describe('describeStatus', () => {
 
   it('never includes a token', () => {
     const r = describeStatus(ctx('super-secret-token-value\n#hidden-note\n'), args);
+    // the token is there, by its fingerprint
+    expect(JSON.stringify(r)).toContain(fp('super-secret-token-value'));
     expect(JSON.stringify(r)).not.toContain('super-secret');
     expect(JSON.stringify(r)).not.toContain('hidden-note');
   });

@@ -25,11 +25,39 @@ describe('engineFingerprint (surface §4.7 vectors)', () => {
 });
 
 describe('sipHash13', () => {
-  it('differs from SipHash-2-4: the reference 2-4 vector for the empty input with key 0..15 does not match', () => {
-    // SipHash-2-4 of "" with key 00..0f is 0x726fdb47dd0e0e31 (paper appendix); 1-3 must differ.
+  // Keyed SipHash-1-3 of the bytes 00, 01, … (n of them) with the key 00..0f, from Rust's
+  // std::hash::SipHasher13 (rustc 1.95; the same harness gives SipHash-2-4's reference
+  // 0x726fdb47dd0e0e31 for the empty input). The engine vectors above use the zero key only;
+  // these reach the key halves and every tail length. (The test here before only said the
+  // result is not the 2-4 value, which any wrong hash passes.)
+  it.each([
+    [0, 0xabac0158050fc4dcn],
+    [1, 0xc9f49bf37d57ca93n],
+    [2, 0x82cb9b024dc7d44dn],
+    [3, 0x8bf80ab8e7ddf7fbn],
+    [4, 0xcf75576088d38328n],
+    [5, 0xdef9d52f49533b67n],
+    [6, 0xc50d2b50c59f22a7n],
+    [7, 0xd3927d989bb11140n],
+    [8, 0x369095118d299a8en],
+    [9, 0x25a48eb36c063de4n],
+    [10, 0x79de85ee92ff097fn],
+    [11, 0x70c118c1f94dc352n],
+    [12, 0x78a384b157b4d9a2n],
+    [13, 0x306f760c1229ffa7n],
+    [14, 0x605aa111c0f95d34n],
+    [15, 0xd320d86d2a519956n],
+    [16, 0xcc4fdd1a7d908b66n],
+  ])('keyed, %i bytes → %s', (n, expected) => {
     const k0 = 0x0706050403020100n;
     const k1 = 0x0f0e0d0c0b0a0908n;
-    expect(sipHash13(new Uint8Array(0), k0, k1)).not.toBe(0x726fdb47dd0e0e31n);
+    expect(
+      sipHash13(
+        Uint8Array.from({ length: n }, (_, i) => i),
+        k0,
+        k1,
+      ),
+    ).toBe(expected);
   });
 
   it('handles every tail length 0..16', () => {

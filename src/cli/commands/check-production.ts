@@ -50,10 +50,13 @@ export function define(program: Command, ctx: CliContext): void {
       `
 Exit codes: 0 nothing fails (warnings allowed unless --strict), 1 something fails, 2 unreadable or malformed input.
 
+Node itself reads --env-file in any script's arguments and stops with exit 9 when the file is
+missing; a leading -- (krishiv-auth -- check-production ...) keeps the option for krishiv-auth.
+
 Examples:
-  $ krishiv-auth check-production --env-file examples/production.env
-  $ krishiv-auth check-production --env-file base.env --env-file prod.env --format sarif --output krishiv.sarif
-  $ krishiv-auth check-production --env-file coord.env --role coordinator --cli '--durability-profile distributed-durable'
+  $ krishiv-auth -- check-production --env-file examples/production.env
+  $ krishiv-auth -- check-production --env-file base.env --env-file prod.env --format sarif --output krishiv.sarif
+  $ krishiv-auth -- check-production --env-file coord.env --role coordinator --cli '--durability-profile distributed-durable'
   $ helm template krishiv ./chart -f values-prod.yaml | krishiv-auth check-production --manifest -
   $ krishiv-auth check-production --manifest deploy/k8s --unit krishiv-executor@.service --instance 0
   $ krishiv-auth explain COORD-HTTP-TOKENS-MISSING`,

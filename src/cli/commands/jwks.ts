@@ -1,9 +1,12 @@
+/**
+ * `krishiv-auth jwks add|list|remove|public`: arguments → resolveJwksOptions (src/jwk/options.ts,
+ * pure) → the step's run (src/jwk/keyset-run.ts) over the machine's seams → its renderer.
+ */
 import type { Command } from 'commander';
-import path from 'node:path';
-import { EXIT, KrishivError, type ExitCode } from '../../errors.js';
-import { readStdin } from '../../io/stdin.js';
+import { EXIT, type ExitCode } from '../../errors.js';
+import type { JwksSeams } from '../../jwk/keyset-run.js';
+import { resolveJwksOptions } from '../../jwk/options.js';
 import { action, type CliContext } from '../context.js';
-import type { JwksSeams, Place } from '../../jwk/keyset-run.js';
 
 export function define(program: Command, ctx: CliContext): void {
   const jwks = program
@@ -66,53 +69,9 @@ Examples:
     .action(action(ctx, async (key: string, flags: { kid?: string }) => printPublic(ctx, key, flags)));
 }
 
-/** A file argument: `-` is stdin (where allowed), anything else a path resolved against `cwd`. */
-export function resolvePlace(arg: string, cwd: string): Place {
-  if (arg === '-') return { label: '<stdin>', path: undefined };
-  const full = path.resolve(cwd, arg);
-  const rel = path.relative(cwd, full);
-  return { label: rel === '' || rel.startsWith('..') || path.isAbsolute(rel) ? arg : rel, path: full };
-}
-
-/** `--kid`: 1-200 characters without control characters (pure). */
-export function resolveKid(kid: string | undefined): string | undefined {
-  if (kid === undefined) return undefined;
-  if (kid.trim() === '' || kid.length > 200 || /[\u0000-\u001f\u007f]/.test(kid)) {
-    throw new KrishivError('ERR_USAGE', 'must be 1-200 characters without control characters', { input: '--kid' });
-  }
-  return kid;
-}
-
-/** The jwks commands' Options from their arguments and flags (pure). */
-export function resolveJwksOptions(
-  step: 'add' | 'list' | 'remove' | 'public',
-  args: { set?: string; key?: string; kid?: string },
-  flags: { kid?: string; allowEmpty?: boolean },
-  cwd: string,
-): { set?: Place; key?: Place; kid?: string | undefined; allowEmpty: boolean } {
-  const set = args.set === undefined ? undefined : resolvePlace(args.set, cwd);
-  if (set && set.path === undefined && (step === 'add' || step === 'remove')) {
-    throw new KrishivError('ERR_USAGE', 'give a JWKS file to change, not stdin', { input: '<jwks-file>' });
-  }
-  return {
-    ...(set ? { set } : {}),
-    ...(args.key !== undefined ? { key: resolvePlace(args.key, cwd) } : {}),
-    kid: step === 'remove' ? args.kid : resolveKid(flags.kid),
-    allowEmpty: Boolean(flags.allowEmpty),
-  };
-}
-
+/** Files, standard input and the lock for the jwks commands. */
 async function seams(ctx: CliContext): Promise<JwksSeams> {
-  const [fsMod, { withFileLock }] = await Promise.all([import('../../io/fs.js'), import('../../io/lock.js')]);
-  return {
-    readFile: (file, label, limit) => fsMod.readTextFile(file, { limit, label }),
-    readStdin: (limit) => readStdin(ctx.stdin, limit),
-    exists: async (file) => (await fsMod.statPath(file)) !== undefined,
-    locked: (file, label, fn) => withFileLock(file, fn, { label }),
-    write: async (file, text, isNew) => {
-      await fsMod.writeFileAtomic(file, text, isNew ? { mode: 0o644 } : {});
-    },
-  };
+  return (await import('../../jwk/keyset-seams.js')).keysetSeams(ctx.stdin);
 }
 
 async function addKey(ctx: CliContext, file: string, key: string, flags: { kid?: string }): Promise<ExitCode> {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { EXIT, KrishivError, type ExitCode } from '../../errors.js';
 import { readStdin } from '../../io/stdin.js';
-import type { KeysFlags, KeysSubcommand } from '../../keys/manage.js';
+import type { KeyInput, KeysFlags, KeysSubcommand } from '../../keys/manage.js';
 import { action, warnSecretOnArgv, type CliContext } from '../context.js';
 
 export function define(program: Command, ctx: CliContext): void {
@@ -71,7 +71,7 @@ the store with another secret (never overwritten). The value is never printed.
 Exit codes: 0 every key is in the store now, 1 some could not be imported, 2 unreadable input.
 
 Examples:
-  $ krishiv-auth keys import --env-file deploy/flight.env
+  $ krishiv-auth -- keys import --env-file deploy/flight.env
   $ printenv KRISHIV_API_KEYS | krishiv-auth keys import --store ops/krishiv-keys.json`,
     )
     .action(action(ctx, async (source: string | undefined, flags: KeysFlags) => runSub(ctx, 'import', source, flags)));
@@ -94,16 +94,17 @@ async function runSub(ctx: CliContext, sub: KeysSubcommand, arg: string | undefi
     return EXIT.OK;
   }
   if (o.sub === 'verify') {
-    let inputs: { line: number; text: string }[];
+    let inputs: ({ line: number } & KeyInput)[];
     if (o.key.from === 'argument') {
       warnSecretOnArgv(ctx, 'a key argument', 'stdin (keys verify - < key.txt)');
-      inputs = [{ line: 1, text: o.key.text }];
+      const { from: _argument, ...given } = o.key;
+      inputs = [{ line: 1, ...given }];
     } else if (o.key.explicit && ctx.stdin.isTTY && ctx.out.stderrIsTTY) {
       // `keys verify -` at a terminal: ask for the key without echoing it
       const { promptHidden } = await import('../../io/terminal.js');
-      const typed = (await import('../../keys/format.js')).keyFromEntry(await promptHidden('API key (not shown): ', 4096));
-      if (typed === '') throw new KrishivError('ERR_USAGE', 'no key typed', { input: '<terminal>' });
-      inputs = [{ line: 1, text: typed }];
+      const typed = m.keyInput(await promptHidden('API key (not shown): ', 4096));
+      if (typed.text === '') throw new KrishivError('ERR_USAGE', 'no key typed', { input: '<terminal>' });
+      inputs = [{ line: 1, ...typed }];
     } else {
       if (!o.key.explicit) needStdin('no key: give it on stdin (keys verify - < key.txt) or as an argument');
       inputs = m.keysFromText(await readStdin(ctx.stdin, 16 * 1024 * 1024));

@@ -39,7 +39,7 @@ Exit codes: 0 accepted (and no warning with --strict), 1 rejected (any token in 
 Examples:
   $ krishiv-auth verify - --jwks jwks.json --audience krishiv-prod < token.jwt
   $ krishiv-auth verify - --oidc-issuer https://idp.example.com < token.jwt
-  $ krishiv-auth verify --batch tokens.txt --env-file production.env --json`,
+  $ krishiv-auth -- verify --batch tokens.txt --env-file production.env --json`,
     )
     .action(action(ctx, async (arg: string | undefined, flags: VerifyFlags) => verifyCommand(ctx, arg, flags)));
 }

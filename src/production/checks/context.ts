@@ -9,6 +9,7 @@ import type { KeyLookup } from './keys.js';
 import {
   coordinatorProfile,
   executorProfile,
+  filePathOf,
   isTruthy,
   resolveEnvProfile,
   resolveStaticTokens,
@@ -73,7 +74,7 @@ export function makeContext(input: CheckInput): CheckContext {
 }
 
 /** `{file, line}` of a variable; null for --process-env values; no line (last env file) for an absent one. */
-export function locationOf(ctx: Pick<CheckContext, 'vars' | 'envSet'>, name: string): Finding['location'] {
+function locationOf(ctx: Pick<CheckContext, 'vars' | 'envSet'>, name: string): Finding['location'] {
   const v = ctx.vars.get(name);
   if (v) {
     if (v.origin.source !== 'file' || v.origin.file === undefined) return null;
@@ -81,6 +82,21 @@ export function locationOf(ctx: Pick<CheckContext, 'vars' | 'envSet'>, name: str
   }
   const last = ctx.envSet.files[ctx.envSet.files.length - 1];
   return last === undefined ? null : { file: last };
+}
+
+/**
+ * Why the files of `names` were not checked here, after "not checked here: ": `fallback` (the
+ * env-file wording, "… does not exist on this machine") unless the probe says more for a file
+ * (a manifest's Secret that is not in the input), then each name with its own reason.
+ */
+export function notCheckedHere(ctx: Pick<CheckContext, 'env' | 'files'>, names: readonly string[], fallback: string): string {
+  const whys = names.map((name) => {
+    const p = filePathOf(name, ctx.env.get(name));
+    const f = p === undefined ? undefined : ctx.files.probe(p);
+    return f?.state === 'unchecked' ? f.why : undefined;
+  });
+  if (whys.every((w) => w === undefined)) return fallback;
+  return names.map((name, i) => `${name} ${whys[i] ?? 'does not exist on this machine'}`).join('; ');
 }
 
 export interface FindingExtra {
@@ -131,7 +147,7 @@ export function failing(cls: FindingClass): FindingStatus {
   return cls === 'WARN' ? 'warn' : 'fail';
 }
 
-export const ENGINE_ROLES: readonly Role[] = ['cluster', 'coordinator', 'executor', 'flight-server', 'operator', 'shuffle-svc'];
+const ENGINE_ROLES: readonly Role[] = ['cluster', 'coordinator', 'executor', 'flight-server', 'operator', 'shuffle-svc'];
 export function isEngineRole(role: Role): boolean {
   return ENGINE_ROLES.includes(role);
 }

@@ -22,7 +22,7 @@ import {
   trimmed,
 } from '../model.js';
 import { type Finding } from '../types.js';
-import { finding, present, type CheckContext } from './context.js';
+import { finding, notCheckedHere, present, type CheckContext } from './context.js';
 import { type Check, assumedNote, anonymousRequested, oidcUnused, operatorServes, profileVars, tokenVarsOf } from './common.js';
 import { COORD, HTTP_MSG, TASK, PROFILE } from './constants.js';
 import { type CheckDef } from './define.js';
@@ -129,7 +129,7 @@ const coordTokenFileUnreadable: Check = (ctx) => {
         ctx,
         'COORD-TOKEN-FILE-UNREADABLE',
         'skip',
-        `not checked here: ${fileVars.join(', ')} ${fileVars.length > 1 ? 'do' : 'does'} not exist on this machine (use --require-files on the target host)`,
+        `not checked here: ${notCheckedHere(ctx, fileVars, `${fileVars.join(', ')} ${fileVars.length > 1 ? 'do' : 'does'} not exist on this machine (use --require-files on the target host)`)}`,
         fileVars,
       ),
     ];
@@ -429,7 +429,7 @@ const coordTlsPair: Check = (ctx) => {
         ctx,
         'COORD-TLS-PAIR',
         'skip',
-        `TLS pair set; not checked here: ${unchecked.join(', ')} (files do not exist on this machine)`,
+        `TLS pair set; not checked here: ${notCheckedHere(ctx, unchecked, `${unchecked.join(', ')} (files do not exist on this machine)`)}`,
         ['KRISHIV_TLS_CERT', 'KRISHIV_TLS_KEY'],
       ),
     ];

@@ -24,7 +24,7 @@ import {
   trimmed,
 } from '../model.js';
 import { type Finding } from '../types.js';
-import { finding, present, type CheckContext } from './context.js';
+import { finding, notCheckedHere, present, type CheckContext } from './context.js';
 import { type Check, profileVars, anonymousRequested } from './common.js';
 import { EXEC, SEC3_MSG, TASK, TOKEN_VARS, PROFILE } from './constants.js';
 import { perRun, type CheckDef } from './define.js';
@@ -569,7 +569,7 @@ export const EXECUTOR_CHECKS = [
             ctx,
             'EXEC-SHUFFLE-TOKEN-MISSING',
             'skip',
-            'not checked here: KRISHIV_SHUFFLE_TOKEN_FILE does not exist on this machine',
+            `not checked here: ${notCheckedHere(ctx, ['KRISHIV_SHUFFLE_TOKEN_FILE'], 'KRISHIV_SHUFFLE_TOKEN_FILE does not exist on this machine')}`,
             ['KRISHIV_SHUFFLE_TOKEN_FILE'],
           ),
         );

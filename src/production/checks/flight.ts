@@ -1,5 +1,6 @@
 /** Flight SQL, standalone (`krishiv flight-server`) or co-located with the coordinator (crates/krishiv-flight-sql/src/service.rs). */
 import { colocatedFlight, isFailClosed, isTruthy, parseSocketAddr, parseApiKeys, requiresAuthenticatedFlight } from '../model.js';
+import { ADDR_PARSE_ERROR } from '../../engine/addr.js';
 import { type Finding } from '../types.js';
 import { finding, type CheckContext } from './context.js';
 import { FLIGHT, PROFILE } from './constants.js';
@@ -196,7 +197,7 @@ export const FLIGHT_CHECKS = [
     rule: 'the standalone Flight SQL server parses KRISHIV_FLIGHT_ADDR strictly and untrimmed as IP:port before anything else: a host name, surrounding spaces or an empty value refuse it',
     source: 'crates/krishiv-flight-sql/src/service.rs:1417-1423',
     fix: 'Write KRISHIV_FLIGHT_ADDR as IP:port, e.g. 0.0.0.0:2003, or leave it unset (127.0.0.1:2003).',
-    engineMessage: 'invalid socket address syntax',
+    engineMessage: ADDR_PARSE_ERROR,
     evaluate: (ctx: CheckContext): Finding[] => {
       if (ctx.role !== 'flight-server') return [];
       // parsed strictly, untrimmed, before the keys are read (crates/krishiv-flight-sql/src/service.rs:1417-1423)
@@ -209,7 +210,7 @@ export const FLIGHT_CHECKS = [
             'fail',
             'KRISHIV_FLIGHT_ADDR is not an IP:port socket address (host names and surrounding spaces do not parse): the Flight SQL server refuses to start',
             ['KRISHIV_FLIGHT_ADDR'],
-            { engineMessage: 'invalid socket address syntax' },
+            { engineMessage: ADDR_PARSE_ERROR },
           ),
         ];
       }

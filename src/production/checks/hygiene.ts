@@ -83,7 +83,7 @@ function probeVar(ctx: CheckContext, name: string): { path: string; state: FileS
 }
 
 /** Every secret value in the env (and in token files read here), split into the items the engine uses. */
-export function secretItems(ctx: CheckContext): SecretItem[] {
+function secretItems(ctx: CheckContext): SecretItem[] {
   const items: SecretItem[] = [];
   for (const name of secretNames(ctx)) {
     const v = ctx.vars.get(name)!;
@@ -413,7 +413,15 @@ function fileModes(ctx: CheckContext): Finding[] {
     any = true;
     const s = p.state;
     if (s.state === 'unchecked') {
-      out.push(finding(ctx, 'HYG-TOKEN-FILE-MODE', 'skip', `not checked here: the file of ${name} does not exist on this machine`, [name]));
+      out.push(
+        finding(
+          ctx,
+          'HYG-TOKEN-FILE-MODE',
+          'skip',
+          `not checked here: ${s.why !== undefined ? `${name} ${s.why}` : `the file of ${name} does not exist on this machine`}`,
+          [name],
+        ),
+      );
       continue;
     }
     if (s.state === 'missing') {
@@ -619,7 +627,7 @@ function engTraps(ctx: CheckContext): Finding[] {
           ctx,
           'ENG-TOKEN-FILE-MULTILINE',
           'skip',
-          `not checked here: the file of ${F} ${p.state.state === 'unchecked' ? 'does not exist on this machine' : 'cannot be read'}`,
+          `not checked here: ${p.state.state === 'unchecked' && p.state.why !== undefined ? `${F} ${p.state.why}` : `the file of ${F} ${p.state.state === 'unchecked' ? 'does not exist on this machine' : 'cannot be read'}`}`,
           [F],
         ),
       );

@@ -1,7 +1,8 @@
 /** The shuffle HTTP service (`krishiv shuffle-svc`, crates/krishiv-shuffle/src/shuffle_svc.rs). */
 import { parseSocketAddr, requiresAuthenticatedShuffle, shuffleSvcToken } from '../model.js';
+import { ADDR_PARSE_ERROR } from '../../engine/addr.js';
 import { type Finding } from '../types.js';
-import { finding, type CheckContext } from './context.js';
+import { finding, notCheckedHere, type CheckContext } from './context.js';
 import { SEC3_MSG, PROFILE } from './constants.js';
 import { perRun, type CheckDef } from './define.js';
 
@@ -38,9 +39,13 @@ export const SHUFFLE_CHECKS = [
       }
       if (t.assumed)
         return [
-          finding(ctx, 'SSVC-TOKEN-MISSING', 'skip', 'not checked here: KRISHIV_SHUFFLE_TOKEN_FILE does not exist on this machine', [
-            'KRISHIV_SHUFFLE_TOKEN_FILE',
-          ]),
+          finding(
+            ctx,
+            'SSVC-TOKEN-MISSING',
+            'skip',
+            `not checked here: ${notCheckedHere(ctx, ['KRISHIV_SHUFFLE_TOKEN_FILE'], 'KRISHIV_SHUFFLE_TOKEN_FILE does not exist on this machine')}`,
+            ['KRISHIV_SHUFFLE_TOKEN_FILE'],
+          ),
         ];
       return [
         finding(ctx, 'SSVC-TOKEN-MISSING', 'pass', t.state === 'none' ? 'shuffle auth not required' : `shuffle token from ${t.source}`, [
@@ -80,7 +85,7 @@ export const SHUFFLE_CHECKS = [
     rule: 'the shuffle service parses KRISHIV_SHUFFLE_ADDR strictly and untrimmed as IP:port before anything else: a host name, surrounding spaces or an empty value refuse it',
     source: 'crates/krishiv-shuffle/src/shuffle_svc.rs:88-95',
     fix: 'Write KRISHIV_SHUFFLE_ADDR as IP:port, e.g. 0.0.0.0:7072, or leave it unset.',
-    engineMessage: 'invalid socket address syntax',
+    engineMessage: ADDR_PARSE_ERROR,
     evaluate: (ctx: CheckContext): Finding[] => {
       if (ctx.role !== 'shuffle-svc') return [];
       // parsed strictly, untrimmed, before anything else (crates/krishiv-shuffle/src/shuffle_svc.rs:90-95)
@@ -93,7 +98,7 @@ export const SHUFFLE_CHECKS = [
             'fail',
             'KRISHIV_SHUFFLE_ADDR is not an IP:port socket address (host names and surrounding spaces do not parse): shuffle-svc refuses to start',
             ['KRISHIV_SHUFFLE_ADDR'],
-            { engineMessage: 'invalid socket address syntax' },
+            { engineMessage: ADDR_PARSE_ERROR },
           ),
         ];
       }

@@ -1,7 +1,7 @@
 /** The UI embedded in the coordinator (crates/krishiv-ui/src/router.rs, crates/krishiv/src/daemon_cmd.rs). */
 import { resolveUiAuth, uiEnabled } from '../model.js';
 import { type Finding } from '../types.js';
-import { finding, type CheckContext } from './context.js';
+import { finding, notCheckedHere, type CheckContext } from './context.js';
 import { COORD } from './constants.js';
 import { perRun, type CheckDef } from './define.js';
 
@@ -46,7 +46,7 @@ export const UI_CHECKS = [
             ctx,
             'UI-TOKEN-MISSING',
             'skip',
-            'not checked here: KRISHIV_UI_TOKEN_FILE does not exist on this machine (use --require-files on the target host)',
+            `not checked here: ${notCheckedHere(ctx, ['KRISHIV_UI_TOKEN_FILE'], 'KRISHIV_UI_TOKEN_FILE does not exist on this machine (use --require-files on the target host)')}`,
             ['KRISHIV_UI_TOKEN_FILE'],
           ),
         ];

@@ -10,11 +10,9 @@ import { CATALOG } from '../catalog.js';
 import { loadEnv } from '../env/load.js';
 import { probeEnvFiles, findDotenv } from '../token-files.js';
 import { evaluate } from '../evaluate.js';
-import { keyPrefixId } from '../checks/keys.js';
-import { parseApiKeys } from '../model.js';
 import type { Config } from '../../io/config.js';
 import type { CheckDef } from '../checks/define.js';
-import type { KeyLookup, KeyState } from '../checks/keys.js';
+import type { KeyLookup } from '../checks/keys.js';
 import type { EnvSet, ProductionReport } from '../types.js';
 import type { CheckProductionOptions } from './options.js';
 
@@ -123,7 +121,20 @@ function deployContext(o: CheckProductionOptions, seams: CheckProductionSeams) {
     readStdin: seams.readStdin ?? (async () => ''),
     ...(seams.config.waivers !== undefined ? { waivers: seams.config.waivers } : {}),
     ...(seams.config.file !== undefined ? { configFile: seams.config.file } : {}),
+    keepPasses: keepsPasses(o, seams),
   };
+}
+
+/**
+ * Whether the report needs each passing check as a finding: the text and GitHub reports show
+ * passes only as counts, so a manifest run for them counts passes instead of keeping 100,000s of
+ * findings; JSON (also --json beside another format), SARIF, JUnit and Markdown list them, and
+ * waivers and baselines re-read every finding.
+ */
+function keepsPasses(o: CheckProductionOptions, seams: CheckProductionSeams): boolean {
+  if (o.json || (o.format !== 'text' && o.format !== 'github')) return true;
+  if (o.baseline !== undefined || o.writeBaseline !== undefined) return true;
+  return (seams.config.waivers?.length ?? 0) > 0;
 }
 
 /** --write-baseline / --baseline (src/production/baseline.ts), loaded only when asked for. */
@@ -133,41 +144,17 @@ async function baselined(o: CheckProductionOptions, seams: CheckProductionSeams,
   return baselineStep(report, o, { cwd: seams.cwd, info: (m) => (seams.info ?? seams.warn)(m) });
 }
 
-/**
- * The KEYS-* lookup: each `krishiv_<id>_<secret>` key of KRISHIV_API_KEYS checked against the
- * store once, up front (one Argon2id verification per key whose id is stored; none for the rest).
- */
+/** The KEYS-* lookup over the --store file (src/production/command/store-keys.ts), with the real Argon2id hasher. */
 async function storeKeyLookup(seams: CheckProductionSeams, file: string, label: string, apiKeys: string | undefined): Promise<KeyLookup> {
-  const [{ openStoreLookup }, { verifyApiKey }, { createArgon2Hasher, resolveArgon2Params }] = await Promise.all([
+  const [{ openStoreLookup }, { createArgon2Hasher, resolveArgon2Params }, { checkStoreKeys }] = await Promise.all([
     import('../../keys/store-file.js'),
-    import('../../keys/api-key.js'),
     import('../../keys/hasher.js'),
+    import('./store-keys.js'),
   ]);
-  const stored = await openStoreLookup(file, label);
-  const parsed = parseApiKeys(apiKeys);
-  const states = new Map<string, KeyState>();
-  const names = new Map<string, string>();
   const config = seams.config;
-  const keySeams = { now: seams.now(), hasher: createArgon2Hasher(), dummyParams: resolveArgon2Params(config.argon2, config.file) };
-  for (const entry of parsed.state === 'unset' ? [] : parsed.entries) {
-    const id = keyPrefixId(entry.key);
-    if (id === undefined || states.has(entry.key)) continue;
-    if (!stored.find(id)) {
-      states.set(entry.key, 'unknown');
-      continue;
-    }
-    const verdict = await verifyApiKey(stored, entry.key, keySeams);
-    states.set(
-      entry.key,
-      verdict.reason === 'mismatch'
-        ? 'mismatch'
-        : verdict.reason === 'revoked' || verdict.reason === 'expired'
-          ? verdict.reason
-          : verdict.ok
-            ? 'active'
-            : 'unknown',
-    );
-    if (verdict.record) names.set(entry.key, verdict.record.name);
-  }
-  return { lookup: (key) => states.get(key) ?? 'unknown', issuedName: (key) => names.get(key) };
+  return checkStoreKeys(await openStoreLookup(file, label), apiKeys, {
+    now: seams.now(),
+    hasher: createArgon2Hasher(),
+    dummyParams: resolveArgon2Params(config.argon2, config.file),
+  });
 }

@@ -119,12 +119,12 @@ function firstNonWhite(s: string): number {
   return i;
 }
 
-export function trimStartRust(s: string): string {
+function trimStartRust(s: string): string {
   const i = firstNonWhite(s);
   return i === 0 ? s : i >= s.length ? '' : s.slice(i);
 }
 
-export function trimEndRust(s: string): string {
+function trimEndRust(s: string): string {
   const last = s.charCodeAt(s.length - 1);
   // fast path: the common line does not end in whitespace
   if (s.length === 0 || (last < 0x80 && !(last === 0x20 || (last >= 0x09 && last <= 0x0d)))) return s;
@@ -357,9 +357,9 @@ class Substitutions {
 }
 
 /** The longest value substitution may build: the env-file size cap (no real value comes near it). */
-export const MAX_VALUE_LENGTH = 4 * 1024 * 1024;
+const MAX_VALUE_LENGTH = 4 * 1024 * 1024;
 /** What all the substitutions of one file may add together. */
-export const MAX_SUBSTITUTED = 16 * 1024 * 1024;
+const MAX_SUBSTITUTED = 16 * 1024 * 1024;
 
 class LineError extends Error {
   constructor(readonly what: string) {

@@ -33,11 +33,18 @@ export interface DeployOptions {
   role?: Role;
   requireFiles: boolean;
   now: Date;
+  /**
+   * false: passing checks are counted in their workload's summary but not kept as findings (the
+   * text and GitHub reports show passes only as counts; a tree has 100,000s of them). Default true.
+   */
+  keepPasses?: boolean;
 }
 
 export interface DeployResult {
   findings: Finding[];
   workloads: WorkloadSummary[];
+  /** passes counted but not kept (keepPasses false), by workload key */
+  passesNotKept: Map<string, number>;
 }
 
 const ENV_AND_FILE: ReadonlyArray<[string, string]> = [
@@ -90,6 +97,8 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
   const evaluated: Evaluated[] = [];
   const uses: TokenUse[] = [];
   const reported = new Set<string>();
+  const keepPasses = options.keepPasses ?? true;
+  const passesNotKept = new Map<string, number>();
 
   for (const o of inv.workloads) {
     const pod = podSpecOf(o);
@@ -177,7 +186,7 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
         if (!mf) continue;
         const secret = inv.secrets.get(refKey(o.namespace, mf.secret));
         const value = secret?.data.get(mf.key);
-        if (!secret) table.set(p, { state: 'unchecked' });
+        if (!secret) table.set(p, { state: 'unchecked', why: `is mounted from Secret ${mf.secret}, which is not in the input` });
         else if (value === undefined) {
           // the volume mounts without that file; the engine sees NotFound (its own rules decide)
           table.set(p, { state: 'missing' });
@@ -229,7 +238,11 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
         envSet,
         role,
         cli,
-        files: tableProbe(table),
+        // a path no Secret volume of the input holds: another volume, or the image, may
+        files: tableProbe(table, {
+          state: 'unchecked',
+          why: 'is in no Secret volume of the input (another volume or the image may hold it)',
+        }),
         requireFiles: options.requireFiles,
         processEnv: false,
         now: options.now,
@@ -249,7 +262,12 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
       // a switch a message names is what it is about (`… rejects --insecure`); then value flags in order
       const givenFlags = [...new Set(cli.given.map((g) => g.flag))].sort((a, b) => Number(b === '--insecure') - Number(a === '--insecure'));
       // the report's findings are this run's own objects: tagged in place (a tree has 100,000s)
-      const located = report.findings;
+      let located = report.findings;
+      let dropped = 0;
+      if (!keepPasses) {
+        located = located.filter((f) => f.status !== 'pass');
+        dropped = report.findings.length - located.length;
+      }
       for (const f of located) {
         f.workload = ref;
         // every location of a passing check is dropped: no format shows them, and a tree holds 100,000s
@@ -329,6 +347,11 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
       const all = [...located, ...own];
       for (const f of all) findings.push(f);
       const summary = summarize(all);
+      if (dropped > 0) {
+        summary.pass += dropped;
+        const k = workloadKey(ref);
+        passesNotKept.set(k, (passesNotKept.get(k) ?? 0) + dropped);
+      }
       workloads.push({ ...ref, line: cline, role, ok: summary.fail === 0, summary });
       const open = all.filter((f) => f.class === 'OPEN' && (f.status === 'fail' || f.status === 'warn'));
       if (open.length > 0) evaluated.push({ ref, line: cline, role, labels: pod.labels, findings: open });
@@ -350,7 +373,10 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
   if (cross.length > 0 || shared) {
     if (shared) {
       const grouped = groupByWorkload(findings);
-      for (const w of workloads) w.summary = summarize(grouped.get(workloadKey(w)) ?? []);
+      for (const w of workloads) {
+        w.summary = summarize(grouped.get(workloadKey(w)) ?? []);
+        w.summary.pass += passesNotKept.get(workloadKey(w)) ?? 0;
+      }
     } else {
       for (const f of cross) {
         const w = f.workload ? byKey.get(workloadKey(f.workload)) : undefined;
@@ -359,7 +385,7 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
     }
     for (const w of workloads) w.ok = w.summary.fail === 0;
   }
-  return { findings, workloads };
+  return { findings, workloads, passesNotKept };
 }
 
 const refLabel = (r: ValueRef): string => `${r.kind} ${r.name} key ${r.key}`;

@@ -40,11 +40,68 @@ describe('evaluateObjects: workload summaries', () => {
     });
   }
 
+  for (const [name, files] of Object.entries(INPUTS)) {
+    it(`keepPasses false: the same summaries, and the same findings less the passes (${name})`, () => {
+      const now = new Date('2026-12-04T00:00:00Z');
+      const all = evaluateObjects(objectsOf(...files), { requireFiles: false, now });
+      const counted = evaluateObjects(objectsOf(...files), { requireFiles: false, now, keepPasses: false });
+      expect(counted.workloads).toEqual(all.workloads);
+      const strip = (fs: typeof all.findings) => fs.map((f) => [f.id, f.status, f.message, f.location]);
+      expect(strip(counted.findings)).toEqual(strip(all.findings.filter((f) => f.status !== 'pass')));
+      const passes = all.findings.filter((f) => f.status === 'pass').length;
+      expect(passes).toBeGreaterThan(0);
+      expect([...counted.passesNotKept.values()].reduce((a, b) => a + b, 0)).toBe(passes);
+      expect(all.passesNotKept.size).toBe(0);
+    });
+  }
+
   it('the rendered chart has a cross-object failure, and it is counted in its workload (rows above)', () => {
     const r = evaluateObjects(objectsOf('helm/rendered-ha.yaml'), { requireFiles: false, now: new Date('2026-12-04T00:00:00Z') });
     const exposed = r.findings.filter((f) => f.id === 'K8S-OPEN-EXPOSED' && f.status === 'fail');
     expect(exposed).toHaveLength(1);
     const w = r.workloads.find((x) => workloadKey(x) === workloadKey(exposed[0]!.workload!));
     expect(w?.ok).toBe(false);
+  });
+});
+
+describe('evaluateObjects: token files the input cannot show', () => {
+  const manifest = (withSecret: boolean) => `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: coord, namespace: ns}
+spec:
+  template:
+    spec:
+      containers:
+        - name: coordinator
+          image: krishiv:1
+          command: [krishiv, coordinator]
+          env:
+            - {name: KRISHIV_COORDINATOR_BEARER_TOKEN_FILE, value: /auth/token}
+            - {name: KRISHIV_UI_TOKEN_FILE, value: /etc/ui/token}
+          volumeMounts: [{name: auth, mountPath: /auth}]
+      volumes:
+        - {name: auth, secret: {secretName: coord-auth}}
+${withSecret ? '---\napiVersion: v1\nkind: Secret\nmetadata: {name: other, namespace: ns}\nstringData: {x: y}\n' : ''}`;
+  const run = (text: string) => {
+    const out: K8sObject[] = [];
+    collectObjects(parseYamlStream(text, 'm.yaml'), 'm.yaml', out);
+    return evaluateObjects(out, { requireFiles: false, now: new Date('2026-12-04T00:00:00Z') }).findings;
+  };
+
+  it('say which Secret is missing from the input, or that no Secret volume holds the path, never "this machine"', () => {
+    const f = run(manifest(false));
+    const mode = f.filter((x) => x.id === 'HYG-TOKEN-FILE-MODE' && x.status === 'skip').map((x) => x.message);
+    expect(mode).toContain(
+      'not checked here: KRISHIV_COORDINATOR_BEARER_TOKEN_FILE is mounted from Secret coord-auth, which is not in the input',
+    );
+    expect(mode).toContain(
+      'not checked here: KRISHIV_UI_TOKEN_FILE is in no Secret volume of the input (another volume or the image may hold it)',
+    );
+    const ui = f.find((x) => x.id === 'UI-TOKEN-MISSING');
+    expect(ui?.status).toBe('skip');
+    expect(ui?.message).toBe(
+      'not checked here: KRISHIV_UI_TOKEN_FILE is in no Secret volume of the input (another volume or the image may hold it)',
+    );
+    expect(f.map((x) => x.message).join('\n')).not.toContain('this machine');
   });
 });

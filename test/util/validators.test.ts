@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mutuallyExclusive, positiveDuration } from '../../src/cli/validators.js';
+import { mutuallyExclusive, positiveDuration } from '../../src/util/validators.js';
 
 describe('positiveDuration', () => {
   it.each([

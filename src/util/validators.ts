@@ -3,7 +3,7 @@
  * A command calls these from its pure `resolve…Options` function, never inline in an action.
  */
 import { KrishivError } from '../errors.js';
-import { parseDuration } from '../util/duration.js';
+import { parseDuration } from './duration.js';
 
 /** A duration flag that must be more than zero (`--timeout`): milliseconds, or ERR_INVALID_DURATION. */
 export function positiveDuration(text: string, flag: string): number {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveRotateOptions, type RotateFlags } from '../../src/cli/commands/rotate.js';
+import { resolveRotateOptions, type RotateFlags } from '../../src/rotate/options.js';
 import { EMPTY_CONFIG, type Config } from '../../src/io/config.js';
 import type { Step } from '../../src/rotate/steps.js';
 

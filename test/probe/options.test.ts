@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveProbeOptions, type ProbeFlags } from '../../src/cli/commands/probe.js';
+import { resolveProbeOptions, type ProbeFlags } from '../../src/probe/options.js';
 
 const r = (urls: string[], flags: ProbeFlags, config = {}) => resolveProbeOptions(urls, flags, config);
 const summary = (o: ReturnType<typeof r>) => ({
