@@ -70,7 +70,7 @@ const CHUNKS = [
   {
     name: 'cp-keys',
     parent: 'cmd-check-production',
-    entries: ['src/keys/store-file.ts', 'src/keys/api-key.ts', 'src/keys/hasher.ts'],
+    entries: ['src/production/command/store-keys.ts', 'src/keys/store-file.ts', 'src/keys/hasher.ts'],
   },
 ];
 
