@@ -46,6 +46,11 @@ export interface CliFlags {
   /** executor `--connect` / `--register-once` (with neither in --cli, the executor is taken as started with --connect) */
   connect?: boolean;
   registerOnce?: boolean;
+  /**
+   * the process is krishiv-clusterd (`krishiv clusterd`), known from a manifest's or unit's command
+   * line: it builds its leader election at start, which the standalone coordinator never does
+   */
+  clusterd?: boolean;
   /** the first word each process's parser refuses (crates/krishiv-executor/src/cli.rs:1234-1339 and kin) */
   refusals?: ReadonlyArray<{ process: 'coordinator' | 'executor' | 'operator'; word: string; message: string }>;
 }

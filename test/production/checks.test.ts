@@ -318,6 +318,16 @@ const ROWS: Row[] = [
     text: '--leader-lease-secs must be greater than zero',
   },
   {
+    // krishiv-clusterd builds its leader election at start; the standalone coordinator never reads the value
+    // (crates/krishiv-scheduler/src/coordinator_daemon.rs:116-126, 1639)
+    id: 'COORD-METADATA-CONFIG',
+    role: 'coordinator',
+    trigger: merge(DLPROD, { set: { KRISHIV_LEADER_BACKEND: 'raft' }, cli: { clusterd: true } }),
+    clean: merge(DLPROD, { set: { KRISHIV_LEADER_BACKEND: 'raft' } }),
+    expect: 'fail',
+    text: "unknown --leader-backend 'raft' (supported: single, etcd)",
+  },
+  {
     id: 'COORD-METADATA-CONFIG',
     role: 'coordinator',
     trigger: merge(DLPROD, { set: { KRISHIV_METADATA_BACKEND: 'sqlite' }, del: ['KRISHIV_LEADER_BACKEND'] }),

@@ -309,6 +309,13 @@ const coordMetadataConfig: Check = (ctx) => {
       vars: ['KRISHIV_ETCD_ENDPOINTS', 'KRISHIV_LEADER_BACKEND'],
     });
   }
+  // krishiv-clusterd builds its leader election at start and knows two backends; the standalone
+  // coordinator never reads the value. Under a durable profile the profile's own refusal comes first
+  // (COORD-METADATA-PROFILE). crates/krishiv-scheduler/src/coordinator_daemon.rs:116-126, 1639
+  const leaderValue = leader ?? 'single';
+  if (ctx.cli.clusterd && ctx.pCoord.profile === DL && leaderValue !== 'single' && leaderValue !== 'etcd') {
+    problems.push({ msg: `unknown --leader-backend '${leaderValue}' (supported: single, etcd)`, vars: ['KRISHIV_LEADER_BACKEND'] });
+  }
   // the env lease is parsed untrimmed and falls back to 15 when it does not parse; a flag that does not parse refuses (coordinator_daemon.rs:1144-1147,1200-1205)
   if (lease !== undefined && parseU64(lease) === 0n)
     problems.push({ msg: '--leader-lease-secs must be greater than zero', vars: ['KRISHIV_LEADER_LEASE_SECS'] });

@@ -191,6 +191,8 @@ export type CliFlags = { [K in CliValueField]?: string } & {
   registerOnce?: boolean;
   /** `--help`: the process prints its help and exits without starting */
   help?: boolean;
+  /** the process is krishiv-clusterd (set by the manifest and unit readers, which see the binary) */
+  clusterd?: boolean;
   /** flags in the order given, with their values (`true` for a switch) */
   given: Array<{ flag: string; value: string | true }>;
   /** words no process of the role knows */

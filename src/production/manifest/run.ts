@@ -171,6 +171,7 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
         workloads.push({ ...ref, line: cline, role, ok: true, summary: summarize([f]) });
         continue;
       }
+      if (decision.process === 'krishiv clusterd') cli.clusterd = true;
 
       const vars = new Map<string, EnvVar>();
       for (const [name, r] of env.vars) vars.set(name, r.v);

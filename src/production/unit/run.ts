@@ -151,6 +151,7 @@ export async function evaluateUnit(
     if (!isKrishivError(error)) throw error;
     return undecided(`${decision.process} would not start with these flags (${error.message})`);
   }
+  if (decision.process === 'krishiv clusterd') cli.clusterd = true;
   const envSet: EnvSet = { files: [file, ...envFiles.map((e) => e.path)], vars, shadowed: [] };
   const report = evaluate({
     envSet,

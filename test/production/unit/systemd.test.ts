@@ -100,6 +100,21 @@ describe('unit files', () => {
   });
 
   const probe = async () => tableProbe({});
+  it('krishiv-clusterd refuses a leader backend it does not know; the standalone coordinator never reads it', async () => {
+    const unit = (exe: string) => `[Service]
+Environment=KRISHIV_DURABILITY_PROFILE=dev-local KRISHIV_LEADER_BACKEND=raft
+ExecStart=/usr/local/bin/${exe} --grpc-addr 0.0.0.0:9090
+`;
+    const config = async (exe: string) =>
+      (
+        await evaluateUnit('k.service', unit(exe), { requireFiles: false, now: new Date(0) }, { readEnvFile: () => undefined, probe })
+      ).findings
+        .filter((f) => f.id === 'COORD-METADATA-CONFIG')
+        .map((f) => [f.status, f.engineMessage]);
+    expect(await config('krishiv-clusterd')).toEqual([['fail', "unknown --leader-backend 'raft' (supported: single, etcd)"]]);
+    expect(await config('krishiv-coordinator')).toEqual([['pass', undefined]]);
+  });
+
   it('EnvironmentFile= overrides Environment=; later settings win within each kind; an empty Environment= resets', async () => {
     const unit = `[Service]
 Environment=KRISHIV_DURABILITY_PROFILE=dev-local KRISHIV_UI=on
