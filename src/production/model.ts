@@ -210,9 +210,10 @@ export function evaluatePredicates(p: Profile, env: EnvMap): Record<string, bool
  */
 export type FileState =
   | { state: 'unchecked'; why?: string }
-  | { state: 'missing' }
+  | { state: 'missing'; why?: string }
   | { state: 'unreadable'; error: string; mode?: number }
-  | { state: 'ok'; content: string; mode: number; invalidUtf8?: boolean };
+  /** `remedy`: how to change the mode where the file comes from (a manifest: the Secret volume's defaultMode) */
+  | { state: 'ok'; content: string; mode: number; invalidUtf8?: boolean; remedy?: string };
 
 export interface FileProbe {
   probe(path: string): FileState;

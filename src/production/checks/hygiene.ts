@@ -426,17 +426,18 @@ function fileModes(ctx: CheckContext): Finding[] {
     }
     if (s.state === 'missing') {
       // --require-files: this is the target host; what a missing file does is the engine checks' finding
-      out.push(
-        finding(ctx, 'HYG-TOKEN-FILE-MODE', 'skip', `the file of ${name} does not exist (--require-files): no mode to check`, [name]),
-      );
+      const gone = s.why !== undefined ? `${name} ${s.why}` : `the file of ${name} does not exist (--require-files)`;
+      out.push(finding(ctx, 'HYG-TOKEN-FILE-MODE', 'skip', `${gone}: no mode to check`, [name]));
       continue;
     }
     const mode = s.state === 'ok' ? s.mode : s.mode;
     if (mode === undefined) continue;
     const m = `0${(mode & 0o777).toString(8).padStart(3, '0')}`;
-    if (mode & 0o004) out.push(finding(ctx, 'HYG-TOKEN-FILE-MODE', 'fail', `the file of ${name} is world-readable (mode ${m})`, [name]));
+    const fix = s.state === 'ok' && s.remedy !== undefined ? { remediation: s.remedy } : {};
+    if (mode & 0o004)
+      out.push(finding(ctx, 'HYG-TOKEN-FILE-MODE', 'fail', `the file of ${name} is world-readable (mode ${m})`, [name], fix));
     else if (mode & 0o040)
-      out.push(finding(ctx, 'HYG-TOKEN-FILE-MODE', 'warn', `the file of ${name} is group-readable (mode ${m})`, [name]));
+      out.push(finding(ctx, 'HYG-TOKEN-FILE-MODE', 'warn', `the file of ${name} is group-readable (mode ${m})`, [name], fix));
     else out.push(finding(ctx, 'HYG-TOKEN-FILE-MODE', 'pass', `the file of ${name} is private (mode ${m})`, [name]));
   }
   return any ? out : [finding(ctx, 'HYG-TOKEN-FILE-MODE', 'pass', 'no token or key file is configured', [])];
@@ -619,7 +620,13 @@ function engTraps(ctx: CheckContext): Finding[] {
       );
     } else if (p.state.state === 'missing') {
       out.push(
-        finding(ctx, 'ENG-TOKEN-FILE-MULTILINE', 'skip', `the file of ${F} does not exist (--require-files): no content to check`, [F]),
+        finding(
+          ctx,
+          'ENG-TOKEN-FILE-MULTILINE',
+          'skip',
+          `${p.state.why !== undefined ? `${F} ${p.state.why}` : `the file of ${F} does not exist (--require-files)`}: no content to check`,
+          [F],
+        ),
       );
     } else
       out.push(

@@ -190,7 +190,7 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
         if (!secret) table.set(p, { state: 'unchecked', why: `is mounted from Secret ${mf.secret}, which is not in the input` });
         else if (value === undefined) {
           // the volume mounts without that file; the engine sees NotFound (its own rules decide)
-          table.set(p, { state: 'missing' });
+          table.set(p, { state: 'missing', why: `is not in its volume: Secret ${mf.secret} has no key "${mf.key}"` });
           if (mf.item && !mf.optional) {
             const key = `${o.file}:${mf.mountLine}:${mf.secret}:${mf.key}`;
             if (!reported.has(key)) {
@@ -207,7 +207,13 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
               );
             }
           }
-        } else table.set(p, { state: 'ok', content: value, mode: mf.mode });
+        } else
+          table.set(p, {
+            state: 'ok',
+            content: value,
+            mode: mf.mode,
+            remedy: `Set defaultMode: 0400 on the volume of Secret ${mf.secret} (or mode: 0400 on its item); Kubernetes mounts Secret files 0644 by default.`,
+          });
         if (mf.subPath && TOKEN_PURPOSE[name] !== undefined) {
           own.push(
             mkFinding(

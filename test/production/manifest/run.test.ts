@@ -105,3 +105,44 @@ ${withSecret ? '---\napiVersion: v1\nkind: Secret\nmetadata: {name: other, names
     expect(f.map((x) => x.message).join('\n')).not.toContain('this machine');
   });
 });
+
+describe('evaluateObjects: token files mounted from a Secret in the input', () => {
+  const text = `apiVersion: v1
+kind: Secret
+metadata: {name: coord-auth, namespace: ns}
+stringData: {token: "Zq8wX3vB9nL2mK7pR4tY6uI1oP5aS0dF"}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: coord, namespace: ns}
+spec:
+  template:
+    spec:
+      containers:
+        - name: coordinator
+          image: krishiv:1
+          command: [krishiv, coordinator]
+          env:
+            - {name: KRISHIV_COORDINATOR_BEARER_TOKEN_FILE, value: /auth/token}
+            - {name: KRISHIV_COORDINATOR_BEARER_TOKENS_FILE, value: /auth/tokens}
+          volumeMounts: [{name: auth, mountPath: /auth}]
+      volumes:
+        - {name: auth, secret: {secretName: coord-auth}}
+`;
+  it('a world-readable mount says how to fix it in the manifest; a key the Secret lacks says so, not --require-files', () => {
+    const out: K8sObject[] = [];
+    collectObjects(parseYamlStream(text, 'm.yaml'), 'm.yaml', out);
+    const f = evaluateObjects(out, { requireFiles: false, now: new Date('2026-12-04T00:00:00Z') }).findings;
+    const mode = f.filter((x) => x.id === 'HYG-TOKEN-FILE-MODE').map((x) => [x.status, x.message, x.remediation]);
+    expect(mode).toContainEqual([
+      'fail',
+      'the file of KRISHIV_COORDINATOR_BEARER_TOKEN_FILE is world-readable (mode 0644)',
+      'Set defaultMode: 0400 on the volume of Secret coord-auth (or mode: 0400 on its item); Kubernetes mounts Secret files 0644 by default.',
+    ]);
+    expect(mode.map((x) => x[1])).toContain(
+      'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE is not in its volume: Secret coord-auth has no key "tokens": no mode to check',
+    );
+    expect(f.map((x) => x.message).join('\n')).not.toContain('--require-files');
+    expect(JSON.stringify(f)).not.toContain('Zq8wX3vB9nL2mK7pR4tY6uI1oP5aS0dF');
+  });
+});
