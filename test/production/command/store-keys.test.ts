@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Hasher } from '../../../src/keys/hasher.js';
 import { addRecord, emptyStore, type KeyRecord, storeLookup } from '../../../src/keys/store.js';
+import { record as fixtureRecord } from '../../keys/fixtures.js';
 import { STORE_CHECK_WORK } from '../../../src/production/checks/keys.js';
 import { checkStoreKeys } from '../../../src/production/command/store-keys.js';
 
@@ -10,19 +11,7 @@ const phc = (m: number, t: number): string => `$argon2id$v=19$m=${m},t=${t},p=1$
 const ids = ['aaaaaaaa', 'bbbbbbbb', 'cccccccc', 'dddddddd', 'eeeeeeee', 'ffffffff'];
 const key = (id: string): string => `krishiv_${id}_${'A'.repeat(43)}`;
 
-function record(id: string, m: number, t: number): KeyRecord {
-  return {
-    id,
-    name: `svc-${id.slice(0, 1)}`,
-    tenant: null,
-    roles: [],
-    createdAt: '2026-01-01T00:00:00.000Z',
-    expiresAt: null,
-    revokedAt: null,
-    revokeReason: null,
-    hash: phc(m, t),
-  };
-}
+const record = (id: string, m: number, t: number): KeyRecord => fixtureRecord(id, { name: `svc-${id.slice(0, 1)}`, hash: phc(m, t) });
 
 /** Every secret matches; counts verifications and the work they would cost. */
 function countingHasher(): Hasher & { calls: number } {
