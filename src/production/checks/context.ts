@@ -16,6 +16,7 @@ import {
   type CliFlags,
   type EnvMap,
   type FileProbe,
+  type FileState,
   type ProfileReading,
   type StaticTokens,
 } from '../model.js';
@@ -85,18 +86,25 @@ function locationOf(ctx: Pick<CheckContext, 'vars' | 'envSet'>, name: string): F
 }
 
 /**
- * Why the files of `names` were not checked here, after "not checked here: ": `fallback` (the
- * env-file wording, "… does not exist on this machine") unless the probe says more for a file
- * (a manifest's Secret that is not in the input), then each name with its own reason.
+ * A file that is absent or unknown, in words: `<name> <why>` where the input says why (a manifest:
+ * the Secret it is mounted from is not in the input, or lacks its key), else `fallback` (the
+ * env-file wording: "… does not exist on this machine", "… (--require-files)").
+ */
+export function fileWhy(name: string, state: FileState | undefined, fallback: string): string {
+  return (state?.state === 'unchecked' || state?.state === 'missing') && state.why !== undefined ? `${name} ${state.why}` : fallback;
+}
+
+/**
+ * Why the files of `names` were not checked here, after "not checked here: ": `fallback` unless
+ * the probe says more for one of them, then each name with its own reason.
  */
 export function notCheckedHere(ctx: Pick<CheckContext, 'env' | 'files'>, names: readonly string[], fallback: string): string {
-  const whys = names.map((name) => {
+  const states = names.map((name) => {
     const p = filePathOf(name, ctx.env.get(name));
-    const f = p === undefined ? undefined : ctx.files.probe(p);
-    return f?.state === 'unchecked' ? f.why : undefined;
+    return p === undefined ? undefined : ctx.files.probe(p);
   });
-  if (whys.every((w) => w === undefined)) return fallback;
-  return names.map((name, i) => `${name} ${whys[i] ?? 'does not exist on this machine'}`).join('; ');
+  if (states.every((s) => s?.state !== 'unchecked' || s.why === undefined)) return fallback;
+  return names.map((name, i) => fileWhy(name, states[i], `${name} does not exist on this machine`)).join('; ');
 }
 
 export interface FindingExtra {

@@ -6,7 +6,7 @@
  * looked at here and never leave: messages name variables and entry numbers only.
  */
 import { rustTrim } from '../../engine/text.js';
-import { finding, type CheckContext } from './context.js';
+import { fileWhy, finding, type CheckContext } from './context.js';
 import {
   asciiLower,
   filePathOf,
@@ -418,7 +418,7 @@ function fileModes(ctx: CheckContext): Finding[] {
           ctx,
           'HYG-TOKEN-FILE-MODE',
           'skip',
-          `not checked here: ${s.why !== undefined ? `${name} ${s.why}` : `the file of ${name} does not exist on this machine`}`,
+          `not checked here: ${fileWhy(name, s, `the file of ${name} does not exist on this machine`)}`,
           [name],
         ),
       );
@@ -426,7 +426,7 @@ function fileModes(ctx: CheckContext): Finding[] {
     }
     if (s.state === 'missing') {
       // --require-files: this is the target host; what a missing file does is the engine checks' finding
-      const gone = s.why !== undefined ? `${name} ${s.why}` : `the file of ${name} does not exist (--require-files)`;
+      const gone = fileWhy(name, s, `the file of ${name} does not exist (--require-files)`);
       out.push(finding(ctx, 'HYG-TOKEN-FILE-MODE', 'skip', `${gone}: no mode to check`, [name]));
       continue;
     }
@@ -624,7 +624,7 @@ function engTraps(ctx: CheckContext): Finding[] {
           ctx,
           'ENG-TOKEN-FILE-MULTILINE',
           'skip',
-          `${p.state.why !== undefined ? `${F} ${p.state.why}` : `the file of ${F} does not exist (--require-files)`}: no content to check`,
+          `${fileWhy(F, p.state, `the file of ${F} does not exist (--require-files)`)}: no content to check`,
           [F],
         ),
       );
@@ -634,7 +634,7 @@ function engTraps(ctx: CheckContext): Finding[] {
           ctx,
           'ENG-TOKEN-FILE-MULTILINE',
           'skip',
-          `not checked here: ${p.state.state === 'unchecked' && p.state.why !== undefined ? `${F} ${p.state.why}` : `the file of ${F} ${p.state.state === 'unchecked' ? 'does not exist on this machine' : 'cannot be read'}`}`,
+          `not checked here: ${fileWhy(F, p.state, `the file of ${F} ${p.state.state === 'unchecked' ? 'does not exist on this machine' : 'cannot be read'}`)}`,
           [F],
         ),
       );

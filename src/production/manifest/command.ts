@@ -13,7 +13,7 @@
  *
  * Pure: words in, decision out.
  */
-import { splitShellWords } from '../env/cli-flags.js';
+import { parseCliWords, splitShellWords, type CliFlags } from '../env/cli-flags.js';
 import type { Role } from '../types.js';
 
 export type ProcessDecision =
@@ -124,4 +124,15 @@ function daemon(sub: string, flags: string[], offset: number): ProcessDecision {
     kind: 'undecided',
     reason: `\`krishiv ${sub}\` is not a process check-production models (roles: coordinator, clusterd, executor, flight-server, shuffle-svc, operator, clients)`,
   };
+}
+
+/**
+ * A decided process's flags through the engine's command-line model (`words`: its flags, `$(VAR)`
+ * already expanded), plus what the binary itself implies: krishiv-clusterd builds its leader
+ * election at start (crates/krishiv-scheduler/src/coordinator_daemon.rs:1639).
+ */
+export function processCli(decision: Extract<ProcessDecision, { kind: 'krishiv' }>, words: readonly string[]): CliFlags {
+  const cli = parseCliWords(words, decision.role);
+  if (decision.process === 'krishiv clusterd') cli.clusterd = true;
+  return cli;
 }

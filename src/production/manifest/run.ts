@@ -7,10 +7,9 @@
 import { evaluate, summarize } from '../evaluate.js';
 import { checkInfo } from '../catalog.js';
 import { FILE_VARIABLES, filePathOf, tableProbe, type FileState } from '../model.js';
-import { parseCliWords } from '../env/cli-flags.js';
 import { isKrishivError } from '../../errors.js';
 import type { EnvSet, EnvVar, Finding, FindingStatus, Role, WorkloadRef, WorkloadSummary } from '../types.js';
-import { decideProcess } from './command.js';
+import { decideProcess, processCli } from './command.js';
 import {
   buildInventory,
   expandK8s,
@@ -153,9 +152,9 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
       const argsStart = keyLine(c, 'args');
       let cli;
       try {
-        cli = parseCliWords(
+        cli = processCli(
+          decision,
           decision.flags.map((w) => expandK8s(w, lookup)),
-          role,
         );
       } catch (error) {
         if (!isKrishivError(error)) throw error;
@@ -171,7 +170,6 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
         workloads.push({ ...ref, line: cline, role, ok: true, summary: summarize([f]) });
         continue;
       }
-      if (decision.process === 'krishiv clusterd') cli.clusterd = true;
 
       const vars = new Map<string, EnvVar>();
       for (const [name, r] of env.vars) vars.set(name, r.v);

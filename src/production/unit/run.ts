@@ -7,9 +7,8 @@ import { KrishivError, isKrishivError } from '../../errors.js';
 import { evaluate, summarize } from '../evaluate.js';
 import { checkInfo } from '../catalog.js';
 import type { FileProbe } from '../model.js';
-import { parseCliWords } from '../env/cli-flags.js';
 import type { EnvSet, EnvVar, Finding, Role, WorkloadRef, WorkloadSummary } from '../types.js';
-import { decideProcess } from '../manifest/command.js';
+import { decideProcess, processCli } from '../manifest/command.js';
 import {
   execPrefixes,
   expandExecWords,
@@ -146,12 +145,11 @@ export async function evaluateUnit(
   if (options.role !== undefined && options.role !== decision.role) return { findings: [], workloads: [] };
   let cli;
   try {
-    cli = parseCliWords(decision.flags, decision.role);
+    cli = processCli(decision, decision.flags);
   } catch (error) {
     if (!isKrishivError(error)) throw error;
     return undecided(`${decision.process} would not start with these flags (${error.message})`);
   }
-  if (decision.process === 'krishiv clusterd') cli.clusterd = true;
   const envSet: EnvSet = { files: [file, ...envFiles.map((e) => e.path)], vars, shadowed: [] };
   const report = evaluate({
     envSet,
