@@ -48,6 +48,10 @@ export function defaultSeverity(check: Pick<CheckInfo, 'class' | 'severity'>): '
   return check.severity ?? (check.class === 'WARN' ? 'warn' : 'fail');
 }
 
+/** A character neutraliseControls may change (a lone or paired surrogate, CR, a control). */
+// eslint-disable-next-line no-control-regex
+const MAYBE_CONTROL = /[\r\u0000-\u0008\u000b-\u001f\u007f-\u009f\ud800-\udfff]/;
+
 /**
  * Turns CRLF and lone CR into LF, then replaces the other C0/C1 control characters (except
  * tab and newline) and lone surrogates with a visible `\xNN`/`\uNNNN` form, so an env file
@@ -55,6 +59,8 @@ export function defaultSeverity(check: Pick<CheckInfo, 'class' | 'severity'>): '
  * terminal or log viewer.
  */
 export function neutraliseControls(text: string): string {
+  // most text has none of them: one scan, no copies (a tree's report has 100,000s of lines)
+  if (!MAYBE_CONTROL.test(text)) return text;
   // eslint-disable-next-line no-control-regex
   return text
     .replace(/\r\n?/g, '\n')

@@ -352,7 +352,6 @@ export function parseCliWords(words: readonly string[], role: Role = 'cluster'):
     out.unknown = rest.filter((w) => w.startsWith('-'));
     return out;
   }
-  const known = knownFlags(role);
   const kindOf = (w: string): Kind | undefined => {
     for (const p of processes) if (Object.hasOwn(SPECS[p], w)) return SPECS[p][w];
     return undefined;
@@ -364,7 +363,7 @@ export function parseCliWords(words: readonly string[], role: Role = 'cluster'):
     const word = rest[i] as string;
     const kind = kindOf(word);
     if (kind === undefined) {
-      const miss = nearMiss(word, known);
+      const miss = nearMiss(word, knownFlags(role));
       if (miss !== undefined) throw nearMissError(word, miss, kindOf(miss));
       out.unknown.push(word);
       for (const list of perProcess.values()) list.push(word);

@@ -4,7 +4,7 @@
  * `kubectl kustomize`, a chart with `helm template` — when that tool is on PATH; otherwise the
  * directory is refused with the pipe to use. Each source is parsed (yaml.ts) into objects.
  */
-import { accessSync, constants, readFileSync, readdirSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, readSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { KrishivError, describeSystemError, isKrishivError } from '../../errors.js';
 import { readTextFileSync } from '../../io/fs.js';
@@ -70,15 +70,23 @@ function parseSource(src: Source, out: K8sObject[]): void {
   collectObjects(parseYamlStream(src.text, src.file), src.file, out);
 }
 
+/** Files up to this size are read in one go into a buffer kept for the purpose; larger ones by the bounded reader. */
+const SMALL_FILE = 1024 * 1024;
+let scratch: Buffer | undefined;
+
 function readManifestFile(abs: string, label: string): string {
   try {
-    // a tree holds thousands of small files: one stat and one read each (readTextFileSync
-    // allocates 64 KiB beyond the size for files that grow while read)
-    const size = statSync(abs).size;
-    if (size <= 1024 * 1024) {
-      const text = readFileSync(abs, 'utf8');
-      if (Buffer.byteLength(text) <= MANIFEST_LIMIT) return text;
+    // a tree holds thousands of small files: open, read, close (no stat: its path walk cost as
+    // much as the read), into one buffer; a file that fills it goes to the bounded reader
+    scratch ??= Buffer.allocUnsafe(SMALL_FILE);
+    const fd = openSync(abs, 'r');
+    let n = 0;
+    try {
+      for (let got = 1; got > 0 && n < SMALL_FILE; n += got) got = readSync(fd, scratch, n, SMALL_FILE - n, null);
+    } finally {
+      closeSync(fd);
     }
+    if (n < SMALL_FILE) return scratch.toString('utf8', 0, n);
     return readTextFileSync(abs, { limit: MANIFEST_LIMIT, label });
   } catch (error) {
     if (isKrishivError(error)) throw new KrishivError('ERR_MANIFEST_READ', error.message, { input: label, cause: error });

@@ -20,24 +20,50 @@ import * as jsYaml from 'js-yaml';
 import { FAILSAFE_SCHEMA, Type, YAMLException, loadAll } from 'js-yaml';
 import { KrishivError } from '../../errors.js';
 
-const LINES = new WeakMap<object, number>();
-const ITEM_LINES = new WeakMap<object, number[]>();
+/**
+ * Every mapping and sequence carries its line in a private field, stamped onto the object
+ * js-yaml built (the base constructor returns the object it is given, so `new Lines(o)` adds
+ * the field to `o`). A private field is invisible to keys, JSON, spreads and equality; a
+ * `WeakMap` of the 100,000s of collections in a large tree cost a third of the parse
+ * (bench/README.md).
+ */
+class Stamped {
+  constructor(o: object) {
+    // biome-ignore lint/correctness/noConstructorReturn: the point: subclasses add their private fields to `o`
+    return o;
+  }
+}
+class Lines extends Stamped {
+  #line: number;
+  #items: number[] | undefined;
+  constructor(o: object, line: number, items: number[] | undefined) {
+    super(o);
+    this.#line = line;
+    this.#items = items;
+  }
+  static line(o: object): number | undefined {
+    return #line in o ? o.#line : undefined;
+  }
+  static items(o: object): number[] | undefined {
+    return #line in o ? o.#items : undefined;
+  }
+}
 
 /** Line of item `index` of a sequence read from YAML (its scalars included), when known. */
 export function itemLine(seq: unknown, index: number): number | undefined {
-  return typeof seq === 'object' && seq !== null ? ITEM_LINES.get(seq)?.[index] : undefined;
+  return typeof seq === 'object' && seq !== null ? Lines.items(seq)?.[index] : undefined;
 }
 
 /** First line (1-based) of a mapping or sequence read from YAML, when known. */
 export function lineOf(value: unknown): number | undefined {
-  return typeof value === 'object' && value !== null ? LINES.get(value) : undefined;
+  return typeof value === 'object' && value !== null ? Lines.line(value) : undefined;
 }
 
 /** Line of `key`'s value inside a mapping (a mapping/sequence value's own line; else the mapping's). */
 export function keyLine(value: unknown, key: string): number | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const v = (value as Record<string, unknown>)[key];
-  return lineOf(v) ?? LINES.get(value);
+  return lineOf(v) ?? Lines.line(value);
 }
 
 export interface YamlDoc {
@@ -126,12 +152,11 @@ export function parseYamlStream(text: string, file: string): YamlDoc[] {
     let line = openLine.pop()!;
     const mine = children.pop();
     const r = state.result;
-    if (typeof r !== 'object' || r === null || LINES.has(r)) {
+    if (typeof r !== 'object' || r === null || Lines.line(r) !== undefined) {
       if (openPos.length === 0) firstLine = line + 1;
       else (children[children.length - 1] ??= []).push(line + 1);
       return;
     }
-    if (mine !== undefined && Array.isArray(r)) ITEM_LINES.set(r, mine);
     // a value that starts on a later line (`env:` then `- name: …`) opens at the key's line
     // end: its line is that of its first content character
     const input = state.input;
@@ -146,7 +171,7 @@ export function parseYamlStream(text: string, file: string): YamlDoc[] {
     }
     if (openPos.length === 0) firstLine = line + 1;
     else (children[children.length - 1] ??= []).push(line + 1);
-    LINES.set(r, line + 1);
+    new Lines(r, line + 1, mine !== undefined && Array.isArray(r) ? mine : undefined);
   };
   try {
     loadAll(

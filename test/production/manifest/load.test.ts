@@ -4,7 +4,7 @@
  * PATH, its failure or its absence reported with the pipe to run instead. The real kubectl and a
  * fake helm run in test/e2e/check-production-manifest.test.ts.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadManifests, type LoadSeams, type RenderResult } from '../../../src/production/manifest/load.js';
@@ -70,6 +70,51 @@ describe('loadManifests: files and trees', () => {
       code: 'ERR_USAGE',
       input: '--manifest -',
       message: 'standard input can be read only once',
+    });
+  });
+});
+
+describe('loadManifests: how a tree file is read', () => {
+  it('a file is read whole below, at and above the size read in one buffer (the bounded reader takes the larger ones)', async () => {
+    const cwd = tempDir('manifests-');
+    mkdirSync(path.join(cwd, 'tree'));
+    // each file names its own size in its last document, so a cut or a stale buffer shows
+    const sized = (name: string, bytes: number): string => {
+      const head = `${deployment(name)}---\n`;
+      const tail = `---\nkind: ConfigMap\nmetadata:\n  name: end-${name}\n`;
+      return head + `# ${'x'.repeat(bytes - head.length - tail.length - 3)}\n` + tail;
+    };
+    const MiB = 1024 * 1024;
+    const sizes: Array<[string, number]> = [
+      ['a-small', 300],
+      ['b-just-under', MiB - 1],
+      ['c-exactly', MiB],
+      ['d-over', MiB + 1],
+      ['e-small-after', 200],
+    ];
+    for (const [name, bytes] of sizes) {
+      const text = sized(name, bytes);
+      expect(Buffer.byteLength(text)).toBe(bytes);
+      writeFileSync(path.join(cwd, 'tree', `${name}.yaml`), text);
+    }
+    const r = await loadManifests(['tree'], seams(cwd));
+    expect(r.objects.map((o) => o.name)).toEqual(sizes.flatMap(([name]) => [name, `end-${name}`]));
+  });
+
+  it('a directory or a dangling link named like a manifest is refused naming it, and nothing is read after it', async () => {
+    const cwd = tempDir('manifests-');
+    mkdirSync(path.join(cwd, 'tree'));
+    symlinkSync(path.join(cwd, 'nowhere'), path.join(cwd, 'tree', 'a.yaml'));
+    await expect(loadManifests(['tree'], seams(cwd))).rejects.toMatchObject({
+      code: 'ERR_MANIFEST_READ',
+      input: path.join('tree', 'a.yaml'),
+    });
+    const other = tempDir('manifests-');
+    mkdirSync(path.join(other, 'tree', 'sub'), { recursive: true });
+    symlinkSync(path.join(other, 'tree', 'sub'), path.join(other, 'tree', 'a.yaml'));
+    await expect(loadManifests(['tree'], seams(other))).rejects.toMatchObject({
+      code: 'ERR_MANIFEST_READ',
+      input: path.join('tree', 'a.yaml'),
     });
   });
 });
