@@ -68,7 +68,7 @@ function parseFlags(flags: string): { short?: string; long?: string } {
 /** Records one subcommand's definition through a commander-shaped object. */
 function makeRecorder(): { program: Command; commands: RecordedCommand[] } {
   const commands: RecordedCommand[] = [];
-  const methods = new Set([
+  const methods = [
     'description',
     'summary',
     'addHelpText',
@@ -78,20 +78,16 @@ function makeRecorder(): { program: Command; commands: RecordedCommand[] } {
     'helpOption',
     'allowExcessArguments',
     'showSuggestionAfterError',
-  ]);
+  ];
 
   const makeCommand = (name: string, into: RecordedCommand[], depth: number): unknown => {
     const rec: RecordedCommand = { name, options: [], args: [], unsupported: false, children: [] };
     into.push(rec);
+    // a plain object: a method it lacks throws when called, and recordCommand gives up (commander runs)
     const cmd: Record<string, unknown> = {};
-    const proxy: unknown = new Proxy(cmd, {
-      get(target, prop) {
-        if (typeof prop === 'string' && prop in target) return target[prop];
-        if (typeof prop === 'string' && methods.has(prop)) return () => proxy;
-        rec.unsupported = true;
-        return () => proxy;
-      },
-    });
+    const self: unknown = cmd;
+    const chain = (): unknown => self;
+    for (const m of methods) cmd[m] = chain;
     const addOption = (mandatory: boolean) => (flags: string, _desc?: string, fnOrDefault?: unknown, maybeDefault?: unknown) => {
       const { short, long } = parseFlags(flags);
       const negate = Boolean(long?.startsWith('--no-'));
@@ -112,7 +108,7 @@ function makeRecorder(): { program: Command; commands: RecordedCommand[] } {
       if (long !== undefined) option.long = long;
       if (parseArg) option.parseArg = parseArg;
       rec.options.push(option);
-      return proxy;
+      return self;
     };
     cmd['option'] = addOption(false);
     cmd['requiredOption'] = addOption(true);
@@ -124,17 +120,17 @@ function makeRecorder(): { program: Command; commands: RecordedCommand[] } {
       };
       if (typeof fnOrDefault === 'function') arg.parseArg = fnOrDefault as RecordedArgument['parseArg'];
       rec.args.push(arg);
-      return proxy;
+      return self;
     };
     cmd['action'] = (fn: (...args: unknown[]) => unknown) => {
       rec.action = fn;
-      return proxy;
+      return self;
     };
     cmd['command'] = (sub: string) => {
       if (depth >= 1 || /[<[]/.test(sub)) rec.unsupported = true; // deeper nesting or inline args: commander
       return makeCommand(sub.split(' ')[0]!, rec.children, depth + 1);
     };
-    return proxy;
+    return self;
   };
   const root = {
     command: (spec: string) => makeCommand(spec.split(' ')[0]!, commands, 0),
