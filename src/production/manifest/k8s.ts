@@ -236,8 +236,10 @@ export function standIn(seed: string): string {
   return `u${hex(h1)}${hex(h2)}${hex(h1 ^ h2)}${hex(Math.imul(h1, 31) >>> 0)}Q7`;
 }
 
+// stand-ins that name no program (a pod name with "krishiv" in it would make any wrapper's
+// `--name=$(POD_NAME)` look like a Krishiv command line)
 const DOWNWARD: Readonly<Record<string, string>> = {
-  'metadata.name': 'krishiv-pod-0',
+  'metadata.name': 'pod-0',
   'metadata.uid': '00000000-0000-4000-8000-000000000000',
   'spec.nodeName': 'node-0',
   'spec.serviceAccountName': 'default',
@@ -380,12 +382,14 @@ export interface MountedFile {
   /** the key was named in the volume's items[] (a missing key stops the pod) */
   item: boolean;
   mountLine: number;
+  /** line of that items[] entry */
+  itemLine?: number;
 }
 
 interface SecretVolume {
   secret: string;
   defaultMode: number;
-  items?: Array<{ key: string; path: string; mode?: number }>;
+  items?: Array<{ key: string; path: string; mode?: number; line?: number }>;
   optional: boolean;
 }
 
@@ -399,8 +403,13 @@ function secretVolumes(spec: Obj): Map<string, SecretVolume[]> {
     const items = (v: unknown): SecretVolume['items'] =>
       Array.isArray(v)
         ? v.filter(isObj).map((i) => {
-            const it: { key: string; path: string; mode?: number } = { key: str(i['key']) ?? '', path: str(i['path']) ?? '' };
+            const it: { key: string; path: string; mode?: number; line?: number } = {
+              key: str(i['key']) ?? '',
+              path: str(i['path']) ?? '',
+            };
             if (typeof i['mode'] === 'number') it.mode = i['mode'];
+            const line = lineOf(i);
+            if (line !== undefined) it.line = line;
             return it;
           })
         : undefined;
@@ -454,11 +463,13 @@ export function mountedSecretFile(path: string, container: Obj, spec: Obj, inv: 
       let key: string | undefined;
       let mode = sv.defaultMode;
       let item = false;
+      let itemLine: number | undefined;
       if (sv.items) {
         const it = sv.items.find((i) => i.path === rel);
         if (it) {
           key = it.key;
           item = true;
+          itemLine = it.line;
           if (it.mode !== undefined) mode = it.mode;
         }
       } else {
@@ -467,6 +478,7 @@ export function mountedSecretFile(path: string, container: Obj, spec: Obj, inv: 
       }
       if (key !== undefined) {
         chosen = { secret: sv.secret, key, mode, subPath: subPath !== undefined && subPath !== '', optional: sv.optional, item, mountLine };
+        if (itemLine !== undefined) chosen.itemLine = itemLine;
         break;
       }
     }

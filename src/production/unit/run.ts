@@ -8,15 +8,17 @@ import { evaluate, summarize } from '../evaluate.js';
 import { checkInfo } from '../catalog.js';
 import type { FileProbe } from '../model.js';
 import type { EnvSet, EnvVar, Finding, Role, WorkloadRef, WorkloadSummary } from '../types.js';
-import { decideProcess, processCli } from '../manifest/command.js';
+import { argvIndexOf, decideProcess, flagNamedBy, processCli } from '../manifest/command.js';
 import {
   execPrefixes,
   expandExecWords,
   expandSpecifiers,
+  lineAt,
   parseSystemdEnvFile,
   parseUnitFile,
   splitUnitWords,
   unitName,
+  type UnitLine,
 } from './systemd.js';
 
 export interface UnitSeams {
@@ -65,7 +67,7 @@ export async function evaluateUnit(
   const env = new Map<string, EnvVar>();
   const fromFiles = new Map<string, EnvVar>();
   const envFiles: Array<{ path: string; optional: boolean; line: number }> = [];
-  let exec: { value: string; line: number } | undefined;
+  let exec: UnitLine | undefined;
   const mk = (n: string, value: string, f: string, line: number): EnvVar => ({
     name: n,
     value,
@@ -82,7 +84,8 @@ export async function evaluateUnit(
         env.clear();
         continue;
       }
-      for (const word of splitUnitWords(expandSpecifiers(s.value, u, label), label)) {
+      // systemd splits the words first, then resolves specifiers in each (config_parse_environ)
+      for (const word of splitUnitWords(s.value, label).map((w) => expandSpecifiers(w, u, label))) {
         const eq = word.indexOf('=');
         const n = eq > 0 ? word.slice(0, eq) : '';
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(n)) continue; // systemd: "Invalid environment assignment, ignoring"
@@ -98,7 +101,7 @@ export async function evaluateUnit(
       envFiles.push({ path: expandSpecifiers(optional ? s.value.slice(1) : s.value, u, label), optional, line: s.line });
     } else if (s.key === 'ExecStart') {
       if (s.value === '') exec = undefined;
-      else exec = { value: s.value, line: s.line };
+      else exec = s;
     }
   }
 
@@ -134,10 +137,29 @@ export async function evaluateUnit(
   if (!exec) return options.role !== undefined ? { findings: [], workloads: [] } : undecided('the unit has no ExecStart=');
   const label = `${file}:${exec.line}`;
   const pre = execPrefixes(exec.value);
-  let words = splitUnitWords(expandSpecifiers(pre.rest, u, label), label);
-  if (!pre.noExpand) words = expandExecWords(words, (n) => vars.get(n)?.value);
-  if (pre.argv0Separate) words = words.slice(1);
-  const decision = decideProcess(words);
+  const prefixLength = exec.value.length - pre.rest.length;
+  const starts: number[] = [];
+  // systemd splits the words first, then resolves specifiers in each (config_parse_exec); each word
+  // keeps the line it is written on (continuation lines), and so do the words a $VAR splits into
+  let words = splitUnitWords(pre.rest, label, starts).map((w) => expandSpecifiers(w, u, label));
+  let wordLines = starts.map((at) => lineAt(exec!, at + prefixLength));
+  if (!pre.noExpand) {
+    const expanded: string[] = [];
+    const lines: number[] = [];
+    words.forEach((w, i) => {
+      for (const x of expandExecWords([w], (n) => vars.get(n)?.value)) {
+        expanded.push(x);
+        lines.push(wordLines[i]!);
+      }
+    });
+    words = expanded;
+    wordLines = lines;
+  }
+  if (pre.argv0Separate) {
+    words = words.slice(1);
+    wordLines = wordLines.slice(1);
+  }
+  const decision = decideProcess(words, (n) => vars.get(n)?.value);
   if (decision.kind !== 'krishiv') {
     if (options.role !== undefined) return { findings: [], workloads: [] };
     return undecided(decision.kind === 'undecided' ? decision.reason : `ExecStart= runs ${words[0] ?? 'nothing'}, not a Krishiv binary`);
@@ -160,10 +182,16 @@ export async function evaluateUnit(
     processEnv: false,
     now: options.now,
   });
+  // a finding about the command line, or about an absent variable: the line of the flag its message
+  // names (ExecStart= may run over several lines), else the ExecStart= line
+  const lineOf = (message: string): number => {
+    const flag = flagNamedBy(cli, message);
+    const at = flag === undefined ? undefined : argvIndexOf(decision, flag);
+    return (at === undefined ? undefined : wordLines[at]) ?? exec.line;
+  };
   const findings = [...report.findings, ...own].map((f): Finding => {
     const out: Finding = { ...f, workload };
-    if (!f.location) out.location = { file, line: exec.line };
-    else if (f.location.line === undefined) out.location = { file, line: exec.line };
+    if (!f.location || f.location.line === undefined) out.location = { file, line: lineOf(f.message) };
     return out;
   });
   const summary = summarize(findings);

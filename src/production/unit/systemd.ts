@@ -20,6 +20,18 @@ export interface UnitLine {
   key: string;
   value: string;
   line: number;
+  /**
+   * a setting continued over several lines: where each later line starts in `value` (offset)
+   * and its line number, in order (absent when the setting is on one line)
+   */
+  continued?: Array<{ at: number; line: number }>;
+}
+
+/** The line of offset `at` of a setting's value. */
+export function lineAt(setting: UnitLine, at: number): number {
+  let line = setting.line;
+  for (const c of setting.continued ?? []) if (c.at <= at) line = c.line;
+  return line;
 }
 
 export interface UnitFile {
@@ -30,18 +42,23 @@ export function parseUnitFile(text: string, file: string): UnitFile {
   const sections = new Map<string, UnitLine[]>();
   let current: UnitLine[] | undefined;
   const lines = text.replace(/\r\n/g, '\n').split('\n');
-  let cont: { text: string; line: number } | undefined;
+  let cont: { text: string; line: number; starts: Array<{ at: number; line: number }> } | undefined;
   for (let i = 0; i < lines.length; i++) {
     let l = lines[i]!;
     if (cont && /^\s*[#;]/.test(l)) continue; // comments inside a continuation are skipped
     const startLine = cont ? cont.line : i + 1;
-    if (cont) l = cont.text + l;
+    // where each physical line starts in the joined text
+    const starts = cont ? cont.starts : [];
+    if (cont) {
+      starts.push({ at: cont.text.length, line: i + 1 });
+      l = cont.text + l;
+    }
     cont = undefined;
     // a trailing backslash (not itself escaped) continues the line
     let escaped = false;
     for (const ch of l) escaped = escaped ? false : ch === '\\';
     if (escaped && i + 1 < lines.length) {
-      cont = { text: `${l.slice(0, -1)} `, line: startLine };
+      cont = { text: `${l.slice(0, -1)} `, line: startLine, starts };
       continue;
     }
     if (escaped) l = l.slice(0, -1);
@@ -60,7 +77,14 @@ export function parseUnitFile(text: string, file: string): UnitFile {
         input: `${file}:${startLine}`,
       });
     if (!current) throw new KrishivError('ERR_UNIT_PARSE', 'a setting before any [Section] header', { input: `${file}:${startLine}` });
-    current.push({ key: t.slice(0, eq).trim(), value: t.slice(eq + 1).trim(), line: startLine });
+    const rest = t.slice(eq + 1);
+    const setting: UnitLine = { key: t.slice(0, eq).trim(), value: rest.trim(), line: startLine };
+    if (starts.length > 0) {
+      // offsets in the joined line → offsets in the value (both sides of `=` are stripped)
+      const valueStart = l.length - l.trimStart().length + eq + 1 + (rest.length - rest.trimStart().length);
+      setting.continued = starts.map((s) => ({ at: Math.max(0, s.at - valueStart), line: s.line }));
+    }
+    current.push(setting);
   }
   return { sections };
 }
@@ -97,14 +121,18 @@ function cunescapeAt(s: string, i: number): { text: string; next: number } {
   throw new Error('invalid escape');
 }
 
-/** Splits a unit setting into words: whitespace separates, '…' and "…" quote, C escapes apply. */
-export function splitUnitWords(s: string, label: string): string[] {
+/**
+ * Splits a unit setting into words: whitespace separates, '…' and "…" quote, C escapes apply.
+ * `starts` (when given) receives the offset in `s` where each word begins.
+ */
+export function splitUnitWords(s: string, label: string, starts?: number[]): string[] {
   const words: string[] = [];
   let i = 0;
   const n = s.length;
   while (i < n) {
     while (i < n && /\s/.test(s[i]!)) i++;
     if (i >= n) break;
+    starts?.push(i);
     let word = '';
     let quote: string | undefined;
     /** Appends the C escape at the backslash `at`; returns the index of its last character. */

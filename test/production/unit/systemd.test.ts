@@ -5,6 +5,7 @@ import { parseDotenv } from '../../../src/production/env/dotenv.js';
 import {
   expandExecWords,
   expandSpecifiers,
+  lineAt,
   parseSystemdEnvFile,
   parseUnitFile,
   splitUnitWords,
@@ -67,9 +68,22 @@ describe('unit files', () => {
   it('joins continuation lines (backslash becomes a space) and drops comments inside them', () => {
     const u = parseUnitFile('[Service]\nExecStart=/bin/a \\\n  --x 1 \\\n# gone\n  --y\nUser=k\n', 'u.service');
     expect(u.sections.get('Service')).toEqual([
-      { key: 'ExecStart', value: '/bin/a    --x 1    --y', line: 2 },
+      {
+        key: 'ExecStart',
+        value: '/bin/a    --x 1    --y',
+        line: 2,
+        // where lines 3 and 5 start in the value (line 4 is a comment)
+        continued: [
+          { at: 8, line: 3 },
+          { at: 17, line: 5 },
+        ],
+      },
       { key: 'User', value: 'k', line: 6 },
     ]);
+    const exec = u.sections.get('Service')![0]!;
+    const starts: number[] = [];
+    expect(splitUnitWords(exec.value, 'l', starts)).toEqual(['/bin/a', '--x', '1', '--y']);
+    expect(starts.map((at) => lineAt(exec, at))).toEqual([2, 3, 3, 5]);
   });
 
   it('splits words with systemd quoting and C escapes', () => {
@@ -139,6 +153,54 @@ ExecStart=/usr/local/bin/krishiv coordinator
     expect(r.findings.every((f) => f.workload?.name === 'c.service')).toBe(true);
   });
 
+  const nonPass = async (unit: string, instance?: string) =>
+    (
+      await evaluateUnit(
+        'k@.service',
+        unit,
+        { ...(instance !== undefined ? { instance } : {}), requireFiles: false, now: new Date(0) },
+        { readEnvFile: () => undefined, probe },
+      )
+    ).findings
+      .filter((f) => f.status !== 'pass')
+      .map((f) => `${f.id} ${f.status} ${f.location?.line}`);
+
+  it('locates a finding about a flag at the continuation line that holds the flag', async () => {
+    const unit = `[Service]
+Environment=KRISHIV_DURABILITY_PROFILE=dev-local
+ExecStart=/usr/local/bin/krishiv-executor \\
+    --connect \\
+# a comment inside the continuation is dropped
+    --coordinator http://127.0.0.1:9090 \\
+    --insecure
+`;
+    expect(await nonPass(unit, '0')).toContain('CLI-ARG-REFUSED fail 7');
+    const profile = `[Service]
+ExecStart=/usr/local/bin/krishiv coordinator \\
+  --grpc-addr 0.0.0.0:9090 \\
+  --durability-profile %i
+`;
+    expect(await nonPass(profile, 'bogus')).toContain('MODE-PROFILE-INVALID fail 4');
+  });
+
+  it('resolves specifiers in each word after splitting, as systemd does (a \\x escape in %i stays as written)', async () => {
+    const unit = `[Service]
+Environment=KRISHIV_DURABILITY_PROFILE=dev-local
+ExecStart=/usr/local/bin/krishiv coordinator --grpc-addr 0.0.0.0:9090 --durability-profile single%inode-durable
+`;
+    // systemd: the word is split and unescaped first, then %i gives "\x2d" as it is: the profile does not parse
+    expect(await nonPass(unit, '\\x2d')).toContain('MODE-PROFILE-INVALID fail 3');
+    expect((await nonPass(unit, '-')).filter((r) => r.startsWith('MODE-PROFILE-INVALID'))).toEqual([]);
+    // %I unescapes: "-" is "/", so an instance cannot carry a profile with dashes through %I
+    const viaI = unit.replace('single%inode-durable', '%I');
+    expect(await nonPass(viaI, 'single-node-durable')).toContain('MODE-PROFILE-INVALID fail 3');
+    expect(
+      (await nonPass(unit.replace('single%inode-durable', '%i'), 'single-node-durable')).filter((r) =>
+        r.startsWith('MODE-PROFILE-INVALID'),
+      ),
+    ).toEqual([]);
+  });
+
   it('refuses a template unit without --instance', async () => {
     await expect(
       evaluateUnit(
@@ -166,6 +228,7 @@ ExecStart=/usr/local/bin/krishiv coordinator
             '%i',
             '%q',
             'krishiv coordinator',
+            '/bin/sh -c ',
             'A=1',
             '$A',
             '${A}',

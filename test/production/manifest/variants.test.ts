@@ -1,0 +1,204 @@
+/**
+ * Variants of deployment layouts modelled on the engine's deploy/ tree (a clusterd Deployment with
+ * its token Secrets, executors, NodePort Services, a StatefulSet of etcd beside them): each
+ * mutation must change exactly the findings it is about, at the line that decides them, and the
+ * findings must not depend on the order of the documents.
+ */
+import { describe, expect, it } from 'vitest';
+import { collectObjects, type K8sObject } from '../../../src/production/manifest/k8s.js';
+import { evaluateObjects } from '../../../src/production/manifest/run.js';
+import { parseYamlStream } from '../../../src/production/manifest/yaml.js';
+import type { Finding } from '../../../src/production/types.js';
+
+const NOW = new Date('2026-12-04T00:00:00Z');
+
+function run(text: string, file = 'm.yaml'): Finding[] {
+  const out: K8sObject[] = [];
+  collectObjects(parseYamlStream(text, file), file, out);
+  return evaluateObjects(out, { requireFiles: false, now: NOW }).findings;
+}
+
+/** Non-passing findings as `container id status line`. */
+const rows = (f: Finding[]): string[] =>
+  f.filter((x) => x.status !== 'pass').map((x) => `${x.workload?.container} ${x.id} ${x.status} ${x.location?.line}`);
+
+/** The line (1-based) of the first line of `text` that contains `needle` after line `after`. */
+function lineOf(text: string, needle: string, after = 0): number {
+  const lines = text.split('\n');
+  for (let i = after; i < lines.length; i++) if (lines[i]!.includes(needle)) return i + 1;
+  throw new Error(`no ${needle}`);
+}
+
+const SECRETS = `apiVersion: v1
+kind: Secret
+metadata: {name: coord-auth, namespace: kx}
+stringData:
+  token: "Wd7Kq2Lm9Xp4Rz6Tb1Vn8Yc3Hs5Jf0Ga"
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: task-auth, namespace: kx}
+data:
+  token: R3k5UHY3TXExWmI0V244SnMyTGQ2VGYwWGMzSGE4UmU=
+`;
+
+const EXECUTOR = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: executor, namespace: kx}
+spec:
+  template:
+    metadata: {labels: {app: exec}}
+    spec:
+      containers:
+        - name: executor
+          image: localhost/krishiv:local
+          command:
+            - /usr/local/bin/krishiv
+            - executor
+            - --connect
+            - --coordinator
+            - http://coordinator.kx.svc:2001
+          env:
+            - name: KRISHIV_COORDINATOR_BEARER_TOKEN
+              valueFrom:
+                secretKeyRef: {name: coord-auth, key: token}
+            - name: KRISHIV_EXECUTOR_TASK_BEARER_TOKEN
+              valueFrom:
+                secretKeyRef: {name: task-auth, key: token}
+`;
+
+const COORDINATOR = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: coordinator, namespace: kx}
+spec:
+  template:
+    metadata: {labels: {app: coord}}
+    spec:
+      containers:
+        - name: coordinator
+          image: localhost/krishiv:local
+          command: [/usr/local/bin/krishiv, clusterd, --grpc-addr, 0.0.0.0:2001]
+          env:
+            - name: KRISHIV_COORDINATOR_BEARER_TOKEN_FILE
+              value: /var/run/krishiv/coordinator-auth/token
+            - name: KRISHIV_EXECUTOR_TASK_BEARER_TOKEN
+              valueFrom:
+                secretKeyRef: {name: task-auth, key: token}
+          volumeMounts:
+            - name: coordinator-auth
+              mountPath: /var/run/krishiv/coordinator-auth
+              readOnly: true
+      volumes:
+        - name: coordinator-auth
+          secret:
+            secretName: coord-auth
+            defaultMode: 0400
+`;
+
+const ETCD = `apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: etcd, namespace: kx}
+spec:
+  template:
+    spec:
+      containers:
+        - name: etcd
+          image: registry.k8s.io/etcd:3.5.21-0
+          command: ["/usr/local/bin/etcd"]
+          args:
+            - --name=$(POD_NAME)
+            - --initial-advertise-peer-urls=http://$(POD_NAME).etcd.kx.svc:2380
+            - --initial-cluster-token=krishiv-ha
+          env:
+            - name: POD_NAME
+              valueFrom: {fieldRef: {fieldPath: metadata.name}}
+`;
+
+const BASE = [SECRETS, COORDINATOR, EXECUTOR, ETCD].join('---\n');
+
+describe('variants of a clusterd + executors layout', () => {
+  const base = run(BASE);
+
+  it('finds the two Krishiv containers and nothing else (etcd with $(POD_NAME) and a krishiv-named token is not one)', () => {
+    expect([...new Set(base.map((f) => f.workload?.container))].sort()).toEqual(['coordinator', 'executor']);
+  });
+
+  it('adding --insecure to the executor: its refusal is located at the --insecure argument', () => {
+    const text = BASE.replace('            - --connect\n', '            - --connect\n            - --insecure\n');
+    const refused = run(text).find((f) => f.id === 'CLI-ARG-REFUSED' && f.status !== 'pass');
+    expect(refused?.status).toBe('fail');
+    expect(refused?.workload?.container).toBe('executor');
+    expect(refused?.location).toEqual({ file: 'm.yaml', line: lineOf(text, '- --insecure') });
+  });
+
+  it('a Secret volume whose items[] name a key the Secret lacks: K8S-REF-MISSING on that items entry', () => {
+    const text = BASE.replace(
+      '            secretName: coord-auth\n            defaultMode: 0400\n',
+      '            secretName: coord-auth\n            defaultMode: 0400\n            items:\n              - key: token\n                path: token\n              - key: tokens\n                path: tokens\n',
+    ).replace(
+      '              value: /var/run/krishiv/coordinator-auth/token\n',
+      '              value: /var/run/krishiv/coordinator-auth/token\n            - name: KRISHIV_COORDINATOR_BEARER_TOKENS_FILE\n              value: /var/run/krishiv/coordinator-auth/tokens\n',
+    );
+    // the lines below the edit move: compared without them
+    const unlined = (f: Finding[]) => rows(f).map((r) => r.replace(/ \d+$/, ''));
+    const after = run(text);
+    expect(unlined(after).filter((r) => !unlined(base).includes(r))).toEqual([
+      // the new variable's file is not in the volume: no mode to check
+      'coordinator HYG-TOKEN-FILE-MODE skip',
+      'coordinator K8S-REF-MISSING fail',
+    ]);
+    expect(unlined(base).filter((r) => !unlined(after).includes(r))).toEqual([]);
+    expect(after.find((f) => f.id === 'K8S-REF-MISSING')?.location?.line).toBe(lineOf(text, '- key: tokens'));
+  });
+
+  it('one Secret key feeding two roles: one K8S-SECRET-KEY-SHARED, the same whatever the order of the documents', () => {
+    const shared = BASE.replace('secretKeyRef: {name: task-auth, key: token}', 'secretKeyRef: {name: coord-auth, key: token}');
+    const key = (f: Finding[]) =>
+      f
+        .filter((x) => x.id === 'K8S-SECRET-KEY-SHARED')
+        .map((x) => [x.status, x.workload?.name, x.workload?.container, [...x.variables].sort()]);
+    const forward = key(run(shared));
+    expect(forward).toEqual([
+      ['warn', 'coordinator', 'coordinator', ['KRISHIV_COORDINATOR_BEARER_TOKEN_FILE', 'KRISHIV_EXECUTOR_TASK_BEARER_TOKEN']],
+    ]);
+    const reversed = shared.split('---\n').reverse().join('---\n');
+    expect(key(run(reversed))).toEqual(forward);
+  });
+
+  it('an executor started by a one-line shell script with $POD_NAME is decided, and its flags are located at the script', () => {
+    const text = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: executor, namespace: kx}
+spec:
+  template:
+    spec:
+      containers:
+        - name: executor
+          image: localhost/krishiv:local
+          env:
+            - name: POD_NAME
+              valueFrom: {fieldRef: {fieldPath: metadata.name}}
+          command: ["/bin/sh", "-c"]
+          args:
+            - >-
+              /usr/local/bin/krishiv executor
+              --executor-id $POD_NAME
+              --coordinator http://krishiv-coordinator:2001
+              --connect --insecure
+`;
+    const f = run(text);
+    expect(f.find((x) => x.id === 'DEPLOY-PROCESS-UNDECIDED')).toBeUndefined();
+    const refused = f.find((x) => x.id === 'CLI-ARG-REFUSED' && x.status !== 'pass');
+    expect(refused?.message).toContain('unknown option: --insecure');
+    expect(refused?.location?.line).toBe(lineOf(text, '- >-'));
+    // a variable the container does not set: the image may, so it is not decided
+    const unset = run(text.replace('$POD_NAME', '$HOSTNAME'));
+    expect(unset.map((x) => [x.id, x.status, x.message])).toEqual([
+      [
+        'DEPLOY-PROCESS-UNDECIDED',
+        'skip',
+        "not checked: a shell script (sh -c) that is not one simple command ($HOSTNAME, which the container's environment does not set); the process it starts cannot be decided",
+      ],
+    ]);
+  });
+});
