@@ -15,6 +15,7 @@ import { tempDir } from '../helpers/temp-dir.js';
 interface JsonFinding {
   id: string;
   status: string;
+  message: string;
   variables: string[];
   location: { file: string; line?: number } | null;
   waiver?: { reason: string };

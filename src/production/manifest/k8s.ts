@@ -198,6 +198,8 @@ export interface ValueRef {
 export interface ResolvedVar {
   v: EnvVar;
   ref?: ValueRef;
+  /** set by the envFrom source at this index (and not by `env`) */
+  envFrom?: number;
 }
 
 /** A reference to a Secret/ConfigMap key the input's object lacks (non-optional): the pod would not start. */
@@ -220,7 +222,24 @@ export interface ContainerEnv {
   missing: MissingRef[];
   notString: NotStringValue[];
   /** envFrom sources whose object is not in the input (their variables are unknown) */
-  unknownSources: ValueRef[];
+  unknownSources: UnknownSource[];
+}
+
+/** An envFrom source whose object is not in the input: any variable under its prefix may come from it. */
+export interface UnknownSource extends ValueRef {
+  prefix: string;
+  /** its index in envFrom (it overrides the sources before it) */
+  index: number;
+}
+
+/**
+ * Whether an envFrom source that is not in the input may set `name`, or give it another value than
+ * the one worked out here (a variable `env` does not set, under that source's prefix).
+ */
+export function mayComeFromUnknownSource(env: ContainerEnv, name: string): UnknownSource | undefined {
+  const r = env.vars.get(name);
+  if (r !== undefined && r.envFrom === undefined) return undefined; // env wins over envFrom
+  return env.unknownSources.find((u) => name.startsWith(u.prefix) && (r === undefined || r.envFrom! < u.index));
 }
 
 /** A stand-in for a value that is set but unknown: present, non-empty, not a placeholder, stable per source. */
@@ -253,7 +272,7 @@ export function resolveContainerEnv(container: Obj, inv: Inventory, namespace: s
   const vars = new Map<string, ResolvedVar>();
   const missing: MissingRef[] = [];
   const notString: NotStringValue[] = [];
-  const unknownSources: ValueRef[] = [];
+  const unknownSources: UnknownSource[] = [];
   const set = (name: string, r: ResolvedVar): void => {
     vars.delete(name); // a later duplicate wins, and moves to its own position
     vars.set(name, r);
@@ -269,7 +288,9 @@ export function resolveContainerEnv(container: Obj, inv: Inventory, namespace: s
     ...extra,
   });
 
-  for (const src of arr(container['envFrom'])) {
+  const envFrom = arr(container['envFrom']);
+  for (let index = 0; index < envFrom.length; index++) {
+    const src = envFrom[index];
     if (!isObj(src)) continue;
     const line = lineOf(src) ?? 0;
     const prefix = str(src['prefix']) ?? '';
@@ -281,13 +302,13 @@ export function resolveContainerEnv(container: Obj, inv: Inventory, namespace: s
     const ref: ValueRef = { kind, namespace, name: str(r['name']) ?? '', key: '*', optional: r['optional'] === true };
     const found = (kind === 'Secret' ? inv.secrets : inv.configMaps).get(refKey(namespace, ref.name));
     if (!found) {
-      unknownSources.push(ref);
+      unknownSources.push({ ...ref, prefix, index });
       continue;
     }
     for (const [k, value] of found.data) {
       const name = prefix + k;
       if (!ENV_NAME.test(name)) continue;
-      set(name, { v: mk(name, value, line, kind === 'Secret' ? { fromSecret: true } : {}), ref: { ...ref, key: k } });
+      set(name, { v: mk(name, value, line, kind === 'Secret' ? { fromSecret: true } : {}), ref: { ...ref, key: k }, envFrom: index });
     }
   }
 

@@ -201,4 +201,68 @@ spec:
       ],
     ]);
   });
+
+  it('tokens moved to envFrom with a prefix: resolved from the Secret in the input; without it, the checks on them are not decided', () => {
+    const executor = EXECUTOR.replace(
+      `            - name: KRISHIV_EXECUTOR_TASK_BEARER_TOKEN
+              valueFrom:
+                secretKeyRef: {name: task-auth, key: token}
+`,
+      `          envFrom:
+            - prefix: KRISHIV_EXECUTOR_TASK_BEARER_
+              secretRef: {name: task-auth}
+`,
+    );
+    const moved = [SECRETS, COORDINATOR, executor, ETCD].join('---\n');
+    expect(executor).not.toBe(EXECUTOR);
+    // the key is "token": the variable is KRISHIV_EXECUTOR_TASK_BEARER_token, not the engine's name
+    const resolved = run(moved).filter((f) => f.workload?.container === 'executor' && f.status !== 'pass');
+    expect(resolved.find((f) => f.id === 'ENV-UNKNOWN-FLAG')?.variables).toEqual(['KRISHIV_EXECUTOR_TASK_BEARER_token']);
+    expect(resolved.find((f) => f.id === 'PROD-EXECUTOR-TASK-TOKEN')?.status).toBe('fail');
+
+    // the Secret not in the input: it may hold TOKEN, so what depends on that variable is a skip, not a failure
+    const noSecret = run(moved.split('---\n').slice(2).join('---\n')).filter((f) => f.workload?.container === 'executor');
+    const task = noSecret.filter((f) => f.variables.includes('KRISHIV_EXECUTOR_TASK_BEARER_TOKEN'));
+    expect(task.length).toBeGreaterThan(0);
+    for (const f of task) {
+      expect(f.status).toBe('skip');
+      expect(f.message).toMatch(
+        /^not checked here: KRISHIV_EXECUTOR_TASK_BEARER_TOKEN may be set by envFrom Secret task-auth \(prefix KRISHIV_EXECUTOR_TASK_BEARER_\), which is not in the input/,
+      );
+    }
+    // checks about other variables still decide
+    expect(noSecret.find((f) => f.id === 'PROD-PRODUCTION-FLAG')?.status).toBe('fail');
+  });
+
+  it('an envFrom source not in the input overrides the sources before it, and env overrides it', () => {
+    const text = `apiVersion: v1
+kind: ConfigMap
+metadata: {name: krishiv-env, namespace: kx}
+data: {KRISHIV_PRODUCTION: "1", KRISHIV_UI: "off"}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: coordinator, namespace: kx}
+spec:
+  template:
+    spec:
+      containers:
+        - name: coordinator
+          image: localhost/krishiv:local
+          command: [krishiv, coordinator]
+          envFrom:
+            - configMapRef: {name: krishiv-env}
+            - secretRef: {name: elsewhere}
+          env:
+            - {name: KRISHIV_UI, value: "off"}
+`;
+    const f = run(text);
+    const prod = f.find((x) => x.id === 'PROD-PRODUCTION-FLAG')!;
+    expect([prod.status, prod.message]).toEqual([
+      'skip',
+      'not checked here: KRISHIV_PRODUCTION may be set by envFrom Secret elsewhere, which is not in the input',
+    ]);
+    // KRISHIV_UI is set by env: UI checks about it are decided (the UI is off)
+    expect(f.filter((x) => x.variables.length === 1 && x.variables[0] === 'KRISHIV_UI').every((x) => x.status !== 'skip')).toBe(true);
+  });
 });
