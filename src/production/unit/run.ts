@@ -61,6 +61,13 @@ export async function evaluateUnit(
   }
   const unit = parseUnitFile(text, file);
   const service = unit.sections.get('Service') ?? [];
+  // %u, %g, %h, %U, %G follow User=/Group= (the last setting wins; an empty one resets)
+  for (const s of service) {
+    if (s.key !== 'User' && s.key !== 'Group') continue;
+    const field = s.key === 'User' ? 'user' : 'group';
+    if (s.value === '') delete u[field];
+    else u[field] = s.value;
+  }
   const name = u.template ? u.file.replace('@.', `@${u.instance ?? ''}.`) : u.file;
   const workload: WorkloadRef = { file, kind: 'Unit', name };
 

@@ -186,6 +186,11 @@ export interface UnitName {
   /** the instance (template units only) */
   instance?: string;
   template: boolean;
+  /** the unit file as given (%y, %Y) */
+  path?: string;
+  /** User= and Group= of the unit (absent: the system manager runs it as root) */
+  user?: string;
+  group?: string;
 }
 
 export function unitName(fileName: string, instance?: string): UnitName {
@@ -194,7 +199,7 @@ export function unitName(fileName: string, instance?: string): UnitName {
   const dot = base.lastIndexOf('.');
   const template = at >= 0 && base.slice(at + 1, dot >= 0 ? dot : undefined) === '';
   const prefix = at >= 0 ? base.slice(0, at) : dot >= 0 ? base.slice(0, dot) : base;
-  const u: UnitName = { file: base, prefix, template };
+  const u: UnitName = { file: base, prefix, template, path: fileName };
   if (instance !== undefined) u.instance = instance;
   else if (at >= 0 && !template) u.instance = base.slice(at + 1, dot >= 0 ? dot : undefined);
   return u;
@@ -212,6 +217,12 @@ export function unescapeUnitName(s: string): string {
     } else out += c;
   }
   return out;
+}
+
+function unknownSpecifier(c: string, what: string, label: string): never {
+  throw new KrishivError('ERR_UNIT_PARSE', `specifier %${c} is ${what}, which is not known here; check the unit on that host`, {
+    input: label,
+  });
 }
 
 export function expandSpecifiers(s: string, u: UnitName, label: string): string {
@@ -235,8 +246,41 @@ export function expandSpecifiers(s: string, u: UnitName, label: string): string 
         return u.prefix.replace(/^.*-/, '');
       case 'J':
         return unescapeUnitName(u.prefix.replace(/^.*-/, ''));
+      case 'f':
+        return `/${unescapeUnitName(u.instance ?? u.prefix).replace(/^\/+/, '')}`;
+      case 'y':
+        return u.path ?? u.file;
+      case 'Y':
+        return (u.path ?? u.file).replace(/\/[^/]*$/, '') || '.';
+      // the system manager's directories (systemd.unit(5), "Specifiers")
+      case 't':
+        return '/run';
+      case 'S':
+        return '/var/lib';
+      case 'C':
+        return '/var/cache';
+      case 'L':
+        return '/var/log';
+      case 'E':
+        return '/etc';
+      case 'T':
+        return '/tmp';
+      case 'V':
+        return '/var/tmp';
+      case 'd':
+        return `/run/credentials/${u.instance !== undefined && u.template ? u.file.replace('@.', `@${u.instance}.`) : u.file}`;
+      // the user the unit runs as: User=/Group=, else root
+      case 'u':
+        return u.user ?? 'root';
+      case 'g':
+        return u.group ?? (u.user === undefined ? 'root' : unknownSpecifier(c, 'the primary group of User=', label));
+      case 'U':
+      case 'G':
+        return u.user === undefined && u.group === undefined ? '0' : unknownSpecifier(c, 'a numeric id from the target host', label);
+      case 'h':
+        return u.user === undefined ? '/root' : unknownSpecifier(c, 'the home directory of User= on the target host', label);
       default:
-        throw new KrishivError('ERR_UNIT_PARSE', `specifier %${c} is not supported here`, { input: label });
+        return unknownSpecifier(c, 'a value of the host it runs on', label);
     }
   });
 }

@@ -98,6 +98,18 @@ describe('unit files', () => {
     );
   });
 
+  it("expands the system manager's directories, %f, %y/%Y, %d, and the user (root unless User=); refuses what only the host knows", () => {
+    const u = unitName('units/krishiv-executor@.service', 'data-disk');
+    expect(expandSpecifiers('%t|%S|%C|%L|%E|%T|%V|%f|%y|%Y|%d|%u|%g|%U|%h', u, 'l')).toBe(
+      '/run|/var/lib|/var/cache|/var/log|/etc|/tmp|/var/tmp|/data/disk|units/krishiv-executor@.service|units|/run/credentials/krishiv-executor@data-disk.service|root|root|0|/root',
+    );
+    const asKrishiv = { ...u, user: 'krishiv' };
+    expect(expandSpecifiers('%u', asKrishiv, 'l')).toBe('krishiv');
+    for (const spec of ['%h', '%U', '%g', '%H', '%m', '%b']) {
+      expect(() => expandSpecifiers(spec, asKrishiv, 'u.service:3')).toThrow(/is .*not known here/);
+    }
+  });
+
   it('expands $VAR (split into words) and ${VAR} (inside a word) in ExecStart=', () => {
     const vars = new Map([
       ['FLAGS', '--a 1  --b'],
