@@ -17,7 +17,10 @@
  */
 import { KrishivError } from '../../errors.js';
 import type { EnvVar } from '../types.js';
+import { standIn } from './stand-in.js';
 import { keyLine, lineOf } from './yaml.js';
+
+export { standIn };
 
 export type Obj = Record<string, unknown>;
 
@@ -240,19 +243,6 @@ export function mayComeFromUnknownSource(env: ContainerEnv, name: string): Unkno
   const r = env.vars.get(name);
   if (r !== undefined && r.envFrom === undefined) return undefined; // env wins over envFrom
   return env.unknownSources.find((u) => name.startsWith(u.prefix) && (r === undefined || r.envFrom! < u.index));
-}
-
-/** A stand-in for a value that is set but unknown: present, non-empty, not a placeholder, stable per source. */
-export function standIn(seed: string): string {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x01000193;
-  for (let i = 0; i < seed.length; i++) {
-    const c = seed.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193) >>> 0;
-    h2 = Math.imul(h2 ^ c, 0x5bd1e995) >>> 0;
-  }
-  const hex = (n: number): string => n.toString(16).padStart(8, '0');
-  return `u${hex(h1)}${hex(h2)}${hex(h1 ^ h2)}${hex(Math.imul(h1, 31) >>> 0)}Q7`;
 }
 
 // stand-ins that name no program (a pod name with "krishiv" in it would make any wrapper's

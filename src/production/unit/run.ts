@@ -9,6 +9,7 @@ import { checkInfo } from '../catalog.js';
 import type { FileProbe } from '../model.js';
 import type { EnvSet, EnvVar, Finding, Role, WorkloadRef, WorkloadSummary } from '../types.js';
 import { argvIndexOf, decideProcess, flagNamedBy, processCli } from '../manifest/command.js';
+import { standIn } from '../manifest/stand-in.js';
 import {
   execPrefixes,
   expandExecWords,
@@ -91,13 +92,21 @@ export async function evaluateUnit(
         env.clear();
         continue;
       }
-      // systemd splits the words first, then resolves specifiers in each (config_parse_environ)
-      for (const word of splitUnitWords(s.value, label).map((w) => expandSpecifiers(w, u, label))) {
+      // systemd splits the words first, then resolves specifiers in each (config_parse_environ); a
+      // specifier only the target host knows makes that variable "set, value unknown"
+      for (const raw of splitUnitWords(s.value, label)) {
+        const hostOnly: string[] = [];
+        const word = expandSpecifiers(raw, u, label, (spec, what) => {
+          hostOnly.push(`${spec} (${what})`);
+          return standIn(`unit/${spec}`);
+        });
         const eq = word.indexOf('=');
         const n = eq > 0 ? word.slice(0, eq) : '';
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(n)) continue; // systemd: "Invalid environment assignment, ignoring"
         env.delete(n);
-        env.set(n, mk(n, word.slice(eq + 1), file, s.line));
+        const v = mk(n, word.slice(eq + 1), file, s.line);
+        if (hostOnly.length > 0) v.assumption = { kind: 'unknown', reason: `${hostOnly.join(', ')} is known only on the target host` };
+        env.set(n, v);
       }
     } else if (s.key === 'EnvironmentFile') {
       if (s.value === '') {
@@ -105,7 +114,9 @@ export async function evaluateUnit(
         continue;
       }
       const optional = s.value.startsWith('-');
-      envFiles.push({ path: expandSpecifiers(optional ? s.value.slice(1) : s.value, u, label), optional, line: s.line });
+      // a specifier only the target host knows stays as written: the file is then not found here
+      const where = expandSpecifiers(optional ? s.value.slice(1) : s.value, u, label, (spec) => spec);
+      envFiles.push({ path: where, optional, line: s.line });
     } else if (s.key === 'ExecStart') {
       if (s.value === '') exec = undefined;
       else exec = s;
@@ -148,7 +159,17 @@ export async function evaluateUnit(
   const starts: number[] = [];
   // systemd splits the words first, then resolves specifiers in each (config_parse_exec); each word
   // keeps the line it is written on (continuation lines), and so do the words a $VAR splits into
-  let words = splitUnitWords(pre.rest, label, starts).map((w) => expandSpecifiers(w, u, label));
+  const hostOnly: string[] = [];
+  let words = splitUnitWords(pre.rest, label, starts).map((w) =>
+    expandSpecifiers(w, u, label, (spec, what) => {
+      hostOnly.push(`${spec} (${what})`);
+      return spec;
+    }),
+  );
+  if (hostOnly.length > 0) {
+    if (options.role !== undefined) return { findings: [], workloads: [] };
+    return undecided(`ExecStart= uses ${[...new Set(hostOnly)].join(', ')}, known only on the target host`);
+  }
   let wordLines = starts.map((at) => lineAt(exec!, at + prefixLength));
   if (!pre.noExpand) {
     const expanded: string[] = [];

@@ -219,13 +219,17 @@ export function unescapeUnitName(s: string): string {
   return out;
 }
 
-function unknownSpecifier(c: string, what: string, label: string): never {
-  throw new KrishivError('ERR_UNIT_PARSE', `specifier %${c} is ${what}, which is not known here; check the unit on that host`, {
-    input: label,
-  });
-}
-
-export function expandSpecifiers(s: string, u: UnitName, label: string): string {
+/**
+ * Resolves systemd's specifiers in one word. One only the target host knows (%H, %m, the home of
+ * User=, …) goes to `hostOnly`, which gives what stands in for it; without `hostOnly` it is refused.
+ */
+export function expandSpecifiers(s: string, u: UnitName, label: string, hostOnly?: (specifier: string, what: string) => string): string {
+  const unknownSpecifier = (c: string, what: string): string => {
+    if (hostOnly) return hostOnly(`%${c}`, what);
+    throw new KrishivError('ERR_UNIT_PARSE', `specifier %${c} is ${what}, which is not known here; check the unit on that host`, {
+      input: label,
+    });
+  };
   return s.replace(/%(.)/g, (_, c: string) => {
     switch (c) {
       case '%':
@@ -273,14 +277,14 @@ export function expandSpecifiers(s: string, u: UnitName, label: string): string 
       case 'u':
         return u.user ?? 'root';
       case 'g':
-        return u.group ?? (u.user === undefined ? 'root' : unknownSpecifier(c, 'the primary group of User=', label));
+        return u.group ?? (u.user === undefined ? 'root' : unknownSpecifier(c, 'the primary group of User='));
       case 'U':
       case 'G':
-        return u.user === undefined && u.group === undefined ? '0' : unknownSpecifier(c, 'a numeric id from the target host', label);
+        return u.user === undefined && u.group === undefined ? '0' : unknownSpecifier(c, 'a numeric id from the target host');
       case 'h':
-        return u.user === undefined ? '/root' : unknownSpecifier(c, 'the home directory of User= on the target host', label);
+        return u.user === undefined ? '/root' : unknownSpecifier(c, 'the home directory of User= on the target host');
       default:
-        return unknownSpecifier(c, 'a value of the host it runs on', label);
+        return unknownSpecifier(c, 'a value of the host it runs on');
     }
   });
 }

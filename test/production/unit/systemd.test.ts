@@ -213,6 +213,28 @@ ExecStart=/usr/local/bin/krishiv coordinator --grpc-addr 0.0.0.0:9090 --durabili
     ).toEqual([]);
   });
 
+  it('a specifier only the target host knows: the variable is set with its value unknown; in ExecStart= the process is undecided', async () => {
+    const r = await evaluateUnit(
+      'c.service',
+      `[Service]
+User=krishiv
+Environment=KRISHIV_UI_TOKEN=ui-%H-%m KRISHIV_API_KEYS=%H KRISHIV_DURABILITY_PROFILE=dev-local
+EnvironmentFile=-%h/krishiv.env
+ExecStart=/usr/local/bin/krishiv coordinator --grpc-addr 0.0.0.0:9090
+`,
+      { requireFiles: false, now: new Date(0) },
+      { readEnvFile: () => undefined, probe },
+    );
+    // the token is set: the UI is not anonymous; what needs its value is not checked
+    expect(r.findings.find((f) => f.id === 'UI-ANONYMOUS')?.status).not.toBe('fail');
+    expect(r.findings.filter((f) => f.variables.includes('KRISHIV_UI_TOKEN') && f.status !== 'pass')).toEqual([]);
+    // what needs the key's value is not concluded from the stand-in
+    expect(r.findings.filter((f) => f.variables.includes('KRISHIV_API_KEYS') && (f.status === 'fail' || f.status === 'warn'))).toEqual([]);
+    expect(r.findings.find((f) => f.id === 'UNIT-ENV-FILE-NOT-HERE')?.message).toContain('EnvironmentFile=-%h/krishiv.env');
+    const exec = await nonPass('[Service]\nExecStart=/usr/local/bin/krishiv executor --connect --executor-id exec-%H\n', '1');
+    expect(exec).toEqual(['DEPLOY-PROCESS-UNDECIDED skip 2']);
+  });
+
   it('refuses a template unit without --instance', async () => {
     await expect(
       evaluateUnit(
