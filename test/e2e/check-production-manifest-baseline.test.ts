@@ -141,6 +141,11 @@ describe('baselines of a GitOps tree', () => {
     writeFileSync(path.join(dir, 'apps/krishiv/00-namespace.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata: {name: kx}\n');
     writeFileSync(path.join(dir, 'apps/krishiv/10-secrets.yaml'), `# moved down\n#\n${SECRETS.split('---\n').reverse().join('---\n')}`);
     writeFileSync(path.join(dir, 'apps/web/web.yaml'), WEB.replace('web-config', 'web-settings'));
+    // the NodePort Service (not a Krishiv object) moves to a file of its own
+    const moved = readFileSync(cluster, 'utf8').split('---\n');
+    const service = moved.find((d) => d.includes('kind: Service'))!;
+    writeFileSync(cluster, moved.filter((d) => d !== service).join('---\n'));
+    writeFileSync(path.join(dir, 'apps/krishiv/30-services.yaml'), service);
 
     const again = await check(['--manifest', 'apps', '--baseline', 'b.json'], dir);
     expect(open(again.findings)).toEqual([]);
