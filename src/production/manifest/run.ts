@@ -4,6 +4,7 @@
  * flags through the `--cli` model, its token files through Secret volume mounts), then the
  * checks across the objects of the input run. Pure: parsed documents in, findings out.
  */
+import { applyAssumptions } from '../assumptions.js';
 import { evaluate, summarize } from '../evaluate.js';
 import { checkInfo } from '../catalog.js';
 import { FILE_VARIABLES, filePathOf, tableProbe, type FileState } from '../model.js';
@@ -90,6 +91,11 @@ function mkFinding(
 
 const KRISHIV_IMAGE = /krishiv/i;
 
+/** A finding of this module's own whose message may quote a value: masked as evaluate masks the checks' findings. */
+function masked(f: Finding, vars: ReadonlyMap<string, { v: EnvVar }>): Finding {
+  return applyAssumptions([f], new Map([...vars].map(([n, r]) => [n, r.v])))[0] ?? f;
+}
+
 export function evaluateObjects(objects: readonly K8sObject[], options: DeployOptions): DeployResult {
   const inv = buildInventory(objects);
   const findings: Finding[] = [];
@@ -139,16 +145,12 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
           reason: `the command (${(command ?? [])[0] ?? ''}) is not a Krishiv binary, but the container sets KRISHIV_* variables`,
         };
       }
+      // a reason quotes the command line, which may carry a value from a Secret: masked as the checks' messages are
+      const undecided = (message: string): Finding =>
+        masked(mkFinding('DEPLOY-PROCESS-UNDECIDED', 'skip', message, [], { file: o.file, line: cmdLine }, ref), env.vars);
       if (decision.kind === 'undecided') {
         if (options.role !== undefined) continue;
-        const f = mkFinding(
-          'DEPLOY-PROCESS-UNDECIDED',
-          'skip',
-          `not checked: ${decision.reason}`,
-          [],
-          { file: o.file, line: cmdLine },
-          ref,
-        );
+        const f = undecided(`not checked: ${decision.reason}`);
         findings.push(f);
         workloads.push({ ...ref, line: cline, role: null, ok: true, summary: summarize([f]) });
         continue;
@@ -166,14 +168,7 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
         );
       } catch (error) {
         if (!isKrishivError(error)) throw error;
-        const f = mkFinding(
-          'DEPLOY-PROCESS-UNDECIDED',
-          'skip',
-          `not checked: ${decision.process} would not start with these flags (${error.message})`,
-          [],
-          { file: o.file, line: cmdLine },
-          ref,
-        );
+        const f = undecided(`not checked: ${decision.process} would not start with these flags (${error.message})`);
         findings.push(f);
         workloads.push({ ...ref, line: cline, role, ok: true, summary: summarize([f]) });
         continue;

@@ -4,6 +4,7 @@
  * the same checks as an env file. I/O (env files, token files) comes in through seams.
  */
 import { KrishivError, isKrishivError } from '../../errors.js';
+import { applyAssumptions } from '../assumptions.js';
 import { evaluate, summarize } from '../evaluate.js';
 import { checkInfo } from '../catalog.js';
 import type { FileProbe } from '../model.js';
@@ -148,7 +149,9 @@ export async function evaluateUnit(
   for (const [n, v] of fromFiles) vars.set(n, v);
 
   const undecided = (reason: string): { findings: Finding[]; workloads: WorkloadSummary[] } => {
-    const f = info('DEPLOY-PROCESS-UNDECIDED', 'skip', `not checked: ${reason}`, { file, line: exec?.line ?? 1 }, workload);
+    // the reason may quote ExecStart= after $VAR expansion: masked as the checks' messages are
+    const raw = info('DEPLOY-PROCESS-UNDECIDED', 'skip', `not checked: ${reason}`, { file, line: exec?.line ?? 1 }, workload);
+    const f = applyAssumptions([raw], vars)[0] ?? raw;
     const all = [...own, f];
     return { findings: all, workloads: [{ ...workload, line: 1, role: null, ok: true, summary: summarize(all) }] };
   };

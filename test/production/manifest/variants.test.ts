@@ -265,4 +265,38 @@ spec:
     // KRISHIV_UI is set by env: UI checks about it are decided (the UI is off)
     expect(f.filter((x) => x.variables.length === 1 && x.variables[0] === 'KRISHIV_UI').every((x) => x.status !== 'skip')).toBe(true);
   });
+
+  it('a command line that carries a value from a Secret into an undecided process never prints it', () => {
+    const text = `apiVersion: v1
+kind: Secret
+metadata: {name: s, namespace: n}
+stringData: {sub: "Pq4Wr8Ty2Ui6Op0As3Df7Gh1Jk5Lz9Xc"}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: a, namespace: n}
+spec:
+  template:
+    spec:
+      containers:
+        - name: c1
+          image: krishiv:1
+          command: [krishiv, "$(SUB)"]
+          env:
+            - name: SUB
+              valueFrom: {secretKeyRef: {name: s, key: sub}}
+        - name: c2
+          image: krishiv:1
+          command: [/bin/sh, -c, "krishiv $SUB --connect"]
+          env:
+            - name: SUB
+              valueFrom: {secretKeyRef: {name: s, key: sub}}
+`;
+    const f = run(text);
+    expect(f.filter((x) => x.id === 'DEPLOY-PROCESS-UNDECIDED').map((x) => x.message)).toEqual([
+      'not checked: `krishiv <value from a Secret>` is not a daemon or client command check-production models',
+      'not checked: `krishiv <value from a Secret>` is not a daemon or client command check-production models',
+    ]);
+    expect(JSON.stringify(f)).not.toContain('Pq4Wr8');
+  });
 });

@@ -235,6 +235,17 @@ ExecStart=/usr/local/bin/krishiv coordinator --grpc-addr 0.0.0.0:9090
     expect(exec).toEqual(['DEPLOY-PROCESS-UNDECIDED skip 2']);
   });
 
+  it('an undecided ExecStart= that quotes a secret-kind variable never prints its value', async () => {
+    const r = await evaluateUnit(
+      'c.service',
+      '[Service]\nEnvironment=KRISHIV_UI_TOKEN=Hb7Nm2Qw9Er4Ty6Ui1Op3As8Df5Gh0Jk\nExecStart=/usr/local/bin/krishiv $KRISHIV_UI_TOKEN\n',
+      { requireFiles: false, now: new Date(0) },
+      { readEnvFile: () => undefined, probe },
+    );
+    expect(r.findings.map((f) => f.id)).toEqual(['DEPLOY-PROCESS-UNDECIDED']);
+    expect(JSON.stringify(r.findings)).not.toContain('Hb7Nm2Qw9Er4Ty6Ui1Op3As8Df5Gh0Jk');
+  });
+
   it('refuses a template unit without --instance', async () => {
     await expect(
       evaluateUnit(
