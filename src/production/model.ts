@@ -534,14 +534,23 @@ export function executorShuffleToken(env: EnvMap, files: FileProbe): { present: 
 export function shuffleSvcToken(
   env: EnvMap,
   files: FileProbe,
-): { state: 'token' | 'empty-open' | 'untrimmed' | 'none'; source?: string; assumed?: boolean; fileError?: string } {
+): { state: 'token' | 'empty-open' | 'untrimmed' | 'none'; source?: string; assumed?: boolean; fileError?: string; reloaded?: boolean } {
   const raw = env.get('KRISHIV_SHUFFLE_TOKEN');
-  if (raw !== undefined) {
-    if (raw === '') return { state: 'empty-open', source: 'KRISHIV_SHUFFLE_TOKEN' };
-    if (rustTrim(raw) !== raw) return { state: 'untrimmed', source: 'KRISHIV_SHUFFLE_TOKEN' };
-    return { state: 'token', source: 'KRISHIV_SHUFFLE_TOKEN' };
-  }
   const path = env.get('KRISHIV_SHUFFLE_TOKEN_FILE');
+  if (raw !== undefined) {
+    if (raw !== '' && rustTrim(raw) === raw) return { state: 'token', source: 'KRISHIV_SHUFFLE_TOKEN' };
+    // Whenever _FILE is set the reload task is spawned before the listener binds, and a tokio
+    // interval's first tick is immediate: a readable file with a non-blank token replaces the
+    // empty or untrimmed KRISHIV_SHUFFLE_TOKEN at once (shuffle_svc.rs:159-183). A zero interval
+    // panics inside that task (ENG-SHUFFLE-RELOAD-ZERO) and never replaces it.
+    if (path !== undefined && path !== '' && shuffleReloadSecs(env.get('KRISHIV_SHUFFLE_TOKEN_RELOAD_SECS')) !== 0) {
+      const f = files.probe(path);
+      if (f.state === 'unchecked') return { state: 'token', source: 'KRISHIV_SHUFFLE_TOKEN_FILE', assumed: true, reloaded: true };
+      if (f.state === 'ok' && !f.invalidUtf8 && rustTrim(f.content) !== '')
+        return { state: 'token', source: 'KRISHIV_SHUFFLE_TOKEN_FILE', reloaded: true };
+    }
+    return { state: raw === '' ? 'empty-open' : 'untrimmed', source: 'KRISHIV_SHUFFLE_TOKEN' };
+  }
   if (path !== undefined && path !== '') {
     const f = files.probe(path);
     if (f.state === 'unchecked') return { state: 'token', source: 'KRISHIV_SHUFFLE_TOKEN_FILE', assumed: true };
