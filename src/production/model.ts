@@ -51,6 +51,8 @@ export interface CliFlags {
    * line: it builds its leader election at start, which the standalone coordinator never does
    */
   clusterd?: boolean;
+  /** the processes that print their help and exit 0 instead of starting (`--help`/`-h`) */
+  helpBy?: ReadonlyArray<'coordinator' | 'executor' | 'operator'>;
   /** the first word each process's parser refuses (crates/krishiv-executor/src/cli.rs:1234-1339 and kin) */
   refusals?: ReadonlyArray<{ process: 'coordinator' | 'executor' | 'operator'; word: string; message: string }>;
 }

@@ -130,9 +130,21 @@ const cliArgRefused: Check = (ctx) => {
   if (refusals === undefined || !['cluster', 'coordinator', 'executor', 'operator'].includes(ctx.role)) return [];
   // an invalid --durability-profile is MODE-PROFILE-INVALID's finding
   const own = refusals.filter((r) => r.word !== '--durability-profile' || r.message.startsWith('missing value'));
+  const help = (ctx.cli.helpBy ?? []).map((p) =>
+    finding(
+      ctx,
+      'CLI-ARG-REFUSED',
+      'warn',
+      `--help: the ${p} prints its help and exits 0 without starting (${HELP_SOURCE[p]}); the other findings describe it started without --help`,
+      [],
+      { fromCli: true },
+    ),
+  );
   if (own.length === 0)
-    return [finding(ctx, 'CLI-ARG-REFUSED', 'pass', 'the engine accepts the command line given with --cli', [], { fromCli: true })];
-  return own.map((r) =>
+    return help.length > 0
+      ? help
+      : [finding(ctx, 'CLI-ARG-REFUSED', 'pass', 'the engine accepts the command line given with --cli', [], { fromCli: true })];
+  return help.concat(own.map((r) =>
     finding(
       ctx,
       'CLI-ARG-REFUSED',
@@ -144,8 +156,15 @@ const cliArgRefused: Check = (ctx) => {
         fromCli: true,
       },
     ),
-  );
+  ));
 };
+
+/** Where each process prints its help instead of starting. */
+const HELP_SOURCE = {
+  coordinator: 'crates/krishiv/src/daemon_cmd.rs:121-126, after its configuration parsed',
+  executor: 'crates/krishiv/src/daemon_cmd.rs:291-295 and crates/krishiv-executor/src/cli.rs:45-50',
+  operator: 'crates/krishiv-operator/src/main.rs:31-35, after its command line parsed',
+} as const;
 
 export const PROCESS_CHECKS = [
   {
@@ -153,9 +172,9 @@ export const PROCESS_CHECKS = [
     class: 'REFUSE',
     roles: ['cluster', 'coordinator', 'executor', 'operator'],
     predicate: null,
-    rule: 'the command line given with --cli is one the process refuses before any other check: an unknown option (including --flag=value), a flag without a value (a blank value counts as none), an address that is not IP:port, a number that does not parse, or --connect with --register-once',
+    rule: 'the command line given with --cli is one the process refuses before any other check: an unknown option (including --flag=value), a flag without a value (a blank value counts as none), an address that is not IP:port, a number that does not parse, or --connect with --register-once; with --help (-h) the process prints its help and exits 0 instead of starting (a warning)',
     source:
-      'crates/krishiv-scheduler/src/coordinator_daemon.rs:1156-1221 (coordinator), crates/krishiv-executor/src/cli.rs:1234-1339 and 1474-1478 (executor), crates/krishiv-operator/src/main.rs:356-423 (operator)',
+      'crates/krishiv-scheduler/src/coordinator_daemon.rs:1156-1221 (coordinator), crates/krishiv-executor/src/cli.rs:1234-1339 and 1474-1478 (executor), crates/krishiv-operator/src/main.rs:356-423 (operator); --help: crates/krishiv/src/daemon_cmd.rs:121-126 and 291-295',
     fix: 'Fix the flag the message names: flags and values are separate words, listen addresses are IP:port (no host names), and an executor runs with either --connect or --register-once.',
     engineMessage: 'unknown option: <word>',
     evaluate: cliArgRefused,

@@ -17,7 +17,20 @@ const PARSES = { 'CLI-ARG-REFUSED': 'pass', 'COORD-METADATA-PROFILE': 'pass', 'C
 
 const ROWS: EngineTestRow[] = [
   { test: `${CD}:1879 parses_defaults`, role: 'coordinator', cli: '', want: { ...PARSES }, starts: true },
-  { test: `${CD}:1888 parses_help_flag`, role: 'coordinator', cli: '--help', want: { 'CLI-ARG-REFUSED': 'pass' } },
+  {
+    test: `${CD}:1888 parses_help_flag (crates/krishiv/src/daemon_cmd.rs:121-126: help, exit 0)`,
+    role: 'coordinator',
+    cli: '--help',
+    want: { 'CLI-ARG-REFUSED': 'warn' },
+    text: ['CLI-ARG-REFUSED', 'prints its help and exits 0'],
+  },
+  {
+    test: `${CD}:1888 parses_help_flag (the parse runs first: an unknown option still refuses)`,
+    role: 'coordinator',
+    cli: '--help --port 2001',
+    want: { 'CLI-ARG-REFUSED': 'fail' },
+    starts: false,
+  },
   // posture: dev-local + --insecure: gRPC and HTTP anonymous
   {
     test: `${CD}:1894 security_posture_flags_anonymous_grpc`,

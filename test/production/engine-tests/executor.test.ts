@@ -33,8 +33,24 @@ const ROWS: EngineTestRow[] = [
   refused(`${CLI}:1817 rejects_conflicting_network_modes`, '--connect --register-once', 'mutually exclusive'),
   // set_mode refuses only a different mode (crates/krishiv-executor/src/cli.rs:1437-1445)
   parses(`${CLI}:1437 set_mode (the same switch twice)`, '--connect --connect'),
-  parses(`${CLI}:1826 parses_help_flag`, '--help'),
-  parses(`${CLI}:1832 parses_short_help_flag`, '-h'),
+  ...[
+    [`${CLI}:1826 parses_help_flag`, '--help'],
+    [`${CLI}:1832 parses_short_help_flag`, '-h'],
+    // `krishiv executor` looks for --help/-h before parsing (crates/krishiv/src/daemon_cmd.rs:291-295)
+    [`${CLI}:1826 parses_help_flag (krishiv executor: help before the parse)`, 'krishiv executor --wat --help'],
+    [`${CLI}:1832 parses_short_help_flag (krishiv executor: -h even as a value)`, 'krishiv executor --executor-id -h'],
+  ].map(
+    ([test, cli]): EngineTestRow => ({
+      test: test as string,
+      role: 'executor',
+      env: TASK,
+      cli: cli as string,
+      want: { 'CLI-ARG-REFUSED': 'warn' },
+      text: ['CLI-ARG-REFUSED', 'prints its help and exits 0'],
+    }),
+  ),
+  // the krishiv-executor binary parses first (crates/krishiv-executor/src/main.rs:50, cli.rs:45-50)
+  refused(`${CLI}:1795 rejects_unknown_option (before --help, in the krishiv-executor binary)`, '--wat --help', 'unknown option: --wat'),
   parses(`${CLI}:1865 parses_custom_slots`, '--slots 8'),
   refused(`${CLI}:1872 rejects_non_numeric_slots`, '--slots abc', '--slots must be a positive integer'),
   parses(`${CLI}:1882 parses_http_addr`, '--http-addr 127.0.0.1:9090'),
