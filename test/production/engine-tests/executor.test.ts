@@ -263,6 +263,19 @@ const ROWS: EngineTestRow[] = [
     cli: '--connect --task-grpc-addr off',
     want: { 'EXEC-TASK-ANONYMOUS': 'pass' },
   },
+  // the executor sends KRISHIV_COORDINATOR_BEARER_TOKEN trimmed; the coordinator's set is trimmed too
+  {
+    test: 'crates/krishiv-executor/src/grpc_client.rs:216 inject_coordinator_bearer_token_adds_authorization_metadata',
+    role: 'cluster',
+    env: {
+      ...TASK,
+      KRISHIV_COORDINATOR_BEARER_TOKEN: ` ${TOK.coord} `,
+      KRISHIV_SHUFFLE_TOKEN: TOK.shuffle,
+      KRISHIV_UI_TOKEN: TOK.ui,
+      KRISHIV_STATE_DIR: '/var/lib/krishiv/state',
+    },
+    want: { 'EXEC-COORD-TOKEN-MISSING': 'pass', 'COORD-GRPC-DENY-ALL': 'pass', 'EXEC-TASK-ANONYMOUS': 'pass' },
+  },
   {
     test: `${CLI}:1365 validate_task_auth_startup (production, dev-local: refused, never open)`,
     role: 'executor',
