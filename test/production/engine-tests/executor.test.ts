@@ -238,6 +238,13 @@ const ROWS: EngineTestRow[] = [
     want: { 'EXEC-TASK-ANONYMOUS': 'fail' },
   },
   {
+    test: `${CLI}:1911 task_grpc_addr_off_disables (only the flag: KRISHIV_TASK_GRPC_ADDR=off does not parse and falls back to 0.0.0.0:2005, ${CLI}:1195-1202)`,
+    role: 'executor',
+    env: { KRISHIV_TASK_GRPC_ADDR: 'off', KRISHIV_BARRIER_GRPC_ADDR: 'off' },
+    cli: '--connect',
+    want: { 'EXEC-TASK-ANONYMOUS': 'fail' },
+  },
+  {
     test: `${GRPC}:674 validate_auth_allows_any_request_when_no_token_is_required (both servers off)`,
     role: 'executor',
     cli: '--connect --task-grpc-addr off --barrier-grpc-addr off',
