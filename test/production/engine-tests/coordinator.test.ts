@@ -174,6 +174,39 @@ const ROWS: EngineTestRow[] = [
     want: { 'COORD-HTTP-TOKENS-MISSING': 'fail', 'COORD-HTTP-ANONYMOUS': 'pass' },
     starts: false,
   },
+  // the embedded UI's token (crates/krishiv-ui/src/lib.rs tests, crates/krishiv-ui/src/router.rs:20-62)
+  {
+    test: 'crates/krishiv-ui/src/lib.rs:430 api_jobs_requires_bearer_token_when_token_set',
+    role: 'coordinator',
+    env: { ...COORD, KRISHIV_UI_TOKEN: ` ${TOK.ui} ` },
+    want: { 'UI-ANONYMOUS': 'pass', 'UI-TOKEN-MISSING': 'pass' },
+  },
+  {
+    test: 'crates/krishiv-ui/src/lib.rs:488 api_jobs_rejects_all_requests_when_empty_token (fail-closed, no UI token)',
+    role: 'coordinator',
+    env: { ...COORD, KRISHIV_DURABILITY_PROFILE: 'single-node-durable' },
+    want: { 'UI-TOKEN-MISSING': 'fail', 'UI-ANONYMOUS': 'pass' },
+  },
+  {
+    test: 'crates/krishiv-ui/src/lib.rs:488 api_jobs_rejects_all_requests_when_empty_token (an unreadable token file under fail-closed)',
+    role: 'coordinator',
+    env: { ...COORD, KRISHIV_PRODUCTION: '1', KRISHIV_UI_TOKEN_FILE: '/run/secrets/ui' },
+    files: { '/run/secrets/ui': { state: 'missing' } },
+    requireFiles: true,
+    want: { 'UI-TOKEN-MISSING': 'fail', 'UI-ANONYMOUS': 'pass' },
+  },
+  {
+    test: 'crates/krishiv-ui/src/router.rs:24-62 resolve_ui_token (dev-local, no token: the UI is anonymous)',
+    role: 'coordinator',
+    env: { ...COORD },
+    want: { 'UI-ANONYMOUS': 'fail', 'UI-TOKEN-MISSING': 'pass' },
+  },
+  {
+    test: 'crates/krishiv/src/daemon_cmd.rs:204-215 build_ui_http_factory (KRISHIV_UI=OFF turns the UI off)',
+    role: 'coordinator',
+    env: { ...COORD, KRISHIV_UI: 'OFF' },
+    want: { 'UI-ANONYMOUS': 'pass', 'UI-TOKEN-MISSING': 'pass' },
+  },
   // auth.rs: the static token set
   {
     test: `${AUTH}:834 static_provider_rejects_empty_token`,
