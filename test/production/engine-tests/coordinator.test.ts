@@ -280,10 +280,11 @@ const ROWS: EngineTestRow[] = [
     starts: true,
   },
   {
-    test: `${AUTH}:1057 anonymous_is_permitted_only_on_dev_local_outside_production (production)`,
+    test: `${AUTH}:1057 anonymous_is_permitted_only_on_dev_local_outside_production (production; ${CD}:1363-1369 then installs no provider, not even the static tokens)`,
     role: 'coordinator',
     env: { KRISHIV_ALLOW_ANONYMOUS: 'true', KRISHIV_PRODUCTION: '1', ...COORD },
-    want: { 'COORD-GRPC-ANONYMOUS': 'pass' },
+    want: { 'COORD-GRPC-ANONYMOUS': 'pass', 'COORD-GRPC-DENY-ALL': 'fail' },
+    text: ['COORD-GRPC-DENY-ALL', 'KRISHIV_PRODUCTION is truthy'],
   },
   ...(['single-node-durable', 'distributed-durable'] as const).flatMap((p) =>
     ['', '1'].map(
