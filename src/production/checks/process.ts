@@ -144,19 +144,21 @@ const cliArgRefused: Check = (ctx) => {
     return help.length > 0
       ? help
       : [finding(ctx, 'CLI-ARG-REFUSED', 'pass', 'the engine accepts the command line given with --cli', [], { fromCli: true })];
-  return help.concat(own.map((r) =>
-    finding(
-      ctx,
-      'CLI-ARG-REFUSED',
-      'fail',
-      `the ${r.process} refuses its command line ("${r.message}") and exits before any other check; its parser is at ${PARSER_SOURCE[r.process]}`,
-      [],
-      {
-        engineMessage: r.message,
-        fromCli: true,
-      },
+  return help.concat(
+    own.map((r) =>
+      finding(
+        ctx,
+        'CLI-ARG-REFUSED',
+        'fail',
+        `the ${r.process} refuses its command line ("${r.message}") and exits before any other check; its parser is at ${PARSER_SOURCE[r.process]}`,
+        [],
+        {
+          engineMessage: r.message,
+          fromCli: true,
+        },
+      ),
     ),
-  ));
+  );
 };
 
 /** Where each process prints its help instead of starting. */

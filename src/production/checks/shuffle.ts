@@ -131,7 +131,8 @@ export const SHUFFLE_CHECKS = [
     roles: ['shuffle-svc'],
     predicate: null,
     rule: 'KRISHIV_SHUFFLE_TOKEN has leading or trailing whitespace: the shuffle service compares its token untrimmed with the trimmed token a client presents, so no request ever matches (unless KRISHIV_SHUFFLE_TOKEN_FILE names a file with a token and the reload interval is not 0: the reload task then replaces it at its first, immediate tick)',
-    source: 'crates/krishiv-shuffle/src/shuffle_svc.rs:110-124, 159-183 (the reload task) and 515-533; crates/krishiv-common/src/auth_util.rs:20-25',
+    source:
+      'crates/krishiv-shuffle/src/shuffle_svc.rs:110-124, 159-183 (the reload task) and 515-533; crates/krishiv-common/src/auth_util.rs:20-25',
     fix: 'Remove the surrounding whitespace from KRISHIV_SHUFFLE_TOKEN (or use KRISHIV_SHUFFLE_TOKEN_FILE, which is trimmed).',
     engineMessage: '401 Unauthorized',
     evaluate: (ctx: CheckContext): Finding[] => {

@@ -10,10 +10,16 @@ const CD = 'crates/krishiv-scheduler/src/coordinator_daemon.rs';
 const AUTH = 'crates/krishiv-scheduler/src/auth.rs';
 const COORD = { KRISHIV_COORDINATOR_BEARER_TOKEN: TOK.coord };
 const TASK = { KRISHIV_EXECUTOR_TASK_BEARER_TOKEN: TOK.task };
-const SN_REDB = '--durability-profile single-node-durable --metadata-backend redb --metadata-path /tmp/krishiv-metadata.redb --shuffle-dir /tmp/krishiv-shuffle';
+const SN_REDB =
+  '--durability-profile single-node-durable --metadata-backend redb --metadata-path /tmp/krishiv-metadata.redb --shuffle-dir /tmp/krishiv-shuffle';
 const DD_ETCD =
   '--durability-profile distributed-durable --metadata-backend etcd --leader-backend etcd --etcd-endpoints http://127.0.0.1:2379';
-const PARSES = { 'CLI-ARG-REFUSED': 'pass', 'COORD-METADATA-PROFILE': 'pass', 'COORD-METADATA-CONFIG': 'pass', 'MODE-PROFILE-INVALID': 'pass' } as const;
+const PARSES = {
+  'CLI-ARG-REFUSED': 'pass',
+  'COORD-METADATA-PROFILE': 'pass',
+  'COORD-METADATA-CONFIG': 'pass',
+  'MODE-PROFILE-INVALID': 'pass',
+} as const;
 
 const ROWS: EngineTestRow[] = [
   { test: `${CD}:1879 parses_defaults`, role: 'coordinator', cli: '', want: { ...PARSES }, starts: true },

@@ -23,7 +23,13 @@ const refused = (test: string, cli: string, message: string): EngineTestRow => (
   starts: false,
   text: ['CLI-ARG-REFUSED', message],
 });
-const parses = (test: string, cli: string): EngineTestRow => ({ test, role: 'executor', env: TASK, cli, want: { 'CLI-ARG-REFUSED': 'pass' } });
+const parses = (test: string, cli: string): EngineTestRow => ({
+  test,
+  role: 'executor',
+  env: TASK,
+  cli,
+  want: { 'CLI-ARG-REFUSED': 'pass' },
+});
 
 const ROWS: EngineTestRow[] = [
   parses(`${CLI}:1662 parses_explicit_config`, '--executor-id exec-1 --host pod-a --slots 2 --coordinator http://coordinator'),
@@ -61,8 +67,16 @@ const ROWS: EngineTestRow[] = [
   parses(`${CLI}:1990 barrier_grpc_addr_off_disables`, '--barrier-grpc-addr off'),
   parses(`${CLI}:1998 parses_shuffle_flight_addr`, '--shuffle-flight-addr 0.0.0.0:2104'),
   parses(`${CLI}:2022 parses_heartbeat_interval`, '--heartbeat-interval-secs 5'),
-  refused(`${CLI}:2032 rejects_zero_heartbeat_interval`, '--heartbeat-interval-secs 0', '--heartbeat-interval-secs must be greater than zero'),
-  refused(`${CLI}:2045 rejects_non_numeric_heartbeat_interval`, '--heartbeat-interval-secs xyz', '--heartbeat-interval-secs must be a positive integer'),
+  refused(
+    `${CLI}:2032 rejects_zero_heartbeat_interval`,
+    '--heartbeat-interval-secs 0',
+    '--heartbeat-interval-secs must be greater than zero',
+  ),
+  refused(
+    `${CLI}:2045 rejects_non_numeric_heartbeat_interval`,
+    '--heartbeat-interval-secs xyz',
+    '--heartbeat-interval-secs must be a positive integer',
+  ),
   parses(`${CLI}:2058 parses_shuffle_dir`, '--shuffle-dir /tmp/shuffle'),
   refused(`${CLI}:2069 shuffle_dir_empty_string_errors`, "--shuffle-dir ''", 'missing value for --shuffle-dir'),
   parses(`${CLI}:2077 parses_checkpoint_uri`, '--checkpoint-uri s3://bucket/prefix'),

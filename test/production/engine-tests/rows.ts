@@ -46,7 +46,10 @@ export function checkRow(row: EngineTestRow): void {
   for (const [id, status] of Object.entries(row.want ?? {})) {
     const mine = findings.filter((f) => f.id === id);
     expect(mine.length, `${id} reported`).toBeGreaterThan(0);
-    expect(mine.map((f) => f.status), id).toEqual(mine.map(() => status));
+    expect(
+      mine.map((f) => f.status),
+      id,
+    ).toEqual(mine.map(() => status));
   }
   if (row.starts !== undefined) {
     const refusals = findings.filter((f) => f.class === 'REFUSE' && f.status === 'fail').map((f) => f.id);
@@ -56,6 +59,9 @@ export function checkRow(row: EngineTestRow): void {
   if (row.text !== undefined) {
     const [id, text] = row.text;
     const texts = findings.filter((f) => f.id === id).map((f) => `${f.message} ${f.engineMessage ?? ''}`);
-    expect(texts.some((t) => t.includes(text)), `${id}: ${texts.join(' | ')}`).toBe(true);
+    expect(
+      texts.some((t) => t.includes(text)),
+      `${id}: ${texts.join(' | ')}`,
+    ).toBe(true);
   }
 }

@@ -74,7 +74,11 @@ const ROWS: EngineTestRow[] = [
   {
     test: `${SVC}:159-183 run_shuffle_svc (the reload task replaces an empty KRISHIV_SHUFFLE_TOKEN with the file's token at once)`,
     role: 'shuffle-svc',
-    env: { KRISHIV_DURABILITY_PROFILE: 'distributed-durable', KRISHIV_SHUFFLE_TOKEN: '', KRISHIV_SHUFFLE_TOKEN_FILE: '/run/secrets/shuffle' },
+    env: {
+      KRISHIV_DURABILITY_PROFILE: 'distributed-durable',
+      KRISHIV_SHUFFLE_TOKEN: '',
+      KRISHIV_SHUFFLE_TOKEN_FILE: '/run/secrets/shuffle',
+    },
     files: { '/run/secrets/shuffle': ok(`${TOK.shuffle}\n`) },
     want: { 'SSVC-TOKEN-MISSING': 'pass', 'SSVC-EMPTY-TOKEN-OPEN': 'pass' },
     text: ['SSVC-EMPTY-TOKEN-OPEN', 'first, immediate tick'],
@@ -118,7 +122,11 @@ const ROWS: EngineTestRow[] = [
   {
     test: `${SVC}:159-183 run_shuffle_svc (the reload task replaces an untrimmed KRISHIV_SHUFFLE_TOKEN with the file's trimmed token)`,
     role: 'shuffle-svc',
-    env: { KRISHIV_SHUFFLE_TOKEN: ` ${TOK.shuffle}`, KRISHIV_SHUFFLE_TOKEN_FILE: '/run/secrets/shuffle', KRISHIV_SHUFFLE_TOKEN_RELOAD_SECS: '30' },
+    env: {
+      KRISHIV_SHUFFLE_TOKEN: ` ${TOK.shuffle}`,
+      KRISHIV_SHUFFLE_TOKEN_FILE: '/run/secrets/shuffle',
+      KRISHIV_SHUFFLE_TOKEN_RELOAD_SECS: '30',
+    },
     files: { '/run/secrets/shuffle': ok(` ${TOK.shuffle}\n`) },
     want: { 'SSVC-TOKEN-UNTRIMMED': 'pass' },
     text: ['SSVC-TOKEN-UNTRIMMED', 'first, immediate tick'],
