@@ -141,6 +141,20 @@ const ROWS: EngineTestRow[] = [
     want: { 'CLI-ARG-REFUSED': 'pass' },
   },
   {
+    test: `${OP}:426-428 OperatorCliConfig::parse (a blank KRISHIV_COORDINATOR_ID)`,
+    role: 'operator',
+    env: { KRISHIV_COORDINATOR_ID: ' ' },
+    want: { 'OP-COORDINATOR-ID': 'fail' },
+    starts: false,
+  },
+  {
+    test: `${OP}:426-428 OperatorCliConfig::parse (--coordinator-id overrides a blank KRISHIV_COORDINATOR_ID)`,
+    role: 'operator',
+    env: { KRISHIV_COORDINATOR_ID: ' ' },
+    cli: '--coordinator-id coord-1',
+    want: { 'OP-COORDINATOR-ID': 'pass' },
+  },
+  {
     test: `${OP}:581 rejects_zero_bootstrap_slots`,
     role: 'operator',
     cli: '--bootstrap-executor-slots 0',

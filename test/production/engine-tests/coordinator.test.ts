@@ -213,6 +213,37 @@ const ROWS: EngineTestRow[] = [
     env: { ...COORD, KRISHIV_UI: 'OFF' },
     want: { 'UI-ANONYMOUS': 'pass', 'UI-TOKEN-MISSING': 'pass' },
   },
+  // the checks after the argument loop (crates/krishiv-scheduler/src/coordinator_daemon.rs:1223-1233)
+  {
+    test: `${CD}:1223-1225 parse_coordinator_daemon_config (a blank KRISHIV_COORDINATOR_ID)`,
+    role: 'coordinator',
+    env: { ...COORD, KRISHIV_COORDINATOR_ID: '  ' },
+    want: { 'COORD-METADATA-CONFIG': 'fail' },
+    starts: false,
+    text: ['COORD-METADATA-CONFIG', 'coordinator id cannot be empty'],
+  },
+  {
+    test: `${CD}:1231-1233 parse_coordinator_daemon_config (KRISHIV_LEADER_LEASE_SECS=0)`,
+    role: 'coordinator',
+    env: { ...COORD, KRISHIV_LEADER_LEASE_SECS: '0' },
+    want: { 'COORD-METADATA-CONFIG': 'fail' },
+    starts: false,
+    text: ['COORD-METADATA-CONFIG', '--leader-lease-secs must be greater than zero'],
+  },
+  {
+    test: `${CD}:1144-1147 parse_coordinator_daemon_config (KRISHIV_LEADER_LEASE_SECS=" 0" does not parse: the default 15)`,
+    role: 'coordinator',
+    env: { ...COORD, KRISHIV_LEADER_LEASE_SECS: ' 0' },
+    want: { 'COORD-METADATA-CONFIG': 'pass' },
+  },
+  {
+    test: `${CD}:1201-1206 parse_coordinator_daemon_config (--leader-lease-secs 0)`,
+    role: 'coordinator',
+    env: { ...COORD },
+    cli: '--leader-lease-secs 0',
+    want: { 'COORD-METADATA-CONFIG': 'fail' },
+    starts: false,
+  },
   // auth.rs: the static token set
   {
     test: `${AUTH}:834 static_provider_rejects_empty_token`,
