@@ -218,14 +218,27 @@ export const EXECUTOR_CHECKS = [
     class: 'REFUSE',
     roles: EXEC,
     predicate: 'validate_task_auth_startup',
-    rule: 'KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH truthy and KRISHIV_EXECUTOR_TASK_BEARER_TOKEN blank',
-    source: 'crates/krishiv-executor/src/cli.rs:1365-1387',
+    rule: 'KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH truthy and KRISHIV_EXECUTOR_TASK_BEARER_TOKEN blank: with task gRPC on the executor refuses to start; with only barrier gRPC on it starts and the barrier server rejects every call (class DENY)',
+    source: 'crates/krishiv-executor/src/cli.rs:1365-1387; crates/krishiv-executor/src/barrier_grpc.rs:115-122 with cli.rs:481',
     fix: 'Set KRISHIV_EXECUTOR_TASK_BEARER_TOKEN.',
     engineMessage: 'KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH=true requires non-empty KRISHIV_EXECUTOR_TASK_BEARER_TOKEN',
-    evaluate: execCheck((ctx, { st, taskBlank }, out) => {
+    evaluate: execCheck((ctx, { st, taskBlank, connected }, out) => {
       // EXEC-REQUIRE-WITHOUT-TOKEN
       const require = isTruthy(ctx.env.get('KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH'));
-      if (require && taskBlank && st.taskGrpcEnabled) {
+      if (require && taskBlank && !st.taskGrpcEnabled && st.barrierGrpcEnabled && connected) {
+        // the start-up rule needs the task server on; the barrier server, given the same auth
+        // config, then refuses every call (crates/krishiv-executor/src/barrier_grpc.rs:115-122, cli.rs:481)
+        out.push(
+          finding(
+            ctx,
+            'EXEC-REQUIRE-WITHOUT-TOKEN',
+            'fail',
+            `KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH is truthy and ${TASK} is blank; task gRPC is off, so the executor starts, but its barrier gRPC rejects every call: checkpoints never complete`,
+            ['KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH', TASK],
+            { class: 'DENY', engineMessage: 'barrier auth required but no token configured' },
+          ),
+        );
+      } else if (require && taskBlank && st.taskGrpcEnabled) {
         out.push(
           finding(
             ctx,
@@ -244,7 +257,13 @@ export const EXECUTOR_CHECKS = [
             ctx,
             'EXEC-REQUIRE-WITHOUT-TOKEN',
             'pass',
-            require ? `${TASK} is set` : 'KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH is not truthy',
+            !require
+              ? 'KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH is not truthy'
+              : !taskBlank
+                ? `${TASK} is set`
+                : connected
+                  ? 'task and barrier gRPC are off'
+                  : 'task gRPC is off and the executor runs --register-once: it serves no barrier gRPC',
             ['KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH'],
           ),
         );

@@ -113,7 +113,28 @@ const ROWS: EngineTestRow[] = [
     role: 'executor',
     env: { KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH: 'true' },
     cli: '--connect --task-grpc-addr off',
+    // it starts (the start-up rule needs the task server); the barrier server, on by default and
+    // given the same auth config, then rejects every call (barrier_grpc.rs:115-122, cli.rs:481)
+    want: { 'EXEC-REQUIRE-WITHOUT-TOKEN': 'fail' },
+    starts: true,
+    text: ['EXEC-REQUIRE-WITHOUT-TOKEN', 'barrier gRPC rejects every call'],
+  },
+  {
+    test: `${CLI}:1967 required_task_auth_allows_disabled_task_grpc_without_token (barrier gRPC off too)`,
+    role: 'executor',
+    env: { KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH: 'true' },
+    cli: '--connect --task-grpc-addr off --barrier-grpc-addr off',
+    want: { 'EXEC-REQUIRE-WITHOUT-TOKEN': 'pass', 'EXEC-TASK-ANONYMOUS': 'pass' },
+    starts: true,
+    text: ['EXEC-REQUIRE-WITHOUT-TOKEN', 'task and barrier gRPC are off'],
+  },
+  {
+    test: `${CLI}:1967 required_task_auth_allows_disabled_task_grpc_without_token (--register-once: no servers)`,
+    role: 'executor',
+    env: { KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH: 'true' },
+    cli: '--register-once --task-grpc-addr off',
     want: { 'EXEC-REQUIRE-WITHOUT-TOKEN': 'pass' },
+    starts: true,
   },
   // checkpoint, shuffle and state defaults by profile
   {
