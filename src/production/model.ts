@@ -15,47 +15,17 @@ export interface EnvMap {
 
 export type Profile = DurabilityProfile;
 import type { DurabilityProfile } from '../engine/readers.js';
+import type { CliFlags as ParsedCliFlags } from './env/cli-flags.js';
 export const DL: Profile = 'dev-local';
 export const SN: Profile = 'single-node-durable';
 export const DD: Profile = 'distributed-durable';
 
-/** The process flags from `--cli` that change the verdict (surface §3.2, §3.4). */
-export interface CliFlags {
-  durabilityProfile?: string;
-  insecure?: boolean;
-  flightAddr?: string;
-  shuffleDir?: string;
-  shuffleUri?: string;
-  stateDir?: string;
-  checkpointUri?: string;
-  metadataBackend?: string;
-  metadataPath?: string;
-  leaderBackend?: string;
-  etcdEndpoints?: string;
-  leaderLeaseSecs?: string;
-  taskGrpcAddr?: string;
-  barrierGrpcAddr?: string;
-  executorGrpcAddr?: string;
-  coordinatorId?: string;
-  grpcAddr?: string;
-  httpAddr?: string;
-  statusAddr?: string;
-  coordinator?: string;
-  executorId?: string;
-  slots?: string;
-  /** executor `--connect` / `--register-once` (with neither in --cli, the executor is taken as started with --connect) */
-  connect?: boolean;
-  registerOnce?: boolean;
-  /**
-   * the process is krishiv-clusterd (`krishiv clusterd`), known from a manifest's or unit's command
-   * line: it builds its leader election at start, which the standalone coordinator never does
-   */
-  clusterd?: boolean;
-  /** the processes that print their help and exit 0 instead of starting (`--help`/`-h`) */
-  helpBy?: ReadonlyArray<'coordinator' | 'executor' | 'operator'>;
-  /** the first word each process's parser refuses (crates/krishiv-executor/src/cli.rs:1234-1339 and kin) */
-  refusals?: ReadonlyArray<{ process: 'coordinator' | 'executor' | 'operator'; word: string; message: string }>;
-}
+/**
+ * What the checks read of a process's command line: the parser's result (env/cli-flags.ts, from
+ * `--cli`, a container's command and args, or a unit's ExecStart=) with every field optional, so
+ * a run without one reads `{}`.
+ */
+export type CliFlags = Partial<ParsedCliFlags>;
 
 // ---------------------------------------------------------------------------------------
 // §2.1 truthy / falsy
