@@ -40,19 +40,19 @@ import {
   type GrpcSurfaceId,
   type SurfaceVerdict,
 } from './surfaces.js';
-import type { CheckId, CheckResult, ProbeCredentials, ProbeOptions, ProbeReport, ProbeTarget, TargetResult } from './types.js';
+import {
+  CHECK_IDS,
+  type CheckId,
+  type CheckResult,
+  type ProbeCredentials,
+  type ProbeOptions,
+  type ProbeReport,
+  type ProbeTarget,
+  type TargetResult,
+} from './types.js';
 
-const HTTP_CHECKS: CheckId[] = [
-  'health',
-  'readiness',
-  'tls',
-  'api_requires_auth',
-  'api_rejects_invalid',
-  'api_accepts_token',
-  'ui_requires_token',
-  'ui_accepts_token',
-];
-
+/** The coordinator's HTTP checks: those reported before its gRPC one. */
+const HTTP_CHECKS: readonly CheckId[] = CHECK_IDS.slice(0, CHECK_IDS.indexOf('grpc_requires_auth'));
 /** The coordinator method for the gRPC check (surface §6.3). */
 const GRPC_PROBE_PATH = '/krishiv.transport.v1.CoordinatorManagement/ListCheckpoints';
 

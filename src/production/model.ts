@@ -15,45 +15,17 @@ export interface EnvMap {
 
 export type Profile = DurabilityProfile;
 import type { DurabilityProfile } from '../engine/readers.js';
+import type { CliFlags as ParsedCliFlags } from './env/cli-flags.js';
 export const DL: Profile = 'dev-local';
 export const SN: Profile = 'single-node-durable';
 export const DD: Profile = 'distributed-durable';
 
-/** The process flags from `--cli` that change the verdict (surface §3.2, §3.4). */
-export interface CliFlags {
-  durabilityProfile?: string;
-  insecure?: boolean;
-  flightAddr?: string;
-  shuffleDir?: string;
-  shuffleUri?: string;
-  stateDir?: string;
-  checkpointUri?: string;
-  metadataBackend?: string;
-  metadataPath?: string;
-  leaderBackend?: string;
-  etcdEndpoints?: string;
-  leaderLeaseSecs?: string;
-  taskGrpcAddr?: string;
-  barrierGrpcAddr?: string;
-  executorGrpcAddr?: string;
-  coordinatorId?: string;
-  grpcAddr?: string;
-  httpAddr?: string;
-  statusAddr?: string;
-  coordinator?: string;
-  executorId?: string;
-  slots?: string;
-  /** executor `--connect` / `--register-once` (with neither in --cli, the executor is taken as started with --connect) */
-  connect?: boolean;
-  registerOnce?: boolean;
-  /**
-   * the process is krishiv-clusterd (`krishiv clusterd`), known from a manifest's or unit's command
-   * line: it builds its leader election at start, which the standalone coordinator never does
-   */
-  clusterd?: boolean;
-  /** the first word each process's parser refuses (crates/krishiv-executor/src/cli.rs:1234-1339 and kin) */
-  refusals?: ReadonlyArray<{ process: 'coordinator' | 'executor' | 'operator'; word: string; message: string }>;
-}
+/**
+ * What the checks read of a process's command line: the parser's result (env/cli-flags.ts, from
+ * `--cli`, a container's command and args, or a unit's ExecStart=) with every field optional, so
+ * a run without one reads `{}`.
+ */
+export type CliFlags = Partial<ParsedCliFlags>;
 
 // ---------------------------------------------------------------------------------------
 // §2.1 truthy / falsy
@@ -534,14 +506,23 @@ export function executorShuffleToken(env: EnvMap, files: FileProbe): { present: 
 export function shuffleSvcToken(
   env: EnvMap,
   files: FileProbe,
-): { state: 'token' | 'empty-open' | 'untrimmed' | 'none'; source?: string; assumed?: boolean; fileError?: string } {
+): { state: 'token' | 'empty-open' | 'untrimmed' | 'none'; source?: string; assumed?: boolean; fileError?: string; reloaded?: boolean } {
   const raw = env.get('KRISHIV_SHUFFLE_TOKEN');
-  if (raw !== undefined) {
-    if (raw === '') return { state: 'empty-open', source: 'KRISHIV_SHUFFLE_TOKEN' };
-    if (rustTrim(raw) !== raw) return { state: 'untrimmed', source: 'KRISHIV_SHUFFLE_TOKEN' };
-    return { state: 'token', source: 'KRISHIV_SHUFFLE_TOKEN' };
-  }
   const path = env.get('KRISHIV_SHUFFLE_TOKEN_FILE');
+  if (raw !== undefined) {
+    if (raw !== '' && rustTrim(raw) === raw) return { state: 'token', source: 'KRISHIV_SHUFFLE_TOKEN' };
+    // Whenever _FILE is set the reload task is spawned before the listener binds, and a tokio
+    // interval's first tick is immediate: a readable file with a non-blank token replaces the
+    // empty or untrimmed KRISHIV_SHUFFLE_TOKEN at once (shuffle_svc.rs:159-183). A zero interval
+    // panics inside that task (ENG-SHUFFLE-RELOAD-ZERO) and never replaces it.
+    if (path !== undefined && path !== '' && shuffleReloadSecs(env.get('KRISHIV_SHUFFLE_TOKEN_RELOAD_SECS')) !== 0) {
+      const f = files.probe(path);
+      if (f.state === 'unchecked') return { state: 'token', source: 'KRISHIV_SHUFFLE_TOKEN_FILE', assumed: true, reloaded: true };
+      if (f.state === 'ok' && !f.invalidUtf8 && rustTrim(f.content) !== '')
+        return { state: 'token', source: 'KRISHIV_SHUFFLE_TOKEN_FILE', reloaded: true };
+    }
+    return { state: raw === '' ? 'empty-open' : 'untrimmed', source: 'KRISHIV_SHUFFLE_TOKEN' };
+  }
   if (path !== undefined && path !== '') {
     const f = files.probe(path);
     if (f.state === 'unchecked') return { state: 'token', source: 'KRISHIV_SHUFFLE_TOKEN_FILE', assumed: true };

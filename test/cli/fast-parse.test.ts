@@ -122,18 +122,43 @@ describe('fast path agrees with commander', () => {
   }
 
   it('gives up on a definition that uses an API it does not record (commander then runs it)', () => {
-    const uses = (call: (cmd: Record<string, (...a: unknown[]) => unknown>) => unknown): CommandModule => ({
-      define: (program: { command(spec: string): unknown }) => {
-        const cmd = program.command('odd') as unknown as Record<string, (...a: unknown[]) => unknown>;
-        cmd['option']!('--file <f>', 'a file');
-        call(cmd);
-        cmd['action']!(() => undefined);
-      },
-    }) as unknown as CommandModule;
-    expect(recordCommand(uses(() => undefined), ctx, 'odd')).toBeDefined();
-    expect(recordCommand(uses((cmd) => cmd['hook']!('preAction', () => undefined)), ctx, 'odd')).toBeUndefined();
-    expect(recordCommand(uses((cmd) => cmd['addOption']!({})), ctx, 'odd')).toBeUndefined();
-    expect(recordCommand(uses((cmd) => cmd['command']!('deeper <x>')), ctx, 'odd')).toBeUndefined();
+    const uses = (call: (cmd: Record<string, (...a: unknown[]) => unknown>) => unknown): CommandModule =>
+      ({
+        define: (program: { command(spec: string): unknown }) => {
+          const cmd = program.command('odd') as unknown as Record<string, (...a: unknown[]) => unknown>;
+          cmd['option']!('--file <f>', 'a file');
+          call(cmd);
+          cmd['action']!(() => undefined);
+        },
+      }) as unknown as CommandModule;
+    expect(
+      recordCommand(
+        uses(() => undefined),
+        ctx,
+        'odd',
+      ),
+    ).toBeDefined();
+    expect(
+      recordCommand(
+        uses((cmd) => cmd['hook']!('preAction', () => undefined)),
+        ctx,
+        'odd',
+      ),
+    ).toBeUndefined();
+    expect(
+      recordCommand(
+        uses((cmd) => cmd['addOption']!({})),
+        ctx,
+        'odd',
+      ),
+    ).toBeUndefined();
+    expect(
+      recordCommand(
+        uses((cmd) => cmd['command']!('deeper <x>')),
+        ctx,
+        'odd',
+      ),
+    ).toBeUndefined();
   });
 
   it('declines help, unknown options and excess arguments', async () => {

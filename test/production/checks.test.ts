@@ -596,6 +596,16 @@ const ROWS: Row[] = [
     },
     expect: 'fail',
   },
+  // crates/krishiv-executor/src/grpc.rs:493-513, crates/krishiv-executor/src/barrier_grpc.rs:115-140
+  {
+    id: 'EXEC-TASK-ANONYMOUS',
+    role: 'executor',
+    trigger: merge(DLNOPROD, { del: ['KRISHIV_EXECUTOR_TASK_BEARER_TOKEN'] }),
+    clean: merge(DLNOPROD, { del: ['KRISHIV_EXECUTOR_TASK_BEARER_TOKEN'], cli: { taskGrpcAddr: 'off', barrierGrpcAddr: 'off' } }),
+    expect: 'fail',
+    cls: 'OPEN',
+    text: 'UNAUTHENTICATED',
+  },
   {
     id: 'EXEC-SHUFFLE-ANONYMOUS',
     role: 'executor',

@@ -184,7 +184,10 @@ describe('no finding text breaks a format', () => {
         const actionable = report.findings.filter((f) => f.status === 'fail' || f.status === 'warn');
         expect(rows).toHaveLength(actionable.length);
         for (const row of rows) expect(row.replace(/^\||\|$/g, '').split(/(?<!\\)\|/)).toHaveLength(4);
-        expect(md.match(/<details>/g)?.length ?? 0).toBe(md.match(/<\/details>/g)?.length ?? 0);
+        // every <details> the renderer opens is closed; text inside a code span is code, not HTML
+        // (markdownProse keeps balanced `spans` as they are: seed -57407588 quoted `<details>`)
+        const html = md.replace(/(?<!\\)`[^`\r\n]+`/g, '');
+        expect(html.match(/<details>/g)?.length ?? 0).toBe(html.match(/<\/details>/g)?.length ?? 0);
       }),
       RUNS,
     );

@@ -460,7 +460,7 @@ const coordGrpcDenyAll: Check = (ctx) => {
         ctx,
         'COORD-GRPC-DENY-ALL',
         'fail',
-        `anonymous gRPC requested but refused (KRISHIV_PRODUCTION or env profile ${ctx.pEnv.profile}): the engine logs an error and installs no provider at all, so every RPC is rejected`,
+        `anonymous gRPC requested but refused (${ctx.prod ? 'KRISHIV_PRODUCTION is truthy' : `the env profile is ${ctx.pEnv.profile}`}): the engine logs an error and installs no provider at all, not even the static tokens, so every RPC is rejected`,
         ['KRISHIV_ALLOW_ANONYMOUS', 'KRISHIV_PRODUCTION'],
         {
           engineMessage: 'anonymous gRPC access is forbidden when KRISHIV_PRODUCTION=1',

@@ -206,7 +206,7 @@ export const EXECUTOR_CHECKS = [
               ? `${TASK} is set`
               : !grpcOn
                 ? 'task and barrier gRPC are off'
-                : 'not fail-closed: no task token required at start-up (task gRPC is unauthenticated)',
+                : 'not fail-closed: no task token required at start-up (see EXEC-TASK-ANONYMOUS)',
             [TASK],
           ),
         );
@@ -218,14 +218,27 @@ export const EXECUTOR_CHECKS = [
     class: 'REFUSE',
     roles: EXEC,
     predicate: 'validate_task_auth_startup',
-    rule: 'KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH truthy and KRISHIV_EXECUTOR_TASK_BEARER_TOKEN blank',
-    source: 'crates/krishiv-executor/src/cli.rs:1365-1387',
+    rule: 'KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH truthy and KRISHIV_EXECUTOR_TASK_BEARER_TOKEN blank: with task gRPC on the executor refuses to start; with only barrier gRPC on it starts and the barrier server rejects every call (class DENY)',
+    source: 'crates/krishiv-executor/src/cli.rs:1365-1387; crates/krishiv-executor/src/barrier_grpc.rs:115-122 with cli.rs:481',
     fix: 'Set KRISHIV_EXECUTOR_TASK_BEARER_TOKEN.',
     engineMessage: 'KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH=true requires non-empty KRISHIV_EXECUTOR_TASK_BEARER_TOKEN',
-    evaluate: execCheck((ctx, { st, taskBlank }, out) => {
+    evaluate: execCheck((ctx, { st, taskBlank, connected }, out) => {
       // EXEC-REQUIRE-WITHOUT-TOKEN
       const require = isTruthy(ctx.env.get('KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH'));
-      if (require && taskBlank && st.taskGrpcEnabled) {
+      if (require && taskBlank && !st.taskGrpcEnabled && st.barrierGrpcEnabled && connected) {
+        // the start-up rule needs the task server on; the barrier server, given the same auth
+        // config, then refuses every call (crates/krishiv-executor/src/barrier_grpc.rs:115-122, cli.rs:481)
+        out.push(
+          finding(
+            ctx,
+            'EXEC-REQUIRE-WITHOUT-TOKEN',
+            'fail',
+            `KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH is truthy and ${TASK} is blank; task gRPC is off, so the executor starts, but its barrier gRPC rejects every call: checkpoints never complete`,
+            ['KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH', TASK],
+            { class: 'DENY', engineMessage: 'barrier auth required but no token configured' },
+          ),
+        );
+      } else if (require && taskBlank && st.taskGrpcEnabled) {
         out.push(
           finding(
             ctx,
@@ -244,8 +257,62 @@ export const EXECUTOR_CHECKS = [
             ctx,
             'EXEC-REQUIRE-WITHOUT-TOKEN',
             'pass',
-            require ? `${TASK} is set` : 'KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH is not truthy',
+            !require
+              ? 'KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH is not truthy'
+              : !taskBlank
+                ? `${TASK} is set`
+                : connected
+                  ? 'task and barrier gRPC are off'
+                  : 'task gRPC is off and the executor runs --register-once: it serves no barrier gRPC',
             ['KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH'],
+          ),
+        );
+      }
+    }),
+  },
+  {
+    id: 'EXEC-TASK-ANONYMOUS',
+    class: 'OPEN',
+    roles: EXEC,
+    predicate: 'validate_task_auth_startup',
+    rule: "task or barrier gRPC is on (the default), KRISHIV_EXECUTOR_TASK_BEARER_TOKEN is blank and nothing refuses it (the executor's own profile dev-local, KRISHIV_PRODUCTION and KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH not truthy): every task and barrier call is accepted without a token",
+    source:
+      'crates/krishiv-executor/src/grpc.rs:493-513 and crates/krishiv-executor/src/barrier_grpc.rs:115-140 (no token: every call accepted); crates/krishiv-executor/src/cli.rs:1396-1418 (the start-up warning)',
+    fix: 'Set KRISHIV_EXECUTOR_TASK_BEARER_TOKEN on every executor and the coordinator, and KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH=true.',
+    engineMessage:
+      'SECURITY: executor task/barrier gRPC is UNAUTHENTICATED — anyone able to reach it can assign tasks and inject checkpoint barriers.',
+    evaluate: execCheck((ctx, { pExec, taskBlank, grpcOn, connected }, out) => {
+      // EXEC-TASK-ANONYMOUS: the servers bind only in --connect mode (crates/krishiv-executor/src/cli.rs:385-420)
+      const require = isTruthy(ctx.env.get('KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH'));
+      const refused = pExec !== DL || ctx.prod;
+      if (connected && grpcOn && taskBlank && !refused && !require) {
+        out.push(
+          finding(
+            ctx,
+            'EXEC-TASK-ANONYMOUS',
+            'fail',
+            `${TASK} is blank under ${execProfileText(ctx)} without KRISHIV_PRODUCTION: executor task/barrier gRPC accepts every call without a token (anyone who reaches it can assign tasks and inject checkpoint barriers)`,
+            [TASK, 'KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH', ...profileVars(ctx, ctx.pExec.source)],
+            {
+              engineMessage:
+                'SECURITY: executor task/barrier gRPC is UNAUTHENTICATED — anyone able to reach it can assign tasks and inject checkpoint barriers.',
+            },
+          ),
+        );
+      } else {
+        out.push(
+          finding(
+            ctx,
+            'EXEC-TASK-ANONYMOUS',
+            'pass',
+            !connected
+              ? 'the executor runs --register-once: it serves no task or barrier gRPC'
+              : !grpcOn
+                ? 'task and barrier gRPC are off'
+                : !taskBlank
+                  ? `task and barrier gRPC require ${TASK}`
+                  : 'without a task token the executor refuses to start or rejects every call (see EXEC-TASK-TOKEN-MISSING, EXEC-REQUIRE-WITHOUT-TOKEN)',
+            [TASK],
           ),
         );
       }

@@ -9,6 +9,7 @@ import { rustTrim } from '../../engine/text.js';
 import { fileWhy, finding, type CheckContext } from './context.js';
 import {
   asciiLower,
+  colocatedFlight,
   filePathOf,
   headerSafe,
   isFalsy,
@@ -515,6 +516,11 @@ function apiKeyEntries(ctx: CheckContext): Finding[] {
   if (parsed.state === 'unset') return [finding(ctx, 'ENG-API-KEY-ENTRY', 'pass', `${K} is unset`, [K])];
   const out: Finding[] = [];
   const seen = new Map<string, number>();
+  // Every key empty: the Flight server installs auth that no bearer can pass (an empty bearer
+  // counts as missing, crates/krishiv-common/src/auth_util.rs:20-25; service.rs:320-329), so a
+  // Flight SQL server this process runs rejects every call.
+  const flightRuns = ctx.role === 'flight-server' || (ctx.hasCoordinator && colocatedFlight(ctx.env, ctx.cli));
+  const noUsableKey = parsed.state === 'ok' && parsed.entries.every((e) => e.key === '');
   for (const e of parsed.entries) {
     const n = e.index + 1;
     if (e.key === '')
@@ -523,8 +529,9 @@ function apiKeyEntries(ctx: CheckContext): Finding[] {
           ctx,
           'ENG-API-KEY-ENTRY',
           'fail',
-          `${K} entry ${n} has an empty key: it can never match (an empty bearer counts as missing)`,
+          `${K} entry ${n} has an empty key: it can never match (an empty bearer counts as missing)${noUsableKey && flightRuns ? '; no entry has a key, so Flight SQL rejects every call (UNAUTHENTICATED)' : ''}`,
           [K],
+          noUsableKey && flightRuns ? { class: 'DENY', engineMessage: 'missing Bearer token' } : {},
         ),
       );
     else if (e.subject.startsWith('='))
@@ -983,9 +990,9 @@ export const HYGIENE_CHECKS = [
     class: 'HYGIENE',
     roles: ALL,
     predicate: null,
-    rule: 'a KRISHIV_API_KEYS entry the engine mis-parses: a key with "=" (base64 padding), an empty key or subject, or a duplicate key (last wins)',
+    rule: 'a KRISHIV_API_KEYS entry the engine mis-parses: a key with "=" (base64 padding), an empty key or subject, or a duplicate key (last wins); when no entry has a key, a Flight SQL server of the process rejects every call (class DENY)',
     source:
-      'crates/krishiv-flight-sql/src/service.rs:1377-1386 (split on "," then at the first "=", keys and subjects trimmed, a later key overwrites)',
+      'crates/krishiv-flight-sql/src/service.rs:1377-1386 (split on "," then at the first "=", keys and subjects trimmed, a later key overwrites) and 320-329 (an empty bearer is a missing one)',
     fix: 'Use keys without "=" or "," (`krishiv-auth generate-key` makes such keys) and one entry per key with a subject.',
     evaluate: apiKeyEntries,
   },

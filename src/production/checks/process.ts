@@ -130,22 +130,43 @@ const cliArgRefused: Check = (ctx) => {
   if (refusals === undefined || !['cluster', 'coordinator', 'executor', 'operator'].includes(ctx.role)) return [];
   // an invalid --durability-profile is MODE-PROFILE-INVALID's finding
   const own = refusals.filter((r) => r.word !== '--durability-profile' || r.message.startsWith('missing value'));
-  if (own.length === 0)
-    return [finding(ctx, 'CLI-ARG-REFUSED', 'pass', 'the engine accepts the command line given with --cli', [], { fromCli: true })];
-  return own.map((r) =>
+  const help = (ctx.cli.helpBy ?? []).map((p) =>
     finding(
       ctx,
       'CLI-ARG-REFUSED',
-      'fail',
-      `the ${r.process} refuses its command line ("${r.message}") and exits before any other check; its parser is at ${PARSER_SOURCE[r.process]}`,
+      'warn',
+      `--help: the ${p} prints its help and exits 0 without starting (${HELP_SOURCE[p]}); the other findings describe it started without --help`,
       [],
-      {
-        engineMessage: r.message,
-        fromCli: true,
-      },
+      { fromCli: true },
+    ),
+  );
+  if (own.length === 0)
+    return help.length > 0
+      ? help
+      : [finding(ctx, 'CLI-ARG-REFUSED', 'pass', 'the engine accepts the command line given with --cli', [], { fromCli: true })];
+  return help.concat(
+    own.map((r) =>
+      finding(
+        ctx,
+        'CLI-ARG-REFUSED',
+        'fail',
+        `the ${r.process} refuses its command line ("${r.message}") and exits before any other check; its parser is at ${PARSER_SOURCE[r.process]}`,
+        [],
+        {
+          engineMessage: r.message,
+          fromCli: true,
+        },
+      ),
     ),
   );
 };
+
+/** Where each process prints its help instead of starting. */
+const HELP_SOURCE = {
+  coordinator: 'crates/krishiv/src/daemon_cmd.rs:121-126, after its configuration parsed',
+  executor: 'crates/krishiv/src/daemon_cmd.rs:291-295 and crates/krishiv-executor/src/cli.rs:45-50',
+  operator: 'crates/krishiv-operator/src/main.rs:31-35, after its command line parsed',
+} as const;
 
 export const PROCESS_CHECKS = [
   {
@@ -153,9 +174,9 @@ export const PROCESS_CHECKS = [
     class: 'REFUSE',
     roles: ['cluster', 'coordinator', 'executor', 'operator'],
     predicate: null,
-    rule: 'the command line given with --cli is one the process refuses before any other check: an unknown option (including --flag=value), a flag without a value (a blank value counts as none), an address that is not IP:port, a number that does not parse, or --connect with --register-once',
+    rule: 'the command line given with --cli is one the process refuses before any other check: an unknown option (including --flag=value), a flag without a value (a blank value counts as none), an address that is not IP:port, a number that does not parse, or --connect with --register-once; with --help (-h) the process prints its help and exits 0 instead of starting (a warning)',
     source:
-      'crates/krishiv-scheduler/src/coordinator_daemon.rs:1156-1221 (coordinator), crates/krishiv-executor/src/cli.rs:1234-1339 and 1474-1478 (executor), crates/krishiv-operator/src/main.rs:356-423 (operator)',
+      'crates/krishiv-scheduler/src/coordinator_daemon.rs:1156-1221 (coordinator), crates/krishiv-executor/src/cli.rs:1234-1339 and 1474-1478 (executor), crates/krishiv-operator/src/main.rs:356-423 (operator); --help: crates/krishiv/src/daemon_cmd.rs:121-126 and 291-295',
     fix: 'Fix the flag the message names: flags and values are separate words, listen addresses are IP:port (no host names), and an executor runs with either --connect or --register-once.',
     engineMessage: 'unknown option: <word>',
     evaluate: cliArgRefused,

@@ -37,7 +37,8 @@ export const SHUFFLE_CHECKS = [
           ),
         ];
       }
-      if (t.assumed)
+      // KRISHIV_SHUFFLE_TOKEN set (even empty) satisfies the start-up guard whatever the file holds
+      if (t.assumed && !t.reloaded)
         return [
           finding(
             ctx,
@@ -59,13 +60,24 @@ export const SHUFFLE_CHECKS = [
     class: 'OPEN',
     roles: ['shuffle-svc'],
     predicate: null,
-    rule: 'KRISHIV_SHUFFLE_TOKEN="" counts as configured on shuffle-svc, and the empty token matches a missing header: the service is open',
-    source: 'crates/krishiv-shuffle/src/shuffle_svc.rs:110-124 and 515-533',
+    rule: 'KRISHIV_SHUFFLE_TOKEN="" counts as configured on shuffle-svc, and the empty token matches a missing header: the service is open (unless KRISHIV_SHUFFLE_TOKEN_FILE names a file with a token and the reload interval is not 0: the reload task then replaces the empty token at its first, immediate tick)',
+    source: 'crates/krishiv-shuffle/src/shuffle_svc.rs:110-124, 159-183 (the reload task) and 515-533',
     fix: 'Remove the empty KRISHIV_SHUFFLE_TOKEN or give it a value.',
     evaluate: (ctx: CheckContext): Finding[] => {
       if (ctx.role !== 'shuffle-svc') return [];
-      if (svcToken(ctx).state !== 'empty-open')
-        return [finding(ctx, 'SSVC-EMPTY-TOKEN-OPEN', 'pass', 'KRISHIV_SHUFFLE_TOKEN is not the empty string', [T])];
+      const t = svcToken(ctx);
+      if (t.state !== 'empty-open')
+        return [
+          finding(
+            ctx,
+            'SSVC-EMPTY-TOKEN-OPEN',
+            'pass',
+            t.reloaded && ctx.env.get(T) === ''
+              ? `KRISHIV_SHUFFLE_TOKEN is empty, but the token reload task replaces it with the token of KRISHIV_SHUFFLE_TOKEN_FILE at its first, immediate tick${t.assumed ? ' (the file does not exist here: assumed to hold one)' : ''}`
+              : 'KRISHIV_SHUFFLE_TOKEN is not the empty string',
+            [T, ...(t.reloaded ? ['KRISHIV_SHUFFLE_TOKEN_FILE'] : [])],
+          ),
+        ];
       return [
         finding(
           ctx,
@@ -118,14 +130,28 @@ export const SHUFFLE_CHECKS = [
     class: 'DENY',
     roles: ['shuffle-svc'],
     predicate: null,
-    rule: 'KRISHIV_SHUFFLE_TOKEN has leading or trailing whitespace: the shuffle service compares its token untrimmed with the trimmed token a client presents, so no request ever matches',
-    source: 'crates/krishiv-shuffle/src/shuffle_svc.rs:110-124 and 515-533; crates/krishiv-common/src/auth_util.rs:20-25',
+    rule: 'KRISHIV_SHUFFLE_TOKEN has leading or trailing whitespace: the shuffle service compares its token untrimmed with the trimmed token a client presents, so no request ever matches (unless KRISHIV_SHUFFLE_TOKEN_FILE names a file with a token and the reload interval is not 0: the reload task then replaces it at its first, immediate tick)',
+    source:
+      'crates/krishiv-shuffle/src/shuffle_svc.rs:110-124, 159-183 (the reload task) and 515-533; crates/krishiv-common/src/auth_util.rs:20-25',
     fix: 'Remove the surrounding whitespace from KRISHIV_SHUFFLE_TOKEN (or use KRISHIV_SHUFFLE_TOKEN_FILE, which is trimmed).',
     engineMessage: '401 Unauthorized',
     evaluate: (ctx: CheckContext): Finding[] => {
       if (ctx.role !== 'shuffle-svc') return [];
-      if (svcToken(ctx).state !== 'untrimmed')
-        return [finding(ctx, 'SSVC-TOKEN-UNTRIMMED', 'pass', 'KRISHIV_SHUFFLE_TOKEN has no surrounding whitespace', [T])];
+      const t = svcToken(ctx);
+      if (t.state !== 'untrimmed') {
+        const replaced = t.reloaded && ctx.env.get(T) !== '';
+        return [
+          finding(
+            ctx,
+            'SSVC-TOKEN-UNTRIMMED',
+            'pass',
+            replaced
+              ? `KRISHIV_SHUFFLE_TOKEN has surrounding whitespace, but the token reload task replaces it with the (trimmed) token of KRISHIV_SHUFFLE_TOKEN_FILE at its first, immediate tick${t.assumed ? ' (the file does not exist here: assumed to hold one)' : ''}`
+              : 'KRISHIV_SHUFFLE_TOKEN has no surrounding whitespace',
+            [T, ...(replaced ? ['KRISHIV_SHUFFLE_TOKEN_FILE'] : [])],
+          ),
+        ];
+      }
       return [
         finding(
           ctx,

@@ -189,8 +189,10 @@ export type CliFlags = { [K in CliValueField]?: string } & {
   /** executor `--connect` / `--register-once` given */
   connect?: boolean;
   registerOnce?: boolean;
-  /** `--help`: the process prints its help and exits without starting */
+  /** `--help`: a process prints its help and exits 0 without starting */
   help?: boolean;
+  /** the processes that print their help and exit 0 (their parse accepted the words, or `krishiv executor` saw --help/-h) */
+  helpBy?: EngineProcess[];
   /** the process is krishiv-clusterd (set by the manifest and unit readers, which see the binary) */
   clusterd?: boolean;
   /** flags in the order given, with their values (`true` for a switch) */
@@ -298,6 +300,17 @@ function nearMissError(word: string, flag: string, kind: Kind | undefined): Kris
 /** One process's parse of its own words, as the engine does it: the first bad word stops it. */
 function runParser(process: EngineProcess, words: readonly string[], into: CliFlags): void {
   const spec = SPECS[process];
+  const helpWord = (w: string): boolean => w === '--help' || w === '-h';
+  // `krishiv executor` looks for --help/-h among all its words before parsing any
+  // (crates/krishiv/src/daemon_cmd.rs:291-295); the others (and the standalone krishiv-executor
+  // binary, crates/krishiv-executor/src/main.rs:50) parse first and print help only after a
+  // clean parse (crates/krishiv/src/daemon_cmd.rs:121-126, crates/krishiv-operator/src/main.rs:31-35)
+  if (process === 'executor' && into.positional.includes('executor') && words.some(helpWord)) {
+    into.help = true;
+    (into.helpBy ??= []).push(process);
+    return;
+  }
+  let help = false;
   let mode: 'connect' | 'registerOnce' | undefined;
   for (let i = 0; i < words.length; i += 1) {
     const word = words[i] as string;
@@ -314,7 +327,8 @@ function runParser(process: EngineProcess, words: readonly string[], into: CliFl
         }
         mode = kind.field;
       }
-      if (kind.field !== undefined) into[kind.field] = true;
+      if (kind.field === 'help') help = true;
+      else if (kind.field !== undefined) into[kind.field] = true;
       continue;
     }
     const value = words[i + 1];
@@ -331,6 +345,10 @@ function runParser(process: EngineProcess, words: readonly string[], into: CliFl
       return;
     }
     if (kind.field !== undefined) into[kind.field] = value;
+  }
+  if (help) {
+    into.help = true;
+    (into.helpBy ??= []).push(process);
   }
 }
 
