@@ -269,6 +269,16 @@ function daemon(sub: string, flags: string[], offset: number): ProcessDecision {
 export function processCli(decision: Extract<ProcessDecision, { kind: 'krishiv' }>, words: readonly string[]): CliFlags {
   const cli = parseCliWords(words, decision.role);
   if (decision.process === 'krishiv clusterd') cli.clusterd = true;
+  // The model skips leading words that are not flags (`--cli "krishiv executor --connect"` names
+  // the program); here the program and subcommand are already taken off, so such a word is an
+  // argument the process gets (`krishiv-executor executor --connect`), and the coordinator,
+  // executor and operator parsers stop at it: "unknown option"
+  // (crates/krishiv-scheduler/src/coordinator_daemon.rs:1216-1219, crates/krishiv-executor/src/cli.rs:1333-1336,
+  // crates/krishiv-operator/src/main.rs:422)
+  const first = cli.positional[0];
+  if (first !== undefined && cli.processes.length > 0) {
+    cli.refusals = cli.processes.map((process) => ({ process, word: first, message: `unknown option: ${first}` }));
+  }
   return cli;
 }
 

@@ -299,4 +299,17 @@ spec:
     ]);
     expect(JSON.stringify(f)).not.toContain('Pq4Wr8');
   });
+
+  it('the symlink and the subcommand both given: the process gets the subcommand as an argument and refuses it', () => {
+    const text = EXECUTOR.replace(
+      '            - /usr/local/bin/krishiv\n            - executor\n',
+      '            - /usr/local/bin/krishiv-executor\n            - executor\n',
+    );
+    expect(text).not.toBe(EXECUTOR);
+    const refused = run(text).find((f) => f.id === 'CLI-ARG-REFUSED')!;
+    expect([refused.status, refused.location?.line]).toEqual(['fail', lineOf(text, '- executor')]);
+    expect(refused.message).toContain('unknown option: executor');
+    // as written by the engine's manifests (the subcommand once): accepted
+    expect(run(EXECUTOR).find((f) => f.id === 'CLI-ARG-REFUSED')?.status).toBe('pass');
+  });
 });
