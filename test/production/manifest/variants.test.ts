@@ -312,4 +312,32 @@ spec:
     // as written by the engine's manifests (the subcommand once): accepted
     expect(run(EXECUTOR).find((f) => f.id === 'CLI-ARG-REFUSED')?.status).toBe('pass');
   });
+
+  it('YAML 1.1 as kubectl reads it: octal and decimal modes, yes/no and on as booleans', () => {
+    const mode = (m: string) =>
+      run(BASE.replace('defaultMode: 0400', `defaultMode: ${m}`))
+        .filter((f) => f.id === 'HYG-TOKEN-FILE-MODE' && f.workload?.container === 'coordinator')
+        .map((f) => f.status);
+    expect(mode('0400')).toEqual(['pass']);
+    expect(mode('256')).toEqual(['pass']); // 0400 in decimal
+    expect(mode('0440')).toEqual(['warn']);
+    expect(mode('0644')).toEqual(['fail']);
+    expect(mode('420')).toEqual(['fail']); // 0644 in decimal
+    const optional = (v: string) =>
+      run(
+        EXECUTOR.replace('secretKeyRef: {name: task-auth, key: token}', `secretKeyRef: {name: task-auth, key: token, optional: ${v}}`),
+      ).filter((f) => f.variables.includes('KRISHIV_EXECUTOR_TASK_BEARER_TOKEN') && f.status === 'warn').length;
+    // optional: yes is YAML 1.1's true (kubectl's reader): a maybe-unset token warns
+    expect(optional('yes')).toBeGreaterThan(0);
+    expect(optional('no')).toBe(0);
+    const notString = run(
+      EXECUTOR.replace(
+        '{name: task-auth, key: token}\n',
+        '{name: task-auth, key: token}\n            - {name: KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH, value: on}\n',
+      ),
+    );
+    expect(notString.filter((f) => f.id === 'K8S-ENV-NOT-STRING').map((f) => [f.status, f.variables])).toEqual([
+      ['fail', ['KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH']],
+    ]);
+  });
 });
