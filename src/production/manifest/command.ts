@@ -75,10 +75,11 @@ function basename(p: string): string {
 const mentionsKrishiv = (words: readonly string[]): boolean => words.some((w) => /krishiv/i.test(w));
 const namesKrishivProgram = (w: string): boolean => !w.startsWith('-') && /^krishiv/i.test(basename(w));
 
+/** What a one-line script's words may add up to once its variables are expanded. */
+const SCRIPT_EXPANSION_LIMIT = 1024 * 1024;
+
 /** A variable's value as the process's environment gives it (undefined: not set there). */
 export type EnvLookup = (name: string) => string | undefined;
-
-const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
 
 /**
  * The words of a shell script that is one simple command, as a POSIX shell reads it: quotes,
@@ -92,21 +93,30 @@ export function simpleCommandWords(script: string, env: EnvLookup): string[] | s
   const words: string[] = [];
   let cur = '';
   let inWord = false;
+  let done = 0; // the length of the words so far: `$A$A$A…` may not grow without bound
+  const size = (): number => done + cur.length;
   const end = (): void => {
-    if (inWord) words.push(cur);
+    if (inWord) {
+      words.push(cur);
+      done += cur.length;
+    }
     cur = '';
     inWord = false;
   };
-  /** `$…` at `i` (the dollar sign): the variable's name and where it ends, or why not. */
+  /** `$…` at `i` (the dollar sign): the variable's name and where it ends, or why not (no copy of the rest: a long script stays linear). */
+  const braced = /\{([A-Za-z_][A-Za-z0-9_]*)\}/y;
+  const bare = /[A-Za-z_][A-Za-z0-9_]*/y;
   const variable = (i: number): { name: string; next: number } | string | undefined => {
-    const rest = text.slice(i + 1);
-    if (rest.startsWith('{')) {
-      const m = /^\{([A-Za-z_][A-Za-z0-9_]*)\}/.exec(rest);
+    const c = text[i + 1];
+    if (c === '{') {
+      braced.lastIndex = i + 1;
+      const m = braced.exec(text);
       return m ? { name: m[1]!, next: i + 1 + m[0].length } : 'a parameter expansion with an operator';
     }
-    const m = SHELL_NAME.exec(rest);
+    bare.lastIndex = i + 1;
+    const m = bare.exec(text);
     if (m) return { name: m[0], next: i + 1 + m[0].length };
-    if (rest === '' || /^[\s"]/.test(rest)) return undefined; // a literal $
+    if (c === undefined || c === '"' || /\s/.test(c)) return undefined; // a literal $
     return 'a special parameter or substitution';
   };
   const value = (name: string): string | undefined => env(name);
@@ -148,6 +158,7 @@ export function simpleCommandWords(script: string, env: EnvLookup): string[] | s
           }
           const x = value(v.name);
           if (x === undefined) return `$${v.name}, which the container's environment does not set`;
+          if (x.length > SCRIPT_EXPANSION_LIMIT - size()) return 'expansions that grow past 1 MiB';
           cur += x;
           j = v.next;
         } else {
@@ -169,6 +180,7 @@ export function simpleCommandWords(script: string, env: EnvLookup): string[] | s
       const x = value(v.name);
       if (x === undefined) return `$${v.name}, which the container's environment does not set`;
       if (/[*?[]/.test(x)) return `$${v.name} unquoted, whose value the shell would glob`;
+      if (x.length > SCRIPT_EXPANSION_LIMIT - size()) return 'expansions that grow past 1 MiB';
       // field splitting on blanks (IFS unset: space, tab, newline)
       x.split(/[ \t\n]+/).forEach((piece, k) => {
         if (k > 0) end();

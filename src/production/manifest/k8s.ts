@@ -157,10 +157,25 @@ export function podSpecOf(o: K8sObject): { spec: Obj; labels: Obj } | undefined 
 // ---------------------------------------------------------------------------------------
 // $(VAR) expansion: k8s.io/kubernetes third_party/forked/golang/expansion/expand.go
 
+/**
+ * What one container's `$(VAR)` expansions may add up to. Variables that expand each other twice
+ * over double at each step (forty of them make terabytes); no real container comes near this.
+ */
+export const EXPANSION_LIMIT = 4 * 1024 * 1024;
+
+function expansionBomb(where: string): KrishivError {
+  return new KrishivError(
+    'ERR_MANIFEST_PARSE',
+    `$(VAR) expansions grow past ${EXPANSION_LIMIT / 1024 / 1024} MiB (variables that expand each other over and over): refused, not read`,
+    { input: where },
+  );
+}
+
 export function expandK8s(input: string, lookup: (name: string) => string | undefined, used?: string[]): string {
   let out = '';
   let checkpoint = 0;
   for (let cursor = 0; cursor < input.length; cursor++) {
+    if (out.length > EXPANSION_LIMIT) break; // the caller refuses it
     if (input[cursor] === '$' && cursor + 1 < input.length) {
       out += input.slice(checkpoint, cursor);
       const next = input[cursor + 1]!;
@@ -182,6 +197,17 @@ export function expandK8s(input: string, lookup: (name: string) => string | unde
     }
   }
   return out + input.slice(checkpoint);
+}
+
+/** A container's command and args expanded once from its environment, as the kubelet does; bounded. */
+export function expandCommandLine(words: readonly string[], lookup: (name: string) => string | undefined, where: string): string[] {
+  let total = 0;
+  return words.map((w) => {
+    const x = expandK8s(w, lookup);
+    total += x.length;
+    if (total > EXPANSION_LIMIT) throw expansionBomb(where);
+    return x;
+  });
 }
 
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
@@ -263,6 +289,7 @@ export function resolveContainerEnv(container: Obj, inv: Inventory, namespace: s
   const missing: MissingRef[] = [];
   const notString: NotStringValue[] = [];
   const unknownSources: UnknownSource[] = [];
+  let expanded = 0;
   const set = (name: string, r: ResolvedVar): void => {
     vars.delete(name); // a later duplicate wins, and moves to its own position
     vars.set(name, r);
@@ -323,6 +350,8 @@ export function resolveContainerEnv(container: Obj, inv: Inventory, namespace: s
       const text = raw ?? '';
       const used: string[] = [];
       const value = expandK8s(text, (n) => vars.get(n)?.v.value, used);
+      expanded += value.length;
+      if (expanded > EXPANSION_LIMIT) throw expansionBomb(`${file}:${line}`);
       const extra: Partial<EnvVar> = {};
       const from = used.map((n) => vars.get(n)).filter((x): x is ResolvedVar => x !== undefined);
       if (used.length > 0) extra.references = used;

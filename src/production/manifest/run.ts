@@ -13,7 +13,7 @@ import type { EnvSet, EnvVar, Finding, FindingStatus, Role, WorkloadRef, Workloa
 import { argvIndexOf, decideProcess, flagNamedBy, processCli } from './command.js';
 import {
   buildInventory,
-  expandK8s,
+  expandCommandLine,
   isObj,
   mayComeFromUnknownSource,
   mountedSecretFile,
@@ -128,12 +128,7 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
       const cmdLine = keyLine(c, 'command') ?? keyLine(c, 'args') ?? cline;
       // the container's environment also feeds a shell script's $NAME
       let decision =
-        command === undefined
-          ? undefined
-          : decideProcess(
-              [...command, ...args].map((w) => expandK8s(w, lookup)),
-              lookup,
-            );
+        command === undefined ? undefined : decideProcess(expandCommandLine([...command, ...args], lookup, `${o.file}:${cmdLine}`), lookup);
       if (decision === undefined) {
         if (!KRISHIV_IMAGE.test(image) && !hasKrishivEnv) continue;
         decision = { kind: 'undecided', reason: "no command: the image's entrypoint decides which process runs, and it is not read here" };
@@ -162,10 +157,9 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
       const argsStart = keyLine(c, 'args');
       let cli;
       try {
-        cli = processCli(
-          decision,
-          decision.flags.map((w) => expandK8s(w, lookup)),
-        );
+        // the decision's flags are the command line as expanded once, as the kubelet does (a second
+        // expansion would read `$$(X)`, written to pass `$(X)` literally, as X's value)
+        cli = processCli(decision, decision.flags);
       } catch (error) {
         if (!isKrishivError(error)) throw error;
         const f = undecided(`not checked: ${decision.process} would not start with these flags (${error.message})`);

@@ -23,6 +23,9 @@ import {
   type UnitLine,
 } from './systemd.js';
 
+/** What ExecStart= may add up to once its $VAR/${VAR} are expanded. */
+const EXEC_EXPANSION_LIMIT = 4 * 1024 * 1024;
+
 export interface UnitSeams {
   /** reads an EnvironmentFile= path on this machine; undefined when it does not exist here */
   readEnvFile: (path: string) => string | undefined;
@@ -177,8 +180,15 @@ export async function evaluateUnit(
   if (!pre.noExpand) {
     const expanded: string[] = [];
     const lines: number[] = [];
+    // `$A $A $A …` with a large A may not grow without bound
+    let total = 0;
     words.forEach((w, i) => {
       for (const x of expandExecWords([w], (n) => vars.get(n)?.value)) {
+        total += x.length;
+        if (total > EXEC_EXPANSION_LIMIT)
+          throw new KrishivError('ERR_UNIT_PARSE', 'ExecStart= grows past 4 MiB once its $VAR are expanded: refused, not read', {
+            input: label,
+          });
         expanded.push(x);
         lines.push(wordLines[i]!);
       }

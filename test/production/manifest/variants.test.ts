@@ -6,6 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { collectObjects, type K8sObject } from '../../../src/production/manifest/k8s.js';
+import { isKrishivError, type KrishivError } from '../../../src/errors.js';
+import { simpleCommandWords } from '../../../src/production/manifest/command.js';
 import { evaluateObjects } from '../../../src/production/manifest/run.js';
 import { parseYamlStream } from '../../../src/production/manifest/yaml.js';
 import type { Finding } from '../../../src/production/types.js';
@@ -339,5 +341,41 @@ spec:
     expect(notString.filter((f) => f.id === 'K8S-ENV-NOT-STRING').map((f) => [f.status, f.variables])).toEqual([
       ['fail', ['KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH']],
     ]);
+  });
+
+  it('$(VAR) is expanded once: $$(X) in args reaches the process as $(X), never as X', () => {
+    // (a function replacer: in a replacement string $$ means $)
+    const text = EXECUTOR.replace('            - --connect\n', () => '            - $$(MODE)\n').replace(
+      '          env:\n',
+      '          env:\n            - {name: MODE, value: --connect}\n',
+    );
+    const refused = run(text).find((f) => f.id === 'CLI-ARG-REFUSED')!;
+    expect(refused.status).toBe('fail');
+    expect(refused.message).toContain('unknown option: $(MODE)');
+  });
+
+  it('expansions that double at each step are refused as input (exit 2 naming the line), never built', () => {
+    const env = ['            - {name: V0, value: "0123456789abcdef0123456789abcdef"}'];
+    for (let i = 1; i < 40; i++) env.push(`            - {name: V${i}, value: "$(V${i - 1})$(V${i - 1})"}`);
+    const text = EXECUTOR.replace('          env:\n', `          env:\n${env.join('\n')}\n`);
+    let error: unknown;
+    try {
+      run(text);
+    } catch (e) {
+      error = e;
+    }
+    expect(isKrishivError(error) && error.code).toBe('ERR_MANIFEST_PARSE');
+    expect((error as KrishivError).input).toMatch(/^m\.yaml:\d+$/);
+    // the command line too: a large value repeated in args
+    const big = `            - {name: BIG, value: "${'x'.repeat(200_000)}"}`;
+    const args = Array.from({ length: 30 }, () => '            - $(BIG)').join('\n');
+    const inArgs = EXECUTOR.replace('            - --connect\n', `            - --connect\n${args}\n`).replace(
+      '          env:\n',
+      `          env:\n${big}\n`,
+    );
+    expect(() => run(inArgs)).toThrow(/grow past 4 MiB/);
+    // a one-line script: undecided, not built
+    const script = `krishiv executor ${'$BIG'.repeat(10)}`;
+    expect(simpleCommandWords(script, () => 'y'.repeat(200_000))).toBe('expansions that grow past 1 MiB');
   });
 });

@@ -246,6 +246,13 @@ ExecStart=/usr/local/bin/krishiv coordinator --grpc-addr 0.0.0.0:9090
     expect(JSON.stringify(r.findings)).not.toContain('Hb7Nm2Qw9Er4Ty6Ui1Op3As8Df5Gh0Jk');
   });
 
+  it('refuses an ExecStart= whose $VAR expansions grow past 4 MiB, never building it', async () => {
+    const unit = `[Service]\nEnvironment=A=${'x'.repeat(300_000)}\nExecStart=/usr/local/bin/krishiv executor${' $A'.repeat(20)}\n`;
+    await expect(
+      evaluateUnit('c.service', unit, { requireFiles: false, now: new Date(0) }, { readEnvFile: () => undefined, probe }),
+    ).rejects.toThrow(/grows past 4 MiB/);
+  });
+
   it('refuses a template unit without --instance', async () => {
     await expect(
       evaluateUnit(
