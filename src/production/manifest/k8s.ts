@@ -174,6 +174,7 @@ function expansionBomb(where: string): KrishivError {
 export function expandK8s(input: string, lookup: (name: string) => string | undefined, used?: string[]): string {
   let out = '';
   let checkpoint = 0;
+  let noClose = Number.POSITIVE_INFINITY;
   for (let cursor = 0; cursor < input.length; cursor++) {
     if (out.length > EXPANSION_LIMIT) break; // the caller refuses it
     if (input[cursor] === '$' && cursor + 1 < input.length) {
@@ -182,9 +183,12 @@ export function expandK8s(input: string, lookup: (name: string) => string | unde
       let advance = 1;
       if (next === '$') out += '$';
       else if (next === '(') {
-        const close = input.indexOf(')', cursor + 2);
-        if (close < 0) out += '$(';
-        else {
+        // no `)` at or after `noClose`: known once, so `$($($(…` stays linear
+        const close = cursor + 2 >= noClose ? -1 : input.indexOf(')', cursor + 2);
+        if (close < 0) {
+          noClose = Math.min(noClose, cursor + 2);
+          out += '$(';
+        } else {
           const name = input.slice(cursor + 2, close);
           const v = lookup(name);
           used?.push(name);

@@ -29,9 +29,16 @@ export interface UnitLine {
 
 /** The line of offset `at` of a setting's value. */
 export function lineAt(setting: UnitLine, at: number): number {
-  let line = setting.line;
-  for (const c of setting.continued ?? []) if (c.at <= at) line = c.line;
-  return line;
+  const c = setting.continued ?? [];
+  // the last start at or before `at` (binary search: a setting may run over thousands of lines)
+  let lo = 0;
+  let hi = c.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (c[mid]!.at <= at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo === 0 ? setting.line : c[lo - 1]!.line;
 }
 
 export interface UnitFile {
@@ -42,26 +49,34 @@ export function parseUnitFile(text: string, file: string): UnitFile {
   const sections = new Map<string, UnitLine[]>();
   let current: UnitLine[] | undefined;
   const lines = text.replace(/\r\n/g, '\n').split('\n');
-  let cont: { text: string; line: number; starts: Array<{ at: number; line: number }> } | undefined;
+  // a continued setting: its pieces so far (joined once it ends: a setting may run over thousands of lines)
+  let cont: { parts: string[]; length: number; line: number; starts: Array<{ at: number; line: number }> } | undefined;
   for (let i = 0; i < lines.length; i++) {
     let l = lines[i]!;
     if (cont && /^\s*[#;]/.test(l)) continue; // comments inside a continuation are skipped
     const startLine = cont ? cont.line : i + 1;
     // where each physical line starts in the joined text
     const starts = cont ? cont.starts : [];
-    if (cont) {
-      starts.push({ at: cont.text.length, line: i + 1 });
-      l = cont.text + l;
-    }
+    const parts = cont ? cont.parts : [];
+    if (cont) starts.push({ at: cont.length, line: i + 1 });
+    const offset = cont ? cont.length : 0;
     cont = undefined;
-    // a trailing backslash (not itself escaped) continues the line
-    let escaped = false;
-    for (const ch of l) escaped = escaped ? false : ch === '\\';
+    // a trailing backslash (not itself escaped: an odd run of them) continues the line; the text
+    // before the run ends in a character that is not one (a joined piece ends in a space)
+    let run = 0;
+    while (run < l.length && l[l.length - 1 - run] === '\\') run++;
+    const escaped = run % 2 === 1;
     if (escaped && i + 1 < lines.length) {
-      cont = { text: `${l.slice(0, -1)} `, line: startLine, starts };
+      const piece = `${l.slice(0, -1)} `;
+      parts.push(piece);
+      cont = { parts, length: offset + piece.length, line: startLine, starts };
       continue;
     }
     if (escaped) l = l.slice(0, -1);
+    if (parts.length > 0) {
+      parts.push(l);
+      l = parts.join('');
+    }
     const t = l.trim();
     if (t === '' || t.startsWith('#') || t.startsWith(';')) continue;
     if (t.startsWith('[')) {

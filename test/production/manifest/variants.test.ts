@@ -5,7 +5,7 @@
  * findings must not depend on the order of the documents.
  */
 import { describe, expect, it } from 'vitest';
-import { collectObjects, type K8sObject } from '../../../src/production/manifest/k8s.js';
+import { collectObjects, expandK8s, type K8sObject } from '../../../src/production/manifest/k8s.js';
 import { isKrishivError, type KrishivError } from '../../../src/errors.js';
 import { simpleCommandWords } from '../../../src/production/manifest/command.js';
 import { evaluateObjects } from '../../../src/production/manifest/run.js';
@@ -377,5 +377,11 @@ spec:
     // a one-line script: undecided, not built
     const script = `krishiv executor ${'$BIG'.repeat(10)}`;
     expect(simpleCommandWords(script, () => 'y'.repeat(200_000))).toBe('expansions that grow past 1 MiB');
+  });
+
+  it('an unclosed $( repeated through a long value is read once, linearly (the vitest timeout bounds it)', () => {
+    const value = '$('.repeat(400_000);
+    expect(expandK8s(value, () => 'x')).toBe(value);
+    expect(expandK8s(`${'$('.repeat(1000)}A)`, (n) => (n === '$('.repeat(999) + 'A' ? 'v' : undefined))).toBe('v');
   });
 });

@@ -253,6 +253,16 @@ ExecStart=/usr/local/bin/krishiv coordinator --grpc-addr 0.0.0.0:9090
     ).rejects.toThrow(/grows past 4 MiB/);
   });
 
+  it('reads a setting continued over 100,000 lines linearly (the vitest timeout bounds it), with each word on its line', () => {
+    const text = `[Service]\nExecStart=/usr/local/bin/krishiv executor \\\n${'  -- \\\n'.repeat(100_000)}  --connect\n`;
+    const exec = parseUnitFile(text, 'u.service').sections.get('Service')![0]!;
+    const starts: number[] = [];
+    const words = splitUnitWords(exec.value, 'l', starts);
+    expect(words.length).toBe(100_003);
+    expect(lineAt(exec, starts[words.length - 1]!)).toBe(100_003);
+    expect(lineAt(exec, starts[2]!)).toBe(3);
+  });
+
   it('refuses a template unit without --instance', async () => {
     await expect(
       evaluateUnit(
