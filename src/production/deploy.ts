@@ -9,7 +9,7 @@ import { KrishivError, isKrishivError } from '../errors.js';
 import { readTextFileSync } from '../io/fs.js';
 import type { Waiver } from '../io/config.js';
 import { summarize } from './evaluate.js';
-import { loadManifests, type LoadSeams } from './manifest/load.js';
+import { labelOf, loadManifests, type LoadSeams } from './manifest/load.js';
 import { evaluateObjects } from './manifest/run.js';
 import { probeEnvFiles } from './token-files.js';
 import type { Finding, ProductionReport, Role, WorkloadSummary } from './types.js';
@@ -74,9 +74,9 @@ export async function runDeploy(input: DeployInput): Promise<DeployRun> {
       if (isKrishivError(error)) throw new KrishivError('ERR_UNIT_READ', error.message, { input: unit, cause: error });
       throw error;
     }
-    files.push(unit);
+    files.push(labelOf(unit));
     const r = await evaluateUnit(
-      unit,
+      labelOf(unit),
       text,
       {
         ...(input.instance !== undefined ? { instance: input.instance } : {}),

@@ -181,6 +181,14 @@ describe('baselines of a GitOps tree', () => {
     expect((await check(['--manifest', 'apps', '--baseline', 'b.json', '--strict'], dir)).code).toBe(1);
   });
 
+  it('the same tree named ./apps/ or apps is one input: a baseline written with one matches a run with the other', async () => {
+    const dir = tree();
+    await runCli(['check-production', '--manifest', './apps/', '--write-baseline', 'b.json'], { cwd: dir });
+    expect(readFileSync(path.join(dir, 'b.json'), 'utf8')).toContain('"file":"apps/krishiv/20-cluster.yaml"');
+    const r = await check(['--manifest', 'apps', '--baseline', 'b.json'], dir);
+    expect(open(r.findings)).toEqual([]);
+  });
+
   it('a directory moved elsewhere makes every entry stale (the file is part of the key)', async () => {
     const dir = tree();
     await runCli(['check-production', '--manifest', 'apps', '--write-baseline', 'b.json'], { cwd: dir });

@@ -142,6 +142,15 @@ function dirKind(abs: string, names: readonly string[]): 'kustomize' | 'helm' | 
   return undefined;
 }
 
+/**
+ * How an input is named in findings and baselines: normalized (`./k8s/` and `k8s` are one
+ * directory, so a baseline written with one matches a run with the other), relative stays relative.
+ */
+export function labelOf(input: string): string {
+  const n = path.normalize(input).replace(/\/+$/, '');
+  return n === '' ? input : n;
+}
+
 /** Reads every --manifest input into Kubernetes objects, in the order given. */
 export async function loadManifests(inputs: readonly string[], seams: LoadSeams): Promise<{ objects: K8sObject[]; files: string[] }> {
   const objects: K8sObject[] = [];
@@ -170,8 +179,9 @@ export async function loadManifests(inputs: readonly string[], seams: LoadSeams)
       );
     }
     if (!st.isDirectory()) {
-      parseSource({ file: input, text: readManifestFile(abs, input) }, objects);
-      files.push(input);
+      const label = labelOf(input);
+      parseSource({ file: label, text: readManifestFile(abs, label) }, objects);
+      files.push(label);
       continue;
     }
     const walk = async (dirAbs: string, dirLabel: string): Promise<void> => {
@@ -207,7 +217,7 @@ export async function loadManifests(inputs: readonly string[], seams: LoadSeams)
         }
       }
     };
-    await walk(abs, input.replace(/\/+$/, '') || input);
+    await walk(abs, labelOf(input));
   }
   return { objects, files };
 }

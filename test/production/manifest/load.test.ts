@@ -7,7 +7,7 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadManifests, type LoadSeams, type RenderResult } from '../../../src/production/manifest/load.js';
+import { labelOf, loadManifests, type LoadSeams, type RenderResult } from '../../../src/production/manifest/load.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
 const deployment = (name: string): string => `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${name}\n`;
@@ -26,6 +26,17 @@ function seams(cwd: string, over: Partial<LoadSeams> = {}): LoadSeams & { calls:
     calls,
   };
 }
+
+describe('labelOf: how an input is named', () => {
+  it.each([
+    ['./k8s/', 'k8s'],
+    ['k8s', 'k8s'],
+    ['k8s//direct/../direct/x.yaml', 'k8s/direct/x.yaml'],
+    ['/abs/dir/', '/abs/dir'],
+    ['.', '.'],
+    ['/', '/'],
+  ])('%s → %s', (input, label) => expect(labelOf(input)).toBe(label));
+});
 
 describe('loadManifests: files and trees', () => {
   it('reads a tree in name order, recursively, manifest files only, skipping dot entries; then a file and stdin, in the order given', async () => {
