@@ -73,6 +73,13 @@ function basename(p: string): string {
 }
 
 const mentionsKrishiv = (words: readonly string[]): boolean => words.some((w) => /krishiv/i.test(w));
+/**
+ * A script that names a Krishiv program as a word of its own (`krishiv sql …`,
+ * `/usr/local/bin/krishiv-executor …`); a bucket, secret or namespace with the word in its name
+ * (`store/krishiv-bench`, `krishiv-cert-tokens`) is not one.
+ */
+const KRISHIV_PROGRAM_IN_SCRIPT =
+  /(?:^|[\s;&|(`"'])(?:[\w.~-]*\/)*krishiv(?:-(?:coordinator|clusterd|executor|job-coordinator|flight-server|shuffle-svc|mcp|operator))?(?=$|[\s;&|)`"'])/m;
 const namesKrishivProgram = (w: string): boolean => !w.startsWith('-') && /^krishiv/i.test(basename(w));
 
 /** What a one-line script's words may add up to once its variables are expanded. */
@@ -231,7 +238,7 @@ export function decideProcess(argv: readonly string[], env?: EnvLookup, depth = 
     const script = argv[i]!;
     const words = simpleCommandWords(script, env ?? (() => undefined));
     if (typeof words === 'string') {
-      return mentionsKrishiv([script])
+      return KRISHIV_PROGRAM_IN_SCRIPT.test(script)
         ? {
             kind: 'undecided',
             reason: `a shell script (${exe} -c) that is not one simple command (${words}); the process it starts cannot be decided`,

@@ -178,6 +178,13 @@ describe('decideProcess', () => {
     expect(decideProcess(['/usr/local/bin/etcd', '--name=krishiv-etcd-0', '--initial-cluster-token=krishiv-ha']).kind).toBe('other');
   });
 
+  it('a script is a Krishiv container only when it runs a Krishiv program, not when a name merely contains the word', () => {
+    const upload = 'set -eu\nmc mb --ignore-existing store/krishiv-bench\nmc cp -r /src store/krishiv-bench/\n';
+    expect(decideProcess(['/bin/sh', '-c', upload]).kind).toBe('other');
+    expect(decideProcess(['/bin/sh', '-c', 'echo start; exec /usr/local/bin/krishiv-executor --connect']).kind).toBe('undecided');
+    expect(decideProcess(['/bin/sh', '-c', 'while true; do krishiv sql -c "$C"; sleep 30; done']).kind).toBe('undecided');
+  });
+
   it('a wrapper that names a Krishiv program is undecided', () => {
     expect(decideProcess(['tini', '--', 'krishiv', 'executor']).kind).toBe('undecided');
     expect(decideProcess(['dumb-init', '/usr/local/bin/krishiv', 'coordinator']).kind).toBe('undecided');
