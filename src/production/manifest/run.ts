@@ -73,6 +73,51 @@ interface Evaluated {
   role: Role;
   labels: Obj;
   findings: Finding[];
+  /** the container's ports by name (a Service's targetPort may name one) */
+  portNames: Map<string, number>;
+  /** the flags given on the command line, by flag (an OPEN surface's address) */
+  given: Map<string, string>;
+}
+
+/**
+ * The address flags of the listener each OPEN surface is served on (the UI is part of the
+ * coordinator's HTTP router: crates/krishiv/src/daemon_cmd.rs:201-215; Flight SQL binds
+ * --flight-addr: daemon_cmd.rs:224-232). A surface not listed here, or whose flag is not given on
+ * the command line (a default or an env variable decides the port), counts as behind every port.
+ */
+const SURFACE_FLAGS: Readonly<Record<string, readonly string[]>> = {
+  'COORD-HTTP-ANONYMOUS': ['--http-addr'],
+  'UI-ANONYMOUS': ['--http-addr'],
+  'FLIGHT-ANONYMOUS': ['--flight-addr'],
+  'EXEC-SHUFFLE-ANONYMOUS': ['--shuffle-flight-addr'],
+  'EXEC-TASK-ANONYMOUS': ['--task-grpc-addr', '--barrier-grpc-addr'],
+};
+
+/** The ports an OPEN finding's listeners use, when the command line says (undefined: not known). */
+function surfacePorts(e: Evaluated, id: string): number[] | undefined {
+  const flags = SURFACE_FLAGS[id];
+  if (flags === undefined) return undefined;
+  const out: number[] = [];
+  for (const flag of flags) {
+    const m = /:(\d{1,5})$/.exec(e.given.get(flag) ?? '');
+    if (!m) return undefined;
+    out.push(Number(m[1]));
+  }
+  return out;
+}
+
+/** The container ports a Service sends traffic to (undefined: a port it names that the container does not). */
+function serviceTargets(spec: Obj, e: Evaluated): Set<number> | undefined {
+  const out = new Set<number>();
+  for (const p of Array.isArray(spec['ports']) ? spec['ports'] : []) {
+    if (!isObj(p)) return undefined;
+    const t = p['targetPort'] ?? p['port'];
+    if (typeof t === 'number') out.add(t);
+    else if (typeof t === 'string' && /^\d+$/.test(t)) out.add(Number(t));
+    else if (typeof t === 'string' && e.portNames.has(t)) out.add(e.portNames.get(t)!);
+    else return undefined;
+  }
+  return out;
 }
 
 export { workloadLabel };
@@ -374,7 +419,15 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
       }
       workloads.push({ ...ref, line: cline, role, ok: summary.fail === 0, summary });
       const open = all.filter((f) => f.class === 'OPEN' && (f.status === 'fail' || f.status === 'warn'));
-      if (open.length > 0) evaluated.push({ ref, line: cline, role, labels: pod.labels, findings: open });
+      if (open.length > 0) {
+        const portNames = new Map<string, number>();
+        for (const p of Array.isArray(c['ports']) ? c['ports'] : [])
+          if (isObj(p) && typeof p['name'] === 'string' && typeof p['containerPort'] === 'number')
+            portNames.set(p['name'], p['containerPort']);
+        const given = new Map<string, string>();
+        for (const g of cli.given) if (typeof g.value === 'string') given.set(g.flag, g.value);
+        evaluated.push({ ref, line: cline, role, labels: pod.labels, findings: open, portNames, given });
+      }
     }
   }
 
@@ -519,9 +572,13 @@ function crossChecks(inv: Inventory, uses: readonly TokenUse[], evaluated: reado
     if (!selector || Object.keys(selector).length === 0) continue;
     for (const e of byNamespace.get(svc.namespace) ?? []) {
       if (!Object.entries(selector).every(([k, v]) => String(e.labels[k]) === String(v))) continue;
-      const open = e.findings.filter(
-        (f) => f.class === 'OPEN' && (f.status === 'fail' || f.status === 'warn') && f.id !== 'K8S-OPEN-EXPOSED',
-      );
+      // only the surfaces behind the ports the Service publishes (all of them when either side is not known)
+      const targets = serviceTargets(spec, e);
+      const open = e.findings.filter((f) => {
+        if (f.class !== 'OPEN' || (f.status !== 'fail' && f.status !== 'warn') || f.id === 'K8S-OPEN-EXPOSED') return false;
+        const ports = targets === undefined ? undefined : surfacePorts(e, f.id);
+        return ports === undefined || ports.some((p) => targets!.has(p));
+      });
       if (open.length === 0) continue;
       const how = viaIngress ? `an Ingress (through Service ${svc.name})` : `Service ${svc.name} of type ${type}`;
       out.push(

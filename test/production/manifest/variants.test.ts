@@ -384,4 +384,42 @@ spec:
     expect(expandK8s(value, () => 'x')).toBe(value);
     expect(expandK8s(`${'$('.repeat(1000)}A)`, (n) => (n === '$('.repeat(999) + 'A' ? 'v' : undefined))).toBe('v');
   });
+
+  it('a Service exposes only the surfaces behind the ports it publishes (named or numbered), all of them when a port is not known', () => {
+    const deployment = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: coordinator, namespace: kx}
+spec:
+  template:
+    metadata: {labels: {app: coord}}
+    spec:
+      containers:
+        - name: coordinator
+          image: localhost/krishiv:local
+          command: [/usr/local/bin/krishiv, clusterd, --grpc-addr, 0.0.0.0:7070, --http-addr, 0.0.0.0:7072, --flight-addr, 0.0.0.0:7073]
+          ports:
+            - {name: grpc, containerPort: 7070}
+            - {name: http, containerPort: 7072}
+            - {name: flight, containerPort: 7073}
+          env:
+            - {name: KRISHIV_COORDINATOR_BEARER_TOKEN, value: "Vb6Qe2Mr8Tl0Wy4Zn7Hk1Pj5Ds3Fa9Gu"}
+`;
+    const service = (name: string, ports: string) =>
+      `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}, namespace: kx}\nspec:\n  type: NodePort\n  selector: {app: coord}\n  ports: ${ports}\n`;
+    const exposed = (ports: string) =>
+      run([deployment, service('ext', ports)].join('---\n'))
+        .filter((f) => f.id === 'K8S-OPEN-EXPOSED')
+        .map((f) => f.message.replace(/.*has open surfaces \((.*)\).*/, '$1'));
+    expect(exposed('[{port: 7070}]')).toEqual([]); // gRPC: its tokens are set
+    expect(exposed('[{port: 80, targetPort: http}]')).toEqual(['COORD-HTTP-ANONYMOUS, UI-ANONYMOUS']);
+    expect(exposed('[{port: 7073, targetPort: "7073"}]')).toEqual(['FLIGHT-ANONYMOUS']);
+    // a port name the container does not have: which surface it reaches is not known, so all of them
+    expect(exposed('[{port: 80, targetPort: web}]')).toEqual(['COORD-HTTP-ANONYMOUS, FLIGHT-ANONYMOUS, UI-ANONYMOUS']);
+    // the HTTP address from a default (no --http-addr): behind any port
+    const noFlag = deployment.replace(', --http-addr, 0.0.0.0:7072', '');
+    const viaDefault = run([noFlag, service('ext', '[{port: 7070}]')].join('---\n')).filter((f) => f.id === 'K8S-OPEN-EXPOSED');
+    expect(viaDefault.map((f) => f.message.replace(/.*has open surfaces \((.*)\).*/, '$1'))).toEqual([
+      'COORD-HTTP-ANONYMOUS, UI-ANONYMOUS',
+    ]);
+  });
 });
