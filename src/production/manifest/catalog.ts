@@ -51,7 +51,7 @@ export const DEPLOY_CHECKS = [
     class: 'OPEN',
     roles: ALL,
     predicate: 'anonymous_allowed_for',
-    rule: 'a workload with an OPEN (unauthenticated) surface is selected by a Service of type NodePort or LoadBalancer, or reached through an Ingress, and the Service publishes that surface's port (every port when the command line does not give the surface's address, or a target port is not known): the open surface is published outside the cluster',
+    rule: 'a workload with an OPEN (unauthenticated) surface is selected by a Service of type NodePort or LoadBalancer, or reached through an Ingress, and the Service publishes the port of that surface (every port when the command line does not give the address of the surface, or a target port is not known): the open surface is published outside the cluster',
     source: 'the OPEN checks of the workload (crates/krishiv-common/src/production.rs:96-98) and the Service/Ingress objects of the input',
     fix: 'Close the surface first (tokens, fail-closed profile), or keep the Service ClusterIP and reach it through an authenticated gateway.',
     severity: 'fail' as const,
