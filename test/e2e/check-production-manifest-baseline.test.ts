@@ -11,6 +11,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
+import { secretEnv, workload } from '../production/manifest/layouts.js';
 
 interface JsonFinding {
   id: string;
@@ -35,59 +36,43 @@ stringData:
   token: Bn9Mq4Zt7Pk2Wx1Lr5Hc8Vj
 `;
 
-const CLUSTER = `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: coordinator, namespace: kx}
-spec:
-  template:
-    metadata: {labels: {app: coord}}
-    spec:
-      containers:
-        - name: coordinator
-          image: localhost/krishiv:local
-          command: [/usr/local/bin/krishiv, clusterd, --http-addr, 0.0.0.0:2002, --durability-profile, dev-local]
+const CLUSTER = [
+  workload({
+    name: 'coordinator',
+    namespace: 'kx',
+    labels: 'app: coord',
+    container: 'coordinator',
+    body: `          command: [/usr/local/bin/krishiv, clusterd, --http-addr, 0.0.0.0:2002, --durability-profile, dev-local]
           env:
-            - name: KRISHIV_COORDINATOR_BEARER_TOKEN
-              valueFrom: {secretKeyRef: {name: coord-auth, key: token}}
-            - name: KRISHIV_EXECUTOR_TASK_BEARER_TOKEN
-              valueFrom: {secretKeyRef: {name: coord-auth, key: token}}
----
-apiVersion: v1
+${secretEnv('KRISHIV_COORDINATOR_BEARER_TOKEN', 'coord-auth')}${secretEnv('KRISHIV_EXECUTOR_TASK_BEARER_TOKEN', 'coord-auth')}`,
+  }),
+  `apiVersion: v1
 kind: Service
 metadata: {name: coordinator-ext, namespace: kx}
 spec:
   type: NodePort
   selector: {app: coord}
   ports: [{port: 2002, nodePort: 30002}]
----
-apiVersion: apps/v1
-kind: Deployment
-metadata: {name: executor, namespace: kx}
-spec:
-  template:
-    metadata: {labels: {app: exec}}
-    spec:
-      containers:
-        - name: executor
-          image: localhost/krishiv:local
-          command: [/usr/local/bin/krishiv, executor, --connect, --coordinator, "http://coordinator.kx.svc:2001"]
+`,
+  workload({
+    name: 'executor',
+    namespace: 'kx',
+    labels: 'app: exec',
+    container: 'executor',
+    body: `          command: [/usr/local/bin/krishiv, executor, --connect, --coordinator, "http://coordinator.kx.svc:2001"]
           env:
-            - name: KRISHIV_COORDINATOR_BEARER_TOKEN
-              valueFrom: {secretKeyRef: {name: coord-auth, key: token}}
-            - name: KRISHIV_EXECUTOR_TASK_BEARER_TOKEN
-              valueFrom: {secretKeyRef: {name: task-auth, key: token}}
----
-apiVersion: apps/v1
-kind: StatefulSet
-metadata: {name: cache, namespace: kx}
-spec:
-  template:
-    spec:
-      containers:
-        - name: redis
-          image: redis:7
-          args: [--port, "6379"]
-`;
+${secretEnv('KRISHIV_COORDINATOR_BEARER_TOKEN', 'coord-auth')}${secretEnv('KRISHIV_EXECUTOR_TASK_BEARER_TOKEN', 'task-auth')}`,
+  }),
+  workload({
+    kind: 'StatefulSet',
+    name: 'cache',
+    namespace: 'kx',
+    container: 'redis',
+    image: 'redis:7',
+    body: `          args: [--port, "6379"]
+`,
+  }),
+].join('---\n');
 
 const WEB = `apiVersion: v1
 kind: ConfigMap

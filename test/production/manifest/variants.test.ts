@@ -11,6 +11,7 @@ import { simpleCommandWords } from '../../../src/production/manifest/command.js'
 import { evaluateObjects } from '../../../src/production/manifest/run.js';
 import { parseYamlStream } from '../../../src/production/manifest/yaml.js';
 import type { Finding } from '../../../src/production/types.js';
+import { secretEnv, workload } from './layouts.js';
 
 const NOW = new Date('2026-12-04T00:00:00Z');
 
@@ -44,69 +45,50 @@ data:
   token: R3k5UHY3TXExWmI0V244SnMyTGQ2VGYwWGMzSGE4UmU=
 `;
 
-const EXECUTOR = `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: executor, namespace: kx}
-spec:
-  template:
-    metadata: {labels: {app: exec}}
-    spec:
-      containers:
-        - name: executor
-          image: localhost/krishiv:local
-          command:
+const EXECUTOR = workload({
+  name: 'executor',
+  namespace: 'kx',
+  labels: 'app: exec',
+  container: 'executor',
+  body: `          command:
             - /usr/local/bin/krishiv
             - executor
             - --connect
             - --coordinator
             - http://coordinator.kx.svc:2001
           env:
-            - name: KRISHIV_COORDINATOR_BEARER_TOKEN
-              valueFrom:
-                secretKeyRef: {name: coord-auth, key: token}
-            - name: KRISHIV_EXECUTOR_TASK_BEARER_TOKEN
-              valueFrom:
-                secretKeyRef: {name: task-auth, key: token}
-`;
+${secretEnv('KRISHIV_COORDINATOR_BEARER_TOKEN', 'coord-auth')}${secretEnv('KRISHIV_EXECUTOR_TASK_BEARER_TOKEN', 'task-auth')}`,
+});
 
-const COORDINATOR = `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: coordinator, namespace: kx}
-spec:
-  template:
-    metadata: {labels: {app: coord}}
-    spec:
-      containers:
-        - name: coordinator
-          image: localhost/krishiv:local
-          command: [/usr/local/bin/krishiv, clusterd, --grpc-addr, 0.0.0.0:2001]
+const COORDINATOR = workload({
+  name: 'coordinator',
+  namespace: 'kx',
+  labels: 'app: coord',
+  container: 'coordinator',
+  body: `          command: [/usr/local/bin/krishiv, clusterd, --grpc-addr, 0.0.0.0:2001]
           env:
             - name: KRISHIV_COORDINATOR_BEARER_TOKEN_FILE
               value: /var/run/krishiv/coordinator-auth/token
-            - name: KRISHIV_EXECUTOR_TASK_BEARER_TOKEN
-              valueFrom:
-                secretKeyRef: {name: task-auth, key: token}
-          volumeMounts:
+${secretEnv('KRISHIV_EXECUTOR_TASK_BEARER_TOKEN', 'task-auth')}          volumeMounts:
             - name: coordinator-auth
               mountPath: /var/run/krishiv/coordinator-auth
               readOnly: true
-      volumes:
+`,
+  pod: `      volumes:
         - name: coordinator-auth
           secret:
             secretName: coord-auth
             defaultMode: 0400
-`;
+`,
+});
 
-const ETCD = `apiVersion: apps/v1
-kind: StatefulSet
-metadata: {name: etcd, namespace: kx}
-spec:
-  template:
-    spec:
-      containers:
-        - name: etcd
-          image: registry.k8s.io/etcd:3.5.21-0
-          command: ["/usr/local/bin/etcd"]
+const ETCD = workload({
+  kind: 'StatefulSet',
+  name: 'etcd',
+  namespace: 'kx',
+  container: 'etcd',
+  image: 'registry.k8s.io/etcd:3.5.21-0',
+  body: `          command: ["/usr/local/bin/etcd"]
           args:
             - --name=$(POD_NAME)
             - --initial-advertise-peer-urls=http://$(POD_NAME).etcd.kx.svc:2380
@@ -114,7 +96,8 @@ spec:
           env:
             - name: POD_NAME
               valueFrom: {fieldRef: {fieldPath: metadata.name}}
-`;
+`,
+});
 
 const BASE = [SECRETS, COORDINATOR, EXECUTOR, ETCD].join('---\n');
 
@@ -386,24 +369,20 @@ spec:
   });
 
   it('a Service exposes only the surfaces behind the ports it publishes (named or numbered), all of them when a port is not known', () => {
-    const deployment = `apiVersion: apps/v1
-kind: Deployment
-metadata: {name: coordinator, namespace: kx}
-spec:
-  template:
-    metadata: {labels: {app: coord}}
-    spec:
-      containers:
-        - name: coordinator
-          image: localhost/krishiv:local
-          command: [/usr/local/bin/krishiv, clusterd, --grpc-addr, 0.0.0.0:7070, --http-addr, 0.0.0.0:7072, --flight-addr, 0.0.0.0:7073]
+    const deployment = workload({
+      name: 'coordinator',
+      namespace: 'kx',
+      labels: 'app: coord',
+      container: 'coordinator',
+      body: `          command: [/usr/local/bin/krishiv, clusterd, --grpc-addr, 0.0.0.0:7070, --http-addr, 0.0.0.0:7072, --flight-addr, 0.0.0.0:7073]
           ports:
             - {name: grpc, containerPort: 7070}
             - {name: http, containerPort: 7072}
             - {name: flight, containerPort: 7073}
           env:
             - {name: KRISHIV_COORDINATOR_BEARER_TOKEN, value: "Vb6Qe2Mr8Tl0Wy4Zn7Hk1Pj5Ds3Fa9Gu"}
-`;
+`,
+    });
     const service = (name: string, ports: string) =>
       `apiVersion: v1\nkind: Service\nmetadata: {name: ${name}, namespace: kx}\nspec:\n  type: NodePort\n  selector: {app: coord}\n  ports: ${ports}\n`;
     const exposed = (ports: string) =>
