@@ -125,3 +125,22 @@ export function applyAssumptions(findings: Finding[], vars: ReadonlyMap<string, 
     return out;
   });
 }
+
+/**
+ * Findings about variables that a source the tool cannot read may set or override (a Kubernetes
+ * envFrom Secret or ConfigMap that is not in the input, a unit's EnvironmentFile= that is not on
+ * this machine) are not decided here: each such finding becomes `skip`, naming the variables and
+ * their sources, and keeps what the input alone would give. `sourceOf` names the source that may
+ * set a variable (undefined: none can). Changes the findings in place.
+ */
+export function undecidedBySources(findings: readonly Finding[], sourceOf: (variable: string) => string | undefined, absent: string): void {
+  for (const f of findings) {
+    if (f.status === 'skip') continue;
+    const maybe = f.variables.filter((v) => sourceOf(v) !== undefined);
+    if (maybe.length === 0) continue;
+    const sources = [...new Set(maybe.map((v) => sourceOf(v)!))];
+    const why = `not checked here: ${maybe.join(', ')} may be set by ${sources.join(', ')}, which ${absent}`;
+    f.message = f.status === 'pass' ? why : `${why}; as the input stands: ${f.message}`;
+    f.status = 'skip';
+  }
+}

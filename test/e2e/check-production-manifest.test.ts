@@ -32,6 +32,7 @@ const SECRET_VALUES = [
 interface JsonFinding {
   id: string;
   status: string;
+  message: string;
   location: { file: string; line?: number } | null;
   variables: string[];
   workload?: { file: string; kind: string; namespace?: string; name: string; container?: string };
@@ -249,8 +250,15 @@ describe('systemd units', () => {
     expect(doc.workloads).toEqual([
       expect.objectContaining({ kind: 'Unit', name: 'krishiv-coordinator.service', role: 'coordinator', ok: true }),
     ]);
-    // ${PROFILE} in ExecStart= comes from the EnvironmentFile
-    expect(doc.findings.find((f) => f.id === 'MODE-PROFILE-INVALID')!.status).toBe('pass');
+    // the optional file that is not here may set any variable (${PROFILE} too): not decided here
+    const invalid = doc.findings.find((f) => f.id === 'MODE-PROFILE-INVALID')!;
+    expect(invalid.status).toBe('skip');
+    expect(invalid.message).toContain('EnvironmentFile=-/etc/krishiv/missing-optional.env, which is not on this machine');
+    // without it, ${PROFILE} in ExecStart= comes from the EnvironmentFile that is here
+    writeFileSync(path.join(dir, 'krishiv-coordinator.service'), unit.replace('EnvironmentFile=-/etc/krishiv/missing-optional.env\n', ''));
+    const known = await json(['--unit', 'krishiv-coordinator.service'], dir);
+    expect(known.doc.findings.find((f) => f.id === 'UNIT-ENV-FILE-NOT-HERE')).toBeUndefined();
+    expect(known.doc.findings.find((f) => f.id === 'MODE-PROFILE-INVALID')!.status).toBe('pass');
   });
 
   it('the same unit where its EnvironmentFile is not on this machine: the file is reported, ${PROFILE} is empty', async () => {

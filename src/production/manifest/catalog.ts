@@ -107,7 +107,7 @@ export const DEPLOY_CHECKS = [
     class: 'HYGIENE',
     roles: ALL,
     predicate: null,
-    rule: 'an EnvironmentFile= of a unit does not exist on this machine: its variables are not checked (a missing file without a leading "-" stops the unit on the target)',
+    rule: 'an EnvironmentFile= of a unit does not exist on this machine: it may set or override any variable on the target, so every check about a variable is a skip naming it (a missing file without a leading "-" stops the unit on the target)',
     source:
       'systemd.exec(5), EnvironmentFile=; the engine sees only the environment systemd gives it (e.g. crates/krishiv-common/src/production.rs:23-48)',
     fix: 'Run the check on the target host, or give the file with --env-file as well.',

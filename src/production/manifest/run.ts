@@ -4,7 +4,7 @@
  * flags through the `--cli` model, its token files through Secret volume mounts), then the
  * checks across the objects of the input run. Pure: parsed documents in, findings out.
  */
-import { applyAssumptions } from '../assumptions.js';
+import { applyAssumptions, undecidedBySources } from '../assumptions.js';
 import { evaluate, summarize } from '../evaluate.js';
 import { checkInfo } from '../catalog.js';
 import { FILE_VARIABLES, filePathOf, tableProbe, type FileState } from '../model.js';
@@ -309,22 +309,11 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
       // an envFrom source that is not in the input may set any variable under its prefix: a check
       // about such a variable (absent here, or set by an earlier envFrom source) is not decided
       if (env.unknownSources.length > 0) {
-        for (const f of report.findings) {
-          if (f.status === 'skip') continue;
-          const maybe = f.variables.filter((v) => mayComeFromUnknownSource(env, v) !== undefined);
-          if (maybe.length === 0) continue;
-          const sources = [
-            ...new Set(
-              maybe.map((v) => {
-                const u = mayComeFromUnknownSource(env, v)!;
-                return `envFrom ${u.kind} ${u.name}${u.prefix ? ` (prefix ${u.prefix})` : ''}`;
-              }),
-            ),
-          ];
-          const why = `not checked here: ${maybe.join(', ')} may be set by ${sources.join(', ')}, which is not in the input`;
-          f.message = f.status === 'pass' ? why : `${why}; as the input stands: ${f.message}`;
-          f.status = 'skip';
-        }
+        const sourceOf = (v: string): string | undefined => {
+          const u = mayComeFromUnknownSource(env, v);
+          return u === undefined ? undefined : `envFrom ${u.kind} ${u.name}${u.prefix ? ` (prefix ${u.prefix})` : ''}`;
+        };
+        undecidedBySources(report.findings, sourceOf, 'is not in the input');
       }
       // the report's findings are this run's own objects: tagged in place (a tree has 100,000s)
       let located = report.findings;

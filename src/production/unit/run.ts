@@ -4,7 +4,7 @@
  * the same checks as an env file. I/O (env files, token files) comes in through seams.
  */
 import { KrishivError, isKrishivError } from '../../errors.js';
-import { applyAssumptions } from '../assumptions.js';
+import { applyAssumptions, undecidedBySources } from '../assumptions.js';
 import { evaluate, summarize } from '../evaluate.js';
 import { checkInfo } from '../catalog.js';
 import type { FileProbe } from '../model.js';
@@ -128,9 +128,12 @@ export async function evaluateUnit(
   }
 
   const own: Finding[] = [];
+  /** EnvironmentFile= lines not on this machine: they may set or override any variable */
+  const unknownFiles: string[] = [];
   for (const ef of envFiles) {
     const content = seams.readEnvFile(ef.path);
     if (content === undefined) {
+      unknownFiles.push(`EnvironmentFile=${ef.optional ? '-' : ''}${ef.path}`);
       own.push(
         info(
           'UNIT-ENV-FILE-NOT-HERE',
@@ -223,6 +226,12 @@ export async function evaluateUnit(
     processEnv: false,
     now: options.now,
   });
+  // a file not here may set any variable, and overrides Environment= (systemd.exec(5)): what a
+  // finding concludes from the variables it names is not decided here
+  if (unknownFiles.length > 0) {
+    const files = unknownFiles.join(', ');
+    undecidedBySources(report.findings, () => files, `${unknownFiles.length > 1 ? 'are' : 'is'} not on this machine`);
+  }
   // a finding about the command line, or about an absent variable: the line of the flag its message
   // names (ExecStart= may run over several lines), else the ExecStart= line
   const lineOf = (message: string): number => {
