@@ -184,7 +184,11 @@ export function parseYamlStream(text: string, file: string): YamlDoc[] {
   } catch (error) {
     if (error instanceof YAMLException) {
       const mark = (error as YAMLException & { mark?: { line?: number } }).mark;
-      throw parseError(file, (mark?.line ?? 0) + 1, `malformed YAML: ${error.reason}`);
+      // a chart's template given as a manifest: say what to run instead
+      const template = /\{\{-?\s*[.$a-zA-Z(/]/.test(text)
+        ? ' (it holds Helm template directives: render the chart first, helm template <release> <chart> | krishiv-auth check-production --manifest -)'
+        : '';
+      throw parseError(file, (mark?.line ?? 0) + 1, `malformed YAML: ${error.reason}${template}`);
     }
     if (error instanceof RangeError) throw parseError(file, 1, 'nesting too deep to read');
     throw error;

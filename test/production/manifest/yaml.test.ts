@@ -56,6 +56,20 @@ describe('parseYamlStream', () => {
     }
   });
 
+  it("a chart's template given as a manifest is refused with the render step to run instead; other malformed YAML is not", () => {
+    const template =
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ include "krishiv.fullname" . }}\n  labels:\n    {{- include "krishiv.labels" . | nindent 4 }}\n';
+    expect(() => parseYamlStream(template, 'templates/service.yaml')).toThrow(
+      expect.objectContaining({
+        code: 'ERR_MANIFEST_PARSE',
+        message: expect.stringContaining('it holds Helm template directives: render the chart first, helm template'),
+      }),
+    );
+    expect(() => parseYamlStream('a: {b: 1\n', 'plain.yaml')).toThrow(
+      expect.objectContaining({ code: 'ERR_MANIFEST_PARSE', message: expect.not.stringContaining('Helm') }),
+    );
+  });
+
   it('names file and line of malformed YAML and of a duplicate key (go-yaml v2 refuses both)', () => {
     for (const [text, line] of [
       ['a: 1\nb: [1, 2\nc: 3\n', 3],
