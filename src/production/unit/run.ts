@@ -159,7 +159,7 @@ export async function evaluateUnit(
     const raw = info('DEPLOY-PROCESS-UNDECIDED', 'skip', `not checked: ${reason}`, { file, line: exec?.line ?? 1 }, workload);
     const f = applyAssumptions([raw], vars)[0] ?? raw;
     const all = [...own, f];
-    return { findings: all, workloads: [{ ...workload, line: 1, role: null, ok: true, summary: summarize(all) }] };
+    return { findings: all, workloads: [{ ...workload, line: exec?.line ?? 1, role: null, ok: true, summary: summarize(all) }] };
   };
   if (!exec) return options.role !== undefined ? { findings: [], workloads: [] } : undecided('the unit has no ExecStart=');
   const label = `${file}:${exec.line}`;
@@ -245,5 +245,5 @@ export async function evaluateUnit(
     return out;
   });
   const summary = summarize(findings);
-  return { findings, workloads: [{ ...workload, line: 1, role: decision.role, ok: summary.fail === 0, summary }] };
+  return { findings, workloads: [{ ...workload, line: exec.line, role: decision.role, ok: summary.fail === 0, summary }] };
 }

@@ -156,7 +156,7 @@ ExecStart=/usr/local/bin/krishiv coordinator
       '/b.env': 'KRISHIV_DURABILITY_PROFILE=distributed-durable\n',
     };
     const r = await evaluateUnit('c.service', unit, { requireFiles: false, now: new Date(0) }, { readEnvFile: (p) => files[p], probe });
-    expect(r.workloads[0]).toMatchObject({ kind: 'Unit', name: 'c.service', role: 'coordinator' });
+    expect(r.workloads[0]).toMatchObject({ kind: 'Unit', name: 'c.service', role: 'coordinator', line: 8 }); // the ExecStart= line
     const notHere = r.findings.filter((f) => f.id === 'UNIT-ENV-FILE-NOT-HERE');
     expect(notHere.map((f) => [f.status, f.location])).toEqual([['skip', { file: 'c.service', line: 7 }]]);
     // /missing.env may set or override any variable on the target: what a finding concludes from
