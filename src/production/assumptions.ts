@@ -51,9 +51,16 @@ export function applyAssumptions(findings: Finding[], vars: ReadonlyMap<string, 
   for (const v of vars.values()) {
     if (v.assumption) anyAssumed = true;
     if (v.fromSecret) anyFromSecret = true;
-    if (v.fromSecret && v.value.length >= 4) masks.set(v.value, MASK);
-    else if (!v.assumption && isSecretName(v.name))
+    if (v.fromSecret) {
+      if (v.value.length >= 4) masks.set(v.value, MASK);
+      for (const piece of secretPieces(v.value)) masks.set(piece, MASK);
+    } else if (!v.assumption && isSecretName(v.name))
       for (const piece of secretPieces(v.value)) if (!masks.has(piece)) masks.set(piece, SECRET_MASK);
+  }
+  // a message quotes a value as a JSON string (`"a \"b\""`): mask that spelling too
+  for (const [value, shown] of [...masks]) {
+    const quoted = JSON.stringify(value).slice(1, -1);
+    if (quoted !== value && !masks.has(quoted)) masks.set(quoted, shown);
   }
   if (!anyAssumed && !anyFromSecret && masks.size === 0) return findings;
   const secretValues = [...masks.keys()].sort((a, b) => b.length - a.length);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { secretPieces } from '../../src/production/assumptions.js';
+import { applyAssumptions, secretPieces } from '../../src/production/assumptions.js';
+import type { EnvVar, Finding } from '../../src/production/types.js';
 
 describe('secretPieces: what of a secret value a message could quote', () => {
   it.each([
@@ -10,5 +11,31 @@ describe('secretPieces: what of a secret value a message could quote', () => {
     ['short', []],
   ])('%j → %j', (value, pieces) => {
     expect(secretPieces(value)).toEqual(pieces);
+  });
+});
+
+describe('applyAssumptions masks Secret values in every spelling a message gives them (leak audit)', () => {
+  const value = 'Mv5 "Kp\'8=Tq,Ls 3Xn\\Wq7Zr4Tb';
+  const vars = new Map<string, EnvVar>([
+    ['KRISHIV_PRODUCTION', { name: 'KRISHIV_PRODUCTION', value, origin: { file: 'm.yaml', line: 3 }, fromSecret: true } as EnvVar],
+  ]);
+  const f = (message: string): Finding =>
+    ({
+      id: 'ENV-INVALID-VALUE',
+      status: 'warn',
+      class: 'HYGIENE',
+      message,
+      remediation: 'r',
+      location: null,
+      variables: ['KRISHIV_PRODUCTION'],
+    }) as unknown as Finding;
+  it.each([
+    ['quoted as a JSON string', `does not parse as bool: ${JSON.stringify(value)} will be treated as false`],
+    ['one list entry of it', `entry ${value.split(',')[1]!} is not a number`],
+    ['raw', `value ${value}`],
+  ])('%s', (_what, message) => {
+    const [out] = applyAssumptions([f(message)], vars);
+    for (const piece of ['Mv5 \\"Kp', 'Ls 3Xn', 'Wq7Zr4Tb', "Kp'8=Tq"]) expect(out!.message).not.toContain(piece);
+    expect(out!.message).toContain('<value from a Secret>');
   });
 });
