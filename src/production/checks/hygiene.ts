@@ -20,7 +20,7 @@ import {
   trimmed,
   type FileState,
 } from '../model.js';
-import { envIssues, flagInfo, isSecretName, KIND_EXCEPTIONS, suggestFlag } from '../registry.js';
+import { envIssues, flagInfo, isPrintEnvSecret, isSecretName, KIND_EXCEPTIONS, suggestFlag } from '../registry.js';
 import type { EnvVar, Finding, Role } from '../types.js';
 import type { Check } from './common.js';
 import { ALL, COORD } from './constants.js';
@@ -357,9 +357,12 @@ function unexpanded(ctx: CheckContext): Finding[] {
     const nowhere = v.unresolved.filter((r) => !ctx.vars.has(r));
     const later = v.unresolved.filter((r) => ctx.vars.has(r));
     const parts: string[] = [];
+    // In a secret's value an undefined `$NAME` is most often part of the secret itself (a
+    // generated password with a `$` in it, unquoted): its name is not shown.
+    const hidden = isPrintEnvSecret(v.name);
     if (nowhere.length > 0)
       parts.push(
-        `${nowhere.map((r) => `$${r}`).join(', ')}, defined nowhere${ctx.processEnv ? '' : ' (without --process-env the files are the whole environment)'}`,
+        `${hidden ? `${nowhere.length === 1 ? 'a $ reference' : `${nowhere.length} $ references`} (name not shown: in a secret's value it may be part of the secret; single-quote a value whose $ is literal)` : nowhere.map((r) => `$${r}`).join(', ')}, defined nowhere${ctx.processEnv ? '' : ' (without --process-env the files are the whole environment)'}`,
       );
     if (later.length > 0) {
       const where = (r: string): string => {
