@@ -110,3 +110,27 @@ export function redactUrlPasswords(text: string): string {
 const RUN_STOP = new Set([0x20, 0x09, 0x0a, 0x0d, 0x0b, 0x0c, 0x22, 0x5c]);
 /** `/`, `?`, `#`: where an authority ends */
 const AUTHORITY_STOP = new Set([0x2f, 0x3f, 0x23]);
+
+const NAME_SHAPED = /^[a-z][a-z0-9._-]{0,23}$/;
+
+/**
+ * A word of the user's input quoted in a message about it being out of place (an unknown flag,
+ * an unknown targets option): shown when it has the shape of a name or a flag (`--flag`, `grpcc`),
+ * else a stand-in, for a word out of place is often a credential (`--token <token>`,
+ * `token=<token>`). In `--flag=value` or `key=value`, only the value is judged.
+ */
+export function wordForMessage(word: string): string {
+  const eq = word.indexOf('=');
+  if (eq > 0) {
+    const key = word.slice(0, eq);
+    // (a base64 token's `=` padding is no key)
+    return nameShaped(key) || /^[A-Z][A-Z0-9_]{0,63}$/.test(key) ? `${key}=${wordForMessage(word.slice(eq + 1))}` : HIDDEN_WORD;
+  }
+  return word === '' || nameShaped(word) ? word : HIDDEN_WORD;
+}
+
+const HIDDEN_WORD = '<value not shown>';
+
+function nameShaped(word: string): boolean {
+  return NAME_SHAPED.test(word) || /^--?[a-z][a-z0-9-]{0,40}$/.test(word);
+}

@@ -86,8 +86,8 @@ describe('HYG-UNEXPANDED-VAR says whether a name is undefined or declared too la
     ],
     [
       "a secret's value with an unquoted $ in it (leak audit: the reference is part of the secret)",
-      [{ file: 'a.env', text: 'KRISHIV_UI_TOKEN=Zq4$NoPeWx8Ty2Pk7Lm\n' }],
-      "KRISHIV_UI_TOKEN refers to a $ reference (name not shown: in a secret's value it may be part of the secret; single-quote a value whose $ is literal), defined nowhere (without --process-env the files are the whole environment): the engine substitutes an empty string",
+      [{ file: 'a.env', text: 'KRISHIV_UI_TOKEN=Zq4$NoPeWx8Ty2Pk7Lm${UI_TOKEN}\n' }],
+      "KRISHIV_UI_TOKEN refers to $UI_TOKEN, a $ reference (name not shown: in a secret's value it may be part of the secret; single-quote a value whose $ is literal), defined nowhere (without --process-env the files are the whole environment): the engine substitutes an empty string",
     ],
   ])('%s', (_name, inputs, message) => {
     expect(unexpanded(inputs)).toEqual([['fail', message]]);

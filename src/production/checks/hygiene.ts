@@ -357,12 +357,21 @@ function unexpanded(ctx: CheckContext): Finding[] {
     const nowhere = v.unresolved.filter((r) => !ctx.vars.has(r));
     const later = v.unresolved.filter((r) => ctx.vars.has(r));
     const parts: string[] = [];
-    // In a secret's value an undefined `$NAME` is most often part of the secret itself (a
-    // generated password with a `$` in it, unquoted): its name is not shown.
-    const hidden = isPrintEnvSecret(v.name);
+    // In a secret's value an unbraced `$NAME` amid other text is most often part of the secret
+    // itself (a generated password with a `$` in it, unquoted): its name is not shown. A template's
+    // `${NAME}`, or a value that is only `$NAME`, is named.
+    const bare = rustTrim(v.raw).replace(/^(["'])(.*)\1$/, '$2');
+    const partOfSecret = (r: string): boolean =>
+      isPrintEnvSecret(v.name) && v.raw.includes(`$${r}`) && !v.raw.includes(`\${${r}}`) && bare !== `$${r}`;
+    const hidden = nowhere.filter(partOfSecret);
+    const named = nowhere.filter((r) => !partOfSecret(r)).map((r) => `$${r}`);
+    if (hidden.length > 0)
+      named.push(
+        `${hidden.length === 1 ? 'a $ reference' : `${hidden.length} $ references`} (name not shown: in a secret's value it may be part of the secret; single-quote a value whose $ is literal)`,
+      );
     if (nowhere.length > 0)
       parts.push(
-        `${hidden ? `${nowhere.length === 1 ? 'a $ reference' : `${nowhere.length} $ references`} (name not shown: in a secret's value it may be part of the secret; single-quote a value whose $ is literal)` : nowhere.map((r) => `$${r}`).join(', ')}, defined nowhere${ctx.processEnv ? '' : ' (without --process-env the files are the whole environment)'}`,
+        `${named.join(', ')}, defined nowhere${ctx.processEnv ? '' : ' (without --process-env the files are the whole environment)'}`,
       );
     if (later.length > 0) {
       const where = (r: string): string => {
