@@ -26,8 +26,13 @@ function entryWorkload(f: Finding): string | null {
   return f.workload ? workloadLabel(f.workload) : null;
 }
 
+/**
+ * A finding of a workload is keyed by the workload's file, not by where it is located: a Service
+ * that exposes it, or an env file a unit loads, may move to another file without the finding
+ * becoming new.
+ */
 export function entryOf(f: Finding): BaselineEntry {
-  return { id: f.id, file: f.location?.file ?? f.workload?.file ?? null, workload: entryWorkload(f), variables: [...f.variables].sort() };
+  return { id: f.id, file: f.workload?.file ?? f.location?.file ?? null, workload: entryWorkload(f), variables: [...f.variables].sort() };
 }
 
 const keyOf = (e: BaselineEntry): string => JSON.stringify([e.id, e.file, e.workload, e.variables]);

@@ -17,6 +17,14 @@ export function formatLocation(finding: Finding): string | null {
   return loc.line !== undefined ? `${loc.file}:${loc.line}` : loc.file;
 }
 
+/**
+ * A waiver's owner and expiry as `owner X, expires Y`; empty for a baseline entry, which has
+ * neither (src/production/baseline.ts: its reason names the baseline file).
+ */
+export function waiverTerms(w: { owner: string; expires: string }): string {
+  return w.expires === '' ? '' : `owner ${w.owner}, expires ${w.expires}`;
+}
+
 /** Where a value without a file came from, in words. */
 export const NO_FILE_LOCATION = 'process environment or --cli';
 

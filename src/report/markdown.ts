@@ -16,6 +16,7 @@ import {
   markdownCode,
   markdownProse,
   summaryLine,
+  waiverTerms,
 } from './common.js';
 
 function locationCell(f: Finding): string {
@@ -61,7 +62,8 @@ export function renderMarkdown(report: ProductionReport): string {
   if (waived.length > 0) {
     const body = waived.map((f) => {
       const w = f.waiver;
-      const why = w ? `${escapeMarkdown(w.reason)} (owner ${escapeMarkdown(w.owner)}, expires ${escapeMarkdown(w.expires)})` : 'waived';
+      const terms = w ? waiverTerms(w) : '';
+      const why = w ? `${escapeMarkdown(w.reason)}${terms ? ` (${escapeMarkdown(terms)})` : ''}` : 'waived';
       return `- ${markdownCode(f.id)}: ${markdownProse(f.message)} — ${why}`;
     });
     out.push(...details(`${waived.length} waived`, body), '');

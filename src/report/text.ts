@@ -46,7 +46,7 @@ function renderFinding(f: Finding, group: Group, style: Style): string {
   lines.push(`${INDENT}${style.dim('at')} ${style.cyan(neutraliseControls(where))}${neutraliseControls(vars)}`);
   if (f.status === 'waived' && f.waiver) {
     const w = f.waiver;
-    lines.push(indentBlock(`waived: ${w.reason} — ${w.owner}, until ${w.expires}`, INDENT));
+    lines.push(indentBlock(`waived: ${w.reason}${w.expires === '' ? '' : ` — ${w.owner}, until ${w.expires}`}`, INDENT));
   }
   if (f.remediation && f.status !== 'skip') {
     lines.push(indentBlock(`fix: ${f.remediation}`, INDENT));

@@ -52,7 +52,8 @@ describe('baselineEntries / renderBaseline', () => {
         workload: null,
         variables: ['KRISHIV_COORDINATOR_BEARER_TOKEN', 'KRISHIV_UI_TOKEN'],
       },
-      { id: 'EXEC-STATE-DIR', file: 'prod.env', workload: 'krishiv/Deployment/coordinator/main', variables: ['KRISHIV_STATE_DIR'] },
+      // a workload's finding: the workload's file, wherever the finding is located
+      { id: 'EXEC-STATE-DIR', file: 'm.yaml', workload: 'krishiv/Deployment/coordinator/main', variables: ['KRISHIV_STATE_DIR'] },
       { id: 'PROD-OTLP-ENDPOINT', file: 'prod.env', workload: null, variables: ['KRISHIV_OTLP_ENDPOINT'] },
     ]);
   });

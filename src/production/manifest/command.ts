@@ -13,11 +13,20 @@
  *
  * Pure: words in, decision out.
  */
-import { parseCliWords, splitShellWords, type CliFlags } from '../env/cli-flags.js';
+import { parseCliWords, type CliFlags } from '../env/cli-flags.js';
 import type { Role } from '../types.js';
 
 export type ProcessDecision =
-  | { kind: 'krishiv'; role: Role; process: string; flags: string[]; flagOffset: number }
+  | {
+      kind: 'krishiv';
+      role: Role;
+      process: string;
+      flags: string[];
+      /** where `flags` start in argv; -1: inside a shell script */
+      flagOffset: number;
+      /** a shell script's place in argv (its flags are inside that one word) */
+      scriptAt?: number;
+    }
   | { kind: 'undecided'; reason: string }
   | { kind: 'other' };
 
@@ -64,39 +73,174 @@ function basename(p: string): string {
 }
 
 const mentionsKrishiv = (words: readonly string[]): boolean => words.some((w) => /krishiv/i.test(w));
+const namesKrishivProgram = (w: string): boolean => !w.startsWith('-') && /^krishiv/i.test(basename(w));
 
-/** Decides the process of `argv` (command and args joined, `$(VAR)` already expanded). */
-export function decideProcess(argv: readonly string[], depth = 0): ProcessDecision {
+/** What a one-line script's words may add up to once its variables are expanded. */
+const SCRIPT_EXPANSION_LIMIT = 1024 * 1024;
+
+/** A variable's value as the process's environment gives it (undefined: not set there). */
+export type EnvLookup = (name: string) => string | undefined;
+
+/**
+ * The words of a shell script that is one simple command, as a POSIX shell reads it: quotes,
+ * backslashes, line continuations, and `$NAME`/`${NAME}` from `env` (unquoted: split on blanks).
+ * A string says why the script is not decided here: anything that chains, redirects, substitutes,
+ * globs or branches, a second line, a variable the container's environment does not set (the image
+ * may), an assignment before the command.
+ */
+export function simpleCommandWords(script: string, env: EnvLookup): string[] | string {
+  const text = script.replace(/[ \t\n]+$/, ''); // a block scalar's final newline
+  const words: string[] = [];
+  let cur = '';
+  let inWord = false;
+  let done = 0; // the length of the words so far: `$A$A$A…` may not grow without bound
+  const size = (): number => done + cur.length;
+  const end = (): void => {
+    if (inWord) {
+      words.push(cur);
+      done += cur.length;
+    }
+    cur = '';
+    inWord = false;
+  };
+  /** `$…` at `i` (the dollar sign): the variable's name and where it ends, or why not (no copy of the rest: a long script stays linear). */
+  const braced = /\{([A-Za-z_][A-Za-z0-9_]*)\}/y;
+  const bare = /[A-Za-z_][A-Za-z0-9_]*/y;
+  const variable = (i: number): { name: string; next: number } | string | undefined => {
+    const c = text[i + 1];
+    if (c === '{') {
+      braced.lastIndex = i + 1;
+      const m = braced.exec(text);
+      return m ? { name: m[1]!, next: i + 1 + m[0].length } : 'a parameter expansion with an operator';
+    }
+    bare.lastIndex = i + 1;
+    const m = bare.exec(text);
+    if (m) return { name: m[0], next: i + 1 + m[0].length };
+    if (c === undefined || c === '"' || /\s/.test(c)) return undefined; // a literal $
+    return 'a special parameter or substitution';
+  };
+  const value = (name: string): string | undefined => env(name);
+  for (let i = 0; i < text.length; ) {
+    const c = text[i]!;
+    if (c === ' ' || c === '\t') {
+      end();
+      i++;
+    } else if (c === '\n') return 'more than one line';
+    else if (c === '\\') {
+      if (text[i + 1] === '\n') i += 2;
+      else {
+        if (i + 1 < text.length) cur += text[i + 1];
+        inWord = true;
+        i += 2;
+      }
+    } else if (c === "'") {
+      const close = text.indexOf("'", i + 1);
+      if (close < 0) return 'a quote that is never closed';
+      cur += text.slice(i + 1, close);
+      inWord = true;
+      i = close + 1;
+    } else if (c === '"') {
+      inWord = true;
+      let j = i + 1;
+      for (; j < text.length && text[j] !== '"'; ) {
+        const d = text[j]!;
+        if (d === '\\' && j + 1 < text.length && '$`"\\\n'.includes(text[j + 1]!)) {
+          if (text[j + 1] !== '\n') cur += text[j + 1];
+          j += 2;
+        } else if (d === '`') return 'a command substitution';
+        else if (d === '$') {
+          const v = variable(j);
+          if (typeof v === 'string') return v;
+          if (v === undefined) {
+            cur += '$';
+            j++;
+            continue;
+          }
+          const x = value(v.name);
+          if (x === undefined) return `$${v.name}, which the container's environment does not set`;
+          if (x.length > SCRIPT_EXPANSION_LIMIT - size()) return 'expansions that grow past 1 MiB';
+          cur += x;
+          j = v.next;
+        } else {
+          cur += d;
+          j++;
+        }
+      }
+      if (j >= text.length) return 'a quote that is never closed';
+      i = j + 1;
+    } else if (c === '$') {
+      const v = variable(i);
+      if (typeof v === 'string') return v;
+      if (v === undefined) {
+        cur += '$';
+        inWord = true;
+        i++;
+        continue;
+      }
+      const x = value(v.name);
+      if (x === undefined) return `$${v.name}, which the container's environment does not set`;
+      if (/[*?[]/.test(x)) return `$${v.name} unquoted, whose value the shell would glob`;
+      if (x.length > SCRIPT_EXPANSION_LIMIT - size()) return 'expansions that grow past 1 MiB';
+      // field splitting on blanks (IFS unset: space, tab, newline)
+      x.split(/[ \t\n]+/).forEach((piece, k) => {
+        if (k > 0) end();
+        cur += piece;
+        if (piece !== '') inWord = true;
+      });
+      i = v.next;
+    } else if (c === '#' && !inWord)
+      break; // a comment to the end of the (only) line
+    else if (';&|<>`(){}*?['.includes(c) || (c === '~' && !inWord)) return 'more than one simple command';
+    else {
+      cur += c;
+      inWord = true;
+      i++;
+    }
+  }
+  end();
+  if (words.length > 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0]!)) return 'an assignment before the command';
+  if (words.length > 0 && /^(if|for|while|case|until|then|do|!|\[\[)$/.test(words[0]!)) return 'a compound command';
+  return words;
+}
+
+/**
+ * Decides the process of `argv` (command and args joined, `$(VAR)` already expanded). `env` is the
+ * environment the process gets, for a shell script's `$NAME` (without it, a script that uses one
+ * is undecided).
+ */
+export function decideProcess(argv: readonly string[], env?: EnvLookup, depth = 0): ProcessDecision {
   if (argv.length === 0) return { kind: 'other' };
   const exe = basename(argv[0]!);
   if (SHELLS.has(exe) && depth === 0) {
-    const c = argv.indexOf('-c');
-    const flagsOk = argv.slice(1, c < 0 ? argv.length : c).every((w) => /^-[a-z]+$/.test(w));
-    if (c < 0 || !flagsOk || c + 1 >= argv.length) {
+    // options before the script (`-c`, `-ec`, `-lc`); `-o name` and anything else: not followed
+    let i = 1;
+    let command = false;
+    let optionsOk = true;
+    for (; i < argv.length && /^-/.test(argv[i]!); i++) {
+      const w = argv[i]!;
+      if (w === '--') {
+        i++;
+        break;
+      }
+      if (!/^-[a-zA-Z]+$/.test(w) || w.includes('o')) optionsOk = false;
+      if (w.includes('c')) command = true;
+    }
+    if (!command || !optionsOk || i >= argv.length) {
       return mentionsKrishiv(argv) ? { kind: 'undecided', reason: `${exe} runs a script file, which is not read here` } : { kind: 'other' };
     }
-    const script = argv[c + 1]!;
-    // Anything a shell would expand, chain, redirect or branch on makes the process undecidable.
-    if (/[;&|<>`$(){}\n*?[\]#~]/.test(script) || /^\s*(if|for|while|case|until)\b/.test(script)) {
+    const script = argv[i]!;
+    const words = simpleCommandWords(script, env ?? (() => undefined));
+    if (typeof words === 'string') {
       return mentionsKrishiv([script])
         ? {
             kind: 'undecided',
-            reason: `a shell script (${exe} -c) that is more than one simple command; the process it starts cannot be decided`,
+            reason: `a shell script (${exe} -c) that is not one simple command (${words}); the process it starts cannot be decided`,
           }
         : { kind: 'other' };
     }
-    let words: string[];
-    try {
-      words = splitShellWords(script);
-    } catch {
-      return mentionsKrishiv([script])
-        ? { kind: 'undecided', reason: `a shell script (${exe} -c) that does not parse` }
-        : { kind: 'other' };
-    }
-    if (words[0] === 'exec') words = words.slice(1);
-    const inner = decideProcess(words, depth + 1);
+    const inner = decideProcess(words[0] === 'exec' ? words.slice(1) : words, env, depth + 1);
     // the flags of a script are not argv entries of the manifest: no offset into command/args
-    return inner.kind === 'krishiv' ? { ...inner, flagOffset: -1 } : inner;
+    return inner.kind === 'krishiv' ? { ...inner, flagOffset: -1, scriptAt: i } : inner;
   }
   const sub = SYMLINKS[exe];
   if (sub !== undefined) return daemon(sub, argv.slice(1), 1);
@@ -112,7 +256,10 @@ export function decideProcess(argv: readonly string[], depth = 0): ProcessDecisi
   if (exe === 'krishiv-operator')
     return { kind: 'krishiv', role: 'operator', process: 'krishiv-operator', flags: argv.slice(1), flagOffset: 1 };
   if (/^krishiv/.test(exe)) return { kind: 'undecided', reason: `unknown Krishiv binary ${exe}` };
-  return mentionsKrishiv(argv.slice(0, 3))
+  // a wrapper (`tini -- krishiv …`, `dumb-init /usr/local/bin/krishiv …`) names a Krishiv program as
+  // a word of its own; a flag's value that merely contains the word (etcd's
+  // `--initial-cluster-token=krishiv-ha`) is not one
+  return argv.slice(1, 3).some(namesKrishivProgram)
     ? { kind: 'undecided', reason: `${exe} starts the process; what it runs cannot be decided` }
     : { kind: 'other' };
 }
@@ -134,5 +281,38 @@ function daemon(sub: string, flags: string[], offset: number): ProcessDecision {
 export function processCli(decision: Extract<ProcessDecision, { kind: 'krishiv' }>, words: readonly string[]): CliFlags {
   const cli = parseCliWords(words, decision.role);
   if (decision.process === 'krishiv clusterd') cli.clusterd = true;
+  // The model skips leading words that are not flags (`--cli "krishiv executor --connect"` names
+  // the program); here the program and subcommand are already taken off, so such a word is an
+  // argument the process gets (`krishiv-executor executor --connect`), and the coordinator,
+  // executor and operator parsers stop at it: "unknown option"
+  // (crates/krishiv-scheduler/src/coordinator_daemon.rs:1216-1219, crates/krishiv-executor/src/cli.rs:1333-1336,
+  // crates/krishiv-operator/src/main.rs:422)
+  const first = cli.positional[0];
+  if (first !== undefined && cli.processes.length > 0) {
+    cli.refusals = cli.processes.map((process) => ({ process, word: first, message: `unknown option: ${first}` }));
+  }
   return cli;
+}
+
+/**
+ * The command-line word a finding's message is about: the word a refusal names (`unknown option:
+ * --insecure` is no given flag), else a given flag the message names (`--insecure` before the others,
+ * then in the order given).
+ */
+export function flagNamedBy(cli: CliFlags, message: string): string | undefined {
+  for (const r of cli.refusals) if (message.includes(r.message)) return r.word;
+  let first: string | undefined;
+  for (const g of cli.given) {
+    if (!message.includes(g.flag)) continue;
+    if (g.flag === '--insecure') return g.flag;
+    first ??= g.flag;
+  }
+  return first;
+}
+
+/** Where `flag` is in the argv the decision was made from (inside a shell script: the script's word). */
+export function argvIndexOf(decision: Extract<ProcessDecision, { kind: 'krishiv' }>, flag: string): number | undefined {
+  const i = decision.flags.indexOf(flag);
+  if (i < 0) return undefined;
+  return decision.flagOffset < 0 ? decision.scriptAt : decision.flagOffset + i;
 }

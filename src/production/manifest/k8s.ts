@@ -17,7 +17,10 @@
  */
 import { KrishivError } from '../../errors.js';
 import type { EnvVar } from '../types.js';
+import { standIn } from './stand-in.js';
 import { keyLine, lineOf } from './yaml.js';
+
+export { standIn };
 
 export type Obj = Record<string, unknown>;
 
@@ -154,10 +157,25 @@ export function podSpecOf(o: K8sObject): { spec: Obj; labels: Obj } | undefined 
 // ---------------------------------------------------------------------------------------
 // $(VAR) expansion: k8s.io/kubernetes third_party/forked/golang/expansion/expand.go
 
+/**
+ * What one container's `$(VAR)` expansions may add up to. Variables that expand each other twice
+ * over double at each step (forty of them make terabytes); no real container comes near this.
+ */
+export const EXPANSION_LIMIT = 4 * 1024 * 1024;
+
+function expansionBomb(where: string): KrishivError {
+  return new KrishivError(
+    'ERR_MANIFEST_PARSE',
+    `$(VAR) expansions grow past ${EXPANSION_LIMIT / 1024 / 1024} MiB (variables that expand each other over and over): refused, not read`,
+    { input: where },
+  );
+}
+
 export function expandK8s(input: string, lookup: (name: string) => string | undefined, used?: string[]): string {
   let out = '';
   let checkpoint = 0;
   for (let cursor = 0; cursor < input.length; cursor++) {
+    if (out.length > EXPANSION_LIMIT) break; // the caller refuses it
     if (input[cursor] === '$' && cursor + 1 < input.length) {
       out += input.slice(checkpoint, cursor);
       const next = input[cursor + 1]!;
@@ -181,6 +199,17 @@ export function expandK8s(input: string, lookup: (name: string) => string | unde
   return out + input.slice(checkpoint);
 }
 
+/** A container's command and args expanded once from its environment, as the kubelet does; bounded. */
+export function expandCommandLine(words: readonly string[], lookup: (name: string) => string | undefined, where: string): string[] {
+  let total = 0;
+  return words.map((w) => {
+    const x = expandK8s(w, lookup);
+    total += x.length;
+    if (total > EXPANSION_LIMIT) throw expansionBomb(where);
+    return x;
+  });
+}
+
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
 // ---------------------------------------------------------------------------------------
@@ -198,6 +227,8 @@ export interface ValueRef {
 export interface ResolvedVar {
   v: EnvVar;
   ref?: ValueRef;
+  /** set by the envFrom source at this index (and not by `env`) */
+  envFrom?: number;
 }
 
 /** A reference to a Secret/ConfigMap key the input's object lacks (non-optional): the pod would not start. */
@@ -220,24 +251,30 @@ export interface ContainerEnv {
   missing: MissingRef[];
   notString: NotStringValue[];
   /** envFrom sources whose object is not in the input (their variables are unknown) */
-  unknownSources: ValueRef[];
+  unknownSources: UnknownSource[];
 }
 
-/** A stand-in for a value that is set but unknown: present, non-empty, not a placeholder, stable per source. */
-export function standIn(seed: string): string {
-  let h1 = 0x811c9dc5;
-  let h2 = 0x01000193;
-  for (let i = 0; i < seed.length; i++) {
-    const c = seed.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 0x01000193) >>> 0;
-    h2 = Math.imul(h2 ^ c, 0x5bd1e995) >>> 0;
-  }
-  const hex = (n: number): string => n.toString(16).padStart(8, '0');
-  return `u${hex(h1)}${hex(h2)}${hex(h1 ^ h2)}${hex(Math.imul(h1, 31) >>> 0)}Q7`;
+/** An envFrom source whose object is not in the input: any variable under its prefix may come from it. */
+export interface UnknownSource extends ValueRef {
+  prefix: string;
+  /** its index in envFrom (it overrides the sources before it) */
+  index: number;
 }
 
+/**
+ * Whether an envFrom source that is not in the input may set `name`, or give it another value than
+ * the one worked out here (a variable `env` does not set, under that source's prefix).
+ */
+export function mayComeFromUnknownSource(env: ContainerEnv, name: string): UnknownSource | undefined {
+  const r = env.vars.get(name);
+  if (r !== undefined && r.envFrom === undefined) return undefined; // env wins over envFrom
+  return env.unknownSources.find((u) => name.startsWith(u.prefix) && (r === undefined || r.envFrom! < u.index));
+}
+
+// stand-ins that name no program (a pod name with "krishiv" in it would make any wrapper's
+// `--name=$(POD_NAME)` look like a Krishiv command line)
 const DOWNWARD: Readonly<Record<string, string>> = {
-  'metadata.name': 'krishiv-pod-0',
+  'metadata.name': 'pod-0',
   'metadata.uid': '00000000-0000-4000-8000-000000000000',
   'spec.nodeName': 'node-0',
   'spec.serviceAccountName': 'default',
@@ -251,7 +288,8 @@ export function resolveContainerEnv(container: Obj, inv: Inventory, namespace: s
   const vars = new Map<string, ResolvedVar>();
   const missing: MissingRef[] = [];
   const notString: NotStringValue[] = [];
-  const unknownSources: ValueRef[] = [];
+  const unknownSources: UnknownSource[] = [];
+  let expanded = 0;
   const set = (name: string, r: ResolvedVar): void => {
     vars.delete(name); // a later duplicate wins, and moves to its own position
     vars.set(name, r);
@@ -267,7 +305,9 @@ export function resolveContainerEnv(container: Obj, inv: Inventory, namespace: s
     ...extra,
   });
 
-  for (const src of arr(container['envFrom'])) {
+  const envFrom = arr(container['envFrom']);
+  for (let index = 0; index < envFrom.length; index++) {
+    const src = envFrom[index];
     if (!isObj(src)) continue;
     const line = lineOf(src) ?? 0;
     const prefix = str(src['prefix']) ?? '';
@@ -279,13 +319,13 @@ export function resolveContainerEnv(container: Obj, inv: Inventory, namespace: s
     const ref: ValueRef = { kind, namespace, name: str(r['name']) ?? '', key: '*', optional: r['optional'] === true };
     const found = (kind === 'Secret' ? inv.secrets : inv.configMaps).get(refKey(namespace, ref.name));
     if (!found) {
-      unknownSources.push(ref);
+      unknownSources.push({ ...ref, prefix, index });
       continue;
     }
     for (const [k, value] of found.data) {
       const name = prefix + k;
       if (!ENV_NAME.test(name)) continue;
-      set(name, { v: mk(name, value, line, kind === 'Secret' ? { fromSecret: true } : {}), ref: { ...ref, key: k } });
+      set(name, { v: mk(name, value, line, kind === 'Secret' ? { fromSecret: true } : {}), ref: { ...ref, key: k }, envFrom: index });
     }
   }
 
@@ -310,6 +350,8 @@ export function resolveContainerEnv(container: Obj, inv: Inventory, namespace: s
       const text = raw ?? '';
       const used: string[] = [];
       const value = expandK8s(text, (n) => vars.get(n)?.v.value, used);
+      expanded += value.length;
+      if (expanded > EXPANSION_LIMIT) throw expansionBomb(`${file}:${line}`);
       const extra: Partial<EnvVar> = {};
       const from = used.map((n) => vars.get(n)).filter((x): x is ResolvedVar => x !== undefined);
       if (used.length > 0) extra.references = used;
@@ -380,12 +422,14 @@ export interface MountedFile {
   /** the key was named in the volume's items[] (a missing key stops the pod) */
   item: boolean;
   mountLine: number;
+  /** line of that items[] entry */
+  itemLine?: number;
 }
 
 interface SecretVolume {
   secret: string;
   defaultMode: number;
-  items?: Array<{ key: string; path: string; mode?: number }>;
+  items?: Array<{ key: string; path: string; mode?: number; line?: number }>;
   optional: boolean;
 }
 
@@ -399,8 +443,13 @@ function secretVolumes(spec: Obj): Map<string, SecretVolume[]> {
     const items = (v: unknown): SecretVolume['items'] =>
       Array.isArray(v)
         ? v.filter(isObj).map((i) => {
-            const it: { key: string; path: string; mode?: number } = { key: str(i['key']) ?? '', path: str(i['path']) ?? '' };
+            const it: { key: string; path: string; mode?: number; line?: number } = {
+              key: str(i['key']) ?? '',
+              path: str(i['path']) ?? '',
+            };
             if (typeof i['mode'] === 'number') it.mode = i['mode'];
+            const line = lineOf(i);
+            if (line !== undefined) it.line = line;
             return it;
           })
         : undefined;
@@ -454,11 +503,13 @@ export function mountedSecretFile(path: string, container: Obj, spec: Obj, inv: 
       let key: string | undefined;
       let mode = sv.defaultMode;
       let item = false;
+      let itemLine: number | undefined;
       if (sv.items) {
         const it = sv.items.find((i) => i.path === rel);
         if (it) {
           key = it.key;
           item = true;
+          itemLine = it.line;
           if (it.mode !== undefined) mode = it.mode;
         }
       } else {
@@ -467,6 +518,7 @@ export function mountedSecretFile(path: string, container: Obj, spec: Obj, inv: 
       }
       if (key !== undefined) {
         chosen = { secret: sv.secret, key, mode, subPath: subPath !== undefined && subPath !== '', optional: sv.optional, item, mountLine };
+        if (itemLine !== undefined) chosen.itemLine = itemLine;
         break;
       }
     }

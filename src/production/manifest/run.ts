@@ -4,16 +4,18 @@
  * flags through the `--cli` model, its token files through Secret volume mounts), then the
  * checks across the objects of the input run. Pure: parsed documents in, findings out.
  */
+import { applyAssumptions } from '../assumptions.js';
 import { evaluate, summarize } from '../evaluate.js';
 import { checkInfo } from '../catalog.js';
 import { FILE_VARIABLES, filePathOf, tableProbe, type FileState } from '../model.js';
 import { isKrishivError } from '../../errors.js';
 import type { EnvSet, EnvVar, Finding, FindingStatus, Role, WorkloadRef, WorkloadSummary } from '../types.js';
-import { decideProcess, processCli } from './command.js';
+import { argvIndexOf, decideProcess, flagNamedBy, processCli } from './command.js';
 import {
   buildInventory,
-  expandK8s,
+  expandCommandLine,
   isObj,
+  mayComeFromUnknownSource,
   mountedSecretFile,
   podSpecOf,
   refKey,
@@ -89,6 +91,11 @@ function mkFinding(
 
 const KRISHIV_IMAGE = /krishiv/i;
 
+/** A finding of this module's own whose message may quote a value: masked as evaluate masks the checks' findings. */
+function masked(f: Finding, vars: ReadonlyMap<string, { v: EnvVar }>): Finding {
+  return applyAssumptions([f], new Map([...vars].map(([n, r]) => [n, r.v])))[0] ?? f;
+}
+
 export function evaluateObjects(objects: readonly K8sObject[], options: DeployOptions): DeployResult {
   const inv = buildInventory(objects);
   const findings: Finding[] = [];
@@ -119,7 +126,9 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
       const image = typeof c['image'] === 'string' ? c['image'] : '';
       const hasKrishivEnv = [...env.vars.keys()].some((n) => n.startsWith('KRISHIV_'));
       const cmdLine = keyLine(c, 'command') ?? keyLine(c, 'args') ?? cline;
-      let decision = command === undefined ? undefined : decideProcess([...command, ...args].map((w) => expandK8s(w, lookup)));
+      // the container's environment also feeds a shell script's $NAME
+      let decision =
+        command === undefined ? undefined : decideProcess(expandCommandLine([...command, ...args], lookup, `${o.file}:${cmdLine}`), lookup);
       if (decision === undefined) {
         if (!KRISHIV_IMAGE.test(image) && !hasKrishivEnv) continue;
         decision = { kind: 'undecided', reason: "no command: the image's entrypoint decides which process runs, and it is not read here" };
@@ -131,16 +140,12 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
           reason: `the command (${(command ?? [])[0] ?? ''}) is not a Krishiv binary, but the container sets KRISHIV_* variables`,
         };
       }
+      // a reason quotes the command line, which may carry a value from a Secret: masked as the checks' messages are
+      const undecided = (message: string): Finding =>
+        masked(mkFinding('DEPLOY-PROCESS-UNDECIDED', 'skip', message, [], { file: o.file, line: cmdLine }, ref), env.vars);
       if (decision.kind === 'undecided') {
         if (options.role !== undefined) continue;
-        const f = mkFinding(
-          'DEPLOY-PROCESS-UNDECIDED',
-          'skip',
-          `not checked: ${decision.reason}`,
-          [],
-          { file: o.file, line: cmdLine },
-          ref,
-        );
+        const f = undecided(`not checked: ${decision.reason}`);
         findings.push(f);
         workloads.push({ ...ref, line: cline, role: null, ok: true, summary: summarize([f]) });
         continue;
@@ -152,20 +157,12 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
       const argsStart = keyLine(c, 'args');
       let cli;
       try {
-        cli = processCli(
-          decision,
-          decision.flags.map((w) => expandK8s(w, lookup)),
-        );
+        // the decision's flags are the command line as expanded once, as the kubelet does (a second
+        // expansion would read `$$(X)`, written to pass `$(X)` literally, as X's value)
+        cli = processCli(decision, decision.flags);
       } catch (error) {
         if (!isKrishivError(error)) throw error;
-        const f = mkFinding(
-          'DEPLOY-PROCESS-UNDECIDED',
-          'skip',
-          `not checked: ${decision.process} would not start with these flags (${error.message})`,
-          [],
-          { file: o.file, line: cmdLine },
-          ref,
-        );
+        const f = undecided(`not checked: ${decision.process} would not start with these flags (${error.message})`);
         findings.push(f);
         workloads.push({ ...ref, line: cline, role, ok: true, summary: summarize([f]) });
         continue;
@@ -199,7 +196,8 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
                   'fail',
                   `the Secret volume of ${name} (${p}) lists key "${mf.key}" in items, which Secret ${mf.secret} does not have: the pod is never started`,
                   [name],
-                  { file: o.file, line: mf.mountLine },
+                  // the items[] entry that names the key (the mount, when its line is unknown)
+                  { file: o.file, line: mf.itemLine ?? mf.mountLine },
                   ref,
                 ),
               );
@@ -253,19 +251,36 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
         now: options.now,
       });
       const flagLine = argsStart ?? cmdLine;
-      // the line of a flag word: its item in command or args (a shell script: the command's line)
+      // the line of a flag word: its item in command or args (a shell script: the script's item)
       const commandArr = c['command'];
       const argsArr = c['args'];
       const commandLen = Array.isArray(commandArr) ? commandArr.length : 0;
       const lineOfFlag = (flag: string): number | undefined => {
-        if (decision.flagOffset < 0) return undefined;
-        const i = decision.flags.indexOf(flag);
-        if (i < 0) return undefined;
-        const at = decision.flagOffset + i;
+        const at = argvIndexOf(decision, flag);
+        if (at === undefined) return undefined;
         return at < commandLen ? itemLine(commandArr, at) : itemLine(argsArr, at - commandLen);
       };
-      // a switch a message names is what it is about (`… rejects --insecure`); then value flags in order
-      const givenFlags = [...new Set(cli.given.map((g) => g.flag))].sort((a, b) => Number(b === '--insecure') - Number(a === '--insecure'));
+      const flagNamed = (message: string): string | undefined => flagNamedBy(cli, message);
+      // an envFrom source that is not in the input may set any variable under its prefix: a check
+      // about such a variable (absent here, or set by an earlier envFrom source) is not decided
+      if (env.unknownSources.length > 0) {
+        for (const f of report.findings) {
+          if (f.status === 'skip') continue;
+          const maybe = f.variables.filter((v) => mayComeFromUnknownSource(env, v) !== undefined);
+          if (maybe.length === 0) continue;
+          const sources = [
+            ...new Set(
+              maybe.map((v) => {
+                const u = mayComeFromUnknownSource(env, v)!;
+                return `envFrom ${u.kind} ${u.name}${u.prefix ? ` (prefix ${u.prefix})` : ''}`;
+              }),
+            ),
+          ];
+          const why = `not checked here: ${maybe.join(', ')} may be set by ${sources.join(', ')}, which is not in the input`;
+          f.message = f.status === 'pass' ? why : `${why}; as the input stands: ${f.message}`;
+          f.status = 'skip';
+        }
+      }
       // the report's findings are this run's own objects: tagged in place (a tree has 100,000s)
       let located = report.findings;
       let dropped = 0;
@@ -279,14 +294,14 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
         if (f.status === 'pass' && f.locations !== undefined) f.locations = undefined; // (assigned, not deleted: delete turns 100,000s of objects into slow dictionaries)
         if (!f.location) {
           // from the command line: the line of the flag the message names, else the args
-          const flag = givenFlags.find((g) => f.message.includes(g));
+          const flag = flagNamed(f.message);
           f.location = {
             file: o.file,
             line: (flag !== undefined ? lineOfFlag(flag) : undefined) ?? (f.variables.length === 0 ? flagLine : cline),
           };
         } else if (f.location.line === undefined) {
           // an absent variable: the flag the message names, else the container
-          const flag = givenFlags.find((g) => f.message.includes(g));
+          const flag = flagNamed(f.message);
           f.location = { file: o.file, line: (flag !== undefined ? lineOfFlag(flag) : undefined) ?? cline };
         }
       }
@@ -405,9 +420,13 @@ function crossChecks(inv: Inventory, uses: readonly TokenUse[], evaluated: reado
     list.push(u);
     byKey.set(refId(u.ref), list);
   }
-  for (const list of byKey.values()) {
-    const purposes = [...new Set(list.map((u) => u.purpose))];
+  // the order of the uses is not the order of the documents: a finding (and its baseline key) must
+  // not change when documents or files are reordered
+  const order = (u: TokenUse): string => JSON.stringify([workloadLabel(u.workload), u.workload.file, u.variable]);
+  for (const unsorted of byKey.values()) {
+    const purposes = [...new Set(unsorted.map((u) => u.purpose))].sort();
     if (purposes.length < 2) continue;
+    const list = [...unsorted].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
     const first = list[0]!;
     const second = list.find((u) => u.purpose !== first.purpose)!;
     out.push(

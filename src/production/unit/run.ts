@@ -4,20 +4,27 @@
  * the same checks as an env file. I/O (env files, token files) comes in through seams.
  */
 import { KrishivError, isKrishivError } from '../../errors.js';
+import { applyAssumptions } from '../assumptions.js';
 import { evaluate, summarize } from '../evaluate.js';
 import { checkInfo } from '../catalog.js';
 import type { FileProbe } from '../model.js';
 import type { EnvSet, EnvVar, Finding, Role, WorkloadRef, WorkloadSummary } from '../types.js';
-import { decideProcess, processCli } from '../manifest/command.js';
+import { argvIndexOf, decideProcess, flagNamedBy, processCli } from '../manifest/command.js';
+import { standIn } from '../manifest/stand-in.js';
 import {
   execPrefixes,
   expandExecWords,
   expandSpecifiers,
+  lineAt,
   parseSystemdEnvFile,
   parseUnitFile,
   splitUnitWords,
   unitName,
+  type UnitLine,
 } from './systemd.js';
+
+/** What ExecStart= may add up to once its $VAR/${VAR} are expanded. */
+const EXEC_EXPANSION_LIMIT = 4 * 1024 * 1024;
 
 export interface UnitSeams {
   /** reads an EnvironmentFile= path on this machine; undefined when it does not exist here */
@@ -59,13 +66,20 @@ export async function evaluateUnit(
   }
   const unit = parseUnitFile(text, file);
   const service = unit.sections.get('Service') ?? [];
+  // %u, %g, %h, %U, %G follow User=/Group= (the last setting wins; an empty one resets)
+  for (const s of service) {
+    if (s.key !== 'User' && s.key !== 'Group') continue;
+    const field = s.key === 'User' ? 'user' : 'group';
+    if (s.value === '') delete u[field];
+    else u[field] = s.value;
+  }
   const name = u.template ? u.file.replace('@.', `@${u.instance ?? ''}.`) : u.file;
   const workload: WorkloadRef = { file, kind: 'Unit', name };
 
   const env = new Map<string, EnvVar>();
   const fromFiles = new Map<string, EnvVar>();
   const envFiles: Array<{ path: string; optional: boolean; line: number }> = [];
-  let exec: { value: string; line: number } | undefined;
+  let exec: UnitLine | undefined;
   const mk = (n: string, value: string, f: string, line: number): EnvVar => ({
     name: n,
     value,
@@ -82,12 +96,21 @@ export async function evaluateUnit(
         env.clear();
         continue;
       }
-      for (const word of splitUnitWords(expandSpecifiers(s.value, u, label), label)) {
+      // systemd splits the words first, then resolves specifiers in each (config_parse_environ); a
+      // specifier only the target host knows makes that variable "set, value unknown"
+      for (const raw of splitUnitWords(s.value, label)) {
+        const hostOnly: string[] = [];
+        const word = expandSpecifiers(raw, u, label, (spec, what) => {
+          hostOnly.push(`${spec} (${what})`);
+          return standIn(`unit/${spec}`);
+        });
         const eq = word.indexOf('=');
         const n = eq > 0 ? word.slice(0, eq) : '';
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(n)) continue; // systemd: "Invalid environment assignment, ignoring"
         env.delete(n);
-        env.set(n, mk(n, word.slice(eq + 1), file, s.line));
+        const v = mk(n, word.slice(eq + 1), file, s.line);
+        if (hostOnly.length > 0) v.assumption = { kind: 'unknown', reason: `${hostOnly.join(', ')} is known only on the target host` };
+        env.set(n, v);
       }
     } else if (s.key === 'EnvironmentFile') {
       if (s.value === '') {
@@ -95,10 +118,12 @@ export async function evaluateUnit(
         continue;
       }
       const optional = s.value.startsWith('-');
-      envFiles.push({ path: expandSpecifiers(optional ? s.value.slice(1) : s.value, u, label), optional, line: s.line });
+      // a specifier only the target host knows stays as written: the file is then not found here
+      const where = expandSpecifiers(optional ? s.value.slice(1) : s.value, u, label, (spec) => spec);
+      envFiles.push({ path: where, optional, line: s.line });
     } else if (s.key === 'ExecStart') {
       if (s.value === '') exec = undefined;
-      else exec = { value: s.value, line: s.line };
+      else exec = s;
     }
   }
 
@@ -127,17 +152,55 @@ export async function evaluateUnit(
   for (const [n, v] of fromFiles) vars.set(n, v);
 
   const undecided = (reason: string): { findings: Finding[]; workloads: WorkloadSummary[] } => {
-    const f = info('DEPLOY-PROCESS-UNDECIDED', 'skip', `not checked: ${reason}`, { file, line: exec?.line ?? 1 }, workload);
+    // the reason may quote ExecStart= after $VAR expansion: masked as the checks' messages are
+    const raw = info('DEPLOY-PROCESS-UNDECIDED', 'skip', `not checked: ${reason}`, { file, line: exec?.line ?? 1 }, workload);
+    const f = applyAssumptions([raw], vars)[0] ?? raw;
     const all = [...own, f];
     return { findings: all, workloads: [{ ...workload, line: 1, role: null, ok: true, summary: summarize(all) }] };
   };
   if (!exec) return options.role !== undefined ? { findings: [], workloads: [] } : undecided('the unit has no ExecStart=');
   const label = `${file}:${exec.line}`;
   const pre = execPrefixes(exec.value);
-  let words = splitUnitWords(expandSpecifiers(pre.rest, u, label), label);
-  if (!pre.noExpand) words = expandExecWords(words, (n) => vars.get(n)?.value);
-  if (pre.argv0Separate) words = words.slice(1);
-  const decision = decideProcess(words);
+  const prefixLength = exec.value.length - pre.rest.length;
+  const starts: number[] = [];
+  // systemd splits the words first, then resolves specifiers in each (config_parse_exec); each word
+  // keeps the line it is written on (continuation lines), and so do the words a $VAR splits into
+  const hostOnly: string[] = [];
+  let words = splitUnitWords(pre.rest, label, starts).map((w) =>
+    expandSpecifiers(w, u, label, (spec, what) => {
+      hostOnly.push(`${spec} (${what})`);
+      return spec;
+    }),
+  );
+  if (hostOnly.length > 0) {
+    if (options.role !== undefined) return { findings: [], workloads: [] };
+    return undecided(`ExecStart= uses ${[...new Set(hostOnly)].join(', ')}, known only on the target host`);
+  }
+  let wordLines = starts.map((at) => lineAt(exec!, at + prefixLength));
+  if (!pre.noExpand) {
+    const expanded: string[] = [];
+    const lines: number[] = [];
+    // `$A $A $A …` with a large A may not grow without bound
+    let total = 0;
+    words.forEach((w, i) => {
+      for (const x of expandExecWords([w], (n) => vars.get(n)?.value)) {
+        total += x.length;
+        if (total > EXEC_EXPANSION_LIMIT)
+          throw new KrishivError('ERR_UNIT_PARSE', 'ExecStart= grows past 4 MiB once its $VAR are expanded: refused, not read', {
+            input: label,
+          });
+        expanded.push(x);
+        lines.push(wordLines[i]!);
+      }
+    });
+    words = expanded;
+    wordLines = lines;
+  }
+  if (pre.argv0Separate) {
+    words = words.slice(1);
+    wordLines = wordLines.slice(1);
+  }
+  const decision = decideProcess(words, (n) => vars.get(n)?.value);
   if (decision.kind !== 'krishiv') {
     if (options.role !== undefined) return { findings: [], workloads: [] };
     return undecided(decision.kind === 'undecided' ? decision.reason : `ExecStart= runs ${words[0] ?? 'nothing'}, not a Krishiv binary`);
@@ -160,10 +223,16 @@ export async function evaluateUnit(
     processEnv: false,
     now: options.now,
   });
+  // a finding about the command line, or about an absent variable: the line of the flag its message
+  // names (ExecStart= may run over several lines), else the ExecStart= line
+  const lineOf = (message: string): number => {
+    const flag = flagNamedBy(cli, message);
+    const at = flag === undefined ? undefined : argvIndexOf(decision, flag);
+    return (at === undefined ? undefined : wordLines[at]) ?? exec.line;
+  };
   const findings = [...report.findings, ...own].map((f): Finding => {
     const out: Finding = { ...f, workload };
-    if (!f.location) out.location = { file, line: exec.line };
-    else if (f.location.line === undefined) out.location = { file, line: exec.line };
+    if (!f.location || f.location.line === undefined) out.location = { file, line: lineOf(f.message) };
     return out;
   });
   const summary = summarize(findings);

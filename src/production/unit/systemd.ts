@@ -20,6 +20,18 @@ export interface UnitLine {
   key: string;
   value: string;
   line: number;
+  /**
+   * a setting continued over several lines: where each later line starts in `value` (offset)
+   * and its line number, in order (absent when the setting is on one line)
+   */
+  continued?: Array<{ at: number; line: number }>;
+}
+
+/** The line of offset `at` of a setting's value. */
+export function lineAt(setting: UnitLine, at: number): number {
+  let line = setting.line;
+  for (const c of setting.continued ?? []) if (c.at <= at) line = c.line;
+  return line;
 }
 
 export interface UnitFile {
@@ -30,18 +42,23 @@ export function parseUnitFile(text: string, file: string): UnitFile {
   const sections = new Map<string, UnitLine[]>();
   let current: UnitLine[] | undefined;
   const lines = text.replace(/\r\n/g, '\n').split('\n');
-  let cont: { text: string; line: number } | undefined;
+  let cont: { text: string; line: number; starts: Array<{ at: number; line: number }> } | undefined;
   for (let i = 0; i < lines.length; i++) {
     let l = lines[i]!;
     if (cont && /^\s*[#;]/.test(l)) continue; // comments inside a continuation are skipped
     const startLine = cont ? cont.line : i + 1;
-    if (cont) l = cont.text + l;
+    // where each physical line starts in the joined text
+    const starts = cont ? cont.starts : [];
+    if (cont) {
+      starts.push({ at: cont.text.length, line: i + 1 });
+      l = cont.text + l;
+    }
     cont = undefined;
     // a trailing backslash (not itself escaped) continues the line
     let escaped = false;
     for (const ch of l) escaped = escaped ? false : ch === '\\';
     if (escaped && i + 1 < lines.length) {
-      cont = { text: `${l.slice(0, -1)} `, line: startLine };
+      cont = { text: `${l.slice(0, -1)} `, line: startLine, starts };
       continue;
     }
     if (escaped) l = l.slice(0, -1);
@@ -60,7 +77,14 @@ export function parseUnitFile(text: string, file: string): UnitFile {
         input: `${file}:${startLine}`,
       });
     if (!current) throw new KrishivError('ERR_UNIT_PARSE', 'a setting before any [Section] header', { input: `${file}:${startLine}` });
-    current.push({ key: t.slice(0, eq).trim(), value: t.slice(eq + 1).trim(), line: startLine });
+    const rest = t.slice(eq + 1);
+    const setting: UnitLine = { key: t.slice(0, eq).trim(), value: rest.trim(), line: startLine };
+    if (starts.length > 0) {
+      // offsets in the joined line → offsets in the value (both sides of `=` are stripped)
+      const valueStart = l.length - l.trimStart().length + eq + 1 + (rest.length - rest.trimStart().length);
+      setting.continued = starts.map((s) => ({ at: Math.max(0, s.at - valueStart), line: s.line }));
+    }
+    current.push(setting);
   }
   return { sections };
 }
@@ -97,14 +121,18 @@ function cunescapeAt(s: string, i: number): { text: string; next: number } {
   throw new Error('invalid escape');
 }
 
-/** Splits a unit setting into words: whitespace separates, '…' and "…" quote, C escapes apply. */
-export function splitUnitWords(s: string, label: string): string[] {
+/**
+ * Splits a unit setting into words: whitespace separates, '…' and "…" quote, C escapes apply.
+ * `starts` (when given) receives the offset in `s` where each word begins.
+ */
+export function splitUnitWords(s: string, label: string, starts?: number[]): string[] {
   const words: string[] = [];
   let i = 0;
   const n = s.length;
   while (i < n) {
     while (i < n && /\s/.test(s[i]!)) i++;
     if (i >= n) break;
+    starts?.push(i);
     let word = '';
     let quote: string | undefined;
     /** Appends the C escape at the backslash `at`; returns the index of its last character. */
@@ -158,6 +186,11 @@ export interface UnitName {
   /** the instance (template units only) */
   instance?: string;
   template: boolean;
+  /** the unit file as given (%y, %Y) */
+  path?: string;
+  /** User= and Group= of the unit (absent: the system manager runs it as root) */
+  user?: string;
+  group?: string;
 }
 
 export function unitName(fileName: string, instance?: string): UnitName {
@@ -166,7 +199,7 @@ export function unitName(fileName: string, instance?: string): UnitName {
   const dot = base.lastIndexOf('.');
   const template = at >= 0 && base.slice(at + 1, dot >= 0 ? dot : undefined) === '';
   const prefix = at >= 0 ? base.slice(0, at) : dot >= 0 ? base.slice(0, dot) : base;
-  const u: UnitName = { file: base, prefix, template };
+  const u: UnitName = { file: base, prefix, template, path: fileName };
   if (instance !== undefined) u.instance = instance;
   else if (at >= 0 && !template) u.instance = base.slice(at + 1, dot >= 0 ? dot : undefined);
   return u;
@@ -186,7 +219,17 @@ export function unescapeUnitName(s: string): string {
   return out;
 }
 
-export function expandSpecifiers(s: string, u: UnitName, label: string): string {
+/**
+ * Resolves systemd's specifiers in one word. One only the target host knows (%H, %m, the home of
+ * User=, …) goes to `hostOnly`, which gives what stands in for it; without `hostOnly` it is refused.
+ */
+export function expandSpecifiers(s: string, u: UnitName, label: string, hostOnly?: (specifier: string, what: string) => string): string {
+  const unknownSpecifier = (c: string, what: string): string => {
+    if (hostOnly) return hostOnly(`%${c}`, what);
+    throw new KrishivError('ERR_UNIT_PARSE', `specifier %${c} is ${what}, which is not known here; check the unit on that host`, {
+      input: label,
+    });
+  };
   return s.replace(/%(.)/g, (_, c: string) => {
     switch (c) {
       case '%':
@@ -207,8 +250,41 @@ export function expandSpecifiers(s: string, u: UnitName, label: string): string 
         return u.prefix.replace(/^.*-/, '');
       case 'J':
         return unescapeUnitName(u.prefix.replace(/^.*-/, ''));
+      case 'f':
+        return `/${unescapeUnitName(u.instance ?? u.prefix).replace(/^\/+/, '')}`;
+      case 'y':
+        return u.path ?? u.file;
+      case 'Y':
+        return (u.path ?? u.file).replace(/\/[^/]*$/, '') || '.';
+      // the system manager's directories (systemd.unit(5), "Specifiers")
+      case 't':
+        return '/run';
+      case 'S':
+        return '/var/lib';
+      case 'C':
+        return '/var/cache';
+      case 'L':
+        return '/var/log';
+      case 'E':
+        return '/etc';
+      case 'T':
+        return '/tmp';
+      case 'V':
+        return '/var/tmp';
+      case 'd':
+        return `/run/credentials/${u.instance !== undefined && u.template ? u.file.replace('@.', `@${u.instance}.`) : u.file}`;
+      // the user the unit runs as: User=/Group=, else root
+      case 'u':
+        return u.user ?? 'root';
+      case 'g':
+        return u.group ?? (u.user === undefined ? 'root' : unknownSpecifier(c, 'the primary group of User='));
+      case 'U':
+      case 'G':
+        return u.user === undefined && u.group === undefined ? '0' : unknownSpecifier(c, 'a numeric id from the target host');
+      case 'h':
+        return u.user === undefined ? '/root' : unknownSpecifier(c, 'the home directory of User= on the target host');
       default:
-        throw new KrishivError('ERR_UNIT_PARSE', `specifier %${c} is not supported here`, { input: label });
+        return unknownSpecifier(c, 'a value of the host it runs on');
     }
   });
 }

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decideProcess } from '../../../src/production/manifest/command.js';
+import { decideProcess, simpleCommandWords } from '../../../src/production/manifest/command.js';
 import {
   buildInventory,
   collectObjects,
@@ -173,6 +174,67 @@ describe('decideProcess', () => {
   it('other programs are not Krishiv containers', () => {
     expect(decideProcess(['nginx', '-g', 'daemon off;']).kind).toBe('other');
     expect(decideProcess(['/bin/sh', '-c', 'sleep 5']).kind).toBe('other');
+    // a flag value that contains the word is no Krishiv program (etcd beside a Krishiv cluster)
+    expect(decideProcess(['/usr/local/bin/etcd', '--name=krishiv-etcd-0', '--initial-cluster-token=krishiv-ha']).kind).toBe('other');
+  });
+
+  it('a wrapper that names a Krishiv program is undecided', () => {
+    expect(decideProcess(['tini', '--', 'krishiv', 'executor']).kind).toBe('undecided');
+    expect(decideProcess(['dumb-init', '/usr/local/bin/krishiv', 'coordinator']).kind).toBe('undecided');
+  });
+
+  const env = new Map([
+    ['POD_NAME', 'exec-7'],
+    ['ADDR', '0.0.0.0:2002'],
+    ['FLAGS', ' --connect  --slots 2 '],
+    ['EMPTY', ''],
+    ['GLOB', '/data/*'],
+  ]);
+  const lookup = (n: string) => env.get(n);
+  it.each([
+    ['krishiv executor --executor-id $POD_NAME --connect\n', ['--executor-id', 'exec-7', '--connect']],
+    ['exec krishiv-coordinator --http-addr "${ADDR}"', ['--http-addr', '0.0.0.0:2002']],
+    ['krishiv executor $FLAGS', ['--connect', '--slots', '2']],
+    ['krishiv executor "$FLAGS"', [' --connect  --slots 2 ']],
+    ['krishiv executor $EMPTY --connect', ['--connect']],
+    ['krishiv executor "$EMPTY" --connect', ['', '--connect']],
+    ["krishiv executor '$POD_NAME' --connect", ['$POD_NAME', '--connect']],
+    ['krishiv executor \\\n  --connect # the rest is a comment; rm -rf /', ['--connect']],
+    ['krishiv executor --executor-id a\\$POD_NAME', ['--executor-id', 'a$POD_NAME']],
+  ])('sh -c %j with the container env → executor/coordinator flags %j', (script, flags) => {
+    const d = decideProcess(['/bin/sh', '-c', script], lookup);
+    expect(d).toMatchObject({ kind: 'krishiv', flags, flagOffset: -1, scriptAt: 2 });
+  });
+
+  it.each([
+    ['krishiv executor --executor-id $HOSTNAME', "$HOSTNAME, which the container's environment does not set"],
+    ['krishiv executor --state-dir $GLOB', '$GLOB unquoted, whose value the shell would glob'],
+    ['krishiv executor --executor-id $(hostname)', 'a special parameter or substitution'],
+    ['krishiv executor --executor-id ${POD_NAME:-x}', 'a parameter expansion with an operator'],
+    ['krishiv executor\nkrishiv executor', 'more than one line'],
+    ['KRISHIV_PRODUCTION=1 krishiv executor', 'an assignment before the command'],
+    ['krishiv executor > /log', 'more than one simple command'],
+    ['krishiv executor "--executor-id', 'a quote that is never closed'],
+  ])('sh -c %j is undecided: %s', (script, why) => {
+    expect(simpleCommandWords(script, lookup)).toBe(why);
+    expect(decideProcess(['/bin/sh', '-c', script], lookup).kind).toBe('undecided');
+  });
+
+  it('reads shell options before the script (-ec, -lc); -o and a script file are not followed', () => {
+    expect(decideProcess(['bash', '-lc', 'krishiv executor --connect'])).toMatchObject({ kind: 'krishiv', scriptAt: 2 });
+    expect(decideProcess(['sh', '-e', '-c', 'krishiv executor --connect'])).toMatchObject({ kind: 'krishiv', scriptAt: 3 });
+    expect(decideProcess(['bash', '-o', 'pipefail', '-c', 'krishiv executor']).kind).toBe('undecided');
+    expect(decideProcess(['bash', '/start-krishiv.sh']).kind).toBe('undecided');
+  });
+
+  it('reads any script without throwing (fast-check)', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 80 }), (script) => {
+        const r = simpleCommandWords(script, lookup);
+        expect(typeof r === 'string' || Array.isArray(r)).toBe(true);
+      }),
+      { numRuns: process.env['KRISHIV_AUTH_SOAK'] === 'full' ? 5000 : 300 },
+    );
   });
 });
 

@@ -5,6 +5,7 @@ import { parseDotenv } from '../../../src/production/env/dotenv.js';
 import {
   expandExecWords,
   expandSpecifiers,
+  lineAt,
   parseSystemdEnvFile,
   parseUnitFile,
   splitUnitWords,
@@ -67,9 +68,22 @@ describe('unit files', () => {
   it('joins continuation lines (backslash becomes a space) and drops comments inside them', () => {
     const u = parseUnitFile('[Service]\nExecStart=/bin/a \\\n  --x 1 \\\n# gone\n  --y\nUser=k\n', 'u.service');
     expect(u.sections.get('Service')).toEqual([
-      { key: 'ExecStart', value: '/bin/a    --x 1    --y', line: 2 },
+      {
+        key: 'ExecStart',
+        value: '/bin/a    --x 1    --y',
+        line: 2,
+        // where lines 3 and 5 start in the value (line 4 is a comment)
+        continued: [
+          { at: 8, line: 3 },
+          { at: 17, line: 5 },
+        ],
+      },
       { key: 'User', value: 'k', line: 6 },
     ]);
+    const exec = u.sections.get('Service')![0]!;
+    const starts: number[] = [];
+    expect(splitUnitWords(exec.value, 'l', starts)).toEqual(['/bin/a', '--x', '1', '--y']);
+    expect(starts.map((at) => lineAt(exec, at))).toEqual([2, 3, 3, 5]);
   });
 
   it('splits words with systemd quoting and C escapes', () => {
@@ -82,6 +96,18 @@ describe('unit files', () => {
     expect(expandSpecifiers('%i|%I|%p|%n|100%%', u, 'l')).toBe(
       'data-disk\\x2d1|data/disk-1|krishiv-executor|krishiv-executor@data-disk\\x2d1.service|100%',
     );
+  });
+
+  it("expands the system manager's directories, %f, %y/%Y, %d, and the user (root unless User=); refuses what only the host knows", () => {
+    const u = unitName('units/krishiv-executor@.service', 'data-disk');
+    expect(expandSpecifiers('%t|%S|%C|%L|%E|%T|%V|%f|%y|%Y|%d|%u|%g|%U|%h', u, 'l')).toBe(
+      '/run|/var/lib|/var/cache|/var/log|/etc|/tmp|/var/tmp|/data/disk|units/krishiv-executor@.service|units|/run/credentials/krishiv-executor@data-disk.service|root|root|0|/root',
+    );
+    const asKrishiv = { ...u, user: 'krishiv' };
+    expect(expandSpecifiers('%u', asKrishiv, 'l')).toBe('krishiv');
+    for (const spec of ['%h', '%U', '%g', '%H', '%m', '%b']) {
+      expect(() => expandSpecifiers(spec, asKrishiv, 'u.service:3')).toThrow(/is .*not known here/);
+    }
   });
 
   it('expands $VAR (split into words) and ${VAR} (inside a word) in ExecStart=', () => {
@@ -139,6 +165,94 @@ ExecStart=/usr/local/bin/krishiv coordinator
     expect(r.findings.every((f) => f.workload?.name === 'c.service')).toBe(true);
   });
 
+  const nonPass = async (unit: string, instance?: string) =>
+    (
+      await evaluateUnit(
+        'k@.service',
+        unit,
+        { ...(instance !== undefined ? { instance } : {}), requireFiles: false, now: new Date(0) },
+        { readEnvFile: () => undefined, probe },
+      )
+    ).findings
+      .filter((f) => f.status !== 'pass')
+      .map((f) => `${f.id} ${f.status} ${f.location?.line}`);
+
+  it('locates a finding about a flag at the continuation line that holds the flag', async () => {
+    const unit = `[Service]
+Environment=KRISHIV_DURABILITY_PROFILE=dev-local
+ExecStart=/usr/local/bin/krishiv-executor \\
+    --connect \\
+# a comment inside the continuation is dropped
+    --coordinator http://127.0.0.1:9090 \\
+    --insecure
+`;
+    expect(await nonPass(unit, '0')).toContain('CLI-ARG-REFUSED fail 7');
+    const profile = `[Service]
+ExecStart=/usr/local/bin/krishiv coordinator \\
+  --grpc-addr 0.0.0.0:9090 \\
+  --durability-profile %i
+`;
+    expect(await nonPass(profile, 'bogus')).toContain('MODE-PROFILE-INVALID fail 4');
+  });
+
+  it('resolves specifiers in each word after splitting, as systemd does (a \\x escape in %i stays as written)', async () => {
+    const unit = `[Service]
+Environment=KRISHIV_DURABILITY_PROFILE=dev-local
+ExecStart=/usr/local/bin/krishiv coordinator --grpc-addr 0.0.0.0:9090 --durability-profile single%inode-durable
+`;
+    // systemd: the word is split and unescaped first, then %i gives "\x2d" as it is: the profile does not parse
+    expect(await nonPass(unit, '\\x2d')).toContain('MODE-PROFILE-INVALID fail 3');
+    expect((await nonPass(unit, '-')).filter((r) => r.startsWith('MODE-PROFILE-INVALID'))).toEqual([]);
+    // %I unescapes: "-" is "/", so an instance cannot carry a profile with dashes through %I
+    const viaI = unit.replace('single%inode-durable', '%I');
+    expect(await nonPass(viaI, 'single-node-durable')).toContain('MODE-PROFILE-INVALID fail 3');
+    expect(
+      (await nonPass(unit.replace('single%inode-durable', '%i'), 'single-node-durable')).filter((r) =>
+        r.startsWith('MODE-PROFILE-INVALID'),
+      ),
+    ).toEqual([]);
+  });
+
+  it('a specifier only the target host knows: the variable is set with its value unknown; in ExecStart= the process is undecided', async () => {
+    const r = await evaluateUnit(
+      'c.service',
+      `[Service]
+User=krishiv
+Environment=KRISHIV_UI_TOKEN=ui-%H-%m KRISHIV_API_KEYS=%H KRISHIV_DURABILITY_PROFILE=dev-local
+EnvironmentFile=-%h/krishiv.env
+ExecStart=/usr/local/bin/krishiv coordinator --grpc-addr 0.0.0.0:9090
+`,
+      { requireFiles: false, now: new Date(0) },
+      { readEnvFile: () => undefined, probe },
+    );
+    // the token is set: the UI is not anonymous; what needs its value is not checked
+    expect(r.findings.find((f) => f.id === 'UI-ANONYMOUS')?.status).not.toBe('fail');
+    expect(r.findings.filter((f) => f.variables.includes('KRISHIV_UI_TOKEN') && f.status !== 'pass')).toEqual([]);
+    // what needs the key's value is not concluded from the stand-in
+    expect(r.findings.filter((f) => f.variables.includes('KRISHIV_API_KEYS') && (f.status === 'fail' || f.status === 'warn'))).toEqual([]);
+    expect(r.findings.find((f) => f.id === 'UNIT-ENV-FILE-NOT-HERE')?.message).toContain('EnvironmentFile=-%h/krishiv.env');
+    const exec = await nonPass('[Service]\nExecStart=/usr/local/bin/krishiv executor --connect --executor-id exec-%H\n', '1');
+    expect(exec).toEqual(['DEPLOY-PROCESS-UNDECIDED skip 2']);
+  });
+
+  it('an undecided ExecStart= that quotes a secret-kind variable never prints its value', async () => {
+    const r = await evaluateUnit(
+      'c.service',
+      '[Service]\nEnvironment=KRISHIV_UI_TOKEN=Hb7Nm2Qw9Er4Ty6Ui1Op3As8Df5Gh0Jk\nExecStart=/usr/local/bin/krishiv $KRISHIV_UI_TOKEN\n',
+      { requireFiles: false, now: new Date(0) },
+      { readEnvFile: () => undefined, probe },
+    );
+    expect(r.findings.map((f) => f.id)).toEqual(['DEPLOY-PROCESS-UNDECIDED']);
+    expect(JSON.stringify(r.findings)).not.toContain('Hb7Nm2Qw9Er4Ty6Ui1Op3As8Df5Gh0Jk');
+  });
+
+  it('refuses an ExecStart= whose $VAR expansions grow past 4 MiB, never building it', async () => {
+    const unit = `[Service]\nEnvironment=A=${'x'.repeat(300_000)}\nExecStart=/usr/local/bin/krishiv executor${' $A'.repeat(20)}\n`;
+    await expect(
+      evaluateUnit('c.service', unit, { requireFiles: false, now: new Date(0) }, { readEnvFile: () => undefined, probe }),
+    ).rejects.toThrow(/grows past 4 MiB/);
+  });
+
   it('refuses a template unit without --instance', async () => {
     await expect(
       evaluateUnit(
@@ -166,6 +280,7 @@ ExecStart=/usr/local/bin/krishiv coordinator
             '%i',
             '%q',
             'krishiv coordinator',
+            '/bin/sh -c ',
             'A=1',
             '$A',
             '${A}',
