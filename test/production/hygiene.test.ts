@@ -89,8 +89,14 @@ describe('HYG-UNEXPANDED-VAR says whether a name is undefined or declared too la
       [{ file: 'a.env', text: 'KRISHIV_UI_TOKEN=Zq4$NoPeWx8Ty2Pk7Lm${UI_TOKEN}\n' }],
       "KRISHIV_UI_TOKEN refers to $UI_TOKEN, a $ reference (name not shown: in a secret's value it may be part of the secret; single-quote a value whose $ is literal), defined nowhere (without --process-env the files are the whole environment): the engine substitutes an empty string",
     ],
-  ])('%s', (_name, inputs, message) => {
-    expect(unexpanded(inputs)).toEqual([['fail', message]]);
+    [
+      "a secret's value that is one $ and the rest of the secret",
+      [{ file: 'a.env', text: 'KRISHIV_UI_TOKEN=$NoPeWx8Ty2Pk7Lm\nKRISHIV_SHUFFLE_TOKEN=$SHUFFLETOKEN\n' }],
+      "KRISHIV_UI_TOKEN refers to a $ reference (name not shown: in a secret's value it may be part of the secret; single-quote a value whose $ is literal), defined nowhere (without --process-env the files are the whole environment): the engine substitutes an empty string",
+      'KRISHIV_SHUFFLE_TOKEN refers to $SHUFFLETOKEN, defined nowhere (without --process-env the files are the whole environment): the engine substitutes an empty string',
+    ],
+  ])('%s', (_name, inputs, ...messages) => {
+    expect(unexpanded(inputs)).toEqual(messages.map((m) => ['fail', m]));
   });
 });
 

@@ -359,10 +359,13 @@ function unexpanded(ctx: CheckContext): Finding[] {
     const parts: string[] = [];
     // In a secret's value an unbraced `$NAME` amid other text is most often part of the secret
     // itself (a generated password with a `$` in it, unquoted): its name is not shown. A template's
-    // `${NAME}`, or a value that is only `$NAME`, is named.
+    // `${NAME}`, or a value that is only `$NAME` with an env-style NAME (`$UI_TOKEN`), is named.
     const bare = rustTrim(v.raw).replace(/^(["'])(.*)\1$/, '$2');
     const partOfSecret = (r: string): boolean =>
-      isPrintEnvSecret(v.name) && v.raw.includes(`$${r}`) && !v.raw.includes(`\${${r}}`) && bare !== `$${r}`;
+      isPrintEnvSecret(v.name) &&
+      v.raw.includes(`$${r}`) &&
+      !v.raw.includes(`\${${r}}`) &&
+      !(bare === `$${r}` && /^[A-Z_][A-Z0-9_]*$/.test(r));
     const hidden = nowhere.filter(partOfSecret);
     const named = nowhere.filter((r) => !partOfSecret(r)).map((r) => `$${r}`);
     if (hidden.length > 0)
