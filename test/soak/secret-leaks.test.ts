@@ -13,7 +13,8 @@
  * - an unquoted `$` amid a secret's value (HYG-UNEXPANDED-VAR named the "reference");
  * - a --cli word out of place after an unknown flag; a targets line's `token=<token>`;
  * - a token given to rotate revoke --fingerprint; a scheme-less `user:pw@host` for probe --grpc;
- * - the --output file of check-production (stdout was masked, the file was not).
+ * - the --output file of check-production (stdout was masked, the file was not);
+ * - a token file named as --baseline (the JSON parser's message quoted its text).
  * A canary (decode prints a claim) proves the grep finds a planted value that is printed.
  * Size: KRISHIV_AUTH_SOAK unset → a few runs per property (npm test); `full` → 60; a number → that many.
  */
@@ -166,6 +167,10 @@ const misplaced: Record<string, (secret: string, flags: string[]) => Run> = {
     files: { tokens: `${s}\nother-token-1234567\n` },
   }),
   'probe --grpc user:pw@host': (s, flags) => ({ args: ['probe', 'http://127.0.0.1:1', '--grpc', `u:${s}@h`, '--timeout', '1s', ...flags] }),
+  '--baseline naming a token file': (s, flags) => ({
+    args: ['check-production', '--env-file', 'a.env', '--baseline', 'coord.token', ...flags],
+    files: { 'a.env': BASE, 'coord.token': `${s}\n` },
+  }),
   'verify --jwks with a password holding an @': (s, flags) => ({
     args: ['verify', '-', '--jwks', `http://u:x@${s}@127.0.0.1:1/jwks`, '--timeout', '1s', ...flags],
     input: 'a.b.c\n',
