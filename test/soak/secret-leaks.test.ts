@@ -177,6 +177,13 @@ const misplaced: Record<string, (secret: string, flags: string[]) => Run> = {
   }),
 };
 
+/** check-production over the input of `place` holding `secret`. */
+function checkProduction(place: string, secret: string, role: string, output: string[]): Run {
+  const files = envPlaces[place]!(secret);
+  const input = 'm.yaml' in files ? ['--manifest', 'm.yaml'] : ['--env-file', 'a.env'];
+  return { args: ['check-production', ...input, '--role', role, ...output], files };
+}
+
 describe(`no planted secret is printed or written (${RUNS} runs per property, seed ${SEED})`, () => {
   it(
     'check-production: every place × every format, --debug, --json, --output and baseline files',
@@ -190,9 +197,7 @@ describe(`no planted secret is printed or written (${RUNS} runs per property, se
           async (secret, place, output, role) => {
             // (URL passwords and `$` amid a value: the odd spellings are no URL or dotenv text)
             const s = /URL|\$/.test(place) ? secret.replace(/[\s"',]/g, 'x') : secret;
-            const files = envPlaces[place]!(s);
-            const input = 'm.yaml' in files ? ['--manifest', 'm.yaml'] : ['--env-file', 'a.env'];
-            await expectNoLeak({ args: ['check-production', ...input, '--role', role, ...output], files }, s);
+            await expectNoLeak(checkProduction(place, s, role, output), s);
           },
         ),
         opts,
@@ -222,11 +227,8 @@ describe(`no planted secret is printed or written (${RUNS} runs per property, se
   // Every place once, whatever the property drew (npm test runs a few draws only).
   it.each(Object.keys(envPlaces))('check-production, %s: text, SARIF --output', async (place) => {
     const s = place.includes('Kubernetes') ? oddSpelling(secretOf(place.length, 24)) : secretOf(place.length, 24);
-    for (const output of [[], ['--format', 'sarif', '--output', 'report.sarif']]) {
-      const files = envPlaces[place]!(s);
-      const input = 'm.yaml' in files ? ['--manifest', 'm.yaml'] : ['--env-file', 'a.env'];
-      await expectNoLeak({ args: ['check-production', ...input, '--role', 'coordinator', ...output], files }, s);
-    }
+    for (const output of [[], ['--format', 'sarif', '--output', 'report.sarif']])
+      await expectNoLeak(checkProduction(place, s, 'coordinator', output), s);
   });
 
   it.each(Object.keys(misplaced))('%s, with --json', async (where) => {
