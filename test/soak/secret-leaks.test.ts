@@ -16,7 +16,7 @@
  * - the --output file of check-production (stdout was masked, the file was not);
  * - a token file named as --baseline (the JSON parser's message quoted its text).
  * A canary (decode prints a claim) proves the grep finds a planted value that is printed.
- * Size: KRISHIV_AUTH_SOAK unset → a few runs per property (npm test); `full` → 60; a number → that many.
+ * Size: KRISHIV_AUTH_SOAK unset → a few runs per property (npm test); `full` → 200; a number → that many.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -27,7 +27,7 @@ import { runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const soak = process.env['KRISHIV_AUTH_SOAK'];
-const RUNS = soak === 'full' ? 60 : soak && /^\d+$/.test(soak) ? Number(soak) : 4;
+const RUNS = soak === 'full' ? 200 : soak && /^\d+$/.test(soak) ? Number(soak) : 4;
 const TIMEOUT = 60_000 * (RUNS + 2);
 const SEED = Number(process.env['KRISHIV_AUTH_FUZZ_SEED'] ?? 20261204);
 const opts = { numRuns: RUNS, endOnFailure: true, seed: SEED } as const;
@@ -129,7 +129,9 @@ const envPlaces: Record<string, (secret: string) => Run['files'] & object> = {
   "token line swallowed by a neighbour's open quote": (s) => ({
     'a.env': `${BASE}KRISHIV_METADATA_BACKEND="etcd\nKRISHIV_SHUFFLE_TOKEN=${s}\nKRISHIV_UI="\n`,
   }),
-  'a $ amid a secret': (s) => ({ 'a.env': `${BASE}KRISHIV_UI_TOKEN=Ab$${s}\n` }),
+  'a $ amid a secret': (s) => ({
+    'a.env': `${BASE}KRISHIV_UI_TOKEN=Ab$${s}\nKRISHIV_SHUFFLE_TOKEN=\${${s}}\nKRISHIV_EXECUTOR_TASK_BEARER_TOKEN=$${s}\n`,
+  }),
   'a Kubernetes Secret value in a non-secret variable': (s) => ({
     'm.yaml': `apiVersion: v1
 kind: Secret

@@ -357,15 +357,15 @@ function unexpanded(ctx: CheckContext): Finding[] {
     const nowhere = v.unresolved.filter((r) => !ctx.vars.has(r));
     const later = v.unresolved.filter((r) => ctx.vars.has(r));
     const parts: string[] = [];
-    // In a secret's value an unbraced `$NAME` amid other text is most often part of the secret
-    // itself (a generated password with a `$` in it, unquoted): its name is not shown. A template's
-    // `${NAME}`, or a value that is only `$NAME` with an env-style NAME (`$UI_TOKEN`), is named.
+    // In a secret's value a `$` reference is most often part of the secret itself (a generated
+    // password with a `$` in it, unquoted): its name is not shown, unless it is a template's
+    // (`${NAME}`, or the whole value `$NAME`) with a name in one case (`UI_TOKEN`, `ui_token`),
+    // which a random secret's letters are not.
     const bare = rustTrim(v.raw).replace(/^(["'])(.*)\1$/, '$2');
     const partOfSecret = (r: string): boolean =>
       isPrintEnvSecret(v.name) &&
-      v.raw.includes(`$${r}`) &&
-      !v.raw.includes(`\${${r}}`) &&
-      !(bare === `$${r}` && /^[A-Z_][A-Z0-9_]*$/.test(r));
+      (v.raw.includes(`$${r}`) || v.raw.includes(`\${${r}`)) &&
+      !((v.raw.includes(`\${${r}}`) || bare === `$${r}`) && (/^[A-Z_][A-Z0-9_]*$/.test(r) || /^[a-z_][a-z0-9_]*$/.test(r)));
     const hidden = nowhere.filter(partOfSecret);
     const named = nowhere.filter((r) => !partOfSecret(r)).map((r) => `$${r}`);
     if (hidden.length > 0)
