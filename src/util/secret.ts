@@ -83,6 +83,7 @@ export function redactUrlPasswords(text: string): string {
   let out = '';
   let copied = 0;
   let runEnd = -1;
+  let nextAt = -1;
   URL_USER.lastIndex = 0;
   for (let m = URL_USER.exec(text); m !== null; m = URL_USER.exec(text)) {
     const start = m.index + m[0].length;
@@ -91,13 +92,16 @@ export function redactUrlPasswords(text: string): string {
       while (runEnd < text.length && !RUN_STOP.has(text.charCodeAt(runEnd))) runEnd++;
     }
     let authEnd = start;
-    while (authEnd < runEnd && !AUTHORITY_STOP.has(text.charCodeAt(authEnd))) authEnd++;
-    let at = text.lastIndexOf('@', authEnd - 1);
-    if (at < start) {
+    let at = -1;
+    for (; authEnd < runEnd && !AUTHORITY_STOP.has(text.charCodeAt(authEnd)); authEnd++)
+      if (text.charCodeAt(authEnd) === 0x40) at = authEnd;
+    if (at < 0) {
       // no `@` in the authority: a port (`host:8080/…`) or a password with `/`, `?` or `#` in it
       if (/^\d*$/.test(text.slice(start, authEnd))) continue;
-      at = text.indexOf('@', authEnd);
-      if (at < 0 || at >= runEnd) continue;
+      // (the next `@` is found once per stretch of text, not once per URL: linear on any input)
+      if (nextAt < authEnd) nextAt = text.indexOf('@', authEnd) >>> 0;
+      if (nextAt >= runEnd) continue;
+      at = nextAt;
     }
     out += `${text.slice(copied, start)}${at === start ? '' : '***'}@`;
     copied = at + 1;
