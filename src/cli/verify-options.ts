@@ -7,6 +7,7 @@ import path from 'node:path';
 import { KrishivError } from '../errors.js';
 import { parseDuration } from '../util/duration.js';
 import { parseTime } from '../util/time.js';
+import { redactUrlPasswords } from '../util/secret.js';
 import { mutuallyExclusive, positiveDuration } from '../util/validators.js';
 import { ENGINE_LEEWAY_SEC, parseRole, type Role } from '../jwt/coordinator-rules.js';
 import type { JwtEnvSettings } from '../jwt/env-file.js';
@@ -102,7 +103,7 @@ export function resolveVerifyOptions(flags: VerifyFlags, env: EngineEnv | undefi
       } else if (!isHttpUrl(s.jwksUri)) {
         throw new KrishivError(
           'ERR_USAGE',
-          `KRISHIV_OIDC_JWKS_URI is not an http(s) URL (${s.jwksUri === '' ? 'empty' : `"${s.jwksUri.slice(0, 80)}"`}): the engine cannot fetch it and would not install JWT auth`,
+          `KRISHIV_OIDC_JWKS_URI is not an http(s) URL (${s.jwksUri === '' ? 'empty' : `"${redactUrlPasswords(s.jwksUri).slice(0, 80)}"`}): the engine cannot fetch it and would not install JWT auth`,
           { input: env.file ?? 'the environment' },
         );
       } else {

@@ -7,6 +7,7 @@
  */
 import { KrishivError, describeSystemError } from '../errors.js';
 import { timerDelay } from '../util/duration.js';
+import { redactUrlPasswords } from '../util/secret.js';
 import { describeTlsFailure, isTlsError } from './http.js';
 
 const GRPC_STATUS_NAMES: Record<number, string> = {
@@ -95,14 +96,16 @@ export interface GrpcCallResult {
 
 export function parseGrpcTarget(target: string): URL {
   const text = /^[a-z][a-z0-9+.-]*:\/\//i.test(target) ? target : `http://${target}`;
+  // as the user wrote it, with a `user:password@` part masked (`u:pw@host` reads as a URL's userinfo)
+  const shown = redactUrlPasswords(text).slice(text === target ? 0 : 'http://'.length);
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new KrishivError('ERR_URL_INVALID', `"${target}" is not host:port`, { input: '--grpc' });
+    throw new KrishivError('ERR_URL_INVALID', `"${shown}" is not host:port`, { input: '--grpc' });
   }
   if ((url.protocol !== 'http:' && url.protocol !== 'https:') || !url.port) {
-    throw new KrishivError('ERR_URL_INVALID', `"${target}" is not host:port (or http(s)://host:port)`, {
+    throw new KrishivError('ERR_URL_INVALID', `"${shown}" is not host:port (or http(s)://host:port)`, {
       input: '--grpc',
     });
   }

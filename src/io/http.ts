@@ -9,6 +9,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { KrishivError, describeSystemError } from '../errors.js';
 import { timerDelay } from '../util/duration.js';
+import { redactUrlPasswords } from '../util/secret.js';
 
 /** The host of a URL without IPv6 brackets. */
 function bareHost(url: URL): string {
@@ -73,7 +74,15 @@ export function parseUrl(text: string, what: string): URL {
   try {
     u = new URL(text);
   } catch {
-    throw new KrishivError('ERR_URL_INVALID', `"${text.slice(0, 80)}" is not a URL`, { input: what });
+    // text without a scheme is not echoed: it is as likely a pasted token as a host name; the
+    // password is masked before the text is cut (a cut before the `@` would hide it from the masking)
+    throw new KrishivError(
+      'ERR_URL_INVALID',
+      text.includes('://')
+        ? `"${redactUrlPasswords(text).slice(0, 80)}" is not a URL`
+        : 'not a URL: it has no scheme (http:// or https://); the value is not shown',
+      { input: what },
+    );
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') {
     throw new KrishivError('ERR_URL_INVALID', `unsupported scheme ${u.protocol} (use http or https)`, {

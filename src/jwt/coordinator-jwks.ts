@@ -17,6 +17,7 @@
 import { KrishivError, isKrishivError } from '../errors.js';
 import { getDocument, parseUrl, redactUrl, requireSecureUrl } from '../io/http.js';
 import { readTextFile } from '../io/fs.js';
+import { redactUrlPasswords } from '../util/secret.js';
 import { isCanonicalBase64Url } from './input.js';
 import { backendKeyProblem, type KeyMaterial } from './signature.js';
 import { readJwkSet, type EngineJwk } from './structs.js';
@@ -474,9 +475,13 @@ export async function discoverOidc(issuer: string, options: LoadOptions): Promis
     throw new KrishivError('ERR_OIDC_DISCOVERY', 'the discovery document has no jwks_uri', { input: shown });
   }
   if (!looksLikeUrl(d['jwks_uri'])) {
-    throw new KrishivError('ERR_OIDC_DISCOVERY', `jwks_uri "${d['jwks_uri'].slice(0, 80)}" is not an absolute http(s) URL`, {
-      input: shown,
-    });
+    throw new KrishivError(
+      'ERR_OIDC_DISCOVERY',
+      `jwks_uri "${redactUrlPasswords(d['jwks_uri']).slice(0, 80)}" is not an absolute http(s) URL`,
+      {
+        input: shown,
+      },
+    );
   }
   // The jwks_uri may be on another origin (common with IdPs); the https rule still applies (loadJwks).
   return { issuer, discoveryUrl: shown, jwksUri: d['jwks_uri'], document: d };

@@ -29,7 +29,7 @@ function secretMasker(secrets: readonly Secret[]): (text: string) => string {
   for (const secret of secrets) {
     const plain = secret.reveal();
     if (plain === '') continue;
-    for (const form of new Set([plain, encodeURIComponent(plain)])) {
+    for (const form of new Set([plain, encodeURIComponent(plain), ...base64Forms(plain)])) {
       whole.push({ form, fingerprint: secret.fingerprint });
       for (let i = 0; i + MIN_FRAGMENT <= form.length; i++) grams.add(form.slice(i, i + MIN_FRAGMENT));
     }
@@ -60,6 +60,21 @@ function secretMasker(secrets: readonly Secret[]): (text: string) => string {
     }
     return result;
   };
+}
+
+/**
+ * The secret as it reads inside base64 or base64url text (a server or proxy that echoes a request
+ * header encoded): wherever it starts in the encoded bytes, the 3-byte groups made of its own
+ * bytes alone begin 0, 1 or 2 bytes into it; their text is what can be matched.
+ */
+function base64Forms(plain: string): string[] {
+  const bytes = Buffer.from(plain, 'utf8');
+  const out: string[] = [];
+  for (let k = 0; k < 3; k++) {
+    const b64 = bytes.subarray(k, k + Math.floor((bytes.length - k) / 3) * 3).toString('base64');
+    if (b64.length >= MIN_FRAGMENT) out.push(b64, b64.replace(/\+/g, '-').replace(/\//g, '_'));
+  }
+  return out;
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import { KrishivError, isKrishivError } from '../errors.js';
 import { parseUrl } from '../io/http.js';
+import { wordForMessage } from '../util/secret.js';
 import { parseGrpcTarget } from '../io/grpc.js';
 import type { ProbeTarget } from './types.js';
 
@@ -113,7 +114,9 @@ export function parseTargetLine(raw: string, where: string, resolvePath: (file: 
     const key = eq === -1 ? option : option.slice(0, eq);
     const value = eq === -1 ? '' : option.slice(eq + 1);
     if (eq === -1 || value === '' || !(key in ADDRESS_KEYS || key in FILE_KEYS || key === 'shuffle-svc')) {
-      throw new KrishivError('ERR_USAGE', `unknown "${option.slice(0, 40)}" after the URL (known: ${KNOWN})`, { input: where });
+      // a value or a bare word is echoed only when name-shaped: `token=<the token>` is a likely slip
+      const shown = wordForMessage(option);
+      throw new KrishivError('ERR_USAGE', `unknown "${shown}" after the URL (known: ${KNOWN})`, { input: where });
     }
     if (seen.has(key)) throw new KrishivError('ERR_USAGE', `${key}= given twice`, { input: where });
     seen.add(key);

@@ -15,7 +15,7 @@
  *   by piece: a misplaced quote can carry a token into another variable's value, which a check
  *   then quotes (found by the fuzz suite).
  */
-import { isSecretName } from './registry.js';
+import { isPrintEnvSecret, isSecretName } from './registry.js';
 import type { EnvVar, Finding } from './types.js';
 
 const MASK = '<value from a Secret>';
@@ -37,6 +37,31 @@ export function secretPieces(value: string): string[] {
   return [...out];
 }
 
+const DECLARATION = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=(.*)$/;
+
+/**
+ * Secrets that another variable's value swallowed: after a misplaced quote the lines that follow
+ * are part of the value (`KRISHIV_UI="off` … `KRISHIV_UI_TOKEN=<token>` … `"`), and a check or
+ * --print-env that quotes the value would quote the token. The value part of every such
+ * `NAME=value` line whose name holds a secret (the --print-env rule), piece by piece.
+ */
+export function swallowedSecretPieces(value: string): string[] {
+  if (!value.includes('\n') && !value.includes('\r')) return [];
+  const out: string[] = [];
+  for (const line of value.split(/\r\n|\r|\n/)) {
+    const m = DECLARATION.exec(line);
+    if (m && isPrintEnvSecret(m[1]!)) out.push(...secretPieces(m[2]!.trim().replace(/^["']/, '').replace(/["']$/, '')));
+  }
+  return out;
+}
+
+/** `value` with every swallowed secret (swallowedSecretPieces) shown as `<secret>`. */
+export function maskSwallowedSecrets(value: string): string {
+  let out = value;
+  for (const piece of swallowedSecretPieces(value).sort((a, b) => b.length - a.length)) out = out.split(piece).join(SECRET_MASK);
+  return out;
+}
+
 /**
  * `unsetRun`: the same checks run with every "maybe unset" variable removed; a check that
  * passes here but fails or warns there needed one of them.
@@ -51,9 +76,17 @@ export function applyAssumptions(findings: Finding[], vars: ReadonlyMap<string, 
   for (const v of vars.values()) {
     if (v.assumption) anyAssumed = true;
     if (v.fromSecret) anyFromSecret = true;
-    if (v.fromSecret && v.value.length >= 4) masks.set(v.value, MASK);
-    else if (!v.assumption && isSecretName(v.name))
+    if (v.fromSecret) {
+      if (v.value.length >= 4) masks.set(v.value, MASK);
+      for (const piece of secretPieces(v.value)) masks.set(piece, MASK);
+    } else if (!v.assumption && isSecretName(v.name))
       for (const piece of secretPieces(v.value)) if (!masks.has(piece)) masks.set(piece, SECRET_MASK);
+    for (const piece of swallowedSecretPieces(v.value)) if (!masks.has(piece)) masks.set(piece, SECRET_MASK);
+  }
+  // a message quotes a value as a JSON string (`"a \"b\""`): mask that spelling too
+  for (const [value, shown] of [...masks]) {
+    const quoted = JSON.stringify(value).slice(1, -1);
+    if (quoted !== value && !masks.has(quoted)) masks.set(quoted, shown);
   }
   if (!anyAssumed && !anyFromSecret && masks.size === 0) return findings;
   const secretValues = [...masks.keys()].sort((a, b) => b.length - a.length);

@@ -8,6 +8,7 @@
  */
 import { KrishivError, isKrishivError } from '../errors.js';
 import { readTextFileSync } from '../io/fs.js';
+import { parseJsonText } from '../util/json.js';
 import { checkInfo } from './catalog.js';
 import { summarize } from './evaluate.js';
 import type { Finding, ProductionReport } from './types.js';
@@ -58,9 +59,10 @@ export function renderBaseline(report: ProductionReport): string {
 export function parseBaseline(text: string, label: string): BaselineEntry[] {
   let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    doc = parseJsonText(text);
   } catch (error) {
-    throw new KrishivError('ERR_BASELINE_INVALID', `is not JSON: ${(error as Error).message}`, { input: label });
+    // (the parser's own message quotes the text: --baseline may name a token file by mistake)
+    throw new KrishivError('ERR_BASELINE_INVALID', (error as Error).message, { input: label });
   }
   const d = doc as { format?: unknown; entries?: unknown };
   if (typeof doc !== 'object' || doc === null || d.format !== FORMAT || !Array.isArray(d.entries)) {

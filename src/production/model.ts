@@ -34,6 +34,7 @@ export { asciiLower, isFalsy, isTruthy, rustTrim, splitTokenList } from '../engi
 import { asciiLower, isTruthy, rustTrim, splitTokenList } from '../engine/text.js';
 import { INVALID_UTF8 } from './engine-sources.js';
 import { COORDINATOR_TOKEN_SOURCES, parseDurabilityProfile, parseU64, profileParseError, readReloadInterval } from '../engine/readers.js';
+import { redactUrlPasswords } from '../util/secret.js';
 
 export function isBlank(raw: string | undefined): boolean {
   return raw === undefined || rustTrim(raw) === '';
@@ -635,7 +636,11 @@ export function etcdEndpoints(env: EnvMap, cli: CliFlags): string[] {
     .filter((s) => s !== '');
 }
 
-/** A URI for messages: any `user:password@` part is masked (an s3:// URI may carry credentials). */
+/**
+ * A URI for messages: any `user:password@` part is masked (an s3:// URI may carry credentials),
+ * up to the last `@` of the authority (a password may hold an `@`), then URL passwords left
+ * in the rest (a malformed URI's `/` in a password) as everywhere else.
+ */
 export function redactUri(uri: string): string {
-  return uri.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1***@');
+  return redactUrlPasswords(uri.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, '$1***@'));
 }

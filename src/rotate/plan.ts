@@ -341,7 +341,10 @@ export function planRevoke(ctx: PlanContext, args: RevokeArgs): RotationPlan {
   if (!isEngineFingerprint(args.fingerprint)) {
     throw new KrishivError(
       'ERR_USAGE',
-      `"${args.fingerprint.slice(0, 40)}" is not an engine fingerprint (bearer: followed by 16 lowercase hex digits; see rotate status)`,
+      // A value that is no miscopied fingerprint is not echoed: it is often the token itself.
+      /^bearer:[0-9a-f]{0,32}$/i.test(args.fingerprint)
+        ? `"${args.fingerprint}" is not an engine fingerprint (bearer: followed by 16 lowercase hex digits; see rotate status)`
+        : `the value given is not an engine fingerprint (bearer: followed by 16 lowercase hex digits; see rotate status); it is not shown, as it may be a token: a token's own fingerprint is ${engineFingerprint(args.fingerprint)}`,
       {
         input: '--fingerprint',
       },

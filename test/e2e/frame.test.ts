@@ -252,7 +252,8 @@ describe('the CLI frame (built bin/)', () => {
     );
     const w = await runCli(['check-production', '--env-file', 'examples/production.env', '--cli', '--x\u001b[2J']);
     expect(w.stderr).not.toContain('\u001b');
-    expect(w.stderr).toContain('warning: --cli: --x\\x1b[2J is not a flag');
+    // (a word out of place that is not name-shaped is not quoted at all: it may be a secret)
+    expect(w.stderr).toContain('warning: --cli: <value not shown> is not a flag');
     const dir = tempDir('frame-ansi-');
     const i = await runCli([
       'check-production',

@@ -1,6 +1,6 @@
 /**
  * probe against a hostile server that reflects the credentials it receives (body, Location,
- * WWW-Authenticate, partially, percent-encoded) and writes terminal control sequences: neither the
+ * WWW-Authenticate, partially, percent-encoded, base64-encoded) and writes terminal control sequences: neither the
  * token, nor a fragment of it, nor a raw control character reaches the output (issue 12).
  */
 import { createServer, type Server } from 'node:http';
@@ -27,7 +27,10 @@ beforeAll(async () => {
         location: `/login?next=${encodeURIComponent(sent)}&part=${sent.slice(5, 25)}`,
         'content-type': 'text/plain',
       });
-      res.end(`rejected ${sent} \u001b]0;pwned\u0007\u001b[2J half=${sent.slice(10, 30)} \u009b31m`);
+      // (leak audit) also echoed base64-encoded, alone and as the whole header
+      res.end(
+        `rejected ${sent} \u001b]0;pwned\u0007\u001b[2J half=${sent.slice(10, 30)} \u009b31m b64=${Buffer.from(sent).toString('base64')} hdr=${Buffer.from(auth).toString('base64url')}`,
+      );
       return;
     }
     res.writeHead(302, { location: `/elsewhere?t=${sent}` });
@@ -40,6 +43,8 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 function assertClean(out: string): void {
   for (let i = 0; i + 8 <= TOKEN.length; i++) expect(out).not.toContain(TOKEN.slice(i, i + 8));
+  for (const encoded of [Buffer.from(TOKEN).toString('base64'), Buffer.from(`Bearer ${TOKEN}`).toString('base64url')])
+    for (let i = 8; i + 12 <= encoded.length - 8; i++) expect(out).not.toContain(encoded.slice(i, i + 12));
   expect(out).not.toContain('\u001b');
   expect(out).not.toContain('\u0007');
   expect(out).not.toContain('\u009b');

@@ -261,7 +261,11 @@ describe('targets lines with every surface and per-target credentials', () => {
   });
   it.each([
     ['http://c:2002 flight=c:2003 flight=c:2004', /flight= given twice/],
+    // (leak audit) only the key is echoed: `token=<the token>` is a likely slip
     ['http://c:2002 secret=x', /unknown "secret=x" after the URL \(known: grpc=/],
+    ['http://c:2002 token=Zq4NoPeWx8Ty2Pk7Lm', /^unknown "token=<value not shown>" after/],
+    ['http://c:2002 Zq4NoPeWx8Ty2Pk7Lm', /^unknown "<value not shown>" after/],
+    ['http://c:2002 grpcc', /^unknown "grpcc" after/],
     ['http://c:2002 api-key-file=', /unknown "api-key-file="/],
   ])('%j is refused', (line, message) => {
     expect(() => parseTargetLine(line, 'fleet.txt:3', (f) => f)).toThrow(

@@ -23,6 +23,22 @@ describe('credentials a server reflects (issue 12)', () => {
     expect(maskSecretFragments(`/login?t=${encodeURIComponent(s.reveal())}`, [s])).toBe(`/login?t=${s.fingerprint}`);
   });
 
+  it('base64 and base64url reflections are masked, at any alignment inside a longer encoded text (leak audit)', () => {
+    const s = new Secret('QxLk7Vb2Nm9Pz4Rt8Wc3Hy6Jd1Fg5Ks0Ae2Uo7Ib');
+    for (const before of ['', 'B', 'Be', 'Bearer ', 'Authorization: Bearer '])
+      for (const encoding of ['base64', 'base64url'] as const) {
+        const echoed = Buffer.from(`${before}${s.reveal()}`).toString(encoding);
+        const out = maskSecretFragments(`you sent ${echoed}`, [s]);
+        // what is left of the secret is at most the two partly shared 4-character groups at its edges
+        const left = out
+          .replace('you sent ', '')
+          .split(/\[redacted\]|bearer:[0-9a-f]{16}/)
+          .join('');
+        expect(left.length, `${before} ${encoding}: ${out}`).toBeLessThanOrEqual(Buffer.from(before).toString(encoding).length + 8);
+        expect(out).toMatch(/\[redacted\]|bearer:/);
+      }
+  });
+
   it('no window of 8 characters of a token survives anywhere in a report, text or JSON', () => {
     fc.assert(
       fc.property(

@@ -84,8 +84,25 @@ describe('HYG-UNEXPANDED-VAR says whether a name is undefined or declared too la
       ],
       'KRISHIV_STATE_DIR refers to $SUB, defined nowhere (without --process-env the files are the whole environment); and to $ROOT (b.env:1), declared only after this line is read (dotenv substitutes what is defined so far): the engine substitutes an empty string',
     ],
-  ])('%s', (_name, inputs, message) => {
-    expect(unexpanded(inputs)).toEqual([['fail', message]]);
+    [
+      "a secret's value with an unquoted $ in it (leak audit: the reference is part of the secret)",
+      [{ file: 'a.env', text: 'KRISHIV_UI_TOKEN=Zq4$NoPeWx8Ty2Pk7Lm${UI_TOKEN}\n' }],
+      "KRISHIV_UI_TOKEN refers to $UI_TOKEN, a $ reference (name not shown: in a secret's value it may be part of the secret; single-quote a value whose $ is literal), defined nowhere (without --process-env the files are the whole environment): the engine substitutes an empty string",
+    ],
+    [
+      "a secret's value that is one $ and the rest of the secret",
+      [
+        {
+          file: 'a.env',
+          text: 'KRISHIV_UI_TOKEN=$NoPeWx8Ty2Pk7Lm\nKRISHIV_SHUFFLE_TOKEN=${NoPeWx8Ty2Pk7Lm}\nKRISHIV_EXECUTOR_TASK_BEARER_TOKEN=$SHUFFLETOKEN\n',
+        },
+      ],
+      "KRISHIV_UI_TOKEN refers to a $ reference (name not shown: in a secret's value it may be part of the secret; single-quote a value whose $ is literal), defined nowhere (without --process-env the files are the whole environment): the engine substitutes an empty string",
+      "KRISHIV_SHUFFLE_TOKEN refers to a $ reference (name not shown: in a secret's value it may be part of the secret; single-quote a value whose $ is literal), defined nowhere (without --process-env the files are the whole environment): the engine substitutes an empty string",
+      'KRISHIV_EXECUTOR_TASK_BEARER_TOKEN refers to $SHUFFLETOKEN, defined nowhere (without --process-env the files are the whole environment): the engine substitutes an empty string',
+    ],
+  ])('%s', (_name, inputs, ...messages) => {
+    expect(unexpanded(inputs)).toEqual(messages.map((m) => ['fail', m]));
   });
 });
 

@@ -271,6 +271,8 @@ describe('shuffle tokens (surface §4.8)', () => {
 describe('small parsers', () => {
   it.each([
     ['s3://AKIA:secret@bucket/ck', 's3://***@bucket/ck'],
+    // a password holding an `@`: the userinfo ends at the authority's last `@` (leak audit)
+    ['s3://AKIA:ab@Pw9Gh4Jk7Lm2@bucket/ck', 's3://***@bucket/ck'],
     ['s3://bucket/ck', 's3://bucket/ck'],
     ['memory://', 'memory://'],
   ])('redactUri(%j)', (u, want) => expect(redactUri(u)).toBe(want));

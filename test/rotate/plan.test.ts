@@ -297,10 +297,19 @@ describe('planRevoke: truth table', () => {
   });
 
   it('a malformed fingerprint is a usage error (exit 2)', () => {
-    const e = refusal(() => planRevoke(ctx('a\n'), { fingerprint: 'bearer:XYZ', allowEmpty: false }));
+    const e = refusal(() => planRevoke(ctx('a\n'), { fingerprint: 'bearer:0a98', allowEmpty: false }));
     expect(e.code).toBe('ERR_USAGE');
     expect(e.exitCode).toBe(2);
-    expect(e.message).toBe('"bearer:XYZ" is not an engine fingerprint (bearer: followed by 16 lowercase hex digits; see rotate status)');
+    expect(e.message).toBe('"bearer:0a98" is not an engine fingerprint (bearer: followed by 16 lowercase hex digits; see rotate status)');
+  });
+
+  it('a token given instead of its fingerprint is not echoed: its fingerprint is (leak audit)', () => {
+    for (const given of ['Zq4NoPeWx8Ty2Pk7LmQxLk7Vb2Nm9P', 'bearer:Zq4NoPeWx8Ty2Pk7Lm']) {
+      const e = refusal(() => planRevoke(ctx('a\n'), { fingerprint: given, allowEmpty: false }));
+      expect(e.exitCode).toBe(2);
+      expect(e.message).not.toContain('Zq4NoPe');
+      expect(e.message).toContain(fp(given));
+    }
   });
 
   it('drops a revoked pending token from the sidecar, and the sidecar when nothing stays pending', () => {

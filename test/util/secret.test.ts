@@ -37,8 +37,26 @@ describe('redactUrlPasswords (issue 12)', () => {
     ['https://user@h/', 'https://user@h/'],
     ['https://h/a:b@c', 'https://h/a:b@c'],
     ['no url', 'no url'],
+    // leak audit: the userinfo ends at the authority's last `@`, as a URL parser reads it
+    ['s3://u:ab@Pw9Gh4Jk7Lm2@bucket/x', 's3://u:***@bucket/x'],
+    ['https://a@b:Pw9Gh4Jk7Lm2@h/', 'https://a@b:***@h/'],
+    // a pasted password with `/`, `?` or `#` (not a valid URL) is masked to the `@` after it
+    ['https://u:p/Pw9Gh4Jk7Lm2@idp/jwks', 'https://u:***@idp/jwks'],
+    ['postgres://u:a?Pw9Gh4Jk7Lm2@db', 'postgres://u:***@db'],
+    // … but a port stays, and so does an `@` further on in the path
+    ['https://host:8080/users/@alice', 'https://host:8080/users/@alice'],
+    ['https://host:/x@y', 'https://host:/x@y'],
+    // two URLs in one value, and JSON text keeps its structure
+    ['http://u:p@h:1/,https://v:q@r@k/', 'http://u:***@h:1/,https://v:***@k/'],
+    ['{"a":"https://u:p@h","b":"x@y"}', '{"a":"https://u:***@h","b":"x@y"}'],
+    ['https://u:@h/', 'https://u:@h/'],
   ])('%s', (text, shown) => {
     expect(redactUrlPasswords(text)).toBe(shown);
+  });
+  it('a long run of URL heads without an @ (3 MB of one value) is read once, not once per URL', () => {
+    const text = 'h://u:x/'.repeat(400_000);
+    expect(redactUrlPasswords(text)).toBe(text);
+    expect(redactUrlPasswords(`${text}@h`)).toBe(`h://u:***@h`);
   });
   it('no password of any generated URL survives', async () => {
     const fc = (await import('fast-check')).default;

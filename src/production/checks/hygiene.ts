@@ -20,7 +20,7 @@ import {
   trimmed,
   type FileState,
 } from '../model.js';
-import { envIssues, flagInfo, isSecretName, KIND_EXCEPTIONS, suggestFlag } from '../registry.js';
+import { envIssues, flagInfo, isPrintEnvSecret, isSecretName, KIND_EXCEPTIONS, suggestFlag } from '../registry.js';
 import type { EnvVar, Finding, Role } from '../types.js';
 import type { Check } from './common.js';
 import { ALL, COORD } from './constants.js';
@@ -357,9 +357,24 @@ function unexpanded(ctx: CheckContext): Finding[] {
     const nowhere = v.unresolved.filter((r) => !ctx.vars.has(r));
     const later = v.unresolved.filter((r) => ctx.vars.has(r));
     const parts: string[] = [];
+    // In a secret's value a `$` reference is most often part of the secret itself (a generated
+    // password with a `$` in it, unquoted): its name is not shown, unless it is a template's
+    // (`${NAME}`, or the whole value `$NAME`) with a name in one case (`UI_TOKEN`, `ui_token`),
+    // which a random secret's letters are not.
+    const bare = rustTrim(v.raw).replace(/^(["'])(.*)\1$/, '$2');
+    const partOfSecret = (r: string): boolean =>
+      isPrintEnvSecret(v.name) &&
+      (v.raw.includes(`$${r}`) || v.raw.includes(`\${${r}`)) &&
+      !((v.raw.includes(`\${${r}}`) || bare === `$${r}`) && (/^[A-Z_][A-Z0-9_]*$/.test(r) || /^[a-z_][a-z0-9_]*$/.test(r)));
+    const hidden = nowhere.filter(partOfSecret);
+    const named = nowhere.filter((r) => !partOfSecret(r)).map((r) => `$${r}`);
+    if (hidden.length > 0)
+      named.push(
+        `${hidden.length === 1 ? 'a $ reference' : `${hidden.length} $ references`} (name not shown: in a secret's value it may be part of the secret; single-quote a value whose $ is literal)`,
+      );
     if (nowhere.length > 0)
       parts.push(
-        `${nowhere.map((r) => `$${r}`).join(', ')}, defined nowhere${ctx.processEnv ? '' : ' (without --process-env the files are the whole environment)'}`,
+        `${named.join(', ')}, defined nowhere${ctx.processEnv ? '' : ' (without --process-env the files are the whole environment)'}`,
       );
     if (later.length > 0) {
       const where = (r: string): string => {

@@ -11,6 +11,7 @@ import { hangingWrap } from '../../text/table.js';
 import { printEnvJson, printEnvText } from '../env/print-env.js';
 import { FILE_VARIABLES, filePathOf } from '../model.js';
 import { TOOL_INFO } from '../../version.js';
+import { redactUrlPasswords } from '../../util/secret.js';
 import type { CheckDef } from '../checks/define.js';
 import type { CheckProductionOptions } from './options.js';
 import type { CheckProductionResult } from './run.js';
@@ -99,7 +100,8 @@ async function checksText(checks: readonly CheckDef[], style: Style, width: numb
 
 async function writeOutput(file: string, text: string, inputs: { path: string; label: string }[], cwd: string): Promise<void> {
   assertNotAnInput(path.resolve(cwd, file), '--output', inputs);
-  await writeFileAtomic(file, text, { label: file });
+  // the same URL-password masking as stdout gets (output.ts): a message may quote a value with one
+  await writeFileAtomic(file, redactUrlPasswords(text), { label: file });
 }
 
 /**

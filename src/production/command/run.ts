@@ -15,6 +15,7 @@ import type { CheckDef } from '../checks/define.js';
 import type { KeyLookup } from '../checks/keys.js';
 import type { EnvSet, ProductionReport } from '../types.js';
 import type { CheckProductionOptions } from './options.js';
+import { wordForMessage } from '../../util/secret.js';
 
 export interface CheckProductionSeams {
   cwd: string;
@@ -58,10 +59,12 @@ export async function runCheckProduction(o: CheckProductionOptions, seams: Check
   const cli = o.cli === undefined ? undefined : (await import('../env/cli-flags.js')).parseCliFlags(o.cli, o.role);
   if (cli) {
     if (cli.processes.length === 0 && cli.unknown.length > 0)
-      seams.warn(`--cli: the ${o.role} process reads no command-line flags; ${cli.unknown.join(' ')} ignored`);
+      seams.warn(`--cli: the ${o.role} process reads no command-line flags; ${cli.unknown.map(wordForMessage).join(' ')} ignored`);
     else
       for (const u of cli.unknown)
-        seams.warn(`--cli: ${u} is not a flag the ${cli.processes.join(' or ')} knows: the engine refuses it (CLI-ARG-REFUSED)`);
+        seams.warn(
+          `--cli: ${wordForMessage(u)} is not a flag the ${cli.processes.join(' or ')} knows: the engine refuses it (CLI-ARG-REFUSED)`,
+        );
     for (const r of cli.repeated) seams.warn(`--cli: ${r} is given more than once; the last one is used`);
   }
   const storePath = o.store === undefined ? undefined : path.resolve(seams.cwd, o.store);

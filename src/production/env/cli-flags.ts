@@ -25,6 +25,7 @@ import { parseSocketAddr } from '../../engine/addr.js';
 import { parseDurabilityProfile, parseU64, profileParseError } from '../../engine/readers.js';
 import { rustTrim } from '../../engine/text.js';
 import { KrishivError } from '../../errors.js';
+import { wordForMessage } from '../../util/secret.js';
 import type { Role } from '../types.js';
 export { PARSER_SOURCE } from '../engine-sources.js';
 
@@ -293,7 +294,7 @@ function nearMissError(word: string, flag: string, kind: Kind | undefined): Kris
       ? kind?.t === 'switch'
         ? `${word}: ${flag} is a switch and takes no value; did you mean ${flag}?`
         : `${word}: the engine reads flags and values as separate words; did you mean ${flag} ${word.slice(eq + 1) || '<value>'}?`
-      : `${word} is not a flag the engine knows; did you mean ${flag}?`;
+      : `${wordForMessage(word)} is not a flag the engine knows; did you mean ${flag}?`;
   return new KrishivError('ERR_CLI_FLAGS_PARSE', message, { input: '--cli', details: { suggestion: flag } });
 }
 
@@ -316,7 +317,8 @@ function runParser(process: EngineProcess, words: readonly string[], into: CliFl
     const word = words[i] as string;
     const kind = Object.hasOwn(spec, word) ? spec[word] : undefined;
     if (kind === undefined) {
-      into.refusals.push({ process, word, message: `unknown option: ${word}` });
+      // (a word out of place may be a flag's secret value: shown only when name-shaped)
+      into.refusals.push({ process, word, message: `unknown option: ${wordForMessage(word)}` });
       return;
     }
     if (kind.t === 'switch') {

@@ -12,6 +12,7 @@
  */
 import { engineFingerprint } from '../../util/fingerprint.js';
 import { redactUrlPasswords } from '../../util/secret.js';
+import { maskSwallowedSecrets } from '../assumptions.js';
 import { flagInfo, isPrintEnvSecret } from '../registry.js';
 import type { EnvSet, EnvVar } from '../types.js';
 
@@ -69,7 +70,8 @@ function shown(v: EnvVar): PrintedVar {
   return {
     name: v.name,
     // A value shown in plain still loses a URL password (`https://user:pw@host`).
-    value: secret ? engineFingerprint(v.value) : redactUrlPasswords(v.value),
+    // … and a secret another value swallowed after a misplaced quote (`KRISHIV_UI="off\nKRISHIV_UI_TOKEN=…`).
+    value: secret ? engineFingerprint(v.value) : maskSwallowedSecrets(redactUrlPasswords(v.value)),
     secret,
     file: v.origin.file ?? null,
     line: v.origin.line ?? null,

@@ -75,6 +75,14 @@ describe('parseCliFlags', () => {
     ['--flight-addr localhost:2003', 'coordinator', '--flight-addr', 'invalid socket address for --flight-addr: localhost:2003'],
     ['--leader-lease-secs x', 'coordinator', '--leader-lease-secs', 'invalid integer for --leader-lease-secs: x'],
     ['--insecure extra', 'coordinator', 'extra', 'unknown option: extra'],
+    // (leak audit) a word out of place that is not name-shaped may be a secret: not quoted
+    ['--insecure Zq4NoPeWx8Ty2Pk7Lm', 'coordinator', 'Zq4NoPeWx8Ty2Pk7Lm', 'unknown option: <value not shown>'],
+    [
+      '--insecure --auth-token=Zq4NoPeWx8Ty2Pk7Lm',
+      'coordinator',
+      '--auth-token=Zq4NoPeWx8Ty2Pk7Lm',
+      'unknown option: --auth-token=<value not shown>',
+    ],
     ['--executor-grpc-addr 0.0.0.0', 'operator', '--executor-grpc-addr', 'invalid socket address: 0.0.0.0'],
     ['--bootstrap-executor-slots 0', 'operator', '--bootstrap-executor-slots', '--bootstrap-executor-slots must be greater than zero'],
   ])('%j (%s) is refused as the engine refuses it', (line, role, word, message) => {

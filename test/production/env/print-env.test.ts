@@ -139,4 +139,17 @@ describe('print-env hides what it does not know (issue 12)', () => {
     const env = mergeEnv([{ file: 'a.env', text: 'KRISHIV_COORDINATOR_URL=https://svc:pa55word@coord:8080/x\n' }]);
     expect(printEnvText(env)).toBe('KRISHIV_COORDINATOR_URL=https://svc:***@coord:8080/x\n');
   });
+
+  it('a token another value swallowed after a misplaced quote is masked (leak audit)', () => {
+    const env = mergeEnv([
+      {
+        file: 'a.env',
+        text: 'KRISHIV_UI="off\nKRISHIV_UI_TOKEN=Zq4NoPeWx8Ty2Pk7Lm\nexport DB_PASSWORD=\'Wk3Hy6Jd1Fg5Ks0\'"\nKRISHIV_PRODUCTION=1\n',
+      },
+    ]);
+    const out = printEnvText(env) + JSON.stringify(printEnvJson(env));
+    expect(out).not.toContain('Zq4NoPe');
+    expect(out).not.toContain('Wk3Hy6J');
+    expect(printEnvText(env)).toContain('KRISHIV_UI="off\\nKRISHIV_UI_TOKEN=<secret>\\nexport DB_PASSWORD=\'<secret>\'"');
+  });
 });
