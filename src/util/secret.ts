@@ -136,5 +136,6 @@ export function wordForMessage(word: string): string {
 const HIDDEN_WORD = '<value not shown>';
 
 function nameShaped(word: string): boolean {
-  return NAME_SHAPED.test(word) || /^--?[a-z][a-z0-9-]{0,40}$/.test(word);
+  // a flag, a lowercase name, or a reference to a variable ($NAME, ${NAME}, $(NAME)): it names, it carries nothing
+  return NAME_SHAPED.test(word) || /^--?[a-z][a-z0-9-]{0,40}$/.test(word) || /^\$(?:\(\w{1,64}\)|\{\w{1,64}\}|\w{1,64})$/.test(word);
 }

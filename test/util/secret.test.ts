@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { Secret, redactUrlPasswords } from '../../src/util/secret.js';
+import { Secret, redactUrlPasswords, wordForMessage } from '../../src/util/secret.js';
 
 describe('Secret', () => {
   const secret = new Secret('super-secret-token-value');
@@ -72,5 +72,15 @@ describe('redactUrlPasswords (issue 12)', () => {
         },
       ),
     );
+  });
+});
+
+describe('wordForMessage', () => {
+  it('quotes names, flags and variable references; anything else is not shown', () => {
+    for (const shown of ['executor', 'krishiv-executor', '--connect', '-h', '$(MODE)', '${MODE}', '$MODE', 'MODE=on', '--x=abc', ''])
+      expect(wordForMessage(shown)).toBe(shown);
+    for (const hidden of ['QxLk7Vb2Nm9Pz4Rt8Wc3Hy6Jd1Fg5Ks0Ae2Uo7Ib', 'tok-SECRET', '$(A B)', '$(X)y', 'a=b=c+d/'])
+      expect(wordForMessage(hidden)).not.toContain(hidden.slice(-4));
+    expect(wordForMessage('--token=QxLk7Vb2Nm9Pz4Rt8Wc3')).toBe('--token=<value not shown>');
   });
 });

@@ -14,6 +14,7 @@
  * Pure: words in, decision out.
  */
 import { parseCliWords, type CliFlags } from '../env/cli-flags.js';
+import { wordForMessage } from '../../util/secret.js';
 import type { Role } from '../types.js';
 
 export type ProcessDecision =
@@ -296,7 +297,7 @@ export function processCli(decision: Extract<ProcessDecision, { kind: 'krishiv' 
   // crates/krishiv-operator/src/main.rs:422)
   const first = cli.positional[0];
   if (first !== undefined && cli.processes.length > 0) {
-    cli.refusals = cli.processes.map((process) => ({ process, word: first, message: `unknown option: ${first}` }));
+    cli.refusals = cli.processes.map((process) => ({ process, word: first, message: `unknown option: ${wordForMessage(first)}` }));
   }
   return cli;
 }

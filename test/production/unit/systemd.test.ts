@@ -247,6 +247,20 @@ ExecStart=/usr/local/bin/krishiv coordinator --grpc-addr 0.0.0.0:9090
     expect(exec).toEqual(['DEPLOY-PROCESS-UNDECIDED skip 2']);
   });
 
+  it('a word before the flags that is not name-shaped (a credential pasted there) is refused without being quoted', async () => {
+    const secret = 'QxLk7Vb2Nm9Pz4Rt8Wc3Hy6Jd1Fg5Ks0Ae2Uo7Ib';
+    const r = await evaluateUnit(
+      'k.service',
+      `[Service]\nExecStart=/bin/sh -c 'krishiv coordinator ${secret}'\n`,
+      { requireFiles: false, now: new Date(0) },
+      { readEnvFile: () => undefined, probe },
+    );
+    const refused = r.findings.find((f) => f.id === 'CLI-ARG-REFUSED')!;
+    expect(refused.status).toBe('fail');
+    expect(refused.message).toContain('unknown option: <value not shown>');
+    for (const cut of [secret, secret.slice(0, 6), secret.slice(-6)]) expect(JSON.stringify(r)).not.toContain(cut);
+  });
+
   it('an undecided ExecStart= that quotes a secret-kind variable never prints its value', async () => {
     const r = await evaluateUnit(
       'c.service',
