@@ -45,10 +45,10 @@ export interface RecordedCommand {
   children: RecordedCommand[];
 }
 
-/** How many argv entries a root global option at `i` spans: 0 when it is not one, -1 when its value is missing. */
+/** How many argv entries a root global option at `i` spans: 0 when it is not one, -1 when its value is missing or it is combined with other letters (`-qx`: commander's). */
 function globalOptionSpan(argv: readonly string[], i: number): number {
   const at = globalOptionAt(argv, i);
-  return at === undefined ? 0 : at.missingValue ? -1 : at.span;
+  return at === undefined ? 0 : at.missingValue || at.combined ? -1 : at.span;
 }
 
 function camelcase(str: string): string {

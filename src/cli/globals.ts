@@ -84,6 +84,11 @@ export interface GlobalOptionAt {
   span: number;
   /** a value was expected and argv ended */
   missingValue: boolean;
+  /**
+   * a short switch written together with more letters (`-qx`): commander reads it as `-q -x`, so
+   * the switch applies and the rest is another word (the fast path leaves such argv to commander)
+   */
+  combined: boolean;
 }
 
 /**
@@ -96,11 +101,21 @@ export function globalOptionAt(argv: readonly string[], i: number): GlobalOption
   const eq = a.startsWith('--') ? a.indexOf('=') : -1;
   const name = eq < 0 ? a : a.slice(0, eq);
   const option = GLOBAL_OPTIONS.find((o) => o.names.includes(name));
-  if (option === undefined) return undefined;
-  if (eq >= 0) return option.takesValue ? { option, value: a.slice(eq + 1), span: 1, missingValue: false } : undefined;
-  if (!option.takesValue) return { option, value: undefined, span: 1, missingValue: false };
+  if (option === undefined) {
+    const combined = a.length > 2 && a[1] !== '-' ? shortSwitch(a.slice(0, 2)) : undefined;
+    return combined === undefined ? undefined : { option: combined, value: undefined, span: 1, missingValue: false, combined: true };
+  }
+  if (eq >= 0) return option.takesValue ? { option, value: a.slice(eq + 1), span: 1, missingValue: false, combined: false } : undefined;
+  if (!option.takesValue) return { option, value: undefined, span: 1, missingValue: false, combined: false };
   const value = argv[i + 1];
-  return value === undefined ? { option, value, span: 1, missingValue: true } : { option, value, span: 2, missingValue: false };
+  return value === undefined
+    ? { option, value, span: 1, missingValue: true, combined: false }
+    : { option, value, span: 2, missingValue: false, combined: false };
+}
+
+/** The global switch (no value) spelt `-x`, if any. */
+function shortSwitch(flag: string): GlobalOptionSpec | undefined {
+  return GLOBAL_OPTIONS.find((o) => !o.takesValue && o.names.includes(flag));
 }
 
 /** Global options as seen in raw argv, before commander runs (needed for usage errors), and the command named. */
@@ -134,6 +149,13 @@ export function rootVersionRequested(argv: readonly string[]): boolean {
     if (a === '--') return false;
     if (a === '-V' || a === '--version') return true;
     const at = globalOptionAt(argv, i);
+    if (at?.combined) {
+      // `-qV`: commander reads -q, then -V
+      for (const c of a.slice(2)) {
+        if (c === 'V') return true;
+        if (shortSwitch(`-${c}`) === undefined) break;
+      }
+    }
     if (at !== undefined) i += at.span - 1;
     else if (!a.startsWith('-')) return false;
   }

@@ -62,6 +62,17 @@ describe('global options', () => {
     expect(rootVersionRequested(['--', '-V'])).toBe(false);
   });
 
+  it('-q written together with more letters is -q and then the rest, as commander reads it (seed -856071858: "-q ")', () => {
+    expect(prescanGlobals(['x', '-q ']).quiet).toBe(true);
+    expect(prescanGlobals(['x', '-qz']).quiet).toBe(true);
+    expect(globalOptionAt(['-qz'], 0)).toMatchObject({ span: 1, combined: true });
+    expect(globalOptionAt(['-q'], 0)).toMatchObject({ span: 1, combined: false });
+    expect(globalOptionAt(['-xq'], 0)).toBeUndefined();
+    expect(rootVersionRequested(['-qV'])).toBe(true);
+    expect(rootVersionRequested(['-qqV'])).toBe(true);
+    expect(rootVersionRequested(['-qx'])).toBe(false);
+  });
+
   it('reads argv as commander does (any mix of global options and other words after a command)', () => {
     const token = fc.oneof(
       fc.constantFrom(['--json'], ['--no-color'], ['-q'], ['--quiet'], ['--debug'], ['--config'], ['--config=c.yaml']),
