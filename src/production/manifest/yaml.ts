@@ -85,6 +85,12 @@ const bool11 = new Type('tag:yaml.org,2002:bool', {
   defaultStyle: 'lowercase',
 });
 
+/** A number starts with a digit, a sign or a dot: most plain scalars (names, images) are decided without a regex. */
+function mayBeNumber(data: string): boolean {
+  const c = data.charCodeAt(0);
+  return (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e;
+}
+
 const INT = /^[-+]?(?:0b[01_]+|0o[0-7_]+|0x[0-9a-fA-F_]+|0[0-7_]*|[1-9][0-9_]*)$/;
 function parseInt11(data: string): number {
   let s = data.replace(/_/g, '');
@@ -101,7 +107,8 @@ function parseInt11(data: string): number {
 }
 const int11 = new Type('tag:yaml.org,2002:int', {
   kind: 'scalar',
-  resolve: (data: string | null) => data !== null && INT.test(data) && /[0-9]/.test(data) && !/^[-+]?0[0-7_]*[89]/.test(data),
+  resolve: (data: string | null) =>
+    data !== null && mayBeNumber(data) && INT.test(data) && /[0-9]/.test(data) && !/^[-+]?0[0-7_]*[89]/.test(data),
   construct: parseInt11,
   predicate: (o: unknown) => typeof o === 'number' && Number.isInteger(o),
   represent: { decimal: (o: unknown) => String(o) },
@@ -112,7 +119,7 @@ const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?
 const SPECIAL_FLOAT = /^(?:[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 const float11 = new Type('tag:yaml.org,2002:float', {
   kind: 'scalar',
-  resolve: (data: string | null) => data !== null && !INT.test(data) && (FLOAT.test(data) || SPECIAL_FLOAT.test(data)),
+  resolve: (data: string | null) => data !== null && mayBeNumber(data) && !INT.test(data) && (FLOAT.test(data) || SPECIAL_FLOAT.test(data)),
   construct: (data: string) => {
     if (/nan/i.test(data)) return NaN;
     if (/inf/i.test(data)) return data.startsWith('-') ? -Infinity : Infinity;
