@@ -25,6 +25,12 @@ export function waiverTerms(w: { owner: string; expires: string }): string {
   return w.expires === '' ? '' : `owner ${w.owner}, expires ${w.expires}`;
 }
 
+/** A waiver's reason, then its terms in parentheses when it has any; `esc` escapes each for the format. */
+export function waiverText(w: { reason: string; owner: string; expires: string }, esc: (s: string) => string = (s) => s): string {
+  const terms = waiverTerms(w);
+  return terms === '' ? esc(w.reason) : `${esc(w.reason)} (${esc(terms)})`;
+}
+
 /** Where a value without a file came from, in words. */
 export const NO_FILE_LOCATION = 'process environment or --cli';
 

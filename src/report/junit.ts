@@ -12,7 +12,7 @@
  */
 import type { Finding, FindingClass, ProductionReport } from '../production/types.js';
 import { TOOL_INFO } from '../version.js';
-import { NO_FILE_LOCATION, formatLocation, summaryLine, waiverTerms } from './common.js';
+import { NO_FILE_LOCATION, formatLocation, summaryLine, waiverText } from './common.js';
 import { groupByWorkload, workloadKey, workloadLabel } from '../production/workload.js';
 
 const CLASS_ORDER: readonly FindingClass[] = ['MODE', 'REFUSE', 'DENY', 'OPEN', 'WARN', 'CHECKLIST', 'HYGIENE'];
@@ -80,8 +80,7 @@ function testcase(f: Finding, classname: string, strict: boolean, counts: Map<st
       return `${open}>\n      <skipped${attrs({ message: /^not checked here\b/.test(f.message) ? f.message : `not checked here: ${f.message}` })}/>\n    </testcase>`;
     case 'waived': {
       const w = f.waiver;
-      const terms = w ? waiverTerms(w) : '';
-      const why = w ? `waived: ${w.reason}${terms ? ` (${terms})` : ''}` : 'waived';
+      const why = w ? `waived: ${waiverText(w)}` : 'waived';
       return `${open}>\n      <skipped${attrs({ message: why })}/>\n      <system-out>${escapeXmlText(detail(f))}</system-out>\n    </testcase>`;
     }
   }

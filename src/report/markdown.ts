@@ -16,7 +16,7 @@ import {
   markdownCode,
   markdownProse,
   summaryLine,
-  waiverTerms,
+  waiverText,
 } from './common.js';
 
 function locationCell(f: Finding): string {
@@ -62,8 +62,7 @@ export function renderMarkdown(report: ProductionReport): string {
   if (waived.length > 0) {
     const body = waived.map((f) => {
       const w = f.waiver;
-      const terms = w ? waiverTerms(w) : '';
-      const why = w ? `${escapeMarkdown(w.reason)}${terms ? ` (${escapeMarkdown(terms)})` : ''}` : 'waived';
+      const why = w ? waiverText(w, escapeMarkdown) : 'waived';
       return `- ${markdownCode(f.id)}: ${markdownProse(f.message)} — ${why}`;
     });
     out.push(...details(`${waived.length} waived`, body), '');

@@ -24,7 +24,7 @@ import { sipHash13 } from '../util/fingerprint.js';
 import type * as Sarif from 'sarif';
 import type { CheckInfo, Finding, ProductionReport } from '../production/types.js';
 import { ENGINE_COMMIT, TOOL_INFO } from '../version.js';
-import { defaultSeverity, indexCatalog, markdownCode, markdownProse, neutraliseControls, waiverTerms } from './common.js';
+import { defaultSeverity, indexCatalog, markdownCode, markdownProse, neutraliseControls, waiverText } from './common.js';
 
 const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 /** Where the rules come from; replace with the tool's own home page once it has one. */
@@ -270,7 +270,7 @@ export function toSarifLog(report: ProductionReport, catalog: readonly CheckInfo
           ? {
               kind: 'external',
               status: 'accepted',
-              justification: neutraliseControls(`${w.reason}${waiverTerms(w) ? ` (${waiverTerms(w)})` : ''}`),
+              justification: neutraliseControls(waiverText(w)),
               properties: { owner: w.owner, expires: w.expires },
             }
           : { kind: 'external', status: 'accepted' },

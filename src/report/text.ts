@@ -6,7 +6,7 @@
 import { PLAIN, type Style } from '../text/style.js';
 import type { Finding, FindingStatus, ProductionReport, WorkloadSummary } from '../production/types.js';
 import { groupByWorkload, workloadKey, workloadLabel } from '../production/workload.js';
-import { NO_FILE_LOCATION, findingsWithStatus, formatLocation, neutraliseControls, summaryLine } from './common.js';
+import { NO_FILE_LOCATION, findingsWithStatus, formatLocation, neutraliseControls, summaryLine, waiverTerms } from './common.js';
 
 export interface TextOptions {
   style?: Style;
@@ -46,7 +46,7 @@ function renderFinding(f: Finding, group: Group, style: Style): string {
   lines.push(`${INDENT}${style.dim('at')} ${style.cyan(neutraliseControls(where))}${neutraliseControls(vars)}`);
   if (f.status === 'waived' && f.waiver) {
     const w = f.waiver;
-    lines.push(indentBlock(`waived: ${w.reason}${w.expires === '' ? '' : ` — ${w.owner}, until ${w.expires}`}`, INDENT));
+    lines.push(indentBlock(`waived: ${w.reason}${waiverTerms(w) === '' ? '' : ` — ${w.owner}, until ${w.expires}`}`, INDENT));
   }
   if (f.remediation && f.status !== 'skip') {
     lines.push(indentBlock(`fix: ${f.remediation}`, INDENT));
