@@ -1,22 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decideProcess, simpleCommandWords } from '../../../src/production/manifest/command.js';
-import {
-  buildInventory,
-  collectObjects,
-  expandK8s,
-  podSpecOf,
-  resolveContainerEnv,
-  type K8sObject,
-} from '../../../src/production/manifest/k8s.js';
+import { buildInventory, expandK8s, podSpecOf, resolveContainerEnv } from '../../../src/production/manifest/k8s.js';
 import { evaluateObjects } from '../../../src/production/manifest/run.js';
-import { parseYamlStream } from '../../../src/production/manifest/yaml.js';
-
-function objects(text: string): K8sObject[] {
-  const out: K8sObject[] = [];
-  collectObjects(parseYamlStream(text, 'm.yaml'), 'm.yaml', out);
-  return out;
-}
+import { objectsOf as objects } from './layouts.js';
 
 function podEnv(text: string) {
   const objs = objects(text);

@@ -1,8 +1,25 @@
 /**
- * Kubernetes objects shaped like the engine's deploy/ manifests, for the tests that vary them: one
+ * Kubernetes objects shaped like the engine's deploy/ manifests, for the tests that vary them (and the
+ * reading of a YAML stream into objects and findings they share): one
  * home for the workload header (test/production/manifest/variants.test.ts and
  * test/e2e/check-production-manifest-baseline.test.ts build their layouts from it).
  */
+import { collectObjects, type K8sObject } from '../../../src/production/manifest/k8s.js';
+import { evaluateObjects } from '../../../src/production/manifest/run.js';
+import { parseYamlStream } from '../../../src/production/manifest/yaml.js';
+import type { Finding } from '../../../src/production/types.js';
+
+/** The objects of one YAML stream, read as `--manifest` reads a file named `file`. */
+export function objectsOf(text: string, file = 'm.yaml'): K8sObject[] {
+  const out: K8sObject[] = [];
+  collectObjects(parseYamlStream(text, file), file, out);
+  return out;
+}
+
+/** The findings of one YAML stream (no --require-files, a fixed clock). */
+export function findingsOf(text: string, file = 'm.yaml'): Finding[] {
+  return evaluateObjects(objectsOf(text, file), { requireFiles: false, now: new Date('2026-12-04T00:00:00Z') }).findings;
+}
 
 /**
  * A workload of one container. `body` is the rest of the container (command, env, ports, mounts:

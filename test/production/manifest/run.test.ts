@@ -2,17 +2,16 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { summarize } from '../../../src/production/evaluate.js';
-import { collectObjects, type K8sObject } from '../../../src/production/manifest/k8s.js';
+import type { K8sObject } from '../../../src/production/manifest/k8s.js';
 import { evaluateObjects } from '../../../src/production/manifest/run.js';
-import { parseYamlStream } from '../../../src/production/manifest/yaml.js';
 import { groupByWorkload, workloadKey } from '../../../src/production/workload.js';
+import { findingsOf, objectsOf } from './layouts.js';
 
 const DEPLOY = path.join(__dirname, '..', '..', 'fixtures', 'deploy');
 
-function objectsOf(...files: string[]): K8sObject[] {
-  const out: K8sObject[] = [];
-  for (const f of files) collectObjects(parseYamlStream(readFileSync(path.join(DEPLOY, f), 'utf8'), f), f, out);
-  return out;
+/** The objects of fixture files under test/fixtures/deploy, in the order given. */
+function fixtureObjects(...files: string[]): K8sObject[] {
+  return files.flatMap((f) => objectsOf(readFileSync(path.join(DEPLOY, f), 'utf8'), f));
 }
 
 const KUSTOMIZE = ['namespace.yaml', 'auth-secrets.yaml', 'coordinator.yaml', 'executor.yaml', 'services.yaml'].map(
@@ -29,7 +28,7 @@ const INPUTS: Record<string, string[]> = {
 describe('evaluateObjects: workload summaries', () => {
   for (const [name, files] of Object.entries(INPUTS)) {
     it(`each workload's summary counts exactly its findings, cross-object ones included (${name})`, () => {
-      const r = evaluateObjects(objectsOf(...files), { requireFiles: false, now: new Date('2026-12-04T00:00:00Z') });
+      const r = evaluateObjects(fixtureObjects(...files), { requireFiles: false, now: new Date('2026-12-04T00:00:00Z') });
       expect(r.workloads.length).toBeGreaterThan(0);
       const grouped = groupByWorkload(r.findings);
       for (const w of r.workloads) {
@@ -43,8 +42,8 @@ describe('evaluateObjects: workload summaries', () => {
   for (const [name, files] of Object.entries(INPUTS)) {
     it(`keepPasses false: the same summaries, and the same findings less the passes (${name})`, () => {
       const now = new Date('2026-12-04T00:00:00Z');
-      const all = evaluateObjects(objectsOf(...files), { requireFiles: false, now });
-      const counted = evaluateObjects(objectsOf(...files), { requireFiles: false, now, keepPasses: false });
+      const all = evaluateObjects(fixtureObjects(...files), { requireFiles: false, now });
+      const counted = evaluateObjects(fixtureObjects(...files), { requireFiles: false, now, keepPasses: false });
       expect(counted.workloads).toEqual(all.workloads);
       const strip = (fs: typeof all.findings) => fs.map((f) => [f.id, f.status, f.message, f.location]);
       expect(strip(counted.findings)).toEqual(strip(all.findings.filter((f) => f.status !== 'pass')));
@@ -56,7 +55,7 @@ describe('evaluateObjects: workload summaries', () => {
   }
 
   it('the rendered chart has a cross-object failure, and it is counted in its workload (rows above)', () => {
-    const r = evaluateObjects(objectsOf('helm/rendered-ha.yaml'), { requireFiles: false, now: new Date('2026-12-04T00:00:00Z') });
+    const r = evaluateObjects(fixtureObjects('helm/rendered-ha.yaml'), { requireFiles: false, now: new Date('2026-12-04T00:00:00Z') });
     const exposed = r.findings.filter((f) => f.id === 'K8S-OPEN-EXPOSED' && f.status === 'fail');
     expect(exposed).toHaveLength(1);
     const w = r.workloads.find((x) => workloadKey(x) === workloadKey(exposed[0]!.workload!));
@@ -82,11 +81,7 @@ spec:
       volumes:
         - {name: auth, secret: {secretName: coord-auth}}
 ${withSecret ? '---\napiVersion: v1\nkind: Secret\nmetadata: {name: other, namespace: ns}\nstringData: {x: y}\n' : ''}`;
-  const run = (text: string) => {
-    const out: K8sObject[] = [];
-    collectObjects(parseYamlStream(text, 'm.yaml'), 'm.yaml', out);
-    return evaluateObjects(out, { requireFiles: false, now: new Date('2026-12-04T00:00:00Z') }).findings;
-  };
+  const run = (text: string) => findingsOf(text);
 
   it('say which Secret is missing from the input, or that no Secret volume holds the path, never "this machine"', () => {
     const f = run(manifest(false));
@@ -130,9 +125,7 @@ spec:
         - {name: auth, secret: {secretName: coord-auth}}
 `;
   it('a world-readable mount says how to fix it in the manifest; a key the Secret lacks says so, not --require-files', () => {
-    const out: K8sObject[] = [];
-    collectObjects(parseYamlStream(text, 'm.yaml'), 'm.yaml', out);
-    const f = evaluateObjects(out, { requireFiles: false, now: new Date('2026-12-04T00:00:00Z') }).findings;
+    const f = findingsOf(text);
     const mode = f.filter((x) => x.id === 'HYG-TOKEN-FILE-MODE').map((x) => [x.status, x.message, x.remediation]);
     expect(mode).toContainEqual([
       'fail',

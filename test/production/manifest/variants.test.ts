@@ -5,21 +5,13 @@
  * findings must not depend on the order of the documents.
  */
 import { describe, expect, it } from 'vitest';
-import { collectObjects, expandK8s, type K8sObject } from '../../../src/production/manifest/k8s.js';
+import { expandK8s } from '../../../src/production/manifest/k8s.js';
 import { isKrishivError, type KrishivError } from '../../../src/errors.js';
 import { simpleCommandWords } from '../../../src/production/manifest/command.js';
-import { evaluateObjects } from '../../../src/production/manifest/run.js';
-import { parseYamlStream } from '../../../src/production/manifest/yaml.js';
 import type { Finding } from '../../../src/production/types.js';
-import { secretEnv, workload } from './layouts.js';
+import { findingsOf, secretEnv, workload } from './layouts.js';
 
-const NOW = new Date('2026-12-04T00:00:00Z');
-
-function run(text: string, file = 'm.yaml'): Finding[] {
-  const out: K8sObject[] = [];
-  collectObjects(parseYamlStream(text, file), file, out);
-  return evaluateObjects(out, { requireFiles: false, now: NOW }).findings;
-}
+const run = findingsOf;
 
 /** Non-passing findings as `container id status line`. */
 const rows = (f: Finding[]): string[] =>
