@@ -15,8 +15,10 @@
  *   by piece: a misplaced quote can carry a token into another variable's value, which a check
  *   then quotes (found by the fuzz suite).
  */
-import { isPrintEnvSecret, isSecretName } from './registry.js';
-import type { EnvVar, Finding } from './types.js';
+import { checkInfo } from './checks/info.js';
+import { valueOfParts } from './manifest/stand-in.js';
+import { flagInfo, isPrintEnvSecret, isSecretName } from './registry.js';
+import type { EnvVar, Finding, FindingStatus, UnknownPiece } from './types.js';
 
 const MASK = '<value from a Secret>';
 const SECRET_MASK = '<secret>';
@@ -62,11 +64,50 @@ export function maskSwallowedSecrets(value: string): string {
   return out;
 }
 
+/** `pass`, `fail`… as a verb, for "it passes for some values, fails for a placeholder". */
+const VERB: Record<FindingStatus, string> = { pass: 'passes', fail: 'fails', warn: 'warns', skip: 'is not decided', waived: 'is waived' };
+
+/** "a, b or c" */
+function orList(words: readonly string[]): string {
+  return words.length < 2 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
+}
+
+const SEVERITY_ORDER: readonly FindingStatus[] = ['fail', 'warn', 'skip', 'waived', 'pass'];
+
+/** Why a finding that depends on values the tool cannot see is not decided, in words (never a value of the input). */
+function dependenceMessage(d: Dependence, vars: ReadonlyMap<string, EnvVar>): string {
+  const names = [...new Set(d.sources.flatMap((s) => s.variables))];
+  const what = names.map((n) => `${n} (${vars.get(n)?.assumption?.reason ?? 'not known here'})`).join(', ');
+  const tried = [...d.outcomes.keys()].some((s) => s !== d.base);
+  const head = `not checked here: ${tried ? 'the verdict depends on' : 'this check needs'} the value of ${what}, which ${names.length > 1 ? 'are' : 'is'} set but not known here`;
+  // not tried (more unknown values than the runs allow): what the first run concluded is not kept
+  if (!tried) return `${head}; assumed present and non-empty`;
+  // the first run's value is a stand-in: it counts for "some values", never in words
+  const statuses = SEVERITY_ORDER.filter((s) => s === d.base || d.outcomes.has(s));
+  const rest = statuses.includes('pass') ? 'pass' : d.base;
+  const said = statuses
+    .filter((s) => s !== rest)
+    .map((s) => {
+      const words = d.outcomes.get(s) ?? [];
+      return `${VERB[s]} for ${words.length > 0 ? orList(words) : 'some values'}`;
+    });
+  return `${head}: it ${said.join('; ')} and ${VERB[rest]} for others`;
+}
+
 /**
  * `unsetRun`: the same checks run with every "maybe unset" variable removed; a check that
  * passes here but fails or warns there needed one of them.
+ * `dependence` (evaluate.ts): the findings whose verdict changes when a value the tool cannot see
+ * is given others; each becomes `skip`, naming the variables. Without it (no such values, or
+ * findings of a reader's own), a check that fails or warns while naming such a variable needed
+ * its value and becomes `skip`.
  */
-export function applyAssumptions(findings: Finding[], vars: ReadonlyMap<string, EnvVar>, unsetRun?: readonly Finding[]): Finding[] {
+export function applyAssumptions(
+  findings: Finding[],
+  vars: ReadonlyMap<string, EnvVar>,
+  unsetRun?: readonly Finding[],
+  dependence?: ReadonlyMap<Finding, Dependence>,
+): Finding[] {
   const failsWithoutOptional = new Map<string, Finding>();
   for (const f of unsetRun ?? [])
     if ((f.status === 'fail' || f.status === 'warn') && !failsWithoutOptional.has(f.id)) failsWithoutOptional.set(f.id, f);
@@ -91,6 +132,17 @@ export function applyAssumptions(findings: Finding[], vars: ReadonlyMap<string, 
   if (!anyAssumed && !anyFromSecret && masks.size === 0) return findings;
   const secretValues = [...masks.keys()].sort((a, b) => b.length - a.length);
   const optional = anyAssumed ? [...vars.values()].filter((v) => v.assumption?.kind === 'maybe-unset') : [];
+  // what stands in for an unknown value: a finding that quotes it said something about the stand-in
+  const standIns: Array<{ text: string; v: EnvVar }> = [];
+  if (dependence !== undefined)
+    for (const v of vars.values())
+      if (v.assumption)
+        for (const p of partsOfVar(v))
+          if (typeof p !== 'string' && p.kind === 'any' && p.text.length >= 8) standIns.push({ text: p.text, v });
+  const quoting = (f: Finding): EnvVar[] =>
+    standIns
+      .filter(({ text: t }) => f.message.includes(t) || f.remediation.includes(t) || (f.engineMessage?.includes(t) ?? false))
+      .map((x) => x.v);
   const mask = (text: string): string => {
     let out = text;
     for (const s of secretValues) if (out.includes(s)) out = out.split(s).join(masks.get(s)!);
@@ -129,8 +181,17 @@ export function applyAssumptions(findings: Finding[], vars: ReadonlyMap<string, 
       const assumed = f.variables.map((n) => vars.get(n)).filter((v): v is EnvVar => v?.assumption !== undefined);
       const valueless = assumed.filter((v) => v.assumption!.kind !== 'maybe-unset');
       const without = failsWithoutOptional.get(f.id);
-      if ((f.status === 'fail' || f.status === 'warn') && valueless.length > 0) {
-        const what = valueless.map((v) => `${v.name} (${v.assumption!.reason})`).join(', ');
+      const dep = dependence?.get(f);
+      if (dep !== undefined) {
+        out = { ...f, status: 'skip', message: dependenceMessage(dep, vars) };
+        delete out.engineMessage;
+      } else if (
+        dependence !== undefined
+          ? standIns.length > 0 && quoting(f).length > 0
+          : (f.status === 'fail' || f.status === 'warn') && valueless.length > 0
+      ) {
+        const needed = dependence !== undefined ? [...new Set(quoting(f))] : valueless;
+        const what = needed.map((v) => `${v.name} (${v.assumption!.reason})`).join(', ');
         out = {
           ...f,
           status: 'skip',
@@ -176,4 +237,341 @@ export function undecidedBySources(findings: readonly Finding[], sourceOf: (vari
     f.message = f.status === 'pass' ? why : `${why}; as the input stands: ${f.message}`;
     f.status = 'skip';
   }
+}
+
+// ---------------------------------------------------------------------------------------
+// Values the tool cannot see, tried: which checks' verdicts depend on them
+
+/** Tokens that pass every strength rule (32+ characters, high entropy); made up here, never a user's. */
+const STRONG = 'Hq7Vb2Nx9Lc4Tz8Rm3Wd6Ks1Pf5Gy0JeUa4Xo2Qi';
+const STRONG2 = 'Zr5Mk8Tq1Wv4Ny7Bd0Hs3Lp6Gc9Fx2Ja5Ue8Oi1';
+
+/** A value to try, and how a message says it in words (never the value itself for a secret). */
+export type Try = readonly [value: string, words: string];
+
+const SPACED = 'a value with spaces around it';
+const NOT_ASCII = 'a value with characters other than visible ASCII';
+
+/**
+ * Values to try for an unknown piece, by what the engine does with the variable it makes up
+ * (its registry kind, or a secret's shape), the most telling first. Each is non-blank: a value
+ * "set, value unknown" is assumed present and non-empty (contract), so presence-only checks hold.
+ */
+const FAMILIES = {
+  token: [
+    [STRONG, 'a long random token'],
+    ['changeme', 'a placeholder'],
+    ['Tk4x9Q', 'a short token'],
+    [` ${STRONG} `, SPACED],
+    [`${STRONG}\u00e9`, NOT_ASCII],
+    [`${STRONG}\n${STRONG2}`, 'a value of two lines'],
+  ],
+  tokenList: [
+    [STRONG, 'one long random token'],
+    [`${STRONG},${STRONG2}`, 'two tokens'],
+    ['changeme', 'a placeholder'],
+    [`${STRONG}, ,${STRONG2}`, 'a list with an empty entry'],
+    [` ${STRONG} `, SPACED],
+    [`${STRONG}\u00e9`, NOT_ASCII],
+  ],
+  keyList: [
+    [`${STRONG}=svc-a`, 'one key=subject entry'],
+    [`${STRONG}=svc-a,${STRONG2}=svc-b`, 'two key=subject entries'],
+    [STRONG, 'an entry without "="'],
+    [`${STRONG}=`, 'an entry without a subject'],
+    ['=svc-a', 'an entry without a key'],
+    ['changeme=svc-a', 'a placeholder key'],
+    [`${STRONG}=svc-a,${STRONG}=svc-b`, 'one key twice'],
+    [` ${STRONG} = svc-a `, 'an entry with spaces around key and subject'],
+    ['Tk4x9Q=svc-a', 'a short key'],
+    [`${STRONG}\u00e9=svc-a`, 'a key with characters other than visible ASCII'],
+  ],
+  bool: [
+    ['1', '"1"'],
+    ['off', '"off"'],
+    ['false', '"false"'],
+    ['maybe', 'a word that is not a boolean'],
+    [' TRUE ', '"TRUE" with spaces around it'],
+    ['yes', '"yes"'],
+  ],
+  number: [
+    ['0', '"0"'],
+    ['30', '"30"'],
+    ['86400', '"86400"'],
+    ['-5', 'a negative number'],
+    ['ten', 'a word that is not a number'],
+    [' 15 ', 'a number with spaces around it'],
+  ],
+  address: [
+    ['0.0.0.0:2001', '"0.0.0.0:2001"'],
+    ['127.0.0.1:2001', '"127.0.0.1:2001"'],
+    ['[::]:2001', '"[::]:2001"'],
+    ['localhost:2001', 'a host name with a port'],
+    ['10.1.2.3', 'an address without a port'],
+    [' 0.0.0.0:2001 ', 'an address with spaces around it'],
+  ],
+  url: [
+    ['https://krishiv.example:443', 'an https URL'],
+    ['http://127.0.0.1:4317', 'an http URL to a loopback address'],
+    ['krishiv.example:4317', 'a host and port without a scheme'],
+    ['not a url', 'text that is not a URL'],
+    [' https://krishiv.example:443 ', 'a URL with spaces around it'],
+  ],
+  list: [
+    ['a', 'one entry'],
+    ['a,b', 'two entries'],
+    [' a , b ', 'two entries with spaces'],
+    [',', 'only a comma'],
+    ['http://etcd-0:2379,http://etcd-1:2379', 'two URLs'],
+  ],
+  path: [
+    ['/var/run/krishiv/token', 'an absolute path'],
+    ['token', 'a relative path'],
+    [' /var/run/krishiv/token ', 'a path with spaces around it'],
+    ['/', 'the root directory'],
+  ],
+  any: [
+    ['1', '"1"'],
+    ['off', '"off"'],
+    [STRONG, 'a long random token'],
+    ['x', 'a single letter'],
+    ['https://krishiv.example:443', 'a URL'],
+    ['0.0.0.0:2001', 'an address with a port'],
+    ['a=b,c=d', 'a list of key=value pairs'],
+    [' x ', SPACED],
+    ['\u00e9', NOT_ASCII],
+  ],
+} as const satisfies Record<string, readonly Try[]>;
+
+/** Downward-API pieces stay within their kind (an IP is another IP, a name another name). */
+const BY_KIND: Readonly<Record<Exclude<UnknownPiece['kind'], 'any'>, readonly Try[]>> = {
+  ip: [
+    ['172.16.5.9', 'another IPv4 address'],
+    ['fd00::2', 'an IPv6 address'],
+  ],
+  ips: [
+    ['10.0.0.2,fd00::2', 'an IPv4 and an IPv6 address'],
+    ['fd00::2', 'an IPv6 address'],
+    ['172.16.5.9', 'another IPv4 address'],
+  ],
+  name: [
+    ['krishiv-coordinator-7d9f8b6c5-x2x4q', 'a long generated name'],
+    ['krishiv-0', 'a short name'],
+    ['ip-10-0-0-5.ec2.internal', 'a dotted name'],
+  ],
+  uid: [['3f2b8c1e-9a4d-4e7f-b6c2-1d8e5a0f7b93', 'another UID']],
+  number: [
+    ['4', '"4"'],
+    ['2147483648', 'a large number'],
+  ],
+};
+
+/** The values to try for a piece that is the whole value of `name` (else: part of it). */
+function familyFor(name: string, whole: boolean): readonly Try[] {
+  if (!whole) return FAMILIES.any;
+  if (/_API_KEYS$/i.test(name)) return FAMILIES.keyList;
+  if (/_TOKENS$/i.test(name)) return FAMILIES.tokenList;
+  if (isSecretName(name)) return FAMILIES.token;
+  const info = flagInfo(name);
+  switch (info?.kind) {
+    case 'bool':
+      return FAMILIES.bool;
+    case 'uint':
+    case 'int':
+    case 'float':
+      return FAMILIES.number;
+    case 'socketaddr':
+      return FAMILIES.address;
+    case 'url':
+      return FAMILIES.url;
+    case 'list':
+      return FAMILIES.list;
+    case 'path':
+      return FAMILIES.path;
+    case 'enum': {
+      const values = info.values ?? [];
+      const first = values[0];
+      return [
+        ...values.map((v): Try => [v, JSON.stringify(v)]),
+        ['unknown-value', 'a value that is none of them'],
+        ...(first !== undefined
+          ? [[` ${first.toUpperCase()} `, `${JSON.stringify(first.toUpperCase())} with spaces around it`] as Try]
+          : []),
+      ];
+    }
+    default:
+      return FAMILIES.any;
+  }
+}
+
+/** One source of unknown value (a Secret key not in the input, a specifier, a downward-API field) and where it is used. */
+export interface UnknownSource {
+  source: string;
+  kind: UnknownPiece['kind'];
+  /** what stands in for it in the first run */
+  text: string;
+  /** the variables whose value it is, or is part of */
+  variables: string[];
+  /** the values to try instead, most telling first */
+  tries: Try[];
+}
+
+/** The parts of a variable the tool cannot see (the whole value when it does not say). */
+export function partsOfVar(v: EnvVar): ReadonlyArray<string | UnknownPiece> {
+  return v.parts ?? [{ source: `value/${v.name}`, kind: 'any', text: v.value }];
+}
+
+/** Every source of unknown value among `vars`, with the values to try for it (at most `perSource`). */
+export function unknownSources(vars: ReadonlyMap<string, EnvVar>, perSource = 10): Map<string, UnknownSource> {
+  const out = new Map<string, UnknownSource>();
+  const families = new Map<string, Array<readonly Try[]>>();
+  for (const v of vars.values()) {
+    if (v.assumption === undefined) continue;
+    const parts = partsOfVar(v);
+    for (const p of parts) {
+      if (typeof p === 'string') continue;
+      let s = out.get(p.source);
+      if (s === undefined) out.set(p.source, (s = { source: p.source, kind: p.kind, text: p.text, variables: [], tries: [] }));
+      if (!s.variables.includes(v.name)) s.variables.push(v.name);
+      if (p.kind !== 'any') continue;
+      const list = families.get(p.source) ?? [];
+      list.push(familyFor(v.name, parts.length === 1));
+      families.set(p.source, list);
+    }
+  }
+  for (const s of out.values()) {
+    // round robin over the families of every use: the most telling value of each comes first
+    const lists = s.kind === 'any' ? (families.get(s.source) ?? [FAMILIES.any]) : [BY_KIND[s.kind]];
+    const seen = new Set<string>([s.text]);
+    for (let i = 0; s.tries.length < perSource && lists.some((l) => i < l.length); i++)
+      for (const l of lists) {
+        const x = l[i];
+        if (x !== undefined && !seen.has(x[0]) && s.tries.length < perSource) {
+          seen.add(x[0]);
+          s.tries.push(x);
+        }
+      }
+  }
+  return out;
+}
+
+/** `vars` with `source` given `value` wherever it is used (as written and as read). */
+export function withValue(vars: ReadonlyMap<string, EnvVar>, s: UnknownSource, value: string): Map<string, EnvVar> {
+  const out = new Map(vars);
+  for (const name of s.variables) {
+    const v = vars.get(name)!;
+    const text = valueOfParts(partsOfVar(v), (p) => (p.source === s.source ? value : p.text));
+    out.set(name, { ...v, value: text, raw: text });
+  }
+  return out;
+}
+
+/** A finding's identity across runs: its check and the variables it names. */
+function keyOf(f: Finding): string {
+  return `${f.id}\u0000${f.variables.join('\u0000')}`;
+}
+
+/** What decided that a finding depends on values the tool cannot see. */
+export interface Dependence {
+  /** the sources whose value changes it (or that it reads and that were not tried) */
+  sources: UnknownSource[];
+  /** its status in the first run */
+  base: FindingStatus;
+  /** the status each value tried gives, with those values in words; empty: not tried */
+  outcomes: Map<FindingStatus, string[]>;
+}
+
+/** One more run of a check: `source` given the value `tried`. */
+export interface VariantRun {
+  source: UnknownSource;
+  tried: Try;
+  findings: readonly Finding[];
+}
+
+const SEVERITY: Record<FindingStatus, number> = { pass: 0, waived: 1, skip: 2, warn: 3, fail: 4 };
+const worst = (list: readonly FindingStatus[]): FindingStatus | undefined =>
+  list.reduce<FindingStatus | undefined>((w, s) => (w === undefined || SEVERITY[s] > SEVERITY[w] ? s : w), undefined);
+
+/**
+ * Compares one check's findings in the first run with its findings in the runs where one source
+ * has another value: a finding (check and variables) whose status differs (or, not there, whose
+ * status is not the check's worst in that run) depends on that source; recorded in `out`. When
+ * none of the first run's findings depends, a finding that appears only in other runs and fails or
+ * warns is returned as a new finding (recorded in `out` too): the check is not decided for it.
+ */
+export function compareRuns(base: readonly Finding[], runs: readonly VariantRun[], out: Map<Finding, Dependence>): Finding[] {
+  const byKey = (list: readonly Finding[]): Map<string, FindingStatus[]> => {
+    const m = new Map<string, FindingStatus[]>();
+    for (const f of list) {
+      const k = keyOf(f);
+      const l = m.get(k);
+      if (l) l.push(f.status);
+      else m.set(k, [f.status]);
+    }
+    return m;
+  };
+  const same = (a: readonly FindingStatus[], b: readonly FindingStatus[]): boolean =>
+    a.length === b.length && [...a].sort().join() === [...b].sort().join();
+  const note = (d: Dependence, source: UnknownSource, status: FindingStatus, words: string): void => {
+    if (!d.sources.includes(source)) d.sources.push(source);
+    const list = d.outcomes.get(status);
+    if (!list) d.outcomes.set(status, [words]);
+    else if (!list.includes(words)) list.push(words);
+  };
+  const baseKeys = byKey(base);
+  // every first-run finding's outcome in every run, by source; kept for the sources that change it
+  const seen = new Map<Finding, Map<UnknownSource, Array<[FindingStatus, string]>>>();
+  const extra = new Map<string, { f: Finding; dep: Dependence }>();
+  for (const run of runs) {
+    const runKeys = byKey(run.findings);
+    const runWorst = worst(run.findings.map((x) => x.status));
+    for (const f of base) {
+      const k = keyOf(f);
+      const there = runKeys.get(k);
+      // not there: the check says something else for that value (its worst finding stands for it)
+      const status =
+        there === undefined ? runWorst : same(baseKeys.get(k)!, there) ? f.status : (there.find((x) => x !== f.status) ?? f.status);
+      if (status === undefined) continue;
+      let bySource = seen.get(f);
+      if (!bySource) seen.set(f, (bySource = new Map()));
+      const list = bySource.get(run.source);
+      if (list) list.push([status, run.tried[1]]);
+      else bySource.set(run.source, [[status, run.tried[1]]]);
+    }
+    for (const f of run.findings) {
+      const k = keyOf(f);
+      if (baseKeys.has(k) || (f.status !== 'fail' && f.status !== 'warn')) continue;
+      let e = extra.get(k);
+      if (!e) extra.set(k, (e = { f, dep: { sources: [], base: 'pass', outcomes: new Map() } }));
+      note(e.dep, run.source, f.status, run.tried[1]);
+    }
+  }
+  let anyDependent = false;
+  for (const [f, bySource] of seen) {
+    const d: Dependence = { sources: [], base: f.status, outcomes: new Map() };
+    for (const [source, outcomes] of bySource)
+      if (outcomes.some(([status]) => status !== f.status)) for (const [status, words] of outcomes) note(d, source, status, words);
+    if (d.sources.length > 0) {
+      anyDependent = true;
+      out.set(f, d);
+    }
+  }
+  if (anyDependent) return [];
+  const added: Finding[] = [];
+  for (const { f, dep } of extra.values()) {
+    const skip: Finding = {
+      id: f.id,
+      predicate: f.predicate,
+      status: f.status,
+      class: f.class,
+      message: '',
+      remediation: checkInfo(f.id).fix,
+      location: f.location,
+      variables: f.variables,
+    };
+    if (f.locations) skip.locations = f.locations;
+    out.set(skip, dep);
+    added.push(skip);
+  }
+  return added;
 }

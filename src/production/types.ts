@@ -44,8 +44,24 @@ export interface EnvVar {
    * `by-kind` = a downward-API field, set, value known only by kind. `reason` says where from.
    */
   assumption?: { kind: 'unknown' | 'maybe-unset' | 'by-kind'; reason: string };
+  /**
+   * With `assumption`: how the value is made, literal text and the pieces the tool cannot see
+   * (evaluate.ts re-runs the checks with other values for each piece). Absent: the whole value.
+   */
+  parts?: ReadonlyArray<string | UnknownPiece>;
   /** the value came from a Secret (never printed, in any format) */
   fromSecret?: boolean;
+}
+
+/**
+ * A piece of a manifest or unit value the tool cannot see: `text` is what stands in for it in
+ * the checks' first run; `source` names it (one source, one value, wherever it is used); `kind`
+ * what it is known to be (`any`: nothing; the downward API: an IP, a name, a number…).
+ */
+export interface UnknownPiece {
+  source: string;
+  kind: 'any' | 'ip' | 'ips' | 'name' | 'uid' | 'number';
+  text: string;
 }
 
 /** The merged environment: later files win, --process-env wins over all (contract). */

@@ -16,8 +16,8 @@
  * Pure: objects in, containers out.
  */
 import { KrishivError } from '../../errors.js';
-import type { EnvVar } from '../types.js';
-import { standIn } from './stand-in.js';
+import type { EnvVar, UnknownPiece } from '../types.js';
+import { marker, partsOf, standIn } from './stand-in.js';
 import { keyLine, lineOf } from './yaml.js';
 
 export { standIn };
@@ -288,6 +288,18 @@ const DOWNWARD: Readonly<Record<string, string>> = {
   'status.hostIPs': '10.0.0.1',
 };
 
+/** What a downward-API field is known to be (the values other runs of the checks try stay within it). */
+const DOWNWARD_KIND: Readonly<Record<string, UnknownPiece['kind']>> = {
+  'metadata.name': 'name',
+  'metadata.uid': 'uid',
+  'spec.nodeName': 'name',
+  'spec.serviceAccountName': 'name',
+  'status.hostIP': 'ip',
+  'status.podIP': 'ip',
+  'status.podIPs': 'ips',
+  'status.hostIPs': 'ips',
+};
+
 export function resolveContainerEnv(container: Obj, inv: Inventory, namespace: string, file: string): ContainerEnv {
   const vars = new Map<string, ResolvedVar>();
   const missing: MissingRef[] = [];
@@ -361,9 +373,19 @@ export function resolveContainerEnv(container: Obj, inv: Inventory, namespace: s
       if (used.length > 0) extra.references = used;
       const unresolved = used.filter((n) => !vars.has(n));
       if (unresolved.length > 0) extra.unresolved = unresolved;
-      const assumedFrom = from.find((x) => x.v.assumption !== undefined && x.v.assumption.kind !== 'maybe-unset');
-      if (assumedFrom)
+      // a value that expands one the tool cannot see (or that may be unset) is not known either
+      const assumedFrom = from.find((x) => x.v.assumption !== undefined);
+      if (assumedFrom) {
         extra.assumption = { kind: 'unknown', reason: `expands $(${assumedFrom.v.name}), ${assumedFrom.v.assumption!.reason}` };
+        const values: Array<ReadonlyArray<string | UnknownPiece>> = [];
+        const template = expandK8s(text, (n) => {
+          const r = vars.get(n);
+          if (r === undefined || r.v.assumption === undefined) return r?.v.value;
+          values.push(r.v.parts ?? [{ source: `value/${n}`, kind: 'any', text: r.v.value }]);
+          return marker(values.length - 1);
+        });
+        extra.parts = partsOf(template, values) ?? [{ source: `value/${name}`, kind: 'any', text: value }];
+      }
       if (from.some((x) => x.v.fromSecret)) extra.fromSecret = true;
       set(name, { v: mk(name, value, line, extra) });
       continue;
@@ -389,7 +411,9 @@ export function resolveContainerEnv(container: Obj, inv: Inventory, namespace: s
         const assumption = ref.optional
           ? { kind: 'maybe-unset' as const, reason: `optional ${what}, not in the input` }
           : { kind: 'unknown' as const, reason: `from ${what}, not in the input` };
-        set(name, { v: mk(name, standIn(`${kind}/${namespace}/${ref.name}/${ref.key}`), line, { assumption }), ref });
+        const source = `${kind}/${namespace}/${ref.name}/${ref.key}`;
+        const text = standIn(source);
+        set(name, { v: mk(name, text, line, { assumption, parts: [{ source, kind: 'any', text }] }), ref });
       }
       continue;
     }
@@ -401,13 +425,17 @@ export function resolveContainerEnv(container: Obj, inv: Inventory, namespace: s
         continue;
       }
       const value = DOWNWARD[path] ?? standIn(`fieldRef/${path}`);
-      set(name, { v: mk(name, value, line, { assumption: { kind: 'by-kind', reason: `downward API ${path}, known only by kind` } }) });
+      const parts = [{ source: `fieldRef/${path}`, kind: DOWNWARD_KIND[path] ?? 'any', text: value }];
+      set(name, {
+        v: mk(name, value, line, { assumption: { kind: 'by-kind', reason: `downward API ${path}, known only by kind` }, parts }),
+      });
       continue;
     }
     const resRef = isObj(vf['resourceFieldRef']) ? vf['resourceFieldRef'] : undefined;
     if (resRef) {
       const res = str(resRef['resource']) ?? 'resource';
-      set(name, { v: mk(name, '1', line, { assumption: { kind: 'by-kind', reason: `downward API ${res}, known only by kind` } }) });
+      const parts = [{ source: `resourceFieldRef/${res}`, kind: 'number' as const, text: '1' }];
+      set(name, { v: mk(name, '1', line, { assumption: { kind: 'by-kind', reason: `downward API ${res}, known only by kind` }, parts }) });
     }
   }
   return { vars, missing, notString, unknownSources };

@@ -8,9 +8,9 @@ import { applyAssumptions, undecidedBySources } from '../assumptions.js';
 import { evaluate, summarize } from '../evaluate.js';
 import { checkInfo } from '../catalog.js';
 import type { FileProbe } from '../model.js';
-import type { EnvSet, EnvVar, Finding, Role, WorkloadRef, WorkloadSummary } from '../types.js';
+import type { EnvSet, EnvVar, Finding, Role, UnknownPiece, WorkloadRef, WorkloadSummary } from '../types.js';
 import { argvIndexOf, decideProcess, flagNamedBy, processCli } from '../manifest/command.js';
-import { standIn } from '../manifest/stand-in.js';
+import { marker, partsOf, standIn, valueOfParts } from '../manifest/stand-in.js';
 import {
   execPrefixes,
   expandExecWords,
@@ -100,16 +100,25 @@ export async function evaluateUnit(
       // specifier only the target host knows makes that variable "set, value unknown"
       for (const raw of splitUnitWords(s.value, label)) {
         const hostOnly: string[] = [];
+        const pieces: UnknownPiece[][] = [];
+        // each specifier only the host knows is one unknown piece of the value (marked, then split)
         const word = expandSpecifiers(raw, u, label, (spec, what) => {
           hostOnly.push(`${spec} (${what})`);
-          return standIn(`unit/${spec}`);
+          const source = `unit/${spec}`;
+          pieces.push([{ source, kind: 'any', text: standIn(source) }]);
+          return marker(pieces.length - 1);
         });
         const eq = word.indexOf('=');
         const n = eq > 0 ? word.slice(0, eq) : '';
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(n)) continue; // systemd: "Invalid environment assignment, ignoring"
         env.delete(n);
-        const v = mk(n, word.slice(eq + 1), file, s.line);
-        if (hostOnly.length > 0) v.assumption = { kind: 'unknown', reason: `${hostOnly.join(', ')} is known only on the target host` };
+        const parts = hostOnly.length > 0 ? partsOf(word.slice(eq + 1), pieces) : undefined;
+        const v = mk(n, parts ? valueOfParts(parts) : word.slice(eq + 1), file, s.line);
+        if (hostOnly.length > 0) {
+          v.assumption = { kind: 'unknown', reason: `${hostOnly.join(', ')} is known only on the target host` };
+          // a marker character written in the unit itself: the whole value stands in
+          v.parts = parts ?? [{ source: `unit/${n}`, kind: 'any', text: v.value }];
+        }
         env.set(n, v);
       }
     } else if (s.key === 'EnvironmentFile') {
