@@ -69,6 +69,8 @@ const VERB: Record<FindingStatus, string> = { pass: 'passes', fail: 'fails', war
 
 /** "a, b or c" */
 function orList(words: readonly string[]): string {
+  // a long list says how many more there are
+  if (words.length > 6) return `${words.slice(0, 5).join(', ')} or ${words.length - 5} more`;
   return words.length < 2 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} or ${words[words.length - 1]}`;
 }
 
@@ -77,7 +79,11 @@ const SEVERITY_ORDER: readonly FindingStatus[] = ['fail', 'warn', 'skip', 'waive
 /** Why a finding that depends on values the tool cannot see is not decided, in words (never a value of the input). */
 function dependenceMessage(d: Dependence, vars: ReadonlyMap<string, EnvVar>): string {
   const names = [...new Set(d.sources.flatMap((s) => s.variables))];
-  const what = names.map((n) => `${n} (${vars.get(n)?.assumption?.reason ?? 'not known here'})`).join(', ');
+  const what =
+    names
+      .slice(0, 4)
+      .map((n) => `${n} (${vars.get(n)?.assumption?.reason ?? 'not known here'})`)
+      .join(', ') + (names.length > 4 ? ` and ${names.length - 4} more` : '');
   const tried = [...d.outcomes.keys()].some((s) => s !== d.base);
   const head = `not checked here: ${tried ? 'the verdict depends on' : 'this check needs'} the value of ${what}, which ${names.length > 1 ? 'are' : 'is'} set but not known here`;
   // not tried (more unknown values than the runs allow): what the first run concluded is not kept
@@ -88,7 +94,8 @@ function dependenceMessage(d: Dependence, vars: ReadonlyMap<string, EnvVar>): st
   const said = statuses
     .filter((s) => s !== rest)
     .map((s) => {
-      const words = d.outcomes.get(s) ?? [];
+      // several sources: each value says whose it is ("KRISHIV_PRODUCTION as \"off\"")
+      const words = (d.outcomes.get(s) ?? []).map((x) => (d.sources.length > 1 ? `${x.source.variables[0]} as ${x.words}` : x.words));
       return `${VERB[s]} for ${words.length > 0 ? orList(words) : 'some values'}`;
     });
   return `${head}: it ${said.join('; ')} and ${VERB[rest]} for others`;
@@ -478,7 +485,7 @@ export interface Dependence {
   /** its status in the first run */
   base: FindingStatus;
   /** the status each value tried gives, with those values in words; empty: not tried */
-  outcomes: Map<FindingStatus, string[]>;
+  outcomes: Map<FindingStatus, Array<{ source: UnknownSource; words: string }>>;
 }
 
 /** One more run of a check: `source` given the value `tried`. */
@@ -515,8 +522,8 @@ export function compareRuns(base: readonly Finding[], runs: readonly VariantRun[
   const note = (d: Dependence, source: UnknownSource, status: FindingStatus, words: string): void => {
     if (!d.sources.includes(source)) d.sources.push(source);
     const list = d.outcomes.get(status);
-    if (!list) d.outcomes.set(status, [words]);
-    else if (!list.includes(words)) list.push(words);
+    if (!list) d.outcomes.set(status, [{ source, words }]);
+    else if (!list.some((x) => x.source === source && x.words === words)) list.push({ source, words });
   };
   const baseKeys = byKey(base);
   // every first-run finding's outcome in every run, by source; kept for the sources that change it

@@ -113,17 +113,17 @@ function runWithVariants(
   // the other runs: one source at a time, within the budget
   const dependence = new Map<Finding, Dependence>();
   const perCheck: VariantRun[][] = base.map(() => []);
-  const needed = [...sources.values()].filter((s) => s.tries.length > 0 && reads.some((r) => s.variables.some((n) => r.has(n))));
-  const budget = Math.max(1, Math.floor(VARIANT_RUNS / Math.max(1, needed.length)));
+  const needed = [...sources.values()].filter((s) => reads.some((r) => s.variables.some((n) => r.has(n))));
+  // every value of a source, or none: a source tried with only some values could pass on them
   let runs = 0;
   let checkRuns = 0;
   const untried: UnknownSource[] = [];
   for (const s of needed) {
-    const tries = s.tries.slice(0, Math.min(budget, TRIES_PER_SOURCE, VARIANT_RUNS - runs));
-    if (tries.length === 0) {
+    if (s.tries.length === 0 || runs + s.tries.length > VARIANT_RUNS) {
       untried.push(s);
       continue;
     }
+    const tries = s.tries;
     const affected = CATALOG.map((c, i) => (c.evaluate && s.variables.some((n) => reads[i]!.has(n)) ? i : -1)).filter((i) => i >= 0);
     // what the context derived does not change when it did not read the source: kept, with the variables swapped
     const derivedRead = s.variables.some((n) => contextReads.has(n));
