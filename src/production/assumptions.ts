@@ -22,6 +22,7 @@ import type { EnvVar, Finding, FindingStatus, UnknownPiece } from './types.js';
 
 const MASK = '<value from a Secret>';
 const SECRET_MASK = '<secret>';
+const UNKNOWN_MASK = '<value not known here>';
 
 /** What of a secret value a message could quote: the whole value, each line, each list entry and an API key without its subject, trimmed (8 characters or more). */
 export function secretPieces(value: string): string[] {
@@ -130,6 +131,9 @@ export function applyAssumptions(
     } else if (!v.assumption && isSecretName(v.name))
       for (const piece of secretPieces(v.value)) if (!masks.has(piece)) masks.set(piece, SECRET_MASK);
     for (const piece of swallowedSecretPieces(v.value)) if (!masks.has(piece)) masks.set(piece, SECRET_MASK);
+    // what stands in for a value the tool cannot see never reaches a message (a command line quoted by a reader)
+    if (v.assumption)
+      for (const p of partsOfVar(v)) if (typeof p !== 'string' && p.kind === 'any' && p.text.length >= 8) masks.set(p.text, UNKNOWN_MASK);
   }
   // a message quotes a value as a JSON string (`"a \"b\""`): mask that spelling too
   for (const [value, shown] of [...masks]) {

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { ROOT, runCli } from '../helpers/run-cli.js';
 import { sarifErrors } from '../report/sarif-schema.js';
 import { whichOnPath } from '../../src/production/manifest/load.js';
+import { standIn } from '../../src/production/manifest/stand-in.js';
 import { copyFixture, tempDir } from '../helpers/temp-dir.js';
 
 const FIX = path.join(ROOT, 'test/fixtures/deploy');
@@ -333,6 +334,73 @@ describe('every format names the workload and prints no secret', () => {
   it('--print-env cannot be combined with --manifest', async () => {
     const r = await runCli(['check-production', '--manifest', 'examples/k8s-failing.yaml', '--print-env']);
     expect(r.code).toBe(2);
+  });
+});
+
+describe('values not known here: never a pass on a stand-in', () => {
+  const FLIGHT_ENV = `            - {name: KRISHIV_PRODUCTION, value: "1"}
+            - {name: KRISHIV_DURABILITY_PROFILE, value: single-node-durable}
+            - {name: KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED, value: "1"}
+            - {name: OTEL_EXPORTER_OTLP_ENDPOINT, value: "http://otel:4317"}
+`;
+  const manifest = `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: flight, namespace: kx}
+spec:
+  template:
+    spec:
+      containers:
+        - name: flight
+          image: localhost/krishiv:1
+          command: [/usr/local/bin/krishiv-flight-server, --addr, 0.0.0.0:50051]
+          env:
+${FLIGHT_ENV}            - name: KRISHIV_API_KEYS
+              valueFrom:
+                secretKeyRef: {name: flight-keys, key: keys}
+`;
+  const unit = `[Service]
+Environment=KRISHIV_PRODUCTION=1 KRISHIV_DURABILITY_PROFILE=single-node-durable KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED=1
+Environment=OTEL_EXPORTER_OTLP_ENDPOINT=http://otel:4317
+Environment=KRISHIV_API_KEYS=%H
+ExecStart=/usr/local/bin/krishiv-flight-server --addr 0.0.0.0:50051
+`;
+  const inputs = (): string[] => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'flight.yaml'), manifest);
+    writeFileSync(path.join(dir, 'flight.service'), unit);
+    return ['--manifest', path.join(dir, 'flight.yaml'), '--unit', path.join(dir, 'flight.service')];
+  };
+  /** What stood in for the two unknown values: no output may contain it. */
+  const STAND_INS = [standIn('Secret/kx/flight-keys/keys'), standIn('unit/%H')];
+
+  it('a key list from a missing Secret or the host name: whether it parses is a skip, that it is set passes (exit 0)', async () => {
+    const { code, doc } = await json(inputs());
+    expect(code).toBe(0);
+    expect(doc.workloads.map((w) => [w.kind, w.role, w.ok])).toEqual([
+      ['Deployment', 'flight-server', true],
+      ['Unit', 'flight-server', true],
+    ]);
+    for (const kind of ['Deployment', 'Unit']) {
+      const of = (id: string): JsonFinding => doc.findings.find((f) => f.id === id && f.workload?.kind === kind)!;
+      // before: ENG-API-KEY-ENTRY passed ("every entry has a key and a subject") on the stand-in
+      for (const id of ['FLIGHT-API-KEYS-MALFORMED', 'ENG-API-KEY-ENTRY', 'HYG-WEAK-SECRET', 'HYG-PLACEHOLDER-SECRET'])
+        expect(of(id).status, `${kind} ${id}`).toBe('skip');
+      expect(of('FLIGHT-API-KEYS-MALFORMED').message).toMatch(
+        /^not checked here: the verdict depends on the value of KRISHIV_API_KEYS \((from Secret flight-keys key keys, not in the input|%H \(a value of the host it runs on\) is known only on the target host)\), which is set but not known here: it fails for an entry without "=" and passes for others$/,
+      );
+      for (const id of ['FLIGHT-API-KEYS-MISSING', 'FLIGHT-ANONYMOUS', 'PROD-PRODUCTION-FLAG'])
+        expect(of(id).status, `${kind} ${id}`).toBe('pass');
+    }
+  });
+
+  it.each(['text', 'json', 'sarif', 'junit', 'github', 'markdown'])('%s shows no stand-in', async (format) => {
+    const r = await runCli(['check-production', ...inputs(), '--format', format]);
+    expect(r.code).toBe(0);
+    const all = r.stdout + r.stderr;
+    for (const s of STAND_INS) expect(all).not.toContain(s);
+    expect(all).not.toMatch(/u[0-9a-f]{32}Q7/);
+    // GitHub annotations carry failures and warnings only
+    if (format !== 'github') expect(all).toContain('FLIGHT-API-KEYS-MALFORMED');
   });
 });
 
