@@ -25,7 +25,7 @@
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { createRequire, isBuiltin } from 'node:module';
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -40,7 +40,8 @@ const VENDORED = ['commander', 'chalk', 'cosmiconfig', 'js-yaml', 'jose', 'yocto
 // run loads one bundle fewer, ~0.5 ms); the config loader keeps vendor-js-yaml.cjs.
 const INLINED_FOR = { 'js-yaml': `src${path.sep}production${path.sep}manifest${path.sep}` };
 // What the manifest reader takes from js-yaml (flatLinks below): each name it imports, from its module.
-const YAML_LIB = path.join(root, 'node_modules', 'js-yaml', 'lib');
+// (its real path: esbuild resolves through symlinks, e.g. a node_modules linked into a git worktree)
+const YAML_LIB = realpathSync(path.join(root, 'node_modules', 'js-yaml', 'lib'));
 const YAML_PARTS = {
   loadAll: ['loader.js', 'loadAll'],
   load: ['loader.js', 'load'],
