@@ -17,6 +17,7 @@
  */
 import { KrishivError } from '../../errors.js';
 import type { EnvVar } from '../types.js';
+import type { LineMap } from './source-map.js';
 import { standIn } from './stand-in.js';
 import { keyLine, lineOf } from './yaml.js';
 
@@ -33,6 +34,8 @@ export interface K8sObject {
   file: string;
   line: number;
   value: Obj;
+  /** a rendered kustomization: its lines in the kustomization's own files (src/production/manifest/source-map.ts) */
+  sourceLines?: LineMap;
 }
 
 export interface KeyedObject {
