@@ -211,48 +211,45 @@ function patchesOf(k: ParsedFile, files: Files, dir: string): PatchSpec[] {
     if (target) spec.target = target;
     out.push(spec);
   };
-  const inline = (text: string, entry: unknown, key: string, target: Obj | undefined, json6902: boolean | undefined): void => {
-    // the line of `key:` in this entry, and where a literal block's text starts
-    const from = (lineOf(entry) ?? 1) - 1;
-    const keyRe = new RegExp(`^(\\s*-\\s+|\\s*)${key}:\\s*(.*)$`);
+  /**
+   * An inline patch: `header` finds the line that holds its scalar (`patch: |-`, `- |-`), searched
+   * from line index `from`. A literal block (`|`, `|-`) whose lines are the file's lines from the
+   * next one on is located line by line; anything else (folded, quoted, plain) at that line.
+   */
+  const inline = (text: string, from: number, header: RegExp, at: number, target: Obj | undefined, json6902: boolean | undefined): void => {
     let keyLine = -1;
-    let header = '';
-    for (let i = from; i < lines.length && i < from + 50; i++) {
-      const m = keyRe.exec(lines[i]!);
+    let indicator = '';
+    for (let i = Math.max(0, from); i < lines.length && i < from + 50; i++) {
+      const m = header.exec(lines[i]!);
       if (m) {
         keyLine = i + 1;
-        header = m[2]!.replace(/\s+#.*$/, '').trim();
+        indicator = m[1]!.replace(/\s+#.*$/, '').trim();
         break;
       }
     }
-    const fallback = keyLine > 0 ? keyLine : (lineOf(entry) ?? 1);
+    const fallback = keyLine > 0 ? keyLine : at;
     let docs: YamlDoc[];
     try {
       docs = parseYamlStream(text, k.file);
     } catch {
       return;
     }
-    // a literal block (`|`, `|-`): its text's line n is the file's line keyLine + n, when the
-    // first lines agree; anything else (folded, quoted, plain) is located at the key
     let coarse = true;
-    if (keyLine > 0 && /^\|[-+0-9]*$/.test(header)) {
-      const textLines = text.split('\n');
-      coarse = false;
-      for (let n = 0; n < Math.min(textLines.length, 3); n++) {
-        const fileLine = lines[keyLine + n];
-        if (fileLine === undefined || fileLine.trim() !== textLines[n]!.trim()) coarse = true;
-      }
+    if (keyLine > 0 && /^\|[-+0-9]*$/.test(indicator)) {
+      const textLines = text.replace(/\n$/, '').split('\n');
+      coarse = textLines.some((t, n) => (lines[keyLine + n] ?? '\u0000').trim() !== t.trim());
     }
     const isJson = json6902 ?? Array.isArray(docs[0]?.value);
     const spec: PatchSpec = { docs, file: k.file, offset: keyLine > 0 ? keyLine : 0, fallback, coarse, json6902: isJson };
     if (target) spec.target = target;
     out.push(spec);
   };
+  const PATCH_KEY = /^(?:\s*-\s+|\s*)patch:\s*(.*)$/;
   for (const p of Array.isArray(root['patches']) ? root['patches'] : []) {
     if (!isObj(p)) continue;
     const target = isObj(p['target']) ? p['target'] : undefined;
     if (typeof p['path'] === 'string') fromFile(p['path'], target, undefined);
-    else if (typeof p['patch'] === 'string') inline(p['patch'], p, 'patch', target, undefined);
+    else if (typeof p['patch'] === 'string') inline(p['patch'], (lineOf(p) ?? 1) - 1, PATCH_KEY, lineOf(p) ?? 1, target, undefined);
   }
   // the deprecated fields kustomize v5 still applies
   const smp = root['patchesStrategicMerge'];
@@ -260,15 +257,9 @@ function patchesOf(k: ParsedFile, files: Files, dir: string): PatchSpec[] {
     smp.forEach((p, i) => {
       if (typeof p !== 'string') return;
       if (/\n/.test(p) || /^\s*(apiVersion|kind):/m.test(p)) {
-        const entryLine = itemLine(smp, i) ?? lineOf(smp) ?? 1;
-        const docs = ((): YamlDoc[] | undefined => {
-          try {
-            return parseYamlStream(p, k.file);
-          } catch {
-            return undefined;
-          }
-        })();
-        if (docs) out.push({ docs, file: k.file, offset: 0, fallback: entryLine, coarse: true, json6902: false });
+        // the item's scalar starts on its `- |` line (or the line after it)
+        const item = itemLine(smp, i) ?? lineOf(smp) ?? 1;
+        inline(p, item - 2, /^\s*-\s+([|>][-+0-9]*)\s*(?:#.*)?$/, item, undefined, false);
       } else fromFile(p, undefined, false);
     });
   }
@@ -276,7 +267,7 @@ function patchesOf(k: ParsedFile, files: Files, dir: string): PatchSpec[] {
     if (!isObj(p)) continue;
     const target = isObj(p['target']) ? p['target'] : undefined;
     if (typeof p['path'] === 'string') fromFile(p['path'], target, true);
-    else if (typeof p['patch'] === 'string') inline(p['patch'], p, 'patch', target, true);
+    else if (typeof p['patch'] === 'string') inline(p['patch'], (lineOf(p) ?? 1) - 1, PATCH_KEY, lineOf(p) ?? 1, target, true);
   }
   return out;
 }
