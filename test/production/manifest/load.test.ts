@@ -5,9 +5,8 @@
  * fake helm run in test/e2e/check-production-manifest.test.ts.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { labelOf, loadManifests, type LoadSeams, type RenderResult } from '../../../src/production/manifest/load.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
@@ -167,8 +166,14 @@ describe('loadManifests: directories a tool renders', () => {
   it('the wrapper names the directory by a relative path, records origins, and is removed even when a render throws', async () => {
     const cwd = tempDir('manifests-');
     kustomization(cwd, 'k');
-    const leftovers = (): string[] => readdirSync(tmpdir()).filter((n) => n.startsWith('krishiv-auth-kustomize-'));
-    const before = leftovers();
+    // the wrapper is made under TMPDIR: one of this test's own, to see what is left in it
+    const tmp = tempDir('tmp-');
+    const saved = process.env['TMPDIR'];
+    process.env['TMPDIR'] = tmp;
+    onTestFinished(() => {
+      if (saved === undefined) delete process.env['TMPDIR'];
+      else process.env['TMPDIR'] = saved;
+    });
     const seen: Array<{ dir: string; text: string }> = [];
     const throwing = (which: 'plain' | 'wrapper') =>
       seams(cwd, {
@@ -191,7 +196,8 @@ describe('loadManifests: directories a tool renders', () => {
       );
       expect(existsSync(w.dir)).toBe(false);
     }
-    expect(leftovers()).toEqual(before);
+    expect(seen.every((w) => path.dirname(w.dir) === tmp)).toBe(true);
+    expect(readdirSync(tmp)).toEqual([]);
   });
 
   it('a chart is rendered by helm template with each --helm-values file resolved from the working directory', async () => {
