@@ -56,6 +56,15 @@ describe('the bundle tree', () => {
     }
   });
 
+  it("the manifest reader carries js-yaml's loader and failsafe schema, not its dumper or the schemas it replaces (scripts/build.mjs YAML_PARTS)", () => {
+    const deploy = tree['cp-deploy.cjs']!.modules;
+    expect(deploy).toContain('node_modules/js-yaml/lib/loader.js');
+    expect(deploy).toContain('node_modules/js-yaml/lib/schema/failsafe.js');
+    for (const m of ['dumper.js', 'schema/default.js', 'schema/core.js', 'schema/json.js', 'type/timestamp.js', 'type/binary.js']) {
+      expect(deploy).not.toContain(`node_modules/js-yaml/lib/${m}`);
+    }
+  });
+
   it('the entry and every bundle are ASCII (one other character and Node reads the whole file as two-byte text, which V8 scans slower)', () => {
     const files = [
       path.join(ROOT, 'bin', 'krishiv-auth.js'),
