@@ -138,18 +138,23 @@ function sourceLines(docs: readonly YamlDoc[], o: NonNullable<Source['origins']>
   } catch {
     return undefined;
   }
-  return kustomizeLineMap(docs, wrapped, {
-    wrapperRoot: o.wrapperRoot,
-    userRoot: o.userRoot,
-    label: o.label,
-    readFile: (abs) => {
-      try {
-        return readTextFileSync(abs, { limit: MANIFEST_LIMIT, label: abs });
-      } catch {
-        return undefined;
-      }
-    },
-  });
+  try {
+    return kustomizeLineMap(docs, wrapped, {
+      wrapperRoot: o.wrapperRoot,
+      userRoot: o.userRoot,
+      label: o.label,
+      readFile: (abs) => {
+        try {
+          return readTextFileSync(abs, { limit: MANIFEST_LIMIT, label: abs });
+        } catch {
+          return undefined;
+        }
+      },
+    });
+  } catch {
+    // whatever goes wrong in locating, the findings keep the rendered stream's lines (never a wrong one)
+    return undefined;
+  }
 }
 
 /**

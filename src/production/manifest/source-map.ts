@@ -91,6 +91,8 @@ interface ParsedFile {
   file: string;
   text: string;
   docs: YamlDoc[];
+  /** its objects (`List` items flattened), worked out once */
+  objects?: Obj[];
 }
 
 class Files {
@@ -157,7 +159,7 @@ function objectsOf(docs: readonly YamlDoc[]): Obj[] {
   const visit = (v: unknown, depth: number): void => {
     if (!isObj(v)) return;
     const kind = str(v['kind']);
-    if (kind !== undefined && kind.endsWith('List') && Array.isArray(v['items']) && depth < 4) {
+    if (kind?.endsWith('List') && Array.isArray(v['items']) && depth < 4) {
       for (const item of v['items']) visit(item, depth + 1);
     } else out.push(v);
   };
@@ -240,7 +242,7 @@ function patchesOf(k: ParsedFile, files: Files, dir: string): PatchSpec[] {
       coarse = textLines.some((t, n) => (lines[keyLine + n] ?? '\u0000').trim() !== t.trim());
     }
     const isJson = json6902 ?? Array.isArray(docs[0]?.value);
-    const spec: PatchSpec = { docs, file: k.file, offset: keyLine > 0 ? keyLine : 0, fallback, coarse, json6902: isJson };
+    const spec: PatchSpec = { docs, file: k.file, offset: Math.max(keyLine, 0), fallback, coarse, json6902: isJson };
     if (target) spec.target = target;
     out.push(spec);
   };
@@ -550,7 +552,8 @@ export function kustomizeLineMap(plain: readonly YamlDoc[], wrapped: readonly Ya
     const src = files.get(files.abs(rel));
     if (!src) return;
     const kind = str(rendered['kind']) ?? '';
-    const source = findSource(objectsOf(src.docs), kind, nameOf(rendered));
+    src.objects ??= objectsOf(src.docs);
+    const source = findSource(src.objects, kind, nameOf(rendered));
     if (!source) return;
     const sourceName = nameOf(source);
     const layers: Found[] = [

@@ -13,8 +13,6 @@ import { parseYamlStream } from '../../../src/production/manifest/yaml.js';
 
 const WRAPPER = '/tmp/krishiv-auth-kustomize-x';
 const ROOT = '/work/app/overlays/prod';
-/** the wrapper names the user's directory from its own */
-const REL = path.relative(WRAPPER, ROOT);
 
 const DEPLOYMENT = `apiVersion: apps/v1
 kind: Deployment
