@@ -7,6 +7,7 @@
  * line by line, patches that only name an entry.
  */
 import path from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { kustomizeLineMap, sameObjects, type LineMap } from '../../../src/production/manifest/source-map.js';
 import { parseYamlStream } from '../../../src/production/manifest/yaml.js';
@@ -233,5 +234,95 @@ spec:
     });
     const m = map(plain, wrapped, { [BASE]: DEPLOYMENT, [K]: kText });
     expect(m.get(line(plain, '- --insecure'))).toBeNull();
+  });
+});
+
+describe('kustomizeLineMap on arbitrary sources', () => {
+  const SOAK = process.env['KRISHIV_AUTH_SOAK'] === 'full' ? 1000 : 100;
+  const piece = fc.constantFrom(
+    '- op: add\n  path: /spec/template/spec/containers/0/args/-\n  value: --insecure\n',
+    '- op: replace\n  path: /spec/template/spec/containers/~1/env\n  value: [{name: X}]\n',
+    '- {op: add, path: "", value: 1}\n',
+    'kind: Deployment\nmetadata: {name: coordinator}\nspec: {template: {spec: {containers: [{name: coordinator, env: [{name: X, value: "1"}]}]}}}\n',
+    '$patch: delete\n',
+    '[',
+    '',
+    '  - name: coordinator\n',
+  );
+  const patchText = fc.oneof(
+    fc.array(piece, { maxLength: 4 }).map((a) => a.join('')),
+    fc.string({ maxLength: 60 }),
+  );
+  const targetName = fc.constantFrom('coordinator', '(', '.*', 'coord.*', '[a-', '');
+  const indicator = fc.constantFrom('|-', '|', '>-', '|2', '');
+  const kustomization = fc
+    .array(
+      fc.oneof(
+        fc.record({ text: patchText, name: targetName, ind: indicator }).map(
+          ({ text, name, ind }) =>
+            `  - target:\n      kind: Deployment\n      name: ${JSON.stringify(name)}\n    patch: ${ind}\n${text
+              .split('\n')
+              .map((l) => `      ${l}`)
+              .join('\n')}\n`,
+        ),
+        fc.constantFrom(
+          '  - path: profile.yaml\n',
+          '  - path: missing.yaml\n',
+          '  - path: ../../../../../etc\n',
+          '  - 3\n',
+          '  - patch: 3\n',
+        ),
+      ),
+      { maxLength: 4 },
+    )
+    .map((entries) => `patches:\n${entries.join('')}patchesStrategicMerge:\n  - profile.yaml\n  - |-\n    kind: Deployment\n`);
+  const originBody = fc.oneof(
+    fc.constant(`path: ${path.relative(WRAPPER, BASE)}`),
+    fc.constantFrom('path: ', 'path: [x', 'repo: r\npath: p', 'configuredIn: k', 'path: /etc/passwd', 'path: ../../../../..'),
+    fc.string({ maxLength: 30 }).map((s) => `path: ${JSON.stringify(s)}`),
+  );
+
+  it('never throws, and every line it gives is a line of the file it names', () => {
+    const K = `${ROOT}/kustomization.yaml`;
+    let located = 0;
+    fc.assert(
+      fc.property(
+        kustomization,
+        originBody,
+        fc.oneof(fc.constant(DEPLOYMENT), fc.string({ maxLength: 80 })),
+        fc.string({ maxLength: 120 }),
+        fc.boolean(),
+        (kText, body, source, profile, extra) => {
+          const files: Record<string, string> = { [BASE]: source, [K]: kText, [`${ROOT}/profile.yaml`]: profile };
+          const opts = extra ? { extraArg: '--insecure', extraEnv: '        - name: X\n          value: "1"\n' } : {};
+          const plain = rendered(opts);
+          let wrapped: string;
+          try {
+            wrapped = rendered({ ...opts, annotations: origin(body, [path.relative(WRAPPER, K)]) });
+            parseYamlStream(wrapped, 'w');
+          } catch {
+            return; // an origin body that breaks the stream: kustomize would not print it
+          }
+          const m = map(plain, wrapped, files);
+          const byLabel = new Map(
+            Object.entries(files).map(([abs, text]) => [path.normalize(path.join('overlays/prod', path.relative(ROOT, abs))), text]),
+          );
+          const plainLines = plain.split('\n').length;
+          for (const [from, loc] of m) {
+            expect(from).toBeGreaterThanOrEqual(1);
+            expect(from).toBeLessThanOrEqual(plainLines);
+            if (loc === null) continue;
+            located++;
+            const text = byLabel.get(loc.file);
+            expect(text).toBeDefined();
+            expect(loc.line).toBeGreaterThanOrEqual(1);
+            expect(loc.line).toBeLessThanOrEqual(text!.split('\n').length);
+          }
+        },
+      ),
+      { numRuns: SOAK },
+    );
+    // the generated inputs do reach the mapping (not only the early refusals)
+    expect(located).toBeGreaterThan(0);
   });
 });
