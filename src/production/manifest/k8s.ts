@@ -64,7 +64,7 @@ export const WORKLOAD_KINDS = new Set([
 ]);
 
 /** Objects a manifest run reads: the workloads and what they refer to or are exposed by. */
-const RELEVANT_KINDS = new Set(['Secret', 'ConfigMap', 'Service', 'Ingress', ...WORKLOAD_KINDS]);
+export const RELEVANT_KINDS = new Set(['Secret', 'ConfigMap', 'Service', 'Ingress', ...WORKLOAD_KINDS]);
 
 export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);

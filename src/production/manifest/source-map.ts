@@ -25,7 +25,7 @@
  * keeps its rendered-stream line.
  */
 import path from 'node:path';
-import { isObj, type Obj } from './k8s.js';
+import { RELEVANT_KINDS, isObj, type Obj } from './k8s.js';
 import { itemLine, lineOf, parseYamlStream, type YamlDoc } from './yaml.js';
 
 export interface SourceLoc {
@@ -546,7 +546,8 @@ export function kustomizeLineMap(plain: readonly YamlDoc[], wrapped: readonly Ya
     if (!same[i]) return;
     const w = wrapped[i]!.value;
     const rendered = doc.value;
-    if (!isObj(rendered)) return;
+    // only the objects a finding can be located at (a CRD's schema is walked for nothing)
+    if (!isObj(rendered) || !RELEVANT_KINDS.has(str(rendered['kind']) ?? '')) return;
     const rel = originPath(w);
     if (rel === undefined) return;
     const src = files.get(files.abs(rel));
