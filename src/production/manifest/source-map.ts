@@ -596,6 +596,20 @@ export function kustomizeLineMap(plain: readonly YamlDoc[], wrapped: readonly Ya
       }
     }
     walker.walk(rendered, layers, undefined);
+    // a Service is reported for what its type publishes (K8S-OPEN-EXPOSED, at the object's line):
+    // a patch that set the type is where it was made so
+    const spec = rendered['spec'];
+    const type = isObj(spec) ? spec['type'] : undefined;
+    if (kind === 'Service' && typeof type === 'string') {
+      for (let n = layers.length - 1; n > 0; n--) {
+        const l = layers[n]!;
+        const ps = isObj(l.node) ? l.node['spec'] : undefined;
+        if (isObj(ps) && ps['type'] === type) {
+          map.set(lineOf(rendered) ?? doc.line, { file: l.layer.file, line: nodeLine(l.layer, ps) });
+          break;
+        }
+      }
+    }
   });
   return map;
 }

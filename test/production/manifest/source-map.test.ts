@@ -326,3 +326,20 @@ describe('kustomizeLineMap on arbitrary sources', () => {
     expect(located).toBeGreaterThan(0);
   });
 });
+
+describe('a Service a patch made NodePort', () => {
+  it('is located at the patch that set its type; one whose type the resource file sets, at the resource', () => {
+    const SVC = '/work/app/base/service.yaml';
+    const K = `${ROOT}/kustomization.yaml`;
+    const source = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: coordinator\nspec:\n  type: ClusterIP\n  selector:\n    app: c\n';
+    const kText =
+      'patches:\n  - patch: |-\n      apiVersion: v1\n      kind: Service\n      metadata:\n        name: coordinator\n      spec:\n        type: NodePort\n';
+    const out = (annotations: string, type: string): string =>
+      `apiVersion: v1\nkind: Service\nmetadata:\n${annotations}  name: prod-coordinator\nspec:\n  selector:\n    app: c\n  type: ${type}\n`;
+    const ann = origin(`path: ${path.relative(WRAPPER, SVC)}`, [path.relative(WRAPPER, K)]);
+    const m = map(out('', 'NodePort'), out(ann, 'NodePort'), { [SVC]: source, [K]: kText });
+    expect(m.get(1)).toEqual({ file: 'overlays/prod/kustomization.yaml', line: line(kText, 'type: NodePort') });
+    const plainType = map(out('', 'ClusterIP'), out(ann, 'ClusterIP'), { [SVC]: source, [K]: kText.replace('NodePort', 'LoadBalancer') });
+    expect(plainType.get(1)).toEqual({ file: 'base/service.yaml', line: 1 });
+  });
+});
