@@ -203,6 +203,23 @@ describe('where origins cannot be had, the rendered stream', () => {
   });
 });
 
+describe('errors in the objects of a kustomization', () => {
+  it('a Secret whose data is not base64: exit 2 naming the resource file and line, not the rendered stream', async () => {
+    const dir = tempDir('kbad-');
+    writeFileSync(path.join(dir, 'kustomization.yaml'), 'resources:\n  - secrets.yaml\n');
+    writeFileSync(
+      path.join(dir, 'secrets.yaml'),
+      '# the token\napiVersion: v1\nkind: Secret\nmetadata:\n  name: auth\ndata:\n  token: "not base64!"\n',
+    );
+    const r = await runCli(['check-production', '--manifest', '.'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim()).toBe(
+      'krishiv-auth check-production: secrets.yaml:7: Secret auth: data.token is not valid base64 (the API server refuses it) (ERR_MANIFEST_PARSE)',
+    );
+  });
+});
+
 describe('baselines of a kustomization with overlays', () => {
   it('do not move with the sources: comments added, patches reordered, the same findings match; entries carry no line', async () => {
     const root = path.join(tempDir('kb-'), 'k');

@@ -101,6 +101,12 @@ export function collectObjects(docs: ReadonlyArray<{ value: unknown; line: numbe
 
 const B64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
+/** `file:line` of a line of an object's file (a rendered kustomization's: in its own files, when known). */
+export function whereIn(o: K8sObject, line: number): string {
+  const loc = o.sourceLines?.get(line);
+  return loc ? `${loc.file}:${loc.line}` : `${o.file}:${line}`;
+}
+
 export function buildInventory(objects: readonly K8sObject[]): Inventory {
   const inv: Inventory = { secrets: new Map(), configMaps: new Map(), services: [], ingresses: [], workloads: [] };
   for (const o of objects) {
@@ -112,7 +118,7 @@ export function buildInventory(objects: readonly K8sObject[]): Inventory {
           const text = typeof v === 'string' ? v.replace(/\s+/g, '') : '';
           if (typeof v !== 'string' || text.length % 4 !== 0 || !B64.test(text)) {
             throw new KrishivError('ERR_MANIFEST_PARSE', `Secret ${o.name}: data.${k} is not valid base64 (the API server refuses it)`, {
-              input: `${o.file}:${keyLine(d, k) ?? o.line}`,
+              input: whereIn(o, keyLine(d, k) ?? o.line),
             });
           }
           data.set(k, Buffer.from(text, 'base64').toString('utf8'));

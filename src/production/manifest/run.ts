@@ -20,6 +20,7 @@ import {
   podSpecOf,
   refKey,
   resolveContainerEnv,
+  whereIn,
   type Inventory,
   type K8sObject,
   type Obj,
@@ -174,7 +175,7 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
       const cmdLine = keyLine(c, 'command') ?? keyLine(c, 'args') ?? cline;
       // the container's environment also feeds a shell script's $NAME
       let decision =
-        command === undefined ? undefined : decideProcess(expandCommandLine([...command, ...args], lookup, `${o.file}:${cmdLine}`), lookup);
+        command === undefined ? undefined : decideProcess(expandCommandLine([...command, ...args], lookup, whereIn(o, cmdLine)), lookup);
       if (decision === undefined) {
         if (!KRISHIV_IMAGE.test(image) && !hasKrishivEnv) continue;
         decision = { kind: 'undecided', reason: "no command: the image's entrypoint decides which process runs, and it is not read here" };
