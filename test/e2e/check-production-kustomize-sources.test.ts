@@ -160,6 +160,25 @@ describe('a kustomization with overlays, patches, a component and generators: fi
     expect(refused.locations[0]!.logicalLocations![0]!.fullyQualifiedName).toBe(label);
   });
 
+  it('paths are named as the directory was: relative from inside it, absolute when it was given absolute', async () => {
+    const fromRoot = await json(['--manifest', PROD]);
+    const inside = await json(['--manifest', '.'], { cwd: path.join(ROOT, PROD) });
+    const absolute = await json(['--manifest', path.join(ROOT, PROD)], { cwd: tempDir('elsewhere-') });
+    const resolved = (doc: JsonDoc, base: string): string[] =>
+      doc.findings.map(
+        (f) => `${f.id} ${f.workload?.container} ${f.variables.join(',')} ${path.resolve(base, f.location!.file)}:${f.location!.line}`,
+      );
+    expect(
+      resolved(inside.doc, path.join(ROOT, PROD)).map((l) => l.replace(`${path.join(ROOT, PROD)}/. (kubectl kustomize)`, 'R')),
+    ).toEqual(resolved(fromRoot.doc, ROOT).map((l) => l.replace(path.join(ROOT, RENDERED), 'R')));
+    expect(inside.doc.findings.map((f) => f.location!.file)).toContain('patches/executor.json');
+    expect(inside.doc.findings.map((f) => f.location!.file)).toContain('../../base/executor-deployment.yaml');
+    expect(absolute.doc.findings.every((f) => path.isAbsolute(f.location!.file))).toBe(true);
+    expect(resolved(absolute.doc, '/').map((l) => l.replace(path.join(ROOT, RENDERED), 'R'))).toEqual(
+      resolved(fromRoot.doc, ROOT).map((l) => l.replace(path.join(ROOT, RENDERED), 'R')),
+    );
+  });
+
   it('the engine-style operator tree without overlays: every finding in the resource files', async () => {
     const { doc } = await json(['--manifest', `${FIX}/base`]);
     const files = new Set(doc.findings.map((f) => f.location?.file));
