@@ -179,6 +179,22 @@ describe('a kustomization with overlays, patches, a component and generators: fi
     );
   });
 
+  it('an overlay that orders its output itself (sortOptions fifo, which only the root of a build honours): the same locations', async () => {
+    const root = path.join(tempDir('ksort-'), 'k');
+    cpSync(path.join(ROOT, FIX), root, { recursive: true });
+    const k = path.join(root, 'overlays/prod/kustomization.yaml');
+    writeFileSync(k, `${readFileSync(k, 'utf8')}sortOptions:\n  order: fifo\n`);
+    const sorted = await json(['--manifest', 'overlays/prod'], { cwd: root });
+    const plain = await json(['--manifest', PROD]);
+    const where = (doc: JsonDoc, prefix: string): string[] =>
+      doc.findings
+        .filter((f) => !f.location!.file.endsWith('(kubectl kustomize)'))
+        .map((f) => `${f.id} ${f.workload?.container} ${f.variables.join(',')} ${f.location!.file.replace(prefix, '')}:${f.location!.line}`)
+        .sort();
+    expect(where(sorted.doc, '')).toEqual(where(plain.doc, `${FIX}/`));
+    expect(where(sorted.doc, '').length).toBeGreaterThan(10);
+  });
+
   it('the engine-style operator tree without overlays: every finding in the resource files', async () => {
     const { doc } = await json(['--manifest', `${FIX}/base`]);
     const files = new Set(doc.findings.map((f) => f.location?.file));

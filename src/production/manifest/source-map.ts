@@ -4,8 +4,8 @@
  * The loader renders the directory twice: as it is (the stream the checks read, and the lines
  * a finding falls back to), and through a wrapper kustomization that asks kustomize to record
  * origins (`buildMetadata: [originAnnotations, transformerAnnotations]`). The two streams must
- * hold the same objects in the same order, equal once those two annotations are set aside;
- * an object that differs keeps its rendered-stream lines. For each rendered object:
+ * hold the same objects, equal once those two annotations are set aside; an object that differs
+ * keeps its rendered-stream lines. For each rendered object:
  *
  * - `config.kubernetes.io/origin` names its resource file (`path:`); one from a generator, a
  *   remote base or a Helm chart has no file, and keeps its rendered-stream lines;
@@ -69,17 +69,40 @@ function annotation(value: unknown, key: string): string | undefined {
   return str(value['metadata']['annotations'][key]);
 }
 
+/** An object's identity in a render: apiVersion, kind, namespace, name. */
+function identityOf(value: unknown): string | undefined {
+  if (!isObj(value)) return undefined;
+  const meta = isObj(value['metadata']) ? value['metadata'] : {};
+  return JSON.stringify([value['apiVersion'] ?? null, value['kind'] ?? null, meta['namespace'] ?? null, meta['name'] ?? null]);
+}
+
 /**
- * Whether the wrapped render is the plain one with origins added: same objects, same order, equal
- * once the two annotations are set aside on both sides (the user's own kustomization may record
- * origins too). Index by index: an object that differs is left unmapped.
+ * For each object of the plain render, its copy in the wrapped one (undefined: none): the same
+ * object, equal once the two annotations are set aside on both sides (the user's own
+ * kustomization may record origins too). Paired by position, else by identity: the wrapper is the
+ * root of its build, so the user's `sortOptions` (honoured only at the root) may order the plain
+ * render otherwise. Objects that differ, or a render with other objects, are left unmapped.
  */
-export function sameObjects(plain: readonly YamlDoc[], wrapped: readonly YamlDoc[]): boolean[] {
+export function pairObjects(plain: readonly YamlDoc[], wrapped: readonly YamlDoc[]): Array<YamlDoc | undefined> {
+  // the same objects, whatever their order
+  const ids = (docs: readonly YamlDoc[]): string => JSON.stringify(docs.map((d) => identityOf(d.value) ?? '').sort());
+  if (plain.length !== wrapped.length || ids(plain) !== ids(wrapped)) return plain.map(() => undefined);
+  let byIdentity: Map<string, YamlDoc | null> | undefined;
   return plain.map((p, i) => {
-    const w = wrapped[i];
-    return (
-      w !== undefined && plain.length === wrapped.length && JSON.stringify(withoutAdded(p.value)) === JSON.stringify(withoutAdded(w.value))
-    );
+    const id = identityOf(p.value);
+    let w: YamlDoc | null | undefined = wrapped[i];
+    if (w === undefined || identityOf(w.value) !== id) {
+      if (byIdentity === undefined) {
+        byIdentity = new Map();
+        for (const d of wrapped) {
+          const k = identityOf(d.value);
+          if (k !== undefined) byIdentity.set(k, byIdentity.has(k) ? null : d); // twice: not paired
+        }
+      }
+      w = id === undefined ? undefined : byIdentity.get(id);
+    }
+    if (!w) return undefined;
+    return JSON.stringify(withoutAdded(p.value)) === JSON.stringify(withoutAdded(w.value)) ? w : undefined;
   });
 }
 
@@ -539,12 +562,12 @@ function patchKustomizations(value: unknown): string[] {
 export function kustomizeLineMap(plain: readonly YamlDoc[], wrapped: readonly YamlDoc[], ctx: SourceMapContext): LineMap {
   const map: LineMap = new Map();
   const files = new Files(ctx);
-  const same = sameObjects(plain, wrapped);
+  const pairs = pairObjects(plain, wrapped);
   const patchCache = new Map<string, PatchSpec[]>();
   const walker = new Walker(map);
   plain.forEach((doc, i) => {
-    if (!same[i]) return;
-    const w = wrapped[i]!.value;
+    const w = pairs[i]?.value;
+    if (w === undefined) return;
     const rendered = doc.value;
     // only the objects a finding can be located at (a CRD's schema is walked for nothing)
     if (!isObj(rendered) || !RELEVANT_KINDS.has(str(rendered['kind']) ?? '')) return;

@@ -9,7 +9,7 @@
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { kustomizeLineMap, sameObjects, type LineMap } from '../../../src/production/manifest/source-map.js';
+import { kustomizeLineMap, pairObjects, type LineMap } from '../../../src/production/manifest/source-map.js';
 import { parseYamlStream } from '../../../src/production/manifest/yaml.js';
 
 const WRAPPER = '/tmp/krishiv-auth-kustomize-x';
@@ -121,11 +121,24 @@ describe('kustomizeLineMap', () => {
   it('renders that differ (beyond the two annotations) leave the object unmapped', () => {
     const plain = rendered();
     expect(
-      sameObjects(parseYamlStream(plain, 'p'), parseYamlStream(rendered({ annotations: fromBase, profile: 'dev-local' }), 'w')),
-    ).toEqual([false]);
+      pairObjects(parseYamlStream(plain, 'p'), parseYamlStream(rendered({ annotations: fromBase, profile: 'dev-local' }), 'w')),
+    ).toEqual([undefined]);
     expect(map(plain, rendered({ annotations: fromBase, profile: 'dev-local' }), { [BASE]: DEPLOYMENT }).size).toBe(0);
     // a different number of objects: nothing is paired
     expect(map(`${plain}---\n${plain}`, rendered({ annotations: fromBase }), { [BASE]: DEPLOYMENT }).size).toBe(0);
+    // another order (the user's sortOptions, which only the root of a build honours): paired by identity
+    const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n';
+    const reordered = map(`${cm}---\n${plain}`, `${rendered({ annotations: fromBase })}---\n${cm}`, { [BASE]: DEPLOYMENT });
+    const offset = cm.split('\n').length;
+    expect(reordered.get(offset + line(plain, '- name: KRISHIV_COORDINATOR_BEARER_TOKEN'))).toEqual({
+      file: 'base/coordinator.yaml',
+      line: line(DEPLOYMENT, '- name: KRISHIV_COORDINATOR_BEARER_TOKEN'),
+    });
+    // one identity twice: not paired
+    expect(
+      map(`${cm}---\n${plain}`, `${rendered({ annotations: fromBase })}---\n${rendered({ annotations: fromBase })}`, { [BASE]: DEPLOYMENT })
+        .size,
+    ).toBe(0);
     // the user's own origin annotations are set aside on both sides
     const own = rendered({ annotations: origin('path: coordinator.yaml') });
     expect(map(own, rendered({ annotations: fromBase }), { [BASE]: DEPLOYMENT }).size).toBeGreaterThan(0);
