@@ -179,11 +179,11 @@ describe('a kustomization with overlays, patches, a component and generators: fi
     );
   });
 
-  it('an overlay that orders its output itself (sortOptions fifo, which only the root of a build honours): the same locations', async () => {
+  it('an overlay with settings only the root of a build honours (sortOptions, its own buildMetadata): the same locations', async () => {
     const root = path.join(tempDir('ksort-'), 'k');
     cpSync(path.join(ROOT, FIX), root, { recursive: true });
     const k = path.join(root, 'overlays/prod/kustomization.yaml');
-    writeFileSync(k, `${readFileSync(k, 'utf8')}sortOptions:\n  order: fifo\n`);
+    writeFileSync(k, `${readFileSync(k, 'utf8')}sortOptions:\n  order: fifo\nbuildMetadata: [managedByLabel, originAnnotations]\n`);
     const sorted = await json(['--manifest', 'overlays/prod'], { cwd: root });
     const plain = await json(['--manifest', PROD]);
     const where = (doc: JsonDoc, prefix: string): string[] =>

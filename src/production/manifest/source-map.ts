@@ -52,15 +52,30 @@ export interface SourceMapContext {
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
-/** The object's metadata.annotations without the two the wrapper added (a copy; the object is untouched). */
+/** kustomize's `buildMetadata: [managedByLabel]`, which only the root of a build honours. */
+const MANAGED_BY = 'app.kubernetes.io/managed-by';
+
+/**
+ * The object without what only one of the two renders has (a copy; the object is untouched): the
+ * two annotations the wrapper asks for, and the managed-by label the user's own kustomization may
+ * ask for (the wrapper is the root of its build, so it has none). None of them reaches a check.
+ */
 function withoutAdded(value: unknown): unknown {
-  if (!isObj(value) || !isObj(value['metadata']) || !isObj(value['metadata']['annotations'])) return value;
-  const ann = { ...value['metadata']['annotations'] };
-  delete ann[ORIGIN];
-  delete ann[TRANSFORMATIONS];
+  if (!isObj(value) || !isObj(value['metadata'])) return value;
   const meta: Obj = { ...value['metadata'] };
-  if (Object.keys(ann).length === 0) delete meta['annotations'];
-  else meta['annotations'] = ann;
+  if (isObj(meta['annotations'])) {
+    const ann = { ...meta['annotations'] };
+    delete ann[ORIGIN];
+    delete ann[TRANSFORMATIONS];
+    if (Object.keys(ann).length === 0) delete meta['annotations'];
+    else meta['annotations'] = ann;
+  }
+  if (isObj(meta['labels']) && typeof meta['labels'][MANAGED_BY] === 'string' && meta['labels'][MANAGED_BY].startsWith('kustomize-')) {
+    const labels = { ...meta['labels'] };
+    delete labels[MANAGED_BY];
+    if (Object.keys(labels).length === 0) delete meta['labels'];
+    else meta['labels'] = labels;
+  }
   return { ...value, metadata: meta };
 }
 
