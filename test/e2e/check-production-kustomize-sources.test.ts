@@ -225,6 +225,17 @@ describe('where origins cannot be had, the rendered stream', () => {
     expect(doc.workloads.every((w) => w.source === undefined)).toBe(true);
   });
 
+  it('no temporary directory to be had (TMPDIR missing): the rendered stream, the same findings', async () => {
+    const missing = path.join(tempDir('gone-'), 'no-such-dir');
+    const { code, doc } = await json(['--manifest', PROD], { env: { TMPDIR: missing } });
+    const usual = await json(['--manifest', PROD]);
+    expect(code).toBe(usual.code);
+    expect(new Set(doc.findings.map((f) => f.location?.file))).toEqual(new Set([RENDERED]));
+    expect(doc.findings.map((f) => `${f.id} ${f.status} ${f.variables.join(',')}`)).toEqual(
+      usual.doc.findings.map((f) => `${f.id} ${f.status} ${f.variables.join(',')}`),
+    );
+  });
+
   it('a kustomization kubectl refuses: one line naming the directory, exit 2, no temporary directory left', async () => {
     const dir = tempDir('kfail-');
     writeFileSync(path.join(dir, 'kustomization.yaml'), 'resources:\n  - missing.yaml\n');
