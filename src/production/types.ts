@@ -137,6 +137,8 @@ export interface WorkloadRef {
 /** One workload of a --manifest/--unit run, with its own verdict. */
 export interface WorkloadSummary extends WorkloadRef {
   line?: number;
+  /** a rendered kustomization: where the container is in the kustomization's own files */
+  source?: { file: string; line: number };
   /** the role read from the command line (null: undecided, reported as a skip) */
   role: Role | null;
   ok: boolean;

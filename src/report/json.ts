@@ -90,6 +90,8 @@ export function toJsonDocument(report: ProductionReport): JsonDocument {
         role: out.role,
         ok: out.ok,
         summary: out.summary,
+        // a rendered kustomization: the container in the kustomization's own files
+        ...(w.source ? { source: { file: w.source.file, line: w.source.line } } : {}),
       } as WorkloadSummary;
     });
   }

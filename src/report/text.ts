@@ -122,7 +122,8 @@ function renderByWorkload(report: ProductionReport, workloads: readonly Workload
   for (const w of workloads) {
     const mine = grouped.get(workloadKey(w)) ?? [];
     const mark = w.ok ? style.green('✔') : style.red('✖');
-    const where = w.line !== undefined ? `${w.file}:${w.line}` : w.file;
+    // a rendered kustomization: the container's line in the kustomization's own files
+    const where = w.source ? `${w.source.file}:${w.source.line}` : w.line !== undefined ? `${w.file}:${w.line}` : w.file;
     const s = w.summary;
     section(
       `${mark} ${style.bold(neutraliseControls(workloadLabel(w)))}  ${style.dim(`${w.role ?? 'not decided'} — ${neutraliseControls(where)} — ${s.fail} failed, ${s.warn} warnings, ${s.pass} passed${s.skip ? `, ${s.skip} skipped` : ''}`)}`,

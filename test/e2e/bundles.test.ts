@@ -56,6 +56,18 @@ describe('the bundle tree', () => {
     }
   });
 
+  it("the manifest reader carries js-yaml's loader and failsafe schema, not its dumper or the schemas it replaces (scripts/build.mjs YAML_PARTS)", () => {
+    // by suffix: where node_modules is a link (a git worktree's), the paths are its target's
+    const yaml = tree['cp-deploy.cjs']!.modules.filter((m) => m.includes('node_modules/js-yaml/lib/')).map(
+      (m) => m.split('js-yaml/lib/')[1],
+    );
+    expect(yaml).toContain('loader.js');
+    expect(yaml).toContain('schema/failsafe.js');
+    for (const m of ['dumper.js', 'schema/default.js', 'schema/core.js', 'schema/json.js', 'type/timestamp.js', 'type/binary.js']) {
+      expect(yaml).not.toContain(m);
+    }
+  });
+
   it('the entry and every bundle are ASCII (one other character and Node reads the whole file as two-byte text, which V8 scans slower)', () => {
     const files = [
       path.join(ROOT, 'bin', 'krishiv-auth.js'),

@@ -41,7 +41,16 @@ interface JsonFinding {
 interface JsonDoc {
   ok: boolean;
   findings: JsonFinding[];
-  workloads: Array<{ kind: string; namespace?: string; name: string; container?: string; role: string | null; ok: boolean; line?: number }>;
+  workloads: Array<{
+    kind: string;
+    namespace?: string;
+    name: string;
+    container?: string;
+    role: string | null;
+    ok: boolean;
+    line?: number;
+    source?: { file: string; line: number };
+  }>;
 }
 
 function tmp(): string {
@@ -65,7 +74,7 @@ describe('a kustomization rendered by the real kubectl kustomize', () => {
     expect(whichOnPath('kubectl')).toBeDefined();
   });
 
-  it('finds both workloads with their roles, lines in the rendered stream, and passes', async () => {
+  it("finds both workloads with their roles, located in the kustomization's own files, and passes", async () => {
     const { code, doc } = await json(['--manifest', 'test/fixtures/deploy/kustomize']);
     expect(code).toBe(0);
     expect(doc.workloads.map((w) => [`${w.namespace}/${w.kind}/${w.name}/${w.container}`, w.role, w.ok])).toEqual([
@@ -88,8 +97,14 @@ describe('a kustomization rendered by the real kubectl kustomize', () => {
       'executor PROD-PRODUCTION-FLAG warn',
     ]);
     const skip = doc.findings.find((f) => f.id === 'FLIGHT-API-KEYS-MALFORMED')!;
-    expect(skip.location?.file).toBe('test/fixtures/deploy/kustomize (kubectl kustomize)');
-    expect(skip.location?.line).toBeGreaterThan(1);
+    // the env entry in the resource file, not a line of the rendered stream
+    expect(skip.location).toEqual({ file: 'test/fixtures/deploy/kustomize/coordinator.yaml', line: 38 });
+    expect(doc.workloads.map((w) => w.source)).toEqual([
+      { file: 'test/fixtures/deploy/kustomize/coordinator.yaml', line: 21 },
+      { file: 'test/fixtures/deploy/kustomize/executor.yaml', line: expect.any(Number) },
+    ]);
+    // the workload keeps the rendered stream as its file (the baseline key)
+    expect(skip.workload?.file).toBe('test/fixtures/deploy/kustomize (kubectl kustomize)');
   });
 
   describe('mutations change exactly the expected findings', () => {

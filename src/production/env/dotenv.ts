@@ -234,12 +234,15 @@ class LineReader {
       const eq = text.indexOf('=', at);
       const value = text.slice(eq + 1, text.charCodeAt(end - 2) === 0x0d ? end - 2 : end - 1);
       line += 1;
+      // the origin first, then the declaration: a literal nested in another is copied by V8's
+      // runtime (a deep walk of its boilerplate) instead of its fast path, once per line
+      const origin: Declaration['origin'] = { source: 'file', file, line };
       out.push({
         name: text.slice(at, eq),
         value,
         raw: value,
         quoting: 'none',
-        origin: { source: 'file', file, line },
+        origin,
         line,
         references: NONE,
         unresolved: NONE,
@@ -542,7 +545,8 @@ function charClass(c: string): string {
 
 /** A declaration whose value is its text: no quotes, escapes or substitutions (the plain-line shape). */
 function simpleDeclaration(name: string, value: string, file: string, line: number): Declaration {
-  return { name, value, raw: value, quoting: 'none', origin: { source: 'file', file, line }, line, references: NONE, unresolved: NONE };
+  const origin: Declaration['origin'] = { source: 'file', file, line }; // not nested: see readSimple
+  return { name, value, raw: value, quoting: 'none', origin, line, references: NONE, unresolved: NONE };
 }
 
 /**
@@ -602,13 +606,14 @@ function parseLine(text: string, subst: Substitutions, file: string, firstLine: 
     expectEqual(key);
   }
   skip();
+  const origin: Declaration['origin'] = { source: 'file', file, line: firstLine }; // not nested: see readSimple
   if (line === '' || line.startsWith('#')) {
     return {
       name: key,
       value: '',
       raw: '',
       quoting: 'none',
-      origin: { source: 'file', file, line: firstLine },
+      origin,
       line: firstLine,
       endLine,
       exported,
@@ -625,7 +630,7 @@ function parseLine(text: string, subst: Substitutions, file: string, firstLine: 
     value: parsed.value,
     raw: parsed.raw,
     quoting: parsed.quoting,
-    origin: { source: 'file', file, line: firstLine },
+    origin,
     line: firstLine,
     endLine,
     exported,

@@ -17,6 +17,7 @@
  */
 import { KrishivError } from '../../errors.js';
 import type { EnvVar, UnknownPiece } from '../types.js';
+import type { LineMap } from './source-map.js';
 import { marker, partsOf, standIn } from './stand-in.js';
 import { keyLine, lineOf } from './yaml.js';
 
@@ -33,6 +34,8 @@ export interface K8sObject {
   file: string;
   line: number;
   value: Obj;
+  /** a rendered kustomization: its lines in the kustomization's own files (src/production/manifest/source-map.ts) */
+  sourceLines?: LineMap;
 }
 
 export interface KeyedObject {
@@ -61,7 +64,7 @@ export const WORKLOAD_KINDS = new Set([
 ]);
 
 /** Objects a manifest run reads: the workloads and what they refer to or are exposed by. */
-const RELEVANT_KINDS = new Set(['Secret', 'ConfigMap', 'Service', 'Ingress', ...WORKLOAD_KINDS]);
+export const RELEVANT_KINDS = new Set(['Secret', 'ConfigMap', 'Service', 'Ingress', ...WORKLOAD_KINDS]);
 
 export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -98,6 +101,12 @@ export function collectObjects(docs: ReadonlyArray<{ value: unknown; line: numbe
 
 const B64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
+/** `file:line` of a line of an object's file (a rendered kustomization's: in its own files, when known). */
+export function whereIn(o: K8sObject, line: number): string {
+  const loc = o.sourceLines?.get(line);
+  return loc ? `${loc.file}:${loc.line}` : `${o.file}:${line}`;
+}
+
 export function buildInventory(objects: readonly K8sObject[]): Inventory {
   const inv: Inventory = { secrets: new Map(), configMaps: new Map(), services: [], ingresses: [], workloads: [] };
   for (const o of objects) {
@@ -109,7 +118,7 @@ export function buildInventory(objects: readonly K8sObject[]): Inventory {
           const text = typeof v === 'string' ? v.replace(/\s+/g, '') : '';
           if (typeof v !== 'string' || text.length % 4 !== 0 || !B64.test(text)) {
             throw new KrishivError('ERR_MANIFEST_PARSE', `Secret ${o.name}: data.${k} is not valid base64 (the API server refuses it)`, {
-              input: `${o.file}:${keyLine(d, k) ?? o.line}`,
+              input: whereIn(o, keyLine(d, k) ?? o.line),
             });
           }
           data.set(k, Buffer.from(text, 'base64').toString('utf8'));

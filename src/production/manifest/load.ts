@@ -4,12 +4,26 @@
  * `kubectl kustomize`, a chart with `helm template` — when that tool is on PATH; otherwise the
  * directory is refused with the pipe to use. Each source is parsed (yaml.ts) into objects.
  */
-import { accessSync, closeSync, constants, openSync, readSync, readdirSync, statSync } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  mkdtempSync,
+  openSync,
+  readSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { KrishivError, describeSystemError, isKrishivError } from '../../errors.js';
 import { readTextFileSync } from '../../io/fs.js';
 import { collectObjects, type K8sObject } from './k8s.js';
-import { parseYamlStream } from './yaml.js';
+import { kustomizeLineMap, type LineMap } from './source-map.js';
+import { parseYamlStream, type YamlDoc } from './yaml.js';
 
 /** One manifest file (or rendered stream) is refused above this size. */
 export const MANIFEST_LIMIT = 64 * 1024 * 1024;
@@ -48,13 +62,51 @@ export function whichOnPath(tool: string, envPath = process.env['PATH'] ?? ''): 
   return undefined;
 }
 
-/** Runs a renderer (node:child_process loaded only here: it pulls in net and streams, ~10 ms). */
+/**
+ * Runs a renderer (node:child_process loaded only here: it pulls in net and streams, ~10 ms);
+ * asynchronous, so a kustomization's two renders run side by side. Output is bounded.
+ */
 async function spawnRender(exe: string, args: string[], cwd: string): Promise<RenderResult> {
-  const { spawnSync } = await import('node:child_process');
-  const r = spawnSync(exe, args, { cwd, encoding: 'utf8', maxBuffer: MANIFEST_LIMIT, timeout: 120_000, stdio: ['ignore', 'pipe', 'pipe'] });
-  const out: RenderResult = { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
-  if (r.error) out.error = r.error.message;
-  return out;
+  const { spawn } = await import('node:child_process');
+  return new Promise((resolve) => {
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let outLen = 0;
+    let errLen = 0;
+    let error: string | undefined;
+    let settled = false;
+    const done = (status: number | null): void => {
+      if (settled) return;
+      settled = true;
+      const r: RenderResult = {
+        status: error !== undefined ? null : status,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      };
+      if (error !== undefined) r.error = error;
+      resolve(r);
+    };
+    const child = spawn(exe, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+    child.stdout.on('data', (b: Buffer) => {
+      outLen += b.length;
+      if (outLen > MANIFEST_LIMIT) {
+        error ??= `${exe}: output larger than ${MANIFEST_LIMIT / 1024 / 1024} MiB`;
+        child.kill();
+      } else out.push(b);
+    });
+    child.stderr.on('data', (b: Buffer) => {
+      if (errLen < 64 * 1024) err.push(b);
+      errLen += b.length;
+    });
+    child.on('error', (e) => {
+      error ??= e.message;
+      if (child.pid === undefined) done(null); // never started: no close follows
+    });
+    child.on('close', (code, signal) => {
+      if (signal !== null) error ??= `${exe} ${args[0] ?? ''} timed out or was stopped (${signal})`;
+      done(code);
+    });
+  });
 }
 
 const MANIFEST_EXT = /\.(ya?ml|json)$/i;
@@ -64,10 +116,67 @@ export interface Source {
   /** how locations name it: the file, or `<dir> (kubectl kustomize)` */
   file: string;
   text: string;
+  /** a kustomization: the same render with origins recorded, to locate findings in the source files */
+  origins?: { text: string; wrapperRoot: string; userRoot: string; label: string };
 }
 
 function parseSource(src: Source, out: K8sObject[]): void {
-  collectObjects(parseYamlStream(src.text, src.file), src.file, out);
+  const docs = parseYamlStream(src.text, src.file);
+  const start = out.length;
+  collectObjects(docs, src.file, out);
+  if (src.origins === undefined) return;
+  const lines = sourceLines(docs, src.origins);
+  if (lines === undefined) return;
+  for (let i = start; i < out.length; i++) out[i]!.sourceLines = lines;
+}
+
+/** The rendered stream's lines in the kustomization's own files (undefined: origins not usable). */
+function sourceLines(docs: readonly YamlDoc[], o: NonNullable<Source['origins']>): LineMap | undefined {
+  let wrapped: YamlDoc[];
+  try {
+    wrapped = parseYamlStream(o.text, o.label);
+  } catch {
+    return undefined;
+  }
+  try {
+    return kustomizeLineMap(docs, wrapped, {
+      wrapperRoot: o.wrapperRoot,
+      userRoot: o.userRoot,
+      label: o.label,
+      readFile: (abs) => {
+        try {
+          return readTextFileSync(abs, { limit: MANIFEST_LIMIT, label: abs });
+        } catch {
+          return undefined;
+        }
+      },
+    });
+  } catch {
+    // whatever goes wrong in locating, the findings keep the rendered stream's lines (never a wrong one)
+    return undefined;
+  }
+}
+
+/**
+ * A temporary kustomization whose only resource is the user's directory (by a relative path:
+ * kustomize refuses an absolute one) and which records origins. Removed by the caller.
+ */
+function originWrapper(abs: string): { dir: string; userRoot: string } | undefined {
+  let dir: string | undefined;
+  try {
+    const userRoot = realpathSync(abs);
+    dir = mkdtempSync(path.join(realpathSync(tmpdir()), 'krishiv-auth-kustomize-'));
+    const rel = path.relative(dir, userRoot);
+    writeFileSync(
+      path.join(dir, 'kustomization.yaml'),
+      `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ${JSON.stringify(rel)}\nbuildMetadata: [originAnnotations, transformerAnnotations]\n`,
+      { mode: 0o600, flag: 'wx' },
+    );
+    return { dir, userRoot };
+  } catch {
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+    return undefined; // no temporary directory: findings keep the rendered stream's lines
+  }
 }
 
 /** Files up to this size are read in one go into a buffer kept for the purpose; larger ones by the bounded reader. */
@@ -108,14 +217,28 @@ async function renderDir(kind: 'kustomize' | 'helm', abs: string, label: string,
         { input: label },
       );
     }
-    const r = await (kubectl ? render(kubectl, ['kustomize', abs], seams.cwd) : render(kustomize!, ['build', abs], seams.cwd));
+    const build = (dir: string): RenderResult | Promise<RenderResult> =>
+      kubectl ? render(kubectl, ['kustomize', dir], seams.cwd) : render(kustomize!, ['build', dir], seams.cwd);
+    // the stream the checks read, and beside it the same render with origins (to locate findings
+    // in the files the user edits); the wrapper is removed whatever happens
+    const wrapper = originWrapper(abs);
+    let r: RenderResult;
+    let wrapped: RenderResult | undefined;
+    try {
+      [r, wrapped] = await Promise.all([build(abs), wrapper ? build(wrapper.dir) : undefined]);
+    } finally {
+      if (wrapper) rmSync(wrapper.dir, { recursive: true, force: true });
+    }
     if (r.status !== 0) {
       const why = (r.error ?? r.stderr.trim().split('\n').slice(-1)[0] ?? '').slice(0, 300);
       throw new KrishivError('ERR_RENDER_FAILED', `${kubectl ? 'kubectl kustomize' : 'kustomize build'} failed${why ? `: ${why}` : ''}`, {
         input: label,
       });
     }
-    return { file: `${label} (kubectl kustomize)`, text: r.stdout };
+    const src: Source = { file: `${label} (kubectl kustomize)`, text: r.stdout };
+    if (wrapper && wrapped?.status === 0)
+      src.origins = { text: wrapped.stdout, wrapperRoot: wrapper.dir, userRoot: wrapper.userRoot, label };
+    return src;
   }
   const helm = which('helm');
   if (!helm) {

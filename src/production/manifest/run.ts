@@ -20,11 +20,13 @@ import {
   podSpecOf,
   refKey,
   resolveContainerEnv,
+  whereIn,
   type Inventory,
   type K8sObject,
   type Obj,
   type ValueRef,
 } from './k8s.js';
+import type { LineMap, SourceLoc } from './source-map.js';
 import { itemLine, keyLine, lineOf } from './yaml.js';
 import { groupByWorkload, workloadKey, workloadLabel } from '../workload.js';
 import { TOKEN_PURPOSE } from '../token-purpose.js';
@@ -173,7 +175,7 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
       const cmdLine = keyLine(c, 'command') ?? keyLine(c, 'args') ?? cline;
       // the container's environment also feeds a shell script's $NAME
       let decision =
-        command === undefined ? undefined : decideProcess(expandCommandLine([...command, ...args], lookup, `${o.file}:${cmdLine}`), lookup);
+        command === undefined ? undefined : decideProcess(expandCommandLine([...command, ...args], lookup, whereIn(o, cmdLine)), lookup);
       if (decision === undefined) {
         if (!KRISHIV_IMAGE.test(image) && !hasKrishivEnv) continue;
         decision = { kind: 'undecided', reason: "no command: the image's entrypoint decides which process runs, and it is not read here" };
@@ -260,7 +262,7 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
             mkFinding(
               'K8S-TOKEN-SUBPATH',
               'warn',
-              `${name} is mounted with subPath (line ${mf.mountLine}): Kubernetes never updates it, so a rotated Secret ${mf.secret} never reaches the process`,
+              `${name} is mounted with subPath (${mountWhere(o, mf.mountLine)}): Kubernetes never updates it, so a rotated Secret ${mf.secret} never reaches the process`,
               [name],
               { file: o.file, line: mf.mountLine },
               ref,
@@ -422,6 +424,7 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
 
   const cross = crossChecks(inv, uses, evaluated);
   for (const f of cross) findings.push(f);
+  locateInSources(objects, findings, workloads);
   // cross-object findings count towards their workload's verdict: added to the summaries
   // counted above (a tree has 100,000s of findings and a handful of cross-object ones); two
   // workloads with one key (one name twice in a file) share their findings, so they are regrouped
@@ -448,6 +451,42 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
     for (const w of workloads) w.ok = w.summary.fail === 0;
   }
   return { findings, workloads, passesNotKept };
+}
+
+/** `line N` of the object's file, or `file:line` in a kustomization's own files. */
+function mountWhere(o: K8sObject, line: number): string {
+  const loc = o.sourceLines?.get(line);
+  return loc ? `${loc.file}:${loc.line}` : `line ${line}`;
+}
+
+/**
+ * A rendered kustomization's findings are moved from the rendered stream to the kustomization's
+ * own files, where the line is known (src/production/manifest/source-map.ts); the others keep
+ * the rendered stream's line, under the name `<dir> (kubectl kustomize)`. Workloads keep their
+ * key (the rendered stream: a baseline does not change when a resource moves between files) and
+ * gain `source`.
+ */
+function locateInSources(objects: readonly K8sObject[], findings: Finding[], workloads: WorkloadSummary[]): void {
+  const maps = new Map<string, LineMap>();
+  for (const o of objects) if (o.sourceLines !== undefined) maps.set(o.file, o.sourceLines);
+  if (maps.size === 0) return;
+  const moved = (file: string, line: number | undefined): SourceLoc | undefined =>
+    line === undefined ? undefined : (maps.get(file)?.get(line) ?? undefined);
+  for (const f of findings) {
+    if (f.location) {
+      const loc = moved(f.location.file, f.location.line);
+      if (loc) f.location = { file: loc.file, line: loc.line };
+    }
+    if (f.locations)
+      f.locations = f.locations.map((l) => {
+        const loc = moved(l.file, l.line);
+        return loc ? { file: loc.file, line: loc.line, variable: l.variable } : l;
+      });
+  }
+  for (const w of workloads) {
+    const loc = moved(w.file, w.line);
+    if (loc) w.source = { file: loc.file, line: loc.line };
+  }
 }
 
 const refLabel = (r: ValueRef): string => `${r.kind} ${r.name} key ${r.key}`;

@@ -4,9 +4,9 @@
  * PATH, its failure or its absence reported with the pipe to run instead. The real kubectl and a
  * fake helm run in test/e2e/check-production-manifest.test.ts.
  */
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { labelOf, loadManifests, type LoadSeams, type RenderResult } from '../../../src/production/manifest/load.js';
 import { tempDir } from '../../helpers/temp-dir.js';
 
@@ -143,12 +143,61 @@ describe('loadManifests: directories a tool renders', () => {
     kustomization(cwd, 'k');
     const kubectl = seams(cwd, { which: (t) => (t === 'kubectl' ? '/bin/kubectl' : '/bin/kustomize') });
     const r = await loadManifests(['k'], kubectl);
-    expect(kubectl.calls).toEqual([['/bin/kubectl', 'kustomize', path.join(cwd, 'k')]]);
+    // the directory itself, and a temporary wrapper that records origins (removed afterwards)
+    expect(kubectl.calls.map((c) => c.slice(0, 2))).toEqual([
+      ['/bin/kubectl', 'kustomize'],
+      ['/bin/kubectl', 'kustomize'],
+    ]);
+    expect(kubectl.calls[0]![2]).toBe(path.join(cwd, 'k'));
+    const wrapper = kubectl.calls[1]![2]!;
+    expect(path.basename(wrapper)).toMatch(/^krishiv-auth-kustomize-/);
+    expect(existsSync(wrapper)).toBe(false);
     expect(r.files).toEqual(['k (kubectl kustomize)']);
     expect(r.objects.map((o) => [o.file, o.name])).toEqual([['k (kubectl kustomize)', 'rendered']]);
     const kustomize = seams(cwd, { which: (t) => (t === 'kustomize' ? '/bin/kustomize' : undefined) });
     await loadManifests(['k'], kustomize);
-    expect(kustomize.calls).toEqual([['/bin/kustomize', 'build', path.join(cwd, 'k')]]);
+    expect(kustomize.calls.map((c) => c.slice(0, 2))).toEqual([
+      ['/bin/kustomize', 'build'],
+      ['/bin/kustomize', 'build'],
+    ]);
+    expect(kustomize.calls[0]![2]).toBe(path.join(cwd, 'k'));
+  });
+
+  it('the wrapper names the directory by a relative path, records origins, and is removed even when a render throws', async () => {
+    const cwd = tempDir('manifests-');
+    kustomization(cwd, 'k');
+    // the wrapper is made under TMPDIR: one of this test's own, to see what is left in it
+    const tmp = tempDir('tmp-');
+    const saved = process.env['TMPDIR'];
+    process.env['TMPDIR'] = tmp;
+    onTestFinished(() => {
+      if (saved === undefined) delete process.env['TMPDIR'];
+      else process.env['TMPDIR'] = saved;
+    });
+    const seen: Array<{ dir: string; text: string }> = [];
+    const throwing = (which: 'plain' | 'wrapper') =>
+      seams(cwd, {
+        which: (t) => (t === 'kubectl' ? '/bin/kubectl' : undefined),
+        render: (_exe, args) => {
+          const dir = args[1]!;
+          const isWrapper = dir !== path.join(cwd, 'k');
+          if (isWrapper) seen.push({ dir, text: readFileSync(path.join(dir, 'kustomization.yaml'), 'utf8') });
+          if ((which === 'wrapper') === isWrapper) throw new Error('renderer crashed');
+          return { status: 0, stdout: 'kind: ConfigMap\nmetadata:\n  name: x\n', stderr: '' };
+        },
+      });
+    await expect(loadManifests(['k'], throwing('wrapper'))).rejects.toThrow('renderer crashed');
+    await expect(loadManifests(['k'], throwing('plain'))).rejects.toThrow('renderer crashed');
+    expect(seen.length).toBeGreaterThan(0);
+    for (const w of seen) {
+      const rel = path.relative(realpathSync(path.dirname(w.dir)), realpathSync(path.join(cwd, 'k')));
+      expect(w.text).toBe(
+        `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ${JSON.stringify(path.join('..', rel))}\nbuildMetadata: [originAnnotations, transformerAnnotations]\n`,
+      );
+      expect(existsSync(w.dir)).toBe(false);
+    }
+    expect(seen.every((w) => path.dirname(w.dir) === tmp)).toBe(true);
+    expect(readdirSync(tmp)).toEqual([]);
   });
 
   it('a chart is rendered by helm template with each --helm-values file resolved from the working directory', async () => {
