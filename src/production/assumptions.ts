@@ -522,7 +522,7 @@ export function compareRuns(base: readonly Finding[], runs: readonly VariantRun[
     return m;
   };
   const same = (a: readonly FindingStatus[], b: readonly FindingStatus[]): boolean =>
-    a.length === b.length && [...a].sort().join() === [...b].sort().join();
+    a.length === b.length && (a.length === 1 ? a[0] === b[0] : [...a].sort().join() === [...b].sort().join());
   const note = (d: Dependence, source: UnknownSource, status: FindingStatus, words: string): void => {
     if (!d.sources.includes(source)) d.sources.push(source);
     const list = d.outcomes.get(status);
@@ -530,14 +530,16 @@ export function compareRuns(base: readonly Finding[], runs: readonly VariantRun[
     else if (!list.some((x) => x.source === source && x.words === words)) list.push({ source, words });
   };
   const baseKeys = byKey(base);
+  const baseKey = base.map(keyOf);
   // every first-run finding's outcome in every run, by source; kept for the sources that change it
   const seen = new Map<Finding, Map<UnknownSource, Array<[FindingStatus, string]>>>();
   const extra = new Map<string, { f: Finding; dep: Dependence }>();
   for (const run of runs) {
     const runKeys = byKey(run.findings);
     const runWorst = worst(run.findings.map((x) => x.status));
-    for (const f of base) {
-      const k = keyOf(f);
+    for (let b = 0; b < base.length; b++) {
+      const f = base[b]!;
+      const k = baseKey[b]!;
       const there = runKeys.get(k);
       // not there: the check says something else for that value (its worst finding stands for it)
       const status =

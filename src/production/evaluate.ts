@@ -41,6 +41,22 @@ export const TRIES_PER_SOURCE = 10;
 /** Statistics of the last evaluation's runs with other values (for the tests and the bench). */
 export const variantStats = { runs: 0, checkRuns: 0 };
 
+/** Structural equality of what makeContext derives (plain data: objects, arrays, Maps, Sets). */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
+  if (a instanceof Map) return b instanceof Map && a.size === b.size && [...a].every(([k, v]) => b.has(k) && sameValue(v, b.get(k)));
+  if (a instanceof Set) return b instanceof Set && a.size === b.size && [...a].every((x) => b.has(x));
+  if (Object.getPrototypeOf(a) !== Object.prototype || Object.getPrototypeOf(b) !== Object.prototype) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  return (
+    ka.length === kb.length &&
+    ka.every((k) => Object.hasOwn(b, k) && sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  );
+}
+
 const runAll = (c: CheckContext): Finding[] => {
   const out: Finding[] = [];
   for (const check of CATALOG) if (check.evaluate) for (const f of check.evaluate(c)) out.push(f);
@@ -86,34 +102,47 @@ function runWithVariants(
     tracked.set(name, t);
   }
   const ctx = makeContext({ ...options, envSet: { ...options.envSet, vars: tracked } });
-  // what the context derived from the variables (profiles, tokens): a check that uses any of it
-  // depends on every value the context read
-  const derived = new Set<string | symbol>(Object.keys(ctx).filter((k) => !(k in options) && k !== 'env' && k !== 'vars'));
+  // what the context derived from the variables (profiles, tokens): each check's use of it is
+  // recorded; another value that changes a part of it runs again the checks that used that part
+  const derived = Object.keys(ctx).filter((k) => !(k in options) && k !== 'env' && k !== 'vars') as Array<keyof CheckContext>;
+  const derivedSet = new Set<string | symbol>(derived);
   const reads: Array<Set<string>> = [];
+  const usesDerived: Array<Set<string | symbol>> = [];
   const base: Finding[][] = [];
   for (const check of CATALOG) {
     const r = new Set<string>();
+    const used = new Set<string | symbol>();
     reads.push(r);
+    usesDerived.push(used);
     if (!check.evaluate) {
       base.push([]);
       continue;
     }
-    let usesDerived = false;
     const view = new Proxy(ctx, {
       get: (target, key, receiver) => {
-        if (derived.has(key)) usesDerived = true;
+        if (derivedSet.has(key)) used.add(key);
         return Reflect.get(target, key, receiver);
       },
     });
     sink = r;
     base.push(check.evaluate(view));
     sink = undefined;
-    if (usesDerived) for (const n of contextReads) r.add(n);
   }
   // the other runs: one source at a time, within the budget
   const dependence = new Map<Finding, Dependence>();
   const perCheck: VariantRun[][] = base.map(() => []);
-  const needed = [...sources.values()].filter((s) => reads.some((r) => s.variables.some((n) => r.has(n))));
+  // the checks that use each part of what the context derived
+  const usersOf = new Map<string | symbol, number[]>();
+  usesDerived.forEach((used, i) => {
+    for (const k of used) {
+      const list = usersOf.get(k);
+      if (list) list.push(i);
+      else usersOf.set(k, [i]);
+    }
+  });
+  const readBy = (s: UnknownSource, i: number): boolean =>
+    s.variables.some((n) => reads[i]!.has(n) || (usesDerived[i]!.size > 0 && contextReads.has(n)));
+  const needed = [...sources.values()].filter((s) => CATALOG.some((_, i) => readBy(s, i)));
   // every value of a source, or none: a source tried with only some values could pass on them
   let runs = 0;
   let checkRuns = 0;
@@ -124,9 +153,12 @@ function runWithVariants(
       continue;
     }
     const tries = s.tries;
-    const affected = CATALOG.map((c, i) => (c.evaluate && s.variables.some((n) => reads[i]!.has(n)) ? i : -1)).filter((i) => i >= 0);
     // what the context derived does not change when it did not read the source: kept, with the variables swapped
     const derivedRead = s.variables.some((n) => contextReads.has(n));
+    const direct: number[] = [];
+    CATALOG.forEach((c, i) => {
+      if (c.evaluate && s.variables.some((n) => reads[i]!.has(n))) direct.push(i);
+    });
     for (const tried of tries) {
       runs++;
       const vvars = withValue(vars0, s, tried[0]);
@@ -134,6 +166,12 @@ function runWithVariants(
       const vctx: CheckContext = derivedRead
         ? makeContext({ ...options, envSet })
         : { ...ctx, envSet, vars: vvars, env: { get: (n) => vvars.get(n)?.value, has: (n) => vvars.has(n) } };
+      let affected = direct;
+      if (derivedRead) {
+        const more = new Set(direct);
+        for (const k of derived) if (!sameValue(vctx[k], ctx[k])) for (const i of usersOf.get(k) ?? []) more.add(i);
+        affected = [...more];
+      }
       for (const i of affected) {
         checkRuns++;
         perCheck[i]!.push({ source: s, tried, findings: CATALOG[i]!.evaluate!(vctx) });
@@ -148,7 +186,7 @@ function runWithVariants(
     if (perCheck[i]!.length > 0) for (const f of compareRuns(list, perCheck[i]!, dependence)) findings.push(f);
     // a source past the budget: every finding of a check that read it needs its value
     for (const s of untried)
-      if (s.variables.some((n) => reads[i]!.has(n)))
+      if (readBy(s, i))
         for (const f of list) {
           const d = dependence.get(f);
           if (d) {
