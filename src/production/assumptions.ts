@@ -432,8 +432,16 @@ export function partsOfVar(v: EnvVar): ReadonlyArray<string | UnknownPiece> {
   return v.parts ?? [{ source: `value/${v.name}`, kind: 'any', text: v.value }];
 }
 
-/** Every source of unknown value among `vars`, with the values to try for it (at most `perSource`). */
-export function unknownSources(vars: ReadonlyMap<string, EnvVar>, perSource = 10): Map<string, UnknownSource> {
+/**
+ * Every source of unknown value among `vars`, with the values to try for it (at most `perSource`).
+ * `uses`: a variable the command line expands as the value of a flag, and the env variable that
+ * flag stands for (its values are tried too).
+ */
+export function unknownSources(
+  vars: ReadonlyMap<string, EnvVar>,
+  perSource = 10,
+  uses?: ReadonlyMap<string, string>,
+): Map<string, UnknownSource> {
   const out = new Map<string, UnknownSource>();
   const families = new Map<string, Array<readonly Try[]>>();
   for (const v of vars.values()) {
@@ -446,7 +454,10 @@ export function unknownSources(vars: ReadonlyMap<string, EnvVar>, perSource = 10
       if (!s.variables.includes(v.name)) s.variables.push(v.name);
       if (p.kind !== 'any') continue;
       const list = families.get(p.source) ?? [];
-      list.push(familyFor(v.name, parts.length === 1));
+      // the value of a flag: what the flag's env variable takes (alone when the name itself says nothing)
+      const flag = uses?.get(v.name);
+      if (flag !== undefined) list.push(familyFor(flag, parts.length === 1));
+      if (flag === undefined || flagInfo(v.name) !== undefined || isSecretName(v.name)) list.push(familyFor(v.name, parts.length === 1));
       families.set(p.source, list);
     }
   }

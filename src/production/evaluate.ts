@@ -6,6 +6,7 @@
 import type { Waiver } from '../io/config.js';
 import { makeContext, type CheckContext, type CheckInput } from './checks/context.js';
 import { CATALOG } from './catalog.js';
+import type { CliFlags } from './model.js';
 import type { EnvVar, Finding, ProductionReport } from './types.js';
 import { applyWaivers } from './waivers.js';
 import {
@@ -23,6 +24,17 @@ export interface EvaluateOptions extends CheckInput {
   waivers?: readonly Waiver[];
   configFile?: string;
   now?: Date;
+  /**
+   * --manifest/--unit: the command line expands variables (`$(VAR)`, `$VAR`); `cliFor` reads it
+   * again with other values for them (undefined: the process would then not start, or be
+   * another one); `uses` names, for each variable, the env variable of the flag it is the value
+   * of (`--durability-profile $(P)`: KRISHIV_DURABILITY_PROFILE), which decides the values tried.
+   */
+  commandLine?: {
+    variables: ReadonlySet<string>;
+    uses: ReadonlyMap<string, string>;
+    cliFor: (vars: ReadonlyMap<string, EnvVar>) => CliFlags | undefined;
+  };
 }
 
 export function summarize(findings: readonly Finding[]): ProductionReport['summary'] {
@@ -105,6 +117,9 @@ function runWithVariants(
   // what the context derived from the variables (profiles, tokens): each check's use of it is
   // recorded; another value that changes a part of it runs again the checks that used that part
   const derived = Object.keys(ctx).filter((k) => !(k in options) && k !== 'env' && k !== 'vars') as Array<keyof CheckContext>;
+  // the flags too, when the command line expands an unknown value
+  const cmd = options.commandLine;
+  if (cmd !== undefined) derived.push('cli');
   const derivedSet = new Set<string | symbol>(derived);
   const reads: Array<Set<string>> = [];
   const usesDerived: Array<Set<string | symbol>> = [];
@@ -140,8 +155,10 @@ function runWithVariants(
       else usersOf.set(k, [i]);
     }
   });
+  const inCommand = (s: UnknownSource): boolean => cmd !== undefined && s.variables.some((n) => cmd.variables.has(n));
   const readBy = (s: UnknownSource, i: number): boolean =>
-    s.variables.some((n) => reads[i]!.has(n) || (usesDerived[i]!.size > 0 && contextReads.has(n)));
+    s.variables.some((n) => reads[i]!.has(n) || (usesDerived[i]!.size > 0 && contextReads.has(n))) ||
+    (inCommand(s) && usesDerived[i]!.size > 0);
   const needed = [...sources.values()].filter((s) => CATALOG.some((_, i) => readBy(s, i)));
   // every value of a source, or none: a source tried with only some values could pass on them
   let runs = 0;
@@ -154,7 +171,8 @@ function runWithVariants(
     }
     const tries = s.tries;
     // what the context derived does not change when it did not read the source: kept, with the variables swapped
-    const derivedRead = s.variables.some((n) => contextReads.has(n));
+    const flags = inCommand(s);
+    const derivedRead = flags || s.variables.some((n) => contextReads.has(n));
     const direct: number[] = [];
     CATALOG.forEach((c, i) => {
       if (c.evaluate && s.variables.some((n) => reads[i]!.has(n))) direct.push(i);
@@ -163,8 +181,11 @@ function runWithVariants(
       runs++;
       const vvars = withValue(vars0, s, tried[0]);
       const envSet = { ...options.envSet, vars: vvars };
+      // a command line that then names another process, or one that would not start: not compared
+      const cli = flags ? cmd!.cliFor(vvars) : options.cli;
+      if (cli === undefined) continue;
       const vctx: CheckContext = derivedRead
-        ? makeContext({ ...options, envSet })
+        ? makeContext({ ...options, envSet, cli })
         : { ...ctx, envSet, vars: vvars, env: { get: (n) => vvars.get(n)?.value, has: (n) => vvars.has(n) } };
       let affected = direct;
       if (derivedRead) {
@@ -199,7 +220,7 @@ function runWithVariants(
 
 export function evaluate(options: EvaluateOptions): ProductionReport {
   // manifests and units: values set but unknown here, maybe unset, or from a Secret (assumptions.ts)
-  const sources = unknownSources(options.envSet.vars, TRIES_PER_SOURCE);
+  const sources = unknownSources(options.envSet.vars, TRIES_PER_SOURCE, options.commandLine?.uses);
   let findings: Finding[];
   let dependence: Map<Finding, Dependence> | undefined;
   if (sources.size === 0) {

@@ -324,3 +324,16 @@ export function argvIndexOf(decision: Extract<ProcessDecision, { kind: 'krishiv'
   if (i < 0) return undefined;
   return decision.flagOffset < 0 ? decision.scriptAt : decision.flagOffset + i;
 }
+
+/**
+ * The env variable of the flag whose value is word `i` of a command line (`--durability-profile X`,
+ * `--durability-profile=X`: KRISHIV_DURABILITY_PROFILE), by the engine's naming of flags and
+ * variables; undefined when the word is no flag's value. What is tried for a value not known here
+ * that the word expands follows it (evaluate.ts).
+ */
+export function flagVariableOf(words: readonly string[], i: number): string | undefined {
+  const w = words[i] ?? '';
+  const eq = /^(--[A-Za-z0-9-]+)=/.exec(w);
+  const flag = eq ? eq[1] : w.startsWith('-') ? undefined : words[i - 1];
+  return flag?.startsWith('--') && flag.length > 2 ? `KRISHIV_${flag.slice(2).replace(/-/g, '_').toUpperCase()}` : undefined;
+}

@@ -9,7 +9,7 @@ import { evaluate, summarize } from '../evaluate.js';
 import { checkInfo } from '../catalog.js';
 import type { FileProbe } from '../model.js';
 import type { EnvSet, EnvVar, Finding, Role, UnknownPiece, WorkloadRef, WorkloadSummary } from '../types.js';
-import { argvIndexOf, decideProcess, flagNamedBy, processCli } from '../manifest/command.js';
+import { argvIndexOf, decideProcess, flagNamedBy, flagVariableOf, processCli } from '../manifest/command.js';
 import { marker, partsOf, standIn, valueOfParts } from '../manifest/stand-in.js';
 import {
   execPrefixes,
@@ -188,31 +188,42 @@ export async function evaluateUnit(
     if (options.role !== undefined) return { findings: [], workloads: [] };
     return undecided(`ExecStart= uses ${[...new Set(hostOnly)].join(', ')}, known only on the target host`);
   }
-  let wordLines = starts.map((at) => lineAt(exec!, at + prefixLength));
-  if (!pre.noExpand) {
-    const expanded: string[] = [];
-    const lines: number[] = [];
-    // `$A $A $A …` with a large A may not grow without bound
-    let total = 0;
-    words.forEach((w, i) => {
-      for (const x of expandExecWords([w], (n) => vars.get(n)?.value)) {
-        total += x.length;
-        if (total > EXEC_EXPANSION_LIMIT)
-          throw new KrishivError('ERR_UNIT_PARSE', 'ExecStart= grows past 4 MiB once its $VAR are expanded: refused, not read', {
-            input: label,
-          });
-        expanded.push(x);
-        lines.push(wordLines[i]!);
-      }
-    });
-    words = expanded;
-    wordLines = lines;
-  }
-  if (pre.argv0Separate) {
-    words = words.slice(1);
-    wordLines = wordLines.slice(1);
-  }
-  const decision = decideProcess(words, (n) => vars.get(n)?.value);
+  const written = words;
+  const writtenLines = starts.map((at) => lineAt(exec!, at + prefixLength));
+  // the command line with $VAR expanded from `lookup` (read again with other values for the ones not known here)
+  const argv = (lookup: (n: string) => string | undefined): { words: string[]; lines: number[] } => {
+    let out = written;
+    let lines = writtenLines;
+    if (!pre.noExpand) {
+      const expanded: string[] = [];
+      const at: number[] = [];
+      // `$A $A $A …` with a large A may not grow without bound
+      let total = 0;
+      written.forEach((w, i) => {
+        for (const x of expandExecWords([w], lookup)) {
+          total += x.length;
+          if (total > EXEC_EXPANSION_LIMIT)
+            throw new KrishivError('ERR_UNIT_PARSE', 'ExecStart= grows past 4 MiB once its $VAR are expanded: refused, not read', {
+              input: label,
+            });
+          expanded.push(x);
+          at.push(writtenLines[i]!);
+        }
+      });
+      out = expanded;
+      lines = at;
+    }
+    return pre.argv0Separate ? { words: out.slice(1), lines: lines.slice(1) } : { words: out, lines };
+  };
+  const expands = new Set<string>();
+  const lookup = (n: string): string | undefined => {
+    expands.add(n);
+    return vars.get(n)?.value;
+  };
+  const first = argv(lookup);
+  words = first.words;
+  const wordLines = first.lines;
+  const decision = decideProcess(words, lookup);
   if (decision.kind !== 'krishiv') {
     if (options.role !== undefined) return { findings: [], workloads: [] };
     return undecided(decision.kind === 'undecided' ? decision.reason : `ExecStart= runs ${words[0] ?? 'nothing'}, not a Krishiv binary`);
@@ -226,7 +237,27 @@ export async function evaluateUnit(
     return undecided(`${decision.process} would not start with these flags (${error.message})`);
   }
   const envSet: EnvSet = { files: [file, ...envFiles.map((e) => e.path)], vars, shadowed: [] };
+  // ExecStart= expanding a value not known here: read again with the values evaluate tries
+  const unknownInCommand = new Set([...expands].filter((n) => vars.get(n)?.assumption !== undefined));
+  const uses = new Map<string, string>();
+  for (let i = 0; i < written.length; i++)
+    for (const m of written[i]!.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g)) {
+      const name = m[1]!;
+      const flag = unknownInCommand.has(name) && !uses.has(name) ? flagVariableOf(written, i) : undefined;
+      if (flag !== undefined) uses.set(name, flag);
+    }
+  const cliFor = (other: ReadonlyMap<string, EnvVar>): ReturnType<typeof processCli> | undefined => {
+    try {
+      const lk = (n: string): string | undefined => other.get(n)?.value;
+      const d = decideProcess(argv(lk).words, lk);
+      return d.kind === 'krishiv' && d.role === decision.role && d.process === decision.process ? processCli(d, d.flags) : undefined;
+    } catch (error) {
+      if (isKrishivError(error)) return undefined;
+      throw error;
+    }
+  };
   const report = evaluate({
+    ...(unknownInCommand.size > 0 ? { commandLine: { variables: unknownInCommand, uses, cliFor } } : {}),
     envSet,
     role: decision.role,
     cli,

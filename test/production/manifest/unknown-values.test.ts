@@ -147,6 +147,31 @@ describe('a secretKeyRef to a Secret that is not in the input', () => {
   });
 });
 
+describe('a command line that expands a value not known here', () => {
+  it('--durability-profile $(PROFILE) from an unknown ConfigMap: what follows from the profile is not decided, with the profile values tried', () => {
+    const f = findingsOf(
+      workload({
+        name: 'coord',
+        namespace: 'kx',
+        container: 'coordinator',
+        body: `          command: [/usr/local/bin/krishiv, coordinator, --grpc-addr, 0.0.0.0:2001, --durability-profile, $(PROFILE)]
+          env:
+${configEnv('PROFILE', 'settings', 'profile')}${env('KRISHIV_PRODUCTION', '1')}`,
+      }),
+    );
+    // before: the stand-in is no profile, so MODE-PROFILE-INVALID and PROD-DURABLE-PROFILE failed
+    expect(statusOf(f, 'MODE-PROFILE-INVALID')).toEqual(['skip']);
+    expect(byId(f, 'MODE-PROFILE-INVALID').message).toBe(
+      'not checked here: the verdict depends on the value of PROFILE (from ConfigMap settings key profile, not in the input), which is set but not known here: it fails for a value that is none of them and passes for others',
+    );
+    expect(byId(f, 'PROD-DURABLE-PROFILE').message).toContain('it fails for "dev-local", a value that is none of them');
+    expect(statusOf(f, 'COORD-GRPC-TOKENS-MISSING')).toEqual(['skip']);
+    // no token at all: a failure under every profile (production is on)
+    expect(statusOf(f, 'PROD-COORDINATOR-AUTH')).toEqual(['fail']);
+    expectNoStandIn(f, ['ConfigMap/kx/settings/profile']);
+  });
+});
+
 describe('the downward API: values known by kind stay within their kind', () => {
   it('a pod name as the coordinator id passes (any pod name is one); a pod IP in an address is tried as IPv6 too', () => {
     const f = findingsOf(

@@ -49,6 +49,18 @@ ExecStart=/usr/local/bin/krishiv-flight-server --addr 0.0.0.0:50051
     expect(JSON.stringify(r.findings)).not.toContain(standIn('unit/%H'));
   });
 
+  it('ExecStart= expanding it (--durability-profile ${P}): the profile values are tried', async () => {
+    const r = await run(`[Service]
+Environment=KRISHIV_PRODUCTION=1 P=%H
+ExecStart=/usr/local/bin/krishiv-coordinator --grpc-addr 0.0.0.0:2001 --durability-profile \${P}
+`);
+    expect(statusOf(r.findings, 'MODE-PROFILE-INVALID')).toEqual(['skip']);
+    expect(statusOf(r.findings, 'PROD-DURABLE-PROFILE')).toEqual(['skip']);
+    expect(r.findings.find((x) => x.id === 'PROD-DURABLE-PROFILE')!.message).toContain('it fails for "dev-local"');
+    expect(statusOf(r.findings, 'PROD-COORDINATOR-AUTH')).toEqual(['fail']);
+    expect(JSON.stringify(r.findings)).not.toContain(standIn('unit/%H'));
+  });
+
   it('a unit without such a specifier tries nothing', async () => {
     await run(`[Service]
 Environment=KRISHIV_PRODUCTION=1 KRISHIV_API_KEYS=Wd7Kq2Lm9Xp4Rz6Tb1Vn8Yc3Hs5Jf0Ga=svc-a
