@@ -193,7 +193,14 @@ export function applyAssumptions(
       const valueless = assumed.filter((v) => v.assumption!.kind !== 'maybe-unset');
       const without = failsWithoutOptional.get(f.id);
       const dep = dependence?.get(f);
-      if (dep !== undefined) {
+      if (dep?.sameVerdict) {
+        // the message was written for the stand-in: the verdict holds for every value, the details may not
+        const names = [...new Set(dep.sources.flatMap((s) => s.variables))];
+        out = {
+          ...f,
+          message: `${f.message} (${VERB[f.status]} for every value of ${orList(names).replace(/ or /, ' and ')} tried; ${names.length > 1 ? 'they are' : 'it is'} set but not known here)`,
+        };
+      } else if (dep !== undefined) {
         out = { ...f, status: 'skip', message: dependenceMessage(dep, vars) };
         delete out.engineMessage;
       } else if (
@@ -501,6 +508,8 @@ export interface Dependence {
   base: FindingStatus;
   /** the status each value tried gives, with those values in words; empty: not tried */
   outcomes: Map<FindingStatus, Array<{ source: UnknownSource; words: string }>>;
+  /** the status is the same for every value tried, but what the message says is not: it keeps the status and says so */
+  sameVerdict?: true;
 }
 
 /** One more run of a check: `source` given the value `tried`. */
@@ -545,8 +554,11 @@ export function compareRuns(base: readonly Finding[], runs: readonly VariantRun[
   // every first-run finding's outcome in every run, by source; kept for the sources that change it
   const seen = new Map<Finding, Map<UnknownSource, Array<[FindingStatus, string]>>>();
   const extra = new Map<string, { f: Finding; dep: Dependence }>();
+  const reworded = new Map<Finding, UnknownSource[]>();
   for (const run of runs) {
     const runKeys = byKey(run.findings);
+    const message = new Map<string, string>();
+    for (const x of run.findings) if (!message.has(keyOf(x))) message.set(keyOf(x), x.message);
     const runWorst = worst(run.findings.map((x) => x.status));
     for (let b = 0; b < base.length; b++) {
       const f = base[b]!;
@@ -556,6 +568,11 @@ export function compareRuns(base: readonly Finding[], runs: readonly VariantRun[
       const status =
         there === undefined ? runWorst : same(baseKeys.get(k)!, there) ? f.status : (there.find((x) => x !== f.status) ?? f.status);
       if (status === undefined) continue;
+      if (status === f.status && there !== undefined && there.length === 1 && message.get(k) !== f.message) {
+        const list = reworded.get(f) ?? [];
+        if (!list.includes(run.source)) list.push(run.source);
+        reworded.set(f, list);
+      }
       let bySource = seen.get(f);
       if (!bySource) seen.set(f, (bySource = new Map()));
       const list = bySource.get(run.source);
@@ -578,7 +595,7 @@ export function compareRuns(base: readonly Finding[], runs: readonly VariantRun[
     if (d.sources.length > 0) {
       anyDependent = true;
       out.set(f, d);
-    }
+    } else if (reworded.has(f)) out.set(f, { sources: reworded.get(f)!, base: f.status, outcomes: new Map(), sameVerdict: true });
   }
   if (anyDependent) return [];
   const added: Finding[] = [];

@@ -168,6 +168,10 @@ ${configEnv('PROFILE', 'settings', 'profile')}${env('KRISHIV_PRODUCTION', '1')}`
     expect(statusOf(f, 'COORD-GRPC-TOKENS-MISSING')).toEqual(['skip']);
     // no token at all: a failure under every profile (production is on)
     expect(statusOf(f, 'PROD-COORDINATOR-AUTH')).toEqual(['fail']);
+    // a verdict that holds for every value, told in words written for one of them: it says so
+    const http = byId(f, 'COORD-HTTP-TOKENS-MISSING');
+    expect(http.status).toBe('fail');
+    expect(http.message).toMatch(/the coordinator refuses to start \(fails for every value of PROFILE tried; it is set but not known here\)$/);
     expectNoStandIn(f, ['ConfigMap/kx/settings/profile']);
   });
 });
