@@ -171,7 +171,9 @@ ${configEnv('PROFILE', 'settings', 'profile')}${env('KRISHIV_PRODUCTION', '1')}`
     // a verdict that holds for every value, told in words written for one of them: it says so
     const http = byId(f, 'COORD-HTTP-TOKENS-MISSING');
     expect(http.status).toBe('fail');
-    expect(http.message).toMatch(/the coordinator refuses to start \(fails for every value of PROFILE tried; it is set but not known here\)$/);
+    expect(http.message).toMatch(
+      /the coordinator refuses to start \(fails for every value of PROFILE tried; it is set but not known here\)$/,
+    );
     expectNoStandIn(f, ['ConfigMap/kx/settings/profile']);
   });
 });
