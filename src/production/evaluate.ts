@@ -120,7 +120,6 @@ function runWithVariants(
   // the flags too, when the command line expands an unknown value
   const cmd = options.commandLine;
   if (cmd !== undefined) derived.push('cli');
-  const derivedSet = new Set<string | symbol>(derived);
   const reads: Array<Set<string>> = [];
   const usesDerived: Array<Set<string | symbol>> = [];
   const base: Finding[][] = [];
@@ -133,12 +132,19 @@ function runWithVariants(
       base.push([]);
       continue;
     }
-    const view = new Proxy(ctx, {
-      get: (target, key, receiver) => {
-        if (derivedSet.has(key)) used.add(key);
-        return Reflect.get(target, key, receiver);
-      },
-    });
+    // a copy per check (its own identity: a computation memoized per context is redone, so its
+    // reads count for each check that uses it) whose derived parts record their use
+    const view = { ...ctx };
+    for (const k of derived) {
+      const value = ctx[k];
+      Object.defineProperty(view, k, {
+        get: () => {
+          used.add(k);
+          return value;
+        },
+        enumerable: true,
+      });
+    }
     sink = r;
     base.push(check.evaluate(view));
     sink = undefined;
