@@ -42,16 +42,19 @@ export type CheckId = (typeof LIST)[number]['id'];
  * definition itself, then frozen. (A copy of each, `{ ...c, severity, tags }`, cost every run
  * ~1 ms: ~110 objects of as many shapes, each copy building its own chain of hidden classes.)
  */
+const SECURITY: readonly string[] = Object.freeze(['security']);
+const SECRETS: readonly string[] = Object.freeze(['security', 'secrets']);
+const BY_ID = new Map<string, CheckDef>();
 export const CATALOG: readonly CheckDef[] = Object.freeze(
   LIST.map((c): CheckDef => {
-    const def = c as { severity?: 'fail' | 'warn'; tags?: string[] };
+    const def = c as { severity?: 'fail' | 'warn'; tags?: readonly string[] };
     def.severity ??= 'fail';
-    def.tags = c.id.startsWith('HYG-') || c.id.startsWith('KEYS-') ? ['security', 'secrets'] : ['security'];
+    def.tags = c.id.startsWith('HYG-') || c.id.startsWith('KEYS-') ? SECRETS : SECURITY;
+    BY_ID.set(c.id, c as CheckDef);
     return Object.freeze(c) as CheckDef;
   }),
 );
 
-const BY_ID = new Map<string, CheckDef>(CATALOG.map((i) => [i.id, i]));
 registerCatalog(BY_ID);
 
 export { checkInfo };

@@ -39,23 +39,17 @@ interface RegistryFile {
 
 const data = registryData as RegistryFile;
 
-/** Every declared flag, in registry order. */
-export const FLAGS: readonly FlagInfo[] = Object.freeze(
-  data.flags.map((f) =>
-    Object.freeze(
-      f.values
-        ? {
-            name: f.name,
-            kind: f.kind as FlagKind,
-            values: Object.freeze([...f.values]),
-            default: f.default,
-            scope: f.scope as FlagInfo['scope'],
-          }
-        : { name: f.name, kind: f.kind as FlagKind, default: f.default, scope: f.scope as FlagInfo['scope'] },
-    ),
-  ),
-);
-const BY_NAME = new Map(FLAGS.map((f) => [f.name, f]));
+/**
+ * Every declared flag, in registry order: the registry's own parsed entries (they have exactly
+ * FlagInfo's fields), frozen where they are rather than copied: this runs at every start.
+ */
+export const FLAGS: readonly FlagInfo[] = data.flags as FlagInfo[];
+const BY_NAME = new Map<string, FlagInfo>();
+for (const f of FLAGS) {
+  if (f.values) Object.freeze(f.values);
+  BY_NAME.set(f.name, Object.freeze(f));
+}
+Object.freeze(FLAGS);
 
 /** Prefixes whose every longer name is a valid (text) flag: `KRISHIV_ICEBERG_REST_<PROP>`. */
 const PASS_THROUGH_PREFIXES: readonly string[] = Object.freeze([...data.passThroughPrefixes]);
@@ -356,7 +350,8 @@ export function isPrintEnvSecret(name: string): boolean {
 
 // ── Did you mean ─────────────────────────────────────────────────────────────────────
 
-const CANDIDATES: readonly string[] = [...BY_NAME.keys()].filter((n) => deprecatedAliasOf(n) === undefined);
+/** The names a suggestion may give (no deprecated alias): built on the first near miss, not at every start. */
+let candidates: readonly string[] | undefined;
 
 /**
  * The registry name closest to `name` when it is a likely misspelling (edit distance 1-2,
@@ -368,7 +363,8 @@ export function suggestFlag(name: string): string | undefined {
   const limit = name.length >= 24 ? 3 : name.length >= 8 ? 2 : 1;
   let best: string | undefined;
   let bestDistance = Infinity;
-  for (const candidate of CANDIDATES) {
+  candidates ??= [...BY_NAME.keys()].filter((n) => deprecatedAliasOf(n) === undefined);
+  for (const candidate of candidates) {
     if (Math.abs(candidate.length - name.length) > limit) continue;
     const d = distance(upper, candidate);
     if (d < bestDistance) {
