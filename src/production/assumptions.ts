@@ -201,8 +201,11 @@ export function applyAssumptions(
           message: `${f.message} (${VERB[f.status]} for every value of ${orList(names).replace(/ or /, ' and ')} tried; ${names.length > 1 ? 'they are' : 'it is'} set but not known here)`,
         };
       } else if (dep !== undefined) {
-        out = { ...f, status: 'skip', message: dependenceMessage(dep, vars) };
-        delete out.engineMessage;
+        // a check that did not decide in the first run keeps its own reason (a stand-in in it is masked below)
+        if (f.status !== 'skip') {
+          out = { ...f, status: 'skip', message: dependenceMessage(dep, vars) };
+          delete out.engineMessage;
+        }
       } else if (
         dependence !== undefined
           ? standIns.length > 0 && quoting(f).length > 0

@@ -135,6 +135,18 @@ describe('a secretKeyRef to a Secret that is not in the input', () => {
     expect(statusOf(f, 'HYG-WEAK-SECRET')).toEqual(['skip']);
   });
 
+  it('a token file path from an unknown ConfigMap: the checks that need a token source pass, the undecided ones keep their reason', () => {
+    const f = findingsOf(coordinator(`${DURABLE}${configEnv('KRISHIV_COORDINATOR_BEARER_TOKEN_FILE', 'settings', 'token-path')}`));
+    expect(statusOf(f, 'PROD-COORDINATOR-AUTH')).toEqual(['pass']);
+    expect(statusOf(f, 'COORD-GRPC-TOKENS-MISSING')).toEqual(['pass']);
+    // set, whatever the path: the file is read once at start without a reload interval
+    expect(statusOf(f, 'COORD-RELOAD-DISABLED')).toEqual(['warn']);
+    expect(byId(f, 'COORD-TOKEN-FILE-UNREADABLE').message).toBe(
+      'not checked here: KRISHIV_COORDINATOR_BEARER_TOKEN_FILE is in no Secret volume of the input (another volume or the image may hold it)',
+    );
+    expectNoStandIn(f, ['ConfigMap/kx/settings/token-path']);
+  });
+
   it('$(VAR) expanding an unknown value: only the unknown piece is varied', () => {
     const f = findingsOf(
       coordinator(
