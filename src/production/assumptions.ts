@@ -219,7 +219,8 @@ export function applyAssumptions(
           message: `not checked here: this check needs the value of ${what}, which is set but not known here; assumed present and non-empty`,
         };
         delete out.engineMessage;
-      } else if (f.status === 'pass' && without !== undefined && optional.length > 0) {
+      }
+      if (out.status === 'pass' && without !== undefined && optional.length > 0) {
         const what = optional.map((v) => `${v.name} (${v.assumption!.reason})`).join(', ');
         out = {
           ...f,
