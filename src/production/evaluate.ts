@@ -216,7 +216,7 @@ function runWithVariants(
       if (readBy(s, i))
         for (const f of list) {
           const d = dependence.get(f);
-          if (d) {
+          if (d && !d.sameVerdict) {
             if (!d.sources.includes(s)) d.sources.push(s);
           } else dependence.set(f, { sources: [s], base: f.status, outcomes: new Map() });
         }
