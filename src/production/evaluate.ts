@@ -5,6 +5,7 @@
  */
 import type { Waiver } from '../io/config.js';
 import { makeContext, type CheckContext, type CheckInput } from './checks/context.js';
+import { setReadRecorder } from './checks/define.js';
 import { CATALOG } from './catalog.js';
 import type { CliFlags } from './model.js';
 import type { EnvVar, Finding, ProductionReport } from './types.js';
@@ -69,6 +70,12 @@ function sameValue(a: unknown, b: unknown): boolean {
   );
 }
 
+/** What a memoized computation read during the first run: unknown variables and derived parts. */
+interface ReadFrame {
+  vars: Set<string>;
+  derived: Set<string | symbol>;
+}
+
 const runAll = (c: CheckContext): Finding[] => {
   const out: Finding[] = [];
   for (const check of CATALOG) if (check.evaluate) for (const f of check.evaluate(c)) out.push(f);
@@ -91,6 +98,18 @@ function runWithVariants(
   for (const s of sources.values()) for (const n of s.variables) watched.add(n);
   // the first run, watching each check's reads of the unknown values
   let sink: Set<string> | undefined;
+  let used: Set<string | symbol> = new Set();
+  // a computation memoized per context (checks/define.ts group, perRun) records its reads in a
+  // frame, and credits them to each later check that takes its result
+  const frames: ReadFrame[] = [];
+  const noteVar = (name: string): void => {
+    sink?.add(name);
+    for (const f of frames) f.vars.add(name);
+  };
+  const noteDerived = (k: string | symbol): void => {
+    used.add(k);
+    for (const f of frames) f.derived.add(k);
+  };
   const contextReads = new Set<string>();
   sink = contextReads;
   const tracked = new Map<string, EnvVar>(vars0);
@@ -99,14 +118,14 @@ function runWithVariants(
     const t = { ...v };
     Object.defineProperty(t, 'value', {
       get: () => {
-        sink?.add(name);
+        noteVar(name);
         return v.value;
       },
       enumerable: true,
     });
     Object.defineProperty(t, 'raw', {
       get: () => {
-        sink?.add(name);
+        noteVar(name);
         return v.raw;
       },
       enumerable: true,
@@ -123,30 +142,46 @@ function runWithVariants(
   const reads: Array<Set<string>> = [];
   const usesDerived: Array<Set<string | symbol>> = [];
   const base: Finding[][] = [];
-  for (const check of CATALOG) {
-    const r = new Set<string>();
-    const used = new Set<string | symbol>();
-    reads.push(r);
-    usesDerived.push(used);
-    if (!check.evaluate) {
-      base.push([]);
-      continue;
+  // One context for every check, whose derived parts record their use into the current check's
+  // set (a copy per check, with getters of its own, cost ~1,000 property definitions and closures
+  // per container, and redid every memoized computation for each check that uses it).
+  const recording = { ...ctx } as CheckContext;
+  for (const k of derived) {
+    const value = ctx[k];
+    Object.defineProperty(recording, k, {
+      get: () => {
+        noteDerived(k);
+        return value;
+      },
+      enumerable: true,
+    });
+  }
+  setReadRecorder({
+    start: () => frames.push({ vars: new Set(), derived: new Set() }),
+    stop: () => frames.pop(),
+    replay: (reads) => {
+      const frame = reads as ReadFrame | undefined;
+      if (frame === undefined) return;
+      for (const n of frame.vars) noteVar(n);
+      for (const k of frame.derived) noteDerived(k);
+    },
+  });
+  try {
+    for (const check of CATALOG) {
+      const r = new Set<string>();
+      used = new Set();
+      reads.push(r);
+      usesDerived.push(used);
+      if (!check.evaluate) {
+        base.push([]);
+        continue;
+      }
+      sink = r;
+      base.push(check.evaluate(recording));
+      sink = undefined;
     }
-    // a copy per check (its own identity: a computation memoized per context is redone, so its
-    // reads count for each check that uses it) whose derived parts record their use
-    const view = { ...ctx };
-    for (const k of derived) {
-      const value = ctx[k];
-      Object.defineProperty(view, k, {
-        get: () => {
-          used.add(k);
-          return value;
-        },
-        enumerable: true,
-      });
-    }
-    sink = r;
-    base.push(check.evaluate(view));
+  } finally {
+    setReadRecorder(undefined);
     sink = undefined;
   }
   // the other runs: one source at a time, within the budget

@@ -18,23 +18,57 @@ export interface CheckGroup {
 }
 
 /**
+ * Set while evaluate.ts records which values each check reads (manifests and units with values
+ * not known here): a computation memoized below records its reads once and credits them to every
+ * check that takes its result, not only to the first.
+ */
+export interface ReadRecorder {
+  start(): void;
+  stop(): unknown;
+  replay(reads: unknown): void;
+}
+let recorder: ReadRecorder | undefined;
+export function setReadRecorder(r: ReadRecorder | undefined): void {
+  recorder = r;
+}
+/** Runs `compute`, returning what the recorder saw it read (undefined when none is set). */
+function recorded(compute: () => void): unknown {
+  if (recorder === undefined) {
+    compute();
+    return undefined;
+  }
+  const r = recorder;
+  r.start();
+  let reads: unknown;
+  try {
+    compute();
+  } finally {
+    reads = r.stop();
+  }
+  return reads;
+}
+
+/**
  * A computation shared by several checks, run at most once per context; its findings are split
  * by check id once (each check's list in the computation's order), not filtered per check.
  */
 export function group(run: (ctx: CheckContext) => Finding[]): CheckGroup {
-  const memo = new WeakMap<CheckContext, Map<string, Finding[]>>();
+  const memo = new WeakMap<CheckContext, { index: Map<string, Finding[]>; reads: unknown }>();
   const byId = (ctx: CheckContext): Map<string, Finding[]> => {
-    let index = memo.get(ctx);
-    if (index === undefined) {
-      index = new Map();
-      for (const f of run(ctx)) {
-        const list = index.get(f.id);
-        if (list === undefined) index.set(f.id, [f]);
-        else list.push(f);
-      }
-      memo.set(ctx, index);
-    }
-    return index;
+    let hit = memo.get(ctx);
+    if (hit === undefined) {
+      const index = new Map<string, Finding[]>();
+      const reads = recorded(() => {
+        for (const f of run(ctx)) {
+          const list = index.get(f.id);
+          if (list === undefined) index.set(f.id, [f]);
+          else list.push(f);
+        }
+      });
+      hit = { index, reads };
+      memo.set(ctx, hit);
+    } else recorder?.replay(hit.reads);
+    return hit.index;
   };
   // a fresh array per call, as filter() gave: callers may append to it
   return { of: (id) => (ctx) => byId(ctx).get(id)?.slice() ?? [] };
@@ -42,13 +76,17 @@ export function group(run: (ctx: CheckContext) => Finding[]): CheckGroup {
 
 /** An engine reading several checks share (the UI's token resolution, the executor's storage), computed once per run. */
 export function perRun<T>(read: (ctx: CheckContext) => T): (ctx: CheckContext) => T {
-  const memo = new WeakMap<CheckContext, { value: T }>();
+  const memo = new WeakMap<CheckContext, { value: T; reads: unknown }>();
   return (ctx) => {
     let hit = memo.get(ctx);
     if (hit === undefined) {
-      hit = { value: read(ctx) };
+      let value!: T;
+      const reads = recorded(() => {
+        value = read(ctx);
+      });
+      hit = { value, reads };
       memo.set(ctx, hit);
-    }
+    } else recorder?.replay(hit.reads);
     return hit.value;
   };
 }
