@@ -534,7 +534,40 @@ const coordGrpcDenyAll: Check = (ctx) => {
   ];
 };
 
+/**
+ * The operator asks KRISHIV_ALLOW_ANONYMOUS before any token source and then returns: configured
+ * coordinator tokens are never installed, so its gRPC (--executor-grpc-addr) takes every call
+ * (crates/krishiv-operator/src/main.rs:84-88; crates/krishiv-scheduler/src/auth.rs:490-492).
+ */
+const operatorGrpcAnonymous: Check = (ctx) => {
+  const vars = ['KRISHIV_ALLOW_ANONYMOUS', 'KRISHIV_PRODUCTION', PROFILE];
+  const anon = isTruthy(ctx.env.get('KRISHIV_ALLOW_ANONYMOUS'));
+  // refused under production or a durable env profile: OP-ANONYMOUS-FORBIDDEN
+  if (!anon || !anonymousAllowedFor(ctx.pEnv.profile, ctx.prod))
+    return [finding(ctx, 'COORD-GRPC-ANONYMOUS', 'pass', 'operator gRPC is not anonymous', vars)];
+  if (ctx.cli.executorGrpcAddr === undefined)
+    return [
+      finding(
+        ctx,
+        'COORD-GRPC-ANONYMOUS',
+        'pass',
+        'KRISHIV_ALLOW_ANONYMOUS is set, but the operator serves no coordinator gRPC without --executor-grpc-addr in --cli',
+        vars,
+      ),
+    ];
+  return [
+    finding(
+      ctx,
+      'COORD-GRPC-ANONYMOUS',
+      'fail',
+      `KRISHIV_ALLOW_ANONYMOUS under dev-local without KRISHIV_PRODUCTION: the operator's gRPC (--executor-grpc-addr) is unauthenticated${hasStaticTokens(ctx.tokens) ? '; the configured coordinator tokens are never installed, because the operator asks for anonymous access first (crates/krishiv-operator/src/main.rs:84-88)' : ''}`,
+      vars,
+    ),
+  ];
+};
+
 const coordGrpcAnonymous: Check = (ctx) => {
+  if (ctx.role === 'operator') return operatorGrpcAnonymous(ctx);
   if (!ctx.hasCoordinator) return [];
   const vars = ['KRISHIV_ALLOW_ANONYMOUS', 'KRISHIV_PRODUCTION', PROFILE];
   if (anonymousRequested(ctx) && anonymousAllowedFor(ctx.pEnv.profile, ctx.prod) && ctx.pCoord.profile === DL) {
@@ -841,10 +874,10 @@ export const COORDINATOR_CHECKS = [
   {
     id: 'COORD-GRPC-ANONYMOUS',
     class: 'OPEN',
-    roles: COORD,
+    roles: [...COORD, 'operator'],
     predicate: 'anonymous_allowed_for',
-    rule: 'KRISHIV_ALLOW_ANONYMOUS (or --insecure) with a dev-local profile and no KRISHIV_PRODUCTION: coordinator gRPC is unauthenticated',
-    source: 'crates/krishiv-scheduler/src/auth.rs:423-470',
+    rule: "KRISHIV_ALLOW_ANONYMOUS (or --insecure) with a dev-local profile and no KRISHIV_PRODUCTION: coordinator gRPC is unauthenticated (the operator's with --executor-grpc-addr too, even with tokens configured: it asks for anonymous access before any token source)",
+    source: 'crates/krishiv-scheduler/src/auth.rs:423-470 and 490-492; crates/krishiv-operator/src/main.rs:84-88',
     fix: 'Remove KRISHIV_ALLOW_ANONYMOUS / --insecure and configure bearer tokens.',
     engineMessage: 'SECURITY: coordinator is serving UNAUTHENTICATED gRPC control-plane + HTTP admin/federation …',
     evaluate: coordGrpcAnonymous,

@@ -99,9 +99,9 @@ export const OPERATOR_CHECKS = [
       }
       const why = !grpc
         ? `operator gRPC is off (no --executor-grpc-addr in --cli)${has || !operatorServes(ctx) ? '' : '; note: without a static token its HTTP sidecar answers 401 on every protected route'}`
-        : has
-          ? `static tokens configured${assumedNote(ctx)}`
-          : 'KRISHIV_ALLOW_ANONYMOUS is set';
+        : anon
+          ? 'KRISHIV_ALLOW_ANONYMOUS is set: the operator asks for anonymous gRPC before any token source and installs no token provider (see COORD-GRPC-ANONYMOUS)'
+          : `static tokens configured${assumedNote(ctx)}`;
       return [finding(ctx, 'OP-GRPC-TOKENS-MISSING', 'pass', why, tokenVarsOf(ctx))];
     },
   },

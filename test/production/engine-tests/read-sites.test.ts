@@ -1,0 +1,58 @@
+/**
+ * Rows from the audit of every place the engine reads the environment or a flag at start-up
+ * (e8be785f): each row cites the read site (`crates/…/file.rs:LINE`) whose behaviour it fixes,
+ * where the tool had modelled that read differently.
+ */
+import { describe, it } from 'vitest';
+import { TOK } from '../helpers.js';
+import { checkRow, type EngineTestRow } from './rows.js';
+
+const OP = 'crates/krishiv-operator/src/main.rs';
+
+const ROWS: EngineTestRow[] = [
+  // configure_grpc_auth_for_startup asks KRISHIV_ALLOW_ANONYMOUS first and returns: no token provider,
+  // so validate_grpc_auth_for_role lets every call through (crates/krishiv-scheduler/src/auth.rs:490-492)
+  {
+    test: `${OP}:85 read site: KRISHIV_ALLOW_ANONYMOUS before the token sources (tokens configured)`,
+    role: 'operator',
+    env: { KRISHIV_ALLOW_ANONYMOUS: 'true', KRISHIV_COORDINATOR_BEARER_TOKEN: TOK.coord },
+    cli: '--executor-grpc-addr 0.0.0.0:2001',
+    want: { 'COORD-GRPC-ANONYMOUS': 'fail', 'OP-GRPC-TOKENS-MISSING': 'pass', 'OP-ANONYMOUS-FORBIDDEN': 'pass' },
+    starts: true,
+    text: ['COORD-GRPC-ANONYMOUS', 'never installed'],
+  },
+  {
+    test: `${OP}:85 read site: KRISHIV_ALLOW_ANONYMOUS (yes, trimmed) without tokens`,
+    role: 'operator',
+    env: { KRISHIV_ALLOW_ANONYMOUS: ' yes ' },
+    cli: '--executor-grpc-addr 0.0.0.0:2001',
+    want: { 'COORD-GRPC-ANONYMOUS': 'fail', 'OP-GRPC-TOKENS-MISSING': 'pass' },
+    starts: true,
+  },
+  {
+    test: `${OP}:85 read site: KRISHIV_ALLOW_ANONYMOUS without --executor-grpc-addr serves no gRPC`,
+    role: 'operator',
+    env: { KRISHIV_ALLOW_ANONYMOUS: 'true' },
+    cli: '--status-addr 0.0.0.0:8080',
+    want: { 'COORD-GRPC-ANONYMOUS': 'pass' },
+  },
+  {
+    test: `${OP}:85 read site: KRISHIV_ALLOW_ANONYMOUS under KRISHIV_PRODUCTION is refused, not open`,
+    role: 'operator',
+    env: { KRISHIV_ALLOW_ANONYMOUS: '1', KRISHIV_PRODUCTION: '1', KRISHIV_COORDINATOR_BEARER_TOKEN: TOK.coord },
+    cli: '--executor-grpc-addr 0.0.0.0:2001',
+    want: { 'COORD-GRPC-ANONYMOUS': 'pass', 'OP-ANONYMOUS-FORBIDDEN': 'fail' },
+    starts: false,
+  },
+  {
+    test: `${OP}:85 read site: KRISHIV_ALLOW_ANONYMOUS=off is not truthy`,
+    role: 'operator',
+    env: { KRISHIV_ALLOW_ANONYMOUS: 'off', KRISHIV_COORDINATOR_BEARER_TOKEN: TOK.coord },
+    cli: '--executor-grpc-addr 0.0.0.0:2001',
+    want: { 'COORD-GRPC-ANONYMOUS': 'pass', 'OP-GRPC-TOKENS-MISSING': 'pass' },
+  },
+];
+
+describe('engine read sites (env and flags read at start-up)', () => {
+  for (const row of ROWS) it(row.test, () => checkRow(row));
+});
