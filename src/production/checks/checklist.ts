@@ -122,7 +122,10 @@ export const CHECKLIST_CHECKS = [
                   ctx,
                   'PROD-OIDC-AUDIENCE',
                   'fail',
-                  `KRISHIV_OIDC_JWKS_URI is set and KRISHIV_OIDC_AUDIENCE is blank: ${ctx.prod ? 'in production the engine silently disables OIDC' : 'any audience passes'}`,
+                  ctx.env.has('KRISHIV_OIDC_AUDIENCE')
+                    ? // read raw: a blank value is an audience, OIDC stays on (crates/krishiv-scheduler/src/auth.rs:725-726)
+                      'KRISHIV_OIDC_JWKS_URI is set and KRISHIV_OIDC_AUDIENCE is set but blank: the engine takes the blank value as the audience, so only tokens with that aud (or none) pass'
+                    : `KRISHIV_OIDC_JWKS_URI is set and KRISHIV_OIDC_AUDIENCE is unset: ${ctx.prod ? 'in production the engine silently disables OIDC' : 'any audience passes'}`,
                   ['KRISHIV_OIDC_AUDIENCE', 'KRISHIV_OIDC_JWKS_URI'],
                 )
               : finding(ctx, 'PROD-OIDC-AUDIENCE', 'pass', 'KRISHIV_OIDC_AUDIENCE is set', ['KRISHIV_OIDC_AUDIENCE']),

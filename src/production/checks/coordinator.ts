@@ -653,14 +653,15 @@ const coordOidcNoAudience: Check = (ctx) => {
   const unused = oidcUnused(ctx);
   if (unused !== undefined) return [finding(ctx, 'COORD-OIDC-NO-AUDIENCE', 'pass', unused, ['KRISHIV_OIDC_JWKS_URI'])];
   if (ctx.env.has('KRISHIV_OIDC_AUDIENCE')) {
-    const blank = ctx.env.get('KRISHIV_OIDC_AUDIENCE') === '';
+    // read raw (crates/krishiv-scheduler/src/auth.rs:725-726): spaces are an audience no IdP issues, as "" is
+    const blank = rustTrim(ctx.env.get('KRISHIV_OIDC_AUDIENCE')!) === '';
     return [
       finding(
         ctx,
         'COORD-OIDC-NO-AUDIENCE',
         blank ? 'warn' : 'pass',
         blank
-          ? 'KRISHIV_OIDC_AUDIENCE is set but empty: the engine counts it as set and only accepts tokens whose aud contains "" (or that have no aud)'
+          ? 'KRISHIV_OIDC_AUDIENCE is set but blank: the engine counts it as set, untrimmed, and only accepts tokens whose aud contains that blank value (or that have no aud)'
           : 'KRISHIV_OIDC_AUDIENCE is set (tokens without an aud claim are still accepted)',
         vars,
       ),

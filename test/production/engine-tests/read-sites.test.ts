@@ -8,6 +8,8 @@ import { TOK } from '../helpers.js';
 import { checkRow, type EngineTestRow } from './rows.js';
 
 const OP = 'crates/krishiv-operator/src/main.rs';
+const AUTH = 'crates/krishiv-scheduler/src/auth.rs';
+const JWKS = 'https://idp.example.com/.well-known/jwks.json';
 
 const ROWS: EngineTestRow[] = [
   // configure_grpc_auth_for_startup asks KRISHIV_ALLOW_ANONYMOUS first and returns: no token provider,
@@ -50,6 +52,21 @@ const ROWS: EngineTestRow[] = [
     env: { KRISHIV_ALLOW_ANONYMOUS: 'off', KRISHIV_COORDINATOR_BEARER_TOKEN: TOK.coord },
     cli: '--executor-grpc-addr 0.0.0.0:2001',
     want: { 'COORD-GRPC-ANONYMOUS': 'pass', 'OP-GRPC-TOKENS-MISSING': 'pass' },
+  },
+  // JwtAuthProvider::from_jwks_json reads KRISHIV_OIDC_AUDIENCE raw: a blank value is an audience and OIDC stays on
+  {
+    test: `${AUTH}:725 read site: KRISHIV_OIDC_AUDIENCE set but blank under KRISHIV_PRODUCTION`,
+    role: 'coordinator',
+    env: { KRISHIV_PRODUCTION: '1', KRISHIV_OIDC_JWKS_URI: JWKS, KRISHIV_OIDC_AUDIENCE: ' ', KRISHIV_COORDINATOR_BEARER_TOKEN: TOK.coord },
+    want: { 'PROD-OIDC-AUDIENCE': 'fail', 'COORD-OIDC-NO-AUDIENCE': 'warn' },
+    text: ['PROD-OIDC-AUDIENCE', 'takes the blank value as the audience'],
+  },
+  {
+    test: `${AUTH}:727-731 read site: KRISHIV_OIDC_AUDIENCE unset under KRISHIV_PRODUCTION`,
+    role: 'coordinator',
+    env: { KRISHIV_PRODUCTION: '1', KRISHIV_OIDC_JWKS_URI: JWKS, KRISHIV_COORDINATOR_BEARER_TOKEN: TOK.coord },
+    want: { 'PROD-OIDC-AUDIENCE': 'fail', 'COORD-OIDC-NO-AUDIENCE': 'warn' },
+    text: ['PROD-OIDC-AUDIENCE', 'silently disables OIDC'],
   },
 ];
 
