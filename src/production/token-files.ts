@@ -41,6 +41,15 @@ async function probeOne(file: string, options: ProbeOptions): Promise<FileState>
     if (isKrishivError(error) && error.code === 'ERR_FILE_NOT_FOUND') {
       return options.requireFiles ? { state: 'missing' } : { state: 'unchecked' };
     }
+    // The engine reads these files whole with read_to_string, whatever their size
+    // (crates/krishiv-scheduler/src/auth.rs:243-253, crates/krishiv-scheduler/src/grpc.rs:920-928): a file
+    // past this tool's read limit is not unreadable to it, only not looked at here.
+    if (isKrishivError(error) && error.code === 'ERR_FILE_TOO_LARGE') {
+      return {
+        state: 'unchecked',
+        why: `is larger than the ${TOKEN_FILE_LIMIT / (1024 * 1024)} MiB this tool reads, so its content is not checked (the engine reads it whole)`,
+      };
+    }
     return { state: 'unreadable', error: message, mode: info.mode };
   }
 }

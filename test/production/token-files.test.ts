@@ -7,7 +7,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findDotenv, probeEnvFiles } from '../../src/production/token-files.js';
 import { tempDir } from '../helpers/temp-dir.js';
-import { envSetOf } from './helpers.js';
+import { evaluate } from '../../src/production/evaluate.js';
+import { envSetOf, TOK } from './helpers.js';
 
 describe('probeEnvFiles', () => {
   it('records content and mode of a file that is there; a missing one is unchecked, or missing under --require-files', async () => {
@@ -60,6 +61,25 @@ describe('probeEnvFiles', () => {
     expect(files.probe('mounted.token')).toEqual({ state: 'unchecked' });
     expect(files.probe('a-dir')).toMatchObject({ state: 'unreadable', error: expect.stringMatching(/director/) });
     expect((await probeEnvFiles(env, { cwd: dir, requireFiles: true })).probe('mounted.token')).toEqual({ state: 'missing' });
+  });
+
+  it('a file past the read limit is not checked, never unreadable: the engine reads it whole (crates/krishiv-scheduler/src/auth.rs:243-253)', async () => {
+    const dir = tempDir('token-files-');
+    const tokens = Array.from({ length: 25_000 }, (_, i) => `tok-${i.toString().padStart(40, '0')}`).join('\n');
+    writeFileSync(path.join(dir, 'many.tokens'), tokens);
+    const envSet = envSetOf({
+      KRISHIV_DURABILITY_PROFILE: 'single-node-durable',
+      KRISHIV_COORDINATOR_BEARER_TOKENS_FILE: 'many.tokens',
+      KRISHIV_EXECUTOR_TASK_BEARER_TOKEN: TOK.task,
+      KRISHIV_UI_TOKEN: TOK.ui,
+    });
+    const files = await probeEnvFiles(envSet, { cwd: dir, requireFiles: true });
+    expect(files.probe('many.tokens')).toEqual({ state: 'unchecked', why: expect.stringMatching(/larger than the 1 MiB/) });
+    const findings = evaluate({ envSet, role: 'coordinator', cli: {}, files, requireFiles: true }).findings;
+    expect(findings.filter((f) => f.class === 'REFUSE' && f.status === 'fail').map((f) => f.id)).toEqual([]);
+    expect(findings.filter((f) => f.id === 'COORD-TOKEN-FILE-UNREADABLE').map((f) => [f.status, f.message])).toEqual([
+      ['skip', expect.stringContaining('larger than the 1 MiB this tool reads')],
+    ]);
   });
 });
 
