@@ -7,21 +7,34 @@ import { perRun, type CheckDef } from './define.js';
 
 const VARS = ['KRISHIV_UI_TOKEN', 'KRISHIV_UI_TOKEN_FILE', 'KRISHIV_UI'];
 
+/**
+ * Whether the operator serves the UI: only with --status-addr, through krishiv_ui::serve, whose router
+ * resolves the UI token by the same rules; KRISHIV_UI=off does not reach it (crates/krishiv-operator/src/main.rs:159-168
+ * and 222-228; crates/krishiv-ui/src/router.rs:72-74 and 267-268).
+ */
+const operatorUi = (ctx: CheckContext): boolean => ctx.role === 'operator' && ctx.cli.statusAddr !== undefined;
+
 /** The UI's token resolution against the env profile, or undefined when the UI is off or not run. */
 const uiReading = perRun((ctx) =>
-  ctx.hasCoordinator && uiEnabled(ctx.env) ? resolveUiAuth(ctx.env, ctx.files, ctx.pEnv.profile) : undefined,
+  (ctx.hasCoordinator && uiEnabled(ctx.env)) || operatorUi(ctx) ? resolveUiAuth(ctx.env, ctx.files, ctx.pEnv.profile) : undefined,
 );
 const uiOff = (ctx: CheckContext, id: 'UI-TOKEN-MISSING' | 'UI-ANONYMOUS'): Finding[] =>
-  ctx.hasCoordinator ? [finding(ctx, id, 'pass', 'the embedded UI is off (KRISHIV_UI=off)', ['KRISHIV_UI'])] : [];
+  ctx.hasCoordinator
+    ? [finding(ctx, id, 'pass', 'the embedded UI is off (KRISHIV_UI=off)', ['KRISHIV_UI'])]
+    : ctx.role === 'operator'
+      ? [finding(ctx, id, 'pass', 'the operator serves the UI only with --status-addr, which is not in --cli', ['KRISHIV_UI_TOKEN'])]
+      : [];
+/** Which UI the message is about. */
+const whose = (ctx: CheckContext): string => (ctx.role === 'operator' ? "the operator's UI (--status-addr)" : 'the UI');
 
 export const UI_CHECKS = [
   {
     id: 'UI-TOKEN-MISSING',
     class: 'DENY',
-    roles: COORD,
+    roles: [...COORD, 'operator'],
     predicate: 'profile_requires_authenticated_ui',
-    rule: 'UI on, UI auth required under the env profile (durable, or KRISHIV_PRODUCTION) and no UI token (or a token file that cannot be read, or is not UTF-8): every protected UI route returns 401',
-    source: 'crates/krishiv-ui/src/router.rs:24-62',
+    rule: 'UI on (the coordinator unless KRISHIV_UI=off; the operator with --status-addr), UI auth required under the env profile (durable, or KRISHIV_PRODUCTION) and no UI token (or a token file that cannot be read, or is not UTF-8): every protected UI route returns 401',
+    source: 'crates/krishiv-ui/src/router.rs:24-62; the operator: crates/krishiv-operator/src/main.rs:222-228',
     fix: 'Set KRISHIV_UI_TOKEN_FILE (or KRISHIV_UI_TOKEN), or KRISHIV_UI=off.',
     engineMessage: 'authentication not configured',
     evaluate: (ctx: CheckContext): Finding[] => {
@@ -34,7 +47,7 @@ export const UI_CHECKS = [
             ctx,
             'UI-TOKEN-MISSING',
             'fail',
-            `UI auth is required (env profile ${ctx.pEnv.profile}${ctx.prod ? ', prod' : ''}) and ${why}: every protected UI route returns 401`,
+            `UI auth is required (env profile ${ctx.pEnv.profile}${ctx.prod ? ', prod' : ''}) and ${why}: every protected route of ${whose(ctx)} returns 401`,
             ui.reason === 'unreadable-file' ? ['KRISHIV_UI_TOKEN_FILE', 'KRISHIV_UI_TOKEN'] : VARS,
             { engineMessage: 'authentication not configured' },
           ),
@@ -61,19 +74,20 @@ export const UI_CHECKS = [
   {
     id: 'UI-ANONYMOUS',
     class: 'OPEN',
-    roles: COORD,
+    roles: [...COORD, 'operator'],
     predicate: 'profile_requires_authenticated_ui',
-    rule: 'UI on and anonymous: no token while UI auth is not required, or KRISHIV_UI_TOKEN_FILE="" with a blank KRISHIV_UI_TOKEN (opens it even under fail-closed)',
-    source: 'crates/krishiv-ui/src/router.rs:31-34',
+    rule: 'UI on (the coordinator unless KRISHIV_UI=off; the operator with --status-addr) and anonymous: no token while UI auth is not required, or KRISHIV_UI_TOKEN_FILE="" with a blank KRISHIV_UI_TOKEN (opens it even under fail-closed)',
+    source: 'crates/krishiv-ui/src/router.rs:31-34; the operator: crates/krishiv-operator/src/main.rs:222-228',
     fix: 'Set a UI token and never leave KRISHIV_UI_TOKEN_FILE empty; the UI runs SQL (POST /api/v1/sql) inside the coordinator.',
     evaluate: (ctx: CheckContext): Finding[] => {
       const ui = uiReading(ctx);
       if (ui === undefined) return uiOff(ctx, 'UI-ANONYMOUS');
       if (ui.mode !== 'anonymous') return [finding(ctx, 'UI-ANONYMOUS', 'pass', 'the UI is not anonymous', VARS)];
+      const op = ctx.role === 'operator';
       const msg =
         ui.reason === 'empty-file-var'
-          ? 'KRISHIV_UI_TOKEN_FILE="" with a blank KRISHIV_UI_TOKEN: the UI is anonymous even under fail-closed (it runs SQL via POST /api/v1/sql)'
-          : `UI auth is not required (env profile dev-local without KRISHIV_PRODUCTION${ctx.cli.durabilityProfile ? '; --durability-profile does not reach the UI' : ''}) and no token is set: the UI, including POST /api/v1/sql, is anonymous`;
+          ? `KRISHIV_UI_TOKEN_FILE="" with a blank KRISHIV_UI_TOKEN: ${op ? "the operator's UI (--status-addr: jobs, executors, history) is anonymous even under fail-closed" : 'the UI is anonymous even under fail-closed (it runs SQL via POST /api/v1/sql)'}`
+          : `UI auth is not required (env profile dev-local without KRISHIV_PRODUCTION${ctx.cli.durabilityProfile ? '; --durability-profile does not reach the UI' : ''}) and no token is set: ${op ? "the operator's UI (--status-addr: jobs, executors, history) is anonymous" : 'the UI, including POST /api/v1/sql, is anonymous'}`;
       return [
         finding(ctx, 'UI-ANONYMOUS', 'fail', msg, ui.reason === 'empty-file-var' ? ['KRISHIV_UI_TOKEN_FILE', 'KRISHIV_UI_TOKEN'] : VARS),
       ];

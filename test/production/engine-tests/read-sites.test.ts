@@ -9,6 +9,7 @@ import { checkRow, type EngineTestRow } from './rows.js';
 
 const OP = 'crates/krishiv-operator/src/main.rs';
 const AUTH = 'crates/krishiv-scheduler/src/auth.rs';
+const UI = 'crates/krishiv-ui/src/router.rs';
 const JWKS = 'https://idp.example.com/.well-known/jwks.json';
 
 const ROWS: EngineTestRow[] = [
@@ -67,6 +68,43 @@ const ROWS: EngineTestRow[] = [
     env: { KRISHIV_PRODUCTION: '1', KRISHIV_OIDC_JWKS_URI: JWKS, KRISHIV_COORDINATOR_BEARER_TOKEN: TOK.coord },
     want: { 'PROD-OIDC-AUDIENCE': 'fail', 'COORD-OIDC-NO-AUDIENCE': 'warn' },
     text: ['PROD-OIDC-AUDIENCE', 'silently disables OIDC'],
+  },
+  // the operator's --status-addr serves krishiv_ui::serve → router(): resolve_ui_token at construction, KRISHIV_UI not read
+  {
+    test: `${UI}:72-74 read site: KRISHIV_UI_TOKEN on the operator's --status-addr UI (dev-local, no token: anonymous)`,
+    role: 'operator',
+    env: {},
+    cli: '--status-addr 0.0.0.0:8080',
+    want: { 'UI-ANONYMOUS': 'fail', 'UI-TOKEN-MISSING': 'pass' },
+    text: ['UI-ANONYMOUS', "operator's UI"],
+  },
+  {
+    test: `${UI}:72-74 read site: KRISHIV_UI=off does not turn off the operator's UI (crates/krishiv/src/daemon_cmd.rs:206 is the coordinator's)`,
+    role: 'operator',
+    env: { KRISHIV_UI: 'off' },
+    cli: '--status-addr 0.0.0.0:8080',
+    want: { 'UI-ANONYMOUS': 'fail' },
+  },
+  {
+    test: `${UI}:56-61 read site: the operator's UI under a durable env profile without a token denies every protected route`,
+    role: 'operator',
+    env: { KRISHIV_DURABILITY_PROFILE: 'distributed-durable', KRISHIV_COORDINATOR_BEARER_TOKEN: TOK.coord },
+    cli: '--status-addr 0.0.0.0:8080',
+    want: { 'UI-TOKEN-MISSING': 'fail', 'UI-ANONYMOUS': 'pass' },
+  },
+  {
+    test: `${UI}:25-30 read site: the operator's UI with KRISHIV_UI_TOKEN`,
+    role: 'operator',
+    env: { KRISHIV_UI_TOKEN: TOK.ui },
+    cli: '--status-addr 0.0.0.0:8080',
+    want: { 'UI-TOKEN-MISSING': 'pass', 'UI-ANONYMOUS': 'pass' },
+  },
+  {
+    test: `${OP}:159-168 read site: no --status-addr, no UI on the operator`,
+    role: 'operator',
+    env: {},
+    cli: '--executor-grpc-addr 0.0.0.0:2001',
+    want: { 'UI-ANONYMOUS': 'pass', 'UI-TOKEN-MISSING': 'pass' },
   },
 ];
 
