@@ -739,7 +739,11 @@ function engTraps(ctx: CheckContext): Finding[] {
   } else out.push(finding(ctx, 'ENG-MCP-HTTP', 'pass', 'MCP does not use the HTTP transport', ['KRISHIV_MCP_TRANSPORT']));
   // ENG-DOTENV-IN-CWD
   if (ctx.processEnv) {
-    if (ctx.dotenvInCwd !== undefined) {
+    // krishiv-operator is a binary of its own, which never loads a .env; only the krishiv binary does
+    // (crates/krishiv/src/main.rs:31-36 and 145-158; crates/krishiv-operator/src/main.rs:103-125)
+    if (ctx.role === 'operator')
+      out.push(finding(ctx, 'ENG-DOTENV-IN-CWD', 'pass', 'krishiv-operator is a binary of its own and loads no .env', []));
+    else if (ctx.dotenvInCwd !== undefined) {
       const f = finding(
         ctx,
         'ENG-DOTENV-IN-CWD',
@@ -1091,8 +1095,8 @@ export const HYGIENE_CHECKS = [
     class: 'HYGIENE',
     roles: ALL,
     predicate: null,
-    rule: 'with --process-env: a .env in the working directory or a parent would also be loaded by the krishiv binary (first declaration wins, the process env is never overridden)',
-    source: 'crates/krishiv/src/main.rs:31-36',
+    rule: 'with --process-env: a .env in the working directory or a parent would also be loaded by the krishiv binary (first declaration wins, the process env is never overridden); krishiv-operator, a binary of its own, loads none',
+    source: 'crates/krishiv/src/main.rs:31-36; crates/krishiv-operator/src/main.rs:103-125 (no .env)',
     fix: 'Remove the stray .env, or include it with --env-file so it is checked.',
     severity: 'warn',
     evaluate: trapsPass.of('ENG-DOTENV-IN-CWD'),

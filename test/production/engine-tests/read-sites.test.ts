@@ -3,8 +3,10 @@
  * (e8be785f): each row cites the read site (`crates/…/file.rs:LINE`) whose behaviour it fixes,
  * where the tool had modelled that read differently.
  */
-import { describe, it } from 'vitest';
-import { TOK } from '../helpers.js';
+import { describe, expect, it } from 'vitest';
+import { evaluate } from '../../../src/production/evaluate.js';
+import { tableProbe } from '../../../src/production/model.js';
+import { envSetOf, TOK } from '../helpers.js';
 import { checkRow, type EngineTestRow } from './rows.js';
 
 const OP = 'crates/krishiv-operator/src/main.rs';
@@ -110,4 +112,26 @@ const ROWS: EngineTestRow[] = [
 
 describe('engine read sites (env and flags read at start-up)', () => {
   for (const row of ROWS) it(row.test, () => checkRow(row));
+});
+
+describe('crates/krishiv/src/main.rs:32 read site: the .env only the krishiv binary loads', () => {
+  const dotenvStatus = (role: 'operator' | 'coordinator' | 'executor'): string[] =>
+    evaluate({
+      envSet: envSetOf({}),
+      role,
+      cli: {},
+      files: tableProbe({}),
+      requireFiles: false,
+      processEnv: true,
+      dotenvInCwd: '/srv/app/.env',
+    })
+      .findings.filter((f) => f.id === 'ENG-DOTENV-IN-CWD')
+      .map((f) => f.status);
+  it('krishiv-operator is a binary of its own that loads no .env (crates/krishiv-operator/src/main.rs:103-125)', () => {
+    expect(dotenvStatus('operator')).toEqual(['pass']);
+  });
+  it('the coordinator runs as the krishiv binary, and the executor can (krishiv executor; crates/krishiv/src/main.rs:145-158): it loads the .env', () => {
+    expect(dotenvStatus('coordinator')).toEqual(['warn']);
+    expect(dotenvStatus('executor')).toEqual(['warn']);
+  });
 });
