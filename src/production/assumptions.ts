@@ -130,7 +130,10 @@ export function applyAssumptions(
       for (const piece of secretPieces(v.value)) masks.set(piece, MASK);
     } else if (!v.assumption && isSecretName(v.name))
       for (const piece of secretPieces(v.value)) if (!masks.has(piece)) masks.set(piece, SECRET_MASK);
-    for (const piece of swallowedSecretPieces(v.value)) if (!masks.has(piece)) masks.set(piece, SECRET_MASK);
+    // (the test first: a call per variable allocated an empty list and its iterator, 5,000 times for a 5,000-line file)
+    const value = v.value;
+    if (value.includes('\n') || value.includes('\r'))
+      for (const piece of swallowedSecretPieces(value)) if (!masks.has(piece)) masks.set(piece, SECRET_MASK);
     // what stands in for a value the tool cannot see never reaches a message (a command line quoted by a reader)
     if (v.assumption)
       for (const p of partsOfVar(v)) if (typeof p !== 'string' && p.kind === 'any' && p.text.length >= 8) masks.set(p.text, UNKNOWN_MASK);

@@ -271,7 +271,8 @@ export function evaluate(options: EvaluateOptions): ProductionReport {
   } else ({ findings, dependence } = runWithVariants(options, sources));
   // "maybe unset" variables are checked both ways: a pass that needs them warns
   const vars0 = options.envSet.vars;
-  const maybeUnset = [...vars0.values()].filter((v) => v.assumption?.kind === 'maybe-unset');
+  const maybeUnset: EnvVar[] = [];
+  for (const v of vars0.values()) if (v.assumption?.kind === 'maybe-unset') maybeUnset.push(v);
   let unsetRun: Finding[] | undefined;
   if (maybeUnset.length > 0) {
     const vars = new Map(vars0);
