@@ -15,25 +15,13 @@ import { describe, expect, it } from 'vitest';
 import { ROOT, runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { whichOnPath } from '../../src/production/manifest/load.js';
+import type { JsonDoc, JsonFinding } from '../helpers/report-json.js';
 
 const FIX = 'test/fixtures/deploy/kustomize-overlays';
 const PROD = `${FIX}/overlays/prod`;
 const RENDERED = `${PROD} (kubectl kustomize)`;
 /** The fixture's secret (the engine's dev token, in both generated Secrets) as written and base64-encoded. */
 const SECRETS = ['krishiv-dev-token', 'a3Jpc2hpdi1kZXYtdG9rZW4='];
-
-interface JsonFinding {
-  id: string;
-  status: string;
-  message: string;
-  location: { file: string; line?: number } | null;
-  variables: string[];
-  workload?: { file: string; kind: string; namespace?: string; name: string; container?: string };
-}
-interface JsonDoc {
-  findings: JsonFinding[];
-  workloads: Array<{ name: string; container?: string; file: string; line?: number; source?: { file: string; line: number } }>;
-}
 
 /** The 1-based line of the first line of `file` (from the repository root) that contains `needle`, after line `after`. */
 function lineOf(file: string, needle: string, after = 0): number {

@@ -12,15 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { secretEnv, workload } from '../production/manifest/layouts.js';
-
-interface JsonFinding {
-  id: string;
-  status: string;
-  message: string;
-  variables: string[];
-  location: { file: string; line?: number } | null;
-  waiver?: { reason: string };
-}
+import type { JsonFinding } from '../helpers/report-json.js';
 
 const SECRETS = `# token Secrets (test values made for this file)
 apiVersion: v1

@@ -13,6 +13,7 @@ import { sarifErrors } from '../report/sarif-schema.js';
 import { whichOnPath } from '../../src/production/manifest/load.js';
 import { standIn } from '../../src/production/manifest/stand-in.js';
 import { copyFixture, tempDir } from '../helpers/temp-dir.js';
+import type { JsonDoc, JsonFinding } from '../helpers/report-json.js';
 
 const FIX = path.join(ROOT, 'test/fixtures/deploy');
 const KUSTOMIZE = path.join(FIX, 'kustomize');
@@ -29,29 +30,6 @@ const SECRET_VALUES = [
   'Rt5Yu8Io1Pa4Sd7Fg0Hj3Kl6Zx9Cv2Bn',
   'Mn2Bv5Cx8Zl1Kj4Hg7Fd0Sa3Qw6Er9Ty',
 ];
-
-interface JsonFinding {
-  id: string;
-  status: string;
-  message: string;
-  location: { file: string; line?: number } | null;
-  variables: string[];
-  workload?: { file: string; kind: string; namespace?: string; name: string; container?: string };
-}
-interface JsonDoc {
-  ok: boolean;
-  findings: JsonFinding[];
-  workloads: Array<{
-    kind: string;
-    namespace?: string;
-    name: string;
-    container?: string;
-    role: string | null;
-    ok: boolean;
-    line?: number;
-    source?: { file: string; line: number };
-  }>;
-}
 
 function tmp(): string {
   return tempDir('krishiv-manifest-');
