@@ -502,6 +502,18 @@ export function withValue(vars: ReadonlyMap<string, EnvVar>, s: UnknownSource, v
   return out;
 }
 
+/** The same findings, in the same order: check, variables, status and message. */
+function sameFindings(a: readonly Finding[], b: readonly Finding[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.id !== y.id || x.status !== y.status || x.message !== y.message || x.variables.length !== y.variables.length) return false;
+    for (let j = 0; j < x.variables.length; j++) if (x.variables[j] !== y.variables[j]) return false;
+  }
+  return true;
+}
+
 /** A finding's identity across runs: its check and the variables it names. */
 function keyOf(f: Finding): string {
   return `${f.id}\u0000${f.variables.join('\u0000')}`;
@@ -538,6 +550,8 @@ const worst = (list: readonly FindingStatus[]): FindingStatus | undefined =>
  * warns is returned as a new finding (recorded in `out` too): the check is not decided for it.
  */
 export function compareRuns(base: readonly Finding[], runs: readonly VariantRun[], out: Map<Finding, Dependence>): Finding[] {
+  // the usual case, every run saying what the first said: nothing depends, nothing to build
+  if (runs.every((run) => sameFindings(base, run.findings))) return [];
   const byKey = (list: readonly Finding[]): Map<string, FindingStatus[]> => {
     const m = new Map<string, FindingStatus[]>();
     for (const f of list) {
