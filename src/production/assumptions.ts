@@ -122,6 +122,8 @@ export function applyAssumptions(
   let anyAssumed = false;
   let anyFromSecret = false;
   const masks = new Map<string, string>();
+  // what stands in for an unknown value: a finding that quotes it said something about the stand-in
+  const standIns: Array<{ text: string; v: EnvVar }> = [];
   for (const v of vars.values()) {
     if (v.assumption) anyAssumed = true;
     if (v.fromSecret) anyFromSecret = true;
@@ -136,7 +138,11 @@ export function applyAssumptions(
       for (const piece of swallowedSecretPieces(value)) if (!masks.has(piece)) masks.set(piece, SECRET_MASK);
     // what stands in for a value the tool cannot see never reaches a message (a command line quoted by a reader)
     if (v.assumption)
-      for (const p of partsOfVar(v)) if (typeof p !== 'string' && p.kind === 'any' && p.text.length >= 8) masks.set(p.text, UNKNOWN_MASK);
+      for (const p of partsOfVar(v))
+        if (typeof p !== 'string' && p.kind === 'any' && p.text.length >= 8) {
+          masks.set(p.text, UNKNOWN_MASK);
+          standIns.push({ text: p.text, v });
+        }
   }
   // a message quotes a value as a JSON string (`"a \"b\""`): mask that spelling too
   for (const [value, shown] of [...masks]) {
@@ -146,13 +152,6 @@ export function applyAssumptions(
   if (!anyAssumed && !anyFromSecret && masks.size === 0) return findings;
   const secretValues = [...masks.keys()].sort((a, b) => b.length - a.length);
   const optional = anyAssumed ? [...vars.values()].filter((v) => v.assumption?.kind === 'maybe-unset') : [];
-  // what stands in for an unknown value: a finding that quotes it said something about the stand-in
-  const standIns: Array<{ text: string; v: EnvVar }> = [];
-  if (dependence !== undefined)
-    for (const v of vars.values())
-      if (v.assumption)
-        for (const p of partsOfVar(v))
-          if (typeof p !== 'string' && p.kind === 'any' && p.text.length >= 8) standIns.push({ text: p.text, v });
   const quoting = (f: Finding): EnvVar[] =>
     standIns
       .filter(({ text: t }) => f.message.includes(t) || f.remediation.includes(t) || (f.engineMessage?.includes(t) ?? false))

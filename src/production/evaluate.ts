@@ -4,7 +4,7 @@
  * product checklist, hygiene, key store, then waivers.
  */
 import type { Waiver } from '../io/config.js';
-import { makeContext, type CheckContext, type CheckInput } from './checks/context.js';
+import { envView, makeContext, type CheckContext, type CheckInput } from './checks/context.js';
 import { setReadRecorder } from './checks/define.js';
 import { CATALOG } from './catalog.js';
 import type { CliFlags } from './model.js';
@@ -227,7 +227,7 @@ function runWithVariants(
       if (cli === undefined) continue;
       const vctx: CheckContext = derivedRead
         ? makeContext({ ...options, envSet, cli })
-        : { ...ctx, envSet, vars: vvars, env: { get: (n) => vvars.get(n)?.value, has: (n) => vvars.has(n) } };
+        : { ...ctx, envSet, vars: vvars, env: envView(vvars) };
       let affected = direct;
       if (derivedRead) {
         const more = new Set(direct);

@@ -56,10 +56,14 @@ export interface CheckContext extends CheckInput {
   hasExecutor: boolean;
 }
 
+/** How checks read the variables: a view, not a copy (a 5,000-line env must not cost a second map). */
+export function envView(vars: ReadonlyMap<string, EnvVar>): EnvMap {
+  return { get: (name) => vars.get(name)?.value, has: (name) => vars.has(name) };
+}
+
 export function makeContext(input: CheckInput): CheckContext {
   const vars = input.envSet.vars;
-  // A view, not a copy: a 5,000-line env must not cost a second map.
-  const env: EnvMap = { get: (name) => vars.get(name)?.value, has: (name) => vars.has(name) };
+  const env = envView(vars);
   return {
     ...input,
     env,

@@ -67,23 +67,33 @@ export const WORKLOAD_KINDS = new Set([
 export const RELEVANT_KINDS = new Set(['Secret', 'ConfigMap', 'Service', 'Ingress', ...WORKLOAD_KINDS]);
 
 export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
 export const refKey = (namespace: string, name: string): string => `${namespace}/${name}`;
 
 /** Flattens documents (and `List` kinds) into objects with kind and name. */
-export function collectObjects(docs: ReadonlyArray<{ value: unknown; line: number }>, file: string, out: K8sObject[]): void {
-  const visit = (value: unknown, line: number, depth: number): void => {
+/**
+ * Each object of a YAML stream with its first line, a `List`'s items in the List's place (nested at
+ * most 4 deep, as kubectl reads them).
+ */
+export function forEachObject(docs: ReadonlyArray<{ value: unknown; line: number }>, visit: (value: Obj, line: number) => void): void {
+  const walk = (value: unknown, line: number, depth: number): void => {
     if (!isObj(value)) return;
-    const kind = str(value['kind']);
-    if (kind === undefined) return;
-    if ((kind === 'List' || kind.endsWith('List')) && Array.isArray(value['items']) && depth < 4) {
-      for (const item of value['items']) visit(item, lineOf(item) ?? line, depth + 1);
+    if (str(value['kind'])?.endsWith('List') && Array.isArray(value['items']) && depth < 4) {
+      for (const item of value['items']) walk(item, lineOf(item) ?? line, depth + 1);
       return;
     }
+    visit(value, line);
+  };
+  for (const d of docs) walk(d.value, d.line, 0);
+}
+
+export function collectObjects(docs: ReadonlyArray<{ value: unknown; line: number }>, file: string, out: K8sObject[]): void {
+  forEachObject(docs, (value, line) => {
+    const kind = str(value['kind']);
     // only what the checks use is kept (a tree's RBAC, CRDs and the like are dropped here)
-    if (!RELEVANT_KINDS.has(kind)) return;
+    if (kind === undefined || !RELEVANT_KINDS.has(kind)) return;
     const meta = isObj(value['metadata']) ? value['metadata'] : {};
     const ns = str(meta['namespace']);
     out.push({
@@ -95,8 +105,7 @@ export function collectObjects(docs: ReadonlyArray<{ value: unknown; line: numbe
       line: lineOf(value) ?? line,
       value,
     });
-  };
-  for (const d of docs) visit(d.value, d.line, 0);
+  });
 }
 
 const B64 = /^[A-Za-z0-9+/]*={0,2}$/;

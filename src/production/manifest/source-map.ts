@@ -25,7 +25,7 @@
  * keeps its rendered-stream line.
  */
 import path from 'node:path';
-import { RELEVANT_KINDS, isObj, type Obj } from './k8s.js';
+import { RELEVANT_KINDS, forEachObject, isObj, str, type Obj } from './k8s.js';
 import { itemLine, lineOf, parseYamlStream, type YamlDoc } from './yaml.js';
 
 export interface SourceLoc {
@@ -49,8 +49,6 @@ export interface SourceMapContext {
   /** a file's text, or undefined when it cannot be read */
   readFile: (abs: string) => string | undefined;
 }
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** kustomize's `buildMetadata: [managedByLabel]`, which only the root of a build honours. */
 const MANAGED_BY = 'app.kubernetes.io/managed-by';
@@ -194,14 +192,7 @@ function itemLineOf(layer: Layer, seq: unknown, index: number): number {
 /** Flattens `List` documents. */
 function objectsOf(docs: readonly YamlDoc[]): Obj[] {
   const out: Obj[] = [];
-  const visit = (v: unknown, depth: number): void => {
-    if (!isObj(v)) return;
-    const kind = str(v['kind']);
-    if (kind?.endsWith('List') && Array.isArray(v['items']) && depth < 4) {
-      for (const item of v['items']) visit(item, depth + 1);
-    } else out.push(v);
-  };
-  for (const d of docs) visit(d.value, 0);
+  forEachObject(docs, (value) => out.push(value));
   return out;
 }
 
