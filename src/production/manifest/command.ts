@@ -15,7 +15,9 @@
  */
 import { parseCliWords, type CliFlags } from '../env/cli-flags.js';
 import { wordForMessage } from '../../util/secret.js';
-import type { Role } from '../types.js';
+import type { EvaluateOptions } from '../evaluate.js';
+import type { EnvVar, Role } from '../types.js';
+import { isKrishivError } from '../../errors.js';
 
 export type ProcessDecision =
   | {
@@ -336,4 +338,46 @@ export function flagVariableOf(words: readonly string[], i: number): string | un
   const eq = /^(--[A-Za-z0-9-]+)=/.exec(w);
   const flag = eq ? eq[1] : w.startsWith('-') ? undefined : words[i - 1];
   return flag?.startsWith('--') && flag.length > 2 ? `KRISHIV_${flag.slice(2).replace(/-/g, '_').toUpperCase()}` : undefined;
+}
+
+/**
+ * How a command line reads with other values for the variables it expands that are not known here
+ * (undefined: it expands none): evaluate.ts tries them. Each such variable is matched to the flag
+ * it is the value of (`--flag $(X)`, `--flag=${X}`), whose env variable (KRISHIV_FLAG) decides the
+ * values tried. `written`: the words as written; `reference`: how a word names a variable (global,
+ * the name in group 1: a manifest's `$(X)`, a unit's `$X`/`${X}`); `reread`: the words expanded
+ * with other values.
+ */
+export function variedCommandLine(
+  written: readonly string[],
+  reference: RegExp,
+  expands: ReadonlySet<string>,
+  vars: ReadonlyMap<string, EnvVar>,
+  decision: Extract<ProcessDecision, { kind: 'krishiv' }>,
+  reread: (lookup: (name: string) => string | undefined) => readonly string[],
+): EvaluateOptions['commandLine'] {
+  const variables = new Set([...expands].filter((n) => vars.get(n)?.assumption !== undefined));
+  if (variables.size === 0) return undefined;
+  const uses = new Map<string, string>();
+  written.forEach((w, i) => {
+    for (const m of w.matchAll(reference)) {
+      const name = m[1]!;
+      const flag = variables.has(name) && !uses.has(name) ? flagVariableOf(written, i) : undefined;
+      if (flag !== undefined) uses.set(name, flag);
+    }
+  });
+  return {
+    variables,
+    uses,
+    cliFor: (other) => {
+      const lk = (n: string): string | undefined => other.get(n)?.value;
+      try {
+        const d = decideProcess(reread(lk), lk);
+        return d.kind === 'krishiv' && d.role === decision.role && d.process === decision.process ? processCli(d, d.flags) : undefined;
+      } catch (error) {
+        if (isKrishivError(error)) return undefined;
+        throw error;
+      }
+    },
+  };
 }

@@ -5,12 +5,12 @@
  * checks across the objects of the input run. Pure: parsed documents in, findings out.
  */
 import { applyAssumptions, undecidedBySources } from '../assumptions.js';
-import { evaluate, summarize, type EvaluateOptions } from '../evaluate.js';
+import { evaluate, summarize } from '../evaluate.js';
 import { checkInfo } from '../catalog.js';
 import { FILE_VARIABLES, filePathOf, tableProbe, type FileState } from '../model.js';
 import { isKrishivError } from '../../errors.js';
 import type { EnvSet, EnvVar, Finding, FindingStatus, Role, WorkloadRef, WorkloadSummary } from '../types.js';
-import { argvIndexOf, decideProcess, flagNamedBy, flagVariableOf, processCli, type ProcessDecision } from './command.js';
+import { argvIndexOf, decideProcess, flagNamedBy, processCli, variedCommandLine } from './command.js';
 import {
   buildInventory,
   expandCommandLine,
@@ -141,44 +141,6 @@ const KRISHIV_IMAGE = /krishiv/i;
 /** A finding of this module's own whose message may quote a value: masked as evaluate masks the checks' findings. */
 function masked(f: Finding, vars: ReadonlyMap<string, { v: EnvVar }>): Finding {
   return applyAssumptions([f], new Map([...vars].map(([n, r]) => [n, r.v])))[0] ?? f;
-}
-
-/**
- * How the container's command line reads with other values for the unknown variables it expands
- * (undefined: it expands none). Each such variable is matched to the flag it is the value of
- * (`--flag $(X)`, `--flag=$(X)`): the flag's env variable (KRISHIV_FLAG) decides the values tried.
- */
-function variedCommandLine(
-  words: readonly string[],
-  expands: ReadonlySet<string>,
-  vars: ReadonlyMap<string, EnvVar>,
-  decision: Extract<ProcessDecision, { kind: 'krishiv' }>,
-  where: string,
-): EvaluateOptions['commandLine'] {
-  const variables = new Set([...expands].filter((n) => vars.get(n)?.assumption !== undefined));
-  if (variables.size === 0) return undefined;
-  const uses = new Map<string, string>();
-  words.forEach((w, i) => {
-    for (const m of w.matchAll(/\$\(([^)]*)\)/g)) {
-      const name = m[1]!;
-      const flag = variables.has(name) && !uses.has(name) ? flagVariableOf(words, i) : undefined;
-      if (flag !== undefined) uses.set(name, flag);
-    }
-  });
-  return {
-    variables,
-    uses,
-    cliFor: (other) => {
-      const lk = (n: string): string | undefined => other.get(n)?.value;
-      try {
-        const d = decideProcess(expandCommandLine(words, lk, where), lk);
-        return d.kind === 'krishiv' && d.role === decision.role && d.process === decision.process ? processCli(d, d.flags) : undefined;
-      } catch (error) {
-        if (isKrishivError(error)) return undefined;
-        throw error;
-      }
-    },
-  };
 }
 
 export function evaluateObjects(objects: readonly K8sObject[], options: DeployOptions): DeployResult {
@@ -328,7 +290,11 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
       }
 
       const commandLine =
-        command === undefined ? undefined : variedCommandLine([...command, ...args], expands, vars, decision, whereIn(o, cmdLine));
+        command === undefined
+          ? undefined
+          : variedCommandLine([...command, ...args], /\$\(([^)]*)\)/g, expands, vars, decision, (lk) =>
+              expandCommandLine([...command, ...args], lk, whereIn(o, cmdLine)),
+            );
       const report = evaluate({
         ...(commandLine !== undefined ? { commandLine } : {}),
         envSet,

@@ -9,7 +9,7 @@ import { evaluate, summarize } from '../evaluate.js';
 import { checkInfo } from '../catalog.js';
 import type { FileProbe } from '../model.js';
 import type { EnvSet, EnvVar, Finding, Role, UnknownPiece, WorkloadRef, WorkloadSummary } from '../types.js';
-import { argvIndexOf, decideProcess, flagNamedBy, flagVariableOf, processCli } from '../manifest/command.js';
+import { argvIndexOf, decideProcess, flagNamedBy, processCli, variedCommandLine } from '../manifest/command.js';
 import { marker, partsOf, standIn, valueOfParts } from '../manifest/stand-in.js';
 import {
   execPrefixes,
@@ -238,26 +238,9 @@ export async function evaluateUnit(
   }
   const envSet: EnvSet = { files: [file, ...envFiles.map((e) => e.path)], vars, shadowed: [] };
   // ExecStart= expanding a value not known here: read again with the values evaluate tries
-  const unknownInCommand = new Set([...expands].filter((n) => vars.get(n)?.assumption !== undefined));
-  const uses = new Map<string, string>();
-  for (let i = 0; i < written.length; i++)
-    for (const m of written[i]!.matchAll(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g)) {
-      const name = m[1]!;
-      const flag = unknownInCommand.has(name) && !uses.has(name) ? flagVariableOf(written, i) : undefined;
-      if (flag !== undefined) uses.set(name, flag);
-    }
-  const cliFor = (other: ReadonlyMap<string, EnvVar>): ReturnType<typeof processCli> | undefined => {
-    try {
-      const lk = (n: string): string | undefined => other.get(n)?.value;
-      const d = decideProcess(argv(lk).words, lk);
-      return d.kind === 'krishiv' && d.role === decision.role && d.process === decision.process ? processCli(d, d.flags) : undefined;
-    } catch (error) {
-      if (isKrishivError(error)) return undefined;
-      throw error;
-    }
-  };
+  const commandLine = variedCommandLine(written, /\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g, expands, vars, decision, (lk) => argv(lk).words);
   const report = evaluate({
-    ...(unknownInCommand.size > 0 ? { commandLine: { variables: unknownInCommand, uses, cliFor } } : {}),
+    ...(commandLine !== undefined ? { commandLine } : {}),
     envSet,
     role: decision.role,
     cli,
