@@ -17,6 +17,7 @@
  */
 import { checkInfo } from './checks/info.js';
 import { valueOfParts } from './manifest/stand-in.js';
+import { parseApiKeys, rustTrim, splitTokenList } from './model.js';
 import { flagInfo, isPrintEnvSecret, isSecretName } from './registry.js';
 import type { EnvVar, Finding, FindingStatus, UnknownPiece } from './types.js';
 
@@ -95,8 +96,10 @@ function dependenceMessage(d: Dependence, vars: ReadonlyMap<string, EnvVar>): st
   const said = statuses
     .filter((s) => s !== rest)
     .map((s) => {
-      // several sources: each value says whose it is ("KRISHIV_PRODUCTION as \"off\"")
-      const words = (d.outcomes.get(s) ?? []).map((x) => (d.sources.length > 1 ? `${x.source.variables[0]} as ${x.words}` : x.words));
+      // several sources: each value says whose it is ("KRISHIV_PRODUCTION as \"off\""); a joint try's words name them already
+      const words = (d.outcomes.get(s) ?? []).map((x) =>
+        x.sources.length > 1 || d.sources.length === 1 ? x.words : `${x.sources[0]!.variables[0]} as ${x.words}`,
+      );
       return `${VERB[s]} for ${words.length > 0 ? orList(words) : 'some values'}`;
     });
   return `${head}: it ${said.join('; ')} and ${VERB[rest]} for others`;
@@ -294,6 +297,7 @@ const FAMILIES = {
     [STRONG, 'one long random token'],
     [`${STRONG},${STRONG2}`, 'two tokens'],
     ['changeme', 'a placeholder'],
+    ['Tk4x9Q', 'a short token'],
     [`${STRONG}, ,${STRONG2}`, 'a list with an empty entry'],
     [` ${STRONG} `, SPACED],
     [`${STRONG}\u00e9`, NOT_ASCII],
@@ -438,6 +442,8 @@ export interface UnknownSource {
   variables: string[];
   /** the values to try instead, most telling first */
   tries: Try[];
+  /** the whole value of a `…_API_KEYS` variable: a value shared with another secret is a key of an entry (`<key>=<subject>`) */
+  keyed?: true;
 }
 
 /** The parts of a variable the tool cannot see (the whole value when it does not say). */
@@ -466,6 +472,7 @@ export function unknownSources(
       if (s === undefined) out.set(p.source, (s = { source: p.source, kind: p.kind, text: p.text, variables: [], tries: [] }));
       if (!s.variables.includes(v.name)) s.variables.push(v.name);
       if (p.kind !== 'any') continue;
+      if (parts.length === 1 && /_API_KEYS$/i.test(v.name)) s.keyed = true;
       const list = families.get(p.source) ?? [];
       // the value of a flag: what the flag's env variable takes (alone when the name itself says nothing)
       const flag = uses?.get(v.name);
@@ -492,12 +499,20 @@ export function unknownSources(
 
 /** `vars` with `source` given `value` wherever it is used (as written and as read). */
 export function withValue(vars: ReadonlyMap<string, EnvVar>, s: UnknownSource, value: string): Map<string, EnvVar> {
+  return withValues(vars, new Map([[s, value]]));
+}
+
+/** `vars` with each source given its value wherever it is used (several sources: tried together). */
+export function withValues(vars: ReadonlyMap<string, EnvVar>, values: ReadonlyMap<UnknownSource, string>): Map<string, EnvVar> {
   const out = new Map(vars);
-  for (const name of s.variables) {
-    const v = vars.get(name)!;
-    const text = valueOfParts(partsOfVar(v), (p) => (p.source === s.source ? value : p.text));
-    out.set(name, { ...v, value: text, raw: text });
-  }
+  const byId = new Map<string, string>();
+  for (const [s, value] of values) byId.set(s.source, value);
+  for (const s of values.keys())
+    for (const name of s.variables) {
+      const v = vars.get(name)!;
+      const text = valueOfParts(partsOfVar(v), (p) => byId.get(p.source) ?? p.text);
+      out.set(name, { ...v, value: text, raw: text });
+    }
   return out;
 }
 
@@ -525,15 +540,21 @@ export interface Dependence {
   /** its status in the first run */
   base: FindingStatus;
   /** the status each value tried gives, with those values in words; empty: not tried */
-  outcomes: Map<FindingStatus, Array<{ source: UnknownSource; words: string }>>;
+  outcomes: Map<FindingStatus, Outcome[]>;
   /** the status is the same for every value tried, but what the message says is not: it keeps the status and says so */
   sameVerdict?: true;
 }
 
-/** One more run of a check: `source` given the value `tried`. */
+/** Values tried, in words: one source's value (`words` without the variable), or several sources' (`words` naming them). */
+export interface Outcome {
+  sources: readonly UnknownSource[];
+  words: string;
+}
+
+/** One more run of a check: one source, or several together (`words` then names their variables), given other values. */
 export interface VariantRun {
-  source: UnknownSource;
-  tried: Try;
+  sources: readonly UnknownSource[];
+  words: string;
   findings: readonly Finding[];
 }
 
@@ -563,48 +584,65 @@ export function compareRuns(base: readonly Finding[], runs: readonly VariantRun[
   };
   const same = (a: readonly FindingStatus[], b: readonly FindingStatus[]): boolean =>
     a.length === b.length && (a.length === 1 ? a[0] === b[0] : [...a].sort().join() === [...b].sort().join());
-  const note = (d: Dependence, source: UnknownSource, status: FindingStatus, words: string): void => {
-    if (!d.sources.includes(source)) d.sources.push(source);
+  const note = (d: Dependence, sources: readonly UnknownSource[], status: FindingStatus, words: string): void => {
+    for (const source of sources) if (!d.sources.includes(source)) d.sources.push(source);
     const list = d.outcomes.get(status);
-    if (!list) d.outcomes.set(status, [{ source, words }]);
-    else if (!list.some((x) => x.source === source && x.words === words)) list.push({ source, words });
+    if (!list) d.outcomes.set(status, [{ sources, words }]);
+    else if (!list.some((x) => x.sources === sources && x.words === words)) list.push({ sources, words });
   };
   const baseKeys = byKey(base);
   const baseKey = base.map(keyOf);
-  // every first-run finding's outcome in every run, by source; kept for the sources that change it
-  const seen = new Map<Finding, Map<UnknownSource, Array<[FindingStatus, string]>>>();
+  // every first-run finding's outcome in every run, by the sources changed (one list of them per
+  // source or joint try: the runs of one try share it); kept for the tries that change it
+  const seen = new Map<Finding, Map<readonly UnknownSource[], Array<[FindingStatus, string]>>>();
   const extra = new Map<string, { f: Finding; dep: Dependence }>();
   const reworded = new Map<Finding, UnknownSource[]>();
+  const tryOf = new Map<string, readonly UnknownSource[]>();
+  const sourcesOf = (run: VariantRun): readonly UnknownSource[] => {
+    const k = run.sources.map((x) => x.source).join('\u0000');
+    let l = tryOf.get(k);
+    if (l === undefined) tryOf.set(k, (l = run.sources));
+    return l;
+  };
   for (const run of runs) {
     const runKeys = byKey(run.findings);
     const message = new Map<string, string>();
     for (const x of run.findings) if (!message.has(keyOf(x))) message.set(keyOf(x), x.message);
     const runWorst = worst(run.findings.map((x) => x.status));
+    const changed = sourcesOf(run);
     for (let b = 0; b < base.length; b++) {
       const f = base[b]!;
       const k = baseKey[b]!;
       const there = runKeys.get(k);
-      // not there: the check says something else for that value (its worst finding stands for it)
+      // not there: the check says something else for that value. A complaint about variables that
+      // is gone passes, unless another finding of the run names one of them (its worst stands for
+      // it); a pass (it sums up: "every token is visible ASCII") takes the run's worst
       const status =
-        there === undefined ? runWorst : same(baseKeys.get(k)!, there) ? f.status : (there.find((x) => x !== f.status) ?? f.status);
+        there === undefined
+          ? f.status === 'pass' || f.variables.length === 0
+            ? runWorst
+            : (worst(run.findings.filter((x) => x.variables.some((n) => f.variables.includes(n))).map((x) => x.status)) ?? 'pass')
+          : same(baseKeys.get(k)!, there)
+            ? f.status
+            : (there.find((x) => x !== f.status) ?? f.status);
       if (status === undefined) continue;
       if (status === f.status && there !== undefined && there.length === 1 && message.get(k) !== f.message) {
         const list = reworded.get(f) ?? [];
-        if (!list.includes(run.source)) list.push(run.source);
+        for (const source of changed) if (!list.includes(source)) list.push(source);
         reworded.set(f, list);
       }
       let bySource = seen.get(f);
       if (!bySource) seen.set(f, (bySource = new Map()));
-      const list = bySource.get(run.source);
-      if (list) list.push([status, run.tried[1]]);
-      else bySource.set(run.source, [[status, run.tried[1]]]);
+      const list = bySource.get(changed);
+      if (list) list.push([status, run.words]);
+      else bySource.set(changed, [[status, run.words]]);
     }
     for (const f of run.findings) {
       const k = keyOf(f);
       if (baseKeys.has(k) || (f.status !== 'fail' && f.status !== 'warn')) continue;
       let e = extra.get(k);
       if (!e) extra.set(k, (e = { f, dep: { sources: [], base: 'pass', outcomes: new Map() } }));
-      note(e.dep, run.source, f.status, run.tried[1]);
+      note(e.dep, changed, f.status, run.words);
     }
   }
   let anyDependent = false;
@@ -635,4 +673,118 @@ export function compareRuns(base: readonly Finding[], runs: readonly VariantRun[
     added.push(skip);
   }
   return added;
+}
+
+// ---------------------------------------------------------------------------------------
+// Values the tool cannot see, tried together: verdicts that depend on a relation between them
+
+/** Several sources given values at once, and those values in words (naming the variables). */
+export interface JointTry {
+  values: Map<UnknownSource, string>;
+  words: string;
+}
+
+/** A secret value the input gives (a variable's trimmed value, a list entry, a key of a key list), named in words. */
+export interface KnownSecret {
+  name: string;
+  value: string;
+}
+
+/** How words name a source: the variable whose value it is (its first use). */
+const nameOf = (s: UnknownSource): string => s.variables[0]!;
+
+/** "a and b", "a, b and c" */
+function andList(words: readonly string[]): string {
+  return words.length < 2 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
+}
+
+/** The value a source holds when it shares `value` with another secret: the value, or a key list's key. */
+const sharing = (s: UnknownSource, value: string): string => (s.keyed ? `${value}=svc-a` : value);
+
+/** A source that is (part of) a secret's value: the only values the checks compare with others. */
+export const isSecretSource = (s: UnknownSource): boolean => s.variables.some((n) => isSecretName(n) && !/_FILE$/i.test(n));
+
+/** The secret values `vars` gives (not the ones the tool cannot see), as the reuse check splits them. */
+export function knownSecrets(vars: ReadonlyMap<string, EnvVar>): KnownSecret[] {
+  const out: KnownSecret[] = [];
+  const seen = new Set<string>();
+  const add = (name: string, value: string): void => {
+    if (value === '' || seen.has(value)) return;
+    seen.add(value);
+    out.push({ name, value });
+  };
+  for (const v of vars.values()) {
+    if (v.assumption !== undefined || !isSecretName(v.name) || /_FILE$/i.test(v.name)) continue;
+    if (/_API_KEYS$/i.test(v.name)) {
+      const parsed = parseApiKeys(v.value);
+      if (parsed.state !== 'unset') for (const e of parsed.entries) add(`the key of entry ${e.index + 1} of ${v.name}`, e.key);
+    } else if (/_TOKENS$/i.test(v.name)) splitTokenList(v.value).forEach((t, i) => add(`entry ${i + 1} of ${v.name}`, t));
+    else add(v.name, rustTrim(v.value));
+  }
+  return out;
+}
+
+/**
+ * The runs where values the tool cannot see are equal, to one another or to a secret the input
+ * gives. Equality is the one relation between values that the checks read (one secret shared by
+ * two roles: ENV-TOKEN-REUSE), and a check that tells two equal values apart from different ones
+ * tells so when all of them are equal: one run where every source (of kind `any`: a downward-API
+ * value is never a secret) holds the first one's stand-in, which changes nothing but equality; then
+ * one run per known secret (at most `most`) where every source of a secret holds it. Each counts
+ * only for the checks that read two of the sources it changes (one, with a known secret).
+ */
+export function sameValueTries(
+  sources: readonly UnknownSource[],
+  known: readonly KnownSecret[],
+  most: number,
+): { together?: JointTry; withKnown: JointTry[] } {
+  const any = sources.filter((s) => s.kind === 'any');
+  const out: { together?: JointTry; withKnown: JointTry[] } = { withKnown: [] };
+  if (any.length >= 2) {
+    const value = any[0]!.text;
+    out.together = { values: new Map(any.map((s) => [s, sharing(s, value)])), words: `${andList(any.map(nameOf))} holding one value` };
+  }
+  const secret = any.filter(isSecretSource);
+  if (secret.length > 0)
+    for (const k of known.slice(0, most))
+      out.withKnown.push({
+        values: new Map(secret.map((s) => [s, sharing(s, k.value)])),
+        words: `${andList(secret.map(nameOf))} holding the value of ${k.name}`,
+      });
+  return out;
+}
+
+/**
+ * Values of one source that stand for the others: the first of each group of values that gave the
+ * same findings when tried alone (`signatures`, one per try; undefined: not compared), at most `most`.
+ */
+export function representatives(s: UnknownSource, signatures: ReadonlyArray<string | undefined>, most: number): Try[] {
+  const out: Try[] = [];
+  const seen = new Set<string>();
+  s.tries.forEach((t, i) => {
+    const sig = signatures[i];
+    if (sig === undefined || seen.has(sig) || out.length >= most) return;
+    seen.add(sig);
+    out.push(t);
+  });
+  return out;
+}
+
+/**
+ * Two sources read by one check, tried together: every pair of their representatives. A verdict
+ * that needs both values (fails only for KRISHIV_PRODUCTION "1" with a token the engine cannot
+ * read, say) passes with each one alone, the other keeping its stand-in.
+ */
+export function pairTries(s: UnknownSource, t: UnknownSource, sValues: readonly Try[], tValues: readonly Try[]): JointTry[] {
+  const out: JointTry[] = [];
+  for (const a of sValues)
+    for (const b of tValues)
+      out.push({
+        values: new Map([
+          [s, a[0]],
+          [t, b[0]],
+        ]),
+        words: `${nameOf(s)} as ${a[1]} with ${nameOf(t)} as ${b[1]}`,
+      });
+  return out;
 }

@@ -13,9 +13,15 @@ import { applyWaivers } from './waivers.js';
 import {
   applyAssumptions,
   compareRuns,
+  isSecretSource,
+  knownSecrets,
+  pairTries,
+  representatives,
+  sameValueTries,
   unknownSources,
-  withValue,
+  withValues,
   type Dependence,
+  type JointTry,
   type UnknownSource,
   type VariantRun,
 } from './assumptions.js';
@@ -51,8 +57,31 @@ export function summarize(findings: readonly Finding[]): ProductionReport['summa
 export const VARIANT_RUNS = 40;
 export const TRIES_PER_SOURCE = 10;
 
-/** Statistics of the last evaluation's runs with other values (for the tests and the bench). */
-export const variantStats = { runs: 0, checkRuns: 0 };
+/**
+ * Runs with values tried together (joint tries, after the runs of one source each): equal values
+ * (one run, and one per known secret, at most KNOWN_SECRETS of them), then pairs of sources one
+ * check reads, with at most REPRESENTATIVES values of each (REPRESENTATIVES² runs a pair). Each
+ * runs again only the checks that read the sources it changes together, so the budget counts
+ * runs of a check: JOINT_CHECK_RUNS, what 25 more runs of the whole catalog cost (a run of one
+ * source may run every check again: VARIANT_RUNS of them cost up to 40 such runs). A try is made
+ * whole or not at all; past the budget, what the checks it was for found is not decided. A
+ * container with one value the tool cannot see makes none (examples/k8s-production.yaml).
+ */
+export const JOINT_CHECK_RUNS = 2000;
+export const KNOWN_SECRETS = 4;
+export const REPRESENTATIVES = 4;
+
+/** How many more runs one evaluation cost: tries of one source, joint tries, and the checks they ran. */
+export interface VariantStats {
+  /** runs with one source given another value */
+  runs: number;
+  /** runs with several sources given values together */
+  jointRuns: number;
+  /** runs of one check, in all of them */
+  checkRuns: number;
+  /** of which in joint runs */
+  jointCheckRuns: number;
+}
 
 /** Structural equality of what makeContext derives (plain data: objects, arrays, Maps, Sets). */
 function sameValue(a: unknown, b: unknown): boolean {
@@ -92,7 +121,7 @@ const runAll = (c: CheckContext): Finding[] => {
 function runWithVariants(
   options: EvaluateOptions,
   sources: Map<string, UnknownSource>,
-): { findings: Finding[]; dependence: Map<Finding, Dependence> } {
+): { findings: Finding[]; dependence: Map<Finding, Dependence>; stats: VariantStats } {
   const vars0 = options.envSet.vars;
   const watched = new Set<string>();
   for (const s of sources.values()) for (const n of s.variables) watched.add(n);
@@ -132,7 +161,13 @@ function runWithVariants(
     });
     tracked.set(name, t);
   }
-  const ctx = makeContext({ ...options, envSet: { ...options.envSet, vars: tracked } });
+  // what each part of the context reads: a check that uses a part sees those variables
+  const partReads = new Map<string, Set<string>>();
+  const ctx = makeContext({ ...options, envSet: { ...options.envSet, vars: tracked } }, (part) => {
+    sink = new Set();
+    partReads.set(part, sink);
+  });
+  for (const r of partReads.values()) for (const n of r) contextReads.add(n);
   // what the context derived from the variables (profiles, tokens): each check's use of it is
   // recorded; another value that changes a part of it runs again the checks that used that part
   const derived = Object.keys(ctx).filter((k) => !(k in options) && k !== 'env' && k !== 'vars') as Array<keyof CheckContext>;
@@ -197,78 +232,179 @@ function runWithVariants(
     }
   });
   const inCommand = (s: UnknownSource): boolean => cmd !== undefined && s.variables.some((n) => cmd.variables.has(n));
-  const readBy = (s: UnknownSource, i: number): boolean =>
-    s.variables.some((n) => reads[i]!.has(n) || (usesDerived[i]!.size > 0 && contextReads.has(n))) ||
-    (inCommand(s) && usesDerived[i]!.size > 0);
+  // the variables each check sees (its reads, and those of the parts of the context it uses), and
+  // whether it sees the flags (the command line may expand an unknown value)
+  const sees = reads.map((r, i) => {
+    const out = new Set(r);
+    for (const k of usesDerived[i]!) for (const n of partReads.get(k as string) ?? []) out.add(n);
+    return out;
+  });
+  const seesFlags = usesDerived.map((u) => u.has('cli') || u.has('pCoord') || u.has('pExec'));
+  const readBy = (s: UnknownSource, i: number): boolean => s.variables.some((n) => sees[i]!.has(n)) || (inCommand(s) && seesFlags[i]!);
   const needed = [...sources.values()].filter((s) => CATALOG.some((_, i) => readBy(s, i)));
+  const stats: VariantStats = { runs: 0, jointRuns: 0, checkRuns: 0, jointCheckRuns: 0 };
+  /**
+   * One try: the sources given these values, and the checks that read them (direct reads, and the
+   * users of what the context derived when it changes) run again, those `wanted` only. The findings
+   * of each, or undefined when the command line then names another process (not compared).
+   */
+  const runTry = (values: ReadonlyMap<UnknownSource, string>, wanted: (i: number) => boolean): Map<number, Finding[]> | undefined => {
+    const changed = [...values.keys()];
+    const vvars = withValues(vars0, values);
+    const envSet = { ...options.envSet, vars: vvars };
+    // what the context derived does not change when it did not read the sources: kept, with the variables swapped
+    const flags = changed.some(inCommand);
+    const derivedRead = flags || changed.some((s) => s.variables.some((n) => contextReads.has(n)));
+    // a command line that then names another process, or one that would not start: not compared
+    const cli = flags ? cmd!.cliFor(vvars) : options.cli;
+    if (cli === undefined) return undefined;
+    const vctx: CheckContext = derivedRead
+      ? makeContext({ ...options, envSet, cli })
+      : { ...ctx, envSet, vars: vvars, env: envView(vvars) };
+    const affected = new Set<number>();
+    CATALOG.forEach((c, i) => {
+      if (c.evaluate && wanted(i) && changed.some((s) => s.variables.some((n) => reads[i]!.has(n)))) affected.add(i);
+    });
+    if (derivedRead)
+      for (const k of derived)
+        if (!sameValue(vctx[k], ctx[k])) for (const i of usersOf.get(k) ?? []) if (CATALOG[i]!.evaluate && wanted(i)) affected.add(i);
+    const out = new Map<number, Finding[]>();
+    for (const i of [...affected].sort((a, b) => a - b)) {
+      stats.checkRuns++;
+      out.set(i, CATALOG[i]!.evaluate!(vctx));
+    }
+    return out;
+  };
   // every value of a source, or none: a source tried with only some values could pass on them
-  let runs = 0;
-  let checkRuns = 0;
   const untried: UnknownSource[] = [];
+  const tried: UnknownSource[] = [];
+  // what each value did alone (the findings of the checks it ran again): values that did the same stand for one another below
+  const signatures = new Map<UnknownSource, Array<string | undefined>>();
   for (const s of needed) {
-    if (s.tries.length === 0 || runs + s.tries.length > VARIANT_RUNS) {
+    if (s.tries.length === 0 || stats.runs + s.tries.length > VARIANT_RUNS) {
       untried.push(s);
       continue;
     }
-    const tries = s.tries;
-    // what the context derived does not change when it did not read the source: kept, with the variables swapped
-    const flags = inCommand(s);
-    const derivedRead = flags || s.variables.some((n) => contextReads.has(n));
-    const direct: number[] = [];
-    CATALOG.forEach((c, i) => {
-      if (c.evaluate && s.variables.some((n) => reads[i]!.has(n))) direct.push(i);
-    });
-    for (const tried of tries) {
-      runs++;
-      const vvars = withValue(vars0, s, tried[0]);
-      const envSet = { ...options.envSet, vars: vvars };
-      // a command line that then names another process, or one that would not start: not compared
-      const cli = flags ? cmd!.cliFor(vvars) : options.cli;
-      if (cli === undefined) continue;
-      const vctx: CheckContext = derivedRead
-        ? makeContext({ ...options, envSet, cli })
-        : { ...ctx, envSet, vars: vvars, env: envView(vvars) };
-      let affected = direct;
-      if (derivedRead) {
-        const more = new Set(direct);
-        for (const k of derived) if (!sameValue(vctx[k], ctx[k])) for (const i of usersOf.get(k) ?? []) more.add(i);
-        affected = [...more];
-      }
-      for (const i of affected) {
-        checkRuns++;
-        perCheck[i]!.push({ source: s, tried, findings: CATALOG[i]!.evaluate!(vctx) });
-      }
+    tried.push(s);
+    const sigs: Array<string | undefined> = [];
+    signatures.set(s, sigs);
+    for (const t of s.tries) {
+      stats.runs++;
+      const r = runTry(new Map([[s, t[0]]]), () => true);
+      sigs.push(r === undefined ? undefined : signatureOf(r));
+      for (const [i, findings] of r ?? []) perCheck[i]!.push({ sources: [s], words: t[1], findings });
     }
   }
-  variantStats.runs = runs;
-  variantStats.checkRuns = checkRuns;
+  // the sources each check reads, among those tried; a relation between two of them shows only when both change
+  const readsOf = base.map((_, i) => tried.filter((s) => readBy(s, i)));
+  // what a joint try may cost: the checks it runs again, at most (budget: JOINT_CHECK_RUNS)
+  const costOf = (tries: number, wanted: (i: number) => boolean): number => {
+    let n = 0;
+    for (let i = 0; i < CATALOG.length; i++) if (CATALOG[i]!.evaluate && wanted(i)) n++;
+    return tries * n;
+  };
+  let jointBudget = JOINT_CHECK_RUNS;
+  const joint = (t: JointTry, wanted: (i: number) => boolean): void => {
+    stats.jointRuns++;
+    const sources = [...t.values.keys()];
+    const before = stats.checkRuns;
+    for (const [i, findings] of runTry(t.values, wanted) ?? []) perCheck[i]!.push({ sources, words: t.words, findings });
+    stats.jointCheckRuns += stats.checkRuns - before;
+  };
+  // equal values: to one another (checks that read two of them), to a secret the input gives (checks that read one)
+  const known = knownSecrets(vars0);
+  const equal = sameValueTries(tried, known, KNOWN_SECRETS);
+  const reading = (t: JointTry, least: number) => (i: number) => readsOf[i]!.filter((s) => t.values.has(s)).length >= least;
+  // tries not made (past the budget, or more known secrets than runs for them): what the checks they were for found is not decided
+  const notTried: Array<{ sources: UnknownSource[]; wanted: (i: number) => boolean }> = [];
+  const secretSources = tried.filter((s) => s.kind === 'any' && isSecretSource(s));
+  if (known.length > KNOWN_SECRETS)
+    notTried.push({ sources: secretSources, wanted: (i) => readsOf[i]!.some((s) => secretSources.includes(s)) });
+  for (const [t, least] of [...(equal.together ? [[equal.together, 2] as const] : []), ...equal.withKnown.map((t) => [t, 1] as const)]) {
+    const wanted = reading(t, least);
+    const cost = costOf(1, wanted);
+    if (cost > jointBudget) notTried.push({ sources: [...t.values.keys()], wanted });
+    else {
+      jointBudget -= cost;
+      joint(t, wanted);
+    }
+  }
+  // two values together: for the checks one of whose findings no value changed alone (or equal), every
+  // pair of sources they read, with the values that stand for the others (a pair whole, or not at all)
+  const pairs = new Map<string, { pair: [UnknownSource, UnknownSource]; checks: number[] }>();
+  base.forEach((list, i) => {
+    const read = readsOf[i]!;
+    if (read.length < 2 || list.length === 0) return;
+    const d = new Map<Finding, Dependence>();
+    if (perCheck[i]!.length > 0) compareRuns(list, perCheck[i]!, d);
+    if (list.every((f) => d.has(f) && !d.get(f)!.sameVerdict)) return;
+    for (let a = 0; a < read.length; a++)
+      for (let b = a + 1; b < read.length; b++) {
+        const k = `${read[a]!.source}\u0000${read[b]!.source}`;
+        let p = pairs.get(k);
+        if (!p) pairs.set(k, (p = { pair: [read[a]!, read[b]!], checks: [] }));
+        p.checks.push(i);
+      }
+  });
+  for (const p of pairs.values()) {
+    const [s, t] = p.pair;
+    const tries = pairTries(
+      s,
+      t,
+      representatives(s, signatures.get(s) ?? [], REPRESENTATIVES),
+      representatives(t, signatures.get(t) ?? [], REPRESENTATIVES),
+    );
+    if (tries.length === 0) continue;
+    const checks = new Set(p.checks);
+    const wanted = (i: number): boolean => checks.has(i);
+    const cost = costOf(tries.length, wanted);
+    if (cost > jointBudget) {
+      notTried.push({ sources: p.pair, wanted });
+      continue;
+    }
+    jointBudget -= cost;
+    for (const t of tries) joint(t, wanted);
+  }
   const findings: Finding[] = [];
+  // a source (or two sources together) past the budget: every finding of a check that reads it needs its value
+  const undecided = (f: Finding, s: readonly UnknownSource[]): void => {
+    const d = dependence.get(f);
+    if (d && !d.sameVerdict) {
+      for (const x of s) if (!d.sources.includes(x)) d.sources.push(x);
+    } else dependence.set(f, { sources: [...s], base: f.status, outcomes: new Map() });
+  };
   base.forEach((list, i) => {
     for (const f of list) findings.push(f);
     if (perCheck[i]!.length > 0) for (const f of compareRuns(list, perCheck[i]!, dependence)) findings.push(f);
-    // a source past the budget: every finding of a check that read it needs its value
-    for (const s of untried)
-      if (readBy(s, i))
-        for (const f of list) {
-          const d = dependence.get(f);
-          if (d && !d.sameVerdict) {
-            if (!d.sources.includes(s)) d.sources.push(s);
-          } else dependence.set(f, { sources: [s], base: f.status, outcomes: new Map() });
-        }
+    for (const s of untried) if (readBy(s, i)) for (const f of list) undecided(f, [s]);
+    for (const t of notTried) if (t.wanted(i)) for (const f of list) undecided(f, t.sources);
   });
-  return { findings, dependence };
+  return { findings, dependence, stats };
+}
+
+/** What the checks found in one try, to tell values that did the same from values that did not. */
+function signatureOf(r: ReadonlyMap<number, readonly Finding[]>): string {
+  let out = '';
+  for (const [i, list] of r) {
+    out += `${i}:`;
+    for (const f of list) out += `${f.id}\u0001${f.variables.join(',')}\u0001${f.status};`;
+  }
+  return out;
 }
 
 export function evaluate(options: EvaluateOptions): ProductionReport {
+  return evaluateWithStats(options).report;
+}
+
+/** The report, and what the runs with other values cost (none without values the tool cannot see). */
+export function evaluateWithStats(options: EvaluateOptions): { report: ProductionReport; variants: VariantStats } {
   // manifests and units: values set but unknown here, maybe unset, or from a Secret (assumptions.ts)
   const sources = unknownSources(options.envSet.vars, TRIES_PER_SOURCE, options.commandLine?.uses);
   let findings: Finding[];
   let dependence: Map<Finding, Dependence> | undefined;
-  if (sources.size === 0) {
-    variantStats.runs = 0;
-    variantStats.checkRuns = 0;
-    findings = runAll(makeContext(options));
-  } else ({ findings, dependence } = runWithVariants(options, sources));
+  let variants: VariantStats = { runs: 0, jointRuns: 0, checkRuns: 0, jointCheckRuns: 0 };
+  if (sources.size === 0) findings = runAll(makeContext(options));
+  else ({ findings, dependence, stats: variants } = runWithVariants(options, sources));
   // "maybe unset" variables are checked both ways: a pass that needs them warns
   const vars0 = options.envSet.vars;
   const maybeUnset: EnvVar[] = [];
@@ -285,7 +421,7 @@ export function evaluate(options: EvaluateOptions): ProductionReport {
   }
   const summary = summarize(findings);
   const strict = options.strict ?? false;
-  return {
+  const report = {
     ok: summary.fail === 0 && (!strict || summary.warn === 0),
     role: options.role,
     files: [...options.envSet.files],
@@ -293,4 +429,5 @@ export function evaluate(options: EvaluateOptions): ProductionReport {
     summary,
     findings,
   };
+  return { report, variants };
 }

@@ -159,8 +159,8 @@ describe('compareRuns: which findings depend on a value', () => {
     const added = compareRuns(
       base,
       [
-        { source: src, tried: ['a', 'a short token'], findings: [f('warn')] },
-        { source: src, tried: ['b', 'a long random token'], findings: [f('pass')] },
+        { sources: [src], words: 'a short token', findings: [f('warn')] },
+        { sources: [src], words: 'a long random token', findings: [f('pass')] },
       ],
       out,
     );
@@ -191,7 +191,7 @@ describe('compareRuns: which findings depend on a value', () => {
   it('the same status for every value: nothing recorded, the finding keeps it', () => {
     const base = [f('warn', ['T'], 'ENV-DEPRECATED-ALIAS')];
     const out = new Map<Finding, Dependence>();
-    compareRuns(base, [{ source: src, tried: ['a', 'w'], findings: [f('warn', ['T'], 'ENV-DEPRECATED-ALIAS')] }], out);
+    compareRuns(base, [{ sources: [src], words: 'w', findings: [f('warn', ['T'], 'ENV-DEPRECATED-ALIAS')] }], out);
     expect(out.size).toBe(0);
   });
 
@@ -202,8 +202,8 @@ describe('compareRuns: which findings depend on a value', () => {
       base,
       [
         {
-          source: src,
-          tried: ['a', 'a word'],
+          sources: [src],
+          words: 'a word',
           findings: [f('warn', ['OTHER'], 'ENV-INVALID-VALUE'), f('warn', ['T'], 'ENV-INVALID-VALUE')],
         },
       ],

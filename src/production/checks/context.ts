@@ -61,18 +61,32 @@ export function envView(vars: ReadonlyMap<string, EnvVar>): EnvMap {
   return { get: (name) => vars.get(name)?.value, has: (name) => vars.has(name) };
 }
 
-export function makeContext(input: CheckInput): CheckContext {
+/** The parts of the context derived from the variables (and --cli): evaluate.ts records what each reads. */
+export type DerivedPart = 'prod' | 'pEnv' | 'pCoord' | 'pExec' | 'tokens';
+
+/** `beforePart`: called before each derived part is computed (the reads that follow are that part's). */
+export function makeContext(input: CheckInput, beforePart?: (part: DerivedPart) => void): CheckContext {
   const vars = input.envSet.vars;
   const env = envView(vars);
+  beforePart?.('prod');
+  const prod = isTruthy(env.get('KRISHIV_PRODUCTION'));
+  beforePart?.('pEnv');
+  const pEnv = resolveEnvProfile(env);
+  beforePart?.('pCoord');
+  const pCoord = coordinatorProfile(env, input.cli);
+  beforePart?.('pExec');
+  const pExec = executorProfile(env, input.cli);
+  beforePart?.('tokens');
+  const tokens = resolveStaticTokens(env, input.files);
   return {
     ...input,
     env,
     vars,
-    prod: isTruthy(env.get('KRISHIV_PRODUCTION')),
-    pEnv: resolveEnvProfile(env),
-    pCoord: coordinatorProfile(env, input.cli),
-    pExec: executorProfile(env, input.cli),
-    tokens: resolveStaticTokens(env, input.files),
+    prod,
+    pEnv,
+    pCoord,
+    pExec,
+    tokens,
     hasCoordinator: input.role === 'cluster' || input.role === 'coordinator',
     hasExecutor: input.role === 'cluster' || input.role === 'executor',
   };

@@ -5,7 +5,7 @@
  * checks across the objects of the input run. Pure: parsed documents in, findings out.
  */
 import { applyAssumptions, undecidedBySources } from '../assumptions.js';
-import { evaluate, summarize } from '../evaluate.js';
+import { evaluateWithStats, summarize, type VariantStats } from '../evaluate.js';
 import { checkInfo } from '../catalog.js';
 import { FILE_VARIABLES, filePathOf, tableProbe, type FileState } from '../model.js';
 import { isKrishivError } from '../../errors.js';
@@ -48,6 +48,8 @@ export interface DeployResult {
   workloads: WorkloadSummary[];
   /** passes counted but not kept (keepPasses false), by workload key */
   passesNotKept: Map<string, number>;
+  /** what the runs with other values cost each container whose checks ran, in order */
+  variants: VariantStats[];
 }
 
 const ENV_AND_FILE: ReadonlyArray<[string, string]> = [
@@ -152,6 +154,7 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
   const reported = new Set<string>();
   const keepPasses = options.keepPasses ?? true;
   const passesNotKept = new Map<string, number>();
+  const variants: VariantStats[] = [];
 
   for (const o of inv.workloads) {
     const pod = podSpecOf(o);
@@ -295,7 +298,7 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
           : variedCommandLine([...command, ...args], /\$\(([^)]*)\)/g, expands, vars, decision, (lk) =>
               expandCommandLine([...command, ...args], lk, whereIn(o, cmdLine)),
             );
-      const report = evaluate({
+      const { report, variants: cost } = evaluateWithStats({
         ...(commandLine !== undefined ? { commandLine } : {}),
         envSet,
         role,
@@ -309,6 +312,7 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
         processEnv: false,
         now: options.now,
       });
+      variants.push(cost);
       const flagLine = argsStart ?? cmdLine;
       // the line of a flag word: its item in command or args (a shell script: the script's item)
       const commandArr = c['command'];
@@ -462,7 +466,7 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
     }
     for (const w of workloads) w.ok = w.summary.fail === 0;
   }
-  return { findings, workloads, passesNotKept };
+  return { findings, workloads, passesNotKept, variants };
 }
 
 /** `line N` of the object's file, or `file:line` in a kustomization's own files. */

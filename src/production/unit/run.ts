@@ -5,7 +5,7 @@
  */
 import { KrishivError, isKrishivError } from '../../errors.js';
 import { applyAssumptions, undecidedBySources } from '../assumptions.js';
-import { evaluate, summarize } from '../evaluate.js';
+import { evaluateWithStats, summarize, type VariantStats } from '../evaluate.js';
 import { checkInfo } from '../catalog.js';
 import type { FileProbe } from '../model.js';
 import type { EnvSet, EnvVar, Finding, Role, UnknownPiece, WorkloadRef, WorkloadSummary } from '../types.js';
@@ -52,12 +52,14 @@ function info(
   return { id, predicate: c.predicate, status, class: c.class, message, remediation: c.fix, location, variables, workload };
 }
 
-export async function evaluateUnit(
-  file: string,
-  text: string,
-  options: UnitOptions,
-  seams: UnitSeams,
-): Promise<{ findings: Finding[]; workloads: WorkloadSummary[] }> {
+/** A unit's findings and workload; `variants`: what its runs with other values cost (absent when the checks did not run). */
+export interface UnitResult {
+  findings: Finding[];
+  workloads: WorkloadSummary[];
+  variants?: VariantStats;
+}
+
+export async function evaluateUnit(file: string, text: string, options: UnitOptions, seams: UnitSeams): Promise<UnitResult> {
   const u = unitName(file, options.instance);
   if (u.template && options.instance === undefined) {
     throw new KrishivError('ERR_USAGE', `is a template unit (${u.file}); give the instance it runs as with --instance <name> (for %i/%I)`, {
@@ -163,7 +165,7 @@ export async function evaluateUnit(
   const vars = new Map<string, EnvVar>(env);
   for (const [n, v] of fromFiles) vars.set(n, v);
 
-  const undecided = (reason: string): { findings: Finding[]; workloads: WorkloadSummary[] } => {
+  const undecided = (reason: string): UnitResult => {
     // the reason may quote ExecStart= after $VAR expansion: masked as the checks' messages are
     const raw = info('DEPLOY-PROCESS-UNDECIDED', 'skip', `not checked: ${reason}`, { file, line: exec?.line ?? 1 }, workload);
     const f = applyAssumptions([raw], vars)[0] ?? raw;
@@ -239,7 +241,7 @@ export async function evaluateUnit(
   const envSet: EnvSet = { files: [file, ...envFiles.map((e) => e.path)], vars, shadowed: [] };
   // ExecStart= expanding a value not known here: read again with the values evaluate tries
   const commandLine = variedCommandLine(written, /\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g, expands, vars, decision, (lk) => argv(lk).words);
-  const report = evaluate({
+  const { report, variants } = evaluateWithStats({
     ...(commandLine !== undefined ? { commandLine } : {}),
     envSet,
     role: decision.role,
@@ -268,5 +270,5 @@ export async function evaluateUnit(
     return out;
   });
   const summary = summarize(findings);
-  return { findings, workloads: [{ ...workload, line: exec.line, role: decision.role, ok: summary.fail === 0, summary }] };
+  return { findings, workloads: [{ ...workload, line: exec.line, role: decision.role, ok: summary.fail === 0, summary }], variants };
 }

@@ -5,7 +5,7 @@
  * test/e2e/check-production-manifest-baseline.test.ts build their layouts from it).
  */
 import { collectObjects, type K8sObject } from '../../../src/production/manifest/k8s.js';
-import { evaluateObjects } from '../../../src/production/manifest/run.js';
+import { evaluateObjects, type DeployResult } from '../../../src/production/manifest/run.js';
 import { parseYamlStream } from '../../../src/production/manifest/yaml.js';
 import type { Finding } from '../../../src/production/types.js';
 
@@ -16,9 +16,14 @@ export function objectsOf(text: string, file = 'm.yaml'): K8sObject[] {
   return out;
 }
 
+/** What check-production makes of one YAML stream (no --require-files, a fixed clock). */
+export function deployOf(text: string, file = 'm.yaml'): DeployResult {
+  return evaluateObjects(objectsOf(text, file), { requireFiles: false, now: new Date('2026-12-04T00:00:00Z') });
+}
+
 /** The findings of one YAML stream (no --require-files, a fixed clock). */
 export function findingsOf(text: string, file = 'm.yaml'): Finding[] {
-  return evaluateObjects(objectsOf(text, file), { requireFiles: false, now: new Date('2026-12-04T00:00:00Z') }).findings;
+  return deployOf(text, file).findings;
 }
 
 /**

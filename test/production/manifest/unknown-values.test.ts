@@ -6,9 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { standIn } from '../../../src/production/manifest/stand-in.js';
-import { VARIANT_RUNS, variantStats } from '../../../src/production/evaluate.js';
+import { JOINT_CHECK_RUNS, VARIANT_RUNS } from '../../../src/production/evaluate.js';
 import type { Finding } from '../../../src/production/types.js';
-import { findingsOf, secretEnv, workload } from './layouts.js';
+import { deployOf, findingsOf, secretEnv, workload } from './layouts.js';
 
 const env = (name: string, value: string): string => `            - name: ${name}\n              value: "${value}"\n`;
 const configEnv = (name: string, map: string, key: string): string =>
@@ -65,10 +65,11 @@ describe('a secretKeyRef to a Secret that is not in the input', () => {
   });
 
   it('the same key list in the input decides every one of those checks, without trying other values', () => {
-    const f = findingsOf(
+    const r = deployOf(
       `${coordinator(`${DURABLE}${secretEnv('KRISHIV_API_KEYS', 'flight-keys', 'keys')}`)}${SECRET('flight-keys', 'keys', 'Wd7Kq2Lm9Xp4Rz6Tb1Vn8Yc3Hs5Jf0Ga=svc-a')}`,
     );
-    expect(variantStats.runs).toBe(0);
+    const f = r.findings;
+    expect(r.variants).toEqual([{ runs: 0, jointRuns: 0, checkRuns: 0, jointCheckRuns: 0 }]);
     for (const id of ['FLIGHT-API-KEYS-MALFORMED', 'ENG-API-KEY-ENTRY', 'HYG-WEAK-SECRET', 'FLIGHT-API-KEYS-MISSING'])
       expect(statusOf(f, id), id).toEqual(['pass']);
   });
@@ -210,9 +211,12 @@ describe('the downward API: values known by kind stay within their kind', () => 
 describe('cost', () => {
   it('is bounded: many unknown values cost at most VARIANT_RUNS more runs of the checks that read them', () => {
     const many = Array.from({ length: 30 }, (_, i) => secretEnv(`KRISHIV_ICEBERG_REST_X${i}_TOKEN`, `s${i}`)).join('');
-    const f = findingsOf(coordinator(`${DURABLE}${secretEnv('KRISHIV_API_KEYS', 'flight-keys', 'keys')}${many}`));
-    expect(variantStats.runs).toBeGreaterThan(0);
-    expect(variantStats.runs).toBeLessThanOrEqual(VARIANT_RUNS);
+    const r = deployOf(coordinator(`${DURABLE}${secretEnv('KRISHIV_API_KEYS', 'flight-keys', 'keys')}${many}`));
+    const f = r.findings;
+    expect(r.variants).toHaveLength(1);
+    expect(r.variants[0]!.runs).toBeGreaterThan(0);
+    expect(r.variants[0]!.runs).toBeLessThanOrEqual(VARIANT_RUNS);
+    expect(r.variants[0]!.jointCheckRuns).toBeLessThanOrEqual(JOINT_CHECK_RUNS);
     // none of them passes on a stand-in: the ones past the budget are not tried, and what reads them is not decided
     expect(statusOf(f, 'HYG-WEAK-SECRET')).toEqual(['skip']);
     const weak = byId(f, 'HYG-WEAK-SECRET').message;
