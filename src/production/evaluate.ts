@@ -232,15 +232,40 @@ function runWithVariants(
     }
   });
   const inCommand = (s: UnknownSource): boolean => cmd !== undefined && s.variables.some((n) => cmd.variables.has(n));
-  // the variables each check sees (its reads, and those of the parts of the context it uses), and
-  // whether it sees the flags (the command line may expand an unknown value)
-  const sees = reads.map((r, i) => {
-    const out = new Set(r);
-    for (const k of usesDerived[i]!) for (const n of partReads.get(k as string) ?? []) out.add(n);
+  // a check sees a source when it reads one of its variables, or uses a part of the context that
+  // read one (or that reads the flags, when the command line expands one): the parts, once per source
+  const FLAG_PARTS = ['cli', 'pCoord', 'pExec'];
+  const partsOf = new Map<UnknownSource, string[]>();
+  const partsReading = (s: UnknownSource): string[] => {
+    let out = partsOf.get(s);
+    if (out === undefined) {
+      out = [];
+      for (const [k, r] of partReads) if (s.variables.some((n) => r.has(n))) out.push(k);
+      if (inCommand(s)) out.push(...FLAG_PARTS);
+      partsOf.set(s, out);
+    }
     return out;
-  });
-  const seesFlags = usesDerived.map((u) => u.has('cli') || u.has('pCoord') || u.has('pExec'));
-  const readBy = (s: UnknownSource, i: number): boolean => s.variables.some((n) => sees[i]!.has(n)) || (inCommand(s) && seesFlags[i]!);
+  };
+  const readBy = (s: UnknownSource, i: number): boolean => {
+    const r = reads[i]!;
+    if (r.size > 0 && s.variables.some((n) => r.has(n))) return true;
+    const u = usesDerived[i]!;
+    return u.size > 0 && partsReading(s).some((k) => u.has(k));
+  };
+  // the checks that read a source directly (what the context derived aside), once per source
+  const directOf = new Map<UnknownSource, Set<number>>();
+  const direct = (s: UnknownSource): Set<number> => {
+    let out = directOf.get(s);
+    if (out === undefined) {
+      out = new Set();
+      for (let i = 0; i < CATALOG.length; i++) {
+        const r = reads[i]!;
+        if (CATALOG[i]!.evaluate && r.size > 0 && s.variables.some((n) => r.has(n))) out.add(i);
+      }
+      directOf.set(s, out);
+    }
+    return out;
+  };
   const needed = [...sources.values()].filter((s) => CATALOG.some((_, i) => readBy(s, i)));
   const stats: VariantStats = { runs: 0, jointRuns: 0, checkRuns: 0, jointCheckRuns: 0 };
   /**
@@ -261,18 +286,17 @@ function runWithVariants(
     const vctx: CheckContext = derivedRead
       ? makeContext({ ...options, envSet, cli })
       : { ...ctx, envSet, vars: vvars, env: envView(vvars) };
-    const affected = new Set<number>();
-    CATALOG.forEach((c, i) => {
-      if (c.evaluate && wanted(i) && changed.some((s) => s.variables.some((n) => reads[i]!.has(n)))) affected.add(i);
-    });
+    const affected = new Set(changed.length === 1 ? direct(changed[0]!) : changed.flatMap((s) => [...direct(s)]));
+    // only a part that read a changed variable (or the flags) can differ: the others are not compared
     if (derivedRead)
-      for (const k of derived)
-        if (!sameValue(vctx[k], ctx[k])) for (const i of usersOf.get(k) ?? []) if (CATALOG[i]!.evaluate && wanted(i)) affected.add(i);
+      for (const k of new Set(changed.flatMap(partsReading)) as Set<keyof CheckContext>)
+        if (!sameValue(vctx[k], ctx[k])) for (const i of usersOf.get(k) ?? []) if (CATALOG[i]!.evaluate) affected.add(i);
     const out = new Map<number, Finding[]>();
-    for (const i of [...affected].sort((a, b) => a - b)) {
-      stats.checkRuns++;
-      out.set(i, CATALOG[i]!.evaluate!(vctx));
-    }
+    for (let i = 0; i < CATALOG.length; i++)
+      if (affected.has(i) && wanted(i)) {
+        stats.checkRuns++;
+        out.set(i, CATALOG[i]!.evaluate!(vctx));
+      }
     return out;
   };
   // every value of a source, or none: a source tried with only some values could pass on them
@@ -291,10 +315,54 @@ function runWithVariants(
     for (const t of s.tries) {
       stats.runs++;
       const r = runTry(new Map([[s, t[0]]]), () => true);
-      sigs.push(r === undefined ? undefined : signatureOf(r));
+      if (needed.length > 1) sigs.push(r === undefined ? undefined : signatureOf(r));
       for (const [i, findings] of r ?? []) perCheck[i]!.push({ sources: [s], words: t[1], findings });
     }
   }
+  // values tried together: only with two sources tried, or a secret that may be one the input gives
+  // (a container with one value the tool cannot see, as most have, pays nothing here)
+  const notTried =
+    tried.length >= 2 || tried.some((s) => s.kind === 'any' && isSecretSource(s))
+      ? tryTogether({ tried, base, perCheck, signatures, stats, vars0, readBy, runTry })
+      : [];
+  const findings: Finding[] = [];
+  // a source (or two sources together) past the budget: every finding of a check that reads it needs its value
+  const undecided = (f: Finding, s: readonly UnknownSource[]): void => {
+    const d = dependence.get(f);
+    if (d && !d.sameVerdict) {
+      for (const x of s) if (!d.sources.includes(x)) d.sources.push(x);
+    } else dependence.set(f, { sources: [...s], base: f.status, outcomes: new Map() });
+  };
+  base.forEach((list, i) => {
+    for (const f of list) findings.push(f);
+    if (perCheck[i]!.length > 0) for (const f of compareRuns(list, perCheck[i]!, dependence)) findings.push(f);
+    for (const s of untried) if (readBy(s, i)) for (const f of list) undecided(f, [s]);
+    for (const t of notTried) if (t.wanted(i)) for (const f of list) undecided(f, t.sources);
+  });
+  return { findings, dependence, stats };
+}
+
+/** What the runs with values tried together work with (runWithVariants' state). */
+interface Together {
+  tried: readonly UnknownSource[];
+  base: readonly Finding[][];
+  perCheck: VariantRun[][];
+  signatures: ReadonlyMap<UnknownSource, ReadonlyArray<string | undefined>>;
+  stats: VariantStats;
+  vars0: ReadonlyMap<string, EnvVar>;
+  readBy: (s: UnknownSource, i: number) => boolean;
+  runTry: (values: ReadonlyMap<UnknownSource, string>, wanted: (i: number) => boolean) => Map<number, Finding[]> | undefined;
+}
+
+/**
+ * Values tried together (after the runs of one source each): equal values, then pairs of the
+ * sources one check reads. Records the runs in `perCheck`; returns the tries not made (past the
+ * budget, or more known secrets than runs for them), whose checks' findings are then not decided.
+ * A function of its own: a container with one unknown value never loads its code.
+ */
+function tryTogether(t0: Together): Array<{ sources: UnknownSource[]; wanted: (i: number) => boolean }> {
+  const { tried, base, perCheck, signatures, stats, vars0, readBy, runTry } = t0;
+  const notTried: Array<{ sources: UnknownSource[]; wanted: (i: number) => boolean }> = [];
   // the sources each check reads, among those tried; a relation between two of them shows only when both change
   const readsOf = base.map((_, i) => tried.filter((s) => readBy(s, i)));
   // what a joint try may cost: the checks it runs again, at most (budget: JOINT_CHECK_RUNS)
@@ -315,8 +383,6 @@ function runWithVariants(
   const known = knownSecrets(vars0);
   const equal = sameValueTries(tried, known, KNOWN_SECRETS);
   const reading = (t: JointTry, least: number) => (i: number) => readsOf[i]!.filter((s) => t.values.has(s)).length >= least;
-  // tries not made (past the budget, or more known secrets than runs for them): what the checks they were for found is not decided
-  const notTried: Array<{ sources: UnknownSource[]; wanted: (i: number) => boolean }> = [];
   const secretSources = tried.filter((s) => s.kind === 'any' && isSecretSource(s));
   if (known.length > KNOWN_SECRETS)
     notTried.push({ sources: secretSources, wanted: (i) => readsOf[i]!.some((s) => secretSources.includes(s)) });
@@ -365,21 +431,7 @@ function runWithVariants(
     jointBudget -= cost;
     for (const t of tries) joint(t, wanted);
   }
-  const findings: Finding[] = [];
-  // a source (or two sources together) past the budget: every finding of a check that reads it needs its value
-  const undecided = (f: Finding, s: readonly UnknownSource[]): void => {
-    const d = dependence.get(f);
-    if (d && !d.sameVerdict) {
-      for (const x of s) if (!d.sources.includes(x)) d.sources.push(x);
-    } else dependence.set(f, { sources: [...s], base: f.status, outcomes: new Map() });
-  };
-  base.forEach((list, i) => {
-    for (const f of list) findings.push(f);
-    if (perCheck[i]!.length > 0) for (const f of compareRuns(list, perCheck[i]!, dependence)) findings.push(f);
-    for (const s of untried) if (readBy(s, i)) for (const f of list) undecided(f, [s]);
-    for (const t of notTried) if (t.wanted(i)) for (const f of list) undecided(f, t.sources);
-  });
-  return { findings, dependence, stats };
+  return notTried;
 }
 
 /** What the checks found in one try, to tell values that did the same from values that did not. */

@@ -2,10 +2,15 @@ import { describe, expect, it } from 'vitest';
 import {
   applyAssumptions,
   compareRuns,
+  knownSecrets,
+  pairTries,
+  representatives,
+  sameValueTries,
   secretPieces,
   swallowedSecretPieces,
   unknownSources,
   withValue,
+  withValues,
   type Dependence,
   type UnknownSource,
 } from '../../src/production/assumptions.js';
@@ -217,5 +222,206 @@ describe('compareRuns: which findings depend on a value', () => {
         .outcomes.get('warn')!
         .map((x) => x.words),
     ).toEqual(['a word']);
+  });
+});
+
+describe('values tried together: the combinations', () => {
+  const source = (id: string, variables: string[], extra: Partial<UnknownSource> = {}): UnknownSource => ({
+    source: id,
+    kind: 'any',
+    text: standIn(id),
+    variables,
+    tries: [],
+    ...extra,
+  });
+  const known = (name: string, value: string): EnvVar =>
+    ({
+      name,
+      value,
+      raw: value,
+      quoting: 'none',
+      origin: { source: 'file', file: 'm.yaml', line: 1 },
+      references: [],
+      unresolved: [],
+    }) as EnvVar;
+
+  it('knownSecrets: the secrets the input gives, split as the reuse check splits them, each value once; never an unknown one or a path', () => {
+    const vars = new Map<string, EnvVar>([
+      ['KRISHIV_UI_TOKEN', known('KRISHIV_UI_TOKEN', '  Ab1Cd2Ef3Gh4  ')],
+      ['KRISHIV_COORDINATOR_BEARER_TOKENS', known('KRISHIV_COORDINATOR_BEARER_TOKENS', 'Tok1Tok1Tok1, Ab1Cd2Ef3Gh4,')],
+      ['KRISHIV_API_KEYS', known('KRISHIV_API_KEYS', 'Key9Key9Key9=svc-a, =svc-b')],
+      ['KRISHIV_SHUFFLE_TOKEN_FILE', known('KRISHIV_SHUFFLE_TOKEN_FILE', '/run/token')],
+      ['KRISHIV_PRODUCTION', known('KRISHIV_PRODUCTION', '1')],
+      ['KRISHIV_SHUFFLE_TOKEN', { ...known('KRISHIV_SHUFFLE_TOKEN', 'stand-in'), assumption: { kind: 'unknown', reason: 'r' } }],
+    ]);
+    expect(knownSecrets(vars)).toEqual([
+      { name: 'KRISHIV_UI_TOKEN', value: 'Ab1Cd2Ef3Gh4' },
+      { name: 'entry 1 of KRISHIV_COORDINATOR_BEARER_TOKENS', value: 'Tok1Tok1Tok1' },
+      { name: 'the key of entry 1 of KRISHIV_API_KEYS', value: 'Key9Key9Key9' },
+    ]);
+  });
+
+  it('sameValueTries: one try where every value of kind any is one (the first stand-in; a key list as an entry key), one per known secret for the secrets', () => {
+    const a = source('Secret/kx/a/t', ['KRISHIV_COORDINATOR_BEARER_TOKEN']);
+    const b = source('Secret/kx/b/t', ['KRISHIV_API_KEYS'], { keyed: true });
+    const c = source('ConfigMap/kx/c/p', ['KRISHIV_PRODUCTION']);
+    const ip = source('fieldRef/status.podIP', ['POD_IP'], { kind: 'ip', text: '10.0.0.2' });
+    const t = sameValueTries([a, b, c, ip], [{ name: 'KRISHIV_UI_TOKEN', value: 'Ab1Cd2Ef3Gh4' }], 4);
+    expect([...t.together!.values]).toEqual([
+      [a, a.text],
+      [b, `${a.text}=svc-a`],
+      [c, a.text],
+    ]);
+    expect(t.together!.words).toBe('KRISHIV_COORDINATOR_BEARER_TOKEN, KRISHIV_API_KEYS and KRISHIV_PRODUCTION holding one value');
+    expect(t.withKnown.map((x) => [[...x.values], x.words])).toEqual([
+      [
+        [
+          [a, 'Ab1Cd2Ef3Gh4'],
+          [b, 'Ab1Cd2Ef3Gh4=svc-a'],
+        ],
+        'KRISHIV_COORDINATOR_BEARER_TOKEN and KRISHIV_API_KEYS holding the value of KRISHIV_UI_TOKEN',
+      ],
+    ]);
+    // one value alone is equal to nothing; known secrets past `most` are not tried here
+    expect(sameValueTries([a], [], 4)).toEqual({ withKnown: [] });
+    expect(
+      sameValueTries(
+        [a, c],
+        [
+          { name: 'X_TOKEN', value: 'v1' },
+          { name: 'Y_TOKEN', value: 'v2' },
+        ],
+        1,
+      ).withKnown,
+    ).toHaveLength(1);
+    // no secret among them: nothing to compare with the input's secrets
+    expect(sameValueTries([c], [{ name: 'X_TOKEN', value: 'v1' }], 4)).toEqual({ withKnown: [] });
+  });
+
+  it('representatives: the first value of each group that did the same alone, at most `most`; a value not compared stands for nothing', () => {
+    const s = source('ConfigMap/kx/c/p', ['KRISHIV_PRODUCTION'], {
+      tries: [
+        ['1', '"1"'],
+        ['off', '"off"'],
+        ['false', '"false"'],
+        ['maybe', 'a word'],
+        ['yes', '"yes"'],
+        ['x', 'x'],
+      ],
+    });
+    expect(representatives(s, ['on', 'off', 'off', 'bad', 'on', undefined], 4).map((t) => t[0])).toEqual(['1', 'off', 'maybe']);
+    expect(representatives(s, ['1', '2', '3', '4', '5', '6'], 4).map((t) => t[0])).toEqual(['1', 'off', 'false', 'maybe']);
+  });
+
+  it('pairTries: every pair of the two lists, in words naming both variables', () => {
+    const p = source('ConfigMap/kx/c/profile', ['KRISHIV_DURABILITY_PROFILE']);
+    const q = source('ConfigMap/kx/c/anon', ['KRISHIV_ALLOW_ANONYMOUS']);
+    const tries = pairTries(
+      p,
+      q,
+      [
+        ['dev-local', '"dev-local"'],
+        ['single-node-durable', '"single-node-durable"'],
+      ],
+      [['1', '"1"']],
+    );
+    expect(tries.map((t) => [[...t.values].map(([s, v]) => [s.source, v]), t.words])).toEqual([
+      [
+        [
+          ['ConfigMap/kx/c/profile', 'dev-local'],
+          ['ConfigMap/kx/c/anon', '1'],
+        ],
+        'KRISHIV_DURABILITY_PROFILE as "dev-local" with KRISHIV_ALLOW_ANONYMOUS as "1"',
+      ],
+      [
+        [
+          ['ConfigMap/kx/c/profile', 'single-node-durable'],
+          ['ConfigMap/kx/c/anon', '1'],
+        ],
+        'KRISHIV_DURABILITY_PROFILE as "single-node-durable" with KRISHIV_ALLOW_ANONYMOUS as "1"',
+      ],
+    ]);
+  });
+
+  it('withValues: each source where it is used, a value built from two of them with both', () => {
+    const host = source('Secret/kx/h/host', ['HOST', 'OTEL_EXPORTER_OTLP_ENDPOINT']);
+    const port = source('Secret/kx/p/port', ['PORT', 'OTEL_EXPORTER_OTLP_ENDPOINT']);
+    const piece = (s: UnknownSource): UnknownPiece => ({ source: s.source, kind: 'any', text: s.text });
+    const v = (name: string, parts: EnvVar['parts']): EnvVar => ({
+      ...known(name, valueOfParts(parts!)),
+      parts,
+      assumption: { kind: 'unknown', reason: 'r' },
+    });
+    const vars = new Map<string, EnvVar>([
+      ['HOST', v('HOST', [piece(host)])],
+      ['PORT', v('PORT', [piece(port)])],
+      ['OTEL_EXPORTER_OTLP_ENDPOINT', v('OTEL_EXPORTER_OTLP_ENDPOINT', ['http://', piece(host), ':', piece(port)])],
+    ]);
+    const out = withValues(
+      vars,
+      new Map([
+        [host, 'otel'],
+        [port, '4317'],
+      ]),
+    );
+    expect(out.get('OTEL_EXPORTER_OTLP_ENDPOINT')!.value).toBe('http://otel:4317');
+    expect(out.get('HOST')!.value).toBe('otel');
+    // one of them alone keeps the other's stand-in
+    expect(withValue(vars, host, 'otel').get('OTEL_EXPORTER_OTLP_ENDPOINT')!.value).toBe(`http://otel:${port.text}`);
+  });
+
+  it('compareRuns with a joint try: the change is said with the words that name both, and both sources are recorded', () => {
+    const a = source('Secret/kx/a/t', ['A_TOKEN']);
+    const b = source('Secret/kx/b/t', ['B_TOKEN']);
+    const f = (status: Finding['status'], variables: string[] = []): Finding =>
+      ({
+        id: 'ENV-TOKEN-REUSE',
+        predicate: null,
+        status,
+        class: 'HYGIENE',
+        message: 'm',
+        remediation: 'r',
+        location: null,
+        variables,
+      }) as Finding;
+    const base = [f('pass')];
+    const out = new Map<Finding, Dependence>();
+    compareRuns(
+      base,
+      [
+        { sources: [a], words: 'a placeholder', findings: [f('pass')] },
+        { sources: [a, b], words: 'A_TOKEN and B_TOKEN holding one value', findings: [f('warn', ['A_TOKEN', 'B_TOKEN'])] },
+      ],
+      out,
+    );
+    const d = out.get(base[0]!)!;
+    expect(d.sources).toEqual([a, b]);
+    const vars = new Map<string, EnvVar>(
+      ['A_TOKEN', 'B_TOKEN'].map((n) => [n, { ...known(n, 'x'), assumption: { kind: 'unknown', reason: `from Secret ${n}` } }]),
+    );
+    expect(applyAssumptions(base, vars, undefined, out)[0]!.message).toBe(
+      'not checked here: the verdict depends on the value of A_TOKEN (from Secret A_TOKEN), B_TOKEN (from Secret B_TOKEN), which are set but not known here: it warns for A_TOKEN and B_TOKEN holding one value and passes for others',
+    );
+  });
+
+  it('compareRuns: a complaint about a variable that is gone in another run passes there, whatever else the check says', () => {
+    const src = source('ConfigMap/kx/c/p', ['P']);
+    const f = (status: Finding['status'], variables: string[]): Finding =>
+      ({
+        id: 'ENV-INVALID-VALUE',
+        predicate: null,
+        status,
+        class: 'HYGIENE',
+        message: 'm',
+        remediation: 'r',
+        location: null,
+        variables,
+      }) as Finding;
+    const base = [f('warn', ['P']), f('warn', ['Q'])];
+    const out = new Map<Finding, Dependence>();
+    compareRuns(base, [{ sources: [src], words: '"1"', findings: [f('warn', ['Q'])] }], out);
+    // before: the warning about Q stood in for P's, and P's "warned for every value"
+    expect([...out.get(base[0]!)!.outcomes.keys()]).toEqual(['pass']);
+    expect(out.has(base[1]!)).toBe(false);
   });
 });
