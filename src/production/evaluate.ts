@@ -42,6 +42,8 @@ export interface EvaluateOptions extends CheckInput {
     uses: ReadonlyMap<string, string>;
     cliFor: (vars: ReadonlyMap<string, EnvVar>) => CliFlags | undefined;
   };
+  /** what values tried together may cost (default JOINT_CHECK_RUNS; the tests lower it) */
+  jointCheckRuns?: number;
 }
 
 export function summarize(findings: readonly Finding[]): ProductionReport['summary'] {
@@ -323,7 +325,7 @@ function runWithVariants(
   // (a container with one value the tool cannot see, as most have, pays nothing here)
   const notTried =
     tried.length >= 2 || tried.some((s) => s.kind === 'any' && isSecretSource(s))
-      ? tryTogether({ tried, base, perCheck, signatures, stats, vars0, readBy, runTry })
+      ? tryTogether({ tried, base, perCheck, signatures, stats, vars0, readBy, runTry, budget: options.jointCheckRuns ?? JOINT_CHECK_RUNS })
       : [];
   const findings: Finding[] = [];
   // a source (or two sources together) past the budget: every finding of a check that reads it needs its value
@@ -352,6 +354,8 @@ interface Together {
   vars0: ReadonlyMap<string, EnvVar>;
   readBy: (s: UnknownSource, i: number) => boolean;
   runTry: (values: ReadonlyMap<UnknownSource, string>, wanted: (i: number) => boolean) => Map<number, Finding[]> | undefined;
+  /** runs of one check the tries may cost */
+  budget: number;
 }
 
 /**
@@ -361,7 +365,7 @@ interface Together {
  * A function of its own: a container with one unknown value never loads its code.
  */
 function tryTogether(t0: Together): Array<{ sources: UnknownSource[]; wanted: (i: number) => boolean }> {
-  const { tried, base, perCheck, signatures, stats, vars0, readBy, runTry } = t0;
+  const { tried, base, perCheck, signatures, stats, vars0, readBy, runTry, budget } = t0;
   const notTried: Array<{ sources: UnknownSource[]; wanted: (i: number) => boolean }> = [];
   // the sources each check reads, among those tried; a relation between two of them shows only when both change
   const readsOf = base.map((_, i) => tried.filter((s) => readBy(s, i)));
@@ -371,7 +375,7 @@ function tryTogether(t0: Together): Array<{ sources: UnknownSource[]; wanted: (i
     for (let i = 0; i < CATALOG.length; i++) if (CATALOG[i]!.evaluate && wanted(i)) n++;
     return tries * n;
   };
-  let jointBudget = JOINT_CHECK_RUNS;
+  let jointBudget = budget;
   const joint = (t: JointTry, wanted: (i: number) => boolean): void => {
     stats.jointRuns++;
     const sources = [...t.values.keys()];
