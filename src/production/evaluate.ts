@@ -268,14 +268,15 @@ function runWithVariants(
     }
     return out;
   };
-  const needed = [...sources.values()].filter((s) => CATALOG.some((_, i) => readBy(s, i)));
+  // the sources some check reads (directly, or through a part of the context a check uses)
+  const needed = [...sources.values()].filter((s) => direct(s).size > 0 || partsReading(s).some((k) => usersOf.has(k)));
   const stats: VariantStats = { runs: 0, jointRuns: 0, checkRuns: 0, jointCheckRuns: 0 };
   /**
    * One try: the sources given these values, and the checks that read them (direct reads, and the
    * users of what the context derived when it changes) run again, those `wanted` only. The findings
    * of each, or undefined when the command line then names another process (not compared).
    */
-  const runTry = (values: ReadonlyMap<UnknownSource, string>, wanted: (i: number) => boolean): Map<number, Finding[]> | undefined => {
+  const runTry = (values: ReadonlyMap<UnknownSource, string>, wanted?: (i: number) => boolean): Map<number, Finding[]> | undefined => {
     const changed = [...values.keys()];
     const vvars = withValues(vars0, values);
     const envSet = { ...options.envSet, vars: vvars };
@@ -294,8 +295,9 @@ function runWithVariants(
       for (const k of new Set(changed.flatMap(partsReading)) as Set<keyof CheckContext>)
         if (!sameValue(vctx[k], ctx[k])) for (const i of usersOf.get(k) ?? []) if (CATALOG[i]!.evaluate) affected.add(i);
     const out = new Map<number, Finding[]>();
-    for (let i = 0; i < CATALOG.length; i++)
-      if (affected.has(i) && wanted(i)) {
+    // in catalog order (a handful of checks: sorting them costs less than a pass over the catalog)
+    for (const i of [...affected].sort((a, b) => a - b))
+      if (wanted === undefined || wanted(i)) {
         stats.checkRuns++;
         out.set(i, CATALOG[i]!.evaluate!(vctx));
       }
@@ -316,7 +318,7 @@ function runWithVariants(
     signatures.set(s, sigs);
     for (const t of s.tries) {
       stats.runs++;
-      const r = runTry(new Map([[s, t[0]]]), () => true);
+      const r = runTry(new Map([[s, t[0]]]));
       if (needed.length > 1) sigs.push(r === undefined ? undefined : signatureOf(r));
       for (const [i, findings] of r ?? []) perCheck[i]!.push({ sources: [s], words: t[1], findings });
     }
@@ -338,8 +340,8 @@ function runWithVariants(
   base.forEach((list, i) => {
     for (const f of list) findings.push(f);
     if (perCheck[i]!.length > 0) for (const f of compareRuns(list, perCheck[i]!, dependence)) findings.push(f);
-    for (const s of untried) if (readBy(s, i)) for (const f of list) undecided(f, [s]);
-    for (const t of notTried) if (t.wanted(i)) for (const f of list) undecided(f, t.sources);
+    if (untried.length > 0) for (const s of untried) if (readBy(s, i)) for (const f of list) undecided(f, [s]);
+    if (notTried.length > 0) for (const t of notTried) if (t.wanted(i)) for (const f of list) undecided(f, t.sources);
   });
   return { findings, dependence, stats };
 }
@@ -353,7 +355,7 @@ interface Together {
   stats: VariantStats;
   vars0: ReadonlyMap<string, EnvVar>;
   readBy: (s: UnknownSource, i: number) => boolean;
-  runTry: (values: ReadonlyMap<UnknownSource, string>, wanted: (i: number) => boolean) => Map<number, Finding[]> | undefined;
+  runTry: (values: ReadonlyMap<UnknownSource, string>, wanted?: (i: number) => boolean) => Map<number, Finding[]> | undefined;
   /** runs of one check the tries may cost */
   budget: number;
 }
