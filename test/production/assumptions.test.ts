@@ -251,6 +251,8 @@ describe('compareRuns: which findings depend on a value', () => {
 });
 
 describe('values tried together: the combinations', () => {
+  const finding = (id: string, status: Finding['status'], variables: string[]): Finding =>
+    ({ id, predicate: null, status, class: 'HYGIENE', message: 'm', remediation: 'r', location: null, variables }) as Finding;
   const source = (id: string, variables: string[], extra: Partial<UnknownSource> = {}): UnknownSource => ({
     source: id,
     kind: 'any',
@@ -398,17 +400,7 @@ describe('values tried together: the combinations', () => {
   it('compareRuns with a joint try: the change is said with the words that name both, and both sources are recorded', () => {
     const a = source('Secret/kx/a/t', ['A_TOKEN']);
     const b = source('Secret/kx/b/t', ['B_TOKEN']);
-    const f = (status: Finding['status'], variables: string[] = []): Finding =>
-      ({
-        id: 'ENV-TOKEN-REUSE',
-        predicate: null,
-        status,
-        class: 'HYGIENE',
-        message: 'm',
-        remediation: 'r',
-        location: null,
-        variables,
-      }) as Finding;
+    const f = (status: Finding['status'], variables: string[] = []): Finding => finding('ENV-TOKEN-REUSE', status, variables);
     const base = [f('pass')];
     const out = new Map<Finding, Dependence>();
     compareRuns(
@@ -431,17 +423,7 @@ describe('values tried together: the combinations', () => {
 
   it('compareRuns: a complaint about a variable that is gone in another run passes there, whatever else the check says', () => {
     const src = source('ConfigMap/kx/c/p', ['P']);
-    const f = (status: Finding['status'], variables: string[]): Finding =>
-      ({
-        id: 'ENV-INVALID-VALUE',
-        predicate: null,
-        status,
-        class: 'HYGIENE',
-        message: 'm',
-        remediation: 'r',
-        location: null,
-        variables,
-      }) as Finding;
+    const f = (status: Finding['status'], variables: string[]): Finding => finding('ENV-INVALID-VALUE', status, variables);
     const base = [f('warn', ['P']), f('warn', ['Q'])];
     const out = new Map<Finding, Dependence>();
     compareRuns(base, [{ sources: [src], words: '"1"', findings: [f('warn', ['Q'])] }], out);

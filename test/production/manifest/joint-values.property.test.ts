@@ -10,33 +10,12 @@ import { describe, expect, it } from 'vitest';
 import { unknownSources } from '../../../src/production/assumptions.js';
 import { JOINT_CHECK_RUNS, VARIANT_RUNS } from '../../../src/production/evaluate.js';
 import type { EnvVar, Finding } from '../../../src/production/types.js';
-import { deployOf, findingsOf, secretEnv, workload } from './layouts.js';
+import { commandContainer, deployOf, findingsOf, ROLE_COMMANDS, SOAK_RUNS, secretEnv, UNKNOWN_NAMES } from './layouts.js';
 
-const soak = process.env['KRISHIV_AUTH_SOAK'];
-const RUNS = soak === 'full' ? 300 : soak && /^\d+$/.test(soak) ? Number(soak) : 25;
-
-const NAMES = [
-  'KRISHIV_PRODUCTION',
-  'KRISHIV_DURABILITY_PROFILE',
-  'KRISHIV_API_KEYS',
-  'KRISHIV_COORDINATOR_BEARER_TOKEN',
-  'KRISHIV_COORDINATOR_BEARER_TOKENS',
-  'KRISHIV_EXECUTOR_TASK_BEARER_TOKEN',
-  'KRISHIV_UI',
-  'KRISHIV_UI_TOKEN',
-  'KRISHIV_SHUFFLE_TOKEN',
-  'KRISHIV_ALLOW_ANONYMOUS',
-  'KRISHIV_ALLOW_ANONYMOUS_HTTP',
-  'KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED',
-  'KRISHIV_OIDC_JWKS_URI',
-];
+const RUNS = SOAK_RUNS;
+const NAMES = [...UNKNOWN_NAMES, 'KRISHIV_ALLOW_ANONYMOUS_HTTP'];
 const TOKENS = ['KRISHIV_COORDINATOR_BEARER_TOKEN', 'KRISHIV_EXECUTOR_TASK_BEARER_TOKEN', 'KRISHIV_UI_TOKEN', 'KRISHIV_SHUFFLE_TOKEN'];
-const COMMANDS: Record<string, string> = {
-  coordinator: '[/usr/local/bin/krishiv, coordinator, --grpc-addr, 0.0.0.0:2001, --flight-addr, 0.0.0.0:2003]',
-  cluster: '[/usr/local/bin/krishiv-clusterd, --grpc-addr, 0.0.0.0:2001]',
-  executor: '[/usr/local/bin/krishiv-executor, --connect, --coordinator, "http://coordinator:2001"]',
-  'flight-server': '[/usr/local/bin/krishiv-flight-server, --addr, 0.0.0.0:50051]',
-};
+const COMMANDS = ROLE_COMMANDS;
 
 /** The values the tool tries for a variable alone. */
 const triesOf = (n: string): string[] => {
@@ -70,16 +49,7 @@ const manifest = (
   secretOf: (i: number) => string,
   given?: ReadonlyMap<string, string>,
 ): string =>
-  `${workload({
-    name: 'w',
-    namespace: 'kx',
-    container: 'c',
-    body: `          command: ${command}
-          env:
-            - name: KRISHIV_PRODUCTION_NOTE
-              value: "x"
-${unknown.map((n, i) => secretEnv(n, secretOf(i), 'k')).join('')}`,
-  })}${[...(given ?? [])]
+  `${commandContainer(command, unknown.map((n, i) => secretEnv(n, secretOf(i), 'k')).join(''))}${[...(given ?? [])]
     .map(
       ([secret, v]) => `---
 apiVersion: v1

@@ -58,3 +58,40 @@ ${o.body}${o.pod ?? ''}`;
 export function secretEnv(name: string, secret: string, key = 'token'): string {
   return `            - name: ${name}\n              valueFrom:\n                secretKeyRef: {name: ${secret}, key: ${key}}\n`;
 }
+
+/** How many cases a property test of the runs with other values makes (KRISHIV_AUTH_SOAK: a number, or "full"). */
+const soak = process.env['KRISHIV_AUTH_SOAK'];
+export const SOAK_RUNS = soak === 'full' ? 300 : soak && /^\d+$/.test(soak) ? Number(soak) : 25;
+
+/** Variables whose value the property tests take from a Secret that is not in the input. */
+export const UNKNOWN_NAMES = [
+  'KRISHIV_PRODUCTION',
+  'KRISHIV_DURABILITY_PROFILE',
+  'KRISHIV_API_KEYS',
+  'KRISHIV_COORDINATOR_BEARER_TOKEN',
+  'KRISHIV_COORDINATOR_BEARER_TOKENS',
+  'KRISHIV_EXECUTOR_TASK_BEARER_TOKEN',
+  'KRISHIV_UI',
+  'KRISHIV_UI_TOKEN',
+  'KRISHIV_SHUFFLE_TOKEN',
+  'KRISHIV_ALLOW_ANONYMOUS',
+  'KRISHIV_FLIGHT_ADDR',
+  'KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED',
+  'KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS',
+  'KRISHIV_OIDC_JWKS_URI',
+  'KRISHIV_METADATA_BACKEND',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+];
+
+/** A container command line per role, as a YAML flow sequence. */
+export const ROLE_COMMANDS: Record<string, string> = {
+  coordinator: '[/usr/local/bin/krishiv, coordinator, --grpc-addr, 0.0.0.0:2001, --flight-addr, 0.0.0.0:2003]',
+  cluster: '[/usr/local/bin/krishiv-clusterd, --grpc-addr, 0.0.0.0:2001]',
+  executor: '[/usr/local/bin/krishiv-executor, --connect, --coordinator, "http://coordinator:2001"]',
+  'flight-server': '[/usr/local/bin/krishiv-flight-server, --addr, 0.0.0.0:50051]',
+};
+
+/** One container `c` of workload `kx/w` running `command` (a flow sequence) with these env entries (lines at the env indent). */
+export function commandContainer(command: string, env: string): string {
+  return workload({ name: 'w', namespace: 'kx', container: 'c', body: `          command: ${command}\n          env:\n${env}` });
+}

@@ -11,29 +11,10 @@ import { unknownSources } from '../../../src/production/assumptions.js';
 import { JOINT_CHECK_RUNS, VARIANT_RUNS } from '../../../src/production/evaluate.js';
 import { standIn } from '../../../src/production/manifest/stand-in.js';
 import type { EnvVar, Finding } from '../../../src/production/types.js';
-import { deployOf, findingsOf, secretEnv, workload } from './layouts.js';
+import { commandContainer, deployOf, findingsOf, ROLE_COMMANDS, SOAK_RUNS, secretEnv, UNKNOWN_NAMES } from './layouts.js';
 
-const soak = process.env['KRISHIV_AUTH_SOAK'];
-const RUNS = soak === 'full' ? 300 : soak && /^\d+$/.test(soak) ? Number(soak) : 25;
-
-const NAMES = [
-  'KRISHIV_PRODUCTION',
-  'KRISHIV_DURABILITY_PROFILE',
-  'KRISHIV_API_KEYS',
-  'KRISHIV_COORDINATOR_BEARER_TOKEN',
-  'KRISHIV_COORDINATOR_BEARER_TOKENS',
-  'KRISHIV_EXECUTOR_TASK_BEARER_TOKEN',
-  'KRISHIV_UI',
-  'KRISHIV_UI_TOKEN',
-  'KRISHIV_SHUFFLE_TOKEN',
-  'KRISHIV_ALLOW_ANONYMOUS',
-  'KRISHIV_FLIGHT_ADDR',
-  'KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED',
-  'KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS',
-  'KRISHIV_OIDC_JWKS_URI',
-  'KRISHIV_METADATA_BACKEND',
-  'OTEL_EXPORTER_OTLP_ENDPOINT',
-];
+const RUNS = SOAK_RUNS;
+const NAMES = UNKNOWN_NAMES;
 const LITERALS = [
   '1',
   '0',
@@ -43,22 +24,13 @@ const LITERALS = [
   'Wd7Kq2Lm9Xp4Rz6Tb1Vn8Yc3Hs5Jf0Ga=svc-a',
   'http://otel:4317',
 ];
-const COMMANDS: Record<string, string> = {
-  coordinator: '[/usr/local/bin/krishiv, coordinator, --grpc-addr, 0.0.0.0:2001, --flight-addr, 0.0.0.0:2003]',
-  cluster: '[/usr/local/bin/krishiv-clusterd, --grpc-addr, 0.0.0.0:2001]',
-  executor: '[/usr/local/bin/krishiv-executor, --connect, --coordinator, "http://coordinator:2001"]',
-  'flight-server': '[/usr/local/bin/krishiv-flight-server, --addr, 0.0.0.0:50051]',
-};
+const COMMANDS = ROLE_COMMANDS;
 
 const manifest = (command: string, unknown: readonly string[], literal: ReadonlyArray<[string, string]>, known?: string): string =>
-  `${workload({
-    name: 'w',
-    namespace: 'kx',
-    container: 'c',
-    body: `          command: ${command}
-          env:
-${literal.map(([n, v]) => `            - name: ${n}\n              value: "${v}"\n`).join('')}${unknown.map((n, i) => secretEnv(n, i === 0 ? 'first' : 'missing', n.toLowerCase())).join('')}`,
-  })}${
+  `${commandContainer(
+    command,
+    `${literal.map(([n, v]) => `            - name: ${n}\n              value: "${v}"\n`).join('')}${unknown.map((n, i) => secretEnv(n, i === 0 ? 'first' : 'missing', n.toLowerCase())).join('')}`,
+  )}${
     known === undefined
       ? ''
       : `---
