@@ -6,7 +6,7 @@
  * kept in memory for the checks only (secrets: never printed).
  */
 import { isUtf8 } from 'node:buffer';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { isKrishivError } from '../errors.js';
 import { readTextFile, statPath } from '../io/fs.js';
@@ -29,12 +29,16 @@ async function probeOne(file: string, options: ProbeOptions): Promise<FileState>
     return { state: 'unreadable', error: isKrishivError(error) ? error.message : String(error) };
   }
   if (!info) return options.requireFiles ? { state: 'missing' } : { state: 'unchecked' };
+  // Who can read a token file is decided by the file a link points to, not by the link (whose own
+  // mode is always 0777): a Kubernetes Secret volume presents every key as `name -> ..data/name`.
+  const mode = info.isSymlink ? targetMode(abs) : info.mode;
   try {
     const content = await readTextFile(abs, { limit: TOKEN_FILE_LIMIT, label: file });
     // The engine reads token files with read_to_string, which fails on bytes that are not UTF-8;
     // the text read replaced them with U+FFFD, so only then are the bytes looked at again.
-    if (content.includes('\uFFFD') && !isUtf8(readFileSync(abs))) return { state: 'ok', content, mode: info.mode, invalidUtf8: true };
-    return { state: 'ok', content, mode: info.mode };
+    if (content.includes('\uFFFD') && !isUtf8(readFileSync(abs)))
+      return { state: 'ok', content, mode: mode ?? info.mode, invalidUtf8: true };
+    return { state: 'ok', content, mode: mode ?? info.mode };
   } catch (error) {
     const message = isKrishivError(error) ? error.message.replace(/^cannot read: /, '') : String(error);
     // A dangling symlink (a Kubernetes secret mount seen from elsewhere) is "not here".
@@ -50,7 +54,16 @@ async function probeOne(file: string, options: ProbeOptions): Promise<FileState>
         why: `is larger than the ${TOKEN_FILE_LIMIT / (1024 * 1024)} MiB this tool reads, so its content is not checked (the engine reads it whole)`,
       };
     }
-    return { state: 'unreadable', error: message, mode: info.mode };
+    return mode === undefined ? { state: 'unreadable', error: message } : { state: 'unreadable', error: message, mode };
+  }
+}
+
+/** The permission bits of the file a symlink leads to (every hop followed), or undefined when it cannot be reached. */
+function targetMode(abs: string): number | undefined {
+  try {
+    return statSync(abs).mode & 0o7777;
+  } catch {
+    return undefined;
   }
 }
 

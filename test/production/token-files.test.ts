@@ -63,6 +63,29 @@ describe('probeEnvFiles', () => {
     expect((await probeEnvFiles(env, { cwd: dir, requireFiles: true })).probe('mounted.token')).toEqual({ state: 'missing' });
   });
 
+  it('a token file reached through symlinks (a Kubernetes Secret volume: key -> ..data/key) has the mode of the file they lead to, not 0777', async () => {
+    const dir = tempDir('token-files-');
+    mkdirSync(path.join(dir, '..2026_12_04'));
+    writeFileSync(path.join(dir, '..2026_12_04', 'token'), `${TOK.coord}\n`);
+    chmodSync(path.join(dir, '..2026_12_04', 'token'), 0o600);
+    symlinkSync('..2026_12_04', path.join(dir, '..data'));
+    symlinkSync('..data/token', path.join(dir, 'token'));
+    writeFileSync(path.join(dir, 'shared'), `${TOK.ui}\n`);
+    chmodSync(path.join(dir, 'shared'), 0o644);
+    symlinkSync('shared', path.join(dir, 'ui.token'));
+    const envSet = envSetOf({ KRISHIV_COORDINATOR_BEARER_TOKEN_FILE: 'token', KRISHIV_UI_TOKEN_FILE: 'ui.token' });
+    const files = await probeEnvFiles(envSet, { cwd: dir, requireFiles: true });
+    expect(files.probe('token')).toEqual({ state: 'ok', content: `${TOK.coord}\n`, mode: 0o600 });
+    expect(files.probe('ui.token')).toMatchObject({ state: 'ok', mode: 0o644 });
+    const modes = evaluate({ envSet, role: 'coordinator', cli: {}, files, requireFiles: true })
+      .findings.filter((f) => f.id === 'HYG-TOKEN-FILE-MODE')
+      .map((f) => [f.status, f.message]);
+    expect(modes).toEqual([
+      ['pass', 'the file of KRISHIV_COORDINATOR_BEARER_TOKEN_FILE is private (mode 0600)'],
+      ['fail', 'the file of KRISHIV_UI_TOKEN_FILE is world-readable (mode 0644)'],
+    ]);
+  });
+
   it('a file past the read limit is not checked, never unreadable: the engine reads it whole (crates/krishiv-scheduler/src/auth.rs:243-253)', async () => {
     const dir = tempDir('token-files-');
     const tokens = Array.from({ length: 25_000 }, (_, i) => `tok-${i.toString().padStart(40, '0')}`).join('\n');
