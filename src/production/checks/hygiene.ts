@@ -627,7 +627,18 @@ function engTraps(ctx: CheckContext): Finding[] {
     const F = 'KRISHIV_COORDINATOR_BEARER_TOKEN_FILE';
     const p = probeVar(ctx, F);
     if (!p) out.push(finding(ctx, 'ENG-TOKEN-FILE-MULTILINE', 'pass', `${F} is not set`, [F]));
-    else if (p.state.state === 'ok') {
+    else if (p.state.state === 'ok' && p.state.invalidUtf8) {
+      // read_to_string refuses the file before any token is read (crates/krishiv-scheduler/src/auth.rs:243-245): no lines to count
+      out.push(
+        finding(
+          ctx,
+          'ENG-TOKEN-FILE-MULTILINE',
+          'skip',
+          `the file of ${F} is not UTF-8: the engine cannot read it at all (COORD-TOKEN-FILE-UNREADABLE), so it holds no token to check`,
+          [F],
+        ),
+      );
+    } else if (p.state.state === 'ok') {
       const lines = rustTrim(p.state.content).split('\n').length;
       out.push(
         lines > 1
