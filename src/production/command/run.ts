@@ -61,10 +61,12 @@ export async function runCheckProduction(o: CheckProductionOptions, seams: Check
     if (cli.processes.length === 0 && cli.unknown.length > 0)
       seams.warn(`--cli: the ${o.role} process reads no command-line flags; ${cli.unknown.map(wordForMessage).join(' ')} ignored`);
     else
-      for (const u of cli.unknown)
+      for (const u of cli.unknown) {
+        const hint = cli.refusals.find((r) => r.word === u && r.hint !== undefined)?.hint;
         seams.warn(
-          `--cli: ${wordForMessage(u)} is not a flag the ${cli.processes.join(' or ')} knows: the engine refuses it (CLI-ARG-REFUSED)`,
+          `--cli: ${wordForMessage(u)} is not a flag the ${cli.processes.join(' or ')} knows: the engine refuses it (CLI-ARG-REFUSED)${hint !== undefined ? `; ${hint}` : ''}`,
         );
+      }
     for (const r of cli.repeated) seams.warn(`--cli: ${r} is given more than once; the last one is used`);
   }
   const storePath = o.store === undefined ? undefined : path.resolve(seams.cwd, o.store);

@@ -15,10 +15,11 @@
  *   (crates/krishiv/src/daemon_cmd.rs:307-345).
  * As in the engine: a value is the next word whatever it looks like, a value that is empty after
  * trimming is "missing value for <flag>", `--flag=value` is an unknown option, and the first bad
- * word stops the process (a refusal, reported as a finding, not an input error).
+ * word stops the process (a refusal, reported as a finding, not an input error). A word that is a
+ * near miss of a flag the process knows (`--durabilty-profile`, `--flight-addr=…`) is refused like
+ * any unknown option, as the engine refuses it, and the refusal says which flag was meant.
  *
- * Input errors (ERR_CLI_FLAGS_PARSE, exit 2): a string the shell could not split, and a flag
- * that is a near miss of one the process knows (a typo there would silently weaken the gate).
+ * Input errors (ERR_CLI_FLAGS_PARSE, exit 2): a string the shell could not split.
  */
 import { distance } from 'fastest-levenshtein';
 import { parseSocketAddr } from '../../engine/addr.js';
@@ -182,6 +183,8 @@ export interface CliRefusal {
   word: string;
   /** the engine's own message (values as given on the command line; no secret is read from a flag) */
   message: string;
+  /** the word is a near miss of a flag the process knows: which one was meant (the tool's words, not the engine's) */
+  hint?: string;
 }
 
 export type CliFlags = { [K in CliValueField]?: string } & {
@@ -287,19 +290,19 @@ function nearMiss(word: string, known: readonly string[]): string | undefined {
   return best;
 }
 
-function nearMissError(word: string, flag: string, kind: Kind | undefined): KrishivError {
+/** What a near miss meant to say: `--flag=value` written as two words, a switch given a value, or a typo. */
+function nearMissHint(word: string, flag: string, kind: Kind | undefined): string {
   const eq = word.indexOf('=');
-  const message =
-    eq > 0 && word.slice(0, eq) === flag
-      ? kind?.t === 'switch'
-        ? `${word}: ${flag} is a switch and takes no value; did you mean ${flag}?`
-        : `${word}: the engine reads flags and values as separate words; did you mean ${flag} ${word.slice(eq + 1) || '<value>'}?`
-      : `${wordForMessage(word)} is not a flag the engine knows; did you mean ${flag}?`;
-  return new KrishivError('ERR_CLI_FLAGS_PARSE', message, { input: '--cli', details: { suggestion: flag } });
+  if (eq > 0 && word.slice(0, eq) === flag) {
+    return kind?.t === 'switch'
+      ? `${flag} is a switch and takes no value; did you mean ${flag}?`
+      : `the engine reads flags and values as separate words; did you mean ${flag} ${word.slice(eq + 1) === '' ? '<value>' : wordForMessage(word.slice(eq + 1))}?`;
+  }
+  return `did you mean ${flag}?`;
 }
 
 /** One process's parse of its own words, as the engine does it: the first bad word stops it. */
-function runParser(process: EngineProcess, words: readonly string[], into: CliFlags): void {
+function runParser(process: EngineProcess, words: readonly string[], into: CliFlags, hints: ReadonlyMap<string, string>): void {
   const spec = SPECS[process];
   const helpWord = (w: string): boolean => w === '--help' || w === '-h';
   // `krishiv executor` looks for --help/-h among all its words before parsing any
@@ -318,7 +321,8 @@ function runParser(process: EngineProcess, words: readonly string[], into: CliFl
     const kind = Object.hasOwn(spec, word) ? spec[word] : undefined;
     if (kind === undefined) {
       // (a word out of place may be a flag's secret value: shown only when name-shaped)
-      into.refusals.push({ process, word, message: `unknown option: ${wordForMessage(word)}` });
+      const hint = hints.get(word);
+      into.refusals.push({ process, word, message: `unknown option: ${wordForMessage(word)}`, ...(hint !== undefined ? { hint } : {}) });
       return;
     }
     if (kind.t === 'switch') {
@@ -379,12 +383,13 @@ export function parseCliWords(words: readonly string[], role: Role = 'cluster'):
   // One pass: the flags each process sees (cluster: the flags that mean something to it), near misses, repeats.
   const perProcess = new Map<EngineProcess, string[]>(processes.map((p) => [p, []]));
   const seen = new Set<string>();
+  const hints = new Map<string, string>();
   for (let i = 0; i < rest.length; i += 1) {
     const word = rest[i] as string;
     const kind = kindOf(word);
     if (kind === undefined) {
       const miss = nearMiss(word, knownFlags(role));
-      if (miss !== undefined) throw nearMissError(word, miss, kindOf(miss));
+      if (miss !== undefined) hints.set(word, nearMissHint(word, miss, kindOf(miss)));
       out.unknown.push(word);
       for (const list of perProcess.values()) list.push(word);
       continue;
@@ -400,6 +405,6 @@ export function parseCliWords(words: readonly string[], role: Role = 'cluster'):
     }
     if (kind.t === 'value' && value !== undefined) i += 1;
   }
-  for (const [p, list] of perProcess) runParser(p, list, out);
+  for (const [p, list] of perProcess) runParser(p, list, out, hints);
   return out;
 }
