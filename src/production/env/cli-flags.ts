@@ -27,6 +27,7 @@ import { parseDurabilityProfile, parseU64, profileParseError } from '../../engin
 import { rustTrim } from '../../engine/text.js';
 import { KrishivError } from '../../errors.js';
 import { wordForMessage } from '../../util/secret.js';
+import { decideProcess, processCli } from '../manifest/command.js';
 import type { Role } from '../types.js';
 export { PARSER_SOURCE } from '../engine-sources.js';
 
@@ -301,15 +302,28 @@ function nearMissHint(word: string, flag: string, kind: Kind | undefined): strin
   return `did you mean ${flag}?`;
 }
 
+/** What the words of a command line cannot say themselves: which program runs them. */
+export interface CliContext {
+  /** the executor runs as the multi-call `krishiv executor` (also through its `krishiv-executor` symlink) */
+  multiCallExecutor?: boolean;
+}
+
 /** One process's parse of its own words, as the engine does it: the first bad word stops it. */
-function runParser(process: EngineProcess, words: readonly string[], into: CliFlags, hints: ReadonlyMap<string, string>): void {
+function runParser(
+  process: EngineProcess,
+  words: readonly string[],
+  into: CliFlags,
+  hints: ReadonlyMap<string, string>,
+  context: CliContext,
+): void {
   const spec = SPECS[process];
   const helpWord = (w: string): boolean => w === '--help' || w === '-h';
   // `krishiv executor` looks for --help/-h among all its words before parsing any
   // (crates/krishiv/src/daemon_cmd.rs:291-295); the others (and the standalone krishiv-executor
   // binary, crates/krishiv-executor/src/main.rs:50) parse first and print help only after a
   // clean parse (crates/krishiv/src/daemon_cmd.rs:121-126, crates/krishiv-operator/src/main.rs:31-35)
-  if (process === 'executor' && into.positional.includes('executor') && words.some(helpWord)) {
+  const multiCall = context.multiCallExecutor === true || into.positional.includes('executor');
+  if (process === 'executor' && multiCall && words.some(helpWord)) {
     into.help = true;
     (into.helpBy ??= []).push(process);
     return;
@@ -358,13 +372,35 @@ function runParser(process: EngineProcess, words: readonly string[], into: CliFl
   }
 }
 
-/** Parses the `--cli` string for a role (default cluster: the coordinator and its executors). */
+/**
+ * Parses the `--cli` string for a role (default cluster: the coordinator and its executors). When
+ * it starts with the program (`krishiv clusterd …`, `/usr/local/bin/krishiv-executor …`,
+ * `krishiv-operator …`), the program is decided as for a container's command
+ * (src/production/manifest/command.ts): what the binary implies holds (krishiv-clusterd's leader
+ * election; `krishiv executor`'s --help anywhere), a word between the subcommand and the flags is
+ * an argument the process refuses, and a program of another role than the one checked is an input
+ * error. Anything else before the first flag is skipped.
+ */
 export function parseCliFlags(input: string, role: Role = 'cluster'): CliFlags {
-  return parseCliWords(splitShellWords(input), role);
+  const words = splitShellWords(input);
+  const decision = words.length > 0 && !(words[0] as string).startsWith('-') ? decideProcess(words) : undefined;
+  if (decision?.kind !== 'krishiv') return parseCliWords(words, role);
+  const fits = decision.role === role || (role === 'cluster' && (decision.role === 'coordinator' || decision.role === 'executor'));
+  if (!fits) {
+    throw new KrishivError(
+      'ERR_CLI_FLAGS_PARSE',
+      `it starts ${decision.process}, a ${decision.role} process, but the role checked is ${role}; give --role ${decision.role}`,
+      { input: '--cli' },
+    );
+  }
+  const cli = processCli(decision, decision.flags, role);
+  const program = decision.flagOffset >= 0 ? words.slice(0, decision.flagOffset) : words.slice(0, 1);
+  cli.positional = [...program, ...cli.positional];
+  return cli;
 }
 
 /** The same model over words already split: a container's `command`/`args`, a unit's `ExecStart=`. */
-export function parseCliWords(words: readonly string[], role: Role = 'cluster'): CliFlags {
+export function parseCliWords(words: readonly string[], role: Role = 'cluster', context: CliContext = {}): CliFlags {
   const processes = processesOf(role);
   const out: CliFlags = { insecure: false, given: [], unknown: [], positional: [], repeated: [], refusals: [], processes };
   let start = 0;
@@ -405,6 +441,6 @@ export function parseCliWords(words: readonly string[], role: Role = 'cluster'):
     }
     if (kind.t === 'value' && value !== undefined) i += 1;
   }
-  for (const [p, list] of perProcess) runParser(p, list, out, hints);
+  for (const [p, list] of perProcess) runParser(p, list, out, hints, context);
   return out;
 }

@@ -208,3 +208,43 @@ describe('the engine’s own command lines (test/fixtures/engine/command-lines.j
     for (const r of executors) expect(parseCliFlags(r.cli, 'executor').connect).toBe(true);
   });
 });
+
+describe('--cli that starts with the program (decided as for a container command, src/production/manifest/command.ts)', () => {
+  it.each<[string, Role, Partial<Record<'clusterd' | 'help', boolean>>, string[]]>([
+    // krishiv-clusterd builds its leader election at start (crates/krishiv-scheduler/src/coordinator_daemon.rs:1639)
+    ['krishiv clusterd --leader-backend etcd --etcd-endpoints http://e:2379', 'coordinator', { clusterd: true }, []],
+    ['/usr/local/bin/krishiv-clusterd --insecure', 'cluster', { clusterd: true }, []],
+    // a word between the subcommand and the flags is an argument the parser refuses (coordinator_daemon.rs:1216-1219)
+    ['krishiv coordinator foo --help', 'coordinator', { help: false }, ['unknown option: foo']],
+    ['krishiv-operator extra --status-addr 0.0.0.0:2003', 'operator', {}, ['unknown option: extra']],
+    // `krishiv executor` (and its krishiv-executor symlink, crates/krishiv/src/main.rs:143-157) prints its help
+    // when --help is anywhere, before parsing (crates/krishiv/src/daemon_cmd.rs:291-295)
+    ['krishiv executor foo --help', 'executor', { help: true }, []],
+    ['/usr/local/bin/krishiv-executor --bogus -h', 'executor', { help: true }, []],
+    ['krishiv executor --bogus', 'executor', {}, ['unknown option: --bogus']],
+  ])('%j (%s)', (line, role, fields, refusals) => {
+    const flags = parseCliFlags(line, role);
+    expect(flags).toMatchObject(fields);
+    expect(flags.refusals.map((r) => r.message)).toEqual(refusals);
+  });
+
+  it('keeps the program words as positional', () => {
+    expect(parseCliFlags('/usr/local/bin/krishiv executor --connect', 'executor').positional).toEqual([
+      '/usr/local/bin/krishiv',
+      'executor',
+    ]);
+  });
+
+  it('a program of another role than the one checked is an input error that names the role to give', () => {
+    expect(() => parseCliFlags('krishiv coordinator --insecure', 'executor')).toThrow(
+      expect.objectContaining({ code: 'ERR_CLI_FLAGS_PARSE', message: expect.stringContaining('give --role coordinator') }),
+    );
+    expect(() => parseCliFlags('krishiv-operator --status-addr 0.0.0.0:1', 'cluster')).toThrow(
+      expect.objectContaining({ code: 'ERR_CLI_FLAGS_PARSE', message: expect.stringContaining('give --role operator') }),
+    );
+  });
+
+  it('words that name no Krishiv program are skipped as before', () => {
+    expect(parseCliFlags('executor --connect', 'executor')).toMatchObject({ connect: true, refusals: [], positional: ['executor'] });
+  });
+});
