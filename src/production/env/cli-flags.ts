@@ -377,9 +377,10 @@ function runParser(
  * it starts with the program (`krishiv clusterd …`, `/usr/local/bin/krishiv-executor …`,
  * `krishiv-operator …`), the program is decided as for a container's command
  * (src/production/manifest/command.ts): what the binary implies holds (krishiv-clusterd's leader
- * election; `krishiv executor`'s --help anywhere), a word between the subcommand and the flags is
- * an argument the process refuses, and a program of another role than the one checked is an input
- * error. Anything else before the first flag is skipped.
+ * election; `krishiv executor`'s --help anywhere), every word goes to that program's parser (with
+ * `cluster` too), a word between the subcommand and the flags is an argument the process refuses,
+ * and a program of another role than the one checked is an input error. Anything else before the
+ * first flag is skipped.
  */
 export function parseCliFlags(input: string, role: Role = 'cluster'): CliFlags {
   const words = splitShellWords(input);
@@ -393,7 +394,8 @@ export function parseCliFlags(input: string, role: Role = 'cluster'): CliFlags {
       { input: '--cli' },
     );
   }
-  const cli = processCli(decision, decision.flags, role);
+  // the words are that one program's: `krishiv clusterd --connect` is refused even when the role is cluster
+  const cli = processCli(decision, decision.flags);
   const program = decision.flagOffset >= 0 ? words.slice(0, decision.flagOffset) : words.slice(0, 1);
   cli.positional = [...program, ...cli.positional];
   return cli;

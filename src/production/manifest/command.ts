@@ -285,17 +285,12 @@ function daemon(sub: string, flags: string[], offset: number): ProcessDecision {
 
 /**
  * A decided process's flags through the engine's command-line model (`words`: its flags, `$(VAR)`
- * already expanded; `role`: the decision's, or `cluster` for a `--cli` checked with it), plus what
- * the binary itself implies: krishiv-clusterd builds its leader election at start
- * (crates/krishiv-scheduler/src/coordinator_daemon.rs:1639), and `krishiv executor` (its symlink
- * too) prints its help when --help is anywhere among its words (crates/krishiv/src/daemon_cmd.rs:291-295).
+ * already expanded), plus what the binary itself implies: krishiv-clusterd builds its leader
+ * election at start (crates/krishiv-scheduler/src/coordinator_daemon.rs:1639), and `krishiv executor`
+ * (its symlink too) prints its help when --help is anywhere among its words (crates/krishiv/src/daemon_cmd.rs:291-295).
  */
-export function processCli(
-  decision: Extract<ProcessDecision, { kind: 'krishiv' }>,
-  words: readonly string[],
-  role: Role = decision.role,
-): CliFlags {
-  const cli = parseCliWords(words, role, { multiCallExecutor: decision.process === 'krishiv executor' });
+export function processCli(decision: Extract<ProcessDecision, { kind: 'krishiv' }>, words: readonly string[]): CliFlags {
+  const cli = parseCliWords(words, decision.role, { multiCallExecutor: decision.process === 'krishiv executor' });
   if (decision.process === 'krishiv clusterd') cli.clusterd = true;
   // The model skips leading words that are not flags (`--cli "krishiv executor --connect"` names
   // the program); here the program and subcommand are already taken off, so such a word is an

@@ -248,3 +248,13 @@ describe('--cli that starts with the program (decided as for a container command
     expect(parseCliFlags('executor --connect', 'executor')).toMatchObject({ connect: true, refusals: [], positional: ['executor'] });
   });
 });
+
+describe('--cli with a program, role cluster', () => {
+  it('every word goes to that program: krishiv clusterd refuses the executor switch --connect (coordinator_daemon.rs:1216-1219)', () => {
+    expect(parseCliFlags('krishiv clusterd --connect', 'cluster').refusals).toEqual([
+      expect.objectContaining({ process: 'coordinator', word: '--connect', message: 'unknown option: --connect' }),
+    ]);
+    // without the program, cluster gives each process the flags it knows (the contract's rule)
+    expect(parseCliFlags('--connect --insecure', 'cluster').refusals).toEqual([]);
+  });
+});
