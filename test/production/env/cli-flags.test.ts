@@ -258,3 +258,46 @@ describe('--cli with a program, role cluster', () => {
     expect(parseCliFlags('--connect --insecure', 'cluster').refusals).toEqual([]);
   });
 });
+
+describe("the engine parsers' own tests, word for word", () => {
+  const X = 'crates/krishiv-executor/src/cli.rs';
+  const O = 'crates/krishiv-operator/src/main.rs';
+  it.each<[string, Role, string, string[]]>([
+    [`${X}:1865 parses_custom_slots`, 'executor', '--slots 8', []],
+    [`${X}:2022 parses_heartbeat_interval`, 'executor', '--heartbeat-interval-secs 5', []],
+    [
+      `${X}:2032 rejects_zero_heartbeat_interval`,
+      'executor',
+      '--heartbeat-interval-secs 0',
+      ['--heartbeat-interval-secs must be greater than zero'],
+    ],
+    [
+      `${X}:2045 rejects_non_numeric_heartbeat_interval`,
+      'executor',
+      '--heartbeat-interval-secs xyz',
+      ['--heartbeat-interval-secs must be a positive integer'],
+    ],
+    [`${X}:2058 parses_shuffle_dir`, 'executor', '--shuffle-dir /tmp/shuffle', []],
+    [`${X}:2069 shuffle_dir_empty_string_errors`, 'executor', "--shuffle-dir ''", ['missing value for --shuffle-dir']],
+    [`${X}:2200 rejects_missing_value_for_flag`, 'executor', '--executor-id', ['missing value for --executor-id']],
+    [`${X}:2206 rejects_extra_positional_argument`, 'executor', '--executor-id e1 extra-positional', ['unknown option: extra-positional']],
+    [`${O}:516 parses_defaults`, 'operator', '', []],
+    [
+      `${O}:525 parses_all_namespaces_and_bootstrap_executor`,
+      'operator',
+      '--all-namespaces --coordinator-id coord-1 --bootstrap-executor-slots 2',
+      [],
+    ],
+    [`${O}:542 parses_status_addr`, 'operator', '--status-addr 0.0.0.0:8080', []],
+    [`${O}:551 parses_executor_grpc_addr`, 'operator', '--executor-grpc-addr 0.0.0.0:9090', []],
+    [`${O}:565 parses_coordinator_endpoint`, 'operator', '--coordinator-endpoint http://coord.example:9090', []],
+    [
+      `${O}:581 rejects_zero_bootstrap_slots`,
+      'operator',
+      '--bootstrap-executor-slots 0',
+      ['--bootstrap-executor-slots must be greater than zero'],
+    ],
+  ])('%s', (_test, role, line, refusals) => {
+    expect(parseCliFlags(line, role).refusals.map((r) => r.message)).toEqual(refusals);
+  });
+});
