@@ -386,7 +386,10 @@ export function parseCliFlags(input: string, role: Role = 'cluster'): CliFlags {
   const words = splitShellWords(input);
   const decision = words.length > 0 && !(words[0] as string).startsWith('-') ? decideProcess(words) : undefined;
   if (decision?.kind !== 'krishiv') return parseCliWords(words, role);
-  const fits = decision.role === role || (role === 'cluster' && (decision.role === 'coordinator' || decision.role === 'executor'));
+  const fits =
+    decision.role === role ||
+    (role === 'cluster' && (decision.role === 'coordinator' || decision.role === 'executor')) ||
+    (decision.role === 'client' && (role === 'client-http' || role === 'client-flight'));
   if (!fits) {
     throw new KrishivError(
       'ERR_CLI_FLAGS_PARSE',

@@ -244,6 +244,11 @@ describe('--cli that starts with the program (decided as for a container command
     );
   });
 
+  it('a client command fits every client role', () => {
+    for (const role of ['client', 'client-http', 'client-flight'] as const)
+      expect(parseCliFlags('krishiv sql --query "select 1"', role)).toMatchObject({ processes: [], refusals: [] });
+  });
+
   it('words that name no Krishiv program are skipped as before', () => {
     expect(parseCliFlags('executor --connect', 'executor')).toMatchObject({ connect: true, refusals: [], positional: ['executor'] });
   });
