@@ -65,7 +65,9 @@ async function probeOne(file: string, options: ProbeOptions): Promise<FileState>
         why: `is larger than the ${TOKEN_FILE_LIMIT / (1024 * 1024)} MiB this tool reads, so its content is not checked (the engine reads it whole)`,
       };
     }
-    return mode === undefined ? { state: 'unreadable', error: message } : { state: 'unreadable', error: message, mode };
+    // (a directory has no file mode to judge: who may list it says nothing about a token)
+    const fileMode = target?.kind === 'directory' ? undefined : mode;
+    return fileMode === undefined ? { state: 'unreadable', error: message } : { state: 'unreadable', error: message, mode: fileMode };
   }
 }
 

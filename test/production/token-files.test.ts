@@ -61,6 +61,8 @@ describe('probeEnvFiles', () => {
     const files = await probeEnvFiles(env, { cwd: dir });
     expect(files.probe('mounted.token')).toEqual({ state: 'unchecked' });
     expect(files.probe('a-dir')).toMatchObject({ state: 'unreadable', error: expect.stringMatching(/director/) });
+    // a directory has no file mode to judge (HYG-TOKEN-FILE-MODE skips it; the read error is the engine checks' finding)
+    expect(files.probe('a-dir')).not.toHaveProperty('mode');
     expect((await probeEnvFiles(env, { cwd: dir, requireFiles: true })).probe('mounted.token')).toEqual({ state: 'missing' });
   });
 

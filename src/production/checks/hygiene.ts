@@ -447,7 +447,10 @@ function fileModes(ctx: CheckContext): Finding[] {
       continue;
     }
     const mode = s.state === 'ok' ? s.mode : s.mode;
-    if (mode === undefined) continue;
+    if (mode === undefined) {
+      out.push(finding(ctx, 'HYG-TOKEN-FILE-MODE', 'skip', `the path of ${name} cannot be read as a file: no file mode to check`, [name]));
+      continue;
+    }
     const m = `0${(mode & 0o777).toString(8).padStart(3, '0')}`;
     const fix = s.state === 'ok' && s.remedy !== undefined ? { remediation: s.remedy } : {};
     if (mode & 0o004)
