@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { estimateEntropyBits, placeholderReason } from '../../src/production/checks/hygiene.js';
 import { evaluate } from '../../src/production/evaluate.js';
 import { mergeEnv } from '../../src/production/env/merge.js';
-import { tableProbe } from '../../src/production/model.js';
+import { tableProbe, type FileState } from '../../src/production/model.js';
+import { envSetOf } from './helpers.js';
 
 describe('placeholders', () => {
   it.each([
@@ -116,5 +117,21 @@ describe('placeholder rule on huge values (issue 12)', () => {
     expect(placeholderReason('zz')).toBe('one repeated character');
     expect(placeholderReason('z')).not.toBe('one repeated character');
     expect(placeholderReason('\u2028\u2028')).toBeUndefined();
+  });
+});
+
+describe('token files that are not UTF-8 hold no token (read_to_string fails, crates/krishiv-scheduler/src/auth.rs:243-253)', () => {
+  it('their bytes are neither judged as a secret nor compared for reuse', () => {
+    const garbage: FileState = { state: 'ok', content: 'Zq4NoPeWx8\uFFFDTy2Pk7LmAbCdEf12', mode: 0o600, invalidUtf8: true };
+    const findings = evaluate({
+      envSet: envSetOf({ KRISHIV_COORDINATOR_BEARER_TOKEN_FILE: '/s/a', KRISHIV_UI_TOKEN_FILE: '/s/b', KRISHIV_PRODUCTION: '1' }),
+      role: 'coordinator',
+      cli: {},
+      files: tableProbe({ '/s/a': garbage, '/s/b': garbage }),
+      requireFiles: true,
+    }).findings;
+    expect(findings.filter((f) => f.id === 'ENV-TOKEN-REUSE').map((f) => f.status)).not.toContain('warn');
+    expect(findings.filter((f) => f.id === 'HYG-WEAK-SECRET' && f.status !== 'pass')).toEqual([]);
+    expect(findings.find((f) => f.id === 'COORD-TOKEN-FILE-UNREADABLE')?.status).toBe('fail');
   });
 });

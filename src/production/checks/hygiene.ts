@@ -109,7 +109,8 @@ function secretItems(ctx: CheckContext): SecretItem[] {
   }
   for (const name of TOKEN_FILE_VARS) {
     const p = probeVar(ctx, name);
-    if (p?.state.state !== 'ok') continue;
+    // a file that is not UTF-8 gives the engine no token at all (read_to_string fails: COORD-TOKEN-FILE-UNREADABLE)
+    if (p?.state.state !== 'ok' || p.state.invalidUtf8) continue;
     const group = GROUPS[name]!;
     const values =
       name === 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE'
