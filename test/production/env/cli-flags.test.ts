@@ -161,11 +161,23 @@ describe('parseCliFlags', () => {
       '-',
       '--',
       '\n',
+      // program words (the --cli string may start with its program)
+      'krishiv ',
+      'krishiv-executor ',
+      'krishiv-operator ',
+      'sh -c ',
+      'coordinator ',
+      'executor ',
+      'clusterd ',
+      'sql ',
+      '$X ',
+      '-h ',
     );
+    const roles = fc.constantFrom<Role>('cluster', 'coordinator', 'executor', 'operator', 'flight-server', 'client-http');
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.string({ unit, maxLength: 30 })), (input) => {
+      fc.property(fc.oneof(fc.string(), fc.string({ unit, maxLength: 30 })), roles, (input, role) => {
         try {
-          const flags = parseCliFlags(input, 'cluster');
+          const flags = parseCliFlags(input, role);
           expect(typeof flags.insecure).toBe('boolean');
         } catch (error) {
           expect(error).toBeInstanceOf(KrishivError);
