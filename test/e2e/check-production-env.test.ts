@@ -167,6 +167,13 @@ describe('check-production: env files that cannot be read', () => {
     );
   });
 
+  it('the Flight SQL server and the shuffle service read no flags but --help (crates/krishiv/src/daemon_cmd.rs:307-331): stderr says which', async () => {
+    const help = await runCli(['check-production', '--env-file', base, '--role', 'flight-server', '--cli', 'krishiv flight-server --help']);
+    expect(help.stderr).toContain('`krishiv flight-server` prints its help and exits 0 without starting');
+    const other = await runCli(['check-production', '--env-file', base, '--role', 'shuffle-svc', '--cli', '--port 7072']);
+    expect(other.stderr).toContain('the shuffle-svc process reads no command-line flags; --port ignored');
+  });
+
   it('a flag the engine refuses (missing value) is a failing CLI-ARG-REFUSED finding, exit 1', async () => {
     const r = await runCli(['check-production', '--env-file', base, '--cli', '--durability-profile', '--json']);
     expect(r.code).toBe(1);
