@@ -135,6 +135,8 @@ describe('token files that are not UTF-8 hold no token (read_to_string fails, cr
     expect(findings.filter((f) => f.id === 'ENV-TOKEN-REUSE').map((f) => f.status)).not.toContain('warn');
     expect(findings.filter((f) => f.id === 'HYG-WEAK-SECRET' && f.status !== 'pass')).toEqual([]);
     expect(findings.find((f) => f.id === 'COORD-TOKEN-FILE-UNREADABLE')?.status).toBe('fail');
+  });
+});
 
 describe('the loops that replaced regular expressions keep their meaning', () => {
   // the expressions as they were, as the reference
