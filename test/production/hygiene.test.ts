@@ -180,3 +180,24 @@ describe('the loops that replaced regular expressions keep their meaning', () =>
     );
   });
 });
+
+describe('a coordinator token list file knows no comments (crates/krishiv-scheduler/src/auth.rs:216-220)', () => {
+  it('each comma- or newline-separated entry is a token, a # line included, and is named as an entry', () => {
+    const file: FileState = { state: 'ok', content: '# rotated 2026-12, old\nZq4NoPeWx8Ty2Pk7LmAbCdEf12345678\n', mode: 0o600 };
+    const weak = evaluate({
+      envSet: envSetOf({ KRISHIV_COORDINATOR_BEARER_TOKENS_FILE: '/s/t', KRISHIV_UI: 'off' }),
+      role: 'coordinator',
+      cli: {},
+      files: tableProbe({ '/s/t': file }),
+      requireFiles: true,
+    })
+      .findings.filter((f) => f.id === 'HYG-WEAK-SECRET' && f.status !== 'pass')
+      .map((f) => f.message);
+    expect(weak).toEqual([
+      expect.stringContaining(
+        'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE (file entry 1, a # line, which the engine reads as a token, not a comment)',
+      ),
+      expect.stringContaining('KRISHIV_COORDINATOR_BEARER_TOKENS_FILE (file entry 2)'),
+    ]);
+  });
+});

@@ -116,9 +116,15 @@ function secretItems(ctx: CheckContext): SecretItem[] {
       name === 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE'
         ? splitTokenList(p.state.content)
         : [rustTrim(p.state.content)].filter((s) => s !== '');
-    values.forEach((value, i) =>
-      items.push({ variable: name, part: values.length > 1 ? `file line ${i + 1}` : 'file content', value, group }),
-    );
+    // A list file is split at commas as well as newlines, and knows no comments: `# rotated 2026, old`
+    // is two accepted tokens (crates/krishiv-scheduler/src/auth.rs:216-220).
+    values.forEach((value, i) => {
+      const part =
+        values.length === 1
+          ? 'file content'
+          : `file entry ${i + 1}${value.startsWith('#') ? ', a # line, which the engine reads as a token, not a comment' : ''}`;
+      items.push({ variable: name, part, value, group });
+    });
   }
   return items;
 }
