@@ -340,7 +340,10 @@ const ROWS: Row[] = [
     trigger: { set: { KRISHIV_TLS_CERT: '/tls/cert.pem' } },
     clean: {
       set: { KRISHIV_TLS_CERT: '/c', KRISHIV_TLS_KEY: '/k' },
-      files: { '/c': { state: 'ok', content: 'PEM', mode: 0o644 }, '/k': { state: 'ok', content: 'PEM', mode: 0o600 } },
+      files: {
+        '/c': { state: 'ok', content: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n', mode: 0o644 },
+        '/k': { state: 'ok', content: '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n', mode: 0o600 },
+      },
     },
     expect: 'fail',
     cls: 'REFUSE',

@@ -373,6 +373,49 @@ const coordMetadataConfig: Check = (ctx) => {
   );
 };
 
+/** Whether a PEM text holds a complete section of one of these labels (`-----BEGIN L-----` … `-----END L-----`). */
+function pemHas(text: string, labels: readonly string[]): boolean {
+  return labels.some((l) => {
+    const begin = text.indexOf(`-----BEGIN ${l}-----`);
+    return begin >= 0 && text.indexOf(`-----END ${l}-----`, begin) >= 0;
+  });
+}
+
+/**
+ * What tonic refuses in the files it was given when the gRPC server takes its TLS config
+ * (crates/krishiv-scheduler/src/grpc.rs:972-973, tonic 0.14.6 TlsAcceptor::new): the client CA
+ * first (no CERTIFICATE section leaves no root, and the verifier refuses), then the key (no
+ * PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY section). Only the sure cases: a section that is
+ * there but does not parse is not looked into.
+ */
+function tlsPemProblem(
+  ctx: CheckContext,
+  ca: string | undefined,
+  key: string | undefined,
+): { variable: string; message: string; engineMessage: string } | undefined {
+  const text = (p: string | undefined): string | undefined => {
+    const f = p === undefined ? undefined : ctx.files.probe(p);
+    return f?.state === 'ok' ? f.content : undefined;
+  };
+  const caText = text(ca);
+  if (caText !== undefined && !pemHas(caText, ['CERTIFICATE']))
+    return {
+      variable: 'KRISHIV_CA_CERT',
+      message:
+        'KRISHIV_CA_CERT holds no PEM CERTIFICATE: the coordinator refuses when its gRPC server takes the TLS config, at the end of start-up',
+      engineMessage: 'no root trust anchors were provided',
+    };
+  const keyText = text(key);
+  if (keyText !== undefined && !pemHas(keyText, ['PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY']))
+    return {
+      variable: 'KRISHIV_TLS_KEY',
+      message:
+        'KRISHIV_TLS_KEY holds no PEM private key (PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY): the coordinator refuses when its gRPC server takes the TLS config, at the end of start-up',
+      engineMessage: 'Error parsing TLS private key - no RSA or PKCS8-encoded keys found.',
+    };
+  return undefined;
+}
+
 const coordTlsPair: Check = (ctx) => {
   if (!ctx.hasCoordinator) return [];
   const cert = ctx.env.get('KRISHIV_TLS_CERT');
@@ -423,6 +466,8 @@ const coordTlsPair: Check = (ctx) => {
     }
   }
   if (out.length > 0) return out;
+  const pem = cert === undefined || unchecked.length > 0 ? undefined : tlsPemProblem(ctx, ca, key);
+  if (pem !== undefined) return [finding(ctx, 'COORD-TLS-PAIR', 'fail', pem.message, [pem.variable], { engineMessage: pem.engineMessage })];
   if (cert === undefined)
     return [
       finding(ctx, 'COORD-TLS-PAIR', 'pass', 'no server TLS configured (no profile requires it; gRPC is plaintext)', [
@@ -853,9 +898,9 @@ export const COORDINATOR_CHECKS = [
     class: 'REFUSE',
     roles: COORD,
     predicate: null,
-    rule: 'exactly one of KRISHIV_TLS_CERT / KRISHIV_TLS_KEY is set, or a TLS/CA file cannot be read; a variable that is set but empty names no file and refuses too',
+    rule: 'exactly one of KRISHIV_TLS_CERT / KRISHIV_TLS_KEY is set, or a TLS/CA file cannot be read; a variable that is set but empty names no file and refuses too; with TLS on, a KRISHIV_CA_CERT without a PEM certificate or a KRISHIV_TLS_KEY without a PEM private key is refused by the gRPC server',
     source:
-      'crates/krishiv-scheduler/src/grpc.rs:914-936 (read at the end of start-up: crates/krishiv-scheduler/src/coordinator_daemon.rs:1569-1570)',
+      'crates/krishiv-scheduler/src/grpc.rs:914-936 (read at the end of start-up: crates/krishiv-scheduler/src/coordinator_daemon.rs:1569-1570) and 972-973 (the TLS config taken by the gRPC server)',
     fix: 'Set both KRISHIV_TLS_CERT and KRISHIV_TLS_KEY to readable PEM files, or neither.',
     engineMessage: 'KRISHIV_TLS_CERT and KRISHIV_TLS_KEY must both be set or both unset',
     evaluate: coordTlsPair,

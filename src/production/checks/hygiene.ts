@@ -109,15 +109,22 @@ function secretItems(ctx: CheckContext): SecretItem[] {
   }
   for (const name of TOKEN_FILE_VARS) {
     const p = probeVar(ctx, name);
-    if (p?.state.state !== 'ok') continue;
+    // a file that is not UTF-8 gives the engine no token at all (read_to_string fails: COORD-TOKEN-FILE-UNREADABLE)
+    if (p?.state.state !== 'ok' || p.state.invalidUtf8) continue;
     const group = GROUPS[name]!;
     const values =
       name === 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE'
         ? splitTokenList(p.state.content)
         : [rustTrim(p.state.content)].filter((s) => s !== '');
-    values.forEach((value, i) =>
-      items.push({ variable: name, part: values.length > 1 ? `file line ${i + 1}` : 'file content', value, group }),
-    );
+    // A list file is split at commas as well as newlines, and knows no comments: `# rotated 2026, old`
+    // is two accepted tokens (crates/krishiv-scheduler/src/auth.rs:216-220).
+    values.forEach((value, i) => {
+      const part =
+        values.length === 1
+          ? 'file content'
+          : `file entry ${i + 1}${value.startsWith('#') ? ', a # line, which the engine reads as a token, not a comment' : ''}`;
+      items.push({ variable: name, part, value, group });
+    });
   }
   return items;
 }
@@ -488,7 +495,10 @@ function fileModes(ctx: CheckContext): Finding[] {
       continue;
     }
     const mode = s.state === 'ok' ? s.mode : s.mode;
-    if (mode === undefined) continue;
+    if (mode === undefined) {
+      out.push(finding(ctx, 'HYG-TOKEN-FILE-MODE', 'skip', `the path of ${name} cannot be read as a file: no file mode to check`, [name]));
+      continue;
+    }
     const m = `0${(mode & 0o777).toString(8).padStart(3, '0')}`;
     const fix = s.state === 'ok' && s.remedy !== undefined ? { remediation: s.remedy } : {};
     if (mode & 0o004)
@@ -668,7 +678,18 @@ function engTraps(ctx: CheckContext): Finding[] {
     const F = 'KRISHIV_COORDINATOR_BEARER_TOKEN_FILE';
     const p = probeVar(ctx, F);
     if (!p) out.push(finding(ctx, 'ENG-TOKEN-FILE-MULTILINE', 'pass', `${F} is not set`, [F]));
-    else if (p.state.state === 'ok') {
+    else if (p.state.state === 'ok' && p.state.invalidUtf8) {
+      // read_to_string refuses the file before any token is read (crates/krishiv-scheduler/src/auth.rs:243-245): no lines to count
+      out.push(
+        finding(
+          ctx,
+          'ENG-TOKEN-FILE-MULTILINE',
+          'skip',
+          `the file of ${F} is not UTF-8: the engine cannot read it at all (COORD-TOKEN-FILE-UNREADABLE), so it holds no token to check`,
+          [F],
+        ),
+      );
+    } else if (p.state.state === 'ok') {
       const lines = rustTrim(p.state.content).split('\n').length;
       out.push(
         lines > 1

@@ -150,7 +150,7 @@ const cliArgRefused: Check = (ctx) => {
         ctx,
         'CLI-ARG-REFUSED',
         'fail',
-        `the ${r.process} refuses its command line ("${r.message}") and exits before any other check; its parser is at ${PARSER_SOURCE[r.process]}`,
+        `the ${r.process} refuses its command line ("${r.message}") and exits before any other check; its parser is at ${PARSER_SOURCE[r.process]}${r.hint !== undefined ? ` (${r.hint})` : ''}`,
         [],
         {
           engineMessage: r.message,
@@ -174,7 +174,7 @@ export const PROCESS_CHECKS = [
     class: 'REFUSE',
     roles: ['cluster', 'coordinator', 'executor', 'operator'],
     predicate: null,
-    rule: 'the command line given with --cli is one the process refuses before any other check: an unknown option (including --flag=value), a flag without a value (a blank value counts as none), an address that is not IP:port, a number that does not parse, or --connect with --register-once; with --help (-h) the process prints its help and exits 0 instead of starting (a warning)',
+    rule: 'the command line given with --cli is one the process refuses before any other check: an unknown option (including --flag=value and a misspelt flag, for which the finding says which flag was meant), a flag without a value (a blank value counts as none), an address that is not IP:port, a number that does not parse, or --connect with --register-once; with --help (-h) the process prints its help and exits 0 instead of starting (a warning)',
     source:
       'crates/krishiv-scheduler/src/coordinator_daemon.rs:1156-1221 (coordinator), crates/krishiv-executor/src/cli.rs:1234-1339 and 1474-1478 (executor), crates/krishiv-operator/src/main.rs:356-423 (operator); --help: crates/krishiv/src/daemon_cmd.rs:121-126 and 291-295',
     fix: 'Fix the flag the message names: flags and values are separate words, listen addresses are IP:port (no host names), and an executor runs with either --connect or --register-once.',

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../../src/production/evaluate.js';
-import { tableProbe } from '../../../src/production/model.js';
+import { tableProbe, type FileState } from '../../../src/production/model.js';
 import { envSetOf, TOK } from '../helpers.js';
 import { checkRow, type EngineTestRow } from './rows.js';
 
@@ -134,4 +134,61 @@ describe('crates/krishiv/src/main.rs:32 read site: the .env only the krishiv bin
     expect(dotenvStatus('coordinator')).toEqual(['warn']);
     expect(dotenvStatus('executor')).toEqual(['warn']);
   });
+});
+
+const GRPC = 'crates/krishiv-scheduler/src/grpc.rs';
+const CERT_PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+const KEY_PEM = '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n';
+const pemFile = (content: string): FileState => ({ state: 'ok', content, mode: 0o600 });
+const TLS_ENV = { KRISHIV_TLS_CERT: '/tls/cert.pem', KRISHIV_TLS_KEY: '/tls/key.pem', KRISHIV_CA_CERT: '/tls/ca.pem' };
+const TLS_ROWS: EngineTestRow[] = [
+  {
+    test: `${GRPC}:972-973 the gRPC server takes the TLS config (PEM files as tonic 0.14.6 reads them)`,
+    role: 'coordinator',
+    env: TLS_ENV,
+    files: { '/tls/cert.pem': pemFile(CERT_PEM), '/tls/key.pem': pemFile(KEY_PEM), '/tls/ca.pem': pemFile(CERT_PEM) },
+    requireFiles: true,
+    want: { 'COORD-TLS-PAIR': 'pass' },
+  },
+  {
+    test: `${GRPC}:972-973 a key file without a PEM private key (a certificate given twice): refused`,
+    role: 'coordinator',
+    env: TLS_ENV,
+    files: { '/tls/cert.pem': pemFile(CERT_PEM), '/tls/key.pem': pemFile(CERT_PEM), '/tls/ca.pem': pemFile(CERT_PEM) },
+    requireFiles: true,
+    want: { 'COORD-TLS-PAIR': 'fail' },
+    text: ['COORD-TLS-PAIR', 'Error parsing TLS private key - no RSA or PKCS8-encoded keys found.'],
+  },
+  {
+    test: `${GRPC}:972-973 a client CA file without a PEM certificate leaves no root: refused`,
+    role: 'coordinator',
+    env: TLS_ENV,
+    files: { '/tls/cert.pem': pemFile(CERT_PEM), '/tls/key.pem': pemFile(KEY_PEM), '/tls/ca.pem': pemFile('not a certificate\n') },
+    requireFiles: true,
+    want: { 'COORD-TLS-PAIR': 'fail' },
+    text: ['COORD-TLS-PAIR', 'no root trust anchors were provided'],
+  },
+  {
+    test: `${GRPC}:972-973 an RSA key (PKCS#1) is a private key too; a BEGIN without its END is not`,
+    role: 'coordinator',
+    env: { KRISHIV_TLS_CERT: '/tls/cert.pem', KRISHIV_TLS_KEY: '/tls/key.pem' },
+    files: {
+      '/tls/cert.pem': pemFile(CERT_PEM),
+      '/tls/key.pem': pemFile('-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n'),
+    },
+    requireFiles: true,
+    want: { 'COORD-TLS-PAIR': 'pass' },
+  },
+  {
+    test: `${GRPC}:972-973 a key section that never ends: refused`,
+    role: 'coordinator',
+    env: { KRISHIV_TLS_CERT: '/tls/cert.pem', KRISHIV_TLS_KEY: '/tls/key.pem' },
+    files: { '/tls/cert.pem': pemFile(CERT_PEM), '/tls/key.pem': pemFile('-----BEGIN PRIVATE KEY-----\nMIIE\n') },
+    requireFiles: true,
+    want: { 'COORD-TLS-PAIR': 'fail' },
+  },
+];
+
+describe('the TLS files the coordinator gives its gRPC server', () => {
+  it.each(TLS_ROWS.map((r) => [r.test, r] as const))('%s', (_t, row) => checkRow(row));
 });
