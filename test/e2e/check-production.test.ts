@@ -134,6 +134,34 @@ describe('check-production on the examples', () => {
   });
 });
 
+describe('listen addresses (LISTEN-ADDR-COLLISION)', () => {
+  it('gRPC on the HTTP port refuses the coordinator; [::] against IPv4 is a skip; explain cites the bind lines', async () => {
+    const dir = tempDir('kcp-listen-');
+    const env = path.join(dir, 'coord.env');
+    writeFileSync(env, 'KRISHIV_HTTP_ADDR=0.0.0.0:8080\nKRISHIV_GRPC_ADDR=127.0.0.1:8080\n');
+    const r = await runCli(['check-production', '--env-file', env, '--role', 'coordinator', '--json']);
+    expect(r.code, r.stderr).toBe(1);
+    const f = parse(r.stdout).findings.find((x) => x.id === 'LISTEN-ADDR-COLLISION')!;
+    expect(f).toMatchObject({ status: 'fail', class: 'REFUSE', variables: ['KRISHIV_GRPC_ADDR', 'KRISHIV_HTTP_ADDR'] });
+    expect(f.location).toEqual({ file: env, line: 2 });
+    expect(f.message).toContain('gRPC on 127.0.0.1:8080 (KRISHIV_GRPC_ADDR)');
+    const text = await runCli(['check-production', '--env-file', env, '--role', 'coordinator']);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain('LISTEN-ADDR-COLLISION');
+
+    const skip = await runCli(['check-production', '--env-file', env, '--role', 'coordinator', '--cli', '--grpc-addr [::]:8080', '--json']);
+    expect(
+      parse(skip.stdout)
+        .findings.filter((x) => x.id === 'LISTEN-ADDR-COLLISION')
+        .map((x) => x.status),
+    ).toEqual(['skip']);
+
+    const explain = await runCli(['explain', 'LISTEN-ADDR-COLLISION']);
+    expect(explain.code).toBe(0);
+    expect(explain.stdout).toContain('crates/krishiv-scheduler/src/coordinator_daemon.rs:465-467');
+  });
+});
+
 describe('input errors exit 2', () => {
   it('a malformed env file names file:line', async () => {
     const dir = tempDir('kcp-');
