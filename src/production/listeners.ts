@@ -13,6 +13,7 @@
  * what the real binds did on a Linux host.
  */
 import { formatSocketAddr, ipv4Of, readSocketAddr, type SocketAddrValue } from '../engine/addr.js';
+import { engineLog } from './engine-sources.js';
 import type { CliFlags, EnvMap } from './model.js';
 
 /** How the process reacts when this listener's bind fails. */
@@ -99,7 +100,10 @@ function coordinatorListeners(env: EnvMap, cli: CliFlags): Listener[] {
       from: { ...http.from, derived: 'the HTTP port + 2' },
       awaited: false,
       fatal: false,
-      failure: 'liveness listener bind failed',
+      failure: engineLog('liveness listener bind failed', {
+        error: IN_USE,
+        addr: formatSocketAddr({ ...http.addr, scope: 0, port: live }),
+      }),
       source: `${COORD}:494-529`,
     });
   }
@@ -110,7 +114,7 @@ function coordinatorListeners(env: EnvMap, cli: CliFlags): Listener[] {
       ...flight,
       awaited: false,
       fatal: false,
-      failure: 'Failed to bind co-located Flight SQL address',
+      failure: engineLog('Failed to bind co-located Flight SQL address', { addr: formatSocketAddr(flight.addr), error: IN_USE }),
       source: `${COORD}:538-541; crates/krishiv/src/daemon_cmd.rs:237-246`,
     });
   out.push({

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isKrishivError } from '../errors.js';
 import { readTextFile, statPath } from '../io/fs.js';
+import { osErrorText } from './engine-sources.js';
 import { FILE_VARIABLES, filePathOf, tableProbe, type FileProbe, type FileState } from './model.js';
 import type { EnvSet } from './types.js';
 
@@ -26,7 +27,7 @@ async function probeOne(file: string, options: ProbeOptions): Promise<FileState>
   try {
     info = await statPath(abs);
   } catch (error) {
-    return { state: 'unreadable', error: isKrishivError(error) ? error.message : String(error) };
+    return unreadable(isKrishivError(error) ? error.message : String(error), error);
   }
   if (!info) return options.requireFiles ? { state: 'missing' } : { state: 'unchecked' };
   try {
@@ -50,8 +51,21 @@ async function probeOne(file: string, options: ProbeOptions): Promise<FileState>
         why: `is larger than the ${TOKEN_FILE_LIMIT / (1024 * 1024)} MiB this tool reads, so its content is not checked (the engine reads it whole)`,
       };
     }
-    return { state: 'unreadable', error: message, mode: info.mode };
+    return unreadable(message, error, info.mode);
   }
+}
+
+/**
+ * An unreadable file, with the failure as the engine's io error prints it where the OS error is
+ * known (a directory opens but cannot be read: EISDIR, as `read_to_string` and `fs::read` meet it).
+ */
+function unreadable(error: string, thrown: unknown, mode?: number): FileState {
+  const cause = isKrishivError(thrown) ? (thrown.cause as NodeJS.ErrnoException | undefined) : (thrown as NodeJS.ErrnoException);
+  const code = cause?.code ?? (isKrishivError(thrown) && /is a directory/.test(thrown.message) ? 'EISDIR' : undefined);
+  const engineError = osErrorText(code);
+  const state: FileState = mode === undefined ? { state: 'unreadable', error } : { state: 'unreadable', error, mode };
+  if (engineError !== undefined) state.engineError = engineError;
+  return state;
 }
 
 /** Probes every file named by the env's file variables and returns a FileProbe over the results. */

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../../src/production/evaluate.js';
-import { tableProbe } from '../../../src/production/model.js';
+import { tableProbe, type FileState } from '../../../src/production/model.js';
 import { envSetOf, TOK } from '../helpers.js';
 import { checkRow, type EngineTestRow } from './rows.js';
 
@@ -204,6 +204,94 @@ const ROWS: EngineTestRow[] = [
         requireFiles: true,
         files: { '/run/secrets/missing': { state: 'missing' } },
         want: { [NA]: 'pass' },
+      },
+    ];
+  })(),
+  // an unreadable token or TLS file: the engine's own message, with its io error as it prints it
+  ...((): EngineTestRow[] => {
+    const DIR: FileState = { state: 'unreadable', error: 'is a directory, not a file', engineError: 'Is a directory (os error 21)' };
+    const EACCES: FileState = {
+      state: 'unreadable',
+      error: 'cannot read: permission denied',
+      engineError: 'Permission denied (os error 13)',
+    };
+    return [
+      {
+        test: `crates/krishiv-scheduler/src/coordinator_daemon.rs:1312-1316 read site: a durable coordinator refuses with the read error`,
+        role: 'coordinator',
+        env: { KRISHIV_DURABILITY_PROFILE: 'single-node-durable', KRISHIV_COORDINATOR_BEARER_TOKEN_FILE: '/run/secrets/coord' },
+        files: { '/run/secrets/coord': DIR },
+        want: { 'COORD-TOKEN-FILE-UNREADABLE': 'fail' },
+        starts: false,
+        text: ['COORD-TOKEN-FILE-UNREADABLE', 'failed to read coordinator bearer token configuration: Is a directory (os error 21)'],
+      },
+      {
+        test: `${AUTH}:326-336 read site: a dev-local coordinator logs the read error and installs no gRPC provider`,
+        role: 'coordinator',
+        env: { KRISHIV_COORDINATOR_BEARER_TOKENS_FILE: '/run/secrets/coord' },
+        files: { '/run/secrets/coord': EACCES },
+        want: { 'COORD-TOKEN-FILE-UNREADABLE': 'fail' },
+        text: ['COORD-TOKEN-FILE-UNREADABLE', 'failed to reload coordinator gRPC auth provider error=Permission denied (os error 13)'],
+      },
+      {
+        test: `${AUTH}:326-336 read site: the operator's token file, not UTF-8: the same log`,
+        role: 'operator',
+        cli: '--status-addr 0.0.0.0:8080',
+        env: { KRISHIV_COORDINATOR_BEARER_TOKEN_FILE: '/run/secrets/coord' },
+        files: { '/run/secrets/coord': { state: 'ok', content: 'x', mode: 0o600, invalidUtf8: true } },
+        want: { 'COORD-TOKEN-FILE-UNREADABLE': 'fail' },
+        text: ['COORD-TOKEN-FILE-UNREADABLE', 'failed to reload coordinator gRPC auth provider error=stream did not contain valid UTF-8'],
+      },
+      {
+        test: `${UI}:42-48 read site: an unreadable UI token file under fail-closed: the router's error log, with the path`,
+        role: 'coordinator',
+        env: { KRISHIV_PRODUCTION: '1', KRISHIV_COORDINATOR_BEARER_TOKEN: TOK.coord, KRISHIV_UI_TOKEN_FILE: '/run/secrets/ui' },
+        files: { '/run/secrets/ui': EACCES },
+        want: { 'UI-TOKEN-MISSING': 'fail', 'UI-ANONYMOUS': 'pass' },
+        text: [
+          'UI-TOKEN-MISSING',
+          'krishiv-ui: token file could not be read; denying all protected routes (production fail-closed) path=/run/secrets/ui error=Permission denied (os error 13)',
+        ],
+      },
+      {
+        test: `${UI}:49 read site: an unreadable UI token file outside fail-closed: a warning, then the anonymous router`,
+        role: 'coordinator',
+        env: { KRISHIV_UI_TOKEN_FILE: '/run/secrets/ui' },
+        requireFiles: true,
+        files: { '/run/secrets/ui': { state: 'missing' } },
+        want: { 'UI-TOKEN-MISSING': 'pass', 'UI-ANONYMOUS': 'fail' },
+        text: [
+          'UI-ANONYMOUS',
+          'krishiv-ui: token file could not be read; falling back to anonymous router path=/run/secrets/ui error=No such file or directory (os error 2)',
+        ],
+      },
+      {
+        test: 'crates/krishiv-scheduler/src/grpc.rs:920-923 read site: a TLS file that cannot be read refuses with its path and the io error',
+        role: 'coordinator',
+        env: { KRISHIV_TLS_CERT: '/etc/krishiv/tls.crt', KRISHIV_TLS_KEY: '/etc/krishiv/tls.key' },
+        files: { '/etc/krishiv/tls.crt': DIR, '/etc/krishiv/tls.key': { state: 'ok', content: 'k', mode: 0o600 } },
+        want: { 'COORD-TLS-PAIR': 'fail' },
+        starts: false,
+        text: ['COORD-TLS-PAIR', 'KRISHIV_TLS_CERT: cannot read /etc/krishiv/tls.crt: Is a directory (os error 21)'],
+      },
+      {
+        test: 'crates/krishiv-scheduler/src/grpc.rs:920-928 read site: TLS files are read as bytes, so one that is not UTF-8 is fine',
+        role: 'coordinator',
+        env: { KRISHIV_TLS_CERT: '/etc/krishiv/tls.crt', KRISHIV_TLS_KEY: '/etc/krishiv/tls.key' },
+        files: {
+          '/etc/krishiv/tls.crt': { state: 'ok', content: 'c', mode: 0o644, invalidUtf8: true },
+          '/etc/krishiv/tls.key': { state: 'ok', content: 'k', mode: 0o600, invalidUtf8: true },
+        },
+        want: { 'COORD-TLS-PAIR': 'pass' },
+      },
+      {
+        test: "crates/krishiv-shuffle/src/shuffle_svc.rs:113-118 read site: shuffle-svc ignores a read error silently; the refusal is SEC-3's",
+        role: 'shuffle-svc',
+        env: { KRISHIV_PRODUCTION: '1', KRISHIV_SHUFFLE_TOKEN_FILE: '/run/secrets/shuffle' },
+        files: { '/run/secrets/shuffle': EACCES },
+        want: { 'SSVC-TOKEN-MISSING': 'fail' },
+        starts: false,
+        text: ['SSVC-TOKEN-MISSING', 'KRISHIV_SHUFFLE_TOKEN_FILE: Permission denied (os error 13)'],
       },
     ];
   })(),
