@@ -45,6 +45,12 @@ const COORD = 'crates/krishiv-scheduler/src/coordinator_daemon.rs';
 const EXEC = 'crates/krishiv-executor/src/cli.rs';
 const OP = 'crates/krishiv-operator/src/main.rs';
 
+/** An IPv4 default address (0.0.0.0 unless `high` and `low` say otherwise): built, not parsed. */
+function v4(port: number, high = 0, low = 0): SocketAddrValue {
+  return { family: 4, groups: [high, low], scope: 0, port };
+}
+const LOOPBACK = 0x7f00;
+
 function parsed(raw: string): SocketAddrValue {
   // only called on values that parse (defaults, and flags the parser accepted)
   return readSocketAddr(raw) as SocketAddrValue;
@@ -60,14 +66,14 @@ function address(
   flag: string,
   flagValue: string | undefined,
   variable: string,
-  fallback: string | undefined,
+  fallback: SocketAddrValue | undefined,
 ): { addr: SocketAddrValue; from: Listener['from'] } | undefined {
   if (flagValue !== undefined) return { addr: parsed(flagValue), from: { flag } };
   const raw = env.get(variable);
   const fromEnv = raw === undefined ? undefined : readSocketAddr(raw);
   if (fromEnv !== undefined) return { addr: fromEnv, from: { variable } };
   if (fallback === undefined) return undefined;
-  return { addr: parsed(fallback), from: raw === undefined ? {} : { ignored: variable } };
+  return { addr: fallback, from: raw === undefined ? {} : { ignored: variable } };
 }
 
 /**
@@ -82,7 +88,7 @@ function address(
  */
 function coordinatorListeners(env: EnvMap, cli: CliFlags): Listener[] {
   const out: Listener[] = [];
-  const http = address(env, '--http-addr', cli.httpAddr, 'KRISHIV_HTTP_ADDR', '0.0.0.0:2002')!;
+  const http = address(env, '--http-addr', cli.httpAddr, 'KRISHIV_HTTP_ADDR', v4(2002))!;
   out.push({
     surface: 'HTTP',
     ...http,
@@ -119,7 +125,7 @@ function coordinatorListeners(env: EnvMap, cli: CliFlags): Listener[] {
     });
   out.push({
     surface: 'gRPC',
-    ...address(env, '--grpc-addr', cli.grpcAddr, 'KRISHIV_GRPC_ADDR', '0.0.0.0:2001')!,
+    ...address(env, '--grpc-addr', cli.grpcAddr, 'KRISHIV_GRPC_ADDR', v4(2001))!,
     awaited: true,
     fatal: true,
     failure: IN_USE,
@@ -149,7 +155,14 @@ function executorListeners(env: EnvMap, cli: CliFlags, connect: boolean, localSh
       source: `${EXEC}:90-94`,
     });
   if (!connect) return out;
-  const grpc = (surface: string, flag: string, value: string | undefined, variable: string, fallback: string, line: string): void => {
+  const grpc = (
+    surface: string,
+    flag: string,
+    value: string | undefined,
+    variable: string,
+    fallback: SocketAddrValue,
+    line: string,
+  ): void => {
     if (value === 'off') return;
     const a = address(env, flag, value, variable, fallback)!;
     out.push({
@@ -161,14 +174,14 @@ function executorListeners(env: EnvMap, cli: CliFlags, connect: boolean, localSh
       source: `${EXEC}:${line}`,
     });
   };
-  grpc('task', '--task-grpc-addr', cli.taskGrpcAddr, 'KRISHIV_TASK_GRPC_ADDR', '0.0.0.0:2005', '385-393');
-  grpc('barrier', '--barrier-grpc-addr', cli.barrierGrpcAddr, 'KRISHIV_BARRIER_GRPC_ADDR', '0.0.0.0:2006', '403-411');
+  grpc('task', '--task-grpc-addr', cli.taskGrpcAddr, 'KRISHIV_TASK_GRPC_ADDR', v4(2005), '385-393');
+  grpc('barrier', '--barrier-grpc-addr', cli.barrierGrpcAddr, 'KRISHIV_BARRIER_GRPC_ADDR', v4(2006), '403-411');
   if (localShuffle) {
     // KRISHIV_SHUFFLE_FLIGHT_ADDR when set (even when it does not parse), else KRISHIV_SHUFFLE_ADDR (cli.rs:1203-1211)
     const variable = env.has('KRISHIV_SHUFFLE_FLIGHT_ADDR') ? 'KRISHIV_SHUFFLE_FLIGHT_ADDR' : 'KRISHIV_SHUFFLE_ADDR';
     out.push({
       surface: 'shuffle Flight',
-      ...address(env, '--shuffle-flight-addr', cli.shuffleFlightAddr, variable, '0.0.0.0:2004')!,
+      ...address(env, '--shuffle-flight-addr', cli.shuffleFlightAddr, variable, v4(2004))!,
       awaited: true,
       fatal: true,
       failure: `shuffle flight server: ${IN_USE}`,
@@ -211,7 +224,7 @@ function operatorListeners(cli: CliFlags): Listener[] {
     });
   out.push({
     surface: 'HTTP sidecar',
-    addr: parsed(cli.httpSidecarAddr ?? '0.0.0.0:2002'),
+    addr: cli.httpSidecarAddr === undefined ? v4(2002) : parsed(cli.httpSidecarAddr),
     from: cli.httpSidecarAddr === undefined ? {} : { flag: '--http-sidecar-addr' },
     awaited: true,
     fatal: true,
@@ -228,6 +241,14 @@ export interface ListenOptions {
   localShuffle?: boolean;
 }
 
+/** The one listener of the standalone Flight SQL server or shuffle-svc: the variable, parsed strictly, or the default. */
+function soleListener(env: EnvMap, surface: string, variable: string, fallback: SocketAddrValue, source: string): Listener[] {
+  const raw = env.get(variable);
+  const addr = raw === undefined ? fallback : readSocketAddr(raw);
+  if (addr === undefined) return [];
+  return [{ surface, addr, from: env.has(variable) ? { variable } : {}, awaited: true, fatal: true, failure: IN_USE, source }];
+}
+
 /** The listeners a process binds, in bind order. */
 export function listenersOf(process: ListenProcess, env: EnvMap, cli: CliFlags, options: ListenOptions = {}): Listener[] {
   switch (process) {
@@ -237,40 +258,18 @@ export function listenersOf(process: ListenProcess, env: EnvMap, cli: CliFlags, 
       return executorListeners(env, cli, options.connect ?? true, options.localShuffle ?? false);
     case 'operator':
       return operatorListeners(cli);
-    case 'flight-server': {
-      // one listener, parsed strictly (crates/krishiv-flight-sql/src/service.rs:1419-1437)
-      const a = readSocketAddr(env.get('KRISHIV_FLIGHT_ADDR') ?? '127.0.0.1:2003');
-      return a === undefined
-        ? []
-        : [
-            {
-              surface: 'Flight SQL',
-              addr: a,
-              from: env.has('KRISHIV_FLIGHT_ADDR') ? { variable: 'KRISHIV_FLIGHT_ADDR' } : {},
-              awaited: true,
-              fatal: true,
-              failure: IN_USE,
-              source: 'crates/krishiv-flight-sql/src/service.rs:1435-1437',
-            },
-          ];
-    }
-    case 'shuffle-svc': {
-      // one listener, parsed strictly (crates/krishiv-shuffle/src/shuffle_svc.rs:92-94, 184)
-      const a = readSocketAddr(env.get('KRISHIV_SHUFFLE_ADDR') ?? '0.0.0.0:7072');
-      return a === undefined
-        ? []
-        : [
-            {
-              surface: 'shuffle service HTTP',
-              addr: a,
-              from: env.has('KRISHIV_SHUFFLE_ADDR') ? { variable: 'KRISHIV_SHUFFLE_ADDR' } : {},
-              awaited: true,
-              fatal: true,
-              failure: IN_USE,
-              source: 'crates/krishiv-shuffle/src/shuffle_svc.rs:184',
-            },
-          ];
-    }
+    case 'flight-server':
+      // parsed strictly: a value that does not parse refuses first (crates/krishiv-flight-sql/src/service.rs:1419-1437)
+      return soleListener(
+        env,
+        'Flight SQL',
+        'KRISHIV_FLIGHT_ADDR',
+        v4(2003, LOOPBACK, 1),
+        'crates/krishiv-flight-sql/src/service.rs:1435-1437',
+      );
+    case 'shuffle-svc':
+      // parsed strictly: a value that does not parse refuses first (crates/krishiv-shuffle/src/shuffle_svc.rs:92-94)
+      return soleListener(env, 'shuffle service HTTP', 'KRISHIV_SHUFFLE_ADDR', v4(7072), 'crates/krishiv-shuffle/src/shuffle_svc.rs:184');
   }
 }
 

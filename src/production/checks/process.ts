@@ -260,8 +260,9 @@ const listenCollision: Check = (ctx) => {
       continue;
     }
     // task/barrier gRPC and the shuffle Flight server bind only with --connect (crates/krishiv-executor/src/cli.rs:113-133);
-    // with no --cli the executor is taken as started with --connect, as every deployment runs it
-    const connect = ctx.cli.refusals === undefined || ctx.cli.connect === true;
+    // with no --cli, or a cluster's (the coordinator's flags), the executor is taken as started with --connect, as
+    // every deployment runs it, unless the command line says --register-once
+    const connect = ctx.cli.connect === true || ctx.cli.refusals === undefined || (ctx.role === 'cluster' && ctx.cli.registerOnce !== true);
     const localShuffle = p === 'executor' && executorStorage(ctx.env, ctx.cli, ctx.pExec.profile).localShuffleServer;
     const listeners = listenersOf(p, ctx.env, ctx.cli, { connect, localShuffle });
     const events = bindOutcome(listeners);

@@ -155,6 +155,15 @@ const ROWS: EngineTestRow[] = [
     cli: '--register-once',
     want: { [ID]: 'pass' },
   },
+  {
+    test: `${EX}:90-94 then 385-393 bind sites: one cluster env file, KRISHIV_HTTP_ADDR read by the coordinator and the executor alike`,
+    role: 'cluster',
+    env: { ...TASK, KRISHIV_HTTP_ADDR: '0.0.0.0:2005' },
+    cli: '--grpc-addr 0.0.0.0:2001',
+    // the coordinator's own listeners pass; the executor's HTTP takes its task gRPC port
+    starts: false,
+    text: [ID, 'the executor binds HTTP on 0.0.0.0:2005 (KRISHIV_HTTP_ADDR) before task gRPC'],
+  },
   // operator: status UI, executor gRPC, HTTP sidecar (default 0.0.0.0:2002), awaited in turn; `?` returns from main (exit 1)
   {
     test: `${OP}:171-183 bind sites: --executor-grpc-addr on the HTTP sidecar's default 0.0.0.0:2002`,
