@@ -260,9 +260,9 @@ const listenCollision: Check = (ctx) => {
       continue;
     }
     // task/barrier gRPC and the shuffle Flight server bind only with --connect (crates/krishiv-executor/src/cli.rs:113-133);
-    // with no --cli, or a cluster's (the coordinator's flags), the executor is taken as started with --connect, as
-    // every deployment runs it, unless the command line says --register-once
-    const connect = ctx.cli.connect === true || ctx.cli.refusals === undefined || (ctx.role === 'cluster' && ctx.cli.registerOnce !== true);
+    // as for every executor check, the executor is taken as started with --connect (every shipped manifest does)
+    // unless the command line says --register-once
+    const connect = ctx.cli.registerOnce !== true;
     const localShuffle = p === 'executor' && executorStorage(ctx.env, ctx.cli, ctx.pExec.profile).localShuffleServer;
     const listeners = listenersOf(p, ctx.env, ctx.cli, { connect, localShuffle });
     const events = bindOutcome(listeners);
@@ -275,8 +275,10 @@ const listenCollision: Check = (ctx) => {
         ctx.cli.refusals === undefined
           ? 'the operator takes its listen addresses from its command line only (--status-addr, --executor-grpc-addr, --http-sidecar-addr): give it with --cli to check them'
           : 'the operator serves nothing without --status-addr or --executor-grpc-addr (crates/krishiv-operator/src/main.rs:62-74)';
+    else if (listeners.length === 0 && (p === 'flight-server' || p === 'shuffle-svc'))
+      why = `${p === 'flight-server' ? 'KRISHIV_FLIGHT_ADDR' : 'KRISHIV_SHUFFLE_ADDR'} does not parse: the ${p} refuses before it binds (${p === 'flight-server' ? 'FLIGHT' : 'SSVC'}-ADDR-INVALID)`;
     else if (listeners.length <= 1)
-      why = `the ${p} binds ${listeners.length === 0 ? 'no listener' : describeListener(listeners[0]!)}${p === 'executor' && !connect ? ' and, without --connect, no gRPC or shuffle listener' : ''}: nothing to collide with`;
+      why = `the ${p} binds ${listeners.length === 0 ? 'no listener' : describeListener(listeners[0]!)}${p === 'executor' && !connect ? ' and, with --register-once, no gRPC or shuffle listener' : ''}: nothing to collide with`;
     else why = `the ${p} binds ${listeners.map(describeListener).join(', ')}: no two share a port`;
     if (listeners.some((l) => l.addr.port === 0)) why += '; port 0 lets the kernel pick a free port';
     if (p === 'coordinator' && listeners[0]!.addr.port === 0) why += ' (and with HTTP on port 0 no liveness listener is bound)';

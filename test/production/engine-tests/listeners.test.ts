@@ -187,6 +187,19 @@ const ROWS: EngineTestRow[] = [
     want: { [ID]: 'fail' },
     starts: false,
   },
+  {
+    test: 'crates/krishiv-flight-sql/src/service.rs:1419-1437 bind site: the standalone Flight SQL server binds one listener, after parsing its address strictly',
+    role: 'flight-server',
+    env: { KRISHIV_FLIGHT_ADDR: 'flight:2003' },
+    want: { [ID]: 'pass', 'FLIGHT-ADDR-INVALID': 'fail' },
+    text: [ID, 'refuses before it binds'],
+  },
+  {
+    test: 'crates/krishiv-shuffle/src/shuffle_svc.rs:184 bind site: shuffle-svc binds one listener (default 0.0.0.0:7072)',
+    role: 'shuffle-svc',
+    want: { [ID]: 'pass' },
+    text: [ID, 'shuffle service HTTP on 0.0.0.0:7072 (the default): nothing to collide with'],
+  },
 ];
 
 describe('engine bind sites (listeners of one process)', () => {
