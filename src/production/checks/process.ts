@@ -205,7 +205,7 @@ function bindEventFinding(ctx: CheckContext, p: ListenProcess, e: BindEvent): Fi
   if (e.kind === 'fails') {
     const { winner, loser } = e;
     const vars = listenerVars(loser, winner);
-    const message = `the ${p} binds ${describeListener(winner)} before ${describeListener(loser)}: the second bind fails with "Address already in use" and ${whenItFails(p, loser)}`;
+    const message = `the ${p} binds ${describeListener(winner)} before ${describeListener(loser)}, on an address the first one holds: the ${loser.surface} bind fails and ${whenItFails(p, loser)}`;
     return finding(ctx, 'LISTEN-ADDR-COLLISION', 'fail', message, vars, {
       class: loser.fatal ? 'REFUSE' : 'DENY',
       engineMessage: loser.failure,
