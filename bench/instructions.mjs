@@ -16,7 +16,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-const bin = path.join(root, 'bin', 'krishiv-auth.js');
+// BENCH_BIN: another entry to count (a variant build being compared with this one)
+const bin = process.env.BENCH_BIN ? path.resolve(process.env.BENCH_BIN) : path.join(root, 'bin', 'krishiv-auth.js');
 const sep = process.argv.indexOf('--');
 const args = sep < 0 ? process.argv.slice(2) : process.argv.slice(sep + 1);
 const runs = Number(process.env.BENCH_RUNS ?? 2);

@@ -1,5 +1,7 @@
 // Builds dist/ from src/ with esbuild, as CommonJS files (on Node 20 an ES module costs ~7 ms
 // more to load than a CommonJS file: bench/README.md). Layout, all flat in dist/:
+//   bin/krishiv-auth.js the process entry: src/cli/entry.cjs minified (Node compiles it with no
+//                      code cache at every start; its comments alone were ~0.5M instructions)
 //   version.txt,       what `--version` and the root `--help` print, rendered by the real frame
 //   help.txt           at build time; bin/krishiv-auth.js answers those two from them alone
 //   main.cjs           the core bundle: the frame (src/cli/main.ts), loaded by bin/krishiv-auth.js
@@ -116,6 +118,7 @@ if (!trainOnly) await buildAll();
 async function buildAll() {
   rmSync(dist, { recursive: true, force: true });
   mkdirSync(dist, { recursive: true });
+  await buildEntry();
 
   /** Imports of vendored packages go to their flat sibling bundles; our JSON data loads as JSON.parse. */
   const flatLinks = {
@@ -223,6 +226,34 @@ async function buildAll() {
  * then each bundle is built on its own, with the modules homed elsewhere replaced by a line that
  * requires them from their home bundle.
  */
+/**
+ * bin/krishiv-auth.js from src/cli/entry.cjs, minified: the one file Node compiles without a code
+ * cache at every start (Node 20), where every comment and long name is scanned again each time a
+ * function is compiled. Written only when it changes (the file is in git, so a clone runs), and
+ * executable. ASCII only (test/e2e/bundles.test.ts): esbuild escapes any other character.
+ */
+async function buildEntry() {
+  const { transform } = await import('esbuild');
+  const source = readFileSync(path.join(root, 'src/cli/entry.cjs'), 'utf8');
+  const { code } = await transform(source, {
+    loader: 'js',
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20.12',
+    minify: true,
+    charset: 'ascii',
+    legalComments: 'none',
+  });
+  const text = `#!/usr/bin/env node\n// Built from src/cli/entry.cjs by scripts/build.mjs (minified): edit that file, then npm run build.\n${code}`;
+  const bin = path.join(root, 'bin', 'krishiv-auth.js');
+  const { chmodSync } = await import('node:fs');
+  if (!existsSync(bin) || readFileSync(bin, 'utf8') !== text) {
+    mkdirSync(path.dirname(bin), { recursive: true });
+    writeFileSync(bin, text);
+  }
+  chmodSync(bin, 0o755);
+}
+
 async function buildApp(common, flatLinks) {
   /** @type {Map<string, {name: string, parent: string | undefined, entries: string[], primary?: string}>} */
   const bundles = new Map();
@@ -485,7 +516,7 @@ async function buildApp(common, flatLinks) {
   mk(cacheDir, { recursive: true });
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'krishiv-auth-train-'));
   const bin = path.join(root, 'bin', 'krishiv-auth.js');
-  const { CACHE_VARIANTS } = createRequire(import.meta.url)(bin);
+  const { CACHE_VARIANTS, COMMAND_CACHE_SETS } = createRequire(import.meta.url)(bin);
   const env = { PATH: process.env.PATH ?? '', HOME: tmp, NO_COLOR: '1', KRISHIV_AUTH_TRAIN_CODE_CACHE: cacheDir };
   /**
    * The runs of one command in ONE process, so the caches it writes hold the functions of all of
@@ -534,7 +565,11 @@ const loader = createBundleLoader(${JSON.stringify(dist)}, require, { trainTo: $
   // name), main.cjs's cache included: trained on check-production, main.cjs made the commands
   // that use other parts of it (stdin, fingerprints) compile those at every start (decode and
   // verify ~2-3M instructions).
-  const own = (command, runs, input) => session(command, runs, input, command);
+  const own = (command, runs, input) => {
+    // the entry picks a command's set by this list (no stat at start): train only those
+    if (!COMMAND_CACHE_SETS.includes(command)) throw new Error(`build: ${command} is not in COMMAND_CACHE_SETS (src/cli/entry.cjs)`);
+    return session(command, runs, input, command);
+  };
   own('fingerprint', [['fingerprint', '-']], 'training-token\n');
   if (existsSync(path.join(root, 'src/keys'))) {
     own('generate-key', [

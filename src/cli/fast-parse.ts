@@ -55,14 +55,37 @@ function camelcase(str: string): string {
   return str.split('-').reduce((acc, word) => acc + word[0]!.toUpperCase() + word.slice(1));
 }
 
+/**
+ * commander's split of an option's flags (`-f, --format <fmt>`, `--no-color`) into its short and
+ * long names: the words between spaces, `|` and `,` that start with `-`. Plain string work (this
+ * runs for every option of the command at every start; a regular expression is compiled first).
+ */
 function parseFlags(flags: string): { short?: string; long?: string } {
-  const parts = flags.split(/[ |,]+/).filter((p) => p.startsWith('-'));
   const out: { short?: string; long?: string } = {};
-  for (const p of parts) {
+  const sep = (c: string | undefined): boolean => c === ' ' || c === '|' || c === ',';
+  for (let i = 0; i < flags.length; ) {
+    while (i < flags.length && sep(flags[i])) i++;
+    let j = i;
+    while (j < flags.length && !sep(flags[j])) j++;
+    const p = flags.slice(i, j);
     if (p.startsWith('--')) out.long = p;
-    else out.short = p;
+    else if (p.startsWith('-')) out.short = p;
+    i = j;
   }
   return out;
+}
+
+/** An option name without its leading dashes (`--env-file` → `env-file`, `-f` → `f`). */
+function undashed(name: string): string {
+  return name.startsWith('--') ? name.slice(2) : name.startsWith('-') ? name.slice(1) : name;
+}
+
+/** commander's variadic test (`/\w\.\.\.[>\]]$/`): the flags end in `<name...>` or `[name...]`. */
+function isVariadic(flags: string): boolean {
+  const k = flags.length - 4;
+  if (k < 1 || !flags.startsWith('...', k) || (flags[k + 3] !== '>' && flags[k + 3] !== ']')) return false;
+  const c = flags.charCodeAt(k - 1);
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
 
 /** Records one subcommand's definition through a commander-shaped object. */
@@ -93,14 +116,14 @@ function makeRecorder(): { program: Command; commands: RecordedCommand[] } {
       const negate = Boolean(long?.startsWith('--no-'));
       const parseArg = typeof fnOrDefault === 'function' ? (fnOrDefault as RecordedOption['parseArg']) : undefined;
       const defaultValue = typeof fnOrDefault === 'function' ? maybeDefault : fnOrDefault;
-      const base = (long ?? short ?? '').replace(/^--?/, '').replace(/^no-/, '');
+      const name = undashed(long ?? short ?? '');
       const option: RecordedOption = {
         flags,
-        attribute: camelcase(negate ? base : (long ?? short ?? '').replace(/^--?/, '')),
+        attribute: camelcase(negate && name.startsWith('no-') ? name.slice(3) : name),
         negate,
         required: flags.includes('<'),
         optional: flags.includes('['),
-        variadic: /\w\.\.\.[>\]]$/.test(flags),
+        variadic: isVariadic(flags),
         defaultValue,
         mandatory,
       };
@@ -237,7 +260,7 @@ export function parseArgv(
   const sources: Record<string, 'default' | 'cli'> = {};
   for (const o of rec.options) {
     if (o.negate) {
-      const positive = o.long!.replace(/^--no-/, '--');
+      const positive = `--${o.long!.slice(5)}`; // --no-color: --color
       if (!rec.options.some((p) => p.long === positive)) {
         opts[o.attribute] = o.defaultValue === undefined ? true : o.defaultValue;
         sources[o.attribute] = 'default';

@@ -24,9 +24,27 @@ export function rustTrim(s: string): string {
   return s.replace((RUST_TRIM ??= /^\p{White_Space}+|\p{White_Space}+$/gu), '');
 }
 
-/** Rust `to_ascii_lowercase`: only A-Z change. */
+/**
+ * Rust `to_ascii_lowercase`: only A-Z change. A loop, not a regular expression with a callback
+ * per match: this runs on most values at every start (the engine lowercases before comparing).
+ */
 export function asciiLower(s: string): string {
-  return s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+  let first = -1;
+  let ascii = true;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 65 && c <= 90) {
+      if (first < 0) first = i;
+    } else if (c > 127) ascii = false;
+  }
+  if (first < 0) return s;
+  if (ascii) return s.toLowerCase(); // on ASCII text exactly A-Z → a-z
+  let out = s.slice(0, first);
+  for (let i = first; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    out += c >= 65 && c <= 90 ? String.fromCharCode(c + 32) : s[i]!;
+  }
+  return out;
 }
 
 /** `is_truthy` (env_registry.rs, surface §2.1): trim, ASCII-lowercase, ∈ {1, true, yes, on}. Unset is false. */

@@ -157,7 +157,10 @@ function configIn(dir: string): string | undefined {
     if (!existsSync(file)) continue;
     if (place !== 'package.json') return file;
     try {
-      const pkg = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+      const text = readFileSync(file).toString('utf8');
+      // Without the key's name in the text (escapes aside) there is nothing to find: no parse.
+      if (!text.includes('"krishiv-auth"') && !text.includes('\\u')) continue;
+      const pkg = JSON.parse(text) as unknown;
       if (pkg && typeof pkg === 'object' && 'krishiv-auth' in pkg) return file;
     } catch {
       return file; // let cosmiconfig report it

@@ -32,22 +32,46 @@ function loadTty(): typeof import('node:tty') {
   return typeof require === 'function' ? (require('node:tty') as typeof import('node:tty')) : process.getBuiltinModule('node:tty');
 }
 
-/** True when `fd` is a terminal. */
+/**
+ * True when `fd` is a terminal. On Linux the descriptor's target says it for the descriptors a
+ * CLI meets most (a pipe, a socket, /dev/null) without an fstat (whose Stats object, dates
+ * included, Node builds in JavaScript) or node:tty (and net, and streams). Anything else (a
+ * file, a pty, a console), or no /proc, is asked of fstat and, for a character device, node:tty.
+ */
 export function isTerminal(fd: number): boolean {
+  const target = fdTarget(fd);
+  if (target !== undefined && !mayBeTerminal(target)) return false;
   try {
     if (!fstatSync(fd).isCharacterDevice()) return false;
   } catch {
     return false;
   }
-  // Most character devices a CLI meets are /dev/null (CI runners' stdin) or a tty; on Linux
-  // the descriptor's target says which without loading node:tty (and net, and streams).
-  try {
-    const target = readlinkSync(`/proc/self/fd/${fd}`);
-    if (target === '/dev/null' || target === '/dev/zero' || target === '/dev/full') return false;
-  } catch {
-    // not Linux, or no /proc: ask node:tty
-  }
   return loadTty().isatty(fd);
+}
+
+/**
+ * Whether a descriptor's /proc target may be a terminal: not a pipe, a socket, an anonymous inode
+ * (eventfd, …), /dev/null, /dev/zero or /dev/full. A path is not judged by its name: a pty
+ * from another mount namespace may show as any path.
+ */
+export function mayBeTerminal(target: string): boolean {
+  return !(
+    target.startsWith('pipe:') ||
+    target.startsWith('socket:') ||
+    target.startsWith('anon_inode:') ||
+    target === '/dev/null' ||
+    target === '/dev/zero' ||
+    target === '/dev/full'
+  );
+}
+
+/** Where `/proc/self/fd/<fd>` points (Linux); undefined without /proc or for a closed descriptor. */
+function fdTarget(fd: number): string | undefined {
+  try {
+    return readlinkSync(`/proc/self/fd/${fd}`);
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -120,11 +144,7 @@ export function fdWriter(fd: 1 | 2): WritableLike {
  * false.
  */
 function discardsOutput(fd: number): boolean {
-  try {
-    return readlinkSync(`/proc/self/fd/${fd}`) === '/dev/null';
-  } catch {
-    return false;
-  }
+  return fdTarget(fd) === '/dev/null';
 }
 
 /** stdin, created on first use; read without streams when it is a file or a pipe. */

@@ -3,7 +3,8 @@
  * per process, so a module's state and classes are one (`instanceof KrishivError` holds across
  * bundles), and the lazily loaded parts of check-production stay out of its env-file start-up.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/run-cli.js';
@@ -66,6 +67,24 @@ describe('the bundle tree', () => {
     for (const m of ['dumper.js', 'schema/default.js', 'schema/core.js', 'schema/json.js', 'type/timestamp.js', 'type/binary.js']) {
       expect(yaml).not.toContain(m);
     }
+  });
+
+  it('the build trained every cache set the entry names (it picks them by name, without looking on disk)', () => {
+    const { CACHE_VARIANTS, COMMAND_CACHE_SETS } = createRequire(import.meta.url)(path.join(ROOT, 'bin', 'krishiv-auth.js')) as {
+      CACHE_VARIANTS: Array<{ name: string }>;
+      COMMAND_CACHE_SETS: string[];
+    };
+    const sets = [...CACHE_VARIANTS.map((v) => v.name), ...COMMAND_CACHE_SETS];
+    expect(sets.length).toBeGreaterThan(5);
+    const cache = path.join(DIST, 'cache', process.versions.v8);
+    expect(sets.filter((s) => !existsSync(path.join(cache, s, 'main.cjs.bin')))).toEqual([]);
+  });
+
+  it('bin/krishiv-auth.js is src/cli/entry.cjs as the build writes it: minified, executable', () => {
+    const bin = readFileSync(path.join(ROOT, 'bin', 'krishiv-auth.js'), 'utf8');
+    expect(bin.startsWith('#!/usr/bin/env node\n// Built from src/cli/entry.cjs')).toBe(true);
+    expect(bin.length).toBeLessThan(readFileSync(path.join(ROOT, 'src', 'cli', 'entry.cjs'), 'utf8').length / 2);
+    expect(bin).not.toContain('/**');
   });
 
   it('the entry and every bundle are ASCII (one other character and Node reads the whole file as two-byte text, which V8 scans slower)', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isFalsy, isRustWhitespace, isTruthy, rustTrim, splitTokenList } from '../../src/engine/text.js';
+import { asciiLower, isFalsy, isRustWhitespace, isTruthy, rustTrim, splitTokenList } from '../../src/engine/text.js';
 
 // Rust char::is_whitespace, listed from the Unicode White_Space property.
 const RUST_WHITESPACE = [
@@ -69,5 +69,21 @@ describe('engine text primitives', () => {
   ])('truthy/falsy(%j) = %j / %j (surface §2.1)', (raw, truthy, falsy) => {
     expect(isTruthy(raw)).toBe(truthy);
     expect(isFalsy(raw)).toBe(falsy);
+  });
+});
+
+describe('asciiLower (Rust to_ascii_lowercase)', () => {
+  it('changes exactly A-Z, whatever else the text holds', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.string({ unit: fc.constantFrom('A', 'Z', 'a', 'É', 'İ', 'K', 'ẞ', '1') })),
+        (s) => {
+          expect(asciiLower(s)).toBe(s.replace(/[A-Z]/g, (m) => m.toLowerCase()));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    expect(asciiLower('KRISHIV_ÉTÉ')).toBe('krishiv_ÉtÉ');
+    expect(asciiLower('İK\u212a')).toBe('İk\u212a'); // U+0130 and the Kelvin sign stay: not ASCII
   });
 });

@@ -71,6 +71,18 @@ describe('findConfigFile: upward to the repository root, then the user config', 
     expect(findConfigFile(deep)).toBe(path.join(deep, '.krishiv-authrc.yml'));
   });
 
+  it('a package.json is a config only with our key: one without it is passed over unread, even broken; one with it (or an escape that may spell it) is parsed', () => {
+    const deep = path.join(dir, 'repo', 'broken');
+    mkdirSync(deep, { recursive: true });
+    writeFileSync(path.join(dir, 'repo', '.krishiv-authrc.json'), '{}');
+    writeFileSync(path.join(deep, 'package.json'), '{"name": "pkg", oops');
+    expect(findConfigFile(deep)).toBe(path.join(dir, 'repo', '.krishiv-authrc.json'));
+    writeFileSync(path.join(deep, 'package.json'), '{"name": "pkg", "krishiv-auth": oops');
+    expect(findConfigFile(deep)).toBe(path.join(deep, 'package.json')); // cosmiconfig reports it
+    writeFileSync(path.join(deep, 'package.json'), '{"name": "pkg", "krishiv\\u002dauth": {"store": "e.json"}}');
+    expect(findConfigFile(deep)).toBe(path.join(deep, 'package.json'));
+  });
+
   it('does not look above the repository root', () => {
     writeFileSync(path.join(dir, 'krishiv-auth.config.json'), '{}');
     const repo = path.join(dir, 'repo');

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   applyAssumptions,
@@ -22,6 +23,30 @@ describe('secretPieces: what of a secret value a message could quote', () => {
     ['short', []],
   ])('%j → %j', (value, pieces) => {
     expect(secretPieces(value)).toEqual(pieces);
+  });
+
+  it('splits at commas and line breaks exactly as value.split(/[,\\r\\n]/) did', () => {
+    const reference = (value: string): string[] => {
+      const out = new Set<string>();
+      const add = (p: string) => {
+        const t = p.trim();
+        if (t.length >= 8) out.add(t);
+      };
+      add(value);
+      for (const part of value.split(/[,\r\n]/)) {
+        add(part);
+        const eq = part.indexOf('=');
+        if (eq > 0) add(part.slice(0, eq));
+      }
+      return [...out];
+    };
+    const unit = fc.constantFrom(',', '\r', '\n', '=', ' ', 'a', 'B', '7', '\u2028');
+    fc.assert(
+      fc.property(fc.oneof(fc.string({ unit, maxLength: 60 }), fc.string()), (v) => {
+        expect(secretPieces(v)).toEqual(reference(v));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
 

@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { rustTrim } from '../../src/engine/text.js';
 import { estimateEntropyBits, placeholderReason } from '../../src/production/checks/hygiene.js';
 import { evaluate } from '../../src/production/evaluate.js';
 import { mergeEnv } from '../../src/production/env/merge.js';
@@ -116,5 +118,48 @@ describe('placeholder rule on huge values (issue 12)', () => {
     expect(placeholderReason('zz')).toBe('one repeated character');
     expect(placeholderReason('z')).not.toBe('one repeated character');
     expect(placeholderReason('\u2028\u2028')).toBeUndefined();
+  });
+});
+
+describe('the loops that replaced regular expressions keep their meaning', () => {
+  // the expressions as they were, as the reference
+  const template = (v: string) => /^<.*>$/.test(v) || /^\{\{.*\}\}$/.test(v);
+  const xs = (v: string) => /^x{3,}$/i.test(v);
+  const alphabet = (v: string): number => {
+    if (/^[0-9a-f]+$/.test(v) || /^[0-9A-F]+$/.test(v)) return 16;
+    return (/[a-z]/.test(v) ? 26 : 0) + (/[A-Z]/.test(v) ? 26 : 0) + (/[0-9]/.test(v) ? 10 : 0) + (/[^A-Za-z0-9]/.test(v) ? 33 : 0);
+  };
+  // values made of the characters that matter here, and any others
+  const value = fc.oneof(
+    fc.string({ unit: fc.constantFrom('<', '>', '{', '}', 'x', 'X', 'a', 'f', 'g', 'A', 'F', 'G', '0', '9', '\n', '\u2028', ' ', 'é') }),
+    fc.string({ unit: 'binary', maxLength: 20 }),
+    fc.constantFrom('<a>', '<\n>', '{{x}}', '{{\r}}', '{}', '<>', 'xXx', 'xx', 'deadbeef', 'DEADBEEF', 'DeadBeef', '0123'),
+  );
+
+  it('placeholder markers and repeated x: as the three expressions said (template, braces template, x{3,})', () => {
+    fc.assert(
+      fc.property(value, (v) => {
+        const t = rustTrim(v); // placeholderReason trims as the engine does
+        const reason = placeholderReason(v);
+        expect(reason === 'a <…> / {{…}} template marker').toBe(template(t));
+        if (!template(t) && !t.includes('...') && !t.includes('…') && xs(t)) expect(reason).toBe('one repeated character');
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('the entropy alphabet: as the character-class expressions said', () => {
+    fc.assert(
+      fc.property(value, (v) => {
+        const n = [...v].length;
+        if (n === 0) return;
+        const counts = new Map<string, number>();
+        for (const c of v) counts.set(c, (counts.get(c) ?? 0) + 1);
+        let shannon = 0;
+        for (const k of counts.values()) shannon -= (k / n) * Math.log2(k / n);
+        expect(estimateEntropyBits(v)).toBe(Math.min(n * Math.log2(Math.max(alphabet(v), 2)), n * shannon));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -191,13 +191,40 @@ function isOneRepeatedChar(v: string): boolean {
   return true;
 }
 
-/** Why a secret value looks like a placeholder, or undefined. */
+/** No line terminator (what a regular expression's `.` does not match) in `v` between `from` and `to`. */
+function noLineBreak(v: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = v.charCodeAt(i);
+    if (c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029) return false;
+  }
+  return true;
+}
+
+/** `/^<.*>$/` or `/^\{\{.*\}\}$/`: a template marker. */
+function isTemplateMarker(v: string): boolean {
+  const n = v.length;
+  if (n >= 2 && v[0] === '<' && v[n - 1] === '>') return noLineBreak(v, 1, n - 1);
+  if (n >= 4 && v.startsWith('{{') && v.endsWith('}}')) return noLineBreak(v, 2, n - 2);
+  return false;
+}
+
+/** `/^x{3,}$/i`: three or more of x or X. */
+function isXs(v: string): boolean {
+  if (v.length < 3) return false;
+  for (let i = 0; i < v.length; i++) if ((v.charCodeAt(i) | 0x20) !== 0x78) return false;
+  return true;
+}
+
+/**
+ * Why a secret value looks like a placeholder, or undefined. (Loops, not regular expressions:
+ * these run on every secret at every start, and each expression is compiled at its first use.)
+ */
 export function placeholderReason(value: string): string | undefined {
   const v = rustTrim(value);
   const lower = asciiLower(v);
-  if (/^<.*>$/.test(v) || /^\{\{.*\}\}$/.test(v)) return 'a <…> / {{…}} template marker';
+  if (isTemplateMarker(v)) return 'a <…> / {{…}} template marker';
   if (v.includes('...') || v.includes('…')) return 'an ellipsis (…)';
-  if (/^x{3,}$/i.test(v) || isOneRepeatedChar(v)) return 'one repeated character';
+  if (isXs(v) || isOneRepeatedChar(v)) return 'one repeated character';
   // the value itself is never quoted (contract: secret values never appear)
   if (DOCS_VALUES.has(lower)) return "a value copied from the product docs or the engine's dev manifests";
   if (PLACEHOLDER_WORDS.has(lower)) return 'a common placeholder word';
@@ -215,14 +242,28 @@ export function estimateEntropyBits(value: string): number {
   const chars = [...value];
   const n = chars.length;
   if (n === 0) return 0;
-  let alphabet = 0;
-  if (/^[0-9a-f]+$/.test(value) || /^[0-9A-F]+$/.test(value)) alphabet = 16;
-  else {
-    if (/[a-z]/.test(value)) alphabet += 26;
-    if (/[A-Z]/.test(value)) alphabet += 26;
-    if (/[0-9]/.test(value)) alphabet += 10;
-    if (/[^A-Za-z0-9]/.test(value)) alphabet += 33;
+  // the character classes used, in one pass: lower, upper, digit, other; letters past f / F
+  let lower = false;
+  let upper = false;
+  let digit = false;
+  let other = false;
+  let pastF = false;
+  let pastUpperF = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 0x61 && c <= 0x7a) {
+      lower = true;
+      if (c > 0x66) pastF = true;
+    } else if (c >= 0x41 && c <= 0x5a) {
+      upper = true;
+      if (c > 0x46) pastUpperF = true;
+    } else if (c >= 0x30 && c <= 0x39) digit = true;
+    else other = true;
   }
+  let alphabet = 0;
+  // all hexadecimal in one case (`/^[0-9a-f]+$/` or `/^[0-9A-F]+$/`)
+  if (!other && ((!upper && !pastF) || (!lower && !pastUpperF))) alphabet = 16;
+  else alphabet = (lower ? 26 : 0) + (upper ? 26 : 0) + (digit ? 10 : 0) + (other ? 33 : 0);
   const counts = new Map<string, number>();
   for (const c of chars) counts.set(c, (counts.get(c) ?? 0) + 1);
   let shannon = 0;
