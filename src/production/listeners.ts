@@ -201,37 +201,22 @@ function executorListeners(env: EnvMap, cli: CliFlags, connect: boolean, localSh
 function operatorListeners(cli: CliFlags): Listener[] {
   if (cli.statusAddr === undefined && cli.executorGrpcAddr === undefined) return [];
   const failure = 'Error: Os { code: 98, kind: AddrInUse, message: "Address already in use" }';
-  const out: Listener[] = [];
-  if (cli.statusAddr !== undefined)
-    out.push({
-      surface: 'status UI',
-      addr: parsed(cli.statusAddr),
-      from: { flag: '--status-addr' },
-      awaited: true,
-      fatal: true,
-      failure,
-      source: `${OP}:159-169`,
-    });
-  if (cli.executorGrpcAddr !== undefined)
-    out.push({
-      surface: 'executor gRPC',
-      addr: parsed(cli.executorGrpcAddr),
-      from: { flag: '--executor-grpc-addr' },
-      awaited: true,
-      fatal: true,
-      failure,
-      source: `${OP}:171-181`,
-    });
-  out.push({
-    surface: 'HTTP sidecar',
-    addr: cli.httpSidecarAddr === undefined ? v4(2002) : parsed(cli.httpSidecarAddr),
-    from: cli.httpSidecarAddr === undefined ? {} : { flag: '--http-sidecar-addr' },
-    awaited: true,
-    fatal: true,
-    failure,
-    source: `${OP}:183 (default 0.0.0.0:2002 at 347-350)`,
-  });
-  return out;
+  const bind = (
+    surface: string,
+    flag: string,
+    value: string | undefined,
+    fallback: SocketAddrValue | undefined,
+    source: string,
+  ): Listener[] => {
+    if (value === undefined && fallback === undefined) return [];
+    const addr = value === undefined ? fallback! : parsed(value);
+    return [{ surface, addr, from: value === undefined ? {} : { flag }, awaited: true, fatal: true, failure, source: `${OP}:${source}` }];
+  };
+  return [
+    ...bind('status UI', '--status-addr', cli.statusAddr, undefined, '159-169'),
+    ...bind('executor gRPC', '--executor-grpc-addr', cli.executorGrpcAddr, undefined, '171-181'),
+    ...bind('HTTP sidecar', '--http-sidecar-addr', cli.httpSidecarAddr, v4(2002), '183 (default 0.0.0.0:2002 at 347-350)'),
+  ];
 }
 
 export interface ListenOptions {
