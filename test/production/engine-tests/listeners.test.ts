@@ -50,6 +50,21 @@ const ROWS: EngineTestRow[] = [
     cli: '--grpc-addr 0.0.0.0:2001',
     want: { [ID]: 'pass' },
   },
+  {
+    test: `${CD}:1166-1172 read site: addresses compare as parsed: a port written 02001 is gRPC's default port 2001`,
+    role: 'coordinator',
+    cli: '--http-addr 0.0.0.0:02001',
+    want: { [ID]: 'fail' },
+    starts: false,
+    text: [ID, 'HTTP on 0.0.0.0:2001 (--http-addr)'],
+  },
+  {
+    test: `${CD}:1160-1172 read site: [0:0:0:0:0:0:0:1] is [::1]`,
+    role: 'coordinator',
+    cli: '--http-addr [0:0:0:0:0:0:0:1]:9000 --grpc-addr [::1]:9000',
+    want: { [ID]: 'fail' },
+    starts: false,
+  },
   // co-located Flight SQL binds in its own task after HTTP was awaited: it loses, logs, the coordinator runs on
   {
     test: `${DC}:237-246 bind site: co-located Flight SQL on the HTTP address logs and the coordinator runs on`,
