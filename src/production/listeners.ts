@@ -234,8 +234,27 @@ function soleListener(env: EnvMap, surface: string, variable: string, fallback: 
   return [{ surface, addr, from: env.has(variable) ? { variable } : {}, awaited: true, fatal: true, failure: IN_USE, source }];
 }
 
+/** The CliFlags fields that hold a listen address. */
+const LISTEN_FLAGS = [
+  'httpAddr',
+  'grpcAddr',
+  'flightAddr',
+  'taskGrpcAddr',
+  'barrierGrpcAddr',
+  'shuffleFlightAddr',
+  'statusAddr',
+  'executorGrpcAddr',
+  'httpSidecarAddr',
+] as const;
+
 /** The listeners a process binds, in bind order. */
 export function listenersOf(process: ListenProcess, env: EnvMap, cli: CliFlags, options: ListenOptions = {}): Listener[] {
+  // a listen flag that does not parse stops the process in its parser, before any bind (CLI-ARG-REFUSED)
+  for (const flag of LISTEN_FLAGS) {
+    const value = cli[flag];
+    const off = value === 'off' && (flag === 'taskGrpcAddr' || flag === 'barrierGrpcAddr');
+    if (value !== undefined && !off && readSocketAddr(value) === undefined) return [];
+  }
   switch (process) {
     case 'coordinator':
       return coordinatorListeners(env, cli);

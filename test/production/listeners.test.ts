@@ -113,6 +113,29 @@ describe('listenersOf', () => {
   });
 });
 
+describe('listenersOf on any input', () => {
+  it('a listen flag that does not parse binds nothing (the parser refused it), and no input throws', () => {
+    expect(listenersOf('coordinator', envOf({}), { grpcAddr: 'localhost:2001' })).toEqual([]);
+    expect(listenersOf('operator', envOf({}), { statusAddr: 'off' })).toEqual([]);
+    const value = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('0.0.0.0:2002', '[::]:2002', 'off', '127.0.0.1:0'));
+    const flags = fc.record(
+      { httpAddr: value, grpcAddr: value, flightAddr: value, taskGrpcAddr: value, statusAddr: value, executorGrpcAddr: value },
+      { requiredKeys: [] },
+    );
+    const env = fc.dictionary(
+      fc.constantFrom('KRISHIV_HTTP_ADDR', 'KRISHIV_GRPC_ADDR', 'KRISHIV_FLIGHT_ADDR', 'KRISHIV_SHUFFLE_ADDR'),
+      value,
+    );
+    const process = fc.constantFrom('coordinator', 'executor', 'operator', 'flight-server', 'shuffle-svc' as const);
+    fc.assert(
+      fc.property(process, env, flags, fc.boolean(), (p, vars, cli, local) => {
+        const ls = listenersOf(p, envOf(vars), cli, { localShuffle: local });
+        for (const e of bindOutcome(ls)) expect(['fails', 'race', 'host']).toContain(e.kind);
+      }),
+    );
+  });
+});
+
 describe('bindOutcome', () => {
   const kinds = (ls: Listener[]): string[] =>
     bindOutcome(ls).map((e) => (e.kind === 'fails' ? `${e.loser.surface} fails` : `${e.kind} ${e.first.surface}/${e.second.surface}`));
