@@ -281,7 +281,7 @@ const listenCollision: Check = (ctx) => {
       why = `the ${p} binds ${listeners.length === 0 ? 'no listener' : describeListener(listeners[0]!)}${p === 'executor' && !connect ? ' and, with --register-once, no gRPC or shuffle listener' : ''}: nothing to collide with`;
     else why = `the ${p} binds ${listeners.map(describeListener).join(', ')}: no two share a port`;
     if (listeners.some((l) => l.addr.port === 0)) why += '; port 0 lets the kernel pick a free port';
-    if (p === 'coordinator' && listeners[0]!.addr.port === 0) why += ' (and with HTTP on port 0 no liveness listener is bound)';
+    if (p === 'coordinator' && listeners[0]?.addr.port === 0) why += ' (and with HTTP on port 0 no liveness listener is bound)';
     out.push(finding(ctx, 'LISTEN-ADDR-COLLISION', 'pass', why, vars, { fromCli: vars.length === 0 && ctx.cli.refusals !== undefined }));
   }
   return out;
