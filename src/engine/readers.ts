@@ -35,10 +35,21 @@ export function profileParseError(value: string): string {
   return `unknown durability profile '${asciiLower(rustTrim(value))}'`;
 }
 
+/** `/^[0-9]+$/` on `s` from `from` (a loop: read at every start, and an expression is compiled first). */
+export function asciiDigitsFrom(s: string, from: number): boolean {
+  if (s.length <= from) return false;
+  for (let i = from; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
+}
+
 /** Rust `u64::from_str`: optional `+`, ASCII digits only, at most 2^64−1; nothing trimmed. */
 export function parseU64(s: string): bigint | undefined {
-  if (!/^\+?[0-9]+$/.test(s)) return undefined;
-  const n = BigInt(s.startsWith('+') ? s.slice(1) : s);
+  const from = s.startsWith('+') ? 1 : 0;
+  if (!asciiDigitsFrom(s, from)) return undefined;
+  const n = BigInt(from === 1 ? s.slice(1) : s);
   return n <= 0xffffffffffffffffn ? n : undefined;
 }
 

@@ -74,14 +74,12 @@ import { asciiLower, isFalsy, isTruthy, rustTrim } from '../engine/text.js';
 
 // ── Rust parsers used by validate_value ──────────────────────────────────────────────
 
-const U64_MAX = (1n << 64n) - 1n;
 const I64_MIN = -(1n << 63n);
 const I64_MAX = (1n << 63n) - 1n;
 
 /** `str::parse::<u64>()` succeeds. */
 export function parsesAsU64(s: string): boolean {
-  if (!/^\+?[0-9]+$/.test(s)) return false;
-  return BigInt(s.replace(/^\+/, '')) <= U64_MAX;
+  return parseU64(s) !== undefined;
 }
 
 /** `str::parse::<i64>()` succeeds. */
@@ -266,7 +264,7 @@ export function envIssues(name: string, value: string): EnvIssue[] {
 // ── Where the declared kind is wrong ──────────────────────────────────
 
 export { parseDurabilityProfile, type DurabilityProfile } from '../engine/readers.js';
-import { parseDurabilityProfile } from '../engine/readers.js';
+import { parseDurabilityProfile, parseU64 } from '../engine/readers.js';
 
 export interface KindException {
   /** why the registry's declared kind misleads */
@@ -318,7 +316,20 @@ export function codeRuleIssue(name: string, value: string): string | undefined {
 
 // ── Secrets ──────────────────────────────────────────────────────────────────────────
 
-const SECRET_SUFFIX = /_(?:TOKEN|TOKENS|SECRET|PASSWORD|API_KEY|API_KEYS)$/i;
+/** `/_(?:TOKEN|TOKENS|SECRET|PASSWORD|API_KEY|API_KEYS)$/i`, as suffixes compared by letters (no expression to compile at every start). */
+const SECRET_SUFFIXES = ['_TOKEN', '_TOKENS', '_SECRET', '_PASSWORD', '_API_KEY', '_API_KEYS'];
+
+/** `name` ends in `suffix` (upper-case ASCII), ASCII letters in either case (a regular expression's `i` flag without `u`). */
+function endsWithAsciiCaseless(name: string, suffix: string): boolean {
+  const off = name.length - suffix.length;
+  if (off < 0) return false;
+  for (let i = 0; i < suffix.length; i++) {
+    const c = name.charCodeAt(off + i);
+    const want = suffix.charCodeAt(i);
+    if (c !== want && !(want >= 0x41 && want <= 0x5a && c === want + 0x20)) return false;
+  }
+  return true;
+}
 const PRINT_ENV_SUFFIX = /_(?:TOKEN|TOKENS|KEY|KEYS|SECRET|PASSWORD)$/i;
 
 /**
@@ -333,7 +344,7 @@ export function isSecretName(name: string): boolean {
   // Every secret suffix ends in N, S, T, D or Y: most names are decided without the regex.
   const last = name.charCodeAt(name.length - 1) | 0x20;
   if (last !== 0x6e && last !== 0x73 && last !== 0x74 && last !== 0x64 && last !== 0x79) return false;
-  return SECRET_SUFFIX.test(name);
+  return SECRET_SUFFIXES.some((s) => endsWithAsciiCaseless(name, s));
 }
 
 /**

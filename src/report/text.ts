@@ -31,8 +31,8 @@ const GROUPS: readonly Group[] = [
 const INDENT = '    ';
 
 function indentBlock(text: string, prefix: string): string {
-  return neutraliseControls(text)
-    .split(/\r\n|\r|\n/)
+  return neutraliseControls(text) // which leaves no CR: every line break is a LF
+    .split('\n')
     .map((line) => `${prefix}${line}`)
     .join('\n');
 }

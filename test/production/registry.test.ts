@@ -298,3 +298,43 @@ describe('suggestFlag', () => {
     ['KRISHIV_COMPLETELY_DIFFERENT', undefined],
   ])('%s → %s', (name, expected) => expect(suggestFlag(name)).toBe(expected));
 });
+
+const RUNS = { numRuns: 3000 };
+describe('loops that replaced regular expressions on the start-up path (each is compiled at its first use, at every start)', () => {
+  it('isSecretName for names the registry does not declare: /_(?:TOKEN|TOKENS|SECRET|PASSWORD|API_KEY|API_KEYS)$/i', () => {
+    const suffix = fc.constantFrom(
+      '_TOKEN',
+      '_tokens',
+      '_Secret',
+      '_PASSWORD',
+      '_api_key',
+      '_API_KEYS',
+      '_KEY',
+      'TOKEN',
+      '_TOKEN_',
+      '_\u017fECRET',
+      '_TO\u212aEN',
+    );
+    const name = fc.tuple(fc.constantFrom('MY_APP', 'X', '', 'OTHER_THING'), suffix).map(([a, b]) => a + b);
+    fc.assert(
+      fc.property(fc.oneof(name, fc.string({ maxLength: 12 })), (n) => {
+        expect(isSecretName(n)).toBe(/_(?:TOKEN|TOKENS|SECRET|PASSWORD|API_KEY|API_KEYS)$/i.test(n));
+      }),
+      RUNS,
+    );
+  });
+
+  it('parseU64 and parsesAsU64: /^\\+?[0-9]+$/, then at most 2^64-1', () => {
+    const digits = fc.oneof(
+      fc.string({ unit: fc.constantFrom('+', '-', '0', '9', '5', ' ', 'a') }),
+      fc.bigInt({ min: 0n, max: 1n << 66n }).map(String),
+    );
+    fc.assert(
+      fc.property(digits, (s) => {
+        const ok = /^\+?[0-9]+$/.test(s) && BigInt(s.replace(/^\+/, '')) <= (1n << 64n) - 1n;
+        expect(parsesAsU64(s)).toBe(ok);
+      }),
+      RUNS,
+    );
+  });
+});

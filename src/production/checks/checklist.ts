@@ -17,6 +17,7 @@ import {
   uiEnabled,
 } from '../model.js';
 import type { Finding } from '../types.js';
+import { asciiLower } from '../../engine/text.js';
 import { finding, isEngineRole, type CheckContext } from './context.js';
 import { oidcUnused } from './common.js';
 import { ENGINE, COORD, EXEC } from './constants.js';
@@ -35,6 +36,12 @@ function item(
     rule(ctx, out);
     return out;
   };
+}
+
+/** `memory://` or `ephemeral://`, ASCII letters in either case (was `/^(memory|ephemeral):\/\//i`). */
+function isInMemoryUri(uri: string): boolean {
+  const head = asciiLower(uri.slice(0, 12));
+  return head.startsWith('memory://') || head.startsWith('ephemeral://');
 }
 
 export const CHECKLIST_CHECKS = [
@@ -213,7 +220,7 @@ export const CHECKLIST_CHECKS = [
         const fromCli = ctx.cli.checkpointUri !== undefined;
         let verdict: { ok: boolean; msg: string };
         if (uri === undefined) verdict = { ok: false, msg: `no checkpoint storage under ${p}` };
-        else if (/^(memory|ephemeral):\/\//i.test(uri))
+        else if (isInMemoryUri(uri))
           verdict = {
             ok: false,
             msg: `checkpoint storage is ${uri.split('//')[0]}//${st.checkpointUri === undefined ? ' (the dev-local default)' : ''}`,
