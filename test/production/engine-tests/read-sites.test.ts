@@ -243,6 +243,16 @@ const ROWS: EngineTestRow[] = [
         text: ['COORD-TOKEN-FILE-UNREADABLE', 'failed to reload coordinator gRPC auth provider error=stream did not contain valid UTF-8'],
       },
       {
+        test: `${OP}:84-101 read site: the operator logs the read error, installs no provider and refuses --executor-grpc-addr`,
+        role: 'operator',
+        cli: '--executor-grpc-addr 0.0.0.0:2001',
+        env: { KRISHIV_COORDINATOR_BEARER_TOKEN_FILE: '/run/secrets/coord' },
+        files: { '/run/secrets/coord': DIR },
+        want: { 'OP-GRPC-TOKENS-MISSING': 'fail', 'COORD-TOKEN-FILE-UNREADABLE': 'fail' },
+        starts: false,
+        text: ['OP-GRPC-TOKENS-MISSING', 'KRISHIV_COORDINATOR_BEARER_TOKEN_FILE cannot be read: Is a directory (os error 21)'],
+      },
+      {
         test: `${UI}:42-48 read site: an unreadable UI token file under fail-closed: the router's error log, with the path`,
         role: 'coordinator',
         env: { KRISHIV_PRODUCTION: '1', KRISHIV_COORDINATOR_BEARER_TOKEN: TOK.coord, KRISHIV_UI_TOKEN_FILE: '/run/secrets/ui' },
