@@ -10,6 +10,7 @@ import { closeSync, constants, openSync, readFileSync, readSync, statSync } from
 import path from 'node:path';
 import { isKrishivError } from '../errors.js';
 import { readTextFile, statPath } from '../io/fs.js';
+import { osErrorText } from './engine-sources.js';
 import { FILE_VARIABLES, filePathOf, tableProbe, type FileProbe, type FileState } from './model.js';
 import type { EnvSet } from './types.js';
 
@@ -26,7 +27,7 @@ async function probeOne(file: string, options: ProbeOptions): Promise<FileState>
   try {
     info = await statPath(abs);
   } catch (error) {
-    return { state: 'unreadable', error: isKrishivError(error) ? error.message : String(error) };
+    return unreadable(isKrishivError(error) ? error.message : String(error), error);
   }
   if (!info) return options.requireFiles ? { state: 'missing' } : { state: 'unchecked' };
   // Who can read a token file is decided by the file a link points to, not by the link (whose own
@@ -67,7 +68,7 @@ async function probeOne(file: string, options: ProbeOptions): Promise<FileState>
     }
     // (a directory has no file mode to judge: who may list it says nothing about a token)
     const fileMode = target?.kind === 'directory' ? undefined : mode;
-    return fileMode === undefined ? { state: 'unreadable', error: message } : { state: 'unreadable', error: message, mode: fileMode };
+    return unreadable(message, error, fileMode);
   }
 }
 
@@ -103,6 +104,19 @@ function readDeviceNow(abs: string): string | undefined {
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/**
+ * An unreadable file, with the failure as the engine's io error prints it where the OS error is
+ * known (a directory opens but cannot be read: EISDIR, as `read_to_string` and `fs::read` meet it).
+ */
+function unreadable(error: string, thrown: unknown, mode?: number): FileState {
+  const cause = isKrishivError(thrown) ? (thrown.cause as NodeJS.ErrnoException | undefined) : (thrown as NodeJS.ErrnoException);
+  const code = cause?.code ?? (isKrishivError(thrown) && /is a directory/.test(thrown.message) ? 'EISDIR' : undefined);
+  const engineError = osErrorText(code);
+  const state: FileState = mode === undefined ? { state: 'unreadable', error } : { state: 'unreadable', error, mode };
+  if (engineError !== undefined) state.engineError = engineError;
+  return state;
 }
 
 /** Probes every file named by the env's file variables and returns a FileProbe over the results. */

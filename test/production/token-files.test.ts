@@ -112,6 +112,25 @@ describe('probeEnvFiles', () => {
     expect(unreadable?.message).toContain(`KRISHIV_COORDINATOR_BEARER_TOKEN_FILE ${why}`);
   });
 
+  it("an unreadable file carries the engine's own io error text (what read_to_string and fs::read print on Linux)", async () => {
+    const dir = tempDir('token-files-');
+    mkdirSync(path.join(dir, 'a-dir'));
+    writeFileSync(path.join(dir, 'plain'), 'x\n');
+    writeFileSync(path.join(dir, 'locked.token'), 'tok\n');
+    chmodSync(path.join(dir, 'locked.token'), 0o000);
+    const env = envSetOf({
+      KRISHIV_COORDINATOR_BEARER_TOKEN_FILE: 'a-dir',
+      KRISHIV_UI_TOKEN_FILE: 'plain/token',
+      KRISHIV_SHUFFLE_TOKEN_FILE: 'locked.token',
+    });
+    const files = await probeEnvFiles(env, { cwd: dir, requireFiles: true });
+    expect(files.probe('a-dir')).toMatchObject({ state: 'unreadable', engineError: 'Is a directory (os error 21)' });
+    expect(files.probe('plain/token')).toMatchObject({ state: 'unreadable', engineError: 'Not a directory (os error 20)' });
+    // root reads a file of mode 000, as the engine running as root would; anyone else gets EACCES
+    if (process.getuid?.() === 0) expect(files.probe('locked.token')).toMatchObject({ state: 'ok', content: 'tok\n' });
+    else expect(files.probe('locked.token')).toMatchObject({ state: 'unreadable', engineError: 'Permission denied (os error 13)' });
+  });
+
   it('a file past the read limit is not checked, never unreadable: the engine reads it whole (crates/krishiv-scheduler/src/auth.rs:243-253)', async () => {
     const dir = tempDir('token-files-');
     const tokens = Array.from({ length: 25_000 }, (_, i) => `tok-${i.toString().padStart(40, '0')}`).join('\n');

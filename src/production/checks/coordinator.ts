@@ -26,6 +26,7 @@ import { finding, notCheckedHere, present, type CheckContext } from './context.j
 import { type Check, assumedNote, anonymousRequested, oidcUnused, operatorServes, profileVars, tokenVarsOf } from './common.js';
 import { COORD, HTTP_MSG, TASK, PROFILE } from './constants.js';
 import { type CheckDef } from './define.js';
+import { engineLog, NOT_FOUND } from '../engine-sources.js';
 
 // ---- coordinator ----------------------------------------------------------------------
 
@@ -118,7 +119,12 @@ const coordTokenFileUnreadable: Check = (ctx) => {
         [err.variable, ...fileVars.filter((v) => v !== err.variable)],
         {
           class: cls,
-          engineMessage: `failed to read coordinator bearer token configuration: ${err.message}`,
+          // a durable coordinator refuses with the read error (coordinator_daemon.rs:1312-1316); otherwise configuring
+          // the gRPC provider logs it and installs none (crates/krishiv-scheduler/src/auth.rs:326-336)
+          engineMessage:
+            cls === 'REFUSE'
+              ? `failed to read coordinator bearer token configuration: ${err.message}`
+              : engineLog('failed to reload coordinator gRPC auth provider', { error: err.message }),
         },
       ),
     ];
@@ -451,7 +457,8 @@ const coordTlsPair: Check = (ctx) => {
     const f = p === '' ? ({ state: 'missing' } as const) : ctx.files.probe(p);
     if (f.state === 'unchecked') unchecked.push(name);
     else if (f.state === 'missing' || f.state === 'unreadable') {
-      const e = f.state === 'missing' ? 'No such file or directory (os error 2)' : f.error;
+      // std::fs::read: the bytes whatever they are, so only the OS error counts (crates/krishiv-scheduler/src/grpc.rs:920-928)
+      const e = f.state === 'missing' ? NOT_FOUND : (f.engineError ?? f.error);
       out.push(
         finding(
           ctx,
@@ -833,7 +840,8 @@ export const COORDINATOR_CHECKS = [
     rule: '_TOKEN_FILE missing, unreadable or not UTF-8, or _TOKENS_FILE unreadable or not UTF-8 (NotFound is fine): every static source is then ignored (a refusal under a durable coordinator profile, reject-all otherwise)',
     source: 'crates/krishiv-scheduler/src/auth.rs:243-253,276-284',
     fix: 'Make the file exist and be readable by the engine user; _TOKEN_FILE must never go missing, even during rotation.',
-    engineMessage: 'failed to read coordinator bearer token configuration: <io error>',
+    engineMessage:
+      'failed to read coordinator bearer token configuration: <io error> (a durable coordinator); otherwise the log failed to reload coordinator gRPC auth provider error=<io error>',
     evaluate: coordTokenFileUnreadable,
   },
   {
@@ -902,7 +910,7 @@ export const COORDINATOR_CHECKS = [
     source:
       'crates/krishiv-scheduler/src/grpc.rs:914-936 (read at the end of start-up: crates/krishiv-scheduler/src/coordinator_daemon.rs:1569-1570) and 972-973 (the TLS config taken by the gRPC server)',
     fix: 'Set both KRISHIV_TLS_CERT and KRISHIV_TLS_KEY to readable PEM files, or neither.',
-    engineMessage: 'KRISHIV_TLS_CERT and KRISHIV_TLS_KEY must both be set or both unset',
+    engineMessage: 'KRISHIV_TLS_CERT and KRISHIV_TLS_KEY must both be set or both unset; or <VARIABLE>: cannot read <path>: <io error>',
     evaluate: coordTlsPair,
   },
   {

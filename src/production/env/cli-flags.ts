@@ -53,6 +53,8 @@ export type CliValueField =
   | 'barrierGrpcAddr'
   | 'executorGrpcAddr'
   | 'statusAddr'
+  | 'shuffleFlightAddr'
+  | 'httpSidecarAddr'
   | 'coordinatorId'
   | 'executorId'
   | 'slots'
@@ -109,7 +111,7 @@ const EXECUTOR: Record<string, Kind> = {
   '--http-addr': { t: 'value', field: 'httpAddr', check: addr('--http-addr') },
   '--task-grpc-addr': { t: 'value', field: 'taskGrpcAddr', check: grpcOrOff('--task-grpc-addr') },
   '--barrier-grpc-addr': { t: 'value', field: 'barrierGrpcAddr', check: grpcOrOff('--barrier-grpc-addr') },
-  '--shuffle-flight-addr': { t: 'value', check: addr('--shuffle-flight-addr') },
+  '--shuffle-flight-addr': { t: 'value', field: 'shuffleFlightAddr', check: addr('--shuffle-flight-addr') },
   '--heartbeat-interval-secs': {
     t: 'value',
     check: (v) => {
@@ -151,7 +153,7 @@ const OPERATOR: Record<string, Kind> = {
   '--bootstrap-executor-slots': { t: 'value', check: opSlots },
   '--status-addr': { t: 'value', field: 'statusAddr', check: opAddr('--status-addr') },
   '--executor-grpc-addr': { t: 'value', field: 'executorGrpcAddr', check: opAddr('--executor-grpc-addr') },
-  '--http-sidecar-addr': { t: 'value', check: opAddr('--http-sidecar-addr') },
+  '--http-sidecar-addr': { t: 'value', field: 'httpSidecarAddr', check: opAddr('--http-sidecar-addr') },
   '--coordinator-endpoint': { t: 'value' },
   '--help': { t: 'switch', field: 'help' },
   '-h': { t: 'switch', field: 'help' },
