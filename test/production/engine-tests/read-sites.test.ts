@@ -289,8 +289,19 @@ const ROWS: EngineTestRow[] = [
         role: 'coordinator',
         env: { KRISHIV_TLS_CERT: '/etc/krishiv/tls.crt', KRISHIV_TLS_KEY: '/etc/krishiv/tls.key' },
         files: {
-          '/etc/krishiv/tls.crt': { state: 'ok', content: 'c', mode: 0o644, invalidUtf8: true },
-          '/etc/krishiv/tls.key': { state: 'ok', content: 'k', mode: 0o600, invalidUtf8: true },
+          // PEM sections with bytes that are not UTF-8 around them (a Latin-1 comment line): tonic reads the PEM
+          '/etc/krishiv/tls.crt': {
+            state: 'ok',
+            content: '# \ufffd\n-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+            mode: 0o644,
+            invalidUtf8: true,
+          },
+          '/etc/krishiv/tls.key': {
+            state: 'ok',
+            content: '# \ufffd\n-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n',
+            mode: 0o600,
+            invalidUtf8: true,
+          },
         },
         want: { 'COORD-TLS-PAIR': 'pass' },
       },
