@@ -21,7 +21,7 @@
  *
  * Input errors (ERR_CLI_FLAGS_PARSE, exit 2): a string the shell could not split.
  */
-import { distance } from 'fastest-levenshtein';
+import { distance } from '../../util/edit-distance.js';
 import { parseSocketAddr } from '../../engine/addr.js';
 import { parseDurabilityProfile, parseU64, profileParseError } from '../../engine/readers.js';
 import { rustTrim } from '../../engine/text.js';
