@@ -169,9 +169,16 @@ export function applyAssumptions(
     standIns
       .filter(({ text: t }) => f.message.includes(t) || f.remediation.includes(t) || (f.engineMessage?.includes(t) ?? false))
       .map((x) => x.v);
+  // Without values the tool cannot see, findings keep their texts until masked: the values any
+  // of them quotes are found with one search of all the texts each (usually none), not one per text.
+  let quotedValues = secretValues;
+  if (!anyAssumed && secretValues.length > 0) {
+    const all = findings.map((f) => `${f.message}\0${f.remediation}\0${f.engineMessage ?? ''}`).join('\0');
+    quotedValues = secretValues.filter((s) => all.includes(s));
+  }
   const mask = (text: string): string => {
     let out = text;
-    for (const s of secretValues) if (out.includes(s)) out = out.split(s).join(masks.get(s)!);
+    for (const s of quotedValues) if (out.includes(s)) out = out.split(s).join(masks.get(s)!);
     return out;
   };
   const out0: Finding[] = [];
@@ -244,7 +251,7 @@ export function applyAssumptions(
         };
       }
     }
-    if (secretValues.length > 0) {
+    if (quotedValues.length > 0) {
       const message = mask(out.message);
       const remediation = mask(out.remediation);
       if (message !== out.message || remediation !== out.remediation) out = { ...out, message, remediation };

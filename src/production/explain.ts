@@ -2,7 +2,7 @@
  * `explain <ID>` as a domain run: one check of the catalog, or the closest ids when the id is
  * unknown; and its text rendering (the JSON document is `{ok, check}`).
  */
-import { distance } from 'fastest-levenshtein';
+import { distance } from '../util/edit-distance.js';
 import { KrishivError } from '../errors.js';
 import type { Style } from '../text/style.js';
 import { CATALOG, findCheck } from './catalog.js';

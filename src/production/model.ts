@@ -32,7 +32,7 @@ export type CliFlags = Partial<ParsedCliFlags>;
 
 export { asciiLower, isFalsy, isTruthy, rustTrim, splitTokenList } from '../engine/text.js';
 import { asciiLower, isTruthy, rustTrim, splitTokenList } from '../engine/text.js';
-import { INVALID_UTF8 } from './engine-sources.js';
+import { INVALID_UTF8, NOT_FOUND } from './engine-sources.js';
 import { COORDINATOR_TOKEN_SOURCES, parseDurabilityProfile, parseU64, profileParseError, readReloadInterval } from '../engine/readers.js';
 import { redactUrlPasswords } from '../util/secret.js';
 
@@ -184,9 +184,21 @@ export function evaluatePredicates(p: Profile, env: EnvMap): Record<string, bool
 export type FileState =
   | { state: 'unchecked'; why?: string }
   | { state: 'missing'; why?: string }
-  | { state: 'unreadable'; error: string; mode?: number }
+  /** `engineError`: the same failure as the engine's io error prints it (`Permission denied (os error 13)`), when known */
+  | { state: 'unreadable'; error: string; mode?: number; engineError?: string }
   /** `remedy`: how to change the mode where the file comes from (a manifest: the Secret volume's defaultMode) */
   | { state: 'ok'; content: string; mode: number; invalidUtf8?: boolean; remedy?: string };
+
+/**
+ * Why the engine's `read_to_string` of a token file fails, in the engine's words (its io error's
+ * Display), or undefined when the read succeeds or was not checked here.
+ */
+export function engineReadError(f: FileState): string | undefined {
+  if (f.state === 'missing') return NOT_FOUND;
+  if (f.state === 'unreadable') return f.engineError ?? f.error;
+  if (f.state === 'ok' && f.invalidUtf8) return INVALID_UTF8;
+  return undefined;
+}
 
 export interface FileProbe {
   probe(path: string): FileState;
@@ -256,9 +268,9 @@ export function resolveStaticTokens(env: EnvMap, files: FileProbe): StaticTokens
       if (source.list) collected.push(...splitTokenList(f.content));
       else if (rustTrim(f.content) !== '') collected.push(rustTrim(f.content));
     } else if (f.state === 'unchecked') assumed.push(source.name);
-    else if (f.state === 'unreadable') error ??= { variable: source.name, message: f.error };
+    else if (f.state === 'unreadable') error ??= { variable: source.name, message: engineReadError(f)! };
     // missing: an error for _TOKEN_FILE, no extra tokens for _TOKENS_FILE (auth.rs:243-253)
-    else if (source.missingIsError) error ??= { variable: source.name, message: 'No such file or directory (os error 2)' };
+    else if (source.missingIsError) error ??= { variable: source.name, message: NOT_FOUND };
   }
   const result: StaticTokens = { configured: sources.length > 0, tokens: [...new Set(collected)], assumed, sources };
   if (error) {
@@ -453,33 +465,31 @@ export function uiEnabled(env: EnvMap): boolean {
 
 export type UiAuth =
   | { mode: 'token'; source: 'KRISHIV_UI_TOKEN' | 'KRISHIV_UI_TOKEN_FILE'; assumed?: boolean }
-  | { mode: 'anonymous'; reason: 'empty-file-var' | 'not-required' }
+  /** `fileError`: the token file could not be read (the engine warns and falls back to anonymous) */
+  | { mode: 'anonymous'; reason: 'empty-file-var' | 'not-required'; fileError?: string }
   | { mode: 'deny'; reason: 'no-token' | 'unreadable-file'; error?: string };
 
 /** UI token resolution (router.rs:24-62) against P_env. */
 export function resolveUiAuth(env: EnvMap, files: FileProbe, pEnv: Profile): UiAuth {
   const prod = isTruthy(env.get('KRISHIV_PRODUCTION'));
   const required = requiresAuthenticatedUi(pEnv, prod);
-  const fc = isFailClosed(pEnv, prod);
   if (trimmed(env.get('KRISHIV_UI_TOKEN')) !== undefined) return { mode: 'token', source: 'KRISHIV_UI_TOKEN' };
   const file = env.get('KRISHIV_UI_TOKEN_FILE');
+  let fileError: string | undefined;
   if (file !== undefined) {
     // `""` returns "no token" before the profile check: anonymous even under FC (router.rs:31-34).
     if (file === '') return { mode: 'anonymous', reason: 'empty-file-var' };
     const f = files.probe(file);
     if (f.state === 'unchecked') return { mode: 'token', source: 'KRISHIV_UI_TOKEN_FILE', assumed: true };
-    if (f.state === 'ok' && !f.invalidUtf8) {
-      if (rustTrim(f.content) !== '') return { mode: 'token', source: 'KRISHIV_UI_TOKEN_FILE' };
-      // empty content falls through
-    } else if (fc) {
-      return {
-        mode: 'deny',
-        reason: 'unreadable-file',
-        error: f.state === 'missing' ? 'No such file or directory (os error 2)' : f.state === 'ok' ? INVALID_UTF8 : f.error,
-      };
-    }
+    fileError = engineReadError(f);
+    // a read error denies under fail-closed (an error log), else warns and falls back to anonymous (router.rs:42-50);
+    // empty content falls through to the profile rule
+    if (fileError !== undefined && required) return { mode: 'deny', reason: 'unreadable-file', error: fileError };
+    if (fileError === undefined && f.state === 'ok' && rustTrim(f.content) !== '')
+      return { mode: 'token', source: 'KRISHIV_UI_TOKEN_FILE' };
   }
-  return required ? { mode: 'deny', reason: 'no-token' } : { mode: 'anonymous', reason: 'not-required' };
+  if (required) return { mode: 'deny', reason: 'no-token' };
+  return fileError === undefined ? { mode: 'anonymous', reason: 'not-required' } : { mode: 'anonymous', reason: 'not-required', fileError };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -527,10 +537,9 @@ export function shuffleSvcToken(
   if (path !== undefined && path !== '') {
     const f = files.probe(path);
     if (f.state === 'unchecked') return { state: 'token', source: 'KRISHIV_SHUFFLE_TOKEN_FILE', assumed: true };
-    if (f.state === 'ok' && f.invalidUtf8) return { state: 'none', fileError: INVALID_UTF8 };
+    const fileError = engineReadError(f);
+    if (fileError !== undefined) return { state: 'none', fileError };
     if (f.state === 'ok' && rustTrim(f.content) !== '') return { state: 'token', source: 'KRISHIV_SHUFFLE_TOKEN_FILE' };
-    if (f.state === 'missing') return { state: 'none', fileError: 'No such file or directory (os error 2)' };
-    if (f.state === 'unreadable') return { state: 'none', fileError: f.error };
   }
   return { state: 'none' };
 }

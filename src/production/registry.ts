@@ -13,7 +13,7 @@
  * - `suggestFlag`: "did you mean" for close misspellings only.
  * Secrets are never inspected.
  */
-import { distance } from 'fastest-levenshtein';
+import { distance } from '../util/edit-distance.js';
 import registryData from './data/krishiv-env-flags.json';
 
 export type FlagKind = 'bool' | 'uint' | 'int' | 'float' | 'text' | 'path' | 'socketaddr' | 'url' | 'list' | 'secret' | 'enum';

@@ -5,7 +5,7 @@
  * (WAIVER-UNMATCHED). Waivers limited to another role are ignored for this run.
  */
 import type { Waiver } from '../io/config.js';
-import { closest, distance } from 'fastest-levenshtein';
+import { closest, distance } from '../util/edit-distance.js';
 import { CHECK_IDS, checkInfo } from './catalog.js';
 import { ROLES, type Finding, type Role } from './types.js';
 

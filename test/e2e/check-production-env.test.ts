@@ -148,7 +148,7 @@ describe('check-production: env files that cannot be read', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, error: { code: 'ERR_CLI_FLAGS_PARSE' } });
   });
 
-  it('a near miss of a known flag exits 2 and says which flag was meant', async () => {
+  it('a near miss of a known flag is refused as the engine refuses it (exit 1), saying which flag was meant', async () => {
     const r = await runCli([
       'check-production',
       '--env-file',
@@ -157,9 +157,21 @@ describe('check-production: env files that cannot be read', () => {
       'executor',
       '--cli',
       '--durabilty-profile distributed-durable',
+      '--json',
     ]);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(1);
     expect(r.stderr).toContain('did you mean --durability-profile?');
+    const doc = JSON.parse(r.stdout) as { findings: Array<{ id: string; status: string; message: string }> };
+    expect(doc.findings.find((f) => f.id === 'CLI-ARG-REFUSED' && f.status === 'fail')?.message).toContain(
+      '"unknown option: --durabilty-profile"',
+    );
+  });
+
+  it('the Flight SQL server and the shuffle service read no flags but --help (crates/krishiv/src/daemon_cmd.rs:307-331): stderr says which', async () => {
+    const help = await runCli(['check-production', '--env-file', base, '--role', 'flight-server', '--cli', 'krishiv flight-server --help']);
+    expect(help.stderr).toContain('`krishiv flight-server` prints its help and exits 0 without starting');
+    const other = await runCli(['check-production', '--env-file', base, '--role', 'shuffle-svc', '--cli', '--port 7072']);
+    expect(other.stderr).toContain('the shuffle-svc process reads no command-line flags; --port ignored');
   });
 
   it('a flag the engine refuses (missing value) is a failing CLI-ARG-REFUSED finding, exit 1', async () => {

@@ -4,7 +4,7 @@
  * from a config file, real token files and modes, and a grep of every output for the secrets.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runCli } from '../helpers/run-cli.js';
@@ -131,6 +131,56 @@ describe('check-production on the examples', () => {
     expect(st('ENV-CLI-ONLY-PROFILE')).toEqual(['warn']);
     expect(st('UI-ANONYMOUS')).toEqual(['fail']);
     expect(doc.findings.find((f) => f.id === 'ENV-CLI-ONLY-PROFILE')!.location).toBeNull();
+  });
+});
+
+describe('listen addresses (LISTEN-ADDR-COLLISION)', () => {
+  it('gRPC on the HTTP port refuses the coordinator; [::] against IPv4 is a skip; explain cites the bind lines', async () => {
+    const dir = tempDir('kcp-listen-');
+    const env = path.join(dir, 'coord.env');
+    writeFileSync(env, 'KRISHIV_HTTP_ADDR=0.0.0.0:8080\nKRISHIV_GRPC_ADDR=127.0.0.1:8080\n');
+    const r = await runCli(['check-production', '--env-file', env, '--role', 'coordinator', '--json']);
+    expect(r.code, r.stderr).toBe(1);
+    const f = parse(r.stdout).findings.find((x) => x.id === 'LISTEN-ADDR-COLLISION')!;
+    expect(f).toMatchObject({ status: 'fail', class: 'REFUSE', variables: ['KRISHIV_GRPC_ADDR', 'KRISHIV_HTTP_ADDR'] });
+    expect(f.location).toEqual({ file: env, line: 2 });
+    expect(f.message).toContain('gRPC on 127.0.0.1:8080 (KRISHIV_GRPC_ADDR)');
+    const text = await runCli(['check-production', '--env-file', env, '--role', 'coordinator']);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toContain('LISTEN-ADDR-COLLISION');
+
+    const skip = await runCli(['check-production', '--env-file', env, '--role', 'coordinator', '--cli', '--grpc-addr [::]:8080', '--json']);
+    expect(
+      parse(skip.stdout)
+        .findings.filter((x) => x.id === 'LISTEN-ADDR-COLLISION')
+        .map((x) => x.status),
+    ).toEqual(['skip']);
+
+    const explain = await runCli(['explain', 'LISTEN-ADDR-COLLISION']);
+    expect(explain.code).toBe(0);
+    expect(explain.stdout).toContain('crates/krishiv-scheduler/src/coordinator_daemon.rs:465-467');
+  });
+});
+
+describe("unreadable token and TLS files: the engine's io error", () => {
+  it('a directory named as a token file and as a TLS certificate is reported as the engine reads it (EISDIR)', async () => {
+    const dir = tempDir('kcp-unreadable-');
+    mkdirSync(path.join(dir, 'token-dir'));
+    mkdirSync(path.join(dir, 'cert-dir'));
+    writeFileSync(path.join(dir, 'tls.key'), 'key\n');
+    const env = path.join(dir, 'coord.env');
+    writeFileSync(
+      env,
+      'KRISHIV_DURABILITY_PROFILE=single-node-durable\nKRISHIV_COORDINATOR_BEARER_TOKEN_FILE=token-dir\nKRISHIV_TLS_CERT=cert-dir\nKRISHIV_TLS_KEY=tls.key\n',
+    );
+    const r = await runCli(['check-production', '--env-file', env, '--role', 'coordinator', '--json'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(1);
+    const byId = (id: string) => parse(r.stdout).findings.find((f) => f.id === id)!;
+    expect(byId('COORD-TOKEN-FILE-UNREADABLE')).toMatchObject({ status: 'fail', class: 'REFUSE' });
+    expect(byId('COORD-TOKEN-FILE-UNREADABLE').message).toContain('(Is a directory (os error 21))');
+    expect(byId('COORD-TLS-PAIR')).toMatchObject({ status: 'fail', class: 'REFUSE' });
+    const explain = await runCli(['explain', 'COORD-TOKEN-FILE-UNREADABLE']);
+    expect(explain.stdout).toContain('failed to reload coordinator gRPC auth provider error=<io error>');
   });
 });
 

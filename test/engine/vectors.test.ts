@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseSocketAddr } from '../../src/engine/addr.js';
+import { formatSocketAddr, parseSocketAddr, readSocketAddr } from '../../src/engine/addr.js';
 import { isTruthy, rustTrim, splitTokenList } from '../../src/engine/text.js';
 import { clientFlightKey, parseApiKeys, parseProfile, parseReloadInterval, parseU64 } from '../../src/production/model.js';
 
@@ -18,6 +18,16 @@ describe('engine vectors', () => {
     const rows = vectors<[string, boolean]>('socket-addr');
     expect(rows.length).toBeGreaterThan(1000);
     const wrong = rows.filter(([input, ok]) => parseSocketAddr(input) !== ok);
+    expect(wrong).toEqual([]);
+  });
+
+  it("SocketAddr's Display (std, as the engine prints a listen address in its bind errors)", () => {
+    const rows = vectors<[string, string]>('socket-addr-display');
+    expect(rows.length).toBeGreaterThan(1000);
+    const wrong = rows.filter(([input, shown]) => {
+      const a = readSocketAddr(input);
+      return a === undefined || formatSocketAddr(a) !== shown;
+    });
     expect(wrong).toEqual([]);
   });
 

@@ -82,6 +82,26 @@ const ROWS: Row[] = [
     cls: 'REFUSE',
     text: 'missing value',
   },
+  // crates/krishiv-scheduler/src/coordinator_daemon.rs:465-467 then 1565: HTTP is bound first, gRPC on its port fails
+  {
+    id: 'LISTEN-ADDR-COLLISION',
+    role: 'coordinator',
+    trigger: { set: { KRISHIV_GRPC_ADDR: '0.0.0.0:2002' } },
+    clean: { set: { KRISHIV_GRPC_ADDR: '0.0.0.0:2001' } },
+    expect: 'fail',
+    cls: 'REFUSE',
+    text: 'Address already in use (os error 98)',
+  },
+  // crates/krishiv-executor/src/cli.rs:90-94 then 385-393
+  {
+    id: 'LISTEN-ADDR-COLLISION',
+    role: 'executor',
+    trigger: { set: { KRISHIV_HTTP_ADDR: '127.0.0.1:2005' } },
+    clean: { set: { KRISHIV_HTTP_ADDR: '127.0.0.1:2002' } },
+    expect: 'fail',
+    cls: 'REFUSE',
+    text: 'failed to bind task gRPC addr 0.0.0.0:2005',
+  },
   // crates/krishiv-flight-sql/src/service.rs:1419-1421 (strict, untrimmed)
   {
     id: 'FLIGHT-ADDR-INVALID',
@@ -340,7 +360,10 @@ const ROWS: Row[] = [
     trigger: { set: { KRISHIV_TLS_CERT: '/tls/cert.pem' } },
     clean: {
       set: { KRISHIV_TLS_CERT: '/c', KRISHIV_TLS_KEY: '/k' },
-      files: { '/c': { state: 'ok', content: 'PEM', mode: 0o644 }, '/k': { state: 'ok', content: 'PEM', mode: 0o600 } },
+      files: {
+        '/c': { state: 'ok', content: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n', mode: 0o644 },
+        '/k': { state: 'ok', content: '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n', mode: 0o600 },
+      },
     },
     expect: 'fail',
     cls: 'REFUSE',

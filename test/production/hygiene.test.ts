@@ -4,7 +4,8 @@ import { rustTrim } from '../../src/engine/text.js';
 import { estimateEntropyBits, placeholderReason } from '../../src/production/checks/hygiene.js';
 import { evaluate } from '../../src/production/evaluate.js';
 import { mergeEnv } from '../../src/production/env/merge.js';
-import { tableProbe } from '../../src/production/model.js';
+import { tableProbe, type FileState } from '../../src/production/model.js';
+import { envSetOf } from './helpers.js';
 
 describe('placeholders', () => {
   it.each([
@@ -121,6 +122,22 @@ describe('placeholder rule on huge values (issue 12)', () => {
   });
 });
 
+describe('token files that are not UTF-8 hold no token (read_to_string fails, crates/krishiv-scheduler/src/auth.rs:243-253)', () => {
+  it('their bytes are neither judged as a secret nor compared for reuse', () => {
+    const garbage: FileState = { state: 'ok', content: 'Zq4NoPeWx8\uFFFDTy2Pk7LmAbCdEf12', mode: 0o600, invalidUtf8: true };
+    const findings = evaluate({
+      envSet: envSetOf({ KRISHIV_COORDINATOR_BEARER_TOKEN_FILE: '/s/a', KRISHIV_UI_TOKEN_FILE: '/s/b', KRISHIV_PRODUCTION: '1' }),
+      role: 'coordinator',
+      cli: {},
+      files: tableProbe({ '/s/a': garbage, '/s/b': garbage }),
+      requireFiles: true,
+    }).findings;
+    expect(findings.filter((f) => f.id === 'ENV-TOKEN-REUSE').map((f) => f.status)).not.toContain('warn');
+    expect(findings.filter((f) => f.id === 'HYG-WEAK-SECRET' && f.status !== 'pass')).toEqual([]);
+    expect(findings.find((f) => f.id === 'COORD-TOKEN-FILE-UNREADABLE')?.status).toBe('fail');
+  });
+});
+
 describe('the loops that replaced regular expressions keep their meaning', () => {
   // the expressions as they were, as the reference
   const template = (v: string) => /^<.*>$/.test(v) || /^\{\{.*\}\}$/.test(v);
@@ -161,5 +178,26 @@ describe('the loops that replaced regular expressions keep their meaning', () =>
       }),
       { numRuns: 3000 },
     );
+  });
+});
+
+describe('a coordinator token list file knows no comments (crates/krishiv-scheduler/src/auth.rs:216-220)', () => {
+  it('each comma- or newline-separated entry is a token, a # line included, and is named as an entry', () => {
+    const file: FileState = { state: 'ok', content: '# rotated 2026-12, old\nZq4NoPeWx8Ty2Pk7LmAbCdEf12345678\n', mode: 0o600 };
+    const weak = evaluate({
+      envSet: envSetOf({ KRISHIV_COORDINATOR_BEARER_TOKENS_FILE: '/s/t', KRISHIV_UI: 'off' }),
+      role: 'coordinator',
+      cli: {},
+      files: tableProbe({ '/s/t': file }),
+      requireFiles: true,
+    })
+      .findings.filter((f) => f.id === 'HYG-WEAK-SECRET' && f.status !== 'pass')
+      .map((f) => f.message);
+    expect(weak).toEqual([
+      expect.stringContaining(
+        'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE (file entry 1, a # line, which the engine reads as a token, not a comment)',
+      ),
+      expect.stringContaining('KRISHIV_COORDINATOR_BEARER_TOKENS_FILE (file entry 2)'),
+    ]);
   });
 });

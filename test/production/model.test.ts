@@ -236,7 +236,20 @@ describe('UI (surface §1, §3.2)', () => {
     expect(resolveUiAuth(env({ KRISHIV_UI_TOKEN_FILE: '' }), none, DD)).toEqual({ mode: 'anonymous', reason: 'empty-file-var' });
     const bad = tableProbe({ '/u': { state: 'unreadable', error: 'denied' } });
     expect(resolveUiAuth(env({ KRISHIV_UI_TOKEN_FILE: '/u' }), bad, SN)).toMatchObject({ mode: 'deny', reason: 'unreadable-file' });
-    expect(resolveUiAuth(env({ KRISHIV_UI_TOKEN_FILE: '/u' }), bad, DL)).toEqual({ mode: 'anonymous', reason: 'not-required' });
+    // the read error outside fail-closed: a warning, then the anonymous router (crates/krishiv-ui/src/router.rs:49)
+    expect(resolveUiAuth(env({ KRISHIV_UI_TOKEN_FILE: '/u' }), bad, DL)).toEqual({
+      mode: 'anonymous',
+      reason: 'not-required',
+      fileError: 'denied',
+    });
+    const eacces = tableProbe({
+      '/u': { state: 'unreadable', error: 'cannot read: permission denied', engineError: 'Permission denied (os error 13)' },
+    });
+    expect(resolveUiAuth(env({ KRISHIV_UI_TOKEN_FILE: '/u' }), eacces, SN)).toEqual({
+      mode: 'deny',
+      reason: 'unreadable-file',
+      error: 'Permission denied (os error 13)',
+    });
     const empty = tableProbe({ '/u': { state: 'ok', content: ' \n', mode: 0o600 } });
     expect(resolveUiAuth(env({ KRISHIV_UI_TOKEN_FILE: '/u', KRISHIV_PRODUCTION: '1' }), empty, DL)).toEqual({
       mode: 'deny',

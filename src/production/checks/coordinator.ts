@@ -26,6 +26,7 @@ import { finding, notCheckedHere, present, type CheckContext } from './context.j
 import { type Check, assumedNote, anonymousRequested, oidcUnused, operatorServes, profileVars, tokenVarsOf } from './common.js';
 import { COORD, HTTP_MSG, TASK, PROFILE } from './constants.js';
 import { type CheckDef } from './define.js';
+import { engineLog, NOT_FOUND } from '../engine-sources.js';
 
 // ---- coordinator ----------------------------------------------------------------------
 
@@ -118,7 +119,12 @@ const coordTokenFileUnreadable: Check = (ctx) => {
         [err.variable, ...fileVars.filter((v) => v !== err.variable)],
         {
           class: cls,
-          engineMessage: `failed to read coordinator bearer token configuration: ${err.message}`,
+          // a durable coordinator refuses with the read error (coordinator_daemon.rs:1312-1316); otherwise configuring
+          // the gRPC provider logs it and installs none (crates/krishiv-scheduler/src/auth.rs:326-336)
+          engineMessage:
+            cls === 'REFUSE'
+              ? `failed to read coordinator bearer token configuration: ${err.message}`
+              : engineLog('failed to reload coordinator gRPC auth provider', { error: err.message }),
         },
       ),
     ];
@@ -373,6 +379,49 @@ const coordMetadataConfig: Check = (ctx) => {
   );
 };
 
+/** Whether a PEM text holds a complete section of one of these labels (`-----BEGIN L-----` … `-----END L-----`). */
+function pemHas(text: string, labels: readonly string[]): boolean {
+  return labels.some((l) => {
+    const begin = text.indexOf(`-----BEGIN ${l}-----`);
+    return begin >= 0 && text.indexOf(`-----END ${l}-----`, begin) >= 0;
+  });
+}
+
+/**
+ * What tonic refuses in the files it was given when the gRPC server takes its TLS config
+ * (crates/krishiv-scheduler/src/grpc.rs:972-973, tonic 0.14.6 TlsAcceptor::new): the client CA
+ * first (no CERTIFICATE section leaves no root, and the verifier refuses), then the key (no
+ * PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY section). Only the sure cases: a section that is
+ * there but does not parse is not looked into.
+ */
+function tlsPemProblem(
+  ctx: CheckContext,
+  ca: string | undefined,
+  key: string | undefined,
+): { variable: string; message: string; engineMessage: string } | undefined {
+  const text = (p: string | undefined): string | undefined => {
+    const f = p === undefined ? undefined : ctx.files.probe(p);
+    return f?.state === 'ok' ? f.content : undefined;
+  };
+  const caText = text(ca);
+  if (caText !== undefined && !pemHas(caText, ['CERTIFICATE']))
+    return {
+      variable: 'KRISHIV_CA_CERT',
+      message:
+        'KRISHIV_CA_CERT holds no PEM CERTIFICATE: the coordinator refuses when its gRPC server takes the TLS config, at the end of start-up',
+      engineMessage: 'no root trust anchors were provided',
+    };
+  const keyText = text(key);
+  if (keyText !== undefined && !pemHas(keyText, ['PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY']))
+    return {
+      variable: 'KRISHIV_TLS_KEY',
+      message:
+        'KRISHIV_TLS_KEY holds no PEM private key (PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY): the coordinator refuses when its gRPC server takes the TLS config, at the end of start-up',
+      engineMessage: 'Error parsing TLS private key - no RSA or PKCS8-encoded keys found.',
+    };
+  return undefined;
+}
+
 const coordTlsPair: Check = (ctx) => {
   if (!ctx.hasCoordinator) return [];
   const cert = ctx.env.get('KRISHIV_TLS_CERT');
@@ -408,7 +457,8 @@ const coordTlsPair: Check = (ctx) => {
     const f = p === '' ? ({ state: 'missing' } as const) : ctx.files.probe(p);
     if (f.state === 'unchecked') unchecked.push(name);
     else if (f.state === 'missing' || f.state === 'unreadable') {
-      const e = f.state === 'missing' ? 'No such file or directory (os error 2)' : f.error;
+      // std::fs::read: the bytes whatever they are, so only the OS error counts (crates/krishiv-scheduler/src/grpc.rs:920-928)
+      const e = f.state === 'missing' ? NOT_FOUND : (f.engineError ?? f.error);
       out.push(
         finding(
           ctx,
@@ -423,6 +473,8 @@ const coordTlsPair: Check = (ctx) => {
     }
   }
   if (out.length > 0) return out;
+  const pem = cert === undefined || unchecked.length > 0 ? undefined : tlsPemProblem(ctx, ca, key);
+  if (pem !== undefined) return [finding(ctx, 'COORD-TLS-PAIR', 'fail', pem.message, [pem.variable], { engineMessage: pem.engineMessage })];
   if (cert === undefined)
     return [
       finding(ctx, 'COORD-TLS-PAIR', 'pass', 'no server TLS configured (no profile requires it; gRPC is plaintext)', [
@@ -788,7 +840,8 @@ export const COORDINATOR_CHECKS = [
     rule: '_TOKEN_FILE missing, unreadable or not UTF-8, or _TOKENS_FILE unreadable or not UTF-8 (NotFound is fine): every static source is then ignored (a refusal under a durable coordinator profile, reject-all otherwise)',
     source: 'crates/krishiv-scheduler/src/auth.rs:243-253,276-284',
     fix: 'Make the file exist and be readable by the engine user; _TOKEN_FILE must never go missing, even during rotation.',
-    engineMessage: 'failed to read coordinator bearer token configuration: <io error>',
+    engineMessage:
+      'failed to read coordinator bearer token configuration: <io error> (a durable coordinator); otherwise the log failed to reload coordinator gRPC auth provider error=<io error>',
     evaluate: coordTokenFileUnreadable,
   },
   {
@@ -853,11 +906,11 @@ export const COORDINATOR_CHECKS = [
     class: 'REFUSE',
     roles: COORD,
     predicate: null,
-    rule: 'exactly one of KRISHIV_TLS_CERT / KRISHIV_TLS_KEY is set, or a TLS/CA file cannot be read; a variable that is set but empty names no file and refuses too',
+    rule: 'exactly one of KRISHIV_TLS_CERT / KRISHIV_TLS_KEY is set, or a TLS/CA file cannot be read; a variable that is set but empty names no file and refuses too; with TLS on, a KRISHIV_CA_CERT without a PEM certificate or a KRISHIV_TLS_KEY without a PEM private key is refused by the gRPC server',
     source:
-      'crates/krishiv-scheduler/src/grpc.rs:914-936 (read at the end of start-up: crates/krishiv-scheduler/src/coordinator_daemon.rs:1569-1570)',
+      'crates/krishiv-scheduler/src/grpc.rs:914-936 (read at the end of start-up: crates/krishiv-scheduler/src/coordinator_daemon.rs:1569-1570) and 972-973 (the TLS config taken by the gRPC server)',
     fix: 'Set both KRISHIV_TLS_CERT and KRISHIV_TLS_KEY to readable PEM files, or neither.',
-    engineMessage: 'KRISHIV_TLS_CERT and KRISHIV_TLS_KEY must both be set or both unset',
+    engineMessage: 'KRISHIV_TLS_CERT and KRISHIV_TLS_KEY must both be set or both unset; or <VARIABLE>: cannot read <path>: <io error>',
     evaluate: coordTlsPair,
   },
   {

@@ -7,9 +7,15 @@
  */
 import { rustTrim } from '../../engine/text.js';
 import { fileWhy, finding, type CheckContext } from './context.js';
+import { COORDINATOR_TOKEN_SOURCES } from '../../engine/readers.js';
 import {
   asciiLower,
+  clientFlightKey,
   colocatedFlight,
+  executorShuffleToken,
+  resolveUiAuth,
+  shuffleSvcToken,
+  uiEnabled,
   filePathOf,
   headerSafe,
   isFalsy,
@@ -21,9 +27,9 @@ import {
   type FileState,
 } from '../model.js';
 import { envIssues, flagInfo, isPrintEnvSecret, isSecretName, KIND_EXCEPTIONS, suggestFlag } from '../registry.js';
-import type { EnvVar, Finding, Role } from '../types.js';
-import type { Check } from './common.js';
-import { ALL, COORD } from './constants.js';
+import type { EnvVar, Finding } from '../types.js';
+import { operatorServes, type Check } from './common.js';
+import { ALL, COORD, TASK } from './constants.js';
 import { group, type CheckDef } from './define.js';
 import { runKeyChecks } from './keys.js';
 import { TOKEN_PURPOSE as GROUPS } from '../token-purpose.js';
@@ -109,15 +115,22 @@ function secretItems(ctx: CheckContext): SecretItem[] {
   }
   for (const name of TOKEN_FILE_VARS) {
     const p = probeVar(ctx, name);
-    if (p?.state.state !== 'ok') continue;
+    // a file that is not UTF-8 gives the engine no token at all (read_to_string fails: COORD-TOKEN-FILE-UNREADABLE)
+    if (p?.state.state !== 'ok' || p.state.invalidUtf8) continue;
     const group = GROUPS[name]!;
     const values =
       name === 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE'
         ? splitTokenList(p.state.content)
         : [rustTrim(p.state.content)].filter((s) => s !== '');
-    values.forEach((value, i) =>
-      items.push({ variable: name, part: values.length > 1 ? `file line ${i + 1}` : 'file content', value, group }),
-    );
+    // A list file is split at commas as well as newlines, and knows no comments: `# rotated 2026, old`
+    // is two accepted tokens (crates/krishiv-scheduler/src/auth.rs:216-220).
+    values.forEach((value, i) => {
+      const part =
+        values.length === 1
+          ? 'file content'
+          : `file entry ${i + 1}${value.startsWith('#') ? ', a # line, which the engine reads as a token, not a comment' : ''}`;
+      items.push({ variable: name, part, value, group });
+    });
   }
   return items;
 }
@@ -488,7 +501,10 @@ function fileModes(ctx: CheckContext): Finding[] {
       continue;
     }
     const mode = s.state === 'ok' ? s.mode : s.mode;
-    if (mode === undefined) continue;
+    if (mode === undefined) {
+      out.push(finding(ctx, 'HYG-TOKEN-FILE-MODE', 'skip', `the path of ${name} cannot be read as a file: no file mode to check`, [name]));
+      continue;
+    }
     const m = `0${(mode & 0o777).toString(8).padStart(3, '0')}`;
     const fix = s.state === 'ok' && s.remedy !== undefined ? { remediation: s.remedy } : {};
     if (mode & 0o004)
@@ -668,7 +684,18 @@ function engTraps(ctx: CheckContext): Finding[] {
     const F = 'KRISHIV_COORDINATOR_BEARER_TOKEN_FILE';
     const p = probeVar(ctx, F);
     if (!p) out.push(finding(ctx, 'ENG-TOKEN-FILE-MULTILINE', 'pass', `${F} is not set`, [F]));
-    else if (p.state.state === 'ok') {
+    else if (p.state.state === 'ok' && p.state.invalidUtf8) {
+      // read_to_string refuses the file before any token is read (crates/krishiv-scheduler/src/auth.rs:243-245): no lines to count
+      out.push(
+        finding(
+          ctx,
+          'ENG-TOKEN-FILE-MULTILINE',
+          'skip',
+          `the file of ${F} is not UTF-8: the engine cannot read it at all (COORD-TOKEN-FILE-UNREADABLE), so it holds no token to check`,
+          [F],
+        ),
+      );
+    } else if (p.state.state === 'ok') {
       const lines = rustTrim(p.state.content).split('\n').length;
       out.push(
         lines > 1
@@ -799,74 +826,102 @@ function engTraps(ctx: CheckContext): Finding[] {
   return out;
 }
 
+/** The text of a token file the engine reads whole, when it was read here (undefined: not read, or not UTF-8). */
+function tokenFileText(ctx: CheckContext, name: string): string | undefined {
+  const path = filePathOf(name, ctx.env.get(name));
+  const f = path === undefined ? undefined : ctx.files.probe(path);
+  return f?.state === 'ok' && !f.invalidUtf8 ? f.content : undefined;
+}
+
 /**
- * The variables whose values a role's processes send or expect in an authorization header (and
- * the token files they name): the coordinator's own tokens, the task token it sends to executors,
- * the UI token, the keys Flight SQL accepts, the shuffle token, and what each client sends.
+ * Every token a role's processes accept or send in an authorization header, by the variable it
+ * comes from, read as the engine reads it and only where the engine reads it:
+ * - coordinator gRPC and HTTP (the operator's too, when it serves): every static source, trimmed,
+ *   lists split, unless reading one fails, when none is used (crates/krishiv-scheduler/src/auth.rs:236-291);
+ * - what executors and clients send the coordinator: KRISHIV_COORDINATOR_BEARER_TOKEN, trimmed
+ *   (crates/krishiv-executor/src/grpc_client.rs:101-118, crates/krishiv/src/remote_client.rs:194-212);
+ * - the task token the coordinator and the operator's coordinator send and executors accept and send
+ *   each other, trimmed (crates/krishiv-scheduler/src/coordinator/task_assignment.rs:52-71,
+ *   crates/krishiv-executor/src/grpc.rs:151-158, crates/krishiv-executor/src/stream_exchange.rs:162-169);
+ * - the UI token in use, KRISHIV_UI_TOKEN before the file (crates/krishiv-ui/src/router.rs:24-62), on the
+ *   coordinator unless KRISHIV_UI=off and on the operator's --status-addr UI
+ *   (crates/krishiv-operator/src/main.rs:227-233);
+ * - the keys a Flight SQL server accepts, when KRISHIV_API_KEYS parses (crates/krishiv-flight-sql/src/service.rs:1363-1391),
+ *   standalone or co-located, and the one key a Flight client sends (crates/krishiv-runtime/src/flight_client.rs:103-127);
+ * - the shuffle token the executor sends and its Flight server checks, trimmed, the variable before the
+ *   file (crates/krishiv-shuffle/src/token_auth.rs:25-41), and shuffle-svc's own, the variable raw
+ *   before the file trimmed (crates/krishiv-shuffle/src/shuffle_svc.rs:110-124, 159-183).
  */
-const COORD_TOKENS = [
-  'KRISHIV_COORDINATOR_BEARER_TOKEN',
-  'KRISHIV_COORDINATOR_BEARER_TOKENS',
-  'KRISHIV_COORDINATOR_BEARER_TOKEN_FILE',
-  'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE',
-];
-const FLIGHT_CLIENT = ['KRISHIV_FLIGHT_API_KEY', 'KRISHIV_API_KEY', 'KRISHIV_API_KEYS'];
-const HEADER_VARS_BY_ROLE: Record<Role, readonly string[]> = {
-  cluster: [
-    ...COORD_TOKENS,
-    'KRISHIV_EXECUTOR_TASK_BEARER_TOKEN',
-    'KRISHIV_UI_TOKEN',
-    'KRISHIV_UI_TOKEN_FILE',
-    'KRISHIV_API_KEYS',
-    'KRISHIV_SHUFFLE_TOKEN',
-    'KRISHIV_SHUFFLE_TOKEN_FILE',
-  ],
-  coordinator: [...COORD_TOKENS, 'KRISHIV_EXECUTOR_TASK_BEARER_TOKEN', 'KRISHIV_UI_TOKEN', 'KRISHIV_UI_TOKEN_FILE', 'KRISHIV_API_KEYS'],
-  executor: [
-    'KRISHIV_COORDINATOR_BEARER_TOKEN',
-    'KRISHIV_EXECUTOR_TASK_BEARER_TOKEN',
-    'KRISHIV_SHUFFLE_TOKEN',
-    'KRISHIV_SHUFFLE_TOKEN_FILE',
-  ],
-  'flight-server': ['KRISHIV_API_KEYS'],
-  operator: COORD_TOKENS,
-  'shuffle-svc': ['KRISHIV_SHUFFLE_TOKEN', 'KRISHIV_SHUFFLE_TOKEN_FILE'],
-  client: ['KRISHIV_COORDINATOR_BEARER_TOKEN', ...FLIGHT_CLIENT],
-  'client-http': ['KRISHIV_COORDINATOR_BEARER_TOKEN'],
-  'client-flight': FLIGHT_CLIENT,
-};
-const FILE_VARS = new Set([
-  'KRISHIV_COORDINATOR_BEARER_TOKEN_FILE',
-  'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE',
-  'KRISHIV_UI_TOKEN_FILE',
-  'KRISHIV_SHUFFLE_TOKEN_FILE',
-]);
-const LIST_VARS = new Set(['KRISHIV_COORDINATOR_BEARER_TOKENS', 'KRISHIV_COORDINATOR_BEARER_TOKENS_FILE']);
+function headerTokens(ctx: CheckContext): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const add = (name: string, tokens: Array<string | undefined>): void => {
+    const list = tokens.filter((t): t is string => t !== undefined && t !== '');
+    if (list.length > 0 && !out.has(name)) out.set(name, list);
+  };
+  const { env, role } = ctx;
+  const C = 'KRISHIV_COORDINATOR_BEARER_TOKEN';
+  if ((ctx.hasCoordinator || (role === 'operator' && operatorServes(ctx))) && ctx.tokens.error === undefined) {
+    for (const source of COORDINATOR_TOKEN_SOURCES) {
+      const value = trimmed(env.get(source.name));
+      if (value === undefined) continue;
+      const text = source.file ? tokenFileText(ctx, source.name) : value;
+      if (text !== undefined) add(source.name, source.list ? splitTokenList(text) : [rustTrim(text)]);
+    }
+  }
+  if (ctx.hasExecutor || role === 'client' || role === 'client-http') add(C, [trimmed(env.get(C))]);
+  if (ctx.hasCoordinator || ctx.hasExecutor || role === 'operator') add(TASK, [trimmed(env.get(TASK))]);
+  const ui =
+    (ctx.hasCoordinator && uiEnabled(env)) || (role === 'operator' && (ctx.cli.refusals === undefined || ctx.cli.statusAddr !== undefined));
+  if (ui) {
+    const auth = resolveUiAuth(env, ctx.files, ctx.pEnv.profile);
+    if (auth.mode === 'token' && auth.assumed !== true) {
+      const text = auth.source === 'KRISHIV_UI_TOKEN' ? env.get(auth.source) : tokenFileText(ctx, auth.source);
+      add(auth.source, [text === undefined ? undefined : rustTrim(text)]);
+    }
+  }
+  if (role === 'flight-server' || (ctx.hasCoordinator && colocatedFlight(env, ctx.cli))) {
+    const keys = parseApiKeys(env.get('KRISHIV_API_KEYS'));
+    if (keys.state === 'ok')
+      add(
+        'KRISHIV_API_KEYS',
+        keys.entries.map((e) => e.key),
+      );
+  }
+  if (role === 'client' || role === 'client-flight') {
+    const key = clientFlightKey(env);
+    if (key !== undefined) add(key.variable, [key.key]);
+  }
+  const shuffle = ctx.hasExecutor
+    ? executorShuffleToken(env, ctx.files)
+    : role === 'shuffle-svc'
+      ? shuffleSvcToken(env, ctx.files)
+      : undefined;
+  if (shuffle?.source !== undefined && shuffle.assumed !== true) {
+    const S = 'KRISHIV_SHUFFLE_TOKEN';
+    const file = shuffle.source !== S ? tokenFileText(ctx, shuffle.source) : undefined;
+    // shuffle-svc keeps its variable's value as it is; every other reading trims it
+    const raw = shuffle.source === S ? env.get(S) : file;
+    add(shuffle.source, [raw === undefined ? undefined : role === 'shuffle-svc' && shuffle.source === S ? raw : rustTrim(raw)]);
+  }
+  return out;
+}
 
 const tokenNotAscii: Check = (ctx) => {
+  const tokens = headerTokens(ctx);
   const bad: string[] = [];
-  for (const name of HEADER_VARS_BY_ROLE[ctx.role]) {
-    let text: string | undefined = ctx.env.get(name);
-    if (text === undefined) continue;
-    if (FILE_VARS.has(name)) {
-      const path = filePathOf(name, text);
-      const f = path === undefined ? undefined : ctx.files.probe(path);
-      if (f === undefined || f.state !== 'ok' || f.invalidUtf8) continue;
-      text = f.content;
-    }
-    const parts =
-      name === 'KRISHIV_API_KEYS'
-        ? text
-            .split(',')
-            .filter((p) => p.includes('='))
-            .map((p) => rustTrim(rustTrim(p).split('=')[0] ?? ''))
-        : LIST_VARS.has(name)
-          ? splitTokenList(text)
-          : [rustTrim(text)];
-    if (parts.some((p) => !headerSafe(p))) bad.push(name);
+  for (const [name, list] of tokens) if (list.some((t) => !headerSafe(t))) bad.push(name);
+  if (bad.length === 0) {
+    const read = [...tokens.keys()];
+    return [
+      finding(
+        ctx,
+        'ENG-TOKEN-NOT-ASCII',
+        'pass',
+        read.length === 0 ? 'no token the processes of this role send or accept is set (or readable here)' : 'every token is visible ASCII',
+        read.length === 0 ? ['KRISHIV_COORDINATOR_BEARER_TOKEN'] : read,
+      ),
+    ];
   }
-  if (bad.length === 0)
-    return [finding(ctx, 'ENG-TOKEN-NOT-ASCII', 'pass', 'every token is visible ASCII', ['KRISHIV_COORDINATOR_BEARER_TOKEN'])];
   return [
     finding(
       ctx,
@@ -1061,9 +1116,9 @@ export const HYGIENE_CHECKS = [
     class: 'DENY',
     roles: ALL,
     predicate: null,
-    rule: "a token or API key the role's processes send or accept holds characters outside visible ASCII: servers read the authorization header only when it is visible ASCII, and clients cannot build such a header, so the token never authenticates",
+    rule: "a token or API key the role's processes send or accept, read as the engine reads it and only where it reads it, holds characters outside visible ASCII: the coordinator's (and a serving operator's) static tokens, the task token the coordinator, the operator and executors exchange, the UI token in use (KRISHIV_UI_TOKEN before the file; the coordinator's unless KRISHIV_UI=off, the operator's --status-addr UI), the keys a running Flight SQL server accepts and the one key a Flight client sends, the shuffle token in use (shuffle-svc keeps its variable untrimmed); servers read the authorization header only when it is visible ASCII, and clients cannot build such a header, so the token never authenticates",
     source:
-      'crates/krishiv-scheduler/src/auth.rs:619-627; crates/krishiv-shuffle/src/shuffle_svc.rs:515-533; crates/krishiv-executor/src/grpc_client.rs:107-118; crates/krishiv-runtime/src/flight_client.rs:120-127',
+      'servers: crates/krishiv-scheduler/src/auth.rs:619-627, crates/krishiv-scheduler/src/http_auth.rs:38-40, crates/krishiv-executor/src/grpc.rs:151-158, crates/krishiv-ui/src/router.rs:24-62 and 234-236, crates/krishiv-flight-sql/src/service.rs:320-323, crates/krishiv-shuffle/src/shuffle_svc.rs:515-533, crates/krishiv-shuffle/src/flight.rs:690-694; clients: crates/krishiv-executor/src/grpc_client.rs:107-118, crates/krishiv-scheduler/src/coordinator/task_assignment.rs:52-71, crates/krishiv-runtime/src/flight_client.rs:103-127; the operator: crates/krishiv-operator/src/main.rs:227-233',
     fix: 'Use tokens of visible ASCII only: `krishiv-auth generate-key` makes such tokens.',
     evaluate: tokenNotAscii,
   },

@@ -73,7 +73,7 @@ export const OPERATOR_CHECKS = [
             ctx,
             'OP-GRPC-TOKENS-MISSING',
             'fail',
-            `--executor-grpc-addr without a static coordinator token${ctx.tokens.error ? ` (${ctx.tokens.error.variable} cannot be read)` : ''}: the operator refuses to start`,
+            `--executor-grpc-addr without a static coordinator token${ctx.tokens.error ? ` (${ctx.tokens.error.variable} cannot be read: ${ctx.tokens.error.message})` : ''}: the operator refuses to start`,
             tokenVarsOf(ctx),
             {
               engineMessage:

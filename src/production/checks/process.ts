@@ -3,9 +3,11 @@
  * fails closed, its durability profile. One object per check: what it is, where the engine says so, and `evaluate`.
  */
 import { asciiLower, rustTrim } from '../../engine/text.js';
-import { DL, isFailClosed } from '../model.js';
-import { type Finding } from '../types.js';
-import { finding, isEngineRole } from './context.js';
+import { DL, executorStorage, isFailClosed } from '../model.js';
+import { bindOutcome, describeListener, listenersOf, type BindEvent, type ListenProcess, type Listener } from '../listeners.js';
+import { ipv4Of } from '../../engine/addr.js';
+import { type Finding, type Role } from '../types.js';
+import { finding, isEngineRole, type CheckContext } from './context.js';
 import { PARSER_SOURCE } from '../engine-sources.js';
 import { type Check } from './common.js';
 import { ENGINE, ALL, PROFILE } from './constants.js';
@@ -150,7 +152,7 @@ const cliArgRefused: Check = (ctx) => {
         ctx,
         'CLI-ARG-REFUSED',
         'fail',
-        `the ${r.process} refuses its command line ("${r.message}") and exits before any other check; its parser is at ${PARSER_SOURCE[r.process]}`,
+        `the ${r.process} refuses its command line ("${r.message}") and exits before any other check; its parser is at ${PARSER_SOURCE[r.process]}${r.hint !== undefined ? ` (${r.hint})` : ''}`,
         [],
         {
           engineMessage: r.message,
@@ -159,6 +161,130 @@ const cliArgRefused: Check = (ctx) => {
       ),
     ),
   );
+};
+
+// ---- listen addresses -------------------------------------------------------------------
+
+/** The engine processes of a role whose listeners are checked. */
+const LISTENING: Partial<Record<Role, readonly ListenProcess[]>> = {
+  cluster: ['coordinator', 'executor'],
+  coordinator: ['coordinator'],
+  executor: ['executor'],
+  operator: ['operator'],
+  'flight-server': ['flight-server'],
+  'shuffle-svc': ['shuffle-svc'],
+};
+
+/** The variables a listener's address came from (a flag names none). */
+function listenerVars(...ls: Listener[]): string[] {
+  const out: string[] = [];
+  for (const l of ls) {
+    const v = l.from.variable ?? l.from.ignored;
+    if (v !== undefined && !out.includes(v)) out.push(v);
+  }
+  return out;
+}
+
+/** What the process does when this listener is the one that fails. */
+function whenItFails(p: ListenProcess, l: Listener): string {
+  return l.fatal
+    ? `the ${p} exits${l.afterRegistration ? ' (after it registered with its coordinator)' : ''} with "${l.failure}"`
+    : `the ${p} logs "${l.failure}" and runs on without ${l.surface}`;
+}
+
+/** Why two listeners on one port collide only on some hosts. */
+function hostWhy(a: Listener, b: Listener): string {
+  const mapped = [a, b].some((l) => l.addr.family === 6 && ipv4Of(l.addr) !== undefined);
+  if (mapped)
+    return 'IPv6 sockets also take IPv4 (net.ipv6.bindv6only=0, the Linux default; with 1 an IPv4-mapped address does not bind at all)';
+  if (a.addr.family !== b.addr.family) return '[::] also takes the IPv4 port (net.ipv6.bindv6only=0, the Linux default)';
+  return 'the two scope ids name the same interface';
+}
+
+function bindEventFinding(ctx: CheckContext, p: ListenProcess, e: BindEvent): Finding {
+  if (e.kind === 'fails') {
+    const { winner, loser } = e;
+    const vars = listenerVars(loser, winner);
+    const message = `the ${p} binds ${describeListener(winner)} before ${describeListener(loser)}, on an address the first one holds: the ${loser.surface} bind fails and ${whenItFails(p, loser)}`;
+    return finding(ctx, 'LISTEN-ADDR-COLLISION', 'fail', message, vars, {
+      class: loser.fatal ? 'REFUSE' : 'DENY',
+      engineMessage: loser.failure,
+      fromCli: loser.from.flag !== undefined,
+    });
+  }
+  const { first, second } = e;
+  const vars = listenerVars(second, first);
+  const fromCli = second.from.flag !== undefined;
+  if (e.kind === 'host')
+    return finding(
+      ctx,
+      'LISTEN-ADDR-COLLISION',
+      'skip',
+      `not decided here: the ${p} binds ${describeListener(first)} and ${describeListener(second)} on one port; they collide only where ${hostWhy(first, second)}`,
+      vars,
+      { fromCli },
+    );
+  const fatal = first.fatal || second.fatal;
+  return finding(
+    ctx,
+    'LISTEN-ADDR-COLLISION',
+    'fail',
+    `the ${p} binds ${describeListener(first)} and ${describeListener(second)} at the same time (${first.awaited || second.awaited ? `${first.awaited ? second.surface : first.surface} in a task or thread of its own` : 'each in a task or thread of its own'}), so which bind fails is a race: if ${first.surface} comes second, ${whenItFails(p, first)}; if ${second.surface} does, ${whenItFails(p, second)}`,
+    vars,
+    {
+      class: fatal ? 'REFUSE' : 'DENY',
+      engineMessage: (second.fatal || !first.fatal ? second : first).failure,
+      fromCli,
+    },
+  );
+}
+
+const listenCollision: Check = (ctx) => {
+  const processes = LISTENING[ctx.role];
+  if (processes === undefined) return [];
+  const out: Finding[] = [];
+  for (const p of processes) {
+    const refusal = ctx.cli.refusals?.find((r) => r.process === p);
+    if (refusal !== undefined) {
+      out.push(
+        finding(ctx, 'LISTEN-ADDR-COLLISION', 'pass', `the ${p} refuses its command line first (CLI-ARG-REFUSED): it binds nothing`, [], {
+          fromCli: true,
+        }),
+      );
+      continue;
+    }
+    if (ctx.cli.helpBy?.includes(p as 'coordinator' | 'executor' | 'operator')) {
+      out.push(
+        finding(ctx, 'LISTEN-ADDR-COLLISION', 'pass', `the ${p} prints its help and exits: it binds nothing`, [], { fromCli: true }),
+      );
+      continue;
+    }
+    // task/barrier gRPC and the shuffle Flight server bind only with --connect (crates/krishiv-executor/src/cli.rs:113-133);
+    // as for every executor check, the executor is taken as started with --connect (every shipped manifest does)
+    // unless the command line says --register-once
+    const connect = ctx.cli.registerOnce !== true;
+    const localShuffle = p === 'executor' && executorStorage(ctx.env, ctx.cli, ctx.pExec.profile).localShuffleServer;
+    const listeners = listenersOf(p, ctx.env, ctx.cli, { connect, localShuffle });
+    const events = bindOutcome(listeners);
+    for (const e of events) out.push(bindEventFinding(ctx, p, e));
+    if (events.length > 0) continue;
+    const vars = listenerVars(...listeners);
+    let why: string;
+    if (p === 'operator' && listeners.length === 0)
+      why =
+        ctx.cli.refusals === undefined
+          ? 'the operator takes its listen addresses from its command line only (--status-addr, --executor-grpc-addr, --http-sidecar-addr): give it with --cli to check them'
+          : 'the operator serves nothing without --status-addr or --executor-grpc-addr (crates/krishiv-operator/src/main.rs:62-74)';
+    else if (listeners.length === 0 && (p === 'flight-server' || p === 'shuffle-svc'))
+      why = `${p === 'flight-server' ? 'KRISHIV_FLIGHT_ADDR' : 'KRISHIV_SHUFFLE_ADDR'} does not parse: the ${p} refuses before it binds (${p === 'flight-server' ? 'FLIGHT' : 'SSVC'}-ADDR-INVALID)`;
+    else if (listeners.length <= 1)
+      why = `the ${p} binds ${listeners.length === 0 ? 'no listener' : describeListener(listeners[0]!)}${p === 'executor' && !connect ? ' and, with --register-once, no gRPC or shuffle listener' : ''}: nothing to collide with`;
+    else why = `the ${p} binds ${listeners.map(describeListener).join(', ')}: no two share a port`;
+    if (listeners.some((l) => l.addr.port === 0)) why += '; port 0 lets the kernel pick a free port';
+    if (p === 'coordinator' && listeners[0]?.addr.port === 0) why += ' (and with HTTP on port 0 no liveness listener is bound)';
+    out.push(finding(ctx, 'LISTEN-ADDR-COLLISION', 'pass', why, vars, { fromCli: vars.length === 0 && ctx.cli.refusals !== undefined }));
+  }
+  return out;
 };
 
 /** Where each process prints its help instead of starting. */
@@ -174,7 +300,7 @@ export const PROCESS_CHECKS = [
     class: 'REFUSE',
     roles: ['cluster', 'coordinator', 'executor', 'operator'],
     predicate: null,
-    rule: 'the command line given with --cli is one the process refuses before any other check: an unknown option (including --flag=value), a flag without a value (a blank value counts as none), an address that is not IP:port, a number that does not parse, or --connect with --register-once; with --help (-h) the process prints its help and exits 0 instead of starting (a warning)',
+    rule: 'the command line given with --cli is one the process refuses before any other check: an unknown option (including --flag=value and a misspelt flag, for which the finding says which flag was meant), a flag without a value (a blank value counts as none), an address that is not IP:port, a number that does not parse, or --connect with --register-once; with --help (-h) the process prints its help and exits 0 instead of starting (a warning)',
     source:
       'crates/krishiv-scheduler/src/coordinator_daemon.rs:1156-1221 (coordinator), crates/krishiv-executor/src/cli.rs:1234-1339 and 1474-1478 (executor), crates/krishiv-operator/src/main.rs:356-423 (operator); --help: crates/krishiv/src/daemon_cmd.rs:121-126 and 291-295',
     fix: 'Fix the flag the message names: flags and values are separate words, listen addresses are IP:port (no host names), and an executor runs with either --connect or --register-once.',
@@ -215,5 +341,17 @@ export const PROCESS_CHECKS = [
     fix: 'Set KRISHIV_DURABILITY_PROFILE in the environment as well.',
     severity: 'warn',
     evaluate: envCliOnlyProfile,
+  },
+  {
+    id: 'LISTEN-ADDR-COLLISION',
+    class: 'REFUSE',
+    roles: ENGINE,
+    predicate: null,
+    rule: "two listeners of one process ask for the same port on addresses that overlap (equal, or either one unspecified, on Linux): the bind awaited later fails and the process exits (the coordinator's HTTP before its gRPC; the executor's HTTP, task gRPC, barrier gRPC, then its shuffle Flight server after registering; the operator's status UI, executor gRPC, HTTP sidecar); where the loser is the coordinator's liveness listener (its HTTP port + 2) or its co-located Flight SQL, which bind in a task or thread of their own, the coordinator logs the error and runs on without it (class DENY), or which bind fails is a race; [::] against IPv4 and IPv4-mapped addresses depend on net.ipv6.bindv6only (a skip); port 0 never collides",
+    source:
+      'crates/krishiv-scheduler/src/coordinator_daemon.rs:465-467, 494-529, 538-541, 1565 and 1652 (coordinator, clusterd; defaults 1114-1131); crates/krishiv/src/daemon_cmd.rs:237-246 (co-located Flight SQL); crates/krishiv-executor/src/cli.rs:90-94, 385-411, 607-612 and 646-654 (executor; defaults 1192-1211); crates/krishiv-operator/src/main.rs:159-183 (operator; default 347-350)',
+    fix: 'Give every listener of the process a port of its own (the coordinator also binds its HTTP port + 2 for liveness): change the flag or variable the message names.',
+    engineMessage: 'Address already in use (os error 98)',
+    evaluate: listenCollision,
   },
 ] as const satisfies readonly CheckDef[];

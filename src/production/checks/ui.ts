@@ -1,11 +1,14 @@
 /** The UI embedded in the coordinator (crates/krishiv-ui/src/router.rs, crates/krishiv/src/daemon_cmd.rs). */
 import { resolveUiAuth, uiEnabled } from '../model.js';
+import { engineLog } from '../engine-sources.js';
 import { type Finding } from '../types.js';
 import { finding, notCheckedHere, type CheckContext } from './context.js';
 import { COORD } from './constants.js';
 import { perRun, type CheckDef } from './define.js';
 
 const VARS = ['KRISHIV_UI_TOKEN', 'KRISHIV_UI_TOKEN_FILE', 'KRISHIV_UI'];
+/** crates/krishiv-ui/src/router.rs:46 */
+const UI_UNREADABLE_DENY = 'krishiv-ui: token file could not be read; denying all protected routes (production fail-closed)';
 
 /**
  * Whether the operator serves the UI: only with --status-addr, through krishiv_ui::serve, whose router
@@ -41,15 +44,21 @@ export const UI_CHECKS = [
       const ui = uiReading(ctx);
       if (ui === undefined) return uiOff(ctx, 'UI-TOKEN-MISSING');
       if (ui.mode === 'deny') {
-        const why = ui.reason === 'unreadable-file' ? `KRISHIV_UI_TOKEN_FILE cannot be read (${ui.error})` : 'no UI token is configured';
+        const unreadable = ui.reason === 'unreadable-file';
+        const why = unreadable ? `KRISHIV_UI_TOKEN_FILE cannot be read (${ui.error})` : 'no UI token is configured';
         return [
           finding(
             ctx,
             'UI-TOKEN-MISSING',
             'fail',
             `UI auth is required (env profile ${ctx.pEnv.profile}${ctx.prod ? ', prod' : ''}) and ${why}: every protected route of ${whose(ctx)} returns 401`,
-            ui.reason === 'unreadable-file' ? ['KRISHIV_UI_TOKEN_FILE', 'KRISHIV_UI_TOKEN'] : VARS,
-            { engineMessage: 'authentication not configured' },
+            unreadable ? ['KRISHIV_UI_TOKEN_FILE', 'KRISHIV_UI_TOKEN'] : VARS,
+            // an unreadable file: the router's error log (crates/krishiv-ui/src/router.rs:42-48); no token: each request's 401 body
+            {
+              engineMessage: unreadable
+                ? engineLog(UI_UNREADABLE_DENY, { path: ctx.env.get('KRISHIV_UI_TOKEN_FILE')!, error: ui.error! })
+                : 'authentication not configured',
+            },
           ),
         ];
       }
@@ -84,6 +93,22 @@ export const UI_CHECKS = [
       if (ui === undefined) return uiOff(ctx, 'UI-ANONYMOUS');
       if (ui.mode !== 'anonymous') return [finding(ctx, 'UI-ANONYMOUS', 'pass', 'the UI is not anonymous', VARS)];
       const op = ctx.role === 'operator';
+      if (ui.fileError !== undefined)
+        return [
+          finding(
+            ctx,
+            'UI-ANONYMOUS',
+            'fail',
+            `KRISHIV_UI_TOKEN_FILE cannot be read (${ui.fileError}) and UI auth is not required (env profile dev-local without KRISHIV_PRODUCTION): the router warns and falls back to anonymous, so ${op ? "the operator's UI (--status-addr)" : 'the UI, including POST /api/v1/sql,'} is open`,
+            ['KRISHIV_UI_TOKEN_FILE', 'KRISHIV_UI_TOKEN'],
+            {
+              engineMessage: engineLog('krishiv-ui: token file could not be read; falling back to anonymous router', {
+                path: ctx.env.get('KRISHIV_UI_TOKEN_FILE')!,
+                error: ui.fileError,
+              }),
+            },
+          ),
+        ];
       const msg =
         ui.reason === 'empty-file-var'
           ? `KRISHIV_UI_TOKEN_FILE="" with a blank KRISHIV_UI_TOKEN: ${op ? "the operator's UI (--status-addr: jobs, executors, history) is anonymous even under fail-closed" : 'the UI is anonymous even under fail-closed (it runs SQL via POST /api/v1/sql)'}`

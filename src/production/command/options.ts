@@ -2,7 +2,7 @@
  * check-production's flags, environment and config → Options, in one pure function: every
  * usage rule of the command lives here (ERR_USAGE, naming the flag).
  */
-import { closest } from 'fastest-levenshtein';
+import { closest } from '../../util/edit-distance.js';
 import { KrishivError } from '../../errors.js';
 import type { Config } from '../../io/config.js';
 import type { ReportFormat } from '../../report/index.js';

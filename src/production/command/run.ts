@@ -58,13 +58,20 @@ export async function runCheckProduction(o: CheckProductionOptions, seams: Check
 
   const cli = o.cli === undefined ? undefined : (await import('../env/cli-flags.js')).parseCliFlags(o.cli, o.role);
   if (cli) {
-    if (cli.processes.length === 0 && cli.unknown.length > 0)
-      seams.warn(`--cli: the ${o.role} process reads no command-line flags; ${cli.unknown.map(wordForMessage).join(' ')} ignored`);
-    else
-      for (const u of cli.unknown)
+    if (cli.processes.length === 0 && cli.unknown.length > 0) {
+      const server = o.role === 'flight-server' || o.role === 'shuffle-svc';
+      if (server && cli.unknown.some((w) => w === '--help' || w === '-h'))
         seams.warn(
-          `--cli: ${wordForMessage(u)} is not a flag the ${cli.processes.join(' or ')} knows: the engine refuses it (CLI-ARG-REFUSED)`,
+          `--cli: \`krishiv ${o.role}\` prints its help and exits 0 without starting when --help or -h is among its words (crates/krishiv/src/daemon_cmd.rs:307-331; its standalone krishiv-${o.role === 'flight-server' ? 'flight-server' : 'shuffle-svc'} binary ignores it); the findings describe it started`,
         );
+      else seams.warn(`--cli: the ${o.role} process reads no command-line flags; ${cli.unknown.map(wordForMessage).join(' ')} ignored`);
+    } else
+      for (const u of cli.unknown) {
+        const hint = cli.refusals.find((r) => r.word === u && r.hint !== undefined)?.hint;
+        seams.warn(
+          `--cli: ${wordForMessage(u)} is not a flag the ${cli.processes.join(' or ')} knows: the engine refuses it (CLI-ARG-REFUSED)${hint !== undefined ? `; ${hint}` : ''}`,
+        );
+      }
     for (const r of cli.repeated) seams.warn(`--cli: ${r} is given more than once; the last one is used`);
   }
   const storePath = o.store === undefined ? undefined : path.resolve(seams.cwd, o.store);

@@ -15,17 +15,19 @@
  *   (crates/krishiv/src/daemon_cmd.rs:307-345).
  * As in the engine: a value is the next word whatever it looks like, a value that is empty after
  * trimming is "missing value for <flag>", `--flag=value` is an unknown option, and the first bad
- * word stops the process (a refusal, reported as a finding, not an input error).
+ * word stops the process (a refusal, reported as a finding, not an input error). A word that is a
+ * near miss of a flag the process knows (`--durabilty-profile`, `--flight-addr=…`) is refused like
+ * any unknown option, as the engine refuses it, and the refusal says which flag was meant.
  *
- * Input errors (ERR_CLI_FLAGS_PARSE, exit 2): a string the shell could not split, and a flag
- * that is a near miss of one the process knows (a typo there would silently weaken the gate).
+ * Input errors (ERR_CLI_FLAGS_PARSE, exit 2): a string the shell could not split.
  */
-import { distance } from 'fastest-levenshtein';
+import { distance } from '../../util/edit-distance.js';
 import { parseSocketAddr } from '../../engine/addr.js';
 import { parseDurabilityProfile, parseU64, profileParseError } from '../../engine/readers.js';
 import { rustTrim } from '../../engine/text.js';
 import { KrishivError } from '../../errors.js';
 import { wordForMessage } from '../../util/secret.js';
+import { decideProcess, processCli } from '../manifest/command.js';
 import type { Role } from '../types.js';
 export { PARSER_SOURCE } from '../engine-sources.js';
 
@@ -51,6 +53,8 @@ export type CliValueField =
   | 'barrierGrpcAddr'
   | 'executorGrpcAddr'
   | 'statusAddr'
+  | 'shuffleFlightAddr'
+  | 'httpSidecarAddr'
   | 'coordinatorId'
   | 'executorId'
   | 'slots'
@@ -107,7 +111,7 @@ const EXECUTOR: Record<string, Kind> = {
   '--http-addr': { t: 'value', field: 'httpAddr', check: addr('--http-addr') },
   '--task-grpc-addr': { t: 'value', field: 'taskGrpcAddr', check: grpcOrOff('--task-grpc-addr') },
   '--barrier-grpc-addr': { t: 'value', field: 'barrierGrpcAddr', check: grpcOrOff('--barrier-grpc-addr') },
-  '--shuffle-flight-addr': { t: 'value', check: addr('--shuffle-flight-addr') },
+  '--shuffle-flight-addr': { t: 'value', field: 'shuffleFlightAddr', check: addr('--shuffle-flight-addr') },
   '--heartbeat-interval-secs': {
     t: 'value',
     check: (v) => {
@@ -149,7 +153,7 @@ const OPERATOR: Record<string, Kind> = {
   '--bootstrap-executor-slots': { t: 'value', check: opSlots },
   '--status-addr': { t: 'value', field: 'statusAddr', check: opAddr('--status-addr') },
   '--executor-grpc-addr': { t: 'value', field: 'executorGrpcAddr', check: opAddr('--executor-grpc-addr') },
-  '--http-sidecar-addr': { t: 'value', check: opAddr('--http-sidecar-addr') },
+  '--http-sidecar-addr': { t: 'value', field: 'httpSidecarAddr', check: opAddr('--http-sidecar-addr') },
   '--coordinator-endpoint': { t: 'value' },
   '--help': { t: 'switch', field: 'help' },
   '-h': { t: 'switch', field: 'help' },
@@ -182,6 +186,8 @@ export interface CliRefusal {
   word: string;
   /** the engine's own message (values as given on the command line; no secret is read from a flag) */
   message: string;
+  /** the word is a near miss of a flag the process knows: which one was meant (the tool's words, not the engine's) */
+  hint?: string;
 }
 
 export type CliFlags = { [K in CliValueField]?: string } & {
@@ -287,26 +293,39 @@ function nearMiss(word: string, known: readonly string[]): string | undefined {
   return best;
 }
 
-function nearMissError(word: string, flag: string, kind: Kind | undefined): KrishivError {
+/** What a near miss meant to say: `--flag=value` written as two words, a switch given a value, or a typo. */
+function nearMissHint(word: string, flag: string, kind: Kind | undefined): string {
   const eq = word.indexOf('=');
-  const message =
-    eq > 0 && word.slice(0, eq) === flag
-      ? kind?.t === 'switch'
-        ? `${word}: ${flag} is a switch and takes no value; did you mean ${flag}?`
-        : `${word}: the engine reads flags and values as separate words; did you mean ${flag} ${word.slice(eq + 1) || '<value>'}?`
-      : `${wordForMessage(word)} is not a flag the engine knows; did you mean ${flag}?`;
-  return new KrishivError('ERR_CLI_FLAGS_PARSE', message, { input: '--cli', details: { suggestion: flag } });
+  if (eq > 0 && word.slice(0, eq) === flag) {
+    return kind?.t === 'switch'
+      ? `${flag} is a switch and takes no value; did you mean ${flag}?`
+      : `the engine reads flags and values as separate words; did you mean ${flag} ${word.slice(eq + 1) === '' ? '<value>' : wordForMessage(word.slice(eq + 1))}?`;
+  }
+  return `did you mean ${flag}?`;
+}
+
+/** What the words of a command line cannot say themselves: which program runs them. */
+export interface CliContext {
+  /** the executor runs as the multi-call `krishiv executor` (also through its `krishiv-executor` symlink) */
+  multiCallExecutor?: boolean;
 }
 
 /** One process's parse of its own words, as the engine does it: the first bad word stops it. */
-function runParser(process: EngineProcess, words: readonly string[], into: CliFlags): void {
+function runParser(
+  process: EngineProcess,
+  words: readonly string[],
+  into: CliFlags,
+  hints: ReadonlyMap<string, string>,
+  context: CliContext,
+): void {
   const spec = SPECS[process];
   const helpWord = (w: string): boolean => w === '--help' || w === '-h';
   // `krishiv executor` looks for --help/-h among all its words before parsing any
   // (crates/krishiv/src/daemon_cmd.rs:291-295); the others (and the standalone krishiv-executor
   // binary, crates/krishiv-executor/src/main.rs:50) parse first and print help only after a
   // clean parse (crates/krishiv/src/daemon_cmd.rs:121-126, crates/krishiv-operator/src/main.rs:31-35)
-  if (process === 'executor' && into.positional.includes('executor') && words.some(helpWord)) {
+  const multiCall = context.multiCallExecutor === true || into.positional.includes('executor');
+  if (process === 'executor' && multiCall && words.some(helpWord)) {
     into.help = true;
     (into.helpBy ??= []).push(process);
     return;
@@ -318,7 +337,8 @@ function runParser(process: EngineProcess, words: readonly string[], into: CliFl
     const kind = Object.hasOwn(spec, word) ? spec[word] : undefined;
     if (kind === undefined) {
       // (a word out of place may be a flag's secret value: shown only when name-shaped)
-      into.refusals.push({ process, word, message: `unknown option: ${wordForMessage(word)}` });
+      const hint = hints.get(word);
+      into.refusals.push({ process, word, message: `unknown option: ${wordForMessage(word)}`, ...(hint !== undefined ? { hint } : {}) });
       return;
     }
     if (kind.t === 'switch') {
@@ -354,13 +374,40 @@ function runParser(process: EngineProcess, words: readonly string[], into: CliFl
   }
 }
 
-/** Parses the `--cli` string for a role (default cluster: the coordinator and its executors). */
+/**
+ * Parses the `--cli` string for a role (default cluster: the coordinator and its executors). When
+ * it starts with the program (`krishiv clusterd …`, `/usr/local/bin/krishiv-executor …`,
+ * `krishiv-operator …`), the program is decided as for a container's command
+ * (src/production/manifest/command.ts): what the binary implies holds (krishiv-clusterd's leader
+ * election; `krishiv executor`'s --help anywhere), every word goes to that program's parser (with
+ * `cluster` too), a word between the subcommand and the flags is an argument the process refuses,
+ * and a program of another role than the one checked is an input error. Anything else before the
+ * first flag is skipped.
+ */
 export function parseCliFlags(input: string, role: Role = 'cluster'): CliFlags {
-  return parseCliWords(splitShellWords(input), role);
+  const words = splitShellWords(input);
+  const decision = words.length > 0 && !(words[0] as string).startsWith('-') ? decideProcess(words) : undefined;
+  if (decision?.kind !== 'krishiv') return parseCliWords(words, role);
+  const fits =
+    decision.role === role ||
+    (role === 'cluster' && (decision.role === 'coordinator' || decision.role === 'executor')) ||
+    (decision.role === 'client' && (role === 'client-http' || role === 'client-flight'));
+  if (!fits) {
+    throw new KrishivError(
+      'ERR_CLI_FLAGS_PARSE',
+      `it starts ${decision.process}, a ${decision.role} process, but the role checked is ${role}; give --role ${decision.role}`,
+      { input: '--cli' },
+    );
+  }
+  // the words are that one program's: `krishiv clusterd --connect` is refused even when the role is cluster
+  const cli = processCli(decision, decision.flags);
+  const program = decision.flagOffset >= 0 ? words.slice(0, decision.flagOffset) : words.slice(0, 1);
+  cli.positional = [...program, ...cli.positional];
+  return cli;
 }
 
 /** The same model over words already split: a container's `command`/`args`, a unit's `ExecStart=`. */
-export function parseCliWords(words: readonly string[], role: Role = 'cluster'): CliFlags {
+export function parseCliWords(words: readonly string[], role: Role = 'cluster', context: CliContext = {}): CliFlags {
   const processes = processesOf(role);
   const out: CliFlags = { insecure: false, given: [], unknown: [], positional: [], repeated: [], refusals: [], processes };
   let start = 0;
@@ -379,12 +426,13 @@ export function parseCliWords(words: readonly string[], role: Role = 'cluster'):
   // One pass: the flags each process sees (cluster: the flags that mean something to it), near misses, repeats.
   const perProcess = new Map<EngineProcess, string[]>(processes.map((p) => [p, []]));
   const seen = new Set<string>();
+  const hints = new Map<string, string>();
   for (let i = 0; i < rest.length; i += 1) {
     const word = rest[i] as string;
     const kind = kindOf(word);
     if (kind === undefined) {
       const miss = nearMiss(word, knownFlags(role));
-      if (miss !== undefined) throw nearMissError(word, miss, kindOf(miss));
+      if (miss !== undefined) hints.set(word, nearMissHint(word, miss, kindOf(miss)));
       out.unknown.push(word);
       for (const list of perProcess.values()) list.push(word);
       continue;
@@ -400,6 +448,6 @@ export function parseCliWords(words: readonly string[], role: Role = 'cluster'):
     }
     if (kind.t === 'value' && value !== undefined) i += 1;
   }
-  for (const [p, list] of perProcess) runParser(p, list, out);
+  for (const [p, list] of perProcess) runParser(p, list, out, hints, context);
   return out;
 }

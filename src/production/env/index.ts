@@ -14,7 +14,7 @@
  * - `parseCliFlags(string, role) → CliFlags`: the `--cli` command line read by the engine's own
  *   argument parsers (typed fields: durabilityProfile, insecure, flightAddr, connect, …), plus
  *   `refusals` (what the engine refuses), `unknown`, `positional`, `repeated`; throws
- *   ERR_CLI_FLAGS_PARSE when the shell cannot split it or a flag is a near miss of a known one.
+ *   ERR_CLI_FLAGS_PARSE when the shell cannot split it (a near miss of a known flag is a refusal with a `hint`).
  * - `printEnvText(env)` / `printEnvJson(env)`: the `--print-env` output, secrets fingerprinted.
  *
  * The registry (flag kinds, validation, secrets, did-you-mean) is `../registry.ts`.

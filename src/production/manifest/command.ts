@@ -286,10 +286,11 @@ function daemon(sub: string, flags: string[], offset: number): ProcessDecision {
 /**
  * A decided process's flags through the engine's command-line model (`words`: its flags, `$(VAR)`
  * already expanded), plus what the binary itself implies: krishiv-clusterd builds its leader
- * election at start (crates/krishiv-scheduler/src/coordinator_daemon.rs:1639).
+ * election at start (crates/krishiv-scheduler/src/coordinator_daemon.rs:1639), and `krishiv executor`
+ * (its symlink too) prints its help when --help is anywhere among its words (crates/krishiv/src/daemon_cmd.rs:291-295).
  */
 export function processCli(decision: Extract<ProcessDecision, { kind: 'krishiv' }>, words: readonly string[]): CliFlags {
-  const cli = parseCliWords(words, decision.role);
+  const cli = parseCliWords(words, decision.role, { multiCallExecutor: decision.process === 'krishiv executor' });
   if (decision.process === 'krishiv clusterd') cli.clusterd = true;
   // The model skips leading words that are not flags (`--cli "krishiv executor --connect"` names
   // the program); here the program and subcommand are already taken off, so such a word is an
@@ -299,7 +300,13 @@ export function processCli(decision: Extract<ProcessDecision, { kind: 'krishiv' 
   // crates/krishiv-operator/src/main.rs:422)
   const first = cli.positional[0];
   if (first !== undefined && cli.processes.length > 0) {
-    cli.refusals = cli.processes.map((process) => ({ process, word: first, message: `unknown option: ${wordForMessage(first)}` }));
+    // (`krishiv executor` looks for --help before it parses: it prints its help whatever the word)
+    const refused = cli.processes.filter((process) => !(process === 'executor' && cli.helpBy?.includes('executor')));
+    cli.refusals = refused.map((process) => ({ process, word: first, message: `unknown option: ${wordForMessage(first)}` }));
+    if (cli.helpBy !== undefined) {
+      cli.helpBy = cli.helpBy.filter((process) => !refused.includes(process));
+      cli.help = cli.helpBy.length > 0;
+    }
   }
   return cli;
 }

@@ -8,7 +8,6 @@ import { applyAssumptions, undecidedBySources } from '../assumptions.js';
 import { evaluateWithStats, summarize, type VariantStats } from '../evaluate.js';
 import { checkInfo } from '../catalog.js';
 import { FILE_VARIABLES, filePathOf, tableProbe, type FileState } from '../model.js';
-import { isKrishivError } from '../../errors.js';
 import type { EnvSet, EnvVar, Finding, FindingStatus, Role, WorkloadRef, WorkloadSummary } from '../types.js';
 import { argvIndexOf, decideProcess, flagNamedBy, processCli, variedCommandLine } from './command.js';
 import {
@@ -212,18 +211,10 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
 
       // the flags: the same model as --cli
       const argsStart = keyLine(c, 'args');
-      let cli;
-      try {
-        // the decision's flags are the command line as expanded once, as the kubelet does (a second
-        // expansion would read `$$(X)`, written to pass `$(X)` literally, as X's value)
-        cli = processCli(decision, decision.flags);
-      } catch (error) {
-        if (!isKrishivError(error)) throw error;
-        const f = undecided(`not checked: ${decision.process} would not start with these flags (${error.message})`);
-        findings.push(f);
-        workloads.push({ ...ref, line: cline, role, ok: true, summary: summarize([f]) });
-        continue;
-      }
+      // the decision's flags are the command line as expanded once, as the kubelet does (a second
+      // expansion would read `$$(X)`, written to pass `$(X)` literally, as X's value); a flag the
+      // process refuses, a misspelt one included, is its CLI-ARG-REFUSED finding
+      const cli = processCli(decision, decision.flags);
 
       const vars = new Map<string, EnvVar>();
       for (const [name, r] of env.vars) vars.set(name, r.v);

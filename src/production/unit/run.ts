@@ -3,7 +3,7 @@
  * (Environment=, then EnvironmentFile= over it), the process and flags of ExecStart=, then
  * the same checks as an env file. I/O (env files, token files) comes in through seams.
  */
-import { KrishivError, isKrishivError } from '../../errors.js';
+import { KrishivError } from '../../errors.js';
 import { applyAssumptions, undecidedBySources } from '../assumptions.js';
 import { evaluateWithStats, summarize, type VariantStats } from '../evaluate.js';
 import { checkInfo } from '../catalog.js';
@@ -231,13 +231,8 @@ export async function evaluateUnit(file: string, text: string, options: UnitOpti
     return undecided(decision.kind === 'undecided' ? decision.reason : `ExecStart= runs ${words[0] ?? 'nothing'}, not a Krishiv binary`);
   }
   if (options.role !== undefined && options.role !== decision.role) return { findings: [], workloads: [] };
-  let cli;
-  try {
-    cli = processCli(decision, decision.flags);
-  } catch (error) {
-    if (!isKrishivError(error)) throw error;
-    return undecided(`${decision.process} would not start with these flags (${error.message})`);
-  }
+  // a flag the process refuses, a misspelt one included, is its CLI-ARG-REFUSED finding
+  const cli = processCli(decision, decision.flags);
   const envSet: EnvSet = { files: [file, ...envFiles.map((e) => e.path)], vars, shadowed: [] };
   // ExecStart= expanding a value not known here: read again with the values evaluate tries
   const commandLine = variedCommandLine(written, /\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g, expands, vars, decision, (lk) => argv(lk).words);

@@ -65,7 +65,7 @@ describe('parseCliFlags', () => {
     ]);
   });
 
-  it.each<[string, Role, string, string]>([
+  it.each<[string, Role, string, string, string?]>([
     ['--wat', 'executor', '--wat', 'unknown option: --wat'],
     ['--http-addr not-a-port', 'executor', '--http-addr', 'invalid socket address for --http-addr: not-a-port'],
     ['--slots abc', 'executor', '--slots', '--slots must be a positive integer'],
@@ -85,8 +85,41 @@ describe('parseCliFlags', () => {
     ],
     ['--executor-grpc-addr 0.0.0.0', 'operator', '--executor-grpc-addr', 'invalid socket address: 0.0.0.0'],
     ['--bootstrap-executor-slots 0', 'operator', '--bootstrap-executor-slots', '--bootstrap-executor-slots must be greater than zero'],
-  ])('%j (%s) is refused as the engine refuses it', (line, role, word, message) => {
-    expect(parseCliFlags(line, role).refusals).toContainEqual(expect.objectContaining({ word, message }));
+    // a near miss is an unknown option to the engine (cli.rs:1333-1336, coordinator_daemon.rs:1216-1219); the refusal says which flag was meant
+    [
+      '--durabilty-profile dev-local',
+      'executor',
+      '--durabilty-profile',
+      'unknown option: --durabilty-profile',
+      'did you mean --durability-profile?',
+    ],
+    [
+      '--flight-addr=0.0.0.0:2003',
+      'coordinator',
+      '--flight-addr=0.0.0.0:2003',
+      'unknown option: --flight-addr=<value not shown>',
+      'the engine reads flags and values as separate words; did you mean --flight-addr <value not shown>?',
+    ],
+    ['--conect', 'executor', '--conect', 'unknown option: --conect', 'did you mean --connect?'],
+    [
+      '--insecure=true',
+      'coordinator',
+      '--insecure=true',
+      'unknown option: --insecure=true',
+      '--insecure is a switch and takes no value; did you mean --insecure?',
+    ],
+    // (a value that may be a secret is not repeated in the hint either)
+    [
+      '--coordinator=Zq4NoPeWx8Ty2Pk7Lm',
+      'executor',
+      '--coordinator=Zq4NoPeWx8Ty2Pk7Lm',
+      'unknown option: --coordinator=<value not shown>',
+      'the engine reads flags and values as separate words; did you mean --coordinator <value not shown>?',
+    ],
+  ])('%j (%s) is refused as the engine refuses it', (line, role, word, message, hint) => {
+    const refusals = parseCliFlags(line, role).refusals;
+    expect(refusals).toContainEqual(expect.objectContaining({ word, message }));
+    expect(refusals.find((r) => r.word === word)?.hint).toBe(hint);
   });
 
   it('a value is the next word whatever it looks like (next_daemon_arg)', () => {
@@ -106,15 +139,9 @@ describe('parseCliFlags', () => {
     expect(parseCliFlags('--anything 1', 'flight-server')).toMatchObject({ processes: [], refusals: [], unknown: ['--anything'] });
   });
 
-  it.each([
-    ['--durabilty-profile dev-local', 'executor', 'did you mean --durability-profile?'],
-    ['--flight-addr=0.0.0.0:2003', 'coordinator', 'did you mean --flight-addr 0.0.0.0:2003?'],
-    ['--conect', 'executor', 'did you mean --connect?'],
-    ['--insecure=true', 'coordinator', '--insecure is a switch and takes no value; did you mean --insecure?'],
-    [`--state-dir '/x`, 'executor', 'a single quote is never closed'],
-  ])('%j is an input error', (input, role, message) => {
-    expect(() => parseCliFlags(input, role as Role)).toThrow(
-      expect.objectContaining({ code: 'ERR_CLI_FLAGS_PARSE', message: expect.stringContaining(message) }),
+  it('a string the shell cannot split is an input error', () => {
+    expect(() => parseCliFlags(`--state-dir '/x`, 'executor')).toThrow(
+      expect.objectContaining({ code: 'ERR_CLI_FLAGS_PARSE', message: 'a single quote is never closed' }),
     );
   });
 
@@ -140,11 +167,23 @@ describe('parseCliFlags', () => {
       '-',
       '--',
       '\n',
+      // program words (the --cli string may start with its program)
+      'krishiv ',
+      'krishiv-executor ',
+      'krishiv-operator ',
+      'sh -c ',
+      'coordinator ',
+      'executor ',
+      'clusterd ',
+      'sql ',
+      '$X ',
+      '-h ',
     );
+    const roles = fc.constantFrom<Role>('cluster', 'coordinator', 'executor', 'operator', 'flight-server', 'client-http');
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.string({ unit, maxLength: 30 })), (input) => {
+      fc.property(fc.oneof(fc.string(), fc.string({ unit, maxLength: 30 })), roles, (input, role) => {
         try {
-          const flags = parseCliFlags(input, 'cluster');
+          const flags = parseCliFlags(input, role);
           expect(typeof flags.insecure).toBe('boolean');
         } catch (error) {
           expect(error).toBeInstanceOf(KrishivError);
@@ -185,5 +224,103 @@ describe('the engine’s own command lines (test/fixtures/engine/command-lines.j
     expect(executors.length).toBeGreaterThan(0);
     expect(fixture.parserTests.filter((r) => r.refusal !== null).length).toBeGreaterThan(0);
     for (const r of executors) expect(parseCliFlags(r.cli, 'executor').connect).toBe(true);
+  });
+});
+
+describe('--cli that starts with the program (decided as for a container command, src/production/manifest/command.ts)', () => {
+  it.each<[string, Role, Partial<Record<'clusterd' | 'help', boolean>>, string[]]>([
+    // krishiv-clusterd builds its leader election at start (crates/krishiv-scheduler/src/coordinator_daemon.rs:1639)
+    ['krishiv clusterd --leader-backend etcd --etcd-endpoints http://e:2379', 'coordinator', { clusterd: true }, []],
+    ['/usr/local/bin/krishiv-clusterd --insecure', 'cluster', { clusterd: true }, []],
+    // a word between the subcommand and the flags is an argument the parser refuses (coordinator_daemon.rs:1216-1219)
+    ['krishiv coordinator foo --help', 'coordinator', { help: false }, ['unknown option: foo']],
+    ['krishiv-operator extra --status-addr 0.0.0.0:2003', 'operator', {}, ['unknown option: extra']],
+    // `krishiv executor` (and its krishiv-executor symlink, crates/krishiv/src/main.rs:143-157) prints its help
+    // when --help is anywhere, before parsing (crates/krishiv/src/daemon_cmd.rs:291-295)
+    ['krishiv executor foo --help', 'executor', { help: true }, []],
+    ['/usr/local/bin/krishiv-executor --bogus -h', 'executor', { help: true }, []],
+    ['krishiv executor --bogus', 'executor', {}, ['unknown option: --bogus']],
+  ])('%j (%s)', (line, role, fields, refusals) => {
+    const flags = parseCliFlags(line, role);
+    expect(flags).toMatchObject(fields);
+    expect(flags.refusals.map((r) => r.message)).toEqual(refusals);
+  });
+
+  it('keeps the program words as positional', () => {
+    expect(parseCliFlags('/usr/local/bin/krishiv executor --connect', 'executor').positional).toEqual([
+      '/usr/local/bin/krishiv',
+      'executor',
+    ]);
+  });
+
+  it('a program of another role than the one checked is an input error that names the role to give', () => {
+    expect(() => parseCliFlags('krishiv coordinator --insecure', 'executor')).toThrow(
+      expect.objectContaining({ code: 'ERR_CLI_FLAGS_PARSE', message: expect.stringContaining('give --role coordinator') }),
+    );
+    expect(() => parseCliFlags('krishiv-operator --status-addr 0.0.0.0:1', 'cluster')).toThrow(
+      expect.objectContaining({ code: 'ERR_CLI_FLAGS_PARSE', message: expect.stringContaining('give --role operator') }),
+    );
+  });
+
+  it('a client command fits every client role', () => {
+    for (const role of ['client', 'client-http', 'client-flight'] as const)
+      expect(parseCliFlags('krishiv sql --query "select 1"', role)).toMatchObject({ processes: [], refusals: [] });
+  });
+
+  it('words that name no Krishiv program are skipped as before', () => {
+    expect(parseCliFlags('executor --connect', 'executor')).toMatchObject({ connect: true, refusals: [], positional: ['executor'] });
+  });
+});
+
+describe('--cli with a program, role cluster', () => {
+  it('every word goes to that program: krishiv clusterd refuses the executor switch --connect (coordinator_daemon.rs:1216-1219)', () => {
+    expect(parseCliFlags('krishiv clusterd --connect', 'cluster').refusals).toEqual([
+      expect.objectContaining({ process: 'coordinator', word: '--connect', message: 'unknown option: --connect' }),
+    ]);
+    // without the program, cluster gives each process the flags it knows (the contract's rule)
+    expect(parseCliFlags('--connect --insecure', 'cluster').refusals).toEqual([]);
+  });
+});
+
+describe("the engine parsers' own tests, word for word", () => {
+  const X = 'crates/krishiv-executor/src/cli.rs';
+  const O = 'crates/krishiv-operator/src/main.rs';
+  it.each<[string, Role, string, string[]]>([
+    [`${X}:1865 parses_custom_slots`, 'executor', '--slots 8', []],
+    [`${X}:2022 parses_heartbeat_interval`, 'executor', '--heartbeat-interval-secs 5', []],
+    [
+      `${X}:2032 rejects_zero_heartbeat_interval`,
+      'executor',
+      '--heartbeat-interval-secs 0',
+      ['--heartbeat-interval-secs must be greater than zero'],
+    ],
+    [
+      `${X}:2045 rejects_non_numeric_heartbeat_interval`,
+      'executor',
+      '--heartbeat-interval-secs xyz',
+      ['--heartbeat-interval-secs must be a positive integer'],
+    ],
+    [`${X}:2058 parses_shuffle_dir`, 'executor', '--shuffle-dir /tmp/shuffle', []],
+    [`${X}:2069 shuffle_dir_empty_string_errors`, 'executor', "--shuffle-dir ''", ['missing value for --shuffle-dir']],
+    [`${X}:2200 rejects_missing_value_for_flag`, 'executor', '--executor-id', ['missing value for --executor-id']],
+    [`${X}:2206 rejects_extra_positional_argument`, 'executor', '--executor-id e1 extra-positional', ['unknown option: extra-positional']],
+    [`${O}:516 parses_defaults`, 'operator', '', []],
+    [
+      `${O}:525 parses_all_namespaces_and_bootstrap_executor`,
+      'operator',
+      '--all-namespaces --coordinator-id coord-1 --bootstrap-executor-slots 2',
+      [],
+    ],
+    [`${O}:542 parses_status_addr`, 'operator', '--status-addr 0.0.0.0:8080', []],
+    [`${O}:551 parses_executor_grpc_addr`, 'operator', '--executor-grpc-addr 0.0.0.0:9090', []],
+    [`${O}:565 parses_coordinator_endpoint`, 'operator', '--coordinator-endpoint http://coord.example:9090', []],
+    [
+      `${O}:581 rejects_zero_bootstrap_slots`,
+      'operator',
+      '--bootstrap-executor-slots 0',
+      ['--bootstrap-executor-slots must be greater than zero'],
+    ],
+  ])('%s', (_test, role, line, refusals) => {
+    expect(parseCliFlags(line, role).refusals.map((r) => r.message)).toEqual(refusals);
   });
 });

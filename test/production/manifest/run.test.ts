@@ -5,7 +5,7 @@ import { summarize } from '../../../src/production/evaluate.js';
 import type { K8sObject } from '../../../src/production/manifest/k8s.js';
 import { evaluateObjects } from '../../../src/production/manifest/run.js';
 import { groupByWorkload, workloadKey } from '../../../src/production/workload.js';
-import { findingsOf, objectsOf } from './layouts.js';
+import { findingsOf, objectsOf, workload } from './layouts.js';
 
 const DEPLOY = path.join(__dirname, '..', '..', 'fixtures', 'deploy');
 
@@ -137,5 +137,23 @@ spec:
     );
     expect(f.map((x) => x.message).join('\n')).not.toContain('--require-files');
     expect(JSON.stringify(f)).not.toContain('Zq8wX3vB9nL2mK7pR4tY6uI1oP5aS0dF');
+  });
+});
+
+describe('a container command line the engine refuses', () => {
+  it('a misspelt flag fails CLI-ARG-REFUSED with the engine message and the flag meant, never "not checked" (crates/krishiv-scheduler/src/coordinator_daemon.rs:1216-1219)', () => {
+    const findings = findingsOf(
+      workload({
+        name: 'coord',
+        namespace: 'krishiv-system',
+        container: 'coordinator',
+        body: '          command: [/usr/local/bin/krishiv, coordinator, --flight-addr=0.0.0.0:2003, --insecure]\n',
+      }),
+    );
+    expect(findings.filter((f) => f.status === 'skip' && /not checked/.test(f.message))).toEqual([]);
+    const refused = findings.filter((f) => f.id === 'CLI-ARG-REFUSED');
+    expect(refused.map((f) => f.status)).toEqual(['fail']);
+    expect(refused[0]?.message).toContain('"unknown option: --flight-addr=<value not shown>"');
+    expect(refused[0]?.message).toContain('did you mean --flight-addr <value not shown>?');
   });
 });
