@@ -115,10 +115,11 @@ const runAll = (c: CheckContext): Finding[] => {
 
 /**
  * Manifests and units: variables set to values the tool cannot see reach the checks with a stand-in.
- * The first run records which checks read which of them (directly, or through what the context
- * derived from them); then, for each unknown source in turn, the checks that read it run again with
- * other plausible values for it (assumptions.ts, by what the engine does with the variable). A
- * finding whose verdict changes depends on the value: applyAssumptions makes it a `skip`.
+ * The first run records which checks read which of them (directly, or through the part of the
+ * context derived from them); then, for each unknown source in turn, the checks that read it run
+ * again with other plausible values for it (assumptions.ts, by what the engine does with the
+ * variable); then values tried together (tryTogether: equal values, pairs). A finding whose verdict
+ * changes depends on the values: applyAssumptions makes it a `skip`.
  */
 function runWithVariants(
   options: EvaluateOptions,
