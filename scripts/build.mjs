@@ -69,7 +69,6 @@ function yamlPartsEntry() {
   if (!existsSync(file) || readFileSync(file, 'utf8') !== text) writeFileSync(file, text);
   return file;
 }
-// fastest-levenshtein (2 KB) is inlined where it is used: a bundle of its own cost more to load than it weighs.
 const EXTERNAL = ['argon2', 'typescript', 'ts-node', '@swc/core'];
 
 // What every bundle shares (see the top): the error class and exit table, the global options and
