@@ -35,7 +35,7 @@
  * `--debug` loads the bundles through Node's own loader with source maps on, so stacks name
  * the TypeScript sources (src/.../file.ts:line) instead of minified bundle columns.
  */
-const { readFileSync, writeSync } = require('node:fs');
+const { closeSync, openSync, readFileSync, readSync, writeSync } = require('node:fs');
 const path = require('node:path');
 
 const DIST = path.join(__dirname, '..', 'dist'); // this file runs as bin/krishiv-auth.js
@@ -117,6 +117,34 @@ function createBundleLoader(distDir, fallback, options = {}) {
     })
   );
 
+  // One buffer for every file the loader reads, a bundle's text and then its cache: the text is
+  // copied into a string, and V8 deserialises the cache before `new Script` returns, so neither
+  // is needed after. A buffer per file was ~750 KB of fresh memory at every start (page faults),
+  // and four more ArrayBuffers for the garbage collector to sweep.
+  let scratch = Buffer.allocUnsafeSlow(1 << 19);
+  /**
+   * Reads `file` whole into `scratch` (grown when it is too small).
+   * @param {string} file
+   * @returns {number} its length
+   */
+  const readInto = (file) => {
+    const fd = openSync(file, 'r');
+    try {
+      for (let n = 0; ; ) {
+        if (n === scratch.length) {
+          const bigger = Buffer.allocUnsafeSlow(scratch.length * 2);
+          scratch.copy(bigger, 0, 0, n);
+          scratch = bigger;
+        }
+        const got = readSync(fd, scratch, n, scratch.length - n, null);
+        if (got === 0) return n;
+        n += got;
+      }
+    } finally {
+      closeSync(fd);
+    }
+  };
+
   /**
    * @param {string} name
    * @returns {unknown}
@@ -126,15 +154,14 @@ function createBundleLoader(distDir, fallback, options = {}) {
     const known = modules.get(name);
     if (known) return known.exports;
     const filename = path.join(distDir, name);
-    // One way of reading for the text and the cache (each fs path Node compiles at first use);
-    // the bundles are ASCII (test/e2e/bundles.test.ts), so latin1 reads them exactly, unvalidated.
-    const source = readFileSync(filename).toString('latin1');
+    // the bundles are ASCII (test/e2e/bundles.test.ts): latin1 reads them exactly, unvalidated
+    const source = scratch.toString('latin1', 0, readInto(filename));
     /** @type {Buffer | undefined} */
     let cachedData;
     if (useCache && trainTo === undefined) {
       for (const dir of options.variantDir === undefined ? [cacheDir] : [options.variantDir, cacheDir]) {
         try {
-          cachedData = readFileSync(path.join(dir, `${name}.bin`));
+          cachedData = scratch.subarray(0, readInto(path.join(dir, `${name}.bin`)));
           break;
         } catch {
           cachedData = undefined; // not trained (a rarely used command): compile as usual
