@@ -157,7 +157,7 @@ function configIn(dir: string): string | undefined {
     if (!existsSync(file)) continue;
     if (place !== 'package.json') return file;
     try {
-      const text = readFileSync(file).toString('utf8');
+      const text = readFileSync(file, 'utf8'); // one call into Node's C++ (its buffer path costs more JS the first time)
       // Without the key's name in the text (escapes aside) there is nothing to find: no parse.
       if (!text.includes('"krishiv-auth"') && !text.includes('\\u')) continue;
       const pkg = JSON.parse(text) as unknown;

@@ -8,11 +8,13 @@ import { readSync } from 'node:fs';
 /**
  * Reads `fd` until EOF, keeping at most `limit + 1` bytes: a result longer than `limit` means the
  * input is over the cap (the caller names the input and the cap in its error). `sizeHint` sizes the
- * first buffer (a regular file's size); pipes grow it by doubling. EAGAIN (a non-blocking descriptor
+ * first buffer (a regular file's size); without one it is 256 KiB (memory the kernel maps only
+ * where it is written: a small file costs no more than with a smaller buffer, and a 170 KB env
+ * file is read without growing it twice), grown by doubling. EAGAIN (a non-blocking descriptor
  * with nothing yet) waits 5 ms rather than spinning.
  */
 export function readToEndSync(fd: number, limit: number, sizeHint = 0): Buffer {
-  let buffer = Buffer.allocUnsafe(Math.min(limit + 1, Math.max(sizeHint + 1, 65536)));
+  let buffer = Buffer.allocUnsafe(Math.min(limit + 1, Math.max(sizeHint + 1, 1 << 18)));
   let total = 0;
   while (total <= limit) {
     if (total === buffer.length) {
