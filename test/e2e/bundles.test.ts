@@ -76,8 +76,16 @@ describe('the bundle tree', () => {
     };
     const sets = [...CACHE_VARIANTS.map((v) => v.name), ...COMMAND_CACHE_SETS];
     expect(sets.length).toBeGreaterThan(5);
-    const cache = path.join(DIST, 'cache', process.versions.v8);
-    expect(sets.filter((s) => !existsSync(path.join(cache, s, 'main.cjs.bin')))).toEqual([]);
+    // every V8 the build (or a bench on another Node) trained: the e2e suite also runs on Nodes dist/ was not trained for
+    const trained = readdirSync(path.join(DIST, 'cache'));
+    expect(trained.length).toBeGreaterThan(0);
+    for (const v8 of trained) {
+      const cache = path.join(DIST, 'cache', v8);
+      expect(
+        sets.filter((s) => !existsSync(path.join(cache, s, 'main.cjs.bin'))),
+        v8,
+      ).toEqual([]);
+    }
   });
 
   it('bin/krishiv-auth.js is src/cli/entry.cjs as the build writes it: minified, executable', () => {
