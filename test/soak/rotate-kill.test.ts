@@ -59,8 +59,9 @@ it(`${KILLS} SIGKILLed rotations leave the old or the new file, and the next run
     const point = i % 4 === 0 ? 'before-rename' : i % 4 === 1 ? 'after-lock' : Math.random() < 0.5 ? 'before-rename' : 'none';
     const run = spawnRotate(dir, args, point === 'none' ? undefined : `${point}=5000`);
     if (point === 'before-rename') {
-      // Temp file written and fsynced, rename not done yet: the critical moment.
-      expect(await waitFor(() => temps().length > 0, 10_000), run.output()).toBe(true);
+      // The token file's temp written and fsynced, its rename not done yet: the critical moment. (Not any
+      // temp: a `begin` writes the sidecar's first, renamed at once, and a kill between the two held none.)
+      expect(await waitFor(() => temps().some((n) => /^\.tokens\.\d+\.[0-9a-f]{12}\.tmp$/.test(n)), 10_000), run.output()).toBe(true);
     } else if (point === 'after-lock') {
       expect(await waitFor(() => existsSync(lock), 10_000), run.output()).toBe(true);
     } else {
