@@ -24,10 +24,10 @@
 // does not hold. So `instanceof KrishivError` holds across bundles.
 // A separate core.cjs under main.cjs was measured: +0.4 ms of every command's start-up (one more
 // file, cache and top-level run) for nothing main.cjs does not give (bench/README.md).
-import { build } from 'esbuild';
+import { build, transform } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { createRequire, isBuiltin } from 'node:module';
-import { existsSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -232,7 +232,6 @@ async function buildAll() {
  * executable. ASCII only (test/e2e/bundles.test.ts): esbuild escapes any other character.
  */
 async function buildEntry() {
-  const { transform } = await import('esbuild');
   const source = readFileSync(path.join(root, 'src/cli/entry.cjs'), 'utf8');
   const { code } = await transform(source, {
     loader: 'js',
@@ -245,7 +244,6 @@ async function buildEntry() {
   });
   const text = `#!/usr/bin/env node\n// Built from src/cli/entry.cjs by scripts/build.mjs (minified): edit that file, then npm run build.\n${code}`;
   const bin = path.join(root, 'bin', 'krishiv-auth.js');
-  const { chmodSync } = await import('node:fs');
   if (!existsSync(bin) || readFileSync(bin, 'utf8') !== text) {
     mkdirSync(path.dirname(bin), { recursive: true });
     writeFileSync(bin, text);

@@ -186,6 +186,11 @@ const PLACEHOLDER_PARTS = [
   'dummy',
 ];
 
+/** A line terminator: what a regular expression's `.` does not match. */
+function isLineTerminator(c: number): boolean {
+  return c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029;
+}
+
 /**
  * Two or more of one character (what `/^(.)\1+$/` says, in a loop: that regex's backtracking
  * overflowed the stack on a 4 MB value).
@@ -193,17 +198,14 @@ const PLACEHOLDER_PARTS = [
 function isOneRepeatedChar(v: string): boolean {
   if (v.length < 2) return false;
   const first = v.charCodeAt(0);
-  if (first === 0x0a || first === 0x0d || first === 0x2028 || first === 0x2029) return false;
+  if (isLineTerminator(first)) return false;
   for (let i = 1; i < v.length; i++) if (v.charCodeAt(i) !== first) return false;
   return true;
 }
 
-/** No line terminator (what a regular expression's `.` does not match) in `v` between `from` and `to`. */
+/** No line terminator in `v` between `from` and `to`. */
 function noLineBreak(v: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) {
-    const c = v.charCodeAt(i);
-    if (c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029) return false;
-  }
+  for (let i = from; i < to; i++) if (isLineTerminator(v.charCodeAt(i))) return false;
   return true;
 }
 
