@@ -20,6 +20,7 @@ import { valueOfParts } from './manifest/stand-in.js';
 import { parseApiKeys, rustTrim, splitTokenList } from './model.js';
 import { flagInfo, isPrintEnvSecret, isSecretName } from './registry.js';
 import type { EnvVar, Finding, FindingStatus, UnknownPiece } from './types.js';
+import { indexVars } from './var-index.js';
 
 const MASK = '<value from a Secret>';
 const SECRET_MASK = '<secret>';
@@ -132,20 +133,19 @@ export function applyAssumptions(
   const failsWithoutOptional = new Map<string, Finding>();
   for (const f of unsetRun ?? [])
     if ((f.status === 'fail' || f.status === 'warn') && !failsWithoutOptional.has(f.id)) failsWithoutOptional.set(f.id, f);
-  let anyAssumed = false;
-  let anyFromSecret = false;
+  const index = indexVars(vars);
+  const anyAssumed = index.assumed.length > 0;
+  const anyFromSecret = index.anyFromSecret;
   const masks = new Map<string, string>();
   // what stands in for an unknown value: a finding that quotes it said something about the stand-in
   const standIns: Array<{ text: string; v: EnvVar }> = [];
-  for (const v of vars.values()) {
-    if (v.assumption) anyAssumed = true;
-    if (v.fromSecret) anyFromSecret = true;
+  // the variables any rule below applies to, in the Map's order (a 5,000-line env file has a few)
+  for (const v of index.maskable) {
     if (v.fromSecret) {
       if (v.value.length >= 4) masks.set(v.value, MASK);
       for (const piece of secretPieces(v.value)) masks.set(piece, MASK);
     } else if (!v.assumption && isSecretName(v.name))
       for (const piece of secretPieces(v.value)) if (!masks.has(piece)) masks.set(piece, SECRET_MASK);
-    // (the test first: a call per variable allocated an empty list and its iterator, 5,000 times for a 5,000-line file)
     const value = v.value;
     if (value.includes('\n') || value.includes('\r'))
       for (const piece of swallowedSecretPieces(value)) if (!masks.has(piece)) masks.set(piece, SECRET_MASK);
@@ -164,7 +164,7 @@ export function applyAssumptions(
   }
   if (!anyAssumed && !anyFromSecret && masks.size === 0) return findings;
   const secretValues = [...masks.keys()].sort((a, b) => b.length - a.length);
-  const optional = anyAssumed ? [...vars.values()].filter((v) => v.assumption?.kind === 'maybe-unset') : [];
+  const optional = index.assumed.filter((v) => v.assumption!.kind === 'maybe-unset');
   const quoting = (f: Finding): EnvVar[] =>
     standIns
       .filter(({ text: t }) => f.message.includes(t) || f.remediation.includes(t) || (f.engineMessage?.includes(t) ?? false))
@@ -480,8 +480,7 @@ export function unknownSources(
 ): Map<string, UnknownSource> {
   const out = new Map<string, UnknownSource>();
   const families = new Map<string, Array<readonly Try[]>>();
-  for (const v of vars.values()) {
-    if (v.assumption === undefined) continue;
+  for (const v of indexVars(vars).assumed) {
     const parts = partsOfVar(v);
     for (const p of parts) {
       if (typeof p === 'string') continue;
@@ -730,8 +729,8 @@ export function knownSecrets(vars: ReadonlyMap<string, EnvVar>): KnownSecret[] {
     seen.add(value);
     out.push({ name, value });
   };
-  for (const v of vars.values()) {
-    if (v.assumption !== undefined || !isSecretName(v.name) || /_FILE$/i.test(v.name)) continue;
+  for (const v of indexVars(vars).secret) {
+    if (v.assumption !== undefined || /_FILE$/i.test(v.name)) continue;
     if (/_API_KEYS$/i.test(v.name)) {
       const parsed = parseApiKeys(v.value);
       if (parsed.state !== 'unset') for (const e of parsed.entries) add(`the key of entry ${e.index + 1} of ${v.name}`, e.key);

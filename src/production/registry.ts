@@ -330,6 +330,27 @@ function endsWithAsciiCaseless(name: string, suffix: string): boolean {
   }
   return true;
 }
+/**
+ * Whether a name may be a secret by its last character: the last characters of every secret
+ * suffix and of every name the registry declares a secret (N, S, T, D, Y today), ASCII letters
+ * in either case. Derived from both lists, so a registry secret ending otherwise widens it.
+ */
+const SECRET_LAST: { test(name: string): boolean } = (() => {
+  const ends = new Set<number>();
+  for (const s of SECRET_SUFFIXES) ends.add(s.charCodeAt(s.length - 1));
+  for (const f of FLAGS) if (f.kind === 'secret') ends.add(f.name.charCodeAt(f.name.length - 1));
+  const letters = [...ends].every((c) => c >= 0x41 && c <= 0x5a);
+  let mask = 0;
+  for (const c of ends) mask |= 1 << (c - 0x41);
+  return {
+    test: letters
+      ? (name) => {
+          const c = name.charCodeAt(name.length - 1) & ~0x20; // ASCII letters upper-cased; NaN (no name) is 0
+          return c >= 0x41 && c <= 0x5a && ((mask >>> (c - 0x41)) & 1) === 1;
+        }
+      : () => true,
+  };
+})();
 const PRINT_ENV_SUFFIX = /_(?:TOKEN|TOKENS|KEY|KEYS|SECRET|PASSWORD)$/i;
 
 /**
@@ -339,11 +360,12 @@ const PRINT_ENV_SUFFIX = /_(?:TOKEN|TOKENS|KEY|KEYS|SECRET|PASSWORD)$/i;
  * `_SECRET`, `_PASSWORD`, `_API_KEY` or `_API_KEYS`.
  */
 export function isSecretName(name: string): boolean {
+  // Most names are decided by their last character, before the registry lookup: an env file's
+  // thousands of other names take no Map lookup and, in a one-shot process, no optimising
+  // compile of the lookup (bench/README.md, issue 13).
+  if (!SECRET_LAST.test(name)) return false;
   const spec = BY_NAME.get(name);
   if (spec) return spec.kind === 'secret';
-  // Every secret suffix ends in N, S, T, D or Y: most names are decided without the regex.
-  const last = name.charCodeAt(name.length - 1) | 0x20;
-  if (last !== 0x6e && last !== 0x73 && last !== 0x74 && last !== 0x64 && last !== 0x79) return false;
   return SECRET_SUFFIXES.some((s) => endsWithAsciiCaseless(name, s));
 }
 

@@ -13,8 +13,6 @@ export interface Origin {
   source: 'file' | 'process-env' | 'cli';
   /** the env file path as the user gave it */
   file?: string;
-  /** 1-based line of the declaration (the first line for a multi-line value) */
-  line?: number;
 }
 
 export interface EnvVar {
@@ -29,6 +27,8 @@ export interface EnvVar {
   references: string[];
   /** referenced names that were defined nowhere (substituted with "") */
   unresolved: string[];
+  /** file values: 1-based line of the declaration (the first line of a multi-line value) */
+  line?: number;
   /** file values: the last physical line of a multi-line value */
   endLine?: number;
   /** file values: written with an `export` prefix */

@@ -58,7 +58,20 @@ describe('secretPieces: what of a secret value a message could quote', () => {
 describe('applyAssumptions masks Secret values in every spelling a message gives them (leak audit)', () => {
   const value = 'Mv5 "Kp\'8=Tq,Ls 3Xn\\Wq7Zr4Tb';
   const vars = new Map<string, EnvVar>([
-    ['KRISHIV_PRODUCTION', { name: 'KRISHIV_PRODUCTION', value, origin: { file: 'm.yaml', line: 3 }, fromSecret: true } as EnvVar],
+    [
+      'KRISHIV_PRODUCTION',
+      {
+        name: 'KRISHIV_PRODUCTION',
+        value,
+        raw: value,
+        quoting: 'none',
+        origin: { source: 'file', file: 'm.yaml' },
+        line: 3,
+        references: [],
+        unresolved: [],
+        fromSecret: true,
+      } satisfies EnvVar,
+    ],
   ]);
   const f = (message: string): Finding =>
     ({
@@ -98,7 +111,19 @@ describe('swallowedSecretPieces: secret declarations inside another value (leak 
   it('a check quoting a value that swallowed a token line shows <secret> instead', () => {
     const value = 'etcd\nKRISHIV_SHUFFLE_TOKEN=Pw9Gh4Jk7Lm2Nb6Vc1Xz';
     const vars = new Map<string, EnvVar>([
-      ['KRISHIV_METADATA_BACKEND', { name: 'KRISHIV_METADATA_BACKEND', value, origin: { file: 'a.env', line: 4 } } as EnvVar],
+      [
+        'KRISHIV_METADATA_BACKEND',
+        {
+          name: 'KRISHIV_METADATA_BACKEND',
+          value,
+          raw: value,
+          quoting: 'none',
+          origin: { source: 'file', file: 'a.env' },
+          line: 4,
+          references: [],
+          unresolved: [],
+        } satisfies EnvVar,
+      ],
     ]);
     const finding = {
       id: 'COORD-METADATA-CONFIG',
@@ -121,7 +146,8 @@ describe('unknownSources: what to try for a value the tool cannot see', () => {
       value: valueOfParts(parts!),
       raw: valueOfParts(parts!),
       quoting: 'none',
-      origin: { source: 'file', file: 'm.yaml', line: 1 },
+      origin: { source: 'file', file: 'm.yaml' },
+      line: 1,
       references: [],
       unresolved: [],
       assumption: { kind, reason: 'r' },
@@ -206,7 +232,16 @@ describe('compareRuns: which findings depend on a value', () => {
       new Map([
         [
           'T',
-          { name: 'T', value: 'x', raw: 'x', assumption: { kind: 'unknown', reason: 'from Secret a key t, not in the input' } } as EnvVar,
+          {
+            name: 'T',
+            value: 'x',
+            raw: 'x',
+            quoting: 'none',
+            origin: { source: 'file', file: 'm.yaml' },
+            references: [],
+            unresolved: [],
+            assumption: { kind: 'unknown', reason: 'from Secret a key t, not in the input' },
+          } satisfies EnvVar,
         ],
       ]),
       undefined,
@@ -267,7 +302,8 @@ describe('values tried together: the combinations', () => {
       value,
       raw: value,
       quoting: 'none',
-      origin: { source: 'file', file: 'm.yaml', line: 1 },
+      origin: { source: 'file', file: 'm.yaml' },
+      line: 1,
       references: [],
       unresolved: [],
     }) as EnvVar;

@@ -23,7 +23,8 @@ export function envSetOf(record: Record<string, string | VarSpec>, file = FILE):
       value: s.value,
       raw: s.quoting === 'double' ? `"${s.value}"` : s.quoting === 'single' ? `'${s.value}'` : s.value,
       quoting: s.quoting ?? 'none',
-      origin: source === 'file' ? { source, file, line } : { source },
+      origin: source === 'file' ? { source, file } : { source },
+      ...(source === 'file' ? { line } : {}),
       references: s.references ?? s.unresolved ?? [],
       unresolved: s.unresolved ?? [],
     });

@@ -97,7 +97,7 @@ function locationOf(ctx: Pick<CheckContext, 'vars' | 'envSet'>, name: string): F
   const v = ctx.vars.get(name);
   if (v) {
     if (v.origin.source !== 'file' || v.origin.file === undefined) return null;
-    return v.origin.line === undefined ? { file: v.origin.file } : { file: v.origin.file, line: v.origin.line };
+    return v.line === undefined ? { file: v.origin.file } : { file: v.origin.file, line: v.line };
   }
   const last = ctx.envSet.files[ctx.envSet.files.length - 1];
   return last === undefined ? null : { file: last };

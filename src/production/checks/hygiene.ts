@@ -26,45 +26,16 @@ import {
   trimmed,
   type FileState,
 } from '../model.js';
-import { envIssues, flagInfo, isPrintEnvSecret, isSecretName, KIND_EXCEPTIONS, suggestFlag } from '../registry.js';
-import type { EnvVar, Finding } from '../types.js';
+import { envIssues, flagInfo, isPrintEnvSecret, KIND_EXCEPTIONS, suggestFlag } from '../registry.js';
+import type { Finding } from '../types.js';
 import { operatorServes, type Check } from './common.js';
 import { ALL, COORD, TASK } from './constants.js';
 import { group, type CheckDef } from './define.js';
 import { runKeyChecks } from './keys.js';
 import { TOKEN_PURPOSE as GROUPS } from '../token-purpose.js';
+import { indexVars } from '../var-index.js';
 
 // ---- secret values --------------------------------------------------------------------
-
-interface VarScan {
-  secret: string[];
-  krishiv: EnvVar[];
-  unresolved: EnvVar[];
-}
-const scanCache = new WeakMap<object, VarScan>();
-/**
- * One pass over the variables, shared by every hygiene check: env files can have thousands
- * of lines, and each extra pass over a Map costs real time in a one-shot process.
- */
-function scan(ctx: CheckContext): VarScan {
-  let s = scanCache.get(ctx.vars);
-  if (!s) {
-    const found: VarScan = { secret: [], krishiv: [], unresolved: [] };
-    // forEach, not for-of: in a one-shot process this runs in V8's interpreter, where each
-    // step of a Map iterator allocates a result object.
-    ctx.vars.forEach((v) => {
-      if (v.name.startsWith('KRISHIV_')) found.krishiv.push(v);
-      if (v.unresolved.length > 0) found.unresolved.push(v);
-      if (isSecretName(v.name)) found.secret.push(v.name);
-    });
-    s = found;
-    scanCache.set(ctx.vars, s);
-  }
-  return s;
-}
-function secretNames(ctx: CheckContext): string[] {
-  return scan(ctx).secret;
-}
 
 /** One secret value to judge: where it lives (variable, optional entry number) and the value. */
 interface SecretItem {
@@ -92,8 +63,8 @@ function probeVar(ctx: CheckContext, name: string): { path: string; state: FileS
 /** Every secret value in the env (and in token files read here), split into the items the engine uses. */
 function secretItems(ctx: CheckContext): SecretItem[] {
   const items: SecretItem[] = [];
-  for (const name of secretNames(ctx)) {
-    const v = ctx.vars.get(name)!;
+  for (const v of indexVars(ctx.vars).secret) {
+    const name = v.name;
     const group = GROUPS[name];
     if (name === 'KRISHIV_API_KEYS') {
       const parsed = parseApiKeys(v.value);
@@ -381,8 +352,8 @@ function secretChecks(ctx: CheckContext): Finding[] {
 
   // ENV-SECRET-IN-MANIFEST: a literal secret written in an env file.
   const literal: Finding[] = [];
-  for (const name of secretNames(ctx)) {
-    const v = ctx.vars.get(name)!;
+  for (const v of indexVars(ctx.vars).secret) {
+    const name = v.name;
     if (v.origin.source !== 'file' || rustTrim(v.value) === '') continue;
     const fromRefs = v.references.length > 0 && v.references.every((r) => ctx.vars.get(r)?.origin.source === 'process-env');
     if (fromRefs) continue;
@@ -407,7 +378,7 @@ function secretChecks(ctx: CheckContext): Finding[] {
 function unexpanded(ctx: CheckContext): Finding[] {
   const out: Finding[] = [];
   // Only the winning declarations: what the engine sees.
-  for (const v of scan(ctx).unresolved) {
+  for (const v of indexVars(ctx.vars).unresolved) {
     // A name declared only after the reference (later in the file, or in a later file) is not
     // "defined nowhere", but the engine substitutes "" all the same: say which case it is.
     const nowhere = v.unresolved.filter((r) => !ctx.vars.has(r));
@@ -434,8 +405,8 @@ function unexpanded(ctx: CheckContext): Finding[] {
       );
     if (later.length > 0) {
       const where = (r: string): string => {
-        const o = ctx.vars.get(r)?.origin;
-        return o?.file !== undefined ? ` (${o.file}${o.line !== undefined ? `:${o.line}` : ''})` : '';
+        const d = ctx.vars.get(r);
+        return d?.origin.file !== undefined ? ` (${d.origin.file}${d.line !== undefined ? `:${d.line}` : ''})` : '';
       };
       parts.push(
         `${later.map((r) => `$${r}${where(r)}`).join(', ')}, declared only after this line is read (dotenv substitutes what is defined so far)`,
@@ -452,7 +423,7 @@ function unexpanded(ctx: CheckContext): Finding[] {
 
 function quotedBooleans(ctx: CheckContext): Finding[] {
   const out: Finding[] = [];
-  for (const v of scan(ctx).krishiv) {
+  for (const v of indexVars(ctx.vars).krishiv) {
     const name = v.name;
     if (v.quoting === 'none' || v.origin.source !== 'file') continue;
     const kind = flagInfo(name)?.kind;
@@ -533,7 +504,7 @@ function envValidation(ctx: CheckContext): Finding[] {
   const unknown: Finding[] = [];
   const deprecated: Finding[] = [];
   const invalid: Finding[] = [];
-  for (const v of scan(ctx).krishiv) {
+  for (const v of indexVars(ctx.vars).krishiv) {
     const name = v.name;
     for (const issue of envIssues(name, v.value)) {
       if (issue.kind === 'unknown') {

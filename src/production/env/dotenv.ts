@@ -37,12 +37,15 @@
 import { KrishivError } from '../../errors.js';
 import type { EnvVar, Quoting } from '../types.js';
 
+/** Where a file's declarations come from: one object for all of them (parseDotenv). */
+export type FileOrigin = Readonly<{ source: 'file'; file: string }>;
+
 /**
  * One declaration as parsed, before merging. It is already the `EnvVar` the merged set
  * holds (origin included), so merging thousands of lines copies nothing.
  */
 export interface Declaration extends EnvVar {
-  origin: { source: 'file'; file: string; line: number };
+  origin: FileOrigin;
   /** 1-based first line of the declaration */
   line: number;
   // Every other field is EnvVar's. Its optional endLine, exported, strayDollar and splitReferences
@@ -215,7 +218,7 @@ class LineReader {
    * `next()` then. A 5,000-line file is mostly such lines, and in a one-shot process this
    * loop runs in V8's interpreter: no call, match array or intermediate object per line.
    */
-  readSimple(out: Declaration[], file: string): void {
+  readSimple(out: Declaration[], origin: FileOrigin): void {
     const text = this.#text;
     const n = text.length;
     let at = this.#offset;
@@ -234,9 +237,9 @@ class LineReader {
       const eq = text.indexOf('=', at);
       const value = text.slice(eq + 1, text.charCodeAt(end - 2) === 0x0d ? end - 2 : end - 1);
       line += 1;
-      // the origin first, then the declaration: a literal nested in another is copied by V8's
-      // runtime (a deep walk of its boilerplate) instead of its fast path, once per line
-      const origin: Declaration['origin'] = { source: 'file', file, line };
+      // one flat object per line (the file's origin is shared): a literal nested in another is
+      // copied by V8's runtime instead of its fast path, and an object more per line measured
+      // ~1.3 ms more for 5,000 lines in a fresh process (young-generation collections)
       out.push({
         name: text.slice(at, eq),
         value,
@@ -544,8 +547,7 @@ function charClass(c: string): string {
 }
 
 /** A declaration whose value is its text: no quotes, escapes or substitutions (the plain-line shape). */
-function simpleDeclaration(name: string, value: string, file: string, line: number): Declaration {
-  const origin: Declaration['origin'] = { source: 'file', file, line }; // not nested: see readSimple
+function simpleDeclaration(name: string, value: string, origin: FileOrigin, line: number): Declaration {
   return { name, value, raw: value, quoting: 'none', origin, line, references: NONE, unresolved: NONE };
 }
 
@@ -559,12 +561,12 @@ const SIMPLE_LINE = /^([A-Za-z_][A-Za-z0-9_.]*)=([!%&(-[\]-~][!#%&(-[\]-~]*)?$/;
 const SIMPLE_AT = /([A-Za-z_][A-Za-z0-9_.]*)=([!%&(-[\]-~][!#%&(-[\]-~]*)?\r?\n/y;
 
 /** dotenvy `LineParser::parse_line`: a declaration, or undefined for a blank/comment line. */
-function parseLine(text: string, subst: Substitutions, file: string, firstLine: number, endLine: number): Declaration | undefined {
+function parseLine(text: string, subst: Substitutions, origin: FileOrigin, firstLine: number, endLine: number): Declaration | undefined {
   const simple = SIMPLE_LINE.exec(text);
   if (simple) {
     const name = simple[1]!;
     const value = simple[2] ?? '';
-    return simpleDeclaration(name, value, file, firstLine);
+    return simpleDeclaration(name, value, origin, firstLine);
   }
   let line = trimEndRust(text);
   const skip = (): void => {
@@ -606,7 +608,6 @@ function parseLine(text: string, subst: Substitutions, file: string, firstLine: 
     expectEqual(key);
   }
   skip();
-  const origin: Declaration['origin'] = { source: 'file', file, line: firstLine }; // not nested: see readSimple
   if (line === '' || line.startsWith('#')) {
     return {
       name: key,
@@ -652,13 +653,14 @@ export function parseDotenv(text: string, options: ParseOptions): Declaration[] 
   const out: Declaration[] = [];
   const subst = new Substitutions(options.lookup, options.mode ?? 'load', out);
   const reader = new LineReader(body, file);
+  const origin: FileOrigin = Object.freeze({ source: 'file', file });
   for (;;) {
-    reader.readSimple(out, file);
+    reader.readSimple(out, origin);
     const logical = reader.next();
     if (logical === undefined) break;
     let decl: Declaration | undefined;
     try {
-      decl = parseLine(logical.text, subst, file, logical.firstLine, logical.lastLine);
+      decl = parseLine(logical.text, subst, origin, logical.firstLine, logical.lastLine);
     } catch (error) {
       if (error instanceof LineError) {
         throw new KrishivError('ERR_ENV_PARSE', error.what, { input: `${file}:${logical.firstLine}` });

@@ -74,7 +74,7 @@ function shown(v: EnvVar): PrintedVar {
     value: secret ? engineFingerprint(v.value) : maskSwallowedSecrets(redactUrlPasswords(v.value)),
     secret,
     file: v.origin.file ?? null,
-    line: v.origin.line ?? null,
+    line: v.line ?? null,
   };
 }
 

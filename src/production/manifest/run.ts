@@ -278,7 +278,7 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
             purpose: TOKEN_PURPOSE[name]!,
             ref: { kind: 'Secret', namespace: o.namespace, name: mf.secret, key: mf.key, optional: mf.optional },
             file: o.file,
-            line: vars.get(name)?.origin.line ?? mf.mountLine,
+            line: vars.get(name)?.line ?? mf.mountLine,
           };
           if (value !== undefined) use.value = value.trim();
           if (!secret) use.unknown = true;
@@ -396,7 +396,7 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
               'warn',
               `${envName} and ${fileName} are both given to this ${role} process: the env copy never reloads, so rotating the file needs a restart`,
               [envName, fileName],
-              { file: o.file, line: vars.get(envName)!.origin.line ?? cline },
+              { file: o.file, line: vars.get(envName)!.line ?? cline },
               ref,
             ),
           );
@@ -405,7 +405,7 @@ export function evaluateObjects(objects: readonly K8sObject[], options: DeployOp
       for (const [name, r] of env.vars) {
         const purpose = TOKEN_PURPOSE[name];
         if (purpose === undefined || !r.ref || r.ref.kind !== 'Secret' || name.endsWith('_FILE')) continue;
-        const use: TokenUse = { workload: ref, role, variable: name, purpose, ref: r.ref, file: o.file, line: r.v.origin.line ?? cline };
+        const use: TokenUse = { workload: ref, role, variable: name, purpose, ref: r.ref, file: o.file, line: r.v.line ?? cline };
         if (!r.v.assumption) use.value = r.v.value.trim();
         else use.unknown = true;
         uses.push(use);

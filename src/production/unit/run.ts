@@ -87,7 +87,8 @@ export async function evaluateUnit(file: string, text: string, options: UnitOpti
     value,
     raw: value,
     quoting: 'none',
-    origin: { source: 'file', file: f, line },
+    origin: { source: 'file', file: f },
+    line,
     references: [],
     unresolved: [],
   });

@@ -365,12 +365,14 @@ describe('parser rules (traced from parse.rs / iter.rs, checked against a build 
     const decls = parseDotenv(text, { file: 'f.env' });
     // plain lines carry no endLine/exported/strayDollar/splitReferences (they would be line, false, false, [])
     expect(decls.map((d) => [d.name, d.value, d.raw, d.line, d.endLine, d.exported, d.origin])).toEqual([
-      ['A', 'b', 'b', 1, undefined, undefined, { source: 'file', file: 'f.env', line: 1 }],
-      ['B', '', '', 2, undefined, undefined, { source: 'file', file: 'f.env', line: 2 }],
-      ['C', 'x=y', 'x=y', 4, undefined, undefined, { source: 'file', file: 'f.env', line: 4 }],
-      ['D.E', '1', '1', 5, undefined, undefined, { source: 'file', file: 'f.env', line: 5 }],
-      ['F', 'last', 'last', 7, undefined, undefined, { source: 'file', file: 'f.env', line: 7 }],
+      ['A', 'b', 'b', 1, undefined, undefined, { source: 'file', file: 'f.env' }],
+      ['B', '', '', 2, undefined, undefined, { source: 'file', file: 'f.env' }],
+      ['C', 'x=y', 'x=y', 4, undefined, undefined, { source: 'file', file: 'f.env' }],
+      ['D.E', '1', '1', 5, undefined, undefined, { source: 'file', file: 'f.env' }],
+      ['F', 'last', 'last', 7, undefined, undefined, { source: 'file', file: 'f.env' }],
     ]);
+    // one origin object for the whole file, not one per line
+    expect(new Set(decls.map((d) => d.origin)).size).toBe(1);
   });
 
   it('substitution sees the first declaration of a duplicated name (load), the latest with mode iter', () => {

@@ -19,7 +19,16 @@ const COMMANDS = ROLE_COMMANDS;
 
 /** The values the tool tries for a variable alone. */
 const triesOf = (n: string): string[] => {
-  const v = { name: n, value: 'x', assumption: { kind: 'unknown', reason: 'r' } } as EnvVar;
+  const v: EnvVar = {
+    name: n,
+    value: 'x',
+    raw: 'x',
+    quoting: 'none',
+    origin: { source: 'file', file: 'm.yaml' },
+    references: [],
+    unresolved: [],
+    assumption: { kind: 'unknown', reason: 'r' },
+  };
   return unknownSources(new Map([[n, v]]))
     .get(`value/${n}`)!
     .tries.map((t) => t[0]);

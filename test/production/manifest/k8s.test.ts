@@ -70,7 +70,7 @@ ${env}
     expect(e.vars.get('C')!.v.value).toBe('b-single-node-durable');
     expect(e.vars.get('KRISHIV_DURABILITY_PROFILE')!.v.value).toBe('dev-local');
     expect(e.vars.get('B')!.v.value).toBe('b2');
-    expect(e.vars.get('B')!.v.origin.line).toBe(text.split('\n').findIndex((l) => l.includes('value: b2}')) + 1);
+    expect(e.vars.get('B')!.v.line).toBe(text.split('\n').findIndex((l) => l.includes('value: b2}')) + 1);
     expect([...e.vars.keys()].some((k) => k.includes(' '))).toBe(false);
   });
 

@@ -65,7 +65,16 @@ describe(`values not known here (${RUNS} runs)`, () => {
           unknown.forEach((n, i) => expect(text).not.toContain(standIn(`Secret/kx/${i === 0 ? 'first' : 'missing'}/${n.toLowerCase()}`)));
           // one value tried for the first unknown variable: given it in the input, the other unknown ones stay unknown
           const first = unknown[0]!;
-          const v = { name: first, value: 'x', assumption: { kind: 'unknown', reason: 'r' } } as EnvVar;
+          const v: EnvVar = {
+            name: first,
+            value: 'x',
+            raw: 'x',
+            quoting: 'none',
+            origin: { source: 'file', file: 'm.yaml' },
+            references: [],
+            unresolved: [],
+            assumption: { kind: 'unknown', reason: 'r' },
+          };
           const tries = unknownSources(new Map([[first, v]])).get(`value/${first}`)!.tries;
           const value = tries[pick % tries.length]![0];
           const k = findingsOf(manifest(command, unknown, literal, value));
