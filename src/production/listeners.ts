@@ -14,6 +14,7 @@
  */
 import { formatSocketAddr, ipv4Of, readSocketAddr, type SocketAddrValue } from '../engine/addr.js';
 import { engineLog } from './engine-sources.js';
+import { executorPrints } from './checks/printed.js';
 import type { CliFlags, EnvMap } from './model.js';
 
 /** How the process reacts when this listener's bind fails. */
@@ -139,8 +140,9 @@ function coordinatorListeners(env: EnvMap, cli: CliFlags): Listener[] {
  * gives one (90-94, every mode), then in --connect mode task gRPC and barrier gRPC (385-411; only
  * the flag value `off` turns one off), and after it registered, the shuffle Flight server when its
  * shuffle store is local (607-612, 646-654; crates/krishiv-shuffle/src/flight.rs:667). Every bind is
- * awaited in turn and a failure stops the executor with the message it names (status 2,
- * crates/krishiv-executor/src/main.rs:50-56, crates/krishiv/src/daemon_cmd.rs:296-303).
+ * awaited in turn and a failure stops the executor with the message it names, printed as the
+ * ExecutorError::LocalExecution it becomes (status 2, crates/krishiv-executor/src/main.rs:50-56,
+ * crates/krishiv/src/daemon_cmd.rs:296-303; the prefix: checks/printed.ts).
  */
 function executorListeners(env: EnvMap, cli: CliFlags, connect: boolean, localShuffle: boolean): Listener[] {
   const out: Listener[] = [];
@@ -151,7 +153,7 @@ function executorListeners(env: EnvMap, cli: CliFlags, connect: boolean, localSh
       ...http,
       awaited: true,
       fatal: true,
-      failure: `failed to bind HTTP addr ${formatSocketAddr(http.addr)}: ${IN_USE}`,
+      failure: executorPrints(`failed to bind HTTP addr ${formatSocketAddr(http.addr)}: ${IN_USE}`),
       source: `${EXEC}:90-94`,
     });
   if (!connect) return out;
@@ -170,7 +172,7 @@ function executorListeners(env: EnvMap, cli: CliFlags, connect: boolean, localSh
       ...a,
       awaited: true,
       fatal: true,
-      failure: `failed to bind ${surface} gRPC addr ${formatSocketAddr(a.addr)}: ${IN_USE}`,
+      failure: executorPrints(`failed to bind ${surface} gRPC addr ${formatSocketAddr(a.addr)}: ${IN_USE}`),
       source: `${EXEC}:${line}`,
     });
   };
@@ -184,7 +186,7 @@ function executorListeners(env: EnvMap, cli: CliFlags, connect: boolean, localSh
       ...address(env, '--shuffle-flight-addr', cli.shuffleFlightAddr, variable, v4(2004))!,
       awaited: true,
       fatal: true,
-      failure: `shuffle flight server: ${IN_USE}`,
+      failure: executorPrints(`shuffle flight server: ${IN_USE}`),
       source: `${EXEC}:607-612 and 646-654; crates/krishiv-shuffle/src/flight.rs:667`,
       afterRegistration: true,
     });

@@ -52,7 +52,12 @@ function category(f: Finding): string | undefined {
     case 'EXEC-STATE-DIR-REQUIRED':
       return em.includes('ephemeral') ? 'state-ephemeral' : 'state-durable';
     case 'EXEC-S3-SHUFFLE-PROFILE':
-      return em.startsWith('tiered shuffle') ? 'tiered-profile' : em.startsWith('s3:// shuffle') ? 's3-profile' : 's3-bucket';
+      // the backend's own words follow `shuffle I/O error: ` (the executor prints its prefix and the backend's context before them)
+      return em.includes('shuffle I/O error: tiered shuffle requires')
+        ? 'tiered-profile'
+        : em.includes('shuffle I/O error: s3:// shuffle requires')
+          ? 's3-profile'
+          : 's3-bucket';
     case 'EXEC-MEMORY-SHUFFLE':
       return 'memory-shuffle';
     case 'EXEC-SHUFFLE-TOKEN-MISSING':

@@ -19,6 +19,9 @@ export const PROFILE = 'KRISHIV_DURABILITY_PROFILE';
 /** crates/krishiv-scheduler/src/coordinator_daemon.rs:1336-1348 */
 export const HTTP_MSG =
   'coordinator HTTP is enabled but no bearer tokens are configured; set KRISHIV_COORDINATOR_BEARER_TOKEN or KRISHIV_COORDINATOR_BEARER_TOKENS (or KRISHIV_ALLOW_ANONYMOUS_HTTP for dev-only bypass)';
-/** crates/krishiv-shuffle/src/token_auth.rs:60-73 */
-export const SEC3_MSG =
-  "shuffle flight server: shuffle auth is required under durability profile '<P>' but no shuffle token is configured; set KRISHIV_SHUFFLE_TOKEN or KRISHIV_SHUFFLE_TOKEN_FILE. Refusing to start an unauthenticated shuffle data plane (SEC-3).";
+/**
+ * The SEC-3 refusal under env profile `p` (crates/krishiv-shuffle/src/token_auth.rs:60-73): the shuffle service prints it
+ * as it is, the executor behind `shuffle flight server: ` and its own prefix (executor.ts).
+ */
+export const sec3Refusal = (p: string): string =>
+  `shuffle auth is required under durability profile '${p}' but no shuffle token is configured; set KRISHIV_SHUFFLE_TOKEN or KRISHIV_SHUFFLE_TOKEN_FILE. Refusing to start an unauthenticated shuffle data plane (SEC-3).`;

@@ -29,6 +29,20 @@ import { type CheckDef } from './define.js';
 import { engineLog, NOT_FOUND } from '../engine-sources.js';
 
 // ---- coordinator ----------------------------------------------------------------------
+// The coordinator's refusals are strings boxed as errors and printed as they are (printed.ts).
+
+/**
+ * A TLS config the gRPC server cannot take: `builder.tls_config(tls)?` (crates/krishiv-scheduler/src/grpc.rs:973) returns a
+ * tonic::transport::Error, returned as it is (crates/krishiv-scheduler/src/coordinator_daemon.rs:1580, 318), whose Display is
+ * only its kind (tonic 0.14, src/transport/error.rs: `transport error`); the cause rides in `source()`, never printed.
+ */
+const TLS_REFUSAL = 'transport error';
+/** The start-up banner of an anonymous coordinator, a log line (crates/krishiv-scheduler/src/coordinator_daemon.rs:1442-1450): its message text. */
+const ANONYMOUS_LOG =
+  'SECURITY: coordinator is serving UNAUTHENTICATED gRPC control-plane + HTTP admin/federation — anyone able to reach this port can control the engine. Acceptable ONLY for local development on a trusted host. Do NOT expose this coordinator to an untrusted network; network-policy isolation alone is not a substitute for authentication. Configure KRISHIV_COORDINATOR_BEARER_TOKEN/KRISHIV_COORDINATOR_BEARER_TOKENS (or an OIDC/JWKS provider) and drop --insecure to authenticate it.';
+/** The deny-all warning, a log line (crates/krishiv-scheduler/src/coordinator_daemon.rs:1464-1470): its message text. */
+const DENY_ALL_LOG =
+  'coordinator gRPC has no auth provider and anonymous access is denied by default: ALL control-plane RPCs will be rejected. Configure KRISHIV_COORDINATOR_BEARER_TOKEN/KRISHIV_COORDINATOR_BEARER_TOKENS or an OIDC/JWKS provider.';
 
 function coordProfileText(ctx: CheckContext): string {
   return `${ctx.pCoord.profile}${ctx.pCoord.source === 'cli' ? ' (from --durability-profile)' : ''}`;
@@ -408,16 +422,16 @@ function tlsPemProblem(
     return {
       variable: 'KRISHIV_CA_CERT',
       message:
-        'KRISHIV_CA_CERT holds no PEM CERTIFICATE: the coordinator refuses when its gRPC server takes the TLS config, at the end of start-up',
-      engineMessage: 'no root trust anchors were provided',
+        'KRISHIV_CA_CERT holds no PEM CERTIFICATE: the coordinator refuses when its gRPC server takes the TLS config, at the end of start-up (it prints only "transport error"; the cause, no root trust anchors were provided, is not printed)',
+      engineMessage: TLS_REFUSAL,
     };
   const keyText = text(key);
   if (keyText !== undefined && !pemHas(keyText, ['PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY']))
     return {
       variable: 'KRISHIV_TLS_KEY',
       message:
-        'KRISHIV_TLS_KEY holds no PEM private key (PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY): the coordinator refuses when its gRPC server takes the TLS config, at the end of start-up',
-      engineMessage: 'Error parsing TLS private key - no RSA or PKCS8-encoded keys found.',
+        'KRISHIV_TLS_KEY holds no PEM private key (PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY): the coordinator refuses when its gRPC server takes the TLS config, at the end of start-up (it prints only "transport error"; the cause, Error parsing TLS private key - no RSA or PKCS8-encoded keys found., is not printed)',
+      engineMessage: TLS_REFUSAL,
     };
   return undefined;
 }
@@ -548,8 +562,7 @@ const coordGrpcDenyAll: Check = (ctx) => {
   }
   if (state === 'non-empty')
     return [finding(ctx, 'COORD-GRPC-DENY-ALL', 'pass', `static token provider installed${assumedNote(ctx)}`, vars)];
-  const engineMessage =
-    'coordinator gRPC has no auth provider and anonymous access is denied by default: ALL control-plane RPCs will be rejected.';
+  const engineMessage = DENY_ALL_LOG;
   if (state === 'error') {
     return [
       finding(
@@ -631,7 +644,7 @@ const coordGrpcAnonymous: Check = (ctx) => {
         `${ctx.cli.insecure ? '--insecure' : 'KRISHIV_ALLOW_ANONYMOUS'} under dev-local without KRISHIV_PRODUCTION: coordinator gRPC is unauthenticated`,
         vars,
         {
-          engineMessage: 'SECURITY: coordinator is serving UNAUTHENTICATED gRPC control-plane + HTTP admin/federation …',
+          engineMessage: ANONYMOUS_LOG,
         },
       ),
     ];
@@ -910,7 +923,7 @@ export const COORDINATOR_CHECKS = [
     source:
       'crates/krishiv-scheduler/src/grpc.rs:914-936 (read at the end of start-up: crates/krishiv-scheduler/src/coordinator_daemon.rs:1569-1570) and 972-973 (the TLS config taken by the gRPC server)',
     fix: 'Set both KRISHIV_TLS_CERT and KRISHIV_TLS_KEY to readable PEM files, or neither.',
-    engineMessage: 'KRISHIV_TLS_CERT and KRISHIV_TLS_KEY must both be set or both unset; or <VARIABLE>: cannot read <path>: <io error>',
+    engineMessage: `KRISHIV_TLS_CERT and KRISHIV_TLS_KEY must both be set or both unset; or <VARIABLE>: cannot read <path>: <io error>; or ${TLS_REFUSAL}`,
     evaluate: coordTlsPair,
   },
   {
@@ -921,8 +934,7 @@ export const COORDINATOR_CHECKS = [
     rule: 'coordinator gRPC gets no auth provider (no static source, no JWT, not anonymous, or anonymous refused under prod/durable env) or a reject-all provider: every RPC is rejected, executors never register',
     source: 'crates/krishiv-scheduler/src/auth.rs:338-345,423-470',
     fix: 'Configure a static token source (and remove KRISHIV_ALLOW_ANONYMOUS under KRISHIV_PRODUCTION).',
-    engineMessage:
-      'coordinator gRPC has no auth provider and anonymous access is denied by default: ALL control-plane RPCs will be rejected.',
+    engineMessage: DENY_ALL_LOG,
     evaluate: coordGrpcDenyAll,
   },
   {
@@ -933,7 +945,7 @@ export const COORDINATOR_CHECKS = [
     rule: "KRISHIV_ALLOW_ANONYMOUS (or --insecure) with a dev-local profile and no KRISHIV_PRODUCTION: coordinator gRPC is unauthenticated (the operator's with --executor-grpc-addr too, even with tokens configured: it asks for anonymous access before any token source)",
     source: 'crates/krishiv-scheduler/src/auth.rs:423-470 and 490-492; crates/krishiv-operator/src/main.rs:84-88',
     fix: 'Remove KRISHIV_ALLOW_ANONYMOUS / --insecure and configure bearer tokens.',
-    engineMessage: 'SECURITY: coordinator is serving UNAUTHENTICATED gRPC control-plane + HTTP admin/federation …',
+    engineMessage: ANONYMOUS_LOG,
     evaluate: coordGrpcAnonymous,
   },
   {

@@ -26,11 +26,68 @@ import {
 import { type Finding } from '../types.js';
 import { finding, notCheckedHere, present, type CheckContext } from './context.js';
 import { type Check, profileVars, anonymousRequested } from './common.js';
-import { EXEC, SEC3_MSG, TASK, TOKEN_VARS, PROFILE } from './constants.js';
+import { EXEC, sec3Refusal, TASK, TOKEN_VARS, PROFILE } from './constants.js';
 import { perRun, type CheckDef } from './define.js';
+import { executorPrints, rustStrDebug } from './printed.js';
 import type { CheckId } from '../catalog.js';
 
 // ---- executor -------------------------------------------------------------------------
+// Every engineMessage below is what the executor prints on stderr: its refusals are
+// ExecutorError::LocalExecution, printed with their prefix (printed.ts).
+
+/**
+ * What the executor prints when its 30 registration attempts fail (crates/krishiv-executor/src/cli.rs:303-308): the
+ * last attempt's `ExecutorTransportError::Status` (crates/krishiv-executor/src/transport.rs:38 and 54-60) holds the
+ * Display of tonic's Status (tonic 0.14, src/status.rs: `code: '<the code's description>', message: <Debug of the message>`).
+ */
+function registrationFailed(code: string, message: string): string {
+  return executorPrints(
+    `registration failed after 30 attempts: coordinator rejected transport call: code: '${code}', message: ${rustStrDebug(message)}`,
+  );
+}
+/** tonic's description of Code::Unauthenticated, the code of the coordinator's refusals (crates/krishiv-scheduler/src/auth.rs:510,519). */
+const UNAUTHENTICATED = 'The request does not have valid authentication credentials';
+const REG_MISSING = registrationFailed(UNAUTHENTICATED, 'missing Bearer token');
+const REG_INVALID = registrationFailed(UNAUTHENTICATED, 'invalid API key');
+
+/** The start-up security warning, a log line (crates/krishiv-executor/src/cli.rs:1410-1417): its message text. */
+const TASK_ANONYMOUS_LOG =
+  'SECURITY: executor task/barrier gRPC is UNAUTHENTICATED — anyone able to reach it can assign tasks and inject checkpoint barriers. Acceptable ONLY for local development on a trusted host; network-policy isolation alone is not a substitute for authentication. Set KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH=true and a non-empty KRISHIV_EXECUTOR_TASK_BEARER_TOKEN to authenticate it.';
+
+/** crates/krishiv-executor/src/cli.rs:1374-1382 */
+const taskTokenRefusal = (p: string): string =>
+  executorPrints(`durability profile '${p}' requires non-empty KRISHIV_EXECUTOR_TASK_BEARER_TOKEN when task or barrier gRPC is enabled`);
+/** crates/krishiv-executor/src/grpc.rs:134-143 */
+const REQUIRE_REFUSAL = executorPrints('KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH=true requires non-empty KRISHIV_EXECUTOR_TASK_BEARER_TOKEN');
+/** ExecutorConfig::new's errors, turned into strings and back into LocalExecution (crates/krishiv-executor/src/cli.rs:1349-1355) */
+const SLOTS_REFUSAL = executorPrints('task slots must be greater than zero');
+const EXECUTOR_ID_REFUSAL = executorPrints('invalid executor id: executor id cannot be empty');
+/** crates/krishiv-executor/src/cli.rs:1568-1573 */
+const DD_STATE_REFUSAL = executorPrints(
+  'durability-profile=distributed-durable requires --state-dir (set KRISHIV_STATE_DIR or pass --state-dir <path>)',
+);
+/** crates/krishiv-executor/src/cli.rs:1604-1610 */
+const DD_CHECKPOINT_REFUSAL = executorPrints(
+  'durability-profile=distributed-durable requires --checkpoint-uri with shared storage reachable by every executor, e.g. s3://bucket/checkpoints (set KRISHIV_CHECKPOINT_STORAGE or pass --checkpoint-uri <uri>)',
+);
+/** crates/krishiv-executor/src/cli.rs:1535-1540 */
+const DD_SHUFFLE_REFUSAL = executorPrints(
+  'durability-profile=distributed-durable requires --shuffle-uri or --shuffle-dir (set KRISHIV_SHUFFLE_URI, KRISHIV_SHUFFLE_DIR, or pass explicit flags)',
+);
+/**
+ * The state backend's refusals: `state backend: {e}` (crates/krishiv-executor/src/cli.rs:533-536) around
+ * StateError::BackendUnavailable, `state backend unavailable: {message}` (crates/krishiv-state/src/error.rs:4-5;
+ * messages crates/krishiv-state/src/rocksdb_backend.rs:86 and 113).
+ */
+const stateRefusal = (message: string): string => executorPrints(`state backend: state backend unavailable: ${message}`);
+/** crates/krishiv-executor/src/cli.rs:517-519 */
+const DISAGG_REFUSAL = executorPrints('KRISHIV_STATE_BACKEND=disaggregated requires KRISHIV_STATE_DFS_ROOT');
+/**
+ * A shuffle backend's refusal: `shuffle URI {uri}: {e}` or `tiered shuffle (local={dir} s3={uri}): {e}`
+ * (crates/krishiv-executor/src/cli.rs:597-605) around ShuffleError::Io, `shuffle I/O error: {0}`
+ * (crates/krishiv-shuffle/src/error.rs:5-6).
+ */
+const shuffleRefusal = (where: string, message: string): string => executorPrints(`${where}: shuffle I/O error: ${message}`);
 
 function execProfileText(ctx: CheckContext): string {
   return `${ctx.pExec.profile}${ctx.pExec.source === 'cli' ? ' (from --durability-profile)' : ''}`;
@@ -39,7 +96,7 @@ function execProfileText(ctx: CheckContext): string {
 function execCoordToken(ctx: CheckContext): Finding[] {
   const C = 'KRISHIV_COORDINATOR_BEARER_TOKEN';
   const blank = isBlank(ctx.env.get(C));
-  const engineMessage = 'registration failed after 30 attempts: missing Bearer token';
+  const engineMessage = REG_MISSING;
   const token = trimmed(ctx.env.get(C));
   if (token !== undefined && !headerSafe(token)) {
     return [
@@ -50,7 +107,8 @@ function execCoordToken(ctx: CheckContext): Finding[] {
         `${C} holds characters that cannot travel in gRPC metadata (only visible ASCII can): every registration call fails before it is sent`,
         [C],
         {
-          engineMessage: `registration failed after 30 attempts: ${C} contains characters that are invalid for gRPC metadata`,
+          // the executor's own interceptor refuses the call: Status::internal (crates/krishiv-executor/src/grpc_client.rs:112-116)
+          engineMessage: registrationFailed('Internal error', `${C} contains characters that are invalid for gRPC metadata`),
         },
       ),
     ];
@@ -124,7 +182,7 @@ const execCoordTokenNotJwt: Check = (ctx) => {
       `KRISHIV_OIDC_JWKS_URI makes JWT replace static tokens on coordinator gRPC, but the ${C} executors send is not a JWT: registration fails with "invalid API key"`,
       vars,
       {
-        engineMessage: 'registration failed after 30 attempts: invalid API key',
+        engineMessage: REG_INVALID,
       },
     ),
   ];
@@ -180,7 +238,7 @@ export const EXECUTOR_CHECKS = [
     rule: "the executor's own profile is durable, or KRISHIV_PRODUCTION is truthy, and KRISHIV_EXECUTOR_TASK_BEARER_TOKEN is blank while task/barrier gRPC is on (the default; only the flag value off turns them off)",
     source: 'crates/krishiv-executor/src/cli.rs:1365-1387',
     fix: 'Set KRISHIV_EXECUTOR_TASK_BEARER_TOKEN on every executor and the coordinator.',
-    engineMessage: "durability profile '<P>' requires non-empty KRISHIV_EXECUTOR_TASK_BEARER_TOKEN when task or barrier gRPC is enabled",
+    engineMessage: taskTokenRefusal('<P>'),
     evaluate: execCheck((ctx, { pExec, taskBlank, grpcOn, pv }, out) => {
       // EXEC-TASK-TOKEN-MISSING
       if ((pExec !== DL || ctx.prod) && taskBlank && grpcOn) {
@@ -192,7 +250,7 @@ export const EXECUTOR_CHECKS = [
             `${execProfileText(ctx)}${ctx.prod ? ' + KRISHIV_PRODUCTION' : ''} and ${TASK} is blank while task/barrier gRPC is on: the executor refuses to start`,
             [TASK, ...pv],
             {
-              engineMessage: `durability profile '${pExec}' requires non-empty KRISHIV_EXECUTOR_TASK_BEARER_TOKEN when task or barrier gRPC is enabled`,
+              engineMessage: taskTokenRefusal(pExec),
             },
           ),
         );
@@ -221,7 +279,7 @@ export const EXECUTOR_CHECKS = [
     rule: 'KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH truthy and KRISHIV_EXECUTOR_TASK_BEARER_TOKEN blank: with task gRPC on the executor refuses to start; with only barrier gRPC on it starts and the barrier server rejects every call (class DENY)',
     source: 'crates/krishiv-executor/src/cli.rs:1365-1387; crates/krishiv-executor/src/barrier_grpc.rs:115-122 with cli.rs:481',
     fix: 'Set KRISHIV_EXECUTOR_TASK_BEARER_TOKEN.',
-    engineMessage: 'KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH=true requires non-empty KRISHIV_EXECUTOR_TASK_BEARER_TOKEN',
+    engineMessage: REQUIRE_REFUSAL,
     evaluate: execCheck((ctx, { st, taskBlank, connected }, out) => {
       // EXEC-REQUIRE-WITHOUT-TOKEN
       const require = isTruthy(ctx.env.get('KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH'));
@@ -235,6 +293,7 @@ export const EXECUTOR_CHECKS = [
             'fail',
             `KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH is truthy and ${TASK} is blank; task gRPC is off, so the executor starts, but its barrier gRPC rejects every call: checkpoints never complete`,
             ['KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH', TASK],
+            // the status the barrier server answers every call with (the executor prints nothing)
             { class: 'DENY', engineMessage: 'barrier auth required but no token configured' },
           ),
         );
@@ -247,7 +306,7 @@ export const EXECUTOR_CHECKS = [
             `KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH is truthy and ${TASK} is blank: the executor refuses to start`,
             ['KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH', TASK],
             {
-              engineMessage: 'KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH=true requires non-empty KRISHIV_EXECUTOR_TASK_BEARER_TOKEN',
+              engineMessage: REQUIRE_REFUSAL,
             },
           ),
         );
@@ -279,8 +338,7 @@ export const EXECUTOR_CHECKS = [
     source:
       'crates/krishiv-executor/src/grpc.rs:493-513 and crates/krishiv-executor/src/barrier_grpc.rs:115-140 (no token: every call accepted); crates/krishiv-executor/src/cli.rs:1396-1418 (the start-up warning)',
     fix: 'Set KRISHIV_EXECUTOR_TASK_BEARER_TOKEN on every executor and the coordinator, and KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH=true.',
-    engineMessage:
-      'SECURITY: executor task/barrier gRPC is UNAUTHENTICATED — anyone able to reach it can assign tasks and inject checkpoint barriers.',
+    engineMessage: TASK_ANONYMOUS_LOG,
     evaluate: execCheck((ctx, { pExec, taskBlank, grpcOn, connected }, out) => {
       // EXEC-TASK-ANONYMOUS: the servers bind only in --connect mode (crates/krishiv-executor/src/cli.rs:385-420)
       const require = isTruthy(ctx.env.get('KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH'));
@@ -293,10 +351,7 @@ export const EXECUTOR_CHECKS = [
             'fail',
             `${TASK} is blank under ${execProfileText(ctx)} without KRISHIV_PRODUCTION: executor task/barrier gRPC accepts every call without a token (anyone who reaches it can assign tasks and inject checkpoint barriers)`,
             [TASK, 'KRISHIV_REQUIRE_EXECUTOR_TASK_AUTH', ...profileVars(ctx, ctx.pExec.source)],
-            {
-              engineMessage:
-                'SECURITY: executor task/barrier gRPC is UNAUTHENTICATED — anyone able to reach it can assign tasks and inject checkpoint barriers.',
-            },
+            { engineMessage: TASK_ANONYMOUS_LOG },
           ),
         );
       } else {
@@ -326,14 +381,14 @@ export const EXECUTOR_CHECKS = [
     rule: 'the executor refuses its configuration before any mode: KRISHIV_EXECUTOR_ID set but blank, or --slots 0',
     source: 'crates/krishiv-executor/src/cli.rs:84 and 1234-1243; crates/krishiv-executor/src/transport.rs:85-103',
     fix: 'Unset KRISHIV_EXECUTOR_ID or give it a value; give --slots a positive number (or leave it to the CPU-derived default).',
-    engineMessage: 'task slots must be greater than zero',
+    engineMessage: SLOTS_REFUSAL,
     evaluate: execCheck((ctx, _facts, out) => {
       // EXEC-CONFIG-INVALID: ExecutorConfig::new, before any mode (crates/krishiv-executor/src/cli.rs:84, crates/krishiv-executor/src/transport.rs:85-103)
       const execId = ctx.cli.executorId ?? ctx.env.get('KRISHIV_EXECUTOR_ID');
       if (ctx.cli.slots !== undefined && parseU64(ctx.cli.slots) === 0n) {
         out.push(
           finding(ctx, 'EXEC-CONFIG-INVALID', 'fail', '--slots 0: the executor refuses to start', [], {
-            engineMessage: 'task slots must be greater than zero',
+            engineMessage: SLOTS_REFUSAL,
             fromCli: true,
           }),
         );
@@ -345,7 +400,7 @@ export const EXECUTOR_CHECKS = [
             'fail',
             'KRISHIV_EXECUTOR_ID is blank: the executor refuses to start',
             ['KRISHIV_EXECUTOR_ID'],
-            { engineMessage: 'invalid executor id: executor id cannot be empty' },
+            { engineMessage: EXECUTOR_ID_REFUSAL },
           ),
         );
       } else {
@@ -365,7 +420,7 @@ export const EXECUTOR_CHECKS = [
     rule: 'allows_memory_checkpoint_uri is false and the checkpoint URI is memory:// (explicit, or the dev-local default when none is set)',
     source: 'crates/krishiv-executor/src/cli.rs:1421-1435,501-503; crates/krishiv-state/src/checkpoint/storage_uri.rs:24-34',
     fix: 'Set KRISHIV_CHECKPOINT_STORAGE=s3://bucket/checkpoints (distributed) or file:///var/lib/krishiv/checkpoints (single node).',
-    engineMessage: "checkpoint URI '<uri>' is forbidden for durability profile '<P>'; use a file:// or s3:// URI",
+    engineMessage: executorPrints("checkpoint URI '<uri>' is forbidden for durability profile '<P>'; use a file:// or s3:// URI"),
     evaluate: execCheck((ctx, { pExec, pEnv, st, connected, pv }, out) => {
       // EXEC-MEMORY-CHECKPOINT
       const ckVars = ['KRISHIV_CHECKPOINT_STORAGE', ...pv];
@@ -381,7 +436,10 @@ export const EXECUTOR_CHECKS = [
             `explicit memory:// checkpoint URI under ${execProfileText(ctx)}${ctx.prod ? ' + KRISHIV_PRODUCTION' : ''}: the executor refuses to start`,
             ckVars,
             {
-              engineMessage: `checkpoint URI '${redactUri(st.checkpointUri!)}' is forbidden for durability profile '${pExec}'; use a file:// or s3:// URI`,
+              // crates/krishiv-executor/src/cli.rs:1426-1433
+              engineMessage: executorPrints(
+                `checkpoint URI '${redactUri(st.checkpointUri!)}' is forbidden for durability profile '${pExec}'; use a file:// or s3:// URI`,
+              ),
               fromCli: cliCk,
             },
           ),
@@ -397,7 +455,11 @@ export const EXECUTOR_CHECKS = [
             `checkpoint storage is ${st.checkpointUri === undefined ? 'the dev-local default memory://' : 'memory://'} and memory checkpoints are not allowed under the env profile ${pEnv}${ctx.prod ? ' with KRISHIV_PRODUCTION' : ''} (the storage library re-reads the environment): the executor refuses after registering`,
             ckVars,
             {
-              engineMessage: `checkpoint storage at memory://: memory:// checkpoint URIs are forbidden for durability profile '${pEnv}'`,
+              // `checkpoint storage at {uri}: {e}` (crates/krishiv-executor/src/cli.rs:501-503) around CheckpointError::Storage,
+              // `checkpoint storage error: {message}` (crates/krishiv-state/src/checkpoint/metadata.rs:9-10; storage_uri.rs:24-33)
+              engineMessage: executorPrints(
+                `checkpoint storage at ${redactUri(eff)}: checkpoint storage error: memory:// checkpoint URIs are forbidden for durability profile '${pEnv}'`,
+              ),
               fromCli: cliCk,
             },
           ),
@@ -428,8 +490,7 @@ export const EXECUTOR_CHECKS = [
     rule: "distributed-durable (the executor's own profile) with neither shuffle dir nor URI, or a URI starting with s3:// (untrimmed) without a dir",
     source: 'crates/krishiv-executor/src/cli.rs:1501-1543',
     fix: 'Set KRISHIV_SHUFFLE_DIR (and KRISHIV_SHUFFLE_URI=s3://… for tiered shuffle).',
-    engineMessage:
-      'durability-profile=distributed-durable requires --shuffle-uri or --shuffle-dir (set KRISHIV_SHUFFLE_URI, KRISHIV_SHUFFLE_DIR, or pass explicit flags)',
+    engineMessage: DD_SHUFFLE_REFUSAL,
     evaluate: execCheck((ctx, { pExec, st, pv }, out) => {
       // DD requirements (apply_shuffle_defaults and kin, before any mode: cli.rs:67-74,1501-1613)
       const rawS3 = st.shuffleUri?.startsWith('s3://') ?? false;
@@ -444,8 +505,11 @@ export const EXECUTOR_CHECKS = [
             ddShuffle,
             {
               engineMessage: rawS3
-                ? `durability-profile=distributed-durable with shuffle URI '${redactUri(st.shuffleUri!)}' also requires --shuffle-dir (or KRISHIV_SHUFFLE_DIR) so the tiered local + object-store shuffle backend can be built`
-                : 'durability-profile=distributed-durable requires --shuffle-uri or --shuffle-dir (set KRISHIV_SHUFFLE_URI, KRISHIV_SHUFFLE_DIR, or pass explicit flags)',
+                ? // crates/krishiv-executor/src/cli.rs:1513-1520
+                  executorPrints(
+                    `durability-profile=distributed-durable with shuffle URI '${redactUri(st.shuffleUri!)}' also requires --shuffle-dir (or KRISHIV_SHUFFLE_DIR) so the tiered local + object-store shuffle backend can be built`,
+                  )
+                : DD_SHUFFLE_REFUSAL,
             },
           ),
         );
@@ -466,7 +530,7 @@ export const EXECUTOR_CHECKS = [
     rule: "distributed-durable (the executor's own profile) without KRISHIV_STATE_DIR",
     source: 'crates/krishiv-executor/src/cli.rs:1552-1576',
     fix: 'Set KRISHIV_STATE_DIR to a local persistent directory.',
-    engineMessage: 'durability-profile=distributed-durable requires --state-dir (set KRISHIV_STATE_DIR or pass --state-dir <path>)',
+    engineMessage: DD_STATE_REFUSAL,
     evaluate: execCheck((ctx, { pExec, st, pv }, out) => {
       if (pExec === DD && st.stateDir === undefined) {
         out.push(
@@ -477,8 +541,7 @@ export const EXECUTOR_CHECKS = [
             `${execProfileText(ctx)} without a state dir: the executor refuses to start`,
             ['KRISHIV_STATE_DIR', ...pv],
             {
-              engineMessage:
-                'durability-profile=distributed-durable requires --state-dir (set KRISHIV_STATE_DIR or pass --state-dir <path>)',
+              engineMessage: DD_STATE_REFUSAL,
             },
           ),
         );
@@ -499,8 +562,7 @@ export const EXECUTOR_CHECKS = [
     rule: "distributed-durable (the executor's own profile) without KRISHIV_CHECKPOINT_STORAGE",
     source: 'crates/krishiv-executor/src/cli.rs:1585-1613',
     fix: 'Set KRISHIV_CHECKPOINT_STORAGE=s3://bucket/checkpoints.',
-    engineMessage:
-      'durability-profile=distributed-durable requires --checkpoint-uri with shared storage reachable by every executor, e.g. s3://bucket/checkpoints (set KRISHIV_CHECKPOINT_STORAGE or pass --checkpoint-uri <uri>)',
+    engineMessage: DD_CHECKPOINT_REFUSAL,
     evaluate: execCheck((ctx, { pExec, st, pv }, out) => {
       if (pExec === DD && st.checkpointUri === undefined) {
         out.push(
@@ -511,8 +573,7 @@ export const EXECUTOR_CHECKS = [
             `${execProfileText(ctx)} without checkpoint storage: the executor refuses to start`,
             ['KRISHIV_CHECKPOINT_STORAGE', ...pv],
             {
-              engineMessage:
-                'durability-profile=distributed-durable requires --checkpoint-uri with shared storage reachable by every executor, e.g. s3://bucket/checkpoints (set KRISHIV_CHECKPOINT_STORAGE or pass --checkpoint-uri <uri>)',
+              engineMessage: DD_CHECKPOINT_REFUSAL,
             },
           ),
         );
@@ -537,7 +598,7 @@ export const EXECUTOR_CHECKS = [
     rule: "after registering, with no state dir and not disaggregated: the state store needs a file-backed directory under the executor's own profile when it is durable or KRISHIV_PRODUCTION is truthy, and its ephemeral fallback is refused when the env profile is durable",
     source: 'crates/krishiv-executor/src/cli.rs:533-536; crates/krishiv-state/src/rocksdb_backend.rs:82-121',
     fix: 'Set KRISHIV_STATE_DIR (better: a durable profile).',
-    engineMessage: 'state backend: … durable profile requires a file-backed state directory',
+    engineMessage: stateRefusal('durable profile requires a file-backed state directory'),
     evaluate: execCheck((ctx, { pExec, pEnv, st, connected }, out) => {
       // EXEC-STATE-DIR-REQUIRED: RocksDbStateBackend::open_for_profile gets the executor's own profile,
       // its ephemeral() fallback re-reads the env profile (crates/krishiv-state/src/rocksdb_backend.rs:82-121)
@@ -558,7 +619,7 @@ export const EXECUTOR_CHECKS = [
             `${execProfileText(ctx)}${ctx.prod ? ' + KRISHIV_PRODUCTION' : ''} without KRISHIV_STATE_DIR: the state backend needs a file-backed directory; the executor refuses after registering`,
             stateVars,
             {
-              engineMessage: 'state backend: durable profile requires a file-backed state directory',
+              engineMessage: stateRefusal('durable profile requires a file-backed state directory'),
             },
           ),
         );
@@ -576,7 +637,7 @@ export const EXECUTOR_CHECKS = [
             `no state dir, so the executor opens an ephemeral state backend, which the env profile ${pEnv} forbids: the executor refuses after registering`,
             stateVars,
             {
-              engineMessage: 'state backend: ephemeral state backend is forbidden under durable profiles',
+              engineMessage: stateRefusal('ephemeral state backend is forbidden under durable profiles'),
             },
           ),
         );
@@ -610,7 +671,7 @@ export const EXECUTOR_CHECKS = [
     source:
       'crates/krishiv-shuffle/src/flight.rs:606-617; crates/krishiv-shuffle/src/token_auth.rs:25-73; the local backend: crates/krishiv-executor/src/cli.rs:591-662',
     fix: 'Set KRISHIV_SHUFFLE_TOKEN (or KRISHIV_SHUFFLE_TOKEN_FILE) on every executor.',
-    engineMessage: SEC3_MSG,
+    engineMessage: executorPrints(`shuffle flight server: ${sec3Refusal('<P>')}`),
     evaluate: execCheck((ctx, { pEnv, st, connected, shuffle }, out) => {
       // shuffle token / anonymous: the local Flight shuffle server checks the env profile (crates/krishiv-shuffle/src/flight.rs:606-617)
       const shVars = ['KRISHIV_SHUFFLE_TOKEN', 'KRISHIV_SHUFFLE_TOKEN_FILE', 'KRISHIV_SHUFFLE_DIR', 'KRISHIV_SHUFFLE_URI'];
@@ -626,7 +687,9 @@ export const EXECUTOR_CHECKS = [
             `the local Flight shuffle server starts and shuffle auth is required under the env profile ${pEnv}${ctx.prod ? ' with KRISHIV_PRODUCTION' : ''}, but there is no shuffle token: the executor refuses after registering`,
             shVars,
             {
-              engineMessage: `shuffle flight server: shuffle auth is required under durability profile '${pEnv}' but no shuffle token is configured; set KRISHIV_SHUFFLE_TOKEN or KRISHIV_SHUFFLE_TOKEN_FILE. Refusing to start an unauthenticated shuffle data plane (SEC-3).`,
+              // `shuffle flight server: {e}` (crates/krishiv-executor/src/cli.rs:607-612, 646-654) around the io::Error
+              // crates/krishiv-shuffle/src/flight.rs:606-617 makes of the SEC-3 refusal
+              engineMessage: executorPrints(`shuffle flight server: ${sec3Refusal(pEnv)}`),
             },
           ),
         );
@@ -691,19 +754,25 @@ export const EXECUTOR_CHECKS = [
     rule: "an s3:// shuffle URI (object-only, or tiered with a dir) under the executor's own profile single-node-durable, or an s3:// URI without a bucket",
     source: 'crates/krishiv-executor/src/cli.rs:591-605; crates/krishiv-shuffle/src/storage_uri.rs:56-70, 98-110, 115-152 and 166-174',
     fix: 'Use a local shuffle dir for single-node-durable, or run distributed-durable.',
-    engineMessage: "s3:// shuffle requires distributed-durable or dev-local profile (got 'single-node-durable')",
+    engineMessage: shuffleRefusal(
+      'shuffle URI <uri>',
+      "s3:// shuffle requires distributed-durable or dev-local profile (got 'single-node-durable')",
+    ),
     evaluate: execCheck((ctx, { pExec, st, connected, pv }, out) => {
       // object-store shuffle: the backends receive the executor's own profile (cli.rs:591-605, crates/krishiv-shuffle/src/storage_uri.rs:98-152)
       const s3 = st.shuffleBackend === 'object' || st.shuffleBackend === 'tiered';
       const s3Vars = ['KRISHIV_SHUFFLE_URI', ...pv];
+      // the tiered backend takes the URI untrimmed, the object-store one trimmed (crates/krishiv-shuffle/src/storage_uri.rs:119, 139-141 and 170-176)
+      const tiered = st.shuffleBackend === 'tiered';
+      const where = (): string =>
+        tiered ? `tiered shuffle (local=${st.shuffleDir!} s3=${redactUri(st.shuffleUri!)})` : `shuffle URI ${redactUri(st.shuffleUri!)}`;
       const bucketOf = (uri: string): string => {
-        const rest = rustTrim(uri).slice('s3://'.length);
+        const rest = (tiered ? uri : rustTrim(uri)).slice('s3://'.length);
         const slash = rest.indexOf('/');
         return slash < 0 ? rest : rest.slice(0, slash);
       };
       if (!connected) out.push(afterReg(ctx, 'EXEC-S3-SHUFFLE-PROFILE'));
       else if (s3 && pExec === SN) {
-        const tiered = st.shuffleBackend === 'tiered';
         out.push(
           finding(
             ctx,
@@ -712,7 +781,11 @@ export const EXECUTOR_CHECKS = [
             `${tiered ? 'tiered (dir + s3://)' : 's3://'} shuffle under ${execProfileText(ctx)}: the executor refuses after registering`,
             s3Vars,
             {
-              engineMessage: `${tiered ? 'tiered shuffle' : 's3:// shuffle'} requires distributed-durable or dev-local profile (got 'single-node-durable')`,
+              // crates/krishiv-shuffle/src/storage_uri.rs:98-108
+              engineMessage: shuffleRefusal(
+                where(),
+                `${tiered ? 'tiered shuffle' : 's3:// shuffle'} requires distributed-durable or dev-local profile (got 'single-node-durable')`,
+              ),
             },
           ),
         );
@@ -725,7 +798,11 @@ export const EXECUTOR_CHECKS = [
             'the s3:// shuffle URI names no bucket: the executor refuses after registering',
             s3Vars,
             {
-              engineMessage: `s3 URI has no bucket (got '${redactUri(rustTrim(st.shuffleUri!))}')`,
+              // crates/krishiv-shuffle/src/storage_uri.rs:68-72, named by its caller (141, 176)
+              engineMessage: shuffleRefusal(
+                where(),
+                `${tiered ? 'tiered shuffle s3 store' : 's3 shuffle store'}: s3 URI has no bucket (got '${redactUri(tiered ? st.shuffleUri! : rustTrim(st.shuffleUri!))}')`,
+              ),
             },
           ),
         );
@@ -746,7 +823,7 @@ export const EXECUTOR_CHECKS = [
     rule: "a memory:// shuffle URI while the executor's own profile does not allow an unbounded shuffle store (durable, or KRISHIV_PRODUCTION)",
     source: 'crates/krishiv-executor/src/cli.rs:603-605; crates/krishiv-shuffle/src/storage_uri.rs:115-136',
     fix: 'Use KRISHIV_SHUFFLE_DIR (and s3:// for distributed).',
-    engineMessage: "memory:// shuffle URIs are forbidden for durability profile '<P>'",
+    engineMessage: shuffleRefusal('shuffle URI <uri>', "memory:// shuffle URIs are forbidden for durability profile '<P>'"),
     evaluate: execCheck((ctx, { pExec, st, connected }, out) => {
       const memShuffle = st.shuffleBackend === 'memory';
       if (!connected) out.push(afterReg(ctx, 'EXEC-MEMORY-SHUFFLE'));
@@ -759,7 +836,11 @@ export const EXECUTOR_CHECKS = [
             `memory:// shuffle under ${execProfileText(ctx)}${ctx.prod ? ' + KRISHIV_PRODUCTION' : ''}: unbounded in-memory shuffle is not allowed; the executor refuses after registering`,
             ['KRISHIV_SHUFFLE_URI', PROFILE, 'KRISHIV_PRODUCTION'],
             {
-              engineMessage: `memory:// shuffle URIs are forbidden for durability profile '${pExec}'`,
+              // crates/krishiv-shuffle/src/storage_uri.rs:127-132
+              engineMessage: shuffleRefusal(
+                `shuffle URI ${redactUri(st.shuffleUri!)}`,
+                `memory:// shuffle URIs are forbidden for durability profile '${pExec}'`,
+              ),
             },
           ),
         );
@@ -784,7 +865,7 @@ export const EXECUTOR_CHECKS = [
     rule: 'KRISHIV_STATE_BACKEND=disaggregated without KRISHIV_STATE_DFS_ROOT',
     source: 'crates/krishiv-executor/src/cli.rs:510-537',
     fix: 'Set KRISHIV_STATE_DFS_ROOT, or use the rocksdb backend.',
-    engineMessage: 'KRISHIV_STATE_BACKEND=disaggregated requires KRISHIV_STATE_DFS_ROOT',
+    engineMessage: DISAGG_REFUSAL,
     evaluate: execCheck((ctx, { st, connected }, out) => {
       if (!connected) out.push(afterReg(ctx, 'EXEC-DISAGG-NO-ROOT'));
       else if (st.stateBackend === 'disaggregated' && !st.dfsRootSet) {
@@ -796,7 +877,7 @@ export const EXECUTOR_CHECKS = [
             'disaggregated state backend without KRISHIV_STATE_DFS_ROOT: the executor refuses after registering',
             ['KRISHIV_STATE_DFS_ROOT', 'KRISHIV_STATE_BACKEND'],
             {
-              engineMessage: 'KRISHIV_STATE_BACKEND=disaggregated requires KRISHIV_STATE_DFS_ROOT',
+              engineMessage: DISAGG_REFUSAL,
             },
           ),
         );
@@ -821,7 +902,7 @@ export const EXECUTOR_CHECKS = [
     rule: 'executors read only KRISHIV_COORDINATOR_BEARER_TOKEN; blank, or holding characters that cannot travel in gRPC metadata: registration fails after 30 attempts against an authenticated coordinator',
     source: 'crates/krishiv-executor/src/grpc_client.rs:100-130; crates/krishiv-executor/src/cli.rs:275-322',
     fix: 'Give executors KRISHIV_COORDINATOR_BEARER_TOKEN (one of the tokens the coordinator accepts; executors read only this variable).',
-    engineMessage: 'registration failed after 30 attempts: missing Bearer token',
+    engineMessage: REG_MISSING,
     evaluate: execCheck((ctx, _r, out) => {
       out.push(...execCoordToken(ctx));
     }),
@@ -834,7 +915,7 @@ export const EXECUTOR_CHECKS = [
     rule: 'KRISHIV_OIDC_JWKS_URI set (JWT replaces static tokens on gRPC) and the KRISHIV_COORDINATOR_BEARER_TOKEN executors send is not a JWT, with no reload interval that puts static tokens back',
     source: 'crates/krishiv-scheduler/src/coordinator_daemon.rs:1371-1375',
     fix: 'Give executors a JWT (role writer or admin) as KRISHIV_COORDINATOR_BEARER_TOKEN, or do not set KRISHIV_OIDC_JWKS_URI.',
-    engineMessage: 'registration failed after 30 attempts: invalid API key',
+    engineMessage: REG_INVALID,
     evaluate: execCoordTokenNotJwt,
   },
 ] as const satisfies readonly CheckDef[];

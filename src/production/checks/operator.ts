@@ -6,10 +6,21 @@ import { finding, type CheckContext } from './context.js';
 import { tokenVarsOf, assumedNote, operatorServes } from './common.js';
 import { PROFILE } from './constants.js';
 import type { CheckDef } from './define.js';
+import { operatorPrints } from './printed.js';
 
 // ---- operator -------------------------------------------------------------------------
 
 const anonymousAsked = (ctx: CheckContext): boolean => isTruthy(ctx.env.get('KRISHIV_ALLOW_ANONYMOUS'));
+
+// The operator's refusals are strings returned from main: it prints their Debug form, `Error: "…"` (printed.ts).
+/** GrpcAuthSetupError's Display as a string (crates/krishiv-operator/src/main.rs:86; crates/krishiv-scheduler/src/auth.rs:425) */
+const ANONYMOUS_REFUSAL = operatorPrints('anonymous gRPC access is forbidden when KRISHIV_PRODUCTION=1');
+/** crates/krishiv-operator/src/main.rs:93-99 */
+const GRPC_TOKENS_REFUSAL = operatorPrints(
+  '--executor-grpc-addr requires KRISHIV_COORDINATOR_BEARER_TOKEN or KRISHIV_COORDINATOR_BEARER_TOKENS unless KRISHIV_ALLOW_ANONYMOUS=true',
+);
+/** crates/krishiv-operator/src/main.rs:426-428 */
+const COORDINATOR_ID_REFUSAL = operatorPrints('coordinator id cannot be empty');
 
 export const OPERATOR_CHECKS = [
   {
@@ -20,7 +31,7 @@ export const OPERATOR_CHECKS = [
     rule: 'operator with KRISHIV_ALLOW_ANONYMOUS truthy under KRISHIV_PRODUCTION or a durable env profile',
     source: 'crates/krishiv-operator/src/main.rs:84-88; crates/krishiv-scheduler/src/auth.rs:423-470',
     fix: 'Remove KRISHIV_ALLOW_ANONYMOUS from the operator.',
-    engineMessage: 'anonymous gRPC access is forbidden when KRISHIV_PRODUCTION=1',
+    engineMessage: ANONYMOUS_REFUSAL,
     evaluate: (ctx: CheckContext): Finding[] => {
       if (ctx.role !== 'operator') return [];
       const anon = anonymousAsked(ctx);
@@ -32,9 +43,7 @@ export const OPERATOR_CHECKS = [
             'fail',
             `KRISHIV_ALLOW_ANONYMOUS under ${ctx.prod ? 'KRISHIV_PRODUCTION' : `env profile ${ctx.pEnv.profile}`}: the operator refuses to start`,
             ['KRISHIV_ALLOW_ANONYMOUS', 'KRISHIV_PRODUCTION', PROFILE],
-            {
-              engineMessage: 'anonymous gRPC access is forbidden when KRISHIV_PRODUCTION=1',
-            },
+            { engineMessage: ANONYMOUS_REFUSAL },
           ),
         ];
       }
@@ -57,8 +66,7 @@ export const OPERATOR_CHECKS = [
     rule: 'operator with --executor-grpc-addr, no static coordinator token source (or one that cannot be read) and no KRISHIV_ALLOW_ANONYMOUS: it refuses; sources that are configured but resolve to no token install reject-all: it starts and denies every call',
     source: 'crates/krishiv-operator/src/main.rs:84-101; crates/krishiv-scheduler/src/auth.rs:313-345 (reject-all)',
     fix: 'Give the operator KRISHIV_COORDINATOR_BEARER_TOKEN(S) or a token file.',
-    engineMessage:
-      '--executor-grpc-addr requires KRISHIV_COORDINATOR_BEARER_TOKEN or KRISHIV_COORDINATOR_BEARER_TOKENS unless KRISHIV_ALLOW_ANONYMOUS=true',
+    engineMessage: GRPC_TOKENS_REFUSAL,
     evaluate: (ctx: CheckContext): Finding[] => {
       if (ctx.role !== 'operator') return [];
       const anon = anonymousAsked(ctx);
@@ -75,10 +83,7 @@ export const OPERATOR_CHECKS = [
             'fail',
             `--executor-grpc-addr without a static coordinator token${ctx.tokens.error ? ` (${ctx.tokens.error.variable} cannot be read: ${ctx.tokens.error.message})` : ''}: the operator refuses to start`,
             tokenVarsOf(ctx),
-            {
-              engineMessage:
-                '--executor-grpc-addr requires KRISHIV_COORDINATOR_BEARER_TOKEN or KRISHIV_COORDINATOR_BEARER_TOKENS unless KRISHIV_ALLOW_ANONYMOUS=true',
-            },
+            { engineMessage: GRPC_TOKENS_REFUSAL },
           ),
         ];
       }
@@ -92,6 +97,7 @@ export const OPERATOR_CHECKS = [
             tokenVarsOf(ctx),
             {
               class: 'DENY',
+              // the status every gRPC call is answered with (the operator prints nothing)
               engineMessage: 'invalid API key',
             },
           ),
@@ -113,7 +119,7 @@ export const OPERATOR_CHECKS = [
     rule: 'KRISHIV_COORDINATOR_ID is set but blank: the operator refuses to start (a blank --coordinator-id is refused by its parser first)',
     source: 'crates/krishiv-operator/src/main.rs:338-339 and 426-428',
     fix: 'Set KRISHIV_COORDINATOR_ID to a non-blank id, or unset it (default coord-kubernetes).',
-    engineMessage: 'coordinator id cannot be empty',
+    engineMessage: COORDINATOR_ID_REFUSAL,
     evaluate: (ctx: CheckContext): Finding[] => {
       if (ctx.role !== 'operator') return [];
       // a flag value is never blank: the parser refuses it first
@@ -126,7 +132,7 @@ export const OPERATOR_CHECKS = [
             'fail',
             'KRISHIV_COORDINATOR_ID is blank: the operator refuses to start',
             ['KRISHIV_COORDINATOR_ID'],
-            { engineMessage: 'coordinator id cannot be empty' },
+            { engineMessage: COORDINATOR_ID_REFUSAL },
           ),
         ];
       }

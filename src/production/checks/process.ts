@@ -12,6 +12,7 @@ import { PARSER_SOURCE } from '../engine-sources.js';
 import { type Check } from './common.js';
 import { ENGINE, ALL, PROFILE } from './constants.js';
 import { type CheckDef } from './define.js';
+import { executorPrints, printedBy } from './printed.js';
 
 // ---- mode ---------------------------------------------------------------------------
 
@@ -48,11 +49,12 @@ const modeNotFailClosed: Check = (ctx) => {
 const modeProfileInvalid: Check = (ctx) => {
   const out: Finding[] = [];
   const raw = ctx.env.get(PROFILE);
+  // as each process prints it: the coordinator's as it is, the executor's as its LocalExecution (printed.ts)
   const cliRefusal =
     ctx.hasCoordinator && ctx.pCoord.source === 'cli'
       ? ctx.pCoord.refusal
-      : ctx.hasExecutor && ctx.pExec.source === 'cli'
-        ? ctx.pExec.refusal
+      : ctx.hasExecutor && ctx.pExec.source === 'cli' && ctx.pExec.refusal !== undefined
+        ? executorPrints(ctx.pExec.refusal)
         : undefined;
   if (cliRefusal !== undefined) {
     out.push(
@@ -155,7 +157,8 @@ const cliArgRefused: Check = (ctx) => {
         `the ${r.process} refuses its command line ("${r.message}") and exits before any other check; its parser is at ${PARSER_SOURCE[r.process]}${r.hint !== undefined ? ` (${r.hint})` : ''}`,
         [],
         {
-          engineMessage: r.message,
+          // what the process prints; an unknown option's message runs on with the process's help (printed.ts)
+          engineMessage: printedBy(r.process, r.message, r.message.startsWith('unknown option: ')),
           fromCli: true,
         },
       ),
@@ -304,7 +307,7 @@ export const PROCESS_CHECKS = [
     source:
       'crates/krishiv-scheduler/src/coordinator_daemon.rs:1156-1221 (coordinator), crates/krishiv-executor/src/cli.rs:1234-1339 and 1474-1478 (executor), crates/krishiv-operator/src/main.rs:356-423 (operator); --help: crates/krishiv/src/daemon_cmd.rs:121-126 and 291-295',
     fix: 'Fix the flag the message names: flags and values are separate words, listen addresses are IP:port (no host names), and an executor runs with either --connect or --register-once.',
-    engineMessage: 'unknown option: <word>',
+    engineMessage: `${printedBy('coordinator', 'unknown option: <word>', true)} (coordinator); ${printedBy('executor', 'unknown option: <word>', true)} (executor); ${printedBy('operator', 'unknown option: <word>', true)} (operator)`,
     evaluate: cliArgRefused,
   },
   {

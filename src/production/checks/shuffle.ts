@@ -3,7 +3,7 @@ import { parseSocketAddr, requiresAuthenticatedShuffle, shuffleSvcToken } from '
 import { ADDR_PARSE_ERROR } from '../../engine/addr.js';
 import { type Finding } from '../types.js';
 import { finding, notCheckedHere, type CheckContext } from './context.js';
-import { SEC3_MSG, PROFILE } from './constants.js';
+import { sec3Refusal, PROFILE } from './constants.js';
 import { perRun, type CheckDef } from './define.js';
 
 /** The shuffle service's own token (crates/krishiv-shuffle/src/shuffle_svc.rs:110-124), read once per run. */
@@ -19,7 +19,7 @@ export const SHUFFLE_CHECKS = [
     rule: 'shuffle auth required under the env profile (durable, or KRISHIV_PRODUCTION), KRISHIV_SHUFFLE_TOKEN unset and the token file unset, unreadable, not UTF-8 or blank',
     source: 'crates/krishiv-shuffle/src/shuffle_svc.rs:110-133; crates/krishiv-shuffle/src/token_auth.rs:60-73',
     fix: 'Set KRISHIV_SHUFFLE_TOKEN_FILE (reloaded by shuffle-svc) or KRISHIV_SHUFFLE_TOKEN.',
-    engineMessage: SEC3_MSG,
+    engineMessage: sec3Refusal('<P>'),
     evaluate: (ctx: CheckContext): Finding[] => {
       if (ctx.role !== 'shuffle-svc') return [];
       const t = svcToken(ctx);
@@ -32,7 +32,8 @@ export const SHUFFLE_CHECKS = [
             `shuffle auth is required under the env profile ${ctx.pEnv.profile}${ctx.prod ? ' with KRISHIV_PRODUCTION' : ''} and there is no shuffle token${t.fileError ? ` (KRISHIV_SHUFFLE_TOKEN_FILE: ${t.fileError})` : ''}: shuffle-svc refuses to start`,
             [T, 'KRISHIV_SHUFFLE_TOKEN_FILE', PROFILE],
             {
-              engineMessage: `shuffle auth is required under durability profile '${ctx.pEnv.profile}' but no shuffle token is configured; set KRISHIV_SHUFFLE_TOKEN or KRISHIV_SHUFFLE_TOKEN_FILE. Refusing to start an unauthenticated shuffle data plane (SEC-3).`,
+              // the shuffle service prints the boxed string as it is (crates/krishiv-shuffle/src/shuffle_svc.rs:130-133, src/bin/krishiv_shuffle_svc.rs:37)
+              engineMessage: sec3Refusal(ctx.pEnv.profile),
             },
           ),
         ];

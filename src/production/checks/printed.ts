@@ -1,0 +1,85 @@
+/**
+ * How each engine binary prints the error that stops it, so that a finding's `engineMessage` is the
+ * text a user reads on the process's stderr. A refusal's own words live with its check; the
+ * wrapping its binary adds on the way to stderr lives here, once per binary.
+ *
+ * - coordinator, clusterd (`krishiv coordinator|clusterd`, `krishiv-coordinator`, `krishiv-clusterd`),
+ *   the standalone Flight SQL server and the shuffle service print the error's Display with
+ *   `eprintln!("{e}")` (crates/krishiv/src/daemon_cmd.rs:151, 157, 189, 195, 321, 341;
+ *   crates/krishiv-scheduler/src/bin/krishiv_coordinator.rs:58, krishiv_clusterd.rs:52;
+ *   crates/krishiv-flight-sql/src/bin/krishiv_flight_server.rs:36; crates/krishiv-shuffle/src/bin/krishiv_shuffle_svc.rs:37). Their errors are strings boxed
+ *   as `Box<dyn Error>`, whose Display is the string: the message is printed as it is.
+ * - the executor (`krishiv executor`, `krishiv-executor`) prints `eprintln!("{error}")` of a
+ *   `krishiv_executor::ExecutorError` (crates/krishiv-executor/src/main.rs:54; crates/krishiv/src/daemon_cmd.rs:301).
+ *   Every refusal it makes from a string, with `format!(…).into()`, `?` on a `String`
+ *   (`From<String>`, crates/krishiv-executor/src/error.rs:62-65) or `LocalExecution { message }`
+ *   itself, is the variant `LocalExecution`, displayed `local stage fragment execution failed: {message}`
+ *   (crates/krishiv-executor/src/error.rs:39-40).
+ * - the operator (`krishiv-operator`) returns the error from `main() -> Result<(), Box<dyn Error>>`
+ *   (crates/krishiv-operator/src/main.rs:103-126): Rust prints `Error: {:?}`, the Debug form, and
+ *   exits 1. A string boxed as an error is debugged as a quoted, escaped Rust string literal.
+ */
+
+/** `ExecutorError::LocalExecution` (crates/krishiv-executor/src/error.rs:39-40). */
+export const EXECUTOR_PREFIX = 'local stage fragment execution failed: ';
+
+/** What the executor prints for a refusal made from the string `message`. */
+export function executorPrints(message: string): string {
+  return `${EXECUTOR_PREFIX}${message}`;
+}
+
+/**
+ * What the operator prints for a refusal made from the string `message` (`Error: "…"`). A message
+ * the process's help follows (`unknown option: …\n\n<help>`) is quoted up to the help, which is cut
+ * and marked `…` (the printed line runs on with the whole help text, escaped).
+ */
+export function operatorPrints(message: string, helpFollows = false): string {
+  const quoted = rustStrDebug(helpFollows ? `${message}\n\n` : message);
+  return `Error: ${helpFollows ? `${quoted.slice(0, -1)}…"` : quoted}`;
+}
+
+/**
+ * What a process prints for a refusal made from `message`, by process. The coordinator and the
+ * executor print a message their help follows on lines of its own after a blank line: the
+ * quote is the first line, the one that names the refusal.
+ */
+export function printedBy(process: 'coordinator' | 'executor' | 'operator', message: string, helpFollows = false): string {
+  if (process === 'operator') return operatorPrints(message, helpFollows);
+  return process === 'executor' ? executorPrints(message) : message;
+}
+
+/**
+ * Rust's `<str as Debug>::fmt`: double quotes around, `\0 \t \r \n \\ \"` escaped, and every
+ * character that is not printable (controls, formats, separators other than the space,
+ * unassigned and private-use code points) or that extends a grapheme as `\u{hex}`
+ * (core/src/fmt/mod.rs, `char::escape_debug_ext`). Unicode tables follow the JavaScript engine's
+ * version, which can differ from Rust's for code points assigned in between.
+ */
+export function rustStrDebug(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    switch (ch) {
+      case '\0':
+        out += '\\0';
+        continue;
+      case '\t':
+        out += '\\t';
+        continue;
+      case '\r':
+        out += '\\r';
+        continue;
+      case '\n':
+        out += '\\n';
+        continue;
+      case '\\':
+        out += '\\\\';
+        continue;
+      case '"':
+        out += '\\"';
+        continue;
+    }
+    out += NOT_PRINTABLE.test(ch) ? `\\u{${ch.codePointAt(0)!.toString(16)}}` : ch;
+  }
+  return `${out}"`;
+}
+const NOT_PRINTABLE = /^(?:[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Grapheme_Extend}]|(?! )\p{Zs})$/u;
