@@ -486,7 +486,7 @@ const ROWS: Row[] = [
     clean: { set: { KRISHIV_API_KEYS: `${TOK.key}=alice`, KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED: 'true' } },
     expect: 'fail',
     cls: 'DENY',
-    text: 'PERMISSION_DENIED',
+    text: 'auth is configured but no policy engine is set',
   },
   { id: 'FLIGHT-ANONYMOUS', role: 'flight-server', trigger: DLNOPROD, expect: 'fail', cls: 'OPEN' },
   {
@@ -496,7 +496,7 @@ const ROWS: Row[] = [
     clean: { del: ['KRISHIV_UI_TOKEN'], set: { KRISHIV_UI: 'OFF' } },
     expect: 'fail',
     cls: 'DENY',
-    text: 'authentication not configured',
+    text: 'krishiv-ui: no UI token configured; denying all protected routes',
   },
   {
     id: 'UI-TOKEN-MISSING',

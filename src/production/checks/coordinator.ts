@@ -41,6 +41,13 @@ const TLS_REFUSAL = 'transport error';
 const ANONYMOUS_LOG =
   'SECURITY: coordinator is serving UNAUTHENTICATED gRPC control-plane + HTTP admin/federation — anyone able to reach this port can control the engine. Acceptable ONLY for local development on a trusted host. Do NOT expose this coordinator to an untrusted network; network-policy isolation alone is not a substitute for authentication. Configure KRISHIV_COORDINATOR_BEARER_TOKEN/KRISHIV_COORDINATOR_BEARER_TOKENS (or an OIDC/JWKS provider) and drop --insecure to authenticate it.';
 /** The deny-all warning, a log line (crates/krishiv-scheduler/src/coordinator_daemon.rs:1464-1470): its message text. */
+/**
+ * The JWT provider's refusal of a missing audience under KRISHIV_PRODUCTION (crates/krishiv-scheduler/src/auth.rs:727-731), logged as the
+ * `error` field of a warning and not installed (auth.rs:809-814): the log line, as engineLog writes it.
+ */
+const NO_AUDIENCE_LOG = engineLog('failed to load OIDC JWKS; JWT auth provider not installed', {
+  error: 'KRISHIV_OIDC_AUDIENCE must be set when JWT auth is active in production mode',
+});
 const DENY_ALL_LOG =
   'coordinator gRPC has no auth provider and anonymous access is denied by default: ALL control-plane RPCs will be rejected. Configure KRISHIV_COORDINATOR_BEARER_TOKEN/KRISHIV_COORDINATOR_BEARER_TOKENS or an OIDC/JWKS provider.';
 
@@ -738,10 +745,10 @@ const coordOidcNoAudience: Check = (ctx) => {
         ctx,
         'COORD-OIDC-NO-AUDIENCE',
         'warn',
-        'KRISHIV_OIDC_JWKS_URI without KRISHIV_OIDC_AUDIENCE under KRISHIV_PRODUCTION: the JWT provider is silently not installed (no refusal) and static tokens are used',
+        'KRISHIV_OIDC_JWKS_URI without KRISHIV_OIDC_AUDIENCE under KRISHIV_PRODUCTION: the JWT provider is not installed (a logged warning, no refusal) and static tokens are used',
         vars,
         {
-          engineMessage: 'KRISHIV_OIDC_AUDIENCE must be set when JWT auth is active in production mode',
+          engineMessage: NO_AUDIENCE_LOG,
         },
       ),
     ];
@@ -964,10 +971,10 @@ export const COORDINATOR_CHECKS = [
     class: 'WARN',
     roles: COORD,
     predicate: null,
-    rule: 'OIDC can be in use (KRISHIV_OIDC_JWKS_URI is an http or https URL and anonymous gRPC is not asked for) and KRISHIV_OIDC_AUDIENCE is unset: under KRISHIV_PRODUCTION the JWT provider is silently not installed; otherwise any audience is accepted',
+    rule: 'OIDC can be in use (KRISHIV_OIDC_JWKS_URI is an http or https URL and anonymous gRPC is not asked for) and KRISHIV_OIDC_AUDIENCE is unset: under KRISHIV_PRODUCTION the JWT provider is not installed (a logged warning); otherwise any audience is accepted',
     source: 'crates/krishiv-scheduler/src/auth.rs:663-672 (the JWKS fetch) and 725-734 (the audience rule)',
     fix: 'Set KRISHIV_OIDC_AUDIENCE to the audience your IdP puts in tokens for Krishiv.',
-    engineMessage: 'KRISHIV_OIDC_AUDIENCE must be set when JWT auth is active in production mode',
+    engineMessage: NO_AUDIENCE_LOG,
     severity: 'warn',
     evaluate: coordOidcNoAudience,
   },

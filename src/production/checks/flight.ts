@@ -5,6 +5,7 @@ import { type Finding } from '../types.js';
 import { finding, type CheckContext } from './context.js';
 import { FLIGHT, PROFILE } from './constants.js';
 import { perRun, type CheckDef } from './define.js';
+import { engineLog } from '../engine-sources.js';
 
 // ---- flight ---------------------------------------------------------------------------
 
@@ -24,6 +25,19 @@ const flight = perRun((ctx) => {
   };
 });
 const K = 'KRISHIV_API_KEYS';
+/**
+ * The message of the PERMISSION_DENIED status every Flight RPC is answered with (crates/krishiv-flight-sql/src/service.rs:304-309):
+ * the server prints nothing; like every denial quoted here, the status's message as it travels (grpc-message).
+ */
+const NO_POLICY = 'auth is configured but no policy engine is set; configure a PolicyHook or use an unauthenticated service';
+/** crates/krishiv-flight-sql/src/service.rs:1368-1373 */
+const KEYS_REQUIRED = 'KRISHIV_API_KEYS is required under durable profiles (format: key1=user,...)';
+/**
+ * What a Flight refusal `message` becomes: the standalone server prints it as it is (printed.ts); co-located, the
+ * coordinator logs it as the `error` field of a log line and runs on (crates/krishiv/src/daemon_cmd.rs:249-253).
+ */
+const flightRefusal = (mode: 'standalone' | 'colocated', message: string): string =>
+  mode === 'standalone' ? message : engineLog('Co-located Flight SQL server terminated unexpectedly', { error: message });
 type FlightId = 'FLIGHT-API-KEYS-MISSING' | 'FLIGHT-API-KEYS-MALFORMED' | 'FLIGHT-POLICY-MISSING' | 'FLIGHT-ANONYMOUS';
 /** A coordinator without co-located Flight SQL: nothing to check. */
 const notColocated = (ctx: CheckContext, id: FlightId): Finding[] =>
@@ -44,7 +58,7 @@ export const FLIGHT_CHECKS = [
     rule: 'Flight SQL runs (standalone, or co-located via KRISHIV_FLIGHT_ADDR/--flight-addr), Flight auth is required under the env profile (durable, or KRISHIV_PRODUCTION) and KRISHIV_API_KEYS is blank: standalone refuses, co-located logs an error and runs without Flight',
     source: 'crates/krishiv-flight-sql/src/service.rs:1328-1391',
     fix: 'Set KRISHIV_API_KEYS=<key>=<subject>,… (generate keys with `krishiv-auth generate-key`).',
-    engineMessage: 'KRISHIV_API_KEYS is required under durable profiles (format: key1=user,...)',
+    engineMessage: KEYS_REQUIRED,
     evaluate: (ctx: CheckContext): Finding[] => {
       const { mode, required, keys } = flight(ctx);
       if (mode === undefined) return notColocated(ctx, 'FLIGHT-API-KEYS-MISSING');
@@ -62,7 +76,7 @@ export const FLIGHT_CHECKS = [
             [K, PROFILE],
             {
               class: mode === 'standalone' ? 'REFUSE' : 'DENY',
-              engineMessage: 'KRISHIV_API_KEYS is required under durable profiles (format: key1=user,...)',
+              engineMessage: flightRefusal(mode, KEYS_REQUIRED),
             },
           ),
         ];
@@ -111,7 +125,8 @@ export const FLIGHT_CHECKS = [
           [K],
           {
             class: fc ? (mode === 'standalone' ? 'REFUSE' : 'DENY') : 'OPEN',
-            engineMessage: fc ? keys.message : `${keys.message}; serving anonymously (dev only)`,
+            // outside fail-closed a warning's message text (crates/krishiv-flight-sql/src/service.rs:1356)
+            engineMessage: fc ? flightRefusal(mode, keys.message) : `${keys.message}; serving anonymously (dev only)`,
           },
         ),
       ];
@@ -125,8 +140,7 @@ export const FLIGHT_CHECKS = [
     rule: 'valid KRISHIV_API_KEYS but KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED not truthy: every Flight RPC is PERMISSION_DENIED (any profile)',
     source: 'crates/krishiv-flight-sql/src/service.rs:297-309,1331-1348',
     fix: 'Set KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED=1 (or install a policy hook).',
-    engineMessage:
-      'PERMISSION_DENIED: auth is configured but no policy engine is set; configure a PolicyHook or use an unauthenticated service',
+    engineMessage: NO_POLICY,
     evaluate: (ctx: CheckContext): Finding[] => {
       const { mode, keys } = flight(ctx);
       if (mode === undefined) return notColocated(ctx, 'FLIGHT-POLICY-MISSING');
@@ -138,10 +152,7 @@ export const FLIGHT_CHECKS = [
             'fail',
             `${K} is configured but KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED is not truthy: every Flight RPC (handshake included) is denied, in every profile`,
             ['KRISHIV_FLIGHT_ALLOW_ALL_AUTHENTICATED', K],
-            {
-              engineMessage:
-                'PERMISSION_DENIED: auth is configured but no policy engine is set; configure a PolicyHook or use an unauthenticated service',
-            },
+            { engineMessage: NO_POLICY },
           ),
         ];
       }

@@ -34,6 +34,13 @@ import { group, type CheckDef } from './define.js';
 import { runKeyChecks } from './keys.js';
 import { TOKEN_PURPOSE as GROUPS } from '../token-purpose.js';
 import { indexVars } from '../var-index.js';
+import { engineLog } from '../engine-sources.js';
+
+/**
+ * What the engine logs for an environment issue: one warning whose message is `environment flag issue`, the issue's
+ * Display in its `issue` field (crates/krishiv-common/src/env_registry.rs:1571-1574), written as engineLog writes a log line.
+ */
+const envIssueLog = (issue: string): string => engineLog('environment flag issue', { issue });
 
 // ---- secret values --------------------------------------------------------------------
 
@@ -518,7 +525,7 @@ function envValidation(ctx: CheckContext): Finding[] {
             `${name} is not a Krishiv flag${s ? `; did you mean ${s}?` : ''} (the engine ignores it)`,
             [name],
             {
-              engineMessage: issue.message,
+              engineMessage: envIssueLog(issue.message),
               remediation: s
                 ? `Rename it to ${s}.`
                 : 'No Krishiv flag has a similar name: remove it, or check its spelling against the flags the engine knows.',
@@ -533,11 +540,11 @@ function envValidation(ctx: CheckContext): Finding[] {
             'warn',
             `${name} is a deprecated alias of ${issue.canonical}${ctx.vars.has(issue.canonical ?? '') ? ' (the canonical name is also set and wins when non-blank)' : ''}`,
             [name],
-            { engineMessage: issue.message },
+            { engineMessage: envIssueLog(issue.message) },
           ),
         );
       } else if (issue.kind === 'invalid' && !REPORTED_ELSEWHERE.has(name) && !Object.hasOwn(KIND_EXCEPTIONS, name)) {
-        invalid.push(finding(ctx, 'ENV-INVALID-VALUE', 'warn', issue.message, [name], { engineMessage: issue.message }));
+        invalid.push(finding(ctx, 'ENV-INVALID-VALUE', 'warn', issue.message, [name], { engineMessage: envIssueLog(issue.message) }));
       }
     }
     // Where the registry's kind is wrong, the code's real rule decides (contract).
@@ -762,7 +769,7 @@ function engTraps(ctx: CheckContext): Finding[] {
   for (const n of dead)
     out.push(
       finding(ctx, 'ENG-DEAD-FLAG', 'warn', `${n} is documented but never read: ${DEAD_FLAGS[n]}`, [n], {
-        engineMessage: `unrecognized environment flag ${n} (not in the KRISHIV_* registry; typo?)`,
+        engineMessage: envIssueLog(`unrecognized environment flag ${n} (not in the KRISHIV_* registry; typo?)`),
       }),
     );
   // ENG-MCP-HTTP
@@ -922,7 +929,7 @@ export const HYGIENE_CHECKS = [
     rule: 'a KRISHIV_* name the engine registry does not know (likely a typo)',
     source: 'crates/krishiv-common/src/env_registry.rs:1487-1575',
     fix: 'Fix the name (see the suggestion) or remove it.',
-    engineMessage: 'unrecognized environment flag NAME (not in the KRISHIV_* registry; typo?)',
+    engineMessage: envIssueLog('unrecognized environment flag NAME (not in the KRISHIV_* registry; typo?)'),
     severity: 'warn',
     evaluate: validationPass.of('ENV-UNKNOWN-FLAG'),
   },
@@ -934,7 +941,7 @@ export const HYGIENE_CHECKS = [
     rule: 'a deprecated alias (KRISHIV_COORDINATOR, KRISHIV_COORDINATOR_ENDPOINT) is set',
     source: 'crates/krishiv-common/src/env_registry.rs:1404-1441',
     fix: 'Use KRISHIV_COORDINATOR_URL.',
-    engineMessage: 'NAME is deprecated; use KRISHIV_COORDINATOR_URL',
+    engineMessage: envIssueLog('NAME is deprecated; use KRISHIV_COORDINATOR_URL'),
     severity: 'warn',
     evaluate: validationPass.of('ENV-DEPRECATED-ALIAS'),
   },
@@ -946,7 +953,7 @@ export const HYGIENE_CHECKS = [
     rule: "a value that does not parse as its kind (the code's real rule where the registry is known to be wrong)",
     source: 'crates/krishiv-common/src/env_registry.rs:1487-1542',
     fix: 'Use a value of the declared kind; for booleans 1/true/yes/on or 0/false/no/off.',
-    engineMessage: 'NAME does not parse as KIND: HINT',
+    engineMessage: envIssueLog('NAME does not parse as KIND: HINT'),
     severity: 'warn',
     evaluate: validationPass.of('ENV-INVALID-VALUE'),
   },

@@ -9,6 +9,8 @@ import { perRun, type CheckDef } from './define.js';
 const VARS = ['KRISHIV_UI_TOKEN', 'KRISHIV_UI_TOKEN_FILE', 'KRISHIV_UI'];
 /** crates/krishiv-ui/src/router.rs:46 */
 const UI_UNREADABLE_DENY = 'krishiv-ui: token file could not be read; denying all protected routes (production fail-closed)';
+/** The router's warning when no token is configured (crates/krishiv-ui/src/router.rs:55-58): a log line, its message text. */
+const UI_NO_TOKEN_DENY = 'krishiv-ui: no UI token configured; denying all protected routes (production fail-closed)';
 
 /**
  * Whether the operator serves the UI: only with --status-addr, through krishiv_ui::serve, whose router
@@ -39,7 +41,7 @@ export const UI_CHECKS = [
     rule: 'UI on (the coordinator unless KRISHIV_UI=off; the operator with --status-addr), UI auth required under the env profile (durable, or KRISHIV_PRODUCTION) and no UI token (or a token file that cannot be read, or is not UTF-8): every protected UI route returns 401',
     source: 'crates/krishiv-ui/src/router.rs:24-62; the operator: crates/krishiv-operator/src/main.rs:222-228',
     fix: 'Set KRISHIV_UI_TOKEN_FILE (or KRISHIV_UI_TOKEN), or KRISHIV_UI=off.',
-    engineMessage: 'authentication not configured',
+    engineMessage: UI_NO_TOKEN_DENY,
     evaluate: (ctx: CheckContext): Finding[] => {
       const ui = uiReading(ctx);
       if (ui === undefined) return uiOff(ctx, 'UI-TOKEN-MISSING');
@@ -53,11 +55,12 @@ export const UI_CHECKS = [
             'fail',
             `UI auth is required (env profile ${ctx.pEnv.profile}${ctx.prod ? ', prod' : ''}) and ${why}: every protected route of ${whose(ctx)} returns 401`,
             unreadable ? ['KRISHIV_UI_TOKEN_FILE', 'KRISHIV_UI_TOKEN'] : VARS,
-            // an unreadable file: the router's error log (crates/krishiv-ui/src/router.rs:42-48); no token: each request's 401 body
+            // what the UI's process logs (the 401 each protected request then gets says "authentication not configured",
+            // crates/krishiv-ui/src/router.rs:230): an unreadable file, its error log (router.rs:42-48); no token, its warning (55-58)
             {
               engineMessage: unreadable
                 ? engineLog(UI_UNREADABLE_DENY, { path: ctx.env.get('KRISHIV_UI_TOKEN_FILE')!, error: ui.error! })
-                : 'authentication not configured',
+                : UI_NO_TOKEN_DENY,
             },
           ),
         ];
