@@ -317,7 +317,7 @@ export function codeRuleIssue(name: string, value: string): string | undefined {
 // ── Secrets ──────────────────────────────────────────────────────────────────────────
 
 /** `/_(?:TOKEN|TOKENS|SECRET|PASSWORD|API_KEY|API_KEYS)$/i`, as suffixes compared by letters (no expression to compile at every start). */
-const SECRET_SUFFIXES = ['_TOKEN', '_TOKENS', '_SECRET', '_PASSWORD', '_API_KEY', '_API_KEYS'];
+export const SECRET_SUFFIXES: readonly string[] = ['_TOKEN', '_TOKENS', '_SECRET', '_PASSWORD', '_API_KEY', '_API_KEYS'];
 
 /** `name` ends in `suffix` (upper-case ASCII), ASCII letters in either case (a regular expression's `i` flag without `u`). */
 function endsWithAsciiCaseless(name: string, suffix: string): boolean {
