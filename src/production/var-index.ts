@@ -77,8 +77,8 @@ export function indexByLoop(vars: ReadonlyMap<string, EnvVar>): VarIndex {
   return { krishiv, unresolved, secret, assumed, maskable, anyFromSecret };
 }
 
-/** Every secret the registry declares starts with KRISHIV_, so a KRISHIV_ name or a secret suffix finds every secret name. */
-const SECRETS_ARE_KRISHIV = FLAGS.every((f) => f.kind !== 'secret' || f.name.startsWith('KRISHIV_'));
+/** Every secret the registry declares starts with KRISHIV_, so a KRISHIV_ name or a secret suffix finds every secret name (on first use). */
+let secretsAreKrishiv: boolean | undefined;
 
 /**
  * The index of a set whose variables are plain but `others`, without a step per variable: the
@@ -89,7 +89,8 @@ const SECRETS_ARE_KRISHIV = FLAGS.every((f) => f.kind !== 'secret' || f.name.sta
  * Exported for the test that holds it to indexByLoop.
  */
 export function indexByNames(vars: ReadonlyMap<string, EnvVar>, others: readonly EnvVar[]): VarIndex | undefined {
-  if (!SECRETS_ARE_KRISHIV) return undefined;
+  secretsAreKrishiv ??= FLAGS.every((f) => f.kind !== 'secret' || f.name.startsWith('KRISHIV_'));
+  if (!secretsAreKrishiv) return undefined;
   for (const v of others) if (vars.get(v.name) === v && valueFacts(v)) return undefined;
   // A name in JSON is `"…"` with every `"` and `\` in it escaped. An unescaped quote after `[` or
   // `,` opens a name (a closing one is followed by `,` or `]`, never by a letter), and one right
