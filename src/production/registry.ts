@@ -317,7 +317,7 @@ export function codeRuleIssue(name: string, value: string): string | undefined {
 // ── Secrets ──────────────────────────────────────────────────────────────────────────
 
 /** `/_(?:TOKEN|TOKENS|SECRET|PASSWORD|API_KEY|API_KEYS)$/i`, as suffixes compared by letters (no expression to compile at every start). */
-const SECRET_SUFFIXES = ['_TOKEN', '_TOKENS', '_SECRET', '_PASSWORD', '_API_KEY', '_API_KEYS'];
+export const SECRET_SUFFIXES: readonly string[] = ['_TOKEN', '_TOKENS', '_SECRET', '_PASSWORD', '_API_KEY', '_API_KEYS'];
 
 /** `name` ends in `suffix` (upper-case ASCII), ASCII letters in either case (a regular expression's `i` flag without `u`). */
 function endsWithAsciiCaseless(name: string, suffix: string): boolean {
@@ -331,26 +331,19 @@ function endsWithAsciiCaseless(name: string, suffix: string): boolean {
   return true;
 }
 /**
- * Whether a name may be a secret by its last character: the last characters of every secret
- * suffix and of every name the registry declares a secret (N, S, T, D, Y today), ASCII letters
- * in either case. Derived from both lists, so a registry secret ending otherwise widens it.
+ * The last letters of every secret suffix and of every name the registry declares a secret
+ * (test/production/registry.test.ts derives them from both lists): a name ending otherwise is no
+ * secret. A constant rather than a loop over the registry at every start.
  */
-const SECRET_LAST: { test(name: string): boolean } = (() => {
-  const ends = new Set<number>();
-  for (const s of SECRET_SUFFIXES) ends.add(s.charCodeAt(s.length - 1));
-  for (const f of FLAGS) if (f.kind === 'secret') ends.add(f.name.charCodeAt(f.name.length - 1));
-  const letters = [...ends].every((c) => c >= 0x41 && c <= 0x5a);
-  let mask = 0;
-  for (const c of ends) mask |= 1 << (c - 0x41);
-  return {
-    test: letters
-      ? (name) => {
-          const c = name.charCodeAt(name.length - 1) & ~0x20; // ASCII letters upper-cased; NaN (no name) is 0
-          return c >= 0x41 && c <= 0x5a && ((mask >>> (c - 0x41)) & 1) === 1;
-        }
-      : () => true,
-  };
-})();
+export const SECRET_LAST_LETTERS = 'DNSTY';
+let secretLastMask = 0;
+for (let i = 0; i < SECRET_LAST_LETTERS.length; i++) secretLastMask |= 1 << (SECRET_LAST_LETTERS.charCodeAt(i) - 0x41);
+
+/** Whether `name` ends in one of SECRET_LAST_LETTERS, in either case. */
+function endsInSecretLetter(name: string): boolean {
+  const c = name.charCodeAt(name.length - 1) & ~0x20; // ASCII letters upper-cased; NaN (no name) is 0
+  return c >= 0x41 && c <= 0x5a && ((secretLastMask >>> (c - 0x41)) & 1) === 1;
+}
 const PRINT_ENV_SUFFIX = /_(?:TOKEN|TOKENS|KEY|KEYS|SECRET|PASSWORD)$/i;
 
 /**
@@ -363,7 +356,7 @@ export function isSecretName(name: string): boolean {
   // Most names are decided by their last character, before the registry lookup: an env file's
   // thousands of other names take no Map lookup and, in a one-shot process, no optimising
   // compile of the lookup (bench/README.md, issue 13).
-  if (!SECRET_LAST.test(name)) return false;
+  if (!endsInSecretLetter(name)) return false;
   const spec = BY_NAME.get(name);
   if (spec) return spec.kind === 'secret';
   return SECRET_SUFFIXES.some((s) => endsWithAsciiCaseless(name, s));

@@ -18,6 +18,7 @@ import {
 import '../../src/production/catalog.js';
 import { standIn, valueOfParts } from '../../src/production/manifest/stand-in.js';
 import type { EnvVar, Finding, UnknownPiece } from '../../src/production/types.js';
+import { unknownVar } from './helpers.js';
 
 describe('secretPieces: what of a secret value a message could quote', () => {
   it.each([
@@ -227,26 +228,7 @@ describe('compareRuns: which findings depend on a value', () => {
       ['warn', ['a short token']],
       ['pass', ['a long random token']],
     ]);
-    const [shown] = applyAssumptions(
-      base,
-      new Map([
-        [
-          'T',
-          {
-            name: 'T',
-            value: 'x',
-            raw: 'x',
-            quoting: 'none',
-            origin: { source: 'file', file: 'm.yaml' },
-            references: [],
-            unresolved: [],
-            assumption: { kind: 'unknown', reason: 'from Secret a key t, not in the input' },
-          } satisfies EnvVar,
-        ],
-      ]),
-      undefined,
-      out,
-    );
+    const [shown] = applyAssumptions(base, new Map([['T', unknownVar('T', 'from Secret a key t, not in the input')]]), undefined, out);
     expect(shown!.status).toBe('skip');
     expect(shown!.message).toBe(
       'not checked here: the verdict depends on the value of T (from Secret a key t, not in the input), which is set but not known here: it warns for a short token and passes for others',

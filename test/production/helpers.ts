@@ -3,6 +3,20 @@ import type { EnvSet, EnvVar, Quoting } from '../../src/production/types.js';
 
 export const FILE = 'test.env';
 
+/** A manifest variable whose value the tool cannot see (`value` is its stand-in). */
+export function unknownVar(name: string, reason = 'r'): EnvVar {
+  return {
+    name,
+    value: 'x',
+    raw: 'x',
+    quoting: 'none',
+    origin: { source: 'file', file: 'm.yaml' },
+    references: [],
+    unresolved: [],
+    assumption: { kind: 'unknown', reason },
+  };
+}
+
 export interface VarSpec {
   value: string;
   quoting?: Quoting;

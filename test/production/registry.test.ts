@@ -18,11 +18,40 @@ import {
   parsesAsSocketAddr,
   parsesAsU64,
   rustDebugString,
+  SECRET_LAST_LETTERS,
+  SECRET_SUFFIXES,
   suggestFlag,
   validateValue,
 } from '../../src/production/registry.js';
 
 describe('registry data', () => {
+  it('SECRET_LAST_LETTERS are exactly the last letters of the secret suffixes and of the secrets the registry declares', () => {
+    const last = (n: string): string => n.charAt(n.length - 1).toUpperCase();
+    const derived = new Set([...SECRET_SUFFIXES.map(last), ...FLAGS.filter((f) => f.kind === 'secret').map((f) => last(f.name))]);
+    expect([...derived].sort().join('')).toBe(SECRET_LAST_LETTERS);
+  });
+
+  it('isSecretName: by the registry where it declares the name, else by suffix (any ASCII case)', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.constantFrom(...FLAGS.map((f) => f.name)),
+          fc
+            .tuple(fc.string({ maxLength: 8 }), fc.constantFrom('', ...SECRET_SUFFIXES, '_token', '_Api_Keys', '_TOKE', 'Ｎ', 'ſ'))
+            .map(([a, b]) => a + b),
+        ),
+        (name) => {
+          const spec = FLAGS.find((f) => f.name === name);
+          const bySuffix = SECRET_SUFFIXES.some(
+            (s) => name.length >= s.length && name.slice(-s.length).replace(/[a-z]/g, (c) => c.toUpperCase()) === s,
+          );
+          expect(isSecretName(name)).toBe(spec !== undefined ? spec.kind === 'secret' : bySuffix);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
   it('ships an exact copy of the shared registry', () => {
     const shipped = readFileSync(new URL('../../src/production/data/krishiv-env-flags.json', import.meta.url), 'utf8');
     let shared: string | undefined;

@@ -67,6 +67,11 @@ export interface ParseOptions {
    * declaration. 'iter': to the latest, as dotenvy's substitution map holds them.
    */
   mode?: 'load' | 'iter';
+  /**
+   * Receives every declaration not read as a plain `NAME=value` line (LineReader.readSimple):
+   * the only ones that can have references, a multi-line value or another quoting.
+   */
+  others?: EnvVar[];
 }
 
 const enum ScanState {
@@ -668,6 +673,7 @@ export function parseDotenv(text: string, options: ParseOptions): Declaration[] 
       throw error;
     }
     if (decl === undefined) continue;
+    options.others?.push(decl);
     if (decl.value.includes('\0')) {
       throw new KrishivError(
         'ERR_ENV_PARSE',

@@ -11,6 +11,7 @@
  * Pure: text in, EnvSet out.
  */
 import type { EnvSet, EnvVar } from '../types.js';
+import { notePlainExcept } from '../var-index.js';
 import { parseDotenv } from './dotenv.js';
 
 export interface EnvInput {
@@ -34,11 +35,13 @@ export function mergeEnv(inputs: readonly EnvInput[], processEnv?: Record<string
   const proc = processEntries(processEnv);
   const vars = new Map<string, EnvVar>();
   const shadowed: EnvVar[] = [];
+  /** the declarations that are not plain `NAME=value` lines, and the process environment's values */
+  const others: EnvVar[] = [];
 
   for (const input of inputs) {
     // parseDotenv finishes before `vars` changes, so this sees only the files before this one.
     const lookup = (name: string): string | undefined => proc.get(name) ?? vars.get(name)?.value;
-    const decls = parseDotenv(input.text, { file: input.file, lookup });
+    const decls = parseDotenv(input.text, { file: input.file, lookup, others });
     // A declaration is already an EnvVar (dotenv.ts): kept as it is, not copied. Indexed
     // loops: in a one-shot process this runs in V8's interpreter, where for-of costs more.
     if (vars.size === 0) {
@@ -68,7 +71,7 @@ export function mergeEnv(inputs: readonly EnvInput[], processEnv?: Record<string
   for (const [name, value] of proc) {
     const previous = vars.get(name);
     if (previous) shadowed.push(previous);
-    vars.set(name, {
+    const v: EnvVar = {
       name,
       value,
       raw: value,
@@ -76,8 +79,12 @@ export function mergeEnv(inputs: readonly EnvInput[], processEnv?: Record<string
       origin: { source: 'process-env' },
       references: [],
       unresolved: [],
-    });
+    };
+    vars.set(name, v);
+    others.push(v);
   }
+  // every other variable is a plain line: the index of a large file reads its names only
+  notePlainExcept(vars, others);
 
   return { files: inputs.map((i) => i.file), vars, shadowed };
 }

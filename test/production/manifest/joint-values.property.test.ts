@@ -9,7 +9,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { unknownSources } from '../../../src/production/assumptions.js';
 import { JOINT_CHECK_RUNS, VARIANT_RUNS } from '../../../src/production/evaluate.js';
-import type { EnvVar, Finding } from '../../../src/production/types.js';
+import type { Finding } from '../../../src/production/types.js';
+import { unknownVar } from '../helpers.js';
 import { commandContainer, deployOf, findingsOf, ROLE_COMMANDS, SOAK_RUNS, secretEnv, UNKNOWN_NAMES } from './layouts.js';
 
 const RUNS = SOAK_RUNS;
@@ -19,16 +20,7 @@ const COMMANDS = ROLE_COMMANDS;
 
 /** The values the tool tries for a variable alone. */
 const triesOf = (n: string): string[] => {
-  const v: EnvVar = {
-    name: n,
-    value: 'x',
-    raw: 'x',
-    quoting: 'none',
-    origin: { source: 'file', file: 'm.yaml' },
-    references: [],
-    unresolved: [],
-    assumption: { kind: 'unknown', reason: 'r' },
-  };
+  const v = unknownVar(n);
   return unknownSources(new Map([[n, v]]))
     .get(`value/${n}`)!
     .tries.map((t) => t[0]);

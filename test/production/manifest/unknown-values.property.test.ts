@@ -10,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { unknownSources } from '../../../src/production/assumptions.js';
 import { JOINT_CHECK_RUNS, VARIANT_RUNS } from '../../../src/production/evaluate.js';
 import { standIn } from '../../../src/production/manifest/stand-in.js';
-import type { EnvVar, Finding } from '../../../src/production/types.js';
+import type { Finding } from '../../../src/production/types.js';
+import { unknownVar } from '../helpers.js';
 import { commandContainer, deployOf, findingsOf, ROLE_COMMANDS, SOAK_RUNS, secretEnv, UNKNOWN_NAMES } from './layouts.js';
 
 const RUNS = SOAK_RUNS;
@@ -65,16 +66,7 @@ describe(`values not known here (${RUNS} runs)`, () => {
           unknown.forEach((n, i) => expect(text).not.toContain(standIn(`Secret/kx/${i === 0 ? 'first' : 'missing'}/${n.toLowerCase()}`)));
           // one value tried for the first unknown variable: given it in the input, the other unknown ones stay unknown
           const first = unknown[0]!;
-          const v: EnvVar = {
-            name: first,
-            value: 'x',
-            raw: 'x',
-            quoting: 'none',
-            origin: { source: 'file', file: 'm.yaml' },
-            references: [],
-            unresolved: [],
-            assumption: { kind: 'unknown', reason: 'r' },
-          };
+          const v = unknownVar(first);
           const tries = unknownSources(new Map([[first, v]])).get(`value/${first}`)!.tries;
           const value = tries[pick % tries.length]![0];
           const k = findingsOf(manifest(command, unknown, literal, value));
