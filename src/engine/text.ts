@@ -67,3 +67,46 @@ export function splitTokenList(raw: string): string[] {
     .map(rustTrim)
     .filter((t) => t !== '');
 }
+
+let RUST_DEBUG_ESCAPED: RegExp | undefined;
+
+/**
+ * Rust's `<str as Debug>::fmt`: double quotes around, `\0 \t \r \n \\ \"` escaped, and as `\u{hex}`
+ * every character `char::escape_debug_ext` escapes in a str: one that extends a grapheme
+ * (Grapheme_Extend), and one that is not printable (`core::unicode::printable`: general category
+ * Cc, Cf, Cs, Co, Cn, Zl, Zp, or Zs other than the space). The single quote stays as it is.
+ * Unicode tables follow the JavaScript engine's version, which can differ from Rust's for code
+ * points assigned in between.
+ */
+export function rustDebugString(s: string): string {
+  let out = '"';
+  for (const c of s) {
+    switch (c) {
+      case '\0':
+        out += '\\0';
+        break;
+      case '\t':
+        out += '\\t';
+        break;
+      case '\r':
+        out += '\\r';
+        break;
+      case '\n':
+        out += '\\n';
+        break;
+      case '\\':
+        out += '\\\\';
+        break;
+      case '"':
+        out += '\\"';
+        break;
+      default:
+        // printable ASCII needs no escape; the Unicode-property regex (slow to build) only sees the rest
+        if (c >= ' ' && c <= '~') out += c;
+        else if ((RUST_DEBUG_ESCAPED ??= /^(?:[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Grapheme_Extend}]|(?! )\p{Zs})$/u).test(c))
+          out += `\\u{${c.codePointAt(0)!.toString(16)}}`;
+        else out += c;
+    }
+  }
+  return `${out}"`;
+}

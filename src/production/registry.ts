@@ -70,7 +70,7 @@ export function deprecatedAliasOf(name: string): string | undefined {
 // ── Truthy / falsy (surface §2.1, env_registry.rs is_truthy / is_falsy) ──────────────
 
 export { asciiLower, isFalsy, isTruthy, rustTrim } from '../engine/text.js';
-import { asciiLower, isFalsy, isTruthy, rustTrim } from '../engine/text.js';
+import { asciiLower, isFalsy, isTruthy, rustDebugString, rustTrim } from '../engine/text.js';
 
 // ── Rust parsers used by validate_value ──────────────────────────────────────────────
 
@@ -129,44 +129,8 @@ export function parsesAsSocketAddr(s: string): boolean {
   return isRustIpv4(s.slice(0, colon)) && isRustPort(s.slice(colon + 1));
 }
 
-/** Rust's `{:?}` for a `str` (quotes and escapes), as the engine prints it in hints. */
-let RUST_ESCAPED: RegExp | undefined;
-
-export function rustDebugString(s: string): string {
-  let out = '"';
-  for (const c of s) {
-    switch (c) {
-      case '\0':
-        out += '\\0';
-        break;
-      case '\t':
-        out += '\\t';
-        break;
-      case '\r':
-        out += '\\r';
-        break;
-      case '\n':
-        out += '\\n';
-        break;
-      case '\\':
-        out += '\\\\';
-        break;
-      case '"':
-        out += '\\"';
-        break;
-      default:
-        // Printable ASCII needs no escape; the Unicode-category regex (slow to build) only
-        // sees the rest.
-        if (c >= ' ' && c <= '~') out += c;
-        else if ((RUST_ESCAPED ??= /^[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}\p{Cs}\p{Mn}\p{Me}]$/u).test(c)) {
-          out += `\\u{${(c.codePointAt(0) ?? 0).toString(16)}}`;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return `${out}"`;
-}
+/** Rust's `{:?}` for a `str` (quotes and escapes), as the engine prints it in hints: one implementation, in engine/text.ts. */
+export { rustDebugString };
 
 // ── validate_value / validate_env ────────────────────────────────────────────────────
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { asciiLower, isFalsy, isRustWhitespace, isTruthy, rustTrim, splitTokenList } from '../../src/engine/text.js';
+import { readFileSync } from 'node:fs';
+import { asciiLower, isFalsy, isRustWhitespace, isTruthy, rustDebugString, rustTrim, splitTokenList } from '../../src/engine/text.js';
 
 // Rust char::is_whitespace, listed from the Unicode White_Space property.
 const RUST_WHITESPACE = [
@@ -85,5 +86,20 @@ describe('asciiLower (Rust to_ascii_lowercase)', () => {
     );
     expect(asciiLower('KRISHIV_ÉTÉ')).toBe('krishiv_ÉtÉ');
     expect(asciiLower('İK\u212a')).toBe('İk\u212a'); // U+0130 and the Kelvin sign stay: not ASCII
+  });
+});
+
+describe("rustDebugString (Rust's {:?} of a str)", () => {
+  // [input, what `format!("{:?}", input)` prints], from Rust 1.95's std (test/fixtures/engine/printed.json)
+  const V = JSON.parse(readFileSync(new URL('../fixtures/engine/printed.json', import.meta.url), 'utf8')) as {
+    strDebug: Array<[string, string]>;
+  };
+  it.each(V.strDebug)('%j', (input, debug) => expect(rustDebugString(input)).toBe(debug));
+  it('keeps every printable ASCII character but the quote and the backslash as it is', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom(..." !#$%&'()*+,-./09:;<=>?@AZ[]^_`az{|}~".split('')) }), (s) => {
+        expect(rustDebugString(s)).toBe(`"${s}"`);
+      }),
+    );
   });
 });

@@ -28,7 +28,8 @@ import { finding, notCheckedHere, present, type CheckContext } from './context.j
 import { type Check, profileVars, anonymousRequested } from './common.js';
 import { EXEC, sec3Refusal, TASK, TOKEN_VARS, PROFILE } from './constants.js';
 import { perRun, type CheckDef } from './define.js';
-import { executorPrints, rustStrDebug } from './printed.js';
+import { executorPrints } from './printed.js';
+import { rustDebugString } from '../../engine/text.js';
 import type { CheckId } from '../catalog.js';
 
 // ---- executor -------------------------------------------------------------------------
@@ -42,7 +43,7 @@ import type { CheckId } from '../catalog.js';
  */
 function registrationFailed(code: string, message: string): string {
   return executorPrints(
-    `registration failed after 30 attempts: coordinator rejected transport call: code: '${code}', message: ${rustStrDebug(message)}`,
+    `registration failed after 30 attempts: coordinator rejected transport call: code: '${code}', message: ${rustDebugString(message)}`,
   );
 }
 /** tonic's description of Code::Unauthenticated, the code of the coordinator's refusals (crates/krishiv-scheduler/src/auth.rs:510,519). */

@@ -20,6 +20,8 @@
  *   exits 1. A string boxed as an error is debugged as a quoted, escaped Rust string literal.
  */
 
+import { rustDebugString } from '../../engine/text.js';
+
 /** `ExecutorError::LocalExecution` (crates/krishiv-executor/src/error.rs:39-40). */
 export const EXECUTOR_PREFIX = 'local stage fragment execution failed: ';
 
@@ -34,7 +36,7 @@ export function executorPrints(message: string): string {
  * and marked `…` (the printed line runs on with the whole help text, escaped).
  */
 export function operatorPrints(message: string, helpFollows = false): string {
-  const quoted = rustStrDebug(helpFollows ? `${message}\n\n` : message);
+  const quoted = rustDebugString(helpFollows ? `${message}\n\n` : message);
   return `Error: ${helpFollows ? `${quoted.slice(0, -1)}…"` : quoted}`;
 }
 
@@ -47,39 +49,3 @@ export function printedBy(process: 'coordinator' | 'executor' | 'operator', mess
   if (process === 'operator') return operatorPrints(message, helpFollows);
   return process === 'executor' ? executorPrints(message) : message;
 }
-
-/**
- * Rust's `<str as Debug>::fmt`: double quotes around, `\0 \t \r \n \\ \"` escaped, and every
- * character that is not printable (controls, formats, separators other than the space,
- * unassigned and private-use code points) or that extends a grapheme as `\u{hex}`
- * (core/src/fmt/mod.rs, `char::escape_debug_ext`). Unicode tables follow the JavaScript engine's
- * version, which can differ from Rust's for code points assigned in between.
- */
-export function rustStrDebug(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    switch (ch) {
-      case '\0':
-        out += '\\0';
-        continue;
-      case '\t':
-        out += '\\t';
-        continue;
-      case '\r':
-        out += '\\r';
-        continue;
-      case '\n':
-        out += '\\n';
-        continue;
-      case '\\':
-        out += '\\\\';
-        continue;
-      case '"':
-        out += '\\"';
-        continue;
-    }
-    out += NOT_PRINTABLE.test(ch) ? `\\u{${ch.codePointAt(0)!.toString(16)}}` : ch;
-  }
-  return `${out}"`;
-}
-const NOT_PRINTABLE = /^(?:[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Grapheme_Extend}]|(?! )\p{Zs})$/u;

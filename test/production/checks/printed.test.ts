@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CATALOG } from '../../../src/production/catalog.js';
 import { makeContext } from '../../../src/production/checks/context.js';
-import { EXECUTOR_PREFIX, executorPrints, operatorPrints, printedBy, rustStrDebug } from '../../../src/production/checks/printed.js';
+import { EXECUTOR_PREFIX, executorPrints, operatorPrints, printedBy } from '../../../src/production/checks/printed.js';
+import { rustDebugString } from '../../../src/engine/text.js';
 import { parseCliFlags } from '../../../src/production/env/cli-flags.js';
 import { tableProbe, type FileState } from '../../../src/production/model.js';
 import type { Role } from '../../../src/production/types.js';
@@ -349,8 +350,8 @@ describe('what each binary prints (engine vectors)', () => {
 });
 
 describe('the print paths', () => {
-  it("quote a string as Rust's Debug does", () => {
-    for (const [input, debug] of V.strDebug) expect(rustStrDebug(input)).toBe(debug);
+  it("quote a string as Rust's Debug does (more rows: test/engine/text.test.ts)", () => {
+    for (const [input, debug] of V.strDebug) expect(rustDebugString(input)).toBe(debug);
   });
   it('wrap a message per process', () => {
     expect(printedBy('coordinator', 'm')).toBe('m');
