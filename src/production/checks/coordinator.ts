@@ -834,10 +834,20 @@ const coordReloadDisabled: Check = (ctx) => {
       'warn',
       `${fileVars.join(', ')} set but KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS ${why}: the files are read once at start`,
       vars,
-      reload.warning ? { engineMessage: reload.warning } : {},
+      reload.warning ? { engineMessage: reloadWarningLog(reload.raw!) } : {},
     ),
   ];
 };
+
+/**
+ * The warning for a reload interval that is not a u64 (crates/krishiv-scheduler/src/auth.rs:363-372), as engineLog writes a
+ * log line: the trimmed value and u64's parse error (core::num::ParseIntError; never empty here: a blank value is no reload).
+ */
+function reloadWarningLog(raw: string): string {
+  const value = rustTrim(raw);
+  const error = /^\+?[0-9]+$/.test(value) ? 'number too large to fit in target type' : 'invalid digit found in string';
+  return engineLog('invalid coordinator auth reload interval', { value, error });
+}
 
 export const COORDINATOR_CHECKS = [
   {

@@ -8,7 +8,7 @@ import { bindOutcome, describeListener, listenersOf, type BindEvent, type Listen
 import { ipv4Of } from '../../engine/addr.js';
 import { type Finding, type Role } from '../types.js';
 import { finding, isEngineRole, type CheckContext } from './context.js';
-import { PARSER_SOURCE } from '../engine-sources.js';
+import { engineLog, PARSER_SOURCE } from '../engine-sources.js';
 import { type Check } from './common.js';
 import { ENGINE, ALL, PROFILE } from './constants.js';
 import { type CheckDef } from './define.js';
@@ -89,7 +89,12 @@ const modeProfileInvalid: Check = (ctx) => {
     out.push(
       finding(ctx, 'MODE-PROFILE-INVALID', 'warn', `${PROFILE} does not parse: ${who}`, [PROFILE], {
         class: 'WARN',
-        engineMessage: 'invalid durability profile; falling back to DevLocal',
+        // the common resolver's warning (crates/krishiv-common/src/production.rs:38-43), as engineLog writes a log line
+        engineMessage: engineLog('invalid durability profile; falling back to DevLocal', {
+          env: PROFILE,
+          value: raw,
+          error: engineMessage,
+        }),
       }),
     );
   }

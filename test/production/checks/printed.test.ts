@@ -316,6 +316,51 @@ const ROWS: Row[] = [
     env: { KRISHIV_FLIGHT_ADDR: 'localhost:2003' },
     cite: 'crates/krishiv-flight-sql/src/service.rs:1417-1423; crates/krishiv-flight-sql/src/bin/krishiv_flight_server.rs:36',
   },
+  // ---- log lines (a warning or error the process logs and runs on): the message, then the fields that carry the reason
+  {
+    key: 'log-reload-invalid',
+    id: 'COORD-RELOAD-DISABLED',
+    role: 'coordinator',
+    env: { KRISHIV_COORDINATOR_BEARER_TOKEN_FILE: '/run/token', KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS: '30s' },
+    files: { '/run/token': { state: 'ok', content: `${TOK.coord}\n`, mode: 0o600 } },
+    cite: 'crates/krishiv-scheduler/src/auth.rs:363-372',
+  },
+  {
+    key: 'log-reload-overflow',
+    id: 'COORD-RELOAD-DISABLED',
+    role: 'coordinator',
+    env: { KRISHIV_COORDINATOR_BEARER_TOKEN_FILE: '/run/token', KRISHIV_COORDINATOR_AUTH_RELOAD_INTERVAL_SECS: ' 18446744073709551616 ' },
+    files: { '/run/token': { state: 'ok', content: `${TOK.coord}\n`, mode: 0o600 } },
+    cite: 'crates/krishiv-scheduler/src/auth.rs:358-372 (the value trimmed)',
+  },
+  {
+    key: 'log-profile-invalid',
+    id: 'MODE-PROFILE-INVALID',
+    role: 'shuffle-svc',
+    env: { KRISHIV_DURABILITY_PROFILE: ' Prod ' },
+    cite: 'crates/krishiv-common/src/production.rs:38-43, durability.rs:95-100',
+  },
+  {
+    key: 'log-env-unknown',
+    id: 'ENV-UNKNOWN-FLAG',
+    role: 'coordinator',
+    env: { KRISHIV_BOGUS_FLAG: '1' },
+    cite: 'crates/krishiv-common/src/env_registry.rs:1463-1469 and 1571-1574',
+  },
+  {
+    key: 'log-flight-colocated',
+    id: 'FLIGHT-API-KEYS-MISSING',
+    role: 'coordinator',
+    env: { ...SN, ...COORD, KRISHIV_FLIGHT_ADDR: '0.0.0.0:2003' },
+    cite: 'crates/krishiv-flight-sql/src/service.rs:1368-1373 and 1407; crates/krishiv/src/daemon_cmd.rs:249-253',
+  },
+  {
+    key: 'log-oidc-audience',
+    id: 'COORD-OIDC-NO-AUDIENCE',
+    role: 'coordinator',
+    env: { ...COORD, KRISHIV_PRODUCTION: '1', KRISHIV_OIDC_JWKS_URI: 'https://idp.example/jwks' },
+    cite: 'crates/krishiv-scheduler/src/auth.rs:727-731 and 809-814',
+  },
 ];
 
 function engineMessages(row: Row): string[] {
@@ -327,7 +372,7 @@ function engineMessages(row: Row): string[] {
   } as Parameters<typeof makeContext>[0]);
   const check = CATALOG.find((c) => c.id === row.id)!;
   return check.evaluate!(ctx)
-    .filter((f) => f.status === 'fail' && f.engineMessage !== undefined)
+    .filter((f) => (f.status === 'fail' || f.status === 'warn') && f.engineMessage !== undefined)
     .map((f) => f.engineMessage!);
 }
 
