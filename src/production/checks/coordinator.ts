@@ -27,6 +27,7 @@ import { type Check, assumedNote, anonymousRequested, oidcUnused, operatorServes
 import { COORD, HTTP_MSG, TASK, PROFILE } from './constants.js';
 import { type CheckDef } from './define.js';
 import { engineLog, NOT_FOUND } from '../engine-sources.js';
+import { logsPrinted } from './printed.js';
 
 // ---- coordinator ----------------------------------------------------------------------
 // The coordinator's refusals are strings boxed as errors and printed as they are (printed.ts).
@@ -141,11 +142,12 @@ const coordTokenFileUnreadable: Check = (ctx) => {
         {
           class: cls,
           // a durable coordinator refuses with the read error (coordinator_daemon.rs:1312-1316); otherwise configuring
-          // the gRPC provider logs it and installs none (crates/krishiv-scheduler/src/auth.rs:326-336)
-          engineMessage:
-            cls === 'REFUSE'
-              ? `failed to read coordinator bearer token configuration: ${err.message}`
-              : engineLog('failed to reload coordinator gRPC auth provider', { error: err.message }),
+          // the gRPC provider logs it and installs none (crates/krishiv-scheduler/src/auth.rs:326-336): a log the operator never prints
+          ...(cls === 'REFUSE'
+            ? { engineMessage: `failed to read coordinator bearer token configuration: ${err.message}` }
+            : logsPrinted(ctx.role)
+              ? { engineMessage: engineLog('failed to reload coordinator gRPC auth provider', { error: err.message }) }
+              : {}),
         },
       ),
     ];
@@ -680,11 +682,12 @@ const coordHttpAnonymous: Check = (ctx) => {
         ctx,
         'COORD-HTTP-ANONYMOUS',
         'fail',
-        `KRISHIV_ALLOW_ANONYMOUS_HTTP is truthy: the ${ctx.role === 'operator' ? 'operator sidecar' : 'coordinator'} HTTP control plane (/api/v1/jobs, …) is unauthenticated${ctx.prod ? ' even in production (the engine only logs a warning)' : ''}`,
+        `KRISHIV_ALLOW_ANONYMOUS_HTTP is truthy: the ${ctx.role === 'operator' ? 'operator sidecar' : 'coordinator'} HTTP control plane (/api/v1/jobs, …) is unauthenticated${ctx.prod ? (logsPrinted(ctx.role) ? ' even in production (the engine only logs a warning)' : ' even in production') : ''}`,
         vars,
         {
           predicate: 'allow_anonymous_http_override',
-          ...(ctx.prod
+          // the warning's message text (crates/krishiv-common/src/production.rs:110-114), in a process that prints its log
+          ...(ctx.prod && logsPrinted(ctx.role)
             ? { engineMessage: 'anonymous HTTP override is active in production mode; control-plane routes are unauthenticated' }
             : {}),
         },

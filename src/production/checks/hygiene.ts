@@ -41,6 +41,15 @@ import { engineLog } from '../engine-sources.js';
  * Display in its `issue` field (crates/krishiv-common/src/env_registry.rs:1571-1574), written as engineLog writes a log line.
  */
 const envIssueLog = (issue: string): string => engineLog('environment flag issue', { issue });
+/**
+ * The processes that log environment issues: the coordinator, clusterd, the executor and the Flight SQL server call
+ * log_env_issues at start (crates/krishiv-scheduler/src/coordinator_daemon.rs:1534, 1625; crates/krishiv-executor/src/cli.rs:51;
+ * crates/krishiv-flight-sql/src/service.rs:1418); the operator calls it too (crates/krishiv-operator/src/main.rs:123) but
+ * prints no log (printed.ts), the shuffle service and the clients never do.
+ */
+const LOGS_ENV_ISSUES: ReadonlySet<string> = new Set(['cluster', 'coordinator', 'executor', 'flight-server']);
+const envIssue = (ctx: CheckContext, issue: string): { engineMessage?: string } =>
+  LOGS_ENV_ISSUES.has(ctx.role) ? { engineMessage: envIssueLog(issue) } : {};
 
 // ---- secret values --------------------------------------------------------------------
 
@@ -525,7 +534,7 @@ function envValidation(ctx: CheckContext): Finding[] {
             `${name} is not a Krishiv flag${s ? `; did you mean ${s}?` : ''} (the engine ignores it)`,
             [name],
             {
-              engineMessage: envIssueLog(issue.message),
+              ...envIssue(ctx, issue.message),
               remediation: s
                 ? `Rename it to ${s}.`
                 : 'No Krishiv flag has a similar name: remove it, or check its spelling against the flags the engine knows.',
@@ -540,11 +549,11 @@ function envValidation(ctx: CheckContext): Finding[] {
             'warn',
             `${name} is a deprecated alias of ${issue.canonical}${ctx.vars.has(issue.canonical ?? '') ? ' (the canonical name is also set and wins when non-blank)' : ''}`,
             [name],
-            { engineMessage: envIssueLog(issue.message) },
+            envIssue(ctx, issue.message),
           ),
         );
       } else if (issue.kind === 'invalid' && !REPORTED_ELSEWHERE.has(name) && !Object.hasOwn(KIND_EXCEPTIONS, name)) {
-        invalid.push(finding(ctx, 'ENV-INVALID-VALUE', 'warn', issue.message, [name], { engineMessage: envIssueLog(issue.message) }));
+        invalid.push(finding(ctx, 'ENV-INVALID-VALUE', 'warn', issue.message, [name], envIssue(ctx, issue.message)));
       }
     }
     // Where the registry's kind is wrong, the code's real rule decides (contract).
@@ -768,9 +777,14 @@ function engTraps(ctx: CheckContext): Finding[] {
   if (dead.length === 0) out.push(finding(ctx, 'ENG-DEAD-FLAG', 'pass', 'no dead documented flag is set', []));
   for (const n of dead)
     out.push(
-      finding(ctx, 'ENG-DEAD-FLAG', 'warn', `${n} is documented but never read: ${DEAD_FLAGS[n]}`, [n], {
-        engineMessage: envIssueLog(`unrecognized environment flag ${n} (not in the KRISHIV_* registry; typo?)`),
-      }),
+      finding(
+        ctx,
+        'ENG-DEAD-FLAG',
+        'warn',
+        `${n} is documented but never read: ${DEAD_FLAGS[n]}`,
+        [n],
+        envIssue(ctx, `unrecognized environment flag ${n} (not in the KRISHIV_* registry; typo?)`),
+      ),
     );
   // ENG-MCP-HTTP
   const mcp = trimmed(ctx.env.get('KRISHIV_MCP_TRANSPORT'));

@@ -21,6 +21,18 @@
  */
 
 import { rustDebugString } from '../../engine/text.js';
+import type { Role } from '../types.js';
+
+/**
+ * Whether what the role's process logs is printed anywhere. The daemons run as the multi-call `krishiv` binary (its
+ * symlinks included), which installs a JSON log subscriber before anything else (crates/krishiv/src/main.rs:40-48,
+ * crates/krishiv-metrics/src/init.rs:130-205). The operator (`krishiv-operator`) installs none (its main and crate never
+ * set a subscriber: crates/krishiv-operator/src/main.rs, Cargo.toml), so its warnings and errors go nowhere: a finding
+ * there quotes no log line.
+ */
+export function logsPrinted(role: Role): boolean {
+  return role !== 'operator';
+}
 
 /** `ExecutorError::LocalExecution` (crates/krishiv-executor/src/error.rs:39-40). */
 export const EXECUTOR_PREFIX = 'local stage fragment execution failed: ';

@@ -12,7 +12,7 @@ import { engineLog, PARSER_SOURCE } from '../engine-sources.js';
 import { type Check } from './common.js';
 import { ENGINE, ALL, PROFILE } from './constants.js';
 import { type CheckDef } from './define.js';
-import { executorPrints, printedBy } from './printed.js';
+import { executorPrints, logsPrinted, printedBy } from './printed.js';
 
 // ---- mode ---------------------------------------------------------------------------
 
@@ -85,16 +85,23 @@ const modeProfileInvalid: Check = (ctx) => {
     const who =
       ctx.role === 'executor'
         ? 'the executor silently runs dev-local (no warning at all)'
-        : 'the engine warns "invalid durability profile; falling back to DevLocal" and runs dev-local';
+        : logsPrinted(ctx.role)
+          ? 'the engine warns "invalid durability profile; falling back to DevLocal" and runs dev-local'
+          : 'the operator runs dev-local (its warning is never printed: it installs no log subscriber)';
     out.push(
       finding(ctx, 'MODE-PROFILE-INVALID', 'warn', `${PROFILE} does not parse: ${who}`, [PROFILE], {
         class: 'WARN',
         // the common resolver's warning (crates/krishiv-common/src/production.rs:38-43), as engineLog writes a log line
-        engineMessage: engineLog('invalid durability profile; falling back to DevLocal', {
-          env: PROFILE,
-          value: raw,
-          error: engineMessage,
-        }),
+        // (the operator prints no log: printed.ts)
+        ...(logsPrinted(ctx.role)
+          ? {
+              engineMessage: engineLog('invalid durability profile; falling back to DevLocal', {
+                env: PROFILE,
+                value: raw,
+                error: engineMessage,
+              }),
+            }
+          : {}),
       }),
     );
   }

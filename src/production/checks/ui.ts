@@ -5,10 +5,13 @@ import { type Finding } from '../types.js';
 import { finding, notCheckedHere, type CheckContext } from './context.js';
 import { COORD } from './constants.js';
 import { perRun, type CheckDef } from './define.js';
+import { logsPrinted } from './printed.js';
 
 const VARS = ['KRISHIV_UI_TOKEN', 'KRISHIV_UI_TOKEN_FILE', 'KRISHIV_UI'];
 /** crates/krishiv-ui/src/router.rs:46 */
 const UI_UNREADABLE_DENY = 'krishiv-ui: token file could not be read; denying all protected routes (production fail-closed)';
+/** The body of the 401 every protected route answers (crates/krishiv-ui/src/router.rs:230). */
+const UI_401 = 'authentication not configured';
 /** The router's warning when no token is configured (crates/krishiv-ui/src/router.rs:55-58): a log line, its message text. */
 const UI_NO_TOKEN_DENY = 'krishiv-ui: no UI token configured; denying all protected routes (production fail-closed)';
 
@@ -57,10 +60,13 @@ export const UI_CHECKS = [
             unreadable ? ['KRISHIV_UI_TOKEN_FILE', 'KRISHIV_UI_TOKEN'] : VARS,
             // what the UI's process logs (the 401 each protected request then gets says "authentication not configured",
             // crates/krishiv-ui/src/router.rs:230): an unreadable file, its error log (router.rs:42-48); no token, its warning (55-58)
+            // (the operator prints no log, printed.ts: there the 401's body)
             {
-              engineMessage: unreadable
-                ? engineLog(UI_UNREADABLE_DENY, { path: ctx.env.get('KRISHIV_UI_TOKEN_FILE')!, error: ui.error! })
-                : UI_NO_TOKEN_DENY,
+              engineMessage: !logsPrinted(ctx.role)
+                ? UI_401
+                : unreadable
+                  ? engineLog(UI_UNREADABLE_DENY, { path: ctx.env.get('KRISHIV_UI_TOKEN_FILE')!, error: ui.error! })
+                  : UI_NO_TOKEN_DENY,
             },
           ),
         ];
@@ -102,14 +108,17 @@ export const UI_CHECKS = [
             ctx,
             'UI-ANONYMOUS',
             'fail',
-            `KRISHIV_UI_TOKEN_FILE cannot be read (${ui.fileError}) and UI auth is not required (env profile dev-local without KRISHIV_PRODUCTION): the router warns and falls back to anonymous, so ${op ? "the operator's UI (--status-addr)" : 'the UI, including POST /api/v1/sql,'} is open`,
+            `KRISHIV_UI_TOKEN_FILE cannot be read (${ui.fileError}) and UI auth is not required (env profile dev-local without KRISHIV_PRODUCTION): the router ${op ? '' : 'warns and '}falls back to anonymous, so ${op ? "the operator's UI (--status-addr)" : 'the UI, including POST /api/v1/sql,'} is open`,
             ['KRISHIV_UI_TOKEN_FILE', 'KRISHIV_UI_TOKEN'],
-            {
-              engineMessage: engineLog('krishiv-ui: token file could not be read; falling back to anonymous router', {
-                path: ctx.env.get('KRISHIV_UI_TOKEN_FILE')!,
-                error: ui.fileError,
-              }),
-            },
+            // the router's warning (crates/krishiv-ui/src/router.rs:49), which the operator never prints (printed.ts)
+            op
+              ? {}
+              : {
+                  engineMessage: engineLog('krishiv-ui: token file could not be read; falling back to anonymous router', {
+                    path: ctx.env.get('KRISHIV_UI_TOKEN_FILE')!,
+                    error: ui.fileError,
+                  }),
+                },
           ),
         ];
       const msg =

@@ -394,6 +394,41 @@ describe('what each binary prints (engine vectors)', () => {
   }
 });
 
+describe('the operator prints no log (it installs no tracing subscriber: crates/krishiv-operator/src/main.rs, Cargo.toml)', () => {
+  it('quotes the 401 body of its UI, not the router warning it never prints (crates/krishiv-ui/src/router.rs:230)', () => {
+    const row: Row = {
+      id: 'UI-TOKEN-MISSING',
+      role: 'operator',
+      env: { KRISHIV_PRODUCTION: '1' },
+      cli: '--status-addr 0.0.0.0:8080',
+      cite: '',
+    };
+    expect(engineMessages(row)).toEqual(['authentication not configured']);
+  });
+  it.each<[string, Record<string, string>, string | undefined, Record<string, FileState>]>([
+    ['ENV-UNKNOWN-FLAG', { KRISHIV_BOGUS_FLAG: '1' }, undefined, {}],
+    ['MODE-PROFILE-INVALID', { KRISHIV_DURABILITY_PROFILE: 'prod' }, undefined, {}],
+    ['COORD-HTTP-ANONYMOUS', { KRISHIV_PRODUCTION: '1', KRISHIV_ALLOW_ANONYMOUS_HTTP: '1' }, '--status-addr 0.0.0.0:8080', {}],
+    [
+      'COORD-TOKEN-FILE-UNREADABLE',
+      { KRISHIV_COORDINATOR_BEARER_TOKEN_FILE: '/run/token' },
+      '--status-addr 0.0.0.0:8080',
+      { '/run/token': { state: 'unreadable', error: 'EACCES' } },
+    ],
+  ])('%s: a failing finding with no log line quoted', (id, env, cli, files) => {
+    const row: Row = { id, role: 'operator', env, files, cite: '', ...(cli !== undefined ? { cli } : {}) };
+    const ctx = makeContext({
+      envSet: envSetOf(env),
+      role: 'operator',
+      cli: cli === undefined ? { insecure: false } : parseCliFlags(cli, 'operator'),
+      files: tableProbe(files),
+    } as Parameters<typeof makeContext>[0]);
+    const found = CATALOG.find((c) => c.id === id)!.evaluate!(ctx).filter((f) => f.status !== 'pass');
+    expect(found.length).toBeGreaterThan(0);
+    expect(engineMessages(row)).toEqual([]);
+  });
+});
+
 describe('the print paths', () => {
   it("quote a string as Rust's Debug does (more rows: test/engine/text.test.ts)", () => {
     for (const [input, debug] of V.strDebug) expect(rustDebugString(input)).toBe(debug);
