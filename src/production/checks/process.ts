@@ -84,7 +84,10 @@ const modeProfileInvalid: Check = (ctx) => {
   } else {
     const who =
       ctx.role === 'executor'
-        ? 'the executor silently runs dev-local (no warning at all)'
+        ? // its own start-up checks read the value silently (crates/krishiv-executor/src/cli.rs:1222-1225); the libraries that
+          // re-read it warn (crates/krishiv-shuffle/src/flight.rs:613, crates/krishiv-state/src/checkpoint/storage_uri.rs:26,
+          // crates/krishiv-state/src/rocksdb_backend.rs:83, crates/krishiv-executor/src/fragment/common.rs:39)
+          'the executor runs dev-local: its start-up checks take the value silently, and the libraries that re-read it after it registers (the shuffle Flight server, memory:// checkpoints, the ephemeral state fallback, task fragments) warn "invalid durability profile; falling back to DevLocal"'
         : logsPrinted(ctx.role)
           ? 'the engine warns "invalid durability profile; falling back to DevLocal" and runs dev-local'
           : 'the operator runs dev-local (its warning is never printed: it installs no log subscriber)';
