@@ -763,14 +763,12 @@ export const EXECUTOR_CHECKS = [
       // object-store shuffle: the backends receive the executor's own profile (cli.rs:591-605, crates/krishiv-shuffle/src/storage_uri.rs:98-152)
       const s3 = st.shuffleBackend === 'object' || st.shuffleBackend === 'tiered';
       const s3Vars = ['KRISHIV_SHUFFLE_URI', ...pv];
-      // the tiered backend names the URI untrimmed, the object-store one trimmed (crates/krishiv-shuffle/src/storage_uri.rs:119,
-      // 139-141 and 170-176); a bucket blank after trimming counts as none for both (a tiered `s3:// ` is not refused for its
-      // bucket but cannot name a usable one: reported rather than passed)
+      // the tiered backend takes the URI untrimmed, the object-store one trimmed (crates/krishiv-shuffle/src/storage_uri.rs:119, 139-141 and 170-176)
       const tiered = st.shuffleBackend === 'tiered';
       const where = (): string =>
         tiered ? `tiered shuffle (local=${st.shuffleDir!} s3=${redactUri(st.shuffleUri!)})` : `shuffle URI ${redactUri(st.shuffleUri!)}`;
       const bucketOf = (uri: string): string => {
-        const rest = rustTrim(uri).slice('s3://'.length);
+        const rest = (tiered ? uri : rustTrim(uri)).slice('s3://'.length);
         const slash = rest.indexOf('/');
         return slash < 0 ? rest : rest.slice(0, slash);
       };
