@@ -247,6 +247,25 @@ const ROWS: EngineTestRow[] = [
     starts: false,
     text: ['EXEC-S3-SHUFFLE-PROFILE', 'no bucket'],
   },
+  {
+    // the tiered backend is handed the URI as set (crates/krishiv-executor/src/cli.rs:596-597): `s3:// ` leaves
+    // the bucket " ", which is not empty (crates/krishiv-shuffle/src/storage_uri.rs:59-73), so nothing is refused at
+    // start-up; the plain backend trims first (storage_uri.rs:119) and refuses the same URI for its bucket
+    test: `${SURI}:68 a tiered s3:// URI with a blank after the scheme: its bucket is " ", not refused`,
+    role: 'executor',
+    env: { ...TASK, KRISHIV_SHUFFLE_URI: 's3:// ', KRISHIV_SHUFFLE_DIR: '/tmp/krishiv-shuffle' },
+    cli: '--connect',
+    want: { 'EXEC-S3-SHUFFLE-PROFILE': 'pass' },
+  },
+  {
+    test: `${SURI}:119 the same URI on the plain path is trimmed first: no bucket`,
+    role: 'executor',
+    env: { ...TASK, KRISHIV_SHUFFLE_URI: 's3:// ' },
+    cli: '--connect',
+    want: { 'EXEC-S3-SHUFFLE-PROFILE': 'fail' },
+    starts: false,
+    text: ['EXEC-S3-SHUFFLE-PROFILE', 'no bucket'],
+  },
   ...['', '--shuffle-dir /tmp/krishiv-shuffle '].map(
     (dir): EngineTestRow => ({
       test: `${SURI}:288 both_entry_points_refuse_s3_under_a_non_distributed_profile (${dir ? 'tiered' : 'plain'})`,
