@@ -34,6 +34,7 @@ import { group, type CheckDef } from './define.js';
 import { runKeyChecks } from './keys.js';
 import { TOKEN_PURPOSE as GROUPS } from '../token-purpose.js';
 import { indexVars } from '../var-index.js';
+import { logsPrinted } from './printed.js';
 import { engineLog } from '../engine-sources.js';
 
 /**
@@ -42,14 +43,14 @@ import { engineLog } from '../engine-sources.js';
  */
 const envIssueLog = (issue: string): string => engineLog('environment flag issue', { issue });
 /**
- * The processes that log environment issues: the coordinator, clusterd, the executor and the Flight SQL server call
- * log_env_issues at start (crates/krishiv-scheduler/src/coordinator_daemon.rs:1534, 1625; crates/krishiv-executor/src/cli.rs:51;
- * crates/krishiv-flight-sql/src/service.rs:1418); the operator calls it too (crates/krishiv-operator/src/main.rs:123) but
- * prints no log (printed.ts), the shuffle service and the clients never do.
+ * The processes that log environment issues: the coordinator, clusterd, the executor, the Flight SQL server and the
+ * operator call log_env_issues at start (crates/krishiv-scheduler/src/coordinator_daemon.rs:1534, 1625;
+ * crates/krishiv-executor/src/cli.rs:51; crates/krishiv-flight-sql/src/service.rs:1418; crates/krishiv-operator/src/main.rs:123);
+ * the shuffle service and the clients never do. Whether the log is printed at all is printed.ts's logsPrinted.
  */
-const LOGS_ENV_ISSUES: ReadonlySet<string> = new Set(['cluster', 'coordinator', 'executor', 'flight-server']);
+const LOGS_ENV_ISSUES: ReadonlySet<string> = new Set(['cluster', 'coordinator', 'executor', 'flight-server', 'operator']);
 const envIssue = (ctx: CheckContext, issue: string): { engineMessage?: string } =>
-  LOGS_ENV_ISSUES.has(ctx.role) ? { engineMessage: envIssueLog(issue) } : {};
+  LOGS_ENV_ISSUES.has(ctx.role) && logsPrinted(ctx.role) ? { engineMessage: envIssueLog(issue) } : {};
 
 // ---- secret values --------------------------------------------------------------------
 
