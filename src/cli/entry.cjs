@@ -52,6 +52,16 @@ const BUILT_HEAD = '(function (exports, require, module, __filename, __dirname) 
 const BUILT_CALL = '.call(this, exports, require, module, __filename, __dirname);';
 
 /**
+ * The first `length` bytes of `buffer` as a latin1 string.
+ * @param {Buffer} buffer
+ * @param {number} length
+ */
+const latin1 = (buffer, length) =>
+  typeof (/** @type {any} */ (buffer).latin1Slice) === 'function'
+    ? /** @type {any} */ (buffer).latin1Slice(0, length)
+    : buffer.toString('latin1', 0, length);
+
+/**
  * @param {string} text a bundle's text
  * @returns {string} the wrapper function's source
  */
@@ -121,7 +131,7 @@ function createBundleLoader(distDir, fallback, options = {}) {
   // copied into a string, and V8 deserialises the cache before `new Script` returns, so neither
   // is needed after. A buffer per file was ~750 KB of fresh memory at every start (page faults),
   // and four more ArrayBuffers for the garbage collector to sweep.
-  let scratch = Buffer.allocUnsafeSlow(1 << 19);
+  let scratch = Buffer.allocUnsafe(1 << 19);
   /**
    * Reads `file` whole into `scratch` (grown when it is too small).
    * @param {string} file
@@ -132,7 +142,7 @@ function createBundleLoader(distDir, fallback, options = {}) {
     try {
       for (let n = 0; ; ) {
         if (n === scratch.length) {
-          const bigger = Buffer.allocUnsafeSlow(scratch.length * 2);
+          const bigger = Buffer.allocUnsafe(scratch.length * 2);
           scratch.copy(bigger, 0, 0, n);
           scratch = bigger;
         }
@@ -155,13 +165,13 @@ function createBundleLoader(distDir, fallback, options = {}) {
     if (known) return known.exports;
     const filename = path.join(distDir, name);
     // the bundles are ASCII (test/e2e/bundles.test.ts): latin1 reads them exactly, unvalidated
-    const source = scratch.toString('latin1', 0, readInto(filename));
-    /** @type {Buffer | undefined} */
+    const source = latin1(scratch, readInto(filename));
+    /** @type {Uint8Array | undefined} */
     let cachedData;
     if (useCache && trainTo === undefined) {
       for (const dir of options.variantDir === undefined ? [cacheDir] : [options.variantDir, cacheDir]) {
         try {
-          cachedData = scratch.subarray(0, readInto(path.join(dir, `${name}.bin`)));
+          cachedData = new Uint8Array(scratch.buffer, scratch.byteOffset, readInto(path.join(dir, `${name}.bin`)));
           break;
         } catch {
           cachedData = undefined; // not trained (a rarely used command): compile as usual

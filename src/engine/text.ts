@@ -70,6 +70,9 @@ export function splitTokenList(raw: string): string[] {
 
 let RUST_DEBUG_ESCAPED: RegExp | undefined;
 
+/** A string whose Debug form is itself in quotes: printable ASCII other than the double quote and the backslash. */
+const DEBUG_AS_IS = /^[ !#-[\]-~]*$/;
+
 /**
  * Rust's `<str as Debug>::fmt`: double quotes around, `\0 \t \r \n \\ \"` escaped, and as `\u{hex}`
  * every character `char::escape_debug_ext` escapes in a str: one that extends a grapheme
@@ -79,6 +82,8 @@ let RUST_DEBUG_ESCAPED: RegExp | undefined;
  * points assigned in between.
  */
 export function rustDebugString(s: string): string {
+  // printable ASCII with no quote or backslash, the engine's messages as a rule: as it is
+  if (DEBUG_AS_IS.test(s)) return `"${s}"`;
   let out = '"';
   for (const c of s) {
     switch (c) {

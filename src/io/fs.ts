@@ -20,7 +20,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { EXIT, KrishivError, describeSystemError, isKrishivError } from '../errors.js';
-import { readToEndSync } from './read.js';
+import { type ReadBytes, readToEndRaw, utf8Text } from './read.js';
 
 const SECRET_MODE = 0o600;
 /** Default size cap for user-supplied files (env files, JWKS, key stores, tokens). */
@@ -43,7 +43,8 @@ export async function readTextFile(file: string, options: ReadOptions = {}): Pro
 }
 
 export function readTextFileSync(file: string, options: ReadOptions = {}): string {
-  return readFileBoundedSync(file, options).toString('utf8');
+  const read = readFileBoundedRaw(file, options);
+  return utf8Text(read.bytes, read.length);
 }
 
 /**
@@ -57,12 +58,18 @@ export function readTextFileSync(file: string, options: ReadOptions = {}): strin
  * it in the error.
  */
 export function readFileBoundedSync(file: string, options: ReadOptions = {}): Buffer {
+  const read = readFileBoundedRaw(file, options);
+  return read.bytes.subarray(0, read.length);
+}
+
+/** readFileBoundedSync's bytes without making the view (readToEndRaw). */
+function readFileBoundedRaw(file: string, options: ReadOptions): ReadBytes {
   const label = options.label ?? file;
   const limit = options.limit ?? DEFAULT_READ_LIMIT;
   let fd: number | undefined;
   try {
     fd = openSync(file, constants.O_RDONLY);
-    const read = readToEndSync(fd, limit);
+    const read = readToEndRaw(fd, limit);
     if (read.length > limit) throw tooLarge(label, limit, fd);
     return read;
   } catch (error) {

@@ -15,7 +15,7 @@ import {
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { KrishivError } from '../../src/errors.js';
-import { assertNotAnInput, fileMounts, formatMode, readTextFile, removeIfUnchanged, writeFileAtomic } from '../../src/io/fs.js';
+import { assertNotAnInput, fileMounts, formatMode, readTextFile, removeIfUnchanged, statPath, writeFileAtomic } from '../../src/io/fs.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 let dir: string;
@@ -255,5 +255,21 @@ describe('removeIfUnchanged', () => {
     expect(removeIfUnchanged(file, Uint8Array.from([1, 2, 4]))).toBe(false);
     expect(removeIfUnchanged(file, Uint8Array.from([1, 2, 3]))).toBe(true);
     expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+describe('statPath', () => {
+  it('answers undefined for a missing path, and the link itself for a symlink', async () => {
+    expect(await statPath(path.join(dir, 'missing'))).toBeUndefined();
+    const file = path.join(dir, 'f');
+    writeFileSync(file, 'x', { mode: 0o640 });
+    symlinkSync(file, path.join(dir, 'l'));
+    expect(await statPath(file)).toMatchObject({ isFile: true, isSymlink: false, mode: 0o640, size: 1 });
+    expect(await statPath(path.join(dir, 'l'))).toMatchObject({ isFile: false, isSymlink: true });
+  });
+  it('is a typed error naming the path when a parent is not a directory (ENOTDIR is not "missing")', async () => {
+    const file = path.join(dir, 'f');
+    writeFileSync(file, 'x');
+    await expect(statPath(path.join(file, 'child'))).rejects.toMatchObject({ code: 'ERR_FILE_READ', input: path.join(file, 'child') });
   });
 });

@@ -1,7 +1,8 @@
 import { closeSync, openSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readToEndSync } from '../../src/io/read.js';
+import fc from 'fast-check';
+import { readToEndRaw, readToEndSync, utf8Text } from '../../src/io/read.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 const dir = tempDir('kread-');
@@ -26,5 +27,26 @@ describe('readToEndSync', () => {
   });
   it('reads an empty input as empty', () => {
     expect(withFd(0, (fd) => readToEndSync(fd, 10, 0)).length).toBe(0);
+  });
+});
+
+describe('readToEndRaw', () => {
+  it('reads what readToEndSync reads, as the first `length` bytes of a buffer', () => {
+    const raw = withFd(5000, (fd) => readToEndRaw(fd, 1000, 0));
+    expect(raw.length).toBe(1001);
+    expect(raw.bytes.length).toBeGreaterThanOrEqual(raw.length);
+  });
+});
+
+describe('utf8Text: Buffer#toString(utf8) over the first `length` bytes', () => {
+  it('decodes any bytes as toString does, invalid sequences as U+FFFD, only up to `length`', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), fc.nat(80), (bytes, cut) => {
+        const buf = Buffer.from(bytes);
+        const length = Math.min(cut, buf.length);
+        expect(utf8Text(buf, length)).toBe(buf.toString('utf8', 0, length));
+        expect(utf8Text(buf)).toBe(buf.toString('utf8'));
+      }),
+    );
   });
 });
