@@ -1,10 +1,12 @@
 // Builds dist/ from src/ with esbuild, as CommonJS files (on Node 20 an ES module costs ~7 ms
 // more to load than a CommonJS file: bench/README.md). Layout, all flat in dist/:
-//   bin/krishiv-auth.js the process entry: src/cli/entry.cjs minified (Node compiles it with no
-//                      code cache at every start; its comments alone were ~0.5M instructions)
+//   bin/krishiv-auth.js the process's bootstrap: src/cli/boot.cjs minified (Node compiles it with
+//                      no code cache at every start; its comments alone were ~0.5M instructions)
+//   entry.cjs          the entry: src/cli/entry.cjs minified, in the bundles' wrapper: the bundle
+//                      loader and the start of a run, loaded by the bootstrap with its own cache
 //   version.txt,       what `--version` and the root `--help` print, rendered by the real frame
 //   help.txt           at build time; bin/krishiv-auth.js answers those two from them alone
-//   main.cjs           the core bundle: the frame (src/cli/main.ts), loaded by bin/krishiv-auth.js
+//   main.cjs           the core bundle: the frame (src/cli/main.ts), loaded by the entry
 //                      before any command, and what every bundle shares (CORE below: the error
 //                      class and exit table, the global options, the command context); one copy
 //                      per process
@@ -69,6 +71,10 @@ function yamlPartsEntry() {
   if (!existsSync(file) || readFileSync(file, 'utf8') !== text) writeFileSync(file, text);
   return file;
 }
+// The CommonJS wrapper every bundle (and dist/entry.cjs) is written in, calling itself when Node's
+// own loader loads it; the bootstrap compiles the text up to `.call` (src/cli/boot.cjs, BUILT_HEAD).
+const BUNDLE_BANNER = '(function (exports, require, module, __filename, __dirname) {';
+const BUNDLE_FOOTER = '}).call(this, exports, require, module, __filename, __dirname);';
 const EXTERNAL = ['argon2', 'typescript', 'ts-node', '@swc/core'];
 // The namespace of the one-line modules that stand for a builtin imported by default (flatLinks):
 // each bundle keeps its own, like a require of the builtin (no home in another bundle).
@@ -191,8 +197,8 @@ async function buildAll() {
     define: { __KRISHIV_AUTH_VERSION__: JSON.stringify(pkg.version) },
     // Each bundle inside the CommonJS wrapper, calling itself under Node's loader; bin/krishiv-auth.js
     // compiles the wrapper alone, a slice of the file's text (no second copy of the text to compile).
-    banner: { js: '(function (exports, require, module, __filename, __dirname) {' },
-    footer: { js: '}).call(this, exports, require, module, __filename, __dirname);' },
+    banner: { js: BUNDLE_BANNER },
+    footer: { js: BUNDLE_FOOTER },
     external: EXTERNAL,
   };
 
@@ -240,29 +246,44 @@ async function buildAll() {
  * requires them from their home bundle.
  */
 /**
- * bin/krishiv-auth.js from src/cli/entry.cjs, minified: the one file Node compiles without a code
+ * bin/krishiv-auth.js from src/cli/boot.cjs, minified: the one file Node compiles without a code
  * cache at every start (Node 20), where every comment and long name is scanned again each time a
  * function is compiled. Written only when it changes (the file is in git, so a clone runs), and
- * executable. ASCII only (test/e2e/bundles.test.ts): esbuild escapes any other character.
+ * executable. And dist/entry.cjs from src/cli/entry.cjs, minified, in the bundles' wrapper (the
+ * bootstrap compiles it with its cache; Node's own loader runs it for --debug, the training and
+ * the tests), with its source map. ASCII only (test/e2e/bundles.test.ts): esbuild escapes any
+ * other character.
  */
 async function buildEntry() {
-  const source = readFileSync(path.join(root, 'src/cli/entry.cjs'), 'utf8');
-  const { code } = await transform(source, {
-    loader: 'js',
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20.12',
-    minify: true,
-    charset: 'ascii',
-    legalComments: 'none',
-  });
-  const text = `#!/usr/bin/env node\n// Built from src/cli/entry.cjs by scripts/build.mjs (minified): edit that file, then npm run build.\n${code}`;
+  const minified = (file, extra = {}) =>
+    transform(readFileSync(path.join(root, file), 'utf8'), {
+      loader: 'js',
+      format: 'cjs',
+      platform: 'node',
+      target: 'node20.12',
+      minify: true,
+      charset: 'ascii',
+      legalComments: 'none',
+      ...extra,
+    });
+  const { code } = await minified('src/cli/boot.cjs');
+  const text = `#!/usr/bin/env node\n// Built from src/cli/boot.cjs by scripts/build.mjs (minified): edit that file, then npm run build.\n${code}`;
   const bin = path.join(root, 'bin', 'krishiv-auth.js');
   if (!existsSync(bin) || readFileSync(bin, 'utf8') !== text) {
     mkdirSync(path.dirname(bin), { recursive: true });
     writeFileSync(bin, text);
   }
   chmodSync(bin, 0o755);
+  const entry = await minified('src/cli/entry.cjs', {
+    sourcefile: path.join(root, 'src/cli/entry.cjs'),
+    sourcemap: 'external',
+    banner: BUNDLE_BANNER,
+    footer: BUNDLE_FOOTER,
+  });
+  const map = JSON.parse(entry.map);
+  map.sources = map.sources.map((f) => path.relative(dist, f));
+  writeFileSync(path.join(dist, 'entry.cjs'), `${entry.code}//# sourceMappingURL=entry.cjs.map\n`);
+  writeFileSync(path.join(dist, 'entry.cjs.map'), JSON.stringify(map));
 }
 
 async function buildApp(common, flatLinks) {
@@ -529,7 +550,8 @@ async function buildApp(common, flatLinks) {
   mk(cacheDir, { recursive: true });
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'krishiv-auth-train-'));
   const bin = path.join(root, 'bin', 'krishiv-auth.js');
-  const { CACHE_VARIANTS, COMMAND_CACHE_SETS } = createRequire(import.meta.url)(bin);
+  const entry = path.join(dist, 'entry.cjs');
+  const { CACHE_VARIANTS, COMMAND_CACHE_SETS } = createRequire(import.meta.url)(entry);
   const env = { PATH: process.env.PATH ?? '', HOME: tmp, NO_COLOR: '1', KRISHIV_AUTH_TRAIN_CODE_CACHE: cacheDir };
   /**
    * The runs of one command in ONE process, so the caches it writes hold the functions of all of
@@ -538,8 +560,9 @@ async function buildApp(common, flatLinks) {
   const session = (what, runs, input, variant) => {
     if (runs.length === 0) return '';
     const trainTo = variant === undefined ? path.join(cacheDir, v8) : path.join(cacheDir, v8, variant);
-    const script = `const { createBundleLoader } = require(${JSON.stringify(bin)});
-const loader = createBundleLoader(${JSON.stringify(dist)}, require, { trainTo: ${JSON.stringify(trainTo)} });
+    const script = `const boot = require(${JSON.stringify(bin)});
+const { createBundleLoader } = require(${JSON.stringify(entry)});
+const loader = createBundleLoader(${JSON.stringify(dist)}, require, boot, { trainTo: ${JSON.stringify(trainTo)} });
 (async () => { const frame = loader.load('main.cjs'); for (const argv of ${JSON.stringify(runs)}) await frame.main(argv); loader.writeTrained(); process.exit(0); })()
   .catch((e) => { console.error(e); process.exit(1); });`;
     const r = spawnSync(process.execPath, ['-e', script], { cwd: tmp, env, input, encoding: 'utf8', timeout: 60_000 });
@@ -599,5 +622,19 @@ const loader = createBundleLoader(${JSON.stringify(dist)}, require, { trainTo: $
     ]);
   }
   own('explain', [['explain', 'COORD-GRPC-TOKENS-MISSING']]);
+  // dist/entry.cjs's own cache (one for every kind of run: the bootstrap loads it before it knows
+  // the run's kind), trained through the bootstrap on the start the issues measure. Last: every
+  // bundle's cache exists by now, so this run writes the entry's only.
+  const [envExample] = examples(['production.env']);
+  if (envExample !== undefined) {
+    const r = spawnSync(process.execPath, [bin, 'check-production', '--env-file', envExample], {
+      cwd: tmp,
+      env,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    if (!existsSync(path.join(cacheDir, v8, 'entry.cjs.bin')))
+      console.error(`build: training the code cache of the entry failed (exit ${r.status}):\n${r.stderr}`);
+  }
   rm(tmp, { recursive: true, force: true });
 }

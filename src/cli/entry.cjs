@@ -1,77 +1,41 @@
 // @ts-check
 'use strict';
 /**
- * The krishiv-auth process entry, as written: the build (scripts/build.mjs) minifies it into
- * bin/krishiv-auth.js, the one file Node itself loads. Node 20 compiles that file at every
- * start with no code cache (module.enableCompileCache arrived in Node 22), and its comments and
- * names were ~1.6M instructions of every run (~0.35 ms; bench/README.md). Edit this file, then
- * `npm run build`. It is type-checked with the rest (tsconfig `checkJs`).
+ * The krishiv-auth entry, as written: the build (scripts/build.mjs) minifies it into
+ * dist/entry.cjs, which the bootstrap (src/cli/boot.cjs, bin/krishiv-auth.js) loads with the
+ * entry's own trained V8 code cache. Edit this file, then `npm run build`. It is type-checked with
+ * the rest (tsconfig `checkJs`).
  *
- * It answers `--version` and the root `--help` from two text files the build writes (the help is
- * rendered by commander at build time; a test checks it), and loads the CLI bundles in dist/
- * with their V8 code cache for everything else.
+ * It starts a run (`start`): it loads the CLI bundles in dist/ with their V8 code cache, picking
+ * the cache set the run's kind uses, and hands the arguments to the frame (main.cjs).
  *
- * Why a loader of our own, and why here:
+ * Why a loader of our own:
  * - For a one-shot process, compiling (and lazily compiling) the bundles' functions is a large
  *   share of the run (bench/README.md). The build trains a cache per bundle by running
- *   representative commands with KRISHIV_AUTH_TRAIN_CODE_CACHE set (scripts/build.mjs) and
+ *   representative commands through createBundleLoader with `trainTo` (scripts/build.mjs) and
  *   stores it in dist/cache/. A cache V8 rejects (another Node or V8 version) is ignored and the
  *   bundle compiles as usual. `KRISHIV_AUTH_NO_CODE_CACHE=1` turns the cache off.
  * - The bundles sit side by side and require each other by `./<name>.cjs` only, so they need no
  *   resolution. Node's loader would stat, realpath and wrap each one; loading `node:module`
  *   alone pulls in the ESM loader; and every module Node loads before ours costs as much again.
- *   Anything else a bundle requires (node builtins, the argon2 addon) goes to this file's own
+ *   Anything else a bundle requires (node builtins, the argon2 addon) goes to the bootstrap's
  *   `require`, which resolves from the package as usual.
  * - Output is written with fs.writeSync: creating process.stdout costs ~2 ms.
  *
- * Nothing is written at run time; training writes the caches when the process exits.
- *
- * The shebang is a plain `#!/usr/bin/env node` (BusyBox `env`, as in `node:*-alpine` images, has
- * no `-S`). Node scans every argument up to the first `--` for `--env-file` and exits 9 when
- * the file named is missing, before this file runs (nodejs/node#54232; Node 20 to 26). A
- * leading `--` (`krishiv-auth -- check-production --env-file x.env`) stops that scan and is
- * dropped here, so the tool reports a missing file itself (exit 2).
+ * Nothing is written at run time; training writes the caches when its process exits.
  *
  * `--debug` loads the bundles through Node's own loader with source maps on, so stacks name
  * the TypeScript sources (src/.../file.ts:line) instead of minified bundle columns.
  */
-const { closeSync, openSync, readFileSync, readSync, writeSync } = require('node:fs');
 const path = require('node:path');
 
-const DIST = path.join(__dirname, '..', 'dist'); // this file runs as bin/krishiv-auth.js
-
-// The CommonJS wrapper; training and loading must use the same one (V8 checks the source).
-const WRAP_HEAD = '(function (exports, require, module, __filename, __dirname) { ';
-const WRAP_TAIL = '\n});';
-// The build writes each bundle inside the wrapper already (scripts/build.mjs), calling itself when
-// Node's own loader loads it (--debug, tests): `(function (exports, ...) {\n...\n}).call(this, ...);`.
-// The loader compiles a slice of the file's text, up to the call: adding the wrapper to the text
-// instead makes a rope that V8 copies into one string to compile (a second copy of every bundle
-// in the young generation: one garbage collection more for `verify`).
-const BUILT_HEAD = '(function (exports, require, module, __filename, __dirname) {\n';
-const BUILT_CALL = '.call(this, exports, require, module, __filename, __dirname);';
+/** @typedef {import('./boot.cjs').Boot} Boot */
 
 /**
- * The first `length` bytes of `buffer` as a latin1 string.
- * @param {Buffer} buffer
- * @param {number} length
+ * What the loader takes from the bootstrap: its file reading (one buffer for every file read) and
+ * the slice of a built file that is its wrapper function.
+ * @typedef {Pick<Boot, 'readWhole' | 'latin1' | 'wrapperSource'>} LoaderTools
  */
-const latin1 = (buffer, length) =>
-  typeof (/** @type {any} */ (buffer).latin1Slice) === 'function'
-    ? /** @type {any} */ (buffer).latin1Slice(0, length)
-    : buffer.toString('latin1', 0, length);
-
-/**
- * @param {string} text a bundle's text
- * @returns {string} the wrapper function's source
- */
-function wrapperSource(text) {
-  if (text.startsWith(BUILT_HEAD)) {
-    const end = text.lastIndexOf(BUILT_CALL);
-    if (end > 0) return text.slice(0, end);
-  }
-  return `${WRAP_HEAD}${text}${WRAP_TAIL}`;
-}
 
 /**
  * @typedef {object} BundleLoaderOptions
@@ -100,10 +64,11 @@ function siblingBundle(id) {
 /**
  * @param {string} distDir
  * @param {NodeJS.Require} fallback
+ * @param {LoaderTools} tools
  * @param {BundleLoaderOptions} [options]
  * @returns {BundleLoader}
  */
-function createBundleLoader(distDir, fallback, options = {}) {
+function createBundleLoader(distDir, fallback, tools, options = {}) {
   const { Script } = require('node:vm');
   const useCache = options.useCache ?? true;
   const cacheDir = options.cacheDir ?? path.join(distDir, 'cache');
@@ -127,33 +92,7 @@ function createBundleLoader(distDir, fallback, options = {}) {
     })
   );
 
-  // One buffer for every file the loader reads, a bundle's text and then its cache: the text is
-  // copied into a string, and V8 deserialises the cache before `new Script` returns, so neither
-  // is needed after. A buffer per file was ~750 KB of fresh memory at every start (page faults),
-  // and four more ArrayBuffers for the garbage collector to sweep.
-  let scratch = Buffer.allocUnsafe(1 << 19);
-  /**
-   * Reads `file` whole into `scratch` (grown when it is too small).
-   * @param {string} file
-   * @returns {number} its length
-   */
-  const readInto = (file) => {
-    const fd = openSync(file, 'r');
-    try {
-      for (let n = 0; ; ) {
-        if (n === scratch.length) {
-          const bigger = Buffer.allocUnsafe(scratch.length * 2);
-          scratch.copy(bigger, 0, 0, n);
-          scratch = bigger;
-        }
-        const got = readSync(fd, scratch, n, scratch.length - n, null);
-        if (got === 0) return n;
-        n += got;
-      }
-    } finally {
-      closeSync(fd);
-    }
-  };
+  const { readWhole, latin1, wrapperSource } = tools;
 
   /**
    * @param {string} name
@@ -165,13 +104,14 @@ function createBundleLoader(distDir, fallback, options = {}) {
     if (known) return known.exports;
     const filename = path.join(distDir, name);
     // the bundles are ASCII (test/e2e/bundles.test.ts): latin1 reads them exactly, unvalidated
-    const source = latin1(scratch, readInto(filename));
+    const source = latin1(readWhole(filename));
     /** @type {Uint8Array | undefined} */
     let cachedData;
     if (useCache && trainTo === undefined) {
       for (const dir of options.variantDir === undefined ? [cacheDir] : [options.variantDir, cacheDir]) {
         try {
-          cachedData = new Uint8Array(scratch.buffer, scratch.byteOffset, readInto(path.join(dir, `${name}.bin`)));
+          const read = readWhole(path.join(dir, `${name}.bin`));
+          cachedData = new Uint8Array(read.buffer.buffer, read.buffer.byteOffset, read.length);
           break;
         } catch {
           cachedData = undefined; // not trained (a rarely used command): compile as usual
@@ -201,42 +141,6 @@ function createBundleLoader(distDir, fallback, options = {}) {
       }
     },
   };
-}
-
-/**
- * Writes all of `text`; returns the error code of a write that failed (EPIPE, ENOSPC, EBADF), else undefined.
- * @param {1 | 2} fd
- * @param {string} text
- * @returns {string | undefined}
- */
-function writeAll(fd, text) {
-  const buf = Buffer.from(text);
-  let off = 0;
-  while (off < buf.length) {
-    try {
-      off += writeSync(fd, buf, off, buf.length - off);
-    } catch (error) {
-      const code = /** @type {NodeJS.ErrnoException} */ (error).code;
-      // A non-blocking pipe that is full: wait for the reader (never a busy spin), then retry.
-      if (code === 'EAGAIN') {
-        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2);
-        continue;
-      }
-      return code ?? 'EIO';
-    }
-  }
-  return undefined;
-}
-
-/**
- * @param {string} what
- * @param {unknown} error
- */
-function internalError(what, error) {
-  const missing = /** @type {NodeJS.ErrnoException} */ (error)?.code === 'ENOENT';
-  const detail = missing ? `${DIST} is missing or incomplete: run \`npm ci\` (or \`npm run build\`)` : String(error);
-  writeAll(2, `krishiv-auth: internal error: ${what}: ${detail} (ERR_INTERNAL)\n`);
-  process.exitCode = 70;
 }
 
 /**
@@ -277,50 +181,26 @@ function cacheVariant(argv) {
   return undefined;
 }
 
-/** @param {readonly string[]} args */
-function run(args) {
-  // `krishiv-auth -- <command> ...`: the `--` only kept Node from claiming `--env-file` (above).
-  const argv = args[0] === '--' ? args.slice(1) : args;
-  const only = argv.length === 1 ? argv[0] : undefined;
-  const text =
-    only === '--version' || only === '-V' ? 'version.txt' : only === '--help' || only === '-h' || only === 'help' ? 'help.txt' : undefined;
-  if (text !== undefined) {
-    let failed;
-    try {
-      failed = writeAll(1, readFileSync(path.join(DIST, text), 'utf8'));
-    } catch (error) {
-      internalError(`cannot read ${text}`, error);
-      return;
-    }
-    if (failed !== undefined) {
-      // the answer reached no one: an error, as for every command (src/cli/output.ts)
-      writeAll(2, `krishiv-auth: <stdout>: cannot write the answer: ${failed} (ERR_OUTPUT_WRITE)\n`);
-      process.exitCode = 2;
-    }
-    return;
-  }
-  const trainTo = process.env['KRISHIV_AUTH_TRAIN_CODE_CACHE'] || undefined;
-  const debug = trainTo === undefined && argv.includes('--debug');
-  if (debug) process.setSourceMapsEnabled(true);
+/**
+ * Starts a run: the bundles' loader for this kind of run, then the frame.
+ * @param {readonly string[]} argv the arguments, without a leading `--` (the bootstrap drops it)
+ * @param {Boot} boot
+ */
+function start(argv, boot) {
   // One cache per V8 version (the build trains its own Node's; `npm run bench` with BENCH_NODE
   // trains that Node's): V8 rejects a cache made by another version.
-  const v8 = process.versions.v8;
   const loader = createBundleLoader(
-    DIST,
+    boot.dist,
     require,
-    debug
-      ? { viaRequire: true }
-      : trainTo === undefined
-        ? cacheOptions(path.join(DIST, 'cache', v8), argv)
-        : { trainTo: path.join(trainTo, v8) },
+    boot,
+    boot.debug ? { viaRequire: true } : cacheOptions(path.join(boot.dist, 'cache', process.versions.v8), argv),
   );
-  if (trainTo !== undefined) process.on('exit', () => loader.writeTrained());
   /** @type {{ main(argv: readonly string[]): Promise<number> }} */
   let frame;
   try {
     frame = /** @type {typeof frame} */ (loader.load('main.cjs'));
   } catch (error) {
-    internalError('cannot load the CLI', error);
+    boot.internalError('cannot load the CLI', error);
     return;
   }
   frame.main(argv).then(
@@ -330,7 +210,7 @@ function run(args) {
       // scheduled young-generation GC task, ~1 ms spent on a heap about to be thrown away.
       process.exit();
     },
-    (error) => internalError('unhandled failure', error),
+    (error) => boot.internalError('unhandled failure', error),
   );
 }
 
@@ -345,5 +225,4 @@ function cacheOptions(cacheDir, argv) {
   return variant === undefined ? { useCache, cacheDir } : { useCache, cacheDir, variantDir: path.join(cacheDir, variant) };
 }
 
-if (require.main === module) run(process.argv.slice(2));
-else module.exports = { createBundleLoader, cacheVariant, CACHE_VARIANTS, COMMAND_CACHE_SETS };
+module.exports = { start, createBundleLoader, cacheVariant, CACHE_VARIANTS, COMMAND_CACHE_SETS };

@@ -14,15 +14,22 @@ function dist(files: Record<string, string>): string {
 }
 
 const req = createRequire(import.meta.url);
-// The loader lives in the process entry (bin/krishiv-auth.js, built from src/cli/entry.cjs), which exports it when required.
-const { createBundleLoader, cacheVariant } = req('../../bin/krishiv-auth.js') as {
+// The loader lives in the entry (dist/entry.cjs, built from src/cli/entry.cjs); it reads files with the
+// bootstrap's reader (bin/krishiv-auth.js, built from src/cli/boot.cjs), which exports it when required.
+type LoaderOptions = { useCache?: boolean; trainTo?: string; cacheDir?: string; variantDir?: string };
+const boot = req('../../bin/krishiv-auth.js') as object;
+const entry = req('../../dist/entry.cjs') as {
   createBundleLoader(
     distDir: string,
     fallback: NodeJS.Require,
-    options?: { useCache?: boolean; trainTo?: string; cacheDir?: string; variantDir?: string },
+    tools: object,
+    options?: LoaderOptions,
   ): { load(name: string): unknown; writeTrained(): void };
   cacheVariant(argv: readonly string[]): string | undefined;
 };
+const createBundleLoader = (distDir: string, fallback: NodeJS.Require, options?: LoaderOptions) =>
+  entry.createBundleLoader(distDir, fallback, boot, options);
+const { cacheVariant } = entry;
 
 describe('createBundleLoader', () => {
   it('loads sibling bundles once, hands everything else to the fallback require, and trains a cache per bundle', () => {
