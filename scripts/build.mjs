@@ -152,14 +152,19 @@ async function buildAll() {
       // `import path from 'node:path'` (the one builtin our sources import by default) as a plain
       // binding to the module: esbuild's interop (__toESM) copied every property of it into a new
       // object, each with a getter, in every bundle that imports it, at every start (~0.1 ms of an
-      // env-file check-production). Default import only: a named import fails the build here.
+      // env-file check-production).
       b.onResolve({ filter: /^node:path$/ }, (args) =>
-        args.namespace === BUILTIN_NS ? undefined : { path: args.path, namespace: BUILTIN_NS },
+        // static imports only: `await import('node:path')` keeps Node's namespace, named exports and all
+        args.namespace === BUILTIN_NS || args.kind !== 'import-statement' ? undefined : { path: args.path, namespace: BUILTIN_NS },
       );
-      b.onLoad({ filter: /.*/, namespace: BUILTIN_NS }, (args) => ({
-        contents: `export default require(${JSON.stringify(args.path)});\n`,
-        loader: 'js',
-      }));
+      b.onLoad({ filter: /.*/, namespace: BUILTIN_NS }, async (args) => {
+        // its named exports too, so that `import { join }` or `import * as path` read the same functions
+        const names = Object.keys(await import(args.path)).filter((n) => n !== 'default' && /^[A-Za-z_$][\w$]*$/.test(n));
+        return {
+          contents: `const m = require(${JSON.stringify(args.path)});\nexport default m;\nexport const { ${names.join(', ')} } = m;\n`,
+          loader: 'js',
+        };
+      });
       // commander requires child_process only to run executable subcommands, which this CLI
       // never has; loading it (and net, dgram, streams behind it) costs ~2 ms per run.
       b.onResolve({ filter: /^(node:)?child_process$/ }, (args) =>

@@ -6,6 +6,7 @@
  * match nothing any more (BASELINE-STALE; --strict fails them). The file is sorted JSON with
  * no timestamps, so it is stable across runs and diffs well.
  */
+import path from 'node:path';
 import { KrishivError, isKrishivError } from '../errors.js';
 import { readTextFileSync } from '../io/fs.js';
 import { parseJsonText } from '../util/json.js';
@@ -145,7 +146,6 @@ export async function baselineStep(
   flags: { baseline?: string; writeBaseline?: string },
   seams: { cwd: string; info: (message: string) => void },
 ): Promise<ProductionReport> {
-  const path = await import('node:path');
   let out = report;
   if (flags.baseline !== undefined)
     out = applyBaseline(report, await readBaseline(path.resolve(seams.cwd, flags.baseline), flags.baseline));

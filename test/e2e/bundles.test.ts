@@ -104,6 +104,13 @@ describe('the bundle tree', () => {
     expect(entry).not.toContain('/**');
   });
 
+  it("node:path is bound as the module in every bundle, not copied through esbuild's interop at each start (scripts/build.mjs BUILTIN_NS)", () => {
+    const copied = readdirSync(DIST)
+      .filter((f) => f.endsWith('.cjs') && !f.startsWith('vendor-'))
+      .filter((f) => /\(require\("node:path"\)\)/.test(readFileSync(path.join(DIST, f), 'utf8')));
+    expect(copied).toEqual([]);
+  });
+
   it('the entry and every bundle are ASCII (one other character and Node reads the whole file as two-byte text, which V8 scans slower)', () => {
     const files = [
       path.join(ROOT, 'bin', 'krishiv-auth.js'),
