@@ -28,7 +28,11 @@
 const { closeSync, openSync, readFileSync, readSync, writeSync } = require('node:fs');
 const path = require('node:path');
 
-const DIST = path.join(__dirname, '..', 'dist'); // this file runs as bin/krishiv-auth.js
+// This file runs as bin/krishiv-auth.js. Paths on a start's way are joined as text, their parts
+// being normalised already (__dirname is the real path, the rest fixed names): path.join would
+// normalise each again in interpreted JavaScript, compiled for it on its first call
+// (bench/README.md).
+const DIST = `${path.dirname(__dirname)}${path.sep}dist`;
 
 // The build writes each bundle (and the entry) inside the CommonJS wrapper, calling itself when
 // Node's own loader loads it (--debug, tests, training): `(function (exports, ...) {\n...\n}).call(this, ...);`.
@@ -211,7 +215,7 @@ if (require.main === module) {
     // the ones a usual run calls); the bundles' caches are trained by the build itself.
     const trainTo = process.env['KRISHIV_AUTH_TRAIN_CODE_CACHE'] || undefined;
     const debug = trainTo === undefined && argv.includes('--debug');
-    const filename = path.join(DIST, 'entry.cjs');
+    const filename = `${DIST}${path.sep}entry.cjs`;
     /** @type {Entry | undefined} */
     let entry;
     try {
@@ -221,7 +225,10 @@ if (require.main === module) {
         // kind is known)
         const { Script } = require('node:vm');
         const source = wrapperSource(latin1(readWhole(filename)));
-        const cacheFile = path.join(trainTo ?? path.join(DIST, 'cache'), process.versions.v8, 'entry.cjs.bin');
+        const cacheFile =
+          trainTo === undefined
+            ? `${DIST}${path.sep}cache${path.sep}${process.versions.v8}${path.sep}entry.cjs.bin`
+            : path.join(trainTo, process.versions.v8, 'entry.cjs.bin');
         /** @type {Uint8Array | undefined} */
         let cachedData;
         if (trainTo === undefined && !process.env['KRISHIV_AUTH_NO_CODE_CACHE']) {

@@ -71,7 +71,10 @@ function siblingBundle(id) {
 function createBundleLoader(distDir, fallback, tools, options = {}) {
   const { Script } = require('node:vm');
   const useCache = options.useCache ?? true;
-  const cacheDir = options.cacheDir ?? path.join(distDir, 'cache');
+  // Paths on a start's way are joined as text (see the bootstrap), the directories normalised once.
+  const root = path.resolve(distDir);
+  const cacheDir = options.cacheDir === undefined ? `${root}${path.sep}cache` : path.resolve(options.cacheDir);
+  const variantDir = options.variantDir === undefined ? undefined : path.resolve(options.variantDir);
   const trainTo = options.trainTo;
   /** @type {Map<string, { exports: unknown }>} */
   const modules = new Map();
@@ -99,18 +102,18 @@ function createBundleLoader(distDir, fallback, tools, options = {}) {
    * @returns {unknown}
    */
   function load(name) {
-    if (options.viaRequire) return fallback(path.join(distDir, name));
+    if (options.viaRequire) return fallback(`${root}${path.sep}${name}`);
     const known = modules.get(name);
     if (known) return known.exports;
-    const filename = path.join(distDir, name);
+    const filename = `${root}${path.sep}${name}`;
     // the bundles are ASCII (test/e2e/bundles.test.ts): latin1 reads them exactly, unvalidated
     const source = latin1(readWhole(filename));
     /** @type {Uint8Array | undefined} */
     let cachedData;
     if (useCache && trainTo === undefined) {
-      for (const dir of options.variantDir === undefined ? [cacheDir] : [options.variantDir, cacheDir]) {
+      for (const dir of variantDir === undefined ? [cacheDir] : [variantDir, cacheDir]) {
         try {
-          const read = readWhole(path.join(dir, `${name}.bin`));
+          const read = readWhole(`${dir}${path.sep}${name}.bin`);
           cachedData = new Uint8Array(read.buffer.buffer, read.buffer.byteOffset, read.length);
           break;
         } catch {
@@ -123,7 +126,7 @@ function createBundleLoader(distDir, fallback, tools, options = {}) {
     const module = { exports: /** @type {unknown} */ ({}), id: filename, filename };
     modules.set(name, module); // before it runs: a require cycle sees the partial exports, as in CommonJS
     const wrapper = /** @type {(...args: unknown[]) => void} */ (script.runInThisContext());
-    wrapper.call(module.exports, module.exports, bundleRequire, module, filename, distDir);
+    wrapper.call(module.exports, module.exports, bundleRequire, module, filename, root);
     return module.exports;
   }
 
@@ -193,7 +196,7 @@ function start(argv, boot) {
     boot.dist,
     require,
     boot,
-    boot.debug ? { viaRequire: true } : cacheOptions(path.join(boot.dist, 'cache', process.versions.v8), argv),
+    boot.debug ? { viaRequire: true } : cacheOptions(`${boot.dist}${path.sep}cache${path.sep}${process.versions.v8}`, argv),
   );
   /** @type {{ main(argv: readonly string[]): Promise<number> }} */
   let frame;
@@ -222,7 +225,7 @@ function start(argv, boot) {
 function cacheOptions(cacheDir, argv) {
   const useCache = !process.env['KRISHIV_AUTH_NO_CODE_CACHE'];
   const variant = useCache ? cacheVariant(argv) : undefined;
-  return variant === undefined ? { useCache, cacheDir } : { useCache, cacheDir, variantDir: path.join(cacheDir, variant) };
+  return variant === undefined ? { useCache, cacheDir } : { useCache, cacheDir, variantDir: `${cacheDir}${path.sep}${variant}` };
 }
 
 module.exports = { start, createBundleLoader, cacheVariant, CACHE_VARIANTS, COMMAND_CACHE_SETS };

@@ -1,8 +1,9 @@
+import fc from 'fast-check';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { KrishivError } from '../../src/errors.js';
-import { EMPTY_CONFIG, findConfigFile, loadConfig, userConfigDir, validateConfig } from '../../src/io/config.js';
+import { EMPTY_CONFIG, entryOf, findConfigFile, loadConfig, userConfigDir, validateConfig } from '../../src/io/config.js';
 import { tempDir } from '../helpers/temp-dir.js';
 
 let dir: string;
@@ -181,5 +182,18 @@ describe('waiver expiry dates (issue 12)', () => {
   it('a YAML date stays the date written', async () => {
     writeFileSync(path.join(dir, '.krishiv-authrc.yml'), 'waivers:\n  - id: X\n    reason: r\n    owner: o\n    expires: 2028-02-29\n');
     expect((await loadConfig(dir)).waivers[0]!.expires.toISOString()).toBe('2028-02-29T00:00:00.000Z');
+  });
+});
+
+describe('entryOf: a name in a normalised directory, as path.join gives it', () => {
+  it('agrees with path.join for every directory path.resolve can answer, the root included', () => {
+    const segment = fc.stringMatching(/^[a-z.\- ]{0,6}$/);
+    fc.assert(
+      fc.property(fc.array(segment, { maxLength: 5 }), fc.constantFrom('.git', 'package.json', '.krishiv-authrc.yml'), (parts, name) => {
+        const dir = path.resolve('/', ...parts);
+        expect(entryOf(dir, name)).toBe(path.join(dir, name));
+      }),
+    );
+    expect(entryOf('/', '.git')).toBe('/.git');
   });
 });
