@@ -70,6 +70,7 @@ export function deprecatedAliasOf(name: string): string | undefined {
 // ── Truthy / falsy (surface §2.1, env_registry.rs is_truthy / is_falsy) ──────────────
 
 export { asciiLower, isFalsy, isTruthy, rustTrim } from '../engine/text.js';
+import { parseSocketAddr } from '../engine/addr.js';
 import { asciiLower, isFalsy, isTruthy, rustDebugString, rustTrim } from '../engine/text.js';
 
 // ── Rust parsers used by validate_value ──────────────────────────────────────────────
@@ -92,41 +93,6 @@ function parsesAsI64(s: string): boolean {
 /** `str::parse::<f64>()` succeeds (decimal, exponent, inf/infinity/nan, no hex, no `_`). */
 export function parsesAsF64(s: string): boolean {
   return /^[+-]?(?:inf|infinity|nan|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)$/i.test(s);
-}
-
-function isRustIpv4(s: string): boolean {
-  const parts = s.split('.');
-  if (parts.length !== 4) return false;
-  return parts.every((p) => /^(?:0|[1-9][0-9]{0,2})$/.test(p) && Number(p) <= 255);
-}
-
-function isRustPort(s: string): boolean {
-  return /^[0-9]+$/.test(s) && BigInt(s) <= 65535n;
-}
-
-function isIpv6Literal(s: string): boolean {
-  if (!/^[0-9A-Fa-f:.]+$/.test(s) || !s.includes(':')) return false;
-  try {
-    // The WHATWG IPv6 grammar matches Rust's Ipv6Addr (compression, embedded IPv4, no zones).
-    new URL(`http://[${s}]/`);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** `str::parse::<std::net::SocketAddr>()` succeeds: `a.b.c.d:port` or `[v6(%scope)]:port`; no host names. */
-export function parsesAsSocketAddr(s: string): boolean {
-  if (s.startsWith('[')) {
-    const m = /^\[([^\]]*)\]:([^:]*)$/.exec(s);
-    if (!m) return false;
-    const [addr = '', scope] = (m[1] ?? '').split('%', 2) as [string, string | undefined];
-    if (scope !== undefined && !(/^[0-9]+$/.test(scope) && BigInt(scope) <= 0xffffffffn)) return false;
-    return isIpv6Literal(addr) && isRustPort(m[2] ?? '');
-  }
-  const colon = s.lastIndexOf(':');
-  if (colon < 0) return false;
-  return isRustIpv4(s.slice(0, colon)) && isRustPort(s.slice(colon + 1));
 }
 
 /** Rust's `{:?}` for a `str` (quotes and escapes), as the engine prints it in hints: one implementation, in engine/text.ts. */
@@ -171,7 +137,7 @@ export function validateValue(name: string, value: string): ValueIssue | undefin
     case 'float':
       return trimmed !== '' && !parsesAsF64(trimmed) ? issue(name, 'number', dbg()) : undefined;
     case 'socketaddr':
-      return trimmed !== '' && !parsesAsSocketAddr(trimmed) ? issue(name, 'host:port socket address', dbg()) : undefined;
+      return trimmed !== '' && !parseSocketAddr(trimmed) ? issue(name, 'host:port socket address', dbg()) : undefined;
     case 'enum': {
       const allowed = spec.values ?? [];
       const norm = asciiLower(trimmed);

@@ -15,7 +15,6 @@ import {
   isTruthy,
   parseDurabilityProfile,
   parsesAsF64,
-  parsesAsSocketAddr,
   parsesAsU64,
   rustDebugString,
   SECRET_LAST_LETTERS,
@@ -183,7 +182,9 @@ describe('validateValue = the engine validate_value warning text (surface §1)',
     ['[::1]', false],
     ['1.2.3.4:', false],
     ['1.2.3.4:+80', false],
-  ])('socket address %j → %s', (v, ok) => expect(parsesAsSocketAddr(v)).toBe(ok));
+  ])('socket address %j → %s (the one port of the Rust parser, engine/addr.ts)', (v, ok) =>
+    expect(validateValue('KRISHIV_GRPC_ADDR', ` ${v}\n`) === undefined).toBe(ok),
+  );
 
   it.each<[string, boolean]>([
     ['1', true],
