@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { rustTrim } from '../../src/engine/text.js';
-import { estimateEntropyBits, placeholderReason } from '../../src/production/checks/hygiene.js';
+import { estimateEntropyBits, placeholderReason, secretWeakness } from '../../src/production/checks/hygiene.js';
 import { evaluate } from '../../src/production/evaluate.js';
 import { mergeEnv } from '../../src/production/env/merge.js';
 import { tableProbe, type FileState } from '../../src/production/model.js';
@@ -150,6 +150,9 @@ describe('the loops that replaced regular expressions keep their meaning', () =>
   const value = fc.oneof(
     fc.string({ unit: fc.constantFrom('<', '>', '{', '}', 'x', 'X', 'a', 'f', 'g', 'A', 'F', 'G', '0', '9', '\n', '\u2028', ' ', 'é') }),
     fc.string({ unit: 'binary', maxLength: 20 }),
+    // ASCII only (estimateEntropyBits counts these in a table), and with a surrogate pair or a lone half
+    fc.string({ unit: fc.integer({ min: 0, max: 0x7f }).map((c) => String.fromCharCode(c)), maxLength: 80 }),
+    fc.string({ unit: fc.constantFrom('a', 'Z', '7', '-', '\ud83d\ude00', '\ud83d', '\ude00'), maxLength: 40 }),
     fc.constantFrom('<a>', '<\n>', '{{x}}', '{{\r}}', '{}', '<>', 'xXx', 'xx', 'deadbeef', 'DEADBEEF', 'DeadBeef', '0123'),
   );
 
@@ -175,6 +178,18 @@ describe('the loops that replaced regular expressions keep their meaning', () =>
         let shannon = 0;
         for (const k of counts.values()) shannon -= (k / n) * Math.log2(k / n);
         expect(estimateEntropyBits(v)).toBe(Math.min(n * Math.log2(Math.max(alphabet(v), 2)), n * shannon));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('a weak secret is counted in characters (code points), as [...value] counts them', () => {
+    fc.assert(
+      fc.property(value, (v) => {
+        const reason = secretWeakness(v)?.reason;
+        const n = [...v].length;
+        if (reason?.startsWith('is weak') || reason?.startsWith('is short')) expect(reason).toContain(` ${n} character${n === 1 ? '' : 's'}`);
+        else if (reason === undefined) expect(n).toBeGreaterThanOrEqual(32);
       }),
       { numRuns: 3000 },
     );

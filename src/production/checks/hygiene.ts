@@ -236,8 +236,10 @@ export function placeholderReason(value: string): string | undefined {
  * repetition (`abababab…`); the first caps short strings drawn from a small alphabet.
  */
 export function estimateEntropyBits(value: string): number {
-  const chars = [...value];
-  const n = chars.length;
+  const ascii = isAscii(value);
+  // code points: a non-ASCII value is split into them (an ASCII one is its code units)
+  const chars = ascii ? undefined : [...value];
+  const n = chars === undefined ? value.length : chars.length;
   if (n === 0) return 0;
   // the character classes used, in one pass: lower, upper, digit, other; letters past f / F
   let lower = false;
@@ -261,14 +263,58 @@ export function estimateEntropyBits(value: string): number {
   // all hexadecimal in one case (`/^[0-9a-f]+$/` or `/^[0-9A-F]+$/`)
   if (!other && ((!upper && !pastF) || (!lower && !pastUpperF))) alphabet = 16;
   else alphabet = (lower ? 26 : 0) + (upper ? 26 : 0) + (digit ? 10 : 0) + (other ? 33 : 0);
-  const counts = new Map<string, number>();
-  for (const c of chars) counts.set(c, (counts.get(c) ?? 0) + 1);
   let shannon = 0;
-  for (const k of counts.values()) {
-    const p = k / n;
-    shannon -= p * Math.log2(p);
+  if (chars === undefined) {
+    // an ASCII value counted in a table, summed in the order the characters first appear (as the
+    // Map below iterates: the same sum, bit for bit); no array or Map per value (a manifest run
+    // weighs every secret-named value of every container)
+    const counts = ASCII_COUNTS;
+    const order = ASCII_ORDER;
+    let distinct = 0;
+    for (let i = 0; i < n; i++) {
+      const c = value.charCodeAt(i);
+      if (counts[c]++ === 0) order[distinct++] = c;
+    }
+    for (let j = 0; j < distinct; j++) {
+      const c = order[j]!;
+      const p = counts[c]! / n;
+      counts[c] = 0;
+      shannon -= p * Math.log2(p);
+    }
+  } else {
+    const counts = new Map<string, number>();
+    for (const c of chars) counts.set(c, (counts.get(c) ?? 0) + 1);
+    for (const k of counts.values()) {
+      const p = k / n;
+      shannon -= p * Math.log2(p);
+    }
   }
   return Math.min(n * Math.log2(Math.max(alphabet, 2)), n * shannon);
+}
+
+/** estimateEntropyBits' tables for an ASCII value (left all zero after each use). */
+const ASCII_COUNTS = new Int32Array(128);
+const ASCII_ORDER = new Uint8Array(128);
+
+function isAscii(value: string): boolean {
+  for (let i = 0; i < value.length; i++) if (value.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+/** Length in code points (`[...value].length`) without the array. */
+function codePointLength(value: string): number {
+  let n = value.length;
+  for (let i = 0; i < value.length - 1; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = value.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
 }
 
 /** What check-production's HYG-PLACEHOLDER-SECRET and HYG-WEAK-SECRET say about one secret value. */
@@ -287,7 +333,7 @@ export interface SecretWeakness {
 export function secretWeakness(value: string): SecretWeakness | undefined {
   const placeholder = placeholderReason(value);
   if (placeholder !== undefined) return { check: 'HYG-PLACEHOLDER-SECRET', status: 'fail', reason: `is a placeholder: ${placeholder}` };
-  const len = [...value].length;
+  const len = codePointLength(value);
   const bits = Math.round(estimateEntropyBits(value));
   if (len < 16 || bits < 64) {
     return {
