@@ -35,23 +35,29 @@ class Stamped {
 }
 class Lines extends Stamped {
   #line: number;
-  #items: number[] | undefined;
-  constructor(o: object, line: number, items: number[] | undefined) {
+  constructor(o: object, line: number) {
     super(o);
     this.#line = line;
-    this.#items = items;
   }
   static line(o: object): number | undefined {
     return #line in o ? o.#line : undefined;
   }
+}
+/** A sequence's lines: its own, and each item's (a mapping carries only its own: one field fewer). */
+class ItemLines extends Lines {
+  #items: number[];
+  constructor(o: object, line: number, items: number[]) {
+    super(o, line);
+    this.#items = items;
+  }
   static items(o: object): number[] | undefined {
-    return #line in o ? o.#items : undefined;
+    return #items in o ? o.#items : undefined;
   }
 }
 
 /** Line of item `index` of a sequence read from YAML (its scalars included), when known. */
 export function itemLine(seq: unknown, index: number): number | undefined {
-  return typeof seq === 'object' && seq !== null ? Lines.items(seq)?.[index] : undefined;
+  return typeof seq === 'object' && seq !== null ? ItemLines.items(seq)?.[index] : undefined;
 }
 
 /** First line (1-based) of a mapping or sequence read from YAML, when known. */
@@ -146,24 +152,30 @@ export function parseYamlStream(text: string, file: string): YamlDoc[] {
   // (position, line) at each open; the line of a mapping/sequence is worked out at its close
   const openPos: number[] = [];
   const openLine: number[] = [];
-  // the lines of each open node's children (a sequence keeps them: `args` item lines)
-  const children: Array<number[] | undefined> = [];
+  // the lines of the open nodes' children, one run per open node (where it starts in openFrom): a
+  // sequence takes its run as its item lines (`args`); a mapping's (keys and values) is dropped,
+  // so no array per mapping
+  const childLines: number[] = [];
+  const openFrom: number[] = [];
   const listener = (event: 'open' | 'close', state: { line: number; position: number; input: string; result: unknown }): void => {
     if (event === 'open') {
       openPos.push(state.position);
       openLine.push(state.line);
-      children.push(undefined);
+      openFrom.push(childLines.length);
       return;
     }
     const pos = openPos.pop()!;
     let line = openLine.pop()!;
-    const mine = children.pop();
+    const from = openFrom.pop()!;
     const r = state.result;
     if (typeof r !== 'object' || r === null || Lines.line(r) !== undefined) {
+      childLines.length = from;
       if (openPos.length === 0) firstLine = line + 1;
-      else (children[children.length - 1] ??= []).push(line + 1);
+      else childLines.push(line + 1);
       return;
     }
+    const mine = Array.isArray(r) && childLines.length > from ? childLines.slice(from) : undefined;
+    childLines.length = from;
     // a value that starts on a later line (`env:` then `- name: …`) opens at the key's line
     // end: its line is that of its first content character
     const input = state.input;
@@ -177,8 +189,9 @@ export function parseYamlStream(text: string, file: string): YamlDoc[] {
       } else if (c !== 0x20 && c !== 0x09 && c !== 0x0d) break;
     }
     if (openPos.length === 0) firstLine = line + 1;
-    else (children[children.length - 1] ??= []).push(line + 1);
-    new Lines(r, line + 1, mine !== undefined && Array.isArray(r) ? mine : undefined);
+    else childLines.push(line + 1);
+    if (mine !== undefined) new ItemLines(r, line + 1, mine);
+    else new Lines(r, line + 1);
   };
   try {
     loadAll(
