@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isKrishivError } from '../../../src/errors.js';
 import { LineCounter, isMap, isSeq, parseAllDocuments, visit } from 'yaml';
-import { keyLine, lineOf, parseYamlStream } from '../../../src/production/manifest/yaml.js';
+import { itemLine, keyLine, lineOf, parseYamlStream } from '../../../src/production/manifest/yaml.js';
 
 const SOAK = process.env['KRISHIV_AUTH_SOAK'] === 'full' ? 2000 : 200;
 
@@ -221,6 +221,21 @@ describe('parseYamlStream', () => {
         };
         walk(mine!.value);
         expect(myLines).toEqual(oracleLines);
+        // and the line of every sequence item, scalars included (`args` findings point at them)
+        const oracleItems: number[] = [];
+        visit(oracle!, {
+          Seq: (_, n) => {
+            if (isSeq(n)) for (const item of n.items) oracleItems.push(lc.linePos((item as { range: [number] }).range[0]).line);
+          },
+        });
+        const myItems: number[] = [];
+        const walkItems = (v: unknown): void => {
+          if (typeof v !== 'object' || v === null) return;
+          if (Array.isArray(v)) v.forEach((_, i) => myItems.push(itemLine(v, i)!));
+          for (const x of Array.isArray(v) ? v : Object.values(v)) walkItems(x);
+        };
+        walkItems(mine!.value);
+        expect(myItems).toEqual(oracleItems);
       }),
       { numRuns: SOAK },
     );
