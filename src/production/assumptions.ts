@@ -178,7 +178,10 @@ export function applyAssumptions(
   }
   const mask = (text: string): string => {
     let out = text;
-    for (const s of quotedValues) if (out.includes(s)) out = out.split(s).join(masks.get(s)!);
+    for (let i = 0; i < quotedValues.length; i++) {
+      const s = quotedValues[i]!;
+      if (out.includes(s)) out = out.split(s).join(masks.get(s)!);
+    }
     return out;
   };
   const out0: Finding[] = [];

@@ -188,7 +188,8 @@ describe('the loops that replaced regular expressions keep their meaning', () =>
       fc.property(value, (v) => {
         const reason = secretWeakness(v)?.reason;
         const n = [...v].length;
-        if (reason?.startsWith('is weak') || reason?.startsWith('is short')) expect(reason).toContain(` ${n} character${n === 1 ? '' : 's'}`);
+        if (reason?.startsWith('is weak') || reason?.startsWith('is short'))
+          expect(reason).toContain(` ${n} character${n === 1 ? '' : 's'}`);
         else if (reason === undefined) expect(n).toBeGreaterThanOrEqual(32);
       }),
       { numRuns: 3000 },

@@ -273,7 +273,9 @@ export function estimateEntropyBits(value: string): number {
     let distinct = 0;
     for (let i = 0; i < n; i++) {
       const c = value.charCodeAt(i);
-      if (counts[c]++ === 0) order[distinct++] = c;
+      const k = counts[c]!;
+      if (k === 0) order[distinct++] = c;
+      counts[c] = k + 1;
     }
     for (let j = 0; j < distinct; j++) {
       const c = order[j]!;
