@@ -110,6 +110,9 @@ interface ReadFrame {
 // Indexed loops on this path (every check, every finding, per container): a `for…of` step
 // allocates an iterator result in the interpreter, and a manifest run is at the edge of a second
 // young-generation scavenge (bench/README.md, issue 15).
+/** What a check that read nothing read (shared: never added to). */
+const NOTHING_READ: ReadonlySet<never> = new Set();
+
 const runAll = (c: CheckContext): Finding[] => {
   const out: Finding[] = [];
   for (let i = 0; i < CATALOG.length; i++) {
@@ -137,17 +140,19 @@ function runWithVariants(
   const watched = new Set<string>();
   for (const s of sources.values()) for (const n of s.variables) watched.add(n);
   // the first run, watching each check's reads of the unknown values
-  let sink: Set<string> | undefined;
-  let used: Set<string | symbol> = new Set();
+  // null: in a check that has read nothing yet (its set is made at its first read: most read none)
+  let sink: Set<string> | undefined | null;
+  let used: Set<string | symbol> | undefined;
   // a computation memoized per context (checks/define.ts group, perRun) records its reads in a
   // frame, and credits them to each later check that takes its result
   const frames: ReadFrame[] = [];
   const noteVar = (name: string): void => {
+    if (sink === null) sink = new Set();
     sink?.add(name);
     for (let i = 0; i < frames.length; i++) frames[i]!.vars.add(name);
   };
   const noteDerived = (k: string | symbol): void => {
-    used.add(k);
+    (used ??= new Set()).add(k);
     for (let i = 0; i < frames.length; i++) frames[i]!.derived.add(k);
   };
   const contextReads = new Set<string>();
@@ -185,8 +190,8 @@ function runWithVariants(
   // the flags too, when the command line expands an unknown value
   const cmd = options.commandLine;
   if (cmd !== undefined) derived.push('cli');
-  const reads: Array<Set<string>> = [];
-  const usesDerived: Array<Set<string | symbol>> = [];
+  const reads: Array<ReadonlySet<string>> = [];
+  const usesDerived: Array<ReadonlySet<string | symbol>> = [];
   const base: Finding[][] = [];
   // One context for every check, whose derived parts record their use into the current check's
   // set (a copy per check, with getters of its own, cost ~1,000 property definitions and closures
@@ -215,16 +220,17 @@ function runWithVariants(
   try {
     for (let i = 0; i < CATALOG.length; i++) {
       const check = CATALOG[i]!;
-      const r = new Set<string>();
-      used = new Set();
-      reads.push(r);
-      usesDerived.push(used);
       if (!check.evaluate) {
+        reads.push(NOTHING_READ);
+        usesDerived.push(NOTHING_READ);
         base.push([]);
         continue;
       }
-      sink = r;
+      sink = null;
+      used = undefined;
       base.push(check.evaluate(recording));
+      reads.push(sink ?? NOTHING_READ);
+      usesDerived.push(used ?? NOTHING_READ);
       sink = undefined;
     }
   } finally {
