@@ -243,6 +243,7 @@ function runWithVariants(
   // the checks that use each part of what the context derived
   const usersOf = new Map<string | symbol, number[]>();
   usesDerived.forEach((used, i) => {
+    if (used.size === 0) return;
     for (const k of used) {
       const list = usersOf.get(k);
       if (list) list.push(i);
@@ -354,7 +355,7 @@ function runWithVariants(
     } else dependence.set(f, { sources: [...s], base: f.status, outcomes: new Map() });
   };
   base.forEach((list, i) => {
-    for (const f of list) findings.push(f);
+    for (let j = 0; j < list.length; j++) findings.push(list[j]!);
     if (perCheck[i]!.length > 0) for (const f of compareRuns(list, perCheck[i]!, dependence)) findings.push(f);
     if (untried.length > 0) for (const s of untried) if (readBy(s, i)) for (const f of list) undecided(f, [s]);
     if (notTried.length > 0) for (const t of notTried) if (t.wanted(i)) for (const f of list) undecided(f, t.sources);

@@ -59,7 +59,9 @@ export function group(run: (ctx: CheckContext) => Finding[]): CheckGroup {
     if (hit === undefined) {
       const index = new Map<string, Finding[]>();
       const reads = recorded(() => {
-        for (const f of run(ctx)) {
+        const found = run(ctx);
+        for (let i = 0; i < found.length; i++) {
+          const f = found[i]!;
           const list = index.get(f.id);
           if (list === undefined) index.set(f.id, [f]);
           else list.push(f);
