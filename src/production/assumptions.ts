@@ -173,8 +173,21 @@ export function applyAssumptions(
   // of them quotes are found with one search of all the texts each (usually none), not one per text.
   let quotedValues = secretValues;
   if (!anyAssumed && secretValues.length > 0) {
-    const all = findings.map((f) => `${f.message}\0${f.remediation}\0${f.engineMessage ?? ''}`).join('\0');
-    quotedValues = secretValues.filter((s) => all.includes(s));
+    // each text searched where it is (no joined copy of every finding's texts); a value holding
+    // a NUL is searched in the texts joined by NULs, as the one search did
+    let all: string | undefined;
+    const quotedIn = (s: string): boolean => {
+      if (s.includes('\0')) {
+        all ??= findings.map((f) => `${f.message}\0${f.remediation}\0${f.engineMessage ?? ''}`).join('\0');
+        return all.includes(s);
+      }
+      for (let i = 0; i < findings.length; i++) {
+        const f = findings[i]!;
+        if (f.message.includes(s) || f.remediation.includes(s) || (f.engineMessage?.includes(s) ?? false)) return true;
+      }
+      return false;
+    };
+    quotedValues = secretValues.filter(quotedIn);
   }
   const mask = (text: string): string => {
     let out = text;
