@@ -24,12 +24,12 @@ class Parser {
     return result;
   }
 
+  // readChar and readNumber rewind by hand (what atomically does) rather than through a closure:
+  // they run for every character of every address a manifest's command lines give
   readChar(ch: string): true | undefined {
-    return this.atomically(() => {
-      if (this.s[this.pos] !== ch) return undefined;
-      this.pos += 1;
-      return true;
-    });
+    if (this.s[this.pos] !== ch) return undefined;
+    this.pos += 1;
+    return true;
   }
 
   readSeparator<T>(sep: string, index: number, inner: () => T | undefined): T | undefined {
@@ -41,25 +41,28 @@ class Parser {
 
   /** `read_number(radix, max_digits, allow_zero_prefix)`, bounded by `max` (the target integer type). */
   readNumber(radix: 10 | 16, maxDigits: number | undefined, allowZeroPrefix: boolean, max: number): number | undefined {
-    return this.atomically(() => {
-      let result = 0;
-      let digits = 0;
-      const leadingZero = this.peek() === '0';
-      for (;;) {
-        const c = this.peek();
-        if (c === undefined) break;
-        const d = digitValue(c, radix);
-        if (d === undefined) break;
-        this.pos += 1;
-        result = result * radix + d;
-        digits += 1;
-        if (result > max) return undefined;
-        if (maxDigits !== undefined && digits > maxDigits) return undefined;
+    const start = this.pos;
+    let result = 0;
+    let digits = 0;
+    const leadingZero = this.peek() === '0';
+    for (;;) {
+      const c = this.peek();
+      if (c === undefined) break;
+      const d = digitValue(c, radix);
+      if (d === undefined) break;
+      this.pos += 1;
+      result = result * radix + d;
+      digits += 1;
+      if (result > max || (maxDigits !== undefined && digits > maxDigits)) {
+        this.pos = start;
+        return undefined;
       }
-      if (digits === 0) return undefined;
-      if (!allowZeroPrefix && leadingZero && digits > 1) return undefined;
-      return result;
-    });
+    }
+    if (digits === 0 || (!allowZeroPrefix && leadingZero && digits > 1)) {
+      this.pos = start;
+      return undefined;
+    }
+    return result;
   }
 
   readIpv4(): number[] | undefined {
