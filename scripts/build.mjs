@@ -557,7 +557,7 @@ async function buildApp(common, flatLinks) {
   const bin = path.join(root, 'bin', 'krishiv-auth.js');
   const entry = path.join(dist, 'entry.cjs');
   const { CACHE_VARIANTS, COMMAND_CACHE_SETS } = createRequire(import.meta.url)(entry);
-  const env = { PATH: process.env.PATH ?? '', HOME: tmp, NO_COLOR: '1', KRISHIV_AUTH_TRAIN_CODE_CACHE: cacheDir };
+  const env = { PATH: process.env.PATH ?? '', HOME: tmp, NO_COLOR: '1' };
   /**
    * The runs of one command in ONE process, so the caches it writes hold the functions of all of
    * them (in separate processes a bundle would keep the first run's only). Returns their stdout.
@@ -634,7 +634,7 @@ const loader = createBundleLoader(${JSON.stringify(dist)}, require, boot, { trai
   if (envExample !== undefined) {
     const r = spawnSync(process.execPath, [bin, 'check-production', '--env-file', envExample], {
       cwd: tmp,
-      env,
+      env: { ...env, KRISHIV_AUTH_TRAIN_CODE_CACHE: cacheDir }, // the bootstrap's switch (src/cli/boot.cjs)
       encoding: 'utf8',
       timeout: 60_000,
     });
