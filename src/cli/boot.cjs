@@ -71,14 +71,16 @@ function wrapperSource(text) {
 let scratch = Buffer.allocUnsafe(1 << 19);
 
 /**
- * Reads `file` whole into the shared buffer (grown when it is too small).
+ * Reads `file` whole into the shared buffer (grown when it is too small), from byte `at` on: the
+ * bytes before it are kept, so several files can be read into one text (the entry's bundle loader).
  * @param {string} file
- * @returns {FileBytes}
+ * @param {number} [at]
+ * @returns {FileBytes} the buffer and the end of what it holds
  */
-function readWhole(file) {
+function readWhole(file, at = 0) {
   const fd = openSync(file, 'r');
   try {
-    for (let n = 0; ; ) {
+    for (let n = at; ; ) {
       if (n === scratch.length) {
         const bigger = Buffer.allocUnsafe(scratch.length * 2);
         scratch.copy(bigger, 0, 0, n);

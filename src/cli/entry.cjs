@@ -44,6 +44,7 @@ const path = require('node:path');
  * @property {string} [variantDir] caches trained on this run's path, tried before `cacheDir`'s
  * @property {string} [trainTo] training: remember every compiled bundle so `writeTrained()` can store its cache here
  * @property {boolean} [viaRequire] load through Node's loader (source-mapped stacks for --debug); no cache
+ * @property {readonly string[]} [together] bundles this run will load, read at once into one text (see `readTogether`)
  */
 
 /**
@@ -96,6 +97,7 @@ function createBundleLoader(distDir, fallback, tools, options = {}) {
   );
 
   const { readWhole, latin1, wrapperSource } = tools;
+  const texts = options.together === undefined || options.viaRequire ? undefined : readTogether(root, options.together, tools);
 
   /**
    * @param {string} name
@@ -107,7 +109,7 @@ function createBundleLoader(distDir, fallback, tools, options = {}) {
     if (known) return known.exports;
     const filename = `${root}${path.sep}${name}`;
     // the bundles are ASCII (test/e2e/bundles.test.ts): latin1 reads them exactly, unvalidated
-    const source = latin1(readWhole(filename));
+    const source = texts?.get(name) ?? latin1(readWhole(filename));
     /** @type {Uint8Array | undefined} */
     let cachedData;
     if (useCache && trainTo === undefined) {
@@ -147,6 +149,40 @@ function createBundleLoader(distDir, fallback, tools, options = {}) {
 }
 
 /**
+ * The texts of `names` (in `root`) as slices of one string, read into the bootstrap's buffer one
+ * after another. A bundle's text lives as long as the process (V8 compiles lazily from it), and
+ * V8 places a string over 128 KB in its large-object space, which the young generation's
+ * collection promotes without copying, while a smaller one is copied at each collection it lives
+ * through and counts towards the next: `--manifest` read main.cjs and cp-deploy.cjs (140 KB) into
+ * the young generation and collected it twice (bench/README.md, issue 15). The read stops at a
+ * file it cannot read: that bundle, and those after it, are read when loaded, which reports the error.
+ * @param {string} root
+ * @param {readonly string[]} names
+ * @param {LoaderTools} tools
+ * @returns {Map<string, string>}
+ */
+function readTogether(root, names, { readWhole, latin1 }) {
+  /** @type {number[]} */
+  const ends = [];
+  /** @type {import('./boot.cjs').FileBytes | undefined} */
+  let read;
+  for (const name of names) {
+    try {
+      read = readWhole(`${root}${path.sep}${name}`, read === undefined ? 0 : read.length);
+    } catch {
+      break;
+    }
+    ends.push(read.length);
+  }
+  /** @type {Map<string, string>} */
+  const texts = new Map();
+  if (read === undefined) return texts;
+  const all = latin1(read);
+  for (let i = 0; i < ends.length; i++) texts.set(/** @type {string} */ (names[i]), all.slice(i === 0 ? 0 : ends[i - 1], ends[i]));
+  return texts;
+}
+
+/**
  * Which trained cache set a run uses (`cache/<v8>/<set>/`, then `cache/<v8>/` for a bundle the
  * set lacks). The build trains the usual set on an env-file check-production, the start-up
  * issue 13 measures (main.cjs's cache holds the functions that path runs), one set per
@@ -155,11 +191,18 @@ function createBundleLoader(distDir, fallback, tools, options = {}) {
  * functions its kind of run uses, and compiles few others (issue 13). Named here, not looked up
  * on disk: a stat at every start cost more than the rare miss (a set whose training failed),
  * which falls back to the usual set when its file is not there.
- * @type {ReadonlyArray<{ name: string, command: string, flags: readonly string[] }>}
+ * `bundles`: what a run of the set loads, read together (readTogether); a command's set loads the
+ * frame and the command's bundle. test/e2e/bundles.test.ts checks both against what runs load.
+ * @type {ReadonlyArray<{ name: string, command: string, flags: readonly string[], bundles: readonly string[] }>}
  */
 const CACHE_VARIANTS = [
-  { name: 'deploy', command: 'check-production', flags: ['--manifest', '--unit'] },
-  { name: 'report', command: 'check-production', flags: ['--format', '-f'] },
+  {
+    name: 'deploy',
+    command: 'check-production',
+    flags: ['--manifest', '--unit'],
+    bundles: ['main.cjs', 'cmd-check-production.cjs', 'cp-deploy.cjs'],
+  },
+  { name: 'report', command: 'check-production', flags: ['--format', '-f'], bundles: ['main.cjs', 'cmd-check-production.cjs'] },
 ];
 const COMMAND_CACHE_SETS = ['decode', 'explain', 'fingerprint', 'generate-key', 'keys', 'rotate', 'sign', 'verify'];
 
@@ -170,16 +213,24 @@ const COMMAND_CACHE_SETS = ['decode', 'explain', 'fingerprint', 'generate-key', 
  * @returns {string | undefined}
  */
 function cacheVariant(argv) {
+  return cacheSet(argv)?.name;
+}
+
+/**
+ * @param {readonly string[]} argv
+ * @returns {{ name: string, bundles: readonly string[] } | undefined}
+ */
+function cacheSet(argv) {
   for (const v of CACHE_VARIANTS) {
     if (!argv.includes(v.command)) continue;
     for (const a of argv) {
       if (a === '--') break;
-      if (v.flags.some((f) => a === f || a.startsWith(`${f}=`))) return v.name;
+      if (v.flags.some((f) => a === f || a.startsWith(`${f}=`))) return v;
     }
   }
   for (const a of argv) {
     if (a === '--') break;
-    if (/^[a-z][a-z-]*$/.test(a)) return COMMAND_CACHE_SETS.includes(a) ? a : undefined;
+    if (/^[a-z][a-z-]*$/.test(a)) return COMMAND_CACHE_SETS.includes(a) ? { name: a, bundles: ['main.cjs', `cmd-${a}.cjs`] } : undefined;
   }
   return undefined;
 }
@@ -224,8 +275,10 @@ function start(argv, boot) {
  */
 function cacheOptions(cacheDir, argv) {
   const useCache = !process.env['KRISHIV_AUTH_NO_CODE_CACHE'];
-  const variant = useCache ? cacheVariant(argv) : undefined;
-  return variant === undefined ? { useCache, cacheDir } : { useCache, cacheDir, variantDir: `${cacheDir}${path.sep}${variant}` };
+  const set = useCache ? cacheSet(argv) : undefined;
+  return set === undefined
+    ? { useCache, cacheDir }
+    : { useCache, cacheDir, variantDir: `${cacheDir}${path.sep}${set.name}`, together: set.bundles };
 }
 
 module.exports = { start, createBundleLoader, cacheVariant, CACHE_VARIANTS, COMMAND_CACHE_SETS };

@@ -17,7 +17,6 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { KrishivError, describeSystemError, isKrishivError } from '../../errors.js';
 import { readTextFileSync } from '../../io/fs.js';
@@ -158,6 +157,14 @@ function sourceLines(docs: readonly YamlDoc[], o: NonNullable<Source['origins']>
 }
 
 /**
+ * node:os, loaded when a kustomization is rendered: a builtin Node has not loaded is compiled at
+ * its first require (~0.2 ms of every --manifest start). As src/io/terminal.ts loads node:tty.
+ */
+function loadOs(): typeof import('node:os') {
+  return typeof require === 'function' ? (require('node:os') as typeof import('node:os')) : process.getBuiltinModule('node:os');
+}
+
+/**
  * A temporary kustomization whose only resource is the user's directory (by a relative path:
  * kustomize refuses an absolute one) and which records origins. Removed by the caller.
  */
@@ -165,7 +172,7 @@ function originWrapper(abs: string): { dir: string; userRoot: string } | undefin
   let dir: string | undefined;
   try {
     const userRoot = realpathSync(abs);
-    dir = mkdtempSync(path.join(realpathSync(tmpdir()), 'krishiv-auth-kustomize-'));
+    dir = mkdtempSync(path.join(realpathSync(loadOs().tmpdir()), 'krishiv-auth-kustomize-'));
     const rel = path.relative(dir, userRoot);
     writeFileSync(
       path.join(dir, 'kustomization.yaml'),
