@@ -48,22 +48,26 @@ const INLINED_FOR = { 'js-yaml': `src${path.sep}production${path.sep}manifest${p
 const YAML_LIB = realpathSync(path.join(root, 'node_modules', 'js-yaml', 'lib'));
 const YAML_PARTS = {
   loadAll: ['loader.js', 'loadAll'],
-  load: ['loader.js', 'load'],
   Type: ['type.js'],
   YAMLException: ['exception.js'],
   FAILSAFE_SCHEMA: ['schema/failsafe.js'],
-  types: { null: ['type/null.js'], merge: ['type/merge.js'] },
+  types: { merge: ['type/merge.js'] },
 };
-/** The generated module that stands for `js-yaml` in the manifest reader: YAML_PARTS and nothing else. */
+/**
+ * The generated module that stands for `js-yaml` in the manifest reader: YAML_PARTS and nothing
+ * else, each a getter that loads its module when first used. A manifest in the plain layout is
+ * read without js-yaml (yaml-plain.ts), so its loader and schema are not even initialised then.
+ */
 function yamlPartsEntry() {
   const file = path.join(root, 'node_modules', '.krishiv-yaml-parts.cjs');
   const req = ([mod, name]) => `require(${JSON.stringify(path.join(YAML_LIB, mod))})${name === undefined ? '' : `.${name}`}`;
+  const getter = (k, v) => `get ${JSON.stringify(k)}() { return ${req(v)}; }`;
   const body = Object.entries(YAML_PARTS)
     .map(([k, v]) =>
       Array.isArray(v)
-        ? `  ${k}: ${req(v)},`
+        ? `  ${getter(k, v)},`
         : `  ${k}: { ${Object.entries(v)
-            .map(([t, w]) => `${JSON.stringify(t)}: ${req(w)}`)
+            .map(([t, w]) => getter(t, w))
             .join(', ')} },`,
     )
     .join('\n');

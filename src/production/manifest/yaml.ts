@@ -17,8 +17,9 @@
  * of a key's value when it is a mapping or sequence, else the object's own line.
  */
 import * as jsYaml from 'js-yaml';
-import { FAILSAFE_SCHEMA, Type, YAMLException, loadAll } from 'js-yaml';
+import { FAILSAFE_SCHEMA, type Schema, Type, YAMLException, loadAll } from 'js-yaml';
 import { KrishivError } from '../../errors.js';
+import { type PlainYamlHooks, UNDECIDED, readPlainYaml } from './yaml-plain.js';
 
 /**
  * Every mapping and sequence carries its line in a private field, stamped onto the object
@@ -78,28 +79,57 @@ export interface YamlDoc {
   line: number;
 }
 
-// ---- YAML 1.1 scalars as go-yaml v2 resolves them (resolve.go)
+// ---- YAML 1.1 scalars as go-yaml v2 resolves them (resolve.go): each rule once, for both readers
+// (plainScalar11 for yaml-plain.ts, the types of yaml11Schema() for js-yaml). No regular
+// expression runs on a word or a decimal: V8 compiles each one at its first use (~20-50 µs), in
+// every run.
 
+const NULLS = new Set(['~', 'null', 'Null', 'NULL']);
 const BOOL_TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']);
 const BOOL_FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']);
-const bool11 = new Type('tag:yaml.org,2002:bool', {
-  kind: 'scalar',
-  resolve: (data: string | null) => data !== null && (BOOL_TRUE.has(data) || BOOL_FALSE.has(data)),
-  construct: (data: string) => BOOL_TRUE.has(data),
-  predicate: (o: unknown) => typeof o === 'boolean',
-  represent: { lowercase: (o: unknown) => (o ? 'true' : 'false') },
-  defaultStyle: 'lowercase',
-});
 
-/** A number starts with a digit, a sign or a dot: most plain scalars (names, images) are decided without a regex. */
+/**
+ * A number is written in `[0-9A-Za-z_+.-]` only (INT, FLOAT, SPECIAL_FLOAT below) and starts with
+ * a digit, a sign or a dot: most plain scalars (names, images, addresses) are decided here.
+ */
 function mayBeNumber(data: string): boolean {
   const c = data.charCodeAt(0);
-  return (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e;
+  if (!((c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2b || c === 0x2e)) return false;
+  for (let i = 1; i < data.length; i++) {
+    const d = data.charCodeAt(i);
+    const alnum = (d >= 0x30 && d <= 0x39) || (d >= 0x41 && d <= 0x5a) || (d >= 0x61 && d <= 0x7a);
+    if (!alnum && d !== 0x5f && d !== 0x2b && d !== 0x2d && d !== 0x2e) return false;
+  }
+  return true;
+}
+
+/**
+ * What INT and FLOAT make of a text of decimal digits only: an integer ('dec', or 'oct' after a
+ * leading zero: 0644), or, a leading zero then an 8 or a 9, a float (089 is 89.0); undefined when
+ * the text is not all digits.
+ */
+function digitsKind(data: string): 'dec' | 'oct' | 'float' | undefined {
+  const n = data.length;
+  if (n === 0) return undefined;
+  let octal = true;
+  for (let i = 0; i < n; i++) {
+    const c = data.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return undefined;
+    if (c > 0x37) octal = false;
+  }
+  if (data.charCodeAt(0) !== 0x30 || n === 1) return 'dec';
+  return octal ? 'oct' : 'float';
 }
 
 const INT = /^[-+]?(?:0b[01_]+|0o[0-7_]+|0x[0-9a-fA-F_]+|0[0-7_]*|[1-9][0-9_]*)$/;
+function isInt11(data: string | null): boolean {
+  if (data === null) return false;
+  const digits = digitsKind(data);
+  if (digits !== undefined) return digits !== 'float';
+  return mayBeNumber(data) && INT.test(data) && /[0-9]/.test(data) && !/^[-+]?0[0-7_]*[89]/.test(data);
+}
 function parseInt11(data: string): number {
-  let s = data.replace(/_/g, '');
+  let s = data.replaceAll('_', '');
   let sign = 1;
   if (s[0] === '-' || s[0] === '+') {
     if (s[0] === '-') sign = -1;
@@ -111,41 +141,90 @@ function parseInt11(data: string): number {
   if (s.length > 1 && s[0] === '0') return sign * parseInt(s.slice(1), 8);
   return sign * parseInt(s, 10);
 }
-const int11 = new Type('tag:yaml.org,2002:int', {
-  kind: 'scalar',
-  resolve: (data: string | null) =>
-    data !== null && mayBeNumber(data) && INT.test(data) && /[0-9]/.test(data) && !/^[-+]?0[0-7_]*[89]/.test(data),
-  construct: parseInt11,
-  predicate: (o: unknown) => typeof o === 'number' && Number.isInteger(o),
-  represent: { decimal: (o: unknown) => String(o) },
-  defaultStyle: 'decimal',
-});
 
 const FLOAT = /^[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?$/;
 const SPECIAL_FLOAT = /^(?:[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
-const float11 = new Type('tag:yaml.org,2002:float', {
-  kind: 'scalar',
-  resolve: (data: string | null) => data !== null && mayBeNumber(data) && !INT.test(data) && (FLOAT.test(data) || SPECIAL_FLOAT.test(data)),
-  construct: (data: string) => {
-    if (/nan/i.test(data)) return NaN;
-    if (/inf/i.test(data)) return data.startsWith('-') ? -Infinity : Infinity;
-    return parseFloat(data.replace(/_/g, ''));
-  },
-  predicate: (o: unknown) => typeof o === 'number' && !Number.isInteger(o),
-  represent: { decimal: (o: unknown) => String(o) },
-  defaultStyle: 'decimal',
-});
+function isFloat11(data: string | null): boolean {
+  if (data === null) return false;
+  const digits = digitsKind(data);
+  if (digits !== undefined) return digits === 'float';
+  return mayBeNumber(data) && !INT.test(data) && (FLOAT.test(data) || SPECIAL_FLOAT.test(data));
+}
+function parseFloat11(data: string): number {
+  if (digitsKind(data) !== undefined) return parseFloat(data);
+  if (/nan/i.test(data)) return NaN;
+  if (/inf/i.test(data)) return data.startsWith('-') ? -Infinity : Infinity;
+  return parseFloat(data.replaceAll('_', ''));
+}
 
-// js-yaml's own null and merge types (exported at run time; @types/js-yaml does not declare them)
-const types = (jsYaml as unknown as { types: { null: Type; merge: Type } }).types;
-const SCHEMA_11 = FAILSAFE_SCHEMA.extend({ implicit: [types.null, bool11, int11, float11, types.merge] });
+/** A plain (unquoted) scalar's value: null, a boolean, an integer, a float, or the text itself (js-yaml's order of the types). */
+function plainScalar11(text: string): unknown {
+  if (NULLS.has(text)) return null;
+  if (BOOL_TRUE.has(text)) return true;
+  if (BOOL_FALSE.has(text)) return false;
+  if (isInt11(text)) return parseInt11(text);
+  if (isFloat11(text)) return parseFloat11(text);
+  return text;
+}
+
+/** yaml-plain.ts reads plain scalars by the same rules, and stamps the same lines, as js-yaml with the listener below. */
+const PLAIN_HOOKS: PlainYamlHooks = {
+  // `<<` is a merge key (js-yaml's merge type): left to js-yaml
+  scalar: (text) => (text === '<<' ? UNDECIDED : plainScalar11(text)),
+  stamp(value, line, items) {
+    if (items === undefined) new Lines(value, line);
+    else new ItemLines(value, line, items);
+  },
+};
+
+let schema11: Schema | undefined;
+/** js-yaml's schema of these rules, built when js-yaml first reads a text (a plain one needs none of js-yaml). */
+function yaml11Schema(): Schema {
+  if (schema11 === undefined) {
+    const scalar = (name: string, resolve: (data: string | null) => boolean, construct: (data: string) => unknown) =>
+      new Type(`tag:yaml.org,2002:${name}`, { kind: 'scalar', resolve, construct });
+    // js-yaml's own merge type (exported at run time; @types/js-yaml does not declare it): its loader merges `<<` by that tag
+    const { merge } = (jsYaml as unknown as { types: { merge: Type } }).types;
+    schema11 = FAILSAFE_SCHEMA.extend({
+      implicit: [
+        scalar(
+          'null',
+          (data) => data === null || NULLS.has(data),
+          () => null,
+        ),
+        scalar(
+          'bool',
+          (data) => data !== null && (BOOL_TRUE.has(data) || BOOL_FALSE.has(data)),
+          (data) => BOOL_TRUE.has(data),
+        ),
+        scalar('int', isInt11, parseInt11),
+        scalar('float', isFloat11, parseFloat11),
+        merge,
+      ],
+    });
+  }
+  return schema11;
+}
 
 function parseError(file: string, line: number, message: string): KrishivError {
   return new KrishivError('ERR_MANIFEST_PARSE', message, { input: `${file}:${line}` });
 }
 
-/** Parses a YAML (or JSON: a YAML subset) stream into its documents, with lines. */
+/**
+ * Parses a YAML (or JSON: a YAML subset) stream into its documents, with lines: the plain layout
+ * most manifests use by yaml-plain.ts, anything else by js-yaml (the same values and lines).
+ */
 export function parseYamlStream(text: string, file: string): YamlDoc[] {
+  return readPlainYaml(text, PLAIN_HOOKS) ?? parseYamlStreamJs(text, file);
+}
+
+/** parseYamlStream by yaml-plain.ts alone: undefined when it leaves the text to js-yaml (for the tests). */
+export function parseYamlStreamPlain(text: string): YamlDoc[] | undefined {
+  return readPlainYaml(text, PLAIN_HOOKS);
+}
+
+/** parseYamlStream by js-yaml alone (exported for the tests that hold yaml-plain.ts to it). */
+export function parseYamlStreamJs(text: string, file: string): YamlDoc[] {
   const out: YamlDoc[] = [];
   // the listener sees every node open and close; a mapping/sequence is the result at its close
   let firstLine = 0;
@@ -199,7 +278,7 @@ export function parseYamlStream(text: string, file: string): YamlDoc[] {
       (doc: unknown) => {
         if (doc !== null && doc !== undefined) out.push({ value: doc, line: lineOf(doc) ?? firstLine });
       },
-      { schema: SCHEMA_11, filename: file, json: false, listener } as Parameters<typeof loadAll>[2],
+      { schema: yaml11Schema(), filename: file, json: false, listener } as Parameters<typeof loadAll>[2],
     );
   } catch (error) {
     if (error instanceof YAMLException) {
