@@ -1,21 +1,23 @@
 /**
  * The plain layout most manifests are written in, read in one pass over their lines: block
  * mappings and sequences (a sequence may sit at its key's indentation, as kubectl writes it),
- * single-line plain and quoted scalars, single-line flow collections (`{app: x}`, `["a", "b"]`),
- * comments, blank lines and `---` between documents, in printable ASCII.
+ * plain scalars (over several lines too), quoted scalars on one line, literal block scalars
+ * (`|`, `|-`, `|+`: the scripts of `sh -c`), flow collections on one line (`{app: x}`,
+ * `["a", "b"]`), comments, blank lines and `---` between documents.
  *
  * It gives what js-yaml with the YAML 1.1 schema and the line listener gives (yaml.ts), or
- * nothing: anything else (a block scalar, an anchor or alias, a tag, a merge key, a quoted key,
- * an escape, a multi-line scalar or flow collection, a key that reads as a boolean, a number or
- * null, a duplicate key, a tab, bytes outside printable ASCII, nesting past MAX_DEPTH, every
- * error) returns undefined, and yaml.ts reads the text with js-yaml, which also words every error.
- * test/production/manifest/yaml-plain.test.ts holds the two readers to the same values and lines
- * on generated streams and on every fixture.
+ * nothing: anything else (a folded scalar, an anchor or alias, a tag, a merge key, a quoted key,
+ * an escape, a flow collection over several lines, a key that reads as a boolean, a number or
+ * null, a duplicate key, a tab, a CR, a character js-yaml refuses or treats apart, nesting past
+ * MAX_DEPTH, every error) returns undefined, and yaml.ts reads the text with js-yaml, which also
+ * words every error. test/production/manifest/yaml-plain.test.ts holds the two readers to the
+ * same values and lines on generated streams, on every fixture and on the engine's deploy/ files.
  *
  * Why: js-yaml reads one character at a time through a general grammar; a one-shot
  * `check-production --manifest` runs that code in V8's interpreter, where it was the largest
  * single part of the run (issue 15's start-up bench, bench/README.md). Here each line is taken
- * apart by a few regular expressions, which V8 runs as native code.
+ * apart by string searches (indexOf) and short loops; one regular expression checks the whole
+ * text (V8 compiles each regular expression at its first use, in every run).
  */
 
 /** What a plain scalar reads as when this reader must not decide it (a merge key). */
@@ -37,32 +39,93 @@ export interface PlainDoc {
 /** Deeper collections are left to js-yaml (its own limit words the error). */
 const MAX_DEPTH = 100;
 
-/** A content line: its indentation, its text after that, its 1-based line number; or a `---`. */
+/** A content line (neither blank nor a comment), or a `---`. */
 interface Line {
   indent: number;
+  /** the line after its indentation */
   text: string;
+  /** 1-based */
   line: number;
+  /** offset of the line's end (its `\n`, or the text's end) */
+  end: number;
   separator: boolean;
+  /** a comment line comes between the previous content line and this one */
+  afterComment: boolean;
 }
 
 /** Thrown inside the reader only, caught at its top: "not for this reader". */
 const NOT_PLAIN = Symbol('not plain YAML');
 
-// printable ASCII and line feeds only: no tab, CR, BOM, control or non-ASCII character
-const OUTSIDE_PLAIN = /[^\n\x20-\x7e]/;
-// `key:` then nothing, a comment, or a value after a space; a plain key of the usual characters
-const KEY_LINE = /^([A-Za-z0-9_][A-Za-z0-9_./-]*):(?:$| +(#.*)?$| +(.*)$)/;
-// a block plain scalar up to a comment or its end; a `: ` or a final `:` inside makes it something else
-const BLOCK_PLAIN = /^(?:[^#:]|:(?! |$)|(?<! )#)*/;
-const TRAILING_SPACE = / +$/;
-// what may follow a value on its line: spaces, then a comment after at least one space
-const LINE_REST = /^(?: *| +#.*)$/;
-// the first character of a plain scalar this reader decides (js-yaml's indicators excluded, `-` handled apart)
-const PLAIN_START = /^[A-Za-z0-9_./(~$+=^;<]|^-[^ \-?:,[\]{}#&*!|>'"%@`]|^--[^ ]/;
-// a flow plain scalar: up to a flow indicator, `: ` or a comment
-const FLOW_PLAIN = /^(?:[^,[\]{}#:]|:(?![ ,[\]{}]|$)|(?<! )#)*/;
-const DOUBLE_QUOTED = /^"([^"\\]*)"/;
-const SINGLE_QUOTED = /^'((?:[^']|'')*)'/;
+// Tabs, CRs, C0 and C1 controls (NEL too), DEL, lone or paired surrogates (js-yaml checks pairs),
+// U+2028/U+2029 (line breaks to js-yaml's block scalars), U+FEFF, U+FFFE/U+FFFF: all left to js-yaml.
+const OUTSIDE_PLAIN = /[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd]/;
+
+const SPACE = 0x20;
+const HASH = 0x23;
+const COLON = 0x3a;
+
+/** `,[]{}` */
+function isFlowIndicator(c: number): boolean {
+  return c === 0x2c || c === 0x5b || c === 0x5d || c === 0x7b || c === 0x7d;
+}
+
+/** Where a plain key (`[A-Za-z0-9_][A-Za-z0-9_./-]*`) starting at `from` ends at a `:` followed by a space or the end, else -1. */
+function plainKeyEnd(text: string, from: number): number {
+  let i = from;
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const alnum = (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f;
+    if (!alnum && (i === from || (c !== 0x2e && c !== 0x2f && c !== 0x2d))) break;
+  }
+  if (i === from || text.charCodeAt(i) !== COLON) return -1;
+  return i + 1 === text.length || text.charCodeAt(i + 1) === SPACE ? i : -1;
+}
+
+/**
+ * Whether a plain scalar may start `text` at `at` (js-yaml's readPlainScalar), and this reader
+ * decides it: not an indicator, `-` only before a character that is not a space (nor, in a flow
+ * collection, a flow indicator); `?` and `:` left to js-yaml.
+ */
+function plainStart(text: string, at: number, flow: boolean): boolean {
+  const c = text.charCodeAt(at);
+  if (Number.isNaN(c) || c === SPACE || isFlowIndicator(c)) return false;
+  switch (c) {
+    case HASH:
+    case 0x26: // &
+    case 0x2a: // *
+    case 0x21: // !
+    case 0x7c: // |
+    case 0x3e: // >
+    case 0x27: // '
+    case 0x22: // "
+    case 0x25: // %
+    case 0x40: // @
+    case 0x60: // `
+    case 0x3f: // ?
+    case COLON:
+      return false;
+    case 0x2d: {
+      const next = text.charCodeAt(at + 1);
+      return !Number.isNaN(next) && next !== SPACE && !(flow && isFlowIndicator(next));
+    }
+    default:
+      return true;
+  }
+}
+
+/** `text` without its trailing spaces. */
+function trimSpaces(text: string): string {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === SPACE) end--;
+  return end === text.length ? text : text.slice(0, end);
+}
+
+/** Only spaces from `at` on, then the end or a comment after at least one space. */
+function restIsComment(text: string, at: number): boolean {
+  let i = at;
+  while (text.charCodeAt(i) === SPACE) i++;
+  return i === text.length || (i > at && text.charCodeAt(i) === HASH);
+}
 
 /** The documents of `text`, each a mapping or sequence with its line; undefined when this reader does not decide the text. */
 export function readPlainYaml(text: string, hooks: PlainYamlHooks): PlainDoc[] | undefined {
@@ -70,7 +133,7 @@ export function readPlainYaml(text: string, hooks: PlainYamlHooks): PlainDoc[] |
   const lines = contentLines(text);
   if (lines === undefined) return undefined;
   try {
-    return new Reader(lines, hooks).stream();
+    return new Reader(text, lines, hooks).stream();
   } catch (error) {
     if (error === NOT_PLAIN) return undefined;
     throw error;
@@ -80,25 +143,28 @@ export function readPlainYaml(text: string, hooks: PlainYamlHooks): PlainDoc[] |
 /** The lines that carry content, and `---` markers; undefined for a directive, `...` or a marker with content. */
 function contentLines(text: string): Line[] | undefined {
   const out: Line[] = [];
+  let afterComment = false;
   let start = 0;
   for (let n = 1; start <= text.length; n++) {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
     let indent = start;
-    while (indent < end && text.charCodeAt(indent) === 0x20) indent++;
-    if (indent < end && text.charCodeAt(indent) !== 0x23) {
-      const body = text.slice(indent, end);
-      if (indent === start) {
-        const c = body.charCodeAt(0);
-        if (c === 0x25) return undefined; // a directive
-        if (body.startsWith('---') || body.startsWith('...')) {
-          if (body !== '---') return undefined;
-          out.push({ indent: 0, text: body, line: n, separator: true });
-          start = end + 1;
-          continue;
+    while (indent < end && text.charCodeAt(indent) === SPACE) indent++;
+    if (indent < end) {
+      if (text.charCodeAt(indent) === HASH) afterComment = true;
+      else {
+        const body = text.slice(indent, end);
+        let separator = false;
+        if (indent === start) {
+          if (body.charCodeAt(0) === 0x25) return undefined; // a directive
+          if (body.startsWith('---') || body.startsWith('...')) {
+            if (body !== '---') return undefined;
+            separator = true;
+          }
         }
+        out.push({ indent: indent - start, text: body, line: n, end, separator, afterComment });
+        afterComment = false;
       }
-      out.push({ indent: indent - start, text: body, line: n, separator: false });
     }
     start = end + 1;
   }
@@ -110,6 +176,7 @@ class Reader {
   private depth = 0;
 
   constructor(
+    private readonly source: string,
     private readonly lines: Line[],
     private readonly hooks: PlainYamlHooks,
   ) {}
@@ -140,7 +207,9 @@ class Reader {
     let value: object;
     const c = at.text.charCodeAt(0);
     if (c === 0x5b || c === 0x7b) {
-      value = this.inline(at.text, at.line) as object;
+      const flow = new Flow(at.text, at.line, this.hooks);
+      value = flow.value(this.depth) as object;
+      if (!restIsComment(at.text, flow.pos)) throw NOT_PLAIN;
       this.i++;
       this.endOfValue(at.indent - 1);
     } else value = at.text.startsWith('- ') ? this.sequence(at.indent) : this.mapping(at.indent);
@@ -159,19 +228,15 @@ class Reader {
       if (at.indent > col) throw NOT_PLAIN;
       if (!at.text.startsWith('- ')) break; // the next key of the mapping this sequence is a value of
       let skip = 2;
-      while (at.text.charCodeAt(skip) === 0x20) skip++;
-      const rest = at.text.slice(skip);
-      if (rest === '' || rest.startsWith('- ')) throw NOT_PLAIN; // `- ` alone, `- - x`
+      while (at.text.charCodeAt(skip) === SPACE) skip++;
+      if (skip === at.text.length || at.text.startsWith('- ', skip)) throw NOT_PLAIN; // `- ` alone, `- - x`
       items.push(at.line);
-      if (KEY_LINE.test(rest)) {
+      if (plainKeyEnd(at.text, skip) > 0) {
         // `- key: value`: a mapping whose column is the key's
-        lines[this.i] = { indent: col + skip, text: rest, line: at.line, separator: false };
-        seq.push(this.block(lines[this.i]!));
-      } else {
-        seq.push(this.inline(rest, at.line));
-        this.i++;
-        this.endOfValue(col);
-      }
+        const entry: Line = { ...at, indent: col + skip, text: at.text.slice(skip) };
+        lines[this.i] = entry;
+        seq.push(this.block(entry));
+      } else seq.push(this.value(at, skip, col));
     }
     this.hooks.stamp(seq, line, items);
     return seq;
@@ -185,18 +250,18 @@ class Reader {
       const at = lines[this.i]!;
       if (at.separator || at.indent < col) break;
       if (at.indent > col) throw NOT_PLAIN;
-      const m = KEY_LINE.exec(at.text);
-      if (m === null) throw NOT_PLAIN;
-      const key = m[1]!;
+      const colon = plainKeyEnd(at.text, 0);
+      if (colon < 0) throw NOT_PLAIN;
+      const key = at.text.slice(0, colon);
       if (!isPlainKey(key, map, this.hooks)) throw NOT_PLAIN;
-      const value = m[3];
-      this.i++;
-      if (value !== undefined) {
-        map[key] = this.inline(value, at.line);
-        this.endOfValue(col);
+      if (!restIsComment(at.text, colon + 1)) {
+        let from = colon + 1;
+        while (at.text.charCodeAt(from) === SPACE) from++;
+        map[key] = this.value(at, from, col);
         continue;
       }
       // `key:` alone: a nested block, a sequence at the key's indentation, or null
+      this.i++;
       const next = lines[this.i];
       if (next !== undefined && !next.separator && (next.indent > col || (next.indent === col && next.text.startsWith('- ')))) {
         map[key] = this.block(next);
@@ -206,27 +271,112 @@ class Reader {
     return map;
   }
 
-  /** After a value on its line: a more indented line next would continue it (js-yaml's multi-line scalars). */
+  /** After a value: a more indented content line next would continue it or be an error. */
   private endOfValue(col: number): void {
     const next = this.lines[this.i];
     if (next !== undefined && !next.separator && next.indent > col) throw NOT_PLAIN;
   }
 
-  /** A value that starts and ends on line `line`: a scalar or a flow collection, then at most a comment. */
-  private inline(text: string, line: number): unknown {
-    const c = text.charCodeAt(0);
+  /**
+   * The value that starts at `from` on line `at`, of an entry of the block collection at column
+   * `col`: a flow collection or quoted scalar (then at most a comment), a literal block scalar, or
+   * a plain scalar, continued on the more indented lines that follow. Moves past its lines.
+   */
+  private value(at: Line, from: number, col: number): unknown {
+    const text = at.text;
+    const c = text.charCodeAt(from);
     if (c === 0x5b || c === 0x7b || c === 0x22 || c === 0x27) {
-      const flow = new Flow(text, line, this.hooks);
+      const flow = new Flow(text, at.line, this.hooks);
+      flow.pos = from;
       const value = flow.value(this.depth);
-      if (!LINE_REST.test(text.slice(flow.pos))) throw NOT_PLAIN;
+      if (!restIsComment(text, flow.pos)) throw NOT_PLAIN;
+      this.i++;
+      this.endOfValue(col);
       return value;
     }
-    if (!PLAIN_START.test(text)) throw NOT_PLAIN;
-    const m = BLOCK_PLAIN.exec(text)!;
-    const rest = text.slice(m[0].length);
-    // it stopped at a `: ` or a final `:` (a mapping where a value stands), not a comment
-    if (rest !== '' && rest.charCodeAt(0) !== 0x23) throw NOT_PLAIN;
-    return plainValue(m[0].replace(TRAILING_SPACE, ''), this.hooks);
+    if (c === 0x7c) return this.literal(at, from, col);
+    if (!plainStart(text, from, false)) throw NOT_PLAIN;
+    // a block plain scalar ends at a comment (` #`); a `: ` or a final `:` before that makes it a mapping
+    let end = text.indexOf(' #', from);
+    if (end < 0) end = text.length;
+    const colon = text.indexOf(': ', from);
+    if ((colon >= 0 && colon < end) || (end === text.length && text.charCodeAt(end - 1) === COLON)) throw NOT_PLAIN;
+    let plain = trimSpaces(text.slice(from, end));
+    this.i++;
+    if (end === text.length) plain = this.continued(plain, at.line, col);
+    this.endOfValue(col);
+    return plainValue(plain, this.hooks);
+  }
+
+  /**
+   * A plain scalar's continuation lines (js-yaml's readPlainScalar): each more indented line
+   * joins with a space, blank lines between them stand as line feeds. A comment line between, or
+   * a comment, `: ` or final `:` on one of them, is left to js-yaml.
+   */
+  private continued(first: string, line: number, col: number): string {
+    let text = first;
+    let last = line;
+    for (;;) {
+      const next = this.lines[this.i];
+      if (next === undefined || next.separator || next.indent <= col) return text;
+      const t = next.text;
+      if (next.afterComment || t.includes(' #') || t.includes(': ') || t.charCodeAt(t.length - 1) === COLON) throw NOT_PLAIN;
+      const gap = next.line - last;
+      text += gap === 1 ? ' ' : '\n'.repeat(gap - 1);
+      text += trimSpaces(t);
+      last = next.line;
+      this.i++;
+    }
+  }
+
+  /**
+   * A literal block scalar (`|`, `|-`, `|+`; an indentation digit is left to js-yaml) whose header
+   * starts at `from` on line `at`, the value of an entry of the collection at column `col`: js-yaml's
+   * readBlockScalar, over the raw lines that follow (comment-like lines are its content).
+   */
+  private literal(at: Line, from: number, col: number): string {
+    const text = at.text;
+    let h = from + 1;
+    const chomp = text.charCodeAt(h);
+    if (chomp === 0x2d || chomp === 0x2b) h++;
+    if (!restIsComment(text, h)) throw NOT_PLAIN;
+    const src = this.source;
+    let textIndent = col + 1;
+    let detected = false;
+    let emptyLines = 0;
+    let read = false;
+    let value = '';
+    let pos = at.end + 1;
+    let line = at.line + 1;
+    while (pos < src.length) {
+      let i = pos;
+      while ((!detected || i - pos < textIndent) && src.charCodeAt(i) === SPACE) i++;
+      const lineIndent = i - pos;
+      if (!detected && lineIndent > textIndent) textIndent = lineIndent;
+      if (i >= src.length || src.charCodeAt(i) === 0x0a) {
+        emptyLines++;
+        pos = i + 1;
+        line++;
+        continue;
+      }
+      if (lineIndent < textIndent) break;
+      value += '\n'.repeat(read ? 1 + emptyLines : emptyLines);
+      read = true;
+      detected = true;
+      emptyLines = 0;
+      let eol = src.indexOf('\n', i);
+      if (eol < 0) eol = src.length;
+      value += src.slice(i, eol);
+      pos = eol + 1;
+      line++;
+    }
+    if (chomp === 0x2b) value += '\n'.repeat(read ? 1 + emptyLines : emptyLines);
+    else if (chomp !== 0x2d && read) value += '\n';
+    // on past the lines it took (comment-like ones among them are its text)
+    this.i++;
+    while (this.i < this.lines.length && this.lines[this.i]!.line < line) this.i++;
+    this.endOfValue(col);
+    return value;
   }
 }
 
@@ -254,27 +404,51 @@ class Flow {
   value(depth: number): unknown {
     const t = this.text;
     const c = t.charCodeAt(this.pos);
-    if (c === 0x22 || c === 0x27) {
-      const m = (c === 0x22 ? DOUBLE_QUOTED : SINGLE_QUOTED).exec(t.slice(this.pos));
-      if (m === null) throw NOT_PLAIN;
-      this.pos += m[0].length;
-      return c === 0x22 ? m[1]! : m[1]!.replaceAll("''", "'");
+    if (c === 0x22) {
+      const close = t.indexOf('"', this.pos + 1);
+      if (close < 0) throw NOT_PLAIN;
+      const s = t.slice(this.pos + 1, close);
+      if (s.includes('\\')) throw NOT_PLAIN; // an escape
+      this.pos = close + 1;
+      return s;
+    }
+    if (c === 0x27) {
+      let s = '';
+      let from = this.pos + 1;
+      for (;;) {
+        const q = t.indexOf("'", from);
+        if (q < 0) throw NOT_PLAIN;
+        s += t.slice(from, q);
+        if (t.charCodeAt(q + 1) !== 0x27) {
+          this.pos = q + 1;
+          return s;
+        }
+        s += "'";
+        from = q + 2;
+      }
     }
     if (c === 0x5b || c === 0x7b) {
       if (depth + 1 > MAX_DEPTH) throw NOT_PLAIN;
       return c === 0x5b ? this.sequence(depth + 1) : this.mapping(depth + 1);
     }
-    const rest = t.slice(this.pos);
-    if (!PLAIN_START.test(rest)) throw NOT_PLAIN;
-    const m = FLOW_PLAIN.exec(rest)!;
-    const next = rest.charCodeAt(m[0].length);
-    if (next === 0x23 || next === 0x3a) throw NOT_PLAIN; // a comment or a key inside the collection
-    this.pos += m[0].length;
-    return plainValue(m[0].replace(TRAILING_SPACE, ''), this.hooks);
+    if (!plainStart(t, this.pos, true)) throw NOT_PLAIN;
+    // a flow plain scalar ends at a flow indicator; a `: `, a `:` before an indicator or the end, or a comment in it is left to js-yaml
+    let i = this.pos;
+    for (; i < t.length; i++) {
+      const d = t.charCodeAt(i);
+      if (isFlowIndicator(d)) break;
+      if (d === COLON) {
+        const next = t.charCodeAt(i + 1);
+        if (Number.isNaN(next) || next === SPACE || isFlowIndicator(next)) throw NOT_PLAIN;
+      } else if (d === HASH && t.charCodeAt(i - 1) === SPACE) throw NOT_PLAIN;
+    }
+    const plain = trimSpaces(t.slice(this.pos, i));
+    this.pos = i;
+    return plainValue(plain, this.hooks);
   }
 
   private spaces(): void {
-    while (this.text.charCodeAt(this.pos) === 0x20) this.pos++;
+    while (this.text.charCodeAt(this.pos) === SPACE) this.pos++;
   }
 
   private sequence(depth: number): unknown[] {
@@ -306,11 +480,13 @@ class Flow {
     this.spaces();
     if (this.text.charCodeAt(this.pos) !== 0x7d) {
       for (;;) {
-        const m = FLOW_KEY.exec(this.text.slice(this.pos));
-        if (m === null) throw NOT_PLAIN;
-        const key = m[1]!;
+        // `key: ` (a plain key, then at least one space)
+        const colon = plainKeyEnd(this.text, this.pos);
+        if (colon < 0 || this.text.charCodeAt(colon + 1) !== SPACE) throw NOT_PLAIN;
+        const key = this.text.slice(this.pos, colon);
         if (!isPlainKey(key, map, this.hooks)) throw NOT_PLAIN;
-        this.pos += m[0].length;
+        this.pos = colon + 1;
+        this.spaces();
         map[key] = this.value(depth);
         this.spaces();
         const c = this.text.charCodeAt(this.pos++);
@@ -323,6 +499,3 @@ class Flow {
     return map;
   }
 }
-
-// `key: ` inside a flow mapping
-const FLOW_KEY = /^([A-Za-z0-9_][A-Za-z0-9_./-]*): +/;
