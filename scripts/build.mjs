@@ -29,7 +29,7 @@
 import { build, transform } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { createRequire, isBuiltin } from 'node:module';
-import { chmodSync, existsSync, readFileSync, readdirSync, realpathSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -39,32 +39,29 @@ const dist = path.join(root, 'dist');
 
 // Dependencies that get a bundle of their own. Anything else is inlined where it is used.
 const VENDORED = ['commander', 'chalk', 'cosmiconfig', 'js-yaml', 'jose', 'yocto-spinner'];
-// …except where one code path is its main user: there it is inlined (one file fewer to load).
-// js-yaml in the manifest reader (check-production's deploy chunk, trained with it: a --manifest
-// run loads one bundle fewer, ~0.5 ms); the config loader keeps vendor-js-yaml.cjs.
-const INLINED_FOR = { 'js-yaml': `src${path.sep}production${path.sep}manifest${path.sep}` };
-// What the manifest reader takes from js-yaml (flatLinks below): each name it imports, from its module.
-// (its real path: esbuild resolves through symlinks, e.g. a node_modules linked into a git worktree)
-const YAML_LIB = realpathSync(path.join(root, 'node_modules', 'js-yaml', 'lib'));
+// The manifest reader imports js-yaml through a stand-in whose names load vendor-js-yaml.cjs at
+// their first use (yamlPartsEntry): a manifest in the plain layout never needs it (yaml-plain.ts).
+const LAZY_FOR = { 'js-yaml': `src${path.sep}production${path.sep}manifest${path.sep}` };
+// What the manifest reader takes from js-yaml: each name it imports, a getter of the stand-in.
 const YAML_PARTS = {
-  loadAll: ['loader.js', 'loadAll'],
-  Type: ['type.js'],
-  YAMLException: ['exception.js'],
-  FAILSAFE_SCHEMA: ['schema/failsafe.js'],
-  types: { merge: ['type/merge.js'] },
+  loadAll: 'loadAll',
+  Type: 'Type',
+  YAMLException: 'YAMLException',
+  FAILSAFE_SCHEMA: 'FAILSAFE_SCHEMA',
+  types: { merge: 'types.merge' },
 };
 /**
- * The generated module that stands for `js-yaml` in the manifest reader: YAML_PARTS and nothing
- * else, each a getter that loads its module when first used. A manifest in the plain layout is
- * read without js-yaml (yaml-plain.ts), so its loader and schema are not even initialised then.
+ * The generated module that stands for `js-yaml` in the manifest reader: YAML_PARTS, each a getter
+ * that loads vendor-js-yaml.cjs (with its own trained cache) when first used. A manifest in the
+ * plain layout is read without js-yaml (yaml-plain.ts), so cp-deploy.cjs neither carries nor
+ * starts it; a manifest that needs it loads it then.
  */
 function yamlPartsEntry() {
   const file = path.join(root, 'node_modules', '.krishiv-yaml-parts.cjs');
-  const req = ([mod, name]) => `require(${JSON.stringify(path.join(YAML_LIB, mod))})${name === undefined ? '' : `.${name}`}`;
-  const getter = (k, v) => `get ${JSON.stringify(k)}() { return ${req(v)}; }`;
+  const getter = (k, v) => `get ${JSON.stringify(k)}() { return require("js-yaml").${v}; }`;
   const body = Object.entries(YAML_PARTS)
     .map(([k, v]) =>
-      Array.isArray(v)
+      typeof v === 'string'
         ? `  ${getter(k, v)},`
         : `  ${k}: { ${Object.entries(v)
             .map(([t, w]) => getter(t, w))
@@ -139,19 +136,13 @@ async function buildAll() {
       const vendorFilter = new RegExp(`^(${VENDORED.map((v) => v.replace(/[/.]/g, '\\$&')).join('|')})$`);
       b.onResolve({ filter: vendorFilter }, (args) => {
         if (args.importer.includes(`${path.sep}.vendor-entry${path.sep}`)) return undefined;
-        if (INLINED_FOR[args.path] !== undefined && args.importer.includes(INLINED_FOR[args.path])) return undefined;
+        if (LAZY_FOR[args.path] !== undefined && args.importer.includes(LAZY_FOR[args.path])) return undefined;
         return { path: `./vendor-${args.path.replace(/[^a-z0-9]+/gi, '-')}.cjs`, external: true };
       });
-      // The manifest reader (src/production/manifest/yaml.ts) uses js-yaml's loader with a schema of
-      // its own built on FAILSAFE_SCHEMA: it gets those parts only (YAML_PARTS), and the loader's
-      // default schema, which it never uses, is the failsafe one. The full package would also
-      // load the dumper and build the JSON, core and default schemas with their eight types at
-      // every --manifest start (issue 15's start-up bench).
+      // The manifest reader (src/production/manifest/yaml.ts) gets js-yaml through the stand-in
+      // (YAML_PARTS), whose own `require("js-yaml")` goes to vendor-js-yaml.cjs above.
       b.onResolve({ filter: /^js-yaml$/ }, (args) =>
-        args.importer.includes(INLINED_FOR['js-yaml']) ? { path: yamlPartsEntry() } : undefined,
-      );
-      b.onResolve({ filter: /^\.\/schema\/default$/ }, (args) =>
-        args.importer === path.join(YAML_LIB, 'loader.js') ? { path: path.join(YAML_LIB, 'schema', 'failsafe.js') } : undefined,
+        args.importer.includes(LAZY_FOR['js-yaml']) ? { path: yamlPartsEntry() } : undefined,
       );
       // `import path from 'node:path'` (the one builtin our sources import by default) as a plain
       // binding to the module: esbuild's interop (__toESM) copied every property of it into a new
@@ -592,6 +583,20 @@ const loader = createBundleLoader(${JSON.stringify(dist)}, require, boot, { trai
   session(
     'check-production (manifests)',
     examples(['k8s-production.yaml', 'k8s-failing.yaml']).map((f) => ['check-production', '--manifest', f]),
+    undefined,
+    'deploy',
+  );
+  // The examples are in the plain layout, which yaml-plain.ts reads; js-yaml (vendor-js-yaml.cjs)
+  // reads what it leaves. A manifest of that (a folded script, an anchor and alias, a quoted key)
+  // trains js-yaml's cache in the same set, in a process of its own, after the run above: a bundle
+  // keeps the cache of the first run that loads it, so cp-deploy.cjs's stays the plain path's.
+  writeFileSync(
+    path.join(tmp, 'js-yaml.yaml'),
+    'apiVersion: v1\nkind: ConfigMap\nmetadata: &m\n  name: "settings"\n  labels: {"app": x}\ndata:\n  script: >-\n    set -e\n    exec true\n  same: *m\n',
+  );
+  session(
+    'check-production (manifests js-yaml reads)',
+    [['check-production', '--manifest', path.join(tmp, 'js-yaml.yaml')]],
     undefined,
     'deploy',
   );

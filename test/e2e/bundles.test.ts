@@ -3,11 +3,12 @@
  * per process, so a module's state and classes are one (`instanceof KrishivError` holds across
  * bundles), and the lazily loaded parts of check-production stay out of its env-file start-up.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../helpers/run-cli.js';
+import { ROOT, runCli } from '../helpers/run-cli.js';
+import { tempDir } from '../helpers/temp-dir.js';
 
 const DIST = path.join(ROOT, 'dist');
 const tree = JSON.parse(readFileSync(path.join(DIST, 'bundles.json'), 'utf8')) as Record<
@@ -58,16 +59,11 @@ describe('the bundle tree', () => {
     }
   });
 
-  it("the manifest reader carries js-yaml's loader and failsafe schema, not its dumper or the schemas it replaces (scripts/build.mjs YAML_PARTS)", () => {
+  it('the manifest reader carries no js-yaml: it loads vendor-js-yaml.cjs when a text needs it (scripts/build.mjs YAML_PARTS)', () => {
     // by suffix: where node_modules is a link (a git worktree's), the paths are its target's
-    const yaml = tree['cp-deploy.cjs']!.modules.filter((m) => m.includes('node_modules/js-yaml/lib/')).map(
-      (m) => m.split('js-yaml/lib/')[1],
-    );
-    expect(yaml).toContain('loader.js');
-    expect(yaml).toContain('schema/failsafe.js');
-    for (const m of ['dumper.js', 'schema/default.js', 'schema/core.js', 'schema/json.js', 'type/timestamp.js', 'type/binary.js']) {
-      expect(yaml).not.toContain(m);
-    }
+    const deploy = tree['cp-deploy.cjs']!.modules;
+    expect(deploy.filter((m) => m.includes('node_modules/js-yaml/'))).toEqual([]);
+    expect(deploy.some((m) => m.endsWith('.krishiv-yaml-parts.cjs'))).toBe(true);
   });
 
   it('the build trained every cache set the entry names (it picks them by name, without looking on disk)', () => {
@@ -119,5 +115,52 @@ describe('the bundle tree', () => {
         .map((f) => path.join(DIST, f)),
     ];
     expect(files.filter((f) => /[^\x00-\x7f]/.test(readFileSync(f, 'utf8'))).map((f) => path.relative(ROOT, f))).toEqual([]);
+  });
+});
+
+describe("what a run reads (src/cli/entry.cjs: a set's bundles read together)", () => {
+  // a preload that records each file of dist/ the run opens, in order (not its caches)
+  const dir = tempDir('krishiv-auth-opens-');
+  const preload = path.join(dir, 'opens.cjs');
+  writeFileSync(
+    preload,
+    `const fs = require('node:fs'); const open = fs.openSync;
+fs.openSync = function (p, ...rest) {
+  const s = String(p);
+  if (s.startsWith(${JSON.stringify(`${DIST}${path.sep}`)}) && s.endsWith('.cjs')) fs.appendFileSync(process.env.OPENS_LOG, s.slice(${DIST.length + 1}) + '\\n');
+  return open.call(this, p, ...rest);
+};\n`,
+  );
+  let n = 0;
+  async function opened(args: string[], input?: string): Promise<string[]> {
+    const log = path.join(dir, `opens-${n++}.log`);
+    writeFileSync(log, '');
+    const r = await runCli(args, {
+      env: { NODE_OPTIONS: `--require ${preload}`, OPENS_LOG: log },
+      ...(input === undefined ? {} : { input }),
+    });
+    expect(r.code, r.stderr).not.toBe(70);
+    return readFileSync(log, 'utf8').split('\n').filter(Boolean);
+  }
+  const entry = createRequire(import.meta.url)(path.join(DIST, 'entry.cjs')) as {
+    CACHE_VARIANTS: Array<{ name: string; bundles: string[] }>;
+  };
+  const bundlesOf = (name: string) => entry.CACHE_VARIANTS.find((v) => v.name === name)!.bundles;
+
+  it('--manifest reads its set at once, first, and js-yaml only for a text the plain reader leaves', async () => {
+    const plain = await opened(['check-production', '--manifest', 'examples/k8s-production.yaml']);
+    expect(plain).toEqual(['entry.cjs', ...bundlesOf('deploy')]);
+    const folded = path.join(dir, 'folded.yaml');
+    writeFileSync(folded, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n  a: >-\n    b\n');
+    expect(await opened(['check-production', '--manifest', folded])).toEqual(['entry.cjs', ...bundlesOf('deploy'), 'vendor-js-yaml.cjs']);
+  });
+
+  it('--format reads its set at once; each command with a set of its own reads the frame and its bundle first', async () => {
+    const report = await opened(['check-production', '--env-file', 'examples/production.env', '--format', 'sarif']);
+    expect(report).toEqual(['entry.cjs', ...bundlesOf('report')]);
+    const fingerprint = await opened(['fingerprint', '-'], 'a-token\n');
+    expect(fingerprint.slice(0, 3)).toEqual(['entry.cjs', 'main.cjs', 'cmd-fingerprint.cjs']);
+    const explain = await opened(['explain', 'COORD-GRPC-TOKENS-MISSING']);
+    expect(explain.slice(0, 3)).toEqual(['entry.cjs', 'main.cjs', 'cmd-explain.cjs']);
   });
 });
