@@ -171,6 +171,21 @@ describe('a kustomization rendered by the real kubectl kustomize', () => {
       );
       expect(d).toEqual({ added: ['coordinator K8S-TOKEN-SUBPATH warn'], removed: [] });
     });
+
+    it('dropping --connect makes the executor a dry run: CLI-ARG-REFUSED warns, at its args', async () => {
+      const dir = copyFixture('deploy/kustomize');
+      replace(path.join(dir, 'executor.yaml'), '            - --connect\n', '');
+      const { doc } = await json(['--manifest', dir]);
+      const base = nonPass((await json(['--manifest', KUSTOMIZE])).doc);
+      const after = nonPass(doc);
+      expect({ added: after.filter((x) => !base.includes(x)), removed: base.filter((x) => !after.includes(x)) }).toEqual({
+        added: ['executor CLI-ARG-REFUSED warn'],
+        removed: [],
+      });
+      const f = doc.findings.find((x) => x.id === 'CLI-ARG-REFUSED' && x.workload?.container === 'executor')!;
+      expect(f.message).toContain('neither --connect nor --register-once');
+      expect(f.location?.file).toMatch(/executor\.yaml$/);
+    });
   });
 });
 

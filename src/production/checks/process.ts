@@ -159,6 +159,18 @@ const cliArgRefused: Check = (ctx) => {
       { fromCli: true },
     ),
   );
+  // an executor given neither --connect nor --register-once: a dry run (its refusals, when any, come first)
+  if (own.length === 0 && ctx.role === 'executor' && ctx.cli.executorDryRun === true)
+    help.push(
+      finding(
+        ctx,
+        'CLI-ARG-REFUSED',
+        'warn',
+        'the executor is given neither --connect nor --register-once: it runs its startup checks, prints its contract summary and exits 0 without registering or serving (a dry run: crates/krishiv-executor/src/cli.rs:1187 and 113-114; a container of it restarts without end); the other findings describe it started with --connect',
+        [],
+        { fromCli: true },
+      ),
+    );
   if (own.length === 0)
     return help.length > 0
       ? help
@@ -318,9 +330,9 @@ export const PROCESS_CHECKS = [
     class: 'REFUSE',
     roles: ['cluster', 'coordinator', 'executor', 'operator'],
     predicate: null,
-    rule: 'the command line given with --cli is one the process refuses before any other check: an unknown option (including --flag=value and a misspelt flag, for which the finding says which flag was meant), a flag without a value (a blank value counts as none), an address that is not IP:port, a number that does not parse, or --connect with --register-once; with --help (-h) the process prints its help and exits 0 instead of starting (a warning)',
+    rule: 'the command line given with --cli is one the process refuses before any other check: an unknown option (including --flag=value and a misspelt flag, for which the finding says which flag was meant), a flag without a value (a blank value counts as none), an address that is not IP:port, a number that does not parse, or --connect with --register-once; with --help (-h) the process prints its help and exits 0 instead of starting, and an executor given neither --connect nor --register-once runs dry: it prints its contract summary and exits 0 (both warnings)',
     source:
-      'crates/krishiv-scheduler/src/coordinator_daemon.rs:1156-1221 (coordinator), crates/krishiv-executor/src/cli.rs:1234-1339 and 1474-1478 (executor), crates/krishiv-operator/src/main.rs:356-423 (operator); --help: crates/krishiv/src/daemon_cmd.rs:121-126 and 291-295',
+      'crates/krishiv-scheduler/src/coordinator_daemon.rs:1156-1221 (coordinator), crates/krishiv-executor/src/cli.rs:1234-1339 and 1474-1478 (executor), crates/krishiv-operator/src/main.rs:356-423 (operator); --help: crates/krishiv/src/daemon_cmd.rs:121-126 and 291-295; the dry run: crates/krishiv-executor/src/cli.rs:1187 and 113-114',
     fix: 'Fix the flag the message names: flags and values are separate words, listen addresses are IP:port (no host names), and an executor runs with either --connect or --register-once.',
     engineMessage: `${printedBy('coordinator', 'unknown option: <word>', true)} (coordinator); ${printedBy('executor', 'unknown option: <word>', true)} (executor); ${printedBy('operator', 'unknown option: <word>', true)} (operator)`,
     evaluate: cliArgRefused,

@@ -200,6 +200,11 @@ export type CliFlags = { [K in CliValueField]?: string } & {
   help?: boolean;
   /** the processes that print their help and exit 0 (their parse accepted the words, or `krishiv executor` saw --help/-h) */
   helpBy?: EngineProcess[];
+  /**
+   * the executor accepted its words, none of them --connect, --register-once or --help: it runs its
+   * startup checks, prints its contract summary and exits 0 (crates/krishiv-executor/src/cli.rs:1187, 113-114)
+   */
+  executorDryRun?: boolean;
   /** the process is krishiv-clusterd (set by the manifest and unit readers, which see the binary) */
   clusterd?: boolean;
   /** flags in the order given, with their values (`true` for a switch) */
@@ -371,7 +376,7 @@ function runParser(
   if (help) {
     into.help = true;
     (into.helpBy ??= []).push(process);
-  }
+  } else if (process === 'executor' && mode === undefined) into.executorDryRun = true;
 }
 
 /**

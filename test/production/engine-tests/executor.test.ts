@@ -23,13 +23,22 @@ const refused = (test: string, cli: string, message: string): EngineTestRow => (
   starts: false,
   text: ['CLI-ARG-REFUSED', message],
 });
-const parses = (test: string, cli: string): EngineTestRow => ({
-  test,
-  role: 'executor',
-  env: TASK,
-  cli,
-  want: { 'CLI-ARG-REFUSED': 'pass' },
-});
+/**
+ * A command line the executor accepts. Without --connect or --register-once its mode stays DryRun
+ * (crates/krishiv-executor/src/cli.rs:1187; parses_explicit_config asserts it, cli.rs:1679): it
+ * prints its contract summary and exits 0, a warning.
+ */
+const parses = (test: string, cli: string): EngineTestRow => {
+  const dryRun = !cli.split(' ').some((w) => w === '--connect' || w === '--register-once');
+  return {
+    test,
+    role: 'executor',
+    env: TASK,
+    cli,
+    want: { 'CLI-ARG-REFUSED': dryRun ? 'warn' : 'pass' },
+    ...(dryRun ? { text: ['CLI-ARG-REFUSED', 'prints its contract summary and exits 0'] } : {}),
+  };
+};
 
 const ROWS: EngineTestRow[] = [
   parses(`${CLI}:1662 parses_explicit_config`, '--executor-id exec-1 --host pod-a --slots 2 --coordinator http://coordinator'),
