@@ -150,9 +150,10 @@ fs.openSync = function (p, ...rest) {
   it('--manifest reads its set at once, first, and js-yaml only for a text the plain reader leaves', async () => {
     const plain = await opened(['check-production', '--manifest', 'examples/k8s-production.yaml']);
     expect(plain).toEqual(['entry.cjs', ...bundlesOf('deploy')]);
-    const folded = path.join(dir, 'folded.yaml');
-    writeFileSync(folded, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\ndata:\n  a: >-\n    b\n');
-    expect(await opened(['check-production', '--manifest', folded])).toEqual(['entry.cjs', ...bundlesOf('deploy'), 'vendor-js-yaml.cjs']);
+    // an anchor and its alias: js-yaml's to read
+    const anchored = path.join(dir, 'anchored.yaml');
+    writeFileSync(anchored, 'apiVersion: v1\nkind: ConfigMap\nmetadata: &m {name: x}\ndata:\n  a: b\n  same: *m\n');
+    expect(await opened(['check-production', '--manifest', anchored])).toEqual(['entry.cjs', ...bundlesOf('deploy'), 'vendor-js-yaml.cjs']);
   });
 
   it('--format reads its set at once; each command with a set of its own reads the frame and its bundle first', async () => {

@@ -1,12 +1,12 @@
 /**
  * The plain layout most manifests are written in, read in one pass over their lines: block
  * mappings and sequences (a sequence may sit at its key's indentation, as kubectl writes it),
- * plain scalars (over several lines too), quoted scalars on one line, literal block scalars
- * (`|`, `|-`, `|+`: the scripts of `sh -c`), flow collections on one line (`{app: x}`,
+ * plain scalars (over several lines too), quoted scalars on one line, block scalars (`|`, `>`,
+ * with `-` or `+`: the scripts of `sh -c`), flow collections on one line (`{app: x}`,
  * `["a", "b"]`), comments, blank lines and `---` between documents.
  *
  * It gives what js-yaml with the YAML 1.1 schema and the line listener gives (yaml.ts), or
- * nothing: anything else (a folded scalar, an anchor or alias, a tag, a merge key, a quoted key,
+ * nothing: anything else (an indentation indicator, an anchor or alias, a tag, a merge key, a quoted key,
  * an escape, a flow collection over several lines, a key that reads as a boolean, a number or
  * null, a duplicate key, a tab, a CR, a character js-yaml refuses or treats apart, nesting past
  * MAX_DEPTH, every error) returns undefined, and yaml.ts reads the text with js-yaml, which also
@@ -294,7 +294,7 @@ class Reader {
       this.endOfValue(col);
       return value;
     }
-    if (c === 0x7c) return this.literal(at, from, col);
+    if (c === 0x7c || c === 0x3e) return this.blockScalar(at, from, col, c === 0x3e);
     if (!plainStart(text, from, false)) throw NOT_PLAIN;
     // a block plain scalar ends at a comment (` #`); a `: ` or a final `:` before that makes it a mapping
     let end = text.indexOf(' #', from);
@@ -330,11 +330,12 @@ class Reader {
   }
 
   /**
-   * A literal block scalar (`|`, `|-`, `|+`; an indentation digit is left to js-yaml) whose header
-   * starts at `from` on line `at`, the value of an entry of the collection at column `col`: js-yaml's
-   * readBlockScalar, over the raw lines that follow (comment-like lines are its content).
+   * A block scalar, literal (`|`) or folded (`>`), with its chomping (`-`, `+`; an indentation digit
+   * is left to js-yaml), whose header starts at `from` on line `at`, the value of an entry of the
+   * collection at column `col`: js-yaml's readBlockScalar, over the raw lines that follow
+   * (comment-like lines are its content).
    */
-  private literal(at: Line, from: number, col: number): string {
+  private blockScalar(at: Line, from: number, col: number, folding: boolean): string {
     const text = at.text;
     let h = from + 1;
     const chomp = text.charCodeAt(h);
@@ -345,6 +346,7 @@ class Reader {
     let detected = false;
     let emptyLines = 0;
     let read = false;
+    let moreIndented = false;
     let value = '';
     let pos = at.end + 1;
     let line = at.line + 1;
@@ -360,7 +362,17 @@ class Reader {
         continue;
       }
       if (lineIndent < textIndent) break;
-      value += '\n'.repeat(read ? 1 + emptyLines : emptyLines);
+      if (!folding) value += '\n'.repeat(read ? 1 + emptyLines : emptyLines);
+      else if (src.charCodeAt(i) === SPACE) {
+        // a more indented line is not folded
+        moreIndented = true;
+        value += '\n'.repeat(read ? 1 + emptyLines : emptyLines);
+      } else if (moreIndented) {
+        moreIndented = false;
+        value += '\n'.repeat(emptyLines + 1);
+      } else if (emptyLines === 0) {
+        if (read) value += ' ';
+      } else value += '\n'.repeat(emptyLines);
       read = true;
       detected = true;
       emptyLines = 0;

@@ -136,7 +136,6 @@ describe('readPlainYaml (yaml-plain.ts) against js-yaml', () => {
 
   it('leaves to js-yaml what it does not decide, and js-yaml reads it or words the error', () => {
     for (const text of [
-      'a: >\n  x\n', // folded scalar
       'a: |2\n  x\n', // indentation indicator
       'a: b\n  # c\n  d\n', // a comment inside a plain scalar
       'a: b\n  c #d\n', // a comment after a continuation
@@ -201,7 +200,7 @@ describe('readPlainYaml (yaml-plain.ts) against js-yaml', () => {
         fc.integer({ min: 0, max: 3 }),
         fc.constantFrom('', '  # after', '   x: 1', '---', '...'),
         (lines, style, inSequence, col, after) => {
-          const s: Style = { ...style, quote: style.quote === 'lines' ? 'lines' : 'literal' };
+          const s: Style = { ...style, quote: style.quote === 'lines' || style.quote === 'folded' ? style.quote : 'literal' };
           const text = s.quote === 'lines' ? lines.join(' ') : lines.join('\n');
           const pad = ' '.repeat(col);
           const [head, ...rest] = entryScalar(text, col, s);
@@ -340,7 +339,7 @@ interface Style {
   seqSameIndent: boolean;
   flow: boolean;
   /** a scalar: on its line (plain or quoted), a literal block, or plain over several lines */
-  quote: 'plain' | 'double' | 'single' | 'literal' | 'lines';
+  quote: 'plain' | 'double' | 'single' | 'literal' | 'folded' | 'lines';
   chomp: '' | '-' | '+';
   /** blank lines inside a block or multi-line scalar carry spaces */
   blankPad: number;
@@ -351,7 +350,15 @@ const styleArb: fc.Arbitrary<Style> = fc.record({
   indent: fc.integer({ min: 1, max: 4 }),
   seqSameIndent: fc.boolean(),
   flow: fc.boolean(),
-  quote: fc.constantFrom('plain' as const, 'plain' as const, 'double' as const, 'single' as const, 'literal' as const, 'lines' as const),
+  quote: fc.constantFrom(
+    'plain' as const,
+    'plain' as const,
+    'double' as const,
+    'single' as const,
+    'literal' as const,
+    'folded' as const,
+    'lines' as const,
+  ),
   chomp: fc.constantFrom('' as const, '-' as const, '+' as const),
   blankPad: fc.integer({ min: 0, max: 6 }),
   comment: fc.boolean(),
@@ -362,9 +369,9 @@ const styleArb: fc.Arbitrary<Style> = fc.record({
 function entryScalar(text: string, col: number, s: Style): string[] {
   const tail = s.comment ? ' # note' : '';
   const at = ' '.repeat(col + s.indent);
-  if (s.quote === 'literal') {
+  if (s.quote === 'literal' || s.quote === 'folded') {
     const body = text.split('\n').map((l) => (l === '' ? ' '.repeat(s.blankPad) : at + l));
-    return [`|${s.chomp}${tail}`, ...body];
+    return [`${s.quote === 'literal' ? '|' : '>'}${s.chomp}${tail}`, ...body];
   }
   if (s.quote === 'lines') {
     const [head = '', ...words] = text.split(' ');
@@ -381,7 +388,8 @@ function scalarText(text: string, s: Style): string {
 }
 
 function flowText(n: Node, s: Style): string {
-  if (n.kind === 'scalar') return scalarText(n.text, s.quote === 'literal' || s.quote === 'lines' ? { ...s, quote: 'plain' } : s);
+  if (n.kind === 'scalar')
+    return scalarText(n.text, s.quote === 'literal' || s.quote === 'folded' || s.quote === 'lines' ? { ...s, quote: 'plain' } : s);
   if (n.kind === 'seq') return `[${n.items.map((i) => flowText(i, s)).join(', ')}]`;
   return `{${n.entries.map(([k, v]) => `${k}: ${flowText(v, s)}`).join(', ')}}`;
 }
