@@ -7,7 +7,7 @@
  *
  * It gives what js-yaml with the YAML 1.1 schema and the line listener gives (yaml.ts), or
  * nothing: anything else (an indentation indicator, an anchor or alias, a tag, a merge key, a quoted key,
- * an escape, a flow collection over several lines, a key that reads as a boolean, a number or
+ * a quoted scalar over several lines, a flow collection over several lines, a key that reads as a boolean, a number or
  * null, a duplicate key, a tab, a CR, a character js-yaml refuses or treats apart, nesting past
  * MAX_DEPTH, every error) returns undefined, and yaml.ts reads the text with js-yaml, which also
  * words every error. test/production/manifest/yaml-plain.test.ts holds the two readers to the
@@ -416,14 +416,7 @@ class Flow {
   value(depth: number): unknown {
     const t = this.text;
     const c = t.charCodeAt(this.pos);
-    if (c === 0x22) {
-      const close = t.indexOf('"', this.pos + 1);
-      if (close < 0) throw NOT_PLAIN;
-      const s = t.slice(this.pos + 1, close);
-      if (s.includes('\\')) throw NOT_PLAIN; // an escape
-      this.pos = close + 1;
-      return s;
-    }
+    if (c === 0x22) return this.doubleQuoted();
     if (c === 0x27) {
       let s = '';
       let from = this.pos + 1;
@@ -457,6 +450,46 @@ class Flow {
     const plain = trimSpaces(t.slice(this.pos, i));
     this.pos = i;
     return plainValue(plain, this.hooks);
+  }
+
+  /** A double-quoted scalar closed on its line, with js-yaml's escapes (readDoubleQuotedScalar); a line-end escape is left to js-yaml. */
+  private doubleQuoted(): string {
+    const t = this.text;
+    let s = '';
+    let from = this.pos + 1;
+    for (let i = from; ; ) {
+      const d = t.charCodeAt(i);
+      if (Number.isNaN(d)) throw NOT_PLAIN;
+      if (d === 0x22) {
+        this.pos = i + 1;
+        return s + t.slice(from, i);
+      }
+      if (d !== 0x5c) {
+        i++;
+        continue;
+      }
+      s += t.slice(from, i);
+      const e = t.charCodeAt(i + 1);
+      const simple = Number.isNaN(e) ? undefined : SIMPLE_ESCAPES[String.fromCharCode(e)];
+      if (simple !== undefined) {
+        s += simple;
+        i += 2;
+      } else {
+        const digits = e === 0x78 ? 2 : e === 0x75 ? 4 : e === 0x55 ? 8 : 0; // \x, \u, \U
+        if (digits === 0) throw NOT_PLAIN; // js-yaml's error: unknown escape sequence
+        let code = 0;
+        for (let k = i + 2; k < i + 2 + digits; k++) {
+          const h = t.charCodeAt(k);
+          const v = h >= 0x30 && h <= 0x39 ? h - 0x30 : h >= 0x61 && h <= 0x66 ? h - 0x57 : h >= 0x41 && h <= 0x46 ? h - 0x37 : -1;
+          if (v < 0) throw NOT_PLAIN;
+          code = code * 16 + v;
+        }
+        if (code > 0x10ffff) throw NOT_PLAIN;
+        s += String.fromCodePoint(code);
+        i += 2 + digits;
+      }
+      from = i;
+    }
   }
 
   private spaces(): void {
@@ -511,3 +544,24 @@ class Flow {
     return map;
   }
 }
+
+// js-yaml's one-character escapes in double quotes (simpleEscapeSequence; `\<tab>` is left with every tab)
+const SIMPLE_ESCAPES: Readonly<Record<string, string>> = {
+  '0': '\x00',
+  a: '\x07',
+  b: '\x08',
+  t: '\x09',
+  n: '\x0A',
+  v: '\x0B',
+  f: '\x0C',
+  r: '\x0D',
+  e: '\x1B',
+  ' ': ' ',
+  '"': '"',
+  '/': '/',
+  '\\': '\\',
+  N: '\x85',
+  _: '\xA0',
+  L: '\u2028',
+  P: '\u2029',
+};

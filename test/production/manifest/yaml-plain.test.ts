@@ -146,7 +146,9 @@ describe('readPlainYaml (yaml-plain.ts) against js-yaml', () => {
       'a: !!str 1\n', // tag
       'base: {x: 1}\nm:\n  <<: {y: 2}\n', // merge key
       '"a": 1\n', // quoted key
-      'a: "x\\ny"\n', // escape
+      'a: "x\\qy"\n', // an unknown escape
+      'a: "x\\u00g1"\n', // a bad hex digit
+      'a: "x\\\n  y"\n', // an escaped line end
       'a: [1,\n  2]\n', // multi-line flow
       'yes: 1\n', // a key that reads as a boolean
       '1: x\n', // a number key
@@ -382,7 +384,12 @@ function entryScalar(text: string, col: number, s: Style): string[] {
 }
 
 function scalarText(text: string, s: Style): string {
-  if (s.quote === 'double') return `"${text.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`;
+  if (s.quote === 'double') {
+    // escapes as writers use them: \\ and \", \n and \t, and (some styles) \u for what is not ASCII
+    let q = text.replaceAll('\\', '\\\\').replaceAll('"', '\\"').replaceAll('\n', '\\n').replaceAll('\t', '\\t');
+    if (s.blankPad % 2 === 1) q = q.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    return `"${q}"`;
+  }
   if (s.quote === 'single') return `'${text.replaceAll("'", "''")}'`;
   return text;
 }
@@ -449,7 +456,31 @@ const streamArb = fc
     return text;
   });
 
-const MUTATIONS = ['', ' ', '\n', ':', '-', '#', '"', "'", '[', ']', '{', '}', ',', '  ', '\n  ', '\t', '&', '*', '|', '---\n'];
+const MUTATIONS = [
+  '',
+  ' ',
+  '\n',
+  ':',
+  '-',
+  '#',
+  '"',
+  "'",
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  '  ',
+  '\n  ',
+  '\t',
+  '&',
+  '*',
+  '|',
+  '---\n',
+  '\\',
+  '\\x4',
+  '\\u',
+];
 
 // a few texts get edits anywhere: a character dropped or one of these put in
 const editsArb = fc.oneof(
