@@ -59,11 +59,18 @@ describe('the bundle tree', () => {
     }
   });
 
-  it('the manifest reader carries no js-yaml: it loads vendor-js-yaml.cjs when a text needs it (scripts/build.mjs YAML_PARTS)', () => {
+  it('the manifest reader carries no js-yaml: it loads vendor-js-yaml-loader.cjs, the loader and failsafe schema only, when a text needs it (scripts/build.mjs YAML_PARTS)', () => {
     // by suffix: where node_modules is a link (a git worktree's), the paths are its target's
     const deploy = tree['cp-deploy.cjs']!.modules;
     expect(deploy.filter((m) => m.includes('node_modules/js-yaml/'))).toEqual([]);
     expect(deploy.some((m) => m.endsWith('.krishiv-yaml-parts.cjs'))).toBe(true);
+    const map = JSON.parse(readFileSync(path.join(DIST, 'vendor-js-yaml-loader.cjs.map'), 'utf8')) as { sources: string[] };
+    const yaml = map.sources.filter((m) => m.includes('js-yaml/lib/')).map((m) => m.split('js-yaml/lib/')[1]);
+    expect(yaml).toContain('loader.js');
+    expect(yaml).toContain('schema/failsafe.js');
+    for (const m of ['dumper.js', 'schema/default.js', 'schema/core.js', 'schema/json.js', 'type/timestamp.js', 'type/binary.js']) {
+      expect(yaml).not.toContain(m);
+    }
   });
 
   it('the build trained every cache set the entry names (it picks them by name, without looking on disk)', () => {
@@ -153,7 +160,11 @@ fs.openSync = function (p, ...rest) {
     // an anchor and its alias: js-yaml's to read
     const anchored = path.join(dir, 'anchored.yaml');
     writeFileSync(anchored, 'apiVersion: v1\nkind: ConfigMap\nmetadata: &m {name: x}\ndata:\n  a: b\n  same: *m\n');
-    expect(await opened(['check-production', '--manifest', anchored])).toEqual(['entry.cjs', ...bundlesOf('deploy'), 'vendor-js-yaml.cjs']);
+    expect(await opened(['check-production', '--manifest', anchored])).toEqual([
+      'entry.cjs',
+      ...bundlesOf('deploy'),
+      'vendor-js-yaml-loader.cjs',
+    ]);
   });
 
   it('--format reads its set at once; each command with a set of its own reads the frame and its bundle first', async () => {
