@@ -625,7 +625,11 @@ const loader = createBundleLoader(${JSON.stringify(dist)}, require, boot, { trai
   );
   session(
     'check-production (manifests)',
-    [...examples(['k8s-production.yaml', 'k8s-failing.yaml']), path.join(tmp, 'js-yaml.yaml')].map((f) => ['check-production', '--manifest', f]),
+    [...examples(['k8s-production.yaml', 'k8s-failing.yaml']), path.join(tmp, 'js-yaml.yaml')].map((f) => [
+      'check-production',
+      '--manifest',
+      f,
+    ]),
     undefined,
     'deploy',
   );
