@@ -204,6 +204,8 @@ const CACHE_VARIANTS = [
   },
   { name: 'report', command: 'check-production', flags: ['--format', '-f'], bundles: ['main.cjs', 'cmd-check-production.cjs'] },
 ];
+/** check-production on env files: the usual set (the caches in `cache/<v8>/` itself) */
+const USUAL_SET = { bundles: ['main.cjs', 'cmd-check-production.cjs'] };
 const COMMAND_CACHE_SETS = ['decode', 'explain', 'fingerprint', 'generate-key', 'keys', 'rotate', 'sign', 'verify'];
 
 /**
@@ -217,8 +219,24 @@ function cacheVariant(argv) {
 }
 
 /**
+ * A word that looks like a command name (`[a-z][a-z-]*`), by a loop: a regular expression is
+ * compiled at its first use in every run (~20-40 µs), with no cache for it.
+ * @param {string} word
+ */
+function commandLike(word) {
+  if (word.length === 0) return false;
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (!((c >= 0x61 && c <= 0x7a) || (i > 0 && c === 0x2d))) return false;
+  }
+  return true;
+}
+
+/**
+ * The set of a run (`name`: its cache directory; none for the usual set, check-production's on env
+ * files) and the bundles it loads.
  * @param {readonly string[]} argv
- * @returns {{ name: string, bundles: readonly string[] } | undefined}
+ * @returns {{ name?: string, bundles: readonly string[] } | undefined}
  */
 function cacheSet(argv) {
   for (const v of CACHE_VARIANTS) {
@@ -230,7 +248,9 @@ function cacheSet(argv) {
   }
   for (const a of argv) {
     if (a === '--') break;
-    if (/^[a-z][a-z-]*$/.test(a)) return COMMAND_CACHE_SETS.includes(a) ? { name: a, bundles: ['main.cjs', `cmd-${a}.cjs`] } : undefined;
+    if (!commandLike(a)) continue;
+    if (a === 'check-production') return USUAL_SET;
+    return COMMAND_CACHE_SETS.includes(a) ? { name: a, bundles: ['main.cjs', `cmd-${a}.cjs`] } : undefined;
   }
   return undefined;
 }
@@ -276,9 +296,9 @@ function start(argv, boot) {
 function cacheOptions(cacheDir, argv) {
   const useCache = !process.env['KRISHIV_AUTH_NO_CODE_CACHE'];
   const set = useCache ? cacheSet(argv) : undefined;
-  return set === undefined
-    ? { useCache, cacheDir }
-    : { useCache, cacheDir, variantDir: `${cacheDir}${path.sep}${set.name}`, together: set.bundles };
+  if (set === undefined) return { useCache, cacheDir };
+  if (set.name === undefined) return { useCache, cacheDir, together: set.bundles };
+  return { useCache, cacheDir, variantDir: `${cacheDir}${path.sep}${set.name}`, together: set.bundles };
 }
 
 module.exports = { start, createBundleLoader, cacheVariant, CACHE_VARIANTS, COMMAND_CACHE_SETS };

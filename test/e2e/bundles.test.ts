@@ -170,6 +170,12 @@ fs.openSync = function (p, ...rest) {
   it('--format reads its set at once; each command with a set of its own reads the frame and its bundle first', async () => {
     const report = await opened(['check-production', '--env-file', 'examples/production.env', '--format', 'sarif']);
     expect(report).toEqual(['entry.cjs', ...bundlesOf('report')]);
+    // the usual set: check-production on env files
+    expect(await opened(['check-production', '--env-file', 'examples/production.env'])).toEqual([
+      'entry.cjs',
+      'main.cjs',
+      'cmd-check-production.cjs',
+    ]);
     const fingerprint = await opened(['fingerprint', '-'], 'a-token\n');
     expect(fingerprint.slice(0, 3)).toEqual(['entry.cjs', 'main.cjs', 'cmd-fingerprint.cjs']);
     const explain = await opened(['explain', 'COORD-GRPC-TOKENS-MISSING']);
