@@ -154,8 +154,9 @@ function createBundleLoader(distDir, fallback, tools, options = {}) {
  * V8 places a string over 128 KB in its large-object space, which the young generation's
  * collection promotes without copying, while a smaller one is copied at each collection it lives
  * through and counts towards the next: `--manifest` read main.cjs and cp-deploy.cjs (140 KB) into
- * the young generation and collected it twice (bench/README.md, issue 15). The read stops at a
- * file it cannot read: that bundle, and those after it, are read when loaded, which reports the error.
+ * the young generation, and ran one scavenge more for it (bench/README.md, issue 15: within noise
+ * in the wall clock, and one read instead of three). The read stops at a file it cannot read: that
+ * bundle, and those after it, are read when loaded, which reports the error.
  * @param {string} root
  * @param {readonly string[]} names
  * @param {LoaderTools} tools

@@ -10,9 +10,12 @@
  *   the reader's callers cap the size of every file.
  * - Errors are ERR_MANIFEST_PARSE naming `file:line`.
  *
- * The parser is js-yaml with a YAML 1.1 schema; its node listener gives each mapping's and
- * sequence's first line. (The `yaml` package gives the same lines and values — the tests use
- * it as the oracle — but reads a large GitOps tree five to seven times slower: bench/README.md.)
+ * Two readers, one answer: yaml-plain.ts reads the plain layout most manifests are written in,
+ * line by line; js-yaml with a YAML 1.1 schema reads anything else (and words every error), its
+ * node listener giving each mapping's and sequence's first line. The tests hold the first to the
+ * second on generated streams and every fixture. (The `yaml` package gives the same lines and
+ * values — the tests use it as the oracle — but reads a large GitOps tree five to seven times
+ * slower: bench/README.md.)
  * `lineOf(value)` gives a mapping's or sequence's first line, `keyLine(object, key)` the line
  * of a key's value when it is a mapping or sequence, else the object's own line.
  */
