@@ -6,12 +6,13 @@
  * `["a", "b"]`), comments, blank lines and `---` between documents.
  *
  * It gives what js-yaml with the YAML 1.1 schema and the line listener gives (yaml.ts), or
- * nothing: anything else (an indentation indicator, an anchor or alias, a tag, a merge key, a quoted key,
- * a quoted scalar over several lines, a flow collection over several lines, a key that reads as a boolean, a number or
- * null, a duplicate key, a tab, a CR, a character js-yaml refuses or treats apart, nesting past
- * MAX_DEPTH, every error) returns undefined, and yaml.ts reads the text with js-yaml, which also
- * words every error. test/production/manifest/yaml-plain.test.ts holds the two readers to the
- * same values and lines on generated streams, on every fixture and on the engine's deploy/ files.
+ * nothing: anything else (an indentation indicator, an anchor or alias, a tag, a merge key, a
+ * quoted key, a quoted scalar or flow collection over several lines, a key that reads as a
+ * boolean, a number or null, a duplicate key, a tab, a CR, a character js-yaml refuses or treats
+ * apart, nesting past MAX_DEPTH, every error) returns undefined, and yaml.ts reads the text with
+ * js-yaml, which also words every error. test/production/manifest/yaml-plain.test.ts holds the two
+ * readers to the same values and lines on generated streams and every fixture; the engine's own
+ * deploy/ files were checked too (bench/README.md, issue 15).
  *
  * Why: js-yaml reads one character at a time through a general grammar; a one-shot
  * `check-production --manifest` runs that code in V8's interpreter, where it was the largest
