@@ -205,15 +205,14 @@ class Reader {
    */
   private block(at: Line): object {
     if (++this.depth > MAX_DEPTH) throw NOT_PLAIN;
-    let value: object;
     const c = at.text.charCodeAt(0);
-    if (c === 0x5b || c === 0x7b) {
-      const flow = new Flow(at.text, at.line, this.hooks);
-      value = flow.value(this.depth) as object;
-      if (!restIsComment(at.text, flow.pos)) throw NOT_PLAIN;
-      this.i++;
-      this.endOfValue(at.indent - 1);
-    } else value = at.text.startsWith('- ') ? this.sequence(at.indent) : this.mapping(at.indent);
+    // a flow collection alone on its line: no line after it may be as indented
+    const value =
+      c === 0x5b || c === 0x7b
+        ? (this.value(at, 0, at.indent - 1) as object)
+        : at.text.startsWith('- ')
+          ? this.sequence(at.indent)
+          : this.mapping(at.indent);
     this.depth--;
     return value;
   }

@@ -90,6 +90,9 @@ export interface YamlDoc {
 const NULLS = new Set(['~', 'null', 'Null', 'NULL']);
 const BOOL_TRUE = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON']);
 const BOOL_FALSE = new Set(['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF']);
+// (js-yaml hands a type's resolve null for an empty node)
+const isNull11 = (data: string | null): boolean => data === null || NULLS.has(data);
+const isBool11 = (data: string | null): boolean => data !== null && (BOOL_TRUE.has(data) || BOOL_FALSE.has(data));
 
 /**
  * A number is written in `[0-9A-Za-z_+.-]` only (INT, FLOAT, SPECIAL_FLOAT below) and starts with
@@ -162,9 +165,8 @@ function parseFloat11(data: string): number {
 
 /** A plain (unquoted) scalar's value: null, a boolean, an integer, a float, or the text itself (js-yaml's order of the types). */
 function plainScalar11(text: string): unknown {
-  if (NULLS.has(text)) return null;
-  if (BOOL_TRUE.has(text)) return true;
-  if (BOOL_FALSE.has(text)) return false;
+  if (isNull11(text)) return null;
+  if (isBool11(text)) return BOOL_TRUE.has(text);
   if (isInt11(text)) return parseInt11(text);
   if (isFloat11(text)) return parseFloat11(text);
   return text;
@@ -190,16 +192,8 @@ function yaml11Schema(): Schema {
     const { merge } = (jsYaml as unknown as { types: { merge: Type } }).types;
     schema11 = FAILSAFE_SCHEMA.extend({
       implicit: [
-        scalar(
-          'null',
-          (data) => data === null || NULLS.has(data),
-          () => null,
-        ),
-        scalar(
-          'bool',
-          (data) => data !== null && (BOOL_TRUE.has(data) || BOOL_FALSE.has(data)),
-          (data) => BOOL_TRUE.has(data),
-        ),
+        scalar('null', isNull11, () => null),
+        scalar('bool', isBool11, (data) => BOOL_TRUE.has(data)),
         scalar('int', isInt11, parseInt11),
         scalar('float', isFloat11, parseFloat11),
         merge,
@@ -218,10 +212,10 @@ function parseError(file: string, line: number, message: string): KrishivError {
  * most manifests use by yaml-plain.ts, anything else by js-yaml (the same values and lines).
  */
 export function parseYamlStream(text: string, file: string): YamlDoc[] {
-  return readPlainYaml(text, PLAIN_HOOKS) ?? parseYamlStreamJs(text, file);
+  return parseYamlStreamPlain(text) ?? parseYamlStreamJs(text, file);
 }
 
-/** parseYamlStream by yaml-plain.ts alone: undefined when it leaves the text to js-yaml (for the tests). */
+/** parseYamlStream by yaml-plain.ts alone: undefined when it leaves the text to js-yaml. */
 export function parseYamlStreamPlain(text: string): YamlDoc[] | undefined {
   return readPlainYaml(text, PLAIN_HOOKS);
 }
